@@ -1,0 +1,23 @@
+//! One backend per platform, picked here: the only `cfg` on the target OS in
+//! the crate. Each backend module provides the same names:
+//!
+//! - `Native`: the [`Backend`](crate::steps::Backend) that carries out the steps;
+//! - `Channel`: a service channel (libcasper `cap_channel_t`, broker socket);
+//! - `is_sandboxed()`, `is_violation(&io::Error)`.
+
+#[cfg(target_os = "freebsd")]
+mod freebsd;
+#[cfg(target_os = "freebsd")]
+use freebsd as imp;
+
+#[cfg(target_os = "linux")]
+mod linux;
+#[cfg(target_os = "linux")]
+use linux as imp;
+
+#[cfg_attr(any(target_os = "linux", target_os = "freebsd"), allow(dead_code))]
+mod unsupported;
+#[cfg(not(any(target_os = "linux", target_os = "freebsd")))]
+use unsupported as imp;
+
+pub(crate) use imp::{is_sandboxed, is_violation, Channel, Native};

@@ -1,0 +1,73 @@
+//! Systems without a sandbox this crate knows how to drive. Nothing is
+//! enforced: `on_unsupported = "deny"` (the default) refuses to run, `"warn"`
+//! runs with a warning. Services cannot be provided.
+
+use std::io;
+use std::os::fd::OwnedFd;
+
+use crate::decl::{Plan, ServiceDecl, Stdio};
+use crate::error::{Error, Failure};
+use crate::rights::Limits;
+use crate::steps::Backend;
+
+/// No service channel exists here.
+#[derive(Debug)]
+pub(crate) enum Channel {}
+
+/// The backend that enforces nothing.
+#[derive(Debug, Default)]
+pub(crate) struct Native;
+
+impl Native {
+    pub(crate) fn new() -> Self {
+        Native
+    }
+}
+
+impl Backend for Native {
+    type Channel = Channel;
+
+    fn missing(&mut self, _: &Plan) -> Vec<String> {
+        vec![format!(
+            "no capability mode on {} (sandboxed supports FreeBSD and Linux)",
+            std::env::consts::OS
+        )]
+    }
+
+    fn limit(&mut self, fd: OwnedFd, _: &Limits) -> Result<OwnedFd, Failure> {
+        Ok(fd)
+    }
+
+    fn limit_stdio(&mut self, _: Stdio, _: &Limits) -> Result<(), Failure> {
+        Ok(())
+    }
+
+    fn warm_caches(&mut self) -> Result<(), Error> {
+        Ok(())
+    }
+
+    fn open_services(&mut self, services: &[ServiceDecl]) -> Result<Vec<Channel>, Error> {
+        match services.first() {
+            None => Ok(Vec::new()),
+            Some(s) => Err(Error::Service {
+                service: s.service_name(),
+                syscall: "cap_service_open",
+                source: io::Error::from(io::ErrorKind::Unsupported),
+            }),
+        }
+    }
+
+    fn enter(&mut self) -> Result<(), Error> {
+        Ok(())
+    }
+}
+
+/// Never: nothing is enforced here.
+pub(crate) fn is_sandboxed() -> bool {
+    false
+}
+
+/// Never: nothing is denied here.
+pub(crate) fn is_violation(_: &io::Error) -> bool {
+    false
+}

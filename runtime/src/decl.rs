@@ -1,0 +1,317 @@
+//! The declaration model: what `#[sandboxed(...)]` expands to, as plain
+//! values the runtime carries out. Generated code builds one [`Plan`] and
+//! hands it to the steps; nothing in here touches the OS.
+
+use std::ffi::OsString;
+use std::net::SocketAddr;
+
+use crate::rights::Limits;
+
+/// Where a preopen's path comes from (step 1).
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Source {
+    /// A literal path in the attribute.
+    Literal(&'static str),
+    /// `arg(N)`: the Nth command-line argument (N ≥ 1), as an OS string.
+    Arg(usize),
+    /// `args(N..)`: every argument from the Nth on (for `files(...)`).
+    Args(usize),
+    /// `env("VAR")`: an environment variable.
+    Env(&'static str),
+    /// `{ expr }`: evaluated before the sandbox is entered; `text` is the
+    /// expression as written, for error messages.
+    Expr {
+        /// The expression as written.
+        text: &'static str,
+        /// Its value.
+        value: OsString,
+    },
+}
+
+/// What a preopen opens.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Kind {
+    /// One file: `file(...)`.
+    File,
+    /// One directory: `dir(...)`.
+    Dir,
+    /// Many files: `files(args(N..), ...)` gives a `Vec<File>`.
+    Files,
+}
+
+/// Open flags of a preopen.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct OpenFlags {
+    /// `read` (the default when neither `write` nor `append` is given).
+    pub read: bool,
+    /// `write`.
+    pub write: bool,
+    /// `append`.
+    pub append: bool,
+    /// `create`: `O_CREAT` for files, mkdir for directories.
+    pub create: bool,
+    /// `truncate`: `O_TRUNC`.
+    pub truncate: bool,
+    /// `exclusive`: `O_EXCL`.
+    pub exclusive: bool,
+    /// `mode = 0o644` for created files and directories.
+    pub mode: u32,
+    /// `optional`: a missing file gives `None` instead of an error.
+    pub optional: bool,
+}
+
+impl OpenFlags {
+    /// Read-only, the default.
+    pub const READ: OpenFlags = OpenFlags {
+        read: true,
+        write: false,
+        append: false,
+        create: false,
+        truncate: false,
+        exclusive: false,
+        mode: 0o666,
+        optional: false,
+    };
+}
+
+impl Default for OpenFlags {
+    fn default() -> Self {
+        OpenFlags::READ
+    }
+}
+
+/// One `NAME = KIND(SOURCE, FLAG...)` of `preopen(...)`, with its rights.
+#[derive(Clone, Debug)]
+pub struct Preopen {
+    /// The declared name (also the parameter name).
+    pub name: &'static str,
+    /// `file`, `dir` or `files`.
+    pub kind: Kind,
+    /// Where the path comes from.
+    pub source: Source,
+    /// How to open it.
+    pub flags: OpenFlags,
+    /// The rights it keeps after step 3 (declared, or the defaults the open
+    /// flags imply).
+    pub limits: Limits,
+}
+
+/// One of the standard streams.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Stdio {
+    /// Descriptor 0.
+    Stdin,
+    /// Descriptor 1.
+    Stdout,
+    /// Descriptor 2.
+    Stderr,
+}
+
+impl Stdio {
+    /// The descriptor number.
+    pub const fn fd(self) -> i32 {
+        match self {
+            Stdio::Stdin => 0,
+            Stdio::Stdout => 1,
+            Stdio::Stderr => 2,
+        }
+    }
+
+    /// `stdin`, `stdout` or `stderr`.
+    pub const fn name(self) -> &'static str {
+        match self {
+            Stdio::Stdin => "stdin",
+            Stdio::Stdout => "stdout",
+            Stdio::Stderr => "stderr",
+        }
+    }
+}
+
+/// Address families a service may be limited to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Family {
+    /// `inet`: IPv4.
+    Inet,
+    /// `inet6`: IPv6.
+    Inet6,
+}
+
+/// `system.dns` lookup types (cap_dns_type_limit(3)).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum DnsType {
+    /// `name2addr`: getaddrinfo, gethostbyname.
+    NameToAddr,
+    /// `addr2name`: getnameinfo, gethostbyaddr.
+    AddrToName,
+}
+
+/// `dns(types = [...], families = [...])`. An empty list means "no limit
+/// of that kind", as when libcasper's limit is not set.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct DnsLimits {
+    /// Allowed lookup types.
+    pub types: Vec<DnsType>,
+    /// Allowed address families.
+    pub families: Vec<Family>,
+}
+
+/// `system.net` modes (cap_net_limit_init(3)).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum NetMode {
+    /// `CAPNET_NAME2ADDR`.
+    NameToAddr,
+    /// `CAPNET_ADDR2NAME`.
+    AddrToName,
+    /// `CAPNET_BIND`.
+    Bind,
+    /// `CAPNET_CONNECT`.
+    Connect,
+    /// `CAPNET_CONNECTDNS`: connect only to addresses a name lookup returned.
+    ConnectDns,
+}
+
+/// `net(modes = [...], hosts = [("host", "service")], families = [...],
+/// bind = ["addr:port"], connect = ["addr:port"])`.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct NetLimits {
+    /// Allowed modes (empty: all).
+    pub modes: Vec<NetMode>,
+    /// `cap_net_limit_name2addr(host, serv)` pairs; `None` = any.
+    pub hosts: Vec<(Option<String>, Option<String>)>,
+    /// `cap_net_limit_name2addr_family` / `_addr2name_family`.
+    pub families: Vec<Family>,
+    /// `cap_net_limit_bind` addresses.
+    pub bind: Vec<SocketAddr>,
+    /// `cap_net_limit_connect` addresses.
+    pub connect: Vec<SocketAddr>,
+}
+
+/// One user or group named in `users = [...]` / `groups = [...]`.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Principal {
+    /// By name.
+    Name(String),
+    /// By numeric id.
+    Id(u32),
+}
+
+/// `pwd(cmds = [...], fields = [...], users = ["root", 0])`, and the same
+/// for `grp` with `groups = [...]` (cap_pwd(3), cap_grp(3)). Command and field
+/// names are libcasper's (`getpwnam`, `pw_name`, ...). Empty: no limit.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct DbLimits {
+    /// Allowed commands.
+    pub cmds: Vec<&'static str>,
+    /// Fields returned (others are zeroed).
+    pub fields: Vec<&'static str>,
+    /// Users (or groups) that may be looked up.
+    pub principals: Vec<Principal>,
+}
+
+/// Access to one sysctl entry (cap_sysctl(3)).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct SysctlAccess {
+    /// `CAP_SYSCTL_READ`.
+    pub read: bool,
+    /// `CAP_SYSCTL_WRITE`.
+    pub write: bool,
+    /// `CAP_SYSCTL_RECURSIVE`: the entry and everything beneath it.
+    pub recursive: bool,
+}
+
+/// `sysctl(read = ["kern.ostype"], write = [...], recursive = [...])`:
+/// named entries with their access. On Linux a name maps to `/proc/sys`
+/// (`kernel.ostype` → `/proc/sys/kernel/ostype`).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct SysctlLimits {
+    /// Entries and their access.
+    pub entries: Vec<(&'static str, SysctlAccess)>,
+}
+
+/// fileargs operations (fileargs_init(3)).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum FileOp {
+    /// `FA_OPEN`.
+    Open,
+    /// `FA_LSTAT`.
+    Lstat,
+    /// `FA_REALPATH`.
+    Realpath,
+}
+
+/// `fileargs(args(1..), read, rights = [read, fstat], operations = [open,
+/// lstat])`: only the named files, with these flags and rights.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FileArgsLimits {
+    /// The file names: `args(N..)`, `arg(N)`, a literal or an expression.
+    pub source: Source,
+    /// Open flags used for every file.
+    pub flags: OpenFlags,
+    /// Limits of each opened descriptor.
+    pub limits: Limits,
+    /// Allowed operations.
+    pub operations: Vec<FileOp>,
+}
+
+/// One entry of `services(...)`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ServiceDecl {
+    /// `system.dns`.
+    Dns(DnsLimits),
+    /// `system.net`.
+    Net(NetLimits),
+    /// `system.pwd`.
+    Pwd(DbLimits),
+    /// `system.grp`.
+    Grp(DbLimits),
+    /// `system.sysctl`.
+    Sysctl(SysctlLimits),
+    /// `system.syslog`.
+    Syslog,
+    /// `system.fileargs`.
+    FileArgs(FileArgsLimits),
+}
+
+impl ServiceDecl {
+    /// libcasper's name of the service (`"system.dns"`).
+    pub const fn service_name(&self) -> &'static str {
+        match self {
+            ServiceDecl::Dns(_) => "system.dns",
+            ServiceDecl::Net(_) => "system.net",
+            ServiceDecl::Pwd(_) => "system.pwd",
+            ServiceDecl::Grp(_) => "system.grp",
+            ServiceDecl::Sysctl(_) => "system.sysctl",
+            ServiceDecl::Syslog => "system.syslog",
+            ServiceDecl::FileArgs(_) => "system.fileargs",
+        }
+    }
+}
+
+/// What to do where the OS has no sandbox (`on_unsupported = ...`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum OnUnsupported {
+    /// Refuse to run (the default).
+    #[default]
+    Deny,
+    /// Run unsandboxed, with a warning on stderr.
+    Warn,
+}
+
+/// Everything one `#[sandboxed(...)]` declares.
+#[derive(Clone, Debug, Default)]
+pub struct Plan {
+    /// `preopen(...)`, in declaration order.
+    pub preopens: Vec<Preopen>,
+    /// Limits for the standard streams (from `rights(stdin = ..)` or `stdio`).
+    pub stdio: Vec<(Stdio, Limits)>,
+    /// `services(...)`, in declaration order.
+    pub services: Vec<ServiceDecl>,
+    /// `on_unsupported = ...`.
+    pub on_unsupported: OnUnsupported,
+    /// `exit_code = N`: exit status when setup fails (default
+    /// [`SETUP_FAILURE_EXIT`](crate::SETUP_FAILURE_EXIT)).
+    pub exit_code: Option<i32>,
+}

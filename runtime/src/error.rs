@@ -1,0 +1,141 @@
+//! Errors of the steps, one variant per step, each naming the declaration,
+//! where its path came from, and the system call that failed.
+
+use std::fmt;
+use std::io;
+
+/// A failure to set up or enter the sandbox. The body never runs after one.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// Step 1: a source could not be resolved (missing argument or variable).
+    #[error("preopen `{name}` ({origin}): {reason}")]
+    Resolve {
+        /// The declaration.
+        name: &'static str,
+        /// The source as written (`argv[1]`, `$OUT_DIR`).
+        origin: String,
+        /// What is missing.
+        reason: &'static str,
+    },
+    /// Step 2: open(2) / openat(2) / mkdir(2) failed.
+    #[error("preopen `{name}` ({origin}): {}", OsError(.source))]
+    Open {
+        /// The declaration.
+        name: &'static str,
+        /// The source and the path it resolved to (`argv[1] = "a.bin"`).
+        origin: String,
+        /// The OS error.
+        #[source]
+        source: io::Error,
+    },
+    /// Step 3: limiting a descriptor's rights failed.
+    #[error("rights of `{name}`: {syscall}: {}", OsError(.source))]
+    Limit {
+        /// The declaration (`stdin` for the standard streams).
+        name: String,
+        /// The call that failed (`cap_rights_limit`).
+        syscall: &'static str,
+        /// The OS error.
+        #[source]
+        source: io::Error,
+    },
+    /// Step 4: warming a libc cache failed.
+    #[error("caching {what} before entry: {}", OsError(.source))]
+    Cache {
+        /// What was being cached (`time zone data`).
+        what: &'static str,
+        /// The OS error.
+        #[source]
+        source: io::Error,
+    },
+    /// Step 5: a service channel could not be created or limited.
+    #[error("service `{service}`: {syscall}: {}", OsError(.source))]
+    Service {
+        /// libcasper's name of the service (`system.dns`).
+        service: &'static str,
+        /// The call that failed (`cap_service_open`).
+        syscall: &'static str,
+        /// The OS error.
+        #[source]
+        source: io::Error,
+    },
+    /// Step 6: entering the sandbox failed.
+    #[error("entering the sandbox: {syscall}: {}", OsError(.source))]
+    Enter {
+        /// The call that failed (`cap_enter`, `landlock_restrict_self`).
+        syscall: &'static str,
+        /// The OS error.
+        #[source]
+        source: io::Error,
+    },
+    /// The OS lacks what the sandbox needs and `on_unsupported = "deny"`.
+    #[error("this system cannot enforce the sandbox: {missing}; refusing to run (`on_unsupported = \"warn\"` runs without it)")]
+    Unsupported {
+        /// What is missing, in words.
+        missing: String,
+    },
+}
+
+/// A step's failure as a backend reports it: the system call and its error.
+/// The steps add the declaration it concerns.
+#[derive(Debug)]
+pub struct Failure {
+    /// The call that failed.
+    pub syscall: &'static str,
+    /// Its error.
+    pub error: io::Error,
+}
+
+impl Failure {
+    /// `syscall` failed with `errno` as last set.
+    pub fn last_os_error(syscall: &'static str) -> Self {
+        Failure {
+            syscall,
+            error: io::Error::last_os_error(),
+        }
+    }
+
+    /// `syscall` failed with `error`.
+    pub fn new(syscall: &'static str, error: impl Into<io::Error>) -> Self {
+        Failure {
+            syscall,
+            error: error.into(),
+        }
+    }
+}
+
+/// Prints an `io::Error` as the OS words only ("No such file or directory"),
+/// without std's " (os error 2)" suffix.
+pub(crate) struct OsError<'a>(pub(crate) &'a io::Error);
+
+impl fmt::Display for OsError<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let text = self.0.to_string();
+        match self.0.raw_os_error() {
+            Some(code) => {
+                let suffix = format!(" (os error {code})");
+                f.write_str(text.strip_suffix(&suffix).unwrap_or(&text))
+            }
+            None => f.write_str(&text),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn open_error_is_one_line_without_os_error_suffix() {
+        let e = Error::Open {
+            name: "old",
+            origin: "argv[1] = \"a.bin\"".into(),
+            source: io::Error::from_raw_os_error(libc::ENOENT),
+        };
+        assert_eq!(
+            e.to_string(),
+            "preopen `old` (argv[1] = \"a.bin\"): No such file or directory"
+        );
+    }
+}

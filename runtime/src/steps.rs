@@ -1,0 +1,446 @@
+//! The fixed order in which a [`Plan`] is carried out:
+//! resolve → open → limit → caches → services → enter → call.
+//!
+//! Each step runs against a [`Backend`]; the real one is picked in
+//! `backend/mod.rs`, tests use a recording fake. The first failure stops the
+//! sequence: nothing after it runs, and the body never runs unsandboxed.
+
+use std::ffi::OsString;
+use std::os::fd::OwnedFd;
+use std::path::PathBuf;
+
+use crate::decl::{Kind, OnUnsupported, Plan, Preopen, ServiceDecl, Source, Stdio};
+use crate::error::{Error, Failure};
+use crate::rights::{Limits, RightsMarker};
+use crate::{Dir, File};
+
+/// What a platform provides to carry out the steps. One implementation per
+/// OS lives in `backend/`; every method is called at most once per step, in
+/// the order of the module docs.
+pub(crate) trait Backend {
+    /// The channel type of a service.
+    type Channel;
+
+    /// What this system lacks to enforce `plan`, in words; empty when it
+    /// can enforce all of it.
+    fn missing(&mut self, plan: &Plan) -> Vec<String>;
+
+    /// Step 2: opens one path of a preopen.
+    fn open(&mut self, preopen: &Preopen, path: &std::path::Path) -> std::io::Result<OwnedFd> {
+        open_path(preopen, path)
+    }
+
+    /// Step 3: limits a preopened descriptor; may return a replacement
+    /// (reopened with a narrower access mode, or moved).
+    fn limit(&mut self, fd: OwnedFd, limits: &Limits) -> Result<OwnedFd, Failure>;
+
+    /// Step 3: limits a standard stream in place. A closed stream is not
+    /// an error (`CAPH_IGNORE_EBADF`).
+    fn limit_stdio(&mut self, stream: Stdio, limits: &Limits) -> Result<(), Failure>;
+
+    /// Step 4: loads what libc needs that capability mode would deny later
+    /// (time zone data, message catalogs, locale).
+    fn warm_caches(&mut self) -> Result<(), Error>;
+
+    /// Step 5: creates one channel per declared service, limited as declared.
+    fn open_services(&mut self, services: &[ServiceDecl]) -> Result<Vec<Self::Channel>, Error>;
+
+    /// Step 6: enters the sandbox. Irreversible.
+    fn enter(&mut self) -> Result<(), Error>;
+}
+
+/// Opens `path` as `preopen` declares, with std's portable flags. Files are
+/// opened close-on-exec; directories `O_DIRECTORY`.
+pub(crate) fn open_path(preopen: &Preopen, path: &std::path::Path) -> std::io::Result<OwnedFd> {
+    use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
+    let f = &preopen.flags;
+    match preopen.kind {
+        Kind::Dir => {
+            if f.create {
+                match std::fs::DirBuilder::new().mode(f.mode).create(path) {
+                    Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
+                    other => other?,
+                }
+            }
+            let dir = std::fs::OpenOptions::new()
+                .read(true)
+                .custom_flags(libc::O_DIRECTORY)
+                .open(path)?;
+            Ok(dir.into())
+        }
+        Kind::File | Kind::Files => {
+            let file = std::fs::OpenOptions::new()
+                .read(f.read)
+                .write(f.write && !f.append)
+                .append(f.append)
+                .create(f.create && !f.exclusive)
+                .create_new(f.exclusive)
+                .truncate(f.truncate)
+                .mode(f.mode)
+                .open(path)?;
+            Ok(file.into())
+        }
+    }
+}
+
+/// One preopen's result, in declaration order.
+#[derive(Debug)]
+enum Slot {
+    One(OwnedFd),
+    Many(Vec<OwnedFd>),
+    Missing,
+    Taken,
+}
+
+/// The opened, limited handles and service channels, taken one by one by the
+/// generated code to call the body.
+#[derive(Debug)]
+pub struct Handles<C = crate::services::Channel> {
+    slots: Vec<Slot>,
+    channels: Vec<Option<C>>,
+}
+
+impl<C> Handles<C> {
+    /// The same handles with each channel wrapped by `f`.
+    pub(crate) fn map_channels<D>(self, f: impl Fn(C) -> D) -> Handles<D> {
+        Handles {
+            slots: self.slots,
+            channels: self.channels.into_iter().map(|c| c.map(&f)).collect(),
+        }
+    }
+
+    fn take(&mut self, index: usize) -> Slot {
+        std::mem::replace(&mut self.slots[index], Slot::Taken)
+    }
+
+    /// The file of preopen `index`.
+    pub fn file<R: RightsMarker>(&mut self, index: usize) -> File<R> {
+        match self.take(index) {
+            Slot::One(fd) => File::from_owned(fd),
+            other => unreachable!("preopen {index} is not one file: {other:?}"),
+        }
+    }
+
+    /// The file of optional preopen `index`.
+    pub fn optional_file<R: RightsMarker>(&mut self, index: usize) -> Option<File<R>> {
+        match self.take(index) {
+            Slot::One(fd) => Some(File::from_owned(fd)),
+            Slot::Missing => None,
+            other => unreachable!("preopen {index} is not an optional file: {other:?}"),
+        }
+    }
+
+    /// The files of preopen `index` (`files(...)`).
+    pub fn files<R: RightsMarker>(&mut self, index: usize) -> Vec<File<R>> {
+        match self.take(index) {
+            Slot::Many(fds) => fds.into_iter().map(File::from_owned).collect(),
+            other => unreachable!("preopen {index} is not a list of files: {other:?}"),
+        }
+    }
+
+    /// The directory of preopen `index`.
+    pub fn dir<R: RightsMarker>(&mut self, index: usize) -> Dir<R> {
+        match self.take(index) {
+            Slot::One(fd) => Dir::from_owned(fd),
+            other => unreachable!("preopen {index} is not a directory: {other:?}"),
+        }
+    }
+
+    /// The channel of service `index`.
+    pub fn channel(&mut self, index: usize) -> C {
+        self.channels[index]
+            .take()
+            .unwrap_or_else(|| unreachable!("service {index} taken twice"))
+    }
+}
+
+/// Step 1: the paths a source names, with a description of where they came
+/// from for error messages (`argv[1] = "a.bin"`).
+fn resolve(preopen: &Preopen, args: &[OsString]) -> Result<Vec<(PathBuf, String)>, Error> {
+    let missing = |origin: String, reason| Error::Resolve {
+        name: preopen.name,
+        origin,
+        reason,
+    };
+    let described = |value: &OsString, origin: String| {
+        (
+            PathBuf::from(value),
+            format!("{origin} = {:?}", value.to_string_lossy()),
+        )
+    };
+    Ok(match &preopen.source {
+        Source::Literal(path) => vec![(PathBuf::from(path), format!("{path:?}"))],
+        Source::Arg(n) => {
+            let origin = format!("argv[{n}]");
+            match args.get(*n) {
+                Some(v) => vec![described(v, origin)],
+                None => return Err(missing(origin, "missing command-line argument")),
+            }
+        }
+        Source::Args(from) => args
+            .iter()
+            .enumerate()
+            .skip(*from)
+            .map(|(i, v)| described(v, format!("argv[{i}]")))
+            .collect(),
+        Source::Env(var) => {
+            let origin = format!("${var}");
+            match std::env::var_os(var) {
+                Some(v) => vec![described(&v, origin)],
+                None => return Err(missing(origin, "environment variable not set")),
+            }
+        }
+        Source::Expr { text, value } => vec![described(value, format!("{{ {text} }}"))],
+    })
+}
+
+/// Carries out steps 1–6 of `plan` on `backend`, returning the handles for
+/// step 7. `args` is the program's argument vector.
+pub(crate) fn run<B: Backend>(
+    plan: &Plan,
+    args: &[OsString],
+    backend: &mut B,
+) -> Result<Handles<B::Channel>, Error> {
+    let missing = backend.missing(plan);
+    if !missing.is_empty() {
+        let missing = missing.join(", ");
+        match plan.on_unsupported {
+            OnUnsupported::Deny => return Err(Error::Unsupported { missing }),
+            OnUnsupported::Warn => {
+                eprintln!("sandboxed: warning: not enforced on this system: {missing}")
+            }
+        }
+    }
+
+    // Steps 1 and 2: resolve and open every preopen.
+    let mut opened = Vec::with_capacity(plan.preopens.len());
+    for preopen in &plan.preopens {
+        let mut fds = Vec::new();
+        let mut absent = false;
+        for (path, origin) in resolve(preopen, args)? {
+            match backend.open(preopen, &path) {
+                Ok(fd) => fds.push(fd),
+                Err(e) if preopen.flags.optional && e.kind() == std::io::ErrorKind::NotFound => {
+                    absent = true;
+                }
+                Err(source) => {
+                    return Err(Error::Open {
+                        name: preopen.name,
+                        origin,
+                        source,
+                    })
+                }
+            }
+        }
+        opened.push((fds, absent));
+    }
+
+    // Step 3: limit rights, preopens then the standard streams.
+    let mut slots = Vec::with_capacity(opened.len());
+    for (preopen, (fds, absent)) in plan.preopens.iter().zip(opened) {
+        let mut limited = Vec::with_capacity(fds.len());
+        for fd in fds {
+            let fd = backend
+                .limit(fd, &preopen.limits)
+                .map_err(|f| Error::Limit {
+                    name: preopen.name.to_owned(),
+                    syscall: f.syscall,
+                    source: f.error,
+                })?;
+            limited.push(fd);
+        }
+        slots.push(match preopen.kind {
+            Kind::Files => Slot::Many(limited),
+            _ if absent => Slot::Missing,
+            _ => Slot::One(limited.pop().expect("one path opened")),
+        });
+    }
+    for (stream, limits) in &plan.stdio {
+        backend
+            .limit_stdio(*stream, limits)
+            .map_err(|f| Error::Limit {
+                name: stream.name().to_owned(),
+                syscall: f.syscall,
+                source: f.error,
+            })?;
+    }
+
+    // Step 4, 5, 6.
+    backend.warm_caches()?;
+    let channels = backend.open_services(&plan.services)?;
+    backend.enter()?;
+
+    Ok(Handles {
+        slots,
+        channels: channels.into_iter().map(Some).collect(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::decl::{OpenFlags, Preopen};
+    use crate::rights::{Right, RightSet};
+
+    #[derive(Default)]
+    struct Recorder {
+        calls: Vec<String>,
+        missing: Vec<String>,
+        fail_at: Option<&'static str>,
+    }
+
+    impl Recorder {
+        fn step(&mut self, name: String) -> Result<(), Failure> {
+            let failing = self.fail_at.is_some_and(|f| name.starts_with(f));
+            self.calls.push(name);
+            if failing {
+                Err(Failure::new(
+                    "fake",
+                    std::io::Error::from_raw_os_error(libc::EPERM),
+                ))
+            } else {
+                Ok(())
+            }
+        }
+    }
+
+    impl Backend for Recorder {
+        type Channel = &'static str;
+
+        fn missing(&mut self, _: &Plan) -> Vec<String> {
+            self.calls.push("probe".into());
+            self.missing.clone()
+        }
+        fn open(&mut self, p: &Preopen, path: &std::path::Path) -> std::io::Result<OwnedFd> {
+            self.step(format!("open {} {}", p.name, path.display()))
+                .map_err(|f| f.error)?;
+            Ok(std::fs::File::open("/dev/null")?.into())
+        }
+        fn limit(&mut self, fd: OwnedFd, limits: &Limits) -> Result<OwnedFd, Failure> {
+            self.step(format!("limit {}", limits.rights))?;
+            Ok(fd)
+        }
+        fn limit_stdio(&mut self, s: Stdio, _: &Limits) -> Result<(), Failure> {
+            self.step(format!("limit {}", s.name()))
+        }
+        fn warm_caches(&mut self) -> Result<(), Error> {
+            self.step("caches".into()).map_err(|f| Error::Cache {
+                what: "time zone data",
+                source: f.error,
+            })
+        }
+        fn open_services(&mut self, s: &[ServiceDecl]) -> Result<Vec<&'static str>, Error> {
+            let names: Vec<_> = s.iter().map(|s| s.service_name()).collect();
+            self.step(format!("services {}", names.join(" ")))
+                .map_err(|f| Error::Service {
+                    service: "system.dns",
+                    syscall: f.syscall,
+                    source: f.error,
+                })?;
+            Ok(names)
+        }
+        fn enter(&mut self) -> Result<(), Error> {
+            self.step("enter".into()).map_err(|f| Error::Enter {
+                syscall: f.syscall,
+                source: f.error,
+            })
+        }
+    }
+
+    fn plan() -> Plan {
+        let file = |name, source| Preopen {
+            name,
+            kind: Kind::File,
+            source,
+            flags: OpenFlags::READ,
+            limits: Limits {
+                rights: RightSet::of(&[Right::Read]),
+                ..Limits::default()
+            },
+        };
+        Plan {
+            preopens: vec![
+                file("old", Source::Arg(1)),
+                file("cfg", Source::Literal("/etc/hostname")),
+            ],
+            stdio: vec![(Stdio::Stdout, Limits::STDOUT)],
+            services: vec![ServiceDecl::Syslog],
+            on_unsupported: OnUnsupported::Deny,
+            exit_code: None,
+        }
+    }
+
+    fn args() -> Vec<OsString> {
+        vec!["prog".into(), "a.bin".into()]
+    }
+
+    #[test]
+    fn steps_run_in_the_documented_order() {
+        let mut b = Recorder::default();
+        let mut handles = run(&plan(), &args(), &mut b).unwrap();
+        assert_eq!(
+            b.calls,
+            [
+                "probe",
+                "open old a.bin",
+                "open cfg /etc/hostname",
+                "limit read",
+                "limit read",
+                "limit stdout",
+                "caches",
+                "services system.syslog",
+                "enter",
+            ]
+        );
+        assert_eq!(handles.channel(0), "system.syslog");
+    }
+
+    #[test]
+    fn a_failing_step_stops_everything_after_it() {
+        for (fail_at, last) in [
+            ("open cfg", "open cfg /etc/hostname"),
+            ("limit stdout", "limit stdout"),
+            ("caches", "caches"),
+            ("services", "services system.syslog"),
+            ("enter", "enter"),
+        ] {
+            let mut b = Recorder {
+                fail_at: Some(fail_at),
+                ..Recorder::default()
+            };
+            assert!(run(&plan(), &args(), &mut b).is_err());
+            assert_eq!(b.calls.last().unwrap(), last, "failing at {fail_at}");
+        }
+    }
+
+    #[test]
+    fn a_missing_argument_is_reported_before_anything_is_opened() {
+        let mut b = Recorder::default();
+        let err = run(&plan(), &["prog".into()], &mut b).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "preopen `old` (argv[1]): missing command-line argument"
+        );
+        assert_eq!(b.calls, ["probe"]);
+    }
+
+    #[test]
+    fn unsupported_denies_by_default_and_warn_runs() {
+        let mut b = Recorder {
+            missing: vec!["capability mode".into()],
+            ..Recorder::default()
+        };
+        let err = run(&plan(), &args(), &mut b).unwrap_err();
+        assert!(matches!(err, Error::Unsupported { .. }));
+        assert_eq!(b.calls, ["probe"]);
+
+        let mut warn = plan();
+        warn.on_unsupported = OnUnsupported::Warn;
+        let mut b = Recorder {
+            missing: vec!["capability mode".into()],
+            ..Recorder::default()
+        };
+        run(&warn, &args(), &mut b).unwrap();
+        assert_eq!(b.calls.last().unwrap(), "enter");
+    }
+}
