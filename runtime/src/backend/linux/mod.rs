@@ -1,4 +1,7 @@
-//! Placeholder: this backend is not written yet, so linux uses the
-//! unsupported backend (deny by default).
+//! Placeholder: the Linux backend (Landlock + seccomp) is not written yet,
+//! so Linux uses the unsupported backend (deny by default).
+
+#[allow(dead_code)]
+mod broker;
 
 pub(crate) use super::unsupported::{is_sandboxed, is_violation, Channel, Native};
