@@ -67,6 +67,8 @@ fn main() {
         "fileargs" => fileargs(&args[2..]),
         "net" => net(args[2].parse().expect("port")),
         "threads" => threads(),
+        "fileargs-arg" => fileargs_arg(),
+        "broker-pid" => broker_pid(),
         "fuzz" => fuzz(&args[2..]),
         other => panic!("unknown scenario {other:?}"),
     }
@@ -347,6 +349,44 @@ fn fileargs(names: &[String]) {
     );
 }
 
+fn fileargs_arg() {
+    let _ = enter(plan(vec![ServiceDecl::FileArgs(FileArgsLimits {
+        source: Source::Arg(2),
+        flags: OpenFlags::READ,
+        limits: Default::default(),
+        operations: vec![FileOp::Open],
+    })]));
+    println!("unreachable: started without argv[2]");
+}
+
+fn broker_pid() {
+    let mut h = enter(plan(vec![ServiceDecl::Syslog]));
+    let log: Syslog = service(&mut h, 0);
+    check("broker answers", log.set_mask(0).is_ok());
+    match broker() {
+        Some(pid) => {
+            let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
+            check(
+                "the broker runs under seccomp",
+                status.contains("Seccomp:\t2"),
+            );
+            check(
+                "the broker has no_new_privs",
+                status.contains("NoNewPrivs:\t1"),
+            );
+            let fds = std::fs::read_dir(format!("/proc/{pid}/fd"))
+                .unwrap()
+                .count();
+            // stdin, stdout, stderr and its one socket.
+            check(&format!("the broker keeps 4 descriptors ({fds})"), fds == 4);
+            println!("broker: {pid}");
+        }
+        None => println!("skipped: /proc does not show the broker"),
+    }
+    // Exit without closing anything: the broker must follow.
+    std::process::exit(0);
+}
+
 fn net(port: u16) {
     let allowed = SocketAddr::from(([127, 0, 0, 1], port));
     let mut h = enter(plan(vec![ServiceDecl::Net(NetLimits {
@@ -516,6 +556,7 @@ fn fuzz(args: &[String]) {
     let seeds = seeds(&file);
     let mut rng = Rng(seed | 1);
     let fds_before = open_fds();
+    let broker_before = broker_fds();
     let started = std::time::Instant::now();
     let (mut errors, mut oks, mut passed) = (0u64, 0u64, 0usize);
     for i in 0..count {
@@ -589,23 +630,30 @@ fn fuzz(args: &[String]) {
     refused("fileargs limits intact", files.open("/etc/passwd"));
     check("grp still answers", grp.group_by_gid(0).unwrap().is_some());
     check("syslog still answers", log.set_mask(0).is_ok());
-    println!(
-        "ok: broker fds: {}",
-        broker_fds().map_or("unknown".into(), |n| n.to_string())
-    );
+    match (broker_before, broker_fds()) {
+        (Some(before), Some(after)) => check(
+            &format!("no descriptor leaked in the broker ({before} open before, {after} after)"),
+            before == after,
+        ),
+        _ => println!("skipped: broker descriptors (/proc does not show them)"),
+    }
 }
 
 fn check_quiet(ok: bool, what: &str) {
     assert!(ok, "failed: {what}");
 }
 
-/// The broker's open descriptors, when /proc shows them.
-fn broker_fds() -> Option<usize> {
+/// The broker's pid, when /proc shows it (the program's only child).
+fn broker() -> Option<u32> {
     let me = std::process::id();
     let children = std::fs::read_to_string(format!("/proc/{me}/task/{me}/children")).ok()?;
-    let broker: u32 = children.split_whitespace().next()?.parse().ok()?;
+    children.split_whitespace().next()?.parse().ok()
+}
+
+/// The broker's open descriptors, when /proc shows them.
+fn broker_fds() -> Option<usize> {
     Some(
-        std::fs::read_dir(format!("/proc/{broker}/fd"))
+        std::fs::read_dir(format!("/proc/{}/fd", broker()?))
             .ok()?
             .count(),
     )
