@@ -7,7 +7,7 @@ use quote::{format_ident, quote, quote_spanned};
 use syn::spanned::Spanned;
 
 use crate::ast::{
-    Attr, Flags, Kind, Limits, Param, Preopen, Principal, RightsList, Source, Target,
+    Attr, Flags, Kind, Limits, Param, Preopen, Principal, RightsList, Service, Source, Target,
 };
 use crate::symbol;
 use crate::valid::is_tokio_main;
@@ -102,12 +102,39 @@ fn marker_name(name: &syn::Ident) -> syn::Ident {
 
 /// The marker type of one preopen and its `can` impls.
 fn marker(attr: &Attr, pre: &Preopen) -> TokenStream {
-    let p = private();
-    let m = marker_name(&pre.name);
     let (names, _) = preopen_rights(attr, pre);
-    let set = right_set(&names);
-    let name = pre.name.to_string();
-    let cans = symbol::rights_within(symbol::atoms_of(&names)).map(|r| {
+    marker_for(&marker_name(&pre.name), &pre.name.to_string(), &names)
+}
+
+/// The rights `fileargs(...)` gives each file it opens: declared, or the
+/// defaults its open flags need.
+fn fileargs_rights(flags: &Flags, rights: Option<&RightsList>) -> Vec<&'static str> {
+    match rights {
+        Some(list) => list_names(list),
+        None => default_rights(Kind::Files, flags),
+    }
+}
+
+/// The marker of the files a `fileargs` service opens, so that
+/// `FileArgs<rights_of_fileargs>::open` gives files typed by those rights.
+fn service_marker(service: &Service) -> Option<(syn::Ident, TokenStream)> {
+    match &service.limits {
+        Limits::FileArgs { flags, rights, .. } => {
+            let m = format_ident!("rights_of_{}", service.name, span = service.span);
+            let names = fileargs_rights(flags, rights.as_ref());
+            let tokens = marker_for(&m, service.name, &names);
+            Some((m, tokens))
+        }
+        _ => None,
+    }
+}
+
+/// A marker type named `m` holding the rights `names` (and those they
+/// imply), with one `can` impl per right.
+fn marker_for(m: &syn::Ident, name: &str, names: &[&'static str]) -> TokenStream {
+    let p = private();
+    let set = right_set(names);
+    let cans = symbol::rights_within(symbol::atoms_of(names)).map(|r| {
         let can = format_ident!("{}", r.can);
         quote!(impl #p::can::#can for #m {})
     });
@@ -256,10 +283,7 @@ fn service(s: &crate::ast::Service) -> TokenStream {
             operations,
         } => {
             let src = src.as_ref().map(source).unwrap_or_default();
-            let names = match rights {
-                Some(list) => list_names(list),
-                None => default_rights(Kind::Files, flags),
-            };
+            let names = fileargs_rights(flags, rights.as_ref());
             let limits = limits(right_set(&names), rights.as_ref());
             let flags = open_flags(flags);
             let ops = variants("FileOp", operations);
@@ -366,13 +390,19 @@ fn handle(attr: &Attr, param: &Param) -> (TokenStream, TokenStream) {
             (Kind::Dir, _) => (with_marker(ty, &m), quote!(#h.dir::<#m>(#i))),
         };
     }
-    let (i, _) = attr
+    let (i, service) = attr
         .services
         .iter()
         .enumerate()
         .find(|(_, s)| param.name == s.name)
         .expect("validated parameter");
-    let ty = &param.ty;
+    let ty = match service_marker(service) {
+        Some((m, _)) => with_marker(&param.ty, &m),
+        None => {
+            let ty = &param.ty;
+            quote!(#ty)
+        }
+    };
     (quote!(#ty), quote!(#p::service::<#ty>(&mut #h, #i)))
 }
 
@@ -391,7 +421,12 @@ pub fn expand(attr: &Attr, func: &syn::ItemFn, params: &[Param]) -> TokenStream 
     let output = &sig.output;
     let asyncness = &sig.asyncness;
 
-    let markers = attr.preopens.iter().map(|pre| marker(attr, pre));
+    let markers = attr.preopens.iter().map(|pre| marker(attr, pre)).chain(
+        attr.services
+            .iter()
+            .filter_map(service_marker)
+            .map(|(_, t)| t),
+    );
     let preopens = attr.preopens.iter().map(|pre| {
         let name = pre.name.to_string();
         let kind = format_ident!(

@@ -526,18 +526,35 @@ pub struct Limits {
 }
 
 impl Limits {
-    /// The limits `caph_limit_stdin` applies: read, event, fstat, and the tty
-    /// ioctls isatty(3) and line editing need.
+    /// The limits `caph_limit_stdin` applies (capsicum_helpers(3),
+    /// `caph_limit_stream(fd, CAPH_READ)`): read, event, fcntl narrowed to
+    /// `F_GETFL`, fstat, seek, and the tty ioctls isatty(3) needs.
     pub const STDIN: Limits = Limits {
-        rights: RightSet::of(&[Right::Read, Right::Event, Right::Fstat, Right::Ioctl]),
+        rights: RightSet::of(&[
+            Right::Read,
+            Right::Event,
+            Right::Fcntl,
+            Right::Fstat,
+            Right::Ioctl,
+            Right::Seek,
+        ]),
         ioctls: Some(&[Ioctl::Tiocgeta, Ioctl::Tiocgwinsz, Ioctl::Fiodtype]),
-        fcntls: None,
+        fcntls: Some(&[Fcntl::Getfl]),
     };
-    /// The limits `caph_limit_stdout` / `caph_limit_stderr` apply.
+    /// The limits `caph_limit_stdout` / `caph_limit_stderr` apply
+    /// (`caph_limit_stream(fd, CAPH_WRITE)`): as [`Limits::STDIN`] with
+    /// write instead of read.
     pub const STDOUT: Limits = Limits {
-        rights: RightSet::of(&[Right::Write, Right::Event, Right::Fstat, Right::Ioctl]),
+        rights: RightSet::of(&[
+            Right::Write,
+            Right::Event,
+            Right::Fcntl,
+            Right::Fstat,
+            Right::Ioctl,
+            Right::Seek,
+        ]),
         ioctls: Some(&[Ioctl::Tiocgeta, Ioctl::Tiocgwinsz, Ioctl::Fiodtype]),
-        fcntls: None,
+        fcntls: Some(&[Fcntl::Getfl]),
     };
 }
 

@@ -18,7 +18,12 @@ use sandboxed::services::{Dns, FileArgs, Grp, Net, Pwd, Sysctl, Syslog};
     fileargs(args(1..), read, rights = [read, fstat, seek], operations = [open, lstat, realpath]),
 ))]
 fn run(dns: Dns, net: Net, pwd: Pwd, grp: Grp, sysctl: Sysctl, syslog: Syslog, fileargs: FileArgs) {
-    let _ = (dns, net, pwd, grp, sysctl, syslog, fileargs);
+    let _ = (dns, net, pwd, grp, sysctl, syslog);
+    // Files from `fileargs` carry its declared rights in their type.
+    let mut file = fileargs.open("input").unwrap();
+    let mut text = String::new();
+    let _ = std::io::Read::read_to_string(&mut file, &mut text);
+    let _ = std::io::Seek::seek(&mut file, std::io::SeekFrom::Start(0));
 }
 
 #[sandboxed(services(dns))]
