@@ -637,9 +637,9 @@ fn lookup_only_directories_are_o_path_and_rights_gate_changes() {
             openat(w, "new", libc::O_WRONLY | libc::O_CREAT),
         )?;
         let p = cstr("sub");
-        // SAFETY: NUL-terminated path.
         ok(
             "mkdirat with mkdirat",
+            // SAFETY: arguments are integers or pointers to live locals.
             unsafe { libc::mkdirat(w, p.as_ptr(), 0o755) } as i64,
         )?;
         // SAFETY: NUL-terminated path.
@@ -744,9 +744,9 @@ fn end_to_end_through_the_steps() {
             "create in out",
             openat(out.as_raw_fd(), "result", libc::O_WRONLY | libc::O_CREAT),
         )?;
-        // SAFETY: `fd` was just opened; `buf` is valid.
         ok(
             "write result",
+            // SAFETY: arguments are integers or pointers to live locals.
             unsafe { libc::write(fd as RawFd, buf.as_ptr().cast(), 5) } as i64,
         )?;
         let err = std::fs::read(input).unwrap_err();
