@@ -2,4 +2,5 @@
 //! (run inside the sandbox by `escape_probe`) and the process-per-case
 //! harness that runs them.
 
+pub mod harness;
 pub mod probe;

@@ -31,6 +31,9 @@ pub struct Fds {
     pub rw: RawFd,
 }
 
+/// One attempt, on the preopened descriptors.
+pub type Probe = fn(&Fds) -> Attempt;
+
 /// What a case reports: `Ok(detail)` when the operation worked, the OS error
 /// of the first step that failed otherwise.
 pub type Attempt = io::Result<String>;
@@ -355,7 +358,7 @@ fn int80_getpid() -> i64 {
 /// The cases, by name. The harness's table names the same cases with the
 /// documented answer; `cases_agree` in tests/tests/escape.rs checks the two
 /// lists match.
-pub const CASES: &[(&str, fn(&Fds) -> Attempt)] = &[
+pub const CASES: &[(&str, Probe)] = &[
     // ---- 1. no global namespaces -------------------------------------
     ("open_absolute", |_| {
         open_read(libc::AT_FDCWD, &world("outside/secret.txt"))
