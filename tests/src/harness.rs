@@ -375,6 +375,7 @@ static WORLDS: AtomicUsize = AtomicUsize::new(0);
 /// ROOT/ro.txt          preopened `ro` ([read])
 /// ROOT/wo.txt          preopened `wo` ([write])
 /// ROOT/rw.txt          preopened `rw` ([read, write, seek, fstat, mmap_r, ..])
+/// ROOT/narrowed.txt    preopened `narrowed`: opened read-write, declared [read]
 /// ROOT/outside/        never preopened: secret.txt, victim.txt (0600),
 ///                      link -> secret.txt, mnt/, sock, dgram.sock
 /// ```
@@ -436,6 +437,7 @@ impl World {
         put("ro.txt", "read only", 0o644)?;
         put("wo.txt", "write only", 0o644)?;
         put("rw.txt", "read write", 0o644)?;
+        put("narrowed.txt", "narrowed", 0o644)?;
         put("outside/secret.txt", "secret", 0o600)?;
         put("outside/victim.txt", "victim", 0o600)?;
         std::os::unix::fs::symlink("secret.txt", root.join("outside/link"))?;
@@ -510,6 +512,7 @@ impl World {
             .arg(self.path("ro.txt"))
             .arg(self.path("wo.txt"))
             .arg(self.path("rw.txt"))
+            .arg(self.path("narrowed.txt"))
             .current_dir(self.path("outside"))
             .env("ESCAPE_ROOT", &self.root)
             .env("ESCAPE_VICTIM", self.victim.id().to_string())
@@ -716,10 +719,47 @@ pub fn run_case(probe: &Path, case: &Case) -> Result<Report, String> {
     }
 }
 
+/// Runs one denial case WITHOUT the sandbox (`baseline_probe`) and checks
+/// that the kernel alone does not give the documented denial: otherwise the
+/// case could not fail.
+pub fn run_baseline(baseline: &Path, case: &Case) -> Result<String, String> {
+    let Expect::Denied(want) = case.expect else {
+        return Ok("not a denial".into());
+    };
+    let mut world = World::new().map_err(|e| format!("building the world: {e}"))?;
+    let output = world
+        .command(baseline, case.name)
+        .map_err(|e| format!("preparing the probe: {e}"))?
+        .output()
+        .map_err(|e| format!("starting {}: {e}", baseline.display()))?;
+    // Cleans up (unmounts) what a case left; differences are expected.
+    let _ = world.intact(case.changes);
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    match stdout.lines().find_map(|l| l.strip_prefix("outcome: ")) {
+        None => Ok(format!(
+            "unsandboxed: no outcome (exit {:?})",
+            output.status.code()
+        )),
+        Some(line) => {
+            let errno = line
+                .strip_prefix("err ")
+                .and_then(|r| r.split(' ').next())
+                .and_then(|e| e.parse::<i32>().ok());
+            match errno {
+                Some(e) if want.contains(&e) => Err(format!(
+                    "unsandboxed, the kernel answers {} too: the case cannot fail ({line})",
+                    errno_name(e)
+                )),
+                _ => Ok(format!("unsandboxed: {line}")),
+            }
+        }
+    }
+}
+
 /// Runs `cases` (filtered by the command-line arguments that are not
 /// flags) and prints one libtest-like line each, then a summary. Returns
 /// whether all passed.
-pub fn run_all(suite: &str, probe: &Path, cases: &[Case]) -> bool {
+pub fn run_all(suite: &str, probe: &Path, baseline: Option<&Path>, cases: &[Case]) -> bool {
     let filters: Vec<String> = std::env::args()
         .skip(1)
         .filter(|a| !a.starts_with('-'))
@@ -741,9 +781,13 @@ pub fn run_all(suite: &str, probe: &Path, cases: &[Case]) -> bool {
             skipped += 1;
             continue;
         }
-        match run_case(probe, case) {
-            Ok(_) => {
-                println!("test {full} ... ok");
+        let result = match baseline {
+            None => run_case(probe, case).map(|_| String::new()),
+            Some(b) => run_baseline(b, case).map(|seen| format!(" ({seen})")),
+        };
+        match result {
+            Ok(note) => {
+                println!("test {full} ... ok{note}");
                 passed += 1;
             }
             Err(why) => {

@@ -29,6 +29,9 @@ pub struct Fds {
     /// `rw`: a file opened read-write with `[read, write, seek, fstat,
     /// mmap_r, ioctls(fionread), fcntls(getfl)]`.
     pub rw: RawFd,
+    /// `narrowed`: a file OPENED read-write but declared `[read]`: the
+    /// backend must reopen it read-only.
+    pub narrowed: RawFd,
 }
 
 /// One attempt, on the preopened descriptors.
@@ -1422,8 +1425,14 @@ pub const CASES: &[(&str, Probe)] = &[
     }),
     ("panic_backtrace", |_| panic_here()),
     // ---- 5. per-descriptor rights -------------------------------------
-    ("ro_write", |f| write_text(f.ro, "escaped")),
-    ("wo_read", |f| read_text(f.wo)),
+    ("narrowed_write", |f| write_text(f.narrowed, "escaped")),
+    ("narrowed_mmap_shared_write", |f| {
+        map(
+            f.narrowed,
+            libc::PROT_READ | libc::PROT_WRITE,
+            libc::MAP_SHARED,
+        )
+    }),
     ("ro_lseek", |f| {
         let off = sys!(libc::lseek(f.ro, 0, libc::SEEK_SET))?;
         Ok(format!("at {off}"))
@@ -1583,6 +1592,7 @@ pub const CASES: &[(&str, Probe)] = &[
     ("stdin_write", |_| write_text(0, "escaped")),
     // positive twins
     ("ro_read", |f| read_text(f.ro)),
+    ("narrowed_read", |f| read_text(f.narrowed)),
     ("wo_write", |f| write_text(f.wo, "written")),
     ("rw_seek_fstat", |f| {
         sys!(libc::lseek(f.rw, 0, libc::SEEK_SET))?;
@@ -1636,9 +1646,9 @@ pub const CASES: &[(&str, Probe)] = &[
             connect_inet(fd, port_env("ESCAPE_TCP_PORT"))
         })
     }),
-    ("fork_child_ro_write", |f| {
-        let ro = f.ro;
-        in_child(move || write_text(ro, "escaped"))
+    ("fork_child_narrowed_write", |f| {
+        let fd = f.narrowed;
+        in_child(move || write_text(fd, "escaped"))
     }),
     ("clone_newuser", |_| {
         let pid = sys!(libc::syscall(

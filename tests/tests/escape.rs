@@ -251,8 +251,12 @@ const CASES: &[Case] = &[
     Case::new("uname", Kernel, Allowed),
     Case::new("panic_backtrace", Kernel, Panics("panic_here")),
     // ---- 5. per-descriptor rights -----------------------------------------
-    Case::new("ro_write", Rights, Denied(ACCMODE)),
-    Case::new("wo_read", Rights, Denied(ACCMODE)),
+    Case::new("narrowed_write", Rights, Denied(ACCMODE)),
+    Case::new(
+        "narrowed_mmap_shared_write",
+        Rights,
+        Denied(&[libc::EACCES]),
+    ),
     Case::new("ro_lseek", Rights, Denied(NOTCAP)),
     Case::new("ro_fstat", Rights, Denied(NOTCAP)),
     Case::new("ro_pread", Rights, Denied(NOTCAP)),
@@ -285,6 +289,7 @@ const CASES: &[Case] = &[
     Case::new("ro_scm_rights_copy", Rights, Denied(NOTCAP)),
     Case::new("stdin_write", Rights, Denied(NOTCAP)).check(stdin_peer_silent),
     Case::new("ro_read", Rights, Allowed),
+    Case::new("narrowed_read", Rights, Allowed),
     Case::new("wo_write", Rights, Allowed)
         .changes(&["wo.txt"])
         .check(wo_written),
@@ -300,7 +305,7 @@ const CASES: &[Case] = &[
     Case::new("thread_open_absolute", Inherited, Denied(MODE)),
     Case::new("fork_child_open_absolute", Inherited, Denied(MODE)),
     Case::new("fork_child_connect", Inherited, Denied(MODE)),
-    Case::new("fork_child_ro_write", Inherited, Denied(ACCMODE)),
+    Case::new("fork_child_narrowed_write", Inherited, Denied(ACCMODE)),
     Case::new("clone_newuser", Inherited, Denied(MODE)),
     Case::new("clone3", Inherited, Denied(COMPAT)),
     Case::new("vfork_execve", Inherited, Denied(MODE)),
@@ -374,7 +379,14 @@ fn main() {
         }
     }
 
-    ok &= harness::run_all("escape", probe, CASES);
+    // `-- --baseline`: run the denials unsandboxed instead, to show each
+    // could fail (see tests/src/bin/baseline_probe.rs).
+    if std::env::args().any(|a| a == "--baseline") {
+        let baseline = Path::new(env!("CARGO_BIN_EXE_baseline_probe"));
+        ok &= harness::run_all("baseline", probe, Some(baseline), CASES);
+        std::process::exit(if ok { 0 } else { 101 });
+    }
+    ok &= harness::run_all("escape", probe, None, CASES);
 
     let filters: Vec<String> = std::env::args()
         .skip(1)

@@ -3,7 +3,7 @@
 //! (see `sandboxed_tests::probe`). Run by tests/tests/escape.rs, one fresh
 //! process per case; never run it by hand outside the harness's world.
 //!
-//! argv: `escape_probe CASE DIR RODIR RO WO RW`
+//! argv: `escape_probe CASE DIR RODIR RO WO RW NARROWED`
 
 use std::os::fd::AsRawFd;
 use std::process::ExitCode;
@@ -18,6 +18,7 @@ use sandboxed_tests::probe::{self, Fds};
         ro = file(arg(4)),
         wo = file(arg(5), write),
         rw = file(arg(6), read, write),
+        narrowed = file(arg(7), read, write),
     ),
     rights(
         dir = [lookup, read, write, create, seek, fstat, fstatat, fchmodat, fchownat,
@@ -27,16 +28,18 @@ use sandboxed_tests::probe::{self, Fds};
         ro = [read],
         wo = [write],
         rw = [read, write, seek, fstat, mmap_r, ioctls(fionread), fcntls(getfl)],
+        narrowed = [read],
         stdio,
     ),
 )]
-fn main(dir: Dir, rodir: Dir, ro: File, wo: File, rw: File) -> ExitCode {
+fn main(dir: Dir, rodir: Dir, ro: File, wo: File, rw: File, narrowed: File) -> ExitCode {
     let fds = Fds {
         dir: dir.as_raw_fd(),
         rodir: rodir.as_raw_fd(),
         ro: ro.as_raw_fd(),
         wo: wo.as_raw_fd(),
         rw: rw.as_raw_fd(),
+        narrowed: narrowed.as_raw_fd(),
     };
     let case = std::env::args().nth(1).unwrap_or_default();
     if !sandboxed::is_sandboxed() {
