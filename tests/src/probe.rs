@@ -1702,6 +1702,56 @@ pub const CASES: &[(&str, Probe)] = &[
         in_child(move || write_text(w, "from the child"))?;
         read_text(r)
     }),
+    // ---- differences the Linux table documents (tests/tests/parity.rs) --
+    ("fork_child_kill_self", |_| {
+        in_child(|| {
+            // SAFETY: SIG_IGN installs no handler code.
+            unsafe { libc::signal(libc::SIGUSR1, libc::SIG_IGN) };
+            // SAFETY: getpid(2) cannot fail.
+            let me = unsafe { libc::getpid() };
+            sys!(libc::kill(me, libc::SIGUSR1))?;
+            Ok("signalled myself".into())
+        })
+    }),
+    ("pidfd_own_child_signal", |_| {
+        // clone(CLONE_PIDFD): the pidfd of our own child, like pdfork(2).
+        let mut pidfd: RawFd = -1;
+        let pid = sys!(libc::syscall(
+            libc::SYS_clone,
+            libc::CLONE_PIDFD | libc::SIGCHLD,
+            0,
+            &mut pidfd as *mut RawFd,
+            0,
+            0
+        ))?;
+        if pid == 0 {
+            // SAFETY: pause(2) then _exit(2) in the child of a raw clone;
+            // the parent kills it.
+            unsafe {
+                libc::pause();
+                libc::_exit(0)
+            }
+        }
+        let sent = sys!(libc::syscall(
+            libc::SYS_pidfd_send_signal,
+            pidfd,
+            libc::SIGKILL,
+            0,
+            0
+        ));
+        let mut status = 0;
+        let _ = sys!(libc::waitpid(pid as libc::pid_t, &mut status, 0));
+        sent?;
+        Ok("killed my child through its pidfd".into())
+    }),
+    ("memfd_create", |_| {
+        let fd = sys!(libc::memfd_create(c"probe".as_ptr(), libc::MFD_CLOEXEC))?;
+        write_text(fd, "anonymous")
+    }),
+    ("narrowed_scm_rights_copy_write", |f| {
+        let copy = pass_to_self(f.narrowed)?;
+        write_text(copy, "escaped")
+    }),
 ];
 
 #[inline(never)]

@@ -14,7 +14,7 @@ use std::path::Path;
 
 use sandboxed_tests::harness::{self, Case, Expect, Promise, Report, World};
 
-use Expect::{Allowed, Denied, Ordinary, Panics};
+use Expect::{Allowed, Denied, Ordinary, Panics, Refused};
 use Promise::{Inherited, Kernel, Namespaces, Network, Processes, Rights};
 
 /// Not allowed in capability mode (seccomp; Capsicum's `ECAPMODE`).
@@ -137,8 +137,8 @@ const CASES: &[Case] = &[
     Case::new("chmod_absolute", Namespaces, Denied(MODE)),
     Case::new("chown_absolute", Namespaces, Denied(MODE)),
     Case::new("utimes_absolute", Namespaces, Denied(MODE)),
-    Case::new("openat2_absolute", Namespaces, Denied(COMPAT)),
-    Case::new("openat2_dotdot", Namespaces, Denied(COMPAT)),
+    Case::new("openat2_absolute", Namespaces, Refused(COMPAT)),
+    Case::new("openat2_dotdot", Namespaces, Refused(COMPAT)),
     Case::new("open_by_handle_at", Namespaces, Denied(MODE)),
     Case::new("inotify_add_watch_path", Namespaces, Denied(MODE)),
     Case::new("fanotify_init", Namespaces, Denied(MODE)),
@@ -189,6 +189,8 @@ const CASES: &[Case] = &[
     Case::new("prlimit_other", Processes, Denied(MODE)),
     Case::new("kcmp_other", Processes, Denied(MODE)),
     Case::new("kill_self", Processes, Allowed),
+    Case::new("fork_child_kill_self", Processes, Allowed),
+    Case::new("pidfd_own_child_signal", Processes, Allowed),
     Case::new("sched_self", Processes, Allowed),
     // ---- 3. no new network endpoints ------------------------------------
     Case::new("tcp_connect", Network, Denied(MODE)),
@@ -244,6 +246,7 @@ const CASES: &[Case] = &[
     Case::new("landlock_after_entry", Kernel, Denied(MODE)),
     Case::new("tiocsti_stdin", Kernel, Denied(NOTCAP)),
     Case::new("getrandom", Kernel, Allowed),
+    Case::new("memfd_create", Kernel, Allowed),
     Case::new("time_and_sleep", Kernel, Allowed),
     Case::new("localtime", Kernel, Allowed),
     Case::new("pipe_eventfd_epoll", Kernel, Allowed),
@@ -251,7 +254,7 @@ const CASES: &[Case] = &[
     Case::new("uname", Kernel, Allowed),
     Case::new("panic_backtrace", Kernel, Panics("panic_here")),
     // ---- 5. per-descriptor rights -----------------------------------------
-    Case::new("narrowed_write", Rights, Denied(ACCMODE)),
+    Case::new("narrowed_write", Rights, Refused(ACCMODE)),
     Case::new(
         "narrowed_mmap_shared_write",
         Rights,
@@ -287,6 +290,7 @@ const CASES: &[Case] = &[
     Case::new("dup2_onto_ro", Rights, Denied(NOTCAP)),
     Case::new("stdout_dup", Rights, Denied(NOTCAP)),
     Case::new("ro_scm_rights_copy", Rights, Denied(NOTCAP)),
+    Case::new("narrowed_scm_rights_copy_write", Rights, Refused(ACCMODE)),
     Case::new("stdin_write", Rights, Denied(NOTCAP)).check(stdin_peer_silent),
     Case::new("ro_read", Rights, Allowed),
     Case::new("narrowed_read", Rights, Allowed),
@@ -305,9 +309,9 @@ const CASES: &[Case] = &[
     Case::new("thread_open_absolute", Inherited, Denied(MODE)),
     Case::new("fork_child_open_absolute", Inherited, Denied(MODE)),
     Case::new("fork_child_connect", Inherited, Denied(MODE)),
-    Case::new("fork_child_narrowed_write", Inherited, Denied(ACCMODE)),
+    Case::new("fork_child_narrowed_write", Inherited, Refused(ACCMODE)),
     Case::new("clone_newuser", Inherited, Denied(MODE)),
-    Case::new("clone3", Inherited, Denied(COMPAT)),
+    Case::new("clone3", Inherited, Refused(COMPAT)),
     Case::new("vfork_execve", Inherited, Denied(MODE)),
     Case::new("thread_works", Inherited, Allowed),
     Case::new("fork_child_works", Inherited, Allowed),
