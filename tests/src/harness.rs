@@ -815,37 +815,58 @@ pub fn run_all(suite: &str, probe: &Path, baseline: Option<&Path>, cases: &[Case
         .collect();
     println!("\nrunning {} tests", selected.len());
     let strict = std::env::args().any(|a| a == "--strict");
-    let (mut passed, mut failed, mut skipped, mut known) = (0, Vec::new(), 0, Vec::new());
+    // Cases are independent (each has its own world), so run a few at a
+    // time; `ESCAPE_JOBS=1` runs them one by one.
+    let jobs = std::env::var("ESCAPE_JOBS")
+        .ok()
+        .and_then(|j| j.parse().ok())
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get().min(4)))
+        .max(1);
+    let next = AtomicUsize::new(0);
+    let tally = std::sync::Mutex::new((0usize, Vec::new(), 0usize, Vec::new()));
     let start = Instant::now();
-    for case in selected {
-        let full = format!("{suite}::{}::{}", case.promise.tag(), case.name);
-        if let Some(reason) = case.skip.and_then(|f| f()) {
-            println!("test {full} ... skipped: {reason}");
-            skipped += 1;
-            continue;
-        }
-        let result = match baseline {
-            None => run_case(probe, case).map(|_| String::new()),
-            Some(b) => run_baseline(b, case).map(|seen| format!(" ({seen})")),
-        };
-        match result {
-            Ok(note) => {
-                println!("test {full} ... ok{note}");
-                passed += 1;
-            }
-            Err(why) => match case.documented {
-                Some(row) if !strict => {
-                    println!("test {full} ... KNOWN HOLE (documented: {row})\n    {why}");
-                    known.push(full);
+    std::thread::scope(|scope| {
+        for _ in 0..jobs {
+            scope.spawn(|| {
+                while let Some(case) = selected.get(next.fetch_add(1, Ordering::Relaxed)) {
+                let full = format!("{suite}::{}::{}", case.promise.tag(), case.name);
+                let line;
+                {
+                    if let Some(reason) = case.skip.and_then(|f| f()) {
+                        line = format!("test {full} ... skipped: {reason}");
+                        tally.lock().expect("tally").2 += 1;
+                    } else {
+                        let result = match baseline {
+                            None => run_case(probe, case).map(|_| String::new()),
+                            Some(b) => run_baseline(b, case).map(|seen| format!(" ({seen})")),
+                        };
+                        let mut t = tally.lock().expect("tally");
+                        line = match result {
+                            Ok(note) => {
+                                t.0 += 1;
+                                format!("test {full} ... ok{note}")
+                            }
+                            Err(why) => match case.documented {
+                                Some(row) if !strict => {
+                                    t.3.push(full.clone());
+                                    format!("test {full} ... KNOWN HOLE (documented: {row})\n    {why}")
+                                }
+                                _ => {
+                                    t.1.push(full.clone());
+                                    format!("test {full} ... FAILED\n    {why}")
+                                }
+                            },
+                        };
+                    }
                 }
-                _ => {
-                    println!("test {full} ... FAILED\n    {why}");
-                    failed.push(full);
+                let mut out = io::stdout().lock();
+                let _ = writeln!(out, "{line}");
+                let _ = out.flush();
                 }
-            },
+            });
         }
-        let _ = io::stdout().flush();
-    }
+    });
+    let (passed, failed, skipped, known) = tally.into_inner().expect("tally");
     let ok = failed.is_empty();
     if !known.is_empty() {
         println!("\nknown holes (documented in the Linux table; `--strict` fails on them):");

@@ -52,6 +52,7 @@ pub const HANDED_LISTENER: RawFd = 5;
 /// `syscall(2)` numbers newer than the libc crate's tables (x86_64).
 mod nr {
     pub const SETXATTRAT: libc::c_long = 463;
+    pub const FCHMODAT2: libc::c_long = 452;
 }
 
 /// Turns a C return value into `io::Result`: `-1` (or `MAP_FAILED`) is
@@ -1701,6 +1702,163 @@ pub const CASES: &[(&str, Probe)] = &[
         let [r, w] = pipe()?;
         in_child(move || write_text(w, "from the child"))?;
         read_text(r)
+    }),
+    // ---- more attacks, added after reading the backend's design -------
+    ("opath_dotdot_fchownat_empty", |f| {
+        // O_PATH opens are not mediated by Landlock; AT_EMPTY_PATH then
+        // acts on the file outside through the descriptor.
+        let fd = openat(f.dir, &c("../outside/victim.txt"), libc::O_PATH)?;
+        sys!(libc::fchownat(fd, c"".as_ptr(), 1, 1, libc::AT_EMPTY_PATH))?;
+        Ok("owner of a file outside changed".into())
+    }),
+    ("opath_dotdot_fchmodat2_empty", |f| {
+        let fd = openat(f.dir, &c("../outside/victim.txt"), libc::O_PATH)?;
+        sys!(libc::syscall(
+            nr::FCHMODAT2,
+            fd,
+            c"".as_ptr(),
+            0o777,
+            libc::AT_EMPTY_PATH
+        ))?;
+        Ok("mode of a file outside changed".into())
+    }),
+    ("rodir_opath_fchmodat_out", |f| {
+        // From the READ-ONLY directory (no fchmodat right at all).
+        let parent = openat(f.rodir, &c(".."), libc::O_PATH | libc::O_DIRECTORY)?;
+        sys!(libc::fchmodat(
+            parent,
+            c"outside/victim.txt".as_ptr(),
+            0o777,
+            0
+        ))?;
+        Ok("mode of a file outside changed".into())
+    }),
+    ("name_to_handle_at_dotdot", |f| {
+        let mut raw = vec![0u8; 8 + 128];
+        raw[0..4].copy_from_slice(&128u32.to_ne_bytes());
+        let mut mount_id = 0;
+        sys!(libc::name_to_handle_at(
+            f.dir,
+            c"../outside/secret.txt".as_ptr(),
+            raw.as_mut_ptr().cast(),
+            &mut mount_id,
+            0
+        ))?;
+        Ok("handle of a file outside".into())
+    }),
+    ("getcwd", |_| {
+        let mut buf = [0u8; 512];
+        sys!(libc::syscall(libc::SYS_getcwd, buf.as_mut_ptr(), buf.len()))?;
+        let end = buf.iter().position(|b| *b == 0).unwrap_or(buf.len());
+        Ok(String::from_utf8_lossy(&buf[..end]).into_owned())
+    }),
+    ("openat_beneath_trunc", |f| {
+        // O_TRUNC needs `ftruncate`, which `dir` does not have.
+        let fd = openat(f.dir, &c("inside.txt"), libc::O_WRONLY | libc::O_TRUNC)?;
+        write_text(fd, "escaped")
+    }),
+    ("mkfifoat_beneath", |f| {
+        sys!(libc::mkfifoat(f.dir, c"fifo".as_ptr(), 0o600))?;
+        Ok("fifo created".into())
+    }),
+    ("fchmodat_beneath", |f| {
+        sys!(libc::fchmodat(f.dir, c"inside.txt".as_ptr(), 0o600, 0))?;
+        Ok("mode changed beneath".into())
+    }),
+    ("dir_ioctl", |f| {
+        let mut flags: libc::c_long = 0;
+        sys!(libc::ioctl(f.dir, libc::FS_IOC_GETFLAGS, &mut flags))?;
+        Ok(format!("inode flags {flags:#x}"))
+    }),
+    ("ro_splice_offset", |f| {
+        // An explicit offset is a pread: `ro` has no `seek`.
+        let [_r, w] = pipe()?;
+        let mut off: libc::loff_t = 0;
+        let n = sys!(libc::splice(f.ro, &mut off, w, std::ptr::null_mut(), 4, 0))?;
+        Ok(format!("{n} bytes at an offset"))
+    }),
+    ("ro_sendfile_offset", |f| {
+        let [_r, w] = pipe()?;
+        let mut off: libc::off_t = 0;
+        let n = sys!(libc::sendfile(w, f.ro, &mut off, 4))?;
+        Ok(format!("{n} bytes at an offset"))
+    }),
+    ("ro_copy_file_range_offset", |f| {
+        let mut off: libc::loff_t = 0;
+        let n = sys!(libc::copy_file_range(
+            f.ro,
+            &mut off,
+            f.wo,
+            std::ptr::null_mut(),
+            4,
+            0
+        ))?;
+        Ok(format!("{n} bytes at an offset"))
+    }),
+    ("rw_mprotect_exec", |f| {
+        let p = sys!(libc::mmap(
+            std::ptr::null_mut(),
+            4096,
+            libc::PROT_READ,
+            libc::MAP_PRIVATE,
+            f.rw,
+            0
+        ))?;
+        sys!(libc::mprotect(p, 4096, libc::PROT_READ | libc::PROT_EXEC))?;
+        Ok("file mapping made executable".into())
+    }),
+    ("kill_pgrp_probe", |_| {
+        // Signal 0 to our process group (which holds the test runner):
+        // harmless.
+        // SAFETY: getpgrp(2) cannot fail.
+        let pgrp = unsafe { libc::getpgrp() };
+        sys!(libc::kill(-pgrp, 0))?;
+        Ok("group is there".into())
+    }),
+    ("ioprio_set_other", |_| {
+        // IOPRIO_WHO_PROCESS, best-effort class 2 level 4: harmless.
+        sys!(libc::syscall(
+            libc::SYS_ioprio_set,
+            1,
+            pid_env("ESCAPE_VICTIM"),
+            (2 << 13) | 4
+        ))?;
+        Ok("io priority changed".into())
+    }),
+    ("sched_setscheduler_other", |_| {
+        let param = libc::sched_param { sched_priority: 0 };
+        sys!(libc::sched_setscheduler(
+            pid_env("ESCAPE_VICTIM"),
+            libc::SCHED_OTHER,
+            &param
+        ))?;
+        Ok("scheduler set".into())
+    }),
+    ("get_robust_list_other", |_| {
+        let mut head: usize = 0;
+        let mut len: usize = 0;
+        sys!(libc::syscall(
+            libc::SYS_get_robust_list,
+            pid_env("ESCAPE_VICTIM"),
+            &mut head,
+            &mut len
+        ))?;
+        Ok(format!("robust list at {head:#x}"))
+    }),
+    ("move_pages_other", |_| {
+        // Query only (nodes NULL): where the victim's pages live.
+        let pages = [0x1000usize as *mut libc::c_void];
+        let mut status = [0i32; 1];
+        sys!(libc::syscall(
+            libc::SYS_move_pages,
+            pid_env("ESCAPE_VICTIM"),
+            1,
+            pages.as_ptr(),
+            std::ptr::null::<i32>(),
+            status.as_mut_ptr(),
+            0
+        ))?;
+        Ok("page status".into())
     }),
     // ---- differences the Linux table documents (tests/tests/parity.rs) --
     ("fork_child_kill_self", |_| {
