@@ -344,8 +344,37 @@ struct Entry {
     uid: u32,
     gid: u32,
     mtime: (i64, i64),
-    ctime_changes: bool,
     content: Vec<u8>,
+}
+
+impl Entry {
+    /// What differs, in words.
+    fn diff(&self, now: &Entry) -> String {
+        let mut d = Vec::new();
+        if self.kind != now.kind {
+            d.push(format!("{} -> {}", self.kind, now.kind));
+        }
+        if self.mode != now.mode {
+            d.push(format!("mode {:o} -> {:o}", self.mode, now.mode));
+        }
+        if (self.uid, self.gid) != (now.uid, now.gid) {
+            d.push(format!(
+                "owner {}:{} -> {}:{}",
+                self.uid, self.gid, now.uid, now.gid
+            ));
+        }
+        if self.mtime != now.mtime {
+            d.push(format!("mtime {:?} -> {:?}", self.mtime, now.mtime));
+        }
+        if self.content != now.content {
+            d.push(format!(
+                "content {:?} -> {:?}",
+                String::from_utf8_lossy(&self.content[..self.content.len().min(32)]),
+                String::from_utf8_lossy(&now.content[..now.content.len().min(32)])
+            ));
+        }
+        d.join(", ")
+    }
 }
 
 type Snapshot = BTreeMap<PathBuf, Entry>;
@@ -386,7 +415,6 @@ fn snapshot(root: &Path) -> Snapshot {
                 } else {
                     (meta.mtime(), meta.mtime_nsec())
                 },
-                ctime_changes: false,
                 content,
             },
         );
@@ -614,7 +642,7 @@ impl World {
             match after.get(path) {
                 None => problems.push(format!("{} disappeared", path.display())),
                 Some(now) if now != entry => {
-                    problems.push(format!("{} changed: {entry:?} -> {now:?}", path.display()))
+                    problems.push(format!("{} changed: {}", path.display(), entry.diff(now)))
                 }
                 _ => {}
             }
