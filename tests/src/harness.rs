@@ -344,6 +344,8 @@ struct Entry {
     uid: u32,
     gid: u32,
     mtime: (i64, i64),
+    /// Inode flags (FS_IOC_GETFLAGS) of regular files.
+    flags: i64,
     content: Vec<u8>,
 }
 
@@ -362,6 +364,9 @@ impl Entry {
                 "owner {}:{} -> {}:{}",
                 self.uid, self.gid, now.uid, now.gid
             ));
+        }
+        if self.flags != now.flags {
+            d.push(format!("inode flags {:#x} -> {:#x}", self.flags, now.flags));
         }
         if self.mtime != now.mtime {
             d.push(format!("mtime {:?} -> {:?}", self.mtime, now.mtime));
@@ -415,11 +420,26 @@ fn snapshot(root: &Path) -> Snapshot {
                 } else {
                     (meta.mtime(), meta.mtime_nsec())
                 },
+                flags: if ft.is_file() { inode_flags(&path) } else { 0 },
                 content,
             },
         );
     }
     map
+}
+
+fn inode_flags(path: &Path) -> i64 {
+    let Ok(file) = std::fs::File::open(path) else {
+        return -1;
+    };
+    let mut flags: libc::c_long = 0;
+    // SAFETY: FS_IOC_GETFLAGS writes one long into `flags`.
+    let r = unsafe { libc::ioctl(file.as_raw_fd(), libc::FS_IOC_GETFLAGS, &mut flags) };
+    if r == 0 {
+        flags
+    } else {
+        -1
+    }
 }
 
 fn listxattr(path: &Path) -> Vec<u8> {

@@ -1860,6 +1860,52 @@ pub const CASES: &[(&str, Probe)] = &[
         ))?;
         Ok("page status".into())
     }),
+    ("beneath_opened_ftruncate", |f| {
+        // `dir` has no `ftruncate`: Landlock's truncate right (ABI 3)
+        // follows the descriptor opened beneath it.
+        let fd = openat(f.dir, &c("inside.txt"), libc::O_WRONLY)?;
+        sys!(libc::ftruncate(fd, 0))?;
+        Ok("truncated".into())
+    }),
+    ("rodir_opened_setflags", |f| {
+        // FS_NODUMP_FL: a harmless inode flag, set through a descriptor
+        // opened read-only beneath the read-only directory.
+        let fd = openat(f.rodir, &c("keep.txt"), libc::O_RDONLY)?;
+        let mut flags: libc::c_long = 0;
+        sys!(libc::ioctl(fd, libc::FS_IOC_GETFLAGS, &mut flags))?;
+        flags |= 0x40; // FS_NODUMP_FL
+        sys!(libc::ioctl(fd, libc::FS_IOC_SETFLAGS, &flags))?;
+        Ok("inode flags changed".into())
+    }),
+    ("rodir_link_into_dir", |f| {
+        sys!(libc::linkat(
+            f.rodir,
+            c"keep.txt".as_ptr(),
+            f.dir,
+            c"keep_alias".as_ptr(),
+            0
+        ))?;
+        let fd = openat(f.dir, &c("keep_alias"), libc::O_WRONLY)?;
+        write_text(fd, "escaped")
+    }),
+    ("rodir_rename_into_dir", |f| {
+        sys!(libc::renameat(
+            f.rodir,
+            c"keep.txt".as_ptr(),
+            f.dir,
+            c"keep_moved".as_ptr()
+        ))?;
+        Ok("moved out of the read-only directory".into())
+    }),
+    ("symlink_into_rodir_write", |f| {
+        sys!(libc::symlinkat(
+            c"../rodir/keep.txt".as_ptr(),
+            f.dir,
+            c"to_keep".as_ptr()
+        ))?;
+        let fd = openat(f.dir, &c("to_keep"), libc::O_WRONLY)?;
+        write_text(fd, "escaped")
+    }),
     // ---- differences the Linux table documents (tests/tests/parity.rs) --
     ("fork_child_kill_self", |_| {
         in_child(|| {

@@ -170,6 +170,12 @@ const CASES: &[Case] = &[
     Case::new("getcwd", Namespaces, Denied(MODE)),
     Case::new("openat_beneath_trunc", Namespaces, Denied(NOTCAP)),
     Case::new("mkfifoat_beneath", Namespaces, Denied(NOTCAP)),
+    Case::new("beneath_opened_ftruncate", Namespaces, Denied(NOTCAP)),
+    Case::new("rodir_opened_setflags", Namespaces, Denied(NOTCAP))
+        .documented("row 5: files opened beneath a limited directory get its Landlock rights only"),
+    Case::new("rodir_link_into_dir", Namespaces, Denied(REFER)),
+    Case::new("rodir_rename_into_dir", Namespaces, Denied(REFER)),
+    Case::new("symlink_into_rodir_write", Namespaces, Denied(NOTCAP)).changes(&["dir/to_keep"]),
     Case::new("symlinkat_then_follow", Namespaces, Denied(BENEATH)).changes(&["dir/mylink"]),
     Case::new("openat_beneath", Namespaces, Allowed),
     Case::new("openat_beneath_dotdot_inside", Namespaces, Allowed),
