@@ -149,6 +149,9 @@ pub struct Report {
     pub code: Option<i32>,
     /// Wall time of the probe process.
     pub elapsed: Duration,
+    /// Why the case was skipped: the backend refused to start because the
+    /// kernel lacks a mechanism (it failed closed).
+    pub skipped: Option<String>,
 }
 
 /// The probe's answer, parsed.
@@ -792,7 +795,27 @@ pub fn run_case(probe: &Path, case: &Case) -> Result<Report, String> {
         stdout,
         code: output.status.code(),
         elapsed: start.elapsed(),
+        skipped: None,
     };
+    if let Some(reason) = refused_for_lack(&report) {
+        // It failed closed: the body never ran, nothing may have changed.
+        world
+            .intact(&[])
+            .map_err(|e| format!("outside changed: {e}"))?;
+        if report.outcome.is_some() {
+            return Err(format!("the body ran although entry failed: {reason}"));
+        }
+        let abi = landlock_abi();
+        if abi >= 6 {
+            return Err(format!(
+                "the backend refused to run although the kernel has Landlock ABI {abi}: {reason}"
+            ));
+        }
+        return Ok(Report {
+            skipped: Some(reason),
+            ..report
+        });
+    }
     let mut failures = Vec::new();
     if let Err(e) = case.expect.verify(&report) {
         failures.push(e);
@@ -810,6 +833,15 @@ pub fn run_case(probe: &Path, case: &Case) -> Result<Report, String> {
     } else {
         Err(failures.join("\n    "))
     }
+}
+
+/// The backend's one-line refusal when the kernel lacks what the sandbox
+/// needs (`on_unsupported = "deny"`, exit 71), if that is how the probe
+/// ended.
+fn refused_for_lack(report: &Report) -> Option<String> {
+    (report.code == Some(sandboxed::SETUP_FAILURE_EXIT)
+        && report.stderr.contains("cannot enforce the sandbox"))
+    .then(|| report.stderr.trim().to_owned())
 }
 
 /// Runs one denial case WITHOUT the sandbox (`baseline_probe`) and checks
@@ -888,11 +920,18 @@ pub fn run_all(suite: &str, probe: &Path, baseline: Option<&Path>, cases: &[Case
                         tally.lock().expect("tally").2 += 1;
                     } else {
                         let result = match baseline {
-                            None => run_case(probe, case).map(|_| String::new()),
+                            None => run_case(probe, case).map(|r| match r.skipped {
+                                Some(reason) => format!("\u{0}skipped: {reason}"),
+                                None => String::new(),
+                            }),
                             Some(b) => run_baseline(b, case).map(|seen| format!(" ({seen})")),
                         };
                         let mut t = tally.lock().expect("tally");
                         line = match result {
+                            Ok(note) if note.starts_with('\u{0}') => {
+                                t.2 += 1;
+                                format!("test {full} ... {}", &note[1..])
+                            }
                             Ok(note) => {
                                 t.0 += 1;
                                 format!("test {full} ... ok{note}")
