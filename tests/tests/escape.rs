@@ -1,0 +1,482 @@
+//! The escape suite: every promise of the Linux backend, attacked from a
+//! fresh sandboxed process per case (`escape_probe`, entered through the
+//! real `#[sandboxed]` attribute), each denial with its positive twin.
+//! The runner itself never enters a sandbox. `harness = false`: the output
+//! is libtest-like, one line per case; arguments filter by substring
+//! (`cargo test -p sandboxed-tests --test escape -- p3_network`).
+//!
+//! Each case asserts the errno the runtime docs' Linux table documents,
+//! that `sandboxed::is_violation` agrees, and that nothing changed outside
+//! (files, modes, owners, times, xattrs, mounts, connections, the victim).
+
+#![cfg_attr(not(target_os = "linux"), allow(unused))]
+
+#[cfg(not(target_os = "linux"))]
+fn main() {
+    println!("skipped: the escape suite attacks the Linux backend");
+}
+
+#[cfg(target_os = "linux")]
+use linux::main;
+
+#[cfg(target_os = "linux")]
+mod linux {
+    use std::io::Read;
+    use std::path::Path;
+
+    use sandboxed_tests::harness::{self, Case, Expect, Promise, Report, World};
+
+    use Expect::{Allowed, Denied, Ordinary, Panics, Refused};
+    use Promise::{Inherited, Kernel, Namespaces, Network, Processes, Rights};
+
+    /// Not allowed in capability mode (seccomp; Capsicum's `ECAPMODE`).
+    const MODE: &[i32] = &[libc::EPERM];
+    /// A descriptor's rights do not include it (seccomp per-descriptor rules
+    /// and Landlock; Capsicum's `ENOTCAPABLE`).
+    const NOTCAP: &[i32] = &[libc::EACCES];
+    /// Landlock: the path is not beneath a preopened directory.
+    const BENEATH: &[i32] = &[libc::EACCES];
+    /// Landlock on rename/link: a move across rule boundaries is `EXDEV`.
+    const REFER: &[i32] = &[libc::EXDEV, libc::EACCES];
+    /// Calls whose arguments seccomp cannot read (`openat2`, `clone3`):
+    /// `ENOSYS`, so libc falls back to the checkable form.
+    const COMPAT: &[i32] = &[libc::ENOSYS];
+    /// The kernel's own answer for the narrowed access mode (reopened
+    /// `O_RDONLY` / `O_WRONLY` before entry).
+    const ACCMODE: &[i32] = &[libc::EBADF];
+
+    fn xattrs_unsupported() -> Option<String> {
+        let path = std::env::temp_dir().join(format!("sandboxed-xattr-{}", std::process::id()));
+        std::fs::write(&path, "x").ok()?;
+        let c = std::ffi::CString::new(path.as_os_str().as_encoded_bytes()).ok()?;
+        // SAFETY: live C strings and a live 1-byte value.
+        let r =
+            unsafe { libc::setxattr(c.as_ptr(), c"user.t".as_ptr(), c"1".as_ptr().cast(), 1, 0) };
+        let err = std::io::Error::last_os_error();
+        let _ = std::fs::remove_file(&path);
+        (r != 0).then(|| format!("the temp directory's filesystem has no user xattrs ({err})"))
+    }
+
+    fn no_landlock_scoping() -> Option<String> {
+        (harness::landlock_abi() < 6)
+            .then(|| "Landlock ABI < 6 cannot scope abstract unix sockets".to_owned())
+    }
+
+    fn handed_peer_got_text(w: &mut World, _: &Report) -> Result<(), String> {
+        harness::peer_received(&mut w.handed_peer, "through the handed socket")
+    }
+
+    fn waiting_client_accepted(w: &mut World, _: &Report) -> Result<(), String> {
+        harness::peer_received(&mut w.waiting_client, "accepted")
+    }
+
+    fn created_beneath(w: &mut World, _: &Report) -> Result<(), String> {
+        match std::fs::read_to_string(w.path("dir/created.txt")) {
+            Ok(text) if text == "created" => Ok(()),
+            other => Err(format!("dir/created.txt: {other:?}")),
+        }
+    }
+
+    fn mkdir_beneath(w: &mut World, _: &Report) -> Result<(), String> {
+        w.path("dir/newdir")
+            .is_dir()
+            .then_some(())
+            .ok_or_else(|| "dir/newdir was not created".into())
+    }
+
+    fn renamed_beneath(w: &mut World, _: &Report) -> Result<(), String> {
+        (w.path("dir/sub/moved.txt").is_file() && !w.path("dir/inside.txt").exists())
+            .then_some(())
+            .ok_or_else(|| "dir/inside.txt was not moved to dir/sub/moved.txt".into())
+    }
+
+    fn wo_written(w: &mut World, _: &Report) -> Result<(), String> {
+        let text = std::fs::read_to_string(w.path("wo.txt")).map_err(|e| e.to_string())?;
+        text.starts_with("written")
+            .then_some(())
+            .ok_or_else(|| format!("wo.txt holds {text:?}"))
+    }
+
+    fn stdout_seen(_: &mut World, r: &Report) -> Result<(), String> {
+        r.stdout
+            .contains("stdout works")
+            .then_some(())
+            .ok_or_else(|| format!("stdout: {:?}", r.stdout))
+    }
+
+    fn stdin_peer_silent(w: &mut World, _: &Report) -> Result<(), String> {
+        let mut buf = [0u8; 16];
+        match w.stdin_peer.read(&mut buf) {
+            Ok(n) if n > 0 => Err(format!("{n} bytes arrived through stdin")),
+            _ => Ok(()),
+        }
+    }
+
+    /// Every case. Names are the probe's (`sandboxed_tests::probe::CASES`).
+    const CASES: &[Case] = &[
+        // ---- 1. no global namespaces ----------------------------------------
+        Case::new("open_absolute", Namespaces, Denied(MODE)),
+        Case::new("openat_cwd_relative", Namespaces, Denied(MODE)),
+        Case::new("creat_absolute", Namespaces, Denied(MODE)),
+        Case::new("openat_dotdot", Namespaces, Denied(BENEATH)),
+        Case::new("openat_sub_dotdot_out", Namespaces, Denied(BENEATH)),
+        Case::new("openat_dotdot_create", Namespaces, Denied(BENEATH)),
+        Case::new("openat_absolute_from_dir", Namespaces, Denied(BENEATH)),
+        Case::new("openat_symlink_out", Namespaces, Denied(BENEATH)),
+        Case::new("openat_dotdot_opath", Namespaces, Denied(BENEATH))
+            .documented("row 1: Landlock does not mediate stat, access, readlink lookups"),
+        Case::new("fstatat_dotdot", Namespaces, Denied(BENEATH))
+            .documented("row 1: Landlock does not mediate stat, access, readlink lookups"),
+        Case::new("fstatat_symlink_out", Namespaces, Denied(BENEATH))
+            .documented("row 1: Landlock does not mediate stat, access, readlink lookups"),
+        Case::new("faccessat_dotdot", Namespaces, Denied(BENEATH))
+            .documented("row 1: Landlock does not mediate stat, access, readlink lookups"),
+        Case::new("readlinkat_dotdot", Namespaces, Denied(BENEATH))
+            .documented("row 1: Landlock does not mediate stat, access, readlink lookups"),
+        Case::new("fchmodat_dotdot", Namespaces, Denied(BENEATH)),
+        Case::new("fchmodat_symlink_out", Namespaces, Denied(BENEATH)),
+        Case::new("fchownat_dotdot", Namespaces, Denied(BENEATH)),
+        Case::new("utimensat_dotdot", Namespaces, Denied(BENEATH)),
+        Case::new("setxattrat_dotdot", Namespaces, Denied(MODE)),
+        Case::new("stat_absolute", Namespaces, Denied(MODE)),
+        Case::new("access_absolute", Namespaces, Denied(MODE)),
+        Case::new("readlink_absolute", Namespaces, Denied(MODE)),
+        Case::new("statfs_absolute", Namespaces, Denied(MODE)),
+        Case::new("unlink_absolute", Namespaces, Denied(MODE)),
+        Case::new("unlinkat_dotdot", Namespaces, Denied(BENEATH)),
+        Case::new("mkdir_absolute", Namespaces, Denied(MODE)),
+        Case::new("mkdirat_dotdot", Namespaces, Denied(BENEATH)),
+        Case::new("rename_absolute", Namespaces, Denied(MODE)),
+        Case::new("renameat_dotdot", Namespaces, Denied(REFER)),
+        Case::new("renameat_exchange_out", Namespaces, Denied(REFER)),
+        Case::new("linkat_dotdot", Namespaces, Denied(REFER)),
+        Case::new("linkat_fd_into_dir", Namespaces, Denied(REFER)),
+        Case::new("truncate_absolute", Namespaces, Denied(MODE)),
+        Case::new("chmod_absolute", Namespaces, Denied(MODE)),
+        Case::new("chown_absolute", Namespaces, Denied(MODE)),
+        Case::new("utimes_absolute", Namespaces, Denied(MODE)),
+        Case::new("openat2_absolute", Namespaces, Refused(COMPAT)),
+        Case::new("openat2_dotdot", Namespaces, Refused(COMPAT)),
+        Case::new("open_by_handle_at", Namespaces, Denied(MODE)),
+        Case::new("inotify_add_watch_path", Namespaces, Denied(MODE)),
+        Case::new("fanotify_init", Namespaces, Denied(MODE)),
+        Case::new("memfd_execveat", Namespaces, Denied(MODE)),
+        Case::new("chdir_absolute", Namespaces, Denied(MODE)),
+        Case::new("fchdir_then_open", Namespaces, Denied(NOTCAP)),
+        Case::new("mknodat_device", Namespaces, Denied(BENEATH)),
+        Case::new("proc_self_fd_reopen", Namespaces, Denied(MODE)),
+        Case::new("getxattr_absolute", Namespaces, Denied(MODE)),
+        Case::new("rodir_create", Namespaces, Denied(NOTCAP)),
+        Case::new("rodir_write", Namespaces, Denied(NOTCAP)),
+        Case::new("rodir_unlink", Namespaces, Denied(NOTCAP)),
+        Case::new("rodir_opened_fchmod", Namespaces, Denied(NOTCAP)).documented(
+            "row 5: files opened beneath a limited directory get its Landlock rights only",
+        ),
+        Case::new("rodir_opened_fsetxattr", Namespaces, Denied(NOTCAP))
+            .documented(
+                "row 5: files opened beneath a limited directory get its Landlock rights only",
+            )
+            .skip(xattrs_unsupported),
+        Case::new("rodir_opened_futimens", Namespaces, Denied(NOTCAP)).documented(
+            "row 5: files opened beneath a limited directory get its Landlock rights only",
+        ),
+        Case::new("opath_dotdot_fchownat_empty", Namespaces, Denied(BENEATH)),
+        Case::new("opath_dotdot_fchmodat2_empty", Namespaces, Denied(BENEATH)),
+        Case::new("rodir_opath_fchmodat_out", Namespaces, Denied(BENEATH)),
+        Case::new("name_to_handle_at_dotdot", Namespaces, Denied(MODE)),
+        Case::new("getcwd", Namespaces, Denied(MODE)),
+        Case::new("openat_beneath_trunc", Namespaces, Denied(NOTCAP)),
+        Case::new("mkfifoat_beneath", Namespaces, Denied(NOTCAP)),
+        Case::new("beneath_opened_ftruncate", Namespaces, Denied(NOTCAP)),
+        Case::new("rodir_opened_setflags", Namespaces, Denied(NOTCAP)).documented(
+            "row 5: files opened beneath a limited directory get its Landlock rights only",
+        ),
+        Case::new("rodir_link_into_dir", Namespaces, Denied(REFER)),
+        Case::new("rodir_rename_into_dir", Namespaces, Denied(REFER)),
+        Case::new("symlink_into_rodir_write", Namespaces, Denied(NOTCAP)).changes(&["dir/to_keep"]),
+        Case::new("symlinkat_then_follow", Namespaces, Denied(BENEATH)).changes(&["dir/mylink"]),
+        Case::new("openat_beneath", Namespaces, Allowed),
+        Case::new("openat_beneath_dotdot_inside", Namespaces, Allowed),
+        Case::new("openat_beneath_create", Namespaces, Allowed)
+            .changes(&["dir/created.txt"])
+            .check(created_beneath),
+        Case::new("mkdirat_beneath", Namespaces, Allowed)
+            .changes(&["dir/newdir"])
+            .check(mkdir_beneath),
+        Case::new("fstatat_beneath", Namespaces, Allowed),
+        Case::new("fchmodat_beneath", Namespaces, Allowed).changes(&["dir/inside.txt"]),
+        Case::new("renameat_beneath", Namespaces, Allowed)
+            .changes(&["dir/inside.txt", "dir/sub/moved.txt"])
+            .check(renamed_beneath),
+        Case::new("openat_beneath_enoent", Namespaces, Ordinary(libc::ENOENT)),
+        Case::new("rodir_read", Namespaces, Allowed),
+        Case::new("rodir_list", Namespaces, Allowed),
+        // ---- 2. no new process images, no foreign processes ------------------
+        Case::new("execve", Processes, Denied(MODE)),
+        Case::new("execveat_absolute", Processes, Denied(MODE)),
+        Case::new("ptrace_attach", Processes, Denied(MODE)),
+        Case::new("ptrace_traceme", Processes, Denied(MODE)),
+        Case::new("process_vm_readv", Processes, Denied(MODE)),
+        Case::new("process_vm_writev", Processes, Denied(MODE)),
+        Case::new("pidfd_open_other", Processes, Denied(MODE)),
+        Case::new("pidfd_getfd_self", Processes, Denied(MODE)),
+        Case::new("kill_other", Processes, Denied(MODE)),
+        Case::new("tgkill_other", Processes, Denied(MODE)),
+        Case::new("sigqueue_other", Processes, Denied(MODE)),
+        Case::new("kill_parent_probe", Processes, Denied(MODE)),
+        Case::new("kill_all_probe", Processes, Denied(MODE)),
+        Case::new("setpriority_other", Processes, Denied(MODE)),
+        Case::new("sched_setaffinity_other", Processes, Denied(MODE)),
+        Case::new("prlimit_other", Processes, Denied(MODE)),
+        Case::new("kcmp_other", Processes, Denied(MODE)),
+        Case::new("kill_pgrp_probe", Processes, Denied(MODE)),
+        Case::new("ioprio_set_other", Processes, Denied(MODE)),
+        Case::new("sched_setscheduler_other", Processes, Denied(MODE)),
+        Case::new("get_robust_list_other", Processes, Denied(MODE)),
+        Case::new("move_pages_other", Processes, Denied(MODE)),
+        Case::new("kill_self", Processes, Allowed),
+        Case::new("fork_child_kill_self", Processes, Allowed)
+            .documented("row 2: a child forked after entry cannot kill(getpid()) itself"),
+        Case::new("pidfd_own_child_signal", Processes, Allowed),
+        Case::new("sched_self", Processes, Allowed),
+        // ---- 3. no new network endpoints ------------------------------------
+        Case::new("tcp_connect", Network, Denied(MODE)),
+        Case::new("tcp_bind", Network, Denied(MODE)),
+        Case::new("tcp_listen_autobind", Network, Denied(MODE)),
+        Case::new("udp_sendto", Network, Denied(MODE)),
+        Case::new("unix_connect_path", Network, Denied(MODE)),
+        Case::new("unix_connect_abstract", Network, Denied(MODE)).skip(no_landlock_scoping),
+        Case::new("unix_dgram_sendto_path", Network, Denied(MODE)),
+        Case::new("socketpair_dgram_sendmsg_name", Network, Denied(MODE)),
+        Case::new("netlink_socket", Network, Denied(MODE)),
+        Case::new("packet_socket", Network, Denied(MODE)),
+        Case::new("raw_inet_socket", Network, Denied(MODE)),
+        Case::new("alg_socket", Network, Denied(MODE)),
+        Case::new("handed_udp_sendto", Network, Denied(MODE)),
+        Case::new("handed_udp_sendmsg_name", Network, Denied(MODE))
+            .documented("row 3: a datagram socket handed in can send to any address"),
+        Case::new("handed_udp_connect", Network, Denied(MODE)),
+        Case::new("handed_tcp_reconnect", Network, Denied(MODE)),
+        Case::new("handed_tcp_write", Network, Allowed).check(handed_peer_got_text),
+        Case::new("handed_listener_accept", Network, Allowed).check(waiting_client_accepted),
+        Case::new("socketpair_stream", Network, Allowed),
+        // ---- 4. no kernel surface that bypasses the filter ----------------------
+        Case::new("io_uring_setup", Kernel, Denied(MODE)),
+        Case::new("bpf", Kernel, Denied(MODE)),
+        Case::new("perf_event_open", Kernel, Denied(MODE)),
+        Case::new("userfaultfd", Kernel, Denied(MODE)),
+        Case::new("add_key", Kernel, Denied(MODE)),
+        Case::new("keyctl", Kernel, Denied(MODE)),
+        Case::new("mount_tmpfs", Kernel, Denied(MODE)),
+        Case::new("fsopen", Kernel, Denied(MODE)),
+        Case::new("open_tree", Kernel, Denied(MODE)),
+        Case::new("umount", Kernel, Denied(MODE)),
+        Case::new("unshare_user", Kernel, Denied(MODE)),
+        Case::new("unshare_net", Kernel, Denied(MODE)),
+        Case::new("setns", Kernel, Denied(MODE)),
+        Case::new("chroot", Kernel, Denied(MODE)),
+        Case::new("pivot_root", Kernel, Denied(MODE)),
+        Case::new("sysv_shmget", Kernel, Denied(MODE)),
+        Case::new("sysv_semget", Kernel, Denied(MODE)),
+        Case::new("sysv_msgget", Kernel, Denied(MODE)),
+        Case::new("mq_open", Kernel, Denied(MODE)),
+        Case::new("reboot_bad_magic", Kernel, Denied(MODE)),
+        Case::new("finit_module", Kernel, Denied(MODE)),
+        Case::new("delete_module", Kernel, Denied(MODE)),
+        Case::new("clock_settime", Kernel, Denied(MODE)),
+        Case::new("settimeofday", Kernel, Denied(MODE)),
+        Case::new("sethostname", Kernel, Denied(MODE)),
+        Case::new("personality", Kernel, Denied(MODE)),
+        Case::new("x32_getpid", Kernel, Denied(MODE)),
+        Case::new("int80_getpid", Kernel, Denied(MODE)),
+        Case::new("ioperm", Kernel, Denied(MODE)),
+        Case::new("syslog_read", Kernel, Denied(MODE)),
+        Case::new("landlock_after_entry", Kernel, Denied(MODE)),
+        // Denied for every descriptor by the capability-mode filter (EPERM)
+        // before stdin's ioctl list (EACCES) is looked at.
+        Case::new(
+            "tiocsti_stdin",
+            Kernel,
+            Denied(&[libc::EPERM, libc::EACCES]),
+        ),
+        Case::new("getrandom", Kernel, Allowed),
+        Case::new("memfd_create", Kernel, Allowed),
+        Case::new("time_and_sleep", Kernel, Allowed),
+        Case::new("localtime", Kernel, Allowed),
+        Case::new("pipe_eventfd_epoll", Kernel, Allowed),
+        Case::new("mmap_anon", Kernel, Allowed),
+        Case::new("uname", Kernel, Allowed),
+        Case::new("panic_backtrace", Kernel, Panics("panic_here")),
+        // ---- 5. per-descriptor rights -----------------------------------------
+        Case::new("narrowed_write", Rights, Denied(NOTCAP)),
+        Case::new(
+            "narrowed_mmap_shared_write",
+            Rights,
+            Denied(&[libc::EACCES]),
+        ),
+        Case::new("ro_lseek", Rights, Denied(NOTCAP)),
+        Case::new("ro_fstat", Rights, Denied(NOTCAP)),
+        Case::new("ro_pread", Rights, Denied(NOTCAP)),
+        Case::new("ro_preadv2_offset", Rights, Denied(NOTCAP)),
+        Case::new("wo_ftruncate", Rights, Denied(NOTCAP)),
+        Case::new("wo_fallocate", Rights, Denied(NOTCAP)),
+        Case::new("wo_fchmod", Rights, Denied(NOTCAP)),
+        Case::new("ro_fchown", Rights, Denied(NOTCAP)),
+        Case::new("wo_futimens", Rights, Denied(NOTCAP)),
+        Case::new("wo_fsetxattr", Rights, Denied(NOTCAP)).skip(xattrs_unsupported),
+        Case::new("ro_mmap_read", Rights, Denied(NOTCAP)),
+        // `mmap_w` is `mmap | seek | write` (capsicum.h): `rw` holds it through
+        // `mmap_r` + `write`, as on FreeBSD, so these are positive twins.
+        Case::new("rw_mmap_shared_write", Rights, Allowed),
+        Case::new("rw_mmap_exec", Rights, Denied(NOTCAP)),
+        Case::new("rw_mprotect_widen", Rights, Allowed).changes(&["rw.txt"]),
+        Case::new("ro_ioctl", Rights, Denied(NOTCAP)),
+        Case::new("rw_ioctl_not_listed", Rights, Denied(NOTCAP)),
+        Case::new("ro_fcntl_getfl", Rights, Denied(NOTCAP)),
+        Case::new("rw_fcntl_setfl", Rights, Denied(NOTCAP)),
+        Case::new("ro_flock", Rights, Denied(NOTCAP)),
+        Case::new("ro_fcntl_setlk", Rights, Denied(NOTCAP)),
+        Case::new("wo_fsync", Rights, Denied(NOTCAP)),
+        Case::new("ro_fstatfs", Rights, Denied(NOTCAP)),
+        Case::new("dir_ioctl", Rights, Denied(NOTCAP)),
+        Case::new("ro_splice_offset", Rights, Denied(NOTCAP)),
+        Case::new("ro_sendfile_offset", Rights, Denied(NOTCAP)),
+        Case::new("ro_copy_file_range_offset", Rights, Denied(NOTCAP)).changes(&["wo.txt"]),
+        Case::new("rw_mprotect_exec", Rights, Denied(NOTCAP)),
+        Case::new("ro_dup", Rights, Denied(NOTCAP)),
+        Case::new("ro_dup2", Rights, Denied(NOTCAP)),
+        Case::new("ro_dup3", Rights, Denied(NOTCAP)),
+        Case::new("ro_fcntl_dupfd", Rights, Denied(NOTCAP)),
+        Case::new("ro_dup2_onto_stdout", Rights, Denied(NOTCAP)),
+        Case::new("dup2_onto_ro", Rights, Denied(NOTCAP)),
+        Case::new("stdout_dup", Rights, Denied(NOTCAP)),
+        Case::new("ro_scm_rights_copy", Rights, Denied(NOTCAP))
+            .documented("row 5: a copy passed over a unix socket is not limited by the filter"),
+        Case::new("narrowed_scm_rights_copy_write", Rights, Refused(ACCMODE)),
+        Case::new("stdin_write", Rights, Denied(NOTCAP)).check(stdin_peer_silent),
+        Case::new("ro_read", Rights, Allowed),
+        Case::new("narrowed_read", Rights, Allowed),
+        Case::new("wo_write", Rights, Allowed)
+            .changes(&["wo.txt"])
+            .check(wo_written),
+        Case::new("rw_seek_fstat", Rights, Allowed),
+        Case::new("rw_pread", Rights, Allowed),
+        Case::new("rw_ioctl_listed", Rights, Allowed),
+        Case::new("rw_fcntl_getfl", Rights, Allowed),
+        Case::new("rw_mmap_read", Rights, Allowed),
+        Case::new("stdout_write", Rights, Allowed).check(stdout_seen),
+        Case::new("isatty_stdout", Rights, Allowed),
+        Case::new("fd_flags_any", Rights, Allowed),
+        // ---- 6. every thread and child ---------------------------------------
+        Case::new("thread_open_absolute", Inherited, Denied(MODE)),
+        Case::new("fork_child_open_absolute", Inherited, Denied(MODE)),
+        Case::new("fork_child_connect", Inherited, Denied(MODE)),
+        Case::new("fork_child_narrowed_write", Inherited, Denied(NOTCAP)),
+        Case::new("clone_newuser", Inherited, Denied(MODE)),
+        Case::new("clone3", Inherited, Refused(COMPAT)),
+        Case::new("vfork_execve", Inherited, Denied(MODE)),
+        Case::new("thread_works", Inherited, Allowed),
+        Case::new("fork_child_works", Inherited, Allowed),
+    ];
+
+    /// A probe that starts a thread in a `{ expr }` source, before entry: the
+    /// backend must refuse to enter (exit 71, one line naming threads).
+    fn multithreaded_entry_is_refused(probe: &Path) -> Result<(), String> {
+        let out = std::process::Command::new(probe)
+            .output()
+            .map_err(|e| e.to_string())?;
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        if stdout.contains("body ran") {
+            return Err(format!(
+                "ESCAPED: the body ran in a multithreaded process: {stdout}"
+            ));
+        }
+        if out.status.code() != Some(sandboxed::SETUP_FAILURE_EXIT) {
+            return Err(format!("exit {:?}, stderr {stderr:?}", out.status.code()));
+        }
+        let line = stderr.trim();
+        if line.lines().count() != 1 || !line.starts_with("sandboxed: ") || !line.contains("thread")
+        {
+            return Err(format!("expected one line naming threads, got {line:?}"));
+        }
+        Ok(())
+    }
+
+    pub fn main() {
+        let probe = Path::new(env!("CARGO_BIN_EXE_escape_probe"));
+        let mut ok = true;
+
+        // The two tables must name the same cases, each once.
+        let probe_names: Vec<&str> = sandboxed_tests::probe::CASES
+            .iter()
+            .map(|(n, _)| *n)
+            .collect();
+        for case in CASES {
+            if !probe_names.contains(&case.name) {
+                println!(
+                    "test escape::cases_agree ... FAILED: the probe has no case {}",
+                    case.name
+                );
+                ok = false;
+            }
+        }
+        for name in &probe_names {
+            if CASES.iter().filter(|c| c.name == *name).count() != 1 {
+                println!(
+                    "test escape::cases_agree ... FAILED: {name} is not in the table exactly once"
+                );
+                ok = false;
+            }
+        }
+        // Every promise has denials and positive twins.
+        for p in [Namespaces, Processes, Network, Kernel, Rights, Inherited] {
+            let of = |allowed: bool| {
+                CASES
+                    .iter()
+                    .filter(|c| c.promise == p && matches!(c.expect, Allowed) == allowed)
+                    .count()
+            };
+            if of(true) == 0 || of(false) == 0 {
+                println!(
+                    "test escape::coverage ... FAILED: {} lacks a denial or a positive twin",
+                    p.tag()
+                );
+                ok = false;
+            }
+        }
+
+        // `-- --baseline`: run the denials unsandboxed instead, to show each
+        // could fail (see tests/src/bin/baseline_probe.rs).
+        if std::env::args().any(|a| a == "--baseline") {
+            let baseline = Path::new(env!("CARGO_BIN_EXE_baseline_probe"));
+            ok &= harness::run_all("baseline", probe, Some(baseline), CASES);
+            std::process::exit(if ok { 0 } else { 101 });
+        }
+        ok &= harness::run_all("escape", probe, None, CASES);
+
+        let filters: Vec<String> = std::env::args()
+            .skip(1)
+            .filter(|a| !a.starts_with('-'))
+            .collect();
+        if filters.is_empty()
+            || filters.iter().any(|f| {
+                "escape::p6_inherited::multithreaded_entry_is_refused".contains(f.as_str())
+            })
+        {
+            let threaded = Path::new(env!("CARGO_BIN_EXE_threaded_probe"));
+            match multithreaded_entry_is_refused(threaded) {
+                Ok(()) => {
+                    println!("test escape::p6_inherited::multithreaded_entry_is_refused ... ok")
+                }
+                Err(why) => {
+                    println!("test escape::p6_inherited::multithreaded_entry_is_refused ... FAILED\n    {why}");
+                    ok = false;
+                }
+            }
+        }
+        if !ok {
+            std::process::exit(101);
+        }
+    }
+}

@@ -1,0 +1,202 @@
+//! One test per row of the "Linux vs Capsicum" table in the runtime docs
+//! (runtime/src/backend/linux/mod.rs): each row's mechanism, errno AND
+//! documented differences are checked in fresh sandboxed processes
+//! (`escape_probe`, entered through the real attribute). When the backend
+//! changes a difference, the table and this file change together.
+//!
+//! The escape suite (tests/tests/escape.rs) holds the backend to Capsicum's
+//! promises; this file holds the table to what the backend does.
+
+#![cfg(target_os = "linux")]
+
+use std::path::Path;
+
+use sandboxed_tests::harness::{run_case, Case, Expect, Promise};
+
+use Expect::{Allowed, Denied, Ordinary, Refused};
+
+const PROBE: &str = env!("CARGO_BIN_EXE_escape_probe");
+const EPERM: &[i32] = &[libc::EPERM];
+const EACCES: &[i32] = &[libc::EACCES];
+
+/// Runs each `(case, expectation)` with the row's promise; collects every
+/// mismatch so one run shows all of a row.
+fn row(promise: Promise, cases: &[(&'static str, Expect)]) {
+    let cases: Vec<Case> = cases
+        .iter()
+        .map(|(name, expect)| Case::new(name, promise, *expect))
+        .collect();
+    row_of(&cases);
+}
+
+/// As [`row`], with cases that may change the world (documented
+/// differences that work).
+fn row_of(cases: &[Case]) {
+    let mut failures = Vec::new();
+    for case in cases {
+        if let Err(why) = run_case(Path::new(PROBE), case) {
+            failures.push(format!("{}: {why}", case.name));
+        }
+    }
+    assert!(failures.is_empty(), "\n{}", failures.join("\n"));
+}
+
+/// Row 1: seccomp answers `EPERM` for lookups without a descriptor,
+/// Landlock `EACCES` beneath the directories and `EXDEV` across them;
+/// `openat2` answers `ENOSYS`. Difference: Landlock does not mediate
+/// `stat`/`access`/`readlink` lookups — metadata outside is visible,
+/// contents are not.
+#[test]
+fn row1_no_global_namespaces() {
+    row(
+        Promise::Namespaces,
+        &[
+            ("open_absolute", Denied(EPERM)),
+            ("openat_cwd_relative", Denied(EPERM)),
+            ("stat_absolute", Denied(EPERM)),
+            ("inotify_add_watch_path", Denied(EPERM)),
+            ("open_by_handle_at", Denied(EPERM)),
+            ("openat_dotdot", Denied(EACCES)),
+            ("openat_symlink_out", Denied(EACCES)),
+            ("renameat_dotdot", Denied(&[libc::EXDEV, libc::EACCES])),
+            ("openat2_absolute", Refused(&[libc::ENOSYS])),
+            ("openat_beneath", Allowed),
+            ("openat_beneath_enoent", Ordinary(libc::ENOENT)),
+            // The documented difference: metadata is visible, contents not.
+            ("fstatat_dotdot", Allowed),
+            ("readlinkat_dotdot", Allowed),
+            ("faccessat_dotdot", Allowed),
+        ],
+    );
+}
+
+/// Row 2: `EPERM` for exec, tracing and other processes; signals to
+/// ourselves work. Differences: a child forked after entry cannot
+/// `kill(getpid())` itself; our own children can be signalled through a
+/// pidfd from `clone(CLONE_PIDFD)`, like `pdkill`.
+#[test]
+fn row2_no_new_images_no_foreign_processes() {
+    row(
+        Promise::Processes,
+        &[
+            ("execve", Denied(EPERM)),
+            ("ptrace_attach", Denied(EPERM)),
+            ("process_vm_readv", Denied(EPERM)),
+            ("pidfd_open_other", Denied(EPERM)),
+            ("pidfd_getfd_self", Denied(EPERM)),
+            ("kill_other", Denied(EPERM)),
+            ("kcmp_other", Denied(EPERM)),
+            ("sched_setaffinity_other", Denied(EPERM)),
+            ("kill_self", Allowed),
+            ("fork_child_kill_self", Denied(EPERM)),
+            ("pidfd_own_child_signal", Allowed),
+        ],
+    );
+}
+
+/// Row 3: no `connect`/`bind`, `socket` only `AF_UNIX` stream/seqpacket,
+/// `sendto` only without an address: `EPERM`. Difference: `sendmsg`'s
+/// `msg_name` is behind a pointer, so a datagram socket handed in can send
+/// anywhere; none can be created inside.
+#[test]
+fn row3_no_new_network_endpoints() {
+    row(
+        Promise::Network,
+        &[
+            ("tcp_connect", Denied(EPERM)),
+            ("tcp_bind", Denied(EPERM)),
+            ("udp_sendto", Denied(EPERM)),
+            ("netlink_socket", Denied(EPERM)),
+            ("socketpair_dgram_sendmsg_name", Denied(EPERM)),
+            ("handed_udp_sendto", Denied(EPERM)),
+            ("socketpair_stream", Allowed),
+            ("handed_tcp_write", Allowed),
+        ],
+    );
+    // The documented difference: the datagram goes out.
+    row_of(&[
+        Case::new("handed_udp_sendmsg_name", Promise::Network, Allowed).changes(&["net:udp"]),
+    ]);
+}
+
+/// Row 4: the kernel surface is absent from the allowlist (`EPERM`), the
+/// i386 entry fails the architecture check (`EPERM`), `clone3` answers
+/// `ENOSYS`. Difference: `memfd_create` is allowed, executing it is not.
+#[test]
+fn row4_no_kernel_surface() {
+    row(
+        Promise::Kernel,
+        &[
+            ("io_uring_setup", Denied(EPERM)),
+            ("bpf", Denied(EPERM)),
+            ("mount_tmpfs", Denied(EPERM)),
+            ("unshare_user", Denied(EPERM)),
+            ("reboot_bad_magic", Denied(EPERM)),
+            ("int80_getpid", Denied(EPERM)),
+            ("x32_getpid", Denied(EPERM)),
+            ("personality", Denied(EPERM)),
+            ("clone3", Refused(&[libc::ENOSYS])),
+            ("memfd_create", Allowed),
+            ("memfd_execveat", Denied(EPERM)),
+        ],
+    );
+}
+
+/// Row 5: the access mode is reopened to the narrowest (`EBADF` from the
+/// kernel), other rights are the filter's (`EACCES`), dup of a limited
+/// descriptor is denied. Differences: a copy passed over a unix socket is
+/// not limited by the filter (its access mode holds); files opened beneath
+/// a limited directory get its Landlock rights only (not fchmod, fstat...).
+#[test]
+fn row5_per_descriptor_rights() {
+    row(
+        Promise::Rights,
+        &[
+            ("narrowed_write", Denied(EACCES)),
+            ("ro_fstat", Denied(EACCES)),
+            ("ro_lseek", Denied(EACCES)),
+            ("ro_mmap_read", Denied(EACCES)),
+            ("rw_ioctl_not_listed", Denied(EACCES)),
+            ("rw_fcntl_setfl", Denied(EACCES)),
+            ("ro_dup", Denied(EACCES)),
+            ("dup2_onto_ro", Denied(EACCES)),
+            ("rodir_write", Denied(EACCES)),
+            ("rw_seek_fstat", Allowed),
+            ("rw_ioctl_listed", Allowed),
+            // The documented difference's limit: the access mode holds.
+            ("narrowed_scm_rights_copy_write", Refused(&[libc::EBADF])),
+        ],
+    );
+    // The documented differences, which work.
+    row_of(&[
+        Case::new("ro_scm_rights_copy", Promise::Rights, Allowed).changes(&["ro.txt"]),
+        Case::new("rodir_opened_fchmod", Promise::Rights, Allowed).changes(&["rodir/keep.txt"]),
+    ]);
+}
+
+/// Row 6: threads and children inherit the confinement; entry is refused
+/// in a multithreaded process.
+#[test]
+fn row6_every_thread_and_child() {
+    row(
+        Promise::Inherited,
+        &[
+            ("thread_open_absolute", Denied(EPERM)),
+            ("fork_child_open_absolute", Denied(EPERM)),
+            ("clone_newuser", Denied(EPERM)),
+            ("thread_works", Allowed),
+            ("fork_child_works", Allowed),
+        ],
+    );
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_threaded_probe"))
+        .output()
+        .expect("threaded_probe starts");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(
+        out.status.code(),
+        Some(sandboxed::SETUP_FAILURE_EXIT),
+        "{stderr}"
+    );
+    assert!(stderr.contains("thread"), "{stderr}");
+    assert!(!String::from_utf8_lossy(&out.stdout).contains("body ran"));
+}
