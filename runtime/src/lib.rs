@@ -66,7 +66,7 @@ pub mod __private {
         can, default_file_rights, Fcntl, Ioctl, Limits, Right, RightSet, RightsMarker,
         DEFAULT_DIR_RIGHTS,
     };
-    pub use crate::services::Service;
+    pub use crate::services::{self, Service};
     pub use crate::steps::Handles;
     pub use crate::{Dir, File};
     pub use ::core;
