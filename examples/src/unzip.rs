@@ -21,6 +21,48 @@ use sandboxed::{Dir, OpenOptions};
 const S_IFMT: u32 = 0o170000;
 const S_IFLNK: u32 = 0o120000;
 
+/// The command line: `unzip ARCHIVE [-d DIR]` (`-d` may come first).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Options {
+    /// The archive.
+    pub archive: OsString,
+    /// Where to extract (`.` without `-d`).
+    pub dir: OsString,
+}
+
+impl Options {
+    /// Parses `args` (without the program name).
+    pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Options, String> {
+        let (mut archive, mut dir) = (None, None);
+        let mut args = args.into_iter();
+        while let Some(arg) = args.next() {
+            if arg == "-d" {
+                let value = args.next().ok_or("option -d needs a directory")?;
+                if dir.replace(value).is_some() {
+                    return Err("option -d given twice".into());
+                }
+            } else if arg.to_str().is_some_and(|a| a.starts_with('-') && a != "-") {
+                return Err(format!("unknown option {}", arg.to_string_lossy()));
+            } else if archive.replace(arg).is_some() {
+                return Err("more than one archive".into());
+            }
+        }
+        Ok(Options {
+            archive: archive.ok_or("missing archive")?,
+            dir: dir.unwrap_or_else(|| ".".into()),
+        })
+    }
+
+    /// [`Options::parse`] of this process's arguments; on a usage error,
+    /// prints it and exits with status 10 (unzip's "invalid options").
+    pub fn from_env() -> Options {
+        Options::parse(std::env::args_os().skip(1)).unwrap_or_else(|e| {
+            eprintln!("unzip: {e}\nusage: unzip ARCHIVE [-d DIR]");
+            std::process::exit(10)
+        })
+    }
+}
+
 /// Why an entry is not extracted.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Refused {
@@ -194,6 +236,26 @@ mod tests {
     fn parts(name: &str) -> Result<Vec<String>, Refused> {
         components(name.as_bytes())
             .map(|v| v.into_iter().map(|s| s.into_string().unwrap()).collect())
+    }
+
+    #[test]
+    fn options_in_either_order() {
+        let parse = |s: &str| Options::parse(s.split_whitespace().map(OsString::from));
+        let o = parse("a.zip -d out").unwrap();
+        assert_eq!(
+            (o.archive.to_str(), o.dir.to_str()),
+            (Some("a.zip"), Some("out"))
+        );
+        let o = parse("-d out a.zip").unwrap();
+        assert_eq!(
+            (o.archive.to_str(), o.dir.to_str()),
+            (Some("a.zip"), Some("out"))
+        );
+        assert_eq!(parse("a.zip").unwrap().dir, ".");
+        assert!(parse("-d out").is_err());
+        assert!(parse("a.zip -d").is_err());
+        assert!(parse("a.zip b.zip").is_err());
+        assert!(parse("-x a.zip").is_err());
     }
 
     #[test]
