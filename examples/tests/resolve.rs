@@ -32,7 +32,8 @@ fn hostile_names_are_errors_not_crashes() {
     let long = "a".repeat(5000);
     for name in [long.as_str(), "no-such-host.invalid", "\u{202e}evil", "..", ""] {
         let Some(out) = run(RESOLVE, &[name], d.path()) else { return };
-        assert_eq!(status(&out), 1, "{name:?}: {out:?}");
+        let shown: String = name.chars().take(20).collect();
+        assert_eq!(status(&out), 1, "{shown:?}: {}", stderr(&out));
         assert_clean_error(&out, "resolve: ");
     }
 }
