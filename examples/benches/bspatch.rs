@@ -42,7 +42,10 @@ fn best(tool: &str, new: &str, dir: &Path, runs: usize) -> Result<Duration, Stri
             .map_err(|e| format!("{tool}: {e}"))?;
         let took = start.elapsed();
         if !out.status.success() {
-            return Err(format!("{tool}: {}", String::from_utf8_lossy(&out.stderr).trim()));
+            return Err(format!(
+                "{tool}: {}",
+                String::from_utf8_lossy(&out.stderr).trim()
+            ));
         }
         best = best.min(took);
     }
@@ -67,7 +70,10 @@ fn main() {
         diff.resize(start + add, 0);
         // A changed byte every 256, as between two builds of a binary
         // (addresses shift): the diff block costs real decompression.
-        for (i, b) in (start..start + add).step_by(256).zip(noise(add / 256 + 1, start as u64 + 1)) {
+        for (i, b) in (start..start + add)
+            .step_by(256)
+            .zip(noise(add / 256 + 1, start as u64 + 1))
+        {
             diff[i] = b;
         }
         controls.push((add as i64, INSERTED as i64, INSERTED as i64));

@@ -302,6 +302,32 @@ mod tests {
     }
 
     #[test]
+    fn the_closure_runs_inside_the_sandbox() {
+        // The real entry, in the forked child only.
+        let r = compartment(
+            |_: &[u8]| {
+                let open = std::fs::File::open("/etc/passwd");
+                Ok::<_, String>(format!(
+                    "sandboxed={} open={}",
+                    crate::is_sandboxed(),
+                    match open {
+                        Ok(_) => "allowed".to_string(),
+                        Err(e) if crate::is_violation(&e) => "denied".to_string(),
+                        Err(e) => format!("failed: {e}"),
+                    }
+                ))
+            },
+            b"",
+        );
+        match r {
+            Err(CompartmentError::Sandbox(e)) if e.contains("cannot enforce") => {
+                eprintln!("skipped: {e}");
+            }
+            other => assert_eq!(other.unwrap(), "sandboxed=true open=denied"),
+        }
+    }
+
+    #[test]
     fn the_child_keeps_no_descriptor_of_the_parent() {
         // Two files, so that the one probed is above the child's pipe (3).
         let files = [
