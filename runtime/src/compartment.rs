@@ -138,7 +138,15 @@ where
 
 /// Enters the sandbox with an empty plan: no preopens, no services, stdio
 /// unlimited (the child has only stderr and its pipe anyway).
+///
+/// A child of a sandboxed parent is already in the sandbox, which cannot
+/// be left (cap_enter(2) succeeds again and changes nothing; on Linux the
+/// parent's filter denies seccomp(2) itself): with every descriptor
+/// closed it holds no capability, which is what the empty plan asks.
 fn enter_empty() -> Result<(), String> {
+    if crate::is_sandboxed() {
+        return Ok(());
+    }
     let mut backend = crate::backend::Native::new();
     crate::steps::run(&Plan::default(), &[], &mut backend)
         .map(drop)
