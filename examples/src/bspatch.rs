@@ -56,7 +56,7 @@ impl fmt::Display for PatchError {
             PatchError::Compression(block, e) => {
                 write!(f, "corrupt patch: {block} block: {e}")
             }
-            PatchError::Write(e) => write!(f, "writing NEW: {e}"),
+            PatchError::Write(e) => write!(f, "writing NEW: {}", crate::os_error(e)),
         }
     }
 }

@@ -10,7 +10,7 @@ use std::process::ExitCode;
 
 use sandboxed::rights::{can, RightsMarker};
 use sandboxed::{sandboxed, File};
-use sandboxed_examples::bspatch;
+use sandboxed_examples::{bspatch, os_error};
 
 /// Reads all of `file`, sized by fstat(2).
 fn slurp<R: RightsMarker + can::Read + can::Fstat>(mut file: File<R>) -> std::io::Result<Vec<u8>> {
@@ -43,14 +43,14 @@ fn main(old: File, new: File, patch: File) -> ExitCode {
     let old = match slurp(old) {
         Ok(data) => data,
         Err(e) => {
-            eprintln!("bspatch: reading {}: {e}", arg(1).to_string_lossy());
+            eprintln!("bspatch: {}: {}", arg(1).to_string_lossy(), os_error(&e));
             return ExitCode::FAILURE;
         }
     };
     let patch = match slurp(patch) {
         Ok(data) => data,
         Err(e) => {
-            eprintln!("bspatch: reading {}: {e}", arg(3).to_string_lossy());
+            eprintln!("bspatch: {}: {}", arg(3).to_string_lossy(), os_error(&e));
             return ExitCode::FAILURE;
         }
     };

@@ -8,6 +8,7 @@ use std::io::{self, Write};
 use std::process::ExitCode;
 
 use sandboxed::{sandboxed, File};
+use sandboxed_examples::os_error;
 
 #[sandboxed(
     preopen(files = files(args(1..))),
@@ -18,19 +19,19 @@ fn main(files: Vec<File>) -> ExitCode {
     let mut status = ExitCode::SUCCESS;
     if files.is_empty() {
         if let Err(e) = io::copy(&mut io::stdin().lock(), &mut out) {
-            eprintln!("cat: stdin: {e}");
+            eprintln!("cat: stdin: {}", os_error(&e));
             status = ExitCode::FAILURE;
         }
     }
     let names = std::env::args_os().skip(1);
     for (mut file, name) in files.into_iter().zip(names) {
         if let Err(e) = io::copy(&mut file, &mut out) {
-            eprintln!("cat: {}: {e}", name.to_string_lossy());
+            eprintln!("cat: {}: {}", name.to_string_lossy(), os_error(&e));
             status = ExitCode::FAILURE;
         }
     }
     if let Err(e) = out.flush() {
-        eprintln!("cat: stdout: {e}");
+        eprintln!("cat: stdout: {}", os_error(&e));
         status = ExitCode::FAILURE;
     }
     status

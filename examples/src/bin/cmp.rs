@@ -9,6 +9,7 @@ use std::sync::LazyLock;
 
 use sandboxed::{sandboxed, File};
 use sandboxed_examples::cmp::{compare, Options};
+use sandboxed_examples::os_error;
 
 /// Parsed once, when the sources are resolved (before the sandbox); a
 /// usage error exits 2 there.
@@ -44,7 +45,7 @@ fn main(file1: File, file2: File) -> ExitCode {
     ) {
         Ok(outcome) => ExitCode::from(outcome.status() as u8),
         Err(e) => {
-            eprintln!("cmp: {e}");
+            eprintln!("cmp: {}", os_error(&e));
             ExitCode::from(2)
         }
     }

@@ -11,7 +11,7 @@ use std::io::{Read, Write};
 use std::process::ExitCode;
 
 use sandboxed::{compartment, sandboxed, File};
-use sandboxed_examples::sexp;
+use sandboxed_examples::{os_error, sexp};
 
 /// In the compartment: parse, then print canonically.
 fn render(input: &[u8]) -> Result<String, sexp::ParseError> {
@@ -32,7 +32,7 @@ fn main(mut input: File) -> ExitCode {
     let name = name.to_string_lossy();
     let mut data = Vec::new();
     if let Err(e) = input.read_to_end(&mut data) {
-        eprintln!("compartment: {name}: {e}");
+        eprintln!("compartment: {name}: {}", os_error(&e));
         return ExitCode::FAILURE;
     }
     match compartment(render, &data) {
@@ -41,7 +41,7 @@ fn main(mut input: File) -> ExitCode {
             match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
                 Ok(()) => ExitCode::SUCCESS,
                 Err(e) => {
-                    eprintln!("compartment: stdout: {e}");
+                    eprintln!("compartment: stdout: {}", os_error(&e));
                     ExitCode::FAILURE
                 }
             }

@@ -12,6 +12,7 @@ use std::process::ExitCode;
 use sandboxed::decl::Family;
 use sandboxed::sandboxed;
 use sandboxed::services::Dns;
+use sandboxed_examples::os_error;
 
 #[sandboxed(
     services(dns(types = [name2addr], families = [inet])),
@@ -44,11 +45,14 @@ fn main(dns: Dns) -> ExitCode {
                 }
             }
             Err(e) if sandboxed::is_violation(&e) => {
-                eprintln!("resolve: {host}: refused by the sandbox's dns limits: {e}");
+                eprintln!(
+                    "resolve: {host}: refused by the sandbox's dns limits: {}",
+                    os_error(&e)
+                );
                 status = ExitCode::FAILURE;
             }
             Err(e) => {
-                eprintln!("resolve: {host}: {e}");
+                eprintln!("resolve: {host}: {}", os_error(&e));
                 status = ExitCode::FAILURE;
             }
         }
