@@ -149,6 +149,7 @@ pub fn read_attr(cx: &mut Ctxt, nodes: Vec<Node>) -> Attr {
         };
         if !symbol::TOP_KEYS.contains(&key.as_str()) {
             cx.unknown(span, "key", &key, symbol::TOP_KEYS.iter().copied());
+            attr.incomplete = true;
             continue;
         }
         if seen.iter().any(|(k, _)| *k == key) {
@@ -417,7 +418,7 @@ fn read_flags(
             } else {
                 cx.unknown(
                     span,
-                    &format!("flag of `{kind}`"),
+                    &format!("flag|{kind}"),
                     &word,
                     allowed.iter().copied(),
                 );
@@ -652,7 +653,7 @@ fn read_service(cx: &mut Ctxt, node: Node) -> Option<Service> {
                     } else {
                         cx.unknown(
                             k.span(),
-                            &format!("limit of `{name}`"),
+                            &format!("limit|{name}"),
                             &key,
                             keys.iter().copied(),
                         );
@@ -766,7 +767,7 @@ fn read_service(cx: &mut Ctxt, node: Node) -> Option<Service> {
                     Some(e) => e.3 = true,
                     None => cx.error(
                         sspan,
-                        format!("`recursive` only widens an entry of `read` or `write`; add \"{s}\" to `read = [...]` or `write = [...]`"),
+                        format!("`recursive` only widens an entry of `read` or `write`; add `\"{s}\"` to `read = [...]` or `write = [...]`"),
                     ),
                 }
             }
@@ -966,15 +967,19 @@ fn read_addrs(cx: &mut Ctxt, node: Node) -> Vec<std::net::SocketAddr> {
     out
 }
 
-/// The function's parameters, in order.
-pub fn read_params(cx: &mut Ctxt, sig: &syn::Signature) -> Vec<crate::ast::Param> {
+/// The function's parameters, in order; `incomplete` is set when one
+/// could not be read (so "declared but no parameter" is not reported).
+pub fn read_params(cx: &mut Ctxt, attr: &mut Attr, sig: &syn::Signature) -> Vec<crate::ast::Param> {
     let mut out = Vec::new();
     for input in &sig.inputs {
         match input {
-            syn::FnArg::Receiver(r) => cx.error(
-                r.span(),
-                "`#[sandboxed]` goes on a free function, not a method; move the body into a free `fn`",
-            ),
+            syn::FnArg::Receiver(r) => {
+                cx.error(
+                    r.span(),
+                    "`#[sandboxed]` goes on a free function, not a method; move the body into a free `fn`",
+                );
+                attr.incomplete = true;
+            }
             syn::FnArg::Typed(pt) => match &*pt.pat {
                 syn::Pat::Ident(pi) if pi.by_ref.is_none() && pi.subpat.is_none() => {
                     out.push(crate::ast::Param {
@@ -984,10 +989,13 @@ pub fn read_params(cx: &mut Ctxt, sig: &syn::Signature) -> Vec<crate::ast::Param
                         attrs: pt.attrs.clone(),
                     });
                 }
-                other => cx.error(
-                    other.span(),
-                    "a parameter of a `#[sandboxed]` function is a plain name matching a declaration: `old: File`",
-                ),
+                other => {
+                    cx.error(
+                        other.span(),
+                        "a parameter of a `#[sandboxed]` function is a plain name matching a declaration: `old: File`",
+                    );
+                    attr.incomplete = true;
+                }
             },
         }
     }

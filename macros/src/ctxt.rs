@@ -19,6 +19,8 @@ impl Ctxt {
     }
 
     /// An unknown word, with a "did you mean" when one candidate is close.
+    /// `what` may name its owner after a `|`: `"flag|file"` reads
+    /// "unknown flag `wirte` of `file`".
     pub fn unknown<'a>(
         &mut self,
         span: Span,
@@ -26,12 +28,16 @@ impl Ctxt {
         word: &str,
         candidates: impl IntoIterator<Item = &'a str> + Clone,
     ) {
+        let (what, of) = match what.split_once('|') {
+            Some((what, owner)) => (what, format!(" of `{owner}`")),
+            None => (what, String::new()),
+        };
         let message = match crate::symbol::closest(word, candidates.clone()) {
-            Some(near) => format!("unknown {what} `{word}`; did you mean `{near}`?"),
+            Some(near) => format!("unknown {what} `{word}`{of}; did you mean `{near}`?"),
             None => {
                 let all: Vec<String> = candidates.into_iter().map(|c| format!("`{c}`")).collect();
                 format!(
-                    "unknown {what} `{word}`; expected one of {}",
+                    "unknown {what} `{word}`{of}; expected one of {}",
                     all.join(", ")
                 )
             }

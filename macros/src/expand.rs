@@ -91,7 +91,13 @@ fn limits(rights: TokenStream, list: Option<&RightsList>) -> TokenStream {
 }
 
 fn marker_name(name: &syn::Ident) -> syn::Ident {
-    format_ident!("rights_of_{}", name.to_string().trim_start_matches("r#"))
+    // The declaration's span: "doesn't satisfy `rights_of_new: can::Read`"
+    // then points at `new = file(...)` in the attribute.
+    format_ident!(
+        "rights_of_{}",
+        name.to_string().trim_start_matches("r#"),
+        span = name.span()
+    )
 }
 
 /// The marker type of one preopen and its `can` impls.

@@ -13,6 +13,10 @@ pub fn fallback(errors: TokenStream, func: &syn::ItemFn) -> TokenStream {
         block,
         ..
     } = func;
+    if sig.receiver().is_some() {
+        // A method stays a method: only the errors are added.
+        return quote!(#errors #func);
+    }
     let ident = &sig.ident;
     let output = &sig.output;
     let mut inner = sig.clone();

@@ -36,7 +36,7 @@ fn entry(
         }
     };
     let mut cx = ctxt::Ctxt::default();
-    let attr = match syn::parse2::<attr::Nodes>(args) {
+    let mut attr = match syn::parse2::<attr::Nodes>(args) {
         Ok(nodes) => attr::read_attr(&mut cx, nodes.0),
         Err(e) => {
             // A syntax error leaves nothing to check the function against.
@@ -44,7 +44,7 @@ fn entry(
             return fallback::fallback(cx.into_compile_errors(), &func);
         }
     };
-    let params = attr::read_params(&mut cx, &func.sig);
+    let params = attr::read_params(&mut cx, &mut attr, &func.sig);
     valid::check(&mut cx, &attr, &func, &params);
     if cx.is_empty() {
         expand::expand(&attr, &func, &params)
@@ -61,8 +61,8 @@ mod tests {
     fn errors(args: &str, func: &str) -> Vec<String> {
         let func: syn::ItemFn = syn::parse_str(func).unwrap();
         let mut cx = ctxt::Ctxt::default();
-        let attr = attr::read_attr(&mut cx, syn::parse_str::<attr::Nodes>(args).unwrap().0);
-        let params = attr::read_params(&mut cx, &func.sig);
+        let mut attr = attr::read_attr(&mut cx, syn::parse_str::<attr::Nodes>(args).unwrap().0);
+        let params = attr::read_params(&mut cx, &mut attr, &func.sig);
         valid::check(&mut cx, &attr, &func, &params);
         cx.messages()
     }

@@ -1,0 +1,4 @@
+use sandboxed::sandboxed;
+
+#[sandboxed()]
+const fn main() {}

@@ -1,0 +1,6 @@
+use sandboxed::sandboxed;
+
+#[sandboxed()]
+struct Tool;
+
+fn main() {}

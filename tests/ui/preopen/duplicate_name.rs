@@ -1,0 +1,6 @@
+use sandboxed::{sandboxed, File};
+
+#[sandboxed(preopen(input = file(arg(1)), input = file(arg(2))))]
+fn main(input: File) {
+    let _ = input;
+}

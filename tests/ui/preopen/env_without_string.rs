@@ -1,0 +1,6 @@
+use sandboxed::{sandboxed, Dir};
+
+#[sandboxed(preopen(out = dir(env(OUT_DIR))))]
+fn main(out: Dir) {
+    let _ = out;
+}

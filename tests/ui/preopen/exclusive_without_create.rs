@@ -1,0 +1,6 @@
+use sandboxed::{sandboxed, File};
+
+#[sandboxed(preopen(out = file(arg(1), write, exclusive)))]
+fn main(out: File) {
+    let _ = out;
+}

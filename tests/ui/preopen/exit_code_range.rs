@@ -1,0 +1,4 @@
+use sandboxed::sandboxed;
+
+#[sandboxed(exit_code = 300)]
+fn main() {}

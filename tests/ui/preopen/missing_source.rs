@@ -1,0 +1,6 @@
+use sandboxed::{sandboxed, File};
+
+#[sandboxed(preopen(input = file()))]
+fn main(input: File) {
+    let _ = input;
+}

@@ -1,0 +1,6 @@
+use sandboxed::{sandboxed, File};
+
+#[sandboxed(preopen(out = file(arg(1), write, mode = 0o600)))]
+fn main(out: File) {
+    let _ = out;
+}

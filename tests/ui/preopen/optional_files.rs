@@ -1,0 +1,6 @@
+use sandboxed::{sandboxed, File};
+
+#[sandboxed(preopen(inputs = files(args(1..), optional)))]
+fn main(inputs: Vec<File>) {
+    let _ = inputs;
+}

@@ -1,0 +1,6 @@
+use sandboxed::{sandboxed, File};
+
+#[sandboxed(preopen(log = file(arg(1), write, append, truncate)))]
+fn main(log: File) {
+    let _ = log;
+}

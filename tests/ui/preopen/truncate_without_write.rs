@@ -1,0 +1,6 @@
+use sandboxed::{sandboxed, File};
+
+#[sandboxed(preopen(out = file(arg(1), create, truncate)))]
+fn main(out: File) {
+    let _ = out;
+}

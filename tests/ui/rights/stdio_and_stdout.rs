@@ -1,0 +1,4 @@
+use sandboxed::sandboxed;
+
+#[sandboxed(rights(stdio, stdout = [write]))]
+fn main() {}

@@ -1,0 +1,6 @@
+use sandboxed::{sandboxed, File};
+
+#[sandboxed(preopen(input = file(arg(1))), rights(inptu = [read]))]
+fn main(input: File) {
+    let _ = input;
+}

@@ -1,0 +1,7 @@
+use sandboxed::sandboxed;
+use sandboxed::services::Sysctl;
+
+#[sandboxed(services(sysctl(recursive = ["kern"])))]
+fn main(sysctl: Sysctl) {
+    let _ = sysctl;
+}

@@ -1,0 +1,4 @@
+use sandboxed::sandboxed;
+
+#[sandboxed(on_unsupported = "allow")]
+fn main() {}

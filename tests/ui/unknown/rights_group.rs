@@ -1,0 +1,4 @@
+use sandboxed::sandboxed;
+
+#[sandboxed(rights(stdin = [read, ioctl(fionread)]))]
+fn main() {}
