@@ -23,6 +23,8 @@ static OPTIONS: LazyLock<Options> = LazyLock::new(Options::from_env);
     rights(
         file1 = [read],
         file2 = [read],
+        // cmp reads no stdin: no right at all.
+        stdin = [],
         stdout = [write, fstat, ioctls(tiocgeta)],
         stderr = [write, fstat, ioctls(tiocgeta)],
     ),
