@@ -97,7 +97,7 @@ impl Options {
 pub enum Outcome {
     /// Same bytes, same length.
     Same,
-    /// A byte differs (1-based byte and line of the first difference).
+    /// A byte differs.
     Differ,
     /// One file ended first (which one: 1 or 2); the other goes on.
     Eof(u8),
@@ -114,7 +114,8 @@ impl Outcome {
 }
 
 /// Compares `a` and `b` and reports on `out` (differences) and `err` (EOF),
-/// as cmp does; `names` are the file names as given.
+/// as cmp does; `names` are the file names as given. A read error names
+/// its file.
 pub fn compare(
     a: impl Read,
     b: impl Read,
@@ -128,7 +129,11 @@ pub fn compare(
     let (mut byte, mut line) = (0u64, 1u64);
     let mut differ = false;
     loop {
-        let (ba, bb) = (a.fill_buf()?, b.fill_buf()?);
+        let named = |name: &str, e: io::Error| {
+            io::Error::new(e.kind(), format!("{name}: {}", crate::os_error(&e)))
+        };
+        let ba = a.fill_buf().map_err(|e| named(names.0, e))?;
+        let bb = b.fill_buf().map_err(|e| named(names.1, e))?;
         let n = ba.len().min(bb.len());
         if n == 0 {
             let ended = match (ba.is_empty(), bb.is_empty()) {
