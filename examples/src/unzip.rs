@@ -191,39 +191,44 @@ pub fn extract<R: Target>(
             }
         };
         let last = parts.pop().expect("at least one component");
-        // Walk down, creating each parent, with openat(2) beneath `dir`.
-        let mut parent: Option<Dir<R>> = None;
-        for part in &parts {
+        let written = (|| -> io::Result<()> {
+            // Walk down, creating each parent, with openat(2) beneath `dir`.
+            let mut parent: Option<Dir<R>> = None;
+            for part in &parts {
+                let here = parent.as_ref().unwrap_or(dir);
+                mkdir(here, part)?;
+                parent = Some(here.open_dir(part)?);
+            }
             let here = parent.as_ref().unwrap_or(dir);
-            mkdir(here, part)?;
-            parent = Some(here.open_dir(part)?);
-        }
-        let here = parent.as_ref().unwrap_or(dir);
-        if let Some(target) = link {
-            writeln!(log, "    linking: {shown} -> {}", target.to_string_lossy())?;
-            here.symlink(&target, &last)?;
-        } else if entry.is_dir() {
-            writeln!(log, "   creating: {shown}")?;
-            mkdir(here, &last)?;
-        } else {
-            writeln!(log, "  inflating: {shown}")?;
-            // Permission bits only: set-id and sticky bits are dropped,
-            // as unzip does without -K.
-            let perm = if mode & 0o777 != 0 {
-                mode & 0o777
+            if let Some(target) = &link {
+                writeln!(log, "    linking: {shown} -> {}", target.to_string_lossy())?;
+                here.symlink(target, &last)?;
+            } else if entry.is_dir() {
+                writeln!(log, "   creating: {shown}")?;
+                mkdir(here, &last)?;
             } else {
-                0o644
-            };
-            let mut file = here.open_with(
-                &last,
-                OpenOptions::new()
-                    .write(true)
-                    .create(true)
-                    .truncate(true)
-                    .mode(perm),
-            )?;
-            io::copy(&mut entry, &mut file)?;
-        }
+                writeln!(log, "  inflating: {shown}")?;
+                // Permission bits only: set-id and sticky bits are dropped,
+                // as unzip does without -K.
+                let perm = if mode & 0o777 != 0 {
+                    mode & 0o777
+                } else {
+                    0o644
+                };
+                let mut file = here.open_with(
+                    &last,
+                    OpenOptions::new()
+                        .write(true)
+                        .create(true)
+                        .truncate(true)
+                        .mode(perm),
+                )?;
+                io::copy(&mut entry, &mut file)?;
+            }
+            Ok(())
+        })();
+        written
+            .map_err(|e| io::Error::new(e.kind(), format!("{shown}: {}", crate::os_error(&e))))?;
         summary.extracted += 1;
     }
     Ok(summary)

@@ -11,6 +11,7 @@ use std::process::ExitCode;
 use std::sync::LazyLock;
 
 use sandboxed::{sandboxed, Dir, File};
+use sandboxed_examples::os_error;
 use sandboxed_examples::unzip::{extract, Options};
 
 static OPTIONS: LazyLock<Options> = LazyLock::new(Options::from_env);
@@ -22,7 +23,8 @@ static OPTIONS: LazyLock<Options> = LazyLock::new(Options::from_env);
     ),
     rights(
         archive = [read, seek, fstat],
-        out = [lookup, create, write, ftruncate, mkdirat, symlinkat, fstat],
+        // `read`: openat(2) of a subdirectory (O_RDONLY) needs it.
+        out = [lookup, read, create, write, ftruncate, mkdirat, symlinkat, fstat],
         stdio,
     ),
     // unzip(1)'s status for "archive not found or unreadable".
@@ -42,6 +44,10 @@ fn main(archive: File, out: Dir) -> ExitCode {
             eprintln!("unzip: {name}: {} entries refused", summary.refused);
             // unzip(1): "one or more warning errors were encountered".
             ExitCode::from(1)
+        }
+        Err(zip::result::ZipError::Io(e)) => {
+            eprintln!("unzip: {name}: {}", os_error(&e));
+            ExitCode::from(3)
         }
         Err(e) => {
             eprintln!("unzip: {name}: {e}");
