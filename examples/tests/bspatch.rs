@@ -41,33 +41,42 @@ fn output_is_byte_identical_to_the_reference_bspatch() {
     if !reference() {
         return;
     }
-    let d = tempfile::tempdir().unwrap();
     let (old, new) = versions();
-    std::fs::write(d.path().join("old"), &old).unwrap();
-    std::fs::write(d.path().join("new"), &new).unwrap();
-    let made = Command::new("bsdiff")
-        .args(["old", "new", "patch"])
-        .current_dir(d.path())
-        .status()
-        .unwrap();
-    assert!(made.success());
-    let reference = Command::new("bspatch")
-        .args(["old", "new.ref", "patch"])
-        .current_dir(d.path())
-        .status()
-        .unwrap();
-    assert!(reference.success());
+    let text = b"The quick brown fox jumps over the lazy dog.\n".repeat(2000);
+    let cases: [(&str, &[u8], &[u8]); 4] = [
+        ("edited binary", &old, &new),
+        ("from one byte", b"x", &text),
+        ("to one byte", &text, b"y"),
+        ("unchanged", &text, &text),
+    ];
+    for (case, old, new) in cases {
+        let d = tempfile::tempdir().unwrap();
+        std::fs::write(d.path().join("old"), old).unwrap();
+        std::fs::write(d.path().join("new"), new).unwrap();
+        let made = Command::new("bsdiff")
+            .args(["old", "new", "patch"])
+            .current_dir(d.path())
+            .status()
+            .unwrap();
+        assert!(made.success(), "{case}: bsdiff");
+        let reference = Command::new("bspatch")
+            .args(["old", "new.ref", "patch"])
+            .current_dir(d.path())
+            .status()
+            .unwrap();
+        assert!(reference.success(), "{case}: reference bspatch");
 
-    let Some(out) = run(BSPATCH, &["old", "new.ours", "patch"], d.path()) else {
-        return;
-    };
-    assert_eq!((status(&out), stderr(&out)), (0, String::new()));
-    let ours = std::fs::read(d.path().join("new.ours")).unwrap();
-    assert!(
-        ours == std::fs::read(d.path().join("new.ref")).unwrap(),
-        "differs from the reference"
-    );
-    assert!(ours == new, "differs from NEW");
+        let Some(out) = run(BSPATCH, &["old", "new.ours", "patch"], d.path()) else {
+            return;
+        };
+        assert_eq!((status(&out), stderr(&out)), (0, String::new()), "{case}");
+        let ours = std::fs::read(d.path().join("new.ours")).unwrap();
+        assert!(
+            ours == std::fs::read(d.path().join("new.ref")).unwrap(),
+            "{case}: differs from the reference"
+        );
+        assert!(ours == new, "{case}: differs from NEW");
+    }
 }
 
 /// Runs bspatch on a hostile `patch`; returns stderr after checking the
