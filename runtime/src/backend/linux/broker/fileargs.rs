@@ -23,6 +23,18 @@ pub(crate) struct FileArgs {
     /// Allowed operations; empty means `[open]` (fileargs_init(3) with no
     /// operation flags still opens).
     pub(crate) operations: Vec<FileOp>,
+    /// The next descriptor of a name just opened, opened between requests
+    /// so that the next open of the same name costs only the round trip.
+    pub(crate) ready: Option<(Vec<u8>, OwnedFd)>,
+    /// The name whose descriptor to open ahead once the answer is sent.
+    pub(crate) ahead: Option<Vec<u8>>,
+}
+
+/// Whether opening `flags` ahead of a request changes nothing the program
+/// can observe: no create, no truncate (and only regular files, checked
+/// on the descriptor).
+pub(crate) fn openable_ahead(flags: &OpenFlags) -> bool {
+    !(flags.create || flags.truncate || flags.exclusive)
 }
 
 /// The open(2) flags of a fileargs declaration: the narrowest access mode,
@@ -61,6 +73,13 @@ pub(crate) fn open(name: &[u8], flags: &OpenFlags) -> Result<OwnedFd, i32> {
 }
 
 impl FileArgs {
+    /// After an answer is sent: opens ahead the name just served.
+    pub(crate) fn idle(&mut self) {
+        if let Some(name) = self.ahead.take() {
+            self.ready = open(&name, &self.flags).ok().map(|fd| (name, fd));
+        }
+    }
+
     fn allowed(&self, op: FileOp, name: &[u8]) -> bool {
         let op_ok = if self.operations.is_empty() {
             op == FileOp::Open
@@ -83,7 +102,25 @@ impl FileArgs {
         let path = Path::new(OsStr::from_bytes(name));
         let errno = |e: std::io::Error| e.raw_os_error().unwrap_or(libc::EIO);
         match op {
-            FileOp::Open => Ok((Reply::Fd, Some(open(name, &self.flags)?))),
+            FileOp::Open => {
+                // A descriptor opened ahead is of a regular file (checked
+                // when its name was first served).
+                let (fd, regular) = match self.ready.take() {
+                    Some((n, fd)) if n == *name => (fd, true),
+                    _ => {
+                        let fd = open(name, &self.flags)?;
+                        let regular = rustix::fs::fstat(&fd).is_ok_and(|st| {
+                            rustix::fs::FileType::from_raw_mode(st.st_mode)
+                                == rustix::fs::FileType::RegularFile
+                        });
+                        (fd, regular)
+                    }
+                };
+                if regular && openable_ahead(&self.flags) {
+                    self.ahead = Some(name.clone());
+                }
+                Ok((Reply::Fd, Some(fd)))
+            }
             FileOp::Lstat => {
                 let st = rustix::fs::lstat(path).map_err(|e| e.raw_os_error())?;
                 Ok((
