@@ -166,6 +166,7 @@
 #![warn(missing_docs)]
 
 mod backend;
+mod compartment;
 pub mod decl;
 mod error;
 mod fs;
@@ -173,6 +174,7 @@ pub mod rights;
 pub mod services;
 mod steps;
 
+pub use compartment::{compartment, CompartmentError, Message};
 pub use error::{Error, Failure};
 pub use fs::{Dir, File, OpenOptions, Unknown};
 pub use rights::{Right, RightSet};

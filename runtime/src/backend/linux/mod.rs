@@ -31,6 +31,7 @@
 
 mod broker;
 mod caches;
+pub(crate) mod compartment;
 pub(crate) mod confine;
 mod fds;
 mod probe;
@@ -153,11 +154,11 @@ pub(crate) fn is_sandboxed() -> bool {
 
 /// Whether `error` is one of the sandbox's denials (`EPERM`: not allowed in
 /// capability mode; `EACCES`: a right is missing), inside the sandbox.
+/// A service request outside its limits (the broker's errno) is one too.
 pub(crate) fn is_violation(error: &io::Error) -> bool {
-    matches!(
-        error.raw_os_error(),
-        Some(seccomp::MODE_ERRNO | seccomp::RIGHTS_ERRNO)
-    ) && is_sandboxed()
+    let errno = error.raw_os_error();
+    (matches!(errno, Some(seccomp::MODE_ERRNO | seccomp::RIGHTS_ERRNO)) && is_sandboxed())
+        || errno == Some(broker::VIOLATION)
 }
 
 #[cfg(test)]
