@@ -525,24 +525,37 @@ struct DbCalls {
         unsafe extern "C" fn(*mut cap_channel_t, *const *const c_char, usize) -> c_int,
     ),
     principals: &'static str,
+    /// Commands the handles send as their `_r` twin (cap_getpwnam_r sends
+    /// "getpwnam_r"); the service serves both alike (cap_pwd.c,
+    /// cap_grp.c), so declaring one allows the other.
+    reentrant: [&'static str; 3],
 }
 
 const PWD: DbCalls = DbCalls {
     cmds: ("cap_pwd_limit_cmds", ffi::cap_pwd_limit_cmds),
     fields: ("cap_pwd_limit_fields", ffi::cap_pwd_limit_fields),
     principals: "cap_pwd_limit_users",
+    reentrant: ["getpwent", "getpwnam", "getpwuid"],
 };
 
 const GRP: DbCalls = DbCalls {
     cmds: ("cap_grp_limit_cmds", ffi::cap_grp_limit_cmds),
     fields: ("cap_grp_limit_fields", ffi::cap_grp_limit_fields),
     principals: "cap_grp_limit_groups",
+    reentrant: ["getgrent", "getgrnam", "getgrgid"],
 };
 
 /// The limit calls of cap_pwd(3) or cap_grp(3); an empty list sets no
 /// limit of that kind.
 fn db_limit(chan: *mut cap_channel_t, limits: &DbLimits, calls: &DbCalls) -> Result<(), Failure> {
-    for ((syscall, call), list) in [(calls.cmds, &limits.cmds), (calls.fields, &limits.fields)] {
+    let mut cmds: Vec<String> = limits.cmds.iter().map(|c| c.to_string()).collect();
+    for cmd in &limits.cmds {
+        if calls.reentrant.contains(cmd) {
+            cmds.push(format!("{cmd}_r"));
+        }
+    }
+    let fields: Vec<String> = limits.fields.iter().map(|f| f.to_string()).collect();
+    for ((syscall, call), list) in [(calls.cmds, &cmds), (calls.fields, &fields)] {
         if list.is_empty() {
             continue;
         }

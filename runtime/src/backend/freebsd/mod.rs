@@ -11,6 +11,8 @@
 
 mod ffi;
 mod rights;
+#[cfg(test)]
+mod tests;
 
 #[cfg(feature = "casper")]
 mod casper;
