@@ -14,7 +14,7 @@ use std::ffi::{c_char, c_int, CStr, CString, OsStr, OsString};
 use std::fmt;
 use std::io;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
-use std::os::fd::{FromRawFd, OwnedFd};
+use std::os::fd::{BorrowedFd, FromRawFd, OwnedFd};
 use std::os::unix::ffi::{OsStrExt, OsStringExt};
 use std::path::{Path, PathBuf};
 use std::ptr::{self, NonNull};
@@ -1190,5 +1190,19 @@ impl ChannelOps for Channel {
 
     fn fileargs_realpath(&self, path: &Path) -> io::Result<PathBuf> {
         self.fileargs("fileargs_realpath", |fa, _| fileargs_realpath(fa, path))
+    }
+
+    fn socket(&self) -> Option<BorrowedFd<'_>> {
+        match &*self.lock() {
+            Conn::Service(chan, _) => {
+                // SAFETY: `chan` is live; cap_sock(3) only reads it.
+                let fd = unsafe { ffi::cap_sock(chan.as_ptr().cast()) };
+                // SAFETY: the socket is owned by the channel, which `self`
+                // keeps open for the borrow's lifetime (only Drop closes it).
+                (fd >= 0).then(|| unsafe { BorrowedFd::borrow_raw(fd) })
+            }
+            // fileargs(3) does not expose its channel.
+            Conn::FileArgs(..) => None,
+        }
     }
 }

@@ -71,6 +71,12 @@ mod services {
     pub(in super::super) const FA_LSTAT: c_int = 2;
     pub(in super::super) const FA_REALPATH: c_int = 4;
 
+    #[link(name = "casper")]
+    extern "C" {
+        /// cap_sock(3): the socket under a channel.
+        pub(in super::super) fn cap_sock(chan: *const cap_channel_t) -> c_int;
+    }
+
     // cap_getaddrinfo and cap_getnameinfo are defined by both libcap_dns
     // and libcap_net, with the same request format (compare cap_dns.c and
     // cap_net.c): one declaration serves channels of either service.
