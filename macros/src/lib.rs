@@ -1,11 +1,166 @@
 //! The `#[sandboxed]` attribute. Documented on its re-export,
 //! `sandboxed::sandboxed`.
+//!
+//! parse (`attr.rs`) → validate (`valid.rs`) → expand (`expand.rs`); on
+//! any error, `fallback.rs` emits every error at once with the function.
 
 use proc_macro::TokenStream;
+
+mod ast;
+mod attr;
+mod ctxt;
+mod expand;
+mod fallback;
+mod symbol;
+mod valid;
 
 /// See `sandboxed::sandboxed`.
 #[proc_macro_attribute]
 pub fn sandboxed(args: TokenStream, input: TokenStream) -> TokenStream {
-    let _ = args;
-    input
+    entry(args.into(), input.into()).into()
+}
+
+fn entry(
+    args: proc_macro2::TokenStream,
+    input: proc_macro2::TokenStream,
+) -> proc_macro2::TokenStream {
+    let func: syn::ItemFn = match syn::parse2(input.clone()) {
+        Ok(f) => f,
+        Err(e) => {
+            let e = syn::Error::new(
+                e.span(),
+                "`#[sandboxed]` goes on a free `fn` (usually `main`)",
+            )
+            .to_compile_error();
+            return quote::quote!(#e #input);
+        }
+    };
+    let mut cx = ctxt::Ctxt::default();
+    let attr = match syn::parse2::<attr::Nodes>(args) {
+        Ok(nodes) => attr::read_attr(&mut cx, nodes.0),
+        Err(e) => {
+            // A syntax error leaves nothing to check the function against.
+            cx.syn_error(e);
+            return fallback::fallback(cx.into_compile_errors(), &func);
+        }
+    };
+    let params = attr::read_params(&mut cx, &func.sig);
+    valid::check(&mut cx, &attr, &func, &params);
+    if cx.is_empty() {
+        expand::expand(&attr, &func, &params)
+    } else {
+        fallback::fallback(cx.into_compile_errors(), &func)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The messages `#[sandboxed(ATTR)] FUNC` reports.
+    fn errors(args: &str, func: &str) -> Vec<String> {
+        let func: syn::ItemFn = syn::parse_str(func).unwrap();
+        let mut cx = ctxt::Ctxt::default();
+        let attr = attr::read_attr(&mut cx, syn::parse_str::<attr::Nodes>(args).unwrap().0);
+        let params = attr::read_params(&mut cx, &func.sig);
+        valid::check(&mut cx, &attr, &func, &params);
+        cx.messages()
+    }
+
+    #[test]
+    fn the_core_grammar_is_accepted() {
+        let none: Vec<String> = Vec::new();
+        assert_eq!(
+            errors(
+                r#"preopen(a = file(arg(1)), b = file("x", write, create, truncate, mode = 0o600),
+                   c = dir(env("D"), create), d = files(args(2..)), e = file({ x }, optional)),
+                   rights(a = [pread, fstat], c = [lookup, mkdirat, ioctls(fionread)], stdio),
+                   services(dns(types = [name2addr]), syslog), on_unsupported = "warn", exit_code = 2"#,
+                "fn main(a: File, b: File, c: Dir, d: Vec<File>, e: Option<File>, dns: Dns, syslog: Syslog) {}"
+            ),
+            none
+        );
+    }
+
+    #[test]
+    fn every_error_is_reported_at_once() {
+        let e = errors(
+            "preopen(a = fiel(arg(1)), b = file(arg(0))), rights(a = [raed]), servces(dns)",
+            "fn main() {}",
+        );
+        assert_eq!(
+            e,
+            [
+                "unknown kind `fiel`; did you mean `file`?",
+                "`arg(0)` is the program's own name, not a path; use `arg(1)` for the first argument",
+                "unknown right `raed`; did you mean `read`?",
+                "unknown key `servces`; did you mean `services`?",
+            ]
+        );
+    }
+
+    #[test]
+    fn rights_must_fit_the_open_flags() {
+        let e = errors(
+            "preopen(r = file(arg(1)), w = file(arg(2), write), d = dir(arg(3))),
+             rights(r = [write], w = [read], d = [fstat])",
+            "fn main(r: File, w: File, d: Dir) {}",
+        );
+        assert_eq!(
+            e,
+            [
+                "`write` needs the file opened for writing; add `write` to preopen `r`",
+                "`read` needs the file opened for reading; add `read` to preopen `w`",
+                "preopen `d` is a directory without `lookup`: nothing can be opened beneath it; add `lookup` to its rights",
+            ]
+        );
+    }
+
+    #[test]
+    fn parameters_match_declarations_by_name() {
+        let e = errors(
+            "preopen(input = file(arg(1)), out = dir(arg(2)))",
+            "fn main(inptu: File, out: File) {}",
+        );
+        assert_eq!(
+            e,
+            [
+                "parameter `inptu` matches no declaration; did you mean `input`?",
+                "preopen `out` is `dir(...)`; its parameter must be `Dir`",
+                "`input` is declared but the function has no parameter `input`; add `input: File` to its parameters, or remove the declaration",
+            ]
+        );
+    }
+
+    #[test]
+    fn defaults_follow_the_open_flags() {
+        use crate::ast::{Flags, Kind};
+        let span = proc_macro2::Span::call_site();
+        let read = Flags::default();
+        assert_eq!(
+            expand::default_rights(Kind::File, &read),
+            ["fstat", "read", "seek"]
+        );
+        let append = Flags {
+            append: Some(span),
+            ..Flags::default()
+        };
+        assert_eq!(
+            expand::default_rights(Kind::File, &append),
+            ["fstat", "write"]
+        );
+        let trunc = Flags {
+            write: Some(span),
+            truncate: Some(span),
+            ..Flags::default()
+        };
+        assert_eq!(
+            expand::default_rights(Kind::File, &trunc),
+            ["fstat", "write", "seek", "ftruncate"]
+        );
+        assert_eq!(
+            expand::default_rights(Kind::Dir, &read),
+            ["lookup", "read", "fstat"]
+        );
+    }
 }

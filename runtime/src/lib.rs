@@ -28,6 +28,7 @@
 #![warn(missing_docs)]
 
 mod backend;
+mod compartment;
 pub mod decl;
 mod error;
 mod fs;
@@ -35,6 +36,7 @@ pub mod rights;
 pub mod services;
 mod steps;
 
+pub use compartment::{compartment, CompartmentError, Message};
 pub use error::{Error, Failure};
 pub use fs::{Dir, File, OpenOptions, Unknown};
 pub use rights::{Right, RightSet};
@@ -64,7 +66,7 @@ pub mod __private {
         can, default_file_rights, Fcntl, Ioctl, Limits, Right, RightSet, RightsMarker,
         DEFAULT_DIR_RIGHTS,
     };
-    pub use crate::services::Service;
+    pub use crate::services::{self, Service};
     pub use crate::steps::Handles;
     pub use crate::{Dir, File};
     pub use ::core;

@@ -9,6 +9,7 @@
 //! case are the Capsicum calls skipped, as `caph_enter()` and friends skip
 //! `ENOSYS`; anywhere else an error from them stops the program.
 
+pub(crate) mod compartment;
 mod ffi;
 mod rights;
 #[cfg(test)]

@@ -3,5 +3,6 @@
 
 #[allow(dead_code)]
 mod broker;
+pub(crate) mod compartment;
 
 pub(crate) use super::unsupported::{is_sandboxed, is_violation, Channel, Native};

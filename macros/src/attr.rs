@@ -1,0 +1,995 @@
+//! Parsing: the attribute's tokens become a small tree of [`Node`]s (only
+//! syntax errors stop here), then the tree is read into the model of
+//! `ast.rs`, reporting every unknown word and duplicate to the [`Ctxt`].
+
+use proc_macro2::Span;
+use syn::ext::IdentExt;
+use syn::parse::{Parse, ParseStream};
+use syn::punctuated::Punctuated;
+use syn::spanned::Spanned;
+use syn::{bracketed, parenthesized, Ident, LitInt, LitStr, Token};
+
+use crate::ast::{
+    Attr, Flags, Kind, Limits, Preopen, Principal, RightsEntry, RightsList, Service, Source, Target,
+};
+use crate::ctxt::Ctxt;
+use crate::symbol;
+
+/// The generic syntax of the attribute.
+pub enum Node {
+    /// `read`
+    Word(Ident),
+    /// `file(...)`
+    Call(Ident, Vec<Node>),
+    /// `key = value`
+    Assign(Ident, Box<Node>),
+    Str(LitStr),
+    Int(LitInt),
+    /// `1..`
+    RangeFrom(LitInt, Span),
+    /// `[...]`
+    List(Span, Vec<Node>),
+    /// `("host", "service")`
+    Tuple(Span, Vec<Node>),
+    /// `{ expr }`
+    Block(syn::Block),
+    /// `_`
+    Underscore(Span),
+}
+
+impl Node {
+    pub fn span(&self) -> Span {
+        match self {
+            Node::Word(i) => i.span(),
+            Node::Call(i, _) => i.span(),
+            Node::Assign(i, _) => i.span(),
+            Node::Str(s) => s.span(),
+            Node::Int(i) => i.span(),
+            Node::RangeFrom(_, s) | Node::List(s, _) | Node::Tuple(s, _) | Node::Underscore(s) => {
+                *s
+            }
+            Node::Block(b) => b.brace_token.span.join(),
+        }
+    }
+
+    /// What the node is, in words, for "expected ..." messages.
+    fn describe(&self) -> &'static str {
+        match self {
+            Node::Word(_) => "a name",
+            Node::Call(..) => "a call",
+            Node::Assign(..) => "an assignment",
+            Node::Str(_) => "a string",
+            Node::Int(_) => "an integer",
+            Node::RangeFrom(..) => "a range",
+            Node::List(..) => "a list",
+            Node::Tuple(..) => "a tuple",
+            Node::Block(_) => "a block",
+            Node::Underscore(_) => "`_`",
+        }
+    }
+}
+
+/// A comma-separated list of nodes (the attribute's arguments).
+pub struct Nodes(pub Vec<Node>);
+
+impl Parse for Nodes {
+    fn parse(input: ParseStream) -> syn::Result<Self> {
+        let list = Punctuated::<Node, Token![,]>::parse_terminated(input)?;
+        Ok(Nodes(list.into_iter().collect()))
+    }
+}
+
+fn parse_list(input: ParseStream) -> syn::Result<Vec<Node>> {
+    Ok(Nodes::parse(input)?.0)
+}
+
+impl Parse for Node {
+    fn parse(input: ParseStream) -> syn::Result<Self> {
+        if input.peek(Token![_]) {
+            let u: Token![_] = input.parse()?;
+            return Ok(Node::Underscore(u.span));
+        }
+        if input.peek(Ident::peek_any) {
+            let ident = Ident::parse_any(input)?;
+            if input.peek(syn::token::Paren) {
+                let content;
+                parenthesized!(content in input);
+                return Ok(Node::Call(ident, parse_list(&content)?));
+            }
+            if input.peek(Token![=]) && !input.peek(Token![==]) {
+                input.parse::<Token![=]>()?;
+                return Ok(Node::Assign(ident, Box::new(input.parse()?)));
+            }
+            return Ok(Node::Word(ident));
+        }
+        if input.peek(LitStr) {
+            return Ok(Node::Str(input.parse()?));
+        }
+        if input.peek(LitInt) {
+            let int: LitInt = input.parse()?;
+            if input.peek(Token![..]) {
+                let dots: Token![..] = input.parse()?;
+                let span = int.span().join(dots.spans[1]).unwrap_or(int.span());
+                return Ok(Node::RangeFrom(int, span));
+            }
+            return Ok(Node::Int(int));
+        }
+        if input.peek(syn::token::Bracket) {
+            let content;
+            let b = bracketed!(content in input);
+            return Ok(Node::List(b.span.join(), parse_list(&content)?));
+        }
+        if input.peek(syn::token::Paren) {
+            let content;
+            let p = parenthesized!(content in input);
+            return Ok(Node::Tuple(p.span.join(), parse_list(&content)?));
+        }
+        if input.peek(syn::token::Brace) {
+            return Ok(Node::Block(input.parse()?));
+        }
+        Err(input
+            .error("expected a name, a string, an integer, a list `[...]` or a block `{ ... }`"))
+    }
+}
+
+/// Reads the attribute's nodes into the model.
+pub fn read_attr(cx: &mut Ctxt, nodes: Vec<Node>) -> Attr {
+    let mut attr = Attr::default();
+    let mut seen: Vec<(String, Span)> = Vec::new();
+    for node in nodes {
+        let (key, span) = match &node {
+            Node::Call(k, _) | Node::Assign(k, _) | Node::Word(k) => (k.to_string(), k.span()),
+            other => {
+                cx.error(
+                    other.span(),
+                    "expected `preopen(...)`, `rights(...)`, `services(...)`, `on_unsupported = ...` or `exit_code = ...`",
+                );
+                continue;
+            }
+        };
+        if !symbol::TOP_KEYS.contains(&key.as_str()) {
+            cx.unknown(span, "key", &key, symbol::TOP_KEYS.iter().copied());
+            continue;
+        }
+        if seen.iter().any(|(k, _)| *k == key) {
+            cx.error(
+                span,
+                format!("duplicate `{key}`; merge the two into one `{key}`"),
+            );
+            continue;
+        }
+        seen.push((key.clone(), span));
+        let before = cx.len();
+        match (key.as_str(), node) {
+            ("preopen", Node::Call(_, items)) => {
+                for item in items {
+                    if let Some(p) = read_preopen(cx, item) {
+                        if attr.preopens.iter().any(|q| q.name == p.name) {
+                            cx.error(
+                                p.name.span(),
+                                format!("duplicate preopen `{}`; rename one of them", p.name),
+                            );
+                        } else {
+                            attr.preopens.push(p);
+                        }
+                    }
+                }
+            }
+            ("rights", Node::Call(_, items)) => read_rights(cx, &mut attr, items),
+            ("services", Node::Call(_, items)) => {
+                for item in items {
+                    if let Some(s) = read_service(cx, item) {
+                        if attr.services.iter().any(|t| t.name == s.name) {
+                            cx.error(
+                                s.span,
+                                format!("duplicate service `{}`; declare it once", s.name),
+                            );
+                        } else {
+                            attr.services.push(s);
+                        }
+                    }
+                }
+            }
+            ("on_unsupported", Node::Assign(_, value)) => match *value {
+                Node::Str(s) if s.value() == "deny" => attr.warn = Some((false, s.span())),
+                Node::Str(s) if s.value() == "warn" => attr.warn = Some((true, s.span())),
+                Node::Str(s) => cx.unknown(s.span(), "policy", &s.value(), ["deny", "warn"]),
+                other => cx.error(
+                    other.span(),
+                    "expected `\"deny\"` or `\"warn\"`: `on_unsupported = \"warn\"`",
+                ),
+            },
+            ("exit_code", Node::Assign(_, value)) => match *value {
+                Node::Int(i) => match i.base10_parse::<u8>() {
+                    Ok(n) => attr.exit_code = Some((i32::from(n), i.span())),
+                    Err(_) => {
+                        cx.error(i.span(), "`exit_code` must be an exit status from 0 to 255")
+                    }
+                },
+                other => cx.error(other.span(), "expected an integer: `exit_code = 2`"),
+            },
+            ("on_unsupported" | "exit_code", _) => {
+                cx.error(span, format!("expected `{key} = ...`"));
+            }
+            _ => cx.error(span, format!("expected `{key}(...)`")),
+        }
+        if cx.len() > before && (key == "preopen" || key == "services") {
+            attr.incomplete = true;
+        }
+    }
+    attr
+}
+
+fn read_preopen(cx: &mut Ctxt, node: Node) -> Option<Preopen> {
+    let Node::Assign(name, value) = node else {
+        cx.error(
+            node.span(),
+            "expected `NAME = file(...)`, `NAME = dir(...)` or `NAME = files(...)`",
+        );
+        return None;
+    };
+    let (kind_ident, args) = match *value {
+        Node::Call(k, args) => (k, args),
+        Node::Word(k) => (k, Vec::new()),
+        other => {
+            cx.error(
+                other.span(),
+                format!("expected `file(...)`, `dir(...)` or `files(...)` after `{name} =`"),
+            );
+            return None;
+        }
+    };
+    let kind = match kind_ident.to_string().as_str() {
+        "file" => Kind::File,
+        "dir" => Kind::Dir,
+        "files" => Kind::Files,
+        other => {
+            cx.unknown(
+                kind_ident.span(),
+                "kind",
+                other,
+                symbol::KINDS.iter().copied(),
+            );
+            return None;
+        }
+    };
+    let mut args = args.into_iter();
+    let Some(first) = args.next() else {
+        cx.error(
+            kind_ident.span(),
+            format!(
+                "`{}` needs a source: `{}(arg(1))`, `{}(\"path\")`, `{}(env(\"VAR\"))` or `{}({{ expr }})`",
+                kind.name(),
+                kind.name(),
+                kind.name(),
+                kind.name(),
+                kind.name()
+            ),
+        );
+        return None;
+    };
+    let source = read_source(cx, first)?;
+    let allowed = if kind == Kind::Dir {
+        symbol::DIR_FLAGS
+    } else {
+        symbol::FILE_FLAGS
+    };
+    let flags = read_flags(cx, args, allowed, kind.name());
+    Some(Preopen {
+        name,
+        kind,
+        source,
+        flags,
+    })
+}
+
+fn read_source(cx: &mut Ctxt, node: Node) -> Option<Source> {
+    match node {
+        Node::Str(s) => Some(Source::Literal(s)),
+        Node::Block(b) => Some(Source::Expr(b)),
+        Node::Call(f, args) => {
+            let name = f.to_string();
+            let mut args = args.into_iter();
+            let arg = args.next();
+            if let Some(extra) = args.next() {
+                cx.error(extra.span(), format!("`{name}(...)` takes one argument"));
+            }
+            match (name.as_str(), arg) {
+                ("arg", Some(Node::Int(i))) => match i.base10_parse::<usize>() {
+                    Ok(0) => {
+                        cx.error(
+                            i.span(),
+                            "`arg(0)` is the program's own name, not a path; use `arg(1)` for the first argument",
+                        );
+                        None
+                    }
+                    Ok(n) => Some(Source::Arg(n)),
+                    Err(e) => {
+                        cx.syn_error(e);
+                        None
+                    }
+                },
+                ("arg", Some(Node::RangeFrom(i, span))) => {
+                    cx.error(
+                        span,
+                        format!("`arg` takes one index; for every argument from {} on, write `args({}..)`", i, i),
+                    );
+                    None
+                }
+                ("args", Some(Node::RangeFrom(i, span))) => match i.base10_parse::<usize>() {
+                    Ok(0) => {
+                        cx.error(
+                            i.span(),
+                            "`args(0..)` includes the program's own name; start at `args(1..)`",
+                        );
+                        None
+                    }
+                    Ok(n) => Some(Source::Args(n, span)),
+                    Err(e) => {
+                        cx.syn_error(e);
+                        None
+                    }
+                },
+                ("args", Some(Node::Int(i))) => {
+                    cx.error(i.span(), format!("`args` takes a range: `args({i}..)`; for one argument write `arg({i})`"));
+                    None
+                }
+                ("env", Some(Node::Str(s))) => Some(Source::Env(s)),
+                ("env", Some(Node::Word(w))) => {
+                    cx.error(
+                        w.span(),
+                        format!("the variable's name is a string: `env(\"{w}\")`"),
+                    );
+                    None
+                }
+                ("arg" | "args" | "env", other) => {
+                    let example = match name.as_str() {
+                        "arg" => "`arg(1)`",
+                        "args" => "`args(1..)`",
+                        _ => "`env(\"VAR\")`",
+                    };
+                    let span = other.as_ref().map_or(f.span(), Node::span);
+                    cx.error(span, format!("expected {example}"));
+                    None
+                }
+                (other, _) => {
+                    cx.unknown(f.span(), "source", other, symbol::SOURCES.iter().copied());
+                    None
+                }
+            }
+        }
+        Node::Word(w) => {
+            let word = w.to_string();
+            if symbol::SOURCES.contains(&word.as_str()) {
+                cx.error(
+                    w.span(),
+                    format!("`{word}` needs an argument: `{word}(...)`"),
+                );
+            } else {
+                cx.error(
+                    w.span(),
+                    format!("expected a source: `\"path\"`, `arg(1)`, `args(1..)`, `env(\"VAR\")` or `{{ expr }}`; to use the variable `{word}`, write `{{ {word} }}`"),
+                );
+            }
+            None
+        }
+        other => {
+            cx.error(
+                other.span(),
+                format!(
+                    "expected a source, found {}: `\"path\"`, `arg(1)`, `args(1..)`, `env(\"VAR\")` or `{{ expr }}`",
+                    other.describe()
+                ),
+            );
+            None
+        }
+    }
+}
+
+fn read_flags(
+    cx: &mut Ctxt,
+    args: impl Iterator<Item = Node>,
+    allowed: &[&str],
+    kind: &str,
+) -> Flags {
+    let mut flags = Flags::default();
+    for node in args {
+        let (word, span, value) = match node {
+            Node::Word(w) => (w.to_string(), w.span(), None),
+            Node::Assign(w, v) => (w.to_string(), w.span(), Some(*v)),
+            other => {
+                cx.error(
+                    other.span(),
+                    format!("expected a flag of `{kind}`, found {}; the source comes first and only once", other.describe()),
+                );
+                continue;
+            }
+        };
+        if !allowed.contains(&word.as_str()) {
+            if symbol::FILE_FLAGS.contains(&word.as_str()) {
+                cx.error(
+                    span,
+                    format!(
+                        "`{word}` is not a flag of `{kind}`; `{kind}` takes {}",
+                        list(allowed)
+                    ),
+                );
+            } else {
+                cx.unknown(
+                    span,
+                    &format!("flag of `{kind}`"),
+                    &word,
+                    allowed.iter().copied(),
+                );
+            }
+            continue;
+        }
+        let slot = match word.as_str() {
+            "read" => &mut flags.read,
+            "write" => &mut flags.write,
+            "append" => &mut flags.append,
+            "create" => &mut flags.create,
+            "truncate" => &mut flags.truncate,
+            "exclusive" => &mut flags.exclusive,
+            "optional" => &mut flags.optional,
+            _ => {
+                // `mode = 0o644`
+                if flags.mode.is_some() {
+                    cx.error(span, "duplicate `mode`; keep one");
+                    continue;
+                }
+                match value {
+                    Some(Node::Int(i)) => match i.base10_parse::<u32>() {
+                        Ok(m) if m <= 0o7777 => flags.mode = Some((m, i.span())),
+                        _ => cx.error(
+                            i.span(),
+                            "`mode` is a permission mode from 0 to 0o7777, such as `mode = 0o644`",
+                        ),
+                    },
+                    Some(other) => cx.error(other.span(), "expected an integer: `mode = 0o644`"),
+                    None => cx.error(span, "`mode` needs a value: `mode = 0o644`"),
+                }
+                continue;
+            }
+        };
+        if let Some(v) = value {
+            cx.error(v.span(), format!("`{word}` takes no value; write `{word}`"));
+            continue;
+        }
+        if slot.is_some() {
+            cx.error(span, format!("duplicate flag `{word}`; keep one"));
+            continue;
+        }
+        *slot = Some(span);
+    }
+    flags
+}
+
+fn list(words: &[&str]) -> String {
+    let v: Vec<String> = words.iter().map(|w| format!("`{w}`")).collect();
+    v.join(", ")
+}
+
+fn read_rights(cx: &mut Ctxt, attr: &mut Attr, items: Vec<Node>) {
+    for item in items {
+        match item {
+            Node::Word(w) if w == "stdio" => {
+                if attr.stdio.is_some() {
+                    cx.error(w.span(), "duplicate `stdio`; keep one");
+                } else {
+                    attr.stdio = Some(w.span());
+                }
+            }
+            Node::Assign(target, value) => {
+                let name = target.to_string();
+                let target = match name.as_str() {
+                    "stdin" => Target::Stdio("stdin", target.span()),
+                    "stdout" => Target::Stdio("stdout", target.span()),
+                    "stderr" => Target::Stdio("stderr", target.span()),
+                    "stdio" => {
+                        cx.error(
+                            target.span(),
+                            "`stdio` takes no list: write a bare `stdio` for the `caph_limit_stdio` set, or `stdin = [...]`, `stdout = [...]`, `stderr = [...]`",
+                        );
+                        continue;
+                    }
+                    _ => Target::Preopen(target),
+                };
+                let Some(list) = read_rights_list(cx, *value) else {
+                    continue;
+                };
+                if attr.rights.iter().any(|e| e.target.name() == target.name()) {
+                    cx.error(
+                        target.span(),
+                        format!(
+                            "duplicate rights for `{}`; merge them into one list",
+                            target.name()
+                        ),
+                    );
+                    continue;
+                }
+                attr.rights.push(RightsEntry { target, list });
+            }
+            Node::Word(w) => cx.error(
+                w.span(),
+                format!("expected `{w} = [RIGHT, ...]`, or a bare `stdio`"),
+            ),
+            other => cx.error(other.span(), "expected `NAME = [RIGHT, ...]` or `stdio`"),
+        }
+    }
+}
+
+/// `[read, seek, ioctls(fionread), fcntls(getfl)]`.
+pub fn read_rights_list(cx: &mut Ctxt, node: Node) -> Option<RightsList> {
+    let Node::List(span, items) = node else {
+        cx.error(node.span(), "expected a list of rights: `[read, fstat]`");
+        return None;
+    };
+    let mut list = RightsList::new(span);
+    for item in items {
+        match item {
+            Node::Word(w) => {
+                let name = w.to_string();
+                match symbol::right(&name) {
+                    Some(r) if list.rights.iter().any(|(q, _)| q == &r) => {
+                        cx.error(w.span(), format!("duplicate right `{name}`; keep one"));
+                    }
+                    Some(r) => list.rights.push((r, w.span())),
+                    None => {
+                        let hint = name.strip_prefix("cap_").or(name.strip_prefix("CAP_"));
+                        match hint.map(str::to_lowercase).and_then(|h| symbol::right(&h)) {
+                            Some(r) => cx.error(
+                                w.span(),
+                                format!(
+                                    "rights are written in lower case without `CAP_`: `{}`",
+                                    r.name
+                                ),
+                            ),
+                            None => cx.unknown(
+                                w.span(),
+                                "right",
+                                &name,
+                                symbol::RIGHTS.iter().map(|r| r.name),
+                            ),
+                        }
+                    }
+                }
+            }
+            Node::Call(f, cmds) if f == "ioctls" || f == "fcntls" => {
+                let ioctls = f == "ioctls";
+                let (table, what) = if ioctls {
+                    (symbol::IOCTLS, "ioctl")
+                } else {
+                    (symbol::FCNTLS, "fcntl")
+                };
+                let slot = if ioctls {
+                    &mut list.ioctls
+                } else {
+                    &mut list.fcntls
+                };
+                if slot.is_some() {
+                    cx.error(
+                        f.span(),
+                        format!("duplicate `{f}(...)`; merge them into one"),
+                    );
+                    continue;
+                }
+                if cmds.is_empty() {
+                    cx.error(
+                        f.span(),
+                        format!("`{f}()` allows no command at all, which contradicts the `{what}` right it implies; name the commands, or remove `{f}()`"),
+                    );
+                    continue;
+                }
+                let mut out = Vec::new();
+                for cmd in cmds {
+                    match cmd {
+                        Node::Word(c) => match symbol::lookup(table, &c.to_string()) {
+                            Some(v) if out.contains(&v) => {
+                                cx.error(c.span(), format!("duplicate `{c}`; keep one"));
+                            }
+                            Some(v) => out.push(v),
+                            None => cx.unknown(
+                                c.span(),
+                                &format!("{what} command"),
+                                &c.to_string().to_lowercase(),
+                                symbol::names(table),
+                            ),
+                        },
+                        other => cx.error(other.span(), format!("expected an {what} command name")),
+                    }
+                }
+                *slot = Some((out, f.span()));
+            }
+            Node::Call(f, _) => cx.unknown(
+                f.span(),
+                "rights group",
+                &f.to_string(),
+                ["ioctls", "fcntls"],
+            ),
+            other => cx.error(
+                other.span(),
+                format!(
+                    "expected a right, `ioctls(...)` or `fcntls(...)`, found {}",
+                    other.describe()
+                ),
+            ),
+        }
+    }
+    Some(list)
+}
+
+fn read_service(cx: &mut Ctxt, node: Node) -> Option<Service> {
+    let (ident, args) = match node {
+        Node::Call(i, args) => (i, args),
+        Node::Word(i) => (i, Vec::new()),
+        other => {
+            cx.error(other.span(), "expected a service: `dns(...)`, `net(...)`, `pwd(...)`, `grp(...)`, `sysctl(...)`, `syslog` or `fileargs(...)`");
+            return None;
+        }
+    };
+    let word = ident.to_string();
+    let Some(&(name, _, keys)) = symbol::SERVICES.iter().find(|s| s.0 == word) else {
+        cx.unknown(
+            ident.span(),
+            "service",
+            &word,
+            symbol::SERVICES.iter().map(|s| s.0),
+        );
+        return None;
+    };
+    let span = ident.span();
+    let mut seen: Vec<String> = Vec::new();
+    let mut pairs = Vec::new();
+    let mut positional = Vec::new();
+    for arg in args {
+        match arg {
+            Node::Assign(k, v) => {
+                let key = k.to_string();
+                if !keys.contains(&key.as_str()) {
+                    if keys.is_empty() {
+                        cx.error(k.span(), format!("`{name}` has no limits; write `{name}`"));
+                    } else {
+                        cx.unknown(
+                            k.span(),
+                            &format!("limit of `{name}`"),
+                            &key,
+                            keys.iter().copied(),
+                        );
+                    }
+                    continue;
+                }
+                if seen.contains(&key) {
+                    cx.error(
+                        k.span(),
+                        format!("duplicate limit `{key}`; merge the lists"),
+                    );
+                    continue;
+                }
+                seen.push(key.clone());
+                pairs.push((key, k.span(), *v));
+            }
+            other if name == "fileargs" => positional.push(other),
+            other => {
+                let fix = if keys.is_empty() {
+                    format!("`{name}` has no limits; write `{name}`")
+                } else {
+                    format!("expected `LIMIT = [...]`; `{name}` takes {}", list(keys))
+                };
+                cx.error(other.span(), fix);
+            }
+        }
+    }
+    let limits = match name {
+        "dns" => {
+            let mut types = Vec::new();
+            let mut families = Vec::new();
+            for (key, _, v) in pairs {
+                match key.as_str() {
+                    "types" => types = read_words(cx, v, symbol::DNS_TYPES, "lookup type"),
+                    _ => families = read_words(cx, v, symbol::FAMILIES, "address family"),
+                }
+            }
+            Limits::Dns { types, families }
+        }
+        "net" => {
+            let mut modes = Vec::new();
+            let mut hosts = Vec::new();
+            let mut families = Vec::new();
+            let mut bind = Vec::new();
+            let mut connect = Vec::new();
+            for (key, _, v) in pairs {
+                match key.as_str() {
+                    "modes" => modes = read_words(cx, v, symbol::NET_MODES, "net mode"),
+                    "families" => families = read_words(cx, v, symbol::FAMILIES, "address family"),
+                    "hosts" => hosts = read_hosts(cx, v),
+                    "bind" => bind = read_addrs(cx, v),
+                    _ => connect = read_addrs(cx, v),
+                }
+            }
+            Limits::Net {
+                modes,
+                hosts,
+                families,
+                bind,
+                connect,
+            }
+        }
+        "pwd" | "grp" => {
+            let (cmd_table, field_table) = if name == "pwd" {
+                (symbol::PWD_CMDS, symbol::PWD_FIELDS)
+            } else {
+                (symbol::GRP_CMDS, symbol::GRP_FIELDS)
+            };
+            let mut cmds = Vec::new();
+            let mut fields = Vec::new();
+            let mut principals = Vec::new();
+            for (key, _, v) in pairs {
+                match key.as_str() {
+                    "cmds" => cmds = read_names(cx, v, cmd_table, &format!("`{name}` command")),
+                    "fields" => fields = read_names(cx, v, field_table, &format!("`{name}` field")),
+                    _ => principals = read_principals(cx, v),
+                }
+            }
+            Limits::Db {
+                cmds,
+                fields,
+                principals,
+            }
+        }
+        "sysctl" => {
+            let mut entries: Vec<(String, bool, bool, bool)> = Vec::new();
+            let mut recursive = Vec::new();
+            for (key, _, v) in pairs {
+                for (s, sspan) in read_strings(cx, v) {
+                    match key.as_str() {
+                        "recursive" => recursive.push((s, sspan)),
+                        k => {
+                            let e = match entries.iter_mut().find(|e| e.0 == s) {
+                                Some(e) => e,
+                                None => {
+                                    entries.push((s, false, false, false));
+                                    entries.last_mut().expect("just pushed")
+                                }
+                            };
+                            if k == "read" {
+                                e.1 = true;
+                            } else {
+                                e.2 = true;
+                            }
+                        }
+                    }
+                }
+            }
+            for (s, sspan) in recursive {
+                match entries.iter_mut().find(|e| e.0 == s) {
+                    Some(e) => e.3 = true,
+                    None => cx.error(
+                        sspan,
+                        format!("`recursive` only widens an entry of `read` or `write`; add \"{s}\" to `read = [...]` or `write = [...]`"),
+                    ),
+                }
+            }
+            Limits::Sysctl { entries }
+        }
+        "syslog" => Limits::Syslog,
+        _ => read_fileargs(cx, span, positional, pairs),
+    };
+    Some(Service { name, span, limits })
+}
+
+fn read_fileargs(
+    cx: &mut Ctxt,
+    span: Span,
+    positional: Vec<Node>,
+    pairs: Vec<(String, Span, Node)>,
+) -> Limits {
+    let mut positional = positional.into_iter();
+    let source = match positional.next() {
+        Some(first) => read_source(cx, first),
+        None => {
+            cx.error(
+                span,
+                "`fileargs` needs the file names: `fileargs(args(1..), ...)`",
+            );
+            None
+        }
+    };
+    let flags = read_flags(
+        cx,
+        positional,
+        &[
+            "read",
+            "write",
+            "append",
+            "create",
+            "truncate",
+            "exclusive",
+            "mode",
+        ],
+        "fileargs",
+    );
+    let mut rights = None;
+    let mut operations = vec!["Open"];
+    for (key, _, v) in pairs {
+        match key.as_str() {
+            "rights" => rights = read_rights_list(cx, v),
+            _ => operations = read_words(cx, v, symbol::FILE_OPS, "fileargs operation"),
+        }
+    }
+    Limits::FileArgs {
+        source,
+        flags,
+        rights,
+        operations,
+    }
+}
+
+fn list_items(cx: &mut Ctxt, node: Node, example: &str) -> Vec<Node> {
+    match node {
+        Node::List(_, items) => items,
+        other => {
+            cx.error(other.span(), format!("expected a list: `{example}`"));
+            Vec::new()
+        }
+    }
+}
+
+/// `[word, ...]` from `table`, as the runtime's variant names.
+fn read_words(
+    cx: &mut Ctxt,
+    node: Node,
+    table: &'static [(&'static str, &'static str)],
+    what: &str,
+) -> Vec<&'static str> {
+    let example = format!("[{}]", table[0].0);
+    let mut out = Vec::new();
+    for item in list_items(cx, node, &example) {
+        match item {
+            Node::Word(w) => match symbol::lookup(table, &w.to_string()) {
+                Some(v) if out.contains(&v) => {
+                    cx.error(w.span(), format!("duplicate `{w}`; keep one"))
+                }
+                Some(v) => out.push(v),
+                None => cx.unknown(w.span(), what, &w.to_string(), symbol::names(table)),
+            },
+            other => cx.error(
+                other.span(),
+                format!("expected a {what}: {}", list(&symbol::names(table))),
+            ),
+        }
+    }
+    out
+}
+
+/// `[getpwnam, ...]`: libcasper's own names, kept as strings.
+fn read_names(cx: &mut Ctxt, node: Node, table: &[&str], what: &str) -> Vec<String> {
+    let example = format!("[{}]", table[0]);
+    let mut out: Vec<String> = Vec::new();
+    for item in list_items(cx, node, &example) {
+        let (word, span) = match item {
+            Node::Word(w) => (w.to_string(), w.span()),
+            Node::Str(s) => (s.value(), s.span()),
+            other => {
+                cx.error(other.span(), format!("expected a {what}"));
+                continue;
+            }
+        };
+        if !table.contains(&word.as_str()) {
+            cx.unknown(span, what, &word, table.iter().copied());
+        } else if out.contains(&word) {
+            cx.error(span, format!("duplicate `{word}`; keep one"));
+        } else {
+            out.push(word);
+        }
+    }
+    out
+}
+
+fn read_strings(cx: &mut Ctxt, node: Node) -> Vec<(String, Span)> {
+    let mut out = Vec::new();
+    for item in list_items(cx, node, "[\"kern.ostype\"]") {
+        match item {
+            Node::Str(s) => out.push((s.value(), s.span())),
+            other => cx.error(other.span(), "expected a string: `\"kern.ostype\"`"),
+        }
+    }
+    out
+}
+
+fn read_principals(cx: &mut Ctxt, node: Node) -> Vec<Principal> {
+    let mut out = Vec::new();
+    for item in list_items(cx, node, "[\"root\", 0]") {
+        match item {
+            Node::Str(s) => out.push(Principal::Name(s.value())),
+            Node::Int(i) => match i.base10_parse::<u32>() {
+                Ok(n) => out.push(Principal::Id(n)),
+                Err(e) => cx.syn_error(e),
+            },
+            other => cx.error(
+                other.span(),
+                "expected a name (`\"root\"`) or a numeric id (`0`)",
+            ),
+        }
+    }
+    out
+}
+
+fn read_hosts(cx: &mut Ctxt, node: Node) -> Vec<(Option<String>, Option<String>)> {
+    let opt = |cx: &mut Ctxt, n: Node| match n {
+        Node::Str(s) => Some(Some(s.value())),
+        Node::Underscore(_) => Some(None),
+        other => {
+            cx.error(other.span(), "expected a string or `_` (any)");
+            None
+        }
+    };
+    let mut out = Vec::new();
+    for item in list_items(cx, node, "[(\"example.org\", \"https\")]") {
+        match item {
+            Node::Str(s) => out.push((Some(s.value()), None)),
+            Node::Tuple(span, parts) if parts.len() == 2 => {
+                let mut parts = parts.into_iter();
+                let host = opt(cx, parts.next().expect("two parts"));
+                let serv = opt(cx, parts.next().expect("two parts"));
+                if let (Some(h), Some(s)) = (host, serv) {
+                    if h.is_none() && s.is_none() {
+                        cx.error(span, "`(_, _)` limits nothing; remove it");
+                    } else {
+                        out.push((h, s));
+                    }
+                }
+            }
+            other => cx.error(
+                other.span(),
+                "expected `\"host\"` or `(\"host\", \"service\")`, `_` for any",
+            ),
+        }
+    }
+    out
+}
+
+fn read_addrs(cx: &mut Ctxt, node: Node) -> Vec<std::net::SocketAddr> {
+    let mut out = Vec::new();
+    for item in list_items(cx, node, "[\"127.0.0.1:8080\"]") {
+        match item {
+            Node::Str(s) => match s.value().parse() {
+                Ok(a) => out.push(a),
+                Err(_) => cx.error(
+                    s.span(),
+                    format!("`{}` is not a socket address; write `\"127.0.0.1:8080\"` or `\"[::1]:8080\"`", s.value()),
+                ),
+            },
+            other => cx.error(other.span(), "expected a socket address: `\"127.0.0.1:8080\"`"),
+        }
+    }
+    out
+}
+
+/// The function's parameters, in order.
+pub fn read_params(cx: &mut Ctxt, sig: &syn::Signature) -> Vec<crate::ast::Param> {
+    let mut out = Vec::new();
+    for input in &sig.inputs {
+        match input {
+            syn::FnArg::Receiver(r) => cx.error(
+                r.span(),
+                "`#[sandboxed]` goes on a free function, not a method; move the body into a free `fn`",
+            ),
+            syn::FnArg::Typed(pt) => match &*pt.pat {
+                syn::Pat::Ident(pi) if pi.by_ref.is_none() && pi.subpat.is_none() => {
+                    out.push(crate::ast::Param {
+                        name: pi.ident.clone(),
+                        mutability: pi.mutability,
+                        ty: (*pt.ty).clone(),
+                        attrs: pt.attrs.clone(),
+                    });
+                }
+                other => cx.error(
+                    other.span(),
+                    "a parameter of a `#[sandboxed]` function is a plain name matching a declaration: `old: File`",
+                ),
+            },
+        }
+    }
+    out
+}

@@ -1,0 +1,356 @@
+//! Checks across the model, one small function each, all reporting to the
+//! [`Ctxt`]. Parsing has already rejected unknown words and duplicates;
+//! these rules need more than one declaration (or the function) to decide.
+
+use proc_macro2::Span;
+use syn::spanned::Spanned;
+
+use crate::ast::{Attr, Flags, Kind, Limits, Param, Preopen, RightsList, Source, Target};
+use crate::ctxt::Ctxt;
+use crate::symbol::{self, RightDef};
+
+pub fn check(cx: &mut Ctxt, attr: &Attr, func: &syn::ItemFn, params: &[Param]) {
+    check_function(cx, func);
+    for p in &attr.preopens {
+        check_flags(cx, &p.name.to_string(), p.kind, &p.flags);
+        check_source(cx, p.kind, &p.source);
+    }
+    check_rights_fit(cx, attr);
+    check_services(cx, attr);
+    if !attr.incomplete {
+        check_rights_targets(cx, attr);
+        check_params(cx, attr, params);
+    }
+}
+
+/// Only a plain free `fn` can become the sandboxed entry point.
+fn check_function(cx: &mut Ctxt, func: &syn::ItemFn) {
+    let sig = &func.sig;
+    if let Some(c) = &sig.constness {
+        cx.error(c.span, "a `#[sandboxed]` function cannot be `const`: it opens files and enters the sandbox at run time; remove `const`");
+    }
+    if let Some(u) = &sig.unsafety {
+        cx.error(u.span, "a `#[sandboxed]` function cannot be `unsafe`; remove `unsafe` and use `unsafe` blocks inside");
+    }
+    if let Some(abi) = &sig.abi {
+        cx.error(
+            abi.span(),
+            "a `#[sandboxed]` function cannot be `extern`; remove the ABI",
+        );
+    }
+    if let Some(v) = &sig.variadic {
+        cx.error(v.span(), "a `#[sandboxed]` function cannot be variadic");
+    }
+    if !sig.generics.params.is_empty() || sig.generics.where_clause.is_some() {
+        cx.error(
+            sig.generics.span(),
+            "a `#[sandboxed]` function cannot be generic: its handles get their types from the attribute; remove the generic parameters",
+        );
+    }
+    if let Some(a) = &sig.asyncness {
+        if !func.attrs.iter().any(is_tokio_main) {
+            cx.error(
+                a.span,
+                "an `async` `#[sandboxed]` function needs a runtime: add `#[tokio::main]` below `#[sandboxed(...)]`, or remove `async`",
+            );
+        }
+    }
+}
+
+/// `#[tokio::main]` (or `#[tokio::main(...)]`).
+pub fn is_tokio_main(attr: &syn::Attribute) -> bool {
+    let segs: Vec<String> = attr
+        .path()
+        .segments
+        .iter()
+        .map(|s| s.ident.to_string())
+        .collect();
+    segs == ["tokio", "main"]
+}
+
+fn check_flags(cx: &mut Ctxt, name: &str, kind: Kind, f: &Flags) {
+    if let (Some(t), false) = (f.truncate, f.write.is_some()) {
+        cx.error(
+            t,
+            format!(
+                "`truncate` needs the file opened for writing; add `write` to preopen `{name}`"
+            ),
+        );
+    }
+    if let (Some(t), Some(_)) = (f.truncate, f.append) {
+        cx.error(
+            t,
+            format!(
+                "`truncate` and `append` contradict each other; remove one from preopen `{name}`"
+            ),
+        );
+    }
+    if let (Some(e), None) = (f.exclusive, f.create) {
+        cx.error(
+            e,
+            format!("`exclusive` only applies to a created file; add `create` to preopen `{name}`"),
+        );
+    }
+    if let (Some((_, m)), None) = (f.mode, f.create) {
+        cx.error(
+            m,
+            format!(
+                "`mode` only applies to a created {}; add `create` to preopen `{name}`",
+                kind.name()
+            ),
+        );
+    }
+    if let (Some(o), Some(_)) = (f.optional, f.create) {
+        cx.error(
+            o,
+            format!("`optional` contradicts `create`: a created file is never missing; remove one from preopen `{name}`"),
+        );
+    }
+    if let (Some(o), Kind::Files) = (f.optional, kind) {
+        cx.error(
+            o,
+            format!("`optional` is for one file; `files(...)` is already empty when no name is given; remove it from preopen `{name}`"),
+        );
+    }
+}
+
+fn check_source(cx: &mut Ctxt, kind: Kind, source: &Source) {
+    if let (Source::Args(n, span), Kind::File | Kind::Dir) = (source, kind) {
+        cx.error(
+            *span,
+            format!("`args({n}..)` names many paths; use `files(args({n}..))` for a `Vec<File>`, or `arg({n})` for one"),
+        );
+    }
+}
+
+fn check_rights_targets(cx: &mut Ctxt, attr: &Attr) {
+    for entry in &attr.rights {
+        match &entry.target {
+            Target::Preopen(name) => {
+                if !attr.preopens.iter().any(|p| p.name == *name) {
+                    let names: Vec<String> = attr
+                        .preopens
+                        .iter()
+                        .map(|p| p.name.to_string())
+                        .chain(["stdin", "stdout", "stderr"].map(String::from))
+                        .collect();
+                    let word = name.to_string();
+                    let near = symbol::closest(&word, names.iter().map(String::as_str));
+                    let message = match near {
+                        Some(near) => format!("rights for `{word}`, which is not declared; did you mean `{near}`?"),
+                        None => format!("rights for `{word}`, which is not declared; add it to `preopen(...)`, or use `stdin`, `stdout`, `stderr`"),
+                    };
+                    cx.error(name.span(), message);
+                }
+            }
+            Target::Stdio(s, span) => {
+                if attr.stdio.is_some() {
+                    cx.error(
+                        *span,
+                        format!("`stdio` already limits `{s}`; remove `stdio` and give all three streams, or remove `{s} = [...]`"),
+                    );
+                }
+            }
+        }
+    }
+}
+
+/// The rights the open flags make unusable, one error per right.
+fn check_rights_fit(cx: &mut Ctxt, attr: &Attr) {
+    for entry in &attr.rights {
+        let Target::Preopen(name) = &entry.target else {
+            continue;
+        };
+        let Some(p) = attr.preopens.iter().find(|p| p.name == *name) else {
+            continue;
+        };
+        check_list_fits(
+            cx,
+            &format!("preopen `{name}`"),
+            p.kind,
+            &p.flags,
+            &entry.list,
+        );
+    }
+}
+
+fn atom(name: &str) -> u128 {
+    symbol::atoms_of(&[name])
+}
+
+pub fn check_list_fits(cx: &mut Ctxt, what: &str, kind: Kind, flags: &Flags, list: &RightsList) {
+    let lookup = atom("lookup");
+    match kind {
+        Kind::Dir => {
+            if list.atoms() & lookup == 0 {
+                cx.error(
+                    list.span,
+                    format!("{what} is a directory without `lookup`: nothing can be opened beneath it; add `lookup` to its rights"),
+                );
+            }
+        }
+        Kind::File | Kind::Files => {
+            let write_only = atom("write") | atom("ftruncate");
+            for (r, span) in &list.rights {
+                if r.has(lookup) {
+                    cx.error(
+                        *span,
+                        format!("`{}` needs a directory, and {what} is a file; remove `{}`, or declare it with `dir(...)`", r.name, r.name),
+                    );
+                } else if !flags.writes() && r.has(write_only) {
+                    cx.error(*span, needs(r, "writing", "write", what));
+                } else if !flags.reads() && r.has(atom("read")) {
+                    cx.error(*span, needs(r, "reading", "read", what));
+                }
+            }
+        }
+    }
+}
+
+fn needs(r: &RightDef, mode: &str, flag: &str, what: &str) -> String {
+    format!(
+        "`{}` needs the file opened for {mode}; add `{flag}` to {what}",
+        r.name
+    )
+}
+
+fn check_services(cx: &mut Ctxt, attr: &Attr) {
+    for s in &attr.services {
+        match &s.limits {
+            Limits::Net {
+                modes,
+                bind,
+                connect,
+                ..
+            } => {
+                if !modes.is_empty() && !bind.is_empty() && !modes.contains(&"Bind") {
+                    cx.error(
+                        s.span,
+                        "`bind = [...]` contradicts `modes` without `bind`; add `bind` to `modes`",
+                    );
+                }
+                if !modes.is_empty() && !connect.is_empty() && !modes.contains(&"Connect") {
+                    cx.error(s.span, "`connect = [...]` contradicts `modes` without `connect`; add `connect` to `modes`");
+                }
+            }
+            Limits::FileArgs {
+                flags,
+                rights: Some(list),
+                ..
+            } => check_list_fits(cx, "`fileargs`", Kind::Files, flags, list),
+            _ => {}
+        }
+        if let Limits::FileArgs { flags, .. } = &s.limits {
+            check_flags(cx, "fileargs", Kind::Files, flags);
+        }
+    }
+}
+
+/// What a parameter's type must look like for a declaration.
+fn expected_type(p: &Preopen) -> &'static str {
+    match (p.kind, p.flags.optional.is_some()) {
+        (Kind::File, false) => "File",
+        (Kind::File, true) => "Option<File>",
+        (Kind::Dir, _) => "Dir",
+        (Kind::Files, _) => "Vec<File>",
+    }
+}
+
+/// The type as a shape: `Option<File>` for `Option<sandboxed::File<X>>`.
+pub fn shape(ty: &syn::Type) -> String {
+    match ty {
+        syn::Type::Path(tp) if tp.qself.is_none() => {
+            let Some(last) = tp.path.segments.last() else {
+                return String::new();
+            };
+            let mut s = last.ident.to_string();
+            if let syn::PathArguments::AngleBracketed(args) = &last.arguments {
+                if s == "Option" || s == "Vec" {
+                    if let Some(syn::GenericArgument::Type(inner)) = args.args.first() {
+                        s = format!("{s}<{}>", shape(inner));
+                    }
+                }
+            }
+            s
+        }
+        syn::Type::Paren(p) => shape(&p.elem),
+        syn::Type::Group(g) => shape(&g.elem),
+        _ => String::new(),
+    }
+}
+
+fn check_params(cx: &mut Ctxt, attr: &Attr, params: &[Param]) {
+    let declared: Vec<String> = attr
+        .preopens
+        .iter()
+        .map(|p| p.name.to_string())
+        .chain(attr.services.iter().map(|s| s.name.to_owned()))
+        .collect();
+    let mut used = vec![false; declared.len()];
+    for param in params {
+        let name = param.name.to_string();
+        let Some(i) = declared.iter().position(|d| *d == name) else {
+            let unused: Vec<&str> = declared
+                .iter()
+                .zip(&used)
+                .filter(|(_, u)| !**u)
+                .map(|(d, _)| d.as_str())
+                .collect();
+            let message = match symbol::closest(&name, unused.iter().copied()) {
+                Some(near) => format!("parameter `{name}` matches no declaration; did you mean `{near}`?"),
+                None => format!("parameter `{name}` matches no declaration; declare it in `preopen(...)` or `services(...)`, or remove it"),
+            };
+            cx.error(param.name.span(), message);
+            continue;
+        };
+        used[i] = true;
+        let got = shape(&param.ty);
+        if let Some(p) = attr.preopens.get(i) {
+            let want = expected_type(p);
+            if got != want {
+                let why = match (p.kind, p.flags.optional.is_some()) {
+                    (Kind::File, true) => " (it is `optional`)",
+                    (Kind::File, false) if got == "Option<File>" => {
+                        " (add `optional` to the preopen for `Option<File>`)"
+                    }
+                    _ => "",
+                };
+                cx.error(
+                    param.ty.span(),
+                    format!(
+                        "preopen `{name}` is `{}(...)`{why}; its parameter must be `{want}`",
+                        p.kind.name()
+                    ),
+                );
+            }
+        } else {
+            let s = &attr.services[i - attr.preopens.len()];
+            let want = symbol::service_type(s.name).unwrap_or("?");
+            if got != want {
+                cx.error(
+                    param.ty.span(),
+                    format!("service `{name}` is a `sandboxed::services::{want}`; write `{name}: {want}`"),
+                );
+            }
+        }
+    }
+    for (i, d) in declared.iter().enumerate() {
+        if used[i] {
+            continue;
+        }
+        let (span, ty): (Span, String) = match attr.preopens.get(i) {
+            Some(p) => (p.name.span(), expected_type(p).to_owned()),
+            None => {
+                let s = &attr.services[i - attr.preopens.len()];
+                (
+                    s.span,
+                    symbol::service_type(s.name).unwrap_or("?").to_owned(),
+                )
+            }
+        };
+        cx.error(
+            span,
+            format!("`{d}` is declared but the function has no parameter `{d}`; add `{d}: {ty}` to its parameters, or remove the declaration"),
+        );
+    }
+}
