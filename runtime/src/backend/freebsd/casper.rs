@@ -80,6 +80,7 @@ pub(super) fn open(services: &[ServiceDecl]) -> Result<Vec<Channel>, Error> {
         syscall: f.syscall,
         source: f.error,
     };
+    single_threaded().map_err(|f| failed(&services[0], f))?;
     let mut casper: Option<Casper> = None;
     let mut channels = Vec::with_capacity(services.len());
     for decl in services {
@@ -90,9 +91,9 @@ pub(super) fn open(services: &[ServiceDecl]) -> Result<Vec<Channel>, Error> {
             }
             _ => {
                 if casper.is_none() {
-                    // SAFETY: step 5 runs from the generated `main` before
-                    // the body, while the process has only its main thread
-                    // (libcasper(3): cap_init forks).
+                    // SAFETY: cap_init forks (libcasper(3)); the process was
+                    // checked above to have one thread, and step 5 runs from
+                    // the generated `main` before the body starts any.
                     let started = unsafe { Casper::new() };
                     casper = Some(started.map_err(|e| failed(decl, Failure::new("cap_init", e)))?);
                 }
@@ -115,6 +116,49 @@ pub(super) fn open(services: &[ServiceDecl]) -> Result<Vec<Channel>, Error> {
     // Dropping `casper` is cap_close(3): no service can be opened later.
     drop(casper);
     Ok(channels)
+}
+
+/// Refuses to fork the casper process from a threaded process: libcasper(3)
+/// must be started single-threaded (a `{ expr }` source could have spawned
+/// threads). The count comes from kinfo_proc's `ki_numthreads`
+/// (sysctl `kern.proc.pid.<pid>`); if the kernel's record does not have the
+/// expected size, the check is skipped rather than guessed.
+fn single_threaded() -> Result<(), Failure> {
+    // SAFETY: getpid has no preconditions.
+    let mib = [
+        libc::CTL_KERN,
+        libc::KERN_PROC,
+        libc::KERN_PROC_PID,
+        unsafe { libc::getpid() },
+    ];
+    // SAFETY: kinfo_proc is plain data; all-zero is valid.
+    let mut info: libc::kinfo_proc = unsafe { std::mem::zeroed() };
+    let mut len = std::mem::size_of::<libc::kinfo_proc>();
+    // SAFETY: `mib` has 4 entries; `info` is writable for `len` bytes; no
+    // new value is set.
+    let rc = unsafe {
+        libc::sysctl(
+            mib.as_ptr(),
+            mib.len() as libc::c_uint,
+            ptr::from_mut(&mut info).cast(),
+            &mut len,
+            ptr::null(),
+            0,
+        )
+    };
+    if rc != 0 || len != std::mem::size_of::<libc::kinfo_proc>() {
+        return Ok(());
+    }
+    match info.ki_numthreads {
+        n if n > 1 => Err(Failure::new(
+            "cap_init",
+            io::Error::other(format!(
+                "the process has {n} threads; libcasper services must be started \
+                 before any thread is spawned"
+            )),
+        )),
+        _ => Ok(()),
+    }
 }
 
 fn raw(chan: &mut CapChannel) -> *mut cap_channel_t {
@@ -857,7 +901,7 @@ fn fileargs_init(limits: &FileArgsLimits) -> Result<FileArgs, Failure> {
         })
     };
     let mut cap_rights = rights::raw_cap_rights(limits.limits.rights);
-    // SAFETY: called from step 5 while single-threaded (it forks a casper
+    // SAFETY: called from `open` after `single_threaded()` (it forks a casper
     // process); `argv` holds `argc` NUL-terminated names that outlive the
     // call (the service copies them; fileargs_init does not write to them);
     // `cap_rights` is initialised.
