@@ -407,6 +407,22 @@ mod casper {
     }
 
     #[test]
+    fn services_refuse_to_start_in_a_threaded_process() {
+        require_capsicum!();
+        in_child(|| {
+            let (done, wait) = std::sync::mpsc::channel::<()>();
+            let thread = std::thread::spawn(move || wait.recv().is_err());
+            let result = Native::new().open_services(&[ServiceDecl::Syslog]);
+            drop(done);
+            thread.join().map_err(|_| "thread panicked".to_owned())?;
+            match result {
+                Err(e) if e.to_string().contains("threads") => Ok(true),
+                other => Err(format!("expected a refusal, got {other:?}")),
+            }
+        });
+    }
+
+    #[test]
     fn a_channel_answers_only_its_own_service() {
         require_capsicum!();
         with_services(vec![ServiceDecl::Syslog], |channels| {
