@@ -45,15 +45,28 @@ fn output_is_byte_identical_to_the_reference_bspatch() {
     let (old, new) = versions();
     std::fs::write(d.path().join("old"), &old).unwrap();
     std::fs::write(d.path().join("new"), &new).unwrap();
-    let made = Command::new("bsdiff").args(["old", "new", "patch"]).current_dir(d.path()).status().unwrap();
+    let made = Command::new("bsdiff")
+        .args(["old", "new", "patch"])
+        .current_dir(d.path())
+        .status()
+        .unwrap();
     assert!(made.success());
-    let reference = Command::new("bspatch").args(["old", "new.ref", "patch"]).current_dir(d.path()).status().unwrap();
+    let reference = Command::new("bspatch")
+        .args(["old", "new.ref", "patch"])
+        .current_dir(d.path())
+        .status()
+        .unwrap();
     assert!(reference.success());
 
-    let Some(out) = run(BSPATCH, &["old", "new.ours", "patch"], d.path()) else { return };
+    let Some(out) = run(BSPATCH, &["old", "new.ours", "patch"], d.path()) else {
+        return;
+    };
     assert_eq!((status(&out), stderr(&out)), (0, String::new()));
     let ours = std::fs::read(d.path().join("new.ours")).unwrap();
-    assert!(ours == std::fs::read(d.path().join("new.ref")).unwrap(), "differs from the reference");
+    assert!(
+        ours == std::fs::read(d.path().join("new.ref")).unwrap(),
+        "differs from the reference"
+    );
     assert!(ours == new, "differs from NEW");
 }
 
@@ -73,7 +86,9 @@ fn refused(patch: &[u8]) -> Option<String> {
 fn truncated_patches_and_bad_magic_are_refused() {
     let good = build_patch(&[(10, 2, 0)], &[1; 10], b"xy");
     for cut in [0, 5, 31, 40, good.len() - 30] {
-        let Some(err) = refused(&good[..cut]) else { return };
+        let Some(err) = refused(&good[..cut]) else {
+            return;
+        };
         assert!(err.contains("truncated"), "cut at {cut}: {err}");
     }
     let mut bad = good.clone();
@@ -108,8 +123,13 @@ fn negative_and_overflowing_lengths_are_refused() {
         vec![(i64::MAX, 1, 0)],
         vec![(5, 0, 100), (5, 0, 0)],
     ] {
-        let Some(err) = refused(&build_patch(&controls, &[0; 16], &[0; 16])) else { return };
-        assert!(err.contains("control triple") || err.contains("negative"), "{controls:?}: {err}");
+        let Some(err) = refused(&build_patch(&controls, &[0; 16], &[0; 16])) else {
+            return;
+        };
+        assert!(
+            err.contains("control triple") || err.contains("negative"),
+            "{controls:?}: {err}"
+        );
     }
 }
 
@@ -119,7 +139,10 @@ fn a_lying_size_of_new_allocates_nothing() {
     let mut bad = build_patch(&[(10, 0, 0)], &[0; 10], b"");
     bad[24..32].copy_from_slice(&offtout(i64::MAX));
     let Some(err) = refused(&bad) else { return };
-    assert!(err.contains("the header declares 9223372036854775807"), "{err}");
+    assert!(
+        err.contains("the header declares 9223372036854775807"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -127,8 +150,13 @@ fn a_missing_patch_leaves_new_alone() {
     let d = tempfile::tempdir().unwrap();
     std::fs::write(d.path().join("old"), b"old").unwrap();
     std::fs::write(d.path().join("new"), b"precious").unwrap();
-    let Some(out) = run(BSPATCH, &["old", "new", "missing"], d.path()) else { return };
+    let Some(out) = run(BSPATCH, &["old", "new", "missing"], d.path()) else {
+        return;
+    };
     assert_eq!(status(&out), 1);
-    assert_clean_error(&out, "sandboxed: preopen `patch` (argv[3] = \"missing\"): No such file or directory");
+    assert_clean_error(
+        &out,
+        "sandboxed: preopen `patch` (argv[3] = \"missing\"): No such file or directory",
+    );
     assert_eq!(std::fs::read(d.path().join("new")).unwrap(), b"precious");
 }

@@ -59,20 +59,46 @@ fn an_ordinary_archive_extracts_into_dir() {
             ("@latest", Some("docs/readme.txt")),
         ],
     );
-    let Some(out) = run(UNZIP, &["a.zip", "-d", "out"], d.path()) else { return };
+    let Some(out) = run(UNZIP, &["a.zip", "-d", "out"], d.path()) else {
+        return;
+    };
     assert_eq!((status(&out), stderr(&out)), (0, String::new()), "{out:?}");
     let o = d.path().join("out");
     assert_eq!(
         tree(&o),
-        ["docs", "docs/readme.txt", "latest", "src", "src/deep", "src/deep/er", "src/deep/er/main.rs"]
+        [
+            "docs",
+            "docs/readme.txt",
+            "latest",
+            "src",
+            "src/deep",
+            "src/deep/er",
+            "src/deep/er/main.rs"
+        ]
     );
-    assert_eq!(std::fs::read_to_string(o.join("latest")).unwrap(), "hello\n");
-    assert_eq!(std::fs::read_link(o.join("latest")).unwrap(), Path::new("docs/readme.txt"));
-    assert_eq!(std::fs::read_to_string(o.join("src/deep/er/main.rs")).unwrap(), "fn main() {}\n");
+    assert_eq!(
+        std::fs::read_to_string(o.join("latest")).unwrap(),
+        "hello\n"
+    );
+    assert_eq!(
+        std::fs::read_link(o.join("latest")).unwrap(),
+        Path::new("docs/readme.txt")
+    );
+    assert_eq!(
+        std::fs::read_to_string(o.join("src/deep/er/main.rs")).unwrap(),
+        "fn main() {}\n"
+    );
     use std::os::unix::fs::PermissionsExt;
-    let mode = std::fs::metadata(o.join("docs/readme.txt")).unwrap().permissions().mode();
+    let mode = std::fs::metadata(o.join("docs/readme.txt"))
+        .unwrap()
+        .permissions()
+        .mode();
     assert_eq!(mode & 0o777, 0o640);
-    assert!(stdout(&out).contains("  inflating: docs/readme.txt\n"), "{}", stdout(&out));
+    assert!(
+        stdout(&out).contains("  inflating: docs/readme.txt\n"),
+        "{}",
+        stdout(&out)
+    );
 }
 
 #[test]
@@ -95,15 +121,30 @@ fn hostile_entries_are_refused_and_nothing_escapes_dir() {
             ("@sneaky", Some("a/../..")),
         ],
     );
-    let Some(out) = run(UNZIP, &["evil.zip", "-d", "out"], d.path()) else { return };
+    let Some(out) = run(UNZIP, &["evil.zip", "-d", "out"], d.path()) else {
+        return;
+    };
     assert_eq!(status(&out), 1, "{out:?}");
     let err = stderr(&out);
     assert!(!err.contains("panicked"), "{err}");
-    for name in ["../escaped", "a/../../escaped2", "..\\escaped3", "up", "abs", "sneaky"] {
+    for name in [
+        "../escaped",
+        "a/../../escaped2",
+        "..\\escaped3",
+        "up",
+        "abs",
+        "sneaky",
+    ] {
         assert!(err.contains(&format!("skipping {name:?}")), "{name}: {err}");
     }
     // Outside DIR: only what was there before.
-    assert_eq!(tree(d.path()).iter().filter(|p| !p.starts_with("out")).collect::<Vec<_>>(), ["evil.zip"]);
+    assert_eq!(
+        tree(d.path())
+            .iter()
+            .filter(|p| !p.starts_with("out"))
+            .collect::<Vec<_>>(),
+        ["evil.zip"]
+    );
     assert!(!absolute.exists());
     // Inside: the good entry, and the links' would-be children as plain
     // directories (the links were refused, so nothing was followed).
@@ -116,7 +157,9 @@ fn hostile_entries_are_refused_and_nothing_escapes_dir() {
 fn a_corrupt_archive_is_one_error_not_a_crash() {
     let d = tempfile::tempdir().unwrap();
     std::fs::write(d.path().join("junk.zip"), noise(10_000, 5)).unwrap();
-    let Some(out) = run(UNZIP, &["junk.zip", "-d", "out"], d.path()) else { return };
+    let Some(out) = run(UNZIP, &["junk.zip", "-d", "out"], d.path()) else {
+        return;
+    };
     assert_eq!(status(&out), 3, "{out:?}");
     assert_clean_error(&out, "unzip: junk.zip: ");
     assert_eq!(tree(&d.path().join("out")), Vec::<String>::new());
@@ -125,7 +168,9 @@ fn a_corrupt_archive_is_one_error_not_a_crash() {
 #[test]
 fn a_missing_archive_is_reported_before_dir_is_created() {
     let d = tempfile::tempdir().unwrap();
-    let Some(out) = run(UNZIP, &["nope.zip", "-d", "out"], d.path()) else { return };
+    let Some(out) = run(UNZIP, &["nope.zip", "-d", "out"], d.path()) else {
+        return;
+    };
     assert_eq!(status(&out), 9);
     assert_clean_error(&out, "sandboxed: preopen `archive`");
     assert!(!d.path().join("out").exists());
