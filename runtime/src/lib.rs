@@ -34,6 +34,7 @@ mod fs;
 pub mod rights;
 pub mod services;
 mod steps;
+mod trace;
 
 pub use error::{Error, Failure};
 pub use fs::{Dir, File, OpenOptions, Unknown};
@@ -72,6 +73,10 @@ pub mod __private {
 
     /// Steps 1–6 of `plan`; on failure, one line on stderr and exit.
     pub fn enter(plan: Plan) -> Handles {
+        if let Err(e) = crate::trace::init() {
+            eprintln!("sandboxed: {e}");
+            std::process::exit(plan.exit_code.unwrap_or(crate::SETUP_FAILURE_EXIT))
+        }
         let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
         match crate::steps::run(&plan, &args, &mut crate::backend::Native::new()) {
             Ok(handles) => handles.map_channels(crate::services::Channel),
