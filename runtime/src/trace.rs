@@ -234,6 +234,8 @@ pub(crate) enum Reason {
     MissingRight(Right),
     /// The descriptor's rights forbid the operation itself (copies).
     NoCopies,
+    /// The descriptor's rights do not allow the operation.
+    Rights,
 }
 
 impl Reason {
@@ -250,6 +252,7 @@ impl Reason {
                 format!("missing right CAP_{}", r.name().to_ascii_uppercase())
             }
             Reason::NoCopies => "a limited descriptor cannot be duplicated".into(),
+            Reason::Rights => "the descriptor's rights do not allow it".into(),
         }
     }
 }
@@ -444,7 +447,11 @@ pub(crate) fn user_frames(text: &str, handler: &str, cwd: &str) -> Vec<Frame> {
         let Some(location) = &f.location else {
             continue;
         };
+        // libc's frames: its sources are relative (`./io/../sysdeps/..`),
+        // its internal names start with `__`.
         if location.starts_with("/rustc/")
+            || location.starts_with("./")
+            || f.function.starts_with("__")
             || location.contains("/.cargo/registry/")
             || location.contains("/library/std/")
             || location.contains("/library/core/")
