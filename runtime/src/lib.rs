@@ -28,6 +28,7 @@
 #![warn(missing_docs)]
 
 mod backend;
+mod compartment;
 pub mod decl;
 mod error;
 mod fs;
@@ -36,6 +37,7 @@ pub mod services;
 mod steps;
 mod trace;
 
+pub use compartment::{compartment, CompartmentError, Message};
 pub use error::{Error, Failure};
 pub use fs::{Dir, File, OpenOptions, Unknown};
 pub use rights::{Right, RightSet};

@@ -3,7 +3,9 @@
 //!
 //! - `Native`: the [`Backend`](crate::steps::Backend) that carries out the steps;
 //! - `Channel`: a service channel (libcasper `cap_channel_t`, broker socket);
-//! - `is_sandboxed()`, `is_violation(&io::Error)`.
+//! - `is_sandboxed()`, `is_violation(&io::Error)`;
+//! - `compartment::{spawn, Child, Exit}`: fork with a pipe back, for
+//!   [`compartment`](crate::compartment()).
 
 #[cfg(target_os = "freebsd")]
 mod freebsd;
@@ -20,4 +22,4 @@ mod unsupported;
 #[cfg(not(any(target_os = "linux", target_os = "freebsd")))]
 use unsupported as imp;
 
-pub(crate) use imp::{is_sandboxed, is_violation, Channel, Native};
+pub(crate) use imp::{compartment, is_sandboxed, is_violation, Channel, Native};

@@ -2,22 +2,60 @@
 //! talks to a service process created before entry (libcasper on FreeBSD,
 //! the broker on Linux) that enforces the declared limits.
 //!
+//! | declaration | handle | methods |
+//! |---|---|---|
+//! | `dns(types, families)` | [`Dns`] | `lookup_host`, `lookup_addr`, `limit` |
+//! | `net(modes, hosts, families, bind, connect)` | [`Net`] | `lookup_host`, `lookup_addr`, `connect`, `connect_udp`, `bind_udp`, `listen`, `limit` |
+//! | `pwd(cmds, fields, users)` | [`Pwd`] | `user_by_name`, `user_by_uid`, `users`, `limit` |
+//! | `grp(cmds, fields, groups)` | [`Grp`] | `group_by_name`, `group_by_gid`, `groups`, `limit` |
+//! | `sysctl(read, write, recursive)` | [`Sysctl`] | `get`, `get_string`, `set`, `limit` |
+//! | `syslog` | [`Syslog`] | `open`, `log`, `close`, `set_mask` |
+//! | `fileargs(args(N..), flags, rights, operations)` | [`FileArgs<R>`] | `open`, `lstat`, `realpath` |
+//!
+//! # Limits and their error
+//!
+//! Limits are declared at compile time and enforced by the service process,
+//! not by the sandboxed program: a request outside them fails with the
+//! capability error of the platform — `ENOTCAPABLE` on FreeBSD (libcasper),
+//! `EPERM` on Linux (the broker). [`is_violation`](crate::is_violation)
+//! recognizes both. A handle's `limit(..)` narrows its limits from inside
+//! the sandbox; a limit that would widen them fails with the same error and
+//! changes nothing.
+//!
+//! Other errors: a malformed request `EINVAL`, an oversized one `EMSGSIZE`,
+//! an operation of another service `EOPNOTSUPP` (`ErrorKind::Unsupported`),
+//! a service process that is gone `EPIPE`.
+//!
 //! The handles here are platform-free. Each backend's channel implements
 //! [`ChannelOps`], the one surface the handles call; a backend that lacks a
 //! service answers `ErrorKind::Unsupported`.
 
 use std::io;
 use std::net::{IpAddr, SocketAddr};
-use std::os::fd::OwnedFd;
+use std::os::fd::{BorrowedFd, OwnedFd};
 use std::path::{Path, PathBuf};
 
 use crate::decl::{DbLimits, DnsLimits, Family, NetLimits, SysctlLimits};
+
+mod dns;
+mod fileargs;
+mod net;
+mod pwd;
+mod sysctl;
+mod syslog;
+
+pub use dns::Dns;
+pub use fileargs::FileArgs;
+pub use net::Net;
+pub use pwd::{Grp, Pwd};
+pub use sysctl::Sysctl;
+pub use syslog::Syslog;
 
 /// A service channel created in step 5 (libcasper `cap_channel_t` on
 /// FreeBSD, a broker socket on Linux).
 #[doc(hidden)]
 #[derive(Debug)]
-pub struct Channel(#[allow(dead_code)] pub(crate) crate::backend::Channel);
+pub struct Channel(pub(crate) crate::backend::Channel);
 
 /// A handle built from a service channel by the generated code.
 #[doc(hidden)]
@@ -146,39 +184,35 @@ pub(crate) trait ChannelOps {
     fn fileargs_lstat(&self, path: &Path) -> io::Result<FileStat>;
     /// `fileargs_realpath`.
     fn fileargs_realpath(&self, path: &Path) -> io::Result<PathBuf>;
+
+    /// The socket under the channel (`cap_sock`), for tests that talk to the
+    /// service process directly; `None` where there is none to show.
+    fn socket(&self) -> Option<BorrowedFd<'_>> {
+        None
+    }
 }
 
-macro_rules! service_handles {
-    ($($(#[$doc:meta])* $name:ident,)*) => {$(
-        $(#[$doc])*
-        #[derive(Debug)]
-        pub struct $name {
-            #[allow(dead_code)]
-            channel: Channel,
-        }
-
-        impl Service for $name {
-            fn from_channel(channel: Channel) -> Self {
-                $name { channel }
+/// Implements [`Service`] and the hidden socket accessor for a handle whose
+/// only field is `channel: Channel`.
+macro_rules! service_handle {
+    ($name:ident $(<$r:ident>)?) => {
+        impl$(<$r: $crate::rights::RightsMarker>)? $crate::services::Service for $name$(<$r>)? {
+            fn from_channel(channel: $crate::services::Channel) -> Self {
+                $name {
+                    channel,
+                    $(rights: ::std::marker::PhantomData::<fn() -> $r>,)?
+                }
             }
         }
-    )*};
-}
 
-service_handles! {
-    /// `system.dns`: name and address lookups.
-    Dns,
-    /// `system.net`: lookups, and sockets bound or connected by the service.
-    Net,
-    /// `system.pwd`: the password database.
-    Pwd,
-    /// `system.grp`: the group database.
-    Grp,
-    /// `system.sysctl`: named sysctl entries.
-    Sysctl,
-    /// `system.syslog`: log lines to syslogd.
-    Syslog,
-    /// `system.fileargs`: files named on the command line. (To become
-    /// `FileArgs<R>`, its files typed by the declared rights.)
-    FileArgs,
+        impl$(<$r: $crate::rights::RightsMarker>)? $name$(<$r>)? {
+            /// The socket under this handle's channel, for tests that send the
+            /// service process hostile messages. Not a public API.
+            #[doc(hidden)]
+            pub fn __socket(&self) -> Option<::std::os::fd::BorrowedFd<'_>> {
+                $crate::services::ChannelOps::socket(&self.channel.0)
+            }
+        }
+    };
 }
+use service_handle;

@@ -1,4 +1,158 @@
-//! Placeholder: this backend is not written yet, so freebsd uses the
-//! unsupported backend (deny by default).
+//! FreeBSD: Capsicum. Capability mode with cap_enter(2), per-descriptor
+//! rights with cap_rights_limit(2), cap_ioctls_limit(2) and
+//! cap_fcntls_limit(2), the helpers' conventions of capsicum_helpers(3),
+//! and libcasper(3) services (feature `casper`).
+//!
+//! A kernel without Capsicum (`cap_getmode` fails with `ENOSYS`) is
+//! reported by [`Native::missing`]: the steps then refuse to run, unless
+//! `on_unsupported = "warn"` asked to run without the sandbox. Only in that
+//! case are the Capsicum calls skipped, as `caph_enter()` and friends skip
+//! `ENOSYS`; anywhere else an error from them stops the program.
 
-pub(crate) use super::unsupported::{is_sandboxed, is_violation, Channel, Native};
+pub(crate) mod compartment;
+mod ffi;
+mod rights;
+#[cfg(test)]
+mod tests;
+
+#[cfg(feature = "casper")]
+mod casper;
+#[cfg(feature = "casper")]
+use casper as services;
+
+#[cfg(not(feature = "casper"))]
+mod no_casper;
+#[cfg(not(feature = "casper"))]
+use no_casper as services;
+
+use std::io;
+use std::os::fd::{BorrowedFd, OwnedFd};
+
+use crate::decl::{Plan, ServiceDecl, Stdio};
+use crate::error::{Error, Failure};
+use crate::rights::Limits;
+use crate::steps::Backend;
+
+pub(crate) use services::Channel;
+
+/// The Capsicum backend.
+#[derive(Debug, Default)]
+pub(crate) struct Native {
+    /// `missing()` found no Capsicum in the kernel and the steps went on
+    /// (`on_unsupported = "warn"`): skip the Capsicum calls.
+    unenforced: bool,
+}
+
+impl Native {
+    pub(crate) fn new() -> Self {
+        Native::default()
+    }
+}
+
+impl Backend for Native {
+    type Channel = Channel;
+
+    fn missing(&mut self, _: &Plan) -> Vec<String> {
+        // cap_getmode(2) is the cheapest probe: ENOSYS means a kernel built
+        // without `options CAPABILITY_MODE`.
+        match capsicum::get_mode() {
+            Ok(_) => Vec::new(),
+            Err(e) => {
+                self.unenforced = true;
+                let why = if rights::is_enosys(&e) {
+                    "the kernel lacks `options CAPABILITY_MODE`".to_owned()
+                } else {
+                    e.to_string()
+                };
+                vec![format!("capability mode (cap_getmode: {why})")]
+            }
+        }
+    }
+
+    fn limit(&mut self, fd: OwnedFd, limits: &Limits) -> Result<OwnedFd, Failure> {
+        if !self.unenforced {
+            rights::limit(&fd, limits)?;
+        }
+        Ok(fd)
+    }
+
+    fn limit_stdio(&mut self, stream: Stdio, limits: &Limits) -> Result<(), Failure> {
+        if self.unenforced {
+            return Ok(());
+        }
+        // caph_limit_stream(3) with CAPH_IGNORE_EBADF: a closed stream is not
+        // an error. F_GETFD tells without touching the descriptor.
+        // SAFETY: fcntl(F_GETFD) on any integer only reads the descriptor
+        // table.
+        if unsafe { libc::fcntl(stream.fd(), libc::F_GETFD) } == -1 {
+            let e = io::Error::last_os_error();
+            return match e.raw_os_error() {
+                Some(libc::EBADF) => Ok(()),
+                _ => Err(Failure::new("fcntl", e)),
+            };
+        }
+        // SAFETY: the descriptor is open (F_GETFD succeeded) and nothing in
+        // this call closes it.
+        let fd = unsafe { BorrowedFd::borrow_raw(stream.fd()) };
+        rights::limit(fd, limits)
+    }
+
+    fn warm_caches(&mut self) -> Result<(), Error> {
+        // caph_cache_tzdata(3): tzset loads the zone file; localtime_r runs
+        // the conversion once so nothing is loaded lazily after entry.
+        // SAFETY: tzset has no preconditions; localtime_r gets valid
+        // pointers to a time_t and a tm it fills in.
+        unsafe {
+            ffi::tzset();
+            let now = libc::time(std::ptr::null_mut());
+            let mut tm: libc::tm = std::mem::zeroed();
+            libc::localtime_r(&now, &mut tm);
+        }
+        // caph_cache_catpages(3): libc keeps the catalog cached for
+        // strerror(3) and err(3); the handle is deliberately not closed, and
+        // a missing catalog (the C locale) is not an error.
+        // SAFETY: a NUL-terminated name and a valid flag.
+        unsafe {
+            ffi::catopen(c"libc".as_ptr(), ffi::NL_CAT_LOCALE);
+        }
+        // A panic's backtrace is symbolized by reading the executable's
+        // debug info by path, which capability mode denies. Symbolizing one
+        // now leaves the parsed data in std's cache; only done when
+        // backtraces are enabled (RUST_BACKTRACE / RUST_LIB_BACKTRACE).
+        let backtrace = std::backtrace::Backtrace::capture();
+        if backtrace.status() == std::backtrace::BacktraceStatus::Captured {
+            drop(backtrace.to_string());
+        }
+        Ok(())
+    }
+
+    fn open_services(&mut self, services: &[ServiceDecl]) -> Result<Vec<Channel>, Error> {
+        services::open(services)
+    }
+
+    fn enter(&mut self) -> Result<(), Error> {
+        if self.unenforced {
+            return Ok(());
+        }
+        // cap_enter(2). ENOSYS here is an error like any other: missing()
+        // saw Capsicum, so failing now must not run the body unsandboxed.
+        capsicum::enter().map_err(|source| Error::Enter {
+            syscall: "cap_enter",
+            source,
+        })
+    }
+}
+
+/// cap_getmode(2): whether this process is in capability mode.
+pub(crate) fn is_sandboxed() -> bool {
+    capsicum::get_mode().unwrap_or(false)
+}
+
+/// `ENOTCAPABLE` (a descriptor lacks a right) or `ECAPMODE` (not allowed in
+/// capability mode), as errno(2) documents them.
+pub(crate) fn is_violation(error: &io::Error) -> bool {
+    matches!(
+        error.raw_os_error(),
+        Some(libc::ENOTCAPABLE | libc::ECAPMODE)
+    )
+}

@@ -1,0 +1,74 @@
+//! `cat` run as a user would.
+
+mod common;
+
+use common::*;
+
+const CAT: &str = env!("CARGO_BIN_EXE_cat");
+
+#[test]
+fn files_are_concatenated_byte_for_byte() {
+    let d = tempfile::tempdir().unwrap();
+    let binary = noise(200_000, 3);
+    std::fs::write(d.path().join("one"), "first\n").unwrap();
+    std::fs::write(d.path().join("two"), &binary).unwrap();
+    std::fs::write(d.path().join("empty"), "").unwrap();
+    let Some(out) = run(CAT, &["one", "two", "empty", "one"], d.path()) else {
+        return;
+    };
+    assert_eq!(status(&out), 0);
+    let mut want = b"first\n".to_vec();
+    want.extend(&binary);
+    want.extend(b"first\n");
+    assert!(out.stdout == want);
+}
+
+#[test]
+fn without_files_stdin_is_copied() {
+    let d = tempfile::tempdir().unwrap();
+    let Some(out) = run_with_stdin(CAT, &[], d.path(), b"from stdin\n") else {
+        return;
+    };
+    assert_eq!((status(&out), stdout(&out)), (0, "from stdin\n".into()));
+}
+
+#[test]
+fn many_files() {
+    let d = tempfile::tempdir().unwrap();
+    let names: Vec<String> = (0..200).map(|i| format!("f{i}")).collect();
+    for (i, n) in names.iter().enumerate() {
+        std::fs::write(d.path().join(n), format!("{i}\n")).unwrap();
+    }
+    let args: Vec<&str> = names.iter().map(String::as_str).collect();
+    let Some(out) = run(CAT, &args, d.path()) else {
+        return;
+    };
+    let want: String = (0..200).map(|i| format!("{i}\n")).collect();
+    assert_eq!((status(&out), stdout(&out)), (0, want));
+}
+
+#[test]
+fn a_missing_file_or_a_directory_is_one_line_and_a_failure() {
+    let d = tempfile::tempdir().unwrap();
+    std::fs::write(d.path().join("one"), "first\n").unwrap();
+    std::fs::create_dir(d.path().join("dir")).unwrap();
+    let Some(out) = run(CAT, &["one", "nope"], d.path()) else {
+        return;
+    };
+    assert_ne!(status(&out), 0);
+    assert_clean_error(
+        &out,
+        "sandboxed: preopen `files` (argv[2] = \"nope\"): No such file or directory",
+    );
+    assert_eq!(
+        stdout(&out),
+        "",
+        "nothing printed before the sandbox is set up"
+    );
+    let Some(out) = run(CAT, &["one", "dir", "one"], d.path()) else {
+        return;
+    };
+    assert_eq!(status(&out), 1);
+    assert_clean_error(&out, "cat: dir: ");
+    assert_eq!(stdout(&out), "first\nfirst\n");
+}

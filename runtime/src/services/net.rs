@@ -1,0 +1,69 @@
+//! `system.net`: lookups, and sockets connected or bound by the service to
+//! the declared addresses only — cap_net(3).
+
+use std::io;
+use std::net::{IpAddr, SocketAddr, TcpListener, TcpStream, UdpSocket};
+
+use super::{service_handle, Channel, ChannelOps, SocketKind};
+use crate::decl::{Family, NetLimits};
+
+/// `system.net`: lookups, and sockets bound or connected by the service.
+///
+/// The service creates the socket, binds or connects it within the limits
+/// and hands it over; the sandboxed program then uses it as any socket.
+#[derive(Debug)]
+pub struct Net {
+    channel: Channel,
+}
+
+service_handle!(Net);
+
+impl Net {
+    /// The addresses of `host` (`CAPNET_NAME2ADDR`, limited by `hosts` and
+    /// `families`).
+    pub fn lookup_host(&self, host: &str) -> io::Result<Vec<IpAddr>> {
+        self.channel.0.lookup_host(host, None)
+    }
+
+    /// The addresses of `host` in `family` only.
+    pub fn lookup_host_in(&self, host: &str, family: Family) -> io::Result<Vec<IpAddr>> {
+        self.channel.0.lookup_host(host, Some(family))
+    }
+
+    /// The host name of `addr` (`CAPNET_ADDR2NAME`).
+    pub fn lookup_addr(&self, addr: IpAddr) -> io::Result<String> {
+        self.channel.0.lookup_addr(addr)
+    }
+
+    /// A TCP connection to `addr` (`CAPNET_CONNECT`, or `CAPNET_CONNECTDNS`
+    /// for an address a lookup returned).
+    pub fn connect(&self, addr: SocketAddr) -> io::Result<TcpStream> {
+        let fd = self.channel.0.net_connect(addr, SocketKind::Stream)?;
+        Ok(TcpStream::from(fd))
+    }
+
+    /// A UDP socket connected to `addr`.
+    pub fn connect_udp(&self, addr: SocketAddr) -> io::Result<UdpSocket> {
+        let fd = self.channel.0.net_connect(addr, SocketKind::Datagram)?;
+        Ok(UdpSocket::from(fd))
+    }
+
+    /// A UDP socket bound to `addr` (`CAPNET_BIND`).
+    pub fn bind_udp(&self, addr: SocketAddr) -> io::Result<UdpSocket> {
+        let fd = self.channel.0.net_bind(addr, SocketKind::Datagram)?;
+        Ok(UdpSocket::from(fd))
+    }
+
+    /// A TCP socket bound to `addr` by the service (`CAPNET_BIND`), then
+    /// listening here with `backlog` (listen(2) needs no new address).
+    pub fn listen(&self, addr: SocketAddr, backlog: i32) -> io::Result<TcpListener> {
+        let fd = self.channel.0.net_bind(addr, SocketKind::Stream)?;
+        rustix::net::listen(&fd, backlog)?;
+        Ok(TcpListener::from(fd))
+    }
+
+    /// Narrows the limits (`cap_net_limit`); never widens them.
+    pub fn limit(&self, limits: &NetLimits) -> io::Result<()> {
+        self.channel.0.net_limit(limits)
+    }
+}

@@ -1,0 +1,82 @@
+//! `system.pwd` and `system.grp`: the password and group databases,
+//! limited to the declared commands (`getpwnam`, ...), fields (`pw_name`,
+//! ...) and users or groups — cap_pwd(3), cap_grp(3).
+
+use std::io;
+
+use super::{service_handle, Channel, ChannelOps, DbQuery, Group, User};
+use crate::decl::DbLimits;
+
+/// `system.pwd`: the password database.
+///
+/// ```ignore
+/// #[sandboxed(services(pwd(cmds = [getpwnam], fields = [pw_name, pw_uid], users = ["root"])))]
+/// fn main(pwd: Pwd) -> std::io::Result<()> {
+///     let root = pwd.user_by_name("root")?.expect("root exists");
+///     assert_eq!(root.uid, Some(0));
+///     Ok(())
+/// }
+/// ```
+#[derive(Debug)]
+pub struct Pwd {
+    channel: Channel,
+}
+
+service_handle!(Pwd);
+
+impl Pwd {
+    /// `getpwnam`: the user named `name`, `None` if there is none. A user
+    /// outside `users = [...]` fails with the capability error.
+    pub fn user_by_name(&self, name: &str) -> io::Result<Option<User>> {
+        first(self.channel.0.users(DbQuery::ByName(name)))
+    }
+
+    /// `getpwuid`: the user with id `uid`.
+    pub fn user_by_uid(&self, uid: u32) -> io::Result<Option<User>> {
+        first(self.channel.0.users(DbQuery::ById(uid)))
+    }
+
+    /// `getpwent` to the end: every user the limits allow.
+    pub fn users(&self) -> io::Result<Vec<User>> {
+        self.channel.0.users(DbQuery::All)
+    }
+
+    /// Narrows the commands, fields and users (`cap_pwd_limit_*`).
+    pub fn limit(&self, limits: &DbLimits) -> io::Result<()> {
+        self.channel.0.pwd_limit(limits)
+    }
+}
+
+/// `system.grp`: the group database.
+#[derive(Debug)]
+pub struct Grp {
+    channel: Channel,
+}
+
+service_handle!(Grp);
+
+impl Grp {
+    /// `getgrnam`: the group named `name`, `None` if there is none.
+    pub fn group_by_name(&self, name: &str) -> io::Result<Option<Group>> {
+        first(self.channel.0.groups(DbQuery::ByName(name)))
+    }
+
+    /// `getgrgid`: the group with id `gid`.
+    pub fn group_by_gid(&self, gid: u32) -> io::Result<Option<Group>> {
+        first(self.channel.0.groups(DbQuery::ById(gid)))
+    }
+
+    /// `getgrent` to the end: every group the limits allow.
+    pub fn groups(&self) -> io::Result<Vec<Group>> {
+        self.channel.0.groups(DbQuery::All)
+    }
+
+    /// Narrows the commands, fields and groups (`cap_grp_limit_*`).
+    pub fn limit(&self, limits: &DbLimits) -> io::Result<()> {
+        self.channel.0.grp_limit(limits)
+    }
+}
+
+fn first<T>(entries: io::Result<Vec<T>>) -> io::Result<Option<T>> {
+    Ok(entries?.into_iter().next())
+}
