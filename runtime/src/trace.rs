@@ -158,13 +158,7 @@ pub(crate) fn describe_stdio(fd: i32, name: &str, limits: Limits) {
     });
 }
 
-/// What the steps know about descriptor `fd`.
-pub(crate) fn described(fd: i32) -> Option<Described> {
-    descriptors().iter().find(|d| d.fd == fd).cloned()
-}
-
 /// Every described descriptor.
-#[cfg_attr(not(target_os = "linux"), allow(dead_code))]
 pub(crate) fn all_described() -> Vec<Described> {
     descriptors().clone()
 }
