@@ -1,7 +1,7 @@
 //! Capsicum-style least privilege for Rust programs, declared in one
 //! attribute.
 //!
-//! ```ignore
+//! ```no_run
 //! use std::io::{Read, Write};
 //! use sandboxed::{sandboxed, File};
 //!
@@ -24,6 +24,129 @@
 //! the handles. A failing step prints one line and exits with status
 //! [`SETUP_FAILURE_EXIT`] (unless `exit_code = N` says otherwise): the body
 //! never runs unsandboxed.
+//!
+//! # A guide to the attribute
+//!
+//! The full reference is on [`macro@sandboxed`]; here, each option once.
+//!
+//! **Preopens** name what the program opens before it loses the right to
+//! open anything: a file, a directory or many files, from a literal path,
+//! an argument, an environment variable or an expression. Each becomes the
+//! parameter of the same name.
+//!
+//! ```no_run
+//! use sandboxed::{sandboxed, Dir, File};
+//!
+//! fn default_config() -> std::path::PathBuf {
+//!     "/etc/tool.conf".into()
+//! }
+//!
+//! #[sandboxed(
+//!     preopen(
+//!         inputs = files(args(2..)),                         // Vec<File>
+//!         out = dir(arg(1), create),                         // mkdir if missing
+//!         log = file(env("TOOL_LOG"), append, create, mode = 0o600),
+//!         cfg = file({ default_config() }, optional),        // Option<File>
+//!         zones = dir("/usr/share/zoneinfo"),
+//!     ),
+//!     rights(out = [lookup, create, write, fstat]),
+//! )]
+//! fn main(inputs: Vec<File>, out: Dir, log: File, cfg: Option<File>, zones: Dir) {
+//!     let _ = (inputs, out, log, cfg, zones);
+//! }
+//! ```
+//!
+//! **Rights** narrow each descriptor to rights(4) names; omitted, they are
+//! the smallest set the open flags need. The handle's type follows: with
+//! `rights(old = [read])`, `old.metadata()` does not compile (it needs
+//! `fstat`), and neither does `Write` on a file opened read-only. `stdio`
+//! limits the standard streams as `caph_limit_stdio(3)` does; `stdin`,
+//! `stdout`, `stderr` take their own lists, with `ioctls(..)` and
+//! `fcntls(..)` to narrow `ioctl` and `fcntl`.
+//!
+//! ```no_run
+//! use std::io::{Read, Seek, SeekFrom};
+//! use sandboxed::{sandboxed, File};
+//!
+//! #[sandboxed(
+//!     preopen(old = file(arg(1))),
+//!     rights(old = [pread, fstat], stdin = [read, ioctls(fionread)], stdout = [write]),
+//! )]
+//! fn main(mut old: File) -> std::io::Result<()> {
+//!     let mut head = [0; 8];
+//!     old.read_at(&mut head, 0)?;            // pread implies read and seek
+//!     old.seek(SeekFrom::Start(8))?;
+//!     old.read_exact(&mut head)?;
+//!     Ok(())
+//! }
+//! ```
+//!
+//! **Services** are what a sandboxed program cannot do alone (name lookups,
+//! sockets, the password database, sysctl, syslog, opening named files):
+//! each runs in a process created before entry (libcasper on FreeBSD, a
+//! broker on Linux) that enforces the declared limits.
+//!
+//! ```no_run
+//! use sandboxed::sandboxed;
+//! use sandboxed::services::Dns;
+//!
+//! #[sandboxed(services(dns(types = [name2addr], families = [inet, inet6])), rights(stdio))]
+//! fn main(dns: Dns) {
+//!     let _ = dns;
+//! }
+//! ```
+//!
+//! **Options**: `on_unsupported = "warn"` runs unsandboxed (with a warning)
+//! where the OS has no sandbox instead of refusing to run; `exit_code = 2`
+//! changes the exit status of a failed setup.
+//!
+//! # What it expands to
+//!
+//! ```text
+//! #[sandboxed(preopen(old = file(arg(1))), rights(old = [read]), services(dns))]
+//! fn main(old: File, dns: Dns) -> Ret { BODY }
+//! ```
+//!
+//! becomes, written by hand:
+//!
+//! ```ignore
+//! fn main() -> Ret {
+//!     // The rights of `old`, as a type: a marker implementing one
+//!     // `can::X` per right it holds (`read`, and the `recv` alias).
+//!     enum rights_of_old {}
+//!     impl RightsMarker for rights_of_old {
+//!         const RIGHTS: RightSet = RightSet::of(&[Right::Read]);
+//!         const NAME: &'static str = "old";
+//!     }
+//!     impl can::Read for rights_of_old {}
+//!     impl can::Recv for rights_of_old {}
+//!
+//!     fn body(old: File<rights_of_old>, dns: Dns) -> Ret { BODY }
+//!
+//!     // Steps 1-6; on failure one line on stderr and `exit(71)`.
+//!     let mut handles = __private::enter(Plan {
+//!         preopens: vec![Preopen {
+//!             name: "old",
+//!             kind: Kind::File,
+//!             source: Source::Arg(1),
+//!             flags: OpenFlags::READ,
+//!             limits: Limits { rights: rights_of_old::RIGHTS, ioctls: None, fcntls: None },
+//!         }],
+//!         stdio: vec![],
+//!         services: vec![ServiceDecl::Dns(DnsLimits::default())],
+//!         on_unsupported: OnUnsupported::Deny,
+//!         exit_code: None,
+//!     });
+//!     // Step 7.
+//!     body(handles.file::<rights_of_old>(0), __private::service(&mut handles, 0))
+//! }
+//! ```
+//!
+//! Every path in the real expansion is absolute (`::sandboxed::__private`,
+//! `::core`, `::std`), so it compiles whatever the user has in scope and
+//! stays silent under `#![deny(warnings)]` and `clippy::pedantic`. With
+//! `#[tokio::main]` below `#[sandboxed]`, `body` is the `async fn` carrying
+//! `#[tokio::main]`: the runtime and its threads start after step 6.
 
 #![warn(missing_docs)]
 
@@ -44,6 +167,7 @@ pub use compartment::{compartment, CompartmentError, Message};
 pub use error::{Error, Failure};
 pub use fs::{Dir, File, OpenOptions, Unknown};
 pub use rights::{Right, RightSet};
+#[doc = include_str!("attribute.md")]
 pub use sandboxed_macros::sandboxed;
 
 /// Exit status of a program whose sandbox could not be set up: `EX_OSERR`
