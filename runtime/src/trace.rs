@@ -441,11 +441,11 @@ pub(crate) fn user_frames(text: &str, handler: &str, cwd: &str) -> Vec<Frame> {
         let Some(location) = &f.location else {
             continue;
         };
-        // libc's frames: its sources are relative (`./io/../sysdeps/..`),
-        // its internal names start with `__`.
-        if location.starts_with("/rustc/")
-            || location.starts_with("./")
-            || f.function.starts_with("__")
+        // Only Rust sources (libc's are `.c`/`.S`); std prints paths
+        // beneath the current directory as `./...`.
+        let file = location.split(':').next().unwrap_or_default();
+        if !file.ends_with(".rs")
+            || location.starts_with("/rustc/")
             || location.contains("/.cargo/registry/")
             || location.contains("/library/std/")
             || location.contains("/library/core/")
@@ -454,7 +454,11 @@ pub(crate) fn user_frames(text: &str, handler: &str, cwd: &str) -> Vec<Frame> {
         {
             continue;
         }
-        if let Some(rel) = location.strip_prefix(cwd).and_then(|l| l.strip_prefix('/')) {
+        if let Some(rel) = location
+            .strip_prefix(cwd)
+            .and_then(|l| l.strip_prefix('/'))
+            .or_else(|| location.strip_prefix("./"))
+        {
             f.location = Some(rel.to_owned());
         }
         // `violations::main::h0123456789abcdef` without the hash.
@@ -666,12 +670,13 @@ mod tests {
              at /w/runtime/src/backend/linux/trace.rs:100:5
    2: <unknown>
    3: __open64
+             at ./io/../sysdeps/unix/sysv/linux/open64.c:41:10
    4: std::fs::read::inner
              at /rustc/abc/library/std/src/fs.rs:300:5
    5: violations::late_clock::h0123456789abcdef
              at /w/examples/src/bin/violations.rs:40:13
    6: violations::main
-             at /w/examples/src/bin/violations.rs:20:5
+             at ./examples/src/bin/violations.rs:20:5
    7: core::ops::function::FnOnce::call_once
              at /rustc/abc/library/core/src/ops/function.rs:250:5
    8: std::rt::lang_start::{{closure}}
