@@ -277,3 +277,15 @@ open ../escape.txt: ok
         assert!(a.starts_with(f), "{a} should be in {f}");
     }
 }
+
+#[test]
+fn an_unknown_value_refuses_to_start() {
+    let dir = scene("unknown");
+    let out = run(&dir, Some("dryrun"));
+    assert_eq!(out.status.code(), Some(71));
+    assert_eq!(text(&out.stdout), "");
+    assert_eq!(
+        text(&out.stderr),
+        "sandboxed: SANDBOXED_TRACE=\"dryrun\": expected `1`, `trap` or `dry-run` (or unset)\n"
+    );
+}
