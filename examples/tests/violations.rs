@@ -258,6 +258,10 @@ open ../escape.txt: ok
         "       object: path \"../escape.txt\" beneath preopen `work` (argv[2] = \"work\")",
         "       reason: path leaves its preopened directory",
         "       fix: preopen what \"../escape.txt\" names with a declaration of its own",
+        "sandboxed: dry-run: declarations that would allow the above:",
+        "    preopen(notes = file(\"notes.txt\"), localtime = file(\"/etc/localtime\")),",
+        "    rights(config = [read, write, fstat]),",
+        "    services(net(modes = [connect], connect = [\"127.0.0.1:9\"])),",
     ];
     assert_eq!(report, expected, "{stderr}");
     let at: Vec<&str> = stderr

@@ -531,7 +531,110 @@ fn render_report(records: &[Record]) -> String {
         }
         render_frames(&mut s, &r.frames[..r.frames.len().min(3)], "       ");
     }
+    let summary = summary(records);
+    if !summary.is_empty() {
+        s.push_str("sandboxed: dry-run: declarations that would allow the above:\n");
+        for line in summary {
+            let _ = writeln!(s, "    {line}");
+        }
+    }
     s
+}
+
+/// The declarations that would allow `records`, merged: files that share a
+/// directory become that directory, rights of one declaration are united,
+/// services are named once.
+fn summary(records: &[Record]) -> Vec<String> {
+    let mut paths: Vec<&str> = Vec::new();
+    let mut rights: Vec<(String, crate::rights::RightSet)> = Vec::new();
+    let mut services: Vec<String> = Vec::new();
+    let mut connect: Vec<String> = Vec::new();
+    for r in records {
+        match (&r.reason, &r.object) {
+            (Reason::GlobalPath, Object::GlobalPath(p)) => {
+                match SERVICE_FILES.iter().find(|(f, _)| f == p) {
+                    Some((_, service)) => services.push((*service).to_owned()),
+                    None => paths.push(p),
+                }
+            }
+            (Reason::MissingRight(right), Object::Descriptor { decl: Some(d), .. }) => {
+                match rights.iter_mut().find(|(n, _)| *n == d.name) {
+                    Some((_, set)) => *set = set.union(right.set()),
+                    None => rights.push((d.name.clone(), d.limits.rights.union(right.set()))),
+                }
+            }
+            (Reason::Endpoint, Object::Endpoint(e)) => {
+                if let Some(addr) = e.strip_prefix("address ") {
+                    if !addr.starts_with("unix:") {
+                        connect.push(format!("{addr:?}"));
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut out = Vec::new();
+    let parent = |p: &str| {
+        let parent = std::path::Path::new(p)
+            .parent()
+            .map(|d| d.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        if parent.is_empty() {
+            ".".to_owned()
+        } else {
+            parent
+        }
+    };
+    let mut preopens: Vec<String> = Vec::new();
+    let mut seen: Vec<&str> = Vec::new();
+    for p in &paths {
+        if seen.contains(p) {
+            continue;
+        }
+        seen.push(p);
+        let dir = parent(p);
+        let siblings = paths.iter().filter(|q| parent(q) == dir).count()
+            > paths.iter().filter(|q| *q == p).count();
+        let entry = if siblings {
+            format!("{} = dir({dir:?})", name_for(&dir))
+        } else {
+            format!("{} = file({p:?})", name_for(p))
+        };
+        if !preopens.contains(&entry) {
+            preopens.push(entry);
+        }
+    }
+    if !preopens.is_empty() {
+        out.push(format!("preopen({}),", preopens.join(", ")));
+    }
+    if !rights.is_empty() {
+        let list: Vec<String> = rights
+            .iter()
+            .map(|(n, set)| format!("{n} = [{set}]"))
+            .collect();
+        out.push(format!("rights({}),", list.join(", ")));
+    }
+    if !connect.is_empty() {
+        connect.dedup();
+        services.push(format!(
+            "net(modes = [connect], connect = [{}])",
+            connect.join(", ")
+        ));
+    }
+    services.dedup();
+    if !services.is_empty() {
+        let list: Vec<String> = services
+            .iter()
+            .map(|s| {
+                s.strip_prefix("services(")
+                    .and_then(|s| s.strip_suffix(')'))
+                    .unwrap_or(s)
+                    .to_owned()
+            })
+            .collect();
+        out.push(format!("services({}),", list.join(", ")));
+    }
+    out
 }
 
 #[cfg(test)]
@@ -659,6 +762,44 @@ mod tests {
         assert!(lines.contains(&"   1 x execve(\"/bin/true\") -> EPERM"));
         assert!(lines.contains(&"       fix: none (no declaration allows this; change the code)"));
         assert_eq!(render_report(&[]).lines().count(), 1);
+    }
+
+    #[test]
+    fn the_summary_merges_siblings_rights_and_services() {
+        let path = |p: &str| {
+            record(
+                &format!("openat(AT_FDCWD, {p:?}, O_RDONLY)"),
+                Object::GlobalPath(p.into()),
+                Reason::GlobalPath,
+            )
+        };
+        let right = |r| {
+            record(
+                "x(4095)",
+                Object::Descriptor {
+                    fd: 4095,
+                    decl: Some(Box::new(config())),
+                },
+                Reason::MissingRight(r),
+            )
+        };
+        let records = [
+            path("data/a.csv"),
+            path("data/b.csv"),
+            path("/etc/localtime"),
+            path("/etc/resolv.conf"),
+            path("/etc/hosts"),
+            right(Right::Write),
+            right(Right::Seek),
+        ];
+        assert_eq!(
+            summary(&records),
+            [
+                "preopen(data = dir(\"data\"), localtime = file(\"/etc/localtime\")),",
+                "rights(config = [read, write, seek_tell, seek, fstat]),",
+                "services(dns),",
+            ]
+        );
     }
 
     #[test]
