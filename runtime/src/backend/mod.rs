@@ -12,14 +12,25 @@ mod freebsd;
 #[cfg(target_os = "freebsd")]
 use freebsd as imp;
 
-#[cfg(target_os = "linux")]
+// The Linux backend's seccomp filters are written for x86_64 system call
+// numbers; other architectures get the unsupported backend.
+#[cfg(all(target_os = "linux", target_arch = "x86_64"))]
 mod linux;
-#[cfg(target_os = "linux")]
+#[cfg(all(target_os = "linux", target_arch = "x86_64"))]
 use linux as imp;
 
-#[cfg_attr(any(target_os = "linux", target_os = "freebsd"), allow(dead_code))]
+#[cfg_attr(
+    any(
+        all(target_os = "linux", target_arch = "x86_64"),
+        target_os = "freebsd"
+    ),
+    allow(dead_code)
+)]
 mod unsupported;
-#[cfg(not(any(target_os = "linux", target_os = "freebsd")))]
+#[cfg(not(any(
+    all(target_os = "linux", target_arch = "x86_64"),
+    target_os = "freebsd"
+)))]
 use unsupported as imp;
 
 pub(crate) use imp::{compartment, is_sandboxed, is_violation, Channel, Native};

@@ -1,25 +1,66 @@
-//! Placeholder: the Linux backend (Landlock + seccomp) is not written yet,
-//! so Linux enforces nothing on the program itself (deny by default), but
-//! its services already run in the broker (`broker/`), which enforces
-//! their limits and is confined.
+//! The Linux backend: Capsicum's promises kept with Landlock (landlock(7))
+//! and seccomp-bpf (seccomp(2)), plus the kernel's own access modes.
+//!
+//! - `fds.rs`: limited descriptors are reopened with the narrowest access
+//!   mode (`/proc/self/fd`) and moved into blocks of high numbers, one range
+//!   per class of limits;
+//! - `seccomp.rs`: the capability-mode allowlist, the per-descriptor rights
+//!   filter and the `ENOSYS` compat filter;
+//! - `confine.rs`: a [`Policy`](confine::Policy) applied with
+//!   no_new_privs + Landlock + seccomp, reused by the service broker;
+//! - `probe.rs`: what the running kernel has;
+//! - `broker/`: the service broker (forked before entry).
+//!
+//! # Linux vs Capsicum
+//!
+//! Denials answer **`EPERM`** where Capsicum answers `ECAPMODE` (the call is
+//! not allowed in capability mode) and **`EACCES`** where it answers
+//! `ENOTCAPABLE` (the descriptor lacks the right; Landlock answers `EACCES`
+//! for the rights of directories too). [`is_violation`] recognizes both
+//! inside the sandbox. `clone3` and `openat2` answer `ENOSYS` so libc falls
+//! back to calls seccomp can check; that is not a violation.
+//!
+//! | promise | mechanism | errno | differences from Capsicum |
+//! |---|---|---|---|
+//! | 1. no global namespaces: no lookup from `AT_FDCWD` or absolute paths; beneath a preopened directory only | seccomp: path calls without a descriptor (`open`, `stat`, `access`, `readlink`, `unlink`, `mkdir`, `rename`, `link`, `truncate`, `utimes`, `chmod`, `chown`, `chdir`, `getcwd`, xattrs by path, `inotify_add_watch`, `name_to_handle_at`, `open_by_handle_at`) are not in the allowlist, `*at` calls are allowed only with a descriptor other than `AT_FDCWD`, `openat2` → `ENOSYS`; Landlock: opens and changes beneath the preopened directories only (absolute paths, `..` and symlinks resolved outside fail) | `EPERM` (seccomp), `EACCES` (Landlock), `EXDEV` (Landlock, rename/link across directories without the rights) | Landlock does not mediate `stat`, `access`, `readlink` or `getxattr` lookups: `fstatat(dirfd, "/abs/path")` and `readlinkat` reveal metadata (never contents) outside the directories. Without Landlock (kernel < 5.13) every lookup is denied. |
+//! | 2. no new process images, no foreign processes | seccomp: no `execve`/`execveat`, `ptrace`, `process_vm_*`, `pidfd_open`, `pidfd_getfd`, `kcmp`; `kill`/`tgkill`/`rt_*sigqueueinfo` only to our own pid; scheduling, affinity, priority, rlimits only of pid 0 or ourselves; Landlock signal scope (ABI 6) for what seccomp cannot see (pidfds, `F_SETOWN`/SIGIO) | `EPERM` | A child forked after entry cannot signal itself with `kill(getpid())` (the pid in the filter is the parent's); it can still `raise`-free exit. Children forked after entry can be signalled through their pidfd (`CLONE_PIDFD`), like `pdkill`. |
+//! | 3. no new network endpoints | seccomp: `socket`/`socketpair` only `AF_UNIX` stream/seqpacket (no address in `sendmsg`), no `connect`, `bind`; `sendto` only without an address; Landlock: TCP bind/connect handled with no rule (ABI 4), abstract unix sockets scoped (ABI 6) | `EPERM` (seccomp), `EACCES` (Landlock) | `sendmsg`'s `msg_name` is behind a pointer: a datagram socket *handed in* (from a service) could send to any address. No such socket can be created inside. |
+//! | 4. no kernel surface that bypasses the filter | seccomp allowlist: `io_uring_*`, `bpf`, `perf_event_open`, `userfaultfd`, `keyctl`/`add_key`/`request_key`, mount family, `unshare`/`setns`, `clone` with `CLONE_NEW*`, `chroot`/`pivot_root`, SysV IPC, `mq_*`, `reboot`, module loading, clock setting, `personality`, `seccomp`, `landlock_*` are absent; the i386 entry answers `EPERM` (arch check), x32 numbers match nothing | `EPERM`; `clone3` → `ENOSYS` | `memfd_create` is allowed (anonymous, like `SHM_ANON`); executing it is not (`execveat` denied). |
+//! | 5. per-descriptor rights | access mode reopened to the narrowest (`O_RDONLY`/`O_WRONLY`/`O_PATH`) for regular files and directories; seccomp rights filter per class of descriptor numbers: read/write/seek/pread/fstat/ftruncate/fsync/fchmod/fchown/futimes/flock/mmap prot/ioctl list/fcntl list/lookup-family/sockets; `dup`, `dup2`/`dup3`, `F_DUPFD` of or onto a limited descriptor denied | `EACCES` (`EBADF` from the access mode where the filter does not look) | Rights live with the descriptor *number*: a limited descriptor passed over a Unix socket arrives unlimited by seccomp (its access mode still holds). Files opened beneath a limited directory get the directory's Landlock rights (read, write, truncate, device ioctl, create...), not its other rights (fstat, fchmod, mmap...). `poll`/`select` do not check `event`. Standard streams keep their access mode (their open file description and offset are shared with the parent) and are limited by the filter only. Rights cannot be narrowed again after entry. |
+//! | 6. every thread and child | entry refused unless single-threaded (`/proc/self/status`); Landlock domain and seccomp filters (TSYNC) are inherited across `clone`/`fork` and cannot be removed; `PR_SET_NO_NEW_PRIVS` | — | — |
+
+mod broker;
+mod caches;
+pub(crate) mod compartment;
+pub(crate) mod confine;
+mod fds;
+mod probe;
+mod seccomp;
+mod trace;
 
 use std::io;
-use std::os::fd::OwnedFd;
+use std::os::fd::{AsRawFd, OwnedFd};
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use landlock::{AccessFs, BitFlags};
 
 use crate::decl::{Plan, ServiceDecl, Stdio};
 use crate::error::{Error, Failure};
 use crate::rights::Limits;
 use crate::steps::Backend;
 
-mod broker;
-pub(crate) mod compartment;
-
-pub(crate) use super::unsupported::is_sandboxed;
 pub(crate) use broker::Channel;
+use probe::Kernel;
 
-/// The unsupported backend, with the broker's services.
+/// Set once the confinement is applied; inherited by forked children.
+static ENTERED: AtomicBool = AtomicBool::new(false);
+
+/// The Linux backend.
 #[derive(Debug, Default)]
-pub(crate) struct Native(super::unsupported::Native);
+pub(crate) struct Native {
+    fds: fds::Table,
+    beneath: Vec<(OwnedFd, BitFlags<AccessFs>)>,
+}
 
 impl Native {
     pub(crate) fn new() -> Self {
@@ -31,26 +72,108 @@ impl Backend for Native {
     type Channel = Channel;
 
     fn missing(&mut self, plan: &Plan) -> Vec<String> {
-        self.0.missing(plan)
+        Kernel::running().missing(plan)
     }
+
     fn limit(&mut self, fd: OwnedFd, limits: &Limits) -> Result<OwnedFd, Failure> {
-        self.0.limit(fd, limits)
+        // SANDBOXED_TRACE=dry-run enforces nothing, access modes included.
+        let fd = if crate::trace::mode().enforces() {
+            fds::narrow_access_mode(fd, limits)?
+        } else {
+            fd
+        };
+        let fd = self.fds.place(fd, limits)?;
+        if fds::is_dir(fd.as_raw_fd()).map_err(|e| Failure::new("fstat", e))? {
+            let access = confine::dir_access(limits.rights);
+            if !access.is_empty() {
+                let copy = fd
+                    .try_clone()
+                    .map_err(|e| Failure::new("fcntl(F_DUPFD_CLOEXEC)", e))?;
+                self.beneath.push((copy, access));
+            }
+        }
+        Ok(fd)
     }
+
     fn limit_stdio(&mut self, stream: Stdio, limits: &Limits) -> Result<(), Failure> {
-        self.0.limit_stdio(stream, limits)
+        self.fds.stdio(stream.fd(), limits);
+        Ok(())
     }
+
     fn warm_caches(&mut self) -> Result<(), Error> {
-        self.0.warm_caches()
+        caches::warm()
     }
+
     fn open_services(&mut self, services: &[ServiceDecl]) -> Result<Vec<Channel>, Error> {
         broker::start(services)
     }
+
     fn enter(&mut self) -> Result<(), Error> {
-        self.0.enter()
+        let enter_error = |f: Failure| Error::Enter {
+            syscall: f.syscall,
+            source: f.error,
+        };
+        single_threaded().map_err(enter_error)?;
+        let policy = confine::Policy {
+            classes: self.fds.classes(),
+            beneath: std::mem::take(&mut self.beneath),
+            grants: confine::Grants::default(),
+        };
+        match crate::trace::mode() {
+            crate::trace::Mode::Off => confine::apply(policy, &Kernel::running()),
+            // SANDBOXED_TRACE: the same confinement with denials trapped
+            // (trace.rs).
+            mode => trace::apply(policy, &Kernel::running(), mode),
+        }
+        .map_err(enter_error)?;
+        if crate::trace::mode().enforces() {
+            ENTERED.store(true, Ordering::SeqCst);
+        }
+        Ok(())
     }
 }
 
-/// A service request outside its limits (the broker's `EPERM`).
-pub(crate) fn is_violation(error: &io::Error) -> bool {
-    error.raw_os_error() == Some(broker::VIOLATION)
+/// Refuses to enter with more than one thread: Landlock would restrict only
+/// the calling one.
+fn single_threaded() -> Result<(), Failure> {
+    let status = std::fs::read_to_string("/proc/self/status")
+        .map_err(|e| Failure::new("read /proc/self/status", e))?;
+    let threads = status
+        .lines()
+        .find_map(|l| l.strip_prefix("Threads:"))
+        .and_then(|n| n.trim().parse::<u32>().ok())
+        .ok_or_else(|| {
+            Failure::new(
+                "read /proc/self/status",
+                io::Error::other("no thread count"),
+            )
+        })?;
+    if threads != 1 {
+        return Err(Failure::new(
+            "thread check",
+            io::Error::other(format!(
+                "{threads} threads are running; the sandbox must be entered before any thread starts"
+            )),
+        ));
+    }
+    Ok(())
 }
+
+/// Whether this process runs confined: the seccomp filter is in place
+/// (`PR_GET_SECCOMP` answers 2) and we put it there.
+pub(crate) fn is_sandboxed() -> bool {
+    // SAFETY: PR_GET_SECCOMP takes no pointer.
+    ENTERED.load(Ordering::SeqCst) && unsafe { libc::prctl(libc::PR_GET_SECCOMP, 0, 0, 0, 0) } == 2
+}
+
+/// Whether `error` is one of the sandbox's denials (`EPERM`: not allowed in
+/// capability mode; `EACCES`: a right is missing), inside the sandbox.
+pub(crate) fn is_violation(error: &io::Error) -> bool {
+    matches!(
+        error.raw_os_error(),
+        Some(seccomp::MODE_ERRNO | seccomp::RIGHTS_ERRNO)
+    ) && is_sandboxed()
+}
+
+#[cfg(test)]
+mod tests;

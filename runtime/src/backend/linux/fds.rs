@@ -1,0 +1,271 @@
+//! Limited descriptors before entry: the kernel-enforced access mode
+//! (reopening through `/proc/self/fd`, proc(5)) and the numbering that
+//! keeps the seccomp rules flat.
+//!
+//! Each limited descriptor is moved with dup3(2) into a block of high
+//! numbers just below `min(RLIMIT_NOFILE, 4096)`, consecutive descriptors
+//! with the same limits sharing one range (a *class*). The seccomp rights
+//! filter then costs a few comparisons per class, however many descriptors
+//! a class holds. New descriptors get the lowest free number (open(2)), so
+//! they never land in a block; copying a block descriptor or dup2'ing over
+//! one is denied. Handles do not expose numbers, so moving is invisible.
+
+use std::io;
+use std::os::fd::{AsRawFd, FromRawFd, OwnedFd, RawFd};
+
+use crate::error::Failure;
+use crate::rights::{Limits, Right, RightSet};
+
+use super::seccomp::FdClass;
+
+/// Highest number a block may start from (keeps the descriptor table small
+/// where `RLIMIT_NOFILE` is huge).
+const BLOCK_CEILING: u64 = 4096;
+
+/// Rights whose operations need an open file description (not `O_PATH`):
+/// open(2) says `O_PATH` descriptors allow only fstat, fchdir, *at lookups,
+/// close, dup and F_GETFL-style fcntls.
+const NEEDS_OPEN_FILE: RightSet = RightSet::of(&[
+    Right::Read,
+    Right::Write,
+    Right::Mmap,
+    Right::Fsync,
+    Right::Ftruncate,
+    Right::Fchmod,
+    Right::Fchown,
+    Right::Fchflags,
+    Right::Futimes,
+    Right::Flock,
+    Right::Ioctl,
+    Right::Event,
+    Right::ExtattrGet,
+    Right::ExtattrList,
+    Right::ExtattrSet,
+    Right::ExtattrDelete,
+    Right::AclGet,
+    Right::AclSet,
+    Right::AclCheck,
+    Right::AclDelete,
+]);
+
+fn fcntl(fd: RawFd, cmd: libc::c_int) -> io::Result<libc::c_int> {
+    // SAFETY: F_GETFL / F_GETFD take no pointer argument.
+    let r = unsafe { libc::fcntl(fd, cmd) };
+    if r < 0 {
+        Err(io::Error::last_os_error())
+    } else {
+        Ok(r)
+    }
+}
+
+/// Whether `fd` is an open descriptor.
+pub(crate) fn is_open(fd: RawFd) -> bool {
+    fcntl(fd, libc::F_GETFD).is_ok()
+}
+
+/// What kind of object `fd` refers to.
+fn file_type(fd: RawFd) -> io::Result<libc::mode_t> {
+    let mut st = std::mem::MaybeUninit::<libc::stat>::uninit();
+    // SAFETY: `st` is a valid out-pointer for one `struct stat`.
+    if unsafe { libc::fstat(fd, st.as_mut_ptr()) } < 0 {
+        return Err(io::Error::last_os_error());
+    }
+    // SAFETY: fstat succeeded and filled `st`.
+    Ok(unsafe { st.assume_init() }.st_mode & libc::S_IFMT)
+}
+
+/// Whether `fd` is a directory.
+pub(crate) fn is_dir(fd: RawFd) -> io::Result<bool> {
+    Ok(file_type(fd)? == libc::S_IFDIR)
+}
+
+/// The open flags (`O_RDONLY`, `O_WRONLY`, `O_RDWR` or `O_PATH` plus
+/// status flags) `fd` should have for `rights`, given its current flags:
+/// never wider than now.
+pub(crate) fn narrowest_flags(current: libc::c_int, dir: bool, rights: RightSet) -> libc::c_int {
+    const KEEP: libc::c_int = libc::O_APPEND
+        | libc::O_NONBLOCK
+        | libc::O_NOATIME
+        | libc::O_DIRECT
+        | libc::O_DSYNC
+        | libc::O_SYNC;
+    let kind = if dir { libc::O_DIRECTORY } else { 0 };
+    if current & libc::O_PATH != 0 {
+        return current;
+    }
+    if rights.intersection(NEEDS_OPEN_FILE).is_empty() {
+        return libc::O_PATH | kind;
+    }
+    let acc = current & libc::O_ACCMODE;
+    let had_read = acc == libc::O_RDONLY || acc == libc::O_RDWR;
+    let had_write = acc == libc::O_WRONLY || acc == libc::O_RDWR;
+    let read = had_read && rights.allows(Right::Read);
+    // ftruncate(2) and fallocate(2) need a descriptor open for writing.
+    let write =
+        had_write && !dir && (rights.allows(Right::Write) || rights.allows(Right::Ftruncate));
+    let mode = match (read, write) {
+        (true, true) => libc::O_RDWR,
+        (true, false) => libc::O_RDONLY,
+        (false, true) => libc::O_WRONLY,
+        // Rights such as fsync or fchmod alone: keep what it has rather
+        // than gain read access it did not have.
+        (false, false) => acc,
+    };
+    mode | (current & KEEP) | kind
+}
+
+/// Reopens `fd` with the narrowest access mode its rights allow. Only
+/// regular files and directories are reopened: for FIFOs, devices and
+/// sockets a second open has effects of its own (or fails, ENXIO), so they
+/// keep their mode and rely on the seccomp rights filter alone.
+pub(crate) fn narrow_access_mode(fd: OwnedFd, limits: &Limits) -> Result<OwnedFd, Failure> {
+    let raw = fd.as_raw_fd();
+    let kind = file_type(raw).map_err(|e| Failure::new("fstat", e))?;
+    if kind != libc::S_IFREG && kind != libc::S_IFDIR {
+        return Ok(fd);
+    }
+    let current = fcntl(raw, libc::F_GETFL).map_err(|e| Failure::new("fcntl(F_GETFL)", e))?;
+    let want = narrowest_flags(current, kind == libc::S_IFDIR, limits.rights);
+    let significant = libc::O_ACCMODE | libc::O_PATH;
+    if want & significant == current & significant {
+        return Ok(fd);
+    }
+    let path = std::ffi::CString::new(format!("/proc/self/fd/{raw}")).expect("no NUL");
+    // SAFETY: `path` is NUL-terminated; the result is checked below.
+    let new = unsafe { libc::open(path.as_ptr(), want | libc::O_CLOEXEC | libc::O_NOCTTY) };
+    if new < 0 {
+        let err = io::Error::last_os_error();
+        return match err.raw_os_error() {
+            // No /proc, or a file whose permission bits deny the narrower
+            // mode (created with mode 0): the seccomp rights filter still
+            // limits the descriptor.
+            Some(libc::ENOENT | libc::EACCES) => Ok(fd),
+            _ => Err(Failure::new("open(/proc/self/fd)", err)),
+        };
+    }
+    // SAFETY: `new` was just returned by open(2) and is owned by nobody else.
+    Ok(unsafe { OwnedFd::from_raw_fd(new) })
+}
+
+/// The block allocator and the classes of limited descriptors.
+#[derive(Debug, Default)]
+pub(crate) struct Table {
+    /// Next number to try, going down; `None` until first used.
+    next: Option<RawFd>,
+    /// Classes in the block, in allocation order (descending numbers).
+    block: Vec<FdClass>,
+    /// Classes of the standard streams.
+    stdio: Vec<FdClass>,
+}
+
+impl Table {
+    fn top() -> RawFd {
+        let mut lim = libc::rlimit {
+            rlim_cur: 0,
+            rlim_max: 0,
+        };
+        // SAFETY: `lim` is a valid out-pointer.
+        let soft = if unsafe { libc::getrlimit(libc::RLIMIT_NOFILE, &mut lim) } == 0 {
+            lim.rlim_cur
+        } else {
+            1024
+        };
+        (soft.min(BLOCK_CEILING) as RawFd) - 1
+    }
+
+    /// Moves `fd` to the next free number of the block and records its
+    /// class.
+    pub(crate) fn place(&mut self, fd: OwnedFd, limits: &Limits) -> Result<OwnedFd, Failure> {
+        let mut target = self.next.unwrap_or_else(Self::top);
+        while target > 2 && is_open(target) {
+            target -= 1;
+        }
+        if target <= 2 {
+            return Err(Failure::new(
+                "dup3",
+                io::Error::from_raw_os_error(libc::EMFILE),
+            ));
+        }
+        // SAFETY: dup3 on a descriptor we own onto a number we checked is
+        // free; the result is checked below.
+        let moved = unsafe { libc::dup3(fd.as_raw_fd(), target, libc::O_CLOEXEC) };
+        if moved < 0 {
+            return Err(Failure::last_os_error("dup3"));
+        }
+        drop(fd);
+        // SAFETY: `moved` is a new descriptor nobody else owns.
+        let moved = unsafe { OwnedFd::from_raw_fd(moved) };
+        let n = target as u32;
+        match self.block.last_mut() {
+            Some(last) if last.limits == *limits && last.lo == n + 1 => last.lo = n,
+            _ => self.block.push(FdClass {
+                lo: n,
+                hi: n,
+                limits: *limits,
+            }),
+        }
+        self.next = Some(target - 1);
+        Ok(moved)
+    }
+
+    /// Records the limits of standard stream `fd` (kept in place: its open
+    /// file description is shared with the parent, offset included, so it
+    /// is not reopened). A closed stream is skipped (`CAPH_IGNORE_EBADF`).
+    pub(crate) fn stdio(&mut self, fd: RawFd, limits: &Limits) {
+        if !is_open(fd) {
+            return;
+        }
+        let n = fd as u32;
+        self.stdio.retain(|c| c.lo != n);
+        self.stdio.push(FdClass {
+            lo: n,
+            hi: n,
+            limits: *limits,
+        });
+    }
+
+    /// Every class, for the seccomp rights filter.
+    pub(crate) fn classes(&self) -> Vec<FdClass> {
+        self.stdio.iter().chain(&self.block).copied().collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rights(r: &[Right]) -> RightSet {
+        RightSet::of(r)
+    }
+
+    #[test]
+    fn access_mode_is_the_narrowest_the_rights_allow() {
+        let rdwr = libc::O_RDWR;
+        assert_eq!(
+            narrowest_flags(rdwr, false, rights(&[Right::Read])),
+            libc::O_RDONLY
+        );
+        assert_eq!(
+            narrowest_flags(rdwr, false, rights(&[Right::Write])),
+            libc::O_WRONLY
+        );
+        assert_eq!(
+            narrowest_flags(rdwr, false, rights(&[Right::Fstat])),
+            libc::O_PATH
+        );
+        assert_eq!(
+            narrowest_flags(libc::O_RDONLY, true, rights(&[Right::Lookup])),
+            libc::O_PATH | libc::O_DIRECTORY
+        );
+        // Never wider than before, append kept.
+        let wr_append = libc::O_WRONLY | libc::O_APPEND;
+        assert_eq!(
+            narrowest_flags(wr_append, false, rights(&[Right::Read, Right::Write])),
+            wr_append
+        );
+        assert_eq!(
+            narrowest_flags(libc::O_WRONLY, false, rights(&[Right::Fsync])),
+            libc::O_WRONLY
+        );
+    }
+}

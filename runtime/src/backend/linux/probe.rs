@@ -1,0 +1,120 @@
+//! What the running kernel provides: the Landlock ABI version
+//! (`landlock_create_ruleset(NULL, 0, LANDLOCK_CREATE_RULESET_VERSION)`,
+//! landlock(7)) and seccomp filtering with `SECCOMP_RET_ERRNO`
+//! (`SECCOMP_GET_ACTION_AVAIL`, seccomp(2)). Probed once, then cached.
+
+use std::sync::OnceLock;
+
+use crate::decl::{Kind, Plan};
+use crate::rights::Right;
+
+use super::confine::Policy;
+
+/// The kernel's sandboxing mechanisms.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Kernel {
+    /// Landlock ABI version; 0 when Landlock is missing or disabled.
+    pub landlock_abi: i32,
+    /// seccomp-bpf filters with the ERRNO action.
+    pub seccomp: bool,
+}
+
+impl Kernel {
+    /// The running kernel.
+    pub(crate) fn running() -> Kernel {
+        static KERNEL: OnceLock<Kernel> = OnceLock::new();
+        *KERNEL.get_or_init(|| Kernel {
+            landlock_abi: landlock_abi(),
+            seccomp: seccomp(),
+        })
+    }
+
+    /// What this kernel lacks to enforce `plan`, in words.
+    pub(crate) fn missing(&self, plan: &Plan) -> Vec<String> {
+        let dirs = plan
+            .preopens
+            .iter()
+            .any(|p| p.kind == Kind::Dir && p.limits.rights.allows(Right::Lookup));
+        self.missing_parts(dirs)
+    }
+
+    /// What this kernel lacks to enforce `policy`.
+    pub(crate) fn missing_for(&self, policy: &Policy) -> Vec<String> {
+        self.missing_parts(!policy.beneath.is_empty())
+    }
+
+    fn missing_parts(&self, dirs: bool) -> Vec<String> {
+        let mut missing = Vec::new();
+        if !self.seccomp {
+            missing.push(
+                "seccomp-bpf (capability mode and descriptor rights are not enforced)".to_owned(),
+            );
+        }
+        let abi = self.landlock_abi;
+        if abi < 1 && dirs {
+            missing.push(
+                "Landlock (lookups beneath preopened directories are denied instead)".to_owned(),
+            );
+        }
+        if (1..3).contains(&abi) && dirs {
+            missing.push("Landlock ABI 3 (truncate beneath directories)".to_owned());
+        }
+        if (1..5).contains(&abi) && dirs {
+            missing.push("Landlock ABI 5 (device ioctls beneath directories)".to_owned());
+        }
+        if abi < 6 {
+            missing.push("Landlock ABI 6 (signal and abstract unix socket scoping)".to_owned());
+        }
+        missing
+    }
+}
+
+fn landlock_abi() -> i32 {
+    const LANDLOCK_CREATE_RULESET_VERSION: libc::c_long = 1;
+    // SAFETY: with a NULL attribute and size 0 and the VERSION flag, the
+    // call only returns the ABI version (landlock_create_ruleset(2)).
+    let v = unsafe {
+        libc::syscall(
+            libc::SYS_landlock_create_ruleset,
+            std::ptr::null::<libc::c_void>(),
+            0usize,
+            LANDLOCK_CREATE_RULESET_VERSION,
+        )
+    };
+    v.max(0) as i32
+}
+
+fn seccomp() -> bool {
+    let action: u32 = libc::SECCOMP_RET_ERRNO;
+    // SAFETY: SECCOMP_GET_ACTION_AVAIL reads one u32 through the pointer.
+    let r = unsafe {
+        libc::syscall(
+            libc::SYS_seccomp,
+            libc::SECCOMP_GET_ACTION_AVAIL,
+            0,
+            &action as *const u32,
+        )
+    };
+    r == 0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_old_kernel_names_what_it_lacks() {
+        let old = Kernel {
+            landlock_abi: 0,
+            seccomp: false,
+        };
+        let missing = old.missing_parts(true).join(", ");
+        assert!(missing.contains("seccomp-bpf"), "{missing}");
+        assert!(missing.contains("Landlock (lookups"), "{missing}");
+        let current = Kernel {
+            landlock_abi: 7,
+            seccomp: true,
+        };
+        assert!(current.missing_parts(true).is_empty());
+    }
+}

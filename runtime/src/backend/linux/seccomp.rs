@@ -1,0 +1,1034 @@
+//! The seccomp-bpf filters that play Capsicum on Linux (seccomp(2),
+//! Documentation/userspace-api/seccomp_filter.rst), built with the
+//! `seccompiler` crate. Three filters are stacked; the kernel runs all of
+//! them and the most restrictive answer wins (for two `ERRNO` answers, the
+//! newest filter's):
+//!
+//! 1. **capability mode**: an allowlist modelled on FreeBSD's
+//!    `sys/kern/capabilities.conf`, with argument checks (`AT_FDCWD`, socket
+//!    families, clone flags, signal targets, prctl options). Anything else
+//!    fails with `EPERM`.
+//! 2. **rights**: for each class of limited descriptors (a range of
+//!    numbers, see `fds.rs`) the operations its rights do not include fail
+//!    with `EACCES`. Everything else passes this filter.
+//! 3. **compat**: `clone3` and `openat2` fail with `ENOSYS`: their arguments
+//!    are behind a pointer seccomp cannot read, and libc falls back to
+//!    `clone` / `openat` on `ENOSYS`, which the other filters can check.
+//!
+//! Foreign architectures (the i386 `int 0x80` entry) get `EPERM` from every
+//! filter; x32 system calls (`nr | 0x40000000`) match no allowlist entry and
+//! get `EPERM` from filter 1.
+
+use std::collections::BTreeMap;
+
+use seccompiler::{
+    BpfProgram, SeccompAction, SeccompCmpArgLen, SeccompCmpOp, SeccompCondition, SeccompFilter,
+    SeccompRule, TargetArch,
+};
+
+use crate::rights::{Fcntl, Ioctl, Limits, Right, RightSet};
+
+/// errno of a call capability mode does not allow (Capsicum: `ECAPMODE`).
+pub(crate) const MODE_ERRNO: i32 = libc::EPERM;
+/// errno of an operation a descriptor's rights do not include (Capsicum:
+/// `ENOTCAPABLE`). Landlock answers `EACCES` for directories' rights too.
+pub(crate) const RIGHTS_ERRNO: i32 = libc::EACCES;
+/// errno of the calls whose arguments seccomp cannot see; libc then falls
+/// back to a call it can.
+pub(crate) const COMPAT_ERRNO: i32 = libc::ENOSYS;
+
+/// One class of limited descriptors: the numbers `lo..=hi` share `limits`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct FdClass {
+    /// First descriptor number.
+    pub lo: u32,
+    /// Last descriptor number.
+    pub hi: u32,
+    /// What descriptors of the class may do.
+    pub limits: Limits,
+}
+
+/// What the capability-mode filter lets through beyond capability mode
+/// (for the service broker, which needs some global namespaces).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) struct Grants {
+    /// Path lookups from `AT_FDCWD` and absolute paths for reading (open,
+    /// stat, access, readlink, getcwd); Landlock still decides what may be
+    /// opened. Modifying calls keep needing a directory descriptor.
+    pub global_paths: bool,
+    /// `socket(AF_INET/AF_INET6)`, `connect`, `bind`, `sendto` with an
+    /// address.
+    pub inet: bool,
+    /// `socket(AF_UNIX)` of any type and `connect` (syslog's `/dev/log`).
+    pub unix_connect: bool,
+}
+
+/// Inputs of the capability-mode filter.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Mode {
+    /// The process id signals may be sent to (the process itself).
+    pub pid: u32,
+    /// Whether lookups beneath directory descriptors may be allowed: only
+    /// when Landlock confines them (absolute paths and `..` ignore the
+    /// directory descriptor). Without it every path lookup is denied.
+    pub lookups: bool,
+    /// Extra grants.
+    pub grants: Grants,
+}
+
+fn cond(arg: u8, len: SeccompCmpArgLen, op: SeccompCmpOp, value: u64) -> SeccompCondition {
+    SeccompCondition::new(arg, len, op, value).expect("argument index below 6")
+}
+
+/// A 32-bit comparison (descriptors, commands and flags are `int`s: the
+/// kernel ignores the upper half of the register).
+fn c32(arg: u8, op: SeccompCmpOp, value: u32) -> SeccompCondition {
+    cond(arg, SeccompCmpArgLen::Dword, op, value.into())
+}
+
+/// A 64-bit comparison (pointers, offsets).
+fn c64(arg: u8, op: SeccompCmpOp, value: u64) -> SeccompCondition {
+    cond(arg, SeccompCmpArgLen::Qword, op, value)
+}
+
+fn eq(arg: u8, value: u32) -> SeccompCondition {
+    c32(arg, SeccompCmpOp::Eq, value)
+}
+
+fn ne(arg: u8, value: u32) -> SeccompCondition {
+    c32(arg, SeccompCmpOp::Ne, value)
+}
+
+/// `(arg & mask) == value`.
+fn masked(arg: u8, mask: u32, value: u32) -> SeccompCondition {
+    c32(arg, SeccompCmpOp::MaskedEq(mask.into()), value)
+}
+
+/// `arg` lies in `lo..=hi` (unsigned).
+fn within(arg: u8, lo: u32, hi: u32) -> Vec<SeccompCondition> {
+    if lo == hi {
+        return vec![eq(arg, lo)];
+    }
+    let mut c = Vec::with_capacity(2);
+    if lo > 0 {
+        c.push(c32(arg, SeccompCmpOp::Ge, lo));
+    }
+    if hi < u32::MAX {
+        c.push(c32(arg, SeccompCmpOp::Le, hi));
+    }
+    c
+}
+
+/// `AT_FDCWD` as the filter sees it (a 32-bit `int`).
+const FDCWD: u32 = libc::AT_FDCWD as u32;
+
+/// fcntl(2) commands libc does not export for x86_64
+/// (include/uapi/asm-generic/fcntl.h).
+const F_SETOWN_EX: u32 = 15;
+const F_GETOWN_EX: u32 = 16;
+
+/// The rules of one filter, by system call. `None`: allowed whatever the
+/// arguments.
+#[derive(Default)]
+struct Rules(BTreeMap<i64, Option<Vec<SeccompRule>>>);
+
+impl Rules {
+    /// `nr` matches when all of `conds` hold (or always, if empty).
+    fn add(&mut self, nr: i64, conds: Vec<SeccompCondition>) {
+        let entry = self.0.entry(nr).or_insert_with(|| Some(Vec::new()));
+        if conds.is_empty() {
+            *entry = None;
+        } else if let Some(rules) = entry {
+            rules.push(SeccompRule::new(conds).expect("conditions are not empty"));
+        }
+    }
+
+    fn all(&mut self, nrs: &[i64]) {
+        for &nr in nrs {
+            self.add(nr, Vec::new());
+        }
+    }
+
+    fn into_filter(self, mismatch: SeccompAction, matched: SeccompAction) -> SeccompFilter {
+        let rules = self
+            .0
+            .into_iter()
+            .map(|(nr, rules)| (nr, rules.unwrap_or_default()))
+            .collect();
+        SeccompFilter::new(rules, mismatch, matched, TargetArch::x86_64).expect("distinct actions")
+    }
+
+    fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+/// Compiles `filter` and makes its architecture check answer `EPERM`
+/// instead of killing the process: seccompiler ends the check with
+/// `SECCOMP_RET_KILL_PROCESS`; we want a foreign-architecture call to fail
+/// like any other denied call (the brief's "errno, not kill").
+fn compile(filter: SeccompFilter) -> Result<BpfProgram, seccompiler::BackendError> {
+    let mut prog: BpfProgram = filter.try_into()?;
+    // seccompiler's `build_arch_validation_sequence`: load arch, jump if
+    // equal, return KILL_PROCESS. Patch only that exact instruction; any
+    // other shape keeps the (stricter) kill.
+    const BPF_RET_K: u16 = 0x06;
+    if let Some(ret) = prog.get_mut(2) {
+        if ret.code == BPF_RET_K && ret.k == libc::SECCOMP_RET_KILL_PROCESS {
+            ret.k = libc::SECCOMP_RET_ERRNO | MODE_ERRNO as u32;
+        }
+    }
+    Ok(prog)
+}
+
+/// The programs in installation order: compat, rights (when something is
+/// limited), capability mode last, since it denies seccomp(2) itself.
+pub(crate) fn programs(
+    mode: &Mode,
+    classes: &[FdClass],
+) -> Result<Vec<BpfProgram>, seccompiler::BackendError> {
+    let mut out = vec![compile(compat())?];
+    let rights = rights(classes);
+    if !rights.is_empty() {
+        out.push(compile(rights.into_filter(
+            SeccompAction::Allow,
+            SeccompAction::Errno(RIGHTS_ERRNO as u32),
+        ))?);
+    }
+    out.push(compile(capability_mode(mode))?);
+    Ok(out)
+}
+
+/// Filter 3: `clone3` and `openat2` answer `ENOSYS`.
+fn compat() -> SeccompFilter {
+    let mut r = Rules::default();
+    r.all(&[libc::SYS_clone3, libc::SYS_openat2]);
+    r.into_filter(
+        SeccompAction::Allow,
+        SeccompAction::Errno(COMPAT_ERRNO as u32),
+    )
+}
+
+/// `CLONE_NEW*` flags `clone` may not carry (`CLONE_NEWTIME` is only read by
+/// `clone3`, which is refused).
+const CLONE_NAMESPACES: u32 = (libc::CLONE_NEWNS
+    | libc::CLONE_NEWCGROUP
+    | libc::CLONE_NEWUTS
+    | libc::CLONE_NEWIPC
+    | libc::CLONE_NEWUSER
+    | libc::CLONE_NEWPID
+    | libc::CLONE_NEWNET) as u32;
+
+/// prctl(2) options that only concern the calling process or thread and
+/// cannot loosen the sandbox.
+const PRCTL_ALLOWED: &[u32] = &[
+    libc::PR_SET_PDEATHSIG as u32,
+    libc::PR_GET_PDEATHSIG as u32,
+    libc::PR_GET_DUMPABLE as u32,
+    libc::PR_GET_KEEPCAPS as u32,
+    libc::PR_SET_NAME as u32,
+    libc::PR_GET_NAME as u32,
+    libc::PR_GET_SECCOMP as u32,
+    libc::PR_CAPBSET_READ as u32,
+    libc::PR_SET_TIMERSLACK as u32,
+    libc::PR_GET_TIMERSLACK as u32,
+    libc::PR_SET_NO_NEW_PRIVS as u32,
+    libc::PR_GET_NO_NEW_PRIVS as u32,
+    libc::PR_GET_TID_ADDRESS as u32,
+    libc::PR_GET_THP_DISABLE as u32,
+    // PR_SET_VMA: glibc names its anonymous mappings.
+    0x5356_4d41,
+];
+
+/// Terminal ioctls that reach beyond the descriptor: TIOCSTI pushes input
+/// into the terminal (commands for the shell that started us), TIOCLINUX
+/// and TIOCCONS act on the console.
+const IOCTL_DENIED: &[u32] = &[
+    libc::TIOCSTI as u32,
+    libc::TIOCLINUX as u32,
+    libc::TIOCCONS as u32,
+];
+
+/// Filter 1: capability mode.
+fn capability_mode(mode: &Mode) -> SeccompFilter {
+    use libc::*;
+    let mut r = Rules::default();
+
+    // Descriptors (their rights are filter 2's business).
+    r.all(&[
+        SYS_read,
+        SYS_write,
+        SYS_readv,
+        SYS_writev,
+        SYS_pread64,
+        SYS_pwrite64,
+        SYS_preadv,
+        SYS_pwritev,
+        SYS_preadv2,
+        SYS_pwritev2,
+        SYS_close,
+        SYS_close_range,
+        SYS_fstat,
+        SYS_lseek,
+        SYS_getdents,
+        SYS_getdents64,
+        SYS_fsync,
+        SYS_fdatasync,
+        SYS_sync_file_range,
+        SYS_syncfs,
+        SYS_ftruncate,
+        SYS_fallocate,
+        SYS_fadvise64,
+        SYS_readahead,
+        SYS_fchmod,
+        SYS_fchown,
+        SYS_fchdir,
+        SYS_flock,
+        SYS_fstatfs,
+        SYS_fgetxattr,
+        SYS_flistxattr,
+        SYS_fsetxattr,
+        SYS_fremovexattr,
+        SYS_copy_file_range,
+        SYS_sendfile,
+        SYS_splice,
+        SYS_tee,
+        SYS_vmsplice,
+        SYS_dup,
+        SYS_dup2,
+        SYS_dup3,
+    ]);
+    // fcntl: F_SETOWN only towards ourselves (SIGIO is a signal); the
+    // struct of F_SETOWN_EX is behind a pointer.
+    r.add(SYS_fcntl, vec![ne(1, F_SETOWN as u32), ne(1, F_SETOWN_EX)]);
+    r.add(SYS_fcntl, vec![eq(1, F_SETOWN as u32), eq(2, 0)]);
+    r.add(SYS_fcntl, vec![eq(1, F_SETOWN as u32), eq(2, mode.pid)]);
+    r.add(
+        SYS_ioctl,
+        IOCTL_DENIED.iter().map(|&cmd| ne(1, cmd)).collect(),
+    );
+
+    // Memory.
+    r.all(&[
+        SYS_brk,
+        SYS_mmap,
+        SYS_munmap,
+        SYS_mremap,
+        SYS_mprotect,
+        SYS_madvise,
+        SYS_mincore,
+        SYS_mlock,
+        SYS_mlock2,
+        SYS_munlock,
+        SYS_mlockall,
+        SYS_munlockall,
+        SYS_msync,
+        SYS_membarrier,
+        SYS_pkey_alloc,
+        SYS_pkey_free,
+        SYS_pkey_mprotect,
+        SYS_get_mempolicy,
+        SYS_set_mempolicy,
+        SYS_mbind,
+        SYS_memfd_create,
+    ]);
+
+    // Events, pipes, anonymous descriptors.
+    r.all(&[
+        SYS_poll,
+        SYS_ppoll,
+        SYS_select,
+        SYS_pselect6,
+        SYS_epoll_create,
+        SYS_epoll_create1,
+        SYS_epoll_ctl,
+        SYS_epoll_wait,
+        SYS_epoll_pwait,
+        SYS_epoll_pwait2,
+        SYS_eventfd,
+        SYS_eventfd2,
+        SYS_pipe,
+        SYS_pipe2,
+        SYS_signalfd,
+        SYS_signalfd4,
+        SYS_timerfd_create,
+        SYS_timerfd_settime,
+        SYS_timerfd_gettime,
+    ]);
+
+    // Signals: handlers and masks; sending only to ourselves (Landlock's
+    // signal scope covers what seccomp cannot see, such as pidfds).
+    r.all(&[
+        SYS_rt_sigaction,
+        SYS_rt_sigprocmask,
+        SYS_rt_sigreturn,
+        SYS_rt_sigpending,
+        SYS_rt_sigsuspend,
+        SYS_rt_sigtimedwait,
+        SYS_sigaltstack,
+        SYS_pause,
+        SYS_pidfd_send_signal,
+    ]);
+    for nr in [
+        SYS_kill,
+        SYS_tgkill,
+        SYS_rt_sigqueueinfo,
+        SYS_rt_tgsigqueueinfo,
+    ] {
+        r.add(nr, vec![eq(0, mode.pid)]);
+    }
+
+    // Time.
+    r.all(&[
+        SYS_clock_gettime,
+        SYS_clock_getres,
+        SYS_clock_nanosleep,
+        SYS_gettimeofday,
+        SYS_time,
+        SYS_nanosleep,
+        SYS_timer_create,
+        SYS_timer_settime,
+        SYS_timer_gettime,
+        SYS_timer_getoverrun,
+        SYS_timer_delete,
+        SYS_alarm,
+        SYS_getitimer,
+        SYS_setitimer,
+        SYS_times,
+        SYS_getrandom,
+    ]);
+
+    // Processes and threads.
+    r.all(&[
+        SYS_exit,
+        SYS_exit_group,
+        SYS_wait4,
+        SYS_waitid,
+        SYS_fork,
+        SYS_vfork,
+        SYS_set_tid_address,
+        SYS_set_robust_list,
+        SYS_rseq,
+        SYS_futex,
+        SYS_futex_waitv,
+        SYS_sched_yield,
+        SYS_restart_syscall,
+        SYS_arch_prctl,
+        SYS_getcpu,
+        SYS_getpid,
+        SYS_gettid,
+        SYS_getppid,
+        SYS_getuid,
+        SYS_geteuid,
+        SYS_getgid,
+        SYS_getegid,
+        SYS_getgroups,
+        SYS_getresuid,
+        SYS_getresgid,
+        SYS_getpgrp,
+        SYS_setsid,
+        SYS_setuid,
+        SYS_setgid,
+        SYS_setreuid,
+        SYS_setregid,
+        SYS_setresuid,
+        SYS_setresgid,
+        SYS_setgroups,
+        SYS_setfsuid,
+        SYS_setfsgid,
+        SYS_capget,
+        SYS_capset,
+        SYS_umask,
+        SYS_uname,
+        SYS_sysinfo,
+        SYS_getrusage,
+        SYS_getrlimit,
+        SYS_setrlimit,
+        SYS_sched_get_priority_max,
+        SYS_sched_get_priority_min,
+        // clone3 and openat2 pass here; filter 3 answers ENOSYS.
+        SYS_clone3,
+        SYS_openat2,
+    ]);
+    r.add(SYS_clone, vec![masked(0, CLONE_NAMESPACES, 0)]);
+    // Calls naming a process: only ourselves (0 or our pid).
+    for nr in [
+        SYS_sched_setaffinity,
+        SYS_sched_getaffinity,
+        SYS_sched_setscheduler,
+        SYS_sched_getscheduler,
+        SYS_sched_setparam,
+        SYS_sched_getparam,
+        SYS_sched_setattr,
+        SYS_sched_getattr,
+        SYS_sched_rr_get_interval,
+        SYS_prlimit64,
+        SYS_get_robust_list,
+        SYS_getpgid,
+        SYS_getsid,
+    ] {
+        r.add(nr, vec![eq(0, 0)]);
+        r.add(nr, vec![eq(0, mode.pid)]);
+    }
+    for nr in [SYS_getpriority, SYS_setpriority] {
+        r.add(nr, vec![eq(0, PRIO_PROCESS), eq(1, 0)]);
+    }
+    for &option in PRCTL_ALLOWED {
+        r.add(SYS_prctl, vec![eq(0, option)]);
+    }
+
+    // Sockets: no new endpoints. Only Unix stream and seqpacket sockets may
+    // be made (they cannot carry an address in sendmsg); no connect, no
+    // bind; sendto only without an address.
+    let socket_types = [SOCK_STREAM as u32, SOCK_SEQPACKET as u32];
+    for nr in [SYS_socket, SYS_socketpair] {
+        for ty in socket_types {
+            r.add(nr, vec![eq(0, AF_UNIX as u32), masked(1, 0xf, ty)]);
+        }
+    }
+    r.all(&[
+        SYS_listen,
+        SYS_accept,
+        SYS_accept4,
+        SYS_getsockname,
+        SYS_getpeername,
+        SYS_getsockopt,
+        SYS_setsockopt,
+        SYS_shutdown,
+        SYS_recvfrom,
+        SYS_recvmsg,
+        SYS_recvmmsg,
+        SYS_sendmsg,
+        SYS_sendmmsg,
+    ]);
+    r.add(SYS_sendto, vec![c64(4, SeccompCmpOp::Eq, 0)]);
+    if mode.grants.inet {
+        for family in [AF_INET as u32, AF_INET6 as u32] {
+            r.add(SYS_socket, vec![eq(0, family)]);
+        }
+        r.all(&[SYS_connect, SYS_bind, SYS_sendto]);
+    }
+    if mode.grants.unix_connect {
+        r.add(SYS_socket, vec![eq(0, AF_UNIX as u32)]);
+        r.all(&[SYS_connect]);
+    }
+
+    // Path lookups: beneath a directory descriptor only (never AT_FDCWD);
+    // Landlock keeps absolute paths, `..` and symlinks beneath the
+    // preopened directories. Without Landlock, no lookup at all.
+    // utimensat(fd, NULL, ..) is futimens(2): no lookup.
+    r.add(SYS_utimensat, vec![c64(1, SeccompCmpOp::Eq, 0)]);
+    // newfstatat/statx with AT_EMPTY_PATH is how glibc and std do fstat.
+    for (nr, flags) in [(SYS_newfstatat, 3), (SYS_statx, 2)] {
+        r.add(
+            nr,
+            vec![
+                ne(0, FDCWD),
+                masked(flags, AT_EMPTY_PATH as u32, AT_EMPTY_PATH as u32),
+            ],
+        );
+    }
+    if mode.lookups || mode.grants.global_paths {
+        for nr in [
+            SYS_openat,
+            SYS_newfstatat,
+            SYS_statx,
+            SYS_faccessat,
+            SYS_faccessat2,
+            SYS_readlinkat,
+            SYS_mkdirat,
+            SYS_mknodat,
+            SYS_unlinkat,
+            SYS_fchmodat,
+            SYS_fchmodat2,
+            SYS_fchownat,
+            SYS_utimensat,
+            SYS_futimesat,
+        ] {
+            r.add(nr, vec![ne(0, FDCWD)]);
+        }
+        r.add(SYS_symlinkat, vec![ne(1, FDCWD)]);
+        for nr in [SYS_linkat, SYS_renameat, SYS_renameat2] {
+            r.add(nr, vec![ne(0, FDCWD), ne(2, FDCWD)]);
+        }
+    }
+    if mode.grants.global_paths {
+        r.all(&[
+            SYS_open,
+            SYS_stat,
+            SYS_lstat,
+            SYS_access,
+            SYS_readlink,
+            SYS_getcwd,
+        ]);
+        for nr in [
+            SYS_openat,
+            SYS_newfstatat,
+            SYS_statx,
+            SYS_faccessat,
+            SYS_faccessat2,
+            SYS_readlinkat,
+        ] {
+            r.add(nr, vec![eq(0, FDCWD)]);
+        }
+    }
+
+    r.into_filter(
+        SeccompAction::Errno(MODE_ERRNO as u32),
+        SeccompAction::Allow,
+    )
+}
+
+/// Ranges (merged when adjacent) of the classes `deny` picks.
+fn ranges(classes: &[FdClass], deny: impl Fn(&Limits) -> bool) -> Vec<(u32, u32)> {
+    let mut picked: Vec<(u32, u32)> = classes
+        .iter()
+        .filter(|c| deny(&c.limits))
+        .map(|c| (c.lo, c.hi))
+        .collect();
+    picked.sort_unstable();
+    let mut merged: Vec<(u32, u32)> = Vec::with_capacity(picked.len());
+    for (lo, hi) in picked {
+        match merged.last_mut() {
+            Some(last) if last.1.checked_add(1) == Some(lo) => last.1 = hi,
+            _ => merged.push((lo, hi)),
+        }
+    }
+    merged
+}
+
+/// Builder of filter 2: every rule describes a denial.
+struct Deny<'a> {
+    rules: Rules,
+    classes: &'a [FdClass],
+}
+
+impl Deny<'_> {
+    /// `nr` fails when descriptor argument `arg` belongs to a class that
+    /// `deny` picks and all of `extra` hold.
+    fn when(
+        &mut self,
+        nr: i64,
+        arg: u8,
+        deny: impl Fn(&Limits) -> bool,
+        extra: &[SeccompCondition],
+    ) {
+        for (lo, hi) in ranges(self.classes, deny) {
+            let mut conds = within(arg, lo, hi);
+            conds.extend_from_slice(extra);
+            self.rules.add(nr, conds);
+        }
+    }
+
+    /// `nr` fails on a descriptor whose rights lack any atom of `need`.
+    fn needs(&mut self, nrs: &[i64], arg: u8, need: RightSet) {
+        for &nr in nrs {
+            self.when(nr, arg, |l| !l.rights.contains(need), &[]);
+        }
+    }
+
+    /// `nr` fails on any limited descriptor when `extra` holds.
+    fn always(&mut self, nr: i64, arg: u8, extra: &[SeccompCondition]) {
+        self.when(nr, arg, |_| true, extra);
+    }
+
+    /// Class by class: `nr` fails on descriptors of the class when one of
+    /// the condition sets `per_class` returns holds.
+    fn per_class(
+        &mut self,
+        nr: i64,
+        arg: u8,
+        per_class: impl Fn(&Limits) -> Vec<Vec<SeccompCondition>>,
+    ) {
+        for class in self.classes {
+            for extra in per_class(&class.limits) {
+                let mut conds = within(arg, class.lo, class.hi);
+                conds.extend(extra);
+                self.rules.add(nr, conds);
+            }
+        }
+    }
+}
+
+fn set(rights: &[Right]) -> RightSet {
+    RightSet::of(rights)
+}
+
+/// Linux numbers of an `ioctls(...)` entry (`Fiodtype` has none).
+pub(crate) fn ioctl_numbers(ioctl: Ioctl) -> &'static [u32] {
+    match ioctl {
+        Ioctl::Fionread => &[libc::FIONREAD as u32],
+        Ioctl::Fionbio => &[libc::FIONBIO as u32],
+        Ioctl::Fioasync => &[libc::FIOASYNC as u32],
+        Ioctl::Fioclex => &[libc::FIOCLEX as u32],
+        Ioctl::Fionclex => &[libc::FIONCLEX as u32],
+        // glibc reads terminal attributes with TCGETS (TCGETS2 since 2.42).
+        Ioctl::Tiocgeta => &[libc::TCGETS as u32, libc::TCGETS2 as u32],
+        Ioctl::Tiocseta => &[
+            libc::TCSETS as u32,
+            libc::TCSETSW as u32,
+            libc::TCSETSF as u32,
+            libc::TCSETS2 as u32,
+            libc::TCSETSW2 as u32,
+            libc::TCSETSF2 as u32,
+        ],
+        Ioctl::Tiocgwinsz => &[libc::TIOCGWINSZ as u32],
+        Ioctl::Tiocswinsz => &[libc::TIOCSWINSZ as u32],
+        Ioctl::Tiocgpgrp => &[libc::TIOCGPGRP as u32],
+        Ioctl::Fiodtype => &[],
+    }
+}
+
+/// fcntl(2) commands an `fcntls(...)` entry stands for.
+fn fcntl_numbers(fcntl: Fcntl) -> &'static [u32] {
+    match fcntl {
+        Fcntl::Getfl => &[libc::F_GETFL as u32],
+        Fcntl::Setfl => &[libc::F_SETFL as u32],
+        Fcntl::Getown => &[libc::F_GETOWN as u32, F_GETOWN_EX],
+        Fcntl::Setown => &[libc::F_SETOWN as u32, F_SETOWN_EX],
+    }
+}
+
+const FCNTL_LOCKS: &[u32] = &[
+    libc::F_GETLK as u32,
+    libc::F_SETLK as u32,
+    libc::F_SETLKW as u32,
+    libc::F_OFD_GETLK as u32,
+    libc::F_OFD_SETLK as u32,
+    libc::F_OFD_SETLKW as u32,
+];
+
+const FCNTL_DUP: &[u32] = &[libc::F_DUPFD as u32, libc::F_DUPFD_CLOEXEC as u32];
+
+/// Filter 2: per-descriptor rights. Empty when nothing is limited.
+fn rights(classes: &[FdClass]) -> Rules {
+    use libc::*;
+    use Right as R;
+    let mut d = Deny {
+        rules: Rules::default(),
+        classes,
+    };
+
+    d.needs(
+        &[
+            SYS_read,
+            SYS_readv,
+            SYS_recvfrom,
+            SYS_recvmsg,
+            SYS_recvmmsg,
+            SYS_getdents,
+            SYS_getdents64,
+            SYS_fadvise64,
+            SYS_readahead,
+        ],
+        0,
+        set(&[R::Read]),
+    );
+    d.needs(&[SYS_pread64, SYS_preadv, SYS_preadv2], 0, set(&[R::Pread]));
+    d.needs(
+        &[
+            SYS_write,
+            SYS_writev,
+            SYS_sendto,
+            SYS_sendmsg,
+            SYS_sendmmsg,
+            SYS_fallocate,
+            SYS_vmsplice,
+        ],
+        0,
+        set(&[R::Write]),
+    );
+    d.needs(
+        &[SYS_pwrite64, SYS_pwritev, SYS_pwritev2],
+        0,
+        set(&[R::Pwrite]),
+    );
+    // Two descriptors: source needs read, destination write.
+    d.needs(&[SYS_copy_file_range, SYS_splice], 0, set(&[R::Read]));
+    d.needs(&[SYS_copy_file_range, SYS_splice], 2, set(&[R::Write]));
+    d.needs(&[SYS_sendfile], 0, set(&[R::Write]));
+    d.needs(&[SYS_sendfile], 1, set(&[R::Read]));
+    d.needs(&[SYS_tee], 0, set(&[R::Read]));
+    d.needs(&[SYS_tee], 1, set(&[R::Write]));
+
+    // lseek: `seek`, or `seek_tell` for lseek(fd, 0, SEEK_CUR).
+    d.when(SYS_lseek, 0, |l| !l.rights.allows(R::SeekTell), &[]);
+    d.when(
+        SYS_lseek,
+        0,
+        |l| l.rights.allows(R::SeekTell) && !l.rights.allows(R::Seek),
+        &[ne(2, SEEK_CUR as u32)],
+    );
+    d.when(
+        SYS_lseek,
+        0,
+        |l| l.rights.allows(R::SeekTell) && !l.rights.allows(R::Seek),
+        &[c64(1, SeccompCmpOp::Ne, 0)],
+    );
+
+    d.needs(&[SYS_fstat], 0, set(&[R::Fstat]));
+    for (nr, flags) in [(SYS_newfstatat, 3u8), (SYS_statx, 2u8)] {
+        d.needs(&[nr], 0, set(&[R::Fstat]));
+        d.when(
+            nr,
+            0,
+            |l| !l.rights.allows(R::Lookup),
+            &[masked(flags, AT_EMPTY_PATH as u32, 0)],
+        );
+    }
+    d.needs(&[SYS_fstatfs], 0, set(&[R::Fstatfs]));
+    d.needs(
+        &[SYS_fsync, SYS_fdatasync, SYS_sync_file_range, SYS_syncfs],
+        0,
+        set(&[R::Fsync]),
+    );
+    d.needs(&[SYS_ftruncate], 0, set(&[R::Ftruncate]));
+    d.needs(&[SYS_fchmod], 0, set(&[R::Fchmod]));
+    d.needs(&[SYS_fchmodat, SYS_fchmodat2], 0, set(&[R::Fchmodat]));
+    d.needs(&[SYS_fchown], 0, set(&[R::Fchown]));
+    d.needs(&[SYS_fchownat], 0, set(&[R::Fchown]));
+    d.when(
+        SYS_fchownat,
+        0,
+        |l| !l.rights.allows(R::Lookup),
+        &[masked(4, AT_EMPTY_PATH as u32, 0)],
+    );
+    d.needs(&[SYS_utimensat], 0, set(&[R::Futimes]));
+    d.when(
+        SYS_utimensat,
+        0,
+        |l| !l.rights.allows(R::Lookup),
+        &[c64(1, SeccompCmpOp::Ne, 0)],
+    );
+    d.needs(&[SYS_futimesat], 0, set(&[R::Futimesat]));
+    d.needs(&[SYS_fchdir], 0, set(&[R::Fchdir]));
+    d.needs(&[SYS_flock], 0, set(&[R::Flock]));
+    d.needs(&[SYS_fgetxattr], 0, set(&[R::ExtattrGet]));
+    d.needs(&[SYS_flistxattr], 0, set(&[R::ExtattrList]));
+    d.needs(&[SYS_fsetxattr], 0, set(&[R::ExtattrSet]));
+    d.needs(&[SYS_fremovexattr], 0, set(&[R::ExtattrDelete]));
+
+    // Lookups beneath a limited directory.
+    d.needs(
+        &[SYS_openat, SYS_faccessat, SYS_faccessat2, SYS_readlinkat],
+        0,
+        set(&[R::Lookup]),
+    );
+    // openat's flags imply rights as on FreeBSD (rights(4), openat(2)).
+    let no = |r: Right| move |l: &Limits| !l.rights.allows(r);
+    let creat = O_CREAT as u32;
+    let tmpfile = (O_TMPFILE & !O_DIRECTORY) as u32;
+    d.when(SYS_openat, 0, no(R::Create), &[masked(2, creat, creat)]);
+    d.when(SYS_openat, 0, no(R::Create), &[masked(2, tmpfile, tmpfile)]);
+    let trunc = O_TRUNC as u32;
+    d.when(SYS_openat, 0, no(R::Ftruncate), &[masked(2, trunc, trunc)]);
+    let dsync = O_DSYNC as u32;
+    d.when(SYS_openat, 0, no(R::Fsync), &[masked(2, dsync, dsync)]);
+    let acc = O_ACCMODE as u32;
+    d.when(
+        SYS_openat,
+        0,
+        no(R::Write),
+        &[masked(2, acc, O_WRONLY as u32)],
+    );
+    d.when(
+        SYS_openat,
+        0,
+        no(R::Write),
+        &[masked(2, acc, O_RDWR as u32)],
+    );
+    d.when(SYS_openat, 0, no(R::Read), &[masked(2, acc, O_RDWR as u32)]);
+    let path = O_PATH as u32;
+    d.when(
+        SYS_openat,
+        0,
+        no(R::Read),
+        &[masked(2, acc, O_RDONLY as u32), masked(2, path, 0)],
+    );
+
+    d.needs(&[SYS_mkdirat], 0, set(&[R::Mkdirat]));
+    d.needs(&[SYS_unlinkat], 0, set(&[R::Unlinkat]));
+    d.needs(&[SYS_symlinkat], 1, set(&[R::Symlinkat]));
+    d.needs(&[SYS_linkat], 0, set(&[R::LinkatSource]));
+    d.needs(&[SYS_linkat], 2, set(&[R::LinkatTarget]));
+    d.needs(&[SYS_renameat, SYS_renameat2], 0, set(&[R::RenameatSource]));
+    d.needs(&[SYS_renameat, SYS_renameat2], 2, set(&[R::RenameatTarget]));
+    // mknodat: FIFOs need `mkfifoat`, everything else `mknodat`.
+    let fmt = S_IFMT;
+    d.when(SYS_mknodat, 0, no(R::Mkfifoat), &[masked(2, fmt, S_IFIFO)]);
+    for kind in [0, S_IFREG, S_IFCHR, S_IFBLK, S_IFSOCK] {
+        d.when(SYS_mknodat, 0, no(R::Mknodat), &[masked(2, fmt, kind)]);
+    }
+
+    // mmap of a limited descriptor (anonymous mappings ignore the fd).
+    let anon = MAP_ANONYMOUS as u32;
+    let file = masked(3, anon, 0);
+    d.when(SYS_mmap, 4, no(R::Mmap), std::slice::from_ref(&file));
+    let (pr, pw, px) = (PROT_READ as u32, PROT_WRITE as u32, PROT_EXEC as u32);
+    d.when(
+        SYS_mmap,
+        4,
+        no(R::MmapR),
+        &[file.clone(), masked(2, pr, pr)],
+    );
+    d.when(
+        SYS_mmap,
+        4,
+        no(R::MmapX),
+        &[file.clone(), masked(2, px, px)],
+    );
+    // PROT_WRITE matters only for shared mappings: private ones are copies.
+    for shared in [MAP_SHARED as u32, MAP_SHARED_VALIDATE as u32] {
+        d.when(
+            SYS_mmap,
+            4,
+            no(R::MmapW),
+            &[file.clone(), masked(2, pw, pw), masked(3, 0xf, shared)],
+        );
+    }
+
+    // ioctl: the right, narrowed to the declared commands.
+    d.per_class(SYS_ioctl, 0, |l| {
+        if !l.rights.allows(R::Ioctl) {
+            return vec![vec![]];
+        }
+        match l.ioctls {
+            None => vec![],
+            Some(list) => vec![list
+                .iter()
+                .flat_map(|&i| ioctl_numbers(i))
+                .map(|&n| ne(1, n))
+                .collect()],
+        }
+    });
+
+    // fcntl: F_GETFD/F_SETFD always; locks with `flock`; the others with
+    // `fcntl`, narrowed by `fcntls(...)`; F_DUPFD never (a copy would not be
+    // limited).
+    d.per_class(SYS_fcntl, 0, |l| {
+        let locks = l.rights.allows(R::Flock);
+        if l.rights.allows(R::Fcntl) && l.fcntls.is_none() {
+            let mut denied: Vec<u32> = FCNTL_DUP.to_vec();
+            if !locks {
+                denied.extend_from_slice(FCNTL_LOCKS);
+            }
+            return denied.into_iter().map(|cmd| vec![eq(1, cmd)]).collect();
+        }
+        let mut allowed = vec![F_GETFD as u32, F_SETFD as u32];
+        if locks {
+            allowed.extend_from_slice(FCNTL_LOCKS);
+        }
+        if l.rights.allows(R::Fcntl) {
+            for &f in l.fcntls.unwrap_or(Fcntl::ALL) {
+                allowed.extend_from_slice(fcntl_numbers(f));
+            }
+        }
+        vec![allowed.into_iter().map(|cmd| ne(1, cmd)).collect()]
+    });
+
+    // No copies of a limited descriptor, and nothing dup2'ed over one.
+    d.always(SYS_dup, 0, &[]);
+    for nr in [SYS_dup2, SYS_dup3] {
+        d.always(nr, 0, &[]);
+        d.always(nr, 1, &[]);
+    }
+
+    // Sockets.
+    d.needs(&[SYS_accept, SYS_accept4], 0, set(&[R::Accept]));
+    d.needs(&[SYS_listen], 0, set(&[R::Listen]));
+    d.needs(&[SYS_getsockname], 0, set(&[R::Getsockname]));
+    d.needs(&[SYS_getpeername], 0, set(&[R::Getpeername]));
+    d.needs(&[SYS_getsockopt], 0, set(&[R::Getsockopt]));
+    d.needs(&[SYS_setsockopt], 0, set(&[R::Setsockopt]));
+    d.needs(&[SYS_shutdown], 0, set(&[R::Shutdown]));
+    d.needs(&[SYS_connect], 0, set(&[R::Connect]));
+    d.needs(&[SYS_bind], 0, set(&[R::Bind]));
+
+    // Events (poll/select take arrays seccomp cannot read).
+    d.needs(&[SYS_epoll_ctl], 2, set(&[R::Event]));
+
+    d.rules
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rights::Limits;
+
+    fn class(lo: u32, hi: u32, rights: &[Right]) -> FdClass {
+        FdClass {
+            lo,
+            hi,
+            limits: Limits {
+                rights: RightSet::of(rights),
+                ..Limits::default()
+            },
+        }
+    }
+
+    #[test]
+    fn adjacent_classes_lacking_a_right_merge_into_one_range() {
+        let classes = [
+            class(0, 0, &[Right::Read]),
+            class(1, 1, &[Right::Write]),
+            class(2, 2, &[Right::Write]),
+            class(4090, 4095, &[Right::Write]),
+        ];
+        let lacking_read = ranges(&classes, |l| !l.rights.allows(Right::Read));
+        assert_eq!(lacking_read, [(1, 2), (4090, 4095)]);
+    }
+
+    fn mode() -> Mode {
+        Mode {
+            pid: 1234,
+            lookups: true,
+            grants: Grants::default(),
+        }
+    }
+
+    #[test]
+    fn filters_compile_and_fit_the_kernel_limit() {
+        // A declaration of realistic size: stdio plus seven preopen classes.
+        let mut classes = vec![
+            FdClass {
+                lo: 0,
+                hi: 0,
+                limits: Limits::STDIN,
+            },
+            FdClass {
+                lo: 1,
+                hi: 2,
+                limits: Limits::STDOUT,
+            },
+        ];
+        let sets: [&[Right]; 7] = [
+            &[Right::Read],
+            &[Right::Write],
+            &[Right::Read, Right::Seek, Right::Fstat],
+            &[Right::Lookup, Right::Read],
+            &[Right::Lookup, Right::Create, Right::Write],
+            &[Right::MmapR],
+            &[Right::Fcntl, Right::Ioctl],
+        ];
+        for (i, rights) in sets.iter().enumerate() {
+            let hi = 4095 - 10 * i as u32;
+            classes.push(class(hi - 9, hi, rights));
+        }
+        for program in programs(&mode(), &classes).unwrap() {
+            // BPF_MAXINSNS (include/uapi/linux/bpf_common.h).
+            assert!(program.len() <= 4096, "{} instructions", program.len());
+        }
+    }
+
+    #[test]
+    fn the_arch_check_answers_eperm_instead_of_killing() {
+        for program in programs(&mode(), &[]).unwrap() {
+            assert_eq!(program[2].k, libc::SECCOMP_RET_ERRNO | libc::EPERM as u32);
+        }
+    }
+
+    #[test]
+    fn nothing_limited_means_no_rights_filter() {
+        assert_eq!(programs(&mode(), &[]).unwrap().len(), 2);
+    }
+}
