@@ -23,8 +23,9 @@
 //! beneath a preopened directory for `..`, absolute paths, symlinks, or a
 //! directory's Landlock rights): the kernel answers them without seccomp.
 //! In dry-run, calls that depend on the calling thread (`unshare`, `setns`)
-//! act on the helper thread, and `clone` with namespace flags is not
-//! forwarded (it fails as in the sandbox).
+//! act on the helper thread; `clone` with namespace flags, and every
+//! trapped call of a child forked after entry (which has no helper thread),
+//! are recorded but not made: they fail with `EPERM` as in the sandbox.
 //!
 //! Tracing off installs nothing of this: `Native::enter` calls
 //! `confine::apply` unchanged.
@@ -36,7 +37,7 @@
 use std::ffi::c_void;
 use std::fmt::Write as _;
 use std::io;
-use std::sync::atomic::{AtomicBool, AtomicI64, AtomicU32, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicI32, AtomicI64, AtomicU32, AtomicU64, Ordering};
 use std::sync::OnceLock;
 
 use seccompiler::{
@@ -294,7 +295,12 @@ extern "C" fn on_sigsys(_: libc::c_int, info: *mut libc::siginfo_t, ctx: *mut c_
                     report::keep(r);
                 }
             }
-            if arch != AUDIT_ARCH_X86_64 || nr as i64 == libc::SYS_clone {
+            // SAFETY: getpid(2) cannot fail.
+            let forked = unsafe { libc::getpid() } != EXECUTOR_PID.load(Ordering::Relaxed);
+            if arch != AUDIT_ARCH_X86_64 || nr as i64 == libc::SYS_clone || forked {
+                // Not forwarded: a foreign architecture's call, a namespace
+                // clone, or any call of a child forked after entry (the
+                // executor thread does not exist there).
                 -(MODE_ERRNO as i64)
             } else {
                 forward(nr as i64, &args)
@@ -364,6 +370,8 @@ static LOCK: AtomicBool = AtomicBool::new(false);
 static PHASE: AtomicU32 = AtomicU32::new(0);
 static REQUEST: [AtomicU64; 7] = [const { AtomicU64::new(0) }; 7];
 static RESULT: AtomicI64 = AtomicI64::new(0);
+/// The process whose executor thread runs.
+static EXECUTOR_PID: AtomicI32 = AtomicI32::new(0);
 
 fn futex_wait(word: &AtomicU32, expected: u32) {
     // SAFETY: FUTEX_WAIT on a live atomic; spurious wakeups are handled by
@@ -392,6 +400,8 @@ fn futex_wake(word: &AtomicU32) {
 }
 
 fn start_executor() -> Result<(), Failure> {
+    // SAFETY: getpid(2) cannot fail.
+    EXECUTOR_PID.store(unsafe { libc::getpid() }, Ordering::Relaxed);
     std::thread::Builder::new()
         .name("sandboxed-dry-run".into())
         .spawn(|| loop {
