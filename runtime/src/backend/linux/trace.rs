@@ -27,6 +27,14 @@
 //! trapped call of a child forked after entry (which has no helper thread),
 //! are recorded but not made: they fail with `EPERM` as in the sandbox.
 //!
+//! Why not `SECCOMP_RET_USER_NOTIF` with `SECCOMP_USER_NOTIF_FLAG_CONTINUE`
+//! for dry-run: the kernel allows one listener per filter stack
+//! (kernel/seccomp.c, `has_duplicate_listener`), while the confinement is
+//! several stacked filters with opposite defaults (allowlist, rights
+//! denylist); and a supervisor in another thread could not take the
+//! backtrace of the caller. The trap runs on the calling thread, so the
+//! record names the user's line in every mode.
+//!
 //! Tracing off installs nothing of this: `Native::enter` calls
 //! `confine::apply` unchanged.
 
