@@ -147,6 +147,33 @@
 //! stays silent under `#![deny(warnings)]` and `clippy::pedantic`. With
 //! `#[tokio::main]` below `#[sandboxed]`, `body` is the `async fn` carrying
 //! `#[tokio::main]`: the runtime and its threads start after step 6.
+//!
+//! # Platforms
+//!
+//! - **FreeBSD**: Capsicum itself (`cap_enter`, `cap_rights_limit`), libcasper
+//!   for services. Denials are `ECAPMODE` and `ENOTCAPABLE`.
+//! - **Linux (x86_64)**: Landlock and three stacked seccomp-bpf filters
+//!   (capability mode, per-descriptor rights, `ENOSYS` for `clone3` and
+//!   `openat2`), descriptors reopened with the narrowest access mode.
+//!   Denials are `EPERM` (not allowed in capability mode) and `EACCES` (a
+//!   right is missing); [`is_violation`] recognizes both inside the sandbox.
+//!   The table "Linux vs Capsicum" in `runtime/src/backend/linux/mod.rs`
+//!   lists, promise by promise, the mechanism, the errno and every
+//!   difference from Capsicum.
+//! - **Elsewhere**: nothing is enforced; `on_unsupported = "deny"` (the
+//!   default) refuses to run.
+//!
+//! # Finding what the sandbox denies
+//!
+//! The environment variable `SANDBOXED_TRACE` reports denied operations
+//! without changing the program: `1` prints one record per denial
+//! (operation, object and its declaration, reason, the declaration that
+//! would allow it, the backtrace of your code) and lets the program see the
+//! error; `trap` stops at the first one with `SIGTRAP` (FreeBSD's
+//! `kern.trap_enotcap`); `dry-run` enforces nothing and lists at exit what
+//! would have been denied, grouped and counted, with the declarations to
+//! add. The records are made in a signal handler (not async-signal-safe: a
+//! debugging mode). README, "Porting a program", shows real output.
 
 #![warn(missing_docs)]
 
