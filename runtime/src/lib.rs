@@ -162,6 +162,18 @@
 //!   difference from Capsicum.
 //! - **Elsewhere**: nothing is enforced; `on_unsupported = "deny"` (the
 //!   default) refuses to run.
+//!
+//! # Finding what the sandbox denies
+//!
+//! The environment variable `SANDBOXED_TRACE` reports denied operations
+//! without changing the program: `1` prints one record per denial
+//! (operation, object and its declaration, reason, the declaration that
+//! would allow it, the backtrace of your code) and lets the program see the
+//! error; `trap` stops at the first one with `SIGTRAP` (FreeBSD's
+//! `kern.trap_enotcap`); `dry-run` enforces nothing and lists at exit what
+//! would have been denied, grouped and counted, with the declarations to
+//! add. The records are made in a signal handler (not async-signal-safe: a
+//! debugging mode). README, "Porting a program", shows real output.
 
 #![warn(missing_docs)]
 
@@ -173,6 +185,10 @@ mod fs;
 pub mod rights;
 pub mod services;
 mod steps;
+// Records, objects and the dry-run report are complete only on Linux:
+// FreeBSD's trap carries no arguments and its dry-run is ktrace's file.
+#[allow(dead_code)]
+mod trace;
 
 pub use compartment::{compartment, CompartmentError, Message};
 pub use error::{Error, Failure};
@@ -213,6 +229,10 @@ pub mod __private {
 
     /// Steps 1–6 of `plan`; on failure, one line on stderr and exit.
     pub fn enter(plan: Plan) -> Handles {
+        if let Err(e) = crate::trace::init() {
+            eprintln!("sandboxed: {e}");
+            std::process::exit(plan.exit_code.unwrap_or(crate::SETUP_FAILURE_EXIT))
+        }
         let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
         match crate::steps::run(&plan, &args, &mut crate::backend::Native::new()) {
             Ok(handles) => handles.map_channels(crate::services::Channel),

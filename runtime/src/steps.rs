@@ -219,7 +219,7 @@ pub(crate) fn run<B: Backend>(
         let mut absent = false;
         for (path, origin) in resolve(preopen, args)? {
             match backend.open(preopen, &path) {
-                Ok(fd) => fds.push(fd),
+                Ok(fd) => fds.push((fd, origin)),
                 Err(e) if preopen.flags.optional && e.kind() == std::io::ErrorKind::NotFound => {
                     absent = true;
                 }
@@ -239,7 +239,7 @@ pub(crate) fn run<B: Backend>(
     let mut slots = Vec::with_capacity(opened.len());
     for (preopen, (fds, absent)) in plan.preopens.iter().zip(opened) {
         let mut limited = Vec::with_capacity(fds.len());
-        for fd in fds {
+        for (fd, origin) in fds {
             let fd = backend
                 .limit(fd, &preopen.limits)
                 .map_err(|f| Error::Limit {
@@ -247,6 +247,17 @@ pub(crate) fn run<B: Backend>(
                     syscall: f.syscall,
                     source: f.error,
                 })?;
+            if crate::trace::mode() != crate::trace::Mode::Off {
+                // What SANDBOXED_TRACE names this descriptor by.
+                crate::trace::describe_preopen(
+                    std::os::fd::AsRawFd::as_raw_fd(&fd),
+                    preopen.name,
+                    &origin,
+                    preopen.kind,
+                    preopen.flags,
+                    preopen.limits,
+                );
+            }
             limited.push(fd);
         }
         slots.push(match preopen.kind {
@@ -263,6 +274,9 @@ pub(crate) fn run<B: Backend>(
                 syscall: f.syscall,
                 source: f.error,
             })?;
+        if crate::trace::mode() != crate::trace::Mode::Off {
+            crate::trace::describe_stdio(stream.fd(), stream.name(), *limits);
+        }
     }
 
     // Step 4, 5, 6.

@@ -14,6 +14,7 @@ mod ffi;
 mod rights;
 #[cfg(test)]
 mod tests;
+mod trace;
 
 #[cfg(feature = "casper")]
 mod casper;
@@ -70,14 +71,15 @@ impl Backend for Native {
     }
 
     fn limit(&mut self, fd: OwnedFd, limits: &Limits) -> Result<OwnedFd, Failure> {
-        if !self.unenforced {
+        // SANDBOXED_TRACE=dry-run enforces nothing, rights included.
+        if !self.unenforced && crate::trace::mode().enforces() {
             rights::limit(&fd, limits)?;
         }
         Ok(fd)
     }
 
     fn limit_stdio(&mut self, stream: Stdio, limits: &Limits) -> Result<(), Failure> {
-        if self.unenforced {
+        if self.unenforced || !crate::trace::mode().enforces() {
             return Ok(());
         }
         // caph_limit_stream(3) with CAPH_IGNORE_EBADF: a closed stream is not
@@ -133,6 +135,16 @@ impl Backend for Native {
     fn enter(&mut self) -> Result<(), Error> {
         if self.unenforced {
             return Ok(());
+        }
+        // SANDBOXED_TRACE: report capability failures (trace.rs).
+        let trace_error = |f: Failure| Error::Enter {
+            syscall: f.syscall,
+            source: f.error,
+        };
+        match crate::trace::mode() {
+            crate::trace::Mode::Off => {}
+            crate::trace::Mode::DryRun => return trace::dry_run().map_err(trace_error),
+            mode => trace::arm(mode).map_err(trace_error)?,
         }
         // cap_enter(2). ENOSYS here is an error like any other: missing()
         // saw Capsicum, so failing now must not run the body unsandboxed.

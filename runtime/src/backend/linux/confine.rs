@@ -114,7 +114,7 @@ fn landlock_error(e: landlock::RulesetError) -> Failure {
 }
 
 /// Restricts the calling thread (and what it creates later) with Landlock.
-fn landlock(policy: &Policy) -> Result<(), Failure> {
+pub(crate) fn landlock(policy: &Policy) -> Result<(), Failure> {
     let mut ruleset = Ruleset::default()
         .set_compatibility(CompatLevel::BestEffort)
         .handle_access(AccessFs::from_all(LANDLOCK_ABI))
@@ -151,7 +151,7 @@ fn landlock(policy: &Policy) -> Result<(), Failure> {
     Ok(())
 }
 
-fn no_new_privs() -> Result<(), Failure> {
+pub(crate) fn no_new_privs() -> Result<(), Failure> {
     // SAFETY: PR_SET_NO_NEW_PRIVS takes integer arguments only.
     if unsafe { libc::prctl(libc::PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) } != 0 {
         return Err(Failure::last_os_error("prctl(PR_SET_NO_NEW_PRIVS)"));

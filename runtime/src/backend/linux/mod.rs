@@ -36,6 +36,7 @@ pub(crate) mod confine;
 mod fds;
 mod probe;
 mod seccomp;
+mod trace;
 
 use std::io;
 use std::os::fd::{AsRawFd, OwnedFd};
@@ -75,7 +76,12 @@ impl Backend for Native {
     }
 
     fn limit(&mut self, fd: OwnedFd, limits: &Limits) -> Result<OwnedFd, Failure> {
-        let fd = fds::narrow_access_mode(fd, limits)?;
+        // SANDBOXED_TRACE=dry-run enforces nothing, access modes included.
+        let fd = if crate::trace::mode().enforces() {
+            fds::narrow_access_mode(fd, limits)?
+        } else {
+            fd
+        };
         let fd = self.fds.place(fd, limits)?;
         if fds::is_dir(fd.as_raw_fd()).map_err(|e| Failure::new("fstat", e))? {
             let access = confine::dir_access(limits.rights);
@@ -113,8 +119,16 @@ impl Backend for Native {
             beneath: std::mem::take(&mut self.beneath),
             grants: confine::Grants::default(),
         };
-        confine::apply(policy, &Kernel::running()).map_err(enter_error)?;
-        ENTERED.store(true, Ordering::SeqCst);
+        match crate::trace::mode() {
+            crate::trace::Mode::Off => confine::apply(policy, &Kernel::running()),
+            // SANDBOXED_TRACE: the same confinement with denials trapped
+            // (trace.rs).
+            mode => trace::apply(policy, &Kernel::running(), mode),
+        }
+        .map_err(enter_error)?;
+        if crate::trace::mode().enforces() {
+            ENTERED.store(true, Ordering::SeqCst);
+        }
         Ok(())
     }
 }

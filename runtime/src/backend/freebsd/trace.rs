@@ -1,0 +1,203 @@
+//! `SANDBOXED_TRACE` on FreeBSD: the kernel's own reporting of capability
+//! failures.
+//!
+//! - **trace / trap**: `procctl(P_PID, getpid(), PROC_TRAPCAP_CTL,
+//!   PROC_TRAPCAP_CTL_ENABLE)` (procctl(2), the per-process form of
+//!   `kern.trap_enotcap`) makes every system call that fails with
+//!   `ENOTCAPABLE` or `ECAPMODE` deliver a synchronous `SIGTRAP` with
+//!   `si_code = TRAP_CAP`, `si_errno` the error and `si_syscall` the call,
+//!   *after* the call has returned its error. The handler prints the record
+//!   (`trace`: the program then sees the error) or stops (`trap`).
+//! - **dry-run**: capability mode is not entered and rights are not limited;
+//!   `ktrace(2)` with `KTRFAC_CAPFAIL` (FreeBSD 14: recorded also outside
+//!   capability mode) writes each would-be violation to a trace file, which
+//!   `kdump -t p -f FILE` prints (namei paths, missing rights, addresses).
+//!
+//! What FreeBSD cannot give here: the trap carries only the system call and
+//! the error, not its arguments (the registers at delivery are the return
+//! state), so a record names the call and the reason but not the path or
+//! descriptor; ktrace has them. The dry-run report is ktrace's file, not
+//! the grouped report of Linux (it is written by the kernel, not parsed
+//! here), and missing rights are not seen in dry-run because nothing is
+//! limited. Type-checked only (`--target x86_64-unknown-freebsd`): no
+//! FreeBSD machine ran it.
+
+use std::ffi::{c_void, CString};
+use std::sync::OnceLock;
+
+use crate::error::Failure;
+use crate::trace::{self as report, Mode, Object, Reason, Record};
+
+/// `TRAP_CAP` (sys/sys/signal.h): a capability-mode failure.
+const TRAP_CAP: i32 = 4;
+/// `KTROP_SET` (sys/sys/ktrace.h).
+const KTROP_SET: i32 = 0;
+/// `KTRFAC_CAPFAIL` = `1 << KTR_CAPFAIL` (sys/sys/ktrace.h).
+const KTRFAC_CAPFAIL: i32 = 1 << 12;
+
+extern "C" {
+    /// ktrace(2).
+    fn ktrace(tracefile: *const libc::c_char, ops: i32, trpoints: i32, pid: libc::pid_t) -> i32;
+}
+
+static MODE: OnceLock<Mode> = OnceLock::new();
+static CWD: OnceLock<String> = OnceLock::new();
+static KTRACE_FILE: OnceLock<String> = OnceLock::new();
+
+/// Before `cap_enter`: asks the kernel to trap capability failures.
+pub(crate) fn arm(mode: Mode) -> Result<(), Failure> {
+    let _ = MODE.set(mode);
+    let _ = CWD.set(
+        std::env::current_dir()
+            .map(|d| d.to_string_lossy().into_owned())
+            .unwrap_or_default(),
+    );
+    // Symbolize once while the executable can still be opened by path.
+    let _ = std::backtrace::Backtrace::force_capture().to_string();
+    // SAFETY: a zeroed sigaction is valid; the handler has the SA_SIGINFO
+    // signature.
+    unsafe {
+        let mut sa: libc::sigaction = std::mem::zeroed();
+        sa.sa_sigaction = on_sigtrap as *const () as usize;
+        sa.sa_flags = libc::SA_SIGINFO | libc::SA_NODEFER;
+        libc::sigemptyset(&mut sa.sa_mask);
+        if libc::sigaction(libc::SIGTRAP, &sa, std::ptr::null_mut()) != 0 {
+            return Err(Failure::last_os_error("sigaction(SIGTRAP)"));
+        }
+    }
+    let mut enable: libc::c_int = libc::PROC_TRAPCAP_CTL_ENABLE;
+    // SAFETY: PROC_TRAPCAP_CTL reads one int from `enable`.
+    let r = unsafe {
+        libc::procctl(
+            libc::P_PID,
+            libc::getpid() as libc::id_t,
+            libc::PROC_TRAPCAP_CTL,
+            (&mut enable as *mut libc::c_int).cast(),
+        )
+    };
+    if r != 0 {
+        return Err(Failure::last_os_error("procctl(PROC_TRAPCAP_CTL)"));
+    }
+    Ok(())
+}
+
+/// Instead of `cap_enter`: records would-be violations with ktrace(2).
+pub(crate) fn dry_run() -> Result<(), Failure> {
+    // SAFETY: getpid(2) cannot fail.
+    let pid = unsafe { libc::getpid() };
+    let file = format!("sandboxed-dry-run.{pid}.ktrace");
+    let c = CString::new(file.clone()).expect("no NUL");
+    // SAFETY: a NUL-terminated path; KTROP_SET on our own pid.
+    if unsafe { ktrace(c.as_ptr(), KTROP_SET, KTRFAC_CAPFAIL, pid) } != 0 {
+        return Err(Failure::last_os_error("ktrace(KTRFAC_CAPFAIL)"));
+    }
+    eprintln!(
+        "sandboxed: {}=dry-run: the sandbox is NOT enforced; would-be violations go to {file} (ktrace)",
+        report::VARIABLE
+    );
+    let _ = KTRACE_FILE.set(file);
+    // SAFETY: `at_exit` is an `extern "C" fn()` living as long as the program.
+    unsafe { libc::atexit(at_exit) };
+    Ok(())
+}
+
+extern "C" fn at_exit() {
+    if let Some(file) = KTRACE_FILE.get() {
+        write_stderr(&format!(
+            "sandboxed: dry-run: read what the sandbox would have denied with `kdump -t p -f {file}`\n"
+        ));
+    }
+}
+
+fn write_stderr(text: &str) {
+    let mut bytes = text.as_bytes();
+    while !bytes.is_empty() {
+        // SAFETY: `bytes` is a valid buffer of its length.
+        let n = unsafe { libc::write(2, bytes.as_ptr().cast(), bytes.len()) };
+        if n <= 0 {
+            return;
+        }
+        bytes = &bytes[n as usize..];
+    }
+}
+
+/// Names of common FreeBSD system calls (sys/kern/syscalls.master).
+fn syscall_name(nr: i32) -> Option<&'static str> {
+    Some(match nr {
+        3 => "read",
+        4 => "write",
+        5 => "open",
+        9 => "link",
+        10 => "unlink",
+        12 => "chdir",
+        15 => "chmod",
+        16 => "chown",
+        37 => "kill",
+        54 => "ioctl",
+        57 => "symlink",
+        58 => "readlink",
+        59 => "execve",
+        97 => "socket",
+        98 => "connect",
+        104 => "bind",
+        133 => "sendto",
+        136 => "mkdir",
+        137 => "rmdir",
+        499 => "openat",
+        552 => "fstatat",
+        _ => return None,
+    })
+}
+
+extern "C" fn on_sigtrap(_: libc::c_int, info: *mut libc::siginfo_t, _: *mut c_void) {
+    // SAFETY: the kernel passes a valid siginfo to an SA_SIGINFO handler;
+    // for TRAP_CAP `si_syscall` is the int at offset 40, the start of the
+    // `__reason` union (sys/sys/signal.h, `_capsicum._syscall`).
+    let (code, errno, nr) = unsafe {
+        let base = info as *const u8;
+        (
+            (*info).si_code,
+            (*info).si_errno,
+            *(base.add(40) as *const i32),
+        )
+    };
+    if code != TRAP_CAP {
+        // A breakpoint or a debugger's trap: what SIGTRAP does by default.
+        // SAFETY: restoring the default action and re-raising.
+        unsafe {
+            libc::signal(libc::SIGTRAP, libc::SIG_DFL);
+            libc::raise(libc::SIGTRAP);
+        }
+        return;
+    }
+    let name = syscall_name(nr).map_or_else(|| format!("syscall {nr}"), str::to_owned);
+    let (reason, errno_name) = if errno == libc::ENOTCAPABLE {
+        (Reason::Rights, "ENOTCAPABLE")
+    } else {
+        (Reason::CapabilityMode, "ECAPMODE")
+    };
+    let text = std::backtrace::Backtrace::force_capture().to_string();
+    let cwd = CWD.get().map_or("", String::as_str);
+    let record = Record {
+        call: format!("{name}(...)"),
+        syscall: name,
+        object: Object::None,
+        reason,
+        errno: errno_name,
+        frames: report::user_frames(&text, "trace::on_sigtrap", cwd),
+    };
+    write_stderr(&record.render());
+    if MODE.get() == Some(&Mode::Trap) {
+        write_stderr(&format!(
+            "sandboxed: {}=trap: stopped at the first denied operation (SIGTRAP)\n",
+            report::VARIABLE
+        ));
+        // SAFETY: the default action of SIGTRAP ends the process (and stops
+        // it under a debugger), as kern.trap_enotcap does.
+        unsafe {
+            libc::signal(libc::SIGTRAP, libc::SIG_DFL);
+            libc::raise(libc::SIGTRAP);
+            libc::_exit(report::TRAP_EXIT);
+        }
+    }
+}
