@@ -53,6 +53,7 @@ pub const HANDED_LISTENER: RawFd = 5;
 mod nr {
     pub const SETXATTRAT: libc::c_long = 463;
     pub const FCHMODAT2: libc::c_long = 452;
+    pub const QUOTACTL_FD: libc::c_long = 443;
 }
 
 /// Turns a C return value into `io::Result`: `-1` (or `MAP_FAILED`) is
@@ -1905,6 +1906,78 @@ pub const CASES: &[(&str, Probe)] = &[
         ))?;
         let fd = openat(f.dir, &c("to_keep"), libc::O_WRONLY)?;
         write_text(fd, "escaped")
+    }),
+    ("seccomp_new_filter", |_| {
+        // One instruction: SECCOMP_RET_ALLOW. Harmless if it got through.
+        let insn = libc::sock_filter {
+            code: 0x06,
+            jt: 0,
+            jf: 0,
+            k: 0x7fff_0000,
+        };
+        let prog = libc::sock_fprog {
+            len: 1,
+            filter: &insn as *const _ as *mut _,
+        };
+        sys!(libc::syscall(
+            libc::SYS_seccomp,
+            1, /* SECCOMP_SET_MODE_FILTER */
+            0,
+            &prog
+        ))?;
+        Ok("filter added".into())
+    }),
+    ("quotactl_fd", |f| {
+        // Q_GETFMT of the filesystem holding `dir`: read-only.
+        let mut fmt: u32 = 0;
+        sys!(libc::syscall(
+            nr::QUOTACTL_FD,
+            f.dir,
+            0x80_0004u32, /* QCMD(Q_GETFMT, USRQUOTA) */
+            0,
+            &mut fmt
+        ))?;
+        Ok(format!("quota format {fmt}"))
+    }),
+    ("swapoff", |_| {
+        sys!(libc::syscall(
+            libc::SYS_swapoff,
+            c"/nonexistent-swap".as_ptr()
+        ))?;
+        Ok("swap off".into())
+    }),
+    ("sched_getaffinity_other", |_| {
+        // SAFETY: `cpu_set_t` is plain old data; all zeroes is a valid value.
+        let mut set: libc::cpu_set_t = unsafe { std::mem::zeroed() };
+        sys!(libc::sched_getaffinity(
+            pid_env("ESCAPE_VICTIM"),
+            std::mem::size_of_val(&set),
+            &mut set
+        ))?;
+        Ok("read another process's affinity".into())
+    }),
+    ("unix_bind_abstract", |_| {
+        let fd = socket(libc::AF_UNIX, libc::SOCK_STREAM, 0)?;
+        let name = format!("\0sandboxed-escape-bound-{}", std::process::id());
+        let (addr, len) = unix_addr(name.as_bytes());
+        sys!(libc::bind(
+            fd,
+            (&addr as *const libc::sockaddr_un).cast(),
+            len
+        ))?;
+        sys!(libc::listen(fd, 1))?;
+        Ok("listening in the abstract namespace".into())
+    }),
+    ("socketpair_sendmsg", |_| {
+        let mut sp = [0; 2];
+        sys!(libc::socketpair(
+            libc::AF_UNIX,
+            libc::SOCK_STREAM | libc::SOCK_CLOEXEC,
+            0,
+            sp.as_mut_ptr()
+        ))?;
+        sendmsg_to(sp[0], std::ptr::null_mut(), 0)?;
+        read_text(sp[1])
     }),
     // ---- differences the Linux table documents (tests/tests/parity.rs) --
     ("fork_child_kill_self", |_| {

@@ -234,6 +234,7 @@ mod linux {
         Case::new("sched_setscheduler_other", Processes, Denied(MODE)),
         Case::new("get_robust_list_other", Processes, Denied(MODE)),
         Case::new("move_pages_other", Processes, Denied(MODE)),
+        Case::new("sched_getaffinity_other", Processes, Denied(MODE)),
         Case::new("kill_self", Processes, Allowed),
         Case::new("fork_child_kill_self", Processes, Allowed)
             .documented("row 2: a child forked after entry cannot kill(getpid()) itself"),
@@ -259,7 +260,9 @@ mod linux {
         Case::new("handed_tcp_reconnect", Network, Denied(MODE)),
         Case::new("handed_tcp_write", Network, Allowed).check(handed_peer_got_text),
         Case::new("handed_listener_accept", Network, Allowed).check(waiting_client_accepted),
+        Case::new("unix_bind_abstract", Network, Denied(MODE)),
         Case::new("socketpair_stream", Network, Allowed),
+        Case::new("socketpair_sendmsg", Network, Allowed),
         // ---- 4. no kernel surface that bypasses the filter ----------------------
         Case::new("io_uring_setup", Kernel, Denied(MODE)),
         Case::new("bpf", Kernel, Denied(MODE)),
@@ -299,6 +302,9 @@ mod linux {
             Kernel,
             Denied(&[libc::EPERM, libc::EACCES]),
         ),
+        Case::new("seccomp_new_filter", Kernel, Denied(MODE)),
+        Case::new("quotactl_fd", Kernel, Denied(MODE)),
+        Case::new("swapoff", Kernel, Denied(MODE)),
         Case::new("getrandom", Kernel, Allowed),
         Case::new("memfd_create", Kernel, Allowed),
         Case::new("time_and_sleep", Kernel, Allowed),
