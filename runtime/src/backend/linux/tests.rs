@@ -15,7 +15,7 @@ use crate::rights::{Right, RightSet};
 static FORK: std::sync::Mutex<()> = std::sync::Mutex::new(());
 
 /// How long a child may run before it counts as hung.
-const CHILD_TIMEOUT_MS: i32 = 60_000;
+const CHILD_TIMEOUT_MS: i32 = 20_000;
 
 /// Runs `body` in a forked child and fails the test with its message.
 fn in_child(body: impl FnOnce() -> Result<(), String>) {
@@ -518,4 +518,287 @@ fn entry_is_refused_with_a_second_thread() {
         }
         Ok(())
     });
+}
+
+#[test]
+fn narrowed_ioctls_and_fcntls_and_stdio_keep_isatty() {
+    if skip_without_landlock() {
+        return;
+    }
+    in_child(|| {
+        // A pseudo-terminal as stdout, so isatty(3) has something to ask.
+        // SAFETY: posix_openpt/grantpt/unlockpt/ptsname take the master fd.
+        let pts = unsafe {
+            let master = libc::posix_openpt(libc::O_RDWR | libc::O_NOCTTY);
+            if master < 0 || libc::grantpt(master) != 0 || libc::unlockpt(master) != 0 {
+                return Err("no pseudo-terminal".into());
+            }
+            std::ffi::CStr::from_ptr(libc::ptsname(master))
+                .to_string_lossy()
+                .into_owned()
+        };
+        let pts = std::fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .open(pts)
+            .map_err(|e| e.to_string())?;
+        // SAFETY: dup2 onto stdout of this child.
+        unsafe { libc::dup2(pts.as_raw_fd(), 1) };
+        let mut n = Native::new();
+        n.limit_stdio(Stdio::Stdout, &Limits::STDOUT)
+            .map_err(|f| f.error.to_string())?;
+        let narrowed = Limits {
+            rights: RightSet::of(&[Right::Read, Right::Ioctl, Right::Fcntl]),
+            ioctls: Some(&[crate::rights::Ioctl::Fionread]),
+            fcntls: Some(&[crate::rights::Fcntl::Getfl]),
+        };
+        let (r, _w) = std::io::pipe().map_err(|e| e.to_string())?;
+        let r = n
+            .limit(r.into(), &narrowed)
+            .map_err(|f| f.error.to_string())?;
+        let f = r.as_raw_fd();
+        enter(&mut n)?;
+        // SAFETY: isatty takes an fd.
+        if unsafe { libc::isatty(1) } != 1 {
+            return Err(format!("isatty(stdout): {}", io::Error::last_os_error()));
+        }
+        let c = 0u8;
+        let mut avail = 0i32;
+        // SAFETY: arguments are integers or pointers to live locals.
+        unsafe {
+            denied(
+                "TIOCSTI on stdout",
+                libc::ioctl(1, libc::TIOCSTI, &c) as i64,
+                libc::EPERM,
+            )?;
+            denied(
+                "TIOCSWINSZ on stdout",
+                libc::ioctl(1, libc::TIOCSWINSZ, &mut avail) as i64,
+                libc::EACCES,
+            )?;
+            denied(
+                "read(stdout)",
+                libc::read(1, &mut avail as *mut i32 as *mut libc::c_void, 1) as i64,
+                libc::EACCES,
+            )?;
+            ok(
+                "FIONREAD",
+                libc::ioctl(f, libc::FIONREAD, &mut avail) as i64,
+            )?;
+            denied(
+                "FIONBIO",
+                libc::ioctl(f, libc::FIONBIO, &mut avail) as i64,
+                libc::EACCES,
+            )?;
+            ok("F_GETFL", libc::fcntl(f, libc::F_GETFL) as i64)?;
+            denied(
+                "F_SETFL",
+                libc::fcntl(f, libc::F_SETFL, libc::O_NONBLOCK) as i64,
+                libc::EACCES,
+            )?;
+        }
+        Ok(())
+    });
+}
+
+#[test]
+fn lookup_only_directories_are_o_path_and_rights_gate_changes() {
+    if skip_without_landlock() {
+        return;
+    }
+    let root = scratch("dirs");
+    std::fs::write(root.join("f"), b"x").unwrap();
+    in_child(move || {
+        let mut n = Native::new();
+        let lookup_only = n
+            .limit(open_dir(&root), &limits(&[Right::Lookup]))
+            .map_err(|f| f.error.to_string())?;
+        let writable = n
+            .limit(
+                open_dir(&root),
+                &limits(&[Right::Lookup, Right::Create, Right::Write, Right::Mkdirat]),
+            )
+            .map_err(|f| f.error.to_string())?;
+        // SAFETY: F_GETFL takes no pointer.
+        let fl = unsafe { libc::fcntl(lookup_only.as_raw_fd(), libc::F_GETFL) };
+        if fl & libc::O_PATH == 0 {
+            return Err(format!("lookup-only directory has flags {fl:#o}"));
+        }
+        enter(&mut n)?;
+        let (l, w) = (lookup_only.as_raw_fd(), writable.as_raw_fd());
+        ok("O_PATH beneath", openat(l, "f", libc::O_PATH))?;
+        denied(
+            "read beneath without read",
+            openat(l, "f", libc::O_RDONLY),
+            libc::EACCES,
+        )?;
+        ok(
+            "create beneath with create",
+            openat(w, "new", libc::O_WRONLY | libc::O_CREAT),
+        )?;
+        let p = cstr("sub");
+        ok(
+            "mkdirat with mkdirat",
+            // SAFETY: arguments are integers or pointers to live locals.
+            unsafe { libc::mkdirat(w, p.as_ptr(), 0o755) } as i64,
+        )?;
+        // SAFETY: NUL-terminated path.
+        let r = unsafe { libc::mkdirat(l, p.as_ptr(), 0o755) };
+        denied("mkdirat without mkdirat", r as i64, libc::EACCES)?;
+        // SAFETY: NUL-terminated path.
+        let r = unsafe { libc::unlinkat(w, cstr("f").as_ptr(), 0) };
+        denied("unlinkat without unlinkat", r as i64, libc::EACCES)?;
+        Ok(())
+    });
+}
+
+#[test]
+fn the_i386_entry_is_denied() {
+    if skip_without_landlock() {
+        return;
+    }
+    /// getpid through the 32-bit `int 0x80` entry (i386 number 20).
+    fn getpid_i386() -> i64 {
+        let ret: i64;
+        // SAFETY: getpid reads and writes no memory; eax in, eax out.
+        unsafe {
+            std::arch::asm!("int 0x80", inlateout("rax") 20i64 => ret, options(nostack));
+        }
+        ret as i32 as i64
+    }
+    // Without IA32 emulation `int 0x80` faults: skip then.
+    let probe = std::panic::catch_unwind(|| {
+        in_child(|| {
+            // SAFETY: getpid cannot fail.
+            let pid = unsafe { libc::getpid() } as i64;
+            (getpid_i386() == pid)
+                .then_some(())
+                .ok_or_else(|| "no ia32 entry".into())
+        })
+    });
+    if probe.is_err() {
+        eprintln!("skipped: this kernel has no i386 system call entry");
+        return;
+    }
+    in_child(|| {
+        enter(&mut Native::new())?;
+        match getpid_i386() {
+            r if r == -(libc::EPERM as i64) => Ok(()),
+            r => Err(format!("i386 getpid returned {r}")),
+        }
+    });
+}
+
+#[test]
+fn end_to_end_through_the_steps() {
+    if skip_without_landlock() {
+        return;
+    }
+    let root = scratch("steps");
+    std::fs::write(root.join("in"), b"input").unwrap();
+    let dir: &'static str = Box::leak(root.to_str().unwrap().to_owned().into_boxed_str());
+    let input: &'static str = Box::leak(
+        root.join("in")
+            .to_str()
+            .unwrap()
+            .to_owned()
+            .into_boxed_str(),
+    );
+    in_child(move || {
+        use crate::decl::{Kind, OpenFlags, Preopen, Source};
+        let plan = Plan {
+            preopens: vec![
+                Preopen {
+                    name: "input",
+                    kind: Kind::File,
+                    source: Source::Literal(input),
+                    flags: OpenFlags::READ,
+                    limits: limits(&[Right::Read]),
+                },
+                Preopen {
+                    name: "out",
+                    kind: Kind::Dir,
+                    source: Source::Literal(dir),
+                    flags: OpenFlags::READ,
+                    limits: limits(&[Right::Lookup, Right::Create, Right::Write]),
+                },
+            ],
+            stdio: vec![
+                (Stdio::Stdin, Limits::STDIN),
+                (Stdio::Stdout, Limits::STDOUT),
+                (Stdio::Stderr, Limits::STDOUT),
+            ],
+            ..Plan::default()
+        };
+        let mut handles =
+            crate::steps::run(&plan, &[], &mut Native::new()).map_err(|e| e.to_string())?;
+        let file: crate::File = handles.file(0);
+        let out: crate::Dir = handles.dir(1);
+        let mut buf = [0u8; 5];
+        // SAFETY: `buf` is valid for 5 bytes.
+        let n = unsafe { libc::read(file.as_raw_fd(), buf.as_mut_ptr().cast(), 5) };
+        if n != 5 || &buf != b"input" {
+            return Err(format!("read {n}: {buf:?}"));
+        }
+        let fd = ok(
+            "create in out",
+            openat(out.as_raw_fd(), "result", libc::O_WRONLY | libc::O_CREAT),
+        )?;
+        ok(
+            "write result",
+            // SAFETY: arguments are integers or pointers to live locals.
+            unsafe { libc::write(fd as RawFd, buf.as_ptr().cast(), 5) } as i64,
+        )?;
+        let err = std::fs::read(input).unwrap_err();
+        if !crate::is_violation(&err) {
+            return Err(format!("reading by path: {err}"));
+        }
+        Ok(())
+    });
+    assert_eq!(std::fs::read(root.join("result")).unwrap(), b"input");
+    std::fs::remove_dir_all(root).unwrap();
+}
+
+/// A function whose name must appear in a panic's backtrace.
+#[inline(never)]
+fn panicking_inside_the_sandbox() {
+    panic!("deliberate panic inside the sandbox");
+}
+
+#[test]
+fn panics_print_symbolized_backtraces() {
+    const CHILD: &str = "SANDBOXED_TEST_PANIC_CHILD";
+    if std::env::var_os(CHILD).is_some() {
+        // Re-executed with --nocapture: the default panic hook writes to
+        // the real stderr. The test thread forks so the grandchild is
+        // single-threaded.
+        in_child(|| {
+            let mut n = Native::new();
+            n.warm_caches().map_err(|e| e.to_string())?;
+            enter(&mut n)?;
+            let _ = std::panic::catch_unwind(panicking_inside_the_sandbox);
+            Ok(())
+        });
+        return;
+    }
+    if skip_without_landlock() {
+        return;
+    }
+    let out = std::process::Command::new(std::env::current_exe().unwrap())
+        .args([
+            "--exact",
+            "backend::linux::tests::panics_print_symbolized_backtraces",
+            "--nocapture",
+            "--test-threads=1",
+        ])
+        .env(CHILD, "1")
+        .env("RUST_BACKTRACE", "1")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("deliberate panic") && stderr.contains("panicking_inside_the_sandbox"),
+        "backtrace without function names:\n{stderr}"
+    );
 }
