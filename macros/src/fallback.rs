@@ -21,7 +21,6 @@ pub fn fallback(errors: TokenStream, func: &syn::ItemFn) -> TokenStream {
     let output = &sig.output;
     let mut inner = sig.clone();
     inner.ident = syn::Ident::new("__sandboxed_body", ident.span());
-    inner.asyncness = None;
     inner.constness = None;
     inner.unsafety = None;
     inner.abi = None;

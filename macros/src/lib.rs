@@ -133,6 +133,65 @@ mod tests {
     }
 
     #[test]
+    fn services_and_streams_are_checked() {
+        let e = errors(
+            r#"services(net(modes = [connect], bind = ["0.0.0.0:80"]), sysctl(read = ["a"], recursive = ["b"]),
+                        pwd(cmds = [getpwnam], groups = [0])),
+               rights(stdio, stdin = [read])"#,
+            "fn main(net: Net, sysctl: Sysctl, pwd: Pwd) {}",
+        );
+        assert_eq!(
+            e,
+            [
+                "`recursive` only widens an entry of `read` or `write`; add `\"b\"` to `read = [...]` or `write = [...]`",
+                "unknown limit `groups` of `pwd`; expected one of `cmds`, `fields`, `users`",
+                "`stdio` already limits `stdin`; remove `stdio` and give all three streams, or remove `stdin = [...]`",
+                "`bind = [...]` contradicts `modes` without `bind`; add `bind` to `modes`",
+            ]
+        );
+    }
+
+    #[test]
+    fn the_function_must_be_a_plain_fn() {
+        let e = errors("", "const unsafe extern \"C\" fn main<T>() {}");
+        assert_eq!(e.len(), 4, "{e:?}");
+        let e = errors("", "async fn main() {}");
+        assert_eq!(e.len(), 1);
+        assert!(errors("", "#[tokio::main] async fn main() {}").is_empty());
+    }
+
+    #[test]
+    fn the_expansion_implements_implied_rights() {
+        let out = entry(
+            "preopen(old = file(arg(1))), rights(old = [pread])"
+                .parse()
+                .unwrap(),
+            "fn main(old: File) {}".parse().unwrap(),
+        )
+        .to_string();
+        for can in [
+            "can :: Read for rights_of_old",
+            "can :: Seek for",
+            "can :: Pread for",
+        ] {
+            assert!(out.contains(can), "{can} missing from {out}");
+        }
+        assert!(!out.contains("can :: Write for"));
+        assert!(!out.contains("compile_error"));
+    }
+
+    #[test]
+    fn errors_keep_the_function() {
+        let out = entry(
+            "preopen(old = fiel(arg(1)))".parse().unwrap(),
+            "fn main(old: File) { work(&old) }".parse().unwrap(),
+        )
+        .to_string();
+        assert!(out.contains("compile_error"));
+        assert!(out.contains("work (& old)"));
+    }
+
+    #[test]
     fn defaults_follow_the_open_flags() {
         use crate::ast::{Flags, Kind};
         let span = proc_macro2::Span::call_site();

@@ -15,6 +15,7 @@ pub fn check(cx: &mut Ctxt, attr: &Attr, func: &syn::ItemFn, params: &[Param]) {
         check_flags(cx, &p.name.to_string(), p.kind, &p.flags);
         check_source(cx, p.kind, &p.source);
     }
+    check_stdio(cx, attr);
     check_rights_fit(cx, attr);
     check_services(cx, attr);
     if !attr.incomplete {
@@ -143,14 +144,22 @@ fn check_rights_targets(cx: &mut Ctxt, attr: &Attr) {
                     cx.error(name.span(), message);
                 }
             }
-            Target::Stdio(s, span) => {
-                if attr.stdio.is_some() {
-                    cx.error(
-                        *span,
-                        format!("`stdio` already limits `{s}`; remove `stdio` and give all three streams, or remove `{s} = [...]`"),
-                    );
-                }
-            }
+            Target::Stdio(..) => {}
+        }
+    }
+}
+
+/// `stdio` sets all three streams; a stream's own list would contradict it.
+fn check_stdio(cx: &mut Ctxt, attr: &Attr) {
+    if attr.stdio.is_none() {
+        return;
+    }
+    for entry in &attr.rights {
+        if let Target::Stdio(s, span) = &entry.target {
+            cx.error(
+                *span,
+                format!("`stdio` already limits `{s}`; remove `stdio` and give all three streams, or remove `{s} = [...]`"),
+            );
         }
     }
 }

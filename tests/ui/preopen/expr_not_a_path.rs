@@ -1,0 +1,6 @@
+use sandboxed::{sandboxed, File};
+
+#[sandboxed(preopen(input = file({ 42 })))]
+fn main(input: File) {
+    let _ = input;
+}
