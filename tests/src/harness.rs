@@ -92,7 +92,7 @@ pub struct Case {
     /// Returns `Some(reason)` when the kernel lacks what the case needs.
     pub skip: Option<fn() -> Option<String>>,
     /// Where the Linux table (runtime/src/backend/linux/mod.rs) documents
-    /// that Linux differs from Capsicum here: a failure is then a KNOWN
+    /// that Linux differs from Capsicum here: a failure is then a known
     /// hole, reported as such, and fails the run only with `--strict`.
     pub documented: Option<&'static str>,
 }
@@ -939,7 +939,7 @@ pub fn run_all(suite: &str, probe: &Path, baseline: Option<&Path>, cases: &[Case
                             Err(why) => match case.documented {
                                 Some(row) if !strict => {
                                     t.3.push(full.clone());
-                                    format!("test {full} ... KNOWN HOLE (documented: {row})\n    {why}")
+                                    format!("test {full} ... KNOWN DIFFERENCE ({row})\n    {why}")
                                 }
                                 _ => {
                                     t.1.push(full.clone());
@@ -959,7 +959,7 @@ pub fn run_all(suite: &str, probe: &Path, baseline: Option<&Path>, cases: &[Case
     let (passed, failed, skipped, known) = tally.into_inner().expect("tally");
     let ok = failed.is_empty();
     if !known.is_empty() {
-        println!("\nknown holes (documented in the Linux table; `--strict` fails on them):");
+        println!("\nknown differences (documented in the Linux table; `--strict` fails on them):");
         for f in &known {
             println!("    {f}");
         }
@@ -971,7 +971,7 @@ pub fn run_all(suite: &str, probe: &Path, baseline: Option<&Path>, cases: &[Case
         }
     }
     println!(
-        "\ntest result: {}. {passed} passed; {} failed; {} known holes; {skipped} skipped; finished in {:.2}s\n",
+        "\ntest result: {}. {passed} passed; {} failed; {} known differences; {skipped} skipped; finished in {:.2}s\n",
         if ok { "ok" } else { "FAILED" },
         failed.len(),
         known.len(),

@@ -1979,6 +1979,22 @@ pub const CASES: &[(&str, Probe)] = &[
         sendmsg_to(sp[0], std::ptr::null_mut(), 0)?;
         read_text(sp[1])
     }),
+    ("tkill_other", |_| {
+        sys!(libc::syscall(
+            libc::SYS_tkill,
+            pid_env("ESCAPE_VICTIM"),
+            libc::SIGTERM
+        ))?;
+        Ok("signalled".into())
+    }),
+    ("tkill_self", |_| {
+        // SAFETY: SIG_IGN installs no handler code.
+        unsafe { libc::signal(libc::SIGUSR1, libc::SIG_IGN) };
+        // SAFETY: gettid(2) cannot fail.
+        let tid = unsafe { libc::gettid() };
+        sys!(libc::syscall(libc::SYS_tkill, tid, libc::SIGUSR1))?;
+        Ok("signalled my own thread".into())
+    }),
     // ---- differences the Linux table documents (tests/tests/parity.rs) --
     ("fork_child_kill_self", |_| {
         in_child(|| {

@@ -235,7 +235,10 @@ mod linux {
         Case::new("get_robust_list_other", Processes, Denied(MODE)),
         Case::new("move_pages_other", Processes, Denied(MODE)),
         Case::new("sched_getaffinity_other", Processes, Denied(MODE)),
+        Case::new("tkill_other", Processes, Denied(MODE)),
         Case::new("kill_self", Processes, Allowed),
+        Case::new("tkill_self", Processes, Allowed)
+            .documented("row 2: tkill is denied (its target cannot be checked)"),
         Case::new("fork_child_kill_self", Processes, Allowed)
             .documented("row 2: a child forked after entry cannot kill(getpid()) itself"),
         Case::new("pidfd_own_child_signal", Processes, Allowed),

@@ -72,8 +72,9 @@ fn row1_no_global_namespaces() {
 
 /// Row 2: `EPERM` for exec, tracing and other processes; signals to
 /// ourselves work. Differences: a child forked after entry cannot
-/// `kill(getpid())` itself; our own children can be signalled through a
-/// pidfd from `clone(CLONE_PIDFD)`, like `pdkill`.
+/// `kill(getpid())` itself; `tkill` is denied even for our own thread; our
+/// own children can be signalled through a pidfd from `clone(CLONE_PIDFD)`,
+/// like `pdkill`.
 #[test]
 fn row2_no_new_images_no_foreign_processes() {
     row(
@@ -89,6 +90,8 @@ fn row2_no_new_images_no_foreign_processes() {
             ("sched_setaffinity_other", Denied(EPERM)),
             ("kill_self", Allowed),
             ("fork_child_kill_self", Denied(EPERM)),
+            ("tkill_self", Denied(EPERM)),
+            ("tkill_other", Denied(EPERM)),
             ("pidfd_own_child_signal", Allowed),
         ],
     );
