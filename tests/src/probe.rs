@@ -48,12 +48,16 @@ pub const HANDED_UDP: RawFd = 4;
 /// The descriptor the harness hands in as a listening TCP socket with one
 /// connection waiting.
 pub const HANDED_LISTENER: RawFd = 5;
+/// The descriptor the harness hands in as a pidfd of the victim process.
+pub const HANDED_PIDFD: RawFd = 6;
 
 /// `syscall(2)` numbers newer than the libc crate's tables (x86_64).
 mod nr {
     pub const SETXATTRAT: libc::c_long = 463;
     pub const FCHMODAT2: libc::c_long = 452;
     pub const QUOTACTL_FD: libc::c_long = 443;
+    /// ioctl FIOSETOWN (asm-generic/sockios.h).
+    pub const FIOSETOWN: libc::Ioctl = 0x8901;
 }
 
 /// Turns a C return value into `io::Result`: `-1` (or `MAP_FAILED`) is
@@ -1994,6 +1998,59 @@ pub const CASES: &[(&str, Probe)] = &[
         let tid = unsafe { libc::gettid() };
         sys!(libc::syscall(libc::SYS_tkill, tid, libc::SIGUSR1))?;
         Ok("signalled my own thread".into())
+    }),
+    ("handed_pidfd_signal", |_| {
+        // A pidfd of another process, handed in: seccomp lets
+        // pidfd_send_signal through; Landlock's signal scope must stop it.
+        sys!(libc::syscall(
+            libc::SYS_pidfd_send_signal,
+            HANDED_PIDFD,
+            libc::SIGTERM,
+            0,
+            0
+        ))?;
+        Ok("signalled the victim through its pidfd".into())
+    }),
+    ("sigio_to_victim", |_| {
+        // FIOSETOWN takes the owner behind a pointer (unlike F_SETOWN):
+        // SIGIO to the victim, whose default action is to die. Landlock's
+        // signal scope must drop it at delivery; the ioctl itself works.
+        let mut sp = [0; 2];
+        sys!(libc::socketpair(
+            libc::AF_UNIX,
+            libc::SOCK_STREAM | libc::SOCK_CLOEXEC,
+            0,
+            sp.as_mut_ptr()
+        ))?;
+        let [r, w] = sp;
+        let fl = sys!(libc::fcntl(r, libc::F_GETFL))?;
+        sys!(libc::fcntl(r, libc::F_SETFL, fl | libc::O_ASYNC))?;
+        let victim = pid_env("ESCAPE_VICTIM");
+        sys!(libc::ioctl(r, nr::FIOSETOWN, &victim))?;
+        write_text(w, "x")?;
+        std::thread::sleep(std::time::Duration::from_millis(50));
+        Ok("SIGIO armed towards the victim".into())
+    }),
+    ("ro_statx_empty", |f| {
+        // SAFETY: `statx` is plain old data; all zeroes is a valid value.
+        let mut st: libc::statx = unsafe { std::mem::zeroed() };
+        sys!(libc::statx(
+            f.ro,
+            c"".as_ptr(),
+            libc::AT_EMPTY_PATH,
+            libc::STATX_BASIC_STATS,
+            &mut st
+        ))?;
+        Ok(format!("size {}", st.stx_size))
+    }),
+    ("fork_child_kill_parent", |_| {
+        // Signal 0: harmless either way.
+        in_child(|| {
+            // SAFETY: getppid(2) cannot fail.
+            let parent = unsafe { libc::getppid() };
+            sys!(libc::kill(parent, 0))?;
+            Ok("the parent is there".into())
+        })
     }),
     // ---- differences the Linux table documents (tests/tests/parity.rs) --
     ("fork_child_kill_self", |_| {

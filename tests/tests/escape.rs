@@ -236,6 +236,11 @@ mod linux {
         Case::new("move_pages_other", Processes, Denied(MODE)),
         Case::new("sched_getaffinity_other", Processes, Denied(MODE)),
         Case::new("tkill_other", Processes, Denied(MODE)),
+        Case::new("handed_pidfd_signal", Processes, Denied(MODE)),
+        // The ioctl works; the check is that the victim is still alive.
+        Case::new("sigio_to_victim", Processes, Allowed),
+        Case::new("fork_child_kill_parent", Processes, Denied(MODE))
+            .documented("row 2: the pid in the filter is the parent's"),
         Case::new("kill_self", Processes, Allowed),
         Case::new("tkill_self", Processes, Allowed)
             .documented("row 2: tkill is denied (its target cannot be checked)"),
@@ -325,6 +330,7 @@ mod linux {
         ),
         Case::new("ro_lseek", Rights, Denied(NOTCAP)),
         Case::new("ro_fstat", Rights, Denied(NOTCAP)),
+        Case::new("ro_statx_empty", Rights, Denied(NOTCAP)),
         Case::new("ro_pread", Rights, Denied(NOTCAP)),
         Case::new("ro_preadv2_offset", Rights, Denied(NOTCAP)),
         Case::new("wo_ftruncate", Rights, Denied(NOTCAP)),
