@@ -629,8 +629,8 @@ impl World {
         }
         let raw: Vec<RawFd> = self.handed.iter().map(|fd| fd.as_raw_fd()).collect();
         // SAFETY: the closure runs between fork and exec and calls only
-        // fcntl(2) and dup2(2), which are async-signal-safe; it allocates
-        // nothing (`raw` was built before the fork).
+        // fcntl(2), dup2(2) and close_range(2), which are async-signal-safe;
+        // it allocates nothing (`raw` was built before the fork).
         unsafe {
             cmd.pre_exec(move || {
                 // Move the sources above 3..=5 first so dup2 onto 3, 4, 5
@@ -646,6 +646,12 @@ impl World {
                     if libc::dup2(*fd, 3 + i as RawFd) < 0 {
                         return Err(io::Error::last_os_error());
                     }
+                }
+                // Nothing else: descriptors the runner inherited from
+                // whoever started it must not reach the probe.
+                let first = 3 + high.len() as libc::c_uint;
+                if libc::syscall(libc::SYS_close_range, first, libc::c_uint::MAX, 0) < 0 {
+                    return Err(io::Error::last_os_error());
                 }
                 Ok(())
             });

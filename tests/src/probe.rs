@@ -2052,6 +2052,38 @@ pub const CASES: &[(&str, Probe)] = &[
             Ok("the parent is there".into())
         })
     }),
+    ("no_stray_descriptors", |f| {
+        // Every open descriptor must be one the program was given: a copy
+        // left behind by setup (a reopen, a Landlock rule's directory) would
+        // be unlimited by the rights filter.
+        let given = [
+            0,
+            1,
+            2,
+            HANDED_TCP,
+            HANDED_UDP,
+            HANDED_LISTENER,
+            HANDED_PIDFD,
+        ];
+        let mine = [f.dir, f.rodir, f.ro, f.wo, f.rw, f.narrowed];
+        // SAFETY: `rlimit` is plain old data; all zeroes is a valid value.
+        let mut lim: libc::rlimit = unsafe { std::mem::zeroed() };
+        sys!(libc::getrlimit(libc::RLIMIT_NOFILE, &mut lim))?;
+        let stray: Vec<RawFd> = (0..lim.rlim_cur.min(1 << 20) as RawFd)
+            .filter(|fd| !given.contains(fd) && !mine.contains(fd))
+            // SAFETY: F_GETFD takes no pointer.
+            .filter(|fd| unsafe { libc::fcntl(*fd, libc::F_GETFD) } != -1)
+            .collect();
+        Ok(if stray.is_empty() {
+            "none".into()
+        } else {
+            format!("stray descriptors {stray:?}")
+        })
+    }),
+    ("rodir_tmpfile", |f| {
+        let fd = openat(f.rodir, &c("."), libc::O_TMPFILE | libc::O_WRONLY)?;
+        write_text(fd, "escaped")
+    }),
     // ---- differences the Linux table documents (tests/tests/parity.rs) --
     ("fork_child_kill_self", |_| {
         in_child(|| {

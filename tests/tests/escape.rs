@@ -104,6 +104,13 @@ mod linux {
             .ok_or_else(|| format!("stdout: {:?}", r.stdout))
     }
 
+    fn no_stray(_: &mut World, r: &Report) -> Result<(), String> {
+        match r.answer()? {
+            harness::Answer::Ok(detail) if detail == "none" => Ok(()),
+            other => Err(format!("{other:?}")),
+        }
+    }
+
     fn stdin_peer_silent(w: &mut World, _: &Report) -> Result<(), String> {
         let mut buf = [0u8; 16];
         match w.stdin_peer.read(&mut buf) {
@@ -168,6 +175,7 @@ mod linux {
         Case::new("getxattr_absolute", Namespaces, Denied(MODE)),
         Case::new("rodir_create", Namespaces, Denied(NOTCAP)),
         Case::new("rodir_write", Namespaces, Denied(NOTCAP)),
+        Case::new("rodir_tmpfile", Namespaces, Denied(NOTCAP)),
         Case::new("rodir_unlink", Namespaces, Denied(NOTCAP)),
         Case::new("rodir_opened_fchmod", Namespaces, Denied(NOTCAP)).documented(
             "row 5: files opened beneath a limited directory get its Landlock rights only",
@@ -370,6 +378,7 @@ mod linux {
         Case::new("narrowed_scm_rights_copy_write", Rights, Refused(ACCMODE)),
         Case::new("stdin_write", Rights, Denied(NOTCAP)).check(stdin_peer_silent),
         Case::new("ro_read", Rights, Allowed),
+        Case::new("no_stray_descriptors", Rights, Allowed).check(no_stray),
         Case::new("narrowed_read", Rights, Allowed),
         Case::new("wo_write", Rights, Allowed)
             .changes(&["wo.txt"])
