@@ -58,6 +58,11 @@ mod nr {
     pub const QUOTACTL_FD: libc::c_long = 443;
     /// ioctl FIOSETOWN (asm-generic/sockios.h).
     pub const FIOSETOWN: libc::Ioctl = 0x8901;
+    /// ioctl SIOCGIFMTU / SIOCSIFMTU (linux/sockios.h).
+    pub const SIOCGIFMTU: libc::Ioctl = 0x8921;
+    pub const SIOCSIFMTU: libc::Ioctl = 0x8922;
+    /// ioctl FITHAW = _IOWR('X', 120, int) (linux/fs.h).
+    pub const FITHAW: libc::Ioctl = 0xc004_5878;
 }
 
 /// Turns a C return value into `io::Result`: `-1` (or `MAP_FAILED`) is
@@ -2083,6 +2088,26 @@ pub const CASES: &[(&str, Probe)] = &[
     ("rodir_tmpfile", |f| {
         let fd = openat(f.rodir, &c("."), libc::O_TMPFILE | libc::O_WRONLY)?;
         write_text(fd, "escaped")
+    }),
+    ("socket_ioctl_set_mtu", |_| {
+        // Interface ioctls work on any socket, even a Unix one made inside.
+        // Set `lo`'s MTU to the value it has: no change if it got through.
+        let fd = socket(libc::AF_UNIX, libc::SOCK_STREAM, 0)?;
+        let mut ifr = [0u8; 40]; // struct ifreq: name[16], then the union
+        ifr[..2].copy_from_slice(b"lo");
+        sys!(libc::ioctl(fd, nr::SIOCGIFMTU, ifr.as_mut_ptr()))?;
+        sys!(libc::ioctl(fd, nr::SIOCSIFMTU, ifr.as_mut_ptr()))?;
+        let mtu = i32::from_ne_bytes(ifr[16..20].try_into().expect("4 bytes"));
+        Ok(format!("set lo's MTU (to {mtu})"))
+    }),
+    ("beneath_opened_fithaw", |f| {
+        // Filesystem-wide ioctls work on any regular file, and Landlock's
+        // ioctl right covers devices only. FITHAW of a filesystem that is
+        // not frozen fails with EINVAL if it gets through: harmless, and
+        // proof that FIFREEZE (which would freeze it) would too.
+        let fd = openat(f.rodir, &c("keep.txt"), libc::O_RDONLY)?;
+        sys!(libc::ioctl(fd, nr::FITHAW, 0))?;
+        Ok("thawed".into())
     }),
     // ---- differences the Linux table documents (tests/tests/parity.rs) --
     ("fork_child_kill_self", |_| {

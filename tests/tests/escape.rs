@@ -277,6 +277,8 @@ mod linux {
         Case::new("handed_tcp_write", Network, Allowed).check(handed_peer_got_text),
         Case::new("handed_listener_accept", Network, Allowed).check(waiting_client_accepted),
         Case::new("unix_bind_abstract", Network, Denied(MODE)),
+        // FreeBSD's ifioctl() refuses interface changes in capability mode.
+        Case::new("socket_ioctl_set_mtu", Network, Denied(MODE)),
         Case::new("socketpair_stream", Network, Allowed),
         Case::new("socketpair_sendmsg", Network, Allowed),
         // ---- 4. no kernel surface that bypasses the filter ----------------------
@@ -321,6 +323,11 @@ mod linux {
         Case::new("seccomp_new_filter", Kernel, Denied(MODE)),
         Case::new("quotactl_fd", Kernel, Denied(MODE)),
         Case::new("swapoff", Kernel, Denied(MODE)),
+        Case::new(
+            "beneath_opened_fithaw",
+            Kernel,
+            Denied(&[libc::EPERM, libc::EACCES]),
+        ),
         Case::new("getrandom", Kernel, Allowed),
         Case::new("memfd_create", Kernel, Allowed),
         Case::new("time_and_sleep", Kernel, Allowed),
