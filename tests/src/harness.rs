@@ -92,7 +92,7 @@ pub struct Case {
     /// Returns `Some(reason)` when the kernel lacks what the case needs.
     pub skip: Option<fn() -> Option<String>>,
     /// Where the Linux table (runtime/src/backend/linux/mod.rs) documents
-    /// that Linux differs from Capsicum here: a failure is then a KNOWN
+    /// that Linux differs from Capsicum here: a failure is then a known
     /// hole, reported as such, and fails the run only with `--strict`.
     pub documented: Option<&'static str>,
 }
@@ -475,10 +475,11 @@ static WORLDS: AtomicUsize = AtomicUsize::new(0);
 /// ```
 ///
 /// plus a TCP listener and a UDP socket on 127.0.0.1, an abstract unix
-/// listener, a victim process (`sleep`), and three descriptors handed to
+/// listener, a victim process (`sleep`), and four descriptors handed to
 /// the probe: a connected TCP stream (fd 3), an unconnected UDP socket
-/// (fd 4), and a TCP listener with one connection waiting (fd 5). Stdin
-/// is one end of a socketpair, so the kernel would accept a write on it.
+/// (fd 4), a TCP listener with one connection waiting (fd 5) and a pidfd of
+/// the victim (fd 6). Stdin is one end of a socketpair, so the kernel would
+/// accept a write on it.
 #[derive(Debug)]
 pub struct World {
     /// The root directory (removed on drop).
@@ -554,18 +555,18 @@ impl World {
         let (handed_peer, _) = handed_listener.accept()?;
         let waiting_client = TcpStream::connect(handed_listener.local_addr()?)?;
         let handed_udp = UdpSocket::bind("127.0.0.1:0")?;
-        let handed = vec![
-            OwnedFd::from(handed_tcp),
-            OwnedFd::from(handed_udp),
-            OwnedFd::from(handed_listener),
-        ];
-        let (stdin, stdin_peer) = UnixStream::pair()?;
-        stdin_peer.set_nonblocking(true)?;
-
         let victim = Command::new("sleep")
             .arg("60")
             .stdin(Stdio::null())
             .spawn()?;
+        let handed = vec![
+            OwnedFd::from(handed_tcp),
+            OwnedFd::from(handed_udp),
+            OwnedFd::from(handed_listener),
+            pidfd_open(victim.id())?,
+        ];
+        let (stdin, stdin_peer) = UnixStream::pair()?;
+        stdin_peer.set_nonblocking(true)?;
 
         let before = snapshot(&root);
         let xattrs_before = before
@@ -628,13 +629,13 @@ impl World {
         }
         let raw: Vec<RawFd> = self.handed.iter().map(|fd| fd.as_raw_fd()).collect();
         // SAFETY: the closure runs between fork and exec and calls only
-        // fcntl(2) and dup2(2), which are async-signal-safe; it allocates
-        // nothing (`raw` was built before the fork).
+        // fcntl(2), dup2(2) and close_range(2), which are async-signal-safe;
+        // it allocates nothing (`raw` was built before the fork).
         unsafe {
             cmd.pre_exec(move || {
                 // Move the sources above 3..=5 first so dup2 onto 3, 4, 5
                 // cannot clobber a source that sits there.
-                let mut high = [0; 3];
+                let mut high = [0; 4];
                 for (i, fd) in raw.iter().enumerate() {
                     high[i] = libc::fcntl(*fd, libc::F_DUPFD_CLOEXEC, 64);
                     if high[i] < 0 {
@@ -645,6 +646,12 @@ impl World {
                     if libc::dup2(*fd, 3 + i as RawFd) < 0 {
                         return Err(io::Error::last_os_error());
                     }
+                }
+                // Nothing else: descriptors the runner inherited from
+                // whoever started it must not reach the probe.
+                let first = 3 + high.len() as libc::c_uint;
+                if libc::syscall(libc::SYS_close_range, first, libc::c_uint::MAX, 0) < 0 {
+                    return Err(io::Error::last_os_error());
                 }
                 Ok(())
             });
@@ -746,6 +753,18 @@ impl Drop for World {
         let _ = self.victim.wait();
         let _ = std::fs::remove_dir_all(&self.root);
     }
+}
+
+/// pidfd_open(2) of `pid`.
+fn pidfd_open(pid: u32) -> io::Result<OwnedFd> {
+    // SAFETY: pidfd_open takes no pointer; a non-negative result is a new
+    // descriptor we own.
+    let fd = unsafe { libc::syscall(libc::SYS_pidfd_open, pid as libc::pid_t, 0) };
+    if fd < 0 {
+        return Err(io::Error::last_os_error());
+    }
+    // SAFETY: `fd` was just returned by the kernel and is owned by no one else.
+    Ok(unsafe { std::os::fd::FromRawFd::from_raw_fd(fd as RawFd) })
 }
 
 /// `name_to_handle_at(2)` of `path`, as the probe's `ESCAPE_HANDLE`:
@@ -939,7 +958,7 @@ pub fn run_all(suite: &str, probe: &Path, baseline: Option<&Path>, cases: &[Case
                             Err(why) => match case.documented {
                                 Some(row) if !strict => {
                                     t.3.push(full.clone());
-                                    format!("test {full} ... KNOWN HOLE (documented: {row})\n    {why}")
+                                    format!("test {full} ... KNOWN DIFFERENCE ({row})\n    {why}")
                                 }
                                 _ => {
                                     t.1.push(full.clone());
@@ -959,7 +978,7 @@ pub fn run_all(suite: &str, probe: &Path, baseline: Option<&Path>, cases: &[Case
     let (passed, failed, skipped, known) = tally.into_inner().expect("tally");
     let ok = failed.is_empty();
     if !known.is_empty() {
-        println!("\nknown holes (documented in the Linux table; `--strict` fails on them):");
+        println!("\nknown differences (documented in the Linux table; `--strict` fails on them):");
         for f in &known {
             println!("    {f}");
         }
@@ -971,7 +990,7 @@ pub fn run_all(suite: &str, probe: &Path, baseline: Option<&Path>, cases: &[Case
         }
     }
     println!(
-        "\ntest result: {}. {passed} passed; {} failed; {} known holes; {skipped} skipped; finished in {:.2}s\n",
+        "\ntest result: {}. {passed} passed; {} failed; {} known differences; {skipped} skipped; finished in {:.2}s\n",
         if ok { "ok" } else { "FAILED" },
         failed.len(),
         known.len(),

@@ -48,11 +48,21 @@ pub const HANDED_UDP: RawFd = 4;
 /// The descriptor the harness hands in as a listening TCP socket with one
 /// connection waiting.
 pub const HANDED_LISTENER: RawFd = 5;
+/// The descriptor the harness hands in as a pidfd of the victim process.
+pub const HANDED_PIDFD: RawFd = 6;
 
 /// `syscall(2)` numbers newer than the libc crate's tables (x86_64).
 mod nr {
     pub const SETXATTRAT: libc::c_long = 463;
     pub const FCHMODAT2: libc::c_long = 452;
+    pub const QUOTACTL_FD: libc::c_long = 443;
+    /// ioctl FIOSETOWN (asm-generic/sockios.h).
+    pub const FIOSETOWN: libc::Ioctl = 0x8901;
+    /// ioctl SIOCGIFMTU / SIOCSIFMTU (linux/sockios.h).
+    pub const SIOCGIFMTU: libc::Ioctl = 0x8921;
+    pub const SIOCSIFMTU: libc::Ioctl = 0x8922;
+    /// ioctl FITHAW = _IOWR('X', 120, int) (linux/fs.h).
+    pub const FITHAW: libc::Ioctl = 0xc004_5878;
 }
 
 /// Turns a C return value into `io::Result`: `-1` (or `MAP_FAILED`) is
@@ -1905,6 +1915,199 @@ pub const CASES: &[(&str, Probe)] = &[
         ))?;
         let fd = openat(f.dir, &c("to_keep"), libc::O_WRONLY)?;
         write_text(fd, "escaped")
+    }),
+    ("seccomp_new_filter", |_| {
+        // One instruction: SECCOMP_RET_ALLOW. Harmless if it got through.
+        let insn = libc::sock_filter {
+            code: 0x06,
+            jt: 0,
+            jf: 0,
+            k: 0x7fff_0000,
+        };
+        let prog = libc::sock_fprog {
+            len: 1,
+            filter: &insn as *const _ as *mut _,
+        };
+        sys!(libc::syscall(
+            libc::SYS_seccomp,
+            1, /* SECCOMP_SET_MODE_FILTER */
+            0,
+            &prog
+        ))?;
+        Ok("filter added".into())
+    }),
+    ("quotactl_fd", |f| {
+        // Q_GETFMT of the filesystem holding `dir`: read-only.
+        let mut fmt: u32 = 0;
+        sys!(libc::syscall(
+            nr::QUOTACTL_FD,
+            f.dir,
+            0x80_0004u32, /* QCMD(Q_GETFMT, USRQUOTA) */
+            0,
+            &mut fmt
+        ))?;
+        Ok(format!("quota format {fmt}"))
+    }),
+    ("swapoff", |_| {
+        sys!(libc::syscall(
+            libc::SYS_swapoff,
+            c"/nonexistent-swap".as_ptr()
+        ))?;
+        Ok("swap off".into())
+    }),
+    ("sched_getaffinity_other", |_| {
+        // SAFETY: `cpu_set_t` is plain old data; all zeroes is a valid value.
+        let mut set: libc::cpu_set_t = unsafe { std::mem::zeroed() };
+        sys!(libc::sched_getaffinity(
+            pid_env("ESCAPE_VICTIM"),
+            std::mem::size_of_val(&set),
+            &mut set
+        ))?;
+        Ok("read another process's affinity".into())
+    }),
+    ("unix_bind_abstract", |_| {
+        let fd = socket(libc::AF_UNIX, libc::SOCK_STREAM, 0)?;
+        let name = format!("\0sandboxed-escape-bound-{}", std::process::id());
+        let (addr, len) = unix_addr(name.as_bytes());
+        sys!(libc::bind(
+            fd,
+            (&addr as *const libc::sockaddr_un).cast(),
+            len
+        ))?;
+        sys!(libc::listen(fd, 1))?;
+        Ok("listening in the abstract namespace".into())
+    }),
+    ("socketpair_sendmsg", |_| {
+        let mut sp = [0; 2];
+        sys!(libc::socketpair(
+            libc::AF_UNIX,
+            libc::SOCK_STREAM | libc::SOCK_CLOEXEC,
+            0,
+            sp.as_mut_ptr()
+        ))?;
+        sendmsg_to(sp[0], std::ptr::null_mut(), 0)?;
+        read_text(sp[1])
+    }),
+    ("tkill_other", |_| {
+        sys!(libc::syscall(
+            libc::SYS_tkill,
+            pid_env("ESCAPE_VICTIM"),
+            libc::SIGTERM
+        ))?;
+        Ok("signalled".into())
+    }),
+    ("tkill_self", |_| {
+        // SAFETY: SIG_IGN installs no handler code.
+        unsafe { libc::signal(libc::SIGUSR1, libc::SIG_IGN) };
+        // SAFETY: gettid(2) cannot fail.
+        let tid = unsafe { libc::gettid() };
+        sys!(libc::syscall(libc::SYS_tkill, tid, libc::SIGUSR1))?;
+        Ok("signalled my own thread".into())
+    }),
+    ("handed_pidfd_signal", |_| {
+        // A pidfd of another process, handed in: seccomp lets
+        // pidfd_send_signal through; Landlock's signal scope must stop it.
+        sys!(libc::syscall(
+            libc::SYS_pidfd_send_signal,
+            HANDED_PIDFD,
+            libc::SIGTERM,
+            0,
+            0
+        ))?;
+        Ok("signalled the victim through its pidfd".into())
+    }),
+    ("sigio_to_victim", |_| {
+        // FIOSETOWN takes the owner behind a pointer (unlike F_SETOWN):
+        // SIGIO to the victim, whose default action is to die. Landlock's
+        // signal scope must drop it at delivery; the ioctl itself works.
+        let mut sp = [0; 2];
+        sys!(libc::socketpair(
+            libc::AF_UNIX,
+            libc::SOCK_STREAM | libc::SOCK_CLOEXEC,
+            0,
+            sp.as_mut_ptr()
+        ))?;
+        let [r, w] = sp;
+        let fl = sys!(libc::fcntl(r, libc::F_GETFL))?;
+        sys!(libc::fcntl(r, libc::F_SETFL, fl | libc::O_ASYNC))?;
+        let victim = pid_env("ESCAPE_VICTIM");
+        sys!(libc::ioctl(r, nr::FIOSETOWN, &victim))?;
+        write_text(w, "x")?;
+        std::thread::sleep(std::time::Duration::from_millis(50));
+        Ok("SIGIO armed towards the victim".into())
+    }),
+    ("ro_statx_empty", |f| {
+        // SAFETY: `statx` is plain old data; all zeroes is a valid value.
+        let mut st: libc::statx = unsafe { std::mem::zeroed() };
+        sys!(libc::statx(
+            f.ro,
+            c"".as_ptr(),
+            libc::AT_EMPTY_PATH,
+            libc::STATX_BASIC_STATS,
+            &mut st
+        ))?;
+        Ok(format!("size {}", st.stx_size))
+    }),
+    ("fork_child_kill_parent", |_| {
+        // Signal 0: harmless either way.
+        in_child(|| {
+            // SAFETY: getppid(2) cannot fail.
+            let parent = unsafe { libc::getppid() };
+            sys!(libc::kill(parent, 0))?;
+            Ok("the parent is there".into())
+        })
+    }),
+    ("no_stray_descriptors", |f| {
+        // Every open descriptor must be one the program was given: a copy
+        // left behind by setup (a reopen, a Landlock rule's directory) would
+        // be unlimited by the rights filter.
+        let given = [
+            0,
+            1,
+            2,
+            HANDED_TCP,
+            HANDED_UDP,
+            HANDED_LISTENER,
+            HANDED_PIDFD,
+        ];
+        let mine = [f.dir, f.rodir, f.ro, f.wo, f.rw, f.narrowed];
+        // SAFETY: `rlimit` is plain old data; all zeroes is a valid value.
+        let mut lim: libc::rlimit = unsafe { std::mem::zeroed() };
+        sys!(libc::getrlimit(libc::RLIMIT_NOFILE, &mut lim))?;
+        let stray: Vec<RawFd> = (0..lim.rlim_cur.min(1 << 20) as RawFd)
+            .filter(|fd| !given.contains(fd) && !mine.contains(fd))
+            // SAFETY: F_GETFD takes no pointer.
+            .filter(|fd| unsafe { libc::fcntl(*fd, libc::F_GETFD) } != -1)
+            .collect();
+        Ok(if stray.is_empty() {
+            "none".into()
+        } else {
+            format!("stray descriptors {stray:?}")
+        })
+    }),
+    ("rodir_tmpfile", |f| {
+        let fd = openat(f.rodir, &c("."), libc::O_TMPFILE | libc::O_WRONLY)?;
+        write_text(fd, "escaped")
+    }),
+    ("socket_ioctl_set_mtu", |_| {
+        // Interface ioctls work on any socket, even a Unix one made inside.
+        // Set `lo`'s MTU to the value it has: no change if it got through.
+        let fd = socket(libc::AF_UNIX, libc::SOCK_STREAM, 0)?;
+        let mut ifr = [0u8; 40]; // struct ifreq: name[16], then the union
+        ifr[..2].copy_from_slice(b"lo");
+        sys!(libc::ioctl(fd, nr::SIOCGIFMTU, ifr.as_mut_ptr()))?;
+        sys!(libc::ioctl(fd, nr::SIOCSIFMTU, ifr.as_mut_ptr()))?;
+        let mtu = i32::from_ne_bytes(ifr[16..20].try_into().expect("4 bytes"));
+        Ok(format!("set lo's MTU (to {mtu})"))
+    }),
+    ("beneath_opened_fithaw", |f| {
+        // Filesystem-wide ioctls work on any regular file, and Landlock's
+        // ioctl right covers devices only. FITHAW of a filesystem that is
+        // not frozen fails with EINVAL if it gets through: harmless, and
+        // proof that FIFREEZE (which would freeze it) would too.
+        let fd = openat(f.rodir, &c("keep.txt"), libc::O_RDONLY)?;
+        sys!(libc::ioctl(fd, nr::FITHAW, 0))?;
+        Ok("thawed".into())
     }),
     // ---- differences the Linux table documents (tests/tests/parity.rs) --
     ("fork_child_kill_self", |_| {

@@ -104,6 +104,13 @@ mod linux {
             .ok_or_else(|| format!("stdout: {:?}", r.stdout))
     }
 
+    fn no_stray(_: &mut World, r: &Report) -> Result<(), String> {
+        match r.answer()? {
+            harness::Answer::Ok(detail) if detail == "none" => Ok(()),
+            other => Err(format!("{other:?}")),
+        }
+    }
+
     fn stdin_peer_silent(w: &mut World, _: &Report) -> Result<(), String> {
         let mut buf = [0u8; 16];
         match w.stdin_peer.read(&mut buf) {
@@ -168,6 +175,7 @@ mod linux {
         Case::new("getxattr_absolute", Namespaces, Denied(MODE)),
         Case::new("rodir_create", Namespaces, Denied(NOTCAP)),
         Case::new("rodir_write", Namespaces, Denied(NOTCAP)),
+        Case::new("rodir_tmpfile", Namespaces, Denied(NOTCAP)),
         Case::new("rodir_unlink", Namespaces, Denied(NOTCAP)),
         Case::new("rodir_opened_fchmod", Namespaces, Denied(NOTCAP)).documented(
             "row 5: files opened beneath a limited directory get its Landlock rights only",
@@ -234,7 +242,16 @@ mod linux {
         Case::new("sched_setscheduler_other", Processes, Denied(MODE)),
         Case::new("get_robust_list_other", Processes, Denied(MODE)),
         Case::new("move_pages_other", Processes, Denied(MODE)),
+        Case::new("sched_getaffinity_other", Processes, Denied(MODE)),
+        Case::new("tkill_other", Processes, Denied(MODE)),
+        Case::new("handed_pidfd_signal", Processes, Denied(MODE)),
+        // The ioctl works; the check is that the victim is still alive.
+        Case::new("sigio_to_victim", Processes, Allowed),
+        Case::new("fork_child_kill_parent", Processes, Denied(MODE))
+            .documented("row 2: the pid in the filter is the parent's"),
         Case::new("kill_self", Processes, Allowed),
+        Case::new("tkill_self", Processes, Allowed)
+            .documented("row 2: tkill is denied (its target cannot be checked)"),
         Case::new("fork_child_kill_self", Processes, Allowed)
             .documented("row 2: a child forked after entry cannot kill(getpid()) itself"),
         Case::new("pidfd_own_child_signal", Processes, Allowed),
@@ -259,7 +276,11 @@ mod linux {
         Case::new("handed_tcp_reconnect", Network, Denied(MODE)),
         Case::new("handed_tcp_write", Network, Allowed).check(handed_peer_got_text),
         Case::new("handed_listener_accept", Network, Allowed).check(waiting_client_accepted),
+        Case::new("unix_bind_abstract", Network, Denied(MODE)),
+        // FreeBSD's ifioctl() refuses interface changes in capability mode.
+        Case::new("socket_ioctl_set_mtu", Network, Denied(MODE)),
         Case::new("socketpair_stream", Network, Allowed),
+        Case::new("socketpair_sendmsg", Network, Allowed),
         // ---- 4. no kernel surface that bypasses the filter ----------------------
         Case::new("io_uring_setup", Kernel, Denied(MODE)),
         Case::new("bpf", Kernel, Denied(MODE)),
@@ -299,6 +320,14 @@ mod linux {
             Kernel,
             Denied(&[libc::EPERM, libc::EACCES]),
         ),
+        Case::new("seccomp_new_filter", Kernel, Denied(MODE)),
+        Case::new("quotactl_fd", Kernel, Denied(MODE)),
+        Case::new("swapoff", Kernel, Denied(MODE)),
+        Case::new(
+            "beneath_opened_fithaw",
+            Kernel,
+            Denied(&[libc::EPERM, libc::EACCES]),
+        ),
         Case::new("getrandom", Kernel, Allowed),
         Case::new("memfd_create", Kernel, Allowed),
         Case::new("time_and_sleep", Kernel, Allowed),
@@ -316,6 +345,7 @@ mod linux {
         ),
         Case::new("ro_lseek", Rights, Denied(NOTCAP)),
         Case::new("ro_fstat", Rights, Denied(NOTCAP)),
+        Case::new("ro_statx_empty", Rights, Denied(NOTCAP)),
         Case::new("ro_pread", Rights, Denied(NOTCAP)),
         Case::new("ro_preadv2_offset", Rights, Denied(NOTCAP)),
         Case::new("wo_ftruncate", Rights, Denied(NOTCAP)),
@@ -355,6 +385,7 @@ mod linux {
         Case::new("narrowed_scm_rights_copy_write", Rights, Refused(ACCMODE)),
         Case::new("stdin_write", Rights, Denied(NOTCAP)).check(stdin_peer_silent),
         Case::new("ro_read", Rights, Allowed),
+        Case::new("no_stray_descriptors", Rights, Allowed).check(no_stray),
         Case::new("narrowed_read", Rights, Allowed),
         Case::new("wo_write", Rights, Allowed)
             .changes(&["wo.txt"])

@@ -72,8 +72,9 @@ fn row1_no_global_namespaces() {
 
 /// Row 2: `EPERM` for exec, tracing and other processes; signals to
 /// ourselves work. Differences: a child forked after entry cannot
-/// `kill(getpid())` itself; our own children can be signalled through a
-/// pidfd from `clone(CLONE_PIDFD)`, like `pdkill`.
+/// `kill(getpid())` itself; `tkill` is denied even for our own thread; our
+/// own children can be signalled through a pidfd from `clone(CLONE_PIDFD)`,
+/// like `pdkill`.
 #[test]
 fn row2_no_new_images_no_foreign_processes() {
     row(
@@ -89,9 +90,26 @@ fn row2_no_new_images_no_foreign_processes() {
             ("sched_setaffinity_other", Denied(EPERM)),
             ("kill_self", Allowed),
             ("fork_child_kill_self", Denied(EPERM)),
+            ("fork_child_kill_parent", Allowed),
+            ("tkill_self", Denied(EPERM)),
+            ("tkill_other", Denied(EPERM)),
             ("pidfd_own_child_signal", Allowed),
         ],
     );
+    // What seccomp cannot see, Landlock's signal scope (ABI 6) stops: a
+    // handed-in pidfd, and SIGIO armed with FIOSETOWN (the victim must
+    // survive: run_case checks it).
+    if sandboxed_tests::harness::landlock_abi() >= 6 {
+        row(
+            Promise::Processes,
+            &[
+                ("handed_pidfd_signal", Denied(EPERM)),
+                ("sigio_to_victim", Allowed),
+            ],
+        );
+    } else {
+        println!("skipped: Landlock ABI < 6 has no signal scope");
+    }
 }
 
 /// Row 3: no `connect`/`bind`, `socket` only `AF_UNIX` stream/seqpacket,
