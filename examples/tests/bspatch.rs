@@ -185,7 +185,7 @@ fn new_is_the_only_file_it_holds_for_writing() {
     let fifo = d.path().join("patch");
     let made = Command::new("mkfifo").arg(&fifo).status().unwrap();
     assert!(made.success());
-    let mut child = Command::new(BSPATCH)
+    let child = Command::new(BSPATCH)
         .args(["old", "new", "patch"])
         .current_dir(d.path())
         .stdin(Stdio::null())
