@@ -177,79 +177,20 @@ fn a_missing_patch_leaves_new_alone() {
 #[cfg(target_os = "linux")]
 #[test]
 fn new_is_the_only_file_it_holds_for_writing() {
-    use std::io::Write;
-    use std::process::Stdio;
-
     let d = tempfile::tempdir().unwrap();
     std::fs::write(d.path().join("old"), b"0123456789").unwrap();
-    let fifo = d.path().join("patch");
-    let made = Command::new("mkfifo").arg(&fifo).status().unwrap();
-    assert!(made.success());
-    let child = Command::new(BSPATCH)
-        .args(["old", "new", "patch"])
-        .current_dir(d.path())
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    // Opening the FIFO for writing waits for bspatch to open it for reading.
-    let mut writer = std::fs::OpenOptions::new().write(true).open(&fifo).unwrap();
-    let proc = format!("/proc/{}", child.id());
-    // Wait until it is confined and blocked reading the patch.
-    let confined = (0..250).any(|_| {
-        let status = std::fs::read_to_string(format!("{proc}/status")).unwrap_or_default();
-        let sandboxed = status.lines().any(|l| l == "Seccomp:\t2");
-        let new_open = std::fs::read_dir(format!("{proc}/fd")).is_ok_and(|fds| {
-            fds.flatten()
-                .any(|fd| std::fs::read_link(fd.path()).is_ok_and(|t| t.ends_with("new")))
-        });
-        sandboxed && new_open || {
-            std::thread::sleep(std::time::Duration::from_millis(20));
-            false
-        }
-    });
-    let mut writable = Vec::new();
-    if confined {
-        for fd in std::fs::read_dir(format!("{proc}/fd")).unwrap().flatten() {
-            let n = fd.file_name().into_string().unwrap();
-            let Ok(target) = std::fs::read_link(fd.path()) else {
-                continue;
-            };
-            let info = std::fs::read_to_string(format!("{proc}/fdinfo/{n}")).unwrap_or_default();
-            let flags = info
-                .lines()
-                .find_map(|l| l.strip_prefix("flags:\t"))
-                .map(|f| u32::from_str_radix(f.trim(), 8).unwrap())
-                .unwrap();
-            let target = target.display().to_string();
-            if flags & 3 != 0 && !target.starts_with("pipe:") {
-                writable.push(target);
-            }
-        }
-    }
-    // Let it finish: a valid patch through the FIFO.
-    writer
-        .write_all(&build_patch(&[(10, 0, 0)], &[1; 10], b""))
-        .unwrap();
-    drop(writer);
-    let out = child.wait_with_output().unwrap();
-    if String::from_utf8_lossy(&out.stderr).contains("this system cannot enforce the sandbox") {
-        eprintln!("skipped: {}", String::from_utf8_lossy(&out.stderr).trim());
+    let patch = build_patch(&[(10, 0, 0)], &[1; 10], b"");
+    let new_open = |files: &[String]| files.iter().any(|f| f.ends_with("/new"));
+    let args = ["old", "new", "patch"];
+    let Some(seen) = seen_while_blocked(BSPATCH, &args, d.path(), "patch", &patch, new_open) else {
         return;
-    }
-    assert!(
-        confined,
-        "bspatch was never seen confined with NEW open: {out:?}"
-    );
-    assert_eq!(status(&out), 0, "{out:?}");
+    };
+    assert_eq!(status(&seen.out), 0, "{:?}", seen.out);
     assert_eq!(std::fs::read(d.path().join("new")).unwrap(), b"123456789:");
-    let new = d
-        .path()
-        .join("new")
-        .canonicalize()
-        .unwrap()
-        .display()
-        .to_string();
-    assert_eq!(writable, [new], "descriptors open for writing");
+    let new = d.path().join("new").canonicalize().unwrap();
+    assert_eq!(
+        seen.writable,
+        [new.display().to_string()],
+        "open for writing"
+    );
 }
