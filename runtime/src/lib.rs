@@ -147,6 +147,21 @@
 //! stays silent under `#![deny(warnings)]` and `clippy::pedantic`. With
 //! `#[tokio::main]` below `#[sandboxed]`, `body` is the `async fn` carrying
 //! `#[tokio::main]`: the runtime and its threads start after step 6.
+//!
+//! # Platforms
+//!
+//! - **FreeBSD**: Capsicum itself (`cap_enter`, `cap_rights_limit`), libcasper
+//!   for services. Denials are `ECAPMODE` and `ENOTCAPABLE`.
+//! - **Linux (x86_64)**: Landlock and three stacked seccomp-bpf filters
+//!   (capability mode, per-descriptor rights, `ENOSYS` for `clone3` and
+//!   `openat2`), descriptors reopened with the narrowest access mode.
+//!   Denials are `EPERM` (not allowed in capability mode) and `EACCES` (a
+//!   right is missing); [`is_violation`] recognizes both inside the sandbox.
+//!   The table "Linux vs Capsicum" in `runtime/src/backend/linux/mod.rs`
+//!   lists, promise by promise, the mechanism, the errno and every
+//!   difference from Capsicum.
+//! - **Elsewhere**: nothing is enforced; `on_unsupported = "deny"` (the
+//!   default) refuses to run.
 
 #![warn(missing_docs)]
 

@@ -268,4 +268,31 @@ mod tests {
             libc::O_WRONLY
         );
     }
+
+    #[test]
+    fn descriptors_with_the_same_limits_share_one_class() {
+        let read = Limits {
+            rights: rights(&[Right::Read]),
+            ..Limits::default()
+        };
+        let write = Limits {
+            rights: rights(&[Right::Write]),
+            ..Limits::default()
+        };
+        let mut table = Table::default();
+        let mut kept = Vec::new();
+        for limits in [read, read, read, write, write] {
+            let fd: OwnedFd = std::fs::File::open("/dev/null").unwrap().into();
+            kept.push(table.place(fd, &limits).unwrap());
+        }
+        let classes = table.classes();
+        assert_eq!(classes.len(), 2, "{classes:?}");
+        assert_eq!(classes[0].hi - classes[0].lo, 2);
+        assert_eq!(classes[1].hi - classes[1].lo, 1);
+        assert_eq!(classes[0].lo, classes[1].hi + 1);
+        for fd in &kept {
+            let n = fd.as_raw_fd() as u32;
+            assert!(classes.iter().any(|c| (c.lo..=c.hi).contains(&n)));
+        }
+    }
 }

@@ -1021,6 +1021,25 @@ mod tests {
     }
 
     #[test]
+    fn filter_size_does_not_grow_with_the_number_of_descriptors() {
+        // One class holding 1, 10, 100 or 1000 descriptors: same program.
+        let lengths: Vec<usize> = [1, 10, 100, 1000]
+            .iter()
+            .map(|n| {
+                let classes = [class(4096 - n, 4095, &[Right::Read, Right::Fstat])];
+                programs(&mode(), &classes)
+                    .unwrap()
+                    .iter()
+                    .map(Vec::len)
+                    .sum()
+            })
+            .collect();
+        // A one-descriptor class compares for equality: shorter still.
+        assert!(lengths[0] <= lengths[1], "{lengths:?}");
+        assert!(lengths[1..].windows(2).all(|w| w[0] == w[1]), "{lengths:?}");
+    }
+
+    #[test]
     fn the_arch_check_answers_eperm_instead_of_killing() {
         for program in programs(&mode(), &[]).unwrap() {
             assert_eq!(program[2].k, libc::SECCOMP_RET_ERRNO | libc::EPERM as u32);

@@ -15,7 +15,7 @@ use crate::rights::{Right, RightSet};
 static FORK: std::sync::Mutex<()> = std::sync::Mutex::new(());
 
 /// How long a child may run before it counts as hung.
-const CHILD_TIMEOUT_MS: i32 = 60_000;
+const CHILD_TIMEOUT_MS: i32 = 20_000;
 
 /// Runs `body` in a forked child and fails the test with its message.
 fn in_child(body: impl FnOnce() -> Result<(), String>) {
