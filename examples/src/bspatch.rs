@@ -17,6 +17,7 @@
 
 use std::fmt;
 use std::io::{self, Cursor, Read, Write};
+use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
 
 use bzip2::read::BzDecoder;
 
@@ -187,22 +188,113 @@ pub fn check_controls(patch: &[u8], header: &Header, old_len: u64) -> Result<(),
     Ok(())
 }
 
-/// A writer that keeps its own error, so that a failure to write NEW is
-/// told apart from a corrupt diff or extra block inside qbsdiff.
-struct Target<W> {
-    inner: W,
-    error: Option<io::Error>,
+/// Size of the buffers NEW is written in.
+const CHUNK: usize = 1 << 20;
+
+/// qbsdiff's output, handed in CHUNK-sized buffers to the thread that
+/// writes NEW, so that decompressing and write(2) overlap. Written buffers
+/// come back through `empty` to be reused.
+struct Chunks {
+    full: SyncSender<Vec<u8>>,
+    empty: Receiver<Vec<u8>>,
+    current: Vec<u8>,
 }
 
-impl<W: Write> Write for Target<W> {
+impl Chunks {
+    fn send(&mut self) -> io::Result<()> {
+        let next = self
+            .empty
+            .try_recv()
+            .unwrap_or_else(|_| Vec::with_capacity(CHUNK));
+        let full = std::mem::replace(&mut self.current, next);
+        self.full
+            .send(full)
+            .map_err(|_| io::Error::new(io::ErrorKind::BrokenPipe, "NEW is not written any more"))
+    }
+}
+
+impl Write for Chunks {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        if self.current.len() == CHUNK {
+            self.send()?;
+        }
+        let n = buf.len().min(CHUNK - self.current.len());
+        self.current.extend_from_slice(&buf[..n]);
+        Ok(n)
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        if !self.current.is_empty() {
+            self.send()?;
+        }
+        Ok(())
+    }
+}
+
+/// Runs qbsdiff on `old` and `patch`, writing NEW to `new` from this
+/// thread while another decompresses. Returns qbsdiff's result and the
+/// error writing NEW, if any.
+fn patch_into(
+    old: &[u8],
+    patch: &[u8],
+    mut new: impl Write,
+) -> (io::Result<u64>, Option<io::Error>) {
+    let run = |out: &mut dyn Write| {
+        qbsdiff::Bspatch::new(patch).and_then(|p| p.buffer_size(CHUNK).apply(old, out))
+    };
+    std::thread::scope(|scope| {
+        let (full_tx, full_rx) = sync_channel::<Vec<u8>>(2);
+        let (empty_tx, empty_rx) = sync_channel::<Vec<u8>>(4);
+        let worker = std::thread::Builder::new().spawn_scoped(scope, move || {
+            let mut chunks = Chunks {
+                full: full_tx,
+                empty: empty_rx,
+                current: Vec::with_capacity(CHUNK),
+            };
+            run(&mut chunks)
+        });
+        let Ok(worker) = worker else {
+            // No second thread: do it all here.
+            let mut failed = None;
+            let mut out = ErrorKeeping {
+                inner: &mut new,
+                error: &mut failed,
+            };
+            return (run(&mut out), failed);
+        };
+        let mut failed = None;
+        for mut buf in &full_rx {
+            if let Err(e) = new.write_all(&buf).and_then(|()| new.flush()) {
+                failed = Some(e);
+                break;
+            }
+            buf.clear();
+            let _ = empty_tx.try_send(buf);
+        }
+        // Dropping the receiver stops the worker at its next chunk.
+        drop(full_rx);
+        let result = worker
+            .join()
+            .unwrap_or_else(|_| Err(io::Error::other("the patching thread panicked")));
+        (result, failed)
+    })
+}
+
+/// A writer that keeps its own error, so that a failure to write NEW is
+/// told apart from a corrupt diff or extra block inside qbsdiff.
+struct ErrorKeeping<'a, W> {
+    inner: W,
+    error: &'a mut Option<io::Error>,
+}
+
+impl<W: Write> Write for ErrorKeeping<'_, W> {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
         self.inner.write(buf).inspect_err(|e| {
-            self.error = Some(io::Error::new(e.kind(), e.to_string()));
+            *self.error = Some(io::Error::new(e.kind(), e.to_string()));
         })
     }
     fn flush(&mut self) -> io::Result<()> {
         self.inner.flush().inspect_err(|e| {
-            self.error = Some(io::Error::new(e.kind(), e.to_string()));
+            *self.error = Some(io::Error::new(e.kind(), e.to_string()));
         })
     }
 }
@@ -212,13 +304,7 @@ impl<W: Write> Write for Target<W> {
 pub fn apply(old: &[u8], patch: &[u8], new: impl Write) -> Result<u64, PatchError> {
     let header = parse_header(patch)?;
     check_controls(patch, &header, old.len() as u64)?;
-    let mut target = Target {
-        inner: new,
-        error: None,
-    };
-    let result =
-        qbsdiff::Bspatch::new(patch).and_then(|p| p.buffer_size(1 << 20).apply(old, &mut target));
-    match (result, target.error) {
+    match patch_into(old, patch, new) {
         (_, Some(e)) => Err(PatchError::Write(e)),
         (Ok(n), None) if n == header.new_size => Ok(n),
         (Ok(n), None) => Err(PatchError::Corrupt(format!(
@@ -386,6 +472,38 @@ mod tests {
         let patch = build_patch(&[(3, 2, 0)], &[0; 3], b"x");
         let err = apply_vec(b"abc", &patch).unwrap_err().to_string();
         assert!(err.contains("corrupt patch"), "{err}");
+    }
+
+    #[test]
+    fn a_large_new_crosses_chunks_and_a_failing_writer_is_a_write_error() {
+        let old = vec![1u8; 3 * CHUNK + 5];
+        let patch = build_patch(
+            &[(old.len() as i64, 7, 0)],
+            &vec![2u8; old.len()],
+            b"tail!!!",
+        );
+        let new = apply_vec(&old, &patch).unwrap();
+        assert_eq!(new.len(), old.len() + 7);
+        assert!(new[..old.len()].iter().all(|b| *b == 3));
+        assert_eq!(&new[old.len()..], b"tail!!!");
+
+        struct Full(usize);
+        impl Write for Full {
+            fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+                if self.0 < buf.len() {
+                    return Err(io::Error::from_raw_os_error(28)); // ENOSPC
+                }
+                self.0 -= buf.len();
+                Ok(buf.len())
+            }
+            fn flush(&mut self) -> io::Result<()> {
+                Ok(())
+            }
+        }
+        let err = apply(&old, &patch, Full(CHUNK + 10))
+            .unwrap_err()
+            .to_string();
+        assert_eq!(err, "writing NEW: No space left on device");
     }
 
     #[test]

@@ -169,3 +169,28 @@ fn a_missing_patch_leaves_new_alone() {
     );
     assert_eq!(std::fs::read(d.path().join("new")).unwrap(), b"precious");
 }
+
+/// While bspatch waits for its patch (a FIFO), its descriptors are looked
+/// at from outside: it is confined, and of its files only NEW is open for
+/// writing; OLD and PATCH are read-only (the kernel's access mode, which
+/// no right can widen).
+#[cfg(target_os = "linux")]
+#[test]
+fn new_is_the_only_file_it_holds_for_writing() {
+    let d = tempfile::tempdir().unwrap();
+    std::fs::write(d.path().join("old"), b"0123456789").unwrap();
+    let patch = build_patch(&[(10, 0, 0)], &[1; 10], b"");
+    let new_open = |files: &[String]| files.iter().any(|f| f.ends_with("/new"));
+    let args = ["old", "new", "patch"];
+    let Some(seen) = seen_while_blocked(BSPATCH, &args, d.path(), "patch", &patch, new_open) else {
+        return;
+    };
+    assert_eq!(status(&seen.out), 0, "{:?}", seen.out);
+    assert_eq!(std::fs::read(d.path().join("new")).unwrap(), b"123456789:");
+    let new = d.path().join("new").canonicalize().unwrap();
+    assert_eq!(
+        seen.writable,
+        [new.display().to_string()],
+        "open for writing"
+    );
+}

@@ -72,3 +72,23 @@ fn a_missing_file_or_a_directory_is_one_line_and_a_failure() {
     assert_clean_error(&out, "cat: dir: ");
     assert_eq!(stdout(&out), "first\nfirst\n");
 }
+
+/// While cat waits on a FIFO, `/proc` shows it confined and holding no
+/// file open for writing.
+#[cfg(target_os = "linux")]
+#[test]
+fn it_holds_no_file_for_writing() {
+    let d = tempfile::tempdir().unwrap();
+    std::fs::write(d.path().join("one"), "first\n").unwrap();
+    let ready = |files: &[String]| files.iter().any(|f| f.ends_with("/fifo"));
+    let Some(seen) =
+        seen_while_blocked(CAT, &["one", "fifo"], d.path(), "fifo", b"second\n", ready)
+    else {
+        return;
+    };
+    assert_eq!(
+        (status(&seen.out), stdout(&seen.out)),
+        (0, "first\nsecond\n".into())
+    );
+    assert_eq!(seen.writable, Vec::<String>::new());
+}

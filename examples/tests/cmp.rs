@@ -107,3 +107,24 @@ fn hostile_operands_are_trouble_not_a_crash() {
         (1, "bin1 bin2 differ: byte 4, line 1\n".into())
     );
 }
+
+/// While cmp waits for FILE2 (a FIFO), `/proc` shows it confined and
+/// holding no file open for writing.
+#[cfg(target_os = "linux")]
+#[test]
+fn it_holds_no_file_for_writing() {
+    let d = files();
+    let ready = |files: &[String]| files.iter().any(|f| f.ends_with("/fifo"));
+    let Some(seen) = seen_while_blocked(
+        CMP,
+        &["a", "fifo"],
+        d.path(),
+        "fifo",
+        b"one\ntwo\nthree\n",
+        ready,
+    ) else {
+        return;
+    };
+    assert_eq!(status(&seen.out), 0, "{:?}", seen.out);
+    assert_eq!(seen.writable, Vec::<String>::new());
+}

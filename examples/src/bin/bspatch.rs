@@ -12,12 +12,27 @@ use sandboxed::rights::{can, RightsMarker};
 use sandboxed::{sandboxed, File};
 use sandboxed_examples::{bspatch, os_error};
 
-/// Reads all of `file`, sized by fstat(2).
+/// Reads all of `file`, sized by fstat(2): one allocation, each page
+/// touched once (reading to the end of an exactly-sized `Vec` would grow
+/// it to probe for EOF).
 fn slurp<R: RightsMarker + can::Read + can::Fstat>(mut file: File<R>) -> std::io::Result<Vec<u8>> {
-    let len = file.metadata()?.len();
-    let mut data = Vec::new();
-    data.try_reserve_exact(usize::try_from(len).unwrap_or(usize::MAX))
+    let len = usize::try_from(file.metadata()?.len())
         .map_err(|_| std::io::Error::from(std::io::ErrorKind::OutOfMemory))?;
+    let mut data = Vec::new();
+    data.try_reserve_exact(len)
+        .map_err(|_| std::io::Error::from(std::io::ErrorKind::OutOfMemory))?;
+    data.resize(len, 0);
+    let mut filled = 0;
+    while filled < len {
+        match file.read(&mut data[filled..]) {
+            Ok(0) => break,
+            Ok(n) => filled += n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    data.truncate(filled);
+    // The file may have grown since fstat: read the rest.
     file.read_to_end(&mut data)?;
     Ok(data)
 }

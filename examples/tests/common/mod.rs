@@ -79,3 +79,110 @@ pub fn noise(len: usize, seed: u64) -> Vec<u8> {
         })
         .collect()
 }
+
+/// What `/proc` shows of a program confined and blocked reading `fifo`.
+#[cfg(target_os = "linux")]
+#[derive(Debug)]
+pub struct Seen {
+    /// Files (not pipes) it holds open for writing, canonical paths.
+    pub writable: Vec<String>,
+    /// How it ended once `feed` was written to the FIFO.
+    pub out: Output,
+}
+
+/// Runs `bin` with `args` in `dir`, where `fifo` (created here) is one of
+/// its inputs; once `/proc` shows it confined (seccomp mode 2) and
+/// `ready(open files)` holds, records its descriptors open for writing,
+/// then writes `feed` into the FIFO and waits. `None` (after `skipped:`)
+/// where the sandbox cannot be enforced.
+#[cfg(target_os = "linux")]
+pub fn seen_while_blocked(
+    bin: &str,
+    args: &[&str],
+    dir: &Path,
+    fifo: &str,
+    feed: &[u8],
+    ready: impl Fn(&[String]) -> bool,
+) -> Option<Seen> {
+    use std::io::Write;
+
+    let made = Command::new("mkfifo").arg(dir.join(fifo)).status().unwrap();
+    assert!(made.success(), "mkfifo");
+    let mut child = Command::new(bin)
+        .args(args)
+        .current_dir(dir)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Open the FIFO for writing once the program has opened it for reading
+    // (ENXIO until then); a program that refused to run never will.
+    let mut writer = loop {
+        use std::os::unix::fs::OpenOptionsExt;
+        match std::fs::OpenOptions::new()
+            .write(true)
+            .custom_flags(libc::O_NONBLOCK)
+            .open(dir.join(fifo))
+        {
+            Ok(w) => break w,
+            Err(e) if e.raw_os_error() == Some(libc::ENXIO) => {
+                if child.try_wait().unwrap().is_some() {
+                    let out = child.wait_with_output().unwrap();
+                    let stderr = String::from_utf8_lossy(&out.stderr);
+                    assert!(
+                        stderr.contains(UNSUPPORTED),
+                        "ended before reading {fifo}: {out:?}"
+                    );
+                    eprintln!("skipped: {}", stderr.trim());
+                    return None;
+                }
+                std::thread::sleep(std::time::Duration::from_millis(10));
+            }
+            Err(e) => panic!("opening {fifo}: {e}"),
+        }
+    };
+    let proc = format!("/proc/{}", child.id());
+    let files = || -> Vec<(String, String)> {
+        let Ok(fds) = std::fs::read_dir(format!("{proc}/fd")) else {
+            return Vec::new();
+        };
+        fds.flatten()
+            .filter_map(|fd| {
+                let n = fd.file_name().into_string().ok()?;
+                let target = std::fs::read_link(fd.path()).ok()?;
+                Some((n, target.display().to_string()))
+            })
+            .collect()
+    };
+    let confined = (0..250).any(|_| {
+        let status = std::fs::read_to_string(format!("{proc}/status")).unwrap_or_default();
+        let targets: Vec<String> = files().into_iter().map(|(_, t)| t).collect();
+        let seen = status.lines().any(|l| l == "Seccomp:\t2") && ready(&targets);
+        if !seen {
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+        seen
+    });
+    let mut writable = Vec::new();
+    for (n, target) in files() {
+        let info = std::fs::read_to_string(format!("{proc}/fdinfo/{n}")).unwrap_or_default();
+        let Some(flags) = info.lines().find_map(|l| l.strip_prefix("flags:\t")) else {
+            continue;
+        };
+        let flags = u32::from_str_radix(flags.trim(), 8).unwrap();
+        if flags & 3 != 0 && !target.starts_with("pipe:") {
+            writable.push(target);
+        }
+    }
+    writer.write_all(feed).unwrap();
+    drop(writer);
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    if stderr.contains(UNSUPPORTED) {
+        eprintln!("skipped: {}", stderr.trim());
+        return None;
+    }
+    assert!(confined, "never seen confined and ready: {out:?}");
+    Some(Seen { writable, out })
+}
