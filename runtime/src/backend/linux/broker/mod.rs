@@ -7,8 +7,10 @@
 //! - The broker starts only from a single-threaded process (fork(2) copies
 //!   one thread), dies with the program (`PR_SET_PDEATHSIG` and end-of-file
 //!   on every socket), keeps no descriptor but its sockets and stderr, and
-//!   confines itself (Landlock + seccomp, `confine.rs`) to what its services
-//!   need before it answers anything.
+//!   confines itself with the backend's confinement (no_new_privs,
+//!   Landlock, the capability-mode seccomp filter, `../confine.rs`) widened
+//!   only by what its services need (`confine.rs`) before it answers
+//!   anything.
 //! - Every message from the sandbox is hostile (`serve.rs`); limits can be
 //!   narrowed from inside and never widened (`limits.rs`). A request outside
 //!   the limits fails with [`VIOLATION`] (`EPERM`).
@@ -285,7 +287,8 @@ const STAGES: &[&str] = &[
     "getpwuid_r",
     "getgrgid_r",
     "landlock_restrict_self",
-    "seccomp",
+    "seccomp(SECCOMP_SET_MODE_FILTER)",
+    "prctl(PR_SET_NO_NEW_PRIVS)",
 ];
 
 fn service_error(service: &'static str, syscall: &'static str, source: io::Error) -> Error {
