@@ -289,7 +289,11 @@ const STAGES: &[&str] = &[
     "landlock_restrict_self",
     "seccomp(SECCOMP_SET_MODE_FILTER)",
     "prctl(PR_SET_NO_NEW_PRIVS)",
+    "pthread_create",
 ];
+
+/// The stage of a serving thread that could not be created.
+const THREAD_STAGE: u8 = 7;
 
 fn service_error(service: &'static str, syscall: &'static str, source: io::Error) -> Error {
     Error::Service {
@@ -524,11 +528,14 @@ struct Failed(u8, u8, i32);
 /// The broker process: cleans up, confines itself, reports, serves, exits.
 fn broker_main(channels: Vec<(OwnedFd, State)>, status: OwnedFd, parent: u32) -> ! {
     let mut status = std::fs::File::from(status);
-    let code = match prepare(&channels, &status, parent) {
-        Ok(()) => {
+    let started = prepare(&channels, &status, parent).and_then(|()| {
+        serve::start(channels).map_err(|(index, errno)| Failed(index as u8, THREAD_STAGE, errno))
+    });
+    let code = match started {
+        Ok(serving) => {
             let _ = status.write_all(&[0]);
             drop(status);
-            serve::serve(channels);
+            serving.run();
             0
         }
         Err(Failed(index, stage, errno)) => {
