@@ -45,7 +45,13 @@ fn the_broker_survives_hostile_messages() {
             let broker = broker_of(probe);
             let now = (fds(probe), fds(broker));
             match label {
-                "before" => before = Some(now),
+                "before" => {
+                    // One serving thread per channel (seven services).
+                    let status = std::fs::read_to_string(format!("/proc/{broker}/status")).unwrap();
+                    assert!(status.contains("Threads:\t7\n"), "{status}");
+                    assert!(status.contains("Seccomp:\t2"), "{status}");
+                    before = Some(now);
+                }
                 "after" => {
                     let (program, broker) = before.take().expect("a pause before");
                     assert_eq!(

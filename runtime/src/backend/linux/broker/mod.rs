@@ -85,8 +85,9 @@ impl Channel {
         }
     }
 
-    /// One round trip: the answer, and the descriptor that came with it.
-    fn call(&self, request: &Request) -> io::Result<(Reply, Option<OwnedFd>)> {
+    /// One round trip: the answer, and the descriptors that came with it
+    /// (a `fileargs` open may bring a spare for the next open).
+    fn call(&self, request: &Request) -> io::Result<(Reply, Option<OwnedFd>, Option<OwnedFd>)> {
         let message = request.encode();
         if message.len() > MAX_MESSAGE {
             return Err(io::Error::from_raw_os_error(libc::EMSGSIZE));
@@ -99,7 +100,7 @@ impl Channel {
                 Err(e) => return Err(e.into()),
             }
         }
-        let mut space = [MaybeUninit::uninit(); rustix::cmsg_space!(ScmRights(1))];
+        let mut space = [MaybeUninit::uninit(); rustix::cmsg_space!(ScmRights(2))];
         let mut control = RecvAncillaryBuffer::new(&mut space);
         let msg = loop {
             match rustix::net::recvmsg(
@@ -113,11 +114,15 @@ impl Channel {
                 Err(e) => return Err(e.into()),
             }
         };
-        let mut fd = None;
+        let (mut fd, mut spare) = (None, None);
         for m in control.drain() {
             if let RecvAncillaryMessage::ScmRights(fds) = m {
                 for f in fds {
-                    fd.get_or_insert(f);
+                    if fd.is_none() {
+                        fd = Some(f);
+                    } else {
+                        spare.get_or_insert(f);
+                    }
                 }
             }
         }
@@ -129,13 +134,13 @@ impl Channel {
             .map_err(|_| io::Error::from_raw_os_error(libc::EIO))?;
         match answer {
             Ok(Reply::Fd) if fd.is_none() => Err(io::Error::from_raw_os_error(libc::EIO)),
-            Ok(reply) => Ok((reply, fd)),
+            Ok(reply) => Ok((reply, fd, spare)),
             Err(errno) => Err(io::Error::from_raw_os_error(errno)),
         }
     }
 
     fn expect<T>(&self, request: &Request, f: impl FnOnce(Reply) -> Option<T>) -> io::Result<T> {
-        let (reply, _) = self.call(request)?;
+        let (reply, _, _) = self.call(request)?;
         f(reply).ok_or_else(|| io::Error::from_raw_os_error(libc::EIO))
     }
 
@@ -145,7 +150,7 @@ impl Channel {
 
     fn fd(&self, request: &Request) -> io::Result<OwnedFd> {
         match self.call(request)? {
-            (Reply::Fd, Some(fd)) => Ok(fd),
+            (Reply::Fd, Some(fd), _) => Ok(fd),
             _ => Err(io::Error::from_raw_os_error(libc::EIO)),
         }
     }
@@ -260,7 +265,18 @@ impl ChannelOps for Channel {
                 return Ok(pre.swap_remove(i).1);
             }
         }
-        self.fd(&Request::FileOpen(name))
+        match self.call(&Request::FileOpen(name.clone()))? {
+            (Reply::Fd, Some(fd), spare) => {
+                if let Some(spare) = spare {
+                    self.preopened
+                        .lock()
+                        .unwrap_or_else(PoisonError::into_inner)
+                        .push((name, spare));
+                }
+                Ok(fd)
+            }
+            _ => Err(io::Error::from_raw_os_error(libc::EIO)),
+        }
     }
     fn fileargs_lstat(&self, path: &Path) -> io::Result<FileStat> {
         self.expect(&Request::FileLstat(path_bytes(path)), |r| match r {
@@ -455,6 +471,7 @@ pub(crate) fn start(services: &[ServiceDecl]) -> Result<Vec<Channel>, Error> {
                     operations: l.operations.clone(),
                     ready: None,
                     ahead: None,
+                    spare: None,
                 })
             }
         });

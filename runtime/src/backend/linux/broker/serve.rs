@@ -60,6 +60,14 @@ impl State {
 }
 
 impl State {
+    /// A descriptor to send along with the answer just made.
+    fn spare(&mut self) -> Option<OwnedFd> {
+        match self {
+            State::FileArgs(f) => f.spare.take(),
+            _ => None,
+        }
+    }
+
     /// Work done between requests, after an answer is sent.
     fn idle(&mut self) {
         if let State::FileArgs(f) = self {
@@ -130,23 +138,28 @@ fn serve_one(
     }
     let len = msg.bytes.min(buf.len());
     let (answer, passed) = answer(state, &buf[..len], msg.bytes, msg.flags, had_fds);
-    let next = send_answer(fd, &answer, passed);
+    let spare = state.spare();
+    let next = send_answer(fd, &answer, passed, spare);
     state.idle();
     next
 }
 
 /// Sends an answer without blocking: a client that leaves its answers
 /// unread until the socket is full loses its channel.
-fn send_answer(fd: &OwnedFd, answer: &Result<Reply, i32>, passed: Option<OwnedFd>) -> Next {
+fn send_answer(
+    fd: &OwnedFd,
+    answer: &Result<Reply, i32>,
+    passed: Option<OwnedFd>,
+    spare: Option<OwnedFd>,
+) -> Next {
     let mut message = encode_answer(answer);
     if message.len() > MAX_MESSAGE {
         message = encode_answer(&Err(libc::EOVERFLOW));
     }
-    let mut space = [MaybeUninit::uninit(); rustix::cmsg_space!(ScmRights(1))];
+    let mut space = [MaybeUninit::uninit(); rustix::cmsg_space!(ScmRights(2))];
     let mut control = SendAncillaryBuffer::new(&mut space);
-    let fds;
-    if let Some(f) = &passed {
-        fds = [f.as_fd()];
+    let fds: Vec<_> = passed.iter().chain(spare.iter()).map(AsFd::as_fd).collect();
+    if !fds.is_empty() {
         control.push(SendAncillaryMessage::ScmRights(&fds));
     }
     match sendmsg(
@@ -158,7 +171,7 @@ fn send_answer(fd: &OwnedFd, answer: &Result<Reply, i32>, passed: Option<OwnedFd
         Ok(_) => Next::Keep,
         Err(_) => Next::Close,
     }
-    // `passed` is closed here: the client has its own copy.
+    // `passed` and `spare` are closed here: the client has its own copies.
 }
 
 /// Serves one channel until it is closed: blocking `recvmsg`, answer,
