@@ -361,7 +361,7 @@ fn fileargs(fileargs: FileArgs) {
 
 #[sandboxed(services(fileargs(arg(2), read)))]
 fn fileargs_arg(fileargs: FileArgs) {
-    drop(fileargs);
+    let _ = fileargs;
     println!("unreachable: started without argv[2]");
 }
 
@@ -469,7 +469,7 @@ fn net_bind(net: Net) {
 
 #[sandboxed(services(dns))]
 fn dns_in_threads(dns: Dns) {
-    drop(dns);
+    let _ = dns;
     println!("unreachable: services started with two threads");
 }
 
