@@ -1,14 +1,17 @@
-//! Each service in a fresh process (`service_probe`), from both sides of
+//! Each service in a fresh process (`service_probe`) inside the real
+//! sandbox, declared with `#[sandboxed(services(..))]`, from both sides of
 //! each limit: the declared operation works, anything outside the limits
-//! fails with the capability error (`EPERM` on Linux).
+//! fails with the capability error (`EPERM` on Linux), and the program
+//! itself is denied what the service does for it.
 
 #![cfg(target_os = "linux")]
 
 use std::os::unix::net::UnixDatagram;
-use std::process::{Command, Output};
 use std::time::Duration;
 
-const PROBE: &str = env!("CARGO_BIN_EXE_service_probe");
+mod services_support;
+
+use services_support::{broker_of, run_with, scenario_with};
 
 fn scratch(name: &str) -> std::path::PathBuf {
     let dir =
@@ -18,28 +21,26 @@ fn scratch(name: &str) -> std::path::PathBuf {
     dir
 }
 
-fn run(args: &[&str], env: &[(&str, &std::path::Path)]) -> Output {
-    let mut cmd = Command::new(PROBE);
-    cmd.args(args);
-    for (k, v) in env {
-        cmd.env(k, v);
-    }
-    cmd.output().expect("run service_probe")
+fn run(args: &[&str], env: &[(&str, &std::path::Path)]) -> services_support::Run {
+    run_with(args, env, |_, _| {})
 }
 
 /// Runs a scenario and checks it passed every check it printed.
 fn scenario(args: &[&str], env: &[(&str, &std::path::Path)]) -> String {
-    let out = run(args, env);
-    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    print!("{stdout}");
-    assert!(
-        out.status.success(),
-        "scenario {args:?} failed ({}):\n{stdout}\n{stderr}",
-        out.status
-    );
-    assert!(stdout.contains("ok: "), "no check ran:\n{stdout}");
-    stdout
+    scenario_with(args, env, |label, _| panic!("unexpected pause {label}"))
+}
+
+/// A TCP server on 127.0.0.1 that reads two bytes from its first client.
+fn server() -> (u16, std::thread::JoinHandle<[u8; 2]>) {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let server = std::thread::spawn(move || {
+        let (mut s, _) = listener.accept().unwrap();
+        let mut buf = [0; 2];
+        std::io::Read::read_exact(&mut s, &mut buf).unwrap();
+        buf
+    });
+    (port, server)
 }
 
 #[test]
@@ -80,7 +81,7 @@ fn fileargs_opens_named_files_only() {
 #[test]
 fn fileargs_missing_argument_is_a_startup_error_naming_the_service() {
     let out = run(&["fileargs-arg"], &[]);
-    let stderr = String::from_utf8_lossy(&out.stderr);
+    let stderr = &out.stderr;
     assert_eq!(
         out.status.code(),
         Some(sandboxed::SETUP_FAILURE_EXIT),
@@ -94,15 +95,29 @@ fn fileargs_missing_argument_is_a_startup_error_naming_the_service() {
     );
 }
 
+/// The broker, seen from outside while the program runs: seccomp,
+/// no_new_privs, only its standard streams and its socket; then the program
+/// exits without closing anything and the broker follows.
 #[test]
-fn the_broker_dies_with_the_program() {
-    let out = scenario(&["broker-pid"], &[]);
-    let pid: u32 = out
-        .lines()
-        .find_map(|l| l.strip_prefix("broker: "))
-        .expect("broker pid printed")
-        .parse()
-        .unwrap();
+fn the_broker_is_confined_and_dies_with_the_program() {
+    let mut broker = None;
+    scenario_with(&["broker-pid"], &[], |label, probe| {
+        assert_eq!(label, "broker");
+        let pid = broker_of(probe);
+        let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
+        assert!(
+            status.contains("Seccomp:\t2"),
+            "broker {pid} not under seccomp:\n{status}"
+        );
+        assert!(status.contains("NoNewPrivs:\t1"), "{status}");
+        let fds = services_support::fds(pid);
+        // stdin, stdout, stderr and its one socket.
+        assert_eq!(fds.len(), 4, "{fds:?}");
+        assert!(fds[3].contains("socket:"), "{fds:?}");
+        println!("ok: broker {pid} is under seccomp with no_new_privs and 4 descriptors");
+        broker = Some(pid);
+    });
+    let pid = broker.expect("the probe paused");
     let gone = (0..100).any(|_| {
         let alive =
             std::fs::read_to_string(format!("/proc/{pid}/stat")).is_ok_and(|s| !s.contains(") Z "));
@@ -116,16 +131,26 @@ fn the_broker_dies_with_the_program() {
 
 #[test]
 fn net_connects_to_the_declared_address_only() {
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let port = listener.local_addr().unwrap().port();
-    let server = std::thread::spawn(move || {
-        let (mut s, _) = listener.accept().unwrap();
-        let mut buf = [0; 2];
-        std::io::Read::read_exact(&mut s, &mut buf).unwrap();
-        buf
-    });
+    let (port, server) = server();
     scenario(&["net", &port.to_string()], &[]);
     assert_eq!(&server.join().unwrap(), b"hi");
+}
+
+#[test]
+fn net_connectdns_connects_only_to_looked_up_addresses() {
+    let (port, server) = server();
+    scenario(&["net-connectdns", &port.to_string()], &[]);
+    assert_eq!(&server.join().unwrap(), b"hi");
+}
+
+#[test]
+fn net_binds_the_declared_address_only() {
+    scenario(&["net-bind"], &[]);
+}
+
+#[test]
+fn grp_enumerates_the_allowed_groups_only() {
+    scenario(&["grp-ent"], &[]);
 }
 
 #[test]
@@ -160,7 +185,7 @@ fn syslog_writes_rfc3164_lines_to_the_configured_socket() {
 #[test]
 fn services_refuse_to_start_in_a_multithreaded_process() {
     let out = run(&["threads"], &[]);
-    let stderr = String::from_utf8_lossy(&out.stderr);
+    let stderr = &out.stderr;
     assert_eq!(
         out.status.code(),
         Some(sandboxed::SETUP_FAILURE_EXIT),
@@ -170,5 +195,5 @@ fn services_refuse_to_start_in_a_multithreaded_process() {
         stderr.contains("sandboxed: service `system.dns`: fork: the process has 2 threads"),
         "{stderr}"
     );
-    assert!(!String::from_utf8_lossy(&out.stdout).contains("unreachable"));
+    assert!(!out.stdout.contains("unreachable"));
 }

@@ -28,6 +28,10 @@ pub(crate) struct FileArgs {
     pub(crate) ready: Option<(Vec<u8>, OwnedFd)>,
     /// The name whose descriptor to open ahead once the answer is sent.
     pub(crate) ahead: Option<Vec<u8>>,
+    /// A second descriptor of the name just opened, sent with the answer:
+    /// the program keeps it for its next open of that name, which then
+    /// needs no round trip (one round trip per two repeated opens).
+    pub(crate) spare: Option<OwnedFd>,
 }
 
 /// Whether opening `flags` ahead of a request changes nothing the program
@@ -117,6 +121,7 @@ impl FileArgs {
                     }
                 };
                 if regular && openable_ahead(&self.flags) {
+                    self.spare = open(name, &self.flags).ok();
                     self.ahead = Some(name.clone());
                 }
                 Ok((Reply::Fd, Some(fd)))

@@ -7,8 +7,10 @@
 //! - The broker starts only from a single-threaded process (fork(2) copies
 //!   one thread), dies with the program (`PR_SET_PDEATHSIG` and end-of-file
 //!   on every socket), keeps no descriptor but its sockets and stderr, and
-//!   confines itself (Landlock + seccomp, `confine.rs`) to what its services
-//!   need before it answers anything.
+//!   confines itself with the backend's confinement (no_new_privs,
+//!   Landlock, the capability-mode seccomp filter, `../confine.rs`) widened
+//!   only by what its services need (`confine.rs`) before it answers
+//!   anything.
 //! - Every message from the sandbox is hostile (`serve.rs`); limits can be
 //!   narrowed from inside and never widened (`limits.rs`). A request outside
 //!   the limits fails with [`VIOLATION`] (`EPERM`).
@@ -16,10 +18,12 @@
 //!   them: names known at start are opened before entry (`O_NONBLOCK`
 //!   probe, regular files only, and only when the flags neither create nor
 //!   truncate) and the first `open` of each name takes that descriptor
-//!   without a round trip; later opens ask the broker, which opens the next
-//!   descriptor of the name it just served ahead of time, between requests,
-//!   so that a repeated open costs one round trip and no open(2) on the
-//!   critical path.
+//!   without a round trip; later opens ask the broker, which answers with a
+//!   spare descriptor of the same name that the next open takes without a
+//!   round trip, and opens its next descriptor of that name between
+//!   requests (one round trip per two repeated opens).
+//! - One thread per channel (`serve.rs`), blocked in `recvmsg`: no poll(2)
+//!   on the path of a request.
 
 use std::ffi::OsString;
 use std::io::{self, IoSliceMut, Read, Write};
@@ -83,8 +87,9 @@ impl Channel {
         }
     }
 
-    /// One round trip: the answer, and the descriptor that came with it.
-    fn call(&self, request: &Request) -> io::Result<(Reply, Option<OwnedFd>)> {
+    /// One round trip: the answer, and the descriptors that came with it
+    /// (a `fileargs` open may bring a spare for the next open).
+    fn call(&self, request: &Request) -> io::Result<(Reply, Option<OwnedFd>, Option<OwnedFd>)> {
         let message = request.encode();
         if message.len() > MAX_MESSAGE {
             return Err(io::Error::from_raw_os_error(libc::EMSGSIZE));
@@ -97,7 +102,7 @@ impl Channel {
                 Err(e) => return Err(e.into()),
             }
         }
-        let mut space = [MaybeUninit::uninit(); rustix::cmsg_space!(ScmRights(1))];
+        let mut space = [MaybeUninit::uninit(); rustix::cmsg_space!(ScmRights(2))];
         let mut control = RecvAncillaryBuffer::new(&mut space);
         let msg = loop {
             match rustix::net::recvmsg(
@@ -111,11 +116,15 @@ impl Channel {
                 Err(e) => return Err(e.into()),
             }
         };
-        let mut fd = None;
+        let (mut fd, mut spare) = (None, None);
         for m in control.drain() {
             if let RecvAncillaryMessage::ScmRights(fds) = m {
                 for f in fds {
-                    fd.get_or_insert(f);
+                    if fd.is_none() {
+                        fd = Some(f);
+                    } else {
+                        spare.get_or_insert(f);
+                    }
                 }
             }
         }
@@ -127,13 +136,13 @@ impl Channel {
             .map_err(|_| io::Error::from_raw_os_error(libc::EIO))?;
         match answer {
             Ok(Reply::Fd) if fd.is_none() => Err(io::Error::from_raw_os_error(libc::EIO)),
-            Ok(reply) => Ok((reply, fd)),
+            Ok(reply) => Ok((reply, fd, spare)),
             Err(errno) => Err(io::Error::from_raw_os_error(errno)),
         }
     }
 
     fn expect<T>(&self, request: &Request, f: impl FnOnce(Reply) -> Option<T>) -> io::Result<T> {
-        let (reply, _) = self.call(request)?;
+        let (reply, _, _) = self.call(request)?;
         f(reply).ok_or_else(|| io::Error::from_raw_os_error(libc::EIO))
     }
 
@@ -143,7 +152,7 @@ impl Channel {
 
     fn fd(&self, request: &Request) -> io::Result<OwnedFd> {
         match self.call(request)? {
-            (Reply::Fd, Some(fd)) => Ok(fd),
+            (Reply::Fd, Some(fd), _) => Ok(fd),
             _ => Err(io::Error::from_raw_os_error(libc::EIO)),
         }
     }
@@ -258,7 +267,18 @@ impl ChannelOps for Channel {
                 return Ok(pre.swap_remove(i).1);
             }
         }
-        self.fd(&Request::FileOpen(name))
+        match self.call(&Request::FileOpen(name.clone()))? {
+            (Reply::Fd, Some(fd), spare) => {
+                if let Some(spare) = spare {
+                    self.preopened
+                        .lock()
+                        .unwrap_or_else(PoisonError::into_inner)
+                        .push((name, spare));
+                }
+                Ok(fd)
+            }
+            _ => Err(io::Error::from_raw_os_error(libc::EIO)),
+        }
     }
     fn fileargs_lstat(&self, path: &Path) -> io::Result<FileStat> {
         self.expect(&Request::FileLstat(path_bytes(path)), |r| match r {
@@ -285,8 +305,13 @@ const STAGES: &[&str] = &[
     "getpwuid_r",
     "getgrgid_r",
     "landlock_restrict_self",
-    "seccomp",
+    "seccomp(SECCOMP_SET_MODE_FILTER)",
+    "prctl(PR_SET_NO_NEW_PRIVS)",
+    "pthread_create",
 ];
+
+/// The stage of a serving thread that could not be created.
+const THREAD_STAGE: u8 = 7;
 
 fn service_error(service: &'static str, syscall: &'static str, source: io::Error) -> Error {
     Error::Service {
@@ -448,6 +473,7 @@ pub(crate) fn start(services: &[ServiceDecl]) -> Result<Vec<Channel>, Error> {
                     operations: l.operations.clone(),
                     ready: None,
                     ahead: None,
+                    spare: None,
                 })
             }
         });
@@ -521,11 +547,14 @@ struct Failed(u8, u8, i32);
 /// The broker process: cleans up, confines itself, reports, serves, exits.
 fn broker_main(channels: Vec<(OwnedFd, State)>, status: OwnedFd, parent: u32) -> ! {
     let mut status = std::fs::File::from(status);
-    let code = match prepare(&channels, &status, parent) {
-        Ok(()) => {
+    let started = prepare(&channels, &status, parent).and_then(|()| {
+        serve::start(channels).map_err(|(index, errno)| Failed(index as u8, THREAD_STAGE, errno))
+    });
+    let code = match started {
+        Ok(serving) => {
             let _ = status.write_all(&[0]);
             drop(status);
-            serve::serve(channels);
+            serving.run();
             0
         }
         Err(Failed(index, stage, errno)) => {

@@ -1,5 +1,5 @@
-//! The broker's loop: wait for a request on any channel, answer it, repeat
-//! until every channel is closed. Every message is hostile: a truncated,
+//! The broker's loops: one thread per channel waits for a request, answers
+//! it, and repeats until its channel is closed. Every message is hostile: a truncated,
 //! oversized or malformed one, or one that carries descriptors, gets an
 //! error answer; received descriptors are closed at once (the ancillary
 //! buffer has room for `SCM_MAX_FD` of them and drops them all; on
@@ -9,7 +9,7 @@ use std::io::{IoSlice, IoSliceMut};
 use std::mem::MaybeUninit;
 use std::os::fd::{AsFd, OwnedFd};
 
-use rustix::event::{poll, PollFd, PollFlags};
+use rustix::event::{poll, PollFd, PollFlags, Timespec};
 use rustix::io::Errno;
 use rustix::net::{
     recvmsg, sendmsg, RecvAncillaryBuffer, RecvFlags, ReturnFlags, SendAncillaryBuffer,
@@ -60,6 +60,14 @@ impl State {
 }
 
 impl State {
+    /// A descriptor to send along with the answer just made.
+    fn spare(&mut self) -> Option<OwnedFd> {
+        match self {
+            State::FileArgs(f) => f.spare.take(),
+            _ => None,
+        }
+    }
+
     /// Work done between requests, after an answer is sent.
     fn idle(&mut self) {
         if let State::FileArgs(f) = self {
@@ -96,22 +104,26 @@ enum Next {
     Close,
 }
 
-/// Reads one message from `fd` and answers it.
+/// Whether the peer of `fd` has closed its end (poll(2) `POLLHUP`), asked
+/// only after a zero-length message, which is either end of file or an
+/// empty (malformed) request.
+fn hung_up(fd: &OwnedFd) -> bool {
+    let mut fds = [PollFd::new(fd, PollFlags::IN)];
+    match poll(&mut fds, Some(&Timespec::default())) {
+        Ok(_) => fds[0].revents().intersects(PollFlags::HUP | PollFlags::ERR),
+        Err(_) => true,
+    }
+}
+
+/// Reads one message from `fd` (blocking) and answers it.
 fn serve_one(
     fd: &OwnedFd,
     state: &mut State,
     buf: &mut [u8],
     space: &mut [MaybeUninit<u8>],
-    hangup: bool,
-    wait: bool,
 ) -> Next {
     let mut control = RecvAncillaryBuffer::new(space);
     let flags = RecvFlags::CMSG_CLOEXEC | RecvFlags::TRUNC;
-    let flags = if wait {
-        flags
-    } else {
-        flags | RecvFlags::DONTWAIT
-    };
     let received = recvmsg(fd, &mut [IoSliceMut::new(buf)], &mut control, flags);
     let msg = match received {
         Ok(msg) => msg,
@@ -121,29 +133,33 @@ fn serve_one(
     // Close every descriptor that came with it, whatever the message.
     let had_fds = control.drain().count() > 0;
     drop(control);
-    if msg.bytes == 0 && !had_fds && hangup {
+    if msg.bytes == 0 && !had_fds && hung_up(fd) {
         return Next::Close;
     }
     let len = msg.bytes.min(buf.len());
     let (answer, passed) = answer(state, &buf[..len], msg.bytes, msg.flags, had_fds);
-    let next = send_answer(fd, &answer, passed);
+    let spare = state.spare();
+    let next = send_answer(fd, &answer, passed, spare);
     state.idle();
     next
 }
 
 /// Sends an answer without blocking: a client that leaves its answers
-/// unread until the socket is full loses its channel rather than stalling
-/// every other service.
-fn send_answer(fd: &OwnedFd, answer: &Result<Reply, i32>, passed: Option<OwnedFd>) -> Next {
+/// unread until the socket is full loses its channel.
+fn send_answer(
+    fd: &OwnedFd,
+    answer: &Result<Reply, i32>,
+    passed: Option<OwnedFd>,
+    spare: Option<OwnedFd>,
+) -> Next {
     let mut message = encode_answer(answer);
     if message.len() > MAX_MESSAGE {
         message = encode_answer(&Err(libc::EOVERFLOW));
     }
-    let mut space = [MaybeUninit::uninit(); rustix::cmsg_space!(ScmRights(1))];
+    let mut space = [MaybeUninit::uninit(); rustix::cmsg_space!(ScmRights(2))];
     let mut control = SendAncillaryBuffer::new(&mut space);
-    let fds;
-    if let Some(f) = &passed {
-        fds = [f.as_fd()];
+    let fds: Vec<_> = passed.iter().chain(spare.iter()).map(AsFd::as_fd).collect();
+    if !fds.is_empty() {
         control.push(SendAncillaryMessage::ScmRights(&fds));
     }
     match sendmsg(
@@ -155,51 +171,58 @@ fn send_answer(fd: &OwnedFd, answer: &Result<Reply, i32>, passed: Option<OwnedFd
         Ok(_) => Next::Keep,
         Err(_) => Next::Close,
     }
-    // `passed` is closed here: the client has its own copy.
+    // `passed` and `spare` are closed here: the client has its own copies.
 }
 
-/// Serves `channels` until all are closed, then returns.
-pub(crate) fn serve(mut channels: Vec<(OwnedFd, State)>) {
+/// Serves one channel until it is closed: blocking `recvmsg`, answer,
+/// repeat — two system calls per request, as a raw round trip.
+fn serve_channel(fd: OwnedFd, mut state: State) {
     let mut buf = vec![0u8; MAX_MESSAGE + 1];
     let mut space = vec![MaybeUninit::uninit(); rustix::cmsg_space!(ScmRights(SCM_MAX_FD))];
-    // One channel: block in recvmsg, no poll(2) (one system call less per
-    // request). A zero-length message is then taken for end of file.
-    if channels.len() == 1 {
-        let (fd, state) = &mut channels[0];
-        while serve_one(fd, state, &mut buf, &mut space, true, true) == Next::Keep {}
-        return;
+    while serve_one(&fd, &mut state, &mut buf, &mut space) == Next::Keep {}
+}
+
+/// Stack of each channel's thread: getaddrinfo(3) and NSS modules need
+/// more than the smallest stacks; 256 KiB is glibc's order of magnitude for
+/// name lookups and far below the 8 MiB default.
+const THREAD_STACK: usize = 256 * 1024;
+
+/// Channels being served by their threads, and the one the calling thread
+/// serves.
+pub(crate) struct Serving {
+    threads: Vec<std::thread::JoinHandle<()>>,
+    last: Option<(OwnedFd, State)>,
+}
+
+/// Starts serving `channels`: one thread per channel but the last, which
+/// the calling thread serves in [`Serving::run`]. Called after the broker
+/// is confined (Landlock and seccomp apply to the threads) and before it
+/// reports ready, so that a thread that cannot be created is a start-up
+/// error. One thread per channel: no `poll(2)` on the path of a request,
+/// and a slow lookup on one service does not delay the others.
+///
+/// The error is the index of the channel and the errno.
+pub(crate) fn start(mut channels: Vec<(OwnedFd, State)>) -> Result<Serving, (usize, i32)> {
+    let last = channels.pop();
+    let mut threads = Vec::with_capacity(channels.len());
+    for (i, (fd, state)) in channels.into_iter().enumerate() {
+        let t = std::thread::Builder::new()
+            .stack_size(THREAD_STACK)
+            .spawn(move || serve_channel(fd, state))
+            .map_err(|e| (i, e.raw_os_error().unwrap_or(libc::EAGAIN)))?;
+        threads.push(t);
     }
-    while !channels.is_empty() {
-        let ready: Vec<PollFlags> = {
-            let mut fds: Vec<PollFd<'_>> = channels
-                .iter()
-                .map(|(fd, _)| PollFd::new(fd, PollFlags::IN))
-                .collect();
-            match poll(&mut fds, None) {
-                Ok(_) => {}
-                Err(Errno::INTR) => continue,
-                Err(_) => return,
-            }
-            fds.iter().map(|p| p.revents()).collect()
-        };
-        let mut closed = Vec::new();
-        for (i, revents) in ready.into_iter().enumerate() {
-            if revents.is_empty() {
-                continue;
-            }
-            let (fd, state) = &mut channels[i];
-            let hangup = revents.intersects(PollFlags::HUP | PollFlags::ERR);
-            let next = if revents.contains(PollFlags::IN) || hangup {
-                serve_one(fd, state, &mut buf, &mut space, hangup, false)
-            } else {
-                Next::Close
-            };
-            if next == Next::Close {
-                closed.push(i);
-            }
+    Ok(Serving { threads, last })
+}
+
+impl Serving {
+    /// Serves until every channel is closed.
+    pub(crate) fn run(self) {
+        if let Some((fd, state)) = self.last {
+            serve_channel(fd, state);
         }
-        for i in closed.into_iter().rev() {
-            channels.remove(i);
+        for t in self.threads {
+            let _ = t.join();
         }
     }
 }
