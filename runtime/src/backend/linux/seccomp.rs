@@ -157,10 +157,6 @@ impl Rules {
             .collect();
         SeccompFilter::new(rules, mismatch, matched, TargetArch::x86_64).expect("distinct actions")
     }
-
-    fn is_empty(&self) -> bool {
-        self.0.is_empty()
-    }
 }
 
 /// Compiles `filter` and makes its architecture check answer `EPERM`
@@ -188,13 +184,10 @@ pub(crate) fn programs(
     classes: &[FdClass],
 ) -> Result<Vec<BpfProgram>, seccompiler::BackendError> {
     let mut out = vec![compile(compat())?];
-    let rights = rights(classes);
-    if !rights.is_empty() {
-        out.push(compile(rights.into_filter(
-            SeccompAction::Allow,
-            SeccompAction::Errno(RIGHTS_ERRNO as u32),
-        ))?);
-    }
+    out.push(compile(rights(classes).into_filter(
+        SeccompAction::Allow,
+        SeccompAction::Errno(RIGHTS_ERRNO as u32),
+    ))?);
     out.push(compile(capability_mode(mode))?);
     Ok(out)
 }
@@ -516,6 +509,13 @@ fn capability_mode(mode: &Mode) -> SeccompFilter {
     // Path lookups: beneath a directory descriptor only (never AT_FDCWD);
     // Landlock keeps absolute paths, `..` and symlinks beneath the
     // preopened directories. Without Landlock, no lookup at all.
+    //
+    // Landlock does not mediate chmod, chown or utimes (landlock(7):
+    // "Filesystem flags" has no right for them): the path forms
+    // `fchmodat`, `fchmodat2`, `fchownat`, `futimesat` and `utimensat`
+    // with a path would change files outside the directories (`..`,
+    // symlinks, an `O_PATH` descriptor of a parent). They are denied;
+    // `fchmod`, `fchown` and futimens(3) act on a descriptor instead.
     // utimensat(fd, NULL, ..) is futimens(2): no lookup.
     r.add(SYS_utimensat, vec![c64(1, SeccompCmpOp::Eq, 0)]);
     // newfstatat/statx with AT_EMPTY_PATH is how glibc and std do fstat.
@@ -539,11 +539,6 @@ fn capability_mode(mode: &Mode) -> SeccompFilter {
             SYS_mkdirat,
             SYS_mknodat,
             SYS_unlinkat,
-            SYS_fchmodat,
-            SYS_fchmodat2,
-            SYS_fchownat,
-            SYS_utimensat,
-            SYS_futimesat,
         ] {
             r.add(nr, vec![ne(0, FDCWD)]);
         }
@@ -595,6 +590,24 @@ fn ranges(classes: &[FdClass], deny: impl Fn(&Limits) -> bool) -> Vec<(u32, u32)
         }
     }
     merged
+}
+
+/// The numbers outside `ranges` (sorted, disjoint), as ranges.
+fn complement(ranges: &[(u32, u32)]) -> Vec<(u32, u32)> {
+    let mut out = Vec::with_capacity(ranges.len() + 1);
+    let mut next = Some(0u32);
+    for &(lo, hi) in ranges {
+        if let Some(n) = next {
+            if n < lo {
+                out.push((n, lo - 1));
+            }
+        }
+        next = hi.checked_add(1);
+    }
+    if let Some(n) = next {
+        out.push((n, u32::MAX));
+    }
+    out
 }
 
 /// Builder of filter 2: every rule describes a denial.
@@ -698,6 +711,18 @@ const FCNTL_LOCKS: &[u32] = &[
     libc::F_OFD_SETLKW as u32,
 ];
 
+/// `FS_IOC_FSSETXATTR`, `_IOW('X', 32, struct fsxattr)`
+/// (include/uapi/linux/fs.h); not in the `libc` crate.
+const FS_IOC_FSSETXATTR: u32 = 0x401c_5820;
+
+/// ioctl(2) commands that change an inode's flags or attributes
+/// (ioctl_iflags(2), ioctl_xfs_fsgetxattr(2)).
+const INODE_IOCTLS: &[u32] = &[
+    libc::FS_IOC_SETFLAGS as u32,
+    libc::FS_IOC32_SETFLAGS as u32,
+    FS_IOC_FSSETXATTR,
+];
+
 const FCNTL_DUP: &[u32] = &[libc::F_DUPFD as u32, libc::F_DUPFD_CLOEXEC as u32];
 
 /// Filter 2: per-descriptor rights. Empty when nothing is limited.
@@ -732,12 +757,15 @@ fn rights(classes: &[FdClass]) -> Rules {
             SYS_sendto,
             SYS_sendmsg,
             SYS_sendmmsg,
-            SYS_fallocate,
             SYS_vmsplice,
         ],
         0,
         set(&[R::Write]),
     );
+    // fallocate(2) writes (zeroes, holes) at an explicit offset: FreeBSD's
+    // posix_fallocate(2) and fspacectl(2) ask for CAP_PWRITE
+    // (sys/kern/vfs_syscalls.c, kern_posix_fallocate).
+    d.needs(&[SYS_fallocate], 0, set(&[R::Pwrite]));
     d.needs(
         &[SYS_pwrite64, SYS_pwritev, SYS_pwritev2],
         0,
@@ -748,6 +776,15 @@ fn rights(classes: &[FdClass]) -> Rules {
     d.needs(&[SYS_copy_file_range, SYS_splice], 2, set(&[R::Write]));
     d.needs(&[SYS_sendfile], 0, set(&[R::Write]));
     d.needs(&[SYS_sendfile], 1, set(&[R::Read]));
+    // An explicit offset (a non-NULL `loff_t *`) makes them pread/pwrite:
+    // the descriptor needs `pread` / `pwrite` (seek) as well.
+    let no = |r: Right| move |l: &Limits| !l.rights.allows(r);
+    let offset = |arg: u8| c64(arg, SeccompCmpOp::Ne, 0);
+    for nr in [SYS_copy_file_range, SYS_splice] {
+        d.when(nr, 0, no(R::Pread), &[offset(1)]);
+        d.when(nr, 2, no(R::Pwrite), &[offset(3)]);
+    }
+    d.when(SYS_sendfile, 1, no(R::Pread), &[offset(2)]);
     d.needs(&[SYS_tee], 0, set(&[R::Read]));
     d.needs(&[SYS_tee], 1, set(&[R::Write]));
 
@@ -783,24 +820,11 @@ fn rights(classes: &[FdClass]) -> Rules {
         set(&[R::Fsync]),
     );
     d.needs(&[SYS_ftruncate], 0, set(&[R::Ftruncate]));
+    // The path forms (fchmodat, fchownat, utimensat with a path,
+    // futimesat) are denied by capability mode.
     d.needs(&[SYS_fchmod], 0, set(&[R::Fchmod]));
-    d.needs(&[SYS_fchmodat, SYS_fchmodat2], 0, set(&[R::Fchmodat]));
     d.needs(&[SYS_fchown], 0, set(&[R::Fchown]));
-    d.needs(&[SYS_fchownat], 0, set(&[R::Fchown]));
-    d.when(
-        SYS_fchownat,
-        0,
-        |l| !l.rights.allows(R::Lookup),
-        &[masked(4, AT_EMPTY_PATH as u32, 0)],
-    );
     d.needs(&[SYS_utimensat], 0, set(&[R::Futimes]));
-    d.when(
-        SYS_utimensat,
-        0,
-        |l| !l.rights.allows(R::Lookup),
-        &[c64(1, SeccompCmpOp::Ne, 0)],
-    );
-    d.needs(&[SYS_futimesat], 0, set(&[R::Futimesat]));
     d.needs(&[SYS_fchdir], 0, set(&[R::Fchdir]));
     d.needs(&[SYS_flock], 0, set(&[R::Flock]));
     d.needs(&[SYS_fgetxattr], 0, set(&[R::ExtattrGet]));
@@ -815,7 +839,6 @@ fn rights(classes: &[FdClass]) -> Rules {
         set(&[R::Lookup]),
     );
     // openat's flags imply rights as on FreeBSD (rights(4), openat(2)).
-    let no = |r: Right| move |l: &Limits| !l.rights.allows(r);
     let creat = O_CREAT as u32;
     let tmpfile = (O_TMPFILE & !O_DIRECTORY) as u32;
     d.when(SYS_openat, 0, no(R::Create), &[masked(2, creat, creat)]);
@@ -871,12 +894,23 @@ fn rights(classes: &[FdClass]) -> Rules {
         no(R::MmapR),
         &[file.clone(), masked(2, pr, pr)],
     );
-    d.when(
-        SYS_mmap,
-        4,
-        no(R::MmapX),
-        &[file.clone(), masked(2, px, px)],
-    );
+    // Executable mappings: only of a descriptor with `mmap_x`. Anonymous
+    // memory and descriptors opened after entry (beneath a directory, a
+    // memfd) cannot be mapped executable, and mprotect(2) cannot add
+    // PROT_EXEC: seccomp does not see which mapping it changes, so it
+    // fails closed (FreeBSD answers EACCES there too, from the mapping's
+    // maximum protection, mprotect(2)).
+    let exec = masked(2, px, px);
+    d.rules
+        .add(SYS_mmap, vec![masked(3, anon, anon), exec.clone()]);
+    for (lo, hi) in complement(&ranges(classes, |l| l.rights.allows(R::MmapX))) {
+        let mut conds = within(4, lo, hi);
+        conds.push(exec.clone());
+        d.rules.add(SYS_mmap, conds);
+    }
+    for nr in [SYS_mprotect, SYS_pkey_mprotect] {
+        d.rules.add(nr, vec![exec.clone()]);
+    }
     // PROT_WRITE matters only for shared mappings: private ones are copies.
     for shared in [MAP_SHARED as u32, MAP_SHARED_VALIDATE as u32] {
         d.when(
@@ -946,6 +980,37 @@ fn rights(classes: &[FdClass]) -> Rules {
 
     // Events (poll/select take arrays seccomp cannot read).
     d.needs(&[SYS_epoll_ctl], 2, set(&[R::Event]));
+
+    // Descriptors outside every class (opened after entry: beneath a
+    // directory, pipes, memfds...). Landlock gives files opened beneath a
+    // directory its read, write and truncate rights, but it does not
+    // mediate metadata changes; Capsicum gives them the directory's rights
+    // (openat(2)). Seccomp cannot tell which directory a descriptor came
+    // from, so they get the union of the directories' rights for those.
+    let dirs = classes
+        .iter()
+        .filter(|c| c.limits.rights.allows(R::Lookup))
+        .fold(RightSet::of(&[]), |u, c| u.union(c.limits.rights));
+    let outside = complement(&ranges(classes, |_| true));
+    let mut unclassified = |nr: i64, arg: u8, need: Right, extra: &[SeccompCondition]| {
+        if !dirs.allows(need) {
+            for &(lo, hi) in &outside {
+                let mut conds = within(arg, lo, hi);
+                conds.extend_from_slice(extra);
+                d.rules.add(nr, conds);
+            }
+        }
+    };
+    unclassified(SYS_fchmod, 0, R::Fchmod, &[]);
+    unclassified(SYS_fchown, 0, R::Fchown, &[]);
+    unclassified(SYS_utimensat, 0, R::Futimes, &[]);
+    unclassified(SYS_fsetxattr, 0, R::ExtattrSet, &[]);
+    unclassified(SYS_fremovexattr, 0, R::ExtattrDelete, &[]);
+    // Inode flags and project attributes (ioctl_iflags(2)); other ioctls
+    // on pipes and sockets (FIONBIO...) stay allowed.
+    for cmd in INODE_IOCTLS {
+        unclassified(SYS_ioctl, 0, R::Ioctl, &[eq(1, *cmd)]);
+    }
 
     d.rules
 }
@@ -1047,7 +1112,19 @@ mod tests {
     }
 
     #[test]
-    fn nothing_limited_means_no_rights_filter() {
-        assert_eq!(programs(&mode(), &[]).unwrap().len(), 2);
+    fn the_rights_filter_is_there_when_nothing_is_limited() {
+        // It still denies executable mappings and inode changes through
+        // descriptors opened after entry.
+        assert_eq!(programs(&mode(), &[]).unwrap().len(), 3);
+    }
+
+    #[test]
+    fn complement_covers_every_other_number() {
+        assert_eq!(complement(&[]), [(0, u32::MAX)]);
+        assert_eq!(
+            complement(&[(0, 2), (10, 20), (4000, 4095)]),
+            [(3, 9), (21, 3999), (4096, u32::MAX)]
+        );
+        assert_eq!(complement(&[(5, u32::MAX)]), [(0, 4)]);
     }
 }
