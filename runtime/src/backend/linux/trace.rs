@@ -828,11 +828,22 @@ fn needed(nr: i64, arg: usize, args: &[u64; 6]) -> Option<RightSet> {
         SYS_read | SYS_readv | SYS_recvfrom | SYS_recvmsg | SYS_recvmmsg | SYS_getdents
         | SYS_getdents64 | SYS_fadvise64 | SYS_readahead => one(R::Read),
         SYS_pread64 | SYS_preadv | SYS_preadv2 => one(R::Pread),
-        SYS_write | SYS_writev | SYS_sendto | SYS_sendmsg | SYS_sendmmsg | SYS_fallocate
-        | SYS_vmsplice => one(R::Write),
-        SYS_pwrite64 | SYS_pwritev | SYS_pwritev2 => one(R::Pwrite),
-        SYS_copy_file_range | SYS_splice => one(if arg == 0 { R::Read } else { R::Write }),
-        SYS_sendfile => one(if arg == 0 { R::Write } else { R::Read }),
+        SYS_write | SYS_writev | SYS_sendto | SYS_sendmsg | SYS_sendmmsg | SYS_vmsplice => {
+            one(R::Write)
+        }
+        SYS_pwrite64 | SYS_pwritev | SYS_pwritev2 | SYS_fallocate => one(R::Pwrite),
+        // An explicit offset (non-NULL pointer) makes them pread/pwrite.
+        SYS_copy_file_range | SYS_splice => one(match (arg, args[arg + 1] != 0) {
+            (0, false) => R::Read,
+            (0, true) => R::Pread,
+            (_, false) => R::Write,
+            (_, true) => R::Pwrite,
+        }),
+        SYS_sendfile => one(match (arg, args[2] != 0) {
+            (0, _) => R::Write,
+            (_, false) => R::Read,
+            (_, true) => R::Pread,
+        }),
         SYS_tee => one(if arg == 0 { R::Read } else { R::Write }),
         SYS_lseek => one(R::Seek),
         SYS_fstat | SYS_newfstatat | SYS_statx => one(R::Fstat),
