@@ -149,6 +149,34 @@ impl Rules {
         }
     }
 
+    /// One item per rule (`None`: the call matches whatever its arguments).
+    fn into_items(self) -> Vec<(i64, Option<SeccompRule>)> {
+        let mut items = Vec::new();
+        for (nr, rules) in self.0 {
+            match rules {
+                None => items.push((nr, None)),
+                Some(rules) => items.extend(rules.into_iter().map(|r| (nr, Some(r)))),
+            }
+        }
+        items
+    }
+
+    fn from_items(items: &[(i64, Option<SeccompRule>)]) -> Rules {
+        let mut rules = Rules::default();
+        for (nr, rule) in items {
+            let entry = rules.0.entry(*nr).or_insert_with(|| Some(Vec::new()));
+            match rule {
+                None => *entry = None,
+                Some(rule) => {
+                    if let Some(list) = entry {
+                        list.push(rule.clone());
+                    }
+                }
+            }
+        }
+        rules
+    }
+
     fn into_filter(self, mismatch: SeccompAction, matched: SeccompAction) -> SeccompFilter {
         let rules = self
             .0
@@ -184,12 +212,44 @@ pub(crate) fn programs(
     classes: &[FdClass],
 ) -> Result<Vec<BpfProgram>, seccompiler::BackendError> {
     let mut out = vec![compile(compat())?];
-    out.push(compile(rights(classes).into_filter(
-        SeccompAction::Allow,
-        SeccompAction::Errno(RIGHTS_ERRNO as u32),
-    ))?);
+    compile_split(&rights(classes).into_items(), &mut out)?;
     out.push(compile(capability_mode(mode))?);
     Ok(out)
+}
+
+/// A BPF program's length limit (`BPF_MAXINSNS`,
+/// include/uapi/linux/bpf_common.h).
+pub(crate) const BPF_MAXINSNS: usize = 4096;
+
+/// Compiles the rights filter's `items` into as few programs as fit
+/// `BPF_MAXINSNS` each, halving until they do. The rights filter only
+/// denies, so its rules may be spread over stacked programs: a call is
+/// denied when any of them matches. (The whole stack must also stay under
+/// `MAX_INSNS_PER_PATH`, 32768 instructions plus 4 per program,
+/// kernel/seccomp.c; `seccomp(2)` answers `ENOMEM` beyond.)
+fn compile_split(
+    items: &[(i64, Option<SeccompRule>)],
+    out: &mut Vec<BpfProgram>,
+) -> Result<(), seccompiler::BackendError> {
+    let program = compile(Rules::from_items(items).into_filter(
+        SeccompAction::Allow,
+        SeccompAction::Errno(RIGHTS_ERRNO as u32),
+    ));
+    match program {
+        Ok(program) if program.len() <= BPF_MAXINSNS => {
+            out.push(program);
+            return Ok(());
+        }
+        Ok(_) | Err(seccompiler::BackendError::FilterTooLarge(_)) if items.len() >= 2 => {}
+        Ok(program) => {
+            out.push(program);
+            return Ok(());
+        }
+        Err(e) => return Err(e),
+    }
+    let (first, second) = items.split_at(items.len() / 2);
+    compile_split(first, out)?;
+    compile_split(second, out)
 }
 
 /// Filter 3: `clone3` and `openat2` answer `ENOSYS`.
@@ -1082,6 +1142,52 @@ mod tests {
         for program in programs(&mode(), &classes).unwrap() {
             // BPF_MAXINSNS (include/uapi/linux/bpf_common.h).
             assert!(program.len() <= 4096, "{} instructions", program.len());
+        }
+    }
+
+    /// `n` one-descriptor classes with distinct rights sets, interleaved so
+    /// that few of them merge into ranges: the worst case for the filter.
+    fn distinct_classes(n: u32) -> Vec<FdClass> {
+        let all = Right::ALL;
+        (0..n)
+            .map(|i| {
+                // Subsets of the rights picked by the bits of i (and a
+                // rotation so every right appears), plus ioctl and fcntl
+                // lists on some.
+                let picked: Vec<Right> = all
+                    .iter()
+                    .enumerate()
+                    .filter(|(k, _)| (i as usize * 7 + k) % 3 == 0 || (i >> (k % 8)) & 1 == 1)
+                    .map(|(_, r)| *r)
+                    .collect();
+                let mut c = class(4095 - i, 4095 - i, &picked);
+                if i % 2 == 0 {
+                    c.limits.ioctls = Some(&[Ioctl::Fionread, Ioctl::Tiocgwinsz]);
+                    c.limits.fcntls = Some(&[Fcntl::Getfl]);
+                }
+                c
+            })
+            .collect()
+    }
+
+    #[test]
+    fn any_number_of_classes_fits_the_kernel_limits() {
+        for n in [82, 200] {
+            let programs = programs(&mode(), &distinct_classes(n)).unwrap();
+            let total: usize = programs.iter().map(|p| p.len() + 4).sum();
+            for p in &programs {
+                assert!(
+                    p.len() <= BPF_MAXINSNS,
+                    "{n} classes: {} instructions",
+                    p.len()
+                );
+            }
+            // MAX_INSNS_PER_PATH (kernel/seccomp.c).
+            assert!(total <= 32768, "{n} classes: {total} instructions in all");
+            eprintln!(
+                "{n} classes: {} programs, {total} instructions",
+                programs.len()
+            );
         }
     }
 
