@@ -96,6 +96,9 @@ impl Backend for Native {
     }
 
     fn limit_stdio(&mut self, stream: Stdio, limits: &Limits) -> Result<(), Failure> {
+        if crate::trace::mode().enforces() {
+            fds::narrow_stdio(stream.fd(), limits);
+        }
         self.fds.stdio(stream.fd(), limits);
         Ok(())
     }

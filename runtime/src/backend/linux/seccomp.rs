@@ -46,6 +46,12 @@ pub(crate) struct FdClass {
     pub hi: u32,
     /// What descriptors of the class may do.
     pub limits: Limits,
+    /// Whether their access mode lets read(2) through (`O_RDONLY` or
+    /// `O_RDWR`, not `O_PATH`). When it does not, the kernel answers
+    /// `EBADF` and the filter need not look (read(2)).
+    pub reads: bool,
+    /// Whether their access mode lets write(2) through.
+    pub writes: bool,
 }
 
 /// What the capability-mode filter lets through beyond capability mode
@@ -636,9 +642,14 @@ fn capability_mode(mode: &Mode) -> SeccompFilter {
 
 /// Ranges (merged when adjacent) of the classes `deny` picks.
 fn ranges(classes: &[FdClass], deny: impl Fn(&Limits) -> bool) -> Vec<(u32, u32)> {
+    class_ranges(classes, |c| deny(&c.limits))
+}
+
+/// Ranges (merged when adjacent) of the classes `pick` picks.
+fn class_ranges(classes: &[FdClass], pick: impl Fn(&FdClass) -> bool) -> Vec<(u32, u32)> {
     let mut picked: Vec<(u32, u32)> = classes
         .iter()
-        .filter(|c| deny(&c.limits))
+        .filter(|c| pick(c))
         .map(|c| (c.lo, c.hi))
         .collect();
     picked.sort_unstable();
@@ -690,6 +701,14 @@ impl Deny<'_> {
             let mut conds = within(arg, lo, hi);
             conds.extend_from_slice(extra);
             self.rules.add(nr, conds);
+        }
+    }
+
+    /// `nr` fails when descriptor argument `arg` belongs to a class that
+    /// `deny` picks.
+    fn when_class(&mut self, nr: i64, arg: u8, deny: impl Fn(&FdClass) -> bool) {
+        for (lo, hi) in class_ranges(self.classes, deny) {
+            self.rules.add(nr, within(arg, lo, hi));
         }
     }
 
@@ -794,10 +813,35 @@ fn rights(classes: &[FdClass]) -> Rules {
         classes,
     };
 
+    // read(2), write(2) and their vectored and positioned forms fail with
+    // EBADF on a descriptor whose access mode lacks them: rules only for
+    // classes whose access mode is wider than their rights (standard
+    // streams that could not be reopened, sockets, devices). Without any,
+    // these calls are allowed by every filter and the kernel's action
+    // cache skips the filters for them (seccomp_cache_prepare, 5.11).
+    let by_mode = |nrs: &[i64], need: Right, reads: bool, d: &mut Deny| {
+        for &nr in nrs {
+            d.when_class(nr, 0, |c| {
+                (if reads { c.reads } else { c.writes }) && !c.limits.rights.allows(need)
+            });
+        }
+    };
+    by_mode(&[SYS_read, SYS_readv], R::Read, true, &mut d);
+    by_mode(
+        &[SYS_pread64, SYS_preadv, SYS_preadv2],
+        R::Pread,
+        true,
+        &mut d,
+    );
+    by_mode(&[SYS_write, SYS_writev], R::Write, false, &mut d);
+    by_mode(
+        &[SYS_pwrite64, SYS_pwritev, SYS_pwritev2],
+        R::Pwrite,
+        false,
+        &mut d,
+    );
     d.needs(
         &[
-            SYS_read,
-            SYS_readv,
             SYS_recvfrom,
             SYS_recvmsg,
             SYS_recvmmsg,
@@ -809,16 +853,8 @@ fn rights(classes: &[FdClass]) -> Rules {
         0,
         set(&[R::Read]),
     );
-    d.needs(&[SYS_pread64, SYS_preadv, SYS_preadv2], 0, set(&[R::Pread]));
     d.needs(
-        &[
-            SYS_write,
-            SYS_writev,
-            SYS_sendto,
-            SYS_sendmsg,
-            SYS_sendmmsg,
-            SYS_vmsplice,
-        ],
+        &[SYS_sendto, SYS_sendmsg, SYS_sendmmsg, SYS_vmsplice],
         0,
         set(&[R::Write]),
     );
@@ -826,11 +862,6 @@ fn rights(classes: &[FdClass]) -> Rules {
     // posix_fallocate(2) and fspacectl(2) ask for CAP_PWRITE
     // (sys/kern/vfs_syscalls.c, kern_posix_fallocate).
     d.needs(&[SYS_fallocate], 0, set(&[R::Pwrite]));
-    d.needs(
-        &[SYS_pwrite64, SYS_pwritev, SYS_pwritev2],
-        0,
-        set(&[R::Pwrite]),
-    );
     // Two descriptors: source needs read, destination write.
     d.needs(&[SYS_copy_file_range, SYS_splice], 0, set(&[R::Read]));
     d.needs(&[SYS_copy_file_range, SYS_splice], 2, set(&[R::Write]));
@@ -1088,6 +1119,8 @@ mod tests {
                 rights: RightSet::of(rights),
                 ..Limits::default()
             },
+            reads: true,
+            writes: true,
         }
     }
 
@@ -1119,11 +1152,15 @@ mod tests {
                 lo: 0,
                 hi: 0,
                 limits: Limits::STDIN,
+                reads: true,
+                writes: true,
             },
             FdClass {
                 lo: 1,
                 hi: 2,
                 limits: Limits::STDOUT,
+                reads: true,
+                writes: true,
             },
         ];
         let sets: [&[Right]; 7] = [
