@@ -1194,11 +1194,13 @@ mod tests {
                 let picked: Vec<Right> = all
                     .iter()
                     .enumerate()
-                    .filter(|(k, _)| (i as usize * 7 + k) % 3 == 0 || (i >> (k % 8)) & 1 == 1)
+                    .filter(|(k, _)| {
+                        (i as usize * 7 + k).is_multiple_of(3) || (i >> (k % 8)) & 1 == 1
+                    })
                     .map(|(_, r)| *r)
                     .collect();
                 let mut c = class(4095 - i, 4095 - i, &picked);
-                if i % 2 == 0 {
+                if i.is_multiple_of(2) {
                     c.limits.ioctls = Some(&[Ioctl::Fionread, Ioctl::Tiocgwinsz]);
                     c.limits.fcntls = Some(&[Fcntl::Getfl]);
                 }
