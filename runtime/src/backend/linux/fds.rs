@@ -9,6 +9,11 @@
 //! a class holds. New descriptors get the lowest free number (open(2)), so
 //! they never land in a block; copying a block descriptor or dup2'ing over
 //! one is denied. Handles do not expose numbers, so moving is invisible.
+//!
+//! Each class records what its access mode lets through (read, write), so
+//! the filter adds read/write rules only where the mode is wider than the
+//! rights. Standard streams are reopened too where that is harmless
+//! (`narrow_stdio`).
 
 use std::io;
 use std::os::fd::{AsRawFd, FromRawFd, OwnedFd, RawFd};

@@ -1,8 +1,9 @@
 //! The seccomp-bpf filters that play Capsicum on Linux (seccomp(2),
 //! Documentation/userspace-api/seccomp_filter.rst), built with the
-//! `seccompiler` crate. Three filters are stacked; the kernel runs all of
-//! them and the most restrictive answer wins (for two `ERRNO` answers, the
-//! newest filter's):
+//! `seccompiler` crate. Three filters are stacked (the rights filter split
+//! over several programs when it exceeds `BPF_MAXINSNS`); the kernel runs
+//! all of them and the most restrictive answer wins (for two `ERRNO`
+//! answers, the newest filter's):
 //!
 //! 1. **capability mode**: an allowlist modelled on FreeBSD's
 //!    `sys/kern/capabilities.conf`, with argument checks (`AT_FDCWD`, socket
@@ -10,7 +11,13 @@
 //!    fails with `EPERM`.
 //! 2. **rights**: for each class of limited descriptors (a range of
 //!    numbers, see `fds.rs`) the operations its rights do not include fail
-//!    with `EACCES`. Everything else passes this filter.
+//!    with `EACCES`, plus what no descriptor may do after entry (new
+//!    executable memory; inode changes through descriptors opened after
+//!    entry, beyond the directories' rights). read/write rules appear only
+//!    for classes whose access mode is wider than their rights, so that
+//!    in the common case read(2)/write(2) are allowed by every program and
+//!    the kernel's action cache skips the filters for them. Everything else
+//!    passes this filter.
 //! 3. **compat**: `clone3` and `openat2` fail with `ENOSYS`: their arguments
 //!    are behind a pointer seccomp cannot read, and libc falls back to
 //!    `clone` / `openat` on `ENOSYS`, which the other filters can check.
