@@ -29,8 +29,8 @@
 use std::collections::BTreeMap;
 
 use seccompiler::{
-    BpfProgram, SeccompAction, SeccompCmpArgLen, SeccompCmpOp, SeccompCondition, SeccompFilter,
-    SeccompRule, TargetArch,
+    sock_filter, BpfProgram, SeccompAction, SeccompCmpArgLen, SeccompCmpOp, SeccompCondition,
+    SeccompFilter, SeccompRule, TargetArch,
 };
 
 use crate::rights::{Fcntl, Ioctl, Limits, Right, RightSet};
@@ -190,14 +190,103 @@ impl Rules {
         rules
     }
 
-    fn into_filter(self, mismatch: SeccompAction, matched: SeccompAction) -> SeccompFilter {
-        let rules = self
-            .0
-            .into_iter()
-            .map(|(nr, rules)| (nr, rules.unwrap_or_default()))
-            .collect();
-        SeccompFilter::new(rules, mismatch, matched, TargetArch::x86_64).expect("distinct actions")
+    /// Compiles the rules: calls that match get `matched`, others
+    /// `mismatch`. seccompiler tests the system call number against each
+    /// call of a filter in turn; when the kernel attaches a program it
+    /// emulates it for every system call number to fill its action cache
+    /// (kernel/seccomp.c, `seccomp_cache_prepare`), so a long chain costs
+    /// milliseconds at entry and tens of nanoseconds per uncached call.
+    /// The calls are therefore split into groups of `GROUP`, each compiled
+    /// by seccompiler, behind a binary search on the number (`dispatch`).
+    fn compile(
+        self,
+        mismatch: SeccompAction,
+        matched: SeccompAction,
+    ) -> Result<BpfProgram, seccompiler::BackendError> {
+        let filter = |entries: &[(i64, Option<Vec<SeccompRule>>)]| {
+            let rules = entries
+                .iter()
+                .map(|(nr, rules)| (*nr, rules.clone().unwrap_or_default()))
+                .collect();
+            SeccompFilter::new(rules, mismatch.clone(), matched.clone(), TargetArch::x86_64)
+                .expect("distinct actions")
+        };
+        let entries: Vec<(i64, Option<Vec<SeccompRule>>)> = self.0.into_iter().collect();
+        if entries.len() <= GROUP {
+            return compile(filter(&entries));
+        }
+        let groups: Vec<&[(i64, Option<Vec<SeccompRule>>)]> = entries.chunks(GROUP).collect();
+        let bodies = groups
+            .iter()
+            .map(|g| compile(filter(g)))
+            .collect::<Result<Vec<_>, _>>()?;
+        let firsts: Vec<u32> = groups.iter().map(|g| g[0].0 as u32).collect();
+        Ok(dispatch(&firsts, bodies))
     }
+}
+
+/// Calls per group behind the binary search (see `Rules::compile`).
+const GROUP: usize = 6;
+
+/// Classic BPF opcodes (include/uapi/linux/bpf_common.h).
+const BPF_LD_W_ABS: u16 = 0x20;
+const BPF_JMP_JA: u16 = 0x05;
+const BPF_JMP_JGE_K: u16 = 0x35;
+const BPF_JMP_JEQ_K: u16 = 0x15;
+const BPF_RET_K: u16 = 0x06;
+/// `AUDIT_ARCH_X86_64` (include/uapi/linux/audit.h).
+const AUDIT_ARCH_X86_64: u32 = 62 | 0x8000_0000 | 0x4000_0000;
+
+fn insn(code: u16, jt: u8, jf: u8, k: u32) -> sock_filter {
+    sock_filter { code, jt, jf, k }
+}
+
+/// One program from seccompiler-compiled `bodies`, body `i` handling the
+/// calls from `firsts[i]` up to the next group's first: the architecture
+/// check (foreign → `EPERM`), then a binary search on the call number
+/// (`JGE`), whose leaves jump (`JA`, 32-bit offsets) to the bodies. Only
+/// forward jumps, each body ends in returns, so the bodies run unchanged;
+/// each still checks the architecture and number itself. Every
+/// instruction is one the kernel's cache emulation understands.
+fn dispatch(firsts: &[u32], bodies: Vec<BpfProgram>) -> BpfProgram {
+    let mut prog: BpfProgram = vec![
+        insn(BPF_LD_W_ABS, 0, 0, 4), // seccomp_data.arch
+        insn(BPF_JMP_JEQ_K, 1, 0, AUDIT_ARCH_X86_64),
+        insn(BPF_RET_K, 0, 0, libc::SECCOMP_RET_ERRNO | MODE_ERRNO as u32),
+        insn(BPF_LD_W_ABS, 0, 0, 0), // seccomp_data.nr
+    ];
+    let mut leaves = Vec::with_capacity(firsts.len());
+    fn search(
+        firsts: &[u32],
+        lo: usize,
+        hi: usize,
+        prog: &mut BpfProgram,
+        leaves: &mut Vec<(usize, usize)>,
+    ) {
+        if hi - lo == 1 {
+            leaves.push((prog.len(), lo));
+            prog.push(insn(BPF_JMP_JA, 0, 0, 0));
+            return;
+        }
+        let mid = (lo + hi) / 2;
+        let node = prog.len();
+        prog.push(insn(BPF_JMP_JGE_K, 0, 0, firsts[mid]));
+        search(firsts, lo, mid, prog, leaves);
+        // A subtree of n leaves is 2n - 1 instructions: with at most 4096
+        // instructions in all, the left one stays within the 8-bit offset.
+        prog[node].jt = u8::try_from(prog.len() - node - 1).expect("subtree within 255");
+        search(firsts, mid, hi, prog, leaves);
+    }
+    search(firsts, 0, firsts.len(), &mut prog, &mut leaves);
+    let mut starts = Vec::with_capacity(bodies.len());
+    for body in bodies {
+        starts.push(prog.len());
+        prog.extend(body);
+    }
+    for (at, group) in leaves {
+        prog[at].k = (starts[group] - at - 1) as u32;
+    }
+    prog
 }
 
 /// Compiles `filter` and makes its architecture check answer `EPERM`
@@ -209,7 +298,6 @@ fn compile(filter: SeccompFilter) -> Result<BpfProgram, seccompiler::BackendErro
     // seccompiler's `build_arch_validation_sequence`: load arch, jump if
     // equal, return KILL_PROCESS. Patch only that exact instruction; any
     // other shape keeps the (stricter) kill.
-    const BPF_RET_K: u16 = 0x06;
     if let Some(ret) = prog.get_mut(2) {
         if ret.code == BPF_RET_K && ret.k == libc::SECCOMP_RET_KILL_PROCESS {
             ret.k = libc::SECCOMP_RET_ERRNO | MODE_ERRNO as u32;
@@ -224,9 +312,9 @@ pub(crate) fn programs(
     mode: &Mode,
     classes: &[FdClass],
 ) -> Result<Vec<BpfProgram>, seccompiler::BackendError> {
-    let mut out = vec![compile(compat())?];
+    let mut out = vec![compat()?];
     compile_split(&rights(classes).into_items(), &mut out)?;
-    out.push(compile(capability_mode(mode))?);
+    out.push(capability_mode(mode)?);
     Ok(out)
 }
 
@@ -244,10 +332,10 @@ fn compile_split(
     items: &[(i64, Option<SeccompRule>)],
     out: &mut Vec<BpfProgram>,
 ) -> Result<(), seccompiler::BackendError> {
-    let program = compile(Rules::from_items(items).into_filter(
+    let program = Rules::from_items(items).compile(
         SeccompAction::Allow,
         SeccompAction::Errno(RIGHTS_ERRNO as u32),
-    ));
+    );
     match program {
         Ok(program) if program.len() <= BPF_MAXINSNS => {
             out.push(program);
@@ -266,10 +354,10 @@ fn compile_split(
 }
 
 /// Filter 3: `clone3` and `openat2` answer `ENOSYS`.
-fn compat() -> SeccompFilter {
+fn compat() -> Result<BpfProgram, seccompiler::BackendError> {
     let mut r = Rules::default();
     r.all(&[libc::SYS_clone3, libc::SYS_openat2]);
-    r.into_filter(
+    r.compile(
         SeccompAction::Allow,
         SeccompAction::Errno(COMPAT_ERRNO as u32),
     )
@@ -316,7 +404,15 @@ const IOCTL_DENIED: &[u32] = &[
 ];
 
 /// Filter 1: capability mode.
-fn capability_mode(mode: &Mode) -> SeccompFilter {
+fn capability_mode(mode: &Mode) -> Result<BpfProgram, seccompiler::BackendError> {
+    capability_mode_rules(mode).compile(
+        SeccompAction::Errno(MODE_ERRNO as u32),
+        SeccompAction::Allow,
+    )
+}
+
+/// The allowlist of filter 1.
+fn capability_mode_rules(mode: &Mode) -> Rules {
     use libc::*;
     let mut r = Rules::default();
 
@@ -641,10 +737,7 @@ fn capability_mode(mode: &Mode) -> SeccompFilter {
         }
     }
 
-    r.into_filter(
-        SeccompAction::Errno(MODE_ERRNO as u32),
-        SeccompAction::Allow,
-    )
+    r
 }
 
 /// Ranges (merged when adjacent) of the classes `deny` picks.
@@ -1128,6 +1221,111 @@ mod tests {
             },
             reads: true,
             writes: true,
+        }
+    }
+
+    /// A classic BPF interpreter for what seccompiler and `dispatch` emit
+    /// (loads of `seccomp_data`, `JA`, `JEQ`/`JGE`/`JGT`/`JSET` with
+    /// constants, `AND`, `RET`), run on `(nr, arch, args)`.
+    fn run(prog: &BpfProgram, nr: u32, arch: u32, args: [u64; 6]) -> u32 {
+        let word = |off: u32| -> u32 {
+            match off {
+                0 => nr,
+                4 => arch,
+                16..=63 => {
+                    let a = args[((off - 16) / 8) as usize];
+                    if off % 8 == 0 {
+                        a as u32
+                    } else {
+                        (a >> 32) as u32
+                    }
+                }
+                _ => panic!("load of offset {off}"),
+            }
+        };
+        let (mut pc, mut acc) = (0usize, 0u32);
+        loop {
+            let i = &prog[pc];
+            pc += 1;
+            match i.code {
+                0x20 => acc = word(i.k),
+                0x54 => acc &= i.k,
+                0x06 => return i.k,
+                0x05 => pc += i.k as usize,
+                0x15 | 0x35 | 0x25 | 0x45 => {
+                    let taken = match i.code {
+                        0x15 => acc == i.k,
+                        0x35 => acc >= i.k,
+                        0x25 => acc > i.k,
+                        _ => acc & i.k != 0,
+                    };
+                    pc += if taken { i.jt } else { i.jf } as usize;
+                }
+                code => panic!("opcode {code:#x}"),
+            }
+        }
+    }
+
+    /// The rules of `rules` compiled by seccompiler alone, as before the
+    /// binary search.
+    fn plain(rules: &Rules, mismatch: SeccompAction, matched: SeccompAction) -> BpfProgram {
+        let map = rules
+            .0
+            .iter()
+            .map(|(nr, r)| (*nr, r.clone().unwrap_or_default()))
+            .collect();
+        compile(SeccompFilter::new(map, mismatch, matched, TargetArch::x86_64).unwrap()).unwrap()
+    }
+
+    #[test]
+    fn the_binary_search_answers_as_the_plain_chain() {
+        let classes = distinct_classes(12);
+        let interesting: Vec<u64> = [0u64, 1, 2, 3, 100, 4083, 4084, 4090, 4095, 4096]
+            .into_iter()
+            .chain([
+                libc::AT_FDCWD as u32 as u64,
+                u64::MAX,
+                libc::PROT_EXEC as u64,
+                (libc::PROT_READ | libc::PROT_EXEC) as u64,
+                libc::MAP_ANONYMOUS as u64,
+                libc::O_CREAT as u64,
+                libc::F_DUPFD as u64,
+                libc::F_GETFL as u64,
+                libc::AF_UNIX as u64,
+                libc::AF_INET as u64,
+                1234,
+            ])
+            .collect();
+        let pick =
+            |seed: usize, k: usize| interesting[(seed * 7 + k * 13 + seed / 3) % interesting.len()];
+        let cases: [(Rules, SeccompAction, SeccompAction); 2] = [
+            (
+                rights(&classes),
+                SeccompAction::Allow,
+                SeccompAction::Errno(RIGHTS_ERRNO as u32),
+            ),
+            (
+                capability_mode_rules(&mode()),
+                SeccompAction::Errno(MODE_ERRNO as u32),
+                SeccompAction::Allow,
+            ),
+        ];
+        for (rules, mismatch, matched) in cases {
+            let reference = plain(&rules, mismatch.clone(), matched.clone());
+            let searched = Rules(rules.0.clone()).compile(mismatch, matched).unwrap();
+            assert!(searched.len() > reference.len(), "the search is in place");
+            for nr in (0..480).chain([0x4000_0000 | 39, u32::MAX]) {
+                for seed in 0..40 {
+                    let args: [u64; 6] = std::array::from_fn(|k| pick(seed, k));
+                    for arch in [AUDIT_ARCH_X86_64, 0x4000_0003] {
+                        assert_eq!(
+                            run(&searched, nr, arch, args),
+                            run(&reference, nr, arch, args),
+                            "nr {nr} arch {arch:#x} args {args:?}"
+                        );
+                    }
+                }
+            }
         }
     }
 
