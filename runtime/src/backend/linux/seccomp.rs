@@ -203,7 +203,7 @@ impl Rules {
         mismatch: SeccompAction,
         matched: SeccompAction,
     ) -> Result<BpfProgram, seccompiler::BackendError> {
-        let filter = |entries: &[(i64, Option<Vec<SeccompRule>>)]| {
+        let filter = |entries: &[Entry]| {
             let rules = entries
                 .iter()
                 .map(|(nr, rules)| (*nr, rules.clone().unwrap_or_default()))
@@ -211,11 +211,11 @@ impl Rules {
             SeccompFilter::new(rules, mismatch.clone(), matched.clone(), TargetArch::x86_64)
                 .expect("distinct actions")
         };
-        let entries: Vec<(i64, Option<Vec<SeccompRule>>)> = self.0.into_iter().collect();
+        let entries: Vec<Entry> = self.0.into_iter().collect();
         if entries.len() <= GROUP {
             return compile(filter(&entries));
         }
-        let groups: Vec<&[(i64, Option<Vec<SeccompRule>>)]> = entries.chunks(GROUP).collect();
+        let groups: Vec<&[Entry]> = entries.chunks(GROUP).collect();
         let bodies = groups
             .iter()
             .map(|g| compile(filter(g)))
@@ -224,6 +224,9 @@ impl Rules {
         Ok(dispatch(&firsts, bodies))
     }
 }
+
+/// A call and its rules (`None`: whatever the arguments).
+type Entry = (i64, Option<Vec<SeccompRule>>);
 
 /// Calls per group behind the binary search (see `Rules::compile`).
 const GROUP: usize = 6;
@@ -1234,7 +1237,7 @@ mod tests {
                 4 => arch,
                 16..=63 => {
                     let a = args[((off - 16) / 8) as usize];
-                    if off % 8 == 0 {
+                    if off.is_multiple_of(8) {
                         a as u32
                     } else {
                         (a >> 32) as u32
