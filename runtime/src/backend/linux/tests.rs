@@ -874,3 +874,51 @@ fn standard_streams_are_narrowed_where_no_offset_is_shared() {
         Ok(())
     });
 }
+
+#[test]
+fn two_hundred_distinct_rights_classes_enter_and_hold() {
+    if skip_without_landlock() {
+        return;
+    }
+    in_child(|| {
+        let mut n = Native::new();
+        let all = Right::ALL;
+        let mut kept = Vec::new();
+        // 200 descriptors, each with a rights set of its own; every odd
+        // one lacks `fstat` (and so is denied it), every even one has it.
+        for i in 0..200usize {
+            let mut picked: Vec<Right> = all
+                .iter()
+                .enumerate()
+                .filter(|(k, _)| (i >> (k % 8)) & 1 == 1 || (i + k).is_multiple_of(5))
+                .map(|(_, r)| *r)
+                .filter(|r| !RightSet::of(&[*r]).allows(Right::Fstat))
+                .collect();
+            picked.push(Right::Read);
+            if i.is_multiple_of(2) {
+                picked.push(Right::Fstat);
+            }
+            let fd: OwnedFd = std::fs::File::open("/dev/null").unwrap().into();
+            let fd = n
+                .limit(fd, &limits(&picked))
+                .map_err(|f| f.error.to_string())?;
+            kept.push(fd);
+        }
+        enter(&mut n)?;
+        for (i, fd) in kept.iter().enumerate() {
+            let mut st = std::mem::MaybeUninit::<libc::stat>::uninit();
+            // SAFETY: `st` is a valid out-pointer.
+            let r = unsafe { libc::fstat(fd.as_raw_fd(), st.as_mut_ptr()) } as i64;
+            if i.is_multiple_of(2) {
+                ok(&format!("fstat of descriptor {i} (with fstat)"), r)?;
+            } else {
+                denied(
+                    &format!("fstat of descriptor {i} (without)"),
+                    r,
+                    libc::EACCES,
+                )?;
+            }
+        }
+        Ok(())
+    });
+}
