@@ -116,7 +116,7 @@ fn records(stderr: &str) -> Vec<[String; 4]> {
 const PROGRAM_OUTPUT: &str = "\
 read config: ok
 open notes.txt: denied (Operation not permitted (os error 1))
-write config: denied (Permission denied (os error 13))
+write config: Bad file descriptor (os error 9)
 connect 127.0.0.1:9: denied (Operation not permitted (os error 1))
 read /etc/localtime: denied (Operation not permitted (os error 1))
 read /etc/localtime: denied (Operation not permitted (os error 1))
@@ -158,7 +158,7 @@ fn trace_reports_each_denial_and_the_program_sees_the_error() {
             "violations::open_from_cwd",
         ],
         [
-            "sandboxed: denied write(N, .., 5 bytes) -> EACCES",
+            "sandboxed: denied write(N, .., 5 bytes) -> EBADF",
             "descriptor N: preopen `config` (argv[1] = \"config.txt\")",
             "missing right CAP_WRITE",
             "violations::write_config",
@@ -253,7 +253,7 @@ open ../escape.txt: ok
         "       object: path \"notes.txt\" relative to the current directory",
         "       reason: capability mode: path lookup outside every preopened directory",
         "       fix: preopen `notes.txt` with `preopen(notes = file(\"notes.txt\"))`, or its directory with `dir(\".\")` and open it beneath",
-        "   1 x write(N, .., 5 bytes) -> EACCES",
+        "   1 x write(N, .., 5 bytes) -> EBADF",
         "       object: descriptor N: preopen `config` (argv[1] = \"config.txt\")",
         "       reason: missing right CAP_WRITE",
         "       fix: `rights(config = [read, write, fstat])` and open it with `write` (preopen `config`)",

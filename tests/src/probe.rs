@@ -1771,6 +1771,13 @@ pub const CASES: &[(&str, Probe)] = &[
         sys!(libc::mkfifoat(f.dir, c"fifo".as_ptr(), 0o600))?;
         Ok("fifo created".into())
     }),
+    ("beneath_opened_fchmod", |f| {
+        // The path-free way: `dir` holds `fchmodat`, so a file opened
+        // beneath it may change its mode.
+        let fd = openat(f.dir, &c("inside.txt"), libc::O_RDONLY)?;
+        sys!(libc::fchmod(fd, 0o600))?;
+        Ok("mode changed beneath".into())
+    }),
     ("fchmodat_beneath", |f| {
         sys!(libc::fchmodat(f.dir, c"inside.txt".as_ptr(), 0o600, 0))?;
         Ok("mode changed beneath".into())

@@ -44,8 +44,9 @@ fn row_of(cases: &[Case]) {
 /// Row 1: seccomp answers `EPERM` for lookups without a descriptor,
 /// Landlock `EACCES` beneath the directories and `EXDEV` across them;
 /// `openat2` answers `ENOSYS`. Difference: Landlock does not mediate
-/// `stat`/`access`/`readlink` lookups — metadata outside is visible,
-/// contents are not.
+/// `stat`/`access`/`readlink` lookups nor `O_PATH` opens — metadata
+/// outside is visible, contents are not — nor chmod/chown/utimes, whose
+/// path forms are therefore denied.
 #[test]
 fn row1_no_global_namespaces() {
     row(
@@ -66,8 +67,18 @@ fn row1_no_global_namespaces() {
             ("fstatat_dotdot", Allowed),
             ("readlinkat_dotdot", Allowed),
             ("faccessat_dotdot", Allowed),
+            ("openat_dotdot_opath", Allowed),
+            // The documented difference: no path forms of chmod, chown,
+            // utimes, even beneath; the descriptor forms work.
+            ("fchmodat_dotdot", Denied(EPERM)),
+            ("fchmodat_beneath", Denied(EPERM)),
+            ("utimensat_dotdot", Denied(EPERM)),
         ],
     );
+    row_of(&[
+        Case::new("beneath_opened_fchmod", Promise::Namespaces, Allowed)
+            .changes(&["dir/inside.txt"]),
+    ]);
 }
 
 /// Row 2: `EPERM` for exec, tracing and other processes; signals to
@@ -163,14 +174,19 @@ fn row4_no_kernel_surface() {
 /// Row 5: the access mode is reopened to the narrowest (`EBADF` from the
 /// kernel), other rights are the filter's (`EACCES`), dup of a limited
 /// descriptor is denied. Differences: a copy passed over a unix socket is
-/// not limited by the filter (its access mode holds); files opened beneath
-/// a limited directory get its Landlock rights only (not fchmod, fstat...).
+/// not limited by the filter (its access mode holds); files opened after
+/// entry get the union of the directories' rights for metadata changes
+/// (`dir` has `fchmodat`); no new executable memory (`mprotect`).
 #[test]
 fn row5_per_descriptor_rights() {
     row(
         Promise::Rights,
         &[
-            ("narrowed_write", Denied(EACCES)),
+            ("narrowed_write", Refused(&[libc::EBADF])),
+            ("wo_fallocate", Denied(EACCES)),
+            ("ro_splice_offset", Denied(EACCES)),
+            ("rw_mprotect_exec", Denied(EACCES)),
+            ("rodir_opened_setflags", Denied(EACCES)),
             ("ro_fstat", Denied(EACCES)),
             ("ro_lseek", Denied(EACCES)),
             ("ro_mmap_read", Denied(EACCES)),

@@ -181,6 +181,18 @@ pub(crate) fn apply(policy: Policy, kernel: &Kernel) -> Result<Applied, Failure>
     } else {
         Vec::new()
     };
+    // MAX_INSNS_PER_PATH (kernel/seccomp.c): the whole stack, 4 more per
+    // program. Beyond it seccomp(2) says only ENOMEM.
+    let total: usize = programs.iter().map(|p| p.len() + 4).sum();
+    if total > 32768 {
+        return Err(Failure::new(
+            "seccomp filter",
+            io::Error::other(format!(
+                "{} classes of descriptor rights need {total} BPF instructions, more than the kernel's 32768; declare fewer distinct rights sets",
+                policy.classes.len()
+            )),
+        ));
+    }
 
     no_new_privs()?;
     if kernel.landlock_abi >= 1 {

@@ -9,6 +9,11 @@
 //! a class holds. New descriptors get the lowest free number (open(2)), so
 //! they never land in a block; copying a block descriptor or dup2'ing over
 //! one is denied. Handles do not expose numbers, so moving is invisible.
+//!
+//! Each class records what its access mode lets through (read, write), so
+//! the filter adds read/write rules only where the mode is wider than the
+//! rights. Standard streams are reopened too where that is harmless
+//! (`narrow_stdio`).
 
 use std::io;
 use std::os::fd::{AsRawFd, FromRawFd, OwnedFd, RawFd};
@@ -147,6 +152,75 @@ pub(crate) fn narrow_access_mode(fd: OwnedFd, limits: &Limits) -> Result<OwnedFd
     Ok(unsafe { OwnedFd::from_raw_fd(new) })
 }
 
+/// What `fd`'s access mode lets through: (read(2), write(2)). Unknown
+/// flags count as both (the filter then looks).
+fn access_mode(fd: RawFd) -> (bool, bool) {
+    match fcntl(fd, libc::F_GETFL) {
+        Ok(fl) if fl & libc::O_PATH != 0 => (false, false),
+        Ok(fl) => match fl & libc::O_ACCMODE {
+            libc::O_RDONLY => (true, false),
+            libc::O_WRONLY => (false, true),
+            _ => (true, true),
+        },
+        Err(_) => (true, true),
+    }
+}
+
+/// Gives standard stream `fd` the narrowest access mode `limits` allow by
+/// reopening it through `/proc/self/fd` and dup3(2)'ing the new
+/// description over it, where a second open has no effect of its own and
+/// no offset is shared: pipes and FIFOs (opened `O_NONBLOCK`, so that
+/// open(2) neither waits for a peer nor takes one; fifo(7)), terminals
+/// (`O_NOCTTY`) and the memory devices (`/dev/null`...). Regular files
+/// share their offset with the parent, sockets cannot be opened (ENXIO),
+/// other devices may act on open: they keep their mode and the seccomp
+/// rights filter limits them. Best effort: on any failure the stream is
+/// left as it was (still limited by the filter).
+pub(crate) fn narrow_stdio(fd: RawFd, limits: &Limits) {
+    let Ok(current) = fcntl(fd, libc::F_GETFL) else {
+        return;
+    };
+    let want = narrowest_flags(current, false, limits.rights);
+    if want & libc::O_PATH != 0 || want & libc::O_ACCMODE == current & libc::O_ACCMODE {
+        return;
+    }
+    let mut st = std::mem::MaybeUninit::<libc::stat>::uninit();
+    // SAFETY: `st` is a valid out-pointer for one `struct stat`.
+    if unsafe { libc::fstat(fd, st.as_mut_ptr()) } < 0 {
+        return;
+    }
+    // SAFETY: fstat succeeded and filled `st`.
+    let st = unsafe { st.assume_init() };
+    let kind = st.st_mode & libc::S_IFMT;
+    // SAFETY: isatty takes a descriptor number only.
+    let tty = unsafe { libc::isatty(fd) } == 1;
+    // Major 1: mem, null, zero, full, random, urandom (devices.txt).
+    let memory = kind == libc::S_IFCHR && libc::major(st.st_rdev) == 1;
+    if !(kind == libc::S_IFIFO || tty || memory) {
+        return;
+    }
+    let path = std::ffi::CString::new(format!("/proc/self/fd/{fd}")).expect("no NUL");
+    let flags = (want & libc::O_ACCMODE) | libc::O_NOCTTY | libc::O_NONBLOCK | libc::O_CLOEXEC;
+    // SAFETY: `path` is NUL-terminated; the result is checked.
+    let new = unsafe { libc::open(path.as_ptr(), flags) };
+    if new < 0 {
+        return;
+    }
+    // SAFETY: `new` was just returned by open(2) and is owned here.
+    let new = unsafe { OwnedFd::from_raw_fd(new) };
+    // The status flags the stream had (O_NONBLOCK off unless it was on).
+    let status = current & (libc::O_APPEND | libc::O_NONBLOCK);
+    // SAFETY: F_SETFL takes an integer; dup3 onto a standard stream
+    // number we limit (the old description is closed, the parent keeps
+    // its own).
+    unsafe {
+        if libc::fcntl(new.as_raw_fd(), libc::F_SETFL, status) < 0 {
+            return;
+        }
+        libc::dup3(new.as_raw_fd(), fd, 0);
+    }
+}
+
 /// The block allocator and the classes of limited descriptors.
 #[derive(Debug, Default)]
 pub(crate) struct Table {
@@ -196,31 +270,43 @@ impl Table {
         // SAFETY: `moved` is a new descriptor nobody else owns.
         let moved = unsafe { OwnedFd::from_raw_fd(moved) };
         let n = target as u32;
+        let (reads, writes) = access_mode(target);
         match self.block.last_mut() {
-            Some(last) if last.limits == *limits && last.lo == n + 1 => last.lo = n,
+            Some(last)
+                if last.limits == *limits
+                    && (last.reads, last.writes) == (reads, writes)
+                    && last.lo == n + 1 =>
+            {
+                last.lo = n
+            }
             _ => self.block.push(FdClass {
                 lo: n,
                 hi: n,
                 limits: *limits,
+                reads,
+                writes,
             }),
         }
         self.next = Some(target - 1);
         Ok(moved)
     }
 
-    /// Records the limits of standard stream `fd` (kept in place: its open
-    /// file description is shared with the parent, offset included, so it
-    /// is not reopened). A closed stream is skipped (`CAPH_IGNORE_EBADF`).
+    /// Records the limits of standard stream `fd` (kept at its number; see
+    /// `narrow_stdio` for its access mode). A closed stream is skipped
+    /// (`CAPH_IGNORE_EBADF`).
     pub(crate) fn stdio(&mut self, fd: RawFd, limits: &Limits) {
         if !is_open(fd) {
             return;
         }
         let n = fd as u32;
+        let (reads, writes) = access_mode(fd);
         self.stdio.retain(|c| c.lo != n);
         self.stdio.push(FdClass {
             lo: n,
             hi: n,
             limits: *limits,
+            reads,
+            writes,
         });
     }
 

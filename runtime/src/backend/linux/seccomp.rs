@@ -1,8 +1,9 @@
 //! The seccomp-bpf filters that play Capsicum on Linux (seccomp(2),
 //! Documentation/userspace-api/seccomp_filter.rst), built with the
-//! `seccompiler` crate. Three filters are stacked; the kernel runs all of
-//! them and the most restrictive answer wins (for two `ERRNO` answers, the
-//! newest filter's):
+//! `seccompiler` crate. Three filters are stacked (the rights filter split
+//! over several programs when it exceeds `BPF_MAXINSNS`); the kernel runs
+//! all of them and the most restrictive answer wins (for two `ERRNO`
+//! answers, the newest filter's):
 //!
 //! 1. **capability mode**: an allowlist modelled on FreeBSD's
 //!    `sys/kern/capabilities.conf`, with argument checks (`AT_FDCWD`, socket
@@ -10,7 +11,13 @@
 //!    fails with `EPERM`.
 //! 2. **rights**: for each class of limited descriptors (a range of
 //!    numbers, see `fds.rs`) the operations its rights do not include fail
-//!    with `EACCES`. Everything else passes this filter.
+//!    with `EACCES`, plus what no descriptor may do after entry (new
+//!    executable memory; inode changes through descriptors opened after
+//!    entry, beyond the directories' rights). read/write rules appear only
+//!    for classes whose access mode is wider than their rights, so that
+//!    in the common case read(2)/write(2) are allowed by every program and
+//!    the kernel's action cache skips the filters for them. Everything else
+//!    passes this filter.
 //! 3. **compat**: `clone3` and `openat2` fail with `ENOSYS`: their arguments
 //!    are behind a pointer seccomp cannot read, and libc falls back to
 //!    `clone` / `openat` on `ENOSYS`, which the other filters can check.
@@ -22,8 +29,8 @@
 use std::collections::BTreeMap;
 
 use seccompiler::{
-    BpfProgram, SeccompAction, SeccompCmpArgLen, SeccompCmpOp, SeccompCondition, SeccompFilter,
-    SeccompRule, TargetArch,
+    sock_filter, BpfProgram, SeccompAction, SeccompCmpArgLen, SeccompCmpOp, SeccompCondition,
+    SeccompFilter, SeccompRule, TargetArch,
 };
 
 use crate::rights::{Fcntl, Ioctl, Limits, Right, RightSet};
@@ -46,6 +53,12 @@ pub(crate) struct FdClass {
     pub hi: u32,
     /// What descriptors of the class may do.
     pub limits: Limits,
+    /// Whether their access mode lets read(2) through (`O_RDONLY` or
+    /// `O_RDWR`, not `O_PATH`). When it does not, the kernel answers
+    /// `EBADF` and the filter need not look (read(2)).
+    pub reads: bool,
+    /// Whether their access mode lets write(2) through.
+    pub writes: bool,
 }
 
 /// What the capability-mode filter lets through beyond capability mode
@@ -149,18 +162,134 @@ impl Rules {
         }
     }
 
-    fn into_filter(self, mismatch: SeccompAction, matched: SeccompAction) -> SeccompFilter {
-        let rules = self
-            .0
-            .into_iter()
-            .map(|(nr, rules)| (nr, rules.unwrap_or_default()))
-            .collect();
-        SeccompFilter::new(rules, mismatch, matched, TargetArch::x86_64).expect("distinct actions")
+    /// One item per rule (`None`: the call matches whatever its arguments).
+    fn into_items(self) -> Vec<(i64, Option<SeccompRule>)> {
+        let mut items = Vec::new();
+        for (nr, rules) in self.0 {
+            match rules {
+                None => items.push((nr, None)),
+                Some(rules) => items.extend(rules.into_iter().map(|r| (nr, Some(r)))),
+            }
+        }
+        items
     }
 
-    fn is_empty(&self) -> bool {
-        self.0.is_empty()
+    fn from_items(items: &[(i64, Option<SeccompRule>)]) -> Rules {
+        let mut rules = Rules::default();
+        for (nr, rule) in items {
+            let entry = rules.0.entry(*nr).or_insert_with(|| Some(Vec::new()));
+            match rule {
+                None => *entry = None,
+                Some(rule) => {
+                    if let Some(list) = entry {
+                        list.push(rule.clone());
+                    }
+                }
+            }
+        }
+        rules
     }
+
+    /// Compiles the rules: calls that match get `matched`, others
+    /// `mismatch`. seccompiler tests the system call number against each
+    /// call of a filter in turn; when the kernel attaches a program it
+    /// emulates it for every system call number to fill its action cache
+    /// (kernel/seccomp.c, `seccomp_cache_prepare`), so a long chain costs
+    /// milliseconds at entry and tens of nanoseconds per uncached call.
+    /// The calls are therefore split into groups of `GROUP`, each compiled
+    /// by seccompiler, behind a binary search on the number (`dispatch`).
+    fn compile(
+        self,
+        mismatch: SeccompAction,
+        matched: SeccompAction,
+    ) -> Result<BpfProgram, seccompiler::BackendError> {
+        let filter = |entries: &[Entry]| {
+            let rules = entries
+                .iter()
+                .map(|(nr, rules)| (*nr, rules.clone().unwrap_or_default()))
+                .collect();
+            SeccompFilter::new(rules, mismatch.clone(), matched.clone(), TargetArch::x86_64)
+                .expect("distinct actions")
+        };
+        let entries: Vec<Entry> = self.0.into_iter().collect();
+        if entries.len() <= GROUP {
+            return compile(filter(&entries));
+        }
+        let groups: Vec<&[Entry]> = entries.chunks(GROUP).collect();
+        let bodies = groups
+            .iter()
+            .map(|g| compile(filter(g)))
+            .collect::<Result<Vec<_>, _>>()?;
+        let firsts: Vec<u32> = groups.iter().map(|g| g[0].0 as u32).collect();
+        Ok(dispatch(&firsts, bodies))
+    }
+}
+
+/// A call and its rules (`None`: whatever the arguments).
+type Entry = (i64, Option<Vec<SeccompRule>>);
+
+/// Calls per group behind the binary search (see `Rules::compile`).
+const GROUP: usize = 6;
+
+/// Classic BPF opcodes (include/uapi/linux/bpf_common.h).
+const BPF_LD_W_ABS: u16 = 0x20;
+const BPF_JMP_JA: u16 = 0x05;
+const BPF_JMP_JGE_K: u16 = 0x35;
+const BPF_JMP_JEQ_K: u16 = 0x15;
+const BPF_RET_K: u16 = 0x06;
+/// `AUDIT_ARCH_X86_64` (include/uapi/linux/audit.h).
+const AUDIT_ARCH_X86_64: u32 = 62 | 0x8000_0000 | 0x4000_0000;
+
+fn insn(code: u16, jt: u8, jf: u8, k: u32) -> sock_filter {
+    sock_filter { code, jt, jf, k }
+}
+
+/// One program from seccompiler-compiled `bodies`, body `i` handling the
+/// calls from `firsts[i]` up to the next group's first: the architecture
+/// check (foreign → `EPERM`), then a binary search on the call number
+/// (`JGE`), whose leaves jump (`JA`, 32-bit offsets) to the bodies. Only
+/// forward jumps, each body ends in returns, so the bodies run unchanged;
+/// each still checks the architecture and number itself. Every
+/// instruction is one the kernel's cache emulation understands.
+fn dispatch(firsts: &[u32], bodies: Vec<BpfProgram>) -> BpfProgram {
+    let mut prog: BpfProgram = vec![
+        insn(BPF_LD_W_ABS, 0, 0, 4), // seccomp_data.arch
+        insn(BPF_JMP_JEQ_K, 1, 0, AUDIT_ARCH_X86_64),
+        insn(BPF_RET_K, 0, 0, libc::SECCOMP_RET_ERRNO | MODE_ERRNO as u32),
+        insn(BPF_LD_W_ABS, 0, 0, 0), // seccomp_data.nr
+    ];
+    let mut leaves = Vec::with_capacity(firsts.len());
+    fn search(
+        firsts: &[u32],
+        lo: usize,
+        hi: usize,
+        prog: &mut BpfProgram,
+        leaves: &mut Vec<(usize, usize)>,
+    ) {
+        if hi - lo == 1 {
+            leaves.push((prog.len(), lo));
+            prog.push(insn(BPF_JMP_JA, 0, 0, 0));
+            return;
+        }
+        let mid = (lo + hi) / 2;
+        let node = prog.len();
+        prog.push(insn(BPF_JMP_JGE_K, 0, 0, firsts[mid]));
+        search(firsts, lo, mid, prog, leaves);
+        // A subtree of n leaves is 2n - 1 instructions: with at most 4096
+        // instructions in all, the left one stays within the 8-bit offset.
+        prog[node].jt = u8::try_from(prog.len() - node - 1).expect("subtree within 255");
+        search(firsts, mid, hi, prog, leaves);
+    }
+    search(firsts, 0, firsts.len(), &mut prog, &mut leaves);
+    let mut starts = Vec::with_capacity(bodies.len());
+    for body in bodies {
+        starts.push(prog.len());
+        prog.extend(body);
+    }
+    for (at, group) in leaves {
+        prog[at].k = (starts[group] - at - 1) as u32;
+    }
+    prog
 }
 
 /// Compiles `filter` and makes its architecture check answer `EPERM`
@@ -172,7 +301,6 @@ fn compile(filter: SeccompFilter) -> Result<BpfProgram, seccompiler::BackendErro
     // seccompiler's `build_arch_validation_sequence`: load arch, jump if
     // equal, return KILL_PROCESS. Patch only that exact instruction; any
     // other shape keeps the (stricter) kill.
-    const BPF_RET_K: u16 = 0x06;
     if let Some(ret) = prog.get_mut(2) {
         if ret.code == BPF_RET_K && ret.k == libc::SECCOMP_RET_KILL_PROCESS {
             ret.k = libc::SECCOMP_RET_ERRNO | MODE_ERRNO as u32;
@@ -187,23 +315,52 @@ pub(crate) fn programs(
     mode: &Mode,
     classes: &[FdClass],
 ) -> Result<Vec<BpfProgram>, seccompiler::BackendError> {
-    let mut out = vec![compile(compat())?];
-    let rights = rights(classes);
-    if !rights.is_empty() {
-        out.push(compile(rights.into_filter(
-            SeccompAction::Allow,
-            SeccompAction::Errno(RIGHTS_ERRNO as u32),
-        ))?);
-    }
-    out.push(compile(capability_mode(mode))?);
+    let mut out = vec![compat()?];
+    compile_split(&rights(classes).into_items(), &mut out)?;
+    out.push(capability_mode(mode)?);
     Ok(out)
 }
 
+/// A BPF program's length limit (`BPF_MAXINSNS`,
+/// include/uapi/linux/bpf_common.h).
+pub(crate) const BPF_MAXINSNS: usize = 4096;
+
+/// Compiles the rights filter's `items` into as few programs as fit
+/// `BPF_MAXINSNS` each, halving until they do. The rights filter only
+/// denies, so its rules may be spread over stacked programs: a call is
+/// denied when any of them matches. (The whole stack must also stay under
+/// `MAX_INSNS_PER_PATH`, 32768 instructions plus 4 per program,
+/// kernel/seccomp.c; `seccomp(2)` answers `ENOMEM` beyond.)
+fn compile_split(
+    items: &[(i64, Option<SeccompRule>)],
+    out: &mut Vec<BpfProgram>,
+) -> Result<(), seccompiler::BackendError> {
+    let program = Rules::from_items(items).compile(
+        SeccompAction::Allow,
+        SeccompAction::Errno(RIGHTS_ERRNO as u32),
+    );
+    match program {
+        Ok(program) if program.len() <= BPF_MAXINSNS => {
+            out.push(program);
+            return Ok(());
+        }
+        Ok(_) | Err(seccompiler::BackendError::FilterTooLarge(_)) if items.len() >= 2 => {}
+        Ok(program) => {
+            out.push(program);
+            return Ok(());
+        }
+        Err(e) => return Err(e),
+    }
+    let (first, second) = items.split_at(items.len() / 2);
+    compile_split(first, out)?;
+    compile_split(second, out)
+}
+
 /// Filter 3: `clone3` and `openat2` answer `ENOSYS`.
-fn compat() -> SeccompFilter {
+fn compat() -> Result<BpfProgram, seccompiler::BackendError> {
     let mut r = Rules::default();
     r.all(&[libc::SYS_clone3, libc::SYS_openat2]);
-    r.into_filter(
+    r.compile(
         SeccompAction::Allow,
         SeccompAction::Errno(COMPAT_ERRNO as u32),
     )
@@ -250,7 +407,15 @@ const IOCTL_DENIED: &[u32] = &[
 ];
 
 /// Filter 1: capability mode.
-fn capability_mode(mode: &Mode) -> SeccompFilter {
+fn capability_mode(mode: &Mode) -> Result<BpfProgram, seccompiler::BackendError> {
+    capability_mode_rules(mode).compile(
+        SeccompAction::Errno(MODE_ERRNO as u32),
+        SeccompAction::Allow,
+    )
+}
+
+/// The allowlist of filter 1.
+fn capability_mode_rules(mode: &Mode) -> Rules {
     use libc::*;
     let mut r = Rules::default();
 
@@ -516,6 +681,13 @@ fn capability_mode(mode: &Mode) -> SeccompFilter {
     // Path lookups: beneath a directory descriptor only (never AT_FDCWD);
     // Landlock keeps absolute paths, `..` and symlinks beneath the
     // preopened directories. Without Landlock, no lookup at all.
+    //
+    // Landlock does not mediate chmod, chown or utimes (landlock(7):
+    // "Filesystem flags" has no right for them): the path forms
+    // `fchmodat`, `fchmodat2`, `fchownat`, `futimesat` and `utimensat`
+    // with a path would change files outside the directories (`..`,
+    // symlinks, an `O_PATH` descriptor of a parent). They are denied;
+    // `fchmod`, `fchown` and futimens(3) act on a descriptor instead.
     // utimensat(fd, NULL, ..) is futimens(2): no lookup.
     r.add(SYS_utimensat, vec![c64(1, SeccompCmpOp::Eq, 0)]);
     // newfstatat/statx with AT_EMPTY_PATH is how glibc and std do fstat.
@@ -539,11 +711,6 @@ fn capability_mode(mode: &Mode) -> SeccompFilter {
             SYS_mkdirat,
             SYS_mknodat,
             SYS_unlinkat,
-            SYS_fchmodat,
-            SYS_fchmodat2,
-            SYS_fchownat,
-            SYS_utimensat,
-            SYS_futimesat,
         ] {
             r.add(nr, vec![ne(0, FDCWD)]);
         }
@@ -573,17 +740,19 @@ fn capability_mode(mode: &Mode) -> SeccompFilter {
         }
     }
 
-    r.into_filter(
-        SeccompAction::Errno(MODE_ERRNO as u32),
-        SeccompAction::Allow,
-    )
+    r
 }
 
 /// Ranges (merged when adjacent) of the classes `deny` picks.
 fn ranges(classes: &[FdClass], deny: impl Fn(&Limits) -> bool) -> Vec<(u32, u32)> {
+    class_ranges(classes, |c| deny(&c.limits))
+}
+
+/// Ranges (merged when adjacent) of the classes `pick` picks.
+fn class_ranges(classes: &[FdClass], pick: impl Fn(&FdClass) -> bool) -> Vec<(u32, u32)> {
     let mut picked: Vec<(u32, u32)> = classes
         .iter()
-        .filter(|c| deny(&c.limits))
+        .filter(|c| pick(c))
         .map(|c| (c.lo, c.hi))
         .collect();
     picked.sort_unstable();
@@ -595,6 +764,24 @@ fn ranges(classes: &[FdClass], deny: impl Fn(&Limits) -> bool) -> Vec<(u32, u32)
         }
     }
     merged
+}
+
+/// The numbers outside `ranges` (sorted, disjoint), as ranges.
+fn complement(ranges: &[(u32, u32)]) -> Vec<(u32, u32)> {
+    let mut out = Vec::with_capacity(ranges.len() + 1);
+    let mut next = Some(0u32);
+    for &(lo, hi) in ranges {
+        if let Some(n) = next {
+            if n < lo {
+                out.push((n, lo - 1));
+            }
+        }
+        next = hi.checked_add(1);
+    }
+    if let Some(n) = next {
+        out.push((n, u32::MAX));
+    }
+    out
 }
 
 /// Builder of filter 2: every rule describes a denial.
@@ -617,6 +804,14 @@ impl Deny<'_> {
             let mut conds = within(arg, lo, hi);
             conds.extend_from_slice(extra);
             self.rules.add(nr, conds);
+        }
+    }
+
+    /// `nr` fails when descriptor argument `arg` belongs to a class that
+    /// `deny` picks.
+    fn when_class(&mut self, nr: i64, arg: u8, deny: impl Fn(&FdClass) -> bool) {
+        for (lo, hi) in class_ranges(self.classes, deny) {
+            self.rules.add(nr, within(arg, lo, hi));
         }
     }
 
@@ -698,6 +893,18 @@ const FCNTL_LOCKS: &[u32] = &[
     libc::F_OFD_SETLKW as u32,
 ];
 
+/// `FS_IOC_FSSETXATTR`, `_IOW('X', 32, struct fsxattr)`
+/// (include/uapi/linux/fs.h); not in the `libc` crate.
+const FS_IOC_FSSETXATTR: u32 = 0x401c_5820;
+
+/// ioctl(2) commands that change an inode's flags or attributes
+/// (ioctl_iflags(2), ioctl_xfs_fsgetxattr(2)).
+const INODE_IOCTLS: &[u32] = &[
+    libc::FS_IOC_SETFLAGS as u32,
+    libc::FS_IOC32_SETFLAGS as u32,
+    FS_IOC_FSSETXATTR,
+];
+
 const FCNTL_DUP: &[u32] = &[libc::F_DUPFD as u32, libc::F_DUPFD_CLOEXEC as u32];
 
 /// Filter 2: per-descriptor rights. Empty when nothing is limited.
@@ -709,10 +916,35 @@ fn rights(classes: &[FdClass]) -> Rules {
         classes,
     };
 
+    // read(2), write(2) and their vectored and positioned forms fail with
+    // EBADF on a descriptor whose access mode lacks them: rules only for
+    // classes whose access mode is wider than their rights (standard
+    // streams that could not be reopened, sockets, devices). Without any,
+    // these calls are allowed by every filter and the kernel's action
+    // cache skips the filters for them (seccomp_cache_prepare, 5.11).
+    let by_mode = |nrs: &[i64], need: Right, reads: bool, d: &mut Deny| {
+        for &nr in nrs {
+            d.when_class(nr, 0, |c| {
+                (if reads { c.reads } else { c.writes }) && !c.limits.rights.allows(need)
+            });
+        }
+    };
+    by_mode(&[SYS_read, SYS_readv], R::Read, true, &mut d);
+    by_mode(
+        &[SYS_pread64, SYS_preadv, SYS_preadv2],
+        R::Pread,
+        true,
+        &mut d,
+    );
+    by_mode(&[SYS_write, SYS_writev], R::Write, false, &mut d);
+    by_mode(
+        &[SYS_pwrite64, SYS_pwritev, SYS_pwritev2],
+        R::Pwrite,
+        false,
+        &mut d,
+    );
     d.needs(
         &[
-            SYS_read,
-            SYS_readv,
             SYS_recvfrom,
             SYS_recvmsg,
             SYS_recvmmsg,
@@ -724,30 +956,29 @@ fn rights(classes: &[FdClass]) -> Rules {
         0,
         set(&[R::Read]),
     );
-    d.needs(&[SYS_pread64, SYS_preadv, SYS_preadv2], 0, set(&[R::Pread]));
     d.needs(
-        &[
-            SYS_write,
-            SYS_writev,
-            SYS_sendto,
-            SYS_sendmsg,
-            SYS_sendmmsg,
-            SYS_fallocate,
-            SYS_vmsplice,
-        ],
+        &[SYS_sendto, SYS_sendmsg, SYS_sendmmsg, SYS_vmsplice],
         0,
         set(&[R::Write]),
     );
-    d.needs(
-        &[SYS_pwrite64, SYS_pwritev, SYS_pwritev2],
-        0,
-        set(&[R::Pwrite]),
-    );
+    // fallocate(2) writes (zeroes, holes) at an explicit offset: FreeBSD's
+    // posix_fallocate(2) and fspacectl(2) ask for CAP_PWRITE
+    // (sys/kern/vfs_syscalls.c, kern_posix_fallocate).
+    d.needs(&[SYS_fallocate], 0, set(&[R::Pwrite]));
     // Two descriptors: source needs read, destination write.
     d.needs(&[SYS_copy_file_range, SYS_splice], 0, set(&[R::Read]));
     d.needs(&[SYS_copy_file_range, SYS_splice], 2, set(&[R::Write]));
     d.needs(&[SYS_sendfile], 0, set(&[R::Write]));
     d.needs(&[SYS_sendfile], 1, set(&[R::Read]));
+    // An explicit offset (a non-NULL `loff_t *`) makes them pread/pwrite:
+    // the descriptor needs `pread` / `pwrite` (seek) as well.
+    let no = |r: Right| move |l: &Limits| !l.rights.allows(r);
+    let offset = |arg: u8| c64(arg, SeccompCmpOp::Ne, 0);
+    for nr in [SYS_copy_file_range, SYS_splice] {
+        d.when(nr, 0, no(R::Pread), &[offset(1)]);
+        d.when(nr, 2, no(R::Pwrite), &[offset(3)]);
+    }
+    d.when(SYS_sendfile, 1, no(R::Pread), &[offset(2)]);
     d.needs(&[SYS_tee], 0, set(&[R::Read]));
     d.needs(&[SYS_tee], 1, set(&[R::Write]));
 
@@ -783,24 +1014,11 @@ fn rights(classes: &[FdClass]) -> Rules {
         set(&[R::Fsync]),
     );
     d.needs(&[SYS_ftruncate], 0, set(&[R::Ftruncate]));
+    // The path forms (fchmodat, fchownat, utimensat with a path,
+    // futimesat) are denied by capability mode.
     d.needs(&[SYS_fchmod], 0, set(&[R::Fchmod]));
-    d.needs(&[SYS_fchmodat, SYS_fchmodat2], 0, set(&[R::Fchmodat]));
     d.needs(&[SYS_fchown], 0, set(&[R::Fchown]));
-    d.needs(&[SYS_fchownat], 0, set(&[R::Fchown]));
-    d.when(
-        SYS_fchownat,
-        0,
-        |l| !l.rights.allows(R::Lookup),
-        &[masked(4, AT_EMPTY_PATH as u32, 0)],
-    );
     d.needs(&[SYS_utimensat], 0, set(&[R::Futimes]));
-    d.when(
-        SYS_utimensat,
-        0,
-        |l| !l.rights.allows(R::Lookup),
-        &[c64(1, SeccompCmpOp::Ne, 0)],
-    );
-    d.needs(&[SYS_futimesat], 0, set(&[R::Futimesat]));
     d.needs(&[SYS_fchdir], 0, set(&[R::Fchdir]));
     d.needs(&[SYS_flock], 0, set(&[R::Flock]));
     d.needs(&[SYS_fgetxattr], 0, set(&[R::ExtattrGet]));
@@ -815,7 +1033,6 @@ fn rights(classes: &[FdClass]) -> Rules {
         set(&[R::Lookup]),
     );
     // openat's flags imply rights as on FreeBSD (rights(4), openat(2)).
-    let no = |r: Right| move |l: &Limits| !l.rights.allows(r);
     let creat = O_CREAT as u32;
     let tmpfile = (O_TMPFILE & !O_DIRECTORY) as u32;
     d.when(SYS_openat, 0, no(R::Create), &[masked(2, creat, creat)]);
@@ -871,12 +1088,23 @@ fn rights(classes: &[FdClass]) -> Rules {
         no(R::MmapR),
         &[file.clone(), masked(2, pr, pr)],
     );
-    d.when(
-        SYS_mmap,
-        4,
-        no(R::MmapX),
-        &[file.clone(), masked(2, px, px)],
-    );
+    // Executable mappings: only of a descriptor with `mmap_x`. Anonymous
+    // memory and descriptors opened after entry (beneath a directory, a
+    // memfd) cannot be mapped executable, and mprotect(2) cannot add
+    // PROT_EXEC: seccomp does not see which mapping it changes, so it
+    // fails closed (FreeBSD answers EACCES there too, from the mapping's
+    // maximum protection, mprotect(2)).
+    let exec = masked(2, px, px);
+    d.rules
+        .add(SYS_mmap, vec![masked(3, anon, anon), exec.clone()]);
+    for (lo, hi) in complement(&ranges(classes, |l| l.rights.allows(R::MmapX))) {
+        let mut conds = within(4, lo, hi);
+        conds.push(exec.clone());
+        d.rules.add(SYS_mmap, conds);
+    }
+    for nr in [SYS_mprotect, SYS_pkey_mprotect] {
+        d.rules.add(nr, vec![exec.clone()]);
+    }
     // PROT_WRITE matters only for shared mappings: private ones are copies.
     for shared in [MAP_SHARED as u32, MAP_SHARED_VALIDATE as u32] {
         d.when(
@@ -947,6 +1175,37 @@ fn rights(classes: &[FdClass]) -> Rules {
     // Events (poll/select take arrays seccomp cannot read).
     d.needs(&[SYS_epoll_ctl], 2, set(&[R::Event]));
 
+    // Descriptors outside every class (opened after entry: beneath a
+    // directory, pipes, memfds...). Landlock gives files opened beneath a
+    // directory its read, write and truncate rights, but it does not
+    // mediate metadata changes; Capsicum gives them the directory's rights
+    // (openat(2)). Seccomp cannot tell which directory a descriptor came
+    // from, so they get the union of the directories' rights for those.
+    let dirs = classes
+        .iter()
+        .filter(|c| c.limits.rights.allows(R::Lookup))
+        .fold(RightSet::of(&[]), |u, c| u.union(c.limits.rights));
+    let outside = complement(&ranges(classes, |_| true));
+    let mut unclassified = |nr: i64, arg: u8, need: Right, extra: &[SeccompCondition]| {
+        if !dirs.allows(need) {
+            for &(lo, hi) in &outside {
+                let mut conds = within(arg, lo, hi);
+                conds.extend_from_slice(extra);
+                d.rules.add(nr, conds);
+            }
+        }
+    };
+    unclassified(SYS_fchmod, 0, R::Fchmod, &[]);
+    unclassified(SYS_fchown, 0, R::Fchown, &[]);
+    unclassified(SYS_utimensat, 0, R::Futimes, &[]);
+    unclassified(SYS_fsetxattr, 0, R::ExtattrSet, &[]);
+    unclassified(SYS_fremovexattr, 0, R::ExtattrDelete, &[]);
+    // Inode flags and project attributes (ioctl_iflags(2)); other ioctls
+    // on pipes and sockets (FIONBIO...) stay allowed.
+    for cmd in INODE_IOCTLS {
+        unclassified(SYS_ioctl, 0, R::Ioctl, &[eq(1, *cmd)]);
+    }
+
     d.rules
 }
 
@@ -963,6 +1222,113 @@ mod tests {
                 rights: RightSet::of(rights),
                 ..Limits::default()
             },
+            reads: true,
+            writes: true,
+        }
+    }
+
+    /// A classic BPF interpreter for what seccompiler and `dispatch` emit
+    /// (loads of `seccomp_data`, `JA`, `JEQ`/`JGE`/`JGT`/`JSET` with
+    /// constants, `AND`, `RET`), run on `(nr, arch, args)`.
+    fn run(prog: &BpfProgram, nr: u32, arch: u32, args: [u64; 6]) -> u32 {
+        let word = |off: u32| -> u32 {
+            match off {
+                0 => nr,
+                4 => arch,
+                16..=63 => {
+                    let a = args[((off - 16) / 8) as usize];
+                    if off.is_multiple_of(8) {
+                        a as u32
+                    } else {
+                        (a >> 32) as u32
+                    }
+                }
+                _ => panic!("load of offset {off}"),
+            }
+        };
+        let (mut pc, mut acc) = (0usize, 0u32);
+        loop {
+            let i = &prog[pc];
+            pc += 1;
+            match i.code {
+                0x20 => acc = word(i.k),
+                0x54 => acc &= i.k,
+                0x06 => return i.k,
+                0x05 => pc += i.k as usize,
+                0x15 | 0x35 | 0x25 | 0x45 => {
+                    let taken = match i.code {
+                        0x15 => acc == i.k,
+                        0x35 => acc >= i.k,
+                        0x25 => acc > i.k,
+                        _ => acc & i.k != 0,
+                    };
+                    pc += if taken { i.jt } else { i.jf } as usize;
+                }
+                code => panic!("opcode {code:#x}"),
+            }
+        }
+    }
+
+    /// The rules of `rules` compiled by seccompiler alone, as before the
+    /// binary search.
+    fn plain(rules: &Rules, mismatch: SeccompAction, matched: SeccompAction) -> BpfProgram {
+        let map = rules
+            .0
+            .iter()
+            .map(|(nr, r)| (*nr, r.clone().unwrap_or_default()))
+            .collect();
+        compile(SeccompFilter::new(map, mismatch, matched, TargetArch::x86_64).unwrap()).unwrap()
+    }
+
+    #[test]
+    fn the_binary_search_answers_as_the_plain_chain() {
+        let classes = distinct_classes(12);
+        let interesting: Vec<u64> = [0u64, 1, 2, 3, 100, 4083, 4084, 4090, 4095, 4096]
+            .into_iter()
+            .chain([
+                libc::AT_FDCWD as u32 as u64,
+                u64::MAX,
+                libc::PROT_EXEC as u64,
+                (libc::PROT_READ | libc::PROT_EXEC) as u64,
+                libc::MAP_ANONYMOUS as u64,
+                libc::O_CREAT as u64,
+                libc::F_DUPFD as u64,
+                libc::F_GETFL as u64,
+                libc::AF_UNIX as u64,
+                libc::AF_INET as u64,
+                1234,
+            ])
+            .collect();
+        let pick =
+            |seed: usize, k: usize| interesting[(seed * 7 + k * 13 + seed / 3) % interesting.len()];
+        let cases: [(Rules, SeccompAction, SeccompAction); 2] = [
+            (
+                rights(&classes),
+                SeccompAction::Allow,
+                SeccompAction::Errno(RIGHTS_ERRNO as u32),
+            ),
+            (
+                capability_mode_rules(&mode()),
+                SeccompAction::Errno(MODE_ERRNO as u32),
+                SeccompAction::Allow,
+            ),
+        ];
+        for (rules, mismatch, matched) in cases {
+            let reference = plain(&rules, mismatch.clone(), matched.clone());
+            let searched = Rules(rules.0.clone()).compile(mismatch, matched).unwrap();
+            assert!(searched.len() > reference.len(), "the search is in place");
+            for nr in (0..480).chain([0x4000_0000 | 39, u32::MAX]) {
+                for seed in 0..40 {
+                    let args: [u64; 6] = std::array::from_fn(|k| pick(seed, k));
+                    for arch in [AUDIT_ARCH_X86_64, 0x4000_0003] {
+                        assert_eq!(
+                            run(&searched, nr, arch, args),
+                            run(&reference, nr, arch, args),
+                            "nr {nr} arch {arch:#x} args {args:?}"
+                        );
+                    }
+                }
+            }
         }
     }
 
@@ -994,11 +1360,15 @@ mod tests {
                 lo: 0,
                 hi: 0,
                 limits: Limits::STDIN,
+                reads: true,
+                writes: true,
             },
             FdClass {
                 lo: 1,
                 hi: 2,
                 limits: Limits::STDOUT,
+                reads: true,
+                writes: true,
             },
         ];
         let sets: [&[Right]; 7] = [
@@ -1017,6 +1387,54 @@ mod tests {
         for program in programs(&mode(), &classes).unwrap() {
             // BPF_MAXINSNS (include/uapi/linux/bpf_common.h).
             assert!(program.len() <= 4096, "{} instructions", program.len());
+        }
+    }
+
+    /// `n` one-descriptor classes with distinct rights sets, interleaved so
+    /// that few of them merge into ranges: the worst case for the filter.
+    fn distinct_classes(n: u32) -> Vec<FdClass> {
+        let all = Right::ALL;
+        (0..n)
+            .map(|i| {
+                // Subsets of the rights picked by the bits of i (and a
+                // rotation so every right appears), plus ioctl and fcntl
+                // lists on some.
+                let picked: Vec<Right> = all
+                    .iter()
+                    .enumerate()
+                    .filter(|(k, _)| {
+                        (i as usize * 7 + k).is_multiple_of(3) || (i >> (k % 8)) & 1 == 1
+                    })
+                    .map(|(_, r)| *r)
+                    .collect();
+                let mut c = class(4095 - i, 4095 - i, &picked);
+                if i.is_multiple_of(2) {
+                    c.limits.ioctls = Some(&[Ioctl::Fionread, Ioctl::Tiocgwinsz]);
+                    c.limits.fcntls = Some(&[Fcntl::Getfl]);
+                }
+                c
+            })
+            .collect()
+    }
+
+    #[test]
+    fn any_number_of_classes_fits_the_kernel_limits() {
+        for n in [82, 200] {
+            let programs = programs(&mode(), &distinct_classes(n)).unwrap();
+            let total: usize = programs.iter().map(|p| p.len() + 4).sum();
+            for p in &programs {
+                assert!(
+                    p.len() <= BPF_MAXINSNS,
+                    "{n} classes: {} instructions",
+                    p.len()
+                );
+            }
+            // MAX_INSNS_PER_PATH (kernel/seccomp.c).
+            assert!(total <= 32768, "{n} classes: {total} instructions in all");
+            eprintln!(
+                "{n} classes: {} programs, {total} instructions",
+                programs.len()
+            );
         }
     }
 
@@ -1047,7 +1465,19 @@ mod tests {
     }
 
     #[test]
-    fn nothing_limited_means_no_rights_filter() {
-        assert_eq!(programs(&mode(), &[]).unwrap().len(), 2);
+    fn the_rights_filter_is_there_when_nothing_is_limited() {
+        // It still denies executable mappings and inode changes through
+        // descriptors opened after entry.
+        assert_eq!(programs(&mode(), &[]).unwrap().len(), 3);
+    }
+
+    #[test]
+    fn complement_covers_every_other_number() {
+        assert_eq!(complement(&[]), [(0, u32::MAX)]);
+        assert_eq!(
+            complement(&[(0, 2), (10, 20), (4000, 4095)]),
+            [(3, 9), (21, 3999), (4096, u32::MAX)]
+        );
+        assert_eq!(complement(&[(5, u32::MAX)]), [(0, 4)]);
     }
 }

@@ -264,11 +264,12 @@ fn limited_files_keep_only_their_rights() {
         // SAFETY: `buf` is valid for 4 bytes.
         let n_read = unsafe { libc::read(f, buf.as_mut_ptr().cast(), 4) };
         ok("read", n_read as i64)?;
+        // The access mode denies it: the filter leaves read/write alone.
         denied(
             "write",
             // SAFETY: arguments are integers or pointers to live locals.
             unsafe { libc::write(f, buf.as_ptr().cast(), 4) } as i64,
-            libc::EACCES,
+            libc::EBADF,
         )?;
         denied(
             "pread",
@@ -576,10 +577,14 @@ fn narrowed_ioctls_and_fcntls_and_stdio_keep_isatty() {
                 libc::ioctl(1, libc::TIOCSWINSZ, &mut avail) as i64,
                 libc::EACCES,
             )?;
+            // The terminal was reopened write-only before entry.
+            if libc::fcntl(1, libc::F_GETFL) & libc::O_ACCMODE != libc::O_WRONLY {
+                return Err("stdout (a terminal) was not reopened O_WRONLY".into());
+            }
             denied(
                 "read(stdout)",
                 libc::read(1, &mut avail as *mut i32 as *mut libc::c_void, 1) as i64,
-                libc::EACCES,
+                libc::EBADF,
             )?;
             ok(
                 "FIONREAD",
@@ -801,4 +806,119 @@ fn panics_print_symbolized_backtraces() {
         stderr.contains("deliberate panic") && stderr.contains("panicking_inside_the_sandbox"),
         "backtrace without function names:\n{stderr}"
     );
+}
+
+#[test]
+fn standard_streams_are_narrowed_where_no_offset_is_shared() {
+    if skip_without_landlock() {
+        return;
+    }
+    let root = scratch("stdio");
+    let fifo = root.join("fifo");
+    let file = root.join("out.txt");
+    let c = cstr(fifo.to_str().unwrap());
+    // SAFETY: NUL-terminated path.
+    assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+    in_child(move || {
+        // stdin: a FIFO opened read-write (no offset: reopened O_RDONLY);
+        // stdout: a regular file opened read-write (its offset is shared
+        // with the parent: kept, and the filter denies reading).
+        let open_rw = |p: &Path| {
+            std::fs::OpenOptions::new()
+                .read(true)
+                .write(true)
+                .create(true)
+                .truncate(false)
+                .open(p)
+                .map_err(|e| e.to_string())
+        };
+        let (fifo, file) = (open_rw(&fifo)?, open_rw(&file)?);
+        // SAFETY: dup2 onto stdin and stdout of this child.
+        unsafe {
+            libc::dup2(fifo.as_raw_fd(), 0);
+            libc::dup2(file.as_raw_fd(), 1);
+        }
+        let mut n = Native::new();
+        for (stream, limits) in [
+            (Stdio::Stdin, Limits::STDIN),
+            (Stdio::Stdout, Limits::STDOUT),
+        ] {
+            n.limit_stdio(stream, &limits)
+                .map_err(|f| f.error.to_string())?;
+        }
+        enter(&mut n)?;
+        let mut byte = [0u8; 1];
+        // SAFETY: F_GETFL takes no pointer; read/write use a live byte.
+        unsafe {
+            if libc::fcntl(0, libc::F_GETFL) & libc::O_ACCMODE != libc::O_RDONLY {
+                return Err("stdin (a FIFO) was not reopened O_RDONLY".into());
+            }
+            if libc::fcntl(1, libc::F_GETFL) & libc::O_ACCMODE != libc::O_RDWR {
+                return Err("stdout (a regular file) was reopened".into());
+            }
+            denied(
+                "write(stdin)",
+                libc::write(0, byte.as_ptr().cast(), 1) as i64,
+                libc::EBADF,
+            )?;
+            denied(
+                "read(stdout)",
+                libc::read(1, byte.as_mut_ptr().cast(), 1) as i64,
+                libc::EACCES,
+            )?;
+            ok(
+                "write(stdout)",
+                libc::write(1, c"x".as_ptr().cast(), 1) as i64,
+            )?;
+        }
+        Ok(())
+    });
+}
+
+#[test]
+fn two_hundred_distinct_rights_classes_enter_and_hold() {
+    if skip_without_landlock() {
+        return;
+    }
+    in_child(|| {
+        let mut n = Native::new();
+        let all = Right::ALL;
+        let mut kept = Vec::new();
+        // 200 descriptors, each with a rights set of its own; every odd
+        // one lacks `fstat` (and so is denied it), every even one has it.
+        for i in 0..200usize {
+            let mut picked: Vec<Right> = all
+                .iter()
+                .enumerate()
+                .filter(|(k, _)| (i >> (k % 8)) & 1 == 1 || (i + k).is_multiple_of(5))
+                .map(|(_, r)| *r)
+                .filter(|r| !RightSet::of(&[*r]).allows(Right::Fstat))
+                .collect();
+            picked.push(Right::Read);
+            if i.is_multiple_of(2) {
+                picked.push(Right::Fstat);
+            }
+            let fd: OwnedFd = std::fs::File::open("/dev/null").unwrap().into();
+            let fd = n
+                .limit(fd, &limits(&picked))
+                .map_err(|f| f.error.to_string())?;
+            kept.push(fd);
+        }
+        enter(&mut n)?;
+        for (i, fd) in kept.iter().enumerate() {
+            let mut st = std::mem::MaybeUninit::<libc::stat>::uninit();
+            // SAFETY: `st` is a valid out-pointer.
+            let r = unsafe { libc::fstat(fd.as_raw_fd(), st.as_mut_ptr()) } as i64;
+            if i.is_multiple_of(2) {
+                ok(&format!("fstat of descriptor {i} (with fstat)"), r)?;
+            } else {
+                denied(
+                    &format!("fstat of descriptor {i} (without)"),
+                    r,
+                    libc::EACCES,
+                )?;
+            }
+        }
+        Ok(())
+    });
 }

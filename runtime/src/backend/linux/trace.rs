@@ -107,7 +107,19 @@ pub(crate) fn apply(policy: Policy, kernel: &Kernel, mode: Mode) -> Result<Appli
         lookups: dry || kernel.landlock_abi >= 1,
         grants: policy.grants,
     };
-    let mut programs = seccomp::programs(&seccomp_mode, &policy.classes)
+    // Read/write rules for every class, even where the access mode already
+    // denies (the enforcing filter leaves those to the kernel's EBADF), so
+    // that the trace sees them; `answer` gives the program that EBADF.
+    let traced: Vec<FdClass> = policy
+        .classes
+        .iter()
+        .map(|c| FdClass {
+            reads: true,
+            writes: true,
+            ..*c
+        })
+        .collect();
+    let mut programs = seccomp::programs(&seccomp_mode, &traced)
         .map_err(|e| Failure::new("seccomp filter", io::Error::other(e.to_string())))?;
     if dry {
         if let Some(lookups) = lookup_filter(&policy.classes)
@@ -322,7 +334,7 @@ extern "C" fn on_sigsys(_: libc::c_int, info: *mut libc::siginfo_t, ctx: *mut c_
                     stop();
                 }
             }
-            -(data as i64)
+            -(answer(data, nr as i64, &args) as i64)
         }
     };
     gregs[libc::REG_RAX as usize] = result;
@@ -828,11 +840,22 @@ fn needed(nr: i64, arg: usize, args: &[u64; 6]) -> Option<RightSet> {
         SYS_read | SYS_readv | SYS_recvfrom | SYS_recvmsg | SYS_recvmmsg | SYS_getdents
         | SYS_getdents64 | SYS_fadvise64 | SYS_readahead => one(R::Read),
         SYS_pread64 | SYS_preadv | SYS_preadv2 => one(R::Pread),
-        SYS_write | SYS_writev | SYS_sendto | SYS_sendmsg | SYS_sendmmsg | SYS_fallocate
-        | SYS_vmsplice => one(R::Write),
-        SYS_pwrite64 | SYS_pwritev | SYS_pwritev2 => one(R::Pwrite),
-        SYS_copy_file_range | SYS_splice => one(if arg == 0 { R::Read } else { R::Write }),
-        SYS_sendfile => one(if arg == 0 { R::Write } else { R::Read }),
+        SYS_write | SYS_writev | SYS_sendto | SYS_sendmsg | SYS_sendmmsg | SYS_vmsplice => {
+            one(R::Write)
+        }
+        SYS_pwrite64 | SYS_pwritev | SYS_pwritev2 | SYS_fallocate => one(R::Pwrite),
+        // An explicit offset (non-NULL pointer) makes them pread/pwrite.
+        SYS_copy_file_range | SYS_splice => one(match (arg, args[arg + 1] != 0) {
+            (0, false) => R::Read,
+            (0, true) => R::Pread,
+            (_, false) => R::Write,
+            (_, true) => R::Pwrite,
+        }),
+        SYS_sendfile => one(match (arg, args[2] != 0) {
+            (0, _) => R::Write,
+            (_, false) => R::Read,
+            (_, true) => R::Pread,
+        }),
         SYS_tee => one(if arg == 0 { R::Read } else { R::Write }),
         SYS_lseek => one(R::Seek),
         SYS_fstat | SYS_newfstatat | SYS_statx => one(R::Fstat),
@@ -914,9 +937,33 @@ fn needed(nr: i64, arg: usize, args: &[u64; 6]) -> Option<RightSet> {
     }
 }
 
+/// The errno the program gets for a trapped call: the filter's, except
+/// for reads and writes the descriptor's access mode denies, which the
+/// enforcing filter leaves to the kernel (`EBADF`, read(2)).
+fn answer(data: u32, nr: i64, args: &[u64; 6]) -> u32 {
+    use libc::*;
+    if data != RIGHTS_ERRNO as u32 {
+        return data;
+    }
+    let Some(class) = class_of(args[0] as i32) else {
+        return data;
+    };
+    let denied_by_mode = match nr {
+        SYS_read | SYS_readv | SYS_pread64 | SYS_preadv | SYS_preadv2 => !class.reads,
+        SYS_write | SYS_writev | SYS_pwrite64 | SYS_pwritev | SYS_pwritev2 => !class.writes,
+        _ => false,
+    };
+    if denied_by_mode {
+        EBADF as u32
+    } else {
+        data
+    }
+}
+
 fn errno_name(errno: u32) -> &'static str {
     match errno as i32 {
         libc::EPERM => "EPERM",
+        libc::EBADF => "EBADF",
         libc::EACCES => "EACCES",
         libc::ENOSYS => "ENOSYS",
         _ => "error",
@@ -949,7 +996,7 @@ fn frames() -> Vec<Frame> {
 /// The record of a trapped call: `data` is the filter's errno (`EPERM`:
 /// capability mode, `EACCES`: rights).
 fn explain(data: u32, nr: i64, arch: u32, args: &[u64; 6]) -> Record {
-    let errno = errno_name(data);
+    let errno = errno_name(answer(data, nr, args));
     if arch != AUDIT_ARCH_X86_64 {
         return Record {
             syscall: format!("syscall {nr}"),
