@@ -5,7 +5,8 @@
 //! - `Channel`: a service channel (libcasper `cap_channel_t`, broker socket);
 //! - `is_sandboxed()`, `is_violation(&io::Error)`;
 //! - `compartment::{spawn, Child, Exit}`: fork with a pipe back, for
-//!   [`compartment`](crate::compartment()).
+//!   [`compartment`](crate::compartment()) (shared by Linux and FreeBSD in
+//!   `unix/`, which needs each one's `close_from(fd)`).
 
 #[cfg(target_os = "freebsd")]
 mod freebsd;
@@ -18,6 +19,13 @@ use freebsd as imp;
 mod linux;
 #[cfg(all(target_os = "linux", target_arch = "x86_64"))]
 use linux as imp;
+
+// POSIX code Linux and FreeBSD share.
+#[cfg(any(
+    all(target_os = "linux", target_arch = "x86_64"),
+    target_os = "freebsd"
+))]
+mod unix;
 
 #[cfg_attr(
     any(

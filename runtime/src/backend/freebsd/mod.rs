@@ -9,7 +9,7 @@
 //! case are the Capsicum calls skipped, as `caph_enter()` and friends skip
 //! `ENOSYS`; anywhere else an error from them stops the program.
 
-pub(crate) mod compartment;
+pub(crate) use super::unix::compartment;
 mod ffi;
 mod rights;
 #[cfg(test)]
@@ -167,4 +167,12 @@ pub(crate) fn is_violation(error: &io::Error) -> bool {
         error.raw_os_error(),
         Some(libc::ENOTCAPABLE | libc::ECAPMODE)
     )
+}
+
+/// Closes every descriptor from `low` up: closefrom(2).
+pub(crate) fn close_from(low: std::os::fd::RawFd) -> io::Result<()> {
+    // SAFETY: closefrom only closes descriptors; the caller (a freshly
+    // forked compartment child) owns every descriptor from `low` up.
+    unsafe { libc::closefrom(low) };
+    Ok(())
 }

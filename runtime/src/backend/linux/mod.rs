@@ -31,7 +31,7 @@
 
 mod broker;
 mod caches;
-pub(crate) mod compartment;
+pub(crate) use super::unix::compartment;
 pub(crate) mod confine;
 mod fds;
 mod probe;
@@ -180,3 +180,15 @@ pub(crate) fn is_violation(error: &io::Error) -> bool {
 
 #[cfg(test)]
 mod tests;
+
+/// Closes every descriptor from `low` up: close_range(2) (Linux ≥ 5.9).
+pub(crate) fn close_from(low: std::os::fd::RawFd) -> io::Result<()> {
+    // SAFETY: close_range only closes descriptors; the caller (a freshly
+    // forked compartment child) owns every descriptor from `low` up.
+    let r = unsafe { libc::syscall(libc::SYS_close_range, low, libc::c_uint::MAX, 0) };
+    if r == 0 {
+        Ok(())
+    } else {
+        Err(io::Error::last_os_error())
+    }
+}

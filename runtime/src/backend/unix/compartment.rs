@@ -1,6 +1,7 @@
-//! The process primitive of compartments: fork(2) with a pipe(2) back to
-//! the parent, every other descriptor closed in the child
-//! (closefrom(2)), and waitpid(2).
+//! The process primitive of compartments, the same on Linux and FreeBSD:
+//! fork(2) with a pipe(2) back to the parent, every other descriptor closed
+//! in the child (the backend's `close_from`: close_range(2) on Linux,
+//! closefrom(2) on FreeBSD), and waitpid(2).
 
 use std::fs::File;
 use std::io;
@@ -37,7 +38,8 @@ pub(crate) fn spawn(body: impl FnOnce(File) -> i32) -> io::Result<(Child, File)>
     }
     let (read, write) = (fds[0], fds[1]);
     // SAFETY: fork(2) is async-signal-safe. The child runs Rust code, which
-    // may allocate: FreeBSD's libc (jemalloc) resets its malloc locks in the child,
+    // may allocate: the libcs (glibc, musl, FreeBSD's jemalloc) reset their
+    // malloc locks in the child,
     // and a lock held by a thread that does not exist in the child can only
     // deadlock the child, never corrupt the parent, which waits for EOF on
     // the pipe. `compartment` documents that it should be called while
@@ -89,9 +91,8 @@ fn isolate(write: RawFd) -> io::Result<()> {
         }
         libc::close(0);
         libc::close(1);
-        libc::closefrom(CHILD_PIPE + 1);
     }
-    Ok(())
+    super::super::imp::close_from(CHILD_PIPE + 1)
 }
 
 impl Child {

@@ -1,0 +1,3 @@
+//! What Linux and FreeBSD do the same way, through POSIX calls only.
+
+pub(crate) mod compartment;
