@@ -216,3 +216,72 @@ macro_rules! service_handle {
     };
 }
 use service_handle;
+
+/// The channel of a backend that provides no service (the unsupported
+/// backend, FreeBSD without the `casper` feature): no value of it exists,
+/// since opening a service fails first.
+#[derive(Debug)]
+pub(crate) enum NoChannel {}
+
+impl ChannelOps for NoChannel {
+    fn lookup_host(&self, _: &str, _: Option<Family>) -> io::Result<Vec<IpAddr>> {
+        match *self {}
+    }
+    fn lookup_addr(&self, _: IpAddr) -> io::Result<String> {
+        match *self {}
+    }
+    fn dns_limit(&self, _: &DnsLimits) -> io::Result<()> {
+        match *self {}
+    }
+    fn net_connect(&self, _: SocketAddr, _: SocketKind) -> io::Result<OwnedFd> {
+        match *self {}
+    }
+    fn net_bind(&self, _: SocketAddr, _: SocketKind) -> io::Result<OwnedFd> {
+        match *self {}
+    }
+    fn net_limit(&self, _: &NetLimits) -> io::Result<()> {
+        match *self {}
+    }
+    fn users(&self, _: DbQuery<'_>) -> io::Result<Vec<User>> {
+        match *self {}
+    }
+    fn pwd_limit(&self, _: &DbLimits) -> io::Result<()> {
+        match *self {}
+    }
+    fn groups(&self, _: DbQuery<'_>) -> io::Result<Vec<Group>> {
+        match *self {}
+    }
+    fn grp_limit(&self, _: &DbLimits) -> io::Result<()> {
+        match *self {}
+    }
+    fn sysctl_get(&self, _: &str) -> io::Result<Vec<u8>> {
+        match *self {}
+    }
+    fn sysctl_set(&self, _: &str, _: &[u8]) -> io::Result<()> {
+        match *self {}
+    }
+    fn sysctl_limit(&self, _: &SysctlLimits) -> io::Result<()> {
+        match *self {}
+    }
+    fn syslog_open(&self, _: &str, _: i32, _: i32) -> io::Result<()> {
+        match *self {}
+    }
+    fn syslog(&self, _: i32, _: &str) -> io::Result<()> {
+        match *self {}
+    }
+    fn syslog_close(&self) -> io::Result<()> {
+        match *self {}
+    }
+    fn syslog_set_mask(&self, _: i32) -> io::Result<i32> {
+        match *self {}
+    }
+    fn fileargs_open(&self, _: &Path) -> io::Result<OwnedFd> {
+        match *self {}
+    }
+    fn fileargs_lstat(&self, _: &Path) -> io::Result<FileStat> {
+        match *self {}
+    }
+    fn fileargs_realpath(&self, _: &Path) -> io::Result<PathBuf> {
+        match *self {}
+    }
+}
