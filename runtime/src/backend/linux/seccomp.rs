@@ -397,13 +397,68 @@ const PRCTL_ALLOWED: &[u32] = &[
     0x5356_4d41,
 ];
 
-/// Terminal ioctls that reach beyond the descriptor: TIOCSTI pushes input
-/// into the terminal (commands for the shell that started us), TIOCLINUX
-/// and TIOCCONS act on the console.
-const IOCTL_DENIED: &[u32] = &[
-    libc::TIOCSTI as u32,
-    libc::TIOCLINUX as u32,
-    libc::TIOCCONS as u32,
+/// The only ioctl(2) commands capability mode lets through, on any
+/// descriptor. Capsicum allows every ioctl on a descriptor with
+/// `CAP_IOCTL`, but on Linux ioctls reach far beyond the descriptor: any
+/// socket, even a Unix one made inside, configures network interfaces
+/// (`SIOCS*`, 0x89xx; wireless 0x8Bxx; bridges, tun, VLANs), any regular
+/// file freezes, thaws or trims its whole filesystem (`FIFREEZE`,
+/// `FITHAW`, `FITRIM`, 'X' family), `FICLONE`/`FIDEDUPERANGE` read a
+/// second descriptor the rights filter never sees, `TIOCSTI` pushes input
+/// into the terminal, `FIOSETOWN` aims SIGIO at another process. So the
+/// list fails closed: what `ioctls(...)` can declare (rights.rs), plus
+/// reads of a descriptor's own state and the inode flags (whose setters
+/// the rights filter narrows to the directories' `ioctl` right). Device
+/// ioctls beneath a directory with `ioctl` (Landlock `IOCTL_DEV`) are
+/// limited to this list as well.
+const IOCTL_ALLOWED: &[u32] = &[
+    // ioctls(fionread, fionbio, fioasync, fioclex, fionclex);
+    // FIONREAD is also SIOCINQ and TIOCINQ.
+    libc::FIONREAD as u32,
+    libc::FIONBIO as u32,
+    libc::FIOASYNC as u32,
+    libc::FIOCLEX as u32,
+    libc::FIONCLEX as u32,
+    // ioctls(tiocgeta, tiocseta, tiocgwinsz, tiocswinsz, tiocgpgrp):
+    // tcgetattr(3) (isatty), tcsetattr(3), the window size, tcgetpgrp(3).
+    libc::TCGETS as u32,
+    libc::TCGETS2 as u32,
+    libc::TCSETS as u32,
+    libc::TCSETSW as u32,
+    libc::TCSETSF as u32,
+    libc::TCSETS2 as u32,
+    libc::TCSETSW2 as u32,
+    libc::TCSETSF2 as u32,
+    libc::TIOCGWINSZ as u32,
+    libc::TIOCSWINSZ as u32,
+    libc::TIOCGPGRP as u32,
+    // Reads of the descriptor's own state: bytes queued for output
+    // (TIOCOUTQ, also SIOCOUTQ), a file's size (FIOQSIZE).
+    libc::TIOCOUTQ as u32,
+    FIOQSIZE,
+    // Inode flags and project attributes (ioctl_iflags(2)); the setters
+    // are narrowed by the rights filter (`INODE_IOCTLS`).
+    libc::FS_IOC_GETFLAGS as u32,
+    libc::FS_IOC32_GETFLAGS as u32,
+    FS_IOC_FSGETXATTR,
+    libc::FS_IOC_SETFLAGS as u32,
+    libc::FS_IOC32_SETFLAGS as u32,
+    FS_IOC_FSSETXATTR,
+];
+
+/// `FIOQSIZE` on x86 (include/uapi/asm-generic/ioctls.h); not in `libc`.
+const FIOQSIZE: u32 = 0x5460;
+/// `FS_IOC_FSGETXATTR`, `_IOR('X', 31, struct fsxattr)`
+/// (include/uapi/linux/fs.h); not in `libc`.
+const FS_IOC_FSGETXATTR: u32 = 0x801c_581f;
+
+/// Interface reads the service broker's resolver may need with `inet`
+/// (if_nametoindex(3) for scoped IPv6 addresses, if_indextoname(3),
+/// SIOCGIFCONF): netdevice(7). Never the `SIOCS*` setters.
+const IOCTL_INET_READS: &[u32] = &[
+    0x8933, // SIOCGIFINDEX
+    0x8910, // SIOCGIFNAME
+    0x8912, // SIOCGIFCONF
 ];
 
 /// Filter 1: capability mode.
@@ -468,10 +523,9 @@ fn capability_mode_rules(mode: &Mode) -> Rules {
     r.add(SYS_fcntl, vec![ne(1, F_SETOWN as u32), ne(1, F_SETOWN_EX)]);
     r.add(SYS_fcntl, vec![eq(1, F_SETOWN as u32), eq(2, 0)]);
     r.add(SYS_fcntl, vec![eq(1, F_SETOWN as u32), eq(2, mode.pid)]);
-    r.add(
-        SYS_ioctl,
-        IOCTL_DENIED.iter().map(|&cmd| ne(1, cmd)).collect(),
-    );
+    for &cmd in IOCTL_ALLOWED {
+        r.add(SYS_ioctl, vec![eq(1, cmd)]);
+    }
 
     // Memory.
     r.all(&[
@@ -672,6 +726,9 @@ fn capability_mode_rules(mode: &Mode) -> Rules {
             r.add(SYS_socket, vec![eq(0, family)]);
         }
         r.all(&[SYS_connect, SYS_bind, SYS_sendto]);
+        for &cmd in IOCTL_INET_READS {
+            r.add(SYS_ioctl, vec![eq(1, cmd)]);
+        }
     }
     if mode.grants.unix_connect {
         r.add(SYS_socket, vec![eq(0, AF_UNIX as u32)]);
@@ -1329,6 +1386,52 @@ mod tests {
                     }
                 }
             }
+        }
+    }
+
+    /// Capability mode lets only the allowlisted ioctls through: interface
+    /// setters, filesystem-wide and clone ioctls, TIOCSTI and FIOSETOWN
+    /// answer `EPERM` on any descriptor.
+    #[test]
+    fn capability_mode_allows_only_listed_ioctls() {
+        let prog = capability_mode(&mode()).unwrap();
+        let eperm = libc::SECCOMP_RET_ERRNO | MODE_ERRNO as u32;
+        let ioctl = |cmd: u32| {
+            run(
+                &prog,
+                libc::SYS_ioctl as u32,
+                AUDIT_ARCH_X86_64,
+                [3, cmd.into(), 0, 0, 0, 0],
+            )
+        };
+        for &cmd in IOCTL_ALLOWED {
+            assert_eq!(ioctl(cmd), libc::SECCOMP_RET_ALLOW, "{cmd:#x}");
+        }
+        let denied = [
+            0x8922,     // SIOCSIFMTU
+            0x8914,     // SIOCSIFFLAGS
+            0x8b00,     // SIOCSIWCOMMIT
+            0x400454ca, // TUNSETIFF
+            0xc0045877, // FIFREEZE
+            0xc0045878, // FITHAW
+            0xc0185879, // FITRIM
+            0x40049409, // FICLONE
+            0xc0189436, // FIDEDUPERANGE
+            0x8901,     // FIOSETOWN
+            0x8933,     // SIOCGIFINDEX (only with the `inet` grant)
+            libc::TIOCSTI as u32,
+            libc::TIOCSPGRP as u32,
+        ];
+        for cmd in denied {
+            assert_eq!(ioctl(cmd), eperm, "{cmd:#x}");
+            // The upper half of the register is ignored by the kernel.
+            let high = run(
+                &prog,
+                libc::SYS_ioctl as u32,
+                AUDIT_ARCH_X86_64,
+                [3, (1u64 << 32) | u64::from(cmd), 0, 0, 0, 0],
+            );
+            assert_eq!(high, eperm, "{cmd:#x} with upper bits");
         }
     }
 
