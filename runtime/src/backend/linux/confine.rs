@@ -13,7 +13,7 @@ use std::io;
 use std::os::fd::OwnedFd;
 
 use landlock::{
-    Access, AccessFs, AccessNet, BitFlags, CompatLevel, Compatible, PathBeneath, Ruleset,
+    Access, AccessFs, AccessNet, BitFlags, CompatLevel, Compatible, NetPort, PathBeneath, Ruleset,
     RulesetAttr, RulesetCreatedAttr, RulesetStatus, Scope, ABI,
 };
 
@@ -39,6 +39,13 @@ pub(crate) struct Policy {
     pub beneath: Vec<(OwnedFd, BitFlags<AccessFs>)>,
     /// What capability mode lets through besides.
     pub grants: Grants,
+    /// With `grants.inet`: the TCP ports `bind(2)` may name (Landlock
+    /// `LANDLOCK_ACCESS_NET_BIND_TCP` rules, ABI 4); `None`: any port.
+    /// Without `grants.inet` no TCP bind nor connect is allowed at all.
+    pub tcp_bind: Option<Vec<u16>>,
+    /// With `grants.inet`: the TCP ports `connect(2)` may reach
+    /// (`LANDLOCK_ACCESS_NET_CONNECT_TCP`); `None`: any port.
+    pub tcp_connect: Option<Vec<u16>>,
 }
 
 /// What `apply` could not enforce on this kernel (empty: everything).
@@ -119,12 +126,25 @@ pub(crate) fn landlock(policy: &Policy) -> Result<(), Failure> {
         .set_compatibility(CompatLevel::BestEffort)
         .handle_access(AccessFs::from_all(LANDLOCK_ABI))
         .map_err(landlock_error)?;
-    if !policy.grants.inet {
-        // TCP bind/connect handled with no rule: none allowed, even on
-        // descriptors handed in.
-        ruleset = ruleset
-            .handle_access(AccessNet::from_all(LANDLOCK_ABI))
-            .map_err(landlock_error)?;
+    // TCP bind/connect handled with no rule: none allowed, even on
+    // descriptors handed in; with `inet`, only the listed ports.
+    let mut net = BitFlags::<AccessNet>::EMPTY;
+    let mut ports: Vec<(u16, BitFlags<AccessNet>)> = Vec::new();
+    for (limit, access) in [
+        (&policy.tcp_bind, AccessNet::BindTcp),
+        (&policy.tcp_connect, AccessNet::ConnectTcp),
+    ] {
+        match limit {
+            _ if !policy.grants.inet => net |= access,
+            None => {}
+            Some(list) => {
+                net |= access;
+                ports.extend(list.iter().map(|&port| (port, BitFlags::from(access))));
+            }
+        }
+    }
+    if !net.is_empty() {
+        ruleset = ruleset.handle_access(net).map_err(landlock_error)?;
     }
     if !policy.grants.unix_connect {
         ruleset = ruleset
@@ -140,6 +160,11 @@ pub(crate) fn landlock(policy: &Policy) -> Result<(), Failure> {
                 .add_rule(PathBeneath::new(dir, *access))
                 .map_err(landlock_error)?;
         }
+    }
+    for (port, access) in ports {
+        created = created
+            .add_rule(NetPort::new(port, access))
+            .map_err(landlock_error)?;
     }
     let status = created.restrict_self().map_err(landlock_error)?;
     if status.ruleset == RulesetStatus::NotEnforced {

@@ -121,6 +121,8 @@ impl Backend for Native {
             classes: self.fds.classes(),
             beneath: std::mem::take(&mut self.beneath),
             grants: confine::Grants::default(),
+            tcp_bind: None,
+            tcp_connect: None,
         };
         match crate::trace::mode() {
             crate::trace::Mode::Off => confine::apply(policy, &Kernel::running()),

@@ -922,3 +922,66 @@ fn two_hundred_distinct_rights_classes_enter_and_hold() {
         Ok(())
     });
 }
+
+/// The broker's policy for `net` keeps TCP to the listed ports even with
+/// the `inet` grant (its own address check bypassed: the child calls
+/// connect(2) and bind(2) itself). Landlock ABI 4 needed.
+#[test]
+fn inet_grant_keeps_tcp_to_the_listed_ports() {
+    if Kernel::running().landlock_abi < 4 {
+        eprintln!("skipped: Landlock ABI < 4 has no TCP port rules");
+        return;
+    }
+    let allowed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let other = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let allowed_port = allowed.local_addr().unwrap().port();
+    let other_port = other.local_addr().unwrap().port();
+    in_child(|| {
+        let policy = confine::Policy {
+            grants: confine::Grants {
+                global_paths: false,
+                inet: true,
+                unix_connect: false,
+            },
+            tcp_bind: Some(Vec::new()),
+            tcp_connect: Some(vec![allowed_port]),
+            ..confine::Policy::default()
+        };
+        confine::apply(policy, &Kernel::running())
+            .map_err(|f| format!("{}: {}", f.syscall, f.error))?;
+        // The errno of connect(2) to 127.0.0.1:`port` (0: connected).
+        let connect = |port: u16| -> i32 {
+            // SAFETY: plain socket creation.
+            let fd = unsafe { libc::socket(libc::AF_INET, libc::SOCK_STREAM, 0) };
+            assert!(fd >= 0, "socket: {}", io::Error::last_os_error());
+            let addr = libc::sockaddr_in {
+                sin_family: libc::AF_INET as u16,
+                sin_port: port.to_be(),
+                sin_addr: libc::in_addr {
+                    s_addr: u32::from(std::net::Ipv4Addr::LOCALHOST).to_be(),
+                },
+                sin_zero: [0; 8],
+            };
+            let len = std::mem::size_of::<libc::sockaddr_in>() as libc::socklen_t;
+            // SAFETY: a live sockaddr_in of `len` bytes.
+            let r = unsafe { libc::connect(fd, (&raw const addr).cast(), len) };
+            let err = io::Error::last_os_error().raw_os_error().unwrap_or(0);
+            // SAFETY: our own descriptor.
+            unsafe { libc::close(fd) };
+            if r == 0 {
+                0
+            } else {
+                err
+            }
+        };
+        match connect(allowed_port) {
+            0 => {}
+            e => return Err(format!("connect to the listed port: errno {e}")),
+        }
+        match connect(other_port) {
+            libc::EACCES => {}
+            e => return Err(format!("connect to another port: errno {e}, want EACCES")),
+        }
+        Ok(())
+    });
+}

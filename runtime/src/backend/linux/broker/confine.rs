@@ -13,8 +13,10 @@
 //!
 //! Nothing else: no execve, no ptrace, no signal outside the broker
 //! (Landlock signal scope), no abstract unix sockets unless `syslog` is
-//! declared. Landlock does not mediate UDP nor (below ABI 4) TCP ports, so
-//! `net`'s addresses are the broker's own check (`net.rs`).
+//! declared. `net`'s addresses are the broker's own check (`net.rs`);
+//! Landlock (ABI 4) limits TCP `bind`/`connect` to their ports besides
+//! (`tcp_ports`: the DNS port for lookups, any port for `connectdns` or a
+//! mode without addresses). Landlock does not mediate UDP.
 //!
 //! Both Landlock and seccomp must be there: on a kernel without them the
 //! broker refuses to start (`ENOSYS`), since it would serve the sandbox
@@ -27,10 +29,11 @@ use std::path::{Path, PathBuf};
 use landlock::{AccessFs, BitFlags};
 use rustix::fs::{Mode, OFlags};
 
-use crate::decl::FileOp;
+use crate::decl::{FileOp, NetMode};
 
 use super::super::confine::{apply, Grants, Policy};
 use super::super::probe::Kernel;
+use super::limits::allows;
 use super::serve::State;
 use super::sysctl::proc_path;
 
@@ -159,11 +162,64 @@ fn policy(states: &[&State]) -> Policy {
             Some((fd, access))
         })
         .collect();
+    let (tcp_bind, tcp_connect) = tcp_ports(states);
     Policy {
         classes: Vec::new(),
         beneath,
         grants,
+        tcp_bind,
+        tcp_connect,
     }
+}
+
+/// The DNS port, which resolvers reach over TCP when an answer does not
+/// fit a datagram (resolv.conf(5) `use-vc`, RFC 7766).
+const DNS_PORT: u16 = 53;
+
+/// The TCP ports the broker may bind and connect to (Landlock `NetPort`
+/// rules; `None`: any): the ports of `net`'s `bind` and `connect`
+/// addresses, none for a mode the limits leave out, and the DNS port for
+/// lookups. Any port when a channel allows binding or connecting without
+/// an address list, or `connectdns` (any port of an address a lookup
+/// returned). So the broker cannot reach another port even if its own
+/// address check (net.rs) were bypassed.
+pub(crate) fn tcp_ports(states: &[&State]) -> (Option<Vec<u16>>, Option<Vec<u16>>) {
+    let (mut bind, mut connect) = (Some(Vec::new()), Some(Vec::new()));
+    let add = |set: &mut Option<Vec<u16>>, port: u16| {
+        if let Some(list) = set {
+            if !list.contains(&port) {
+                list.push(port);
+            }
+        }
+    };
+    for state in states {
+        match state {
+            State::Dns(_) => add(&mut connect, DNS_PORT),
+            State::Net(net) => {
+                let l = &net.limits;
+                let mode = |m: NetMode| allows(&l.modes, &m);
+                if mode(NetMode::NameToAddr) || mode(NetMode::AddrToName) {
+                    add(&mut connect, DNS_PORT);
+                }
+                if mode(NetMode::ConnectDns) || (mode(NetMode::Connect) && l.connect.is_empty()) {
+                    connect = None;
+                } else if mode(NetMode::Connect) {
+                    for a in &l.connect {
+                        add(&mut connect, a.port());
+                    }
+                }
+                if mode(NetMode::Bind) && l.bind.is_empty() {
+                    bind = None;
+                } else if mode(NetMode::Bind) {
+                    for a in &l.bind {
+                        add(&mut bind, a.port());
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    (bind, connect)
 }
 
 /// Confines the broker. The error is a stage and an errno.
@@ -185,4 +241,51 @@ pub(crate) fn confine(states: &[&State]) -> Result<(), (u8, i32)> {
         };
         (stage, f.error.raw_os_error().unwrap_or(libc::EINVAL))
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::backend::linux::broker::net::Net;
+    use crate::decl::NetLimits;
+
+    fn net(modes: &[NetMode], bind: &[&str], connect: &[&str]) -> State {
+        State::Net(Net {
+            limits: NetLimits {
+                modes: modes.to_vec(),
+                bind: bind.iter().map(|a| a.parse().unwrap()).collect(),
+                connect: connect.iter().map(|a| a.parse().unwrap()).collect(),
+                ..NetLimits::default()
+            },
+            resolved: Vec::new(),
+        })
+    }
+
+    #[test]
+    fn net_limits_become_tcp_port_rules() {
+        let limited = net(
+            &[NetMode::Connect, NetMode::Bind],
+            &["127.0.0.1:8080"],
+            &["192.0.2.1:443", "[2001:db8::1]:443", "192.0.2.2:80"],
+        );
+        assert_eq!(
+            tcp_ports(&[&limited]),
+            (Some(vec![8080]), Some(vec![443, 80]))
+        );
+        // Lookups may fall back to TCP port 53; no bind mode, no bind port.
+        let lookups = net(
+            &[NetMode::NameToAddr, NetMode::Connect],
+            &[],
+            &["192.0.2.1:22"],
+        );
+        assert_eq!(tcp_ports(&[&lookups]), (Some(vec![]), Some(vec![53, 22])));
+        // connectdns: any port of a looked-up address; no list: any port.
+        let dns = net(&[NetMode::ConnectDns], &[], &[]);
+        assert_eq!(tcp_ports(&[&dns]), (Some(vec![]), None));
+        let any = net(&[], &[], &[]);
+        assert_eq!(tcp_ports(&[&any]), (None, None));
+        // Channels add up; any port on one channel is any port.
+        assert_eq!(tcp_ports(&[&limited, &any]), (None, None));
+        assert_eq!(tcp_ports(&[]), (Some(vec![]), Some(vec![])));
+    }
 }
