@@ -25,6 +25,7 @@
 use std::ffi::{c_void, CString};
 use std::sync::OnceLock;
 
+use crate::backend::unix::write_stderr;
 use crate::error::Failure;
 use crate::trace::{self as report, Mode, Object, Reason, Record};
 
@@ -106,18 +107,6 @@ extern "C" fn at_exit() {
         write_stderr(&format!(
             "sandboxed: dry-run: read what the sandbox would have denied with `kdump -t p -f {file}`\n"
         ));
-    }
-}
-
-fn write_stderr(text: &str) {
-    let mut bytes = text.as_bytes();
-    while !bytes.is_empty() {
-        // SAFETY: `bytes` is a valid buffer of its length.
-        let n = unsafe { libc::write(2, bytes.as_ptr().cast(), bytes.len()) };
-        if n <= 0 {
-            return;
-        }
-        bytes = &bytes[n as usize..];
     }
 }
 

@@ -42,6 +42,7 @@
 // matched on below.
 #![allow(non_upper_case_globals)]
 
+use crate::backend::unix::write_stderr;
 use std::ffi::c_void;
 use std::fmt::Write as _;
 use std::io;
@@ -341,20 +342,6 @@ extern "C" fn on_sigsys(_: libc::c_int, info: *mut libc::siginfo_t, ctx: *mut c_
     IN_HANDLER.with(|h| h.set(nested));
     // SAFETY: as above.
     unsafe { *libc::__errno_location() = saved_errno };
-}
-
-/// Writes `text` on descriptor 2 with write(2) only (no std lock: the
-/// program may hold stderr's).
-fn write_stderr(text: &str) {
-    let mut bytes = text.as_bytes();
-    while !bytes.is_empty() {
-        // SAFETY: `bytes` is a valid buffer of its length.
-        let n = unsafe { libc::write(2, bytes.as_ptr().cast(), bytes.len()) };
-        if n <= 0 {
-            return;
-        }
-        bytes = &bytes[n as usize..];
-    }
 }
 
 /// `SANDBOXED_TRACE=trap`: ends the process with `SIGTRAP`, as
