@@ -296,13 +296,32 @@ impl<R: RightsMarker> Dir<R> {
         R::RIGHTS
     }
 
+    /// Runs one `*at()` call beneath this directory through the backend,
+    /// which reports refusals the kernel makes without the seccomp filter
+    /// when `SANDBOXED_TRACE` asks (Landlock's, on Linux).
+    fn at<T>(
+        &self,
+        syscall: &'static str,
+        path: &Path,
+        flags: Option<OFlags>,
+        call: impl FnOnce() -> rustix::io::Result<T>,
+    ) -> io::Result<T> {
+        let flags = flags.map(|f| u64::from(f.bits()));
+        crate::backend::beneath(self.fd.as_raw_fd(), syscall, path, flags, || {
+            call().map_err(io::Error::from)
+        })
+    }
+
     /// Opens `path` beneath this directory with `options` (openat(2)).
     pub fn open_with(&self, path: impl AsRef<Path>, options: &OpenOptions) -> io::Result<File<R>>
     where
         R: can::Lookup,
     {
         let mode = Mode::from_bits_truncate(options.mode.unwrap_or(0o666) as _);
-        let fd = rustix::fs::openat(&self.fd, path.as_ref(), options.flags(), mode)?;
+        let (path, flags) = (path.as_ref(), options.flags());
+        let fd = self.at("openat", path, Some(flags), || {
+            rustix::fs::openat(&self.fd, path, flags, mode)
+        })?;
         Ok(File::from_owned(fd))
     }
 
@@ -330,12 +349,13 @@ impl<R: RightsMarker> Dir<R> {
     where
         R: can::Lookup,
     {
-        let fd = rustix::fs::openat(
-            &self.fd,
+        let (path, flags) = (
             path.as_ref(),
             OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC,
-            Mode::empty(),
-        )?;
+        );
+        let fd = self.at("openat", path, Some(flags), || {
+            rustix::fs::openat(&self.fd, path, flags, Mode::empty())
+        })?;
         Ok(Dir::from_owned(fd))
     }
 
@@ -344,11 +364,10 @@ impl<R: RightsMarker> Dir<R> {
     where
         R: can::Mkdirat,
     {
-        Ok(rustix::fs::mkdirat(
-            &self.fd,
-            path.as_ref(),
-            Mode::from_bits_truncate(0o777),
-        )?)
+        let path = path.as_ref();
+        self.at("mkdirat", path, None, || {
+            rustix::fs::mkdirat(&self.fd, path, Mode::from_bits_truncate(0o777))
+        })
     }
 
     /// unlinkat(2) of a file.
@@ -356,11 +375,10 @@ impl<R: RightsMarker> Dir<R> {
     where
         R: can::Unlinkat,
     {
-        Ok(rustix::fs::unlinkat(
-            &self.fd,
-            path.as_ref(),
-            AtFlags::empty(),
-        )?)
+        let path = path.as_ref();
+        self.at("unlinkat", path, None, || {
+            rustix::fs::unlinkat(&self.fd, path, AtFlags::empty())
+        })
     }
 
     /// unlinkat(2) of an empty directory.
@@ -368,11 +386,10 @@ impl<R: RightsMarker> Dir<R> {
     where
         R: can::Unlinkat,
     {
-        Ok(rustix::fs::unlinkat(
-            &self.fd,
-            path.as_ref(),
-            AtFlags::REMOVEDIR,
-        )?)
+        let path = path.as_ref();
+        self.at("unlinkat", path, None, || {
+            rustix::fs::unlinkat(&self.fd, path, AtFlags::REMOVEDIR)
+        })
     }
 
     /// symlinkat(2): creates `link` beneath this directory pointing to `target`.
@@ -380,11 +397,10 @@ impl<R: RightsMarker> Dir<R> {
     where
         R: can::Symlinkat,
     {
-        Ok(rustix::fs::symlinkat(
-            target.as_ref(),
-            &self.fd,
-            link.as_ref(),
-        )?)
+        let link = link.as_ref();
+        self.at("symlinkat", link, None, || {
+            rustix::fs::symlinkat(target.as_ref(), &self.fd, link)
+        })
     }
 
     /// readlinkat(2).

@@ -230,6 +230,10 @@ pub(crate) enum Reason {
     NoCopies,
     /// The descriptor's rights do not allow the operation.
     Rights,
+    /// Landlock refused a lookup beneath a preopened directory that does
+    /// not leave it lexically (a symlink leading out, or an access the
+    /// directory's rules lack).
+    Refused,
 }
 
 impl Reason {
@@ -247,6 +251,7 @@ impl Reason {
             }
             Reason::NoCopies => "a limited descriptor cannot be duplicated".into(),
             Reason::Rights => "the descriptor's rights do not allow it".into(),
+            Reason::Refused => "refused beneath its preopened directory (a symlink leading out, or an access the directory's rights do not give)".into(),
         }
     }
 }

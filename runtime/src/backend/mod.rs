@@ -41,4 +41,4 @@ mod unsupported;
 )))]
 use unsupported as imp;
 
-pub(crate) use imp::{compartment, is_sandboxed, is_violation, Channel, Native};
+pub(crate) use imp::{beneath, compartment, is_sandboxed, is_violation, Channel, Native};

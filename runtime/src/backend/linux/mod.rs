@@ -38,6 +38,8 @@ mod probe;
 mod seccomp;
 mod trace;
 
+pub(crate) use trace::beneath;
+
 use std::io;
 use std::os::fd::{AsRawFd, OwnedFd};
 use std::sync::atomic::{AtomicBool, Ordering};

@@ -83,6 +83,9 @@ thread_local! {
     /// Set while this thread runs the handler: a denial inside it (the
     /// symbolizer opening a file) is answered without a record.
     static IN_HANDLER: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+    /// Set by the handler when it reported a call, so that `beneath` does
+    /// not report the same refusal twice.
+    static TRAPPED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
 }
 
 /// Confines the calling process with `policy` as `confine::apply` does, with
@@ -328,6 +331,7 @@ extern "C" fn on_sigsys(_: libc::c_int, info: *mut libc::siginfo_t, ctx: *mut c_
             }
         }
         Mode::Trap | Mode::Trace | Mode::Off => {
+            TRAPPED.with(|t| t.set(true));
             if !nested {
                 let text = explain(data, nr as i64, arch, &args).render();
                 write_stderr(&text);
@@ -342,6 +346,68 @@ extern "C" fn on_sigsys(_: libc::c_int, info: *mut libc::siginfo_t, ctx: *mut c_
     IN_HANDLER.with(|h| h.set(nested));
     // SAFETY: as above.
     unsafe { *libc::__errno_location() = saved_errno };
+}
+
+/// Runs one `*at()` call of a [`Dir`](crate::Dir) beneath descriptor
+/// `dirfd`. With `SANDBOXED_TRACE=1` or `trap`, a refusal that the seccomp
+/// filter did not make (and so the handler did not see) is Landlock's: `..`
+/// or a symlink leading out of the directory, or an access its rules lack.
+/// It is reported here, from ordinary code, with the same record.
+pub(crate) fn beneath<T>(
+    dirfd: i32,
+    syscall: &'static str,
+    path: &std::path::Path,
+    flags: Option<u64>,
+    call: impl FnOnce() -> io::Result<T>,
+) -> io::Result<T> {
+    let mode = report::mode();
+    if !matches!(mode, Mode::Trace | Mode::Trap) {
+        return call();
+    }
+    TRAPPED.with(|t| t.set(false));
+    let result = call();
+    let errno = result.as_ref().err().and_then(io::Error::raw_os_error);
+    if matches!(errno, Some(libc::EACCES | libc::EXDEV)) && !TRAPPED.with(|t| t.get()) {
+        let path = path.to_string_lossy().into_owned();
+        let call = match flags {
+            Some(f) => format!("{syscall}({dirfd}, {path:?}, {})", open_flags(f)),
+            None => format!("{syscall}({dirfd}, {path:?})"),
+        };
+        let reason = if leaves(&path) {
+            Reason::Escapes
+        } else {
+            Reason::Refused
+        };
+        let object = match lookup_described(dirfd) {
+            Some(d) => Object::Beneath {
+                dir: Box::new(d),
+                path,
+            },
+            None => Object::Descriptor {
+                fd: dirfd,
+                decl: None,
+            },
+        };
+        // Formatting the backtrace makes calls the sandbox denies
+        // (getcwd): as in the handler, those are not records of their own.
+        let nested = IN_HANDLER.with(|h| h.replace(true));
+        let text = std::backtrace::Backtrace::force_capture().to_string();
+        IN_HANDLER.with(|h| h.set(nested));
+        let cwd = STATE.get().map_or("", |s| s.cwd.as_str());
+        let record = Record {
+            syscall: syscall.to_owned(),
+            call,
+            object,
+            reason,
+            errno: errno_name(errno.unwrap_or_default() as u32),
+            frames: report::user_frames(&text, "sandboxed::fs::", cwd),
+        };
+        write_stderr(&record.render());
+        if mode == Mode::Trap {
+            stop();
+        }
+    }
+    result
 }
 
 /// `SANDBOXED_TRACE=trap`: ends the process with `SIGTRAP`, as
@@ -952,6 +1018,7 @@ fn errno_name(errno: u32) -> &'static str {
         libc::EPERM => "EPERM",
         libc::EBADF => "EBADF",
         libc::EACCES => "EACCES",
+        libc::EXDEV => "EXDEV",
         libc::ENOSYS => "ENOSYS",
         _ => "error",
     }
