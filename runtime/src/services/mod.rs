@@ -27,7 +27,7 @@
 //! a service process that is gone `EPIPE`.
 //!
 //! The handles here are platform-free. Each backend's channel implements
-//! [`ChannelOps`], the one surface the handles call; a backend that lacks a
+//! `ChannelOps`, the one surface the handles call; a backend that lacks a
 //! service answers `ErrorKind::Unsupported`.
 
 use std::io;
