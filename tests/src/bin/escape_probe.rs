@@ -1,5 +1,5 @@
 //! The escape suite's probe: enters the sandbox through the real attribute,
-//! then tries the ONE case named by argv[1] and prints one `outcome:` line
+//! then tries the ONE case named by `argv[1]` and prints one `outcome:` line
 //! (see `sandboxed_tests::probe`). Run by tests/tests/escape.rs, one fresh
 //! process per case; never run it by hand outside the harness's world.
 //!
