@@ -1995,6 +1995,19 @@ pub const CASES: &[(&str, Probe)] = &[
         sendmsg_to(sp[0], std::ptr::null_mut(), 0)?;
         read_text(sp[1])
     }),
+    ("socketpair_send", |_| {
+        // send(2) is sendto without an address: allowed.
+        let mut sp = [0; 2];
+        sys!(libc::socketpair(
+            libc::AF_UNIX,
+            libc::SOCK_STREAM | libc::SOCK_CLOEXEC,
+            0,
+            sp.as_mut_ptr()
+        ))?;
+        let msg = b"ping";
+        sys!(libc::send(sp[0], msg.as_ptr().cast(), msg.len(), 0))?;
+        read_text(sp[1])
+    }),
     ("tkill_other", |_| {
         sys!(libc::syscall(
             libc::SYS_tkill,

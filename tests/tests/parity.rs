@@ -123,9 +123,8 @@ fn row2_no_new_images_no_foreign_processes() {
 }
 
 /// Row 3: no `connect`/`bind`, `socket` only `AF_UNIX` stream/seqpacket,
-/// `sendto` only without an address: `EPERM`. Difference: `sendmsg`'s
-/// `msg_name` is behind a pointer, so a datagram socket handed in can send
-/// anywhere; none can be created inside.
+/// `sendto` only without an address, no `sendmsg`/`sendmmsg` (their
+/// `msg_name` is behind a pointer): `EPERM`. `send`/`write` remain.
 #[test]
 fn row3_no_new_network_endpoints() {
     row(
@@ -137,14 +136,13 @@ fn row3_no_new_network_endpoints() {
             ("netlink_socket", Denied(EPERM)),
             ("socketpair_dgram_sendmsg_name", Denied(EPERM)),
             ("handed_udp_sendto", Denied(EPERM)),
+            ("handed_udp_sendmsg_name", Denied(EPERM)),
+            ("socketpair_sendmsg", Denied(EPERM)),
             ("socketpair_stream", Allowed),
+            ("socketpair_send", Allowed),
             ("handed_tcp_write", Allowed),
         ],
     );
-    // The documented difference: the datagram goes out.
-    row_of(&[
-        Case::new("handed_udp_sendmsg_name", Promise::Network, Allowed).changes(&["net:udp"]),
-    ]);
 }
 
 /// Row 4: the kernel surface is absent from the allowlist (`EPERM`), the
@@ -177,8 +175,8 @@ fn row4_no_kernel_surface() {
 
 /// Row 5: the access mode is reopened to the narrowest (`EBADF` from the
 /// kernel), other rights are the filter's (`EACCES`), dup of a limited
-/// descriptor is denied. Differences: a copy passed over a unix socket is
-/// not limited by the filter (its access mode holds); files opened after
+/// descriptor is denied, and so is passing one over a unix socket
+/// (`sendmsg`: the copy would not be limited). Differences: files opened after
 /// entry get the union of the directories' rights for metadata changes
 /// (`dir` has `fchmodat`); no new executable memory (`mprotect`).
 #[test]
@@ -201,14 +199,15 @@ fn row5_per_descriptor_rights() {
             ("rodir_write", Denied(EACCES)),
             ("rw_seek_fstat", Allowed),
             ("rw_ioctl_listed", Allowed),
-            // The documented difference's limit: the access mode holds.
-            ("narrowed_scm_rights_copy_write", Refused(&[libc::EBADF])),
+            // Passing a descriptor (SCM_RIGHTS) would copy it to an
+            // unlimited number: sendmsg is denied.
+            ("ro_scm_rights_copy", Denied(EPERM)),
+            ("narrowed_scm_rights_copy_write", Denied(EPERM)),
         ],
     );
-    // The documented differences, which work.
+    // The documented difference, which works.
     row_of(&[
-        Case::new("ro_scm_rights_copy", Promise::Rights, Allowed).changes(&["ro.txt"]),
-        Case::new("rodir_opened_fchmod", Promise::Rights, Allowed).changes(&["rodir/keep.txt"]),
+        Case::new("rodir_opened_fchmod", Promise::Rights, Allowed).changes(&["rodir/keep.txt"])
     ]);
 }
 

@@ -74,6 +74,14 @@ pub(crate) struct Grants {
     pub inet: bool,
     /// `socket(AF_UNIX)` of any type and `connect` (syslog's `/dev/log`).
     pub unix_connect: bool,
+    /// `sendmsg` and `sendmmsg`: the broker hands descriptors out with
+    /// `SCM_RIGHTS`, and glibc's resolver sends its queries with
+    /// `sendmmsg`. Never for the program: seccomp cannot read the
+    /// `msghdr` (seccomp(2): arguments are compared as numbers, pointers
+    /// are not followed), so its `msg_name` (an address) and
+    /// `msg_control` (descriptors, which would arrive as new unlimited
+    /// numbers) cannot be checked.
+    pub send_descriptors: bool,
 }
 
 /// Inputs of the capability-mode filter.
@@ -697,8 +705,13 @@ fn capability_mode_rules(mode: &Mode) -> Rules {
     }
 
     // Sockets: no new endpoints. Only Unix stream and seqpacket sockets may
-    // be made (they cannot carry an address in sendmsg); no connect, no
-    // bind; sendto only without an address.
+    // be made; no connect, no bind; sendto only without an address. No
+    // sendmsg/sendmmsg (unless granted): the filter cannot see the
+    // msghdr behind the pointer (seccomp(2)), so a socket handed in could
+    // name any address in msg_name (Capsicum refuses explicit addresses in
+    // capability mode, cap_enter(2)), and SCM_RIGHTS (unix(7)) would copy
+    // a limited descriptor to a new, unlimited number. send(2) is sendto
+    // without an address; write/writev need no msghdr.
     let socket_types = [SOCK_STREAM as u32, SOCK_SEQPACKET as u32];
     for nr in [SYS_socket, SYS_socketpair] {
         for ty in socket_types {
@@ -717,10 +730,11 @@ fn capability_mode_rules(mode: &Mode) -> Rules {
         SYS_recvfrom,
         SYS_recvmsg,
         SYS_recvmmsg,
-        SYS_sendmsg,
-        SYS_sendmmsg,
     ]);
     r.add(SYS_sendto, vec![c64(4, SeccompCmpOp::Eq, 0)]);
+    if mode.grants.send_descriptors {
+        r.all(&[SYS_sendmsg, SYS_sendmmsg]);
+    }
     if mode.grants.inet {
         for family in [AF_INET as u32, AF_INET6 as u32] {
             r.add(SYS_socket, vec![eq(0, family)]);

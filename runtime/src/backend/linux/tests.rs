@@ -942,6 +942,7 @@ fn inet_grant_keeps_tcp_to_the_listed_ports() {
                 global_paths: false,
                 inet: true,
                 unix_connect: false,
+                send_descriptors: false,
             },
             tcp_bind: Some(Vec::new()),
             tcp_connect: Some(vec![allowed_port]),

@@ -634,6 +634,7 @@ fn spec(nr: i64) -> Option<(&'static str, &'static [Arg])> {
         SYS_accept4 => ("accept4", &[Fd]),
         SYS_sendto => ("sendto", &[Fd, Buf, Len, Num, Addr]),
         SYS_sendmsg => ("sendmsg", &[Fd]),
+        SYS_sendmmsg => ("sendmmsg", &[Fd]),
         SYS_recvfrom => ("recvfrom", &[Fd]),
         SYS_recvmsg => ("recvmsg", &[Fd]),
         SYS_shutdown => ("shutdown", &[Fd, Num]),
@@ -1144,6 +1145,15 @@ fn mode_denial(nr: i64, args: &[u64; 6]) -> (Object, Reason) {
         ),
         SYS_sendto => (
             Object::Endpoint(format!("address {}", sockaddr(args[4], args[5]))),
+            Reason::Endpoint,
+        ),
+        // The msghdr (msg_name, SCM_RIGHTS) is behind a pointer the filter
+        // cannot read, so sendmsg is denied whatever it carries.
+        SYS_sendmsg | SYS_sendmmsg => (
+            Object::Endpoint(
+                "a message header (its address and descriptors cannot be checked: use send or write)"
+                    .into(),
+            ),
             Reason::Endpoint,
         ),
         SYS_kill

@@ -10,6 +10,7 @@
 //! | `sysctl` | global paths | each declared `/proc/sys` entry: read, write, directory reads when recursive |
 //! | `syslog` | `AF_UNIX` sockets and connect (the log socket) | nothing (/etc/localtime is read before) |
 //! | `fileargs` | global paths | each named file with the access its flags need; the parent directory of a missing file to `create` |
+//! | (all) | `sendmsg`/`sendmmsg`: answers carry descriptors (`SCM_RIGHTS`); glibc's resolver uses `sendmmsg` | — |
 //!
 //! Nothing else: no execve, no ptrace, no signal outside the broker
 //! (Landlock signal scope), no abstract unix sockets unless `syslog` is
@@ -73,7 +74,11 @@ fn read() -> BitFlags<AccessFs> {
 /// The paths each service needs and the access beneath them, and its
 /// grants, merged over `states`.
 pub(crate) fn needs(states: &[&State]) -> (Grants, Vec<(PathBuf, BitFlags<AccessFs>)>) {
-    let mut grants = Grants::default();
+    // Every broker hands descriptors to the program (serve.rs, SCM_RIGHTS).
+    let mut grants = Grants {
+        send_descriptors: true,
+        ..Grants::default()
+    };
     let mut rules = Vec::new();
     let mut nss = false;
     for state in states {
