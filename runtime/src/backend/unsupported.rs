@@ -104,8 +104,9 @@ pub(crate) mod compartment {
     }
 }
 
-/// Runs one `*at()` call of a [`Dir`](crate::Dir). Nothing to add here:
-/// nothing is enforced here.
+/// Runs one `*at()` call of a [`Dir`](crate::Dir) as it is: there is no
+/// refusal to report beyond the call's own error (nothing is enforced here;
+/// FreeBSD's trap sees Capsicum's refusals itself).
 pub(crate) fn beneath<T>(
     _dirfd: i32,
     _syscall: &'static str,

@@ -177,16 +177,7 @@ pub(crate) fn close_from(low: std::os::fd::RawFd) -> io::Result<()> {
     Ok(())
 }
 
-/// Runs one `*at()` call of a [`Dir`](crate::Dir). Nothing to add here:
-/// Capsicum refuses `..` and
-/// symlinks leaving a directory with `ENOTCAPABLE`, which
-/// `procctl(PROC_TRAPCAP_CTL)` traps like every other capability failure.
-pub(crate) fn beneath<T>(
-    _dirfd: i32,
-    _syscall: &'static str,
-    _path: &std::path::Path,
-    _flags: Option<u64>,
-    call: impl FnOnce() -> io::Result<T>,
-) -> io::Result<T> {
-    call()
-}
+// Capsicum refuses `..` and symlinks leaving a directory with
+// `ENOTCAPABLE`, which `procctl(PROC_TRAPCAP_CTL)` traps like every other
+// capability failure: `Dir` calls need nothing more than the plain call.
+pub(crate) use super::unsupported::beneath;
