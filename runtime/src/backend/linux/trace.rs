@@ -391,16 +391,15 @@ pub(crate) fn beneath<T>(
         // Formatting the backtrace makes calls the sandbox denies
         // (getcwd): as in the handler, those are not records of their own.
         let nested = IN_HANDLER.with(|h| h.replace(true));
-        let text = std::backtrace::Backtrace::force_capture().to_string();
+        let frames = frames_after("sandboxed::fs::");
         IN_HANDLER.with(|h| h.set(nested));
-        let cwd = STATE.get().map_or("", |s| s.cwd.as_str());
         let record = Record {
             syscall: syscall.to_owned(),
             call,
             object,
             reason,
             errno: errno_name(errno.unwrap_or_default() as u32),
-            frames: report::user_frames(&text, "sandboxed::fs::", cwd),
+            frames,
         };
         write_stderr(&record.render());
         if mode == Mode::Trap {
@@ -1043,9 +1042,15 @@ fn class_of(fd: i32) -> Option<FdClass> {
 
 /// The user's frames of the current backtrace.
 fn frames() -> Vec<Frame> {
+    frames_after("trace::on_sigsys")
+}
+
+/// The user's frames of the current backtrace, those called by the
+/// outermost frame whose name contains `boundary`.
+fn frames_after(boundary: &str) -> Vec<Frame> {
     let text = std::backtrace::Backtrace::force_capture().to_string();
     let cwd = STATE.get().map_or("", |s| s.cwd.as_str());
-    report::user_frames(&text, "trace::on_sigsys", cwd)
+    report::user_frames(&text, boundary, cwd)
 }
 
 /// The record of a trapped call: `data` is the filter's errno (`EPERM`:
