@@ -2,6 +2,12 @@
 //! cases (run by trybuild: each is its own process). Bless with
 //! `TRYBUILD=overwrite cargo test -p sandboxed-tests --test ui`.
 
+use std::fmt::Write as _;
+use std::path::PathBuf;
+
+use sandboxed::decl::Word;
+use sandboxed::Right;
+
 #[test]
 fn ui() {
     let t = trybuild::TestCases::new();
@@ -16,4 +22,97 @@ fn ui() {
         t.compile_fail(format!("ui/{category}/*.rs"));
     }
     t.pass("ui/pass/*.rs");
+    t.pass(every_right());
+}
+
+/// A pass case written from the vocabulary at test time, so that it covers
+/// every right there is: each right declared alone on its own preopen (a
+/// directory for the rights that hold `lookup`, which a file rejects). It
+/// checks that the attribute accepts every name, that the marker it
+/// generates holds exactly the runtime's `Right` set, and that the marker
+/// implements the `can` trait of each right that set allows and of no
+/// other (the `impls` crate's technique: an inherent const where the bound
+/// holds shadows the trait's `false`).
+fn every_right() -> PathBuf {
+    let var = |r: &Right| format!("r_{}", r.name());
+    let konst = |r: &Right| r.name().to_uppercase();
+    let mut src = String::from(
+        "// Written by tests/tests/ui.rs from `Right::ALL`.\n\
+         #![allow(unused_variables, clippy::all)]\n\
+         use sandboxed::rights::{can, Right, RightsMarker};\n\
+         use sandboxed::{sandboxed, Dir, File};\n\
+         mod probe {\n    use super::can;\n    pub struct W<T>(std::marker::PhantomData<T>);\n    \
+         #[allow(dead_code)]\n    pub trait No {\n",
+    );
+    for r in Right::ALL {
+        writeln!(src, "        const {}: bool = false;", konst(r)).unwrap();
+    }
+    src.push_str("    }\n    impl<T> No for W<T> {}\n");
+    for r in Right::ALL {
+        writeln!(
+            src,
+            "    impl<T: can::{}> W<T> {{ pub const {}: bool = true; }}",
+            r.rust_name(),
+            konst(r)
+        )
+        .unwrap();
+    }
+    src.push_str("}\nuse probe::No as _;\nmacro_rules! table {\n    ($m:ty) => {[\n");
+    for r in Right::ALL {
+        writeln!(
+            src,
+            "        (Right::{}, probe::W::<$m>::{}),",
+            r.rust_name(),
+            konst(r)
+        )
+        .unwrap();
+    }
+    src.push_str(
+        "    ]};\n}\n\
+         fn agree<M: RightsMarker>(declared: Right, table: &[(Right, bool)]) {\n    \
+         assert_eq!(M::RIGHTS, declared.set(), \"{}\", M::NAME);\n    \
+         for (right, has) in table {\n        \
+         assert_eq!(M::RIGHTS.allows(*right), *has, \"`{right}` of `{}`: the runtime says {}, the `can` impls say {has}\", M::NAME, M::RIGHTS.allows(*right));\n    \
+         }\n}\n#[sandboxed(\n    preopen(\n",
+    );
+    for r in Right::ALL {
+        let kind = if r.set().allows(Right::Lookup) {
+            "dir(\"/\")"
+        } else {
+            "file(\"/dev/null\", read, write)"
+        };
+        writeln!(src, "        {} = {kind},", var(r)).unwrap();
+    }
+    src.push_str("    ),\n    rights(\n");
+    for r in Right::ALL {
+        writeln!(src, "        {} = [{}],", var(r), r.name()).unwrap();
+    }
+    src.push_str("    ),\n    on_unsupported = \"warn\",\n)]\nfn main(\n");
+    for r in Right::ALL {
+        let ty = if r.set().allows(Right::Lookup) {
+            "Dir"
+        } else {
+            "File"
+        };
+        writeln!(src, "    {}: {ty},", var(r)).unwrap();
+    }
+    src.push_str(") {\n");
+    for r in Right::ALL {
+        writeln!(
+            src,
+            "    agree::<rights_of_{0}>(Right::{1}, &table!(rights_of_{0}));",
+            var(r),
+            r.rust_name()
+        )
+        .unwrap();
+    }
+    writeln!(
+        src,
+        "    assert_eq!(Right::ALL.len(), {});\n}}",
+        Right::ALL.len()
+    )
+    .unwrap();
+    let path = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("every_right.rs");
+    std::fs::write(&path, src).expect("write the every_right case");
+    path
 }

@@ -920,7 +920,8 @@ fn set(rights: &[Right]) -> RightSet {
     RightSet::of(rights)
 }
 
-/// Linux numbers of an `ioctls(...)` entry (`Fiodtype` has none).
+/// Linux numbers of an `ioctls(...)` entry (`Fiodtype` has none; nor has a
+/// command not mapped here, which is then never allowed).
 pub(crate) fn ioctl_numbers(ioctl: Ioctl) -> &'static [u32] {
     match ioctl {
         Ioctl::Fionread => &[libc::FIONREAD as u32],
@@ -942,6 +943,7 @@ pub(crate) fn ioctl_numbers(ioctl: Ioctl) -> &'static [u32] {
         Ioctl::Tiocswinsz => &[libc::TIOCSWINSZ as u32],
         Ioctl::Tiocgpgrp => &[libc::TIOCGPGRP as u32],
         Ioctl::Fiodtype => &[],
+        _ => &[],
     }
 }
 
