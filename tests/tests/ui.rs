@@ -5,7 +5,8 @@
 use std::fmt::Write as _;
 use std::path::PathBuf;
 
-use sandboxed::decl::Word;
+use sandboxed::decl::{DnsType, Family, FileOp, GrpCmd, GrpField, NetMode, PwdCmd, PwdField, Word};
+use sandboxed::rights::{Fcntl, Ioctl};
 use sandboxed::Right;
 
 #[test]
@@ -23,6 +24,53 @@ fn ui() {
     }
     t.pass("ui/pass/*.rs");
     t.pass(every_right());
+    t.pass(every_word());
+}
+
+/// `a, b, c`: every word of `W`.
+fn all<W: Word>() -> String {
+    let names: Vec<&str> = W::ALL.iter().map(|w| w.name()).collect();
+    names.join(", ")
+}
+
+/// A compile-only pass case written from the vocabulary at test time:
+/// every ioctl, fcntl and service limit word in one declaration, so the
+/// attribute accepts each name and the runtime has the value it expands to.
+fn every_word() -> PathBuf {
+    let src = format!(
+        "// Written by tests/tests/ui.rs from the vocabulary's lists.\n\
+         use sandboxed::services::{{Dns, FileArgs, Grp, Net, Pwd}};\n\
+         use sandboxed::{{sandboxed, File}};\n\
+         #[sandboxed(\n\
+         preopen(f = file(\"/dev/null\")),\n\
+         rights(f = [read, ioctls({}), fcntls({})]),\n\
+         services(\n\
+         dns(types = [{}], families = [{}]),\n\
+         net(modes = [{}], families = [{}]),\n\
+         pwd(cmds = [{}], fields = [{}]),\n\
+         grp(cmds = [{}], fields = [{}]),\n\
+         fileargs(args(1..), operations = [{}]),\n\
+         ),\n\
+         )]\n\
+         fn run(f: File, dns: Dns, net: Net, pwd: Pwd, grp: Grp, fileargs: FileArgs) {{\n\
+         let _ = (f, dns, net, pwd, grp, fileargs);\n\
+         }}\n\
+         fn main() {{\n\
+         let _ = run as fn();\n\
+         }}\n",
+        all::<Ioctl>(),
+        all::<Fcntl>(),
+        all::<DnsType>(),
+        all::<Family>(),
+        all::<NetMode>(),
+        all::<Family>(),
+        all::<PwdCmd>(),
+        all::<PwdField>(),
+        all::<GrpCmd>(),
+        all::<GrpField>(),
+        all::<FileOp>(),
+    );
+    write_case("every_word.rs", &src)
 }
 
 /// A pass case written from the vocabulary at test time, so that it covers
@@ -112,7 +160,12 @@ fn every_right() -> PathBuf {
         Right::ALL.len()
     )
     .unwrap();
-    let path = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("every_right.rs");
-    std::fs::write(&path, src).expect("write the every_right case");
+    write_case("every_right.rs", &src)
+}
+
+/// Writes a generated case where trybuild can read it.
+fn write_case(name: &str, src: &str) -> PathBuf {
+    let path = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(name);
+    std::fs::write(&path, src).expect("write a generated case");
     path
 }
