@@ -303,7 +303,7 @@ fn dispatch(firsts: &[u32], bodies: Vec<BpfProgram>) -> BpfProgram {
 /// Compiles `filter` and makes its architecture check answer `EPERM`
 /// instead of killing the process: seccompiler ends the check with
 /// `SECCOMP_RET_KILL_PROCESS`; we want a foreign-architecture call to fail
-/// like any other denied call (the brief's "errno, not kill").
+/// like any other denied call (an errno the program can report, never a kill).
 fn compile(filter: SeccompFilter) -> Result<BpfProgram, seccompiler::BackendError> {
     let mut prog: BpfProgram = filter.try_into()?;
     // seccompiler's `build_arch_validation_sequence`: load arch, jump if
