@@ -83,6 +83,14 @@ fn every_word() -> PathBuf {
 /// holds shadows the trait's `false`).
 fn every_right() -> PathBuf {
     let var = |r: &Right| format!("r_{}", r.name());
+    // A right that holds `lookup` needs a directory; a file rejects it.
+    let handle = |r: &Right| {
+        if r.set().allows(Right::Lookup) {
+            ("dir(\"/\")", "Dir")
+        } else {
+            ("file(\"/dev/null\", read, write)", "File")
+        }
+    };
     let konst = |r: &Right| r.name().to_uppercase();
     let mut src = String::from(
         "// Written by tests/tests/ui.rs from `Right::ALL`.\n\
@@ -124,11 +132,7 @@ fn every_right() -> PathBuf {
          }\n}\n#[sandboxed(\n    preopen(\n",
     );
     for r in Right::ALL {
-        let kind = if r.set().allows(Right::Lookup) {
-            "dir(\"/\")"
-        } else {
-            "file(\"/dev/null\", read, write)"
-        };
+        let (kind, _) = handle(r);
         writeln!(src, "        {} = {kind},", var(r)).unwrap();
     }
     src.push_str("    ),\n    rights(\n");
@@ -137,11 +141,7 @@ fn every_right() -> PathBuf {
     }
     src.push_str("    ),\n    on_unsupported = \"warn\",\n)]\nfn main(\n");
     for r in Right::ALL {
-        let ty = if r.set().allows(Right::Lookup) {
-            "Dir"
-        } else {
-            "File"
-        };
+        let (_, ty) = handle(r);
         writeln!(src, "    {}: {ty},", var(r)).unwrap();
     }
     src.push_str(") {\n");

@@ -282,124 +282,115 @@ fn freebsd_gets_only_the_bits_it_defines() {
     );
 }
 
-fn names<W: Word>() -> Vec<&'static str> {
-    W::ALL.iter().map(|w| w.name()).collect()
+/// The words of `W` are the source's names, each without `prefix` and in
+/// lower case; the order is not compared.
+fn same_words<W: Word>(source: &[&str], prefix: &str) {
+    let mut words: Vec<&str> = W::ALL.iter().map(|w| w.name()).collect();
+    let mut expected: Vec<String> = source
+        .iter()
+        .map(|n| n.trim_start_matches(prefix).to_lowercase())
+        .collect();
+    words.sort_unstable();
+    expected.sort_unstable();
+    assert_eq!(words, expected, "{}", std::any::type_name::<W>());
 }
 
-/// The `CAP_FCNTL_*` of capsicum.h, lower case without the prefix.
+/// The `CAP_FCNTL_*` of capsicum.h.
 #[test]
 fn fcntls_are_capsicum_h_cap_fcntl() {
-    let header = [
-        "CAP_FCNTL_GETFL",
-        "CAP_FCNTL_SETFL",
-        "CAP_FCNTL_GETOWN",
-        "CAP_FCNTL_SETOWN",
-    ];
-    let expected: Vec<String> = header
-        .iter()
-        .map(|n| n.trim_start_matches("CAP_FCNTL_").to_lowercase())
-        .collect();
-    assert_eq!(names::<Fcntl>(), expected);
+    same_words::<Fcntl>(
+        &[
+            "CAP_FCNTL_GETFL",
+            "CAP_FCNTL_SETFL",
+            "CAP_FCNTL_GETOWN",
+            "CAP_FCNTL_SETOWN",
+        ],
+        "CAP_FCNTL_",
+    );
 }
 
-/// cap_pwd.c's `pwd_command`: every command it serves (`getpwent`,
-/// `getpwent_r`, ... `endpwent`); `passwd_unpack` and `pwd_pack`: the fields.
+/// cap_pwd.c: the commands `pwd_command` serves (`getpwent`, `getpwent_r`,
+/// ... `endpwent`) and the fields `pwd_pack` returns.
 #[test]
 fn pwd_words_are_cap_pwd_c() {
-    let mut cmds = names::<PwdCmd>();
-    cmds.sort_unstable();
-    let mut expected = [
-        "getpwent",
-        "getpwent_r",
-        "getpwnam",
-        "getpwnam_r",
-        "getpwuid",
-        "getpwuid_r",
-        "setpassent",
-        "setpwent",
-        "endpwent",
-    ];
-    expected.sort_unstable();
-    assert_eq!(cmds, expected);
-    let mut fields = names::<PwdField>();
-    fields.sort_unstable();
-    let mut expected = [
-        "pw_name",
-        "pw_uid",
-        "pw_gid",
-        "pw_change",
-        "pw_passwd",
-        "pw_class",
-        "pw_gecos",
-        "pw_dir",
-        "pw_shell",
-        "pw_expire",
-    ];
-    expected.sort_unstable();
-    assert_eq!(fields, expected);
+    same_words::<PwdCmd>(
+        &[
+            "getpwent",
+            "getpwent_r",
+            "getpwnam",
+            "getpwnam_r",
+            "getpwuid",
+            "getpwuid_r",
+            "setpassent",
+            "setpwent",
+            "endpwent",
+        ],
+        "",
+    );
+    same_words::<PwdField>(
+        &[
+            "pw_name",
+            "pw_uid",
+            "pw_gid",
+            "pw_change",
+            "pw_passwd",
+            "pw_class",
+            "pw_gecos",
+            "pw_dir",
+            "pw_shell",
+            "pw_expire",
+        ],
+        "",
+    );
 }
 
-/// cap_grp.c's `grp_command` and `grp_pack`.
+/// cap_grp.c: the commands `grp_command` serves and the fields `grp_pack`
+/// returns.
 #[test]
 fn grp_words_are_cap_grp_c() {
-    let mut cmds = names::<GrpCmd>();
-    cmds.sort_unstable();
-    let mut expected = [
-        "getgrent",
-        "getgrent_r",
-        "getgrnam",
-        "getgrnam_r",
-        "getgrgid",
-        "getgrgid_r",
-        "setgroupent",
-        "setgrent",
-        "endgrent",
-    ];
-    expected.sort_unstable();
-    assert_eq!(cmds, expected);
-    let mut fields = names::<GrpField>();
-    fields.sort_unstable();
-    let mut expected = ["gr_name", "gr_passwd", "gr_gid", "gr_mem"];
-    expected.sort_unstable();
-    assert_eq!(fields, expected);
+    same_words::<GrpCmd>(
+        &[
+            "getgrent",
+            "getgrent_r",
+            "getgrnam",
+            "getgrnam_r",
+            "getgrgid",
+            "getgrgid_r",
+            "setgroupent",
+            "setgrent",
+            "endgrent",
+        ],
+        "",
+    );
+    same_words::<GrpField>(&["gr_name", "gr_passwd", "gr_gid", "gr_mem"], "");
 }
 
-/// cap_dns.c's limit types (`"NAME2ADDR"`, `"ADDR2NAME"`; the deprecated
-/// `"NAME"` and `"ADDR"` are not offered), lower case.
+/// cap_dns.c's limit types `"NAME2ADDR"` and `"ADDR2NAME"` (the deprecated
+/// `"NAME"` and `"ADDR"` are not offered).
 #[test]
 fn dns_types_are_cap_dns_c() {
-    let expected: Vec<String> = ["NAME2ADDR", "ADDR2NAME"]
-        .iter()
-        .map(|n| n.to_lowercase())
-        .collect();
-    assert_eq!(names::<DnsType>(), expected);
+    same_words::<DnsType>(&["NAME2ADDR", "ADDR2NAME"], "");
 }
 
-/// cap_net.h's modes (`CAPNET_*` without the deprecated ones), lower case.
+/// cap_net.h's `CAPNET_*` modes, without the deprecated ones.
 #[test]
 fn net_modes_are_cap_net_h() {
-    let header = [
-        "CAPNET_NAME2ADDR",
-        "CAPNET_ADDR2NAME",
-        "CAPNET_BIND",
-        "CAPNET_CONNECT",
-        "CAPNET_CONNECTDNS",
-    ];
-    let expected: Vec<String> = header
-        .iter()
-        .map(|n| n.trim_start_matches("CAPNET_").to_lowercase())
-        .collect();
-    assert_eq!(names::<NetMode>(), expected);
+    same_words::<NetMode>(
+        &[
+            "CAPNET_NAME2ADDR",
+            "CAPNET_ADDR2NAME",
+            "CAPNET_BIND",
+            "CAPNET_CONNECT",
+            "CAPNET_CONNECTDNS",
+        ],
+        "CAPNET_",
+    );
 }
 
 /// fileargs.h's `FA_OPEN`, `FA_LSTAT`, `FA_REALPATH`.
 #[test]
 fn fileargs_operations_are_fileargs_h() {
-    let expected: Vec<String> = ["FA_OPEN", "FA_LSTAT", "FA_REALPATH"]
-        .iter()
-        .map(|n| n.trim_start_matches("FA_").to_lowercase())
-        .collect();
-    assert_eq!(names::<FileOp>(), expected);
+    same_words::<FileOp>(&["FA_OPEN", "FA_LSTAT", "FA_REALPATH"], "FA_");
 }
 
 /// cap_sysctl.h: `CAP_SYSCTL_READ` 0x01, `CAP_SYSCTL_WRITE` 0x02,

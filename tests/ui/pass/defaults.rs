@@ -5,16 +5,6 @@ use sandboxed::decl::OpenFlags;
 use sandboxed::rights::{default_file_rights, RightsMarker, DEFAULT_DIR_RIGHTS};
 use sandboxed::{sandboxed, Dir, File};
 
-fn flags(read: bool, write: bool, append: bool, truncate: bool) -> OpenFlags {
-    OpenFlags {
-        read,
-        write,
-        append,
-        truncate,
-        ..OpenFlags::READ
-    }
-}
-
 #[sandboxed(
     preopen(
         r = file("/dev/null"),
@@ -27,12 +17,14 @@ fn flags(read: bool, write: bool, append: bool, truncate: bool) -> OpenFlags {
     on_unsupported = "warn",
 )]
 fn main(r: File, w: File, rw: File, a: File, t: File, d: Dir) {
+    let read = OpenFlags::READ;
+    let write = OpenFlags { read: false, write: true, ..read };
     let default = |f| default_file_rights(&f);
-    assert_eq!(rights_of_r::RIGHTS, default(flags(true, false, false, false)));
-    assert_eq!(rights_of_w::RIGHTS, default(flags(false, true, false, false)));
-    assert_eq!(rights_of_rw::RIGHTS, default(flags(true, true, false, false)));
-    assert_eq!(rights_of_a::RIGHTS, default(flags(false, false, true, false)));
-    assert_eq!(rights_of_t::RIGHTS, default(flags(false, true, false, true)));
+    assert_eq!(rights_of_r::RIGHTS, default(read));
+    assert_eq!(rights_of_w::RIGHTS, default(write));
+    assert_eq!(rights_of_rw::RIGHTS, default(OpenFlags { write: true, ..read }));
+    assert_eq!(rights_of_a::RIGHTS, default(OpenFlags { write: false, append: true, ..write }));
+    assert_eq!(rights_of_t::RIGHTS, default(OpenFlags { truncate: true, ..write }));
     assert!(rights_of_t::RIGHTS.allows(sandboxed::Right::Ftruncate));
     assert_eq!(rights_of_d::RIGHTS, DEFAULT_DIR_RIGHTS);
     assert_eq!(<rights_of_r as RightsMarker>::NAME, "r");
