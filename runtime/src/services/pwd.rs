@@ -45,9 +45,15 @@ impl Pwd {
     /// empty list keeps that kind of limit as it is; a command, field or
     /// user not allowed now fails with the capability error.
     ///
-    /// ```ignore
+    /// ```no_run
     /// use sandboxed::decl::{PwdCmd, PwdLimits};
-    /// pwd.limit(&PwdLimits { cmds: vec![PwdCmd::Getpwnam], ..PwdLimits::default() })?;
+    ///
+    /// fn by_name_only(pwd: &sandboxed::services::Pwd) -> std::io::Result<()> {
+    ///     pwd.limit(&PwdLimits {
+    ///         cmds: vec![PwdCmd::Getpwnam],
+    ///         ..PwdLimits::default()
+    ///     })
+    /// }
     /// ```
     pub fn limit(&self, limits: &PwdLimits) -> io::Result<()> {
         self.channel.0.pwd_limit(limits)
