@@ -4,7 +4,10 @@
 use proc_macro2::Span;
 use syn::{Ident, LitStr};
 
-use crate::symbol::RightDef;
+use sandboxed_vocab::{
+    DnsType, Family, Fcntl, FileOp, GrpCmd, GrpField, Ioctl, NetMode, OpenFlags, PwdCmd, PwdField,
+    Right, RightSet,
+};
 
 /// The whole attribute.
 #[derive(Default)]
@@ -79,6 +82,20 @@ impl Flags {
     pub fn writes(&self) -> bool {
         self.write.is_some() || self.append.is_some()
     }
+
+    /// The flags as the runtime takes them.
+    pub fn open_flags(&self) -> OpenFlags {
+        OpenFlags {
+            read: self.reads(),
+            write: self.write.is_some(),
+            append: self.append.is_some(),
+            create: self.create.is_some(),
+            truncate: self.truncate.is_some(),
+            exclusive: self.exclusive.is_some(),
+            mode: self.mode.map_or(OpenFlags::READ.mode, |(m, _)| m),
+            optional: self.optional.is_some(),
+        }
+    }
 }
 
 /// The target of one `rights(...)` entry.
@@ -105,10 +122,10 @@ impl Target {
 
 /// `[RIGHT, ..., ioctls(...), fcntls(...)]`.
 pub struct RightsList {
-    pub rights: Vec<(&'static RightDef, Span)>,
-    /// Runtime `Ioctl` variants, and the span of `ioctls`.
-    pub ioctls: Option<(Vec<&'static str>, Span)>,
-    pub fcntls: Option<(Vec<&'static str>, Span)>,
+    pub rights: Vec<(Right, Span)>,
+    /// The commands of `ioctls(...)`, and the span of `ioctls`.
+    pub ioctls: Option<(Vec<Ioctl>, Span)>,
+    pub fcntls: Option<(Vec<Fcntl>, Span)>,
     pub span: Span,
 }
 
@@ -122,17 +139,24 @@ impl RightsList {
         }
     }
 
-    /// The atoms of every right listed, plus `ioctl` / `fcntl` when their
-    /// commands are narrowed.
-    pub fn atoms(&self) -> u128 {
-        let mut atoms = self.rights.iter().fold(0, |a, (r, _)| a | r.atoms);
-        if self.ioctls.is_some() {
-            atoms |= crate::symbol::atoms_of(&["ioctl"]);
+    /// The rights listed, plus `ioctl` / `fcntl` when their commands are
+    /// narrowed (cap_ioctls_limit(2) needs `CAP_IOCTL` to be held).
+    pub fn names(&self) -> Vec<Right> {
+        let mut rights: Vec<Right> = self.rights.iter().map(|(r, _)| *r).collect();
+        for (narrowed, right) in [
+            (self.ioctls.is_some(), Right::Ioctl),
+            (self.fcntls.is_some(), Right::Fcntl),
+        ] {
+            if narrowed && !rights.contains(&right) {
+                rights.push(right);
+            }
         }
-        if self.fcntls.is_some() {
-            atoms |= crate::symbol::atoms_of(&["fcntl"]);
-        }
-        atoms
+        rights
+    }
+
+    /// Every right listed, and those they imply.
+    pub fn set(&self) -> RightSet {
+        RightSet::of(&self.names())
     }
 }
 
@@ -144,7 +168,7 @@ pub struct RightsEntry {
 
 /// One service and its limits.
 pub struct Service {
-    pub name: &'static str,
+    pub name: sandboxed_vocab::Service,
     pub span: Span,
     pub limits: Limits,
 }
@@ -154,23 +178,27 @@ pub enum Principal {
     Id(u32),
 }
 
+/// `cmds`, `fields` and `users` / `groups` of `pwd` and `grp`.
+pub struct Db<Cmd, Field> {
+    pub cmds: Vec<Cmd>,
+    pub fields: Vec<Field>,
+    pub principals: Vec<Principal>,
+}
+
 pub enum Limits {
     Dns {
-        types: Vec<&'static str>,
-        families: Vec<&'static str>,
+        types: Vec<DnsType>,
+        families: Vec<Family>,
     },
     Net {
-        modes: Vec<&'static str>,
+        modes: Vec<NetMode>,
         hosts: Vec<(Option<String>, Option<String>)>,
-        families: Vec<&'static str>,
+        families: Vec<Family>,
         bind: Vec<std::net::SocketAddr>,
         connect: Vec<std::net::SocketAddr>,
     },
-    Db {
-        cmds: Vec<String>,
-        fields: Vec<String>,
-        principals: Vec<Principal>,
-    },
+    Pwd(Db<PwdCmd, PwdField>),
+    Grp(Db<GrpCmd, GrpField>),
     Sysctl {
         /// Name, read, write, recursive.
         entries: Vec<(String, bool, bool, bool)>,
@@ -180,7 +208,7 @@ pub enum Limits {
         source: Option<Source>,
         flags: Flags,
         rights: Option<RightsList>,
-        operations: Vec<&'static str>,
+        operations: Vec<FileOp>,
     },
 }
 

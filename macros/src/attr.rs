@@ -9,8 +9,10 @@ use syn::punctuated::Punctuated;
 use syn::spanned::Spanned;
 use syn::{bracketed, parenthesized, Ident, LitInt, LitStr, Token};
 
+use sandboxed_vocab::{FileOp, Right, Service, Word};
+
 use crate::ast::{
-    Attr, Flags, Kind, Limits, Preopen, Principal, RightsEntry, RightsList, Service, Source, Target,
+    Attr, Db, Flags, Kind, Limits, Preopen, Principal, RightsEntry, RightsList, Source, Target,
 };
 use crate::ctxt::Ctxt;
 use crate::symbol;
@@ -531,76 +533,35 @@ pub fn read_rights_list(cx: &mut Ctxt, node: Node) -> Option<RightsList> {
         match item {
             Node::Word(w) => {
                 let name = w.to_string();
-                match symbol::right(&name) {
-                    Some(r) if list.rights.iter().any(|(q, _)| q == &r) => {
+                match Right::from_name(&name) {
+                    Some(r) if list.rights.iter().any(|(q, _)| *q == r) => {
                         cx.error(w.span(), format!("duplicate right `{name}`; keep one"));
                     }
                     Some(r) => list.rights.push((r, w.span())),
                     None => {
                         let hint = name.strip_prefix("cap_").or(name.strip_prefix("CAP_"));
-                        match hint.map(str::to_lowercase).and_then(|h| symbol::right(&h)) {
+                        match hint
+                            .map(str::to_lowercase)
+                            .and_then(|h| Right::from_name(&h))
+                        {
                             Some(r) => cx.error(
                                 w.span(),
-                                format!(
-                                    "rights are written in lower case without `CAP_`: `{}`",
-                                    r.name
-                                ),
+                                format!("rights are written in lower case without `CAP_`: `{r}`"),
                             ),
-                            None => cx.unknown(
-                                w.span(),
-                                "right",
-                                &name,
-                                symbol::RIGHTS.iter().map(|r| r.name),
-                            ),
+                            None => cx.unknown(w.span(), "right", &name, symbol::names::<Right>()),
                         }
                     }
                 }
             }
-            Node::Call(f, cmds) if f == "ioctls" || f == "fcntls" => {
-                let ioctls = f == "ioctls";
-                let (table, what) = if ioctls {
-                    (symbol::IOCTLS, "ioctl")
-                } else {
-                    (symbol::FCNTLS, "fcntl")
-                };
-                let slot = if ioctls {
-                    &mut list.ioctls
-                } else {
-                    &mut list.fcntls
-                };
-                if slot.is_some() {
-                    cx.error(
-                        f.span(),
-                        format!("duplicate `{f}(...)`; merge them into one"),
-                    );
-                    continue;
+            Node::Call(f, cmds) if f == "ioctls" => {
+                if let Some(c) = read_commands(cx, &f, cmds, list.ioctls.is_some(), "ioctl") {
+                    list.ioctls = Some((c, f.span()));
                 }
-                if cmds.is_empty() {
-                    cx.error(
-                        f.span(),
-                        format!("`{f}()` allows no command at all, which contradicts the `{what}` right it implies; name the commands, or remove `{f}()`"),
-                    );
-                    continue;
+            }
+            Node::Call(f, cmds) if f == "fcntls" => {
+                if let Some(c) = read_commands(cx, &f, cmds, list.fcntls.is_some(), "fcntl") {
+                    list.fcntls = Some((c, f.span()));
                 }
-                let mut out = Vec::new();
-                for cmd in cmds {
-                    match cmd {
-                        Node::Word(c) => match symbol::lookup(table, &c.to_string()) {
-                            Some(v) if out.contains(&v) => {
-                                cx.error(c.span(), format!("duplicate `{c}`; keep one"));
-                            }
-                            Some(v) => out.push(v),
-                            None => cx.unknown(
-                                c.span(),
-                                &format!("{what} command"),
-                                &c.to_string().to_lowercase(),
-                                symbol::names(table),
-                            ),
-                        },
-                        other => cx.error(other.span(), format!("expected an {what} command name")),
-                    }
-                }
-                *slot = Some((out, f.span()));
             }
             Node::Call(f, _) => cx.unknown(
                 f.span(),
@@ -620,7 +581,51 @@ pub fn read_rights_list(cx: &mut Ctxt, node: Node) -> Option<RightsList> {
     Some(list)
 }
 
-fn read_service(cx: &mut Ctxt, node: Node) -> Option<Service> {
+/// The commands of `ioctls(...)` or `fcntls(...)` (`f`), `what` being
+/// `ioctl` or `fcntl`; `None` if `f` was given before or names none.
+fn read_commands<W: Word>(
+    cx: &mut Ctxt,
+    f: &Ident,
+    cmds: Vec<Node>,
+    given: bool,
+    what: &str,
+) -> Option<Vec<W>> {
+    if given {
+        cx.error(
+            f.span(),
+            format!("duplicate `{f}(...)`; merge them into one"),
+        );
+        return None;
+    }
+    if cmds.is_empty() {
+        cx.error(
+            f.span(),
+            format!("`{f}()` allows no command at all, which contradicts the `{what}` right it implies; name the commands, or remove `{f}()`"),
+        );
+        return None;
+    }
+    let mut out = Vec::new();
+    for cmd in cmds {
+        match cmd {
+            Node::Word(c) => match W::from_name(&c.to_string()) {
+                Some(v) if out.contains(&v) => {
+                    cx.error(c.span(), format!("duplicate `{c}`; keep one"));
+                }
+                Some(v) => out.push(v),
+                None => cx.unknown(
+                    c.span(),
+                    &format!("{what} command"),
+                    &c.to_string().to_lowercase(),
+                    symbol::names::<W>(),
+                ),
+            },
+            other => cx.error(other.span(), format!("expected an {what} command name")),
+        }
+    }
+    Some(out)
+}
+
+fn read_service(cx: &mut Ctxt, node: Node) -> Option<crate::ast::Service> {
     let (ident, args) = match node {
         Node::Call(i, args) => (i, args),
         Node::Word(i) => (i, Vec::new()),
@@ -630,15 +635,11 @@ fn read_service(cx: &mut Ctxt, node: Node) -> Option<Service> {
         }
     };
     let word = ident.to_string();
-    let Some(&(name, _, keys)) = symbol::SERVICES.iter().find(|s| s.0 == word) else {
-        cx.unknown(
-            ident.span(),
-            "service",
-            &word,
-            symbol::SERVICES.iter().map(|s| s.0),
-        );
+    let Some(service) = Service::from_name(&word) else {
+        cx.unknown(ident.span(), "service", &word, symbol::names::<Service>());
         return None;
     };
+    let (name, keys) = (service.name(), service.limits());
     let span = ident.span();
     let mut seen: Vec<String> = Vec::new();
     let mut pairs = Vec::new();
@@ -670,7 +671,7 @@ fn read_service(cx: &mut Ctxt, node: Node) -> Option<Service> {
                 seen.push(key.clone());
                 pairs.push((key, k.span(), *v));
             }
-            other if name == "fileargs" => positional.push(other),
+            other if service == Service::FileArgs => positional.push(other),
             other => {
                 let fix = if keys.is_empty() {
                     format!("`{name}` has no limits; write `{name}`")
@@ -681,19 +682,19 @@ fn read_service(cx: &mut Ctxt, node: Node) -> Option<Service> {
             }
         }
     }
-    let limits = match name {
-        "dns" => {
+    let limits = match service {
+        Service::Dns => {
             let mut types = Vec::new();
             let mut families = Vec::new();
             for (key, _, v) in pairs {
                 match key.as_str() {
-                    "types" => types = read_words(cx, v, symbol::DNS_TYPES, "lookup type"),
-                    _ => families = read_words(cx, v, symbol::FAMILIES, "address family"),
+                    "types" => types = read_words(cx, v, "lookup type", false),
+                    _ => families = read_words(cx, v, "address family", false),
                 }
             }
             Limits::Dns { types, families }
         }
-        "net" => {
+        Service::Net => {
             let mut modes = Vec::new();
             let mut hosts = Vec::new();
             let mut families = Vec::new();
@@ -701,8 +702,8 @@ fn read_service(cx: &mut Ctxt, node: Node) -> Option<Service> {
             let mut connect = Vec::new();
             for (key, _, v) in pairs {
                 match key.as_str() {
-                    "modes" => modes = read_words(cx, v, symbol::NET_MODES, "net mode"),
-                    "families" => families = read_words(cx, v, symbol::FAMILIES, "address family"),
+                    "modes" => modes = read_words(cx, v, "net mode", false),
+                    "families" => families = read_words(cx, v, "address family", false),
                     "hosts" => hosts = read_hosts(cx, v),
                     "bind" => bind = read_addrs(cx, v),
                     _ => connect = read_addrs(cx, v),
@@ -716,29 +717,9 @@ fn read_service(cx: &mut Ctxt, node: Node) -> Option<Service> {
                 connect,
             }
         }
-        "pwd" | "grp" => {
-            let (cmd_table, field_table) = if name == "pwd" {
-                (symbol::PWD_CMDS, symbol::PWD_FIELDS)
-            } else {
-                (symbol::GRP_CMDS, symbol::GRP_FIELDS)
-            };
-            let mut cmds = Vec::new();
-            let mut fields = Vec::new();
-            let mut principals = Vec::new();
-            for (key, _, v) in pairs {
-                match key.as_str() {
-                    "cmds" => cmds = read_names(cx, v, cmd_table, &format!("`{name}` command")),
-                    "fields" => fields = read_names(cx, v, field_table, &format!("`{name}` field")),
-                    _ => principals = read_principals(cx, v),
-                }
-            }
-            Limits::Db {
-                cmds,
-                fields,
-                principals,
-            }
-        }
-        "sysctl" => {
+        Service::Pwd => Limits::Pwd(read_db(cx, name, pairs)),
+        Service::Grp => Limits::Grp(read_db(cx, name, pairs)),
+        Service::Sysctl => {
             let mut entries: Vec<(String, bool, bool, bool)> = Vec::new();
             let mut recursive = Vec::new();
             for (key, _, v) in pairs {
@@ -773,10 +754,14 @@ fn read_service(cx: &mut Ctxt, node: Node) -> Option<Service> {
             }
             Limits::Sysctl { entries }
         }
-        "syslog" => Limits::Syslog,
-        _ => read_fileargs(cx, span, positional, pairs),
+        Service::Syslog => Limits::Syslog,
+        Service::FileArgs => read_fileargs(cx, span, positional, pairs),
     };
-    Some(Service { name, span, limits })
+    Some(crate::ast::Service {
+        name: service,
+        span,
+        limits,
+    })
 }
 
 fn read_fileargs(
@@ -811,11 +796,11 @@ fn read_fileargs(
         "fileargs",
     );
     let mut rights = None;
-    let mut operations = vec!["Open"];
+    let mut operations = vec![FileOp::Open];
     for (key, _, v) in pairs {
         match key.as_str() {
             "rights" => rights = read_rights_list(cx, v),
-            _ => operations = read_words(cx, v, symbol::FILE_OPS, "fileargs operation"),
+            _ => operations = read_words(cx, v, "fileargs operation", false),
         }
     }
     Limits::FileArgs {
@@ -836,55 +821,53 @@ fn list_items(cx: &mut Ctxt, node: Node, example: &str) -> Vec<Node> {
     }
 }
 
-/// `[word, ...]` from `table`, as the runtime's variant names.
-fn read_words(
-    cx: &mut Ctxt,
-    node: Node,
-    table: &'static [(&'static str, &'static str)],
-    what: &str,
-) -> Vec<&'static str> {
-    let example = format!("[{}]", table[0].0);
+/// `[word, ...]`, each a word of `W`; with `strings`, also written as
+/// strings (`pwd` and `grp` take libcasper's names either way).
+fn read_words<W: Word>(cx: &mut Ctxt, node: Node, what: &str, strings: bool) -> Vec<W> {
+    let names: Vec<&str> = symbol::names::<W>().collect();
+    let example = format!("[{}]", names[0]);
     let mut out = Vec::new();
     for item in list_items(cx, node, &example) {
-        match item {
-            Node::Word(w) => match symbol::lookup(table, &w.to_string()) {
-                Some(v) if out.contains(&v) => {
-                    cx.error(w.span(), format!("duplicate `{w}`; keep one"))
-                }
-                Some(v) => out.push(v),
-                None => cx.unknown(w.span(), what, &w.to_string(), symbol::names(table)),
-            },
-            other => cx.error(
-                other.span(),
-                format!("expected a {what}: {}", list(&symbol::names(table))),
-            ),
+        let (word, span) = match item {
+            Node::Word(w) => (w.to_string(), w.span()),
+            Node::Str(s) if strings => (s.value(), s.span()),
+            other if strings => {
+                cx.error(other.span(), format!("expected a {what}"));
+                continue;
+            }
+            other => {
+                cx.error(other.span(), format!("expected a {what}: {}", list(&names)));
+                continue;
+            }
+        };
+        match W::from_name(&word) {
+            Some(w) if out.contains(&w) => cx.error(span, format!("duplicate `{word}`; keep one")),
+            Some(w) => out.push(w),
+            None => cx.unknown(span, what, &word, names.iter().copied()),
         }
     }
     out
 }
 
-/// `[getpwnam, ...]`: libcasper's own names, kept as strings.
-fn read_names(cx: &mut Ctxt, node: Node, table: &[&str], what: &str) -> Vec<String> {
-    let example = format!("[{}]", table[0]);
-    let mut out: Vec<String> = Vec::new();
-    for item in list_items(cx, node, &example) {
-        let (word, span) = match item {
-            Node::Word(w) => (w.to_string(), w.span()),
-            Node::Str(s) => (s.value(), s.span()),
-            other => {
-                cx.error(other.span(), format!("expected a {what}"));
-                continue;
-            }
-        };
-        if !table.contains(&word.as_str()) {
-            cx.unknown(span, what, &word, table.iter().copied());
-        } else if out.contains(&word) {
-            cx.error(span, format!("duplicate `{word}`; keep one"));
-        } else {
-            out.push(word);
+/// `cmds`, `fields` and `users` / `groups` of `pwd` or `grp` (`name`).
+fn read_db<Cmd: Word, Field: Word>(
+    cx: &mut Ctxt,
+    name: &str,
+    pairs: Vec<(String, Span, Node)>,
+) -> Db<Cmd, Field> {
+    let mut db = Db {
+        cmds: Vec::new(),
+        fields: Vec::new(),
+        principals: Vec::new(),
+    };
+    for (key, _, v) in pairs {
+        match key.as_str() {
+            "cmds" => db.cmds = read_words(cx, v, &format!("`{name}` command"), true),
+            "fields" => db.fields = read_words(cx, v, &format!("`{name}` field"), true),
+            _ => db.principals = read_principals(cx, v),
         }
     }
-    out
+    db
 }
 
 fn read_strings(cx: &mut Ctxt, node: Node) -> Vec<(String, Span)> {

@@ -6,10 +6,11 @@ use proc_macro2::{Span, TokenStream};
 use quote::{format_ident, quote, quote_spanned};
 use syn::spanned::Spanned;
 
+use sandboxed_vocab::{default_file_rights, Right, RightSet, Word, DEFAULT_DIR_RIGHTS};
+
 use crate::ast::{
-    Attr, Flags, Kind, Limits, Param, Preopen, Principal, RightsList, Service, Source, Target,
+    Attr, Db, Flags, Kind, Limits, Param, Preopen, Principal, RightsList, Service, Source, Target,
 };
-use crate::symbol;
 use crate::valid::is_tokio_main;
 
 fn private() -> TokenStream {
@@ -18,75 +19,46 @@ fn private() -> TokenStream {
 
 /// The rights a preopen holds: those declared, or the defaults its open
 /// flags need (`default_file_rights`, `DEFAULT_DIR_RIGHTS`).
-pub fn preopen_rights<'a>(
-    attr: &'a Attr,
-    p: &Preopen,
-) -> (Vec<&'static str>, Option<&'a RightsList>) {
+pub fn preopen_rights<'a>(attr: &'a Attr, p: &Preopen) -> (Vec<Right>, Option<&'a RightsList>) {
     let declared = attr.rights.iter().find(|e| match &e.target {
         Target::Preopen(n) => *n == p.name,
         Target::Stdio(..) => false,
     });
     match declared {
-        Some(e) => (list_names(&e.list), Some(&e.list)),
+        Some(e) => (e.list.names(), Some(&e.list)),
         None => (default_rights(p.kind, &p.flags), None),
     }
 }
 
-/// The names in a rights list, plus `ioctl` / `fcntl` when their commands
-/// are narrowed (cap_ioctls_limit(2) needs `CAP_IOCTL` to be held).
-fn list_names(list: &RightsList) -> Vec<&'static str> {
-    let mut names: Vec<&'static str> = list.rights.iter().map(|(r, _)| r.name).collect();
-    if list.ioctls.is_some() && !names.contains(&"ioctl") {
-        names.push("ioctl");
-    }
-    if list.fcntls.is_some() && !names.contains(&"fcntl") {
-        names.push("fcntl");
-    }
-    names
+/// The rights a declaration without `rights(...)` gets, as the vocabulary's
+/// defaults give them.
+pub fn default_rights(kind: Kind, f: &Flags) -> Vec<Right> {
+    let set = match kind {
+        Kind::Dir => DEFAULT_DIR_RIGHTS,
+        Kind::File | Kind::Files => default_file_rights(&f.open_flags()),
+    };
+    set.atoms().collect()
 }
 
-/// Mirrors `default_file_rights` and `DEFAULT_DIR_RIGHTS` (runtime/src/rights.rs),
-/// plus `ftruncate` for `truncate` (rights(4): `O_TRUNC` needs `CAP_FTRUNCATE`).
-pub fn default_rights(kind: Kind, f: &Flags) -> Vec<&'static str> {
-    if kind == Kind::Dir {
-        return vec!["lookup", "read", "fstat"];
-    }
-    let mut v = vec!["fstat"];
-    if f.reads() {
-        v.extend(["read", "seek"]);
-    }
-    if f.writes() {
-        v.push("write");
-        if f.append.is_none() && !v.contains(&"seek") {
-            v.push("seek");
-        }
-    }
-    if f.truncate.is_some() {
-        v.push("ftruncate");
-    }
-    v
-}
-
-fn right_set(names: &[&str]) -> TokenStream {
+fn right_set(rights: &[Right]) -> TokenStream {
     let p = private();
-    let variants = names.iter().map(|n| {
-        let v = format_ident!("{}", symbol::right(n).expect("validated right").variant);
-        quote!(#p::Right::#v)
-    });
-    quote!(#p::RightSet::of(&[#(#variants),*]))
+    let variants = rights.iter().map(|r| format_ident!("{}", r.rust_name()));
+    quote!(#p::RightSet::of(&[#(#p::Right::#variants),*]))
 }
 
 fn limits(rights: TokenStream, list: Option<&RightsList>) -> TokenStream {
     let p = private();
-    let narrow = |group: Option<&(Vec<&'static str>, Span)>, ty: TokenStream| match group {
-        Some((cmds, _)) => {
-            let cmds = cmds.iter().map(|c| format_ident!("{}", c));
-            quote!(::core::option::Option::Some(&[#(#p::#ty::#cmds),*]))
+    fn narrow<W: Word>(group: Option<&(Vec<W>, Span)>, ty: &str) -> TokenStream {
+        match group {
+            Some((cmds, _)) => {
+                let cmds = words(ty, cmds);
+                quote!(::core::option::Option::Some(&[#(#cmds),*]))
+            }
+            None => quote!(::core::option::Option::None),
         }
-        None => quote!(::core::option::Option::None),
-    };
-    let ioctls = narrow(list.and_then(|l| l.ioctls.as_ref()), quote!(Ioctl));
-    let fcntls = narrow(list.and_then(|l| l.fcntls.as_ref()), quote!(Fcntl));
+    }
+    let ioctls = narrow(list.and_then(|l| l.ioctls.as_ref()), "Ioctl");
+    let fcntls = narrow(list.and_then(|l| l.fcntls.as_ref()), "Fcntl");
     quote!(#p::Limits { rights: #rights, ioctls: #ioctls, fcntls: #fcntls })
 }
 
@@ -108,9 +80,9 @@ fn marker(attr: &Attr, pre: &Preopen) -> TokenStream {
 
 /// The rights `fileargs(...)` gives each file it opens: declared, or the
 /// defaults its open flags need.
-fn fileargs_rights(flags: &Flags, rights: Option<&RightsList>) -> Vec<&'static str> {
+fn fileargs_rights(flags: &Flags, rights: Option<&RightsList>) -> Vec<Right> {
     match rights {
-        Some(list) => list_names(list),
+        Some(list) => list.names(),
         None => default_rights(Kind::Files, flags),
     }
 }
@@ -120,22 +92,22 @@ fn fileargs_rights(flags: &Flags, rights: Option<&RightsList>) -> Vec<&'static s
 fn service_marker(service: &Service) -> Option<(syn::Ident, TokenStream)> {
     match &service.limits {
         Limits::FileArgs { flags, rights, .. } => {
-            let m = format_ident!("rights_of_{}", service.name, span = service.span);
+            let m = format_ident!("rights_of_{}", service.name.name(), span = service.span);
             let names = fileargs_rights(flags, rights.as_ref());
-            let tokens = marker_for(&m, service.name, &names);
+            let tokens = marker_for(&m, service.name.name(), &names);
             Some((m, tokens))
         }
         _ => None,
     }
 }
 
-/// A marker type named `m` holding the rights `names` (and those they
+/// A marker type named `m` holding `rights` (and those they
 /// imply), with one `can` impl per right.
-fn marker_for(m: &syn::Ident, name: &str, names: &[&'static str]) -> TokenStream {
+fn marker_for(m: &syn::Ident, name: &str, rights: &[Right]) -> TokenStream {
     let p = private();
-    let set = right_set(names);
-    let cans = symbol::rights_within(symbol::atoms_of(names)).map(|r| {
-        let can = format_ident!("{}", r.can);
+    let set = right_set(rights);
+    let cans = RightSet::of(rights).rights().map(|r| {
+        let can = format_ident!("{}", r.rust_name());
         quote!(impl #p::can::#can for #m {})
     });
     quote! {
@@ -172,17 +144,16 @@ fn source(s: &Source) -> TokenStream {
 
 fn open_flags(f: &Flags) -> TokenStream {
     let p = private();
-    let read = f.reads();
-    let write = f.write.is_some();
-    let append = f.append.is_some();
-    let create = f.create.is_some();
-    let truncate = f.truncate.is_some();
-    let exclusive = f.exclusive.is_some();
-    let optional = f.optional.is_some();
-    let mode = match f.mode {
-        Some((m, _)) => quote!(#m),
-        None => quote!(#p::OpenFlags::READ.mode),
-    };
+    let sandboxed_vocab::OpenFlags {
+        read,
+        write,
+        append,
+        create,
+        truncate,
+        exclusive,
+        mode,
+        optional,
+    } = f.open_flags();
     quote! {
         #p::OpenFlags {
             read: #read, write: #write, append: #append, create: #create,
@@ -191,11 +162,41 @@ fn open_flags(f: &Flags) -> TokenStream {
     }
 }
 
-fn variants(ty: &str, items: &[&'static str]) -> TokenStream {
+/// Each word as the runtime's value: `::sandboxed::__private::NetMode::Bind`.
+fn words<W: Word>(ty: &str, items: &[W]) -> Vec<TokenStream> {
     let p = private();
     let ty = format_ident!("{}", ty);
-    let items = items.iter().map(|i| format_ident!("{}", i));
-    quote!(::std::vec![#(#p::#ty::#items),*])
+    items
+        .iter()
+        .map(|i| {
+            let v = format_ident!("{}", i.rust_name());
+            quote!(#p::#ty::#v)
+        })
+        .collect()
+}
+
+/// `vec![...]` of the words.
+fn variants<W: Word>(ty: &str, items: &[W]) -> TokenStream {
+    let items = words(ty, items);
+    quote!(::std::vec![#(#items),*])
+}
+
+/// `pwd(...)` or `grp(...)`: `ServiceDecl::Pwd(PwdLimits { ... })`.
+fn db<Cmd: Word, Field: Word>(service: &str, db: &Db<Cmd, Field>) -> TokenStream {
+    let p = private();
+    let variant = format_ident!("{}", service);
+    let limits = format_ident!("{}Limits", service);
+    let cmds = variants(&format!("{service}Cmd"), &db.cmds);
+    let fields = variants(&format!("{service}Field"), &db.fields);
+    let principals = db.principals.iter().map(|pr| match pr {
+        Principal::Name(n) => quote!(#p::Principal::Name(::std::string::String::from(#n))),
+        Principal::Id(i) => quote!(#p::Principal::Id(#i)),
+    });
+    quote!(#p::ServiceDecl::#variant(#p::#limits {
+        cmds: #cmds,
+        fields: #fields,
+        principals: ::std::vec![#(#principals),*],
+    }))
 }
 
 fn socket_addr(a: &std::net::SocketAddr) -> TokenStream {
@@ -253,22 +254,8 @@ fn service(s: &crate::ast::Service) -> TokenStream {
                 connect: ::std::vec![#(#connect),*],
             }))
         }
-        Limits::Db {
-            cmds,
-            fields,
-            principals,
-        } => {
-            let variant = format_ident!("{}", if s.name == "pwd" { "Pwd" } else { "Grp" });
-            let principals = principals.iter().map(|pr| match pr {
-                Principal::Name(n) => quote!(#p::Principal::Name(::std::string::String::from(#n))),
-                Principal::Id(i) => quote!(#p::Principal::Id(#i)),
-            });
-            quote!(#p::ServiceDecl::#variant(#p::DbLimits {
-                cmds: ::std::vec![#(#cmds),*],
-                fields: ::std::vec![#(#fields),*],
-                principals: ::std::vec![#(#principals),*],
-            }))
-        }
+        Limits::Pwd(d) => db("Pwd", d),
+        Limits::Grp(d) => db("Grp", d),
         Limits::Sysctl { entries } => {
             let entries = entries.iter().map(|(n, r, w, rec)| {
                 quote!((#n, #p::SysctlAccess { read: #r, write: #w, recursive: #rec }))
@@ -320,7 +307,7 @@ fn stdio(attr: &Attr) -> Vec<TokenStream> {
         .filter_map(|e| match &e.target {
             Target::Stdio(s, _) => {
                 let v = stream(s);
-                let l = limits(right_set(&list_names(&e.list)), Some(&e.list));
+                let l = limits(right_set(&e.list.names()), Some(&e.list));
                 Some(quote!((#p::Stdio::#v, #l)))
             }
             Target::Preopen(_) => None,
@@ -394,7 +381,7 @@ fn handle(attr: &Attr, param: &Param) -> (TokenStream, TokenStream) {
         .services
         .iter()
         .enumerate()
-        .find(|(_, s)| param.name == s.name)
+        .find(|(_, s)| param.name == s.name.name())
         .expect("validated parameter");
     let ty = match service_marker(service) {
         Some((m, _)) => with_marker(&param.ty, &m),
@@ -492,4 +479,22 @@ pub fn expand(attr: &Attr, func: &syn::ItemFn, params: &[Param]) -> TokenStream 
             __sandboxed_body(#(#args),*)
         }
     }
+}
+
+/// The `can` module's traits: one per right, whose diagnostic names the
+/// right and the fix when a handle lacks it.
+pub fn can_traits() -> TokenStream {
+    let traits = Right::ALL.iter().map(|r| {
+        let can = format_ident!("{}", r.rust_name());
+        let doc = format!("The rights marker includes `{r}`.");
+        let message = format!("this handle lacks the `{r}` right");
+        let label = format!("needs `{r}`");
+        let note = format!("add `{r}` to this declaration's `rights(...)`");
+        quote! {
+            #[doc = #doc]
+            #[diagnostic::on_unimplemented(message = #message, label = #label, note = #note)]
+            pub trait #can: super::RightsMarker {}
+        }
+    });
+    quote!(#(#traits)*)
 }

@@ -20,6 +20,15 @@ pub fn sandboxed(args: TokenStream, input: TokenStream) -> TokenStream {
     entry(args.into(), input.into()).into()
 }
 
+/// The marker traits of `sandboxed::rights::can`, one per right of the
+/// vocabulary, each naming its right when it is missing. Called once, by
+/// the runtime; not a public API.
+#[doc(hidden)]
+#[proc_macro]
+pub fn __can_traits(_: TokenStream) -> TokenStream {
+    expand::can_traits().into()
+}
+
 fn entry(
     args: proc_macro2::TokenStream,
     input: proc_macro2::TokenStream,
@@ -194,20 +203,18 @@ mod tests {
     #[test]
     fn defaults_follow_the_open_flags() {
         use crate::ast::{Flags, Kind};
+        use sandboxed_vocab::Right::{Fstat, Ftruncate, Lookup, Read, Seek, SeekTell, Write};
         let span = proc_macro2::Span::call_site();
         let read = Flags::default();
         assert_eq!(
             expand::default_rights(Kind::File, &read),
-            ["fstat", "read", "seek"]
+            [Read, SeekTell, Seek, Fstat]
         );
         let append = Flags {
             append: Some(span),
             ..Flags::default()
         };
-        assert_eq!(
-            expand::default_rights(Kind::File, &append),
-            ["fstat", "write"]
-        );
+        assert_eq!(expand::default_rights(Kind::File, &append), [Write, Fstat]);
         let trunc = Flags {
             write: Some(span),
             truncate: Some(span),
@@ -215,11 +222,11 @@ mod tests {
         };
         assert_eq!(
             expand::default_rights(Kind::File, &trunc),
-            ["fstat", "write", "seek", "ftruncate"]
+            [Write, SeekTell, Seek, Ftruncate, Fstat]
         );
         assert_eq!(
             expand::default_rights(Kind::Dir, &read),
-            ["lookup", "read", "fstat"]
+            [Read, Lookup, Fstat]
         );
     }
 }

@@ -5,9 +5,11 @@
 use proc_macro2::Span;
 use syn::spanned::Spanned;
 
+use sandboxed_vocab::{NetMode, Right, RightSet, Word};
+
 use crate::ast::{Attr, Flags, Kind, Limits, Param, Preopen, RightsList, Source, Target};
 use crate::ctxt::Ctxt;
-use crate::symbol::{self, RightDef};
+use crate::symbol;
 
 pub fn check(cx: &mut Ctxt, attr: &Attr, func: &syn::ItemFn, params: &[Param]) {
     check_function(cx, func);
@@ -183,15 +185,16 @@ fn check_rights_fit(cx: &mut Ctxt, attr: &Attr) {
     }
 }
 
-fn atom(name: &str) -> u128 {
-    symbol::atoms_of(&[name])
+/// Whether `right` holds any bit of `rights`.
+fn touches(right: Right, rights: RightSet) -> bool {
+    !right.set().intersection(rights).is_empty()
 }
 
 pub fn check_list_fits(cx: &mut Ctxt, what: &str, kind: Kind, flags: &Flags, list: &RightsList) {
-    let lookup = atom("lookup");
+    let lookup = Right::Lookup.set();
     match kind {
         Kind::Dir => {
-            if list.atoms() & lookup == 0 {
+            if list.set().intersection(lookup).is_empty() {
                 cx.error(
                     list.span,
                     format!("{what} is a directory without `lookup`: nothing can be opened beneath it; add `lookup` to its rights"),
@@ -199,28 +202,25 @@ pub fn check_list_fits(cx: &mut Ctxt, what: &str, kind: Kind, flags: &Flags, lis
             }
         }
         Kind::File | Kind::Files => {
-            let write_only = atom("write") | atom("ftruncate");
+            let write_only = RightSet::of(&[Right::Write, Right::Ftruncate]);
             for (r, span) in &list.rights {
-                if r.has(lookup) {
+                if touches(*r, lookup) {
                     cx.error(
                         *span,
-                        format!("`{}` needs a directory, and {what} is a file; remove `{}`, or declare it with `dir(...)`", r.name, r.name),
+                        format!("`{r}` needs a directory, and {what} is a file; remove `{r}`, or declare it with `dir(...)`"),
                     );
-                } else if !flags.writes() && r.has(write_only) {
-                    cx.error(*span, needs(r, "writing", "write", what));
-                } else if !flags.reads() && r.has(atom("read")) {
-                    cx.error(*span, needs(r, "reading", "read", what));
+                } else if !flags.writes() && touches(*r, write_only) {
+                    cx.error(*span, needs(*r, "writing", "write", what));
+                } else if !flags.reads() && touches(*r, Right::Read.set()) {
+                    cx.error(*span, needs(*r, "reading", "read", what));
                 }
             }
         }
     }
 }
 
-fn needs(r: &RightDef, mode: &str, flag: &str, what: &str) -> String {
-    format!(
-        "`{}` needs the file opened for {mode}; add `{flag}` to {what}",
-        r.name
-    )
+fn needs(r: Right, mode: &str, flag: &str, what: &str) -> String {
+    format!("`{r}` needs the file opened for {mode}; add `{flag}` to {what}")
 }
 
 fn check_services(cx: &mut Ctxt, attr: &Attr) {
@@ -232,13 +232,13 @@ fn check_services(cx: &mut Ctxt, attr: &Attr) {
                 connect,
                 ..
             } => {
-                if !modes.is_empty() && !bind.is_empty() && !modes.contains(&"Bind") {
+                if !modes.is_empty() && !bind.is_empty() && !modes.contains(&NetMode::Bind) {
                     cx.error(
                         s.span,
                         "`bind = [...]` contradicts `modes` without `bind`; add `bind` to `modes`",
                     );
                 }
-                if !modes.is_empty() && !connect.is_empty() && !modes.contains(&"Connect") {
+                if !modes.is_empty() && !connect.is_empty() && !modes.contains(&NetMode::Connect) {
                     cx.error(s.span, "`connect = [...]` contradicts `modes` without `connect`; add `connect` to `modes`");
                 }
             }
@@ -293,7 +293,7 @@ fn check_params(cx: &mut Ctxt, attr: &Attr, params: &[Param]) {
         .preopens
         .iter()
         .map(|p| p.name.to_string())
-        .chain(attr.services.iter().map(|s| s.name.to_owned()))
+        .chain(attr.services.iter().map(|s| s.name.name().to_owned()))
         .collect();
     let mut used = vec![false; declared.len()];
     for param in params {
@@ -334,7 +334,7 @@ fn check_params(cx: &mut Ctxt, attr: &Attr, params: &[Param]) {
             }
         } else {
             let s = &attr.services[i - attr.preopens.len()];
-            let want = symbol::service_type(s.name).unwrap_or("?");
+            let want = s.name.rust_name();
             if got != want {
                 cx.error(
                     param.ty.span(),
@@ -351,10 +351,7 @@ fn check_params(cx: &mut Ctxt, attr: &Attr, params: &[Param]) {
             Some(p) => (p.name.span(), expected_type(p).to_owned()),
             None => {
                 let s = &attr.services[i - attr.preopens.len()];
-                (
-                    s.span,
-                    symbol::service_type(s.name).unwrap_or("?").to_owned(),
-                )
+                (s.span, s.name.rust_name().to_owned())
             }
         };
         cx.error(

@@ -5,6 +5,11 @@
 use std::ffi::OsString;
 use std::net::SocketAddr;
 
+pub use sandboxed_vocab::{
+    DnsType, Family, FileOp, GrpCmd, GrpField, NetMode, OpenFlags, PwdCmd, PwdField, Service,
+    SysctlAccess, Word,
+};
+
 use crate::rights::Limits;
 
 /// Where a preopen's path comes from (step 1).
@@ -39,47 +44,6 @@ pub enum Kind {
     Dir,
     /// Many files: `files(args(N..), ...)` gives a `Vec<File>`.
     Files,
-}
-
-/// Open flags of a preopen.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct OpenFlags {
-    /// `read` (the default when neither `write` nor `append` is given).
-    pub read: bool,
-    /// `write`.
-    pub write: bool,
-    /// `append`.
-    pub append: bool,
-    /// `create`: `O_CREAT` for files, mkdir for directories.
-    pub create: bool,
-    /// `truncate`: `O_TRUNC`.
-    pub truncate: bool,
-    /// `exclusive`: `O_EXCL`.
-    pub exclusive: bool,
-    /// `mode = 0o644` for created files and directories.
-    pub mode: u32,
-    /// `optional`: a missing file gives `None` instead of an error.
-    pub optional: bool,
-}
-
-impl OpenFlags {
-    /// Read-only, the default.
-    pub const READ: OpenFlags = OpenFlags {
-        read: true,
-        write: false,
-        append: false,
-        create: false,
-        truncate: false,
-        exclusive: false,
-        mode: 0o666,
-        optional: false,
-    };
-}
-
-impl Default for OpenFlags {
-    fn default() -> Self {
-        OpenFlags::READ
-    }
 }
 
 /// One `NAME = KIND(SOURCE, FLAG...)` of `preopen(...)`, with its rights.
@@ -129,24 +93,6 @@ impl Stdio {
     }
 }
 
-/// Address families a service may be limited to.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Family {
-    /// `inet`: IPv4.
-    Inet,
-    /// `inet6`: IPv6.
-    Inet6,
-}
-
-/// `system.dns` lookup types (cap_dns_type_limit(3)).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum DnsType {
-    /// `name2addr`: getaddrinfo, gethostbyname.
-    NameToAddr,
-    /// `addr2name`: getnameinfo, gethostbyaddr.
-    AddrToName,
-}
-
 /// `dns(types = [...], families = [...])`. An empty list means "no limit
 /// of that kind", as when libcasper's limit is not set.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -155,21 +101,6 @@ pub struct DnsLimits {
     pub types: Vec<DnsType>,
     /// Allowed address families.
     pub families: Vec<Family>,
-}
-
-/// `system.net` modes (cap_net_limit_init(3)).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum NetMode {
-    /// `CAPNET_NAME2ADDR`.
-    NameToAddr,
-    /// `CAPNET_ADDR2NAME`.
-    AddrToName,
-    /// `CAPNET_BIND`.
-    Bind,
-    /// `CAPNET_CONNECT`.
-    Connect,
-    /// `CAPNET_CONNECTDNS`: connect only to addresses a name lookup returned.
-    ConnectDns,
 }
 
 /// `net(modes = [...], hosts = [("host", "service")], families = [...],
@@ -198,28 +129,51 @@ pub enum Principal {
 }
 
 /// `pwd(cmds = [...], fields = [...], users = ["root", 0])`, and the same
-/// for `grp` with `groups = [...]` (cap_pwd(3), cap_grp(3)). Command and field
-/// names are libcasper's (`getpwnam`, `pw_name`, ...). Empty: no limit.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct DbLimits {
+/// for `grp` with `groups = [...]` (cap_pwd(3), cap_grp(3)): [`PwdLimits`]
+/// and [`GrpLimits`]. Empty: no limit of that kind.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DbLimits<Cmd, Field> {
     /// Allowed commands.
-    pub cmds: Vec<&'static str>,
-    /// Fields returned (others are zeroed).
-    pub fields: Vec<&'static str>,
+    pub cmds: Vec<Cmd>,
+    /// Fields returned (others are left out).
+    pub fields: Vec<Field>,
     /// Users (or groups) that may be looked up.
     pub principals: Vec<Principal>,
 }
 
-/// Access to one sysctl entry (cap_sysctl(3)).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub struct SysctlAccess {
-    /// `CAP_SYSCTL_READ`.
-    pub read: bool,
-    /// `CAP_SYSCTL_WRITE`.
-    pub write: bool,
-    /// `CAP_SYSCTL_RECURSIVE`: the entry and everything beneath it.
-    pub recursive: bool,
+/// The limits of `system.pwd`.
+pub type PwdLimits = DbLimits<PwdCmd, PwdField>;
+
+/// The limits of `system.grp`.
+pub type GrpLimits = DbLimits<GrpCmd, GrpField>;
+
+impl<Cmd, Field> Default for DbLimits<Cmd, Field> {
+    fn default() -> Self {
+        DbLimits {
+            cmds: Vec::new(),
+            fields: Vec::new(),
+            principals: Vec::new(),
+        }
+    }
 }
+
+impl<Cmd: Word, Field: Word> DbLimits<Cmd, Field> {
+    /// The same limits by libcasper's names, as cap_pwd_limit_cmds(3) and
+    /// cap_pwd_limit_fields(3) take them.
+    #[allow(dead_code)] // where the backend has no services
+    pub(crate) fn names(&self) -> DbNames {
+        DbLimits {
+            cmds: self.cmds.iter().map(|c| c.name()).collect(),
+            fields: self.fields.iter().map(|f| f.name()).collect(),
+            principals: self.principals.clone(),
+        }
+    }
+}
+
+/// Database limits by libcasper's names, for the backends that hand them
+/// to the service.
+#[allow(dead_code)] // where the backend has no services
+pub(crate) type DbNames = DbLimits<&'static str, &'static str>;
 
 /// `sysctl(read = ["kern.ostype"], write = [...], recursive = [...])`:
 /// named entries with their access. On Linux a name maps to `/proc/sys`
@@ -228,17 +182,6 @@ pub struct SysctlAccess {
 pub struct SysctlLimits {
     /// Entries and their access.
     pub entries: Vec<(&'static str, SysctlAccess)>,
-}
-
-/// fileargs operations (fileargs_init(3)).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum FileOp {
-    /// `FA_OPEN`.
-    Open,
-    /// `FA_LSTAT`.
-    Lstat,
-    /// `FA_REALPATH`.
-    Realpath,
 }
 
 /// `fileargs(args(1..), read, rights = [read, fstat], operations = [open,
@@ -264,9 +207,9 @@ pub enum ServiceDecl {
     /// `system.net`.
     Net(NetLimits),
     /// `system.pwd`.
-    Pwd(DbLimits),
+    Pwd(PwdLimits),
     /// `system.grp`.
-    Grp(DbLimits),
+    Grp(GrpLimits),
     /// `system.sysctl`.
     Sysctl(SysctlLimits),
     /// `system.syslog`.
@@ -276,17 +219,22 @@ pub enum ServiceDecl {
 }
 
 impl ServiceDecl {
+    /// The service declared.
+    pub const fn service(&self) -> Service {
+        match self {
+            ServiceDecl::Dns(_) => Service::Dns,
+            ServiceDecl::Net(_) => Service::Net,
+            ServiceDecl::Pwd(_) => Service::Pwd,
+            ServiceDecl::Grp(_) => Service::Grp,
+            ServiceDecl::Sysctl(_) => Service::Sysctl,
+            ServiceDecl::Syslog => Service::Syslog,
+            ServiceDecl::FileArgs(_) => Service::FileArgs,
+        }
+    }
+
     /// libcasper's name of the service (`"system.dns"`).
     pub const fn service_name(&self) -> &'static str {
-        match self {
-            ServiceDecl::Dns(_) => "system.dns",
-            ServiceDecl::Net(_) => "system.net",
-            ServiceDecl::Pwd(_) => "system.pwd",
-            ServiceDecl::Grp(_) => "system.grp",
-            ServiceDecl::Sysctl(_) => "system.sysctl",
-            ServiceDecl::Syslog => "system.syslog",
-            ServiceDecl::FileArgs(_) => "system.fileargs",
-        }
+        self.service().casper_name()
     }
 }
 

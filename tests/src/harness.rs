@@ -18,8 +18,8 @@ use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-/// Which promise of the Linux backend a case tests (runtime docs, "Linux
-/// vs Capsicum"; /work/briefs/linux.md numbering).
+/// Which promise of the Linux backend a case tests: the numbered rows of
+/// the "Linux vs Capsicum" table in `runtime/src/backend/linux/mod.rs`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Promise {
     /// 1. No global namespaces after entry.

@@ -35,7 +35,7 @@ use std::net::{IpAddr, SocketAddr};
 use std::os::fd::{BorrowedFd, OwnedFd};
 use std::path::{Path, PathBuf};
 
-use crate::decl::{DbLimits, DnsLimits, Family, NetLimits, SysctlLimits};
+use crate::decl::{DnsLimits, Family, GrpLimits, NetLimits, PwdLimits, SysctlLimits};
 
 mod dns;
 mod fileargs;
@@ -156,11 +156,11 @@ pub(crate) trait ChannelOps {
     /// `cap_getpwnam` / `cap_getpwuid` / `cap_getpwent`.
     fn users(&self, query: DbQuery<'_>) -> io::Result<Vec<User>>;
     /// `cap_pwd_limit_cmds` + `_fields` + `_users`.
-    fn pwd_limit(&self, limits: &DbLimits) -> io::Result<()>;
+    fn pwd_limit(&self, limits: &PwdLimits) -> io::Result<()>;
     /// `cap_getgrnam` / `cap_getgrgid` / `cap_getgrent`.
     fn groups(&self, query: DbQuery<'_>) -> io::Result<Vec<Group>>;
     /// `cap_grp_limit_cmds` + `_fields` + `_groups`.
-    fn grp_limit(&self, limits: &DbLimits) -> io::Result<()>;
+    fn grp_limit(&self, limits: &GrpLimits) -> io::Result<()>;
 
     /// `cap_sysctlbyname` read.
     fn sysctl_get(&self, name: &str) -> io::Result<Vec<u8>>;
@@ -245,13 +245,13 @@ impl ChannelOps for NoChannel {
     fn users(&self, _: DbQuery<'_>) -> io::Result<Vec<User>> {
         match *self {}
     }
-    fn pwd_limit(&self, _: &DbLimits) -> io::Result<()> {
+    fn pwd_limit(&self, _: &PwdLimits) -> io::Result<()> {
         match *self {}
     }
     fn groups(&self, _: DbQuery<'_>) -> io::Result<Vec<Group>> {
         match *self {}
     }
-    fn grp_limit(&self, _: &DbLimits) -> io::Result<()> {
+    fn grp_limit(&self, _: &GrpLimits) -> io::Result<()> {
         match *self {}
     }
     fn sysctl_get(&self, _: &str) -> io::Result<Vec<u8>> {

@@ -5,7 +5,7 @@
 use std::io;
 
 use super::{service_handle, Channel, ChannelOps, DbQuery, Group, User};
-use crate::decl::DbLimits;
+use crate::decl::{GrpLimits, PwdLimits};
 
 /// `system.pwd`: the password database.
 ///
@@ -41,8 +41,21 @@ impl Pwd {
         self.channel.0.users(DbQuery::All)
     }
 
-    /// Narrows the commands, fields and users (`cap_pwd_limit_*`).
-    pub fn limit(&self, limits: &DbLimits) -> io::Result<()> {
+    /// Narrows the commands, fields and users (`cap_pwd_limit_*`). An
+    /// empty list keeps that kind of limit as it is; a command, field or
+    /// user not allowed now fails with the capability error.
+    ///
+    /// ```no_run
+    /// use sandboxed::decl::{PwdCmd, PwdLimits};
+    ///
+    /// fn by_name_only(pwd: &sandboxed::services::Pwd) -> std::io::Result<()> {
+    ///     pwd.limit(&PwdLimits {
+    ///         cmds: vec![PwdCmd::Getpwnam],
+    ///         ..PwdLimits::default()
+    ///     })
+    /// }
+    /// ```
+    pub fn limit(&self, limits: &PwdLimits) -> io::Result<()> {
         self.channel.0.pwd_limit(limits)
     }
 }
@@ -71,8 +84,9 @@ impl Grp {
         self.channel.0.groups(DbQuery::All)
     }
 
-    /// Narrows the commands, fields and groups (`cap_grp_limit_*`).
-    pub fn limit(&self, limits: &DbLimits) -> io::Result<()> {
+    /// Narrows the commands, fields and groups (`cap_grp_limit_*`), as
+    /// [`Pwd::limit`] does.
+    pub fn limit(&self, limits: &GrpLimits) -> io::Result<()> {
         self.channel.0.grp_limit(limits)
     }
 }

@@ -17,8 +17,8 @@ use std::os::unix::net::{UnixDatagram, UnixStream};
 
 use sandboxed::__private::{enter, service, OnUnsupported, Plan};
 use sandboxed::decl::{
-    DbLimits, DnsLimits, DnsType, Family, NetLimits, NetMode, Principal, ServiceDecl, SysctlAccess,
-    SysctlLimits,
+    DnsLimits, DnsType, Family, GrpCmd, GrpLimits, NetLimits, NetMode, Principal, PwdCmd, PwdField,
+    PwdLimits, ServiceDecl, SysctlAccess, SysctlLimits,
 };
 use sandboxed::sandboxed;
 use sandboxed::services::{Dns, FileArgs, Grp, Net, Pwd, Sysctl, Syslog};
@@ -173,29 +173,35 @@ fn pwd(pwd: Pwd) {
     );
     refused(
         "widening commands",
-        pwd.limit(&DbLimits {
-            cmds: vec!["getpwuid"],
-            ..DbLimits::default()
+        pwd.limit(&PwdLimits {
+            cmds: vec![PwdCmd::Getpwuid],
+            ..PwdLimits::default()
         }),
     );
-    errno(
-        "a group command in a pwd limit",
-        pwd.limit(&DbLimits {
-            cmds: vec!["getgrnam"],
-            ..DbLimits::default()
-        }),
-        libc::EINVAL,
+    // `PwdLimits` cannot hold a `cap_grp` command; sent raw, the broker
+    // refuses it as malformed.
+    let sock = pwd.__socket().expect("a broker socket");
+    let cmds = [
+        &1u32.to_le_bytes()[..],
+        &field(GrpCmd::Getgrnam.name().as_bytes()),
+    ]
+    .concat();
+    let none = 0u32.to_le_bytes();
+    let (answer, _) = raw_call(sock, &op(8, &[&cmds, &none, &none]), &[]);
+    check(
+        "a group command in a raw pwd limit fails with EINVAL",
+        answer == [&[1u8][..], &libc::EINVAL.to_le_bytes()].concat(),
     );
-    pwd.limit(&DbLimits {
-        fields: vec!["pw_name"],
-        ..DbLimits::default()
+    pwd.limit(&PwdLimits {
+        fields: vec![PwdField::PwName],
+        ..PwdLimits::default()
     })
     .expect("narrowing fields");
     let root = pwd.user_by_name("root").unwrap().unwrap();
     check("narrowed fields", root.name.is_some() && root.uid.is_none());
-    pwd.limit(&DbLimits {
-        cmds: vec!["getpwent"],
-        ..DbLimits::default()
+    pwd.limit(&PwdLimits {
+        cmds: vec![PwdCmd::Getpwent],
+        ..PwdLimits::default()
     })
     .expect("narrowing commands");
     refused("getpwnam after narrowing", pwd.user_by_name("root"));
@@ -215,9 +221,9 @@ fn grp(grp: Grp) {
     refused("getgrent not declared", grp.groups());
     refused(
         "widening groups",
-        grp.limit(&DbLimits {
+        grp.limit(&GrpLimits {
             principals: vec![Principal::Id(1)],
-            ..DbLimits::default()
+            ..GrpLimits::default()
         }),
     );
     denied("read /etc/group", std::fs::read("/etc/group"));
@@ -238,9 +244,9 @@ fn grp_ent(grp: Grp) {
         "enumerated fields within the limit",
         all.iter().all(|g| g.gid.is_some() && g.members.is_none()),
     );
-    grp.limit(&DbLimits {
+    grp.limit(&GrpLimits {
         principals: vec![Principal::Name("root".into())],
-        ..DbLimits::default()
+        ..GrpLimits::default()
     })
     .expect("narrowing groups");
     let all = grp.groups().expect("getgrent");

@@ -25,8 +25,8 @@ use capsicum::casper::{CapChannel, Casper};
 use super::ffi::{self, cap_channel_t};
 use super::rights;
 use crate::decl::{
-    DbLimits, DnsLimits, DnsType, Family, FileArgsLimits, FileOp, NetLimits, NetMode, Principal,
-    ServiceDecl, Source, SysctlLimits,
+    DbNames, DnsLimits, DnsType, Family, FileArgsLimits, FileOp, GrpLimits, NetLimits, NetMode,
+    Principal, PwdLimits, ServiceDecl, Source, SysctlLimits,
 };
 use crate::error::{Error, Failure};
 use crate::rights::Limits;
@@ -170,8 +170,8 @@ fn apply_limits(chan: *mut cap_channel_t, decl: &ServiceDecl) -> Result<(), Fail
     match decl {
         ServiceDecl::Dns(l) => dns_limit(chan, l),
         ServiceDecl::Net(l) => net_limit(chan, l),
-        ServiceDecl::Pwd(l) => db_limit(chan, l, &PWD),
-        ServiceDecl::Grp(l) => db_limit(chan, l, &GRP),
+        ServiceDecl::Pwd(l) => db_limit(chan, &l.names(), &PWD),
+        ServiceDecl::Grp(l) => db_limit(chan, &l.names(), &GRP),
         ServiceDecl::Sysctl(l) => sysctl_limit(chan, l),
         // cap_syslog(3) has no limits.
         ServiceDecl::Syslog => Ok(()),
@@ -591,7 +591,7 @@ const GRP: DbCalls = DbCalls {
 
 /// The limit calls of cap_pwd(3) or cap_grp(3); an empty list sets no
 /// limit of that kind.
-fn db_limit(chan: *mut cap_channel_t, limits: &DbLimits, calls: &DbCalls) -> Result<(), Failure> {
+fn db_limit(chan: *mut cap_channel_t, limits: &DbNames, calls: &DbCalls) -> Result<(), Failure> {
     let mut cmds: Vec<String> = limits.cmds.iter().map(|c| c.to_string()).collect();
     for cmd in &limits.cmds {
         if calls.reentrant.contains(cmd) {
@@ -737,19 +737,19 @@ fn group(gr: &libc::group, fields: &[&str]) -> Group {
     }
 }
 
-fn db_fields(decl: &ServiceDecl) -> &[&'static str] {
+fn db_fields(decl: &ServiceDecl) -> Vec<&'static str> {
     match decl {
-        ServiceDecl::Pwd(l) | ServiceDecl::Grp(l) => &l.fields,
-        _ => &[],
+        ServiceDecl::Pwd(l) => l.names().fields,
+        ServiceDecl::Grp(l) => l.names().fields,
+        _ => Vec::new(),
     }
 }
 
 /// Records narrowed fields so that the entries leave them out.
-fn narrow_fields(decl: &mut ServiceDecl, limits: &DbLimits) {
-    if let ServiceDecl::Pwd(l) | ServiceDecl::Grp(l) = decl {
-        if !limits.fields.is_empty() {
-            l.fields.clone_from(&limits.fields);
-        }
+fn narrow_fields<F: Clone>(fields: &mut Vec<F>, narrowed: &[F]) {
+    if !narrowed.is_empty() {
+        fields.clear();
+        fields.extend_from_slice(narrowed);
     }
 }
 
@@ -1033,7 +1033,7 @@ impl ChannelOps for Channel {
     fn users(&self, query: DbQuery<'_>) -> io::Result<Vec<User>> {
         self.service(&["system.pwd"], "users", |chan, decl| {
             let fields = db_fields(decl);
-            let convert = |pw: &libc::passwd| user(pw, fields);
+            let convert = |pw: &libc::passwd| user(pw, &fields);
             Ok(match query {
                 DbQuery::ByName(name) => {
                     let name = c_string(name)?;
@@ -1084,10 +1084,12 @@ impl ChannelOps for Channel {
         })
     }
 
-    fn pwd_limit(&self, limits: &DbLimits) -> io::Result<()> {
+    fn pwd_limit(&self, limits: &PwdLimits) -> io::Result<()> {
         self.service(&["system.pwd"], "pwd_limit", |chan, decl| {
-            db_limit(chan, limits, &PWD).map_err(limit_io)?;
-            narrow_fields(decl, limits);
+            db_limit(chan, &limits.names(), &PWD).map_err(limit_io)?;
+            if let ServiceDecl::Pwd(l) = decl {
+                narrow_fields(&mut l.fields, &limits.fields);
+            }
             Ok(())
         })
     }
@@ -1095,7 +1097,7 @@ impl ChannelOps for Channel {
     fn groups(&self, query: DbQuery<'_>) -> io::Result<Vec<Group>> {
         self.service(&["system.grp"], "groups", |chan, decl| {
             let fields = db_fields(decl);
-            let convert = |gr: &libc::group| group(gr, fields);
+            let convert = |gr: &libc::group| group(gr, &fields);
             Ok(match query {
                 DbQuery::ByName(name) => {
                     let name = c_string(name)?;
@@ -1147,10 +1149,12 @@ impl ChannelOps for Channel {
         })
     }
 
-    fn grp_limit(&self, limits: &DbLimits) -> io::Result<()> {
+    fn grp_limit(&self, limits: &GrpLimits) -> io::Result<()> {
         self.service(&["system.grp"], "grp_limit", |chan, decl| {
-            db_limit(chan, limits, &GRP).map_err(limit_io)?;
-            narrow_fields(decl, limits);
+            db_limit(chan, &limits.names(), &GRP).map_err(limit_io)?;
+            if let ServiceDecl::Grp(l) = decl {
+                narrow_fields(&mut l.fields, &limits.fields);
+            }
             Ok(())
         })
     }

@@ -1,135 +1,40 @@
 //! Capability rights on descriptors: cap_rights_limit(2),
-//! cap_ioctls_limit(2) and cap_fcntls_limit(2), through the `capsicum` crate.
+//! cap_ioctls_limit(2) and cap_fcntls_limit(2).
 //!
-//! The crate's [`RightSet`] is a union of named rights of rights(4); each
-//! named right maps to the `CAP_*` value of the same name in
-//! `sys/sys/capsicum.h`, whose bits compose the same way (`CAP_PREAD =
-//! CAP_SEEK | CAP_READ`), so allowing every named right the set contains
-//! gives the kernel exactly the set.
+//! A [`RightSet`] holds the bits of `cap_rights_t` as `sys/sys/capsicum.h`
+//! defines them (the vocabulary's table, tested against the header), so
+//! its [`RightSet::cap_rights`] words are what the kernel takes: allowing
+//! the set gives the kernel exactly the set.
 
 use std::io;
-use std::os::fd::AsFd;
+use std::os::fd::{AsFd, AsRawFd};
 
-use capsicum::{CapRights, Fcntl as CapFcntl, FcntlRights, FileRights, IoctlsBuilder};
+use capsicum::{CapRights, Fcntl as CapFcntl, FcntlRights, IoctlsBuilder};
 
 use crate::error::Failure;
 use crate::rights::{Fcntl, Ioctl, Limits, Right, RightSet};
 
-/// The `capsicum` right of the same name.
-fn cap_right(right: Right) -> capsicum::Right {
-    use capsicum::Right as C;
-    match right {
-        Right::Read => C::Read,
-        Right::Write => C::Write,
-        Right::SeekTell => C::SeekTell,
-        Right::Seek => C::Seek,
-        Right::Pread => C::Pread,
-        Right::Pwrite => C::Pwrite,
-        Right::Mmap => C::Mmap,
-        Right::MmapR => C::MmapR,
-        Right::MmapW => C::MmapW,
-        Right::MmapX => C::MmapX,
-        Right::MmapRw => C::MmapRW,
-        Right::MmapRx => C::MmapRX,
-        Right::MmapWx => C::MmapWX,
-        Right::MmapRwx => C::MmapRWX,
-        Right::Create => C::Create,
-        Right::Fexecve => C::Fexecve,
-        Right::Fsync => C::Fsync,
-        Right::Ftruncate => C::Ftruncate,
-        Right::Lookup => C::Lookup,
-        Right::Fchdir => C::Fchdir,
-        Right::Fchflags => C::Fchflags,
-        Right::Chflagsat => C::Chflagsat,
-        Right::Fchmod => C::Fchmod,
-        Right::Fchmodat => C::Fchmodat,
-        Right::Fchown => C::Fchown,
-        Right::Fchownat => C::Fchownat,
-        Right::Fcntl => C::Fcntl,
-        Right::Flock => C::Flock,
-        Right::Fpathconf => C::Fpathconf,
-        Right::Fsck => C::Fsck,
-        Right::Fstat => C::Fstat,
-        Right::Fstatat => C::Fstatat,
-        Right::Fstatfs => C::Fstatfs,
-        Right::Futimes => C::Futimes,
-        Right::Futimesat => C::Futimesat,
-        Right::LinkatTarget => C::LinkatTarget,
-        Right::Mkdirat => C::Mkdirat,
-        Right::Mkfifoat => C::Mkfifoat,
-        Right::Mknodat => C::Mknodat,
-        Right::RenameatSource => C::RenameatSource,
-        Right::RenameatTarget => C::RenameatTarget,
-        Right::Symlinkat => C::Symlinkat,
-        Right::Unlinkat => C::Unlinkat,
-        Right::Accept => C::Accept,
-        Right::Bind => C::Bind,
-        Right::Connect => C::Connect,
-        Right::Getpeername => C::Getpeername,
-        Right::Getsockname => C::Getsockname,
-        Right::Getsockopt => C::Getsockopt,
-        Right::Listen => C::Listen,
-        Right::Peeloff => C::Peeloff,
-        // CAP_RECV and CAP_SEND are CAP_READ and CAP_WRITE (capsicum.h).
-        Right::Recv => C::Read,
-        Right::Send => C::Write,
-        Right::Setsockopt => C::Setsockopt,
-        Right::Shutdown => C::Shutdown,
-        Right::Bindat => C::Bindat,
-        Right::Connectat => C::Connectat,
-        Right::LinkatSource => C::LinkatSource,
-        Right::SockClient => C::SockClient,
-        Right::SockServer => C::SockServer,
-        Right::MacGet => C::MacGet,
-        Right::MacSet => C::MacSet,
-        Right::SemGetvalue => C::SemGetvalue,
-        Right::SemPost => C::SemPost,
-        Right::SemWait => C::SemWait,
-        Right::Event => C::Event,
-        Right::KqueueEvent => C::KqueueEvent,
-        Right::Ioctl => C::Ioctl,
-        Right::Ttyhook => C::Ttyhook,
-        Right::Pdgetpid => C::Pdgetpid,
-        Right::Pdwait => C::Pdwait,
-        Right::Pdkill => C::Pdkill,
-        Right::ExtattrDelete => C::ExtattrDelete,
-        Right::ExtattrGet => C::ExtattrGet,
-        Right::ExtattrList => C::ExtattrList,
-        Right::ExtattrSet => C::ExtattrSet,
-        Right::AclCheck => C::AclCheck,
-        Right::AclDelete => C::AclDelete,
-        Right::AclGet => C::AclGet,
-        Right::AclSet => C::AclSet,
-        Right::KqueueChange => C::KqueueChange,
-        Right::Kqueue => C::Kqueue,
-    }
-}
-
-/// The `capsicum` rights of `set`.
-pub(super) fn cap_rights(set: RightSet) -> Vec<capsicum::Right> {
-    set.rights().map(cap_right).collect()
-}
-
-/// `set` as a `cap_rights_t` (what fileargs_init(3) takes).
-#[cfg_attr(not(feature = "casper"), allow(dead_code))]
+/// `set` as a `cap_rights_t` (what cap_rights_limit(2) and fileargs_init(3)
+/// take).
 pub(super) fn raw_cap_rights(set: RightSet) -> libc::cap_rights_t {
+    let [index0, index1] = set.cap_rights();
     // SAFETY: cap_rights_t is plain data; __cap_rights_init fills it in
-    // (cap_rights_init(3), documented as infallible). The right values
-    // come from libc's CAP_* constants, so __cap_rights_set gets valid
-    // rights; its list ends with 0 as the CAP_RIGHTS macro does.
+    // (cap_rights_init(3), documented as infallible). `index0` and `index1`
+    // are `CAPRIGHT(0, bits)` and `CAPRIGHT(1, bits)` of bits capsicum.h
+    // defines, which __cap_rights_set ORs into their words; its list ends
+    // with 0 as the cap_rights_set macro does.
     unsafe {
         let mut raw: libc::cap_rights_t = std::mem::zeroed();
         libc::__cap_rights_init(libc::CAP_RIGHTS_VERSION, &mut raw, 0u64);
-        for right in cap_rights(set) {
-            libc::__cap_rights_set(&mut raw, right as u64, 0u64);
-        }
+        libc::__cap_rights_set(&mut raw, index0, index1, 0u64);
         raw
     }
 }
 
-/// The FreeBSD number of an ioctl command (sys/filio.h, sys/ttycom.h).
-pub(super) fn ioctl_number(ioctl: Ioctl) -> libc::c_ulong {
-    match ioctl {
+/// The FreeBSD number of an ioctl command (sys/filio.h, sys/ttycom.h);
+/// `None` for a command not mapped here, which is then never allowed.
+pub(super) fn ioctl_number(ioctl: Ioctl) -> Option<libc::c_ulong> {
+    Some(match ioctl {
         Ioctl::Fionread => libc::FIONREAD,
         Ioctl::Fionbio => libc::FIONBIO,
         Ioctl::Fioasync => libc::FIOASYNC,
@@ -141,7 +46,8 @@ pub(super) fn ioctl_number(ioctl: Ioctl) -> libc::c_ulong {
         Ioctl::Tiocswinsz => libc::TIOCSWINSZ,
         Ioctl::Tiocgpgrp => libc::TIOCGPGRP,
         Ioctl::Fiodtype => libc::FIODTYPE,
-    }
+        _ => return None,
+    })
 }
 
 /// The `CAP_FCNTL_*` bit of an fcntl command (cap_fcntls_limit(2)).
@@ -160,18 +66,17 @@ fn cap_fcntl(fcntl: Fcntl) -> CapFcntl {
 /// rather than silently keeping fewer rights than declared.
 pub(super) fn limit(fd: impl AsFd, limits: &Limits) -> Result<(), Failure> {
     let fd = fd.as_fd();
-    let mut rights = FileRights::new();
-    for right in cap_rights(limits.rights) {
-        rights.allow(right);
+    let rights = raw_cap_rights(limits.rights);
+    // SAFETY: `fd` is open for the call and `rights` is initialised.
+    if unsafe { libc::cap_rights_limit(fd.as_raw_fd(), &rights) } < 0 {
+        return Err(Failure::new("cap_rights_limit", io::Error::last_os_error()));
     }
-    rights
-        .limit(&fd)
-        .map_err(|e| Failure::new("cap_rights_limit", e))?;
 
     if let Some(ioctls) = limits.ioctls.filter(|_| limits.rights.allows(Right::Ioctl)) {
         let cmds = ioctls
             .iter()
-            .fold(IoctlsBuilder::new(), |b, i| b.allow(ioctl_number(*i)));
+            .filter_map(|i| ioctl_number(*i))
+            .fold(IoctlsBuilder::new(), IoctlsBuilder::allow);
         cmds.finalize()
             .limit(&fd)
             .map_err(|e| Failure::new("cap_ioctls_limit", e))?;
@@ -199,16 +104,21 @@ mod tests {
 
     #[test]
     fn every_right_maps_to_the_kernel_value_of_its_name() {
-        // Spot checks against sys/sys/capsicum.h composition.
-        assert_eq!(cap_right(Right::Pread) as u64, libc::CAP_PREAD);
-        assert_eq!(cap_right(Right::Mkdirat) as u64, libc::CAP_MKDIRAT);
-        assert_eq!(cap_right(Right::Recv) as u64, libc::CAP_RECV);
-        for r in Right::ALL {
-            // A right's own set maps back to a cap_rights_t that holds it.
-            let raw = raw_cap_rights(r.set());
+        // Spot checks against libc's CAP_* (the whole table is checked
+        // against sys/sys/capsicum.h in the vocabulary's tests).
+        for (right, value) in [
+            (Right::Pread, libc::CAP_PREAD),
+            (Right::Mkdirat, libc::CAP_MKDIRAT),
+            (Right::Recv, libc::CAP_RECV),
+            (Right::Kqueue, libc::CAP_KQUEUE),
+        ] {
+            let raw = raw_cap_rights(right.set());
             // SAFETY: `raw` was initialised by __cap_rights_init.
-            let held = unsafe { libc::__cap_rights_is_set(&raw, cap_right(*r) as u64, 0u64) };
-            assert!(held, "{r}");
+            let held = unsafe { libc::__cap_rights_is_set(&raw, value, 0u64) };
+            assert!(held, "{right}");
+        }
+        for ioctl in Ioctl::ALL {
+            assert!(ioctl_number(*ioctl).is_some(), "{ioctl}");
         }
     }
 

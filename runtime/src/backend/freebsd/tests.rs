@@ -289,7 +289,8 @@ mod casper {
 
     use super::*;
     use crate::decl::{
-        DbLimits, DnsLimits, DnsType, NetLimits, NetMode, Principal, SysctlAccess, SysctlLimits,
+        DnsLimits, DnsType, NetLimits, NetMode, Principal, PwdCmd, PwdField, PwdLimits,
+        SysctlAccess, SysctlLimits,
     };
     use crate::services::{ChannelOps, DbQuery};
 
@@ -357,9 +358,9 @@ mod casper {
     #[test]
     fn pwd_shows_only_the_declared_users_and_fields() {
         require_capsicum!();
-        let pwd = ServiceDecl::Pwd(DbLimits {
-            cmds: vec!["getpwnam", "getpwuid"],
-            fields: vec!["pw_name", "pw_uid"],
+        let pwd = ServiceDecl::Pwd(PwdLimits {
+            cmds: vec![PwdCmd::Getpwnam, PwdCmd::Getpwuid],
+            fields: vec![PwdField::PwName, PwdField::PwUid],
             principals: vec![Principal::Name("root".into())],
         });
         with_services(vec![pwd], |channels| {

@@ -303,7 +303,7 @@ fn dispatch(firsts: &[u32], bodies: Vec<BpfProgram>) -> BpfProgram {
 /// Compiles `filter` and makes its architecture check answer `EPERM`
 /// instead of killing the process: seccompiler ends the check with
 /// `SECCOMP_RET_KILL_PROCESS`; we want a foreign-architecture call to fail
-/// like any other denied call (the brief's "errno, not kill").
+/// like any other denied call (an errno the program can report, never a kill).
 fn compile(filter: SeccompFilter) -> Result<BpfProgram, seccompiler::BackendError> {
     let mut prog: BpfProgram = filter.try_into()?;
     // seccompiler's `build_arch_validation_sequence`: load arch, jump if
@@ -920,7 +920,8 @@ fn set(rights: &[Right]) -> RightSet {
     RightSet::of(rights)
 }
 
-/// Linux numbers of an `ioctls(...)` entry (`Fiodtype` has none).
+/// Linux numbers of an `ioctls(...)` entry (`Fiodtype` has none; nor has a
+/// command not mapped here, which is then never allowed).
 pub(crate) fn ioctl_numbers(ioctl: Ioctl) -> &'static [u32] {
     match ioctl {
         Ioctl::Fionread => &[libc::FIONREAD as u32],
@@ -942,6 +943,7 @@ pub(crate) fn ioctl_numbers(ioctl: Ioctl) -> &'static [u32] {
         Ioctl::Tiocswinsz => &[libc::TIOCSWINSZ as u32],
         Ioctl::Tiocgpgrp => &[libc::TIOCGPGRP as u32],
         Ioctl::Fiodtype => &[],
+        _ => &[],
     }
 }
 

@@ -144,6 +144,20 @@ fn enter(native: &mut Native) -> Result<(), String> {
     native.enter().map_err(|e| e.to_string())
 }
 
+/// Every command `ioctls(...)` declares has its Linux numbers; only
+/// `fiodtype` (FreeBSD's) has none and is never allowed here.
+#[test]
+fn every_declarable_ioctl_has_linux_numbers() {
+    for ioctl in crate::rights::Ioctl::ALL {
+        let numbers = seccomp::ioctl_numbers(*ioctl);
+        assert_eq!(
+            numbers.is_empty(),
+            *ioctl == crate::rights::Ioctl::Fiodtype,
+            "{ioctl}"
+        );
+    }
+}
+
 #[test]
 fn entry_gives_lookups_beneath_directories_and_nothing_else() {
     if skip_without_landlock() {

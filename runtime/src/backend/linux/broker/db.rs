@@ -5,11 +5,11 @@
 
 use std::ffi::{CStr, CString};
 
-use crate::decl::{DbLimits, Principal};
+use crate::decl::{DbNames, Principal};
 use crate::services::{Group, User};
 
 use super::limits::{allows, narrow_db};
-use super::wire::{Query, Reply, Request, GRP_CMDS, GRP_FIELDS, PWD_CMDS, PWD_FIELDS};
+use super::wire::{Query, Reply, Request};
 use super::VIOLATION;
 
 /// Largest buffer offered to the `_r` functions before giving up (`ERANGE`).
@@ -24,11 +24,13 @@ pub(crate) enum Db {
     Grp,
 }
 
-/// The state of one `system.pwd` or `system.grp` channel.
+/// The state of one `system.pwd` or `system.grp` channel: its limits by
+/// libcasper's names, which the checks below compare as cap_pwd.c and
+/// cap_grp.c do.
 #[derive(Debug)]
 pub(crate) struct Database {
     pub(crate) db: Db,
-    pub(crate) limits: DbLimits,
+    pub(crate) limits: DbNames,
 }
 
 /// An entry as looked up, before its fields are limited.
@@ -114,11 +116,11 @@ impl Database {
             Request::Users(q) => (Db::Pwd, q),
             Request::Groups(q) => (Db::Grp, q),
             Request::PwdLimit(new) if self.db == Db::Pwd => {
-                narrow_db(&mut self.limits, &new, PWD_CMDS, PWD_FIELDS)?;
+                narrow_db(&mut self.limits, &new.names())?;
                 return Ok(Reply::Done);
             }
             Request::GrpLimit(new) if self.db == Db::Grp => {
-                narrow_db(&mut self.limits, &new, GRP_CMDS, GRP_FIELDS)?;
+                narrow_db(&mut self.limits, &new.names())?;
                 return Ok(Reply::Done);
             }
             _ => return Err(libc::EOPNOTSUPP),

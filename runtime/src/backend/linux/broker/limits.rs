@@ -3,7 +3,7 @@
 //! list means "no limit of that kind" in a declaration, and "keep it as it
 //! is" in a later `limit(..)`.
 
-use crate::decl::DbLimits;
+use crate::decl::DbNames;
 
 use super::VIOLATION;
 
@@ -24,18 +24,9 @@ pub(crate) fn narrow<T: PartialEq + Clone>(current: &mut Vec<T>, new: &[T]) -> R
     Ok(())
 }
 
-/// Checks that every name of `new` is in the service's vocabulary, then
-/// narrows; all or nothing.
-pub(crate) fn narrow_db(
-    current: &mut DbLimits,
-    new: &DbLimits,
-    cmds: &[&str],
-    fields: &[&str],
-) -> Result<(), i32> {
-    if !new.cmds.iter().all(|c| cmds.contains(c)) || !new.fields.iter().all(|f| fields.contains(f))
-    {
-        return Err(libc::EINVAL);
-    }
+/// Narrows commands, fields and principals; all or nothing. (Names outside
+/// the service's vocabulary do not decode: `wire.rs`.)
+pub(crate) fn narrow_db(current: &mut DbNames, new: &DbNames) -> Result<(), i32> {
     let mut next = current.clone();
     narrow(&mut next.cmds, &new.cmds)?;
     narrow(&mut next.fields, &new.fields)?;

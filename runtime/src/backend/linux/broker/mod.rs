@@ -42,7 +42,8 @@ use rustix::net::{
 };
 
 use crate::decl::{
-    DbLimits, DnsLimits, Family, FileArgsLimits, NetLimits, ServiceDecl, Source, SysctlLimits,
+    DnsLimits, Family, FileArgsLimits, GrpLimits, NetLimits, PwdLimits, ServiceDecl, Source,
+    SysctlLimits,
 };
 use crate::error::Error;
 use crate::services::{ChannelOps, DbQuery, FileStat, Group, SocketKind, User};
@@ -205,7 +206,7 @@ impl ChannelOps for Channel {
             _ => None,
         })
     }
-    fn pwd_limit(&self, limits: &DbLimits) -> io::Result<()> {
+    fn pwd_limit(&self, limits: &PwdLimits) -> io::Result<()> {
         self.done(&Request::PwdLimit(limits.clone()))
     }
     fn groups(&self, q: DbQuery<'_>) -> io::Result<Vec<Group>> {
@@ -214,7 +215,7 @@ impl ChannelOps for Channel {
             _ => None,
         })
     }
-    fn grp_limit(&self, limits: &DbLimits) -> io::Result<()> {
+    fn grp_limit(&self, limits: &GrpLimits) -> io::Result<()> {
         self.done(&Request::GrpLimit(limits.clone()))
     }
     fn sysctl_get(&self, name: &str) -> io::Result<Vec<u8>> {
@@ -426,11 +427,11 @@ pub(crate) fn start(services: &[ServiceDecl]) -> Result<Vec<Channel>, Error> {
             }),
             ServiceDecl::Pwd(l) => State::Db(db::Database {
                 db: db::Db::Pwd,
-                limits: l.clone(),
+                limits: l.names(),
             }),
             ServiceDecl::Grp(l) => State::Db(db::Database {
                 db: db::Db::Grp,
-                limits: l.clone(),
+                limits: l.names(),
             }),
             ServiceDecl::Sysctl(l) => {
                 for (name, _) in &l.entries {

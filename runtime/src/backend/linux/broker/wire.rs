@@ -6,7 +6,7 @@
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 
 use crate::decl::{
-    DbLimits, DnsLimits, DnsType, Family, NetLimits, NetMode, Principal, SysctlAccess,
+    DbLimits, DnsLimits, Family, GrpLimits, NetLimits, Principal, PwdLimits, SysctlAccess, Word,
 };
 use crate::services::{FileStat, Group, SocketKind, User};
 
@@ -19,44 +19,6 @@ pub(crate) const MAX_MESSAGE: usize = 64 * 1024;
 pub(crate) struct Malformed;
 
 type Result<T> = std::result::Result<T, Malformed>;
-
-/// Command and field names of cap_pwd(3) and cap_grp(3), the only ones a
-/// limit may name (decoded names are interned here).
-pub(crate) const PWD_CMDS: &[&str] = &[
-    "getpwent",
-    "getpwnam",
-    "getpwuid",
-    "getpwent_r",
-    "getpwnam_r",
-    "getpwuid_r",
-    "setpassent",
-    "setpwent",
-    "endpwent",
-];
-pub(crate) const PWD_FIELDS: &[&str] = &[
-    "pw_name",
-    "pw_passwd",
-    "pw_uid",
-    "pw_gid",
-    "pw_change",
-    "pw_class",
-    "pw_gecos",
-    "pw_dir",
-    "pw_shell",
-    "pw_expire",
-];
-pub(crate) const GRP_CMDS: &[&str] = &[
-    "getgrent",
-    "getgrnam",
-    "getgrgid",
-    "getgrent_r",
-    "getgrnam_r",
-    "getgrgid_r",
-    "setgroupent",
-    "setgrent",
-    "endgrent",
-];
-pub(crate) const GRP_FIELDS: &[&str] = &["gr_name", "gr_passwd", "gr_gid", "gr_mem"];
 
 /// One request from the sandboxed program.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -71,9 +33,9 @@ pub(crate) enum Request {
     NetBind(SocketAddr, SocketKind),
     NetLimit(NetLimits),
     Users(Query),
-    PwdLimit(DbLimits),
+    PwdLimit(PwdLimits),
     Groups(Query),
-    GrpLimit(DbLimits),
+    GrpLimit(GrpLimits),
     SysctlGet(String),
     SysctlSet(String, Vec<u8>),
     SysctlLimit(Vec<(String, SysctlAccess)>),
@@ -212,15 +174,28 @@ impl Writer {
             Query::All => self.u8(2),
         }
     }
-    fn db_limits(&mut self, l: &DbLimits) {
-        self.len(l.cmds.len());
-        for c in &l.cmds {
-            self.str(c);
+    /// A word of a closed list, by its place in the list (from 1).
+    fn word<W: Word>(&mut self, w: W) {
+        let place = W::ALL.iter().position(|x| *x == w).map_or(0, |i| i + 1);
+        self.u8(u8::try_from(place).unwrap_or(0));
+    }
+    fn words<W: Word>(&mut self, ws: &[W]) {
+        self.len(ws.len());
+        for w in ws {
+            self.word(*w);
         }
-        self.len(l.fields.len());
-        for f in &l.fields {
-            self.str(f);
+    }
+    /// A list of words by their names (libcasper's, as cap_pwd_limit_cmds(3)
+    /// sends them).
+    fn names<W: Word>(&mut self, ws: &[W]) {
+        self.len(ws.len());
+        for w in ws {
+            self.str(w.name());
         }
+    }
+    fn db_limits<C: Word, F: Word>(&mut self, l: &DbLimits<C, F>) {
+        self.names(&l.cmds);
+        self.names(&l.fields);
         self.len(l.principals.len());
         for p in &l.principals {
             match p {
@@ -339,31 +314,33 @@ impl<'a> Reader<'a> {
             _ => Err(Malformed),
         }
     }
-    /// A name from `table`, as the table's `&'static str`.
-    fn interned(&mut self, table: &[&'static str]) -> Result<&'static str> {
-        let b = self.bytes()?;
-        table
-            .iter()
+    fn word<W: Word>(&mut self) -> Result<W> {
+        let place = usize::from(self.u8()?);
+        place
+            .checked_sub(1)
+            .and_then(|i| W::ALL.get(i))
             .copied()
-            .find(|name| name.as_bytes() == b)
             .ok_or(Malformed)
     }
-    fn db_limits(&mut self) -> Result<DbLimits> {
-        let names: Vec<&'static str> = PWD_CMDS
-            .iter()
-            .chain(PWD_FIELDS)
-            .chain(GRP_CMDS)
-            .chain(GRP_FIELDS)
-            .copied()
-            .collect();
+    fn words<W: Word>(&mut self) -> Result<Vec<W>> {
+        let n = self.count(1)?;
+        (0..n).map(|_| self.word()).collect()
+    }
+    /// A list of words by their names: a name outside `W` (a `cap_grp`
+    /// command in a `cap_pwd` limit) is malformed.
+    fn names<W: Word>(&mut self) -> Result<Vec<W>> {
         let n = self.count(4)?;
-        let cmds = (0..n)
-            .map(|_| self.interned(&names))
-            .collect::<Result<_>>()?;
-        let n = self.count(4)?;
-        let fields = (0..n)
-            .map(|_| self.interned(&names))
-            .collect::<Result<_>>()?;
+        (0..n)
+            .map(|_| {
+                let b = self.bytes()?;
+                let name = std::str::from_utf8(b).map_err(|_| Malformed)?;
+                W::from_name(name).ok_or(Malformed)
+            })
+            .collect()
+    }
+    fn db_limits<C: Word, F: Word>(&mut self) -> Result<DbLimits<C, F>> {
+        let cmds = self.names()?;
+        let fields = self.names()?;
         let n = self.count(5)?;
         let principals = (0..n)
             .map(|_| match self.u8()? {
@@ -407,13 +384,7 @@ impl Request {
             }
             Request::DnsLimit(l) => {
                 w.u8(3);
-                w.len(l.types.len());
-                for t in &l.types {
-                    w.u8(match t {
-                        DnsType::NameToAddr => 1,
-                        DnsType::AddrToName => 2,
-                    });
-                }
+                w.words(&l.types);
                 w.families(&l.families);
             }
             Request::NetConnect(sa, k) => {
@@ -428,16 +399,7 @@ impl Request {
             }
             Request::NetLimit(l) => {
                 w.u8(6);
-                w.len(l.modes.len());
-                for m in &l.modes {
-                    w.u8(match m {
-                        NetMode::NameToAddr => 1,
-                        NetMode::AddrToName => 2,
-                        NetMode::Bind => 3,
-                        NetMode::Connect => 4,
-                        NetMode::ConnectDns => 5,
-                    });
-                }
+                w.words(&l.modes);
                 w.len(l.hosts.len());
                 for (h, s) in &l.hosts {
                     w.opt_str(h.as_deref());
@@ -483,7 +445,7 @@ impl Request {
                 w.len(entries.len());
                 for (name, a) in entries {
                     w.str(name);
-                    w.u8(u8::from(a.read) | u8::from(a.write) << 1 | u8::from(a.recursive) << 2);
+                    w.u8(a.flags());
                 }
             }
             Request::SyslogOpen {
@@ -538,31 +500,14 @@ impl Request {
             }
             2 => Request::LookupAddr(r.ip()?),
             3 => {
-                let n = r.count(1)?;
-                let types = (0..n)
-                    .map(|_| match r.u8()? {
-                        1 => Ok(DnsType::NameToAddr),
-                        2 => Ok(DnsType::AddrToName),
-                        _ => Err(Malformed),
-                    })
-                    .collect::<Result<_>>()?;
+                let types = r.words()?;
                 let families = r.families()?;
                 Request::DnsLimit(DnsLimits { types, families })
             }
             4 => Request::NetConnect(r.sockaddr()?, r.kind()?),
             5 => Request::NetBind(r.sockaddr()?, r.kind()?),
             6 => {
-                let n = r.count(1)?;
-                let modes = (0..n)
-                    .map(|_| match r.u8()? {
-                        1 => Ok(NetMode::NameToAddr),
-                        2 => Ok(NetMode::AddrToName),
-                        3 => Ok(NetMode::Bind),
-                        4 => Ok(NetMode::Connect),
-                        5 => Ok(NetMode::ConnectDns),
-                        _ => Err(Malformed),
-                    })
-                    .collect::<Result<_>>()?;
+                let modes = r.words()?;
                 let n = r.count(2)?;
                 let hosts = (0..n)
                     .map(|_| Ok((r.opt_string()?, r.opt_string()?)))
@@ -591,15 +536,7 @@ impl Request {
                 let entries = (0..n)
                     .map(|_| {
                         let name = r.string()?;
-                        let bits = r.u8()?;
-                        if bits & !0b111 != 0 {
-                            return Err(Malformed);
-                        }
-                        let access = SysctlAccess {
-                            read: bits & 1 != 0,
-                            write: bits & 2 != 0,
-                            recursive: bits & 4 != 0,
-                        };
+                        let access = SysctlAccess::from_flags(r.u8()?).ok_or(Malformed)?;
                         Ok((name, access))
                     })
                     .collect::<Result<_>>()?;
@@ -777,6 +714,7 @@ pub(crate) fn decode_answer(message: &[u8]) -> Result<std::result::Result<Reply,
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::decl::{DnsType, GrpCmd, NetMode, PwdCmd, PwdField};
 
     fn requests() -> Vec<Request> {
         vec![
@@ -799,13 +737,13 @@ mod tests {
                 connect: vec!["127.0.0.1:2".parse().unwrap()],
             }),
             Request::Users(Query::ByName("root".into())),
-            Request::PwdLimit(DbLimits {
-                cmds: vec!["getpwnam"],
-                fields: vec!["pw_name", "pw_uid"],
+            Request::PwdLimit(PwdLimits {
+                cmds: vec![PwdCmd::Getpwnam, PwdCmd::Endpwent],
+                fields: vec![PwdField::PwName, PwdField::PwUid],
                 principals: vec![Principal::Name("root".into()), Principal::Id(0)],
             }),
             Request::Groups(Query::All),
-            Request::GrpLimit(DbLimits::default()),
+            Request::GrpLimit(GrpLimits::default()),
             Request::SysctlGet("kernel.ostype".into()),
             Request::SysctlSet("kernel.x".into(), b"1\n".to_vec()),
             Request::SysctlLimit(vec![(
@@ -855,6 +793,48 @@ mod tests {
             longer.push(0);
             assert_eq!(Request::decode(&longer), Err(Malformed), "{request:?}");
         }
+    }
+
+    #[test]
+    fn words_travel_by_name_or_place_and_nothing_else_decodes() {
+        // libcasper's names: "getpwnam", and no `cap_grp` command in a
+        // `cap_pwd` limit.
+        let pwd = |cmd: &str| {
+            let mut w = Writer::default();
+            w.u8(8);
+            w.len(1);
+            w.str(cmd);
+            w.len(0);
+            w.len(0);
+            Request::decode(&w.0)
+        };
+        assert_eq!(
+            pwd("getpwnam"),
+            Ok(Request::PwdLimit(PwdLimits {
+                cmds: vec![PwdCmd::Getpwnam],
+                ..PwdLimits::default()
+            }))
+        );
+        assert_eq!(pwd(GrpCmd::Getgrnam.name()), Err(Malformed));
+        assert_eq!(pwd("GETPWNAM"), Err(Malformed));
+        // Lookup types and modes by their place in the vocabulary, from 1,
+        // as the fuzz seeds spell them.
+        let dns = |code: u8| Request::decode(&[3, 1, 0, 0, 0, code, 0, 0, 0, 0]);
+        assert_eq!(
+            dns(1),
+            Ok(Request::DnsLimit(DnsLimits {
+                types: vec![DnsType::NameToAddr],
+                families: vec![],
+            }))
+        );
+        assert_eq!(dns(0), Err(Malformed));
+        assert_eq!(dns(DnsType::ALL.len() as u8 + 1), Err(Malformed));
+        let net = Request::NetLimit(NetLimits {
+            modes: NetMode::ALL.to_vec(),
+            ..NetLimits::default()
+        })
+        .encode();
+        assert_eq!(&net[..10], [6, 5, 0, 0, 0, 1, 2, 3, 4, 5]);
     }
 
     #[test]

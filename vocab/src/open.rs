@@ -1,0 +1,111 @@
+//! Open flags, and the rights a preopen gets from them when its
+//! declaration names none.
+
+use crate::{Right, RightSet};
+
+/// How a preopen (or each file of `fileargs`) is opened: the flags of
+/// `file(...)` and `dir(...)`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct OpenFlags {
+    /// `read` (the default when neither `write` nor `append` is given).
+    pub read: bool,
+    /// `write`.
+    pub write: bool,
+    /// `append`.
+    pub append: bool,
+    /// `create`: `O_CREAT` for files, mkdir for directories.
+    pub create: bool,
+    /// `truncate`: `O_TRUNC`.
+    pub truncate: bool,
+    /// `exclusive`: `O_EXCL`.
+    pub exclusive: bool,
+    /// `mode = 0o644` for created files and directories.
+    pub mode: u32,
+    /// `optional`: a missing file gives `None` instead of an error.
+    pub optional: bool,
+}
+
+impl OpenFlags {
+    /// Read-only, the default.
+    pub const READ: OpenFlags = OpenFlags {
+        read: true,
+        write: false,
+        append: false,
+        create: false,
+        truncate: false,
+        exclusive: false,
+        mode: 0o666,
+        optional: false,
+    };
+}
+
+impl Default for OpenFlags {
+    fn default() -> Self {
+        OpenFlags::READ
+    }
+}
+
+/// The smallest rights a file opened with `flags` needs, following the
+/// open-flag rules of rights(4) and openat(2): reading needs `read`,
+/// writing `write` (and `seek` unless `append`: `CAP_PWRITE` is what
+/// openat(2) asks for `O_WRONLY` without `O_APPEND`), `truncate` needs
+/// `ftruncate` (`O_TRUNC`); plus `fstat`, since std and most libcs fstat an
+/// open file to size their buffers, and `seek` with `read`.
+pub const fn default_file_rights(flags: &OpenFlags) -> RightSet {
+    let mut set = Right::Fstat.set();
+    if flags.read {
+        set = set.union(Right::Read.set()).union(Right::Seek.set());
+    }
+    if flags.write || flags.append {
+        set = set.union(Right::Write.set());
+        if !flags.append {
+            set = set.union(Right::Seek.set());
+        }
+    }
+    if flags.truncate {
+        set = set.union(Right::Ftruncate.set());
+    }
+    set
+}
+
+/// The smallest rights a preopened directory needs to be useful: `lookup`
+/// to open beneath it, `fstat`, and `read` to list it.
+pub const DEFAULT_DIR_RIGHTS: RightSet = RightSet::of(&[Right::Lookup, Right::Read, Right::Fstat]);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn flags(read: bool, write: bool, append: bool, truncate: bool) -> OpenFlags {
+        OpenFlags {
+            read,
+            write,
+            append,
+            truncate,
+            ..OpenFlags::READ
+        }
+    }
+
+    #[test]
+    fn defaults_follow_the_open_flags() {
+        let of = RightSet::of;
+        use Right::*;
+        assert_eq!(
+            default_file_rights(&OpenFlags::READ),
+            of(&[Fstat, Read, Seek])
+        );
+        assert_eq!(
+            default_file_rights(&flags(false, false, true, false)),
+            of(&[Fstat, Write])
+        );
+        assert_eq!(
+            default_file_rights(&flags(false, true, false, false)),
+            of(&[Fstat, Write, Seek])
+        );
+        assert_eq!(
+            default_file_rights(&flags(false, true, false, true)),
+            of(&[Fstat, Write, Seek, Ftruncate])
+        );
+        assert_eq!(DEFAULT_DIR_RIGHTS, of(&[Lookup, Read, Fstat]));
+    }
+}
