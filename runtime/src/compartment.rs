@@ -147,7 +147,7 @@ fn enter_empty() -> Result<(), String> {
     if crate::is_sandboxed() {
         return Ok(());
     }
-    let mut backend = crate::backend::Native::new();
+    let mut backend = crate::backend::Native::with_trace(crate::trace::mode());
     crate::steps::run(&Plan::default(), &[], &mut backend)
         .map(drop)
         .map_err(|e| e.to_string())

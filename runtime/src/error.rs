@@ -69,6 +69,19 @@ pub enum Error {
         #[source]
         source: io::Error,
     },
+    /// Step 6: the kernel's confinement could not be built or applied.
+    /// The source is the mechanism's own error, typed (on Linux the
+    /// backend's confinement error, whose own source is the
+    /// `landlock::RulesetError` or the OS error).
+    #[error("entering the sandbox: {syscall}: {source}")]
+    Confine {
+        /// The call or mechanism that failed (`landlock`,
+        /// `seccomp(SECCOMP_SET_MODE_FILTER)`).
+        syscall: &'static str,
+        /// Its error.
+        #[source]
+        source: Box<dyn std::error::Error + Send + Sync + 'static>,
+    },
     /// The OS lacks what the sandbox needs and `on_unsupported = "deny"`.
     #[error("this system cannot enforce the sandbox: {missing}; refusing to run (`on_unsupported = \"warn\"` runs without it)")]
     Unsupported {

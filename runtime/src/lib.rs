@@ -229,12 +229,16 @@ pub mod __private {
 
     /// Steps 1–6 of `plan`; on failure, one line on stderr and exit.
     pub fn enter(plan: Plan) -> Handles {
-        if let Err(e) = crate::trace::init() {
-            eprintln!("sandboxed: {e}");
-            std::process::exit(plan.exit_code.unwrap_or(crate::SETUP_FAILURE_EXIT))
-        }
+        let trace = match crate::trace::init() {
+            Ok(mode) => mode,
+            Err(e) => {
+                eprintln!("sandboxed: {e}");
+                std::process::exit(plan.exit_code.unwrap_or(crate::SETUP_FAILURE_EXIT))
+            }
+        };
         let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
-        match crate::steps::run(&plan, &args, &mut crate::backend::Native::new()) {
+        let mut backend = crate::backend::Native::with_trace(trace);
+        match crate::steps::run(&plan, &args, &mut backend) {
             Ok(handles) => handles.map_channels(crate::services::Channel),
             Err(e) => {
                 eprintln!("sandboxed: {e}");

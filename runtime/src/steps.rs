@@ -21,9 +21,16 @@ pub(crate) trait Backend {
     /// The channel type of a service.
     type Channel;
 
-    /// What this system lacks to enforce `plan`, in words; empty when it
-    /// can enforce all of it.
-    fn missing(&mut self, plan: &Plan) -> Vec<String>;
+    /// A mechanism the system may lack, printed in words.
+    type Gap: std::fmt::Display;
+
+    /// What `SANDBOXED_TRACE` asked of this backend (it describes the
+    /// limited descriptors for the trace records when not `Off`).
+    fn trace_mode(&self) -> crate::trace::Mode;
+
+    /// What this system lacks to enforce `plan`; empty when it can
+    /// enforce all of it.
+    fn missing(&mut self, plan: &Plan) -> Vec<Self::Gap>;
 
     /// Step 2: opens one path of a preopen.
     fn open(&mut self, preopen: &Preopen, path: &std::path::Path) -> std::io::Result<OwnedFd> {
@@ -203,6 +210,7 @@ pub(crate) fn run<B: Backend>(
 ) -> Result<Handles<B::Channel>, Error> {
     let missing = backend.missing(plan);
     if !missing.is_empty() {
+        let missing: Vec<String> = missing.iter().map(ToString::to_string).collect();
         let missing = missing.join(", ");
         match plan.on_unsupported {
             OnUnsupported::Deny => return Err(Error::Unsupported { missing }),
@@ -211,6 +219,8 @@ pub(crate) fn run<B: Backend>(
             }
         }
     }
+
+    let tracing = backend.trace_mode() != crate::trace::Mode::Off;
 
     // Steps 1 and 2: resolve and open every preopen.
     let mut opened = Vec::with_capacity(plan.preopens.len());
@@ -247,7 +257,7 @@ pub(crate) fn run<B: Backend>(
                     syscall: f.syscall,
                     source: f.error,
                 })?;
-            if crate::trace::mode() != crate::trace::Mode::Off {
+            if tracing {
                 // What SANDBOXED_TRACE names this descriptor by.
                 crate::trace::describe_preopen(
                     std::os::fd::AsRawFd::as_raw_fd(&fd),
@@ -274,7 +284,7 @@ pub(crate) fn run<B: Backend>(
                 syscall: f.syscall,
                 source: f.error,
             })?;
-        if crate::trace::mode() != crate::trace::Mode::Off {
+        if tracing {
             crate::trace::describe_stdio(stream.fd(), stream.name(), *limits);
         }
     }
@@ -320,6 +330,11 @@ mod tests {
 
     impl Backend for Recorder {
         type Channel = &'static str;
+        type Gap = String;
+
+        fn trace_mode(&self) -> crate::trace::Mode {
+            crate::trace::Mode::Off
+        }
 
         fn missing(&mut self, _: &Plan) -> Vec<String> {
             self.calls.push("probe".into());

@@ -1,7 +1,7 @@
 //! `SANDBOXED_TRACE`: finding the operations a program does that its
 //! sandbox denies — the platform-free half (the mode, the records, the
 //! dry-run report and its suggestions). The mechanisms live in the
-//! backends (`backend/linux/trace.rs`: seccomp `SECCOMP_RET_TRAP` and a
+//! backends (`backend/linux/trace/`: seccomp `SECCOMP_RET_TRAP` and a
 //! `SIGSYS` handler; `backend/freebsd/trace.rs`: `procctl(PROC_TRAPCAP_CTL)`
 //! and a `SIGTRAP` handler).
 //!
@@ -34,9 +34,10 @@ use crate::rights::{Limits, Right};
 pub const VARIABLE: &str = "SANDBOXED_TRACE";
 
 /// What `SANDBOXED_TRACE` asks for.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub(crate) enum Mode {
     /// Not set: nothing is installed.
+    #[default]
     Off,
     /// Enforce, report each denial, let the program see the error.
     Trace,
@@ -73,7 +74,8 @@ impl Mode {
 static MODE: OnceLock<Mode> = OnceLock::new();
 
 /// The mode of this process: read from the environment once, by
-/// `__private::enter` before step 1 (an invalid value stops there).
+/// `__private::enter` before step 1 (an invalid value stops there), and
+/// handed to the backend from there. A compartment's child reads it here.
 pub(crate) fn mode() -> Mode {
     *MODE.get_or_init(|| Mode::parse(std::env::var_os(VARIABLE).as_deref()).unwrap_or(Mode::Off))
 }
@@ -224,6 +226,9 @@ pub(crate) enum Reason {
     OtherProcess,
     /// A call capability mode does not allow at all.
     CapabilityMode,
+    /// A call capability mode does not allow, and why (the Linux
+    /// system-call table's reason).
+    NotAllowed(&'static str),
     /// The descriptor lacks a right (Capsicum: `ENOTCAPABLE`).
     MissingRight(Right),
     /// The descriptor's rights forbid the operation itself (copies).
@@ -246,6 +251,7 @@ impl Reason {
             Reason::Endpoint => "capability mode: no new network endpoints".into(),
             Reason::OtherProcess => "capability mode: acts on another process".into(),
             Reason::CapabilityMode => "not allowed in capability mode".into(),
+            Reason::NotAllowed(why) => format!("not allowed in capability mode: {why}"),
             Reason::MissingRight(r) => {
                 format!("missing right CAP_{}", r.name().to_ascii_uppercase())
             }

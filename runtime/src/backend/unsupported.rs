@@ -18,13 +18,19 @@ pub(crate) type Channel = crate::services::NoChannel;
 pub(crate) struct Native;
 
 impl Native {
-    pub(crate) fn new() -> Self {
+    /// Nothing is enforced, so nothing is traced either.
+    pub(crate) fn with_trace(_: crate::trace::Mode) -> Self {
         Native
     }
 }
 
 impl Backend for Native {
     type Channel = Channel;
+    type Gap = String;
+
+    fn trace_mode(&self) -> crate::trace::Mode {
+        crate::trace::Mode::Off
+    }
 
     fn missing(&mut self, _: &Plan) -> Vec<String> {
         vec![format!(

@@ -42,16 +42,33 @@ pub(crate) struct Native {
     /// `missing()` found no Capsicum in the kernel and the steps went on
     /// (`on_unsupported = "warn"`): skip the Capsicum calls.
     unenforced: bool,
+    /// What `SANDBOXED_TRACE` asked for.
+    trace: crate::trace::Mode,
 }
 
 impl Native {
+    /// The backend with tracing off.
+    #[cfg_attr(not(test), allow(dead_code))]
     pub(crate) fn new() -> Self {
         Native::default()
+    }
+
+    /// The backend for `SANDBOXED_TRACE` mode `trace`.
+    pub(crate) fn with_trace(trace: crate::trace::Mode) -> Self {
+        Native {
+            trace,
+            ..Native::default()
+        }
     }
 }
 
 impl Backend for Native {
     type Channel = Channel;
+    type Gap = String;
+
+    fn trace_mode(&self) -> crate::trace::Mode {
+        self.trace
+    }
 
     fn missing(&mut self, _: &Plan) -> Vec<String> {
         // cap_getmode(2) is the cheapest probe: ENOSYS means a kernel built
@@ -72,14 +89,14 @@ impl Backend for Native {
 
     fn limit(&mut self, fd: OwnedFd, limits: &Limits) -> Result<OwnedFd, Failure> {
         // SANDBOXED_TRACE=dry-run enforces nothing, rights included.
-        if !self.unenforced && crate::trace::mode().enforces() {
+        if !self.unenforced && self.trace.enforces() {
             rights::limit(&fd, limits)?;
         }
         Ok(fd)
     }
 
     fn limit_stdio(&mut self, stream: Stdio, limits: &Limits) -> Result<(), Failure> {
-        if self.unenforced || !crate::trace::mode().enforces() {
+        if self.unenforced || !self.trace.enforces() {
             return Ok(());
         }
         // caph_limit_stream(3) with CAPH_IGNORE_EBADF: a closed stream is not
@@ -141,7 +158,7 @@ impl Backend for Native {
             syscall: f.syscall,
             source: f.error,
         };
-        match crate::trace::mode() {
+        match self.trace {
             crate::trace::Mode::Off => {}
             crate::trace::Mode::DryRun => return trace::dry_run().map_err(trace_error),
             mode => trace::arm(mode).map_err(trace_error)?,

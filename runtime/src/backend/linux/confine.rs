@@ -1,6 +1,6 @@
 //! The reusable confinement: a [`Policy`] applied to the calling process
 //! with `PR_SET_NO_NEW_PRIVS` (prctl(2)), Landlock (landlock(7), through
-//! the `landlock` crate) and the seccomp filters of `seccomp.rs`. The
+//! the `landlock` crate) and the seccomp programs of `seccomp/`. The
 //! sandboxed program and the service broker are confined the same way,
 //! each with its own policy.
 //!
@@ -12,16 +12,19 @@
 use std::io;
 use std::os::fd::OwnedFd;
 
+use seccompiler::BpfProgram;
+
 use landlock::{
     Access, AccessFs, AccessNet, BitFlags, CompatLevel, Compatible, NetPort, PathBeneath, Ruleset,
     RulesetAttr, RulesetCreatedAttr, RulesetStatus, Scope, ABI,
 };
 
-use crate::error::Failure;
+use crate::error::OsError;
 use crate::rights::{Right, RightSet};
 
-use super::probe::Kernel;
-use super::seccomp::{programs, Mode};
+use super::judge::Context;
+use super::kernel::{Gap, Kernel};
+use super::seccomp::programs;
 pub(crate) use super::seccomp::{FdClass, Grants};
 
 /// The Landlock ABI whose rights this crate handles (tested on Linux
@@ -51,8 +54,77 @@ pub(crate) struct Policy {
 /// What `apply` could not enforce on this kernel (empty: everything).
 #[derive(Debug, Default, PartialEq, Eq)]
 pub(crate) struct Applied {
-    /// Missing mechanisms, in words.
-    pub missing: Vec<String>,
+    /// Missing mechanisms.
+    pub missing: Vec<Gap>,
+}
+
+/// Why the confinement could not be built or applied, each with the
+/// mechanism's own error as its source.
+#[derive(Debug, thiserror::Error)]
+pub(crate) enum ConfineError {
+    /// A system call failed (prctl(2), sigaction(2), pthread_create(3)).
+    #[error("{}", OsError(.1))]
+    Os(&'static str, #[source] io::Error),
+    /// Landlock refused the ruleset (landlock(7)).
+    #[error("{0}")]
+    Landlock(#[from] landlock::RulesetError),
+    /// `landlock_restrict_self(2)` enforced nothing.
+    #[error("ruleset not enforced")]
+    NotEnforced,
+    /// The seccomp program could not be compiled.
+    #[error("{0}")]
+    Compile(#[from] seccompiler::BackendError),
+    /// The programs exceed the kernel's `MAX_INSNS_PER_PATH`
+    /// (kernel/seccomp.c), where seccomp(2) would say only `ENOMEM`.
+    #[error("{classes} classes of descriptor rights need {total} BPF instructions, more than the kernel's 32768; declare fewer distinct rights sets")]
+    TooLong {
+        /// Classes of limited descriptors.
+        classes: usize,
+        /// Instructions of the whole stack.
+        total: usize,
+    },
+    /// seccomp(2) refused a program.
+    #[error("{}", seccomp_text(.0))]
+    Seccomp(#[source] seccompiler::Error),
+}
+
+fn seccomp_text(e: &seccompiler::Error) -> String {
+    match e {
+        seccompiler::Error::Seccomp(os) => OsError(os).to_string(),
+        other => other.to_string(),
+    }
+}
+
+impl ConfineError {
+    /// The call or mechanism that failed.
+    pub(crate) fn syscall(&self) -> &'static str {
+        match self {
+            ConfineError::Os(call, _) => call,
+            ConfineError::Landlock(_) => "landlock",
+            ConfineError::NotEnforced => "landlock_restrict_self",
+            ConfineError::Compile(_) | ConfineError::TooLong { .. } => "seccomp filter",
+            ConfineError::Seccomp(_) => "seccomp(SECCOMP_SET_MODE_FILTER)",
+        }
+    }
+
+    /// The OS error number, where the kernel gave one.
+    pub(crate) fn errno(&self) -> Option<i32> {
+        match self {
+            ConfineError::Os(_, e) | ConfineError::Seccomp(seccompiler::Error::Seccomp(e)) => {
+                e.raw_os_error()
+            }
+            _ => None,
+        }
+    }
+}
+
+impl From<ConfineError> for crate::error::Error {
+    fn from(e: ConfineError) -> Self {
+        crate::error::Error::Confine {
+            syscall: e.syscall(),
+            source: Box::new(e),
+        }
+    }
 }
 
 /// The Landlock access kept beneath a directory with `rights`
@@ -116,16 +188,11 @@ pub(crate) fn dir_access(rights: RightSet) -> BitFlags<AccessFs> {
     a & all
 }
 
-fn landlock_error(e: landlock::RulesetError) -> Failure {
-    Failure::new("landlock", io::Error::other(e.to_string()))
-}
-
 /// Restricts the calling thread (and what it creates later) with Landlock.
-pub(crate) fn landlock(policy: &Policy) -> Result<(), Failure> {
+pub(crate) fn landlock(policy: &Policy) -> Result<(), ConfineError> {
     let mut ruleset = Ruleset::default()
         .set_compatibility(CompatLevel::BestEffort)
-        .handle_access(AccessFs::from_all(LANDLOCK_ABI))
-        .map_err(landlock_error)?;
+        .handle_access(AccessFs::from_all(LANDLOCK_ABI))?;
     // TCP bind/connect handled with no rule: none allowed, even on
     // descriptors handed in; with `inet`, only the listed ports.
     let mut net = BitFlags::<AccessNet>::EMPTY;
@@ -144,42 +211,73 @@ pub(crate) fn landlock(policy: &Policy) -> Result<(), Failure> {
         }
     }
     if !net.is_empty() {
-        ruleset = ruleset.handle_access(net).map_err(landlock_error)?;
+        ruleset = ruleset.handle_access(net)?;
     }
     if !policy.grants.unix_connect {
-        ruleset = ruleset
-            .scope(Scope::from_all(LANDLOCK_ABI))
-            .map_err(landlock_error)?;
+        ruleset = ruleset.scope(Scope::from_all(LANDLOCK_ABI))?;
     } else {
-        ruleset = ruleset.scope(Scope::Signal).map_err(landlock_error)?;
+        ruleset = ruleset.scope(Scope::Signal)?;
     }
-    let mut created = ruleset.create().map_err(landlock_error)?;
+    let mut created = ruleset.create()?;
     for (dir, access) in &policy.beneath {
         if !access.is_empty() {
-            created = created
-                .add_rule(PathBeneath::new(dir, *access))
-                .map_err(landlock_error)?;
+            created = created.add_rule(PathBeneath::new(dir, *access))?;
         }
     }
     for (port, access) in ports {
-        created = created
-            .add_rule(NetPort::new(port, access))
-            .map_err(landlock_error)?;
+        created = created.add_rule(NetPort::new(port, access))?;
     }
-    let status = created.restrict_self().map_err(landlock_error)?;
+    let status = created.restrict_self()?;
     if status.ruleset == RulesetStatus::NotEnforced {
-        return Err(Failure::new(
-            "landlock_restrict_self",
-            io::Error::other("ruleset not enforced"),
+        return Err(ConfineError::NotEnforced);
+    }
+    Ok(())
+}
+
+pub(crate) fn no_new_privs() -> Result<(), ConfineError> {
+    // SAFETY: PR_SET_NO_NEW_PRIVS takes integer arguments only.
+    if unsafe { libc::prctl(libc::PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) } != 0 {
+        return Err(ConfineError::Os(
+            "prctl(PR_SET_NO_NEW_PRIVS)",
+            io::Error::last_os_error(),
         ));
     }
     Ok(())
 }
 
-pub(crate) fn no_new_privs() -> Result<(), Failure> {
-    // SAFETY: PR_SET_NO_NEW_PRIVS takes integer arguments only.
-    if unsafe { libc::prctl(libc::PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) } != 0 {
-        return Err(Failure::last_os_error("prctl(PR_SET_NO_NEW_PRIVS)"));
+/// The context the programs of `policy` are built for: this process, with
+/// lookups beneath directories when `lookups` (Landlock confines them).
+pub(crate) fn context(policy: &Policy, lookups: bool) -> Context<'_> {
+    Context {
+        // SAFETY: getpid(2) cannot fail.
+        pid: unsafe { libc::getpid() } as u32,
+        lookups,
+        grants: policy.grants,
+        classes: &policy.classes,
+    }
+}
+
+/// Refuses a stack of programs beyond the kernel's `MAX_INSNS_PER_PATH`
+/// (kernel/seccomp.c: 32768 instructions, 4 more per program), where
+/// seccomp(2) would say only `ENOMEM`.
+pub(crate) fn check_length(programs: &[BpfProgram], classes: usize) -> Result<(), ConfineError> {
+    let total: usize = programs.iter().map(|p| p.len() + 4).sum();
+    if total > 32768 {
+        return Err(ConfineError::TooLong { classes, total });
+    }
+    Ok(())
+}
+
+/// Installs `programs` in order, on every thread (`TSYNC`) or, for
+/// dry-run, on the calling one.
+pub(crate) fn install(programs: &[BpfProgram], all_threads: bool) -> Result<(), ConfineError> {
+    for program in programs {
+        if all_threads {
+            seccompiler::apply_filter_all_threads(program)
+        } else {
+            seccompiler::apply_filter(program)
+        }
+        .map_err(ConfineError::Seccomp)?;
     }
     Ok(())
 }
@@ -189,50 +287,24 @@ pub(crate) fn no_new_privs() -> Result<(), Failure> {
 ///
 /// The process should be single-threaded (Landlock restricts the calling
 /// thread; the seccomp filters are synchronised to all threads).
-pub(crate) fn apply(policy: Policy, kernel: &Kernel) -> Result<Applied, Failure> {
+pub(crate) fn apply(policy: Policy, kernel: &Kernel) -> Result<Applied, ConfineError> {
     let mut applied = Applied {
         missing: kernel.missing_for(&policy),
     };
-    let mode = Mode {
-        // SAFETY: getpid(2) cannot fail.
-        pid: unsafe { libc::getpid() } as u32,
-        lookups: kernel.landlock_abi >= 1,
-        grants: policy.grants,
-    };
     // Build everything before changing anything.
     let programs = if kernel.seccomp {
-        programs(&mode, &policy.classes)
-            .map_err(|e| Failure::new("seccomp filter", io::Error::other(e.to_string())))?
+        programs(&context(&policy, kernel.landlock_abi >= 1))?
     } else {
         Vec::new()
     };
-    // MAX_INSNS_PER_PATH (kernel/seccomp.c): the whole stack, 4 more per
-    // program. Beyond it seccomp(2) says only ENOMEM.
-    let total: usize = programs.iter().map(|p| p.len() + 4).sum();
-    if total > 32768 {
-        return Err(Failure::new(
-            "seccomp filter",
-            io::Error::other(format!(
-                "{} classes of descriptor rights need {total} BPF instructions, more than the kernel's 32768; declare fewer distinct rights sets",
-                policy.classes.len()
-            )),
-        ));
-    }
+    check_length(&programs, policy.classes.len())?;
 
     no_new_privs()?;
     if kernel.landlock_abi >= 1 {
         landlock(&policy)?;
     }
     drop(policy);
-    for program in &programs {
-        seccompiler::apply_filter_all_threads(program).map_err(|e| {
-            let err = match e {
-                seccompiler::Error::Seccomp(err) => err,
-                other => io::Error::other(other.to_string()),
-            };
-            Failure::new("seccomp(SECCOMP_SET_MODE_FILTER)", err)
-        })?;
-    }
+    install(&programs, true)?;
     applied.missing.shrink_to_fit();
     Ok(applied)
 }

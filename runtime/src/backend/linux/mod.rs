@@ -1,15 +1,23 @@
 //! The Linux backend: Capsicum's promises kept with Landlock (landlock(7))
 //! and seccomp-bpf (seccomp(2)), plus the kernel's own access modes.
 //!
+//! - `syscalls.rs`: every system call, what its arguments are, how
+//!   capability mode treats it and what its descriptors need, and why: the
+//!   one table the filter is compiled from and denials are explained from
+//!   (its words in `rules.rs`);
+//! - `seccomp/`: the programs compiled from the table (capability-mode
+//!   allowlist, per-descriptor rights, `ENOSYS` compat);
 //! - `fds.rs`: limited descriptors are reopened with the narrowest access
 //!   mode (`/proc/self/fd`) and moved into blocks of high numbers, one range
 //!   per class of limits;
-//! - `seccomp.rs`: the capability-mode allowlist, the per-descriptor rights
-//!   filter and the `ENOSYS` compat filter;
 //! - `confine.rs`: a [`Policy`](confine::Policy) applied with
 //!   no_new_privs + Landlock + seccomp, reused by the service broker;
-//! - `probe.rs`: what the running kernel has;
+//! - `kernel.rs`: what the running kernel has;
+//! - `trace/`: `SANDBOXED_TRACE` (trapped denials, explained from the table);
 //! - `broker/`: the service broker (forked before entry).
+//!
+//! Which call is allowed, denied or answered how is the table's business;
+//! the table below is the promises and where Linux differs from Capsicum.
 //!
 //! # Linux vs Capsicum
 //!
@@ -34,8 +42,11 @@ mod caches;
 pub(crate) use super::unix::compartment;
 pub(crate) mod confine;
 mod fds;
-mod probe;
+mod judge;
+mod kernel;
+mod rules;
 mod seccomp;
+mod syscalls;
 mod trace;
 
 pub(crate) use trace::beneath;
@@ -50,36 +61,55 @@ use crate::decl::{Plan, ServiceDecl, Stdio};
 use crate::error::{Error, Failure};
 use crate::rights::Limits;
 use crate::steps::Backend;
+use crate::trace::Mode;
 
 pub(crate) use broker::Channel;
-use probe::Kernel;
+use kernel::{Gap, Kernel};
 
 /// Set once the confinement is applied; inherited by forked children.
 static ENTERED: AtomicBool = AtomicBool::new(false);
 
 /// The Linux backend.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub(crate) struct Native {
+    /// What `SANDBOXED_TRACE` asked for.
+    trace: Mode,
     fds: fds::Table,
     beneath: Vec<(OwnedFd, BitFlags<AccessFs>)>,
 }
 
 impl Native {
+    /// The backend with tracing off.
+    #[cfg_attr(not(test), allow(dead_code))]
     pub(crate) fn new() -> Self {
-        Native::default()
+        Native::with_trace(Mode::Off)
+    }
+
+    /// The backend for `SANDBOXED_TRACE` mode `trace`.
+    pub(crate) fn with_trace(trace: Mode) -> Self {
+        Native {
+            trace,
+            fds: fds::Table::default(),
+            beneath: Vec::new(),
+        }
     }
 }
 
 impl Backend for Native {
     type Channel = Channel;
+    type Gap = Gap;
 
-    fn missing(&mut self, plan: &Plan) -> Vec<String> {
+    fn trace_mode(&self) -> Mode {
+        self.trace
+    }
+
+    fn missing(&mut self, plan: &Plan) -> Vec<Gap> {
         Kernel::running().missing(plan)
     }
 
     fn limit(&mut self, fd: OwnedFd, limits: &Limits) -> Result<OwnedFd, Failure> {
         // SANDBOXED_TRACE=dry-run enforces nothing, access modes included.
-        let fd = if crate::trace::mode().enforces() {
+        let fd = if self.trace.enforces() {
             fds::narrow_access_mode(fd, limits)?
         } else {
             fd
@@ -98,7 +128,7 @@ impl Backend for Native {
     }
 
     fn limit_stdio(&mut self, stream: Stdio, limits: &Limits) -> Result<(), Failure> {
-        if crate::trace::mode().enforces() {
+        if self.trace.enforces() {
             fds::narrow_stdio(stream.fd(), limits);
         }
         self.fds.stdio(stream.fd(), limits);
@@ -126,14 +156,13 @@ impl Backend for Native {
             tcp_bind: None,
             tcp_connect: None,
         };
-        match crate::trace::mode() {
-            crate::trace::Mode::Off => confine::apply(policy, &Kernel::running()),
+        match self.trace {
+            Mode::Off => confine::apply(policy, &Kernel::running()),
             // SANDBOXED_TRACE: the same confinement with denials trapped
-            // (trace.rs).
+            // (trace/).
             mode => trace::apply(policy, &Kernel::running(), mode),
-        }
-        .map_err(enter_error)?;
-        if crate::trace::mode().enforces() {
+        }?;
+        if self.trace.enforces() {
             ENTERED.store(true, Ordering::SeqCst);
         }
         Ok(())

@@ -32,8 +32,9 @@ use rustix::fs::{Mode, OFlags};
 
 use crate::decl::{FileOp, NetMode};
 
+use super::super::confine::ConfineError;
 use super::super::confine::{apply, Grants, Policy};
-use super::super::probe::Kernel;
+use super::super::kernel::Kernel;
 use super::limits::allows;
 use super::serve::State;
 use super::sysctl::proc_path;
@@ -236,15 +237,15 @@ pub(crate) fn confine(states: &[&State]) -> Result<(), (u8, i32)> {
     if !kernel.seccomp {
         return Err((SECCOMP, libc::ENOSYS));
     }
-    apply(policy(states), &kernel).map(drop).map_err(|f| {
-        let stage = if f.syscall.starts_with("seccomp") {
-            SECCOMP
-        } else if f.syscall.starts_with("prctl") {
-            NO_NEW_PRIVS
-        } else {
-            LANDLOCK
+    apply(policy(states), &kernel).map(drop).map_err(|e| {
+        let stage = match &e {
+            ConfineError::Compile(_) | ConfineError::TooLong { .. } | ConfineError::Seccomp(_) => {
+                SECCOMP
+            }
+            ConfineError::Os(..) => NO_NEW_PRIVS,
+            ConfineError::Landlock(_) | ConfineError::NotEnforced => LANDLOCK,
         };
-        (stage, f.error.raw_os_error().unwrap_or(libc::EINVAL))
+        (stage, e.errno().unwrap_or(libc::EINVAL))
     })
 }
 

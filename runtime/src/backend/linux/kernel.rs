@@ -29,8 +29,8 @@ impl Kernel {
         })
     }
 
-    /// What this kernel lacks to enforce `plan`, in words.
-    pub(crate) fn missing(&self, plan: &Plan) -> Vec<String> {
+    /// What this kernel lacks to enforce `plan`.
+    pub(crate) fn missing(&self, plan: &Plan) -> Vec<Gap> {
         let dirs = plan
             .preopens
             .iter()
@@ -39,33 +39,60 @@ impl Kernel {
     }
 
     /// What this kernel lacks to enforce `policy`.
-    pub(crate) fn missing_for(&self, policy: &Policy) -> Vec<String> {
+    pub(crate) fn missing_for(&self, policy: &Policy) -> Vec<Gap> {
         self.missing_parts(!policy.beneath.is_empty())
     }
 
-    fn missing_parts(&self, dirs: bool) -> Vec<String> {
+    fn missing_parts(&self, dirs: bool) -> Vec<Gap> {
         let mut missing = Vec::new();
         if !self.seccomp {
-            missing.push(
-                "seccomp-bpf (capability mode and descriptor rights are not enforced)".to_owned(),
-            );
+            missing.push(Gap::Seccomp);
         }
         let abi = self.landlock_abi;
         if abi < 1 && dirs {
-            missing.push(
-                "Landlock (lookups beneath preopened directories are denied instead)".to_owned(),
-            );
+            missing.push(Gap::Landlock);
         }
         if (1..3).contains(&abi) && dirs {
-            missing.push("Landlock ABI 3 (truncate beneath directories)".to_owned());
+            missing.push(Gap::LandlockTruncate);
         }
         if (1..5).contains(&abi) && dirs {
-            missing.push("Landlock ABI 5 (device ioctls beneath directories)".to_owned());
+            missing.push(Gap::LandlockDeviceIoctl);
         }
         if abi < 6 {
-            missing.push("Landlock ABI 6 (signal and abstract unix socket scoping)".to_owned());
+            missing.push(Gap::LandlockScopes);
         }
         missing
+    }
+}
+
+/// A mechanism the running kernel lacks, and what goes unenforced without
+/// it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Gap {
+    /// seccomp-bpf with `SECCOMP_RET_ERRNO`: capability mode and the
+    /// descriptors' rights.
+    Seccomp,
+    /// Landlock (Linux 5.13): lookups beneath preopened directories are
+    /// denied instead.
+    Landlock,
+    /// Landlock ABI 3 (Linux 6.2): truncate beneath directories.
+    LandlockTruncate,
+    /// Landlock ABI 5 (Linux 6.10): device ioctls beneath directories.
+    LandlockDeviceIoctl,
+    /// Landlock ABI 6 (Linux 6.12): signal and abstract unix socket
+    /// scoping.
+    LandlockScopes,
+}
+
+impl std::fmt::Display for Gap {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Gap::Seccomp => "seccomp-bpf (capability mode and descriptor rights are not enforced)",
+            Gap::Landlock => "Landlock (lookups beneath preopened directories are denied instead)",
+            Gap::LandlockTruncate => "Landlock ABI 3 (truncate beneath directories)",
+            Gap::LandlockDeviceIoctl => "Landlock ABI 5 (device ioctls beneath directories)",
+            Gap::LandlockScopes => "Landlock ABI 6 (signal and abstract unix socket scoping)",
+        })
     }
 }
 
@@ -108,9 +135,10 @@ mod tests {
             landlock_abi: 0,
             seccomp: false,
         };
-        let missing = old.missing_parts(true).join(", ");
-        assert!(missing.contains("seccomp-bpf"), "{missing}");
-        assert!(missing.contains("Landlock (lookups"), "{missing}");
+        let missing = old.missing_parts(true);
+        assert!(missing.contains(&Gap::Seccomp), "{missing:?}");
+        assert!(missing.contains(&Gap::Landlock), "{missing:?}");
+        assert!(Gap::Landlock.to_string().starts_with("Landlock (lookups"));
         let current = Kernel {
             landlock_abi: 7,
             seccomp: true,

@@ -1,0 +1,444 @@
+//! The words the system-call table (`syscalls.rs`) is written in. How one
+//! call is judged by its row is `judge.rs`.
+//!
+//! A row says three things about a call:
+//!
+//! - its arguments ([`Arg`]): which are descriptors, directory descriptors
+//!   with the path looked up beneath them, global paths, socket addresses,
+//!   process ids...;
+//! - how capability mode treats it ([`Mode`]): allowed, denied (`EPERM`,
+//!   Capsicum's `ECAPMODE`), allowed when argument conditions hold (each
+//!   alternative possibly gated on a [`Grant`] of the service broker, or on
+//!   Landlock confining lookups), or answered `ENOSYS` so that libc falls
+//!   back to a call the filter can check;
+//! - what its descriptor arguments need ([`Need`]): a right, possibly only
+//!   when argument conditions hold (open flags, `mmap` protections, `lseek`
+//!   whence), or an ioctl/fcntl command the descriptor's lists allow. A
+//!   missing one fails with `EACCES` (Capsicum's `ENOTCAPABLE`).
+//!
+//! Conditions compare one argument as the kernel passes it: descriptors,
+//! flags and commands are C `int`s, compared on their low 32 bits (the
+//! kernel ignores the upper half); [`Test::Null`] and [`Test::NonNull`]
+//! compare all 64 bits (pointers, offsets).
+
+use crate::rights::Right;
+
+/// How an argument is read, for decoding a call and for classifying it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Arg {
+    /// A descriptor.
+    Fd,
+    /// A directory descriptor or `AT_FDCWD`; the next argument is a path
+    /// looked up beneath it (openat(2)).
+    Dirfd,
+    /// A path: looked up beneath the [`Arg::Dirfd`] before it, else from the
+    /// current directory or `/` (a global namespace).
+    Path,
+    /// A string that is not looked up: a symbolic link's contents
+    /// (symlink(2)), a name in another namespace (mq_open(3)).
+    Str,
+    /// A program to execute (execve(2)).
+    Program,
+    /// open(2) flags.
+    OpenFlags,
+    /// `AT_*` flags (`AT_EMPTY_PATH`, `AT_SYMLINK_NOFOLLOW`).
+    AtFlags,
+    /// A count of bytes.
+    Len,
+    /// A buffer or pointer, not decoded.
+    Buf,
+    /// A socket address; its length is the next argument.
+    Addr,
+    /// A `struct msghdr` (sendmsg(2)): its address and descriptors are
+    /// behind a pointer.
+    Msg,
+    /// A socket address family.
+    Family,
+    /// A socket type.
+    SockType,
+    /// A process (or thread, or process group) id.
+    Pid,
+    /// A number.
+    Num,
+}
+
+/// What the service broker may be granted beyond capability mode.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Grant {
+    /// `Grants::global_paths` (seccomp/mod.rs).
+    GlobalPaths,
+    /// `Grants::inet` (seccomp/mod.rs).
+    Inet,
+    /// `Grants::unix_connect` (seccomp/mod.rs).
+    UnixConnect,
+    /// `Grants::send_descriptors` (seccomp/mod.rs).
+    SendDescriptors,
+}
+
+/// When an alternative of [`Mode::AllowIf`] is in force.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Gate {
+    /// Always.
+    Always,
+    /// When lookups beneath directory descriptors are allowed: Landlock
+    /// confines them (absolute paths and `..` ignore the directory), or
+    /// the broker has [`Grant::GlobalPaths`].
+    Lookups,
+    /// With this grant.
+    Grant(Grant),
+}
+
+/// One alternative under which capability mode allows a call.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Allow {
+    /// When it is in force.
+    pub gate: Gate,
+    /// Conditions that must all hold.
+    pub when: &'static [Cond],
+}
+
+/// How capability mode treats a call.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Mode {
+    /// Allowed whatever the arguments.
+    Allow,
+    /// Allowed when one of the alternatives holds; `EPERM` otherwise.
+    AllowIf(&'static [Allow]),
+    /// Denied: `EPERM`.
+    Deny,
+    /// Answered `ENOSYS`: its arguments are behind a pointer seccomp cannot
+    /// read, and libc falls back to a call the filter can check.
+    Enosys,
+}
+
+/// A comparison of one argument.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Test {
+    /// The low 32 bits equal the value.
+    Eq(u32),
+    /// The low 32 bits differ from the value.
+    Ne(u32),
+    /// The low 32 bits are one of the values.
+    OneOf(&'static [u32]),
+    /// `(arg & mask) == value` on the low 32 bits.
+    Masked {
+        /// The bits looked at.
+        mask: u32,
+        /// What they must be.
+        value: u32,
+    },
+    /// `arg & mask` is one of the values.
+    MaskedOneOf {
+        /// The bits looked at.
+        mask: u32,
+        /// What they may be.
+        values: &'static [u32],
+    },
+    /// The low 32 bits are the sandboxed process's id.
+    Pid,
+    /// All 64 bits are zero (a NULL pointer, a zero offset).
+    Null,
+    /// Some of the 64 bits are set.
+    NonNull,
+}
+
+/// A condition on argument `arg` (0..6).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Cond {
+    /// The argument.
+    pub arg: u8,
+    /// Its comparison.
+    pub test: Test,
+}
+
+impl Cond {
+    /// Whether the condition holds for `args`, the process being `pid`.
+    pub(crate) fn holds(&self, args: &[u64; 6], pid: u32) -> bool {
+        let wide = args[usize::from(self.arg)];
+        let v = wide as u32;
+        match self.test {
+            Test::Eq(x) => v == x,
+            Test::Ne(x) => v != x,
+            Test::OneOf(xs) => xs.contains(&v),
+            Test::Masked { mask, value } => v & mask == value,
+            Test::MaskedOneOf { mask, values } => values.contains(&(v & mask)),
+            Test::Pid => v == pid,
+            Test::Null => wide == 0,
+            Test::NonNull => wide != 0,
+        }
+    }
+}
+
+/// What a descriptor argument must allow.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Req {
+    /// A right.
+    Right(Right),
+    /// Nothing allows it: no copies of a limited descriptor, nothing
+    /// placed over one.
+    Never,
+    /// `CAP_IOCTL`, narrowed by `ioctls(...)`: the command is argument `cmd`.
+    Ioctl {
+        /// The command's argument.
+        cmd: u8,
+    },
+    /// The fcntl(2) command in argument `cmd` (`CAP_FCNTL` narrowed by
+    /// `fcntls(...)`, locks by `CAP_FLOCK`, copies never).
+    Fcntl {
+        /// The command's argument.
+        cmd: u8,
+    },
+}
+
+/// Which descriptors' access mode makes a [`Need`] moot: read(2) and
+/// write(2) on a descriptor not open for them fail with `EBADF` in the
+/// kernel, so the filter need not look (and the kernel's action cache then
+/// skips the programs for them).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Access {
+    /// The need is checked whatever the access mode.
+    Any,
+    /// Only on descriptors whose access mode lets read(2) through.
+    Read,
+    /// Only on descriptors whose access mode lets write(2) through.
+    Write,
+}
+
+/// How descriptors outside every class (opened after entry: beneath a
+/// directory, pipes, memfds) are judged.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Outside {
+    /// They are not limited.
+    Free,
+    /// They have the union of the preopened directories' rights: Capsicum
+    /// gives a file opened beneath a directory that directory's rights
+    /// (openat(2)); seccomp cannot tell which directory it came from.
+    Dirs,
+    /// Nothing allows it.
+    Denied,
+}
+
+/// What one call needs of one of its descriptor arguments.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Need {
+    /// The descriptor argument; `None`: whatever the descriptor (the rule
+    /// binds the whole process).
+    pub fd: Option<u8>,
+    /// What it must allow.
+    pub req: Req,
+    /// Only when these conditions all hold.
+    pub when: &'static [Cond],
+    /// Which access modes make the need moot.
+    pub access: Access,
+    /// How descriptors outside every class are judged.
+    pub outside: Outside,
+}
+
+/// One system call: a row of the table.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Syscall {
+    /// Its number on x86_64 (arch/x86/entry/syscalls/syscall_64.tbl).
+    pub nr: u32,
+    /// Its name.
+    pub name: &'static str,
+    /// Its arguments, as far as they are decoded.
+    pub args: &'static [Arg],
+    /// How capability mode treats it.
+    pub mode: Mode,
+    /// What its descriptor arguments need.
+    pub needs: &'static [Need],
+    /// Why (capabilities.conf, the man page, the kernel doc).
+    pub why: &'static str,
+}
+
+// Constructors the table's rows are written with.
+
+/// `arg == value`.
+pub(crate) const fn eq(arg: u8, value: u32) -> Cond {
+    Cond {
+        arg,
+        test: Test::Eq(value),
+    }
+}
+
+/// `arg != value`.
+pub(crate) const fn ne(arg: u8, value: u32) -> Cond {
+    Cond {
+        arg,
+        test: Test::Ne(value),
+    }
+}
+
+/// `arg` is one of `values`.
+pub(crate) const fn one_of(arg: u8, values: &'static [u32]) -> Cond {
+    Cond {
+        arg,
+        test: Test::OneOf(values),
+    }
+}
+
+/// `(arg & mask) == value`.
+pub(crate) const fn masked(arg: u8, mask: u32, value: u32) -> Cond {
+    Cond {
+        arg,
+        test: Test::Masked { mask, value },
+    }
+}
+
+/// `arg & mask` is one of `values`.
+pub(crate) const fn masked_one_of(arg: u8, mask: u32, values: &'static [u32]) -> Cond {
+    Cond {
+        arg,
+        test: Test::MaskedOneOf { mask, values },
+    }
+}
+
+/// `arg` is the sandboxed process's id.
+pub(crate) const fn is_pid(arg: u8) -> Cond {
+    Cond {
+        arg,
+        test: Test::Pid,
+    }
+}
+
+/// `arg` (64 bits) is zero.
+pub(crate) const fn null(arg: u8) -> Cond {
+    Cond {
+        arg,
+        test: Test::Null,
+    }
+}
+
+/// `arg` (64 bits) is not zero.
+pub(crate) const fn non_null(arg: u8) -> Cond {
+    Cond {
+        arg,
+        test: Test::NonNull,
+    }
+}
+
+/// Capability mode allows the call when `when` holds.
+pub(crate) const fn when(when: &'static [Cond]) -> Allow {
+    Allow {
+        gate: Gate::Always,
+        when,
+    }
+}
+
+/// Capability mode allows the call when lookups are allowed and `when`
+/// holds.
+pub(crate) const fn beneath(when: &'static [Cond]) -> Allow {
+    Allow {
+        gate: Gate::Lookups,
+        when,
+    }
+}
+
+/// The broker with `grant` may make the call when `when` holds.
+pub(crate) const fn granted(grant: Grant, when: &'static [Cond]) -> Allow {
+    Allow {
+        gate: Gate::Grant(grant),
+        when,
+    }
+}
+
+/// Descriptor argument `fd` needs `right`.
+pub(crate) const fn need(fd: u8, right: Right) -> Need {
+    Need {
+        fd: Some(fd),
+        req: Req::Right(right),
+        when: &[],
+        access: Access::Any,
+        outside: Outside::Free,
+    }
+}
+
+/// Descriptor argument `fd` may not be a limited descriptor at all.
+pub(crate) const fn never(fd: u8) -> Need {
+    Need {
+        req: Req::Never,
+        ..need(fd, Right::Read)
+    }
+}
+
+/// Descriptor argument `fd` needs `CAP_IOCTL` and the command in `cmd`
+/// among its `ioctls(...)`.
+pub(crate) const fn ioctl_command(fd: u8, cmd: u8) -> Need {
+    Need {
+        req: Req::Ioctl { cmd },
+        ..need(fd, Right::Ioctl)
+    }
+}
+
+/// Descriptor argument `fd` must allow the fcntl(2) command in `cmd`.
+pub(crate) const fn fcntl_command(fd: u8, cmd: u8) -> Need {
+    Need {
+        req: Req::Fcntl { cmd },
+        ..need(fd, Right::Fcntl)
+    }
+}
+
+/// No descriptor has `right` (the rule binds the whole process).
+pub(crate) const fn nobody(right: Right) -> Need {
+    Need {
+        fd: None,
+        ..need(0, right)
+    }
+}
+
+impl Need {
+    /// Only when `when` holds.
+    pub(crate) const fn when(self, when: &'static [Cond]) -> Need {
+        Need { when, ..self }
+    }
+
+    /// Moot on descriptors whose access mode does not let read(2) through.
+    pub(crate) const fn reading(self) -> Need {
+        Need {
+            access: Access::Read,
+            ..self
+        }
+    }
+
+    /// Moot on descriptors whose access mode does not let write(2) through.
+    pub(crate) const fn writing(self) -> Need {
+        Need {
+            access: Access::Write,
+            ..self
+        }
+    }
+
+    /// Descriptors outside every class get the directories' rights.
+    pub(crate) const fn dirs_outside(self) -> Need {
+        Need {
+            outside: Outside::Dirs,
+            ..self
+        }
+    }
+
+    /// Descriptors outside every class are denied.
+    pub(crate) const fn denied_outside(self) -> Need {
+        Need {
+            outside: Outside::Denied,
+            ..self
+        }
+    }
+}
+
+impl Syscall {
+    /// The (directory descriptor, path) argument pairs of a lookup beneath
+    /// a directory descriptor.
+    pub(crate) fn lookups(&self) -> impl Iterator<Item = (usize, usize)> + '_ {
+        self.args
+            .windows(2)
+            .enumerate()
+            .filter(|(_, w)| w[0] == Arg::Dirfd && w[1] == Arg::Path)
+            .map(|(i, _)| (i, i + 1))
+    }
+
+    /// Whether capability mode may allow lookups through this call (an
+    /// alternative gated on [`Gate::Lookups`]).
+    pub(crate) fn looks_up_beneath(&self) -> bool {
+        matches!(self.mode, Mode::AllowIf(alts) if alts.iter().any(|a| a.gate == Gate::Lookups))
+    }
+}

@@ -1,0 +1,483 @@
+//! The compiled programs against the table: a classic BPF interpreter runs
+//! them as the kernel stacks them, over every row and every class of
+//! argument the rows name, and the verdict must be the row's own
+//! ([`judge`]) and the explanation must name what the row denies.
+
+use std::collections::BTreeSet;
+use std::ffi::CStr;
+
+use seccompiler::BpfProgram;
+
+use super::super::judge::{judge, Context, Lacking, Verdict};
+use super::super::rules::{Arg, Cond, Mode, Outside, Req, Syscall, Test};
+use super::super::syscalls::TABLE;
+use super::super::trace::explain::{explain, traced, Scene};
+use super::consts::*;
+use super::*;
+use crate::rights::{Fcntl, Ioctl, Limits, Right, RightSet};
+use crate::trace::{Object, Reason};
+
+mod shape;
+
+/// A classic BPF interpreter for what seccompiler and `dispatch` emit
+/// (loads of `seccomp_data`, `JA`, `JEQ`/`JGE`/`JGT`/`JSET` with
+/// constants, `AND`, `RET`), run on `(nr, arch, args)`.
+pub(super) fn run(prog: &BpfProgram, nr: u32, arch: u32, args: &[u64; 6]) -> u32 {
+    let word = |off: u32| -> u32 {
+        match off {
+            0 => nr,
+            4 => arch,
+            16..=63 => {
+                let a = args[((off - 16) / 8) as usize];
+                if off.is_multiple_of(8) {
+                    a as u32
+                } else {
+                    (a >> 32) as u32
+                }
+            }
+            _ => panic!("load of offset {off}"),
+        }
+    };
+    let (mut pc, mut acc) = (0usize, 0u32);
+    loop {
+        let i = &prog[pc];
+        pc += 1;
+        match i.code {
+            0x20 => acc = word(i.k),
+            0x54 => acc &= i.k,
+            0x06 => return i.k,
+            0x05 => pc += i.k as usize,
+            0x15 | 0x35 | 0x25 | 0x45 => {
+                let taken = match i.code {
+                    0x15 => acc == i.k,
+                    0x35 => acc >= i.k,
+                    0x25 => acc > i.k,
+                    _ => acc & i.k != 0,
+                };
+                pc += if taken { i.jt } else { i.jf } as usize;
+            }
+            code => panic!("opcode {code:#x}"),
+        }
+    }
+}
+
+/// The stack's answer as the kernel computes it (kernel/seccomp.c,
+/// `seccomp_run_filters`): newest program first, a strictly more
+/// restrictive action replaces the answer; `programs` in installation
+/// order.
+pub(super) fn stack(programs: &[BpfProgram], nr: u32, arch: u32, args: &[u64; 6]) -> u32 {
+    let action = |r: u32| (r & libc::SECCOMP_RET_ACTION_FULL) as i32;
+    let mut ret = libc::SECCOMP_RET_ALLOW;
+    for p in programs.iter().rev() {
+        let r = run(p, nr, arch, args);
+        if action(r) < action(ret) {
+            ret = r;
+        }
+    }
+    ret
+}
+
+pub(super) fn class(lo: u32, hi: u32, rights: &[Right]) -> FdClass {
+    FdClass {
+        lo,
+        hi,
+        limits: Limits {
+            rights: RightSet::of(rights),
+            ..Limits::default()
+        },
+        reads: true,
+        writes: true,
+    }
+}
+
+pub(super) fn ctx(classes: &[FdClass]) -> Context<'_> {
+    Context {
+        pid: 1234,
+        lookups: true,
+        grants: Grants::default(),
+        classes,
+    }
+}
+
+/// `n` one-descriptor classes with distinct rights sets, interleaved so
+/// that few of them merge into ranges: the worst case for the filter.
+pub(super) fn distinct_classes(n: u32) -> Vec<FdClass> {
+    let all = Right::ALL;
+    (0..n)
+        .map(|i| {
+            // Subsets of the rights picked by the bits of i (and a
+            // rotation so every right appears), plus ioctl and fcntl
+            // lists on some.
+            let picked: Vec<Right> = all
+                .iter()
+                .enumerate()
+                .filter(|(k, _)| (i as usize * 7 + k).is_multiple_of(3) || (i >> (k % 8)) & 1 == 1)
+                .map(|(_, r)| *r)
+                .collect();
+            let mut c = class(4095 - i, 4095 - i, &picked);
+            if i.is_multiple_of(2) {
+                c.limits.ioctls = Some(&[Ioctl::Fionread, Ioctl::Tiocgwinsz]);
+                c.limits.fcntls = Some(&[Fcntl::Getfl]);
+            }
+            c
+        })
+        .collect()
+}
+
+/// A declaration of realistic size: stdio (stdin read-only by its mode),
+/// files, directories (one `O_PATH`), ioctl and fcntl lists, several
+/// descriptors to a class.
+pub(super) fn realistic_classes() -> Vec<FdClass> {
+    let mut classes = vec![
+        FdClass {
+            lo: 0,
+            hi: 0,
+            limits: Limits::STDIN,
+            reads: true,
+            writes: false,
+        },
+        FdClass {
+            lo: 1,
+            hi: 2,
+            limits: Limits::STDOUT,
+            reads: false,
+            writes: true,
+        },
+    ];
+    let sets: [&[Right]; 9] = [
+        &[Right::Read],
+        &[Right::Write],
+        &[Right::Read, Right::Seek, Right::Fstat, Right::MmapR],
+        &[Right::Lookup, Right::Read, Right::Fstat],
+        &[
+            Right::Lookup,
+            Right::Create,
+            Right::Write,
+            Right::Ftruncate,
+            Right::Mkdirat,
+            Right::Unlinkat,
+            Right::Fchmod,
+        ],
+        &[Right::MmapX, Right::SeekTell],
+        &[Right::Fcntl, Right::Ioctl, Right::Flock],
+        &[Right::Fcntl, Right::Ioctl],
+        &[Right::Lookup],
+    ];
+    for (i, rights) in sets.iter().enumerate() {
+        let hi = 4095 - 10 * i as u32;
+        let mut c = class(hi - 2, hi, rights);
+        match i {
+            6 => c.limits.fcntls = Some(&[Fcntl::Getfl, Fcntl::Setown]),
+            7 => c.limits.ioctls = Some(&[Ioctl::Fiodtype]),
+            8 => (c.reads, c.writes) = (false, false),
+            1 => c.reads = false,
+            _ => {}
+        }
+        classes.push(c);
+    }
+    classes
+}
+
+static REL: &CStr = c"notes.txt";
+static ABS: &CStr = c"/etc/passwd";
+static UP: &CStr = c"../x";
+
+/// Values worth trying for argument `arg` of `row` in `ctx`: the classes'
+/// bounds and numbers outside them for descriptors, `AT_FDCWD`, the
+/// values each condition names and their neighbours (and with the upper
+/// half of the register set, which the kernel ignores for an `int`),
+/// valid strings for the arguments the explainer reads.
+pub(super) fn candidates(row: &Syscall, arg: usize, ctx: &Context) -> Vec<u64> {
+    let kind = row.args.get(arg).copied();
+    let pointer = matches!(kind, Some(Arg::Path | Arg::Str | Arg::Program));
+    if pointer {
+        return [
+            0,
+            REL.as_ptr() as u64,
+            ABS.as_ptr() as u64,
+            UP.as_ptr() as u64,
+        ]
+        .to_vec();
+    }
+    let mut v: BTreeSet<u64> = BTreeSet::from([0]);
+    if matches!(kind, Some(Arg::Fd | Arg::Dirfd)) {
+        for c in ctx.classes {
+            v.extend([c.lo, c.hi].map(u64::from));
+        }
+        v.extend([3, 100, 4000, 5000, u32::MAX.into()]);
+        v.insert(libc::AT_FDCWD as i64 as u64);
+        v.insert(u64::MAX);
+    }
+    let mut conds: Vec<&Cond> = Vec::new();
+    if let Mode::AllowIf(alts) = row.mode {
+        conds.extend(alts.iter().flat_map(|a| a.when));
+    }
+    conds.extend(row.needs.iter().flat_map(|n| n.when));
+    let narrow = |v: &mut BTreeSet<u64>, x: u32| {
+        v.extend([x, x.wrapping_add(1), x ^ 1].map(u64::from));
+        v.insert((1 << 32) | u64::from(x));
+    };
+    for c in conds.iter().filter(|c| usize::from(c.arg) == arg) {
+        match c.test {
+            Test::Eq(x) | Test::Ne(x) => narrow(&mut v, x),
+            Test::OneOf(xs) => xs.iter().for_each(|&x| narrow(&mut v, x)),
+            Test::Masked { mask, value } => {
+                narrow(&mut v, value);
+                v.insert(u64::from(value ^ (mask & mask.wrapping_neg())));
+                v.insert(u64::from(value | !mask));
+            }
+            Test::MaskedOneOf { mask, values } => {
+                for &x in values {
+                    narrow(&mut v, x);
+                    v.insert(u64::from(x | !mask));
+                }
+                v.insert(u64::from(mask));
+            }
+            Test::Pid => narrow(&mut v, ctx.pid),
+            Test::Null | Test::NonNull => v.extend([1, 1 << 32]),
+        }
+    }
+    for n in row.needs {
+        let cmd = match n.req {
+            Req::Ioctl { cmd } | Req::Fcntl { cmd } => usize::from(cmd),
+            _ => continue,
+        };
+        if cmd != arg {
+            continue;
+        }
+        let ioctls = Ioctl::ALL.iter().flat_map(|&i| ioctl_numbers(i).iter());
+        let fcntls = Fcntl::ALL.iter().flat_map(|&f| fcntl_numbers(f).iter());
+        let commands = ioctls
+            .chain(fcntls)
+            .chain(FCNTL_DUP)
+            .chain(FCNTL_LOCKS)
+            .chain(IOCTL_ALLOWED)
+            .chain(INODE_IOCTLS);
+        v.extend(commands.map(|&c| u64::from(c)));
+        v.extend([libc::F_GETFD, libc::F_SETFD, libc::F_SETPIPE_SZ].map(|c| c as u64));
+    }
+    v.into_iter().collect()
+}
+
+/// Every combination of the arguments' candidates (at most `limit`,
+/// spread evenly when there are more).
+pub(super) fn combinations(per_arg: &[Vec<u64>], limit: usize) -> Vec<[u64; 6]> {
+    let total: usize = per_arg.iter().map(Vec::len).product();
+    let step = total.div_ceil(limit).max(1);
+    let mut out = Vec::new();
+    let mut index = 0;
+    while index < total {
+        let mut rest = index;
+        let mut args = [0u64; 6];
+        for (a, values) in per_arg.iter().enumerate() {
+            args[a] = values[rest % values.len()];
+            rest /= values.len();
+        }
+        out.push(args);
+        index += step;
+    }
+    out
+}
+
+/// Checks that the explanation of a denial names what the row denies.
+fn check_explanation(row: &Syscall, args: &[u64; 6], ctx: &Context, verdict: Verdict) {
+    let scene = Scene {
+        ctx: *ctx,
+        classes: ctx.classes,
+        described: &[],
+    };
+    let data = match verdict {
+        Verdict::Mode => MODE_ERRNO,
+        Verdict::Rights(_) => RIGHTS_ERRNO,
+        _ => return,
+    } as u32;
+    let record = explain(&scene, data, row.nr, AUDIT_ARCH_X86_64, args);
+    let what = format!(
+        "{}{args:x?}: {:?} {:?}",
+        row.name, record.reason, record.object
+    );
+    assert_eq!(record.syscall, row.name, "{what}");
+    match verdict {
+        Verdict::Mode => {
+            assert_eq!(record.errno, "EPERM", "{what}");
+            assert!(
+                matches!(
+                    record.reason,
+                    Reason::GlobalPath
+                        | Reason::Endpoint
+                        | Reason::OtherProcess
+                        | Reason::NotAllowed(_)
+                ),
+                "{what}"
+            );
+        }
+        Verdict::Rights(d) => {
+            assert_eq!(record.errno, "EACCES", "{what}");
+            match (record.reason, d.lacking) {
+                (Reason::MissingRight(r), Lacking::Right(l)) => {
+                    assert_eq!(r, l, "{what}");
+                    let has = match d.fd.and_then(|fd| ctx.class_of(fd)) {
+                        Some(c) => c.limits.rights,
+                        None if d.fd.is_some() && d.need.outside == Outside::Dirs => ctx.dirs(),
+                        None => RightSet::EMPTY,
+                    };
+                    assert!(!has.allows(r), "{what}: the descriptor has {r:?}");
+                }
+                (Reason::NoCopies, Lacking::Copy) | (Reason::Rights, Lacking::Command) => {}
+                (Reason::Rights, _) if d.fd.is_none() => {}
+                _ => panic!("{what}: the row says {d:?}"),
+            }
+            if let (Some(fd), Object::Descriptor { fd: named, .. }) = (d.fd, &record.object) {
+                assert_eq!(*named, fd as i32, "{what}");
+            }
+        }
+        _ => {}
+    }
+}
+
+/// For every row and every class of argument: the stacked programs answer
+/// what the row says, and a denial's explanation names why.
+fn agree(ctx: &Context) -> usize {
+    let programs = programs(ctx).unwrap();
+    let mut cases = 0;
+    for row in TABLE {
+        let per_arg: Vec<Vec<u64>> = (0..6).map(|a| candidates(row, a, ctx)).collect();
+        for args in combinations(&per_arg, 4000) {
+            let verdict = judge(row, &args, ctx);
+            let want = match verdict {
+                Verdict::Allow => libc::SECCOMP_RET_ALLOW,
+                Verdict::Mode => libc::SECCOMP_RET_ERRNO | MODE_ERRNO as u32,
+                Verdict::Rights(_) => libc::SECCOMP_RET_ERRNO | RIGHTS_ERRNO as u32,
+                Verdict::Enosys => libc::SECCOMP_RET_ERRNO | COMPAT_ERRNO as u32,
+            };
+            let got = stack(&programs, row.nr, AUDIT_ARCH_X86_64, &args);
+            assert_eq!(
+                got, want,
+                "{}{args:x?}: the programs answer {got:#x}, the table {verdict:?}",
+                row.name
+            );
+            check_explanation(row, &args, ctx, verdict);
+            cases += 1;
+        }
+        // A foreign architecture and the x32 numbers are denied.
+        let eperm = libc::SECCOMP_RET_ERRNO | MODE_ERRNO as u32;
+        assert_eq!(stack(&programs, row.nr, 0x4000_0003, &[0; 6]), eperm);
+        assert_eq!(
+            stack(&programs, row.nr | 0x4000_0000, AUDIT_ARCH_X86_64, &[0; 6]),
+            eperm
+        );
+    }
+    cases
+}
+
+#[test]
+fn the_programs_the_table_and_the_explanations_agree() {
+    let realistic = realistic_classes();
+    let distinct = distinct_classes(12);
+    let everything = Grants {
+        global_paths: true,
+        inet: true,
+        unix_connect: true,
+        send_descriptors: true,
+    };
+    let contexts = [
+        ctx(&realistic),
+        Context {
+            lookups: false,
+            ..ctx(&realistic)
+        },
+        ctx(&distinct),
+        Context {
+            grants: everything,
+            ..ctx(&[])
+        },
+        Context {
+            grants: Grants {
+                unix_connect: true,
+                send_descriptors: true,
+                ..Grants::default()
+            },
+            lookups: false,
+            ..ctx(&realistic)
+        },
+    ];
+    let mut cases = 0;
+    for c in &contexts {
+        cases += agree(c);
+    }
+    eprintln!("{cases} calls checked");
+}
+
+#[test]
+fn numbers_outside_the_table_are_denied() {
+    let classes = realistic_classes();
+    let programs = programs(&ctx(&classes)).unwrap();
+    let eperm = libc::SECCOMP_RET_ERRNO | MODE_ERRNO as u32;
+    for nr in (337..424).chain(471..1024).chain([u32::MAX]) {
+        assert_eq!(
+            stack(&programs, nr, AUDIT_ARCH_X86_64, &[0; 6]),
+            eperm,
+            "{nr}"
+        );
+    }
+}
+
+#[test]
+fn the_trace_programs_trap_where_the_enforcing_ones_deny() {
+    let classes = realistic_classes();
+    let traced = traced(&classes);
+    let tctx = ctx(&traced);
+    let mut programs = programs(&tctx).unwrap();
+    for p in &mut programs {
+        for errno in [MODE_ERRNO, RIGHTS_ERRNO] {
+            let errno = errno as u32;
+            retarget(
+                p,
+                libc::SECCOMP_RET_ERRNO | errno,
+                libc::SECCOMP_RET_TRAP | errno,
+            );
+        }
+    }
+    let enforcing = super::programs(&tctx).unwrap();
+    let scene = Scene {
+        ctx: tctx,
+        classes: &classes,
+        described: &[],
+    };
+    for row in TABLE {
+        let per_arg: Vec<Vec<u64>> = (0..6).map(|a| candidates(row, a, &tctx)).collect();
+        for args in combinations(&per_arg, 300) {
+            let want = stack(&enforcing, row.nr, AUDIT_ARCH_X86_64, &args);
+            let got = stack(&programs, row.nr, AUDIT_ARCH_X86_64, &args);
+            let errno = want & libc::SECCOMP_RET_DATA;
+            if want & libc::SECCOMP_RET_ACTION_FULL == libc::SECCOMP_RET_ERRNO
+                && errno != COMPAT_ERRNO as u32
+            {
+                assert_eq!(got, libc::SECCOMP_RET_TRAP | errno, "{}{args:x?}", row.name);
+                // read(2) and write(2) against the access mode answer EBADF.
+                let record = explain(&scene, errno, row.nr, AUDIT_ARCH_X86_64, &args);
+                if record.errno == "EBADF" {
+                    assert!(
+                        matches!(
+                            row.name,
+                            "read"
+                                | "write"
+                                | "readv"
+                                | "writev"
+                                | "pread64"
+                                | "pwrite64"
+                                | "preadv"
+                                | "pwritev"
+                                | "preadv2"
+                                | "pwritev2"
+                        ),
+                        "{}",
+                        row.name
+                    );
+                }
+            } else {
+                assert_eq!(got, want, "{}{args:x?}", row.name);
+            }
+        }
+    }
+}

@@ -1,0 +1,236 @@
+//! The named pieces the table's rows share: numbers libc lacks, the
+//! capability-mode alternatives and the sets of needs several rows use,
+//! and the reasons. Part of the table (`syscalls.rs`); change them there
+//! in mind.
+
+// The table names calls by libc's `SYS_*` constants.
+#![allow(non_upper_case_globals)]
+
+use libc::*;
+
+use crate::rights::Right::*;
+
+use super::super::rules::Grant::*;
+use super::super::rules::*;
+use super::super::seccomp::consts::*;
+
+// Numbers the `libc` crate does not export (syscall_64.tbl).
+pub(super) const SYS_create_module: i64 = 174;
+pub(super) const SYS_get_kernel_syms: i64 = 177;
+pub(super) const SYS_query_module: i64 = 178;
+pub(super) const SYS_io_pgetevents: i64 = 333;
+pub(super) const SYS_uretprobe: i64 = 335;
+pub(super) const SYS_uprobe: i64 = 336;
+pub(super) const SYS_cachestat: i64 = 451;
+pub(super) const SYS_map_shadow_stack: i64 = 453;
+pub(super) const SYS_futex_wake: i64 = 454;
+pub(super) const SYS_futex_wait: i64 = 455;
+pub(super) const SYS_futex_requeue: i64 = 456;
+pub(super) const SYS_statmount: i64 = 457;
+pub(super) const SYS_listmount: i64 = 458;
+pub(super) const SYS_lsm_get_self_attr: i64 = 459;
+pub(super) const SYS_lsm_set_self_attr: i64 = 460;
+pub(super) const SYS_lsm_list_modules: i64 = 461;
+pub(super) const SYS_setxattrat: i64 = 463;
+pub(super) const SYS_getxattrat: i64 = 464;
+pub(super) const SYS_listxattrat: i64 = 465;
+pub(super) const SYS_removexattrat: i64 = 466;
+pub(super) const SYS_open_tree_attr: i64 = 467;
+pub(super) const SYS_file_getattr: i64 = 468;
+pub(super) const SYS_file_setattr: i64 = 469;
+pub(super) const SYS_listns: i64 = 470;
+
+pub(super) const ALLOW: Mode = Mode::Allow;
+pub(super) const DENY: Mode = Mode::Deny;
+pub(super) const ENOSYS: Mode = Mode::Enosys;
+
+pub(super) const fn allow_if(alternatives: &'static [Allow]) -> Mode {
+    Mode::AllowIf(alternatives)
+}
+
+// Alternatives shared by several rows.
+
+/// The process itself, as 0 or by its id.
+pub(super) const SELF: Mode = allow_if(&[when(&[eq(0, 0)]), when(&[is_pid(0)])]);
+/// Signals: to the process itself only.
+pub(super) const SIGNAL_SELF: Mode = allow_if(&[when(&[is_pid(0)])]);
+/// getpriority/setpriority: `PRIO_PROCESS` of the caller.
+pub(super) const PRIO_SELF: Mode = allow_if(&[when(&[eq(0, PRIO_PROCESS), eq(1, 0)])]);
+/// A lookup beneath a directory descriptor (argument 0).
+pub(super) const BENEATH_0: Mode = allow_if(&[beneath(&[ne(0, FDCWD)])]);
+/// Two lookups beneath directory descriptors (arguments 0 and 2).
+pub(super) const BENEATH_0_2: Mode = allow_if(&[beneath(&[ne(0, FDCWD), ne(2, FDCWD)])]);
+/// A read-only lookup: beneath a directory, or (broker) from `AT_FDCWD`.
+pub(super) const LOOKUP: Mode = allow_if(&[
+    beneath(&[ne(0, FDCWD)]),
+    granted(GlobalPaths, &[eq(0, FDCWD)]),
+]);
+/// A global read-only path: the broker with `global_paths` only.
+pub(super) const GLOBAL_READ: Mode = allow_if(&[granted(GlobalPaths, &[])]);
+/// sendmsg/sendmmsg: the broker only.
+pub(super) const SEND_DESCRIPTORS: Mode = allow_if(&[granted(SendDescriptors, &[])]);
+/// Unix stream and seqpacket sockets.
+pub(super) const UNIX_SOCKET: Allow = when(&[
+    eq(0, AF_UNIX as u32),
+    masked_one_of(1, 0xf, UNIX_SOCKET_TYPES),
+]);
+
+/// fstatat(2) (`newfstatat`, flags in argument 3) and statx(2) (flags in
+/// argument 2): fstat through `AT_EMPTY_PATH` (how glibc and std do
+/// fstat), a lookup beneath a directory, or (broker) a global one.
+pub(super) const NEWFSTATAT: Mode = allow_if(&[
+    when(&[
+        ne(0, FDCWD),
+        masked(3, AT_EMPTY_PATH as u32, AT_EMPTY_PATH as u32),
+    ]),
+    beneath(&[ne(0, FDCWD)]),
+    granted(GlobalPaths, &[eq(0, FDCWD)]),
+]);
+pub(super) const STATX: Mode = allow_if(&[
+    when(&[
+        ne(0, FDCWD),
+        masked(2, AT_EMPTY_PATH as u32, AT_EMPTY_PATH as u32),
+    ]),
+    beneath(&[ne(0, FDCWD)]),
+    granted(GlobalPaths, &[eq(0, FDCWD)]),
+]);
+
+/// fstatat's needs: `fstat`, and `lookup` unless `AT_EMPTY_PATH`.
+pub(super) const NEWFSTATAT_NEEDS: &[Need] = &[
+    need(0, Fstat),
+    need(0, Lookup).when(&[masked(3, AT_EMPTY_PATH as u32, 0)]),
+];
+pub(super) const STATX_NEEDS: &[Need] = &[
+    need(0, Fstat),
+    need(0, Lookup).when(&[masked(2, AT_EMPTY_PATH as u32, 0)]),
+];
+
+/// openat(2): the open flags imply rights as on FreeBSD (rights(4):
+/// `O_CREAT` needs `create`, `O_TRUNC` `ftruncate`, `O_FSYNC` `fsync`,
+/// the access mode `read`/`write`; `O_PATH` needs only `lookup`).
+pub(super) const OPENAT: &[Need] = &[
+    need(0, Lookup),
+    need(0, Create).when(&[masked(2, O_CREAT as u32, O_CREAT as u32)]),
+    need(0, Create).when(&[masked(2, TMPFILE, TMPFILE)]),
+    need(0, Ftruncate).when(&[masked(2, O_TRUNC as u32, O_TRUNC as u32)]),
+    need(0, Fsync).when(&[masked(2, O_DSYNC as u32, O_DSYNC as u32)]),
+    need(0, Write).when(&[masked_one_of(
+        2,
+        O_ACCMODE as u32,
+        &[O_WRONLY as u32, O_RDWR as u32],
+    )]),
+    need(0, Read).when(&[masked(2, O_ACCMODE as u32, O_RDWR as u32)]),
+    need(0, Read).when(&[
+        masked(2, O_ACCMODE as u32, O_RDONLY as u32),
+        masked(2, O_PATH as u32, 0),
+    ]),
+];
+/// `O_TMPFILE` without the `O_DIRECTORY` bit it includes.
+pub(super) const TMPFILE: u32 = (O_TMPFILE & !O_DIRECTORY) as u32;
+
+/// mknodat(2): FIFOs need `mkfifoat`, everything else `mknodat` (the
+/// Linux port of Capsicum decides the right from the mode).
+pub(super) const MKNODAT: &[Need] = &[
+    need(0, Mkfifoat).when(&[masked(2, S_IFMT, S_IFIFO)]),
+    need(0, Mknodat).when(&[masked_one_of(
+        2,
+        S_IFMT,
+        &[0, S_IFREG, S_IFCHR, S_IFBLK, S_IFSOCK],
+    )]),
+];
+
+/// mmap(2) of a descriptor (anonymous mappings ignore it): `mmap`, plus
+/// `mmap_r` to read, `mmap_w` to write a shared mapping (a private one is
+/// a copy), `mmap_x` to execute (rights(4)). No executable memory but a
+/// descriptor with `mmap_x`: not anonymous memory, not a descriptor opened
+/// after entry.
+pub(super) const MMAP: &[Need] = &[
+    need(4, Mmap).when(&[FILE]),
+    need(4, MmapR).when(&[FILE, masked(2, PROT_READ as u32, PROT_READ as u32)]),
+    need(4, MmapW).when(&[
+        FILE,
+        masked(2, PROT_WRITE as u32, PROT_WRITE as u32),
+        masked_one_of(3, 0xf, &[MAP_SHARED as u32, MAP_SHARED_VALIDATE as u32]),
+    ]),
+    need(4, MmapX).when(&[EXEC]).denied_outside(),
+    nobody(MmapX).when(&[masked(3, MAP_ANONYMOUS as u32, MAP_ANONYMOUS as u32), EXEC]),
+];
+pub(super) const FILE: Cond = masked(3, MAP_ANONYMOUS as u32, 0);
+pub(super) const EXEC: Cond = masked(2, PROT_EXEC as u32, PROT_EXEC as u32);
+
+/// mprotect(2) cannot add `PROT_EXEC`: seccomp does not see which mapping
+/// it changes, so it fails closed (FreeBSD answers `EACCES` there too,
+/// beyond the mapping's maximum protection).
+pub(super) const NO_EXEC: &[Need] =
+    &[nobody(MmapX).when(&[masked(2, PROT_EXEC as u32, PROT_EXEC as u32)])];
+
+/// copy_file_range(2), splice(2): source (0) and destination (2); an
+/// explicit offset (a non-NULL `loff_t *`) makes them pread/pwrite.
+pub(super) const COPY: &[Need] = &[
+    need(0, Read),
+    need(2, Write),
+    need(0, Pread).when(&[non_null(1)]),
+    need(2, Pwrite).when(&[non_null(3)]),
+];
+
+/// lseek(2): `seek`, or `seek_tell` alone for lseek(fd, 0, SEEK_CUR).
+pub(super) const LSEEK: &[Need] = &[
+    need(0, SeekTell),
+    need(0, Seek).when(&[ne(2, SEEK_CUR as u32)]),
+    need(0, Seek).when(&[non_null(1)]),
+];
+
+/// ioctl(2): the allowlist, and for the broker with `inet` interface reads.
+pub(super) const IOCTL: Mode = allow_if(&[
+    when(&[one_of(1, IOCTL_ALLOWED)]),
+    granted(Inet, &[one_of(1, IOCTL_INET_READS)]),
+]);
+/// The descriptor's `ioctl` right and list; inode flags of descriptors
+/// opened after entry with the directories' `ioctl`.
+pub(super) const IOCTL_NEEDS: &[Need] = &[
+    ioctl_command(0, 1),
+    need(0, Ioctl)
+        .when(&[one_of(1, INODE_IOCTLS)])
+        .dirs_outside(),
+];
+
+/// fcntl(2): `F_SETOWN` only towards the process itself (SIGIO is a
+/// signal); `F_SETOWN_EX`'s target is behind a pointer.
+pub(super) const FCNTL: Mode = allow_if(&[
+    when(&[ne(1, F_SETOWN as u32), ne(1, F_SETOWN_EX)]),
+    when(&[eq(1, F_SETOWN as u32), eq(2, 0)]),
+    when(&[eq(1, F_SETOWN as u32), is_pid(2)]),
+]);
+
+// Reasons shared by several rows.
+pub(super) const CONF: &str = "capabilities.conf lists it";
+pub(super) const CONF_FD: &str =
+    "capabilities.conf lists it; the descriptor's rights decide (rights(4))";
+pub(super) const SELF_ONLY: &str =
+    "capabilities.conf lists it; on Linux it names a process: only the caller (0 or its pid)";
+pub(super) const OWN: &str = "Linux-only; acts on the calling process or thread alone";
+pub(super) const GLOBAL: &str = "a path from the current directory or `/`: a global namespace (cap_enter(2)); the service broker may read with `global_paths`";
+pub(super) const GLOBAL_CHANGE: &str = "a path from the current directory or `/`: a global namespace (cap_enter(2)); use the `*at` call beneath a preopened directory";
+pub(super) const NO_LANDLOCK: &str = "Landlock does not mediate this change by path (landlock(7)), so `..` or a symlink could reach outside the directories; act on a descriptor opened beneath one";
+pub(super) const SYSV: &str = "System V IPC is a global namespace (cap_enter(2), svipc(7))";
+pub(super) const MQUEUE: &str =
+    "named POSIX message queues are a global namespace (mq_overview(7))";
+pub(super) const AIO: &str =
+    "Linux AIO reads its requests from memory the filter never sees (io_submit(2))";
+pub(super) const IO_URING: &str = "io_uring makes system calls the filter never sees (io_uring(7))";
+pub(super) const MOUNT: &str =
+    "the mount namespace is global (mount_namespaces(7)); not in capabilities.conf";
+pub(super) const NAMESPACE: &str =
+    "new or other namespaces (namespaces(7)); not in capabilities.conf";
+pub(super) const ADMIN: &str =
+    "system administration (CAP_SYS_ADMIN and friends); not in capabilities.conf";
+pub(super) const CLOCK: &str = "sets the system clock; not in capabilities.conf";
+pub(super) const MODULE: &str = "loads or removes kernel modules; not in capabilities.conf";
+pub(super) const OTHER: &str = "acts on another process (cap_enter(2): only the process itself)";
+pub(super) const GONE: &str = "not implemented by this kernel (sys_ni_syscall, syscall_64.tbl)";
+pub(super) const KEYS: &str = "the kernel keyrings are shared beyond the process (keyrings(7))";
+pub(super) const NEWER: &str = "newer than the allowlist; not needed by libc or std";
+pub(super) const DUP: &str = "capabilities.conf lists dup/dup2; rights follow descriptor numbers here, so no copy of a limited descriptor and nothing placed over one";
+pub(super) const SEND: &str = "the msghdr is behind a pointer seccomp cannot read (seccomp(2)): its address and SCM_RIGHTS descriptors cannot be checked; use send(2) or write(2). The broker sends descriptors with it";
+pub(super) const EXEC_IMAGE: &str = "cap_enter(2): no new process image";
+pub(super) const CHMOD: &str = "Landlock does not mediate chmod, chown or utimes (landlock(7)): fchmod/fchown/futimens on a descriptor opened beneath a directory instead";
