@@ -44,6 +44,7 @@ pub(crate) mod confine;
 mod fds;
 mod judge;
 mod kernel;
+pub(crate) mod process;
 mod rules;
 mod seccomp;
 mod syscalls;
@@ -52,7 +53,7 @@ mod trace;
 pub(crate) use trace::beneath;
 
 use std::io;
-use std::os::fd::{AsRawFd, OwnedFd};
+use std::os::fd::{AsRawFd, FromRawFd, OwnedFd, RawFd};
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use landlock::{AccessFs, BitFlags};
@@ -92,6 +93,32 @@ impl Native {
             fds: fds::Table::default(),
             beneath: Vec::new(),
         }
+    }
+}
+
+impl Native {
+    /// Limits `fd` to `limits` at its number (a descriptor handed to a
+    /// compartment, which its code knows by that number): the access mode
+    /// reopened to the narrowest over it, and a class of its own in the
+    /// rights filter, as a standard stream gets.
+    pub(crate) fn limit_at(&mut self, fd: RawFd, limits: &Limits) -> Result<(), Failure> {
+        if self.trace.enforces() {
+            // SAFETY: F_DUPFD_CLOEXEC of a descriptor the caller owns.
+            let copy = unsafe { libc::fcntl(fd, libc::F_DUPFD_CLOEXEC, 0) };
+            if copy < 0 {
+                return Err(Failure::last_os_error("fcntl(F_DUPFD_CLOEXEC)"));
+            }
+            // SAFETY: `copy` is a new descriptor owned by nothing else.
+            let copy = unsafe { OwnedFd::from_raw_fd(copy) };
+            let narrowed = fds::narrow_access_mode(copy, limits)?;
+            // SAFETY: dup3 of the narrowed description over `fd`, which
+            // the caller owns and wants replaced.
+            if unsafe { libc::dup3(narrowed.as_raw_fd(), fd, libc::O_CLOEXEC) } < 0 {
+                return Err(Failure::last_os_error("dup3"));
+            }
+        }
+        self.fds.stdio(fd, limits);
+        Ok(())
     }
 }
 
@@ -213,15 +240,3 @@ pub(crate) fn is_violation(error: &io::Error) -> bool {
 
 #[cfg(test)]
 mod tests;
-
-/// Closes every descriptor from `low` up: close_range(2) (Linux ≥ 5.9).
-pub(crate) fn close_from(low: std::os::fd::RawFd) -> io::Result<()> {
-    // SAFETY: close_range only closes descriptors; the caller (a freshly
-    // forked compartment child) owns every descriptor from `low` up.
-    let r = unsafe { libc::syscall(libc::SYS_close_range, low, libc::c_uint::MAX, 0) };
-    if r == 0 {
-        Ok(())
-    } else {
-        Err(io::Error::last_os_error())
-    }
-}
