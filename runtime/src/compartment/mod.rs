@@ -768,5 +768,3 @@ where
     }
 }
 
-#[cfg(test)]
-mod tests;
