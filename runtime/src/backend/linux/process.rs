@@ -109,7 +109,6 @@ pub(crate) fn isolate() -> io::Result<()> {
 /// The `pthread_atfork` child handler: a domain scoped for signals only,
 /// so that the child of a sandboxed process cannot signal its parent or
 /// siblings. Failing closed: a child that cannot be scoped exits at once.
-#[allow(dead_code)]
 extern "C" fn scope_child() {
     if restrict(&for_abi(6, 0, 0, SCOPE_SIGNAL)).is_err() {
         super::super::unix::write_stderr(
@@ -125,7 +124,6 @@ extern "C" fn scope_child() {
 /// handlers; the raw clone(2) system call does not) gets its own signal
 /// scope. Without Landlock ABI 6 the filter refuses every signal instead
 /// (seccomp.rs), so there is nothing to scope.
-#[allow(dead_code)]
 pub(crate) fn scope_children_after_entry() {
     static REGISTERED: Once = Once::new();
     if Kernel::running().landlock_abi < 6 {
