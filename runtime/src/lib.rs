@@ -178,7 +178,7 @@
 #![warn(missing_docs)]
 
 mod backend;
-mod compartment;
+pub mod compartment;
 pub mod decl;
 mod error;
 mod fs;
@@ -190,7 +190,7 @@ mod steps;
 #[allow(dead_code)]
 mod trace;
 
-pub use compartment::{compartment, CompartmentError, Message};
+pub use compartment::{compartment, Compartment, CompartmentError, Message};
 pub use error::{Error, Failure};
 pub use fs::{Dir, File, OpenOptions, Unknown};
 pub use rights::{Right, RightSet};

@@ -7,4 +7,6 @@
 #[cfg(target_os = "linux")]
 pub mod harness;
 #[cfg(target_os = "linux")]
+pub mod parent;
+#[cfg(target_os = "linux")]
 pub mod probe;

@@ -2186,12 +2186,218 @@ fn panic_here() -> Attempt {
     panic!("deliberate panic inside the sandbox")
 }
 
+/// Every case: [`CASES`] and [`PARENT_CASES`].
+pub fn all() -> impl Iterator<Item = &'static (&'static str, Probe)> {
+    CASES.iter().chain(PARENT_CASES)
+}
+
 /// Runs `case` on `fds`; `None` if there is no such case.
 pub fn run(case: &str, fds: &Fds) -> Option<Attempt> {
-    CASES
+    all().find(|(name, _)| *name == case).map(|(_, f)| f(fds))
+}
+
+/// Runs attack `name` of [`crate::parent::ATTACKS`] from a child: a
+/// compartment when `compartment` and the probe is sandboxed, else a
+/// plain forked child (a child forked after entry, or the baseline).
+/// `Ok` when it worked, or when the probe's own state changed.
+fn against_parent(compartment: bool, name: &str) -> Attempt {
+    use crate::parent::{State, ATTACKS};
+    let index = ATTACKS
         .iter()
-        .find(|(name, _)| *name == case)
-        .map(|(_, f)| f(fds))
+        .position(|(n, _)| *n == name)
+        .expect("a known attack");
+    let before = State::now();
+    let result = if compartment && sandboxed::is_sandboxed() {
+        match sandboxed::compartment(attack_in_compartment, &(index as u32)) {
+            Ok(detail) => Ok(detail),
+            Err(sandboxed::CompartmentError::Failed(errno)) => Err(io::Error::from_raw_os_error(
+                errno.parse().unwrap_or(libc::EIO),
+            )),
+            Err(e) => Err(io::Error::other(e.to_string())),
+        }
+    } else {
+        in_child(ATTACKS[index].1)
+    };
+    if let Some(what) = State::now().changed_since(&before) {
+        return Ok(format!("the parent's {what} changed"));
+    }
+    result
+}
+
+/// A compartment's side of [`against_parent`]: the errno of a refusal.
+fn attack_in_compartment(index: &u32) -> Result<String, i32> {
+    (crate::parent::ATTACKS[*index as usize].1)().map_err(|e| e.raw_os_error().unwrap_or(0))
+}
+
+/// A compartment (or, unsandboxed, a forked child) that ends by `how`: the
+/// signal it died of.
+fn child_ends_itself(how: fn() -> Attempt) -> Attempt {
+    if sandboxed::is_sandboxed() {
+        let r = sandboxed::compartment(
+            |how: &u64| -> Result<(), String> {
+                // SAFETY: the address of a `fn() -> Attempt` passed by the
+                // parent, the same code in this forked child.
+                let how: fn() -> Attempt = unsafe { std::mem::transmute(*how as usize) };
+                how().map(drop).map_err(|e| e.to_string())
+            },
+            &(how as usize as u64),
+        );
+        match r {
+            Err(sandboxed::CompartmentError::Killed { signal }) => {
+                Ok(format!("killed by signal {signal}"))
+            }
+            Err(sandboxed::CompartmentError::Failed(e)) => Err(io::Error::other(e)),
+            other => Err(io::Error::other(format!("{other:?}"))),
+        }
+    } else {
+        in_child(how)
+    }
+}
+
+/// Macro of the cases of [`PARENT_CASES`]: each attack from a compartment
+/// and from a child forked after entry.
+macro_rules! parent_cases {
+    ($($name:literal),* $(,)?) => {
+        &[$(
+            (concat!("compartment_", $name), |_| against_parent(true, $name)),
+            (concat!("forked_", $name), |_| against_parent(false, $name)),
+        )*]
+    };
+}
+
+/// The attacks on the parent ([`crate::parent::ATTACKS`]) from its
+/// children, and their positive twins: a child may end itself.
+pub const PARENT_CASES: &[(&str, Probe)] = &{
+    const ATTACKS: &[(&str, Probe)] = parent_cases![
+        "kill",
+        "kill_own_group",
+        "kill_group",
+        "tgkill",
+        "tkill",
+        "rt_sigqueueinfo",
+        "rt_tgsigqueueinfo",
+        "pidfd_open",
+        "fcntl_setown_group",
+        "prlimit",
+        "setpriority",
+        "setpriority_group",
+        "sched_setaffinity",
+        "sched_setscheduler",
+        "sched_setparam",
+        "sched_setattr",
+        "ioprio_set",
+        "ptrace",
+        "process_vm_readv",
+        "process_vm_writev",
+        "kcmp",
+        "migrate_pages",
+        "move_pages",
+        "get_robust_list",
+        "getpgid",
+        "getsid",
+        "clock_gettime_cputime",
+        "capget",
+        "clone_parent",
+    ];
+    const TWINS: [(&str, Probe); 5] = [
+        ("compartment_kill_self", |_| {
+            child_ends_itself(|| {
+                // SAFETY: kill(2) of ourselves.
+                sys!(libc::kill(libc::getpid(), libc::SIGKILL))?;
+                Ok("still alive".into())
+            })
+        }),
+        ("compartment_abort", |_| {
+            child_ends_itself(|| std::process::abort())
+        }),
+        ("forked_abort", |_| {
+            let pid = sys!(libc::fork())?;
+            if pid == 0 {
+                std::process::abort()
+            }
+            let mut status = 0;
+            sys!(libc::waitpid(pid, &mut status, 0))?;
+            if libc::WIFSIGNALED(status) {
+                Ok(format!("killed by signal {}", libc::WTERMSIG(status)))
+            } else {
+                Err(io::Error::other(format!("status {status:#x}")))
+            }
+        }),
+        ("compartment_kill_sibling", |_| kill_sibling(true)),
+        ("forked_kill_sibling", |_| kill_sibling(false)),
+    ];
+    let mut all = [("", (|_| Ok(String::new())) as Probe); 2 * 29 + 5];
+    let mut i = 0;
+    while i < ATTACKS.len() {
+        all[i] = ATTACKS[i];
+        i += 1;
+    }
+    let mut j = 0;
+    while j < TWINS.len() {
+        all[i + j] = TWINS[j];
+        j += 1;
+    }
+    all
+};
+
+/// A sibling (a worker compartment, or a forked child) and another child
+/// that tries to SIGKILL it; the sibling must still answer.
+fn kill_sibling(compartment: bool) -> Attempt {
+    if compartment && sandboxed::is_sandboxed() {
+        let mut sibling = sandboxed::Compartment::new().worker(|_: &u8| -> Result<i32, String> {
+            // SAFETY: getpid(2) cannot fail.
+            Ok(unsafe { libc::getpid() })
+        });
+        let pid = sibling
+            .call(&0)
+            .map_err(|e| io::Error::other(e.to_string()))?;
+        let r = sandboxed::compartment(
+            |pid: &i32| -> Result<(), i32> {
+                // SAFETY: kill(2) with integer arguments.
+                if unsafe { libc::kill(*pid, libc::SIGKILL) } == 0 {
+                    Ok(())
+                } else {
+                    Err(io::Error::last_os_error().raw_os_error().unwrap_or(0))
+                }
+            },
+            &pid,
+        );
+        if sibling.call(&0).is_err() {
+            return Ok("the sibling died".into());
+        }
+        match r {
+            Ok(()) => Ok("signalled the sibling".into()),
+            Err(sandboxed::CompartmentError::Failed(errno)) => Err(io::Error::from_raw_os_error(
+                errno.parse().unwrap_or(libc::EIO),
+            )),
+            Err(e) => Err(io::Error::other(e.to_string())),
+        }
+    } else {
+        let sibling = sys!(libc::fork())?;
+        if sibling == 0 {
+            // SAFETY: pause(2) then _exit(2) in the forked child.
+            unsafe {
+                libc::pause();
+                libc::_exit(0)
+            }
+        }
+        let r = in_child(move || {
+            sys!(libc::kill(sibling, libc::SIGKILL))?;
+            Ok("signalled".into())
+        });
+        let mut status = 0;
+        // SAFETY: WNOHANG poll of our own child.
+        let gone = unsafe { libc::waitpid(sibling, &mut status, libc::WNOHANG) } == sibling;
+        // SAFETY: kill and reap our own child.
+        unsafe {
+            libc::kill(sibling, libc::SIGKILL);
+            libc::waitpid(sibling, &mut status, 0);
+        }
+        if gone {
+            return Ok("the sibling died".into());
+        }
+        r
+    }
 }
 
 /// The one line the harness reads: `outcome: ok <detail>` or

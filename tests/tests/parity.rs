@@ -82,10 +82,13 @@ fn row1_no_global_namespaces() {
 }
 
 /// Row 2: `EPERM` for exec, tracing and other processes; signals to
-/// ourselves work. Differences: a child forked after entry cannot
-/// `kill(getpid())` itself; `tkill` is denied even for our own thread; our
+/// ourselves work, from the process and from its children (each child
+/// forked after entry and each compartment has a Landlock domain of its
+/// own, so its parent and siblings are outside its signal scope). Process
+/// ids in scheduling, priority and limit calls: only 0 (the caller). Our
 /// own children can be signalled through a pidfd from `clone(CLONE_PIDFD)`,
-/// like `pdkill`.
+/// like `pdkill`. Difference: `F_SETOWN` towards another process is
+/// accepted and its `SIGIO` dropped at delivery.
 #[test]
 fn row2_no_new_images_no_foreign_processes() {
     row(
@@ -100,11 +103,24 @@ fn row2_no_new_images_no_foreign_processes() {
             ("kcmp_other", Denied(EPERM)),
             ("sched_setaffinity_other", Denied(EPERM)),
             ("kill_self", Allowed),
-            ("fork_child_kill_self", Denied(EPERM)),
-            ("fork_child_kill_parent", Allowed),
-            ("tkill_self", Denied(EPERM)),
+            ("tkill_self", Allowed),
             ("tkill_other", Denied(EPERM)),
             ("pidfd_own_child_signal", Allowed),
+            // Children against their parent, and the parent unharmed.
+            ("fork_child_kill_self", Allowed),
+            ("fork_child_kill_parent", Denied(EPERM)),
+            ("forked_prlimit", Denied(EPERM)),
+            ("forked_sched_setaffinity", Denied(EPERM)),
+            ("forked_abort", Allowed),
+            ("compartment_kill", Denied(EPERM)),
+            ("compartment_kill_own_group", Denied(EPERM)),
+            ("compartment_prlimit", Denied(EPERM)),
+            ("compartment_sched_setscheduler", Denied(EPERM)),
+            ("compartment_setpriority", Denied(EPERM)),
+            ("compartment_ptrace", Denied(EPERM)),
+            ("compartment_kill_sibling", Denied(EPERM)),
+            ("compartment_kill_self", Allowed),
+            ("compartment_abort", Allowed),
         ],
     );
     // FIOSETOWN is off capability mode's ioctl allowlist (row 4); the

@@ -24,6 +24,13 @@ impl Native {
     }
 }
 
+impl Native {
+    /// Nothing to limit: nothing is enforced here.
+    pub(crate) fn limit_at(&mut self, _: std::os::fd::RawFd, _: &Limits) -> Result<(), Failure> {
+        Ok(())
+    }
+}
+
 impl Backend for Native {
     type Channel = Channel;
     type Gap = String;
@@ -77,36 +84,144 @@ pub(crate) fn is_violation(_: &io::Error) -> bool {
     false
 }
 
-/// Compartments need a sandbox for the child to enter: none here.
+/// Compartments need a sandbox for the child to enter: none here. The
+/// names of `unix/compartment.rs`, with nothing that can exist (so some
+/// are never built here).
+#[allow(dead_code)]
 pub(crate) mod compartment {
-    use std::fs::File;
     use std::io;
+    use std::os::fd::RawFd;
+    use std::time::{Duration, Instant};
 
-    /// How a child ended.
+    use crate::rights::Limits;
+
+    pub(crate) const SETUP_TAG: u8 = 0xfd;
+
+    fn unsupported() -> io::Error {
+        io::Error::new(
+            io::ErrorKind::Unsupported,
+            "no sandbox on this system for a compartment",
+        )
+    }
+
     #[derive(Clone, Copy, Debug, PartialEq, Eq)]
     pub(crate) enum Exit {
-        /// `_exit(code)`.
         Code(i32),
-        /// Killed by this signal.
         Signal(i32),
     }
 
-    /// No child can exist.
-    #[derive(Debug)]
-    pub(crate) enum Child {}
-
-    /// Always `Unsupported`: the child could not be confined.
-    pub(crate) fn spawn(_: impl FnOnce(File) -> i32) -> io::Result<(Child, File)> {
-        Err(io::Error::new(
-            io::ErrorKind::Unsupported,
-            "no sandbox on this system for a compartment",
-        ))
+    #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+    pub(crate) struct Ended {
+        pub exit: Exit,
+        pub cpu: Duration,
     }
 
-    impl Child {
-        pub(crate) fn wait(self) -> io::Result<Exit> {
-            match self {}
+    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+    pub(crate) struct Rlimits {
+        pub cpu_seconds: Option<u64>,
+        pub memory: Option<u64>,
+    }
+
+    #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+    pub(crate) enum Recv {
+        Message(usize),
+        Closed,
+        TimedOut,
+    }
+
+    #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+    pub(crate) enum Sent {
+        Done,
+        TimedOut,
+        Gone,
+    }
+
+    #[derive(Debug)]
+    pub(crate) enum Channel {}
+
+    impl Channel {
+        pub(crate) fn send(&self, _: &[u8], _: Option<Instant>) -> io::Result<bool> {
+            match *self {}
         }
+        pub(crate) fn recv(&self, _: &mut [u8], _: Option<Instant>) -> io::Result<Recv> {
+            match *self {}
+        }
+    }
+
+    pub(crate) trait FnPointer: Copy + 'static {}
+    impl<I: ?Sized + 'static, R: 'static> FnPointer for fn(&I) -> R {}
+
+    pub(crate) type Run<A> = fn(A, Channel, bool) -> i32;
+    pub(crate) type Enter = fn(&[(RawFd, Limits)]) -> Result<(), String>;
+
+    #[derive(Clone, Copy, Debug)]
+    pub(crate) struct Entry;
+
+    impl Entry {
+        pub(crate) fn new<A: FnPointer>(_: Run<A>, _: A) -> Entry {
+            Entry
+        }
+    }
+
+    #[derive(Clone, Copy, Debug)]
+    pub(crate) struct Setup<'a> {
+        pub handed: &'a [(RawFd, Limits)],
+        pub rlimits: Rlimits,
+        pub enter: Enter,
+    }
+
+    #[derive(Debug)]
+    pub(crate) enum Peer<'z> {
+        Never(std::convert::Infallible, &'z ()),
+    }
+
+    impl<'z> Peer<'z> {
+        pub(crate) fn direct(_: &Setup<'_>, _: Entry, _: bool) -> io::Result<Peer<'z>> {
+            Err(unsupported())
+        }
+        pub(crate) fn remote(
+            _: &'z Zygote,
+            _: Entry,
+            _: bool,
+            _: Rlimits,
+            _: &[usize],
+        ) -> io::Result<Peer<'z>> {
+            Err(unsupported())
+        }
+        pub(crate) fn send(&mut self, _: &[u8], _: Option<Instant>) -> io::Result<Sent> {
+            match self {
+                Peer::Never(never, _) => match *never {},
+            }
+        }
+        pub(crate) fn recv(&mut self, _: &mut [u8], _: Option<Instant>) -> io::Result<Recv> {
+            match self {
+                Peer::Never(never, _) => match *never {},
+            }
+        }
+        pub(crate) fn finish(self) -> io::Result<Ended> {
+            match self {
+                Peer::Never(never, _) => match never {},
+            }
+        }
+    }
+
+    #[derive(Debug)]
+    pub(crate) struct Zygote {
+        pub handable: Vec<(RawFd, Limits)>,
+    }
+
+    impl Zygote {
+        pub(crate) fn start(_: usize, _: &[(RawFd, Limits)], _: Enter) -> io::Result<Zygote> {
+            Err(unsupported())
+        }
+    }
+
+    pub(crate) fn single_threaded() -> Option<bool> {
+        None
+    }
+
+    pub(crate) fn isolate() -> io::Result<()> {
+        Err(unsupported())
     }
 }
 

@@ -11,6 +11,7 @@
 
 pub(crate) use super::unix::compartment;
 mod ffi;
+pub(crate) mod process;
 mod rights;
 #[cfg(test)]
 mod tests;
@@ -27,7 +28,7 @@ mod no_casper;
 use no_casper as services;
 
 use std::io;
-use std::os::fd::{BorrowedFd, OwnedFd};
+use std::os::fd::{BorrowedFd, OwnedFd, RawFd};
 
 use crate::decl::{Plan, ServiceDecl, Stdio};
 use crate::error::{Error, Failure};
@@ -59,6 +60,19 @@ impl Native {
             trace,
             ..Native::default()
         }
+    }
+}
+
+impl Native {
+    /// Limits `fd` to `limits` at its number (a descriptor handed to a
+    /// compartment): cap_rights_limit(2) works in place.
+    pub(crate) fn limit_at(&mut self, fd: RawFd, limits: &Limits) -> Result<(), Failure> {
+        if self.unenforced || !self.trace.enforces() {
+            return Ok(());
+        }
+        // SAFETY: the caller owns `fd` and keeps it open for the call.
+        let fd = unsafe { BorrowedFd::borrow_raw(fd) };
+        rights::limit(fd, limits)
     }
 }
 
@@ -184,14 +198,6 @@ pub(crate) fn is_violation(error: &io::Error) -> bool {
         error.raw_os_error(),
         Some(libc::ENOTCAPABLE | libc::ECAPMODE)
     )
-}
-
-/// Closes every descriptor from `low` up: closefrom(2).
-pub(crate) fn close_from(low: std::os::fd::RawFd) -> io::Result<()> {
-    // SAFETY: closefrom only closes descriptors; the caller (a freshly
-    // forked compartment child) owns every descriptor from `low` up.
-    unsafe { libc::closefrom(low) };
-    Ok(())
 }
 
 // Capsicum refuses `..` and symlinks leaving a directory with

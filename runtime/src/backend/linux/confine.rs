@@ -245,13 +245,14 @@ pub(crate) fn no_new_privs() -> Result<(), ConfineError> {
     Ok(())
 }
 
-/// The context the programs of `policy` are built for: this process, with
-/// lookups beneath directories when `lookups` (Landlock confines them).
-pub(crate) fn context(policy: &Policy, lookups: bool) -> Context<'_> {
+/// The context the programs of `policy` are built for on `kernel`: lookups
+/// beneath directories when Landlock confines them (ABI 1), signals to
+/// other processes when Landlock scopes them (ABI 6). No process id: the
+/// programs hold unchanged in every child forked after entry.
+pub(crate) fn context<'a>(policy: &'a Policy, kernel: &Kernel) -> Context<'a> {
     Context {
-        // SAFETY: getpid(2) cannot fail.
-        pid: unsafe { libc::getpid() } as u32,
-        lookups,
+        signal_scope: kernel.landlock_abi >= 6,
+        lookups: kernel.landlock_abi >= 1,
         grants: policy.grants,
         classes: &policy.classes,
     }
@@ -293,7 +294,7 @@ pub(crate) fn apply(policy: Policy, kernel: &Kernel) -> Result<Applied, ConfineE
     };
     // Build everything before changing anything.
     let programs = if kernel.seccomp {
-        programs(&context(&policy, kernel.landlock_abi >= 1))?
+        programs(&context(&policy, kernel))?
     } else {
         Vec::new()
     };

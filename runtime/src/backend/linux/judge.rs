@@ -14,8 +14,8 @@ use super::seccomp::{FdClass, Grants};
 /// of limited descriptors.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Context<'a> {
-    /// The process id signals may be sent to (the process itself).
-    pub pid: u32,
+    /// Whether Landlock scopes signals ([`Gate::SignalScope`]).
+    pub signal_scope: bool,
     /// Whether lookups beneath directory descriptors may be allowed (when
     /// Landlock confines them).
     pub lookups: bool,
@@ -32,6 +32,7 @@ impl Context<'_> {
             Gate::Always => true,
             Gate::Lookups => self.lookups || self.grants.global_paths,
             Gate::Grant(g) => self.grants.has(g),
+            Gate::SignalScope => self.signal_scope,
         }
     }
 
@@ -102,7 +103,7 @@ pub(crate) fn mode_allows(row: &Syscall, args: &[u64; 6], ctx: &Context) -> bool
         Mode::Deny => false,
         Mode::AllowIf(alternatives) => alternatives
             .iter()
-            .any(|a| ctx.open(a.gate) && a.when.iter().all(|c| c.holds(args, ctx.pid))),
+            .any(|a| ctx.open(a.gate) && a.when.iter().all(|c| c.holds(args))),
     }
 }
 
@@ -113,7 +114,7 @@ pub(crate) fn first_denial(row: &Syscall, args: &[u64; 6], ctx: &Context) -> Opt
 
 /// Whether `need` fails for `args` in `ctx`, and how.
 pub(crate) fn denial(need: &Need, args: &[u64; 6], ctx: &Context) -> Option<Denial> {
-    if !need.when.iter().all(|c| c.holds(args, ctx.pid)) {
+    if !need.when.iter().all(|c| c.holds(args)) {
         return None;
     }
     let Some(arg) = need.fd else {

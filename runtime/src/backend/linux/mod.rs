@@ -31,9 +31,9 @@
 //! | promise | mechanism | errno | differences from Capsicum |
 //! |---|---|---|---|
 //! | 1. no global namespaces: no lookup from `AT_FDCWD` or absolute paths; beneath a preopened directory only | seccomp: path calls without a descriptor (`open`, `stat`, `access`, `readlink`, `unlink`, `mkdir`, `rename`, `link`, `truncate`, `utimes`, `chmod`, `chown`, `chdir`, `getcwd`, xattrs by path, `inotify_add_watch`, `name_to_handle_at`, `open_by_handle_at`) are not in the allowlist, `*at` calls are allowed only with a descriptor other than `AT_FDCWD`, `openat2` → `ENOSYS`; Landlock: opens and changes beneath the preopened directories only (absolute paths, `..` and symlinks resolved outside fail) | `EPERM` (seccomp), `EACCES` (Landlock), `EXDEV` (Landlock, rename/link across directories without the rights) | Landlock does not mediate `stat`, `access`, `readlink` or `getxattr` lookups, nor `O_PATH` opens: `fstatat(dirfd, "/abs/path")`, `readlinkat` and `openat(dirfd, "..", O_PATH)` reveal metadata (never contents) outside the directories. Landlock does not mediate `chmod`, `chown` or `utimes` either, so their path forms (`fchmodat`, `fchmodat2`, `fchownat`, `futimesat`, `utimensat` with a path) are denied with `EPERM` even beneath a directory holding `fchmodat`/`fchownat`/`futimesat`: open the file beneath it and use `fchmod`/`fchown`/`futimens`. Without Landlock (kernel < 5.13) every lookup is denied. |
-//! | 2. no new process images, no foreign processes | seccomp: no `execve`/`execveat`, `ptrace`, `process_vm_*`, `pidfd_open`, `pidfd_getfd`, `kcmp`; `kill`/`tgkill`/`rt_*sigqueueinfo` only to our own pid; scheduling, affinity, priority, rlimits only of pid 0 or ourselves; Landlock signal scope (ABI 6) for what seccomp cannot see (pidfds, `F_SETOWN`/SIGIO) | `EPERM` | A child forked after entry cannot signal itself with `kill`/`raise` (the pid in the filter is the parent's), so `abort()` there ends by a fault rather than `SIGABRT`. `tkill` is denied (its target cannot be checked). Children forked after entry can be signalled through their pidfd (`CLONE_PIDFD`), like `pdkill`. |
+//! | 2. no new process images, no foreign processes | seccomp: no `execve`/`execveat`, `ptrace`, `process_vm_*`, `pidfd_open`, `pidfd_getfd`, `kcmp`, `migrate_pages`, `move_pages`, `process_madvise`, `ioprio_set`, `setpgid`, `capget`, `clone(CLONE_PARENT)`; scheduling, affinity, priority, rlimits, robust lists, `getpgid`/`getsid` only of pid 0 (the caller); CPU clocks only the caller's; signals (`kill`, `tkill`, `tgkill`, `rt_*sigqueueinfo`, `pidfd_send_signal`, `F_SETOWN`) only to a process id (never 0, -1 or a process group) and only with Landlock's signal scope (ABI 6), which refuses a target outside the caller's domain: every child forked after entry (`pthread_atfork`) and every compartment gets a domain of its own, so none can signal or trace its parent or its siblings, and each can signal itself; without ABI 6 no signal at all | `EPERM` | `F_SETOWN` towards another process is accepted and its `SIGIO` dropped at delivery (Landlock checks the delivery). A child made with the raw `clone(2)` system call (not fork(3)) shares its parent's domain and can signal it; children can be signalled through their pidfd (`CLONE_PIDFD`), like `pdkill`. |
 //! | 3. no new network endpoints | seccomp: `socket`/`socketpair` only `AF_UNIX` stream/seqpacket, no `connect`, `bind`; `sendto` only without an address (`send`, `write`, `writev` remain); no `sendmsg`/`sendmmsg` (their `msg_name` is behind a pointer seccomp cannot read); Landlock: TCP bind/connect handled with no rule (ABI 4), abstract unix sockets scoped (ABI 6) | `EPERM` (seccomp), `EACCES` (Landlock) | `sendmsg`/`sendmmsg` are denied even without an address (Capsicum refuses only an explicit address), so a socket handed in (from a service) cannot send to another address; use `send`/`write`. |
-//! | 4. no kernel surface that bypasses the filter | seccomp allowlist: `io_uring_*`, `bpf`, `perf_event_open`, `userfaultfd`, `keyctl`/`add_key`/`request_key`, mount family, `unshare`/`setns`, `clone` with `CLONE_NEW*`, `chroot`/`pivot_root`, SysV IPC, `mq_*`, `reboot`, module loading, clock setting, `personality`, `seccomp`, `landlock_*` are absent; `ioctl` only with a command from a fixed allowlist, on any descriptor: what `ioctls(...)` can declare (`FIONREAD`, `FIONBIO`, `FIOASYNC`, `FIOCLEX`, `FIONCLEX`, `TCGETS`/`TCSETS*`, `TIOCGWINSZ`, `TIOCSWINSZ`, `TIOCGPGRP`), `TIOCOUTQ`, `FIOQSIZE` and the inode flags (`FS_IOC_[GS]ETFLAGS`, `FS_IOC_FS[GS]ETXATTR`), so no network configuration (`SIOCS*`, wireless, tun, bridge), no filesystem-wide ioctls (`FIFREEZE`/`FITHAW`/`FITRIM`, `FICLONE`/`FIDEDUPERANGE`), no `TIOCSTI`, no `FIOSETOWN`; the i386 entry answers `EPERM` (arch check), x32 numbers match nothing | `EPERM`; `clone3` → `ENOSYS` | `memfd_create` is allowed (anonymous, like `SHM_ANON`); executing it is not (`execveat` denied). No new executable memory after entry: seccomp cannot see which mapping `mprotect` changes, so `mprotect`/`pkey_mprotect` with `PROT_EXEC` fail with `EACCES` for every mapping (Capsicum refuses it only beyond the mapping's maximum protection), and `mmap` with `PROT_EXEC` only maps a descriptor with `mmap_x` (never anonymous memory, nor a descriptor opened after entry). JITs do not work inside. Capsicum allows every ioctl on a descriptor with `CAP_IOCTL` (narrowed by `cap_ioctls_limit`); on Linux ioctls reach beyond the descriptor (interfaces, whole filesystems), so commands off the allowlist answer `EPERM` even when `ioctl` is granted without a list, device ioctls beneath a directory with `ioctl` included. |
+//! | 4. no kernel surface that bypasses the filter | seccomp allowlist: `io_uring_*`, `bpf`, `perf_event_open`, `userfaultfd`, `keyctl`/`add_key`/`request_key`, mount family, `unshare` (but `CLONE_THREAD` alone, which unshares nothing)/`setns`, `clone` with `CLONE_NEW*`, `chroot`/`pivot_root`, SysV IPC, `mq_*`, `reboot`, module loading, clock setting, `personality`, `seccomp` are absent (`landlock_*` are allowed: a nested domain only takes access away); `ioctl` only with a command from a fixed allowlist, on any descriptor: what `ioctls(...)` can declare (`FIONREAD`, `FIONBIO`, `FIOASYNC`, `FIOCLEX`, `FIONCLEX`, `TCGETS`/`TCSETS*`, `TIOCGWINSZ`, `TIOCSWINSZ`, `TIOCGPGRP`), `TIOCOUTQ`, `FIOQSIZE` and the inode flags (`FS_IOC_[GS]ETFLAGS`, `FS_IOC_FS[GS]ETXATTR`), so no network configuration (`SIOCS*`, wireless, tun, bridge), no filesystem-wide ioctls (`FIFREEZE`/`FITHAW`/`FITRIM`, `FICLONE`/`FIDEDUPERANGE`), no `TIOCSTI`, no `FIOSETOWN`; the i386 entry answers `EPERM` (arch check), x32 numbers match nothing | `EPERM`; `clone3` → `ENOSYS` | `memfd_create` is allowed (anonymous, like `SHM_ANON`); executing it is not (`execveat` denied). No new executable memory after entry: seccomp cannot see which mapping `mprotect` changes, so `mprotect`/`pkey_mprotect` with `PROT_EXEC` fail with `EACCES` for every mapping (Capsicum refuses it only beyond the mapping's maximum protection), and `mmap` with `PROT_EXEC` only maps a descriptor with `mmap_x` (never anonymous memory, nor a descriptor opened after entry). JITs do not work inside. Capsicum allows every ioctl on a descriptor with `CAP_IOCTL` (narrowed by `cap_ioctls_limit`); on Linux ioctls reach beyond the descriptor (interfaces, whole filesystems), so commands off the allowlist answer `EPERM` even when `ioctl` is granted without a list, device ioctls beneath a directory with `ioctl` included. |
 //! | 5. per-descriptor rights | access mode reopened to the narrowest (`O_RDONLY`/`O_WRONLY`/`O_PATH`) for regular files and directories, and for standard streams that are pipes, FIFOs, terminals or memory devices (`/dev/null`...); seccomp rights filter per class of descriptor numbers (split over as many stacked programs as `BPF_MAXINSNS` needs; about 100 instructions per class of distinct rights, so roughly 300 distinct rights sets fit the kernel's 32768): read/write/seek/pread/fstat/ftruncate/fsync/fchmod/fchown/futimes/flock/mmap prot/ioctl list/fcntl list/lookup-family/sockets; `dup`, `dup2`/`dup3`, `F_DUPFD` of or onto a limited descriptor denied; `sendmsg` (`SCM_RIGHTS`) denied (row 3) | `EACCES` (`EPERM` for `sendmsg`); `EBADF` for read/write against the access mode, which the filter leaves to the kernel (so that read/write stay in the kernel's seccomp action cache); [`is_violation`] does not report `EBADF`, which cannot be told from a closed descriptor | Rights live with the descriptor *number*, so descriptors cannot be passed over a Unix socket (`sendmsg` → `EPERM`; Capsicum passes them with their rights); receiving them (from a service) works. Descriptors opened after entry (beneath a directory, memfds, pipes) are outside every class: files opened beneath a directory get its Landlock rights (read, write, truncate, device ioctl), and for `fchmod`, `fchown`, `futimens`, `fsetxattr`, `fremovexattr` and the inode-flag ioctls (`FS_IOC_SETFLAGS`, `FS_IOC_FSSETXATTR`) the *union* of the rights of all preopened directories (Capsicum: the rights of the one directory they came from); their other rights (fstat, mmap...) are not limited. An explicit offset in `splice`, `sendfile`, `copy_file_range` needs `pread`/`pwrite`; `fallocate` needs `pwrite` (FreeBSD's `posix_fallocate`). `poll`/`select` do not check `event`. Standard streams that are regular files or sockets keep their access mode (a regular file's offset is shared with the parent; a socket cannot be reopened) and are limited by the filter only. Rights cannot be narrowed again after entry. |
 //! | 6. every thread and child | entry refused unless single-threaded (`/proc/self/status`); Landlock domain and seccomp filters (TSYNC) are inherited across `clone`/`fork` and cannot be removed; `PR_SET_NO_NEW_PRIVS` | — | — |
 
@@ -44,6 +44,7 @@ pub(crate) mod confine;
 mod fds;
 mod judge;
 mod kernel;
+pub(crate) mod process;
 mod rules;
 mod seccomp;
 mod syscalls;
@@ -52,7 +53,7 @@ mod trace;
 pub(crate) use trace::beneath;
 
 use std::io;
-use std::os::fd::{AsRawFd, OwnedFd};
+use std::os::fd::{AsRawFd, FromRawFd, OwnedFd, RawFd};
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use landlock::{AccessFs, BitFlags};
@@ -92,6 +93,32 @@ impl Native {
             fds: fds::Table::default(),
             beneath: Vec::new(),
         }
+    }
+}
+
+impl Native {
+    /// Limits `fd` to `limits` at its number (a descriptor handed to a
+    /// compartment, which its code knows by that number): the access mode
+    /// reopened to the narrowest over it, and a class of its own in the
+    /// rights filter, as a standard stream gets.
+    pub(crate) fn limit_at(&mut self, fd: RawFd, limits: &Limits) -> Result<(), Failure> {
+        if self.trace.enforces() {
+            // SAFETY: F_DUPFD_CLOEXEC of a descriptor the caller owns.
+            let copy = unsafe { libc::fcntl(fd, libc::F_DUPFD_CLOEXEC, 0) };
+            if copy < 0 {
+                return Err(Failure::last_os_error("fcntl(F_DUPFD_CLOEXEC)"));
+            }
+            // SAFETY: `copy` is a new descriptor owned by nothing else.
+            let copy = unsafe { OwnedFd::from_raw_fd(copy) };
+            let narrowed = fds::narrow_access_mode(copy, limits)?;
+            // SAFETY: dup3 of the narrowed description over `fd`, which
+            // the caller owns and wants replaced.
+            if unsafe { libc::dup3(narrowed.as_raw_fd(), fd, libc::O_CLOEXEC) } < 0 {
+                return Err(Failure::last_os_error("dup3"));
+            }
+        }
+        self.fds.stdio(fd, limits);
+        Ok(())
     }
 }
 
@@ -164,6 +191,8 @@ impl Backend for Native {
         }?;
         if self.trace.enforces() {
             ENTERED.store(true, Ordering::SeqCst);
+            // Children forked from now on get a signal scope of their own.
+            process::scope_children_after_entry();
         }
         Ok(())
     }
@@ -213,15 +242,3 @@ pub(crate) fn is_violation(error: &io::Error) -> bool {
 
 #[cfg(test)]
 mod tests;
-
-/// Closes every descriptor from `low` up: close_range(2) (Linux ≥ 5.9).
-pub(crate) fn close_from(low: std::os::fd::RawFd) -> io::Result<()> {
-    // SAFETY: close_range only closes descriptors; the caller (a freshly
-    // forked compartment child) owns every descriptor from `low` up.
-    let r = unsafe { libc::syscall(libc::SYS_close_range, low, libc::c_uint::MAX, 0) };
-    if r == 0 {
-        Ok(())
-    } else {
-        Err(io::Error::last_os_error())
-    }
-}

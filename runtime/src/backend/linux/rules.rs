@@ -86,6 +86,11 @@ pub(crate) enum Gate {
     Lookups,
     /// With this grant.
     Grant(Grant),
+    /// When Landlock scopes signals (`LANDLOCK_SCOPE_SIGNAL`, ABI 6): the
+    /// kernel then refuses a target outside the caller's domain, which
+    /// holds its parent and siblings (each child forked after entry gets
+    /// a domain of its own), so the filter need not know any process id.
+    SignalScope,
 }
 
 /// One alternative under which capability mode allows a call.
@@ -134,8 +139,6 @@ pub(crate) enum Test {
         /// What they may be.
         values: &'static [u32],
     },
-    /// The low 32 bits are the sandboxed process's id.
-    Pid,
     /// All 64 bits are zero (a NULL pointer, a zero offset).
     Null,
     /// Some of the 64 bits are set.
@@ -152,8 +155,8 @@ pub(crate) struct Cond {
 }
 
 impl Cond {
-    /// Whether the condition holds for `args`, the process being `pid`.
-    pub(crate) fn holds(&self, args: &[u64; 6], pid: u32) -> bool {
+    /// Whether the condition holds for `args`.
+    pub(crate) fn holds(&self, args: &[u64; 6]) -> bool {
         let wide = args[usize::from(self.arg)];
         let v = wide as u32;
         match self.test {
@@ -162,7 +165,6 @@ impl Cond {
             Test::OneOf(xs) => xs.contains(&v),
             Test::Masked { mask, value } => v & mask == value,
             Test::MaskedOneOf { mask, values } => values.contains(&(v & mask)),
-            Test::Pid => v == pid,
             Test::Null => wide == 0,
             Test::NonNull => wide != 0,
         }
@@ -293,14 +295,6 @@ pub(crate) const fn masked_one_of(arg: u8, mask: u32, values: &'static [u32]) ->
     }
 }
 
-/// `arg` is the sandboxed process's id.
-pub(crate) const fn is_pid(arg: u8) -> Cond {
-    Cond {
-        arg,
-        test: Test::Pid,
-    }
-}
-
 /// `arg` (64 bits) is zero.
 pub(crate) const fn null(arg: u8) -> Cond {
     Cond {
@@ -330,6 +324,15 @@ pub(crate) const fn when(when: &'static [Cond]) -> Allow {
 pub(crate) const fn beneath(when: &'static [Cond]) -> Allow {
     Allow {
         gate: Gate::Lookups,
+        when,
+    }
+}
+
+/// Capability mode allows the call when Landlock scopes signals and `when`
+/// holds.
+pub(crate) const fn scoped(when: &'static [Cond]) -> Allow {
+    Allow {
+        gate: Gate::SignalScope,
         when,
     }
 }

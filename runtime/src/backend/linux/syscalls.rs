@@ -32,7 +32,7 @@
 //!
 //! Conditions: `eq(arg, v)`, `ne(arg, v)`, `one_of(arg, &[..])`,
 //! `masked(arg, mask, v)`, `masked_one_of(arg, mask, &[..])` (low 32 bits,
-//! as the kernel reads an `int`), `is_pid(arg)` (the sandboxed process),
+//! as the kernel reads an `int`),
 //! `null(arg)` / `non_null(arg)` (all 64 bits).
 //!
 //! # Adding or changing a rule
@@ -137,13 +137,13 @@ pub(crate) static TABLE: &[Syscall] = table![
     SYS_socketpair           [Family, SockType, Num]       allow_if(&[UNIX_SOCKET]), &[], "capabilities.conf lists it; Unix stream and seqpacket pairs only";
     SYS_setsockopt           [Fd, Num, Num]                ALLOW, &[need(0, Setsockopt)], CONF_FD;
     SYS_getsockopt           [Fd, Num, Num]                ALLOW, &[need(0, Getsockopt)], CONF_FD;
-    SYS_clone                [Num]                         allow_if(&[when(&[masked(0, CLONE_NAMESPACES, 0)])]), &[], "capabilities.conf lists fork and threads; no new namespaces (CLONE_NEW*, clone(2))";
+    SYS_clone                [Num]                         allow_if(&[when(&[masked(0, CLONE_NAMESPACES | CLONE_PARENT as u32, 0)])]), &[], "capabilities.conf lists fork and threads; no new namespaces (CLONE_NEW*, clone(2)); no CLONE_PARENT, whose child would be the caller's parent's";
     SYS_fork                 []                            ALLOW, &[], CONF;
     SYS_vfork                []                            ALLOW, &[], CONF;
     SYS_execve               [Program]                     DENY, &[], EXEC_IMAGE;
     SYS_exit                 []                            ALLOW, &[], CONF;
     SYS_wait4                [Pid]                         ALLOW, &[], CONF;
-    SYS_kill                 [Pid, Num]                    SIGNAL_SELF, &[], "capabilities.conf lists it for the process itself only";
+    SYS_kill                 [Pid, Num]                    SIGNAL, &[], SIGNALS;
     SYS_uname                []                            ALLOW, &[], "the system's name and release, read only (uname(2)); FreeBSD answers it through sysctl";
     SYS_semget               [Num]                         DENY, &[], SYSV;
     SYS_semop                [Num]                         DENY, &[], SYSV;
@@ -206,11 +206,11 @@ pub(crate) static TABLE: &[Syscall] = table![
     SYS_setfsuid             []                            ALLOW, &[], "the set*id family (capabilities.conf); still checked by privilege";
     SYS_setfsgid             []                            ALLOW, &[], "the set*id family (capabilities.conf); still checked by privilege";
     SYS_getsid               [Pid]                         SELF, &[], SELF_ONLY;
-    SYS_capget               []                            ALLOW, &[], "the caller's Linux capabilities (capget(2)), like the credential queries of capabilities.conf";
+    SYS_capget               []                            DENY, &[], "reads the capabilities of any process named in a header behind a pointer (capget(2)); not in capabilities.conf";
     SYS_capset               []                            ALLOW, &[], "the caller's own Linux capabilities (capset(2)): never beyond its bounding set, and no_new_privs holds";
     SYS_rt_sigpending        []                            ALLOW, &[], CONF;
     SYS_rt_sigtimedwait      []                            ALLOW, &[], CONF;
-    SYS_rt_sigqueueinfo      [Pid, Num]                    SIGNAL_SELF, &[], "capabilities.conf lists sigqueue for the process itself only";
+    SYS_rt_sigqueueinfo      [Pid, Num]                    SIGNAL, &[], SIGNALS;
     SYS_rt_sigsuspend        []                            ALLOW, &[], CONF;
     SYS_sigaltstack          []                            ALLOW, &[], CONF;
     SYS_utime                [Path]                        DENY, &[], GLOBAL_CHANGE;
@@ -281,7 +281,7 @@ pub(crate) static TABLE: &[Syscall] = table![
     SYS_removexattr          [Path]                        DENY, &[], GLOBAL_CHANGE;
     SYS_lremovexattr         [Path]                        DENY, &[], GLOBAL_CHANGE;
     SYS_fremovexattr         [Fd]                          ALLOW, &[need(0, ExtattrDelete).dirs_outside()], CONF_FD;
-    SYS_tkill                [Num, Num]                    DENY, &[], "its target thread cannot be checked against the process; tgkill(2) can";
+    SYS_tkill                [Pid, Num]                    SIGNAL, &[], SIGNALS;
     SYS_time                 []                            ALLOW, &[], CONF;
     SYS_futex                []                            ALLOW, &[], "capabilities.conf lists _umtx_op, its FreeBSD counterpart";
     SYS_sched_setaffinity    [Pid]                         SELF, &[], SELF_ONLY;
@@ -303,19 +303,19 @@ pub(crate) static TABLE: &[Syscall] = table![
     SYS_restart_syscall      []                            ALLOW, &[], "resumes an interrupted call of the caller (restart_syscall(2))";
     SYS_semtimedop           [Num]                         DENY, &[], SYSV;
     SYS_fadvise64            [Fd]                          ALLOW, &[need(0, Read)], "capabilities.conf lists posix_fadvise; advice about reading (`read`)";
-    SYS_timer_create         []                            ALLOW, &[], CONF;
+    SYS_timer_create         [Num]                         CLOCK_OWN, &[], "capabilities.conf lists it; a negative clock id names another process's CPU clock";
     SYS_timer_settime        []                            ALLOW, &[], CONF;
     SYS_timer_gettime        []                            ALLOW, &[], CONF;
     SYS_timer_getoverrun     []                            ALLOW, &[], CONF;
     SYS_timer_delete         []                            ALLOW, &[], CONF;
     SYS_clock_settime        [Num]                         DENY, &[], CLOCK;
-    SYS_clock_gettime        []                            ALLOW, &[], CONF;
-    SYS_clock_getres         []                            ALLOW, &[], CONF;
-    SYS_clock_nanosleep      []                            ALLOW, &[], CONF;
+    SYS_clock_gettime        [Num]                         CLOCK_OWN, &[], "capabilities.conf lists it; a negative clock id names another process's CPU clock";
+    SYS_clock_getres         [Num]                         CLOCK_OWN, &[], "capabilities.conf lists it; a negative clock id names another process's CPU clock";
+    SYS_clock_nanosleep      [Num]                         CLOCK_OWN, &[], "capabilities.conf lists it; a negative clock id names another process's CPU clock";
     SYS_exit_group           []                            ALLOW, &[], CONF;
     SYS_epoll_wait           []                            ALLOW, &[], "Linux's kevent (capabilities.conf lists kevent)";
     SYS_epoll_ctl            [Fd, Num, Fd]                 ALLOW, &[need(2, Event)], "Linux's kevent (capabilities.conf lists kevent); the watched descriptor needs `event`";
-    SYS_tgkill               [Pid, Pid, Num]               SIGNAL_SELF, &[], "capabilities.conf lists thr_kill for the process itself only";
+    SYS_tgkill               [Pid, Pid, Num]               SIGNAL, &[], SIGNALS;
     SYS_utimes               [Path]                        DENY, &[], GLOBAL_CHANGE;
     SYS_vserver              []                            DENY, &[], GONE;
     SYS_mbind                []                            ALLOW, &[], "NUMA policy of the caller's own memory (mbind(2))";
@@ -353,7 +353,7 @@ pub(crate) static TABLE: &[Syscall] = table![
     SYS_faccessat            [Dirfd, Path, Num]            LOOKUP, &[need(0, Lookup)], CONF_FD;
     SYS_pselect6             []                            ALLOW, &[], "capabilities.conf lists pselect";
     SYS_ppoll                []                            ALLOW, &[], "capabilities.conf lists ppoll";
-    SYS_unshare              [Num]                         DENY, &[], NAMESPACE;
+    SYS_unshare              [Num]                         UNSHARE_NOTHING, &[], "new namespaces (namespaces(7)) are denied; CLONE_THREAD alone unshares nothing and tells whether the process is single-threaded (compartments)";
     SYS_set_robust_list      []                            ALLOW, &[], OWN;
     SYS_get_robust_list      [Pid]                         SELF, &[], SELF_ONLY;
     SYS_splice               [Fd, Num, Fd]                 ALLOW, COPY, "Linux-only; moves data between two descriptors: the source needs `read`, the destination `write`, an explicit offset `seek`";
@@ -378,7 +378,7 @@ pub(crate) static TABLE: &[Syscall] = table![
     SYS_inotify_init1        []                            DENY, &[], "inotify watches global paths (inotify_add_watch(2)); not in capabilities.conf";
     SYS_preadv               [Fd]                          ALLOW, &[need(0, Pread).reading()], CONF_FD;
     SYS_pwritev              [Fd]                          ALLOW, &[need(0, Pwrite).writing()], CONF_FD;
-    SYS_rt_tgsigqueueinfo    [Pid, Pid, Num]               SIGNAL_SELF, &[], "capabilities.conf lists sigqueue for the process itself only";
+    SYS_rt_tgsigqueueinfo    [Pid, Pid, Num]               SIGNAL, &[], SIGNALS;
     SYS_perf_event_open      []                            DENY, &[], "performance counters of any process or CPU (perf_event_open(2))";
     SYS_recvmmsg             [Fd]                          ALLOW, &[need(0, Read)], CONF_FD;
     SYS_fanotify_init        []                            DENY, &[], "watches whole file systems (fanotify(7))";
@@ -418,7 +418,7 @@ pub(crate) static TABLE: &[Syscall] = table![
     SYS_rseq                 []                            ALLOW, &[], "restartable sequences of the calling thread (glibc registers one per thread)";
     SYS_uretprobe            []                            DENY, &[], "the kernel's uprobe trampolines (not for programs)";
     SYS_uprobe               []                            DENY, &[], "the kernel's uprobe trampolines (not for programs)";
-    SYS_pidfd_send_signal    [Fd, Num]                     ALLOW, &[], "a signal through a process descriptor the caller holds, like pdkill (capabilities.conf); Landlock scopes signals (ABI 6)";
+    SYS_pidfd_send_signal    [Fd, Num]                     SIGNAL_PIDFD, &[], "a signal through a process descriptor the caller holds, like pdkill (capabilities.conf); Landlock scopes signals (ABI 6)";
     SYS_io_uring_setup       [Num]                         DENY, &[], IO_URING;
     SYS_io_uring_enter       [Fd]                          DENY, &[], IO_URING;
     SYS_io_uring_register    [Fd]                          DENY, &[], IO_URING;
@@ -438,9 +438,9 @@ pub(crate) static TABLE: &[Syscall] = table![
     SYS_epoll_pwait2         []                            ALLOW, &[], "Linux's kevent (capabilities.conf lists kevent)";
     SYS_mount_setattr        [Dirfd, Path]                 DENY, &[], MOUNT;
     SYS_quotactl_fd          [Fd]                          DENY, &[], ADMIN;
-    SYS_landlock_create_ruleset []                         DENY, &[], "the Landlock domain is in place before entry (landlock(7))";
-    SYS_landlock_add_rule    [Fd]                          DENY, &[], "the Landlock domain is in place before entry (landlock(7))";
-    SYS_landlock_restrict_self [Fd]                        DENY, &[], "the Landlock domain is in place before entry (landlock(7))";
+    SYS_landlock_create_ruleset []                         ALLOW, &[], LANDLOCK_NEST;
+    SYS_landlock_add_rule    [Fd]                          ALLOW, &[], LANDLOCK_NEST;
+    SYS_landlock_restrict_self [Fd]                        ALLOW, &[], LANDLOCK_NEST;
     SYS_memfd_secret         []                            DENY, &[], "memory hidden from the kernel (memfd_secret(2)): not needed";
     SYS_process_mrelease     [Fd]                          DENY, &[], OTHER;
     SYS_futex_waitv          []                            ALLOW, &[], "capabilities.conf lists _umtx_op, its FreeBSD counterpart";

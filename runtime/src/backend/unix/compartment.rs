@@ -1,12 +1,23 @@
-//! The process primitive of compartments, the same on Linux and FreeBSD:
-//! fork(2) with a pipe(2) back to the parent, every other descriptor closed
-//! in the child (the backend's `close_from`: close_range(2) on Linux,
-//! closefrom(2) on FreeBSD), and waitpid(2).
+//! The process primitives of compartments, the same on Linux and FreeBSD:
+//! a `SOCK_SEQPACKET` socket pair between parent and child (unix(7):
+//! message boundaries kept, so each frame is one send(2)); fork(2) with
+//! every descriptor but the channel and the handed ones closed in the
+//! child (the backend's `close_range`); resource limits set in the child
+//! (setrlimit(2)) before any of its code runs; wait4(2) for the status
+//! and CPU time. The zygote that forks compartments for threaded
+//! programs is in `zygote.rs`.
 
-use std::fs::File;
 use std::io;
-use std::os::fd::{FromRawFd, RawFd};
+use std::os::fd::{AsRawFd, FromRawFd, OwnedFd, RawFd};
 use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::time::{Duration, Instant};
+
+use crate::rights::Limits;
+
+use super::super::imp::process;
+
+pub(crate) use super::zygote::Zygote;
+pub(crate) use process::{isolate, single_threaded};
 
 /// How a child ended.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -17,104 +28,657 @@ pub(crate) enum Exit {
     Signal(i32),
 }
 
-/// A forked child, to be waited for.
+/// A child's end and the CPU time it used (wait4(2) `ru_utime + ru_stime`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Ended {
+    pub exit: Exit,
+    pub cpu: Duration,
+}
+
+/// Exit status of a child whose setup (descriptors, limits, sandbox)
+/// failed before its body ran; it wrote why on its channel.
+pub(crate) const SETUP_FAILED: i32 = 102;
+/// First byte of the message a child sends when its setup failed: not
+/// UTF-8, so never the start of text it prints.
+pub(crate) const SETUP_TAG: u8 = 0xfd;
+/// Exit status of a child whose body unwound.
+pub(crate) const BODY_PANICKED: i32 = 101;
+
+/// Limits a child gets before its code runs (setrlimit(2)).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) struct Rlimits {
+    /// `RLIMIT_CPU` in seconds: `SIGXCPU` at the limit, `SIGKILL` one
+    /// second later.
+    pub cpu_seconds: Option<u64>,
+    /// The backend's memory limit, in bytes.
+    pub memory: Option<u64>,
+}
+
+/// One end of a parent–child channel: a `SOCK_SEQPACKET` socket.
+#[derive(Debug)]
+pub(crate) struct Channel(OwnedFd);
+
+/// What `Channel::recv` got.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Recv {
+    /// One message of this many bytes.
+    Message(usize),
+    /// The peer closed its end (end of file).
+    Closed,
+    /// The deadline passed first.
+    TimedOut,
+}
+
+fn cvt(r: isize) -> io::Result<usize> {
+    if r < 0 {
+        Err(io::Error::last_os_error())
+    } else {
+        Ok(r as usize)
+    }
+}
+
+/// Waits until one of `fds` is ready for its events or `deadline`
+/// passes; which ones are ready (all false: the deadline passed).
+pub(crate) fn ready(
+    fds: &[(RawFd, libc::c_short)],
+    deadline: Option<Instant>,
+) -> io::Result<Vec<bool>> {
+    let mut polled: Vec<libc::pollfd> = fds
+        .iter()
+        .map(|&(fd, events)| libc::pollfd {
+            fd,
+            events,
+            revents: 0,
+        })
+        .collect();
+    loop {
+        let timeout = match deadline {
+            None => -1,
+            Some(d) => {
+                let left = d.saturating_duration_since(Instant::now());
+                // Round up so that a wait never ends before the deadline.
+                left.as_micros().div_ceil(1000).min(i32::MAX as u128) as i32
+            }
+        };
+        // SAFETY: `polled` is a live array of `fds.len()` pollfds.
+        let r = unsafe { libc::poll(polled.as_mut_ptr(), polled.len() as libc::nfds_t, timeout) };
+        if r < 0 {
+            let e = io::Error::last_os_error();
+            if e.kind() == io::ErrorKind::Interrupted {
+                continue;
+            }
+            return Err(e);
+        }
+        if r == 0 && deadline.is_some_and(|d| Instant::now() < d) {
+            continue;
+        }
+        return Ok(polled.iter().map(|p| p.revents != 0).collect());
+    }
+}
+
+impl Channel {
+    /// A connected pair, close-on-exec.
+    pub(crate) fn pair() -> io::Result<(Channel, Channel)> {
+        let mut fds = [-1; 2];
+        // SAFETY: `fds` is a valid array of two ints to fill.
+        let r = unsafe {
+            libc::socketpair(
+                libc::AF_UNIX,
+                libc::SOCK_SEQPACKET | libc::SOCK_CLOEXEC,
+                0,
+                fds.as_mut_ptr(),
+            )
+        };
+        if r != 0 {
+            return Err(io::Error::last_os_error());
+        }
+        // SAFETY: both descriptors were just created and are owned by
+        // nothing else.
+        Ok(unsafe {
+            (
+                Channel(OwnedFd::from_raw_fd(fds[0])),
+                Channel(OwnedFd::from_raw_fd(fds[1])),
+            )
+        })
+    }
+
+    /// Sends `msg` as one message, waiting for room until `deadline`.
+    /// `Ok(false)`: the deadline passed. `MSG_NOSIGNAL`: a closed peer is
+    /// `EPIPE`, not `SIGPIPE`.
+    pub(crate) fn send(&self, msg: &[u8], deadline: Option<Instant>) -> io::Result<bool> {
+        loop {
+            // SAFETY: `msg` is a live buffer of its length; send(2) is
+            // sendto(2) without an address.
+            let r = unsafe {
+                libc::send(
+                    self.0.as_raw_fd(),
+                    msg.as_ptr().cast(),
+                    msg.len(),
+                    libc::MSG_NOSIGNAL | libc::MSG_DONTWAIT,
+                )
+            };
+            match cvt(r) {
+                Ok(_) => return Ok(true),
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => {
+                    if !ready(&[(self.0.as_raw_fd(), libc::POLLOUT)], deadline)?[0] {
+                        return Ok(false);
+                    }
+                }
+                Err(e) => return Err(e),
+            }
+        }
+    }
+
+    /// Receives one message into `buf`, waiting until `deadline`. A
+    /// message longer than `buf` is cut to its length (SOCK_SEQPACKET
+    /// drops the rest), so callers give one byte more than they accept.
+    pub(crate) fn recv(&self, buf: &mut [u8], deadline: Option<Instant>) -> io::Result<Recv> {
+        loop {
+            if deadline.is_some() && !ready(&[(self.0.as_raw_fd(), libc::POLLIN)], deadline)?[0] {
+                return Ok(Recv::TimedOut);
+            }
+            // SAFETY: `buf` is a live, writable buffer of its length.
+            let r = unsafe {
+                libc::recv(
+                    self.0.as_raw_fd(),
+                    buf.as_mut_ptr().cast(),
+                    buf.len(),
+                    if deadline.is_some() {
+                        libc::MSG_DONTWAIT
+                    } else {
+                        0
+                    },
+                )
+            };
+            match cvt(r) {
+                Ok(0) => return Ok(Recv::Closed),
+                Ok(n) => return Ok(Recv::Message(n)),
+                Err(e)
+                    if matches!(
+                        e.kind(),
+                        io::ErrorKind::Interrupted | io::ErrorKind::WouldBlock
+                    ) => {}
+                // The peer died with data unread (unix(7)).
+                Err(e) if e.raw_os_error() == Some(libc::ECONNRESET) => return Ok(Recv::Closed),
+                Err(e) => return Err(e),
+            }
+        }
+    }
+
+    /// Discards every message already queued.
+    pub(crate) fn drain(&self) {
+        let mut buf = [0u8; 512];
+        loop {
+            // SAFETY: `buf` is a live, writable buffer of its length.
+            let r = unsafe {
+                libc::recv(
+                    self.0.as_raw_fd(),
+                    buf.as_mut_ptr().cast(),
+                    buf.len(),
+                    libc::MSG_DONTWAIT,
+                )
+            };
+            if r <= 0 {
+                return;
+            }
+        }
+    }
+
+    pub(crate) fn raw(&self) -> RawFd {
+        self.0.as_raw_fd()
+    }
+
+    pub(crate) fn from_fd(fd: OwnedFd) -> Channel {
+        Channel(fd)
+    }
+}
+
+/// A forked child, killed and reaped when dropped if not waited for.
 #[derive(Debug)]
 pub(crate) struct Child {
     pid: libc::pid_t,
-}
-
-/// The descriptor the child's end of the pipe is moved to.
-const CHILD_PIPE: RawFd = 3;
-
-/// Forks. The child keeps only stderr and the write end of a pipe (as
-/// descriptor 3), runs `body` with it and `_exit`s with what `body`
-/// returns, or 101 if it unwinds: the child never returns into the
-/// parent's frames. The parent gets the child and the read end.
-pub(crate) fn spawn(body: impl FnOnce(File) -> i32) -> io::Result<(Child, File)> {
-    let mut fds = [-1; 2];
-    // SAFETY: `fds` is a valid array of two ints for pipe2(2) to fill.
-    if unsafe { libc::pipe2(fds.as_mut_ptr(), libc::O_CLOEXEC) } != 0 {
-        return Err(io::Error::last_os_error());
-    }
-    let (read, write) = (fds[0], fds[1]);
-    // SAFETY: fork(2) is async-signal-safe. The child runs Rust code, which
-    // may allocate: the libcs (glibc, musl, FreeBSD's jemalloc) reset their
-    // malloc locks in the child,
-    // and a lock held by a thread that does not exist in the child can only
-    // deadlock the child, never corrupt the parent, which waits for EOF on
-    // the pipe. `compartment` documents that it should be called while
-    // single-threaded.
-    let pid = unsafe { libc::fork() };
-    if pid < 0 {
-        let e = io::Error::last_os_error();
-        // SAFETY: both descriptors were just created by pipe2 and are ours.
-        unsafe {
-            libc::close(read);
-            libc::close(write);
-        }
-        return Err(e);
-    }
-    if pid == 0 {
-        let code = match isolate(write) {
-            Ok(()) => {
-                // SAFETY: `isolate` moved the pipe to CHILD_PIPE, which is
-                // open and owned by nothing else in this process.
-                let pipe = unsafe { File::from_raw_fd(CHILD_PIPE) };
-                catch_unwind(AssertUnwindSafe(|| body(pipe))).unwrap_or(101)
-            }
-            Err(_) => 102,
-        };
-        // SAFETY: _exit(2) ends the child without running the parent's
-        // atexit handlers or flushing its stdio buffers.
-        unsafe { libc::_exit(code) }
-    }
-    // SAFETY: the parent owns `write` and closes it so that EOF on `read`
-    // means the child is done; `read` is owned by the returned File.
-    unsafe {
-        libc::close(write);
-        Ok((Child { pid }, File::from_raw_fd(read)))
-    }
-}
-
-/// In the child: moves `write` to CHILD_PIPE and closes every other
-/// descriptor but stderr, so that nothing the parent had open (preopens,
-/// service channels) is reachable from the compartment.
-fn isolate(write: RawFd) -> io::Result<()> {
-    // SAFETY: plain descriptor calls on numbers this process owns; dup2
-    // onto CHILD_PIPE closes whatever was there, which is intended.
-    unsafe {
-        if write != CHILD_PIPE {
-            if libc::dup2(write, CHILD_PIPE) < 0 {
-                return Err(io::Error::last_os_error());
-            }
-            libc::close(write);
-        }
-        libc::close(0);
-        libc::close(1);
-    }
-    super::super::imp::close_from(CHILD_PIPE + 1)
+    reaped: bool,
 }
 
 impl Child {
-    /// waitpid(2) until the child has ended.
-    pub(crate) fn wait(self) -> io::Result<Exit> {
-        let mut status = 0;
-        loop {
-            // SAFETY: `status` is a valid int; `pid` is our child, not yet
-            // reaped (`wait` takes `self`).
-            let r = unsafe { libc::waitpid(self.pid, &mut status, 0) };
-            if r == self.pid {
-                break;
-            }
-            let e = io::Error::last_os_error();
-            if e.kind() != io::ErrorKind::Interrupted {
-                return Err(e);
-            }
+    /// SIGKILL. The child is not reaped before `wait`, so the pid cannot
+    /// name another process meanwhile.
+    pub(crate) fn kill(&self) {
+        // SAFETY: kill(2) of our own unreaped child.
+        unsafe { libc::kill(self.pid, libc::SIGKILL) };
+    }
+
+    /// wait4(2) until the child has ended.
+    pub(crate) fn wait(mut self) -> io::Result<Ended> {
+        let ended = wait_pid(self.pid)?;
+        self.reaped = true;
+        Ok(ended)
+    }
+}
+
+impl Drop for Child {
+    fn drop(&mut self) {
+        if !self.reaped {
+            self.kill();
+            let _ = wait_pid(self.pid);
         }
-        Ok(if libc::WIFSIGNALED(status) {
+    }
+}
+
+/// wait4(2) for `pid`, retried on `EINTR`.
+pub(crate) fn wait_pid(pid: libc::pid_t) -> io::Result<Ended> {
+    loop {
+        if let Some(ended) = wait4(pid, 0)? {
+            return Ok(ended);
+        }
+    }
+}
+
+/// wait4(2) for `pid` with `WNOHANG`: `None` while it runs.
+pub(crate) fn try_wait_pid(pid: libc::pid_t) -> io::Result<Option<Ended>> {
+    wait4(pid, libc::WNOHANG)
+}
+
+fn wait4(pid: libc::pid_t, flags: libc::c_int) -> io::Result<Option<Ended>> {
+    let mut status = 0;
+    // SAFETY: `rusage` is plain old data; all zeroes is a valid value.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    loop {
+        // SAFETY: `status` and `usage` are live out-pointers; `pid` is our
+        // unreaped child.
+        let r = unsafe { libc::wait4(pid, &mut status, flags, &mut usage) };
+        if r == pid {
+            break;
+        }
+        if r == 0 {
+            return Ok(None);
+        }
+        let e = io::Error::last_os_error();
+        if e.kind() != io::ErrorKind::Interrupted {
+            return Err(e);
+        }
+    }
+    let time = |t: libc::timeval| {
+        Duration::from_secs(t.tv_sec.max(0) as u64) + Duration::from_micros(t.tv_usec.max(0) as u64)
+    };
+    Ok(Some(Ended {
+        exit: if libc::WIFSIGNALED(status) {
             Exit::Signal(libc::WTERMSIG(status))
         } else {
             Exit::Code(libc::WEXITSTATUS(status))
+        },
+        cpu: time(usage.ru_utime) + time(usage.ru_stime),
+    }))
+}
+
+/// The code a child runs, as addresses that stay valid in any process
+/// forked from this one (the zygote included): a trampoline monomorphized
+/// on the function's type, the caller's `run`, and the function `f` it
+/// serves. Built only from function pointers, so no address names data.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Entry {
+    trampoline: usize,
+    run: usize,
+    f: usize,
+}
+
+/// Function pointer types (`fn(&I) -> R`), the only `f` an [`Entry`]
+/// takes: code, not data, so their addresses mean the same in a forked
+/// process.
+pub(crate) trait FnPointer: Copy + 'static {}
+impl<I: ?Sized + 'static, R: 'static> FnPointer for fn(&I) -> R {}
+
+/// What a child body gets: its channel and whether to serve one call only.
+pub(crate) type Run<A> = fn(A, Channel, bool) -> i32;
+
+fn trampoline<A: FnPointer>(run: usize, f: usize, channel: Channel, once: bool) -> i32 {
+    // SAFETY: `Entry::new::<A>` stored `run` from a `Run<A>` and `f` from an
+    // `A` (a function pointer of the same size as usize), in this process
+    // image or the one it was forked from.
+    let (run, f) = unsafe {
+        (
+            std::mem::transmute::<usize, Run<A>>(run),
+            std::mem::transmute_copy::<usize, A>(&f),
+        )
+    };
+    run(f, channel, once)
+}
+
+impl Entry {
+    /// `run(f, channel, once)`, as addresses.
+    pub(crate) fn new<A: FnPointer>(run: Run<A>, f: A) -> Entry {
+        assert_eq!(std::mem::size_of::<A>(), std::mem::size_of::<usize>());
+        Entry {
+            trampoline: trampoline::<A> as *const () as usize,
+            run: run as *const () as usize,
+            // SAFETY: `A` is a function pointer, as large as usize (checked).
+            f: unsafe { std::mem::transmute_copy::<A, usize>(&f) },
+        }
+    }
+
+    /// The three addresses, for the zygote's request.
+    pub(crate) fn to_words(self) -> [u64; 3] {
+        [self.trampoline as u64, self.run as u64, self.f as u64]
+    }
+
+    /// Back from `to_words`.
+    ///
+    /// # Safety
+    ///
+    /// The words must come from `to_words` in this process or in the one
+    /// this process was forked from.
+    pub(crate) unsafe fn from_words(words: [u64; 3]) -> Entry {
+        Entry {
+            trampoline: words[0] as usize,
+            run: words[1] as usize,
+            f: words[2] as usize,
+        }
+    }
+
+    fn call(self, channel: Channel, once: bool) -> i32 {
+        // SAFETY: `trampoline` is `trampoline::<A>` for the `A` of `new`.
+        let t = unsafe {
+            std::mem::transmute::<usize, fn(usize, usize, Channel, bool) -> i32>(self.trampoline)
+        };
+        t(self.run, self.f, channel, once)
+    }
+}
+
+/// What a child keeps and gets before its code runs.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Setup<'a> {
+    /// Descriptors handed to the child at their numbers, with their rights.
+    pub handed: &'a [(RawFd, Limits)],
+    /// Resource limits.
+    pub rlimits: Rlimits,
+    /// The entry into the sandbox, run after the limits: `Err(why)` stops
+    /// the child before its body.
+    pub enter: Enter,
+}
+
+/// How a child enters the sandbox, given its handed descriptors.
+pub(crate) type Enter = fn(&[(RawFd, Limits)]) -> Result<(), String>;
+
+/// Forks a child that runs `entry` on its end of a new channel, after
+/// `child_setup`. The parent gets the child and its end.
+pub(crate) fn spawn(setup: &Setup<'_>, entry: Entry, once: bool) -> io::Result<(Child, Channel)> {
+    let (parent, child) = Channel::pair()?;
+    // SAFETY: fork(2) from a process that `compartment` checked is
+    // single-threaded, so no lock is held by a thread the child lacks.
+    let pid = unsafe { libc::fork() };
+    if pid < 0 {
+        return Err(io::Error::last_os_error());
+    }
+    if pid == 0 {
+        drop(parent);
+        run_child(child, setup, entry, once)
+    }
+    drop(child);
+    Ok((Child { pid, reaped: false }, parent))
+}
+
+/// In a freshly forked child: isolates it, limits it, enters the sandbox
+/// and runs `entry`; never returns.
+pub(crate) fn run_child(channel: Channel, setup: &Setup<'_>, entry: Entry, once: bool) -> ! {
+    let code = match child_setup(&channel, setup) {
+        Ok(()) => {
+            catch_unwind(AssertUnwindSafe(|| entry.call(channel, once))).unwrap_or(BODY_PANICKED)
+        }
+        Err(why) => {
+            // The parent reads this as the reason, then end of file.
+            let mut msg = vec![SETUP_TAG];
+            msg.extend_from_slice(why.as_bytes());
+            let _ = channel.send(&msg, None);
+            SETUP_FAILED
+        }
+    };
+    // SAFETY: _exit(2) ends the child without running the parent's
+    // atexit handlers or flushing its stdio buffers.
+    unsafe { libc::_exit(code) }
+}
+
+fn child_setup(channel: &Channel, setup: &Setup<'_>) -> Result<(), String> {
+    let keep: Vec<RawFd> = setup
+        .handed
+        .iter()
+        .map(|(fd, _)| *fd)
+        .chain([channel.raw()])
+        .collect();
+    close_all_but(&keep).map_err(|e| format!("close_range: {e}"))?;
+    // The child's stderr is its channel: what it prints (a panic, the
+    // allocator's "memory allocation of N bytes failed") reaches the
+    // parent, which forwards it.
+    stderr_to(channel.raw()).map_err(|e| format!("dup: {e}"))?;
+    let limit = |resource, value: u64| {
+        let lim = libc::rlimit {
+            rlim_cur: value as libc::rlim_t,
+            rlim_max: value as libc::rlim_t,
+        };
+        // SAFETY: `lim` is a live rlimit.
+        if unsafe { libc::setrlimit(resource, &lim) } == 0 {
+            Ok(())
+        } else {
+            Err(io::Error::last_os_error())
+        }
+    };
+    if let Some(secs) = setup.rlimits.cpu_seconds {
+        // Soft limit: SIGXCPU; hard limit one second later: SIGKILL
+        // (setrlimit(2)), for a child that ignores SIGXCPU.
+        let lim = libc::rlimit {
+            rlim_cur: secs as libc::rlim_t,
+            rlim_max: secs.saturating_add(1) as libc::rlim_t,
+        };
+        // SAFETY: `lim` is a live rlimit.
+        if unsafe { libc::setrlimit(libc::RLIMIT_CPU, &lim) } != 0 {
+            return Err(format!(
+                "setrlimit(RLIMIT_CPU): {}",
+                io::Error::last_os_error()
+            ));
+        }
+    }
+    if let Some(bytes) = setup.rlimits.memory {
+        process::limit_memory(bytes).map_err(|e| format!("setrlimit (memory): {e}"))?;
+    }
+    // No core files: a crash is reported, not dumped.
+    limit(libc::RLIMIT_CORE, 0).map_err(|e| format!("setrlimit(RLIMIT_CORE): {e}"))?;
+    process::drop_privileges().map_err(|e| format!("capset: {e}"))?;
+    (setup.enter)(setup.handed)?;
+    Ok(())
+}
+
+/// Closes every descriptor but `keep`.
+pub(crate) fn close_all_but(keep: &[RawFd]) -> io::Result<()> {
+    let mut kept: Vec<RawFd> = keep.to_vec();
+    kept.sort_unstable();
+    kept.dedup();
+    let mut low = 0;
+    for &fd in &kept {
+        if fd > low {
+            process::close_range(low, fd - 1)?;
+        }
+        low = fd + 1;
+    }
+    process::close_range(low, RawFd::MAX)
+}
+
+/// Makes descriptor 2 a copy of `channel`. With 0 and 1 closed, dup(2)
+/// returns the lowest free numbers: the third copy lands on 2 without
+/// dup2 (which the Linux filter refuses onto a limited number).
+fn stderr_to(channel: RawFd) -> io::Result<()> {
+    let mut copies = Vec::new();
+    loop {
+        // SAFETY: dup of a descriptor we own.
+        let fd = unsafe { libc::dup(channel) };
+        if fd < 0 {
+            return Err(io::Error::last_os_error());
+        }
+        if fd >= 2 {
+            if fd > 2 {
+                // 2 was kept (handed): leave it.
+                // SAFETY: closes the copy just made.
+                unsafe { libc::close(fd) };
+            }
+            break;
+        }
+        copies.push(fd);
+    }
+    for fd in copies {
+        // SAFETY: closes the copies made on 0 and 1.
+        unsafe { libc::close(fd) };
+    }
+    Ok(())
+}
+
+/// A running compartment child, forked here or by the zygote.
+#[derive(Debug)]
+pub(crate) enum Process<'z> {
+    /// Our own child.
+    Direct(Child),
+    /// The zygote's child.
+    Remote(super::zygote::Remote<'z>),
+}
+
+/// The program's side of a compartment: the child and its channel.
+#[derive(Debug)]
+pub(crate) struct Peer<'z> {
+    channel: PeerChannel<'z>,
+    process: Option<Process<'z>>,
+    /// The child is known to have ended (the zygote said so).
+    ended: bool,
+}
+
+#[derive(Debug)]
+enum PeerChannel<'z> {
+    Own(Channel),
+    Slot(&'z Channel),
+}
+
+/// What a send to a compartment did.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Sent {
+    Done,
+    TimedOut,
+    /// The child is gone.
+    Gone,
+}
+
+impl<'z> Peer<'z> {
+    /// Forks a child here.
+    pub(crate) fn direct(setup: &Setup<'_>, entry: Entry, once: bool) -> io::Result<Peer<'z>> {
+        let (child, channel) = spawn(setup, entry, once)?;
+        Ok(Peer {
+            channel: PeerChannel::Own(channel),
+            process: Some(Process::Direct(child)),
+            ended: false,
         })
+    }
+
+    /// Has the zygote fork a child.
+    pub(crate) fn remote(
+        zygote: &'z super::zygote::Zygote,
+        entry: Entry,
+        once: bool,
+        rlimits: Rlimits,
+        handed: &[usize],
+    ) -> io::Result<Peer<'z>> {
+        let (remote, channel) = zygote.spawn(entry, once, rlimits, handed)?;
+        Ok(Peer {
+            channel: PeerChannel::Slot(channel),
+            process: Some(Process::Remote(remote)),
+            ended: false,
+        })
+    }
+
+    fn channel(&self) -> &Channel {
+        match &self.channel {
+            PeerChannel::Own(c) => c,
+            PeerChannel::Slot(c) => c,
+        }
+    }
+
+    /// The descriptor the zygote reports the child's end on.
+    fn ended_fd(&self) -> Option<RawFd> {
+        match &self.process {
+            Some(Process::Remote(r)) if !self.ended => Some(r.ended_fd()),
+            _ => None,
+        }
+    }
+
+    /// Sends one message to the child.
+    pub(crate) fn send(&mut self, msg: &[u8], deadline: Option<Instant>) -> io::Result<Sent> {
+        loop {
+            if self.ended {
+                return Ok(Sent::Gone);
+            }
+            match self.channel().send(msg, Some(Instant::now())) {
+                Ok(true) => return Ok(Sent::Done),
+                Ok(false) => {}
+                Err(e) if matches!(e.raw_os_error(), Some(libc::EPIPE | libc::ECONNRESET)) => {
+                    return Ok(Sent::Gone)
+                }
+                Err(e) => return Err(e),
+            }
+            let mut fds = vec![(self.channel().raw(), libc::POLLOUT)];
+            if let Some(fd) = self.ended_fd() {
+                fds.push((fd, libc::POLLIN));
+            }
+            let r = ready(&fds, deadline)?;
+            if !r.iter().any(|&b| b) {
+                return Ok(Sent::TimedOut);
+            }
+            if r.get(1) == Some(&true) {
+                self.ended = true;
+            }
+        }
+    }
+
+    /// Receives one message from the child.
+    pub(crate) fn recv(&mut self, buf: &mut [u8], deadline: Option<Instant>) -> io::Result<Recv> {
+        loop {
+            match self.channel().recv(buf, Some(Instant::now()))? {
+                Recv::TimedOut => {}
+                other => return Ok(other),
+            }
+            if self.ended {
+                // Everything the child sent before it ended has been read.
+                return Ok(Recv::Closed);
+            }
+            let mut fds = vec![(self.channel().raw(), libc::POLLIN)];
+            if let Some(fd) = self.ended_fd() {
+                fds.push((fd, libc::POLLIN));
+            }
+            let r = ready(&fds, deadline)?;
+            if !r.iter().any(|&b| b) {
+                return Ok(Recv::TimedOut);
+            }
+            if r.get(1) == Some(&true) {
+                self.ended = true;
+            }
+        }
+    }
+
+    /// Ends the child (SIGKILL unless it already ended) and reaps it.
+    pub(crate) fn finish(mut self) -> io::Result<Ended> {
+        let process = self.process.take().expect("finished once");
+        match process {
+            Process::Direct(child) => {
+                child.kill();
+                child.wait()
+            }
+            Process::Remote(remote) => {
+                if !self.ended {
+                    remote.kill();
+                }
+                remote.wait()
+            }
+        }
+    }
+}
+
+impl Drop for Peer<'_> {
+    fn drop(&mut self) {
+        // Dropping the process kills and reaps it.
+        self.process.take();
     }
 }

@@ -13,7 +13,7 @@ use super::consts::{fcntl_numbers, ioctl_numbers, FCNTL_DUP, FCNTL_LOCKS};
 use super::FdClass;
 
 /// The alternatives of one condition, each a single check.
-fn alternatives(cond: &Cond, pid: u32) -> Vec<Check> {
+fn alternatives(cond: &Cond) -> Vec<Check> {
     let narrow = |op, value: u32| Check::narrow(cond.arg, op, value);
     let wide = |op| Check {
         arg: cond.arg,
@@ -30,17 +30,16 @@ fn alternatives(cond: &Cond, pid: u32) -> Vec<Check> {
             .iter()
             .map(|&v| narrow(Op::MaskedEq(mask.into()), v))
             .collect(),
-        Test::Pid => vec![narrow(Op::Eq, pid)],
         Test::Null => vec![wide(Op::Eq)],
         Test::NonNull => vec![wide(Op::Ne)],
     }
 }
 
 /// `conds` (all must hold) as clauses (one of which must hold).
-fn clauses(conds: &[Cond], pid: u32) -> Vec<Clause> {
+fn clauses(conds: &[Cond]) -> Vec<Clause> {
     let mut out: Vec<Clause> = vec![Vec::new()];
     for cond in conds {
-        let alts = alternatives(cond, pid);
+        let alts = alternatives(cond);
         out = out
             .iter()
             .flat_map(|c| {
@@ -80,7 +79,7 @@ pub(crate) fn capability_mode(ctx: &Context) -> Rules {
             Mode::Deny => {}
             Mode::AllowIf(alternatives) => {
                 for alt in alternatives.iter().filter(|a| ctx.open(a.gate)) {
-                    for clause in clauses(alt.when, ctx.pid) {
+                    for clause in clauses(alt.when) {
                         rules.add(row.nr, clause);
                     }
                 }
@@ -244,7 +243,7 @@ pub(crate) fn rights(ctx: &Context) -> Rules {
     };
     for row in TABLE {
         for need in row.needs {
-            let whens = clauses(need.when, ctx.pid);
+            let whens = clauses(need.when);
             let Some(arg) = need.fd else {
                 for w in whens {
                     rules.add(row.nr, w);

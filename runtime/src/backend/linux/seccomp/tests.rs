@@ -92,7 +92,7 @@ pub(super) fn class(lo: u32, hi: u32, rights: &[Right]) -> FdClass {
 
 pub(super) fn ctx(classes: &[FdClass]) -> Context<'_> {
     Context {
-        pid: 1234,
+        signal_scope: true,
         lookups: true,
         grants: Grants::default(),
         classes,
@@ -233,7 +233,6 @@ pub(super) fn candidates(row: &Syscall, arg: usize, ctx: &Context) -> Vec<u64> {
                 }
                 v.insert(u64::from(mask));
             }
-            Test::Pid => narrow(&mut v, ctx.pid),
             Test::Null | Test::NonNull => v.extend([1, 1 << 32]),
         }
     }

@@ -50,10 +50,42 @@ pub(super) const fn allow_if(alternatives: &'static [Allow]) -> Mode {
 
 // Alternatives shared by several rows.
 
-/// The process itself, as 0 or by its id.
-pub(super) const SELF: Mode = allow_if(&[when(&[eq(0, 0)]), when(&[is_pid(0)])]);
-/// Signals: to the process itself only.
-pub(super) const SIGNAL_SELF: Mode = allow_if(&[when(&[is_pid(0)])]);
+/// The process itself, as 0: the kernel reads 0 as the caller
+/// (`find_process_by_pid`, kernel/sched/syscalls.c; prlimit64 and
+/// getpgid, kernel/sys.c). Its own id is refused like any other: a filter
+/// cannot compare an argument with the caller's id, and a filter keyed on
+/// the id it was built with names the parent in every child forked after
+/// entry.
+pub(super) const SELF: Mode = allow_if(&[when(&[eq(0, 0)])]);
+/// The sign bit of an `int`.
+pub(super) const SIGN: u32 = 0x8000_0000;
+/// Signals to a process (or thread) id, positive as an `int`: 0 is the
+/// caller's process group, -1 every process, other negatives a group
+/// (kill(2)). Which process is Landlock's business: with
+/// `LANDLOCK_SCOPE_SIGNAL` (ABI 6) a target outside the caller's domain is
+/// refused (`EPERM`), so the parent and the siblings of a child forked
+/// after entry (each in a domain of its own) are out of reach, and the
+/// caller itself is not. Without it, no signal at all.
+pub(super) const SIGNAL: Mode = allow_if(&[scoped(&[masked(0, SIGN, 0), ne(0, 0)])]);
+/// pidfd_send_signal(2): the target is the descriptor's process; Landlock's
+/// signal scope decides, so without it nothing.
+pub(super) const SIGNAL_PIDFD: Mode = allow_if(&[scoped(&[])]);
+/// The clock ids of clock_gettime(2) and friends: the static clocks
+/// (non-negative), a thread's CPU clock (negative with
+/// `CPUCLOCK_PERTHREAD_MASK`, which the kernel grants for the caller's
+/// threads, others by ptrace access, kernel/time/posix-cpu-timers.c
+/// `lookup_task`), and the caller's own process CPU clocks
+/// (`MAKE_PROCESS_CPUCLOCK(0, ...)`: -8, -7, -6). Not another process's
+/// CPU clock, nor a device's (`CLOCKFD`).
+pub(super) const CLOCK_OWN: Mode = allow_if(&[
+    when(&[masked(0, SIGN, 0)]),
+    when(&[masked(0, SIGN | 4, SIGN | 4)]),
+    when(&[one_of(0, &[0xffff_fff8, 0xffff_fff9, 0xffff_fffa])]),
+]);
+/// unshare(2) with `CLONE_THREAD` alone: unshares nothing and fails with
+/// `EINVAL` when other threads exist (kernel/fork.c
+/// `check_unshare_flags`), the cheapest test of being single-threaded.
+pub(super) const UNSHARE_NOTHING: Mode = allow_if(&[when(&[eq(0, CLONE_THREAD as u32)])]);
 /// getpriority/setpriority: `PRIO_PROCESS` of the caller.
 pub(super) const PRIO_SELF: Mode = allow_if(&[when(&[eq(0, PRIO_PROCESS), eq(1, 0)])]);
 /// A lookup beneath a directory descriptor (argument 0).
@@ -194,12 +226,14 @@ pub(super) const IOCTL_NEEDS: &[Need] = &[
         .dirs_outside(),
 ];
 
-/// fcntl(2): `F_SETOWN` only towards the process itself (SIGIO is a
-/// signal); `F_SETOWN_EX`'s target is behind a pointer.
+/// fcntl(2): `F_SETOWN` to nobody (0) or, when Landlock scopes signals, to
+/// a process id (SIGIO is a signal: Landlock checks its delivery against
+/// the domain of whoever set the owner); never a process group (negative).
+/// `F_SETOWN_EX`'s target is behind a pointer.
 pub(super) const FCNTL: Mode = allow_if(&[
     when(&[ne(1, F_SETOWN as u32), ne(1, F_SETOWN_EX)]),
     when(&[eq(1, F_SETOWN as u32), eq(2, 0)]),
-    when(&[eq(1, F_SETOWN as u32), is_pid(2)]),
+    scoped(&[eq(1, F_SETOWN as u32), masked(2, SIGN, 0)]),
 ]);
 
 // Reasons shared by several rows.
@@ -207,7 +241,9 @@ pub(super) const CONF: &str = "capabilities.conf lists it";
 pub(super) const CONF_FD: &str =
     "capabilities.conf lists it; the descriptor's rights decide (rights(4))";
 pub(super) const SELF_ONLY: &str =
-    "capabilities.conf lists it; on Linux it names a process: only the caller (0 or its pid)";
+    "capabilities.conf lists it; on Linux it names a process: only the caller, as 0";
+pub(super) const SIGNALS: &str = "capabilities.conf lists it for the process itself only; Landlock's signal scope (ABI 6) keeps the target inside the caller's domain";
+pub(super) const LANDLOCK_NEST: &str = "a Landlock domain inside the current one can only take access away (landlock(7)); children forked after entry and compartments each get one";
 pub(super) const OWN: &str = "Linux-only; acts on the calling process or thread alone";
 pub(super) const GLOBAL: &str = "a path from the current directory or `/`: a global namespace (cap_enter(2)); the service broker may read with `global_paths`";
 pub(super) const GLOBAL_CHANGE: &str = "a path from the current directory or `/`: a global namespace (cap_enter(2)); use the `*at` call beneath a preopened directory";

@@ -275,7 +275,7 @@ mod tests {
     fn scene<'a>(classes: &'a [FdClass]) -> Scene<'a> {
         Scene {
             ctx: Context {
-                pid: 1,
+                signal_scope: true,
                 lookups: true,
                 grants: Grants::default(),
                 classes,

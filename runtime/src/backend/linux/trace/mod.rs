@@ -69,7 +69,7 @@ const LOOKUP_MARK: u32 = 0xfff;
 /// What the handler needs, fixed before the filters are installed.
 struct State {
     mode: Mode,
-    pid: u32,
+    signal_scope: bool,
     lookups: bool,
     grants: Grants,
     /// The classes as they are.
@@ -84,7 +84,7 @@ impl State {
     fn scene(&self) -> Scene<'_> {
         Scene {
             ctx: Context {
-                pid: self.pid,
+                signal_scope: self.signal_scope,
                 lookups: self.lookups,
                 grants: self.grants,
                 classes: &self.traced,
@@ -126,8 +126,7 @@ pub(crate) fn apply(policy: Policy, kernel: &Kernel, mode: Mode) -> Result<Appli
     let lookups = dry || kernel.landlock_abi >= 1;
     let state = State {
         mode,
-        // SAFETY: getpid(2) cannot fail.
-        pid: unsafe { libc::getpid() } as u32,
+        signal_scope: kernel.landlock_abi >= 6,
         lookups,
         grants: policy.grants,
         classes: policy.classes.clone(),
@@ -270,7 +269,7 @@ mod tests {
     #[test]
     fn the_trap_rewrite_touches_only_the_denials() {
         let ctx = Context {
-            pid: 1,
+            signal_scope: true,
             lookups: true,
             grants: Grants::default(),
             classes: &[],

@@ -1,0 +1,74 @@
+//! Process-level pieces of compartments on FreeBSD. Capability mode
+//! already confines every process to itself (cap_enter(2): `kill(2)` of
+//! another process, `cpuset` of others, `ptrace`, ... fail with
+//! `ECAPMODE`, and it is inherited by children), so children need no
+//! domain of their own: `isolate` has nothing to do.
+
+use std::io;
+use std::os::fd::RawFd;
+
+/// Nothing to add to capability mode.
+pub(crate) fn isolate() -> io::Result<()> {
+    Ok(())
+}
+
+/// Whether this is the only thread of the process: `ki_numthreads` of
+/// `kern.proc.pid.<pid>` (sysctl(3)); `None` when the sysctl is refused
+/// (capability mode allows only some nodes).
+pub(crate) fn single_threaded() -> Option<bool> {
+    // SAFETY: getpid(2) cannot fail.
+    let pid = unsafe { libc::getpid() };
+    let mib = [libc::CTL_KERN, libc::KERN_PROC, libc::KERN_PROC_PID, pid];
+    let mut info = std::mem::MaybeUninit::<libc::kinfo_proc>::zeroed();
+    let mut len = std::mem::size_of::<libc::kinfo_proc>();
+    // SAFETY: `info` has room for one kinfo_proc of `len` bytes; the mib
+    // is a live array of its length.
+    let r = unsafe {
+        libc::sysctl(
+            mib.as_ptr(),
+            mib.len() as libc::c_uint,
+            info.as_mut_ptr().cast(),
+            &mut len,
+            std::ptr::null(),
+            0,
+        )
+    };
+    if r != 0 || len != std::mem::size_of::<libc::kinfo_proc>() {
+        return None;
+    }
+    // SAFETY: sysctl filled the whole structure (checked above).
+    Some(unsafe { info.assume_init() }.ki_numthreads == 1)
+}
+
+/// FreeBSD has no capabilities to drop; a compartment running as root
+/// keeps root's right to raise its hard limits (setrlimit(2)).
+pub(crate) fn drop_privileges() -> io::Result<()> {
+    Ok(())
+}
+
+/// Limits the address space of the process to `bytes` (`RLIMIT_AS`;
+/// FreeBSD's `RLIMIT_DATA` counts only the break, not mmap(2), which
+/// jemalloc uses).
+pub(crate) fn limit_memory(bytes: u64) -> io::Result<()> {
+    let lim = libc::rlimit {
+        rlim_cur: bytes as libc::rlim_t,
+        rlim_max: bytes as libc::rlim_t,
+    };
+    // SAFETY: `lim` is a live rlimit.
+    if unsafe { libc::setrlimit(libc::RLIMIT_AS, &lim) } == 0 {
+        Ok(())
+    } else {
+        Err(io::Error::last_os_error())
+    }
+}
+
+/// Closes the descriptors `lo..=hi`: close_range(2).
+pub(crate) fn close_range(lo: RawFd, hi: RawFd) -> io::Result<()> {
+    // SAFETY: close_range only closes descriptors; the caller (a freshly
+    // forked child) owns them.
+    if unsafe { libc::close_range(lo as libc::c_uint, hi as libc::c_uint, 0) } == 0 {
+        Ok(())
+    } else {
+        Err(io::Error::last_os_error())
+    }
+}

@@ -1,0 +1,217 @@
+//! Process-level pieces of compartments and of children forked after
+//! entry, on Linux:
+//!
+//! - a nested Landlock domain for every child forked after entry
+//!   (`pthread_atfork(3)` child handler) and for each compartment: with
+//!   `LANDLOCK_SCOPE_SIGNAL` (ABI 6) the child cannot signal its parent or
+//!   its siblings, which are outside its domain, and Landlock's ptrace
+//!   rule (a tracer must be in an ancestor domain of its tracee,
+//!   Documentation/userspace-api/landlock.rst "Ptrace restrictions") keeps
+//!   the `ptrace_may_access` family (`process_vm_*`, `kcmp`,
+//!   `pidfd_getfd`, `get_robust_list`, `move_pages`, `migrate_pages`) off
+//!   them too. The child can still signal itself and its own children;
+//! - whether the process is single-threaded: `unshare(CLONE_THREAD)` is a
+//!   no-op that fails with `EINVAL` when other threads exist
+//!   (kernel/fork.c `check_unshare_flags`);
+//! - dropping every capability (capset(2)) so that a compartment running
+//!   as root cannot raise the hard limits it was given (setrlimit(2):
+//!   raising a hard limit needs `CAP_SYS_RESOURCE`);
+//! - the memory limit: `RLIMIT_DATA` (since Linux 4.7 it counts private
+//!   writable mappings as well as the heap, so it bounds what an allocator
+//!   can take without counting the executable or reserved address space).
+
+use std::io;
+use std::os::fd::RawFd;
+use std::sync::Once;
+
+use super::kernel::Kernel;
+
+/// `struct landlock_ruleset_attr` (include/uapi/linux/landlock.h).
+#[repr(C)]
+struct RulesetAttr {
+    handled_access_fs: u64,
+    handled_access_net: u64,
+    scoped: u64,
+}
+
+const SCOPE_ABSTRACT_UNIX_SOCKET: u64 = 1;
+const SCOPE_SIGNAL: u64 = 2;
+/// `LANDLOCK_ACCESS_FS_*` of ABI 1 to 6 (ABI 5 added `IOCTL_DEV`, bit 15).
+const ACCESS_FS_ALL: u64 = (1 << 16) - 1;
+/// `LANDLOCK_ACCESS_NET_BIND_TCP | LANDLOCK_ACCESS_NET_CONNECT_TCP` (ABI 4).
+const ACCESS_NET_TCP: u64 = 3;
+
+/// The access and scopes of a Landlock ABI: each ABI adds flags, and an
+/// older kernel refuses flags it does not know (landlock.rst "Backward
+/// and forward compatibility").
+fn for_abi(abi: i32, fs: u64, net: u64, scoped: u64) -> RulesetAttr {
+    let fs_known = match abi {
+        ..=0 => 0,
+        1 => (1 << 13) - 1,
+        2 => (1 << 14) - 1,
+        3 | 4 => (1 << 15) - 1,
+        _ => ACCESS_FS_ALL,
+    };
+    RulesetAttr {
+        handled_access_fs: fs & fs_known,
+        handled_access_net: if abi >= 4 { net } else { 0 },
+        scoped: if abi >= 6 { scoped } else { 0 },
+    }
+}
+
+/// landlock_create_ruleset(2) + landlock_restrict_self(2) with no rule:
+/// a new domain inside the current one that handles `attr` and allows
+/// none of it. Needs no_new_privs (set at entry, inherited). No
+/// allocation: safe in a `pthread_atfork` child handler.
+fn restrict(attr: &RulesetAttr) -> io::Result<()> {
+    // SAFETY: `attr` is a live `struct landlock_ruleset_attr` of the size
+    // passed; the call reads it only.
+    let fd = unsafe {
+        libc::syscall(
+            libc::SYS_landlock_create_ruleset,
+            attr as *const RulesetAttr,
+            std::mem::size_of::<RulesetAttr>(),
+            0u32,
+        )
+    };
+    if fd < 0 {
+        return Err(io::Error::last_os_error());
+    }
+    // SAFETY: `fd` is the ruleset descriptor just created, ours to use
+    // and close.
+    let r = unsafe { libc::syscall(libc::SYS_landlock_restrict_self, fd as RawFd, 0u32) };
+    let err = io::Error::last_os_error();
+    // SAFETY: closes the ruleset descriptor created above.
+    unsafe { libc::close(fd as RawFd) };
+    if r != 0 {
+        return Err(err);
+    }
+    Ok(())
+}
+
+/// Puts the calling process in a domain of its own that allows nothing
+/// Landlock handles: no file opened by path, no TCP bind or connect, no
+/// signal or abstract unix socket outside (ABI 6). For a compartment,
+/// inside the sandbox it inherited or freshly entered.
+pub(crate) fn isolate() -> io::Result<()> {
+    let abi = Kernel::running().landlock_abi;
+    if abi < 1 {
+        return Ok(());
+    }
+    restrict(&for_abi(
+        abi,
+        ACCESS_FS_ALL,
+        ACCESS_NET_TCP,
+        SCOPE_SIGNAL | SCOPE_ABSTRACT_UNIX_SOCKET,
+    ))
+}
+
+/// The `pthread_atfork` child handler: a domain scoped for signals only,
+/// so that the child of a sandboxed process cannot signal its parent or
+/// siblings. Failing closed: a child that cannot be scoped exits at once.
+extern "C" fn scope_child() {
+    if restrict(&for_abi(6, 0, 0, SCOPE_SIGNAL)).is_err() {
+        super::super::unix::write_stderr(
+            "sandboxed: fork: the child could not be given its own Landlock domain (landlock_restrict_self); it exits\n",
+        );
+        // SAFETY: _exit(2) ends the child without running the parent's
+        // atexit handlers.
+        unsafe { libc::_exit(125) };
+    }
+}
+
+/// After entry: every child forked from now on (fork(3) runs the
+/// handlers; the raw clone(2) system call does not) gets its own signal
+/// scope. Without Landlock ABI 6 the filter refuses every signal instead
+/// (seccomp.rs), so there is nothing to scope.
+pub(crate) fn scope_children_after_entry() {
+    static REGISTERED: Once = Once::new();
+    if Kernel::running().landlock_abi < 6 {
+        return;
+    }
+    REGISTERED.call_once(|| {
+        // SAFETY: registers a handler that makes two system calls and
+        // allocates nothing; there is no way to unregister it, which is
+        // intended (the sandbox cannot be left).
+        unsafe { libc::pthread_atfork(None, None, Some(scope_child)) };
+    });
+}
+
+/// Whether this is the only thread of the process: `unshare(CLONE_THREAD)`
+/// succeeds only then, and changes nothing. `None` when the call is
+/// refused (an older filter).
+pub(crate) fn single_threaded() -> Option<bool> {
+    // SAFETY: unshare with CLONE_THREAD alone unshares nothing.
+    let r = unsafe { libc::unshare(libc::CLONE_THREAD) };
+    match (r, io::Error::last_os_error().raw_os_error()) {
+        (0, _) => Some(true),
+        (_, Some(libc::EINVAL)) => Some(false),
+        _ => None,
+    }
+}
+
+/// `struct __user_cap_header_struct` (linux/capability.h).
+#[repr(C)]
+struct CapHeader {
+    version: u32,
+    pid: i32,
+}
+
+/// `struct __user_cap_data_struct`.
+#[repr(C)]
+#[derive(Clone, Copy)]
+struct CapData {
+    effective: u32,
+    permitted: u32,
+    inheritable: u32,
+}
+
+/// Drops every capability of the calling process (capset(2) with empty
+/// sets, `_LINUX_CAPABILITY_VERSION_3`): none can come back without
+/// execve(2), which the sandbox denies.
+pub(crate) fn drop_privileges() -> io::Result<()> {
+    let header = CapHeader {
+        version: 0x2008_0522,
+        pid: 0,
+    };
+    let data = [CapData {
+        effective: 0,
+        permitted: 0,
+        inheritable: 0,
+    }; 2];
+    // SAFETY: a version-3 header and the two data structs it describes,
+    // both live for the call.
+    let r = unsafe { libc::syscall(libc::SYS_capset, &header, data.as_ptr()) };
+    if r == 0 {
+        Ok(())
+    } else {
+        Err(io::Error::last_os_error())
+    }
+}
+
+/// Limits the memory the process may allocate to `bytes`
+/// (`RLIMIT_DATA`, soft and hard).
+pub(crate) fn limit_memory(bytes: u64) -> io::Result<()> {
+    let lim = libc::rlimit {
+        rlim_cur: bytes,
+        rlim_max: bytes,
+    };
+    // SAFETY: `lim` is a live rlimit.
+    if unsafe { libc::setrlimit(libc::RLIMIT_DATA, &lim) } == 0 {
+        Ok(())
+    } else {
+        Err(io::Error::last_os_error())
+    }
+}
+
+/// Closes the descriptors `lo..=hi`: close_range(2) (Linux ≥ 5.9).
+pub(crate) fn close_range(lo: RawFd, hi: RawFd) -> io::Result<()> {
+    // SAFETY: close_range only closes descriptors; the caller (a freshly
+    // forked child) owns them.
+    let r = unsafe { libc::syscall(libc::SYS_close_range, lo as u32, hi as u32, 0u32) };
+    if r == 0 {
+        Ok(())
+    } else {
+        Err(io::Error::last_os_error())
+    }
+}

@@ -1,0 +1,708 @@
+//! Compartments end to end, through the public API: results and errors,
+//! every limit, hostile output, workers, handles, and many compartments at
+//! once from a multi-threaded tokio runtime. `harness = false`: the
+//! zygote must be started while the process is single-threaded, which a
+//! libtest runner never is. Cases run in `main`'s thread (compartments
+//! forked directly) and again while another thread runs (forked by the
+//! zygote). The runner never enters a sandbox; each compartment does.
+//!
+//! `cargo test -p sandboxed-tests --test compartment [-- FILTER]`
+
+use std::io::Read;
+use std::os::fd::OwnedFd;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use sandboxed::compartment::{
+    prepare, Compartment, CompartmentError, DecodeError, Handle, Resource,
+};
+use sandboxed::rights::RightsMarker;
+use sandboxed::{compartment, Right, RightSet};
+
+#[derive(serde::Serialize, serde::Deserialize, Debug, PartialEq, Clone)]
+enum Expr {
+    Atom(String),
+    Num(i64),
+    List(Vec<Expr>),
+}
+
+#[derive(serde::Serialize, serde::Deserialize, Debug, PartialEq)]
+struct Query {
+    text: String,
+    limit: u32,
+}
+
+/// The rights a handed test file gets.
+enum ReadFstat {}
+impl RightsMarker for ReadFstat {
+    const RIGHTS: RightSet = RightSet::of(&[Right::Read, Right::Fstat]);
+    const NAME: &'static str = "handed";
+}
+
+type Case = (&'static str, fn() -> Result<(), String>);
+
+fn check(cond: bool, what: impl FnOnce() -> String) -> Result<(), String> {
+    if cond {
+        Ok(())
+    } else {
+        Err(what())
+    }
+}
+
+fn skip_if_unsupported<T: std::fmt::Debug>(r: &Result<T, CompartmentError>) -> Option<String> {
+    match r {
+        Err(CompartmentError::Sandbox(e)) if e.contains("cannot enforce") => Some(e.clone()),
+        Err(CompartmentError::Spawn(e)) if e.kind() == std::io::ErrorKind::Unsupported => {
+            Some(e.to_string())
+        }
+        _ => None,
+    }
+}
+
+/// Writes raw bytes on the child's stderr, which is its channel: the way
+/// a hostile child forges frames.
+fn raw_stderr(bytes: &[u8]) {
+    // SAFETY: write(2) of a live buffer.
+    unsafe { libc::write(2, bytes.as_ptr().cast(), bytes.len()) };
+}
+
+fn reverse(input: &[u8]) -> Result<Vec<u8>, String> {
+    Ok(input.iter().rev().copied().collect())
+}
+
+fn parse(q: &Query) -> Result<Vec<Expr>, String> {
+    Ok(q.text
+        .split_whitespace()
+        .take(q.limit as usize)
+        .map(|w| match w.parse() {
+            Ok(n) => Expr::Num(n),
+            Err(_) => Expr::Atom(w.to_owned()),
+        })
+        .collect())
+}
+
+const CASES: &[Case] = &[
+    ("results_cross", || {
+        let r = compartment(reverse, &b"abc"[..]);
+        if let Some(why) = skip_if_unsupported(&r) {
+            return Err(format!("skipped: {why}"));
+        }
+        check(r.as_deref().ok() == Some(&b"cba"[..]), || format!("{r:?}"))?;
+        let big = vec![7u8; 3 << 20];
+        let r = compartment(reverse, &big[..]);
+        check(r.map(|v| v.len()).ok() == Some(3 << 20), || "3 MiB".into())?;
+        let r = compartment(|s: &str| Ok::<_, String>(s.to_uppercase()), "h\u{e9}llo");
+        check(r.as_deref().ok() == Some("H\u{c9}LLO"), || format!("{r:?}"))?;
+        let r = compartment(
+            parse,
+            &Query {
+                text: "a 1 (b)".into(),
+                limit: 2,
+            },
+        );
+        check(
+            r.as_ref().ok() == Some(&vec![Expr::Atom("a".into()), Expr::Num(1)]),
+            || format!("{r:?}"),
+        )?;
+        let r = compartment(|n: &u64| Ok::<_, String>((*n, n * 2)), &21);
+        check(r.ok() == Some((21, 42)), || "tuple".into())
+    }),
+    ("errors_panics_signals", || {
+        let r = compartment(|_: &[u8]| Err::<(), _>("bad input"), &b""[..]);
+        check(
+            matches!(&r, Err(CompartmentError::Failed(m)) if m == "bad input"),
+            || format!("{r:?}"),
+        )?;
+        let r = compartment(
+            |_: &[u8]| -> Result<(), String> { panic!("boom") },
+            &b""[..],
+        );
+        check(
+            matches!(&r, Err(CompartmentError::Panicked(m)) if m == "boom"),
+            || format!("{r:?}"),
+        )?;
+        let r = compartment(
+            |_: &[u8]| -> Result<(), String> { std::process::abort() },
+            &b""[..],
+        );
+        check(
+            matches!(r, Err(CompartmentError::Killed { signal }) if signal == libc::SIGABRT),
+            || format!("abort: {r:?}"),
+        )?;
+        let r = compartment(
+            |_: &[u8]| -> Result<(), String> { std::process::exit(3) },
+            &b""[..],
+        );
+        check(matches!(r, Err(CompartmentError::Exited(3))), || {
+            format!("{r:?}")
+        })?;
+        // The child may kill itself (kill(getpid())), inside its sandbox.
+        let r = compartment(
+            |_: &[u8]| -> Result<(), String> {
+                // SAFETY: kill(2) of ourselves.
+                unsafe { libc::kill(libc::getpid(), libc::SIGKILL) };
+                Err("kill(getpid(), SIGKILL) returned".into())
+            },
+            &b""[..],
+        );
+        check(
+            matches!(r, Err(CompartmentError::Killed { signal }) if signal == libc::SIGKILL),
+            || format!("self kill: {r:?}"),
+        )
+    }),
+    ("the_closure_runs_inside_the_sandbox", || {
+        let r = compartment(
+            |_: &[u8]| {
+                let open = std::fs::File::open("/etc/passwd");
+                Ok::<_, String>(format!(
+                    "sandboxed={} open={}",
+                    sandboxed::is_sandboxed(),
+                    match open {
+                        Ok(_) => "allowed".to_string(),
+                        Err(e) if sandboxed::is_violation(&e) => "denied".to_string(),
+                        Err(e) => format!("failed: {e}"),
+                    }
+                ))
+            },
+            &b""[..],
+        );
+        check(
+            r.as_deref().ok() == Some("sandboxed=true open=denied"),
+            || format!("{r:?}"),
+        )
+    }),
+    ("the_child_keeps_no_descriptor_of_the_parent", || {
+        let _files = [
+            std::fs::File::open("/dev/null").unwrap(),
+            std::fs::File::open("/dev/null").unwrap(),
+        ];
+        let r = compartment(
+            |_: &[u8]| {
+                let open: Vec<i32> = (0..1024)
+                    // SAFETY: F_GETFD reads the descriptor table only.
+                    .filter(|&fd| unsafe { libc::fcntl(fd, libc::F_GETFD) } != -1)
+                    .collect();
+                Ok::<_, String>(open)
+            },
+            &b""[..],
+        )
+        .map_err(|e| e.to_string())?;
+        // The channel and stderr (a copy of it) only.
+        check(r.len() == 2 && r.contains(&2), || format!("open: {r:?}"))
+    }),
+    ("timeout", || {
+        let start = Instant::now();
+        let r = Compartment::new().timeout(Duration::from_millis(300)).run(
+            |_: &[u8]| -> Result<(), String> {
+                loop {
+                    std::thread::sleep(Duration::from_secs(1));
+                }
+            },
+            &b""[..],
+        );
+        check(
+            matches!(r, Err(CompartmentError::Exceeded(Resource::WallClock))),
+            || format!("{r:?}"),
+        )?;
+        check(start.elapsed() < Duration::from_secs(3), || {
+            format!("took {:?}", start.elapsed())
+        })?;
+        let e = r.unwrap_err().to_string();
+        check(e.contains("wall-clock"), || e.clone())
+    }),
+    ("cpu_time", || {
+        let r = Compartment::new()
+            .cpu_time(Duration::from_secs(1))
+            .timeout(Duration::from_secs(20))
+            .run(
+                |_: &[u8]| -> Result<u64, String> {
+                    let mut x = 0u64;
+                    loop {
+                        x = std::hint::black_box(x.wrapping_mul(31).wrapping_add(7));
+                    }
+                },
+                &b""[..],
+            );
+        check(
+            matches!(r, Err(CompartmentError::Exceeded(Resource::CpuTime))),
+            || format!("{r:?}"),
+        )
+    }),
+    ("memory", || {
+        let r = Compartment::new().memory(256 << 20).run(
+            |_: &[u8]| -> Result<usize, String> {
+                let v = vec![1u8; 1 << 30];
+                Ok(std::hint::black_box(v).len())
+            },
+            &b""[..],
+        );
+        check(
+            matches!(r, Err(CompartmentError::Exceeded(Resource::Memory))),
+            || format!("{r:?}"),
+        )?;
+        // Within the limit it works.
+        let r = Compartment::new().memory(256 << 20).run(
+            |_: &[u8]| -> Result<usize, String> {
+                let v = vec![1u8; 16 << 20];
+                Ok(std::hint::black_box(v).len())
+            },
+            &b""[..],
+        );
+        check(r.ok() == Some(16 << 20), || "16 MiB within 256".into())
+    }),
+    ("result_size", || {
+        let r = Compartment::new()
+            .result_limit(1 << 20)
+            .run(|_: &[u8]| Ok::<_, String>(vec![0u8; 2 << 20]), &b""[..]);
+        check(
+            matches!(r, Err(CompartmentError::Exceeded(Resource::ResultSize))),
+            || format!("{r:?}"),
+        )?;
+        // A hostile child streaming chunks forever is stopped at the
+        // limit, not by running out of memory.
+        let r = Compartment::new()
+            .result_limit(4 << 20)
+            .timeout(Duration::from_secs(30))
+            .run(
+                |_: &[u8]| -> Result<(), String> {
+                    let mut frame = vec![0xfe_u8];
+                    frame.extend_from_slice(&[b'x'; 32 * 1024]);
+                    loop {
+                        raw_stderr(&frame);
+                    }
+                },
+                &b""[..],
+            );
+        check(
+            matches!(r, Err(CompartmentError::Exceeded(Resource::ResultSize))),
+            || format!("stream: {r:?}"),
+        )
+    }),
+    ("hostile_output", || {
+        // Forged frames: garbage bytes then END OK, for a serde type.
+        let r = compartment(
+            |_: &[u8]| -> Result<Query, String> {
+                raw_stderr(&[0xfe, 0xff, 0xff, 0xff, 0xff, 0xff, 0x0f]);
+                raw_stderr(&[0xff, 0]);
+                std::process::exit(0)
+            },
+            &b""[..],
+        );
+        check(matches!(r, Err(CompartmentError::Malformed(_))), || {
+            format!("garbage: {r:?}")
+        })?;
+        // A recursive value nested a million levels deep.
+        let r = compartment(
+            |_: &[u8]| -> Result<Expr, String> {
+                for _ in 0..64 {
+                    let mut frame = vec![0xfe_u8];
+                    frame.extend_from_slice(&[2u8, 1].repeat(16 * 1024));
+                    raw_stderr(&frame);
+                }
+                raw_stderr(&[0xff, 0]);
+                std::process::exit(0)
+            },
+            &b""[..],
+        );
+        check(
+            matches!(r, Err(CompartmentError::Malformed(DecodeError::TooDeep))),
+            || format!("deep: {r:?}"),
+        )?;
+        // A message larger than any frame.
+        let r = compartment(
+            |_: &[u8]| -> Result<Vec<u8>, String> {
+                let mut big = vec![0xfe_u8];
+                big.extend_from_slice(&[0u8; 100 * 1024]);
+                raw_stderr(&big);
+                std::process::exit(0)
+            },
+            &b""[..],
+        );
+        check(matches!(r, Err(CompartmentError::Malformed(_))), || {
+            format!("oversized: {r:?}")
+        })?;
+        // An unknown end status, trailing bytes, a truncated value.
+        let r = compartment(
+            |_: &[u8]| -> Result<u32, String> {
+                raw_stderr(&[0xff, 9, b'?']);
+                std::process::exit(0)
+            },
+            &b""[..],
+        );
+        check(matches!(r, Err(CompartmentError::Malformed(_))), || {
+            format!("status: {r:?}")
+        })?;
+        let r = compartment(
+            |_: &[u8]| -> Result<u32, String> {
+                raw_stderr(&[0xfe, 5, 1]);
+                raw_stderr(&[0xff, 0]);
+                std::process::exit(0)
+            },
+            &b""[..],
+        );
+        check(
+            matches!(
+                r,
+                Err(CompartmentError::Malformed(DecodeError::Trailing(1)))
+            ),
+            || format!("trailing: {r:?}"),
+        )?;
+        let r = compartment(
+            |_: &[u8]| -> Result<String, String> {
+                raw_stderr(&[0xfe, 9, b'a']);
+                raw_stderr(&[0xff, 0]);
+                std::process::exit(0)
+            },
+            &b""[..],
+        );
+        check(
+            matches!(r, Err(CompartmentError::Malformed(DecodeError::Truncated))),
+            || format!("truncated: {r:?}"),
+        )?;
+        // Random frames: every outcome is a value or a typed error.
+        let mut state = 0x2545_f491_4f6c_dd1du64;
+        for _ in 0..64 {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            let seed = state;
+            let r = compartment(
+                |seed: &u64| -> Result<Vec<Expr>, String> {
+                    let mut s = *seed;
+                    for _ in 0..(s % 8) {
+                        s ^= s << 13;
+                        s ^= s >> 7;
+                        s ^= s << 17;
+                        let len = (s % 64) as usize;
+                        // Frames only: text would be forwarded to stderr.
+                        let mut frame: Vec<u8> =
+                            (0..len).map(|i| (s >> (i % 8 * 8)) as u8).collect();
+                        frame.insert(0, if s.is_multiple_of(3) { 0xff } else { 0xfe });
+                        raw_stderr(&frame);
+                    }
+                    if s.is_multiple_of(2) {
+                        raw_stderr(&[0xff, (s % 6) as u8]);
+                    }
+                    std::process::exit((s % 3) as i32)
+                },
+                &seed,
+            );
+            if let Err(CompartmentError::Wait(e)) = r {
+                return Err(format!("seed {seed}: {e}"));
+            }
+        }
+        Ok(())
+    }),
+    ("worker_serves_ten_thousand_calls", || {
+        let mut worker = Compartment::new()
+            .timeout(Duration::from_secs(10))
+            .worker(|n: &u64| Ok::<_, String>(n * 3));
+        let start = Instant::now();
+        for i in 0..10_000u64 {
+            let r = worker.call(&i).map_err(|e| format!("call {i}: {e}"))?;
+            check(r == i * 3, || format!("call {i}: {r}"))?;
+        }
+        check(worker.spawned() == 1, || {
+            format!("spawned {}", worker.spawned())
+        })?;
+        println!(
+            "    10,000 worker calls in {:.0} ms",
+            start.elapsed().as_secs_f64() * 1e3
+        );
+        Ok(())
+    }),
+    ("worker_crash_is_reported_and_replaced", || {
+        let mut worker = Compartment::new().worker(|n: &i32| -> Result<i32, String> {
+            match *n {
+                0 => std::process::abort(),
+                1 => Err("one is refused".into()),
+                n => Ok(n + 1),
+            }
+        });
+        check(worker.call(&5).ok() == Some(6), || "first".into())?;
+        let r = worker.call(&1);
+        check(
+            matches!(&r, Err(CompartmentError::Failed(m)) if m == "one is refused"),
+            || format!("{r:?}"),
+        )?;
+        check(worker.spawned() == 1, || "an error keeps the worker".into())?;
+        let r = worker.call(&0);
+        check(
+            matches!(r, Err(CompartmentError::Killed { signal }) if signal == libc::SIGABRT),
+            || format!("crash: {r:?}"),
+        )?;
+        check(worker.call(&7).ok() == Some(8), || "after the crash".into())?;
+        check(worker.spawned() == 2, || {
+            format!("spawned {}", worker.spawned())
+        })?;
+        // A worker past its time limit is killed; the next call works.
+        let mut slow = Compartment::new().timeout(Duration::from_secs(3)).worker(
+            |ms: &u64| -> Result<u64, String> {
+                std::thread::sleep(Duration::from_millis(*ms));
+                Ok(*ms)
+            },
+        );
+        let r = slow.call(&0);
+        check(r.as_ref().ok() == Some(&0), || format!("fast: {r:?}"))?;
+        let r = slow.call(&10_000);
+        check(
+            matches!(r, Err(CompartmentError::Exceeded(Resource::WallClock))),
+            || format!("{r:?}"),
+        )?;
+        check(slow.call(&1).ok() == Some(1), || "after the timeout".into())
+    }),
+    ("handed_file_is_readable_with_its_rights_only", || {
+        let file = handed_file();
+        let r = Compartment::new().hand(&file).run(
+            |fd: &i32| -> Result<(String, String), String> {
+                let mut text = String::new();
+                let mut f = std::mem::ManuallyDrop::new(unsafe_file(*fd));
+                f.read_to_string(&mut text).map_err(|e| e.to_string())?;
+                use std::io::Write;
+                let write = match f.write_all(b"x") {
+                    Ok(()) => "written".to_string(),
+                    Err(e) => format!("{:?}", e.raw_os_error()),
+                };
+                Ok((text, write))
+            },
+            &raw(&file),
+        );
+        let (text, write) = r.map_err(|e| e.to_string())?;
+        check(text == "handed text", || text.clone())?;
+        check(write != "written", || "wrote to a read-only handle".into())
+    }),
+];
+
+/// A file holding "handed text", opened read-write, typed read-only.
+fn handed_file() -> sandboxed::File<ReadFstat> {
+    let path = std::env::temp_dir().join(format!("sandboxed-handed-{}", std::process::id()));
+    std::fs::write(&path, "handed text").unwrap();
+    let f = std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .open(&path)
+        .unwrap();
+    let _ = std::fs::remove_file(&path);
+    sandboxed::File::from_fd(OwnedFd::from(f)).assume::<ReadFstat>()
+}
+
+fn raw(file: &sandboxed::File<ReadFstat>) -> i32 {
+    file.handed().0
+}
+
+fn unsafe_file(fd: i32) -> std::fs::File {
+    // SAFETY: the handed descriptor is open in the child, which owns it.
+    unsafe { std::os::fd::FromRawFd::from_raw_fd(fd) }
+}
+
+/// Many compartments and workers at once from tokio's worker threads,
+/// while a thread holds a lock the children's code takes: forked from
+/// the zygote, they never see it held.
+fn tokio_concurrency() -> Result<(), String> {
+    static LOCK: Mutex<u64> = Mutex::new(0);
+    let held = Arc::new(AtomicBool::new(false));
+    let holder = {
+        let held = held.clone();
+        std::thread::spawn(move || {
+            let _g = LOCK.lock().unwrap();
+            held.store(true, Ordering::SeqCst);
+            std::thread::sleep(Duration::from_secs(3));
+        })
+    };
+    while !held.load(Ordering::SeqCst) {
+        std::thread::yield_now();
+    }
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(4)
+        .enable_all()
+        .build()
+        .map_err(|e| e.to_string())?;
+    let start = Instant::now();
+    let results: Vec<Result<u64, String>> = rt.block_on(async {
+        let mut tasks = Vec::new();
+        for i in 0..64u64 {
+            tasks.push(tokio::task::spawn_blocking(move || {
+                Compartment::new()
+                    .timeout(Duration::from_secs(20))
+                    .run(
+                        |n: &u64| -> Result<u64, String> {
+                            // Takes the lock a parent thread holds.
+                            let g = LOCK.lock().map_err(|e| e.to_string())?;
+                            Ok(*g + n * 2)
+                        },
+                        &i,
+                    )
+                    .map_err(|e| format!("compartment {i}: {e}"))
+            }));
+        }
+        for w in 0..8u64 {
+            tasks.push(tokio::task::spawn_blocking(move || {
+                let mut worker = Compartment::new()
+                    .timeout(Duration::from_secs(20))
+                    .worker(|n: &u64| Ok::<_, String>(n + 1));
+                let mut sum = 0;
+                for i in 0..200 {
+                    sum += worker
+                        .call(&i)
+                        .map_err(|e| format!("worker {w} call {i}: {e}"))?;
+                }
+                Ok(sum)
+            }));
+        }
+        let mut out = Vec::new();
+        for t in tasks {
+            out.push(t.await.unwrap_or_else(|e| Err(e.to_string())));
+        }
+        out
+    });
+    let _ = holder.join();
+    for (i, r) in results.iter().enumerate() {
+        let want = if i < 64 {
+            i as u64 * 2
+        } else {
+            (1..=200).sum()
+        };
+        match r {
+            Ok(v) if *v == want => {}
+            other => return Err(format!("task {i}: {other:?} (want {want})")),
+        }
+    }
+    println!(
+        "    64 compartments and 8 workers x 200 calls from 4 tokio threads in {:.0} ms",
+        start.elapsed().as_secs_f64() * 1e3
+    );
+    Ok(())
+}
+
+/// Without `prepare`, a threaded process gets `Threads` (run in a fresh
+/// copy of this test, which never prepares).
+fn threaded_without_zygote() -> Result<(), String> {
+    let out = std::process::Command::new(std::env::current_exe().unwrap())
+        .arg("--threaded-without-zygote")
+        .output()
+        .map_err(|e| e.to_string())?;
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    check(stdout.contains("Threads"), || {
+        format!("{stdout} {:?}", out.status)
+    })
+}
+
+fn run(name: &str, case: fn() -> Result<(), String>, filters: &[String], failed: &mut Vec<String>) {
+    if !filters.is_empty() && !filters.iter().any(|f| name.contains(f.as_str())) {
+        return;
+    }
+    let start = Instant::now();
+    match case() {
+        Ok(()) => println!(
+            "test compartment::{name} ... ok ({:.0} ms)",
+            start.elapsed().as_secs_f64() * 1e3
+        ),
+        Err(e) if e.starts_with("skipped: ") => println!("test compartment::{name} ... {e}"),
+        Err(e) => {
+            println!("test compartment::{name} ... FAILED\n    {e}");
+            failed.push(name.to_owned());
+        }
+    }
+}
+
+fn main() {
+    if std::env::args().any(|a| a == "--threaded-without-zygote") {
+        let t = std::thread::spawn(|| std::thread::sleep(Duration::from_secs(2)));
+        let r = compartment(reverse, &b"x"[..]);
+        println!("{r:?}");
+        drop(t);
+        return;
+    }
+    let filters: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| !a.starts_with('-'))
+        .collect();
+    let file: &'static sandboxed::File<ReadFstat> = Box::leak(Box::new(handed_file()));
+    PREPARED.with(|p| p.set(Some(file)));
+    // While single-threaded: the zygote, which may hand `file`.
+    if let Err(e) = prepare(&[file]) {
+        println!("test compartment::prepare ... FAILED\n    {e}");
+        std::process::exit(101);
+    }
+    let mut failed = Vec::new();
+    println!("\nrunning compartment cases, forked directly");
+    for (name, case) in CASES {
+        run(&format!("direct::{name}"), *case, &filters, &mut failed);
+    }
+    println!("\nrunning compartment cases, forked by the zygote");
+    let stop = Arc::new(AtomicBool::new(false));
+    let other = {
+        let stop = stop.clone();
+        std::thread::spawn(move || {
+            while !stop.load(Ordering::Relaxed) {
+                std::thread::sleep(Duration::from_millis(5));
+            }
+        })
+    };
+    for (name, case) in CASES {
+        if *name == "handed_file_is_readable_with_its_rights_only" {
+            // The zygote holds the handle given to `prepare`.
+            run(
+                "zygote::handed_prepared_file",
+                || {
+                    let file = prepared_file();
+                    let r = Compartment::new().hand(file).run(
+                        |fd: &i32| -> Result<String, String> {
+                            let mut text = String::new();
+                            let mut f = std::mem::ManuallyDrop::new(unsafe_file(*fd));
+                            f.read_to_string(&mut text).map_err(|e| e.to_string())?;
+                            Ok(text)
+                        },
+                        &raw(file),
+                    );
+                    check(r.as_deref().ok() == Some("handed text"), || {
+                        format!("{r:?}")
+                    })?;
+                    let other = handed_file();
+                    let r = Compartment::new()
+                        .hand(&other)
+                        .run(|_: &[u8]| Ok::<_, String>(()), &b""[..]);
+                    check(matches!(r, Err(CompartmentError::NotPrepared(_))), || {
+                        format!("{r:?}")
+                    })
+                },
+                &filters,
+                &mut failed,
+            );
+            continue;
+        }
+        run(&format!("zygote::{name}"), *case, &filters, &mut failed);
+    }
+    run(
+        "zygote::tokio_concurrency",
+        tokio_concurrency,
+        &filters,
+        &mut failed,
+    );
+    run(
+        "threaded_without_zygote",
+        threaded_without_zygote,
+        &filters,
+        &mut failed,
+    );
+    stop.store(true, Ordering::Relaxed);
+    let _ = other.join();
+    println!(
+        "\ntest result: {}. {} failed",
+        if failed.is_empty() { "ok" } else { "FAILED" },
+        failed.len()
+    );
+    if !failed.is_empty() {
+        std::process::exit(101);
+    }
+}
+
+thread_local! {
+    static PREPARED: std::cell::Cell<Option<&'static sandboxed::File<ReadFstat>>> =
+        const { std::cell::Cell::new(None) };
+}
+
+fn prepared_file() -> &'static sandboxed::File<ReadFstat> {
+    PREPARED.with(|p| p.get()).expect("set in main")
+}
