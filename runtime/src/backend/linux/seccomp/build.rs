@@ -1,14 +1,14 @@
-//! The policies, built from the system-call table for one process: the
-//! capability-mode allowlist, the per-descriptor rights denylist, the
-//! `ENOSYS` compat list, and dry-run's trap of lookups beneath
-//! directories. Each is a [`Rules`] for the compiler (`bpf.rs`).
+//! The rules of each system call, built from its row of the table for one
+//! process: capability mode's alternatives, the per-descriptor rights'
+//! denials, `ENOSYS`, and dry-run's trap of lookups beneath directories.
+//! The compiler (`bpf.rs`) makes them one program.
 
 use crate::rights::{Fcntl, Limits, Right};
 
 use super::super::judge::Context;
-use super::super::rules::{Cond, Mode, Need, Outside, Req, Test};
+use super::super::rules::{Cond, Mode, Need, Outside, Req, Syscall, Test};
 use super::super::syscalls::TABLE;
-use super::bpf::{Check, Clause, Op, Rules};
+use super::bpf::{normalize, Call, Check, Clause, Op};
 use super::consts::{fcntl_numbers, ioctl_numbers, FCNTL_DUP, FCNTL_LOCKS};
 use super::FdClass;
 
@@ -25,10 +25,10 @@ fn alternatives(cond: &Cond) -> Vec<Check> {
         Test::Eq(v) => vec![narrow(Op::Eq, v)],
         Test::Ne(v) => vec![narrow(Op::Ne, v)],
         Test::OneOf(vs) => vs.iter().map(|&v| narrow(Op::Eq, v)).collect(),
-        Test::Masked { mask, value } => vec![narrow(Op::MaskedEq(mask.into()), value)],
+        Test::Masked { mask, value } => vec![narrow(Op::MaskedEq(mask), value)],
         Test::MaskedOneOf { mask, values } => values
             .iter()
-            .map(|&v| narrow(Op::MaskedEq(mask.into()), v))
+            .map(|&v| narrow(Op::MaskedEq(mask), v))
             .collect(),
         Test::Null => vec![wide(Op::Eq)],
         Test::NonNull => vec![wide(Op::Ne)],
@@ -69,58 +69,76 @@ fn within(arg: u8, lo: u32, hi: u32) -> Clause {
     c
 }
 
-/// The calls capability mode allows, with their conditions.
-pub(crate) fn capability_mode(ctx: &Context) -> Rules {
-    let mut rules = Rules::default();
-    for row in TABLE {
-        match row.mode {
-            // Enosys calls pass here; the compat list answers them.
-            Mode::Allow | Mode::Enosys => rules.always(row.nr),
-            Mode::Deny => {}
-            Mode::AllowIf(alternatives) => {
-                for alt in alternatives.iter().filter(|a| ctx.open(a.gate)) {
-                    for clause in clauses(alt.when) {
-                        rules.add(row.nr, clause);
+/// The rules of every call of the table for `ctx`; with `lookups`, the
+/// lookups beneath limited directories are trapped (dry-run, where
+/// Landlock does not decide them).
+pub(crate) fn calls(ctx: &Context, lookups: bool) -> Vec<Call> {
+    let stretches = stretches(ctx.classes);
+    let dirs = Limits {
+        rights: ctx.dirs(),
+        ..Limits::default()
+    };
+    TABLE
+        .iter()
+        .map(|row| {
+            let mut call = Call {
+                nr: row.nr,
+                mode: mode(row, ctx),
+                rights: rights(row, ctx, &stretches, &dirs),
+                lookups: if lookups {
+                    lookup(row, ctx.classes)
+                } else {
+                    Vec::new()
+                },
+                compat: matches!(row.mode, Mode::Enosys),
+            };
+            if let Some(mode) = &mut call.mode {
+                normalize(mode);
+            }
+            normalize(&mut call.rights);
+            normalize(&mut call.lookups);
+            call
+        })
+        .collect()
+}
+
+/// Capability mode's alternatives for `row` (`None`: always allowed).
+fn mode(row: &Syscall, ctx: &Context) -> Option<Vec<Clause>> {
+    match row.mode {
+        // Enosys calls pass here and answer ENOSYS in the end.
+        Mode::Allow | Mode::Enosys => None,
+        Mode::Deny => Some(Vec::new()),
+        Mode::AllowIf(alternatives) => {
+            let mut out = Vec::new();
+            for alt in alternatives.iter().filter(|a| ctx.open(a.gate)) {
+                for clause in clauses(alt.when) {
+                    if clause.is_empty() {
+                        return None;
                     }
+                    out.push(clause);
                 }
             }
+            Some(out)
         }
     }
-    rules
 }
 
-/// The calls answered `ENOSYS`.
-pub(crate) fn compat() -> Rules {
-    let mut rules = Rules::default();
-    for row in TABLE.iter().filter(|r| matches!(r.mode, Mode::Enosys)) {
-        rules.always(row.nr);
+/// Dry-run: `row`'s lookups beneath the limited directories (classes with
+/// `lookup`), which Landlock decides when enforcing.
+fn lookup(row: &Syscall, classes: &[FdClass]) -> Vec<Clause> {
+    if !row.looks_up_beneath() {
+        return Vec::new();
     }
-    rules
-}
-
-/// Dry-run: the lookups beneath limited directories (classes with
-/// `lookup`), which Landlock decides when enforcing. Empty without any.
-pub(crate) fn lookups(classes: &[FdClass]) -> Rules {
-    let mut rules = Rules::default();
-    let dirs: Vec<&FdClass> = classes
-        .iter()
-        .filter(|c| c.limits.rights.allows(Right::Lookup))
-        .collect();
-    for row in TABLE.iter().filter(|r| r.looks_up_beneath()) {
-        for (dirfd, _) in row.lookups() {
-            for c in &dirs {
-                let arg = dirfd as u8;
-                rules.add(
-                    row.nr,
-                    vec![
-                        Check::narrow(arg, Op::Ge, c.lo),
-                        Check::narrow(arg, Op::Le, c.hi),
-                    ],
-                );
-            }
+    let mut out = Vec::new();
+    for (dirfd, _) in row.lookups() {
+        for c in classes
+            .iter()
+            .filter(|c| c.limits.rights.allows(Right::Lookup))
+        {
+            out.push(within(dirfd as u8, c.lo, c.hi));
         }
     }
-    rules
+    out
 }
 
 /// What one stretch of descriptor numbers does with one need.
@@ -232,64 +250,63 @@ fn applies(need: &Need, class: &FdClass) -> bool {
     }
 }
 
-/// The per-descriptor rights: every need of every row, for `ctx`'s
-/// classes. Only denials; everything else passes.
-pub(crate) fn rights(ctx: &Context) -> Rules {
-    let mut rules = Rules::default();
-    let stretches = stretches(ctx.classes);
-    let dirs = Limits {
-        rights: ctx.dirs(),
-        ..Limits::default()
-    };
-    for row in TABLE {
-        for need in row.needs {
-            let whens = clauses(need.when);
-            let Some(arg) = need.fd else {
-                for w in whens {
-                    rules.add(row.nr, w);
-                }
-                continue;
-            };
-            // Classes an unconditional need of the same argument denies
-            // outright: a conditional need may include them or not.
-            let settled = |class: &FdClass| {
-                !need.when.is_empty()
-                    && row.needs.iter().any(|n| {
-                        n.fd == Some(arg)
-                            && n.when.is_empty()
-                            && applies(n, class)
-                            && verdict(n.req, &class.limits) == Verdict::Deny
-                    })
-            };
-            let verdicts: Vec<(u32, u32, Verdict)> = stretches
-                .iter()
-                .map(|&(lo, hi, class)| {
-                    let v = match class {
-                        Some(c) if !applies(need, c) => Verdict::Allow,
-                        Some(c) if settled(c) => Verdict::Either,
-                        Some(c) => verdict(need.req, &c.limits),
-                        None => match need.outside {
-                            Outside::Free => Verdict::Allow,
-                            Outside::Denied => Verdict::Deny,
-                            Outside::Dirs => verdict(need.req, &dirs),
-                        },
-                    };
-                    (lo, hi, v)
+/// `row`'s needs for `ctx`'s classes: the denials (`EACCES`) alone.
+fn rights(
+    row: &Syscall,
+    ctx: &Context,
+    stretches: &[(u32, u32, Option<&FdClass>)],
+    dirs: &Limits,
+) -> Vec<Clause> {
+    let mut out = Vec::new();
+    for need in row.needs {
+        let whens = clauses(need.when);
+        let Some(arg) = need.fd else {
+            out.extend(whens);
+            continue;
+        };
+        // Classes an unconditional need of the same argument denies
+        // outright: a conditional need may include them or not.
+        let settled = |class: &FdClass| {
+            !need.when.is_empty()
+                && row.needs.iter().any(|n| {
+                    n.fd == Some(arg)
+                        && n.when.is_empty()
+                        && applies(n, class)
+                        && verdict(n.req, &class.limits) == Verdict::Deny
                 })
-                .collect();
-            for (lo, hi, extra) in denied_ranges(&verdicts) {
-                for w in &whens {
-                    for e in &extra {
-                        let mut clause = within(arg, lo, hi);
-                        clause.extend_from_slice(w);
-                        clause.extend_from_slice(e);
-                        rules.add(row.nr, clause);
-                    }
+        };
+        let verdicts: Vec<(u32, u32, Verdict)> = stretches
+            .iter()
+            .map(|&(lo, hi, class)| {
+                let v = match class {
+                    Some(c) if !applies(need, c) => Verdict::Allow,
+                    Some(c) if settled(c) => Verdict::Either,
+                    Some(c) => verdict(need.req, &c.limits),
+                    None => match need.outside {
+                        Outside::Free => Verdict::Allow,
+                        Outside::Denied => Verdict::Deny,
+                        Outside::Dirs => verdict(need.req, dirs),
+                    },
+                };
+                (lo, hi, v)
+            })
+            .collect();
+        for (lo, hi, extra) in denied_ranges(&verdicts) {
+            for w in &whens {
+                for e in &extra {
+                    let mut clause = within(arg, lo, hi);
+                    clause.extend_from_slice(w);
+                    clause.extend_from_slice(e);
+                    out.push(clause);
                 }
             }
         }
     }
-    rules
+    if out.iter().any(Vec::is_empty) {
+        // Denied whatever the arguments.
+        out = vec![Vec::new()];
+    }
+    out
 }
 
 /// The denied stretches as ranges, each with its extra clauses (one empty
