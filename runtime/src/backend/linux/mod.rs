@@ -77,6 +77,8 @@ pub(crate) struct Native {
     trace: Mode,
     fds: fds::Table,
     beneath: Vec<(OwnedFd, BitFlags<AccessFs>)>,
+    /// The service broker, preparing itself while the program enters.
+    broker: Option<broker::Starting>,
 }
 
 impl Native {
@@ -92,6 +94,7 @@ impl Native {
             trace,
             fds: fds::Table::default(),
             beneath: Vec::new(),
+            broker: None,
         }
     }
 }
@@ -110,7 +113,7 @@ impl Native {
             }
             // SAFETY: `copy` is a new descriptor owned by nothing else.
             let copy = unsafe { OwnedFd::from_raw_fd(copy) };
-            let narrowed = fds::narrow_access_mode(copy, limits)?;
+            let narrowed = fds::prepare(copy, limits, true)?.fd;
             // SAFETY: dup3 of the narrowed description over `fd`, which
             // the caller owns and wants replaced.
             if unsafe { libc::dup3(narrowed.as_raw_fd(), fd, libc::O_CLOEXEC) } < 0 {
@@ -136,13 +139,9 @@ impl Backend for Native {
 
     fn limit(&mut self, fd: OwnedFd, limits: &Limits) -> Result<OwnedFd, Failure> {
         // SANDBOXED_TRACE=dry-run enforces nothing, access modes included.
-        let fd = if self.trace.enforces() {
-            fds::narrow_access_mode(fd, limits)?
-        } else {
-            fd
-        };
-        let fd = self.fds.place(fd, limits)?;
-        if fds::is_dir(fd.as_raw_fd()).map_err(|e| Failure::new("fstat", e))? {
+        let ready = fds::prepare(fd, limits, self.trace.enforces())?;
+        let fd = self.fds.place_with(ready.fd, limits, ready.access)?;
+        if ready.dir {
             let access = confine::dir_access(limits.rights);
             if !access.is_empty() {
                 let copy = fd
@@ -167,7 +166,9 @@ impl Backend for Native {
     }
 
     fn open_services(&mut self, services: &[ServiceDecl]) -> Result<Vec<Channel>, Error> {
-        broker::start(services)
+        let (channels, starting) = broker::start(services)?;
+        self.broker = starting;
+        Ok(channels)
     }
 
     fn enter(&mut self) -> Result<(), Error> {
@@ -194,15 +195,31 @@ impl Backend for Native {
             // Children forked from now on get a signal scope of their own.
             process::scope_children_after_entry();
         }
-        Ok(())
+        // The broker confined itself meanwhile; a failure there stops the
+        // program before its body runs, as one before entry would.
+        match self.broker.take() {
+            Some(broker) => broker.ready(),
+            None => Ok(()),
+        }
     }
 }
 
 /// Refuses to enter with more than one thread: Landlock would restrict only
 /// the calling one.
 fn single_threaded() -> Result<(), Failure> {
-    let status = std::fs::read_to_string("/proc/self/status")
-        .map_err(|e| Failure::new("read /proc/self/status", e))?;
+    // One read(2) into a buffer on the stack: procfs builds the whole file
+    // for each read, and `Threads:` is among its first lines
+    // (proc_pid_status(5)); read_to_string would read it several times.
+    let fail = |e: io::Error| Failure::new("read /proc/self/status", e);
+    let mut buf = [0u8; 4096];
+    let file = rustix::fs::open(
+        "/proc/self/status",
+        rustix::fs::OFlags::RDONLY | rustix::fs::OFlags::CLOEXEC,
+        rustix::fs::Mode::empty(),
+    )
+    .map_err(|e| fail(e.into()))?;
+    let n = rustix::io::read(&file, &mut buf).map_err(|e| fail(e.into()))?;
+    let status = String::from_utf8_lossy(&buf[..n]);
     let threads = status
         .lines()
         .find_map(|l| l.strip_prefix("Threads:"))

@@ -182,6 +182,8 @@ struct Asm {
     code: Vec<sock_filter>,
     /// The latest `RET` of each value written.
     rets: Vec<(u32, Label)>,
+    /// Where each call's body was written, once it is.
+    bodies: Vec<Option<Label>>,
 }
 
 /// The largest conditional offset used before a `JA` takes over (two
@@ -299,45 +301,55 @@ impl Asm {
         next
     }
 
-    /// One of `clauses` (ordered by `normalize`): to `pass` or `fail`.
-    /// Clauses sharing their first check test it once.
-    fn any(&mut self, clauses: &[&[Check]], pass: Label, fail: Label, entry: Option<Acc>) -> Label {
-        // Groups of consecutive clauses with the same first check.
-        let mut groups: Vec<&[&[Check]]> = Vec::new();
-        let mut start = 0;
-        for i in 1..=clauses.len() {
-            if i == clauses.len() || clauses[i].first() != clauses[start].first() {
-                groups.push(&clauses[start..i]);
-                start = i;
-            }
+    /// One of `clauses` (ordered by `normalize`), whose checks before
+    /// `depth` all share and are tested: to `pass` or `fail`. Clauses
+    /// sharing their next check test it once.
+    fn any(
+        &mut self,
+        clauses: &[Clause],
+        depth: usize,
+        pass: Label,
+        fail: Label,
+        entry: Option<Acc>,
+    ) -> Label {
+        if clauses.iter().any(|c| c.len() == depth) {
+            return pass;
         }
+        // Groups of consecutive clauses with the same next check, last
+        // first.
+        let start_of = |end: usize| {
+            let key = clauses[end - 1][depth];
+            let mut start = end - 1;
+            while start > 0 && clauses[start - 1][depth] == key {
+                start -= 1;
+            }
+            start
+        };
         let mut next = fail;
-        for (g, group) in groups.iter().enumerate().rev() {
-            let entry = match g {
+        let mut end = clauses.len();
+        while end > 0 {
+            let start = start_of(end);
+            let group = &clauses[start..end];
+            let entry = match start {
                 0 => entry,
-                _ => uniform(groups[g - 1]),
+                _ => uniform(&clauses[start_of(start)..start], depth),
             };
             next = match group {
-                [one] => self.all(one, pass, next, entry),
+                [one] => self.all(&one[depth..], pass, next, entry),
                 _ => {
-                    let first = &group[0][0];
-                    let rests: Vec<&[Check]> = group.iter().map(|c| &c[1..]).collect();
-                    let inner = if rests.iter().any(|r| r.is_empty()) {
-                        pass
-                    } else {
-                        self.any(&rests, pass, next, first.acc())
-                    };
-                    self.check(first, inner, next, entry)
+                    let first = group[0][depth];
+                    let inner = self.any(group, depth + 1, pass, next, first.acc());
+                    self.check(&first, inner, next, entry)
                 }
             };
+            end = start;
         }
         next
     }
 
     /// One of `clauses`: to `pass` or `fail`, from an unknown accumulator.
     fn any_of(&mut self, clauses: &[Clause], pass: Label, fail: Label) -> Label {
-        let refs: Vec<&[Check]> = clauses.iter().map(Vec::as_slice).collect();
-        self.any(&refs, pass, fail, None)
+        self.any(clauses, 0, pass, fail, None)
     }
 
     /// The body of `call`; `r` its returns.
@@ -365,19 +377,64 @@ impl Asm {
         }
     }
 
-    /// The search over `leaves[lo..hi]` (first numbers and answers).
-    fn search(&mut self, leaves: &[(u32, Leaf)], calls: &[Call], r: &Returns) -> Label {
+    /// The answer of one leaf: a shared return, or the call's body.
+    fn leaf(&mut self, leaf: Leaf, calls: &[Call], r: &Returns) -> Label {
+        match leaf {
+            Leaf::Ret(k) => self.ret(k),
+            Leaf::Body(i) => match self.bodies[i] {
+                Some(at) => at,
+                None => {
+                    let at = self.body(&calls[i], r);
+                    self.bodies[i] = Some(at);
+                    at
+                }
+            },
+        }
+    }
+
+    /// The search over `leaves` (ranges of call numbers: their first
+    /// number and answer), the last range ending at `end` (inclusive).
+    fn search(&mut self, leaves: &[(u32, Leaf)], end: u32, calls: &[Call], r: &Returns) -> Label {
         if let [(_, leaf)] = leaves {
-            return match *leaf {
-                Leaf::Ret(k) => self.ret(k),
-                Leaf::Body(i) => self.body(&calls[i], r),
-            };
+            return self.leaf(*leaf, calls, r);
+        }
+        if let Some((background, singles)) = exceptions(leaves, end) {
+            // A few single numbers in one answer: one JEQ each.
+            let mut next = self.leaf(background, calls, r);
+            for &(nr, leaf) in singles.iter().rev() {
+                let at = self.leaf(leaf, calls, r);
+                next = self.jump(BPF_JMP_JEQ_K, nr, at, next);
+            }
+            return next;
         }
         let mid = leaves.len() / 2;
-        let right = self.search(&leaves[mid..], calls, r);
-        let left = self.search(&leaves[..mid], calls, r);
+        let right = self.search(&leaves[mid..], end, calls, r);
+        let left = self.search(&leaves[..mid], leaves[mid].0 - 1, calls, r);
         self.jump(BPF_JMP_JGE_K, leaves[mid].0, right, left)
     }
+}
+
+/// The most single numbers a run of `JEQ`s tests before the answer of
+/// the rest: each costs one instruction where splitting costs two, but
+/// the calls among them test one after another.
+const MOST_EXCEPTIONS: usize = 4;
+
+/// When `leaves` (ending at `end`) are one answer but for a few single
+/// numbers: that answer, and the single numbers with theirs.
+fn exceptions(leaves: &[(u32, Leaf)], end: u32) -> Option<(Leaf, Vec<(u32, Leaf)>)> {
+    let background = leaves[0].1;
+    let mut singles = Vec::new();
+    for (i, &(first, leaf)) in leaves.iter().enumerate() {
+        if leaf == background {
+            continue;
+        }
+        let last = leaves.get(i + 1).map_or(end, |(next, _)| next - 1);
+        if first != last || singles.len() == MOST_EXCEPTIONS {
+            return None;
+        }
+        singles.push((first, leaf));
+    }
+    Some((background, singles))
 }
 
 /// Orders one call's `clauses` (any of which must hold) for compiling:
@@ -387,6 +444,13 @@ impl Asm {
 /// first checks follow each other (`Asm::any` tests a shared prefix once);
 /// duplicates dropped, and everything after a clause that always holds.
 pub(crate) fn normalize(clauses: &mut Vec<Clause>) {
+    if let [one] = clauses.as_mut_slice() {
+        one.sort_by_key(|k| (k.wide, k.arg, k.acc().map_or(0, |a| a.mask), *k));
+        return;
+    }
+    if clauses.is_empty() {
+        return;
+    }
     let mut uses = [0usize; 6];
     for c in clauses.iter() {
         let mut seen = [false; 6];
@@ -418,10 +482,11 @@ pub(crate) fn normalize(clauses: &mut Vec<Clause>) {
     }
 }
 
-/// What the accumulator holds on every exit of `clauses`, when that is
-/// known (all their checks compare the same thing).
-fn uniform(clauses: &[&[Check]]) -> Option<Acc> {
-    let mut checks = clauses.iter().flat_map(|c| c.iter());
+/// What the accumulator holds on every exit of `clauses` (from their
+/// checks at `depth` on), when that is known: all of them compare the
+/// same thing.
+fn uniform(clauses: &[Clause], depth: usize) -> Option<Acc> {
+    let mut checks = clauses.iter().flat_map(|c| c[depth..].iter());
     let first = checks.next()?.acc()?;
     checks.all(|k| k.acc() == Some(first)).then_some(first)
 }
@@ -431,8 +496,13 @@ fn uniform(clauses: &[&[Check]]) -> Option<Acc> {
 enum Leaf {
     /// The same answer whatever the arguments.
     Ret(u32),
-    /// The body of `calls[i]`.
+    /// The body of `calls[i]` (the first call with these rules).
     Body(usize),
+}
+
+/// Whether two calls have the same rules (and so can share a body).
+fn same_rules(a: &Call, b: &Call) -> bool {
+    a.mode == b.mode && a.rights == b.rights && a.lookups == b.lookups && a.compat == b.compat
 }
 
 /// The answer to `call` whatever its arguments, if it has one.
@@ -466,17 +536,29 @@ pub(crate) fn program(calls: &[Call], r: &Returns) -> BpfProgram {
     // The ranges of numbers sharing an answer, each with its first number.
     let mut leaves: Vec<(u32, Leaf)> = Vec::with_capacity(2 * calls.len() + 1);
     let mut add = |first: u32, leaf: Leaf| match leaves.last() {
-        Some((_, last)) if *last == leaf && matches!(leaf, Leaf::Ret(_)) => {}
+        Some((_, last)) if *last == leaf => {}
         _ => leaves.push((first, leaf)),
     };
     let mut next = 0u32;
+    let mut bodies: Vec<usize> = Vec::new();
     for (i, call) in calls.iter().enumerate() {
         if call.nr > next {
             add(next, Leaf::Ret(r.other));
         }
         match constant(call, r) {
             Some(k) => add(call.nr, Leaf::Ret(k)),
-            None => add(call.nr, Leaf::Body(i)),
+            None => {
+                // Calls with the same rules share one body.
+                let first = bodies
+                    .iter()
+                    .copied()
+                    .find(|&j| same_rules(&calls[j], call));
+                let j = first.unwrap_or_else(|| {
+                    bodies.push(i);
+                    i
+                });
+                add(call.nr, Leaf::Body(j));
+            }
         }
         next = call.nr + 1;
     }
@@ -485,8 +567,9 @@ pub(crate) fn program(calls: &[Call], r: &Returns) -> BpfProgram {
     let mut asm = Asm {
         code: Vec::with_capacity(1024),
         rets: Vec::with_capacity(8),
+        bodies: vec![None; calls.len()],
     };
-    let root = asm.search(&leaves, calls, r);
+    let root = asm.search(&leaves, u32::MAX, calls, r);
     if asm.offset(root) != 0 {
         asm.ja(root);
     }
