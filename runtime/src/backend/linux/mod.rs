@@ -207,29 +207,7 @@ impl Backend for Native {
 /// Refuses to enter with more than one thread: Landlock would restrict only
 /// the calling one.
 fn single_threaded() -> Result<(), Failure> {
-    // One read(2) into a buffer on the stack: procfs builds the whole file
-    // for each read, and `Threads:` is among its first lines
-    // (proc_pid_status(5)); read_to_string would read it several times.
-    let fail = |e: io::Error| Failure::new("read /proc/self/status", e);
-    let mut buf = [0u8; 4096];
-    let file = rustix::fs::open(
-        "/proc/self/status",
-        rustix::fs::OFlags::RDONLY | rustix::fs::OFlags::CLOEXEC,
-        rustix::fs::Mode::empty(),
-    )
-    .map_err(|e| fail(e.into()))?;
-    let n = rustix::io::read(&file, &mut buf).map_err(|e| fail(e.into()))?;
-    let status = String::from_utf8_lossy(&buf[..n]);
-    let threads = status
-        .lines()
-        .find_map(|l| l.strip_prefix("Threads:"))
-        .and_then(|n| n.trim().parse::<u32>().ok())
-        .ok_or_else(|| {
-            Failure::new(
-                "read /proc/self/status",
-                io::Error::other("no thread count"),
-            )
-        })?;
+    let threads = thread_count().map_err(|e| Failure::new("read /proc/self/status", e))?;
     if threads != 1 {
         return Err(Failure::new(
             "thread check",
@@ -239,6 +217,25 @@ fn single_threaded() -> Result<(), Failure> {
         ));
     }
     Ok(())
+}
+
+/// The number of threads of this process (`Threads:` of
+/// proc_pid_status(5)). One read(2) into a buffer on the stack: procfs
+/// builds the whole file for each read, and `Threads:` is among its first
+/// lines; read_to_string would read it several times.
+pub(crate) fn thread_count() -> io::Result<usize> {
+    let mut buf = [0u8; 4096];
+    let file = rustix::fs::open(
+        "/proc/self/status",
+        rustix::fs::OFlags::RDONLY | rustix::fs::OFlags::CLOEXEC,
+        rustix::fs::Mode::empty(),
+    )?;
+    let n = rustix::io::read(&file, &mut buf)?;
+    String::from_utf8_lossy(&buf[..n])
+        .lines()
+        .find_map(|l| l.strip_prefix("Threads:"))
+        .and_then(|n| n.trim().parse().ok())
+        .ok_or_else(|| io::Error::other("no Threads: line in /proc/self/status"))
 }
 
 /// Whether this process runs confined: the seccomp filter is in place

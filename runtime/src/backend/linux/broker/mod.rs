@@ -322,16 +322,6 @@ fn service_error(service: &'static str, syscall: &'static str, source: io::Error
     }
 }
 
-/// The number of threads of this process (`Threads:` of proc_pid_status(5)).
-fn thread_count() -> io::Result<usize> {
-    let status = std::fs::read_to_string("/proc/self/status")?;
-    status
-        .lines()
-        .find_map(|l| l.strip_prefix("Threads:"))
-        .and_then(|n| n.trim().parse().ok())
-        .ok_or_else(|| io::Error::other("no Threads: line in /proc/self/status"))
-}
-
 /// The names a fileargs declaration allows.
 fn fileargs_names(
     service: &'static str,
@@ -390,7 +380,7 @@ pub(crate) fn start(services: &[ServiceDecl]) -> Result<(Vec<Channel>, Option<St
         return Ok((Vec::new(), None));
     };
     let first = first.service_name();
-    match thread_count() {
+    match super::thread_count() {
         Ok(1) => {}
         Ok(n) => {
             return Err(service_error(
