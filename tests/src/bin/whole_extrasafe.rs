@@ -4,7 +4,7 @@
 
 use std::io::{Read, Write};
 
-#[cfg(target_os = "linux")]
+#[cfg(all(target_os = "linux", target_arch = "x86_64"))]
 fn main() -> std::io::Result<()> {
     use extrasafe::builtins::SystemIO;
     use extrasafe::SafetyContext;
@@ -17,11 +17,14 @@ fn main() -> std::io::Result<()> {
     copy(input)
 }
 
-#[cfg(not(target_os = "linux"))]
+#[cfg(not(all(target_os = "linux", target_arch = "x86_64")))]
 fn main() {}
 
 /// Copies `input` to stdout with read(2) and write(2) alone.
-#[cfg_attr(not(target_os = "linux"), allow(dead_code))]
+#[cfg_attr(
+    not(all(target_os = "linux", target_arch = "x86_64")),
+    allow(dead_code)
+)]
 fn copy(mut input: impl Read) -> std::io::Result<()> {
     let mut buf = [0u8; 4096];
     let mut out = std::io::stdout().lock();

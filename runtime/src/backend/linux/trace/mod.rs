@@ -1,10 +1,10 @@
-//! `SANDBOXED_TRACE` on Linux: the seccomp filters' denials become
+//! `SANDBOXED_TRACE` on Linux: the seccomp program's denials become
 //! `SECCOMP_RET_TRAP` (seccomp(2)), and a `SIGSYS` handler reports them.
 //!
 //! - **trace / trap**: the same confinement as `confine::apply` (Landlock,
-//!   the same filters), except that the `RET_ERRNO` answers of the
-//!   capability-mode and rights filters are rewritten to `RET_TRAP` with the
-//!   same errno as data. The kernel rolls the call back and sends `SIGSYS`
+//!   the same program), except that its capability-mode and rights denials
+//!   answer `RET_TRAP` with the errno as data instead of `RET_ERRNO`
+//!   (`seccomp::returns`). The kernel rolls the call back and sends `SIGSYS`
 //!   (`si_syscall`, `si_arch`, `si_errno` = the data); the handler decodes the
 //!   call from the registers in the `ucontext`, prints the record and sets
 //!   `rax` to `-errno`, so the program sees exactly the error it would have
@@ -28,11 +28,9 @@
 //! are recorded but not made: they fail with `EPERM` as in the sandbox.
 //!
 //! Why not `SECCOMP_RET_USER_NOTIF` with `SECCOMP_USER_NOTIF_FLAG_CONTINUE`
-//! for dry-run: the kernel allows one listener per filter stack
-//! (kernel/seccomp.c, `has_duplicate_listener`), while the confinement is
-//! several stacked filters with opposite defaults (allowlist, rights
-//! denylist); and a supervisor in another thread could not take the
-//! backtrace of the caller. The trap runs on the calling thread, so the
+//! for dry-run: a supervisor in another thread could not take the
+//! backtrace of the caller, and the trap needs no listener (the kernel
+//! allows one per filter stack, kernel/seccomp.c `has_duplicate_listener`). The trap runs on the calling thread, so the
 //! record names the user's line in every mode.
 //!
 //! Tracing off installs nothing of this: `Native::enter` calls
