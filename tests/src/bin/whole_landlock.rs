@@ -2,8 +2,6 @@
 //! (rust-landlock) denies every file-system access after the file is
 //! opened, nothing else (tests/benches/enforcement.rs).
 
-use std::io::{Read, Write};
-
 #[cfg(target_os = "linux")]
 fn main() -> std::io::Result<()> {
     use landlock::{Access, AccessFs, Ruleset, RulesetAttr, ABI};
@@ -14,22 +12,8 @@ fn main() -> std::io::Result<()> {
         .and_then(|r| r.create())
         .and_then(|r| r.restrict_self())
         .map_err(std::io::Error::other)?;
-    copy(input)
+    sandboxed_tests::copy_to_stdout(input)
 }
 
 #[cfg(not(target_os = "linux"))]
 fn main() {}
-
-/// Copies `input` to stdout with read(2) and write(2) alone.
-#[cfg_attr(not(target_os = "linux"), allow(dead_code))]
-fn copy(mut input: impl Read) -> std::io::Result<()> {
-    let mut buf = [0u8; 4096];
-    let mut out = std::io::stdout().lock();
-    loop {
-        let n = input.read(&mut buf)?;
-        if n == 0 {
-            return out.flush();
-        }
-        out.write_all(&buf[..n])?;
-    }
-}

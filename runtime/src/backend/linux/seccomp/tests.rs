@@ -124,11 +124,9 @@ pub(super) fn distinct_classes(n: u32) -> Vec<FdClass> {
         .collect()
 }
 
-/// A declaration of realistic size: stdio (stdin read-only by its mode),
-/// files, directories (one `O_PATH`), ioctl and fcntl lists, several
-/// descriptors to a class.
-pub(super) fn realistic_classes() -> Vec<FdClass> {
-    let mut classes = vec![
+/// `stdio`: stdin read-only and stdout, stderr write-only by their mode.
+pub(super) fn stdio_classes() -> Vec<FdClass> {
+    vec![
         FdClass {
             lo: 0,
             hi: 0,
@@ -143,7 +141,14 @@ pub(super) fn realistic_classes() -> Vec<FdClass> {
             reads: false,
             writes: true,
         },
-    ];
+    ]
+}
+
+/// A declaration of realistic size: stdio (stdin read-only by its mode),
+/// files, directories (one `O_PATH`), ioctl and fcntl lists, several
+/// descriptors to a class.
+pub(super) fn realistic_classes() -> Vec<FdClass> {
+    let mut classes = stdio_classes();
     let sets: [&[Right]; 9] = [
         &[Right::Read],
         &[Right::Write],

@@ -9,8 +9,8 @@ use seccompiler::BpfProgram;
 use super::super::bpf::{normalize, program, Call, Check, Clause, Op, BPF_MAXINSNS};
 use super::super::consts::*;
 use super::super::*;
-use super::{class, ctx, distinct_classes, realistic_classes, run};
-use crate::rights::{Limits, Right};
+use super::{class, ctx, distinct_classes, realistic_classes, run, stdio_classes};
+use crate::rights::Right;
 
 /// A small deterministic generator (xorshift64).
 struct Rng(u64);
@@ -169,22 +169,7 @@ fn cached(prog: &BpfProgram, nr: u32) -> Option<u32> {
 /// The bench's declaration: stdio and ten preopens, each open with the
 /// access mode its rights need.
 fn narrow_classes() -> Vec<FdClass> {
-    let mut classes = vec![
-        FdClass {
-            lo: 0,
-            hi: 0,
-            limits: Limits::STDIN,
-            reads: true,
-            writes: false,
-        },
-        FdClass {
-            lo: 1,
-            hi: 2,
-            limits: Limits::STDOUT,
-            reads: false,
-            writes: true,
-        },
-    ];
+    let mut classes = stdio_classes();
     for (lo, hi, rights) in [
         (4094, 4095, Right::Read),
         (4093, 4093, Right::Write),
