@@ -19,12 +19,12 @@ use crate::trace::{Object, Reason};
 
 mod shape;
 
-/// A classic BPF interpreter for what seccompiler and `dispatch` emit
-/// (loads of `seccomp_data`, `JA`, `JEQ`/`JGE`/`JGT`/`JSET` with
-/// constants, `AND`, `RET`), run on `(nr, arch, args)`.
+/// A classic BPF interpreter for what the compiler emits (loads of
+/// `seccomp_data`, `JA`, `JEQ`/`JGE`/`JGT`/`JSET` with constants, `AND`,
+/// `RET`), run on `(nr, arch, args)`.
 pub(super) fn run(prog: &BpfProgram, nr: u32, arch: u32, args: &[u64; 6]) -> u32 {
-    let word = |off: u32| -> u32 {
-        match off {
+    let word = |off: u32| -> Option<u32> {
+        Some(match off {
             0 => nr,
             4 => arch,
             16..=63 => {
@@ -36,16 +36,23 @@ pub(super) fn run(prog: &BpfProgram, nr: u32, arch: u32, args: &[u64; 6]) -> u32
                 }
             }
             _ => panic!("load of offset {off}"),
-        }
+        })
     };
+    emulate(prog, word).expect("every word is known")
+}
+
+/// Runs `prog`, the words of `seccomp_data` given by `word` (by offset;
+/// `None`: unknown, and the run stops there, as the kernel's action-cache
+/// emulation does at an argument).
+pub(super) fn emulate(prog: &BpfProgram, word: impl Fn(u32) -> Option<u32>) -> Option<u32> {
     let (mut pc, mut acc) = (0usize, 0u32);
     loop {
         let i = &prog[pc];
         pc += 1;
         match i.code {
-            0x20 => acc = word(i.k),
+            0x20 => acc = word(i.k)?,
             0x54 => acc &= i.k,
-            0x06 => return i.k,
+            0x06 => return Some(i.k),
             0x05 => pc += i.k as usize,
             0x15 | 0x35 | 0x25 | 0x45 => {
                 let taken = match i.code {

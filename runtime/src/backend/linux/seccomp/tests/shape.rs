@@ -9,7 +9,7 @@ use seccompiler::BpfProgram;
 use super::super::bpf::{normalize, program, Call, Check, Clause, Op, BPF_MAXINSNS};
 use super::super::consts::*;
 use super::super::*;
-use super::{class, ctx, distinct_classes, realistic_classes, run, stdio_classes};
+use super::{class, ctx, distinct_classes, emulate, realistic_classes, run, stdio_classes};
 use crate::rights::Right;
 
 /// A small deterministic generator (xorshift64).
@@ -137,33 +137,11 @@ fn the_compiler_answers_as_the_rules_say() {
 /// `seccomp_is_const_allow`): the answer to `nr` when it does not depend
 /// on the arguments, `None` once the program would load one.
 fn cached(prog: &BpfProgram, nr: u32) -> Option<u32> {
-    let (mut pc, mut acc) = (0usize, 0u32);
-    loop {
-        let i = &prog[pc];
-        pc += 1;
-        match i.code {
-            0x20 => {
-                acc = match i.k {
-                    0 => nr,
-                    4 => AUDIT_ARCH_X86_64,
-                    _ => return None,
-                }
-            }
-            0x54 => acc &= i.k,
-            0x06 => return Some(i.k),
-            0x05 => pc += i.k as usize,
-            0x15 | 0x35 | 0x25 | 0x45 => {
-                let taken = match i.code {
-                    0x15 => acc == i.k,
-                    0x35 => acc >= i.k,
-                    0x25 => acc > i.k,
-                    _ => acc & i.k != 0,
-                };
-                pc += if taken { i.jt } else { i.jf } as usize;
-            }
-            code => panic!("opcode {code:#x} outside the cache emulation"),
-        }
-    }
+    emulate(prog, |off| match off {
+        0 => Some(nr),
+        4 => Some(AUDIT_ARCH_X86_64),
+        _ => None,
+    })
 }
 
 /// The bench's declaration: stdio and ten preopens, each open with the
