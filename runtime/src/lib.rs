@@ -152,9 +152,10 @@
 //!
 //! - **FreeBSD**: Capsicum itself (`cap_enter`, `cap_rights_limit`), libcasper
 //!   for services. Denials are `ECAPMODE` and `ENOTCAPABLE`.
-//! - **Linux (x86_64)**: Landlock and three stacked seccomp-bpf filters
-//!   (capability mode, per-descriptor rights, `ENOSYS` for `clone3` and
-//!   `openat2`), descriptors reopened with the narrowest access mode.
+//! - **Linux (x86_64)**: Landlock and one seccomp-bpf program compiled from
+//!   a table of every system call (capability mode, per-descriptor rights,
+//!   `ENOSYS` for `clone3` and `openat2`), descriptors reopened with the
+//!   narrowest access mode.
 //!   Denials are `EPERM` (not allowed in capability mode) and `EACCES` (a
 //!   right is missing); [`is_violation`] recognizes both inside the sandbox.
 //!   The table "Linux vs Capsicum" in `runtime/src/backend/linux/mod.rs`

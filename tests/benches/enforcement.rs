@@ -1,18 +1,26 @@
-//! What enforcement costs, measured in one run (`cargo bench -p
-//! sandboxed-tests --bench enforcement`, under a minute):
+//! What enforcement costs, every goal side by side in one run (`cargo bench
+//! -p sandboxed-tests --bench enforcement`, about a minute):
 //!
-//! 1. a 4 KiB read + 4 KiB write loop on limited descriptors inside the
-//!    sandbox vs the same loop outside (goal ≤ 1.03×);
-//! 2. sandbox entry (open, limit, caches, enter) with 10 preopens
-//!    (goal ≤ 200 µs);
-//! 3. the cost of one system call (a 1-byte read) on a limited descriptor
-//!    with 1, 10, 100 and 1,000 limited descriptors (goal: flat), and the
-//!    same call outside.
+//! 1. sandbox entry (open, limit, caches, services, enter) with 10
+//!    preopens (goal ≤ 200 µs, median) and with 2 services (`pwd`,
+//!    `syslog`: the broker forked, warmed, confined; goal ≤ 1 ms);
+//! 2. the whole process: a release program copying a 2 KB file to stdout
+//!    (`whole_sandboxed`) against the same program without the attribute
+//!    (`whole_plain`), in alternating rounds (goal ≤ 1.10× the plain
+//!    median), beside the same program confined by rust-landlock alone
+//!    (`whole_landlock`) and by extrasafe's seccomp filter alone
+//!    (`whole_extrasafe`), with each one's peak memory;
+//! 3. a 4 KiB read + 4 KiB write loop on limited descriptors inside the
+//!    sandbox against the same loop under a one-instruction allow-all
+//!    seccomp program (goal: within 1%), and outside;
+//! 4. one system call (a 1-byte read) on a limited descriptor with 1, 10,
+//!    100 and 1,000 limited descriptors (goal: flat).
 //!
-//! The sandboxed parts run in fresh `bench_probe` processes; the outside
-//! loop runs here. Each figure is the minimum (loops) or the median
-//! (entry) of several runs, interleaved so that noise from other work on
-//! the machine hits both sides alike.
+//! The sandboxed parts run in fresh processes; the outside loops run here.
+//! Each figure is the minimum (loops) or the median (entry, processes) of
+//! several runs, interleaved so that noise from other work on the machine
+//! hits every side alike. `BENCH_ROUNDS` sets the whole-process rounds
+//! (default 200).
 
 #[cfg(not(target_os = "linux"))]
 fn main() {
@@ -25,12 +33,20 @@ use linux::main;
 #[cfg(target_os = "linux")]
 mod linux {
     use std::io::{Read, Write};
-    use std::process::Command;
+    use std::process::{Command, Stdio};
     use std::time::Instant;
 
     const PROBE: &str = env!("CARGO_BIN_EXE_bench_probe");
     const ITERS: u32 = 100_000;
     const RUNS: usize = 7;
+
+    /// The whole-process programs: the baseline first.
+    const WHOLE: [(&str, &str); 4] = [
+        ("without the attribute", env!("CARGO_BIN_EXE_whole_plain")),
+        ("sandboxed", env!("CARGO_BIN_EXE_whole_sandboxed")),
+        ("rust-landlock only", env!("CARGO_BIN_EXE_whole_landlock")),
+        ("extrasafe only", env!("CARGO_BIN_EXE_whole_extrasafe")),
+    ];
 
     /// Runs the probe in `mode` with `extra` more limited descriptors and
     /// returns the value of `key=` it printed.
@@ -151,6 +167,85 @@ mod linux {
         t.elapsed().as_nanos() as f64 / f64::from(ITERS)
     }
 
+    /// Runs `program input` to completion with stdout on /dev/null: its
+    /// wall time from spawn to reaping (µs), the processor time it used
+    /// (µs, user + system, getrusage(2) of the child: what a busy machine
+    /// does not inflate) and its peak resident memory (KiB, `ru_maxrss`).
+    // The child is reaped by wait4(2), which gives its rusage; std's
+    // `Child::wait` does not.
+    #[allow(clippy::zombie_processes)]
+    fn run_whole(program: &str, input: &std::path::Path) -> (f64, f64, f64) {
+        let t = Instant::now();
+        let child = Command::new(program)
+            .arg(input)
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .env_remove("RUST_BACKTRACE")
+            .env_remove("RUST_LIB_BACKTRACE")
+            .spawn()
+            .expect("the program starts");
+        let mut status = 0;
+        // SAFETY: a zeroed rusage is valid; wait4 reaps our own child and
+        // fills both out-pointers.
+        let usage = unsafe {
+            let mut usage: libc::rusage = std::mem::zeroed();
+            let pid = child.id() as libc::pid_t;
+            assert_eq!(libc::wait4(pid, &mut status, 0, &mut usage), pid);
+            usage
+        };
+        let us = t.elapsed().as_secs_f64() * 1e6;
+        assert!(
+            libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0,
+            "{program} failed: {status:#x}"
+        );
+        let tv = |t: libc::timeval| t.tv_sec as f64 * 1e6 + t.tv_usec as f64;
+        let cpu = tv(usage.ru_utime) + tv(usage.ru_stime);
+        (us, cpu, usage.ru_maxrss as f64)
+    }
+
+    /// Goal 2: the whole process, the four programs in turn, rotating who
+    /// goes first.
+    fn whole_process() {
+        let rounds: usize = std::env::var("BENCH_ROUNDS")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(200);
+        let dir = std::env::temp_dir().join(format!("sandboxed-bench-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("a scratch directory");
+        let input = dir.join("input.bin");
+        let bytes: Vec<u8> = (0..2048u32).map(|i| (i * 7 % 251) as u8).collect();
+        std::fs::write(&input, bytes).expect("the input file");
+        let mut times = vec![Vec::new(); WHOLE.len()];
+        let mut cpu = vec![Vec::new(); WHOLE.len()];
+        let mut memory = vec![Vec::new(); WHOLE.len()];
+        for round in 0..rounds {
+            for k in 0..WHOLE.len() {
+                let i = (round + k) % WHOLE.len();
+                let (us, used, kib) = run_whole(WHOLE[i].1, &input);
+                times[i].push(us);
+                cpu[i].push(used);
+                memory[i].push(kib);
+            }
+        }
+        let _ = std::fs::remove_dir_all(&dir);
+        let base = median(&mut times[0]);
+        let base_cpu = median(&mut cpu[0]);
+        println!(
+            "whole process, a release program copying a 2 KB file to stdout ({rounds} alternating rounds, medians; wall time, then processor time):"
+        );
+        for (i, (name, _)) in WHOLE.iter().enumerate() {
+            let t = median(&mut times[i]);
+            let c = median(&mut cpu[i]);
+            let goal = if i == 1 { " (goal <= 1.10x)" } else { "" };
+            println!(
+                "  {name}: {t:.0} us, {:.3}x{goal}; processor {c:.0} us, {:.3}x; peak memory {:.1} MB",
+                t / base,
+                c / base_cpu,
+                median(&mut memory[i]) / 1024.0
+            );
+        }
+    }
+
     fn min(v: &[f64]) -> f64 {
         v.iter().copied().fold(f64::INFINITY, f64::min)
     }
@@ -170,27 +265,21 @@ mod linux {
         let start = Instant::now();
         println!("sandboxed enforcement benchmark ({RUNS} runs each, {ITERS} iterations per loop)");
 
-        let (mut inside, mut outside, mut floor) = (Vec::new(), Vec::new(), Vec::new());
-        for _ in 0..RUNS {
-            outside.push(outside_io());
-            inside.push(probe("io", 1, "io_ns"));
-            floor.push(allow_all_io());
+        // 1. Entry: 10 preopens are clock, src, dst and 7 more.
+        let (mut entry, mut services) = (Vec::new(), Vec::new());
+        for _ in 0..RUNS * 3 {
+            entry.push(probe("entry", 7, "entry_us"));
+            services.push(probe("services", 0, "entry_us"));
         }
-        let (i, o, f) = (min(&inside), min(&outside), min(&floor));
-        println!(
-        "4 KiB read+write loop: outside {o:.0} ns, inside {i:.0} ns per iteration: {:.3}x (goal <= 1.03x); under a one-instruction allow-all seccomp program {f:.0} ns: {:.3}x",
-        i / o,
-        f / o
-    );
-
-        // 10 preopens: clock, src, dst and 7 more.
-        let mut entry: Vec<f64> = (0..RUNS * 3)
-            .map(|_| probe("entry", 7, "entry_us"))
-            .collect();
         println!(
             "entry with 10 preopens: median {:.0} us, min {:.0} us (goal <= 200 us)",
             median(&mut entry),
             min(&entry)
+        );
+        println!(
+            "entry with 2 services (pwd, syslog): median {:.0} us, min {:.0} us (goal <= 1000 us)",
+            median(&mut services),
+            min(&services)
         );
         let mut symbolized: Vec<f64> = (0..RUNS)
             .map(|_| probe_env("entry", 7, "entry_us", &[("RUST_BACKTRACE", "1")]))
@@ -200,6 +289,23 @@ mod linux {
             median(&mut symbolized)
         );
 
+        // 2. The whole process.
+        whole_process();
+
+        // 3. The 4 KiB loop.
+        let (mut inside, mut outside, mut floor) = (Vec::new(), Vec::new(), Vec::new());
+        for _ in 0..RUNS {
+            outside.push(outside_io());
+            inside.push(probe("io", 1, "io_ns"));
+            floor.push(allow_all_io());
+        }
+        let (i, o, f) = (min(&inside), min(&outside), min(&floor));
+        println!(
+            "4 KiB read+write loop: inside {i:.0} ns per iteration, under a one-instruction allow-all seccomp program {f:.0} ns: {:.3}x (goal <= 1.01x); outside {o:.0} ns",
+            i / f
+        );
+
+        // 4. One system call against the number of limited descriptors.
         let counts = [1usize, 10, 100, 1000];
         let mut per: Vec<Vec<f64>> = vec![Vec::new(); counts.len()];
         let mut plain = Vec::new();

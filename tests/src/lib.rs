@@ -10,3 +10,19 @@ pub mod harness;
 pub mod parent;
 #[cfg(target_os = "linux")]
 pub mod probe;
+
+/// Copies `input` to stdout with read(2) and write(2) alone: the work of
+/// the whole-process benchmark's programs (`whole_*`,
+/// tests/benches/enforcement.rs), the same in each of them.
+pub fn copy_to_stdout(mut input: impl std::io::Read) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut buf = [0u8; 4096];
+    let mut out = std::io::stdout().lock();
+    loop {
+        let n = input.read(&mut buf)?;
+        if n == 0 {
+            return out.flush();
+        }
+        out.write_all(&buf[..n])?;
+    }
+}

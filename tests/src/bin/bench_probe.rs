@@ -1,14 +1,17 @@
 //! The sandboxed half of the enforcement benchmark (tests/benches/
-//! enforcement.rs): enters through the real attribute with `src` =
-//! /dev/zero `[read]`, `dst` = /dev/null `[write]` and N more limited
-//! descriptors, then times one thing and prints `name=value` lines.
+//! enforcement.rs): enters through the real attribute, then times one
+//! thing and prints `name=value` lines.
 //!
 //! argv: `bench_probe MODE SRC DST EXTRA...`, MODE one of
 //! - `entry`: microseconds from the first `{ expr }` source (evaluated
-//!   before the steps run) to the body: open, limit, caches, enter;
+//!   before the steps run) to the body: open, limit, caches, enter; with
+//!   `src` = /dev/zero `[read]`, `dst` = /dev/null `[write]` and the
+//!   EXTRA descriptors `[read]`;
 //! - `io`: nanoseconds per 4 KiB read from `src` + 4 KiB write to `dst`;
 //! - `syscall`: nanoseconds per 1-byte read from the last EXTRA descriptor
-//!   (a cheap call, so the filter's share shows).
+//!   (a cheap call, so the filter's share shows);
+//! - `services`: as `entry`, with two services instead of the preopens
+//!   (`pwd` and `syslog`: the broker forked, warmed and confined).
 //!
 //! Iterations come from `$BENCH_ITERS`.
 
@@ -18,6 +21,7 @@ mod linux {
     use std::sync::OnceLock;
     use std::time::Instant;
 
+    use sandboxed::services::{Pwd, Syslog};
     use sandboxed::{sandboxed, File};
 
     static START: OnceLock<Instant> = OnceLock::new();
@@ -26,6 +30,33 @@ mod linux {
     fn mark_start() -> &'static str {
         START.get_or_init(Instant::now);
         "/dev/null"
+    }
+
+    pub fn main() {
+        match std::env::args().nth(1).as_deref() {
+            Some("services") => services(),
+            _ => preopens(),
+        }
+    }
+
+    /// Microseconds since the first source was evaluated.
+    fn entered() -> f64 {
+        START.get().expect("the source ran").elapsed().as_secs_f64() * 1e6
+    }
+
+    #[sandboxed(
+        preopen(clock = file({ mark_start() })),
+        rights(clock = [read], stdio),
+        services(pwd(cmds = [getpwuid]), syslog),
+    )]
+    fn services(clock: File, pwd: Pwd, syslog: Syslog) {
+        let us = entered();
+        let _ = (clock, pwd, syslog);
+        assert!(
+            sandboxed::is_sandboxed(),
+            "the benchmark must run sandboxed"
+        );
+        println!("entry_us={us:.1}");
     }
 
     #[sandboxed(
@@ -37,8 +68,8 @@ mod linux {
         ),
         rights(clock = [read], src = [read], dst = [write], extra = [read], stdio),
     )]
-    pub fn main(clock: File, mut src: File, mut dst: File, mut extra: Vec<File>) {
-        let entered = START.get().map(Instant::elapsed);
+    fn preopens(clock: File, mut src: File, mut dst: File, mut extra: Vec<File>) {
+        let us = entered();
         let _ = clock;
         let mode = std::env::args().nth(1).unwrap_or_default();
         let iters: u32 = std::env::var("BENCH_ITERS")
@@ -51,10 +82,7 @@ mod linux {
         );
         let mut buf = [0u8; 4096];
         match mode.as_str() {
-            "entry" => {
-                let us = entered.expect("the source ran").as_secs_f64() * 1e6;
-                println!("entry_us={us:.1}");
-            }
+            "entry" => println!("entry_us={us:.1}"),
             "io" => {
                 let t = Instant::now();
                 for _ in 0..iters {

@@ -24,7 +24,7 @@ use crate::rights::{Right, RightSet};
 
 use super::judge::Context;
 use super::kernel::{Gap, Kernel};
-use super::seccomp::programs;
+use super::seccomp::{programs, returns};
 pub(crate) use super::seccomp::{FdClass, Grants};
 
 /// The Landlock ABI whose rights this crate handles (tested on Linux
@@ -71,9 +71,6 @@ pub(crate) enum ConfineError {
     /// `landlock_restrict_self(2)` enforced nothing.
     #[error("ruleset not enforced")]
     NotEnforced,
-    /// The seccomp program could not be compiled.
-    #[error("{0}")]
-    Compile(#[from] seccompiler::BackendError),
     /// The programs exceed the kernel's `MAX_INSNS_PER_PATH`
     /// (kernel/seccomp.c), where seccomp(2) would say only `ENOMEM`.
     #[error("{classes} classes of descriptor rights need {total} BPF instructions, more than the kernel's 32768; declare fewer distinct rights sets")]
@@ -102,7 +99,7 @@ impl ConfineError {
             ConfineError::Os(call, _) => call,
             ConfineError::Landlock(_) => "landlock",
             ConfineError::NotEnforced => "landlock_restrict_self",
-            ConfineError::Compile(_) | ConfineError::TooLong { .. } => "seccomp filter",
+            ConfineError::TooLong { .. } => "seccomp filter",
             ConfineError::Seccomp(_) => "seccomp(SECCOMP_SET_MODE_FILTER)",
         }
     }
@@ -294,7 +291,7 @@ pub(crate) fn apply(policy: Policy, kernel: &Kernel) -> Result<Applied, ConfineE
     };
     // Build everything before changing anything.
     let programs = if kernel.seccomp {
-        programs(&context(&policy, kernel))?
+        programs(&context(&policy, kernel), &returns(None), false)
     } else {
         Vec::new()
     };

@@ -79,11 +79,6 @@ fn file_type(fd: RawFd) -> io::Result<libc::mode_t> {
     Ok(unsafe { st.assume_init() }.st_mode & libc::S_IFMT)
 }
 
-/// Whether `fd` is a directory.
-pub(crate) fn is_dir(fd: RawFd) -> io::Result<bool> {
-    Ok(file_type(fd)? == libc::S_IFDIR)
-}
-
 /// The open flags (`O_RDONLY`, `O_WRONLY`, `O_RDWR` or `O_PATH` plus
 /// status flags) `fd` should have for `rights`, given its current flags:
 /// never wider than now.
@@ -119,21 +114,39 @@ pub(crate) fn narrowest_flags(current: libc::c_int, dir: bool, rights: RightSet)
     mode | (current & KEEP) | kind
 }
 
-/// Reopens `fd` with the narrowest access mode its rights allow. Only
-/// regular files and directories are reopened: for FIFOs, devices and
-/// sockets a second open has effects of its own (or fails, ENXIO), so they
-/// keep their mode and rely on the seccomp rights filter alone.
-pub(crate) fn narrow_access_mode(fd: OwnedFd, limits: &Limits) -> Result<OwnedFd, Failure> {
+/// A descriptor made ready for its block: what `prepare` found out.
+#[derive(Debug)]
+pub(crate) struct Prepared {
+    /// The descriptor (reopened, when its access mode was narrowed).
+    pub fd: OwnedFd,
+    /// Whether it is a directory.
+    pub dir: bool,
+    /// What its access mode lets through: (read(2), write(2)).
+    pub access: (bool, bool),
+}
+
+/// Looks at `fd` once (fstat(2), `F_GETFL`) and, when `narrow`, reopens
+/// it with the narrowest access mode its rights allow. Only regular files
+/// and directories are reopened: for FIFOs, devices and sockets a second
+/// open has effects of its own (or fails, ENXIO), so they keep their mode
+/// and rely on the seccomp rights filter alone.
+pub(crate) fn prepare(fd: OwnedFd, limits: &Limits, narrow: bool) -> Result<Prepared, Failure> {
     let raw = fd.as_raw_fd();
     let kind = file_type(raw).map_err(|e| Failure::new("fstat", e))?;
-    if kind != libc::S_IFREG && kind != libc::S_IFDIR {
-        return Ok(fd);
-    }
     let current = fcntl(raw, libc::F_GETFL).map_err(|e| Failure::new("fcntl(F_GETFL)", e))?;
-    let want = narrowest_flags(current, kind == libc::S_IFDIR, limits.rights);
+    let dir = kind == libc::S_IFDIR;
+    let ready = |fd, flags| Prepared {
+        fd,
+        dir,
+        access: access_of(flags),
+    };
+    if !narrow || (kind != libc::S_IFREG && !dir) {
+        return Ok(ready(fd, current));
+    }
+    let want = narrowest_flags(current, dir, limits.rights);
     let significant = libc::O_ACCMODE | libc::O_PATH;
     if want & significant == current & significant {
-        return Ok(fd);
+        return Ok(ready(fd, current));
     }
     let path = std::ffi::CString::new(format!("/proc/self/fd/{raw}")).expect("no NUL");
     // SAFETY: `path` is NUL-terminated; the result is checked below.
@@ -144,24 +157,31 @@ pub(crate) fn narrow_access_mode(fd: OwnedFd, limits: &Limits) -> Result<OwnedFd
             // No /proc, or a file whose permission bits deny the narrower
             // mode (created with mode 0): the seccomp rights filter still
             // limits the descriptor.
-            Some(libc::ENOENT | libc::EACCES) => Ok(fd),
+            Some(libc::ENOENT | libc::EACCES) => Ok(ready(fd, current)),
             _ => Err(Failure::new("open(/proc/self/fd)", err)),
         };
     }
     // SAFETY: `new` was just returned by open(2) and is owned by nobody else.
-    Ok(unsafe { OwnedFd::from_raw_fd(new) })
+    Ok(ready(unsafe { OwnedFd::from_raw_fd(new) }, want))
+}
+
+/// What open flags let through: (read(2), write(2)).
+fn access_of(flags: libc::c_int) -> (bool, bool) {
+    if flags & libc::O_PATH != 0 {
+        return (false, false);
+    }
+    match flags & libc::O_ACCMODE {
+        libc::O_RDONLY => (true, false),
+        libc::O_WRONLY => (false, true),
+        _ => (true, true),
+    }
 }
 
 /// What `fd`'s access mode lets through: (read(2), write(2)). Unknown
 /// flags count as both (the filter then looks).
 fn access_mode(fd: RawFd) -> (bool, bool) {
     match fcntl(fd, libc::F_GETFL) {
-        Ok(fl) if fl & libc::O_PATH != 0 => (false, false),
-        Ok(fl) => match fl & libc::O_ACCMODE {
-            libc::O_RDONLY => (true, false),
-            libc::O_WRONLY => (false, true),
-            _ => (true, true),
-        },
+        Ok(fl) => access_of(fl),
         Err(_) => (true, true),
     }
 }
@@ -249,7 +269,20 @@ impl Table {
 
     /// Moves `fd` to the next free number of the block and records its
     /// class.
+    #[cfg(test)]
     pub(crate) fn place(&mut self, fd: OwnedFd, limits: &Limits) -> Result<OwnedFd, Failure> {
+        let access = access_mode(fd.as_raw_fd());
+        self.place_with(fd, limits, access)
+    }
+
+    /// [`place`](Table::place) of a descriptor whose access mode is known
+    /// (`prepare`).
+    pub(crate) fn place_with(
+        &mut self,
+        fd: OwnedFd,
+        limits: &Limits,
+        access: (bool, bool),
+    ) -> Result<OwnedFd, Failure> {
         let mut target = self.next.unwrap_or_else(Self::top);
         while target > 2 && is_open(target) {
             target -= 1;
@@ -270,7 +303,7 @@ impl Table {
         // SAFETY: `moved` is a new descriptor nobody else owns.
         let moved = unsafe { OwnedFd::from_raw_fd(moved) };
         let n = target as u32;
-        let (reads, writes) = access_mode(target);
+        let (reads, writes) = access;
         match self.block.last_mut() {
             Some(last)
                 if last.limits == *limits

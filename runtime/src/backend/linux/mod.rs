@@ -34,7 +34,7 @@
 //! | 2. no new process images, no foreign processes | seccomp: no `execve`/`execveat`, `ptrace`, `process_vm_*`, `pidfd_open`, `pidfd_getfd`, `kcmp`, `migrate_pages`, `move_pages`, `process_madvise`, `ioprio_set`, `setpgid`, `capget`, `clone(CLONE_PARENT)`; scheduling, affinity, priority, rlimits, robust lists, `getpgid`/`getsid` only of pid 0 (the caller); CPU clocks only the caller's; signals (`kill`, `tkill`, `tgkill`, `rt_*sigqueueinfo`, `pidfd_send_signal`, `F_SETOWN`) only to a process id (never 0, -1 or a process group) and only with Landlock's signal scope (ABI 6), which refuses a target outside the caller's domain: every child forked after entry (`pthread_atfork`) and every compartment gets a domain of its own, so none can signal or trace its parent or its siblings, and each can signal itself; without ABI 6 no signal at all | `EPERM` | `F_SETOWN` towards another process is accepted and its `SIGIO` dropped at delivery (Landlock checks the delivery). A child made with the raw `clone(2)` system call (not fork(3)) shares its parent's domain and can signal it; children can be signalled through their pidfd (`CLONE_PIDFD`), like `pdkill`. |
 //! | 3. no new network endpoints | seccomp: `socket`/`socketpair` only `AF_UNIX` stream/seqpacket, no `connect`, `bind`; `sendto` only without an address (`send`, `write`, `writev` remain); no `sendmsg`/`sendmmsg` (their `msg_name` is behind a pointer seccomp cannot read); Landlock: TCP bind/connect handled with no rule (ABI 4), abstract unix sockets scoped (ABI 6) | `EPERM` (seccomp), `EACCES` (Landlock) | `sendmsg`/`sendmmsg` are denied even without an address (Capsicum refuses only an explicit address), so a socket handed in (from a service) cannot send to another address; use `send`/`write`. |
 //! | 4. no kernel surface that bypasses the filter | seccomp allowlist: `io_uring_*`, `bpf`, `perf_event_open`, `userfaultfd`, `keyctl`/`add_key`/`request_key`, mount family, `unshare` (but `CLONE_THREAD` alone, which unshares nothing)/`setns`, `clone` with `CLONE_NEW*`, `chroot`/`pivot_root`, SysV IPC, `mq_*`, `reboot`, module loading, clock setting, `personality`, `seccomp` are absent (`landlock_*` are allowed: a nested domain only takes access away); `ioctl` only with a command from a fixed allowlist, on any descriptor: what `ioctls(...)` can declare (`FIONREAD`, `FIONBIO`, `FIOASYNC`, `FIOCLEX`, `FIONCLEX`, `TCGETS`/`TCSETS*`, `TIOCGWINSZ`, `TIOCSWINSZ`, `TIOCGPGRP`), `TIOCOUTQ`, `FIOQSIZE` and the inode flags (`FS_IOC_[GS]ETFLAGS`, `FS_IOC_FS[GS]ETXATTR`), so no network configuration (`SIOCS*`, wireless, tun, bridge), no filesystem-wide ioctls (`FIFREEZE`/`FITHAW`/`FITRIM`, `FICLONE`/`FIDEDUPERANGE`), no `TIOCSTI`, no `FIOSETOWN`; the i386 entry answers `EPERM` (arch check), x32 numbers match nothing | `EPERM`; `clone3` → `ENOSYS` | `memfd_create` is allowed (anonymous, like `SHM_ANON`); executing it is not (`execveat` denied). No new executable memory after entry: seccomp cannot see which mapping `mprotect` changes, so `mprotect`/`pkey_mprotect` with `PROT_EXEC` fail with `EACCES` for every mapping (Capsicum refuses it only beyond the mapping's maximum protection), and `mmap` with `PROT_EXEC` only maps a descriptor with `mmap_x` (never anonymous memory, nor a descriptor opened after entry). JITs do not work inside. Capsicum allows every ioctl on a descriptor with `CAP_IOCTL` (narrowed by `cap_ioctls_limit`); on Linux ioctls reach beyond the descriptor (interfaces, whole filesystems), so commands off the allowlist answer `EPERM` even when `ioctl` is granted without a list, device ioctls beneath a directory with `ioctl` included. |
-//! | 5. per-descriptor rights | access mode reopened to the narrowest (`O_RDONLY`/`O_WRONLY`/`O_PATH`) for regular files and directories, and for standard streams that are pipes, FIFOs, terminals or memory devices (`/dev/null`...); seccomp rights filter per class of descriptor numbers (split over as many stacked programs as `BPF_MAXINSNS` needs; about 100 instructions per class of distinct rights, so roughly 300 distinct rights sets fit the kernel's 32768): read/write/seek/pread/fstat/ftruncate/fsync/fchmod/fchown/futimes/flock/mmap prot/ioctl list/fcntl list/lookup-family/sockets; `dup`, `dup2`/`dup3`, `F_DUPFD` of or onto a limited descriptor denied; `sendmsg` (`SCM_RIGHTS`) denied (row 3) | `EACCES` (`EPERM` for `sendmsg`); `EBADF` for read/write against the access mode, which the filter leaves to the kernel (so that read/write stay in the kernel's seccomp action cache); [`is_violation`] does not report `EBADF`, which cannot be told from a closed descriptor | Rights live with the descriptor *number*, so descriptors cannot be passed over a Unix socket (`sendmsg` → `EPERM`; Capsicum passes them with their rights); receiving them (from a service) works. Descriptors opened after entry (beneath a directory, memfds, pipes) are outside every class: files opened beneath a directory get its Landlock rights (read, write, truncate, device ioctl), and for `fchmod`, `fchown`, `futimens`, `fsetxattr`, `fremovexattr` and the inode-flag ioctls (`FS_IOC_SETFLAGS`, `FS_IOC_FSSETXATTR`) the *union* of the rights of all preopened directories (Capsicum: the rights of the one directory they came from); their other rights (fstat, mmap...) are not limited. An explicit offset in `splice`, `sendfile`, `copy_file_range` needs `pread`/`pwrite`; `fallocate` needs `pwrite` (FreeBSD's `posix_fallocate`). `poll`/`select` do not check `event`. Standard streams that are regular files or sockets keep their access mode (a regular file's offset is shared with the parent; a socket cannot be reopened) and are limited by the filter only. Rights cannot be narrowed again after entry. |
+//! | 5. per-descriptor rights | access mode reopened to the narrowest (`O_RDONLY`/`O_WRONLY`/`O_PATH`) for regular files and directories, and for standard streams that are pipes, FIFOs, terminals or memory devices (`/dev/null`...); seccomp rights rules per class of descriptor numbers (in the one program, or, when they make it longer than `BPF_MAXINSNS`, in as many deny-only programs stacked before it as needed; about 30 instructions per class of distinct rights, so several hundred distinct rights sets fit the kernel's 32768): read/write/seek/pread/fstat/ftruncate/fsync/fchmod/fchown/futimes/flock/mmap prot/ioctl list/fcntl list/lookup-family/sockets; `dup`, `dup2`/`dup3`, `F_DUPFD` of or onto a limited descriptor denied; `sendmsg` (`SCM_RIGHTS`) denied (row 3) | `EACCES` (`EPERM` for `sendmsg`); `EBADF` for read/write against the access mode, which the filter leaves to the kernel (so that read/write stay in the kernel's seccomp action cache); [`is_violation`] does not report `EBADF`, which cannot be told from a closed descriptor | Rights live with the descriptor *number*, so descriptors cannot be passed over a Unix socket (`sendmsg` → `EPERM`; Capsicum passes them with their rights); receiving them (from a service) works. Descriptors opened after entry (beneath a directory, memfds, pipes) are outside every class: files opened beneath a directory get its Landlock rights (read, write, truncate, device ioctl), and for `fchmod`, `fchown`, `futimens`, `fsetxattr`, `fremovexattr` and the inode-flag ioctls (`FS_IOC_SETFLAGS`, `FS_IOC_FSSETXATTR`) the *union* of the rights of all preopened directories (Capsicum: the rights of the one directory they came from); their other rights (fstat, mmap...) are not limited. An explicit offset in `splice`, `sendfile`, `copy_file_range` needs `pread`/`pwrite`; `fallocate` needs `pwrite` (FreeBSD's `posix_fallocate`). `poll`/`select` do not check `event`. Standard streams that are regular files or sockets keep their access mode (a regular file's offset is shared with the parent; a socket cannot be reopened) and are limited by the filter only. Rights cannot be narrowed again after entry. |
 //! | 6. every thread and child | entry refused unless single-threaded (`/proc/self/status`); Landlock domain and seccomp filters (TSYNC) are inherited across `clone`/`fork` and cannot be removed; `PR_SET_NO_NEW_PRIVS` | — | — |
 
 mod broker;
@@ -77,6 +77,8 @@ pub(crate) struct Native {
     trace: Mode,
     fds: fds::Table,
     beneath: Vec<(OwnedFd, BitFlags<AccessFs>)>,
+    /// The service broker, preparing itself while the program enters.
+    broker: Option<broker::Starting>,
 }
 
 impl Native {
@@ -92,6 +94,7 @@ impl Native {
             trace,
             fds: fds::Table::default(),
             beneath: Vec::new(),
+            broker: None,
         }
     }
 }
@@ -110,7 +113,7 @@ impl Native {
             }
             // SAFETY: `copy` is a new descriptor owned by nothing else.
             let copy = unsafe { OwnedFd::from_raw_fd(copy) };
-            let narrowed = fds::narrow_access_mode(copy, limits)?;
+            let narrowed = fds::prepare(copy, limits, true)?.fd;
             // SAFETY: dup3 of the narrowed description over `fd`, which
             // the caller owns and wants replaced.
             if unsafe { libc::dup3(narrowed.as_raw_fd(), fd, libc::O_CLOEXEC) } < 0 {
@@ -136,13 +139,9 @@ impl Backend for Native {
 
     fn limit(&mut self, fd: OwnedFd, limits: &Limits) -> Result<OwnedFd, Failure> {
         // SANDBOXED_TRACE=dry-run enforces nothing, access modes included.
-        let fd = if self.trace.enforces() {
-            fds::narrow_access_mode(fd, limits)?
-        } else {
-            fd
-        };
-        let fd = self.fds.place(fd, limits)?;
-        if fds::is_dir(fd.as_raw_fd()).map_err(|e| Failure::new("fstat", e))? {
+        let ready = fds::prepare(fd, limits, self.trace.enforces())?;
+        let fd = self.fds.place_with(ready.fd, limits, ready.access)?;
+        if ready.dir {
             let access = confine::dir_access(limits.rights);
             if !access.is_empty() {
                 let copy = fd
@@ -167,7 +166,9 @@ impl Backend for Native {
     }
 
     fn open_services(&mut self, services: &[ServiceDecl]) -> Result<Vec<Channel>, Error> {
-        broker::start(services)
+        let (channels, starting) = broker::start(services)?;
+        self.broker = starting;
+        Ok(channels)
     }
 
     fn enter(&mut self) -> Result<(), Error> {
@@ -194,25 +195,19 @@ impl Backend for Native {
             // Children forked from now on get a signal scope of their own.
             process::scope_children_after_entry();
         }
-        Ok(())
+        // The broker confined itself meanwhile; a failure there stops the
+        // program before its body runs, as one before entry would.
+        match self.broker.take() {
+            Some(broker) => broker.ready(),
+            None => Ok(()),
+        }
     }
 }
 
 /// Refuses to enter with more than one thread: Landlock would restrict only
 /// the calling one.
 fn single_threaded() -> Result<(), Failure> {
-    let status = std::fs::read_to_string("/proc/self/status")
-        .map_err(|e| Failure::new("read /proc/self/status", e))?;
-    let threads = status
-        .lines()
-        .find_map(|l| l.strip_prefix("Threads:"))
-        .and_then(|n| n.trim().parse::<u32>().ok())
-        .ok_or_else(|| {
-            Failure::new(
-                "read /proc/self/status",
-                io::Error::other("no thread count"),
-            )
-        })?;
+    let threads = thread_count().map_err(|e| Failure::new("read /proc/self/status", e))?;
     if threads != 1 {
         return Err(Failure::new(
             "thread check",
@@ -222,6 +217,25 @@ fn single_threaded() -> Result<(), Failure> {
         ));
     }
     Ok(())
+}
+
+/// The number of threads of this process (`Threads:` of
+/// proc_pid_status(5)). One read(2) into a buffer on the stack: procfs
+/// builds the whole file for each read, and `Threads:` is among its first
+/// lines; read_to_string would read it several times.
+pub(crate) fn thread_count() -> io::Result<usize> {
+    let mut buf = [0u8; 4096];
+    let file = rustix::fs::open(
+        "/proc/self/status",
+        rustix::fs::OFlags::RDONLY | rustix::fs::OFlags::CLOEXEC,
+        rustix::fs::Mode::empty(),
+    )?;
+    let n = rustix::io::read(&file, &mut buf)?;
+    String::from_utf8_lossy(&buf[..n])
+        .lines()
+        .find_map(|l| l.strip_prefix("Threads:"))
+        .and_then(|n| n.trim().parse().ok())
+        .ok_or_else(|| io::Error::other("no Threads: line in /proc/self/status"))
 }
 
 /// Whether this process runs confined: the seccomp filter is in place

@@ -428,7 +428,33 @@ impl Need {
     }
 }
 
+/// What a row is whatever the process and the arguments.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Shape {
+    /// Allowed.
+    Allow,
+    /// Denied by capability mode.
+    Deny,
+    /// Answered `ENOSYS`.
+    Enosys,
+    /// It depends: argument conditions, grants or descriptor needs.
+    Rules,
+}
+
 impl Syscall {
+    /// What the row is whatever the process and the arguments.
+    pub(crate) const fn shape(&self) -> Shape {
+        if !self.needs.is_empty() {
+            return Shape::Rules;
+        }
+        match self.mode {
+            Mode::Allow => Shape::Allow,
+            Mode::Deny => Shape::Deny,
+            Mode::Enosys => Shape::Enosys,
+            Mode::AllowIf(_) => Shape::Rules,
+        }
+    }
+
     /// The (directory descriptor, path) argument pairs of a lookup beneath
     /// a directory descriptor.
     pub(crate) fn lookups(&self) -> impl Iterator<Item = (usize, usize)> + '_ {

@@ -322,16 +322,6 @@ fn service_error(service: &'static str, syscall: &'static str, source: io::Error
     }
 }
 
-/// The number of threads of this process (`Threads:` of proc_pid_status(5)).
-fn thread_count() -> io::Result<usize> {
-    let status = std::fs::read_to_string("/proc/self/status")?;
-    status
-        .lines()
-        .find_map(|l| l.strip_prefix("Threads:"))
-        .and_then(|n| n.trim().parse().ok())
-        .ok_or_else(|| io::Error::other("no Threads: line in /proc/self/status"))
-}
-
 /// The names a fileargs declaration allows.
 fn fileargs_names(
     service: &'static str,
@@ -385,12 +375,12 @@ fn preopen(name: &[u8], limits: &FileArgsLimits) -> Option<OwnedFd> {
 
 /// Forks the broker (the process must be single-threaded) and returns one
 /// channel per declared service, in order.
-pub(crate) fn start(services: &[ServiceDecl]) -> Result<Vec<Channel>, Error> {
+pub(crate) fn start(services: &[ServiceDecl]) -> Result<(Vec<Channel>, Option<Starting>), Error> {
     let Some(first) = services.first() else {
-        return Ok(Vec::new());
+        return Ok((Vec::new(), None));
     };
     let first = first.service_name();
-    match thread_count() {
+    match super::thread_count() {
         Ok(1) => {}
         Ok(n) => {
             return Err(service_error(
@@ -512,33 +502,61 @@ pub(crate) fn start(services: &[ServiceDecl]) -> Result<Vec<Channel>, Error> {
     }
     drop(theirs);
     drop(status_w);
+    let channels = ours
+        .into_iter()
+        .zip(preopened)
+        .map(|(socket, pre)| Channel::new(socket, pre))
+        .collect();
+    let names = services.iter().map(ServiceDecl::service_name).collect();
+    Ok((
+        channels,
+        Some(Starting {
+            status: status_r,
+            names,
+        }),
+    ))
+}
 
-    // The child writes one zero byte once confined, or what failed.
-    let mut report = Vec::new();
-    let _ = std::fs::File::from(status_r).read_to_end(&mut report);
-    match report.as_slice() {
-        [0] => Ok(ours
-            .into_iter()
-            .zip(preopened)
-            .map(|(socket, pre)| Channel::new(socket, pre))
-            .collect()),
-        [1, index, stage, errno @ ..] if errno.len() == 4 => {
-            let service = services
-                .get(usize::from(*index))
-                .map_or(first, ServiceDecl::service_name);
-            let syscall = STAGES.get(usize::from(*stage)).copied().unwrap_or("broker");
-            let errno = i32::from_le_bytes(errno.try_into().expect("four bytes"));
-            Err(service_error(
-                service,
-                syscall,
-                io::Error::from_raw_os_error(errno),
-            ))
+/// A broker forked and preparing itself (warming, confining): the program
+/// confines itself meanwhile and asks [`Starting::ready`] before its body
+/// runs, so the two happen at once.
+#[derive(Debug)]
+pub(crate) struct Starting {
+    /// Where the broker writes one zero byte once confined, or what failed.
+    status: OwnedFd,
+    /// libcasper's names of the services, in declaration order.
+    names: Vec<&'static str>,
+}
+
+impl Starting {
+    /// Waits for the broker: `Ok` once it is confined and serving, else
+    /// the service, call and errno that failed.
+    pub(crate) fn ready(self) -> Result<(), Error> {
+        let first = self.names[0];
+        let mut report = Vec::new();
+        let _ = std::fs::File::from(self.status).read_to_end(&mut report);
+        match report.as_slice() {
+            [0] => Ok(()),
+            [1, index, stage, errno @ ..] if errno.len() == 4 => {
+                let service = self
+                    .names
+                    .get(usize::from(*index))
+                    .copied()
+                    .unwrap_or(first);
+                let syscall = STAGES.get(usize::from(*stage)).copied().unwrap_or("broker");
+                let errno = i32::from_le_bytes(errno.try_into().expect("four bytes"));
+                Err(service_error(
+                    service,
+                    syscall,
+                    io::Error::from_raw_os_error(errno),
+                ))
+            }
+            _ => Err(service_error(
+                first,
+                "fork",
+                io::Error::other("the broker died before it was ready"),
+            )),
         }
-        _ => Err(service_error(
-            first,
-            "fork",
-            io::Error::other("the broker died before it was ready"),
-        )),
     }
 }
 

@@ -1,19 +1,28 @@
-//! The policies, built from the system-call table for one process: the
-//! capability-mode allowlist, the per-descriptor rights denylist, the
-//! `ENOSYS` compat list, and dry-run's trap of lookups beneath
-//! directories. Each is a [`Rules`] for the compiler (`bpf.rs`).
+//! The rules of each system call, built from its row of the table for one
+//! process: capability mode's alternatives, the per-descriptor rights'
+//! denials, `ENOSYS`, and dry-run's trap of lookups beneath directories.
+//! The compiler (`bpf.rs`) makes them one program.
 
 use crate::rights::{Fcntl, Limits, Right};
 
 use super::super::judge::Context;
-use super::super::rules::{Cond, Mode, Need, Outside, Req, Test};
-use super::super::syscalls::TABLE;
-use super::bpf::{Check, Clause, Op, Rules};
+use super::super::rules::{Cond, Mode, Need, Outside, Req, Shape, Syscall, Test};
+use super::super::syscalls::{SHAPES, TABLE};
+use super::bpf::{normalize, Call, Check, Clause, Op};
 use super::consts::{fcntl_numbers, ioctl_numbers, FCNTL_DUP, FCNTL_LOCKS};
 use super::FdClass;
 
-/// The alternatives of one condition, each a single check.
-fn alternatives(cond: &Cond) -> Vec<Check> {
+/// How many single checks a condition is one of.
+fn count(cond: &Cond) -> usize {
+    match cond.test {
+        Test::OneOf(vs) => vs.len(),
+        Test::MaskedOneOf { values, .. } => values.len(),
+        _ => 1,
+    }
+}
+
+/// The `i`th of the single checks a condition is one of.
+fn alternative(cond: &Cond, i: usize) -> Check {
     let narrow = |op, value: u32| Check::narrow(cond.arg, op, value);
     let wide = |op| Check {
         arg: cond.arg,
@@ -22,105 +31,125 @@ fn alternatives(cond: &Cond) -> Vec<Check> {
         value: 0,
     };
     match cond.test {
-        Test::Eq(v) => vec![narrow(Op::Eq, v)],
-        Test::Ne(v) => vec![narrow(Op::Ne, v)],
-        Test::OneOf(vs) => vs.iter().map(|&v| narrow(Op::Eq, v)).collect(),
-        Test::Masked { mask, value } => vec![narrow(Op::MaskedEq(mask.into()), value)],
-        Test::MaskedOneOf { mask, values } => values
-            .iter()
-            .map(|&v| narrow(Op::MaskedEq(mask.into()), v))
-            .collect(),
-        Test::Null => vec![wide(Op::Eq)],
-        Test::NonNull => vec![wide(Op::Ne)],
+        Test::Eq(v) => narrow(Op::Eq, v),
+        Test::Ne(v) => narrow(Op::Ne, v),
+        Test::OneOf(vs) => narrow(Op::Eq, vs[i]),
+        Test::Masked { mask, value } => narrow(Op::MaskedEq(mask), value),
+        Test::MaskedOneOf { mask, values } => narrow(Op::MaskedEq(mask), values[i]),
+        Test::Null => wide(Op::Eq),
+        Test::NonNull => wide(Op::Ne),
     }
 }
 
-/// `conds` (all must hold) as clauses (one of which must hold).
-fn clauses(conds: &[Cond]) -> Vec<Clause> {
-    let mut out: Vec<Clause> = vec![Vec::new()];
-    for cond in conds {
-        let alts = alternatives(cond);
-        out = out
-            .iter()
-            .flat_map(|c| {
-                alts.iter().map(move |a| {
-                    let mut c = c.clone();
-                    c.push(*a);
-                    c
-                })
-            })
-            .collect();
+/// Pushes to `out` one clause per way `conds` (all must hold) can hold,
+/// each `prefix`, the checks, then `extra`.
+fn push_clauses(out: &mut Vec<Clause>, prefix: &[Check], conds: &[Cond], extra: &[Check]) {
+    let ways: usize = conds.iter().map(count).product();
+    for mut way in 0..ways {
+        let mut clause = Vec::with_capacity(prefix.len() + conds.len() + extra.len());
+        clause.extend_from_slice(prefix);
+        for cond in conds {
+            let n = count(cond);
+            clause.push(alternative(cond, way % n));
+            way /= n;
+        }
+        clause.extend_from_slice(extra);
+        out.push(clause);
     }
-    out
 }
 
 /// Argument `arg` lies in `lo..=hi` (unsigned, low 32 bits).
-fn within(arg: u8, lo: u32, hi: u32) -> Clause {
-    if lo == hi {
-        return vec![Check::narrow(arg, Op::Eq, lo)];
+fn within(arg: u8, lo: u32, hi: u32) -> ([Check; 2], usize) {
+    let ge = Check::narrow(arg, Op::Ge, lo);
+    let le = Check::narrow(arg, Op::Le, hi);
+    match (lo, hi) {
+        _ if lo == hi => ([Check::narrow(arg, Op::Eq, lo), le], 1),
+        (0, u32::MAX) => ([ge, le], 0),
+        (0, _) => ([le, ge], 1),
+        (_, u32::MAX) => ([ge, le], 1),
+        _ => ([ge, le], 2),
     }
-    let mut c = Vec::with_capacity(2);
-    if lo > 0 {
-        c.push(Check::narrow(arg, Op::Ge, lo));
-    }
-    if hi < u32::MAX {
-        c.push(Check::narrow(arg, Op::Le, hi));
-    }
-    c
 }
 
-/// The calls capability mode allows, with their conditions.
-pub(crate) fn capability_mode(ctx: &Context) -> Rules {
-    let mut rules = Rules::default();
-    for row in TABLE {
-        match row.mode {
-            // Enosys calls pass here; the compat list answers them.
-            Mode::Allow | Mode::Enosys => rules.always(row.nr),
-            Mode::Deny => {}
-            Mode::AllowIf(alternatives) => {
-                for alt in alternatives.iter().filter(|a| ctx.open(a.gate)) {
-                    for clause in clauses(alt.when) {
-                        rules.add(row.nr, clause);
-                    }
-                }
-            }
-        }
-    }
-    rules
-}
-
-/// The calls answered `ENOSYS`.
-pub(crate) fn compat() -> Rules {
-    let mut rules = Rules::default();
-    for row in TABLE.iter().filter(|r| matches!(r.mode, Mode::Enosys)) {
-        rules.always(row.nr);
-    }
-    rules
-}
-
-/// Dry-run: the lookups beneath limited directories (classes with
-/// `lookup`), which Landlock decides when enforcing. Empty without any.
-pub(crate) fn lookups(classes: &[FdClass]) -> Rules {
-    let mut rules = Rules::default();
-    let dirs: Vec<&FdClass> = classes
+/// The rules of every call of the table for `ctx`; with `lookups`, the
+/// lookups beneath limited directories are trapped (dry-run, where
+/// Landlock does not decide them).
+pub(crate) fn calls(ctx: &Context, lookups: bool) -> Vec<Call> {
+    let stretches = stretches(ctx.classes);
+    let dirs = Limits {
+        rights: ctx.dirs(),
+        ..Limits::default()
+    };
+    SHAPES
         .iter()
-        .filter(|c| c.limits.rights.allows(Right::Lookup))
-        .collect();
-    for row in TABLE.iter().filter(|r| r.looks_up_beneath()) {
-        for (dirfd, _) in row.lookups() {
-            for c in &dirs {
-                let arg = dirfd as u8;
-                rules.add(
-                    row.nr,
-                    vec![
-                        Check::narrow(arg, Op::Ge, c.lo),
-                        Check::narrow(arg, Op::Le, c.hi),
-                    ],
-                );
+        .zip(TABLE)
+        .map(|(&(nr, shape), row)| {
+            if shape != Shape::Rules && !lookups {
+                // Answered whatever the arguments: the row is not read.
+                return Call {
+                    nr,
+                    mode: (shape == Shape::Deny).then(Vec::new),
+                    compat: shape == Shape::Enosys,
+                    ..Call::default()
+                };
             }
+            let mut call = Call {
+                nr: row.nr,
+                mode: mode(row, ctx),
+                rights: rights(row, &stretches, &dirs),
+                lookups: if lookups {
+                    lookup(row, ctx.classes)
+                } else {
+                    Vec::new()
+                },
+                compat: matches!(row.mode, Mode::Enosys),
+            };
+            if let Some(mode) = &mut call.mode {
+                normalize(mode);
+            }
+            normalize(&mut call.rights);
+            normalize(&mut call.lookups);
+            call
+        })
+        .collect()
+}
+
+/// Capability mode's alternatives for `row` (`None`: always allowed).
+fn mode(row: &Syscall, ctx: &Context) -> Option<Vec<Clause>> {
+    match row.mode {
+        // Enosys calls pass here and answer ENOSYS in the end.
+        Mode::Allow | Mode::Enosys => None,
+        Mode::Deny => Some(Vec::new()),
+        Mode::AllowIf(alternatives) => {
+            let mut out = Vec::new();
+            for alt in alternatives.iter().filter(|a| ctx.open(a.gate)) {
+                if alt.when.is_empty() {
+                    return None;
+                }
+                push_clauses(&mut out, &[], alt.when, &[]);
+            }
+            Some(out)
         }
     }
-    rules
+}
+
+/// Dry-run: `row`'s lookups beneath the limited directories (classes with
+/// `lookup`), which Landlock decides when enforcing.
+fn lookup(row: &Syscall, classes: &[FdClass]) -> Vec<Clause> {
+    if !row.looks_up_beneath() {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    for (dirfd, _) in row.lookups() {
+        for c in classes
+            .iter()
+            .filter(|c| c.limits.rights.allows(Right::Lookup))
+        {
+            let (range, n) = within(dirfd as u8, c.lo, c.hi);
+            out.push(range[..n].to_vec());
+        }
+    }
+    out
 }
 
 /// What one stretch of descriptor numbers does with one need.
@@ -130,7 +159,7 @@ enum Verdict {
     Allow,
     /// Denied whatever the command.
     Deny,
-    /// Denied anyway by an unconditional need: either way.
+    /// Denied anyway by another need: either way.
     Either,
     /// Denied when one of these clauses holds.
     When(Vec<Clause>),
@@ -158,47 +187,48 @@ fn stretches(classes: &[FdClass]) -> Vec<(u32, u32, Option<&FdClass>)> {
     out
 }
 
-/// What `limits` do with `req` (`cmd`: the command's argument).
-fn verdict(req: Req, limits: &Limits) -> Verdict {
+/// Whether `limits` deny `req` whatever the command.
+fn denies_outright(req: Req, limits: &Limits) -> bool {
     let has = |r: Right| limits.rights.allows(r);
-    let deny_if = |lacks: bool| if lacks { Verdict::Deny } else { Verdict::Allow };
     match req {
-        Req::Right(r) => deny_if(!has(r)),
-        Req::Never => Verdict::Deny,
-        Req::Ioctl { cmd } => {
-            if !has(Right::Ioctl) {
-                return Verdict::Deny;
-            }
-            match limits.ioctls {
-                None => Verdict::Allow,
-                Some(list) => {
-                    let allowed: Vec<u32> = list
-                        .iter()
-                        .flat_map(|&i| ioctl_numbers(i).iter().copied())
-                        .collect();
-                    if allowed.is_empty() {
-                        return Verdict::Deny;
-                    }
-                    let clause = allowed
-                        .into_iter()
-                        .map(|n| Check::narrow(cmd, Op::Ne, n))
-                        .collect();
-                    Verdict::When(vec![clause])
-                }
-            }
+        Req::Right(r) => !has(r),
+        Req::Never => true,
+        Req::Ioctl { .. } => {
+            !has(Right::Ioctl)
+                || limits
+                    .ioctls
+                    .is_some_and(|l| l.iter().all(|&i| ioctl_numbers(i).is_empty()))
         }
+        Req::Fcntl { .. } => false,
+    }
+}
+
+/// What `limits` do with `req`.
+fn verdict(req: Req, limits: &Limits) -> Verdict {
+    if denies_outright(req, limits) {
+        return Verdict::Deny;
+    }
+    let has = |r: Right| limits.rights.allows(r);
+    match req {
+        Req::Right(_) | Req::Never => Verdict::Allow,
+        Req::Ioctl { cmd } => match limits.ioctls {
+            None => Verdict::Allow,
+            Some(list) => Verdict::When(vec![list
+                .iter()
+                .flat_map(|&i| ioctl_numbers(i).iter())
+                .map(|&n| Check::narrow(cmd, Op::Ne, n))
+                .collect()]),
+        },
         Req::Fcntl { cmd } => {
             let locks = has(Right::Flock);
             if has(Right::Fcntl) && limits.fcntls.is_none() {
                 // Every command but copies (and locks without `flock`).
-                let mut denied: Vec<u32> = FCNTL_DUP.to_vec();
-                if !locks {
-                    denied.extend_from_slice(FCNTL_LOCKS);
-                }
+                let locks: &[u32] = if locks { &[] } else { FCNTL_LOCKS };
                 return Verdict::When(
-                    denied
-                        .into_iter()
-                        .map(|c| vec![Check::narrow(cmd, Op::Eq, c)])
+                    FCNTL_DUP
+                        .iter()
+                        .chain(locks)
+                        .map(|&c| vec![Check::narrow(cmd, Op::Eq, c)])
                         .collect(),
                 );
             }
@@ -232,92 +262,98 @@ fn applies(need: &Need, class: &FdClass) -> bool {
     }
 }
 
-/// The per-descriptor rights: every need of every row, for `ctx`'s
-/// classes. Only denials; everything else passes.
-pub(crate) fn rights(ctx: &Context) -> Rules {
-    let mut rules = Rules::default();
-    let stretches = stretches(ctx.classes);
-    let dirs = Limits {
-        rights: ctx.dirs(),
-        ..Limits::default()
-    };
-    for row in TABLE {
-        for need in row.needs {
-            let whens = clauses(need.when);
-            let Some(arg) = need.fd else {
-                for w in whens {
-                    rules.add(row.nr, w);
-                }
-                continue;
-            };
-            // Classes an unconditional need of the same argument denies
-            // outright: a conditional need may include them or not.
-            let settled = |class: &FdClass| {
-                !need.when.is_empty()
-                    && row.needs.iter().any(|n| {
-                        n.fd == Some(arg)
-                            && n.when.is_empty()
-                            && applies(n, class)
-                            && verdict(n.req, &class.limits) == Verdict::Deny
-                    })
-            };
-            let verdicts: Vec<(u32, u32, Verdict)> = stretches
+/// `row`'s needs for the classes of `stretches`: the denials (`EACCES`)
+/// alone.
+fn rights(row: &Syscall, stretches: &[(u32, u32, Option<&FdClass>)], dirs: &Limits) -> Vec<Clause> {
+    let mut out = Vec::new();
+    for need in row.needs {
+        let Some(arg) = need.fd else {
+            push_clauses(&mut out, &[], need.when, &[]);
+            continue;
+        };
+        // Classes another need of the same argument denies outright under
+        // fewer conditions (a subset of this one's): this need may include
+        // them or not.
+        let subsumers: Vec<&Need> = if need.when.is_empty() {
+            Vec::new()
+        } else {
+            row.needs
                 .iter()
-                .map(|&(lo, hi, class)| {
-                    let v = match class {
-                        Some(c) if !applies(need, c) => Verdict::Allow,
-                        Some(c) if settled(c) => Verdict::Either,
-                        Some(c) => verdict(need.req, &c.limits),
-                        None => match need.outside {
-                            Outside::Free => Verdict::Allow,
-                            Outside::Denied => Verdict::Deny,
-                            Outside::Dirs => verdict(need.req, &dirs),
-                        },
-                    };
-                    (lo, hi, v)
+                .filter(|n| {
+                    !std::ptr::eq(*n, need)
+                        && n.fd == Some(arg)
+                        && n.when.iter().all(|c| need.when.contains(c))
                 })
-                .collect();
-            for (lo, hi, extra) in denied_ranges(&verdicts) {
-                for w in &whens {
+                .collect()
+        };
+        let settled = |class: &FdClass| {
+            subsumers
+                .iter()
+                .any(|n| applies(n, class) && denies_outright(n.req, &class.limits))
+        };
+        let verdicts = stretches.iter().map(|&(lo, hi, class)| {
+            let v = match class {
+                Some(c) if !applies(need, c) => Verdict::Allow,
+                Some(c) if settled(c) => Verdict::Either,
+                Some(c) => verdict(need.req, &c.limits),
+                None => match need.outside {
+                    Outside::Free => Verdict::Allow,
+                    Outside::Denied => Verdict::Deny,
+                    Outside::Dirs => verdict(need.req, dirs),
+                },
+            };
+            (lo, hi, v)
+        });
+        for (lo, hi, extra) in denied_ranges(verdicts) {
+            let (range, n) = within(arg, lo, hi);
+            match extra {
+                None => push_clauses(&mut out, &range[..n], need.when, &[]),
+                Some(extra) => {
                     for e in &extra {
-                        let mut clause = within(arg, lo, hi);
-                        clause.extend_from_slice(w);
-                        clause.extend_from_slice(e);
-                        rules.add(row.nr, clause);
+                        push_clauses(&mut out, &range[..n], need.when, e);
                     }
                 }
             }
         }
     }
-    rules
+    if out.iter().any(Vec::is_empty) {
+        // Denied whatever the arguments.
+        out = vec![Vec::new()];
+    }
+    out
 }
 
-/// The denied stretches as ranges, each with its extra clauses (one empty
-/// clause: denied outright). Adjacent denied stretches merge, also through
-/// `Either` ones, which a range may cover or not.
-fn denied_ranges(verdicts: &[(u32, u32, Verdict)]) -> Vec<(u32, u32, Vec<Clause>)> {
-    let mut out = Vec::new();
-    let mut run: Option<(u32, u32)> = None;
+/// The denied stretches as ranges, each with its extra clauses (`None`:
+/// denied outright). Adjacent stretches with the same denial merge, also
+/// through `Either` ones, which a range may cover or not.
+type Denied = (u32, u32, Option<Vec<Clause>>);
+
+fn denied_ranges(verdicts: impl Iterator<Item = (u32, u32, Verdict)>) -> Vec<Denied> {
+    let mut out: Vec<Denied> = Vec::new();
+    let mut run: Option<Denied> = None;
     for (lo, hi, v) in verdicts {
-        match v {
-            Verdict::Deny => run = Some((run.map_or(*lo, |r| r.0), *hi)),
+        let denial = match v {
+            Verdict::Deny => None,
+            Verdict::When(extra) => Some(extra),
             Verdict::Either => {
                 if let Some(r) = &mut run {
-                    r.1 = *hi;
+                    r.1 = hi;
                 }
+                continue;
             }
-            Verdict::Allow | Verdict::When(_) => {
-                if let Some((a, b)) = run.take() {
-                    out.push((a, b, vec![Vec::new()]));
-                }
-                if let Verdict::When(extra) = v {
-                    out.push((*lo, *hi, extra.clone()));
-                }
+            Verdict::Allow => {
+                out.extend(run.take());
+                continue;
+            }
+        };
+        match &mut run {
+            Some(r) if r.2 == denial => r.1 = hi,
+            _ => {
+                out.extend(run.take());
+                run = Some((lo, hi, denial));
             }
         }
     }
-    if let Some((a, b)) = run {
-        out.push((a, b, vec![Vec::new()]));
-    }
+    out.extend(run);
     out
 }

@@ -1,31 +1,34 @@
-//! The seccomp-bpf programs that play Capsicum on Linux (seccomp(2),
+//! The seccomp-bpf program that plays Capsicum on Linux (seccomp(2),
 //! Documentation/userspace-api/seccomp_filter.rst), compiled from the
-//! system-call table (`syscalls.rs`). Three policies are stacked (the
-//! rights policy split over several programs when it exceeds
-//! `BPF_MAXINSNS`); the kernel runs all of them and the most restrictive
-//! answer wins (for two `ERRNO` answers, the newest program's):
+//! system-call table (`syscalls.rs`) by our own compiler (`bpf.rs`; the
+//! `seccompiler` and `libseccomp` crates were measured and are too slow to
+//! build and attach, README "Linux enforcement"). Each call is answered as
+//! the kernel would answer stacked programs, the most restrictive answer
+//! first:
 //!
-//! 1. **capability mode** (`build::capability_mode`): the rows' [`Mode`]s,
-//!    an allowlist modelled on FreeBSD's `sys/kern/capabilities.conf`,
-//!    with argument conditions (`AT_FDCWD`, socket families, clone flags,
-//!    signal targets, prctl options). Anything else fails with `EPERM`.
-//! 2. **rights** (`build::rights`): the rows' [`Need`]s for each class of
-//!    limited descriptors (a range of numbers, see `fds.rs`): what its
-//!    rights do not include fails with `EACCES`, plus what no descriptor
-//!    may do after entry (new executable memory; inode changes through
-//!    descriptors opened after entry, beyond the directories' rights).
-//!    read/write rules appear only for classes whose access mode is wider
-//!    than their rights, so that in the common case read(2)/write(2) are
-//!    allowed by every program and the kernel's action cache skips the
-//!    programs for them. Everything else passes this policy.
-//! 3. **compat** (`build::compat`): the rows answered `ENOSYS` (`clone3`,
-//!    `openat2`): their arguments are behind a pointer seccomp cannot
-//!    read, and libc falls back to `clone` / `openat`, which the other
-//!    policies can check.
+//! 1. **capability mode**: the rows' [`Mode`]s, an allowlist modelled on
+//!    FreeBSD's `sys/kern/capabilities.conf`, with argument conditions
+//!    (`AT_FDCWD`, socket families, clone flags, signal targets, prctl
+//!    options). Anything else fails with `EPERM`.
+//! 2. **rights**: the rows' [`Need`]s for each class of limited descriptors
+//!    (a range of numbers, see `fds.rs`): what its rights do not include
+//!    fails with `EACCES`, plus what no descriptor may do after entry (new
+//!    executable memory; inode changes through descriptors opened after
+//!    entry, beyond the directories' rights). read/write rules appear only
+//!    for classes whose access mode is wider than their rights, so that in
+//!    the common case read(2)/write(2) are answered `ALLOW` before any
+//!    argument is read and the kernel's action cache skips the program for
+//!    them.
+//! 3. **compat**: the rows answered `ENOSYS` (`clone3`, `openat2`): their
+//!    arguments are behind a pointer seccomp cannot read, and libc falls
+//!    back to `clone` / `openat`, which the rest can check.
 //!
-//! Foreign architectures (the i386 `int 0x80` entry) get `EPERM` from every
-//! program; x32 system calls (`nr | 0x40000000`) match no allowlist entry
-//! and get `EPERM` from the capability-mode program.
+//! One program in the common case; when the rights make it longer than
+//! `BPF_MAXINSNS`, they go to programs of their own (deny-only, installed
+//! first, so that capability mode's `EPERM`, in the newest program, wins
+//! over them as the kernel orders equal actions). Foreign architectures
+//! (the i386 `int 0x80` entry) get `EPERM`; x32 system calls
+//! (`nr | 0x40000000`) match no row and get `EPERM`.
 //!
 //! [`Mode`]: super::rules::Mode
 //! [`Need`]: super::rules::Need
@@ -36,15 +39,14 @@ pub(crate) mod consts;
 #[cfg(test)]
 mod tests;
 
-pub(crate) use bpf::retarget;
 pub(crate) use consts::{MODE_ERRNO, RIGHTS_ERRNO};
 
-use seccompiler::{BpfProgram, SeccompAction};
+use seccompiler::BpfProgram;
 
 use crate::rights::Limits;
 
 use super::judge::Context;
-use consts::COMPAT_ERRNO;
+use bpf::{program, Call, Returns, BPF_MAXINSNS};
 
 /// One class of limited descriptors: the numbers `lo..=hi` share `limits`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -86,37 +88,86 @@ pub(crate) struct Grants {
     pub send_descriptors: bool,
 }
 
-/// The programs in installation order: compat, rights, capability mode
-/// last, since it denies seccomp(2) itself.
-pub(crate) fn programs(ctx: &Context) -> Result<Vec<BpfProgram>, seccompiler::BackendError> {
-    let mut out = vec![build::compat().compile(
-        SeccompAction::Allow,
-        SeccompAction::Errno(COMPAT_ERRNO as u32),
-    )?];
-    bpf::compile_split(
-        &build::rights(ctx).into_items(),
-        &SeccompAction::Errno(RIGHTS_ERRNO as u32),
-        &mut out,
-    )?;
-    out.push(build::capability_mode(ctx).compile(
-        SeccompAction::Errno(MODE_ERRNO as u32),
-        SeccompAction::Allow,
-    )?);
-    Ok(out)
+/// How denials are answered: with their errno (enforcing), or trapped
+/// with the errno as data (`SANDBOXED_TRACE`; `lookup` is dry-run's mark
+/// of a lookup beneath a directory).
+pub(crate) fn returns(trap: Option<u32>) -> Returns {
+    let (action, lookup) = match trap {
+        None => (libc::SECCOMP_RET_ERRNO, 0),
+        Some(mark) => (libc::SECCOMP_RET_TRAP, libc::SECCOMP_RET_TRAP | mark),
+    };
+    Returns {
+        mode: action | MODE_ERRNO as u32,
+        rights: action | RIGHTS_ERRNO as u32,
+        lookup,
+        other: action | MODE_ERRNO as u32,
+    }
 }
 
-/// Dry-run's program trapping lookups beneath the limited directories
-/// (answering `data`, turned into a trap by the caller); `None` without
-/// any directory.
-pub(crate) fn lookup_program(
-    ctx: &Context,
-    data: u32,
-) -> Result<Option<BpfProgram>, seccompiler::BackendError> {
-    let rules = build::lookups(ctx.classes);
-    if rules.0.is_empty() {
-        return Ok(None);
+/// The programs in installation order for `ctx`, answering with `r`;
+/// with `lookups`, dry-run's trap of lookups beneath directories.
+pub(crate) fn programs(ctx: &Context, r: &Returns, lookups: bool) -> Vec<BpfProgram> {
+    let calls = build::calls(ctx, lookups);
+    let whole = program(&calls, r);
+    if whole.len() <= BPF_MAXINSNS {
+        return vec![whole];
     }
-    rules
-        .compile(SeccompAction::Allow, SeccompAction::Errno(data))
-        .map(Some)
+    // The rights alone in programs of their own, installed first.
+    let (mode, rights): (Vec<Call>, Vec<Call>) = calls
+        .into_iter()
+        .map(|c| {
+            let rights = Call {
+                nr: c.nr,
+                rights: c.rights.clone(),
+                ..Call::default()
+            };
+            (
+                Call {
+                    rights: Vec::new(),
+                    ..c
+                },
+                rights,
+            )
+        })
+        .unzip();
+    let rights: Vec<Call> = rights
+        .into_iter()
+        .filter(|c| !c.rights.is_empty())
+        .collect();
+    let deny_only = Returns {
+        other: libc::SECCOMP_RET_ALLOW,
+        ..*r
+    };
+    let mut out = Vec::new();
+    split(&rights, &deny_only, &mut out);
+    out.push(program(&mode, r));
+    out
+}
+
+/// Compiles deny-only `calls` into as few programs as fit `BPF_MAXINSNS`
+/// each, halving until they do (the whole stack must also stay under
+/// `MAX_INSNS_PER_PATH`, kernel/seccomp.c; `confine::check_length`).
+fn split(calls: &[Call], r: &Returns, out: &mut Vec<BpfProgram>) {
+    let p = program(calls, r);
+    match calls {
+        _ if p.len() <= BPF_MAXINSNS => out.push(p),
+        [one] if one.rights.len() >= 2 => {
+            // One call's denials: half of its clauses in each.
+            let (a, b) = one.rights.split_at(one.rights.len() / 2);
+            for half in [a, b] {
+                let call = Call {
+                    nr: one.nr,
+                    rights: half.to_vec(),
+                    ..Call::default()
+                };
+                split(&[call], r, out);
+            }
+        }
+        [_] => out.push(p),
+        _ => {
+            let (a, b) = calls.split_at(calls.len() / 2);
+            split(a, r, out);
+            split(b, r, out);
+        }
+    }
 }

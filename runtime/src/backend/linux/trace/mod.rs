@@ -1,10 +1,10 @@
-//! `SANDBOXED_TRACE` on Linux: the seccomp filters' denials become
+//! `SANDBOXED_TRACE` on Linux: the seccomp program's denials become
 //! `SECCOMP_RET_TRAP` (seccomp(2)), and a `SIGSYS` handler reports them.
 //!
 //! - **trace / trap**: the same confinement as `confine::apply` (Landlock,
-//!   the same filters), except that the `RET_ERRNO` answers of the
-//!   capability-mode and rights filters are rewritten to `RET_TRAP` with the
-//!   same errno as data. The kernel rolls the call back and sends `SIGSYS`
+//!   the same program), except that its capability-mode and rights denials
+//!   answer `RET_TRAP` with the errno as data instead of `RET_ERRNO`
+//!   (`seccomp::returns`). The kernel rolls the call back and sends `SIGSYS`
 //!   (`si_syscall`, `si_arch`, `si_errno` = the data); the handler decodes the
 //!   call from the registers in the `ucontext`, prints the record and sets
 //!   `rax` to `-errno`, so the program sees exactly the error it would have
@@ -28,11 +28,9 @@
 //! are recorded but not made: they fail with `EPERM` as in the sandbox.
 //!
 //! Why not `SECCOMP_RET_USER_NOTIF` with `SECCOMP_USER_NOTIF_FLAG_CONTINUE`
-//! for dry-run: the kernel allows one listener per filter stack
-//! (kernel/seccomp.c, `has_duplicate_listener`), while the confinement is
-//! several stacked filters with opposite defaults (allowlist, rights
-//! denylist); and a supervisor in another thread could not take the
-//! backtrace of the caller. The trap runs on the calling thread, so the
+//! for dry-run: a supervisor in another thread could not take the
+//! backtrace of the caller, and the trap needs no listener (the kernel
+//! allows one per filter stack, kernel/seccomp.c `has_duplicate_listener`). The trap runs on the calling thread, so the
 //! record names the user's line in every mode.
 //!
 //! Tracing off installs nothing of this: `Native::enter` calls
@@ -58,8 +56,7 @@ use crate::trace::{self as report, Described, Frame, Mode, Object, Reason, Recor
 use super::confine::{self, Applied, ConfineError, Policy};
 use super::judge::Context;
 use super::kernel::Kernel;
-use super::seccomp::consts::{MODE_ERRNO, RIGHTS_ERRNO};
-use super::seccomp::{self, retarget, FdClass, Grants};
+use super::seccomp::{self, FdClass, Grants};
 use explain::{traced, Scene};
 
 /// Data of the dry-run lookup filter's traps (not an errno: errnos are
@@ -136,24 +133,10 @@ pub(crate) fn apply(policy: Policy, kernel: &Kernel, mode: Mode) -> Result<Appli
             .map(|d| d.to_string_lossy().into_owned())
             .unwrap_or_default(),
     };
+    // The denials trapped with their errno as data (and dry-run's lookups
+    // beneath directories with `LOOKUP_MARK`).
     let ctx = state.scene().ctx;
-    let mut programs = seccomp::programs(&ctx)?;
-    if dry {
-        if let Some(lookups) = seccomp::lookup_program(&ctx, LOOKUP_MARK)? {
-            // First: the capability-mode filter, installed last, denies
-            // seccomp(2) itself.
-            programs.insert(0, lookups);
-        }
-    }
-    for program in &mut programs {
-        for errno in [MODE_ERRNO as u32, RIGHTS_ERRNO as u32, LOOKUP_MARK] {
-            retarget(
-                program,
-                libc::SECCOMP_RET_ERRNO | errno,
-                libc::SECCOMP_RET_TRAP | errno,
-            );
-        }
-    }
+    let programs = seccomp::programs(&ctx, &seccomp::returns(Some(LOOKUP_MARK)), dry);
     confine::check_length(&programs, policy.classes.len())?;
     let _ = STATE.set(state);
     // Symbolize once now: std's symbolizer maps the executable while paths
@@ -259,43 +242,4 @@ fn frames_after(boundary: &str) -> Vec<Frame> {
     let text = std::backtrace::Backtrace::force_capture().to_string();
     let cwd = STATE.get().map_or("", |s| s.cwd.as_str());
     report::user_frames(&text, boundary, cwd)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use seccompiler::BpfProgram;
-
-    #[test]
-    fn the_trap_rewrite_touches_only_the_denials() {
-        let ctx = Context {
-            signal_scope: true,
-            lookups: true,
-            grants: Grants::default(),
-            classes: &[],
-        };
-        let mut programs = seccomp::programs(&ctx).unwrap();
-        let before: Vec<_> = programs.iter().map(|p| p.len()).collect();
-        let errno_eperm = libc::SECCOMP_RET_ERRNO | libc::EPERM as u32;
-        let enosys = libc::SECCOMP_RET_ERRNO | libc::ENOSYS as u32;
-        let count = |ps: &[BpfProgram], k: u32| {
-            ps.iter()
-                .flatten()
-                .filter(|i| i.code == 0x06 && i.k == k)
-                .count()
-        };
-        let denials = count(&programs, errno_eperm);
-        let compat = count(&programs, enosys);
-        assert!(denials > 0 && compat > 0);
-        for p in &mut programs {
-            retarget(p, errno_eperm, libc::SECCOMP_RET_TRAP | libc::EPERM as u32);
-        }
-        assert_eq!(count(&programs, errno_eperm), 0);
-        assert_eq!(
-            count(&programs, libc::SECCOMP_RET_TRAP | libc::EPERM as u32),
-            denials
-        );
-        assert_eq!(count(&programs, enosys), compat, "ENOSYS answers stay");
-        assert_eq!(before, programs.iter().map(|p| p.len()).collect::<Vec<_>>());
-    }
 }
