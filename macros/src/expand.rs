@@ -158,7 +158,7 @@ fn source(s: &Source, kind: Kind) -> TokenStream {
     }
 }
 
-fn open_flags(f: &Flags) -> TokenStream {
+fn open_flags(f: &Flags, kind: Kind) -> TokenStream {
     let p = private();
     let sandboxed_vocab::OpenFlags {
         read,
@@ -172,6 +172,13 @@ fn open_flags(f: &Flags) -> TokenStream {
         dash,
         fallible,
     } = f.open_flags();
+    // mkdir(2)'s customary 0o777 (less the umask) for a created
+    // directory, open(2)'s 0o666 for a created file.
+    let mode = if kind == Kind::Dir && f.mode.is_none() {
+        0o777
+    } else {
+        mode
+    };
     quote! {
         #p::OpenFlags {
             read: #read, write: #write, append: #append, create: #create,
@@ -294,7 +301,7 @@ fn service(s: &crate::ast::Service) -> TokenStream {
                 .unwrap_or_default();
             let names = fileargs_rights(flags, rights.as_ref());
             let limits = limits(right_set(&names), rights.as_ref());
-            let flags = open_flags(flags);
+            let flags = open_flags(flags, Kind::Files);
             let ops = variants("FileOp", operations);
             quote!(#p::ServiceDecl::FileArgs(#p::FileArgsLimits {
                 source: #src, flags: #flags, limits: #limits, operations: #ops,
@@ -460,7 +467,7 @@ pub fn expand(attr: &Attr, func: &syn::ItemFn, params: &[Param]) -> TokenStream 
         );
         let m = marker_name(&pre.name);
         let src = source(&pre.source, pre.kind);
-        let flags = open_flags(&pre.flags);
+        let flags = open_flags(&pre.flags, pre.kind);
         let (_, list) = preopen_rights(attr, pre);
         let limits = limits(quote!(<#m as #p::RightsMarker>::RIGHTS), list);
         quote!(#p::Preopen { name: #name, kind: #p::Kind::#kind, source: #src, flags: #flags, limits: #limits })
