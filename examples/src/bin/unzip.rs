@@ -55,7 +55,7 @@ static SETUP: LazyLock<Setup> = LazyLock::new(|| {
     Setup {
         options,
         archive,
-        umask: umask.bits(),
+        umask: u32::from(umask.bits()),
     }
 });
 
