@@ -52,10 +52,13 @@ static SETUP: LazyLock<Setup> = LazyLock::new(|| {
     // umask(2) can only be read by setting it: set it back at once.
     let umask = rustix::process::umask(rustix::fs::Mode::empty());
     rustix::process::umask(umask);
+    // mode_t is u16 on FreeBSD, u32 on Linux.
+    #[allow(clippy::useless_conversion)]
+    let umask = u32::from(umask.bits());
     Setup {
         options,
         archive,
-        umask: u32::from(umask.bits()),
+        umask,
     }
 });
 
