@@ -138,10 +138,13 @@ pub fn parse_number(text: &str) -> Option<u64> {
     value.checked_mul(scale)
 }
 
-fn skips(text: &str) -> Option<(u64, u64)> {
+/// `SKIP` or `SKIP1:SKIP2`; `Err` names the part that is not a number,
+/// as GNU cmp does.
+fn skips(text: &str) -> Result<(u64, u64), &str> {
+    let number = |t| parse_number(t).ok_or(t);
     match text.split_once(':') {
-        Some((a, b)) => Some((parse_number(a)?, parse_number(b)?)),
-        None => parse_number(text).map(|n| (n, n)),
+        Some((a, b)) => Ok((number(a)?, number(b)?)),
+        None => number(text).map(|n| (n, n)),
     }
 }
 
@@ -298,7 +301,7 @@ impl Options {
 
 fn ignore_initial(skip: &mut [u64; 2], value: &str) -> Result<(), Exit> {
     let (a, b) = skips(value)
-        .ok_or_else(|| Exit::Usage(format!("invalid --ignore-initial value '{value}'")))?;
+        .map_err(|bad| Exit::Usage(format!("invalid --ignore-initial value '{bad}'")))?;
     skip[0] = skip[0].max(a);
     skip[1] = skip[1].max(b);
     Ok(())

@@ -101,6 +101,8 @@ pub enum Exit {
     /// Print the usage on stdout and exit with this status (0 without
     /// arguments, 10 for a bad option).
     Usage(i32),
+    /// Print this message on stderr and exit 10.
+    Message(&'static str),
 }
 
 /// Info-ZIP's usage text (Debian's build), printed for no arguments and
@@ -161,7 +163,9 @@ impl Options {
                         b'd' => {
                             let rest = &flags[i + 1..];
                             let dir = if rest.is_empty() {
-                                args.next().ok_or(Exit::Usage(status::PARAM))?
+                                args.next().ok_or(Exit::Message(
+                                    "error:  must specify directory to which to extract with -d option",
+                                ))?
                             } else {
                                 OsString::from_vec(rest.to_vec())
                             };
@@ -1015,7 +1019,7 @@ mod tests {
         );
         assert_eq!(parse(""), Err(Exit::Usage(0)));
         assert_eq!(parse("-k a.zip"), Err(Exit::Usage(10)));
-        assert_eq!(parse("-d"), Err(Exit::Usage(10)));
+        assert!(matches!(parse("-d"), Err(Exit::Message(_))));
         assert_eq!(parse("a.zip").unwrap().exdir(), ".");
     }
 

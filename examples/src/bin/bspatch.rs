@@ -18,7 +18,7 @@ use std::process::ExitCode;
 use std::sync::LazyLock;
 
 use sandboxed::rights::{can, RightsMarker};
-use sandboxed::{sandboxed, Dir, File, Operand};
+use sandboxed::{sandboxed, Dir, File};
 use sandboxed_examples::{bspatch, os_error, replace};
 
 /// `OLD NEW PATCH`, and NEW split into its directory and name.
@@ -54,7 +54,9 @@ static ARGS: LazyLock<Args> = LazyLock::new(|| {
 fn setup_failed(e: &sandboxed::Error) -> i32 {
     match e.preopen() {
         Some("patch") => eprintln!("bspatch: fopen({}): {}", show(&ARGS.patch), e.reason()),
-        Some("new_dir") => eprintln!("bspatch: open({}): {}", ARGS.new.display(), e.reason()),
+        Some("old") => eprintln!("bspatch: open({}): {}", show(&ARGS.old), e.reason()),
+        // Debian's words when NEW's directory is missing.
+        Some("new_dir") => eprintln!("bspatch: open {}: {}", ARGS.new.display(), e.reason()),
         _ => eprintln!("bspatch: {e}"),
     }
     1
@@ -91,10 +93,9 @@ fn slurp<R: RightsMarker + can::Read + can::Fstat>(mut file: File<R>) -> std::io
 
 #[sandboxed(
     preopen(
-        // In Debian's order: the patch, then OLD (its failure reported
-        // after the patch's header is checked), then NEW's directory.
+        // In Debian's order: the patch, OLD, then NEW's directory.
         patch = file({ &ARGS.patch }),
-        old = file({ &ARGS.old }, fallible),
+        old = file({ &ARGS.old }),
         new_dir = dir({ &ARGS.new_dir }),
     ),
     rights(
@@ -107,7 +108,7 @@ fn slurp<R: RightsMarker + can::Read + can::Fstat>(mut file: File<R>) -> std::io
     ),
     on_setup_error = setup_failed,
 )]
-fn main(old: Operand, new_dir: Dir, patch: File) -> ExitCode {
+fn main(old: File, new_dir: Dir, patch: File) -> ExitCode {
     sandboxed_examples::default_sigpipe();
     let fail = |message: String| {
         eprintln!("bspatch: {message}");
@@ -117,11 +118,10 @@ fn main(old: Operand, new_dir: Dir, patch: File) -> ExitCode {
         Ok(data) => data,
         Err(e) => return fail(format!("fread({}): {}", show(&ARGS.patch), os_error(&e))),
     };
-    // Debian checks the header before it opens OLD.
     if bspatch::parse_header(&patch).is_err() {
         return fail("Corrupt patch".into());
     }
-    let old = match old.file.and_then(slurp) {
+    let old = match slurp(old) {
         Ok(data) => data,
         Err(e) => return fail(format!("open({}): {}", show(&ARGS.old), os_error(&e))),
     };

@@ -44,6 +44,10 @@ static SETUP: LazyLock<Setup> = LazyLock::new(|| {
             eprint!("{USAGE}");
             std::process::exit(code)
         }
+        Err(Exit::Message(m)) => {
+            eprintln!("{m}");
+            std::process::exit(status::PARAM)
+        }
     };
     let archive = find_archive(&options.archive).unwrap_or_else(|message| {
         eprintln!("{message}");
@@ -61,6 +65,27 @@ static SETUP: LazyLock<Setup> = LazyLock::new(|| {
         umask,
     }
 });
+
+/// A writer whose errors are dropped unless `strict`.
+struct Lenient<W> {
+    inner: W,
+    strict: bool,
+}
+
+impl<W: io::Write> io::Write for Lenient<W> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        match self.inner.write(buf) {
+            Err(_) if !self.strict => Ok(buf.len()),
+            other => other,
+        }
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        match self.inner.flush() {
+            Err(_) if !self.strict => Ok(()),
+            other => other,
+        }
+    }
+}
 
 fn setup_failed(e: &sandboxed::Error) -> i32 {
     match e.preopen() {
@@ -110,7 +135,13 @@ fn exdir() -> OsString {
 fn main(archive: File, out: Dir) -> ExitCode {
     default_sigpipe();
     let stdout = io::stdout();
-    let mut stdout = io::BufWriter::new(stdout.lock());
+    // Info-ZIP does not check writes of its messages (`unzip a.zip >
+    // /dev/full` succeeds); with -p, stdout carries the data and a failed
+    // write is an error.
+    let mut stdout = io::BufWriter::new(Lenient {
+        inner: stdout.lock(),
+        strict: SETUP.options.pipe,
+    });
     let mut stderr = io::stderr().lock();
     let mut answers = io::stdin().lock();
     let mut report = Report {

@@ -186,3 +186,4 @@ pub fn seen_while_blocked(
     assert!(confined, "never seen confined and ready: {out:?}");
     Some(Seen { writable, out })
 }
+pub mod parity;
