@@ -25,6 +25,9 @@ pub enum Mode {
     List,
     /// `-s`: nothing; the status says it.
     Silent,
+    /// Stdout is the null device: GNU cmp then stops at the first
+    /// difference, counts no lines, and its EOF message has no line.
+    NoStdout,
 }
 
 /// The command line of cmp.
@@ -452,7 +455,7 @@ pub fn compare(
         let n = na.min(nb);
         let (ca, cb) = (&ba[..n], &bb[..n]);
         match mode {
-            Mode::First | Mode::Silent => {
+            Mode::First | Mode::Silent | Mode::NoStdout => {
                 if ca != cb {
                     let i = ca.iter().zip(cb).position(|(x, y)| x != y).expect("differ");
                     if mode == Mode::First {
@@ -506,7 +509,7 @@ pub fn compare(
                 let name = names[ended];
                 if byte == 0 {
                     writeln!(err, "cmp: EOF on {name} which is empty")?;
-                } else if mode == Mode::List {
+                } else if matches!(mode, Mode::List | Mode::NoStdout) {
                     writeln!(err, "cmp: EOF on {name} after byte {byte}")?;
                 } else if last_newline {
                     writeln!(err, "cmp: EOF on {name} after byte {byte}, line {lines}")?;
@@ -651,6 +654,27 @@ mod tests {
         );
         let (o, _, err) = run(b"abc", b"abcdef", "-n 3");
         assert_eq!((o, err.as_str()), (Outcome::Same, ""));
+    }
+
+    #[test]
+    fn with_stdout_the_null_device_no_line_is_counted() {
+        let o = Options {
+            mode: Mode::NoStdout,
+            ..options("x y")
+        };
+        let (mut out, mut err) = (Vec::new(), Vec::new());
+        let (mut a, mut b): (&[u8], &[u8]) = (b"one\ntw", b"one\ntwo\n");
+        let outcome = compare([&mut a, &mut b], ["a", "b"], &o, 1, &mut out, &mut err)
+            .map_err(|_| ())
+            .unwrap();
+        assert_eq!(
+            (outcome, out.as_slice(), err.as_slice()),
+            (
+                Outcome::Eof(0),
+                &b""[..],
+                &b"cmp: EOF on a after byte 6\n"[..]
+            )
+        );
     }
 
     #[test]

@@ -30,7 +30,7 @@ use std::os::unix::ffi::{OsStrExt, OsStringExt};
 use std::path::{Path, PathBuf};
 
 use sandboxed::rights::can;
-use sandboxed::{Dir, File};
+use sandboxed::{Dir, File, OpenOptions};
 
 use crate::replace::{replace, Replace};
 
@@ -777,6 +777,7 @@ fn extract<R: Target, Z: Read + Seek>(
     let quiet = options.quiet > 0;
     let exdir = options.exdir.as_deref();
     let mut overwrite = options.overwrite;
+    let mut parent_cache: Option<(Vec<OsString>, Option<Dir<R>>)> = None;
     // Links: (parts, target, shown), created at the end; placeholders meanwhile.
     let mut links: Vec<(Vec<OsString>, Vec<u8>, String)> = Vec::new();
     // Directories' attributes, set at the end: (parts, mode, mtime).
@@ -826,15 +827,60 @@ fn extract<R: Target, Z: Read + Seek>(
             continue;
         }
         let last = parts.pop().expect("a name");
-        let parent = match walk(dir, &parts) {
-            Ok(p) => p,
-            Err((i, err)) => {
-                parts.push(last);
-                checkdir(report, exdir, &parts[..=i], &name, &err)?;
-                continue;
+        // Entries of one directory usually follow each other: keep its
+        // handle instead of walking to it again.
+        if parent_cache
+            .as_ref()
+            .is_none_or(|(cached, _)| *cached != parts)
+        {
+            match walk(dir, &parts) {
+                Ok(p) => parent_cache = Some((parts.clone(), p)),
+                Err((i, err)) => {
+                    parent_cache = None;
+                    parts.push(last);
+                    checkdir(report, exdir, &parts[..=i], &name, &err)?;
+                    continue;
+                }
             }
+        }
+        let here = match &parent_cache {
+            Some((_, Some(d))) => d,
+            _ => dir,
         };
-        let here = parent.as_ref().unwrap_or(dir);
+        let mode = perm.unwrap_or(0o666 & !umask);
+        let mtime = entry_time(e);
+        if !e.is_link {
+            // A new name: written in place, created exclusively (nothing
+            // there can be lost); removed again if the entry fails.
+            let created = here.open_with(
+                &last,
+                OpenOptions::new().write(true).create_new(true).mode(0o666),
+            );
+            match created {
+                Ok(mut file) => {
+                    if !quiet {
+                        writeln!(report.out, "{}: {name:<22}  ", verb(e))?;
+                    }
+                    let done = (|| {
+                        copy_entry(zip, e, &mut file)?;
+                        use std::os::unix::fs::PermissionsExt;
+                        file.set_permissions(std::fs::Permissions::from_mode(mode))?;
+                        set_mtime(mtime, |t| file.set_times(t))
+                    })();
+                    if let Err(err) = done {
+                        drop(file);
+                        let _ = here.remove_file(&last);
+                        entry_error(report, &name, &err)?;
+                    }
+                    continue;
+                }
+                Err(err) if err.kind() == io::ErrorKind::AlreadyExists => {}
+                Err(err) => {
+                    entry_error(report, &name, &err)?;
+                    continue;
+                }
+            }
+        }
         let mut target_name = last.clone();
         let exists = here.symlink_metadata(&last);
         if let Ok(meta) = &exists {
@@ -958,6 +1004,15 @@ fn extract<R: Target, Z: Read + Seek>(
         let _ = set_mtime(mtime, |t| d.set_times(t));
     }
     Ok(())
+}
+
+/// Info-ZIP's word for extracting an entry.
+fn verb(e: &Entry) -> &'static str {
+    if e.method == zip::CompressionMethod::Stored {
+        " extracting"
+    } else {
+        "  inflating"
+    }
 }
 
 fn checkdir(

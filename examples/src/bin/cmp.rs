@@ -111,12 +111,18 @@ fn main(file1: Operand, file2: Operand) -> ExitCode {
         }
     }
     let width = offset_width(OPTIONS.limit, remaining);
+    // GNU cmp compares stdout with the null device and, if it is, does
+    // only what the status and stderr need.
+    let mut options = OPTIONS.clone();
+    if options.mode != Mode::Silent && stdout_is_null() {
+        options.mode = Mode::NoStdout;
+    }
     let mut out = io::BufWriter::with_capacity(1 << 16, io::stdout().lock());
     let mut err = io::stderr().lock();
     let outcome = compare(
         [&mut a, &mut b],
         [&names[0], &names[1]],
-        &OPTIONS,
+        &options,
         width,
         &mut out,
         &mut err,
@@ -127,6 +133,17 @@ fn main(file1: Operand, file2: Operand) -> ExitCode {
         (Err(Trouble::Read(i, e)), _) => trouble(&names[i], &e),
         (Err(Trouble::Write(e)), _) | (Ok(_), Err(e)) => trouble("standard output", &e),
     }
+}
+
+/// Whether stdout is the null device (character device 1:3, `/dev/null`
+/// on Linux; FreeBSD's has other numbers and is simply not detected).
+fn stdout_is_null() -> bool {
+    use std::os::fd::AsFd;
+    rustix::fs::fstat(io::stdout().as_fd()).is_ok_and(|st| {
+        rustix::fs::FileType::from_raw_mode(st.st_mode) == rustix::fs::FileType::CharacterDevice
+            && rustix::fs::major(st.st_rdev) == 1
+            && rustix::fs::minor(st.st_rdev) == 3
+    })
 }
 
 /// Moves `file` `skip` bytes on from where it is (lseek(2) `SEEK_CUR`, as
