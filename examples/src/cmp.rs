@@ -14,6 +14,7 @@
 
 use std::ffi::{OsStr, OsString};
 use std::io::{self, Read, Write};
+use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
 
 /// What to print.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -432,26 +433,125 @@ fn count_lines(bytes: &[u8]) -> u64 {
 /// Compares `inputs` (already positioned after their skips) and reports on
 /// `out` (differences) and `err` (EOF), as GNU cmp does; `names` are the
 /// file names as given, `width` the `-l` offset width.
+///
+/// With `prefetch` (both inputs regular files, whose reads never wait),
+/// a second thread reads the second file while this one reads the first
+/// and compares: on two cores the copying out of the page cache, most of
+/// cmp's work, is shared.
 pub fn compare(
-    inputs: [&mut dyn Read; 2],
+    inputs: [&mut (dyn Read + Send); 2],
+    names: [&str; 2],
+    options: &Options,
+    width: usize,
+    prefetch: bool,
+    out: &mut impl Write,
+    err: &mut impl Write,
+) -> Result<Outcome, Trouble> {
+    let [a, b] = inputs;
+    if !prefetch {
+        return compare_with(a, &mut Direct(b, vec![0u8; BUFFER]), names, options, width, out, err);
+    }
+    std::thread::scope(|scope| {
+        let (full_tx, full_rx) = sync_channel::<(Vec<u8>, io::Result<usize>)>(2);
+        let (empty_tx, empty_rx) = sync_channel::<Vec<u8>>(4);
+        let limit = options.limit;
+        let reader = std::thread::Builder::new().spawn_scoped(scope, move || {
+            let mut remaining = limit.unwrap_or(u64::MAX);
+            let mut spare = Some(vec![0u8; BUFFER]);
+            while remaining > 0 {
+                let mut buf = match spare.take() {
+                    Some(buf) => buf,
+                    None => match empty_rx.recv() {
+                        Ok(buf) => buf,
+                        Err(_) => return,
+                    },
+                };
+                let want = chunk(remaining);
+                let read = fill(b, &mut buf[..want]);
+                let stop = !matches!(read, Ok(n) if n == want);
+                if full_tx.send((buf, read)).is_err() || stop {
+                    return;
+                }
+                remaining -= want as u64;
+            }
+        });
+        match reader {
+            Ok(_) => {
+                let mut source = Prefetched {
+                    full: full_rx,
+                    empty: empty_tx,
+                    current: None,
+                };
+                compare_with(a, &mut source, names, options, width, out, err)
+            }
+            // No second thread: read both here.
+            Err(_) => Err(Trouble::Read(1, io::Error::other("cannot start the reading thread"))),
+        }
+    })
+}
+
+/// How much to read next, `remaining` bytes from the limit.
+fn chunk(remaining: u64) -> usize {
+    BUFFER.min(usize::try_from(remaining).unwrap_or(BUFFER))
+}
+
+/// Where the second file's bytes come from.
+trait Second {
+    /// The next `want` bytes (fewer at the end).
+    fn next(&mut self, want: usize) -> io::Result<&[u8]>;
+}
+
+/// Read here, into one buffer.
+struct Direct<'a>(&'a mut (dyn Read + Send), Vec<u8>);
+
+impl Second for Direct<'_> {
+    fn next(&mut self, want: usize) -> io::Result<&[u8]> {
+        let n = fill(self.0, &mut self.1[..want])?;
+        Ok(&self.1[..n])
+    }
+}
+
+/// Read ahead by another thread, in the same chunks.
+struct Prefetched {
+    full: Receiver<(Vec<u8>, io::Result<usize>)>,
+    empty: SyncSender<Vec<u8>>,
+    current: Option<Vec<u8>>,
+}
+
+impl Second for Prefetched {
+    fn next(&mut self, _want: usize) -> io::Result<&[u8]> {
+        if let Some(done) = self.current.take() {
+            let _ = self.empty.try_send(done);
+        }
+        let (buf, read) = self
+            .full
+            .recv()
+            .map_err(|_| io::Error::other("the reading thread stopped"))?;
+        let n = read?;
+        Ok(&self.current.insert(buf)[..n])
+    }
+}
+
+fn compare_with(
+    a: &mut (dyn Read + Send),
+    b: &mut dyn Second,
     names: [&str; 2],
     options: &Options,
     width: usize,
     out: &mut impl Write,
     err: &mut impl Write,
 ) -> Result<Outcome, Trouble> {
-    let [a, b] = inputs;
-    let mut bufs = [vec![0u8; BUFFER], vec![0u8; BUFFER]];
+    let mut ba = vec![0u8; BUFFER];
     let (mut byte, mut lines) = (0u64, 0u64);
     let mut remaining = options.limit.unwrap_or(u64::MAX);
     let mut differ = false;
     let mut last_newline = false;
     let mode = options.mode;
     while remaining > 0 {
-        let want = BUFFER.min(usize::try_from(remaining).unwrap_or(BUFFER));
-        let [ba, bb] = &mut bufs;
+        let want = chunk(remaining);
         let na = fill(a, &mut ba[..want]).map_err(|e| Trouble::Read(0, e))?;
-        let nb = fill(b, &mut bb[..want]).map_err(|e| Trouble::Read(1, e))?;
+        let bb = b.next(want).map_err(|e| Trouble::Read(1, e))?;
+        let nb = bb.len();
         let n = na.min(nb);
         let (ca, cb) = (&ba[..n], &bb[..n]);
         match mode {
@@ -548,19 +648,25 @@ mod tests {
         Options::parse(args(s)).unwrap()
     }
 
+    /// Compares with and without the reading thread; both must agree.
     fn run(a: &[u8], b: &[u8], opts: &str) -> (Outcome, String, String) {
         let o = options(&format!("{opts} x y"));
-        let (mut out, mut err) = (Vec::new(), Vec::new());
-        let (mut a, mut b) = (a, b);
         let width = offset_width(o.limit, [Some(a.len() as u64), Some(b.len() as u64)]);
-        let outcome = compare([&mut a, &mut b], ["a", "b"], &o, width, &mut out, &mut err)
-            .map_err(|_| ())
-            .unwrap();
-        (
-            outcome,
-            String::from_utf8(out).unwrap(),
-            String::from_utf8(err).unwrap(),
-        )
+        let seen = [false, true].map(|prefetch| {
+            let (mut out, mut err) = (Vec::new(), Vec::new());
+            let (mut a, mut b) = (a, b);
+            let outcome = compare([&mut a, &mut b], ["a", "b"], &o, width, prefetch, &mut out, &mut err)
+                .map_err(|_| ())
+                .unwrap();
+            (
+                outcome,
+                String::from_utf8(out).unwrap(),
+                String::from_utf8(err).unwrap(),
+            )
+        });
+        let [direct, prefetched] = seen;
+        assert_eq!(direct, prefetched, "with and without the reading thread");
+        direct
     }
 
     #[test]
@@ -664,7 +770,7 @@ mod tests {
         };
         let (mut out, mut err) = (Vec::new(), Vec::new());
         let (mut a, mut b): (&[u8], &[u8]) = (b"one\ntw", b"one\ntwo\n");
-        let outcome = compare([&mut a, &mut b], ["a", "b"], &o, 1, &mut out, &mut err)
+        let outcome = compare([&mut a, &mut b], ["a", "b"], &o, 1, false, &mut out, &mut err)
             .map_err(|_| ())
             .unwrap();
         assert_eq!(

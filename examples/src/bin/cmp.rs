@@ -86,7 +86,7 @@ fn main(file1: Operand, file2: Operand) -> ExitCode {
     if sandboxed_examples::same_file(&stats[0], &stats[1]) && positions[0] == positions[1] {
         return ExitCode::SUCCESS;
     }
-    let inputs: [&mut dyn io::Read; 2] = [&mut a, &mut b];
+    let inputs: [&mut (dyn io::Read + Send); 2] = [&mut a, &mut b];
     for (i, file) in inputs.into_iter().enumerate() {
         if positions[i].is_none() {
             if let Err(e) = cmp::skip_by_reading(file, OPTIONS.skip[i]) {
@@ -119,11 +119,15 @@ fn main(file1: Operand, file2: Operand) -> ExitCode {
     }
     let mut out = io::BufWriter::with_capacity(1 << 16, io::stdout().lock());
     let mut err = io::stderr().lock();
+    // Reads of regular files never wait: the second can be read ahead by
+    // another thread (a pipe or terminal could block it after cmp is done).
+    let prefetch = remaining.iter().all(Option::is_some);
     let outcome = compare(
         [&mut a, &mut b],
         [&names[0], &names[1]],
         &options,
         width,
+        prefetch,
         &mut out,
         &mut err,
     );
