@@ -449,7 +449,15 @@ pub fn compare(
 ) -> Result<Outcome, Trouble> {
     let [a, b] = inputs;
     if !prefetch {
-        return compare_with(a, &mut Direct(b, vec![0u8; BUFFER]), names, options, width, out, err);
+        return compare_with(
+            a,
+            &mut Direct(b, vec![0u8; BUFFER]),
+            names,
+            options,
+            width,
+            out,
+            err,
+        );
     }
     std::thread::scope(|scope| {
         let (full_tx, full_rx) = sync_channel::<(Vec<u8>, io::Result<usize>)>(2);
@@ -485,7 +493,10 @@ pub fn compare(
                 compare_with(a, &mut source, names, options, width, out, err)
             }
             // No second thread: read both here.
-            Err(_) => Err(Trouble::Read(1, io::Error::other("cannot start the reading thread"))),
+            Err(_) => Err(Trouble::Read(
+                1,
+                io::Error::other("cannot start the reading thread"),
+            )),
         }
     })
 }
@@ -655,9 +666,17 @@ mod tests {
         let seen = [false, true].map(|prefetch| {
             let (mut out, mut err) = (Vec::new(), Vec::new());
             let (mut a, mut b) = (a, b);
-            let outcome = compare([&mut a, &mut b], ["a", "b"], &o, width, prefetch, &mut out, &mut err)
-                .map_err(|_| ())
-                .unwrap();
+            let outcome = compare(
+                [&mut a, &mut b],
+                ["a", "b"],
+                &o,
+                width,
+                prefetch,
+                &mut out,
+                &mut err,
+            )
+            .map_err(|_| ())
+            .unwrap();
             (
                 outcome,
                 String::from_utf8(out).unwrap(),
@@ -770,9 +789,17 @@ mod tests {
         };
         let (mut out, mut err) = (Vec::new(), Vec::new());
         let (mut a, mut b): (&[u8], &[u8]) = (b"one\ntw", b"one\ntwo\n");
-        let outcome = compare([&mut a, &mut b], ["a", "b"], &o, 1, false, &mut out, &mut err)
-            .map_err(|_| ())
-            .unwrap();
+        let outcome = compare(
+            [&mut a, &mut b],
+            ["a", "b"],
+            &o,
+            1,
+            false,
+            &mut out,
+            &mut err,
+        )
+        .map_err(|_| ())
+        .unwrap();
         assert_eq!(
             (outcome, out.as_slice(), err.as_slice()),
             (
