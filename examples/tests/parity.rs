@@ -434,33 +434,11 @@ fn unzip_scene(dir: &Path) {
             ("other", b"o\n", 0o100644, true),
         ],
     );
-    // CVE-2019-13232: central entries of different names over one local entry.
-    let mut one = Vec::new();
-    {
-        let mut zip = zip::ZipWriter::new(std::io::Cursor::new(&mut one));
-        zip.start_file("a.txt", base).unwrap();
-        zip.write_all(&[b'A'; 10_000]).unwrap();
-        zip.finish().unwrap();
-    }
-    let eocd = one.windows(4).rposition(|w| w == b"PK\x05\x06").unwrap();
-    let cd_at = u32::from_le_bytes(one[eocd + 16..eocd + 20].try_into().unwrap()) as usize;
-    let (body, central) = (&one[..cd_at], &one[cd_at..eocd]);
-    let mut bomb = body.to_vec();
-    for i in 0..5u8 {
-        let mut entry = central.to_vec();
-        entry[46] = b'a' + i;
-        bomb.extend(entry);
-    }
-    let mut end = one[eocd..].to_vec();
-    end[8..10].copy_from_slice(&5u16.to_le_bytes());
-    end[10..12].copy_from_slice(&5u16.to_le_bytes());
-    end[12..16].copy_from_slice(&((central.len() * 5) as u32).to_le_bytes());
-    bomb.extend(end);
     let t = std::fs::read(dir.join("t.zip")).unwrap();
     write_all(
         dir,
         &[
-            ("overlap.zip", bomb),
+            ("overlap.zip", common::overlapping_zip(5)),
             ("junk.zip", noise(5_000, 2)),
             ("empty.zip", Vec::new()),
             ("tail.zip", t[..t.len() / 2].to_vec()),

@@ -221,30 +221,9 @@ fn existing_files_are_replaced_whole_or_kept() {
 fn overlapping_entries_are_refused_before_anything_is_written() {
     // CVE-2019-13232: many central entries over one local entry.
     let d = tempfile::tempdir().unwrap();
-    let mut one = Vec::new();
-    {
-        let mut zip = zip::ZipWriter::new(std::io::Cursor::new(&mut one));
-        zip.start_file("a.txt", SimpleFileOptions::default())
-            .unwrap();
-        zip.write_all(&[b'A'; 10_000]).unwrap();
-        zip.finish().unwrap();
-    }
-    let eocd = one.windows(4).rposition(|w| w == b"PK\x05\x06").unwrap();
-    let cd_at = u32::from_le_bytes(one[eocd + 16..eocd + 20].try_into().unwrap()) as usize;
-    let (body, central) = (&one[..cd_at], &one[cd_at..eocd]);
     // 20 central entries, each named differently (`a.txt`, `b.txt`...),
     // all pointing at the one local entry.
-    let mut bomb = body.to_vec();
-    for i in 0..20u8 {
-        let mut entry = central.to_vec();
-        entry[46] = b'a' + i;
-        bomb.extend(entry);
-    }
-    let mut end = one[eocd..].to_vec();
-    end[8..10].copy_from_slice(&20u16.to_le_bytes());
-    end[10..12].copy_from_slice(&20u16.to_le_bytes());
-    end[12..16].copy_from_slice(&((central.len() * 20) as u32).to_le_bytes());
-    bomb.extend(end);
+    let bomb = overlapping_zip(20);
     std::fs::write(d.path().join("bomb.zip"), bomb).unwrap();
     let Some(out) = run(UNZIP, &["bomb.zip", "-d", "out"], d.path()) else {
         return;
