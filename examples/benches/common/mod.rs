@@ -39,12 +39,17 @@ pub fn children_cpu() -> Option<Duration> {
 /// One run's wall-clock and CPU time.
 pub type Sample = (Duration, Option<Duration>);
 
-/// Runs `tool args` in `dir` (stdout discarded); `Err` with its stderr
+/// Runs `tool args` in `dir` (stdout discarded, `RUST_BACKTRACE` unset);
+/// `Err` with its stderr
 /// when it fails with a status other than those in `ok`.
 pub fn time(tool: &str, args: &[&str], dir: &Path, ok: &[i32]) -> Result<Sample, String> {
     let cpu = children_cpu();
     let start = Instant::now();
+    // Without RUST_BACKTRACE, as a user runs the tool: with it, the
+    // runtime warms std's backtrace symbolizer before entry (about 0.1 s
+    // of reading debug info), which no reference tool does.
     let out = Command::new(tool)
+        .env_remove("RUST_BACKTRACE")
         .args(args)
         .current_dir(dir)
         .stdout(Stdio::null())
