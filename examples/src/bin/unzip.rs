@@ -53,6 +53,7 @@ static SETUP: LazyLock<Setup> = LazyLock::new(|| {
         eprintln!("{message}");
         std::process::exit(status::NOZIP)
     });
+    pin_time_zone();
     // umask(2) can only be read by setting it: set it back at once.
     let umask = rustix::process::umask(rustix::fs::Mode::empty());
     rustix::process::umask(umask);
@@ -85,6 +86,28 @@ impl<W: io::Write> io::Write for Lenient<W> {
             other => other,
         }
     }
+}
+
+/// Loads the local time zone for good before the sandbox is entered.
+/// With `TZ` unset, glibc's mktime(3) stats `/etc/localtime` again at every
+/// call (tzset.c: only a set `TZ` that did not change is taken as
+/// unchanged), which the sandbox denies, and falls back to UTC: DOS times
+/// would be read as UTC. Naming the same file in `TZ` (`:/etc/localtime`,
+/// tzset(3)'s implementation-defined form) and loading it now keeps the
+/// zone the system has, and no lookup happens after entry.
+fn pin_time_zone() {
+    if std::env::var_os("TZ").is_none() {
+        // Single-threaded: this runs while the sources are resolved,
+        // before any thread starts.
+        std::env::set_var("TZ", ":/etc/localtime");
+    }
+    extern "C" {
+        // time.h; the libc crate does not bind it.
+        fn tzset();
+    }
+    // SAFETY: tzset(3) takes no argument; it (re)loads the zone named by
+    // TZ into libc's own state.
+    unsafe { tzset() };
 }
 
 fn setup_failed(e: &sandboxed::Error) -> i32 {
