@@ -429,6 +429,89 @@ fn entries<R: Read + Seek>(
     Ok((list, overlapped))
 }
 
+/// A read buffer over a seekable input that survives seeks inside it.
+/// The zip crate seeks to every local header and reads it in small
+/// pieces; std's `BufReader` drops its buffer on every absolute seek, so
+/// each piece would be a system call (each checked by the sandbox).
+pub struct SeekBuf<R> {
+    inner: R,
+    buf: Vec<u8>,
+    /// Offset in `inner` of `buf[0]`.
+    start: u64,
+    /// Valid bytes in `buf`.
+    len: usize,
+    /// Read position within `buf` (may be past `len`: then `inner` is
+    /// repositioned on the next read).
+    at: u64,
+}
+
+impl<R> std::fmt::Debug for SeekBuf<R> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SeekBuf")
+            .field("start", &self.start)
+            .field("len", &self.len)
+            .field("at", &self.at)
+            .finish()
+    }
+}
+
+impl<R: Read + Seek> SeekBuf<R> {
+    /// `inner` read through a buffer of `capacity` bytes.
+    pub fn new(inner: R, capacity: usize) -> Self {
+        SeekBuf {
+            inner,
+            buf: vec![0; capacity],
+            start: 0,
+            len: 0,
+            at: 0,
+        }
+    }
+}
+
+impl<R: Read + Seek> Read for SeekBuf<R> {
+    fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
+        let end = self.start + self.len as u64;
+        if self.at < self.start || self.at >= end {
+            // Large reads bypass the buffer.
+            self.inner.seek(io::SeekFrom::Start(self.at))?;
+            if out.len() >= self.buf.len() {
+                let n = self.inner.read(out)?;
+                self.at += n as u64;
+                self.len = 0;
+                return Ok(n);
+            }
+            self.start = self.at;
+            self.len = self.inner.read(&mut self.buf)?;
+            if self.len == 0 {
+                return Ok(0);
+            }
+        }
+        let from = (self.at - self.start) as usize;
+        let n = out.len().min(self.len - from);
+        out[..n].copy_from_slice(&self.buf[from..from + n]);
+        self.at += n as u64;
+        Ok(n)
+    }
+}
+
+impl<R: Read + Seek> Seek for SeekBuf<R> {
+    fn seek(&mut self, to: io::SeekFrom) -> io::Result<u64> {
+        self.at = match to {
+            io::SeekFrom::Start(p) => p,
+            io::SeekFrom::Current(d) => self
+                .at
+                .checked_add_signed(d)
+                .ok_or_else(|| io::Error::from(io::ErrorKind::InvalidInput))?,
+            io::SeekFrom::End(_) => {
+                let p = self.inner.seek(to)?;
+                self.len = 0;
+                p
+            }
+        };
+        Ok(self.at)
+    }
+}
+
 /// Where messages go, and what the run found.
 pub struct Report<'a> {
     /// Stdout.
@@ -466,7 +549,7 @@ pub fn run<R: Target>(
     report: &mut Report<'_>,
 ) -> io::Result<i32> {
     let quiet = options.quiet > 0 || options.pipe;
-    let mut zip = match zip::ZipArchive::new(archive) {
+    let mut zip = match zip::ZipArchive::new(SeekBuf::new(archive, 64 * 1024)) {
         Ok(z) => z,
         Err(zip::result::ZipError::Io(e)) if e.kind() != io::ErrorKind::UnexpectedEof => {
             writeln!(
@@ -777,7 +860,9 @@ fn extract<R: Target, Z: Read + Seek>(
     let quiet = options.quiet > 0;
     let exdir = options.exdir.as_deref();
     let mut overwrite = options.overwrite;
-    let mut parent_cache: Option<(Vec<OsString>, Option<Dir<R>>)> = None;
+    // Open handles of the directories files went into, by path: archives
+    // list a directory's files together, or interleave a few directories.
+    let mut parents: Vec<(Vec<OsString>, Option<Dir<R>>)> = Vec::new();
     // Links: (parts, target, shown), created at the end; placeholders meanwhile.
     let mut links: Vec<(Vec<OsString>, Vec<u8>, String)> = Vec::new();
     // Directories' attributes, set at the end: (parts, mode, mtime).
@@ -827,26 +912,25 @@ fn extract<R: Target, Z: Read + Seek>(
             continue;
         }
         let last = parts.pop().expect("a name");
-        // Entries of one directory usually follow each other: keep its
-        // handle instead of walking to it again.
-        if parent_cache
-            .as_ref()
-            .is_none_or(|(cached, _)| *cached != parts)
-        {
-            match walk(dir, &parts) {
-                Ok(p) => parent_cache = Some((parts.clone(), p)),
+        let known = match parents.iter().position(|(p, _)| *p == parts) {
+            Some(i) => i,
+            None => match walk(dir, &parts) {
+                Ok(handle) => {
+                    // A bounded number of descriptors: forget the oldest.
+                    if parents.len() == PARENTS {
+                        parents.remove(0);
+                    }
+                    parents.push((parts.clone(), handle));
+                    parents.len() - 1
+                }
                 Err((i, err)) => {
-                    parent_cache = None;
                     parts.push(last);
                     checkdir(report, exdir, &parts[..=i], &name, &err)?;
                     continue;
                 }
-            }
-        }
-        let here = match &parent_cache {
-            Some((_, Some(d))) => d,
-            _ => dir,
+            },
         };
+        let here = parents[known].1.as_ref().unwrap_or(dir);
         let mode = perm.unwrap_or(0o666 & !umask);
         let mtime = entry_time(e);
         if !e.is_link {
@@ -1006,6 +1090,9 @@ fn extract<R: Target, Z: Read + Seek>(
     Ok(())
 }
 
+/// How many directory handles extraction keeps open.
+const PARENTS: usize = 128;
+
 /// Info-ZIP's word for extracting an entry.
 fn verb(e: &Entry) -> &'static str {
     if e.method == zip::CompressionMethod::Stored {
@@ -1076,6 +1163,29 @@ mod tests {
         assert_eq!(parse("-k a.zip"), Err(Exit::Usage(10)));
         assert!(matches!(parse("-d"), Err(Exit::Message(_))));
         assert_eq!(parse("a.zip").unwrap().exdir(), ".");
+    }
+
+    #[test]
+    fn the_seek_buffer_reads_what_the_file_holds() {
+        let data: Vec<u8> = (0..10_000u32).map(|i| (i * 7 % 251) as u8).collect();
+        let mut r = SeekBuf::new(io::Cursor::new(data.clone()), 64);
+        let mut got = [0u8; 10];
+        for at in [0u64, 5, 60, 63, 64, 9_990, 100, 3_000, 2_990] {
+            r.seek(io::SeekFrom::Start(at)).unwrap();
+            let n = r.read(&mut got).unwrap();
+            assert_eq!(&got[..n], &data[at as usize..at as usize + n], "at {at}");
+            assert!(n > 0);
+        }
+        r.seek(io::SeekFrom::Start(100)).unwrap();
+        let mut all = Vec::new();
+        r.read_to_end(&mut all).unwrap();
+        assert_eq!(all, &data[100..]);
+        assert_eq!(r.seek(io::SeekFrom::Current(0)).unwrap(), 10_000);
+        assert_eq!(r.seek(io::SeekFrom::End(-10)).unwrap(), 9_990);
+        let mut big = vec![0u8; 500];
+        r.seek(io::SeekFrom::Start(10)).unwrap();
+        r.read_exact(&mut big).unwrap();
+        assert_eq!(big, &data[10..510]);
     }
 
     #[test]
