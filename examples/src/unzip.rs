@@ -1180,7 +1180,7 @@ mod tests {
         let mut all = Vec::new();
         r.read_to_end(&mut all).unwrap();
         assert_eq!(all, &data[100..]);
-        assert_eq!(r.seek(io::SeekFrom::Current(0)).unwrap(), 10_000);
+        assert_eq!(r.stream_position().unwrap(), 10_000);
         assert_eq!(r.seek(io::SeekFrom::End(-10)).unwrap(), 9_990);
         let mut big = vec![0u8; 500];
         r.seek(io::SeekFrom::Start(10)).unwrap();
