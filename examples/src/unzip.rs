@@ -334,6 +334,7 @@ struct Entry {
     is_link: bool,
     size: u64,
     compressed: u64,
+    crc32: u32,
     method: zip::CompressionMethod,
     mtime: Option<i64>,
     dos: Option<zip::DateTime>,
@@ -414,6 +415,7 @@ fn entries<R: Read + Seek>(
             is_link: mode.is_some_and(|m| m & S_IFMT == S_IFLNK),
             size: e.size(),
             compressed: e.compressed_size(),
+            crc32: e.crc32(),
             method: e.compression(),
             mtime,
             dos: e.last_modified(),
@@ -672,15 +674,83 @@ fn copy_entry<R: Read + Seek>(
         ));
     }
     let mut reader = zip.by_index(e.index).map_err(zip_io)?;
-    let n = io::copy(&mut (&mut reader).take(e.size), sink)?;
-    let mut probe = [0u8; 1];
-    if reader.read(&mut probe)? != 0 {
-        return Err(io::Error::new(
+    let mut sink = Crc {
+        inner: sink,
+        hasher: crc32fast::Hasher::new(),
+    };
+    let copied = io::copy(&mut (&mut reader).take(e.size), &mut sink).and_then(|n| {
+        let mut probe = [0u8; 1];
+        if reader.read(&mut probe)? != 0 {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidData,
+                "more data than the declared size",
+            ));
+        }
+        Ok(n)
+    });
+    // The zip crate's reader reports a CRC mismatch in these words
+    // (zip's crc32.rs); Info-ZIP shows both values.
+    match copied {
+        Err(err) if err.to_string() == "Invalid checksum" => Err(io::Error::new(
             io::ErrorKind::InvalidData,
-            "more data than the declared size",
+            BadCrc {
+                actual: sink.hasher.finalize(),
+                expected: e.crc32,
+            },
+        )),
+        other => other,
+    }
+}
+
+/// What Info-ZIP reports of a failed entry: ` bad CRC 363a3020  (should be
+/// 363a3021)` or `  error:  invalid compressed data to inflate`.
+fn entry_problem(err: &io::Error) -> Option<String> {
+    if let Some(crc) = err.get_ref().and_then(|e| e.downcast_ref::<BadCrc>()) {
+        return Some(format!(
+            " bad CRC {:08x}  (should be {:08x})",
+            crc.actual, crc.expected
         ));
     }
-    Ok(n)
+    // Not the system's error (a full disk, say): the data's.
+    err.raw_os_error()
+        .is_none()
+        .then(|| "\n  error:  invalid compressed data to inflate".to_owned())
+}
+
+/// The CRC-32 of what an entry produced did not match its header's.
+#[derive(Debug)]
+struct BadCrc {
+    actual: u32,
+    expected: u32,
+}
+
+impl std::fmt::Display for BadCrc {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "bad CRC {:08x} (should be {:08x})",
+            self.actual, self.expected
+        )
+    }
+}
+
+impl std::error::Error for BadCrc {}
+
+/// A writer that computes the CRC-32 of what passes through.
+struct Crc<'a> {
+    inner: &'a mut dyn Write,
+    hasher: crc32fast::Hasher,
+}
+
+impl Write for Crc<'_> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        let n = self.inner.write(buf)?;
+        self.hasher.update(&buf[..n]);
+        Ok(n)
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        self.inner.flush()
+    }
 }
 
 fn test<R: Read + Seek>(
@@ -693,16 +763,20 @@ fn test<R: Read + Seek>(
     let mut errors = 0;
     for e in entries {
         let name = String::from_utf8_lossy(&e.raw);
-        let ok = copy_entry(zip, e, &mut io::sink()).is_ok();
-        if options.quiet == 0 {
-            if ok {
-                writeln!(report.out, "    testing: {name:<22}   OK")?;
-            } else {
-                writeln!(report.out, "    testing: {name:<22}   bad")?;
+        let tested = copy_entry(zip, e, &mut io::sink());
+        // Info-ZIP: `    testing: NAME   OK`, the CRC on the same line, an
+        // inflating error on the next one.
+        match &tested {
+            Ok(_) if options.quiet == 0 => writeln!(report.out, "    testing: {name:<22}   OK")?,
+            Ok(_) => {}
+            Err(err) => {
+                errors += 1;
+                write!(report.out, "    testing: {name:<22}  ")?;
+                match entry_problem(err) {
+                    Some(line) => writeln!(report.out, "{line}")?,
+                    None => writeln!(report.out, "\n  error:  {}", crate::os_error(err))?,
+                }
             }
-        }
-        if !ok {
-            errors += 1;
         }
     }
     let archive = archive_name.to_string_lossy();
@@ -728,12 +802,12 @@ fn pipe<R: Read + Seek>(
     for e in entries.iter().filter(|e| !e.is_dir) {
         if let Err(err) = copy_entry(zip, e, report.out) {
             report.out.flush()?;
-            writeln!(
-                report.err,
-                "unzip: {}: {}",
-                String::from_utf8_lossy(&e.raw),
-                crate::os_error(&err)
-            )?;
+            let name = String::from_utf8_lossy(&e.raw);
+            // Info-ZIP: the name, then what went wrong.
+            match entry_problem(&err) {
+                Some(problem) => writeln!(report.err, "{name:<22} {problem}")?,
+                None => writeln!(report.err, "{name:<22}  {}", crate::os_error(&err))?,
+            }
             report.raise(status::ERR);
         }
     }
@@ -943,7 +1017,7 @@ fn extract<R: Target, Z: Read + Seek>(
             match created {
                 Ok(mut file) => {
                     if !quiet {
-                        writeln!(report.out, "{}: {name:<22}  ", verb(e))?;
+                        write!(report.out, "{}: {name:<22}  ", verb(e))?;
                     }
                     let done = (|| {
                         copy_entry(zip, e, &mut file)?;
@@ -954,7 +1028,9 @@ fn extract<R: Target, Z: Read + Seek>(
                     if let Err(err) = done {
                         drop(file);
                         let _ = here.remove_file(&last);
-                        entry_error(report, &name, &err)?;
+                        bad_entry(report, quiet, &name, &err)?;
+                    } else if !quiet {
+                        writeln!(report.out)?;
                     }
                     continue;
                 }
@@ -1033,15 +1109,8 @@ fn extract<R: Target, Z: Read + Seek>(
             continue;
         }
         if !quiet {
-            let verb = if e.method == zip::CompressionMethod::Stored {
-                " extracting"
-            } else {
-                "  inflating"
-            };
-            writeln!(report.out, "{verb}: {name:<22}  ")?;
+            write!(report.out, "{}: {name:<22}  ", verb(e))?;
         }
-        let mode = perm.unwrap_or(0o666 & !umask);
-        let mtime = entry_time(e);
         let written = replace(
             here,
             Path::new(&target_name),
@@ -1049,8 +1118,10 @@ fn extract<R: Target, Z: Read + Seek>(
             |file: &mut File<R>| copy_entry(zip, e, file),
             |file| set_mtime(mtime, |t| file.set_times(t)),
         );
-        if let Err(err) = written {
-            entry_error(report, &name, &err)?;
+        match written {
+            Err(err) => bad_entry(report, quiet, &name, &err)?,
+            Ok(_) if !quiet => writeln!(report.out)?,
+            Ok(_) => {}
         }
     }
     if !links.is_empty() {
@@ -1119,6 +1190,26 @@ fn checkdir(
     }
     report.raise(status::ERR);
     Ok(())
+}
+
+/// An entry that failed while it was written: Info-ZIP's CRC or inflate
+/// message on stderr after the unfinished `inflating:` line, or the OS
+/// error.
+fn bad_entry(report: &mut Report<'_>, quiet: bool, name: &str, err: &io::Error) -> io::Result<()> {
+    match entry_problem(err) {
+        Some(line) => {
+            report.out.flush()?;
+            writeln!(report.err, "{line}")?;
+            report.raise(status::ERR);
+            Ok(())
+        }
+        None => {
+            if !quiet {
+                writeln!(report.out)?;
+            }
+            entry_error(report, name, err)
+        }
+    }
 }
 
 fn entry_error(report: &mut Report<'_>, name: &str, err: &io::Error) -> io::Result<()> {

@@ -435,10 +435,29 @@ fn unzip_scene(dir: &Path) {
         ],
     );
     let t = std::fs::read(dir.join("t.zip")).unwrap();
+    // A wrong CRC for a.txt (stored; local header at 0, CRC at 14, and in
+    // its central entry at 16), and a damaged deflate stream in d/r.bin.
+    let mut crc = t.clone();
+    let eocd = crc.windows(4).rposition(|w| w == b"PK\x05\x06").unwrap();
+    let cd_at = u32::from_le_bytes(crc[eocd + 16..eocd + 20].try_into().unwrap()) as usize;
+    crc[14] ^= 1;
+    crc[cd_at + 16] ^= 1;
+    let mut inflate = t.clone();
+    let r_bin = zip::ZipArchive::new(std::io::Cursor::new(&t))
+        .unwrap()
+        .by_name("d/r.bin")
+        .map(|e| (e.data_start(), e.compressed_size()))
+        .unwrap();
+    let middle = (r_bin.0 + r_bin.1 / 2) as usize;
+    for b in &mut inflate[middle..middle + 64] {
+        *b = 0xff;
+    }
     write_all(
         dir,
         &[
             ("overlap.zip", common::overlapping_zip(5)),
+            ("crc.zip", crc),
+            ("inflate.zip", inflate),
             ("junk.zip", noise(5_000, 2)),
             ("empty.zip", Vec::new()),
             ("tail.zip", t[..t.len() / 2].to_vec()),
@@ -504,6 +523,9 @@ fn unzip_matches_info_zip() {
         "nothere",
         "",
         "-k t.zip",
+        "-t crc.zip",
+        "-t inflate.zip",
+        "-p crc.zip a.txt",
         "-d",
         "t.zip > /dev/full",
         "TZ=UTC {tool} -l t.zip",
