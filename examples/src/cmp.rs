@@ -83,16 +83,18 @@ Exit status is 0 if inputs are the same, 1 if different, 2 if trouble.
 const VERSION: &str = "cmp (sandboxed-examples) 0.1\n";
 
 /// The long options, for abbreviation (getopt_long(3) accepts any
-/// unambiguous prefix).
+/// unambiguous prefix), in the order of cmp.c's table; `print-chars` is
+/// GNU's old name of `print-bytes`.
 const LONG: &[&str] = &[
     "print-bytes",
+    "print-chars",
     "ignore-initial",
     "verbose",
     "bytes",
     "quiet",
     "silent",
-    "help",
     "version",
+    "help",
 ];
 
 /// Parses a number as GNU's xstrtoumax does for cmp: C base prefixes,
@@ -189,7 +191,7 @@ impl Options {
                     (true, _) => name,
                     (false, [one]) => one,
                     (false, []) => return usage(format!("unrecognized option '--{name}'")),
-                    (false, _) => return usage(format!("option '--{name}' is ambiguous")),
+                    (false, all) => return usage(crate::ambiguous(&format!("--{name}"), all)),
                 };
                 let takes_value = matches!(full, "ignore-initial" | "bytes");
                 let value = match (takes_value, inline) {
@@ -204,7 +206,7 @@ impl Options {
                     (false, None) => None,
                 };
                 match (full, value) {
-                    ("print-bytes", _) => print_bytes = true,
+                    ("print-bytes" | "print-chars", _) => print_bytes = true,
                     ("verbose", _) => list = true,
                     ("quiet" | "silent", _) => silent = true,
                     ("help", _) => return Err(Exit::Info(HELP)),

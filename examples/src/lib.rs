@@ -3,6 +3,7 @@
 //! its sandbox with `#[sandboxed(...)]` and calls in here.
 
 pub mod bspatch;
+pub mod cat;
 pub mod cmp;
 pub mod replace;
 pub mod sexp;
@@ -87,6 +88,17 @@ pub fn was_closed(fd: std::os::fd::BorrowedFd<'_>) -> bool {
         && rustix::fs::major(st.st_rdev) == 1
         && rustix::fs::minor(st.st_rdev) == 3;
     null && rustix::fs::fcntl_getfl(fd).is_ok_and(|f| f.contains(rustix::fs::OFlags::RDWR))
+}
+
+/// getopt_long(3)'s message for an ambiguous abbreviation (glibc):
+/// `option '--num' is ambiguous; possibilities: '--number-nonblank'
+/// '--number'`.
+pub fn ambiguous(given: &str, candidates: &[&str]) -> String {
+    let all: Vec<String> = candidates.iter().map(|c| format!("'--{c}'")).collect();
+    format!(
+        "option '{given}' is ambiguous; possibilities: {}",
+        all.join(" ")
+    )
 }
 
 /// Restores the default action of `SIGPIPE`, which Rust programs start

@@ -148,6 +148,10 @@ fn cmp_matches_gnu_cmp() {
         "a b -l",
         "-- -x a",
         "--bogus a b",
+        "--p a b",
+        "--ver a b",
+        "--s a b",
+        "--print-chars a b",
         "a b > /dev/full",
         "short a > /dev/null",
         "-b o1 o2 > /dev/null",
@@ -176,6 +180,7 @@ fn cat_scene(dir: &Path) {
             ("f2", noise(300_000, 3)),
             ("empty", Vec::new()),
             ("big", noise(2_000_000, 4)),
+            ("lines", b"a\tb\n\n\n\nc\x01\x7f\xe9\x89 \n\nlast".to_vec()),
         ],
     );
     std::fs::create_dir(dir.join("dir")).unwrap();
@@ -218,6 +223,10 @@ fn cat_matches_gnu_cat() {
         "'a b' \"it's\" $'x\\ny' 'a:b' '~x' x#",
         "big | head -c 100 | wc -c; echo \" ${PIPESTATUS[0]}\"",
         "big | head -c 0; echo \" ${PIPESTATUS[0]}\"",
+        "--num f1",
+        "--s f1",
+        "--number=2 f1",
+        "-n f1 -- -n",
     ] {
         cases.push(Case::new(
             format!("cat {args}"),

@@ -1,5 +1,5 @@
-//! `cat [-u] [FILE...]`: concatenates files to stdout, sandboxed, as GNU
-//! coreutils' cat does.
+//! `cat [-AbeEnstTuv] [FILE...]`: concatenates files to stdout, sandboxed,
+//! as GNU coreutils' cat does (its formatting options included).
 //!
 //! Pattern: many operands through one preopen (`files({ .. }, dash,
 //! fallible)` gives a `Vec<Operand>`): `-` is stdin, and a file that
@@ -10,7 +10,6 @@
 //! `caph_limit_stdio`'s set. A closed pipe kills cat with `SIGPIPE`, as it
 //! kills GNU cat.
 
-use std::ffi::OsString;
 use std::io::{self, Read, Seek, Write};
 use std::os::fd::AsFd;
 use std::os::unix::fs::MetadataExt;
@@ -18,38 +17,25 @@ use std::process::ExitCode;
 use std::sync::LazyLock;
 
 use sandboxed::{sandboxed, Operand};
+use sandboxed_examples::cat::{Exit, Formatter, Options};
 use sandboxed_examples::{default_sigpipe, os_error, quote, was_closed};
 
-/// The file operands (`-` when none); `-u` is accepted and ignored
-/// (POSIX: output is unbuffered anyway); other options are refused as GNU
-/// cat refuses unknown ones.
-static FILES: LazyLock<Vec<OsString>> = LazyLock::new(|| {
+/// The command line, parsed before the sandbox; a usage error exits 1
+/// there, as GNU cat does.
+static OPTIONS: LazyLock<Options> = LazyLock::new(|| {
     // Seen before the sandbox narrows the streams (see `was_closed`).
     LazyLock::force(&CLOSED);
-    let mut files = Vec::new();
-    let mut options_done = false;
-    for arg in std::env::args_os().skip(1) {
-        let text = arg.to_str().unwrap_or("");
-        if options_done || !text.starts_with('-') || text == "-" {
-            files.push(arg);
-        } else if text == "--" {
-            options_done = true;
-        } else if let Some(bad) = text[1..]
-            .chars()
-            .find(|c| *c != 'u')
-            .filter(|_| !text.starts_with("--"))
-        {
-            eprintln!("cat: invalid option -- '{bad}'\nTry 'cat --help' for more information.");
-            std::process::exit(1);
-        } else if text.starts_with("--") {
-            eprintln!("cat: unrecognized option '{text}'\nTry 'cat --help' for more information.");
-            std::process::exit(1);
+    match Options::parse(std::env::args_os().skip(1)) {
+        Ok(o) => o,
+        Err(Exit::Usage(m)) => {
+            eprintln!("cat: {m}\nTry 'cat --help' for more information.");
+            std::process::exit(1)
+        }
+        Err(Exit::Info(text)) => {
+            print!("{text}");
+            std::process::exit(0)
         }
     }
-    if files.is_empty() {
-        files.push("-".into());
-    }
-    files
 });
 
 /// Whether stdin and stdout were closed when cat started.
@@ -69,7 +55,7 @@ fn setup_failed(e: &sandboxed::Error) -> i32 {
 const BUFFER: usize = 128 * 1024;
 
 #[sandboxed(
-    preopen(inputs = files({ FILES.iter() }, dash, fallible)),
+    preopen(inputs = files({ OPTIONS.files.iter() }, dash, fallible)),
     rights(inputs = [read, seek, fstat], stdio),
     on_setup_error = setup_failed,
 )]
@@ -93,6 +79,9 @@ fn main(inputs: Vec<Operand>) -> ExitCode {
     let mut out = RawOut(stdout.as_fd());
     let mut status = ExitCode::SUCCESS;
     let mut buf = vec![0u8; BUFFER];
+    // With formatting options, the line state goes on across files.
+    let mut formatter = (!OPTIONS.format.is_plain()).then(|| Formatter::new(OPTIONS.format));
+    let mut formatted = Vec::new();
     for operand in inputs {
         let name = quote(&operand.path.to_string_lossy());
         let mut file = match operand.file {
@@ -137,13 +126,21 @@ fn main(inputs: Vec<Operand>) -> ExitCode {
                     break;
                 }
             };
-            if let Err(e) = out.write_all(&buf[..n]) {
+            let bytes = match formatter.as_mut() {
+                Some(f) => {
+                    formatted.clear();
+                    f.feed(&buf[..n], &mut formatted);
+                    &formatted[..]
+                }
+                None => &buf[..n],
+            };
+            if let Err(e) = out.write_all(bytes) {
                 eprintln!("cat: write error: {}", os_error(&e));
                 return ExitCode::FAILURE;
             }
         }
     }
-    if stdin_closed && FILES.iter().any(|f| f == "-") {
+    if stdin_closed && OPTIONS.files.iter().any(|f| f == "-") {
         eprintln!("cat: closing standard input: Bad file descriptor");
         status = ExitCode::FAILURE;
     }
