@@ -103,19 +103,7 @@ impl Options {
                     Some((n, _)) => (n, true),
                     None => (long, false),
                 };
-                let matching: Vec<&str> = LONG
-                    .iter()
-                    .copied()
-                    .filter(|l| l.starts_with(name))
-                    .collect();
-                let full = match (LONG.contains(&name), matching.as_slice()) {
-                    (true, _) => name,
-                    (false, [one]) => one,
-                    (false, []) => {
-                        return Err(Exit::Usage(format!("unrecognized option '{text}'")))
-                    }
-                    (false, all) => return Err(Exit::Usage(crate::ambiguous(text, all))),
-                };
+                let full = crate::long_option(name, text, LONG).map_err(Exit::Usage)?;
                 if value {
                     return Err(Exit::Usage(format!(
                         "option '--{full}' doesn't allow an argument"

@@ -182,17 +182,7 @@ impl Options {
                     Some((n, v)) => (n, Some(v.to_owned())),
                     None => (long, None),
                 };
-                let matches: Vec<&str> = LONG
-                    .iter()
-                    .copied()
-                    .filter(|l| l.starts_with(name))
-                    .collect();
-                let full = match (LONG.contains(&name), matches.as_slice()) {
-                    (true, _) => name,
-                    (false, [one]) => one,
-                    (false, []) => return usage(format!("unrecognized option '--{name}'")),
-                    (false, all) => return usage(crate::ambiguous(&format!("--{name}"), all)),
-                };
+                let full = crate::long_option(name, &text, LONG).map_err(Exit::Usage)?;
                 let takes_value = matches!(full, "ignore-initial" | "bytes");
                 let value = match (takes_value, inline) {
                     (true, Some(v)) => Some(v),

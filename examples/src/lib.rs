@@ -90,6 +90,25 @@ pub fn was_closed(fd: std::os::fd::BorrowedFd<'_>) -> bool {
     null && rustix::fs::fcntl_getfl(fd).is_ok_and(|f| f.contains(rustix::fs::OFlags::RDWR))
 }
 
+/// getopt_long(3)'s reading of a long option: `name` (what follows `--`,
+/// before any `=`) is an option of `table`, or abbreviates exactly one;
+/// otherwise glibc's message (`arg` is the argument as given).
+pub fn long_option(name: &str, arg: &str, table: &[&'static str]) -> Result<&'static str, String> {
+    if let Some(exact) = table.iter().find(|l| **l == name) {
+        return Ok(exact);
+    }
+    let matching: Vec<&str> = table
+        .iter()
+        .copied()
+        .filter(|l| l.starts_with(name))
+        .collect();
+    match matching.as_slice() {
+        [one] => Ok(one),
+        [] => Err(format!("unrecognized option '{arg}'")),
+        all => Err(ambiguous(&format!("--{name}"), all)),
+    }
+}
+
 /// getopt_long(3)'s message for an ambiguous abbreviation (glibc):
 /// `option '--num' is ambiguous; possibilities: '--number-nonblank'
 /// '--number'`.
