@@ -7,10 +7,9 @@
 //! few inserted extra bytes per MiB): running bsdiff itself on 64 MiB would take minutes. Both tools
 //! must write the same NEW.
 
-use std::path::Path;
-use std::process::Command;
-use std::time::{Duration, Instant};
+mod common;
 
+use common::{installed, noise, versus};
 use sandboxed_examples::bspatch::build_patch;
 
 const SIZE: usize = 64 << 20;
@@ -18,81 +17,9 @@ const CHUNK: usize = 1 << 20;
 const INSERTED: usize = 64;
 const RUNS: usize = 5;
 
-fn noise(len: usize, seed: u64) -> Vec<u8> {
-    let mut x = seed | 1;
-    let mut out = Vec::with_capacity(len);
-    while out.len() < len {
-        x ^= x << 13;
-        x ^= x >> 7;
-        x ^= x << 17;
-        out.extend_from_slice(&x.to_le_bytes());
-    }
-    out.truncate(len);
-    out
-}
-
-/// User + system time of the waited-for children so far, from
-/// `/proc/self/stat` (`cutime`, `cstime`, in USER_HZ = 100 ticks a second
-/// on Linux); `None` elsewhere. Less sensitive to a busy machine than the
-/// wall clock.
-fn children_cpu() -> Option<Duration> {
-    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
-    // Fields after the `(comm)`, which may contain spaces: state is the 3rd
-    // field, so cutime (16th) and cstime (17th) are the 14th and 15th here.
-    let rest = &stat[stat.rfind(')')? + 2..];
-    let fields: Vec<&str> = rest.split(' ').collect();
-    let ticks = fields.get(13)?.parse::<u64>().ok()? + fields.get(14)?.parse::<u64>().ok()?;
-    Some(Duration::from_millis(ticks * 10))
-}
-
-/// Wall-clock and CPU time of one run of `tool old new patch` in `dir`.
-fn time(tool: &str, new: &str, dir: &Path) -> Result<(Duration, Option<Duration>), String> {
-    let cpu = children_cpu();
-    let start = Instant::now();
-    let out = Command::new(tool)
-        .args(["old", new, "patch"])
-        .current_dir(dir)
-        .output()
-        .map_err(|e| format!("{tool}: {e}"))?;
-    let took = start.elapsed();
-    if !out.status.success() {
-        return Err(format!(
-            "{tool}: {}",
-            String::from_utf8_lossy(&out.stderr).trim()
-        ));
-    }
-    let cpu = cpu
-        .zip(children_cpu())
-        .map(|(before, after)| after - before);
-    Ok((took, cpu))
-}
-
-/// The best (smallest) of each measure.
-#[derive(Clone, Copy)]
-struct Best {
-    wall: Duration,
-    cpu: Option<Duration>,
-}
-
-impl Best {
-    const NONE: Best = Best {
-        wall: Duration::MAX,
-        cpu: None,
-    };
-
-    fn add(&mut self, (wall, cpu): (Duration, Option<Duration>)) {
-        self.wall = self.wall.min(wall);
-        self.cpu = match (self.cpu, cpu) {
-            (Some(a), Some(b)) => Some(a.min(b)),
-            (a, b) => a.or(b),
-        };
-    }
-}
-
 fn main() {
     let reference = "/usr/bin/bspatch";
-    if !Path::new(reference).exists() {
-        println!("skipped: bsdiff not installed");
+    if !installed(reference) {
         return;
     }
     let dir = tempfile::tempdir().expect("temporary directory");
@@ -121,40 +48,26 @@ fn main() {
     std::fs::write(dir.path().join("patch"), &patch).expect("write PATCH");
     drop((old, diff, extra));
 
-    let ours = env!("CARGO_BIN_EXE_bspatch");
-    // Best of RUNS, the two tools taking turns so that a busy machine
-    // slows both alike.
-    let (mut theirs, mut sandboxed) = (Best::NONE, Best::NONE);
-    for _ in 0..RUNS {
-        match time(reference, "new.ref", dir.path()) {
-            Ok(t) => theirs.add(t),
-            Err(e) => panic!("the reference bspatch failed: {e}"),
-        }
-        match time(ours, "new.ours", dir.path()) {
-            Ok(t) => sandboxed.add(t),
-            Err(e) if e.contains("this system cannot enforce the sandbox") => {
-                println!("skipped: {e}");
-                return;
-            }
-            Err(e) => panic!("the sandboxed bspatch failed: {e}"),
+    let what = format!("bspatch 64 MiB (patch {} KiB)", patch.len() / 1024);
+    let tools = (reference, env!("CARGO_BIN_EXE_bspatch"));
+    let dir = dir.path();
+    for (tool, new) in [(tools.0, "new.ref"), (tools.1, "new.ours")] {
+        if common::time(tool, &["old", new, "patch"], dir, &[0]).is_err() {
+            println!("skipped: {tool} failed");
+            return;
         }
     }
-    let same = std::fs::read(dir.path().join("new.ref")).unwrap()
-        == std::fs::read(dir.path().join("new.ours")).unwrap();
+    let same =
+        std::fs::read(dir.join("new.ref")).unwrap() == std::fs::read(dir.join("new.ours")).unwrap();
     assert!(same, "the sandboxed bspatch wrote a different NEW");
-    println!(
-        "bspatch 64 MiB (patch {} KiB), best of {RUNS}: wall: reference {:.3} s, sandboxed {:.3} s, ratio {:.2}x (goal <= 1.0x)",
-        patch.len() / 1024,
-        theirs.wall.as_secs_f64(),
-        sandboxed.wall.as_secs_f64(),
-        sandboxed.wall.as_secs_f64() / theirs.wall.as_secs_f64()
+    versus(
+        &what,
+        "<= 1.0x",
+        RUNS,
+        tools,
+        &["old", "new", "patch"],
+        dir,
+        &[0],
+        &|| {},
     );
-    if let (Some(t), Some(s)) = (theirs.cpu, sandboxed.cpu) {
-        println!(
-            "bspatch 64 MiB, best of {RUNS}: cpu (user + sys): reference {:.2} s, sandboxed {:.2} s, ratio {:.2}x",
-            t.as_secs_f64(),
-            s.as_secs_f64(),
-            s.as_secs_f64() / t.as_secs_f64()
-        );
-    }
 }

@@ -1,14 +1,20 @@
-//! cmp(1): compare two files byte by byte.
+//! cmp(1): compare two files byte by byte, as GNU diffutils' cmp does.
 //!
-//! Output and exit status follow POSIX cmp: `FILE1 FILE2 differ: byte N,
-//! line M` and status 1 at the first difference, `cmp: EOF on FILE after
-//! byte N` on stderr (status 1) when one file is a prefix of the other,
-//! status 0 when they are equal, 2 on trouble. `-l` lists every differing
-//! byte (`N A B`, the bytes in octal), `-s` prints nothing.
+//! Output and exit status follow GNU cmp 3.8: `FILE1 FILE2 differ: byte N,
+//! line M` and status 1 at the first difference; on a prefix, `cmp: EOF on
+//! FILE after byte N, in line M` (`, line M` when the shorter file ends with
+//! a newline; no line with `-l`; `cmp: EOF on FILE which is empty` when it
+//! had no byte to compare) on stderr, status 1; status 0 when equal, 2 on
+//! trouble. `-b` prints the differing bytes, `-l` every difference (`N A B`
+//! in octal, the offset right-aligned to the widest it can be), `-s`
+//! nothing; `-i SKIP` / `SKIP1:SKIP2` and the SKIP operands skip bytes
+//! first (the larger of both wins, as in GNU cmp), `-n LIMIT` compares at
+//! most LIMIT bytes. Numbers take GNU's suffixes (`kB` = 1000, `K`/`KiB` =
+//! 1024, up to `Y`) and C bases (`0x10`, `010`).
 
-use std::ffi::OsString;
-use std::fmt;
-use std::io::{self, BufRead, BufReader, Read, Write};
+use std::ffi::{OsStr, OsString};
+use std::io::{self, Read, Write};
+use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
 
 /// What to print.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -20,6 +26,9 @@ pub enum Mode {
     List,
     /// `-s`: nothing; the status says it.
     Silent,
+    /// Stdout is the null device: GNU cmp then stops at the first
+    /// difference, counts no lines, and its EOF message has no line.
+    NoStdout,
 }
 
 /// The command line of cmp.
@@ -27,80 +36,306 @@ pub enum Mode {
 pub struct Options {
     /// `-l` / `-s`.
     pub mode: Mode,
-    /// The first file.
-    pub file1: OsString,
-    /// The second file.
-    pub file2: OsString,
+    /// `-b`: print the differing bytes.
+    pub print_bytes: bool,
+    /// Bytes skipped at the start of each file.
+    pub skip: [u64; 2],
+    /// `-n`: compare at most this many bytes.
+    pub limit: Option<u64>,
+    /// The two files (`-` is stdin).
+    pub files: [OsString; 2],
 }
 
-/// A command line cmp does not accept.
+/// What the command line asks for instead of a comparison.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Usage(pub String);
+pub enum Exit {
+    /// A usage error: the message (printed `cmp: MESSAGE` plus GNU's "Try"
+    /// line), status 2.
+    Usage(String),
+    /// `--help` or `--version`: print this on stdout, status 0.
+    Info(&'static str),
+}
 
-impl fmt::Display for Usage {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}\nusage: cmp [-l | -s] FILE1 FILE2", self.0)
+const HELP: &str = "Usage: cmp [OPTION]... FILE1 [FILE2 [SKIP1 [SKIP2]]]
+Compare two files byte by byte.
+
+The optional SKIP1 and SKIP2 specify the number of bytes to skip
+at the beginning of each file (zero by default).
+
+  -b, --print-bytes          print differing bytes
+  -i, --ignore-initial=SKIP         skip first SKIP bytes of both inputs
+  -i, --ignore-initial=SKIP1:SKIP2  skip first SKIP1 bytes of FILE1 and
+                                      first SKIP2 bytes of FILE2
+  -l, --verbose              output byte numbers and differing byte values
+  -n, --bytes=LIMIT          compare at most LIMIT bytes
+  -s, --quiet, --silent      suppress all normal output
+      --help                 display this help and exit
+  -v, --version              output version information and exit
+
+SKIP values may be followed by the following multiplicative suffixes:
+kB 1000, K 1024, MB 1,000,000, M 1,048,576,
+GB 1,000,000,000, G 1,073,741,824, and so on for T, P, E, Z, Y.
+
+If a FILE is '-' or missing, read standard input.
+Exit status is 0 if inputs are the same, 1 if different, 2 if trouble.
+";
+
+const VERSION: &str = "cmp (sandboxed-examples) 0.1\n";
+
+/// The long options, for abbreviation (getopt_long(3) accepts any
+/// unambiguous prefix), in the order of cmp.c's table; `print-chars` is
+/// GNU's old name of `print-bytes`.
+const LONG: &[&str] = &[
+    "print-bytes",
+    "print-chars",
+    "ignore-initial",
+    "verbose",
+    "bytes",
+    "quiet",
+    "silent",
+    "version",
+    "help",
+];
+
+/// Parses a number as GNU's xstrtoumax does for cmp: C base prefixes,
+/// then an optional multiplicative suffix (`k`/`K` 1024, `M`, ..., `Y`;
+/// `B` after it for powers of 1000, `iB` for powers of 1024).
+pub fn parse_number(text: &str) -> Option<u64> {
+    let (digits, radix, rest) =
+        if let Some(hex) = text.strip_prefix("0x").or_else(|| text.strip_prefix("0X")) {
+            let end = hex
+                .find(|c: char| !c.is_ascii_hexdigit())
+                .unwrap_or(hex.len());
+            (&hex[..end], 16, &hex[end..])
+        } else {
+            let end = text
+                .find(|c: char| !c.is_ascii_digit())
+                .unwrap_or(text.len());
+            let (d, r) = text.split_at(end);
+            if d.len() > 1 && d.starts_with('0') {
+                (d, 8, r)
+            } else {
+                (d, 10, r)
+            }
+        };
+    if digits.is_empty() {
+        return None;
+    }
+    let value = u64::from_str_radix(digits, radix).ok()?;
+    let mut suffix = rest.chars();
+    let power = match suffix.next() {
+        None => return Some(value),
+        Some('k' | 'K') => 1,
+        Some('M') => 2,
+        Some('G') => 3,
+        Some('T') => 4,
+        Some('P') => 5,
+        Some('E') => 6,
+        Some('Z') => 7,
+        Some('Y') => 8,
+        Some(_) => return None,
+    };
+    let base: u64 = match suffix.as_str() {
+        "" | "iB" => 1024,
+        "B" => 1000,
+        _ => return None,
+    };
+    let scale = base.checked_pow(power)?;
+    value.checked_mul(scale)
+}
+
+/// `SKIP` or `SKIP1:SKIP2`; `Err` names the part that is not a number,
+/// as GNU cmp does.
+fn skips(text: &str) -> Result<(u64, u64), &str> {
+    let number = |t| parse_number(t).ok_or(t);
+    match text.split_once(':') {
+        Some((a, b)) => Ok((number(a)?, number(b)?)),
+        None => number(text).map(|n| (n, n)),
     }
 }
 
 impl Options {
-    /// Parses `args` (without the program name). Options come first, as
-    /// POSIX utilities take them; `--` ends them.
-    pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Options, Usage> {
+    /// Parses `args` (without the program name) as GNU cmp's getopt_long
+    /// does: options may follow operands, `--` ends them, long options
+    /// may be abbreviated and take `=VALUE` or the next argument.
+    pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Options, Exit> {
+        let mut args = args.into_iter();
         let mut mode = Mode::First;
-        let mut files = Vec::new();
-        let mut options_done = false;
-        for arg in args {
-            let text = arg.to_str().unwrap_or("");
-            if options_done || !text.starts_with('-') || text == "-" {
-                files.push(arg);
+        let mut print_bytes = false;
+        let mut skip = [0u64; 2];
+        let mut limit = None;
+        let mut operands: Vec<OsString> = Vec::new();
+        let mut list = false;
+        let mut silent = false;
+        let usage = |m: String| Err(Exit::Usage(m));
+        while let Some(arg) = args.next() {
+            let Some(text) = arg.to_str().map(str::to_owned) else {
+                operands.push(arg);
                 continue;
-            }
+            };
             if text == "--" {
-                options_done = true;
+                operands.extend(args.by_ref());
+                break;
+            }
+            if let Some(long) = text.strip_prefix("--") {
+                let (name, inline) = match long.split_once('=') {
+                    Some((n, v)) => (n, Some(v.to_owned())),
+                    None => (long, None),
+                };
+                let full = crate::long_option(name, &text, LONG).map_err(Exit::Usage)?;
+                let takes_value = matches!(full, "ignore-initial" | "bytes");
+                let value = match (takes_value, inline) {
+                    (true, Some(v)) => Some(v),
+                    (true, None) => match args.next() {
+                        Some(v) => Some(v.to_string_lossy().into_owned()),
+                        None => return usage(format!("option '--{full}' requires an argument")),
+                    },
+                    (false, Some(_)) => {
+                        return usage(format!("option '--{full}' doesn't allow an argument"))
+                    }
+                    (false, None) => None,
+                };
+                match (full, value) {
+                    ("print-bytes" | "print-chars", _) => print_bytes = true,
+                    ("verbose", _) => list = true,
+                    ("quiet" | "silent", _) => silent = true,
+                    ("help", _) => return Err(Exit::Info(HELP)),
+                    ("version", _) => return Err(Exit::Info(VERSION)),
+                    ("ignore-initial", Some(v)) => ignore_initial(&mut skip, &v)?,
+                    ("bytes", Some(v)) => limit = Some(bytes_limit(&v)?),
+                    _ => unreachable!("every long option is handled"),
+                }
                 continue;
             }
-            for flag in text[1..].chars() {
-                mode = match (flag, mode) {
-                    ('l', Mode::Silent) | ('s', Mode::List) => {
-                        return Err(Usage("cmp: options -l and -s are incompatible".into()))
+            if text.len() < 2 || !text.starts_with('-') {
+                operands.push(arg);
+                continue;
+            }
+            let flags = text[1..].char_indices();
+            for (i, flag) in flags {
+                match flag {
+                    'b' => print_bytes = true,
+                    'l' => list = true,
+                    's' => silent = true,
+                    'v' => return Err(Exit::Info(VERSION)),
+                    'i' | 'n' => {
+                        let rest = &text[1 + i + 1..];
+                        let value = if rest.is_empty() {
+                            match args.next() {
+                                Some(v) => v.to_string_lossy().into_owned(),
+                                None => {
+                                    return usage(format!(
+                                        "option requires an argument -- '{flag}'"
+                                    ))
+                                }
+                            }
+                        } else {
+                            rest.to_owned()
+                        };
+                        if flag == 'i' {
+                            ignore_initial(&mut skip, &value)?;
+                        } else {
+                            limit = Some(bytes_limit(&value)?);
+                        }
+                        break;
                     }
-                    ('l', _) => Mode::List,
-                    ('s', _) => Mode::Silent,
-                    _ => return Err(Usage(format!("cmp: invalid option -- '{flag}'"))),
-                };
+                    other => return usage(format!("invalid option -- '{other}'")),
+                }
             }
         }
-        let mut files = files.into_iter();
-        match (files.next(), files.next(), files.next()) {
-            (Some(file1), Some(file2), None) => Ok(Options { mode, file1, file2 }),
-            (_, _, Some(extra)) => Err(Usage(format!(
-                "cmp: extra operand '{}'",
-                extra.to_string_lossy()
-            ))),
-            _ => Err(Usage("cmp: missing operand".into())),
+        if list && silent {
+            return usage("options -l and -s are incompatible".into());
         }
-    }
-
-    /// [`Options::parse`] of this process's arguments; on a usage error,
-    /// prints it and exits with status 2 (before any file is opened).
-    pub fn from_env() -> Options {
-        Options::parse(std::env::args_os().skip(1)).unwrap_or_else(|usage| {
-            eprintln!("{usage}");
-            std::process::exit(2)
+        if list {
+            mode = Mode::List;
+        } else if silent {
+            mode = Mode::Silent;
+        }
+        let mut operands = operands.into_iter();
+        let Some(file1) = operands.next() else {
+            return usage("missing operand after 'cmp'".into());
+        };
+        let file2 = operands.next().unwrap_or_else(|| "-".into());
+        for slot in &mut skip {
+            if let Some(operand) = operands.next() {
+                let text = operand.to_string_lossy();
+                let n = parse_number(&text).ok_or_else(|| {
+                    Exit::Usage(format!("invalid --ignore-initial value '{text}'"))
+                })?;
+                *slot = (*slot).max(n);
+            }
+        }
+        if let Some(extra) = operands.next() {
+            return usage(format!("extra operand '{}'", extra.to_string_lossy()));
+        }
+        Ok(Options {
+            mode,
+            print_bytes,
+            skip,
+            limit,
+            files: [file1, file2],
         })
     }
+
+    /// [`Options::parse`] of this process's arguments; a usage error is
+    /// printed as GNU cmp prints it and exits 2, `--help` and `--version`
+    /// print and exit 0 (before any file is opened).
+    pub fn from_env() -> Options {
+        match Options::parse(std::env::args_os().skip(1)) {
+            Ok(o) => o,
+            Err(Exit::Usage(m)) => {
+                eprintln!("cmp: {m}\ncmp: Try 'cmp --help' for more information.");
+                std::process::exit(2)
+            }
+            Err(Exit::Info(text)) => {
+                print!("{text}");
+                std::process::exit(0)
+            }
+        }
+    }
+}
+
+fn ignore_initial(skip: &mut [u64; 2], value: &str) -> Result<(), Exit> {
+    let (a, b) = skips(value)
+        .map_err(|bad| Exit::Usage(format!("invalid --ignore-initial value '{bad}'")))?;
+    skip[0] = skip[0].max(a);
+    skip[1] = skip[1].max(b);
+    Ok(())
+}
+
+fn bytes_limit(value: &str) -> Result<u64, Exit> {
+    parse_number(value).ok_or_else(|| Exit::Usage(format!("invalid --bytes value '{value}'")))
+}
+
+/// A byte as GNU cmp's `-b` shows it (`sprintc`): printable ASCII as is,
+/// `^X` for control characters, `^?` for DEL, `M-` before bytes ≥ 128.
+pub fn show_byte(c: u8) -> String {
+    let mut s = String::new();
+    let mut c = c;
+    if c >= 128 {
+        s.push_str("M-");
+        c -= 128;
+    }
+    match c {
+        0..=31 => {
+            s.push('^');
+            s.push((c + 64) as char);
+        }
+        127 => s.push_str("^?"),
+        _ => s.push(c as char),
+    }
+    s
 }
 
 /// What the comparison found.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Outcome {
-    /// Same bytes, same length.
+    /// Same bytes, same length (within the limit).
     Same,
     /// A byte differs.
     Differ,
-    /// One file ended first (which one: 1 or 2); the other goes on.
-    Eof(u8),
+    /// One file ended first (which one: 0 or 1); the other goes on.
+    Eof(usize),
 }
 
 impl Outcome {
@@ -113,75 +348,295 @@ impl Outcome {
     }
 }
 
-/// Compares `a` and `b` and reports on `out` (differences) and `err` (EOF),
-/// as cmp does; `names` are the file names as given. A read error names
-/// its file.
+/// Which side an error came from, so that the caller names the file.
+#[derive(Debug)]
+pub enum Trouble {
+    /// Reading (or skipping in) file 0 or 1 failed.
+    Read(usize, io::Error),
+    /// Writing to stdout or stderr failed.
+    Write(io::Error),
+}
+
+impl From<io::Error> for Trouble {
+    fn from(e: io::Error) -> Self {
+        Trouble::Write(e)
+    }
+}
+
+/// Buffer size for each file: large reads keep the number of system
+/// calls (each checked by the sandbox's filter) low.
+const BUFFER: usize = 64 * 1024;
+
+/// Reads until `buf` is full or the input ends (a pipe or terminal gives
+/// short reads): both buffers then hold the same span of each file.
+fn fill(input: &mut (impl Read + ?Sized), buf: &mut [u8]) -> io::Result<usize> {
+    let mut n = 0;
+    while n < buf.len() {
+        match input.read(&mut buf[n..]) {
+            Ok(0) => break,
+            Ok(k) => n += k,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(n)
+}
+
+/// Discards `n` bytes of `input` by reading (for inputs that cannot
+/// seek); stops early at end of input.
+pub fn skip_by_reading(input: &mut (impl Read + ?Sized), mut n: u64) -> io::Result<()> {
+    let mut buf = vec![0u8; BUFFER.min(usize::try_from(n).unwrap_or(BUFFER)).max(1)];
+    while n > 0 {
+        let want = buf.len().min(usize::try_from(n).unwrap_or(usize::MAX));
+        match input.read(&mut buf[..want]) {
+            Ok(0) => break,
+            Ok(k) => n -= k as u64,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(())
+}
+
+/// The width of the offsets `-l` prints: the digits of the largest offset
+/// it can print, the limit or the smaller remaining size of a regular
+/// file (`remaining`), as GNU cmp computes it.
+pub fn offset_width(limit: Option<u64>, remaining: [Option<u64>; 2]) -> usize {
+    let mut max = limit.unwrap_or(i64::MAX as u64).min(i64::MAX as u64);
+    for r in remaining.into_iter().flatten() {
+        max = max.min(r);
+    }
+    max.to_string().len()
+}
+
+/// Newlines in `bytes`. Written as a plain count over fixed-size chunks,
+/// which the compiler turns into SIMD compares and sums (faster than
+/// finding each newline when they are dense).
+fn count_lines(bytes: &[u8]) -> u64 {
+    let mut chunks = bytes.chunks_exact(255);
+    let mut total = 0u64;
+    for chunk in &mut chunks {
+        let n: u8 = chunk.iter().fold(0u8, |n, b| n + u8::from(*b == b'\n'));
+        total += u64::from(n);
+    }
+    total + chunks.remainder().iter().filter(|b| **b == b'\n').count() as u64
+}
+
+/// Compares `inputs` (already positioned after their skips) and reports on
+/// `out` (differences) and `err` (EOF), as GNU cmp does; `names` are the
+/// file names as given, `width` the `-l` offset width.
+///
+/// With `prefetch` (both inputs regular files, whose reads never wait),
+/// a second thread reads the second file while this one reads the first
+/// and compares: on two cores the copying out of the page cache, most of
+/// cmp's work, is shared.
 pub fn compare(
-    a: impl Read,
-    b: impl Read,
-    names: (&str, &str),
-    mode: Mode,
+    inputs: [&mut (dyn Read + Send); 2],
+    names: [&str; 2],
+    options: &Options,
+    width: usize,
+    prefetch: bool,
     out: &mut impl Write,
     err: &mut impl Write,
-) -> io::Result<Outcome> {
-    let mut a = BufReader::with_capacity(1 << 16, a);
-    let mut b = BufReader::with_capacity(1 << 16, b);
-    let (mut byte, mut line) = (0u64, 1u64);
-    let mut differ = false;
-    loop {
-        let named = |name: &str, e: io::Error| {
-            io::Error::new(e.kind(), format!("{name}: {}", crate::os_error(&e)))
-        };
-        let ba = a.fill_buf().map_err(|e| named(names.0, e))?;
-        let bb = b.fill_buf().map_err(|e| named(names.1, e))?;
-        let n = ba.len().min(bb.len());
-        if n == 0 {
-            let ended = match (ba.is_empty(), bb.is_empty()) {
-                (true, true) => break,
-                (true, false) => (1, names.0),
-                (false, _) => (2, names.1),
-            };
-            if mode != Mode::Silent {
-                out.flush()?;
-                writeln!(err, "cmp: EOF on {} after byte {byte}", ended.1)?;
+) -> Result<Outcome, Trouble> {
+    let [a, b] = inputs;
+    if !prefetch {
+        return compare_with(
+            a,
+            &mut Direct(b, vec![0u8; BUFFER]),
+            names,
+            options,
+            width,
+            out,
+            err,
+        );
+    }
+    std::thread::scope(|scope| {
+        let (full_tx, full_rx) = sync_channel::<(Vec<u8>, io::Result<usize>)>(2);
+        let (empty_tx, empty_rx) = sync_channel::<Vec<u8>>(4);
+        let limit = options.limit;
+        let reader = std::thread::Builder::new().spawn_scoped(scope, move || {
+            let mut remaining = limit.unwrap_or(u64::MAX);
+            let mut spare = Some(vec![0u8; BUFFER]);
+            while remaining > 0 {
+                let mut buf = match spare.take() {
+                    Some(buf) => buf,
+                    None => match empty_rx.recv() {
+                        Ok(buf) => buf,
+                        Err(_) => return,
+                    },
+                };
+                let want = chunk(remaining);
+                let read = fill(b, &mut buf[..want]);
+                let stop = !matches!(read, Ok(n) if n == want);
+                if full_tx.send((buf, read)).is_err() || stop {
+                    return;
+                }
+                remaining -= want as u64;
             }
-            return Ok(Outcome::Eof(ended.0));
+        });
+        match reader {
+            Ok(_) => {
+                let mut source = Prefetched {
+                    full: full_rx,
+                    empty: empty_tx,
+                    current: None,
+                };
+                compare_with(a, &mut source, names, options, width, out, err)
+            }
+            // No second thread: read both here.
+            Err(_) => Err(Trouble::Read(
+                1,
+                io::Error::other("cannot start the reading thread"),
+            )),
         }
+    })
+}
+
+/// How much to read next, `remaining` bytes from the limit.
+fn chunk(remaining: u64) -> usize {
+    BUFFER.min(usize::try_from(remaining).unwrap_or(BUFFER))
+}
+
+/// Where the second file's bytes come from.
+trait Second {
+    /// The next `want` bytes (fewer at the end).
+    fn next(&mut self, want: usize) -> io::Result<&[u8]>;
+}
+
+/// Read here, into one buffer.
+struct Direct<'a>(&'a mut (dyn Read + Send), Vec<u8>);
+
+impl Second for Direct<'_> {
+    fn next(&mut self, want: usize) -> io::Result<&[u8]> {
+        let n = fill(self.0, &mut self.1[..want])?;
+        Ok(&self.1[..n])
+    }
+}
+
+/// Read ahead by another thread, in the same chunks.
+struct Prefetched {
+    full: Receiver<(Vec<u8>, io::Result<usize>)>,
+    empty: SyncSender<Vec<u8>>,
+    current: Option<Vec<u8>>,
+}
+
+impl Second for Prefetched {
+    fn next(&mut self, _want: usize) -> io::Result<&[u8]> {
+        if let Some(done) = self.current.take() {
+            let _ = self.empty.try_send(done);
+        }
+        let (buf, read) = self
+            .full
+            .recv()
+            .map_err(|_| io::Error::other("the reading thread stopped"))?;
+        let n = read?;
+        Ok(&self.current.insert(buf)[..n])
+    }
+}
+
+fn compare_with(
+    a: &mut (dyn Read + Send),
+    b: &mut dyn Second,
+    names: [&str; 2],
+    options: &Options,
+    width: usize,
+    out: &mut impl Write,
+    err: &mut impl Write,
+) -> Result<Outcome, Trouble> {
+    let mut ba = vec![0u8; BUFFER];
+    let (mut byte, mut lines) = (0u64, 0u64);
+    let mut remaining = options.limit.unwrap_or(u64::MAX);
+    let mut differ = false;
+    let mut last_newline = false;
+    let mode = options.mode;
+    while remaining > 0 {
+        let want = chunk(remaining);
+        let na = fill(a, &mut ba[..want]).map_err(|e| Trouble::Read(0, e))?;
+        let bb = b.next(want).map_err(|e| Trouble::Read(1, e))?;
+        let nb = bb.len();
+        let n = na.min(nb);
         let (ca, cb) = (&ba[..n], &bb[..n]);
         match mode {
-            Mode::First | Mode::Silent => {
-                if let Some(i) = ca.iter().zip(cb).position(|(x, y)| x != y) {
+            Mode::First | Mode::Silent | Mode::NoStdout => {
+                if ca != cb {
+                    let i = ca.iter().zip(cb).position(|(x, y)| x != y).expect("differ");
                     if mode == Mode::First {
-                        line += ca[..i].iter().filter(|c| **c == b'\n').count() as u64;
+                        let line = lines + count_lines(&ca[..i]) + 1;
                         let at = byte + i as u64 + 1;
-                        writeln!(
+                        write!(
                             out,
                             "{} {} differ: byte {at}, line {line}",
-                            names.0, names.1
+                            names[0], names[1]
                         )?;
+                        if options.print_bytes {
+                            let (x, y) = (ca[i], cb[i]);
+                            write!(out, " is {x:3o} {} {y:3o} {}", show_byte(x), show_byte(y))?;
+                        }
+                        writeln!(out)?;
                     }
                     return Ok(Outcome::Differ);
                 }
-                line += ca.iter().filter(|c| **c == b'\n').count() as u64;
+                if mode == Mode::First {
+                    lines += count_lines(ca);
+                }
             }
             Mode::List => {
                 for (i, (x, y)) in ca.iter().zip(cb).enumerate() {
                     if x != y {
                         differ = true;
-                        writeln!(out, "{:>6} {x:>3o} {y:>3o}", byte + i as u64 + 1)?;
+                        let at = byte + i as u64 + 1;
+                        if options.print_bytes {
+                            writeln!(
+                                out,
+                                "{at:>width$} {x:3o} {:<4} {y:3o} {}",
+                                show_byte(*x),
+                                show_byte(*y)
+                            )?;
+                        } else {
+                            writeln!(out, "{at:>width$} {x:3o} {y:3o}")?;
+                        }
                     }
                 }
             }
         }
+        if n > 0 {
+            last_newline = ca[n - 1] == b'\n';
+        }
         byte += n as u64;
-        a.consume(n);
-        b.consume(n);
+        remaining -= n as u64;
+        if na != nb {
+            let ended = if na < nb { 0 } else { 1 };
+            if mode != Mode::Silent {
+                out.flush()?;
+                let name = names[ended];
+                if byte == 0 {
+                    writeln!(err, "cmp: EOF on {name} which is empty")?;
+                } else if matches!(mode, Mode::List | Mode::NoStdout) {
+                    writeln!(err, "cmp: EOF on {name} after byte {byte}")?;
+                } else if last_newline {
+                    writeln!(err, "cmp: EOF on {name} after byte {byte}, line {lines}")?;
+                } else {
+                    let line = lines + 1;
+                    writeln!(err, "cmp: EOF on {name} after byte {byte}, in line {line}")?;
+                }
+            }
+            return Ok(Outcome::Eof(ended));
+        }
+        if n < want {
+            break;
+        }
     }
     Ok(if differ {
         Outcome::Differ
     } else {
         Outcome::Same
     })
+}
+
+/// The name of an operand as cmp prints it.
+pub fn shown(name: &OsStr) -> String {
+    name.to_string_lossy().into_owned()
 }
 
 #[cfg(test)]
@@ -192,75 +647,191 @@ mod tests {
         s.split_whitespace().map(OsString::from).collect()
     }
 
-    fn run(a: &[u8], b: &[u8], mode: Mode) -> (Outcome, String, String) {
-        let (mut out, mut err) = (Vec::new(), Vec::new());
-        let o = compare(a, b, ("a", "b"), mode, &mut out, &mut err).unwrap();
-        (
-            o,
-            String::from_utf8(out).unwrap(),
-            String::from_utf8(err).unwrap(),
-        )
+    fn options(s: &str) -> Options {
+        Options::parse(args(s)).unwrap()
+    }
+
+    /// Compares with and without the reading thread; both must agree.
+    fn run(a: &[u8], b: &[u8], opts: &str) -> (Outcome, String, String) {
+        let o = options(&format!("{opts} x y"));
+        let width = offset_width(o.limit, [Some(a.len() as u64), Some(b.len() as u64)]);
+        let seen = [false, true].map(|prefetch| {
+            let (mut out, mut err) = (Vec::new(), Vec::new());
+            let (mut a, mut b) = (a, b);
+            let outcome = compare(
+                [&mut a, &mut b],
+                ["a", "b"],
+                &o,
+                width,
+                prefetch,
+                &mut out,
+                &mut err,
+            )
+            .map_err(|_| ())
+            .unwrap();
+            (
+                outcome,
+                String::from_utf8(out).unwrap(),
+                String::from_utf8(err).unwrap(),
+            )
+        });
+        let [direct, prefetched] = seen;
+        assert_eq!(direct, prefetched, "with and without the reading thread");
+        direct
     }
 
     #[test]
-    fn options_shift_the_file_operands() {
-        let o = Options::parse(args("x y")).unwrap();
+    fn options_as_gnu_getopt_long_takes_them() {
+        let o = options("x y");
         assert_eq!(
-            (o.mode, o.file1.to_str(), o.file2.to_str()),
+            (o.mode, o.files[0].to_str(), o.files[1].to_str()),
             (Mode::First, Some("x"), Some("y"))
         );
-        let o = Options::parse(args("-l x y")).unwrap();
-        assert_eq!((o.mode, o.file1.to_str()), (Mode::List, Some("x")));
-        let o = Options::parse(args("-s -- -x y")).unwrap();
-        assert_eq!((o.mode, o.file1.to_str()), (Mode::Silent, Some("-x")));
-        assert!(Options::parse(args("-ls x y")).is_err());
-        assert!(Options::parse(args("-q x y")).is_err());
-        assert!(Options::parse(args("x")).is_err());
-        assert!(Options::parse(args("x y z")).is_err());
+        assert_eq!(options("-l x y").mode, Mode::List);
+        assert_eq!(options("x y -l").mode, Mode::List, "options after operands");
+        assert_eq!(options("-s -- -x y").files[0], "-x");
+        assert_eq!(options("--verb x y").mode, Mode::List, "abbreviated");
+        assert_eq!(options("--quiet x y").mode, Mode::Silent);
+        assert!(options("-b x y").print_bytes);
+        assert_eq!(options("x").files[1], "-", "FILE2 defaults to stdin");
+        assert_eq!(options("-i 2 x y").skip, [2, 2]);
+        assert_eq!(options("-i2:3 x y").skip, [2, 3]);
+        assert_eq!(options("--ignore-initial=1K x y").skip, [1024, 1024]);
+        assert_eq!(options("-i 3 x y 1 5").skip, [3, 5], "the larger skip wins");
+        assert_eq!(options("-n 5 x y").limit, Some(5));
+        assert_eq!(options("--bytes 1kB x y").limit, Some(1000));
+        for (bad, message) in [
+            ("-ls x y", "options -l and -s are incompatible"),
+            ("-q x y", "invalid option -- 'q'"),
+            ("", "missing operand after 'cmp'"),
+            ("x y 1 2 3", "extra operand '3'"),
+            ("x y z", "invalid --ignore-initial value 'z'"),
+            ("-i x a b", "invalid --ignore-initial value 'x'"),
+            ("-n -1 a b", "invalid --bytes value '-1'"),
+            ("x y -i", "option requires an argument -- 'i'"),
+            ("--bogus x y", "unrecognized option '--bogus'"),
+        ] {
+            assert_eq!(
+                Options::parse(args(bad)),
+                Err(Exit::Usage(message.into())),
+                "{bad}"
+            );
+        }
     }
 
     #[test]
-    fn first_difference_with_its_line() {
-        let (o, out, _) = run(b"ab\ncd\nef", b"ab\ncd\neX", Mode::First);
+    fn numbers_take_gnu_suffixes_and_c_bases() {
+        for (text, want) in [
+            ("10", Some(10)),
+            ("010", Some(8)),
+            ("0x10", Some(16)),
+            ("1k", Some(1024)),
+            ("1K", Some(1024)),
+            ("1kB", Some(1000)),
+            ("1KiB", Some(1024)),
+            ("2M", Some(2 << 20)),
+            ("1GB", Some(1_000_000_000)),
+            ("x", None),
+            ("1q", None),
+            ("18446744073709551616", None),
+            ("1Y", None),
+        ] {
+            assert_eq!(parse_number(text), want, "{text}");
+        }
+    }
+
+    #[test]
+    fn first_difference_with_its_line_and_bytes() {
+        let (o, out, _) = run(b"ab\ncd\nef", b"ab\ncd\neX", "");
         assert_eq!(
             (o, out.as_str()),
             (Outcome::Differ, "a b differ: byte 8, line 3\n")
         );
-        assert_eq!(run(b"same", b"same", Mode::First).0, Outcome::Same);
-        assert_eq!(run(b"", b"", Mode::First).0, Outcome::Same);
+        let (_, out, _) = run(b"one\ntwo\nthree\n", b"one\ntwo\nthreE\n", "-b");
+        assert_eq!(out, "a b differ: byte 13, line 3 is 145 e 105 E\n");
+        assert_eq!(run(b"same", b"same", "").0, Outcome::Same);
+        assert_eq!(run(b"", b"", "").0, Outcome::Same);
     }
 
     #[test]
-    fn eof_on_the_shorter_file() {
-        let (o, out, err) = run(b"abc", b"abcdef", Mode::First);
-        assert_eq!(
-            (o, out.as_str(), err.as_str()),
-            (Outcome::Eof(1), "", "cmp: EOF on a after byte 3\n")
-        );
-        let (o, _, err) = run(b"abcd", b"", Mode::First);
+    fn eof_messages_as_diffutils_3_8() {
+        let (o, _, err) = run(b"one\ntw", b"one\ntwo\n", "");
         assert_eq!(
             (o, err.as_str()),
-            (Outcome::Eof(2), "cmp: EOF on b after byte 0\n")
+            (Outcome::Eof(0), "cmp: EOF on a after byte 6, in line 2\n")
+        );
+        let (_, _, err) = run(b"one\n", b"one\ntwo", "");
+        assert_eq!(err, "cmp: EOF on a after byte 4, line 1\n");
+        let (_, _, err) = run(b"one\ntw", b"one\ntwo\n", "-l");
+        assert_eq!(err, "cmp: EOF on a after byte 6\n");
+        let (o, _, err) = run(b"abcd", b"", "");
+        assert_eq!(
+            (o, err.as_str()),
+            (Outcome::Eof(1), "cmp: EOF on b which is empty\n")
+        );
+        let (o, _, err) = run(b"abc", b"abcdef", "-n 3");
+        assert_eq!((o, err.as_str()), (Outcome::Same, ""));
+    }
+
+    #[test]
+    fn with_stdout_the_null_device_no_line_is_counted() {
+        let o = Options {
+            mode: Mode::NoStdout,
+            ..options("x y")
+        };
+        let (mut out, mut err) = (Vec::new(), Vec::new());
+        let (mut a, mut b): (&[u8], &[u8]) = (b"one\ntw", b"one\ntwo\n");
+        let outcome = compare(
+            [&mut a, &mut b],
+            ["a", "b"],
+            &o,
+            1,
+            false,
+            &mut out,
+            &mut err,
+        )
+        .map_err(|_| ())
+        .unwrap();
+        assert_eq!(
+            (outcome, out.as_slice(), err.as_slice()),
+            (
+                Outcome::Eof(0),
+                &b""[..],
+                &b"cmp: EOF on a after byte 6\n"[..]
+            )
         );
     }
 
     #[test]
     fn list_and_silent() {
-        let (o, out, _) = run(b"abcd", b"aXcY", Mode::List);
+        let (o, out, _) = run(b"abcd", b"aXcY", "-l");
         assert_eq!(
             (o, out.as_str()),
-            (Outcome::Differ, "     2 142 130\n     4 144 131\n")
+            (Outcome::Differ, "2 142 130\n4 144 131\n")
         );
-        let (o, out, err) = run(b"abcd", b"abcdX", Mode::Silent);
-        assert_eq!((o, out.as_str(), err.as_str()), (Outcome::Eof(1), "", ""));
+        let (_, out, _) = run(&[1, 0x7f, 0x80, 0xff, 0xe9, b'a'], b"ABCDEb", "-lb");
+        assert_eq!(
+            out,
+            "1   1 ^A   101 A\n2 177 ^?   102 B\n3 200 M-^@ 103 C\n4 377 M-^? 104 D\n5 351 M-i  105 E\n6 141 a    142 b\n"
+        );
+        let (o, out, err) = run(b"abcd", b"abcdX", "-s");
+        assert_eq!((o, out.as_str(), err.as_str()), (Outcome::Eof(0), "", ""));
+    }
+
+    #[test]
+    fn offsets_are_as_wide_as_the_largest_one_possible() {
+        assert_eq!(offset_width(None, [Some(14), Some(14)]), 2);
+        assert_eq!(offset_width(Some(100), [Some(100_000), Some(100_000)]), 3);
+        assert_eq!(offset_width(None, [None, None]), 19);
     }
 
     #[test]
     fn large_inputs_cross_buffer_boundaries() {
-        let a = vec![b'\n'; 300_000];
+        let a = vec![b'\n'; 3 * BUFFER + 7];
         let mut b = a.clone();
-        b[200_000] = b'x';
-        let (_, out, _) = run(&a, &b, Mode::First);
-        assert_eq!(out, "a b differ: byte 200001, line 200001\n");
+        b[2 * BUFFER + 3] = b'x';
+        let (_, out, _) = run(&a, &b, "");
+        let at = 2 * BUFFER + 4;
+        assert_eq!(out, format!("a b differ: byte {at}, line {at}\n"));
     }
 }

@@ -1,298 +1,1309 @@
-//! unzip(1) into a preopened directory, with `*at()` calls only.
+//! unzip(1) as Info-ZIP's UnZip 6.0 (Debian) behaves, into a preopened
+//! directory with `*at()` calls only.
 //!
-//! Every entry name is checked before anything is created: absolute names,
-//! `..` components, drive prefixes and NUL bytes are refused (the classic
-//! "zip slip"). Symbolic links are created only when their target is
-//! relative and has no `..` component, so a chain of links can only lead
-//! deeper into DIR. These checks are the program's own; the sandbox is the
-//! second wall: the directory handle is the only way to the file system
-//! (Capsicum's `openat(2)` refuses `..` above it and absolute paths with
-//! `ENOTCAPABLE`; on Linux, Landlock allows nothing outside it).
+//! What is kept from Info-ZIP: the options `-l -p -t -q -qq -o -n -d -x`,
+//! member patterns (`*`, `?`, `[...]`, matched against whole names, `*`
+//! crossing `/`), the `.zip`/`.ZIP` suffix search, the messages and exit
+//! statuses (0, 1 warning, 2 error, 9 no archive, 10 bad options, 11 no
+//! match, 12 overlapped components), entry names stripped of a leading `/`
+//! and of `..` components (with Info-ZIP's warnings), modes restored
+//! exactly (fchmod(2), not through the umask; set-id and sticky bits
+//! dropped as without `-K`), mtimes restored (the `UT` extra field, else
+//! the DOS time as local time), symbolic links deferred to the end with a
+//! placeholder file in their place meanwhile, directories' modes and times
+//! set last, and the `replace NAME? [y]es, [n]o, [A]ll, [N]one, [r]ename:`
+//! question for existing files (read from stdin; at end of input, `[N]one`).
+//!
+//! What is stricter, for the user's data: a file is written to a
+//! temporary beside its name and renamed over it only when complete and
+//! its CRC checked, so an existing file (the archive itself included) is
+//! never truncated and a bad entry leaves nothing; no component of a path
+//! is followed if it is a symbolic link (`O_NOFOLLOW` at every step), so
+//! nothing is ever written through a link; overlapping entries (the
+//! CVE-2019-13232 zip bomb) are refused before anything is written, and
+//! an entry cannot produce more bytes than it declares, nor declare more
+//! than its compression method can produce from its compressed size.
 
-use std::ffi::OsString;
-use std::fmt;
-use std::io::{self, Read, Seek, Write};
-use std::os::unix::ffi::OsStringExt;
+use std::ffi::{OsStr, OsString};
+use std::io::{self, BufRead, Read, Seek, Write};
+use std::os::unix::ffi::{OsStrExt, OsStringExt};
+use std::path::{Path, PathBuf};
 
 use sandboxed::rights::can;
-use sandboxed::rights::RightsMarker;
-use sandboxed::{Dir, OpenOptions};
+use sandboxed::{Dir, File, OpenOptions};
+
+use crate::replace::{replace, Replace};
 
 const S_IFMT: u32 = 0o170000;
 const S_IFLNK: u32 = 0o120000;
+const S_IFDIR: u32 = 0o040000;
 
-/// The command line: `unzip ARCHIVE [-d DIR]` (`-d` may come first).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Options {
-    /// The archive.
-    pub archive: OsString,
-    /// Where to extract (`.` without `-d`).
-    pub dir: OsString,
+/// Exit statuses of unzip(1).
+pub mod status {
+    /// Success.
+    pub const OK: i32 = 0;
+    /// One or more warnings.
+    pub const WARN: i32 = 1;
+    /// A generic error in the archive (an entry could not be processed).
+    pub const ERR: i32 = 2;
+    /// A severe error (out of memory, I/O).
+    pub const BAD: i32 = 3;
+    /// The archive was not found, or is not a zip file.
+    pub const NOZIP: i32 = 9;
+    /// Invalid options.
+    pub const PARAM: i32 = 10;
+    /// No matching files.
+    pub const FIND: i32 = 11;
+    /// Overlapped components: a zip bomb.
+    pub const BOMB: i32 = 12;
+    /// Disk full.
+    pub const DISK: i32 = 50;
 }
+
+/// What to do with an existing file.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum Overwrite {
+    /// Ask (the default).
+    #[default]
+    Ask,
+    /// `-o`: replace without asking.
+    Always,
+    /// `-n`: never replace.
+    Never,
+}
+
+/// The command line.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Options {
+    /// `-l`: list.
+    pub list: bool,
+    /// `-p`: extract to stdout, no messages.
+    pub pipe: bool,
+    /// `-t`: test.
+    pub test: bool,
+    /// `-q` count.
+    pub quiet: u8,
+    /// `-o` / `-n`.
+    pub overwrite: Overwrite,
+    /// `-d DIR`.
+    pub exdir: Option<OsString>,
+    /// The archive as given.
+    pub archive: OsString,
+    /// Member patterns (empty: every member).
+    pub patterns: Vec<Vec<u8>>,
+    /// `-x` patterns.
+    pub excludes: Vec<Vec<u8>>,
+}
+
+/// What the command line asks instead of an extraction.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Exit {
+    /// Print the usage on stdout and exit with this status (0 without
+    /// arguments, 10 for a bad option).
+    Usage(i32),
+    /// Print this message on stderr and exit 10.
+    Message(&'static str),
+}
+
+/// Info-ZIP's usage text (Debian's build), printed for no arguments and
+/// for bad options.
+pub const USAGE: &str = r#"UnZip 6.00 of 20 April 2009, by Debian. Original by Info-ZIP.
+
+Usage: unzip [-Z] [-opts[modifiers]] file[.zip] [list] [-x xlist] [-d exdir]
+  Default action is to extract files in list, except those in xlist, to exdir;
+  file[.zip] may be a wildcard.  -Z => ZipInfo mode ("unzip -Z" for usage).
+
+  -p  extract files to pipe, no messages     -l  list files (short format)
+  -f  freshen existing files, create none    -t  test compressed archive data
+  -u  update files, create if necessary      -z  display archive comment only
+  -v  list verbosely/show version info       -T  timestamp archive to latest
+  -x  exclude files that follow (in xlist)   -d  extract files into exdir
+modifiers:
+  -n  never overwrite existing files         -q  quiet mode (-qq => quieter)
+  -o  overwrite files WITHOUT prompting      -a  auto-convert any text files
+  -j  junk paths (do not make directories)   -aa treat ALL files as text
+  -U  use escapes for all non-ASCII Unicode  -UU ignore any Unicode fields
+  -C  match filenames case-insensitively     -L  make (some) names lowercase
+  -X  restore UID/GID info                   -V  retain VMS version numbers
+  -K  keep setuid/setgid/tacky permissions   -M  pipe through "more" pager
+See "unzip -hh" or unzip.txt for more help.  Examples:
+  unzip data1 -x joe   => extract all files except joe from zipfile data1.zip
+  unzip -p foo | more  => send contents of foo.zip via pipe into program more
+  unzip -fo foo ReadMe => quietly replace existing ReadMe if archive file newer
+"#;
 
 impl Options {
-    /// Parses `args` (without the program name).
-    pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Options, String> {
-        let (mut archive, mut dir) = (None, None);
-        let mut args = args.into_iter();
+    /// Parses `args` (without the program name) as Info-ZIP does: options
+    /// before the archive, then member patterns, `-x` patterns after
+    /// `-x`, and `-d DIR` anywhere after the archive too.
+    pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Options, Exit> {
+        let mut o = Options::default();
+        let mut args = args.into_iter().peekable();
+        let mut archive = None;
+        let mut in_excludes = false;
+        let mut any = false;
         while let Some(arg) = args.next() {
-            if arg == "-d" {
-                let value = args.next().ok_or("option -d needs a directory")?;
-                if dir.replace(value).is_some() {
-                    return Err("option -d given twice".into());
+            any = true;
+            let bytes = arg.as_bytes();
+            if bytes.len() > 1 && bytes[0] == b'-' && !(in_excludes && bytes != b"-d") {
+                if bytes == b"-x" && archive.is_some() {
+                    in_excludes = true;
+                    continue;
                 }
-            } else if arg.to_str().is_some_and(|a| a.starts_with('-') && a != "-") {
-                return Err(format!("unknown option {}", arg.to_string_lossy()));
-            } else if archive.replace(arg).is_some() {
-                return Err("more than one archive".into());
+                let flags = &bytes[1..];
+                let mut i = 0;
+                while i < flags.len() {
+                    match flags[i] {
+                        b'l' => o.list = true,
+                        b'p' => o.pipe = true,
+                        b't' => o.test = true,
+                        b'q' => o.quiet += 1,
+                        b'o' => o.overwrite = Overwrite::Always,
+                        b'n' => o.overwrite = Overwrite::Never,
+                        b'd' => {
+                            let rest = &flags[i + 1..];
+                            let dir = if rest.is_empty() {
+                                args.next().ok_or(Exit::Message(
+                                    "error:  must specify directory to which to extract with -d option",
+                                ))?
+                            } else {
+                                OsString::from_vec(rest.to_vec())
+                            };
+                            o.exdir = Some(dir);
+                            break;
+                        }
+                        b'x' if archive.is_some() => in_excludes = true,
+                        _ => return Err(Exit::Usage(status::PARAM)),
+                    }
+                    i += 1;
+                }
+                continue;
+            }
+            if archive.is_none() {
+                archive = Some(arg);
+            } else if in_excludes {
+                o.excludes.push(bytes.to_vec());
+            } else {
+                o.patterns.push(bytes.to_vec());
             }
         }
-        Ok(Options {
-            archive: archive.ok_or("missing archive")?,
-            dir: dir.unwrap_or_else(|| ".".into()),
-        })
-    }
-
-    /// [`Options::parse`] of this process's arguments; on a usage error,
-    /// prints it and exits with status 10 (unzip's "invalid options").
-    pub fn from_env() -> Options {
-        Options::parse(std::env::args_os().skip(1)).unwrap_or_else(|e| {
-            eprintln!("unzip: {e}\nusage: unzip ARCHIVE [-d DIR]");
-            std::process::exit(10)
-        })
-    }
-}
-
-/// Why an entry is not extracted.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Refused {
-    /// An empty name.
-    Empty,
-    /// A name starting with `/` or a drive letter.
-    Absolute,
-    /// A `..` component.
-    Parent,
-    /// A NUL byte.
-    Nul,
-    /// A link whose target is absolute or climbs with `..`.
-    LinkOutside(String),
-}
-
-impl fmt::Display for Refused {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Refused::Empty => f.write_str("empty name"),
-            Refused::Absolute => f.write_str("absolute path"),
-            Refused::Parent => f.write_str("path climbs out with `..`"),
-            Refused::Nul => f.write_str("NUL byte in name"),
-            Refused::LinkOutside(t) => {
-                write!(f, "symbolic link to {t:?} could leave the directory")
+        match archive {
+            Some(a) => {
+                o.archive = a;
+                Ok(o)
             }
+            None if !any => Err(Exit::Usage(status::OK)),
+            None => Err(Exit::Usage(status::PARAM)),
         }
     }
+
+    /// Where to extract.
+    pub fn exdir(&self) -> &OsStr {
+        self.exdir.as_deref().unwrap_or(OsStr::new("."))
+    }
 }
 
-/// The components of an entry name, or why it is refused. Both `/` and `\`
-/// separate components (archives made on Windows use `\`); `.` and empty
-/// components are dropped.
-pub fn components(name: &[u8]) -> Result<Vec<OsString>, Refused> {
-    if name.contains(&0) {
-        return Err(Refused::Nul);
+/// The archive to open: `name`, else `name.zip`, else `name.ZIP`, as
+/// Info-ZIP searches; `Err` with Info-ZIP's message when none exists.
+pub fn find_archive(name: &OsStr) -> Result<PathBuf, String> {
+    let candidates = [
+        PathBuf::from(name),
+        PathBuf::from(with_suffix(name, ".zip")),
+        PathBuf::from(with_suffix(name, ".ZIP")),
+    ];
+    for c in &candidates {
+        if std::fs::metadata(c).is_ok_and(|m| !m.is_dir()) {
+            return Ok(c.clone());
+        }
     }
-    if name.first().is_some_and(|c| *c == b'/' || *c == b'\\')
-        || (name.len() >= 2 && name[1] == b':' && name[0].is_ascii_alphabetic())
-    {
-        return Err(Refused::Absolute);
+    let shown = name.to_string_lossy();
+    Err(format!(
+        "unzip:  cannot find or open {shown}, {shown}.zip or {shown}.ZIP."
+    ))
+}
+
+fn with_suffix(name: &OsStr, suffix: &str) -> OsString {
+    let mut s = name.to_owned();
+    s.push(suffix);
+    s
+}
+
+/// Info-ZIP's messages for a file that is not a zip archive.
+pub fn not_a_zip(name: &OsStr) -> String {
+    let n = name.to_string_lossy();
+    format!(
+        "  End-of-central-directory signature not found.  Either this file is not\n  \
+         a zipfile, or it constitutes one disk of a multi-part archive.  In the\n  \
+         latter case the central directory and zipfile comment will be found on\n  \
+         the last disk(s) of this archive.\n\
+         unzip:  cannot find zipfile directory in one of {n} or\n        \
+         {n}.zip, and cannot find {n}.ZIP, period."
+    )
+}
+
+/// Info-ZIP's wildcard match (match.c): `*` any run of bytes (`/`
+/// included), `?` one byte, `[...]` a set (`!` or `^` negates, `a-z`
+/// ranges), `\` escapes; the whole name must match.
+pub fn matches(pattern: &[u8], name: &[u8]) -> bool {
+    match pattern.split_first() {
+        None => name.is_empty(),
+        Some((b'*', rest)) => (0..=name.len()).any(|i| matches(rest, &name[i..])),
+        Some((b'?', rest)) => !name.is_empty() && matches(rest, &name[1..]),
+        Some((b'[', rest)) => {
+            let Some(end) = rest.iter().skip(1).position(|c| *c == b']').map(|p| p + 1) else {
+                return name.first() == Some(&b'[') && matches(rest, &name[1..]);
+            };
+            let Some((&c, tail)) = name.split_first() else {
+                return false;
+            };
+            let (negate, set) = match rest[0] {
+                b'!' | b'^' => (true, &rest[1..end]),
+                _ => (false, &rest[..end]),
+            };
+            let mut hit = false;
+            let mut i = 0;
+            while i < set.len() {
+                if i + 2 < set.len() && set[i + 1] == b'-' {
+                    hit |= set[i] <= c && c <= set[i + 2];
+                    i += 3;
+                } else {
+                    hit |= set[i] == c;
+                    i += 1;
+                }
+            }
+            hit != negate && matches(&rest[end + 1..], tail)
+        }
+        Some((b'\\', rest)) if !rest.is_empty() => {
+            name.first() == Some(&rest[0]) && matches(&rest[1..], &name[1..])
+        }
+        Some((c, rest)) => name.first() == Some(c) && matches(rest, &name[1..]),
     }
+}
+
+/// An entry name made safe as Info-ZIP makes it: a leading `/` stripped,
+/// `..` and `.` components dropped (`\` is a plain byte, as on Unix).
+/// The warnings Info-ZIP prints, if any: (on stdout, on stderr).
+#[derive(Debug, PartialEq, Eq)]
+pub struct Cleaned {
+    /// The components kept.
+    pub parts: Vec<OsString>,
+    /// `warning:  skipped "../" path component(s) in NAME` (stdout).
+    pub skipped_parent: bool,
+    /// `warning:  stripped absolute path spec from NAME` (stderr).
+    pub stripped_absolute: bool,
+    /// The name ended with `/`.
+    pub trailing_slash: bool,
+}
+
+/// See [`Cleaned`].
+pub fn clean_name(name: &[u8]) -> Cleaned {
+    let stripped_absolute = name.first() == Some(&b'/');
     let mut parts = Vec::new();
-    for part in name.split(|c| *c == b'/' || *c == b'\\') {
+    let mut skipped_parent = false;
+    for part in name.split(|c| *c == b'/') {
         match part {
             b"" | b"." => {}
-            b".." => return Err(Refused::Parent),
+            b".." => skipped_parent = true,
             part => parts.push(OsString::from_vec(part.to_vec())),
         }
     }
-    if parts.is_empty() {
-        return Err(Refused::Empty);
+    Cleaned {
+        parts,
+        skipped_parent,
+        stripped_absolute,
+        trailing_slash: name.last() == Some(&b'/'),
     }
-    Ok(parts)
-}
-
-/// Checks a symbolic link's target: relative, no `..`.
-pub fn link_target(target: &[u8]) -> Result<OsString, Refused> {
-    let outside = || Refused::LinkOutside(String::from_utf8_lossy(target).into_owned());
-    match components(target) {
-        Ok(_) if !target.contains(&b'\\') => Ok(OsString::from_vec(target.to_vec())),
-        Err(Refused::Nul) => Err(Refused::Nul),
-        _ => Err(outside()),
-    }
-}
-
-/// What an extraction did.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Summary {
-    /// Entries written (files, directories, links).
-    pub extracted: usize,
-    /// Entries refused, with the reason already reported.
-    pub refused: usize,
 }
 
 /// The rights the extraction needs on the directory.
 pub trait Target:
-    RightsMarker + can::Lookup + can::Mkdirat + can::Symlinkat + can::Create + can::Write
+    Replace + can::Read + can::Fstatat + can::Mkdirat + can::Symlinkat + can::Futimes
 {
 }
-impl<R: RightsMarker + can::Lookup + can::Mkdirat + can::Symlinkat + can::Create + can::Write>
-    Target for R
+impl<R: Replace + can::Read + can::Fstatat + can::Mkdirat + can::Symlinkat + can::Futimes> Target
+    for R
 {
 }
 
-fn mkdir<R: Target>(dir: &Dir<R>, name: &OsString) -> io::Result<()> {
-    match dir.create_dir(name) {
-        Err(e) if e.kind() == io::ErrorKind::AlreadyExists => Ok(()),
+/// One entry, as read from the central directory.
+struct Entry {
+    index: usize,
+    raw: Vec<u8>,
+    mode: Option<u32>,
+    is_dir: bool,
+    is_link: bool,
+    size: u64,
+    compressed: u64,
+    crc32: u32,
+    method: zip::CompressionMethod,
+    mtime: Option<i64>,
+    dos: Option<zip::DateTime>,
+    span: (u64, u64),
+}
+
+/// Seconds since the epoch of a DOS date and time, read as local time
+/// (mktime(3): the time zone data is loaded before the sandbox is entered).
+fn dos_to_unix(t: &zip::DateTime) -> Option<i64> {
+    // SAFETY: an all-zero `tm` is a valid value (every field an integer
+    // or a null pointer).
+    let mut tm: libc::tm = unsafe { std::mem::zeroed() };
+    tm.tm_year = i32::from(t.year()) - 1900;
+    tm.tm_mon = i32::from(t.month()) - 1;
+    tm.tm_mday = i32::from(t.day());
+    tm.tm_hour = i32::from(t.hour());
+    tm.tm_min = i32::from(t.minute());
+    tm.tm_sec = i32::from(t.second());
+    tm.tm_isdst = -1;
+    // SAFETY: `tm` is a valid, initialized `struct tm`; mktime only
+    // normalizes it and reads the process's time zone.
+    let t = unsafe { libc::mktime(&mut tm) };
+    // time_t is not i64 everywhere.
+    #[allow(clippy::useless_conversion)]
+    (t != -1).then_some(i64::from(t))
+}
+
+/// A local time as `YYYY-MM-DD HH:MM` (localtime_r(3)), as `unzip -l`
+/// shows it.
+fn local_minute(secs: i64) -> String {
+    // SAFETY: an all-zero `tm` is a valid out-value for localtime_r.
+    let mut tm: libc::tm = unsafe { std::mem::zeroed() };
+    let t = secs as libc::time_t;
+    // SAFETY: both pointers are valid for the call.
+    if unsafe { libc::localtime_r(&t, &mut tm) }.is_null() {
+        return "1980-00-00 00:00".into();
+    }
+    format!(
+        "{:04}-{:02}-{:02} {:02}:{:02}",
+        tm.tm_year + 1900,
+        tm.tm_mon + 1,
+        tm.tm_mday,
+        tm.tm_hour,
+        tm.tm_min
+    )
+}
+
+/// The most a compression method can expand: deflate's limit is 1032:1
+/// (RFC 1951: a 258-byte match per 2 bits at best), stored is 1:1.
+fn can_hold(method: zip::CompressionMethod, compressed: u64) -> Option<u64> {
+    match method {
+        zip::CompressionMethod::Stored => Some(compressed),
+        zip::CompressionMethod::Deflated => {
+            Some(compressed.saturating_mul(1032).saturating_add(1024))
+        }
+        _ => None,
+    }
+}
+
+/// Reads the central directory and checks that no two entries' local
+/// data overlap (CVE-2019-13232).
+fn entries<R: Read + Seek>(
+    zip: &mut zip::ZipArchive<R>,
+) -> zip::result::ZipResult<(Vec<Entry>, bool)> {
+    let mut list = Vec::with_capacity(zip.len());
+    for index in 0..zip.len() {
+        let e = zip.by_index_raw(index)?;
+        let mode = e.unix_mode();
+        let mtime = e.extra_data_fields().find_map(|f| match f {
+            zip::extra_fields::ExtraField::ExtendedTimestamp(ts) => ts.mod_time().map(i64::from),
+            _ => None,
+        });
+        list.push(Entry {
+            index,
+            raw: e.name_raw().to_vec(),
+            mode,
+            is_dir: e.is_dir(),
+            is_link: mode.is_some_and(|m| m & S_IFMT == S_IFLNK),
+            size: e.size(),
+            compressed: e.compressed_size(),
+            crc32: e.crc32(),
+            method: e.compression(),
+            mtime,
+            dos: e.last_modified(),
+            span: (
+                e.header_start(),
+                e.data_start().saturating_add(e.compressed_size()),
+            ),
+        });
+    }
+    let mut spans: Vec<(u64, u64)> = list.iter().map(|e| e.span).collect();
+    spans.sort_unstable();
+    let overlapped = spans.windows(2).any(|w| w[1].0 < w[0].1);
+    Ok((list, overlapped))
+}
+
+/// A read buffer over a seekable input that survives seeks inside it.
+/// The zip crate seeks to every local header and reads it in small
+/// pieces; std's `BufReader` drops its buffer on every absolute seek, so
+/// each piece would be a system call (each checked by the sandbox).
+pub struct SeekBuf<R> {
+    inner: R,
+    buf: Vec<u8>,
+    /// Offset in `inner` of `buf[0]`.
+    start: u64,
+    /// Valid bytes in `buf`.
+    len: usize,
+    /// Read position within `buf` (may be past `len`: then `inner` is
+    /// repositioned on the next read).
+    at: u64,
+}
+
+impl<R> std::fmt::Debug for SeekBuf<R> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SeekBuf")
+            .field("start", &self.start)
+            .field("len", &self.len)
+            .field("at", &self.at)
+            .finish()
+    }
+}
+
+impl<R: Read + Seek> SeekBuf<R> {
+    /// `inner` read through a buffer of `capacity` bytes.
+    pub fn new(inner: R, capacity: usize) -> Self {
+        SeekBuf {
+            inner,
+            buf: vec![0; capacity],
+            start: 0,
+            len: 0,
+            at: 0,
+        }
+    }
+}
+
+impl<R: Read + Seek> Read for SeekBuf<R> {
+    fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
+        let end = self.start + self.len as u64;
+        if self.at < self.start || self.at >= end {
+            // Large reads bypass the buffer.
+            self.inner.seek(io::SeekFrom::Start(self.at))?;
+            if out.len() >= self.buf.len() {
+                let n = self.inner.read(out)?;
+                self.at += n as u64;
+                self.len = 0;
+                return Ok(n);
+            }
+            self.start = self.at;
+            self.len = self.inner.read(&mut self.buf)?;
+            if self.len == 0 {
+                return Ok(0);
+            }
+        }
+        let from = (self.at - self.start) as usize;
+        let n = out.len().min(self.len - from);
+        out[..n].copy_from_slice(&self.buf[from..from + n]);
+        self.at += n as u64;
+        Ok(n)
+    }
+}
+
+impl<R: Read + Seek> Seek for SeekBuf<R> {
+    fn seek(&mut self, to: io::SeekFrom) -> io::Result<u64> {
+        self.at = match to {
+            io::SeekFrom::Start(p) => p,
+            io::SeekFrom::Current(d) => self
+                .at
+                .checked_add_signed(d)
+                .ok_or_else(|| io::Error::from(io::ErrorKind::InvalidInput))?,
+            io::SeekFrom::End(_) => {
+                let p = self.inner.seek(to)?;
+                self.len = 0;
+                p
+            }
+        };
+        Ok(self.at)
+    }
+}
+
+/// Where messages go, and what the run found.
+pub struct Report<'a> {
+    /// Stdout.
+    pub out: &'a mut dyn Write,
+    /// Stderr.
+    pub err: &'a mut dyn Write,
+    /// Answers to the overwrite question (stdin).
+    pub answers: &'a mut dyn BufRead,
+    /// The highest status so far.
+    pub status: i32,
+}
+
+impl std::fmt::Debug for Report<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Report")
+            .field("status", &self.status)
+            .finish()
+    }
+}
+
+impl Report<'_> {
+    fn raise(&mut self, status: i32) {
+        self.status = self.status.max(status);
+    }
+}
+
+/// Runs unzip on `archive` (opened from `archive_name`): list, test, pipe
+/// or extract into `dir` (`shown_dir` is `-d`'s value, for messages).
+pub fn run<R: Target>(
+    options: &Options,
+    archive: impl Read + Seek,
+    archive_name: &OsStr,
+    dir: &Dir<R>,
+    umask: u32,
+    report: &mut Report<'_>,
+) -> io::Result<i32> {
+    let quiet = options.quiet > 0 || options.pipe;
+    let mut zip = match zip::ZipArchive::new(SeekBuf::new(archive, 64 * 1024)) {
+        Ok(z) => z,
+        Err(zip::result::ZipError::Io(e)) if e.kind() != io::ErrorKind::UnexpectedEof => {
+            writeln!(
+                report.err,
+                "unzip:  cannot read {}: {}",
+                archive_name.to_string_lossy(),
+                crate::os_error(&e)
+            )?;
+            return Ok(status::NOZIP);
+        }
+        Err(_) => {
+            if !quiet {
+                writeln!(report.out, "Archive:  {}", archive_name.to_string_lossy())?;
+            }
+            report.out.flush()?;
+            writeln!(report.err, "{}", not_a_zip(&options.archive))?;
+            return Ok(status::NOZIP);
+        }
+    };
+    if !quiet {
+        writeln!(report.out, "Archive:  {}", archive_name.to_string_lossy())?;
+    }
+    let (all, overlapped) = entries(&mut zip).map_err(zip_io)?;
+    if overlapped && !options.list {
+        report.out.flush()?;
+        writeln!(
+            report.err,
+            "error: invalid zip file with overlapped components (possible zip bomb)"
+        )?;
+        return Ok(status::BOMB);
+    }
+    let mut matched = vec![false; options.patterns.len()];
+    let selected: Vec<Entry> = all
+        .into_iter()
+        .filter(|e| {
+            let mut wanted = options.patterns.is_empty();
+            for (i, p) in options.patterns.iter().enumerate() {
+                if matches(p, &e.raw) {
+                    matched[i] = true;
+                    wanted = true;
+                }
+            }
+            wanted && !options.excludes.iter().any(|x| matches(x, &e.raw))
+        })
+        .collect();
+    let result = if options.list {
+        list(&selected, report)
+    } else if options.test {
+        test(&mut zip, &selected, archive_name, options, report)
+    } else if options.pipe {
+        pipe(&mut zip, &selected, report)
+    } else {
+        extract(&mut zip, &selected, options, dir, umask, report)
+    };
+    result?;
+    for (i, p) in options.patterns.iter().enumerate() {
+        if !matched[i] {
+            report.out.flush()?;
+            writeln!(
+                report.err,
+                "caution: filename not matched:  {}",
+                String::from_utf8_lossy(p)
+            )?;
+            report.raise(status::FIND);
+        }
+    }
+    Ok(report.status)
+}
+
+fn zip_io(e: zip::result::ZipError) -> io::Error {
+    match e {
+        zip::result::ZipError::Io(e) => e,
+        other => io::Error::new(io::ErrorKind::InvalidData, other.to_string()),
+    }
+}
+
+fn entry_time(e: &Entry) -> Option<i64> {
+    e.mtime.or_else(|| e.dos.as_ref().and_then(dos_to_unix))
+}
+
+fn list(entries: &[Entry], report: &mut Report<'_>) -> io::Result<()> {
+    writeln!(report.out, "  Length      Date    Time    Name")?;
+    writeln!(report.out, "---------  ---------- -----   ----")?;
+    let mut total = 0u64;
+    for e in entries {
+        let when = entry_time(e).map_or_else(|| "1980-00-00 00:00".to_owned(), local_minute);
+        writeln!(
+            report.out,
+            "{:>9}  {when}   {}",
+            e.size,
+            String::from_utf8_lossy(&e.raw)
+        )?;
+        total += e.size;
+    }
+    writeln!(report.out, "---------                     -------")?;
+    let files = if entries.len() == 1 { "file" } else { "files" };
+    writeln!(
+        report.out,
+        "{total:>9}                     {} {files}",
+        entries.len()
+    )?;
+    Ok(())
+}
+
+/// Copies entry `index` into `sink`, at most its declared size (an entry
+/// producing more is refused), checking its CRC (the zip crate's reader
+/// fails at the end on a mismatch). Returns the bytes copied.
+fn copy_entry<R: Read + Seek>(
+    zip: &mut zip::ZipArchive<R>,
+    e: &Entry,
+    sink: &mut dyn Write,
+) -> io::Result<u64> {
+    if can_hold(e.method, e.compressed).is_some_and(|max| e.size > max) {
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidData,
+            format!(
+                "declared size {} exceeds what {} compressed bytes hold (possible zip bomb)",
+                e.size, e.compressed
+            ),
+        ));
+    }
+    let mut reader = zip.by_index(e.index).map_err(zip_io)?;
+    let mut sink = Crc {
+        inner: sink,
+        hasher: crc32fast::Hasher::new(),
+    };
+    let copied = io::copy(&mut (&mut reader).take(e.size), &mut sink).and_then(|n| {
+        let mut probe = [0u8; 1];
+        if reader.read(&mut probe)? != 0 {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidData,
+                "more data than the declared size",
+            ));
+        }
+        Ok(n)
+    });
+    // The zip crate's reader reports a CRC mismatch in these words
+    // (zip's crc32.rs); Info-ZIP shows both values.
+    match copied {
+        Err(err) if err.to_string() == "Invalid checksum" => Err(io::Error::new(
+            io::ErrorKind::InvalidData,
+            BadCrc {
+                actual: sink.hasher.finalize(),
+                expected: e.crc32,
+            },
+        )),
         other => other,
     }
 }
 
-/// Extracts `archive` into `dir`, reporting each entry on `log` as unzip
-/// does (`  inflating: a/b`) and each refusal on `warn`. A refused entry is
-/// skipped; a failing one stops the extraction.
-pub fn extract<R: Target>(
-    archive: impl Read + Seek,
-    dir: &Dir<R>,
-    log: &mut impl Write,
-    warn: &mut impl Write,
-) -> zip::result::ZipResult<Summary> {
-    let mut zip = zip::ZipArchive::new(archive)?;
-    let mut summary = Summary::default();
-    for i in 0..zip.len() {
-        let mut entry = zip.by_index(i)?;
-        let shown = String::from_utf8_lossy(entry.name_raw()).into_owned();
-        let mode = entry.unix_mode().unwrap_or(0);
-        let is_link = mode & S_IFMT == S_IFLNK;
-        let checked = components(entry.name_raw()).and_then(|parts| {
-            if !is_link {
-                return Ok((parts, None));
+/// What Info-ZIP reports of a failed entry: ` bad CRC 363a3020  (should be
+/// 363a3021)` or `  error:  invalid compressed data to inflate`.
+fn entry_problem(err: &io::Error) -> Option<String> {
+    if let Some(crc) = err.get_ref().and_then(|e| e.downcast_ref::<BadCrc>()) {
+        return Some(format!(
+            " bad CRC {:08x}  (should be {:08x})",
+            crc.actual, crc.expected
+        ));
+    }
+    // Not the system's error (a full disk, say): the data's.
+    err.raw_os_error()
+        .is_none()
+        .then(|| "\n  error:  invalid compressed data to inflate".to_owned())
+}
+
+/// The CRC-32 of what an entry produced did not match its header's.
+#[derive(Debug)]
+struct BadCrc {
+    actual: u32,
+    expected: u32,
+}
+
+impl std::fmt::Display for BadCrc {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "bad CRC {:08x} (should be {:08x})",
+            self.actual, self.expected
+        )
+    }
+}
+
+impl std::error::Error for BadCrc {}
+
+/// A writer that computes the CRC-32 of what passes through.
+struct Crc<'a> {
+    inner: &'a mut dyn Write,
+    hasher: crc32fast::Hasher,
+}
+
+impl Write for Crc<'_> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        let n = self.inner.write(buf)?;
+        self.hasher.update(&buf[..n]);
+        Ok(n)
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        self.inner.flush()
+    }
+}
+
+fn test<R: Read + Seek>(
+    zip: &mut zip::ZipArchive<R>,
+    entries: &[Entry],
+    archive_name: &OsStr,
+    options: &Options,
+    report: &mut Report<'_>,
+) -> io::Result<()> {
+    let mut errors = 0;
+    for e in entries {
+        let name = String::from_utf8_lossy(&e.raw);
+        let tested = copy_entry(zip, e, &mut io::sink());
+        // Info-ZIP: `    testing: NAME   OK`, the CRC on the same line, an
+        // inflating error on the next one.
+        match &tested {
+            Ok(_) if options.quiet == 0 => writeln!(report.out, "    testing: {name:<22}   OK")?,
+            Ok(_) => {}
+            Err(err) => {
+                errors += 1;
+                write!(report.out, "    testing: {name:<22}  ")?;
+                match entry_problem(err) {
+                    Some(line) => writeln!(report.out, "{line}")?,
+                    None => writeln!(report.out, "\n  error:  {}", crate::os_error(err))?,
+                }
             }
-            let mut target = Vec::new();
-            // A link's target is its content; 4 KiB is PATH_MAX.
-            (&mut entry)
-                .take(4096)
-                .read_to_end(&mut target)
-                .map_err(|_| Refused::Empty)?;
-            Ok((parts, Some(link_target(&target)?)))
-        });
-        let (mut parts, link) = match checked {
-            Ok(ok) => ok,
-            Err(why) => {
-                writeln!(warn, "unzip: skipping {shown:?}: {why}")?;
-                summary.refused += 1;
+        }
+    }
+    let archive = archive_name.to_string_lossy();
+    if errors == 0 {
+        if options.quiet < 2 {
+            writeln!(
+                report.out,
+                "No errors detected in compressed data of {archive}."
+            )?;
+        }
+    } else {
+        writeln!(report.out, "At least one error was detected in {archive}.")?;
+        report.raise(status::ERR);
+    }
+    Ok(())
+}
+
+fn pipe<R: Read + Seek>(
+    zip: &mut zip::ZipArchive<R>,
+    entries: &[Entry],
+    report: &mut Report<'_>,
+) -> io::Result<()> {
+    for e in entries.iter().filter(|e| !e.is_dir) {
+        if let Err(err) = copy_entry(zip, e, report.out) {
+            report.out.flush()?;
+            let name = String::from_utf8_lossy(&e.raw);
+            // Info-ZIP: the name, then what went wrong.
+            match entry_problem(&err) {
+                Some(problem) => writeln!(report.err, "{name:<22} {problem}")?,
+                None => writeln!(report.err, "{name:<22}  {}", crate::os_error(&err))?,
+            }
+            report.raise(status::ERR);
+        }
+    }
+    Ok(())
+}
+
+/// The name shown for an entry: `-d`'s directory, then the cleaned name.
+fn shown(exdir: Option<&OsStr>, parts: &[OsString], dir: bool) -> String {
+    let mut s = String::new();
+    if let Some(d) = exdir {
+        let d = d.to_string_lossy();
+        s.push_str(d.trim_end_matches('/'));
+        s.push('/');
+    }
+    let joined: Vec<String> = parts
+        .iter()
+        .map(|p| p.to_string_lossy().into_owned())
+        .collect();
+    s.push_str(&joined.join("/"));
+    if dir {
+        s.push('/');
+    }
+    s
+}
+
+/// Opens (creating as needed) the directories `parts` beneath `dir`,
+/// never following a symbolic link. `Err` names the component that is in
+/// the way.
+fn walk<R: Target>(dir: &Dir<R>, parts: &[OsString]) -> Result<Option<Dir<R>>, (usize, io::Error)> {
+    let mut here: Option<Dir<R>> = None;
+    for (i, part) in parts.iter().enumerate() {
+        let parent = here.as_ref().unwrap_or(dir);
+        match parent.create_dir(part) {
+            Ok(()) => {}
+            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {}
+            Err(e) => return Err((i, e)),
+        }
+        here = Some(parent.open_dir_nofollow(part).map_err(|e| (i, e))?);
+    }
+    Ok(here)
+}
+
+/// Opens the existing directories `parts` beneath `dir` (never following
+/// a link); `None` if one is missing or in the way.
+fn walk_existing<R: Target>(dir: &Dir<R>, parts: &[OsString]) -> Option<Option<Dir<R>>> {
+    let mut here: Option<Dir<R>> = None;
+    for part in parts {
+        let parent = here.as_ref().unwrap_or(dir);
+        here = Some(parent.open_dir_nofollow(part).ok()?);
+    }
+    Some(here)
+}
+
+/// The answer to "replace NAME?".
+enum Answer {
+    Yes,
+    No,
+    All,
+    None,
+    Rename(OsString),
+}
+
+fn ask(report: &mut Report<'_>, shown: &str) -> io::Result<Answer> {
+    loop {
+        report.out.flush()?;
+        write!(
+            report.err,
+            "replace {shown}? [y]es, [n]o, [A]ll, [N]one, [r]ename: "
+        )?;
+        report.err.flush()?;
+        let mut line = String::new();
+        if report.answers.read_line(&mut line)? == 0 {
+            writeln!(
+                report.err,
+                " NULL\n(EOF or read error, treating as \"[N]one\" ...)"
+            )?;
+            report.raise(status::WARN);
+            return Ok(Answer::None);
+        }
+        match line.trim_end_matches('\n').chars().next() {
+            Some('y') => return Ok(Answer::Yes),
+            Some('n') => return Ok(Answer::No),
+            Some('A') => return Ok(Answer::All),
+            Some('N') => return Ok(Answer::None),
+            Some('r') => {
+                write!(report.err, "new name: ")?;
+                report.err.flush()?;
+                let mut name = String::new();
+                if report.answers.read_line(&mut name)? == 0 {
+                    return Ok(Answer::None);
+                }
+                return Ok(Answer::Rename(name.trim_end_matches('\n').into()));
+            }
+            _ => writeln!(report.err, "error:  invalid response [{}]", line.trim_end())?,
+        }
+    }
+}
+
+fn set_mtime<F: FnOnce(std::fs::FileTimes) -> io::Result<()>>(
+    secs: Option<i64>,
+    set: F,
+) -> io::Result<()> {
+    let Some(secs) = secs else {
+        return Ok(());
+    };
+    let when = if secs >= 0 {
+        std::time::UNIX_EPOCH + std::time::Duration::from_secs(secs as u64)
+    } else {
+        std::time::UNIX_EPOCH - std::time::Duration::from_secs(secs.unsigned_abs())
+    };
+    set(std::fs::FileTimes::new()
+        .set_modified(when)
+        .set_accessed(when))
+}
+
+fn extract<R: Target, Z: Read + Seek>(
+    zip: &mut zip::ZipArchive<Z>,
+    entries: &[Entry],
+    options: &Options,
+    dir: &Dir<R>,
+    umask: u32,
+    report: &mut Report<'_>,
+) -> io::Result<()> {
+    let quiet = options.quiet > 0;
+    let exdir = options.exdir.as_deref();
+    let mut overwrite = options.overwrite;
+    // Open handles of the directories files went into, by path: archives
+    // list a directory's files together, or interleave a few directories.
+    let mut parents: Vec<(Vec<OsString>, Option<Dir<R>>)> = Vec::new();
+    // Links: (parts, target, shown), created at the end; placeholders meanwhile.
+    let mut links: Vec<(Vec<OsString>, Vec<u8>, String)> = Vec::new();
+    // Directories' attributes, set at the end: (parts, mode, mtime).
+    let mut dirs: Vec<(Vec<OsString>, Option<u32>, Option<i64>)> = Vec::new();
+    for e in entries {
+        let raw = String::from_utf8_lossy(&e.raw).into_owned();
+        let cleaned = clean_name(&e.raw);
+        if cleaned.skipped_parent {
+            writeln!(
+                report.out,
+                "warning:  skipped \"../\" path component(s) in {raw}"
+            )?;
+            report.raise(status::WARN);
+        }
+        if cleaned.stripped_absolute {
+            report.out.flush()?;
+            writeln!(
+                report.err,
+                "warning:  stripped absolute path spec from {raw}"
+            )?;
+            report.raise(status::WARN);
+        }
+        let mut parts = cleaned.parts;
+        if parts.is_empty() {
+            continue;
+        }
+        let is_dir =
+            e.is_dir || cleaned.trailing_slash || e.mode.is_some_and(|m| m & S_IFMT == S_IFDIR);
+        let name = shown(exdir, &parts, is_dir);
+        let perm = e.mode.filter(|m| m & 0o777 != 0).map(|m| m & 0o777);
+        if is_dir {
+            // Info-ZIP says nothing of, and leaves alone, a directory that
+            // is already there.
+            let existed = match parts.split_last() {
+                Some((last, up)) => walk_existing(dir, up)
+                    .is_some_and(|d| d.as_ref().unwrap_or(dir).symlink_metadata(last).is_ok()),
+                None => true,
+            };
+            if !quiet && !existed {
+                writeln!(report.out, "   creating: {name}")?;
+            }
+            match walk(dir, &parts) {
+                Ok(_) if existed => {}
+                Ok(_) => dirs.push((parts, perm, entry_time(e))),
+                Err((i, err)) => checkdir(report, exdir, &parts[..=i], &name, &err)?,
+            }
+            continue;
+        }
+        let last = parts.pop().expect("a name");
+        let known = match parents.iter().position(|(p, _)| *p == parts) {
+            Some(i) => i,
+            None => match walk(dir, &parts) {
+                Ok(handle) => {
+                    // A bounded number of descriptors: forget the oldest.
+                    if parents.len() == PARENTS {
+                        parents.remove(0);
+                    }
+                    parents.push((parts.clone(), handle));
+                    parents.len() - 1
+                }
+                Err((i, err)) => {
+                    parts.push(last);
+                    checkdir(report, exdir, &parts[..=i], &name, &err)?;
+                    continue;
+                }
+            },
+        };
+        let here = parents[known].1.as_ref().unwrap_or(dir);
+        let mode = perm.unwrap_or(0o666 & !umask);
+        let mtime = entry_time(e);
+        if !e.is_link {
+            // A new name: written in place, created exclusively (nothing
+            // there can be lost); removed again if the entry fails.
+            let created = here.open_with(
+                &last,
+                OpenOptions::new().write(true).create_new(true).mode(0o666),
+            );
+            match created {
+                Ok(mut file) => {
+                    if !quiet {
+                        write!(report.out, "{}: {name:<22}  ", verb(e))?;
+                    }
+                    let done = (|| {
+                        copy_entry(zip, e, &mut file)?;
+                        use std::os::unix::fs::PermissionsExt;
+                        file.set_permissions(std::fs::Permissions::from_mode(mode))?;
+                        set_mtime(mtime, |t| file.set_times(t))
+                    })();
+                    if let Err(err) = done {
+                        drop(file);
+                        let _ = here.remove_file(&last);
+                        bad_entry(report, quiet, &name, &err)?;
+                    } else if !quiet {
+                        writeln!(report.out)?;
+                    }
+                    continue;
+                }
+                Err(err) if err.kind() == io::ErrorKind::AlreadyExists => {}
+                Err(err) => {
+                    entry_error(report, &name, &err)?;
+                    continue;
+                }
+            }
+        }
+        let mut target_name = last.clone();
+        let exists = here.symlink_metadata(&last);
+        if let Ok(meta) = &exists {
+            let choice = match overwrite {
+                Overwrite::Always => Answer::Yes,
+                Overwrite::Never => Answer::No,
+                Overwrite::Ask => ask(report, &name)?,
+            };
+            match choice {
+                Answer::Yes => {}
+                Answer::All => overwrite = Overwrite::Always,
+                Answer::No => {
+                    if e.is_link && meta.file_type().is_symlink() {
+                        writeln!(report.out, "{name} exists and is a symbolic link.")?;
+                    }
+                    continue;
+                }
+                Answer::None => {
+                    overwrite = Overwrite::Never;
+                    if e.is_link && meta.file_type().is_symlink() {
+                        writeln!(report.out, "{name} exists and is a symbolic link.")?;
+                    }
+                    continue;
+                }
+                Answer::Rename(new) => target_name = new,
+            }
+            if meta.is_dir() {
+                checkdir(
+                    report,
+                    exdir,
+                    &[],
+                    &name,
+                    &io::Error::from_raw_os_error(libc::EISDIR),
+                )?;
                 continue;
             }
-        };
-        let last = parts.pop().expect("at least one component");
-        let written = (|| -> io::Result<()> {
-            // Walk down, creating each parent, with openat(2) beneath `dir`.
-            let mut parent: Option<Dir<R>> = None;
-            for part in &parts {
-                let here = parent.as_ref().unwrap_or(dir);
-                mkdir(here, part)?;
-                parent = Some(here.open_dir(part)?);
+        }
+        if e.is_link {
+            let mut target = Vec::new();
+            if let Err(err) = copy_entry(zip, e, &mut target) {
+                entry_error(report, &name, &err)?;
+                continue;
             }
-            let here = parent.as_ref().unwrap_or(dir);
-            if let Some(target) = &link {
-                writeln!(log, "    linking: {shown} -> {}", target.to_string_lossy())?;
-                here.symlink(target, &last)?;
-            } else if entry.is_dir() {
-                writeln!(log, "   creating: {shown}")?;
-                mkdir(here, &last)?;
-            } else {
-                writeln!(log, "  inflating: {shown}")?;
-                // Permission bits only: set-id and sticky bits are dropped,
-                // as unzip does without -K.
-                let perm = if mode & 0o777 != 0 {
-                    mode & 0o777
-                } else {
-                    0o644
-                };
-                let mut file = here.open_with(
-                    &last,
-                    OpenOptions::new()
-                        .write(true)
-                        .create(true)
-                        .truncate(true)
-                        .mode(perm),
+            if !quiet {
+                writeln!(
+                    report.out,
+                    "    linking: {name:<22}  -> {} ",
+                    String::from_utf8_lossy(&target)
                 )?;
-                io::copy(&mut entry, &mut file)?;
             }
-            Ok(())
-        })();
-        written
-            .map_err(|e| io::Error::new(e.kind(), format!("{shown}: {}", crate::os_error(&e))))?;
-        summary.extracted += 1;
+            // A placeholder holds the name until the end (Info-ZIP's
+            // deferred links), so no later entry goes through the link.
+            let placed = replace(
+                here,
+                Path::new(&target_name),
+                Some(0o600),
+                |_| Ok(()),
+                |_| Ok(()),
+            );
+            if let Err(err) = placed {
+                entry_error(report, &name, &err)?;
+                continue;
+            }
+            parts.push(target_name);
+            links.push((parts, target, name));
+            continue;
+        }
+        if !quiet {
+            write!(report.out, "{}: {name:<22}  ", verb(e))?;
+        }
+        let written = replace(
+            here,
+            Path::new(&target_name),
+            Some(mode),
+            |file: &mut File<R>| copy_entry(zip, e, file),
+            |file| set_mtime(mtime, |t| file.set_times(t)),
+        );
+        match written {
+            Err(err) => bad_entry(report, quiet, &name, &err)?,
+            Ok(_) if !quiet => writeln!(report.out)?,
+            Ok(_) => {}
+        }
     }
-    Ok(summary)
+    if !links.is_empty() {
+        if !quiet {
+            writeln!(report.out, "finishing deferred symbolic links:")?;
+        }
+        for (mut parts, target, name) in links {
+            let last = parts.pop().expect("a name");
+            if !quiet {
+                writeln!(
+                    report.out,
+                    "  {name:<22} -> {}",
+                    String::from_utf8_lossy(&target)
+                )?;
+            }
+            let made = walk(dir, &parts).map_err(|(_, e)| e).and_then(|parent| {
+                let here = parent.as_ref().unwrap_or(dir);
+                here.remove_file(&last)?;
+                here.symlink(OsStr::from_bytes(&target), &last)
+            });
+            if let Err(err) = made {
+                entry_error(report, &name, &err)?;
+            }
+        }
+    }
+    // Deepest first, so that setting a parent's time comes last.
+    dirs.sort_by_key(|(parts, ..)| std::cmp::Reverse(parts.len()));
+    for (parts, perm, mtime) in dirs {
+        let Ok(Some(d)) = walk(dir, &parts) else {
+            continue;
+        };
+        let mode = perm.unwrap_or(0o777 & !umask);
+        use std::os::unix::fs::PermissionsExt;
+        let _ = d.set_permissions(std::fs::Permissions::from_mode(mode));
+        let _ = set_mtime(mtime, |t| d.set_times(t));
+    }
+    Ok(())
+}
+
+/// How many directory handles extraction keeps open.
+const PARENTS: usize = 128;
+
+/// Info-ZIP's word for extracting an entry.
+fn verb(e: &Entry) -> &'static str {
+    if e.method == zip::CompressionMethod::Stored {
+        " extracting"
+    } else {
+        "  inflating"
+    }
+}
+
+fn checkdir(
+    report: &mut Report<'_>,
+    exdir: Option<&OsStr>,
+    path: &[OsString],
+    name: &str,
+    err: &io::Error,
+) -> io::Result<()> {
+    report.out.flush()?;
+    let blocking = shown(exdir, path, false);
+    match err.raw_os_error() {
+        Some(libc::ENOTDIR | libc::ELOOP) => {
+            writeln!(report.err, "checkdir error:  {blocking} exists but is not directory\n                 unable to process {name}.")?
+        }
+        _ => writeln!(report.err, "checkdir error:  cannot create {blocking}\n                 {}\n                 unable to process {name}.", crate::os_error(err))?,
+    }
+    report.raise(status::ERR);
+    Ok(())
+}
+
+/// An entry that failed while it was written: Info-ZIP's CRC or inflate
+/// message on stderr after the unfinished `inflating:` line, or the OS
+/// error.
+fn bad_entry(report: &mut Report<'_>, quiet: bool, name: &str, err: &io::Error) -> io::Result<()> {
+    match entry_problem(err) {
+        Some(line) => {
+            report.out.flush()?;
+            writeln!(report.err, "{line}")?;
+            report.raise(status::ERR);
+            Ok(())
+        }
+        None => {
+            if !quiet {
+                writeln!(report.out)?;
+            }
+            entry_error(report, name, err)
+        }
+    }
+}
+
+fn entry_error(report: &mut Report<'_>, name: &str, err: &io::Error) -> io::Result<()> {
+    report.out.flush()?;
+    writeln!(
+        report.err,
+        "error:  cannot create {name}\n        {}",
+        crate::os_error(err)
+    )?;
+    report.raise(if err.raw_os_error() == Some(libc::ENOSPC) {
+        status::DISK
+    } else {
+        status::ERR
+    });
+    Ok(())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn parts(name: &str) -> Result<Vec<String>, Refused> {
-        components(name.as_bytes())
-            .map(|v| v.into_iter().map(|s| s.into_string().unwrap()).collect())
+    fn parse(s: &str) -> Result<Options, Exit> {
+        Options::parse(s.split_whitespace().map(OsString::from))
     }
 
     #[test]
-    fn options_in_either_order() {
-        let parse = |s: &str| Options::parse(s.split_whitespace().map(OsString::from));
-        let o = parse("a.zip -d out").unwrap();
+    fn options_as_info_zip_takes_them() {
+        let o = parse("-o a.zip -d out").unwrap();
         assert_eq!(
-            (o.archive.to_str(), o.dir.to_str()),
-            (Some("a.zip"), Some("out"))
+            (o.archive.to_str(), o.exdir().to_str(), o.overwrite),
+            (Some("a.zip"), Some("out"), Overwrite::Always)
         );
-        let o = parse("-d out a.zip").unwrap();
+        let o = parse("-qq -n a.zip 'x*' y -x z -d o").unwrap();
+        assert_eq!(o.quiet, 2);
+        assert_eq!(o.patterns.len(), 2);
+        assert_eq!(o.excludes, vec![b"z".to_vec()]);
         assert_eq!(
-            (o.archive.to_str(), o.dir.to_str()),
-            (Some("a.zip"), Some("out"))
+            parse("-lt a.zip").map(|o| (o.list, o.test)),
+            Ok((true, true))
         );
-        assert_eq!(parse("a.zip").unwrap().dir, ".");
-        assert!(parse("-d out").is_err());
-        assert!(parse("a.zip -d").is_err());
-        assert!(parse("a.zip b.zip").is_err());
-        assert!(parse("-x a.zip").is_err());
+        assert_eq!(parse(""), Err(Exit::Usage(0)));
+        assert_eq!(parse("-k a.zip"), Err(Exit::Usage(10)));
+        assert!(matches!(parse("-d"), Err(Exit::Message(_))));
+        assert_eq!(parse("a.zip").unwrap().exdir(), ".");
     }
 
     #[test]
-    fn ordinary_names_split_into_components() {
-        assert_eq!(parts("a/b/c.txt").unwrap(), ["a", "b", "c.txt"]);
-        assert_eq!(parts("./a//b/").unwrap(), ["a", "b"]);
-        assert_eq!(parts("dir\\file").unwrap(), ["dir", "file"]);
-        assert_eq!(parts("..foo/bar..").unwrap(), ["..foo", "bar.."]);
-    }
-
-    #[test]
-    fn escaping_names_are_refused() {
-        assert_eq!(parts("../evil"), Err(Refused::Parent));
-        assert_eq!(parts("a/../../evil"), Err(Refused::Parent));
-        assert_eq!(parts("a\\..\\..\\evil"), Err(Refused::Parent));
-        assert_eq!(parts("/etc/passwd"), Err(Refused::Absolute));
-        assert_eq!(parts("\\evil"), Err(Refused::Absolute));
-        assert_eq!(parts("C:/evil"), Err(Refused::Absolute));
-        assert_eq!(parts("a\0b"), Err(Refused::Nul));
-        assert_eq!(parts(""), Err(Refused::Empty));
-        assert_eq!(parts("./"), Err(Refused::Empty));
-    }
-
-    #[test]
-    fn links_may_only_point_down() {
-        assert!(link_target(b"sub/file").is_ok());
-        assert!(link_target(b"file").is_ok());
-        for bad in [&b"../x"[..], b"/etc", b"a/../../x", b"..", b"", b"a\\..\\x"] {
-            assert!(
-                matches!(link_target(bad), Err(Refused::LinkOutside(_))),
-                "{bad:?}"
-            );
+    fn the_seek_buffer_reads_what_the_file_holds() {
+        let data: Vec<u8> = (0..10_000u32).map(|i| (i * 7 % 251) as u8).collect();
+        let mut r = SeekBuf::new(io::Cursor::new(data.clone()), 64);
+        let mut got = [0u8; 10];
+        for at in [0u64, 5, 60, 63, 64, 9_990, 100, 3_000, 2_990] {
+            r.seek(io::SeekFrom::Start(at)).unwrap();
+            let n = r.read(&mut got).unwrap();
+            assert_eq!(&got[..n], &data[at as usize..at as usize + n], "at {at}");
+            assert!(n > 0);
         }
+        r.seek(io::SeekFrom::Start(100)).unwrap();
+        let mut all = Vec::new();
+        r.read_to_end(&mut all).unwrap();
+        assert_eq!(all, &data[100..]);
+        assert_eq!(r.stream_position().unwrap(), 10_000);
+        assert_eq!(r.seek(io::SeekFrom::End(-10)).unwrap(), 9_990);
+        let mut big = vec![0u8; 500];
+        r.seek(io::SeekFrom::Start(10)).unwrap();
+        r.read_exact(&mut big).unwrap();
+        assert_eq!(big, &data[10..510]);
+    }
+
+    #[test]
+    fn wildcards_match_whole_names_across_slashes() {
+        assert!(matches(b"d/*", b"d/e/f.txt"));
+        assert!(matches(b"*.txt", b"a/b.txt"));
+        assert!(matches(b"?.txt", b"a.txt"));
+        assert!(!matches(b"?.txt", b"ab.txt"));
+        assert!(matches(b"[ab].txt", b"b.txt"));
+        assert!(!matches(b"[!ab].txt", b"b.txt"));
+        assert!(matches(b"[a-c]x", b"bx"));
+        assert!(!matches(b"a", b"ab"));
+        assert!(matches(b"a\\*", b"a*"));
+    }
+
+    #[test]
+    fn names_are_cleaned_as_info_zip_cleans_them() {
+        let c = clean_name(b"../evil.txt");
+        assert!(c.skipped_parent && !c.stripped_absolute);
+        assert_eq!(c.parts, [OsString::from("evil.txt")]);
+        let c = clean_name(b"/abs/x");
+        assert!(c.stripped_absolute);
+        assert_eq!(c.parts, [OsString::from("abs"), OsString::from("x")]);
+        assert_eq!(
+            clean_name(b"ok/../../e3.txt").parts,
+            [OsString::from("ok"), OsString::from("e3.txt")]
+        );
+        assert!(clean_name(b"d/").trailing_slash);
     }
 }

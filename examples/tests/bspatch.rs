@@ -79,15 +79,24 @@ fn output_is_byte_identical_to_the_reference_bspatch() {
     }
 }
 
-/// Runs bspatch on a hostile `patch`; returns stderr after checking the
-/// refusal is clean.
+/// Runs bspatch on a hostile `patch` over an existing NEW; checks the
+/// refusal is Debian's (`bspatch: Corrupt patch`, status 1) and that NEW
+/// is untouched and no temporary is left.
 fn refused(patch: &[u8]) -> Option<String> {
     let d = tempfile::tempdir().unwrap();
     std::fs::write(d.path().join("old"), b"0123456789").unwrap();
+    std::fs::write(d.path().join("new"), b"precious").unwrap();
     std::fs::write(d.path().join("patch"), patch).unwrap();
     let out = run(BSPATCH, &["old", "new", "patch"], d.path())?;
     assert_eq!(status(&out), 1, "{out:?}");
-    assert_clean_error(&out, "bspatch: patch: corrupt patch: ");
+    assert_clean_error(&out, "bspatch: Corrupt patch");
+    assert_eq!(std::fs::read(d.path().join("new")).unwrap(), b"precious");
+    let mut left: Vec<_> = std::fs::read_dir(d.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    left.sort();
+    assert_eq!(left, ["new", "old", "patch"], "no temporary left");
     Some(stderr(&out))
 }
 
@@ -95,15 +104,13 @@ fn refused(patch: &[u8]) -> Option<String> {
 fn truncated_patches_and_bad_magic_are_refused() {
     let good = build_patch(&[(10, 2, 0)], &[1; 10], b"xy");
     for cut in [0, 5, 31, 40, good.len() - 30] {
-        let Some(err) = refused(&good[..cut]) else {
+        if refused(&good[..cut]).is_none() {
             return;
-        };
-        assert!(err.contains("truncated"), "cut at {cut}: {err}");
+        }
     }
     let mut bad = good.clone();
     bad[..8].copy_from_slice(b"BSDIFF39");
-    let Some(err) = refused(&bad) else { return };
-    assert!(err.contains("bad magic"), "{err}");
+    refused(&bad);
 }
 
 #[test]
@@ -119,11 +126,9 @@ fn negative_and_overflowing_lengths_are_refused() {
     ] {
         let mut bad = good.clone();
         bad[at..at + 8].copy_from_slice(&value);
-        let Some(err) = refused(&bad) else { return };
-        assert!(
-            err.contains("negative") || err.contains("out of range") || err.contains("truncated"),
-            "header field {at}: {err}"
-        );
+        if refused(&bad).is_none() {
+            return;
+        }
     }
     for controls in [
         vec![(-1, 0, 0)],
@@ -132,13 +137,9 @@ fn negative_and_overflowing_lengths_are_refused() {
         vec![(i64::MAX, 1, 0)],
         vec![(5, 0, 100), (5, 0, 0)],
     ] {
-        let Some(err) = refused(&build_patch(&controls, &[0; 16], &[0; 16])) else {
+        if refused(&build_patch(&controls, &[0; 16], &[0; 16])).is_none() {
             return;
-        };
-        assert!(
-            err.contains("control triple") || err.contains("negative"),
-            "{controls:?}: {err}"
-        );
+        }
     }
 }
 
@@ -147,11 +148,25 @@ fn a_lying_size_of_new_allocates_nothing() {
     // The reference mallocs the header's size of NEW up front.
     let mut bad = build_patch(&[(10, 0, 0)], &[0; 10], b"");
     bad[24..32].copy_from_slice(&offtout(i64::MAX));
-    let Some(err) = refused(&bad) else { return };
-    assert!(
-        err.contains("the header declares 9223372036854775807"),
-        "{err}"
-    );
+    refused(&bad);
+}
+
+#[test]
+fn old_and_new_may_be_the_same_file() {
+    // Debian's bspatch truncates OLD while patching it in place here (its
+    // result differs from NEW); a temporary renamed over it cannot.
+    let d = tempfile::tempdir().unwrap();
+    std::fs::write(d.path().join("f"), b"0123456789").unwrap();
+    std::fs::write(
+        d.path().join("patch"),
+        build_patch(&[(10, 2, 0)], &[1; 10], b"xy"),
+    )
+    .unwrap();
+    let Some(out) = run(BSPATCH, &["f", "f", "patch"], d.path()) else {
+        return;
+    };
+    assert_eq!((status(&out), stderr(&out)), (0, String::new()));
+    assert_eq!(std::fs::read(d.path().join("f")).unwrap(), b"123456789:xy");
 }
 
 #[test]
@@ -163,34 +178,27 @@ fn a_missing_patch_leaves_new_alone() {
         return;
     };
     assert_eq!(status(&out), 1);
-    assert_clean_error(
-        &out,
-        "sandboxed: preopen `patch` (argv[3] = \"missing\"): No such file or directory",
-    );
+    assert_clean_error(&out, "bspatch: fopen(missing): No such file or directory");
     assert_eq!(std::fs::read(d.path().join("new")).unwrap(), b"precious");
 }
 
 /// While bspatch waits for its patch (a FIFO), its descriptors are looked
-/// at from outside: it is confined, and of its files only NEW is open for
-/// writing; OLD and PATCH are read-only (the kernel's access mode, which
-/// no right can widen).
+/// at from outside: it is confined and holds no file open for writing
+/// (NEW's temporary is created only once the patch is read); OLD and
+/// PATCH are read-only (the kernel's access mode, which no right can
+/// widen).
 #[cfg(target_os = "linux")]
 #[test]
-fn new_is_the_only_file_it_holds_for_writing() {
+fn it_holds_no_file_for_writing_while_reading_the_patch() {
     let d = tempfile::tempdir().unwrap();
     std::fs::write(d.path().join("old"), b"0123456789").unwrap();
     let patch = build_patch(&[(10, 0, 0)], &[1; 10], b"");
-    let new_open = |files: &[String]| files.iter().any(|f| f.ends_with("/new"));
+    let old_open = |files: &[String]| files.iter().any(|f| f.ends_with("/old"));
     let args = ["old", "new", "patch"];
-    let Some(seen) = seen_while_blocked(BSPATCH, &args, d.path(), "patch", &patch, new_open) else {
+    let Some(seen) = seen_while_blocked(BSPATCH, &args, d.path(), "patch", &patch, old_open) else {
         return;
     };
     assert_eq!(status(&seen.out), 0, "{:?}", seen.out);
     assert_eq!(std::fs::read(d.path().join("new")).unwrap(), b"123456789:");
-    let new = d.path().join("new").canonicalize().unwrap();
-    assert_eq!(
-        seen.writable,
-        [new.display().to_string()],
-        "open for writing"
-    );
+    assert_eq!(seen.writable, Vec::<String>::new(), "open for writing");
 }

@@ -20,6 +20,8 @@ pub struct Attr {
     /// `on_unsupported = "warn"` (true) or `"deny"` (false).
     pub warn: Option<(bool, Span)>,
     pub exit_code: Option<(i32, Span)>,
+    /// `on_setup_error = report` or `on_setup_error = { ... }`.
+    pub on_setup_error: Option<(proc_macro2::TokenStream, Span)>,
     /// A preopen or service was dropped by a parse error: checks that need
     /// every declaration (parameters, rights targets) are skipped.
     pub incomplete: bool,
@@ -69,6 +71,10 @@ pub struct Flags {
     pub truncate: Option<Span>,
     pub exclusive: Option<Span>,
     pub optional: Option<Span>,
+    /// `-` names the standard stream.
+    pub dash: Option<Span>,
+    /// Open failures are handed to the body as `Operand`s.
+    pub fallible: Option<Span>,
     pub mode: Option<(u32, Span)>,
 }
 
@@ -94,6 +100,8 @@ impl Flags {
             exclusive: self.exclusive.is_some(),
             mode: self.mode.map_or(OpenFlags::READ.mode, |(m, _)| m),
             optional: self.optional.is_some(),
+            dash: self.dash.is_some(),
+            fallible: self.fallible.is_some(),
         }
     }
 }

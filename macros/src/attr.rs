@@ -144,7 +144,7 @@ pub fn read_attr(cx: &mut Ctxt, nodes: Vec<Node>) -> Attr {
             other => {
                 cx.error(
                     other.span(),
-                    "expected `preopen(...)`, `rights(...)`, `services(...)`, `on_unsupported = ...` or `exit_code = ...`",
+                    "expected `preopen(...)`, `rights(...)`, `services(...)`, `on_unsupported = ...`, `exit_code = ...` or `on_setup_error = ...`",
                 );
                 continue;
             }
@@ -211,7 +211,20 @@ pub fn read_attr(cx: &mut Ctxt, nodes: Vec<Node>) -> Attr {
                 },
                 other => cx.error(other.span(), "expected an integer: `exit_code = 2`"),
             },
-            ("on_unsupported" | "exit_code", _) => {
+            ("on_setup_error", Node::Assign(_, value)) => match *value {
+                Node::Word(f) => {
+                    attr.on_setup_error = Some((quote::quote!(#f), f.span()));
+                }
+                Node::Block(b) => {
+                    let span = b.brace_token.span.join();
+                    attr.on_setup_error = Some((quote::quote!(#b), span));
+                }
+                other => cx.error(
+                    other.span(),
+                    "expected a function: `on_setup_error = report`, with `fn report(e: &sandboxed::Error) -> i32`, or a block giving one",
+                ),
+            },
+            ("on_unsupported" | "exit_code" | "on_setup_error", _) => {
                 cx.error(span, format!("expected `{key} = ...`"));
             }
             _ => cx.error(span, format!("expected `{key}(...)`")),
@@ -435,6 +448,8 @@ fn read_flags(
             "truncate" => &mut flags.truncate,
             "exclusive" => &mut flags.exclusive,
             "optional" => &mut flags.optional,
+            "dash" => &mut flags.dash,
+            "fallible" => &mut flags.fallible,
             _ => {
                 // `mode = 0o644`
                 if flags.mode.is_some() {

@@ -122,9 +122,25 @@ fn marker_for(m: &syn::Ident, name: &str, rights: &[Right]) -> TokenStream {
     }
 }
 
-fn source(s: &Source) -> TokenStream {
+fn source(s: &Source, kind: Kind) -> TokenStream {
     let p = private();
     match s {
+        Source::Expr(block) if kind == Kind::Files => {
+            let stmts = &block.stmts;
+            let text = quote!(#(#stmts)*).to_string();
+            // `files({ expr })` takes any iterator of path-like values: a
+            // clap `Vec<PathBuf>`, `&[String]`, an iterator adaptor.
+            let values = quote_spanned! {block.span()=>
+                {
+                    #[allow(unused_braces)]
+                    let __sandboxed_paths = #block;
+                    ::core::iter::IntoIterator::into_iter(__sandboxed_paths)
+                        .map(|__sandboxed_path| ::std::ffi::OsString::from(::core::convert::AsRef::<::std::ffi::OsStr>::as_ref(&__sandboxed_path)))
+                        .collect::<::std::vec::Vec<::std::ffi::OsString>>()
+                }
+            };
+            quote!(#p::Source::Exprs { text: #text, values: #values })
+        }
         Source::Literal(l) => quote!(#p::Source::Literal(#l)),
         Source::Arg(n) => quote!(#p::Source::Arg(#n)),
         Source::Args(n, _) => quote!(#p::Source::Args(#n)),
@@ -142,7 +158,7 @@ fn source(s: &Source) -> TokenStream {
     }
 }
 
-fn open_flags(f: &Flags) -> TokenStream {
+fn open_flags(f: &Flags, kind: Kind) -> TokenStream {
     let p = private();
     let sandboxed_vocab::OpenFlags {
         read,
@@ -153,11 +169,21 @@ fn open_flags(f: &Flags) -> TokenStream {
         exclusive,
         mode,
         optional,
+        dash,
+        fallible,
     } = f.open_flags();
+    // mkdir(2)'s customary 0o777 (less the umask) for a created
+    // directory, open(2)'s 0o666 for a created file.
+    let mode = if kind == Kind::Dir && f.mode.is_none() {
+        0o777
+    } else {
+        mode
+    };
     quote! {
         #p::OpenFlags {
             read: #read, write: #write, append: #append, create: #create,
             truncate: #truncate, exclusive: #exclusive, mode: #mode, optional: #optional,
+            dash: #dash, fallible: #fallible,
         }
     }
 }
@@ -269,10 +295,13 @@ fn service(s: &crate::ast::Service) -> TokenStream {
             rights,
             operations,
         } => {
-            let src = src.as_ref().map(source).unwrap_or_default();
+            let src = src
+                .as_ref()
+                .map(|s| source(s, Kind::File))
+                .unwrap_or_default();
             let names = fileargs_rights(flags, rights.as_ref());
             let limits = limits(right_set(&names), rights.as_ref());
-            let flags = open_flags(flags);
+            let flags = open_flags(flags, Kind::Files);
             let ops = variants("FileOp", operations);
             quote!(#p::ServiceDecl::FileArgs(#p::FileArgsLimits {
                 source: #src, flags: #flags, limits: #limits, operations: #ops,
@@ -361,6 +390,18 @@ fn handle(attr: &Attr, param: &Param) -> (TokenStream, TokenStream) {
     {
         let m = marker_name(&pre.name);
         let ty = &param.ty;
+        if pre.flags.fallible.is_some() {
+            return match pre.kind {
+                Kind::Files => {
+                    let operand = with_marker(inner_type(ty), &m);
+                    (
+                        quote!(::std::vec::Vec<#operand>),
+                        quote!(#h.operands::<#m>(#i)),
+                    )
+                }
+                _ => (with_marker(ty, &m), quote!(#h.operand::<#m>(#i))),
+            };
+        }
         return match (pre.kind, pre.flags.optional.is_some()) {
             (Kind::File, false) => (with_marker(ty, &m), quote!(#h.file::<#m>(#i))),
             (Kind::File, true) => {
@@ -425,8 +466,8 @@ pub fn expand(attr: &Attr, func: &syn::ItemFn, params: &[Param]) -> TokenStream 
             }
         );
         let m = marker_name(&pre.name);
-        let src = source(&pre.source);
-        let flags = open_flags(&pre.flags);
+        let src = source(&pre.source, pre.kind);
+        let flags = open_flags(&pre.flags, pre.kind);
         let (_, list) = preopen_rights(attr, pre);
         let limits = limits(quote!(<#m as #p::RightsMarker>::RIGHTS), list);
         quote!(#p::Preopen { name: #name, kind: #p::Kind::#kind, source: #src, flags: #flags, limits: #limits })
@@ -439,6 +480,15 @@ pub fn expand(attr: &Attr, func: &syn::ItemFn, params: &[Param]) -> TokenStream 
     };
     let exit_code = match attr.exit_code {
         Some((n, _)) => quote!(::core::option::Option::Some(#n)),
+        None => quote!(::core::option::Option::None),
+    };
+    let on_setup_error = match &attr.on_setup_error {
+        Some((f, span)) => quote_spanned! {*span=>
+            ::core::option::Option::Some({
+                let __sandboxed_report: fn(&#p::Error) -> i32 = #f;
+                __sandboxed_report
+            })
+        },
         None => quote!(::core::option::Option::None),
     };
 
@@ -474,6 +524,7 @@ pub fn expand(attr: &Attr, func: &syn::ItemFn, params: &[Param]) -> TokenStream 
                 services: ::std::vec![#(#services),*],
                 on_unsupported: #on_unsupported,
                 exit_code: #exit_code,
+                on_setup_error: #on_setup_error,
             };
             #handles
             __sandboxed_body(#(#args),*)

@@ -12,6 +12,7 @@ pub const TOP_KEYS: &[&str] = &[
     "services",
     "on_unsupported",
     "exit_code",
+    "on_setup_error",
 ];
 
 /// Kinds of preopen.
@@ -27,6 +28,8 @@ pub const FILE_FLAGS: &[&str] = &[
     "exclusive",
     "mode",
     "optional",
+    "dash",
+    "fallible",
 ];
 
 /// Flags of `dir(...)`.

@@ -18,6 +18,7 @@ pub fn check(cx: &mut Ctxt, attr: &Attr, func: &syn::ItemFn, params: &[Param]) {
         check_source(cx, p.kind, &p.source);
     }
     check_stdio(cx, attr);
+    check_setup_error(cx, attr);
     check_rights_fit(cx, attr);
     check_services(cx, attr);
     if !attr.incomplete {
@@ -109,10 +110,27 @@ fn check_flags(cx: &mut Ctxt, name: &str, kind: Kind, f: &Flags) {
             format!("`optional` contradicts `create`: a created file is never missing; remove one from preopen `{name}`"),
         );
     }
+    if let (Some(o), Some(_)) = (f.optional, f.fallible) {
+        cx.error(
+            o,
+            format!("`optional` and `fallible` overlap: with `fallible` a missing file is already its operand's error; remove `optional` from preopen `{name}`"),
+        );
+    }
     if let (Some(o), Kind::Files) = (f.optional, kind) {
         cx.error(
             o,
             format!("`optional` is for one file; `files(...)` is already empty when no name is given; remove it from preopen `{name}`"),
+        );
+    }
+}
+
+/// `on_setup_error`'s function returns the exit status: `exit_code` would
+/// never be used.
+fn check_setup_error(cx: &mut Ctxt, attr: &Attr) {
+    if let (Some(_), Some((_, span))) = (&attr.on_setup_error, attr.exit_code) {
+        cx.error(
+            span,
+            "`exit_code` is unused with `on_setup_error`: the function's return value is the exit status; remove `exit_code`",
         );
     }
 }
@@ -257,11 +275,17 @@ fn check_services(cx: &mut Ctxt, attr: &Attr) {
 
 /// What a parameter's type must look like for a declaration.
 fn expected_type(p: &Preopen) -> &'static str {
-    match (p.kind, p.flags.optional.is_some()) {
-        (Kind::File, false) => "File",
-        (Kind::File, true) => "Option<File>",
-        (Kind::Dir, _) => "Dir",
-        (Kind::Files, _) => "Vec<File>",
+    match (
+        p.kind,
+        p.flags.optional.is_some(),
+        p.flags.fallible.is_some(),
+    ) {
+        (Kind::File, _, true) => "Operand",
+        (Kind::Files, _, true) => "Vec<Operand>",
+        (Kind::File, false, false) => "File",
+        (Kind::File, true, false) => "Option<File>",
+        (Kind::Dir, ..) => "Dir",
+        (Kind::Files, ..) => "Vec<File>",
     }
 }
 
@@ -318,6 +342,7 @@ fn check_params(cx: &mut Ctxt, attr: &Attr, params: &[Param]) {
             let want = expected_type(p);
             if got != want {
                 let why = match (p.kind, p.flags.optional.is_some()) {
+                    _ if p.flags.fallible.is_some() => " (it is `fallible`)",
                     (Kind::File, true) => " (it is `optional`)",
                     (Kind::File, false) if got == "Option<File>" => {
                         " (add `optional` to the preopen for `Option<File>`)"

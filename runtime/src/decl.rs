@@ -32,6 +32,14 @@ pub enum Source {
         /// Its value.
         value: OsString,
     },
+    /// `{ expr }` of `files(...)`: any iterator of path-like values (a
+    /// clap `Vec<PathBuf>`), evaluated before the sandbox is entered.
+    Exprs {
+        /// The expression as written.
+        text: &'static str,
+        /// Its values, in order.
+        values: Vec<OsString>,
+    },
 }
 
 /// What a preopen opens.
@@ -262,4 +270,7 @@ pub struct Plan {
     /// `exit_code = N`: exit status when setup fails (default
     /// [`SETUP_FAILURE_EXIT`](crate::SETUP_FAILURE_EXIT)).
     pub exit_code: Option<i32>,
+    /// `on_setup_error = f`: the program's own report of a failed setup;
+    /// returns the exit status.
+    pub on_setup_error: Option<fn(&crate::Error) -> i32>,
 }

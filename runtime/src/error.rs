@@ -25,6 +25,8 @@ pub enum Error {
         name: &'static str,
         /// The source and the path it resolved to (`argv[1] = "a.bin"`).
         origin: String,
+        /// The path as the user gave it (`a.bin`).
+        path: std::path::PathBuf,
         /// The OS error.
         #[source]
         source: io::Error,
@@ -90,6 +92,49 @@ pub enum Error {
     },
 }
 
+impl Error {
+    /// The declaration the failure concerns (`old`), for steps 1-3.
+    pub fn preopen(&self) -> Option<&str> {
+        match self {
+            Error::Resolve { name, .. } | Error::Open { name, .. } => Some(name),
+            Error::Limit { name, .. } => Some(name),
+            _ => None,
+        }
+    }
+
+    /// The path the user gave, when opening it failed (step 2): what a
+    /// tool names in its own message (`cmp: missing: No such file or
+    /// directory`).
+    pub fn path(&self) -> Option<&std::path::Path> {
+        match self {
+            Error::Open { path, .. } => Some(path),
+            _ => None,
+        }
+    }
+
+    /// The OS error, where one caused the failure.
+    pub fn os_error(&self) -> Option<&io::Error> {
+        match self {
+            Error::Open { source, .. }
+            | Error::Limit { source, .. }
+            | Error::Cache { source, .. }
+            | Error::Service { source, .. }
+            | Error::Enter { source, .. } => Some(source),
+            _ => None,
+        }
+    }
+
+    /// The OS error in the words the classic tools print ("No such file
+    /// or directory", without std's " (os error 2)"); for other failures,
+    /// the whole message.
+    pub fn reason(&self) -> String {
+        match self.os_error() {
+            Some(e) => OsError(e).to_string(),
+            None => self.to_string(),
+        }
+    }
+}
+
 /// A step's failure as a backend reports it: the system call and its error.
 /// The steps add the declaration it concerns.
 #[derive(Debug)]
@@ -144,11 +189,15 @@ mod tests {
         let e = Error::Open {
             name: "old",
             origin: "argv[1] = \"a.bin\"".into(),
+            path: "a.bin".into(),
             source: io::Error::from_raw_os_error(libc::ENOENT),
         };
         assert_eq!(
             e.to_string(),
             "preopen `old` (argv[1] = \"a.bin\"): No such file or directory"
         );
+        assert_eq!(e.path(), Some(std::path::Path::new("a.bin")));
+        assert_eq!(e.preopen(), Some("old"));
+        assert_eq!(e.reason(), "No such file or directory");
     }
 }

@@ -83,6 +83,24 @@ impl<R: RightsMarker> File<R> {
         self.inner.sync_data()
     }
 
+    /// Sets the access and modification times (futimens(2)); a time left
+    /// unset in `times` is not changed (`UTIME_OMIT`).
+    pub fn set_times(&self, times: std::fs::FileTimes) -> io::Result<()>
+    where
+        R: can::Futimes,
+    {
+        self.inner.set_times(times)
+    }
+
+    /// Sets the permission bits (fchmod(2)). The process umask does not
+    /// apply: the mode is set as given.
+    pub fn set_permissions(&self, permissions: std::fs::Permissions) -> io::Result<()>
+    where
+        R: can::Fchmod,
+    {
+        self.inner.set_permissions(permissions)
+    }
+
     /// pread(2): reads at `offset` without moving the file position.
     pub fn read_at(&self, buf: &mut [u8], offset: u64) -> io::Result<usize>
     where
@@ -201,6 +219,32 @@ impl<R: RightsMarker> From<File<R>> for OwnedFd {
     }
 }
 
+/// One path of a `fallible` preopen (`file(.., fallible)` gives one,
+/// `files(.., fallible)` a `Vec`): the path as the user gave it, and the
+/// file opened before entry or the error that prevented it. A tool reports
+/// the operand it could not open and goes on with the others, as cat(1)
+/// does.
+///
+/// With `dash`, the path `-` is the standard stream (a copy of its
+/// descriptor, so that dropping the file does not close the stream); see
+/// [`Operand::is_stdio`].
+#[derive(Debug)]
+pub struct Operand<R: RightsMarker = Unknown> {
+    /// The path as given (`-` for a standard stream).
+    pub path: std::path::PathBuf,
+    /// The opened file, limited to the declared rights, or the open(2)
+    /// error.
+    pub file: io::Result<File<R>>,
+}
+
+impl<R: RightsMarker> Operand<R> {
+    /// Whether the path is `-` (the standard stream, when the preopen is
+    /// declared with `dash`).
+    pub fn is_stdio(&self) -> bool {
+        self.path.as_os_str() == "-"
+    }
+}
+
 /// How to open a file beneath a [`Dir`], like [`std::fs::OpenOptions`].
 #[derive(Clone, Copy, Debug, Default)]
 pub struct OpenOptions {
@@ -210,6 +254,7 @@ pub struct OpenOptions {
     truncate: bool,
     create: bool,
     create_new: bool,
+    nofollow: bool,
     mode: Option<u32>,
 }
 
@@ -248,6 +293,12 @@ impl OpenOptions {
         self.create_new = on;
         self
     }
+    /// Fail with `ELOOP` instead of following `path`'s final component
+    /// when it is a symbolic link (`O_NOFOLLOW`, open(2)).
+    pub fn nofollow(&mut self, on: bool) -> &mut Self {
+        self.nofollow = on;
+        self
+    }
     /// Permission bits for a created file (default `0o666` before umask).
     pub fn mode(&mut self, mode: u32) -> &mut Self {
         self.mode = Some(mode);
@@ -272,6 +323,9 @@ impl OpenOptions {
         if self.create_new {
             f |= OFlags::EXCL;
         }
+        if self.nofollow {
+            f |= OFlags::NOFOLLOW;
+        }
         f | OFlags::CLOEXEC | OFlags::NOCTTY
     }
 }
@@ -279,14 +333,16 @@ impl OpenOptions {
 /// A preopened directory whose rights are `R`. Everything opened beneath it
 /// gets (at most) the same rights.
 pub struct Dir<R: RightsMarker = Unknown> {
-    fd: OwnedFd,
+    // A `std::fs::File` so that futimens(2) and fchmod(2) on the directory
+    // itself go through std's safe wrappers.
+    fd: std::fs::File,
     rights: PhantomData<fn() -> R>,
 }
 
 impl<R: RightsMarker> Dir<R> {
     pub(crate) fn from_owned(fd: OwnedFd) -> Self {
         Dir {
-            fd,
+            fd: std::fs::File::from(fd),
             rights: PhantomData,
         }
     }
@@ -333,7 +389,10 @@ impl<R: RightsMarker> Dir<R> {
         self.open_with(path, OpenOptions::new().read(true))
     }
 
-    /// Creates (or truncates) `path` beneath this directory for writing.
+    /// Creates (or truncates) `path` beneath this directory for writing,
+    /// like [`std::fs::File::create`]. Truncating an existing file is
+    /// `O_TRUNC`, which needs `ftruncate` (rights(4)); to create only new
+    /// files, without `ftruncate`, use [`Dir::create_new`].
     pub fn create(&self, path: impl AsRef<Path>) -> io::Result<File<R>>
     where
         R: can::Lookup + can::Create + can::Write + can::Ftruncate,
@@ -344,15 +403,38 @@ impl<R: RightsMarker> Dir<R> {
         )
     }
 
+    /// Creates `path` beneath this directory for writing, failing with
+    /// `AlreadyExists` (`EEXIST`) if anything, a symbolic link included, is
+    /// there (`O_CREAT | O_EXCL`, open(2)). Needs `lookup`, `create` and
+    /// `write` only: nothing existing can be truncated.
+    pub fn create_new(&self, path: impl AsRef<Path>) -> io::Result<File<R>>
+    where
+        R: can::Lookup + can::Create + can::Write,
+    {
+        self.open_with(path, OpenOptions::new().write(true).create_new(true))
+    }
+
     /// Opens the subdirectory `path`, with this directory's rights.
     pub fn open_dir(&self, path: impl AsRef<Path>) -> io::Result<Dir<R>>
     where
         R: can::Lookup,
     {
-        let (path, flags) = (
-            path.as_ref(),
-            OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC,
-        );
+        self.open_dir_with(path.as_ref(), OFlags::empty())
+    }
+
+    /// Opens the subdirectory `path` unless its last component is a
+    /// symbolic link (`ELOOP`, or `ENOTDIR` on some systems:
+    /// `O_NOFOLLOW`), with this directory's rights. Walking a path one
+    /// component at a time with it never follows a link.
+    pub fn open_dir_nofollow(&self, path: impl AsRef<Path>) -> io::Result<Dir<R>>
+    where
+        R: can::Lookup,
+    {
+        self.open_dir_with(path.as_ref(), OFlags::NOFOLLOW)
+    }
+
+    fn open_dir_with(&self, path: &Path, extra: OFlags) -> io::Result<Dir<R>> {
+        let flags = OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC | extra;
         let fd = self.at("openat", path, Some(flags), || {
             rustix::fs::openat(&self.fd, path, flags, Mode::empty())
         })?;
@@ -403,6 +485,106 @@ impl<R: RightsMarker> Dir<R> {
         })
     }
 
+    /// renameat(2): moves `from` beneath this directory to `to` beneath
+    /// `to_dir` (which may be this directory), replacing what `to` names
+    /// if it is a file (atomically: another process sees the old file or
+    /// the new one, never neither). The write-a-temporary-then-rename
+    /// pattern of tools that must not lose data.
+    ///
+    /// Rights, as Capsicum checks them: `renameat_source` on this
+    /// directory, `renameat_target` on `to_dir`. On Linux, Landlock
+    /// also needs `to_dir` to allow creating the kind of file moved
+    /// (`renameat_target` implies it) and refuses moves between directories
+    /// that would gain rights (`EXDEV`).
+    pub fn rename<T>(
+        &self,
+        from: impl AsRef<Path>,
+        to_dir: &Dir<T>,
+        to: impl AsRef<Path>,
+    ) -> io::Result<()>
+    where
+        R: can::RenameatSource,
+        T: can::RenameatTarget,
+    {
+        let (from, to) = (from.as_ref(), to.as_ref());
+        self.at("renameat", from, None, || {
+            rustix::fs::renameat(&self.fd, from, &to_dir.fd, to)
+        })
+    }
+
+    /// Sets the access and modification times of this directory itself
+    /// (futimens(2)); a time left unset in `times` is not changed.
+    pub fn set_times(&self, times: std::fs::FileTimes) -> io::Result<()>
+    where
+        R: can::Futimes,
+    {
+        self.fd.set_times(times)
+    }
+
+    /// Sets the permission bits of this directory itself (fchmod(2)).
+    pub fn set_permissions(&self, permissions: std::fs::Permissions) -> io::Result<()>
+    where
+        R: can::Fchmod,
+    {
+        self.fd.set_permissions(permissions)
+    }
+
+    /// utimensat(2) of `path` beneath this directory: sets its access and
+    /// modification times (`None`: unchanged), following a final symbolic
+    /// link unless `follow` is false (`AT_SYMLINK_NOFOLLOW`: the link's own
+    /// times).
+    ///
+    /// Capsicum allows it with `futimesat`. Linux: Landlock does not mediate
+    /// time changes, so the sandbox denies every path form (`EPERM`); open
+    /// the file beneath this directory and use [`File::set_times`], or
+    /// [`Dir::set_times`] on an opened subdirectory.
+    pub fn set_times_at(
+        &self,
+        path: impl AsRef<Path>,
+        accessed: Option<std::time::SystemTime>,
+        modified: Option<std::time::SystemTime>,
+        follow: bool,
+    ) -> io::Result<()>
+    where
+        R: can::Futimesat,
+    {
+        let path = path.as_ref();
+        let times = rustix::fs::Timestamps {
+            last_access: timespec(accessed)?,
+            last_modification: timespec(modified)?,
+        };
+        let flags = if follow {
+            AtFlags::empty()
+        } else {
+            AtFlags::SYMLINK_NOFOLLOW
+        };
+        self.at("utimensat", path, None, || {
+            rustix::fs::utimensat(&self.fd, path, &times, flags)
+        })
+    }
+
+    /// fchmodat(2) of `path` beneath this directory (a final symbolic link
+    /// is followed). The umask does not apply.
+    ///
+    /// Capsicum allows it with `fchmodat`. Linux: Landlock does not mediate
+    /// mode changes, so the sandbox denies the path form (`EPERM`); open
+    /// the file and use [`File::set_permissions`].
+    pub fn set_permissions_at(
+        &self,
+        path: impl AsRef<Path>,
+        permissions: std::fs::Permissions,
+    ) -> io::Result<()>
+    where
+        R: can::Fchmodat,
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let path = path.as_ref();
+        let mode = Mode::from_bits_truncate(permissions.mode() as _);
+        self.at("fchmodat", path, None, || {
+            rustix::fs::chmodat(&self.fd, path, mode, AtFlags::empty())
+        })
+    }
+
     /// readlinkat(2).
     pub fn read_link(&self, path: impl AsRef<Path>) -> io::Result<OsString>
     where
@@ -414,16 +596,35 @@ impl<R: RightsMarker> Dir<R> {
         ))
     }
 
-    /// fstatat(2) without following a final symlink.
-    pub fn symlink_metadata(&self, path: impl AsRef<Path>) -> io::Result<rustix::fs::Stat>
+    /// The metadata of `path` beneath this directory, without following a
+    /// final symbolic link (a link's own metadata, as
+    /// [`std::fs::symlink_metadata`]). Taken with fstat(2) on an `O_PATH |
+    /// O_NOFOLLOW` descriptor of `path` (open(2); FreeBSD 14 and later),
+    /// which std can read into its own [`std::fs::Metadata`].
+    ///
+    /// Rights: `fstatat` (= `lookup` + `fstat`), as fstatat(2) needs.
+    pub fn symlink_metadata(&self, path: impl AsRef<Path>) -> io::Result<std::fs::Metadata>
     where
         R: can::Fstatat,
     {
-        Ok(rustix::fs::statat(
-            &self.fd,
-            path.as_ref(),
-            AtFlags::SYMLINK_NOFOLLOW,
-        )?)
+        self.metadata_with(path.as_ref(), OFlags::NOFOLLOW)
+    }
+
+    /// The metadata of `path` beneath this directory, following symbolic
+    /// links (as [`std::fs::metadata`]). Rights: `fstatat`.
+    pub fn metadata(&self, path: impl AsRef<Path>) -> io::Result<std::fs::Metadata>
+    where
+        R: can::Fstatat,
+    {
+        self.metadata_with(path.as_ref(), OFlags::empty())
+    }
+
+    fn metadata_with(&self, path: &Path, extra: OFlags) -> io::Result<std::fs::Metadata> {
+        let flags = OFlags::PATH | OFlags::CLOEXEC | extra;
+        let fd = self.at("openat", path, Some(flags), || {
+            rustix::fs::openat(&self.fd, path, flags, Mode::empty())
+        })?;
+        std::fs::File::from(fd).metadata()
     }
 
     /// The names in this directory (getdents), without `.` and `..`.
@@ -460,6 +661,35 @@ impl<R: RightsMarker> fmt::Debug for Dir<R> {
     }
 }
 
+/// A time for utimensat(2): `UTIME_OMIT` for `None`.
+fn timespec(time: Option<std::time::SystemTime>) -> io::Result<rustix::fs::Timespec> {
+    let Some(time) = time else {
+        return Ok(rustix::fs::Timespec {
+            tv_sec: 0,
+            tv_nsec: rustix::fs::UTIME_OMIT,
+        });
+    };
+    let invalid = || io::Error::from(io::ErrorKind::InvalidInput);
+    let (secs, nanos) = match time.duration_since(std::time::UNIX_EPOCH) {
+        Ok(d) => (
+            i64::try_from(d.as_secs()).map_err(|_| invalid())?,
+            d.subsec_nanos(),
+        ),
+        Err(before) => {
+            let d = before.duration();
+            let secs = i64::try_from(d.as_secs()).map_err(|_| invalid())?;
+            match d.subsec_nanos() {
+                0 => (-secs, 0),
+                n => (-secs - 1, 1_000_000_000 - n),
+            }
+        }
+    };
+    Ok(rustix::fs::Timespec {
+        tv_sec: secs as _,
+        tv_nsec: nanos as _,
+    })
+}
+
 impl<R: RightsMarker> AsFd for Dir<R> {
     fn as_fd(&self) -> BorrowedFd<'_> {
         self.fd.as_fd()
@@ -474,9 +704,159 @@ impl<R: RightsMarker> AsRawFd for Dir<R> {
 
 impl<R: RightsMarker> From<Dir<R>> for OwnedFd {
     fn from(d: Dir<R>) -> OwnedFd {
-        d.fd
+        d.fd.into()
     }
 }
 
 // `FromRawFd` is deliberately not implemented: a handle's type is a claim
 // about the descriptor's rights that a raw number cannot carry.
+
+#[cfg(test)]
+mod tests {
+    //! The handle operations outside any sandbox (the kernel's answers,
+    //! compared with std's own functions); inside it, the example tools'
+    //! tests exercise them (unzip restores modes and times, bspatch and
+    //! unzip rename temporaries over their outputs).
+    use super::*;
+    use std::os::unix::fs::{MetadataExt, PermissionsExt};
+    use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+    enum Every {}
+    impl RightsMarker for Every {
+        const RIGHTS: RightSet = RightSet::EMPTY;
+        const NAME: &'static str = "every";
+    }
+    macro_rules! grant {
+        ($($can:ident)*) => { $(impl can::$can for Every {})* };
+    }
+    grant!(Read Write Lookup Create Ftruncate Fstat Fstatat Futimes Futimesat Fchmod Fchmodat
+        RenameatSource RenameatTarget Unlinkat Mkdirat Symlinkat);
+
+    fn dir(path: &Path) -> Dir<Every> {
+        Dir::from_owned(std::fs::File::open(path).unwrap().into())
+    }
+
+    #[test]
+    fn rename_replaces_the_target_atomically_and_moves_across_directories() {
+        let tmp = tempfile::tempdir().unwrap();
+        std::fs::write(tmp.path().join("new.tmp"), "new").unwrap();
+        std::fs::write(tmp.path().join("target"), "old").unwrap();
+        let d = dir(tmp.path());
+        d.rename("new.tmp", &d, "target").unwrap();
+        assert_eq!(
+            std::fs::read_to_string(tmp.path().join("target")).unwrap(),
+            "new"
+        );
+        assert!(!tmp.path().join("new.tmp").exists());
+        std::fs::create_dir(tmp.path().join("sub")).unwrap();
+        let sub = d.open_dir("sub").unwrap();
+        d.rename("target", &sub, "moved").unwrap();
+        assert!(tmp.path().join("sub/moved").exists());
+        let e = d.rename("absent", &d, "x").unwrap_err();
+        assert_eq!(e.kind(), io::ErrorKind::NotFound);
+    }
+
+    #[test]
+    fn times_and_permissions_on_handles_are_set_as_given_without_umask() {
+        let tmp = tempfile::tempdir().unwrap();
+        let d = dir(tmp.path());
+        let f = d.create_new("f").unwrap();
+        let when = UNIX_EPOCH + Duration::from_secs(1_000_000_000);
+        f.set_times(
+            std::fs::FileTimes::new()
+                .set_modified(when)
+                .set_accessed(when),
+        )
+        .unwrap();
+        f.set_permissions(std::fs::Permissions::from_mode(0o777))
+            .unwrap();
+        let m = std::fs::metadata(tmp.path().join("f")).unwrap();
+        assert_eq!(m.modified().unwrap(), when);
+        assert_eq!(m.permissions().mode() & 0o7777, 0o777);
+        assert_eq!(
+            d.create_new("f").unwrap_err().kind(),
+            io::ErrorKind::AlreadyExists
+        );
+
+        d.set_times(std::fs::FileTimes::new().set_modified(when))
+            .unwrap();
+        d.set_permissions(std::fs::Permissions::from_mode(0o750))
+            .unwrap();
+        let m = std::fs::metadata(tmp.path()).unwrap();
+        assert_eq!((m.modified().unwrap(), m.mode() & 0o7777), (when, 0o750));
+        d.set_permissions(std::fs::Permissions::from_mode(0o755))
+            .unwrap();
+    }
+
+    #[test]
+    fn the_at_forms_set_times_and_modes_beneath_the_directory() {
+        let tmp = tempfile::tempdir().unwrap();
+        std::fs::write(tmp.path().join("f"), "x").unwrap();
+        std::os::unix::fs::symlink("f", tmp.path().join("link")).unwrap();
+        let d = dir(tmp.path());
+        let early = UNIX_EPOCH - Duration::from_millis(1500);
+        d.set_times_at("f", None, Some(early), true).unwrap();
+        assert_eq!(
+            std::fs::metadata(tmp.path().join("f"))
+                .unwrap()
+                .modified()
+                .unwrap(),
+            early
+        );
+        let later = UNIX_EPOCH + Duration::from_secs(7);
+        d.set_times_at("link", None, Some(later), false).unwrap();
+        let link = std::fs::symlink_metadata(tmp.path().join("link")).unwrap();
+        assert_eq!(link.modified().unwrap(), later);
+        assert_eq!(
+            std::fs::metadata(tmp.path().join("f"))
+                .unwrap()
+                .modified()
+                .unwrap(),
+            early
+        );
+        d.set_permissions_at("f", std::fs::Permissions::from_mode(0o604))
+            .unwrap();
+        let m = std::fs::metadata(tmp.path().join("f")).unwrap();
+        assert_eq!(m.mode() & 0o7777, 0o604);
+        let _ = SystemTime::now();
+    }
+
+    #[test]
+    fn symlink_metadata_is_std_metadata_of_the_link_itself() {
+        let tmp = tempfile::tempdir().unwrap();
+        std::fs::write(tmp.path().join("f"), "four").unwrap();
+        std::os::unix::fs::symlink("f", tmp.path().join("link")).unwrap();
+        let d = dir(tmp.path());
+        let link = d.symlink_metadata("link").unwrap();
+        let want = std::fs::symlink_metadata(tmp.path().join("link")).unwrap();
+        assert!(link.file_type().is_symlink());
+        assert_eq!((link.ino(), link.dev()), (want.ino(), want.dev()));
+        let followed = d.metadata("link").unwrap();
+        assert!(followed.is_file());
+        assert_eq!(followed.len(), 4);
+        assert_eq!(
+            d.symlink_metadata("absent").unwrap_err().kind(),
+            io::ErrorKind::NotFound
+        );
+    }
+
+    #[test]
+    fn nofollow_refuses_a_final_symbolic_link() {
+        let tmp = tempfile::tempdir().unwrap();
+        std::fs::create_dir(tmp.path().join("real")).unwrap();
+        std::os::unix::fs::symlink("real", tmp.path().join("link")).unwrap();
+        let d = dir(tmp.path());
+        assert!(d.open_dir("link").is_ok());
+        assert!(d.open_dir_nofollow("real").is_ok());
+        assert!(d.open_dir_nofollow("link").is_err());
+        std::os::unix::fs::symlink("real/../f", tmp.path().join("flink")).unwrap();
+        let e = d
+            .open_with(
+                "flink",
+                OpenOptions::new().write(true).create(true).nofollow(true),
+            )
+            .unwrap_err();
+        assert_eq!(e.raw_os_error(), Some(libc::ELOOP));
+        assert!(!tmp.path().join("f").exists());
+    }
+}

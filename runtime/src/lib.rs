@@ -49,7 +49,7 @@
 //!         cfg = file({ default_config() }, optional),        // Option<File>
 //!         zones = dir("/usr/share/zoneinfo"),
 //!     ),
-//!     rights(out = [lookup, create, write, fstat]),
+//!     rights(out = [lookup, create, write, fstat]),             // Dir::create_new
 //! )]
 //! fn main(inputs: Vec<File>, out: Dir, log: File, cfg: Option<File>, zones: Dir) {
 //!     let _ = (inputs, out, log, cfg, zones);
@@ -136,6 +136,7 @@
 //!         services: vec![ServiceDecl::Dns(DnsLimits::default())],
 //!         on_unsupported: OnUnsupported::Deny,
 //!         exit_code: None,
+//!         on_setup_error: None,
 //!     });
 //!     // Step 7.
 //!     body(handles.file::<rights_of_old>(0), __private::service(&mut handles, 0))
@@ -193,7 +194,7 @@ mod trace;
 
 pub use compartment::{compartment, Compartment, CompartmentError, Message};
 pub use error::{Error, Failure};
-pub use fs::{Dir, File, OpenOptions, Unknown};
+pub use fs::{Dir, File, OpenOptions, Operand, Unknown};
 pub use rights::{Right, RightSet};
 #[doc = include_str!("attribute.md")]
 pub use sandboxed_macros::sandboxed;
@@ -224,11 +225,12 @@ pub mod __private {
     };
     pub use crate::services::{self, Service};
     pub use crate::steps::Handles;
-    pub use crate::{Dir, File};
+    pub use crate::{Dir, Error, File, Operand};
     pub use ::core;
     pub use ::std;
 
-    /// Steps 1–6 of `plan`; on failure, one line on stderr and exit.
+    /// Steps 1–6 of `plan`; on failure, one line on stderr (or the
+    /// program's own `on_setup_error` report) and exit.
     pub fn enter(plan: Plan) -> Handles {
         let trace = match crate::trace::init() {
             Ok(mode) => mode,
@@ -241,10 +243,13 @@ pub mod __private {
         let mut backend = crate::backend::Native::with_trace(trace);
         match crate::steps::run(&plan, &args, &mut backend) {
             Ok(handles) => handles.map_channels(crate::services::Channel),
-            Err(e) => {
-                eprintln!("sandboxed: {e}");
-                std::process::exit(plan.exit_code.unwrap_or(crate::SETUP_FAILURE_EXIT))
-            }
+            Err(e) => match plan.on_setup_error {
+                Some(report) => std::process::exit(report(&e)),
+                None => {
+                    eprintln!("sandboxed: {e}");
+                    std::process::exit(plan.exit_code.unwrap_or(crate::SETUP_FAILURE_EXIT))
+                }
+            },
         }
     }
 

@@ -12,7 +12,7 @@ use std::path::PathBuf;
 use crate::decl::{Kind, OnUnsupported, Plan, Preopen, ServiceDecl, Source, Stdio};
 use crate::error::{Error, Failure};
 use crate::rights::{Limits, RightsMarker};
-use crate::{Dir, File};
+use crate::{Dir, File, Operand};
 
 /// What a platform provides to carry out the steps. One implementation per
 /// OS lives in `backend/`; every method is called at most once per step, in
@@ -40,6 +40,14 @@ pub(crate) trait Backend {
     /// Step 3: limits a preopened descriptor; may return a replacement
     /// (reopened with a narrower access mode, or moved).
     fn limit(&mut self, fd: OwnedFd, limits: &Limits) -> Result<OwnedFd, Failure>;
+
+    /// Step 3: limits a copy (dup(2)) of a standard stream that a `dash`
+    /// preopen gave for the path `-`. It shares the stream's open file
+    /// description (offset, status flags) with the parent, so it must not
+    /// be replaced by a new one.
+    fn limit_stream_copy(&mut self, fd: OwnedFd, limits: &Limits) -> Result<OwnedFd, Failure> {
+        self.limit(fd, limits)
+    }
 
     /// Step 3: limits a standard stream in place. A closed stream is not
     /// an error (`CAPH_IGNORE_EBADF`).
@@ -95,8 +103,34 @@ pub(crate) fn open_path(preopen: &Preopen, path: &std::path::Path) -> std::io::R
 enum Slot {
     One(OwnedFd),
     Many(Vec<OwnedFd>),
+    /// `fallible`: each path with its descriptor or why it was not opened.
+    Operands(Vec<(PathBuf, std::io::Result<OwnedFd>)>),
     Missing,
     Taken,
+}
+
+/// The path `-` of a `dash` preopen: which standard stream it names.
+fn dash_stream(preopen: &Preopen, path: &std::path::Path) -> Option<Stdio> {
+    if !preopen.flags.dash || path.as_os_str() != "-" || preopen.kind == Kind::Dir {
+        return None;
+    }
+    Some(if preopen.flags.write || preopen.flags.append {
+        Stdio::Stdout
+    } else {
+        Stdio::Stdin
+    })
+}
+
+/// A copy of a standard stream (`F_DUPFD_CLOEXEC`), which the body owns and
+/// may close without closing the stream itself. A closed stream gives
+/// `EBADF`, as reading or writing it would.
+fn copy_stream(stream: Stdio) -> std::io::Result<OwnedFd> {
+    use std::os::fd::AsFd;
+    match stream {
+        Stdio::Stdin => std::io::stdin().as_fd().try_clone_to_owned(),
+        Stdio::Stdout => std::io::stdout().as_fd().try_clone_to_owned(),
+        Stdio::Stderr => std::io::stderr().as_fd().try_clone_to_owned(),
+    }
 }
 
 /// The opened, limited handles and service channels, taken one by one by the
@@ -143,6 +177,27 @@ impl<C> Handles<C> {
             Slot::Many(fds) => fds.into_iter().map(File::from_owned).collect(),
             other => unreachable!("preopen {index} is not a list of files: {other:?}"),
         }
+    }
+
+    /// The operands of `fallible` preopen `index` (`files(.., fallible)`).
+    pub fn operands<R: RightsMarker>(&mut self, index: usize) -> Vec<Operand<R>> {
+        match self.take(index) {
+            Slot::Operands(list) => list
+                .into_iter()
+                .map(|(path, fd)| Operand {
+                    path,
+                    file: fd.map(File::from_owned),
+                })
+                .collect(),
+            other => unreachable!("preopen {index} is not a list of operands: {other:?}"),
+        }
+    }
+
+    /// The operand of `fallible` preopen `index` (`file(.., fallible)`).
+    pub fn operand<R: RightsMarker>(&mut self, index: usize) -> Operand<R> {
+        self.operands(index)
+            .pop()
+            .unwrap_or_else(|| unreachable!("preopen {index} has one operand"))
     }
 
     /// The directory of preopen `index`.
@@ -198,6 +253,11 @@ fn resolve(preopen: &Preopen, args: &[OsString]) -> Result<Vec<(PathBuf, String)
             }
         }
         Source::Expr { text, value } => vec![described(value, format!("{{ {text} }}"))],
+        Source::Exprs { text, values } => values
+            .iter()
+            .enumerate()
+            .map(|(i, v)| described(v, format!("{{ {text} }}[{i}]")))
+            .collect(),
     })
 }
 
@@ -228,15 +288,22 @@ pub(crate) fn run<B: Backend>(
         let mut fds = Vec::new();
         let mut absent = false;
         for (path, origin) in resolve(preopen, args)? {
-            match backend.open(preopen, &path) {
-                Ok(fd) => fds.push((fd, origin)),
+            let stream = dash_stream(preopen, &path);
+            let result = match stream {
+                Some(stream) => copy_stream(stream),
+                None => backend.open(preopen, &path),
+            };
+            match result {
+                Ok(fd) => fds.push((path, Ok((fd, stream.is_some())), origin)),
                 Err(e) if preopen.flags.optional && e.kind() == std::io::ErrorKind::NotFound => {
                     absent = true;
                 }
+                Err(e) if preopen.flags.fallible => fds.push((path, Err(e), origin)),
                 Err(source) => {
                     return Err(Error::Open {
                         name: preopen.name,
                         origin,
+                        path,
                         source,
                     })
                 }
@@ -249,14 +316,24 @@ pub(crate) fn run<B: Backend>(
     let mut slots = Vec::with_capacity(opened.len());
     for (preopen, (fds, absent)) in plan.preopens.iter().zip(opened) {
         let mut limited = Vec::with_capacity(fds.len());
-        for (fd, origin) in fds {
-            let fd = backend
-                .limit(fd, &preopen.limits)
-                .map_err(|f| Error::Limit {
-                    name: preopen.name.to_owned(),
-                    syscall: f.syscall,
-                    source: f.error,
-                })?;
+        for (path, fd, origin) in fds {
+            let (fd, stream_copy) = match fd {
+                Ok(fd) => fd,
+                Err(e) => {
+                    limited.push((path, Err(e)));
+                    continue;
+                }
+            };
+            let fd = if stream_copy {
+                backend.limit_stream_copy(fd, &preopen.limits)
+            } else {
+                backend.limit(fd, &preopen.limits)
+            }
+            .map_err(|f| Error::Limit {
+                name: preopen.name.to_owned(),
+                syscall: f.syscall,
+                source: f.error,
+            })?;
             if tracing {
                 // What SANDBOXED_TRACE names this descriptor by.
                 crate::trace::describe_preopen(
@@ -268,12 +345,18 @@ pub(crate) fn run<B: Backend>(
                     preopen.limits,
                 );
             }
-            limited.push(fd);
+            limited.push((path, Ok(fd)));
         }
         slots.push(match preopen.kind {
-            Kind::Files => Slot::Many(limited),
+            _ if preopen.flags.fallible => Slot::Operands(limited),
+            Kind::Files => Slot::Many(limited.into_iter().filter_map(|(_, fd)| fd.ok()).collect()),
             _ if absent => Slot::Missing,
-            _ => Slot::One(limited.pop().expect("one path opened")),
+            _ => Slot::One(
+                limited
+                    .pop()
+                    .and_then(|(_, fd)| fd.ok())
+                    .expect("one path opened"),
+            ),
         });
     }
     for (stream, limits) in &plan.stdio {
@@ -396,6 +479,7 @@ mod tests {
             services: vec![ServiceDecl::Syslog],
             on_unsupported: OnUnsupported::Deny,
             exit_code: None,
+            on_setup_error: None,
         }
     }
 
@@ -451,6 +535,52 @@ mod tests {
             "preopen `old` (argv[1]): missing command-line argument"
         );
         assert_eq!(b.calls, ["probe"]);
+    }
+
+    #[test]
+    fn fallible_preopens_keep_each_operands_error_and_go_on() {
+        let mut plan = plan();
+        plan.preopens[0].kind = Kind::Files;
+        plan.preopens[0].flags.fallible = true;
+        plan.preopens[0].source = Source::Exprs {
+            text: "names",
+            values: vec!["a".into(), "bad".into(), "c".into()],
+        };
+        let mut b = Recorder {
+            fail_at: Some("open old bad"),
+            ..Recorder::default()
+        };
+        let mut handles = run(&plan, &args(), &mut b).unwrap();
+        assert_eq!(b.calls.last().unwrap(), "enter");
+        let operands = handles.operands::<crate::Unknown>(0);
+        let seen: Vec<_> = operands
+            .iter()
+            .map(|o| (o.path.to_str().unwrap(), o.file.is_ok()))
+            .collect();
+        assert_eq!(seen, [("a", true), ("bad", false), ("c", true)]);
+        // Only the opened ones are limited.
+        assert_eq!(b.calls.iter().filter(|c| *c == "limit read").count(), 3);
+    }
+
+    #[test]
+    fn dash_names_the_standard_stream_without_opening_a_file() {
+        let mut plan = plan();
+        plan.preopens[0].flags.dash = true;
+        let mut b = Recorder::default();
+        let mut handles = run(&plan, &["prog".into(), "-".into()], &mut b).unwrap();
+        assert!(
+            !b.calls.iter().any(|c| c.starts_with("open old")),
+            "{:?}",
+            b.calls
+        );
+        let file = handles.file::<crate::Unknown>(0);
+        let stdin = rustix::fs::fstat(std::io::stdin()).unwrap();
+        let copy = rustix::fs::fstat(&file).unwrap();
+        assert_eq!((copy.st_dev, copy.st_ino), (stdin.st_dev, stdin.st_ino));
+        // Without `dash`, `-` is a file name.
+        let mut b = Recorder::default();
+        run(&self::plan(), &["prog".into(), "-".into()], &mut b).unwrap();
+        assert!(b.calls.iter().any(|c| c == "open old -"));
     }
 
     #[test]

@@ -23,6 +23,13 @@ pub struct OpenFlags {
     pub mode: u32,
     /// `optional`: a missing file gives `None` instead of an error.
     pub optional: bool,
+    /// `dash`: the path `-` names the standard stream (stdin when reading,
+    /// stdout when writing) instead of a file called `-`.
+    pub dash: bool,
+    /// `fallible`: a path that cannot be opened is handed to the body as
+    /// that operand's error (`sandboxed::Operand`) instead of stopping
+    /// the setup.
+    pub fallible: bool,
 }
 
 impl OpenFlags {
@@ -36,6 +43,8 @@ impl OpenFlags {
         exclusive: false,
         mode: 0o666,
         optional: false,
+        dash: false,
+        fallible: false,
     };
 }
 

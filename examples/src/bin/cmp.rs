@@ -1,54 +1,159 @@
-//! `cmp [-l | -s] FILE1 FILE2`: cmp(1), sandboxed.
+//! `cmp [OPTION]... FILE1 [FILE2 [SKIP1 [SKIP2]]]`: GNU cmp(1), sandboxed.
 //!
 //! Pattern: options parsed before the sandbox, the file operands taken
-//! from the parsed command line (`{ expr }` sources), a setup failure
-//! reported with cmp's own "trouble" status 2 (`exit_code = 2`).
+//! from the parsed command line (`{ expr }` sources), `-` as stdin
+//! (`dash`), and each operand's open failure handed to the program
+//! (`fallible`), so that cmp words it as GNU cmp does (`cmp: missing: No
+//! such file or directory`, status 2). The inputs carry `fstat` and `seek`:
+//! cmp sees that two operands are the same file (`cmp /dev/zero /dev/zero`
+//! ends at once) and skips with lseek(2).
 
+use std::io::{self, Seek, SeekFrom, Write};
 use std::process::ExitCode;
 use std::sync::LazyLock;
 
-use sandboxed::{sandboxed, File};
-use sandboxed_examples::cmp::{compare, Options};
-use sandboxed_examples::os_error;
+use sandboxed::rights::{can, RightsMarker};
+use sandboxed::{sandboxed, File, Operand};
+use sandboxed_examples::cmp::{self, compare, offset_width, Mode, Options, Trouble};
+use sandboxed_examples::{default_sigpipe, os_error};
 
 /// Parsed once, when the sources are resolved (before the sandbox); a
 /// usage error exits 2 there.
 static OPTIONS: LazyLock<Options> = LazyLock::new(Options::from_env);
 
+/// A setup failure other than opening an operand (those are the body's):
+/// cmp's "trouble" status.
+fn setup_failed(e: &sandboxed::Error) -> i32 {
+    eprintln!("cmp: {e}");
+    2
+}
+
 #[sandboxed(
     preopen(
-        file1 = file({ &OPTIONS.file1 }),
-        file2 = file({ &OPTIONS.file2 }),
+        file1 = file({ &OPTIONS.files[0] }, dash, fallible),
+        file2 = file({ &OPTIONS.files[1] }, dash, fallible),
     ),
     rights(
-        file1 = [read],
-        file2 = [read],
-        // cmp reads no stdin: no right at all.
+        file1 = [read, seek, fstat],
+        file2 = [read, seek, fstat],
+        // cmp reads stdin only through `-` (a copy limited as above).
         stdin = [],
         stdout = [write, fstat, ioctls(tiocgeta)],
         stderr = [write, fstat, ioctls(tiocgeta)],
     ),
-    exit_code = 2,
+    on_setup_error = setup_failed,
 )]
-fn main(file1: File, file2: File) -> ExitCode {
-    let names = (
-        OPTIONS.file1.to_string_lossy(),
-        OPTIONS.file2.to_string_lossy(),
-    );
-    let mut out = std::io::stdout().lock();
-    let mut err = std::io::stderr().lock();
-    match compare(
-        file1,
-        file2,
-        (&names.0, &names.1),
-        OPTIONS.mode,
-        &mut out,
-        &mut err,
-    ) {
-        Ok(outcome) => ExitCode::from(outcome.status() as u8),
-        Err(e) => {
-            eprintln!("cmp: {}", os_error(&e));
-            ExitCode::from(2)
+fn main(file1: Operand, file2: Operand) -> ExitCode {
+    default_sigpipe();
+    let names = OPTIONS.files.clone().map(|n| cmp::shown(&n));
+    let silent = OPTIONS.mode == Mode::Silent;
+    let trouble = |name: &str, e: &io::Error| {
+        eprintln!("cmp: {name}: {}", os_error(e));
+        ExitCode::from(2)
+    };
+    // As GNU cmp: the first operand that cannot be opened, not reported
+    // with -s.
+    let (mut a, mut b) = match (file1.file, file2.file) {
+        (Ok(a), Ok(b)) => (a, b),
+        (Err(e), _) => {
+            return if silent {
+                ExitCode::from(2)
+            } else {
+                trouble(&names[0], &e)
+            }
+        }
+        (_, Err(e)) => {
+            return if silent {
+                ExitCode::from(2)
+            } else {
+                trouble(&names[1], &e)
+            }
+        }
+    };
+    let stats = match (a.metadata(), b.metadata()) {
+        (Ok(x), Ok(y)) => [x, y],
+        (Err(e), _) => return trouble(&names[0], &e),
+        (_, Err(e)) => return trouble(&names[1], &e),
+    };
+    // Skip by lseek(2) where the file can seek (its position is then
+    // known), by reading where it cannot (a pipe).
+    let positions = [
+        seek_past(&mut a, OPTIONS.skip[0]),
+        seek_past(&mut b, OPTIONS.skip[1]),
+    ];
+    // The same file at the same position: equal, without reading it (GNU
+    // cmp; `cmp /dev/zero /dev/zero` ends at once).
+    if sandboxed_examples::same_file(&stats[0], &stats[1]) && positions[0] == positions[1] {
+        return ExitCode::SUCCESS;
+    }
+    let inputs: [&mut (dyn io::Read + Send); 2] = [&mut a, &mut b];
+    for (i, file) in inputs.into_iter().enumerate() {
+        if positions[i].is_none() {
+            if let Err(e) = cmp::skip_by_reading(file, OPTIONS.skip[i]) {
+                return trouble(&names[i], &e);
+            }
         }
     }
+    let remaining = [0, 1].map(|i| {
+        let regular = stats[i].is_file();
+        match (regular, positions[i]) {
+            (true, Some(p)) => Some(stats[i].len().saturating_sub(p)),
+            _ => None,
+        }
+    });
+    // Only the status is wanted: regular files of different sizes differ
+    // if more bytes would be compared than the smaller holds.
+    if silent {
+        if let [Some(x), Some(y)] = remaining {
+            if x != y && x.min(y) < OPTIONS.limit.unwrap_or(u64::MAX) {
+                return ExitCode::from(1);
+            }
+        }
+    }
+    let width = offset_width(OPTIONS.limit, remaining);
+    // GNU cmp compares stdout with the null device and, if it is, does
+    // only what the status and stderr need.
+    let mut options = OPTIONS.clone();
+    if options.mode != Mode::Silent && stdout_is_null() {
+        options.mode = Mode::NoStdout;
+    }
+    let mut out = io::BufWriter::with_capacity(1 << 16, io::stdout().lock());
+    let mut err = io::stderr().lock();
+    // Reads of regular files never wait: the second can be read ahead by
+    // another thread (a pipe or terminal could block it after cmp is done).
+    let prefetch = remaining.iter().all(Option::is_some);
+    let outcome = compare(
+        [&mut a, &mut b],
+        [&names[0], &names[1]],
+        &options,
+        width,
+        prefetch,
+        &mut out,
+        &mut err,
+    );
+    let flushed = out.flush();
+    match (outcome, flushed) {
+        (Ok(outcome), Ok(())) => ExitCode::from(outcome.status() as u8),
+        (Err(Trouble::Read(i, e)), _) => trouble(&names[i], &e),
+        (Err(Trouble::Write(e)), _) | (Ok(_), Err(e)) => trouble("standard output", &e),
+    }
+}
+
+/// Whether stdout is the null device (character device 1:3, `/dev/null`
+/// on Linux; FreeBSD's has other numbers and is simply not detected).
+fn stdout_is_null() -> bool {
+    use std::os::fd::AsFd;
+    rustix::fs::fstat(io::stdout().as_fd()).is_ok_and(|st| {
+        rustix::fs::FileType::from_raw_mode(st.st_mode) == rustix::fs::FileType::CharacterDevice
+            && rustix::fs::major(st.st_rdev) == 1
+            && rustix::fs::minor(st.st_rdev) == 3
+    })
+}
+
+/// Moves `file` `skip` bytes on from where it is (lseek(2) `SEEK_CUR`, as
+/// GNU cmp does) and returns the new position; `None` for a file that
+/// cannot seek.
+fn seek_past<R: RightsMarker + can::Seek>(file: &mut File<R>, skip: u64) -> Option<u64> {
+    let skip = i64::try_from(skip).ok()?;
+    file.seek(SeekFrom::Current(skip)).ok()
 }

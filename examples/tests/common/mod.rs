@@ -80,6 +80,39 @@ pub fn noise(len: usize, seed: u64) -> Vec<u8> {
         .collect()
 }
 
+/// A zip bomb of the CVE-2019-13232 kind: `copies` central-directory
+/// entries, named `a.txt`, `b.txt`..., all pointing at one local entry of
+/// 10 000 bytes (Info-ZIP refuses such overlapped components).
+pub fn overlapping_zip(copies: u8) -> Vec<u8> {
+    use std::io::Write;
+    let mut one = Vec::new();
+    {
+        let mut zip = zip::ZipWriter::new(std::io::Cursor::new(&mut one));
+        zip.start_file("a.txt", zip::write::SimpleFileOptions::default())
+            .unwrap();
+        zip.write_all(&[b'A'; 10_000]).unwrap();
+        zip.finish().unwrap();
+    }
+    // The end-of-central-directory record gives the directory's offset;
+    // each central entry's name starts 46 bytes in (APPNOTE.TXT 4.3.12).
+    let eocd = one.windows(4).rposition(|w| w == b"PK\x05\x06").unwrap();
+    let cd_at = u32::from_le_bytes(one[eocd + 16..eocd + 20].try_into().unwrap()) as usize;
+    let (body, central) = (&one[..cd_at], &one[cd_at..eocd]);
+    let mut bomb = body.to_vec();
+    for i in 0..copies {
+        let mut entry = central.to_vec();
+        entry[46] = b'a' + i;
+        bomb.extend(entry);
+    }
+    let mut end = one[eocd..].to_vec();
+    let n = u16::from(copies).to_le_bytes();
+    end[8..10].copy_from_slice(&n);
+    end[10..12].copy_from_slice(&n);
+    end[12..16].copy_from_slice(&((central.len() * usize::from(copies)) as u32).to_le_bytes());
+    bomb.extend(end);
+    bomb
+}
+
 /// What `/proc` shows of a program confined and blocked reading `fifo`.
 #[cfg(target_os = "linux")]
 #[derive(Debug)]
@@ -186,3 +219,4 @@ pub fn seen_while_blocked(
     assert!(confined, "never seen confined and ready: {out:?}");
     Some(Seen { writable, out })
 }
+pub mod parity;

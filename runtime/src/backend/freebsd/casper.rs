@@ -852,6 +852,7 @@ fn fileargs_names(source: &Source) -> Result<Vec<OsString>, String> {
                 .ok_or_else(|| format!("${var}: environment variable not set"))?]
         }
         Source::Expr { value, .. } => vec![value.clone()],
+        Source::Exprs { values, .. } => values.clone(),
     })
 }
 

@@ -153,6 +153,13 @@ impl Backend for Native {
         Ok(fd)
     }
 
+    fn limit_stream_copy(&mut self, fd: OwnedFd, limits: &Limits) -> Result<OwnedFd, Failure> {
+        // A copy of a standard stream shares the parent's open file
+        // description (a regular file's offset): it keeps its access mode,
+        // as the streams themselves do, and the rights filter limits it.
+        self.fds.place(fd, limits)
+    }
+
     fn limit_stdio(&mut self, stream: Stdio, limits: &Limits) -> Result<(), Failure> {
         if self.trace.enforces() {
             fds::narrow_stdio(stream.fd(), limits);

@@ -351,6 +351,7 @@ fn fileargs_names(
             None => return Err(missing(format!("${var}: environment variable not set"))),
         },
         Source::Expr { value, .. } => vec![value.as_bytes().to_vec()],
+        Source::Exprs { values, .. } => values.iter().map(|v| v.as_bytes().to_vec()).collect(),
     })
 }
 

@@ -1,0 +1,6 @@
+use sandboxed::{sandboxed, File};
+
+#[sandboxed(preopen(inputs = files(args(1..), fallible)))]
+fn main(inputs: Vec<File>) {
+    let _ = inputs;
+}
