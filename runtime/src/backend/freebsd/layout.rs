@@ -143,3 +143,63 @@ const _: () = {
     assert!(R::Connect as u64 == libc::CAP_CONNECT);
     assert!(R::Bind as u64 == libc::CAP_BIND);
 };
+
+// The constants `casper/limits/` writes into the services' limits and
+// requests, from the headers that define them; where the `libc` crate has
+// them too, they must agree.
+#[cfg(feature = "casper")]
+const _: () = {
+    use super::casper::limits::{af, dns, errno, fileargs, net, sysctl};
+    // sys/sys/errno.h.
+    assert!(errno::EEXIST == libc::EEXIST);
+    assert!(errno::EINVAL == libc::EINVAL);
+    assert!(errno::EOPNOTSUPP == libc::EOPNOTSUPP);
+    assert!(errno::ENAMETOOLONG == libc::ENAMETOOLONG);
+    assert!(errno::ENOTCAPABLE == libc::ENOTCAPABLE);
+    // sys/sys/socket.h.
+    assert!(af::UNSPEC == libc::AF_UNSPEC);
+    assert!(af::INET == libc::AF_INET);
+    assert!(af::INET6 == libc::AF_INET6);
+    // include/netdb.h: `EAI_SYSTEM 11`; `NO_RECOVERY 3`.
+    assert!(net::EAI_SYSTEM == libc::EAI_SYSTEM);
+    assert!(dns::NO_RECOVERY == 3);
+    // lib/libcasper/services/cap_net/cap_net.h.
+    assert!(net::CAPNET_ADDR2NAME == 0x01);
+    assert!(net::CAPNET_NAME2ADDR == 0x02);
+    assert!(net::CAPNET_CONNECT == 0x10);
+    assert!(net::CAPNET_BIND == 0x20);
+    assert!(net::CAPNET_CONNECTDNS == 0x40);
+    // lib/libcasper/services/cap_sysctl/cap_sysctl.h.
+    assert!(sysctl::CAP_SYSCTL_READ == 0x01);
+    assert!(sysctl::CAP_SYSCTL_WRITE == 0x02);
+    assert!(sysctl::CAP_SYSCTL_RECURSIVE == 0x04);
+    // lib/libcasper/services/cap_fileargs/cap_fileargs.h.
+    assert!(fileargs::FA_OPEN == 1);
+    assert!(fileargs::FA_LSTAT == 2);
+    assert!(fileargs::FA_REALPATH == 4);
+    // sys/sys/fcntl.h and sys/sys/syslimits.h.
+    assert!(fileargs::o::RDONLY == libc::O_RDONLY as u64);
+    assert!(fileargs::o::WRONLY == libc::O_WRONLY as u64);
+    assert!(fileargs::o::RDWR == libc::O_RDWR as u64);
+    assert!(fileargs::o::APPEND == libc::O_APPEND as u64);
+    assert!(fileargs::o::CREAT == libc::O_CREAT as u64);
+    assert!(fileargs::o::TRUNC == libc::O_TRUNC as u64);
+    assert!(fileargs::o::EXCL == libc::O_EXCL as u64);
+    assert!(fileargs::MAXPATHLEN == libc::PATH_MAX as usize);
+};
+
+// sys/netinet/in.h and sys/netinet6/in6.h: the byte layout
+// `casper/limits/mod.rs` `sockaddr` writes, which cap_net compares byte for
+// byte with what getaddrinfo(3) returns.
+const _: () = {
+    assert!(size_of::<libc::sockaddr_in>() == 16);
+    assert!(offset_of!(libc::sockaddr_in, sin_len) == 0);
+    assert!(offset_of!(libc::sockaddr_in, sin_family) == 1);
+    assert!(offset_of!(libc::sockaddr_in, sin_port) == 2);
+    assert!(offset_of!(libc::sockaddr_in, sin_addr) == 4);
+    assert!(size_of::<libc::sockaddr_in6>() == 28);
+    assert!(offset_of!(libc::sockaddr_in6, sin6_port) == 2);
+    assert!(offset_of!(libc::sockaddr_in6, sin6_flowinfo) == 4);
+    assert!(offset_of!(libc::sockaddr_in6, sin6_addr) == 8);
+    assert!(offset_of!(libc::sockaddr_in6, sin6_scope_id) == 24);
+};
