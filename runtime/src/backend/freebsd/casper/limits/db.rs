@@ -24,17 +24,40 @@ impl Db {
     }
 }
 
-/// The commands a declaration allows: each declared one and, since the
-/// handles send the `_r` twin (the service treats both alike), its twin.
+/// The commands a declaration allows, each once (a name added twice to the
+/// `cmds` list is `EEXIST` and fails cap_limit_set): each declared one;
+/// since the handles send the `_r` twin (the service treats both alike),
+/// its twin; and with the enumeration (`getpwent`), the rewind and close
+/// commands a listing sends around it (`setpwent`, `endpwent`), without
+/// which the service refuses them silently and a second listing finds the
+/// enumeration still at its end.
 pub(crate) fn commands(db: Db, declared: &[&'static str]) -> Vec<String> {
-    let reentrant: &[&str] = match db {
-        Db::Pwd => &["getpwent", "getpwnam", "getpwuid"],
-        Db::Grp => &["getgrent", "getgrnam", "getgrgid"],
+    let (reentrant, listing): (&[&str], [&str; 3]) = match db {
+        Db::Pwd => (
+            &["getpwent", "getpwnam", "getpwuid"],
+            ["getpwent", "setpwent", "endpwent"],
+        ),
+        Db::Grp => (
+            &["getgrent", "getgrnam", "getgrgid"],
+            ["getgrent", "setgrent", "endgrent"],
+        ),
     };
-    let mut cmds: Vec<String> = declared.iter().map(|c| c.to_string()).collect();
+    let mut cmds: Vec<String> = Vec::new();
+    let mut allow = |c: &str| {
+        if !cmds.iter().any(|x| x == c) {
+            cmds.push(c.to_owned());
+        }
+    };
     for c in declared {
-        if reentrant.contains(c) {
-            cmds.push(format!("{c}_r"));
+        let base = c.strip_suffix("_r").unwrap_or(c);
+        allow(c);
+        if reentrant.contains(&base) {
+            allow(base);
+            allow(&format!("{base}_r"));
+        }
+        if base == listing[0] {
+            allow(listing[1]);
+            allow(listing[2]);
         }
     }
     cmds
@@ -42,8 +65,9 @@ pub(crate) fn commands(db: Db, declared: &[&'static str]) -> Vec<String> {
 
 /// The limits of a `pwd(...)` or `grp(...)` declaration as
 /// cap_pwd_limit_cmds(3), _fields(3) and _users(3) (cap_grp_limit_*(3))
-/// leave them: `cmds` and `fields` lists of nulls, and the principals
-/// list. `None`: nothing declared, no limit set.
+/// leave them: `cmds` and `fields` lists of nulls, and the principals list
+/// (`uidN`/`gidN` numbers, `nameN` strings). `None`: nothing declared, no
+/// limit set.
 pub(crate) fn limits(db: Db, l: &DbNames) -> Option<Nvlist> {
     if *l == DbNames::default() {
         return None;
@@ -66,10 +90,11 @@ pub(crate) fn limits(db: Db, l: &DbNames) -> Option<Nvlist> {
     }
     if !l.principals.is_empty() {
         let (key, id_prefix) = db.principals();
-        let name_prefix = match db {
-            Db::Pwd => "name",
-            Db::Grp => "gid",
-        };
+        // Names get keys of their own: cap_grp_limit_groups(3) keys both
+        // gids and names "gid%u" in a list with unique names, so a names
+        // and ids declaration fails there with EEXIST (cap_grp.c). The
+        // service reads the values by type, not by key.
+        let name_prefix = "name";
         let mut list = Nvlist::new();
         let ids = l.principals.iter().filter_map(|p| match p {
             Principal::Id(id) => Some(*id),

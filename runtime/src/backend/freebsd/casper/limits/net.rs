@@ -104,15 +104,53 @@ pub(crate) fn narrowed(current: &NetLimits, new: &NetLimits) -> NetLimits {
     }
 }
 
-/// The service name a lookup of `host` sends with cap_getaddrinfo(3).
-pub(crate) fn lookup_servname(_l: &NetLimits, _host: &str) -> Option<String> {
-    None
+/// The `hosts` entries a lookup of `host` can match (an entry without a
+/// host matches any).
+fn entries_for<'a>(
+    l: &'a NetLimits,
+    host: &'a str,
+) -> impl Iterator<Item = &'a Option<String>> + Clone {
+    l.hosts
+        .iter()
+        .filter(move |(h, _)| h.as_deref().is_none_or(|h| h == host))
+        .map(|(_, serv)| serv)
+}
+
+/// The service name a lookup of `host` sends with cap_getaddrinfo(3). The
+/// handles' lookups ask for addresses only, but cap_net compares the
+/// service half of a `hosts` entry with the request's (`net_allowed_hosts`:
+/// a missing one is ""), so a host declared with a service is looked up
+/// with it; `None` when an entry allows any service (or none matches, and
+/// the service refuses the lookup anyway).
+pub(crate) fn lookup_servname(l: &NetLimits, host: &str) -> Option<String> {
+    let mut entries = entries_for(l, host);
+    let first = entries.clone().next()?;
+    if entries.any(Option::is_none) {
+        return None;
+    }
+    first.clone()
 }
 
 /// The service names to look `host` up with again before connecting to one
-/// of its addresses on `port` under `CAPNET_CONNECTDNS`.
-pub(crate) fn connect_servnames(_l: &NetLimits, _host: &str, _port: u16) -> Vec<String> {
-    Vec::new()
+/// of its addresses on `port` under `CAPNET_CONNECTDNS`: cap_net caches
+/// each lookup's addresses with the lookup's port and compares whole
+/// addresses on connect (cap_net(3): the restriction is strict). The port
+/// itself when any service is allowed for `host`; else each service
+/// declared for it (a numeric one only if it is `port`), so that a
+/// connection reaches the declared services only.
+pub(crate) fn connect_servnames(l: &NetLimits, host: &str, port: u16) -> Vec<String> {
+    let entries = entries_for(l, host);
+    if l.hosts.is_empty() || entries.clone().any(Option::is_none) {
+        return vec![port.to_string()];
+    }
+    let mut servs: Vec<String> = Vec::new();
+    for serv in entries.flatten() {
+        let other_port = serv.parse::<u16>().is_ok_and(|p| p != port);
+        if !other_port && !servs.contains(serv) {
+            servs.push(serv.clone());
+        }
+    }
+    servs
 }
 
 /// A TCP or UDP connection through cap_connect(3), as the handles make it:
