@@ -1,22 +1,24 @@
 //! `system.pwd` and `system.grp` (cap_pwd(3), cap_grp(3)): entries by name,
 //! by id, and all of them, through the reentrant `cap_get*_r` calls.
 
-use std::ffi::{c_char, c_int, CStr, OsString};
+use std::ffi::{c_char, c_int, c_void, CStr, OsString};
 use std::io;
 use std::os::unix::ffi::OsStringExt;
 use std::path::PathBuf;
 use std::ptr;
 
-use capsicum::casper::CapChannel;
+use super::Chan;
 
 use super::limits::{self, db::Db as Which};
-use super::{c_string, cap_channel_t, libnv, raw};
+use super::{c_string, cap_channel_t, libnv, Library};
 use crate::decl::DbNames;
 use crate::error::Failure;
 use crate::services::{DbQuery, Group, User};
 
 #[link(name = "cap_pwd")]
 extern "C" {
+    /// cap_pwd_limit_cmds(3): named only as the library's anchor.
+    fn cap_pwd_limit_cmds(chan: *mut cap_channel_t, cmds: *const *const c_char, n: usize) -> c_int;
     fn cap_getpwnam_r(
         chan: *mut cap_channel_t,
         name: *const c_char,
@@ -46,6 +48,8 @@ extern "C" {
 
 #[link(name = "cap_grp")]
 extern "C" {
+    /// cap_grp_limit_cmds(3): named only as the library's anchor.
+    fn cap_grp_limit_cmds(chan: *mut cap_channel_t, cmds: *const *const c_char, n: usize) -> c_int;
     fn cap_getgrnam_r(
         chan: *mut cap_channel_t,
         name: *const c_char,
@@ -73,18 +77,23 @@ extern "C" {
     fn cap_endgrent(chan: *mut cap_channel_t);
 }
 
+/// libcap_pwd (`system.pwd`).
+pub(super) const PWD_LIBRARY: Library = Library(cap_pwd_limit_cmds as *const c_void);
+/// libcap_grp (`system.grp`).
+pub(super) const GRP_LIBRARY: Library = Library(cap_grp_limit_cmds as *const c_void);
+
 /// A `system.pwd` or `system.grp` channel and its limits now (the fields it
 /// leaves out read as `None`).
 pub(super) struct Db {
-    pub(super) chan: CapChannel,
+    pub(super) chan: Chan,
     which: Which,
     limits: DbNames,
 }
 
 impl Db {
-    pub(super) fn open(mut chan: CapChannel, which: Which, l: &DbNames) -> Result<Db, Failure> {
+    pub(super) fn open(chan: Chan, which: Which, l: &DbNames) -> Result<Db, Failure> {
         if let Some(nvl) = limits::db::limits(which, l) {
-            libnv::limit_set(raw(&mut chan), &nvl)?;
+            libnv::limit_set(chan.as_ptr(), &nvl)?;
         }
         Ok(Db {
             chan,
@@ -102,14 +111,14 @@ impl Db {
     pub(super) fn limit(&mut self, new: &DbNames) -> io::Result<()> {
         let next = limits::db::narrowed(&self.limits, new);
         if let Some(nvl) = limits::db::limits(self.which, &next) {
-            libnv::limit_set(raw(&mut self.chan), &nvl).map_err(|f| f.error)?;
+            libnv::limit_set(self.chan.as_ptr(), &nvl).map_err(|f| f.error)?;
         }
         self.limits = next;
         Ok(())
     }
 
     pub(super) fn users(&mut self, query: DbQuery<'_>) -> io::Result<Vec<User>> {
-        let chan = raw(&mut self.chan);
+        let chan = self.chan.as_ptr();
         let fields = &self.limits.fields;
         let convert = |pw: &libc::passwd| user(pw, fields);
         Ok(match query {
@@ -144,7 +153,7 @@ impl Db {
     }
 
     pub(super) fn groups(&mut self, query: DbQuery<'_>) -> io::Result<Vec<Group>> {
-        let chan = raw(&mut self.chan);
+        let chan = self.chan.as_ptr();
         let fields = &self.limits.fields;
         let convert = |gr: &libc::group| group(gr, fields);
         Ok(match query {

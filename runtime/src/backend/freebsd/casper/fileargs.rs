@@ -1,8 +1,10 @@
 //! `system.fileargs` (cap_fileargs(3)): the named files, opened, stat'ed
 //! and resolved by the service with the declared flags and rights.
 //!
-//! fileargs_initnv(3) takes the limits `limits/fileargs.rs` builds (the
-//! same list fileargs_init(3) would) and starts its own casper process.
+//! fileargs_cinitnv(3) takes the limits `limits/fileargs.rs` builds (the
+//! same list fileargs_init(3) would) and opens the service on the casper
+//! process every other service uses (`casper/mod.rs` says why not a second
+//! one).
 
 use std::ffi::{c_char, c_int, c_void, CStr, OsStr, OsString};
 use std::io;
@@ -12,8 +14,7 @@ use std::path::{Path, PathBuf};
 use std::ptr::{self, NonNull};
 
 use super::super::rights;
-use super::c_string;
-use super::limits;
+use super::{c_string, cap_channel_t, limits, Chan, Library};
 use crate::decl::FileArgsLimits;
 use crate::error::Failure;
 use crate::rights::Limits;
@@ -27,8 +28,8 @@ struct fileargs_t {
 
 #[link(name = "cap_fileargs")]
 extern "C" {
-    /// fileargs_initnv(3): takes (and frees) a libnv `nvlist_t`.
-    fn fileargs_initnv(limits: *mut c_void) -> *mut fileargs_t;
+    /// fileargs_cinitnv(3): takes (and frees) a libnv `nvlist_t`.
+    fn fileargs_cinitnv(cas: *mut cap_channel_t, limits: *mut c_void) -> *mut fileargs_t;
     fn fileargs_open(fa: *mut fileargs_t, name: *const c_char) -> c_int;
     fn fileargs_lstat(fa: *mut fileargs_t, name: *const c_char, sb: *mut libc::stat) -> c_int;
     fn fileargs_realpath(
@@ -38,6 +39,9 @@ extern "C" {
     ) -> *mut c_char;
     fn fileargs_free(fa: *mut fileargs_t);
 }
+
+/// libcap_fileargs (`system.fileargs`).
+pub(super) const LIBRARY: Library = Library(fileargs_cinitnv as *const c_void);
 
 /// A fileargs handle and the limits of the descriptors it opens;
 /// fileargs_free(3) on drop.
@@ -58,9 +62,9 @@ impl Drop for FileArgs {
 }
 
 impl FileArgs {
-    /// fileargs_initnv(3) with the declared files, open flags, rights and
-    /// operations.
-    pub(super) fn open(l: &FileArgsLimits) -> Result<FileArgs, Failure> {
+    /// fileargs_cinitnv(3) on `casper` with the declared files, open
+    /// flags, rights and operations.
+    pub(super) fn open(casper: &Chan, l: &FileArgsLimits) -> Result<FileArgs, Failure> {
         let invalid = |e: String| {
             Failure::new(
                 "fileargs_init",
@@ -82,9 +86,9 @@ impl FileArgs {
         let nvl = limits::fileargs::limits(l, &names, bytes)
             .map_err(|e| Failure::new("fileargs_init", io::Error::from_raw_os_error(e)))?;
         let nvl = super::libnv::build_owned(&nvl).map_err(|e| Failure::new("fileargs_init", e))?;
-        // SAFETY: called from `open` after `single_threaded()` (it forks a
-        // casper process); fileargs_initnv takes the list and frees it.
-        let fa = unsafe { fileargs_initnv(nvl) };
+        // SAFETY: `casper` is the live casper channel; fileargs_cinitnv
+        // takes the list and frees it.
+        let fa = unsafe { fileargs_cinitnv(casper.as_ptr(), nvl) };
         NonNull::new(fa)
             .map(|fa| FileArgs {
                 fa,

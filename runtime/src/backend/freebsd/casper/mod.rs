@@ -1,8 +1,18 @@
-//! libcasper(3) services: step 5 starts the casper process with `cap_init`
-//! (through the `capsicum` crate), opens one channel per declared service
-//! with `cap_service_open`, gives it its limits with one cap_limit_set(3),
-//! and closes the casper channel (`cap_close`) so nothing more can be
-//! opened after entry. What each service is limited to, and how the
+//! libcasper(3) services: step 5 starts the casper process with `cap_init`,
+//! opens one channel per declared service with `cap_service_open` (or
+//! fileargs_cinitnv(3) on the same casper process), gives it its limits
+//! with one cap_limit_set(3), and closes the casper channel (`cap_close`)
+//! so nothing more can be opened after entry. libcasper is called directly
+//! rather than through the `capsicum` crate's `Casper`, which does not
+//! hand out the casper channel fileargs_cinitnv(3) takes.
+//!
+//! One casper process serves every service: a second one (fileargs_init(3)
+//! calls cap_init(3) itself) would be forked with this process's
+//! descriptors, the first casper channel and every service channel among
+//! them, and keep them open (neither cap_init's child nor
+//! `casper_main_loop` closes what it inherits, lib/libcasper/libcasper/
+//! libcasper.c and service.c), so that closing a channel here would not end
+//! its service. What each service is limited to, and how the
 //! handles' requests are shaped, is decided by plain data in `limits/`
 //! (tested on any system against models of the services); the files here
 //! carry it out with the C functions of cap_dns(3), cap_net(3), cap_pwd(3),
@@ -19,17 +29,15 @@ mod net;
 mod sysctl;
 mod syslog;
 
-use std::ffi::{c_int, CString, OsStr};
+use std::ffi::{c_char, c_int, c_void, CString, OsStr};
 use std::fmt;
 use std::io;
 use std::net::{IpAddr, SocketAddr};
 use std::os::fd::{BorrowedFd, OwnedFd};
 use std::os::unix::ffi::OsStrExt;
 use std::path::{Path, PathBuf};
-use std::ptr;
+use std::ptr::{self, NonNull};
 use std::sync::{Mutex, MutexGuard};
-
-use capsicum::casper::{CapChannel, Casper};
 
 use crate::decl::{DnsLimits, Family, GrpLimits, NetLimits, PwdLimits, ServiceDecl, SysctlLimits};
 use crate::error::{Error, Failure};
@@ -43,8 +51,77 @@ pub(super) struct cap_channel_t {
 
 #[link(name = "casper")]
 extern "C" {
+    /// cap_init(3): forks the casper process.
+    fn cap_init() -> *mut cap_channel_t;
+    /// cap_service_open(3).
+    fn cap_service_open(chan: *const cap_channel_t, name: *const c_char) -> *mut cap_channel_t;
+    /// cap_close(3).
+    fn cap_close(chan: *mut cap_channel_t);
     /// cap_sock(3): the socket under a channel.
     fn cap_sock(chan: *const cap_channel_t) -> c_int;
+}
+
+/// A libcasper channel, closed with cap_close(3) on drop.
+pub(super) struct Chan(NonNull<cap_channel_t>);
+
+// SAFETY: a channel is one socket and a small struct owned by this `Chan`
+// alone; it is used under its `Channel`'s lock (or single-threaded in step
+// 5), so it is never used from two threads at once.
+unsafe impl Send for Chan {}
+
+impl Drop for Chan {
+    fn drop(&mut self) {
+        // SAFETY: the channel came from cap_init or cap_service_open and is
+        // closed once.
+        unsafe { cap_close(self.0.as_ptr()) }
+    }
+}
+
+impl Chan {
+    /// The channel, for the service's C functions.
+    pub(super) fn as_ptr(&self) -> *mut cap_channel_t {
+        self.0.as_ptr()
+    }
+
+    /// cap_init(3).
+    ///
+    /// # Safety
+    /// The process must have one thread (cap_init forks).
+    unsafe fn init() -> io::Result<Chan> {
+        // SAFETY: as the caller promises.
+        let chan = unsafe { cap_init() };
+        NonNull::new(chan)
+            .map(Chan)
+            .ok_or_else(io::Error::last_os_error)
+    }
+
+    /// cap_service_open(3) on this casper channel.
+    fn service_open(&self, name: &str) -> io::Result<Chan> {
+        let name = CString::new(name).expect("service names have no NUL");
+        // SAFETY: `self` is a live casper channel; `name` is NUL-terminated.
+        let chan = unsafe { cap_service_open(self.as_ptr(), name.as_ptr()) };
+        NonNull::new(chan)
+            .map(Chan)
+            .ok_or_else(io::Error::last_os_error)
+    }
+}
+
+/// A service's library, named by a function only it defines. libcasper
+/// runs a service only if its library registered it when it was loaded
+/// (`CREATE_SERVICE` is a constructor): step 5 takes the address of the
+/// function of each declared service, which keeps the library among the
+/// program's needed libraries when the program calls none of its functions
+/// (rustc links with `--as-needed`; the FreeBSD link test checks it), and
+/// tells `dns.rs` which loaded object its lookups must come from.
+#[derive(Clone, Copy)]
+pub(super) struct Library(pub(super) *const c_void);
+
+impl Library {
+    /// The function's address, read at run time: the reference cannot be
+    /// dropped by the linker.
+    pub(super) fn anchor(self) -> *const c_void {
+        std::hint::black_box(self.0)
+    }
 }
 
 /// A channel to one libcasper service. libcasper channels are not
@@ -84,31 +161,14 @@ pub(super) fn open(services: &[ServiceDecl]) -> Result<Vec<Channel>, Error> {
         source: f.error,
     };
     single_threaded().map_err(|f| failed(&services[0], f))?;
-    let mut casper: Option<Casper> = None;
+    // SAFETY: cap_init forks (libcasper(3)); the process was checked above
+    // to have one thread, and step 5 runs from the generated `main` before
+    // the body starts any.
+    let casper =
+        unsafe { Chan::init() }.map_err(|e| failed(&services[0], Failure::new("cap_init", e)))?;
     let mut channels = Vec::with_capacity(services.len());
     for decl in services {
-        let conn = match decl {
-            ServiceDecl::FileArgs(limits) => {
-                Conn::FileArgs(fileargs::FileArgs::open(limits).map_err(|f| failed(decl, f))?)
-            }
-            _ => {
-                if casper.is_none() {
-                    // SAFETY: cap_init forks (libcasper(3)); the process was
-                    // checked above to have one thread, and step 5 runs from
-                    // the generated `main` before the body starts any.
-                    let started = unsafe { Casper::new() };
-                    casper = Some(started.map_err(|e| failed(decl, Failure::new("cap_init", e)))?);
-                }
-                let casper = casper.as_mut().expect("started above");
-                let name = CString::new(decl.service_name()).expect("service names have no NUL");
-                // `service_open` is the crate's cap_service_open(3); it is
-                // what its `service_connection!` macro expands to.
-                let chan = casper
-                    .service_open(&name)
-                    .map_err(|e| failed(decl, Failure::new("cap_service_open", e)))?;
-                Conn::open(chan, decl).map_err(|f| failed(decl, f))?
-            }
-        };
+        let conn = Conn::open(&casper, decl).map_err(|f| failed(decl, f))?;
         channels.push(Channel {
             service: decl.service_name(),
             conn: Mutex::new(conn),
@@ -120,16 +180,36 @@ pub(super) fn open(services: &[ServiceDecl]) -> Result<Vec<Channel>, Error> {
 }
 
 impl Conn {
-    /// A service channel with the declaration's limits set.
-    fn open(chan: CapChannel, decl: &ServiceDecl) -> Result<Conn, Failure> {
+    /// A channel to `decl`'s service, opened through `casper`, with the
+    /// declaration's limits set.
+    fn open(casper: &Chan, decl: &ServiceDecl) -> Result<Conn, Failure> {
+        let library = match decl {
+            ServiceDecl::Dns(_) => dns::LIBRARY,
+            ServiceDecl::Net(_) => net::LIBRARY,
+            ServiceDecl::Pwd(_) => db::PWD_LIBRARY,
+            ServiceDecl::Grp(_) => db::GRP_LIBRARY,
+            ServiceDecl::Sysctl(_) => sysctl::LIBRARY,
+            ServiceDecl::Syslog => syslog::LIBRARY,
+            ServiceDecl::FileArgs(_) => fileargs::LIBRARY,
+        };
+        let _ = library.anchor();
+        let open = || {
+            casper
+                .service_open(decl.service_name())
+                .map_err(|e| Failure::new("cap_service_open", e))
+        };
         Ok(match decl {
-            ServiceDecl::Dns(l) => Conn::Dns(dns::Dns::open(chan, l)?),
-            ServiceDecl::Net(l) => Conn::Net(net::Net::open(chan, l)?),
-            ServiceDecl::Pwd(l) => Conn::Db(db::Db::open(chan, limits::db::Db::Pwd, &l.names())?),
-            ServiceDecl::Grp(l) => Conn::Db(db::Db::open(chan, limits::db::Db::Grp, &l.names())?),
-            ServiceDecl::Sysctl(l) => Conn::Sysctl(sysctl::Sysctl::open(chan, l)?),
-            ServiceDecl::Syslog => Conn::Syslog(syslog::Syslog::open(chan)?),
-            ServiceDecl::FileArgs(_) => unreachable!("fileargs is opened by fileargs_init"),
+            ServiceDecl::Dns(l) => Conn::Dns(dns::Dns::open(open()?, l)?),
+            ServiceDecl::Net(l) => Conn::Net(net::Net::open(open()?, l)?),
+            ServiceDecl::Pwd(l) => {
+                Conn::Db(db::Db::open(open()?, limits::db::Db::Pwd, &l.names())?)
+            }
+            ServiceDecl::Grp(l) => {
+                Conn::Db(db::Db::open(open()?, limits::db::Db::Grp, &l.names())?)
+            }
+            ServiceDecl::Sysctl(l) => Conn::Sysctl(sysctl::Sysctl::open(open()?, l)?),
+            ServiceDecl::Syslog => Conn::Syslog(syslog::Syslog::open(open()?)?),
+            ServiceDecl::FileArgs(l) => Conn::FileArgs(fileargs::FileArgs::open(casper, l)?),
         })
     }
 }
@@ -176,11 +256,6 @@ fn single_threaded() -> Result<(), Failure> {
         )),
         _ => Ok(()),
     }
-}
-
-/// The raw channel of the `capsicum` crate's handle.
-fn raw(chan: &mut CapChannel) -> *mut cap_channel_t {
-    chan.as_mut_ptr().cast()
 }
 
 fn c_string(s: impl AsRef<OsStr>) -> io::Result<CString> {
@@ -310,12 +385,12 @@ impl ChannelOps for Channel {
     }
 
     fn socket(&self) -> Option<BorrowedFd<'_>> {
-        let chan = match &mut *self.lock() {
-            Conn::Dns(d) => raw(&mut d.chan),
-            Conn::Net(n) => raw(&mut n.chan),
-            Conn::Db(d) => raw(&mut d.chan),
-            Conn::Sysctl(s) => raw(&mut s.chan),
-            Conn::Syslog(s) => raw(&mut s.chan),
+        let chan = match &*self.lock() {
+            Conn::Dns(d) => d.chan.as_ptr(),
+            Conn::Net(n) => n.chan.as_ptr(),
+            Conn::Db(d) => d.chan.as_ptr(),
+            Conn::Sysctl(s) => s.chan.as_ptr(),
+            Conn::Syslog(s) => s.chan.as_ptr(),
             // fileargs(3) does not expose its channel.
             Conn::FileArgs(_) => return None,
         };

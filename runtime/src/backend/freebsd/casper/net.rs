@@ -2,22 +2,24 @@
 //! connects (cap_bind(3), cap_connect(3) replace the socket given with the
 //! service's, bound or connected).
 
-use std::ffi::c_int;
+use std::ffi::{c_int, c_void};
 use std::io;
 use std::net::{IpAddr, SocketAddr};
 use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
 
-use capsicum::casper::CapChannel;
+use super::Chan;
 
-use super::dns::{getaddrinfo, getnameinfo};
-use super::limits::{self, net::Resolved, sockaddr};
-use super::{cap_channel_t, errno, libnv, raw};
+use super::dns::{getaddrinfo, getnameinfo, Client, Lookups};
+use super::limits::{self, net::Resolved, sockaddr, Nvlist};
+use super::{cap_channel_t, errno, libnv, Library};
 use crate::decl::{Family, NetLimits};
 use crate::error::Failure;
 use crate::services::SocketKind;
 
 #[link(name = "cap_net")]
 extern "C" {
+    /// cap_net_limit_init(3): named only as the library's anchor.
+    fn cap_net_limit_init(chan: *mut cap_channel_t, mode: u64) -> *mut c_void;
     fn cap_bind(
         chan: *mut cap_channel_t,
         s: c_int,
@@ -32,22 +34,32 @@ extern "C" {
     ) -> c_int;
 }
 
-/// A `system.net` channel, its limits now, and the hosts the addresses it
-/// looked up came from (for `connectdns`).
+/// libcap_net (`system.net`).
+pub(super) const LIBRARY: Library = Library(cap_net_limit_init as *const c_void);
+
+/// A `system.net` channel, its lookups, its limits now (as declared and as
+/// sent), and the hosts the addresses it looked up came from (for
+/// `connectdns`).
 pub(super) struct Net {
-    pub(super) chan: CapChannel,
+    pub(super) chan: Chan,
+    lookups: Lookups,
     limits: NetLimits,
+    sent: Option<Nvlist>,
     resolved: Resolved,
 }
 
 impl Net {
-    pub(super) fn open(mut chan: CapChannel, l: &NetLimits) -> Result<Net, Failure> {
-        if let Some(nvl) = limits::net::limits(l) {
-            libnv::limit_set(raw(&mut chan), &nvl)?;
+    pub(super) fn open(chan: Chan, l: &NetLimits) -> Result<Net, Failure> {
+        let lookups = Lookups::of(LIBRARY, Client::Net)?;
+        let sent = limits::net::limits(l);
+        if let Some(nvl) = &sent {
+            libnv::limit_set(chan.as_ptr(), nvl)?;
         }
         Ok(Net {
             chan,
+            lookups,
             limits: l.clone(),
+            sent,
             resolved: Resolved::default(),
         })
     }
@@ -57,28 +69,33 @@ impl Net {
         host: &str,
         family: Option<Family>,
     ) -> io::Result<Vec<IpAddr>> {
-        let chan = raw(&mut self.chan);
+        let (chan, lookups, sent) = (self.chan.as_ptr(), self.lookups, self.sent.as_ref());
         let serv = limits::net::lookup_servname(&self.limits, host);
         let addrs = limits::dns::lookup(
             &self.limits.families,
             host,
             serv.as_deref(),
             family,
-            |h, s, f| getaddrinfo(chan, h, s, f),
+            |h, s, f| {
+                if limits::net::service::refuses_lookup(sent, h, s, f) {
+                    return Err(errno(libc::ENOTCAPABLE));
+                }
+                getaddrinfo(lookups, chan, h, s, f)
+            },
         )?;
         self.resolved.remember(host, &addrs);
         Ok(addrs)
     }
 
     pub(super) fn lookup_addr(&mut self, addr: IpAddr) -> io::Result<String> {
-        getnameinfo(raw(&mut self.chan), addr)
+        getnameinfo(self.lookups, self.chan.as_ptr(), addr)
     }
 
     /// A new socket connected by the service; under `connectdns`, looked
     /// up again with the port when the first try is refused
     /// (`limits::net::connect`).
     pub(super) fn connect(&mut self, addr: SocketAddr, kind: SocketKind) -> io::Result<OwnedFd> {
-        let chan = raw(&mut self.chan);
+        let (chan, lookups) = (self.chan.as_ptr(), self.lookups);
         let fd = socket(addr, kind)?;
         let sa = sockaddr(addr);
         limits::net::connect(
@@ -97,7 +114,7 @@ impl Net {
             |host, serv, family| {
                 // Only the service's cache matters; a refusal shows in the
                 // next cap_connect.
-                let _ = getaddrinfo(chan, host, Some(serv), family);
+                let _ = getaddrinfo(lookups, chan, host, Some(serv), family);
             },
         )
         .map_err(errno)?;
@@ -112,7 +129,7 @@ impl Net {
         // length.
         let rc = unsafe {
             cap_bind(
-                raw(&mut self.chan),
+                self.chan.as_ptr(),
                 fd.as_raw_fd(),
                 sa.as_ptr().cast(),
                 sa.len() as _,
@@ -128,10 +145,12 @@ impl Net {
     /// widening).
     pub(super) fn limit(&mut self, new: &NetLimits) -> io::Result<()> {
         let next = limits::net::narrowed(&self.limits, new);
-        if let Some(nvl) = limits::net::limits(&next) {
-            libnv::limit_set(raw(&mut self.chan), &nvl).map_err(|f| f.error)?;
+        let sent = limits::net::limits(&next);
+        if let Some(nvl) = &sent {
+            libnv::limit_set(self.chan.as_ptr(), nvl).map_err(|f| f.error)?;
         }
         self.limits = next;
+        self.sent = sent;
         Ok(())
     }
 }

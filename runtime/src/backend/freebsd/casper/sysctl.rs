@@ -5,10 +5,10 @@ use std::ffi::{c_char, c_int, c_void};
 use std::io;
 use std::ptr;
 
-use capsicum::casper::CapChannel;
+use super::Chan;
 
 use super::limits;
-use super::{c_string, cap_channel_t, libnv, raw};
+use super::{c_string, cap_channel_t, libnv, Library};
 use crate::decl::SysctlLimits;
 use crate::error::Failure;
 
@@ -24,17 +24,20 @@ extern "C" {
     ) -> c_int;
 }
 
+/// libcap_sysctl (`system.sysctl`).
+pub(super) const LIBRARY: Library = Library(cap_sysctlbyname as *const c_void);
+
 /// A `system.sysctl` channel and its limits now.
 pub(super) struct Sysctl {
-    pub(super) chan: CapChannel,
+    pub(super) chan: Chan,
     limits: SysctlLimits,
 }
 
 impl Sysctl {
     /// The channel with its limits: always set, an empty list allows
     /// nothing.
-    pub(super) fn open(mut chan: CapChannel, l: &SysctlLimits) -> Result<Sysctl, Failure> {
-        libnv::limit_set(raw(&mut chan), &limits::sysctl::limits(l))?;
+    pub(super) fn open(chan: Chan, l: &SysctlLimits) -> Result<Sysctl, Failure> {
+        libnv::limit_set(chan.as_ptr(), &limits::sysctl::limits(l))?;
         Ok(Sysctl {
             chan,
             limits: l.clone(),
@@ -45,7 +48,7 @@ impl Sysctl {
     /// widening).
     pub(super) fn limit(&mut self, new: &SysctlLimits) -> io::Result<()> {
         let next = limits::sysctl::narrowed(&self.limits, new);
-        libnv::limit_set(raw(&mut self.chan), &limits::sysctl::limits(&next))
+        libnv::limit_set(self.chan.as_ptr(), &limits::sysctl::limits(&next))
             .map_err(|f| f.error)?;
         self.limits = next;
         Ok(())
@@ -54,7 +57,7 @@ impl Sysctl {
     /// The entry's value: its size first, then the value in a buffer with
     /// room for growth between the two calls.
     pub(super) fn get(&mut self, name: &str) -> io::Result<Vec<u8>> {
-        let chan = raw(&mut self.chan);
+        let chan = self.chan.as_ptr();
         let name = c_string(name)?;
         let mut len = 0;
         // SAFETY: `chan` is live; a size query passes no buffers.
@@ -103,7 +106,7 @@ impl Sysctl {
         // SAFETY: `chan` is live; `value` is readable for its length.
         let rc = unsafe {
             cap_sysctlbyname(
-                raw(&mut self.chan),
+                self.chan.as_ptr(),
                 name.as_ptr(),
                 ptr::null_mut(),
                 ptr::null_mut(),

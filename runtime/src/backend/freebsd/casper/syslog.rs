@@ -1,11 +1,11 @@
 //! `system.syslog` (cap_syslog(3)): no limits (`limits/syslog.rs`).
 
-use std::ffi::{c_char, c_int};
+use std::ffi::{c_char, c_int, c_void};
 use std::io;
 
-use capsicum::casper::CapChannel;
+use super::Chan;
 
-use super::{c_string, cap_channel_t, libnv, limits, raw};
+use super::{c_string, cap_channel_t, libnv, limits, Library};
 use crate::error::Failure;
 
 #[link(name = "cap_syslog")]
@@ -16,15 +16,19 @@ extern "C" {
     fn cap_setlogmask(chan: *mut cap_channel_t, maskpri: c_int) -> c_int;
 }
 
+/// libcap_syslog (`system.syslog`): a program may declare the service and
+/// never log, and still needs the library loaded for the service to exist.
+pub(super) const LIBRARY: Library = Library(cap_openlog as *const c_void);
+
 /// A `system.syslog` channel.
 pub(super) struct Syslog {
-    pub(super) chan: CapChannel,
+    pub(super) chan: Chan,
 }
 
 impl Syslog {
-    pub(super) fn open(mut chan: CapChannel) -> Result<Syslog, Failure> {
+    pub(super) fn open(chan: Chan) -> Result<Syslog, Failure> {
         if let Some(nvl) = limits::syslog::limits() {
-            libnv::limit_set(raw(&mut chan), &nvl)?;
+            libnv::limit_set(chan.as_ptr(), &nvl)?;
         }
         Ok(Syslog { chan })
     }
@@ -33,7 +37,7 @@ impl Syslog {
         let ident = c_string(ident)?;
         // SAFETY: `chan` is live; `ident` is NUL-terminated (the service
         // copies it).
-        unsafe { cap_openlog(raw(&mut self.chan), ident.as_ptr(), option, facility) };
+        unsafe { cap_openlog(self.chan.as_ptr(), ident.as_ptr(), option, facility) };
         Ok(())
     }
 
@@ -42,7 +46,7 @@ impl Syslog {
         // SAFETY: `chan` is live; the format takes exactly one string.
         unsafe {
             cap_syslog(
-                raw(&mut self.chan),
+                self.chan.as_ptr(),
                 priority,
                 c"%s".as_ptr(),
                 message.as_ptr(),
@@ -53,12 +57,12 @@ impl Syslog {
 
     pub(super) fn close(&mut self) -> io::Result<()> {
         // SAFETY: `chan` is live.
-        unsafe { cap_closelog(raw(&mut self.chan)) };
+        unsafe { cap_closelog(self.chan.as_ptr()) };
         Ok(())
     }
 
     pub(super) fn set_mask(&mut self, mask: i32) -> io::Result<i32> {
         // SAFETY: `chan` is live.
-        Ok(unsafe { cap_setlogmask(raw(&mut self.chan), mask) })
+        Ok(unsafe { cap_setlogmask(self.chan.as_ptr(), mask) })
     }
 }

@@ -134,14 +134,12 @@ impl Nvlist {
     }
 
     /// The first value named `name`.
-    #[cfg(test)]
     pub(crate) fn get(&self, name: impl AsRef<OsStr>) -> Option<&Value> {
         let name = name.as_ref();
         self.pairs.iter().find(|(n, _)| n == name).map(|(_, v)| v)
     }
 
     /// `nvlist_get_nvlist` (`None` for a missing name or another type).
-    #[cfg(test)]
     pub(crate) fn nvlist(&self, name: impl AsRef<OsStr>) -> Option<&Nvlist> {
         let name = name.as_ref();
         self.pairs.iter().find_map(|(n, v)| match v {
@@ -151,7 +149,6 @@ impl Nvlist {
     }
 
     /// `nvlist_get_number` (`None` for a missing name or another type).
-    #[cfg(test)]
     pub(crate) fn number(&self, name: impl AsRef<OsStr>) -> Option<u64> {
         let name = name.as_ref();
         self.pairs.iter().find_map(|(n, v)| match v {

@@ -218,8 +218,8 @@ impl Resolved {
 }
 
 /// What cap_net.c's service does with limits and requests.
-#[cfg(test)]
 pub(crate) mod service {
+    #[cfg(test)]
     use super::super::errno::ENOTCAPABLE;
     use super::super::{Nvlist, Value};
     use super::*;
@@ -228,16 +228,19 @@ pub(crate) mod service {
     /// for `EAI_SYSTEM`, the errno the service sent (`None`: the service
     /// sends an unset variable, `net_getaddrinfo`'s `serrno` on its family
     /// and hosts refusals).
+    #[cfg(test)]
     #[derive(Clone, Copy, Debug, PartialEq, Eq)]
     pub(crate) struct Refused {
         pub(crate) gai: i32,
         pub(crate) errno: Option<i32>,
     }
 
+    #[cfg(test)]
     const NOT_CAPABLE: Refused = Refused {
         gai: EAI_SYSTEM,
         errno: Some(ENOTCAPABLE),
     };
+    #[cfg(test)]
     const UNSET: Refused = Refused {
         gai: EAI_SYSTEM,
         errno: None,
@@ -256,8 +259,26 @@ pub(crate) mod service {
         }
     }
 
+    /// Whether cap_net refuses a lookup of `host` with `serv` in `family`
+    /// (`net_getaddrinfo`'s checks). The client asks this before the
+    /// service does: the service's refusal by family or host sends an
+    /// errno it never set (`serrno`), so the caller would see whatever that
+    /// was instead of the capability error.
+    pub(crate) fn refuses_lookup(
+        limits: Option<&Nvlist>,
+        host: &str,
+        serv: Option<&str>,
+        family: i32,
+    ) -> bool {
+        let func = limits.and_then(|l| l.nvlist("name2addr"));
+        !allowed_mode(limits, CAPNET_NAME2ADDR)
+            || !allowed_family(func, family)
+            || !allowed_hosts(func, host, serv)
+    }
+
     /// `net_allowed_bsaddr_impl`: byte for byte, or with the port ignored
     /// for the entries named "d" (gethostbyname results).
+    #[cfg(test)]
     fn in_list(list: &Nvlist, sa: &[u8]) -> bool {
         list.pairs().any(|(name, v)| {
             let Value::Binary(limit) = v else {
@@ -279,6 +300,7 @@ pub(crate) mod service {
     }
 
     /// `net_allowed_bsaddr` on a sub-limit: no `sockaddr` list allows any.
+    #[cfg(test)]
     pub(crate) fn allowed_sockaddr(func: Option<&Nvlist>, sa: &[u8]) -> bool {
         func.and_then(|f| f.nvlist("sockaddr"))
             .is_none_or(|list| in_list(list, sa))
@@ -297,6 +319,7 @@ pub(crate) mod service {
         })
     }
 
+    #[cfg(test)]
     fn only_sockaddrs(old: Option<&Nvlist>, new: &Nvlist) -> bool {
         new.pairs().all(|(name, v)| match v {
             Value::Nvlist(list) if name == "sockaddr" => list.pairs().all(|(_, sa)| match sa {
@@ -307,6 +330,7 @@ pub(crate) mod service {
         })
     }
 
+    #[cfg(test)]
     fn families_within(old: Option<&Nvlist>, v: &Value) -> bool {
         match v {
             Value::NumberArray(fs) => fs.iter().all(|f| allowed_family(old, *f as i32)),
@@ -316,6 +340,7 @@ pub(crate) mod service {
 
     /// `net_limit`: the answer cap_limit_set(3) gets. Type errors answer
     /// `NO_RECOVERY` (3), as the source does.
+    #[cfg(test)]
     pub(crate) fn limit(old: Option<&Nvlist>, new: &Nvlist) -> Result<(), i32> {
         const NO_RECOVERY: i32 = 3;
         let sub = |name: &str| old.and_then(|o| o.nvlist(name));
@@ -379,12 +404,14 @@ pub(crate) mod service {
 
     /// One service process: its limits and its cache of looked-up
     /// addresses (`capdnscache`).
+    #[cfg(test)]
     #[derive(Debug, Default)]
     pub(crate) struct Service {
         pub(crate) limits: Option<Nvlist>,
         cache: Nvlist,
     }
 
+    #[cfg(test)]
     impl Service {
         pub(crate) fn new(limits: Option<Nvlist>) -> Service {
             Service {
