@@ -79,6 +79,8 @@ fn main() {
         "fileargs" => fileargs(),
         "net" => net(args[2].parse().expect("port")),
         "net-connectdns" => net_connectdns(),
+        "net-connectdns-port" => net_connectdns_port(args[2].parse().expect("port")),
+        "net-implied" => net_implied(args[2].parse().expect("port")),
         "net-bind" => net_bind(),
         "threads" => threads(),
         "fileargs-arg" => fileargs_arg(),
@@ -454,6 +456,63 @@ fn net_connectdns(net: Net) {
     );
     refused("bind not declared", net.bind_udp(target));
     denied("a direct connection", TcpStream::connect(target));
+}
+
+/// `connectdns` with a host declared with a service: the looked-up
+/// addresses on that service's port only, as cap_net caches each address
+/// with the port of the lookup (cap_net(3): the restriction is strict).
+fn net_connectdns_port(port: u16) {
+    let mut h = enter(Plan {
+        services: vec![ServiceDecl::Net(NetLimits {
+            modes: vec![NetMode::NameToAddr, NetMode::ConnectDns],
+            hosts: vec![(Some("localhost".into()), Some(port.to_string()))],
+            families: vec![Family::Inet],
+            ..NetLimits::default()
+        })],
+        on_unsupported: OnUnsupported::Deny,
+        ..Plan::default()
+    });
+    let net: Net = service(&mut h, 0);
+    let addrs = net.lookup_host("localhost").expect("lookup localhost");
+    check(
+        "localhost looked up",
+        addrs.contains(&IpAddr::V4(Ipv4Addr::LOCALHOST)),
+    );
+    refused(
+        "another port of a looked-up address",
+        net.connect(SocketAddr::from(([127, 0, 0, 1], port.wrapping_add(1)))),
+    );
+    let mut s = net
+        .connect(SocketAddr::from(([127, 0, 0, 1], port)))
+        .expect("connect on the declared service's port");
+    s.write_all(b"hi").unwrap();
+    check("connected on the declared service's port", true);
+}
+
+/// `net(connect = [..])` with no `modes`: the modes are the lists given
+/// (connecting), not every mode (cap_net reads a missing list as "any").
+fn net_implied(port: u16) {
+    let allowed = SocketAddr::from(([127, 0, 0, 1], port));
+    let mut h = enter(Plan {
+        services: vec![ServiceDecl::Net(NetLimits {
+            connect: vec![allowed],
+            ..NetLimits::default()
+        })],
+        on_unsupported: OnUnsupported::Deny,
+        ..Plan::default()
+    });
+    let net: Net = service(&mut h, 0);
+    refused(
+        "bind, which no list names",
+        net.bind_udp(SocketAddr::from(([127, 0, 0, 1], 0))),
+    );
+    refused(
+        "a lookup, which no list names",
+        net.lookup_host("localhost"),
+    );
+    let mut s = net.connect(allowed).expect("connect to the listed address");
+    s.write_all(b"hi").unwrap();
+    check("connected to the listed address", true);
 }
 
 /// `bind`: sockets bound by the broker to the declared addresses only.

@@ -20,13 +20,9 @@ pub(crate) const CAPNET_CONNECTDNS: u64 = 0x40;
 /// return for a refusal, with the reason in errno.
 pub(crate) const EAI_SYSTEM: i32 = 11;
 
-/// The `mode` number of a declaration.
+/// The `mode` number of a declaration ([`NetLimits::effective_modes`]).
 pub(crate) fn mode(l: &NetLimits) -> u64 {
-    if l.modes.is_empty() {
-        // "All": every mode but CONNECTDNS, which only narrows CONNECT.
-        return CAPNET_ADDR2NAME | CAPNET_NAME2ADDR | CAPNET_CONNECT | CAPNET_BIND;
-    }
-    l.modes.iter().fold(0, |m, mode| {
+    l.effective_modes().iter().fold(0, |m, mode| {
         m | match mode {
             NetMode::NameToAddr => CAPNET_NAME2ADDR,
             NetMode::AddrToName => CAPNET_ADDR2NAME,
@@ -104,31 +100,15 @@ pub(crate) fn narrowed(current: &NetLimits, new: &NetLimits) -> NetLimits {
     }
 }
 
-/// The `hosts` entries a lookup of `host` can match (an entry without a
-/// host matches any).
-fn entries_for<'a>(
-    l: &'a NetLimits,
-    host: &'a str,
-) -> impl Iterator<Item = &'a Option<String>> + Clone {
-    l.hosts
-        .iter()
-        .filter(move |(h, _)| h.as_deref().is_none_or(|h| h == host))
-        .map(|(_, serv)| serv)
-}
-
 /// The service name a lookup of `host` sends with cap_getaddrinfo(3). The
 /// handles' lookups ask for addresses only, but cap_net compares the
 /// service half of a `hosts` entry with the request's (`net_allowed_hosts`:
 /// a missing one is ""), so a host declared with a service is looked up
-/// with it; `None` when an entry allows any service (or none matches, and
-/// the service refuses the lookup anyway).
+/// with it ([`NetLimits::services_for`]); `None` when any service is
+/// allowed (or the host is not declared, and the service refuses the
+/// lookup anyway).
 pub(crate) fn lookup_servname(l: &NetLimits, host: &str) -> Option<String> {
-    let mut entries = entries_for(l, host);
-    let first = entries.clone().next()?;
-    if entries.any(Option::is_none) {
-        return None;
-    }
-    first.clone()
+    l.services_for(host)?.first().map(|s| (*s).to_owned())
 }
 
 /// The service names to look `host` up with again before connecting to one
@@ -139,18 +119,14 @@ pub(crate) fn lookup_servname(l: &NetLimits, host: &str) -> Option<String> {
 /// declared for it (a numeric one only if it is `port`), so that a
 /// connection reaches the declared services only.
 pub(crate) fn connect_servnames(l: &NetLimits, host: &str, port: u16) -> Vec<String> {
-    let entries = entries_for(l, host);
-    if l.hosts.is_empty() || entries.clone().any(Option::is_none) {
-        return vec![port.to_string()];
+    match l.services_for(host) {
+        None => vec![port.to_string()],
+        Some(services) => services
+            .into_iter()
+            .filter(|s| s.parse::<u16>().is_ok_and(|p| p == port) || s.parse::<u16>().is_err())
+            .map(str::to_owned)
+            .collect(),
     }
-    let mut servs: Vec<String> = Vec::new();
-    for serv in entries.flatten() {
-        let other_port = serv.parse::<u16>().is_ok_and(|p| p != port);
-        if !other_port && !servs.contains(serv) {
-            servs.push(serv.clone());
-        }
-    }
-    servs
 }
 
 /// A TCP or UDP connection through cap_connect(3), as the handles make it:

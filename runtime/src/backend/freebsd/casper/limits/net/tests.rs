@@ -216,3 +216,33 @@ fn bind_and_reverse_lookups_follow_their_lists() {
         })
     );
 }
+
+#[test]
+fn a_connect_list_alone_allows_connecting_to_it_only() {
+    // An empty mode list is every mode to cap_net (a `mode` number with all
+    // the bits), and a kind without its list is unlimited
+    // (net_allowed_bsaddr, net_allowed_hosts): the modes a declaration
+    // means come from the lists it gives.
+    let mut c = Client::start(NetLimits {
+        connect: vec!["127.0.0.1:80".parse().unwrap()],
+        ..NetLimits::default()
+    });
+    assert_eq!(c.connect("127.0.0.1:80"), Ok(()));
+    assert_eq!(
+        c.svc.bind(&sockaddr("0.0.0.0:8080".parse().unwrap())),
+        Err(ENOTCAPABLE)
+    );
+    assert!(c.lookup_host("h").is_err(), "lookups were not declared");
+    let c = Client::start(NetLimits {
+        bind: vec!["0.0.0.0:8080".parse().unwrap()],
+        ..NetLimits::default()
+    });
+    assert_eq!(
+        c.svc.bind(&sockaddr("0.0.0.0:8080".parse().unwrap())),
+        Ok(())
+    );
+    assert_eq!(
+        c.svc.connect(&sockaddr("127.0.0.1:80".parse().unwrap())),
+        Err(ENOTCAPABLE)
+    );
+}
