@@ -118,77 +118,109 @@ impl Db {
     }
 
     pub(super) fn users(&mut self, query: DbQuery<'_>) -> io::Result<Vec<User>> {
-        let chan = self.chan.as_ptr();
         let fields = &self.limits.fields;
-        let convert = |pw: &libc::passwd| user(pw, fields);
-        Ok(match query {
-            DbQuery::ByName(name) => {
-                let name = c_string(name)?;
-                // SAFETY: `chan` is live under the lock; db_lookup passes an
-                // entry, a buffer of `len` bytes and a result pointer.
-                let call = |pw, buf, len, res| unsafe {
-                    cap_getpwnam_r(chan, name.as_ptr(), pw, buf, len, res)
-                };
-                db_lookup(call, convert)?.into_iter().collect()
-            }
-            DbQuery::ById(uid) => {
-                // SAFETY: as above.
-                let call =
-                    |pw, buf, len, res| unsafe { cap_getpwuid_r(chan, uid, pw, buf, len, res) };
-                db_lookup(call, convert)?.into_iter().collect()
-            }
-            DbQuery::All => {
-                // SAFETY: as above.
-                let next = |pw, buf, len, res| unsafe { cap_getpwent_r(chan, pw, buf, len, res) };
-                all(
-                    // SAFETY: `chan` is live; errors are not reported.
-                    || unsafe { cap_setpwent(chan) },
-                    next,
-                    // SAFETY: as above.
-                    || unsafe { cap_endpwent(chan) },
-                    convert,
-                )?
-            }
-        })
+        lookup(self.chan.as_ptr(), &PWD, query, |pw| user(pw, fields))
     }
 
     pub(super) fn groups(&mut self, query: DbQuery<'_>) -> io::Result<Vec<Group>> {
-        let chan = self.chan.as_ptr();
         let fields = &self.limits.fields;
-        let convert = |gr: &libc::group| group(gr, fields);
-        Ok(match query {
-            DbQuery::ByName(name) => {
-                let name = c_string(name)?;
-                // SAFETY: `chan` is live under the lock; db_lookup passes an
-                // entry, a buffer of `len` bytes and a result pointer.
-                let call = |gr, buf, len, res| unsafe {
-                    cap_getgrnam_r(chan, name.as_ptr(), gr, buf, len, res)
-                };
-                db_lookup(call, convert)?.into_iter().collect()
-            }
-            DbQuery::ById(gid) => {
-                // SAFETY: as above.
-                let call =
-                    |gr, buf, len, res| unsafe { cap_getgrgid_r(chan, gid, gr, buf, len, res) };
-                db_lookup(call, convert)?.into_iter().collect()
-            }
-            DbQuery::All => {
-                // SAFETY: as above.
-                let next = |gr, buf, len, res| unsafe { cap_getgrent_r(chan, gr, buf, len, res) };
-                all(
-                    || {
-                        // SAFETY: `chan` is live; a failure shows in the
-                        // next cap_getgrent_r.
-                        let _ = unsafe { cap_setgrent(chan) };
-                    },
-                    next,
-                    // SAFETY: as above.
-                    || unsafe { cap_endgrent(chan) },
-                    convert,
-                )?
-            }
-        })
+        lookup(self.chan.as_ptr(), &GRP, query, |gr| group(gr, fields))
     }
+}
+
+/// A `cap_get*_r` call: channel, entry, buffer, its size, result.
+type Next<T> =
+    unsafe extern "C" fn(*mut cap_channel_t, *mut T, *mut c_char, usize, *mut *mut T) -> c_int;
+/// `cap_getpwnam_r` / `cap_getgrnam_r`.
+type ByName<T> = unsafe extern "C" fn(
+    *mut cap_channel_t,
+    *const c_char,
+    *mut T,
+    *mut c_char,
+    usize,
+    *mut *mut T,
+) -> c_int;
+/// `cap_getpwuid_r` / `cap_getgrgid_r` (`uid_t` and `gid_t` are both
+/// `uint32_t`).
+type ById<T> =
+    unsafe extern "C" fn(*mut cap_channel_t, u32, *mut T, *mut c_char, usize, *mut *mut T) -> c_int;
+
+/// One database's client functions.
+struct Calls<T> {
+    by_name: ByName<T>,
+    by_id: ById<T>,
+    rewind: unsafe fn(*mut cap_channel_t),
+    next: Next<T>,
+    end: unsafe extern "C" fn(*mut cap_channel_t),
+}
+
+const PWD: Calls<libc::passwd> = Calls {
+    by_name: cap_getpwnam_r,
+    by_id: cap_getpwuid_r,
+    rewind: setpwent,
+    next: cap_getpwent_r,
+    end: cap_endpwent,
+};
+
+const GRP: Calls<libc::group> = Calls {
+    by_name: cap_getgrnam_r,
+    by_id: cap_getgrgid_r,
+    rewind: setgrent,
+    next: cap_getgrent_r,
+    end: cap_endgrent,
+};
+
+/// cap_setpwent(3), whose errors are not reported.
+///
+/// # Safety
+/// `chan` is a live `system.pwd` channel.
+unsafe fn setpwent(chan: *mut cap_channel_t) {
+    // SAFETY: as the caller promises.
+    unsafe { cap_setpwent(chan) }
+}
+
+/// cap_setgrent(3): a failure shows in the next cap_getgrent_r.
+///
+/// # Safety
+/// `chan` is a live `system.grp` channel.
+unsafe fn setgrent(chan: *mut cap_channel_t) {
+    // SAFETY: as the caller promises.
+    let _ = unsafe { cap_setgrent(chan) };
+}
+
+/// The entries `query` asks for, converted while their strings are alive.
+fn lookup<T: DbEntry, U>(
+    chan: *mut cap_channel_t,
+    calls: &Calls<T>,
+    query: DbQuery<'_>,
+    convert: impl Fn(&T) -> U,
+) -> io::Result<Vec<U>> {
+    Ok(match query {
+        DbQuery::ByName(name) => {
+            let name = c_string(name)?;
+            // SAFETY: `chan` is live under the lock, a channel of the
+            // service `calls` belong to; db_lookup passes an entry, a buffer
+            // of `len` bytes and a result pointer.
+            let call = |e, buf, len, res| unsafe {
+                (calls.by_name)(chan, name.as_ptr(), e, buf, len, res)
+            };
+            db_lookup(call, convert)?.into_iter().collect()
+        }
+        DbQuery::ById(id) => {
+            // SAFETY: as above.
+            let call = |e, buf, len, res| unsafe { (calls.by_id)(chan, id, e, buf, len, res) };
+            db_lookup(call, convert)?.into_iter().collect()
+        }
+        DbQuery::All => all(
+            // SAFETY: as above.
+            || unsafe { (calls.rewind)(chan) },
+            // SAFETY: as above.
+            |e, buf, len, res| unsafe { (calls.next)(chan, e, buf, len, res) },
+            // SAFETY: as above.
+            || unsafe { (calls.end)(chan) },
+            convert,
+        )?,
+    })
 }
 
 /// Every entry: rewind, read to the end, close (the order the commands of
