@@ -115,7 +115,8 @@ pub struct DnsLimits {
 /// bind = ["addr:port"], connect = ["addr:port"])`.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct NetLimits {
-    /// Allowed modes (empty: all).
+    /// Allowed modes (empty: those the other lists name, see
+    /// [`effective_modes`](Self::effective_modes)).
     pub modes: Vec<NetMode>,
     /// `cap_net_limit_name2addr(host, serv)` pairs; `None` = any.
     pub hosts: Vec<(Option<String>, Option<String>)>,
@@ -125,6 +126,74 @@ pub struct NetLimits {
     pub bind: Vec<SocketAddr>,
     /// `cap_net_limit_connect` addresses.
     pub connect: Vec<SocketAddr>,
+}
+
+impl NetLimits {
+    /// The modes the declaration allows. `modes` when it lists some;
+    /// otherwise the modes its lists name: `connect` addresses allow
+    /// connecting, `bind` addresses binding, `hosts` name-to-address
+    /// lookups, `families` lookups both ways; and every mode but
+    /// `connectdns` when it names nothing (`net()`). cap_net(3) itself
+    /// reads a missing list as "any" (`net_allowed_bsaddr`,
+    /// `net_allowed_hosts` in cap_net.c), so `net(connect = [..])` taken
+    /// as every mode would leave binding anywhere and lookups open.
+    pub fn effective_modes(&self) -> Vec<NetMode> {
+        if !self.modes.is_empty() {
+            return self.modes.clone();
+        }
+        let mut modes = Vec::new();
+        if !self.hosts.is_empty() || !self.families.is_empty() {
+            modes.push(NetMode::NameToAddr);
+        }
+        if !self.families.is_empty() {
+            modes.push(NetMode::AddrToName);
+        }
+        if !self.connect.is_empty() {
+            modes.push(NetMode::Connect);
+        }
+        if !self.bind.is_empty() {
+            modes.push(NetMode::Bind);
+        }
+        if modes.is_empty() {
+            modes = vec![
+                NetMode::NameToAddr,
+                NetMode::AddrToName,
+                NetMode::Connect,
+                NetMode::Bind,
+            ];
+        }
+        modes
+    }
+
+    /// Whether [`effective_modes`](Self::effective_modes) has `mode`.
+    pub fn allows_mode(&self, mode: NetMode) -> bool {
+        self.effective_modes().contains(&mode)
+    }
+
+    /// The services `hosts` pairs with `host`: `None` when any service is
+    /// allowed (no `hosts` list, or an entry for the host, or for any host,
+    /// without a service); otherwise the declared ones, in order (none: the
+    /// host is not declared). cap_net(3) matches both halves of an entry
+    /// (`net_allowed_hosts`) and connects under `connectdns` only to an
+    /// address a lookup returned with its port, so these are the services
+    /// a looked-up host may be reached on.
+    pub fn services_for(&self, host: &str) -> Option<Vec<&str>> {
+        let mut services = Vec::new();
+        for (h, serv) in &self.hosts {
+            if h.as_deref().is_some_and(|h| h != host) {
+                continue;
+            }
+            match serv {
+                None => return None,
+                Some(s) if !services.contains(&s.as_str()) => services.push(s.as_str()),
+                Some(_) => {}
+            }
+        }
+        if self.hosts.is_empty() {
+            return None;
+        }
+        Some(services)
+    }
 }
 
 /// One user or group named in `users = [...]` / `groups = [...]`.

@@ -144,6 +144,20 @@ fn net_connectdns_connects_only_to_looked_up_addresses() {
 }
 
 #[test]
+fn net_connectdns_reaches_a_host_declared_with_a_service_on_its_port_only() {
+    let (port, server) = server();
+    scenario(&["net-connectdns-port", &port.to_string()], &[]);
+    assert_eq!(&server.join().unwrap(), b"hi");
+}
+
+#[test]
+fn net_without_modes_allows_what_its_lists_name_only() {
+    let (port, server) = server();
+    scenario(&["net-implied", &port.to_string()], &[]);
+    assert_eq!(&server.join().unwrap(), b"hi");
+}
+
+#[test]
 fn net_binds_the_declared_address_only() {
     scenario(&["net-bind"], &[]);
 }

@@ -25,13 +25,17 @@ pub struct Pwd {
 service_handle!(Pwd);
 
 impl Pwd {
-    /// `getpwnam`: the user named `name`, `None` if there is none. A user
-    /// outside `users = [...]` fails with the capability error.
+    /// `getpwnam`: the user named `name`, `None` if there is none or if the
+    /// limits leave it out (neither its name nor its uid is in
+    /// `users = [...]`): cap_pwd(3) answers such a lookup with no entry, as
+    /// if the user did not exist. A command outside `cmds = [...]` fails
+    /// with the capability error.
     pub fn user_by_name(&self, name: &str) -> io::Result<Option<User>> {
         first(self.channel.0.users(DbQuery::ByName(name)))
     }
 
-    /// `getpwuid`: the user with id `uid`.
+    /// `getpwuid`: the user with id `uid`, `None` if there is none or the
+    /// limits leave it out.
     pub fn user_by_uid(&self, uid: u32) -> io::Result<Option<User>> {
         first(self.channel.0.users(DbQuery::ById(uid)))
     }
@@ -69,12 +73,14 @@ pub struct Grp {
 service_handle!(Grp);
 
 impl Grp {
-    /// `getgrnam`: the group named `name`, `None` if there is none.
+    /// `getgrnam`: the group named `name`, `None` if there is none or if
+    /// the limits leave it out (cap_grp(3), as for users).
     pub fn group_by_name(&self, name: &str) -> io::Result<Option<Group>> {
         first(self.channel.0.groups(DbQuery::ByName(name)))
     }
 
-    /// `getgrgid`: the group with id `gid`.
+    /// `getgrgid`: the group with id `gid`, `None` if there is none or the
+    /// limits leave it out.
     pub fn group_by_gid(&self, gid: u32) -> io::Result<Option<Group>> {
         first(self.channel.0.groups(DbQuery::ById(gid)))
     }

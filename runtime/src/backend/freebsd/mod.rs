@@ -11,11 +11,13 @@
 
 pub(crate) use super::unix::compartment;
 mod ffi;
+mod layout;
 pub(crate) mod process;
 mod rights;
 #[cfg(test)]
 mod tests;
 mod trace;
+mod trap;
 
 #[cfg(feature = "casper")]
 mod casper;

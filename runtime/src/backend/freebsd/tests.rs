@@ -271,6 +271,33 @@ fn time_zone_data_survives_entry() {
     });
 }
 
+#[test]
+fn dry_run_creates_its_ktrace_file_and_starts() {
+    let dir = std::env::temp_dir().join(format!("sandboxed-dry-run-{}", std::process::id()));
+    std::fs::create_dir(&dir).unwrap();
+    let cwd = std::env::current_dir().unwrap();
+    in_child(|| {
+        std::env::set_current_dir(&dir).map_err(|e| e.to_string())?;
+        match super::trace::dry_run() {
+            // A kernel without `options KTRACE`.
+            Err(f) if f.error.raw_os_error() == Some(libc::ENOSYS) => {
+                say(&format!("skipped: ktrace: {}", f.error));
+                Ok(false)
+            }
+            Err(f) => Err(format!("{}: {}", f.syscall, f.error)),
+            Ok(()) => {
+                let file = format!("sandboxed-dry-run.{}.ktrace", std::process::id());
+                let meta = std::fs::metadata(&file).map_err(|e| format!("{file}: {e}"))?;
+                meta.is_file()
+                    .then_some(true)
+                    .ok_or(format!("{file} is not a file"))
+            }
+        }
+    });
+    std::env::set_current_dir(cwd).unwrap();
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
 #[cfg(not(feature = "casper"))]
 #[test]
 fn services_without_the_casper_feature_fail_naming_both() {
@@ -421,6 +448,112 @@ mod casper {
                 other => Err(format!("expected a refusal, got {other:?}")),
             }
         });
+    }
+
+    #[test]
+    fn groups_by_name_and_by_id_together_start() {
+        require_capsicum!();
+        // cap_grp_limit_groups would key both "gid0" (EEXIST).
+        let grp = ServiceDecl::Grp(crate::decl::GrpLimits {
+            cmds: vec![crate::decl::GrpCmd::Getgrgid, crate::decl::GrpCmd::Getgrnam],
+            fields: Vec::new(),
+            principals: vec![Principal::Name("wheel".into()), Principal::Id(0)],
+        });
+        with_services(vec![grp], |channels| {
+            match channels[0].groups(DbQuery::ById(0)) {
+                Ok(g) if g.len() == 1 => Ok(()),
+                other => Err(format!("gid 0: {other:?}")),
+            }
+        });
+    }
+
+    #[test]
+    fn listing_users_twice_gives_the_same_users() {
+        require_capsicum!();
+        let pwd = ServiceDecl::Pwd(PwdLimits {
+            cmds: vec![PwdCmd::Getpwent],
+            fields: vec![PwdField::PwName],
+            principals: Vec::new(),
+        });
+        with_services(vec![pwd], |channels| {
+            let first = channels[0].users(DbQuery::All).map_err(|e| e.to_string())?;
+            let second = channels[0].users(DbQuery::All).map_err(|e| e.to_string())?;
+            if first.is_empty() || first != second {
+                return Err(format!("{} users, then {}", first.len(), second.len()));
+            }
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn a_refused_net_lookup_is_enotcapable_whatever_errno_was() {
+        require_capsicum!();
+        let net = ServiceDecl::Net(NetLimits {
+            modes: vec![NetMode::NameToAddr],
+            hosts: vec![(Some("localhost".into()), None)],
+            ..NetLimits::default()
+        });
+        with_services(vec![net], |channels| {
+            // SAFETY: sets this thread's errno.
+            unsafe { *libc::__error() = libc::EBADF };
+            match channels[0].lookup_host("example.org", None) {
+                Err(e) if e.raw_os_error() == Some(libc::ENOTCAPABLE) => Ok(()),
+                other => Err(format!("undeclared host: {other:?}")),
+            }
+        });
+    }
+
+    #[test]
+    fn connectdns_reaches_a_looked_up_address_on_its_port() {
+        require_capsicum!();
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let net = ServiceDecl::Net(NetLimits {
+            modes: vec![NetMode::NameToAddr, NetMode::ConnectDns],
+            families: vec![crate::decl::Family::Inet],
+            ..NetLimits::default()
+        });
+        with_services(vec![net], |channels| {
+            use crate::services::SocketKind::Stream;
+            let addrs = channels[0]
+                .lookup_host("localhost", None)
+                .map_err(|e| format!("lookup: {e}"))?;
+            if !addrs.contains(&IpAddr::V4(Ipv4Addr::LOCALHOST)) {
+                return Err(format!("localhost is {addrs:?}"));
+            }
+            let addr = std::net::SocketAddr::new(IpAddr::V4(Ipv4Addr::LOCALHOST), port);
+            channels[0]
+                .net_connect(addr, Stream)
+                .map(drop)
+                .map_err(|e| format!("connect to {addr}: {e}"))
+        });
+    }
+
+    #[test]
+    fn fileargs_shares_the_casper_process() {
+        require_capsicum!();
+        let path = temp_file("fileargs");
+        let fileargs = ServiceDecl::FileArgs(crate::decl::FileArgsLimits {
+            source: crate::decl::Source::Expr {
+                text: "path",
+                value: path.clone().into_os_string(),
+            },
+            flags: crate::decl::OpenFlags::READ,
+            limits: limits(&[Right::Read, Right::Fstat]),
+            operations: Vec::new(),
+        });
+        let dns = ServiceDecl::Dns(DnsLimits::default());
+        with_services(vec![dns, fileargs], |channels| {
+            let mut file = std::fs::File::from(
+                channels[1]
+                    .fileargs_open(&path)
+                    .map_err(|e| format!("fileargs_open: {e}"))?,
+            );
+            let mut text = String::new();
+            file.read_to_string(&mut text).map_err(|e| e.to_string())?;
+            (text == "contents").then_some(()).ok_or(text)
+        });
+        std::fs::remove_file(path).unwrap();
     }
 
     #[test]

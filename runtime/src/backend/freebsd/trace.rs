@@ -23,18 +23,21 @@
 //! FreeBSD machine ran it.
 
 use std::ffi::{c_void, CString};
+use std::os::unix::ffi::OsStrExt;
+use std::path::Path;
 use std::sync::OnceLock;
 
+use super::trap::{self, SigInfo, TRAP_CAP};
 use crate::backend::unix::write_stderr;
 use crate::error::Failure;
 use crate::trace::{self as report, Mode, Object, Reason, Record};
 
-/// `TRAP_CAP` (sys/sys/signal.h): a capability-mode failure.
-const TRAP_CAP: i32 = 4;
 /// `KTROP_SET` (sys/sys/ktrace.h).
-const KTROP_SET: i32 = 0;
+pub(super) const KTROP_SET: i32 = 0;
+/// `KTR_CAPFAIL` (sys/sys/ktrace.h).
+pub(super) const KTR_CAPFAIL: i32 = 12;
 /// `KTRFAC_CAPFAIL` = `1 << KTR_CAPFAIL` (sys/sys/ktrace.h).
-const KTRFAC_CAPFAIL: i32 = 1 << 12;
+pub(super) const KTRFAC_CAPFAIL: i32 = 1 << KTR_CAPFAIL;
 
 extern "C" {
     /// ktrace(2).
@@ -86,11 +89,17 @@ pub(crate) fn arm(mode: Mode) -> Result<(), Failure> {
 pub(crate) fn dry_run() -> Result<(), Failure> {
     // SAFETY: getpid(2) cannot fail.
     let pid = unsafe { libc::getpid() };
-    let file = format!("sandboxed-dry-run.{pid}.ktrace");
-    let c = CString::new(file.clone()).expect("no NUL");
+    // ktrace(2) does not create its file (trap::create_trace_file).
+    let path = trap::create_trace_file(Path::new("."), pid.unsigned_abs())
+        .map_err(|e| Failure::new("open(ktrace file)", e))?;
+    let file = path.display().to_string();
+    let c = CString::new(path.as_os_str().as_bytes()).expect("no NUL");
     // SAFETY: a NUL-terminated path; KTROP_SET on our own pid.
     if unsafe { ktrace(c.as_ptr(), KTROP_SET, KTRFAC_CAPFAIL, pid) } != 0 {
-        return Err(Failure::last_os_error("ktrace(KTRFAC_CAPFAIL)"));
+        let error = Failure::last_os_error("ktrace(KTRFAC_CAPFAIL)");
+        // The file is ours and still empty.
+        let _ = std::fs::remove_file(&path);
+        return Err(error);
     }
     eprintln!(
         "sandboxed: {}=dry-run: the sandbox is NOT enforced; would-be violations go to {file} (ktrace)",
@@ -110,45 +119,13 @@ extern "C" fn at_exit() {
     }
 }
 
-/// Names of common FreeBSD system calls (sys/kern/syscalls.master).
-fn syscall_name(nr: i32) -> Option<&'static str> {
-    Some(match nr {
-        3 => "read",
-        4 => "write",
-        5 => "open",
-        9 => "link",
-        10 => "unlink",
-        12 => "chdir",
-        15 => "chmod",
-        16 => "chown",
-        37 => "kill",
-        54 => "ioctl",
-        57 => "symlink",
-        58 => "readlink",
-        59 => "execve",
-        97 => "socket",
-        98 => "connect",
-        104 => "bind",
-        133 => "sendto",
-        136 => "mkdir",
-        137 => "rmdir",
-        499 => "openat",
-        552 => "fstatat",
-        _ => return None,
-    })
-}
-
 extern "C" fn on_sigtrap(_: libc::c_int, info: *mut libc::siginfo_t, _: *mut c_void) {
-    // SAFETY: the kernel passes a valid siginfo to an SA_SIGINFO handler;
-    // for TRAP_CAP `si_syscall` is the int at offset 40, the start of the
-    // `__reason` union (sys/sys/signal.h, `_capsicum._syscall`).
+    // SAFETY: the kernel passes a valid siginfo to an SA_SIGINFO handler,
+    // laid out as `SigInfo` (sys/sys/signal.h; the layout is checked
+    // against libc's `siginfo_t` at compile time in layout.rs).
     let (code, errno, nr) = unsafe {
-        let base = info as *const u8;
-        (
-            (*info).si_code,
-            (*info).si_errno,
-            *(base.add(40) as *const i32),
-        )
+        let si = &*info.cast::<SigInfo>();
+        (si.si_code, si.si_errno, si.si_syscall())
     };
     if code != TRAP_CAP {
         // A breakpoint or a debugger's trap: what SIGTRAP does by default.
@@ -159,7 +136,7 @@ extern "C" fn on_sigtrap(_: libc::c_int, info: *mut libc::siginfo_t, _: *mut c_v
         }
         return;
     }
-    let name = syscall_name(nr).map_or_else(|| format!("syscall {nr}"), str::to_owned);
+    let name = trap::syscall_label(nr);
     let (reason, errno_name) = if errno == libc::ENOTCAPABLE {
         (Reason::Rights, "ENOTCAPABLE")
     } else {
@@ -168,7 +145,7 @@ extern "C" fn on_sigtrap(_: libc::c_int, info: *mut libc::siginfo_t, _: *mut c_v
     let text = std::backtrace::Backtrace::force_capture().to_string();
     let cwd = CWD.get().map_or("", String::as_str);
     let record = Record {
-        call: format!("{name}(...)"),
+        call: trap::call_text(nr),
         syscall: name,
         object: Object::None,
         reason,

@@ -268,8 +268,7 @@ impl Table {
     }
 
     /// Moves `fd` to the next free number of the block and records its
-    /// class.
-    #[cfg(test)]
+    /// class, reading its access mode.
     pub(crate) fn place(&mut self, fd: OwnedFd, limits: &Limits) -> Result<OwnedFd, Failure> {
         let access = access_mode(fd.as_raw_fd());
         self.place_with(fd, limits, access)

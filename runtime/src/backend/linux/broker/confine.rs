@@ -35,7 +35,6 @@ use crate::decl::{FileOp, NetMode};
 use super::super::confine::ConfineError;
 use super::super::confine::{apply, Grants, Policy};
 use super::super::kernel::Kernel;
-use super::limits::allows;
 use super::serve::State;
 use super::sysctl::proc_path;
 
@@ -203,7 +202,7 @@ pub(crate) fn tcp_ports(states: &[&State]) -> (Option<Vec<u16>>, Option<Vec<u16>
             State::Dns(_) => add(&mut connect, DNS_PORT),
             State::Net(net) => {
                 let l = &net.limits;
-                let mode = |m: NetMode| allows(&l.modes, &m);
+                let mode = |m: NetMode| l.allows_mode(m);
                 if mode(NetMode::NameToAddr) || mode(NetMode::AddrToName) {
                     add(&mut connect, DNS_PORT);
                 }

@@ -161,8 +161,7 @@ impl Database {
                 } else {
                     group_by_name(&name)?
                 };
-                let asked = Principal::Name(name.to_string_lossy().into_owned());
-                self.answer(found, &asked)
+                self.answer(found)
             }
             Query::ById(id) => {
                 let cmds = if pwd {
@@ -178,20 +177,18 @@ impl Database {
                 } else {
                     group_by_id(id)?
                 };
-                self.answer(found, &Principal::Id(id))
+                self.answer(found)
             }
         }
     }
 
-    /// An entry found is answered only if the limits allow it; a missing
-    /// entry is "none" only if the name or id asked for is itself allowed,
-    /// so that the limits do not reveal which other entries exist.
-    fn answer(&self, found: Option<Entry>, asked: &Principal) -> Result<Reply, i32> {
-        match found {
-            Some(e) if self.principal_allowed(&e) => Ok(self.reply(vec![e])),
-            None if allows(&self.limits.principals, asked) => Ok(self.reply(Vec::new())),
-            _ => Err(VIOLATION),
-        }
+    /// An entry found is answered only if the limits allow it; one they
+    /// leave out reads as no entry, as cap_pwd(3) and cap_grp(3) answer it
+    /// (cap_pwd.c `pwd_pack` packs nothing and the client returns no
+    /// entry), so that nothing tells it from an entry that does not exist.
+    fn answer(&self, found: Option<Entry>) -> Result<Reply, i32> {
+        let allowed = found.filter(|e| self.principal_allowed(e));
+        Ok(self.reply(allowed.into_iter().collect()))
     }
 }
 

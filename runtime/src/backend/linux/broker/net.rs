@@ -22,13 +22,14 @@ const MAX_RESOLVED: usize = 1024;
 #[derive(Debug)]
 pub(crate) struct Net {
     pub(crate) limits: NetLimits,
-    /// Addresses lookups returned, for `connectdns`.
-    pub(crate) resolved: Vec<IpAddr>,
+    /// Addresses lookups returned and the host each came from, for
+    /// `connectdns`.
+    pub(crate) resolved: Vec<(IpAddr, String)>,
 }
 
 impl Net {
     fn mode(&self, mode: NetMode) -> bool {
-        allows(&self.limits.modes, &mode)
+        self.limits.allows_mode(mode)
     }
 
     pub(crate) fn handle(&mut self, request: Request) -> Result<(Reply, Option<OwnedFd>), i32> {
@@ -45,11 +46,12 @@ impl Net {
                 }
                 let addrs = lookup_host(&host, family, &self.limits.families)?;
                 for a in &addrs {
-                    if !self.resolved.contains(a) {
+                    let entry = (*a, host.clone());
+                    if !self.resolved.contains(&entry) {
                         if self.resolved.len() == MAX_RESOLVED {
                             self.resolved.remove(0);
                         }
-                        self.resolved.push(*a);
+                        self.resolved.push(entry);
                     }
                 }
                 Reply::Addrs(addrs)
@@ -64,8 +66,13 @@ impl Net {
             }
             Request::NetConnect(addr, kind) => {
                 let listed = self.mode(NetMode::Connect) && allows(&self.limits.connect, &addr);
+                // As cap_net: an address a lookup returned, on a port the
+                // looked-up host's `hosts` entries allow (cap_net caches
+                // each address with the port of the lookup's service).
                 let looked_up = self.limits.modes.contains(&NetMode::ConnectDns)
-                    && self.resolved.contains(&addr.ip());
+                    && self.resolved.iter().any(|(ip, host)| {
+                        *ip == addr.ip() && port_allowed(&self.limits, host, addr.port(), kind)
+                    });
                 if !listed && !looked_up {
                     return Err(VIOLATION);
                 }
@@ -94,6 +101,44 @@ impl Net {
             _ => return Err(libc::EOPNOTSUPP),
         };
         Ok((reply, None))
+    }
+}
+
+/// Whether `hosts` allows `host` on `port`: any port when an entry allows
+/// any service, else the port of a declared service (a number, or a name
+/// of services(5)).
+fn port_allowed(l: &NetLimits, host: &str, port: u16, kind: SocketKind) -> bool {
+    match l.services_for(host) {
+        None => true,
+        Some(services) => services.iter().any(|s| service_port(s, kind) == Some(port)),
+    }
+}
+
+/// The port of service `name` (getaddrinfo(3) with no host: a number, or
+/// the services(5) entry for the socket's protocol).
+fn service_port(name: &str, kind: SocketKind) -> Option<u16> {
+    if let Ok(port) = name.parse() {
+        return Some(port);
+    }
+    let name = std::ffi::CString::new(name).ok()?;
+    // SAFETY: addrinfo is plain data; all-zero is an empty hint.
+    let mut hints: libc::addrinfo = unsafe { std::mem::zeroed() };
+    hints.ai_family = libc::AF_INET;
+    hints.ai_socktype = match kind {
+        SocketKind::Stream => libc::SOCK_STREAM,
+        SocketKind::Datagram => libc::SOCK_DGRAM,
+    };
+    let mut res: *mut libc::addrinfo = std::ptr::null_mut();
+    // SAFETY: no host, a NUL-terminated service, valid hints and result.
+    if unsafe { libc::getaddrinfo(std::ptr::null(), name.as_ptr(), &hints, &mut res) } != 0 {
+        return None;
+    }
+    // SAFETY: a successful getaddrinfo gives at least one entry whose
+    // address is a sockaddr_in (AF_INET asked); the list is freed once.
+    unsafe {
+        let sin = std::ptr::read_unaligned((*res).ai_addr.cast::<libc::sockaddr_in>());
+        libc::freeaddrinfo(res);
+        Some(u16::from_be(sin.sin_port))
     }
 }
 
