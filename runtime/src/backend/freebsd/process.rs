@@ -72,3 +72,8 @@ pub(crate) fn close_range(lo: RawFd, hi: RawFd) -> io::Result<()> {
         Err(io::Error::last_os_error())
     }
 }
+
+/// FreeBSD pipes keep no message boundaries: compartments use socket pairs.
+pub(crate) fn packet_pipe() -> io::Result<(std::os::fd::OwnedFd, std::os::fd::OwnedFd)> {
+    Err(io::Error::from(io::ErrorKind::Unsupported))
+}

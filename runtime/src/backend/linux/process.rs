@@ -215,3 +215,22 @@ pub(crate) fn close_range(lo: RawFd, hi: RawFd) -> io::Result<()> {
         Err(io::Error::last_os_error())
     }
 }
+
+/// A pipe in packet mode (pipe(2) `O_DIRECT`, Linux ≥ 3.4): each write of
+/// at most `PIPE_BUF` bytes is read as one message. Read end first.
+pub(crate) fn packet_pipe() -> io::Result<(std::os::fd::OwnedFd, std::os::fd::OwnedFd)> {
+    let mut fds = [-1; 2];
+    // SAFETY: `fds` is a valid array of two ints to fill.
+    if unsafe { libc::pipe2(fds.as_mut_ptr(), libc::O_DIRECT | libc::O_CLOEXEC) } != 0 {
+        return Err(io::Error::last_os_error());
+    }
+    // SAFETY: both descriptors were just created and are owned by nothing
+    // else.
+    Ok(unsafe {
+        use std::os::fd::FromRawFd;
+        (
+            std::os::fd::OwnedFd::from_raw_fd(fds[0]),
+            std::os::fd::OwnedFd::from_raw_fd(fds[1]),
+        )
+    })
+}
