@@ -234,3 +234,30 @@ pub(crate) fn packet_pipe() -> io::Result<(std::os::fd::OwnedFd, std::os::fd::Ow
         )
     })
 }
+
+/// A forked child: its pid, and its process descriptor where signals must
+/// go through one (none on Linux: `kill(2)` of a child is within the
+/// parent's Landlock scope, the child's domain being inside the parent's).
+pub(crate) type Forked = (libc::pid_t, Option<std::os::fd::OwnedFd>);
+
+/// fork(3). In the child: `(0, None)`.
+///
+/// # Safety
+///
+/// The caller is single-threaded, or the child only calls
+/// async-signal-safe functions.
+pub(crate) unsafe fn fork() -> io::Result<Forked> {
+    // SAFETY: the caller's contract.
+    let pid = unsafe { libc::fork() };
+    if pid < 0 {
+        Err(io::Error::last_os_error())
+    } else {
+        Ok((pid, None))
+    }
+}
+
+/// SIGKILL to a child this process forked and has not reaped.
+pub(crate) fn kill(child: &Forked) {
+    // SAFETY: kill(2) of our own unreaped child.
+    unsafe { libc::kill(child.0, libc::SIGKILL) };
+}

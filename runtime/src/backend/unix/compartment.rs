@@ -303,21 +303,21 @@ impl Channel {
 /// A forked child, killed and reaped when dropped if not waited for.
 #[derive(Debug)]
 pub(crate) struct Child {
-    pid: libc::pid_t,
+    forked: process::Forked,
     reaped: bool,
 }
 
 impl Child {
-    /// SIGKILL. The child is not reaped before `wait`, so the pid cannot
-    /// name another process meanwhile.
+    /// SIGKILL (through its process descriptor on FreeBSD). The child is
+    /// not reaped before `wait`, so the pid cannot name another process
+    /// meanwhile.
     pub(crate) fn kill(&self) {
-        // SAFETY: kill(2) of our own unreaped child.
-        unsafe { libc::kill(self.pid, libc::SIGKILL) };
+        process::kill(&self.forked);
     }
 
     /// wait4(2) until the child has ended.
     pub(crate) fn wait(mut self) -> io::Result<Ended> {
-        let ended = wait_pid(self.pid)?;
+        let ended = wait_pid(self.forked.0)?;
         self.reaped = true;
         Ok(ended)
     }
@@ -327,7 +327,7 @@ impl Drop for Child {
     fn drop(&mut self) {
         if !self.reaped {
             self.kill();
-            let _ = wait_pid(self.pid);
+            let _ = wait_pid(self.forked.0);
         }
     }
 }
@@ -470,18 +470,21 @@ pub(crate) type Enter = fn(&[(RawFd, Limits)]) -> Result<(), String>;
 /// `child_setup`. The parent gets the child and its end.
 pub(crate) fn spawn(setup: &Setup<'_>, entry: Entry, once: bool) -> io::Result<(Child, Channel)> {
     let (parent, child) = Channel::fastest_pair()?;
-    // SAFETY: fork(2) from a process that `compartment` checked is
+    // SAFETY: fork from a process that `compartment` checked is
     // single-threaded, so no lock is held by a thread the child lacks.
-    let pid = unsafe { libc::fork() };
-    if pid < 0 {
-        return Err(io::Error::last_os_error());
-    }
-    if pid == 0 {
+    let forked = unsafe { process::fork() }?;
+    if forked.0 == 0 {
         drop(parent);
         run_child(child, setup, entry, once)
     }
     drop(child);
-    Ok((Child { pid, reaped: false }, parent))
+    Ok((
+        Child {
+            forked,
+            reaped: false,
+        },
+        parent,
+    ))
 }
 
 /// In a freshly forked child: isolates it, limits it, enters the sandbox
