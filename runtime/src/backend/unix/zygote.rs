@@ -94,19 +94,27 @@ impl Zygote {
         }
         if pid == 0 {
             drop(ours);
+            // The SIGCHLD self-pipe, made while the standard streams are
+            // still open so that it lands on no number a sandboxed
+            // program's filter limits (0 and 1 are), non-blocking from
+            // the start (fcntl(F_SETFL) may be refused on such numbers).
+            let mut pipe = [-1; 2];
+            // SAFETY: `pipe` is a valid array of two ints.
+            let made =
+                unsafe { libc::pipe2(pipe.as_mut_ptr(), libc::O_NONBLOCK | libc::O_CLOEXEC) };
             // Nothing of the program stays open in the zygote but its
-            // slots, stderr and the handles it may hand.
+            // slots, stderr, the self-pipe and the handles it may hand.
             let keep: Vec<RawFd> = theirs
                 .iter()
                 .flat_map(|s| [s.control.raw(), s.data.raw()])
                 .chain(handable.iter().map(|(fd, _)| *fd))
-                .chain([2])
+                .chain([2, pipe[0], pipe[1]])
                 .collect();
-            if close_all_but(&keep).is_err() {
+            if made != 0 || close_all_but(&keep).is_err() {
                 // SAFETY: _exit(2) in the freshly forked zygote.
                 unsafe { libc::_exit(1) };
             }
-            serve(theirs, handable, enter)
+            serve(theirs, handable, enter, pipe)
         }
         drop(theirs);
         Ok(Zygote {
@@ -276,18 +284,10 @@ extern "C" fn on_sigchld(_: libc::c_int) {
 }
 
 /// The zygote's loop; never returns.
-fn serve(slots: Vec<Slot>, handable: &[(RawFd, Limits)], enter: Enter) -> ! {
-    let mut pipe = [-1; 2];
-    // SAFETY: `pipe` is a valid array of two ints; the handler installed
-    // only writes one byte to the pipe's write end.
+fn serve(slots: Vec<Slot>, handable: &[(RawFd, Limits)], enter: Enter, pipe: [RawFd; 2]) -> ! {
+    // SAFETY: the handler installed only writes one byte to the pipe's
+    // (non-blocking) write end.
     unsafe {
-        if libc::pipe(pipe.as_mut_ptr()) != 0 {
-            libc::_exit(1);
-        }
-        for fd in pipe {
-            libc::fcntl(fd, libc::F_SETFL, libc::O_NONBLOCK);
-            libc::fcntl(fd, libc::F_SETFD, libc::FD_CLOEXEC);
-        }
         SIGCHLD_PIPE.store(pipe[1], Ordering::Relaxed);
         let mut action: libc::sigaction = std::mem::zeroed();
         action.sa_sigaction = on_sigchld as *const () as usize;
