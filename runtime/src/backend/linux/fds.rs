@@ -269,7 +269,6 @@ impl Table {
 
     /// Moves `fd` to the next free number of the block and records its
     /// class.
-    #[cfg(test)]
     pub(crate) fn place(&mut self, fd: OwnedFd, limits: &Limits) -> Result<OwnedFd, Failure> {
         let access = access_mode(fd.as_raw_fd());
         self.place_with(fd, limits, access)
