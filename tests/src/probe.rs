@@ -2318,7 +2318,7 @@ pub const PARENT_CASES: &[(&str, Probe)] = &{
         "capget",
         "clone_parent",
     ];
-    const TWINS: [(&str, Probe); 5] = [
+    const TWINS: [(&str, Probe); 7] = [
         ("compartment_kill_self", |_| {
             child_ends_itself(|| {
                 // SAFETY: kill(2) of ourselves.
@@ -2344,8 +2344,10 @@ pub const PARENT_CASES: &[(&str, Probe)] = &{
         }),
         ("compartment_kill_sibling", |_| kill_sibling(true)),
         ("forked_kill_sibling", |_| kill_sibling(false)),
+        ("zygote_compartment_kill_zygote", |_| through_zygote(true)),
+        ("zygote_compartment_runs", |_| through_zygote(false)),
     ];
-    let mut all = [("", (|_| Ok(String::new())) as Probe); 2 * 29 + 5];
+    let mut all = [("", (|_| Ok(String::new())) as Probe); 2 * 29 + 7];
     let mut i = 0;
     while i < ATTACKS.len() {
         all[i] = ATTACKS[i];
@@ -2358,6 +2360,54 @@ pub const PARENT_CASES: &[(&str, Probe)] = &{
     }
     all
 };
+
+/// A compartment forked by the zygote of the sandboxed probe (prepared,
+/// then a second thread started): `attack` SIGKILLs its own parent, the
+/// zygote, which must survive (it answers the next compartment); else it
+/// just answers. Unsandboxed (the baseline), a plain child signals its
+/// parent.
+fn through_zygote(attack: bool) -> Attempt {
+    if !sandboxed::is_sandboxed() {
+        return in_child(|| {
+            // SAFETY: getppid(2) cannot fail.
+            sys!(libc::kill(libc::getppid(), 0))?;
+            Ok("signalled the parent".into())
+        });
+    }
+    sandboxed::compartment::prepare(&[])?;
+    let other = std::thread::spawn(std::thread::park);
+    let answer = |r: Result<u8, sandboxed::CompartmentError>| match r {
+        Ok(v) => Ok(format!("answered {v}")),
+        Err(sandboxed::CompartmentError::Failed(errno)) => Err(io::Error::from_raw_os_error(
+            errno.parse().unwrap_or(libc::EIO),
+        )),
+        Err(e) => Err(io::Error::other(e.to_string())),
+    };
+    let r = if attack {
+        answer(sandboxed::compartment(
+            |_: &u8| -> Result<u8, i32> {
+                // SAFETY: kill(2) with integer arguments.
+                if unsafe { libc::kill(libc::getppid(), libc::SIGKILL) } == 0 {
+                    Ok(0)
+                } else {
+                    Err(io::Error::last_os_error().raw_os_error().unwrap_or(0))
+                }
+            },
+            &0,
+        ))
+    } else {
+        Ok(String::new())
+    };
+    // The zygote still forks.
+    let next = answer(sandboxed::compartment(|x: &u8| Ok::<_, i32>(x + 1), &1));
+    other.thread().unpark();
+    let _ = other.join();
+    match (attack, next) {
+        (_, Err(e)) => Ok(format!("the zygote is gone: {e}")),
+        (true, _) => r,
+        (false, ok) => ok,
+    }
+}
 
 /// A sibling (a worker compartment, or a forked child) and another child
 /// that tries to SIGKILL it; the sibling must still answer.

@@ -91,7 +91,9 @@ const CASES: &[Case] = &[
         check(r.as_deref().ok() == Some(&b"cba"[..]), || format!("{r:?}"))?;
         let big = vec![7u8; 3 << 20];
         let r = compartment(reverse, &big[..]);
-        check(r.map(|v| v.len()).ok() == Some(3 << 20), || "3 MiB".into())?;
+        check(r.as_ref().map(|v| v.len()).ok() == Some(3 << 20), || {
+            format!("3 MiB: {:?}", r.map(|v| v.len()))
+        })?;
         let r = compartment(|s: &str| Ok::<_, String>(s.to_uppercase()), "h\u{e9}llo");
         check(r.as_deref().ok() == Some("H\u{c9}LLO"), || format!("{r:?}"))?;
         let r = compartment(
@@ -188,8 +190,10 @@ const CASES: &[Case] = &[
             &b""[..],
         )
         .map_err(|e| e.to_string())?;
-        // The channel and stderr (a copy of it) only.
-        check(r.len() == 2 && r.contains(&2), || format!("open: {r:?}"))
+        // The channel (a socket, or two pipes) and stderr (a copy of it).
+        check((2..=3).contains(&r.len()) && r.contains(&2), || {
+            format!("open: {r:?}")
+        })
     }),
     ("timeout", || {
         let start = Instant::now();
@@ -267,7 +271,7 @@ const CASES: &[Case] = &[
             .run(
                 |_: &[u8]| -> Result<(), String> {
                     let mut frame = vec![0xfe_u8];
-                    frame.extend_from_slice(&[b'x'; 32 * 1024]);
+                    frame.extend_from_slice(&[b'x'; 4000]);
                     loop {
                         raw_stderr(&frame);
                     }
@@ -297,7 +301,7 @@ const CASES: &[Case] = &[
             |_: &[u8]| -> Result<Expr, String> {
                 for _ in 0..64 {
                     let mut frame = vec![0xfe_u8];
-                    frame.extend_from_slice(&[2u8, 1].repeat(16 * 1024));
+                    frame.extend_from_slice(&[2u8, 1].repeat(2000));
                     raw_stderr(&frame);
                 }
                 raw_stderr(&[0xff, 0]);
@@ -309,7 +313,8 @@ const CASES: &[Case] = &[
             matches!(r, Err(CompartmentError::Malformed(DecodeError::TooDeep))),
             || format!("deep: {r:?}"),
         )?;
-        // A message larger than any frame.
+        // A message larger than any frame: refused (on a socket), or cut
+        // into frames by the pipe, the rest taken for text.
         let r = compartment(
             |_: &[u8]| -> Result<Vec<u8>, String> {
                 let mut big = vec![0xfe_u8];
@@ -319,9 +324,13 @@ const CASES: &[Case] = &[
             },
             &b""[..],
         );
-        check(matches!(r, Err(CompartmentError::Malformed(_))), || {
-            format!("oversized: {r:?}")
-        })?;
+        check(
+            matches!(
+                r,
+                Err(CompartmentError::Malformed(_) | CompartmentError::Exited(0))
+            ),
+            || format!("oversized: {r:?}"),
+        )?;
         // An unknown end status, trailing bytes, a truncated value.
         let r = compartment(
             |_: &[u8]| -> Result<u32, String> {

@@ -325,6 +325,9 @@ mod linux {
         Case::new("compartment_kill_self", Processes, Allowed),
         Case::new("compartment_abort", Processes, Allowed),
         Case::new("forked_abort", Processes, Allowed),
+        // Through the zygote of a sandboxed, then threaded, program.
+        Case::new("zygote_compartment_kill_zygote", Processes, Denied(MODE)),
+        Case::new("zygote_compartment_runs", Processes, Allowed),
         // ---- 3. no new network endpoints ------------------------------------
         Case::new("tcp_connect", Network, Denied(MODE)),
         Case::new("tcp_bind", Network, Denied(MODE)),

@@ -2,15 +2,20 @@
 //! sandboxed child process and prints them back, one per line.
 //!
 //! Pattern: the parser — the code most likely to have a bug — runs in a
-//! compartment (`sandboxed::compartment`): a forked child with no
-//! descriptor but its result pipe, in capability mode. A crash there
-//! (a stack overflow on input nested too deep, say) is reported, and the
-//! parent, itself sandboxed, goes on.
+//! compartment (`sandboxed::compartment::Compartment`): a forked child
+//! with no descriptor but its result channel, in the sandboxed parent's
+//! capability mode and a Landlock domain of its own, so it cannot signal,
+//! trace or reschedule its parent. It runs under limits: 10 s of wall-clock
+//! time, 5 s of CPU, 1 GiB of memory, 64 MiB of output. A crash there (a
+//! stack overflow on input nested too deep, say) or a limit exceeded is
+//! reported, and the parent goes on.
 
 use std::io::{Read, Write};
 use std::process::ExitCode;
+use std::time::Duration;
 
-use sandboxed::{compartment, sandboxed, File};
+use sandboxed::compartment::Compartment;
+use sandboxed::{sandboxed, File};
 use sandboxed_examples::{os_error, sexp};
 
 /// In the compartment: parse, then print canonically.
@@ -35,7 +40,12 @@ fn main(mut input: File) -> ExitCode {
         eprintln!("compartment: {name}: {}", os_error(&e));
         return ExitCode::FAILURE;
     }
-    match compartment(render, &data) {
+    let parser = Compartment::new()
+        .timeout(Duration::from_secs(10))
+        .cpu_time(Duration::from_secs(5))
+        .memory(1 << 30)
+        .result_limit(64 << 20);
+    match parser.run(render, &data[..]) {
         Ok(text) => {
             let mut out = std::io::stdout().lock();
             match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {

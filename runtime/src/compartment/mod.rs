@@ -191,10 +191,13 @@ fn signal_name(signal: i32) -> &'static str {
 // on stderr (the same channel) cannot be taken for a frame by accident.
 /// Part of a value: appended to the bytes so far.
 const CHUNK: u8 = 0xfe;
-/// The end of a value: a status byte, then the error text.
+/// The end of a value: a status byte, then the value's last part (the
+/// whole of a small one: one message per call each way, as in a raw
+/// round trip) or the error text.
 const END: u8 = 0xff;
-/// Largest payload of one message.
-const CHUNK_BYTES: usize = 32 * 1024;
+/// Largest payload of one message: a frame fits `PIPE_BUF` (4096), the
+/// most a packet-mode pipe keeps in one message.
+const CHUNK_BYTES: usize = 4096 - 2;
 /// Statuses after `END`.
 const OK: u8 = 0;
 const FAILED: u8 = 1;
@@ -202,7 +205,7 @@ const PANICKED: u8 = 2;
 const BAD_INPUT: u8 = 3;
 const BAD_OUTPUT: u8 = 4;
 /// Most error text kept from the child (its `Display`, a panic message).
-const TEXT_BYTES: usize = 4096;
+const TEXT_BYTES: usize = CHUNK_BYTES;
 /// Most stderr output of one call forwarded to the parent's stderr.
 const STDERR_BYTES: usize = 64 * 1024;
 
@@ -361,10 +364,10 @@ impl<'h> Compartment<'h> {
         O: Message<Owned = O> + 'static,
         E: fmt::Display + 'static,
     {
-        let mut encoded = Vec::new();
-        input.encode(&mut encoded)?;
+        let mut scratch = Scratch::default();
+        input.encode(&mut scratch.input)?;
         let mut peer = self.start(Entry::new(serve::<I, O, E>, f), true)?;
-        let result = call::<O>(&mut peer, &encoded, self);
+        let result = call::<O>(&mut peer, &mut scratch, self);
         conclude(peer, result, self)
     }
 
@@ -382,6 +385,7 @@ impl<'h> Compartment<'h> {
             f,
             peer: None,
             spawned: 0,
+            scratch: Scratch::default(),
         }
     }
 
@@ -436,6 +440,7 @@ pub struct Worker<'h, I: ?Sized, O, E> {
     f: fn(&I) -> Result<O, E>,
     peer: Option<Peer<'static>>,
     spawned: u64,
+    scratch: Scratch,
 }
 
 impl<I: ?Sized, O, E> fmt::Debug for Worker<'_, I, O, E> {
@@ -458,8 +463,8 @@ where
     /// closure ([`CompartmentError::Failed`]) leaves the worker running;
     /// any other error ends it, and the next call starts a new one.
     pub fn call(&mut self, input: &I) -> Result<O, CompartmentError> {
-        let mut encoded = Vec::new();
-        input.encode(&mut encoded)?;
+        self.scratch.input.clear();
+        input.encode(&mut self.scratch.input)?;
         let mut peer = match self.peer.take() {
             Some(peer) => peer,
             None => {
@@ -469,7 +474,7 @@ where
                 peer
             }
         };
-        match call::<O>(&mut peer, &encoded, &self.limits) {
+        match call::<O>(&mut peer, &mut self.scratch, &self.limits) {
             Answer::Value(v) => {
                 self.peer = Some(peer);
                 Ok(v)
@@ -503,27 +508,53 @@ enum Answer<O> {
     Io(io::Error),
 }
 
-/// Sends `input` and reads one answer.
+/// Sends `bytes` as frames through `send` (false: stop): every full
+/// chunk but the last as `CHUNK`, the rest in the `END` frame with
+/// `status`.
+fn send_frames(
+    bytes: &[u8],
+    status: u8,
+    frame: &mut Vec<u8>,
+    mut send: impl FnMut(&[u8]) -> bool,
+) -> bool {
+    let mut rest = bytes;
+    while rest.len() > CHUNK_BYTES {
+        let (head, tail) = rest.split_at(CHUNK_BYTES);
+        frame.clear();
+        frame.push(CHUNK);
+        frame.extend_from_slice(head);
+        if !send(frame) {
+            return false;
+        }
+        rest = tail;
+    }
+    frame.clear();
+    frame.extend_from_slice(&[END, status]);
+    frame.extend_from_slice(rest);
+    send(frame)
+}
+
+/// Buffers reused across the calls of a worker.
+#[derive(Debug, Default)]
+struct Scratch {
+    frame: Vec<u8>,
+    recv: Vec<u8>,
+    input: Vec<u8>,
+}
+
+/// Sends `input` (encoded in `scratch.input`) and reads one answer.
 fn call<O: Message<Owned = O>>(
     peer: &mut Peer<'_>,
-    input: &[u8],
+    scratch: &mut Scratch,
     limits: &Compartment<'_>,
 ) -> Answer<O> {
     let deadline = limits.timeout.map(|t| Instant::now() + t);
-    let mut frame = Vec::with_capacity(CHUNK_BYTES + 2);
     let mut sent = Ok(Sent::Done);
-    for chunk in input.chunks(CHUNK_BYTES) {
-        frame.clear();
-        frame.push(CHUNK);
-        frame.extend_from_slice(chunk);
-        sent = peer.send(&frame, deadline);
-        if !matches!(sent, Ok(Sent::Done)) {
-            break;
-        }
-    }
-    if matches!(sent, Ok(Sent::Done)) {
-        sent = peer.send(&[END, OK], deadline);
-    }
+    let Scratch { frame, recv, input } = scratch;
+    send_frames(input, OK, frame, |f| {
+        sent = peer.send(f, deadline);
+        matches!(sent, Ok(Sent::Done))
+    });
     match sent {
         Ok(Sent::Done) => {}
         Ok(Sent::TimedOut) => return Answer::Exceeded(Resource::WallClock),
@@ -531,20 +562,23 @@ fn call<O: Message<Owned = O>>(
         Ok(Sent::Gone) => {}
         Err(e) => return Answer::Io(e),
     }
-    read_answer(peer, limits.result_limit, deadline)
+    if recv.len() != CHUNK_BYTES + 3 {
+        *recv = vec![0u8; CHUNK_BYTES + 3];
+    }
+    read_answer(peer, recv, limits.result_limit, deadline)
 }
 
 fn read_answer<O: Message<Owned = O>>(
     peer: &mut Peer<'_>,
+    buf: &mut [u8],
     result_limit: usize,
     deadline: Option<Instant>,
 ) -> Answer<O> {
-    let mut buf = vec![0u8; CHUNK_BYTES + 2];
     let mut value = Vec::new();
     let mut setup_failure = None;
     let mut stderr = Stderr::default();
     loop {
-        let n = match peer.recv(&mut buf, deadline) {
+        let n = match peer.recv(buf, deadline) {
             Ok(Recv::Message(n)) => n,
             Ok(Recv::Closed) => {
                 stderr.flush();
@@ -560,7 +594,7 @@ fn read_answer<O: Message<Owned = O>>(
         if n == buf.len() {
             return Answer::Malformed(DecodeError::Invalid(format!(
                 "a message of more than {} bytes",
-                CHUNK_BYTES + 1
+                CHUNK_BYTES + 2
             )));
         }
         match msg[0] {
@@ -577,10 +611,22 @@ fn read_answer<O: Message<Owned = O>>(
                     String::from_utf8_lossy(&t[..t.len().min(TEXT_BYTES)]).into_owned()
                 };
                 return match msg.get(1) {
-                    Some(&OK) => match O::decode(&value) {
-                        Ok(v) => Answer::Value(v),
-                        Err(e) => Answer::Malformed(e),
-                    },
+                    Some(&OK) => {
+                        let last = &msg[2.min(n)..];
+                        if value.len() + last.len() > result_limit {
+                            return Answer::Exceeded(Resource::ResultSize);
+                        }
+                        let decoded = if value.is_empty() {
+                            O::decode(last)
+                        } else {
+                            value.extend_from_slice(last);
+                            O::decode(&value)
+                        };
+                        match decoded {
+                            Ok(v) => Answer::Value(v),
+                            Err(e) => Answer::Malformed(e),
+                        }
+                    }
                     Some(&FAILED) => Answer::Failed(text()),
                     Some(&PANICKED) => Answer::Panicked(text()),
                     Some(&BAD_OUTPUT) => Answer::Failed(text()),
@@ -714,8 +760,9 @@ where
     O: Message<Owned = O>,
     E: fmt::Display,
 {
-    let mut buf = vec![0u8; CHUNK_BYTES + 2];
+    let mut buf = vec![0u8; CHUNK_BYTES + 3];
     let mut input = Vec::new();
+    let mut frame = Vec::with_capacity(CHUNK_BYTES + 2);
     loop {
         input.clear();
         loop {
@@ -723,7 +770,10 @@ where
                 Ok(Recv::Message(n)) if n > 0 && buf[0] == CHUNK => {
                     input.extend_from_slice(&buf[1..n])
                 }
-                Ok(Recv::Message(n)) if n > 0 && buf[0] == END => break,
+                Ok(Recv::Message(n)) if n > 1 && buf[0] == END => {
+                    input.extend_from_slice(&buf[2..n]);
+                    break;
+                }
                 Ok(Recv::Message(_)) => return 1,
                 _ => return 0,
             }
@@ -742,24 +792,14 @@ where
                 Err(panic) => (PANICKED, panic_message(panic).into_bytes()),
             },
         };
-        let mut frame = Vec::with_capacity(CHUNK_BYTES + 2);
-        if status == OK {
-            for chunk in payload.chunks(CHUNK_BYTES) {
-                frame.clear();
-                frame.push(CHUNK);
-                frame.extend_from_slice(chunk);
-                if channel.send(&frame, None).is_err() {
-                    return 1;
-                }
-            }
-            frame.clear();
-            frame.extend_from_slice(&[END, OK]);
+        let payload = if status == OK {
+            &payload[..]
         } else {
-            frame.clear();
-            frame.extend_from_slice(&[END, status]);
-            frame.extend_from_slice(&payload[..payload.len().min(TEXT_BYTES)]);
-        }
-        if channel.send(&frame, None).is_err() {
+            &payload[..payload.len().min(TEXT_BYTES)]
+        };
+        if !send_frames(payload, status, &mut frame, |f| {
+            channel.send(f, None).is_ok()
+        }) {
             return 1;
         }
         if once {

@@ -72,3 +72,46 @@ pub(crate) fn close_range(lo: RawFd, hi: RawFd) -> io::Result<()> {
         Err(io::Error::last_os_error())
     }
 }
+
+/// FreeBSD pipes keep no message boundaries: compartments use socket pairs.
+pub(crate) fn packet_pipe() -> io::Result<(std::os::fd::OwnedFd, std::os::fd::OwnedFd)> {
+    Err(io::Error::from(io::ErrorKind::Unsupported))
+}
+
+/// A forked child: its pid and its process descriptor. In capability mode
+/// `kill(2)` reaches only the process itself (cap_enter(2)); a child is
+/// signalled through its descriptor with pdkill(2).
+pub(crate) type Forked = (libc::pid_t, Option<std::os::fd::OwnedFd>);
+
+/// pdfork(2) (allowed in capability mode). In the child: `(0, None)`. The
+/// child does not signal `SIGCHLD` while its descriptor is open; its
+/// descriptor polls readable (`POLLHUP`) when it exits.
+///
+/// # Safety
+///
+/// The caller is single-threaded, or the child only calls
+/// async-signal-safe functions.
+pub(crate) unsafe fn fork() -> io::Result<Forked> {
+    let mut fd: libc::c_int = -1;
+    // SAFETY: `fd` is a valid out-pointer; the caller's contract.
+    let pid = unsafe { libc::pdfork(&mut fd, 0) };
+    if pid < 0 {
+        return Err(io::Error::last_os_error());
+    }
+    if pid == 0 {
+        return Ok((0, None));
+    }
+    // SAFETY: pdfork returned a new descriptor owned by nothing else.
+    Ok((
+        pid,
+        Some(unsafe { std::os::fd::FromRawFd::from_raw_fd(fd) }),
+    ))
+}
+
+/// SIGKILL to a child through its process descriptor (pdkill(2)).
+pub(crate) fn kill(child: &Forked) {
+    if let Some(fd) = &child.1 {
+        // SAFETY: pdkill(2) of a descriptor we own.
+        unsafe { libc::pdkill(std::os::fd::AsRawFd::as_raw_fd(fd), libc::SIGKILL) };
+    }
+}

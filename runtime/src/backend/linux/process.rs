@@ -215,3 +215,49 @@ pub(crate) fn close_range(lo: RawFd, hi: RawFd) -> io::Result<()> {
         Err(io::Error::last_os_error())
     }
 }
+
+/// A pipe in packet mode (pipe(2) `O_DIRECT`, Linux ≥ 3.4): each write of
+/// at most `PIPE_BUF` bytes is read as one message. Read end first.
+pub(crate) fn packet_pipe() -> io::Result<(std::os::fd::OwnedFd, std::os::fd::OwnedFd)> {
+    let mut fds = [-1; 2];
+    // SAFETY: `fds` is a valid array of two ints to fill.
+    if unsafe { libc::pipe2(fds.as_mut_ptr(), libc::O_DIRECT | libc::O_CLOEXEC) } != 0 {
+        return Err(io::Error::last_os_error());
+    }
+    // SAFETY: both descriptors were just created and are owned by nothing
+    // else.
+    Ok(unsafe {
+        use std::os::fd::FromRawFd;
+        (
+            std::os::fd::OwnedFd::from_raw_fd(fds[0]),
+            std::os::fd::OwnedFd::from_raw_fd(fds[1]),
+        )
+    })
+}
+
+/// A forked child: its pid, and its process descriptor where signals must
+/// go through one (none on Linux: `kill(2)` of a child is within the
+/// parent's Landlock scope, the child's domain being inside the parent's).
+pub(crate) type Forked = (libc::pid_t, Option<std::os::fd::OwnedFd>);
+
+/// fork(3). In the child: `(0, None)`.
+///
+/// # Safety
+///
+/// The caller is single-threaded, or the child only calls
+/// async-signal-safe functions.
+pub(crate) unsafe fn fork() -> io::Result<Forked> {
+    // SAFETY: the caller's contract.
+    let pid = unsafe { libc::fork() };
+    if pid < 0 {
+        Err(io::Error::last_os_error())
+    } else {
+        Ok((pid, None))
+    }
+}
+
+/// SIGKILL to a child this process forked and has not reaped.
+pub(crate) fn kill(child: &Forked) {
+    // SAFETY: kill(2) of our own unreaped child.
+    unsafe { libc::kill(child.0, libc::SIGKILL) };
+}

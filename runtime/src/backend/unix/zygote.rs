@@ -27,6 +27,7 @@ use std::time::Duration;
 
 use crate::rights::Limits;
 
+use super::super::imp::process::{self, Forked};
 use super::compartment::{
     close_all_but, ready, run_child, try_wait_pid, wait_pid, Channel, Ended, Enter, Entry, Exit,
     Recv, Rlimits, Setup,
@@ -93,19 +94,27 @@ impl Zygote {
         }
         if pid == 0 {
             drop(ours);
+            // The SIGCHLD self-pipe, made while the standard streams are
+            // still open so that it lands on no number a sandboxed
+            // program's filter limits (0 and 1 are), non-blocking from
+            // the start (fcntl(F_SETFL) may be refused on such numbers).
+            let mut pipe = [-1; 2];
+            // SAFETY: `pipe` is a valid array of two ints.
+            let made =
+                unsafe { libc::pipe2(pipe.as_mut_ptr(), libc::O_NONBLOCK | libc::O_CLOEXEC) };
             // Nothing of the program stays open in the zygote but its
-            // slots, stderr and the handles it may hand.
+            // slots, stderr, the self-pipe and the handles it may hand.
             let keep: Vec<RawFd> = theirs
                 .iter()
                 .flat_map(|s| [s.control.raw(), s.data.raw()])
                 .chain(handable.iter().map(|(fd, _)| *fd))
-                .chain([2])
+                .chain([2, pipe[0], pipe[1]])
                 .collect();
-            if close_all_but(&keep).is_err() {
+            if made != 0 || close_all_but(&keep).is_err() {
                 // SAFETY: _exit(2) in the freshly forked zygote.
                 unsafe { libc::_exit(1) };
             }
-            serve(theirs, handable, enter)
+            serve(theirs, handable, enter, pipe)
         }
         drop(theirs);
         Ok(Zygote {
@@ -275,32 +284,33 @@ extern "C" fn on_sigchld(_: libc::c_int) {
 }
 
 /// The zygote's loop; never returns.
-fn serve(slots: Vec<Slot>, handable: &[(RawFd, Limits)], enter: Enter) -> ! {
-    let mut pipe = [-1; 2];
-    // SAFETY: `pipe` is a valid array of two ints; the handler installed
-    // only writes one byte to the pipe's write end.
+fn serve(slots: Vec<Slot>, handable: &[(RawFd, Limits)], enter: Enter, pipe: [RawFd; 2]) -> ! {
+    // SAFETY: the handler installed only writes one byte to the pipe's
+    // (non-blocking) write end.
     unsafe {
-        if libc::pipe(pipe.as_mut_ptr()) != 0 {
-            libc::_exit(1);
-        }
-        for fd in pipe {
-            libc::fcntl(fd, libc::F_SETFL, libc::O_NONBLOCK);
-            libc::fcntl(fd, libc::F_SETFD, libc::FD_CLOEXEC);
-        }
         SIGCHLD_PIPE.store(pipe[1], Ordering::Relaxed);
         let mut action: libc::sigaction = std::mem::zeroed();
         action.sa_sigaction = on_sigchld as *const () as usize;
         action.sa_flags = libc::SA_RESTART | libc::SA_NOCLDSTOP;
         libc::sigaction(libc::SIGCHLD, &action, std::ptr::null_mut());
     }
-    let mut children: Vec<Option<libc::pid_t>> = vec![None; slots.len()];
-    let mut fds = vec![(pipe[0], libc::POLLIN)];
-    fds.extend(slots.iter().map(|s| (s.control.raw(), libc::POLLIN)));
+    let mut children: Vec<Option<Forked>> = (0..slots.len()).map(|_| None).collect();
     loop {
+        // SIGCHLD's pipe, the slots' control ends, and the children's
+        // process descriptors (FreeBSD: they send no SIGCHLD).
+        let mut fds = vec![(pipe[0], libc::POLLIN)];
+        fds.extend(slots.iter().map(|s| (s.control.raw(), libc::POLLIN)));
+        fds.extend(
+            children
+                .iter()
+                .flatten()
+                .filter_map(|(_, pd)| pd.as_ref())
+                .map(|pd| (std::os::fd::AsRawFd::as_raw_fd(pd), libc::POLLIN)),
+        );
         let Ok(readable) = ready(&fds, None) else {
             continue;
         };
-        if readable[0] {
+        if readable[0] || readable[1 + slots.len()..].iter().any(|&r| r) {
             let mut buf = [0u8; 64];
             // SAFETY: drains the non-blocking read end into a local buffer.
             while unsafe { libc::read(pipe[0], buf.as_mut_ptr().cast(), buf.len()) } > 0 {}
@@ -320,9 +330,8 @@ fn serve(slots: Vec<Slot>, handable: &[(RawFd, Limits)], enter: Enter) -> ! {
                 }
                 // The program closed its ends (or is gone): end everything.
                 _ => {
-                    for pid in children.iter().flatten() {
-                        // SAFETY: kill(2) of our own unreaped children.
-                        unsafe { libc::kill(*pid, libc::SIGKILL) };
+                    for child in children.iter().flatten() {
+                        process::kill(child);
                     }
                     // SAFETY: _exit(2) without the program's atexit handlers.
                     unsafe { libc::_exit(0) }
@@ -333,9 +342,11 @@ fn serve(slots: Vec<Slot>, handable: &[(RawFd, Limits)], enter: Enter) -> ! {
 }
 
 /// Reaps every child that ended and tells its slot.
-fn reap(slots: &[Slot], children: &mut [Option<libc::pid_t>]) {
+fn reap(slots: &[Slot], children: &mut [Option<Forked>]) {
     for (i, child) in children.iter_mut().enumerate() {
-        let Some(pid) = *child else { continue };
+        let Some(pid) = child.as_ref().map(|c| c.0) else {
+            continue;
+        };
         let Ok(Some(ended)) = try_wait_pid(pid) else {
             continue;
         };
@@ -356,7 +367,7 @@ fn handle(
     msg: &[u8],
     i: usize,
     slots: &[Slot],
-    children: &mut [Option<libc::pid_t>],
+    children: &mut [Option<Forked>],
     handable: &[(RawFd, Limits)],
     enter: Enter,
 ) -> Option<Vec<u8>> {
@@ -367,9 +378,8 @@ fn handle(
     };
     match msg.first() {
         Some(&KILL) => {
-            if let Some(pid) = children[i] {
-                // SAFETY: kill(2) of our own child, not yet reaped.
-                unsafe { libc::kill(pid, libc::SIGKILL) };
+            if let Some(child) = &children[i] {
+                process::kill(child);
             }
             None
         }
@@ -403,15 +413,12 @@ fn handle(
                 memory: (mem > 0).then_some(mem),
             };
             slots[i].data.drain();
-            // SAFETY: fork(2) from the single-threaded zygote.
-            let pid = unsafe { libc::fork() };
-            if pid < 0 {
-                return failed(
-                    io::Error::last_os_error()
-                        .raw_os_error()
-                        .unwrap_or(libc::EIO),
-                );
-            }
+            // SAFETY: fork from the single-threaded zygote.
+            let forked = match unsafe { process::fork() } {
+                Ok(f) => f,
+                Err(e) => return failed(e.raw_os_error().unwrap_or(libc::EIO)),
+            };
+            let pid = forked.0;
             if pid == 0 {
                 // SAFETY: back to the default SIGCHLD disposition in the
                 // child (its own children are its business).
@@ -427,7 +434,7 @@ fn handle(
                 let data = dup_channel(&slots[i].data);
                 run_child(data, &setup, entry, once)
             }
-            children[i] = Some(pid);
+            children[i] = Some(forked);
             let mut m = vec![SPAWNED, 0, 0, 0];
             m.extend_from_slice(&pid.to_le_bytes());
             Some(m)
