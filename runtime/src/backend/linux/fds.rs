@@ -28,11 +28,14 @@ use super::seccomp::FdClass;
 const BLOCK_CEILING: u64 = 4096;
 
 /// Rights whose operations need an open file description (not `O_PATH`):
-/// open(2) says `O_PATH` descriptors allow only fstat, fchdir, *at lookups,
-/// close, dup and F_GETFL-style fcntls.
+/// open(2) says `O_PATH` descriptors allow only fstat, fstatfs, fchdir,
+/// *at lookups, close, dup and `F_GETFD`/`F_SETFD`/`F_GETFL`; lseek(2),
+/// `F_SETFL`/`F_GETOWN`/`F_SETOWN` and mmap(2) answer `EBADF` there.
 const NEEDS_OPEN_FILE: RightSet = RightSet::of(&[
     Right::Read,
     Right::Write,
+    Right::SeekTell,
+    Right::Fcntl,
     Right::Mmap,
     Right::Fsync,
     Right::Ftruncate,
@@ -99,7 +102,11 @@ pub(crate) fn narrowest_flags(current: libc::c_int, dir: bool, rights: RightSet)
     let acc = current & libc::O_ACCMODE;
     let had_read = acc == libc::O_RDONLY || acc == libc::O_RDWR;
     let had_write = acc == libc::O_WRONLY || acc == libc::O_RDWR;
-    let read = had_read && rights.allows(Right::Read);
+    // mmap(2) of a file needs it open for reading whatever the
+    // protection ("EACCES: a file mapping was requested, but fd is not
+    // open for reading"); a shared writable mapping needs it open for
+    // writing too, which `mmap_w` (mmap | seek | write) brings.
+    let read = had_read && (rights.allows(Right::Read) || rights.allows(Right::Mmap));
     // ftruncate(2) and fallocate(2) need a descriptor open for writing.
     let write =
         had_write && !dir && (rights.allows(Right::Write) || rights.allows(Right::Ftruncate));
@@ -107,8 +114,11 @@ pub(crate) fn narrowest_flags(current: libc::c_int, dir: bool, rights: RightSet)
         (true, true) => libc::O_RDWR,
         (true, false) => libc::O_RDONLY,
         (false, true) => libc::O_WRONLY,
-        // Rights such as fsync or fchmod alone: keep what it has rather
+        // Rights such as seek, fcntl or fsync alone need an open file but
+        // neither read nor write: read-only where it could read (the
+        // rights filter denies read(2) itself), else what it has rather
         // than gain read access it did not have.
+        (false, false) if had_read => libc::O_RDONLY,
         (false, false) => acc,
     };
     mode | (current & KEEP) | kind
@@ -383,6 +393,39 @@ mod tests {
         );
         assert_eq!(
             narrowest_flags(libc::O_WRONLY, false, rights(&[Right::Fsync])),
+            libc::O_WRONLY
+        );
+    }
+
+    /// Each right held alone keeps working: lseek(2) and most fcntl(2)
+    /// commands need an open file, mmap(2) a readable one, a shared
+    /// writable mapping a read-write one (conformance suite,
+    /// capability-fd.cc TEST(Capability, Operations)).
+    #[test]
+    fn rights_held_alone_get_a_mode_they_work_with() {
+        let rdwr = libc::O_RDWR;
+        for r in [
+            Right::Seek,
+            Right::SeekTell,
+            Right::Fcntl,
+            Right::Mmap,
+            Right::MmapX,
+        ] {
+            assert_eq!(
+                narrowest_flags(rdwr, false, rights(&[r])),
+                libc::O_RDONLY,
+                "{r}"
+            );
+        }
+        for r in [Right::MmapW, Right::MmapWx, Right::MmapRw, Right::MmapRwx] {
+            assert_eq!(
+                narrowest_flags(rdwr, false, rights(&[r])),
+                libc::O_RDWR,
+                "{r}"
+            );
+        }
+        assert_eq!(
+            narrowest_flags(libc::O_WRONLY, false, rights(&[Right::Seek])),
             libc::O_WRONLY
         );
     }
