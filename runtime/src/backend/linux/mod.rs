@@ -252,6 +252,27 @@ pub(crate) fn is_sandboxed() -> bool {
     ENTERED.load(Ordering::SeqCst) && unsafe { libc::prctl(libc::PR_GET_SECCOMP, 0, 0, 0, 0) } == 2
 }
 
+/// The path a [`Dir`](crate::Dir) call names, walked beneath `dir` as
+/// Capsicum walks a capability's lookups (`walk.rs`): Landlock keeps a
+/// lookup beneath the preopened directories, not beneath the one it
+/// started from, and lets `..`, absolute paths and symlinks land in
+/// another of them. A refusal is `EACCES`, the rights errno. In
+/// `SANDBOXED_TRACE=dry-run` nothing is enforced: `None`, the path as
+/// written.
+pub(crate) fn resolve_beneath(
+    dir: std::os::fd::BorrowedFd<'_>,
+    path: &std::path::Path,
+    follow_last: bool,
+) -> io::Result<Option<std::path::PathBuf>> {
+    if !crate::trace::mode().enforces() {
+        return Ok(None);
+    }
+    crate::walk::resolve(dir, path, follow_last, || {
+        io::Error::from_raw_os_error(seccomp::RIGHTS_ERRNO)
+    })
+    .map(Some)
+}
+
 /// Whether `error` is one of the sandbox's denials (`EPERM`: not allowed in
 /// capability mode; `EACCES`: a right is missing), inside the sandbox.
 /// A service request outside its limits (the broker's errno) is one too.
