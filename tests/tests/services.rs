@@ -79,6 +79,23 @@ fn fileargs_opens_named_files_only() {
 }
 
 #[test]
+fn fileargs_creates_with_the_declared_mode() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = scratch("fileargs-create");
+    let new = dir.join("new.txt");
+    scenario(&["fileargs-create", new.to_str().unwrap()], &[]);
+    assert_eq!(std::fs::read_to_string(&new).unwrap(), "made");
+    // SAFETY: umask(2) takes and returns an integer; set back at once.
+    let umask = unsafe {
+        let m = libc::umask(0);
+        libc::umask(m);
+        m
+    };
+    let mode = std::fs::metadata(&new).unwrap().permissions().mode() & 0o7777;
+    assert_eq!(mode, 0o640 & !umask, "{mode:o}");
+}
+
+#[test]
 fn fileargs_missing_argument_is_a_startup_error_naming_the_service() {
     let out = run(&["fileargs-arg"], &[]);
     let stderr = &out.stderr;

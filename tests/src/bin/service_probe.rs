@@ -84,6 +84,7 @@ fn main() {
         "net-bind" => net_bind(),
         "threads" => threads(),
         "fileargs-arg" => fileargs_arg(),
+        "fileargs-create" => fileargs_create(),
         "broker-pid" => broker_pid(),
         "fuzz" => fuzz(),
         other => panic!("unknown scenario {other:?}"),
@@ -376,6 +377,17 @@ fn fileargs(fileargs: FileArgs) {
     );
     refused("realpath not declared", files.realpath(first));
     denied("open of the named file", std::fs::File::open(first));
+}
+
+/// `mode = 0o640` is a flag of the files, as fileargs_init(3)'s `mode`:
+/// the runner checks the permission bits of what was created.
+#[sandboxed(services(fileargs(args(2..), write, create, mode = 0o640)))]
+fn fileargs_create(fileargs: FileArgs) {
+    let name = std::env::args().nth(2).expect("a name");
+    let file = fileargs.open(&name).expect("create");
+    let mut raw = std::fs::File::from(OwnedFd::from(file));
+    raw.write_all(b"made").expect("write");
+    check("created through the broker", true);
 }
 
 #[sandboxed(services(fileargs(arg(2), read)))]
