@@ -191,7 +191,6 @@ mod steps;
 // FreeBSD's trap carries no arguments and its dry-run is ktrace's file.
 #[allow(dead_code)]
 mod trace;
-mod walk;
 
 pub use compartment::{compartment, Compartment, CompartmentError, Message};
 pub use error::{Error, Failure};

@@ -175,6 +175,11 @@ fn net_without_modes_allows_what_its_lists_name_only() {
 }
 
 #[test]
+fn net_hosts_limit_the_host_and_the_service() {
+    scenario(&["net-hosts"], &[]);
+}
+
+#[test]
 fn net_binds_the_declared_address_only() {
     scenario(&["net-bind"], &[]);
 }

@@ -82,6 +82,7 @@ fn main() {
         "net-connectdns-port" => net_connectdns_port(args[2].parse().expect("port")),
         "net-implied" => net_implied(args[2].parse().expect("port")),
         "net-bind" => net_bind(),
+        "net-hosts" => net_hosts(),
         "threads" => threads(),
         "fileargs-arg" => fileargs_arg(),
         "fileargs-create" => fileargs_create(),
@@ -439,6 +440,49 @@ fn net(port: u16) {
             connect: vec![SocketAddr::from(([127, 0, 0, 1], 1))],
             ..NetLimits::default()
         }),
+    );
+}
+
+/// `hosts = [(host, service)]` limits both halves of a lookup naming a
+/// service, as cap_net_limit_name2addr(3) does (cap_net.c
+/// `net_allowed_hosts`): a pair naming a service allows that service only.
+/// A lookup naming none is made with the services declared for its host.
+#[sandboxed(services(net(
+    modes = [name2addr],
+    hosts = [(_, "53"), ("localhost", "8080"), "ip6-localhost"],
+    families = [inet],
+)))]
+fn net_hosts(net: Net) {
+    check(
+        "a lookup naming no service: the declared ones",
+        !matches!(net.lookup_host("localhost"), Err(ref e) if sandboxed::is_violation(e)),
+    );
+    let any = net.lookup_service("localhost", "53").expect("(_, \"53\")");
+    check("service 53 of any host", any.iter().all(|a| a.port() == 53));
+    refused(
+        "another service of any host",
+        net.lookup_service("localhost", "54"),
+    );
+    let pair = net
+        .lookup_service("localhost", "8080")
+        .expect("(\"localhost\", \"8080\")");
+    check(
+        "service 8080 of localhost",
+        pair.iter()
+            .all(|a| a.port() == 8080 && a.ip().is_loopback()),
+    );
+    refused(
+        "service 8080 of another host",
+        net.lookup_service("example.invalid", "8080"),
+    );
+    // "ip6-localhost" alone is (host, _): any service, or none.
+    check(
+        "a host without a service allows lookups without one",
+        !matches!(net.lookup_host("ip6-localhost"), Err(ref e) if sandboxed::is_violation(e)),
+    );
+    check(
+        "and with any service",
+        !matches!(net.lookup_service("ip6-localhost", "9"), Err(ref e) if sandboxed::is_violation(e)),
     );
 }
 

@@ -49,6 +49,7 @@ mod rules;
 mod seccomp;
 mod syscalls;
 mod trace;
+mod walk;
 
 pub(crate) use trace::beneath;
 
@@ -267,7 +268,7 @@ pub(crate) fn resolve_beneath(
     if !crate::trace::mode().enforces() {
         return Ok(None);
     }
-    crate::walk::resolve(dir, path, follow_last, || {
+    walk::resolve(dir, path, follow_last, || {
         io::Error::from_raw_os_error(seccomp::RIGHTS_ERRNO)
     })
     .map(Some)

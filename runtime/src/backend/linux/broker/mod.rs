@@ -182,6 +182,22 @@ impl ChannelOps for Channel {
             _ => None,
         })
     }
+    fn lookup_service(
+        &self,
+        host: &str,
+        service: &str,
+        family: Option<Family>,
+    ) -> io::Result<Vec<SocketAddr>> {
+        let request = Request::LookupService {
+            host: host.to_owned(),
+            service: service.to_owned(),
+            family,
+        };
+        self.expect(&request, |r| match r {
+            Reply::SockAddrs(a) => Some(a),
+            _ => None,
+        })
+    }
     fn lookup_addr(&self, addr: IpAddr) -> io::Result<String> {
         self.expect(&Request::LookupAddr(addr), |r| match r {
             Reply::Name(n) => Some(n),

@@ -1,22 +1,23 @@
-//! The walk beneath a directory, as Capsicum does it for a capability's
-//! lookups (FreeBSD `namei` in strict-relative mode; openat.cc in
-//! capsicum-test): no absolute path, `..` never above the starting
-//! directory, symlinks followed only when they resolve within it (an
-//! absolute target, or a relative one climbing out, fails), at most
+//! The walk beneath a directory, in user space, as Capsicum's kernel does
+//! it for a capability's lookups (FreeBSD `namei` in strict-relative
+//! mode; openat.cc in capsicum-test): no absolute path, `..` never above
+//! the starting directory, symlinks followed only when they resolve within
+//! it (an absolute target, or a relative one climbing out, fails), at most
 //! `MAXSYMLINKS` of them.
 //!
-//! [`Dir`](crate::Dir) methods resolve their path with [`resolve`] first and
-//! then make their call on the result, a path without `..` and without
-//! symlinks (but perhaps the last component, when the call does not follow
-//! it): the kernel then has nothing left to resolve outside. A refusal is
-//! the capability error of the platform (`ENOTCAPABLE` on FreeBSD,
-//! `EACCES` on Linux), which `sandboxed::is_violation` recognizes inside
-//! the sandbox.
+//! Landlock keeps lookups beneath the preopened directories, not beneath
+//! the one a lookup starts from. [`Dir`](crate::Dir) methods therefore
+//! resolve their path with [`resolve`] first and then make their call on
+//! the result, a path without `..` and without symlinks (but perhaps the
+//! last component, when the call does not follow it): the kernel then has
+//! nothing left to resolve outside. A refusal is the rights errno
+//! (`EACCES`), which `sandboxed::is_violation` recognizes inside the
+//! sandbox.
 //!
 //! What a walk in user space cannot do is hold the directories it walked:
 //! if another process swaps a directory on the path for a symlink between
-//! the walk and the call, the kernel follows it, and the sandbox's own
-//! confinement (Landlock on Linux) is what still holds then.
+//! the walk and the call, the kernel follows it, and Landlock is what
+//! still holds then.
 
 use std::ffi::{OsStr, OsString};
 use std::io;
