@@ -971,7 +971,17 @@ pub fn run_baseline(baseline: &Path, case: &Case) -> Result<String, String> {
 /// flags) and prints one libtest-like line each, then a summary. Returns
 /// whether all passed.
 pub fn run_all(suite: &str, probe: &Path, baseline: Option<&Path>, cases: &[Case]) -> bool {
-    let items: Vec<Item<'_>> = cases
+    run_items(&case_items(suite, probe, baseline, cases))
+}
+
+/// The items of [`run_all`], to run with others in one [`run_items`].
+pub fn case_items<'a>(
+    suite: &'a str,
+    probe: &'a Path,
+    baseline: Option<&'a Path>,
+    cases: &'a [Case],
+) -> Vec<Item<'a>> {
+    cases
         .iter()
         .map(|case| Item {
             name: format!("{suite}::{}::{}", case.promise.tag(), case.name),
@@ -991,8 +1001,7 @@ pub fn run_all(suite: &str, probe: &Path, baseline: Option<&Path>, cases: &[Case
                 }
             }),
         })
-        .collect();
-    run_items(&items)
+        .collect()
 }
 
 /// How a case that did not fail ended.

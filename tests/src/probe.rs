@@ -286,6 +286,10 @@ pub const CASES: &[(&str, Probe)] = &[
     ("openat_dotdot", |f| {
         open_read(f.dir, &c("../outside/secret.txt"))
     }),
+    ("openat_dotdot_other_preopen", |f| {
+        // `..` out of `dir`, landing in `rodir`, preopened with `read`.
+        open_read(f.dir, &c("../rodir/keep.txt"))
+    }),
     ("openat_sub_dotdot_out", |f| {
         open_read(f.dir, &c("sub/../../outside/secret.txt"))
     }),

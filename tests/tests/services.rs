@@ -79,6 +79,14 @@ fn fileargs_opens_named_files_only() {
 }
 
 #[test]
+fn fileargs_descriptors_hold_the_declared_rights() {
+    let dir = scratch("fileargs-rights");
+    let f = dir.join("limited.txt");
+    std::fs::write(&f, "limited\n").unwrap();
+    scenario(&["fileargs-rights", f.to_str().unwrap()], &[]);
+}
+
+#[test]
 fn fileargs_creates_with_the_declared_mode() {
     use std::os::unix::fs::PermissionsExt;
     let dir = scratch("fileargs-create");

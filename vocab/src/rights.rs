@@ -56,6 +56,11 @@ impl RightSet {
         RightSet(self.0 | other.0)
     }
 
+    /// `self` without the bits of `other`.
+    pub const fn without(self, other: RightSet) -> RightSet {
+        RightSet(self.0 & !other.0)
+    }
+
     /// `self ∩ other`.
     pub const fn intersection(self, other: RightSet) -> RightSet {
         RightSet(self.0 & other.0)

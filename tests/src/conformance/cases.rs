@@ -803,8 +803,8 @@ fn walk() -> Vec<Case> {
             op("openat", arg, &[]).answer(Capsicum::Traversal),
         );
     }
-    // The changing calls walk too (rename.cc; the renameat of an
-    // absolute path onto itself).
+    // The changing calls walk too (rename.cc; a renameat of an absolute
+    // path onto itself).
     g.from("rename.cc TEST(RenameAt, AbsDesignationSame), in capability mode");
     g.add(
         "wk_write",
@@ -1441,6 +1441,57 @@ fn linux() -> Vec<Case> {
         );
     }
     g.out
+}
+
+/// The cases of faults found in the backend, each whole kind, for the
+/// escape suite, each with its kind:
+///
+/// - `device_nodes`: `mknodat` of every node type against the right its
+///   type needs, and a device node made after entry never serves a device;
+/// - `derived_dirs`: every `*at` operation through directories derived
+///   from a preopen that holds `renameat_source` or `linkat_target` alone;
+/// - `walk`: the walk beneath a directory, raw `*at()` calls and `Dir`
+///   methods;
+/// - `rights_alone`: rights held alone (`seek`, `seek_tell`, `fcntl`,
+///   `fcntls(..)`, `mmap_w`, `mmap_wx`) work.
+pub fn reported() -> Vec<(&'static str, Case)> {
+    all()
+        .into_iter()
+        .filter_map(|c| {
+            let kind = if matches!(c.spec.op.as_str(), "mknodat" | "mknodat_open") {
+                "device_nodes"
+            } else if c.family == "inherit"
+                && matches!(c.profile, "in_renameat_source" | "in_linkat_target")
+                && !c.spec.via.is_empty()
+            {
+                "derived_dirs"
+            } else if c.family == "walk" && c.spec.via.is_empty() {
+                "walk"
+            } else if c.held
+                && matches!(c.answer, Capsicum::Needs(n, _) if !n.rights.is_empty())
+                && matches!(
+                    c.profile,
+                    "fo_seek"
+                        | "fo_seek_tell"
+                        | "fo_fcntl"
+                        | "fo_mmap_w"
+                        | "fo_mmap_wx"
+                        | "fo_fcntls_getfl"
+                        | "fo_fcntls_setfl"
+                        | "fo_fcntls_getown"
+                        | "fo_fcntls_setown"
+                        | "fc_fcntl"
+                        | "fc_getown"
+                        | "fc_setown"
+                )
+            {
+                "rights_alone"
+            } else {
+                return None;
+            };
+            Some((kind, c))
+        })
+        .collect()
 }
 
 /// Every case, in a stable order.

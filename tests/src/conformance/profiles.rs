@@ -106,7 +106,7 @@ macro_rules! conformance_profiles {
             do_renameat_target { full: Dir = dir() [lookup, read, write, create, seek, fstat, ftruncate, fsync, fchmod, fchown, futimes, mkdirat, mkfifoat, mknodat, unlinkat, renameat_source, renameat_target, linkat_source, linkat_target, symlinkat, bind], cap: Dir = dir() [renameat_target, unlinkat, lookup] };
 
             // ---- one directory alone, so that Landlock's mapping of the
-            // rights is tested too (issue: inheritance beneath directories;
+            // rights is tested too (inheritance beneath directories;
             // capability-fd.cc TEST(Capability, Inheritance), SyscallAt).
             in_read { d: Dir = dir() [lookup, read] };
             in_unlinkat { d: Dir = dir() [lookup, read, unlinkat] };
@@ -128,7 +128,7 @@ macro_rules! conformance_profiles {
             in_fchown { d: Dir = dir() [lookup, read, fchown] };
             in_futimes { d: Dir = dir() [lookup, read, futimes] };
             in_bind { d: Dir = dir() [lookup, read, bind] };
-            // The issue's device-node declaration.
+            // A directory that may make nodes of every type.
             in_devices { d: Dir = dir() [lookup, read, write, create, fstat, mknodat] };
             // capability-fd.cc TEST(Capability, SyscallAt): r_all,
             // r_no_unlink, r_no_mkdir, r_no_mkfifo.
@@ -142,7 +142,7 @@ macro_rules! conformance_profiles {
             wk_top_sub_etc { top: Dir = dir() [lookup, read], sub: Dir = dir() [lookup, read], etc: Dir = dir() [lookup, read] };
             wm_top_sub { top: Dir = dir() [lookup, read, fstatat], sub: Dir = dir() [lookup, read, fstatat] } @methods;
             wm_top_sub_etc { top: Dir = dir() [lookup, read, fstatat], sub: Dir = dir() [lookup, read, fstatat], etc: Dir = dir() [lookup, read, fstatat] } @methods;
-            // The walk for the changing calls (rename.cc, the issue).
+            // The walk for the changing calls (rename.cc).
             wk_write { top: Dir = dir() [lookup, read, write, create, seek, fstat, unlinkat, mkdirat, symlinkat, renameat_source, renameat_target, linkat_source, linkat_target], sub: Dir = dir() [lookup, read, write, create, seek, fstat, unlinkat, mkdirat, symlinkat, renameat_source, renameat_target, linkat_source, linkat_target] };
             // openat.cc TEST(Openat, Relative): etc_cap_ro and etc_cap_base.
             rel_rl { etc: Dir = dir() [read, lookup] };

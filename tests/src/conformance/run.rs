@@ -216,7 +216,13 @@ fn stdin_of(kind: Stdin) -> io::Result<(Stdio, Vec<OwnedFd>)> {
 
 /// Runs `case` in a fresh world with `probe`; with `baseline`, without
 /// the sandbox.
-pub fn run_case(probe: &Path, case: &Case, baseline: bool) -> Result<Report, String> {
+/// Runs one case in a fresh world: the probe's report, and what changed in
+/// the world (for a denial, which must leave it as it was).
+pub fn run_case(
+    probe: &Path,
+    case: &Case,
+    baseline: bool,
+) -> Result<(Report, Vec<String>), String> {
     let world = World::new().map_err(|e| format!("building the world: {e}"))?;
     let (stdin, _keep) = stdin_of(case.stdin).map_err(|e| format!("standard input: {e}"))?;
     let before = harness::snapshot(&world.root);
@@ -268,33 +274,21 @@ pub fn run_case(probe: &Path, case: &Case, baseline: bool) -> Result<Report, Str
         skipped: None,
     };
     if baseline {
-        return Ok(report);
+        return Ok((report, Vec::new()));
     }
-    // A denial leaves the world as it was.
-    if matches!(
-        case.expect,
-        Expect::Denied(_) | Expect::DeniedOrRefused(..) | Expect::Fails
-    ) {
-        let after = harness::snapshot(&world.root);
-        let changed: Vec<String> = after
-            .iter()
-            .filter(|(p, e)| before.get(*p) != Some(e))
-            .map(|(p, _)| p.display().to_string())
-            .chain(
-                before
-                    .keys()
-                    .filter(|p| !after.contains_key(*p))
-                    .map(|p| format!("{} disappeared", p.display())),
-            )
-            .collect();
-        if !changed.is_empty() {
-            return Err(format!(
-                "denied, yet the world changed: {}",
-                changed.join(", ")
-            ));
-        }
-    }
-    Ok(report)
+    let after = harness::snapshot(&world.root);
+    let changed: Vec<String> = after
+        .iter()
+        .filter(|(p, e)| before.get(*p) != Some(e))
+        .map(|(p, _)| p.display().to_string())
+        .chain(
+            before
+                .keys()
+                .filter(|p| !after.contains_key(*p))
+                .map(|p| format!("{} disappeared", p.display())),
+        )
+        .collect();
+    Ok((report, changed))
 }
 
 /// The answer a case wants, with the case's source, for messages.
@@ -314,11 +308,23 @@ fn context(case: &Case) -> String {
     )
 }
 
-/// Checks one case's report.
-fn check(case: &Case, report: &Report) -> Result<(), String> {
+/// Checks one case's report, and that a denial left the world as it was.
+fn check(case: &Case, report: &Report, changed: &[String]) -> Result<(), String> {
     case.expect
         .verify(report)
-        .map_err(|e| format!("{e}\n    {}", context(case)))
+        .map_err(|e| format!("{e}\n    {}", context(case)))?;
+    let denial = matches!(
+        case.expect,
+        Expect::Denied(_) | Expect::DeniedOrRefused(..) | Expect::Fails
+    );
+    if denial && !changed.is_empty() {
+        return Err(format!(
+            "ESCAPED: the call was denied, yet the world changed: {}\n    {}",
+            changed.join(", "),
+            context(case)
+        ));
+    }
+    Ok(())
 }
 
 /// The control run of a denial case: without the sandbox, the operation
@@ -355,7 +361,7 @@ pub fn items<'a>(probe: &'a Path, cases: &'a [Case], baseline: bool) -> Vec<Item
             name: case.full_name(),
             documented: case.documented,
             run: Box::new(move || {
-                let report = run_case(probe, case, baseline)?;
+                let (report, changed) = run_case(probe, case, baseline)?;
                 if baseline {
                     return check_baseline(case, &report)
                         .map(|n| Outcome::Passed(format!(" ({n})")));
@@ -365,7 +371,7 @@ pub fn items<'a>(probe: &'a Path, cases: &'a [Case], baseline: bool) -> Vec<Item
                 {
                     return Ok(Outcome::Skipped(report.stderr.trim().to_owned()));
                 }
-                check(case, &report).map(|()| Outcome::Passed(String::new()))
+                check(case, &report, &changed).map(|()| Outcome::Passed(String::new()))
             }),
         })
         .collect()
@@ -383,8 +389,13 @@ pub fn documented(case: &Case) -> Option<&'static str> {
         "fchmodat" | "fchownat" | "futimesat"
             if case.held && !matches!(case.answer, Capsicum::CapMode | Capsicum::Traversal) =>
         {
-            Some("row 1: no path forms of chmod, chown, utimes")
+            Some("row 1: no path forms of chmod, chown, utimes (EACCES with the right held)")
         }
+        "mknodat" if case.held && (arg.ends_with(":chr") || arg.ends_with(":blk")) => {
+            Some("row 1: no device nodes (Landlock never grants make_char/make_block)")
+        }
+        "cm_waitpid_child" => Some("row 2: wait4/waitid reap the process's own children"),
+        "fpathconf" => Some("row 5: fpathconf(3) is fstatfs(2) on Linux: it needs `fstatfs`"),
         "fcntl" if arg == "dupfd" => Some("row 5: no copies of a limited descriptor"),
         "cm_sendmsg" | "cm_sendmmsg" => Some("row 3: sendmsg/sendmmsg are denied"),
         "fstatat" | "faccessat" | "readlinkat" if case.answer == Capsicum::Traversal => {
@@ -393,6 +404,10 @@ pub fn documented(case: &Case) -> Option<&'static str> {
         "openat" if case.answer == Capsicum::Traversal && arg.ends_with(":path") => {
             Some("row 1: Landlock does not mediate O_PATH opens")
         }
+        _ if case.answer == Capsicum::Traversal && !op.starts_with("m_") => Some(
+            "row 1: raw *at() lookups are confined by place: `..`, absolute paths and \
+             symlinks may land in a preopened directory holding the right (Dir methods walk)",
+        ),
         _ if case.spec.via.starts_with("file:")
             && not_held
             && !matches!(op, "fchmod" | "fchown" | "futimes") =>

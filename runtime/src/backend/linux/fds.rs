@@ -251,6 +251,53 @@ pub(crate) fn narrow_stdio(fd: RawFd, limits: &Limits) {
     }
 }
 
+/// A pool: numbers of the block reserved at entry for descriptors limited
+/// after it (those a service hands in), all with the same limits.
+///
+/// Limiting a descriptor after entry is moving it into a free number of a
+/// pool ([`into_pool`]): the seccomp rights filter gives the pool's numbers
+/// their limits from the start, so the descriptor holds them from its
+/// first use on, and for good: it is never copied but into a pool within
+/// them (dup2/dup3 rules), and a copy is the only way to another number.
+/// A number keeps its pool's limits for the life of the process: a
+/// descriptor that the kernel later hands out at a freed pool number
+/// (only when every lower number is taken) or that is moved onto one gets
+/// them, never more. Descriptors of other classes may be moved only into
+/// pools within their own limits, and any other descriptor may be, since
+/// a pool holds no right that descriptors outside every class lack
+/// (`judge::outside_rights`): rights only shrink.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Pool {
+    /// First number.
+    pub lo: RawFd,
+    /// Last number.
+    pub hi: RawFd,
+}
+
+/// Serialises the choice of a free pool number between threads.
+static POOL_LOCK: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+/// Moves `fd` into a free number of `pool`: the descriptor takes the
+/// pool's limits for good. `EMFILE` when every number of the pool is in
+/// use (the descriptor is closed: it is never handed out unlimited).
+pub(crate) fn into_pool(fd: OwnedFd, pool: Pool) -> io::Result<OwnedFd> {
+    let _guard = POOL_LOCK
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    let free = (pool.lo..=pool.hi)
+        .find(|n| !is_open(*n))
+        .ok_or_else(|| io::Error::from_raw_os_error(libc::EMFILE))?;
+    // SAFETY: dup3 of a descriptor we own onto a number checked free
+    // under the lock; the result is checked below.
+    let moved = unsafe { libc::dup3(fd.as_raw_fd(), free, libc::O_CLOEXEC) };
+    if moved < 0 {
+        return Err(io::Error::last_os_error());
+    }
+    drop(fd);
+    // SAFETY: `moved` is a new descriptor nobody else owns.
+    Ok(unsafe { OwnedFd::from_raw_fd(moved) })
+}
+
 /// The block allocator and the classes of limited descriptors.
 #[derive(Debug, Default)]
 pub(crate) struct Table {
@@ -260,6 +307,8 @@ pub(crate) struct Table {
     block: Vec<FdClass>,
     /// Classes of the standard streams.
     stdio: Vec<FdClass>,
+    /// Pools, in reservation order.
+    pools: Vec<FdClass>,
 }
 
 impl Table {
@@ -327,6 +376,7 @@ impl Table {
                 limits: *limits,
                 reads,
                 writes,
+                pool: false,
             }),
         }
         self.next = Some(target - 1);
@@ -349,12 +399,47 @@ impl Table {
             limits: *limits,
             reads,
             writes,
+            pool: false,
         });
+    }
+
+    /// Reserves a pool of `size` free numbers of the block for
+    /// descriptors limited to `limits` after entry.
+    pub(crate) fn pool(&mut self, limits: &Limits, size: u32) -> Result<Pool, Failure> {
+        let mut hi = self.next.unwrap_or_else(Self::top);
+        'search: while hi as i64 - size as i64 > 2 {
+            for n in (hi + 1 - size as RawFd..=hi).rev() {
+                if is_open(n) {
+                    hi = n - 1;
+                    continue 'search;
+                }
+            }
+            let lo = hi + 1 - size as RawFd;
+            self.pools.push(FdClass {
+                lo: lo as u32,
+                hi: hi as u32,
+                limits: *limits,
+                reads: true,
+                writes: true,
+                pool: true,
+            });
+            self.next = Some(lo - 1);
+            return Ok(Pool { lo, hi });
+        }
+        Err(Failure::new(
+            "pool",
+            io::Error::from_raw_os_error(libc::EMFILE),
+        ))
     }
 
     /// Every class, for the seccomp rights filter.
     pub(crate) fn classes(&self) -> Vec<FdClass> {
-        self.stdio.iter().chain(&self.block).copied().collect()
+        self.stdio
+            .iter()
+            .chain(&self.block)
+            .chain(&self.pools)
+            .copied()
+            .collect()
     }
 }
 

@@ -68,6 +68,10 @@ use crate::trace::Mode;
 pub(crate) use broker::Channel;
 use kernel::{Gap, Kernel};
 
+/// Numbers of a `fileargs` pool: how many of its descriptors may be open
+/// at once (half of them at most opened ahead before entry).
+const FILEARGS_POOL: u32 = 64;
+
 /// Set once the confinement is applied; inherited by forked children.
 static ENTERED: AtomicBool = AtomicBool::new(false);
 
@@ -174,7 +178,26 @@ impl Backend for Native {
     }
 
     fn open_services(&mut self, services: &[ServiceDecl]) -> Result<Vec<Channel>, Error> {
-        let (channels, starting) = broker::start(services)?;
+        // fileargs(3) limits each descriptor it opens to the declared
+        // rights: here, a pool of numbers with those limits takes each
+        // descriptor as it arrives (fds.rs). Not in dry-run, which
+        // enforces nothing.
+        let mut pools = Vec::with_capacity(services.len());
+        for decl in services {
+            pools.push(match decl {
+                ServiceDecl::FileArgs(l) if self.trace.enforces() => Some(
+                    self.fds
+                        .pool(&l.limits, FILEARGS_POOL)
+                        .map_err(|f| Error::Service {
+                            service: decl.service_name(),
+                            syscall: f.syscall,
+                            source: f.error,
+                        })?,
+                ),
+                _ => None,
+            });
+        }
+        let (channels, starting) = broker::start(services, &pools)?;
         self.broker = starting;
         Ok(channels)
     }
@@ -186,7 +209,7 @@ impl Backend for Native {
         };
         single_threaded().map_err(enter_error)?;
         let policy = confine::Policy {
-            classes: self.fds.classes(),
+            classes: pools_within_outside(self.fds.classes()),
             beneath: std::mem::take(&mut self.beneath),
             grants: confine::Grants::default(),
             tcp_bind: None,
@@ -210,6 +233,25 @@ impl Backend for Native {
             None => Ok(()),
         }
     }
+}
+
+/// The classes with each pool's rights cut to what descriptors outside
+/// every class may use: a pool takes any of them (fds.rs `Pool`), so it
+/// may give none a right it lacked.
+fn pools_within_outside(mut classes: Vec<seccomp::FdClass>) -> Vec<seccomp::FdClass> {
+    let fixed: Vec<seccomp::FdClass> = classes.iter().filter(|c| !c.pool).copied().collect();
+    let ctx = judge::Context {
+        // Neither signals nor grants decide rights.
+        signal_scope: false,
+        lookups: true,
+        grants: confine::Grants::default(),
+        classes: &fixed,
+    };
+    let outside = judge::outside_rights(&ctx);
+    for c in classes.iter_mut().filter(|c| c.pool) {
+        c.limits.rights = c.limits.rights.intersection(outside);
+    }
+    classes
 }
 
 /// Refuses to enter with more than one thread: Landlock would restrict only
