@@ -167,6 +167,29 @@ pub struct Report {
     pub skipped: Option<String>,
 }
 
+impl Report {
+    /// Runs the probe command and reads its report.
+    pub fn of(probe: &Path, cmd: &mut Command) -> Result<Report, String> {
+        let start = Instant::now();
+        let output = cmd
+            .output()
+            .map_err(|e| format!("starting {}: {e}", probe.display()))?;
+        let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+        Ok(Report {
+            outcome: stdout
+                .lines()
+                .find_map(|l| l.strip_prefix("outcome: "))
+                .map(str::to_owned),
+            stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+            stdout,
+            code: output.status.code(),
+            signal: std::os::unix::process::ExitStatusExt::signal(&output.status),
+            elapsed: start.elapsed(),
+            skipped: None,
+        })
+    }
+}
+
 /// The probe's answer, parsed.
 #[derive(Debug, PartialEq, Eq)]
 pub enum Answer {
@@ -866,23 +889,7 @@ pub fn run_case(probe: &Path, case: &Case) -> Result<Report, String> {
     let mut cmd = world
         .command(probe, case.name)
         .map_err(|e| format!("preparing the probe: {e}"))?;
-    let start = Instant::now();
-    let output = cmd
-        .output()
-        .map_err(|e| format!("starting {}: {e}", probe.display()))?;
-    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
-    let report = Report {
-        outcome: stdout
-            .lines()
-            .find_map(|l| l.strip_prefix("outcome: "))
-            .map(str::to_owned),
-        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-        stdout,
-        code: output.status.code(),
-        signal: std::os::unix::process::ExitStatusExt::signal(&output.status),
-        elapsed: start.elapsed(),
-        skipped: None,
-    };
+    let report = Report::of(probe, &mut cmd)?;
     if let Some(reason) = refused_for_lack(&report) {
         // It failed closed: the body never ran, nothing may have changed.
         world

@@ -1005,77 +1005,86 @@ fn capmode() -> Vec<Case> {
             cm(name, Capsicum::NotCapMode),
         );
     }
-    g.from("capmode.cc TEST(Capmode, AllowedIdentifierSyscalls)");
-    for name in [
-        "cm_getegid",
-        "cm_geteuid",
-        "cm_getgid",
-        "cm_getpid",
-        "cm_getppid",
-        "cm_getuid",
-        "cm_getsid",
-        "cm_getgroups",
-        "cm_getresuid",
-        "cm_getresgid",
-        "cm_setgid",
-        "cm_setfsgid",
-        "cm_setuid",
-        "cm_setfsuid",
-        "cm_setregid",
-        "cm_setresgid",
-        "cm_setreuid",
-        "cm_setresuid",
-        "cm_setsid",
-    ] {
-        g.add("cm", At::default(), cm(name, Capsicum::Allowed));
-    }
-    g.from("capmode.cc TEST(Capmode, AllowedSchedSyscalls)");
-    for name in [
-        "cm_sched_getscheduler",
-        "cm_sched_getparam",
-        "cm_sched_setscheduler",
-        "cm_sched_setparam",
-        "cm_sched_get_priority_max",
-        "cm_sched_get_priority_min",
-        "cm_sched_rr_get_interval",
-        "cm_sched_yield",
-    ] {
-        g.add("cm", At::default(), cm(name, Capsicum::Allowed));
-    }
-    g.from("capmode.cc TEST(Capmode, AllowedTimerSyscalls)");
-    for name in [
-        "cm_clock_getres",
-        "cm_clock_gettime",
-        "cm_getitimer",
-        "cm_setitimer",
-        "cm_gettimeofday",
-        "cm_nanosleep",
-    ] {
-        g.add("cm", At::default(), cm(name, Capsicum::Allowed));
-    }
-    g.from("capmode.cc TEST(Capmode, AllowedResourceSyscalls)");
-    for name in [
-        "cm_getpriority",
-        "cm_setpriority",
-        "cm_getrlimit",
-        "cm_setrlimit",
-        "cm_getrusage",
-    ] {
-        g.add("cm", At::default(), cm(name, Capsicum::Allowed));
-    }
-    g.from("capmode.cc TEST(CapMode, AllowedMmapSyscalls)");
-    for name in [
-        "cm_msync",
-        "cm_madvise",
-        "cm_mincore",
-        "cm_mprotect",
-        "cm_mlock",
-        "cm_munlock",
-        "cm_mlockall",
-        "cm_munlockall",
-        "cm_munmap",
-    ] {
-        g.add("cm", At::default(), cm(name, Capsicum::Allowed));
+    // The calls capmode.cc expects to keep working in capability mode.
+    let allowed: [(&str, &[&str]); 5] = [
+        (
+            "capmode.cc TEST(Capmode, AllowedIdentifierSyscalls)",
+            &[
+                "cm_getegid",
+                "cm_geteuid",
+                "cm_getgid",
+                "cm_getpid",
+                "cm_getppid",
+                "cm_getuid",
+                "cm_getsid",
+                "cm_getgroups",
+                "cm_getresuid",
+                "cm_getresgid",
+                "cm_setgid",
+                "cm_setfsgid",
+                "cm_setuid",
+                "cm_setfsuid",
+                "cm_setregid",
+                "cm_setresgid",
+                "cm_setreuid",
+                "cm_setresuid",
+                "cm_setsid",
+            ],
+        ),
+        (
+            "capmode.cc TEST(Capmode, AllowedSchedSyscalls)",
+            &[
+                "cm_sched_getscheduler",
+                "cm_sched_getparam",
+                "cm_sched_setscheduler",
+                "cm_sched_setparam",
+                "cm_sched_get_priority_max",
+                "cm_sched_get_priority_min",
+                "cm_sched_rr_get_interval",
+                "cm_sched_yield",
+            ],
+        ),
+        (
+            "capmode.cc TEST(Capmode, AllowedTimerSyscalls)",
+            &[
+                "cm_clock_getres",
+                "cm_clock_gettime",
+                "cm_getitimer",
+                "cm_setitimer",
+                "cm_gettimeofday",
+                "cm_nanosleep",
+            ],
+        ),
+        (
+            "capmode.cc TEST(Capmode, AllowedResourceSyscalls)",
+            &[
+                "cm_getpriority",
+                "cm_setpriority",
+                "cm_getrlimit",
+                "cm_setrlimit",
+                "cm_getrusage",
+            ],
+        ),
+        (
+            "capmode.cc TEST(CapMode, AllowedMmapSyscalls)",
+            &[
+                "cm_msync",
+                "cm_madvise",
+                "cm_mincore",
+                "cm_mprotect",
+                "cm_mlock",
+                "cm_munlock",
+                "cm_mlockall",
+                "cm_munlockall",
+                "cm_munmap",
+            ],
+        ),
+    ];
+    for (source, names) in allowed {
+        g.from(source);
+        for name in names {
+            g.add("cm", At::default(), cm(name, Capsicum::Allowed));
+        }
     }
     g.from("capmode.cc TEST(Capmode, AllowedPipeSyscalls)");
     g.add("cm", At::default(), cm("cm_pipe", Capsicum::Allowed));
@@ -1100,8 +1109,9 @@ fn capmode() -> Vec<Case> {
         on("top"),
         op("getdents", "", &[]).answer(Capsicum::Allowed),
     );
-    g.from("capmode.cc TEST(Capmode, AllowedAtSyscalls)");
-    for o in [
+    // capmode.cc's *at calls: allowed beneath a directory, ECAPMODE from
+    // AT_FDCWD.
+    let at_calls = [
         op("fstatat", "topfile", &[]),
         op("mkdirat", "subdir2", &[]),
         op("fchmodat", "cap_fchmodat", &[]),
@@ -1111,57 +1121,47 @@ fn capmode() -> Vec<Case> {
         op("symlinkat", "topfile:symlink", &[]),
         op("readlinkat", "symlink.samedir", &[]),
         op("unlinkat", "cap_unlinkat", &[]),
-        op("unlinkat", "cap_unlinkat_dir:dir", &[]),
-    ] {
-        g.add("cm", on("top"), o.answer(Capsicum::Allowed));
-    }
-    for o in [
+    ];
+    let two_dirs = [
         op("renameat", "cap_renameat_src:cap_renameat_dst", &[]),
         op("linkat", "cap_linkat_src:linky", &[]),
+    ];
+    for (source, dir, answer, extra) in [
+        (
+            "capmode.cc TEST(Capmode, AllowedAtSyscalls)",
+            "top",
+            Capsicum::Allowed,
+            op("unlinkat", "cap_unlinkat_dir:dir", &[]),
+        ),
+        (
+            "capmode.cc TEST(Capmode, AllowedAtSyscallsCwd)",
+            "cwd",
+            Capsicum::CapMode,
+            op("openat", "topfile:rdonly", &[]),
+        ),
     ] {
-        g.add(
-            "cm",
-            At {
-                target: "top",
-                target2: "top",
-                ..At::default()
-            },
-            o.answer(Capsicum::Allowed),
-        );
-    }
-    g.add(
-        "cm",
-        At::default(),
-        cm("cm_readlinkat_badfd", Capsicum::NotCapMode),
-    );
-    g.from("capmode.cc TEST(Capmode, AllowedAtSyscallsCwd)");
-    for o in [
-        op("openat", "topfile:rdonly", &[]),
-        op("fstatat", "topfile", &[]),
-        op("mkdirat", "subdir2", &[]),
-        op("fchmodat", "cap_fchmodat", &[]),
-        op("faccessat", "subdir", &[]),
-        op("futimesat", "cap_futimesat", &[]),
-        op("fchownat", "cap_fchownat", &[]),
-        op("symlinkat", "topfile:symlink", &[]),
-        op("readlinkat", "symlink.samedir", &[]),
-        op("unlinkat", "cap_unlinkat", &[]),
-    ] {
-        g.add("cm", on("cwd"), o.answer(Capsicum::CapMode));
-    }
-    for o in [
-        op("renameat", "cap_renameat_src:cap_renameat_dst", &[]),
-        op("linkat", "cap_linkat_src:linky", &[]),
-    ] {
-        g.add(
-            "cm",
-            At {
-                target: "cwd",
-                target2: "cwd",
-                ..At::default()
-            },
-            o.answer(Capsicum::CapMode),
-        );
+        g.from(source);
+        for o in at_calls.iter().chain([&extra]) {
+            g.add("cm", on(dir), o.answer(answer));
+        }
+        for o in two_dirs {
+            g.add(
+                "cm",
+                At {
+                    target: dir,
+                    target2: dir,
+                    ..At::default()
+                },
+                o.answer(answer),
+            );
+        }
+        if dir == "top" {
+            g.add(
+                "cm",
+                At::default(),
+                cm("cm_readlinkat_badfd", Capsicum::NotCapMode),
+            );
+        }
     }
     g.from("capmode.cc TEST(Capmode, Abort)");
     g.add(

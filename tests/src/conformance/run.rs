@@ -24,7 +24,6 @@ use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::time::Instant;
 
 use super::cases::Case;
 use super::model::Capsicum;
@@ -256,23 +255,7 @@ pub fn run_case(
             Ok(())
         });
     }
-    let start = Instant::now();
-    let output = cmd
-        .output()
-        .map_err(|e| format!("starting {}: {e}", probe.display()))?;
-    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
-    let report = Report {
-        outcome: stdout
-            .lines()
-            .find_map(|l| l.strip_prefix("outcome: "))
-            .map(str::to_owned),
-        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-        stdout,
-        code: output.status.code(),
-        signal: std::os::unix::process::ExitStatusExt::signal(&output.status),
-        elapsed: start.elapsed(),
-        skipped: None,
-    };
+    let report = Report::of(probe, &mut cmd)?;
     if baseline {
         return Ok((report, Vec::new()));
     }
