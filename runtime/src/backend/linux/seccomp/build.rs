@@ -226,10 +226,12 @@ fn verdict(req: Req, limits: &Limits) -> Verdict {
         Req::Fcntl { cmd } => {
             let locks = has(Right::Flock);
             // Commands with rights of their own, held or not.
-            let (own_held, own_lacking): (Vec<(u32, bool)>, Vec<(u32, bool)>) = FCNTL_RIGHTS
-                .iter()
-                .map(|(c, rights)| (*c, rights.iter().all(|r| has(*r))))
-                .partition(|(_, held)| *held);
+            let own = |held: bool| {
+                FCNTL_RIGHTS
+                    .iter()
+                    .filter(move |(_, rights)| rights.iter().all(|r| has(*r)) == held)
+                    .map(|(c, _)| *c)
+            };
             if has(Right::Fcntl) && limits.fcntls.is_none() {
                 // Every command but copies (and locks without `flock`, and
                 // those whose own rights are missing).
@@ -239,7 +241,7 @@ fn verdict(req: Req, limits: &Limits) -> Verdict {
                         .iter()
                         .chain(locks)
                         .copied()
-                        .chain(own_lacking.into_iter().map(|(c, _)| c))
+                        .chain(own(false))
                         .map(|c| vec![Check::narrow(cmd, Op::Eq, c)])
                         .collect(),
                 );
@@ -248,7 +250,7 @@ fn verdict(req: Req, limits: &Limits) -> Verdict {
             // rights of their own with them; the rest with `fcntl`,
             // narrowed by `fcntls(...)`.
             let mut allowed = vec![libc::F_GETFD as u32, libc::F_SETFD as u32];
-            allowed.extend(own_held.into_iter().map(|(c, _)| c));
+            allowed.extend(own(true));
             if locks {
                 allowed.extend_from_slice(FCNTL_LOCKS);
             }
