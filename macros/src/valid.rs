@@ -115,7 +115,7 @@ fn check_flags(cx: &mut Ctxt, owner: &str, kind: Kind, f: &Flags) {
     if let (Some(o), Some(_)) = (f.optional, f.fallible) {
         cx.error(
             o,
-            format!("`optional` and `fallible` overlap: with `fallible` a missing file is already its operand's error; remove `optional` from preopen `{name}`"),
+            format!("`optional` and `fallible` overlap: with `fallible` a missing file is already its operand's error; remove `optional` from {owner}"),
         );
     }
     if let (Some(o), Kind::Files) = (f.optional, kind) {
