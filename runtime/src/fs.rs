@@ -421,11 +421,13 @@ impl<R: RightsMarker> Dir<R> {
 
     /// Creates `path` beneath this directory for writing, failing with
     /// `AlreadyExists` (`EEXIST`) if anything, a symbolic link included, is
-    /// there (`O_CREAT | O_EXCL`, open(2)). Needs `lookup`, `create` and
-    /// `write` only: nothing existing can be truncated.
+    /// there (`O_CREAT | O_EXCL`, open(2)). Needs `lookup`, `create`,
+    /// `write` and `seek` (a write-only open without `O_APPEND` or
+    /// `O_TRUNC` needs `CAP_SEEK`: FreeBSD's openat, rights(4)), not
+    /// `ftruncate`: nothing existing can be truncated.
     pub fn create_new(&self, path: impl AsRef<Path>) -> io::Result<File<R>>
     where
-        R: can::Lookup + can::Create + can::Write,
+        R: can::Lookup + can::Create + can::Write + can::Seek,
     {
         self.open_with(path, OpenOptions::new().write(true).create_new(true))
     }
@@ -762,7 +764,7 @@ mod tests {
     macro_rules! grant {
         ($($can:ident)*) => { $(impl can::$can for Every {})* };
     }
-    grant!(Read Write Lookup Create Ftruncate Fstat Fstatat Futimes Futimesat Fchmod Fchmodat
+    grant!(Read Write Seek Lookup Create Ftruncate Fstat Fstatat Futimes Futimesat Fchmod Fchmodat
         RenameatSource RenameatTarget Unlinkat Mkdirat Symlinkat);
 
     fn dir(path: &Path) -> Dir<Every> {
