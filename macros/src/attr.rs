@@ -661,6 +661,11 @@ fn read_service(cx: &mut Ctxt, node: Node) -> Option<crate::ast::Service> {
     let mut positional = Vec::new();
     for arg in args {
         match arg {
+            // `fileargs(.., create, mode = 0o640)`: `mode` is a flag of the
+            // files (fileargs_init(3)'s `mode`), not a limit.
+            Node::Assign(k, v) if service == Service::FileArgs && k == "mode" => {
+                positional.push(Node::Assign(k, v))
+            }
             Node::Assign(k, v) => {
                 let key = k.to_string();
                 if !keys.contains(&key.as_str()) {

@@ -14,7 +14,7 @@ use crate::symbol;
 pub fn check(cx: &mut Ctxt, attr: &Attr, func: &syn::ItemFn, params: &[Param]) {
     check_function(cx, func);
     for p in &attr.preopens {
-        check_flags(cx, &p.name.to_string(), p.kind, &p.flags);
+        check_flags(cx, &format!("preopen `{}`", p.name), p.kind, &p.flags);
         check_source(cx, p.kind, &p.source);
     }
     check_stdio(cx, attr);
@@ -72,54 +72,56 @@ pub fn is_tokio_main(attr: &syn::Attribute) -> bool {
     segs == ["tokio", "main"]
 }
 
-fn check_flags(cx: &mut Ctxt, name: &str, kind: Kind, f: &Flags) {
+/// The open flags that contradict each other; `owner` names where they
+/// are written (``preopen `x` ``, `` `fileargs` ``).
+fn check_flags(cx: &mut Ctxt, owner: &str, kind: Kind, f: &Flags) {
     if let (Some(t), false) = (f.truncate, f.write.is_some()) {
         cx.error(
             t,
-            format!(
-                "`truncate` needs the file opened for writing; add `write` to preopen `{name}`"
-            ),
+            format!("`truncate` needs the file opened for writing; add `write` to {owner}"),
         );
     }
     if let (Some(t), Some(_)) = (f.truncate, f.append) {
         cx.error(
             t,
-            format!(
-                "`truncate` and `append` contradict each other; remove one from preopen `{name}`"
-            ),
+            format!("`truncate` and `append` contradict each other; remove one from {owner}"),
         );
     }
     if let (Some(e), None) = (f.exclusive, f.create) {
         cx.error(
             e,
-            format!("`exclusive` only applies to a created file; add `create` to preopen `{name}`"),
+            format!("`exclusive` only applies to a created file; add `create` to {owner}"),
         );
     }
     if let (Some((_, m)), None) = (f.mode, f.create) {
         cx.error(
             m,
             format!(
-                "`mode` only applies to a created {}; add `create` to preopen `{name}`",
-                kind.name()
+                "`mode` only applies to a created {}; add `create` to {owner}",
+                if kind == Kind::Dir {
+                    "directory"
+                } else {
+                    "file"
+                }
             ),
         );
     }
     if let (Some(o), Some(_)) = (f.optional, f.create) {
         cx.error(
             o,
-            format!("`optional` contradicts `create`: a created file is never missing; remove one from preopen `{name}`"),
+            format!("`optional` contradicts `create`: a created file is never missing; remove one from {owner}"),
         );
     }
     if let (Some(o), Some(_)) = (f.optional, f.fallible) {
         cx.error(
             o,
-            format!("`optional` and `fallible` overlap: with `fallible` a missing file is already its operand's error; remove `optional` from preopen `{name}`"),
+            format!("`optional` and `fallible` overlap: with `fallible` a missing file is already its operand's error; remove `optional` from {owner}"),
         );
     }
     if let (Some(o), Kind::Files) = (f.optional, kind) {
         cx.error(
             o,
-            format!("`optional` is for one file; `files(...)` is already empty when no name is given; remove it from preopen `{name}`"),
+            format!("`optional` is for one file; `files(...)` is already empty when no name is given; remove it from {owner}"),
         );
     }
 }
@@ -268,7 +270,7 @@ fn check_services(cx: &mut Ctxt, attr: &Attr) {
             _ => {}
         }
         if let Limits::FileArgs { flags, .. } = &s.limits {
-            check_flags(cx, "fileargs", Kind::Files, flags);
+            check_flags(cx, "`fileargs`", Kind::Files, flags);
         }
     }
 }

@@ -352,19 +352,31 @@ impl<R: RightsMarker> Dir<R> {
         R::RIGHTS
     }
 
-    /// Runs one `*at()` call beneath this directory through the backend,
-    /// which reports refusals the kernel makes without the seccomp filter
-    /// when `SANDBOXED_TRACE` asks (Landlock's, on Linux).
+    /// Runs one `*at()` call beneath this directory: the path walked as
+    /// Capsicum walks it (no absolute path, `..` never above this
+    /// directory, symlinks only within it; `walk.rs`), then the call on
+    /// what it resolved to, through the backend, which reports refusals
+    /// the kernel makes without the seccomp filter when `SANDBOXED_TRACE`
+    /// asks (Landlock's, on Linux). `follow_last`: whether the call follows
+    /// a symlink in the last component (opens do; unlink, mkdir, readlink,
+    /// lstat do not). `call` gets the path to use and the open flags that
+    /// keep the kernel from following anything the walk did not
+    /// (`O_NOFOLLOW` once the walk followed the last component).
     fn at<T>(
         &self,
         syscall: &'static str,
         path: &Path,
         flags: Option<OFlags>,
-        call: impl FnOnce() -> rustix::io::Result<T>,
+        follow_last: bool,
+        call: impl FnOnce(&Path, OFlags) -> rustix::io::Result<T>,
     ) -> io::Result<T> {
-        let flags = flags.map(|f| u64::from(f.bits()));
-        crate::backend::beneath(self.fd.as_raw_fd(), syscall, path, flags, || {
-            call().map_err(io::Error::from)
+        let traced = flags.map(|f| u64::from(f.bits()));
+        crate::backend::beneath(self.fd.as_raw_fd(), syscall, path, traced, || {
+            match crate::backend::resolve_beneath(self.fd.as_fd(), path, follow_last)? {
+                Some(walked) => call(&walked, OFlags::NOFOLLOW),
+                None => call(path, OFlags::empty()),
+            }
+            .map_err(io::Error::from)
         })
     }
 
@@ -375,8 +387,12 @@ impl<R: RightsMarker> Dir<R> {
     {
         let mode = Mode::from_bits_truncate(options.mode.unwrap_or(0o666) as _);
         let (path, flags) = (path.as_ref(), options.flags());
-        let fd = self.at("openat", path, Some(flags), || {
-            rustix::fs::openat(&self.fd, path, flags, mode)
+        // `O_EXCL` and `O_NOFOLLOW` do not follow a last symlink
+        // (open(2)); otherwise the walk has followed it and the call must
+        // not meet another.
+        let follow = !options.create_new && !flags.contains(OFlags::NOFOLLOW);
+        let fd = self.at("openat", path, Some(flags), follow, |p, nofollow| {
+            rustix::fs::openat(&self.fd, p, flags | nofollow, mode)
         })?;
         Ok(File::from_owned(fd))
     }
@@ -405,11 +421,13 @@ impl<R: RightsMarker> Dir<R> {
 
     /// Creates `path` beneath this directory for writing, failing with
     /// `AlreadyExists` (`EEXIST`) if anything, a symbolic link included, is
-    /// there (`O_CREAT | O_EXCL`, open(2)). Needs `lookup`, `create` and
-    /// `write` only: nothing existing can be truncated.
+    /// there (`O_CREAT | O_EXCL`, open(2)). Needs `lookup`, `create`,
+    /// `write` and `seek` (a write-only open without `O_APPEND` or
+    /// `O_TRUNC` needs `CAP_SEEK`: FreeBSD's openat, rights(4)), not
+    /// `ftruncate`: nothing existing can be truncated.
     pub fn create_new(&self, path: impl AsRef<Path>) -> io::Result<File<R>>
     where
-        R: can::Lookup + can::Create + can::Write,
+        R: can::Lookup + can::Create + can::Write + can::Seek,
     {
         self.open_with(path, OpenOptions::new().write(true).create_new(true))
     }
@@ -435,8 +453,9 @@ impl<R: RightsMarker> Dir<R> {
 
     fn open_dir_with(&self, path: &Path, extra: OFlags) -> io::Result<Dir<R>> {
         let flags = OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC | extra;
-        let fd = self.at("openat", path, Some(flags), || {
-            rustix::fs::openat(&self.fd, path, flags, Mode::empty())
+        let follow = !extra.contains(OFlags::NOFOLLOW);
+        let fd = self.at("openat", path, Some(flags), follow, |p, nofollow| {
+            rustix::fs::openat(&self.fd, p, flags | nofollow, Mode::empty())
         })?;
         Ok(Dir::from_owned(fd))
     }
@@ -447,8 +466,8 @@ impl<R: RightsMarker> Dir<R> {
         R: can::Mkdirat,
     {
         let path = path.as_ref();
-        self.at("mkdirat", path, None, || {
-            rustix::fs::mkdirat(&self.fd, path, Mode::from_bits_truncate(0o777))
+        self.at("mkdirat", path, None, false, |p, _| {
+            rustix::fs::mkdirat(&self.fd, p, Mode::from_bits_truncate(0o777))
         })
     }
 
@@ -458,8 +477,8 @@ impl<R: RightsMarker> Dir<R> {
         R: can::Unlinkat,
     {
         let path = path.as_ref();
-        self.at("unlinkat", path, None, || {
-            rustix::fs::unlinkat(&self.fd, path, AtFlags::empty())
+        self.at("unlinkat", path, None, false, |p, _| {
+            rustix::fs::unlinkat(&self.fd, p, AtFlags::empty())
         })
     }
 
@@ -469,8 +488,8 @@ impl<R: RightsMarker> Dir<R> {
         R: can::Unlinkat,
     {
         let path = path.as_ref();
-        self.at("unlinkat", path, None, || {
-            rustix::fs::unlinkat(&self.fd, path, AtFlags::REMOVEDIR)
+        self.at("unlinkat", path, None, false, |p, _| {
+            rustix::fs::unlinkat(&self.fd, p, AtFlags::REMOVEDIR)
         })
     }
 
@@ -480,8 +499,8 @@ impl<R: RightsMarker> Dir<R> {
         R: can::Symlinkat,
     {
         let link = link.as_ref();
-        self.at("symlinkat", link, None, || {
-            rustix::fs::symlinkat(target.as_ref(), &self.fd, link)
+        self.at("symlinkat", link, None, false, |p, _| {
+            rustix::fs::symlinkat(target.as_ref(), &self.fd, p)
         })
     }
 
@@ -507,8 +526,11 @@ impl<R: RightsMarker> Dir<R> {
         T: can::RenameatTarget,
     {
         let (from, to) = (from.as_ref(), to.as_ref());
-        self.at("renameat", from, None, || {
-            rustix::fs::renameat(&self.fd, from, &to_dir.fd, to)
+        // Both paths walk beneath their own directory.
+        let walked_to = crate::backend::resolve_beneath(to_dir.fd.as_fd(), to, false)?;
+        let to = walked_to.as_deref().unwrap_or(to);
+        self.at("renameat", from, None, false, |p, _| {
+            rustix::fs::renameat(&self.fd, p, &to_dir.fd, to)
         })
     }
 
@@ -535,9 +557,10 @@ impl<R: RightsMarker> Dir<R> {
     /// times).
     ///
     /// Capsicum allows it with `futimesat`. Linux: Landlock does not mediate
-    /// time changes, so the sandbox denies every path form (`EPERM`); open
-    /// the file beneath this directory and use [`File::set_times`], or
-    /// [`Dir::set_times`] on an opened subdirectory.
+    /// time changes, so the sandbox denies every path form (`EACCES`, as a
+    /// missing right would); open the file beneath this directory and use
+    /// [`File::set_times`], or [`Dir::set_times`] on an opened
+    /// subdirectory.
     pub fn set_times_at(
         &self,
         path: impl AsRef<Path>,
@@ -558,8 +581,13 @@ impl<R: RightsMarker> Dir<R> {
         } else {
             AtFlags::SYMLINK_NOFOLLOW
         };
-        self.at("utimensat", path, None, || {
-            rustix::fs::utimensat(&self.fd, path, &times, flags)
+        self.at("utimensat", path, None, follow, |p, nofollow| {
+            let flags = if nofollow.contains(OFlags::NOFOLLOW) {
+                AtFlags::SYMLINK_NOFOLLOW
+            } else {
+                flags
+            };
+            rustix::fs::utimensat(&self.fd, p, &times, flags)
         })
     }
 
@@ -567,8 +595,9 @@ impl<R: RightsMarker> Dir<R> {
     /// is followed). The umask does not apply.
     ///
     /// Capsicum allows it with `fchmodat`. Linux: Landlock does not mediate
-    /// mode changes, so the sandbox denies the path form (`EPERM`); open
-    /// the file and use [`File::set_permissions`].
+    /// mode changes, so the sandbox denies the path form (`EACCES`, as a
+    /// missing right would); open the file and use
+    /// [`File::set_permissions`].
     pub fn set_permissions_at(
         &self,
         path: impl AsRef<Path>,
@@ -580,8 +609,10 @@ impl<R: RightsMarker> Dir<R> {
         use std::os::unix::fs::PermissionsExt;
         let path = path.as_ref();
         let mode = Mode::from_bits_truncate(permissions.mode() as _);
-        self.at("fchmodat", path, None, || {
-            rustix::fs::chmodat(&self.fd, path, mode, AtFlags::empty())
+        // Walked, the last component is no symlink: fchmodat(2) has no
+        // `AT_SYMLINK_NOFOLLOW` on Linux.
+        self.at("fchmodat", path, None, true, |p, _| {
+            rustix::fs::chmodat(&self.fd, p, mode, AtFlags::empty())
         })
     }
 
@@ -590,7 +621,10 @@ impl<R: RightsMarker> Dir<R> {
     where
         R: can::Lookup,
     {
-        let target = rustix::fs::readlinkat(&self.fd, path.as_ref(), Vec::new())?;
+        let path = path.as_ref();
+        let target = self.at("readlinkat", path, None, false, |p, _| {
+            rustix::fs::readlinkat(&self.fd, p, Vec::new())
+        })?;
         Ok(std::os::unix::ffi::OsStringExt::from_vec(
             target.into_bytes(),
         ))
@@ -621,8 +655,9 @@ impl<R: RightsMarker> Dir<R> {
 
     fn metadata_with(&self, path: &Path, extra: OFlags) -> io::Result<std::fs::Metadata> {
         let flags = OFlags::PATH | OFlags::CLOEXEC | extra;
-        let fd = self.at("openat", path, Some(flags), || {
-            rustix::fs::openat(&self.fd, path, flags, Mode::empty())
+        let follow = !extra.contains(OFlags::NOFOLLOW);
+        let fd = self.at("openat", path, Some(flags), follow, |p, nofollow| {
+            rustix::fs::openat(&self.fd, p, flags | nofollow, Mode::empty())
         })?;
         std::fs::File::from(fd).metadata()
     }
@@ -729,7 +764,7 @@ mod tests {
     macro_rules! grant {
         ($($can:ident)*) => { $(impl can::$can for Every {})* };
     }
-    grant!(Read Write Lookup Create Ftruncate Fstat Fstatat Futimes Futimesat Fchmod Fchmodat
+    grant!(Read Write Seek Lookup Create Ftruncate Fstat Fstatat Futimes Futimesat Fchmod Fchmodat
         RenameatSource RenameatTarget Unlinkat Mkdirat Symlinkat);
 
     fn dir(path: &Path) -> Dir<Every> {

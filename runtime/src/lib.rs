@@ -49,7 +49,7 @@
 //!         cfg = file({ default_config() }, optional),        // Option<File>
 //!         zones = dir("/usr/share/zoneinfo"),
 //!     ),
-//!     rights(out = [lookup, create, write, fstat]),             // Dir::create_new
+//!     rights(out = [lookup, create, write, seek, fstat]),       // Dir::create_new
 //! )]
 //! fn main(inputs: Vec<File>, out: Dir, log: File, cfg: Option<File>, zones: Dir) {
 //!     let _ = (inputs, out, log, cfg, zones);

@@ -235,6 +235,9 @@ pub(crate) enum Reason {
     NoCopies,
     /// The descriptor's rights do not allow the operation.
     Rights,
+    /// A path form the sandbox cannot confine on this system, whatever the
+    /// directory holds (why: the system-call table's reason).
+    Unmediated(&'static str),
     /// Landlock refused a lookup beneath a preopened directory that does
     /// not leave it lexically (a symlink leading out, or an access the
     /// directory's rules lack).
@@ -257,6 +260,7 @@ impl Reason {
             }
             Reason::NoCopies => "a limited descriptor cannot be duplicated".into(),
             Reason::Rights => "the descriptor's rights do not allow it".into(),
+            Reason::Unmediated(why) => format!("the path form cannot be confined: {why}"),
             Reason::Refused => "refused beneath its preopened directory (a symlink leading out, or an access the directory's rights do not give)".into(),
         }
     }

@@ -68,6 +68,17 @@ pub enum Expect {
     /// The probe panics (exit 101) and prints a symbolized backtrace
     /// naming this function.
     Panics(&'static str),
+    /// Denied with one of the first errnos (and `is_violation` says so),
+    /// or refused with one of the second, which are not violations (the
+    /// kernel's `EBADF` for a narrowed access mode).
+    DeniedOrRefused(&'static [i32], &'static [i32]),
+    /// Works, or fails with an error that is not the sandbox's
+    /// (`is_violation` false): capsicum-test's `EXPECT_FAIL_NOT_CAPMODE`.
+    NotDenied,
+    /// The probe is killed by this signal.
+    Signal(i32),
+    /// Fails, with any error.
+    Fails,
 }
 
 /// A check of the world after a run.
@@ -147,11 +158,36 @@ pub struct Report {
     pub stderr: String,
     /// The exit status (`None`: killed by a signal).
     pub code: Option<i32>,
+    /// The signal that killed the probe, if one did.
+    pub signal: Option<i32>,
     /// Wall time of the probe process.
     pub elapsed: Duration,
     /// Why the case was skipped: the backend refused to start because the
     /// kernel lacks a mechanism (it failed closed).
     pub skipped: Option<String>,
+}
+
+impl Report {
+    /// Runs the probe command and reads its report.
+    pub fn of(probe: &Path, cmd: &mut Command) -> Result<Report, String> {
+        let start = Instant::now();
+        let output = cmd
+            .output()
+            .map_err(|e| format!("starting {}: {e}", probe.display()))?;
+        let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+        Ok(Report {
+            outcome: stdout
+                .lines()
+                .find_map(|l| l.strip_prefix("outcome: "))
+                .map(str::to_owned),
+            stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+            stdout,
+            code: output.status.code(),
+            signal: std::os::unix::process::ExitStatusExt::signal(&output.status),
+            elapsed: start.elapsed(),
+            skipped: None,
+        })
+    }
 }
 
 /// The probe's answer, parsed.
@@ -217,6 +253,15 @@ pub fn errno_name(errno: i32) -> String {
         libc::ESRCH => "ESRCH",
         libc::EMFILE => "EMFILE",
         libc::ENODATA => "ENODATA",
+        libc::ELOOP => "ELOOP",
+        libc::EEXIST => "EEXIST",
+        libc::ENOTDIR => "ENOTDIR",
+        libc::EISDIR => "EISDIR",
+        libc::ESPIPE => "ESPIPE",
+        libc::EAGAIN => "EAGAIN",
+        libc::ENOTSOCK => "ENOTSOCK",
+        libc::EDESTADDRREQ => "EDESTADDRREQ",
+        libc::ENXIO => "ENXIO",
         _ => return format!("errno {errno}"),
     };
     name.to_owned()
@@ -232,6 +277,23 @@ fn errnos(list: &[i32]) -> String {
 impl Expect {
     /// Whether `answer` is what this expectation wants.
     pub fn verify(self, report: &Report) -> Result<(), String> {
+        if let Expect::Signal(sig) = self {
+            return match report.signal {
+                Some(s) if s == sig => Ok(()),
+                other => Err(format!(
+                    "expected death by signal {sig}, got signal {other:?}, exit {:?}, outcome {:?}",
+                    report.code, report.outcome
+                )),
+            };
+        }
+        if let Expect::DeniedOrRefused(denied, refused) = self {
+            return match report.answer()? {
+                Answer::Err { errno, .. } if refused.contains(&errno) => {
+                    Expect::Refused(refused).verify(report)
+                }
+                _ => Expect::Denied(denied).verify(report),
+            };
+        }
         if let Expect::Panics(function) = self {
             if report.code != Some(101) {
                 return Err(format!(
@@ -335,14 +397,38 @@ impl Expect {
                 "expected {}, the operation worked: {detail}",
                 errno_name(want)
             )),
-            (Expect::Panics(_), _) => unreachable!(),
+            (Expect::NotDenied, Answer::Ok(_)) => Ok(()),
+            (
+                Expect::NotDenied,
+                Answer::Err {
+                    errno,
+                    violation,
+                    text,
+                },
+            ) => {
+                if violation {
+                    Err(format!(
+                        "expected it to work or fail for its own reasons, the sandbox denied it: {} ({text})",
+                        errno_name(errno)
+                    ))
+                } else {
+                    Ok(())
+                }
+            }
+            (Expect::Fails, Answer::Err { .. }) => Ok(()),
+            (Expect::Fails, Answer::Ok(detail)) => {
+                Err(format!("ESCAPED: expected it to fail, it worked: {detail}"))
+            }
+            (Expect::Panics(_) | Expect::Signal(_) | Expect::DeniedOrRefused(..), _) => {
+                unreachable!()
+            }
         }
     }
 }
 
 /// A snapshot of one path: what a change outside would alter.
 #[derive(Clone, Debug, PartialEq, Eq)]
-struct Entry {
+pub struct Entry {
     kind: &'static str,
     mode: u32,
     uid: u32,
@@ -355,7 +441,7 @@ struct Entry {
 
 impl Entry {
     /// What differs, in words.
-    fn diff(&self, now: &Entry) -> String {
+    pub fn diff(&self, now: &Entry) -> String {
         let mut d = Vec::new();
         if self.kind != now.kind {
             d.push(format!("{} -> {}", self.kind, now.kind));
@@ -386,9 +472,12 @@ impl Entry {
     }
 }
 
-type Snapshot = BTreeMap<PathBuf, Entry>;
+/// What a tree held: each path's kind, mode, owner, times, inode flags
+/// and content.
+pub type Snapshot = BTreeMap<PathBuf, Entry>;
 
-fn snapshot(root: &Path) -> Snapshot {
+/// The state of everything beneath `root`.
+pub fn snapshot(root: &Path) -> Snapshot {
     let mut map = Snapshot::new();
     let mut stack = vec![root.to_path_buf()];
     while let Some(path) = stack.pop() {
@@ -800,22 +889,7 @@ pub fn run_case(probe: &Path, case: &Case) -> Result<Report, String> {
     let mut cmd = world
         .command(probe, case.name)
         .map_err(|e| format!("preparing the probe: {e}"))?;
-    let start = Instant::now();
-    let output = cmd
-        .output()
-        .map_err(|e| format!("starting {}: {e}", probe.display()))?;
-    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
-    let report = Report {
-        outcome: stdout
-            .lines()
-            .find_map(|l| l.strip_prefix("outcome: "))
-            .map(str::to_owned),
-        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-        stdout,
-        code: output.status.code(),
-        elapsed: start.elapsed(),
-        skipped: None,
-    };
+    let report = Report::of(probe, &mut cmd)?;
     if let Some(reason) = refused_for_lack(&report) {
         // It failed closed: the body never ran, nothing may have changed.
         world
@@ -904,16 +978,83 @@ pub fn run_baseline(baseline: &Path, case: &Case) -> Result<String, String> {
 /// flags) and prints one libtest-like line each, then a summary. Returns
 /// whether all passed.
 pub fn run_all(suite: &str, probe: &Path, baseline: Option<&Path>, cases: &[Case]) -> bool {
+    run_items(&case_items(suite, probe, baseline, cases))
+}
+
+/// The items of [`run_all`], to run with others in one [`run_items`].
+pub fn case_items<'a>(
+    suite: &'a str,
+    probe: &'a Path,
+    baseline: Option<&'a Path>,
+    cases: &'a [Case],
+) -> Vec<Item<'a>> {
+    cases
+        .iter()
+        .map(|case| Item {
+            name: format!("{suite}::{}::{}", case.promise.tag(), case.name),
+            documented: case.documented,
+            run: Box::new(move || {
+                if let Some(reason) = case.skip.and_then(|f| f()) {
+                    return Ok(Outcome::Skipped(reason));
+                }
+                match baseline {
+                    None => run_case(probe, case).map(|r| match r.skipped {
+                        Some(reason) => Outcome::Skipped(reason),
+                        None => Outcome::Passed(String::new()),
+                    }),
+                    Some(b) => {
+                        run_baseline(b, case).map(|seen| Outcome::Passed(format!(" ({seen})")))
+                    }
+                }
+            }),
+        })
+        .collect()
+}
+
+/// How a case that did not fail ended.
+#[derive(Debug)]
+pub enum Outcome {
+    /// It passed; the note is printed after `ok`.
+    Passed(String),
+    /// It could not run here, for this reason.
+    Skipped(String),
+}
+
+/// One line of a suite run: the case's full name, the "Linux vs Capsicum"
+/// row that documents its failure as a known difference (if one does), and
+/// how to run it (`Err`: why it failed).
+pub struct Item<'a> {
+    /// `suite::group::case`.
+    pub name: String,
+    /// The documented difference a failure stands for.
+    pub documented: Option<&'a str>,
+    /// Runs the case.
+    #[allow(clippy::type_complexity)]
+    pub run: Box<dyn Fn() -> Result<Outcome, String> + Send + Sync + 'a>,
+}
+
+impl std::fmt::Debug for Item<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Item")
+            .field("name", &self.name)
+            .field("documented", &self.documented)
+            .finish()
+    }
+}
+
+/// Runs `items` (filtered by the command-line arguments that are not
+/// flags, as substrings of their names), a few at a time, and prints one
+/// libtest-like line each, then a summary. A failure of an item with a
+/// documented difference is a `KNOWN DIFFERENCE` unless `--strict` is
+/// given. Returns whether all passed.
+pub fn run_items(items: &[Item<'_>]) -> bool {
     let filters: Vec<String> = std::env::args()
         .skip(1)
         .filter(|a| !a.starts_with('-'))
         .collect();
-    let selected: Vec<&Case> = cases
+    let selected: Vec<&Item<'_>> = items
         .iter()
-        .filter(|c| {
-            let full = format!("{suite}::{}::{}", c.promise.tag(), c.name);
-            filters.is_empty() || filters.iter().any(|f| full.contains(f.as_str()))
-        })
+        .filter(|i| filters.is_empty() || filters.iter().any(|f| i.name.contains(f.as_str())))
         .collect();
     println!("\nrunning {} tests", selected.len());
     let strict = std::env::args().any(|a| a == "--strict");
@@ -930,47 +1071,34 @@ pub fn run_all(suite: &str, probe: &Path, baseline: Option<&Path>, cases: &[Case
     std::thread::scope(|scope| {
         for _ in 0..jobs {
             scope.spawn(|| {
-                while let Some(case) = selected.get(next.fetch_add(1, Ordering::Relaxed)) {
-                let full = format!("{suite}::{}::{}", case.promise.tag(), case.name);
-                let line;
-                {
-                    if let Some(reason) = case.skip.and_then(|f| f()) {
-                        line = format!("test {full} ... skipped: {reason}");
-                        tally.lock().expect("tally").2 += 1;
-                    } else {
-                        let result = match baseline {
-                            None => run_case(probe, case).map(|r| match r.skipped {
-                                Some(reason) => format!("\u{0}skipped: {reason}"),
-                                None => String::new(),
-                            }),
-                            Some(b) => run_baseline(b, case).map(|seen| format!(" ({seen})")),
-                        };
-                        let mut t = tally.lock().expect("tally");
-                        line = match result {
-                            Ok(note) if note.starts_with('\u{0}') => {
-                                t.2 += 1;
-                                format!("test {full} ... {}", &note[1..])
+                while let Some(item) = selected.get(next.fetch_add(1, Ordering::Relaxed)) {
+                    let full = &item.name;
+                    let result = (item.run)();
+                    let mut t = tally.lock().expect("tally");
+                    let line = match result {
+                        Ok(Outcome::Skipped(reason)) => {
+                            t.2 += 1;
+                            format!("test {full} ... skipped: {reason}")
+                        }
+                        Ok(Outcome::Passed(note)) => {
+                            t.0 += 1;
+                            format!("test {full} ... ok{note}")
+                        }
+                        Err(why) => match item.documented {
+                            Some(row) if !strict => {
+                                t.3.push(full.clone());
+                                format!("test {full} ... KNOWN DIFFERENCE ({row})\n    {why}")
                             }
-                            Ok(note) => {
-                                t.0 += 1;
-                                format!("test {full} ... ok{note}")
+                            _ => {
+                                t.1.push(full.clone());
+                                format!("test {full} ... FAILED\n    {why}")
                             }
-                            Err(why) => match case.documented {
-                                Some(row) if !strict => {
-                                    t.3.push(full.clone());
-                                    format!("test {full} ... KNOWN DIFFERENCE ({row})\n    {why}")
-                                }
-                                _ => {
-                                    t.1.push(full.clone());
-                                    format!("test {full} ... FAILED\n    {why}")
-                                }
-                            },
-                        };
-                    }
-                }
-                let mut out = io::stdout().lock();
-                let _ = writeln!(out, "{line}");
-                let _ = out.flush();
+                        },
+                    };
+                    drop(t);
+                    let mut out = io::stdout().lock();
+                    let _ = writeln!(out, "{line}");
+                    let _ = out.flush();
                 }
             });
         }

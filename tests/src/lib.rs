@@ -1,15 +1,20 @@
 //! Helpers shared by the integration tests: the escape suite's probe cases
-//! (run inside the sandbox by `escape_probe`) and the process-per-case
-//! harness that runs them.
+//! (run inside the sandbox by `escape_probe`), the conformance suite's
+//! operations, profiles and cases (run by `conformance_probe`), and the
+//! process-per-case harness that runs them.
 
-// The escape suite attacks the Linux backend with Linux system calls; on
-// other systems its binaries only say so.
+// The escape and conformance suites attack the Linux backend with Linux
+// system calls; on other systems their binaries only say so.
+#[cfg(target_os = "linux")]
+pub mod conformance;
 #[cfg(target_os = "linux")]
 pub mod harness;
 #[cfg(target_os = "linux")]
 pub mod parent;
 #[cfg(target_os = "linux")]
 pub mod probe;
+#[cfg(target_os = "linux")]
+pub mod sys;
 
 /// Copies `input` to stdout with read(2) and write(2) alone: the work of
 /// the whole-process benchmark's programs (`whole_*`,

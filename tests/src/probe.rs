@@ -9,9 +9,13 @@
 //! test suite); system calls libc has no wrapper for use `syscall(2)`
 //! numbers of x86_64.
 
-use std::ffi::{CStr, CString};
+use std::ffi::CString;
 use std::io;
 use std::os::fd::RawFd;
+
+use crate::sys::{
+    c, close, fstat, in_child, map, open_read, openat, pipe, read_text, stat_at, sys, write_text,
+};
 
 /// The preopened descriptors, as the attribute handed them to `main`.
 #[derive(Clone, Copy, Debug)]
@@ -37,9 +41,7 @@ pub struct Fds {
 /// One attempt, on the preopened descriptors.
 pub type Probe = fn(&Fds) -> Attempt;
 
-/// What a case reports: `Ok(detail)` when the operation worked, the OS error
-/// of the first step that failed otherwise.
-pub type Attempt = io::Result<String>;
+pub use crate::sys::{outcome_line, Attempt};
 
 /// The descriptor the harness hands in as a connected TCP stream.
 pub const HANDED_TCP: RawFd = 3;
@@ -65,51 +67,6 @@ mod nr {
     pub const FITHAW: libc::Ioctl = 0xc004_5878;
 }
 
-/// Turns a C return value into `io::Result`: `-1` (or `MAP_FAILED`) is
-/// the OS error.
-trait Ret: Copy {
-    fn failed(self) -> bool;
-}
-impl Ret for i32 {
-    fn failed(self) -> bool {
-        self == -1
-    }
-}
-impl Ret for i64 {
-    fn failed(self) -> bool {
-        self == -1
-    }
-}
-impl Ret for isize {
-    fn failed(self) -> bool {
-        self == -1
-    }
-}
-impl Ret for *mut libc::c_void {
-    fn failed(self) -> bool {
-        self == libc::MAP_FAILED
-    }
-}
-
-/// Calls libc and turns a failure into the OS error.
-macro_rules! sys {
-    ($call:expr) => {{
-        // SAFETY: the probe passes only integers, or pointers to live locals,
-        // `CString`s and buffers at least as large as the kernel structure the
-        // call reads or writes; each lives until the call returns.
-        let r = unsafe { $call };
-        if Ret::failed(r) {
-            Err(io::Error::last_os_error())
-        } else {
-            Ok(r)
-        }
-    }};
-}
-
-fn c(s: &str) -> CString {
-    CString::new(s).expect("no NUL in probe paths")
-}
-
 fn env(name: &str) -> String {
     std::env::var(name).unwrap_or_else(|_| panic!("the harness sets ${name}"))
 }
@@ -122,52 +79,6 @@ fn world(rel: &str) -> CString {
 
 fn pid_env(name: &str) -> libc::pid_t {
     env(name).parse().expect("a pid")
-}
-
-fn close(fd: RawFd) {
-    let _ = sys!(libc::close(fd));
-}
-
-/// Reads up to 64 bytes from `fd` as text.
-fn read_text(fd: RawFd) -> Attempt {
-    let mut buf = [0u8; 64];
-    let n = sys!(libc::read(fd, buf.as_mut_ptr().cast(), buf.len()))?;
-    Ok(String::from_utf8_lossy(&buf[..n as usize]).into_owned())
-}
-
-fn write_text(fd: RawFd, text: &str) -> Attempt {
-    let n = sys!(libc::write(fd, text.as_ptr().cast(), text.len()))?;
-    Ok(format!("wrote {n}"))
-}
-
-fn openat(dir: RawFd, path: &CStr, flags: i32) -> io::Result<RawFd> {
-    sys!(libc::openat(
-        dir,
-        path.as_ptr(),
-        flags | libc::O_CLOEXEC,
-        0o644
-    ))
-}
-
-fn open_read(dir: RawFd, path: &CStr) -> Attempt {
-    let fd = openat(dir, path, libc::O_RDONLY)?;
-    let text = read_text(fd);
-    close(fd);
-    text
-}
-
-fn stat_at(dir: RawFd, path: &CStr, flags: i32) -> Attempt {
-    // SAFETY: `stat` is plain old data; all zeroes is a valid value.
-    let mut st: libc::stat = unsafe { std::mem::zeroed() };
-    sys!(libc::fstatat(dir, path.as_ptr(), &mut st, flags))?;
-    Ok(format!("size {}", st.st_size))
-}
-
-fn fstat(fd: RawFd) -> Attempt {
-    // SAFETY: `stat` is plain old data; all zeroes is a valid value.
-    let mut st: libc::stat = unsafe { std::mem::zeroed() };
-    sys!(libc::fstat(fd, &mut st))?;
-    Ok(format!("size {}", st.st_size))
 }
 
 fn inet(port: u16) -> libc::sockaddr_in {
@@ -241,41 +152,6 @@ fn sendmsg_to(fd: RawFd, name: *mut libc::c_void, namelen: libc::socklen_t) -> A
     hdr.msg_iovlen = 1;
     let n = sys!(libc::sendmsg(fd, &hdr, 0))?;
     Ok(format!("sent {n}"))
-}
-
-/// Runs `attempt` in a forked child; the child's exit status carries the
-/// errno (0 = the attempt worked).
-fn in_child(attempt: impl FnOnce() -> Attempt) -> Attempt {
-    let pid = sys!(libc::fork())?;
-    if pid == 0 {
-        let code = match attempt() {
-            Ok(_) => 0,
-            Err(e) => e.raw_os_error().unwrap_or(255).min(255),
-        };
-        // SAFETY: _exit(2) never returns; the child must not run the
-        // parent's atexit handlers or unwind.
-        unsafe { libc::_exit(code) }
-    }
-    let mut status = 0;
-    sys!(libc::waitpid(pid, &mut status, 0))?;
-    match (libc::WIFEXITED(status), libc::WEXITSTATUS(status)) {
-        (true, 0) => Ok("child: ok".into()),
-        (true, errno) => Err(io::Error::from_raw_os_error(errno)),
-        _ => Err(io::Error::other(format!("child died: status {status:#x}"))),
-    }
-}
-
-fn pipe() -> io::Result<[RawFd; 2]> {
-    let mut fds = [0; 2];
-    sys!(libc::pipe2(fds.as_mut_ptr(), libc::O_CLOEXEC))?;
-    Ok(fds)
-}
-
-/// A shared mapping of `fd` with `prot`; unmapped before returning.
-fn map(fd: RawFd, prot: i32, flags: i32) -> Attempt {
-    let p = sys!(libc::mmap(std::ptr::null_mut(), 4096, prot, flags, fd, 0))?;
-    let _ = sys!(libc::munmap(p, 4096));
-    Ok("mapped".into())
 }
 
 /// Sends `fd` over a socketpair to ourselves (SCM_RIGHTS) and returns the
@@ -409,6 +285,10 @@ pub const CASES: &[(&str, Probe)] = &[
     }),
     ("openat_dotdot", |f| {
         open_read(f.dir, &c("../outside/secret.txt"))
+    }),
+    ("openat_dotdot_other_preopen", |f| {
+        // `..` out of `dir`, landing in `rodir`, preopened with `read`.
+        open_read(f.dir, &c("../rodir/keep.txt"))
     }),
     ("openat_sub_dotdot_out", |f| {
         open_read(f.dir, &c("sub/../../outside/secret.txt"))
@@ -2466,18 +2346,5 @@ fn kill_sibling(compartment: bool) -> Attempt {
             return Ok("the sibling died".into());
         }
         r
-    }
-}
-
-/// The one line the harness reads: `outcome: ok <detail>` or
-/// `outcome: err <errno> <violation 0|1> <message>`.
-pub fn outcome_line(attempt: &Attempt) -> String {
-    match attempt {
-        Ok(detail) => format!("outcome: ok {detail}"),
-        Err(e) => format!(
-            "outcome: err {} {} {e}",
-            e.raw_os_error().unwrap_or(0),
-            u8::from(sandboxed::is_violation(e))
-        ),
     }
 }

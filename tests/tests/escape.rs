@@ -8,6 +8,12 @@
 //! Each case asserts the errno the runtime docs' Linux table documents,
 //! that `sandboxed::is_violation` agrees, and that nothing changed outside
 //! (files, modes, owners, times, xattrs, mounts, connections, the victim).
+//!
+//! `p7_reported` holds faults found in the backend, each whole kind: device
+//! nodes, directories derived from a preopen, the walk and rights held
+//! alone as conformance cases (`conformance_probe`, Capsicum's answers),
+//! then the `fileargs` rights, `net` hosts and `fileargs` mode scenarios
+//! (`service_probe`).
 
 #![cfg_attr(not(target_os = "linux"), allow(unused))]
 
@@ -22,8 +28,9 @@ use linux::main;
 #[cfg(target_os = "linux")]
 mod linux {
     use std::io::Read;
-    use std::path::Path;
+    use std::path::{Path, PathBuf};
 
+    use sandboxed_tests::conformance::{cases, run};
     use sandboxed_tests::harness::{self, Case, Expect, Promise, Report, World};
 
     use Expect::{Allowed, Denied, Ordinary, Panics, Refused};
@@ -37,9 +44,11 @@ mod linux {
     /// Landlock: the path is not beneath a preopened directory.
     const BENEATH: &[i32] = &[libc::EACCES];
     /// Path forms of metadata changes (`fchmodat`, `fchownat`, `utimensat`
-    /// with a path): Landlock does not mediate them, so capability mode
-    /// denies them (`fchmod`, `fchown`, `futimens` on a descriptor remain).
-    const NOPATH: &[i32] = &[libc::EPERM];
+    /// with a path) beneath a directory: Landlock does not mediate them, so
+    /// they are denied whatever the directory holds, with Capsicum's
+    /// `ENOTCAPABLE` (`fchmod`, `fchown`, `futimens` on a descriptor
+    /// remain).
+    const NOPATH: &[i32] = &[libc::EACCES];
     /// Landlock on rename/link: a move across rule boundaries is `EXDEV`.
     const REFER: &[i32] = &[libc::EXDEV, libc::EACCES];
     /// Calls whose arguments seccomp cannot read (`openat2`, `clone3`):
@@ -133,6 +142,11 @@ mod linux {
         Case::new("openat_cwd_relative", Namespaces, Denied(MODE)),
         Case::new("creat_absolute", Namespaces, Denied(MODE)),
         Case::new("openat_dotdot", Namespaces, Denied(BENEATH)),
+        // Capsicum: `..` never above the starting directory; Landlock
+        // decides by place (`Dir` methods walk: p7_reported item 3).
+        Case::new("openat_dotdot_other_preopen", Namespaces, Denied(BENEATH)).documented(
+            "row 1: raw *at() lookups are confined by place: `..`, absolute paths and symlinks may land in a preopened directory holding the right (Dir methods walk)",
+        ),
         Case::new("openat_sub_dotdot_out", Namespaces, Denied(BENEATH)),
         Case::new("openat_dotdot_create", Namespaces, Denied(BENEATH)),
         Case::new("openat_absolute_from_dir", Namespaces, Denied(BENEATH)),
@@ -176,7 +190,8 @@ mod linux {
         Case::new("fanotify_init", Namespaces, Denied(MODE)),
         Case::new("memfd_execveat", Namespaces, Denied(MODE)),
         Case::new("chdir_absolute", Namespaces, Denied(MODE)),
-        Case::new("fchdir_then_open", Namespaces, Denied(NOTCAP)),
+        // capmode.cc (DisallowedFileSyscalls): fchdir is ECAPMODE.
+        Case::new("fchdir_then_open", Namespaces, Denied(MODE)),
         Case::new("mknodat_device", Namespaces, Denied(BENEATH)),
         Case::new("proc_self_fd_reopen", Namespaces, Denied(MODE)),
         Case::new("getxattr_absolute", Namespaces, Denied(MODE)),
@@ -184,13 +199,9 @@ mod linux {
         Case::new("rodir_write", Namespaces, Denied(NOTCAP)),
         Case::new("rodir_tmpfile", Namespaces, Denied(NOTCAP)),
         Case::new("rodir_unlink", Namespaces, Denied(NOTCAP)),
-        Case::new("rodir_opened_fchmod", Namespaces, Denied(NOTCAP)).documented(
-            "row 5: files opened after entry get the union of the directories' rights (`dir` has it)",
-        ),
+        Case::new("rodir_opened_fchmod", Namespaces, Denied(NOTCAP)),
         Case::new("rodir_opened_fsetxattr", Namespaces, Denied(NOTCAP)).skip(xattrs_unsupported),
-        Case::new("rodir_opened_futimens", Namespaces, Denied(NOTCAP)).documented(
-            "row 5: files opened after entry get the union of the directories' rights (`dir` has it)",
-        ),
+        Case::new("rodir_opened_futimens", Namespaces, Denied(NOTCAP)),
         Case::new("opath_dotdot_fchownat_empty", Namespaces, Denied(NOPATH)),
         Case::new("opath_dotdot_fchmodat2_empty", Namespaces, Denied(NOPATH)),
         Case::new("rodir_opath_fchmodat_out", Namespaces, Denied(NOPATH)),
@@ -215,7 +226,11 @@ mod linux {
         Case::new("fstatat_beneath", Namespaces, Allowed),
         // Even beneath: Landlock cannot confine the path forms (row 1).
         Case::new("fchmodat_beneath", Namespaces, Denied(NOPATH)),
-        Case::new("beneath_opened_fchmod", Namespaces, Allowed).changes(&["dir/inside.txt"]),
+        // Fails closed: seccomp cannot tell which directory a descriptor
+        // came from, and `rodir` lacks fchmod.
+        Case::new("beneath_opened_fchmod", Namespaces, Allowed)
+            .changes(&["dir/inside.txt"])
+            .documented("row 5: files opened after entry get what every directory holds for chmod, chown, utimes, xattrs (`rodir` lacks fchmod)"),
         Case::new("renameat_beneath", Namespaces, Allowed)
             .changes(&["dir/inside.txt", "dir/sub/moved.txt"])
             .check(renamed_beneath),
@@ -487,6 +502,92 @@ mod linux {
 
     /// A probe that starts a thread in a `{ expr }` source, before entry: the
     /// backend must refuse to enter (exit 71, one line naming threads).
+    /// Conformance cases of the reported kinds, named
+    /// `escape::p7_reported::KIND::FAMILY::CASE`.
+    fn reported_items<'a>(
+        probe: &'a Path,
+        kinds: &[&str],
+        cases: &'a [cases::Case],
+        baseline: bool,
+    ) -> Vec<harness::Item<'a>> {
+        let mut items = run::items(probe, cases, baseline);
+        for (item, kind) in items.iter_mut().zip(kinds) {
+            let rest = item.name.trim_start_matches("conformance::").to_owned();
+            item.name = format!("escape::p7_reported::{kind}::{rest}");
+        }
+        items
+    }
+
+    /// A directory for the service scenarios' files.
+    fn reported_scratch() -> PathBuf {
+        let dir = std::env::temp_dir().join(format!("sandboxed-escape-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).expect("scratch directory");
+        dir
+    }
+
+    /// The reported service faults, scenarios of `service_probe` (each
+    /// prints `ok: ` per check and panics on the first failure):
+    /// `fileargs` descriptors hold the declared rights and nothing else,
+    /// `net` `hosts` limit the service half, `fileargs(.., create, mode)`
+    /// creates with that mode.
+    fn service_items(scratch: &Path) -> Vec<harness::Item<'static>> {
+        let limited = scratch.join("limited.txt");
+        std::fs::write(&limited, "limited\n").expect("fileargs file");
+        let created = scratch.join("created.txt");
+        let scenarios: [(&str, &str, Vec<String>, Option<PathBuf>); 3] = [
+            (
+                "fileargs_rights",
+                "fileargs-rights",
+                vec![limited.display().to_string()],
+                None,
+            ),
+            ("net_hosts_service", "net-hosts", vec![], None),
+            (
+                "fileargs_create_mode",
+                "fileargs-create",
+                vec![created.display().to_string()],
+                Some(created),
+            ),
+        ];
+        scenarios
+            .into_iter()
+            .map(|(name, scenario, args, created)| harness::Item {
+                name: format!("escape::p7_reported::{name}"),
+                documented: None,
+                run: Box::new(move || {
+                    let out = std::process::Command::new(env!("CARGO_BIN_EXE_service_probe"))
+                        .arg(scenario)
+                        .args(&args)
+                        .stdin(std::process::Stdio::null())
+                        .output()
+                        .map_err(|e| format!("starting service_probe: {e}"))?;
+                    let stdout = String::from_utf8_lossy(&out.stdout);
+                    if !out.status.success() || !stdout.contains("ok: ") {
+                        return Err(format!(
+                            "{} ({}):\n{stdout}{}",
+                            scenario,
+                            out.status,
+                            String::from_utf8_lossy(&out.stderr)
+                        ));
+                    }
+                    if let Some(path) = &created {
+                        use std::os::unix::fs::PermissionsExt;
+                        let mode = std::fs::metadata(path)
+                            .map_err(|e| format!("{}: {e}", path.display()))?
+                            .permissions()
+                            .mode();
+                        // The umask may take bits away, never add them.
+                        if mode & 0o7777 & !0o640 != 0 {
+                            return Err(format!("created with mode {mode:o}, declared 0o640"));
+                        }
+                    }
+                    Ok(harness::Outcome::Passed(String::new()))
+                }),
+            })
+            .collect()
+    }
+
     fn multithreaded_entry_is_refused(probe: &Path) -> Result<(), String> {
         let out = std::process::Command::new(probe)
             .output()
@@ -549,14 +650,27 @@ mod linux {
             }
         }
 
+        // Faults found in the backend, each whole kind: cases of the
+        // conformance suite (their own declarations), and service
+        // scenarios.
+        let conformance = Path::new(env!("CARGO_BIN_EXE_conformance_probe"));
+        let (kinds, reported): (Vec<&str>, Vec<_>) = cases::reported().into_iter().unzip();
+        let scratch = reported_scratch();
+
         // `-- --baseline`: run the denials unsandboxed instead, to show each
         // could fail (see tests/src/bin/baseline_probe.rs).
         if std::env::args().any(|a| a == "--baseline") {
             let baseline = Path::new(env!("CARGO_BIN_EXE_baseline_probe"));
-            ok &= harness::run_all("baseline", probe, Some(baseline), CASES);
+            let mut items = harness::case_items("baseline", probe, Some(baseline), CASES);
+            items.extend(reported_items(conformance, &kinds, &reported, true));
+            ok &= harness::run_items(&items);
             std::process::exit(if ok { 0 } else { 101 });
         }
-        ok &= harness::run_all("escape", probe, None, CASES);
+        let mut items = harness::case_items("escape", probe, None, CASES);
+        items.extend(reported_items(conformance, &kinds, &reported, false));
+        items.extend(service_items(&scratch));
+        ok &= harness::run_items(&items);
+        let _ = std::fs::remove_dir_all(&scratch);
 
         let filters: Vec<String> = std::env::args()
             .skip(1)

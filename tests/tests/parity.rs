@@ -43,10 +43,12 @@ fn row_of(cases: &[Case]) {
 
 /// Row 1: seccomp answers `EPERM` for lookups without a descriptor,
 /// Landlock `EACCES` beneath the directories and `EXDEV` across them;
-/// `openat2` answers `ENOSYS`. Difference: Landlock does not mediate
+/// `openat2` answers `ENOSYS`. Differences: Landlock does not mediate
 /// `stat`/`access`/`readlink` lookups nor `O_PATH` opens — metadata
 /// outside is visible, contents are not — nor chmod/chown/utimes, whose
-/// path forms are therefore denied.
+/// path forms are therefore denied (`EACCES`, whatever the directory
+/// holds); no device node can be made; raw `*at()` lookups are confined by
+/// place (`..` may land in a preopened directory), `Dir` methods walk.
 #[test]
 fn row1_no_global_namespaces() {
     row(
@@ -69,16 +71,17 @@ fn row1_no_global_namespaces() {
             ("faccessat_dotdot", Allowed),
             ("openat_dotdot_opath", Allowed),
             // The documented difference: no path forms of chmod, chown,
-            // utimes, even beneath; the descriptor forms work.
-            ("fchmodat_dotdot", Denied(EPERM)),
-            ("fchmodat_beneath", Denied(EPERM)),
-            ("utimensat_dotdot", Denied(EPERM)),
+            // utimes, even beneath (the descriptor forms work, row 5).
+            ("fchmodat_dotdot", Denied(EACCES)),
+            ("fchmodat_beneath", Denied(EACCES)),
+            ("utimensat_dotdot", Denied(EACCES)),
+            // No device node, whatever the rights.
+            ("mknodat_device", Denied(EACCES)),
+            // The documented difference: raw lookups by place; Dir
+            // methods walk beneath their directory.
+            ("openat_dotdot_other_preopen", Allowed),
         ],
     );
-    row_of(&[
-        Case::new("beneath_opened_fchmod", Promise::Namespaces, Allowed)
-            .changes(&["dir/inside.txt"]),
-    ]);
 }
 
 /// Row 2: `EPERM` for exec, tracing and other processes; signals to
@@ -192,9 +195,10 @@ fn row4_no_kernel_surface() {
 /// Row 5: the access mode is reopened to the narrowest (`EBADF` from the
 /// kernel), other rights are the filter's (`EACCES`), dup of a limited
 /// descriptor is denied, and so is passing one over a unix socket
-/// (`sendmsg`: the copy would not be limited). Differences: files opened after
-/// entry get the union of the directories' rights for metadata changes
-/// (`dir` has `fchmodat`); no new executable memory (`mprotect`).
+/// (`sendmsg`: the copy would not be limited). Differences: files opened
+/// after entry get what every directory holds for metadata changes (`dir`
+/// has `fchmod`, `rodir` not: denied beneath both); no new executable
+/// memory (`mprotect`).
 #[test]
 fn row5_per_descriptor_rights() {
     row(
@@ -221,10 +225,14 @@ fn row5_per_descriptor_rights() {
             ("narrowed_scm_rights_copy_write", Denied(EPERM)),
         ],
     );
-    // The documented difference, which works.
-    row_of(&[
-        Case::new("rodir_opened_fchmod", Promise::Rights, Allowed).changes(&["rodir/keep.txt"])
-    ]);
+    // The documented difference: denied even beneath `dir`.
+    row(
+        Promise::Rights,
+        &[
+            ("rodir_opened_fchmod", Denied(EACCES)),
+            ("beneath_opened_fchmod", Denied(EACCES)),
+        ],
+    );
 }
 
 /// Row 6: threads and children inherit the confinement; entry is refused

@@ -79,6 +79,31 @@ fn fileargs_opens_named_files_only() {
 }
 
 #[test]
+fn fileargs_descriptors_hold_the_declared_rights() {
+    let dir = scratch("fileargs-rights");
+    let f = dir.join("limited.txt");
+    std::fs::write(&f, "limited\n").unwrap();
+    scenario(&["fileargs-rights", f.to_str().unwrap()], &[]);
+}
+
+#[test]
+fn fileargs_creates_with_the_declared_mode() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = scratch("fileargs-create");
+    let new = dir.join("new.txt");
+    scenario(&["fileargs-create", new.to_str().unwrap()], &[]);
+    assert_eq!(std::fs::read_to_string(&new).unwrap(), "made");
+    // SAFETY: umask(2) takes and returns an integer; set back at once.
+    let umask = unsafe {
+        let m = libc::umask(0);
+        libc::umask(m);
+        m
+    };
+    let mode = std::fs::metadata(&new).unwrap().permissions().mode() & 0o7777;
+    assert_eq!(mode, 0o640 & !umask, "{mode:o}");
+}
+
+#[test]
 fn fileargs_missing_argument_is_a_startup_error_naming_the_service() {
     let out = run(&["fileargs-arg"], &[]);
     let stderr = &out.stderr;
@@ -155,6 +180,11 @@ fn net_without_modes_allows_what_its_lists_name_only() {
     let (port, server) = server();
     scenario(&["net-implied", &port.to_string()], &[]);
     assert_eq!(&server.join().unwrap(), b"hi");
+}
+
+#[test]
+fn net_hosts_limit_the_host_and_the_service() {
+    scenario(&["net-hosts"], &[]);
 }
 
 #[test]

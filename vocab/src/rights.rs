@@ -56,6 +56,11 @@ impl RightSet {
         RightSet(self.0 | other.0)
     }
 
+    /// `self` without the bits of `other`.
+    pub const fn without(self, other: RightSet) -> RightSet {
+        RightSet(self.0 & !other.0)
+    }
+
     /// `self ∩ other`.
     pub const fn intersection(self, other: RightSet) -> RightSet {
         RightSet(self.0 & other.0)
@@ -339,6 +344,18 @@ rights! {
     KqueueChange "kqueue_change" = (1, 0x0000000000100000);
     /// `CAP_KQUEUE` = `kqueue_event` + `kqueue_change`.
     Kqueue "kqueue" = KqueueEvent | KqueueChange;
+    /// `CAP_FSIGNAL` (Linux Capsicum): signals the descriptor raises or
+    /// takes: `F_SETSIG`/`F_GETSIG` (with `event`), leases
+    /// `F_SETLEASE`/`F_GETLEASE` (with `flock`), signalfd(2)'s mask.
+    /// FreeBSD lacks it.
+    Fsignal "fsignal" = (1, 0x0000000000200000);
+    /// `CAP_EPOLL_CTL` (Linux Capsicum): epoll_ctl(2) on an epoll
+    /// descriptor (epoll_wait needs `event`). FreeBSD lacks it.
+    EpollCtl "epoll_ctl" = (1, 0x0000000000400000);
+    /// `CAP_NOTIFY` (Linux Capsicum): what an inotify or fanotify
+    /// descriptor watches, and `F_NOTIFY` (dnotify) on a directory.
+    /// FreeBSD lacks it.
+    Notify "notify" = (1, 0x0000000000800000);
 }
 
 impl Right {

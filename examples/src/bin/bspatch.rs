@@ -102,8 +102,9 @@ fn slurp<R: RightsMarker + can::Read + can::Fstat>(mut file: File<R>) -> std::io
         old = [read, seek, fstat],
         patch = [read, seek, fstat],
         // A temporary created, written, given NEW's mode, renamed over NEW
-        // (or removed on failure); `fstatat` to see what NEW is now.
-        new_dir = [lookup, create, write, fchmod, fstatat, renameat_source, renameat_target, unlinkat],
+        // (or removed on failure); `fstatat` to see what NEW is now;
+        // `seek`: a write-only open without O_APPEND needs it (rights(4)).
+        new_dir = [lookup, create, write, seek, fchmod, fstatat, renameat_source, renameat_target, unlinkat],
         stdio,
     ),
     on_setup_error = setup_failed,

@@ -148,8 +148,9 @@ fn exdir() -> OsString {
         archive = [read, seek, fstat],
         // Walk and create beneath DIR (`read`: openat(2) of a subdirectory,
         // O_RDONLY), write temporaries and rename them into place (or
-        // remove them), restore modes and times, make links.
-        out = [lookup, read, create, write, fstatat, mkdirat, symlinkat, unlinkat,
+        // remove them), restore modes and times, make links; `seek`: a
+        // write-only open without O_APPEND needs it (rights(4)).
+        out = [lookup, read, create, write, seek, fstatat, mkdirat, symlinkat, unlinkat,
                renameat_source, renameat_target, fchmod, futimes],
         stdio,
     ),

@@ -4,6 +4,9 @@
 //! - `Native`: the [`Backend`](crate::steps::Backend) that carries out the steps;
 //! - `Channel`: a service channel (libcasper `cap_channel_t`, broker socket);
 //! - `is_sandboxed()`, `is_violation(&io::Error)`;
+//! - `beneath(..)`, `resolve_beneath(dir, path, follow_last)`: how a
+//!   [`Dir`](crate::Dir) call is made (reported, and walked as Capsicum
+//!   walks where the kernel does not);
 //! - `compartment::{spawn, Child, Exit}`: fork with a pipe back, for
 //!   [`compartment`](crate::compartment()) (shared by Linux and FreeBSD in
 //!   `unix/`, which needs each one's `close_from(fd)`).
@@ -54,4 +57,6 @@ mod unsupported;
 )))]
 use unsupported as imp;
 
-pub(crate) use imp::{beneath, compartment, is_sandboxed, is_violation, Channel, Native};
+pub(crate) use imp::{
+    beneath, compartment, is_sandboxed, is_violation, resolve_beneath, Channel, Native,
+};

@@ -237,3 +237,14 @@ pub(crate) fn beneath<T>(
 ) -> io::Result<T> {
     call()
 }
+
+/// The path a [`Dir`](crate::Dir) call names, as the call should see it,
+/// and whether it was walked here (`None`: as written, where nothing, or
+/// the kernel itself as FreeBSD's Capsicum does, confines the lookup).
+pub(crate) fn resolve_beneath(
+    _dir: std::os::fd::BorrowedFd<'_>,
+    _path: &std::path::Path,
+    _follow_last: bool,
+) -> io::Result<Option<std::path::PathBuf>> {
+    Ok(None)
+}

@@ -141,6 +141,13 @@ pub enum SocketKind {
 pub(crate) trait ChannelOps {
     /// `cap_getaddrinfo` (`system.dns`, `system.net`).
     fn lookup_host(&self, host: &str, family: Option<Family>) -> io::Result<Vec<IpAddr>>;
+    /// `cap_getaddrinfo` with a service (`system.net`).
+    fn lookup_service(
+        &self,
+        host: &str,
+        service: &str,
+        family: Option<Family>,
+    ) -> io::Result<Vec<SocketAddr>>;
     /// `cap_getnameinfo` (`system.dns`, `system.net`).
     fn lookup_addr(&self, addr: IpAddr) -> io::Result<String>;
     /// `cap_dns_type_limit` + `cap_dns_family_limit`.
@@ -225,6 +232,9 @@ pub(crate) enum NoChannel {}
 
 impl ChannelOps for NoChannel {
     fn lookup_host(&self, _: &str, _: Option<Family>) -> io::Result<Vec<IpAddr>> {
+        match *self {}
+    }
+    fn lookup_service(&self, _: &str, _: &str, _: Option<Family>) -> io::Result<Vec<SocketAddr>> {
         match *self {}
     }
     fn lookup_addr(&self, _: IpAddr) -> io::Result<String> {

@@ -30,6 +30,27 @@ impl Net {
         self.channel.0.lookup_host(host, Some(family))
     }
 
+    /// The addresses and port of `service` on `host`: getaddrinfo(3) with a
+    /// service, a name of services(5) (`"https"`) or a port number
+    /// (`"8443"`) (`CAPNET_NAME2ADDR`). `hosts = [("host", "service")]`
+    /// limits both halves as cap_net_limit_name2addr(3) does: a pair with
+    /// a service allows lookups of that service only, and
+    /// [`lookup_host`](Net::lookup_host), which names no service, only
+    /// pairs without one (`"host"`, `("host", _)`).
+    pub fn lookup_service(&self, host: &str, service: &str) -> io::Result<Vec<SocketAddr>> {
+        self.channel.0.lookup_service(host, service, None)
+    }
+
+    /// As [`lookup_service`](Net::lookup_service), in `family` only.
+    pub fn lookup_service_in(
+        &self,
+        host: &str,
+        service: &str,
+        family: Family,
+    ) -> io::Result<Vec<SocketAddr>> {
+        self.channel.0.lookup_service(host, service, Some(family))
+    }
+
     /// The host name of `addr` (`CAPNET_ADDR2NAME`).
     pub fn lookup_addr(&self, addr: IpAddr) -> io::Result<String> {
         self.channel.0.lookup_addr(addr)

@@ -28,7 +28,7 @@ fn show<T>(what: &str, r: std::io::Result<T>) -> Option<T> {
 #[sandboxed(
     preopen(dir = dir(arg(1))),
     rights(
-        dir = [lookup, read, write, create, fstatat, fchmod, futimes, futimesat, fchmodat,
+        dir = [lookup, read, write, seek, create, fstatat, fchmod, futimes, futimesat, fchmodat,
                renameat_source, renameat_target, unlinkat],
         stdio,
     ),

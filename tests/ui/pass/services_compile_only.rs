@@ -31,6 +31,12 @@ fn smallest(dns: Dns) {
     let _ = dns;
 }
 
+// fileargs_init(3)'s `mode` for created files.
+#[sandboxed(services(fileargs(args(1..), write, create, mode = 0o640)))]
+fn created(fileargs: FileArgs) {
+    let _ = fileargs;
+}
+
 fn main() {
-    let _ = (run as fn(), smallest as fn());
+    let _ = (run as fn(), smallest as fn(), created as fn());
 }

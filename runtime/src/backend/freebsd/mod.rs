@@ -204,5 +204,6 @@ pub(crate) fn is_violation(error: &io::Error) -> bool {
 
 // Capsicum refuses `..` and symlinks leaving a directory with
 // `ENOTCAPABLE`, which `procctl(PROC_TRAPCAP_CTL)` traps like every other
-// capability failure: `Dir` calls need nothing more than the plain call.
-pub(crate) use super::unsupported::beneath;
+// capability failure: `Dir` calls need nothing more than the plain call,
+// on the path as written.
+pub(crate) use super::unsupported::{beneath, resolve_beneath};

@@ -126,7 +126,23 @@ impl From<ConfineError> for crate::error::Error {
 
 /// The Landlock access kept beneath a directory with `rights`
 /// (landlock(7) "Filesystem flags"): each Capsicum right that acts on
-/// names beneath a directory maps to the Landlock rights of those actions.
+/// names beneath a directory maps to the Landlock rights of those actions,
+/// and nothing more:
+///
+/// - `mknodat` gives none: no character or block device is ever made
+///   (`MAKE_CHAR`, `MAKE_BLOCK` are never granted; on Linux a node made by
+///   root opens the device itself, where FreeBSD serves devices from devfs
+///   alone). As in the Linux port of Capsicum the node's type decides the
+///   right: a regular file is `create` (`MAKE_REG`), a socket `bind`
+///   (`MAKE_SOCK`), a FIFO `mkfifoat` (`MAKE_FIFO`);
+/// - `renameat_source` needs `REMOVE_*` (Landlock checks a rename as a
+///   removal from the source), `renameat_target` and `linkat_target` the
+///   `MAKE_*` of the kinds they can bring (no directory for a link), all
+///   of them `REFER` across directories. Those accesses are shared with
+///   `unlinkat`, `create`, `mkdirat`, ...: through the preopened
+///   descriptor the seccomp rights filter tells the calls apart, through
+///   descriptors opened beneath it after entry its rules on descriptors
+///   outside every class do (seccomp.rs).
 pub(crate) fn dir_access(rights: RightSet) -> BitFlags<AccessFs> {
     let all = AccessFs::from_all(LANDLOCK_ABI);
     let mut a = BitFlags::<AccessFs>::EMPTY;
@@ -134,54 +150,31 @@ pub(crate) fn dir_access(rights: RightSet) -> BitFlags<AccessFs> {
     if !has(Right::Lookup) {
         return a;
     }
-    if has(Right::Read) {
-        a |= AccessFs::ReadFile | AccessFs::ReadDir;
-    }
-    if has(Right::Write) {
-        a |= AccessFs::WriteFile;
-    }
-    if has(Right::Create) {
-        a |= AccessFs::MakeReg;
-    }
-    if has(Right::Ftruncate) {
-        a |= AccessFs::Truncate;
-    }
-    if has(Right::Fexecve) {
-        a |= AccessFs::Execute;
-    }
-    if has(Right::Ioctl) {
-        a |= AccessFs::IoctlDev;
-    }
-    if has(Right::Mkdirat) {
-        a |= AccessFs::MakeDir;
-    }
-    if has(Right::Mkfifoat) {
-        a |= AccessFs::MakeFifo;
-    }
-    if has(Right::Mknodat) {
-        a |= AccessFs::MakeChar | AccessFs::MakeBlock | AccessFs::MakeSock;
-    }
-    if has(Right::Symlinkat) {
-        a |= AccessFs::MakeSym;
-    }
-    if has(Right::Unlinkat) || has(Right::RenameatSource) {
-        a |= AccessFs::RemoveFile | AccessFs::RemoveDir;
-    }
-    let makes = AccessFs::MakeReg
-        | AccessFs::MakeDir
-        | AccessFs::MakeSym
-        | AccessFs::MakeFifo
-        | AccessFs::MakeSock;
-    if has(Right::RenameatTarget) || has(Right::LinkatTarget) {
-        a |= makes;
-    }
-    if has(Right::RenameatSource)
-        || has(Right::RenameatTarget)
-        || has(Right::LinkatSource)
-        || has(Right::LinkatTarget)
-    {
-        a |= AccessFs::Refer;
-    }
+    let mut grant = |right: Right, access: BitFlags<AccessFs>| {
+        if has(right) {
+            a |= access;
+        }
+    };
+    grant(Right::Read, AccessFs::ReadFile | AccessFs::ReadDir);
+    grant(Right::Write, AccessFs::WriteFile.into());
+    grant(Right::Create, AccessFs::MakeReg.into());
+    grant(Right::Ftruncate, AccessFs::Truncate.into());
+    grant(Right::Fexecve, AccessFs::Execute.into());
+    grant(Right::Ioctl, AccessFs::IoctlDev.into());
+    grant(Right::Mkdirat, AccessFs::MakeDir.into());
+    grant(Right::Mkfifoat, AccessFs::MakeFifo.into());
+    grant(Right::Bind, AccessFs::MakeSock.into());
+    grant(Right::Symlinkat, AccessFs::MakeSym.into());
+    let remove = AccessFs::RemoveFile | AccessFs::RemoveDir;
+    grant(Right::Unlinkat, remove);
+    grant(Right::RenameatSource, remove | AccessFs::Refer);
+    let links = AccessFs::MakeReg | AccessFs::MakeSym | AccessFs::MakeFifo | AccessFs::MakeSock;
+    grant(
+        Right::RenameatTarget,
+        links | AccessFs::MakeDir | AccessFs::Refer,
+    );
+    grant(Right::LinkatTarget, links | AccessFs::Refer);
+    grant(Right::LinkatSource, AccessFs::Refer.into());
     a & all
 }
 
@@ -305,4 +298,47 @@ pub(crate) fn apply(policy: Policy, kernel: &Kernel) -> Result<Applied, ConfineE
     install(&programs, true)?;
     applied.missing.shrink_to_fit();
     Ok(applied)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn access(rights: &[Right]) -> BitFlags<AccessFs> {
+        let mut with_lookup = rights.to_vec();
+        with_lookup.push(Right::Lookup);
+        dir_access(RightSet::of(&with_lookup))
+    }
+
+    /// No declaration makes a device node (the escape through mknodat of
+    /// a block or character device).
+    #[test]
+    fn no_rights_make_devices() {
+        let every: Vec<Right> = Right::ALL.to_vec();
+        let a = access(&every);
+        assert!(!a.contains(AccessFs::MakeChar), "{a:?}");
+        assert!(!a.contains(AccessFs::MakeBlock), "{a:?}");
+        assert!(access(&[Right::Mknodat]).is_empty());
+    }
+
+    /// A node's type decides its right (Linux Capsicum's mknodat).
+    #[test]
+    fn node_types_follow_their_rights() {
+        assert_eq!(access(&[Right::Create]), AccessFs::MakeReg);
+        assert_eq!(access(&[Right::Bind]), AccessFs::MakeSock);
+        assert_eq!(access(&[Right::Mkfifoat]), AccessFs::MakeFifo);
+    }
+
+    /// Links cannot make directories; renames can.
+    #[test]
+    fn links_make_no_directories() {
+        assert!(!access(&[Right::LinkatTarget]).contains(AccessFs::MakeDir));
+        assert!(access(&[Right::RenameatTarget]).contains(AccessFs::MakeDir));
+        assert_eq!(access(&[Right::LinkatSource]), AccessFs::Refer);
+    }
+
+    #[test]
+    fn nothing_without_lookup() {
+        assert!(dir_access(RightSet::of(&[Right::Read, Right::Write])).is_empty());
+    }
 }

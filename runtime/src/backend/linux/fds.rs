@@ -28,11 +28,14 @@ use super::seccomp::FdClass;
 const BLOCK_CEILING: u64 = 4096;
 
 /// Rights whose operations need an open file description (not `O_PATH`):
-/// open(2) says `O_PATH` descriptors allow only fstat, fchdir, *at lookups,
-/// close, dup and F_GETFL-style fcntls.
+/// open(2) says `O_PATH` descriptors allow only fstat, fstatfs, fchdir,
+/// *at lookups, close, dup and `F_GETFD`/`F_SETFD`/`F_GETFL`; lseek(2),
+/// `F_SETFL`/`F_GETOWN`/`F_SETOWN` and mmap(2) answer `EBADF` there.
 const NEEDS_OPEN_FILE: RightSet = RightSet::of(&[
     Right::Read,
     Right::Write,
+    Right::SeekTell,
+    Right::Fcntl,
     Right::Mmap,
     Right::Fsync,
     Right::Ftruncate,
@@ -99,7 +102,11 @@ pub(crate) fn narrowest_flags(current: libc::c_int, dir: bool, rights: RightSet)
     let acc = current & libc::O_ACCMODE;
     let had_read = acc == libc::O_RDONLY || acc == libc::O_RDWR;
     let had_write = acc == libc::O_WRONLY || acc == libc::O_RDWR;
-    let read = had_read && rights.allows(Right::Read);
+    // mmap(2) of a file needs it open for reading whatever the
+    // protection ("EACCES: a file mapping was requested, but fd is not
+    // open for reading"); a shared writable mapping needs it open for
+    // writing too, which `mmap_w` (mmap | seek | write) brings.
+    let read = had_read && (rights.allows(Right::Read) || rights.allows(Right::Mmap));
     // ftruncate(2) and fallocate(2) need a descriptor open for writing.
     let write =
         had_write && !dir && (rights.allows(Right::Write) || rights.allows(Right::Ftruncate));
@@ -107,8 +114,11 @@ pub(crate) fn narrowest_flags(current: libc::c_int, dir: bool, rights: RightSet)
         (true, true) => libc::O_RDWR,
         (true, false) => libc::O_RDONLY,
         (false, true) => libc::O_WRONLY,
-        // Rights such as fsync or fchmod alone: keep what it has rather
+        // Rights such as seek, fcntl or fsync alone need an open file but
+        // neither read nor write: read-only where it could read (the
+        // rights filter denies read(2) itself), else what it has rather
         // than gain read access it did not have.
+        (false, false) if had_read => libc::O_RDONLY,
         (false, false) => acc,
     };
     mode | (current & KEEP) | kind
@@ -241,6 +251,53 @@ pub(crate) fn narrow_stdio(fd: RawFd, limits: &Limits) {
     }
 }
 
+/// A pool: numbers of the block reserved at entry for descriptors limited
+/// after it (those a service hands in), all with the same limits.
+///
+/// Limiting a descriptor after entry is moving it into a free number of a
+/// pool ([`into_pool`]): the seccomp rights filter gives the pool's numbers
+/// their limits from the start, so the descriptor holds them from its
+/// first use on, and for good: it is never copied but into a pool within
+/// them (dup2/dup3 rules), and a copy is the only way to another number.
+/// A number keeps its pool's limits for the life of the process: a
+/// descriptor that the kernel later hands out at a freed pool number
+/// (only when every lower number is taken) or that is moved onto one gets
+/// them, never more. Descriptors of other classes may be moved only into
+/// pools within their own limits, and any other descriptor may be, since
+/// a pool holds no right that descriptors outside every class lack
+/// (`judge::outside_rights`): rights only shrink.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Pool {
+    /// First number.
+    pub lo: RawFd,
+    /// Last number.
+    pub hi: RawFd,
+}
+
+/// Serialises the choice of a free pool number between threads.
+static POOL_LOCK: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+/// Moves `fd` into a free number of `pool`: the descriptor takes the
+/// pool's limits for good. `EMFILE` when every number of the pool is in
+/// use (the descriptor is closed: it is never handed out unlimited).
+pub(crate) fn into_pool(fd: OwnedFd, pool: Pool) -> io::Result<OwnedFd> {
+    let _guard = POOL_LOCK
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    let free = (pool.lo..=pool.hi)
+        .find(|n| !is_open(*n))
+        .ok_or_else(|| io::Error::from_raw_os_error(libc::EMFILE))?;
+    // SAFETY: dup3 of a descriptor we own onto a number checked free
+    // under the lock; the result is checked below.
+    let moved = unsafe { libc::dup3(fd.as_raw_fd(), free, libc::O_CLOEXEC) };
+    if moved < 0 {
+        return Err(io::Error::last_os_error());
+    }
+    drop(fd);
+    // SAFETY: `moved` is a new descriptor nobody else owns.
+    Ok(unsafe { OwnedFd::from_raw_fd(moved) })
+}
+
 /// The block allocator and the classes of limited descriptors.
 #[derive(Debug, Default)]
 pub(crate) struct Table {
@@ -250,6 +307,8 @@ pub(crate) struct Table {
     block: Vec<FdClass>,
     /// Classes of the standard streams.
     stdio: Vec<FdClass>,
+    /// Pools, in reservation order.
+    pools: Vec<FdClass>,
 }
 
 impl Table {
@@ -317,6 +376,7 @@ impl Table {
                 limits: *limits,
                 reads,
                 writes,
+                pool: false,
             }),
         }
         self.next = Some(target - 1);
@@ -339,12 +399,47 @@ impl Table {
             limits: *limits,
             reads,
             writes,
+            pool: false,
         });
+    }
+
+    /// Reserves a pool of `size` free numbers of the block for
+    /// descriptors limited to `limits` after entry.
+    pub(crate) fn pool(&mut self, limits: &Limits, size: u32) -> Result<Pool, Failure> {
+        let mut hi = self.next.unwrap_or_else(Self::top);
+        'search: while hi as i64 - size as i64 > 2 {
+            for n in (hi + 1 - size as RawFd..=hi).rev() {
+                if is_open(n) {
+                    hi = n - 1;
+                    continue 'search;
+                }
+            }
+            let lo = hi + 1 - size as RawFd;
+            self.pools.push(FdClass {
+                lo: lo as u32,
+                hi: hi as u32,
+                limits: *limits,
+                reads: true,
+                writes: true,
+                pool: true,
+            });
+            self.next = Some(lo - 1);
+            return Ok(Pool { lo, hi });
+        }
+        Err(Failure::new(
+            "pool",
+            io::Error::from_raw_os_error(libc::EMFILE),
+        ))
     }
 
     /// Every class, for the seccomp rights filter.
     pub(crate) fn classes(&self) -> Vec<FdClass> {
-        self.stdio.iter().chain(&self.block).copied().collect()
+        self.stdio
+            .iter()
+            .chain(&self.block)
+            .chain(&self.pools)
+            .copied()
+            .collect()
     }
 }
 
@@ -383,6 +478,39 @@ mod tests {
         );
         assert_eq!(
             narrowest_flags(libc::O_WRONLY, false, rights(&[Right::Fsync])),
+            libc::O_WRONLY
+        );
+    }
+
+    /// Each right held alone keeps working: lseek(2) and most fcntl(2)
+    /// commands need an open file, mmap(2) a readable one, a shared
+    /// writable mapping a read-write one (conformance suite,
+    /// capability-fd.cc TEST(Capability, Operations)).
+    #[test]
+    fn rights_held_alone_get_a_mode_they_work_with() {
+        let rdwr = libc::O_RDWR;
+        for r in [
+            Right::Seek,
+            Right::SeekTell,
+            Right::Fcntl,
+            Right::Mmap,
+            Right::MmapX,
+        ] {
+            assert_eq!(
+                narrowest_flags(rdwr, false, rights(&[r])),
+                libc::O_RDONLY,
+                "{r}"
+            );
+        }
+        for r in [Right::MmapW, Right::MmapWx, Right::MmapRw, Right::MmapRwx] {
+            assert_eq!(
+                narrowest_flags(rdwr, false, rights(&[r])),
+                libc::O_RDWR,
+                "{r}"
+            );
+        }
+        assert_eq!(
+            narrowest_flags(libc::O_WRONLY, false, rights(&[Right::Seek])),
             libc::O_WRONLY
         );
     }

@@ -7,7 +7,7 @@
 use crate::rights::{Fcntl, Ioctl, Limits, Right, RightSet};
 
 use super::rules::{Access, Gate, Grant, Mode, Need, Outside, Req, Syscall};
-use super::seccomp::consts::{fcntl_numbers, ioctl_numbers, FCNTL_DUP, FCNTL_LOCKS};
+use super::seccomp::consts::{fcntl_numbers, fcntl_rights, ioctl_numbers, FCNTL_DUP, FCNTL_LOCKS};
 use super::seccomp::{FdClass, Grants};
 
 /// What a call is judged against: the sandboxed process and its classes
@@ -43,19 +43,16 @@ impl Context<'_> {
         self.classes.iter().find(|c| (c.lo..=c.hi).contains(&fd))
     }
 
-    /// The union of the directories' rights (classes with `lookup`): what
-    /// descriptors outside every class get for [`Outside::Dirs`].
-    pub(crate) fn dirs(&self) -> RightSet {
-        dirs_rights(self.classes)
+    /// The directories (classes with `lookup`) whose Landlock access lets
+    /// a call needing one of `access`'s bits through (all of them for
+    /// 0): where a descriptor opened after entry for [`Outside::Places`]
+    /// may act.
+    pub(crate) fn places(&self, access: u64) -> impl Iterator<Item = &FdClass> {
+        self.classes.iter().filter(move |c| {
+            c.limits.rights.allows(Right::Lookup)
+                && (access == 0 || super::confine::dir_access(c.limits.rights).bits() & access != 0)
+        })
     }
-}
-
-/// The union of the rights of the classes with `lookup`.
-pub(crate) fn dirs_rights(classes: &[FdClass]) -> RightSet {
-    classes
-        .iter()
-        .filter(|c| c.limits.rights.allows(Right::Lookup))
-        .fold(RightSet::EMPTY, |u, c| u.union(c.limits.rights))
 }
 
 /// What a denied need lacked.
@@ -68,6 +65,8 @@ pub(crate) enum Lacking {
     /// The right is there but the command is not among its declared
     /// `ioctls(...)` / `fcntls(...)`.
     Command,
+    /// Nothing allows it: a path form Landlock does not mediate.
+    Unmediated,
 }
 
 /// A need that failed: the descriptor (when there is one) and what it
@@ -146,21 +145,77 @@ pub(crate) fn denial(need: &Need, args: &[u64; 6], ctx: &Context) -> Option<Deni
             if moot {
                 return None;
             }
-            lacks(need.req, &class.limits, args).and_then(found)
+            match need.req {
+                Req::Onto => (!class.pool).then_some(Lacking::Copy).and_then(found),
+                Req::Into { onto } => {
+                    let target = ctx.class_of(args[usize::from(onto)]);
+                    let fits = target.is_some_and(|p| p.pool && within(&p.limits, &class.limits));
+                    (!fits).then_some(Lacking::Copy).and_then(found)
+                }
+                req => lacks(req, &class.limits, args).and_then(found),
+            }
         }
         None => match (need.outside, need.req) {
             (Outside::Free, _) => None,
             (Outside::Denied, Req::Right(r)) => found(Lacking::Right(r)),
+            (Outside::Denied, Req::Unmediated) => found(Lacking::Unmediated),
             (Outside::Denied, _) => found(Lacking::Copy),
-            (Outside::Dirs, req) => {
-                let union = Limits {
-                    rights: ctx.dirs(),
-                    ..Limits::default()
-                };
-                lacks(req, &union, args).and_then(found)
-            }
+            (Outside::Places(access), req) => ctx
+                .places(access)
+                .find_map(|c| lacks(req, &c.limits, args))
+                .and_then(found),
         },
     }
+}
+
+/// Whether `inner` limits are within `outer`: fewer rights, and command
+/// lists within (a list is within no list).
+pub(crate) fn within(inner: &Limits, outer: &Limits) -> bool {
+    fn list_within<T: PartialEq>(inner: Option<&[T]>, outer: Option<&[T]>) -> bool {
+        match (inner, outer) {
+            (_, None) => true,
+            (None, Some(_)) => false,
+            (Some(i), Some(o)) => i.iter().all(|x| o.contains(x)),
+        }
+    }
+    outer.rights.contains(inner.rights)
+        && list_within(inner.ioctls, outer.ioctls)
+        && list_within(inner.fcntls, outer.fcntls)
+}
+
+/// The rights a descriptor outside every class may use in `ctx`: every
+/// right but those some need denies outside the classes (`Denied`, or
+/// `Dirs`/`Places` where the directories lack it). A pool takes copies
+/// of such descriptors, so its rights must be within these.
+pub(crate) fn outside_rights(ctx: &Context) -> RightSet {
+    let every = Right::ALL
+        .iter()
+        .fold(RightSet::EMPTY, |s, r| s.union(r.set()));
+    let mut lacking = RightSet::EMPTY;
+    for row in super::syscalls::TABLE {
+        for need in row.needs {
+            let Req::Right(r) = need.req else { continue };
+            let denied = match need.outside {
+                Outside::Free => false,
+                Outside::Denied => true,
+                Outside::Places(access) => ctx.places(access).any(|c| !c.limits.rights.allows(r)),
+            };
+            if denied {
+                lacking = lacking.union(own_bits(r));
+            }
+        }
+    }
+    every.without(lacking)
+}
+
+/// The bits of `r` that no smaller right has (`mmap_x`'s own bit, not
+/// `mmap` or `seek`): what lacking `r` takes away.
+fn own_bits(r: Right) -> RightSet {
+    let below = Right::ALL
+        .iter()
+        .filter(|x| x.set() != r.set() && r.set().contains(x.set()))
+        .fold(RightSet::EMPTY, |s, x| s.union(x.set()));
+    r.set().without(below)
 }
 
 /// What `limits` lack for `req` with `args`, if anything.
@@ -168,7 +223,8 @@ fn lacks(req: Req, limits: &Limits, args: &[u64; 6]) -> Option<Lacking> {
     let has = |r: Right| limits.rights.allows(r);
     match req {
         Req::Right(r) => (!has(r)).then_some(Lacking::Right(r)),
-        Req::Never => Some(Lacking::Copy),
+        Req::Never | Req::Into { .. } | Req::Onto => Some(Lacking::Copy),
+        Req::Unmediated => Some(Lacking::Unmediated),
         Req::Ioctl { cmd } => {
             if !has(Right::Ioctl) {
                 return Some(Lacking::Right(Right::Ioctl));
@@ -190,6 +246,12 @@ fn lacks(req: Req, limits: &Limits, args: &[u64; 6]) -> Option<Lacking> {
             }
             if FCNTL_LOCKS.contains(&cmd) {
                 return (!has(Right::Flock)).then_some(Lacking::Right(Right::Flock));
+            }
+            if let Some(rights) = fcntl_rights(cmd) {
+                return rights
+                    .iter()
+                    .find(|r| !has(**r))
+                    .map(|r| Lacking::Right(*r));
             }
             if !has(Right::Fcntl) {
                 return Some(Lacking::Right(Right::Fcntl));

@@ -9,7 +9,9 @@
 //!   allowlist, per-descriptor rights, `ENOSYS` compat);
 //! - `fds.rs`: limited descriptors are reopened with the narrowest access
 //!   mode (`/proc/self/fd`) and moved into blocks of high numbers, one range
-//!   per class of limits;
+//!   per class of limits; pools, ranges reserved for descriptors limited
+//!   after entry (those `fileargs` opens);
+//! - `walk.rs`: the walk of `Dir` methods beneath their directory;
 //! - `confine.rs`: a [`Policy`](confine::Policy) applied with
 //!   no_new_privs + Landlock + seccomp, reused by the service broker;
 //! - `kernel.rs`: what the running kernel has;
@@ -18,6 +20,9 @@
 //!
 //! Which call is allowed, denied or answered how is the table's business;
 //! the table below is the promises and where Linux differs from Capsicum.
+//! The conformance suite (`tests/tests/conformance.rs`, derived from
+//! google/capsicum-test) checks every operation against Capsicum's answer;
+//! each difference below is a `KNOWN DIFFERENCE` case there.
 //!
 //! # Linux vs Capsicum
 //!
@@ -30,11 +35,11 @@
 //!
 //! | promise | mechanism | errno | differences from Capsicum |
 //! |---|---|---|---|
-//! | 1. no global namespaces: no lookup from `AT_FDCWD` or absolute paths; beneath a preopened directory only | seccomp: path calls without a descriptor (`open`, `stat`, `access`, `readlink`, `unlink`, `mkdir`, `rename`, `link`, `truncate`, `utimes`, `chmod`, `chown`, `chdir`, `getcwd`, xattrs by path, `inotify_add_watch`, `name_to_handle_at`, `open_by_handle_at`) are not in the allowlist, `*at` calls are allowed only with a descriptor other than `AT_FDCWD`, `openat2` → `ENOSYS`; Landlock: opens and changes beneath the preopened directories only (absolute paths, `..` and symlinks resolved outside fail) | `EPERM` (seccomp), `EACCES` (Landlock), `EXDEV` (Landlock, rename/link across directories without the rights) | Landlock does not mediate `stat`, `access`, `readlink` or `getxattr` lookups, nor `O_PATH` opens: `fstatat(dirfd, "/abs/path")`, `readlinkat` and `openat(dirfd, "..", O_PATH)` reveal metadata (never contents) outside the directories. Landlock does not mediate `chmod`, `chown` or `utimes` either, so their path forms (`fchmodat`, `fchmodat2`, `fchownat`, `futimesat`, `utimensat` with a path) are denied with `EPERM` even beneath a directory holding `fchmodat`/`fchownat`/`futimesat`: open the file beneath it and use `fchmod`/`fchown`/`futimens`. Without Landlock (kernel < 5.13) every lookup is denied. |
-//! | 2. no new process images, no foreign processes | seccomp: no `execve`/`execveat`, `ptrace`, `process_vm_*`, `pidfd_open`, `pidfd_getfd`, `kcmp`, `migrate_pages`, `move_pages`, `process_madvise`, `ioprio_set`, `setpgid`, `capget`, `clone(CLONE_PARENT)`; scheduling, affinity, priority, rlimits, robust lists, `getpgid`/`getsid` only of pid 0 (the caller); CPU clocks only the caller's; signals (`kill`, `tkill`, `tgkill`, `rt_*sigqueueinfo`, `pidfd_send_signal`, `F_SETOWN`) only to a process id (never 0, -1 or a process group) and only with Landlock's signal scope (ABI 6), which refuses a target outside the caller's domain: every child forked after entry (`pthread_atfork`) and every compartment gets a domain of its own, so none can signal or trace its parent or its siblings, and each can signal itself; without ABI 6 no signal at all | `EPERM` | `F_SETOWN` towards another process is accepted and its `SIGIO` dropped at delivery (Landlock checks the delivery). A child made with the raw `clone(2)` system call (not fork(3)) shares its parent's domain and can signal it; a child that cannot get a domain of its own (Landlock allows 16 layers) exits at once with status 125; children can be signalled through their pidfd (`CLONE_PIDFD`), like `pdkill`. |
+//! | 1. no global namespaces: no lookup from `AT_FDCWD` or absolute paths; beneath a preopened directory only | seccomp: path calls without a descriptor (`open`, `stat`, `access`, `readlink`, `unlink`, `mkdir`, `rename`, `link`, `truncate`, `utimes`, `chmod`, `chown`, `chdir`, `fchdir`, `getcwd`, xattrs by path, `inotify_add_watch`, `name_to_handle_at`, `open_by_handle_at`) are not in the allowlist, `*at` calls are allowed only with a descriptor other than `AT_FDCWD`, `openat2` → `ENOSYS`; Landlock: opens and changes beneath the preopened directories only (absolute paths, `..` and symlinks resolved outside fail), each right mapped to the Landlock accesses it needs and no more (`mknodat`: by the node's type; `renameat_*`/`linkat_*`: the entries they make or remove); `Dir` methods walk beneath their directory as Capsicum does (`walk.rs`: no absolute path, `..` never above it, symlinks only within it, then the call on what the walk resolved with `O_NOFOLLOW`) | `EPERM` (seccomp), `EACCES` (Landlock, the walk), `EXDEV` (Landlock, rename/link across directories without the rights) | Raw `*at()` lookups (libc on a descriptor, not `Dir` methods) are confined by place, not by walk: a path through `..`, an absolute path or a symlink that lands in a preopened directory holding the right works (Capsicum: `ENOTCAPABLE` once the walk leaves the starting directory), and `stat`, `access`, `readlink`, `getxattr` lookups and `O_PATH` opens are not mediated at all: `fstatat(dirfd, "/abs/path")`, `readlinkat` and `openat(dirfd, "..", O_PATH)` reveal metadata (never contents) outside the directories. Landlock does not mediate `chmod`, `chown` or `utimes`, so their path forms (`fchmodat`, `fchmodat2`, `fchownat`, `futimesat`, `utimensat` with a path) are denied even beneath a directory holding the right (`EACCES`, after the right itself is checked): open the file beneath it and use `fchmod`/`fchown`/`futimens`. No device node can be made (`mknodat` with `S_IFCHR`/`S_IFBLK`, whatever the rights: Landlock's `make_char`/`make_block` are never granted, since a node made on Linux opens the device while FreeBSD serves devices from devfs alone). Without Landlock (kernel < 5.13) every lookup is denied. |
+//! | 2. no new process images, no foreign processes | seccomp: no `execve`/`execveat`, `ptrace`, `process_vm_*`, `pidfd_open`, `pidfd_getfd`, `kcmp`, `migrate_pages`, `move_pages`, `process_madvise`, `ioprio_set`, `setpgid`, `capget`, `clone(CLONE_PARENT)`; scheduling, affinity, priority, rlimits, robust lists, `getpgid`/`getsid` only of pid 0 (the caller); CPU clocks only the caller's; signals (`kill`, `tkill`, `tgkill`, `rt_*sigqueueinfo`, `pidfd_send_signal`, `F_SETOWN`) only to a process id (never 0, -1 or a process group) and only with Landlock's signal scope (ABI 6), which refuses a target outside the caller's domain: every child forked after entry (`pthread_atfork`) and every compartment gets a domain of its own, so none can signal or trace its parent or its siblings, and each can signal itself; without ABI 6 no signal at all; children can be signalled through their pidfd (`CLONE_PIDFD`), like `pdkill` | `EPERM` | `F_SETOWN` towards another process is accepted and its `SIGIO` dropped at delivery (Landlock checks the delivery). A child made with the raw `clone(2)` system call (not fork(3)) shares its parent's domain and can signal it; a child that cannot get a domain of its own (Landlock allows 16 layers) exits at once with status 125; a process can signal the children it forks after entry (Landlock lets a domain signal the domains nested in it; Capsicum: only through a process descriptor). Calls naming a process take only 0 for the caller: `getsid(getpid())` answers `EPERM`. `wait4`/`waitid` reap the process's own children (a sandboxed parent reaps its compartments); FreeBSD's capability mode denies `wait4`. |
 //! | 3. no new network endpoints | seccomp: `socket`/`socketpair` only `AF_UNIX` stream/seqpacket, no `connect`, `bind`; `sendto` only without an address (`send`, `write`, `writev` remain); no `sendmsg`/`sendmmsg` (their `msg_name` is behind a pointer seccomp cannot read); Landlock: TCP bind/connect handled with no rule (ABI 4), abstract unix sockets scoped (ABI 6) | `EPERM` (seccomp), `EACCES` (Landlock) | `sendmsg`/`sendmmsg` are denied even without an address (Capsicum refuses only an explicit address), so a socket handed in (from a service) cannot send to another address; use `send`/`write`. |
-//! | 4. no kernel surface that bypasses the filter | seccomp allowlist: `io_uring_*`, `bpf`, `perf_event_open`, `userfaultfd`, `keyctl`/`add_key`/`request_key`, mount family, `unshare` (but `CLONE_THREAD` alone, which unshares nothing)/`setns`, `clone` with `CLONE_NEW*`, `chroot`/`pivot_root`, SysV IPC, `mq_*`, `reboot`, module loading, clock setting, `personality`, `seccomp` are absent (`landlock_*` are allowed: a nested domain only takes access away); `ioctl` only with a command from a fixed allowlist, on any descriptor: what `ioctls(...)` can declare (`FIONREAD`, `FIONBIO`, `FIOASYNC`, `FIOCLEX`, `FIONCLEX`, `TCGETS`/`TCSETS*`, `TIOCGWINSZ`, `TIOCSWINSZ`, `TIOCGPGRP`), `TIOCOUTQ`, `FIOQSIZE` and the inode flags (`FS_IOC_[GS]ETFLAGS`, `FS_IOC_FS[GS]ETXATTR`), so no network configuration (`SIOCS*`, wireless, tun, bridge), no filesystem-wide ioctls (`FIFREEZE`/`FITHAW`/`FITRIM`, `FICLONE`/`FIDEDUPERANGE`), no `TIOCSTI`, no `FIOSETOWN`; the i386 entry answers `EPERM` (arch check), x32 numbers match nothing | `EPERM`; `clone3` → `ENOSYS` | `memfd_create` is allowed (anonymous, like `SHM_ANON`); executing it is not (`execveat` denied). No new executable memory after entry: seccomp cannot see which mapping `mprotect` changes, so `mprotect`/`pkey_mprotect` with `PROT_EXEC` fail with `EACCES` for every mapping (Capsicum refuses it only beyond the mapping's maximum protection), and `mmap` with `PROT_EXEC` only maps a descriptor with `mmap_x` (never anonymous memory, nor a descriptor opened after entry). JITs do not work inside. Capsicum allows every ioctl on a descriptor with `CAP_IOCTL` (narrowed by `cap_ioctls_limit`); on Linux ioctls reach beyond the descriptor (interfaces, whole filesystems), so commands off the allowlist answer `EPERM` even when `ioctl` is granted without a list, device ioctls beneath a directory with `ioctl` included. |
-//! | 5. per-descriptor rights | access mode reopened to the narrowest (`O_RDONLY`/`O_WRONLY`/`O_PATH`) for regular files and directories, and for standard streams that are pipes, FIFOs, terminals or memory devices (`/dev/null`...); seccomp rights rules per class of descriptor numbers (in the one program, or, when they make it longer than `BPF_MAXINSNS`, in as many deny-only programs stacked before it as needed; about 30 instructions per class of distinct rights, so several hundred distinct rights sets fit the kernel's 32768): read/write/seek/pread/fstat/ftruncate/fsync/fchmod/fchown/futimes/flock/mmap prot/ioctl list/fcntl list/lookup-family/sockets; `dup`, `dup2`/`dup3`, `F_DUPFD` of or onto a limited descriptor denied; `sendmsg` (`SCM_RIGHTS`) denied (row 3) | `EACCES` (`EPERM` for `sendmsg`); `EBADF` for read/write against the access mode, which the filter leaves to the kernel (so that read/write stay in the kernel's seccomp action cache); [`is_violation`] does not report `EBADF`, which cannot be told from a closed descriptor | Rights live with the descriptor *number*, so descriptors cannot be passed over a Unix socket (`sendmsg` → `EPERM`; Capsicum passes them with their rights); receiving them (from a service) works. Descriptors opened after entry (beneath a directory, memfds, pipes) are outside every class: files opened beneath a directory get its Landlock rights (read, write, truncate, device ioctl), and for `fchmod`, `fchown`, `futimens`, `fsetxattr`, `fremovexattr` and the inode-flag ioctls (`FS_IOC_SETFLAGS`, `FS_IOC_FSSETXATTR`) the *union* of the rights of all preopened directories (Capsicum: the rights of the one directory they came from); their other rights (fstat, mmap...) are not limited. An explicit offset in `splice`, `sendfile`, `copy_file_range` needs `pread`/`pwrite`; `fallocate` needs `pwrite` (FreeBSD's `posix_fallocate`). `poll`/`select` do not check `event`. Standard streams that are regular files or sockets keep their access mode (a regular file's offset is shared with the parent; a socket cannot be reopened) and are limited by the filter only. Rights cannot be narrowed again after entry. |
+//! | 4. no kernel surface that bypasses the filter | seccomp allowlist: `io_uring_*`, `bpf`, `perf_event_open`, `userfaultfd`, `keyctl`/`add_key`/`request_key`, mount family, `unshare` (but `CLONE_THREAD` alone, which unshares nothing)/`setns`, `clone` with `CLONE_NEW*`, `chroot`/`pivot_root`, SysV IPC, `mq_*`, `reboot`, module loading, clock setting, `personality`, `seccomp` are absent (`landlock_*` are allowed: a nested domain only takes access away); `ioctl` only with a command from a fixed allowlist, on any descriptor: what `ioctls(...)` can declare (`FIONREAD`, `FIONBIO`, `FIOASYNC`, `FIOCLEX`, `FIONCLEX`, `TCGETS`/`TCSETS*`, `TIOCGWINSZ`, `TIOCSWINSZ`, `TIOCGPGRP`), `TIOCOUTQ`, `FIOQSIZE` and the inode flags (`FS_IOC_[GS]ETFLAGS`, `FS_IOC_FS[GS]ETXATTR`), so no network configuration (`SIOCS*`, wireless, tun, bridge), no filesystem-wide ioctls (`FIFREEZE`/`FITHAW`/`FITRIM`, `FICLONE`/`FIDEDUPERANGE`), no `TIOCSTI`, no `FIOSETOWN`; the i386 entry answers `EPERM` (arch check), x32 numbers match nothing; `memfd_create` allowed | `EPERM`; `clone3` → `ENOSYS` | A `memfd_create` descriptor (anonymous, like `SHM_ANON`) cannot be executed (`execveat` denied; Capsicum allows `fexecve`). No new executable memory after entry: seccomp cannot see which mapping `mprotect` changes, so `mprotect`/`pkey_mprotect` with `PROT_EXEC` fail with `EACCES` for every mapping (Capsicum refuses it only beyond the mapping's maximum protection), and `mmap` with `PROT_EXEC` only maps a descriptor with `mmap_x` (never anonymous memory, nor a descriptor opened after entry). JITs do not work inside. Capsicum allows every ioctl on a descriptor with `CAP_IOCTL` (narrowed by `cap_ioctls_limit`); on Linux ioctls reach beyond the descriptor (interfaces, whole filesystems), so commands off the allowlist answer `EPERM` even when `ioctl` is granted without a list, device ioctls beneath a directory with `ioctl` included. |
+//! | 5. per-descriptor rights | access mode reopened to the narrowest (`O_RDONLY`/`O_WRONLY`/`O_PATH`, read-write when a right needs it: `mmap_w`, `seek` and `fcntl` alone on an open file) for regular files and directories, and for standard streams that are pipes, FIFOs, terminals or memory devices (`/dev/null`...; regular files and sockets among them keep their mode and are limited by the filter); seccomp rights rules per class of descriptor numbers (in the one program, or, when they make it longer than `BPF_MAXINSNS`, in as many deny-only programs stacked before it as needed; about 30 instructions per class of distinct rights, so several hundred distinct rights sets fit the kernel's 32768): read/write/seek/pread/fstat/ftruncate/fsync/fchmod/fchown/futimes/flock/mmap prot/ioctl list/fcntl list and the commands with rights of their own (`F_SETSIG`, leases, `F_NOTIFY`, pipe sizes, seals)/lookup-family/sockets/event and `epoll_ctl`; an explicit offset in `splice`, `sendfile`, `copy_file_range` needs `pread`/`pwrite`, `fallocate` `pwrite` (as FreeBSD's `posix_fallocate`); `fileargs` descriptors arrive in a pool of numbers reserved at setup whose class holds the declared rights (as `cap_rights_limit` in `fileargs_open`); `dup`, `F_DUPFD` of a limited descriptor and `dup2`/`dup3` onto one denied, `dup2`/`dup3` only into a pool within its limits; `sendmsg` (`SCM_RIGHTS`) denied (row 3) | `EACCES` (`EPERM` for `sendmsg`); `EBADF` for read/write against the access mode, which the filter leaves to the kernel (so that read/write stay in the kernel's seccomp action cache); [`is_violation`] does not report `EBADF`, which cannot be told from a closed descriptor | Rights live with the descriptor *number*: a limited descriptor cannot be copied (`dup`, `F_DUPFD`; Capsicum copies the rights along) nor passed over a Unix socket (`sendmsg` → `EPERM`); receiving descriptors (from a service) works. Descriptors opened after entry (beneath a directory, memfds, pipes) are outside every class: files opened beneath a directory get its Landlock rights (read, write, truncate, device ioctl); for `fchmod`, `fchown`, `futimens`, `fsetxattr`, `fremovexattr`, the inode-flag ioctls and the `*at` calls through a directory opened beneath one, what *every* preopened directory where the call could act holds (Capsicum: the rights of the one directory they came from, which seccomp cannot tell; fail closed); their other rights (fstat, seek, mmap, fcntl...) are not limited. `poll`/`select` do not check `event`. `fpathconf(3)` is `fstatfs(2)` on Linux: it needs `fstatfs`. Rights cannot be narrowed after entry (but `fileargs`'). |
 //! | 6. every thread and child | entry refused unless single-threaded (`/proc/self/status`); Landlock domain and seccomp filters (TSYNC) are inherited across `clone`/`fork` and cannot be removed; `PR_SET_NO_NEW_PRIVS` | — | — |
 
 mod broker;
@@ -49,6 +54,7 @@ mod rules;
 mod seccomp;
 mod syscalls;
 mod trace;
+mod walk;
 
 pub(crate) use trace::beneath;
 
@@ -66,6 +72,10 @@ use crate::trace::Mode;
 
 pub(crate) use broker::Channel;
 use kernel::{Gap, Kernel};
+
+/// Numbers of a `fileargs` pool: how many of its descriptors may be open
+/// at once (half of them at most opened ahead before entry).
+const FILEARGS_POOL: u32 = 64;
 
 /// Set once the confinement is applied; inherited by forked children.
 static ENTERED: AtomicBool = AtomicBool::new(false);
@@ -173,7 +183,26 @@ impl Backend for Native {
     }
 
     fn open_services(&mut self, services: &[ServiceDecl]) -> Result<Vec<Channel>, Error> {
-        let (channels, starting) = broker::start(services)?;
+        // fileargs(3) limits each descriptor it opens to the declared
+        // rights: here, a pool of numbers with those limits takes each
+        // descriptor as it arrives (fds.rs). Not in dry-run, which
+        // enforces nothing.
+        let mut pools = Vec::with_capacity(services.len());
+        for decl in services {
+            pools.push(match decl {
+                ServiceDecl::FileArgs(l) if self.trace.enforces() => Some(
+                    self.fds
+                        .pool(&l.limits, FILEARGS_POOL)
+                        .map_err(|f| Error::Service {
+                            service: decl.service_name(),
+                            syscall: f.syscall,
+                            source: f.error,
+                        })?,
+                ),
+                _ => None,
+            });
+        }
+        let (channels, starting) = broker::start(services, &pools)?;
         self.broker = starting;
         Ok(channels)
     }
@@ -185,7 +214,7 @@ impl Backend for Native {
         };
         single_threaded().map_err(enter_error)?;
         let policy = confine::Policy {
-            classes: self.fds.classes(),
+            classes: pools_within_outside(self.fds.classes()),
             beneath: std::mem::take(&mut self.beneath),
             grants: confine::Grants::default(),
             tcp_bind: None,
@@ -209,6 +238,25 @@ impl Backend for Native {
             None => Ok(()),
         }
     }
+}
+
+/// The classes with each pool's rights cut to what descriptors outside
+/// every class may use: a pool takes any of them (fds.rs `Pool`), so it
+/// may give none a right it lacked.
+fn pools_within_outside(mut classes: Vec<seccomp::FdClass>) -> Vec<seccomp::FdClass> {
+    let fixed: Vec<seccomp::FdClass> = classes.iter().filter(|c| !c.pool).copied().collect();
+    let ctx = judge::Context {
+        // Neither signals nor grants decide rights.
+        signal_scope: false,
+        lookups: true,
+        grants: confine::Grants::default(),
+        classes: &fixed,
+    };
+    let outside = judge::outside_rights(&ctx);
+    for c in classes.iter_mut().filter(|c| c.pool) {
+        c.limits.rights = c.limits.rights.intersection(outside);
+    }
+    classes
 }
 
 /// Refuses to enter with more than one thread: Landlock would restrict only
@@ -250,6 +298,27 @@ pub(crate) fn thread_count() -> io::Result<usize> {
 pub(crate) fn is_sandboxed() -> bool {
     // SAFETY: PR_GET_SECCOMP takes no pointer.
     ENTERED.load(Ordering::SeqCst) && unsafe { libc::prctl(libc::PR_GET_SECCOMP, 0, 0, 0, 0) } == 2
+}
+
+/// The path a [`Dir`](crate::Dir) call names, walked beneath `dir` as
+/// Capsicum walks a capability's lookups (`walk.rs`): Landlock keeps a
+/// lookup beneath the preopened directories, not beneath the one it
+/// started from, and lets `..`, absolute paths and symlinks land in
+/// another of them. A refusal is `EACCES`, the rights errno. In
+/// `SANDBOXED_TRACE=dry-run` nothing is enforced: `None`, the path as
+/// written.
+pub(crate) fn resolve_beneath(
+    dir: std::os::fd::BorrowedFd<'_>,
+    path: &std::path::Path,
+    follow_last: bool,
+) -> io::Result<Option<std::path::PathBuf>> {
+    if !crate::trace::mode().enforces() {
+        return Ok(None);
+    }
+    walk::resolve(dir, path, follow_last, || {
+        io::Error::from_raw_os_error(seccomp::RIGHTS_ERRNO)
+    })
+    .map(Some)
 }
 
 /// Whether `error` is one of the sandbox's denials (`EPERM`: not allowed in

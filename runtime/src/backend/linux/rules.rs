@@ -141,6 +141,10 @@ pub(crate) enum Test {
     },
     /// All 64 bits are zero (a NULL pointer, a zero offset).
     Null,
+    /// All 64 bits are one of the values (zero-extended): an `int` checked
+    /// with the register's upper half, which the kernel may read as a
+    /// `long` (prctl(2)'s option).
+    WideOneOf(&'static [u32]),
     /// Some of the 64 bits are set.
     NonNull,
 }
@@ -166,6 +170,7 @@ impl Cond {
             Test::Masked { mask, value } => v & mask == value,
             Test::MaskedOneOf { mask, values } => values.contains(&(v & mask)),
             Test::Null => wide == 0,
+            Test::WideOneOf(xs) => xs.iter().any(|&x| wide == u64::from(x)),
             Test::NonNull => wide != 0,
         }
     }
@@ -179,6 +184,11 @@ pub(crate) enum Req {
     /// Nothing allows it: no copies of a limited descriptor, nothing
     /// placed over one.
     Never,
+    /// A path form Landlock does not mediate (chmod, chown, utimes by
+    /// path, landlock(7)): denied whatever the directory holds, after its
+    /// right was checked, so that a missing right is `EACCES` as in
+    /// Capsicum.
+    Unmediated,
     /// `CAP_IOCTL`, narrowed by `ioctls(...)`: the command is argument `cmd`.
     Ioctl {
         /// The command's argument.
@@ -190,6 +200,16 @@ pub(crate) enum Req {
         /// The command's argument.
         cmd: u8,
     },
+    /// A copy of this descriptor into the number in argument `onto`: only
+    /// into a pool whose limits are within the descriptor's (rights only
+    /// shrink).
+    Into {
+        /// The argument holding the number copied onto.
+        onto: u8,
+    },
+    /// A number copied onto: only a pool's (a limited descriptor is never
+    /// replaced; a pool takes copies, `Into` checks their source).
+    Onto,
 }
 
 /// Which descriptors' access mode makes a [`Need`] moot: read(2) and
@@ -212,12 +232,44 @@ pub(crate) enum Access {
 pub(crate) enum Outside {
     /// They are not limited.
     Free,
-    /// They have the union of the preopened directories' rights: Capsicum
-    /// gives a file opened beneath a directory that directory's rights
-    /// (openat(2)); seccomp cannot tell which directory it came from.
-    Dirs,
     /// Nothing allows it.
     Denied,
+    /// What every preopened directory where the call could act holds:
+    /// Capsicum gives a descriptor opened beneath a directory that
+    /// directory's rights (openat(2)), and seccomp cannot tell which
+    /// directory a descriptor opened after entry came from, so a right
+    /// one of them lacks is denied (fail closed). The directories are
+    /// those whose Landlock access has one of these bits
+    /// (`landlock::AccessFs`): Landlock lets a call beneath such a
+    /// descriptor through there only. 0: Landlock does not mediate the
+    /// call (fchmod, stat), every directory counts. Without any
+    /// directory, nothing was opened beneath one: not limited.
+    Places(u64),
+}
+
+/// Landlock access bits of [`Outside::Places`] (landlock(7) "Filesystem
+/// flags"; the values of `landlock::AccessFs`).
+pub(crate) mod access {
+    use landlock::AccessFs;
+
+    /// Removing an entry: unlink or rename away.
+    pub(crate) const REMOVE: u64 = AccessFs::RemoveFile as u64 | AccessFs::RemoveDir as u64;
+    /// Making a regular file.
+    pub(crate) const MAKE_REG: u64 = AccessFs::MakeReg as u64;
+    /// Making a directory.
+    pub(crate) const MAKE_DIR: u64 = AccessFs::MakeDir as u64;
+    /// Making a symbolic link.
+    pub(crate) const MAKE_SYM: u64 = AccessFs::MakeSym as u64;
+    /// Making a FIFO.
+    pub(crate) const MAKE_FIFO: u64 = AccessFs::MakeFifo as u64;
+    /// Making a socket node.
+    pub(crate) const MAKE_SOCK: u64 = AccessFs::MakeSock as u64;
+    /// Any entry a hard link can make (not a directory).
+    pub(crate) const MAKE_LINK: u64 = MAKE_REG | MAKE_SYM | MAKE_FIFO | MAKE_SOCK;
+    /// Any entry a rename can bring.
+    pub(crate) const MAKE_ANY: u64 = MAKE_LINK | MAKE_DIR;
+    /// Not mediated by Landlock (stat, access).
+    pub(crate) const UNMEDIATED: u64 = 0;
 }
 
 /// What one call needs of one of its descriptor arguments.
@@ -303,6 +355,14 @@ pub(crate) const fn null(arg: u8) -> Cond {
     }
 }
 
+/// `arg` (all 64 bits) is one of `values`.
+pub(crate) const fn one_of_wide(arg: u8, values: &'static [u32]) -> Cond {
+    Cond {
+        arg,
+        test: Test::WideOneOf(values),
+    }
+}
+
 /// `arg` (64 bits) is not zero.
 pub(crate) const fn non_null(arg: u8) -> Cond {
     Cond {
@@ -364,6 +424,33 @@ pub(crate) const fn never(fd: u8) -> Need {
     }
 }
 
+/// Descriptor argument `fd` is a directory a path form Landlock does not
+/// mediate is looked up beneath: denied, outside every class too.
+pub(crate) const fn unmediated(fd: u8) -> Need {
+    Need {
+        req: Req::Unmediated,
+        outside: Outside::Denied,
+        ..need(fd, Right::Read)
+    }
+}
+
+/// Descriptor argument `fd` may be copied only onto the number in argument
+/// `onto`, and only into a pool within its limits.
+pub(crate) const fn into(fd: u8, onto: u8) -> Need {
+    Need {
+        req: Req::Into { onto },
+        ..need(fd, Right::Read)
+    }
+}
+
+/// Argument `fd` is a number copied onto: only a pool's.
+pub(crate) const fn onto(fd: u8) -> Need {
+    Need {
+        req: Req::Onto,
+        ..need(fd, Right::Read)
+    }
+}
+
 /// Descriptor argument `fd` needs `CAP_IOCTL` and the command in `cmd`
 /// among its `ioctls(...)`.
 pub(crate) const fn ioctl_command(fd: u8, cmd: u8) -> Need {
@@ -411,18 +498,20 @@ impl Need {
         }
     }
 
-    /// Descriptors outside every class get the directories' rights.
-    pub(crate) const fn dirs_outside(self) -> Need {
-        Need {
-            outside: Outside::Dirs,
-            ..self
-        }
-    }
-
     /// Descriptors outside every class are denied.
     pub(crate) const fn denied_outside(self) -> Need {
         Need {
             outside: Outside::Denied,
+            ..self
+        }
+    }
+
+    /// Descriptors outside every class get what every directory whose
+    /// Landlock access has one of `access`'s bits holds
+    /// ([`Outside::Places`]).
+    pub(crate) const fn places(self, access: u64) -> Need {
+        Need {
+            outside: Outside::Places(access),
             ..self
         }
     }

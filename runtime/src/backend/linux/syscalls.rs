@@ -22,18 +22,21 @@
 //! - **needs**: what each descriptor argument must allow, else `EACCES`
 //!   (`&[]`: nothing): `need(arg, Right)`, optionally `.when(&[conditions])`;
 //!   `.reading()` / `.writing()` when the access mode already refuses the
-//!   call (`EBADF`); `.dirs_outside()` / `.denied_outside()` for
-//!   descriptors outside every limited class (default: not limited);
-//!   `never(arg)` (no copies), `ioctl_command(fd, cmd)`,
-//!   `fcntl_command(fd, cmd)`, `nobody(Right).when(..)` (no descriptor
-//!   at all).
+//!   call (`EBADF`); `.places(access::..)` / `.denied_outside()` for
+//!   descriptors outside every limited class (default: not limited;
+//!   `places`: what every preopened directory where the call could act
+//!   holds); `never(arg)` (no copies), `into(fd, onto)` / `onto(fd)`
+//!   (copies only into a pool within the descriptor's limits),
+//!   `ioctl_command(fd, cmd)`, `fcntl_command(fd, cmd)`,
+//!   `nobody(Right).when(..)` (no descriptor at all).
 //! - **why**: the source of the treatment (capabilities.conf, a man page,
 //!   a kernel doc), or what the call would reach beyond the sandbox.
 //!
 //! Conditions: `eq(arg, v)`, `ne(arg, v)`, `one_of(arg, &[..])`,
 //! `masked(arg, mask, v)`, `masked_one_of(arg, mask, &[..])` (low 32 bits,
 //! as the kernel reads an `int`),
-//! `null(arg)` / `non_null(arg)` (all 64 bits).
+//! `null(arg)` / `non_null(arg)`, `one_of_wide(arg, &[..])` (all 64
+//! bits).
 //!
 //! # Adding or changing a rule
 //!
@@ -129,7 +132,7 @@ const ROWS: &[Syscall] = table![
     SYS_shmat                [Num]                         DENY, &[], SYSV;
     SYS_shmctl               [Num]                         DENY, &[], SYSV;
     SYS_dup                  [Fd]                          ALLOW, &[never(0)], DUP;
-    SYS_dup2                 [Fd, Fd]                      ALLOW, &[never(0), never(1)], DUP;
+    SYS_dup2                 [Fd, Fd]                      ALLOW, &[into(0, 1), onto(1)], DUP;
     SYS_pause                []                            ALLOW, &[], CONF;
     SYS_nanosleep            []                            ALLOW, &[], CONF;
     SYS_getitimer            []                            ALLOW, &[], CONF;
@@ -137,7 +140,7 @@ const ROWS: &[Syscall] = table![
     SYS_setitimer            []                            ALLOW, &[], CONF;
     SYS_getpid               []                            ALLOW, &[], CONF;
     SYS_sendfile             [Fd, Fd]                      ALLOW, &[need(0, Write), need(1, Read), need(1, Pread).when(&[non_null(2)])], "capabilities.conf lists it; an explicit offset makes the source a pread";
-    SYS_socket               [Family, SockType, Num]       allow_if(&[UNIX_SOCKET, granted(Inet, &[one_of(0, INET_FAMILIES)]), granted(UnixConnect, &[eq(0, AF_UNIX as u32)])]), &[], "capabilities.conf lists it; on Linux a new socket of another family or type is a new network endpoint, so Unix stream and seqpacket sockets only";
+    SYS_socket               [Family, SockType, Num]       allow_if(&[UNIX_SOCKET, INET_DATAGRAM, granted(Inet, &[one_of(0, INET_FAMILIES)]), granted(UnixConnect, &[eq(0, AF_UNIX as u32)])]), &[], "capabilities.conf lists it (capmode.cc: an AF_INET datagram socket is allowed, bind/connect/an address are not); on Linux listen(2) binds a TCP socket to a new port, and raw, packet and netlink sockets reach beyond the process, so Unix stream and seqpacket sockets and unbound UDP ones only";
     SYS_connect              [Fd, Addr]                    allow_if(&[granted(Inet, &[]), granted(UnixConnect, &[])]), &[need(0, Connect)], "cap_enter(2): connect names a global address (only connectat(2) beneath a directory, which Linux lacks)";
     SYS_accept               [Fd]                          ALLOW, &[need(0, Accept)], CONF_FD;
     SYS_sendto               [Fd, Buf, Len, Num, Addr]     allow_if(&[when(&[null(4)]), granted(Inet, &[])]), &[need(0, Write)], "capabilities.conf lists it; an explicit address is refused in capability mode (cap_enter(2))";
@@ -157,7 +160,7 @@ const ROWS: &[Syscall] = table![
     SYS_vfork                []                            ALLOW, &[], CONF;
     SYS_execve               [Program]                     DENY, &[], EXEC_IMAGE;
     SYS_exit                 []                            ALLOW, &[], CONF;
-    SYS_wait4                [Pid]                         ALLOW, &[], CONF;
+    SYS_wait4                [Pid]                         ALLOW, &[], WAIT;
     SYS_kill                 [Pid, Num]                    SIGNAL, &[], SIGNALS;
     SYS_uname                []                            ALLOW, &[], "the system's name and release, read only (uname(2)); FreeBSD answers it through sysctl";
     SYS_semget               [Num]                         DENY, &[], SYSV;
@@ -177,7 +180,7 @@ const ROWS: &[Syscall] = table![
     SYS_getdents             [Fd]                          ALLOW, &[need(0, Read)], CONF_FD;
     SYS_getcwd               []                            GLOBAL_READ, &[], "names the current directory: a global namespace (cap_enter(2)); the broker with `global_paths` only";
     SYS_chdir                [Path]                        DENY, &[], GLOBAL_CHANGE;
-    SYS_fchdir               [Fd]                          ALLOW, &[need(0, Fchdir)], CONF_FD;
+    SYS_fchdir               [Fd]                          DENY, &[], "the current directory is a global namespace; capmode.cc (DisallowedFileSyscalls) expects ECAPMODE";
     SYS_rename               [Path, Path]                  DENY, &[], GLOBAL_CHANGE;
     SYS_mkdir                [Path, Num]                   DENY, &[], GLOBAL_CHANGE;
     SYS_rmdir                [Path]                        DENY, &[], GLOBAL_CHANGE;
@@ -187,9 +190,9 @@ const ROWS: &[Syscall] = table![
     SYS_symlink              [Str, Path]                   DENY, &[], GLOBAL_CHANGE;
     SYS_readlink             [Path]                        GLOBAL_READ, &[], GLOBAL;
     SYS_chmod                [Path, Num]                   DENY, &[], GLOBAL_CHANGE;
-    SYS_fchmod               [Fd, Num]                     ALLOW, &[need(0, Fchmod).dirs_outside()], CONF_FD;
+    SYS_fchmod               [Fd, Num]                     ALLOW, &[need(0, Fchmod).places(access::UNMEDIATED)], CONF_FD;
     SYS_chown                [Path, Num, Num]              DENY, &[], GLOBAL_CHANGE;
-    SYS_fchown               [Fd, Num, Num]                ALLOW, &[need(0, Fchown).dirs_outside()], CONF_FD;
+    SYS_fchown               [Fd, Num, Num]                ALLOW, &[need(0, Fchown).places(access::UNMEDIATED)], CONF_FD;
     SYS_lchown               [Path, Num, Num]              DENY, &[], GLOBAL_CHANGE;
     SYS_umask                []                            ALLOW, &[], CONF;
     SYS_gettimeofday         []                            ALLOW, &[], CONF;
@@ -253,12 +256,12 @@ const ROWS: &[Syscall] = table![
     SYS_modify_ldt           [Num]                         DENY, &[], "the local descriptor table (modify_ldt(2)): kernel surface no sandboxed program needs";
     SYS_pivot_root           [Path, Path]                  DENY, &[], MOUNT;
     SYS__sysctl              []                            DENY, &[], GONE;
-    SYS_prctl                [Num]                         allow_if(&[when(&[one_of(0, PRCTL_ALLOWED)])]), &[], "only options that concern the calling process or thread and cannot loosen the sandbox (prctl(2))";
+    SYS_prctl                [Num]                         allow_if(&[when(&[one_of_wide(0, PRCTL_ALLOWED)])]), &[], "only options that concern the calling process or thread and cannot loosen the sandbox (prctl(2)), the whole register checked (linux.cc CheckHighWord)";
     SYS_arch_prctl           [Num]                         ALLOW, &[], "the thread's FS/GS base for thread-local storage (arch_prctl(2))";
     SYS_adjtimex             []                            DENY, &[], CLOCK;
     SYS_setrlimit            []                            ALLOW, &[], CONF;
     SYS_chroot               [Path]                        DENY, &[], MOUNT;
-    SYS_sync                 []                            DENY, &[], "flushes every file system (sync(2)); fsync(2) on a descriptor with `fsync` instead";
+    SYS_sync                 []                            ALLOW, &[], "capmode.cc (AllowedMiscSyscalls): sync(2) works in capability mode";
     SYS_acct                 [Path]                        DENY, &[], ADMIN;
     SYS_settimeofday         []                            DENY, &[], CLOCK;
     SYS_mount                [Path, Path]                  DENY, &[], MOUNT;
@@ -286,7 +289,7 @@ const ROWS: &[Syscall] = table![
     SYS_readahead            [Fd]                          ALLOW, &[need(0, Read)], "Linux-only; reads ahead into the page cache, as a read (`read`)";
     SYS_setxattr             [Path]                        DENY, &[], GLOBAL_CHANGE;
     SYS_lsetxattr            [Path]                        DENY, &[], GLOBAL_CHANGE;
-    SYS_fsetxattr            [Fd]                          ALLOW, &[need(0, ExtattrSet).dirs_outside()], CONF_FD;
+    SYS_fsetxattr            [Fd]                          ALLOW, &[need(0, ExtattrSet).places(access::UNMEDIATED)], CONF_FD;
     SYS_getxattr             [Path]                        DENY, &[], GLOBAL_CHANGE;
     SYS_lgetxattr            [Path]                        DENY, &[], GLOBAL_CHANGE;
     SYS_fgetxattr            [Fd]                          ALLOW, &[need(0, ExtattrGet)], CONF_FD;
@@ -295,7 +298,7 @@ const ROWS: &[Syscall] = table![
     SYS_flistxattr           [Fd]                          ALLOW, &[need(0, ExtattrList)], CONF_FD;
     SYS_removexattr          [Path]                        DENY, &[], GLOBAL_CHANGE;
     SYS_lremovexattr         [Path]                        DENY, &[], GLOBAL_CHANGE;
-    SYS_fremovexattr         [Fd]                          ALLOW, &[need(0, ExtattrDelete).dirs_outside()], CONF_FD;
+    SYS_fremovexattr         [Fd]                          ALLOW, &[need(0, ExtattrDelete).places(access::UNMEDIATED)], CONF_FD;
     SYS_tkill                [Pid, Num]                    SIGNAL, &[], SIGNALS;
     SYS_time                 []                            ALLOW, &[], CONF;
     SYS_futex                []                            ALLOW, &[], "capabilities.conf lists _umtx_op, its FreeBSD counterpart";
@@ -328,8 +331,8 @@ const ROWS: &[Syscall] = table![
     SYS_clock_getres         [Num]                         CLOCK_OWN, &[], "capabilities.conf lists it; a negative clock id names another process's CPU clock";
     SYS_clock_nanosleep      [Num]                         CLOCK_OWN, &[], "capabilities.conf lists it; a negative clock id names another process's CPU clock";
     SYS_exit_group           []                            ALLOW, &[], CONF;
-    SYS_epoll_wait           []                            ALLOW, &[], "Linux's kevent (capabilities.conf lists kevent)";
-    SYS_epoll_ctl            [Fd, Num, Fd]                 ALLOW, &[need(2, Event)], "Linux's kevent (capabilities.conf lists kevent); the watched descriptor needs `event`";
+    SYS_epoll_wait           [Fd]                          ALLOW, &[need(0, Event)], "Linux's kevent (capabilities.conf lists kevent); waiting needs `event` on the epoll descriptor (linux.cc epoll)";
+    SYS_epoll_ctl            [Fd, Num, Fd]                 ALLOW, &[need(0, EpollCtl), need(2, Event)], "Linux's kevent (capabilities.conf lists kevent); changing the set needs `epoll_ctl` (Linux Capsicum, linux.cc epoll), the watched descriptor `event`";
     SYS_tgkill               [Pid, Pid, Num]               SIGNAL, &[], SIGNALS;
     SYS_utimes               [Path]                        DENY, &[], GLOBAL_CHANGE;
     SYS_vserver              []                            DENY, &[], GONE;
@@ -343,7 +346,7 @@ const ROWS: &[Syscall] = table![
     SYS_mq_notify            [Fd]                          DENY, &[], MQUEUE;
     SYS_mq_getsetattr        [Fd]                          DENY, &[], MQUEUE;
     SYS_kexec_load           []                            DENY, &[], ADMIN;
-    SYS_waitid               []                            ALLOW, &[], "capabilities.conf lists wait4/wait6";
+    SYS_waitid               []                            ALLOW, &[], WAIT;
     SYS_add_key              []                            DENY, &[], KEYS;
     SYS_request_key          []                            DENY, &[], KEYS;
     SYS_keyctl               [Num]                         DENY, &[], KEYS;
@@ -354,18 +357,18 @@ const ROWS: &[Syscall] = table![
     SYS_inotify_rm_watch     [Fd]                          DENY, &[], "inotify watches global paths (inotify_add_watch(2)); not in capabilities.conf";
     SYS_migrate_pages        [Pid]                         DENY, &[], OTHER;
     SYS_openat               [Dirfd, Path, OpenFlags]      LOOKUP, OPENAT, "capabilities.conf lists it beneath a directory descriptor; Landlock keeps `..`, absolute paths and symlinks inside; the flags imply rights (rights(4))";
-    SYS_mkdirat              [Dirfd, Path, Num]            BENEATH_0, &[need(0, Mkdirat)], CONF_FD;
-    SYS_mknodat              [Dirfd, Path, Num]            BENEATH_0, MKNODAT, "capabilities.conf lists it; the right follows the mode (`mkfifoat` for FIFOs, `mknodat` otherwise); Landlock decides device nodes";
-    SYS_fchownat             [Dirfd, Path, Num, Num]       DENY, &[], CHMOD;
-    SYS_futimesat            [Dirfd, Path]                 DENY, &[], CHMOD;
+    SYS_mkdirat              [Dirfd, Path, Num]            BENEATH_0, &[need(0, Mkdirat).places(access::MAKE_DIR)], CONF_FD;
+    SYS_mknodat              [Dirfd, Path, Num]            BENEATH_0, MKNODAT, "capabilities.conf lists it; the right follows the mode (Linux Capsicum: `create` for regular files, `bind` for sockets, `mkfifoat` for FIFOs); no device node, whatever the rights: on Linux it would open the device, where FreeBSD serves devices from devfs alone";
+    SYS_fchownat             [Dirfd, Path, Num, Num]       BENEATH_0, &[need(0, Fchown), unmediated(0)], CHMOD;
+    SYS_futimesat            [Dirfd, Path]                 BENEATH_0, &[need(0, Futimes), unmediated(0)], CHMOD;
     SYS_newfstatat           [Dirfd, Path, Buf, AtFlags]   NEWFSTATAT, NEWFSTATAT_NEEDS, "capabilities.conf lists fstatat; with AT_EMPTY_PATH it is fstat (glibc's and std's)";
-    SYS_unlinkat             [Dirfd, Path, Num]            BENEATH_0, &[need(0, Unlinkat)], CONF_FD;
-    SYS_renameat             [Dirfd, Path, Dirfd, Path]    BENEATH_0_2, &[need(0, RenameatSource), need(2, RenameatTarget)], CONF_FD;
-    SYS_linkat               [Dirfd, Path, Dirfd, Path]    BENEATH_0_2, &[need(0, LinkatSource), need(2, LinkatTarget)], CONF_FD;
-    SYS_symlinkat            [Str, Dirfd, Path]            allow_if(&[beneath(&[ne(1, FDCWD)])]), &[need(1, Symlinkat)], CONF_FD;
+    SYS_unlinkat             [Dirfd, Path, Num]            BENEATH_0, &[need(0, Unlinkat).places(access::REMOVE)], CONF_FD;
+    SYS_renameat             [Dirfd, Path, Dirfd, Path]    BENEATH_0_2, RENAMEAT, CONF_FD;
+    SYS_linkat               [Dirfd, Path, Dirfd, Path]    BENEATH_0_2, LINKAT, CONF_FD;
+    SYS_symlinkat            [Str, Dirfd, Path]            allow_if(&[beneath(&[ne(1, FDCWD)])]), &[need(1, Symlinkat).places(access::MAKE_SYM)], CONF_FD;
     SYS_readlinkat           [Dirfd, Path]                 LOOKUP, &[need(0, Lookup)], CONF_FD;
-    SYS_fchmodat             [Dirfd, Path, Num]            DENY, &[], CHMOD;
-    SYS_faccessat            [Dirfd, Path, Num]            LOOKUP, &[need(0, Lookup)], CONF_FD;
+    SYS_fchmodat             [Dirfd, Path, Num]            BENEATH_0, &[need(0, Fchmod), unmediated(0)], CHMOD;
+    SYS_faccessat            [Dirfd, Path, Num]            LOOKUP, FACCESSAT, "capabilities.conf lists it; `fstat` and `lookup` (sys/kern/vfs_syscalls.c kern_accessat)";
     SYS_pselect6             []                            ALLOW, &[], "capabilities.conf lists pselect";
     SYS_ppoll                []                            ALLOW, &[], "capabilities.conf lists ppoll";
     SYS_unshare              [Num]                         UNSHARE_NOTHING, &[], "new namespaces (namespaces(7)) are denied; CLONE_THREAD alone unshares nothing and tells whether the process is single-threaded (compartments)";
@@ -373,22 +376,22 @@ const ROWS: &[Syscall] = table![
     SYS_get_robust_list      [Pid]                         SELF, &[], SELF_ONLY;
     SYS_splice               [Fd, Num, Fd]                 ALLOW, COPY, "Linux-only; moves data between two descriptors: the source needs `read`, the destination `write`, an explicit offset `seek`";
     SYS_tee                  [Fd, Fd]                      ALLOW, &[need(0, Read), need(1, Write)], "Linux-only; copies between two pipes: `read` on the source, `write` on the destination";
-    SYS_sync_file_range      [Fd]                          ALLOW, &[need(0, Fsync)], "Linux-only; an fsync of part of a file (`fsync`)";
+    SYS_sync_file_range      [Fd]                          ALLOW, &[need(0, Fsync), need(0, Seek)], "Linux-only; an fsync of part of a file: `fsync` and `seek` (capability-fd.cc TryFileOps)";
     SYS_vmsplice             [Fd]                          ALLOW, &[need(0, Write)], "Linux-only; writes memory into a pipe (`write`)";
     SYS_move_pages           [Pid]                         DENY, &[], OTHER;
-    SYS_utimensat            [Dirfd, Path]                 allow_if(&[when(&[null(1)])]), &[need(0, Futimes).dirs_outside()], "futimens(3) is utimensat(fd, NULL): `futimes` (capabilities.conf); the path form is denied because Landlock does not mediate utimes (landlock(7))";
-    SYS_epoll_pwait          []                            ALLOW, &[], "Linux's kevent (capabilities.conf lists kevent)";
-    SYS_signalfd             []                            ALLOW, &[], OWN;
+    SYS_utimensat            [Dirfd, Path]                 UTIMENSAT, UTIMENSAT_NEEDS, "futimens(3) is utimensat(fd, NULL): `futimes` (capabilities.conf); the path form is denied because Landlock does not mediate utimes (landlock(7))";
+    SYS_epoll_pwait          [Fd]                          ALLOW, &[need(0, Event)], "Linux's kevent (capabilities.conf lists kevent); waiting needs `event` on the epoll descriptor (linux.cc epoll)";
+    SYS_signalfd             [Fd]                          ALLOW, SIGNALFD, "Linux-only; a new signalfd acts on the caller alone, changing one's mask needs `fsignal` (Linux Capsicum, linux.cc SignalFD)";
     SYS_timerfd_create       []                            ALLOW, &[], OWN;
     SYS_eventfd              []                            ALLOW, &[], OWN;
     SYS_fallocate            [Fd]                          ALLOW, &[need(0, Pwrite)], "writes at an explicit offset: FreeBSD's posix_fallocate(2) and fspacectl(2) ask for CAP_PWRITE (sys/kern/vfs_syscalls.c)";
-    SYS_timerfd_settime      []                            ALLOW, &[], OWN;
-    SYS_timerfd_gettime      []                            ALLOW, &[], OWN;
+    SYS_timerfd_settime      [Fd]                          ALLOW, &[need(0, Write)], "Linux-only; arming a timerfd is writing it (Linux Capsicum, linux.cc TimerFD)";
+    SYS_timerfd_gettime      [Fd]                          ALLOW, &[need(0, Read)], "Linux-only; reading a timerfd's setting is reading it (Linux Capsicum, linux.cc TimerFD)";
     SYS_accept4              [Fd]                          ALLOW, &[need(0, Accept)], CONF_FD;
-    SYS_signalfd4            []                            ALLOW, &[], OWN;
+    SYS_signalfd4            [Fd]                          ALLOW, SIGNALFD, "Linux-only; a new signalfd acts on the caller alone, changing one's mask needs `fsignal` (Linux Capsicum, linux.cc SignalFD)";
     SYS_eventfd2             []                            ALLOW, &[], OWN;
     SYS_epoll_create1        []                            ALLOW, &[], "Linux's kqueue (capabilities.conf lists kqueue)";
-    SYS_dup3                 [Fd, Fd]                      ALLOW, &[never(0), never(1)], DUP;
+    SYS_dup3                 [Fd, Fd]                      ALLOW, &[into(0, 1), onto(1)], DUP;
     SYS_pipe2                []                            ALLOW, &[], CONF;
     SYS_inotify_init1        []                            DENY, &[], "inotify watches global paths (inotify_add_watch(2)); not in capabilities.conf";
     SYS_preadv               [Fd]                          ALLOW, &[need(0, Pread).reading()], CONF_FD;
@@ -412,7 +415,7 @@ const ROWS: &[Syscall] = table![
     SYS_finit_module         [Fd]                          DENY, &[], MODULE;
     SYS_sched_setattr        [Pid]                         SELF, &[], SELF_ONLY;
     SYS_sched_getattr        [Pid]                         SELF, &[], SELF_ONLY;
-    SYS_renameat2            [Dirfd, Path, Dirfd, Path]    BENEATH_0_2, &[need(0, RenameatSource), need(2, RenameatTarget)], CONF_FD;
+    SYS_renameat2            [Dirfd, Path, Dirfd, Path]    BENEATH_0_2, RENAMEAT, CONF_FD;
     SYS_seccomp              [Num]                         DENY, &[], "the filters are final; seccomp(2) also creates notification listeners; not in capabilities.conf";
     SYS_getrandom            []                            ALLOW, &[], CONF;
     SYS_memfd_create         [Str]                         ALLOW, &[], "anonymous memory as a descriptor, like shm_open(SHM_ANON) (capabilities.conf); it cannot be executed";
@@ -448,9 +451,9 @@ const ROWS: &[Syscall] = table![
     SYS_close_range          []                            ALLOW, &[], "capabilities.conf lists closefrom";
     SYS_openat2              [Dirfd, Path]                 ENOSYS, &[], "its flags are behind a pointer seccomp cannot read: ENOSYS makes libc fall back to openat(2), which the filter checks";
     SYS_pidfd_getfd          [Fd, Num]                     DENY, &[], "copies a descriptor out of another process (pidfd_getfd(2))";
-    SYS_faccessat2           [Dirfd, Path, Num, AtFlags]   LOOKUP, &[need(0, Lookup)], "Linux's faccessat with flags (capabilities.conf lists faccessat)";
+    SYS_faccessat2           [Dirfd, Path, Num, AtFlags]   LOOKUP, FACCESSAT, "Linux's faccessat with flags (capabilities.conf lists faccessat): `fstat` and `lookup`";
     SYS_process_madvise      [Fd]                          DENY, &[], OTHER;
-    SYS_epoll_pwait2         []                            ALLOW, &[], "Linux's kevent (capabilities.conf lists kevent)";
+    SYS_epoll_pwait2         [Fd]                          ALLOW, &[need(0, Event)], "Linux's kevent (capabilities.conf lists kevent); waiting needs `event` on the epoll descriptor (linux.cc epoll)";
     SYS_mount_setattr        [Dirfd, Path]                 DENY, &[], MOUNT;
     SYS_quotactl_fd          [Fd]                          DENY, &[], ADMIN;
     SYS_landlock_create_ruleset []                         ALLOW, &[], LANDLOCK_NEST;
@@ -461,7 +464,7 @@ const ROWS: &[Syscall] = table![
     SYS_futex_waitv          []                            ALLOW, &[], "capabilities.conf lists _umtx_op, its FreeBSD counterpart";
     SYS_set_mempolicy_home_node []                         DENY, &[], NEWER;
     SYS_cachestat            [Fd]                          DENY, &[], NEWER;
-    SYS_fchmodat2            [Dirfd, Path, Num, AtFlags]   DENY, &[], CHMOD;
+    SYS_fchmodat2            [Dirfd, Path, Num, AtFlags]   BENEATH_0, &[need(0, Fchmod), unmediated(0)], CHMOD;
     SYS_map_shadow_stack     []                            DENY, &[], NEWER;
     SYS_futex_wake           []                            DENY, &[], NEWER;
     SYS_futex_wait           []                            DENY, &[], NEWER;

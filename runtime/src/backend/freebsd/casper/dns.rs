@@ -209,6 +209,24 @@ pub(super) fn getaddrinfo(
     serv: Option<&str>,
     family: c_int,
 ) -> io::Result<Vec<IpAddr>> {
+    let mut ips: Vec<IpAddr> = Vec::new();
+    for a in getaddrinfo_ports(lookups, chan, host, serv, family)? {
+        if !ips.contains(&a.ip()) {
+            ips.push(a.ip());
+        }
+    }
+    Ok(ips)
+}
+
+/// cap_getaddrinfo(3) of `host` (and `serv`) in `family`: each address
+/// with its port (the service's) once.
+pub(super) fn getaddrinfo_ports(
+    lookups: Lookups,
+    chan: *mut cap_channel_t,
+    host: &str,
+    serv: Option<&str>,
+    family: c_int,
+) -> io::Result<Vec<SocketAddr>> {
     let host = c_string(host)?;
     let serv = serv.map(c_string).transpose()?;
     // SAFETY: addrinfo is plain data; all-zero is a valid empty hint.
@@ -233,21 +251,25 @@ pub(super) fn getaddrinfo(
         // `ai_addr` holds `ai_addrlen` bytes of the sockaddr of `ai_family`.
         unsafe {
             let ai = &*cur;
-            let ip = match ai.ai_family {
+            let addr = match ai.ai_family {
                 libc::AF_INET => {
                     let sin = ptr::read_unaligned(ai.ai_addr.cast::<libc::sockaddr_in>());
-                    Some(IpAddr::V4(Ipv4Addr::from(
-                        sin.sin_addr.s_addr.to_ne_bytes(),
-                    )))
+                    Some(SocketAddr::new(
+                        IpAddr::V4(Ipv4Addr::from(sin.sin_addr.s_addr.to_ne_bytes())),
+                        u16::from_be(sin.sin_port),
+                    ))
                 }
                 libc::AF_INET6 => {
                     let sin6 = ptr::read_unaligned(ai.ai_addr.cast::<libc::sockaddr_in6>());
-                    Some(IpAddr::V6(Ipv6Addr::from(sin6.sin6_addr.s6_addr)))
+                    Some(SocketAddr::new(
+                        IpAddr::V6(Ipv6Addr::from(sin6.sin6_addr.s6_addr)),
+                        u16::from_be(sin6.sin6_port),
+                    ))
                 }
                 _ => None,
             };
-            if let Some(ip) = ip.filter(|ip| !addrs.contains(ip)) {
-                addrs.push(ip);
+            if let Some(a) = addr.filter(|a| !addrs.contains(a)) {
+                addrs.push(a);
             }
             cur = ai.ai_next;
         }

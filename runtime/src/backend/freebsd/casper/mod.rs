@@ -306,6 +306,15 @@ impl ChannelOps for Channel {
             Conn::Net(n) => n.lookup_host(host, family))
     }
 
+    fn lookup_service(
+        &self,
+        host: &str,
+        service: &str,
+        family: Option<Family>,
+    ) -> io::Result<Vec<SocketAddr>> {
+        on!(self, "lookup_service", Conn::Net(n) => n.lookup_service(host, service, family))
+    }
+
     fn lookup_addr(&self, addr: IpAddr) -> io::Result<String> {
         on!(self, "lookup_addr",
             Conn::Dns(d) => d.lookup_addr(addr),

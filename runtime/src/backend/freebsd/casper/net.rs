@@ -9,7 +9,7 @@ use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
 
 use super::Chan;
 
-use super::dns::{getaddrinfo, getnameinfo, Client, Lookups};
+use super::dns::{getaddrinfo, getaddrinfo_ports, getnameinfo, Client, Lookups};
 use super::limits::{self, net::Resolved, sockaddr, Nvlist};
 use super::{cap_channel_t, errno, libnv, Library};
 use crate::decl::{Family, NetLimits};
@@ -84,6 +84,32 @@ impl Net {
             },
         )?;
         self.resolved.remember(host, &addrs);
+        Ok(addrs)
+    }
+
+    /// cap_getaddrinfo(3) of `service` on `host`: the addresses with the
+    /// service's port; cap_net limits both halves (`hosts`).
+    pub(super) fn lookup_service(
+        &mut self,
+        host: &str,
+        service: &str,
+        family: Option<Family>,
+    ) -> io::Result<Vec<SocketAddr>> {
+        let (chan, lookups, sent) = (self.chan.as_ptr(), self.lookups, self.sent.as_ref());
+        let addrs = limits::dns::lookup(
+            &self.limits.families,
+            host,
+            Some(service),
+            family,
+            |h, s, f| {
+                if limits::net::service::refuses_lookup(sent, h, s, f) {
+                    return Err(errno(libc::ENOTCAPABLE));
+                }
+                getaddrinfo_ports(lookups, chan, h, s, f)
+            },
+        )?;
+        let ips: Vec<IpAddr> = addrs.iter().map(SocketAddr::ip).collect();
+        self.resolved.remember(host, &ips);
         Ok(addrs)
     }
 

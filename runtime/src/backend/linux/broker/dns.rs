@@ -81,7 +81,7 @@ pub(crate) fn lookup_host(
         None => libc::AF_UNSPEC,
     };
     let mut addrs = Vec::new();
-    for sa in getaddrinfo(&host, ai_family)? {
+    for sa in getaddrinfo(&host, None, ai_family)? {
         let ip = sa.ip();
         if allows(allowed, &family_of(ip)) && !addrs.contains(&ip) {
             addrs.push(ip);
@@ -108,15 +108,53 @@ fn gai_errno(code: i32) -> i32 {
     }
 }
 
-fn getaddrinfo(host: &CStr, family: i32) -> Result<Vec<SocketAddr>, i32> {
+/// getaddrinfo(3) of `service` (a name of services(5) or a port number)
+/// on `host` in `family` (or any), keeping only the `allowed` families;
+/// each address once, in resolver order.
+pub(crate) fn lookup_service(
+    host: &str,
+    service: &str,
+    family: Option<Family>,
+    allowed: &[Family],
+) -> Result<Vec<SocketAddr>, i32> {
+    if let Some(f) = family {
+        if !allows(allowed, &f) {
+            return Err(VIOLATION);
+        }
+    }
+    if host.is_empty() || host.len() > MAX_HOST || service.is_empty() || service.len() > MAX_HOST {
+        return Err(libc::EINVAL);
+    }
+    let host = CString::new(host).map_err(|_| libc::EINVAL)?;
+    let service = CString::new(service).map_err(|_| libc::EINVAL)?;
+    let ai_family = match family {
+        Some(Family::Inet) => libc::AF_INET,
+        Some(Family::Inet6) => libc::AF_INET6,
+        None => libc::AF_UNSPEC,
+    };
+    let mut addrs = Vec::new();
+    for sa in getaddrinfo(&host, Some(&service), ai_family)? {
+        if allows(allowed, &family_of(sa.ip())) && !addrs.contains(&sa) {
+            addrs.push(sa);
+        }
+    }
+    if addrs.is_empty() {
+        return Err(libc::ENOENT);
+    }
+    Ok(addrs)
+}
+
+fn getaddrinfo(host: &CStr, service: Option<&CStr>, family: i32) -> Result<Vec<SocketAddr>, i32> {
     // SAFETY: an all-zero addrinfo is the documented "no hints" value.
     let mut hints: libc::addrinfo = unsafe { std::mem::zeroed() };
     hints.ai_family = family;
     hints.ai_socktype = libc::SOCK_STREAM;
     let mut list: *mut libc::addrinfo = std::ptr::null_mut();
-    // SAFETY: `host` is NUL-terminated, `hints` and `list` are valid for the
-    // call; the list is freed below with freeaddrinfo.
-    let rc = unsafe { libc::getaddrinfo(host.as_ptr(), std::ptr::null(), &hints, &mut list) };
+    let service = service.map_or(std::ptr::null(), CStr::as_ptr);
+    // SAFETY: `host` and `service` (when not null) are NUL-terminated,
+    // `hints` and `list` are valid for the call; the list is freed below
+    // with freeaddrinfo.
+    let rc = unsafe { libc::getaddrinfo(host.as_ptr(), service, &hints, &mut list) };
     if rc != 0 {
         return Err(gai_errno(rc));
     }

@@ -48,6 +48,8 @@ use crate::decl::{
 use crate::error::Error;
 use crate::services::{ChannelOps, DbQuery, FileStat, Group, SocketKind, User};
 
+use super::fds::{into_pool, Pool};
+
 mod confine;
 mod db;
 mod dns;
@@ -77,14 +79,26 @@ pub(crate) struct Channel {
     /// `fileargs`: descriptors opened before entry, by name, each taken by
     /// the first open of its name.
     preopened: Mutex<Vec<(Vec<u8>, OwnedFd)>>,
+    /// `fileargs`: the pool its descriptors are limited in as they arrive
+    /// (fileargs(3) applies `cap_rights_limit` with the declared rights).
+    pool: Option<Pool>,
 }
 
 impl Channel {
-    fn new(socket: OwnedFd, preopened: Vec<(Vec<u8>, OwnedFd)>) -> Self {
+    fn new(socket: OwnedFd, preopened: Vec<(Vec<u8>, OwnedFd)>, pool: Option<Pool>) -> Self {
         Channel {
             socket,
             buffer: Mutex::new(vec![0; MAX_MESSAGE + 1]),
             preopened: Mutex::new(preopened),
+            pool,
+        }
+    }
+
+    /// `fd` limited as the channel's descriptors are: moved into its pool.
+    fn limited(&self, fd: OwnedFd) -> io::Result<OwnedFd> {
+        match self.pool {
+            Some(pool) => into_pool(fd, pool),
+            None => Ok(fd),
         }
     }
 
@@ -182,6 +196,22 @@ impl ChannelOps for Channel {
             _ => None,
         })
     }
+    fn lookup_service(
+        &self,
+        host: &str,
+        service: &str,
+        family: Option<Family>,
+    ) -> io::Result<Vec<SocketAddr>> {
+        let request = Request::LookupService {
+            host: host.to_owned(),
+            service: service.to_owned(),
+            family,
+        };
+        self.expect(&request, |r| match r {
+            Reply::SockAddrs(a) => Some(a),
+            _ => None,
+        })
+    }
     fn lookup_addr(&self, addr: IpAddr) -> io::Result<String> {
         self.expect(&Request::LookupAddr(addr), |r| match r {
             Reply::Name(n) => Some(n),
@@ -270,7 +300,10 @@ impl ChannelOps for Channel {
         }
         match self.call(&Request::FileOpen(name.clone()))? {
             (Reply::Fd, Some(fd), spare) => {
-                if let Some(spare) = spare {
+                let fd = self.limited(fd)?;
+                // A spare is limited as it arrives too, or dropped when
+                // the pool is full (the next open asks the broker).
+                if let Some(spare) = spare.and_then(|s| self.limited(s).ok()) {
                     self.preopened
                         .lock()
                         .unwrap_or_else(PoisonError::into_inner)
@@ -375,8 +408,14 @@ fn preopen(name: &[u8], limits: &FileArgsLimits) -> Option<OwnedFd> {
 }
 
 /// Forks the broker (the process must be single-threaded) and returns one
-/// channel per declared service, in order.
-pub(crate) fn start(services: &[ServiceDecl]) -> Result<(Vec<Channel>, Option<Starting>), Error> {
+/// channel per declared service, in order; `pools[i]`, if any, is where
+/// service `i`'s descriptors are limited (`fileargs`). Its descriptors
+/// opened before entry go there at once, at most half the pool's numbers
+/// of them (the rest are opened through the broker when asked for).
+pub(crate) fn start(
+    services: &[ServiceDecl],
+    pools: &[Option<Pool>],
+) -> Result<(Vec<Channel>, Option<Starting>), Error> {
     let Some(first) = services.first() else {
         return Ok((Vec::new(), None));
     };
@@ -452,11 +491,18 @@ pub(crate) fn start(services: &[ServiceDecl]) -> Result<(Vec<Channel>, Option<St
             )),
             ServiceDecl::FileArgs(l) => {
                 let names = fileargs_names(service, l, &args)?;
+                let pool = pools.get(states.len()).copied().flatten();
+                let room = pool.map_or(names.len(), |p| ((p.hi - p.lo + 1) / 2) as usize);
                 if l.operations.is_empty() || l.operations.contains(&crate::decl::FileOp::Open) {
-                    for name in &names {
-                        if let Some(fd) = preopen(name, l) {
-                            pre.push((name.clone(), fd));
-                        }
+                    for name in names.iter().take(room) {
+                        let Some(fd) = preopen(name, l) else { continue };
+                        let fd = match pool {
+                            Some(p) => {
+                                into_pool(fd, p).map_err(|e| service_error(service, "dup3", e))?
+                            }
+                            None => fd,
+                        };
+                        pre.push((name.clone(), fd));
                     }
                 }
                 State::FileArgs(fileargs::FileArgs {
@@ -506,7 +552,8 @@ pub(crate) fn start(services: &[ServiceDecl]) -> Result<(Vec<Channel>, Option<St
     let channels = ours
         .into_iter()
         .zip(preopened)
-        .map(|(socket, pre)| Channel::new(socket, pre))
+        .enumerate()
+        .map(|(i, (socket, pre))| Channel::new(socket, pre, pools.get(i).copied().flatten()))
         .collect();
     let names = services.iter().map(ServiceDecl::service_name).collect();
     Ok((

@@ -10,7 +10,7 @@ use rustix::net::{AddressFamily, SocketFlags, SocketType};
 use crate::decl::{NetLimits, NetMode};
 use crate::services::SocketKind;
 
-use super::dns::{family_of, lookup_addr, lookup_host};
+use super::dns::{family_of, lookup_addr, lookup_host, lookup_service};
 use super::limits::{allows, narrow};
 use super::wire::{Reply, Request};
 use super::VIOLATION;
@@ -32,29 +32,54 @@ impl Net {
         self.limits.allows_mode(mode)
     }
 
+    /// cap_net.c `net_allowed_hosts`: a `(host, service)` pair allows a
+    /// lookup when each half is unset (`_`) or equal. A lookup that names
+    /// no service is made with the services declared for its host (as the
+    /// FreeBSD backend sends them to cap_net), so only the host half
+    /// decides it.
+    fn host_allowed(&self, host: &str, service: Option<&str>) -> bool {
+        self.limits.hosts.is_empty()
+            || self.limits.hosts.iter().any(|(h, s)| {
+                h.as_deref().is_none_or(|h| h == host)
+                    && (service.is_none() || s.as_deref().is_none_or(|s| Some(s) == service))
+            })
+    }
+
+    /// Remembers the addresses a lookup of `host` returned, for
+    /// `connectdns`.
+    fn remember(&mut self, host: &str, addrs: impl IntoIterator<Item = IpAddr>) {
+        for a in addrs {
+            let entry = (a, host.to_owned());
+            if !self.resolved.contains(&entry) {
+                if self.resolved.len() == MAX_RESOLVED {
+                    self.resolved.remove(0);
+                }
+                self.resolved.push(entry);
+            }
+        }
+    }
+
     pub(crate) fn handle(&mut self, request: Request) -> Result<(Reply, Option<OwnedFd>), i32> {
         let reply = match request {
             Request::LookupHost { host, family } => {
-                let host_ok = self.limits.hosts.is_empty()
-                    || self
-                        .limits
-                        .hosts
-                        .iter()
-                        .any(|(h, _)| h.as_deref().is_none_or(|h| h == host));
-                if !self.mode(NetMode::NameToAddr) || !host_ok {
+                if !self.mode(NetMode::NameToAddr) || !self.host_allowed(&host, None) {
                     return Err(VIOLATION);
                 }
                 let addrs = lookup_host(&host, family, &self.limits.families)?;
-                for a in &addrs {
-                    let entry = (*a, host.clone());
-                    if !self.resolved.contains(&entry) {
-                        if self.resolved.len() == MAX_RESOLVED {
-                            self.resolved.remove(0);
-                        }
-                        self.resolved.push(entry);
-                    }
-                }
+                self.remember(&host, addrs.iter().copied());
                 Reply::Addrs(addrs)
+            }
+            Request::LookupService {
+                host,
+                service,
+                family,
+            } => {
+                if !self.mode(NetMode::NameToAddr) || !self.host_allowed(&host, Some(&service)) {
+                    return Err(VIOLATION);
+                }
+                let addrs = lookup_service(&host, &service, family, &self.limits.families)?;
+                self.remember(&host, addrs.iter().map(SocketAddr::ip));
+                Reply::SockAddrs(addrs)
             }
             Request::LookupAddr(addr) => {
                 if !self.mode(NetMode::AddrToName)

@@ -27,6 +27,12 @@ pub(crate) enum Request {
         host: String,
         family: Option<Family>,
     },
+    /// cap_getaddrinfo(3) with a service name or port.
+    LookupService {
+        host: String,
+        service: String,
+        family: Option<Family>,
+    },
     LookupAddr(IpAddr),
     DnsLimit(DnsLimits),
     NetConnect(SocketAddr, SocketKind),
@@ -68,6 +74,7 @@ pub(crate) enum Query {
 pub(crate) enum Reply {
     Done,
     Addrs(Vec<IpAddr>),
+    SockAddrs(Vec<SocketAddr>),
     Name(String),
     Users(Vec<User>),
     Groups(Vec<Group>),
@@ -295,6 +302,14 @@ impl<'a> Reader<'a> {
             _ => Err(Malformed),
         }
     }
+    fn opt_family(&mut self) -> Result<Option<Family>> {
+        match self.u8()? {
+            0 => Ok(None),
+            4 => Ok(Some(Family::Inet)),
+            6 => Ok(Some(Family::Inet6)),
+            _ => Err(Malformed),
+        }
+    }
     fn families(&mut self) -> Result<Vec<Family>> {
         let n = self.count(1)?;
         (0..n).map(|_| self.family()).collect()
@@ -381,6 +396,19 @@ impl Request {
             Request::LookupAddr(ip) => {
                 w.u8(2);
                 w.ip(*ip);
+            }
+            Request::LookupService {
+                host,
+                service,
+                family,
+            } => {
+                w.u8(21);
+                w.str(host);
+                w.str(service);
+                match family {
+                    None => w.u8(0),
+                    Some(f) => w.family(*f),
+                }
             }
             Request::DnsLimit(l) => {
                 w.u8(3);
@@ -490,15 +518,20 @@ impl Request {
         let request = match r.u8()? {
             1 => {
                 let host = r.string()?;
-                let family = match r.u8()? {
-                    0 => None,
-                    4 => Some(Family::Inet),
-                    6 => Some(Family::Inet6),
-                    _ => return Err(Malformed),
-                };
+                let family = r.opt_family()?;
                 Request::LookupHost { host, family }
             }
             2 => Request::LookupAddr(r.ip()?),
+            21 => {
+                let host = r.string()?;
+                let service = r.string()?;
+                let family = r.opt_family()?;
+                Request::LookupService {
+                    host,
+                    service,
+                    family,
+                }
+            }
             3 => {
                 let types = r.words()?;
                 let families = r.families()?;
@@ -586,6 +619,13 @@ pub(crate) fn encode_answer(answer: &std::result::Result<Reply, i32>) -> Vec<u8>
         Reply::Name(n) => {
             w.u8(2);
             w.str(n);
+        }
+        Reply::SockAddrs(addrs) => {
+            w.u8(9);
+            w.len(addrs.len());
+            for a in addrs {
+                w.sockaddr(*a);
+            }
         }
         Reply::Users(users) => {
             w.u8(3);
@@ -706,6 +746,10 @@ pub(crate) fn decode_answer(message: &[u8]) -> Result<std::result::Result<Reply,
             mtime: r.u64()? as i64,
         }),
         8 => Reply::Fd,
+        9 => {
+            let n = r.count(7)?;
+            Reply::SockAddrs((0..n).map(|_| r.sockaddr()).collect::<Result<_>>()?)
+        }
         _ => return Err(Malformed),
     };
     r.finish(Ok(reply))
@@ -723,6 +767,11 @@ mod tests {
                 family: Some(Family::Inet6),
             },
             Request::LookupAddr("127.0.0.1".parse().unwrap()),
+            Request::LookupService {
+                host: "localhost".into(),
+                service: "53".into(),
+                family: None,
+            },
             Request::DnsLimit(DnsLimits {
                 types: vec![DnsType::NameToAddr],
                 families: vec![Family::Inet, Family::Inet6],
@@ -857,6 +906,7 @@ mod tests {
             Ok(Reply::Done),
             Ok(Reply::Addrs(vec!["::1".parse().unwrap()])),
             Ok(Reply::Name("localhost".into())),
+            Ok(Reply::SockAddrs(vec!["127.0.0.1:53".parse().unwrap()])),
             Ok(Reply::Users(vec![User {
                 name: Some("root".into()),
                 uid: Some(0),

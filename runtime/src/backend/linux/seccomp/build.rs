@@ -5,17 +5,17 @@
 
 use crate::rights::{Fcntl, Limits, Right};
 
-use super::super::judge::Context;
+use super::super::judge::{self, Context};
 use super::super::rules::{Cond, Mode, Need, Outside, Req, Shape, Syscall, Test};
 use super::super::syscalls::{SHAPES, TABLE};
 use super::bpf::{normalize, Call, Check, Clause, Op};
-use super::consts::{fcntl_numbers, ioctl_numbers, FCNTL_DUP, FCNTL_LOCKS};
+use super::consts::{fcntl_numbers, ioctl_numbers, FCNTL_DUP, FCNTL_LOCKS, FCNTL_RIGHTS};
 use super::FdClass;
 
 /// How many single checks a condition is one of.
 fn count(cond: &Cond) -> usize {
     match cond.test {
-        Test::OneOf(vs) => vs.len(),
+        Test::OneOf(vs) | Test::WideOneOf(vs) => vs.len(),
         Test::MaskedOneOf { values, .. } => values.len(),
         _ => 1,
     }
@@ -36,6 +36,10 @@ fn alternative(cond: &Cond, i: usize) -> Check {
         Test::OneOf(vs) => narrow(Op::Eq, vs[i]),
         Test::Masked { mask, value } => narrow(Op::MaskedEq(mask), value),
         Test::MaskedOneOf { mask, values } => narrow(Op::MaskedEq(mask), values[i]),
+        Test::WideOneOf(vs) => Check {
+            value: vs[i].into(),
+            ..wide(Op::Eq)
+        },
         Test::Null => wide(Op::Eq),
         Test::NonNull => wide(Op::Ne),
     }
@@ -76,10 +80,6 @@ fn within(arg: u8, lo: u32, hi: u32) -> ([Check; 2], usize) {
 /// Landlock does not decide them).
 pub(crate) fn calls(ctx: &Context, lookups: bool) -> Vec<Call> {
     let stretches = stretches(ctx.classes);
-    let dirs = Limits {
-        rights: ctx.dirs(),
-        ..Limits::default()
-    };
     SHAPES
         .iter()
         .zip(TABLE)
@@ -96,7 +96,7 @@ pub(crate) fn calls(ctx: &Context, lookups: bool) -> Vec<Call> {
             let mut call = Call {
                 nr: row.nr,
                 mode: mode(row, ctx),
-                rights: rights(row, &stretches, &dirs),
+                rights: rights(row, &stretches, ctx),
                 lookups: if lookups {
                     lookup(row, ctx.classes)
                 } else {
@@ -192,7 +192,9 @@ fn denies_outright(req: Req, limits: &Limits) -> bool {
     let has = |r: Right| limits.rights.allows(r);
     match req {
         Req::Right(r) => !has(r),
-        Req::Never => true,
+        Req::Never | Req::Unmediated => true,
+        // They depend on the class (`class_verdict`).
+        Req::Into { .. } | Req::Onto => false,
         Req::Ioctl { .. } => {
             !has(Right::Ioctl)
                 || limits
@@ -210,7 +212,9 @@ fn verdict(req: Req, limits: &Limits) -> Verdict {
     }
     let has = |r: Right| limits.rights.allows(r);
     match req {
-        Req::Right(_) | Req::Never => Verdict::Allow,
+        Req::Right(_) | Req::Never | Req::Unmediated => Verdict::Allow,
+        // Judged with the class (`class_verdict`); never without one.
+        Req::Into { .. } | Req::Onto => Verdict::Deny,
         Req::Ioctl { cmd } => match limits.ioctls {
             None => Verdict::Allow,
             Some(list) => Verdict::When(vec![list
@@ -221,20 +225,32 @@ fn verdict(req: Req, limits: &Limits) -> Verdict {
         },
         Req::Fcntl { cmd } => {
             let locks = has(Right::Flock);
+            // Commands with rights of their own, held or not.
+            let own = |held: bool| {
+                FCNTL_RIGHTS
+                    .iter()
+                    .filter(move |(_, rights)| rights.iter().all(|r| has(*r)) == held)
+                    .map(|(c, _)| *c)
+            };
             if has(Right::Fcntl) && limits.fcntls.is_none() {
-                // Every command but copies (and locks without `flock`).
+                // Every command but copies (and locks without `flock`, and
+                // those whose own rights are missing).
                 let locks: &[u32] = if locks { &[] } else { FCNTL_LOCKS };
                 return Verdict::When(
                     FCNTL_DUP
                         .iter()
                         .chain(locks)
-                        .map(|&c| vec![Check::narrow(cmd, Op::Eq, c)])
+                        .copied()
+                        .chain(own(false))
+                        .map(|c| vec![Check::narrow(cmd, Op::Eq, c)])
                         .collect(),
                 );
             }
-            // F_GETFD/F_SETFD always; locks with `flock`; the rest with
-            // `fcntl`, narrowed by `fcntls(...)`.
+            // F_GETFD/F_SETFD always; locks with `flock`; commands with
+            // rights of their own with them; the rest with `fcntl`,
+            // narrowed by `fcntls(...)`.
             let mut allowed = vec![libc::F_GETFD as u32, libc::F_SETFD as u32];
+            allowed.extend(own(true));
             if locks {
                 allowed.extend_from_slice(FCNTL_LOCKS);
             }
@@ -251,6 +267,53 @@ fn verdict(req: Req, limits: &Limits) -> Verdict {
     }
 }
 
+/// What `class` does with `req`: copies onto and into pools need the
+/// class itself and the others; the rest its limits.
+fn class_verdict(req: Req, class: &FdClass, classes: &[FdClass]) -> Verdict {
+    match req {
+        Req::Onto if class.pool => Verdict::Allow,
+        Req::Onto => Verdict::Deny,
+        Req::Into { onto } => {
+            // Denied unless the number copied onto lies in a pool within
+            // the class's limits: one clause per stretch of numbers
+            // outside those pools.
+            let mut pools: Vec<(u32, u32)> = classes
+                .iter()
+                .filter(|p| p.pool && judge::within(&p.limits, &class.limits))
+                .map(|p| (p.lo, p.hi))
+                .collect();
+            if pools.is_empty() {
+                // Denied outright: lets the stretch merge with its
+                // neighbours (one range check for many classes).
+                return Verdict::Deny;
+            }
+            pools.sort_unstable();
+            let mut gaps = Vec::new();
+            let mut next = Some(0u32);
+            for (lo, hi) in pools {
+                if let Some(n) = next {
+                    if n < lo {
+                        gaps.push((n, lo - 1));
+                    }
+                }
+                next = hi.checked_add(1);
+            }
+            if let Some(n) = next {
+                gaps.push((n, u32::MAX));
+            }
+            Verdict::When(
+                gaps.into_iter()
+                    .map(|(a, b)| {
+                        let (range, n) = within(onto, a, b);
+                        range[..n].to_vec()
+                    })
+                    .collect(),
+            )
+        }
+        req => verdict(req, &class.limits),
+    }
+}
+
 /// Whether `need` applies to `class` at all (read/write left to the
 /// kernel's `EBADF` on descriptors whose access mode refuses them).
 fn applies(need: &Need, class: &FdClass) -> bool {
@@ -264,7 +327,7 @@ fn applies(need: &Need, class: &FdClass) -> bool {
 
 /// `row`'s needs for the classes of `stretches`: the denials (`EACCES`)
 /// alone.
-fn rights(row: &Syscall, stretches: &[(u32, u32, Option<&FdClass>)], dirs: &Limits) -> Vec<Clause> {
+fn rights(row: &Syscall, stretches: &[(u32, u32, Option<&FdClass>)], ctx: &Context) -> Vec<Clause> {
     let mut out = Vec::new();
     for need in row.needs {
         let Some(arg) = need.fd else {
@@ -295,11 +358,21 @@ fn rights(row: &Syscall, stretches: &[(u32, u32, Option<&FdClass>)], dirs: &Limi
             let v = match class {
                 Some(c) if !applies(need, c) => Verdict::Allow,
                 Some(c) if settled(c) => Verdict::Either,
-                Some(c) => verdict(need.req, &c.limits),
+                Some(c) => class_verdict(need.req, c, ctx.classes),
                 None => match need.outside {
                     Outside::Free => Verdict::Allow,
                     Outside::Denied => Verdict::Deny,
-                    Outside::Dirs => verdict(need.req, dirs),
+                    // What every directory where the call could act holds.
+                    Outside::Places(access) => {
+                        if ctx
+                            .places(access)
+                            .any(|c| verdict(need.req, &c.limits) != Verdict::Allow)
+                        {
+                            Verdict::Deny
+                        } else {
+                            Verdict::Allow
+                        }
+                    }
                 },
             };
             (lo, hi, v)

@@ -3,7 +3,7 @@
 //! crate does not export for x86_64, and the lists of commands and options
 //! capability mode lets through.
 
-use crate::rights::{Fcntl, Ioctl};
+use crate::rights::{Fcntl, Ioctl, Right};
 
 /// errno of a call capability mode does not allow (Capsicum: `ECAPMODE`).
 pub(crate) const MODE_ERRNO: i32 = libc::EPERM;
@@ -185,6 +185,36 @@ pub(crate) const FCNTL_LOCKS: &[u32] = &[
     libc::F_OFD_SETLK as u32,
     libc::F_OFD_SETLKW as u32,
 ];
+
+/// `F_SETSIG`, `F_GETSIG` (include/uapi/asm-generic/fcntl.h); not in the
+/// `libc` crate for x86_64.
+pub(crate) const F_SETSIG: u32 = 10;
+pub(crate) const F_GETSIG: u32 = 11;
+
+/// fcntl(2) commands with rights of their own (fcntl.cc's table of the
+/// Linux port of Capsicum): signals with `event` + `fsignal`, leases with
+/// `flock` + `fsignal`, dnotify with `notify`, pipe sizes as socket
+/// options, memfd seals as `fstat` / `fchmod`.
+pub(crate) const FCNTL_RIGHTS: &[(u32, &[Right])] = &[
+    (F_GETSIG, &[Right::Event, Right::Fsignal]),
+    (F_SETSIG, &[Right::Event, Right::Fsignal]),
+    (libc::F_GETLEASE as u32, &[Right::Flock, Right::Fsignal]),
+    (libc::F_SETLEASE as u32, &[Right::Flock, Right::Fsignal]),
+    (libc::F_NOTIFY as u32, &[Right::Notify]),
+    (libc::F_GETPIPE_SZ as u32, &[Right::Getsockopt]),
+    (libc::F_SETPIPE_SZ as u32, &[Right::Setsockopt]),
+    (libc::F_GET_SEALS as u32, &[Right::Fstat]),
+    (libc::F_ADD_SEALS as u32, &[Right::Fchmod]),
+];
+
+/// The rights fcntl(2) command `cmd` needs, if it is one of
+/// [`FCNTL_RIGHTS`].
+pub(crate) fn fcntl_rights(cmd: u32) -> Option<&'static [Right]> {
+    FCNTL_RIGHTS
+        .iter()
+        .find(|(c, _)| *c == cmd)
+        .map(|(_, r)| *r)
+}
 
 /// fcntl(2) commands that copy a descriptor: never on a limited one.
 pub(crate) const FCNTL_DUP: &[u32] = &[libc::F_DUPFD as u32, libc::F_DUPFD_CLOEXEC as u32];

@@ -63,6 +63,12 @@ pub(crate) struct FdClass {
     pub reads: bool,
     /// Whether their access mode lets write(2) through.
     pub writes: bool,
+    /// Whether descriptors may be moved into the class after entry (a
+    /// pool: numbers reserved at entry for descriptors a service hands
+    /// in, limited when they arrive; `fds.rs`). Only descriptors that
+    /// hold at least its limits may be copied in, so its access mode is
+    /// never trusted (`reads`, `writes` set).
+    pub pool: bool,
 }
 
 /// What the capability-mode policy lets through beyond capability mode

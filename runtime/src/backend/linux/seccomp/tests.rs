@@ -94,6 +94,7 @@ pub(super) fn class(lo: u32, hi: u32, rights: &[Right]) -> FdClass {
         },
         reads: true,
         writes: true,
+        pool: false,
     }
 }
 
@@ -140,6 +141,7 @@ pub(super) fn stdio_classes() -> Vec<FdClass> {
             limits: Limits::STDIN,
             reads: true,
             writes: false,
+            pool: false,
         },
         FdClass {
             lo: 1,
@@ -147,6 +149,7 @@ pub(super) fn stdio_classes() -> Vec<FdClass> {
             limits: Limits::STDOUT,
             reads: false,
             writes: true,
+            pool: false,
         },
     ]
 }
@@ -187,6 +190,13 @@ pub(super) fn realistic_classes() -> Vec<FdClass> {
         }
         classes.push(c);
     }
+    // Two pools (descriptors limited after entry): one within the read
+    // class's limits, one within none.
+    let mut within_read = class(3900, 3909, &[Right::Read]);
+    within_read.pool = true;
+    let mut wide = class(3910, 3919, &[Right::Read, Right::Fchown, Right::Fsync]);
+    wide.pool = true;
+    classes.extend([within_read, wide]);
     classes
 }
 
@@ -245,6 +255,7 @@ pub(super) fn candidates(row: &Syscall, arg: usize, ctx: &Context) -> Vec<u64> {
                 }
                 v.insert(u64::from(mask));
             }
+            Test::WideOneOf(xs) => xs.iter().for_each(|&x| narrow(&mut v, x)),
             Test::Null | Test::NonNull => v.extend([1, 1 << 32]),
         }
     }
@@ -262,6 +273,7 @@ pub(super) fn candidates(row: &Syscall, arg: usize, ctx: &Context) -> Vec<u64> {
             .chain(fcntls)
             .chain(FCNTL_DUP)
             .chain(FCNTL_LOCKS)
+            .chain(FCNTL_RIGHTS.iter().map(|(c, _)| c))
             .chain(IOCTL_ALLOWED)
             .chain(INODE_IOCTLS);
         v.extend(commands.map(|&c| u64::from(c)));
@@ -328,13 +340,19 @@ fn check_explanation(row: &Syscall, args: &[u64; 6], ctx: &Context, verdict: Ver
                 (Reason::MissingRight(r), Lacking::Right(l)) => {
                     assert_eq!(r, l, "{what}");
                     let has = match d.fd.and_then(|fd| ctx.class_of(fd)) {
-                        Some(c) => c.limits.rights,
-                        None if d.fd.is_some() && d.need.outside == Outside::Dirs => ctx.dirs(),
-                        None => RightSet::EMPTY,
+                        Some(c) => c.limits.rights.allows(r),
+                        // Some directory where it could act lacks it.
+                        None if d.fd.is_some() => match d.need.outside {
+                            Outside::Places(a) => ctx.places(a).all(|c| c.limits.rights.allows(r)),
+                            _ => false,
+                        },
+                        None => false,
                     };
-                    assert!(!has.allows(r), "{what}: the descriptor has {r:?}");
+                    assert!(!has, "{what}: the descriptor has {r:?}");
                 }
-                (Reason::NoCopies, Lacking::Copy) | (Reason::Rights, Lacking::Command) => {}
+                (Reason::NoCopies, Lacking::Copy)
+                | (Reason::Rights, Lacking::Command)
+                | (Reason::Unmediated(_), Lacking::Unmediated) => {}
                 (Reason::Rights, _) if d.fd.is_none() => {}
                 _ => panic!("{what}: the row says {d:?}"),
             }

@@ -92,6 +92,16 @@ pub(super) const PRIO_SELF: Mode = allow_if(&[when(&[eq(0, PRIO_PROCESS), eq(1, 
 pub(super) const BENEATH_0: Mode = allow_if(&[beneath(&[ne(0, FDCWD)])]);
 /// Two lookups beneath directory descriptors (arguments 0 and 2).
 pub(super) const BENEATH_0_2: Mode = allow_if(&[beneath(&[ne(0, FDCWD), ne(2, FDCWD)])]);
+/// utimensat(2): futimens(3) (a NULL path), or the path form beneath a
+/// directory, which its needs then deny.
+pub(super) const UTIMENSAT: Mode =
+    allow_if(&[when(&[null(1)]), beneath(&[ne(0, FDCWD), non_null(1)])]);
+/// `futimes`, and the path form Landlock does not mediate denied after
+/// it (`EACCES`, as a missing right would be).
+pub(super) const UTIMENSAT_NEEDS: &[Need] = &[
+    need(0, Futimes).places(access::UNMEDIATED),
+    unmediated(0).when(&[non_null(1)]),
+];
 /// A read-only lookup: beneath a directory, or (broker) from `AT_FDCWD`.
 pub(super) const LOOKUP: Mode = allow_if(&[
     beneath(&[ne(0, FDCWD)]),
@@ -105,6 +115,16 @@ pub(super) const SEND_DESCRIPTORS: Mode = allow_if(&[granted(SendDescriptors, &[
 pub(super) const UNIX_SOCKET: Allow = when(&[
     eq(0, AF_UNIX as u32),
     masked_one_of(1, 0xf, UNIX_SOCKET_TYPES),
+]);
+/// An IPv4 or IPv6 UDP socket (capmode.cc AllowedSocketSyscalls creates
+/// one in capability mode): unbound, it reaches nobody, since bind(2),
+/// connect(2), sendmsg(2) and sendto(2) with an address are denied, and
+/// nothing binds a UDP socket implicitly but those. TCP is not: listen(2)
+/// binds it to a new port.
+pub(super) const INET_DATAGRAM: Allow = when(&[
+    one_of(0, INET_FAMILIES),
+    masked(1, 0xf, SOCK_DGRAM as u32),
+    one_of(2, &[0, IPPROTO_UDP as u32]),
 ]);
 
 /// fstatat(2) (`newfstatat`, flags in argument 3) and statx(2) (flags in
@@ -128,22 +148,40 @@ pub(super) const STATX: Mode = allow_if(&[
 ]);
 
 /// fstatat's needs: `fstat`, and `lookup` unless `AT_EMPTY_PATH`.
+/// Landlock does not mediate stat: a lookup through a directory opened
+/// after entry needs `fstat` of every directory.
 pub(super) const NEWFSTATAT_NEEDS: &[Need] = &[
     need(0, Fstat),
+    need(0, Fstat)
+        .when(&[masked(3, AT_EMPTY_PATH as u32, 0)])
+        .places(access::UNMEDIATED),
     need(0, Lookup).when(&[masked(3, AT_EMPTY_PATH as u32, 0)]),
 ];
 pub(super) const STATX_NEEDS: &[Need] = &[
     need(0, Fstat),
+    need(0, Fstat)
+        .when(&[masked(2, AT_EMPTY_PATH as u32, 0)])
+        .places(access::UNMEDIATED),
     need(0, Lookup).when(&[masked(2, AT_EMPTY_PATH as u32, 0)]),
 ];
+/// faccessat(2): `fstat` and `lookup` (sys/kern/vfs_syscalls.c
+/// kern_accessat; capability-fd.cc TryDirOps); Landlock does not mediate
+/// access(2), so through a directory opened after entry `fstat` of every
+/// directory.
+pub(super) const FACCESSAT: &[Need] =
+    &[need(0, Fstatat), need(0, Fstat).places(access::UNMEDIATED)];
 
 /// openat(2): the open flags imply rights as on FreeBSD (rights(4):
 /// `O_CREAT` needs `create`, `O_TRUNC` `ftruncate`, `O_FSYNC` `fsync`,
 /// the access mode `read`/`write`; `O_PATH` needs only `lookup`).
 pub(super) const OPENAT: &[Need] = &[
     need(0, Lookup),
-    need(0, Create).when(&[masked(2, O_CREAT as u32, O_CREAT as u32)]),
-    need(0, Create).when(&[masked(2, TMPFILE, TMPFILE)]),
+    need(0, Create)
+        .when(&[masked(2, O_CREAT as u32, O_CREAT as u32)])
+        .places(access::MAKE_REG),
+    need(0, Create)
+        .when(&[masked(2, TMPFILE, TMPFILE)])
+        .places(access::MAKE_REG),
     need(0, Ftruncate).when(&[masked(2, O_TRUNC as u32, O_TRUNC as u32)]),
     need(0, Fsync).when(&[masked(2, O_DSYNC as u32, O_DSYNC as u32)]),
     need(0, Write).when(&[masked_one_of(
@@ -151,6 +189,12 @@ pub(super) const OPENAT: &[Need] = &[
         O_ACCMODE as u32,
         &[O_WRONLY as u32, O_RDWR as u32],
     )]),
+    // Writing without O_APPEND or O_TRUNC moves an offset: `seek` too
+    // (flags_to_rights, sys/kern/vfs_syscalls.c).
+    need(0, Seek).when(&[
+        masked_one_of(2, O_ACCMODE as u32, &[O_WRONLY as u32, O_RDWR as u32]),
+        masked(2, (O_APPEND | O_TRUNC) as u32, 0),
+    ]),
     need(0, Read).when(&[masked(2, O_ACCMODE as u32, O_RDWR as u32)]),
     need(0, Read).when(&[
         masked(2, O_ACCMODE as u32, O_RDONLY as u32),
@@ -160,16 +204,42 @@ pub(super) const OPENAT: &[Need] = &[
 /// `O_TMPFILE` without the `O_DIRECTORY` bit it includes.
 pub(super) const TMPFILE: u32 = (O_TMPFILE & !O_DIRECTORY) as u32;
 
-/// mknodat(2): FIFOs need `mkfifoat`, everything else `mknodat` (the
-/// Linux port of Capsicum decides the right from the mode).
+/// mknodat(2): the Linux port of Capsicum decides the right from the
+/// mode (capability-fd.cc SyscallAt): a regular file needs `create`, a
+/// socket `bind`, a FIFO `mkfifoat` (FreeBSD's kern_mknodat sends FIFOs
+/// to mkfifoat). No character or block device is ever made: on Linux a
+/// node made by root opens the device itself.
 pub(super) const MKNODAT: &[Need] = &[
-    need(0, Mkfifoat).when(&[masked(2, S_IFMT, S_IFIFO)]),
-    need(0, Mknodat).when(&[masked_one_of(
-        2,
-        S_IFMT,
-        &[0, S_IFREG, S_IFCHR, S_IFBLK, S_IFSOCK],
-    )]),
+    need(0, Lookup),
+    need(0, Mkfifoat)
+        .when(&[masked(2, S_IFMT, S_IFIFO)])
+        .places(access::MAKE_FIFO),
+    need(0, Create)
+        .when(&[masked_one_of(2, S_IFMT, &[0, S_IFREG])])
+        .places(access::MAKE_REG),
+    need(0, Bind)
+        .when(&[masked(2, S_IFMT, S_IFSOCK)])
+        .places(access::MAKE_SOCK),
+    nobody(Mknodat).when(&[masked_one_of(2, S_IFMT, &[S_IFCHR, S_IFBLK])]),
 ];
+/// renameat(2), renameat2(2): `renameat_source` on the source directory,
+/// `renameat_target` on the destination (rights(4)). Landlock checks a
+/// rename as a removal and a making, which `unlinkat`, `create`... give
+/// too.
+pub(super) const RENAMEAT: &[Need] = &[
+    need(0, RenameatSource).places(access::REMOVE),
+    need(2, RenameatTarget).places(access::MAKE_ANY),
+];
+/// linkat(2): `linkat_source` on the source directory, `linkat_target` on
+/// the destination. Landlock checks a link as a making, which `create`,
+/// `symlinkat`... give too.
+pub(super) const LINKAT: &[Need] = &[
+    need(0, LinkatSource).places(access::MAKE_LINK),
+    need(2, LinkatTarget).places(access::MAKE_LINK),
+];
+/// signalfd(2), signalfd4(2) on an existing signalfd change its mask:
+/// `fsignal` (Linux Capsicum); `-1` makes a new one.
+pub(super) const SIGNALFD: &[Need] = &[need(0, Fsignal).when(&[ne(0, u32::MAX)])];
 
 /// mmap(2) of a descriptor (anonymous mappings ignore it): `mmap`, plus
 /// `mmap_r` to read, `mmap_w` to write a shared mapping (a private one is
@@ -223,7 +293,7 @@ pub(super) const IOCTL_NEEDS: &[Need] = &[
     ioctl_command(0, 1),
     need(0, Ioctl)
         .when(&[one_of(1, INODE_IOCTLS)])
-        .dirs_outside(),
+        .places(access::UNMEDIATED),
 ];
 
 /// fcntl(2): `F_SETOWN` to nobody (0) or, when Landlock scopes signals, to
@@ -244,6 +314,7 @@ pub(super) const SELF_ONLY: &str =
     "capabilities.conf lists it; on Linux it names a process: only the caller, as 0";
 pub(super) const SIGNALS: &str = "capabilities.conf lists it for the process itself only; Landlock's signal scope (ABI 6) keeps the target inside the caller's domain";
 pub(super) const LANDLOCK_NEST: &str = "a Landlock domain inside the current one can only take access away (landlock(7)); children forked after entry and compartments each get one";
+pub(super) const WAIT: &str = "only the caller's own children: a sandboxed parent reaps its compartments (compartment.rs). FreeBSD's capability mode denies wait4/wait6 (not CAPENABLED in syscalls.master; capmode.cc AllowedMiscSyscalls): a documented difference";
 pub(super) const OWN: &str = "Linux-only; acts on the calling process or thread alone";
 pub(super) const GLOBAL: &str = "a path from the current directory or `/`: a global namespace (cap_enter(2)); the service broker may read with `global_paths`";
 pub(super) const GLOBAL_CHANGE: &str = "a path from the current directory or `/`: a global namespace (cap_enter(2)); use the `*at` call beneath a preopened directory";
@@ -266,7 +337,7 @@ pub(super) const OTHER: &str = "acts on another process (cap_enter(2): only the 
 pub(super) const GONE: &str = "not implemented by this kernel (sys_ni_syscall, syscall_64.tbl)";
 pub(super) const KEYS: &str = "the kernel keyrings are shared beyond the process (keyrings(7))";
 pub(super) const NEWER: &str = "newer than the allowlist; not needed by libc or std";
-pub(super) const DUP: &str = "capabilities.conf lists dup/dup2; rights follow descriptor numbers here, so no copy of a limited descriptor and nothing placed over one";
+pub(super) const DUP: &str = "capabilities.conf lists dup/dup2; rights follow descriptor numbers here, so no copy of a limited descriptor and nothing placed over one, but into a pool within its limits (descriptors limited after entry, fds.rs)";
 pub(super) const SEND: &str = "the msghdr is behind a pointer seccomp cannot read (seccomp(2)): its address and SCM_RIGHTS descriptors cannot be checked; use send(2) or write(2). The broker sends descriptors with it";
 pub(super) const EXEC_IMAGE: &str = "cap_enter(2): no new process image";
 pub(super) const CHMOD: &str = "Landlock does not mediate chmod, chown or utimes (landlock(7)): fchmod/fchown/futimens on a descriptor opened beneath a directory instead";

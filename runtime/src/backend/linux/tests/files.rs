@@ -225,7 +225,13 @@ fn lookup_only_directories_are_o_path_and_rights_gate_changes() {
         let writable = n
             .limit(
                 open_dir(&root),
-                &limits(&[Right::Lookup, Right::Create, Right::Write, Right::Mkdirat]),
+                &limits(&[
+                    Right::Lookup,
+                    Right::Create,
+                    Right::Write,
+                    Right::Seek,
+                    Right::Mkdirat,
+                ]),
             )
             .map_err(|f| f.error.to_string())?;
         // SAFETY: F_GETFL takes no pointer.
@@ -241,6 +247,8 @@ fn lookup_only_directories_are_o_path_and_rights_gate_changes() {
             openat(l, "f", libc::O_RDONLY),
             libc::EACCES,
         )?;
+        // O_WRONLY without O_APPEND or O_TRUNC moves an offset: `seek`
+        // (flags_to_rights, sys/kern/vfs_syscalls.c).
         ok(
             "create beneath with create",
             openat(w, "new", libc::O_WRONLY | libc::O_CREAT),

@@ -55,9 +55,14 @@ fn end_to_end_through_the_steps() {
         if n != 5 || &buf != b"input" {
             return Err(format!("read {n}: {buf:?}"));
         }
+        // O_APPEND: no `seek` needed (flags_to_rights, vfs_syscalls.c).
         let fd = ok(
             "create in out",
-            openat(out.as_raw_fd(), "result", libc::O_WRONLY | libc::O_CREAT),
+            openat(
+                out.as_raw_fd(),
+                "result",
+                libc::O_WRONLY | libc::O_CREAT | libc::O_APPEND,
+            ),
         )?;
         ok(
             "write result",

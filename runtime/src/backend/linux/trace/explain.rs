@@ -149,8 +149,11 @@ fn rights_denial(scene: &Scene, row: &Syscall, args: &[u64; 6]) -> (Object, Reas
     };
     let reason = match (denial.lacking, denial.need.req) {
         (Lacking::Right(r), _) => Reason::MissingRight(r),
-        (Lacking::Copy, Req::Never | Req::Fcntl { .. }) => Reason::NoCopies,
+        (Lacking::Copy, Req::Never | Req::Fcntl { .. } | Req::Into { .. } | Req::Onto) => {
+            Reason::NoCopies
+        }
         (Lacking::Copy | Lacking::Command, _) => Reason::Rights,
+        (Lacking::Unmediated, _) => Reason::Unmediated(row.why),
     };
     (object, reason)
 }

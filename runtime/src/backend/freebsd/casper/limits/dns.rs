@@ -65,16 +65,16 @@ pub(crate) fn family_of(ip: std::net::IpAddr) -> Family {
 
 /// A host lookup as the handles make it, through both services: one
 /// cap_getaddrinfo(3) per family of [`lookup_families`], with `servname`,
-/// the addresses of all of them (each once, in order) or, when none gave
-/// any, the last refusal.
-pub(crate) fn lookup<E>(
+/// the addresses (with their ports, for a lookup naming a service) of all
+/// of them (each once, in order) or, when none gave any, the last refusal.
+pub(crate) fn lookup<T: PartialEq, E>(
     limited_to: &[Family],
     host: &str,
     servname: Option<&str>,
     asked: Option<Family>,
-    mut getaddrinfo: impl FnMut(&str, Option<&str>, i32) -> Result<Vec<std::net::IpAddr>, E>,
-) -> Result<Vec<std::net::IpAddr>, E> {
-    let mut all: Vec<std::net::IpAddr> = Vec::new();
+    mut getaddrinfo: impl FnMut(&str, Option<&str>, i32) -> Result<Vec<T>, E>,
+) -> Result<Vec<T>, E> {
+    let mut all: Vec<T> = Vec::new();
     let mut last_error = None;
     for family in lookup_families(limited_to, asked) {
         match getaddrinfo(host, servname, family) {
