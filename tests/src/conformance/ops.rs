@@ -1201,7 +1201,12 @@ fn capmode_op(name: &str, spec: &Spec) -> Attempt {
             unsafe { libc::sync() };
             Ok("synced".into())
         }
+        // ioperm(2) exists on x86 only; elsewhere the kernel answers an
+        // unknown call with ENOSYS.
+        #[cfg(target_arch = "x86_64")]
         "ioperm" => done(sys!(libc::ioperm(0x80, 1, 1)), "granted"),
+        #[cfg(not(target_arch = "x86_64"))]
+        "ioperm" => Err(io::Error::from_raw_os_error(libc::ENOSYS)),
         // NewThread: threads and children are in capability mode too.
         "thread_open" => std::thread::spawn(|| {
             let fd = sys!(libc::open(c("/dev/null").as_ptr(), libc::O_RDWR))?;
