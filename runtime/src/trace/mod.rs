@@ -15,19 +15,20 @@
 //! Any other value refuses to start (setup error), so a typo never runs a
 //! program differently than asked.
 //!
-//! The records are made inside a signal handler, which is not
-//! async-signal-safe (it allocates and symbolizes a backtrace). This is a
-//! debugging mode: denied calls are never made while the allocator's lock is
-//! held (allocation only uses calls the sandbox allows), the record is
-//! written with one write(2) on descriptor 2 (never through std's stderr lock),
-//! and a denial *inside* the handler (say, the symbolizer opening a file) is
-//! answered with the error and not reported, so the handler cannot recurse.
+//! `trace` is accepted as another name for `1`.
+//!
+//! The signal handlers only record raw facts in fixed slots (no lock, no
+//! allocation, no call the sandbox denies: `backend/unix/trace`); a reporter
+//! thread explains, symbolizes and prints them, with one write(2) on
+//! descriptor 2 (never through std's stderr lock).
 
 use std::ffi::OsStr;
 use std::fmt::Write as _;
 use std::sync::{Mutex, OnceLock};
 
-use crate::decl::{Kind, OpenFlags};
+mod propose;
+
+use crate::decl::{self, Kind, OpenFlags};
 use crate::rights::{Limits, Right};
 
 /// The name of the environment variable.
@@ -121,6 +122,14 @@ impl Described {
 
 static DESCRIPTORS: Mutex<Vec<Described>> = Mutex::new(Vec::new());
 
+/// The declaration, kept for the dry-run summary (only when tracing).
+static PLAN: Mutex<Option<decl::Plan>> = Mutex::new(None);
+
+/// Keeps the declaration the steps carry out.
+pub(crate) fn describe_plan(plan: &decl::Plan) {
+    *PLAN.lock().unwrap_or_else(|p| p.into_inner()) = Some(plan.clone());
+}
+
 fn descriptors() -> std::sync::MutexGuard<'static, Vec<Described>> {
     DESCRIPTORS.lock().unwrap_or_else(|p| p.into_inner())
 }
@@ -188,6 +197,10 @@ pub(crate) enum Object {
     Endpoint(String),
     /// Another process (`pid 1`).
     Process(String),
+    /// An address a socket is bound to (`127.0.0.1:8090`).
+    Bind(String),
+    /// An address a socket connects to (`127.0.0.1:9`).
+    Connect(String),
     /// Nothing to name beyond the call itself.
     None,
 }
@@ -208,6 +221,8 @@ impl Object {
             }
             Object::Endpoint(e) => e.clone(),
             Object::Process(p) => p.clone(),
+            Object::Bind(a) => format!("bind to address {a}"),
+            Object::Connect(a) => format!("connection to address {a}"),
             Object::None => return None,
         })
     }
@@ -231,8 +246,25 @@ pub(crate) enum Reason {
     NotAllowed(&'static str),
     /// The descriptor lacks a right (Capsicum: `ENOTCAPABLE`).
     MissingRight(Right),
+    /// The descriptor lacks rights: the first the filter checked, and every
+    /// right the call needs that it lacks.
+    MissingRights(Right, crate::rights::RightSet),
     /// The descriptor's rights forbid the operation itself (copies).
     NoCopies,
+    /// The descriptor's `ioctls(..)` do not list the command.
+    MissingIoctl {
+        /// The command's name in the system's headers (`FIONREAD`).
+        command: String,
+        /// The word that declares it (`fionread`), if there is one.
+        word: Option<crate::rights::Ioctl>,
+    },
+    /// The descriptor's `fcntls(..)` do not list the command.
+    MissingFcntl {
+        /// The command's name (`F_SETFL`).
+        command: String,
+        /// The word that declares it (`setfl`), if there is one.
+        word: Option<crate::rights::Fcntl>,
+    },
     /// The descriptor's rights do not allow the operation.
     Rights,
     /// A path form the sandbox cannot confine on this system, whatever the
@@ -258,7 +290,24 @@ impl Reason {
             Reason::MissingRight(r) => {
                 format!("missing right CAP_{}", r.name().to_ascii_uppercase())
             }
+            Reason::MissingRights(first, all) => {
+                let names: Vec<String> = all
+                    .atoms()
+                    .map(|r| format!("CAP_{}", r.name().to_ascii_uppercase()))
+                    .collect();
+                if names.len() > 1 {
+                    format!("missing rights {}", names.join(", "))
+                } else {
+                    format!("missing right CAP_{}", first.name().to_ascii_uppercase())
+                }
+            }
             Reason::NoCopies => "a limited descriptor cannot be duplicated".into(),
+            Reason::MissingIoctl { command, .. } => {
+                format!("ioctl command {command} is not among the descriptor's `ioctls(..)`")
+            }
+            Reason::MissingFcntl { command, .. } => {
+                format!("fcntl command {command} is not among the descriptor's `fcntls(..)`")
+            }
             Reason::Rights => "the descriptor's rights do not allow it".into(),
             Reason::Unmediated(why) => format!("the path form cannot be confined: {why}"),
             Reason::Refused => "refused beneath its preopened directory (a symlink leading out, or an access the directory's rights do not give)".into(),
@@ -290,6 +339,23 @@ pub(crate) struct Record {
     pub errno: &'static str,
     /// The user's frames, innermost first.
     pub frames: Vec<Frame>,
+    /// Who made the call, when not the user's code itself.
+    pub caller: Option<Caller>,
+    /// Whether the call opened a directory (dry-run, where it was made).
+    pub opened_dir: bool,
+}
+
+/// Who made a denied call: the user's code (itself, through libc or
+/// std's path and socket APIs) or code it called.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum Caller {
+    /// The user's code.
+    User,
+    /// A library, or std doing something of its own: the function the
+    /// user's code called (`tokio::runtime::builder::Builder::build`), or
+    /// the outermost one when no user code is on the stack (a thread the
+    /// library started).
+    Library(String),
 }
 
 impl Record {
@@ -300,8 +366,9 @@ impl Record {
             let _ = writeln!(s, "  object: {object}");
         }
         let _ = writeln!(s, "  reason: {}", self.reason.describe());
-        if let Some(fix) = suggestion(self) {
-            let _ = writeln!(s, "  fix: {fix}");
+        let fix = propose::fix(self);
+        if !fix.text.is_empty() {
+            let _ = writeln!(s, "  fix: {}", fix.text);
         }
         render_frames(&mut s, &self.frames, "  ");
         s
@@ -330,164 +397,111 @@ fn render_frames(s: &mut String, frames: &[Frame], indent: &str) {
     }
 }
 
-/// A declaration name made from a path (`/etc/localtime` → `localtime`).
-fn name_for(path: &str) -> String {
-    let stem = std::path::Path::new(path)
-        .file_stem()
-        .map(|s| s.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let mut name: String = stem
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() {
-                c.to_ascii_lowercase()
-            } else {
-                '_'
-            }
-        })
-        .collect();
-    if name.is_empty() || name.starts_with(|c: char| c.is_ascii_digit()) {
-        name.insert_str(0, "file_");
-    }
-    name
+/// The crate of a function's path (`tokio` of
+/// `<tokio::runtime::Runtime as Drop>::drop`).
+fn crate_of(function: &str) -> &str {
+    let f = function.trim_start_matches('<');
+    f.split("::").next().unwrap_or(f)
 }
 
-/// Files libc reads for a service, and the service that replaces them.
-const SERVICE_FILES: &[(&str, &str)] = &[
-    ("/etc/resolv.conf", "services(dns)"),
-    ("/etc/hosts", "services(dns)"),
-    ("/etc/nsswitch.conf", "services(dns)"),
-    ("/etc/gai.conf", "services(dns)"),
-    ("/etc/host.conf", "services(dns)"),
-    ("/etc/services", "services(dns)"),
-    ("/etc/passwd", "services(pwd)"),
-    ("/etc/shadow", "services(pwd)"),
-    ("/etc/group", "services(grp)"),
-];
-
-/// The declaration that would allow `record`, where one exists.
-pub(crate) fn suggestion(record: &Record) -> Option<String> {
-    match (&record.reason, &record.object) {
-        (Reason::GlobalPath, Object::GlobalPath(path)) => {
-            if let Some((_, service)) = SERVICE_FILES.iter().find(|(f, _)| f == path) {
-                return Some(format!("declare `{service}` (libc reads {path} for it)"));
-            }
-            let flags = if record.call.contains("O_CREAT") {
-                ", write, create"
-            } else if record.call.contains("O_WRONLY") || record.call.contains("O_RDWR") {
-                ", write"
-            } else {
-                ""
-            };
-            let kind = if record.call.contains("O_DIRECTORY") {
-                "dir"
-            } else {
-                "file"
-            };
-            let mut fix = format!(
-                "preopen `{}` with `preopen({} = {kind}({path:?}{flags}))`",
-                path,
-                name_for(path)
-            );
-            if let Some(parent) = std::path::Path::new(path).parent() {
-                let parent = parent.to_string_lossy();
-                let parent = if parent.is_empty() { "." } else { &parent };
-                let _ = write!(
-                    fix,
-                    ", or its directory with `dir({parent:?})` and open it beneath"
-                );
-            }
-            Some(fix)
+/// Whether `frame` is the program's own code: Rust source outside std's
+/// (`/rustc/…`), the registry's and git checkouts of dependencies, and not
+/// this crate's; without debug information, a function of `main_crate`.
+fn is_user(frame: &Frame, main_crate: Option<&str>) -> bool {
+    let crate_name = crate_of(&frame.function);
+    if matches!(
+        crate_name,
+        "std" | "core" | "alloc" | "sandboxed" | "__rustc" | "<unknown>" | "rust_begin_unwind"
+    ) || frame.function.starts_with("__")
+    {
+        return false;
+    }
+    match &frame.location {
+        Some(location) => {
+            let file = location.split(':').next().unwrap_or_default();
+            file.ends_with(".rs")
+                && !location.starts_with("/rustc/")
+                && !location.contains("/.cargo/registry/")
+                && !location.contains("/.cargo/git/")
+                && !location.contains("/library/std/")
+                && !location.contains("/library/core/")
         }
-        (Reason::MissingRight(right), Object::Descriptor { decl: Some(d), .. }) => {
-            let rights = d.limits.rights.union(right.set());
-            let mut fix = format!("`rights({} = [{rights}])`", d.name);
-            let needs_write_open = matches!(right, Right::Write | Right::Pwrite | Right::Ftruncate);
-            if needs_write_open && d.flags.is_some_and(|f| !f.write && !f.append) {
-                let _ = write!(fix, " and open it with `write` (preopen `{}`)", d.name);
-            }
-            Some(fix)
-        }
-        (Reason::MissingRight(right), Object::Beneath { dir, .. }) => {
-            let rights = dir.limits.rights.union(right.set());
-            Some(format!("`rights({} = [{rights}])`", dir.name))
-        }
-        (Reason::Endpoint, _) => Some(
-            "connect or bind through the net service: `services(net(modes = [connect], connect = [\"HOST:PORT\"]))`, or preopen the socket"
-                .into(),
-        ),
-        (Reason::Escapes, Object::Beneath { path, .. }) => Some(format!(
-            "preopen what {path:?} names with a declaration of its own"
-        )),
-        _ => None,
+        None => main_crate == Some(crate_name),
     }
 }
 
-/// Parses std's backtrace text (`Backtrace`'s `Display`) into the frames of
-/// the user's code: those after the signal handler `handler`, up to the
-/// runtime's entry, without the standard library's and libc's frames.
-/// `cwd` is stripped from locations.
-pub(crate) fn user_frames(text: &str, handler: &str, cwd: &str) -> Vec<Frame> {
-    let mut all: Vec<Frame> = Vec::new();
-    for line in text.lines() {
-        let t = line.trim_start();
-        if let Some(location) = t.strip_prefix("at ") {
-            if let Some(last) = all.last_mut() {
-                last.location = Some(location.to_owned());
-            }
-        } else if let Some((n, function)) = t.split_once(": ") {
-            if n.chars().all(|c| c.is_ascii_digit()) {
-                all.push(Frame {
-                    function: function.to_owned(),
-                    location: None,
-                });
-            }
-        }
-    }
-    let start = all
+/// std's functions that take a path or an address from the caller: a
+/// denial inside them is the caller's own call.
+fn is_std_call_api(function: &str) -> bool {
+    let f = function.trim_start_matches('<');
+    [
+        "std::fs::",
+        "std::net::",
+        "std::path::",
+        "std::os::",
+        "std::process::",
+        "std::env::",
+        "std::io::",
+    ]
+    .iter()
+    .any(|p| f.starts_with(p))
+}
+
+/// From every symbolized frame of a denied call (innermost first, starting
+/// at the call): the user's frames (at most 8, without std's, libc's,
+/// dependencies' and this crate's), and who made the call.
+pub(crate) fn user_frames(all: &[Frame]) -> (Vec<Frame>, Option<Caller>) {
+    // The program's crate: the one whose `main` std's runtime calls.
+    let main_crate = all
         .iter()
-        .rposition(|f| f.function.contains(handler))
-        .map_or(0, |i| i + 1);
+        .rev()
+        .skip_while(|f| !f.function.starts_with("std::rt::lang_start"))
+        .find(|f| f.function.ends_with("::main") && !f.function.starts_with("std::"))
+        .map(|f| crate_of(&f.function).to_owned());
     let mut frames = Vec::new();
-    for mut f in all.into_iter().skip(start) {
-        if f.function.contains("std::rt::lang_start") || f.function.contains("__libc_start") {
+    let mut caller = None;
+    for (i, f) in all.iter().enumerate() {
+        if f.function.starts_with("std::rt::lang_start") || f.function.starts_with("__libc_start") {
             break;
         }
-        let Some(location) = &f.location else {
-            continue;
-        };
-        // Only Rust sources (libc's are `.c`/`.S`); std prints paths
-        // beneath the current directory as `./...`.
-        let file = location.split(':').next().unwrap_or_default();
-        if !file.ends_with(".rs")
-            || location.starts_with("/rustc/")
-            || location.contains("/.cargo/registry/")
-            || location.contains("/library/std/")
-            || location.contains("/library/core/")
-            || f.function.starts_with("sandboxed::")
-            || f.function.starts_with("core::ops::function")
-        {
+        if !is_user(f, main_crate.as_deref()) {
             continue;
         }
-        if let Some(rel) = location
-            .strip_prefix(cwd)
-            .and_then(|l| l.strip_prefix('/'))
-            .or_else(|| location.strip_prefix("./"))
-        {
-            f.location = Some(rel.to_owned());
+        if frames.is_empty() {
+            // The function this user frame called, on the way to the call.
+            let callee = all[..i]
+                .iter()
+                .rev()
+                .find(|c| c.function != "<unknown>" && c.function.contains("::"));
+            caller = Some(match callee {
+                Some(c)
+                    if !is_std_call_api(&c.function) && !c.function.starts_with("sandboxed::") =>
+                {
+                    Caller::Library(c.function.clone())
+                }
+                _ => Caller::User,
+            });
         }
-        // `violations::main::h0123456789abcdef` without the hash.
-        if let Some((name, hash)) = f.function.rsplit_once("::h") {
-            if hash.len() == 16 && hash.chars().all(|c| c.is_ascii_hexdigit()) {
-                f.function = name.to_owned();
-            }
-        }
-        frames.push(f);
+        frames.push(f.clone());
         if frames.len() == 8 {
             break;
         }
     }
-    frames
+    if frames.is_empty() {
+        // No user code on the stack: a thread the runtime or a library
+        // started. Name the outermost function that is not the thread's.
+        caller = all
+            .iter()
+            .take_while(|f| !f.function.starts_with("std::rt::lang_start"))
+            .filter(|f| {
+                f.function.contains("::")
+                    && !f.function.starts_with("core::")
+                    && !f.function.starts_with("sandboxed::")
+            })
+            .last()
+            .map(|f| Caller::Library(f.function.clone()));
+    }
+    (frames, caller)
 }
 
 static REPORT: Mutex<Vec<Record>> = Mutex::new(Vec::new());
@@ -501,10 +515,18 @@ pub(crate) fn keep(record: Record) {
 }
 
 /// The dry-run report of everything kept, grouped by operation, object and
-/// reason, in order of first occurrence.
-pub(crate) fn report() -> String {
+/// reason, in order of first occurrence; `lost` records did not fit the
+/// handler's slots.
+pub(crate) fn report(lost: u64) -> String {
     let records = REPORT.lock().unwrap_or_else(|p| p.into_inner());
-    render_report(&records)
+    let mut text = render_report(&records);
+    if lost > 0 {
+        let _ = writeln!(
+            text,
+            "sandboxed: dry-run: {lost} more denied operations came faster than they could be recorded"
+        );
+    }
+    text
 }
 
 fn render_report(records: &[Record]) -> String {
@@ -527,129 +549,74 @@ fn render_report(records: &[Record]) -> String {
         if records.len() == 1 { "" } else { "s" },
         groups.len()
     );
-    for (r, n) in groups {
+    for (r, n) in &groups {
         let _ = writeln!(s, "{n:>4} x {} -> {}", r.call, r.errno);
         if let Some(object) = r.object.describe() {
             let _ = writeln!(s, "       object: {object}");
         }
         let _ = writeln!(s, "       reason: {}", r.reason.describe());
-        match suggestion(r) {
-            Some(fix) => {
-                let _ = writeln!(s, "       fix: {fix}");
-            }
-            None => {
-                let _ = writeln!(
-                    s,
-                    "       fix: none (no declaration allows this; change the code)"
-                );
-            }
+        let fix = propose::fix(r);
+        if fix.text.is_empty() {
+            let _ = writeln!(
+                s,
+                "       fix: none (no declaration allows this; change the code)"
+            );
+        } else {
+            let _ = writeln!(s, "       fix: {}", fix.text);
         }
         render_frames(&mut s, &r.frames[..r.frames.len().min(3)], "       ");
     }
-    let summary = summary(records);
-    if !summary.is_empty() {
-        s.push_str("sandboxed: dry-run: declarations that would allow the above:\n");
-        for line in summary {
-            let _ = writeln!(s, "    {line}");
-        }
+    let plan = PLAN.lock().unwrap_or_else(|p| p.into_inner()).clone();
+    if let Some(plan) = plan {
+        s.push_str(&summary(&plan, &groups));
     }
     s
 }
 
-/// The declarations that would allow `records`, merged: files that share a
-/// directory become that directory, rights of one declaration are united,
-/// services are named once.
-fn summary(records: &[Record]) -> Vec<String> {
-    let mut paths: Vec<&str> = Vec::new();
-    let mut rights: Vec<(String, crate::rights::RightSet)> = Vec::new();
-    let mut services: Vec<String> = Vec::new();
-    let mut connect: Vec<String> = Vec::new();
-    for r in records {
-        match (&r.reason, &r.object) {
-            (Reason::GlobalPath, Object::GlobalPath(p)) => {
-                match SERVICE_FILES.iter().find(|(f, _)| f == p) {
-                    Some((_, service)) => services.push((*service).to_owned()),
-                    None => paths.push(p),
-                }
-            }
-            (Reason::MissingRight(right), Object::Descriptor { decl: Some(d), .. }) => {
-                match rights.iter_mut().find(|(n, _)| *n == d.name) {
-                    Some((_, set)) => *set = set.union(right.set()),
-                    None => rights.push((d.name.clone(), d.limits.rights.union(right.set()))),
-                }
-            }
-            (Reason::Endpoint, Object::Endpoint(e)) => {
-                if let Some(addr) = e.strip_prefix("address ") {
-                    if !addr.starts_with("unix:") {
-                        connect.push(format!("{addr:?}"));
-                    }
-                }
-            }
-            _ => {}
-        }
-    }
-    let mut out = Vec::new();
-    let parent = |p: &str| {
-        let parent = std::path::Path::new(p)
-            .parent()
-            .map(|d| d.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        if parent.is_empty() {
-            ".".to_owned()
-        } else {
-            parent
-        }
-    };
-    let mut preopens: Vec<String> = Vec::new();
-    let mut seen: Vec<&str> = Vec::new();
-    for p in &paths {
-        if seen.contains(p) {
-            continue;
-        }
-        seen.push(p);
-        let dir = parent(p);
-        let siblings = paths.iter().filter(|q| parent(q) == dir).count()
-            > paths.iter().filter(|q| *q == p).count();
-        let entry = if siblings {
-            format!("{} = dir({dir:?})", name_for(&dir))
-        } else {
-            format!("{} = file({p:?})", name_for(p))
+/// The declaration with every proposed addition, and what it covers: the
+/// denials it removes alone, those that need the code to change too, and
+/// those no declaration allows.
+fn summary(plan: &decl::Plan, groups: &[(&Record, usize)]) -> String {
+    let mut additions = Vec::new();
+    let (mut alone, mut code, mut none) = (Vec::new(), Vec::new(), Vec::new());
+    for (r, _) in groups {
+        let fix = propose::fix(r);
+        let line = match r.frames.first() {
+            Some(f) => format!("{} in {}", r.call, f.function),
+            None => r.call.clone(),
         };
-        if !preopens.contains(&entry) {
-            preopens.push(entry);
+        if let Some(a) = fix.addition {
+            if !additions.contains(&a) {
+                additions.push(a);
+            }
+        }
+        match fix.cover {
+            propose::Cover::Alone => alone.push(line),
+            propose::Cover::WithCode => code.push(line),
+            propose::Cover::Not => none.push(line),
         }
     }
-    if !preopens.is_empty() {
-        out.push(format!("preopen({}),", preopens.join(", ")));
+    let mut s = String::new();
+    if !additions.is_empty() {
+        s.push_str("sandboxed: dry-run: the declaration with what would allow the above (in place of the attribute and main's parameters):\n");
+        s.push_str(&propose::render(&propose::apply(plan, &additions)));
     }
-    if !rights.is_empty() {
-        let list: Vec<String> = rights
-            .iter()
-            .map(|(n, set)| format!("{n} = [{set}]"))
-            .collect();
-        out.push(format!("rights({}),", list.join(", ")));
+    for (title, lines) in [
+        ("removed by that declaration alone", alone),
+        (
+            "that declaration allows, once the code uses its handles (see each fix)",
+            code,
+        ),
+        ("no declaration allows (change the code)", none),
+    ] {
+        if !lines.is_empty() {
+            let _ = writeln!(s, "sandboxed: dry-run: {title}:");
+            for l in lines {
+                let _ = writeln!(s, "    {l}");
+            }
+        }
     }
-    if !connect.is_empty() {
-        connect.dedup();
-        services.push(format!(
-            "net(modes = [connect], connect = [{}])",
-            connect.join(", ")
-        ));
-    }
-    services.dedup();
-    if !services.is_empty() {
-        let list: Vec<String> = services
-            .iter()
-            .map(|s| {
-                s.strip_prefix("services(")
-                    .and_then(|s| s.strip_suffix(')'))
-                    .unwrap_or(s)
-                    .to_owned()
-            })
-            .collect();
-        out.push(format!("services({}),", list.join(", ")));
-    }
-    out
+    s
 }
 
 #[cfg(test)]
@@ -698,6 +665,8 @@ mod tests {
                 function: "violations::main".into(),
                 location: Some("examples/src/bin/violations.rs:10:5".into()),
             }],
+            caller: Some(Caller::User),
+            opened_dir: false,
         }
     }
 
@@ -722,33 +691,64 @@ mod tests {
     }
 
     #[test]
-    fn global_paths_suggest_a_preopen_or_a_service() {
+    fn global_paths_propose_a_preopen_a_service_or_say_what_helps() {
         let r = record(
             "openat(AT_FDCWD, \"/etc/localtime\", O_RDONLY|O_CLOEXEC)",
             Object::GlobalPath("/etc/localtime".into()),
             Reason::GlobalPath,
         );
-        assert_eq!(
-            suggestion(&r).unwrap(),
-            "preopen `/etc/localtime` with `preopen(localtime = file(\"/etc/localtime\"))`, or its directory with `dir(\"/etc\")` and open it beneath"
+        let fix = propose::fix(&r);
+        assert!(
+            fix.text.starts_with(
+                "preopen it and use the handle: `preopen(localtime = file(\"/etc/localtime\"))`"
+            ),
+            "{}",
+            fix.text
         );
+        assert_eq!(fix.cover, propose::Cover::WithCode);
         let r = record(
             "openat(AT_FDCWD, \"/etc/resolv.conf\", O_RDONLY)",
             Object::GlobalPath("/etc/resolv.conf".into()),
             Reason::GlobalPath,
         );
-        assert_eq!(
-            suggestion(&r).unwrap(),
-            "declare `services(dns)` (libc reads /etc/resolv.conf for it)"
-        );
+        assert_eq!(propose::fix(&r).addition, Some(propose::Addition::Dns));
         let r = record(
             "openat(AT_FDCWD, \"out.log\", O_WRONLY|O_CREAT)",
             Object::GlobalPath("out.log".into()),
             Reason::GlobalPath,
         );
-        assert!(suggestion(&r)
-            .unwrap()
-            .starts_with("preopen `out.log` with `preopen(out = file(\"out.log\", write, create))`, or its directory with `dir(\".\")`"));
+        assert!(propose::fix(&r)
+            .text
+            .contains("`preopen(out = file(\"out.log\", write, create))`"));
+        // Code in a library: no preopen, and why.
+        let mut r = record(
+            "openat(AT_FDCWD, \"/proc/self/cgroup\", O_RDONLY|O_CLOEXEC)",
+            Object::GlobalPath("/proc/self/cgroup".into()),
+            Reason::GlobalPath,
+        );
+        r.caller = Some(Caller::Library("std::thread::available_parallelism".into()));
+        let fix = propose::fix(&r);
+        assert_eq!(fix.addition, None);
+        assert_eq!(fix.cover, propose::Cover::Not);
+        assert!(fix
+            .text
+            .contains("a preopen cannot help code that opens by path"));
+        assert!(fix.text.contains("before entry"));
+    }
+
+    #[test]
+    fn bind_proposes_bind_and_a_listening_handle_never_connect() {
+        let r = record(
+            "bind(3, 127.0.0.1:8090)",
+            Object::Bind("127.0.0.1:8090".into()),
+            Reason::Endpoint,
+        );
+        let fix = propose::fix(&r);
+        assert!(fix
+            .text
+            .contains("net(modes = [bind], bind = [\"127.0.0.1:8090\"])"));
+        assert!(fix.text.contains("net.listen("));
+        assert!(!fix.text.contains("connect") && !fix.text.contains("preopen the socket"));
     }
 
     #[test]
@@ -780,78 +780,136 @@ mod tests {
     }
 
     #[test]
-    fn the_summary_merges_siblings_rights_and_services() {
-        let path = |p: &str| {
+    fn the_summary_is_the_whole_declaration_with_the_additions() {
+        let plan = decl::Plan {
+            preopens: vec![decl::Preopen {
+                name: "config",
+                kind: Kind::File,
+                source: decl::Source::Arg(1),
+                flags: OpenFlags::READ,
+                limits: config().limits,
+            }],
+            ..decl::Plan::default()
+        };
+        let path = |p: &str, flags: &str| {
             record(
-                &format!("openat(AT_FDCWD, {p:?}, O_RDONLY)"),
+                &format!("openat(AT_FDCWD, {p:?}, {flags})"),
                 Object::GlobalPath(p.into()),
                 Reason::GlobalPath,
             )
         };
-        let right = |r| {
+        let right = |r: Right| {
             record(
                 "x(4095)",
                 Object::Descriptor {
                     fd: 4095,
                     decl: Some(Box::new(config())),
                 },
-                Reason::MissingRight(r),
+                Reason::MissingRights(r, r.set()),
             )
         };
+        let mut dir = path("/sys/fs/cgroup/cpu", "O_RDONLY|O_DIRECTORY");
+        dir.opened_dir = true;
         let records = [
-            path("data/a.csv"),
-            path("data/b.csv"),
-            path("/etc/localtime"),
-            path("/etc/resolv.conf"),
-            path("/etc/hosts"),
+            path("/etc/localtime", "O_RDONLY"),
+            path("/etc/resolv.conf", "O_RDONLY"),
+            path("/etc/hosts", "O_RDONLY"),
+            // A directory and a file of the same stem: two names.
+            dir,
+            path("/sys/fs/cgroup/cpu/", "O_RDONLY"),
+            path("/tmp/cpu", "O_RDONLY"),
             right(Right::Write),
             right(Right::Seek),
         ];
-        assert_eq!(
-            summary(&records),
-            [
-                "preopen(data = dir(\"data\"), localtime = file(\"/etc/localtime\")),",
-                "rights(config = [read, write, seek_tell, seek, fstat]),",
-                "services(dns),",
-            ]
+        let groups: Vec<(&Record, usize)> = records.iter().map(|r| (r, 1)).collect();
+        let text = summary(&plan, &groups);
+        assert!(text.contains(
+            "    preopen(config = file(arg(1), read, write), localtime = file(\"/etc/localtime\"), cpu = dir(\"/sys/fs/cgroup/cpu\"), cpu_2 = dir(\"/sys/fs/cgroup/cpu/\"), cpu_3 = file(\"/tmp/cpu\")),\n"
+        ), "{text}");
+        assert!(
+            text.contains("    rights(config = [read, write, seek_tell, seek, fstat], "),
+            "{text}"
         );
+        assert!(text.contains("    services(dns),\n"), "{text}");
+        assert!(text.contains("fn main(config: sandboxed::File, localtime: sandboxed::File, cpu: sandboxed::Dir, cpu_2: sandboxed::Dir, cpu_3: sandboxed::File, dns: sandboxed::services::Dns)"), "{text}");
+        assert!(text.contains("sandboxed: dry-run: removed by that declaration alone:\n    x(4095) in violations::main\n"), "{text}");
+    }
+
+    fn frame(function: &str, location: Option<&str>) -> Frame {
+        Frame {
+            function: function.into(),
+            location: location.map(Into::into),
+        }
     }
 
     #[test]
-    fn user_frames_skip_the_handler_std_and_libc() {
-        let text = "\
-   0: std::backtrace::Backtrace::force_capture
-             at /rustc/abc/library/std/src/backtrace.rs:312:9
-   1: sandboxed::backend::imp::trace::on_sigsys
-             at /w/runtime/src/backend/linux/trace.rs:100:5
-   2: <unknown>
-   3: __open64
-             at ./io/../sysdeps/unix/sysv/linux/open64.c:41:10
-   4: std::fs::read::inner
-             at /rustc/abc/library/std/src/fs.rs:300:5
-   5: violations::late_clock::h0123456789abcdef
-             at /w/examples/src/bin/violations.rs:40:13
-   6: violations::main
-             at ./examples/src/bin/violations.rs:20:5
-   7: core::ops::function::FnOnce::call_once
-             at /rustc/abc/library/core/src/ops/function.rs:250:5
-   8: std::rt::lang_start::{{closure}}
-             at /rustc/abc/library/std/src/rt.rs:160:18
-   9: main
-";
-        let frames = user_frames(text, "trace::on_sigsys", "/w");
+    fn user_frames_skip_std_libc_and_dependencies() {
+        let all = [
+            frame(
+                "__open64",
+                Some("./io/../sysdeps/unix/sysv/linux/open64.c:41:10"),
+            ),
+            frame(
+                "std::fs::read::inner",
+                Some("/rustc/abc/library/std/src/fs.rs:300:5"),
+            ),
+            frame(
+                "violations::late_clock",
+                Some("./examples/src/bin/violations.rs:40:13"),
+            ),
+            frame(
+                "violations::main",
+                Some("./examples/src/bin/violations.rs:20:5"),
+            ),
+            frame(
+                "core::ops::function::FnOnce::call_once",
+                Some("/rustc/abc/library/core/src/ops/function.rs:250:5"),
+            ),
+            frame(
+                "std::rt::lang_start::{{closure}}",
+                Some("/rustc/abc/library/std/src/rt.rs:160:18"),
+            ),
+            frame("main", None),
+        ];
+        let (frames, caller) = user_frames(&all);
+        assert_eq!(frames, [all[2].clone(), all[3].clone()]);
+        assert_eq!(caller, Some(Caller::User));
+    }
+
+    #[test]
+    fn a_library_call_is_named_by_the_function_the_user_called() {
+        let all = [
+            frame("__open64", None),
+            frame(
+                "std::fs::read_to_string::inner",
+                Some("/rustc/abc/library/std/src/fs.rs:300:5"),
+            ),
+            frame(
+                "std::sys::pal::unix::thread::cgroups::quota",
+                Some("/rustc/abc/library/std/src/sys/pal/unix/thread.rs:1:1"),
+            ),
+            frame(
+                "std::thread::available_parallelism",
+                Some("/rustc/abc/library/std/src/thread/mod.rs:1:1"),
+            ),
+            frame(
+                "tokio::runtime::builder::Builder::build",
+                Some("/root/.cargo/registry/src/x/tokio-1.0/src/runtime/builder.rs:1:1"),
+            ),
+            frame("tok::main", Some("./src/main.rs:4:5")),
+            frame("std::rt::lang_start::{{closure}}", None),
+        ];
+        let (frames, caller) = user_frames(&all);
+        assert_eq!(frames, [all[5].clone()]);
         assert_eq!(
-            frames,
-            [
-                Frame {
-                    function: "violations::late_clock".into(),
-                    location: Some("examples/src/bin/violations.rs:40:13".into())
-                },
-                Frame {
-                    function: "violations::main".into(),
-                    location: Some("examples/src/bin/violations.rs:20:5".into())
-                },
-            ]
+            caller,
+            Some(Caller::Library(
+                "tokio::runtime::builder::Builder::build".into()
+            ))
         );
+        // Without debug information: the crate whose `main` std calls.
+        let bare: Vec<Frame> = all.iter().map(|f| frame(&f.function, None)).collect();
+        let (frames, _) = user_frames(&bare);
+        assert_eq!(frames, [bare[5].clone()]);
     }
 }
