@@ -108,7 +108,9 @@ pub(crate) fn prepare() {
 pub(crate) fn warm_backtraces(tracing: bool) {
     let style = panic::style(std::env::var_os("RUST_BACKTRACE").as_deref());
     if style.is_some() || tracing {
-        prepare();
+        // The unwinder needs no warming outside signal handlers: the trace
+        // modes warm it when they install theirs (`prepare`).
+        symbols::open();
     }
     if let Some(style) = style {
         panic::install(style);

@@ -136,19 +136,37 @@ fn map(file: &File) -> Option<&'static [u8]> {
 /// id under /usr/lib/debug/.build-id, or by `.gnu_debuglink` beside it,
 /// in `.debug/`, or under /usr/lib/debug.
 fn debug_file(exe: &Path, data: &[u8]) -> Option<File> {
-    let file = object::File::parse(data).ok()?;
-    if file.section_by_name(".debug_info").is_some() {
+    use object::read::elf::{FileHeader, SectionHeader};
+    // Only the section headers are read here (before entry, on every
+    // run): not the symbol tables a full parse would index.
+    let header = object::elf::FileHeader64::<object::Endianness>::parse(data).ok()?;
+    let endian = header.endian().ok()?;
+    let sections = header.sections(endian, data).ok()?;
+    if sections.section_by_name(endian, b".debug_info").is_some() {
         return None;
     }
     let mut candidates: Vec<PathBuf> = Vec::new();
-    if let Ok(Some(id)) = file.build_id() {
-        if let Some((first, rest)) = id.split_first() {
-            let hex: String = rest.iter().map(|b| format!("{b:02x}")).collect();
-            candidates.push(format!("/usr/lib/debug/.build-id/{first:02x}/{hex}.debug").into());
+    let build_id = sections.iter().find_map(|s| {
+        let mut notes = s.notes(endian, data).ok()??;
+        while let Ok(Some(note)) = notes.next() {
+            if note.name() == b"GNU" && note.n_type(endian) == object::elf::NT_GNU_BUILD_ID {
+                return Some(note.desc());
+            }
         }
+        None
+    });
+    if let Some((first, rest)) = build_id.and_then(<[u8]>::split_first) {
+        let hex: String = rest.iter().map(|b| format!("{b:02x}")).collect();
+        candidates.push(format!("/usr/lib/debug/.build-id/{first:02x}/{hex}.debug").into());
     }
-    if let Ok(Some((name, _crc))) = file.gnu_debuglink() {
-        let name = Path::new(std::str::from_utf8(name).ok()?);
+    let link = sections
+        .section_by_name(endian, b".gnu_debuglink")
+        .and_then(|(_, s)| s.data(endian, data).ok())
+        .and_then(|d| d.split(|&b| b == 0).next())
+        .and_then(|n| std::str::from_utf8(n).ok())
+        .filter(|n| !n.is_empty());
+    if let Some(name) = link {
+        let name = Path::new(name);
         let dir = exe.parent().unwrap_or(Path::new("/"));
         candidates.push(dir.join(name));
         candidates.push(dir.join(".debug").join(name));
