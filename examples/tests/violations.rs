@@ -323,6 +323,6 @@ fn an_unknown_value_refuses_to_start() {
     assert_eq!(text(&out.stdout), "");
     assert_eq!(
         text(&out.stderr),
-        "sandboxed: SANDBOXED_TRACE=\"dryrun\": expected `1`, `trap` or `dry-run` (or unset)\n"
+        "sandboxed: SANDBOXED_TRACE=\"dryrun\": expected `1` (or `trace`), `trap` or `dry-run` (or unset)\n"
     );
 }

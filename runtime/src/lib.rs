@@ -173,9 +173,12 @@
 //! would allow it, the backtrace of your code) and lets the program see the
 //! error; `trap` stops at the first one with `SIGTRAP` (FreeBSD's
 //! `kern.trap_enotcap`); `dry-run` enforces nothing and lists at exit what
-//! would have been denied, grouped and counted, with the declarations to
-//! add. The records are made in a signal handler (not async-signal-safe: a
-//! debugging mode). README, "Porting a program", shows real output.
+//! would have been denied, grouped and counted, then the whole declaration
+//! with what would allow them, to paste in place of yours (`trace` is
+//! another name for `1`). The signal handlers only record raw facts in
+//! fixed slots (no lock, no allocation, no denied call); a reporter thread
+//! explains and symbolizes them. README, "Porting a program", shows real
+//! output.
 
 #![warn(missing_docs)]
 

@@ -8,7 +8,7 @@
 //! | value | what happens |
 //! |---|---|
 //! | unset, empty, `0` | nothing: no handler, no extra filter rule |
-//! | `1` | sandboxed as usual; each denied operation prints one record on stderr (operation, object and its declaration, reason, backtrace of the user's code); the program still sees the error |
+//! | `1` (or `trace`) | sandboxed as usual; each denied operation prints one record on stderr (operation, object and its declaration, reason, backtrace of the user's code); the program still sees the error |
 //! | `trap` | the first denied operation prints its record and stops the program with `SIGTRAP` (shell status 133), like FreeBSD's `kern.trap_enotcap` |
 //! | `dry-run` | **nothing is enforced**; at exit, every operation the sandbox would have denied, grouped and counted, with the declaration that would allow it where one exists |
 //!
@@ -60,7 +60,7 @@ impl Mode {
             Some("trap") => Ok(Mode::Trap),
             Some("dry-run") => Ok(Mode::DryRun),
             _ => Err(format!(
-                "{VARIABLE}={:?}: expected `1`, `trap` or `dry-run` (or unset)",
+                "{VARIABLE}={:?}: expected `1` (or `trace`), `trap` or `dry-run` (or unset)",
                 value.to_string_lossy()
             )),
         }
@@ -631,11 +631,12 @@ mod tests {
         assert_eq!(p(""), Ok(Mode::Off));
         assert_eq!(p("0"), Ok(Mode::Off));
         assert_eq!(p("1"), Ok(Mode::Trace));
+        assert_eq!(p("trace"), Ok(Mode::Trace));
         assert_eq!(p("trap"), Ok(Mode::Trap));
         assert_eq!(p("dry-run"), Ok(Mode::DryRun));
         assert_eq!(
             p("dryrun").unwrap_err(),
-            "SANDBOXED_TRACE=\"dryrun\": expected `1`, `trap` or `dry-run` (or unset)"
+            "SANDBOXED_TRACE=\"dryrun\": expected `1` (or `trace`), `trap` or `dry-run` (or unset)"
         );
         assert!(!Mode::DryRun.enforces() && Mode::Trace.enforces());
     }

@@ -84,7 +84,7 @@ pub(crate) fn frames(ips: &[usize]) -> Vec<crate::trace::Frame> {
     ips.iter()
         .flat_map(|&ip| symbols::resolve(ip))
         .map(|s| crate::trace::Frame {
-            location: s.location(),
+            location: s.source_location(),
             function: s.function.unwrap_or_else(|| "<unknown>".into()),
         })
         .collect()

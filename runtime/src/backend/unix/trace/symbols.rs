@@ -52,6 +52,9 @@ pub(crate) struct Symbol {
     pub function: Option<String>,
     /// The source file, as the debug information names it.
     pub file: Option<String>,
+    /// The compilation's directory (`DW_AT_comp_dir`: the workspace for a
+    /// crate cargo builds), which the file may be beneath.
+    pub comp_dir: Option<String>,
     /// Line and column.
     pub line: Option<(u32, u32)>,
 }
@@ -66,11 +69,29 @@ impl Symbol {
             Some(rel) if !cwd.is_empty() => format!("./{rel}"),
             _ => file.to_owned(),
         };
-        Some(match self.line {
+        Some(self.with_line(file))
+    }
+
+    /// `file:line:column` with the file as the compiler was given it:
+    /// beneath the compilation's directory, relative to it
+    /// (`examples/src/bin/violations.rs` of a workspace), else whole.
+    pub(crate) fn source_location(&self) -> Option<String> {
+        let file = self.file.as_deref()?;
+        let rel = self
+            .comp_dir
+            .as_deref()
+            .and_then(|d| file.strip_prefix(d))
+            .and_then(|f| f.strip_prefix('/'))
+            .unwrap_or(file);
+        Some(self.with_line(rel.to_owned()))
+    }
+
+    fn with_line(&self, file: String) -> String {
+        match self.line {
             Some((line, 0)) => format!("{file}:{line}"),
             Some((line, column)) => format!("{file}:{line}:{column}"),
             None => file,
-        })
+        }
     }
 }
 
@@ -286,6 +307,7 @@ pub(crate) fn resolve(ip: usize) -> Vec<Symbol> {
         ip,
         function: None,
         file: None,
+        comp_dir: None,
         line: None,
     };
     let Some(opened) = OPENED.get() else {
@@ -310,6 +332,11 @@ pub(crate) fn resolve(ip: usize) -> Vec<Symbol> {
     };
     let mut out = Vec::new();
     if let Some(ctx) = &loaded.dwarf {
+        let comp_dir = ctx
+            .find_dwarf_and_unit(probe)
+            .skip_all_loads()
+            .and_then(|u| u.comp_dir)
+            .map(|d| String::from_utf8_lossy(d.slice()).into_owned());
         if let Ok(mut frames) = ctx.find_frames(probe).skip_all_loads() {
             while let Ok(Some(frame)) = frames.next() {
                 let function = frame
@@ -328,6 +355,7 @@ pub(crate) fn resolve(ip: usize) -> Vec<Symbol> {
                     ip,
                     function,
                     file,
+                    comp_dir: comp_dir.clone(),
                     line,
                 });
             }
