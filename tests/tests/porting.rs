@@ -106,24 +106,18 @@ fn run(name: &str, trace: &str) -> Output {
 /// Descriptor numbers the steps chose (high ones) as `N`.
 fn normalize(call: &str) -> String {
     let mut out = String::new();
-    let mut digits = String::new();
-    for c in call.chars().chain(std::iter::once('\0')) {
-        if c.is_ascii_digit() {
-            digits.push(c);
-            continue;
-        }
-        if !digits.is_empty() {
-            if digits.parse::<u32>().is_ok_and(|n| n >= 512) {
-                out.push('N');
-            } else {
-                out.push_str(&digits);
-            }
-            digits.clear();
-        }
-        if c != '\0' {
-            out.push(c);
-        }
+    let mut rest = call;
+    while let Some(start) = rest.find(|c: char| c.is_ascii_digit()) {
+        out.push_str(&rest[..start]);
+        let end = rest[start..]
+            .find(|c: char| !c.is_ascii_digit())
+            .map_or(rest.len(), |e| start + e);
+        let number = &rest[start..end];
+        let high = number.parse::<u32>().is_ok_and(|n| n >= 512);
+        out.push_str(if high { "N" } else { number });
+        rest = &rest[end..];
     }
+    out.push_str(rest);
     out
 }
 

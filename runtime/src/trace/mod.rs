@@ -310,7 +310,7 @@ impl Reason {
             }
             Reason::Rights => "the descriptor's rights do not allow it".into(),
             Reason::Unmediated(why) => format!("the path form cannot be confined: {why}"),
-            Reason::Refused => "refused beneath its preopened directory (a symlink leading out, or an access the directory's rights do not give)".into(),
+            Reason::Refused => "refused beneath its preopened directory, whose rights allow it: a symlink leading out of the directory (Landlock), or a path walked out of it".into(),
         }
     }
 }
@@ -400,7 +400,18 @@ fn render_frames(s: &mut String, frames: &[Frame], indent: &str) {
 /// The crate of a function's path (`tokio` of
 /// `<tokio::runtime::Runtime as Drop>::drop`).
 fn crate_of(function: &str) -> &str {
-    let f = function.trim_start_matches('<');
+    let mut f = function;
+    loop {
+        let trimmed = f
+            .trim_start_matches(['<', '&', '*', '('])
+            .trim_start_matches("mut ")
+            .trim_start_matches("const ")
+            .trim_start_matches("dyn ");
+        if trimmed == f {
+            break;
+        }
+        f = trimmed;
+    }
     f.split("::").next().unwrap_or(f)
 }
 
@@ -423,8 +434,9 @@ fn is_user(frame: &Frame, main_crate: Option<&str>) -> bool {
                 && !location.starts_with("/rustc/")
                 && !location.contains("/.cargo/registry/")
                 && !location.contains("/.cargo/git/")
-                && !location.contains("/library/std/")
-                && !location.contains("/library/core/")
+                && !["library/std/", "library/core/", "library/alloc/"]
+                    .iter()
+                    .any(|l| location.starts_with(l) || location.contains(&format!("/{l}")))
         }
         None => main_crate == Some(crate_name),
     }
@@ -841,6 +853,16 @@ mod tests {
             function: function.into(),
             location: location.map(Into::into),
         }
+    }
+
+    #[test]
+    fn the_crate_of_a_trait_method_is_its_type_s() {
+        assert_eq!(crate_of("<&std::fs::File as std::io::Write>::write"), "std");
+        assert_eq!(
+            crate_of("<*mut tokio::x as core::ops::Drop>::drop"),
+            "tokio"
+        );
+        assert_eq!(crate_of("violations::main"), "violations");
     }
 
     #[test]

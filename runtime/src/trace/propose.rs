@@ -657,31 +657,18 @@ pub(crate) fn apply(plan: &Plan, additions: &[Addition]) -> Plan {
                     limits,
                 });
             }
-            Addition::Dns => {
+            Addition::Dns | Addition::Pwd | Addition::Grp => {
+                let service = match a {
+                    Addition::Dns => ServiceDecl::Dns(DnsLimits::default()),
+                    Addition::Pwd => ServiceDecl::Pwd(Default::default()),
+                    _ => ServiceDecl::Grp(Default::default()),
+                };
                 if !plan
                     .services
                     .iter()
-                    .any(|s| matches!(s, ServiceDecl::Dns(_)))
+                    .any(|s| s.service() == service.service())
                 {
-                    plan.services.push(ServiceDecl::Dns(DnsLimits::default()));
-                }
-            }
-            Addition::Pwd => {
-                if !plan
-                    .services
-                    .iter()
-                    .any(|s| matches!(s, ServiceDecl::Pwd(_)))
-                {
-                    plan.services.push(ServiceDecl::Pwd(Default::default()));
-                }
-            }
-            Addition::Grp => {
-                if !plan
-                    .services
-                    .iter()
-                    .any(|s| matches!(s, ServiceDecl::Grp(_)))
-                {
-                    plan.services.push(ServiceDecl::Grp(Default::default()));
+                    plan.services.push(service);
                 }
             }
             Addition::Bind(addr) | Addition::Connect(addr) => {

@@ -421,6 +421,60 @@ mod tests {
     }
 
     #[test]
+    fn an_ioctl_names_its_command_object_and_the_word_that_allows_it() {
+        use crate::rights::{Limits, Right, RightSet};
+        let limits = Limits {
+            rights: RightSet::of(&[Right::Write, Right::Fstat, Right::Ioctl]),
+            ioctls: Some(&[Ioctl::Tiocgwinsz]),
+            fcntls: None,
+        };
+        let classes = [FdClass {
+            lo: 1,
+            hi: 1,
+            limits,
+            reads: false,
+            writes: true,
+        }];
+        let described = [Described {
+            fd: 1,
+            name: "stdout".into(),
+            origin: String::new(),
+            limits,
+            dir: false,
+            flags: None,
+        }];
+        let scene = Scene {
+            described: &described,
+            ..scene(&classes)
+        };
+        let record = explain_raw(
+            &scene,
+            &raw(
+                libc::SYS_ioctl,
+                RIGHTS_ERRNO as u32,
+                [1, libc::FIONREAD, 0, 0, 0, 0],
+            ),
+        );
+        assert_eq!(record.call, "ioctl(1, FIONREAD)");
+        assert_eq!(
+            record.reason,
+            Reason::MissingIoctl {
+                command: "FIONREAD".into(),
+                word: Some(Ioctl::Fionread)
+            }
+        );
+        let text = record.render();
+        assert!(
+            text.contains("  object: descriptor 1: `stdout`\n"),
+            "{text}"
+        );
+        assert!(
+            text.contains("  fix: `rights(stdout = [write, fstat, ioctls(tiocgwinsz, fionread)])` (FIONREAD is `fionread`)"),
+            "{text}"
+        );
+    }
+
+    #[test]
     fn every_call_has_its_name() {
         // sched_getaffinity(1, ..): another process, once "syscall 204".
         let record = explain_raw(
