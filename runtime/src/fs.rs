@@ -373,13 +373,20 @@ impl<R: RightsMarker> Dir<R> {
         call: impl FnOnce(&Path, OFlags) -> rustix::io::Result<T>,
     ) -> io::Result<T> {
         let traced = flags.map(|f| u64::from(f.bits()));
-        crate::backend::beneath(self.fd.as_raw_fd(), R::RIGHTS, syscall, path, traced, || {
-            match crate::backend::resolve_beneath(self.fd.as_fd(), path, follow_last)? {
-                Some(walked) => call(&walked, OFlags::NOFOLLOW),
-                None => call(path, OFlags::empty()),
-            }
-            .map_err(io::Error::from)
-        })
+        crate::backend::beneath(
+            self.fd.as_raw_fd(),
+            R::RIGHTS,
+            syscall,
+            path,
+            traced,
+            || {
+                match crate::backend::resolve_beneath(self.fd.as_fd(), path, follow_last)? {
+                    Some(walked) => call(&walked, OFlags::NOFOLLOW),
+                    None => call(path, OFlags::empty()),
+                }
+                .map_err(io::Error::from)
+            },
+        )
     }
 
     /// Opens `path` beneath this directory with `options` (openat(2)).

@@ -48,7 +48,7 @@ mod linux {
 
     #[sandboxed(
         preopen(dir = dir(arg(1)), plain = file({ plain_path() }), null = file({ before_entry() })),
-        rights(dir = [lookup, read, fstat], plain = [read], stdio),
+        rights(dir = [lookup, read, fstat, fchmodat], plain = [read], stdio),
     )]
     pub fn main(dir: Dir, plain: File, null: File) {
         let _ = null;
@@ -78,6 +78,12 @@ mod linux {
                 sandboxed::OpenOptions::new().write(true).create(true),
             )
             .map(drop),
+        );
+        // The path form of fchmod(2), which Landlock does not mediate.
+        line(
+            "dir_chmod_path_form",
+            d,
+            dir.set_permissions_at("plain", std::os::unix::fs::PermissionsExt::from_mode(0o644)),
         );
         line("fstat_without_right", d, {
             let mut st = std::mem::MaybeUninit::<libc::stat>::uninit();

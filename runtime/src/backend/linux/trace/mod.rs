@@ -370,9 +370,11 @@ fn needed(syscall: &str, flags: Option<u64>) -> crate::rights::RightSet {
     }
 }
 
-/// Whether capability mode denies `syscall` beneath a directory with a
-/// path (its row of the table, judged with a path and no grants), and why.
-fn mode_denies(syscall: &str) -> Option<&'static str> {
+/// Whether the sandbox denies `syscall` beneath a directory with a path
+/// whatever the directory's rights (its row of the table, judged with a
+/// path, no grants, no classes): capability mode (`EPERM`), or a path form
+/// Landlock does not mediate (`EACCES`: fchmodat, utimensat with a path).
+fn always_denied(syscall: &str) -> Option<Reason> {
     let row = super::syscalls::TABLE.iter().find(|r| r.name == syscall)?;
     let ctx = Context {
         signal_scope: false,
@@ -382,7 +384,13 @@ fn mode_denies(syscall: &str) -> Option<&'static str> {
     };
     // A directory descriptor and a non-NULL path where the row has them.
     let args = [3, 1, 0, 0, 0, 0];
-    (!super::judge::mode_allows(row, &args, &ctx)).then_some(row.why)
+    match super::judge::judge(row, &args, &ctx) {
+        super::judge::Verdict::Mode => Some(Reason::NotAllowed(row.why)),
+        super::judge::Verdict::Rights(d) if d.lacking == super::judge::Lacking::Unmediated => {
+            Some(Reason::Unmediated(row.why))
+        }
+        _ => None,
+    }
 }
 
 /// The sandbox's reason for refusing a `Dir` call, or `None` when the
@@ -407,11 +415,14 @@ fn refusal(
             .fold(crate::rights::RightSet::EMPTY, |s, r| s.union(r.set()));
         return Some(Reason::MissingRights(missing[0], all));
     }
+    if let Some(reason) = always_denied(syscall) {
+        return Some(reason);
+    }
     if errno == libc::EPERM {
-        // The capability-mode filter's when the table denies the call's
-        // path form (fchmodat, utimensat with a path: Landlock does not
-        // mediate them), else the kernel's (ownership, a sticky directory).
-        return mode_denies(syscall).map(Reason::NotAllowed);
+        // Landlock answers EACCES or EXDEV, and the table denies nothing
+        // else beneath a directory: the kernel's (ownership, a sticky
+        // directory).
+        return None;
     }
     if errno != libc::EACCES {
         // EXDEV: Landlock refuses a rename or link that would gain rights.
