@@ -434,6 +434,7 @@ mod tests {
             limits,
             reads: false,
             writes: true,
+            pool: false,
         }];
         let described = [Described {
             fd: 1,
