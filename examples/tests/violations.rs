@@ -258,7 +258,7 @@ open ../escape.txt: ok
         "   1 x openat(AT_FDCWD, \"notes.txt\", O_RDONLY|O_CLOEXEC) -> EPERM",
         "       object: path \"notes.txt\" relative to the current directory",
         "       reason: capability mode: path lookup outside every preopened directory",
-        "       fix: preopen `notes.txt` with `preopen(notes = file(\"notes.txt\"))`, or its directory with `dir(\".\")` and open it beneath",
+        "       fix: preopen it and use the handle: `preopen(notes = file(\"notes.txt\"))`, the parameter `notes: File`, and `notes` where the code opens \"notes.txt\" (a preopen does not redirect an open by path)",
         "   1 x write(N, .., 5 bytes) -> EBADF",
         "       object: descriptor N: preopen `config` (argv[1] = \"config.txt\")",
         "       reason: missing right CAP_WRITE",
@@ -266,23 +266,35 @@ open ../escape.txt: ok
         "   1 x socket(AF_INET, SOCK_STREAM|SOCK_CLOEXEC, 0) -> EPERM",
         "       object: new AF_INET SOCK_STREAM socket",
         "       reason: capability mode: no new network endpoints",
-        "       fix: connect or bind through the net service: `services(net(modes = [connect], connect = [\"HOST:PORT\"]))`, or preopen the socket",
+        "       fix: sockets come from the net service: `net.connect(..)`, `net.listen(..)` or `net.bind_udp(..)` with `services(net(..))` declaring their addresses (`SANDBOXED_TRACE=dry-run` lists them)",
         "   1 x connect(3, 127.0.0.1:9) -> EPERM",
-        "       object: address 127.0.0.1:9",
+        "       object: connection to address 127.0.0.1:9",
         "       reason: capability mode: no new network endpoints",
-        "       fix: connect or bind through the net service: `services(net(modes = [connect], connect = [\"HOST:PORT\"]))`, or preopen the socket",
+        "       fix: connect through the net service: `services(net(modes = [connect], connect = [\"127.0.0.1:9\"]))`, the parameter `net: Net`, and `net.connect(\"127.0.0.1:9\")` instead of std::net",
         "   3 x openat(AT_FDCWD, \"/etc/localtime\", O_RDONLY|O_CLOEXEC) -> EPERM",
         "       object: absolute path \"/etc/localtime\"",
         "       reason: capability mode: path lookup outside every preopened directory",
-        "       fix: preopen `/etc/localtime` with `preopen(localtime = file(\"/etc/localtime\"))`, or its directory with `dir(\"/etc\")` and open it beneath",
+        "       fix: preopen it and use the handle: `preopen(localtime = file(\"/etc/localtime\"))`, the parameter `localtime: File`, and `localtime` where the code opens \"/etc/localtime\" (a preopen does not redirect an open by path)",
         "   1 x openat(N, \"../escape.txt\", O_RDONLY|O_CLOEXEC) -> EACCES",
         "       object: path \"../escape.txt\" beneath preopen `work` (argv[2] = \"work\")",
         "       reason: path leaves its preopened directory",
-        "       fix: preopen what \"../escape.txt\" names with a declaration of its own",
-        "sandboxed: dry-run: declarations that would allow the above:",
-        "    preopen(notes = file(\"notes.txt\"), localtime = file(\"/etc/localtime\")),",
-        "    rights(config = [read, write, fstat]),",
+        "       fix: \"../escape.txt\" leaves `work`: preopen what it names with a declaration of its own and open it through that handle",
+        "sandboxed: dry-run: the declaration with what would allow the above (in place of the attribute and main's parameters):",
+        "#[sandboxed::sandboxed(",
+        "    preopen(config = file(arg(1), read, write), work = dir(arg(2)), notes = file(\"notes.txt\"), localtime = file(\"/etc/localtime\")),",
+        "    rights(config = [read, write, fstat], work = [read, lookup], notes = [read, seek_tell, seek, fstat], localtime = [read, seek_tell, seek, fstat], stdio),",
         "    services(net(modes = [connect], connect = [\"127.0.0.1:9\"])),",
+        ")]",
+        "fn main(config: sandboxed::File, work: sandboxed::Dir, notes: sandboxed::File, localtime: sandboxed::File, net: sandboxed::services::Net)",
+        "sandboxed: dry-run: removed by that declaration alone:",
+        "    write(N, .., 5 bytes) in violations::write_config",
+        "sandboxed: dry-run: that declaration allows, once the code uses its handles (see each fix):",
+        "    openat(AT_FDCWD, \"notes.txt\", O_RDONLY|O_CLOEXEC) in violations::open_from_cwd",
+        "    socket(AF_INET, SOCK_STREAM|SOCK_CLOEXEC, 0) in violations::connect_socket",
+        "    connect(3, 127.0.0.1:9) in violations::connect_socket",
+        "    openat(AT_FDCWD, \"/etc/localtime\", O_RDONLY|O_CLOEXEC) in violations::late_clock",
+        "sandboxed: dry-run: no declaration allows (change the code):",
+        "    openat(N, \"../escape.txt\", O_RDONLY|O_CLOEXEC) in violations::escape",
     ];
     assert_eq!(report, expected, "{stderr}");
     let at: Vec<&str> = stderr
@@ -311,6 +323,6 @@ fn an_unknown_value_refuses_to_start() {
     assert_eq!(text(&out.stdout), "");
     assert_eq!(
         text(&out.stderr),
-        "sandboxed: SANDBOXED_TRACE=\"dryrun\": expected `1`, `trap` or `dry-run` (or unset)\n"
+        "sandboxed: SANDBOXED_TRACE=\"dryrun\": expected `1` (or `trace`), `trap` or `dry-run` (or unset)\n"
     );
 }

@@ -510,6 +510,13 @@ pub fn expand(attr: &Attr, func: &syn::ItemFn, params: &[Param]) -> TokenStream 
     } else {
         quote!(let mut __sandboxed_handles = #p::enter(__sandboxed_plan);)
     };
+    // tokio sizes its runtime after entry; what it reads for that is read
+    // now, outside (see `__private::before_tokio`).
+    let before = if runtime_attrs.is_empty() {
+        quote!()
+    } else {
+        quote!(#p::before_tokio();)
+    };
 
     quote! {
         #(#outer_attrs)*
@@ -526,6 +533,7 @@ pub fn expand(attr: &Attr, func: &syn::ItemFn, params: &[Param]) -> TokenStream 
                 exit_code: #exit_code,
                 on_setup_error: #on_setup_error,
             };
+            #before
             #handles
             __sandboxed_body(#(#args),*)
         }

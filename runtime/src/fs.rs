@@ -357,7 +357,9 @@ impl<R: RightsMarker> Dir<R> {
     /// directory, symlinks only within it; `walk.rs`), then the call on
     /// what it resolved to, through the backend, which reports refusals
     /// the kernel makes without the seccomp filter when `SANDBOXED_TRACE`
-    /// asks (Landlock's, on Linux). `follow_last`: whether the call follows
+    /// asks (Landlock's, on Linux), and tells the sandbox's refusals from
+    /// the kernel's own permission checks (for
+    /// [`is_violation`](crate::is_violation)). `follow_last`: whether the call follows
     /// a symlink in the last component (opens do; unlink, mkdir, readlink,
     /// lstat do not). `call` gets the path to use and the open flags that
     /// keep the kernel from following anything the walk did not
@@ -371,13 +373,20 @@ impl<R: RightsMarker> Dir<R> {
         call: impl FnOnce(&Path, OFlags) -> rustix::io::Result<T>,
     ) -> io::Result<T> {
         let traced = flags.map(|f| u64::from(f.bits()));
-        crate::backend::beneath(self.fd.as_raw_fd(), syscall, path, traced, || {
-            match crate::backend::resolve_beneath(self.fd.as_fd(), path, follow_last)? {
-                Some(walked) => call(&walked, OFlags::NOFOLLOW),
-                None => call(path, OFlags::empty()),
-            }
-            .map_err(io::Error::from)
-        })
+        crate::backend::beneath(
+            self.fd.as_raw_fd(),
+            R::RIGHTS,
+            syscall,
+            path,
+            traced,
+            || {
+                match crate::backend::resolve_beneath(self.fd.as_fd(), path, follow_last)? {
+                    Some(walked) => call(&walked, OFlags::NOFOLLOW),
+                    None => call(path, OFlags::empty()),
+                }
+                .map_err(io::Error::from)
+            },
+        )
     }
 
     /// Opens `path` beneath this directory with `options` (openat(2)).

@@ -173,9 +173,12 @@
 //! would allow it, the backtrace of your code) and lets the program see the
 //! error; `trap` stops at the first one with `SIGTRAP` (FreeBSD's
 //! `kern.trap_enotcap`); `dry-run` enforces nothing and lists at exit what
-//! would have been denied, grouped and counted, with the declarations to
-//! add. The records are made in a signal handler (not async-signal-safe: a
-//! debugging mode). README, "Porting a program", shows real output.
+//! would have been denied, grouped and counted, then the whole declaration
+//! with what would allow them, to paste in place of yours (`trace` is
+//! another name for `1`). The signal handlers only record raw facts in
+//! fixed slots (no lock, no allocation, no denied call); a reporter thread
+//! explains and symbolizes them. README, "Porting a program", shows real
+//! output.
 
 #![warn(missing_docs)]
 
@@ -209,10 +212,69 @@ pub fn is_sandboxed() -> bool {
     backend::is_sandboxed()
 }
 
-/// Whether `error` is the sandbox denying an operation (`ENOTCAPABLE` or
-/// `ECAPMODE` on FreeBSD; the errnos listed in the Linux table on Linux).
+/// Whether `error` is the sandbox refusing an operation: `ENOTCAPABLE` or
+/// `ECAPMODE` on FreeBSD (errno(2): only Capsicum makes them); on Linux,
+/// decided from what the sandbox did:
+///
+/// - errors of [`Dir`] methods: the path leaves the directory, or the
+///   directory lacks a right the operation needs, or Landlock refused it;
+///   the kernel's own permission checks (file modes, ownership, a sticky
+///   directory) are told apart after the fact with faccessat(2) and come
+///   back as [`OsRefusal`] (false here);
+/// - other OS errors: `EPERM` (capability mode, a service's limits) or
+///   `EACCES` (a descriptor's rights, Landlock), once the process has
+///   entered the sandbox (never before it, nor in `SANDBOXED_TRACE=dry-run`,
+///   which enforces nothing but service limits).
+///
+/// What the errno cannot tell, for calls made on raw descriptors: an
+/// `EPERM` or `EACCES` the kernel's own checks make inside the sandbox
+/// (fchown(2) of another user's file, openat(2) of a mode-000 file beneath
+/// a preopened directory through its raw descriptor) counts as a
+/// violation; and `EBADF` for a read or write the narrowed access mode of
+/// a limited descriptor refuses does not (a closed descriptor gives it
+/// too). The README's "is_violation" section measures both kinds.
 pub fn is_violation(error: &std::io::Error) -> bool {
     backend::is_violation(error)
+}
+
+/// An error of a [`Dir`] method that the kernel's own permission checks
+/// made, not the sandbox (`EACCES` of file modes, `EPERM` of ownership or
+/// a sticky directory): its kind and message are the OS error's, and
+/// [`is_violation`] says false. The errno: [`OsRefusal::raw_os_error`], or
+/// [`os_error`] for any `io::Error`.
+#[derive(Debug)]
+pub struct OsRefusal(std::io::Error);
+
+impl OsRefusal {
+    #[allow(dead_code)] // where no backend tells refusals apart
+    pub(crate) fn wrap(error: std::io::Error) -> std::io::Error {
+        std::io::Error::new(error.kind(), OsRefusal(error))
+    }
+
+    /// The OS error number (`EACCES`, `EPERM`).
+    pub fn raw_os_error(&self) -> Option<i32> {
+        self.0.raw_os_error()
+    }
+
+    /// The `OsRefusal` inside `error`, if it is one.
+    pub fn of(error: &std::io::Error) -> Option<&OsRefusal> {
+        error.get_ref().and_then(|e| e.downcast_ref::<OsRefusal>())
+    }
+}
+
+impl std::fmt::Display for OsRefusal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+impl std::error::Error for OsRefusal {}
+
+/// `error`'s OS error number, also through an [`OsRefusal`].
+pub fn os_error(error: &std::io::Error) -> Option<i32> {
+    error
+        .raw_os_error()
+        .or_else(|| OsRefusal::of(error).and_then(OsRefusal::raw_os_error))
 }
 
 /// What generated code calls. Not a public API.
@@ -250,6 +312,23 @@ pub mod __private {
                     std::process::exit(plan.exit_code.unwrap_or(crate::SETUP_FAILURE_EXIT))
                 }
             },
+        }
+    }
+
+    /// Before entry, for a body under `#[tokio::main]`: tokio sizes its
+    /// multi-threaded runtime with `std::thread::available_parallelism`,
+    /// which reads the cgroup's CPU quota (`/proc/self/cgroup`,
+    /// `/sys/fs/cgroup/...`) by path every time — denied inside. The value
+    /// is computed here, outside, and handed to tokio through
+    /// `TOKIO_WORKER_THREADS` (tokio's documented override), unless that
+    /// is already set.
+    pub fn before_tokio() {
+        const VAR: &str = "TOKIO_WORKER_THREADS";
+        if std::env::var_os(VAR).is_none() {
+            if let Ok(n) = std::thread::available_parallelism() {
+                // Single-threaded: before entry, before the runtime.
+                std::env::set_var(VAR, n.to_string());
+            }
         }
     }
 

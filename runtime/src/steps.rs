@@ -281,6 +281,9 @@ pub(crate) fn run<B: Backend>(
     }
 
     let tracing = backend.trace_mode() != crate::trace::Mode::Off;
+    if tracing {
+        crate::trace::describe_plan(plan);
+    }
 
     // Steps 1 and 2: resolve and open every preopen.
     let mut opened = Vec::with_capacity(plan.preopens.len());

@@ -230,6 +230,7 @@ pub(crate) mod compartment {
 /// FreeBSD's trap sees Capsicum's refusals itself).
 pub(crate) fn beneath<T>(
     _dirfd: i32,
+    _rights: crate::rights::RightSet,
     _syscall: &'static str,
     _path: &std::path::Path,
     _flags: Option<u64>,

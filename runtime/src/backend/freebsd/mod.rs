@@ -18,6 +18,7 @@ mod rights;
 mod tests;
 mod trace;
 mod trap;
+pub(crate) use trace::{park, thread_id, unpark};
 
 #[cfg(feature = "casper")]
 mod casper;
@@ -150,14 +151,9 @@ impl Backend for Native {
         unsafe {
             ffi::catopen(c"libc".as_ptr(), ffi::NL_CAT_LOCALE);
         }
-        // A panic's backtrace is symbolized by reading the executable's
-        // debug info by path, which capability mode denies. Symbolizing one
-        // now leaves the parsed data in std's cache; only done when
-        // backtraces are enabled (RUST_BACKTRACE / RUST_LIB_BACKTRACE).
-        let backtrace = std::backtrace::Backtrace::capture();
-        if backtrace.status() == std::backtrace::BacktraceStatus::Captured {
-            drop(backtrace.to_string());
-        }
+        // Backtraces inside capability mode: the executable opened now,
+        // symbolized from its descriptor when one is printed.
+        crate::backend::unix::trace::warm_backtraces(self.trace != crate::trace::Mode::Off);
         Ok(())
     }
 

@@ -56,7 +56,7 @@ mod syscalls;
 mod trace;
 mod walk;
 
-pub(crate) use trace::beneath;
+pub(crate) use trace::{beneath, park, thread_id, unpark};
 
 use std::io;
 use std::os::fd::{AsRawFd, FromRawFd, OwnedFd, RawFd};
@@ -179,7 +179,7 @@ impl Backend for Native {
     }
 
     fn warm_caches(&mut self) -> Result<(), Error> {
-        caches::warm()
+        caches::warm(self.trace)
     }
 
     fn open_services(&mut self, services: &[ServiceDecl]) -> Result<Vec<Channel>, Error> {
@@ -204,6 +204,9 @@ impl Backend for Native {
         }
         let (channels, starting) = broker::start(services, &pools)?;
         self.broker = starting;
+        if !channels.is_empty() {
+            SERVICES.store(true, Ordering::SeqCst);
+        }
         Ok(channels)
     }
 
@@ -322,13 +325,18 @@ pub(crate) fn resolve_beneath(
 }
 
 /// Whether `error` is one of the sandbox's denials (`EPERM`: not allowed in
-/// capability mode; `EACCES`: a right is missing), inside the sandbox.
-/// A service request outside its limits (the broker's errno) is one too.
+/// capability mode; `EACCES`: a right is missing), once the process has
+/// entered the sandbox; a service request outside its limits (the broker's
+/// errno) once a service runs. Refusals the `Dir` methods found to be the
+/// kernel's own are [`OsRefusal`](crate::OsRefusal)s, not OS errors.
 pub(crate) fn is_violation(error: &io::Error) -> bool {
     let errno = error.raw_os_error();
     (matches!(errno, Some(seccomp::MODE_ERRNO | seccomp::RIGHTS_ERRNO)) && is_sandboxed())
-        || errno == Some(broker::VIOLATION)
+        || (errno == Some(broker::VIOLATION) && SERVICES.load(Ordering::SeqCst))
 }
+
+/// Set when the broker runs services for this process.
+static SERVICES: AtomicBool = AtomicBool::new(false);
 
 #[cfg(test)]
 mod tests;

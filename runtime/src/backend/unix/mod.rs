@@ -1,6 +1,7 @@
 //! What Linux and FreeBSD do the same way, through POSIX calls only.
 
 pub(crate) mod compartment;
+pub(crate) mod trace;
 pub(crate) mod zygote;
 
 /// Writes `text` on descriptor 2 with write(2) only: no std lock (the

@@ -337,7 +337,7 @@ fn check_explanation(row: &Syscall, args: &[u64; 6], ctx: &Context, verdict: Ver
         Verdict::Rights(d) => {
             assert_eq!(record.errno, "EACCES", "{what}");
             match (record.reason, d.lacking) {
-                (Reason::MissingRight(r), Lacking::Right(l)) => {
+                (Reason::MissingRights(r, _), Lacking::Right(l)) => {
                     assert_eq!(r, l, "{what}");
                     let has = match d.fd.and_then(|fd| ctx.class_of(fd)) {
                         Some(c) => c.limits.rights.allows(r),
@@ -351,7 +351,10 @@ fn check_explanation(row: &Syscall, args: &[u64; 6], ctx: &Context, verdict: Ver
                     assert!(!has, "{what}: the descriptor has {r:?}");
                 }
                 (Reason::NoCopies, Lacking::Copy)
-                | (Reason::Rights, Lacking::Command)
+                | (
+                    Reason::Rights | Reason::MissingIoctl { .. } | Reason::MissingFcntl { .. },
+                    Lacking::Command,
+                )
                 | (Reason::Unmediated(_), Lacking::Unmediated) => {}
                 (Reason::Rights, _) if d.fd.is_none() => {}
                 _ => panic!("{what}: the row says {d:?}"),

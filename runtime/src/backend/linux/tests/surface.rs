@@ -132,6 +132,7 @@ fn threads_time_and_randomness_work_after_entry() {
     in_child(|| {
         let mut n = Native::new();
         n.warm_caches().map_err(|e| e.to_string())?;
+        crate::backend::unix::trace::symbols::open();
         enter(&mut n)?;
         let handle = std::thread::spawn(|| {
             let mut v = vec![0u8; 1 << 20];
@@ -153,7 +154,12 @@ fn threads_time_and_randomness_work_after_entry() {
         (&a).write_all(b"ping").map_err(|e| e.to_string())?;
         let mut got = [0u8; 4];
         (&b).read_exact(&mut got).map_err(|e| e.to_string())?;
-        let backtrace = std::backtrace::Backtrace::force_capture().to_string();
+        // Backtraces are symbolized from the executable opened before
+        // entry (what a panic's hook prints), not by std's symbolizer.
+        use crate::backend::unix::trace::{panic, unwind};
+        let mut ips = [0; 64];
+        let n = unwind::capture(&mut ips);
+        let backtrace = panic::backtrace(&ips[..n], panic::Style::Full);
         if !backtrace.contains("threads_time_and_randomness_work_after_entry") {
             return Err(format!("backtrace not symbolized:\n{backtrace}"));
         }

@@ -1,38 +1,48 @@
 //! Decoding a trapped call's arguments for its record: descriptors, paths,
-//! flags, socket addresses, as the table's rows describe them ([`Arg`]).
+//! flags, socket addresses, as the table's rows describe them ([`Arg`]),
+//! from the record the handler made (its copies of the memory the
+//! arguments point to).
 
 use std::fmt::Write as _;
 
 use super::super::rules::Arg;
+use crate::backend::unix::trace::ring::RawRecord;
 
-/// Reads the NUL-terminated string at `ptr` (at most 4096 bytes). The
-/// pointer is the one the program passed to the kernel; reading it is the
-/// debugging mode's accepted risk (a bad pointer would have been EFAULT).
-pub(super) fn c_string(ptr: u64) -> String {
-    if ptr == 0 {
+/// The string argument `arg` as the handler copied it (`NULL`, `<bad
+/// address>` where the kernel would have said `EFAULT`, `…` when cut).
+pub(super) fn c_string(raw: &RawRecord, arg: usize) -> String {
+    if raw.args[arg] == 0 {
         return "NULL".into();
     }
-    let p = ptr as *const u8;
-    let mut bytes = Vec::new();
-    for i in 0..4096 {
-        // SAFETY: see above; reading stops at the first NUL.
-        let b = unsafe { *p.add(i) };
-        if b == 0 {
-            break;
+    match raw.blob(arg) {
+        Some(b) if b.fault => "<bad address>".into(),
+        Some(b) => {
+            let mut s = String::from_utf8_lossy(b.data()).into_owned();
+            if b.truncated {
+                s.push('…');
+            }
+            s
         }
-        bytes.push(b);
+        None => "?".into(),
     }
-    String::from_utf8_lossy(&bytes).into_owned()
 }
 
-/// Decodes the socket address at `ptr` of `len` bytes.
-pub(super) fn sockaddr(ptr: u64, len: u64) -> String {
-    if ptr == 0 || len < 2 {
+/// Decodes the socket address argument `arg` (its length is the next one).
+pub(super) fn sockaddr(raw: &RawRecord, arg: usize) -> String {
+    if raw.args[arg] == 0 {
         return "NULL".into();
     }
-    let len = len.min(128) as usize;
-    // SAFETY: the program passed this buffer of `len` bytes to the kernel.
-    let b = unsafe { std::slice::from_raw_parts(ptr as *const u8, len) };
+    let Some(blob) = raw.blob(arg) else {
+        return "?".into();
+    };
+    if blob.fault {
+        return "<bad address>".into();
+    }
+    let b = blob.data();
+    let len = b.len();
+    if len < 2 {
+        return "?".into();
+    }
     let family = u16::from_ne_bytes([b[0], b[1]]) as i32;
     match family {
         libc::AF_INET if len >= 8 => {
@@ -136,21 +146,88 @@ pub(super) fn fd_text(v: u64) -> String {
     }
 }
 
+/// An ioctl(2) command by its name in Linux's headers (`FIONREAD`), else
+/// in hexadecimal.
+pub(crate) fn ioctl_name(cmd: u32) -> String {
+    const NAMES: &[(libc::Ioctl, &str)] = &[
+        (libc::FIONREAD, "FIONREAD"),
+        (libc::FIONBIO, "FIONBIO"),
+        (libc::FIOASYNC, "FIOASYNC"),
+        (libc::FIOCLEX, "FIOCLEX"),
+        (libc::FIONCLEX, "FIONCLEX"),
+        (libc::TCGETS, "TCGETS"),
+        (libc::TCGETS2, "TCGETS2"),
+        (libc::TCSETS, "TCSETS"),
+        (libc::TCSETSW, "TCSETSW"),
+        (libc::TCSETSF, "TCSETSF"),
+        (libc::TCSETS2, "TCSETS2"),
+        (libc::TCSETSW2, "TCSETSW2"),
+        (libc::TCSETSF2, "TCSETSF2"),
+        (libc::TIOCGWINSZ, "TIOCGWINSZ"),
+        (libc::TIOCSWINSZ, "TIOCSWINSZ"),
+        (libc::TIOCGPGRP, "TIOCGPGRP"),
+        (libc::TIOCSPGRP, "TIOCSPGRP"),
+        (libc::TIOCSCTTY, "TIOCSCTTY"),
+        (libc::TIOCSTI, "TIOCSTI"),
+        (libc::FIOQSIZE, "FIOQSIZE"),
+        (libc::SIOCGIFCONF, "SIOCGIFCONF"),
+        (libc::SIOCGIFFLAGS, "SIOCGIFFLAGS"),
+        (libc::SIOCSIFFLAGS, "SIOCSIFFLAGS"),
+        (libc::SIOCGIFINDEX, "SIOCGIFINDEX"),
+        (libc::SIOCSIFMTU, "SIOCSIFMTU"),
+    ];
+    NAMES
+        .iter()
+        .find(|(n, _)| *n as u32 == cmd)
+        .map_or_else(|| format!("{cmd:#x}"), |(_, name)| (*name).to_owned())
+}
+
+/// An fcntl(2) command by its name (`F_SETFL`), else as a number.
+pub(crate) fn fcntl_name(cmd: u32) -> String {
+    const NAMES: &[(i32, &str)] = &[
+        (libc::F_DUPFD, "F_DUPFD"),
+        (libc::F_GETFD, "F_GETFD"),
+        (libc::F_SETFD, "F_SETFD"),
+        (libc::F_GETFL, "F_GETFL"),
+        (libc::F_SETFL, "F_SETFL"),
+        (libc::F_GETLK, "F_GETLK"),
+        (libc::F_SETLK, "F_SETLK"),
+        (libc::F_SETLKW, "F_SETLKW"),
+        (libc::F_SETOWN, "F_SETOWN"),
+        (libc::F_GETOWN, "F_GETOWN"),
+        (libc::F_DUPFD_CLOEXEC, "F_DUPFD_CLOEXEC"),
+        (libc::F_SETPIPE_SZ, "F_SETPIPE_SZ"),
+        (libc::F_GETPIPE_SZ, "F_GETPIPE_SZ"),
+        (libc::F_ADD_SEALS, "F_ADD_SEALS"),
+        (libc::F_GET_SEALS, "F_GET_SEALS"),
+        (libc::F_OFD_GETLK, "F_OFD_GETLK"),
+        (libc::F_OFD_SETLK, "F_OFD_SETLK"),
+        (libc::F_OFD_SETLKW, "F_OFD_SETLKW"),
+    ];
+    NAMES
+        .iter()
+        .find(|(n, _)| *n as u32 == cmd)
+        .map_or_else(|| cmd.to_string(), |(_, name)| (*name).to_owned())
+}
+
 /// `openat(AT_FDCWD, "notes.txt", O_RDONLY|O_CLOEXEC)`.
-pub(super) fn call_text(name: &str, kinds: &[Arg], args: &[u64; 6]) -> String {
+pub(super) fn call_text(name: &str, kinds: &[Arg], raw: &RawRecord) -> String {
+    let args = &raw.args;
     let parts: Vec<String> = kinds
         .iter()
         .zip(args)
         .enumerate()
         .map(|(i, (kind, &v))| match kind {
             Arg::Fd | Arg::Dirfd => fd_text(v),
-            Arg::Path | Arg::Str | Arg::Program => format!("{:?}", c_string(v)),
+            Arg::Path | Arg::Str | Arg::Program => format!("{:?}", c_string(raw, i)),
             Arg::OpenFlags => open_flags(v),
             Arg::AtFlags => at_flags(v),
             Arg::Len => format!("{v} bytes"),
-            Arg::Addr => sockaddr(v, args.get(i + 1).copied().unwrap_or(0)),
+            Arg::Addr => sockaddr(raw, i),
             Arg::Family => family_name(v),
             Arg::SockType => type_name(v),
+            Arg::Num if i == 1 && name == "ioctl" => ioctl_name(v as u32),
+            Arg::Num if i == 1 && name == "fcntl" => fcntl_name(v as u32),
             Arg::Pid | Arg::Num => (v as i64).to_string(),
             Arg::Buf | Arg::Msg => "..".to_owned(),
         })

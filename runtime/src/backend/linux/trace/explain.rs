@@ -1,13 +1,18 @@
 //! The explainer: a trapped call's record (operation, object, reason, errno)
 //! from the system-call table — the row names the call and its arguments,
-//! and judging the row again ([`rules::judge`]) says which need failed.
-//! Pure: the handler adds the backtrace.
+//! and judging the row again ([`judge::judge`]) says which need failed.
+//! Pure, from the handler's raw record: run by the reporter thread, which
+//! adds the symbolized frames.
 
+use crate::backend::unix::trace::ring::RawRecord;
+use crate::rights::{Fcntl, Ioctl};
 use crate::trace::{Described, Object, Reason, Record};
 
 use super::super::judge::{self, Context, Lacking};
 use super::super::rules::{Access, Arg, Req, Syscall};
-use super::super::seccomp::consts::{AUDIT_ARCH_X86_64, RIGHTS_ERRNO};
+use super::super::seccomp::consts::{
+    fcntl_numbers, ioctl_numbers, AUDIT_ARCH_X86_64, RIGHTS_ERRNO,
+};
 use super::super::seccomp::FdClass;
 use super::super::syscalls;
 use super::decode::{c_string, call_text, family_name, sockaddr, type_name};
@@ -88,10 +93,11 @@ pub(crate) fn answer(scene: &Scene, data: u32, nr: u32, args: &[u64; 6]) -> u32 
     }
 }
 
-/// The record of a trapped call, without frames: `data` is the filter's
-/// errno (`EPERM`: capability mode, `EACCES`: rights).
-pub(crate) fn explain(scene: &Scene, data: u32, nr: u32, arch: u32, args: &[u64; 6]) -> Record {
-    let errno = errno_name(answer(scene, data, nr, args));
+/// The record of a trapped call, without frames: `raw.data` is the
+/// filter's errno (`EPERM`: capability mode, `EACCES`: rights).
+pub(crate) fn explain_raw(scene: &Scene, raw: &RawRecord) -> Record {
+    let (data, nr, arch) = (raw.data, raw.nr, raw.arch);
+    let errno = errno_name(answer(scene, data, nr, &raw.args));
     let row = syscalls::lookup(nr).filter(|_| arch == AUDIT_ARCH_X86_64);
     let Some(row) = row else {
         let call = if arch == AUDIT_ARCH_X86_64 {
@@ -106,25 +112,57 @@ pub(crate) fn explain(scene: &Scene, data: u32, nr: u32, arch: u32, args: &[u64;
             reason: Reason::CapabilityMode,
             errno,
             frames: Vec::new(),
+            caller: None,
+            opened_dir: false,
         };
     };
     let (object, reason) = if data == RIGHTS_ERRNO as u32 {
-        rights_denial(scene, row, args)
+        rights_denial(scene, row, raw)
     } else {
-        mode_denial(row, args)
+        mode_denial(row, raw)
     };
     Record {
         syscall: row.name.to_owned(),
-        call: call_text(row.name, row.args, args),
+        call: call_text(row.name, row.args, raw),
         object,
         reason,
         errno,
         frames: Vec::new(),
+        caller: None,
+        opened_dir: raw.opened == libc::S_IFDIR,
     }
 }
 
+/// [`explain_raw`] of call `nr` with `args`, its memory copied as the
+/// handler copies it (the seccomp agreement test's entry).
+#[cfg(test)]
+pub(crate) fn explain(scene: &Scene, data: u32, nr: u32, arch: u32, args: &[u64; 6]) -> Record {
+    let mut raw = RawRecord::new(nr, arch, data);
+    raw.args = *args;
+    super::handler::copy_arguments(&mut raw);
+    explain_raw(scene, &raw)
+}
+
+/// The declared `ioctls(..)` word of command `cmd`, and the command's
+/// name in Linux's headers.
+pub(crate) fn ioctl_word(cmd: u32) -> Option<Ioctl> {
+    Ioctl::ALL
+        .iter()
+        .copied()
+        .find(|&w| ioctl_numbers(w).contains(&cmd))
+}
+
+/// The declared `fcntls(..)` word of command `cmd`.
+fn fcntl_word(cmd: u32) -> Option<Fcntl> {
+    Fcntl::ALL
+        .iter()
+        .copied()
+        .find(|&w| fcntl_numbers(w).contains(&cmd))
+}
+
 /// Object and reason of a rights denial: the first need the call fails.
-fn rights_denial(scene: &Scene, row: &Syscall, args: &[u64; 6]) -> (Object, Reason) {
+fn rights_denial(scene: &Scene, row: &Syscall, raw: &RawRecord) -> (Object, Reason) {
+    let args = &raw.args;
     let judge::Verdict::Rights(denial) = judge::judge(row, args, &scene.ctx) else {
         return (Object::None, Reason::Rights);
     };
@@ -136,7 +174,7 @@ fn rights_denial(scene: &Scene, row: &Syscall, args: &[u64; 6]) -> (Object, Reas
     let path = row
         .lookups()
         .find(|&(dir, _)| dir == arg)
-        .map(|(_, path)| c_string(args[path]));
+        .map(|(_, path)| c_string(raw, path));
     let object = match (decl, path) {
         (Some(d), Some(path)) if d.dir => Object::Beneath {
             dir: Box::new(d),
@@ -147,11 +185,34 @@ fn rights_denial(scene: &Scene, row: &Syscall, args: &[u64; 6]) -> (Object, Reas
             decl: decl.map(Box::new),
         },
     };
+    let command = args.get(1).copied().unwrap_or(0) as u32;
     let reason = match (denial.lacking, denial.need.req) {
-        (Lacking::Right(r), _) => Reason::MissingRight(r),
+        (Lacking::Right(first), _) => {
+            // Every right the call lacks on this descriptor, not only the
+            // first: `O_CREAT|O_WRONLY` needs `create` and `write`.
+            let all = row
+                .needs
+                .iter()
+                .filter(|n| n.fd == denial.need.fd)
+                .filter_map(|n| judge::denial(n, args, &scene.ctx))
+                .filter_map(|d| match d.lacking {
+                    Lacking::Right(r) => Some(r),
+                    _ => None,
+                })
+                .fold(first.set(), |set, r| set.union(r.set()));
+            Reason::MissingRights(first, all)
+        }
         (Lacking::Copy, Req::Never | Req::Fcntl { .. } | Req::Into { .. } | Req::Onto) => {
             Reason::NoCopies
         }
+        (Lacking::Command, _) if row.name == "ioctl" => Reason::MissingIoctl {
+            command: super::decode::ioctl_name(command),
+            word: ioctl_word(command),
+        },
+        (Lacking::Command, _) if row.name == "fcntl" => Reason::MissingFcntl {
+            command: super::decode::fcntl_name(command),
+            word: fcntl_word(command),
+        },
         (Lacking::Copy | Lacking::Command, _) => Reason::Rights,
         (Lacking::Unmediated, _) => Reason::Unmediated(row.why),
     };
@@ -161,18 +222,19 @@ fn rights_denial(scene: &Scene, row: &Syscall, args: &[u64; 6]) -> (Object, Reas
 /// Object and reason of a capability-mode denial, from the row's
 /// arguments: a global path, a new endpoint, another process, or the call
 /// itself.
-pub(crate) fn mode_denial(row: &Syscall, args: &[u64; 6]) -> (Object, Reason) {
+pub(crate) fn mode_denial(row: &Syscall, raw: &RawRecord) -> (Object, Reason) {
+    let args = &raw.args;
     let mut after_dirfd = None;
     for (i, kind) in row.args.iter().enumerate() {
         match kind {
             Arg::Program => {
                 return (
-                    Object::GlobalPath(c_string(args[i])),
+                    Object::GlobalPath(c_string(raw, i)),
                     Reason::NotAllowed(row.why),
                 )
             }
             Arg::Path => {
-                let path = c_string(args[i]);
+                let path = c_string(raw, i);
                 let global = match after_dirfd {
                     None => true,
                     Some(dir) => dir as i32 == libc::AT_FDCWD || path.starts_with('/'),
@@ -197,11 +259,12 @@ pub(crate) fn mode_denial(row: &Syscall, args: &[u64; 6]) -> (Object, Reason) {
         );
     }
     if let Some(a) = at(Arg::Addr) {
-        let len = args.get(a + 1).copied().unwrap_or(0);
-        return (
-            Object::Endpoint(format!("address {}", sockaddr(args[a], len))),
-            Reason::Endpoint,
-        );
+        let endpoint = match row.name {
+            "bind" => Object::Bind(sockaddr(raw, a)),
+            "connect" => Object::Connect(sockaddr(raw, a)),
+            _ => Object::Endpoint(format!("address {}", sockaddr(raw, a))),
+        };
+        return (endpoint, Reason::Endpoint);
     }
     if at(Arg::Msg).is_some() {
         return (
@@ -224,17 +287,17 @@ pub(crate) fn mode_denial(row: &Syscall, args: &[u64; 6]) -> (Object, Reason) {
 /// Dry-run: the record of a lookup beneath a preopened directory that
 /// Landlock would deny, judged lexically (absolute, or `..` above the
 /// directory); `None` for a lookup that stays beneath.
-pub(crate) fn escaping_lookup(scene: &Scene, nr: u32, args: &[u64; 6]) -> Option<Record> {
-    let row = syscalls::lookup(nr)?;
+pub(crate) fn escaping_lookup(scene: &Scene, raw: &RawRecord) -> Option<Record> {
+    let row = syscalls::lookup(raw.nr)?;
     for (d, p) in row.lookups() {
-        let path = c_string(args[p]);
+        let path = c_string(raw, p);
         if !leaves(&path) {
             continue;
         }
-        let dir = scene.described(args[d])?;
+        let dir = scene.described(raw.args[d])?;
         return Some(Record {
             syscall: row.name.to_owned(),
-            call: call_text(row.name, row.args, args),
+            call: call_text(row.name, row.args, raw),
             object: Object::Beneath {
                 dir: Box::new(dir),
                 path,
@@ -242,6 +305,8 @@ pub(crate) fn escaping_lookup(scene: &Scene, nr: u32, args: &[u64; 6]) -> Option
             reason: Reason::Escapes,
             errno: "EACCES",
             frames: Vec::new(),
+            caller: None,
+            opened_dir: false,
         });
     }
     None
@@ -249,14 +314,19 @@ pub(crate) fn escaping_lookup(scene: &Scene, nr: u32, args: &[u64; 6]) -> Option
 
 /// Whether `path`, looked up beneath a directory, leaves it (lexically).
 pub(crate) fn leaves(path: &str) -> bool {
-    if path.starts_with('/') {
+    leaves_bytes(path.as_bytes())
+}
+
+/// [`leaves`] on bytes, without allocating (the handler's test).
+pub(crate) fn leaves_bytes(path: &[u8]) -> bool {
+    if path.first() == Some(&b'/') {
         return true;
     }
     let mut depth = 0i32;
-    for part in path.split('/') {
+    for part in path.split(|&b| b == b'/') {
         match part {
-            "" | "." => {}
-            ".." => {
+            b"" | b"." => {}
+            b".." => {
                 depth -= 1;
                 if depth < 0 {
                     return true;
@@ -298,6 +368,14 @@ mod tests {
         assert!(!leaves(""));
     }
 
+    /// The record the handler would make of call `nr` with `args`.
+    pub(crate) fn raw(nr: i64, data: u32, args: [u64; 6]) -> RawRecord {
+        let mut raw = RawRecord::new(nr as u32, AUDIT_ARCH_X86_64, data);
+        raw.args = args;
+        super::super::handler::copy_arguments(&mut raw);
+        raw
+    }
+
     #[test]
     fn calls_are_decoded() {
         let path = c"notes.txt";
@@ -309,13 +387,7 @@ mod tests {
             0,
             0,
         ];
-        let record = explain(
-            &scene(&[]),
-            MODE,
-            libc::SYS_openat as u32,
-            AUDIT_ARCH_X86_64,
-            &args,
-        );
+        let record = explain_raw(&scene(&[]), &raw(libc::SYS_openat, MODE, args));
         assert_eq!(
             record.call,
             "openat(AT_FDCWD, \"notes.txt\", O_RDONLY|O_CLOEXEC)"
@@ -326,20 +398,95 @@ mod tests {
     }
 
     #[test]
+    fn a_bad_pointer_is_named_not_read() {
+        let args = [libc::AT_FDCWD as u64, 8, 0, 0, 0, 0];
+        let record = explain_raw(&scene(&[]), &raw(libc::SYS_openat, MODE, args));
+        assert_eq!(record.call, "openat(AT_FDCWD, \"<bad address>\", O_RDONLY)");
+    }
+
+    #[test]
+    fn bind_and_connect_name_their_address() {
+        // SAFETY: a zeroed sockaddr_in is valid.
+        let mut sin: libc::sockaddr_in = unsafe { std::mem::zeroed() };
+        sin.sin_family = libc::AF_INET as u16;
+        sin.sin_port = 8090u16.to_be();
+        sin.sin_addr.s_addr = u32::from_ne_bytes([127, 0, 0, 1]);
+        let len = std::mem::size_of::<libc::sockaddr_in>() as u64;
+        let args = [3, (&raw const sin) as u64, len, 0, 0, 0];
+        let bind = explain_raw(&scene(&[]), &raw(libc::SYS_bind, MODE, args));
+        assert_eq!(bind.object, Object::Bind("127.0.0.1:8090".into()));
+        assert_eq!(bind.call, "bind(3, 127.0.0.1:8090)");
+        let connect = explain_raw(&scene(&[]), &raw(libc::SYS_connect, MODE, args));
+        assert_eq!(connect.object, Object::Connect("127.0.0.1:8090".into()));
+    }
+
+    #[test]
+    fn an_ioctl_names_its_command_object_and_the_word_that_allows_it() {
+        use crate::rights::{Limits, Right, RightSet};
+        let limits = Limits {
+            rights: RightSet::of(&[Right::Write, Right::Fstat, Right::Ioctl]),
+            ioctls: Some(&[Ioctl::Tiocgwinsz]),
+            fcntls: None,
+        };
+        let classes = [FdClass {
+            lo: 1,
+            hi: 1,
+            limits,
+            reads: false,
+            writes: true,
+            pool: false,
+        }];
+        let described = [Described {
+            fd: 1,
+            name: "stdout".into(),
+            origin: String::new(),
+            limits,
+            dir: false,
+            flags: None,
+        }];
+        let scene = Scene {
+            described: &described,
+            ..scene(&classes)
+        };
+        let record = explain_raw(
+            &scene,
+            &raw(
+                libc::SYS_ioctl,
+                RIGHTS_ERRNO as u32,
+                [1, libc::FIONREAD, 0, 0, 0, 0],
+            ),
+        );
+        assert_eq!(record.call, "ioctl(1, FIONREAD)");
+        assert_eq!(
+            record.reason,
+            Reason::MissingIoctl {
+                command: "FIONREAD".into(),
+                word: Some(Ioctl::Fionread)
+            }
+        );
+        let text = record.render();
+        assert!(
+            text.contains("  object: descriptor 1: `stdout`\n"),
+            "{text}"
+        );
+        assert!(
+            text.contains("  fix: `rights(stdout = [write, fstat, ioctls(tiocgwinsz, fionread)])` (FIONREAD is `fionread`)"),
+            "{text}"
+        );
+    }
+
+    #[test]
     fn every_call_has_its_name() {
         // sched_getaffinity(1, ..): another process, once "syscall 204".
-        let record = explain(
+        let record = explain_raw(
             &scene(&[]),
-            MODE,
-            libc::SYS_sched_getaffinity as u32,
-            AUDIT_ARCH_X86_64,
-            &[4321, 0, 0, 0, 0, 0],
+            &raw(libc::SYS_sched_getaffinity, MODE, [4321, 0, 0, 0, 0, 0]),
         );
         assert_eq!(record.syscall, "sched_getaffinity");
         assert_eq!(record.call, "sched_getaffinity(4321)");
         assert_eq!(record.reason, Reason::OtherProcess);
         for nr in (0..=336).chain(424..=470) {
-            let record = explain(&scene(&[]), MODE, nr, AUDIT_ARCH_X86_64, &[0; 6]);
+            let record = explain_raw(&scene(&[]), &raw(nr, MODE, [0; 6]));
             assert!(!record.syscall.starts_with("syscall"), "{nr}");
         }
     }

@@ -1,0 +1,141 @@
+//! The corpus of `sandboxed::is_violation`: real denials and ordinary
+//! errors met inside the sandbox, one line each:
+//! `case NAME ERRNO VIOLATION KIND`, KIND one of `denial` (the sandbox
+//! refused), `ordinary` (the kernel's own answer or the program's mistake)
+//! and `raw` (a call on a raw descriptor whose errno cannot say which;
+//! the README documents what `is_violation` answers there). Run by
+//! tests/tests/violations.rs as root and as `nobody`, enforced and in
+//! dry-run (where nothing is a denial).
+//!
+//! argv: `violation_probe DIR` with `DIR/secret` (mode 000), `DIR/plain`,
+//! `DIR/out_link` (a symlink to `/etc/hostname`), and `DIR/../outside`.
+
+#[cfg(target_os = "linux")]
+mod linux {
+    use std::io::{self, Write};
+    use std::os::fd::{AsRawFd, OwnedFd};
+    use std::sync::atomic::{AtomicBool, Ordering};
+
+    use sandboxed::{sandboxed, Dir, File};
+
+    static BEFORE: AtomicBool = AtomicBool::new(true);
+
+    /// Evaluated before entry: an EPERM made up by the program.
+    fn before_entry() -> &'static str {
+        let made_up = io::Error::from_raw_os_error(libc::EPERM);
+        BEFORE.store(sandboxed::is_violation(&made_up), Ordering::SeqCst);
+        "/dev/null"
+    }
+
+    fn line(name: &str, kind: &str, result: io::Result<()>) {
+        match result {
+            Ok(()) => println!("case {name} ok - {kind}"),
+            Err(e) => println!(
+                "case {name} {} {} {kind}",
+                sandboxed::os_error(&e).unwrap_or(0),
+                u8::from(sandboxed::is_violation(&e))
+            ),
+        }
+    }
+
+    fn sys(r: libc::c_int) -> io::Result<()> {
+        if r < 0 {
+            Err(io::Error::last_os_error())
+        } else {
+            Ok(())
+        }
+    }
+
+    #[sandboxed(
+        preopen(dir = dir(arg(1)), plain = file({ plain_path() }), null = file({ before_entry() })),
+        rights(dir = [lookup, read, fstat, fchmodat], plain = [read], stdio),
+    )]
+    pub fn main(dir: Dir, plain: File, null: File) {
+        let _ = null;
+        let denied = sandboxed::is_sandboxed();
+        let d = if denied { "denial" } else { "ordinary" };
+        // Denials (in dry-run: nothing is refused, all ordinary).
+        line(
+            "open_global_path",
+            d,
+            std::fs::File::open("/etc/hostname").map(drop),
+        );
+        line(
+            "tcp_connect",
+            d,
+            std::net::TcpStream::connect("127.0.0.1:9").map(drop),
+        );
+        // SAFETY: signal 0 to pid 1 only asks whether it may be signalled.
+        line("kill_other_process", d, sys(unsafe { libc::kill(1, 0) }));
+        line("dir_dotdot", d, dir.open("../outside").map(drop));
+        line("dir_absolute", d, dir.open("/etc/hostname").map(drop));
+        line("dir_symlink_out", d, dir.open("out_link").map(drop));
+        line(
+            "dir_create_without_right",
+            d,
+            dir.open_with(
+                "new",
+                sandboxed::OpenOptions::new().write(true).create(true),
+            )
+            .map(drop),
+        );
+        // The path form of fchmod(2), which Landlock does not mediate.
+        line(
+            "dir_chmod_path_form",
+            d,
+            dir.set_permissions_at("plain", std::os::unix::fs::PermissionsExt::from_mode(0o644)),
+        );
+        line("fstat_without_right", d, {
+            let mut st = std::mem::MaybeUninit::<libc::stat>::uninit();
+            // SAFETY: a valid out-pointer.
+            sys(unsafe { libc::fstat(plain.as_raw_fd(), st.as_mut_ptr()) })
+        });
+        // Ordinary errors, whatever the mode.
+        line(
+            "dir_missing_file",
+            "ordinary",
+            dir.open("missing").map(drop),
+        );
+        line(
+            "dir_not_a_directory",
+            "ordinary",
+            dir.open_dir("plain").map(drop),
+        );
+        line("dir_mode_000", "ordinary", dir.open("secret").map(drop));
+        // SAFETY: closing a descriptor number nobody holds.
+        line(
+            "closed_descriptor",
+            "ordinary",
+            sys(unsafe { libc::close(9999) }),
+        );
+        println!(
+            "case made_up_eperm_before_entry {} {} ordinary",
+            libc::EPERM,
+            u8::from(BEFORE.load(Ordering::SeqCst))
+        );
+        // What the errno of a raw call cannot tell.
+        line("raw_openat_mode_000", "raw", {
+            // SAFETY: a NUL-terminated name beneath a descriptor we hold.
+            let fd = unsafe { libc::openat(dir.as_raw_fd(), c"secret".as_ptr(), libc::O_RDONLY) };
+            sys(fd)
+        });
+        line("raw_write_read_only", "raw", {
+            let mut raw = std::fs::File::from(OwnedFd::from(plain));
+            raw.write_all(b"x")
+        });
+    }
+
+    fn plain_path() -> std::path::PathBuf {
+        std::path::Path::new(&std::env::args_os().nth(1).unwrap_or_default()).join("plain")
+    }
+}
+
+#[cfg(target_os = "linux")]
+fn main() {
+    linux::main()
+}
+
+#[cfg(not(target_os = "linux"))]
+fn main() {
+    println!("skipped: the corpus runs the Linux backend");
+}
