@@ -265,23 +265,37 @@ fn pools_within_outside(mut classes: Vec<seccomp::FdClass>) -> Vec<seccomp::FdCl
 /// Refuses to enter with more than one thread: Landlock would restrict only
 /// the calling one.
 fn single_threaded() -> Result<(), Failure> {
-    let threads = thread_count().map_err(|e| Failure::new("read /proc/self/status", e))?;
-    if threads != 1 {
-        return Err(Failure::new(
+    match threads_besides_this_one() {
+        Ok(0) => Ok(()),
+        Ok(n) => Err(Failure::new(
             "thread check",
             io::Error::other(format!(
-                "{threads} threads are running; the sandbox must be entered before any thread starts"
+                "{} threads are running; the sandbox must be entered before any thread starts",
+                n + 1
             )),
-        ));
+        )),
+        Err(e) => Err(Failure::new("read /proc/self/status", e)),
     }
-    Ok(())
+}
+
+/// How many other threads this process has: none when
+/// `unshare(CLONE_THREAD)` succeeds (it unshares nothing, and fails with
+/// `EINVAL` while the thread group has other members, kernel/fork.c
+/// `check_unshare_flags`): one system call where reading
+/// `/proc/self/status` costs procfs building the whole file. Only when
+/// it fails (or a filter refuses it) is the count read, for the message.
+pub(crate) fn threads_besides_this_one() -> io::Result<usize> {
+    if process::single_threaded() == Some(true) {
+        return Ok(0);
+    }
+    Ok(thread_count()?.saturating_sub(1))
 }
 
 /// The number of threads of this process (`Threads:` of
 /// proc_pid_status(5)). One read(2) into a buffer on the stack: procfs
 /// builds the whole file for each read, and `Threads:` is among its first
 /// lines; read_to_string would read it several times.
-pub(crate) fn thread_count() -> io::Result<usize> {
+fn thread_count() -> io::Result<usize> {
     let mut buf = [0u8; 4096];
     let file = rustix::fs::open(
         "/proc/self/status",

@@ -420,14 +420,15 @@ pub(crate) fn start(
         return Ok((Vec::new(), None));
     };
     let first = first.service_name();
-    match super::thread_count() {
-        Ok(1) => {}
+    match super::threads_besides_this_one() {
+        Ok(0) => {}
         Ok(n) => {
             return Err(service_error(
                 first,
                 "fork",
                 io::Error::other(format!(
-                    "the process has {n} threads; services start only while it has one"
+                    "the process has {} threads; services start only while it has one",
+                    n + 1
                 )),
             ))
         }
