@@ -6,8 +6,6 @@
 use std::collections::BTreeSet;
 use std::ffi::CStr;
 
-use seccompiler::BpfProgram;
-
 use super::super::judge::{judge, Context, Lacking, Verdict};
 use super::super::rules::{Arg, Cond, Mode, Outside, Req, Syscall, Test};
 use super::super::syscalls::TABLE;

@@ -4,9 +4,7 @@
 //! (the kernel caches them), the ioctl allowlist, sizes within the kernel's
 //! limits and flat in the number of descriptors.
 
-use seccompiler::BpfProgram;
-
-use super::super::bpf::{normalize, program, Call, Check, Clause, Op, BPF_MAXINSNS};
+use super::super::bpf::{program, Arena, BpfProgram, Call, Check, Op, Span, BPF_MAXINSNS};
 use super::super::consts::*;
 use super::super::*;
 use super::{class, ctx, distinct_classes, emulate, realistic_classes, run, stdio_classes};
@@ -57,33 +55,32 @@ fn random_check(rng: &mut Rng) -> Check {
     Check::narrow(arg, op, value as u32)
 }
 
-fn random_clauses(rng: &mut Rng, most: u64) -> Vec<Clause> {
-    let mut clauses: Vec<Clause> = (0..rng.below(most))
-        .map(|_| (0..1 + rng.below(3)).map(|_| random_check(rng)).collect())
-        .collect();
+fn random_clauses(rng: &mut Rng, most: u64, arena: &mut Arena) -> Span {
+    let start = arena.begin();
+    let n = rng.below(most);
     // Shared prefixes, as the descriptor ranges of the rights make them.
-    if clauses.len() > 2 && rng.below(2) == 0 {
-        let prefix = clauses[0][0];
-        for c in clauses.iter_mut().step_by(2) {
-            c.insert(0, prefix);
+    let prefix = (n > 2 && rng.below(2) == 0).then(|| random_check(rng));
+    for i in 0..n {
+        let mut clause: Vec<Check> = (0..1 + rng.below(3)).map(|_| random_check(rng)).collect();
+        if let Some(p) = prefix.filter(|_| i % 2 == 0) {
+            clause.insert(0, p);
         }
+        arena.clause(clause);
     }
-    normalize(&mut clauses);
-    clauses
+    arena.end(start)
 }
 
 /// What a call's rules answer, evaluated directly.
-fn expected(call: &Call, args: &[u64; 6], r: &Returns) -> u32 {
-    let any = |cs: &[Clause]| cs.iter().any(|c| c.iter().all(|k| k.holds(args)));
-    if let Some(m) = &call.mode {
-        if !any(m) {
+fn expected(arena: &Arena, call: &Call, args: &[u64; 6], r: &Returns) -> u32 {
+    if let Some(m) = call.mode {
+        if !arena.holds(m, args) {
             return r.mode;
         }
     }
-    if any(&call.rights) {
+    if arena.holds(call.rights, args) {
         return r.rights;
     }
-    if any(&call.lookups) {
+    if arena.holds(call.lookups, args) {
         return r.lookup;
     }
     if call.compat {
@@ -101,27 +98,28 @@ fn the_compiler_answers_as_the_rules_say() {
         // Many calls with long bodies: far jumps and trampolines.
         let most = if round % 4 == 0 { 60 } else { 6 };
         let mut nr = 0;
+        let mut arena = Arena::new();
         let calls: Vec<Call> = (0..1 + rng.below(40))
             .map(|_| {
                 nr += 1 + rng.below(5) as u32;
                 Call {
                     nr,
-                    mode: (rng.below(3) != 0).then(|| random_clauses(&mut rng, most)),
-                    rights: random_clauses(&mut rng, most),
-                    lookups: random_clauses(&mut rng, 3),
+                    mode: (rng.below(3) != 0).then(|| random_clauses(&mut rng, most, &mut arena)),
+                    rights: random_clauses(&mut rng, most, &mut arena),
+                    lookups: random_clauses(&mut rng, 3, &mut arena),
                     compat: rng.below(8) == 0,
                 }
             })
             .collect();
         // Some of them beyond BPF_MAXINSNS: the interpreter does not mind.
-        let prog = program(&calls, &r);
+        let prog = program(&arena, &calls, &r);
         for _ in 0..2000 {
             let args: [u64; 6] = std::array::from_fn(|_| {
                 VALUES[rng.below(VALUES.len() as u64) as usize] | (rng.below(2) << 32)
             });
             let n = rng.below(u64::from(nr) + 3) as u32;
             let want = match calls.iter().find(|c| c.nr == n) {
-                Some(call) => expected(call, &args, &r),
+                Some(call) => expected(&arena, call, &args, &r),
                 None => r.other,
             };
             assert_eq!(
@@ -326,7 +324,8 @@ fn adjacent_classes_lacking_a_right_share_one_range() {
         class(2, 2, &[Right::Write]),
         class(4090, 4095, &[Right::Write]),
     ];
-    let calls = build::calls(&ctx(&classes), false);
+    let mut arena = Arena::new();
+    let calls = build::calls(&ctx(&classes), false, &mut arena);
     let fstat = calls
         .iter()
         .find(|c| c.nr == libc::SYS_fstat as u32)
