@@ -24,7 +24,11 @@
 //!    the same tail share it (`fstat`, `fsync`, `fchdir`... of the same
 //!    classes), and a body whose every way through capability mode leaves
 //!    the tail's first word in the accumulator enters the tail after its
-//!    load.
+//!    load. Within a body, alternatives sharing their first checks test
+//!    them once, the same alternatives to the same places are written
+//!    once, and past a check that excludes the alternatives after it (two
+//!    descriptor ranges, two values of one flag) a failure fails them all
+//!    at once.
 //!
 //! The code is laid out backwards (last instruction first), so every jump
 //! target is known when the jump is written: returns are shared when in
@@ -417,13 +421,73 @@ struct Asm<'a> {
     /// The tails written (rights, lookups, end: `Asm::tail`), each with
     /// its fingerprint and the call it was written for.
     tails: Vec<(u64, usize, Label)>,
+    /// The alternatives written (`Asm::any`).
+    written: Vec<Written<'a>>,
+}
+
+/// Clauses from `depth` on, written at `at` to go to `pass` or `fail`
+/// from the accumulator `entry`.
+struct Written<'a> {
+    key: u64,
+    clauses: &'a [Span],
+    depth: usize,
+    pass: Label,
+    fail: Label,
+    entry: Option<Acc>,
+    at: Label,
+}
+
+/// A hash of `clauses` from `depth` on.
+fn suffixes_hash(arena: &Arena, clauses: &[Span], depth: usize) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for &c in clauses {
+        for k in &arena.checks(c)[depth..] {
+            h = (h ^ k.value ^ u64::from(k.arg) << 56).wrapping_mul(0x0100_0000_01b3);
+        }
+        h = (h ^ u64::MAX).wrapping_mul(0x0100_0000_01b3);
+    }
+    h
+}
+
+/// Whether `a` from depth `da` on and `b` from `db` on are the same
+/// clauses.
+fn same_suffixes(arena: &Arena, a: &[Span], da: usize, b: &[Span], db: usize) -> bool {
+    a.len() == b.len()
+        && a.iter()
+            .zip(b)
+            .all(|(&x, &y)| arena.checks(x)[da..] == arena.checks(y)[db..])
+}
+
+/// Whether no argument passes both `a` and `b`: comparisons of the same
+/// 32-bit argument whose sets of values are disjoint.
+fn excludes(a: &Check, b: &Check) -> bool {
+    if a.wide || b.wide || a.arg != b.arg {
+        return false;
+    }
+    let (x, y) = (a.value as u32, b.value as u32);
+    let interval = |op: Op, v: u32| match op {
+        Op::Eq => Some((v, v)),
+        Op::Ge => Some((v, u32::MAX)),
+        Op::Le => Some((0, v)),
+        _ => None,
+    };
+    match (a.op, b.op) {
+        (Op::MaskedEq(m), Op::MaskedEq(n)) => (x ^ y) & m & n != 0,
+        (Op::MaskedEq(m), Op::Eq) => y & m != x,
+        (Op::Eq, Op::MaskedEq(m)) => x & m != y,
+        (Op::Ne, Op::Eq) | (Op::Eq, Op::Ne) => x == y,
+        (p, q) => match (interval(p, x), interval(q, y)) {
+            (Some((l1, h1)), Some((l2, h2))) => h1 < l2 || h2 < l1,
+            _ => false,
+        },
+    }
 }
 
 /// The largest conditional offset used before a `JA` takes over (two
 /// trampolines may be put between a jump and its targets).
 const NEAR: usize = 253;
 
-impl Asm<'_> {
+impl<'a> Asm<'a> {
     /// The offset from the instruction written next to `target`.
     fn offset(&self, target: Label) -> usize {
         self.code.len() - target - 1
@@ -521,25 +585,34 @@ impl Asm<'_> {
         self.load(need.word)
     }
 
-    /// All of `clause`: to `pass` or `fail`.
-    fn all(&mut self, clause: &[Check], pass: Label, fail: Label, entry: Option<Acc>) -> Label {
+    /// All of `clause`: to `pass`, or to `fail` when its first check fails
+    /// and to `rest` when a later one does.
+    fn all(
+        &mut self,
+        clause: &[Check],
+        pass: Label,
+        fail: Label,
+        rest: Label,
+        entry: Option<Acc>,
+    ) -> Label {
         let mut next = pass;
         for (i, c) in clause.iter().enumerate().rev() {
-            let before = match i {
-                0 => entry,
-                _ => clause[i - 1].acc(),
+            let (before, fails) = match i {
+                0 => (entry, fail),
+                _ => (clause[i - 1].acc(), rest),
             };
-            next = self.check(c, next, fail, before);
+            next = self.check(c, next, fails, before);
         }
         next
     }
 
     /// One of `clauses` (ordered by [`Arena::end`]), whose checks before
     /// `depth` all share and are tested: to `pass` or `fail`. Clauses
-    /// sharing their next check test it once.
+    /// sharing their next check test it once; the same clauses (from
+    /// `depth` on) to the same places are written once.
     fn any(
         &mut self,
-        clauses: &[Span],
+        clauses: &'a [Span],
         depth: usize,
         pass: Label,
         fail: Label,
@@ -549,6 +622,17 @@ impl Asm<'_> {
         let at = |i: usize| arena.checks(clauses[i]);
         if clauses.iter().any(|c| c.len() == depth) {
             return pass;
+        }
+        let key = suffixes_hash(arena, clauses, depth) ^ (pass as u64) << 40 ^ (fail as u64) << 20;
+        let written = self.written.iter().find(|w| {
+            w.key == key
+                && w.pass == pass
+                && w.fail == fail
+                && (w.entry == entry || self.code[w.at].code == BPF_LD_W_ABS)
+                && same_suffixes(arena, w.clauses, w.depth, clauses, depth)
+        });
+        if let Some(w) = written {
+            return w.at;
         }
         // Groups of consecutive clauses with the same next check, last
         // first.
@@ -565,20 +649,51 @@ impl Asm<'_> {
         while end > 0 {
             let start = start_of(end);
             let group = &clauses[start..end];
+            let first = at(start)[depth];
+            // Past a check that no value of the later groups' first
+            // checks passes, a failure fails them all.
+            let exclusive = |first: &Check, later: &[Span]| {
+                later
+                    .iter()
+                    .all(|&c| excludes(first, &arena.checks(c)[depth]))
+            };
+            let rest = if exclusive(&first, &clauses[end..]) {
+                fail
+            } else {
+                next
+            };
+            // What the accumulator holds coming from the group before:
+            // its first check's word when only that check fails to here.
             let entry = match start {
                 0 => entry,
-                _ => uniform(arena, &clauses[start_of(start)..start], depth),
+                _ => {
+                    let before = start_of(start);
+                    let first = at(before)[depth];
+                    if exclusive(&first, &clauses[start..]) {
+                        first.acc()
+                    } else {
+                        uniform(arena, &clauses[before..start], depth)
+                    }
+                }
             };
             next = match group {
-                [one] => self.all(&arena.checks(*one)[depth..], pass, next, entry),
+                [one] => self.all(&arena.checks(*one)[depth..], pass, next, rest, entry),
                 _ => {
-                    let first = at(start)[depth];
-                    let inner = self.any(group, depth + 1, pass, next, first.acc());
+                    let inner = self.any(group, depth + 1, pass, rest, first.acc());
                     self.check(&first, inner, next, entry)
                 }
             };
             end = start;
         }
+        self.written.push(Written {
+            key,
+            clauses,
+            depth,
+            pass,
+            fail,
+            entry,
+            at: next,
+        });
         next
     }
 
@@ -858,6 +973,7 @@ pub(crate) fn program(arena: &Arena, calls: &[Call], r: &Returns) -> BpfProgram 
         bodies: vec![None; calls.len()],
         keys: &keys,
         tails: Vec::with_capacity(bodies.len()),
+        written: Vec::with_capacity(256),
     };
     let root = asm.search(&runs, &holes, calls, r);
     if asm.offset(root) != 0 {
