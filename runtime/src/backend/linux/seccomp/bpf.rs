@@ -301,12 +301,13 @@ impl Arena {
 
     /// Whether lists `a` and `b` hold the same clauses.
     fn same(&self, a: Span, b: Span) -> bool {
-        a.len() == b.len()
-            && self
-                .clauses(a)
-                .iter()
-                .zip(self.clauses(b))
-                .all(|(&x, &y)| self.checks(x) == self.checks(y))
+        a == b
+            || a.len() == b.len()
+                && self
+                    .clauses(a)
+                    .iter()
+                    .zip(self.clauses(b))
+                    .all(|(&x, &y)| self.checks(x) == self.checks(y))
     }
 
     /// A hash of the clauses of `list`: lists that differ almost always
@@ -435,6 +436,28 @@ struct Written<'a> {
     fail: Label,
     entry: Option<Acc>,
     at: Label,
+}
+
+/// What the first checks of some groups of alternatives are.
+#[derive(Clone, Copy, PartialEq)]
+enum Summary {
+    /// There are none.
+    Nothing,
+    /// All `==` on this word.
+    Values(Acc),
+    /// Anything else.
+    Mixed,
+}
+
+impl Summary {
+    /// With `first` too.
+    fn and(self, first: &Check) -> Summary {
+        match (self, first.op, first.acc()) {
+            (Summary::Nothing, Op::Eq, Some(acc)) => Summary::Values(acc),
+            (Summary::Values(a), Op::Eq, Some(acc)) if a == acc => self,
+            _ => Summary::Mixed,
+        }
+    }
 }
 
 /// A hash of `clauses` from `depth` on.
@@ -623,13 +646,22 @@ impl<'a> Asm<'a> {
         if clauses.iter().any(|c| c.len() == depth) {
             return pass;
         }
-        let key = suffixes_hash(arena, clauses, depth) ^ (pass as u64) << 40 ^ (fail as u64) << 20;
-        let written = self.written.iter().find(|w| {
-            w.key == key
-                && w.pass == pass
-                && w.fail == fail
-                && (w.entry == entry || self.code[w.at].code == BPF_LD_W_ABS)
-                && same_suffixes(arena, w.clauses, w.depth, clauses, depth)
+        // Whole lists are shared by calls (`Asm::tail`, bodies); the
+        // alternatives within one are looked up here.
+        let key = match depth {
+            0 => None,
+            _ => Some(
+                suffixes_hash(arena, clauses, depth) ^ (pass as u64) << 40 ^ (fail as u64) << 20,
+            ),
+        };
+        let written = key.and_then(|key| {
+            self.written.iter().find(|w| {
+                w.key == key
+                    && w.pass == pass
+                    && w.fail == fail
+                    && (w.entry == entry || self.code[w.at].code == BPF_LD_W_ABS)
+                    && same_suffixes(arena, w.clauses, w.depth, clauses, depth)
+            })
         });
         if let Some(w) = written {
             return w.at;
@@ -644,36 +676,46 @@ impl<'a> Asm<'a> {
             }
             start
         };
+        // Whether no value passing `first` passes the first check of a
+        // group in `later`, whose first checks `summary` sums up: `==` on
+        // one word excludes the other values of that word at once (the
+        // alternatives of one argument).
+        let exclusive = |first: &Check, later: &[Span], summary: Summary| match summary {
+            Summary::Nothing => true,
+            Summary::Values(acc) if first.op == Op::Eq && first.acc() == Some(acc) => true,
+            _ => later
+                .iter()
+                .all(|&c| excludes(first, &arena.checks(c)[depth])),
+        };
         let mut next = fail;
         let mut end = clauses.len();
+        // The first checks of the groups after the one written next, and
+        // whether that one excludes them (when already known).
+        let mut later = Summary::Nothing;
+        let mut known = None;
         while end > 0 {
             let start = start_of(end);
             let group = &clauses[start..end];
             let first = at(start)[depth];
-            // Past a check that no value of the later groups' first
-            // checks passes, a failure fails them all.
-            let exclusive = |first: &Check, later: &[Span]| {
-                later
-                    .iter()
-                    .all(|&c| excludes(first, &arena.checks(c)[depth]))
-            };
-            let rest = if exclusive(&first, &clauses[end..]) {
-                fail
-            } else {
-                next
-            };
+            // Past a check that excludes the later groups' first checks, a
+            // failure fails them all.
+            let excl = known.unwrap_or_else(|| exclusive(&first, &clauses[end..], later));
+            let rest = if excl { fail } else { next };
+            let from_here = later.and(&first);
             // What the accumulator holds coming from the group before:
             // its first check's word when only that check fails to here.
-            let entry = match start {
-                0 => entry,
+            let (entry, before_excl) = match start {
+                0 => (entry, None),
                 _ => {
                     let before = start_of(start);
-                    let first = at(before)[depth];
-                    if exclusive(&first, &clauses[start..]) {
-                        first.acc()
+                    let b = at(before)[depth];
+                    let e = exclusive(&b, &clauses[start..], from_here);
+                    let acc = if e {
+                        b.acc()
                     } else {
                         uniform(arena, &clauses[before..start], depth)
-                    }
+                    };
+                    (acc, Some(e))
                 }
             };
             next = match group {
@@ -683,8 +725,13 @@ impl<'a> Asm<'a> {
                     self.check(&first, inner, next, entry)
                 }
             };
+            later = from_here;
+            known = before_excl;
             end = start;
         }
+        let Some(key) = key else {
+            return next;
+        };
         self.written.push(Written {
             key,
             clauses,
@@ -933,6 +980,9 @@ pub(crate) fn program(arena: &Arena, calls: &[Call], r: &Returns) -> BpfProgram 
     };
     let mut next = 0u32;
     let mut keys = vec![(0, 0); calls.len()];
+    // Fingerprints of the lists seen, by where they start: rows share
+    // lists (`build::calls`).
+    let mut prints: Vec<u64> = vec![0; arena.clauses.len()];
     let mut bodies: Vec<(u64, usize)> = Vec::new();
     for (i, call) in calls.iter().enumerate() {
         if call.nr > next {
@@ -941,10 +991,19 @@ pub(crate) fn program(arena: &Arena, calls: &[Call], r: &Returns) -> BpfProgram 
         match constant(arena, call, r) {
             Some(k) => add(call.nr, Leaf::Ret(k)),
             None => {
-                let tail = arena.fingerprint(call.rights)
-                    ^ arena.fingerprint(call.lookups).rotate_left(1)
+                let mut fingerprint = |list: Span| match prints.get_mut(list.start as usize) {
+                    Some(h) if list.is_empty() => *h,
+                    Some(h) if *h != 0 => *h,
+                    Some(h) => {
+                        *h = arena.fingerprint(list);
+                        *h
+                    }
+                    None => arena.fingerprint(list),
+                };
+                let tail = fingerprint(call.rights)
+                    ^ fingerprint(call.lookups).rotate_left(1)
                     ^ u64::from(call.compat);
-                let mode = call.mode.map_or(1, |m| arena.fingerprint(m));
+                let mode = call.mode.map_or(1, &mut fingerprint);
                 let key = tail ^ mode.rotate_left(2);
                 keys[i] = (key, tail);
                 // Calls with the same rules share one body.

@@ -6,7 +6,7 @@
 use crate::rights::{Fcntl, Ioctl, Limits, Right, RightSet};
 
 use super::super::judge::{self, Context};
-use super::super::rules::{Cond, Mode, Need, Outside, Req, Shape, Syscall, Test};
+use super::super::rules::{Allow, Cond, Mode, Need, Outside, Req, Shape, Syscall, Test};
 use super::super::syscalls::{SHAPES, TABLE};
 use super::bpf::{Arena, Call, Check, Op, Span};
 use super::consts::{fcntl_numbers, ioctl_numbers, FCNTL_DUP, FCNTL_LOCKS, FCNTL_RIGHTS};
@@ -80,9 +80,13 @@ fn within(arg: u8, lo: u32, hi: u32) -> ([Check; 2], usize) {
 
 /// The rules of every call of the table for `ctx`, their clauses in
 /// `arena`; with `lookups`, the lookups beneath limited directories are
-/// trapped (dry-run, where Landlock does not decide them).
+/// trapped (dry-run, where Landlock does not decide them). Rows with the
+/// same alternatives or the same needs (`SELF`, `need(0, Read)`...) get
+/// the same lists, built once.
 pub(crate) fn calls(ctx: &Context, lookups: bool, arena: &mut Arena) -> Vec<Call> {
     let stretches = stretches(ctx.classes);
+    let mut modes: Vec<(*const Allow, Option<Span>)> = Vec::with_capacity(64);
+    let mut needs: Vec<(u64, &'static [Need], Span)> = Vec::with_capacity(64);
     SHAPES
         .iter()
         .zip(TABLE)
@@ -96,10 +100,35 @@ pub(crate) fn calls(ctx: &Context, lookups: bool, arena: &mut Arena) -> Vec<Call
                     ..Call::default()
                 };
             }
+            let mode = match row.mode {
+                Mode::AllowIf(alternatives) => {
+                    let at = alternatives.as_ptr();
+                    match modes.iter().find(|(p, _)| *p == at) {
+                        Some(&(_, list)) => list,
+                        None => {
+                            let list = allow_if(alternatives, ctx, arena);
+                            modes.push((at, list));
+                            list
+                        }
+                    }
+                }
+                // Enosys calls pass here and answer ENOSYS in the end.
+                Mode::Allow | Mode::Enosys => None,
+                Mode::Deny => Some(Span::default()),
+            };
+            let key = needs_key(row.needs);
+            let rights = match needs.iter().find(|(k, n, _)| *k == key && *n == row.needs) {
+                Some(&(_, _, list)) => list,
+                None => {
+                    let list = rights(row, &stretches, ctx, arena);
+                    needs.push((key, row.needs, list));
+                    list
+                }
+            };
             Call {
                 nr: row.nr,
-                mode: mode(row, ctx, arena),
-                rights: rights(row, &stretches, ctx, arena),
+                mode,
+                rights,
                 lookups: if lookups {
                     lookup(row, ctx.classes, arena)
                 } else {
@@ -111,24 +140,41 @@ pub(crate) fn calls(ctx: &Context, lookups: bool, arena: &mut Arena) -> Vec<Call
         .collect()
 }
 
-/// Capability mode's alternatives for `row` (`None`: always allowed).
-fn mode(row: &Syscall, ctx: &Context, arena: &mut Arena) -> Option<Span> {
-    match row.mode {
-        // Enosys calls pass here and answer ENOSYS in the end.
-        Mode::Allow | Mode::Enosys => None,
-        Mode::Deny => Some(Span::default()),
-        Mode::AllowIf(alternatives) => {
-            let start = arena.begin();
-            for alt in alternatives.iter().filter(|a| ctx.open(a.gate)) {
-                if alt.when.is_empty() {
-                    arena.discard(start);
-                    return None;
-                }
-                push_clauses(arena, &[], alt.when, std::iter::empty());
-            }
-            Some(arena.end(start))
+/// A cheap summary of `needs`: different ones almost always differ in it.
+fn needs_key(needs: &[Need]) -> u64 {
+    needs.iter().fold(needs.len() as u64, |h, n| {
+        let req = match n.req {
+            Req::Right(r) => r.set().bits() as u64 ^ (r.set().bits() >> 64) as u64,
+            Req::Never => 1,
+            Req::Unmediated => 2,
+            Req::Onto => 3,
+            Req::Into { onto } => 4 | u64::from(onto) << 8,
+            Req::Ioctl { cmd } => 5 | u64::from(cmd) << 8,
+            Req::Fcntl { cmd } => 6 | u64::from(cmd) << 8,
+        };
+        let outside = match n.outside {
+            Outside::Free => 0,
+            Outside::Denied => 1,
+            Outside::Places(access) => 2 ^ access.rotate_left(3),
+        };
+        let fd = n.fd.map_or(0xff, u64::from);
+        let parts = fd | (n.access as u64) << 8;
+        (h.rotate_left(7) ^ req ^ parts << 48 ^ outside << 16 ^ (n.when.len() as u64) << 40)
+            .wrapping_mul(0x0100_0000_01b3)
+    })
+}
+
+/// Capability mode's `alternatives` in `ctx` (`None`: always allowed).
+fn allow_if(alternatives: &[Allow], ctx: &Context, arena: &mut Arena) -> Option<Span> {
+    let start = arena.begin();
+    for alt in alternatives.iter().filter(|a| ctx.open(a.gate)) {
+        if alt.when.is_empty() {
+            arena.discard(start);
+            return None;
         }
+        push_clauses(arena, &[], alt.when, std::iter::empty());
     }
+    Some(arena.end(start))
 }
 
 /// Dry-run: `row`'s lookups beneath the limited directories (classes with
