@@ -19,6 +19,7 @@ use landlock::{
 
 use crate::error::OsError;
 use crate::rights::{Right, RightSet};
+use crate::steps::times;
 
 use super::judge::Context;
 use super::kernel::{Gap, Kernel};
@@ -305,13 +306,16 @@ pub(crate) fn apply(policy: Policy, kernel: &Kernel) -> Result<Applied, ConfineE
         Vec::new()
     };
     check_length(&programs, policy.classes.len())?;
+    times::mark("build");
 
     no_new_privs()?;
     if kernel.landlock_abi >= 1 {
         landlock(&policy)?;
     }
     drop(policy);
+    times::mark("landlock");
     install(&programs, true)?;
+    times::mark("seccomp");
     applied.missing.shrink_to_fit();
     Ok(applied)
 }

@@ -67,7 +67,7 @@ use landlock::{AccessFs, BitFlags};
 use crate::decl::{Plan, ServiceDecl, Stdio};
 use crate::error::{Error, Failure};
 use crate::rights::Limits;
-use crate::steps::Backend;
+use crate::steps::{times, Backend};
 use crate::trace::Mode;
 
 pub(crate) use broker::Channel;
@@ -216,6 +216,7 @@ impl Backend for Native {
             source: f.error,
         };
         single_threaded().map_err(enter_error)?;
+        times::mark("thread check");
         let policy = confine::Policy {
             classes: pools_within_outside(self.fds.classes()),
             beneath: std::mem::take(&mut self.beneath),
@@ -236,10 +237,12 @@ impl Backend for Native {
         }
         // The broker confined itself meanwhile; a failure there stops the
         // program before its body runs, as one before entry would.
-        match self.broker.take() {
+        let ready = match self.broker.take() {
             Some(broker) => broker.ready(),
             None => Ok(()),
-        }
+        };
+        times::mark("broker ready");
+        ready
     }
 }
 
