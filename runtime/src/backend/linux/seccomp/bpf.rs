@@ -195,8 +195,8 @@ impl Arena {
     /// An arena with room for a program of usual size.
     pub(crate) fn new() -> Arena {
         Arena {
-            checks: Vec::with_capacity(2048),
-            clauses: Vec::with_capacity(1024),
+            checks: Vec::with_capacity(512),
+            clauses: Vec::with_capacity(384),
         }
     }
 
@@ -415,15 +415,25 @@ struct Asm<'a> {
     code: Vec<sock_filter>,
     /// The latest `RET` of each value written.
     rets: Vec<(u32, Label)>,
-    /// Where each call's body was written, once it is.
-    bodies: Vec<Option<Label>>,
-    /// Each call's fingerprints: of its whole rules, of its tail.
-    keys: &'a [(u64, u64)],
+    /// The bodies, each with where it was written once it is.
+    bodies: Vec<Body>,
     /// The tails written (rights, lookups, end: `Asm::tail`), each with
     /// its fingerprint and the call it was written for.
     tails: Vec<(u64, usize, Label)>,
     /// The alternatives written (`Asm::any`).
     written: Vec<Written<'a>>,
+}
+
+/// The body of a call, shared by every call with the same rules.
+struct Body {
+    /// The first call with these rules.
+    call: usize,
+    /// The fingerprint of its rules.
+    key: u64,
+    /// The fingerprint of its tail.
+    tail: u64,
+    /// Where it was written, once it is.
+    at: Option<Label>,
 }
 
 /// Clauses from `depth` on, written at `at` to go to `pass` or `fail`
@@ -756,10 +766,11 @@ impl<'a> Asm<'a> {
     /// once for every call with the same ones (calls differing only in
     /// capability mode's conditions, or in the descriptor argument's
     /// number, share it).
-    fn tail(&mut self, i: usize, calls: &[Call], r: &Returns) -> Label {
+    fn tail(&mut self, body: usize, calls: &[Call], r: &Returns) -> Label {
+        let i = self.bodies[body].call;
         let call = &calls[i];
         let arena = self.arena;
-        let key = self.keys[i].1;
+        let key = self.bodies[body].tail;
         let same = |&(k, j, _): &(u64, usize, Label)| {
             let other = &calls[j];
             k == key
@@ -783,11 +794,11 @@ impl<'a> Asm<'a> {
         next
     }
 
-    /// The body of `calls[i]`: capability mode's alternatives (none
-    /// holds: `r.mode`), then its tail.
-    fn body(&mut self, i: usize, calls: &[Call], r: &Returns) -> Label {
-        let next = self.tail(i, calls, r);
-        let Some(mode) = calls[i].mode else {
+    /// Body `body`: capability mode's alternatives (none holds:
+    /// `r.mode`), then its tail.
+    fn body(&mut self, body: usize, calls: &[Call], r: &Returns) -> Label {
+        let next = self.tail(body, calls, r);
+        let Some(mode) = calls[self.bodies[body].call].mode else {
             return next;
         };
         let arena = self.arena;
@@ -813,11 +824,11 @@ impl<'a> Asm<'a> {
     fn leaf(&mut self, leaf: Leaf, calls: &[Call], r: &Returns) -> Label {
         match leaf {
             Leaf::Ret(k) => self.ret(k),
-            Leaf::Body(i) => match self.bodies[i] {
+            Leaf::Body(b) => match self.bodies[b].at {
                 Some(at) => at,
                 None => {
-                    let at = self.body(i, calls, r);
-                    self.bodies[i] = Some(at);
+                    let at = self.body(b, calls, r);
+                    self.bodies[b].at = Some(at);
                     at
                 }
             },
@@ -925,7 +936,7 @@ fn uniform(arena: &Arena, clauses: &[Span], depth: usize) -> Option<Acc> {
 enum Leaf {
     /// The same answer whatever the arguments.
     Ret(u32),
-    /// The body of `calls[i]` (the first call with these rules).
+    /// Body `bodies[i]` (`Asm::bodies`).
     Body(usize),
 }
 
@@ -973,17 +984,16 @@ fn constant(arena: &Arena, call: &Call, r: &Returns) -> Option<u32> {
 /// `arena`): numbers without a call answer `r.other`.
 pub(crate) fn program(arena: &Arena, calls: &[Call], r: &Returns) -> BpfProgram {
     // The ranges of numbers sharing an answer, each with its first number.
-    let mut leaves: Vec<(u32, Leaf)> = Vec::with_capacity(2 * calls.len() + 1);
+    let mut leaves: Vec<(u32, Leaf)> = Vec::with_capacity(256);
     let mut add = |first: u32, leaf: Leaf| match leaves.last() {
         Some((_, last)) if *last == leaf => {}
         _ => leaves.push((first, leaf)),
     };
     let mut next = 0u32;
-    let mut keys = vec![(0, 0); calls.len()];
     // Fingerprints of the lists seen, by where they start: rows share
     // lists (`build::calls`).
     let mut prints: Vec<u64> = vec![0; arena.clauses.len()];
-    let mut bodies: Vec<(u64, usize)> = Vec::new();
+    let mut bodies: Vec<Body> = Vec::with_capacity(128);
     for (i, call) in calls.iter().enumerate() {
         if call.nr > next {
             add(next, Leaf::Ret(r.other));
@@ -1005,19 +1015,20 @@ pub(crate) fn program(arena: &Arena, calls: &[Call], r: &Returns) -> BpfProgram 
                     ^ u64::from(call.compat);
                 let mode = call.mode.map_or(1, &mut fingerprint);
                 let key = tail ^ mode.rotate_left(2);
-                keys[i] = (key, tail);
                 // Calls with the same rules share one body.
                 let first = bodies
                     .iter()
-                    .find(|&&(k, j)| k == key && same_rules(arena, &calls[j], call));
-                let j = match first {
-                    Some(&(_, j)) => j,
-                    None => {
-                        bodies.push((key, i));
-                        i
-                    }
-                };
-                add(call.nr, Leaf::Body(j));
+                    .position(|b| b.key == key && same_rules(arena, &calls[b.call], call));
+                let b = first.unwrap_or_else(|| {
+                    bodies.push(Body {
+                        call: i,
+                        key,
+                        tail,
+                        at: None,
+                    });
+                    bodies.len() - 1
+                });
+                add(call.nr, Leaf::Body(b));
             }
         }
         next = call.nr + 1;
@@ -1027,12 +1038,11 @@ pub(crate) fn program(arena: &Arena, calls: &[Call], r: &Returns) -> BpfProgram 
 
     let mut asm = Asm {
         arena,
-        code: Vec::with_capacity(1024),
+        code: Vec::with_capacity(512),
         rets: Vec::with_capacity(8),
-        bodies: vec![None; calls.len()],
-        keys: &keys,
         tails: Vec::with_capacity(bodies.len()),
-        written: Vec::with_capacity(256),
+        bodies,
+        written: Vec::with_capacity(32),
     };
     let root = asm.search(&runs, &holes, calls, r);
     if asm.offset(root) != 0 {
