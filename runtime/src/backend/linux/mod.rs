@@ -171,10 +171,16 @@ impl Backend for Native {
     }
 
     fn limit_stdio(&mut self, stream: Stdio, limits: &Limits) -> Result<(), Failure> {
+        let fd = stream.fd();
         if self.trace.enforces() {
-            fds::narrow_stdio(stream.fd(), limits);
+            // One F_GETFL for both narrowing and the class; a closed
+            // stream is skipped (`CAPH_IGNORE_EBADF`).
+            if let Some(flags) = fds::narrow_stdio(fd, limits) {
+                self.fds.stdio_with(fd, limits, flags);
+            }
+        } else {
+            self.fds.stdio(fd, limits);
         }
-        self.fds.stdio(stream.fd(), limits);
         Ok(())
     }
 
