@@ -114,6 +114,11 @@ mod linux {
         fn add(&mut self, printed: &str) {
             self.wall.push(number(printed, "entry_us"));
             self.cpu.push(number(printed, "entry_cpu_us"));
+            self.add_steps(printed);
+        }
+
+        /// Adds the `steps=` of one entry.
+        fn add_steps(&mut self, printed: &str) {
             for step in field(printed, "steps").split(',').filter(|s| !s.is_empty()) {
                 let (name, us) = step.split_once(':').expect("step:us");
                 let us: f64 = us.parse().expect("a number");
@@ -133,12 +138,17 @@ mod linux {
                 median(&mut self.cpu),
                 min(&self.cpu)
             );
+            println!("  where it goes (medians, us): {}", self.step_medians());
+        }
+
+        /// Each step's median, in order.
+        fn step_medians(&mut self) -> String {
             let steps: Vec<String> = self
                 .steps
                 .iter_mut()
                 .map(|(name, v)| format!("{} {:.0}", name.replace('_', " "), median(v)))
                 .collect();
-            println!("  where it goes (medians, us): {}", steps.join(", "));
+            steps.join(", ")
         }
     }
 
@@ -281,6 +291,21 @@ mod linux {
                 memory[i].push(kib);
             }
         }
+        // Where the sandboxed program's extra time goes: its entry steps,
+        // in fresh processes as above.
+        let mut steps = Entries::default();
+        for _ in 0..RUNS * 3 {
+            let out = Command::new(WHOLE[1].1)
+                .arg(&input)
+                .stdin(Stdio::null())
+                .stdout(Stdio::null())
+                .env_remove("RUST_BACKTRACE")
+                .env_remove("RUST_LIB_BACKTRACE")
+                .env("BENCH_STEPS", "1")
+                .output()
+                .expect("the program starts");
+            steps.add_steps(&String::from_utf8_lossy(&out.stderr));
+        }
         let _ = std::fs::remove_dir_all(&dir);
         let base = median(&mut times[0]);
         let base_cpu = median(&mut cpu[0]);
@@ -302,6 +327,10 @@ mod linux {
                 median(&mut memory[i]) / 1024.0
             );
         }
+        println!(
+            "  the sandboxed program's entry steps, in a fresh process (medians, us): {}",
+            steps.step_medians()
+        );
     }
 
     fn min(v: &[f64]) -> f64 {
