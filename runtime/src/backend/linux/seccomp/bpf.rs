@@ -56,6 +56,10 @@ pub(crate) struct Check {
     /// 32 (`int`s: descriptors, flags, commands; the kernel ignores the
     /// upper half).
     pub wide: bool,
+    /// The upper 32 bits rather than the lower (not `wide`): a 64-bit test
+    /// as two 32-bit ones, so that alternatives sharing a half test it
+    /// once (`prctl`'s options, all with a zero upper half).
+    pub high: bool,
     /// The comparison.
     pub op: Op,
     /// The constant.
@@ -83,8 +87,17 @@ impl Check {
         Check {
             arg,
             wide: false,
+            high: false,
             op,
             value: value.into(),
+        }
+    }
+
+    /// A 32-bit comparison of the upper half of `arg`.
+    pub(crate) fn upper(arg: u8, op: Op, value: u32) -> Check {
+        Check {
+            high: true,
+            ..Check::narrow(arg, op, value)
         }
     }
 
@@ -92,10 +105,10 @@ impl Check {
     #[cfg(test)]
     pub(crate) fn holds(&self, args: &[u64; 6]) -> bool {
         let a = args[usize::from(self.arg)];
-        let (a, v) = if self.wide {
-            (a, self.value)
-        } else {
-            (u64::from(a as u32), self.value)
+        let (a, v) = match (self.wide, self.high) {
+            (true, _) => (a, self.value),
+            (false, true) => (a >> 32, self.value),
+            (false, false) => (u64::from(a as u32), self.value),
         };
         match self.op {
             Op::Eq => a == v,
@@ -108,7 +121,7 @@ impl Check {
 
     /// The offset in `seccomp_data` of the word it loads first.
     fn word(&self) -> u32 {
-        16 + 8 * u32::from(self.arg)
+        16 + 8 * u32::from(self.arg) + 4 * u32::from(self.high)
     }
 
     /// What the accumulator must hold for its comparison (and holds
@@ -223,9 +236,9 @@ impl Arena {
     }
 
     /// Ends the list begun at `start`, normalized for compiling: within a
-    /// clause, checks of the argument most clauses test first, each word's
-    /// plain comparisons before its masked ones, so that a word is loaded
-    /// once; then the clauses in order, so that those sharing their first
+    /// clause, the checks every clause makes first (tested once), then
+    /// checks of the argument most clauses test, each word's plain
+    /// comparisons before its masked ones, so that a word is loaded once; then the clauses in order, so that those sharing their first
     /// checks follow each other (`Asm::any` tests a shared prefix once);
     /// duplicates dropped, and only an empty clause (always holds) when
     /// there is one.
@@ -243,6 +256,9 @@ impl Arena {
             }
         }
         let mut uses = [0usize; 6];
+        // The checks every clause makes (at most a few: those of the
+        // first clause found in all the others).
+        let mut common = [None; 4];
         if list.len() > 1 {
             for c in list.iter() {
                 let mut seen = [false; 6];
@@ -253,12 +269,21 @@ impl Arena {
                     *u += usize::from(s);
                 }
             }
+            let everywhere = |k: &Check| list[1..].iter().all(|c| checks[c.range()].contains(k));
+            let first = &checks[list[0].range()];
+            for (slot, k) in common
+                .iter_mut()
+                .zip(first.iter().filter(|k| everywhere(k)))
+            {
+                *slot = Some(*k);
+            }
         }
         for c in list.iter_mut().filter(|c| c.len() > 1) {
             let clause = &mut checks[c.range()];
             clause.sort_unstable_by_key(|k| {
                 let mask = k.acc().map_or(0, |a| a.mask);
                 (
+                    !common.contains(&Some(*k)),
                     k.wide,
                     usize::MAX - uses[usize::from(k.arg)],
                     k.arg,
@@ -494,7 +519,7 @@ fn same_suffixes(arena: &Arena, a: &[Span], da: usize, b: &[Span], db: usize) ->
 /// Whether no argument passes both `a` and `b`: comparisons of the same
 /// 32-bit argument whose sets of values are disjoint.
 fn excludes(a: &Check, b: &Check) -> bool {
-    if a.wide || b.wide || a.arg != b.arg {
+    if a.wide || b.wide || a.word() != b.word() {
         return false;
     }
     let (x, y) = (a.value as u32, b.value as u32);

@@ -12,36 +12,34 @@ use super::bpf::{Arena, Call, Check, Op, Span};
 use super::consts::{fcntl_numbers, ioctl_numbers, FCNTL_DUP, FCNTL_LOCKS, FCNTL_RIGHTS};
 use super::FdClass;
 
-/// How many single checks a condition is one of.
+/// In how many ways a condition can hold.
 fn count(cond: &Cond) -> usize {
     match cond.test {
         Test::OneOf(vs) | Test::WideOneOf(vs) => vs.len(),
         Test::MaskedOneOf { values, .. } => values.len(),
+        // Some bit in either half.
+        Test::NonNull => 2,
         _ => 1,
     }
 }
 
-/// The `i`th of the single checks a condition is one of.
-fn alternative(cond: &Cond, i: usize) -> Check {
+/// The checks (all must hold) of the `i`th way a condition holds. A
+/// 64-bit test is two 32-bit ones, of either half of the argument
+/// (seccomp_data holds each argument as two words).
+fn alternative(cond: &Cond, i: usize) -> ([Check; 2], usize) {
+    let one = |c: Check| ([c, c], 1);
     let narrow = |op, value: u32| Check::narrow(cond.arg, op, value);
-    let wide = |op| Check {
-        arg: cond.arg,
-        wide: true,
-        op,
-        value: 0,
-    };
+    let upper = |op, value: u32| Check::upper(cond.arg, op, value);
     match cond.test {
-        Test::Eq(v) => narrow(Op::Eq, v),
-        Test::Ne(v) => narrow(Op::Ne, v),
-        Test::OneOf(vs) => narrow(Op::Eq, vs[i]),
-        Test::Masked { mask, value } => narrow(Op::MaskedEq(mask), value),
-        Test::MaskedOneOf { mask, values } => narrow(Op::MaskedEq(mask), values[i]),
-        Test::WideOneOf(vs) => Check {
-            value: vs[i].into(),
-            ..wide(Op::Eq)
-        },
-        Test::Null => wide(Op::Eq),
-        Test::NonNull => wide(Op::Ne),
+        Test::Eq(v) => one(narrow(Op::Eq, v)),
+        Test::Ne(v) => one(narrow(Op::Ne, v)),
+        Test::OneOf(vs) => one(narrow(Op::Eq, vs[i])),
+        Test::Masked { mask, value } => one(narrow(Op::MaskedEq(mask), value)),
+        Test::MaskedOneOf { mask, values } => one(narrow(Op::MaskedEq(mask), values[i])),
+        Test::WideOneOf(vs) => ([narrow(Op::Eq, vs[i]), upper(Op::Eq, 0)], 2),
+        Test::Null => ([narrow(Op::Eq, 0), upper(Op::Eq, 0)], 2),
+        Test::NonNull if i == 0 => one(narrow(Op::Ne, 0)),
+        Test::NonNull => one(upper(Op::Ne, 0)),
     }
 }
 
@@ -57,10 +55,11 @@ fn push_clauses(
     for way in 0..ways {
         let checks = conds.iter().scan(way, |way, cond| {
             let n = count(cond);
-            let check = alternative(cond, *way % n);
+            let (checks, k) = alternative(cond, *way % n);
             *way /= n;
-            Some(check)
+            Some(checks.into_iter().take(k))
         });
+        let checks = checks.flatten();
         arena.clause(prefix.iter().copied().chain(checks).chain(extra.clone()));
     }
 }

@@ -36,9 +36,15 @@ fn random_check(rng: &mut Rng) -> Check {
         return Check {
             arg,
             wide: true,
+            high: false,
             op,
             value,
         };
+    }
+    if rng.below(8) == 0 {
+        // The upper half of a 64-bit argument.
+        let op = if rng.below(2) == 0 { Op::Eq } else { Op::Ne };
+        return Check::upper(arg, op, (value >> 32) as u32);
     }
     let op = match rng.below(6) {
         0 => Op::Eq,
