@@ -4,8 +4,9 @@
 //!
 //! Shape, chosen for the cost of attaching a program (the kernel converts
 //! and JITs it, and emulates it for every system call number to fill its
-//! action cache, kernel/seccomp.c `seccomp_cache_prepare`: about 0.1 µs
-//! per instruction, README "Linux enforcement") and of running it:
+//! action cache, kernel/seccomp.c `seccomp_cache_prepare`: 0.1–0.4 µs
+//! per instruction, the more when the kernel's caches are cold as at
+//! entry, README "Linux enforcement") and of running it:
 //!
 //! 1. the architecture check (foreign: the capability-mode answer);
 //! 2. a binary search on the call number over the ranges of numbers that
