@@ -332,6 +332,13 @@ pub mod __private {
         }
     }
 
+    /// How long each entry step took in this process, in microseconds
+    /// (feature `step-times`, for the enforcement benchmark).
+    #[cfg(feature = "step-times")]
+    pub fn step_times() -> Vec<(&'static str, f64)> {
+        crate::steps::times::durations()
+    }
+
     /// The service handle `S` on channel `index`.
     #[allow(unreachable_code)] // where the backend has no channels
     pub fn service<S: Service>(handles: &mut Handles, index: usize) -> S {

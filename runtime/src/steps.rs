@@ -14,6 +14,56 @@ use crate::error::{Error, Failure};
 use crate::rights::{Limits, RightsMarker};
 use crate::{Dir, File, Operand};
 
+/// Where entry time goes, for the enforcement benchmark: each step (and
+/// the backend's parts of `enter`) marks its end; with the `step-times`
+/// feature off, marks compile to nothing.
+pub(crate) mod times {
+    #[cfg(feature = "step-times")]
+    use std::sync::Mutex;
+    #[cfg(feature = "step-times")]
+    use std::time::Instant;
+
+    /// A step's end.
+    #[cfg(feature = "step-times")]
+    type Mark = Option<(&'static str, Instant)>;
+
+    /// The marks of this process, in order, and how many (a fixed array:
+    /// marking allocates nothing).
+    #[cfg(feature = "step-times")]
+    static MARKS: Mutex<([Mark; 24], usize)> = Mutex::new(([None; 24], 0));
+
+    /// Records that `step` ended now.
+    #[inline]
+    pub(crate) fn mark(step: &'static str) {
+        #[cfg(feature = "step-times")]
+        {
+            let mut marks = MARKS.lock().unwrap_or_else(|p| p.into_inner());
+            let (list, n) = &mut *marks;
+            if let Some(slot) = list.get_mut(*n) {
+                *slot = Some((step, Instant::now()));
+                *n += 1;
+            }
+        }
+        #[cfg(not(feature = "step-times"))]
+        let _ = step;
+    }
+
+    /// Each step with its duration in microseconds (from the mark before
+    /// it), in order.
+    #[cfg(feature = "step-times")]
+    pub(crate) fn durations() -> Vec<(&'static str, f64)> {
+        let marks = MARKS.lock().unwrap_or_else(|p| p.into_inner());
+        let (list, n) = &*marks;
+        list[..*n]
+            .windows(2)
+            .filter_map(|w| {
+                let ((_, a), (step, b)) = (w[0]?, w[1]?);
+                Some((step, b.duration_since(a).as_secs_f64() * 1e6))
+            })
+            .collect()
+    }
+}
+
 /// What a platform provides to carry out the steps. One implementation per
 /// OS lives in `backend/`; every method is called at most once per step, in
 /// the order of the module docs.
@@ -268,7 +318,9 @@ pub(crate) fn run<B: Backend>(
     args: &[OsString],
     backend: &mut B,
 ) -> Result<Handles<B::Channel>, Error> {
+    times::mark("start");
     let missing = backend.missing(plan);
+    times::mark("probe");
     if !missing.is_empty() {
         let missing: Vec<String> = missing.iter().map(ToString::to_string).collect();
         let missing = missing.join(", ");
@@ -314,6 +366,8 @@ pub(crate) fn run<B: Backend>(
         }
         opened.push((fds, absent));
     }
+
+    times::mark("open");
 
     // Step 3: limit rights, preopens then the standard streams.
     let mut slots = Vec::with_capacity(opened.len());
@@ -375,10 +429,15 @@ pub(crate) fn run<B: Backend>(
         }
     }
 
+    times::mark("limit");
+
     // Step 4, 5, 6.
     backend.warm_caches()?;
+    times::mark("caches");
     let channels = backend.open_services(&plan.services)?;
+    times::mark("services");
     backend.enter()?;
+    times::mark("enter");
 
     Ok(Handles {
         slots,

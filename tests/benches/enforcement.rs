@@ -17,10 +17,13 @@
 //!    100 and 1,000 limited descriptors (goal: flat).
 //!
 //! The sandboxed parts run in fresh processes; the outside loops run here.
-//! Each figure is the minimum (loops) or the median (entry, processes) of
-//! several runs, interleaved so that noise from other work on the machine
-//! hits every side alike. `BENCH_ROUNDS` sets the whole-process rounds
-//! (default 200).
+//! Each figure is the minimum (loops: of the fastest of 20 chunks of each
+//! run) or the median and the minimum (entry, processes) of several runs, interleaved so that noise from
+//! other work on the machine hits every side alike; entry and processes
+//! give processor time besides wall time (a loaded machine inflates wall
+//! time by waiting, processor time far less), and entry gives each step's
+//! median (the runtime's `step-times` feature). `BENCH_ROUNDS` sets the
+//! whole-process rounds (default 200).
 
 #[cfg(not(target_os = "linux"))]
 fn main() {
@@ -38,6 +41,8 @@ mod linux {
 
     const PROBE: &str = env!("CARGO_BIN_EXE_bench_probe");
     const ITERS: u32 = 100_000;
+    /// The loops' chunks (as `bench_probe`): the fastest one is the figure.
+    const CHUNKS: u32 = 20;
     const RUNS: usize = 7;
 
     /// The whole-process programs: the baseline first.
@@ -51,11 +56,12 @@ mod linux {
     /// Runs the probe in `mode` with `extra` more limited descriptors and
     /// returns the value of `key=` it printed.
     fn probe(mode: &str, extra: usize, key: &str) -> f64 {
-        probe_env(mode, extra, key, &[])
+        number(&probe_env(mode, extra, &[]), key)
     }
 
-    /// As [`probe`], with more environment variables.
-    fn probe_env(mode: &str, extra: usize, key: &str, env: &[(&str, &str)]) -> f64 {
+    /// Runs the probe in `mode` with `extra` more limited descriptors and
+    /// more environment variables; returns what it printed.
+    fn probe_env(mode: &str, extra: usize, env: &[(&str, &str)]) -> String {
         let out = Command::new(PROBE)
             .arg(mode)
             .arg("/dev/zero")
@@ -70,7 +76,7 @@ mod linux {
             .envs(env.iter().copied())
             .output()
             .expect("bench_probe starts");
-        let stdout = String::from_utf8_lossy(&out.stdout);
+        let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
         assert!(
             out.status.success(),
             "bench_probe {mode} failed: {}{}",
@@ -78,10 +84,72 @@ mod linux {
             String::from_utf8_lossy(&out.stderr)
         );
         stdout
+    }
+
+    /// The value of `key=` in `printed`.
+    fn field<'a>(printed: &'a str, key: &str) -> &'a str {
+        printed
             .split_whitespace()
             .find_map(|kv| kv.strip_prefix(key)?.strip_prefix('='))
-            .and_then(|v| v.parse().ok())
-            .unwrap_or_else(|| panic!("no {key}= in {stdout:?}"))
+            .unwrap_or_else(|| panic!("no {key}= in {printed:?}"))
+    }
+
+    /// The number `key=` in `printed`.
+    fn number(printed: &str, key: &str) -> f64 {
+        field(printed, key)
+            .parse()
+            .unwrap_or_else(|_| panic!("{key}= is not a number in {printed:?}"))
+    }
+
+    /// Entries of one kind: wall and processor times, and each step's.
+    #[derive(Default)]
+    struct Entries {
+        wall: Vec<f64>,
+        cpu: Vec<f64>,
+        steps: Vec<(String, Vec<f64>)>,
+    }
+
+    impl Entries {
+        /// Adds one entry as the probe printed it.
+        fn add(&mut self, printed: &str) {
+            self.wall.push(number(printed, "entry_us"));
+            self.cpu.push(number(printed, "entry_cpu_us"));
+            self.add_steps(printed);
+        }
+
+        /// Adds the `steps=` of one entry.
+        fn add_steps(&mut self, printed: &str) {
+            for step in field(printed, "steps").split(',').filter(|s| !s.is_empty()) {
+                let (name, us) = step.split_once(':').expect("step:us");
+                let us: f64 = us.parse().expect("a number");
+                match self.steps.iter_mut().find(|(n, _)| n == name) {
+                    Some((_, v)) => v.push(us),
+                    None => self.steps.push((name.to_owned(), vec![us])),
+                }
+            }
+        }
+
+        /// Prints the medians and minima, and each step's median.
+        fn print(&mut self, what: &str, goal: &str) {
+            println!(
+                "{what}: median {:.0} us, min {:.0} us of wall time ({goal}); processor time median {:.0} us, min {:.0} us",
+                median(&mut self.wall),
+                min(&self.wall),
+                median(&mut self.cpu),
+                min(&self.cpu)
+            );
+            println!("  where it goes (medians, us): {}", self.step_medians());
+        }
+
+        /// Each step's median, in order.
+        fn step_medians(&mut self) -> String {
+            let steps: Vec<String> = self
+                .steps
+                .iter_mut()
+                .map(|(name, v)| format!("{} {:.0}", name.replace('_', " "), median(v)))
+                .collect();
+            steps.join(", ")
+        }
     }
 
     /// The same loop as `bench_probe io`, unsandboxed.
@@ -92,12 +160,10 @@ mod linux {
             .open("/dev/null")
             .expect("/dev/null");
         let mut buf = [0u8; 4096];
-        let t = Instant::now();
-        for _ in 0..ITERS {
+        sandboxed_tests::fastest_chunk(ITERS, CHUNKS, || {
             src.read_exact(&mut buf).expect("read");
             dst.write_all(&buf).expect("write");
-        }
-        t.elapsed().as_nanos() as f64 / f64::from(ITERS)
+        })
     }
 
     /// The loop of `outside_io` in a forked child that installed one
@@ -160,11 +226,9 @@ mod linux {
     fn outside_syscall() -> f64 {
         let mut src = std::fs::File::open("/dev/zero").expect("/dev/zero");
         let mut buf = [0u8; 1];
-        let t = Instant::now();
-        for _ in 0..ITERS {
+        sandboxed_tests::fastest_chunk(ITERS, CHUNKS, || {
             src.read_exact(&mut buf).expect("read");
-        }
-        t.elapsed().as_nanos() as f64 / f64::from(ITERS)
+        })
     }
 
     /// Runs `program input` to completion with stdout on /dev/null: its
@@ -227,23 +291,46 @@ mod linux {
                 memory[i].push(kib);
             }
         }
+        // Where the sandboxed program's extra time goes: its entry steps,
+        // in fresh processes as above.
+        let mut steps = Entries::default();
+        for _ in 0..RUNS * 3 {
+            let out = Command::new(WHOLE[1].1)
+                .arg(&input)
+                .stdin(Stdio::null())
+                .stdout(Stdio::null())
+                .env_remove("RUST_BACKTRACE")
+                .env_remove("RUST_LIB_BACKTRACE")
+                .env("BENCH_STEPS", "1")
+                .output()
+                .expect("the program starts");
+            steps.add_steps(&String::from_utf8_lossy(&out.stderr));
+        }
         let _ = std::fs::remove_dir_all(&dir);
         let base = median(&mut times[0]);
         let base_cpu = median(&mut cpu[0]);
+        let (base_min, base_cpu_min) = (min(&times[0]), min(&cpu[0]));
         println!(
-            "whole process, a release program copying a 2 KB file to stdout ({rounds} alternating rounds, medians; wall time, then processor time):"
+            "whole process, a release program copying a 2 KB file to stdout ({rounds} alternating rounds; medians, then minima; wall time, then processor time):"
         );
         for (i, (name, _)) in WHOLE.iter().enumerate() {
             let t = median(&mut times[i]);
             let c = median(&mut cpu[i]);
+            let (tm, cm) = (min(&times[i]), min(&cpu[i]));
             let goal = if i == 1 { " (goal <= 1.10x)" } else { "" };
             println!(
-                "  {name}: {t:.0} us, {:.3}x{goal}; processor {c:.0} us, {:.3}x; peak memory {:.1} MB",
+                "  {name}: wall {t:.0} us, {:.3}x{goal}, min {tm:.0} us, {:.3}x; processor {c:.0} us, {:.3}x, min {cm:.0} us, {:.3}x; peak memory {:.1} MB",
                 t / base,
+                tm / base_min,
                 c / base_cpu,
+                cm / base_cpu_min,
                 median(&mut memory[i]) / 1024.0
             );
         }
+        println!(
+            "  the sandboxed program's entry steps, in a fresh process (medians, us): {}",
+            steps.step_medians()
+        );
     }
 
     fn min(v: &[f64]) -> f64 {
@@ -266,23 +353,23 @@ mod linux {
         println!("sandboxed enforcement benchmark ({RUNS} runs each, {ITERS} iterations per loop)");
 
         // 1. Entry: 10 preopens are clock, src, dst and 7 more.
-        let (mut entry, mut services) = (Vec::new(), Vec::new());
+        let (mut entry, mut services) = (Entries::default(), Entries::default());
         for _ in 0..RUNS * 3 {
-            entry.push(probe("entry", 7, "entry_us"));
-            services.push(probe("services", 0, "entry_us"));
+            entry.add(&probe_env("entry", 7, &[]));
+            services.add(&probe_env("services", 0, &[]));
         }
-        println!(
-            "entry with 10 preopens: median {:.0} us, min {:.0} us (goal <= 200 us)",
-            median(&mut entry),
-            min(&entry)
-        );
-        println!(
-            "entry with 2 services (pwd, syslog): median {:.0} us, min {:.0} us (goal <= 1000 us)",
-            median(&mut services),
-            min(&services)
+        entry.print("entry with 10 preopens", "goal <= 200 us");
+        services.print(
+            "entry with 2 services (pwd, syslog)",
+            "goal <= 1000 us; processor time of the program alone, not the broker",
         );
         let mut symbolized: Vec<f64> = (0..RUNS)
-            .map(|_| probe_env("entry", 7, "entry_us", &[("RUST_BACKTRACE", "1")]))
+            .map(|_| {
+                number(
+                    &probe_env("entry", 7, &[("RUST_BACKTRACE", "1")]),
+                    "entry_us",
+                )
+            })
             .collect();
         println!(
             "entry with 10 preopens and RUST_BACKTRACE=1 (symbolizer warmed): median {:.0} us",

@@ -1,7 +1,8 @@
 //! Helpers shared by the integration tests: the escape suite's probe cases
 //! (run inside the sandbox by `escape_probe`), the conformance suite's
-//! operations, profiles and cases (run by `conformance_probe`), and the
-//! process-per-case harness that runs them.
+//! operations, profiles and cases (run by `conformance_probe`), the
+//! process-per-case harness that runs them, and the enforcement
+//! benchmark's loop timing.
 
 // The escape and conformance suites attack the Linux backend with Linux
 // system calls; on other systems their binaries only say so.
@@ -30,4 +31,20 @@ pub fn copy_to_stdout(mut input: impl std::io::Read) -> std::io::Result<()> {
         }
         out.write_all(&buf[..n])?;
     }
+}
+
+/// Nanoseconds per call of `step`, run `iters` times in `chunks` chunks:
+/// the fastest chunk's average, so that a moment of noise from other work
+/// on the machine spoils one chunk, not the figure.
+pub fn fastest_chunk(iters: u32, chunks: u32, mut step: impl FnMut()) -> f64 {
+    let per = (iters / chunks).max(1);
+    (0..chunks)
+        .map(|_| {
+            let t = std::time::Instant::now();
+            for _ in 0..per {
+                step();
+            }
+            t.elapsed().as_nanos() as f64 / f64::from(per)
+        })
+        .fold(f64::INFINITY, f64::min)
 }

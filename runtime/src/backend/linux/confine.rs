@@ -12,8 +12,6 @@
 use std::io;
 use std::os::fd::OwnedFd;
 
-use seccompiler::BpfProgram;
-
 use landlock::{
     Access, AccessFs, AccessNet, BitFlags, CompatLevel, Compatible, NetPort, PathBeneath, Ruleset,
     RulesetAttr, RulesetCreatedAttr, RulesetStatus, Scope, ABI,
@@ -21,10 +19,11 @@ use landlock::{
 
 use crate::error::OsError;
 use crate::rights::{Right, RightSet};
+use crate::steps::times;
 
 use super::judge::Context;
 use super::kernel::{Gap, Kernel};
-use super::seccomp::{programs, returns};
+use super::seccomp::{programs, returns, BpfProgram};
 pub(crate) use super::seccomp::{FdClass, Grants};
 
 /// The Landlock ABI whose rights this crate handles (tested on Linux
@@ -81,15 +80,12 @@ pub(crate) enum ConfineError {
         total: usize,
     },
     /// seccomp(2) refused a program.
-    #[error("{}", seccomp_text(.0))]
-    Seccomp(#[source] seccompiler::Error),
-}
-
-fn seccomp_text(e: &seccompiler::Error) -> String {
-    match e {
-        seccompiler::Error::Seccomp(os) => OsError(os).to_string(),
-        other => other.to_string(),
-    }
+    #[error("{}", OsError(.0))]
+    Seccomp(#[source] io::Error),
+    /// seccomp(2) could not give the program to thread `.0`
+    /// (`SECCOMP_FILTER_FLAG_TSYNC`).
+    #[error("thread {0} cannot take the filter")]
+    ThreadSync(i64),
 }
 
 impl ConfineError {
@@ -100,16 +96,16 @@ impl ConfineError {
             ConfineError::Landlock(_) => "landlock",
             ConfineError::NotEnforced => "landlock_restrict_self",
             ConfineError::TooLong { .. } => "seccomp filter",
-            ConfineError::Seccomp(_) => "seccomp(SECCOMP_SET_MODE_FILTER)",
+            ConfineError::Seccomp(_) | ConfineError::ThreadSync(_) => {
+                "seccomp(SECCOMP_SET_MODE_FILTER)"
+            }
         }
     }
 
     /// The OS error number, where the kernel gave one.
     pub(crate) fn errno(&self) -> Option<i32> {
         match self {
-            ConfineError::Os(_, e) | ConfineError::Seccomp(seccompiler::Error::Seccomp(e)) => {
-                e.raw_os_error()
-            }
+            ConfineError::Os(_, e) | ConfineError::Seccomp(e) => e.raw_os_error(),
             _ => None,
         }
     }
@@ -260,15 +256,36 @@ pub(crate) fn check_length(programs: &[BpfProgram], classes: usize) -> Result<()
 }
 
 /// Installs `programs` in order, on every thread (`TSYNC`) or, for
-/// dry-run, on the calling one.
+/// dry-run, on the calling one (seccomp(2); `PR_SET_NO_NEW_PRIVS` must be
+/// set).
 pub(crate) fn install(programs: &[BpfProgram], all_threads: bool) -> Result<(), ConfineError> {
+    let flags = if all_threads {
+        libc::SECCOMP_FILTER_FLAG_TSYNC
+    } else {
+        0
+    };
     for program in programs {
-        if all_threads {
-            seccompiler::apply_filter_all_threads(program)
-        } else {
-            seccompiler::apply_filter(program)
+        let prog = libc::sock_fprog {
+            len: u16::try_from(program.len()).expect("BPF_MAXINSNS instructions at most"),
+            filter: program.as_ptr().cast_mut(),
+        };
+        // SAFETY: the kernel copies the program in (copy_from_user) and
+        // keeps no pointer to it.
+        let rc = unsafe {
+            libc::syscall(
+                libc::SYS_seccomp,
+                libc::SECCOMP_SET_MODE_FILTER,
+                flags,
+                &prog as *const libc::sock_fprog,
+            )
+        };
+        // With TSYNC, a positive answer is the thread that could not
+        // synchronise (seccomp(2)).
+        match rc {
+            0 => {}
+            rc if rc < 0 => return Err(ConfineError::Seccomp(io::Error::last_os_error())),
+            tid => return Err(ConfineError::ThreadSync(tid)),
         }
-        .map_err(ConfineError::Seccomp)?;
     }
     Ok(())
 }
@@ -289,13 +306,16 @@ pub(crate) fn apply(policy: Policy, kernel: &Kernel) -> Result<Applied, ConfineE
         Vec::new()
     };
     check_length(&programs, policy.classes.len())?;
+    times::mark("build");
 
     no_new_privs()?;
     if kernel.landlock_abi >= 1 {
         landlock(&policy)?;
     }
     drop(policy);
+    times::mark("landlock");
     install(&programs, true)?;
+    times::mark("seccomp");
     applied.missing.shrink_to_fit();
     Ok(applied)
 }

@@ -205,19 +205,19 @@ fn access_mode(fd: RawFd) -> (bool, bool) {
 /// share their offset with the parent, sockets cannot be opened (ENXIO),
 /// other devices may act on open: they keep their mode and the seccomp
 /// rights filter limits them. Best effort: on any failure the stream is
-/// left as it was (still limited by the filter).
-pub(crate) fn narrow_stdio(fd: RawFd, limits: &Limits) {
-    let Ok(current) = fcntl(fd, libc::F_GETFL) else {
-        return;
-    };
+/// left as it was (still limited by the filter). Returns the stream's open
+/// flags as it leaves it (`None`: the stream is closed), so that its
+/// class need not read them again.
+pub(crate) fn narrow_stdio(fd: RawFd, limits: &Limits) -> Option<libc::c_int> {
+    let current = fcntl(fd, libc::F_GETFL).ok()?;
     let want = narrowest_flags(current, false, limits.rights);
     if want & libc::O_PATH != 0 || want & libc::O_ACCMODE == current & libc::O_ACCMODE {
-        return;
+        return Some(current);
     }
     let mut st = std::mem::MaybeUninit::<libc::stat>::uninit();
     // SAFETY: `st` is a valid out-pointer for one `struct stat`.
     if unsafe { libc::fstat(fd, st.as_mut_ptr()) } < 0 {
-        return;
+        return Some(current);
     }
     // SAFETY: fstat succeeded and filled `st`.
     let st = unsafe { st.assume_init() };
@@ -227,14 +227,14 @@ pub(crate) fn narrow_stdio(fd: RawFd, limits: &Limits) {
     // Major 1: mem, null, zero, full, random, urandom (devices.txt).
     let memory = kind == libc::S_IFCHR && libc::major(st.st_rdev) == 1;
     if !(kind == libc::S_IFIFO || tty || memory) {
-        return;
+        return Some(current);
     }
     let path = std::ffi::CString::new(format!("/proc/self/fd/{fd}")).expect("no NUL");
     let flags = (want & libc::O_ACCMODE) | libc::O_NOCTTY | libc::O_NONBLOCK | libc::O_CLOEXEC;
     // SAFETY: `path` is NUL-terminated; the result is checked.
     let new = unsafe { libc::open(path.as_ptr(), flags) };
     if new < 0 {
-        return;
+        return Some(current);
     }
     // SAFETY: `new` was just returned by open(2) and is owned here.
     let new = unsafe { OwnedFd::from_raw_fd(new) };
@@ -243,12 +243,15 @@ pub(crate) fn narrow_stdio(fd: RawFd, limits: &Limits) {
     // SAFETY: F_SETFL takes an integer; dup3 onto a standard stream
     // number we limit (the old description is closed, the parent keeps
     // its own).
-    unsafe {
-        if libc::fcntl(new.as_raw_fd(), libc::F_SETFL, status) < 0 {
-            return;
-        }
-        libc::dup3(new.as_raw_fd(), fd, 0);
-    }
+    let narrowed = unsafe {
+        libc::fcntl(new.as_raw_fd(), libc::F_SETFL, status) == 0
+            && libc::dup3(new.as_raw_fd(), fd, 0) == fd
+    };
+    Some(if narrowed {
+        (want & libc::O_ACCMODE) | status
+    } else {
+        current
+    })
 }
 
 /// A pool: numbers of the block reserved at entry for descriptors limited
@@ -387,11 +390,16 @@ impl Table {
     /// `narrow_stdio` for its access mode). A closed stream is skipped
     /// (`CAPH_IGNORE_EBADF`).
     pub(crate) fn stdio(&mut self, fd: RawFd, limits: &Limits) {
-        if !is_open(fd) {
-            return;
+        if let Ok(flags) = fcntl(fd, libc::F_GETFL) {
+            self.stdio_with(fd, limits, flags);
         }
+    }
+
+    /// [`stdio`](Table::stdio) of a stream whose open `flags` are known
+    /// (`narrow_stdio`).
+    pub(crate) fn stdio_with(&mut self, fd: RawFd, limits: &Limits, flags: libc::c_int) {
         let n = fd as u32;
-        let (reads, writes) = access_mode(fd);
+        let (reads, writes) = access_of(flags);
         self.stdio.retain(|c| c.lo != n);
         self.stdio.push(FdClass {
             lo: n,

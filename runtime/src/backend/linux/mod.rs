@@ -40,7 +40,7 @@
 //! | 3. no new network endpoints | seccomp: `socket`/`socketpair` only `AF_UNIX` stream/seqpacket, no `connect`, `bind`; `sendto` only without an address (`send`, `write`, `writev` remain); no `sendmsg`/`sendmmsg` (their `msg_name` is behind a pointer seccomp cannot read); Landlock: TCP bind/connect handled with no rule (ABI 4), abstract unix sockets scoped (ABI 6) | `EPERM` (seccomp), `EACCES` (Landlock) | `sendmsg`/`sendmmsg` are denied even without an address (Capsicum refuses only an explicit address), so a socket handed in (from a service) cannot send to another address; use `send`/`write`. |
 //! | 4. no kernel surface that bypasses the filter | seccomp allowlist: `io_uring_*`, `bpf`, `perf_event_open`, `userfaultfd`, `keyctl`/`add_key`/`request_key`, mount family, `unshare` (but `CLONE_THREAD` alone, which unshares nothing)/`setns`, `clone` with `CLONE_NEW*`, `chroot`/`pivot_root`, SysV IPC, `mq_*`, `reboot`, module loading, clock setting, `personality`, `seccomp` are absent (`landlock_*` are allowed: a nested domain only takes access away); `ioctl` only with a command from a fixed allowlist, on any descriptor: what `ioctls(...)` can declare (`FIONREAD`, `FIONBIO`, `FIOASYNC`, `FIOCLEX`, `FIONCLEX`, `TCGETS`/`TCSETS*`, `TIOCGWINSZ`, `TIOCSWINSZ`, `TIOCGPGRP`), `TIOCOUTQ`, `FIOQSIZE` and the inode flags (`FS_IOC_[GS]ETFLAGS`, `FS_IOC_FS[GS]ETXATTR`), so no network configuration (`SIOCS*`, wireless, tun, bridge), no filesystem-wide ioctls (`FIFREEZE`/`FITHAW`/`FITRIM`, `FICLONE`/`FIDEDUPERANGE`), no `TIOCSTI`, no `FIOSETOWN`; the i386 entry answers `EPERM` (arch check), x32 numbers match nothing; `memfd_create` allowed | `EPERM`; `clone3` → `ENOSYS` | A `memfd_create` descriptor (anonymous, like `SHM_ANON`) cannot be executed (`execveat` denied; Capsicum allows `fexecve`). No new executable memory after entry: seccomp cannot see which mapping `mprotect` changes, so `mprotect`/`pkey_mprotect` with `PROT_EXEC` fail with `EACCES` for every mapping (Capsicum refuses it only beyond the mapping's maximum protection), and `mmap` with `PROT_EXEC` only maps a descriptor with `mmap_x` (never anonymous memory, nor a descriptor opened after entry). JITs do not work inside. Capsicum allows every ioctl on a descriptor with `CAP_IOCTL` (narrowed by `cap_ioctls_limit`); on Linux ioctls reach beyond the descriptor (interfaces, whole filesystems), so commands off the allowlist answer `EPERM` even when `ioctl` is granted without a list, device ioctls beneath a directory with `ioctl` included. |
 //! | 5. per-descriptor rights | access mode reopened to the narrowest (`O_RDONLY`/`O_WRONLY`/`O_PATH`, read-write when a right needs it: `mmap_w`, `seek` and `fcntl` alone on an open file) for regular files and directories, and for standard streams that are pipes, FIFOs, terminals or memory devices (`/dev/null`...; regular files and sockets among them keep their mode and are limited by the filter); seccomp rights rules per class of descriptor numbers (in the one program, or, when they make it longer than `BPF_MAXINSNS`, in as many deny-only programs stacked before it as needed; about 30 instructions per class of distinct rights, so several hundred distinct rights sets fit the kernel's 32768): read/write/seek/pread/fstat/ftruncate/fsync/fchmod/fchown/futimes/flock/mmap prot/ioctl list/fcntl list and the commands with rights of their own (`F_SETSIG`, leases, `F_NOTIFY`, pipe sizes, seals)/lookup-family/sockets/event and `epoll_ctl`; an explicit offset in `splice`, `sendfile`, `copy_file_range` needs `pread`/`pwrite`, `fallocate` `pwrite` (as FreeBSD's `posix_fallocate`); `fileargs` descriptors arrive in a pool of numbers reserved at setup whose class holds the declared rights (as `cap_rights_limit` in `fileargs_open`); `dup`, `F_DUPFD` of a limited descriptor and `dup2`/`dup3` onto one denied, `dup2`/`dup3` only into a pool within its limits; `sendmsg` (`SCM_RIGHTS`) denied (row 3) | `EACCES` (`EPERM` for `sendmsg`); `EBADF` for read/write against the access mode, which the filter leaves to the kernel (so that read/write stay in the kernel's seccomp action cache); [`is_violation`] does not report `EBADF`, which cannot be told from a closed descriptor | Rights live with the descriptor *number*: a limited descriptor cannot be copied (`dup`, `F_DUPFD`; Capsicum copies the rights along) nor passed over a Unix socket (`sendmsg` → `EPERM`); receiving descriptors (from a service) works. Descriptors opened after entry (beneath a directory, memfds, pipes) are outside every class: files opened beneath a directory get its Landlock rights (read, write, truncate, device ioctl); for `fchmod`, `fchown`, `futimens`, `fsetxattr`, `fremovexattr`, the inode-flag ioctls and the `*at` calls through a directory opened beneath one, what *every* preopened directory where the call could act holds (Capsicum: the rights of the one directory they came from, which seccomp cannot tell; fail closed); their other rights (fstat, seek, mmap, fcntl...) are not limited. `poll`/`select` do not check `event`. `fpathconf(3)` is `fstatfs(2)` on Linux: it needs `fstatfs`. Rights cannot be narrowed after entry (but `fileargs`'). |
-//! | 6. every thread and child | entry refused unless single-threaded (`/proc/self/status`); Landlock domain and seccomp filters (TSYNC) are inherited across `clone`/`fork` and cannot be removed; `PR_SET_NO_NEW_PRIVS` | — | — |
+//! | 6. every thread and child | entry refused unless single-threaded (`unshare(CLONE_THREAD)` answers `EINVAL` while other threads exist); Landlock domain and seccomp filters (TSYNC) are inherited across `clone`/`fork` and cannot be removed; `PR_SET_NO_NEW_PRIVS` | — | — |
 
 mod broker;
 mod caches;
@@ -67,7 +67,7 @@ use landlock::{AccessFs, BitFlags};
 use crate::decl::{Plan, ServiceDecl, Stdio};
 use crate::error::{Error, Failure};
 use crate::rights::Limits;
-use crate::steps::Backend;
+use crate::steps::{times, Backend};
 use crate::trace::Mode;
 
 pub(crate) use broker::Channel;
@@ -171,10 +171,16 @@ impl Backend for Native {
     }
 
     fn limit_stdio(&mut self, stream: Stdio, limits: &Limits) -> Result<(), Failure> {
+        let fd = stream.fd();
         if self.trace.enforces() {
-            fds::narrow_stdio(stream.fd(), limits);
+            // One F_GETFL for both narrowing and the class; a closed
+            // stream is skipped (`CAPH_IGNORE_EBADF`).
+            if let Some(flags) = fds::narrow_stdio(fd, limits) {
+                self.fds.stdio_with(fd, limits, flags);
+            }
+        } else {
+            self.fds.stdio(fd, limits);
         }
-        self.fds.stdio(stream.fd(), limits);
         Ok(())
     }
 
@@ -216,6 +222,7 @@ impl Backend for Native {
             source: f.error,
         };
         single_threaded().map_err(enter_error)?;
+        times::mark("thread check");
         let policy = confine::Policy {
             classes: pools_within_outside(self.fds.classes()),
             beneath: std::mem::take(&mut self.beneath),
@@ -236,10 +243,12 @@ impl Backend for Native {
         }
         // The broker confined itself meanwhile; a failure there stops the
         // program before its body runs, as one before entry would.
-        match self.broker.take() {
+        let ready = match self.broker.take() {
             Some(broker) => broker.ready(),
             None => Ok(()),
-        }
+        };
+        times::mark("broker ready");
+        ready
     }
 }
 
@@ -265,23 +274,37 @@ fn pools_within_outside(mut classes: Vec<seccomp::FdClass>) -> Vec<seccomp::FdCl
 /// Refuses to enter with more than one thread: Landlock would restrict only
 /// the calling one.
 fn single_threaded() -> Result<(), Failure> {
-    let threads = thread_count().map_err(|e| Failure::new("read /proc/self/status", e))?;
-    if threads != 1 {
-        return Err(Failure::new(
+    match threads_besides_this_one() {
+        Ok(0) => Ok(()),
+        Ok(n) => Err(Failure::new(
             "thread check",
             io::Error::other(format!(
-                "{threads} threads are running; the sandbox must be entered before any thread starts"
+                "{} threads are running; the sandbox must be entered before any thread starts",
+                n + 1
             )),
-        ));
+        )),
+        Err(e) => Err(Failure::new("read /proc/self/status", e)),
     }
-    Ok(())
+}
+
+/// How many other threads this process has: none when
+/// `unshare(CLONE_THREAD)` succeeds (it unshares nothing, and fails with
+/// `EINVAL` while the thread group has other members, kernel/fork.c
+/// `check_unshare_flags`): one system call where reading
+/// `/proc/self/status` costs procfs building the whole file. Only when
+/// it fails (or a filter refuses it) is the count read, for the message.
+pub(crate) fn threads_besides_this_one() -> io::Result<usize> {
+    if process::single_threaded() == Some(true) {
+        return Ok(0);
+    }
+    Ok(thread_count()?.saturating_sub(1))
 }
 
 /// The number of threads of this process (`Threads:` of
 /// proc_pid_status(5)). One read(2) into a buffer on the stack: procfs
 /// builds the whole file for each read, and `Threads:` is among its first
 /// lines; read_to_string would read it several times.
-pub(crate) fn thread_count() -> io::Result<usize> {
+fn thread_count() -> io::Result<usize> {
     let mut buf = [0u8; 4096];
     let file = rustix::fs::open(
         "/proc/self/status",

@@ -273,7 +273,7 @@ pub(crate) mod access {
 }
 
 /// What one call needs of one of its descriptor arguments.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) struct Need {
     /// The descriptor argument; `None`: whatever the descriptor (the rule
     /// binds the whole process).

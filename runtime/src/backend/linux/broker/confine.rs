@@ -238,7 +238,9 @@ pub(crate) fn confine(states: &[&State]) -> Result<(), (u8, i32)> {
     }
     apply(policy(states), &kernel).map(drop).map_err(|e| {
         let stage = match &e {
-            ConfineError::TooLong { .. } | ConfineError::Seccomp(_) => SECCOMP,
+            ConfineError::TooLong { .. }
+            | ConfineError::Seccomp(_)
+            | ConfineError::ThreadSync(_) => SECCOMP,
             ConfineError::Os(..) => NO_NEW_PRIVS,
             ConfineError::Landlock(_) | ConfineError::NotEnforced => LANDLOCK,
         };

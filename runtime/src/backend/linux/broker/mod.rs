@@ -420,14 +420,15 @@ pub(crate) fn start(
         return Ok((Vec::new(), None));
     };
     let first = first.service_name();
-    match super::thread_count() {
-        Ok(1) => {}
+    match super::threads_besides_this_one() {
+        Ok(0) => {}
         Ok(n) => {
             return Err(service_error(
                 first,
                 "fork",
                 io::Error::other(format!(
-                    "the process has {n} threads; services start only while it has one"
+                    "the process has {} threads; services start only while it has one",
+                    n + 1
                 )),
             ))
         }
@@ -693,6 +694,16 @@ fn close_others(keep: &[i32]) -> Result<(), i32> {
         }
     }
     drop(null);
+    // close_range(2) over the gaps: a few calls, where reading
+    // /proc/self/fd costs procfs listing the table and a close(2) each.
+    let mut kept = keep.to_vec();
+    kept.extend([0, 1]);
+    match super::compartment::close_all_but(&kept) {
+        Ok(()) => return Ok(()),
+        // Linux < 5.9.
+        Err(e) if e.raw_os_error() == Some(libc::ENOSYS) => {}
+        Err(e) => return Err(e.raw_os_error().unwrap_or(libc::EIO)),
+    }
     let open: Vec<i32> = std::fs::read_dir("/proc/self/fd")
         .map_err(|e| e.raw_os_error().unwrap_or(libc::EIO))?
         .filter_map(|e| e.ok()?.file_name().to_str()?.parse().ok())

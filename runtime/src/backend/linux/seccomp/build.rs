@@ -3,62 +3,64 @@
 //! denials, `ENOSYS`, and dry-run's trap of lookups beneath directories.
 //! The compiler (`bpf.rs`) makes them one program.
 
-use crate::rights::{Fcntl, Limits, Right};
+use crate::rights::{Fcntl, Ioctl, Limits, Right, RightSet};
 
 use super::super::judge::{self, Context};
-use super::super::rules::{Cond, Mode, Need, Outside, Req, Shape, Syscall, Test};
+use super::super::rules::{Allow, Cond, Mode, Need, Outside, Req, Shape, Syscall, Test};
 use super::super::syscalls::{SHAPES, TABLE};
-use super::bpf::{normalize, Call, Check, Clause, Op};
+use super::bpf::{Arena, Call, Check, Op, Span};
 use super::consts::{fcntl_numbers, ioctl_numbers, FCNTL_DUP, FCNTL_LOCKS, FCNTL_RIGHTS};
 use super::FdClass;
 
-/// How many single checks a condition is one of.
+/// In how many ways a condition can hold.
 fn count(cond: &Cond) -> usize {
     match cond.test {
         Test::OneOf(vs) | Test::WideOneOf(vs) => vs.len(),
         Test::MaskedOneOf { values, .. } => values.len(),
+        // Some bit in either half.
+        Test::NonNull => 2,
         _ => 1,
     }
 }
 
-/// The `i`th of the single checks a condition is one of.
-fn alternative(cond: &Cond, i: usize) -> Check {
+/// The checks (all must hold) of the `i`th way a condition holds. A
+/// 64-bit test is two 32-bit ones, of either half of the argument
+/// (seccomp_data holds each argument as two words).
+fn alternative(cond: &Cond, i: usize) -> ([Check; 2], usize) {
+    let one = |c: Check| ([c, c], 1);
     let narrow = |op, value: u32| Check::narrow(cond.arg, op, value);
-    let wide = |op| Check {
-        arg: cond.arg,
-        wide: true,
-        op,
-        value: 0,
-    };
+    let upper = |op, value: u32| Check::upper(cond.arg, op, value);
     match cond.test {
-        Test::Eq(v) => narrow(Op::Eq, v),
-        Test::Ne(v) => narrow(Op::Ne, v),
-        Test::OneOf(vs) => narrow(Op::Eq, vs[i]),
-        Test::Masked { mask, value } => narrow(Op::MaskedEq(mask), value),
-        Test::MaskedOneOf { mask, values } => narrow(Op::MaskedEq(mask), values[i]),
-        Test::WideOneOf(vs) => Check {
-            value: vs[i].into(),
-            ..wide(Op::Eq)
-        },
-        Test::Null => wide(Op::Eq),
-        Test::NonNull => wide(Op::Ne),
+        Test::Eq(v) => one(narrow(Op::Eq, v)),
+        Test::Ne(v) => one(narrow(Op::Ne, v)),
+        Test::OneOf(vs) => one(narrow(Op::Eq, vs[i])),
+        Test::Masked { mask, value } => one(narrow(Op::MaskedEq(mask), value)),
+        Test::MaskedOneOf { mask, values } => one(narrow(Op::MaskedEq(mask), values[i])),
+        Test::WideOneOf(vs) => ([narrow(Op::Eq, vs[i]), upper(Op::Eq, 0)], 2),
+        Test::Null => ([narrow(Op::Eq, 0), upper(Op::Eq, 0)], 2),
+        Test::NonNull if i == 0 => one(narrow(Op::Ne, 0)),
+        Test::NonNull => one(upper(Op::Ne, 0)),
     }
 }
 
-/// Pushes to `out` one clause per way `conds` (all must hold) can hold,
-/// each `prefix`, the checks, then `extra`.
-fn push_clauses(out: &mut Vec<Clause>, prefix: &[Check], conds: &[Cond], extra: &[Check]) {
+/// Adds to the list being built in `arena` one clause per way `conds`
+/// (all must hold) can hold, each `prefix`, the checks, then `extra`.
+fn push_clauses(
+    arena: &mut Arena,
+    prefix: &[Check],
+    conds: &[Cond],
+    extra: impl Iterator<Item = Check> + Clone,
+) {
     let ways: usize = conds.iter().map(count).product();
-    for mut way in 0..ways {
-        let mut clause = Vec::with_capacity(prefix.len() + conds.len() + extra.len());
-        clause.extend_from_slice(prefix);
-        for cond in conds {
+    for way in 0..ways {
+        let checks = conds.iter().scan(way, |way, cond| {
             let n = count(cond);
-            clause.push(alternative(cond, way % n));
-            way /= n;
-        }
-        clause.extend_from_slice(extra);
-        out.push(clause);
+            let (checks, k) = alternative(cond, *way % n);
+            *way /= n;
+            Some(checks.into_iter().take(k))
+        });
+        let checks = checks.flatten();
+        arena.clause(prefix.iter().copied().chain(checks).chain(extra.clone()));
     }
 }
 
@@ -75,11 +77,15 @@ fn within(arg: u8, lo: u32, hi: u32) -> ([Check; 2], usize) {
     }
 }
 
-/// The rules of every call of the table for `ctx`; with `lookups`, the
-/// lookups beneath limited directories are trapped (dry-run, where
-/// Landlock does not decide them).
-pub(crate) fn calls(ctx: &Context, lookups: bool) -> Vec<Call> {
+/// The rules of every call of the table for `ctx`, their clauses in
+/// `arena`; with `lookups`, the lookups beneath limited directories are
+/// trapped (dry-run, where Landlock does not decide them). Rows with the
+/// same alternatives or the same needs (`SELF`, `need(0, Read)`...) get
+/// the same lists, built once.
+pub(crate) fn calls(ctx: &Context, lookups: bool, arena: &mut Arena) -> Vec<Call> {
     let stretches = stretches(ctx.classes);
+    let mut modes: Vec<(*const Allow, Option<Span>)> = Vec::with_capacity(64);
+    let mut needs: Vec<(u64, &'static [Need], Span)> = Vec::with_capacity(64);
     SHAPES
         .iter()
         .zip(TABLE)
@@ -88,72 +94,108 @@ pub(crate) fn calls(ctx: &Context, lookups: bool) -> Vec<Call> {
                 // Answered whatever the arguments: the row is not read.
                 return Call {
                     nr,
-                    mode: (shape == Shape::Deny).then(Vec::new),
+                    mode: (shape == Shape::Deny).then(Span::default),
                     compat: shape == Shape::Enosys,
                     ..Call::default()
                 };
             }
-            let mut call = Call {
+            let mode = match row.mode {
+                Mode::AllowIf(alternatives) => {
+                    let at = alternatives.as_ptr();
+                    match modes.iter().find(|(p, _)| *p == at) {
+                        Some(&(_, list)) => list,
+                        None => {
+                            let list = allow_if(alternatives, ctx, arena);
+                            modes.push((at, list));
+                            list
+                        }
+                    }
+                }
+                // Enosys calls pass here and answer ENOSYS in the end.
+                Mode::Allow | Mode::Enosys => None,
+                Mode::Deny => Some(Span::default()),
+            };
+            let key = needs_key(row.needs);
+            let rights = match needs.iter().find(|(k, n, _)| *k == key && *n == row.needs) {
+                Some(&(_, _, list)) => list,
+                None => {
+                    let list = rights(row, &stretches, ctx, arena);
+                    needs.push((key, row.needs, list));
+                    list
+                }
+            };
+            Call {
                 nr: row.nr,
-                mode: mode(row, ctx),
-                rights: rights(row, &stretches, ctx),
+                mode,
+                rights,
                 lookups: if lookups {
-                    lookup(row, ctx.classes)
+                    lookup(row, ctx.classes, arena)
                 } else {
-                    Vec::new()
+                    Span::default()
                 },
                 compat: matches!(row.mode, Mode::Enosys),
-            };
-            if let Some(mode) = &mut call.mode {
-                normalize(mode);
             }
-            normalize(&mut call.rights);
-            normalize(&mut call.lookups);
-            call
         })
         .collect()
 }
 
-/// Capability mode's alternatives for `row` (`None`: always allowed).
-fn mode(row: &Syscall, ctx: &Context) -> Option<Vec<Clause>> {
-    match row.mode {
-        // Enosys calls pass here and answer ENOSYS in the end.
-        Mode::Allow | Mode::Enosys => None,
-        Mode::Deny => Some(Vec::new()),
-        Mode::AllowIf(alternatives) => {
-            let mut out = Vec::new();
-            for alt in alternatives.iter().filter(|a| ctx.open(a.gate)) {
-                if alt.when.is_empty() {
-                    return None;
-                }
-                push_clauses(&mut out, &[], alt.when, &[]);
-            }
-            Some(out)
+/// A cheap summary of `needs`: different ones almost always differ in it.
+fn needs_key(needs: &[Need]) -> u64 {
+    needs.iter().fold(needs.len() as u64, |h, n| {
+        let req = match n.req {
+            Req::Right(r) => r.set().bits() as u64 ^ (r.set().bits() >> 64) as u64,
+            Req::Never => 1,
+            Req::Unmediated => 2,
+            Req::Onto => 3,
+            Req::Into { onto } => 4 | u64::from(onto) << 8,
+            Req::Ioctl { cmd } => 5 | u64::from(cmd) << 8,
+            Req::Fcntl { cmd } => 6 | u64::from(cmd) << 8,
+        };
+        let outside = match n.outside {
+            Outside::Free => 0,
+            Outside::Denied => 1,
+            Outside::Places(access) => 2 ^ access.rotate_left(3),
+        };
+        let fd = n.fd.map_or(0xff, u64::from);
+        let parts = fd | (n.access as u64) << 8;
+        (h.rotate_left(7) ^ req ^ parts << 48 ^ outside << 16 ^ (n.when.len() as u64) << 40)
+            .wrapping_mul(0x0100_0000_01b3)
+    })
+}
+
+/// Capability mode's `alternatives` in `ctx` (`None`: always allowed).
+fn allow_if(alternatives: &[Allow], ctx: &Context, arena: &mut Arena) -> Option<Span> {
+    let start = arena.begin();
+    for alt in alternatives.iter().filter(|a| ctx.open(a.gate)) {
+        if alt.when.is_empty() {
+            arena.discard(start);
+            return None;
         }
+        push_clauses(arena, &[], alt.when, std::iter::empty());
     }
+    Some(arena.end(start))
 }
 
 /// Dry-run: `row`'s lookups beneath the limited directories (classes with
 /// `lookup`), which Landlock decides when enforcing.
-fn lookup(row: &Syscall, classes: &[FdClass]) -> Vec<Clause> {
-    if !row.looks_up_beneath() {
-        return Vec::new();
-    }
-    let mut out = Vec::new();
-    for (dirfd, _) in row.lookups() {
-        for c in classes
-            .iter()
-            .filter(|c| c.limits.rights.allows(Right::Lookup))
-        {
-            let (range, n) = within(dirfd as u8, c.lo, c.hi);
-            out.push(range[..n].to_vec());
+fn lookup(row: &Syscall, classes: &[FdClass], arena: &mut Arena) -> Span {
+    let start = arena.begin();
+    if row.looks_up_beneath() {
+        for (dirfd, _) in row.lookups() {
+            for c in classes
+                .iter()
+                .filter(|c| c.limits.rights.allows(Right::Lookup))
+            {
+                let (range, n) = within(dirfd as u8, c.lo, c.hi);
+                arena.clause(range[..n].iter().copied());
+            }
         }
     }
-    out
+    arena.end(start)
 }
 
 /// What one stretch of descriptor numbers does with one need.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Copy, Debug, PartialEq)]
 enum Verdict {
     /// Allowed (or left to the kernel's own answer).
     Allow,
@@ -161,8 +203,105 @@ enum Verdict {
     Deny,
     /// Denied anyway by another need: either way.
     Either,
-    /// Denied when one of these clauses holds.
-    When(Vec<Clause>),
+    /// Denied for some commands.
+    When(Commands),
+}
+
+/// The commands (or copies) a descriptor's limits deny.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Commands {
+    /// An ioctl command off `list` (one clause: none of its numbers).
+    IoctlOff { cmd: u8, list: &'static [Ioctl] },
+    /// The fcntl(2) copies, the locks unless `locks`, and the commands
+    /// with rights of their own that `rights` lacks (one clause per
+    /// command).
+    FcntlCopies {
+        cmd: u8,
+        locks: bool,
+        rights: RightSet,
+    },
+    /// An fcntl(2) command other than `F_GETFD`/`F_SETFD`, the locks with
+    /// `locks`, the commands with rights of their own that `rights` holds,
+    /// and `fcntls` (one clause: none of them).
+    FcntlOff {
+        cmd: u8,
+        locks: bool,
+        fcntls: &'static [Fcntl],
+        rights: RightSet,
+    },
+    /// A copy onto a number outside the pools within `limits` (one
+    /// clause per stretch of numbers outside them).
+    Into { onto: u8, limits: Limits },
+}
+
+/// The fcntl(2) commands with rights of their own whose rights `rights`
+/// holds (`held`) or lacks.
+fn own_commands(rights: RightSet, held: bool) -> impl Iterator<Item = u32> + Clone {
+    FCNTL_RIGHTS
+        .iter()
+        .filter(move |(_, needed)| needed.iter().all(|r| rights.allows(*r)) == held)
+        .map(|(c, _)| *c)
+}
+
+impl Commands {
+    /// Adds its clauses, each `prefix`, the ways of `when`, then its
+    /// checks; `classes` for the pools.
+    fn push(self, arena: &mut Arena, prefix: &[Check], when: &[Cond], classes: &[FdClass]) {
+        let ne = |cmd: u8| move |n: u32| Check::narrow(cmd, Op::Ne, n);
+        match self {
+            Commands::IoctlOff { cmd, list } => {
+                let numbers = list.iter().flat_map(|&i| ioctl_numbers(i)).copied();
+                push_clauses(arena, prefix, when, numbers.map(ne(cmd)));
+            }
+            Commands::FcntlCopies { cmd, locks, rights } => {
+                let locks: &[u32] = if locks { &[] } else { FCNTL_LOCKS };
+                let denied = FCNTL_DUP.iter().chain(locks).copied();
+                for c in denied.chain(own_commands(rights, false)) {
+                    let eq = Check::narrow(cmd, Op::Eq, c);
+                    push_clauses(arena, prefix, when, std::iter::once(eq));
+                }
+            }
+            Commands::FcntlOff {
+                cmd,
+                locks,
+                fcntls,
+                rights,
+            } => {
+                let always = [libc::F_GETFD as u32, libc::F_SETFD as u32];
+                let locks: &[u32] = if locks { FCNTL_LOCKS } else { &[] };
+                let listed = fcntls.iter().flat_map(|&f| fcntl_numbers(f));
+                let allowed = always
+                    .iter()
+                    .chain(locks)
+                    .chain(listed)
+                    .copied()
+                    .chain(own_commands(rights, true));
+                push_clauses(arena, prefix, when, allowed.map(ne(cmd)));
+            }
+            Commands::Into { onto, limits } => {
+                let mut pools: Vec<(u32, u32)> = classes
+                    .iter()
+                    .filter(|p| p.pool && judge::within(&p.limits, &limits))
+                    .map(|p| (p.lo, p.hi))
+                    .collect();
+                pools.sort_unstable();
+                let mut next = Some(0u32);
+                let gap = |arena: &mut Arena, lo: u32, hi: u32| {
+                    let (range, n) = within(onto, lo, hi);
+                    push_clauses(arena, prefix, when, range[..n].iter().copied());
+                };
+                for (lo, hi) in pools {
+                    if let Some(n) = next.filter(|&n| n < lo) {
+                        gap(arena, n, lo - 1);
+                    }
+                    next = hi.checked_add(1);
+                }
+                if let Some(n) = next {
+                    gap(arena, n, u32::MAX);
+                }
+            }
+        }
+    }
 }
 
 /// The descriptor numbers in stretches: each class, and the numbers
@@ -217,52 +356,30 @@ fn verdict(req: Req, limits: &Limits) -> Verdict {
         Req::Into { .. } | Req::Onto => Verdict::Deny,
         Req::Ioctl { cmd } => match limits.ioctls {
             None => Verdict::Allow,
-            Some(list) => Verdict::When(vec![list
-                .iter()
-                .flat_map(|&i| ioctl_numbers(i).iter())
-                .map(|&n| Check::narrow(cmd, Op::Ne, n))
-                .collect()]),
+            Some(list) => Verdict::When(Commands::IoctlOff { cmd, list }),
         },
         Req::Fcntl { cmd } => {
-            let locks = has(Right::Flock);
-            // Commands with rights of their own, held or not.
-            let own = |held: bool| {
-                FCNTL_RIGHTS
-                    .iter()
-                    .filter(move |(_, rights)| rights.iter().all(|r| has(*r)) == held)
-                    .map(|(c, _)| *c)
-            };
-            if has(Right::Fcntl) && limits.fcntls.is_none() {
-                // Every command but copies (and locks without `flock`, and
-                // those whose own rights are missing).
-                let locks: &[u32] = if locks { &[] } else { FCNTL_LOCKS };
-                return Verdict::When(
-                    FCNTL_DUP
-                        .iter()
-                        .chain(locks)
-                        .copied()
-                        .chain(own(false))
-                        .map(|c| vec![Check::narrow(cmd, Op::Eq, c)])
-                        .collect(),
-                );
-            }
-            // F_GETFD/F_SETFD always; locks with `flock`; commands with
-            // rights of their own with them; the rest with `fcntl`,
-            // narrowed by `fcntls(...)`.
-            let mut allowed = vec![libc::F_GETFD as u32, libc::F_SETFD as u32];
-            allowed.extend(own(true));
-            if locks {
-                allowed.extend_from_slice(FCNTL_LOCKS);
-            }
-            if has(Right::Fcntl) {
-                for &f in limits.fcntls.unwrap_or(Fcntl::ALL) {
-                    allowed.extend_from_slice(fcntl_numbers(f));
-                }
-            }
-            Verdict::When(vec![allowed
-                .into_iter()
-                .map(|c| Check::narrow(cmd, Op::Ne, c))
-                .collect()])
+            let (locks, rights) = (has(Right::Flock), limits.rights);
+            Verdict::When(match (has(Right::Fcntl), limits.fcntls) {
+                // Every command but copies (and locks without `flock`,
+                // and those whose own rights are missing).
+                (true, None) => Commands::FcntlCopies { cmd, locks, rights },
+                // F_GETFD/F_SETFD always; locks with `flock`; commands
+                // with rights of their own with them; the rest with
+                // `fcntl`, narrowed by `fcntls(...)`.
+                (true, Some(fcntls)) => Commands::FcntlOff {
+                    cmd,
+                    locks,
+                    fcntls,
+                    rights,
+                },
+                (false, _) => Commands::FcntlOff {
+                    cmd,
+                    locks,
+                    fcntls: &[],
+                    rights,
+                },
+            })
         }
     }
 }
@@ -275,40 +392,20 @@ fn class_verdict(req: Req, class: &FdClass, classes: &[FdClass]) -> Verdict {
         Req::Onto => Verdict::Deny,
         Req::Into { onto } => {
             // Denied unless the number copied onto lies in a pool within
-            // the class's limits: one clause per stretch of numbers
-            // outside those pools.
-            let mut pools: Vec<(u32, u32)> = classes
+            // the class's limits.
+            if classes
                 .iter()
-                .filter(|p| p.pool && judge::within(&p.limits, &class.limits))
-                .map(|p| (p.lo, p.hi))
-                .collect();
-            if pools.is_empty() {
+                .any(|p| p.pool && judge::within(&p.limits, &class.limits))
+            {
+                Verdict::When(Commands::Into {
+                    onto,
+                    limits: class.limits,
+                })
+            } else {
                 // Denied outright: lets the stretch merge with its
                 // neighbours (one range check for many classes).
-                return Verdict::Deny;
+                Verdict::Deny
             }
-            pools.sort_unstable();
-            let mut gaps = Vec::new();
-            let mut next = Some(0u32);
-            for (lo, hi) in pools {
-                if let Some(n) = next {
-                    if n < lo {
-                        gaps.push((n, lo - 1));
-                    }
-                }
-                next = hi.checked_add(1);
-            }
-            if let Some(n) = next {
-                gaps.push((n, u32::MAX));
-            }
-            Verdict::When(
-                gaps.into_iter()
-                    .map(|(a, b)| {
-                        let (range, n) = within(onto, a, b);
-                        range[..n].to_vec()
-                    })
-                    .collect(),
-            )
         }
         req => verdict(req, &class.limits),
     }
@@ -327,34 +424,44 @@ fn applies(need: &Need, class: &FdClass) -> bool {
 
 /// `row`'s needs for the classes of `stretches`: the denials (`EACCES`)
 /// alone.
-fn rights(row: &Syscall, stretches: &[(u32, u32, Option<&FdClass>)], ctx: &Context) -> Vec<Clause> {
-    let mut out = Vec::new();
+fn rights(
+    row: &Syscall,
+    stretches: &[(u32, u32, Option<&FdClass>)],
+    ctx: &Context,
+    arena: &mut Arena,
+) -> Span {
+    let start = arena.begin();
     for need in row.needs {
         let Some(arg) = need.fd else {
-            push_clauses(&mut out, &[], need.when, &[]);
+            push_clauses(arena, &[], need.when, std::iter::empty());
             continue;
         };
         // Classes another need of the same argument denies outright under
         // fewer conditions (a subset of this one's): this need may include
         // them or not.
-        let subsumers: Vec<&Need> = if need.when.is_empty() {
-            Vec::new()
-        } else {
-            row.needs
-                .iter()
-                .filter(|n| {
-                    !std::ptr::eq(*n, need)
-                        && n.fd == Some(arg)
-                        && n.when.iter().all(|c| need.when.contains(c))
-                })
-                .collect()
+        let subsumes = |n: &Need| {
+            !std::ptr::eq(n, need)
+                && n.fd == Some(arg)
+                && n.when.iter().all(|c| need.when.contains(c))
         };
         let settled = |class: &FdClass| {
-            subsumers
-                .iter()
-                .any(|n| applies(n, class) && denies_outright(n.req, &class.limits))
+            !need.when.is_empty()
+                && row.needs.iter().any(|n| {
+                    subsumes(n) && applies(n, class) && denies_outright(n.req, &class.limits)
+                })
         };
-        let verdicts = stretches.iter().map(|&(lo, hi, class)| {
+        // The denied stretches as ranges: adjacent stretches with the same
+        // denial merge, also through `Either` ones, which a range may
+        // cover or not.
+        let mut run: Option<(u32, u32, Option<Commands>)> = None;
+        let deny = |arena: &mut Arena, (lo, hi, commands): (u32, u32, Option<Commands>)| {
+            let (range, n) = within(arg, lo, hi);
+            match commands {
+                None => push_clauses(arena, &range[..n], need.when, std::iter::empty()),
+                Some(commands) => commands.push(arena, &range[..n], need.when, ctx.classes),
+            }
+        };
+        for &(lo, hi, class) in stretches {
             let v = match class {
                 Some(c) if !applies(need, c) => Verdict::Allow,
                 Some(c) if settled(c) => Verdict::Either,
@@ -375,58 +482,35 @@ fn rights(row: &Syscall, stretches: &[(u32, u32, Option<&FdClass>)], ctx: &Conte
                     }
                 },
             };
-            (lo, hi, v)
-        });
-        for (lo, hi, extra) in denied_ranges(verdicts) {
-            let (range, n) = within(arg, lo, hi);
-            match extra {
-                None => push_clauses(&mut out, &range[..n], need.when, &[]),
-                Some(extra) => {
-                    for e in &extra {
-                        push_clauses(&mut out, &range[..n], need.when, e);
+            let denial = match v {
+                Verdict::Deny => None,
+                Verdict::When(commands) => Some(commands),
+                Verdict::Either => {
+                    if let Some(r) = &mut run {
+                        r.1 = hi;
+                    }
+                    continue;
+                }
+                Verdict::Allow => {
+                    if let Some(r) = run.take() {
+                        deny(arena, r);
+                    }
+                    continue;
+                }
+            };
+            match &mut run {
+                Some(r) if r.2 == denial => r.1 = hi,
+                _ => {
+                    if let Some(r) = run.replace((lo, hi, denial)) {
+                        deny(arena, r);
                     }
                 }
             }
         }
-    }
-    if out.iter().any(Vec::is_empty) {
-        // Denied whatever the arguments.
-        out = vec![Vec::new()];
-    }
-    out
-}
-
-/// The denied stretches as ranges, each with its extra clauses (`None`:
-/// denied outright). Adjacent stretches with the same denial merge, also
-/// through `Either` ones, which a range may cover or not.
-type Denied = (u32, u32, Option<Vec<Clause>>);
-
-fn denied_ranges(verdicts: impl Iterator<Item = (u32, u32, Verdict)>) -> Vec<Denied> {
-    let mut out: Vec<Denied> = Vec::new();
-    let mut run: Option<Denied> = None;
-    for (lo, hi, v) in verdicts {
-        let denial = match v {
-            Verdict::Deny => None,
-            Verdict::When(extra) => Some(extra),
-            Verdict::Either => {
-                if let Some(r) = &mut run {
-                    r.1 = hi;
-                }
-                continue;
-            }
-            Verdict::Allow => {
-                out.extend(run.take());
-                continue;
-            }
-        };
-        match &mut run {
-            Some(r) if r.2 == denial => r.1 = hi,
-            _ => {
-                out.extend(run.take());
-                run = Some((lo, hi, denial));
-            }
+        if let Some(r) = run {
+            deny(arena, r);
         }
     }
-    out.extend(run);
-    out
+    // An empty clause (denied whatever the arguments) stays alone.
+    arena.end(start)
 }

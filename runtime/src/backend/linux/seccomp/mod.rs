@@ -41,12 +41,11 @@ mod tests;
 
 pub(crate) use consts::{MODE_ERRNO, RIGHTS_ERRNO};
 
-use seccompiler::BpfProgram;
-
 use crate::rights::Limits;
 
 use super::judge::Context;
-use bpf::{program, Call, Returns, BPF_MAXINSNS};
+pub(crate) use bpf::BpfProgram;
+use bpf::{program, Arena, Call, Returns, Span, BPF_MAXINSNS};
 
 /// One class of limited descriptors: the numbers `lo..=hi` share `limits`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -113,48 +112,44 @@ pub(crate) fn returns(trap: Option<u32>) -> Returns {
 /// The programs in installation order for `ctx`, answering with `r`;
 /// with `lookups`, dry-run's trap of lookups beneath directories.
 pub(crate) fn programs(ctx: &Context, r: &Returns, lookups: bool) -> Vec<BpfProgram> {
-    let calls = build::calls(ctx, lookups);
-    let whole = program(&calls, r);
+    let mut arena = Arena::new();
+    let calls = build::calls(ctx, lookups, &mut arena);
+    let whole = program(&arena, &calls, r);
     if whole.len() <= BPF_MAXINSNS {
         return vec![whole];
     }
     // The rights alone in programs of their own, installed first.
-    let (mode, rights): (Vec<Call>, Vec<Call>) = calls
-        .into_iter()
-        .map(|c| {
-            let rights = Call {
-                nr: c.nr,
-                rights: c.rights.clone(),
-                ..Call::default()
-            };
-            (
-                Call {
-                    rights: Vec::new(),
-                    ..c
-                },
-                rights,
-            )
+    let mode: Vec<Call> = calls
+        .iter()
+        .map(|c| Call {
+            rights: Span::default(),
+            ..*c
         })
-        .unzip();
-    let rights: Vec<Call> = rights
-        .into_iter()
+        .collect();
+    let rights: Vec<Call> = calls
+        .iter()
         .filter(|c| !c.rights.is_empty())
+        .map(|c| Call {
+            nr: c.nr,
+            rights: c.rights,
+            ..Call::default()
+        })
         .collect();
     let deny_only = Returns {
         other: libc::SECCOMP_RET_ALLOW,
         ..*r
     };
     let mut out = Vec::new();
-    split(&rights, &deny_only, &mut out);
-    out.push(program(&mode, r));
+    split(&arena, &rights, &deny_only, &mut out);
+    out.push(program(&arena, &mode, r));
     out
 }
 
 /// Compiles deny-only `calls` into as few programs as fit `BPF_MAXINSNS`
 /// each, halving until they do (the whole stack must also stay under
 /// `MAX_INSNS_PER_PATH`, kernel/seccomp.c; `confine::check_length`).
-fn split(calls: &[Call], r: &Returns, out: &mut Vec<BpfProgram>) {
-    let p = program(calls, r);
+fn split(arena: &Arena, calls: &[Call], r: &Returns, out: &mut Vec<BpfProgram>) {
+    let p = program(arena, calls, r);
     match calls {
         _ if p.len() <= BPF_MAXINSNS => out.push(p),
         [one] if one.rights.len() >= 2 => {
@@ -163,17 +158,17 @@ fn split(calls: &[Call], r: &Returns, out: &mut Vec<BpfProgram>) {
             for half in [a, b] {
                 let call = Call {
                     nr: one.nr,
-                    rights: half.to_vec(),
+                    rights: half,
                     ..Call::default()
                 };
-                split(&[call], r, out);
+                split(arena, &[call], r, out);
             }
         }
         [_] => out.push(p),
         _ => {
             let (a, b) = calls.split_at(calls.len() / 2);
-            split(a, r, out);
-            split(b, r, out);
+            split(arena, a, r, out);
+            split(arena, b, r, out);
         }
     }
 }

@@ -6,8 +6,6 @@
 use std::collections::BTreeSet;
 use std::ffi::CStr;
 
-use seccompiler::BpfProgram;
-
 use super::super::judge::{judge, Context, Lacking, Verdict};
 use super::super::rules::{Arg, Cond, Mode, Outside, Req, Syscall, Test};
 use super::super::syscalls::TABLE;
@@ -45,14 +43,26 @@ pub(super) fn run(prog: &BpfProgram, nr: u32, arch: u32, args: &[u64; 6]) -> u32
 /// `None`: unknown, and the run stops there, as the kernel's action-cache
 /// emulation does at an argument).
 pub(super) fn emulate(prog: &BpfProgram, word: impl Fn(u32) -> Option<u32>) -> Option<u32> {
-    let (mut pc, mut acc) = (0usize, 0u32);
+    emulate_counting(prog, word).0
+}
+
+/// As [`emulate`], with the number of instructions it ran.
+pub(super) fn emulate_counting(
+    prog: &BpfProgram,
+    word: impl Fn(u32) -> Option<u32>,
+) -> (Option<u32>, usize) {
+    let (mut pc, mut acc, mut steps) = (0usize, 0u32, 0);
     loop {
         let i = &prog[pc];
         pc += 1;
+        steps += 1;
         match i.code {
-            0x20 => acc = word(i.k)?,
+            0x20 => match word(i.k) {
+                Some(w) => acc = w,
+                None => return (None, steps),
+            },
             0x54 => acc &= i.k,
-            0x06 => return Some(i.k),
+            0x06 => return (Some(i.k), steps),
             0x05 => pc += i.k as usize,
             0x15 | 0x35 | 0x25 | 0x45 => {
                 let taken = match i.code {

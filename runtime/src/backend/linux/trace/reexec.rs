@@ -8,7 +8,7 @@
 //! the right thread (`unshare`, `setns`) and in children forked after
 //! entry alike, and no other thread is needed.
 
-use seccompiler::sock_filter;
+use libc::sock_filter;
 
 std::arch::global_asm!(
     ".pushsection .text.sandboxed_dry_run_syscall,\"ax\",@progbits",
