@@ -106,7 +106,11 @@ impl<R: RightsMarker> File<R> {
     where
         R: can::Pread,
     {
-        std::os::unix::fs::FileExt::read_at(&self.inner, buf, offset)
+        self.refusal(std::os::unix::fs::FileExt::read_at(
+            &self.inner,
+            buf,
+            offset,
+        ))
     }
 
     /// pwrite(2): writes at `offset` without moving the file position.
@@ -114,7 +118,20 @@ impl<R: RightsMarker> File<R> {
     where
         R: can::Pwrite,
     {
-        std::os::unix::fs::FileExt::write_at(&self.inner, buf, offset)
+        self.refusal(std::os::unix::fs::FileExt::write_at(
+            &self.inner,
+            buf,
+            offset,
+        ))
+    }
+
+    /// `result`, with the kernel's `EBADF` for a read or write against the
+    /// access mode the sandbox gave this descriptor answered as a missing
+    /// right (the sandbox's errno, which [`crate::is_violation`] knows).
+    fn refusal<T>(&self, result: io::Result<T>) -> io::Result<T> {
+        result.map_err(|e| {
+            crate::backend::access_mode_refusal(self.inner.as_raw_fd(), &e).unwrap_or(e)
+        })
     }
 
     /// Forgets the compile-time rights; the kernel-side rights stay.
@@ -156,30 +173,31 @@ impl<R: RightsMarker> fmt::Debug for File<R> {
 
 impl<R: can::Read> Read for File<R> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        self.inner.read(buf)
+        self.refusal((&self.inner).read(buf))
     }
     fn read_vectored(&mut self, bufs: &mut [IoSliceMut<'_>]) -> io::Result<usize> {
-        self.inner.read_vectored(bufs)
+        self.refusal((&self.inner).read_vectored(bufs))
     }
     fn read_to_end(&mut self, buf: &mut Vec<u8>) -> io::Result<usize> {
         // std sizes the buffer with fstat; without `fstat` that would fail
         // in the sandbox, so read without the hint.
-        io::copy(&mut (&self.inner).take(u64::MAX), buf).map(|n| n as usize)
+        let read = io::copy(&mut (&self.inner).take(u64::MAX), buf).map(|n| n as usize);
+        self.refusal(read)
     }
 }
 
 impl<R: can::Read> Read for &File<R> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        (&self.inner).read(buf)
+        self.refusal((&self.inner).read(buf))
     }
 }
 
 impl<R: can::Write> Write for File<R> {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        self.inner.write(buf)
+        self.refusal((&self.inner).write(buf))
     }
     fn write_vectored(&mut self, bufs: &[IoSlice<'_>]) -> io::Result<usize> {
-        self.inner.write_vectored(bufs)
+        self.refusal((&self.inner).write_vectored(bufs))
     }
     fn flush(&mut self) -> io::Result<()> {
         Ok(())
@@ -188,7 +206,7 @@ impl<R: can::Write> Write for File<R> {
 
 impl<R: can::Write> Write for &File<R> {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        (&self.inner).write(buf)
+        self.refusal((&self.inner).write(buf))
     }
     fn flush(&mut self) -> io::Result<()> {
         Ok(())

@@ -232,9 +232,24 @@ pub fn is_sandboxed() -> bool {
 /// a preopened directory through its raw descriptor) counts as a
 /// violation; and `EBADF` for a read or write the narrowed access mode of
 /// a limited descriptor refuses does not (a closed descriptor gives it
-/// too). The README's "is_violation" section measures both kinds.
+/// too): ask [`is_violation_on`] with the descriptor. A [`File`] handle's
+/// reads and writes tell it themselves: they answer the sandbox's errno
+/// for a missing right (`EACCES` on Linux) there. The README's
+/// "is_violation" section measures both kinds.
 pub fn is_violation(error: &std::io::Error) -> bool {
     backend::is_violation(error)
+}
+
+/// [`is_violation`] for an error of a call made on the raw descriptor
+/// `fd` (a number, which may be closed): also true for the `EBADF` of a
+/// read(2) or write(2) that the access mode the sandbox gave `fd` refuses
+/// (Linux reopens a limited descriptor `O_RDONLY`, `O_WRONLY` or `O_PATH`
+/// for its rights and the kernel answers `EBADF`; Capsicum checks the
+/// rights first and answers `ENOTCAPABLE`, cap_rights_limit(2)). Told from
+/// a closed descriptor's `EBADF` by `fd` being open and among the
+/// descriptors the sandbox limited at entry.
+pub fn is_violation_on(fd: std::os::fd::RawFd, error: &std::io::Error) -> bool {
+    backend::is_violation(error) || backend::access_mode_refusal(fd, error).is_some()
 }
 
 /// An error of a [`Dir`] method that the kernel's own permission checks

@@ -3,7 +3,8 @@
 //!
 //! - `Native`: the [`Backend`](crate::steps::Backend) that carries out the steps;
 //! - `Channel`: a service channel (libcasper `cap_channel_t`, broker socket);
-//! - `is_sandboxed()`, `is_violation(&io::Error)`;
+//! - `is_sandboxed()`, `is_violation(&io::Error)`,
+//!   `access_mode_refusal(RawFd, &io::Error)`;
 //! - `beneath(..)`, `resolve_beneath(dir, path, follow_last)`: how a
 //!   [`Dir`](crate::Dir) call is made (reported, and walked as Capsicum
 //!   walks where the kernel does not);
@@ -58,5 +59,6 @@ mod unsupported;
 use unsupported as imp;
 
 pub(crate) use imp::{
-    beneath, compartment, is_sandboxed, is_violation, resolve_beneath, Channel, Native,
+    access_mode_refusal, beneath, compartment, is_sandboxed, is_violation, resolve_beneath,
+    Channel, Native,
 };

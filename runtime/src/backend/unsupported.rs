@@ -84,6 +84,11 @@ pub(crate) fn is_violation(_: &io::Error) -> bool {
     false
 }
 
+/// Never: nothing is denied here.
+pub(crate) fn access_mode_refusal(_: std::os::fd::RawFd, _: &io::Error) -> Option<io::Error> {
+    None
+}
+
 /// Compartments need a sandbox for the child to enter: none here. The
 /// names of `unix/compartment.rs`, with nothing that can exist (so some
 /// are never built here).

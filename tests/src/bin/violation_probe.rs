@@ -13,7 +13,7 @@
 #[cfg(target_os = "linux")]
 mod linux {
     use std::io::{self, Write};
-    use std::os::fd::{AsRawFd, OwnedFd};
+    use std::os::fd::AsRawFd;
     use std::sync::atomic::{AtomicBool, Ordering};
 
     use sandboxed::{sandboxed, Dir, File};
@@ -36,6 +36,35 @@ mod linux {
                 u8::from(sandboxed::is_violation(&e))
             ),
         }
+    }
+
+    /// As [`line`], answered by `is_violation_on(fd, ..)`.
+    fn line_on(name: &str, kind: &str, fd: libc::c_int, result: io::Result<()>) {
+        match result {
+            Ok(()) => println!("case {name} ok - {kind}"),
+            Err(e) => println!(
+                "case {name} {} {} {kind}",
+                sandboxed::os_error(&e).unwrap_or(0),
+                u8::from(sandboxed::is_violation_on(fd, &e))
+            ),
+        }
+    }
+
+    /// A rights marker that claims `write`, for a handle whose declared
+    /// rights (and so its access mode) lack it: `File::assume` is a promise
+    /// about the types only.
+    enum ClaimsWrite {}
+    impl sandboxed::rights::RightsMarker for ClaimsWrite {
+        const RIGHTS: sandboxed::RightSet =
+            sandboxed::RightSet::of(&[sandboxed::Right::Read, sandboxed::Right::Write]);
+        const NAME: &'static str = "claims_write";
+    }
+    impl sandboxed::rights::can::Write for ClaimsWrite {}
+
+    /// write(2) of one byte on the raw descriptor `fd`.
+    fn raw_write(fd: libc::c_int) -> io::Result<()> {
+        // SAFETY: one byte from a valid buffer; `fd` may be closed (EBADF).
+        sys(unsafe { libc::write(fd, b"x".as_ptr().cast(), 1) } as libc::c_int)
     }
 
     fn sys(r: libc::c_int) -> io::Result<()> {
@@ -119,9 +148,31 @@ mod linux {
             let fd = unsafe { libc::openat(dir.as_raw_fd(), c"secret".as_ptr(), libc::O_RDONLY) };
             sys(fd)
         });
-        line("raw_write_read_only", "raw", {
-            let mut raw = std::fs::File::from(OwnedFd::from(plain));
-            raw.write_all(b"x")
+        line("raw_write_read_only", "raw", raw_write(plain.as_raw_fd()));
+        // The same write, asked with the descriptor: the sandbox narrowed
+        // its access mode (a denial), a closed one or one the program
+        // opened read-only itself (ordinary).
+        line_on(
+            "raw_write_read_only_on",
+            d,
+            plain.as_raw_fd(),
+            raw_write(plain.as_raw_fd()),
+        );
+        line_on("raw_write_closed_on", "ordinary", 9999, raw_write(9999));
+        match dir.open("plain") {
+            Ok(own) => line_on(
+                "raw_write_own_read_only_on",
+                "ordinary",
+                own.as_raw_fd(),
+                raw_write(own.as_raw_fd()),
+            ),
+            Err(e) => line("raw_write_own_read_only_on", "ordinary", Err(e)),
+        }
+        // Through a handle that claims `write`: the handle answers the
+        // sandbox's errno for a missing right.
+        line("handle_write_read_only", d, {
+            let mut lying = plain.erase().assume::<ClaimsWrite>();
+            lying.write_all(b"x")
         });
     }
 

@@ -184,6 +184,13 @@ impl Backend for Native {
     }
 }
 
+/// Never: Capsicum checks a descriptor's rights before its access mode,
+/// so a read or write without the right is `ENOTCAPABLE` (see
+/// [`is_violation`]), not `EBADF`.
+pub(crate) fn access_mode_refusal(_: RawFd, _: &io::Error) -> Option<io::Error> {
+    None
+}
+
 /// cap_getmode(2): whether this process is in capability mode.
 pub(crate) fn is_sandboxed() -> bool {
     capsicum::get_mode().unwrap_or(false)
