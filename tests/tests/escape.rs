@@ -272,6 +272,13 @@ mod linux {
         Case::new("kill_self", Processes, Allowed),
         Case::new("tkill_self", Processes, Allowed),
         Case::new("fork_child_kill_self", Processes, Allowed),
+        // capmode.cc AllowedMiscSyscalls: no waitpid in capability mode;
+        // a child is reaped through its process descriptor (pdwait).
+        Case::new("wait4_child", Processes, Denied(MODE)),
+        Case::new("wait4_any", Processes, Denied(MODE)),
+        Case::new("waitid_pid_child", Processes, Denied(MODE)),
+        Case::new("waitid_all", Processes, Denied(MODE)),
+        Case::new("pidfd_waitid_child", Processes, Allowed),
         Case::new("pidfd_own_child_signal", Processes, Allowed),
         Case::new("sched_self", Processes, Allowed),
         // ---- 2b. a compartment, or a child forked after entry, against its parent ----
@@ -325,10 +332,26 @@ mod linux {
         Case::new("forked_move_pages", Processes, Denied(MODE)),
         Case::new("compartment_get_robust_list", Processes, Denied(MODE)),
         Case::new("forked_get_robust_list", Processes, Denied(MODE)),
-        Case::new("compartment_getpgid", Processes, Denied(MODE)),
-        Case::new("forked_getpgid", Processes, Denied(MODE)),
-        Case::new("compartment_getsid", Processes, Denied(MODE)),
-        Case::new("forked_getsid", Processes, Denied(MODE)),
+        // Queries: Capsicum answers them for any process the caller may
+        // see (sys/kern/kern_prot.c, kern_resource.c, p1003_1b.c:
+        // p_cansee), the parent included.
+        Case::new("compartment_getpgid", Processes, Allowed),
+        Case::new("forked_getpgid", Processes, Allowed),
+        Case::new("compartment_getsid", Processes, Allowed),
+        Case::new("forked_getsid", Processes, Allowed),
+        Case::new("compartment_getpriority", Processes, Allowed),
+        Case::new("forked_getpriority", Processes, Allowed),
+        Case::new("compartment_sched_getparam", Processes, Allowed),
+        Case::new("forked_sched_getparam", Processes, Allowed),
+        Case::new("compartment_sched_getscheduler", Processes, Allowed),
+        Case::new("forked_sched_getscheduler", Processes, Allowed),
+        Case::new("compartment_sched_rr_get_interval", Processes, Allowed),
+        Case::new("forked_sched_rr_get_interval", Processes, Allowed),
+        // Linux-only queries that read more than Capsicum shows.
+        Case::new("compartment_sched_getattr", Processes, Denied(MODE)),
+        Case::new("forked_sched_getattr", Processes, Denied(MODE)),
+        Case::new("compartment_prlimit_read", Processes, Denied(MODE)),
+        Case::new("forked_prlimit_read", Processes, Denied(MODE)),
         Case::new("compartment_clock_gettime_cputime", Processes, Denied(MODE)),
         Case::new("forked_clock_gettime_cputime", Processes, Denied(MODE)),
         Case::new("compartment_capget", Processes, Denied(MODE)),

@@ -1192,6 +1192,61 @@ fn capmode() -> Vec<Case> {
         At::default(),
         cm("cm_child_getpid", Capsicum::Allowed),
     );
+    // Queries of another process: capabilities.conf lists the calls
+    // unscoped, and FreeBSD answers them for any process the caller may
+    // see (p_cansee): the parent here.
+    for (source, names) in [
+        (
+            "sys/kern/kern_prot.c sys_getpgid, kern_getsid (p_cansee)",
+            &["cm_getpgid_parent", "cm_getsid_parent"][..],
+        ),
+        (
+            "sys/kern/kern_resource.c kern_getpriority (p_cansee)",
+            &[
+                "cm_getpriority_parent",
+                "cm_getpriority_pgrp",
+                "cm_getpriority_user",
+            ][..],
+        ),
+        (
+            "sys/kern/p1003_1b.c sched_getparam, sched_getscheduler, sched_rr_get_interval (p_cansee)",
+            &[
+                "cm_sched_getparam_parent",
+                "cm_sched_getscheduler_parent",
+                "cm_sched_rr_get_interval_parent",
+            ][..],
+        ),
+    ] {
+        g.from(source);
+        for name in names {
+            g.add("cm", At::default(), cm(name, Capsicum::Allowed));
+        }
+    }
+    // A change to a process named by its id: FreeBSD allows it for any
+    // process the caller may schedule (p_cansched), the caller's own id
+    // included.
+    g.from("sys/kern/kern_resource.c kern_setpriority (p_cansched)");
+    g.add(
+        "cm",
+        At::default(),
+        cm("cm_setpriority_own_pid", Capsicum::Allowed),
+    );
+    // Another process's CPU time: FreeBSD reads it for any process the
+    // caller may see.
+    g.from("sys/kern/kern_time.c get_cputime (pget PGET_CANSEE)");
+    g.add(
+        "cm",
+        At::default(),
+        cm("cm_clock_gettime_parent_cputime", Capsicum::Allowed),
+    );
+    // A child reaped through its process descriptor (pdwait4 of a pdfork
+    // child; on Linux clone(CLONE_PIDFD) and waitid(P_PIDFD)).
+    g.from("procdesc.cc TEST(Pdfork, DaemonUnrestricted), TEST(Pdfork, MissingRights)");
+    g.add(
+        "cm",
+        At::default(),
+        cm("cm_pdwait_child", Capsicum::Allowed),
+    );
     g.from("capmode.cc TEST(Capmode, SelfKill)");
     g.add("cm", At::default(), cm("cm_kill_child", Capsicum::CapMode));
     g.add("cm", At::default(), cm("cm_kill_self", Capsicum::Allowed));

@@ -377,11 +377,12 @@ pub fn documented(case: &Case) -> Option<&'static str> {
         "mknodat" if case.held && (arg.ends_with(":chr") || arg.ends_with(":blk")) => {
             Some("row 1: no device nodes (Landlock never grants make_char/make_block)")
         }
-        "cm_waitpid_child" => Some("row 2: wait4/waitid reap the process's own children"),
         "cm_kill_child" => Some(
             "row 2: a process signals the children it forks after entry (Landlock's signal scope lets a domain reach the domains nested in it)",
         ),
-        "cm_getsid" => Some("row 2: calls naming a process take 0 only (the caller), not its pid"),
+        "cm_setpriority_own_pid" | "cm_clock_gettime_parent_cputime" => Some(
+            "row 2: calls that change a process, and CPU clocks, take the caller only, as 0",
+        ),
         "fpathconf" => Some("row 5: fpathconf(3) is fstatfs(2) on Linux: it needs `fstatfs`"),
         "fcntl" if arg == "dupfd" => Some("row 5: no copies of a limited descriptor"),
         "cm_sendmsg" | "cm_sendmmsg" => Some("row 3: sendmsg/sendmmsg are denied"),

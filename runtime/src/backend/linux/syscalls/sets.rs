@@ -51,11 +51,10 @@ pub(super) const fn allow_if(alternatives: &'static [Allow]) -> Mode {
 // Alternatives shared by several rows.
 
 /// The process itself, as 0: the kernel reads 0 as the caller
-/// (`find_process_by_pid`, kernel/sched/syscalls.c; prlimit64 and
-/// getpgid, kernel/sys.c). Its own id is refused like any other: a filter
-/// cannot compare an argument with the caller's id, and a filter keyed on
-/// the id it was built with names the parent in every child forked after
-/// entry.
+/// (`find_process_by_pid`, kernel/sched/syscalls.c; prlimit64,
+/// kernel/sys.c). Its own id is refused like any other: a filter cannot
+/// compare an argument with the caller's id, and a filter keyed on the id
+/// it was built with names the parent in every child forked after entry.
 pub(super) const SELF: Mode = allow_if(&[when(&[eq(0, 0)])]);
 /// The sign bit of an `int`.
 pub(super) const SIGN: u32 = 0x8000_0000;
@@ -86,7 +85,7 @@ pub(super) const CLOCK_OWN: Mode = allow_if(&[
 /// `EINVAL` when other threads exist (kernel/fork.c
 /// `check_unshare_flags`), the cheapest test of being single-threaded.
 pub(super) const UNSHARE_NOTHING: Mode = allow_if(&[when(&[eq(0, CLONE_THREAD as u32)])]);
-/// getpriority/setpriority: `PRIO_PROCESS` of the caller.
+/// setpriority(2): `PRIO_PROCESS` of the caller.
 pub(super) const PRIO_SELF: Mode = allow_if(&[when(&[eq(0, PRIO_PROCESS), eq(1, 0)])]);
 /// A lookup beneath a directory descriptor (argument 0).
 pub(super) const BENEATH_0: Mode = allow_if(&[beneath(&[ne(0, FDCWD)])]);
@@ -314,7 +313,11 @@ pub(super) const SELF_ONLY: &str =
     "capabilities.conf lists it; on Linux it names a process: only the caller, as 0";
 pub(super) const SIGNALS: &str = "capabilities.conf lists it for the process itself only; Landlock's signal scope (ABI 6) keeps the target inside the caller's domain";
 pub(super) const LANDLOCK_NEST: &str = "a Landlock domain inside the current one can only take access away (landlock(7)); children forked after entry and compartments each get one";
-pub(super) const WAIT: &str = "only the caller's own children: a sandboxed parent reaps its compartments (compartment.rs). FreeBSD's capability mode denies wait4/wait6 (not CAPENABLED in syscalls.master; capmode.cc AllowedMiscSyscalls): a documented difference";
+pub(super) const WAIT: &str = "names a process id: FreeBSD's capability mode denies wait4/wait6 (not CAPENABLED in sys/kern/syscalls.master; capmode.cc AllowedMiscSyscalls expects ECAPMODE from waitpid); a child is reaped through its process descriptor, waitid(P_PIDFD)";
+pub(super) const WAIT_PIDFD: &str = "a child reaped through its process descriptor, as pdwait reaps a pdfork(2) child (clone(2) CLONE_PIDFD; waitid(2) P_PIDFD, Linux 5.4); other id types name processes or groups, denied as wait4 is";
+pub(super) const SCHED_QUERY: &str = "capabilities.conf lists it; reads the scheduling of any process, as FreeBSD answers for any the caller may see (sys/kern/p1003_1b.c: p_cansee); Linux looks in the caller's pid namespace (kernel/sched/syscalls.c)";
+pub(super) const CHANGES_SELF: &str = "capabilities.conf lists it; it changes a process: only the caller, as 0 (FreeBSD changes any process the caller may schedule, p_cansched; a filter cannot tell the caller's own id from another's)";
+pub(super) const AFFINITY: &str = "only the caller, as 0, as FreeBSD's cpuset_getaffinity(2)/cpuset_setaffinity(2) take only the caller's sentinel (-1) in capability mode (sys/kern/kern_cpuset.c)";
 pub(super) const OWN: &str = "Linux-only; acts on the calling process or thread alone";
 pub(super) const GLOBAL: &str = "a path from the current directory or `/`: a global namespace (cap_enter(2)); the service broker may read with `global_paths`";
 pub(super) const GLOBAL_CHANGE: &str = "a path from the current directory or `/`: a global namespace (cap_enter(2)); use the `*at` call beneath a preopened directory";
