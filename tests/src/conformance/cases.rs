@@ -273,7 +273,7 @@ const FILE_OPS: &[Op] = &[
     op("fstatfs", "", &["fstatfs"]),
     op("fpathconf", "", &["fpathconf"]),
     op("futimes", "", &["futimes"]),
-    op("poll", "", &["event"]),
+    op("poll", "", &["event"]).spelled(Spelling::PollNval),
     op("select", "", &["event"]),
     // linux.cc TEST(Linux, fstatat): AT_EMPTY_PATH needs CAP_FSTAT.
     op("fstatat_empty", "", &["fstat"]),
@@ -1422,7 +1422,11 @@ fn linux() -> Vec<Case> {
             ev("stdin"),
             op("eventfd_write", "", &["write"]).spelled(Spelling::AccessMode),
         );
-        g.add(p, ev("stdin"), op("poll", "", &["event"]));
+        g.add(
+            p,
+            ev("stdin"),
+            op("poll", "", &["event"]).spelled(Spelling::PollNval),
+        );
     }
     g.from("linux.cc TEST(Linux, TimerFD)");
     let tfd = |target| At {

@@ -328,8 +328,10 @@ fn one(op: &str, t: RawFd, t2: RawFd, arg: &str) -> Attempt {
             };
             sys!(libc::poll(&mut p, 1, 0))?;
             if p.revents & libc::POLLNVAL != 0 {
-                // Capsicum's answer without CAP_EVENT (capability-fd.cc).
-                Err(io::Error::other("POLLNVAL"))
+                // Capsicum's answer without CAP_EVENT (capability-fd.cc
+                // TryFileOps), reported as poll(2) describes it: the
+                // descriptor is not open for polling.
+                Err(io::Error::from_raw_os_error(libc::EBADF))
             } else {
                 Ok(format!("revents {:#x}", p.revents))
             }
