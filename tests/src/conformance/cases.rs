@@ -1553,6 +1553,44 @@ pub fn reported() -> Vec<(&'static str, Case)> {
         .collect()
 }
 
+// ---- fexecve.cc ---------------------------------------------------------
+
+fn fexecve() -> Vec<Case> {
+    let mut g = Gen::new("fexecve", "fexecve.cc TEST_F(Execve, SucceedWithCap)");
+    let run = op("fexecve", "", &["fexecve"]);
+    let x = At {
+        target: "x",
+        ..At::default()
+    };
+    // FreeBSD needs CAP_FEXECVE alone (kern_execve: cap_fexecve_rights).
+    g.add("fx_fexecve", x, run);
+    g.add("fx_fexecve_read", x, run);
+    g.from("fexecve.cc TEST_F(Execve, FailWithoutCap)");
+    g.add("fx_read", x, run);
+    g.from("fexecve.cc TEST_F(FexecveWithScript, CapModeScriptFail)");
+    g.add(
+        "fx_script",
+        At {
+            target: "xs",
+            ..At::default()
+        },
+        run.answer(Capsicum::Fails),
+    );
+    // Linux Capsicum's execveat beneath a directory: `fexecve` and
+    // `lookup` on it; no traversal out of it (TEST_F(Execveat,
+    // NoUpwardTraversal)).
+    g.from("fexecve.cc TEST_F(Execveat, NoUpwardTraversal)");
+    for p in ["fx_dir", "fx_dir_read", "fx_dir_noread"] {
+        g.add(p, on("top"), op("execveat", "prog", &["fexecve", LOOKUP]));
+        g.add(
+            p,
+            on("top"),
+            op("execveat", "../prog", &[]).answer(Capsicum::Traversal),
+        );
+    }
+    g.out
+}
+
 /// Every case, in a stable order.
 pub fn all() -> Vec<Case> {
     let mut cases = Vec::new();
@@ -1565,6 +1603,7 @@ pub fn all() -> Vec<Case> {
     cases.extend(fcntl());
     cases.extend(pairs());
     cases.extend(linux());
+    cases.extend(fexecve());
     for c in &mut cases {
         c.documented = super::run::documented(c);
     }

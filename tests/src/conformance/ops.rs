@@ -306,6 +306,41 @@ fn one(op: &str, t: RawFd, t2: RawFd, arg: &str) -> Attempt {
             let mut sf: libc::statfs = unsafe { std::mem::zeroed() };
             done(sys!(libc::fstatfs(t, &mut sf)), "statfs")
         }
+        // fexecve.cc: in a child, which becomes the program (its exit
+        // status) or exits with the errno of the refusal.
+        "fexecve" | "execveat" => {
+            let (path, flags) = match op {
+                "fexecve" => (c(""), libc::AT_EMPTY_PATH),
+                _ => (c(arg), 0),
+            };
+            let end = crate::sys::fork_watched(|| {
+                let argv = [c"prog".as_ptr(), std::ptr::null()];
+                let envp: [*const libc::c_char; 1] = [std::ptr::null()];
+                // SAFETY: F_SETFD with an integer (a script's interpreter
+                // reads it as /dev/fd/N, which close-on-exec would close:
+                // execve(2) ENOENT); execveat(2) with a live C string and
+                // NULL-terminated argv/envp arrays; on failure _exit(2)
+                // with its errno, in the forked child.
+                unsafe {
+                    libc::fcntl(t, libc::F_SETFD, 0);
+                    libc::syscall(
+                        libc::SYS_execveat,
+                        t,
+                        path.as_ptr(),
+                        argv.as_ptr(),
+                        envp.as_ptr(),
+                        flags,
+                    );
+                    libc::_exit(*libc::__errno_location());
+                }
+            })?;
+            match end {
+                crate::sys::End::Exited(super::run::PROGRAM_EXIT) => Ok("the program ran".into()),
+                crate::sys::End::Exited(super::run::SCRIPT_EXIT) => Ok("the script ran".into()),
+                crate::sys::End::Exited(errno) => Err(io::Error::from_raw_os_error(errno)),
+                crate::sys::End::Killed(sig) => Err(io::Error::other(format!("killed by {sig}"))),
+            }
+        }
         "fpathconf" => {
             // fpathconf(3) gives -1 without errno when there is no limit.
             // SAFETY: errno location is thread-local and always valid.

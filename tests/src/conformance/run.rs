@@ -60,9 +60,66 @@ pub fn role_relative(role: &str) -> &'static str {
         "g" => "file2",
         "sub" => "top/subdir",
         "etc" => "etc",
+        "x" => "prog",
+        "xs" => "script",
         _ => "top",
     }
 }
+
+/// A static x86_64 program that exits with [`PROGRAM_EXIT`]: fexecve.cc's
+/// `mini-me` must be statically linked, since in capability mode the
+/// dynamic linker cannot open libraries by path. One ELF header, one
+/// `PT_LOAD` program header mapping the file at 0x400000, then the code
+/// `mov edi, 42; mov eax, 60 (exit); syscall` (elf(5), syscall(2)).
+pub fn tiny_program() -> Vec<u8> {
+    const BASE: u64 = 0x40_0000;
+    const CODE_AT: u64 = 64 + 56;
+    let code: [u8; 12] = [
+        0xbf,
+        PROGRAM_EXIT as u8,
+        0,
+        0,
+        0,
+        0xb8,
+        60,
+        0,
+        0,
+        0,
+        0x0f,
+        0x05,
+    ];
+    let size = CODE_AT + code.len() as u64;
+    let mut elf = Vec::with_capacity(size as usize);
+    // e_ident: magic, ELFCLASS64, ELFDATA2LSB, EV_CURRENT, padding.
+    elf.extend_from_slice(&[0x7f, b'E', b'L', b'F', 2, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
+    elf.extend_from_slice(&2u16.to_le_bytes()); // e_type: ET_EXEC
+    elf.extend_from_slice(&62u16.to_le_bytes()); // e_machine: EM_X86_64
+    elf.extend_from_slice(&1u32.to_le_bytes()); // e_version
+    elf.extend_from_slice(&(BASE + CODE_AT).to_le_bytes()); // e_entry
+    elf.extend_from_slice(&64u64.to_le_bytes()); // e_phoff
+    elf.extend_from_slice(&0u64.to_le_bytes()); // e_shoff
+    elf.extend_from_slice(&0u32.to_le_bytes()); // e_flags
+    elf.extend_from_slice(&64u16.to_le_bytes()); // e_ehsize
+    elf.extend_from_slice(&56u16.to_le_bytes()); // e_phentsize
+    elf.extend_from_slice(&1u16.to_le_bytes()); // e_phnum
+    elf.extend_from_slice(&[0; 6]); // e_shentsize, e_shnum, e_shstrndx
+    elf.extend_from_slice(&1u32.to_le_bytes()); // p_type: PT_LOAD
+    elf.extend_from_slice(&5u32.to_le_bytes()); // p_flags: PF_R | PF_X
+    elf.extend_from_slice(&0u64.to_le_bytes()); // p_offset
+    elf.extend_from_slice(&BASE.to_le_bytes()); // p_vaddr
+    elf.extend_from_slice(&BASE.to_le_bytes()); // p_paddr
+    elf.extend_from_slice(&size.to_le_bytes()); // p_filesz
+    elf.extend_from_slice(&size.to_le_bytes()); // p_memsz
+    elf.extend_from_slice(&0x1000u64.to_le_bytes()); // p_align
+    elf.extend_from_slice(&code);
+    elf
+}
+
+/// The exit status of [`tiny_program`].
+pub const PROGRAM_EXIT: i32 = 42;
+/// The exit status of the world's shell script (fexecve.cc's
+/// `cap_sh_script`).
+pub const SCRIPT_EXIT: i32 = 99;
 
 /// The files TryDirOps (and the inheritance cases) work on, made in
 /// `top` and in `top/subdir`.
@@ -117,6 +174,18 @@ impl World {
         std::fs::write(r("top/subdir/bottomfile"), "File in subdirectory")?;
         std::fs::write(r("etc/passwd"), "root:x:0:0:root:/root:/bin/sh\n")?;
         std::fs::write(r("outside/secret"), "secret")?;
+        for (at, contents, mode) in [
+            ("prog", tiny_program(), 0o755),
+            ("top/prog", tiny_program(), 0o755),
+            (
+                "script",
+                format!("#!/bin/sh\nexit {SCRIPT_EXIT}\n").into_bytes(),
+                0o755,
+            ),
+        ] {
+            std::fs::write(r(at), contents)?;
+            std::fs::set_permissions(r(at), std::fs::Permissions::from_mode(mode))?;
+        }
         for dir in ["top", "top/subdir"] {
             for f in CAP_FILES {
                 let p = r(&format!("{dir}/{f}"));
@@ -384,6 +453,9 @@ pub fn documented(case: &Case) -> Option<&'static str> {
             "row 2: calls that change a process, and CPU clocks, take the caller only, as 0",
         ),
         "fpathconf" => Some("row 5: fpathconf(3) is fstatfs(2) on Linux: it needs `fstatfs`"),
+        "execveat" if case.held && case.answer != Capsicum::Traversal => Some(
+            "row 1: a program beneath a directory runs with `read` too (Landlock's exec open reads the file)",
+        ),
         "fcntl" if arg == "dupfd" => Some("row 5: no copies of a limited descriptor"),
         "cm_sendmsg" | "cm_sendmmsg" => Some("row 3: sendmsg/sendmmsg are denied"),
         "fstatat" | "faccessat" | "readlinkat" if case.answer == Capsicum::Traversal => {

@@ -421,7 +421,7 @@ const ROWS: &[Syscall] = table![
     SYS_memfd_create         [Str]                         ALLOW, &[], "anonymous memory as a descriptor, like shm_open(SHM_ANON) (capabilities.conf); it cannot be executed";
     SYS_kexec_file_load      []                            DENY, &[], ADMIN;
     SYS_bpf                  [Num]                         DENY, &[], "eBPF programs and maps: kernel surface beyond the filter (bpf(2))";
-    SYS_execveat             [Dirfd, Path]                 DENY, &[], EXEC_IMAGE;
+    SYS_execveat             [Dirfd, Path, Buf, Buf, AtFlags] allow_if(&[beneath(&[ne(0, FDCWD)])]), FEXECVE, "capabilities.conf lists fexecve: the image stays in capability mode (here it inherits the filter and the Landlock domain; no_new_privs keeps set-id bits and file capabilities off). A descriptor holding `fexecve` (fexecve.cc), or beneath a directory holding `fexecve` and `lookup` (Linux Capsicum's execveat), where Landlock then checks `execute` and `read_file`; not a descriptor made or opened after entry (a memfd: FreeBSD cannot execute an anonymous shared memory object either, _fgetvp: no vnode)";
     SYS_userfaultfd          [Num]                         DENY, &[], "page faults served in user space: kernel surface (userfaultfd(2))";
     SYS_membarrier           []                            ALLOW, &[], "memory barriers across the caller's threads (membarrier(2))";
     SYS_mlock2               [Buf, Len]                    ALLOW, &[], CONF;

@@ -236,6 +236,15 @@ pub(super) const LINKAT: &[Need] = &[
     need(0, LinkatSource).places(access::MAKE_LINK),
     need(2, LinkatTarget).places(access::MAKE_LINK),
 ];
+/// execveat(2), fexecve(3): `fexecve` on the descriptor (kern_execve's
+/// `cap_fexecve_rights`), and `lookup` when a path is looked up beneath
+/// it (no `AT_EMPTY_PATH`). Descriptors outside every class are refused:
+/// seccomp cannot tell a file opened beneath a directory from a memfd,
+/// which Landlock does not mediate.
+pub(super) const FEXECVE: &[Need] = &[
+    need(0, Fexecve).denied_outside(),
+    need(0, Lookup).when(&[masked(4, AT_EMPTY_PATH as u32, 0)]),
+];
 /// signalfd(2), signalfd4(2) on an existing signalfd change its mask:
 /// `fsignal` (Linux Capsicum); `-1` makes a new one.
 pub(super) const SIGNALFD: &[Need] = &[need(0, Fsignal).when(&[ne(0, u32::MAX)])];
@@ -342,5 +351,5 @@ pub(super) const KEYS: &str = "the kernel keyrings are shared beyond the process
 pub(super) const NEWER: &str = "newer than the allowlist; not needed by libc or std";
 pub(super) const DUP: &str = "capabilities.conf lists dup/dup2; rights follow descriptor numbers here, so no copy of a limited descriptor and nothing placed over one, but into a pool within its limits (descriptors limited after entry, fds.rs)";
 pub(super) const SEND: &str = "the msghdr is behind a pointer seccomp cannot read (seccomp(2)): its address and SCM_RIGHTS descriptors cannot be checked; use send(2) or write(2). The broker sends descriptors with it";
-pub(super) const EXEC_IMAGE: &str = "cap_enter(2): no new process image";
+pub(super) const EXEC_IMAGE: &str = "a program named by a global path (cap_enter(2); fexecve.cc ExecveFailure expects ECAPMODE): fexecve(3) of a descriptor holding `fexecve` instead";
 pub(super) const CHMOD: &str = "Landlock does not mediate chmod, chown or utimes (landlock(7)): fchmod/fchown/futimens on a descriptor opened beneath a directory instead";
