@@ -31,7 +31,7 @@ mod linux {
     use std::path::{Path, PathBuf};
 
     use sandboxed_tests::conformance::{cases, run};
-    use sandboxed_tests::harness::{self, Case, Expect, Promise, Report, World};
+    use sandboxed_tests::harness::{self, differences, Case, Expect, Promise, Report, World};
 
     use Expect::{Allowed, Denied, Ordinary, Panics, Refused};
     use Promise::{Inherited, Kernel, Namespaces, Network, Processes, Rights};
@@ -144,23 +144,22 @@ mod linux {
         Case::new("openat_dotdot", Namespaces, Denied(BENEATH)),
         // Capsicum: `..` never above the starting directory; Landlock
         // decides by place (`Dir` methods walk: p7_reported item 3).
-        Case::new("openat_dotdot_other_preopen", Namespaces, Denied(BENEATH)).documented(
-            "row 1: raw *at() lookups are confined by place: `..`, absolute paths and symlinks may land in a preopened directory holding the right (Dir methods walk)",
-        ),
+        Case::new("openat_dotdot_other_preopen", Namespaces, Denied(BENEATH))
+            .documented(differences::RAW_LOOKUPS_BY_PLACE),
         Case::new("openat_sub_dotdot_out", Namespaces, Denied(BENEATH)),
         Case::new("openat_dotdot_create", Namespaces, Denied(BENEATH)),
         Case::new("openat_absolute_from_dir", Namespaces, Denied(BENEATH)),
         Case::new("openat_symlink_out", Namespaces, Denied(BENEATH)),
         Case::new("openat_dotdot_opath", Namespaces, Denied(BENEATH))
-            .documented("row 1: Landlock does not mediate stat, access, readlink lookups"),
+            .documented(differences::RAW_LOOKUPS_BY_PLACE),
         Case::new("fstatat_dotdot", Namespaces, Denied(BENEATH))
-            .documented("row 1: Landlock does not mediate stat, access, readlink lookups"),
+            .documented(differences::RAW_LOOKUPS_BY_PLACE),
         Case::new("fstatat_symlink_out", Namespaces, Denied(BENEATH))
-            .documented("row 1: Landlock does not mediate stat, access, readlink lookups"),
+            .documented(differences::RAW_LOOKUPS_BY_PLACE),
         Case::new("faccessat_dotdot", Namespaces, Denied(BENEATH))
-            .documented("row 1: Landlock does not mediate stat, access, readlink lookups"),
+            .documented(differences::RAW_LOOKUPS_BY_PLACE),
         Case::new("readlinkat_dotdot", Namespaces, Denied(BENEATH))
-            .documented("row 1: Landlock does not mediate stat, access, readlink lookups"),
+            .documented(differences::RAW_LOOKUPS_BY_PLACE),
         Case::new("fchmodat_dotdot", Namespaces, Denied(NOPATH)),
         Case::new("fchmodat_symlink_out", Namespaces, Denied(NOPATH)),
         Case::new("fchownat_dotdot", Namespaces, Denied(NOPATH)),
@@ -233,7 +232,7 @@ mod linux {
         // came from, and `rodir` lacks fchmod.
         Case::new("beneath_opened_fchmod", Namespaces, Allowed)
             .changes(&["dir/inside.txt"])
-            .documented("row 5: files opened after entry get what every directory holds for chmod, chown, utimes, xattrs (`rodir` lacks fchmod)"),
+            .documented(differences::OPENED_AFTER_ENTRY),
         Case::new("renameat_beneath", Namespaces, Allowed)
             .changes(&["dir/inside.txt", "dir/sub/moved.txt"])
             .check(renamed_beneath),

@@ -433,46 +433,36 @@ pub fn items<'a>(probe: &'a Path, cases: &'a [Case], baseline: bool) -> Vec<Item
 /// that documents a Linux answer different from Capsicum's for `case`, if
 /// one does.
 pub fn documented(case: &Case) -> Option<&'static str> {
+    use crate::harness::differences::*;
     let op = case.spec.op.as_str();
     let arg = case.spec.arg.as_str();
     let not_held = matches!(case.answer, Capsicum::Needs(..)) && !case.held;
     match op {
-        "poll" | "select" if not_held => Some("row 5: poll/select do not check `event`"),
+        "poll" | "select" if not_held => Some(POLL_EVENT),
         "fchmodat" | "fchownat" | "futimesat"
             if case.held && !matches!(case.answer, Capsicum::CapMode | Capsicum::Traversal) =>
         {
-            Some("row 1: no path forms of chmod, chown, utimes (EACCES with the right held)")
+            Some(LANDLOCK_INEXACT)
         }
         "mknodat" if case.held && (arg.ends_with(":chr") || arg.ends_with(":blk")) => {
-            Some("row 1: no device nodes (Landlock never grants make_char/make_block)")
+            Some(LANDLOCK_INEXACT)
         }
-        "cm_kill_child" => Some(
-            "row 2: a process signals the children it forks after entry (Landlock's signal scope lets a domain reach the domains nested in it)",
-        ),
-        "cm_setpriority_own_pid" | "cm_clock_gettime_parent_cputime" => Some(
-            "row 2: calls that change a process, and CPU clocks, take the caller only, as 0",
-        ),
-        "fpathconf" => Some("row 5: fpathconf(3) is fstatfs(2) on Linux: it needs `fstatfs`"),
-        "execveat" if case.held && case.answer != Capsicum::Traversal => Some(
-            "row 1: a program beneath a directory runs with `read` too (Landlock's exec open reads the file)",
-        ),
-        "fcntl" if arg == "dupfd" => Some("row 5: no copies of a limited descriptor"),
-        "cm_sendmsg" | "cm_sendmmsg" => Some("row 3: sendmsg/sendmmsg are denied"),
-        "fstatat" | "faccessat" | "readlinkat" if case.answer == Capsicum::Traversal => {
-            Some("row 1: Landlock does not mediate stat, access, readlink lookups")
+        "execveat" if case.held && case.answer != Capsicum::Traversal => Some(LANDLOCK_INEXACT),
+        "cm_kill_child" => Some(SIGNALS_BY_DOMAIN),
+        "cm_setpriority_own_pid" | "cm_clock_gettime_parent_cputime" => Some(CALLER_AS_ZERO),
+        "cm_mprotect_exec" => Some(NO_NEW_EXEC_MEMORY),
+        "ioctl" if arg == "figetbsz" => Some(IOCTL_ALLOWLIST),
+        "fpathconf" => Some(FPATHCONF),
+        "fcntl" if arg == "dupfd" => Some(RIGHTS_BY_NUMBER),
+        "cm_sendmsg" | "cm_sendmmsg" => Some(RIGHTS_BY_NUMBER),
+        _ if case.answer == Capsicum::Traversal && !op.starts_with("m_") => {
+            Some(RAW_LOOKUPS_BY_PLACE)
         }
-        "openat" if case.answer == Capsicum::Traversal && arg.ends_with(":path") => {
-            Some("row 1: Landlock does not mediate O_PATH opens")
-        }
-        _ if case.answer == Capsicum::Traversal && !op.starts_with("m_") => Some(
-            "row 1: raw *at() lookups are confined by place: `..`, absolute paths and \
-             symlinks may land in a preopened directory holding the right (Dir methods walk)",
-        ),
         _ if case.spec.via.starts_with("file:")
             && not_held
             && !matches!(op, "fchmod" | "fchown" | "futimes") =>
         {
-            Some("row 5: descriptors opened after entry: their other rights are not limited")
+            Some(OPENED_AFTER_ENTRY)
         }
         _ => None,
     }
