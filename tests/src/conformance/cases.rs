@@ -289,6 +289,11 @@ fn fileops() -> Vec<Case> {
             g.add(p.name, on("f"), *o);
         }
     }
+    // ioctl.cc TEST(Ioctl, Basic): with CAP_IOCTL and no list, every
+    // command works (cap_ioctls_get: CAP_IOCTLS_ALL); here a command off
+    // the fixed allowlist.
+    g.from("ioctl.cc TEST(Ioctl, Basic)");
+    g.add("fo_ioctl", on("f"), ioctl_op("figetbsz"));
     g.out
 }
 
@@ -1072,6 +1077,7 @@ fn capmode() -> Vec<Case> {
                 "cm_madvise",
                 "cm_mincore",
                 "cm_mprotect",
+                "cm_mprotect_exec",
                 "cm_mlock",
                 "cm_munlock",
                 "cm_mlockall",

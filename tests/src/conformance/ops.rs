@@ -404,6 +404,9 @@ fn one(op: &str, t: RawFd, t2: RawFd, arg: &str) -> Attempt {
                 "fionread" => libc::FIONREAD,
                 "fioclex" => libc::FIOCLEX,
                 "fionclex" => libc::FIONCLEX,
+                // FIGETBSZ, _IO(0x00, 2) (linux/fs.h): the block size of
+                // the file's filesystem, for any file (fs/ioctl.c).
+                "figetbsz" => 2,
                 other => return Err(io::Error::other(format!("ioctl {other}"))),
             };
             done(sys!(libc::ioctl(t, cmd, &mut n)), "ioctl")
@@ -1181,8 +1184,8 @@ fn capmode_op(name: &str, spec: &Spec) -> Attempt {
             done(sys!(libc::getrusage(libc::RUSAGE_SELF, &mut ru)), "got")
         }
         // AllowedMmapSyscalls (on shared anonymous memory mapped inside)
-        "msync" | "madvise" | "mincore" | "mprotect" | "mlock" | "munlock" | "mlockall"
-        | "munlockall" | "munmap" => {
+        "msync" | "madvise" | "mincore" | "mprotect" | "mprotect_exec" | "mlock" | "munlock"
+        | "mlockall" | "munlockall" | "munmap" => {
             let mem = sys!(libc::mmap(
                 std::ptr::null_mut(),
                 page,
@@ -1202,6 +1205,12 @@ fn capmode_op(name: &str, spec: &Spec) -> Attempt {
                         page,
                         libc::PROT_READ | libc::PROT_WRITE
                     )),
+                    "protected",
+                ),
+                // Anonymous memory's maximum protection holds PROT_EXEC
+                // (vm_mmap: VM_PROT_ALL), so FreeBSD makes it executable.
+                "mprotect_exec" => done(
+                    sys!(libc::mprotect(mem, page, libc::PROT_READ | libc::PROT_EXEC)),
                     "protected",
                 ),
                 "mlock" => done(sys!(libc::mlock(mem, page)), "locked"),
