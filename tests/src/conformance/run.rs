@@ -66,34 +66,51 @@ pub fn role_relative(role: &str) -> &'static str {
     }
 }
 
-/// A static x86_64 program that exits with [`PROGRAM_EXIT`]: fexecve.cc's
+/// A static program that exits with [`PROGRAM_EXIT`]: fexecve.cc's
 /// `mini-me` must be statically linked, since in capability mode the
 /// dynamic linker cannot open libraries by path. One ELF header, one
 /// `PT_LOAD` program header mapping the file at 0x400000, then the code
-/// `mov edi, 42; mov eax, 60 (exit); syscall` (elf(5), syscall(2)).
+/// (elf(5), syscall(2)): on x86_64 `mov edi, 42; mov eax, 60 (exit);
+/// syscall`, on aarch64 `mov x0, #42; mov x8, #93 (exit); svc #0`.
 pub fn tiny_program() -> Vec<u8> {
     const BASE: u64 = 0x40_0000;
     const CODE_AT: u64 = 64 + 56;
-    let code: [u8; 12] = [
-        0xbf,
-        PROGRAM_EXIT as u8,
-        0,
-        0,
-        0,
-        0xb8,
-        60,
-        0,
-        0,
-        0,
-        0x0f,
-        0x05,
-    ];
+    #[cfg(not(target_arch = "aarch64"))]
+    let (machine, code): (u16, Vec<u8>) = (
+        62, // EM_X86_64
+        vec![
+            0xbf,
+            PROGRAM_EXIT as u8,
+            0,
+            0,
+            0,
+            0xb8,
+            60,
+            0,
+            0,
+            0,
+            0x0f,
+            0x05,
+        ],
+    );
+    #[cfg(target_arch = "aarch64")]
+    let (machine, code): (u16, Vec<u8>) = (
+        183, // EM_AARCH64
+        [
+            0xd280_0000 | ((PROGRAM_EXIT as u32) << 5),
+            0xd280_0000 | (93 << 5) | 8,
+            0xd400_0001,
+        ]
+        .iter()
+        .flat_map(|i| i.to_le_bytes())
+        .collect(),
+    );
     let size = CODE_AT + code.len() as u64;
     let mut elf = Vec::with_capacity(size as usize);
     // e_ident: magic, ELFCLASS64, ELFDATA2LSB, EV_CURRENT, padding.
     elf.extend_from_slice(&[0x7f, b'E', b'L', b'F', 2, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
     elf.extend_from_slice(&2u16.to_le_bytes()); // e_type: ET_EXEC
-    elf.extend_from_slice(&62u16.to_le_bytes()); // e_machine: EM_X86_64
+    elf.extend_from_slice(&machine.to_le_bytes()); // e_machine
     elf.extend_from_slice(&1u32.to_le_bytes()); // e_version
     elf.extend_from_slice(&(BASE + CODE_AT).to_le_bytes()); // e_entry
     elf.extend_from_slice(&64u64.to_le_bytes()); // e_phoff
