@@ -245,8 +245,50 @@ pub const ATTACKS: &[(&str, Attack)] = &[
         let mut len: usize = 0;
         sc!(libc::SYS_get_robust_list, ppid(), &mut head, &mut len)
     }),
+    // Queries: Capsicum answers them for any process the caller may see
+    // (p_cansee), its parent included.
     ("getpgid", || sc!(libc::SYS_getpgid, ppid())),
     ("getsid", || sc!(libc::SYS_getsid, ppid())),
+    ("getpriority", || {
+        sc!(libc::SYS_getpriority, libc::PRIO_PROCESS, ppid())
+    }),
+    ("sched_getparam", || {
+        let mut param = libc::sched_param { sched_priority: 0 };
+        sc!(libc::SYS_sched_getparam, ppid(), &mut param)
+    }),
+    ("sched_getscheduler", || {
+        sc!(libc::SYS_sched_getscheduler, ppid())
+    }),
+    ("sched_rr_get_interval", || {
+        // SAFETY: `timespec` is plain old data; all zeroes is valid.
+        let mut ts: libc::timespec = unsafe { std::mem::zeroed() };
+        sc!(libc::SYS_sched_rr_get_interval, ppid(), &mut ts)
+    }),
+    // Queries with no Capsicum counterpart, reading more than it would
+    // show (deadline parameters, resource limits): only the caller.
+    ("sched_getattr", || {
+        let mut attr = SchedAttr::default();
+        sc!(
+            libc::SYS_sched_getattr,
+            ppid(),
+            &mut attr,
+            std::mem::size_of::<SchedAttr>() as u32,
+            0u32
+        )
+    }),
+    ("prlimit_read", || {
+        let mut lim = libc::rlimit {
+            rlim_cur: 0,
+            rlim_max: 0,
+        };
+        sc!(
+            libc::SYS_prlimit64,
+            ppid(),
+            libc::RLIMIT_NOFILE,
+            std::ptr::null::<libc::rlimit>(),
+            &mut lim
+        )
+    }),
     ("clock_gettime_cputime", || {
         // MAKE_PROCESS_CPUCLOCK(ppid, CPUCLOCK_SCHED)
         let clock = ((!ppid()) << 3) | 2;

@@ -14,7 +14,8 @@ use std::io;
 use std::os::fd::RawFd;
 
 use crate::sys::{
-    c, close, fstat, in_child, map, open_read, openat, pipe, read_text, stat_at, sys, write_text,
+    c, close, fork_watched, fstat, in_child, map, open_read, openat, pidfd_fork, pidfd_wait, pipe,
+    read_text, stat_at, sys, write_text, End,
 };
 
 /// The preopened descriptors, as the attribute handed them to `main`.
@@ -2039,17 +2040,55 @@ pub const CASES: &[(&str, Probe)] = &[
             Ok("signalled myself".into())
         })
     }),
+    // capmode.cc AllowedMiscSyscalls: waitpid in capability mode is
+    // ECAPMODE; a child is reaped through its process descriptor.
+    ("wait4_child", |_| {
+        let pid = exited_child()?;
+        let mut status = 0;
+        let r = sys!(libc::waitpid(pid, &mut status, 0))?;
+        Ok(format!("reaped {r}"))
+    }),
+    ("wait4_any", |_| {
+        exited_child()?;
+        let mut status = 0;
+        let r = sys!(libc::waitpid(-1, &mut status, 0))?;
+        Ok(format!("reaped {r}"))
+    }),
+    ("waitid_pid_child", |_| {
+        let pid = exited_child()?;
+        // SAFETY: `siginfo_t` is plain old data.
+        let mut info: libc::siginfo_t = unsafe { std::mem::zeroed() };
+        sys!(libc::waitid(
+            libc::P_PID,
+            pid as libc::id_t,
+            &mut info,
+            libc::WEXITED
+        ))?;
+        Ok("reaped".into())
+    }),
+    ("waitid_all", |_| {
+        exited_child()?;
+        // SAFETY: `siginfo_t` is plain old data.
+        let mut info: libc::siginfo_t = unsafe { std::mem::zeroed() };
+        sys!(libc::waitid(libc::P_ALL, 0, &mut info, libc::WEXITED))?;
+        Ok("reaped".into())
+    }),
+    ("pidfd_waitid_child", |_| {
+        let (pid, pidfd) = pidfd_fork()?;
+        if pid == 0 {
+            // SAFETY: _exit(2) in the child of a raw clone.
+            unsafe { libc::_exit(3) }
+        }
+        let end = pidfd_wait(pidfd);
+        close(pidfd);
+        match end? {
+            End::Exited(3) => Ok("reaped through its pidfd".into()),
+            other => Err(io::Error::other(format!("the child ended {other:?}"))),
+        }
+    }),
     ("pidfd_own_child_signal", |_| {
         // clone(CLONE_PIDFD): the pidfd of our own child, like pdfork(2).
-        let mut pidfd: RawFd = -1;
-        let pid = sys!(libc::syscall(
-            libc::SYS_clone,
-            libc::CLONE_PIDFD | libc::SIGCHLD,
-            0,
-            &mut pidfd as *mut RawFd,
-            0,
-            0
-        ))?;
+        let (pid, pidfd) = pidfd_fork()?;
         if pid == 0 {
             // SAFETY: pause(2) then _exit(2) in the child of a raw clone;
             // the parent kills it.
@@ -2065,10 +2104,14 @@ pub const CASES: &[(&str, Probe)] = &[
             0,
             0
         ));
-        let mut status = 0;
-        let _ = sys!(libc::waitpid(pid as libc::pid_t, &mut status, 0));
+        // Reaped through its pidfd, as pdwait reaps a pdfork(2) child.
+        let end = pidfd_wait(pidfd);
+        close(pidfd);
         sent?;
-        Ok("killed my child through its pidfd".into())
+        match end? {
+            End::Killed(libc::SIGKILL) => Ok("killed my child through its pidfd".into()),
+            other => Err(io::Error::other(format!("the child ended {other:?}"))),
+        }
     }),
     ("memfd_create", |_| {
         let fd = sys!(libc::memfd_create(c"probe".as_ptr(), libc::MFD_CLOEXEC))?;
@@ -2093,6 +2136,16 @@ pub fn all() -> impl Iterator<Item = &'static (&'static str, Probe)> {
 /// Runs `case` on `fds`; `None` if there is no such case.
 pub fn run(case: &str, fds: &Fds) -> Option<Attempt> {
     all().find(|(name, _)| *name == case).map(|(_, f)| f(fds))
+}
+
+/// A child forked (fork(3)) that exits at once, and its pid.
+fn exited_child() -> io::Result<libc::pid_t> {
+    let pid = sys!(libc::fork())?;
+    if pid == 0 {
+        // SAFETY: _exit(2) in the forked child.
+        unsafe { libc::_exit(0) }
+    }
+    Ok(pid)
 }
 
 /// Runs attack `name` of [`crate::parent::ATTACKS`] from a child: a
@@ -2194,6 +2247,12 @@ pub const PARENT_CASES: &[(&str, Probe)] = &{
         "get_robust_list",
         "getpgid",
         "getsid",
+        "getpriority",
+        "sched_getparam",
+        "sched_getscheduler",
+        "sched_rr_get_interval",
+        "sched_getattr",
+        "prlimit_read",
         "clock_gettime_cputime",
         "capget",
         "clone_parent",
@@ -2210,16 +2269,9 @@ pub const PARENT_CASES: &[(&str, Probe)] = &{
             child_ends_itself(|| std::process::abort())
         }),
         ("forked_abort", |_| {
-            let pid = sys!(libc::fork())?;
-            if pid == 0 {
-                std::process::abort()
-            }
-            let mut status = 0;
-            sys!(libc::waitpid(pid, &mut status, 0))?;
-            if libc::WIFSIGNALED(status) {
-                Ok(format!("killed by signal {}", libc::WTERMSIG(status)))
-            } else {
-                Err(io::Error::other(format!("status {status:#x}")))
+            match fork_watched(|| std::process::abort())? {
+                End::Killed(signal) => Ok(format!("killed by signal {signal}")),
+                End::Exited(code) => Err(io::Error::other(format!("exited {code}"))),
             }
         }),
         ("compartment_kill_sibling", |_| kill_sibling(true)),
@@ -2227,7 +2279,7 @@ pub const PARENT_CASES: &[(&str, Probe)] = &{
         ("zygote_compartment_kill_zygote", |_| through_zygote(true)),
         ("zygote_compartment_runs", |_| through_zygote(false)),
     ];
-    let mut all = [("", (|_| Ok(String::new())) as Probe); 2 * 29 + 7];
+    let mut all = [("", (|_| Ok(String::new())) as Probe); 2 * 35 + 7];
     let mut i = 0;
     while i < ATTACKS.len() {
         all[i] = ATTACKS[i];
@@ -2322,6 +2374,10 @@ fn kill_sibling(compartment: bool) -> Attempt {
             Err(e) => Err(io::Error::other(e.to_string())),
         }
     } else {
+        // The sibling holds the write end of a pipe while it lives: the
+        // read end hangs up when it is gone (it cannot be waited for:
+        // capability mode refuses wait4(2)).
+        let [alive_r, alive_w] = pipe()?;
         let sibling = sys!(libc::fork())?;
         if sibling == 0 {
             // SAFETY: pause(2) then _exit(2) in the forked child.
@@ -2330,18 +2386,22 @@ fn kill_sibling(compartment: bool) -> Attempt {
                 libc::_exit(0)
             }
         }
+        close(alive_w);
         let r = in_child(move || {
             sys!(libc::kill(sibling, libc::SIGKILL))?;
             Ok("signalled".into())
         });
-        let mut status = 0;
-        // SAFETY: WNOHANG poll of our own child.
-        let gone = unsafe { libc::waitpid(sibling, &mut status, libc::WNOHANG) } == sibling;
-        // SAFETY: kill and reap our own child.
-        unsafe {
-            libc::kill(sibling, libc::SIGKILL);
-            libc::waitpid(sibling, &mut status, 0);
-        }
+        let mut p = libc::pollfd {
+            fd: alive_r,
+            events: libc::POLLIN,
+            revents: 0,
+        };
+        // The sibling's end, if it died, reaches the pipe at once.
+        let gone = sys!(libc::poll(&mut p, 1, 100)).is_ok() && p.revents & libc::POLLHUP != 0;
+        close(alive_r);
+        // SAFETY: SIGKILL to our own child (not reaped: a zombie until
+        // the probe exits).
+        unsafe { libc::kill(sibling, libc::SIGKILL) };
         if gone {
             return Ok("the sibling died".into());
         }

@@ -120,26 +120,148 @@ pub fn map(fd: RawFd, prot: i32, flags: i32) -> Attempt {
     Ok("mapped".into())
 }
 
-/// Runs `attempt` in a forked child; the child's exit status carries the
-/// errno (0 = the attempt worked).
+/// Runs `attempt` in a forked child (fork(3), so a child forked after
+/// entry gets what the sandbox gives such children); the child writes its
+/// errno (0 = the attempt worked) on a pipe before it exits. The child is
+/// not reaped: capability mode refuses wait4(2) (capmode.cc
+/// AllowedMiscSyscalls expects ECAPMODE from waitpid), so it stays a
+/// zombie until this process exits.
 pub fn in_child(attempt: impl FnOnce() -> Attempt) -> Attempt {
+    let [r, w] = pipe()?;
     let pid = sys!(libc::fork())?;
     if pid == 0 {
-        let code = match attempt() {
+        let code: i32 = match attempt() {
             Ok(_) => 0,
-            Err(e) => e.raw_os_error().unwrap_or(255).min(255),
+            Err(e) => e.raw_os_error().unwrap_or(255).clamp(1, 255),
         };
-        // SAFETY: _exit(2) never returns; the child must not run the
-        // parent's atexit handlers or unwind.
-        unsafe { libc::_exit(code) }
+        // SAFETY: writes four bytes from a live local, then _exit(2),
+        // which never returns: the child must not run the parent's atexit
+        // handlers or unwind.
+        unsafe {
+            libc::write(w, code.to_le_bytes().as_ptr().cast(), 4);
+            libc::_exit(code)
+        }
     }
-    let mut status = 0;
-    sys!(libc::waitpid(pid, &mut status, 0))?;
-    match (libc::WIFEXITED(status), libc::WEXITSTATUS(status)) {
-        (true, 0) => Ok("child: ok".into()),
-        (true, errno) => Err(io::Error::from_raw_os_error(errno)),
-        _ => Err(io::Error::other(format!("child died: status {status:#x}"))),
+    close(w);
+    let mut code = [0u8; 4];
+    let mut got = 0;
+    while got < 4 {
+        // SAFETY: reads into the rest of a live local buffer.
+        let n = unsafe { libc::read(r, code[got..].as_mut_ptr().cast(), 4 - got) };
+        if n <= 0 {
+            break;
+        }
+        got += n as usize;
     }
+    close(r);
+    match (got, i32::from_le_bytes(code)) {
+        (4, 0) => Ok("child: ok".into()),
+        (4, errno) => Err(io::Error::from_raw_os_error(errno)),
+        _ => Err(io::Error::other("the child died before answering")),
+    }
+}
+
+/// How a child forked with [`fork_watched`] ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum End {
+    /// `_exit(code)`.
+    Exited(i32),
+    /// Killed by this signal.
+    Killed(i32),
+}
+
+/// Forks a child (fork(3)) that runs `body`, which never returns, and
+/// tells how it ended from the `SIGCHLD` it sends (its siginfo's
+/// `si_code` and `si_status`, sigtimedwait(2)): capability mode refuses
+/// wait4(2), so the child is not reaped. Stale `SIGCHLD`s are taken
+/// first; no other child of this process may end meanwhile (a second
+/// `SIGCHLD` pending is lost, signal(7)).
+pub fn fork_watched(body: impl FnOnce()) -> io::Result<End> {
+    // SAFETY: sigset_t is plain old data, filled by sigemptyset.
+    let mut set: libc::sigset_t = unsafe { std::mem::zeroed() };
+    // SAFETY: as above.
+    let mut old: libc::sigset_t = unsafe { std::mem::zeroed() };
+    // SAFETY: live sigsets; blocking SIGCHLD in this single-threaded probe.
+    unsafe {
+        libc::sigemptyset(&mut set);
+        libc::sigaddset(&mut set, libc::SIGCHLD);
+        libc::sigprocmask(libc::SIG_BLOCK, &set, &mut old);
+    }
+    let take = |timeout: libc::timespec| -> Option<libc::siginfo_t> {
+        // SAFETY: siginfo_t is plain old data.
+        let mut info: libc::siginfo_t = unsafe { std::mem::zeroed() };
+        // SAFETY: live sigset, siginfo and timespec.
+        let r = unsafe { libc::sigtimedwait(&set, &mut info, &timeout) };
+        (r == libc::SIGCHLD).then_some(info)
+    };
+    let now = libc::timespec {
+        tv_sec: 0,
+        tv_nsec: 0,
+    };
+    while take(now).is_some() {}
+    let forked = sys!(libc::fork());
+    if let Ok(0) = forked {
+        body();
+        // SAFETY: _exit(2) in the child if `body` returned.
+        unsafe { libc::_exit(0) }
+    }
+    let end = forked.and_then(|pid| {
+        let wait = libc::timespec {
+            tv_sec: 30,
+            tv_nsec: 0,
+        };
+        loop {
+            let info = take(wait).ok_or_else(|| io::Error::other("no SIGCHLD in 30 s"))?;
+            // SAFETY: a SIGCHLD siginfo carries si_pid and si_status.
+            let (from, status) = unsafe { (info.si_pid(), info.si_status()) };
+            if from == pid {
+                return Ok(if info.si_code == libc::CLD_EXITED {
+                    End::Exited(status)
+                } else {
+                    End::Killed(status)
+                });
+            }
+        }
+    });
+    // SAFETY: restores the mask saved above.
+    unsafe { libc::sigprocmask(libc::SIG_SETMASK, &old, std::ptr::null_mut()) };
+    end
+}
+
+/// A child of clone(2) with `CLONE_PIDFD` (the pdfork(2) model): its pid
+/// and process descriptor. The raw call runs no `pthread_atfork` handler:
+/// the child shares the caller's Landlock domain.
+pub fn pidfd_fork() -> io::Result<(libc::pid_t, RawFd)> {
+    let mut pidfd: RawFd = -1;
+    let pid = sys!(libc::syscall(
+        libc::SYS_clone,
+        libc::CLONE_PIDFD | libc::SIGCHLD,
+        0,
+        &mut pidfd as *mut RawFd,
+        0,
+        0
+    ))?;
+    Ok((pid as libc::pid_t, pidfd))
+}
+
+/// Reaps the child of `pidfd` (waitid(2) `P_PIDFD`, as pdwait): how it
+/// ended.
+pub fn pidfd_wait(pidfd: RawFd) -> io::Result<End> {
+    // SAFETY: siginfo_t is plain old data.
+    let mut info: libc::siginfo_t = unsafe { std::mem::zeroed() };
+    sys!(libc::waitid(
+        libc::P_PIDFD,
+        pidfd as libc::id_t,
+        &mut info,
+        libc::WEXITED
+    ))?;
+    // SAFETY: the kernel filled a SIGCHLD siginfo.
+    let status = unsafe { info.si_status() };
+    Ok(if info.si_code == libc::CLD_EXITED {
+        End::Exited(status)
+    } else {
+        End::Killed(status)
+    })
 }
 
 /// A pipe, both ends close-on-exec.

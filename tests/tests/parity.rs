@@ -88,10 +88,16 @@ fn row1_no_global_namespaces() {
 /// ourselves work, from the process and from its children (each child
 /// forked after entry and each compartment has a Landlock domain of its
 /// own, so its parent and siblings are outside its signal scope). Process
-/// ids in scheduling, priority and limit calls: only 0 (the caller). Our
+/// ids in calls that change scheduling, priority and limits: only 0 (the
+/// caller). Our
 /// own children can be signalled through a pidfd from `clone(CLONE_PIDFD)`,
-/// like `pdkill`. Difference: `F_SETOWN` towards another process is
-/// accepted and its `SIGIO` dropped at delivery.
+/// like `pdkill`, and reaped through it with `waitid(P_PIDFD)`, like
+/// `pdwait`; `wait4`/`waitpid` are refused as in capability mode. Queries
+/// (`getsid`, `getpgid`, `getpriority`, `sched_get*`) name any process, as
+/// FreeBSD answers them; `sched_getattr`/`prlimit` (reading more) only the
+/// caller. Differences: calls that change a process take only 0 (FreeBSD:
+/// its own pid too, and others it may schedule); `F_SETOWN` towards
+/// another process is accepted and its `SIGIO` dropped at delivery.
 #[test]
 fn row2_no_new_images_no_foreign_processes() {
     row(
@@ -109,6 +115,12 @@ fn row2_no_new_images_no_foreign_processes() {
             ("tkill_self", Allowed),
             ("tkill_other", Denied(EPERM)),
             ("pidfd_own_child_signal", Allowed),
+            ("pidfd_waitid_child", Allowed),
+            ("wait4_child", Denied(EPERM)),
+            ("waitid_all", Denied(EPERM)),
+            ("compartment_getsid", Allowed),
+            ("compartment_sched_getparam", Allowed),
+            ("compartment_sched_getattr", Denied(EPERM)),
             // Children against their parent, and the parent unharmed.
             ("fork_child_kill_self", Allowed),
             ("fork_child_kill_parent", Denied(EPERM)),
@@ -166,7 +178,9 @@ fn row3_no_new_network_endpoints() {
 
 /// Row 4: the kernel surface is absent from the allowlist (`EPERM`), the
 /// i386 entry fails the architecture check (`EPERM`), `clone3` answers
-/// `ENOSYS`. Difference: `memfd_create` is allowed, executing it is not.
+/// `ENOSYS`. `memfd_create` is allowed; executing one is refused (`EACCES`:
+/// only a descriptor holding `fexecve` may be executed, and FreeBSD cannot
+/// execute an anonymous shared memory object either).
 #[test]
 fn row4_no_kernel_surface() {
     row(
@@ -182,7 +196,7 @@ fn row4_no_kernel_surface() {
             ("personality", Denied(EPERM)),
             ("clone3", Refused(&[libc::ENOSYS])),
             ("memfd_create", Allowed),
-            ("memfd_execveat", Denied(EPERM)),
+            ("memfd_execveat", Denied(EACCES)),
             // ioctl only from a fixed allowlist: no interface changes, no
             // filesystem-wide ioctls (FreeBSD's ifioctl refuses the former
             // in capability mode).

@@ -94,9 +94,11 @@ mod linux {
             let path = role_path(role);
             let file = match *kind {
                 "dir" => std::fs::File::open(&path),
+                // A program is opened read-only: one open for writing
+                // cannot be executed (ETXTBSY, execve(2)).
                 _ => std::fs::OpenOptions::new()
                     .read(true)
-                    .write(true)
+                    .write(!role.starts_with('x'))
                     .open(&path),
             };
             let file = file.expect("the runner built the world");

@@ -273,7 +273,7 @@ const FILE_OPS: &[Op] = &[
     op("fstatfs", "", &["fstatfs"]),
     op("fpathconf", "", &["fpathconf"]),
     op("futimes", "", &["futimes"]),
-    op("poll", "", &["event"]),
+    op("poll", "", &["event"]).spelled(Spelling::PollNval),
     op("select", "", &["event"]),
     // linux.cc TEST(Linux, fstatat): AT_EMPTY_PATH needs CAP_FSTAT.
     op("fstatat_empty", "", &["fstat"]),
@@ -289,6 +289,11 @@ fn fileops() -> Vec<Case> {
             g.add(p.name, on("f"), *o);
         }
     }
+    // ioctl.cc TEST(Ioctl, Basic): with CAP_IOCTL and no list, every
+    // command works (cap_ioctls_get: CAP_IOCTLS_ALL); here a command off
+    // the fixed allowlist.
+    g.from("ioctl.cc TEST(Ioctl, Basic)");
+    g.add("fo_ioctl", on("f"), ioctl_op("figetbsz"));
     g.out
 }
 
@@ -1072,6 +1077,7 @@ fn capmode() -> Vec<Case> {
                 "cm_madvise",
                 "cm_mincore",
                 "cm_mprotect",
+                "cm_mprotect_exec",
                 "cm_mlock",
                 "cm_munlock",
                 "cm_mlockall",
@@ -1191,6 +1197,61 @@ fn capmode() -> Vec<Case> {
         "cm",
         At::default(),
         cm("cm_child_getpid", Capsicum::Allowed),
+    );
+    // Queries of another process: capabilities.conf lists the calls
+    // unscoped, and FreeBSD answers them for any process the caller may
+    // see (p_cansee): the parent here.
+    for (source, names) in [
+        (
+            "sys/kern/kern_prot.c sys_getpgid, kern_getsid (p_cansee)",
+            &["cm_getpgid_parent", "cm_getsid_parent"][..],
+        ),
+        (
+            "sys/kern/kern_resource.c kern_getpriority (p_cansee)",
+            &[
+                "cm_getpriority_parent",
+                "cm_getpriority_pgrp",
+                "cm_getpriority_user",
+            ][..],
+        ),
+        (
+            "sys/kern/p1003_1b.c sched_getparam, sched_getscheduler, sched_rr_get_interval (p_cansee)",
+            &[
+                "cm_sched_getparam_parent",
+                "cm_sched_getscheduler_parent",
+                "cm_sched_rr_get_interval_parent",
+            ][..],
+        ),
+    ] {
+        g.from(source);
+        for name in names {
+            g.add("cm", At::default(), cm(name, Capsicum::Allowed));
+        }
+    }
+    // A change to a process named by its id: FreeBSD allows it for any
+    // process the caller may schedule (p_cansched), the caller's own id
+    // included.
+    g.from("sys/kern/kern_resource.c kern_setpriority (p_cansched)");
+    g.add(
+        "cm",
+        At::default(),
+        cm("cm_setpriority_own_pid", Capsicum::Allowed),
+    );
+    // Another process's CPU time: FreeBSD reads it for any process the
+    // caller may see.
+    g.from("sys/kern/kern_time.c get_cputime (pget PGET_CANSEE)");
+    g.add(
+        "cm",
+        At::default(),
+        cm("cm_clock_gettime_parent_cputime", Capsicum::Allowed),
+    );
+    // A child reaped through its process descriptor (pdwait4 of a pdfork
+    // child; on Linux clone(CLONE_PIDFD) and waitid(P_PIDFD)).
+    g.from("procdesc.cc TEST(Pdfork, DaemonUnrestricted), TEST(Pdfork, MissingRights)");
+    g.add(
+        "cm",
+        At::default(),
+        cm("cm_pdwait_child", Capsicum::Allowed),
     );
     g.from("capmode.cc TEST(Capmode, SelfKill)");
     g.add("cm", At::default(), cm("cm_kill_child", Capsicum::CapMode));
@@ -1367,7 +1428,11 @@ fn linux() -> Vec<Case> {
             ev("stdin"),
             op("eventfd_write", "", &["write"]).spelled(Spelling::AccessMode),
         );
-        g.add(p, ev("stdin"), op("poll", "", &["event"]));
+        g.add(
+            p,
+            ev("stdin"),
+            op("poll", "", &["event"]).spelled(Spelling::PollNval),
+        );
     }
     g.from("linux.cc TEST(Linux, TimerFD)");
     let tfd = |target| At {
@@ -1494,6 +1559,44 @@ pub fn reported() -> Vec<(&'static str, Case)> {
         .collect()
 }
 
+// ---- fexecve.cc ---------------------------------------------------------
+
+fn fexecve() -> Vec<Case> {
+    let mut g = Gen::new("fexecve", "fexecve.cc TEST_F(Execve, SucceedWithCap)");
+    let run = op("fexecve", "", &["fexecve"]);
+    let x = At {
+        target: "x",
+        ..At::default()
+    };
+    // FreeBSD needs CAP_FEXECVE alone (kern_execve: cap_fexecve_rights).
+    g.add("fx_fexecve", x, run);
+    g.add("fx_fexecve_read", x, run);
+    g.from("fexecve.cc TEST_F(Execve, FailWithoutCap)");
+    g.add("fx_read", x, run);
+    g.from("fexecve.cc TEST_F(FexecveWithScript, CapModeScriptFail)");
+    g.add(
+        "fx_script",
+        At {
+            target: "xs",
+            ..At::default()
+        },
+        run.answer(Capsicum::Fails),
+    );
+    // Linux Capsicum's execveat beneath a directory: `fexecve` and
+    // `lookup` on it; no traversal out of it (TEST_F(Execveat,
+    // NoUpwardTraversal)).
+    g.from("fexecve.cc TEST_F(Execveat, NoUpwardTraversal)");
+    for p in ["fx_dir", "fx_dir_read", "fx_dir_noread"] {
+        g.add(p, on("top"), op("execveat", "prog", &["fexecve", LOOKUP]));
+        g.add(
+            p,
+            on("top"),
+            op("execveat", "../prog", &[]).answer(Capsicum::Traversal),
+        );
+    }
+    g.out
+}
+
 /// Every case, in a stable order.
 pub fn all() -> Vec<Case> {
     let mut cases = Vec::new();
@@ -1506,6 +1609,7 @@ pub fn all() -> Vec<Case> {
     cases.extend(fcntl());
     cases.extend(pairs());
     cases.extend(linux());
+    cases.extend(fexecve());
     for c in &mut cases {
         c.documented = super::run::documented(c);
     }

@@ -306,6 +306,41 @@ fn one(op: &str, t: RawFd, t2: RawFd, arg: &str) -> Attempt {
             let mut sf: libc::statfs = unsafe { std::mem::zeroed() };
             done(sys!(libc::fstatfs(t, &mut sf)), "statfs")
         }
+        // fexecve.cc: in a child, which becomes the program (its exit
+        // status) or exits with the errno of the refusal.
+        "fexecve" | "execveat" => {
+            let (path, flags) = match op {
+                "fexecve" => (c(""), libc::AT_EMPTY_PATH),
+                _ => (c(arg), 0),
+            };
+            let end = crate::sys::fork_watched(|| {
+                let argv = [c"prog".as_ptr(), std::ptr::null()];
+                let envp: [*const libc::c_char; 1] = [std::ptr::null()];
+                // SAFETY: F_SETFD with an integer (a script's interpreter
+                // reads it as /dev/fd/N, which close-on-exec would close:
+                // execve(2) ENOENT); execveat(2) with a live C string and
+                // NULL-terminated argv/envp arrays; on failure _exit(2)
+                // with its errno, in the forked child.
+                unsafe {
+                    libc::fcntl(t, libc::F_SETFD, 0);
+                    libc::syscall(
+                        libc::SYS_execveat,
+                        t,
+                        path.as_ptr(),
+                        argv.as_ptr(),
+                        envp.as_ptr(),
+                        flags,
+                    );
+                    libc::_exit(*libc::__errno_location());
+                }
+            })?;
+            match end {
+                crate::sys::End::Exited(super::run::PROGRAM_EXIT) => Ok("the program ran".into()),
+                crate::sys::End::Exited(super::run::SCRIPT_EXIT) => Ok("the script ran".into()),
+                crate::sys::End::Exited(errno) => Err(io::Error::from_raw_os_error(errno)),
+                crate::sys::End::Killed(sig) => Err(io::Error::other(format!("killed by {sig}"))),
+            }
+        }
         "fpathconf" => {
             // fpathconf(3) gives -1 without errno when there is no limit.
             // SAFETY: errno location is thread-local and always valid.
@@ -328,8 +363,10 @@ fn one(op: &str, t: RawFd, t2: RawFd, arg: &str) -> Attempt {
             };
             sys!(libc::poll(&mut p, 1, 0))?;
             if p.revents & libc::POLLNVAL != 0 {
-                // Capsicum's answer without CAP_EVENT (capability-fd.cc).
-                Err(io::Error::other("POLLNVAL"))
+                // Capsicum's answer without CAP_EVENT (capability-fd.cc
+                // TryFileOps), reported as poll(2) describes it: the
+                // descriptor is not open for polling.
+                Err(io::Error::from_raw_os_error(libc::EBADF))
             } else {
                 Ok(format!("revents {:#x}", p.revents))
             }
@@ -367,6 +404,9 @@ fn one(op: &str, t: RawFd, t2: RawFd, arg: &str) -> Attempt {
                 "fionread" => libc::FIONREAD,
                 "fioclex" => libc::FIOCLEX,
                 "fionclex" => libc::FIONCLEX,
+                // FIGETBSZ, _IO(0x00, 2) (linux/fs.h): the block size of
+                // the file's filesystem, for any file (fs/ioctl.c).
+                "figetbsz" => 2,
                 other => return Err(io::Error::other(format!("ioctl {other}"))),
             };
             done(sys!(libc::ioctl(t, cmd, &mut n)), "ioctl")
@@ -927,6 +967,79 @@ fn capmode_op(name: &str, spec: &Spec) -> Attempt {
         // AllowedIdentifierSyscalls
         "getegid" | "geteuid" | "getgid" | "getuid" | "getpid" | "getppid" => ids(name),
         "getsid" => sys!(libc::getsid(libc::getpid())).map(|s| format!("{s}")),
+        "getpgid_parent" => sys!(libc::getpgid(libc::getppid())).map(|s| format!("{s}")),
+        "getsid_parent" => sys!(libc::getsid(libc::getppid())).map(|s| format!("{s}")),
+        "getpriority_parent" | "getpriority_pgrp" | "getpriority_user" => {
+            let (which, who) = match name {
+                "getpriority_parent" => (libc::PRIO_PROCESS, std::os::unix::process::parent_id()),
+                "getpriority_pgrp" => (libc::PRIO_PGRP, 0),
+                _ => (libc::PRIO_USER, 0),
+            };
+            // SAFETY: errno location is thread-local and always valid.
+            unsafe { *libc::__errno_location() = 0 };
+            // SAFETY: integers only.
+            let p = unsafe { libc::getpriority(which, who) };
+            match io::Error::last_os_error().raw_os_error() {
+                Some(0) => Ok(format!("{p}")),
+                _ => Err(io::Error::last_os_error()),
+            }
+        }
+        "setpriority_own_pid" => {
+            // SAFETY: errno location is thread-local and always valid.
+            unsafe { *libc::__errno_location() = 0 };
+            // SAFETY: integers only.
+            let p = unsafe { libc::getpriority(libc::PRIO_PROCESS, 0) };
+            done(
+                sys!(libc::setpriority(
+                    libc::PRIO_PROCESS,
+                    libc::getpid() as libc::id_t,
+                    p
+                )),
+                "set",
+            )
+        }
+        "clock_gettime_parent_cputime" => {
+            // MAKE_PROCESS_CPUCLOCK(ppid, CPUCLOCK_SCHED), clock_getcpuclockid(3).
+            let parent = std::os::unix::process::parent_id() as libc::clockid_t;
+            let mut ts = libc::timespec {
+                tv_sec: 0,
+                tv_nsec: 0,
+            };
+            done(
+                sys!(libc::clock_gettime((!parent << 3) | 2, &mut ts)),
+                "got",
+            )
+        }
+        "sched_getparam_parent" => {
+            let mut sp = libc::sched_param { sched_priority: 0 };
+            done(sys!(libc::sched_getparam(libc::getppid(), &mut sp)), "got")
+        }
+        "sched_getscheduler_parent" => {
+            sys!(libc::sched_getscheduler(libc::getppid())).map(|p| format!("{p}"))
+        }
+        "sched_rr_get_interval_parent" => {
+            let mut ts = libc::timespec {
+                tv_sec: 0,
+                tv_nsec: 0,
+            };
+            done(
+                sys!(libc::sched_rr_get_interval(libc::getppid(), &mut ts)),
+                "got",
+            )
+        }
+        "pdwait_child" => {
+            let (pid, pidfd) = crate::sys::pidfd_fork()?;
+            if pid == 0 {
+                // SAFETY: _exit(2) in the child of a raw clone.
+                unsafe { libc::_exit(7) }
+            }
+            let end = crate::sys::pidfd_wait(pidfd);
+            close(pidfd);
+            match end? {
+                crate::sys::End::Exited(7) => Ok("reaped through its pidfd".into()),
+                other => Err(io::Error::other(format!("the child ended {other:?}"))),
+            }
+        }
         "getgroups" => {
             let mut g = [0 as libc::gid_t; 128];
             sys!(libc::getgroups(128, g.as_mut_ptr())).map(|n| format!("{n}"))
@@ -1071,8 +1184,8 @@ fn capmode_op(name: &str, spec: &Spec) -> Attempt {
             done(sys!(libc::getrusage(libc::RUSAGE_SELF, &mut ru)), "got")
         }
         // AllowedMmapSyscalls (on shared anonymous memory mapped inside)
-        "msync" | "madvise" | "mincore" | "mprotect" | "mlock" | "munlock" | "mlockall"
-        | "munlockall" | "munmap" => {
+        "msync" | "madvise" | "mincore" | "mprotect" | "mprotect_exec" | "mlock" | "munlock"
+        | "mlockall" | "munlockall" | "munmap" => {
             let mem = sys!(libc::mmap(
                 std::ptr::null_mut(),
                 page,
@@ -1092,6 +1205,12 @@ fn capmode_op(name: &str, spec: &Spec) -> Attempt {
                         page,
                         libc::PROT_READ | libc::PROT_WRITE
                     )),
+                    "protected",
+                ),
+                // Anonymous memory's maximum protection holds PROT_EXEC
+                // (vm_mmap: VM_PROT_ALL), so FreeBSD makes it executable.
+                "mprotect_exec" => done(
+                    sys!(libc::mprotect(mem, page, libc::PROT_READ | libc::PROT_EXEC)),
                     "protected",
                 ),
                 "mlock" => done(sys!(libc::mlock(mem, page)), "locked"),
@@ -1189,11 +1308,10 @@ fn capmode_op(name: &str, spec: &Spec) -> Attempt {
                     "peeked",
                 )
             };
+            // The child exits at end of file; it is not reaped (a zombie
+            // until the probe exits) where capability mode refuses wait4.
             close(w);
             close(r);
-            // Reap (allowed or not, the child exits at end of file).
-            // SAFETY: integers and a null status pointer.
-            unsafe { libc::waitpid(pid, std::ptr::null_mut(), 0) };
             res
         }
         "sync" => {
@@ -1236,10 +1354,10 @@ fn capmode_op(name: &str, spec: &Spec) -> Attempt {
                 }
             }
             let res = done(sys!(libc::kill(pid, libc::SIGUSR1)), "signalled");
+            // The child exits at end of file (not reaped: capability mode
+            // refuses wait4).
             close(p[1]);
             close(p[0]);
-            // SAFETY: integers and a null status pointer.
-            unsafe { libc::waitpid(pid, std::ptr::null_mut(), 0) };
             res
         }
         "kill_self" => {

@@ -64,6 +64,16 @@ macro_rules! conformance_profiles {
             fo_getpeername { f: File = file(read, write) [getpeername] };
             fo_getsockname { f: File = file(read, write) [getsockname] };
             fo_accept { f: File = file(read, write) [accept] };
+            // fexecve.cc: a static program (`x`), a shell script (`xs`);
+            // and execveat beneath a directory (Linux Capsicum's
+            // execveat).
+            fx_fexecve { x: File = file(read) [fexecve] };
+            fx_fexecve_read { x: File = file(read) [fexecve, read] };
+            fx_read { x: File = file(read) [read] };
+            fx_script { xs: File = file(read) [fexecve, read, seek] };
+            fx_dir { top: Dir = dir() [lookup, read, fexecve] };
+            fx_dir_read { top: Dir = dir() [lookup, read] };
+            fx_dir_noread { top: Dir = dir() [lookup, fexecve] };
             // fcntl.cc TEST(Fcntl, FLSubRights) / OWNSubRights, ioctl.cc
             // TEST(Ioctl, SubRights), capability-fd.cc TEST(Capability,
             // FileInSync), linux.cc TEST(Linux, fstatat).

@@ -60,9 +60,83 @@ pub fn role_relative(role: &str) -> &'static str {
         "g" => "file2",
         "sub" => "top/subdir",
         "etc" => "etc",
+        "x" => "prog",
+        "xs" => "script",
         _ => "top",
     }
 }
+
+/// A static program that exits with [`PROGRAM_EXIT`]: fexecve.cc's
+/// `mini-me` must be statically linked, since in capability mode the
+/// dynamic linker cannot open libraries by path. One ELF header, one
+/// `PT_LOAD` program header mapping the file at 0x400000, then the code
+/// (elf(5), syscall(2)): on x86_64 `mov edi, 42; mov eax, 60 (exit);
+/// syscall`, on aarch64 `mov x0, #42; mov x8, #93 (exit); svc #0`.
+pub fn tiny_program() -> Vec<u8> {
+    const BASE: u64 = 0x40_0000;
+    const CODE_AT: u64 = 64 + 56;
+    #[cfg(not(target_arch = "aarch64"))]
+    let (machine, code): (u16, Vec<u8>) = (
+        62, // EM_X86_64
+        vec![
+            0xbf,
+            PROGRAM_EXIT as u8,
+            0,
+            0,
+            0,
+            0xb8,
+            60,
+            0,
+            0,
+            0,
+            0x0f,
+            0x05,
+        ],
+    );
+    #[cfg(target_arch = "aarch64")]
+    let (machine, code): (u16, Vec<u8>) = (
+        183, // EM_AARCH64
+        [
+            0xd280_0000 | ((PROGRAM_EXIT as u32) << 5),
+            0xd280_0000 | (93 << 5) | 8,
+            0xd400_0001,
+        ]
+        .iter()
+        .flat_map(|i| i.to_le_bytes())
+        .collect(),
+    );
+    let size = CODE_AT + code.len() as u64;
+    let mut elf = Vec::with_capacity(size as usize);
+    // e_ident: magic, ELFCLASS64, ELFDATA2LSB, EV_CURRENT, padding.
+    elf.extend_from_slice(&[0x7f, b'E', b'L', b'F', 2, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
+    elf.extend_from_slice(&2u16.to_le_bytes()); // e_type: ET_EXEC
+    elf.extend_from_slice(&machine.to_le_bytes()); // e_machine
+    elf.extend_from_slice(&1u32.to_le_bytes()); // e_version
+    elf.extend_from_slice(&(BASE + CODE_AT).to_le_bytes()); // e_entry
+    elf.extend_from_slice(&64u64.to_le_bytes()); // e_phoff
+    elf.extend_from_slice(&0u64.to_le_bytes()); // e_shoff
+    elf.extend_from_slice(&0u32.to_le_bytes()); // e_flags
+    elf.extend_from_slice(&64u16.to_le_bytes()); // e_ehsize
+    elf.extend_from_slice(&56u16.to_le_bytes()); // e_phentsize
+    elf.extend_from_slice(&1u16.to_le_bytes()); // e_phnum
+    elf.extend_from_slice(&[0; 6]); // e_shentsize, e_shnum, e_shstrndx
+    elf.extend_from_slice(&1u32.to_le_bytes()); // p_type: PT_LOAD
+    elf.extend_from_slice(&5u32.to_le_bytes()); // p_flags: PF_R | PF_X
+    elf.extend_from_slice(&0u64.to_le_bytes()); // p_offset
+    elf.extend_from_slice(&BASE.to_le_bytes()); // p_vaddr
+    elf.extend_from_slice(&BASE.to_le_bytes()); // p_paddr
+    elf.extend_from_slice(&size.to_le_bytes()); // p_filesz
+    elf.extend_from_slice(&size.to_le_bytes()); // p_memsz
+    elf.extend_from_slice(&0x1000u64.to_le_bytes()); // p_align
+    elf.extend_from_slice(&code);
+    elf
+}
+
+/// The exit status of [`tiny_program`].
+pub const PROGRAM_EXIT: i32 = 42;
+/// The exit status of the world's shell script (fexecve.cc's
+/// `cap_sh_script`).
+pub const SCRIPT_EXIT: i32 = 99;
 
 /// The files TryDirOps (and the inheritance cases) work on, made in
 /// `top` and in `top/subdir`.
@@ -117,6 +191,18 @@ impl World {
         std::fs::write(r("top/subdir/bottomfile"), "File in subdirectory")?;
         std::fs::write(r("etc/passwd"), "root:x:0:0:root:/root:/bin/sh\n")?;
         std::fs::write(r("outside/secret"), "secret")?;
+        for (at, contents, mode) in [
+            ("prog", tiny_program(), 0o755),
+            ("top/prog", tiny_program(), 0o755),
+            (
+                "script",
+                format!("#!/bin/sh\nexit {SCRIPT_EXIT}\n").into_bytes(),
+                0o755,
+            ),
+        ] {
+            std::fs::write(r(at), contents)?;
+            std::fs::set_permissions(r(at), std::fs::Permissions::from_mode(mode))?;
+        }
         for dir in ["top", "top/subdir"] {
             for f in CAP_FILES {
                 let p = r(&format!("{dir}/{f}"));
@@ -364,42 +450,36 @@ pub fn items<'a>(probe: &'a Path, cases: &'a [Case], baseline: bool) -> Vec<Item
 /// that documents a Linux answer different from Capsicum's for `case`, if
 /// one does.
 pub fn documented(case: &Case) -> Option<&'static str> {
+    use crate::harness::differences::*;
     let op = case.spec.op.as_str();
     let arg = case.spec.arg.as_str();
     let not_held = matches!(case.answer, Capsicum::Needs(..)) && !case.held;
     match op {
-        "poll" | "select" if not_held => Some("row 5: poll/select do not check `event`"),
+        "poll" | "select" if not_held => Some(POLL_EVENT),
         "fchmodat" | "fchownat" | "futimesat"
             if case.held && !matches!(case.answer, Capsicum::CapMode | Capsicum::Traversal) =>
         {
-            Some("row 1: no path forms of chmod, chown, utimes (EACCES with the right held)")
+            Some(LANDLOCK_INEXACT)
         }
         "mknodat" if case.held && (arg.ends_with(":chr") || arg.ends_with(":blk")) => {
-            Some("row 1: no device nodes (Landlock never grants make_char/make_block)")
+            Some(LANDLOCK_INEXACT)
         }
-        "cm_waitpid_child" => Some("row 2: wait4/waitid reap the process's own children"),
-        "cm_kill_child" => Some(
-            "row 2: a process signals the children it forks after entry (Landlock's signal scope lets a domain reach the domains nested in it)",
-        ),
-        "cm_getsid" => Some("row 2: calls naming a process take 0 only (the caller), not its pid"),
-        "fpathconf" => Some("row 5: fpathconf(3) is fstatfs(2) on Linux: it needs `fstatfs`"),
-        "fcntl" if arg == "dupfd" => Some("row 5: no copies of a limited descriptor"),
-        "cm_sendmsg" | "cm_sendmmsg" => Some("row 3: sendmsg/sendmmsg are denied"),
-        "fstatat" | "faccessat" | "readlinkat" if case.answer == Capsicum::Traversal => {
-            Some("row 1: Landlock does not mediate stat, access, readlink lookups")
+        "execveat" if case.held && case.answer != Capsicum::Traversal => Some(LANDLOCK_INEXACT),
+        "cm_kill_child" => Some(SIGNALS_BY_DOMAIN),
+        "cm_setpriority_own_pid" | "cm_clock_gettime_parent_cputime" => Some(CALLER_AS_ZERO),
+        "cm_mprotect_exec" => Some(NO_NEW_EXEC_MEMORY),
+        "ioctl" if arg == "figetbsz" => Some(IOCTL_ALLOWLIST),
+        "fpathconf" => Some(FPATHCONF),
+        "fcntl" if arg == "dupfd" => Some(RIGHTS_BY_NUMBER),
+        "cm_sendmsg" | "cm_sendmmsg" => Some(RIGHTS_BY_NUMBER),
+        _ if case.answer == Capsicum::Traversal && !op.starts_with("m_") => {
+            Some(RAW_LOOKUPS_BY_PLACE)
         }
-        "openat" if case.answer == Capsicum::Traversal && arg.ends_with(":path") => {
-            Some("row 1: Landlock does not mediate O_PATH opens")
-        }
-        _ if case.answer == Capsicum::Traversal && !op.starts_with("m_") => Some(
-            "row 1: raw *at() lookups are confined by place: `..`, absolute paths and \
-             symlinks may land in a preopened directory holding the right (Dir methods walk)",
-        ),
         _ if case.spec.via.starts_with("file:")
             && not_held
             && !matches!(op, "fchmod" | "fchown" | "futimes") =>
         {
-            Some("row 5: descriptors opened after entry: their other rights are not limited")
+            Some(OPENED_AFTER_ENTRY)
         }
         _ => None,
     }

@@ -108,6 +108,15 @@ pub(crate) unsafe fn fork() -> io::Result<Forked> {
     ))
 }
 
+/// Reaps `child` once it has ended (with `nohang`, `None` while it runs):
+/// wait4(2) of its pid.
+pub(crate) fn wait(
+    child: &Forked,
+    nohang: bool,
+) -> io::Result<Option<super::super::unix::compartment::Ended>> {
+    super::super::unix::compartment::wait4(child.0, if nohang { libc::WNOHANG } else { 0 })
+}
+
 /// SIGKILL to a child through its process descriptor (pdkill(2)).
 pub(crate) fn kill(child: &Forked) {
     if let Some(fd) = &child.1 {

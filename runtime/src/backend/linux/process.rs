@@ -18,12 +18,19 @@
 //!   raising a hard limit needs `CAP_SYS_RESOURCE`);
 //! - the memory limit: `RLIMIT_DATA` (since Linux 4.7 it counts private
 //!   writable mappings as well as the heap, so it bounds what an allocator
-//!   can take without counting the executable or reserved address space).
+//!   can take without counting the executable or reserved address space);
+//! - children with a process descriptor, as pdfork(2) makes them: clone(2)
+//!   with `CLONE_PIDFD` (Linux 5.2), signalled through the pidfd
+//!   (pidfd_send_signal(2)) and reaped with waitid(2) `P_PIDFD` (Linux
+//!   5.4), since capability mode refuses wait4(2).
 
 use std::io;
-use std::os::fd::RawFd;
+use std::os::fd::{AsRawFd, FromRawFd, OwnedFd, RawFd};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Once;
+use std::time::Duration;
 
+use super::super::unix::compartment::{Ended, Exit};
 use super::kernel::Kernel;
 
 /// `struct landlock_ruleset_attr` (include/uapi/linux/landlock.h).
@@ -120,10 +127,15 @@ extern "C" fn scope_child() {
     }
 }
 
+/// Set once [`scope_child`] is registered: [`fork`], which runs no
+/// `pthread_atfork` handler, then runs it itself.
+static SCOPING: AtomicBool = AtomicBool::new(false);
+
 /// After entry: every child forked from now on (fork(3) runs the
-/// handlers; the raw clone(2) system call does not) gets its own signal
-/// scope. Without Landlock ABI 6 the filter refuses every signal instead
-/// (seccomp.rs), so there is nothing to scope.
+/// handlers, [`fork`] runs this one; the raw clone(2) system call made
+/// elsewhere does not) gets its own signal scope. Without Landlock ABI 6
+/// the filter refuses every signal instead (seccomp.rs), so there is
+/// nothing to scope.
 pub(crate) fn scope_children_after_entry() {
     static REGISTERED: Once = Once::new();
     if Kernel::running().landlock_abi < 6 {
@@ -134,6 +146,7 @@ pub(crate) fn scope_children_after_entry() {
         // allocates nothing; there is no way to unregister it, which is
         // intended (the sandbox cannot be left).
         unsafe { libc::pthread_atfork(None, None, Some(scope_child)) };
+        SCOPING.store(true, Ordering::SeqCst);
     });
 }
 
@@ -235,29 +248,181 @@ pub(crate) fn packet_pipe() -> io::Result<(std::os::fd::OwnedFd, std::os::fd::Ow
     })
 }
 
-/// A forked child: its pid, and its process descriptor where signals must
-/// go through one (none on Linux: `kill(2)` of a child is within the
-/// parent's Landlock scope, the child's domain being inside the parent's).
-pub(crate) type Forked = (libc::pid_t, Option<std::os::fd::OwnedFd>);
+/// A forked child: its pid and its process descriptor (a pidfd, as
+/// pdfork(2) gives one on FreeBSD). `None` only where fork(3) had to be
+/// used (not glibc): the child is then reaped by its pid, wait4(2),
+/// which capability mode refuses.
+pub(crate) type Forked = (libc::pid_t, Option<OwnedFd>);
 
-/// fork(3). In the child: `(0, None)`.
+/// fork(2) with a process descriptor, as pdfork(2): the clone(2) system
+/// call with `CLONE_PIDFD | SIGCHLD` and what glibc's fork(3) passes and
+/// redoes in the child besides (kernel and glibc sources: `arch_fork`,
+/// `_Fork`): `CLONE_CHILD_SETTID | CLONE_CHILD_CLEARTID` at the thread's
+/// id field (its address from prctl(2) `PR_GET_TID_ADDRESS`, which glibc
+/// set at startup with set_tid_address(2)), and the robust futex list
+/// registered again (the kernel clears it in the child). After entry the
+/// child also gets its Landlock signal domain, as the `pthread_atfork`
+/// handler gives children of fork(3); like pdfork(2), no other
+/// `pthread_atfork` handler runs. In the child: `(0, None)`.
 ///
 /// # Safety
 ///
 /// The caller is single-threaded, or the child only calls
 /// async-signal-safe functions.
 pub(crate) unsafe fn fork() -> io::Result<Forked> {
-    // SAFETY: the caller's contract.
-    let pid = unsafe { libc::fork() };
+    if !cfg!(target_env = "gnu") {
+        // Another libc keeps the thread id elsewhere (musl: its
+        // `raise` signals the id it keeps): its own fork.
+        // SAFETY: the caller's contract.
+        let pid = unsafe { libc::fork() };
+        return if pid < 0 {
+            Err(io::Error::last_os_error())
+        } else {
+            Ok((pid, None))
+        };
+    }
+    let mut tid_field: *mut libc::pid_t = std::ptr::null_mut();
+    // SAFETY: PR_GET_TID_ADDRESS stores one pointer through its argument,
+    // a live local of pointer size.
+    let known = unsafe {
+        libc::prctl(
+            libc::PR_GET_TID_ADDRESS,
+            &mut tid_field as *mut *mut libc::pid_t,
+        )
+    } == 0
+        && !tid_field.is_null();
+    let mut robust_head: *mut libc::c_void = std::ptr::null_mut();
+    let mut robust_len: libc::size_t = 0;
+    // SAFETY: get_robust_list(2) of the calling thread (0) stores a
+    // pointer and a length through two live locals.
+    unsafe {
+        libc::syscall(
+            libc::SYS_get_robust_list,
+            0,
+            &mut robust_head as *mut *mut libc::c_void,
+            &mut robust_len as *mut libc::size_t,
+        )
+    };
+    let mut flags = (libc::CLONE_PIDFD | libc::SIGCHLD) as libc::c_ulong;
+    if known {
+        flags |= (libc::CLONE_CHILD_SETTID | libc::CLONE_CHILD_CLEARTID) as libc::c_ulong;
+    }
+    let mut pidfd: libc::c_int = -1;
+    // SAFETY: clone(2) without CLONE_VM (x86_64 order: flags, stack,
+    // parent_tid, child_tid, tls): the child gets a copy of this address
+    // space and returns here on a copy of this stack, as from fork(2).
+    // `pidfd` is a live int the kernel fills in the parent; `tid_field`
+    // is this thread's id field in glibc's thread descriptor, which the
+    // kernel sets in the child's copy. The caller's contract covers the
+    // locks of other threads.
+    let pid = unsafe {
+        libc::syscall(
+            libc::SYS_clone,
+            flags,
+            0usize,
+            &mut pidfd as *mut libc::c_int,
+            if known {
+                tid_field
+            } else {
+                std::ptr::null_mut()
+            },
+            0usize,
+        )
+    };
     if pid < 0 {
-        Err(io::Error::last_os_error())
-    } else {
-        Ok((pid, None))
+        return Err(io::Error::last_os_error());
+    }
+    if pid == 0 {
+        if !robust_head.is_null() {
+            // SAFETY: registers again, for this child's only thread, the
+            // list head the parent's thread had (in the copied memory).
+            unsafe { libc::syscall(libc::SYS_set_robust_list, robust_head, robust_len) };
+        }
+        if SCOPING.load(Ordering::SeqCst) {
+            scope_child();
+        }
+        return Ok((0, None));
+    }
+    // SAFETY: CLONE_PIDFD stored a new descriptor owned by nothing else.
+    Ok((
+        pid as libc::pid_t,
+        Some(unsafe { OwnedFd::from_raw_fd(pidfd) }),
+    ))
+}
+
+/// SIGKILL to a child this process forked and has not reaped: through
+/// its pidfd (pidfd_send_signal(2)), else by its pid.
+pub(crate) fn kill(child: &Forked) {
+    match &child.1 {
+        // SAFETY: pidfd_send_signal(2) of a pidfd we own, no siginfo.
+        Some(pidfd) => unsafe {
+            libc::syscall(
+                libc::SYS_pidfd_send_signal,
+                pidfd.as_raw_fd(),
+                libc::SIGKILL,
+                std::ptr::null::<libc::siginfo_t>(),
+                0u32,
+            );
+        },
+        // SAFETY: kill(2) of our own unreaped child.
+        None => unsafe {
+            libc::kill(child.0, libc::SIGKILL);
+        },
     }
 }
 
-/// SIGKILL to a child this process forked and has not reaped.
-pub(crate) fn kill(child: &Forked) {
-    // SAFETY: kill(2) of our own unreaped child.
-    unsafe { libc::kill(child.0, libc::SIGKILL) };
+/// Reaps `child` once it has ended (with `nohang`, `None` while it runs):
+/// waitid(2) `P_PIDFD | WEXITED` on its process descriptor, the system
+/// call's fifth argument giving its `struct rusage` as wait4(2) does;
+/// retried on `EINTR`.
+pub(crate) fn wait(child: &Forked, nohang: bool) -> io::Result<Option<Ended>> {
+    let Some(pidfd) = &child.1 else {
+        return super::super::unix::compartment::wait4(
+            child.0,
+            if nohang { libc::WNOHANG } else { 0 },
+        );
+    };
+    let options = libc::WEXITED | if nohang { libc::WNOHANG } else { 0 };
+    loop {
+        // SAFETY: `siginfo_t` and `rusage` are plain old data; all zeroes
+        // is a valid value (and si_pid 0 is how WNOHANG says "running").
+        let mut info: libc::siginfo_t = unsafe { std::mem::zeroed() };
+        // SAFETY: as above.
+        let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+        // SAFETY: waitid(2) on a pidfd we own, with live out-pointers of
+        // the kernel's `siginfo_t` and `struct rusage`.
+        let r = unsafe {
+            libc::syscall(
+                libc::SYS_waitid,
+                libc::P_PIDFD,
+                pidfd.as_raw_fd(),
+                &mut info as *mut libc::siginfo_t,
+                options,
+                &mut usage as *mut libc::rusage,
+            )
+        };
+        if r < 0 {
+            let e = io::Error::last_os_error();
+            if e.kind() == io::ErrorKind::Interrupted {
+                continue;
+            }
+            return Err(e);
+        }
+        // SAFETY: the kernel filled a SIGCHLD siginfo (or left it zeroed).
+        let (pid, status) = unsafe { (info.si_pid(), info.si_status()) };
+        if pid == 0 {
+            return Ok(None);
+        }
+        let time = |t: libc::timeval| {
+            Duration::from_secs(t.tv_sec.max(0) as u64)
+                + Duration::from_micros(t.tv_usec.max(0) as u64)
+        };
+        return Ok(Some(Ended {
+            exit: match info.si_code {
+                libc::CLD_EXITED => Exit::Code(status),
+                _ => Exit::Signal(status),
+            },
+            cpu: time(usage.ru_utime) + time(usage.ru_stime),
+        }));
+    }
 }

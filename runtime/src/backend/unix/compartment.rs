@@ -3,9 +3,12 @@
 //! message boundaries kept, so each frame is one send(2)); fork(2) with
 //! every descriptor but the channel and the handed ones closed in the
 //! child (the backend's `close_range`); resource limits set in the child
-//! (setrlimit(2)) before any of its code runs; wait4(2) for the status
-//! and CPU time. The zygote that forks compartments for threaded
-//! programs is in `zygote.rs`.
+//! (setrlimit(2)) before any of its code runs. Children are forked with a
+//! process descriptor where the backend has one (pdfork(2) on FreeBSD,
+//! clone(2) `CLONE_PIDFD` on Linux) and reaped through it (`process::wait`,
+//! waitid(2) `P_PIDFD` on Linux: capability mode refuses wait4(2)),
+//! which gives the status and the CPU time. The zygote that forks
+//! compartments for threaded programs is in `zygote.rs`.
 
 use std::io;
 use std::os::fd::{AsRawFd, FromRawFd, OwnedFd, RawFd};
@@ -28,7 +31,8 @@ pub(crate) enum Exit {
     Signal(i32),
 }
 
-/// A child's end and the CPU time it used (wait4(2) `ru_utime + ru_stime`).
+/// A child's end and the CPU time it used (`ru_utime + ru_stime` of its
+/// `struct rusage`, getrusage(2)).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) struct Ended {
     pub exit: Exit,
@@ -315,9 +319,9 @@ impl Child {
         process::kill(&self.forked);
     }
 
-    /// wait4(2) until the child has ended.
+    /// Waits until the child has ended and reaps it.
     pub(crate) fn wait(mut self) -> io::Result<Ended> {
-        let ended = wait_pid(self.forked.0)?;
+        let ended = wait_child(&self.forked)?;
         self.reaped = true;
         Ok(ended)
     }
@@ -327,26 +331,24 @@ impl Drop for Child {
     fn drop(&mut self) {
         if !self.reaped {
             self.kill();
-            let _ = wait_pid(self.forked.0);
+            let _ = wait_child(&self.forked);
         }
     }
 }
 
-/// wait4(2) for `pid`, retried on `EINTR`.
-pub(crate) fn wait_pid(pid: libc::pid_t) -> io::Result<Ended> {
+/// Reaps `child` once it has ended (`process::wait`, which retries on
+/// `EINTR`).
+pub(crate) fn wait_child(child: &process::Forked) -> io::Result<Ended> {
     loop {
-        if let Some(ended) = wait4(pid, 0)? {
+        if let Some(ended) = process::wait(child, false)? {
             return Ok(ended);
         }
     }
 }
 
-/// wait4(2) for `pid` with `WNOHANG`: `None` while it runs.
-pub(crate) fn try_wait_pid(pid: libc::pid_t) -> io::Result<Option<Ended>> {
-    wait4(pid, libc::WNOHANG)
-}
-
-fn wait4(pid: libc::pid_t, flags: libc::c_int) -> io::Result<Option<Ended>> {
+/// wait4(2) for `pid` (`flags`: 0 or `WNOHANG`, then `None` while it
+/// runs), retried on `EINTR`: a child without a process descriptor.
+pub(crate) fn wait4(pid: libc::pid_t, flags: libc::c_int) -> io::Result<Option<Ended>> {
     let mut status = 0;
     // SAFETY: `rusage` is plain old data; all zeroes is a valid value.
     let mut usage: libc::rusage = unsafe { std::mem::zeroed() };

@@ -11,7 +11,8 @@
 //!
 //! - *control*, program ↔ zygote: `SPAWN` (the entry addresses, limits and
 //!   handed descriptors), `KILL`; answers `SPAWNED`, `FAILED`, and
-//!   `EXITED` once the child has been reaped (`SIGCHLD`, self-pipe);
+//!   `EXITED` once the child has been reaped (`SIGCHLD` through a
+//!   self-pipe, or its process descriptor polling readable);
 //! - *data*, program ↔ the slot's child: the compartment's frames. The
 //!   zygote keeps its end for the next child of the slot and empties it
 //!   before each fork, as the program does with its own end.
@@ -29,8 +30,8 @@ use crate::rights::Limits;
 
 use super::super::imp::process::{self, Forked};
 use super::compartment::{
-    close_all_but, ready, run_child, try_wait_pid, wait_pid, Channel, Ended, Enter, Entry, Exit,
-    Recv, Rlimits, Setup,
+    close_all_but, ready, run_child, wait_child, Channel, Ended, Enter, Entry, Exit, Recv, Rlimits,
+    Setup,
 };
 
 const SPAWN: u8 = 1;
@@ -45,7 +46,7 @@ pub(crate) const MAX_HANDED: usize = 64;
 /// The program's side of the zygote.
 #[derive(Debug)]
 pub(crate) struct Zygote {
-    pid: libc::pid_t,
+    process: Forked,
     /// Descriptors the zygote holds and may hand, with their rights.
     pub handable: Vec<(RawFd, Limits)>,
     slots: Vec<Slot>,
@@ -88,11 +89,8 @@ impl Zygote {
             });
         }
         // SAFETY: fork(2) while single-threaded (the caller checked).
-        let pid = unsafe { libc::fork() };
-        if pid < 0 {
-            return Err(io::Error::last_os_error());
-        }
-        if pid == 0 {
+        let process = unsafe { process::fork() }?;
+        if process.0 == 0 {
             drop(ours);
             // The SIGCHLD self-pipe, made while the standard streams are
             // still open so that it lands on no number a sandboxed
@@ -118,7 +116,7 @@ impl Zygote {
         }
         drop(theirs);
         Ok(Zygote {
-            pid,
+            process,
             handable: handable.to_vec(),
             slots: ours,
             free: Mutex::new((0..slots).rev().collect()),
@@ -214,7 +212,7 @@ impl Drop for Zygote {
         // Closing the control ends tells the zygote to end its children
         // and exit.
         self.slots.clear();
-        let _ = wait_pid(self.pid);
+        let _ = wait_child(&self.process);
     }
 }
 
@@ -297,7 +295,8 @@ fn serve(slots: Vec<Slot>, handable: &[(RawFd, Limits)], enter: Enter, pipe: [Ra
     let mut children: Vec<Option<Forked>> = (0..slots.len()).map(|_| None).collect();
     loop {
         // SIGCHLD's pipe, the slots' control ends, and the children's
-        // process descriptors (FreeBSD: they send no SIGCHLD).
+        // process descriptors (readable once the child ended; FreeBSD's
+        // children send no SIGCHLD).
         let mut fds = vec![(pipe[0], libc::POLLIN)];
         fds.extend(slots.iter().map(|s| (s.control.raw(), libc::POLLIN)));
         fds.extend(
@@ -344,10 +343,10 @@ fn serve(slots: Vec<Slot>, handable: &[(RawFd, Limits)], enter: Enter, pipe: [Ra
 /// Reaps every child that ended and tells its slot.
 fn reap(slots: &[Slot], children: &mut [Option<Forked>]) {
     for (i, child) in children.iter_mut().enumerate() {
-        let Some(pid) = child.as_ref().map(|c| c.0) else {
+        let Some(forked) = child.as_ref() else {
             continue;
         };
-        let Ok(Some(ended)) = try_wait_pid(pid) else {
+        let Ok(Some(ended)) = process::wait(forked, true) else {
             continue;
         };
         *child = None;

@@ -51,11 +51,10 @@ pub(super) const fn allow_if(alternatives: &'static [Allow]) -> Mode {
 // Alternatives shared by several rows.
 
 /// The process itself, as 0: the kernel reads 0 as the caller
-/// (`find_process_by_pid`, kernel/sched/syscalls.c; prlimit64 and
-/// getpgid, kernel/sys.c). Its own id is refused like any other: a filter
-/// cannot compare an argument with the caller's id, and a filter keyed on
-/// the id it was built with names the parent in every child forked after
-/// entry.
+/// (`find_process_by_pid`, kernel/sched/syscalls.c; prlimit64,
+/// kernel/sys.c). Its own id is refused like any other: a filter cannot
+/// compare an argument with the caller's id, and a filter keyed on the id
+/// it was built with names the parent in every child forked after entry.
 pub(super) const SELF: Mode = allow_if(&[when(&[eq(0, 0)])]);
 /// The sign bit of an `int`.
 pub(super) const SIGN: u32 = 0x8000_0000;
@@ -86,7 +85,7 @@ pub(super) const CLOCK_OWN: Mode = allow_if(&[
 /// `EINVAL` when other threads exist (kernel/fork.c
 /// `check_unshare_flags`), the cheapest test of being single-threaded.
 pub(super) const UNSHARE_NOTHING: Mode = allow_if(&[when(&[eq(0, CLONE_THREAD as u32)])]);
-/// getpriority/setpriority: `PRIO_PROCESS` of the caller.
+/// setpriority(2): `PRIO_PROCESS` of the caller.
 pub(super) const PRIO_SELF: Mode = allow_if(&[when(&[eq(0, PRIO_PROCESS), eq(1, 0)])]);
 /// A lookup beneath a directory descriptor (argument 0).
 pub(super) const BENEATH_0: Mode = allow_if(&[beneath(&[ne(0, FDCWD)])]);
@@ -237,6 +236,15 @@ pub(super) const LINKAT: &[Need] = &[
     need(0, LinkatSource).places(access::MAKE_LINK),
     need(2, LinkatTarget).places(access::MAKE_LINK),
 ];
+/// execveat(2), fexecve(3): `fexecve` on the descriptor (kern_execve's
+/// `cap_fexecve_rights`), and `lookup` when a path is looked up beneath
+/// it (no `AT_EMPTY_PATH`). Descriptors outside every class are refused:
+/// seccomp cannot tell a file opened beneath a directory from a memfd,
+/// which Landlock does not mediate.
+pub(super) const FEXECVE: &[Need] = &[
+    need(0, Fexecve).denied_outside(),
+    need(0, Lookup).when(&[masked(4, AT_EMPTY_PATH as u32, 0)]),
+];
 /// signalfd(2), signalfd4(2) on an existing signalfd change its mask:
 /// `fsignal` (Linux Capsicum); `-1` makes a new one.
 pub(super) const SIGNALFD: &[Need] = &[need(0, Fsignal).when(&[ne(0, u32::MAX)])];
@@ -314,7 +322,11 @@ pub(super) const SELF_ONLY: &str =
     "capabilities.conf lists it; on Linux it names a process: only the caller, as 0";
 pub(super) const SIGNALS: &str = "capabilities.conf lists it for the process itself only; Landlock's signal scope (ABI 6) keeps the target inside the caller's domain";
 pub(super) const LANDLOCK_NEST: &str = "a Landlock domain inside the current one can only take access away (landlock(7)); children forked after entry and compartments each get one";
-pub(super) const WAIT: &str = "only the caller's own children: a sandboxed parent reaps its compartments (compartment.rs). FreeBSD's capability mode denies wait4/wait6 (not CAPENABLED in syscalls.master; capmode.cc AllowedMiscSyscalls): a documented difference";
+pub(super) const WAIT: &str = "names a process id: FreeBSD's capability mode denies wait4/wait6 (not CAPENABLED in sys/kern/syscalls.master; capmode.cc AllowedMiscSyscalls expects ECAPMODE from waitpid); a child is reaped through its process descriptor, waitid(P_PIDFD)";
+pub(super) const WAIT_PIDFD: &str = "a child reaped through its process descriptor, as pdwait reaps a pdfork(2) child (clone(2) CLONE_PIDFD; waitid(2) P_PIDFD, Linux 5.4); other id types name processes or groups, denied as wait4 is";
+pub(super) const SCHED_QUERY: &str = "capabilities.conf lists it; reads the scheduling of any process, as FreeBSD answers for any the caller may see (sys/kern/p1003_1b.c: p_cansee); Linux looks in the caller's pid namespace (kernel/sched/syscalls.c)";
+pub(super) const CHANGES_SELF: &str = "capabilities.conf lists it; it changes a process: only the caller, as 0 (FreeBSD changes any process the caller may schedule, p_cansched; a filter cannot tell the caller's own id from another's)";
+pub(super) const AFFINITY: &str = "only the caller, as 0, as FreeBSD's cpuset_getaffinity(2)/cpuset_setaffinity(2) take only the caller's sentinel (-1) in capability mode (sys/kern/kern_cpuset.c)";
 pub(super) const OWN: &str = "Linux-only; acts on the calling process or thread alone";
 pub(super) const GLOBAL: &str = "a path from the current directory or `/`: a global namespace (cap_enter(2)); the service broker may read with `global_paths`";
 pub(super) const GLOBAL_CHANGE: &str = "a path from the current directory or `/`: a global namespace (cap_enter(2)); use the `*at` call beneath a preopened directory";
@@ -339,5 +351,5 @@ pub(super) const KEYS: &str = "the kernel keyrings are shared beyond the process
 pub(super) const NEWER: &str = "newer than the allowlist; not needed by libc or std";
 pub(super) const DUP: &str = "capabilities.conf lists dup/dup2; rights follow descriptor numbers here, so no copy of a limited descriptor and nothing placed over one, but into a pool within its limits (descriptors limited after entry, fds.rs)";
 pub(super) const SEND: &str = "the msghdr is behind a pointer seccomp cannot read (seccomp(2)): its address and SCM_RIGHTS descriptors cannot be checked; use send(2) or write(2). The broker sends descriptors with it";
-pub(super) const EXEC_IMAGE: &str = "cap_enter(2): no new process image";
+pub(super) const EXEC_IMAGE: &str = "a program named by a global path (cap_enter(2); fexecve.cc ExecveFailure expects ECAPMODE): fexecve(3) of a descriptor holding `fexecve` instead";
 pub(super) const CHMOD: &str = "Landlock does not mediate chmod, chown or utimes (landlock(7)): fchmod/fchown/futimens on a descriptor opened beneath a directory instead";
