@@ -42,6 +42,13 @@ pub enum Error {
         #[source]
         source: io::Error,
     },
+    /// Step 4: the program's `before_entry` function failed.
+    #[error("before entry: {source}")]
+    BeforeEntry {
+        /// Its error.
+        #[source]
+        source: Box<dyn std::error::Error + Send + Sync + 'static>,
+    },
     /// Step 4: warming a libc cache failed.
     #[error("caching {what} before entry: {}", OsError(.source))]
     Cache {
@@ -100,6 +107,12 @@ impl Error {
             Error::Limit { name, .. } => Some(name),
             _ => None,
         }
+    }
+
+    /// Whether a command-line argument that a source names (`arg(N)`) is
+    /// missing: the usual moment for a tool to print its usage.
+    pub fn is_missing_argument(&self) -> bool {
+        matches!(self, Error::Resolve { origin, .. } if origin.starts_with("argv["))
     }
 
     /// The path the user gave, when opening it failed (step 2): what a

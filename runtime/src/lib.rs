@@ -187,6 +187,7 @@ pub mod compartment;
 pub mod decl;
 mod error;
 mod fs;
+pub mod net;
 pub mod rights;
 pub mod services;
 mod steps;
@@ -194,6 +195,15 @@ mod steps;
 // FreeBSD's trap carries no arguments and its dry-run is ktrace's file.
 #[allow(dead_code)]
 mod trace;
+// Used by the backends' cache warming (not by the unsupported one).
+#[cfg_attr(
+    not(any(
+        all(target_os = "linux", target_arch = "x86_64"),
+        target_os = "freebsd"
+    )),
+    allow(dead_code)
+)]
+mod tz;
 
 pub use compartment::{compartment, Compartment, CompartmentError, Message};
 pub use error::{Error, Failure};
@@ -296,6 +306,7 @@ pub fn os_error(error: &std::io::Error) -> Option<i32> {
 #[doc(hidden)]
 pub mod __private {
     pub use crate::decl::*;
+    pub use crate::net::socket_source;
     pub use crate::rights::{
         can, default_file_rights, Fcntl, Ioctl, Limits, Right, RightSet, RightsMarker,
         DEFAULT_DIR_RIGHTS,

@@ -134,6 +134,9 @@ impl Backend for Native {
     }
 
     fn warm_caches(&mut self) -> Result<(), Error> {
+        // The zone as a rule in `TZ`, for libraries that read it lazily
+        // (tz.rs).
+        crate::tz::pin();
         // caph_cache_tzdata(3): tzset loads the zone file; localtime_r runs
         // the conversion once so nothing is loaded lazily after entry.
         // SAFETY: tzset has no preconditions; localtime_r gets valid
