@@ -164,6 +164,31 @@ impl Kind {
     pub const fn is_socket(self) -> bool {
         !matches!(self, Kind::File | Kind::Dir | Kind::Files)
     }
+
+    /// The kind's word in the attribute: `file`, `tcp_listener`...
+    pub const fn name(self) -> &'static str {
+        match self {
+            Kind::File => "file",
+            Kind::Dir => "dir",
+            Kind::Files => "files",
+            Kind::TcpListener => "tcp_listener",
+            Kind::UnixListener => "unix_listener",
+            Kind::TcpStream => "tcp_stream",
+            Kind::UnixStream => "unix_stream",
+        }
+    }
+
+    /// The handle's type: `File`, `TcpListener`...
+    pub const fn type_name(self) -> &'static str {
+        match self {
+            Kind::File | Kind::Files => "File",
+            Kind::Dir => "Dir",
+            Kind::TcpListener => "TcpListener",
+            Kind::UnixListener => "UnixListener",
+            Kind::TcpStream => "TcpStream",
+            Kind::UnixStream => "UnixStream",
+        }
+    }
 }
 
 /// One `NAME = KIND(SOURCE, FLAG...)` of `preopen(...)`, with its rights.
