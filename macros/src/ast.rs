@@ -24,6 +24,9 @@ pub struct Attr {
     pub on_setup_error: Option<(proc_macro2::TokenStream, Span)>,
     /// `before_entry = init` or `before_entry = { ... }`.
     pub before_entry: Option<(proc_macro2::TokenStream, Span)>,
+    /// `limits(NAME = [...], ...)`: rights a descriptor can be limited to
+    /// after entry.
+    pub limit_sets: Vec<LimitSet>,
     /// Names declared by a preopen or service that could not be read
     /// whole (an unknown kind or service with no close match, a bad
     /// source): they count as declared, so that a rights list or a
@@ -240,6 +243,15 @@ impl RightsList {
 pub struct RightsEntry {
     pub target: Target,
     pub list: RightsList,
+}
+
+/// `NAME = [RIGHT, ...]` or `NAME = ([RIGHT, ...], max = N)` of
+/// `limits(...)`: a rights set descriptors can be limited to after entry,
+/// and how many may be open at once (Linux reserves that many numbers).
+pub struct LimitSet {
+    pub name: Ident,
+    pub list: RightsList,
+    pub max: Option<(u32, Span)>,
 }
 
 /// One service and its limits.

@@ -144,7 +144,7 @@ pub fn read_attr(cx: &mut Ctxt, nodes: Vec<Node>) -> Attr {
             other => {
                 cx.error(
                     other.span(),
-                    "expected `preopen(...)`, `rights(...)`, `services(...)`, `on_unsupported = ...`, `exit_code = ...`, `on_setup_error = ...` or `before_entry = ...`",
+                    "expected `preopen(...)`, `rights(...)`, `services(...)`, `limits(...)`, `on_unsupported = ...`, `exit_code = ...`, `on_setup_error = ...` or `before_entry = ...`",
                 );
                 continue;
             }
@@ -191,6 +191,7 @@ pub fn read_attr(cx: &mut Ctxt, nodes: Vec<Node>) -> Attr {
                 }
             }
             ("rights", Node::Call(_, items)) => read_rights(cx, &mut attr, items),
+            ("limits", Node::Call(_, items)) => read_limit_sets(cx, &mut attr, items),
             ("services", Node::Call(_, items)) => {
                 for item in items {
                     match read_service(cx, item) {
@@ -630,6 +631,62 @@ fn read_rights(cx: &mut Ctxt, attr: &mut Attr, items: Vec<Node>) {
             ),
             other => cx.error(other.span(), "expected `NAME = [RIGHT, ...]` or `stdio`"),
         }
+    }
+}
+
+/// `limits(NAME = [RIGHT, ...], NAME = ([RIGHT, ...], max = N))`.
+fn read_limit_sets(cx: &mut Ctxt, attr: &mut Attr, items: Vec<Node>) {
+    for item in items {
+        let Node::Assign(name, value) = item else {
+            cx.error(
+                item.span(),
+                "expected `NAME = [RIGHT, ...]`: a rights set to limit descriptors to after entry",
+            );
+            continue;
+        };
+        let (list, max) = match *value {
+            Node::Tuple(span, parts) => {
+                let mut parts = parts.into_iter();
+                let list = match parts.next() {
+                    Some(first @ Node::List(..)) => read_rights_list(cx, first),
+                    _ => {
+                        cx.error(span, format!("expected `{name} = ([RIGHT, ...], max = N)`"));
+                        None
+                    }
+                };
+                let mut max = None;
+                for part in parts {
+                    match part {
+                        Node::Assign(k, v) if k == "max" && max.is_none() => match *v {
+                            Node::Int(i) => match i.base10_parse::<u32>() {
+                                Ok(n) if (1..=1024).contains(&n) => max = Some((n, i.span())),
+                                _ => cx.error(
+                                    i.span(),
+                                    "`max` is how many such descriptors may be open at once, from 1 to 1024",
+                                ),
+                            },
+                            other => cx.error(other.span(), "expected an integer: `max = 256`"),
+                        },
+                        other => cx.error(
+                            other.span(),
+                            format!("expected `max = N` after the rights of `{name}`"),
+                        ),
+                    }
+                }
+                (list, max)
+            }
+            other => (read_rights_list(cx, other), None),
+        };
+        let Some(list) = list else { continue };
+        if attr.limit_sets.iter().any(|s| s.name == name) {
+            cx.error(
+                name.span(),
+                format!("duplicate rights set `{name}`; merge the two lists"),
+            );
+            continue;
+        }
+        attr.limit_sets
+            .push(crate::ast::LimitSet { name, list, max });
     }
 }
 

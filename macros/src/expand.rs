@@ -409,6 +409,108 @@ fn inner_type(ty: &syn::Type) -> &syn::Type {
     }
 }
 
+/// A rights set's rights and its `ioctl` / `fcntl` commands (`None`: all).
+struct Held {
+    rights: RightSet,
+    ioctls: Option<Vec<sandboxed_vocab::Ioctl>>,
+    fcntls: Option<Vec<Fcntl>>,
+}
+
+impl Held {
+    fn of(rights: &[Right], list: Option<&RightsList>, fcntls: Option<&[Fcntl]>) -> Held {
+        Held {
+            rights: RightSet::of(rights),
+            ioctls: list.and_then(|l| l.ioctls.as_ref()).map(|(c, _)| c.clone()),
+            fcntls: list
+                .and_then(|l| l.fcntls.as_ref())
+                .map(|(c, _)| c.clone())
+                .or(fcntls.map(<[Fcntl]>::to_vec)),
+        }
+    }
+
+    /// Whether `self` holds nothing `outer` lacks: `cap_rights_limit(2)`
+    /// can narrow `outer` to `self` (`cap_ioctls_limit` and
+    /// `cap_fcntls_limit` likewise: a list is within no list).
+    fn within(&self, outer: &Held) -> bool {
+        fn list_within<T: PartialEq>(
+            held: bool,
+            inner: Option<&Vec<T>>,
+            outer: Option<&Vec<T>>,
+        ) -> bool {
+            match (inner, outer) {
+                // Without the right, its commands are all refused anyway.
+                _ if !held => true,
+                (_, None) => true,
+                (None, Some(_)) => false,
+                (Some(i), Some(o)) => i.iter().all(|x| o.contains(x)),
+            }
+        }
+        let holds = |r: Right| self.rights.allows(r);
+        outer.rights.contains(self.rights)
+            && list_within(
+                holds(Right::Ioctl),
+                self.ioctls.as_ref(),
+                outer.ioctls.as_ref(),
+            )
+            && list_within(
+                holds(Right::Fcntl),
+                self.fcntls.as_ref(),
+                outer.fcntls.as_ref(),
+            )
+    }
+}
+
+/// The markers of `limits(...)`, each a `Limit`, and `Within` of every
+/// marker of the attribute (preopens, `fileargs`, the other sets) that
+/// holds all it holds: `handle.limit::<NAME>()` compiles only where the
+/// rights shrink.
+fn limit_markers(attr: &Attr) -> Vec<TokenStream> {
+    let p = private();
+    let mut outers: Vec<(syn::Ident, Held)> = attr
+        .preopens
+        .iter()
+        .map(|pre| {
+            let (names, list) = preopen_rights(attr, pre);
+            let fcntls = (list.is_none() && pre.kind.is_socket()).then_some(DEFAULT_SOCKET_FCNTLS);
+            (marker_name(&pre.name), Held::of(&names, list, fcntls))
+        })
+        .collect();
+    for service in &attr.services {
+        if let Limits::FileArgs { flags, rights, .. } = &service.limits {
+            let names = fileargs_rights(flags, rights.as_ref());
+            let m = format_ident!("rights_of_{}", service.name.name(), span = service.span);
+            outers.push((m, Held::of(&names, rights.as_ref(), None)));
+        }
+    }
+    for set in &attr.limit_sets {
+        outers.push((
+            set.name.clone(),
+            Held::of(&set.list.names(), Some(&set.list), None),
+        ));
+    }
+    attr.limit_sets
+        .iter()
+        .map(|set| {
+            let name = &set.name;
+            let names = set.list.names();
+            let inner = Held::of(&names, Some(&set.list), None);
+            let marker = marker_for(name, &name.to_string(), &names);
+            let limits = limits(right_set(&names), Some(&set.list));
+            let withins = outers
+                .iter()
+                .filter(|(_, outer)| inner.within(outer))
+                .map(|(outer, _)| quote!(impl #p::Within<#outer> for #name {}));
+            quote! {
+                #marker
+                impl #p::Limit for #name {
+                    const LIMITS: #p::Limits = #limits;
+                }
+                #(#withins)*
+            }
+        })
+        .collect()
+}
+
 /// The `{ expr }` of a `file(...)` or `dir(...)` that is not `fallible`:
 /// its value may be a path or an `Option` of one (`Probe`).
 fn probed(pre: &Preopen) -> Option<&syn::Block> {
@@ -577,12 +679,27 @@ pub fn expand(attr: &Attr, func: &syn::ItemFn, params: &[Param]) -> TokenStream 
     let output = &sig.output;
     let asyncness = &sig.asyncness;
 
-    let markers = attr.preopens.iter().map(|pre| marker(attr, pre)).chain(
-        attr.services
-            .iter()
-            .filter_map(service_marker)
-            .map(|(_, t)| t),
-    );
+    let markers = attr
+        .preopens
+        .iter()
+        .map(|pre| marker(attr, pre))
+        .chain(
+            attr.services
+                .iter()
+                .filter_map(service_marker)
+                .map(|(_, t)| t),
+        )
+        .chain(limit_markers(attr));
+    let limit_sets = attr.limit_sets.iter().map(|set| {
+        let name = &set.name;
+        let text = name.to_string();
+        let max = set.max.map_or(0, |(n, _)| n);
+        quote!(#p::LimitSet {
+            name: #text,
+            limits: <#ident::#name as #p::Limit>::LIMITS,
+            max: #max,
+        })
+    });
     let probes = probes(attr);
     let preopens = attr.preopens.iter().enumerate().map(|(i, pre)| {
         let name = pre.name.to_string();
@@ -700,6 +817,7 @@ pub fn expand(attr: &Attr, func: &syn::ItemFn, params: &[Param]) -> TokenStream 
                 exit_code: #exit_code,
                 on_setup_error: #on_setup_error,
                 before_entry: #before_entry,
+                limits: ::std::vec![#(#limit_sets),*],
             };
             #before
             #handles

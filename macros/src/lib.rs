@@ -228,6 +228,36 @@ mod tests {
         assert!(!out.contains("compile_error"));
     }
 
+    /// `limits(...)` sets are `Within` exactly the markers that hold all
+    /// they hold: a preopen's, the other sets'.
+    #[test]
+    fn limit_sets_are_within_the_markers_that_hold_them() {
+        let out = entry(
+            "preopen(f = file(arg(1), read, write)), rights(f = [read, write, fstat]),
+             limits(ReadOnly = [read, fstat], Exec = [fexecve], Stat = ([fstat], max = 8))"
+                .parse()
+                .unwrap(),
+            "fn main(f: File) {}".parse().unwrap(),
+        )
+        .to_string();
+        for within in [
+            "Within < rights_of_f > for ReadOnly",
+            "Within < ReadOnly > for ReadOnly",
+            "Within < rights_of_f > for Stat",
+            "Within < ReadOnly > for Stat",
+            "Within < Exec > for Exec",
+        ] {
+            assert!(out.contains(within), "{within} missing from {out}");
+        }
+        for not in [
+            "Within < rights_of_f > for Exec",
+            "Within < Stat > for ReadOnly",
+        ] {
+            assert!(!out.contains(not), "{not} in {out}");
+        }
+        assert!(out.contains("max : 8u32"), "{out}");
+    }
+
     #[test]
     fn errors_keep_the_function() {
         let out = entry(

@@ -14,6 +14,7 @@ pub const TOP_KEYS: &[&str] = &[
     "exit_code",
     "on_setup_error",
     "before_entry",
+    "limits",
 ];
 
 /// Kinds of preopen.

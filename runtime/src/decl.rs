@@ -483,6 +483,36 @@ pub struct Plan {
     /// the preopens are limited and before the caches are warmed, the
     /// services started and the sandbox entered.
     pub before_entry: Option<fn() -> BeforeEntry>,
+    /// `limits(...)`: the rights sets descriptors can be limited to after
+    /// entry.
+    pub limits: Vec<LimitSet>,
+}
+
+/// One `NAME = [...]` of `limits(...)`: a rights set descriptors can be
+/// limited to after entry, and how many such descriptors may be open at
+/// once (Linux reserves as many descriptor numbers at setup).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LimitSet {
+    /// The declared name (the marker type's).
+    pub name: &'static str,
+    /// Its rights and commands.
+    pub limits: crate::rights::Limits,
+    /// `max = N`; 0 for the default ([`LimitSet::DEFAULT_MAX`]).
+    pub max: u32,
+}
+
+impl LimitSet {
+    /// Descriptors of one set open at once without `max = N`.
+    pub const DEFAULT_MAX: u32 = 64;
+
+    /// How many descriptors of the set may be open at once.
+    pub const fn count(&self) -> u32 {
+        if self.max == 0 {
+            Self::DEFAULT_MAX
+        } else {
+            self.max
+        }
+    }
 }
 
 /// What a `before_entry` function reports: `Ok`, or the error that stops

@@ -308,8 +308,8 @@ pub mod __private {
     pub use crate::decl::*;
     pub use crate::net::socket_source;
     pub use crate::rights::{
-        can, default_file_rights, Fcntl, Ioctl, Limits, Right, RightSet, RightsMarker,
-        DEFAULT_DIR_RIGHTS,
+        can, default_file_rights, Fcntl, Ioctl, Limit, Limits, Right, RightSet, RightsMarker,
+        Within, DEFAULT_DIR_RIGHTS,
     };
     pub use crate::services::{self, Service};
     pub use crate::steps::Handles;

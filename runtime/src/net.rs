@@ -30,7 +30,7 @@ use std::os::fd::{AsFd, AsRawFd, BorrowedFd, OwnedFd, RawFd};
 use std::path::Path;
 
 use crate::decl::{Kind, Preopen};
-use crate::rights::{can, RightSet, RightsMarker};
+use crate::rights::{can, Limit, Limited, RightSet, RightsMarker, Within};
 use crate::Unknown;
 
 /// The queue length of a listening socket without `backlog = N`: std's
@@ -193,6 +193,21 @@ macro_rules! socket_handle {
             /// Forgets the compile-time rights; the kernel-side rights stay.
             pub fn erase(self) -> $name<Unknown> {
                 $name::wrap(self.inner)
+            }
+
+            /// Limits this socket to the rights set `N` of `limits(...)`,
+            /// for good (cap_rights_limit(2),
+            /// [`rights::limit`](crate::rights::limit)): compiles only
+            /// where `N` holds nothing this socket lacks.
+            pub fn limit<N: Within<R>>(self) -> io::Result<$name<N>> {
+                let limited = crate::rights::limit::<N>(OwnedFd::from(self.inner))?;
+                Ok($name::from(limited))
+            }
+        }
+
+        impl<N: Limit> From<Limited<N>> for $name<N> {
+            fn from(limited: Limited<N>) -> $name<N> {
+                $name::wrap(<$std>::from(limited.into_fd()))
             }
         }
 

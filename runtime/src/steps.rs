@@ -103,6 +103,14 @@ pub(crate) trait Backend {
     /// an error (`CAPH_IGNORE_EBADF`).
     fn limit_stdio(&mut self, stream: Stdio, limits: &Limits) -> Result<(), Failure>;
 
+    /// Step 3: makes ready what limiting descriptors after entry to the
+    /// rights sets of `limits(...)` needs (Linux: a range of descriptor
+    /// numbers per set, whose rights the filter holds from entry on).
+    fn reserve_limits(&mut self, sets: &[crate::decl::LimitSet]) -> Result<(), Failure> {
+        let _ = sets;
+        Ok(())
+    }
+
     /// Step 4: loads what libc needs that capability mode would deny later
     /// (time zone data, message catalogs, locale).
     fn warm_caches(&mut self) -> Result<(), Error>;
@@ -458,6 +466,16 @@ pub(crate) fn run<B: Backend>(
         }
     }
 
+    if !plan.limits.is_empty() {
+        backend
+            .reserve_limits(&plan.limits)
+            .map_err(|f| Error::Limit {
+                name: "limits(...)".to_owned(),
+                syscall: f.syscall,
+                source: f.error,
+            })?;
+    }
+
     times::mark("limit");
 
     // Step 4: the program's own initialization, then the caches (which
@@ -576,6 +594,7 @@ mod tests {
             exit_code: None,
             on_setup_error: None,
             before_entry: None,
+            limits: Vec::new(),
         }
     }
 

@@ -405,3 +405,77 @@ fn a_declared_listener_serves_under_tokio() {
     let out = child.wait_with_output().unwrap();
     succeeded(&out);
 }
+
+/// Runs a narrowing case inside the sandbox and as the control run, and
+/// checks that each denial holds inside and fails in the control.
+fn narrowing(args: &[&str], denials_expected: usize) {
+    let out = probe(args).output().unwrap();
+    if unsupported(&out) {
+        return;
+    }
+    succeeded(&out);
+    assert_eq!(denials(&out), (denials_expected, 0), "{out:?}");
+    let control = probe(args)
+        .env("SANDBOXED_TRACE", "dry-run")
+        .output()
+        .unwrap();
+    succeeded(&control);
+    assert_eq!(denials(&control), (0, denials_expected), "{control:?}");
+}
+
+#[test]
+fn a_file_limited_after_entry_stays_limited() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("data");
+    std::fs::write(&file, "").unwrap();
+    narrowing(&["narrow-file", file.to_str().unwrap()], 8);
+}
+
+#[test]
+fn a_directory_limited_after_entry_stays_limited() {
+    let dir = tempfile::tempdir().unwrap();
+    narrowing(&["narrow-dir", dir.path().to_str().unwrap()], 2);
+}
+
+#[test]
+fn a_file_from_fileargs_limited_after_entry_stays_limited() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("data");
+    std::fs::write(&file, "x").unwrap();
+    narrowing(&["narrow-fileargs", file.to_str().unwrap()], 1);
+}
+
+#[test]
+fn sockets_limited_after_entry_stay_limited() {
+    for (trace, expected) in [(None, (2, 0)), (Some("dry-run"), (0, 2))] {
+        let mut c = probe(&["narrow-socket", "127.0.0.1:0"]);
+        if let Some(t) = trace {
+            c.env("SANDBOXED_TRACE", t);
+        }
+        let mut child = c
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut reader = BufReader::new(child.stdout.take().unwrap());
+        let (head, addr) = listening(&mut reader);
+        let Some(addr) = addr else {
+            let out = child.wait_with_output().unwrap();
+            if unsupported(&out) {
+                return;
+            }
+            panic!("{head:?}: {out:?}");
+        };
+        let mut s = std::net::TcpStream::connect(&addr).unwrap();
+        s.write_all(b"ping\n").unwrap();
+        let mut a = [0; 4];
+        s.read_exact(&mut a).unwrap();
+        assert_eq!(&a, b"pong");
+        let mut rest = String::new();
+        reader.read_to_string(&mut rest).unwrap();
+        let mut out = child.wait_with_output().unwrap();
+        out.stdout = format!("{head}{rest}").into_bytes();
+        succeeded(&out);
+        assert_eq!(denials(&out), expected, "{out:?}");
+    }
+}

@@ -64,6 +64,10 @@ fn main() {
         "unix-listener" => unix_listener(),
         "unix-stream" => unix_stream(),
         "tokio-listener" => tokio_listener(),
+        "narrow-file" => narrow_file(),
+        "narrow-socket" => narrow_socket(),
+        "narrow-dir" => narrow_dir(),
+        "narrow-fileargs" => narrow_fileargs(),
         other => panic!("unknown case {other:?}"),
     }
 }
@@ -316,4 +320,238 @@ async fn tokio_listener(listener: TcpListener) {
         .expect("task");
     }
     check("two connections served", true);
+}
+
+/// A raw system call's result as `io::Result`.
+fn sys(r: libc::c_int) -> std::io::Result<libc::c_int> {
+    if r < 0 {
+        Err(std::io::Error::last_os_error())
+    } else {
+        Ok(r)
+    }
+}
+
+/// write(2) of one byte on raw descriptor `fd`.
+fn write_fd(fd: std::os::fd::RawFd) -> std::io::Result<libc::c_int> {
+    // SAFETY: one byte from a valid buffer; `fd` is a number only.
+    sys(unsafe { libc::write(fd, b"x".as_ptr().cast(), 1) } as libc::c_int)
+}
+
+/// A descriptor made after entry (outside every class): a pipe's write end.
+fn fresh_pipe() -> (std::os::fd::OwnedFd, std::os::fd::OwnedFd) {
+    rustix::pipe::pipe().expect("pipe")
+}
+
+/// A file opened read-write, limited after entry to `ReadOnly`: what was
+/// dropped is refused, and every way to get it back too (rights only
+/// shrink: limiting again to more, copying the descriptor, copying it
+/// onto another number, closing it and opening the file again, a forked
+/// child). A number of the set's range keeps the set's limits: a fresh
+/// descriptor moved there gets them, never more.
+#[sandboxed(
+    preopen(f = file(arg(2), read, write)),
+    rights(f = [read, write, seek, fstat], stdio),
+    limits(ReadOnly = [read, seek, fstat], Both = [read, write, fstat]),
+)]
+fn narrow_file(f: File) {
+    use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
+    sandboxed_unless_control();
+    let path = std::env::args().nth(2).expect("the file");
+    check("write before limiting", write_fd(f.as_raw_fd()).is_ok());
+    let mut r = f.limit::<ReadOnly>().expect("limit to ReadOnly");
+    let n = r.as_raw_fd();
+    let mut text = String::new();
+    std::io::Seek::rewind(&mut r).expect("seek");
+    r.read_to_string(&mut text).expect("read after limiting");
+    check("read after limiting", text.ends_with('x'));
+    check("fstat after limiting", r.metadata().is_ok());
+    denied("write after limiting", write_fd(n));
+    // SAFETY: dup(2), dup3(2) and fcntl(2) take numbers only.
+    unsafe {
+        denied("dup of the limited descriptor", sys(libc::dup(n)));
+        denied(
+            "dup3 onto a low free number",
+            sys(libc::dup3(n, 200, libc::O_CLOEXEC)),
+        );
+        denied(
+            "F_DUPFD to a number of its own range",
+            sys(libc::fcntl(n, libc::F_DUPFD_CLOEXEC, n)),
+        );
+    }
+    // Limiting again to more is refused (the raw form, unchecked by the
+    // types; the descriptor is consumed either way).
+    let copy = r;
+    denied(
+        "limiting again to a set with `write`",
+        sandboxed::rights::limit::<Both>(copy).map(drop),
+    );
+    // The number freed: a fresh descriptor moved onto it gets the range's
+    // limits, never more (it cannot write).
+    let (_rd, wr) = fresh_pipe();
+    // SAFETY: dup3 of a descriptor we own onto the freed number.
+    match sys(unsafe { libc::dup3(wr.as_raw_fd(), n, libc::O_CLOEXEC) }) {
+        Ok(_) => {
+            // SAFETY: `n` now holds the copy, owned here.
+            let moved = unsafe { OwnedFd::from_raw_fd(n) };
+            denied(
+                "write through a fresh descriptor on the freed number",
+                write_fd(moved.as_raw_fd()),
+            );
+        }
+        Err(e) => panic!("failed: moving a fresh descriptor onto the freed number: {e}"),
+    }
+    // A fresh descriptor copied into the range with F_DUPFD: the same.
+    // SAFETY: fcntl(2) with a number.
+    match sys(unsafe { libc::fcntl(wr.as_raw_fd(), libc::F_DUPFD_CLOEXEC, n) }) {
+        Ok(m) => {
+            // SAFETY: `m` is the new copy, owned here.
+            let copy = unsafe { OwnedFd::from_raw_fd(m) };
+            if control() || (copy.as_raw_fd() - n).abs() < 64 {
+                denied(
+                    "write through a copy made into the range",
+                    write_fd(copy.as_raw_fd()),
+                );
+            }
+        }
+        Err(e) => panic!("failed: F_DUPFD of a fresh descriptor: {e}"),
+    }
+    denied(
+        "opening the file again by path",
+        std::fs::OpenOptions::new().write(true).open(&path),
+    );
+    // A forked child has the same numbers and the same limits.
+    let both = sandboxed::rights::limit::<Both>(wr).expect("limit a fresh pipe to Both");
+    let m = both.as_raw_fd();
+    // SAFETY: fork(2); the child only writes and exits.
+    match unsafe { libc::fork() } {
+        0 => {
+            let ok = write_fd(m).is_ok();
+            // SAFETY: ends the child at once, as fork(2) children should.
+            unsafe { libc::_exit(i32::from(ok)) }
+        }
+        pid if pid > 0 => {
+            let mut status = 0;
+            // SAFETY: waits for our own child.
+            unsafe { libc::waitpid(pid, &mut status, 0) };
+            check(
+                "a forked child keeps the limits it was given (write allowed by Both)",
+                libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 1,
+            );
+        }
+        _ => panic!("failed: fork"),
+    }
+}
+
+/// A socket pair made after entry and an accepted connection, limited
+/// to what serving needs: what was dropped is refused.
+#[sandboxed(
+    preopen(listener = tcp_listener({ bind_address() })),
+    rights(stdio),
+    limits(Conn = [recv, send, shutdown, event], RecvOnly = [recv]),
+)]
+fn narrow_socket(listener: TcpListener) {
+    use std::os::fd::AsRawFd;
+    sandboxed_unless_control();
+    let addr = listener.local_addr().expect("getsockname");
+    println!("listening: {addr}");
+    std::io::stdout().flush().unwrap();
+    let (conn, _) = listener.accept().expect("accept");
+    let mut conn = conn.limit::<Conn>().expect("limit the connection");
+    let mut line = String::new();
+    std::io::BufReader::new(&conn)
+        .read_line(&mut line)
+        .expect("recv");
+    conn.write_all(b"pong").expect("send");
+    // SAFETY: getpeername(2) into a large enough buffer.
+    let peer = unsafe {
+        let mut addr: libc::sockaddr_storage = std::mem::zeroed();
+        let mut len = std::mem::size_of_val(&addr) as libc::socklen_t;
+        sys(libc::getpeername(
+            conn.as_raw_fd(),
+            (&mut addr as *mut libc::sockaddr_storage).cast(),
+            &mut len,
+        ))
+    };
+    denied("getpeername of the limited connection", peer);
+    drop(conn);
+    let (a, b) = std::os::unix::net::UnixStream::pair().expect("socketpair");
+    let a: sandboxed::net::UnixStream<RecvOnly> = sandboxed::rights::limit::<RecvOnly>(a)
+        .expect("limit one end")
+        .into();
+    let mut b = b;
+    b.write_all(b"hi").expect("send on the other end");
+    let mut got = [0; 2];
+    (&a).read_exact(&mut got).expect("recv on the limited end");
+    check("recv on the limited end", &got == b"hi");
+    denied("send on the limited end", write_fd(a.as_raw_fd()));
+}
+
+/// A directory limited to lookups and reads: creating beneath it is
+/// refused from then on.
+#[sandboxed(
+    preopen(d = dir(arg(2))),
+    rights(d = [lookup, read, create, write, seek, fstat], stdio),
+    limits(Browse = [lookup, read, fstat]),
+)]
+fn narrow_dir(d: sandboxed::Dir) {
+    sandboxed_unless_control();
+    let before = format!("before.{}", std::process::id());
+    check("create before limiting", d.create_new(&before).is_ok());
+    let d = d.limit::<Browse>().expect("limit the directory");
+    let mut text = String::new();
+    d.open(&before)
+        .expect("open beneath")
+        .read_to_string(&mut text)
+        .expect("read");
+    check("read beneath after limiting", text.is_empty());
+    use std::os::fd::AsRawFd;
+    let name = std::ffi::CString::new("after").unwrap();
+    // SAFETY: openat(2) with a NUL-terminated name; the result is closed.
+    let r = sys(unsafe {
+        libc::openat(
+            d.as_raw_fd(),
+            name.as_ptr(),
+            libc::O_WRONLY | libc::O_CREAT | libc::O_EXCL | libc::O_CLOEXEC,
+            0o644,
+        )
+    });
+    if let Ok(fd) = r {
+        // SAFETY: closes the descriptor just made.
+        unsafe { libc::close(fd) };
+    }
+    denied("creating beneath after limiting", r);
+    let name = std::ffi::CString::new(before).unwrap();
+    // SAFETY: openat(2) with a NUL-terminated name; the result is closed.
+    let r = sys(unsafe {
+        libc::openat(
+            d.as_raw_fd(),
+            name.as_ptr(),
+            libc::O_WRONLY | libc::O_CLOEXEC,
+        )
+    });
+    if let Ok(fd) = r {
+        // SAFETY: closes the descriptor just made.
+        unsafe { libc::close(fd) };
+    }
+    denied("opening beneath for writing after limiting", r);
+}
+
+/// A file from `fileargs`, limited further after entry.
+#[sandboxed(
+    services(fileargs(arg(2), read, rights = [read, fstat])),
+    rights(stdio),
+    limits(Stat = [fstat]),
+)]
+fn narrow_fileargs(fileargs: sandboxed::services::FileArgs) {
+    use std::os::fd::AsRawFd;
+    sandboxed_unless_control();
+    let name = std::env::args().nth(2).expect("a file");
+    let file = fileargs.open(&name).expect("fileargs open");
+    let file = file.limit::<Stat>().expect("limit to fstat");
+    check("fstat after limiting", file.metadata().is_ok());
+    let mut byte = [0u8; 1];
+    // SAFETY: read(2) into a one-byte buffer.
+    let r =
+        sys(unsafe { libc::read(file.as_raw_fd(), byte.as_mut_ptr().cast(), 1) } as libc::c_int);
+    denied("read after limiting", r);
 }

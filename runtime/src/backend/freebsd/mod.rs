@@ -194,6 +194,19 @@ pub(crate) fn access_mode_refusal(_: RawFd, _: &io::Error) -> Option<io::Error> 
     None
 }
 
+/// `fd` limited to `limits` (cap_rights_limit(2), cap_ioctls_limit(2),
+/// cap_fcntls_limit(2)), at its number; as it is where nothing is
+/// enforced (`SANDBOXED_TRACE=dry-run`).
+pub(crate) fn limit_after(
+    fd: std::os::fd::OwnedFd,
+    limits: &crate::rights::Limits,
+) -> io::Result<std::os::fd::OwnedFd> {
+    if crate::trace::mode().enforces() {
+        rights::limit(&fd, limits).map_err(|f| f.error)?;
+    }
+    Ok(fd)
+}
+
 /// cap_getmode(2): whether this process is in capability mode.
 pub(crate) fn is_sandboxed() -> bool {
     capsicum::get_mode().unwrap_or(false)
