@@ -23,7 +23,10 @@
 //! create service channels, enter the sandbox; then it calls the body with
 //! the handles. A failing step prints one line and exits with status
 //! [`SETUP_FAILURE_EXIT`] (unless `exit_code = N` says otherwise): the body
-//! never runs unsandboxed.
+//! never runs unsandboxed. A path or an argument the user got wrong is
+//! worded after the program, as the classic tools word it (`cmp: missing:
+//! No such file or directory (preopen `file2`)`); `on_setup_error = f`
+//! lets the program word every failure itself.
 //!
 //! # A guide to the attribute
 //!
@@ -334,7 +337,8 @@ pub mod __private {
             Err(e) => match plan.on_setup_error {
                 Some(report) => std::process::exit(report(&e)),
                 None => {
-                    eprintln!("sandboxed: {e}");
+                    let program = crate::error::program_name();
+                    eprintln!("{}", crate::error::default_line(&e, &program));
                     std::process::exit(plan.exit_code.unwrap_or(crate::SETUP_FAILURE_EXIT))
                 }
             },

@@ -75,7 +75,23 @@ fn an_option_source_gives_an_option() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(sandboxed::SETUP_FAILURE_EXIT));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("No such file or directory"));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        "declarations_probe: /nonexistent/tool.conf: No such file or directory (preopen `config`)\n"
+    );
+}
+
+/// Without `on_setup_error`, a missing argument names the program, the
+/// argument and the declaration.
+#[test]
+fn a_missing_argument_is_worded_after_the_program_by_default() {
+    let out = probe(&["narrow-file"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(sandboxed::SETUP_FAILURE_EXIT));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        "declarations_probe: missing command-line argument: argv[2] (preopen `f`)\n"
+    );
+    assert!(out.stdout.is_empty());
 }
 
 #[test]
