@@ -22,9 +22,25 @@ pub struct Attr {
     pub exit_code: Option<(i32, Span)>,
     /// `on_setup_error = report` or `on_setup_error = { ... }`.
     pub on_setup_error: Option<(proc_macro2::TokenStream, Span)>,
-    /// A preopen or service was dropped by a parse error: checks that need
-    /// every declaration (parameters, rights targets) are skipped.
-    pub incomplete: bool,
+    /// `before_entry = init` or `before_entry = { ... }`.
+    pub before_entry: Option<(proc_macro2::TokenStream, Span)>,
+    /// `limits(NAME = [...], ...)`: rights a descriptor can be limited to
+    /// after entry.
+    pub limit_sets: Vec<LimitSet>,
+    /// Names declared by a preopen or service that could not be read
+    /// whole (an unknown kind or service with no close match, a bad
+    /// source): they count as declared, so that a rights list or a
+    /// parameter naming one is not reported as well, but their parameter
+    /// types are not checked.
+    pub partial: Vec<Ident>,
+    /// Some declaration's name could not be read at all (an unknown key
+    /// with no close match, an item that is not `NAME = ...`): "not
+    /// declared" and "matches no declaration" are not reported, since
+    /// they might be wrong.
+    pub names_unknown: bool,
+    /// A parameter could not be read (a pattern, `self`): "declared but
+    /// the function has no parameter" is not reported.
+    pub params_unknown: bool,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -32,15 +48,64 @@ pub enum Kind {
     File,
     Dir,
     Files,
+    TcpListener,
+    UnixListener,
+    TcpStream,
+    UnixStream,
 }
 
 impl Kind {
+    const ALL: [Kind; 7] = [
+        Kind::File,
+        Kind::Dir,
+        Kind::Files,
+        Kind::TcpListener,
+        Kind::UnixListener,
+        Kind::TcpStream,
+        Kind::UnixStream,
+    ];
+
+    pub fn from_name(name: &str) -> Option<Kind> {
+        Kind::ALL.into_iter().find(|k| k.name() == name)
+    }
+
     pub fn name(self) -> &'static str {
         match self {
             Kind::File => "file",
             Kind::Dir => "dir",
             Kind::Files => "files",
+            Kind::TcpListener => "tcp_listener",
+            Kind::UnixListener => "unix_listener",
+            Kind::TcpStream => "tcp_stream",
+            Kind::UnixStream => "unix_stream",
         }
+    }
+
+    /// The runtime's name of the kind, and of the parameter's type.
+    pub fn rust_name(self) -> &'static str {
+        match self {
+            Kind::File => "File",
+            Kind::Dir => "Dir",
+            Kind::Files => "Files",
+            Kind::TcpListener => "TcpListener",
+            Kind::UnixListener => "UnixListener",
+            Kind::TcpStream => "TcpStream",
+            Kind::UnixStream => "UnixStream",
+        }
+    }
+
+    /// A socket: its source is an address (TCP) or a socket's path (Unix).
+    pub fn is_socket(self) -> bool {
+        !matches!(self, Kind::File | Kind::Dir | Kind::Files)
+    }
+
+    /// A TCP socket: its source is `HOST:PORT`.
+    pub fn is_tcp(self) -> bool {
+        matches!(self, Kind::TcpListener | Kind::TcpStream)
+    }
+
+    pub fn is_listener(self) -> bool {
+        matches!(self, Kind::TcpListener | Kind::UnixListener)
     }
 }
 
@@ -76,6 +141,10 @@ pub struct Flags {
     /// Open failures are handed to the body as `Operand`s.
     pub fallible: Option<Span>,
     pub mode: Option<(u32, Span)>,
+    /// A socket made non-blocking before entry.
+    pub nonblocking: Option<Span>,
+    /// `backlog = N` of a listening socket.
+    pub backlog: Option<(u32, Span)>,
 }
 
 impl Flags {
@@ -102,6 +171,8 @@ impl Flags {
             optional: self.optional.is_some(),
             dash: self.dash.is_some(),
             fallible: self.fallible.is_some(),
+            nonblocking: self.nonblocking.is_some(),
+            backlog: self.backlog.map_or(0, |(n, _)| n),
         }
     }
 }
@@ -172,6 +243,15 @@ impl RightsList {
 pub struct RightsEntry {
     pub target: Target,
     pub list: RightsList,
+}
+
+/// `NAME = [RIGHT, ...]` or `NAME = ([RIGHT, ...], max = N)` of
+/// `limits(...)`: a rights set descriptors can be limited to after entry,
+/// and how many may be open at once (Linux reserves that many numbers).
+pub struct LimitSet {
+    pub name: Ident,
+    pub list: RightsList,
+    pub max: Option<(u32, Span)>,
 }
 
 /// One service and its limits.

@@ -144,16 +144,25 @@ pub fn read_attr(cx: &mut Ctxt, nodes: Vec<Node>) -> Attr {
             other => {
                 cx.error(
                     other.span(),
-                    "expected `preopen(...)`, `rights(...)`, `services(...)`, `on_unsupported = ...`, `exit_code = ...` or `on_setup_error = ...`",
+                    "expected `preopen(...)`, `rights(...)`, `services(...)`, `limits(...)`, `on_unsupported = ...`, `exit_code = ...`, `on_setup_error = ...` or `before_entry = ...`",
                 );
                 continue;
             }
         };
-        if !symbol::TOP_KEYS.contains(&key.as_str()) {
+        let key = if symbol::TOP_KEYS.contains(&key.as_str()) {
+            key
+        } else {
             cx.unknown(span, "key", &key, symbol::TOP_KEYS.iter().copied());
-            attr.incomplete = true;
-            continue;
-        }
+            // Read on as the key it is closest to, so that the rest of the
+            // attribute is checked in this same compile.
+            match symbol::closest(&key, symbol::TOP_KEYS.iter().copied()) {
+                Some(near) => near.to_owned(),
+                None => {
+                    attr.names_unknown = true;
+                    continue;
+                }
+            }
+        };
         if seen.iter().any(|(k, _)| *k == key) {
             cx.error(
                 span,
@@ -162,34 +171,42 @@ pub fn read_attr(cx: &mut Ctxt, nodes: Vec<Node>) -> Attr {
             continue;
         }
         seen.push((key.clone(), span));
-        let before = cx.len();
         match (key.as_str(), node) {
             ("preopen", Node::Call(_, items)) => {
                 for item in items {
-                    if let Some(p) = read_preopen(cx, item) {
-                        if attr.preopens.iter().any(|q| q.name == p.name) {
-                            cx.error(
-                                p.name.span(),
-                                format!("duplicate preopen `{}`; rename one of them", p.name),
-                            );
-                        } else {
-                            attr.preopens.push(p);
+                    match read_preopen(cx, item) {
+                        Read::Whole(p) => {
+                            if attr.preopens.iter().any(|q| q.name == p.name) {
+                                cx.error(
+                                    p.name.span(),
+                                    format!("duplicate preopen `{}`; rename one of them", p.name),
+                                );
+                            } else {
+                                attr.preopens.push(p);
+                            }
                         }
+                        Read::Partial(name) => attr.partial.push(name),
+                        Read::Nothing => attr.names_unknown = true,
                     }
                 }
             }
             ("rights", Node::Call(_, items)) => read_rights(cx, &mut attr, items),
+            ("limits", Node::Call(_, items)) => read_limit_sets(cx, &mut attr, items),
             ("services", Node::Call(_, items)) => {
                 for item in items {
-                    if let Some(s) = read_service(cx, item) {
-                        if attr.services.iter().any(|t| t.name == s.name) {
-                            cx.error(
-                                s.span,
-                                format!("duplicate service `{}`; declare it once", s.name),
-                            );
-                        } else {
-                            attr.services.push(s);
+                    match read_service(cx, item) {
+                        Read::Whole(s) => {
+                            if attr.services.iter().any(|t| t.name == s.name) {
+                                cx.error(
+                                    s.span,
+                                    format!("duplicate service `{}`; declare it once", s.name),
+                                );
+                            } else {
+                                attr.services.push(s);
+                            }
                         }
+                        Read::Partial(name) => attr.partial.push(name),
+                        Read::Nothing => attr.names_unknown = true,
                     }
                 }
             }
@@ -224,25 +241,50 @@ pub fn read_attr(cx: &mut Ctxt, nodes: Vec<Node>) -> Attr {
                     "expected a function: `on_setup_error = report`, with `fn report(e: &sandboxed::Error) -> i32`, or a block giving one",
                 ),
             },
-            ("on_unsupported" | "exit_code" | "on_setup_error", _) => {
+            ("before_entry", Node::Assign(_, value)) => match *value {
+                Node::Word(f) => {
+                    attr.before_entry = Some((quote::quote!(#f), f.span()));
+                }
+                Node::Block(b) => {
+                    let span = b.brace_token.span.join();
+                    attr.before_entry = Some((quote::quote!(#b), span));
+                }
+                other => cx.error(
+                    other.span(),
+                    "expected a function: `before_entry = init`, with `fn init()` or `fn init() -> Result<(), E>`, or a block giving one",
+                ),
+            },
+            ("on_unsupported" | "exit_code" | "on_setup_error" | "before_entry", _) => {
                 cx.error(span, format!("expected `{key} = ...`"));
             }
-            _ => cx.error(span, format!("expected `{key}(...)`")),
-        }
-        if cx.len() > before && (key == "preopen" || key == "services") {
-            attr.incomplete = true;
+            (_, _) => {
+                cx.error(span, format!("expected `{key}(...)`"));
+                if key != "rights" {
+                    attr.names_unknown = true;
+                }
+            }
         }
     }
     attr
 }
 
-fn read_preopen(cx: &mut Ctxt, node: Node) -> Option<Preopen> {
+/// A declaration as far as it could be read.
+enum Read<T> {
+    /// All of it.
+    Whole(T),
+    /// Only its name: it counts as declared.
+    Partial(Ident),
+    /// Not even its name.
+    Nothing,
+}
+
+fn read_preopen(cx: &mut Ctxt, node: Node) -> Read<Preopen> {
     let Node::Assign(name, value) = node else {
         cx.error(
             node.span(),
-            "expected `NAME = file(...)`, `NAME = dir(...)` or `NAME = files(...)`",
+            "expected `NAME = KIND(...)`: `file`, `dir`, `files`, `tcp_listener`, `unix_listener`, `tcp_stream` or `unix_stream`",
         );
-        return None;
+        return Read::Nothing;
     };
     let (kind_ident, args) = match *value {
         Node::Call(k, args) => (k, args),
@@ -250,23 +292,27 @@ fn read_preopen(cx: &mut Ctxt, node: Node) -> Option<Preopen> {
         other => {
             cx.error(
                 other.span(),
-                format!("expected `file(...)`, `dir(...)` or `files(...)` after `{name} =`"),
+                format!("expected a kind after `{name} =`: `file(...)`, `dir(...)`, `files(...)`, `tcp_listener(...)`, `unix_listener(...)`, `tcp_stream(...)` or `unix_stream(...)`"),
             );
-            return None;
+            return Read::Partial(name);
         }
     };
-    let kind = match kind_ident.to_string().as_str() {
-        "file" => Kind::File,
-        "dir" => Kind::Dir,
-        "files" => Kind::Files,
-        other => {
+    let word = kind_ident.to_string();
+    let kind = match Kind::from_name(&word) {
+        Some(kind) => kind,
+        None => {
             cx.unknown(
                 kind_ident.span(),
                 "kind",
-                other,
+                &word,
                 symbol::KINDS.iter().copied(),
             );
-            return None;
+            // Read on as the closest kind, so that its flags, rights and
+            // parameter are checked in this same compile.
+            match symbol::closest(&word, symbol::KINDS.iter().copied()).and_then(Kind::from_name) {
+                Some(kind) => kind,
+                None => return Read::Partial(name),
+            }
         }
     };
     let mut args = args.into_iter();
@@ -282,21 +328,53 @@ fn read_preopen(cx: &mut Ctxt, node: Node) -> Option<Preopen> {
                 kind.name()
             ),
         );
-        return None;
+        return Read::Partial(name);
     };
-    let source = read_source(cx, first)?;
-    let allowed = if kind == Kind::Dir {
-        symbol::DIR_FLAGS
-    } else {
-        symbol::FILE_FLAGS
+    let source = read_source(cx, first);
+    if let (Some(Source::Literal(lit)), true) = (&source, kind.is_tcp()) {
+        check_tcp_address(cx, lit);
+    }
+    let allowed = match kind {
+        Kind::Dir => symbol::DIR_FLAGS,
+        Kind::File | Kind::Files => symbol::FILE_FLAGS,
+        k if k.is_listener() => symbol::LISTENER_FLAGS,
+        _ => symbol::STREAM_FLAGS,
     };
     let flags = read_flags(cx, args, allowed, kind.name());
-    Some(Preopen {
-        name,
-        kind,
-        source,
-        flags,
-    })
+    match source {
+        Some(source) => Read::Whole(Preopen {
+            name,
+            kind,
+            source,
+            flags,
+        }),
+        None => Read::Partial(name),
+    }
+}
+
+/// A TCP socket's literal source is `HOST:PORT` (resolved before entry,
+/// as std's `ToSocketAddrs` does): an IP address or a host name, and a
+/// port number.
+fn check_tcp_address(cx: &mut Ctxt, lit: &LitStr) {
+    let text = lit.value();
+    let ok = match text.rsplit_once(':') {
+        Some((host, port)) => {
+            let host_ok = match host.strip_prefix('[') {
+                Some(v6) => v6
+                    .strip_suffix(']')
+                    .is_some_and(|a| a.parse::<std::net::Ipv6Addr>().is_ok()),
+                None => !host.is_empty() && !host.contains(':'),
+            };
+            host_ok && port.parse::<u16>().is_ok()
+        }
+        None => false,
+    };
+    if !ok {
+        cx.error(
+            lit.span(),
+            format!("`{text}` is not `HOST:PORT`; write `\"127.0.0.1:8080\"`, `\"[::1]:8080\"` or `\"localhost:8080\"`"),
+        );
+    }
 }
 
 fn read_source(cx: &mut Ctxt, node: Node) -> Option<Source> {
@@ -422,7 +500,7 @@ fn read_flags(
             }
         };
         if !allowed.contains(&word.as_str()) {
-            if symbol::FILE_FLAGS.contains(&word.as_str()) {
+            if symbol::ALL_FLAGS.contains(&word.as_str()) {
                 cx.error(
                     span,
                     format!(
@@ -450,6 +528,25 @@ fn read_flags(
             "optional" => &mut flags.optional,
             "dash" => &mut flags.dash,
             "fallible" => &mut flags.fallible,
+            "nonblocking" => &mut flags.nonblocking,
+            "backlog" => {
+                if flags.backlog.is_some() {
+                    cx.error(span, "duplicate `backlog`; keep one");
+                    continue;
+                }
+                match value {
+                    Some(Node::Int(i)) => match i.base10_parse::<u32>() {
+                        Ok(n) if (1..=65_535).contains(&n) => flags.backlog = Some((n, i.span())),
+                        _ => cx.error(
+                            i.span(),
+                            "`backlog` is a queue length from 1 to 65535, such as `backlog = 128`",
+                        ),
+                    },
+                    Some(other) => cx.error(other.span(), "expected an integer: `backlog = 128`"),
+                    None => cx.error(span, "`backlog` needs a value: `backlog = 128`"),
+                }
+                continue;
+            }
             _ => {
                 // `mode = 0o644`
                 if flags.mode.is_some() {
@@ -534,6 +631,62 @@ fn read_rights(cx: &mut Ctxt, attr: &mut Attr, items: Vec<Node>) {
             ),
             other => cx.error(other.span(), "expected `NAME = [RIGHT, ...]` or `stdio`"),
         }
+    }
+}
+
+/// `limits(NAME = [RIGHT, ...], NAME = ([RIGHT, ...], max = N))`.
+fn read_limit_sets(cx: &mut Ctxt, attr: &mut Attr, items: Vec<Node>) {
+    for item in items {
+        let Node::Assign(name, value) = item else {
+            cx.error(
+                item.span(),
+                "expected `NAME = [RIGHT, ...]`: a rights set to limit descriptors to after entry",
+            );
+            continue;
+        };
+        let (list, max) = match *value {
+            Node::Tuple(span, parts) => {
+                let mut parts = parts.into_iter();
+                let list = match parts.next() {
+                    Some(first @ Node::List(..)) => read_rights_list(cx, first),
+                    _ => {
+                        cx.error(span, format!("expected `{name} = ([RIGHT, ...], max = N)`"));
+                        None
+                    }
+                };
+                let mut max = None;
+                for part in parts {
+                    match part {
+                        Node::Assign(k, v) if k == "max" && max.is_none() => match *v {
+                            Node::Int(i) => match i.base10_parse::<u32>() {
+                                Ok(n) if (1..=1024).contains(&n) => max = Some((n, i.span())),
+                                _ => cx.error(
+                                    i.span(),
+                                    "`max` is how many such descriptors may be open at once, from 1 to 1024",
+                                ),
+                            },
+                            other => cx.error(other.span(), "expected an integer: `max = 256`"),
+                        },
+                        other => cx.error(
+                            other.span(),
+                            format!("expected `max = N` after the rights of `{name}`"),
+                        ),
+                    }
+                }
+                (list, max)
+            }
+            other => (read_rights_list(cx, other), None),
+        };
+        let Some(list) = list else { continue };
+        if attr.limit_sets.iter().any(|s| s.name == name) {
+            cx.error(
+                name.span(),
+                format!("duplicate rights set `{name}`; merge the two lists"),
+            );
+            continue;
+        }
+        attr.limit_sets
+            .push(crate::ast::LimitSet { name, list, max });
     }
 }
 
@@ -640,22 +793,37 @@ fn read_commands<W: Word>(
     Some(out)
 }
 
-fn read_service(cx: &mut Ctxt, node: Node) -> Option<crate::ast::Service> {
+fn read_service(cx: &mut Ctxt, node: Node) -> Read<crate::ast::Service> {
     let (ident, args) = match node {
         Node::Call(i, args) => (i, args),
         Node::Word(i) => (i, Vec::new()),
         other => {
             cx.error(other.span(), "expected a service: `dns(...)`, `net(...)`, `pwd(...)`, `grp(...)`, `sysctl(...)`, `syslog` or `fileargs(...)`");
-            return None;
+            return Read::Nothing;
         }
     };
     let word = ident.to_string();
     let Some(service) = Service::from_name(&word) else {
         cx.unknown(ident.span(), "service", &word, symbol::names::<Service>());
-        return None;
+        // The parameter is named after the service the user meant: read
+        // on as the closest one.
+        return match symbol::closest(&word, symbol::names::<Service>()).and_then(Service::from_name)
+        {
+            Some(near) => read_limits(cx, near, ident.span(), args),
+            None => Read::Partial(ident),
+        };
     };
+    read_limits(cx, service, ident.span(), args)
+}
+
+/// The limits of `service`, written at `span`.
+fn read_limits(
+    cx: &mut Ctxt,
+    service: Service,
+    span: Span,
+    args: Vec<Node>,
+) -> Read<crate::ast::Service> {
     let (name, keys) = (service.name(), service.limits());
-    let span = ident.span();
     let mut seen: Vec<String> = Vec::new();
     let mut pairs = Vec::new();
     let mut positional = Vec::new();
@@ -777,7 +945,7 @@ fn read_service(cx: &mut Ctxt, node: Node) -> Option<crate::ast::Service> {
         Service::Syslog => Limits::Syslog,
         Service::FileArgs => read_fileargs(cx, span, positional, pairs),
     };
-    Some(crate::ast::Service {
+    Read::Whole(crate::ast::Service {
         name: service,
         span,
         limits,
@@ -970,7 +1138,7 @@ fn read_addrs(cx: &mut Ctxt, node: Node) -> Vec<std::net::SocketAddr> {
     out
 }
 
-/// The function's parameters, in order; `incomplete` is set when one
+/// The function's parameters, in order; `params_unknown` is set when one
 /// could not be read (so "declared but no parameter" is not reported).
 pub fn read_params(cx: &mut Ctxt, attr: &mut Attr, sig: &syn::Signature) -> Vec<crate::ast::Param> {
     let mut out = Vec::new();
@@ -981,7 +1149,7 @@ pub fn read_params(cx: &mut Ctxt, attr: &mut Attr, sig: &syn::Signature) -> Vec<
                     r.span(),
                     "`#[sandboxed]` goes on a free function, not a method; move the body into a free `fn`",
                 );
-                attr.incomplete = true;
+                attr.params_unknown = true;
             }
             syn::FnArg::Typed(pt) => match &*pt.pat {
                 syn::Pat::Ident(pi) if pi.by_ref.is_none() && pi.subpat.is_none() => {
@@ -997,7 +1165,7 @@ pub fn read_params(cx: &mut Ctxt, attr: &mut Attr, sig: &syn::Signature) -> Vec<
                         other.span(),
                         "a parameter of a `#[sandboxed]` function is a plain name matching a declaration: `old: File`",
                     );
-                    attr.incomplete = true;
+                    attr.params_unknown = true;
                 }
             },
         }

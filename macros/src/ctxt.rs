@@ -45,10 +45,6 @@ impl Ctxt {
         self.error(span, message);
     }
 
-    pub fn len(&self) -> usize {
-        self.errors.len()
-    }
-
     pub fn is_empty(&self) -> bool {
         self.errors.is_empty()
     }

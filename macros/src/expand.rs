@@ -6,12 +6,15 @@ use proc_macro2::{Span, TokenStream};
 use quote::{format_ident, quote, quote_spanned};
 use syn::spanned::Spanned;
 
-use sandboxed_vocab::{default_file_rights, Right, RightSet, Word, DEFAULT_DIR_RIGHTS};
+use sandboxed_vocab::{
+    default_file_rights, Fcntl, Right, RightSet, Word, DEFAULT_DIR_RIGHTS, DEFAULT_LISTENER_RIGHTS,
+    DEFAULT_SOCKET_FCNTLS, DEFAULT_STREAM_RIGHTS,
+};
 
 use crate::ast::{
     Attr, Db, Flags, Kind, Limits, Param, Preopen, Principal, RightsList, Service, Source, Target,
 };
-use crate::valid::is_tokio_main;
+use crate::valid::{self, is_tokio_main};
 
 fn private() -> TokenStream {
     quote!(::sandboxed::__private)
@@ -36,6 +39,8 @@ pub fn default_rights(kind: Kind, f: &Flags) -> Vec<Right> {
     let set = match kind {
         Kind::Dir => DEFAULT_DIR_RIGHTS,
         Kind::File | Kind::Files => default_file_rights(&f.open_flags()),
+        k if k.is_listener() => DEFAULT_LISTENER_RIGHTS,
+        _ => DEFAULT_STREAM_RIGHTS,
     };
     set.atoms().collect()
 }
@@ -47,6 +52,15 @@ fn right_set(rights: &[Right]) -> TokenStream {
 }
 
 fn limits(rights: TokenStream, list: Option<&RightsList>) -> TokenStream {
+    limits_with(rights, list, None)
+}
+
+/// [`limits`], with `fcntls` narrowing `fcntl` when the list does not.
+fn limits_with(
+    rights: TokenStream,
+    list: Option<&RightsList>,
+    fcntls: Option<&[Fcntl]>,
+) -> TokenStream {
     let p = private();
     fn narrow<W: Word>(group: Option<&(Vec<W>, Span)>, ty: &str) -> TokenStream {
         match group {
@@ -58,7 +72,11 @@ fn limits(rights: TokenStream, list: Option<&RightsList>) -> TokenStream {
         }
     }
     let ioctls = narrow(list.and_then(|l| l.ioctls.as_ref()), "Ioctl");
-    let fcntls = narrow(list.and_then(|l| l.fcntls.as_ref()), "Fcntl");
+    let default = fcntls.map(|f| (f.to_vec(), Span::call_site()));
+    let fcntls = narrow(
+        list.and_then(|l| l.fcntls.as_ref()).or(default.as_ref()),
+        "Fcntl",
+    );
     quote!(#p::Limits { rights: #rights, ioctls: #ioctls, fcntls: #fcntls })
 }
 
@@ -110,10 +128,11 @@ fn marker_for(m: &syn::Ident, name: &str, rights: &[Right]) -> TokenStream {
         let can = format_ident!("{}", r.rust_name());
         quote!(impl #p::can::#can for #m {})
     });
+    let doc = format!("The rights of `{name}`, as declared in `#[sandboxed]`.");
     quote! {
-        #[allow(non_camel_case_types, clippy::empty_enums)]
-        #[doc(hidden)]
-        enum #m {}
+        #[allow(non_camel_case_types, clippy::empty_enums, dead_code)]
+        #[doc = #doc]
+        pub(crate) enum #m {}
         impl #p::RightsMarker for #m {
             const RIGHTS: #p::RightSet = #set;
             const NAME: &'static str = #name;
@@ -145,6 +164,16 @@ fn source(s: &Source, kind: Kind) -> TokenStream {
         Source::Arg(n) => quote!(#p::Source::Arg(#n)),
         Source::Args(n, _) => quote!(#p::Source::Args(#n)),
         Source::Env(v) => quote!(#p::Source::Env(#v)),
+        Source::Expr(block) if kind.is_socket() => {
+            let stmts = &block.stmts;
+            let text = quote!(#(#stmts)*).to_string();
+            // A socket's `{ expr }` is an address (`SocketAddr`, a string)
+            // or, for a Unix socket, a path.
+            let value = quote_spanned! {block.span()=>
+                #p::socket_source(&#block)
+            };
+            quote!(#p::Source::Expr { text: #text, value: #value })
+        }
         Source::Expr(block) => {
             let stmts = &block.stmts;
             let text = quote!(#(#stmts)*).to_string();
@@ -171,6 +200,8 @@ fn open_flags(f: &Flags, kind: Kind) -> TokenStream {
         optional,
         dash,
         fallible,
+        nonblocking,
+        backlog,
     } = f.open_flags();
     // mkdir(2)'s customary 0o777 (less the umask) for a created
     // directory, open(2)'s 0o666 for a created file.
@@ -183,7 +214,7 @@ fn open_flags(f: &Flags, kind: Kind) -> TokenStream {
         #p::OpenFlags {
             read: #read, write: #write, append: #append, create: #create,
             truncate: #truncate, exclusive: #exclusive, mode: #mode, optional: #optional,
-            dash: #dash, fallible: #fallible,
+            dash: #dash, fallible: #fallible, nonblocking: #nonblocking, backlog: #backlog,
         }
     }
 }
@@ -347,7 +378,7 @@ fn stdio(attr: &Attr) -> Vec<TokenStream> {
 /// The user's `File` / `Dir` path with the marker as its rights:
 /// `sandboxed::File` becomes `sandboxed::File<rights_of_old>`, so the
 /// user's import stays used and errors point at the user's type.
-fn with_marker(ty: &syn::Type, m: &syn::Ident) -> TokenStream {
+fn with_marker(ty: &syn::Type, m: &TokenStream) -> TokenStream {
     match ty {
         syn::Type::Path(tp) => {
             let mut tp = tp.clone();
@@ -378,8 +409,170 @@ fn inner_type(ty: &syn::Type) -> &syn::Type {
     }
 }
 
+/// A rights set's rights and its `ioctl` / `fcntl` commands (`None`: all).
+struct Held {
+    rights: RightSet,
+    ioctls: Option<Vec<sandboxed_vocab::Ioctl>>,
+    fcntls: Option<Vec<Fcntl>>,
+}
+
+impl Held {
+    fn of(rights: &[Right], list: Option<&RightsList>, fcntls: Option<&[Fcntl]>) -> Held {
+        Held {
+            rights: RightSet::of(rights),
+            ioctls: list.and_then(|l| l.ioctls.as_ref()).map(|(c, _)| c.clone()),
+            fcntls: list
+                .and_then(|l| l.fcntls.as_ref())
+                .map(|(c, _)| c.clone())
+                .or(fcntls.map(<[Fcntl]>::to_vec)),
+        }
+    }
+
+    /// Whether `self` holds nothing `outer` lacks: `cap_rights_limit(2)`
+    /// can narrow `outer` to `self` (`cap_ioctls_limit` and
+    /// `cap_fcntls_limit` likewise: a list is within no list).
+    fn within(&self, outer: &Held) -> bool {
+        fn list_within<T: PartialEq>(
+            held: bool,
+            inner: Option<&Vec<T>>,
+            outer: Option<&Vec<T>>,
+        ) -> bool {
+            match (inner, outer) {
+                // Without the right, its commands are all refused anyway.
+                _ if !held => true,
+                (_, None) => true,
+                (None, Some(_)) => false,
+                (Some(i), Some(o)) => i.iter().all(|x| o.contains(x)),
+            }
+        }
+        let holds = |r: Right| self.rights.allows(r);
+        outer.rights.contains(self.rights)
+            && list_within(
+                holds(Right::Ioctl),
+                self.ioctls.as_ref(),
+                outer.ioctls.as_ref(),
+            )
+            && list_within(
+                holds(Right::Fcntl),
+                self.fcntls.as_ref(),
+                outer.fcntls.as_ref(),
+            )
+    }
+}
+
+/// The markers of `limits(...)`, each a `Limit`, and `Within` of every
+/// marker of the attribute (preopens, `fileargs`, the other sets) that
+/// holds all it holds: `handle.limit::<NAME>()` compiles only where the
+/// rights shrink.
+fn limit_markers(attr: &Attr) -> Vec<TokenStream> {
+    let p = private();
+    let mut outers: Vec<(syn::Ident, Held)> = attr
+        .preopens
+        .iter()
+        .map(|pre| {
+            let (names, list) = preopen_rights(attr, pre);
+            let fcntls = (list.is_none() && pre.kind.is_socket()).then_some(DEFAULT_SOCKET_FCNTLS);
+            (marker_name(&pre.name), Held::of(&names, list, fcntls))
+        })
+        .collect();
+    for service in &attr.services {
+        if let Limits::FileArgs { flags, rights, .. } = &service.limits {
+            let names = fileargs_rights(flags, rights.as_ref());
+            let m = format_ident!("rights_of_{}", service.name.name(), span = service.span);
+            outers.push((m, Held::of(&names, rights.as_ref(), None)));
+        }
+    }
+    for set in &attr.limit_sets {
+        outers.push((
+            set.name.clone(),
+            Held::of(&set.list.names(), Some(&set.list), None),
+        ));
+    }
+    attr.limit_sets
+        .iter()
+        .map(|set| {
+            let name = &set.name;
+            let names = set.list.names();
+            let inner = Held::of(&names, Some(&set.list), None);
+            let marker = marker_for(name, &name.to_string(), &names);
+            let limits = limits(right_set(&names), Some(&set.list));
+            let withins = outers
+                .iter()
+                .filter(|(_, outer)| inner.within(outer))
+                .map(|(outer, _)| quote!(impl #p::Within<#outer> for #name {}));
+            quote! {
+                #marker
+                impl #p::Limit for #name {
+                    const LIMITS: #p::Limits = #limits;
+                }
+                #(#withins)*
+            }
+        })
+        .collect()
+}
+
+/// The `{ expr }` of a `file(...)` or `dir(...)` that is not `fallible`:
+/// its value may be a path or an `Option` of one (`Probe`).
+fn probed(pre: &Preopen) -> Option<&syn::Block> {
+    match (&pre.source, pre.kind) {
+        (Source::Expr(block), Kind::File | Kind::Dir) if pre.flags.fallible.is_none() => {
+            Some(block)
+        }
+        _ => None,
+    }
+}
+
+/// `tokens` with every token (and group) at `span`.
+fn respan(tokens: TokenStream, span: Span) -> TokenStream {
+    tokens
+        .into_iter()
+        .map(|mut tree| {
+            if let proc_macro2::TokenTree::Group(g) = &tree {
+                let mut group = proc_macro2::Group::new(g.delimiter(), respan(g.stream(), span));
+                group.set_span(span);
+                tree = proc_macro2::TokenTree::Group(group);
+            } else {
+                tree.set_span(span);
+            }
+            tree
+        })
+        .collect()
+}
+
+/// The variable holding the shape of preopen `i`'s probed source.
+fn shape_var(i: usize) -> syn::Ident {
+    format_ident!("__sandboxed_shape_{}", i)
+}
+
+/// The variable holding the path of preopen `i`'s probed source.
+fn value_var(i: usize) -> syn::Ident {
+    format_ident!("__sandboxed_value_{}", i)
+}
+
+/// Evaluates each probed source, in declaration order, before the plan is
+/// built: its path (or `None`) and its shape.
+fn probes(attr: &Attr) -> Vec<TokenStream> {
+    let p = private();
+    attr.preopens
+        .iter()
+        .enumerate()
+        .filter_map(|(i, pre)| {
+            let block = probed(pre)?;
+            let (value, shape) = (value_var(i), shape_var(i));
+            Some(quote_spanned! {block.span()=>
+                #[allow(unused_variables, unused_braces)]
+                let (#value, #shape) = {
+                    #[allow(unused_imports)]
+                    use #p::{OptionalSource as _, PathSource as _};
+                    (&#p::Probe(#block)).__sandboxed_source()
+                };
+            })
+        })
+        .collect()
+}
+
 /// The parameter's precise type, and the expression taking its handle.
-fn handle(attr: &Attr, param: &Param) -> (TokenStream, TokenStream) {
+fn handle(attr: &Attr, module: &syn::Ident, param: &Param) -> (TokenStream, TokenStream) {
     let p = private();
     let h = quote!(__sandboxed_handles);
     if let Some((i, pre)) = attr
@@ -389,6 +582,7 @@ fn handle(attr: &Attr, param: &Param) -> (TokenStream, TokenStream) {
         .find(|(_, q)| q.name == param.name)
     {
         let m = marker_name(&pre.name);
+        let m = quote!(#module::#m);
         let ty = &param.ty;
         if pre.flags.fallible.is_some() {
             return match pre.kind {
@@ -401,6 +595,38 @@ fn handle(attr: &Attr, param: &Param) -> (TokenStream, TokenStream) {
                 }
                 _ => (with_marker(ty, &m), quote!(#h.operand::<#m>(#i))),
             };
+        }
+        if let Some(block) = probed(pre) {
+            // The parameter is the handle or an `Option` of it, as the
+            // source's type says (`Shape`); a mismatch is reported at the
+            // source.
+            let shape = shape_var(i);
+            let wrapped = |handle: TokenStream| {
+                if valid::shape(ty).starts_with("Option<") {
+                    let inner = with_marker(inner_type(ty), &m);
+                    quote!(::core::option::Option<#inner>)
+                } else {
+                    handle
+                }
+            };
+            // Every token at the source, so that a mismatch with the
+            // parameter is reported there.
+            let span = block.span();
+            match (pre.kind, pre.flags.optional.is_some()) {
+                (Kind::Dir, _) => {
+                    return (
+                        wrapped(with_marker(ty, &m)),
+                        respan(quote!(#h.dir_as::<#m, _>(#i, #shape)), span),
+                    )
+                }
+                (Kind::File, false) => {
+                    return (
+                        wrapped(with_marker(ty, &m)),
+                        respan(quote!(#h.file_as::<#m, _>(#i, #shape)), span),
+                    )
+                }
+                _ => {}
+            }
         }
         return match (pre.kind, pre.flags.optional.is_some()) {
             (Kind::File, false) => (with_marker(ty, &m), quote!(#h.file::<#m>(#i))),
@@ -416,6 +642,10 @@ fn handle(attr: &Attr, param: &Param) -> (TokenStream, TokenStream) {
                 (quote!(::std::vec::Vec<#file>), quote!(#h.files::<#m>(#i)))
             }
             (Kind::Dir, _) => (with_marker(ty, &m), quote!(#h.dir::<#m>(#i))),
+            (_, _) => {
+                let ty = with_marker(ty, &m);
+                (ty.clone(), quote!(#h.socket::<#ty>(#i)))
+            }
         };
     }
     let (i, service) = attr
@@ -425,7 +655,7 @@ fn handle(attr: &Attr, param: &Param) -> (TokenStream, TokenStream) {
         .find(|(_, s)| param.name == s.name.name())
         .expect("validated parameter");
     let ty = match service_marker(service) {
-        Some((m, _)) => with_marker(&param.ty, &m),
+        Some((m, _)) => with_marker(&param.ty, &quote!(#module::#m)),
         None => {
             let ty = &param.ty;
             quote!(#ty)
@@ -449,27 +679,55 @@ pub fn expand(attr: &Attr, func: &syn::ItemFn, params: &[Param]) -> TokenStream 
     let output = &sig.output;
     let asyncness = &sig.asyncness;
 
-    let markers = attr.preopens.iter().map(|pre| marker(attr, pre)).chain(
-        attr.services
-            .iter()
-            .filter_map(service_marker)
-            .map(|(_, t)| t),
-    );
-    let preopens = attr.preopens.iter().map(|pre| {
+    let markers = attr
+        .preopens
+        .iter()
+        .map(|pre| marker(attr, pre))
+        .chain(
+            attr.services
+                .iter()
+                .filter_map(service_marker)
+                .map(|(_, t)| t),
+        )
+        .chain(limit_markers(attr));
+    let limit_sets = attr.limit_sets.iter().map(|set| {
+        let name = &set.name;
+        let text = name.to_string();
+        let max = set.max.map_or(0, |(n, _)| n);
+        quote!(#p::LimitSet {
+            name: #text,
+            limits: <#ident::#name as #p::Limit>::LIMITS,
+            max: #max,
+        })
+    });
+    let probes = probes(attr);
+    let preopens = attr.preopens.iter().enumerate().map(|(i, pre)| {
         let name = pre.name.to_string();
-        let kind = format_ident!(
-            "{}",
-            match pre.kind {
-                Kind::File => "File",
-                Kind::Dir => "Dir",
-                Kind::Files => "Files",
-            }
-        );
+        let kind = format_ident!("{}", pre.kind.rust_name());
         let m = marker_name(&pre.name);
-        let src = source(&pre.source, pre.kind);
+        let src = match probed(pre) {
+            Some(block) => {
+                let stmts = &block.stmts;
+                let text = quote!(#(#stmts)*).to_string();
+                let value = value_var(i);
+                quote! {
+                    match #value {
+                        ::core::option::Option::Some(value) => #p::Source::Expr { text: #text, value },
+                        ::core::option::Option::None => #p::Source::Absent { text: #text },
+                    }
+                }
+            }
+            None => source(&pre.source, pre.kind),
+        };
         let flags = open_flags(&pre.flags, pre.kind);
         let (_, list) = preopen_rights(attr, pre);
-        let limits = limits(quote!(<#m as #p::RightsMarker>::RIGHTS), list);
+        // A socket's default rights narrow `fcntl` to `F_GETFL`.
+        let fcntls = (list.is_none() && pre.kind.is_socket()).then_some(DEFAULT_SOCKET_FCNTLS);
+        let limits = limits_with(
+            quote!(<#ident::#m as #p::RightsMarker>::RIGHTS),
+            list,
+            fcntls,
+        );
         quote!(#p::Preopen { name: #name, kind: #p::Kind::#kind, source: #src, flags: #flags, limits: #limits })
     });
     let stdio = stdio(attr);
@@ -492,10 +750,24 @@ pub fn expand(attr: &Attr, func: &syn::ItemFn, params: &[Param]) -> TokenStream 
         None => quote!(::core::option::Option::None),
     };
 
+    // A function item of its own, so that a path, a closure or a block
+    // giving either fits the plan's `fn` pointer.
+    let before_entry = match &attr.before_entry {
+        Some((f, span)) => quote_spanned! {*span=>
+            ::core::option::Option::Some({
+                fn __sandboxed_before_entry() -> #p::BeforeEntry {
+                    #p::before_entry_outcome((#f)())
+                }
+                __sandboxed_before_entry
+            })
+        },
+        None => quote!(::core::option::Option::None),
+    };
+
     let (body_params, args): (Vec<_>, Vec<_>) = params
         .iter()
         .map(|param| {
-            let (ty, arg) = handle(attr, param);
+            let (ty, arg) = handle(attr, ident, param);
             let Param {
                 name,
                 mutability,
@@ -518,13 +790,25 @@ pub fn expand(attr: &Attr, func: &syn::ItemFn, params: &[Param]) -> TokenStream 
         quote!(#p::before_tokio();)
     };
 
+    // The markers sit beside the function, in a module of its name (so
+    // that two functions of one module may declare the same names), and
+    // are imported into the function's module, so that helpers can name
+    // a handle's type: `fn serve(root: &Dir<rights_of_root>)` (or
+    // `main::rights_of_root` where two such imports collide).
     quote! {
+        #[doc(hidden)]
+        #[allow(non_snake_case, unreachable_pub)]
+        pub(crate) mod #ident {
+            #(#markers)*
+        }
+        #[allow(unused_imports)]
+        use #ident::*;
         #(#outer_attrs)*
         #vis fn #ident() #output {
-            #(#markers)*
             #[allow(clippy::needless_pass_by_value, clippy::too_many_arguments)]
             #(#runtime_attrs)*
             #asyncness fn __sandboxed_body(#(#body_params),*) #output #block
+            #(#probes)*
             let __sandboxed_plan = #p::Plan {
                 preopens: ::std::vec![#(#preopens),*],
                 stdio: ::std::vec![#(#stdio),*],
@@ -532,6 +816,8 @@ pub fn expand(attr: &Attr, func: &syn::ItemFn, params: &[Param]) -> TokenStream 
                 on_unsupported: #on_unsupported,
                 exit_code: #exit_code,
                 on_setup_error: #on_setup_error,
+                before_entry: #before_entry,
+                limits: ::std::vec![#(#limit_sets),*],
             };
             #before
             #handles
@@ -546,12 +832,18 @@ pub fn can_traits() -> TokenStream {
     let traits = Right::ALL.iter().map(|r| {
         let can = format_ident!("{}", r.rust_name());
         let doc = format!("The rights marker includes `{r}`.");
-        let message = format!("this handle lacks the `{r}` right");
+        let message = format!("this handle lacks the `{r}` right (its rights are `{{Self}}`)");
         let label = format!("needs `{r}`");
         let note = format!("add `{r}` to this declaration's `rights(...)`");
+        // `File` or `Dir` written without rights (in a helper's signature,
+        // say) is `File<Unknown>`, the default, which holds no right.
+        let default = format!(
+            "a `File` or `Dir` written without its rights is `File<Unknown>`, which holds none: \
+             name the declaration's, `Dir<rights_of_NAME>`, or take any that hold `{r}`: `&Dir<impl can::{can}>`"
+        );
         quote! {
             #[doc = #doc]
-            #[diagnostic::on_unimplemented(message = #message, label = #label, note = #note)]
+            #[diagnostic::on_unimplemented(message = #message, label = #label, note = #note, note = #default)]
             pub trait #can: super::RightsMarker {}
         }
     });

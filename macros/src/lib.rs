@@ -95,7 +95,7 @@ mod tests {
     fn every_error_is_reported_at_once() {
         let e = errors(
             "preopen(a = fiel(arg(1)), b = file(arg(0))), rights(a = [raed]), servces(dns)",
-            "fn main() {}",
+            "fn main(a: File, b: File, dns: Dns) {}",
         );
         assert_eq!(
             e,
@@ -104,6 +104,45 @@ mod tests {
                 "`arg(0)` is the program's own name, not a path; use `arg(1)` for the first argument",
                 "unknown right `raed`; did you mean `read`?",
                 "unknown key `servces`; did you mean `services`?",
+            ]
+        );
+    }
+
+    /// The errors that need every declaration (rights targets, parameter
+    /// types, extra parameters) come in the same compile as unknown words:
+    /// a misspelt kind, key or service is read on as its closest word.
+    #[test]
+    fn errors_of_every_kind_come_in_one_compile() {
+        let e = errors(
+            "preopen(a = fiel(arg(1)), b = file(arg(2)), c = fyle(arg(3))),
+             rights(d = [read], b = [raed]), servces(dsn)",
+            "fn main(a: File, b: Dir, c: File, extra: File, dns: Dns) {}",
+        );
+        assert_eq!(
+            e,
+            [
+                "unknown kind `fiel`; did you mean `file`?",
+                "unknown kind `fyle`; did you mean `file`?",
+                "unknown right `raed`; did you mean `read`?",
+                "unknown key `servces`; did you mean `services`?",
+                "unknown service `dsn`; did you mean `dns`?",
+                "rights for `d`, which is not declared; did you mean `a`?",
+                "preopen `b` is `file(...)`; its parameter must be `File`",
+                "parameter `extra` matches no declaration; declare it in `preopen(...)` or `services(...)`, or remove it",
+            ]
+        );
+        // A kind with no close word leaves only the name: its parameter is
+        // not checked, and nothing else is lost.
+        let e = errors(
+            "preopen(a = banana(arg(1))), rights(z = [read])",
+            "fn main(a: Dir, extra: File) {}",
+        );
+        assert_eq!(
+            e,
+            [
+                "unknown kind `banana`; expected one of `file`, `dir`, `files`, `tcp_listener`, `unix_listener`, `tcp_stream`, `unix_stream`",
+                "rights for `z`, which is not declared; did you mean `a`?",
+                "parameter `extra` matches no declaration; declare it in `preopen(...)` or `services(...)`, or remove it",
             ]
         );
     }
@@ -187,6 +226,36 @@ mod tests {
         }
         assert!(!out.contains("can :: Write for"));
         assert!(!out.contains("compile_error"));
+    }
+
+    /// `limits(...)` sets are `Within` exactly the markers that hold all
+    /// they hold: a preopen's, the other sets'.
+    #[test]
+    fn limit_sets_are_within_the_markers_that_hold_them() {
+        let out = entry(
+            "preopen(f = file(arg(1), read, write)), rights(f = [read, write, fstat]),
+             limits(ReadOnly = [read, fstat], Exec = [fexecve], Stat = ([fstat], max = 8))"
+                .parse()
+                .unwrap(),
+            "fn main(f: File) {}".parse().unwrap(),
+        )
+        .to_string();
+        for within in [
+            "Within < rights_of_f > for ReadOnly",
+            "Within < ReadOnly > for ReadOnly",
+            "Within < rights_of_f > for Stat",
+            "Within < ReadOnly > for Stat",
+            "Within < Exec > for Exec",
+        ] {
+            assert!(out.contains(within), "{within} missing from {out}");
+        }
+        for not in [
+            "Within < rights_of_f > for Exec",
+            "Within < Stat > for ReadOnly",
+        ] {
+            assert!(!out.contains(not), "{not} in {out}");
+        }
+        assert!(out.contains("max : 8u32"), "{out}");
     }
 
     #[test]

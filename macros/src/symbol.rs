@@ -13,10 +13,20 @@ pub const TOP_KEYS: &[&str] = &[
     "on_unsupported",
     "exit_code",
     "on_setup_error",
+    "before_entry",
+    "limits",
 ];
 
 /// Kinds of preopen.
-pub const KINDS: &[&str] = &["file", "dir", "files"];
+pub const KINDS: &[&str] = &[
+    "file",
+    "dir",
+    "files",
+    "tcp_listener",
+    "unix_listener",
+    "tcp_stream",
+    "unix_stream",
+];
 
 /// Flags of `file(...)` and `files(...)`.
 pub const FILE_FLAGS: &[&str] = &[
@@ -34,6 +44,29 @@ pub const FILE_FLAGS: &[&str] = &[
 
 /// Flags of `dir(...)`.
 pub const DIR_FLAGS: &[&str] = &["create", "mode"];
+
+/// Flags of `tcp_listener(...)` and `unix_listener(...)`.
+pub const LISTENER_FLAGS: &[&str] = &["nonblocking", "backlog"];
+
+/// Flags of `tcp_stream(...)` and `unix_stream(...)`.
+pub const STREAM_FLAGS: &[&str] = &["nonblocking"];
+
+/// Every flag of every kind, for "not a flag of this kind" (rather than
+/// "unknown").
+pub const ALL_FLAGS: &[&str] = &[
+    "read",
+    "write",
+    "append",
+    "create",
+    "truncate",
+    "exclusive",
+    "mode",
+    "optional",
+    "dash",
+    "fallible",
+    "nonblocking",
+    "backlog",
+];
 
 /// Source forms that are calls.
 pub const SOURCES: &[&str] = &["arg", "args", "env"];

@@ -5,7 +5,7 @@
 use proc_macro2::Span;
 use syn::spanned::Spanned;
 
-use sandboxed_vocab::{NetMode, Right, RightSet, Word};
+use sandboxed_vocab::{NetMode, Right, RightSet, Word, SOCKET_RIGHTS};
 
 use crate::ast::{Attr, Flags, Kind, Limits, Param, Preopen, RightsList, Source, Target};
 use crate::ctxt::Ctxt;
@@ -21,10 +21,13 @@ pub fn check(cx: &mut Ctxt, attr: &Attr, func: &syn::ItemFn, params: &[Param]) {
     check_setup_error(cx, attr);
     check_rights_fit(cx, attr);
     check_services(cx, attr);
-    if !attr.incomplete {
+    // Every check runs whatever the others found, so that one compile
+    // reports every error of the attribute; a declaration read only in
+    // part (`Attr::partial`) still counts as declared.
+    if !attr.names_unknown {
         check_rights_targets(cx, attr);
-        check_params(cx, attr, params);
     }
+    check_params(cx, attr, params);
 }
 
 /// Only a plain free `fn` can become the sandboxed entry point.
@@ -138,11 +141,16 @@ fn check_setup_error(cx: &mut Ctxt, attr: &Attr) {
 }
 
 fn check_source(cx: &mut Ctxt, kind: Kind, source: &Source) {
-    if let (Source::Args(n, span), Kind::File | Kind::Dir) = (source, kind) {
-        cx.error(
+    match (source, kind) {
+        (Source::Args(n, span), k) if k.is_socket() => cx.error(
+            *span,
+            format!("`args({n}..)` names many addresses; a `{}` takes one: `arg({n})`", k.name()),
+        ),
+        (Source::Args(n, span), Kind::File | Kind::Dir) => cx.error(
             *span,
             format!("`args({n}..)` names many paths; use `files(args({n}..))` for a `Vec<File>`, or `arg({n})` for one"),
-        );
+        ),
+        _ => {}
     }
 }
 
@@ -150,11 +158,14 @@ fn check_rights_targets(cx: &mut Ctxt, attr: &Attr) {
     for entry in &attr.rights {
         match &entry.target {
             Target::Preopen(name) => {
-                if !attr.preopens.iter().any(|p| p.name == *name) {
+                let declared = attr.preopens.iter().any(|p| p.name == *name)
+                    || attr.partial.iter().any(|p| p == name);
+                if !declared {
                     let names: Vec<String> = attr
                         .preopens
                         .iter()
                         .map(|p| p.name.to_string())
+                        .chain(attr.partial.iter().map(ToString::to_string))
                         .chain(["stdin", "stdout", "stderr"].map(String::from))
                         .collect();
                     let word = name.to_string();
@@ -213,6 +224,24 @@ fn touches(right: Right, rights: RightSet) -> bool {
 pub fn check_list_fits(cx: &mut Ctxt, what: &str, kind: Kind, flags: &Flags, list: &RightsList) {
     let lookup = Right::Lookup.set();
     match kind {
+        Kind::TcpListener | Kind::UnixListener | Kind::TcpStream | Kind::UnixStream => {
+            for (r, span) in &list.rights {
+                if !SOCKET_RIGHTS.contains(r.set()) {
+                    cx.error(
+                        *span,
+                        format!(
+                            "`{r}` does not apply to a socket, and {what} is one; remove `{r}`"
+                        ),
+                    );
+                }
+            }
+            if kind.is_listener() && !list.set().allows(Right::Accept) {
+                cx.error(
+                    list.span,
+                    format!("{what} listens, but without `accept` no connection can be taken; add `accept` to its rights"),
+                );
+            }
+        }
         Kind::Dir => {
             if list.set().intersection(lookup).is_empty() {
                 cx.error(
@@ -288,6 +317,7 @@ fn expected_type(p: &Preopen) -> &'static str {
         (Kind::File, true, false) => "Option<File>",
         (Kind::Dir, ..) => "Dir",
         (Kind::Files, ..) => "Vec<File>",
+        (k, ..) => k.rust_name(),
     }
 }
 
@@ -324,7 +354,14 @@ fn check_params(cx: &mut Ctxt, attr: &Attr, params: &[Param]) {
     let mut used = vec![false; declared.len()];
     for param in params {
         let name = param.name.to_string();
+        if attr.partial.iter().any(|p| *p == name) {
+            // Its declaration is already reported; its type is unknown.
+            continue;
+        }
         let Some(i) = declared.iter().position(|d| *d == name) else {
+            if attr.names_unknown {
+                continue;
+            }
             let unused: Vec<&str> = declared
                 .iter()
                 .zip(&used)
@@ -342,7 +379,14 @@ fn check_params(cx: &mut Ctxt, attr: &Attr, params: &[Param]) {
         let got = shape(&param.ty);
         if let Some(p) = attr.preopens.get(i) {
             let want = expected_type(p);
-            if got != want {
+            // A `{ expr }` of `file` or `dir` may be an `Option`: whether
+            // it is one is the expression's type, which the compiler
+            // checks against the parameter.
+            let option_expr = matches!(p.source, Source::Expr(_))
+                && matches!(p.kind, Kind::File | Kind::Dir)
+                && p.flags.fallible.is_none()
+                && got == format!("Option<{want}>");
+            if got != want && !option_expr {
                 let why = match (p.kind, p.flags.optional.is_some()) {
                     _ if p.flags.fallible.is_some() => " (it is `fallible`)",
                     (Kind::File, true) => " (it is `optional`)",
@@ -371,7 +415,7 @@ fn check_params(cx: &mut Ctxt, attr: &Attr, params: &[Param]) {
         }
     }
     for (i, d) in declared.iter().enumerate() {
-        if used[i] {
+        if used[i] || attr.params_unknown {
             continue;
         }
         let (span, ty): (Span, String) = match attr.preopens.get(i) {

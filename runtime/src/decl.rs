@@ -40,6 +40,103 @@ pub enum Source {
         /// Its values, in order.
         values: Vec<OsString>,
     },
+    /// `{ expr }` of `file(...)` or `dir(...)` whose value is an `Option`
+    /// that is `None` (an optional `--config FILE` not given): nothing is
+    /// opened, and the parameter is `None`.
+    Absent {
+        /// The expression as written.
+        text: &'static str,
+    },
+}
+
+/// The value of a `{ expr }` source of `file(...)` or `dir(...)`, and
+/// whether the expression is an `Option` ([`MaybeAbsent`]) or a path
+/// ([`Present`]): the parameter is then `Option<File>` or `File`.
+///
+/// Generated code calls `(&Probe(expr)).__sandboxed_source()`: method
+/// resolution picks [`OptionalSource`] when the expression is an `Option`
+/// of a path (or a reference to one), and [`PathSource`] (one auto-ref
+/// further) when it is a path.
+#[derive(Debug)]
+pub struct Probe<T>(pub T);
+
+/// A value that may name a path: `Option<P>` for any path-like `P`, or a
+/// reference to one.
+pub trait OptionalPath {
+    /// The path, if there is one.
+    fn optional_path(&self) -> Option<&std::ffi::OsStr>;
+}
+
+impl<P: AsRef<std::ffi::OsStr>> OptionalPath for Option<P> {
+    fn optional_path(&self) -> Option<&std::ffi::OsStr> {
+        self.as_ref().map(AsRef::as_ref)
+    }
+}
+
+impl<T: OptionalPath + ?Sized> OptionalPath for &T {
+    fn optional_path(&self) -> Option<&std::ffi::OsStr> {
+        (**self).optional_path()
+    }
+}
+
+/// The source of an `Option`-valued `{ expr }`.
+pub trait OptionalSource {
+    /// The path (`None`: not given), and the shape of the parameter.
+    fn __sandboxed_source(&self) -> (Option<OsString>, MaybeAbsent);
+}
+
+impl<T: OptionalPath> OptionalSource for Probe<T> {
+    fn __sandboxed_source(&self) -> (Option<OsString>, MaybeAbsent) {
+        (self.0.optional_path().map(OsString::from), MaybeAbsent)
+    }
+}
+
+/// The source of a path-valued `{ expr }`.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a path",
+    note = "a `{{ expr }}` source of `file(...)` or `dir(...)` is anything `AsRef<OsStr>` (`&Path`, `String`), or an `Option` of one for an optional input"
+)]
+pub trait PathSource {
+    /// The path, and the shape of the parameter.
+    fn __sandboxed_source(&self) -> (Option<OsString>, Present);
+}
+
+impl<T: AsRef<std::ffi::OsStr>> PathSource for &Probe<T> {
+    fn __sandboxed_source(&self) -> (Option<OsString>, Present) {
+        (Some(OsString::from(self.0.as_ref())), Present)
+    }
+}
+
+/// What a parameter is, given its source: `T` ([`Present`]) or
+/// `Option<T>` ([`MaybeAbsent`]).
+pub trait Shape {
+    /// The parameter's type for a handle `T`.
+    type Of<T>;
+    /// `handle` in this shape (`None` only for [`MaybeAbsent`]).
+    fn shape<T>(handle: Option<T>) -> Self::Of<T>;
+}
+
+/// A source that always names a path: the parameter is the handle.
+#[derive(Clone, Copy, Debug)]
+pub struct Present;
+
+/// A source that may name none (an `Option`): the parameter is an
+/// `Option` of the handle.
+#[derive(Clone, Copy, Debug)]
+pub struct MaybeAbsent;
+
+impl Shape for Present {
+    type Of<T> = T;
+    fn shape<T>(handle: Option<T>) -> T {
+        handle.unwrap_or_else(|| unreachable!("a present source gives a handle"))
+    }
+}
+
+impl Shape for MaybeAbsent {
+    type Of<T> = Option<T>;
+    fn shape<T>(handle: Option<T>) -> Option<T> {
+        handle
+    }
 }
 
 /// What a preopen opens.
@@ -52,6 +149,46 @@ pub enum Kind {
     Dir,
     /// Many files: `files(args(N..), ...)` gives a `Vec<File>`.
     Files,
+    /// A listening TCP socket: `tcp_listener("HOST:PORT")`.
+    TcpListener,
+    /// A listening Unix stream socket: `unix_listener("/path")`.
+    UnixListener,
+    /// A connected TCP socket: `tcp_stream("HOST:PORT")`.
+    TcpStream,
+    /// A connected Unix stream socket: `unix_stream("/path")`.
+    UnixStream,
+}
+
+impl Kind {
+    /// One of the socket kinds.
+    pub const fn is_socket(self) -> bool {
+        !matches!(self, Kind::File | Kind::Dir | Kind::Files)
+    }
+
+    /// The kind's word in the attribute: `file`, `tcp_listener`...
+    pub const fn name(self) -> &'static str {
+        match self {
+            Kind::File => "file",
+            Kind::Dir => "dir",
+            Kind::Files => "files",
+            Kind::TcpListener => "tcp_listener",
+            Kind::UnixListener => "unix_listener",
+            Kind::TcpStream => "tcp_stream",
+            Kind::UnixStream => "unix_stream",
+        }
+    }
+
+    /// The handle's type: `File`, `TcpListener`...
+    pub const fn type_name(self) -> &'static str {
+        match self {
+            Kind::File | Kind::Files => "File",
+            Kind::Dir => "Dir",
+            Kind::TcpListener => "TcpListener",
+            Kind::UnixListener => "UnixListener",
+            Kind::TcpStream => "TcpStream",
+            Kind::UnixStream => "UnixStream",
+        }
+    }
 }
 
 /// One `NAME = KIND(SOURCE, FLAG...)` of `preopen(...)`, with its rights.
@@ -342,4 +479,68 @@ pub struct Plan {
     /// `on_setup_error = f`: the program's own report of a failed setup;
     /// returns the exit status.
     pub on_setup_error: Option<fn(&crate::Error) -> i32>,
+    /// `before_entry = f`: the program's own initialization, run after
+    /// the preopens are limited and before the caches are warmed, the
+    /// services started and the sandbox entered.
+    pub before_entry: Option<fn() -> BeforeEntry>,
+    /// `limits(...)`: the rights sets descriptors can be limited to after
+    /// entry.
+    pub limits: Vec<LimitSet>,
+}
+
+/// One `NAME = [...]` of `limits(...)`: a rights set descriptors can be
+/// limited to after entry, and how many such descriptors may be open at
+/// once (Linux reserves as many descriptor numbers at setup).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LimitSet {
+    /// The declared name (the marker type's).
+    pub name: &'static str,
+    /// Its rights and commands.
+    pub limits: crate::rights::Limits,
+    /// `max = N`; 0 for the default ([`LimitSet::DEFAULT_MAX`]).
+    pub max: u32,
+}
+
+impl LimitSet {
+    /// Descriptors of one set open at once without `max = N`.
+    pub const DEFAULT_MAX: u32 = 64;
+
+    /// How many descriptors of the set may be open at once.
+    pub const fn count(&self) -> u32 {
+        if self.max == 0 {
+            Self::DEFAULT_MAX
+        } else {
+            self.max
+        }
+    }
+}
+
+/// What a `before_entry` function reports: `Ok`, or the error that stops
+/// the setup ([`Error::BeforeEntry`](crate::Error::BeforeEntry)).
+pub type BeforeEntry = Result<(), Box<dyn std::error::Error + Send + Sync + 'static>>;
+
+/// What a `before_entry` function may return: nothing, or a `Result`
+/// whose error is any error type (or a string).
+pub trait BeforeEntryOutcome {
+    /// As the plan takes it.
+    fn outcome(self) -> BeforeEntry;
+}
+
+impl BeforeEntryOutcome for () {
+    fn outcome(self) -> BeforeEntry {
+        Ok(())
+    }
+}
+
+impl<E: Into<Box<dyn std::error::Error + Send + Sync + 'static>>> BeforeEntryOutcome
+    for Result<(), E>
+{
+    fn outcome(self) -> BeforeEntry {
+        self.map_err(Into::into)
+    }
+}
+
+/// The outcome of a `before_entry` call, for generated code.
+pub fn before_entry_outcome(outcome: impl BeforeEntryOutcome) -> BeforeEntry {
+    outcome.outcome()
 }

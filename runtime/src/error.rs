@@ -42,6 +42,13 @@ pub enum Error {
         #[source]
         source: io::Error,
     },
+    /// Step 4: the program's `before_entry` function failed.
+    #[error("before entry: {source}")]
+    BeforeEntry {
+        /// Its error.
+        #[source]
+        source: Box<dyn std::error::Error + Send + Sync + 'static>,
+    },
     /// Step 4: warming a libc cache failed.
     #[error("caching {what} before entry: {}", OsError(.source))]
     Cache {
@@ -100,6 +107,12 @@ impl Error {
             Error::Limit { name, .. } => Some(name),
             _ => None,
         }
+    }
+
+    /// Whether a command-line argument that a source names (`arg(N)`) is
+    /// missing: the usual moment for a tool to print its usage.
+    pub fn is_missing_argument(&self) -> bool {
+        matches!(self, Error::Resolve { origin, .. } if origin.starts_with("argv["))
     }
 
     /// The path the user gave, when opening it failed (step 2): what a
@@ -163,6 +176,39 @@ impl Failure {
     }
 }
 
+/// The one line a failed setup prints without `on_setup_error`. What the
+/// user typed wrong comes first, worded as the classic tools word it and
+/// named after the program (`cmp: missing: No such file or directory`),
+/// then the declaration it was for; a failure of the sandbox itself is
+/// the library's (`sandboxed: ...`).
+pub(crate) fn default_line(error: &Error, program: &str) -> String {
+    match error {
+        Error::Open {
+            name, path, source, ..
+        } => format!(
+            "{program}: {}: {} (preopen `{name}`)",
+            path.display(),
+            OsError(source)
+        ),
+        Error::Resolve {
+            name,
+            origin,
+            reason,
+        } => format!("{program}: {reason}: {origin} (preopen `{name}`)"),
+        other => format!("sandboxed: {other}"),
+    }
+}
+
+/// The program's name as the user ran it: argv[0]'s last component
+/// (`sandboxed` when there is none).
+pub(crate) fn program_name() -> String {
+    std::env::args_os()
+        .next()
+        .map(std::path::PathBuf::from)
+        .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
+        .unwrap_or_else(|| "sandboxed".to_owned())
+}
+
 /// Prints an `io::Error` as the OS words only ("No such file or directory"),
 /// without std's " (os error 2)" suffix.
 pub(crate) struct OsError<'a>(pub(crate) &'a io::Error);
@@ -183,6 +229,37 @@ impl fmt::Display for OsError<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_default_line_names_the_program_and_the_path_typed() {
+        let open = Error::Open {
+            name: "file2",
+            origin: "{ & OPTIONS.file2 } = \"missing\"".to_owned(),
+            path: "missing".into(),
+            source: io::Error::from_raw_os_error(libc::ENOENT),
+        };
+        assert_eq!(
+            default_line(&open, "cmp"),
+            "cmp: missing: No such file or directory (preopen `file2`)"
+        );
+        let arg = Error::Resolve {
+            name: "file1",
+            origin: "argv[1]".to_owned(),
+            reason: "missing command-line argument",
+        };
+        assert_eq!(
+            default_line(&arg, "cmp"),
+            "cmp: missing command-line argument: argv[1] (preopen `file1`)"
+        );
+        let cache = Error::Cache {
+            what: "time zone data",
+            source: io::Error::from_raw_os_error(libc::EACCES),
+        };
+        assert_eq!(
+            default_line(&cache, "cmp"),
+            "sandboxed: caching time zone data before entry: Permission denied"
+        );
+    }
 
     #[test]
     fn open_error_is_one_line_without_os_error_suffix() {

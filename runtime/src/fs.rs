@@ -18,7 +18,7 @@ use std::path::Path;
 
 use rustix::fs::{AtFlags, Mode, OFlags};
 
-use crate::rights::{can, RightSet, RightsMarker};
+use crate::rights::{can, Limit, Limited, RightSet, RightsMarker, Within};
 
 /// Rights marker of a handle whose rights are not known at compile time
 /// (files from a service, handles narrowed at run time). It implements no
@@ -134,6 +134,14 @@ impl<R: RightsMarker> File<R> {
         })
     }
 
+    /// Limits this file to the rights set `N` of `limits(...)`, for good
+    /// (cap_rights_limit(2), [`rights::limit`](crate::rights::limit)):
+    /// compiles only where `N` holds nothing this file lacks.
+    pub fn limit<N: Within<R>>(self) -> io::Result<File<N>> {
+        let limited = crate::rights::limit::<N>(OwnedFd::from(self.inner))?;
+        Ok(File::from(limited))
+    }
+
     /// Forgets the compile-time rights; the kernel-side rights stay.
     pub fn erase(self) -> File<Unknown> {
         File {
@@ -158,6 +166,12 @@ impl File<Unknown> {
             inner: self.inner,
             rights: PhantomData,
         }
+    }
+}
+
+impl<N: Limit> From<Limited<N>> for File<N> {
+    fn from(limited: Limited<N>) -> File<N> {
+        File::from_owned(limited.into_fd())
     }
 }
 
@@ -368,6 +382,16 @@ impl<R: RightsMarker> Dir<R> {
     /// The rights this handle was declared with.
     pub const fn rights(&self) -> RightSet {
         R::RIGHTS
+    }
+
+    /// Limits this directory to the rights set `N` of `limits(...)`, for
+    /// good (cap_rights_limit(2), [`rights::limit`](crate::rights::limit)):
+    /// compiles only where `N` holds nothing this directory lacks. On
+    /// Linux, files opened beneath it keep what Landlock gives the
+    /// directory's place (see the "Linux vs Capsicum" table).
+    pub fn limit<N: Within<R>>(self) -> io::Result<Dir<N>> {
+        let limited = crate::rights::limit::<N>(OwnedFd::from(self.fd))?;
+        Ok(Dir::from(limited))
     }
 
     /// Runs one `*at()` call beneath this directory: the path walked as
@@ -710,6 +734,12 @@ impl<R: RightsMarker> Dir<R> {
             }
         }
         Ok(names)
+    }
+}
+
+impl<N: Limit> From<Limited<N>> for Dir<N> {
+    fn from(limited: Limited<N>) -> Dir<N> {
+        Dir::from_owned(limited.into_fd())
     }
 }
 

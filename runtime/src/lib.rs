@@ -23,7 +23,10 @@
 //! create service channels, enter the sandbox; then it calls the body with
 //! the handles. A failing step prints one line and exits with status
 //! [`SETUP_FAILURE_EXIT`] (unless `exit_code = N` says otherwise): the body
-//! never runs unsandboxed.
+//! never runs unsandboxed. A path or an argument the user got wrong is
+//! worded after the program, as the classic tools word it (`cmp: missing:
+//! No such file or directory (preopen `file2`)`); `on_setup_error = f`
+//! lets the program word every failure itself.
 //!
 //! # A guide to the attribute
 //!
@@ -187,6 +190,7 @@ pub mod compartment;
 pub mod decl;
 mod error;
 mod fs;
+pub mod net;
 pub mod rights;
 pub mod services;
 mod steps;
@@ -194,6 +198,15 @@ mod steps;
 // FreeBSD's trap carries no arguments and its dry-run is ktrace's file.
 #[allow(dead_code)]
 mod trace;
+// Used by the backends' cache warming (not by the unsupported one).
+#[cfg_attr(
+    not(any(
+        all(target_os = "linux", target_arch = "x86_64"),
+        target_os = "freebsd"
+    )),
+    allow(dead_code)
+)]
+mod tz;
 
 pub use compartment::{compartment, Compartment, CompartmentError, Message};
 pub use error::{Error, Failure};
@@ -296,9 +309,10 @@ pub fn os_error(error: &std::io::Error) -> Option<i32> {
 #[doc(hidden)]
 pub mod __private {
     pub use crate::decl::*;
+    pub use crate::net::socket_source;
     pub use crate::rights::{
-        can, default_file_rights, Fcntl, Ioctl, Limits, Right, RightSet, RightsMarker,
-        DEFAULT_DIR_RIGHTS,
+        can, default_file_rights, Fcntl, Ioctl, Limit, Limits, Right, RightSet, RightsMarker,
+        Within, DEFAULT_DIR_RIGHTS,
     };
     pub use crate::services::{self, Service};
     pub use crate::steps::Handles;
@@ -323,7 +337,8 @@ pub mod __private {
             Err(e) => match plan.on_setup_error {
                 Some(report) => std::process::exit(report(&e)),
                 None => {
-                    eprintln!("sandboxed: {e}");
+                    let program = crate::error::program_name();
+                    eprintln!("{}", crate::error::default_line(&e, &program));
                     std::process::exit(plan.exit_code.unwrap_or(crate::SETUP_FAILURE_EXIT))
                 }
             },

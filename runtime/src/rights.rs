@@ -10,6 +10,9 @@
 
 pub use sandboxed_vocab::{default_file_rights, Fcntl, Ioctl, Right, RightSet, DEFAULT_DIR_RIGHTS};
 
+use std::marker::PhantomData;
+use std::os::fd::{AsFd, AsRawFd, BorrowedFd, OwnedFd, RawFd};
+
 /// Marker traits, one per right: a handle type implements a method only
 /// when its rights marker implements the matching trait. The `#[sandboxed]`
 /// attribute implements them for each declaration.
@@ -24,6 +27,100 @@ pub trait RightsMarker: 'static {
     const RIGHTS: RightSet;
     /// The declaration this marker was generated for.
     const NAME: &'static str;
+}
+
+/// A rights set declared in `limits(NAME = [...])`: what a descriptor can
+/// be limited to after entry ([`limit`], `File::limit`, `Dir::limit`,
+/// the sockets' `limit`). The attribute implements it for each `NAME`.
+pub trait Limit: RightsMarker {
+    /// The rights and commands of the set.
+    const LIMITS: Limits;
+}
+
+/// `Self` holds nothing that `Outer` lacks, so a handle with rights
+/// `Outer` can be limited to `Self`: rights only shrink
+/// (cap_rights_limit(2): `ENOTCAPABLE` for rights a descriptor does not
+/// hold). The attribute implements it for each `limits(...)` set and each
+/// marker of the same attribute that holds all of it.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` holds rights that `{Outer}` lacks: a handle's rights can only shrink",
+    label = "not within `{Outer}`",
+    note = "limit to a set of `limits(...)` whose rights the handle holds, or add the missing rights to the handle's declaration"
+)]
+pub trait Within<Outer: RightsMarker>: Limit {}
+
+/// A descriptor limited to the rights set `N` ([`limit`]), to be made into
+/// the handle the program uses: `File<N>`, `Dir<N>`, a socket handle, or
+/// back into an `OwnedFd`.
+pub struct Limited<N: Limit> {
+    fd: OwnedFd,
+    rights: PhantomData<fn() -> N>,
+}
+
+impl<N: Limit> Limited<N> {
+    /// The limited descriptor.
+    pub fn into_fd(self) -> OwnedFd {
+        self.fd
+    }
+}
+
+impl<N: Limit> std::fmt::Debug for Limited<N> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Limited")
+            .field("fd", &self.fd.as_raw_fd())
+            .field("set", &N::NAME)
+            .field("rights", &N::RIGHTS)
+            .finish()
+    }
+}
+
+impl<N: Limit> AsFd for Limited<N> {
+    fn as_fd(&self) -> BorrowedFd<'_> {
+        self.fd.as_fd()
+    }
+}
+
+impl<N: Limit> AsRawFd for Limited<N> {
+    fn as_raw_fd(&self) -> RawFd {
+        self.fd.as_raw_fd()
+    }
+}
+
+impl<N: Limit> From<Limited<N>> for OwnedFd {
+    fn from(l: Limited<N>) -> OwnedFd {
+        l.fd
+    }
+}
+
+/// Limits `fd` to the rights set `N` for good, at any time and on any
+/// descriptor: one the program made after entry (a pipe, an accepted
+/// connection), one a service handed in, a preopen's. cap_rights_limit(2),
+/// with cap_ioctls_limit(2) and cap_fcntls_limit(2) for the commands.
+///
+/// Rights only shrink: limiting a descriptor to rights it does not hold
+/// fails with the sandbox's error (`ENOTCAPABLE` on FreeBSD, `EACCES` on
+/// Linux; [`is_violation`](crate::is_violation)). The typed handles'
+/// `limit` methods check that at compile time ([`Within`]).
+///
+/// On FreeBSD the descriptor keeps its number. On Linux, where rights
+/// live with descriptor numbers (the seccomp filter judges each call by
+/// its descriptor's number), it moves to a free number of the range
+/// reserved for `N` at setup (its *pool*, `max` numbers, 64 unless
+/// declared) and the old number is closed: the new number holds `N` for
+/// the life of the process, and the filter lets no descriptor of it be
+/// copied to a number with more rights (nor any be copied there from a
+/// number with fewer). `EMFILE` when all `max` numbers are in use (the
+/// descriptor is closed: it is never handed back unlimited). See the
+/// "Linux vs Capsicum" table for what this means for reused numbers.
+///
+/// Without a sandbox (`on_unsupported = "warn"`, `SANDBOXED_TRACE=dry-run`)
+/// nothing is enforced and the descriptor is returned as it is.
+pub fn limit<N: Limit>(fd: impl Into<OwnedFd>) -> std::io::Result<Limited<N>> {
+    let fd = crate::backend::limit_after(fd.into(), &N::LIMITS)?;
+    Ok(Limited {
+        fd,
+        rights: PhantomData,
+    })
 }
 
 /// The full limits of one descriptor: rights, and where `ioctl`/`fcntl` are

@@ -9,7 +9,7 @@ use std::ffi::OsString;
 use std::os::fd::OwnedFd;
 use std::path::PathBuf;
 
-use crate::decl::{Kind, OnUnsupported, Plan, Preopen, ServiceDecl, Source, Stdio};
+use crate::decl::{Kind, OnUnsupported, Plan, Preopen, ServiceDecl, Shape, Source, Stdio};
 use crate::error::{Error, Failure};
 use crate::rights::{Limits, RightsMarker};
 use crate::{Dir, File, Operand};
@@ -103,6 +103,14 @@ pub(crate) trait Backend {
     /// an error (`CAPH_IGNORE_EBADF`).
     fn limit_stdio(&mut self, stream: Stdio, limits: &Limits) -> Result<(), Failure>;
 
+    /// Step 3: makes ready what limiting descriptors after entry to the
+    /// rights sets of `limits(...)` needs (Linux: a range of descriptor
+    /// numbers per set, whose rights the filter holds from entry on).
+    fn reserve_limits(&mut self, sets: &[crate::decl::LimitSet]) -> Result<(), Failure> {
+        let _ = sets;
+        Ok(())
+    }
+
     /// Step 4: loads what libc needs that capability mode would deny later
     /// (time zone data, message catalogs, locale).
     fn warm_caches(&mut self) -> Result<(), Error>;
@@ -120,6 +128,7 @@ pub(crate) fn open_path(preopen: &Preopen, path: &std::path::Path) -> std::io::R
     use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
     let f = &preopen.flags;
     match preopen.kind {
+        k if k.is_socket() => crate::net::open_socket(preopen, path),
         Kind::Dir => {
             if f.create {
                 match std::fs::DirBuilder::new().mode(f.mode).create(path) {
@@ -133,7 +142,7 @@ pub(crate) fn open_path(preopen: &Preopen, path: &std::path::Path) -> std::io::R
                 .open(path)?;
             Ok(dir.into())
         }
-        Kind::File | Kind::Files => {
+        _ => {
             let file = std::fs::OpenOptions::new()
                 .read(f.read)
                 .write(f.write && !f.append)
@@ -258,6 +267,31 @@ impl<C> Handles<C> {
         }
     }
 
+    /// The socket of preopen `index` (`tcp_listener(...)` and the other
+    /// socket kinds), as handle `H`.
+    pub fn socket<H: crate::net::FromPreopen>(&mut self, index: usize) -> H {
+        match self.take(index) {
+            Slot::One(fd) => H::from_preopen(fd),
+            other => unreachable!("preopen {index} is not a socket: {other:?}"),
+        }
+    }
+
+    /// The file of preopen `index`, whose `{ expr }` source has shape `S`:
+    /// `File<R>`, or `Option<File<R>>` for an `Option` source.
+    pub fn file_as<R: RightsMarker, S: Shape>(&mut self, index: usize, _: S) -> S::Of<File<R>> {
+        S::shape(self.optional_file(index))
+    }
+
+    /// The directory of preopen `index`, whose `{ expr }` source has shape
+    /// `S`: `Dir<R>`, or `Option<Dir<R>>` for an `Option` source.
+    pub fn dir_as<R: RightsMarker, S: Shape>(&mut self, index: usize, _: S) -> S::Of<Dir<R>> {
+        S::shape(match self.take(index) {
+            Slot::One(fd) => Some(Dir::from_owned(fd)),
+            Slot::Missing => None,
+            other => unreachable!("preopen {index} is not a directory: {other:?}"),
+        })
+    }
+
     /// The channel of service `index`.
     pub fn channel(&mut self, index: usize) -> C {
         self.channels[index]
@@ -303,6 +337,7 @@ fn resolve(preopen: &Preopen, args: &[OsString]) -> Result<Vec<(PathBuf, String)
             }
         }
         Source::Expr { text, value } => vec![described(value, format!("{{ {text} }}"))],
+        Source::Absent { .. } => Vec::new(),
         Source::Exprs { text, values } => values
             .iter()
             .enumerate()
@@ -341,8 +376,10 @@ pub(crate) fn run<B: Backend>(
     let mut opened = Vec::with_capacity(plan.preopens.len());
     for preopen in &plan.preopens {
         let mut fds = Vec::new();
-        let mut absent = false;
-        for (path, origin) in resolve(preopen, args)? {
+        let paths = resolve(preopen, args)?;
+        // An `Option` source that is `None` names nothing to open.
+        let mut absent = paths.is_empty() && preopen.kind != Kind::Files;
+        for (path, origin) in paths {
             let stream = dash_stream(preopen, &path);
             let result = match stream {
                 Some(stream) => copy_stream(stream),
@@ -429,9 +466,23 @@ pub(crate) fn run<B: Backend>(
         }
     }
 
+    if !plan.limits.is_empty() {
+        backend
+            .reserve_limits(&plan.limits)
+            .map_err(|f| Error::Limit {
+                name: "limits(...)".to_owned(),
+                syscall: f.syscall,
+                source: f.error,
+            })?;
+    }
+
     times::mark("limit");
 
-    // Step 4, 5, 6.
+    // Step 4: the program's own initialization, then the caches (which
+    // see what it set, `TZ` say); 5, 6.
+    if let Some(init) = plan.before_entry {
+        init().map_err(|source| Error::BeforeEntry { source })?;
+    }
     backend.warm_caches()?;
     times::mark("caches");
     let channels = backend.open_services(&plan.services)?;
@@ -542,6 +593,8 @@ mod tests {
             on_unsupported: OnUnsupported::Deny,
             exit_code: None,
             on_setup_error: None,
+            before_entry: None,
+            limits: Vec::new(),
         }
     }
 
@@ -589,6 +642,45 @@ mod tests {
     }
 
     #[test]
+    fn before_entry_runs_after_the_limits_and_before_the_caches() {
+        fn fails() -> crate::decl::BeforeEntry {
+            Err("no config".into())
+        }
+        fn succeeds() -> crate::decl::BeforeEntry {
+            Ok(())
+        }
+        let mut plan = plan();
+        plan.before_entry = Some(fails);
+        let mut b = Recorder::default();
+        let err = run(&plan, &args(), &mut b).unwrap_err();
+        assert_eq!(err.to_string(), "before entry: no config");
+        assert_eq!(b.calls.last().unwrap(), "limit stdout");
+        plan.before_entry = Some(succeeds);
+        let mut b = Recorder::default();
+        run(&plan, &args(), &mut b).unwrap();
+        assert_eq!(b.calls.last().unwrap(), "enter");
+    }
+
+    #[test]
+    fn an_absent_option_source_opens_nothing() {
+        let mut plan = plan();
+        plan.preopens[1].source = Source::Absent { text: "cli.config" };
+        let mut b = Recorder::default();
+        let mut handles = run(&plan, &args(), &mut b).unwrap();
+        assert!(
+            !b.calls.iter().any(|c| c.starts_with("open cfg")),
+            "{:?}",
+            b.calls
+        );
+        assert!(handles
+            .file_as::<crate::Unknown, _>(1, crate::decl::MaybeAbsent)
+            .is_none());
+        assert!(handles
+            .file_as::<crate::Unknown, _>(0, crate::decl::MaybeAbsent)
+            .is_some());
+    }
+
+    #[test]
     fn a_missing_argument_is_reported_before_anything_is_opened() {
         let mut b = Recorder::default();
         let err = run(&plan(), &["prog".into()], &mut b).unwrap_err();
@@ -596,6 +688,7 @@ mod tests {
             err.to_string(),
             "preopen `old` (argv[1]): missing command-line argument"
         );
+        assert!(err.is_missing_argument());
         assert_eq!(b.calls, ["probe"]);
     }
 

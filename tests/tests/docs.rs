@@ -27,3 +27,28 @@ fn the_readme_copies_no_paragraph_of_the_attribute_reference() {
         );
     }
 }
+
+/// The guide's programs are the example files themselves (after their
+/// `//!` header), so the README shows what the tests run.
+#[test]
+fn the_readme_guide_shows_the_example_programs_whole() {
+    for (name, source) in [
+        ("wc", include_str!("../../examples/src/bin/wc.rs")),
+        (
+            "echo_server",
+            include_str!("../../examples/src/bin/echo_server.rs"),
+        ),
+        ("stamp", include_str!("../../examples/src/bin/stamp.rs")),
+        ("journal", include_str!("../../examples/src/bin/journal.rs")),
+    ] {
+        let code = source
+            .lines()
+            .skip_while(|l| l.starts_with("//!") || l.is_empty())
+            .collect::<Vec<_>>()
+            .join("\n");
+        assert!(
+            README.contains(&format!("```rust\n{code}\n```")),
+            "README.md's guide no longer shows examples/src/bin/{name}.rs as it is"
+        );
+    }
+}

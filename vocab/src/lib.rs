@@ -54,7 +54,10 @@ mod open;
 mod rights;
 mod services;
 
-pub use open::{default_file_rights, OpenFlags, DEFAULT_DIR_RIGHTS};
+pub use open::{
+    default_file_rights, OpenFlags, DEFAULT_DIR_RIGHTS, DEFAULT_LISTENER_RIGHTS,
+    DEFAULT_SOCKET_FCNTLS, DEFAULT_STREAM_RIGHTS, SOCKET_RIGHTS,
+};
 pub use rights::{Fcntl, Ioctl, Right, RightSet};
 pub use services::{
     DnsType, Family, FileOp, GrpCmd, GrpField, NetMode, PwdCmd, PwdField, Service, SysctlAccess,

@@ -1,7 +1,7 @@
 //! Open flags, and the rights a preopen gets from them when its
 //! declaration names none.
 
-use crate::{Right, RightSet};
+use crate::{Fcntl, Right, RightSet};
 
 /// How a preopen (or each file of `fileargs`) is opened: the flags of
 /// `file(...)` and `dir(...)`.
@@ -30,6 +30,12 @@ pub struct OpenFlags {
     /// that operand's error (`sandboxed::Operand`) instead of stopping
     /// the setup.
     pub fallible: bool,
+    /// `nonblocking`: a socket is made non-blocking (`O_NONBLOCK`) before
+    /// entry, as an async runtime wants it (tokio's `from_std`).
+    pub nonblocking: bool,
+    /// `backlog = N`: the length of a listening socket's queue of pending
+    /// connections (listen(2)); 0 for the default, 128 as std's.
+    pub backlog: u32,
 }
 
 impl OpenFlags {
@@ -45,6 +51,8 @@ impl OpenFlags {
         optional: false,
         dash: false,
         fallible: false,
+        nonblocking: false,
+        backlog: 0,
     };
 }
 
@@ -81,6 +89,62 @@ pub const fn default_file_rights(flags: &OpenFlags) -> RightSet {
 /// to open beneath it, `fstat`, and `read` to list it.
 pub const DEFAULT_DIR_RIGHTS: RightSet = RightSet::of(&[Right::Lookup, Right::Read, Right::Fstat]);
 
+/// The rights a listening socket gets when its declaration names none:
+/// `accept` and what serving the connections needs, since a connection
+/// accepted on a socket holds the listening socket's rights (Capsicum:
+/// kern_accept4 gives the new descriptor the listener's `filecaps`):
+/// `recv`, `send`, `shutdown`, `getpeername`, `getsockname`,
+/// `getsockopt`, `setsockopt`, `event` (poll(2), kqueue, epoll),
+/// `fstat`, and `fcntl` narrowed to [`DEFAULT_SOCKET_FCNTLS`]. Not
+/// `bind`, `connect` nor `listen`: the socket is bound and listening
+/// before entry.
+pub const DEFAULT_LISTENER_RIGHTS: RightSet = RightSet::of(&[
+    Right::Accept,
+    Right::Recv,
+    Right::Send,
+    Right::Shutdown,
+    Right::Getpeername,
+    Right::Getsockname,
+    Right::Getsockopt,
+    Right::Setsockopt,
+    Right::Event,
+    Right::Fstat,
+    Right::Fcntl,
+]);
+
+/// The rights a connected socket gets when its declaration names none:
+/// those of a listener's connections, without `accept`.
+pub const DEFAULT_STREAM_RIGHTS: RightSet = RightSet::of(&[
+    Right::Recv,
+    Right::Send,
+    Right::Shutdown,
+    Right::Getpeername,
+    Right::Getsockname,
+    Right::Getsockopt,
+    Right::Setsockopt,
+    Right::Event,
+    Right::Fstat,
+    Right::Fcntl,
+]);
+
+/// The `fcntl` commands a socket's default rights allow: `F_GETFL`, with
+/// which async runtimes check that a socket handed to them is
+/// non-blocking (tokio's `from_std`).
+pub const DEFAULT_SOCKET_FCNTLS: &[Fcntl] = &[Fcntl::Getfl];
+
+/// The rights that mean something on a socket (rights(4)): the socket
+/// rights (`sock_server`, `sock_client`, `accept`...), `read` and
+/// `write` (`recv` and `send`), `event`, `fstat`, `fcntl`, `ioctl`. The
+/// others act on files or directories.
+pub const SOCKET_RIGHTS: RightSet = RightSet::of(&[
+    Right::SockServer,
+    Right::SockClient,
+    Right::Event,
+    Right::Fstat,
+    Right::Fcntl,
+    Right::Ioctl,
+]);
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -116,5 +180,23 @@ mod tests {
             of(&[Fstat, Write, Seek, Ftruncate])
         );
         assert_eq!(DEFAULT_DIR_RIGHTS, of(&[Lookup, Read, Fstat]));
+    }
+
+    #[test]
+    fn socket_defaults_are_socket_rights() {
+        assert!(SOCKET_RIGHTS.contains(DEFAULT_LISTENER_RIGHTS));
+        assert!(DEFAULT_LISTENER_RIGHTS.contains(DEFAULT_STREAM_RIGHTS));
+        assert!(!DEFAULT_STREAM_RIGHTS.allows(Right::Accept));
+        for r in [
+            Right::Bind,
+            Right::Connect,
+            Right::Listen,
+            Right::Seek,
+            Right::Lookup,
+        ] {
+            assert!(!DEFAULT_LISTENER_RIGHTS.allows(r), "{r}");
+        }
+        assert!(!SOCKET_RIGHTS.allows(Right::Seek));
+        assert!(!SOCKET_RIGHTS.allows(Right::Lookup));
     }
 }

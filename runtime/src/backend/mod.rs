@@ -59,6 +59,6 @@ mod unsupported;
 use unsupported as imp;
 
 pub(crate) use imp::{
-    access_mode_refusal, beneath, compartment, is_sandboxed, is_violation, resolve_beneath,
-    Channel, Native,
+    access_mode_refusal, beneath, compartment, is_sandboxed, is_violation, limit_after,
+    resolve_beneath, Channel, Native,
 };

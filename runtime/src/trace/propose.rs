@@ -196,9 +196,18 @@ fn flags_of(call: &str) -> OpenFlags {
     }
 }
 
-fn flags_text(f: &OpenFlags, dir: bool) -> String {
+fn flags_text(f: &OpenFlags, kind: Kind) -> String {
     let mut out = String::new();
-    if dir {
+    if kind.is_socket() {
+        if f.nonblocking {
+            out.push_str(", nonblocking");
+        }
+        if f.backlog != 0 {
+            let _ = write!(out, ", backlog = {}", f.backlog);
+        }
+        return out;
+    }
+    if kind == Kind::Dir {
         if f.create {
             out.push_str(", create");
         }
@@ -228,7 +237,7 @@ fn flags_text(f: &OpenFlags, dir: bool) -> String {
 /// the path: `std::thread::available_parallelism` reading cgroup files).
 fn library_text(function: &str, path: &str) -> String {
     format!(
-        "`{function}` opens {path:?} by path: a preopen cannot help code that opens by path (it never sees the handle). Run that code once before entry, where it keeps what it read (a `{{ ... }}` source of a preopen is evaluated before the sandbox is entered), or give it the data another way"
+        "`{function}` opens {path:?} by path: a preopen cannot help code that opens by path (it never sees the handle). Run that code once before entry (`before_entry = init`), where it keeps what it read, or give it the data another way"
     )
 }
 
@@ -263,7 +272,7 @@ pub(crate) fn fix(record: &Record) -> Fix {
             Fix {
                 text: format!(
                     "preopen it and use the handle: `preopen({name} = {kind}({path:?}{}))`, the parameter `{name}: {ty}`, and `{name}` where the code opens {path:?} (a preopen does not redirect an open by path)",
-                    flags_text(&flags, dir)
+                    flags_text(&flags, if dir { Kind::Dir } else { Kind::File })
                 ),
                 addition: Some(Addition::Preopen {
                     path: path.clone(),
@@ -412,21 +421,19 @@ fn source_text(source: &Source) -> String {
         Source::Arg(n) => format!("arg({n})"),
         Source::Args(n) => format!("args({n}..)"),
         Source::Env(v) => format!("env({v:?})"),
-        Source::Expr { text, .. } | Source::Exprs { text, .. } => format!("{{ {text} }}"),
+        Source::Expr { text, .. } | Source::Exprs { text, .. } | Source::Absent { text } => {
+            format!("{{ {text} }}")
+        }
     }
 }
 
 fn preopen_text(p: &Preopen) -> String {
-    let kind = match p.kind {
-        Kind::File => "file",
-        Kind::Dir => "dir",
-        Kind::Files => "files",
-    };
     format!(
-        "{} = {kind}({}{})",
+        "{} = {}({}{})",
         p.name,
+        p.kind.name(),
         source_text(&p.source),
-        flags_text(&p.flags, p.kind == Kind::Dir)
+        flags_text(&p.flags, p.kind)
     )
 }
 
@@ -494,7 +501,7 @@ fn service_text(s: &ServiceDecl) -> String {
         ServiceDecl::Syslog => "syslog",
         ServiceDecl::FileArgs(l) => {
             let mut head = source_text(&l.source);
-            head.push_str(&flags_text(&l.flags, false));
+            head.push_str(&flags_text(&l.flags, Kind::Files));
             let mut all = vec![head];
             all.push(format!("rights = [{}]", limits_text(&l.limits)));
             all.push(format!(
@@ -575,10 +582,11 @@ pub(crate) fn render(plan: &Plan) -> String {
         .iter()
         .map(|p| {
             let ty = match (p.kind, p.flags.optional) {
-                (Kind::File, false) => "sandboxed::File",
-                (Kind::File, true) => "Option<sandboxed::File>",
-                (Kind::Dir, _) => "sandboxed::Dir",
-                (Kind::Files, _) => "Vec<sandboxed::File>",
+                (Kind::File, false) => "sandboxed::File".to_owned(),
+                (Kind::File, true) => "Option<sandboxed::File>".to_owned(),
+                (Kind::Dir, _) => "sandboxed::Dir".to_owned(),
+                (Kind::Files, _) => "Vec<sandboxed::File>".to_owned(),
+                (socket, _) => format!("sandboxed::net::{}", socket.type_name()),
             };
             format!("{}: {ty}", p.name)
         })

@@ -134,6 +134,9 @@ impl Backend for Native {
     }
 
     fn warm_caches(&mut self) -> Result<(), Error> {
+        // The zone as a rule in `TZ`, for libraries that read it lazily
+        // (tz.rs).
+        crate::tz::pin();
         // caph_cache_tzdata(3): tzset loads the zone file; localtime_r runs
         // the conversion once so nothing is loaded lazily after entry.
         // SAFETY: tzset has no preconditions; localtime_r gets valid
@@ -189,6 +192,19 @@ impl Backend for Native {
 /// [`is_violation`]), not `EBADF`.
 pub(crate) fn access_mode_refusal(_: RawFd, _: &io::Error) -> Option<io::Error> {
     None
+}
+
+/// `fd` limited to `limits` (cap_rights_limit(2), cap_ioctls_limit(2),
+/// cap_fcntls_limit(2)), at its number; as it is where nothing is
+/// enforced (`SANDBOXED_TRACE=dry-run`).
+pub(crate) fn limit_after(
+    fd: std::os::fd::OwnedFd,
+    limits: &crate::rights::Limits,
+) -> io::Result<std::os::fd::OwnedFd> {
+    if crate::trace::mode().enforces() {
+        rights::limit(&fd, limits).map_err(|f| f.error)?;
+    }
+    Ok(fd)
 }
 
 /// cap_getmode(2): whether this process is in capability mode.

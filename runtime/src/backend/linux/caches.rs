@@ -16,6 +16,9 @@ extern "C" {
 /// `TZ` once), and what backtraces need inside
 /// ([`warm_backtraces`](shared::warm_backtraces)).
 pub(crate) fn warm(trace: Mode) -> Result<(), Error> {
+    // The zone as a rule in `TZ`, for libraries that read it lazily
+    // (tz.rs); then glibc's own state.
+    crate::tz::pin();
     // SAFETY: tzset has no arguments; localtime_r writes into `tm`. Both
     // run while the process is single-threaded (before entry).
     unsafe {

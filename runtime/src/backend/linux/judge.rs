@@ -169,18 +169,28 @@ pub(crate) fn denial(need: &Need, args: &[u64; 6], ctx: &Context) -> Option<Deni
 }
 
 /// Whether `inner` limits are within `outer`: fewer rights, and command
-/// lists within (a list is within no list).
+/// lists within (a list is within no list; the list of a right `inner`
+/// does not hold does not matter: its commands are all refused).
 pub(crate) fn within(inner: &Limits, outer: &Limits) -> bool {
-    fn list_within<T: PartialEq>(inner: Option<&[T]>, outer: Option<&[T]>) -> bool {
+    fn list_within<T: PartialEq>(held: bool, inner: Option<&[T]>, outer: Option<&[T]>) -> bool {
         match (inner, outer) {
+            _ if !held => true,
             (_, None) => true,
             (None, Some(_)) => false,
             (Some(i), Some(o)) => i.iter().all(|x| o.contains(x)),
         }
     }
     outer.rights.contains(inner.rights)
-        && list_within(inner.ioctls, outer.ioctls)
-        && list_within(inner.fcntls, outer.fcntls)
+        && list_within(
+            inner.rights.allows(Right::Ioctl),
+            inner.ioctls,
+            outer.ioctls,
+        )
+        && list_within(
+            inner.rights.allows(Right::Fcntl),
+            inner.fcntls,
+            outer.fcntls,
+        )
 }
 
 /// The rights a descriptor outside every class may use in `ctx`: every
@@ -292,5 +302,33 @@ impl Grants {
             Grant::UnixConnect => self.unix_connect,
             Grant::SendDescriptors => self.send_descriptors,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// cap_rights_limit(2) narrows to any subset; the commands of a right
+    /// the narrower set does not hold do not matter (cap_fcntls_limit(2)
+    /// applies only with `CAP_FCNTL`).
+    #[test]
+    fn within_is_the_subset_of_rights_and_held_commands() {
+        let of = |rights: &[Right], fcntls: Option<&'static [Fcntl]>| Limits {
+            rights: RightSet::of(rights),
+            ioctls: None,
+            fcntls,
+        };
+        let socket = of(
+            &[Right::Recv, Right::Send, Right::Fcntl],
+            Some(&[Fcntl::Getfl]),
+        );
+        assert!(within(&of(&[Right::Recv], None), &socket));
+        assert!(!within(&of(&[Right::Recv, Right::Fcntl], None), &socket));
+        assert!(within(
+            &of(&[Right::Recv, Right::Fcntl], Some(&[Fcntl::Getfl])),
+            &socket
+        ));
+        assert!(!within(&of(&[Right::Accept], None), &socket));
     }
 }

@@ -385,6 +385,7 @@ fn fileargs_names(
         },
         Source::Expr { value, .. } => vec![value.as_bytes().to_vec()],
         Source::Exprs { values, .. } => values.iter().map(|v| v.as_bytes().to_vec()).collect(),
+        Source::Absent { .. } => Vec::new(),
     })
 }
 

@@ -82,6 +82,7 @@ pub(crate) fn names(
         }
         Source::Expr { value, .. } => vec![value.clone()],
         Source::Exprs { values, .. } => values.clone(),
+        Source::Absent { .. } => Vec::new(),
     })
 }
 

@@ -1,0 +1,4 @@
+use sandboxed::sandboxed;
+
+#[sandboxed(limits(Reader = [read], Reader = [read, fstat]))]
+fn main() {}

@@ -1,0 +1,4 @@
+use sandboxed::sandboxed;
+
+#[sandboxed(limits(Conn = ([recv, send], max = 0)))]
+fn main() {}
