@@ -302,12 +302,42 @@ fn a_declared_tcp_listener_serves_and_nothing_new_can_be_reached() {
     assert_eq!(denials(&control), (0, 3), "{control:?}");
 }
 
-#[test]
-fn a_declared_tcp_stream_talks_to_its_peer_only() {
-    let server = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let addr = server.local_addr().unwrap().to_string();
-    for (trace, expected) in [(None, (3, 0)), (Some("dry-run"), (0, 3))] {
-        let mut c = probe(&["tcp-stream", &addr]);
+/// The runner's end of a connected-stream case: a TCP or Unix listener.
+trait Peer {
+    type Conn: Read + Write;
+    fn take(&self) -> Self::Conn;
+    fn set_nonblocking(&self, on: bool);
+    fn try_take(&self) -> bool;
+}
+
+macro_rules! peer {
+    ($listener:ty, $conn:ty) => {
+        impl Peer for $listener {
+            type Conn = $conn;
+            fn take(&self) -> $conn {
+                self.accept().unwrap().0
+            }
+            fn set_nonblocking(&self, on: bool) {
+                <$listener>::set_nonblocking(self, on).unwrap()
+            }
+            fn try_take(&self) -> bool {
+                self.accept().is_ok()
+            }
+        }
+    };
+}
+peer!(std::net::TcpListener, std::net::TcpStream);
+peer!(
+    std::os::unix::net::UnixListener,
+    std::os::unix::net::UnixStream
+);
+
+/// Runs a declared-stream case (`tcp-stream`, `unix-stream`) against
+/// `server`, sandboxed then as the control run: the probe says hello, the
+/// runner answers, and each of its `n` denials holds only sandboxed.
+fn talks_to_its_peer_only(server: &impl Peer, case: &str, target: &str, n: usize) {
+    for (trace, expected) in [(None, (n, 0)), (Some("dry-run"), (0, n))] {
+        let mut c = probe(&[case, target]);
         if let Some(t) = trace {
             c.env("SANDBOXED_TRACE", t);
         }
@@ -316,17 +346,17 @@ fn a_declared_tcp_stream_talks_to_its_peer_only() {
             .stderr(Stdio::piped())
             .spawn()
             .unwrap();
-        let (mut conn, _) = server.accept().unwrap();
+        let mut conn = server.take();
         let mut got = String::new();
-        BufReader::new(&conn).read_line(&mut got).unwrap();
+        BufReader::new(&mut conn).read_line(&mut got).unwrap();
         conn.write_all(format!("hi {}", got.trim()).as_bytes())
             .unwrap();
         drop(conn);
-        // The control run connects to the runner again: take and drop it.
-        server.set_nonblocking(true).unwrap();
+        // The control run reaches the runner again: take and drop it.
+        server.set_nonblocking(true);
         let out = child.wait_with_output().unwrap();
-        while server.accept().is_ok() {}
-        server.set_nonblocking(false).unwrap();
+        while server.try_take() {}
+        server.set_nonblocking(false);
         if unsupported(&out) {
             return;
         }
@@ -334,6 +364,13 @@ fn a_declared_tcp_stream_talks_to_its_peer_only() {
         assert_eq!(values(&out)["answer"], "hi hello");
         assert_eq!(denials(&out), expected, "{out:?}");
     }
+}
+
+#[test]
+fn a_declared_tcp_stream_talks_to_its_peer_only() {
+    let server = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = server.local_addr().unwrap().to_string();
+    talks_to_its_peer_only(&server, "tcp-stream", &addr, 3);
 }
 
 #[test]
@@ -366,33 +403,7 @@ fn a_declared_unix_stream_talks_to_its_peer_only() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("peer.sock");
     let server = std::os::unix::net::UnixListener::bind(&path).unwrap();
-    for (trace, expected) in [(None, (1, 0)), (Some("dry-run"), (0, 1))] {
-        let mut c = probe(&["unix-stream", path.to_str().unwrap()]);
-        if let Some(t) = trace {
-            c.env("SANDBOXED_TRACE", t);
-        }
-        let child = c
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        let (mut conn, _) = server.accept().unwrap();
-        let mut got = String::new();
-        BufReader::new(&conn).read_line(&mut got).unwrap();
-        conn.write_all(format!("hi {}", got.trim()).as_bytes())
-            .unwrap();
-        drop(conn);
-        server.set_nonblocking(true).unwrap();
-        let out = child.wait_with_output().unwrap();
-        while server.accept().is_ok() {}
-        server.set_nonblocking(false).unwrap();
-        if unsupported(&out) {
-            return;
-        }
-        succeeded(&out);
-        assert_eq!(values(&out)["answer"], "hi hello");
-        assert_eq!(denials(&out), expected, "{out:?}");
-    }
+    talks_to_its_peer_only(&server, "unix-stream", path.to_str().unwrap(), 1);
 }
 
 #[test]

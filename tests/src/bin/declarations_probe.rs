@@ -220,18 +220,24 @@ fn tcp_listener(listener: TcpListener) {
     println!("listening: {addr}");
     std::io::stdout().flush().unwrap();
     let (mut conn, peer) = listener.accept().expect("accept");
-    let mut line = String::new();
-    std::io::BufReader::new(&conn)
-        .read_line(&mut line)
-        .expect("recv");
-    conn.write_all(format!("pong {}", line.trim()).as_bytes())
-        .expect("send");
+    let line = answer_ping(&mut conn);
     conn.shutdown(Shutdown::Write).expect("shutdown");
-    check("a connection accepted and answered", line.trim() == "ping");
+    check("a connection accepted and answered", line == "ping");
     value("peer is the runner", peer.ip());
     // The runner listens on the port next to ours, as a target.
     let target = std::env::args().nth(3).map(|a| a.parse().expect("address"));
     no_new_endpoints(target);
+}
+
+/// Reads the runner's line on `conn` and answers `pong LINE`; the line.
+fn answer_ping(mut conn: impl Read + Write) -> String {
+    let mut line = String::new();
+    std::io::BufReader::new(&mut conn)
+        .read_line(&mut line)
+        .expect("recv");
+    conn.write_all(format!("pong {}", line.trim()).as_bytes())
+        .expect("send");
+    line.trim().to_owned()
 }
 
 #[sandboxed(
@@ -262,13 +268,8 @@ fn unix_listener(listener: UnixListener) {
     );
     std::io::stdout().flush().unwrap();
     let (mut conn, _) = listener.accept().expect("accept");
-    let mut line = String::new();
-    std::io::BufReader::new(&conn)
-        .read_line(&mut line)
-        .expect("recv");
-    conn.write_all(format!("pong {}", line.trim()).as_bytes())
-        .expect("send");
-    check("a connection accepted and answered", line.trim() == "ping");
+    let line = answer_ping(&mut conn);
+    check("a connection accepted and answered", line == "ping");
     let other = std::env::args().nth(3).expect("another socket's path");
     denied(
         "connecting to another Unix socket",
