@@ -229,9 +229,9 @@ fn listening(reader: &mut impl BufRead) -> (String, Option<String>) {
     }
 }
 
-/// Runs a listener case: connects to the address the probe prints, sends
-/// `ping`, expects `pong ping`; returns the probe's output.
-fn serve_once(args: &[&str], trace: Option<&str>) -> Option<Output> {
+/// Runs a listener case: `talk` plays the client at the address the probe
+/// prints; returns the probe's whole output (`None`: unsupported here).
+fn serve_with(args: &[&str], trace: Option<&str>, talk: impl FnOnce(&str)) -> Option<Output> {
     let mut c = probe(args);
     if let Some(t) = trace {
         c.env("SANDBOXED_TRACE", t);
@@ -251,27 +251,32 @@ fn serve_once(args: &[&str], trace: Option<&str>) -> Option<Output> {
         }
         panic!("expected `listening: ADDRESS`, got {head:?}: {out:?}");
     };
-    let addr = addr.as_str();
-    let line = head;
-    let answer = if args[0].starts_with("unix") {
-        let mut s = std::os::unix::net::UnixStream::connect(addr).unwrap();
-        s.write_all(b"ping\n").unwrap();
-        let mut a = String::new();
-        s.read_to_string(&mut a).unwrap();
-        a
-    } else {
-        let mut s = std::net::TcpStream::connect(addr).unwrap();
-        s.write_all(b"ping\n").unwrap();
-        let mut a = String::new();
-        s.read_to_string(&mut a).unwrap();
-        a
-    };
-    assert_eq!(answer, "pong ping");
+    talk(&addr);
     let mut rest = String::new();
     reader.read_to_string(&mut rest).unwrap();
     let mut out = child.wait_with_output().unwrap();
-    out.stdout = format!("{line}{rest}").into_bytes();
+    out.stdout = format!("{head}{rest}").into_bytes();
     Some(out)
+}
+
+/// Sends `ping` on `s` and returns all it answers.
+fn ping(mut s: impl Read + Write) -> String {
+    s.write_all(b"ping\n").unwrap();
+    let mut a = String::new();
+    s.read_to_string(&mut a).unwrap();
+    a
+}
+
+/// [`serve_with`] a client that sends `ping` and expects `pong ping`.
+fn serve_once(args: &[&str], trace: Option<&str>) -> Option<Output> {
+    let unix = args[0].starts_with("unix");
+    serve_with(args, trace, |addr| {
+        let answer = match unix {
+            true => ping(std::os::unix::net::UnixStream::connect(addr).unwrap()),
+            false => ping(std::net::TcpStream::connect(addr).unwrap()),
+        };
+        assert_eq!(answer, "pong ping");
+    })
 }
 
 /// The lines of `out` that report denials, and those of the control run.
@@ -408,28 +413,17 @@ fn a_declared_unix_stream_talks_to_its_peer_only() {
 
 #[test]
 fn a_declared_listener_serves_under_tokio() {
-    let mut child = probe(&["tokio-listener", "127.0.0.1:0"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut reader = BufReader::new(child.stdout.take().unwrap());
-    let (head, addr) = listening(&mut reader);
-    let Some(addr) = addr else {
-        let out = child.wait_with_output().unwrap();
-        if unsupported(&out) {
-            return;
+    let Some(out) = serve_with(&["tokio-listener", "127.0.0.1:0"], None, |addr| {
+        for _ in 0..2 {
+            let mut s = std::net::TcpStream::connect(addr).unwrap();
+            s.write_all(b"ping").unwrap();
+            let mut a = [0; 4];
+            s.read_exact(&mut a).unwrap();
+            assert_eq!(&a, b"pong");
         }
-        panic!("{head:?}: {out:?}");
+    }) else {
+        return;
     };
-    for _ in 0..2 {
-        let mut s = std::net::TcpStream::connect(&addr).unwrap();
-        s.write_all(b"ping").unwrap();
-        let mut a = [0; 4];
-        s.read_exact(&mut a).unwrap();
-        assert_eq!(&a, b"pong");
-    }
-    let out = child.wait_with_output().unwrap();
     succeeded(&out);
 }
 
@@ -475,33 +469,12 @@ fn a_file_from_fileargs_limited_after_entry_stays_limited() {
 #[test]
 fn sockets_limited_after_entry_stay_limited() {
     for (trace, expected) in [(None, (2, 0)), (Some("dry-run"), (0, 2))] {
-        let mut c = probe(&["narrow-socket", "127.0.0.1:0"]);
-        if let Some(t) = trace {
-            c.env("SANDBOXED_TRACE", t);
-        }
-        let mut child = c
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        let mut reader = BufReader::new(child.stdout.take().unwrap());
-        let (head, addr) = listening(&mut reader);
-        let Some(addr) = addr else {
-            let out = child.wait_with_output().unwrap();
-            if unsupported(&out) {
-                return;
-            }
-            panic!("{head:?}: {out:?}");
+        let Some(out) = serve_with(&["narrow-socket", "127.0.0.1:0"], trace, |addr| {
+            let answer = ping(std::net::TcpStream::connect(addr).unwrap());
+            assert_eq!(answer, "pong");
+        }) else {
+            return;
         };
-        let mut s = std::net::TcpStream::connect(&addr).unwrap();
-        s.write_all(b"ping\n").unwrap();
-        let mut a = [0; 4];
-        s.read_exact(&mut a).unwrap();
-        assert_eq!(&a, b"pong");
-        let mut rest = String::new();
-        reader.read_to_string(&mut rest).unwrap();
-        let mut out = child.wait_with_output().unwrap();
-        out.stdout = format!("{head}{rest}").into_bytes();
         succeeded(&out);
         assert_eq!(denials(&out), expected, "{out:?}");
     }
