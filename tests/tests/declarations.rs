@@ -89,7 +89,7 @@ fn a_missing_argument_is_worded_after_the_program_by_default() {
     assert_eq!(out.status.code(), Some(sandboxed::SETUP_FAILURE_EXIT));
     assert_eq!(
         String::from_utf8_lossy(&out.stderr),
-        "declarations_probe: missing command-line argument: argv[2] (preopen `f`)\n"
+        "declarations_probe: missing command-line argument: argv[2] (for `f`)\n"
     );
     assert!(out.stdout.is_empty());
 }
