@@ -467,6 +467,11 @@ fn a_file_from_fileargs_limited_after_entry_stays_limited() {
 }
 
 #[test]
+fn a_rights_set_holds_max_descriptors_at_once() {
+    narrowing(&["narrow-max"], 0);
+}
+
+#[test]
 fn sockets_limited_after_entry_stay_limited() {
     for (trace, expected) in [(None, (2, 0)), (Some("dry-run"), (0, 2))] {
         let Some(out) = serve_with(&["narrow-socket", "127.0.0.1:0"], trace, |addr| {

@@ -68,6 +68,7 @@ fn main() {
         "narrow-socket" => narrow_socket(),
         "narrow-dir" => narrow_dir(),
         "narrow-fileargs" => narrow_fileargs(),
+        "narrow-max" => narrow_max(),
         other => panic!("unknown case {other:?}"),
     }
 }
@@ -561,4 +562,25 @@ fn narrow_fileargs(fileargs: sandboxed::services::FileArgs) {
     let r =
         sys(unsafe { libc::read(file.as_raw_fd(), byte.as_mut_ptr().cast(), 1) } as libc::c_int);
     denied("read after limiting", r);
+}
+
+/// `max = 2`: two descriptors of the set at once; a third is refused with
+/// `EMFILE` and closed (never handed back unlimited); once one is closed,
+/// another fits. The control run reserves no numbers: all fit.
+#[sandboxed(rights(stdio), limits(Two = ([read], max = 2)))]
+fn narrow_max() {
+    sandboxed_unless_control();
+    let limit = || sandboxed::rights::limit::<Two>(fresh_pipe().0);
+    let first = limit().expect("the first");
+    let _second = limit().expect("the second");
+    let third = limit();
+    match control() {
+        true => check("a third, in the control run", third.is_ok()),
+        false => check(
+            "a third is refused with EMFILE",
+            third.as_ref().err().and_then(std::io::Error::raw_os_error) == Some(libc::EMFILE),
+        ),
+    }
+    drop((third, first));
+    check("once one is closed, another fits", limit().is_ok());
 }
