@@ -500,7 +500,7 @@ fn read_flags(
             }
         };
         if !allowed.contains(&word.as_str()) {
-            if symbol::ALL_FLAGS.contains(&word.as_str()) {
+            if symbol::is_flag(&word) {
                 cx.error(
                     span,
                     format!(
@@ -969,20 +969,7 @@ fn read_fileargs(
             None
         }
     };
-    let flags = read_flags(
-        cx,
-        positional,
-        &[
-            "read",
-            "write",
-            "append",
-            "create",
-            "truncate",
-            "exclusive",
-            "mode",
-        ],
-        "fileargs",
-    );
+    let flags = read_flags(cx, positional, symbol::FILEARGS_FLAGS, "fileargs");
     let mut rights = None;
     let mut operations = vec![FileOp::Open];
     for (key, _, v) in pairs {

@@ -45,28 +45,23 @@ pub const FILE_FLAGS: &[&str] = &[
 /// Flags of `dir(...)`.
 pub const DIR_FLAGS: &[&str] = &["create", "mode"];
 
+/// Flags of `fileargs(...)`: a file's, but those of a preopen alone
+/// (`optional`, `dash`, `fallible`).
+pub const FILEARGS_FLAGS: &[&str] = FILE_FLAGS.split_at(7).0;
+
 /// Flags of `tcp_listener(...)` and `unix_listener(...)`.
 pub const LISTENER_FLAGS: &[&str] = &["nonblocking", "backlog"];
 
 /// Flags of `tcp_stream(...)` and `unix_stream(...)`.
 pub const STREAM_FLAGS: &[&str] = &["nonblocking"];
 
-/// Every flag of every kind, for "not a flag of this kind" (rather than
-/// "unknown").
-pub const ALL_FLAGS: &[&str] = &[
-    "read",
-    "write",
-    "append",
-    "create",
-    "truncate",
-    "exclusive",
-    "mode",
-    "optional",
-    "dash",
-    "fallible",
-    "nonblocking",
-    "backlog",
-];
+/// Whether `word` is a flag of some kind, for "not a flag of this kind"
+/// (rather than "unknown").
+pub fn is_flag(word: &str) -> bool {
+    [FILE_FLAGS, DIR_FLAGS, LISTENER_FLAGS, STREAM_FLAGS]
+        .iter()
+        .any(|flags| flags.contains(&word))
+}
 
 /// Source forms that are calls.
 pub const SOURCES: &[&str] = &["arg", "args", "env"];
@@ -121,5 +116,15 @@ mod tests {
         assert_eq!(closest("raed", ["read", "write"]), Some("read"));
         assert_eq!(closest("fiel", KINDS.iter().copied()), Some("file"));
         assert_eq!(closest("banana", ["read", "write"]), None);
+    }
+
+    /// `fileargs` takes a file's open flags and none of a preopen's own.
+    #[test]
+    fn fileargs_flags_are_the_open_flags() {
+        assert!(FILEARGS_FLAGS.ends_with(&["mode"]) && FILEARGS_FLAGS.len() == 7);
+        for own in ["optional", "dash", "fallible"] {
+            assert!(!FILEARGS_FLAGS.contains(&own), "{own}");
+        }
+        assert!(is_flag("backlog") && is_flag("dash") && !is_flag("lookup"));
     }
 }

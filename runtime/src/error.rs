@@ -8,7 +8,8 @@ use std::io;
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
-    /// Step 1: a source could not be resolved (missing argument or variable).
+    /// Step 1: a source could not be resolved (missing argument or
+    /// variable) of a preopen or of `fileargs` (`name` is then `fileargs`).
     #[error("preopen `{name}` ({origin}): {reason}")]
     Resolve {
         /// The declaration.
@@ -194,7 +195,7 @@ pub(crate) fn default_line(error: &Error, program: &str) -> String {
             name,
             origin,
             reason,
-        } => format!("{program}: {reason}: {origin} (preopen `{name}`)"),
+        } => format!("{program}: {reason}: {origin} (for `{name}`)"),
         other => format!("sandboxed: {other}"),
     }
 }
@@ -249,7 +250,7 @@ mod tests {
         };
         assert_eq!(
             default_line(&arg, "cmp"),
-            "cmp: missing command-line argument: argv[1] (preopen `file1`)"
+            "cmp: missing command-line argument: argv[1] (for `file1`)"
         );
         let cache = Error::Cache {
             what: "time zone data",

@@ -346,6 +346,27 @@ fn resolve(preopen: &Preopen, args: &[OsString]) -> Result<Vec<(PathBuf, String)
     })
 }
 
+/// Step 1 for a `fileargs` source: `Error::Resolve` for an argument or a
+/// variable that is not there.
+fn fileargs_resolves(source: &Source, args: &[OsString]) -> Result<(), Error> {
+    let missing = |origin: String, reason| {
+        Err(Error::Resolve {
+            name: "fileargs",
+            origin,
+            reason,
+        })
+    };
+    match source {
+        Source::Arg(n) if args.get(*n).is_none() => {
+            missing(format!("argv[{n}]"), "missing command-line argument")
+        }
+        Source::Env(var) if std::env::var_os(var).is_none() => {
+            missing(format!("${var}"), "environment variable not set")
+        }
+        _ => Ok(()),
+    }
+}
+
 /// Carries out steps 1–6 of `plan` on `backend`, returning the handles for
 /// step 7. `args` is the program's argument vector.
 pub(crate) fn run<B: Backend>(
@@ -370,6 +391,15 @@ pub(crate) fn run<B: Backend>(
     let tracing = backend.trace_mode() != crate::trace::Mode::Off;
     if tracing {
         crate::trace::describe_plan(plan);
+    }
+
+    // Step 1 for `fileargs`: a missing argument or variable is the user's
+    // mistake, reported as a preopen's is (the service resolves its
+    // names again when it starts).
+    for service in &plan.services {
+        if let ServiceDecl::FileArgs(limits) = service {
+            fileargs_resolves(&limits.source, args)?;
+        }
     }
 
     // Steps 1 and 2: resolve and open every preopen.

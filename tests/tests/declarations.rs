@@ -89,7 +89,7 @@ fn a_missing_argument_is_worded_after_the_program_by_default() {
     assert_eq!(out.status.code(), Some(sandboxed::SETUP_FAILURE_EXIT));
     assert_eq!(
         String::from_utf8_lossy(&out.stderr),
-        "declarations_probe: missing command-line argument: argv[2] (preopen `f`)\n"
+        "declarations_probe: missing command-line argument: argv[2] (for `f`)\n"
     );
     assert!(out.stdout.is_empty());
 }
@@ -229,9 +229,9 @@ fn listening(reader: &mut impl BufRead) -> (String, Option<String>) {
     }
 }
 
-/// Runs a listener case: connects to the address the probe prints, sends
-/// `ping`, expects `pong ping`; returns the probe's output.
-fn serve_once(args: &[&str], trace: Option<&str>) -> Option<Output> {
+/// Runs a listener case: `talk` plays the client at the address the probe
+/// prints; returns the probe's whole output (`None`: unsupported here).
+fn serve_with(args: &[&str], trace: Option<&str>, talk: impl FnOnce(&str)) -> Option<Output> {
     let mut c = probe(args);
     if let Some(t) = trace {
         c.env("SANDBOXED_TRACE", t);
@@ -251,27 +251,32 @@ fn serve_once(args: &[&str], trace: Option<&str>) -> Option<Output> {
         }
         panic!("expected `listening: ADDRESS`, got {head:?}: {out:?}");
     };
-    let addr = addr.as_str();
-    let line = head;
-    let answer = if args[0].starts_with("unix") {
-        let mut s = std::os::unix::net::UnixStream::connect(addr).unwrap();
-        s.write_all(b"ping\n").unwrap();
-        let mut a = String::new();
-        s.read_to_string(&mut a).unwrap();
-        a
-    } else {
-        let mut s = std::net::TcpStream::connect(addr).unwrap();
-        s.write_all(b"ping\n").unwrap();
-        let mut a = String::new();
-        s.read_to_string(&mut a).unwrap();
-        a
-    };
-    assert_eq!(answer, "pong ping");
+    talk(&addr);
     let mut rest = String::new();
     reader.read_to_string(&mut rest).unwrap();
     let mut out = child.wait_with_output().unwrap();
-    out.stdout = format!("{line}{rest}").into_bytes();
+    out.stdout = format!("{head}{rest}").into_bytes();
     Some(out)
+}
+
+/// Sends `ping` on `s` and returns all it answers.
+fn ping(mut s: impl Read + Write) -> String {
+    s.write_all(b"ping\n").unwrap();
+    let mut a = String::new();
+    s.read_to_string(&mut a).unwrap();
+    a
+}
+
+/// [`serve_with`] a client that sends `ping` and expects `pong ping`.
+fn serve_once(args: &[&str], trace: Option<&str>) -> Option<Output> {
+    let unix = args[0].starts_with("unix");
+    serve_with(args, trace, |addr| {
+        let answer = match unix {
+            true => ping(std::os::unix::net::UnixStream::connect(addr).unwrap()),
+            false => ping(std::net::TcpStream::connect(addr).unwrap()),
+        };
+        assert_eq!(answer, "pong ping");
+    })
 }
 
 /// The lines of `out` that report denials, and those of the control run.
@@ -302,12 +307,42 @@ fn a_declared_tcp_listener_serves_and_nothing_new_can_be_reached() {
     assert_eq!(denials(&control), (0, 3), "{control:?}");
 }
 
-#[test]
-fn a_declared_tcp_stream_talks_to_its_peer_only() {
-    let server = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let addr = server.local_addr().unwrap().to_string();
-    for (trace, expected) in [(None, (3, 0)), (Some("dry-run"), (0, 3))] {
-        let mut c = probe(&["tcp-stream", &addr]);
+/// The runner's end of a connected-stream case: a TCP or Unix listener.
+trait Peer {
+    type Conn: Read + Write;
+    fn take(&self) -> Self::Conn;
+    fn set_nonblocking(&self, on: bool);
+    fn try_take(&self) -> bool;
+}
+
+macro_rules! peer {
+    ($listener:ty, $conn:ty) => {
+        impl Peer for $listener {
+            type Conn = $conn;
+            fn take(&self) -> $conn {
+                self.accept().unwrap().0
+            }
+            fn set_nonblocking(&self, on: bool) {
+                <$listener>::set_nonblocking(self, on).unwrap()
+            }
+            fn try_take(&self) -> bool {
+                self.accept().is_ok()
+            }
+        }
+    };
+}
+peer!(std::net::TcpListener, std::net::TcpStream);
+peer!(
+    std::os::unix::net::UnixListener,
+    std::os::unix::net::UnixStream
+);
+
+/// Runs a declared-stream case (`tcp-stream`, `unix-stream`) against
+/// `server`, sandboxed then as the control run: the probe says hello, the
+/// runner answers, and each of its `n` denials holds only sandboxed.
+fn talks_to_its_peer_only(server: &impl Peer, case: &str, target: &str, n: usize) {
+    for (trace, expected) in [(None, (n, 0)), (Some("dry-run"), (0, n))] {
+        let mut c = probe(&[case, target]);
         if let Some(t) = trace {
             c.env("SANDBOXED_TRACE", t);
         }
@@ -316,17 +351,17 @@ fn a_declared_tcp_stream_talks_to_its_peer_only() {
             .stderr(Stdio::piped())
             .spawn()
             .unwrap();
-        let (mut conn, _) = server.accept().unwrap();
+        let mut conn = server.take();
         let mut got = String::new();
-        BufReader::new(&conn).read_line(&mut got).unwrap();
+        BufReader::new(&mut conn).read_line(&mut got).unwrap();
         conn.write_all(format!("hi {}", got.trim()).as_bytes())
             .unwrap();
         drop(conn);
-        // The control run connects to the runner again: take and drop it.
-        server.set_nonblocking(true).unwrap();
+        // The control run reaches the runner again: take and drop it.
+        server.set_nonblocking(true);
         let out = child.wait_with_output().unwrap();
-        while server.accept().is_ok() {}
-        server.set_nonblocking(false).unwrap();
+        while server.try_take() {}
+        server.set_nonblocking(false);
         if unsupported(&out) {
             return;
         }
@@ -334,6 +369,13 @@ fn a_declared_tcp_stream_talks_to_its_peer_only() {
         assert_eq!(values(&out)["answer"], "hi hello");
         assert_eq!(denials(&out), expected, "{out:?}");
     }
+}
+
+#[test]
+fn a_declared_tcp_stream_talks_to_its_peer_only() {
+    let server = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = server.local_addr().unwrap().to_string();
+    talks_to_its_peer_only(&server, "tcp-stream", &addr, 3);
 }
 
 #[test]
@@ -366,59 +408,22 @@ fn a_declared_unix_stream_talks_to_its_peer_only() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("peer.sock");
     let server = std::os::unix::net::UnixListener::bind(&path).unwrap();
-    for (trace, expected) in [(None, (1, 0)), (Some("dry-run"), (0, 1))] {
-        let mut c = probe(&["unix-stream", path.to_str().unwrap()]);
-        if let Some(t) = trace {
-            c.env("SANDBOXED_TRACE", t);
-        }
-        let child = c
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        let (mut conn, _) = server.accept().unwrap();
-        let mut got = String::new();
-        BufReader::new(&conn).read_line(&mut got).unwrap();
-        conn.write_all(format!("hi {}", got.trim()).as_bytes())
-            .unwrap();
-        drop(conn);
-        server.set_nonblocking(true).unwrap();
-        let out = child.wait_with_output().unwrap();
-        while server.accept().is_ok() {}
-        server.set_nonblocking(false).unwrap();
-        if unsupported(&out) {
-            return;
-        }
-        succeeded(&out);
-        assert_eq!(values(&out)["answer"], "hi hello");
-        assert_eq!(denials(&out), expected, "{out:?}");
-    }
+    talks_to_its_peer_only(&server, "unix-stream", path.to_str().unwrap(), 1);
 }
 
 #[test]
 fn a_declared_listener_serves_under_tokio() {
-    let mut child = probe(&["tokio-listener", "127.0.0.1:0"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut reader = BufReader::new(child.stdout.take().unwrap());
-    let (head, addr) = listening(&mut reader);
-    let Some(addr) = addr else {
-        let out = child.wait_with_output().unwrap();
-        if unsupported(&out) {
-            return;
+    let Some(out) = serve_with(&["tokio-listener", "127.0.0.1:0"], None, |addr| {
+        for _ in 0..2 {
+            let mut s = std::net::TcpStream::connect(addr).unwrap();
+            s.write_all(b"ping").unwrap();
+            let mut a = [0; 4];
+            s.read_exact(&mut a).unwrap();
+            assert_eq!(&a, b"pong");
         }
-        panic!("{head:?}: {out:?}");
+    }) else {
+        return;
     };
-    for _ in 0..2 {
-        let mut s = std::net::TcpStream::connect(&addr).unwrap();
-        s.write_all(b"ping").unwrap();
-        let mut a = [0; 4];
-        s.read_exact(&mut a).unwrap();
-        assert_eq!(&a, b"pong");
-    }
-    let out = child.wait_with_output().unwrap();
     succeeded(&out);
 }
 
@@ -462,35 +467,19 @@ fn a_file_from_fileargs_limited_after_entry_stays_limited() {
 }
 
 #[test]
+fn a_rights_set_holds_max_descriptors_at_once() {
+    narrowing(&["narrow-max"], 0);
+}
+
+#[test]
 fn sockets_limited_after_entry_stay_limited() {
     for (trace, expected) in [(None, (2, 0)), (Some("dry-run"), (0, 2))] {
-        let mut c = probe(&["narrow-socket", "127.0.0.1:0"]);
-        if let Some(t) = trace {
-            c.env("SANDBOXED_TRACE", t);
-        }
-        let mut child = c
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        let mut reader = BufReader::new(child.stdout.take().unwrap());
-        let (head, addr) = listening(&mut reader);
-        let Some(addr) = addr else {
-            let out = child.wait_with_output().unwrap();
-            if unsupported(&out) {
-                return;
-            }
-            panic!("{head:?}: {out:?}");
+        let Some(out) = serve_with(&["narrow-socket", "127.0.0.1:0"], trace, |addr| {
+            let answer = ping(std::net::TcpStream::connect(addr).unwrap());
+            assert_eq!(answer, "pong");
+        }) else {
+            return;
         };
-        let mut s = std::net::TcpStream::connect(&addr).unwrap();
-        s.write_all(b"ping\n").unwrap();
-        let mut a = [0; 4];
-        s.read_exact(&mut a).unwrap();
-        assert_eq!(&a, b"pong");
-        let mut rest = String::new();
-        reader.read_to_string(&mut rest).unwrap();
-        let mut out = child.wait_with_output().unwrap();
-        out.stdout = format!("{head}{rest}").into_bytes();
         succeeded(&out);
         assert_eq!(denials(&out), expected, "{out:?}");
     }

@@ -104,7 +104,7 @@ fn fileargs_creates_with_the_declared_mode() {
 }
 
 #[test]
-fn fileargs_missing_argument_is_a_startup_error_naming_the_service() {
+fn fileargs_missing_argument_is_a_startup_error_worded_after_the_program() {
     let out = run(&["fileargs-arg"], &[]);
     let stderr = &out.stderr;
     assert_eq!(
@@ -113,9 +113,8 @@ fn fileargs_missing_argument_is_a_startup_error_naming_the_service() {
         "{stderr}"
     );
     assert!(
-        stderr.contains(
-            "sandboxed: service `system.fileargs`: fileargs_init: argv[2]: missing command-line argument"
-        ),
+        stderr
+            .ends_with("service_probe: missing command-line argument: argv[2] (for `fileargs`)\n"),
         "{stderr}"
     );
 }

@@ -98,22 +98,11 @@ pub const DEFAULT_DIR_RIGHTS: RightSet = RightSet::of(&[Right::Lookup, Right::Re
 /// `fstat`, and `fcntl` narrowed to [`DEFAULT_SOCKET_FCNTLS`]. Not
 /// `bind`, `connect` nor `listen`: the socket is bound and listening
 /// before entry.
-pub const DEFAULT_LISTENER_RIGHTS: RightSet = RightSet::of(&[
-    Right::Accept,
-    Right::Recv,
-    Right::Send,
-    Right::Shutdown,
-    Right::Getpeername,
-    Right::Getsockname,
-    Right::Getsockopt,
-    Right::Setsockopt,
-    Right::Event,
-    Right::Fstat,
-    Right::Fcntl,
-]);
+pub const DEFAULT_LISTENER_RIGHTS: RightSet =
+    DEFAULT_STREAM_RIGHTS.union(RightSet::of(&[Right::Accept]));
 
 /// The rights a connected socket gets when its declaration names none:
-/// those of a listener's connections, without `accept`.
+/// those of a listener, without `accept`.
 pub const DEFAULT_STREAM_RIGHTS: RightSet = RightSet::of(&[
     Right::Recv,
     Right::Send,

@@ -68,6 +68,7 @@ fn main() {
         "narrow-socket" => narrow_socket(),
         "narrow-dir" => narrow_dir(),
         "narrow-fileargs" => narrow_fileargs(),
+        "narrow-max" => narrow_max(),
         other => panic!("unknown case {other:?}"),
     }
 }
@@ -220,18 +221,24 @@ fn tcp_listener(listener: TcpListener) {
     println!("listening: {addr}");
     std::io::stdout().flush().unwrap();
     let (mut conn, peer) = listener.accept().expect("accept");
-    let mut line = String::new();
-    std::io::BufReader::new(&conn)
-        .read_line(&mut line)
-        .expect("recv");
-    conn.write_all(format!("pong {}", line.trim()).as_bytes())
-        .expect("send");
+    let line = answer_ping(&mut conn);
     conn.shutdown(Shutdown::Write).expect("shutdown");
-    check("a connection accepted and answered", line.trim() == "ping");
+    check("a connection accepted and answered", line == "ping");
     value("peer is the runner", peer.ip());
     // The runner listens on the port next to ours, as a target.
     let target = std::env::args().nth(3).map(|a| a.parse().expect("address"));
     no_new_endpoints(target);
+}
+
+/// Reads the runner's line on `conn` and answers `pong LINE`; the line.
+fn answer_ping(mut conn: impl Read + Write) -> String {
+    let mut line = String::new();
+    std::io::BufReader::new(&mut conn)
+        .read_line(&mut line)
+        .expect("recv");
+    conn.write_all(format!("pong {}", line.trim()).as_bytes())
+        .expect("send");
+    line.trim().to_owned()
 }
 
 #[sandboxed(
@@ -262,13 +269,8 @@ fn unix_listener(listener: UnixListener) {
     );
     std::io::stdout().flush().unwrap();
     let (mut conn, _) = listener.accept().expect("accept");
-    let mut line = String::new();
-    std::io::BufReader::new(&conn)
-        .read_line(&mut line)
-        .expect("recv");
-    conn.write_all(format!("pong {}", line.trim()).as_bytes())
-        .expect("send");
-    check("a connection accepted and answered", line.trim() == "ping");
+    let line = answer_ping(&mut conn);
+    check("a connection accepted and answered", line == "ping");
     let other = std::env::args().nth(3).expect("another socket's path");
     denied(
         "connecting to another Unix socket",
@@ -560,4 +562,25 @@ fn narrow_fileargs(fileargs: sandboxed::services::FileArgs) {
     let r =
         sys(unsafe { libc::read(file.as_raw_fd(), byte.as_mut_ptr().cast(), 1) } as libc::c_int);
     denied("read after limiting", r);
+}
+
+/// `max = 2`: two descriptors of the set at once; a third is refused with
+/// `EMFILE` and closed (never handed back unlimited); once one is closed,
+/// another fits. The control run reserves no numbers: all fit.
+#[sandboxed(rights(stdio), limits(Two = ([read], max = 2)))]
+fn narrow_max() {
+    sandboxed_unless_control();
+    let limit = || sandboxed::rights::limit::<Two>(fresh_pipe().0);
+    let first = limit().expect("the first");
+    let _second = limit().expect("the second");
+    let third = limit();
+    match control() {
+        true => check("a third, in the control run", third.is_ok()),
+        false => check(
+            "a third is refused with EMFILE",
+            third.as_ref().err().and_then(std::io::Error::raw_os_error) == Some(libc::EMFILE),
+        ),
+    }
+    drop((third, first));
+    check("once one is closed, another fits", limit().is_ok());
 }
