@@ -8,10 +8,20 @@ use std::os::fd::OwnedFd;
 use crate::decl::{Plan, ServiceDecl, Stdio};
 use crate::error::{Error, Failure};
 use crate::rights::Limits;
+use crate::services::contract::{Reply, Request, Transport};
 use crate::steps::Backend;
 
-/// No service channel exists here.
-pub(crate) type Channel = crate::services::NoChannel;
+/// The channel of a backend that provides no service (this one, FreeBSD
+/// without the `casper` feature): no value of it exists, since opening a
+/// service fails first.
+#[derive(Debug)]
+pub(crate) enum Channel {}
+
+impl Transport for Channel {
+    fn call(&self, _: Request<'_>) -> io::Result<Reply> {
+        match *self {}
+    }
+}
 
 /// The backend that enforces nothing.
 #[derive(Debug, Default)]

@@ -319,7 +319,9 @@ mod casper {
         DnsLimits, DnsType, NetLimits, NetMode, Principal, PwdCmd, PwdField, PwdLimits,
         SysctlAccess, SysctlLimits,
     };
-    use crate::services::{ChannelOps, DbQuery};
+    use std::os::fd::OwnedFd;
+
+    use crate::services::contract::{DbQuery, Group, Request, Transport, User};
 
     /// Opens `services`, enters capability mode, and runs `check` on the
     /// channels, all in a child.
@@ -344,14 +346,19 @@ mod casper {
         });
         with_services(vec![dns], |channels| {
             let addrs = channels[0]
-                .lookup_host("localhost", None)
+                .ask::<Vec<IpAddr>>(Request::LookupHost {
+                    host: "localhost",
+                    family: None,
+                })
                 .map_err(|e| format!("lookup_host: {e}"))?;
             if !addrs.iter().any(|a| a.is_loopback()) {
                 return Err(format!("localhost resolved to {addrs:?}"));
             }
             denied(
                 "lookup_addr",
-                channels[0].lookup_addr(IpAddr::V4(Ipv4Addr::LOCALHOST)),
+                channels[0].ask::<String>(Request::LookupAddr {
+                    addr: IpAddr::V4(Ipv4Addr::LOCALHOST),
+                }),
             )
         });
     }
@@ -371,13 +378,25 @@ mod casper {
         with_services(vec![net], |channels| {
             use crate::services::SocketKind::Stream;
             channels[0]
-                .net_connect(allowed_addr, Stream)
+                .ask::<OwnedFd>(Request::NetConnect {
+                    addr: allowed_addr,
+                    kind: Stream,
+                })
                 .map_err(|e| format!("connect to {allowed_addr}: {e}"))?;
             denied(
                 "connect to another port",
-                channels[0].net_connect(other_addr, Stream),
+                channels[0].ask::<OwnedFd>(Request::NetConnect {
+                    addr: other_addr,
+                    kind: Stream,
+                }),
             )?;
-            denied("lookups", channels[0].lookup_host("localhost", None))?;
+            denied(
+                "lookups",
+                channels[0].ask::<Vec<IpAddr>>(Request::LookupHost {
+                    host: "localhost",
+                    family: None,
+                }),
+            )?;
             denied("direct connect", std::net::TcpStream::connect(other_addr))
         });
     }
@@ -392,14 +411,18 @@ mod casper {
         });
         with_services(vec![pwd], |channels| {
             let root = channels[0]
-                .users(DbQuery::ByName("root"))
+                .ask::<Vec<User>>(Request::Users {
+                    query: DbQuery::ByName("root"),
+                })
                 .map_err(|e| format!("getpwnam(root): {e}"))?;
             match root.as_slice() {
                 [u] if u.uid == Some(0) && u.name.as_deref() == Some("root") && u.dir.is_none() => {
                 }
                 other => return Err(format!("root is {other:?}")),
             }
-            match channels[0].users(DbQuery::ByName("daemon")) {
+            match channels[0].ask::<Vec<User>>(Request::Users {
+                query: DbQuery::ByName("daemon"),
+            }) {
                 Ok(found) if !found.is_empty() => Err(format!("daemon visible: {found:?}")),
                 _ => Ok(()),
             }
@@ -419,7 +442,9 @@ mod casper {
         });
         with_services(vec![sysctl], |channels| {
             let ostype = channels[0]
-                .sysctl_get("kern.ostype")
+                .ask::<Vec<u8>>(Request::SysctlGet {
+                    name: "kern.ostype",
+                })
                 .map_err(|e| format!("kern.ostype: {e}"))?;
             if !ostype.starts_with(b"FreeBSD") {
                 return Err(format!(
@@ -427,7 +452,9 @@ mod casper {
                     String::from_utf8_lossy(&ostype)
                 ));
             }
-            match channels[0].sysctl_get("kern.hostname") {
+            match channels[0].ask::<Vec<u8>>(Request::SysctlGet {
+                name: "kern.hostname",
+            }) {
                 Ok(v) => Err(format!("kern.hostname readable: {v:?}")),
                 Err(_) => Ok(()),
             }
@@ -460,7 +487,9 @@ mod casper {
             principals: vec![Principal::Name("wheel".into()), Principal::Id(0)],
         });
         with_services(vec![grp], |channels| {
-            match channels[0].groups(DbQuery::ById(0)) {
+            match channels[0].ask::<Vec<Group>>(Request::Groups {
+                query: DbQuery::ById(0),
+            }) {
                 Ok(g) if g.len() == 1 => Ok(()),
                 other => Err(format!("gid 0: {other:?}")),
             }
@@ -476,8 +505,16 @@ mod casper {
             principals: Vec::new(),
         });
         with_services(vec![pwd], |channels| {
-            let first = channels[0].users(DbQuery::All).map_err(|e| e.to_string())?;
-            let second = channels[0].users(DbQuery::All).map_err(|e| e.to_string())?;
+            let first = channels[0]
+                .ask::<Vec<User>>(Request::Users {
+                    query: DbQuery::All,
+                })
+                .map_err(|e| e.to_string())?;
+            let second = channels[0]
+                .ask::<Vec<User>>(Request::Users {
+                    query: DbQuery::All,
+                })
+                .map_err(|e| e.to_string())?;
             if first.is_empty() || first != second {
                 return Err(format!("{} users, then {}", first.len(), second.len()));
             }
@@ -496,7 +533,10 @@ mod casper {
         with_services(vec![net], |channels| {
             // SAFETY: sets this thread's errno.
             unsafe { *libc::__error() = libc::EBADF };
-            match channels[0].lookup_host("example.org", None) {
+            match channels[0].ask::<Vec<IpAddr>>(Request::LookupHost {
+                host: "example.org",
+                family: None,
+            }) {
                 Err(e) if e.raw_os_error() == Some(libc::ENOTCAPABLE) => Ok(()),
                 other => Err(format!("undeclared host: {other:?}")),
             }
@@ -516,14 +556,17 @@ mod casper {
         with_services(vec![net], |channels| {
             use crate::services::SocketKind::Stream;
             let addrs = channels[0]
-                .lookup_host("localhost", None)
+                .ask::<Vec<IpAddr>>(Request::LookupHost {
+                    host: "localhost",
+                    family: None,
+                })
                 .map_err(|e| format!("lookup: {e}"))?;
             if !addrs.contains(&IpAddr::V4(Ipv4Addr::LOCALHOST)) {
                 return Err(format!("localhost is {addrs:?}"));
             }
             let addr = std::net::SocketAddr::new(IpAddr::V4(Ipv4Addr::LOCALHOST), port);
             channels[0]
-                .net_connect(addr, Stream)
+                .ask::<OwnedFd>(Request::NetConnect { addr, kind: Stream })
                 .map(drop)
                 .map_err(|e| format!("connect to {addr}: {e}"))
         });
@@ -546,7 +589,7 @@ mod casper {
         with_services(vec![dns, fileargs], |channels| {
             let mut file = std::fs::File::from(
                 channels[1]
-                    .fileargs_open(&path)
+                    .ask::<OwnedFd>(Request::FileOpen { path: &path })
                     .map_err(|e| format!("fileargs_open: {e}"))?,
             );
             let mut text = String::new();
@@ -560,7 +603,10 @@ mod casper {
     fn a_channel_answers_only_its_own_service() {
         require_capsicum!();
         with_services(vec![ServiceDecl::Syslog], |channels| {
-            match channels[0].lookup_host("localhost", None) {
+            match channels[0].ask::<Vec<IpAddr>>(Request::LookupHost {
+                host: "localhost",
+                family: None,
+            }) {
                 Err(e) if e.kind() == io::ErrorKind::Unsupported => Ok(()),
                 other => Err(format!("syslog channel answered a lookup: {other:?}")),
             }
