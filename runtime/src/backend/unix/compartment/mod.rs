@@ -29,28 +29,12 @@ use std::time::Duration;
 
 use super::super::imp::process;
 
+pub(crate) use super::super::{Ended, Exit};
 pub(crate) use channel::{ready, Channel, Recv};
 pub(crate) use fork::{close_all_but, run_child, spawn, Enter, Entry, Setup};
 pub(crate) use peer::{Peer, Sent};
 pub(crate) use process::{isolate, single_threaded};
 pub(crate) use zygote::Zygote;
-
-/// How a child ended.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Exit {
-    /// `_exit(code)`.
-    Code(i32),
-    /// Killed by this signal.
-    Signal(i32),
-}
-
-/// A child's end and the CPU time it used (`ru_utime + ru_stime` of its
-/// `struct rusage`, getrusage(2)).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) struct Ended {
-    pub exit: Exit,
-    pub cpu: Duration,
-}
 
 /// Exit status of a child whose setup (descriptors, limits, sandbox)
 /// failed before its body ran; it wrote why on its channel.
