@@ -66,6 +66,18 @@ pub(super) fn socket(domain: i32, ty: i32, proto: i32) -> io::Result<RawFd> {
     sys!(libc::socket(domain, ty | libc::SOCK_CLOEXEC, proto))
 }
 
+/// connect(2) to the unix socket `name` (a path, or an abstract name
+/// with its leading NUL).
+pub(super) fn connect_unix(fd: RawFd, name: &[u8]) -> Attempt {
+    let (addr, len) = unix_addr(name);
+    sys!(libc::connect(
+        fd,
+        (&addr as *const libc::sockaddr_un).cast(),
+        len
+    ))?;
+    Ok("connected".into())
+}
+
 pub(super) fn connect_inet(fd: RawFd, port: u16) -> Attempt {
     let addr = inet(port);
     sys!(libc::connect(
@@ -78,14 +90,23 @@ pub(super) fn connect_inet(fd: RawFd, port: u16) -> Attempt {
 
 pub(super) fn sendto_inet(fd: RawFd, port: u16) -> Attempt {
     let addr = inet(port);
+    sendto(
+        fd,
+        (&addr as *const libc::sockaddr_in).cast(),
+        std::mem::size_of_val(&addr) as libc::socklen_t,
+    )
+}
+
+/// sendto(2) of a few bytes to the address `addr` (`len` bytes).
+pub(super) fn sendto(fd: RawFd, addr: *const libc::sockaddr, len: libc::socklen_t) -> Attempt {
     let msg = b"escaped";
     let n = sys!(libc::sendto(
         fd,
         msg.as_ptr().cast(),
         msg.len(),
         0,
-        (&addr as *const libc::sockaddr_in).cast(),
-        std::mem::size_of_val(&addr) as libc::socklen_t
+        addr,
+        len
     ))?;
     Ok(format!("sent {n}"))
 }
@@ -108,16 +129,36 @@ pub(super) fn sendmsg_to(fd: RawFd, name: *mut libc::c_void, namelen: libc::sock
     Ok(format!("sent {n}"))
 }
 
-/// Sends `fd` over a socketpair to ourselves (SCM_RIGHTS) and returns the
-/// received copy: a dup(2) that does not say "dup".
-pub(super) fn pass_to_self(fd: RawFd) -> io::Result<RawFd> {
+/// execve(2) of /usr/bin/true without environment (when it works, the
+/// process becomes `true` and reports no outcome).
+pub(super) fn execve_true() -> Attempt {
+    let argv = [c"true".as_ptr(), std::ptr::null()];
+    let envp: [*const libc::c_char; 1] = [std::ptr::null()];
+    sys!(libc::execve(
+        c("/usr/bin/true").as_ptr(),
+        argv.as_ptr(),
+        envp.as_ptr()
+    ))?;
+    Ok("executed".into())
+}
+
+/// A unix socket pair of type `ty` (socketpair(2)), both ends
+/// close-on-exec.
+pub(super) fn socketpair(ty: i32) -> io::Result<[RawFd; 2]> {
     let mut sp = [0; 2];
     sys!(libc::socketpair(
         libc::AF_UNIX,
-        libc::SOCK_STREAM | libc::SOCK_CLOEXEC,
+        ty | libc::SOCK_CLOEXEC,
         0,
         sp.as_mut_ptr()
     ))?;
+    Ok(sp)
+}
+
+/// Sends `fd` over a socketpair to ourselves (SCM_RIGHTS) and returns the
+/// received copy: a dup(2) that does not say "dup".
+pub(super) fn pass_to_self(fd: RawFd) -> io::Result<RawFd> {
+    let sp = socketpair(libc::SOCK_STREAM)?;
     let space = 64usize;
     let mut control = vec![0u8; space];
     let mut byte = [0u8; 1];

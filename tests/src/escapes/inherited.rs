@@ -53,18 +53,7 @@ pub(super) const CASES: &[(&str, Probe)] = &[
         }
         Ok("clone3".into())
     }),
-    ("vfork_execve", |_| {
-        in_child(|| {
-            let argv = [c"true".as_ptr(), std::ptr::null()];
-            let envp: [*const libc::c_char; 1] = [std::ptr::null()];
-            sys!(libc::execve(
-                c("/usr/bin/true").as_ptr(),
-                argv.as_ptr(),
-                envp.as_ptr()
-            ))?;
-            Ok("executed".into())
-        })
-    }),
+    ("vfork_execve", |_| in_child(execve_true)),
     // positive twins
     ("thread_works", |f| {
         let ro = f.ro;

@@ -30,49 +30,22 @@ pub(super) const CASES: &[(&str, Probe)] = &[
     }),
     ("unix_connect_path", |_| {
         let fd = socket(libc::AF_UNIX, libc::SOCK_STREAM, 0)?;
-        let (addr, len) = unix_addr(env("ESCAPE_UNIX").as_bytes());
-        sys!(libc::connect(
-            fd,
-            (&addr as *const libc::sockaddr_un).cast(),
-            len
-        ))?;
-        Ok("connected".into())
+        connect_unix(fd, env("ESCAPE_UNIX").as_bytes())
     }),
     ("unix_connect_abstract", |_| {
         let fd = socket(libc::AF_UNIX, libc::SOCK_STREAM, 0)?;
         let name = format!("\0{}", env("ESCAPE_ABSTRACT"));
-        let (addr, len) = unix_addr(name.as_bytes());
-        sys!(libc::connect(
-            fd,
-            (&addr as *const libc::sockaddr_un).cast(),
-            len
-        ))?;
-        Ok("connected".into())
+        connect_unix(fd, name.as_bytes())
     }),
     ("unix_dgram_sendto_path", |_| {
         let fd = socket(libc::AF_UNIX, libc::SOCK_DGRAM, 0)?;
         let (addr, len) = unix_addr(env("ESCAPE_UNIX_DGRAM").as_bytes());
-        let msg = b"escaped";
-        let n = sys!(libc::sendto(
-            fd,
-            msg.as_ptr().cast(),
-            msg.len(),
-            0,
-            (&addr as *const libc::sockaddr_un).cast(),
-            len
-        ))?;
-        Ok(format!("sent {n}"))
+        sendto(fd, (&addr as *const libc::sockaddr_un).cast(), len)
     }),
     ("socketpair_dgram_sendmsg_name", |_| {
         // A datagram socketpair is allowed; sendmsg's msg_name overrides
         // the peer with a path in the global namespace.
-        let mut sp = [0; 2];
-        sys!(libc::socketpair(
-            libc::AF_UNIX,
-            libc::SOCK_DGRAM | libc::SOCK_CLOEXEC,
-            0,
-            sp.as_mut_ptr()
-        ))?;
+        let sp = socketpair(libc::SOCK_DGRAM)?;
         let (mut addr, len) = unix_addr(env("ESCAPE_UNIX_DGRAM").as_bytes());
         sendmsg_to(sp[0], (&mut addr as *mut libc::sockaddr_un).cast(), len)
     }),
@@ -131,13 +104,7 @@ pub(super) const CASES: &[(&str, Probe)] = &[
         write_text(fd, "accepted")
     }),
     ("socketpair_stream", |_| {
-        let mut sp = [0; 2];
-        sys!(libc::socketpair(
-            libc::AF_UNIX,
-            libc::SOCK_STREAM | libc::SOCK_CLOEXEC,
-            0,
-            sp.as_mut_ptr()
-        ))?;
+        let sp = socketpair(libc::SOCK_STREAM)?;
         write_text(sp[0], "ping")?;
         read_text(sp[1])
     }),
@@ -154,25 +121,13 @@ pub(super) const CASES: &[(&str, Probe)] = &[
         Ok("listening in the abstract namespace".into())
     }),
     ("socketpair_sendmsg", |_| {
-        let mut sp = [0; 2];
-        sys!(libc::socketpair(
-            libc::AF_UNIX,
-            libc::SOCK_STREAM | libc::SOCK_CLOEXEC,
-            0,
-            sp.as_mut_ptr()
-        ))?;
+        let sp = socketpair(libc::SOCK_STREAM)?;
         sendmsg_to(sp[0], std::ptr::null_mut(), 0)?;
         read_text(sp[1])
     }),
     ("socketpair_send", |_| {
         // send(2) is sendto without an address: allowed.
-        let mut sp = [0; 2];
-        sys!(libc::socketpair(
-            libc::AF_UNIX,
-            libc::SOCK_STREAM | libc::SOCK_CLOEXEC,
-            0,
-            sp.as_mut_ptr()
-        ))?;
+        let sp = socketpair(libc::SOCK_STREAM)?;
         let msg = b"ping";
         sys!(libc::send(sp[0], msg.as_ptr().cast(), msg.len(), 0))?;
         read_text(sp[1])

@@ -6,16 +6,7 @@ use super::*;
 use crate::sys::*;
 
 pub(super) const CASES: &[(&str, Probe)] = &[
-    ("execve", |_| {
-        let argv = [c"true".as_ptr(), std::ptr::null()];
-        let envp: [*const libc::c_char; 1] = [std::ptr::null()];
-        sys!(libc::execve(
-            c("/usr/bin/true").as_ptr(),
-            argv.as_ptr(),
-            envp.as_ptr()
-        ))?;
-        Ok("executed".into())
-    }),
+    ("execve", |_| execve_true()),
     ("execveat_absolute", |_| {
         let argv = [c"true".as_ptr(), std::ptr::null()];
         let envp: [*const libc::c_char; 1] = [std::ptr::null()];
@@ -42,48 +33,8 @@ pub(super) const CASES: &[(&str, Probe)] = &[
         sys!(libc::ptrace(libc::PTRACE_TRACEME, 0, 0, 0))?;
         Ok("traced".into())
     }),
-    ("process_vm_readv", |_| {
-        let mut buf = [0u8; 8];
-        let local = libc::iovec {
-            iov_base: buf.as_mut_ptr().cast(),
-            iov_len: 8,
-        };
-        // An address in the victim that is surely unmapped: EFAULT, not
-        // data, if the call got through.
-        let remote = libc::iovec {
-            iov_base: 0x1000 as *mut _,
-            iov_len: 8,
-        };
-        sys!(libc::process_vm_readv(
-            pid_env("ESCAPE_VICTIM"),
-            &local,
-            1,
-            &remote,
-            1,
-            0
-        ))?;
-        Ok("read the victim".into())
-    }),
-    ("process_vm_writev", |_| {
-        let mut buf = [0u8; 8];
-        let local = libc::iovec {
-            iov_base: buf.as_mut_ptr().cast(),
-            iov_len: 8,
-        };
-        let remote = libc::iovec {
-            iov_base: 0x1000 as *mut _,
-            iov_len: 8,
-        };
-        sys!(libc::process_vm_writev(
-            pid_env("ESCAPE_VICTIM"),
-            &local,
-            1,
-            &remote,
-            1,
-            0
-        ))?;
-        Ok("wrote the victim".into())
-    }),
+    ("process_vm_readv", |_| process_vm(false)),
+    ("process_vm_writev", |_| process_vm(true)),
     ("pidfd_open_other", |_| {
         let fd = sys!(libc::syscall(
             libc::SYS_pidfd_open,
@@ -294,14 +245,7 @@ pub(super) const CASES: &[(&str, Probe)] = &[
         // FIOSETOWN takes the owner behind a pointer (unlike F_SETOWN):
         // SIGIO to the victim, whose default action is to die. Landlock's
         // signal scope must drop it at delivery; the ioctl itself works.
-        let mut sp = [0; 2];
-        sys!(libc::socketpair(
-            libc::AF_UNIX,
-            libc::SOCK_STREAM | libc::SOCK_CLOEXEC,
-            0,
-            sp.as_mut_ptr()
-        ))?;
-        let [r, w] = sp;
+        let [r, w] = socketpair(libc::SOCK_STREAM)?;
         let fl = sys!(libc::fcntl(r, libc::F_GETFL))?;
         sys!(libc::fcntl(r, libc::F_SETFL, fl | libc::O_ASYNC))?;
         let victim = pid_env("ESCAPE_VICTIM");
@@ -320,3 +264,26 @@ pub(super) const CASES: &[(&str, Probe)] = &[
         })
     }),
 ];
+
+/// process_vm_writev(2) (`write`) or process_vm_readv(2) of 8 bytes at an
+/// address in the victim that is surely unmapped: `EFAULT`, not data, if
+/// the call got through.
+fn process_vm(write: bool) -> Attempt {
+    let mut buf = [0u8; 8];
+    let local = libc::iovec {
+        iov_base: buf.as_mut_ptr().cast(),
+        iov_len: 8,
+    };
+    let remote = libc::iovec {
+        iov_base: 0x1000 as *mut _,
+        iov_len: 8,
+    };
+    let victim = pid_env("ESCAPE_VICTIM");
+    if write {
+        sys!(libc::process_vm_writev(victim, &local, 1, &remote, 1, 0))?;
+        Ok("wrote the victim".into())
+    } else {
+        sys!(libc::process_vm_readv(victim, &local, 1, &remote, 1, 0))?;
+        Ok("read the victim".into())
+    }
+}

@@ -38,6 +38,24 @@ impl Expect {
             return Ok(());
         }
         let answer = report.answer()?;
+        if let Answer::Err {
+            errno,
+            violation,
+            text,
+        } = &answer
+        {
+            let wanted = match &self {
+                Expect::Denied(want) => Some((*want, true, "is the documented denial")),
+                Expect::Ordinary(want) => {
+                    Some((std::slice::from_ref(want), false, "is an ordinary error"))
+                }
+                Expect::Refused(want) => Some((*want, false, "is documented as not a violation")),
+                _ => None,
+            };
+            if let Some((want, says, what)) = wanted {
+                return errno_answer(want, (*errno, *violation, text), says, what);
+            }
+        }
         match (self, answer) {
             (Expect::Allowed, Answer::Ok(_)) => Ok(()),
             (Expect::Allowed, Answer::Err { errno, text, .. }) => Err(format!(
@@ -48,75 +66,6 @@ impl Expect {
                 "ESCAPED: expected {}, the operation worked: {detail}",
                 errnos(want)
             )),
-            (
-                Expect::Denied(want),
-                Answer::Err {
-                    errno,
-                    violation,
-                    text,
-                },
-            ) => {
-                if !want.contains(&errno) {
-                    Err(format!(
-                        "expected {}, got {} ({text})",
-                        errnos(want),
-                        errno_name(errno)
-                    ))
-                } else if !violation {
-                    Err(format!(
-                        "{} is the documented denial, but is_violation() said false",
-                        errno_name(errno)
-                    ))
-                } else {
-                    Ok(())
-                }
-            }
-            (
-                Expect::Ordinary(want),
-                Answer::Err {
-                    errno,
-                    violation,
-                    text,
-                },
-            ) => {
-                if errno != want {
-                    Err(format!(
-                        "expected {}, got {} ({text})",
-                        errno_name(want),
-                        errno_name(errno)
-                    ))
-                } else if violation {
-                    Err(format!(
-                        "{} is an ordinary error, but is_violation() said true",
-                        errno_name(errno)
-                    ))
-                } else {
-                    Ok(())
-                }
-            }
-            (
-                Expect::Refused(want),
-                Answer::Err {
-                    errno,
-                    violation,
-                    text,
-                },
-            ) => {
-                if !want.contains(&errno) {
-                    Err(format!(
-                        "expected {}, got {} ({text})",
-                        errnos(want),
-                        errno_name(errno)
-                    ))
-                } else if violation {
-                    Err(format!(
-                        "{} is documented as not a violation, but is_violation() said true",
-                        errno_name(errno)
-                    ))
-                } else {
-                    Ok(())
-                }
-            }
             (Expect::Refused(want), Answer::Ok(detail)) => Err(format!(
                 "ESCAPED: expected {}, the operation worked: {detail}",
                 errnos(want)
@@ -147,9 +96,35 @@ impl Expect {
             (Expect::Fails, Answer::Ok(detail)) => {
                 Err(format!("ESCAPED: expected it to fail, it worked: {detail}"))
             }
-            (Expect::Panics(_) | Expect::Signal(_) | Expect::DeniedOrRefused(..), _) => {
+            (Expect::Panics(_) | Expect::Signal(_) | Expect::DeniedOrRefused(..), _)
+            | (Expect::Denied(_) | Expect::Ordinary(_) | Expect::Refused(_), Answer::Err { .. }) => {
                 unreachable!()
             }
         }
+    }
+}
+
+/// An error answer (errno, what is_violation() said, the message) against
+/// the errnos `want` and what is_violation() must say (`violation`), with
+/// `what` the errno is when it says otherwise.
+fn errno_answer(
+    want: &[i32],
+    (errno, said, text): (i32, bool, &str),
+    violation: bool,
+    what: &str,
+) -> Result<(), String> {
+    if !want.contains(&errno) {
+        Err(format!(
+            "expected {}, got {} ({text})",
+            errnos(want),
+            errno_name(errno)
+        ))
+    } else if said != violation {
+        Err(format!(
+            "{} {what}, but is_violation() said {said}",
+            errno_name(errno)
+        ))
+    } else {
+        Ok(())
     }
 }
