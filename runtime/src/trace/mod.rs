@@ -25,6 +25,7 @@
 use std::ffi::OsStr;
 use std::fmt::Write as _;
 use std::sync::{Mutex, OnceLock};
+mod attribute;
 mod frames;
 mod propose;
 mod record;
@@ -279,7 +280,7 @@ fn summary(plan: &decl::Plan, groups: &[(&Record, usize)]) -> String {
     let mut s = String::new();
     if !additions.is_empty() {
         s.push_str("sandboxed: dry-run: the declaration with what would allow the above (in place of the attribute and main's parameters):\n");
-        s.push_str(&propose::render(&propose::apply(plan, &additions)));
+        s.push_str(&attribute::render(&propose::apply(plan, &additions)));
     }
     for (title, lines) in [
         ("removed by that declaration alone", alone),
