@@ -75,30 +75,16 @@ fn times_and_permissions_on_handles_are_set_as_given_without_umask() {
 
 #[test]
 fn the_at_forms_set_times_and_modes_beneath_the_directory() {
-    let tmp = tempfile::tempdir().unwrap();
-    std::fs::write(tmp.path().join("f"), "x").unwrap();
-    std::os::unix::fs::symlink("f", tmp.path().join("link")).unwrap();
+    let tmp = file_and_link("x");
     let d = dir(tmp.path());
     let early = UNIX_EPOCH - Duration::from_millis(1500);
     d.set_times_at("f", None, Some(early), true).unwrap();
-    assert_eq!(
-        std::fs::metadata(tmp.path().join("f"))
-            .unwrap()
-            .modified()
-            .unwrap(),
-        early
-    );
+    assert_eq!(modified(&tmp.path().join("f")), early);
     let later = UNIX_EPOCH + Duration::from_secs(7);
     d.set_times_at("link", None, Some(later), false).unwrap();
     let link = std::fs::symlink_metadata(tmp.path().join("link")).unwrap();
     assert_eq!(link.modified().unwrap(), later);
-    assert_eq!(
-        std::fs::metadata(tmp.path().join("f"))
-            .unwrap()
-            .modified()
-            .unwrap(),
-        early
-    );
+    assert_eq!(modified(&tmp.path().join("f")), early);
     d.set_permissions_at("f", std::fs::Permissions::from_mode(0o604))
         .unwrap();
     let m = std::fs::metadata(tmp.path().join("f")).unwrap();
@@ -108,9 +94,7 @@ fn the_at_forms_set_times_and_modes_beneath_the_directory() {
 
 #[test]
 fn symlink_metadata_is_std_metadata_of_the_link_itself() {
-    let tmp = tempfile::tempdir().unwrap();
-    std::fs::write(tmp.path().join("f"), "four").unwrap();
-    std::os::unix::fs::symlink("f", tmp.path().join("link")).unwrap();
+    let tmp = file_and_link("four");
     let d = dir(tmp.path());
     let link = d.symlink_metadata("link").unwrap();
     let want = std::fs::symlink_metadata(tmp.path().join("link")).unwrap();
@@ -143,4 +127,18 @@ fn nofollow_refuses_a_final_symbolic_link() {
         .unwrap_err();
     assert_eq!(e.raw_os_error(), Some(libc::ELOOP));
     assert!(!tmp.path().join("f").exists());
+}
+
+/// A temporary directory holding the file `f` (`text`) and `link`, a
+/// symlink to it.
+fn file_and_link(text: &str) -> tempfile::TempDir {
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::write(tmp.path().join("f"), text).unwrap();
+    std::os::unix::fs::symlink("f", tmp.path().join("link")).unwrap();
+    tmp
+}
+
+/// The modification time of `path` (followed).
+fn modified(path: &Path) -> SystemTime {
+    std::fs::metadata(path).unwrap().modified().unwrap()
 }
