@@ -258,7 +258,7 @@ pub struct LimitSet {
 pub struct Service {
     pub name: sandboxed_vocab::Service,
     pub span: Span,
-    pub limits: Limits,
+    pub limits: ServiceLimits,
 }
 
 pub enum Principal {
@@ -273,7 +273,9 @@ pub struct Db<Cmd, Field> {
     pub principals: Vec<Principal>,
 }
 
-pub enum Limits {
+/// What a service is limited to, per service (the runtime's `DnsLimits`,
+/// `NetLimits`...); a descriptor's rights are `rights::Limits` there.
+pub enum ServiceLimits {
     Dns {
         types: Vec<DnsType>,
         families: Vec<Family>,

@@ -12,7 +12,8 @@ use syn::{bracketed, parenthesized, Ident, LitInt, LitStr, Token};
 use sandboxed_vocab::{FileOp, Right, Service, Word};
 
 use crate::ast::{
-    Attr, Db, Flags, Kind, Limits, Preopen, Principal, RightsEntry, RightsList, Source, Target,
+    Attr, Db, Flags, Kind, Preopen, Principal, RightsEntry, RightsList, ServiceLimits, Source,
+    Target,
 };
 use crate::ctxt::Ctxt;
 use crate::symbol;
@@ -880,7 +881,7 @@ fn read_limits(
                     _ => families = read_words(cx, v, "address family", false),
                 }
             }
-            Limits::Dns { types, families }
+            ServiceLimits::Dns { types, families }
         }
         Service::Net => {
             let mut modes = Vec::new();
@@ -897,7 +898,7 @@ fn read_limits(
                     _ => connect = read_addrs(cx, v),
                 }
             }
-            Limits::Net {
+            ServiceLimits::Net {
                 modes,
                 hosts,
                 families,
@@ -905,8 +906,8 @@ fn read_limits(
                 connect,
             }
         }
-        Service::Pwd => Limits::Pwd(read_db(cx, name, pairs)),
-        Service::Grp => Limits::Grp(read_db(cx, name, pairs)),
+        Service::Pwd => ServiceLimits::Pwd(read_db(cx, name, pairs)),
+        Service::Grp => ServiceLimits::Grp(read_db(cx, name, pairs)),
         Service::Sysctl => {
             let mut entries: Vec<(String, bool, bool, bool)> = Vec::new();
             let mut recursive = Vec::new();
@@ -940,9 +941,9 @@ fn read_limits(
                     ),
                 }
             }
-            Limits::Sysctl { entries }
+            ServiceLimits::Sysctl { entries }
         }
-        Service::Syslog => Limits::Syslog,
+        Service::Syslog => ServiceLimits::Syslog,
         Service::FileArgs => read_fileargs(cx, span, positional, pairs),
     };
     Read::Whole(crate::ast::Service {
@@ -957,7 +958,7 @@ fn read_fileargs(
     span: Span,
     positional: Vec<Node>,
     pairs: Vec<(String, Span, Node)>,
-) -> Limits {
+) -> ServiceLimits {
     let mut positional = positional.into_iter();
     let source = match positional.next() {
         Some(first) => read_source(cx, first),
@@ -978,7 +979,7 @@ fn read_fileargs(
             _ => operations = read_words(cx, v, "fileargs operation", false),
         }
     }
-    Limits::FileArgs {
+    ServiceLimits::FileArgs {
         source,
         flags,
         rights,

@@ -12,7 +12,8 @@ use sandboxed_vocab::{
 };
 
 use crate::ast::{
-    Attr, Db, Flags, Kind, Limits, Param, Preopen, Principal, RightsList, Service, Source, Target,
+    Attr, Db, Flags, Kind, Param, Preopen, Principal, RightsList, Service, ServiceLimits, Source,
+    Target,
 };
 use crate::valid::{self, is_tokio_main};
 
@@ -109,7 +110,7 @@ fn fileargs_rights(flags: &Flags, rights: Option<&RightsList>) -> Vec<Right> {
 /// `FileArgs<rights_of_fileargs>::open` gives files typed by those rights.
 fn service_marker(service: &Service) -> Option<(syn::Ident, TokenStream)> {
     match &service.limits {
-        Limits::FileArgs { flags, rights, .. } => {
+        ServiceLimits::FileArgs { flags, rights, .. } => {
             let m = format_ident!("rights_of_{}", service.name.name(), span = service.span);
             let names = fileargs_rights(flags, rights.as_ref());
             let tokens = marker_for(&m, service.name.name(), &names);
@@ -282,12 +283,12 @@ fn opt_string(s: Option<&String>) -> TokenStream {
 fn service(s: &crate::ast::Service) -> TokenStream {
     let p = private();
     match &s.limits {
-        Limits::Dns { types, families } => {
+        ServiceLimits::Dns { types, families } => {
             let types = variants("DnsType", types);
             let families = variants("Family", families);
             quote!(#p::ServiceDecl::Dns(#p::DnsLimits { types: #types, families: #families }))
         }
-        Limits::Net {
+        ServiceLimits::Net {
             modes,
             hosts,
             families,
@@ -311,16 +312,16 @@ fn service(s: &crate::ast::Service) -> TokenStream {
                 connect: ::std::vec![#(#connect),*],
             }))
         }
-        Limits::Pwd(d) => db("Pwd", d),
-        Limits::Grp(d) => db("Grp", d),
-        Limits::Sysctl { entries } => {
+        ServiceLimits::Pwd(d) => db("Pwd", d),
+        ServiceLimits::Grp(d) => db("Grp", d),
+        ServiceLimits::Sysctl { entries } => {
             let entries = entries.iter().map(|(n, r, w, rec)| {
                 quote!((#n, #p::SysctlAccess { read: #r, write: #w, recursive: #rec }))
             });
             quote!(#p::ServiceDecl::Sysctl(#p::SysctlLimits { entries: ::std::vec![#(#entries),*] }))
         }
-        Limits::Syslog => quote!(#p::ServiceDecl::Syslog),
-        Limits::FileArgs {
+        ServiceLimits::Syslog => quote!(#p::ServiceDecl::Syslog),
+        ServiceLimits::FileArgs {
             source: src,
             flags,
             rights,
@@ -476,7 +477,7 @@ fn limit_markers(attr: &Attr) -> Vec<TokenStream> {
         })
         .collect();
     for service in &attr.services {
-        if let Limits::FileArgs { flags, rights, .. } = &service.limits {
+        if let ServiceLimits::FileArgs { flags, rights, .. } = &service.limits {
             let names = fileargs_rights(flags, rights.as_ref());
             let m = format_ident!("rights_of_{}", service.name.name(), span = service.span);
             outers.push((m, Held::of(&names, rights.as_ref(), None)));

@@ -7,7 +7,7 @@ use syn::spanned::Spanned;
 
 use sandboxed_vocab::{NetMode, Right, RightSet, Word, SOCKET_RIGHTS};
 
-use crate::ast::{Attr, Flags, Kind, Limits, Param, Preopen, RightsList, Source, Target};
+use crate::ast::{Attr, Flags, Kind, Param, Preopen, RightsList, ServiceLimits, Source, Target};
 use crate::ctxt::Ctxt;
 use crate::symbol;
 
@@ -275,7 +275,7 @@ fn needs(r: Right, mode: &str, flag: &str, what: &str) -> String {
 fn check_services(cx: &mut Ctxt, attr: &Attr) {
     for s in &attr.services {
         match &s.limits {
-            Limits::Net {
+            ServiceLimits::Net {
                 modes,
                 bind,
                 connect,
@@ -291,14 +291,14 @@ fn check_services(cx: &mut Ctxt, attr: &Attr) {
                     cx.error(s.span, "`connect = [...]` contradicts `modes` without `connect`; add `connect` to `modes`");
                 }
             }
-            Limits::FileArgs {
+            ServiceLimits::FileArgs {
                 flags,
                 rights: Some(list),
                 ..
             } => check_list_fits(cx, "`fileargs`", Kind::Files, flags, list),
             _ => {}
         }
-        if let Limits::FileArgs { flags, .. } = &s.limits {
+        if let ServiceLimits::FileArgs { flags, .. } = &s.limits {
             check_flags(cx, "`fileargs`", Kind::Files, flags);
         }
     }

@@ -1,4 +1,4 @@
-//! Helpers shared by the integration tests: the escape suite's probe cases
+//! Helpers shared by the integration tests: the escape suite's attempts
 //! (run inside the sandbox by `escape_probe`), the conformance suite's
 //! operations, profiles and cases (run by `conformance_probe`), the
 //! process-per-case harness that runs them, and the enforcement
@@ -9,11 +9,11 @@
 #[cfg(target_os = "linux")]
 pub mod conformance;
 #[cfg(target_os = "linux")]
+pub mod escapes;
+#[cfg(target_os = "linux")]
 pub mod harness;
 #[cfg(target_os = "linux")]
 pub mod parent;
-#[cfg(target_os = "linux")]
-pub mod probe;
 #[cfg(target_os = "linux")]
 pub mod sys;
 

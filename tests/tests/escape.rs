@@ -135,7 +135,7 @@ mod linux {
         }
     }
 
-    /// Every case. Names are the probe's (`sandboxed_tests::probe::CASES`).
+    /// Every case. Names are the probe's (`sandboxed_tests::escapes::all()`).
     const CASES: &[Case] = &[
         // ---- 1. no global namespaces ----------------------------------------
         Case::new("open_absolute", Namespaces, Denied(MODE)),
@@ -640,7 +640,7 @@ mod linux {
         let mut ok = true;
 
         // The two tables must name the same cases, each once.
-        let probe_names: Vec<&str> = sandboxed_tests::probe::all().map(|(n, _)| *n).collect();
+        let probe_names: Vec<&str> = sandboxed_tests::escapes::all().map(|(n, _)| *n).collect();
         for case in CASES {
             if !probe_names.contains(&case.name) {
                 println!(

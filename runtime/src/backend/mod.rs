@@ -8,9 +8,10 @@
 //! - `beneath(..)`, `resolve_beneath(dir, path, follow_last)`: how a
 //!   [`Dir`](crate::Dir) call is made (reported, and walked as Capsicum
 //!   walks where the kernel does not);
-//! - `compartment::{spawn, Child, Exit}`: fork with a pipe back, for
+//! - `compartment::{spawn, Child, Ended}`: fork with a pipe back, for
 //!   [`compartment`](crate::compartment()) (shared by Linux and FreeBSD in
-//!   `unix/`, which needs each one's `close_from(fd)`).
+//!   `unix/`, which needs each one's `close_from(fd)`), and how a child
+//!   ended ([`Ended`], the same everywhere, defined here).
 
 #[cfg(target_os = "freebsd")]
 mod freebsd;
@@ -62,3 +63,30 @@ pub(crate) use imp::{
     access_mode_refusal, beneath, compartment, is_sandboxed, is_violation, limit_after,
     resolve_beneath, Channel, Native,
 };
+
+/// How a compartment's child ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+// Only the backends that fork make one.
+#[cfg_attr(
+    not(any(
+        all(target_os = "linux", target_arch = "x86_64"),
+        target_os = "freebsd"
+    )),
+    allow(dead_code)
+)]
+pub(crate) enum Exit {
+    /// `_exit(code)`.
+    Code(i32),
+    /// Killed by this signal.
+    Signal(i32),
+}
+
+/// A child's end and the CPU time it used (`ru_utime + ru_stime` of its
+/// `struct rusage`, getrusage(2)).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Ended {
+    /// How it ended.
+    pub exit: Exit,
+    /// The processor time it used, user and system.
+    pub cpu: std::time::Duration,
+}

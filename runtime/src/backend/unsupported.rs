@@ -8,10 +8,20 @@ use std::os::fd::OwnedFd;
 use crate::decl::{Plan, ServiceDecl, Stdio};
 use crate::error::{Error, Failure};
 use crate::rights::Limits;
+use crate::services::contract::{Reply, Request, Transport};
 use crate::steps::Backend;
 
-/// No service channel exists here.
-pub(crate) type Channel = crate::services::NoChannel;
+/// The channel of a backend that provides no service (this one, FreeBSD
+/// without the `casper` feature): no value of it exists, since opening a
+/// service fails first.
+#[derive(Debug)]
+pub(crate) enum Channel {}
+
+impl Transport for Channel {
+    fn call(&self, _: Request<'_>) -> io::Result<Reply> {
+        match *self {}
+    }
+}
 
 /// The backend that enforces nothing.
 #[derive(Debug, Default)]
@@ -95,13 +105,13 @@ pub(crate) fn access_mode_refusal(_: std::os::fd::RawFd, _: &io::Error) -> Optio
 }
 
 /// Compartments need a sandbox for the child to enter: none here. The
-/// names of `unix/compartment.rs`, with nothing that can exist (so some
+/// names of `unix/compartment/`, with nothing that can exist (so some
 /// are never built here).
 #[allow(dead_code)]
 pub(crate) mod compartment {
     use std::io;
     use std::os::fd::RawFd;
-    use std::time::{Duration, Instant};
+    use std::time::Instant;
 
     use crate::rights::Limits;
 
@@ -114,17 +124,9 @@ pub(crate) mod compartment {
         )
     }
 
-    #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-    pub(crate) enum Exit {
-        Code(i32),
-        Signal(i32),
-    }
-
-    #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-    pub(crate) struct Ended {
-        pub exit: Exit,
-        pub cpu: Duration,
-    }
+    // Used where this backend is the one built.
+    #[allow(unused_imports)]
+    pub(crate) use super::super::{Ended, Exit};
 
     #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
     pub(crate) struct Rlimits {

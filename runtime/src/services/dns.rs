@@ -5,7 +5,8 @@
 use std::io;
 use std::net::IpAddr;
 
-use super::{service_handle, Channel, ChannelOps};
+use super::contract::Request;
+use super::{service_handle, Channel};
 use crate::decl::{DnsLimits, Family};
 
 /// `system.dns`: name and address lookups.
@@ -30,25 +31,30 @@ impl Dns {
     /// The addresses of `host` (getaddrinfo(3)) in the allowed families.
     /// Needs `name2addr`.
     pub fn lookup_host(&self, host: &str) -> io::Result<Vec<IpAddr>> {
-        self.channel.0.lookup_host(host, None)
+        self.channel.ask(Request::LookupHost { host, family: None })
     }
 
     /// The addresses of `host` in `family` only. Needs `name2addr` and
     /// `family` among the allowed families.
     pub fn lookup_host_in(&self, host: &str, family: Family) -> io::Result<Vec<IpAddr>> {
-        self.channel.0.lookup_host(host, Some(family))
+        self.channel.ask(Request::LookupHost {
+            host,
+            family: Some(family),
+        })
     }
 
     /// The host name of `addr` (getnameinfo(3) with `NI_NAMEREQD`). Needs
     /// `addr2name` and the address's family among the allowed families.
     pub fn lookup_addr(&self, addr: IpAddr) -> io::Result<String> {
-        self.channel.0.lookup_addr(addr)
+        self.channel.ask(Request::LookupAddr { addr })
     }
 
     /// Narrows the limits (`cap_dns_type_limit`, `cap_dns_family_limit`).
     /// An empty list keeps that kind of limit as it is; a type or family
     /// not allowed now fails with the capability error.
     pub fn limit(&self, limits: &DnsLimits) -> io::Result<()> {
-        self.channel.0.dns_limit(limits)
+        self.channel.ask(Request::DnsLimit {
+            limits: limits.clone(),
+        })
     }
 }

@@ -5,7 +5,8 @@ use std::io;
 use std::marker::PhantomData;
 use std::path::{Path, PathBuf};
 
-use super::{service_handle, Channel, ChannelOps, FileStat};
+use super::contract::Request;
+use super::{service_handle, Channel, FileStat};
 use crate::fs::{File, Unknown};
 use crate::rights::RightsMarker;
 
@@ -46,17 +47,23 @@ impl<R: RightsMarker> FileArgs<R> {
     /// `fileargs_open`: `path` (one of the declared names) opened with the
     /// declared flags.
     pub fn open(&self, path: impl AsRef<Path>) -> io::Result<File<R>> {
-        let fd = self.channel.0.fileargs_open(path.as_ref())?;
+        let fd = self.channel.ask(Request::FileOpen {
+            path: path.as_ref(),
+        })?;
         Ok(File::from_owned(fd))
     }
 
     /// `fileargs_lstat`. Needs `operations = [lstat]`.
     pub fn lstat(&self, path: impl AsRef<Path>) -> io::Result<FileStat> {
-        self.channel.0.fileargs_lstat(path.as_ref())
+        self.channel.ask(Request::FileLstat {
+            path: path.as_ref(),
+        })
     }
 
     /// `fileargs_realpath`. Needs `operations = [realpath]`.
     pub fn realpath(&self, path: impl AsRef<Path>) -> io::Result<PathBuf> {
-        self.channel.0.fileargs_realpath(path.as_ref())
+        self.channel.ask(Request::FileRealpath {
+            path: path.as_ref(),
+        })
     }
 }

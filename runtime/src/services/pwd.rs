@@ -4,7 +4,8 @@
 
 use std::io;
 
-use super::{service_handle, Channel, ChannelOps, DbQuery, Group, User};
+use super::contract::Request;
+use super::{service_handle, Channel, DbQuery, Group, User};
 use crate::decl::{GrpLimits, PwdLimits};
 
 /// `system.pwd`: the password database.
@@ -31,18 +32,20 @@ impl Pwd {
     /// if the user did not exist. A command outside `cmds = [...]` fails
     /// with the capability error.
     pub fn user_by_name(&self, name: &str) -> io::Result<Option<User>> {
-        first(self.channel.0.users(DbQuery::ByName(name)))
+        self.user(DbQuery::ByName(name))
     }
 
     /// `getpwuid`: the user with id `uid`, `None` if there is none or the
     /// limits leave it out.
     pub fn user_by_uid(&self, uid: u32) -> io::Result<Option<User>> {
-        first(self.channel.0.users(DbQuery::ById(uid)))
+        self.user(DbQuery::ById(uid))
     }
 
     /// `getpwent` to the end: every user the limits allow.
     pub fn users(&self) -> io::Result<Vec<User>> {
-        self.channel.0.users(DbQuery::All)
+        self.channel.ask(Request::Users {
+            query: DbQuery::All,
+        })
     }
 
     /// Narrows the commands, fields and users (`cap_pwd_limit_*`). An
@@ -60,7 +63,9 @@ impl Pwd {
     /// }
     /// ```
     pub fn limit(&self, limits: &PwdLimits) -> io::Result<()> {
-        self.channel.0.pwd_limit(limits)
+        self.channel.ask(Request::PwdLimit {
+            limits: limits.clone(),
+        })
     }
 }
 
@@ -76,27 +81,43 @@ impl Grp {
     /// `getgrnam`: the group named `name`, `None` if there is none or if
     /// the limits leave it out (cap_grp(3), as for users).
     pub fn group_by_name(&self, name: &str) -> io::Result<Option<Group>> {
-        first(self.channel.0.groups(DbQuery::ByName(name)))
+        self.group(DbQuery::ByName(name))
     }
 
     /// `getgrgid`: the group with id `gid`, `None` if there is none or the
     /// limits leave it out.
     pub fn group_by_gid(&self, gid: u32) -> io::Result<Option<Group>> {
-        first(self.channel.0.groups(DbQuery::ById(gid)))
+        self.group(DbQuery::ById(gid))
     }
 
     /// `getgrent` to the end: every group the limits allow.
     pub fn groups(&self) -> io::Result<Vec<Group>> {
-        self.channel.0.groups(DbQuery::All)
+        self.channel.ask(Request::Groups {
+            query: DbQuery::All,
+        })
     }
 
     /// Narrows the commands, fields and groups (`cap_grp_limit_*`), as
     /// [`Pwd::limit`] does.
     pub fn limit(&self, limits: &GrpLimits) -> io::Result<()> {
-        self.channel.0.grp_limit(limits)
+        self.channel.ask(Request::GrpLimit {
+            limits: limits.clone(),
+        })
     }
 }
 
-fn first<T>(entries: io::Result<Vec<T>>) -> io::Result<Option<T>> {
-    Ok(entries?.into_iter().next())
+impl Pwd {
+    /// The first entry a lookup by name or id answers.
+    fn user(&self, query: DbQuery<'_>) -> io::Result<Option<User>> {
+        let users: Vec<User> = self.channel.ask(Request::Users { query })?;
+        Ok(users.into_iter().next())
+    }
+}
+
+impl Grp {
+    /// The first entry a lookup by name or id answers.
+    fn group(&self, query: DbQuery<'_>) -> io::Result<Option<Group>> {
+        let groups: Vec<Group> = self.channel.ask(Request::Groups { query })?;
+        Ok(groups.into_iter().next())
+    }
 }

@@ -4,7 +4,8 @@
 
 use std::io;
 
-use super::{service_handle, Channel, ChannelOps};
+use super::contract::Request;
+use super::{service_handle, Channel};
 use crate::decl::SysctlLimits;
 
 /// `system.sysctl`: named sysctl entries.
@@ -18,7 +19,7 @@ service_handle!(Sysctl);
 impl Sysctl {
     /// The raw value of `name`. Needs `read` access to it.
     pub fn get(&self, name: &str) -> io::Result<Vec<u8>> {
-        self.channel.0.sysctl_get(name)
+        self.channel.ask(Request::SysctlGet { name })
     }
 
     /// The value of `name` as text, without the trailing newline `/proc/sys`
@@ -33,11 +34,13 @@ impl Sysctl {
 
     /// Writes `value` to `name`. Needs `write` access to it.
     pub fn set(&self, name: &str, value: &[u8]) -> io::Result<()> {
-        self.channel.0.sysctl_set(name, value)
+        self.channel.ask(Request::SysctlSet { name, value })
     }
 
     /// Narrows the entries and their access (`cap_sysctl_limit`).
     pub fn limit(&self, limits: &SysctlLimits) -> io::Result<()> {
-        self.channel.0.sysctl_limit(limits)
+        self.channel.ask(Request::SysctlLimit {
+            entries: limits.entries.clone(),
+        })
     }
 }

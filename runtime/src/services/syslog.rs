@@ -4,7 +4,8 @@
 
 use std::io;
 
-use super::{service_handle, Channel, ChannelOps};
+use super::contract::Request;
+use super::{service_handle, Channel};
 
 /// `system.syslog`: log lines to syslogd.
 ///
@@ -25,21 +26,25 @@ service_handle!(Syslog);
 impl Syslog {
     /// `openlog(ident, option, facility)`.
     pub fn open(&self, ident: &str, option: i32, facility: i32) -> io::Result<()> {
-        self.channel.0.syslog_open(ident, option, facility)
+        self.channel.ask(Request::SyslogOpen {
+            ident,
+            option,
+            facility,
+        })
     }
 
     /// `syslog(priority, "%s", message)`.
     pub fn log(&self, priority: i32, message: &str) -> io::Result<()> {
-        self.channel.0.syslog(priority, message)
+        self.channel.ask(Request::Syslog { priority, message })
     }
 
     /// `closelog()`.
     pub fn close(&self) -> io::Result<()> {
-        self.channel.0.syslog_close()
+        self.channel.ask(Request::SyslogClose {})
     }
 
     /// `setlogmask(mask)`: returns the previous mask; 0 only reads it.
     pub fn set_mask(&self, mask: i32) -> io::Result<i32> {
-        self.channel.0.syslog_set_mask(mask)
+        self.channel.ask(Request::SyslogSetMask { mask })
     }
 }

@@ -14,7 +14,7 @@ mod linux {
     use std::os::fd::AsRawFd;
     use std::process::ExitCode;
 
-    use sandboxed_tests::probe::{self, Fds};
+    use sandboxed_tests::escapes::{self, Fds};
 
     pub fn main() -> ExitCode {
         let args: Vec<String> = std::env::args().collect();
@@ -41,9 +41,9 @@ mod linux {
             rw: rw.as_raw_fd(),
             narrowed: narrowed.as_raw_fd(),
         };
-        match probe::run(&args[1], &fds) {
+        match escapes::run(&args[1], &fds) {
             Some(attempt) => {
-                println!("{}", probe::outcome_line(&attempt));
+                println!("{}", escapes::outcome_line(&attempt));
                 ExitCode::SUCCESS
             }
             None => ExitCode::FAILURE,

@@ -1,6 +1,6 @@
 //! The escape suite's probe: enters the sandbox through the real attribute,
 //! then tries the ONE case named by `argv[1]` and prints one `outcome:` line
-//! (see `sandboxed_tests::probe`). Run by tests/tests/escape.rs, one fresh
+//! (see `sandboxed_tests::escapes`). Run by tests/tests/escape.rs, one fresh
 //! process per case; never run it by hand outside the harness's world.
 //!
 //! argv: `escape_probe CASE DIR RODIR RO WO RW NARROWED`
@@ -11,7 +11,7 @@ mod linux {
     use std::process::ExitCode;
 
     use sandboxed::{sandboxed, Dir, File};
-    use sandboxed_tests::probe::{self, Fds};
+    use sandboxed_tests::escapes::{self, Fds};
 
     #[sandboxed(
         preopen(
@@ -48,9 +48,9 @@ mod linux {
             println!("outcome: unsandboxed the body runs outside the sandbox");
             return ExitCode::FAILURE;
         }
-        match probe::run(&case, &fds) {
+        match escapes::run(&case, &fds) {
             Some(attempt) => {
-                println!("{}", probe::outcome_line(&attempt));
+                println!("{}", escapes::outcome_line(&attempt));
                 ExitCode::SUCCESS
             }
             None => {

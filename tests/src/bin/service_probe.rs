@@ -793,7 +793,7 @@ fn raw_call(sock: BorrowedFd<'_>, message: &[u8], fds: &[BorrowedFd<'_>]) -> (Ve
 /// Run with `SANDBOXED_TRACE=dry-run`: sending descriptors (sendmsg with
 /// `SCM_RIGHTS`) is denied inside the sandbox, and the fuzz targets the
 /// broker, which confines itself with its own policy whatever the trace
-/// mode (broker/confine.rs; the runner checks its seccomp and
+/// mode (broker/policy.rs; the runner checks its seccomp and
 /// no_new_privs in /proc).
 #[sandboxed(services(
     pwd(cmds = [getpwnam, getpwuid], users = ["root"]),

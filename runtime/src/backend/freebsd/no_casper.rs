@@ -8,7 +8,7 @@ use crate::decl::ServiceDecl;
 use crate::error::Error;
 
 /// No channel can exist without libcasper.
-pub(crate) type Channel = crate::services::NoChannel;
+pub(crate) type Channel = super::super::unsupported::Channel;
 
 /// Refuses any declared service.
 pub(super) fn open(services: &[ServiceDecl]) -> Result<Vec<Channel>, Error> {

@@ -2,7 +2,6 @@
 
 pub(crate) mod compartment;
 pub(crate) mod trace;
-pub(crate) mod zygote;
 
 /// Writes `text` on descriptor 2 with write(2) only: no std lock (the
 /// program may hold stderr's), no allocation; for signal handlers and

@@ -13,7 +13,7 @@ use super::limits::{self, db::Db as Which};
 use super::{c_string, cap_channel_t, libnv, Library};
 use crate::decl::DbNames;
 use crate::error::Failure;
-use crate::services::{DbQuery, Group, User};
+use crate::services::contract::{DbQuery, Group, Reply, Request, User};
 
 #[link(name = "cap_pwd")]
 extern "C" {
@@ -102,13 +102,21 @@ impl Db {
         })
     }
 
-    pub(super) fn is(&self, which: Which) -> bool {
-        self.which == which
+    /// The requests of `system.pwd` or `system.grp`, whichever this is.
+    pub(super) fn handle(&mut self, request: Request<'_>) -> io::Result<Reply> {
+        Ok(match (self.which, request) {
+            (Which::Pwd, Request::Users { query }) => Reply::Users(self.users(query)?),
+            (Which::Pwd, Request::PwdLimit { limits }) => Reply::Done(self.limit(&limits.names())?),
+            (Which::Grp, Request::Groups { query }) => Reply::Groups(self.groups(query)?),
+            (Which::Grp, Request::GrpLimit { limits }) => Reply::Done(self.limit(&limits.names())?),
+            (Which::Pwd, other) => return Err(other.unsupported("system.pwd")),
+            (Which::Grp, other) => return Err(other.unsupported("system.grp")),
+        })
     }
 
     /// cap_limit_set(3) with the narrowed limits (`pwd_limit` and
     /// `grp_limit` refuse a widening).
-    pub(super) fn limit(&mut self, new: &DbNames) -> io::Result<()> {
+    fn limit(&mut self, new: &DbNames) -> io::Result<()> {
         let next = limits::db::narrowed(&self.limits, new);
         if let Some(nvl) = limits::db::limits(self.which, &next) {
             libnv::limit_set(self.chan.as_ptr(), &nvl).map_err(|f| f.error)?;
@@ -117,12 +125,12 @@ impl Db {
         Ok(())
     }
 
-    pub(super) fn users(&mut self, query: DbQuery<'_>) -> io::Result<Vec<User>> {
+    fn users(&mut self, query: DbQuery<'_>) -> io::Result<Vec<User>> {
         let fields = &self.limits.fields;
         lookup(self.chan.as_ptr(), &PWD, query, |pw| user(pw, fields))
     }
 
-    pub(super) fn groups(&mut self, query: DbQuery<'_>) -> io::Result<Vec<Group>> {
+    fn groups(&mut self, query: DbQuery<'_>) -> io::Result<Vec<Group>> {
         let fields = &self.limits.fields;
         lookup(self.chan.as_ptr(), &GRP, query, |gr| group(gr, fields))
     }

@@ -19,6 +19,7 @@ use super::limits::{self, dns::NO_RECOVERY, sockaddr};
 use super::{c_string, cap_channel_t, libnv, Chan, Library};
 use crate::decl::{DnsLimits, Family};
 use crate::error::Failure;
+use crate::services::contract::{Reply, Request};
 
 #[link(name = "cap_dns")]
 extern "C" {
@@ -142,24 +143,30 @@ impl Dns {
         })
     }
 
-    pub(super) fn lookup_host(
-        &mut self,
-        host: &str,
-        family: Option<Family>,
-    ) -> io::Result<Vec<IpAddr>> {
+    /// The requests of `system.dns`.
+    pub(super) fn handle(&mut self, request: Request<'_>) -> io::Result<Reply> {
+        Ok(match request {
+            Request::LookupHost { host, family } => Reply::Addrs(self.lookup_host(host, family)?),
+            Request::LookupAddr { addr } => Reply::Name(self.lookup_addr(addr)?),
+            Request::DnsLimit { limits } => Reply::Done(self.limit(&limits)?),
+            other => return Err(other.unsupported("system.dns")),
+        })
+    }
+
+    fn lookup_host(&mut self, host: &str, family: Option<Family>) -> io::Result<Vec<IpAddr>> {
         let (chan, lookups) = (self.chan.as_ptr(), self.lookups);
         limits::dns::lookup(&self.limits.families, host, None, family, |h, s, f| {
             getaddrinfo(lookups, chan, h, s, f)
         })
     }
 
-    pub(super) fn lookup_addr(&mut self, addr: IpAddr) -> io::Result<String> {
+    fn lookup_addr(&mut self, addr: IpAddr) -> io::Result<String> {
         getnameinfo(self.lookups, self.chan.as_ptr(), addr)
     }
 
     /// cap_limit_set(3) with the narrowed limits (libcasper's dns_limit
     /// refuses a widening).
-    pub(super) fn limit(&mut self, new: &DnsLimits) -> io::Result<()> {
+    fn limit(&mut self, new: &DnsLimits) -> io::Result<()> {
         let next = limits::dns::narrowed(&self.limits, new);
         if let Some(nvl) = limits::dns::limits(&next) {
             libnv::limit_set(self.chan.as_ptr(), &nvl).map_err(|f| f.error)?;

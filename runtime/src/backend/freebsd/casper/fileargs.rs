@@ -18,7 +18,7 @@ use super::{c_string, cap_channel_t, limits, Chan, Library};
 use crate::decl::FileArgsLimits;
 use crate::error::Failure;
 use crate::rights::Limits;
-use crate::services::FileStat;
+use crate::services::contract::{FileStat, Reply, Request};
 
 /// cap_fileargs(3)'s `fileargs_t` (opaque).
 #[repr(C)]
@@ -97,7 +97,17 @@ impl FileArgs {
             .ok_or_else(|| Failure::last_os_error("fileargs_init"))
     }
 
-    pub(super) fn open_file(&mut self, path: &Path) -> io::Result<OwnedFd> {
+    /// The requests of `system.fileargs`.
+    pub(super) fn handle(&mut self, request: Request<'_>) -> io::Result<Reply> {
+        Ok(match request {
+            Request::FileOpen { path } => Reply::Fd(self.open_file(path)?),
+            Request::FileLstat { path } => Reply::Stat(self.lstat(path)?),
+            Request::FileRealpath { path } => Reply::Path(self.realpath(path)?),
+            other => return Err(other.unsupported("system.fileargs")),
+        })
+    }
+
+    fn open_file(&mut self, path: &Path) -> io::Result<OwnedFd> {
         let name = c_string(path)?;
         // SAFETY: `fa` is live (under the lock); `name` is NUL-terminated.
         let fd = unsafe { fileargs_open(self.fa.as_ptr(), name.as_ptr()) };
@@ -114,7 +124,7 @@ impl FileArgs {
         Ok(fd)
     }
 
-    pub(super) fn lstat(&mut self, path: &Path) -> io::Result<FileStat> {
+    fn lstat(&mut self, path: &Path) -> io::Result<FileStat> {
         let name = c_string(path)?;
         // SAFETY: stat is plain data.
         let mut sb: libc::stat = unsafe { std::mem::zeroed() };
@@ -132,7 +142,7 @@ impl FileArgs {
         })
     }
 
-    pub(super) fn realpath(&mut self, path: &Path) -> io::Result<PathBuf> {
+    fn realpath(&mut self, path: &Path) -> io::Result<PathBuf> {
         let name = c_string(path)?;
         // SAFETY: `fa` is live; `name` is NUL-terminated; a NULL buffer asks
         // for a malloc'd result.

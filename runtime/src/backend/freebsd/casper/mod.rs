@@ -32,16 +32,14 @@ mod syslog;
 use std::ffi::{c_char, c_int, c_void, CString, OsStr};
 use std::fmt;
 use std::io;
-use std::net::{IpAddr, SocketAddr};
-use std::os::fd::{BorrowedFd, OwnedFd};
+use std::os::fd::BorrowedFd;
 use std::os::unix::ffi::OsStrExt;
-use std::path::{Path, PathBuf};
 use std::ptr::{self, NonNull};
 use std::sync::{Mutex, MutexGuard};
 
-use crate::decl::{DnsLimits, Family, GrpLimits, NetLimits, PwdLimits, ServiceDecl, SysctlLimits};
+use crate::decl::ServiceDecl;
 use crate::error::{Error, Failure};
-use crate::services::{ChannelOps, DbQuery, FileStat, Group, SocketKind, User};
+use crate::services::contract::{Reply, Request, Transport};
 
 /// libcasper's `cap_channel_t` (opaque).
 #[repr(C)]
@@ -278,119 +276,19 @@ impl Channel {
         // libcasper call is one exchange.
         self.conn.lock().unwrap_or_else(|e| e.into_inner())
     }
-
-    fn unsupported(&self, what: &str) -> io::Error {
-        io::Error::new(
-            io::ErrorKind::Unsupported,
-            format!("a `{}` channel has no `{what}`", self.service),
-        )
-    }
 }
 
-/// Runs the arm that matches the channel's service, or answers
-/// `Unsupported` naming the operation.
-macro_rules! on {
-    ($self:ident, $what:literal, $($pat:pat $(if $guard:expr)? => $e:expr),+ $(,)?) => {
-        match &mut *$self.lock() {
-            $($pat $(if $guard)? => $e,)+
-            #[allow(unreachable_patterns)]
-            _ => Err($self.unsupported($what)),
+impl Transport for Channel {
+    /// The request, carried out by the file of the channel's service.
+    fn call(&self, request: Request<'_>) -> io::Result<Reply> {
+        match &mut *self.lock() {
+            Conn::Dns(d) => d.handle(request),
+            Conn::Net(n) => n.handle(request),
+            Conn::Db(d) => d.handle(request),
+            Conn::Sysctl(s) => s.handle(request),
+            Conn::Syslog(s) => s.handle(request),
+            Conn::FileArgs(f) => f.handle(request),
         }
-    };
-}
-
-impl ChannelOps for Channel {
-    fn lookup_host(&self, host: &str, family: Option<Family>) -> io::Result<Vec<IpAddr>> {
-        on!(self, "lookup_host",
-            Conn::Dns(d) => d.lookup_host(host, family),
-            Conn::Net(n) => n.lookup_host(host, family))
-    }
-
-    fn lookup_service(
-        &self,
-        host: &str,
-        service: &str,
-        family: Option<Family>,
-    ) -> io::Result<Vec<SocketAddr>> {
-        on!(self, "lookup_service", Conn::Net(n) => n.lookup_service(host, service, family))
-    }
-
-    fn lookup_addr(&self, addr: IpAddr) -> io::Result<String> {
-        on!(self, "lookup_addr",
-            Conn::Dns(d) => d.lookup_addr(addr),
-            Conn::Net(n) => n.lookup_addr(addr))
-    }
-
-    fn dns_limit(&self, limits: &DnsLimits) -> io::Result<()> {
-        on!(self, "dns_limit", Conn::Dns(d) => d.limit(limits))
-    }
-
-    fn net_connect(&self, addr: SocketAddr, kind: SocketKind) -> io::Result<OwnedFd> {
-        on!(self, "net_connect", Conn::Net(n) => n.connect(addr, kind))
-    }
-
-    fn net_bind(&self, addr: SocketAddr, kind: SocketKind) -> io::Result<OwnedFd> {
-        on!(self, "net_bind", Conn::Net(n) => n.bind(addr, kind))
-    }
-
-    fn net_limit(&self, limits: &NetLimits) -> io::Result<()> {
-        on!(self, "net_limit", Conn::Net(n) => n.limit(limits))
-    }
-
-    fn users(&self, query: DbQuery<'_>) -> io::Result<Vec<User>> {
-        on!(self, "users", Conn::Db(d) if d.is(limits::db::Db::Pwd) => d.users(query))
-    }
-
-    fn pwd_limit(&self, limits: &PwdLimits) -> io::Result<()> {
-        on!(self, "pwd_limit", Conn::Db(d) if d.is(limits::db::Db::Pwd) => d.limit(&limits.names()))
-    }
-
-    fn groups(&self, query: DbQuery<'_>) -> io::Result<Vec<Group>> {
-        on!(self, "groups", Conn::Db(d) if d.is(limits::db::Db::Grp) => d.groups(query))
-    }
-
-    fn grp_limit(&self, limits: &GrpLimits) -> io::Result<()> {
-        on!(self, "grp_limit", Conn::Db(d) if d.is(limits::db::Db::Grp) => d.limit(&limits.names()))
-    }
-
-    fn sysctl_get(&self, name: &str) -> io::Result<Vec<u8>> {
-        on!(self, "sysctl_get", Conn::Sysctl(s) => s.get(name))
-    }
-
-    fn sysctl_set(&self, name: &str, value: &[u8]) -> io::Result<()> {
-        on!(self, "sysctl_set", Conn::Sysctl(s) => s.set(name, value))
-    }
-
-    fn sysctl_limit(&self, limits: &SysctlLimits) -> io::Result<()> {
-        on!(self, "sysctl_limit", Conn::Sysctl(s) => s.limit(limits))
-    }
-
-    fn syslog_open(&self, ident: &str, option: i32, facility: i32) -> io::Result<()> {
-        on!(self, "syslog_open", Conn::Syslog(s) => s.open_log(ident, option, facility))
-    }
-
-    fn syslog(&self, priority: i32, message: &str) -> io::Result<()> {
-        on!(self, "syslog", Conn::Syslog(s) => s.log(priority, message))
-    }
-
-    fn syslog_close(&self) -> io::Result<()> {
-        on!(self, "syslog_close", Conn::Syslog(s) => s.close())
-    }
-
-    fn syslog_set_mask(&self, mask: i32) -> io::Result<i32> {
-        on!(self, "syslog_set_mask", Conn::Syslog(s) => s.set_mask(mask))
-    }
-
-    fn fileargs_open(&self, path: &Path) -> io::Result<OwnedFd> {
-        on!(self, "fileargs_open", Conn::FileArgs(f) => f.open_file(path))
-    }
-
-    fn fileargs_lstat(&self, path: &Path) -> io::Result<FileStat> {
-        on!(self, "fileargs_lstat", Conn::FileArgs(f) => f.lstat(path))
-    }
-
-    fn fileargs_realpath(&self, path: &Path) -> io::Result<PathBuf> {
-        on!(self, "fileargs_realpath", Conn::FileArgs(f) => f.realpath(path))
     }
 
     fn socket(&self) -> Option<BorrowedFd<'_>> {

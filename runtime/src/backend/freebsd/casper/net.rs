@@ -14,7 +14,7 @@ use super::limits::{self, net::Resolved, sockaddr, Nvlist};
 use super::{cap_channel_t, errno, libnv, Library};
 use crate::decl::{Family, NetLimits};
 use crate::error::Failure;
-use crate::services::SocketKind;
+use crate::services::contract::{Reply, Request, SocketKind};
 
 #[link(name = "cap_net")]
 extern "C" {
@@ -64,11 +64,24 @@ impl Net {
         })
     }
 
-    pub(super) fn lookup_host(
-        &mut self,
-        host: &str,
-        family: Option<Family>,
-    ) -> io::Result<Vec<IpAddr>> {
+    /// The requests of `system.net`.
+    pub(super) fn handle(&mut self, request: Request<'_>) -> io::Result<Reply> {
+        Ok(match request {
+            Request::LookupHost { host, family } => Reply::Addrs(self.lookup_host(host, family)?),
+            Request::LookupService {
+                host,
+                service,
+                family,
+            } => Reply::SockAddrs(self.lookup_service(host, service, family)?),
+            Request::LookupAddr { addr } => Reply::Name(self.lookup_addr(addr)?),
+            Request::NetConnect { addr, kind } => Reply::Fd(self.connect(addr, kind)?),
+            Request::NetBind { addr, kind } => Reply::Fd(self.bind(addr, kind)?),
+            Request::NetLimit { limits } => Reply::Done(self.limit(&limits)?),
+            other => return Err(other.unsupported("system.net")),
+        })
+    }
+
+    fn lookup_host(&mut self, host: &str, family: Option<Family>) -> io::Result<Vec<IpAddr>> {
         let (chan, lookups, sent) = (self.chan.as_ptr(), self.lookups, self.sent.as_ref());
         let serv = limits::net::lookup_servname(&self.limits, host);
         let addrs = limits::dns::lookup(
@@ -89,7 +102,7 @@ impl Net {
 
     /// cap_getaddrinfo(3) of `service` on `host`: the addresses with the
     /// service's port; cap_net limits both halves (`hosts`).
-    pub(super) fn lookup_service(
+    fn lookup_service(
         &mut self,
         host: &str,
         service: &str,
@@ -113,14 +126,14 @@ impl Net {
         Ok(addrs)
     }
 
-    pub(super) fn lookup_addr(&mut self, addr: IpAddr) -> io::Result<String> {
+    fn lookup_addr(&mut self, addr: IpAddr) -> io::Result<String> {
         getnameinfo(self.lookups, self.chan.as_ptr(), addr)
     }
 
     /// A new socket connected by the service; under `connectdns`, looked
     /// up again with the port when the first try is refused
     /// (`limits::net::connect`).
-    pub(super) fn connect(&mut self, addr: SocketAddr, kind: SocketKind) -> io::Result<OwnedFd> {
+    fn connect(&mut self, addr: SocketAddr, kind: SocketKind) -> io::Result<OwnedFd> {
         let (chan, lookups) = (self.chan.as_ptr(), self.lookups);
         let fd = socket(addr, kind)?;
         let sa = sockaddr(addr);
@@ -148,7 +161,7 @@ impl Net {
     }
 
     /// A new socket bound by the service.
-    pub(super) fn bind(&mut self, addr: SocketAddr, kind: SocketKind) -> io::Result<OwnedFd> {
+    fn bind(&mut self, addr: SocketAddr, kind: SocketKind) -> io::Result<OwnedFd> {
         let fd = socket(addr, kind)?;
         let sa = sockaddr(addr);
         // SAFETY: `chan` is live, `fd` is open, `sa` holds a sockaddr of its
@@ -169,7 +182,7 @@ impl Net {
 
     /// cap_limit_set(3) with the narrowed limits (`net_limit` refuses a
     /// widening).
-    pub(super) fn limit(&mut self, new: &NetLimits) -> io::Result<()> {
+    fn limit(&mut self, new: &NetLimits) -> io::Result<()> {
         let next = limits::net::narrowed(&self.limits, new);
         let sent = limits::net::limits(&next);
         if let Some(nvl) = &sent {

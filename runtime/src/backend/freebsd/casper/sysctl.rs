@@ -9,8 +9,9 @@ use super::Chan;
 
 use super::limits;
 use super::{c_string, cap_channel_t, libnv, Library};
-use crate::decl::SysctlLimits;
+use crate::decl::{SysctlAccess, SysctlLimits};
 use crate::error::Failure;
+use crate::services::contract::{Reply, Request};
 
 #[link(name = "cap_sysctl")]
 extern "C" {
@@ -30,33 +31,49 @@ pub(super) const LIBRARY: Library = Library(cap_sysctlbyname as *const c_void);
 /// A `system.sysctl` channel and its limits now.
 pub(super) struct Sysctl {
     pub(super) chan: Chan,
-    limits: SysctlLimits,
+    entries: Vec<(String, SysctlAccess)>,
 }
 
 impl Sysctl {
     /// The channel with its limits: always set, an empty list allows
     /// nothing.
     pub(super) fn open(chan: Chan, l: &SysctlLimits) -> Result<Sysctl, Failure> {
-        libnv::limit_set(chan.as_ptr(), &limits::sysctl::limits(l))?;
+        libnv::limit_set(chan.as_ptr(), &limits::sysctl::limits(&l.entries))?;
         Ok(Sysctl {
             chan,
-            limits: l.clone(),
+            entries: l
+                .entries
+                .iter()
+                .map(|(n, a)| ((*n).to_owned(), *a))
+                .collect(),
+        })
+    }
+
+    /// The requests of `system.sysctl`.
+    pub(super) fn handle(&mut self, request: Request<'_>) -> io::Result<Reply> {
+        Ok(match request {
+            Request::SysctlGet { name } => Reply::Bytes(self.get(name)?),
+            Request::SysctlSet { name, value } => Reply::Done(self.set(name, value)?),
+            Request::SysctlLimit { entries } => Reply::Done(self.limit(&entries)?),
+            other => return Err(other.unsupported("system.sysctl")),
         })
     }
 
     /// cap_limit_set(3) with the narrowed limits (`sysctl_limit` refuses a
     /// widening).
-    pub(super) fn limit(&mut self, new: &SysctlLimits) -> io::Result<()> {
-        let next = limits::sysctl::narrowed(&self.limits, new);
+    fn limit(&mut self, new: &[(&str, SysctlAccess)]) -> io::Result<()> {
+        let new: Vec<(String, SysctlAccess)> =
+            new.iter().map(|(n, a)| ((*n).to_owned(), *a)).collect();
+        let next = limits::narrow(&self.entries, &new);
         libnv::limit_set(self.chan.as_ptr(), &limits::sysctl::limits(&next))
             .map_err(|f| f.error)?;
-        self.limits = next;
+        self.entries = next;
         Ok(())
     }
 
     /// The entry's value: its size first, then the value in a buffer with
     /// room for growth between the two calls.
-    pub(super) fn get(&mut self, name: &str) -> io::Result<Vec<u8>> {
+    fn get(&mut self, name: &str) -> io::Result<Vec<u8>> {
         let chan = self.chan.as_ptr();
         let name = c_string(name)?;
         let mut len = 0;
@@ -101,7 +118,7 @@ impl Sysctl {
         Err(io::Error::from_raw_os_error(libc::ENOMEM))
     }
 
-    pub(super) fn set(&mut self, name: &str, value: &[u8]) -> io::Result<()> {
+    fn set(&mut self, name: &str, value: &[u8]) -> io::Result<()> {
         let name = c_string(name)?;
         // SAFETY: `chan` is live; `value` is readable for its length.
         let rc = unsafe {

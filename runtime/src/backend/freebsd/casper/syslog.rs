@@ -7,6 +7,7 @@ use super::Chan;
 
 use super::{c_string, cap_channel_t, libnv, limits, Library};
 use crate::error::Failure;
+use crate::services::contract::{Reply, Request};
 
 #[link(name = "cap_syslog")]
 extern "C" {
@@ -33,7 +34,22 @@ impl Syslog {
         Ok(Syslog { chan })
     }
 
-    pub(super) fn open_log(&mut self, ident: &str, option: i32, facility: i32) -> io::Result<()> {
+    /// The requests of `system.syslog`.
+    pub(super) fn handle(&mut self, request: Request<'_>) -> io::Result<Reply> {
+        Ok(match request {
+            Request::SyslogOpen {
+                ident,
+                option,
+                facility,
+            } => Reply::Done(self.open_log(ident, option, facility)?),
+            Request::Syslog { priority, message } => Reply::Done(self.log(priority, message)?),
+            Request::SyslogClose {} => Reply::Done(self.close()?),
+            Request::SyslogSetMask { mask } => Reply::Mask(self.set_mask(mask)?),
+            other => return Err(other.unsupported("system.syslog")),
+        })
+    }
+
+    fn open_log(&mut self, ident: &str, option: i32, facility: i32) -> io::Result<()> {
         let ident = c_string(ident)?;
         // SAFETY: `chan` is live; `ident` is NUL-terminated (the service
         // copies it).
@@ -41,7 +57,7 @@ impl Syslog {
         Ok(())
     }
 
-    pub(super) fn log(&mut self, priority: i32, message: &str) -> io::Result<()> {
+    fn log(&mut self, priority: i32, message: &str) -> io::Result<()> {
         let message = c_string(message)?;
         // SAFETY: `chan` is live; the format takes exactly one string.
         unsafe {
@@ -55,13 +71,13 @@ impl Syslog {
         Ok(())
     }
 
-    pub(super) fn close(&mut self) -> io::Result<()> {
+    fn close(&mut self) -> io::Result<()> {
         // SAFETY: `chan` is live.
         unsafe { cap_closelog(self.chan.as_ptr()) };
         Ok(())
     }
 
-    pub(super) fn set_mask(&mut self, mask: i32) -> io::Result<i32> {
+    fn set_mask(&mut self, mask: i32) -> io::Result<i32> {
         // SAFETY: `chan` is live.
         Ok(unsafe { cap_setlogmask(self.chan.as_ptr(), mask) })
     }

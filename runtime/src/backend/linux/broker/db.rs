@@ -6,10 +6,9 @@
 use std::ffi::{CStr, CString};
 
 use crate::decl::{DbNames, Principal};
-use crate::services::{Group, User};
+use crate::services::contract::{DbQuery, Group, Reply, Request, User};
 
 use super::limits::{allows, narrow_db};
-use super::wire::{Query, Reply, Request};
 use super::VIOLATION;
 
 /// Largest buffer offered to the `_r` functions before giving up (`ERANGE`).
@@ -111,17 +110,17 @@ impl Database {
         }
     }
 
-    pub(crate) fn handle(&mut self, request: Request) -> Result<Reply, i32> {
+    pub(crate) fn handle(&mut self, request: Request<'_>) -> Result<Reply, i32> {
         let (db, query) = match request {
-            Request::Users(q) => (Db::Pwd, q),
-            Request::Groups(q) => (Db::Grp, q),
-            Request::PwdLimit(new) if self.db == Db::Pwd => {
-                narrow_db(&mut self.limits, &new.names())?;
-                return Ok(Reply::Done);
+            Request::Users { query } => (Db::Pwd, query),
+            Request::Groups { query } => (Db::Grp, query),
+            Request::PwdLimit { limits } if self.db == Db::Pwd => {
+                narrow_db(&mut self.limits, &limits.names())?;
+                return Ok(Reply::Done(()));
             }
-            Request::GrpLimit(new) if self.db == Db::Grp => {
-                narrow_db(&mut self.limits, &new.names())?;
-                return Ok(Reply::Done);
+            Request::GrpLimit { limits } if self.db == Db::Grp => {
+                narrow_db(&mut self.limits, &limits.names())?;
+                return Ok(Reply::Done(()));
             }
             _ => return Err(libc::EOPNOTSUPP),
         };
@@ -130,7 +129,7 @@ impl Database {
         }
         let pwd = db == Db::Pwd;
         match query {
-            Query::All => {
+            DbQuery::All => {
                 let cmds = if pwd {
                     ["getpwent", "getpwent_r"]
                 } else {
@@ -143,7 +142,7 @@ impl Database {
                 let entries = all.into_iter().filter(|e| self.principal_allowed(e));
                 Ok(self.reply(entries.collect()))
             }
-            Query::ByName(name) => {
+            DbQuery::ByName(name) => {
                 let cmds = if pwd {
                     ["getpwnam", "getpwnam_r"]
                 } else {
@@ -163,7 +162,7 @@ impl Database {
                 };
                 self.answer(found)
             }
-            Query::ById(id) => {
+            DbQuery::ById(id) => {
                 let cmds = if pwd {
                     ["getpwuid", "getpwuid_r"]
                 } else {

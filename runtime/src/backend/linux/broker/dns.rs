@@ -5,9 +5,9 @@ use std::ffi::{CStr, CString};
 use std::net::{IpAddr, SocketAddr};
 
 use crate::decl::{DnsLimits, DnsType, Family};
+use crate::services::contract::{Reply, Request};
 
 use super::limits::{allows, narrow};
-use super::wire::{Reply, Request};
 use super::VIOLATION;
 
 /// glibc's `EAI_ADDRFAMILY` (netdb.h), which the libc crate lacks: the host
@@ -24,15 +24,15 @@ pub(crate) struct Dns {
 }
 
 impl Dns {
-    pub(crate) fn handle(&mut self, request: Request) -> Result<Reply, i32> {
+    pub(crate) fn handle(&mut self, request: Request<'_>) -> Result<Reply, i32> {
         match request {
             Request::LookupHost { host, family } => {
                 if !allows(&self.limits.types, &DnsType::NameToAddr) {
                     return Err(VIOLATION);
                 }
-                lookup_host(&host, family, &self.limits.families).map(Reply::Addrs)
+                lookup_host(host, family, &self.limits.families).map(Reply::Addrs)
             }
-            Request::LookupAddr(addr) => {
+            Request::LookupAddr { addr } => {
                 if !allows(&self.limits.types, &DnsType::AddrToName)
                     || !allows(&self.limits.families, &family_of(addr))
                 {
@@ -40,12 +40,12 @@ impl Dns {
                 }
                 lookup_addr(addr).map(Reply::Name)
             }
-            Request::DnsLimit(new) => {
+            Request::DnsLimit { limits: new } => {
                 let mut next = self.limits.clone();
                 narrow(&mut next.types, &new.types)?;
                 narrow(&mut next.families, &new.families)?;
                 self.limits = next;
-                Ok(Reply::Done)
+                Ok(Reply::Done(()))
             }
             _ => Err(libc::EOPNOTSUPP),
         }

@@ -10,9 +10,8 @@ use std::path::Path;
 use rustix::fs::{Mode, OFlags};
 
 use crate::decl::{FileOp, OpenFlags};
-use crate::services::FileStat;
+use crate::services::contract::{FileStat, Reply, Request};
 
-use super::wire::{Reply, Request};
 use super::VIOLATION;
 
 /// The state of one `system.fileargs` channel.
@@ -93,24 +92,24 @@ impl FileArgs {
         op_ok && self.names.iter().any(|n| n == name)
     }
 
-    pub(crate) fn handle(&mut self, request: Request) -> Result<(Reply, Option<OwnedFd>), i32> {
-        let (op, name) = match &request {
-            Request::FileOpen(n) => (FileOp::Open, n),
-            Request::FileLstat(n) => (FileOp::Lstat, n),
-            Request::FileRealpath(n) => (FileOp::Realpath, n),
+    pub(crate) fn handle(&mut self, request: Request<'_>) -> Result<Reply, i32> {
+        let (op, path) = match request {
+            Request::FileOpen { path } => (FileOp::Open, path),
+            Request::FileLstat { path } => (FileOp::Lstat, path),
+            Request::FileRealpath { path } => (FileOp::Realpath, path),
             _ => return Err(libc::EOPNOTSUPP),
         };
+        let name = path.as_os_str().as_bytes();
         if !self.allowed(op, name) {
             return Err(VIOLATION);
         }
-        let path = Path::new(OsStr::from_bytes(name));
         let errno = |e: std::io::Error| e.raw_os_error().unwrap_or(libc::EIO);
         match op {
             FileOp::Open => {
                 // A descriptor opened ahead is of a regular file (checked
                 // when its name was first served).
                 let (fd, regular) = match self.ready.take() {
-                    Some((n, fd)) if n == *name => (fd, true),
+                    Some((n, fd)) if n == name => (fd, true),
                     _ => {
                         let fd = open(name, &self.flags)?;
                         let regular = rustix::fs::fstat(&fd).is_ok_and(|st| {
@@ -122,29 +121,24 @@ impl FileArgs {
                 };
                 if regular && openable_ahead(&self.flags) {
                     self.spare = open(name, &self.flags).ok();
-                    self.ahead = Some(name.clone());
+                    self.ahead = Some(name.to_vec());
                 }
-                Ok((Reply::Fd, Some(fd)))
+                Ok(Reply::Fd(fd))
             }
             FileOp::Lstat => {
                 let st = rustix::fs::lstat(path).map_err(|e| e.raw_os_error())?;
-                Ok((
-                    Reply::Stat(FileStat {
-                        size: st.st_size as u64,
-                        mode: st.st_mode,
-                        uid: st.st_uid,
-                        gid: st.st_gid,
-                        mtime: st.st_mtime,
-                    }),
-                    None,
-                ))
+                Ok(Reply::Stat(FileStat {
+                    size: st.st_size as u64,
+                    mode: st.st_mode,
+                    uid: st.st_uid,
+                    gid: st.st_gid,
+                    mtime: st.st_mtime,
+                }))
             }
             FileOp::Realpath => {
                 let real = std::fs::canonicalize(path).map_err(errno)?;
-                Ok((Reply::Bytes(real.into_os_string().into_vec()), None))
+                Ok(Reply::Path(real))
             }
         }
     }
 }
-
-use std::os::unix::ffi::OsStringExt;

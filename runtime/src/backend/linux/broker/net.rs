@@ -8,11 +8,10 @@ use std::os::fd::OwnedFd;
 use rustix::net::{AddressFamily, SocketFlags, SocketType};
 
 use crate::decl::{NetLimits, NetMode};
-use crate::services::SocketKind;
+use crate::services::contract::{Reply, Request, SocketKind};
 
 use super::dns::{family_of, lookup_addr, lookup_host, lookup_service};
 use super::limits::{allows, narrow};
-use super::wire::{Reply, Request};
 use super::VIOLATION;
 
 /// Most addresses remembered for `CAPNET_CONNECTDNS` (oldest forgotten).
@@ -59,14 +58,14 @@ impl Net {
         }
     }
 
-    pub(crate) fn handle(&mut self, request: Request) -> Result<(Reply, Option<OwnedFd>), i32> {
-        let reply = match request {
+    pub(crate) fn handle(&mut self, request: Request<'_>) -> Result<Reply, i32> {
+        Ok(match request {
             Request::LookupHost { host, family } => {
-                if !self.mode(NetMode::NameToAddr) || !self.host_allowed(&host, None) {
+                if !self.mode(NetMode::NameToAddr) || !self.host_allowed(host, None) {
                     return Err(VIOLATION);
                 }
-                let addrs = lookup_host(&host, family, &self.limits.families)?;
-                self.remember(&host, addrs.iter().copied());
+                let addrs = lookup_host(host, family, &self.limits.families)?;
+                self.remember(host, addrs.iter().copied());
                 Reply::Addrs(addrs)
             }
             Request::LookupService {
@@ -74,14 +73,14 @@ impl Net {
                 service,
                 family,
             } => {
-                if !self.mode(NetMode::NameToAddr) || !self.host_allowed(&host, Some(&service)) {
+                if !self.mode(NetMode::NameToAddr) || !self.host_allowed(host, Some(service)) {
                     return Err(VIOLATION);
                 }
-                let addrs = lookup_service(&host, &service, family, &self.limits.families)?;
-                self.remember(&host, addrs.iter().map(SocketAddr::ip));
+                let addrs = lookup_service(host, service, family, &self.limits.families)?;
+                self.remember(host, addrs.iter().map(SocketAddr::ip));
                 Reply::SockAddrs(addrs)
             }
-            Request::LookupAddr(addr) => {
+            Request::LookupAddr { addr } => {
                 if !self.mode(NetMode::AddrToName)
                     || !allows(&self.limits.families, &family_of(addr))
                 {
@@ -89,7 +88,7 @@ impl Net {
                 }
                 Reply::Name(lookup_addr(addr)?)
             }
-            Request::NetConnect(addr, kind) => {
+            Request::NetConnect { addr, kind } => {
                 let listed = self.mode(NetMode::Connect) && allows(&self.limits.connect, &addr);
                 // As cap_net: an address a lookup returned, on a port the
                 // looked-up host's `hosts` entries allow (cap_net caches
@@ -103,17 +102,17 @@ impl Net {
                 }
                 let fd = socket(addr, kind)?;
                 rustix::net::connect(&fd, &addr).map_err(|e| e.raw_os_error())?;
-                return Ok((Reply::Fd, Some(fd)));
+                Reply::Fd(fd)
             }
-            Request::NetBind(addr, kind) => {
+            Request::NetBind { addr, kind } => {
                 if !self.mode(NetMode::Bind) || !allows(&self.limits.bind, &addr) {
                     return Err(VIOLATION);
                 }
                 let fd = socket(addr, kind)?;
                 rustix::net::bind(&fd, &addr).map_err(|e| e.raw_os_error())?;
-                return Ok((Reply::Fd, Some(fd)));
+                Reply::Fd(fd)
             }
-            Request::NetLimit(new) => {
+            Request::NetLimit { limits: new } => {
                 let mut next = self.limits.clone();
                 narrow(&mut next.modes, &new.modes)?;
                 narrow(&mut next.hosts, &new.hosts)?;
@@ -121,11 +120,10 @@ impl Net {
                 narrow(&mut next.bind, &new.bind)?;
                 narrow(&mut next.connect, &new.connect)?;
                 self.limits = next;
-                Reply::Done
+                Reply::Done(())
             }
             _ => return Err(libc::EOPNOTSUPP),
-        };
-        Ok((reply, None))
+        })
     }
 }
 

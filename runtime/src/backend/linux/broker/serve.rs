@@ -22,7 +22,8 @@ use super::fileargs::FileArgs;
 use super::net::Net;
 use super::sysctl::Sysctl;
 use super::syslog::Syslog;
-use super::wire::{encode_answer, Reply, Request, MAX_MESSAGE};
+use super::wire::{self, MAX_MESSAGE};
+use crate::services::contract::{Reply, Request};
 
 /// Most descriptors one message can carry (`SCM_MAX_FD`, unix(7)).
 const SCM_MAX_FD: usize = 253;
@@ -39,27 +40,19 @@ pub(crate) enum State {
 }
 
 impl State {
-    /// The answer to one well-formed request, and the descriptor it hands over.
-    pub(crate) fn handle(&mut self, request: Request) -> (Result<Reply, i32>, Option<OwnedFd>) {
-        let plain = |r: Result<Reply, i32>| (r, None);
+    /// The answer to one well-formed request: the service's file answers
+    /// the requests of its service, and `EOPNOTSUPP` any other.
+    pub(crate) fn handle(&mut self, request: Request<'_>) -> Result<Reply, i32> {
         match self {
-            State::Dns(s) => plain(s.handle(request)),
-            State::Db(s) => plain(s.handle(request)),
-            State::Sysctl(s) => plain(s.handle(request)),
-            State::Syslog(s) => plain(s.handle(request)),
-            State::Net(s) => match s.handle(request) {
-                Ok((reply, fd)) => (Ok(reply), fd),
-                Err(e) => (Err(e), None),
-            },
-            State::FileArgs(s) => match s.handle(request) {
-                Ok((reply, fd)) => (Ok(reply), fd),
-                Err(e) => (Err(e), None),
-            },
+            State::Dns(s) => s.handle(request),
+            State::Net(s) => s.handle(request),
+            State::Db(s) => s.handle(request),
+            State::Sysctl(s) => s.handle(request),
+            State::Syslog(s) => s.handle(request),
+            State::FileArgs(s) => s.handle(request),
         }
     }
-}
 
-impl State {
     /// A descriptor to send along with the answer just made.
     fn spare(&mut self) -> Option<OwnedFd> {
         match self {
@@ -84,16 +77,16 @@ pub(crate) fn answer(
     len: usize,
     flags: ReturnFlags,
     had_fds: bool,
-) -> (Result<Reply, i32>, Option<OwnedFd>) {
+) -> Result<Reply, i32> {
     if flags.contains(ReturnFlags::TRUNC) || len > MAX_MESSAGE {
-        return (Err(libc::EMSGSIZE), None);
+        return Err(libc::EMSGSIZE);
     }
     if flags.contains(ReturnFlags::CTRUNC) || had_fds {
-        return (Err(libc::EINVAL), None);
+        return Err(libc::EINVAL);
     }
-    match Request::decode(&message[..len]) {
-        Ok(request) => state.handle(request),
-        Err(_) => (Err(libc::EINVAL), None),
+    match wire::decode::<Request<'_>>(&message[..len], Vec::new()) {
+        Ok((request, _)) => state.handle(request),
+        Err(_) => Err(libc::EINVAL),
     }
 }
 
@@ -137,41 +130,39 @@ fn serve_one(
         return Next::Close;
     }
     let len = msg.bytes.min(buf.len());
-    let (answer, passed) = answer(state, &buf[..len], msg.bytes, msg.flags, had_fds);
+    let answer = answer(state, &buf[..len], msg.bytes, msg.flags, had_fds);
     let spare = state.spare();
-    let next = send_answer(fd, &answer, passed, spare);
+    let next = send_answer(fd, answer, spare);
     state.idle();
     next
 }
 
-/// Sends an answer without blocking: a client that leaves its answers
-/// unread until the socket is full loses its channel.
-fn send_answer(
-    fd: &OwnedFd,
-    answer: &Result<Reply, i32>,
-    passed: Option<OwnedFd>,
-    spare: Option<OwnedFd>,
-) -> Next {
-    let mut message = encode_answer(answer);
-    if message.len() > MAX_MESSAGE {
-        message = encode_answer(&Err(libc::EOVERFLOW));
+/// Sends an answer (and the descriptor it hands over, then a spare)
+/// without blocking: a client that leaves its answers unread until the
+/// socket is full loses its channel.
+fn send_answer(fd: &OwnedFd, answer: Result<Reply, i32>, spare: Option<OwnedFd>) -> Next {
+    const OVERFLOW: Result<Reply, i32> = Err(libc::EOVERFLOW);
+    let mut message = wire::encode(&answer);
+    if message.bytes.len() > MAX_MESSAGE {
+        message = wire::encode(&OVERFLOW);
     }
+    message.fds.extend(spare.as_ref().map(AsFd::as_fd));
     let mut space = [MaybeUninit::uninit(); rustix::cmsg_space!(ScmRights(2))];
     let mut control = SendAncillaryBuffer::new(&mut space);
-    let fds: Vec<_> = passed.iter().chain(spare.iter()).map(AsFd::as_fd).collect();
-    if !fds.is_empty() {
-        control.push(SendAncillaryMessage::ScmRights(&fds));
+    if !message.fds.is_empty() {
+        control.push(SendAncillaryMessage::ScmRights(&message.fds));
     }
     match sendmsg(
         fd,
-        &[IoSlice::new(&message)],
+        &[IoSlice::new(&message.bytes)],
         &mut control,
         SendFlags::NOSIGNAL | SendFlags::DONTWAIT,
     ) {
         Ok(_) => Next::Keep,
         Err(_) => Next::Close,
     }
-    // `passed` and `spare` are closed here: the client has its own copies.
+    // The answer's descriptor and the spare are closed when dropped: the
+    // client has its own copies.
 }
 
 /// Serves one channel until it is closed: blocking `recvmsg`, answer,

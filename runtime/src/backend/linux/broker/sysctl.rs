@@ -8,8 +8,9 @@ use std::path::PathBuf;
 
 use crate::decl::SysctlAccess;
 
-use super::wire::{Reply, Request, MAX_MESSAGE};
+use super::wire::MAX_MESSAGE;
 use super::VIOLATION;
+use crate::services::contract::{Reply, Request};
 
 /// Longest name accepted.
 const MAX_NAME: usize = 512;
@@ -52,12 +53,12 @@ impl Sysctl {
             .any(|(rule, a)| covers(rule, a, name) && if write { a.write } else { a.read })
     }
 
-    pub(crate) fn handle(&mut self, request: Request) -> Result<Reply, i32> {
+    pub(crate) fn handle(&mut self, request: Request<'_>) -> Result<Reply, i32> {
         let errno = |e: std::io::Error| e.raw_os_error().unwrap_or(libc::EIO);
         match request {
-            Request::SysctlGet(name) => {
-                let path = proc_path(&name)?;
-                if !self.allowed(&name, false) {
+            Request::SysctlGet { name } => {
+                let path = proc_path(name)?;
+                if !self.allowed(name, false) {
                     return Err(VIOLATION);
                 }
                 let file = std::fs::File::open(path).map_err(errno)?;
@@ -67,19 +68,19 @@ impl Sysctl {
                 file.take(cap).read_to_end(&mut value).map_err(errno)?;
                 Ok(Reply::Bytes(value))
             }
-            Request::SysctlSet(name, value) => {
-                let path = proc_path(&name)?;
-                if !self.allowed(&name, true) {
+            Request::SysctlSet { name, value } => {
+                let path = proc_path(name)?;
+                if !self.allowed(name, true) {
                     return Err(VIOLATION);
                 }
                 let mut file = std::fs::OpenOptions::new()
                     .write(true)
                     .open(path)
                     .map_err(errno)?;
-                file.write_all(&value).map_err(errno)?;
-                Ok(Reply::Done)
+                file.write_all(value).map_err(errno)?;
+                Ok(Reply::Done(()))
             }
-            Request::SysctlLimit(new) => {
+            Request::SysctlLimit { entries: new } => {
                 for (name, _) in &new {
                     proc_path(name)?;
                 }
@@ -95,9 +96,9 @@ impl Sysctl {
                     return Err(VIOLATION);
                 }
                 if !new.is_empty() {
-                    self.entries = new;
+                    self.entries = new.iter().map(|(n, a)| ((*n).to_owned(), *a)).collect();
                 }
-                Ok(Reply::Done)
+                Ok(Reply::Done(()))
             }
             _ => Err(libc::EOPNOTSUPP),
         }
@@ -150,18 +151,10 @@ mod tests {
             entries: vec![("kernel".into(), RR)],
         };
         let widen = SysctlAccess { write: true, ..R };
-        assert_eq!(
-            s.handle(Request::SysctlLimit(vec![("kernel.ostype".into(), widen)])),
-            Err(VIOLATION)
-        );
-        assert_eq!(
-            s.handle(Request::SysctlLimit(vec![("vm".into(), R)])),
-            Err(VIOLATION)
-        );
-        assert_eq!(
-            s.handle(Request::SysctlLimit(vec![("kernel.ostype".into(), R)])),
-            Ok(Reply::Done)
-        );
+        let mut limit = |entries| s.handle(Request::SysctlLimit { entries }).err();
+        assert_eq!(limit(vec![("kernel.ostype", widen)]), Some(VIOLATION));
+        assert_eq!(limit(vec![("vm", R)]), Some(VIOLATION));
+        assert_eq!(limit(vec![("kernel.ostype", R)]), None);
         assert!(s.allowed("kernel.ostype", false));
         assert!(!s.allowed("kernel.hostname", false));
     }

@@ -9,7 +9,7 @@ use std::path::PathBuf;
 
 use rustix::net::{AddressFamily, SocketAddrUnix, SocketFlags, SocketType};
 
-use super::wire::{Reply, Request};
+use crate::services::contract::{Reply, Request};
 
 /// The environment variable that overrides `/dev/log`, read once at start.
 pub(crate) const SOCKET_VAR: &str = "SANDBOXED_SYSLOG_SOCKET";
@@ -78,7 +78,7 @@ impl Syslog {
         Ok(())
     }
 
-    pub(crate) fn handle(&mut self, request: Request) -> Result<Reply, i32> {
+    pub(crate) fn handle(&mut self, request: Request<'_>) -> Result<Reply, i32> {
         match request {
             Request::SyslogOpen {
                 ident,
@@ -88,7 +88,7 @@ impl Syslog {
                 if facility & !libc::LOG_FACMASK != 0 {
                     return Err(libc::EINVAL);
                 }
-                self.ident = Some(ident);
+                self.ident = Some(ident.to_owned());
                 self.option = option;
                 if facility != 0 {
                     self.facility = facility;
@@ -96,14 +96,14 @@ impl Syslog {
                 if option & libc::LOG_NDELAY != 0 {
                     self.connect()?;
                 }
-                Ok(Reply::Done)
+                Ok(Reply::Done(()))
             }
             Request::Syslog { priority, message } => {
                 if priority & !(libc::LOG_PRIMASK | libc::LOG_FACMASK) != 0 {
                     return Err(libc::EINVAL);
                 }
                 if self.mask & (1 << (priority & libc::LOG_PRIMASK)) == 0 {
-                    return Ok(Reply::Done);
+                    return Ok(Reply::Done(()));
                 }
                 let pri = if priority & libc::LOG_FACMASK == 0 {
                     priority | self.facility
@@ -122,14 +122,14 @@ impl Syslog {
                     let _ = writeln!(std::io::stderr(), "{body}");
                 }
                 self.send(line.as_bytes())?;
-                Ok(Reply::Done)
+                Ok(Reply::Done(()))
             }
-            Request::SyslogClose => {
+            Request::SyslogClose {} => {
                 self.socket = None;
                 self.ident = None;
-                Ok(Reply::Done)
+                Ok(Reply::Done(()))
             }
-            Request::SyslogSetMask(mask) => {
+            Request::SyslogSetMask { mask } => {
                 let old = self.mask;
                 if mask != 0 {
                     self.mask = mask;

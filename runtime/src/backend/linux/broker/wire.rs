@@ -1,14 +1,21 @@
-//! The broker's message format: one request or one answer per
-//! `SOCK_SEQPACKET` message, little-endian, each field length-prefixed.
+//! The broker's message format: one request or one answer of the service
+//! contract (`services/contract.rs`) per `SOCK_SEQPACKET` message: its
+//! number, then its fields in the contract's order, little-endian, each
+//! variable-length field length-prefixed; a descriptor travels beside the
+//! message as `SCM_RIGHTS`. The messages are expanded from the contract's
+//! lists, so a new operation needs nothing here; a new field type needs
+//! its [`Field`] impl.
+//!
 //! Decoding is total: any byte sequence gives a value or [`Malformed`],
-//! never a panic, and never allocates more than the message's own length.
+//! never a panic, and never allocates more than the message's own length
+//! (a count is checked against the bytes left before anything is read).
 
-use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
+use std::ffi::OsStr;
+use std::os::fd::{AsFd, BorrowedFd, OwnedFd};
+use std::os::unix::ffi::{OsStrExt, OsStringExt};
+use std::path::{Path, PathBuf};
 
-use crate::decl::{
-    DbLimits, DnsLimits, Family, GrpLimits, NetLimits, Principal, PwdLimits, SysctlAccess, Word,
-};
-use crate::services::{FileStat, Group, SocketKind, User};
+use crate::services::contract::{replies, requests, Reply, Request};
 
 /// Largest request or answer, in bytes: a path of `PATH_MAX`, a syslog line
 /// of a few kilobytes and a password database of a few hundred entries fit.
@@ -20,219 +27,48 @@ pub(crate) struct Malformed;
 
 type Result<T> = std::result::Result<T, Malformed>;
 
-/// One request from the sandboxed program.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) enum Request {
-    LookupHost {
-        host: String,
-        family: Option<Family>,
-    },
-    /// cap_getaddrinfo(3) with a service name or port.
-    LookupService {
-        host: String,
-        service: String,
-        family: Option<Family>,
-    },
-    LookupAddr(IpAddr),
-    DnsLimit(DnsLimits),
-    NetConnect(SocketAddr, SocketKind),
-    NetBind(SocketAddr, SocketKind),
-    NetLimit(NetLimits),
-    Users(Query),
-    PwdLimit(PwdLimits),
-    Groups(Query),
-    GrpLimit(GrpLimits),
-    SysctlGet(String),
-    SysctlSet(String, Vec<u8>),
-    SysctlLimit(Vec<(String, SysctlAccess)>),
-    SyslogOpen {
-        ident: String,
-        option: i32,
-        facility: i32,
-    },
-    Syslog {
-        priority: i32,
-        message: String,
-    },
-    SyslogClose,
-    SyslogSetMask(i32),
-    FileOpen(Vec<u8>),
-    FileLstat(Vec<u8>),
-    FileRealpath(Vec<u8>),
-}
-
-/// An owned `DbQuery`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) enum Query {
-    ByName(String),
-    ById(u32),
-    All,
-}
-
-/// A successful answer (a descriptor, if any, travels as `SCM_RIGHTS`).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) enum Reply {
-    Done,
-    Addrs(Vec<IpAddr>),
-    SockAddrs(Vec<SocketAddr>),
-    Name(String),
-    Users(Vec<User>),
-    Groups(Vec<Group>),
-    Bytes(Vec<u8>),
-    Mask(i32),
-    Stat(FileStat),
-    Fd,
-}
-
-/// Appends fields to a message.
+/// A message being written, and the descriptors to send beside it.
 #[derive(Debug, Default)]
-pub(crate) struct Writer(pub(crate) Vec<u8>);
+pub(crate) struct Writer<'w> {
+    pub(crate) bytes: Vec<u8>,
+    pub(crate) fds: Vec<BorrowedFd<'w>>,
+}
 
-impl Writer {
+impl Writer<'_> {
     fn u8(&mut self, v: u8) {
-        self.0.push(v);
-    }
-    fn u16(&mut self, v: u16) {
-        self.0.extend_from_slice(&v.to_le_bytes());
-    }
-    fn u32(&mut self, v: u32) {
-        self.0.extend_from_slice(&v.to_le_bytes());
-    }
-    fn i32(&mut self, v: i32) {
-        self.0.extend_from_slice(&v.to_le_bytes());
-    }
-    fn u64(&mut self, v: u64) {
-        self.0.extend_from_slice(&v.to_le_bytes());
-    }
-    fn bytes(&mut self, v: &[u8]) {
-        // Longer fields cannot fit a message; the length check on the whole
-        // message refuses them, so saturating here only keeps this total.
-        self.u32(u32::try_from(v.len()).unwrap_or(u32::MAX));
-        self.0.extend_from_slice(v);
-    }
-    fn str(&mut self, v: &str) {
-        self.bytes(v.as_bytes());
+        self.bytes.push(v);
     }
     fn len(&mut self, n: usize) {
-        self.u32(u32::try_from(n).unwrap_or(u32::MAX));
+        // Longer lists cannot fit a message; the length check on the whole
+        // message refuses them, so saturating here only keeps this total.
+        self.put_le(u32::try_from(n).unwrap_or(u32::MAX).to_le_bytes());
     }
-    fn opt_str(&mut self, v: Option<&str>) {
-        match v {
-            None => self.u8(0),
-            Some(s) => {
-                self.u8(1);
-                self.str(s);
-            }
-        }
+    fn put_le<const N: usize>(&mut self, bytes: [u8; N]) {
+        self.bytes.extend_from_slice(&bytes);
     }
-    fn opt_u32(&mut self, v: Option<u32>) {
-        match v {
-            None => self.u8(0),
-            Some(n) => {
-                self.u8(1);
-                self.u32(n);
-            }
-        }
-    }
-    fn ip(&mut self, ip: IpAddr) {
-        match ip {
-            IpAddr::V4(a) => {
-                self.u8(4);
-                self.0.extend_from_slice(&a.octets());
-            }
-            IpAddr::V6(a) => {
-                self.u8(6);
-                self.0.extend_from_slice(&a.octets());
-            }
-        }
-    }
-    fn sockaddr(&mut self, sa: SocketAddr) {
-        self.ip(sa.ip());
-        self.u16(sa.port());
-    }
-    fn family(&mut self, f: Family) {
-        self.u8(match f {
-            Family::Inet => 4,
-            Family::Inet6 => 6,
-        });
-    }
-    fn families(&mut self, fs: &[Family]) {
-        self.len(fs.len());
-        for f in fs {
-            self.family(*f);
-        }
-    }
-    fn kind(&mut self, k: SocketKind) {
-        self.u8(match k {
-            SocketKind::Stream => 1,
-            SocketKind::Datagram => 2,
-        });
-    }
-    fn query(&mut self, q: &Query) {
-        match q {
-            Query::ByName(n) => {
-                self.u8(0);
-                self.str(n);
-            }
-            Query::ById(id) => {
-                self.u8(1);
-                self.u32(*id);
-            }
-            Query::All => self.u8(2),
-        }
-    }
-    /// A word of a closed list, by its place in the list (from 1).
-    fn word<W: Word>(&mut self, w: W) {
-        let place = W::ALL.iter().position(|x| *x == w).map_or(0, |i| i + 1);
-        self.u8(u8::try_from(place).unwrap_or(0));
-    }
-    fn words<W: Word>(&mut self, ws: &[W]) {
-        self.len(ws.len());
-        for w in ws {
-            self.word(*w);
-        }
-    }
-    /// A list of words by their names (libcasper's, as cap_pwd_limit_cmds(3)
-    /// sends them).
-    fn names<W: Word>(&mut self, ws: &[W]) {
-        self.len(ws.len());
-        for w in ws {
-            self.str(w.name());
-        }
-    }
-    fn db_limits<C: Word, F: Word>(&mut self, l: &DbLimits<C, F>) {
-        self.names(&l.cmds);
-        self.names(&l.fields);
-        self.len(l.principals.len());
-        for p in &l.principals {
-            match p {
-                Principal::Name(n) => {
-                    self.u8(0);
-                    self.str(n);
-                }
-                Principal::Id(id) => {
-                    self.u8(1);
-                    self.u32(*id);
-                }
-            }
-        }
+    fn raw(&mut self, v: &[u8]) {
+        self.len(v.len());
+        self.bytes.extend_from_slice(v);
     }
 }
 
-/// Reads fields from a message, failing on any shortfall or bad value.
+/// A message being read, and the descriptors that came beside it.
 #[derive(Debug)]
-pub(crate) struct Reader<'a>(&'a [u8]);
+pub(crate) struct Reader<'a> {
+    rest: &'a [u8],
+    fds: Vec<OwnedFd>,
+}
 
 impl<'a> Reader<'a> {
-    pub(crate) fn new(message: &'a [u8]) -> Self {
-        Reader(message)
+    pub(crate) fn new(message: &'a [u8], fds: Vec<OwnedFd>) -> Self {
+        Reader { rest: message, fds }
     }
     fn take(&mut self, n: usize) -> Result<&'a [u8]> {
-        if n > self.0.len() {
+        if n > self.rest.len() {
             return Err(Malformed);
         }
-        let (head, rest) = self.0.split_at(n);
-        self.0 = rest;
+        let (head, rest) = self.rest.split_at(n);
+        self.rest = rest;
         Ok(head)
     }
     fn array<const N: usize>(&mut self) -> Result<[u8; N]> {
@@ -241,696 +77,285 @@ impl<'a> Reader<'a> {
     fn u8(&mut self) -> Result<u8> {
         Ok(self.array::<1>()?[0])
     }
-    fn u16(&mut self) -> Result<u16> {
-        Ok(u16::from_le_bytes(self.array()?))
-    }
-    fn u32(&mut self) -> Result<u32> {
-        Ok(u32::from_le_bytes(self.array()?))
-    }
-    fn i32(&mut self) -> Result<i32> {
-        Ok(i32::from_le_bytes(self.array()?))
-    }
-    fn u64(&mut self) -> Result<u64> {
-        Ok(u64::from_le_bytes(self.array()?))
-    }
-    fn bytes(&mut self) -> Result<&'a [u8]> {
-        let n = self.u32()? as usize;
+    fn raw(&mut self) -> Result<&'a [u8]> {
+        let n = u32::get(self)? as usize;
         self.take(n)
-    }
-    fn string(&mut self) -> Result<String> {
-        let b = self.bytes()?;
-        String::from_utf8(b.to_vec()).map_err(|_| Malformed)
     }
     /// A count of items, each at least `min` bytes long: bounded by what
     /// is left, so a forged count cannot make us allocate.
     fn count(&mut self, min: usize) -> Result<usize> {
-        let n = self.u32()? as usize;
-        if n.saturating_mul(min.max(1)) > self.0.len() {
+        let n = u32::get(self)? as usize;
+        if n.saturating_mul(min.max(1)) > self.rest.len() {
             return Err(Malformed);
         }
         Ok(n)
     }
-    fn opt_string(&mut self) -> Result<Option<String>> {
-        match self.u8()? {
-            0 => Ok(None),
-            1 => self.string().map(Some),
-            _ => Err(Malformed),
-        }
-    }
-    fn opt_u32(&mut self) -> Result<Option<u32>> {
-        match self.u8()? {
-            0 => Ok(None),
-            1 => self.u32().map(Some),
-            _ => Err(Malformed),
-        }
-    }
-    fn ip(&mut self) -> Result<IpAddr> {
-        match self.u8()? {
-            4 => Ok(IpAddr::V4(Ipv4Addr::from(self.array::<4>()?))),
-            6 => Ok(IpAddr::V6(Ipv6Addr::from(self.array::<16>()?))),
-            _ => Err(Malformed),
-        }
-    }
-    fn sockaddr(&mut self) -> Result<SocketAddr> {
-        let ip = self.ip()?;
-        Ok(SocketAddr::new(ip, self.u16()?))
-    }
-    fn family(&mut self) -> Result<Family> {
-        match self.u8()? {
-            4 => Ok(Family::Inet),
-            6 => Ok(Family::Inet6),
-            _ => Err(Malformed),
-        }
-    }
-    fn opt_family(&mut self) -> Result<Option<Family>> {
-        match self.u8()? {
-            0 => Ok(None),
-            4 => Ok(Some(Family::Inet)),
-            6 => Ok(Some(Family::Inet6)),
-            _ => Err(Malformed),
-        }
-    }
-    fn families(&mut self) -> Result<Vec<Family>> {
-        let n = self.count(1)?;
-        (0..n).map(|_| self.family()).collect()
-    }
-    fn kind(&mut self) -> Result<SocketKind> {
-        match self.u8()? {
-            1 => Ok(SocketKind::Stream),
-            2 => Ok(SocketKind::Datagram),
-            _ => Err(Malformed),
-        }
-    }
-    fn query(&mut self) -> Result<Query> {
-        match self.u8()? {
-            0 => self.string().map(Query::ByName),
-            1 => self.u32().map(Query::ById),
-            2 => Ok(Query::All),
-            _ => Err(Malformed),
-        }
-    }
-    fn word<W: Word>(&mut self) -> Result<W> {
-        let place = usize::from(self.u8()?);
-        place
-            .checked_sub(1)
-            .and_then(|i| W::ALL.get(i))
-            .copied()
-            .ok_or(Malformed)
-    }
-    fn words<W: Word>(&mut self) -> Result<Vec<W>> {
-        let n = self.count(1)?;
-        (0..n).map(|_| self.word()).collect()
-    }
-    /// A list of words by their names: a name outside `W` (a `cap_grp`
-    /// command in a `cap_pwd` limit) is malformed.
-    fn names<W: Word>(&mut self) -> Result<Vec<W>> {
-        let n = self.count(4)?;
-        (0..n)
-            .map(|_| {
-                let b = self.bytes()?;
-                let name = std::str::from_utf8(b).map_err(|_| Malformed)?;
-                W::from_name(name).ok_or(Malformed)
-            })
-            .collect()
-    }
-    fn db_limits<C: Word, F: Word>(&mut self) -> Result<DbLimits<C, F>> {
-        let cmds = self.names()?;
-        let fields = self.names()?;
-        let n = self.count(5)?;
-        let principals = (0..n)
-            .map(|_| match self.u8()? {
-                0 => self.string().map(Principal::Name),
-                1 => self.u32().map(Principal::Id),
-                _ => Err(Malformed),
-            })
-            .collect::<Result<_>>()?;
-        Ok(DbLimits {
-            cmds,
-            fields,
-            principals,
-        })
-    }
-    /// Succeeds only if every byte was read.
-    fn finish<T>(self, value: T) -> Result<T> {
-        if self.0.is_empty() {
-            Ok(value)
+    /// `value` if every byte was read; the descriptors left over.
+    pub(crate) fn finish<T>(self, value: T) -> Result<(T, Vec<OwnedFd>)> {
+        if self.rest.is_empty() {
+            Ok((value, self.fds))
         } else {
             Err(Malformed)
         }
     }
 }
 
-impl Request {
-    /// The message for this request.
-    pub(crate) fn encode(&self) -> Vec<u8> {
-        let mut w = Writer::default();
-        match self {
-            Request::LookupHost { host, family } => {
-                w.u8(1);
-                w.str(host);
-                match family {
-                    None => w.u8(0),
-                    Some(f) => w.family(*f),
-                }
-            }
-            Request::LookupAddr(ip) => {
-                w.u8(2);
-                w.ip(*ip);
-            }
-            Request::LookupService {
-                host,
-                service,
-                family,
-            } => {
-                w.u8(21);
-                w.str(host);
-                w.str(service);
-                match family {
-                    None => w.u8(0),
-                    Some(f) => w.family(*f),
-                }
-            }
-            Request::DnsLimit(l) => {
-                w.u8(3);
-                w.words(&l.types);
-                w.families(&l.families);
-            }
-            Request::NetConnect(sa, k) => {
-                w.u8(4);
-                w.sockaddr(*sa);
-                w.kind(*k);
-            }
-            Request::NetBind(sa, k) => {
-                w.u8(5);
-                w.sockaddr(*sa);
-                w.kind(*k);
-            }
-            Request::NetLimit(l) => {
-                w.u8(6);
-                w.words(&l.modes);
-                w.len(l.hosts.len());
-                for (h, s) in &l.hosts {
-                    w.opt_str(h.as_deref());
-                    w.opt_str(s.as_deref());
-                }
-                w.families(&l.families);
-                w.len(l.bind.len());
-                for sa in &l.bind {
-                    w.sockaddr(*sa);
-                }
-                w.len(l.connect.len());
-                for sa in &l.connect {
-                    w.sockaddr(*sa);
-                }
-            }
-            Request::Users(q) => {
-                w.u8(7);
-                w.query(q);
-            }
-            Request::PwdLimit(l) => {
-                w.u8(8);
-                w.db_limits(l);
-            }
-            Request::Groups(q) => {
-                w.u8(9);
-                w.query(q);
-            }
-            Request::GrpLimit(l) => {
-                w.u8(10);
-                w.db_limits(l);
-            }
-            Request::SysctlGet(name) => {
-                w.u8(11);
-                w.str(name);
-            }
-            Request::SysctlSet(name, value) => {
-                w.u8(12);
-                w.str(name);
-                w.bytes(value);
-            }
-            Request::SysctlLimit(entries) => {
-                w.u8(13);
-                w.len(entries.len());
-                for (name, a) in entries {
-                    w.str(name);
-                    w.u8(a.flags());
-                }
-            }
-            Request::SyslogOpen {
-                ident,
-                option,
-                facility,
-            } => {
-                w.u8(14);
-                w.str(ident);
-                w.i32(*option);
-                w.i32(*facility);
-            }
-            Request::Syslog { priority, message } => {
-                w.u8(15);
-                w.i32(*priority);
-                w.str(message);
-            }
-            Request::SyslogClose => w.u8(16),
-            Request::SyslogSetMask(mask) => {
-                w.u8(17);
-                w.i32(*mask);
-            }
-            Request::FileOpen(p) => {
-                w.u8(18);
-                w.bytes(p);
-            }
-            Request::FileLstat(p) => {
-                w.u8(19);
-                w.bytes(p);
-            }
-            Request::FileRealpath(p) => {
-                w.u8(20);
-                w.bytes(p);
-            }
-        }
-        w.0
-    }
-
-    /// The request in `message`, if it is one.
-    pub(crate) fn decode(message: &[u8]) -> Result<Request> {
-        let mut r = Reader::new(message);
-        let request = match r.u8()? {
-            1 => {
-                let host = r.string()?;
-                let family = r.opt_family()?;
-                Request::LookupHost { host, family }
-            }
-            2 => Request::LookupAddr(r.ip()?),
-            21 => {
-                let host = r.string()?;
-                let service = r.string()?;
-                let family = r.opt_family()?;
-                Request::LookupService {
-                    host,
-                    service,
-                    family,
-                }
-            }
-            3 => {
-                let types = r.words()?;
-                let families = r.families()?;
-                Request::DnsLimit(DnsLimits { types, families })
-            }
-            4 => Request::NetConnect(r.sockaddr()?, r.kind()?),
-            5 => Request::NetBind(r.sockaddr()?, r.kind()?),
-            6 => {
-                let modes = r.words()?;
-                let n = r.count(2)?;
-                let hosts = (0..n)
-                    .map(|_| Ok((r.opt_string()?, r.opt_string()?)))
-                    .collect::<Result<_>>()?;
-                let families = r.families()?;
-                let n = r.count(7)?;
-                let bind = (0..n).map(|_| r.sockaddr()).collect::<Result<_>>()?;
-                let n = r.count(7)?;
-                let connect = (0..n).map(|_| r.sockaddr()).collect::<Result<_>>()?;
-                Request::NetLimit(NetLimits {
-                    modes,
-                    hosts,
-                    families,
-                    bind,
-                    connect,
-                })
-            }
-            7 => Request::Users(r.query()?),
-            8 => Request::PwdLimit(r.db_limits()?),
-            9 => Request::Groups(r.query()?),
-            10 => Request::GrpLimit(r.db_limits()?),
-            11 => Request::SysctlGet(r.string()?),
-            12 => Request::SysctlSet(r.string()?, r.bytes()?.to_vec()),
-            13 => {
-                let n = r.count(5)?;
-                let entries = (0..n)
-                    .map(|_| {
-                        let name = r.string()?;
-                        let access = SysctlAccess::from_flags(r.u8()?).ok_or(Malformed)?;
-                        Ok((name, access))
-                    })
-                    .collect::<Result<_>>()?;
-                Request::SysctlLimit(entries)
-            }
-            14 => Request::SyslogOpen {
-                ident: r.string()?,
-                option: r.i32()?,
-                facility: r.i32()?,
-            },
-            15 => Request::Syslog {
-                priority: r.i32()?,
-                message: r.string()?,
-            },
-            16 => Request::SyslogClose,
-            17 => Request::SyslogSetMask(r.i32()?),
-            18 => Request::FileOpen(r.bytes()?.to_vec()),
-            19 => Request::FileLstat(r.bytes()?.to_vec()),
-            20 => Request::FileRealpath(r.bytes()?.to_vec()),
-            _ => return Err(Malformed),
-        };
-        r.finish(request)
+/// A value as the messages spell it.
+pub(crate) trait Field<'a>: Sized {
+    /// The fewest bytes it takes, which bounds the count of a list.
+    const MIN: usize;
+    fn put<'w>(&'w self, w: &mut Writer<'w>);
+    fn get(r: &mut Reader<'a>) -> Result<Self>;
+    /// A list of `n`: one at a time, but bytes at once.
+    fn get_list(r: &mut Reader<'a>, n: usize) -> Result<Vec<Self>> {
+        (0..n).map(|_| Self::get(r)).collect()
     }
 }
 
-/// The message for an answer: `Ok(reply)` or `Err(errno)`.
-pub(crate) fn encode_answer(answer: &std::result::Result<Reply, i32>) -> Vec<u8> {
-    let mut w = Writer::default();
-    let reply = match answer {
-        Err(errno) => {
-            w.u8(1);
-            w.i32(*errno);
-            return w.0;
-        }
-        Ok(reply) => reply,
-    };
-    w.u8(0);
-    match reply {
-        Reply::Done => w.u8(0),
-        Reply::Addrs(addrs) => {
-            w.u8(1);
-            w.len(addrs.len());
-            for a in addrs {
-                w.ip(*a);
+macro_rules! number {
+    ($($t:ty),*) => {$(
+        impl Field<'_> for $t {
+            const MIN: usize = std::mem::size_of::<$t>();
+            fn put<'w>(&'w self, w: &mut Writer<'w>) {
+                w.put_le(self.to_le_bytes());
+            }
+            fn get(r: &mut Reader<'_>) -> Result<Self> {
+                Ok(<$t>::from_le_bytes(r.array()?))
             }
         }
-        Reply::Name(n) => {
-            w.u8(2);
-            w.str(n);
+    )*};
+}
+number!(u16, u32, i32, u64, i64);
+
+impl Field<'_> for u8 {
+    const MIN: usize = 1;
+    fn put<'w>(&'w self, w: &mut Writer<'w>) {
+        w.u8(*self);
+    }
+    fn get(r: &mut Reader<'_>) -> Result<Self> {
+        r.u8()
+    }
+    fn get_list(r: &mut Reader<'_>, n: usize) -> Result<Vec<Self>> {
+        r.take(n).map(<[u8]>::to_vec)
+    }
+}
+
+impl Field<'_> for () {
+    const MIN: usize = 0;
+    fn put<'w>(&'w self, _: &mut Writer<'w>) {}
+    fn get(_: &mut Reader<'_>) -> Result<Self> {
+        Ok(())
+    }
+}
+
+impl<'a, T: Field<'a>> Field<'a> for Vec<T> {
+    const MIN: usize = 4;
+    fn put<'w>(&'w self, w: &mut Writer<'w>) {
+        w.len(self.len());
+        for item in self {
+            item.put(w);
         }
-        Reply::SockAddrs(addrs) => {
-            w.u8(9);
-            w.len(addrs.len());
-            for a in addrs {
-                w.sockaddr(*a);
-            }
-        }
-        Reply::Users(users) => {
-            w.u8(3);
-            w.len(users.len());
-            for u in users {
-                w.opt_str(u.name.as_deref());
-                w.opt_str(u.passwd.as_deref());
-                w.opt_u32(u.uid);
-                w.opt_u32(u.gid);
-                w.opt_str(u.gecos.as_deref());
-                w.opt_str(u.dir.as_ref().and_then(|p| p.to_str()));
-                w.opt_str(u.shell.as_ref().and_then(|p| p.to_str()));
-            }
-        }
-        Reply::Groups(groups) => {
-            w.u8(4);
-            w.len(groups.len());
-            for g in groups {
-                w.opt_str(g.name.as_deref());
-                w.opt_str(g.passwd.as_deref());
-                w.opt_u32(g.gid);
-                match &g.members {
+    }
+    fn get(r: &mut Reader<'a>) -> Result<Self> {
+        let n = r.count(T::MIN)?;
+        T::get_list(r, n)
+    }
+}
+
+impl<'a, A: Field<'a>, B: Field<'a>> Field<'a> for (A, B) {
+    const MIN: usize = A::MIN + B::MIN;
+    fn put<'w>(&'w self, w: &mut Writer<'w>) {
+        self.0.put(w);
+        self.1.put(w);
+    }
+    fn get(r: &mut Reader<'a>) -> Result<Self> {
+        Ok((A::get(r)?, B::get(r)?))
+    }
+}
+
+impl<'a> Field<'a> for &'a [u8] {
+    const MIN: usize = 4;
+    fn put<'w>(&'w self, w: &mut Writer<'w>) {
+        w.raw(self);
+    }
+    fn get(r: &mut Reader<'a>) -> Result<Self> {
+        r.raw()
+    }
+}
+
+impl<'a> Field<'a> for &'a str {
+    const MIN: usize = 4;
+    fn put<'w>(&'w self, w: &mut Writer<'w>) {
+        w.raw(self.as_bytes());
+    }
+    fn get(r: &mut Reader<'a>) -> Result<Self> {
+        std::str::from_utf8(r.raw()?).map_err(|_| Malformed)
+    }
+}
+
+impl Field<'_> for String {
+    const MIN: usize = 4;
+    fn put<'w>(&'w self, w: &mut Writer<'w>) {
+        w.raw(self.as_bytes());
+    }
+    fn get(r: &mut Reader<'_>) -> Result<Self> {
+        <&str>::get(r).map(str::to_owned)
+    }
+}
+
+impl<'a> Field<'a> for &'a Path {
+    const MIN: usize = 4;
+    fn put<'w>(&'w self, w: &mut Writer<'w>) {
+        w.raw(self.as_os_str().as_bytes());
+    }
+    fn get(r: &mut Reader<'a>) -> Result<Self> {
+        Ok(Path::new(OsStr::from_bytes(r.raw()?)))
+    }
+}
+
+impl Field<'_> for PathBuf {
+    const MIN: usize = 4;
+    fn put<'w>(&'w self, w: &mut Writer<'w>) {
+        w.raw(self.as_os_str().as_bytes());
+    }
+    fn get(r: &mut Reader<'_>) -> Result<Self> {
+        Ok(PathBuf::from(std::ffi::OsString::from_vec(
+            r.raw()?.to_vec(),
+        )))
+    }
+}
+
+/// A present value after a 1, an absent one as a 0.
+macro_rules! optional {
+    ($($t:ty),*) => {$(
+        impl Field<'_> for Option<$t> {
+            const MIN: usize = 1;
+            fn put<'w>(&'w self, w: &mut Writer<'w>) {
+                match self {
                     None => w.u8(0),
-                    Some(m) => {
+                    Some(v) => {
                         w.u8(1);
-                        w.len(m.len());
-                        for name in m {
-                            w.str(name);
-                        }
+                        v.put(w);
                     }
                 }
             }
-        }
-        Reply::Bytes(b) => {
-            w.u8(5);
-            w.bytes(b);
-        }
-        Reply::Mask(m) => {
-            w.u8(6);
-            w.i32(*m);
-        }
-        Reply::Stat(s) => {
-            w.u8(7);
-            w.u64(s.size);
-            w.u32(s.mode);
-            w.u32(s.uid);
-            w.u32(s.gid);
-            w.u64(s.mtime as u64);
-        }
-        Reply::Fd => w.u8(8),
-    }
-    w.0
-}
-
-/// The answer in `message`.
-pub(crate) fn decode_answer(message: &[u8]) -> Result<std::result::Result<Reply, i32>> {
-    let mut r = Reader::new(message);
-    if r.u8()? == 1 {
-        let errno = r.i32()?;
-        return r.finish(Err(errno));
-    }
-    let reply = match r.u8()? {
-        0 => Reply::Done,
-        1 => {
-            let n = r.count(5)?;
-            Reply::Addrs((0..n).map(|_| r.ip()).collect::<Result<_>>()?)
-        }
-        2 => Reply::Name(r.string()?),
-        3 => {
-            let n = r.count(7)?;
-            let users = (0..n)
-                .map(|_| {
-                    Ok(User {
-                        name: r.opt_string()?,
-                        passwd: r.opt_string()?,
-                        uid: r.opt_u32()?,
-                        gid: r.opt_u32()?,
-                        gecos: r.opt_string()?,
-                        dir: r.opt_string()?.map(Into::into),
-                        shell: r.opt_string()?.map(Into::into),
-                    })
-                })
-                .collect::<Result<_>>()?;
-            Reply::Users(users)
-        }
-        4 => {
-            let n = r.count(4)?;
-            let groups = (0..n)
-                .map(|_| {
-                    let name = r.opt_string()?;
-                    let passwd = r.opt_string()?;
-                    let gid = r.opt_u32()?;
-                    let members = match r.u8()? {
-                        0 => None,
-                        1 => {
-                            let n = r.count(4)?;
-                            Some((0..n).map(|_| r.string()).collect::<Result<_>>()?)
-                        }
-                        _ => return Err(Malformed),
-                    };
-                    Ok(Group {
-                        name,
-                        passwd,
-                        gid,
-                        members,
-                    })
-                })
-                .collect::<Result<_>>()?;
-            Reply::Groups(groups)
-        }
-        5 => Reply::Bytes(r.bytes()?.to_vec()),
-        6 => Reply::Mask(r.i32()?),
-        7 => Reply::Stat(FileStat {
-            size: r.u64()?,
-            mode: r.u32()?,
-            uid: r.u32()?,
-            gid: r.u32()?,
-            mtime: r.u64()? as i64,
-        }),
-        8 => Reply::Fd,
-        9 => {
-            let n = r.count(7)?;
-            Reply::SockAddrs((0..n).map(|_| r.sockaddr()).collect::<Result<_>>()?)
-        }
-        _ => return Err(Malformed),
-    };
-    r.finish(Ok(reply))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::decl::{DnsType, GrpCmd, NetMode, PwdCmd, PwdField};
-
-    fn requests() -> Vec<Request> {
-        vec![
-            Request::LookupHost {
-                host: "localhost".into(),
-                family: Some(Family::Inet6),
-            },
-            Request::LookupAddr("127.0.0.1".parse().unwrap()),
-            Request::LookupService {
-                host: "localhost".into(),
-                service: "53".into(),
-                family: None,
-            },
-            Request::DnsLimit(DnsLimits {
-                types: vec![DnsType::NameToAddr],
-                families: vec![Family::Inet, Family::Inet6],
-            }),
-            Request::NetConnect("[::1]:80".parse().unwrap(), SocketKind::Stream),
-            Request::NetBind("127.0.0.1:0".parse().unwrap(), SocketKind::Datagram),
-            Request::NetLimit(NetLimits {
-                modes: vec![NetMode::Connect, NetMode::ConnectDns],
-                hosts: vec![(Some("localhost".into()), None)],
-                families: vec![Family::Inet],
-                bind: vec!["127.0.0.1:1".parse().unwrap()],
-                connect: vec!["127.0.0.1:2".parse().unwrap()],
-            }),
-            Request::Users(Query::ByName("root".into())),
-            Request::PwdLimit(PwdLimits {
-                cmds: vec![PwdCmd::Getpwnam, PwdCmd::Endpwent],
-                fields: vec![PwdField::PwName, PwdField::PwUid],
-                principals: vec![Principal::Name("root".into()), Principal::Id(0)],
-            }),
-            Request::Groups(Query::All),
-            Request::GrpLimit(GrpLimits::default()),
-            Request::SysctlGet("kernel.ostype".into()),
-            Request::SysctlSet("kernel.x".into(), b"1\n".to_vec()),
-            Request::SysctlLimit(vec![(
-                "kernel".into(),
-                SysctlAccess {
-                    read: true,
-                    write: false,
-                    recursive: true,
-                },
-            )]),
-            Request::SyslogOpen {
-                ident: "t".into(),
-                option: 1,
-                facility: 8,
-            },
-            Request::Syslog {
-                priority: 5,
-                message: "hello".into(),
-            },
-            Request::SyslogClose,
-            Request::SyslogSetMask(0xff),
-            Request::FileOpen(b"a".to_vec()),
-            Request::FileLstat(b"b".to_vec()),
-            Request::FileRealpath(b"c".to_vec()),
-        ]
-    }
-
-    #[test]
-    fn every_request_round_trips() {
-        for request in requests() {
-            assert_eq!(Request::decode(&request.encode()), Ok(request));
-        }
-    }
-
-    #[test]
-    fn every_prefix_and_extension_of_a_request_is_malformed() {
-        for request in requests() {
-            let message = request.encode();
-            for cut in 0..message.len() {
-                assert_eq!(
-                    Request::decode(&message[..cut]),
-                    Err(Malformed),
-                    "{request:?}"
-                );
+            fn get(r: &mut Reader<'_>) -> Result<Self> {
+                match r.u8()? {
+                    0 => Ok(None),
+                    1 => <$t>::get(r).map(Some),
+                    _ => Err(Malformed),
+                }
             }
-            let mut longer = message.clone();
-            longer.push(0);
-            assert_eq!(Request::decode(&longer), Err(Malformed), "{request:?}");
+        }
+    )*};
+}
+optional!(String, u32);
+
+/// The descriptor that came beside the message (the next one, for a
+/// message that carries several).
+impl Field<'_> for OwnedFd {
+    const MIN: usize = 0;
+    fn put<'w>(&'w self, w: &mut Writer<'w>) {
+        w.fds.push(self.as_fd());
+    }
+    fn get(r: &mut Reader<'_>) -> Result<Self> {
+        if r.fds.is_empty() {
+            return Err(Malformed);
+        }
+        Ok(r.fds.remove(0))
+    }
+}
+
+/// A request: its number, then its fields in the contract's order.
+macro_rules! request_codec {
+    ($($(#[$doc:meta])* $code:literal $variant:ident { $($field:ident: $ty:ty),* $(,)? },)*) => {
+        impl<'a> Field<'a> for Request<'a> {
+            const MIN: usize = 1;
+            fn put<'w>(&'w self, w: &mut Writer<'w>) {
+                match self {
+                    $(Request::$variant { $($field),* } => {
+                        w.u8($code);
+                        $($field.put(w);)*
+                    })*
+                }
+            }
+            fn get(r: &mut Reader<'a>) -> Result<Self> {
+                Ok(match r.u8()? {
+                    $($code => Request::$variant { $($field: Field::get(r)?),* },)*
+                    _ => return Err(Malformed),
+                })
+            }
+        }
+    };
+}
+requests!(request_codec);
+
+/// A reply: its number, then its value.
+macro_rules! reply_codec {
+    ($($(#[$doc:meta])* $code:literal $variant:ident($ty:ty),)*) => {
+        impl Field<'_> for Reply {
+            const MIN: usize = 1;
+            fn put<'w>(&'w self, w: &mut Writer<'w>) {
+                match self {
+                    $(Reply::$variant(value) => {
+                        w.u8($code);
+                        value.put(w);
+                    })*
+                }
+            }
+            fn get(r: &mut Reader<'_>) -> Result<Self> {
+                Ok(match r.u8()? {
+                    $($code => Reply::$variant(Field::get(r)?),)*
+                    _ => return Err(Malformed),
+                })
+            }
+        }
+    };
+}
+replies!(reply_codec);
+
+/// An answer: 0 and the reply, or 1 and the errno.
+impl Field<'_> for std::result::Result<Reply, i32> {
+    const MIN: usize = 2;
+    fn put<'w>(&'w self, w: &mut Writer<'w>) {
+        match self {
+            Ok(reply) => {
+                w.u8(0);
+                reply.put(w);
+            }
+            Err(errno) => {
+                w.u8(1);
+                errno.put(w);
+            }
         }
     }
-
-    #[test]
-    fn words_travel_by_name_or_place_and_nothing_else_decodes() {
-        // libcasper's names: "getpwnam", and no `cap_grp` command in a
-        // `cap_pwd` limit.
-        let pwd = |cmd: &str| {
-            let mut w = Writer::default();
-            w.u8(8);
-            w.len(1);
-            w.str(cmd);
-            w.len(0);
-            w.len(0);
-            Request::decode(&w.0)
-        };
-        assert_eq!(
-            pwd("getpwnam"),
-            Ok(Request::PwdLimit(PwdLimits {
-                cmds: vec![PwdCmd::Getpwnam],
-                ..PwdLimits::default()
-            }))
-        );
-        assert_eq!(pwd(GrpCmd::Getgrnam.name()), Err(Malformed));
-        assert_eq!(pwd("GETPWNAM"), Err(Malformed));
-        // Lookup types and modes by their place in the vocabulary, from 1,
-        // as the fuzz seeds spell them.
-        let dns = |code: u8| Request::decode(&[3, 1, 0, 0, 0, code, 0, 0, 0, 0]);
-        assert_eq!(
-            dns(1),
-            Ok(Request::DnsLimit(DnsLimits {
-                types: vec![DnsType::NameToAddr],
-                families: vec![],
-            }))
-        );
-        assert_eq!(dns(0), Err(Malformed));
-        assert_eq!(dns(DnsType::ALL.len() as u8 + 1), Err(Malformed));
-        let net = Request::NetLimit(NetLimits {
-            modes: NetMode::ALL.to_vec(),
-            ..NetLimits::default()
-        })
-        .encode();
-        assert_eq!(&net[..10], [6, 5, 0, 0, 0, 1, 2, 3, 4, 5]);
-    }
-
-    #[test]
-    fn forged_counts_do_not_allocate() {
-        // DnsLimit with a count of 2^32-1 types and nothing after it.
-        assert_eq!(
-            Request::decode(&[3, 0xff, 0xff, 0xff, 0xff]),
-            Err(Malformed)
-        );
-        assert_eq!(
-            decode_answer(&[0, 3, 0xff, 0xff, 0xff, 0xff]),
-            Err(Malformed)
-        );
-    }
-
-    #[test]
-    fn answers_round_trip() {
-        let answers = [
-            Err(libc::EPERM),
-            Ok(Reply::Done),
-            Ok(Reply::Addrs(vec!["::1".parse().unwrap()])),
-            Ok(Reply::Name("localhost".into())),
-            Ok(Reply::SockAddrs(vec!["127.0.0.1:53".parse().unwrap()])),
-            Ok(Reply::Users(vec![User {
-                name: Some("root".into()),
-                uid: Some(0),
-                dir: Some("/root".into()),
-                ..User::default()
-            }])),
-            Ok(Reply::Groups(vec![Group {
-                name: Some("wheel".into()),
-                members: Some(vec!["root".into()]),
-                ..Group::default()
-            }])),
-            Ok(Reply::Bytes(b"Linux\n".to_vec())),
-            Ok(Reply::Mask(3)),
-            Ok(Reply::Stat(FileStat {
-                size: 1,
-                mode: 0o100644,
-                uid: 0,
-                gid: 0,
-                mtime: -1,
-            })),
-            Ok(Reply::Fd),
-        ];
-        for answer in answers {
-            assert_eq!(decode_answer(&encode_answer(&answer)), Ok(answer));
+    fn get(r: &mut Reader<'_>) -> Result<Self> {
+        match r.u8()? {
+            0 => Reply::get(r).map(Ok),
+            1 => i32::get(r).map(Err),
+            _ => Err(Malformed),
         }
     }
 }
+
+/// The message for `value` (and the descriptors to send beside it).
+pub(crate) fn encode<'w, T: Field<'w>>(value: &'w T) -> Writer<'w> {
+    let mut w = Writer::default();
+    value.put(&mut w);
+    w
+}
+
+/// The value in `message`, if the whole message is one, and the
+/// descriptors left over.
+pub(crate) fn decode<'a, T: Field<'a>>(
+    message: &'a [u8],
+    fds: Vec<OwnedFd>,
+) -> Result<(T, Vec<OwnedFd>)> {
+    let mut r = Reader::new(message, fds);
+    let value = T::get(&mut r)?;
+    r.finish(value)
+}
+
+mod fields;
+#[cfg(test)]
+mod tests;

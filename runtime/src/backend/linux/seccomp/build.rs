@@ -1,7 +1,7 @@
 //! The rules of each system call, built from its row of the table for one
 //! process: capability mode's alternatives, the per-descriptor rights'
 //! denials, `ENOSYS`, and dry-run's trap of lookups beneath directories.
-//! The compiler (`bpf.rs`) makes them one program.
+//! The compiler (`bpf/`) makes them one program.
 
 use crate::rights::{Fcntl, Ioctl, Limits, Right, RightSet};
 

@@ -1,6 +1,6 @@
 //! The seccomp-bpf program that plays Capsicum on Linux (seccomp(2),
 //! Documentation/userspace-api/seccomp_filter.rst), compiled from the
-//! system-call table (`syscalls.rs`) by our own compiler (`bpf.rs`; the
+//! system-call table (`syscalls.rs`) by our own compiler (`bpf/`; the
 //! `seccompiler` and `libseccomp` crates were measured and are too slow to
 //! build and attach, README "Linux enforcement"). Each call is answered as
 //! the kernel would answer stacked programs, the most restrictive answer

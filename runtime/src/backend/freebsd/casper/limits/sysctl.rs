@@ -1,8 +1,8 @@
 //! `system.sysctl`: the limits of cap_sysctl(3) and a model of
 //! lib/libcasper/services/cap_sysctl/cap_sysctl.c's checks.
 
-use super::{narrow, Nvlist, Value};
-use crate::decl::{SysctlAccess, SysctlLimits};
+use super::{Nvlist, Value};
+use crate::decl::SysctlAccess;
 
 /// cap_sysctl.h's operations.
 pub(crate) const CAP_SYSCTL_READ: u64 = 0x01;
@@ -33,22 +33,15 @@ pub(crate) fn operation(a: SysctlAccess) -> u64 {
 /// name are matched by name, so it is left out, and so is the builder,
 /// whose failure frees the limit it was given.) Always set: no entry
 /// allows nothing.
-pub(crate) fn limits(l: &SysctlLimits) -> Nvlist {
+pub(crate) fn limits<S: AsRef<str>>(entries: &[(S, SysctlAccess)]) -> Nvlist {
     let mut nvl = Nvlist::no_unique();
-    for (name, access) in &l.entries {
+    for (name, access) in entries {
         let entry = Nvlist::new()
-            .with("name", Value::String((*name).to_owned()))
+            .with("name", Value::String(name.as_ref().to_owned()))
             .with("operation", Value::Number(operation(*access)));
         nvl.add("limit", Value::Nvlist(entry));
     }
     nvl
-}
-
-/// The limits after a later `limit(..)`: no entry keeps the current ones.
-pub(crate) fn narrowed(current: &SysctlLimits, new: &SysctlLimits) -> SysctlLimits {
-    SysctlLimits {
-        entries: narrow(&current.entries, &new.entries),
-    }
 }
 
 /// What cap_sysctl.c's service does with limits and requests.
@@ -142,7 +135,9 @@ pub(crate) mod service {
 #[cfg(test)]
 mod tests {
     use super::super::errno::{EINVAL, ENOTCAPABLE};
+    use super::super::narrow;
     use super::*;
+    use crate::decl::SysctlLimits;
 
     const READ: SysctlAccess = SysctlAccess {
         read: true,
@@ -157,9 +152,7 @@ mod tests {
 
     #[test]
     fn declared_names_are_readable_and_nothing_else() {
-        let l = limits(&SysctlLimits {
-            entries: vec![("kern.ostype", READ), ("kern.random", TREE)],
-        });
+        let l = limits(&[("kern.ostype", READ), ("kern.random", TREE)]);
         assert_eq!(service::limit(None, &l), Ok(()));
         let get = |n| service::sysctlbyname(Some(&l), n, CAP_SYSCTL_READ);
         assert_eq!(get("kern.ostype"), Ok(()));
@@ -174,7 +167,7 @@ mod tests {
 
     #[test]
     fn no_entry_allows_nothing_and_recursive_alone_is_invalid() {
-        let none = limits(&SysctlLimits::default());
+        let none = limits(&SysctlLimits::default().entries);
         assert_eq!(service::limit(None, &none), Ok(()));
         assert_eq!(
             service::sysctlbyname(Some(&none), "kern.ostype", CAP_SYSCTL_READ),
@@ -185,34 +178,26 @@ mod tests {
             write: false,
             recursive: true,
         };
-        let bad = limits(&SysctlLimits {
-            entries: vec![("kern", only_recursive)],
-        });
+        let bad = limits(&[("kern", only_recursive)]);
         assert_eq!(service::limit(None, &bad), Err(EINVAL));
     }
 
     #[test]
     fn narrowing_cannot_widen() {
-        let declared = SysctlLimits {
-            entries: vec![("kern.ostype", READ), ("kern.random", TREE)],
-        };
+        let declared = [("kern.ostype", READ), ("kern.random", TREE)];
         let old = limits(&declared);
-        let asked = SysctlLimits {
-            entries: vec![("kern.random.harvest", READ)],
-        };
+        let asked = [("kern.random.harvest", READ)];
         assert_eq!(
-            service::limit(Some(&old), &limits(&narrowed(&declared, &asked))),
+            service::limit(Some(&old), &limits(&narrow(&declared, &asked))),
             Ok(())
         );
-        let write = SysctlLimits {
-            entries: vec![(
-                "kern.ostype",
-                SysctlAccess {
-                    write: true,
-                    ..READ
-                },
-            )],
-        };
+        let write = [(
+            "kern.ostype",
+            SysctlAccess {
+                write: true,
+                ..READ
+            },
+        )];
         assert_eq!(
             service::limit(Some(&old), &limits(&write)),
             Err(ENOTCAPABLE)

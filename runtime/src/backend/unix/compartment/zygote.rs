@@ -28,8 +28,8 @@ use std::time::Duration;
 
 use crate::rights::Limits;
 
-use super::super::imp::process::{self, Forked};
-use super::compartment::{
+use super::super::super::imp::process::{self, Forked};
+use super::{
     close_all_but, ready, run_child, wait_child, Channel, Ended, Enter, Entry, Exit, Recv, Rlimits,
     Setup,
 };
@@ -449,7 +449,7 @@ fn dup_channel(channel: &Channel) -> Channel {
     let fd = unsafe { libc::fcntl(channel.raw(), libc::F_DUPFD_CLOEXEC, 3) };
     if fd < 0 {
         // SAFETY: _exit(2) in the freshly forked child.
-        unsafe { libc::_exit(super::compartment::SETUP_FAILED) };
+        unsafe { libc::_exit(super::SETUP_FAILED) };
     }
     // SAFETY: `fd` is a new descriptor owned by nothing else.
     Channel::from_fd(unsafe { std::os::fd::FromRawFd::from_raw_fd(fd) })

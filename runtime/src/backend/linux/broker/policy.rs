@@ -38,7 +38,7 @@ use super::super::kernel::Kernel;
 use super::serve::State;
 use super::sysctl::proc_path;
 
-/// Stages reported to the parent (indices into `STAGES` of mod.rs).
+/// Stages reported to the parent (indices into `STAGES` of start.rs).
 const LANDLOCK: u8 = 4;
 const SECCOMP: u8 = 5;
 const NO_NEW_PRIVS: u8 = 6;

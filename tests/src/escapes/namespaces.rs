@@ -1,0 +1,561 @@
+//! The attempts of promise 1: no global namespaces after entry: no absolute
+//! or `AT_FDCWD` lookup, nothing above a preopened directory.
+
+use super::calls::*;
+use super::*;
+use crate::sys::*;
+
+pub(super) const CASES: &[(&str, Probe)] = &[
+    ("open_absolute", |_| {
+        open_read(libc::AT_FDCWD, &world("outside/secret.txt"))
+    }),
+    ("openat_cwd_relative", |_| {
+        open_read(libc::AT_FDCWD, &c("secret.txt"))
+    }),
+    ("creat_absolute", |_| {
+        let fd = openat(
+            libc::AT_FDCWD,
+            &world("outside/new.txt"),
+            libc::O_CREAT | libc::O_WRONLY,
+        )?;
+        write_text(fd, "escaped")
+    }),
+    ("openat_dotdot", |f| {
+        open_read(f.dir, &c("../outside/secret.txt"))
+    }),
+    ("openat_dotdot_other_preopen", |f| {
+        // `..` out of `dir`, landing in `rodir`, preopened with `read`.
+        open_read(f.dir, &c("../rodir/keep.txt"))
+    }),
+    ("openat_sub_dotdot_out", |f| {
+        open_read(f.dir, &c("sub/../../outside/secret.txt"))
+    }),
+    ("openat_dotdot_create", |f| {
+        let fd = openat(
+            f.dir,
+            &c("../outside/new.txt"),
+            libc::O_CREAT | libc::O_WRONLY,
+        )?;
+        write_text(fd, "escaped")
+    }),
+    ("openat_absolute_from_dir", |f| {
+        open_read(f.dir, &world("outside/secret.txt"))
+    }),
+    ("openat_symlink_out", |f| {
+        open_read(f.dir, &c("escape_link"))
+    }),
+    ("openat_dotdot_opath", |f| {
+        let fd = openat(f.dir, &c(".."), libc::O_PATH)?;
+        let seen = stat_at(fd, &c("outside/secret.txt"), 0);
+        close(fd);
+        Ok(format!("O_PATH of the parent; stat beyond: {seen:?}"))
+    }),
+    ("fstatat_dotdot", |f| {
+        stat_at(f.dir, &c("../outside/secret.txt"), 0)
+    }),
+    ("fstatat_symlink_out", |f| {
+        stat_at(f.dir, &c("escape_link"), 0)
+    }),
+    ("faccessat_dotdot", |f| {
+        sys!(libc::faccessat(
+            f.dir,
+            c("../outside/secret.txt").as_ptr(),
+            libc::F_OK,
+            0
+        ))?;
+        Ok("exists".into())
+    }),
+    ("readlinkat_dotdot", |f| {
+        let mut buf = [0u8; 256];
+        let n = sys!(libc::readlinkat(
+            f.dir,
+            c("../outside/link").as_ptr(),
+            buf.as_mut_ptr().cast(),
+            buf.len()
+        ))?;
+        Ok(String::from_utf8_lossy(&buf[..n as usize]).into_owned())
+    }),
+    ("fchmodat_dotdot", |f| {
+        sys!(libc::fchmodat(
+            f.dir,
+            c("../outside/victim.txt").as_ptr(),
+            0o777,
+            0
+        ))?;
+        Ok("mode changed".into())
+    }),
+    ("fchmodat_symlink_out", |f| {
+        sys!(libc::fchmodat(f.dir, c("escape_link").as_ptr(), 0o777, 0))?;
+        Ok("mode changed".into())
+    }),
+    ("fchownat_dotdot", |f| {
+        sys!(libc::fchownat(
+            f.dir,
+            c("../outside/victim.txt").as_ptr(),
+            1,
+            1,
+            0
+        ))?;
+        Ok("owner changed".into())
+    }),
+    ("utimensat_dotdot", |f| {
+        let times = [libc::timespec {
+            tv_sec: 0,
+            tv_nsec: 0,
+        }; 2];
+        sys!(libc::utimensat(
+            f.dir,
+            c("../outside/victim.txt").as_ptr(),
+            times.as_ptr(),
+            0
+        ))?;
+        Ok("times changed".into())
+    }),
+    ("setxattrat_dotdot", |f| {
+        // struct xattr_args { u64 value; u32 size; u32 flags; } (6.13+)
+        let value = *b"escaped";
+        let args: [u64; 2] = [value.as_ptr() as u64, value.len() as u64];
+        sys!(libc::syscall(
+            nr::SETXATTRAT,
+            f.dir,
+            c("../outside/victim.txt").as_ptr(),
+            0,
+            c("user.escape").as_ptr(),
+            args.as_ptr(),
+            16usize
+        ))?;
+        Ok("xattr set".into())
+    }),
+    ("stat_absolute", |_| {
+        stat_at(libc::AT_FDCWD, &world("outside/secret.txt"), 0)
+    }),
+    ("access_absolute", |_| {
+        sys!(libc::access(
+            world("outside/secret.txt").as_ptr(),
+            libc::F_OK
+        ))?;
+        Ok("exists".into())
+    }),
+    ("readlink_absolute", |_| {
+        let mut buf = [0u8; 256];
+        let n = sys!(libc::readlink(
+            c("/proc/self/exe").as_ptr(),
+            buf.as_mut_ptr().cast(),
+            buf.len()
+        ))?;
+        Ok(String::from_utf8_lossy(&buf[..n as usize]).into_owned())
+    }),
+    ("statfs_absolute", |_| {
+        // SAFETY: `statfs` is plain old data; all zeroes is a valid value.
+        let mut st: libc::statfs = unsafe { std::mem::zeroed() };
+        sys!(libc::statfs(c("/").as_ptr(), &mut st))?;
+        Ok("statfs".into())
+    }),
+    ("unlink_absolute", |_| {
+        sys!(libc::unlink(world("outside/victim.txt").as_ptr()))?;
+        Ok("unlinked".into())
+    }),
+    ("unlinkat_dotdot", |f| {
+        sys!(libc::unlinkat(
+            f.dir,
+            c("../outside/victim.txt").as_ptr(),
+            0
+        ))?;
+        Ok("unlinked".into())
+    }),
+    ("mkdir_absolute", |_| {
+        sys!(libc::mkdir(world("outside/newdir").as_ptr(), 0o755))?;
+        Ok("created".into())
+    }),
+    ("mkdirat_dotdot", |f| {
+        sys!(libc::mkdirat(f.dir, c("../outside/newdir").as_ptr(), 0o755))?;
+        Ok("created".into())
+    }),
+    ("rename_absolute", |f| {
+        sys!(libc::renameat(
+            f.dir,
+            c("inside.txt").as_ptr(),
+            libc::AT_FDCWD,
+            world("outside/moved.txt").as_ptr()
+        ))?;
+        Ok("moved".into())
+    }),
+    ("renameat_dotdot", |f| {
+        sys!(libc::renameat(
+            f.dir,
+            c("inside.txt").as_ptr(),
+            f.dir,
+            c("../outside/moved.txt").as_ptr()
+        ))?;
+        Ok("moved".into())
+    }),
+    ("renameat_exchange_out", |f| {
+        sys!(libc::renameat2(
+            f.dir,
+            c("inside.txt").as_ptr(),
+            f.dir,
+            c("../outside/victim.txt").as_ptr(),
+            libc::RENAME_EXCHANGE
+        ))?;
+        Ok("exchanged".into())
+    }),
+    ("linkat_dotdot", |f| {
+        sys!(libc::linkat(
+            f.dir,
+            c("inside.txt").as_ptr(),
+            f.dir,
+            c("../outside/hl.txt").as_ptr(),
+            0
+        ))?;
+        Ok("linked".into())
+    }),
+    ("linkat_fd_into_dir", |f| {
+        // Give the read-only file a second name beneath the writable
+        // directory, then open that name for writing.
+        sys!(libc::linkat(
+            f.ro,
+            c("").as_ptr(),
+            f.dir,
+            c("ro_alias").as_ptr(),
+            libc::AT_EMPTY_PATH
+        ))?;
+        let fd = openat(f.dir, &c("ro_alias"), libc::O_WRONLY)?;
+        write_text(fd, "escaped")
+    }),
+    ("truncate_absolute", |_| {
+        sys!(libc::truncate(world("outside/victim.txt").as_ptr(), 0))?;
+        Ok("truncated".into())
+    }),
+    ("chmod_absolute", |_| {
+        sys!(libc::chmod(world("outside/victim.txt").as_ptr(), 0o777))?;
+        Ok("mode changed".into())
+    }),
+    ("chown_absolute", |_| {
+        sys!(libc::chown(world("outside/victim.txt").as_ptr(), 1, 1))?;
+        Ok("owner changed".into())
+    }),
+    ("utimes_absolute", |_| {
+        let times = [libc::timespec {
+            tv_sec: 0,
+            tv_nsec: 0,
+        }; 2];
+        sys!(libc::utimensat(
+            libc::AT_FDCWD,
+            world("outside/victim.txt").as_ptr(),
+            times.as_ptr(),
+            0
+        ))?;
+        Ok("times changed".into())
+    }),
+    ("openat2_absolute", |_| {
+        // SAFETY: `open_how` is plain old data; all zeroes is a valid value.
+        let mut how: libc::open_how = unsafe { std::mem::zeroed() };
+        how.flags = libc::O_RDONLY as u64;
+        let fd = sys!(libc::syscall(
+            libc::SYS_openat2,
+            libc::AT_FDCWD,
+            world("outside/secret.txt").as_ptr(),
+            &how,
+            std::mem::size_of_val(&how)
+        ))?;
+        read_text(fd as RawFd)
+    }),
+    ("openat2_dotdot", |f| {
+        // SAFETY: `open_how` is plain old data; all zeroes is a valid value.
+        let mut how: libc::open_how = unsafe { std::mem::zeroed() };
+        how.flags = libc::O_RDONLY as u64;
+        let fd = sys!(libc::syscall(
+            libc::SYS_openat2,
+            f.dir,
+            c("../outside/secret.txt").as_ptr(),
+            &how,
+            std::mem::size_of_val(&how)
+        ))?;
+        read_text(fd as RawFd)
+    }),
+    ("open_by_handle_at", |f| {
+        let mut handle = handle_from_env();
+        let fd = sys!(libc::open_by_handle_at(
+            f.dir,
+            handle.as_mut_ptr().cast(),
+            libc::O_RDONLY
+        ))?;
+        read_text(fd)
+    }),
+    ("inotify_add_watch_path", |_| {
+        let fd = sys!(libc::inotify_init1(libc::IN_CLOEXEC))?;
+        let w = sys!(libc::inotify_add_watch(
+            fd,
+            world("outside").as_ptr(),
+            libc::IN_ALL_EVENTS
+        ));
+        close(fd);
+        Ok(format!("watch {}", w?))
+    }),
+    ("fanotify_init", |_| {
+        let fd = sys!(libc::fanotify_init(
+            libc::FAN_CLASS_NOTIF,
+            libc::O_RDONLY as u32
+        ))?;
+        close(fd);
+        Ok("fanotify".into())
+    }),
+    ("memfd_execveat", |_| {
+        let fd = sys!(libc::memfd_create(c("probe").as_ptr(), 0))?;
+        write_text(fd, "#!/usr/bin/true\n")?;
+        let argv = [c"probe".as_ptr(), std::ptr::null()];
+        let envp: [*const libc::c_char; 1] = [std::ptr::null()];
+        sys!(libc::syscall(
+            libc::SYS_execveat,
+            fd,
+            c("").as_ptr(),
+            argv.as_ptr(),
+            envp.as_ptr(),
+            libc::AT_EMPTY_PATH
+        ))?;
+        Ok("executed".into())
+    }),
+    ("chdir_absolute", |_| {
+        sys!(libc::chdir(c("/").as_ptr()))?;
+        Ok("changed directory".into())
+    }),
+    ("fchdir_then_open", |f| {
+        sys!(libc::fchdir(f.dir))?;
+        open_read(libc::AT_FDCWD, &c("../outside/secret.txt"))
+    }),
+    ("mknodat_device", |f| {
+        // /dev/null's numbers: harmless if it were created.
+        sys!(libc::mknodat(
+            f.dir,
+            c("nullnode").as_ptr(),
+            libc::S_IFCHR | 0o600,
+            libc::makedev(1, 3)
+        ))?;
+        Ok("device node created".into())
+    }),
+    ("proc_self_fd_reopen", |f| {
+        let fd = openat(
+            libc::AT_FDCWD,
+            &c(&format!("/proc/self/fd/{}", f.ro)),
+            libc::O_RDWR,
+        )?;
+        write_text(fd, "escaped")
+    }),
+    ("getxattr_absolute", |_| {
+        let mut buf = [0u8; 64];
+        let n = sys!(libc::getxattr(
+            c("/").as_ptr(),
+            c("user.x").as_ptr(),
+            buf.as_mut_ptr().cast(),
+            buf.len()
+        ))?;
+        Ok(format!("{n} bytes"))
+    }),
+    ("rodir_create", |f| {
+        let fd = openat(f.rodir, &c("new.txt"), libc::O_CREAT | libc::O_WRONLY)?;
+        write_text(fd, "escaped")
+    }),
+    ("rodir_write", |f| {
+        let fd = openat(f.rodir, &c("keep.txt"), libc::O_WRONLY)?;
+        write_text(fd, "escaped")
+    }),
+    ("rodir_unlink", |f| {
+        sys!(libc::unlinkat(f.rodir, c("keep.txt").as_ptr(), 0))?;
+        Ok("unlinked".into())
+    }),
+    ("rodir_opened_fchmod", |f| {
+        let fd = openat(f.rodir, &c("keep.txt"), libc::O_RDONLY)?;
+        sys!(libc::fchmod(fd, 0o777))?;
+        Ok("mode changed".into())
+    }),
+    ("rodir_opened_fsetxattr", |f| {
+        let fd = openat(f.rodir, &c("keep.txt"), libc::O_RDONLY)?;
+        let v = b"escaped";
+        sys!(libc::fsetxattr(
+            fd,
+            c("user.escape").as_ptr(),
+            v.as_ptr().cast(),
+            v.len(),
+            0
+        ))?;
+        Ok("xattr set".into())
+    }),
+    ("rodir_opened_futimens", |f| {
+        let fd = openat(f.rodir, &c("keep.txt"), libc::O_RDONLY)?;
+        let times = [libc::timespec {
+            tv_sec: 0,
+            tv_nsec: 0,
+        }; 2];
+        sys!(libc::futimens(fd, times.as_ptr()))?;
+        Ok("times changed".into())
+    }),
+    ("symlinkat_then_follow", |f| {
+        sys!(libc::symlinkat(
+            world("outside/secret.txt").as_ptr(),
+            f.dir,
+            c("mylink").as_ptr()
+        ))?;
+        open_read(f.dir, &c("mylink"))
+    }),
+    // positive twins
+    ("openat_beneath", |f| open_read(f.dir, &c("inside.txt"))),
+    ("openat_beneath_dotdot_inside", |f| {
+        open_read(f.dir, &c("sub/../inside.txt"))
+    }),
+    ("openat_beneath_create", |f| {
+        let fd = openat(
+            f.dir,
+            &c("created.txt"),
+            libc::O_CREAT | libc::O_WRONLY | libc::O_EXCL,
+        )?;
+        write_text(fd, "created")
+    }),
+    ("mkdirat_beneath", |f| {
+        sys!(libc::mkdirat(f.dir, c("newdir").as_ptr(), 0o755))?;
+        Ok("created".into())
+    }),
+    ("fstatat_beneath", |f| stat_at(f.dir, &c("inside.txt"), 0)),
+    ("renameat_beneath", |f| {
+        sys!(libc::renameat(
+            f.dir,
+            c("inside.txt").as_ptr(),
+            f.dir,
+            c("sub/moved.txt").as_ptr()
+        ))?;
+        Ok("moved".into())
+    }),
+    ("openat_beneath_enoent", |f| {
+        open_read(f.dir, &c("missing.txt"))
+    }),
+    ("rodir_read", |f| open_read(f.rodir, &c("keep.txt"))),
+    ("rodir_list", |f| {
+        let fd = openat(f.rodir, &c("."), libc::O_RDONLY | libc::O_DIRECTORY)?;
+        let mut buf = [0u8; 1024];
+        let n = sys!(libc::syscall(
+            libc::SYS_getdents64,
+            fd,
+            buf.as_mut_ptr(),
+            buf.len()
+        ))?;
+        close(fd);
+        Ok(format!("{n} bytes of entries"))
+    }),
+    ("opath_dotdot_fchownat_empty", |f| {
+        // O_PATH opens are not mediated by Landlock; AT_EMPTY_PATH then
+        // acts on the file outside through the descriptor.
+        let fd = openat(f.dir, &c("../outside/victim.txt"), libc::O_PATH)?;
+        sys!(libc::fchownat(fd, c"".as_ptr(), 1, 1, libc::AT_EMPTY_PATH))?;
+        Ok("owner of a file outside changed".into())
+    }),
+    ("opath_dotdot_fchmodat2_empty", |f| {
+        let fd = openat(f.dir, &c("../outside/victim.txt"), libc::O_PATH)?;
+        sys!(libc::syscall(
+            nr::FCHMODAT2,
+            fd,
+            c"".as_ptr(),
+            0o777,
+            libc::AT_EMPTY_PATH
+        ))?;
+        Ok("mode of a file outside changed".into())
+    }),
+    ("rodir_opath_fchmodat_out", |f| {
+        // From the READ-ONLY directory (no fchmodat right at all).
+        let parent = openat(f.rodir, &c(".."), libc::O_PATH | libc::O_DIRECTORY)?;
+        sys!(libc::fchmodat(
+            parent,
+            c"outside/victim.txt".as_ptr(),
+            0o777,
+            0
+        ))?;
+        Ok("mode of a file outside changed".into())
+    }),
+    ("name_to_handle_at_dotdot", |f| {
+        let mut raw = vec![0u8; 8 + 128];
+        raw[0..4].copy_from_slice(&128u32.to_ne_bytes());
+        let mut mount_id = 0;
+        sys!(libc::name_to_handle_at(
+            f.dir,
+            c"../outside/secret.txt".as_ptr(),
+            raw.as_mut_ptr().cast(),
+            &mut mount_id,
+            0
+        ))?;
+        Ok("handle of a file outside".into())
+    }),
+    ("getcwd", |_| {
+        let mut buf = [0u8; 512];
+        sys!(libc::syscall(libc::SYS_getcwd, buf.as_mut_ptr(), buf.len()))?;
+        let end = buf.iter().position(|b| *b == 0).unwrap_or(buf.len());
+        Ok(String::from_utf8_lossy(&buf[..end]).into_owned())
+    }),
+    ("openat_beneath_trunc", |f| {
+        // O_TRUNC needs `ftruncate`, which `dir` does not have.
+        let fd = openat(f.dir, &c("inside.txt"), libc::O_WRONLY | libc::O_TRUNC)?;
+        write_text(fd, "escaped")
+    }),
+    ("mkfifoat_beneath", |f| {
+        sys!(libc::mkfifoat(f.dir, c"fifo".as_ptr(), 0o600))?;
+        Ok("fifo created".into())
+    }),
+    ("beneath_opened_fchmod", |f| {
+        // The path-free way: `dir` holds `fchmodat`, so a file opened
+        // beneath it may change its mode.
+        let fd = openat(f.dir, &c("inside.txt"), libc::O_RDONLY)?;
+        sys!(libc::fchmod(fd, 0o600))?;
+        Ok("mode changed beneath".into())
+    }),
+    ("fchmodat_beneath", |f| {
+        sys!(libc::fchmodat(f.dir, c"inside.txt".as_ptr(), 0o600, 0))?;
+        Ok("mode changed beneath".into())
+    }),
+    ("beneath_opened_ftruncate", |f| {
+        // `dir` has no `ftruncate`: Landlock's truncate right (ABI 3)
+        // follows the descriptor opened beneath it.
+        let fd = openat(f.dir, &c("inside.txt"), libc::O_WRONLY)?;
+        sys!(libc::ftruncate(fd, 0))?;
+        Ok("truncated".into())
+    }),
+    ("rodir_opened_setflags", |f| {
+        // FS_NODUMP_FL: a harmless inode flag, set through a descriptor
+        // opened read-only beneath the read-only directory.
+        let fd = openat(f.rodir, &c("keep.txt"), libc::O_RDONLY)?;
+        let mut flags: libc::c_long = 0;
+        sys!(libc::ioctl(fd, libc::FS_IOC_GETFLAGS, &mut flags))?;
+        flags |= 0x40; // FS_NODUMP_FL
+        sys!(libc::ioctl(fd, libc::FS_IOC_SETFLAGS, &flags))?;
+        Ok("inode flags changed".into())
+    }),
+    ("rodir_link_into_dir", |f| {
+        sys!(libc::linkat(
+            f.rodir,
+            c"keep.txt".as_ptr(),
+            f.dir,
+            c"keep_alias".as_ptr(),
+            0
+        ))?;
+        let fd = openat(f.dir, &c("keep_alias"), libc::O_WRONLY)?;
+        write_text(fd, "escaped")
+    }),
+    ("rodir_rename_into_dir", |f| {
+        sys!(libc::renameat(
+            f.rodir,
+            c"keep.txt".as_ptr(),
+            f.dir,
+            c"keep_moved".as_ptr()
+        ))?;
+        Ok("moved out of the read-only directory".into())
+    }),
+    ("symlink_into_rodir_write", |f| {
+        sys!(libc::symlinkat(
+            c"../rodir/keep.txt".as_ptr(),
+            f.dir,
+            c"to_keep".as_ptr()
+        ))?;
+        let fd = openat(f.dir, &c("to_keep"), libc::O_WRONLY)?;
+        write_text(fd, "escaped")
+    }),
+    ("rodir_tmpfile", |f| {
+        let fd = openat(f.rodir, &c("."), libc::O_TMPFILE | libc::O_WRONLY)?;
+        write_text(fd, "escaped")
+    }),
+];

@@ -1,0 +1,296 @@
+//! The attempts of promise 5: per-descriptor rights as declared.
+
+use super::calls::*;
+use super::*;
+use crate::sys::*;
+
+pub(super) const CASES: &[(&str, Probe)] = &[
+    ("narrowed_write", |f| write_text(f.narrowed, "escaped")),
+    ("narrowed_mmap_shared_write", |f| {
+        map(
+            f.narrowed,
+            libc::PROT_READ | libc::PROT_WRITE,
+            libc::MAP_SHARED,
+        )
+    }),
+    ("ro_lseek", |f| {
+        let off = sys!(libc::lseek(f.ro, 0, libc::SEEK_SET))?;
+        Ok(format!("at {off}"))
+    }),
+    ("ro_fstat", |f| fstat(f.ro)),
+    ("ro_pread", |f| {
+        let mut buf = [0u8; 8];
+        let n = sys!(libc::pread(f.ro, buf.as_mut_ptr().cast(), buf.len(), 0))?;
+        Ok(format!("{n} bytes"))
+    }),
+    ("ro_preadv2_offset", |f| {
+        let mut buf = [0u8; 8];
+        let iov = libc::iovec {
+            iov_base: buf.as_mut_ptr().cast(),
+            iov_len: 8,
+        };
+        let n = sys!(libc::preadv2(f.ro, &iov, 1, 0, 0))?;
+        Ok(format!("{n} bytes"))
+    }),
+    ("wo_ftruncate", |f| {
+        sys!(libc::ftruncate(f.wo, 0))?;
+        Ok("truncated".into())
+    }),
+    ("wo_fallocate", |f| {
+        sys!(libc::fallocate(f.wo, 0, 0, 1 << 20))?;
+        Ok("extended".into())
+    }),
+    ("wo_fchmod", |f| {
+        sys!(libc::fchmod(f.wo, 0o777))?;
+        Ok("mode changed".into())
+    }),
+    ("ro_fchown", |f| {
+        sys!(libc::fchown(f.ro, 1, 1))?;
+        Ok("owner changed".into())
+    }),
+    ("wo_futimens", |f| {
+        let times = [libc::timespec {
+            tv_sec: 0,
+            tv_nsec: 0,
+        }; 2];
+        sys!(libc::futimens(f.wo, times.as_ptr()))?;
+        Ok("times changed".into())
+    }),
+    ("wo_fsetxattr", |f| {
+        let v = b"escaped";
+        sys!(libc::fsetxattr(
+            f.wo,
+            c("user.escape").as_ptr(),
+            v.as_ptr().cast(),
+            v.len(),
+            0
+        ))?;
+        Ok("xattr set".into())
+    }),
+    ("ro_mmap_read", |f| {
+        map(f.ro, libc::PROT_READ, libc::MAP_PRIVATE)
+    }),
+    ("rw_mmap_shared_write", |f| {
+        map(f.rw, libc::PROT_READ | libc::PROT_WRITE, libc::MAP_SHARED)
+    }),
+    ("rw_mmap_exec", |f| {
+        map(f.rw, libc::PROT_READ | libc::PROT_EXEC, libc::MAP_PRIVATE)
+    }),
+    ("rw_mprotect_widen", |f| {
+        let p = sys!(libc::mmap(
+            std::ptr::null_mut(),
+            4096,
+            libc::PROT_READ,
+            libc::MAP_SHARED,
+            f.rw,
+            0
+        ))?;
+        sys!(libc::mprotect(p, 4096, libc::PROT_READ | libc::PROT_WRITE))?;
+        // SAFETY: the page is mapped shared and now writable; rw.txt is
+        // non-empty so its first byte is backed by the file.
+        unsafe { *p.cast::<u8>() = b'X' };
+        let _ = sys!(libc::msync(p, 4096, libc::MS_SYNC));
+        Ok("wrote through a widened mapping".into())
+    }),
+    ("ro_ioctl", |f| {
+        let mut n: libc::c_int = 0;
+        sys!(libc::ioctl(f.ro, libc::FIONREAD, &mut n))?;
+        Ok(format!("{n} readable"))
+    }),
+    ("rw_ioctl_not_listed", |f| {
+        let on: libc::c_int = 1;
+        sys!(libc::ioctl(f.rw, libc::FIONBIO, &on))?;
+        Ok("non-blocking".into())
+    }),
+    ("ro_fcntl_getfl", |f| {
+        let fl = sys!(libc::fcntl(f.ro, libc::F_GETFL))?;
+        Ok(format!("flags {fl:#o}"))
+    }),
+    ("rw_fcntl_setfl", |f| {
+        sys!(libc::fcntl(f.rw, libc::F_SETFL, libc::O_APPEND))?;
+        Ok("flags set".into())
+    }),
+    ("ro_flock", |f| {
+        sys!(libc::flock(f.ro, libc::LOCK_SH))?;
+        Ok("locked".into())
+    }),
+    ("ro_fcntl_setlk", |f| {
+        // SAFETY: `flock` is plain old data; all zeroes is a valid value.
+        let mut lk: libc::flock = unsafe { std::mem::zeroed() };
+        lk.l_type = libc::F_RDLCK as i16;
+        sys!(libc::fcntl(f.ro, libc::F_SETLK, &mut lk))?;
+        Ok("locked".into())
+    }),
+    ("wo_fsync", |f| {
+        sys!(libc::fsync(f.wo))?;
+        Ok("synced".into())
+    }),
+    ("ro_fstatfs", |f| {
+        // SAFETY: `statfs` is plain old data; all zeroes is a valid value.
+        let mut st: libc::statfs = unsafe { std::mem::zeroed() };
+        sys!(libc::fstatfs(f.ro, &mut st))?;
+        Ok("fstatfs".into())
+    }),
+    ("ro_dup", |f| {
+        let fd = sys!(libc::dup(f.ro))?;
+        fstat(fd)
+    }),
+    ("ro_dup2", |f| {
+        let fd = sys!(libc::dup2(f.ro, 100))?;
+        fstat(fd)
+    }),
+    ("ro_dup3", |f| {
+        let fd = sys!(libc::dup3(f.ro, 100, libc::O_CLOEXEC))?;
+        fstat(fd)
+    }),
+    ("ro_fcntl_dupfd", |f| {
+        let fd = sys!(libc::fcntl(f.ro, libc::F_DUPFD_CLOEXEC, 0))?;
+        fstat(fd)
+    }),
+    ("ro_dup2_onto_stdout", |f| {
+        // Stdout's class allows fstat; ro's does not.
+        sys!(libc::dup2(f.ro, 1))?;
+        fstat(1)
+    }),
+    ("dup2_onto_ro", |f| {
+        let [r, _w] = pipe()?;
+        sys!(libc::dup2(r, f.ro))?;
+        Ok("replaced ro".into())
+    }),
+    ("stdout_dup", |_| {
+        let fd = sys!(libc::dup(1))?;
+        Ok(format!("stdout copied to {fd}"))
+    }),
+    ("ro_scm_rights_copy", |f| {
+        // Capsicum keeps rights across SCM_RIGHTS; the copy must not be
+        // wider than the original.
+        let copy = pass_to_self(f.ro)?;
+        let seen = fstat(copy)?;
+        sys!(libc::fchmod(copy, 0o777))?;
+        Ok(format!("copy {copy}: {seen}, mode changed"))
+    }),
+    ("stdin_write", |_| write_text(0, "escaped")),
+    // positive twins
+    ("ro_read", |f| read_text(f.ro)),
+    ("narrowed_read", |f| read_text(f.narrowed)),
+    ("wo_write", |f| write_text(f.wo, "written")),
+    ("rw_seek_fstat", |f| {
+        sys!(libc::lseek(f.rw, 0, libc::SEEK_SET))?;
+        let text = read_text(f.rw)?;
+        Ok(format!("{text} / {}", fstat(f.rw)?))
+    }),
+    ("rw_pread", |f| {
+        let mut buf = [0u8; 4];
+        let n = sys!(libc::pread(f.rw, buf.as_mut_ptr().cast(), buf.len(), 0))?;
+        Ok(format!("{n} bytes"))
+    }),
+    ("rw_ioctl_listed", |f| {
+        let mut n: libc::c_int = 0;
+        sys!(libc::ioctl(f.rw, libc::FIONREAD, &mut n))?;
+        Ok(format!("{n} readable"))
+    }),
+    ("rw_fcntl_getfl", |f| {
+        let fl = sys!(libc::fcntl(f.rw, libc::F_GETFL))?;
+        Ok(format!("flags {fl:#o}"))
+    }),
+    ("rw_mmap_read", |f| {
+        map(f.rw, libc::PROT_READ, libc::MAP_SHARED)
+    }),
+    ("stdout_write", |_| write_text(1, "stdout works\n")),
+    ("isatty_stdout", |_| {
+        // SAFETY: `termios` is plain old data; all zeroes is a valid value.
+        let mut t: libc::termios = unsafe { std::mem::zeroed() };
+        match sys!(libc::tcgetattr(1, &mut t)) {
+            Ok(_) => Ok("a terminal".into()),
+            Err(e) if e.raw_os_error() == Some(libc::ENOTTY) => Ok("not a terminal".into()),
+            Err(e) => Err(e),
+        }
+    }),
+    ("fd_flags_any", |f| {
+        let fl = sys!(libc::fcntl(f.ro, libc::F_GETFD))?;
+        sys!(libc::fcntl(f.ro, libc::F_SETFD, fl | libc::FD_CLOEXEC))?;
+        Ok("F_GETFD/F_SETFD".into())
+    }),
+    ("dir_ioctl", |f| {
+        let mut flags: libc::c_long = 0;
+        sys!(libc::ioctl(f.dir, libc::FS_IOC_GETFLAGS, &mut flags))?;
+        Ok(format!("inode flags {flags:#x}"))
+    }),
+    ("ro_splice_offset", |f| {
+        // An explicit offset is a pread: `ro` has no `seek`.
+        let [_r, w] = pipe()?;
+        let mut off: libc::loff_t = 0;
+        let n = sys!(libc::splice(f.ro, &mut off, w, std::ptr::null_mut(), 4, 0))?;
+        Ok(format!("{n} bytes at an offset"))
+    }),
+    ("ro_sendfile_offset", |f| {
+        let [_r, w] = pipe()?;
+        let mut off: libc::off_t = 0;
+        let n = sys!(libc::sendfile(w, f.ro, &mut off, 4))?;
+        Ok(format!("{n} bytes at an offset"))
+    }),
+    ("ro_copy_file_range_offset", |f| {
+        let mut off: libc::loff_t = 0;
+        let n = sys!(libc::copy_file_range(
+            f.ro,
+            &mut off,
+            f.wo,
+            std::ptr::null_mut(),
+            4,
+            0
+        ))?;
+        Ok(format!("{n} bytes at an offset"))
+    }),
+    ("rw_mprotect_exec", |f| {
+        let p = sys!(libc::mmap(
+            std::ptr::null_mut(),
+            4096,
+            libc::PROT_READ,
+            libc::MAP_PRIVATE,
+            f.rw,
+            0
+        ))?;
+        sys!(libc::mprotect(p, 4096, libc::PROT_READ | libc::PROT_EXEC))?;
+        Ok("file mapping made executable".into())
+    }),
+    ("ro_statx_empty", |f| {
+        // SAFETY: `statx` is plain old data; all zeroes is a valid value.
+        let mut st: libc::statx = unsafe { std::mem::zeroed() };
+        sys!(libc::statx(
+            f.ro,
+            c"".as_ptr(),
+            libc::AT_EMPTY_PATH,
+            libc::STATX_BASIC_STATS,
+            &mut st
+        ))?;
+        Ok(format!("size {}", st.stx_size))
+    }),
+    ("no_stray_descriptors", |f| {
+        // Every open descriptor must be one the program was given: a copy
+        // left behind by setup (a reopen, a Landlock rule's directory) would
+        // be unlimited by the rights filter.
+        let given = [
+            0,
+            1,
+            2,
+            HANDED_TCP,
+            HANDED_UDP,
+            HANDED_LISTENER,
+            HANDED_PIDFD,
+        ];
+        let mine = [f.dir, f.rodir, f.ro, f.wo, f.rw, f.narrowed];
+        // SAFETY: `rlimit` is plain old data; all zeroes is a valid value.
+        let mut lim: libc::rlimit = unsafe { std::mem::zeroed() };
+        sys!(libc::getrlimit(libc::RLIMIT_NOFILE, &mut lim))?;
+        let stray: Vec<RawFd> = (0..lim.rlim_cur.min(1 << 20) as RawFd)
+            .filter(|fd| !given.contains(fd) && !mine.contains(fd))
+            // SAFETY: F_GETFD takes no pointer.
+            .filter(|fd| unsafe { libc::fcntl(*fd, libc::F_GETFD) } != -1)
+            .collect();
+        Ok(if stray.is_empty() {
+            "none".into()
+        } else {
+            format!("stray descriptors {stray:?}")
+        })
+    }),
+];

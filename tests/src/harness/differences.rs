@@ -1,0 +1,48 @@
+//! The differences from Capsicum the Linux table
+//! (runtime/src/backend/linux/mod.rs, "Linux vs Capsicum") documents, one
+//! constant per kind, as the conformance and escape suites report them:
+//! each failure of a documented case names its kind, and a run counts the
+//! kinds it met.
+
+/// Row 1 (a).
+pub const RAW_LOOKUPS_BY_PLACE: &str = "row 1 (a): raw *at() lookups are confined by where they land, not by the walk: \
+     `..`, absolute paths and symlinks may land in a preopened directory holding the right, and stat, access, \
+     readlink and O_PATH lookups anywhere (Dir methods walk)";
+/// Row 1 (b).
+pub const LANDLOCK_INEXACT: &str =
+    "row 1 (b): what Landlock cannot grant exactly is refused: path forms of chmod, \
+     chown, utimes; device nodes; a program beneath a directory without `read`";
+/// Row 2 (a).
+pub const SIGNALS_BY_DOMAIN: &str =
+    "row 2 (a): signals follow Landlock domains, not process descriptors";
+/// Row 2 (b).
+pub const CALLER_AS_ZERO: &str =
+    "row 2 (b): calls that change a process, and CPU clocks, take the caller only, as 0";
+/// Row 4 (a).
+pub const NO_NEW_EXEC_MEMORY: &str = "row 4 (a): no executable memory made after entry";
+/// Row 4 (b).
+pub const IOCTL_ALLOWLIST: &str = "row 4 (b): ioctl commands only from a fixed allowlist";
+/// Row 5 (a).
+pub const RIGHTS_BY_NUMBER: &str =
+    "row 5 (a): rights live with descriptor numbers, fixed at entry: no copies of \
+     a limited descriptor, no passing (sendmsg/sendmmsg denied), no narrowing after entry";
+/// Row 5 (b).
+pub const OPENED_AFTER_ENTRY: &str = "row 5 (b): descriptors opened after entry are in no class: \
+     what every directory holds for metadata changes, their other rights not limited";
+/// Row 5 (c).
+pub const POLL_EVENT: &str = "row 5 (c): poll/select do not check `event`";
+/// Row 5 (d).
+pub const FPATHCONF: &str = "row 5 (d): fpathconf(3) is fstatfs(2) on Linux: it needs `fstatfs`";
+/// Every kind, in the table's order.
+pub const ALL: &[&str] = &[
+    RAW_LOOKUPS_BY_PLACE,
+    LANDLOCK_INEXACT,
+    SIGNALS_BY_DOMAIN,
+    CALLER_AS_ZERO,
+    NO_NEW_EXEC_MEMORY,
+    IOCTL_ALLOWLIST,
+    RIGHTS_BY_NUMBER,
+    OPENED_AFTER_ENTRY,
+    POLL_EVENT,
+    FPATHCONF,
+];
