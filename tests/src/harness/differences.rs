@@ -25,7 +25,8 @@ pub const IOCTL_ALLOWLIST: &str = "row 4 (b): ioctl commands only from a fixed a
 /// Row 5 (a).
 pub const RIGHTS_BY_NUMBER: &str =
     "row 5 (a): rights live with descriptor numbers, fixed at entry: no copies of \
-     a limited descriptor, no passing (sendmsg/sendmmsg denied), no narrowing after entry";
+     a limited descriptor, no passing (sendmsg/sendmmsg denied), narrowing after entry \
+     by moving into a pool of numbers whose limits stay with them";
 /// Row 5 (b).
 pub const OPENED_AFTER_ENTRY: &str = "row 5 (b): descriptors opened after entry are in no class: \
      what every directory holds for metadata changes, their other rights not limited";
