@@ -43,71 +43,8 @@ pub struct Attr {
     pub params_unknown: bool,
 }
 
-#[derive(Clone, Copy, PartialEq, Eq, Debug)]
-pub enum Kind {
-    File,
-    Dir,
-    Files,
-    TcpListener,
-    UnixListener,
-    TcpStream,
-    UnixStream,
-}
-
-impl Kind {
-    const ALL: [Kind; 7] = [
-        Kind::File,
-        Kind::Dir,
-        Kind::Files,
-        Kind::TcpListener,
-        Kind::UnixListener,
-        Kind::TcpStream,
-        Kind::UnixStream,
-    ];
-
-    pub fn from_name(name: &str) -> Option<Kind> {
-        Kind::ALL.into_iter().find(|k| k.name() == name)
-    }
-
-    pub fn name(self) -> &'static str {
-        match self {
-            Kind::File => "file",
-            Kind::Dir => "dir",
-            Kind::Files => "files",
-            Kind::TcpListener => "tcp_listener",
-            Kind::UnixListener => "unix_listener",
-            Kind::TcpStream => "tcp_stream",
-            Kind::UnixStream => "unix_stream",
-        }
-    }
-
-    /// The runtime's name of the kind, and of the parameter's type.
-    pub fn rust_name(self) -> &'static str {
-        match self {
-            Kind::File => "File",
-            Kind::Dir => "Dir",
-            Kind::Files => "Files",
-            Kind::TcpListener => "TcpListener",
-            Kind::UnixListener => "UnixListener",
-            Kind::TcpStream => "TcpStream",
-            Kind::UnixStream => "UnixStream",
-        }
-    }
-
-    /// A socket: its source is an address (TCP) or a socket's path (Unix).
-    pub fn is_socket(self) -> bool {
-        !matches!(self, Kind::File | Kind::Dir | Kind::Files)
-    }
-
-    /// A TCP socket: its source is `HOST:PORT`.
-    pub fn is_tcp(self) -> bool {
-        matches!(self, Kind::TcpListener | Kind::TcpStream)
-    }
-
-    pub fn is_listener(self) -> bool {
-        matches!(self, Kind::TcpListener | Kind::UnixListener)
-    }
-}
+/// What a preopen opens: the vocabulary's word.
+pub use sandboxed_vocab::PreopenKind as Kind;
 
 /// `NAME = KIND(SOURCE, FLAG...)`.
 pub struct Preopen {

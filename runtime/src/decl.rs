@@ -139,57 +139,8 @@ impl Shape for MaybeAbsent {
     }
 }
 
-/// What a preopen opens.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum Kind {
-    /// One file: `file(...)`.
-    File,
-    /// One directory: `dir(...)`.
-    Dir,
-    /// Many files: `files(args(N..), ...)` gives a `Vec<File>`.
-    Files,
-    /// A listening TCP socket: `tcp_listener("HOST:PORT")`.
-    TcpListener,
-    /// A listening Unix stream socket: `unix_listener("/path")`.
-    UnixListener,
-    /// A connected TCP socket: `tcp_stream("HOST:PORT")`.
-    TcpStream,
-    /// A connected Unix stream socket: `unix_stream("/path")`.
-    UnixStream,
-}
-
-impl Kind {
-    /// One of the socket kinds.
-    pub const fn is_socket(self) -> bool {
-        !matches!(self, Kind::File | Kind::Dir | Kind::Files)
-    }
-
-    /// The kind's word in the attribute: `file`, `tcp_listener`...
-    pub const fn name(self) -> &'static str {
-        match self {
-            Kind::File => "file",
-            Kind::Dir => "dir",
-            Kind::Files => "files",
-            Kind::TcpListener => "tcp_listener",
-            Kind::UnixListener => "unix_listener",
-            Kind::TcpStream => "tcp_stream",
-            Kind::UnixStream => "unix_stream",
-        }
-    }
-
-    /// The handle's type: `File`, `TcpListener`...
-    pub const fn type_name(self) -> &'static str {
-        match self {
-            Kind::File | Kind::Files => "File",
-            Kind::Dir => "Dir",
-            Kind::TcpListener => "TcpListener",
-            Kind::UnixListener => "UnixListener",
-            Kind::TcpStream => "TcpStream",
-            Kind::UnixStream => "UnixStream",
-        }
-    }
-}
+/// What a preopen opens (the vocabulary's [`PreopenKind`](sandboxed_vocab::PreopenKind)).
+pub use sandboxed_vocab::PreopenKind as Kind;
 
 /// One `NAME = KIND(SOURCE, FLAG...)` of `preopen(...)`, with its rights.
 #[derive(Clone, Debug)]

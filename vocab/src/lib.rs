@@ -11,8 +11,10 @@
 //!   rights its bits contain (`pread` = `seek` + `read`, `mkdirat` ⊃
 //!   `lookup`); [`Ioctl`] and [`Fcntl`], the commands `CAP_IOCTL` and
 //!   `CAP_FCNTL` narrow to.
-//! - [`OpenFlags`], [`default_file_rights`] and [`DEFAULT_DIR_RIGHTS`]: the
-//!   rights a preopen gets when its declaration names none.
+//! - [`PreopenKind`], the words of `preopen(...)` (`file`, `dir`,
+//!   `tcp_listener`...); [`OpenFlags`], [`default_file_rights`] and
+//!   [`DEFAULT_DIR_RIGHTS`]: the rights a preopen gets when its declaration
+//!   names none.
 //! - [`Service`] and the words of each libcasper service's limits
 //!   ([`DnsType`], [`Family`], [`NetMode`], [`PwdCmd`], [`PwdField`],
 //!   [`GrpCmd`], [`GrpField`], [`SysctlAccess`], [`FileOp`]).
@@ -55,7 +57,7 @@ mod rights;
 mod services;
 
 pub use open::{
-    default_file_rights, OpenFlags, DEFAULT_DIR_RIGHTS, DEFAULT_LISTENER_RIGHTS,
+    default_file_rights, OpenFlags, PreopenKind, DEFAULT_DIR_RIGHTS, DEFAULT_LISTENER_RIGHTS,
     DEFAULT_SOCKET_FCNTLS, DEFAULT_STREAM_RIGHTS, SOCKET_RIGHTS,
 };
 pub use rights::{Fcntl, Ioctl, Right, RightSet};

@@ -1,7 +1,62 @@
 //! Open flags, and the rights a preopen gets from them when its
 //! declaration names none.
 
-use crate::{Fcntl, Right, RightSet};
+use crate::{words, Fcntl, Right, RightSet};
+
+words! {
+    /// What a preopen opens: the word before its source in `preopen(...)`.
+    /// Its Rust name is the variant the generated code names.
+    pub enum PreopenKind {
+        /// One file: `file(...)`.
+        File = "file",
+        /// One directory: `dir(...)`.
+        Dir = "dir",
+        /// Many files: `files(args(N..), ...)` gives a `Vec<File>`.
+        Files = "files",
+        /// A listening TCP socket: `tcp_listener("HOST:PORT")`.
+        TcpListener = "tcp_listener",
+        /// A listening Unix stream socket: `unix_listener("/path")`.
+        UnixListener = "unix_listener",
+        /// A connected TCP socket: `tcp_stream("HOST:PORT")`.
+        TcpStream = "tcp_stream",
+        /// A connected Unix stream socket: `unix_stream("/path")`.
+        UnixStream = "unix_stream",
+    }
+}
+
+impl PreopenKind {
+    /// One of the socket kinds: its source is an address (TCP) or a
+    /// socket's path (Unix).
+    pub const fn is_socket(self) -> bool {
+        !matches!(
+            self,
+            PreopenKind::File | PreopenKind::Dir | PreopenKind::Files
+        )
+    }
+
+    /// A TCP socket: its source is `HOST:PORT`.
+    pub const fn is_tcp(self) -> bool {
+        matches!(self, PreopenKind::TcpListener | PreopenKind::TcpStream)
+    }
+
+    /// A listening socket.
+    pub const fn is_listener(self) -> bool {
+        matches!(self, PreopenKind::TcpListener | PreopenKind::UnixListener)
+    }
+
+    /// The handle's type: `File` (for each of `files` too), `Dir`,
+    /// `TcpListener`...
+    pub const fn type_name(self) -> &'static str {
+        match self {
+            PreopenKind::File | PreopenKind::Files => "File",
+            PreopenKind::Dir => "Dir",
+            PreopenKind::TcpListener => "TcpListener",
+            PreopenKind::UnixListener => "UnixListener",
+            PreopenKind::TcpStream => "TcpStream",
+            PreopenKind::UnixStream => "UnixStream",
+        }
+    }
+}
 
 /// How a preopen (or each file of `fileargs`) is opened: the flags of
 /// `file(...)` and `dir(...)`.
