@@ -466,6 +466,36 @@ fn a_file_from_fileargs_limited_after_entry_stays_limited() {
     narrowing(&["narrow-fileargs", file.to_str().unwrap()], 1);
 }
 
+/// A file open for writing whose rights hold `mmap_r` but not `mmap_w`
+/// (`case`): no shared mapping writes it, not even a read one made
+/// writable with mprotect(2) (FreeBSD bounds a mapping's maximum
+/// protection by the rights: vn_mmap in sys/kern/vfs_vnops.c).
+fn read_mappings_only(case: &str, denials_expected: usize) {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("data");
+    std::fs::write(&file, "original").unwrap();
+    let out = probe(&[case, file.to_str().unwrap()]).output().unwrap();
+    if unsupported(&out) {
+        return;
+    }
+    assert_eq!(
+        std::fs::read_to_string(&file).unwrap(),
+        "original",
+        "{out:?}"
+    );
+    narrowing(&[case, file.to_str().unwrap()], denials_expected);
+}
+
+#[test]
+fn a_file_limited_after_entry_to_read_mappings_cannot_be_written_through_one() {
+    read_mappings_only("narrow-mmap", 2);
+}
+
+#[test]
+fn a_file_open_for_ftruncate_with_read_mappings_cannot_be_written_through_one() {
+    read_mappings_only("truncate-mmap", 1);
+}
+
 #[test]
 fn a_rights_set_holds_max_descriptors_at_once() {
     narrowing(&["narrow-max"], 0);

@@ -69,6 +69,8 @@ fn main() {
         "narrow-dir" => narrow_dir(),
         "narrow-fileargs" => narrow_fileargs(),
         "narrow-max" => narrow_max(),
+        "narrow-mmap" => narrow_mmap(),
+        "truncate-mmap" => truncate_mmap(),
         other => panic!("unknown case {other:?}"),
     }
 }
@@ -583,4 +585,73 @@ fn narrow_max() {
     }
     drop((third, first));
     check("once one is closed, another fits", limit().is_ok());
+}
+
+/// A file opened read-write and limited after entry to reading and read
+/// mappings: no shared mapping lets it be written, not even one mapped
+/// for reading and made writable with mprotect(2), which the kernel allows
+/// on a descriptor open for writing (FreeBSD: vn_mmap's `maxprot &=
+/// cap_maxprot` in sys/kern/vfs_vnops.c keeps the mapping's maximum
+/// protection within `mmap_r`, and mprotect beyond it is `EACCES`). A
+/// private mapping is a copy: it may be read and made writable.
+#[sandboxed(
+    preopen(f = file(arg(2), read, write)),
+    rights(f = [read, write, mmap_rw, fstat], stdio),
+    limits(ReadMap = [read, mmap_r]),
+)]
+fn narrow_mmap(f: File) {
+    use std::os::fd::AsRawFd;
+    sandboxed_unless_control();
+    let r = f.limit::<ReadMap>().expect("limit to ReadMap");
+    shared_mappings_stay_read_only(r.as_raw_fd(), 2);
+}
+
+/// A file kept open for writing for ftruncate(2) alone, with read
+/// mappings: the same (its descriptor stays `O_RDWR`, as ftruncate needs).
+#[sandboxed(
+    preopen(f = file(arg(2), read, write)),
+    rights(f = [read, ftruncate, mmap_r], stdio),
+)]
+fn truncate_mmap(f: File) {
+    use std::os::fd::AsRawFd;
+    sandboxed_unless_control();
+    shared_mappings_stay_read_only(f.as_raw_fd(), 1);
+}
+
+/// `fd` holds `mmap_r` but not `mmap_w`: a private mapping may be made
+/// writable (a copy), a shared one is refused writable, and made writable
+/// later with mprotect(2) too; `checks` 2 also maps it writable at once.
+fn shared_mappings_stay_read_only(fd: std::os::fd::RawFd, checks: usize) {
+    let map = |prot, flags| {
+        // SAFETY: a fresh mapping of one page of `fd`, checked below.
+        let p = unsafe { libc::mmap(std::ptr::null_mut(), 4096, prot, flags, fd, 0) };
+        match p == libc::MAP_FAILED {
+            true => Err(std::io::Error::last_os_error()),
+            false => Ok(p),
+        }
+    };
+    let widen = |p: *mut libc::c_void| {
+        // SAFETY: mprotect(2) of the page mapped above.
+        sys(unsafe { libc::mprotect(p, 4096, libc::PROT_READ | libc::PROT_WRITE) })?;
+        // SAFETY: the page is mapped and now writable; the file is not
+        // empty, so its first byte is backed by it.
+        unsafe { *p.cast::<u8>() = b'W' };
+        // SAFETY: msync(2) of the page mapped above.
+        sys(unsafe { libc::msync(p, 4096, libc::MS_SYNC) })
+    };
+    let private = map(libc::PROT_READ, libc::MAP_PRIVATE).expect("a private read mapping");
+    check(
+        "a private mapping made writable (a copy)",
+        widen(private).is_ok(),
+    );
+    if checks == 2 {
+        denied(
+            "a shared writable mapping",
+            map(libc::PROT_READ | libc::PROT_WRITE, libc::MAP_SHARED).map(drop),
+        );
+    }
+    denied(
+        "a shared read mapping made writable with mprotect",
+        map(libc::PROT_READ, libc::MAP_SHARED).and_then(widen),
+    );
 }

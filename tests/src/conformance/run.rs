@@ -446,6 +446,17 @@ pub fn items<'a>(probe: &'a Path, cases: &'a [Case], baseline: bool) -> Vec<Item
         .collect()
 }
 
+/// Whether the rights `case`'s standard input is declared with hold
+/// `mmap_w` (`mmap_w`, `mmap_rw` or more).
+fn holds_mmap_w(case: &Case) -> bool {
+    super::profiles::profile(case.profile)
+        .and_then(|p| p.rights_of("stdin"))
+        .is_some_and(|r| {
+            r.split(',')
+                .any(|r| r.trim().starts_with("mmap_") && r.contains('w'))
+        })
+}
+
 /// The row of the "Linux vs Capsicum" table (runtime/src/backend/linux/mod.rs)
 /// that documents a Linux answer different from Capsicum's for `case`, if
 /// one does.
@@ -471,6 +482,12 @@ pub fn documented(case: &Case) -> Option<&'static str> {
         "ioctl" if arg == "figetbsz" => Some(IOCTL_ALLOWLIST),
         "fpathconf" => Some(FPATHCONF),
         "fcntl" if arg == "dupfd" => Some(RIGHTS_BY_NUMBER),
+        // A memfd on standard input keeps its read-write mode: a shared
+        // mapping of it needs `mmap_w` even to read (mprotect(2) could
+        // make it writable later).
+        "mmap" if case.held && case.stdin == Stdin::Memfd && !holds_mmap_w(case) => {
+            Some(RIGHTS_BY_NUMBER)
+        }
         "cm_sendmsg" | "cm_sendmmsg" => Some(RIGHTS_BY_NUMBER),
         _ if case.answer == Capsicum::Traversal && !op.starts_with("m_") => {
             Some(RAW_LOOKUPS_BY_PLACE)

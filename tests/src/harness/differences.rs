@@ -26,7 +26,8 @@ pub const IOCTL_ALLOWLIST: &str = "row 4 (b): ioctl commands only from a fixed a
 pub const RIGHTS_BY_NUMBER: &str =
     "row 5 (a): rights live with descriptor numbers, fixed at entry: no copies of \
      a limited descriptor, no passing (sendmsg/sendmmsg denied), narrowing after entry \
-     by moving into a pool of numbers whose limits stay with them";
+     by moving into a pool of numbers whose limits stay with them, a shared mapping of a \
+     descriptor open for writing needs `mmap_w`";
 /// Row 5 (b).
 pub const OPENED_AFTER_ENTRY: &str = "row 5 (b): descriptors opened after entry are in no class: \
      what every directory holds for metadata changes, their other rights not limited";

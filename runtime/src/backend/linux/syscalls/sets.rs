@@ -253,20 +253,27 @@ pub(super) const SIGNALFD: &[Need] = &[need(0, Fsignal).when(&[ne(0, u32::MAX)])
 /// `mmap_r` to read, `mmap_w` to write a shared mapping (a private one is
 /// a copy), `mmap_x` to execute (rights(4)). No executable memory but a
 /// descriptor with `mmap_x`: not anonymous memory, not a descriptor opened
-/// after entry.
+/// after entry. A shared mapping of a descriptor open for writing needs
+/// `mmap_w` whatever its protection: mprotect(2) can make it writable
+/// later (the kernel allows it when the file is open for writing), and
+/// seccomp cannot tie that call to the descriptor; FreeBSD bounds the
+/// mapping's maximum protection by the rights instead (vn_mmap's `maxprot
+/// &= cap_maxprot`, sys/kern/vfs_vnops.c).
 pub(super) const MMAP: &[Need] = &[
     need(4, Mmap).when(&[FILE]),
     need(4, MmapR).when(&[FILE, masked(2, PROT_READ as u32, PROT_READ as u32)]),
     need(4, MmapW).when(&[
         FILE,
         masked(2, PROT_WRITE as u32, PROT_WRITE as u32),
-        masked_one_of(3, 0xf, &[MAP_SHARED as u32, MAP_SHARED_VALIDATE as u32]),
+        SHARED,
     ]),
+    need(4, MmapW).when(&[FILE, SHARED]).writing(),
     need(4, MmapX).when(&[EXEC]).denied_outside(),
     nobody(MmapX).when(&[masked(3, MAP_ANONYMOUS as u32, MAP_ANONYMOUS as u32), EXEC]),
 ];
 pub(super) const FILE: Cond = masked(3, MAP_ANONYMOUS as u32, 0);
 pub(super) const EXEC: Cond = masked(2, PROT_EXEC as u32, PROT_EXEC as u32);
+const SHARED: Cond = masked_one_of(3, 0xf, &[MAP_SHARED as u32, MAP_SHARED_VALIDATE as u32]);
 
 /// mprotect(2) cannot add `PROT_EXEC`: seccomp does not see which mapping
 /// it changes, so it fails closed (FreeBSD answers `EACCES` there too,
