@@ -440,6 +440,21 @@ impl Table {
         ))
     }
 
+    /// The number `RLIMIT_NOFILE` is fixed to at entry: the lowest number
+    /// of the block, where no descriptor made after entry may land (its
+    /// number keeps its rights); `None` when nothing was placed there.
+    /// Pools, reserved after the block is filled, lie below it, so that
+    /// dup3(2) into them (`into_pool`) still works (`ksys_dup3` refuses a
+    /// target at or above the limit).
+    pub(crate) fn block_floor(&self) -> Option<RawFd> {
+        let floor = self.block.iter().map(|c| c.lo).min()?;
+        debug_assert!(
+            self.pools.iter().all(|p| p.hi < floor),
+            "a pool above the block"
+        );
+        Some(floor as RawFd)
+    }
+
     /// Every class, for the seccomp rights filter.
     pub(crate) fn classes(&self) -> Vec<FdClass> {
         self.stdio

@@ -259,7 +259,7 @@ const ROWS: &[Syscall] = table![
     SYS_prctl                [Num]                         allow_if(&[when(&[one_of_wide(0, PRCTL_ALLOWED)])]), &[], "only options that concern the calling process or thread and cannot loosen the sandbox (prctl(2)), the whole register checked (linux.cc CheckHighWord)";
     SYS_arch_prctl           [Num]                         ALLOW, &[], "the thread's FS/GS base for thread-local storage (arch_prctl(2))";
     SYS_adjtimex             []                            DENY, &[], CLOCK;
-    SYS_setrlimit            []                            ALLOW, &[], CONF;
+    SYS_setrlimit            [Num]                         allow_if(&[when(&[ne(0, RLIMIT_NOFILE)])]), &[], NOFILE_FIXED;
     SYS_chroot               [Path]                        DENY, &[], MOUNT;
     SYS_sync                 []                            ALLOW, &[], "capmode.cc (AllowedMiscSyscalls): sync(2) works in capability mode";
     SYS_acct                 [Path]                        DENY, &[], ADMIN;
@@ -401,7 +401,7 @@ const ROWS: &[Syscall] = table![
     SYS_recvmmsg             [Fd]                          ALLOW, &[need(0, Read)], CONF_FD;
     SYS_fanotify_init        []                            DENY, &[], "watches whole file systems (fanotify(7))";
     SYS_fanotify_mark        [Fd]                          DENY, &[], "watches whole file systems (fanotify(7))";
-    SYS_prlimit64            [Pid, Num]                    SELF, &[], SELF_ONLY;
+    SYS_prlimit64            [Pid, Num, Buf]               allow_if(&[when(&[eq(0, 0), ne(1, RLIMIT_NOFILE)]), when(&[eq(0, 0), null(2)])]), &[], NOFILE_FIXED;
     SYS_name_to_handle_at    [Dirfd, Path]                 DENY, &[], "file handles bypass path lookup (open_by_handle_at(2))";
     SYS_open_by_handle_at    [Fd]                          DENY, &[], "file handles bypass path lookup (open_by_handle_at(2))";
     SYS_clock_adjtime        [Num]                         DENY, &[], CLOCK;

@@ -56,6 +56,13 @@ pub(super) const fn allow_if(alternatives: &'static [Allow]) -> Mode {
 /// compare an argument with the caller's id, and a filter keyed on the id
 /// it was built with names the parent in every child forked after entry.
 pub(super) const SELF: Mode = allow_if(&[when(&[eq(0, 0)])]);
+/// setrlimit(2)/prlimit(2): capabilities.conf lists setrlimit and
+/// prlimit64 of the caller only, but `RLIMIT_NOFILE` is fixed at entry to
+/// the lowest number holding a limited descriptor, so that no descriptor
+/// made after entry can land on a number whose rights the filter fixed
+/// (open(2), dup(2), `F_DUPFD` and dup2(2) allocate or accept only numbers
+/// below it: fs/file.c `alloc_fd`, `ksys_dup3`, `f_dupfd`).
+pub(super) const NOFILE_FIXED: &str = "capabilities.conf lists setrlimit; prlimit64 only on the calling process; RLIMIT_NOFILE is fixed at entry below the numbers of the limited descriptors (a number keeps its rights: no new descriptor may land on one)";
 /// The sign bit of an `int`.
 pub(super) const SIGN: u32 = 0x8000_0000;
 /// Signals to a process (or thread) id, positive as an `int`: 0 is the

@@ -275,7 +275,8 @@ pub(crate) fn mode_denial(row: &Syscall, raw: &RawRecord) -> (Object, Reason) {
             Reason::Endpoint,
         );
     }
-    if let Some(p) = at(Arg::Pid) {
+    // Pid 0 is the caller itself: a denial there has the row's reason.
+    if let Some(p) = at(Arg::Pid).filter(|&p| args[p] as i32 != 0) {
         return (
             Object::Process(format!("process {}", args[p] as i32)),
             Reason::OtherProcess,

@@ -1,0 +1,66 @@
+//! A number that held a limited descriptor passes its rights to nothing
+//! made after entry (`reuse_probe`): enforced, every attempt to put a new
+//! descriptor on it (`F_DUPFD`, dup2(2), dup(2) until the table is full)
+//! or to raise `RLIMIT_NOFILE` back fails; in dry-run, the control, the
+//! first two land, which shows the check can fail.
+
+use std::process::Command;
+
+const PROBE: &str = env!("CARGO_BIN_EXE_reuse_probe");
+
+fn run(trace: Option<&str>) -> Result<Vec<(String, bool)>, String> {
+    let file = std::env::temp_dir().join(format!("sandboxed-reuse-{}", std::process::id()));
+    std::fs::write(&file, b"#!/bin/false\n").map_err(|e| e.to_string())?;
+    let mut cmd = Command::new(PROBE);
+    cmd.arg(&file).env_remove("SANDBOXED_TRACE");
+    if let Some(t) = trace {
+        cmd.env("SANDBOXED_TRACE", t);
+    }
+    let out = cmd.output().map_err(|e| e.to_string());
+    let _ = std::fs::remove_file(&file);
+    let out = out?;
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    if stderr.contains("cannot enforce") {
+        return Err(format!("skipped: {}", stderr.trim()));
+    }
+    if !out.status.success() {
+        return Err(format!("the probe failed ({}): {stderr}", out.status));
+    }
+    Ok(String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .filter_map(|l| {
+            let mut w = l.strip_prefix("case ")?.split(' ');
+            Some((w.next()?.to_owned(), w.next()? == "1"))
+        })
+        .collect())
+}
+
+#[test]
+fn a_freed_number_of_a_limited_descriptor_takes_no_new_descriptor() {
+    if !cfg!(all(target_os = "linux", target_arch = "x86_64")) {
+        println!("skipped: the Linux backend's descriptor numbers");
+        return;
+    }
+    let enforced = match run(None) {
+        Ok(c) => c,
+        Err(e) if e.starts_with("skipped") => return println!("{e}"),
+        Err(e) => panic!("{e}"),
+    };
+    assert_eq!(enforced.len(), 5, "{enforced:?}");
+    for (name, landed) in &enforced {
+        assert!(
+            !landed,
+            "enforced: {name} put a descriptor on the freed number"
+        );
+    }
+    let control = run(Some("dry-run")).unwrap();
+    let landed: Vec<&str> = control
+        .iter()
+        .filter(|c| c.1)
+        .map(|c| c.0.as_str())
+        .collect();
+    assert!(
+        landed.contains(&"f_dupfd_onto_freed_number") && landed.contains(&"setrlimit_nofile"),
+        "control (dry-run): {control:?}"
+    );
+}
