@@ -64,3 +64,31 @@ fn a_freed_number_of_a_limited_descriptor_takes_no_new_descriptor() {
         "control (dry-run): {control:?}"
     );
 }
+
+/// The standard streams cannot be moved above `RLIMIT_NOFILE`: one
+/// declared with a right that the next descriptor opened would lack is
+/// refused at entry, before the program runs.
+#[test]
+fn a_standard_stream_with_more_rights_than_a_new_descriptor_is_refused() {
+    if !cfg!(all(target_os = "linux", target_arch = "x86_64")) {
+        println!("skipped: the Linux backend's descriptor numbers");
+        return;
+    }
+    let out = Command::new(env!("CARGO_BIN_EXE_stream_rights_probe"))
+        .env_remove("SANDBOXED_TRACE")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    if stderr.contains("cannot enforce") {
+        return println!("skipped: {}", stderr.trim());
+    }
+    assert!(
+        !String::from_utf8_lossy(&out.stdout).contains("entered"),
+        "{stderr}"
+    );
+    assert_eq!(out.status.code(), Some(71), "{stderr}");
+    assert!(
+        stderr.contains("standard stream 1 is declared with `fchmod`"),
+        "{stderr}"
+    );
+}

@@ -147,3 +147,41 @@ pub(super) fn skip_without_landlock() -> bool {
 pub(super) fn enter(native: &mut Native) -> Result<(), String> {
     native.enter().map_err(|e| e.to_string())
 }
+
+/// A standard stream may not hold a right that descriptors made after
+/// entry lack beyond the `stdio` limits: its number (the lowest free once
+/// it is closed) would pass the right on. The default limits pass.
+#[test]
+fn standard_streams_hold_no_right_a_new_descriptor_lacks() {
+    let class = |lo: u32, hi: u32, rights: RightSet| seccomp::FdClass {
+        lo,
+        hi,
+        limits: Limits {
+            rights,
+            ioctls: None,
+            fcntls: None,
+        },
+        reads: true,
+        writes: true,
+        pool: false,
+    };
+    let dir = class(4000, 4000, RightSet::of(&[Right::Lookup, Right::Read]));
+    let defaults = [
+        class(0, 0, Limits::STDIN.rights),
+        class(1, 2, Limits::STDOUT.rights),
+        dir,
+    ];
+    assert_eq!(stream_beyond_outside(&defaults), None);
+    for right in [Right::Fchmod, Right::Fexecve, Right::MmapX, Right::Futimes] {
+        let classes = [class(1, 1, RightSet::of(&[Right::Write, right])), dir];
+        let (fd, beyond) = stream_beyond_outside(&classes).expect("refused");
+        assert_eq!(fd, 1);
+        assert!(beyond.allows(right), "{right:?}: {beyond}");
+    }
+    // The same rights on a preopen (above RLIMIT_NOFILE at entry) stay.
+    let preopen = [
+        class(4001, 4001, RightSet::of(&[Right::Read, Right::Fchmod])),
+        dir,
+    ];
+    assert_eq!(stream_beyond_outside(&preopen), None);
+}
