@@ -514,3 +514,25 @@ fn sockets_limited_after_entry_stay_limited() {
         assert_eq!(denials(&out), expected, "{out:?}");
     }
 }
+
+/// `SANDBOXED_TRACE=1` names a descriptor limited after entry as one
+/// (its set's rights), not as an undeclared descriptor.
+#[test]
+fn a_trace_names_a_descriptor_limited_after_entry() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("data");
+    std::fs::write(&file, "").unwrap();
+    let out = probe(&["narrow-file", file.to_str().unwrap()])
+        .env("SANDBOXED_TRACE", "1")
+        .output()
+        .unwrap();
+    if unsupported(&out) {
+        return;
+    }
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("limited after entry: it has the rights of its `limits(...)` set"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("(not a declared one)"), "{stderr}");
+}

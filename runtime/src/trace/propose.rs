@@ -270,6 +270,11 @@ pub(crate) fn fix(record: &Record) -> Fix {
                 cover: Cover::Alone,
             }
         }
+        (Reason::MissingRight(_) | Reason::MissingRights(..), Object::Limited { .. }) => Fix {
+            text: "the right goes in the `limits(...)` set the code narrowed this descriptor to (rights only shrink: it cannot get back what the set leaves out), or in `fileargs`' rights for a file it opened".into(),
+            addition: None,
+            cover: Cover::WithCode,
+        },
         (Reason::MissingIoctl { word: None, command }, _) => Fix::none(format!(
             "no `ioctls(..)` word names {command}: no declaration allows it; change the code"
         )),

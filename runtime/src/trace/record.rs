@@ -34,6 +34,9 @@ pub(crate) enum Object {
     Bind(String),
     /// An address a socket connects to (`127.0.0.1:9`).
     Connect(String),
+    /// A descriptor limited after entry: moved into the numbers reserved
+    /// for a `limits(...)` set or for `fileargs`, whose rights it has.
+    Limited { fd: i32 },
     /// Nothing to name beyond the call itself.
     None,
 }
@@ -52,6 +55,9 @@ impl Object {
             Object::Descriptor { fd, decl: None } => {
                 format!("descriptor {fd} (not a declared one)")
             }
+            Object::Limited { fd } => format!(
+                "descriptor {fd}, limited after entry: it has the rights of its `limits(...)` set (or of `fileargs`)"
+            ),
             Object::Endpoint(e) => e.clone(),
             Object::Process(p) => p.clone(),
             Object::Bind(a) => format!("bind to address {a}"),

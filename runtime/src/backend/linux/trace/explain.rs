@@ -180,6 +180,9 @@ fn rights_denial(scene: &Scene, row: &Syscall, raw: &RawRecord) -> (Object, Reas
             dir: Box::new(d),
             path,
         },
+        (None, _) if scene.real_class(fd).is_some_and(|c| c.pool) => {
+            Object::Limited { fd: fd as i32 }
+        }
         (decl, _) => Object::Descriptor {
             fd: fd as i32,
             decl: decl.map(Box::new),
