@@ -255,7 +255,8 @@ impl Backend for Native {
         }
         times::mark("descriptor limit");
         let classes = self.fds.classes();
-        if let Some((fd, beyond)) = stream_beyond_outside(&classes) {
+        let outside = outside_rights(&classes);
+        if let Some((fd, beyond)) = stream_beyond_outside(&classes, outside) {
             return Err(enter_error(Failure::new(
                 "rights of the standard streams",
                 io::Error::other(format!(
@@ -265,7 +266,7 @@ impl Backend for Native {
                 )),
             )));
         }
-        let classes = pools_within_outside(classes);
+        let classes = pools_within_outside(classes, outside);
         // Before the filter: allocating may not be allowed after it.
         let _ = NARROWED.set(
             classes
@@ -327,8 +328,10 @@ fn fix_nofile(floor: RawFd) -> Result<(), Failure> {
 /// The classes with each pool's rights cut to what descriptors outside
 /// every class may use: a pool takes any of them (fds.rs `Pool`), so it
 /// may give none a right it lacked.
-fn pools_within_outside(mut classes: Vec<seccomp::FdClass>) -> Vec<seccomp::FdClass> {
-    let outside = outside_rights(&classes);
+fn pools_within_outside(
+    mut classes: Vec<seccomp::FdClass>,
+    outside: RightSet,
+) -> Vec<seccomp::FdClass> {
     for c in classes.iter_mut().filter(|c| c.pool) {
         c.limits.rights = c.limits.rights.intersection(outside);
     }
@@ -357,8 +360,11 @@ fn outside_rights(classes: &[seccomp::FdClass]) -> RightSet {
 /// it opens lands there (the lowest free number) and would get them
 /// (`fexecve`, `mmap_x`, `fchmod`...), where Capsicum gives a new
 /// descriptor its own rights. Entry refuses such a declaration.
-fn stream_beyond_outside(classes: &[seccomp::FdClass]) -> Option<(u32, RightSet)> {
-    let allowed = outside_rights(classes)
+fn stream_beyond_outside(
+    classes: &[seccomp::FdClass],
+    outside: RightSet,
+) -> Option<(u32, RightSet)> {
+    let allowed = outside
         .union(Limits::STDIN.rights)
         .union(Limits::STDOUT.rights);
     classes

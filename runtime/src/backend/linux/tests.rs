@@ -171,10 +171,14 @@ fn standard_streams_hold_no_right_a_new_descriptor_lacks() {
         class(1, 2, Limits::STDOUT.rights),
         dir,
     ];
-    assert_eq!(stream_beyond_outside(&defaults), None);
+    assert_eq!(
+        stream_beyond_outside(&defaults, outside_rights(&defaults)),
+        None
+    );
     for right in [Right::Fchmod, Right::Fexecve, Right::MmapX, Right::Futimes] {
         let classes = [class(1, 1, RightSet::of(&[Right::Write, right])), dir];
-        let (fd, beyond) = stream_beyond_outside(&classes).expect("refused");
+        let (fd, beyond) =
+            stream_beyond_outside(&classes, outside_rights(&classes)).expect("refused");
         assert_eq!(fd, 1);
         assert!(beyond.allows(right), "{right:?}: {beyond}");
     }
@@ -183,5 +187,8 @@ fn standard_streams_hold_no_right_a_new_descriptor_lacks() {
         class(4001, 4001, RightSet::of(&[Right::Read, Right::Fchmod])),
         dir,
     ];
-    assert_eq!(stream_beyond_outside(&preopen), None);
+    assert_eq!(
+        stream_beyond_outside(&preopen, outside_rights(&preopen)),
+        None
+    );
 }
