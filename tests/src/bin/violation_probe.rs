@@ -28,24 +28,27 @@ mod linux {
     }
 
     fn line(name: &str, kind: &str, result: io::Result<()>) {
-        match result {
-            Ok(()) => println!("case {name} ok - {kind}"),
-            Err(e) => println!(
-                "case {name} {} {} {kind}",
-                sandboxed::os_error(&e).unwrap_or(0),
-                u8::from(sandboxed::is_violation(&e))
-            ),
-        }
+        answered(name, kind, result, sandboxed::is_violation);
     }
 
     /// As [`line`], answered by `is_violation_on(fd, ..)`.
     fn line_on(name: &str, kind: &str, fd: libc::c_int, result: io::Result<()>) {
+        answered(name, kind, result, |e| sandboxed::is_violation_on(fd, e));
+    }
+
+    /// One `case` line: the errno of `result` and what `violation` says.
+    fn answered(
+        name: &str,
+        kind: &str,
+        result: io::Result<()>,
+        violation: impl Fn(&io::Error) -> bool,
+    ) {
         match result {
             Ok(()) => println!("case {name} ok - {kind}"),
             Err(e) => println!(
                 "case {name} {} {} {kind}",
                 sandboxed::os_error(&e).unwrap_or(0),
-                u8::from(sandboxed::is_violation_on(fd, &e))
+                u8::from(violation(&e))
             ),
         }
     }
