@@ -57,6 +57,7 @@ mod narrow;
 pub(crate) mod process;
 mod rules;
 mod seccomp;
+mod slots;
 mod syscalls;
 mod trace;
 mod walk;
@@ -266,7 +267,30 @@ impl Backend for Native {
                 )),
             )));
         }
-        let classes = pools_within_outside(classes, outside);
+        let mut classes = pools_within_outside(classes, outside);
+        if let Some(source) = self.fds.source() {
+            // The placeholders' source is copied into every pool
+            // (slots.rs): it holds what any pool may, and reads and
+            // writes its own counter.
+            let rights = outside.union(RightSet::of(&[
+                crate::rights::Right::Read,
+                crate::rights::Right::Write,
+            ]));
+            fds::set_source_limits(
+                &mut classes,
+                source,
+                Limits {
+                    rights,
+                    ..Limits::default()
+                },
+            );
+            slots::set_ranges(self.fds.pool_ranges());
+            if self.trace == Mode::Off {
+                // The trace modes' handler emulates the closes too.
+                slots::install_handler()
+                    .map_err(|e| enter_error(Failure::new("sigaction(SIGSYS)", e)))?;
+            }
+        }
         // Before the filter: allocating may not be allowed after it.
         let _ = NARROWED.set(
             classes

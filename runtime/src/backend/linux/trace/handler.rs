@@ -19,6 +19,7 @@ use crate::trace::Mode;
 use super::super::confine::ConfineError;
 use super::super::rules::Arg;
 use super::super::seccomp::consts::{AUDIT_ARCH_X86_64, MODE_ERRNO};
+use super::super::slots;
 use super::super::syscalls;
 use super::explain::{answer, errno_name, leaves_bytes};
 use super::{reexec, LOOKUP_MARK, STATE};
@@ -147,7 +148,12 @@ extern "C" fn on_sigsys(_: libc::c_int, info: *mut libc::siginfo_t, ctx: *mut c_
         gregs[libc::REG_R9 as usize] as u64,
     ];
     let pc = gregs[libc::REG_RIP as usize] as usize;
-    let result = answer_call(&mut raw, pc);
+    // A close of a pool number: not a denial; the placeholder goes back
+    // (slots.rs).
+    let emulated = (data == LOOKUP_MARK)
+        .then(|| slots::emulate(i64::from(nr), &raw.args))
+        .flatten();
+    let result = emulated.unwrap_or_else(|| answer_call(&mut raw, pc));
     gregs[libc::REG_RAX as usize] = result;
     // SAFETY: as above.
     unsafe { *libc::__errno_location() = saved_errno };
