@@ -1,0 +1,67 @@
+//! Numbers of descriptors limited after entry stay occupied once those
+//! descriptors are closed (`pool_probe`): enforced, every case holds; in
+//! dry-run, the control, nothing is reserved and the closed numbers are
+//! free, so the cases that look for a freed number fail, which shows each
+//! check can fail.
+
+use std::process::Command;
+
+const PROBE: &str = env!("CARGO_BIN_EXE_pool_probe");
+
+fn run(trace: Option<&str>) -> Result<Vec<(String, bool)>, String> {
+    let mut cmd = Command::new(PROBE);
+    cmd.env_remove("SANDBOXED_TRACE");
+    if let Some(t) = trace {
+        cmd.env("SANDBOXED_TRACE", t);
+    }
+    let out = cmd.output().map_err(|e| e.to_string())?;
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    if stderr.contains("cannot enforce") {
+        return Err(format!("skipped: {}", stderr.trim()));
+    }
+    if !out.status.success() {
+        return Err(format!("the probe failed ({}): {stderr}", out.status));
+    }
+    Ok(String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .filter_map(|l| {
+            let mut w = l.strip_prefix("case ")?.split(' ');
+            Some((w.next()?.to_owned(), w.next()? == "1"))
+        })
+        .collect())
+}
+
+/// The cases the control run must fail: a closed number is free there.
+const FREED_IN_CONTROL: &[&str] = &[
+    "drop_keeps_the_numbers_occupied",
+    "raw_close_keeps_the_number_occupied",
+    "close_range_keeps_the_pool_number_occupied",
+    "f_dupfd_lands_on_no_pool_number",
+    "open_until_emfile_lands_on_no_pool_number",
+    "dup_when_full_lands_on_no_pool_number",
+    "sigsys_action_cannot_be_changed",
+];
+
+#[test]
+fn closed_pool_numbers_stay_occupied_and_fresh_descriptors_keep_their_rights() {
+    if !cfg!(all(target_os = "linux", target_arch = "x86_64")) {
+        println!("skipped: the Linux backend's descriptor numbers");
+        return;
+    }
+    let enforced = match run(None) {
+        Ok(c) => c,
+        Err(e) if e.starts_with("skipped") => return println!("{e}"),
+        Err(e) => panic!("{e}"),
+    };
+    assert_eq!(enforced.len(), 13, "{enforced:?}");
+    for (name, pass) in &enforced {
+        assert!(pass, "enforced: {name} failed: {enforced:?}");
+    }
+    let control = run(Some("dry-run")).unwrap();
+    for name in FREED_IN_CONTROL {
+        assert!(
+            control.iter().any(|(n, pass)| n == name && !pass),
+            "control (dry-run): {name} should fail: {control:?}"
+        );
+    }
+}
