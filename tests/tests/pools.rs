@@ -57,6 +57,9 @@ fn closed_pool_numbers_stay_occupied_and_fresh_descriptors_keep_their_rights() {
     for (name, pass) in &enforced {
         assert!(pass, "enforced: {name} failed: {enforced:?}");
     }
+    // SANDBOXED_TRACE=1: the trace handler emulates the closes too.
+    let traced = run(Some("1")).unwrap();
+    assert_eq!(traced, enforced, "traced");
     let control = run(Some("dry-run")).unwrap();
     for name in FREED_IN_CONTROL {
         assert!(

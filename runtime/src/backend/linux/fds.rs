@@ -258,15 +258,15 @@ pub(crate) fn narrow_stdio(fd: RawFd, limits: &Limits) -> Option<libc::c_int> {
 /// A pool: numbers of the block reserved at entry for descriptors limited
 /// after it (those a service hands in), all with the same limits.
 ///
-/// Limiting a descriptor after entry is moving it into a free number of a
-/// pool ([`into_pool`]): the seccomp rights filter gives the pool's numbers
-/// their limits from the start, so the descriptor holds them from its
-/// first use on, and for good: it is never copied but into a pool within
-/// them (dup2/dup3 rules), and a copy is the only way to another number.
-/// A number keeps its pool's limits for the life of the process: a
-/// descriptor that the kernel later hands out at a freed pool number
-/// (only when every lower number is taken) or that is moved onto one gets
-/// them, never more. Descriptors of other classes may be moved only into
+/// Limiting a descriptor after entry is moving it onto a number of a pool
+/// holding the placeholder ([`into_pool`]): the seccomp rights filter
+/// gives the pool's numbers their limits from the start, so the
+/// descriptor holds them from its first use on, and for good: it is never
+/// copied but into a pool within them (dup2/dup3 rules), and a copy is
+/// the only way to another number. A pool number is never free
+/// (`slots.rs`: a placeholder holds it whenever no limited descriptor
+/// does, and a close puts it back), so no descriptor the kernel hands out
+/// later lands there. Descriptors of other classes may be moved only into
 /// pools within their own limits, and any other descriptor may be, since
 /// a pool holds no right that descriptors outside every class lack
 /// (`judge::outside_rights`): rights only shrink.
@@ -605,8 +605,60 @@ mod tests {
         );
     }
 
+    /// The tests that place descriptors at the top of the table, one at
+    /// a time (the runner's threads share the table).
+    static TOP: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+    /// Every number of a pool holds the placeholder from setup on, and
+    /// the probe tells them from other descriptors; prints what reserving
+    /// a pool costs (eventfd(2) and its placement for the first pool, one
+    /// dup3(2) per number).
+    #[test]
+    fn every_pool_number_holds_a_placeholder_and_the_probe_finds_it() {
+        let _top = TOP
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let mut table = Table::default();
+        // The descriptor table grown to the top first, as the preopens
+        // placed before any pool grow it (growing it in a threaded
+        // process waits for an RCU grace period, fs/file.c
+        // `expand_fdtable`): the figures are the pools' own.
+        let grow: OwnedFd = std::fs::File::open("/dev/null").unwrap().into();
+        // SAFETY: dup3 onto the top number, closed at once.
+        unsafe {
+            assert_eq!(libc::dup3(grow.as_raw_fd(), Table::top(), 0), Table::top());
+            libc::close(Table::top());
+        }
+        let first = std::time::Instant::now();
+        let a = table.pool(&Limits::default(), 64).unwrap();
+        let first = first.elapsed();
+        let second = std::time::Instant::now();
+        let b = table.pool(&Limits::default(), 64).unwrap();
+        let second = second.elapsed();
+        println!(
+            "pool of 64 numbers: first {:.1} µs (with its source), next {:.1} µs",
+            first.as_secs_f64() * 1e6,
+            second.as_secs_f64() * 1e6
+        );
+        let source = table.source().expect("a source");
+        assert!((a.lo..=a.hi).chain(b.lo..=b.hi).all(is_open));
+        assert_eq!(slots::free_slot(a.lo, a.hi), Some(a.lo));
+        // A descriptor of the program's on the lowest number is not one.
+        let (rd, _wr) = rustix::pipe::pipe().unwrap();
+        // SAFETY: dup3 onto a pool number this test owns.
+        assert_eq!(unsafe { libc::dup3(rd.as_raw_fd(), a.lo, 0) }, a.lo);
+        assert_eq!(slots::free_slot(a.lo, a.hi), Some(a.lo + 1));
+        for n in (a.lo..=a.hi).chain(b.lo..=b.hi).chain([source]) {
+            // SAFETY: numbers this test made.
+            unsafe { libc::close(n) };
+        }
+    }
+
     #[test]
     fn descriptors_with_the_same_limits_share_one_class() {
+        let _top = TOP
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         let read = Limits {
             rights: rights(&[Right::Read]),
             ..Limits::default()
