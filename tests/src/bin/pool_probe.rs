@@ -63,9 +63,9 @@ mod linux {
         // SAFETY: fcntl(2) with numbers: a copy just below the pool.
         let below = unsafe { libc::fcntl(m.as_raw_fd(), libc::F_DUPFD_CLOEXEC, min - 1) };
         drop(m);
+        let (lo, hi) = (below.min(ranged), below.max(ranged));
         // SAFETY: close_range(2) of numbers this code owns (the copy and
         // the pooled descriptor) and of what lies between (pool numbers).
-        let (lo, hi) = (below.min(ranged), below.max(ranged));
         let r = unsafe { libc::syscall(libc::SYS_close_range, lo, hi, 0) };
         line("close_range_answers_0", r == 0);
         line(
@@ -82,6 +82,19 @@ mod linux {
             )
         };
         line("close_range_cloexec_answers_0", r == 0 && open(ranged));
+        // SAFETY: as above, unsharing the table first.
+        let r = unsafe {
+            libc::syscall(
+                libc::SYS_close_range,
+                ranged,
+                ranged,
+                libc::CLOSE_RANGE_UNSHARE,
+            )
+        };
+        line(
+            "close_range_unshare_keeps_the_number_occupied",
+            r == 0 && open(ranged),
+        );
 
         // F_DUPFD with a minimum inside the pool: not onto a pool number.
         let fresh = memfd().expect("memfd");
