@@ -9,26 +9,7 @@ use std::process::Command;
 const PROBE: &str = env!("CARGO_BIN_EXE_pool_probe");
 
 fn run(trace: Option<&str>) -> Result<Vec<(String, bool)>, String> {
-    let mut cmd = Command::new(PROBE);
-    cmd.env_remove("SANDBOXED_TRACE");
-    if let Some(t) = trace {
-        cmd.env("SANDBOXED_TRACE", t);
-    }
-    let out = cmd.output().map_err(|e| e.to_string())?;
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    if stderr.contains("cannot enforce") {
-        return Err(format!("skipped: {}", stderr.trim()));
-    }
-    if !out.status.success() {
-        return Err(format!("the probe failed ({}): {stderr}", out.status));
-    }
-    Ok(String::from_utf8_lossy(&out.stdout)
-        .lines()
-        .filter_map(|l| {
-            let mut w = l.strip_prefix("case ")?.split(' ');
-            Some((w.next()?.to_owned(), w.next()? == "1"))
-        })
-        .collect())
+    sandboxed_tests::case_lines(Command::new(PROBE), trace)
 }
 
 /// The cases the control run must fail: a closed number is free there.

@@ -305,13 +305,23 @@ impl SmallRanges {
 /// nothing else traps (the trace modes' handler does it too). Before the
 /// filter.
 pub(crate) fn install_handler() -> io::Result<()> {
+    install_sigsys(on_sigsys)
+}
+
+/// A `SIGSYS` handler's signature (`SA_SIGINFO`).
+pub(crate) type SigsysHandler = extern "C" fn(libc::c_int, *mut libc::siginfo_t, *mut libc::c_void);
+
+/// Makes `handler` the `SIGSYS` action. `SA_NODEFER`: `SIGSYS` stays
+/// deliverable inside the handler (a blocked `SIGSYS` from seccomp kills
+/// the process, kernel/signal.c `force_sig_info_to_task`), though the
+/// handler makes no denied call. Every other signal is blocked while it
+/// runs, so no other handler interleaves with it.
+pub(crate) fn install_sigsys(handler: SigsysHandler) -> io::Result<()> {
     // SAFETY: a zeroed sigaction is valid; the handler has the SA_SIGINFO
-    // signature. SA_NODEFER: as the trace handler's (a blocked SIGSYS
-    // from seccomp kills the process). Other signals blocked while it
-    // runs.
+    // signature.
     unsafe {
         let mut sa: libc::sigaction = std::mem::zeroed();
-        sa.sa_sigaction = on_sigsys as *const () as usize;
+        sa.sa_sigaction = handler as *const () as usize;
         sa.sa_flags = libc::SA_SIGINFO | libc::SA_NODEFER;
         libc::sigfillset(&mut sa.sa_mask);
         libc::sigdelset(&mut sa.sa_mask, libc::SIGSYS);
@@ -322,17 +332,29 @@ pub(crate) fn install_handler() -> io::Result<()> {
     Ok(())
 }
 
-/// The call's number and arguments in a `SIGSYS` handler's context, and
-/// where its result goes (x86_64: `rax`).
+/// The trapped call as a `SIGSYS` handler's context holds it.
+pub(crate) struct Trapped {
+    /// The call's number (`si_syscall`).
+    pub nr: i64,
+    /// The filter's data (`si_errno`).
+    pub data: u32,
+    /// The call's architecture (`si_arch`).
+    pub arch: u32,
+    /// Its arguments.
+    pub args: [u64; 6],
+    /// The instruction after the call.
+    pub pc: usize,
+    /// Where its result goes (x86_64: `rax`).
+    pub result: *mut i64,
+}
+
+/// The trapped call of a `SIGSYS` handler's `info` and `ctx`.
 ///
 /// # Safety
 ///
 /// `info` and `ctx` are what the kernel passed an `SA_SIGINFO` handler
 /// for `SIGSYS`.
-pub(crate) unsafe fn trapped_call(
-    info: *mut libc::siginfo_t,
-    ctx: *mut libc::c_void,
-) -> (i64, u32, [u64; 6], *mut i64) {
+pub(crate) unsafe fn trapped_call(info: *mut libc::siginfo_t, ctx: *mut libc::c_void) -> Trapped {
     // SAFETY: for SIGSYS the union holds `_sigsys { void *_call_addr; int
     // _syscall; unsigned _arch; }` at offset 16 on x86_64
     // (include/uapi/asm-generic/siginfo.h); `si_errno` holds the filter's
@@ -340,31 +362,33 @@ pub(crate) unsafe fn trapped_call(
     unsafe {
         let base = info as *const u8;
         let nr = *(base.add(24) as *const i32);
+        let arch = *(base.add(28) as *const u32);
         let data = (*info).si_errno as u32;
         let uc = ctx as *mut libc::ucontext_t;
         let g = &mut (*uc).uc_mcontext.gregs;
-        let args = [
-            g[libc::REG_RDI as usize] as u64,
-            g[libc::REG_RSI as usize] as u64,
-            g[libc::REG_RDX as usize] as u64,
-            g[libc::REG_R10 as usize] as u64,
-            g[libc::REG_R8 as usize] as u64,
-            g[libc::REG_R9 as usize] as u64,
-        ];
-        (
-            i64::from(nr),
+        Trapped {
+            nr: i64::from(nr),
             data,
-            args,
-            &raw mut g[libc::REG_RAX as usize],
-        )
+            arch,
+            args: [
+                g[libc::REG_RDI as usize] as u64,
+                g[libc::REG_RSI as usize] as u64,
+                g[libc::REG_RDX as usize] as u64,
+                g[libc::REG_R10 as usize] as u64,
+                g[libc::REG_R8 as usize] as u64,
+                g[libc::REG_R9 as usize] as u64,
+            ],
+            pc: g[libc::REG_RIP as usize] as usize,
+            result: &raw mut g[libc::REG_RAX as usize],
+        }
     }
 }
 
 /// The enforcing `SIGSYS` handler: only closes of pool numbers trap.
 extern "C" fn on_sigsys(_: libc::c_int, info: *mut libc::siginfo_t, ctx: *mut libc::c_void) {
     // SAFETY: the kernel's arguments to an SA_SIGINFO handler.
-    let (nr, _, args, result) = unsafe { trapped_call(info, ctx) };
-    let answer = emulate(nr, &args).unwrap_or(-i64::from(libc::EPERM));
+    let call = unsafe { trapped_call(info, ctx) };
+    let answer = emulate(call.nr, &call.args).unwrap_or(-i64::from(libc::EPERM));
     // SAFETY: `result` points into the interrupted context.
-    unsafe { *result = answer };
+    unsafe { *call.result = answer };
 }
