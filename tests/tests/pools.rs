@@ -13,6 +13,9 @@ fn run(trace: Option<&str>) -> Result<Vec<(String, bool)>, String> {
 }
 
 /// The cases the control run must fail: a closed number is free there.
+/// (Without pools the control cannot show that limiting leaves a
+/// descriptor the program put on a pool number alone: the fds.rs unit test
+/// shows the probe telling such a descriptor from a placeholder.)
 const FREED_IN_CONTROL: &[&str] = &[
     "drop_keeps_the_numbers_occupied",
     "raw_close_keeps_the_number_occupied",
@@ -20,7 +23,6 @@ const FREED_IN_CONTROL: &[&str] = &[
     "close_range_unshare_keeps_the_number_occupied",
     "f_dupfd_lands_on_no_pool_number",
     "open_until_emfile_lands_on_no_pool_number",
-    "dup_when_full_lands_on_no_pool_number",
     "sigsys_action_cannot_be_changed",
 ];
 
@@ -35,7 +37,7 @@ fn closed_pool_numbers_stay_occupied_and_fresh_descriptors_keep_their_rights() {
         Err(e) if e.starts_with("skipped") => return println!("{e}"),
         Err(e) => panic!("{e}"),
     };
-    assert_eq!(enforced.len(), 14, "{enforced:?}");
+    assert_eq!(enforced.len(), 15, "{enforced:?}");
     for (name, pass) in &enforced {
         assert!(pass, "enforced: {name} failed: {enforced:?}");
     }

@@ -42,6 +42,9 @@ mod linux {
 
     #[sandboxed(rights(stdio), limits(Four = ([read, write, fstat], max = 4)))]
     pub fn main() {
+        // Made first: its numbers are none of the pool's, in the control
+        // run too.
+        let own_pipe = rustix::pipe::pipe().expect("pipe");
         // Closed by dropping the handles, by close(2), by close_range(2).
         let mut held = fill();
         let numbers: Vec<RawFd> = held.iter().map(AsRawFd::as_raw_fd).collect();
@@ -63,7 +66,13 @@ mod linux {
         // SAFETY: fcntl(2) with numbers: a copy just below the pool.
         let below = unsafe { libc::fcntl(m.as_raw_fd(), libc::F_DUPFD_CLOEXEC, min - 1) };
         drop(m);
-        let (lo, hi) = (below.min(ranged), below.max(ranged));
+        // In the control run nothing is reserved and the numbers between
+        // are the probe's own: there the range is the one number.
+        let control = std::env::var_os("SANDBOXED_TRACE").is_some_and(|v| v == "dry-run");
+        let (lo, hi) = match control {
+            true => (ranged, ranged),
+            false => (below.min(ranged), below.max(ranged)),
+        };
         // SAFETY: close_range(2) of numbers this code owns (the copy and
         // the pooled descriptor) and of what lies between (pool numbers).
         let r = unsafe { libc::syscall(libc::SYS_close_range, lo, hi, 0) };
@@ -142,6 +151,42 @@ mod linux {
             renumbered == before,
         );
         drop(again);
+
+        // A descriptor the program moves onto a pool number itself
+        // (explicit narrowing: dup3(2) of an unlimited descriptor) stays
+        // there: limiting takes only the other numbers, then EMFILE.
+        if control {
+            // Nothing is reserved: the number may hold one of the probe's
+            // own descriptors by now.
+            line(
+                "limiting_leaves_a_descriptor_the_program_put_on_a_pool_number",
+                false,
+            );
+        } else {
+            let (rd, wr) = own_pipe;
+            let own = numbers[0];
+            // SAFETY: dup3 onto a pool number that holds a placeholder.
+            let moved = unsafe { libc::dup3(wr.as_raw_fd(), own, libc::O_CLOEXEC) } == own;
+            drop(wr);
+            let others: Vec<_> = (0..3)
+                .filter_map(|_| limit::<Four>(memfd()?).ok())
+                .collect();
+            let fourth = limit::<Four>(memfd().expect("memfd"));
+            let refused =
+                fourth.as_ref().err().and_then(std::io::Error::raw_os_error) == Some(libc::EMFILE);
+            // SAFETY: write(2) of one byte through the program's own number.
+            let wrote = unsafe { libc::write(own, b"k".as_ptr().cast(), 1) } == 1;
+            let mut got = [0u8; 1];
+            // SAFETY: read(2) into a one-byte buffer.
+            let read = unsafe { libc::read(rd.as_raw_fd(), got.as_mut_ptr().cast(), 1) } == 1;
+            line(
+                "limiting_leaves_a_descriptor_the_program_put_on_a_pool_number",
+                moved && others.len() == 3 && refused && wrote && read && got == *b"k",
+            );
+            drop((others, fourth));
+            // SAFETY: close(2) of the program's own number.
+            unsafe { libc::close(own) };
+        }
 
         // A raw close of a pooled pipe end closes its open file
         // description: the peer sees EOF at once.
