@@ -52,3 +52,37 @@ fn closed_pool_numbers_stay_occupied_and_fresh_descriptors_keep_their_rights() {
         );
     }
 }
+
+/// With `SIGSYS` blocked the close of a pooled descriptor cannot be
+/// emulated: the kernel kills the process with `SIGSYS` (fail closed: the
+/// number is not freed). In the control run the close is an ordinary one.
+#[test]
+fn a_close_with_sigsys_blocked_kills_the_process() {
+    use std::os::unix::process::ExitStatusExt;
+    if !cfg!(all(target_os = "linux", target_arch = "x86_64")) {
+        println!("skipped: the Linux backend's descriptor numbers");
+        return;
+    }
+    let out = Command::new(PROBE)
+        .arg("blocked")
+        .env_remove("SANDBOXED_TRACE")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    if stderr.contains("cannot enforce") {
+        return println!("skipped: {}", stderr.trim());
+    }
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.signal(), Some(libc::SIGSYS), "{stdout} {stderr}");
+    assert!(!stdout.contains("survived"), "{stdout}");
+    let control = Command::new(PROBE)
+        .arg("blocked")
+        .env("SANDBOXED_TRACE", "dry-run")
+        .output()
+        .unwrap();
+    assert!(control.status.success(), "{control:?}");
+    assert!(
+        String::from_utf8_lossy(&control.stdout).contains("survived: false"),
+        "{control:?}"
+    );
+}

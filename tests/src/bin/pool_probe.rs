@@ -9,7 +9,8 @@
 //! tests/tests/pools.rs, enforced and in dry-run (the control, where the
 //! closed numbers are free and most cases fail).
 //!
-//! argv: `pool_probe`.
+//! argv: `pool_probe` (the cases), `pool_probe blocked` (a close with
+//! `SIGSYS` blocked).
 
 #[cfg(all(target_os = "linux", target_arch = "x86_64"))]
 mod linux {
@@ -40,8 +41,32 @@ mod linux {
             .collect()
     }
 
+    /// `pool_probe blocked`: with `SIGSYS` blocked, a close of a pooled
+    /// descriptor cannot be emulated: the kernel kills the process with
+    /// `SIGSYS` (kernel/signal.c `force_sig_info_to_task`) rather than
+    /// free the number. Prints `survived` if the close returns.
+    fn blocked() {
+        let fd = limit::<Four>(memfd().expect("memfd"))
+            .expect("limit")
+            .into_fd()
+            .into_raw_fd();
+        // SAFETY: a sigset with SIGSYS, blocked on this thread; close(2)
+        // of a number this code owns.
+        unsafe {
+            let mut set: libc::sigset_t = std::mem::zeroed();
+            libc::sigemptyset(&mut set);
+            libc::sigaddset(&mut set, libc::SIGSYS);
+            libc::pthread_sigmask(libc::SIG_BLOCK, &set, std::ptr::null_mut());
+            libc::close(fd);
+        }
+        println!("survived: {}", open(fd));
+    }
+
     #[sandboxed(rights(stdio), limits(Four = ([read, write, fstat], max = 4)))]
     pub fn main() {
+        if std::env::args().nth(1).as_deref() == Some("blocked") {
+            return blocked();
+        }
         // Made first: its numbers are none of the pool's, in the control
         // run too.
         let own_pipe = rustix::pipe::pipe().expect("pipe");
