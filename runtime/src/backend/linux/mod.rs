@@ -10,7 +10,9 @@
 //! - `fds.rs`: limited descriptors are reopened with the narrowest access
 //!   mode (`/proc/self/fd`) and moved into blocks of high numbers, one range
 //!   per class of limits; pools, ranges reserved for descriptors limited
-//!   after entry (those `fileargs` opens);
+//!   after entry (those `fileargs` opens, `limits(...)`);
+//! - `slots.rs`: pool numbers are never free (a placeholder on each unused
+//!   one; closes there emulated by the `SIGSYS` handler);
 //! - `walk.rs`: the walk of `Dir` methods beneath their directory;
 //! - `confine.rs`: a [`Policy`](confine::Policy) applied with
 //!   no_new_privs + Landlock + seccomp, reused by the service broker;
