@@ -23,6 +23,12 @@
 //! the program blocked or ignored kills it when the filter traps
 //! (kernel/signal.c `force_sig_info_to_task`): a close that fails closed.
 //!
+//! The source lies in the block, at or above `RLIMIT_NOFILE`: nothing
+//! made after entry lands on its number, nothing may be copied onto it
+//! (not a pool), and close_range(2) leaves it. A close(2) of it by number
+//! makes every later close of a pool number fail with `EBADF`, the number
+//! still held, and limiting fail with `EMFILE`: fail closed.
+//!
 //! A placeholder is told from a descriptor by readiness alone
 //! ([`free_slot`]): poll(2) is the one call the filter lets through on
 //! any number whatever its rights (capabilities.conf; the descriptors are
