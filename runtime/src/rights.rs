@@ -110,8 +110,14 @@ impl<N: Limit> From<Limited<N>> for OwnedFd {
 /// the life of the process, and the filter lets no descriptor of it be
 /// copied to a number with more rights (nor any be copied there from a
 /// number with fewer). `EMFILE` when all `max` numbers are in use (the
-/// descriptor is closed: it is never handed back unlimited). See the
-/// "Linux vs Capsicum" table for what this means for reused numbers.
+/// descriptor is closed: it is never handed back unlimited). A pool
+/// number is never free: unused, it holds a placeholder (an eventfd), and
+/// closing the limited descriptor (dropping it, close(2), close_range(2))
+/// puts the placeholder back, through the sandbox's `SIGSYS` handler; so
+/// no descriptor the program opens later lands there, taking `N`'s limits
+/// or losing its own rights. Keep `SIGSYS` unblocked: a close of a pool
+/// number with it blocked kills the process. See the "Linux vs Capsicum"
+/// table, row 5 (a), for the mechanism and its limits (fexecve(2)).
 ///
 /// Without a sandbox (`on_unsupported = "warn"`, `SANDBOXED_TRACE=dry-run`)
 /// nothing is enforced and the descriptor is returned as it is.

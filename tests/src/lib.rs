@@ -17,6 +17,36 @@ pub mod parent;
 #[cfg(target_os = "linux")]
 pub mod sys;
 
+/// Runs a probe that prints `case NAME PASS` lines (`reuse_probe`,
+/// `pool_probe`) with `SANDBOXED_TRACE` set to `trace` (unset: `None`),
+/// and returns each case's name and whether it printed `1`. `Err`:
+/// `skipped: ...` when the kernel cannot enforce the sandbox, else why the
+/// probe failed.
+pub fn case_lines(
+    mut cmd: std::process::Command,
+    trace: Option<&str>,
+) -> Result<Vec<(String, bool)>, String> {
+    cmd.env_remove("SANDBOXED_TRACE");
+    if let Some(t) = trace {
+        cmd.env("SANDBOXED_TRACE", t);
+    }
+    let out = cmd.output().map_err(|e| e.to_string())?;
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    if stderr.contains("cannot enforce") {
+        return Err(format!("skipped: {}", stderr.trim()));
+    }
+    if !out.status.success() {
+        return Err(format!("the probe failed ({}): {stderr}", out.status));
+    }
+    Ok(String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .filter_map(|l| {
+            let mut w = l.strip_prefix("case ")?.split(' ');
+            Some((w.next()?.to_owned(), w.next()? == "1"))
+        })
+        .collect())
+}
+
 /// Copies `input` to stdout with read(2) and write(2) alone: the work of
 /// the whole-process benchmark's programs (`whole_*`,
 /// tests/benches/enforcement.rs), the same in each of them.

@@ -449,7 +449,7 @@ fn a_file_limited_after_entry_stays_limited() {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("data");
     std::fs::write(&file, "").unwrap();
-    narrowing(&["narrow-file", file.to_str().unwrap()], 8);
+    narrowing(&["narrow-file", file.to_str().unwrap()], 7);
 }
 
 #[test]

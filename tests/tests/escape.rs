@@ -34,7 +34,7 @@ mod linux {
     use sandboxed_tests::harness::{self, differences, Case, Expect, Promise, Report, World};
 
     use Expect::{Allowed, Denied, Ordinary, Panics, Refused};
-    use Promise::{Inherited, Kernel, Namespaces, Network, Processes, Rights};
+    use Promise::{Inherited, Kernel, Namespaces, Narrowing, Network, Processes, Rights};
 
     /// Not allowed in capability mode (seccomp; Capsicum's `ECAPMODE`).
     const MODE: &[i32] = &[libc::EPERM];
@@ -523,6 +523,24 @@ mod linux {
         Case::new("vfork_execve", Inherited, Denied(MODE)),
         Case::new("thread_works", Inherited, Allowed),
         Case::new("fork_child_works", Inherited, Allowed),
+        // ---- 8. narrowing after entry: rights only shrink, for good ------
+        // The filter's `Into` rules (README "Linux vs Capsicum" 5 (a)): a
+        // descriptor limited after entry is copied nowhere but into a pool
+        // within its set; a closed pool number holds a placeholder with
+        // the pool's limits (reading it answers EAGAIN: an eventfd).
+        Case::new("narrowing_dup", Narrowing, Denied(NOTCAP)),
+        Case::new("narrowing_f_dupfd", Narrowing, Denied(NOTCAP)),
+        Case::new("narrowing_dup2_unclassed", Narrowing, Denied(NOTCAP)),
+        Case::new("narrowing_dup3_wider_pool", Narrowing, Denied(NOTCAP)),
+        Case::new("narrowing_limit_again_wider", Narrowing, Denied(NOTCAP)),
+        Case::new("narrowing_write_beyond", Narrowing, Denied(NOTCAP)),
+        Case::new("narrowing_fstat_beyond", Narrowing, Denied(NOTCAP)),
+        Case::new("placeholder_write", Narrowing, Denied(NOTCAP)),
+        Case::new("placeholder_lookup", Narrowing, Denied(NOTCAP)),
+        Case::new("placeholder_fstat", Narrowing, Denied(NOTCAP)),
+        Case::new("placeholder_read", Narrowing, Refused(&[libc::EAGAIN])),
+        Case::new("narrowing_read_within", Narrowing, Allowed),
+        Case::new("narrowing_again_within", Narrowing, Allowed),
     ];
 
     /// A probe that starts a thread in a `{ expr }` source, before entry: the
@@ -659,7 +677,9 @@ mod linux {
             }
         }
         // Every promise has denials and positive twins.
-        for p in [Namespaces, Processes, Network, Kernel, Rights, Inherited] {
+        for p in [
+            Namespaces, Processes, Network, Kernel, Rights, Inherited, Narrowing,
+        ] {
             let of = |allowed: bool| {
                 CASES
                     .iter()

@@ -12,27 +12,10 @@ fn run(trace: Option<&str>) -> Result<Vec<(String, bool)>, String> {
     let file = std::env::temp_dir().join(format!("sandboxed-reuse-{}", std::process::id()));
     std::fs::write(&file, b"#!/bin/false\n").map_err(|e| e.to_string())?;
     let mut cmd = Command::new(PROBE);
-    cmd.arg(&file).env_remove("SANDBOXED_TRACE");
-    if let Some(t) = trace {
-        cmd.env("SANDBOXED_TRACE", t);
-    }
-    let out = cmd.output().map_err(|e| e.to_string());
+    cmd.arg(&file);
+    let cases = sandboxed_tests::case_lines(cmd, trace);
     let _ = std::fs::remove_file(&file);
-    let out = out?;
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    if stderr.contains("cannot enforce") {
-        return Err(format!("skipped: {}", stderr.trim()));
-    }
-    if !out.status.success() {
-        return Err(format!("the probe failed ({}): {stderr}", out.status));
-    }
-    Ok(String::from_utf8_lossy(&out.stdout)
-        .lines()
-        .filter_map(|l| {
-            let mut w = l.strip_prefix("case ")?.split(' ');
-            Some((w.next()?.to_owned(), w.next()? == "1"))
-        })
-        .collect())
+    cases
 }
 
 #[test]

@@ -7,11 +7,18 @@
 
 #[cfg(target_os = "linux")]
 mod linux {
-    use std::os::fd::AsRawFd;
+    use std::os::fd::{AsRawFd, OwnedFd};
     use std::process::ExitCode;
 
     use sandboxed::{sandboxed, Dir, File};
-    use sandboxed_tests::escapes::{self, Fds};
+    use sandboxed_tests::escapes::{self, Fds, Set};
+
+    fn limit_to(fd: OwnedFd, set: Set) -> std::io::Result<OwnedFd> {
+        match set {
+            Set::Reading => sandboxed::rights::limit::<Reading>(fd).map(OwnedFd::from),
+            Set::Wider => sandboxed::rights::limit::<Wider>(fd).map(OwnedFd::from),
+        }
+    }
 
     #[sandboxed(
         preopen(
@@ -33,6 +40,7 @@ mod linux {
             narrowed = [read],
             stdio,
         ),
+        limits(Reading = [read], Wider = [read, write, seek, fstat]),
     )]
     pub fn main(dir: Dir, rodir: Dir, ro: File, wo: File, rw: File, narrowed: File) -> ExitCode {
         let fds = Fds {
@@ -42,6 +50,7 @@ mod linux {
             wo: wo.as_raw_fd(),
             rw: rw.as_raw_fd(),
             narrowed: narrowed.as_raw_fd(),
+            limit: limit_to,
         };
         let case = std::env::args().nth(1).unwrap_or_default();
         if !sandboxed::is_sandboxed() {

@@ -30,6 +30,19 @@ pub struct Fds {
     /// `narrowed`: a file OPENED read-write but declared `[read]`: the
     /// backend must reopen it read-only.
     pub narrowed: RawFd,
+    /// Limits a descriptor to one of the probe's `limits(...)` sets after
+    /// entry (`sandboxed::rights::limit`); the baseline hands it back
+    /// unchanged.
+    pub limit: fn(std::os::fd::OwnedFd, Set) -> std::io::Result<std::os::fd::OwnedFd>,
+}
+
+/// The probe's `limits(...)` sets.
+#[derive(Clone, Copy, Debug)]
+pub enum Set {
+    /// `Reading = [read]`.
+    Reading,
+    /// `Wider = [read, write, seek, fstat]`.
+    Wider,
 }
 
 /// One attempt, on the preopened descriptors.
@@ -53,6 +66,7 @@ mod differences;
 mod inherited;
 mod kernel;
 mod namespaces;
+mod narrowing;
 mod network;
 mod processes;
 mod rights;
@@ -69,6 +83,7 @@ const SECTIONS: &[&[(&str, Probe)]] = &[
     rights::CASES,
     inherited::CASES,
     differences::CASES,
+    narrowing::CASES,
 ];
 
 /// Every case.

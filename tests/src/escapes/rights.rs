@@ -268,7 +268,9 @@ pub(super) const CASES: &[(&str, Probe)] = &[
     ("no_stray_descriptors", |f| {
         // Every open descriptor must be one the program was given: a copy
         // left behind by setup (a reopen, a Landlock rule's directory) would
-        // be unlimited by the rights filter.
+        // be unlimited by the rights filter. Others must be limited: the
+        // placeholders on the numbers of `limits(...)` pools cannot even be
+        // copied (F_DUPFD refused), as no limited descriptor can.
         let given = [
             0,
             1,
@@ -286,6 +288,16 @@ pub(super) const CASES: &[(&str, Probe)] = &[
             .filter(|fd| !given.contains(fd) && !mine.contains(fd))
             // SAFETY: F_GETFD takes no pointer.
             .filter(|fd| unsafe { libc::fcntl(*fd, libc::F_GETFD) } != -1)
+            .filter(|fd| {
+                // SAFETY: F_DUPFD_CLOEXEC takes a number; a copy made is
+                // closed at once.
+                let copy = unsafe { libc::fcntl(*fd, libc::F_DUPFD_CLOEXEC, 0) };
+                if copy >= 0 {
+                    // SAFETY: as above.
+                    unsafe { libc::close(copy) };
+                }
+                copy >= 0
+            })
             .collect();
         Ok(if stray.is_empty() {
             "none".into()

@@ -42,6 +42,8 @@ pub enum Promise {
     Rights,
     /// 6. Holds for every thread and child.
     Inherited,
+    /// 8. Rights limited after entry only shrink, for good.
+    Narrowing,
 }
 
 impl Promise {
@@ -54,6 +56,7 @@ impl Promise {
             Promise::Kernel => "p4_kernel",
             Promise::Rights => "p5_rights",
             Promise::Inherited => "p6_inherited",
+            Promise::Narrowing => "p8_narrowing",
         }
     }
 }

@@ -16,12 +16,13 @@
 //! (`narrow_stdio`).
 
 use std::io;
-use std::os::fd::{AsRawFd, FromRawFd, OwnedFd, RawFd};
+use std::os::fd::{AsRawFd, FromRawFd, IntoRawFd, OwnedFd, RawFd};
 
 use crate::error::Failure;
 use crate::rights::{Limits, Right, RightSet};
 
 use super::seccomp::FdClass;
+use super::slots;
 
 /// Highest number a block may start from (keeps the descriptor table small
 /// where `RLIMIT_NOFILE` is huge).
@@ -257,15 +258,15 @@ pub(crate) fn narrow_stdio(fd: RawFd, limits: &Limits) -> Option<libc::c_int> {
 /// A pool: numbers of the block reserved at entry for descriptors limited
 /// after it (those a service hands in), all with the same limits.
 ///
-/// Limiting a descriptor after entry is moving it into a free number of a
-/// pool ([`into_pool`]): the seccomp rights filter gives the pool's numbers
-/// their limits from the start, so the descriptor holds them from its
-/// first use on, and for good: it is never copied but into a pool within
-/// them (dup2/dup3 rules), and a copy is the only way to another number.
-/// A number keeps its pool's limits for the life of the process: a
-/// descriptor that the kernel later hands out at a freed pool number
-/// (only when every lower number is taken) or that is moved onto one gets
-/// them, never more. Descriptors of other classes may be moved only into
+/// Limiting a descriptor after entry is moving it onto a number of a pool
+/// holding the placeholder ([`into_pool`]): the seccomp rights filter
+/// gives the pool's numbers their limits from the start, so the
+/// descriptor holds them from its first use on, and for good: it is never
+/// copied but into a pool within them (dup2/dup3 rules), and a copy is
+/// the only way to another number. A pool number is never free
+/// (`slots.rs`: a placeholder holds it whenever no limited descriptor
+/// does, and a close puts it back), so no descriptor the kernel hands out
+/// later lands there. Descriptors of other classes may be moved only into
 /// pools within their own limits, and any other descriptor may be, since
 /// a pool holds no right that descriptors outside every class lack
 /// (`judge::outside_rights`): rights only shrink.
@@ -280,25 +281,56 @@ pub(crate) struct Pool {
 /// Serialises the choice of a free pool number between threads.
 static POOL_LOCK: std::sync::Mutex<()> = std::sync::Mutex::new(());
 
-/// Moves `fd` into a free number of `pool`: the descriptor takes the
-/// pool's limits for good. `EMFILE` when every number of the pool is in
-/// use (the descriptor is closed: it is never handed out unlimited).
+/// Moves `fd` into a number of `pool` holding the placeholder
+/// (`slots.rs`): the descriptor takes the pool's limits for good. dup3(2)
+/// replaces the placeholder atomically, so no other thread's open(2) can
+/// take the number in between (it is never free). `EMFILE` when every
+/// number of the pool is in use (the descriptor is closed: it is never
+/// handed out unlimited). A descriptor taken from another pool leaves
+/// the placeholder at its old number.
 pub(crate) fn into_pool(fd: OwnedFd, pool: Pool) -> io::Result<OwnedFd> {
     let _guard = POOL_LOCK
         .lock()
         .unwrap_or_else(std::sync::PoisonError::into_inner);
-    let free = (pool.lo..=pool.hi)
-        .find(|n| !is_open(*n))
-        .ok_or_else(|| io::Error::from_raw_os_error(libc::EMFILE))?;
-    // SAFETY: dup3 of a descriptor we own onto a number checked free
-    // under the lock; the result is checked below.
+    let Some(free) = slots::free_slot(pool.lo, pool.hi) else {
+        release(fd);
+        return Err(io::Error::from_raw_os_error(libc::EMFILE));
+    };
+    // SAFETY: dup3 of a descriptor we own onto a number holding the
+    // placeholder (found under the lock); the result is checked below.
     let moved = unsafe { libc::dup3(fd.as_raw_fd(), free, libc::O_CLOEXEC) };
     if moved < 0 {
         return Err(io::Error::last_os_error());
     }
-    drop(fd);
+    release(fd);
     // SAFETY: `moved` is a new descriptor nobody else owns.
     Ok(unsafe { OwnedFd::from_raw_fd(moved) })
+}
+
+/// Closes `fd`; a pool number gets the placeholder back instead of being
+/// freed (before entry too, when the filter does not yet trap close(2)).
+pub(crate) fn release(fd: OwnedFd) {
+    let n = fd.as_raw_fd();
+    match RANGES.lock() {
+        Ok(r) if r.iter().any(|&(lo, hi)| (lo..=hi).contains(&n)) => {
+            drop(r);
+            slots::release(fd)
+        }
+        _ => drop(fd),
+    }
+}
+
+/// Every pool's numbers, as reserved (`release` before entry).
+static RANGES: std::sync::Mutex<Vec<(RawFd, RawFd)>> = std::sync::Mutex::new(Vec::new());
+
+/// Gives the class of the placeholders' source (number `source`)
+/// `limits`: what a pool may hold at most (the source is copied into
+/// every pool, `Into` rules).
+pub(crate) fn set_source_limits(classes: &mut [FdClass], source: RawFd, limits: Limits) {
+    let n = source as u32;
+    for c in classes.iter_mut().filter(|c| c.lo == n && c.hi == n) {
+        c.limits = limits;
+    }
 }
 
 /// The block allocator and the classes of limited descriptors.
@@ -312,6 +344,9 @@ pub(crate) struct Table {
     stdio: Vec<FdClass>,
     /// Pools, in reservation order.
     pools: Vec<FdClass>,
+    /// The number of the placeholders' source (`slots.rs`), once a pool
+    /// is reserved.
+    source: Option<RawFd>,
 }
 
 impl Table {
@@ -412,8 +447,20 @@ impl Table {
     }
 
     /// Reserves a pool of `size` free numbers of the block for
-    /// descriptors limited to `limits` after entry.
+    /// descriptors limited to `limits` after entry, each holding a
+    /// placeholder (`slots.rs`); the first pool places the placeholders'
+    /// source in the block above it.
     pub(crate) fn pool(&mut self, limits: &Limits, size: u32) -> Result<Pool, Failure> {
+        if self.source.is_none() {
+            let src = slots::source().map_err(|e| Failure::new("eventfd", e))?;
+            // Its class's limits are set at entry (`set_source_limits`):
+            // every right a pool may hold, so that it may be copied into
+            // any pool.
+            let placed = self.place_with(src, &Limits::default(), (true, true))?;
+            let n = placed.into_raw_fd();
+            slots::set_source(n);
+            self.source = Some(n);
+        }
         let mut hi = self.next.unwrap_or_else(Self::top);
         'search: while hi as i64 - size as i64 > 2 {
             for n in (hi + 1 - size as RawFd..=hi).rev() {
@@ -423,6 +470,13 @@ impl Table {
                 }
             }
             let lo = hi + 1 - size as RawFd;
+            for n in lo..=hi {
+                slots::fill(n).map_err(|e| Failure::new("dup3", e))?;
+            }
+            RANGES
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+                .push((lo, hi));
             self.pools.push(FdClass {
                 lo: lo as u32,
                 hi: hi as u32,
@@ -438,6 +492,19 @@ impl Table {
             "pool",
             io::Error::from_raw_os_error(libc::EMFILE),
         ))
+    }
+
+    /// The placeholders' source, once a pool is reserved.
+    pub(crate) fn source(&self) -> Option<RawFd> {
+        self.source
+    }
+
+    /// Every pool's numbers (first, last).
+    pub(crate) fn pool_ranges(&self) -> Vec<(RawFd, RawFd)> {
+        self.pools
+            .iter()
+            .map(|c| (c.lo as RawFd, c.hi as RawFd))
+            .collect()
     }
 
     /// The number `RLIMIT_NOFILE` is fixed to at entry: the lowest number
@@ -538,8 +605,60 @@ mod tests {
         );
     }
 
+    /// The tests that place descriptors at the top of the table, one at
+    /// a time (the runner's threads share the table).
+    static TOP: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+    /// Every number of a pool holds the placeholder from setup on, and
+    /// the probe tells them from other descriptors; prints what reserving
+    /// a pool costs (eventfd(2) and its placement for the first pool, one
+    /// dup3(2) per number).
+    #[test]
+    fn every_pool_number_holds_a_placeholder_and_the_probe_finds_it() {
+        let _top = TOP
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let mut table = Table::default();
+        // The descriptor table grown to the top first, as the preopens
+        // placed before any pool grow it (growing it in a threaded
+        // process waits for an RCU grace period, fs/file.c
+        // `expand_fdtable`): the figures are the pools' own.
+        let grow: OwnedFd = std::fs::File::open("/dev/null").unwrap().into();
+        // SAFETY: dup3 onto the top number, closed at once.
+        unsafe {
+            assert_eq!(libc::dup3(grow.as_raw_fd(), Table::top(), 0), Table::top());
+            libc::close(Table::top());
+        }
+        let first = std::time::Instant::now();
+        let a = table.pool(&Limits::default(), 64).unwrap();
+        let first = first.elapsed();
+        let second = std::time::Instant::now();
+        let b = table.pool(&Limits::default(), 64).unwrap();
+        let second = second.elapsed();
+        println!(
+            "pool of 64 numbers: first {:.1} µs (with its source), next {:.1} µs",
+            first.as_secs_f64() * 1e6,
+            second.as_secs_f64() * 1e6
+        );
+        let source = table.source().expect("a source");
+        assert!((a.lo..=a.hi).chain(b.lo..=b.hi).all(is_open));
+        assert_eq!(slots::free_slot(a.lo, a.hi), Some(a.lo));
+        // A descriptor of the program's on the lowest number is not one.
+        let (rd, _wr) = rustix::pipe::pipe().unwrap();
+        // SAFETY: dup3 onto a pool number this test owns.
+        assert_eq!(unsafe { libc::dup3(rd.as_raw_fd(), a.lo, 0) }, a.lo);
+        assert_eq!(slots::free_slot(a.lo, a.hi), Some(a.lo + 1));
+        for n in (a.lo..=a.hi).chain(b.lo..=b.hi).chain([source]) {
+            // SAFETY: numbers this test made.
+            unsafe { libc::close(n) };
+        }
+    }
+
     #[test]
     fn descriptors_with_the_same_limits_share_one_class() {
+        let _top = TOP
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         let read = Limits {
             rights: rights(&[Right::Read]),
             ..Limits::default()

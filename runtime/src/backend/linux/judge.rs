@@ -168,6 +168,27 @@ pub(crate) fn denial(need: &Need, args: &[u64; 6], ctx: &Context) -> Option<Deni
     }
 }
 
+/// Whether call `nr` with `args` closes a pool number of `classes`:
+/// close(2) of one, or close_range(2) of a range that meets one without
+/// `CLOSE_RANGE_CLOEXEC` (only marks). The filter traps it and the
+/// `SIGSYS` handler puts the placeholder back instead (`slots.rs`): a
+/// pool number is never free.
+#[cfg_attr(not(test), allow(dead_code))]
+pub(crate) fn closes_pool(nr: u32, args: &[u64; 6], classes: &[FdClass]) -> bool {
+    let pools = || classes.iter().filter(|c| c.pool);
+    match i64::from(nr) {
+        libc::SYS_close => {
+            let fd = args[0] as u32;
+            pools().any(|c| (c.lo..=c.hi).contains(&fd))
+        }
+        libc::SYS_close_range => {
+            let (first, last, flags) = (args[0] as u32, args[1] as u32, args[2] as u32);
+            flags & libc::CLOSE_RANGE_CLOEXEC == 0 && pools().any(|c| first <= c.hi && last >= c.lo)
+        }
+        _ => false,
+    }
+}
+
 /// Whether `inner` limits are within `outer`: fewer rights, and command
 /// lists within (a list is within no list; the list of a right `inner`
 /// does not hold does not matter: its commands are all refused).

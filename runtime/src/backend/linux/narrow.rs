@@ -1,8 +1,9 @@
 //! Limiting a descriptor after entry (cap_rights_limit(2) at any time):
 //! each rights set of `limits(...)` gets a pool of descriptor numbers at
 //! setup (fds.rs [`Pool`]), whose class in the seccomp filter holds the
-//! set's limits from entry on; limiting a descriptor is moving it into a
-//! free number of its set's pool. The filter lets a limited descriptor be
+//! set's limits from entry on; limiting a descriptor is moving it onto a
+//! number of its set's pool that holds a placeholder (slots.rs: pool
+//! numbers are never free). The filter lets a limited descriptor be
 //! moved only into a pool within its own limits (`dup2`/`dup3`, judged as
 //! `Req::Into`), and copied nowhere else, so the rights only shrink.
 

@@ -102,7 +102,7 @@ const ROWS: &[Syscall] = table![
     SYS_read                 [Fd, Buf, Len]                ALLOW, &[need(0, Read).reading()], CONF_FD;
     SYS_write                [Fd, Buf, Len]                ALLOW, &[need(0, Write).writing()], CONF_FD;
     SYS_open                 [Path, OpenFlags]             GLOBAL_READ, &[], GLOBAL;
-    SYS_close                [Fd]                          ALLOW, &[], CONF;
+    SYS_close                [Fd]                          ALLOW, &[], "capabilities.conf lists it; a number of a `limits(...)` pool gets its placeholder back instead of being freed (the SIGSYS handler emulates it)";
     SYS_stat                 [Path]                        GLOBAL_READ, &[], GLOBAL;
     SYS_fstat                [Fd]                          ALLOW, &[need(0, Fstat)], CONF_FD;
     SYS_lstat                [Path]                        GLOBAL_READ, &[], GLOBAL;
@@ -112,7 +112,7 @@ const ROWS: &[Syscall] = table![
     SYS_mprotect             [Buf, Len, Num]               ALLOW, NO_EXEC, "capabilities.conf lists it; PROT_EXEC fails closed: seccomp does not see which mapping changes";
     SYS_munmap               [Buf, Len]                    ALLOW, &[], CONF;
     SYS_brk                  []                            ALLOW, &[], CONF;
-    SYS_rt_sigaction         [Num]                         ALLOW, &[], CONF;
+    SYS_rt_sigaction         [Num, Buf]                    allow_if(&[when(&[ne(0, SIGSYS as u32)]), when(&[null(1)])]), &[], "capabilities.conf lists it; the SIGSYS action is the sandbox's (it keeps the numbers of `limits(...)` pools occupied, and reports denials): it may be read, not changed";
     SYS_rt_sigprocmask       []                            ALLOW, &[], CONF;
     SYS_rt_sigreturn         []                            ALLOW, &[], CONF;
     SYS_ioctl                [Fd, Num]                     IOCTL, IOCTL_NEEDS, "capabilities.conf lists it with `ioctl` narrowed by cap_ioctls_limit(2); Linux ioctls reach beyond the descriptor (interfaces, whole file systems), so only a fixed list of commands";
@@ -448,7 +448,7 @@ const ROWS: &[Syscall] = table![
     SYS_fspick               [Dirfd, Path]                 DENY, &[], MOUNT;
     SYS_pidfd_open           [Pid]                         DENY, &[], OTHER;
     SYS_clone3               []                            ENOSYS, &[], "its arguments are behind a pointer seccomp cannot read: ENOSYS makes libc fall back to clone(2), which the filter checks";
-    SYS_close_range          []                            ALLOW, &[], "capabilities.conf lists closefrom";
+    SYS_close_range          [Fd, Fd, Num]                 ALLOW, &[], "capabilities.conf lists closefrom; a number of a `limits(...)` pool in the range gets its placeholder back instead of being freed (the SIGSYS handler emulates it)";
     SYS_openat2              [Dirfd, Path]                 ENOSYS, &[], "its flags are behind a pointer seccomp cannot read: ENOSYS makes libc fall back to openat(2), which the filter checks";
     SYS_pidfd_getfd          [Fd, Num]                     DENY, &[], "copies a descriptor out of another process (pidfd_getfd(2))";
     SYS_faccessat2           [Dirfd, Path, Num, AtFlags]   LOOKUP, FACCESSAT, "Linux's faccessat with flags (capabilities.conf lists faccessat): `fstat` and `lookup`";

@@ -84,13 +84,15 @@ fn within(arg: u8, lo: u32, hi: u32) -> ([Check; 2], usize) {
 /// the same lists, built once.
 pub(crate) fn calls(ctx: &Context, lookups: bool, arena: &mut Arena) -> Vec<Call> {
     let stretches = stretches(ctx.classes);
+    let has_pools = ctx.classes.iter().any(|c| c.pool);
     let mut modes: Vec<(*const Allow, Option<Span>)> = Vec::with_capacity(64);
     let mut needs: Vec<(u64, &'static [Need], Span)> = Vec::with_capacity(64);
     SHAPES
         .iter()
         .zip(TABLE)
         .map(|(&(nr, shape), row)| {
-            if shape != Shape::Rules && !lookups {
+            let traps_close = has_pools && closes(row.nr);
+            if shape != Shape::Rules && !lookups && !traps_close {
                 // Answered whatever the arguments: the row is not read.
                 return Call {
                     nr,
@@ -128,7 +130,9 @@ pub(crate) fn calls(ctx: &Context, lookups: bool, arena: &mut Arena) -> Vec<Call
                 nr: row.nr,
                 mode,
                 rights,
-                lookups: if lookups {
+                lookups: if traps_close {
+                    pool_closes(row, ctx.classes, arena)
+                } else if lookups {
                     lookup(row, ctx.classes, arena)
                 } else {
                     Span::default()
@@ -189,6 +193,32 @@ fn lookup(row: &Syscall, classes: &[FdClass], arena: &mut Arena) -> Span {
                 let (range, n) = within(dirfd as u8, c.lo, c.hi);
                 arena.clause(range[..n].iter().copied());
             }
+        }
+    }
+    arena.end(start)
+}
+
+/// Whether call `nr` is close(2) or close_range(2).
+fn closes(nr: u32) -> bool {
+    matches!(i64::from(nr), libc::SYS_close | libc::SYS_close_range)
+}
+
+/// The closes of pool numbers, trapped for the handler to put the
+/// placeholder back (`judge::closes_pool`): close(2) of a pool number,
+/// close_range(2) of a range meeting a pool without `CLOSE_RANGE_CLOEXEC`.
+fn pool_closes(row: &Syscall, classes: &[FdClass], arena: &mut Arena) -> Span {
+    let start = arena.begin();
+    for c in classes.iter().filter(|c| c.pool) {
+        if i64::from(row.nr) == libc::SYS_close {
+            let (range, n) = within(0, c.lo, c.hi);
+            arena.clause(range[..n].iter().copied());
+        } else {
+            let cloexec = libc::CLOSE_RANGE_CLOEXEC;
+            arena.clause([
+                Check::narrow(0, Op::Le, c.hi),
+                Check::narrow(1, Op::Ge, c.lo),
+                Check::narrow(2, Op::MaskedEq(cloexec), 0),
+            ]);
         }
     }
     arena.end(start)

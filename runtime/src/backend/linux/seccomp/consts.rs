@@ -14,6 +14,12 @@ pub(crate) const RIGHTS_ERRNO: i32 = libc::EACCES;
 /// back to a call it can.
 pub(crate) const COMPAT_ERRNO: i32 = libc::ENOSYS;
 
+/// Data of the traps that are not denials (`SECCOMP_RET_TRAP`, never an
+/// errno: errnos are below 4096): dry-run's lookups beneath a directory,
+/// and close(2)/close_range(2) of pool numbers, which the `SIGSYS`
+/// handler emulates (`slots.rs`).
+pub(crate) const TRAP_MARK: u32 = 0xfff;
+
 /// `AUDIT_ARCH_X86_64` (include/uapi/linux/audit.h).
 pub(crate) const AUDIT_ARCH_X86_64: u32 = 62 | 0x8000_0000 | 0x4000_0000;
 

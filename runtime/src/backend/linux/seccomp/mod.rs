@@ -94,11 +94,16 @@ pub(crate) struct Grants {
 }
 
 /// How denials are answered: with their errno (enforcing), or trapped
-/// with the errno as data (`SANDBOXED_TRACE`; `lookup` is dry-run's mark
-/// of a lookup beneath a directory).
+/// with the errno as data (`SANDBOXED_TRACE`). `lookup` is the trap of
+/// what the handler answers itself: dry-run's lookups beneath a
+/// directory, closes of pool numbers (`consts::TRAP_MARK` when
+/// enforcing).
 pub(crate) fn returns(trap: Option<u32>) -> Returns {
     let (action, lookup) = match trap {
-        None => (libc::SECCOMP_RET_ERRNO, 0),
+        None => (
+            libc::SECCOMP_RET_ERRNO,
+            libc::SECCOMP_RET_TRAP | consts::TRAP_MARK,
+        ),
         Some(mark) => (libc::SECCOMP_RET_TRAP, libc::SECCOMP_RET_TRAP | mark),
     };
     Returns {

@@ -6,7 +6,7 @@
 use std::collections::BTreeSet;
 use std::ffi::CStr;
 
-use super::super::judge::{judge, Context, Lacking, Verdict};
+use super::super::judge::{closes_pool, judge, Context, Lacking, Verdict};
 use super::super::rules::{Arg, Cond, Mode, Outside, Req, Syscall, Test};
 use super::super::syscalls::TABLE;
 use super::super::trace::explain::{explain, traced, Scene};
@@ -235,10 +235,15 @@ pub(super) fn candidates(row: &Syscall, arg: usize, ctx: &Context) -> Vec<u64> {
     if matches!(kind, Some(Arg::Fd | Arg::Dirfd)) {
         for c in ctx.classes {
             v.extend([c.lo, c.hi].map(u64::from));
+            v.extend([c.lo.wrapping_sub(1), c.hi.wrapping_add(1)].map(u64::from));
         }
         v.extend([3, 100, 4000, 5000, u32::MAX.into()]);
         v.insert(libc::AT_FDCWD as i64 as u64);
         v.insert(u64::MAX);
+    }
+    if row.name == "close_range" && arg == 2 {
+        // Only marking (`CLOSE_RANGE_CLOEXEC`) leaves pool numbers alone.
+        v.extend([libc::CLOSE_RANGE_CLOEXEC, libc::CLOSE_RANGE_UNSHARE].map(u64::from));
     }
     let mut conds: Vec<&Cond> = Vec::new();
     if let Mode::AllowIf(alts) = row.mode {
@@ -378,7 +383,7 @@ fn check_explanation(row: &Syscall, args: &[u64; 6], ctx: &Context, verdict: Ver
 }
 
 /// Dry-run's mark of a lookup beneath a directory, in these tests.
-const MARK: u32 = 0xfff;
+const MARK: u32 = TRAP_MARK;
 
 /// Whether dry-run traps `row` with `args` as a lookup beneath a limited
 /// directory.
@@ -403,6 +408,7 @@ fn agree(ctx: &Context, dry: bool) -> usize {
             let verdict = judge(row, &args, ctx);
             let want = match verdict {
                 Verdict::Allow if dry && looks_beneath(row, &args, ctx) => r.lookup,
+                Verdict::Allow if closes_pool(row.nr, &args, ctx.classes) => r.lookup,
                 Verdict::Allow => libc::SECCOMP_RET_ALLOW,
                 Verdict::Mode => r.mode,
                 Verdict::Rights(_) => r.rights,

@@ -19,31 +19,13 @@ use crate::trace::Mode;
 use super::super::confine::ConfineError;
 use super::super::rules::Arg;
 use super::super::seccomp::consts::{AUDIT_ARCH_X86_64, MODE_ERRNO};
+use super::super::slots;
 use super::super::syscalls;
 use super::explain::{answer, errno_name, leaves_bytes};
 use super::{reexec, LOOKUP_MARK, STATE};
 
 pub(super) fn install() -> Result<(), ConfineError> {
-    // SAFETY: a zeroed sigaction is valid; the handler has the SA_SIGINFO
-    // signature. SA_NODEFER: SIGSYS stays deliverable inside the handler
-    // (a blocked SIGSYS from seccomp kills the process, kernel/signal.c
-    // force_sig_info_to_task), though the handler makes no denied call.
-    // Every other signal is blocked while it runs, so no other handler
-    // interleaves with a half-written slot.
-    unsafe {
-        let mut sa: libc::sigaction = std::mem::zeroed();
-        sa.sa_sigaction = on_sigsys as *const () as usize;
-        sa.sa_flags = libc::SA_SIGINFO | libc::SA_NODEFER;
-        libc::sigfillset(&mut sa.sa_mask);
-        libc::sigdelset(&mut sa.sa_mask, libc::SIGSYS);
-        if libc::sigaction(libc::SIGSYS, &sa, std::ptr::null_mut()) != 0 {
-            return Err(ConfineError::Os(
-                "sigaction(SIGSYS)",
-                std::io::Error::last_os_error(),
-            ));
-        }
-    }
-    Ok(())
+    slots::install_sigsys(on_sigsys).map_err(|e| ConfineError::Os("sigaction(SIGSYS)", e))
 }
 
 /// Copies the memory the call's pointer arguments name into `raw`
@@ -122,35 +104,23 @@ fn own_thread_affinity(raw: &RawRecord) -> bool {
 
 /// The `SIGSYS` handler.
 extern "C" fn on_sigsys(_: libc::c_int, info: *mut libc::siginfo_t, ctx: *mut c_void) {
-    // SAFETY: the kernel passes a valid siginfo and ucontext to an
-    // SA_SIGINFO handler. For SIGSYS the union holds `_sigsys { void
-    // *_call_addr; int _syscall; unsigned _arch; }` at offset 16 on x86_64
-    // (include/uapi/asm-generic/siginfo.h); `si_errno` holds the filter's
-    // data.
-    let (data, nr, arch, gregs) = unsafe {
-        let base = info as *const u8;
-        let data = (*info).si_errno as u32;
-        let nr = *(base.add(24) as *const i32);
-        let arch = *(base.add(28) as *const u32);
-        let uc = ctx as *mut libc::ucontext_t;
-        (data, nr as u32, arch, &mut (*uc).uc_mcontext.gregs)
-    };
+    // SAFETY: the kernel's arguments to an SA_SIGINFO handler.
+    let call = unsafe { slots::trapped_call(info, ctx) };
     // SAFETY: errno is thread-local; restored before returning.
     let saved_errno = unsafe { *libc::__errno_location() };
-    let mut raw = RawRecord::new(nr, arch, data);
-    raw.args = [
-        gregs[libc::REG_RDI as usize] as u64,
-        gregs[libc::REG_RSI as usize] as u64,
-        gregs[libc::REG_RDX as usize] as u64,
-        gregs[libc::REG_R10 as usize] as u64,
-        gregs[libc::REG_R8 as usize] as u64,
-        gregs[libc::REG_R9 as usize] as u64,
-    ];
-    let pc = gregs[libc::REG_RIP as usize] as usize;
-    let result = answer_call(&mut raw, pc);
-    gregs[libc::REG_RAX as usize] = result;
-    // SAFETY: as above.
-    unsafe { *libc::__errno_location() = saved_errno };
+    let mut raw = RawRecord::new(call.nr as u32, call.arch, call.data);
+    raw.args = call.args;
+    // A close of a pool number: not a denial; the placeholder goes back
+    // (slots.rs).
+    let emulated = (call.data == LOOKUP_MARK)
+        .then(|| slots::emulate(call.nr, &raw.args))
+        .flatten();
+    let result = emulated.unwrap_or_else(|| answer_call(&mut raw, call.pc));
+    // SAFETY: `result` points into the interrupted context; errno as above.
+    unsafe {
+        *call.result = result;
+        *libc::__errno_location() = saved_errno;
+    }
 }
 
 /// Records and answers one trapped call; the value for `rax`.

@@ -73,7 +73,7 @@ use explain::{traced, Scene};
 
 /// Data of the dry-run lookup filter's traps (not an errno: errnos are
 /// below 4096, and this one is never returned to the program).
-const LOOKUP_MARK: u32 = 0xfff;
+const LOOKUP_MARK: u32 = seccomp::consts::TRAP_MARK;
 
 /// What the handler needs, fixed before the filters are installed.
 struct State {
