@@ -369,6 +369,13 @@ pub mod __private {
         crate::steps::times::durations()
     }
 
+    /// How many seccomp instructions entry installed in this process (all
+    /// programs; feature `step-times`, for the enforcement benchmark).
+    #[cfg(feature = "step-times")]
+    pub fn program_instructions() -> usize {
+        crate::steps::times::installed_instructions()
+    }
+
     /// The service handle `S` on channel `index`.
     #[allow(unreachable_code)] // where the backend has no channels
     pub fn service<S: Service>(handles: &mut Handles, index: usize) -> S {

@@ -48,6 +48,26 @@ pub(crate) mod times {
         let _ = step;
     }
 
+    /// The seccomp instructions installed at entry, for the benchmark.
+    #[cfg(feature = "step-times")]
+    static INSTRUCTIONS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
+    /// Records that entry installed `n` seccomp instructions.
+    #[inline]
+    #[allow(dead_code)] // where the backend installs no seccomp program
+    pub(crate) fn instructions(n: usize) {
+        #[cfg(feature = "step-times")]
+        INSTRUCTIONS.store(n, std::sync::atomic::Ordering::Relaxed);
+        #[cfg(not(feature = "step-times"))]
+        let _ = n;
+    }
+
+    /// The seccomp instructions installed at entry (all programs).
+    #[cfg(feature = "step-times")]
+    pub(crate) fn installed_instructions() -> usize {
+        INSTRUCTIONS.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
     /// Each step with its duration in microseconds (from the mark before
     /// it), in order.
     #[cfg(feature = "step-times")]

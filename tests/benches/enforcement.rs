@@ -9,7 +9,14 @@
 //!    (`whole_plain`), in alternating rounds (goal ≤ 1.10× the plain
 //!    median), beside the same program confined by rust-landlock alone
 //!    (`whole_landlock`) and by extrasafe's seccomp filter alone
-//!    (`whole_extrasafe`), with each one's peak memory;
+//!    (`whole_extrasafe`), with each one's peak memory, and the floors of
+//!    any seccomp confinement (`whole_seccomp_floor`): a one-instruction
+//!    allow-all program, and a program as long as the sandboxed one's
+//!    whose every call stops at its first instruction (what the kernel
+//!    spends per instruction at attach, whatever the program says); then
+//!    the same pair with `RUST_BACKTRACE=1` in both environments (goal
+//!    ≤ 1.15× and at most 2 MiB more peak memory; the bench profile
+//!    builds them with `debug = 1`);
 //! 3. a 4 KiB read + 4 KiB write loop on limited descriptors inside the
 //!    sandbox against the same loop under a one-instruction allow-all
 //!    seccomp program (goal: within 1%), and outside;
@@ -46,11 +53,15 @@ mod linux {
     const RUNS: usize = 7;
 
     /// The whole-process programs: the baseline first.
-    const WHOLE: [(&str, &str); 4] = [
+    const WHOLE: [(&str, &str); 5] = [
         ("without the attribute", env!("CARGO_BIN_EXE_whole_plain")),
         ("sandboxed", env!("CARGO_BIN_EXE_whole_sandboxed")),
         ("rust-landlock only", env!("CARGO_BIN_EXE_whole_landlock")),
         ("extrasafe only", env!("CARGO_BIN_EXE_whole_extrasafe")),
+        (
+            "a one-instruction allow-all seccomp program",
+            env!("CARGO_BIN_EXE_whole_seccomp_floor"),
+        ),
     ];
 
     /// Runs the probe in `mode` with `extra` more limited descriptors and
@@ -238,7 +249,11 @@ mod linux {
     // The child is reaped by wait4(2), which gives its rusage; std's
     // `Child::wait` does not.
     #[allow(clippy::zombie_processes)]
-    fn run_whole(program: &str, input: &std::path::Path) -> (f64, f64, f64) {
+    fn run_whole(
+        program: &str,
+        input: &std::path::Path,
+        env: &[(&str, String)],
+    ) -> (f64, f64, f64) {
         let t = Instant::now();
         let child = Command::new(program)
             .arg(input)
@@ -246,6 +261,7 @@ mod linux {
             .stdout(Stdio::null())
             .env_remove("RUST_BACKTRACE")
             .env_remove("RUST_LIB_BACKTRACE")
+            .envs(env.iter().map(|(k, v)| (k, v)))
             .spawn()
             .expect("the program starts");
         let mut status = 0;
@@ -267,33 +283,58 @@ mod linux {
         (us, cpu, usage.ru_maxrss as f64)
     }
 
-    /// Goal 2: the whole process, the four programs in turn, rotating who
-    /// goes first.
-    fn whole_process() {
-        let rounds: usize = std::env::var("BENCH_ROUNDS")
-            .ok()
-            .and_then(|v| v.parse().ok())
-            .unwrap_or(200);
+    /// The scratch input of the whole-process programs: a 2 KB file in a
+    /// directory of its own (removed by the caller).
+    fn whole_input() -> (std::path::PathBuf, std::path::PathBuf) {
         let dir = std::env::temp_dir().join(format!("sandboxed-bench-{}", std::process::id()));
         std::fs::create_dir_all(&dir).expect("a scratch directory");
         let input = dir.join("input.bin");
         let bytes: Vec<u8> = (0..2048u32).map(|i| (i * 7 % 251) as u8).collect();
         std::fs::write(&input, bytes).expect("the input file");
-        let mut times = vec![Vec::new(); WHOLE.len()];
-        let mut cpu = vec![Vec::new(); WHOLE.len()];
-        let mut memory = vec![Vec::new(); WHOLE.len()];
+        (dir, input)
+    }
+
+    /// The whole-process rounds (`BENCH_ROUNDS`, default 200).
+    fn rounds() -> usize {
+        std::env::var("BENCH_ROUNDS")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(200)
+    }
+
+    /// Wall times, processor times and peak memories of `programs` (path,
+    /// environment), run in turn for `rounds` rounds, rotating who goes
+    /// first so that noise from other work hits every one alike.
+    fn alternate(
+        programs: &[(&str, Vec<(&str, String)>)],
+        input: &std::path::Path,
+        rounds: usize,
+    ) -> Vec<[Vec<f64>; 3]> {
+        let mut out = vec![[Vec::new(), Vec::new(), Vec::new()]; programs.len()];
         for round in 0..rounds {
-            for k in 0..WHOLE.len() {
-                let i = (round + k) % WHOLE.len();
-                let (us, used, kib) = run_whole(WHOLE[i].1, &input);
-                times[i].push(us);
-                cpu[i].push(used);
-                memory[i].push(kib);
+            for k in 0..programs.len() {
+                let i = (round + k) % programs.len();
+                let (us, used, kib) = run_whole(programs[i].0, input, &programs[i].1);
+                out[i][0].push(us);
+                out[i][1].push(used);
+                out[i][2].push(kib);
             }
         }
+        out
+    }
+
+    /// Goal 2: the whole process, the programs in turn, rotating who goes
+    /// first; then the floors: a one-instruction seccomp program, and one
+    /// as long as the sandboxed program's whose calls all stop at its
+    /// first instruction (what the kernel spends per instruction at
+    /// attach, `whole_seccomp_floor`).
+    fn whole_process() {
+        let rounds = rounds();
+        let (dir, input) = whole_input();
         // Where the sandboxed program's extra time goes: its entry steps,
-        // in fresh processes as above.
+        // in fresh processes as above, and the instructions it installs.
         let mut steps = Entries::default();
+        let mut instructions = 0;
         for _ in 0..RUNS * 3 {
             let out = Command::new(WHOLE[1].1)
                 .arg(&input)
@@ -304,19 +345,30 @@ mod linux {
                 .env("BENCH_STEPS", "1")
                 .output()
                 .expect("the program starts");
-            steps.add_steps(&String::from_utf8_lossy(&out.stderr));
+            let printed = String::from_utf8_lossy(&out.stderr);
+            steps.add_steps(&printed);
+            instructions = number(&printed, "instructions") as usize;
         }
+        let mut programs: Vec<(&str, Vec<(&str, String)>)> =
+            WHOLE.iter().map(|(_, path)| (*path, Vec::new())).collect();
+        programs.push((WHOLE[4].1, vec![("FLOOR_INSNS", instructions.to_string())]));
+        let mut names: Vec<String> = WHOLE.iter().map(|(name, _)| name.to_string()).collect();
+        names.push(format!(
+            "a {instructions}-instruction seccomp program (the sandboxed one's length) answering at its first"
+        ));
+        let mut runs = alternate(&programs, &input, rounds);
         let _ = std::fs::remove_dir_all(&dir);
-        let base = median(&mut times[0]);
-        let base_cpu = median(&mut cpu[0]);
-        let (base_min, base_cpu_min) = (min(&times[0]), min(&cpu[0]));
+        let [times, cpu, _] = &mut runs[0];
+        let (base, base_cpu) = (median(times), median(cpu));
+        let (base_min, base_cpu_min) = (min(times), min(cpu));
         println!(
             "whole process, a release program copying a 2 KB file to stdout ({rounds} alternating rounds; medians, then minima; wall time, then processor time):"
         );
-        for (i, (name, _)) in WHOLE.iter().enumerate() {
-            let t = median(&mut times[i]);
-            let c = median(&mut cpu[i]);
-            let (tm, cm) = (min(&times[i]), min(&cpu[i]));
+        for (i, name) in names.iter().enumerate() {
+            let [times, cpu, memory] = &mut runs[i];
+            let t = median(times);
+            let c = median(cpu);
+            let (tm, cm) = (min(times), min(cpu));
             let goal = if i == 1 { " (goal <= 1.10x)" } else { "" };
             println!(
                 "  {name}: wall {t:.0} us, {:.3}x{goal}, min {tm:.0} us, {:.3}x; processor {c:.0} us, {:.3}x, min {cm:.0} us, {:.3}x; peak memory {:.1} MB",
@@ -324,12 +376,40 @@ mod linux {
                 tm / base_min,
                 c / base_cpu,
                 cm / base_cpu_min,
-                median(&mut memory[i]) / 1024.0
+                median(memory) / 1024.0
             );
         }
         println!(
-            "  the sandboxed program's entry steps, in a fresh process (medians, us): {}",
+            "  the sandboxed program's entry steps, in a fresh process (medians, us): {}; its seccomp program: {instructions} instructions",
             steps.step_medians()
+        );
+    }
+
+    /// The whole process with `RUST_BACKTRACE=1` in the
+    /// environment of both programs (the bench profile builds them with
+    /// `debug = 1`): the sandboxed one keeps its executable open for the
+    /// panic hook, which symbolizes only when a backtrace is printed.
+    fn whole_backtrace() {
+        let rounds = rounds();
+        let (dir, input) = whole_input();
+        let backtrace = || vec![("RUST_BACKTRACE", "1".to_string())];
+        let programs = [(WHOLE[0].1, backtrace()), (WHOLE[1].1, backtrace())];
+        let mut runs = alternate(&programs, &input, rounds);
+        let _ = std::fs::remove_dir_all(&dir);
+        let mut figures = runs
+            .iter_mut()
+            .map(|[times, cpu, memory]| (median(times), min(times), median(cpu), median(memory)));
+        let (plain, sandboxed) = (figures.next().unwrap(), figures.next().unwrap());
+        println!(
+            "whole process with RUST_BACKTRACE=1 ({rounds} alternating rounds): sandboxed {:.0} us vs {:.0} us without the attribute: {:.3}x (goal <= 1.15x), min {:.3}x; processor {:.3}x; peak memory {:.1} MB vs {:.1} MB: {:+.2} MiB (goal <= 2 MiB)",
+            sandboxed.0,
+            plain.0,
+            sandboxed.0 / plain.0,
+            sandboxed.1 / plain.1,
+            sandboxed.2 / plain.2,
+            sandboxed.3 / 1024.0,
+            plain.3 / 1024.0,
+            (sandboxed.3 - plain.3) / 1024.0
         );
     }
 
@@ -376,8 +456,9 @@ mod linux {
             median(&mut symbolized)
         );
 
-        // 2. The whole process.
+        // 2. The whole process, and with RUST_BACKTRACE=1.
         whole_process();
+        whole_backtrace();
 
         // 3. The 4 KiB loop.
         let (mut inside, mut outside, mut floor) = (Vec::new(), Vec::new(), Vec::new());

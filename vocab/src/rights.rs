@@ -42,31 +42,37 @@ impl RightSet {
     }
 
     /// Whether every bit of `right` is in the set.
+    #[inline]
     pub const fn allows(self, right: Right) -> bool {
         self.contains(right.set())
     }
 
     /// Whether every right of `other` is in `self`.
+    #[inline]
     pub const fn contains(self, other: RightSet) -> bool {
         self.0 & other.0 == other.0
     }
 
     /// `self ∪ other`.
+    #[inline]
     pub const fn union(self, other: RightSet) -> RightSet {
         RightSet(self.0 | other.0)
     }
 
     /// `self` without the bits of `other`.
+    #[inline]
     pub const fn without(self, other: RightSet) -> RightSet {
         RightSet(self.0 & !other.0)
     }
 
     /// `self ∩ other`.
+    #[inline]
     pub const fn intersection(self, other: RightSet) -> RightSet {
         RightSet(self.0 & other.0)
     }
 
     /// Whether the set is empty.
+    #[inline]
     pub const fn is_empty(self) -> bool {
         self.0 == 0
     }
@@ -89,6 +95,7 @@ impl RightSet {
     /// The bits, in the layout of FreeBSD's `cap_rights_t` words (low 64
     /// bits: `cr_rights[0]`, high: `cr_rights[1]`), without the version and
     /// index bits.
+    #[inline]
     pub const fn bits(self) -> u128 {
         self.0
     }
@@ -161,8 +168,19 @@ macro_rules! rights {
                 }
             }
 
-            /// The bits this right stands for.
+            /// The bits this right stands for: a lookup in a table the
+            /// compiler fills (a right made of others would otherwise
+            /// compute theirs at each call; the seccomp compiler asks
+            /// thousands of times per program).
+            #[inline]
             pub const fn set(self) -> RightSet {
+                const SETS: &[RightSet] = &[$(Right::$variant.compute()),+];
+                SETS[self as usize]
+            }
+
+            /// The bits this right stands for, from capsicum.h's
+            /// definition (`set`'s table).
+            const fn compute(self) -> RightSet {
                 RightSet(match self {
                     $(Right::$variant => 0 $(| rights!(@part $part))+,)+
                 })
@@ -176,7 +194,7 @@ macro_rules! rights {
         }
     };
     (@part ($index:literal, $bits:literal)) => { capright($index, $bits) };
-    (@part $right:ident) => { Right::$right.set().0 };
+    (@part $right:ident) => { Right::$right.compute().0 };
 }
 
 rights! {

@@ -2,7 +2,8 @@
 //! file opened by the attribute, `[read]` only, stdio limited, capability
 //! mode (tests/benches/enforcement.rs; the baseline is `whole_plain`).
 //! With `BENCH_STEPS` in the environment it also prints each entry step's
-//! microseconds on stderr (`steps=name:us,...`), where the benchmark reads
+//! microseconds on stderr (`steps=name:us,...`) and the seccomp
+//! instructions it installed (`instructions=n`), where the benchmark reads
 //! where its extra time goes.
 
 #[cfg(target_os = "linux")]
@@ -13,7 +14,11 @@ fn main(input: sandboxed::File) -> std::io::Result<()> {
             .iter()
             .map(|(step, us)| format!("{}:{us:.1}", step.replace(' ', "_")))
             .collect();
-        eprintln!("steps={}", steps.join(","));
+        eprintln!(
+            "steps={} instructions={}",
+            steps.join(","),
+            sandboxed::__private::program_instructions()
+        );
     }
     sandboxed_tests::copy_to_stdout(input)
 }

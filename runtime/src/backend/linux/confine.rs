@@ -306,6 +306,7 @@ pub(crate) fn apply(policy: Policy, kernel: &Kernel) -> Result<Applied, ConfineE
         Vec::new()
     };
     check_length(&programs, policy.classes.len())?;
+    times::instructions(programs.iter().map(|p| p.len()).sum());
     times::mark("build");
 
     no_new_privs()?;

@@ -53,14 +53,25 @@ fn push_clauses(
 ) {
     let ways: usize = conds.iter().map(count).product();
     for way in 0..ways {
-        let checks = conds.iter().scan(way, |way, cond| {
+        // Plain loops: the checks go straight into the arena (this runs
+        // for every clause of every program, at entry).
+        let start = arena.open();
+        for &c in prefix {
+            arena.check(c);
+        }
+        let mut rest = way;
+        for cond in conds {
             let n = count(cond);
-            let (checks, k) = alternative(cond, *way % n);
-            *way /= n;
-            Some(checks.into_iter().take(k))
-        });
-        let checks = checks.flatten();
-        arena.clause(prefix.iter().copied().chain(checks).chain(extra.clone()));
+            let (checks, k) = alternative(cond, rest % n);
+            rest /= n;
+            for &c in &checks[..k] {
+                arena.check(c);
+            }
+        }
+        for c in extra.clone() {
+            arena.check(c);
+        }
+        arena.close(start);
     }
 }
 
@@ -491,26 +502,28 @@ fn rights(
                 Some(commands) => commands.push(arena, &range[..n], need.when, ctx.classes),
             }
         };
+        // The numbers outside every class: one verdict for all of them.
+        let outside = match need.outside {
+            Outside::Free => Verdict::Allow,
+            Outside::Denied => Verdict::Deny,
+            // What every directory where the call could act holds.
+            Outside::Places(access) => {
+                if ctx
+                    .places(access)
+                    .any(|c| verdict(need.req, &c.limits) != Verdict::Allow)
+                {
+                    Verdict::Deny
+                } else {
+                    Verdict::Allow
+                }
+            }
+        };
         for &(lo, hi, class) in stretches {
             let v = match class {
                 Some(c) if !applies(need, c) => Verdict::Allow,
                 Some(c) if settled(c) => Verdict::Either,
                 Some(c) => class_verdict(need.req, c, ctx.classes),
-                None => match need.outside {
-                    Outside::Free => Verdict::Allow,
-                    Outside::Denied => Verdict::Deny,
-                    // What every directory where the call could act holds.
-                    Outside::Places(access) => {
-                        if ctx
-                            .places(access)
-                            .any(|c| verdict(need.req, &c.limits) != Verdict::Allow)
-                        {
-                            Verdict::Deny
-                        } else {
-                            Verdict::Allow
-                        }
-                    }
-                },
+                None => outside,
             };
             let denial = match v {
                 Verdict::Deny => None,

@@ -163,7 +163,22 @@ fn debug_file(exe: &Path, data: &[u8]) -> Option<File> {
     let header = object::elf::FileHeader64::<object::Endianness>::parse(data).ok()?;
     let endian = header.endian().ok()?;
     let sections = header.sections(endian, data).ok()?;
-    if sections.section_by_name(endian, b".debug_info").is_some() {
+    let index = header.section_strings_index(endian, data).ok()?;
+    let names = sections.section(index).ok()?.data(endian, data).ok()?;
+    // Names compared in the table's bytes: object's string table finds
+    // each name's end with the memchr crate, whose first call detects
+    // the processor's features (CPUID, which a virtual machine traps:
+    // tens of microseconds of every run).
+    let named = |name: &[u8]| {
+        sections.iter().find(|s| {
+            let at = s.sh_name(endian) as usize;
+            names
+                .get(at..)
+                .and_then(|n| n.strip_prefix(name))
+                .is_some_and(|rest| rest.first() == Some(&0))
+        })
+    };
+    if named(b".debug_info").is_some() {
         return None;
     }
     let mut candidates: Vec<PathBuf> = Vec::new();
@@ -180,9 +195,8 @@ fn debug_file(exe: &Path, data: &[u8]) -> Option<File> {
         let hex: String = rest.iter().map(|b| format!("{b:02x}")).collect();
         candidates.push(format!("/usr/lib/debug/.build-id/{first:02x}/{hex}.debug").into());
     }
-    let link = sections
-        .section_by_name(endian, b".gnu_debuglink")
-        .and_then(|(_, s)| s.data(endian, data).ok())
+    let link = named(b".gnu_debuglink")
+        .and_then(|s| s.data(endian, data).ok())
         .and_then(|d| d.split(|&b| b == 0).next())
         .and_then(|n| std::str::from_utf8(n).ok())
         .filter(|n| !n.is_empty());

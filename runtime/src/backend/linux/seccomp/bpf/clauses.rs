@@ -183,6 +183,23 @@ impl Arena {
         self.clauses.push(Span { start, end });
     }
 
+    /// Starts a clause: add its checks with [`Arena::check`], then end it
+    /// with [`Arena::close`] and what this returned.
+    pub(crate) fn open(&self) -> u32 {
+        self.checks.len() as u32
+    }
+
+    /// Adds a check to the clause being built.
+    pub(crate) fn check(&mut self, check: Check) {
+        self.checks.push(check);
+    }
+
+    /// Ends the clause opened at `start`: it joins the list being built.
+    pub(crate) fn close(&mut self, start: u32) {
+        let end = self.checks.len() as u32;
+        self.clauses.push(Span { start, end });
+    }
+
     /// Drops the list begun at `start`.
     pub(crate) fn discard(&mut self, start: u32) {
         if let Some(first) = self.clauses.get(start as usize) {
