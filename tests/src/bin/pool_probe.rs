@@ -1,6 +1,8 @@
 //! Numbers of descriptors limited after entry (`limits(...)`, a pool of
 //! numbers per set) stay occupied once those descriptors are closed: by
-//! dropping the handle, by a raw close(2) or close_range(2). No descriptor
+//! dropping the handle, by a raw close(2) or close_range(2) (up to ~0U, over
+//! the placeholders' source too), by a `SIGSYS` the program forges with
+//! close(2) in it. No descriptor
 //! made after entry lands on one (open(2) until `EMFILE`, dup(2),
 //! `F_DUPFD` with a minimum inside the pool), so a fresh descriptor keeps
 //! every right a fresh descriptor has; a raw close(2) of a pooled
@@ -231,6 +233,69 @@ mod linux {
             r == 0 && ready == 1 && pfd.revents & libc::POLLHUP != 0,
         );
 
+        // A SIGSYS the program forges: rt_tgsigqueueinfo(2) to its own
+        // thread may carry any si_code, SYS_SECCOMP included, and name
+        // close(2); queued while SIGSYS is blocked, it is delivered as
+        // pselect6(2) with `nfds` a pooled number opens the mask, so the
+        // call's first argument register names that number. The handler
+        // acts as for a trapped close: the number keeps the placeholder.
+        let (rd, wr) = rustix::pipe::pipe().expect("pipe");
+        let n = limit::<Four>(rd).expect("limit").into_fd().into_raw_fd();
+        // SAFETY: sigsets and a siginfo on the stack (a zeroed siginfo is
+        // valid; a seccomp SIGSYS's fields at their x86_64 offsets,
+        // include/uapi/asm-generic/siginfo.h); pselect6(2) with no sets,
+        // no timeout and a mask that lets the queued SIGSYS in.
+        let forged = unsafe {
+            let mut sys: libc::sigset_t = std::mem::zeroed();
+            libc::sigemptyset(&mut sys);
+            libc::sigaddset(&mut sys, libc::SIGSYS);
+            libc::pthread_sigmask(libc::SIG_BLOCK, &sys, std::ptr::null_mut());
+            let mut info: libc::siginfo_t = std::mem::zeroed();
+            let p = (&raw mut info).cast::<u8>();
+            *p.cast::<i32>() = libc::SIGSYS;
+            *p.add(8).cast::<i32>() = 1; // SYS_SECCOMP
+            *p.add(24).cast::<i32>() = libc::SYS_close as i32;
+            *p.add(28).cast::<u32>() = 0xc000_003e; // AUDIT_ARCH_X86_64
+            let sent = libc::syscall(
+                libc::SYS_rt_tgsigqueueinfo,
+                libc::getpid(),
+                libc::gettid(),
+                libc::SIGSYS,
+                &raw const info,
+            ) == 0;
+            let mut none: libc::sigset_t = std::mem::zeroed();
+            libc::sigemptyset(&mut none);
+            let mask: [usize; 2] = [(&raw const none) as usize, 8];
+            let null = std::ptr::null::<u8>();
+            libc::syscall(
+                libc::SYS_pselect6,
+                n,
+                null,
+                null,
+                null,
+                null,
+                &raw const mask,
+            );
+            libc::pthread_sigmask(libc::SIG_UNBLOCK, &sys, std::ptr::null_mut());
+            sent
+        };
+        // The handler did act: the pipe's read end is closed (its writer
+        // sees POLLERR); the trace's handler emulates only what its filter
+        // marked, and reports the forged call as a denial instead.
+        let mut pfd = libc::pollfd {
+            fd: wr.as_raw_fd(),
+            events: libc::POLLOUT,
+            revents: 0,
+        };
+        // SAFETY: one valid pollfd; no wait.
+        let acted = unsafe { libc::poll(&mut pfd, 1, 0) } == 1 && pfd.revents & libc::POLLERR != 0;
+        line(
+            "a_forged_sigsys_frees_no_pool_number",
+            forged
+                && (acted || std::env::var_os("SANDBOXED_TRACE").is_some_and(|v| v == "1"))
+                && open(n),
+        );
+
         // The SIGSYS action is the sandbox's: it may be read, not changed.
         // SAFETY: a zeroed sigaction is valid; the query writes into `old`.
         let (query, change) = unsafe {
@@ -247,6 +312,19 @@ mod linux {
                 && change == -1
                 && std::io::Error::last_os_error().raw_os_error() == Some(libc::EPERM),
         );
+
+        // close_range(2) up to ~0U from above stdio: everything else is
+        // closed, the pools and the placeholders' source (the highest
+        // number, in the block) are kept.
+        let top = (0..1 << 17).rev().find(|&n| open(n)).expect("a descriptor");
+        // SAFETY: close_range(2) of this probe's own numbers.
+        let r = unsafe { libc::syscall(libc::SYS_close_range, 3, u32::MAX, 0) };
+        line(
+            "close_range_to_the_top_keeps_the_pools_and_the_source",
+            r == 0 && numbers.iter().all(|&n| open(n)) && open(top),
+        );
+        // The handles of the descriptors it closed are not dropped.
+        std::process::exit(0);
     }
 }
 

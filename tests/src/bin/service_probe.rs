@@ -87,6 +87,8 @@ fn main() {
         "fileargs-arg" => fileargs_arg(),
         "fileargs-create" => fileargs_create(),
         "fileargs-rights" => fileargs_rights(),
+        #[cfg(target_os = "linux")]
+        "fileargs-intercept" => fileargs_intercept(),
         "broker-pid" => broker_pid(),
         "fuzz" => fuzz(),
         other => panic!("unknown scenario {other:?}"),
@@ -949,4 +951,113 @@ fn fuzz(
     );
     check("syslog still answers", log.set_mask(0).is_ok());
     check("grp still answers", grp.group_by_gid(0).unwrap().is_some());
+}
+
+/// A `fileargs` descriptor the program receives itself: a thread waits in
+/// recvmsg(2) on the service's channel while the program's own opens ask
+/// the broker, until it takes an answer, whose descriptor lands at the
+/// lowest free number, outside every class, before the library could
+/// limit it.
+/// libcasper's fileargs limits it in the service (`open_file` in
+/// cap_fileargs.c), so none of the rights the declaration lacks may be
+/// used on it: the metadata calls Landlock does not mediate (each harmless
+/// when it works: owner and times unchanged, an absent attribute). Prints
+/// `case NAME PASS`; the dry-run control, where nothing is limited, fails
+/// the denials. The runner checks the file's mode afterwards.
+#[cfg(target_os = "linux")]
+#[sandboxed(services(fileargs(args(2..), read, rights = [read, fstat])))]
+fn fileargs_intercept(fileargs: FileArgs) {
+    let name = std::env::args().nth(2).expect("a name");
+    // The first open takes the descriptor opened ahead before entry.
+    let _ahead = fileargs.open(&name).expect("open");
+    let channel = (3..1 << 16)
+        .find(|&fd| {
+            let mut ty: libc::c_int = 0;
+            let mut len = std::mem::size_of::<libc::c_int>() as libc::socklen_t;
+            // SAFETY: an int out, its length in.
+            let r = unsafe {
+                libc::getsockopt(
+                    fd,
+                    libc::SOL_SOCKET,
+                    libc::SO_TYPE,
+                    (&raw mut ty).cast(),
+                    &mut len,
+                )
+            };
+            r == 0 && ty == libc::SOCK_SEQPACKET
+        })
+        .expect("the channel");
+    std::thread::spawn(move || {
+        let fd = receive(channel);
+        println!("case intercepted {}", u8::from(fd >= 0));
+        let denied = |name: &str, r: libc::c_int| {
+            let e = std::io::Error::last_os_error();
+            let pass =
+                r == -1 && e.raw_os_error() == Some(libc::EACCES) && sandboxed::is_violation(&e);
+            println!("case {name} {}", u8::from(pass));
+        };
+        let omit = [libc::timespec {
+            tv_sec: 0,
+            tv_nsec: libc::UTIME_OMIT,
+        }; 2];
+        let mut flags: libc::c_long = 0;
+        // SAFETY: integers, C strings and live buffers.
+        unsafe {
+            denied("fchmod", libc::fchmod(fd, 0o666));
+            denied("fchown", libc::fchown(fd, u32::MAX, u32::MAX));
+            denied("futimens", libc::futimens(fd, omit.as_ptr()));
+            denied(
+                "fsetxattr",
+                libc::fsetxattr(fd, c"user.sandboxed".as_ptr(), c"1".as_ptr().cast(), 1, 0),
+            );
+            denied(
+                "fremovexattr",
+                libc::fremovexattr(fd, c"user.sandboxed".as_ptr()),
+            );
+            // The inode's flags set to what they are (ioctl_iflags(2)).
+            libc::ioctl(fd, libc::FS_IOC_GETFLAGS, &raw mut flags);
+            denied(
+                "inode_flags",
+                libc::ioctl(fd, libc::FS_IOC_SETFLAGS, &raw const flags),
+            );
+        }
+        std::process::exit(0);
+    });
+    // Through the broker (every other open takes the spare sent along):
+    // the waiting thread takes an answer, when it is woken before this
+    // thread's own recvmsg(2) finds it.
+    for _ in 0..200 {
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        let _ = fileargs.open(&name);
+    }
+    println!("case intercepted 0");
+}
+
+/// One message from `socket` (recvmsg(2)): the first descriptor it
+/// carried, or -1.
+#[cfg(target_os = "linux")]
+fn receive(socket: libc::c_int) -> libc::c_int {
+    let mut buf = [0u8; 4096];
+    let mut control = [0u64; 16];
+    let mut iov = libc::iovec {
+        iov_base: buf.as_mut_ptr().cast(),
+        iov_len: buf.len(),
+    };
+    // SAFETY: a zeroed msghdr is valid; it points at live locals.
+    let mut msg: libc::msghdr = unsafe { std::mem::zeroed() };
+    msg.msg_iov = &mut iov;
+    msg.msg_iovlen = 1;
+    msg.msg_control = control.as_mut_ptr().cast();
+    msg.msg_controllen = std::mem::size_of_val(&control);
+    // SAFETY: as above; the control buffer is aligned for cmsghdr.
+    unsafe {
+        if libc::recvmsg(socket, &mut msg, libc::MSG_CMSG_CLOEXEC) < 0 {
+            return -1;
+        }
+        let c = libc::CMSG_FIRSTHDR(&msg);
+        if c.is_null() || (*c).cmsg_type != libc::SCM_RIGHTS {
+            return -1;
+        }
+        std::ptr::read_unaligned(libc::CMSG_DATA(c).cast::<libc::c_int>())
+    }
 }

@@ -457,6 +457,13 @@ fn holds_mmap_w(case: &Case) -> bool {
         })
 }
 
+/// Whether the rights `case` declares for `role` hold `read`.
+fn holds_read(case: &Case, role: &str) -> bool {
+    super::profiles::profile(case.profile)
+        .and_then(|p| p.rights_of(role))
+        .is_some_and(|r| r.split(',').any(|r| r.trim() == "read"))
+}
+
 /// The row of the "Linux vs Capsicum" table (runtime/src/backend/linux/mod.rs)
 /// that documents a Linux answer different from Capsicum's for `case`, if
 /// one does.
@@ -476,6 +483,9 @@ pub fn documented(case: &Case) -> Option<&'static str> {
             Some(LANDLOCK_INEXACT)
         }
         "execveat" if case.held && case.answer != Capsicum::Traversal => Some(LANDLOCK_INEXACT),
+        // A program file without `read`: Landlock's rule for the exec's
+        // open would let any open of it by path read it.
+        "fexecve" if case.held && !holds_read(case, &case.spec.target) => Some(LANDLOCK_INEXACT),
         "cm_kill_child" => Some(SIGNALS_BY_DOMAIN),
         "cm_setpriority_own_pid" | "cm_clock_gettime_parent_cputime" => Some(CALLER_AS_ZERO),
         "cm_mprotect_exec" => Some(NO_NEW_EXEC_MEMORY),

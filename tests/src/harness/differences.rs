@@ -11,7 +11,7 @@ pub const RAW_LOOKUPS_BY_PLACE: &str = "row 1 (a): raw *at() lookups are confine
 /// Row 1 (b).
 pub const LANDLOCK_INEXACT: &str =
     "row 1 (b): what Landlock cannot grant exactly is refused: path forms of chmod, \
-     chown, utimes; device nodes; a program beneath a directory without `read`";
+     chown, utimes; device nodes; a program, or a program beneath a directory, without `read`";
 /// Row 2 (a).
 pub const SIGNALS_BY_DOMAIN: &str =
     "row 2 (a): signals follow Landlock domains, not process descriptors";

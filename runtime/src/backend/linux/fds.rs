@@ -415,6 +415,7 @@ impl Table {
                 reads,
                 writes,
                 pool: false,
+                served: false,
             }),
         }
         self.next = Some(target - 1);
@@ -443,14 +444,21 @@ impl Table {
             reads,
             writes,
             pool: false,
+            served: false,
         });
     }
 
     /// Reserves a pool of `size` free numbers of the block for
     /// descriptors limited to `limits` after entry, each holding a
     /// placeholder (`slots.rs`); the first pool places the placeholders'
-    /// source in the block above it.
-    pub(crate) fn pool(&mut self, limits: &Limits, size: u32) -> Result<Pool, Failure> {
+    /// source in the block above it. `served`: a service hands its
+    /// descriptors in ([`FdClass::served`]).
+    pub(crate) fn pool(
+        &mut self,
+        limits: &Limits,
+        size: u32,
+        served: bool,
+    ) -> Result<Pool, Failure> {
         if self.source.is_none() {
             let src = slots::source().map_err(|e| Failure::new("eventfd", e))?;
             // Its class's limits are set at entry (`set_source_limits`):
@@ -484,6 +492,7 @@ impl Table {
                 reads: true,
                 writes: true,
                 pool: true,
+                served,
             });
             self.next = Some(lo - 1);
             return Ok(Pool { lo, hi });
@@ -630,10 +639,10 @@ mod tests {
             libc::close(Table::top());
         }
         let first = std::time::Instant::now();
-        let a = table.pool(&Limits::default(), 64).unwrap();
+        let a = table.pool(&Limits::default(), 64, false).unwrap();
         let first = first.elapsed();
         let second = std::time::Instant::now();
-        let b = table.pool(&Limits::default(), 64).unwrap();
+        let b = table.pool(&Limits::default(), 64, false).unwrap();
         let second = second.elapsed();
         println!(
             "pool of 64 numbers: first {:.1} µs (with its source), next {:.1} µs",

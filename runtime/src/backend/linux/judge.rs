@@ -46,11 +46,18 @@ impl Context<'_> {
     /// The directories (classes with `lookup`) whose Landlock access lets
     /// a call needing one of `access`'s bits through (all of them for
     /// 0): where a descriptor opened after entry for [`Outside::Places`]
-    /// may act.
+    /// may act. For 0 (calls Landlock does not mediate: fchmod, fchown,
+    /// futimens, xattrs, stat) the pools a service hands descriptors into
+    /// too ([`FdClass::served`]): the program can receive one of their
+    /// descriptors itself (recvmsg(2) on its channel), outside every
+    /// class, where libcasper's fileargs limits it in the service
+    /// (`open_file`, lib/libcasper/services/cap_fileargs/cap_fileargs.c).
     pub(crate) fn places(&self, access: u64) -> impl Iterator<Item = &FdClass> {
         self.classes.iter().filter(move |c| {
-            c.limits.rights.allows(Right::Lookup)
-                && (access == 0 || super::confine::dir_access(c.limits.rights).bits() & access != 0)
+            (c.served && access == 0)
+                || (c.limits.rights.allows(Right::Lookup)
+                    && (access == 0
+                        || super::confine::dir_access(c.limits.rights).bits() & access != 0))
         })
     }
 }

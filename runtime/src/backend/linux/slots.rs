@@ -22,6 +22,10 @@
 //! `SIGSYS` action after entry (rt_sigaction(2): `EPERM`); a `SIGSYS`
 //! the program blocked or ignored kills it when the filter traps
 //! (kernel/signal.c `force_sig_info_to_task`): a close that fails closed.
+//! A `SIGSYS` the program forges (rt_tgsigqueueinfo(2) to itself may
+//! carry `SYS_SECCOMP`, and the registers of the call it interrupts) is
+//! handled as a trapped one: the handler gains the program nothing, as
+//! every call it makes passes the filter as the program's own would.
 //!
 //! The source lies in the block, at or above `RLIMIT_NOFILE`: nothing
 //! made after entry lands on its number, nothing may be copied onto it

@@ -164,6 +164,7 @@ fn standard_streams_hold_no_right_a_new_descriptor_lacks() {
         reads: true,
         writes: true,
         pool: false,
+        served: false,
     };
     let dir = class(4000, 4000, RightSet::of(&[Right::Lookup, Right::Read]));
     let defaults = [
@@ -191,4 +192,43 @@ fn standard_streams_hold_no_right_a_new_descriptor_lacks() {
         stream_beyond_outside(&preopen, outside_rights(&preopen)),
         None
     );
+}
+
+/// The program can receive a `fileargs` descriptor itself (recvmsg(2) on
+/// the service's channel), outside every class: the metadata calls
+/// Landlock does not mediate are then allowed only when the declaration
+/// holds their rights, as a `fileargs` pool counts among the places of
+/// those calls. A pool of `limits(...)` (filled from the program's own
+/// descriptors) does not; the rights libcasper would also deny there but
+/// that no place limits (seek, fstat...) stay (row 5 (b)).
+#[test]
+fn a_fileargs_pool_limits_the_metadata_rights_of_unclassed_descriptors() {
+    let pool = |served: bool| seccomp::FdClass {
+        lo: 3000,
+        hi: 3063,
+        limits: Limits {
+            rights: RightSet::of(&[Right::Read, Right::Fstat]),
+            ioctls: None,
+            fcntls: None,
+        },
+        reads: true,
+        writes: true,
+        pool: true,
+        served,
+    };
+    let metadata = [
+        Right::Fchmod,
+        Right::Fchown,
+        Right::Futimes,
+        Right::ExtattrSet,
+        Right::ExtattrDelete,
+        Right::Ioctl,
+    ];
+    let served = outside_rights(&[pool(true)]);
+    let own = outside_rights(&[pool(false)]);
+    for right in metadata {
+        assert!(!served.allows(right), "{right:?} with a fileargs pool");
+        assert!(own.allows(right), "{right:?} with a limits pool");
+    }
+    assert!(served.allows(Right::Seek) && served.allows(Right::Fstat));
 }

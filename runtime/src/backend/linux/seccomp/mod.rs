@@ -68,6 +68,12 @@ pub(crate) struct FdClass {
     /// hold at least its limits may be copied in, so its access mode is
     /// never trusted (`reads`, `writes` set).
     pub pool: bool,
+    /// Whether a service hands its descriptors in (a `fileargs` pool):
+    /// the program can receive them itself at any free number, outside
+    /// every class, so its limits count among the places of
+    /// [`Outside::Places`](super::rules::Outside::Places) needs that
+    /// Landlock does not mediate (`judge::Context::places`).
+    pub served: bool,
 }
 
 /// What the capability-mode policy lets through beyond capability mode

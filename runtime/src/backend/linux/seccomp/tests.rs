@@ -105,6 +105,7 @@ pub(super) fn class(lo: u32, hi: u32, rights: &[Right]) -> FdClass {
         reads: true,
         writes: true,
         pool: false,
+        served: false,
     }
 }
 
@@ -152,6 +153,7 @@ pub(super) fn stdio_classes() -> Vec<FdClass> {
             reads: true,
             writes: false,
             pool: false,
+            served: false,
         },
         FdClass {
             lo: 1,
@@ -160,6 +162,7 @@ pub(super) fn stdio_classes() -> Vec<FdClass> {
             reads: false,
             writes: true,
             pool: false,
+            served: false,
         },
     ]
 }

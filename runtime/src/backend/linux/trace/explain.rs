@@ -439,6 +439,7 @@ mod tests {
             reads: false,
             writes: true,
             pool: false,
+            served: false,
         }];
         let described = [Described {
             fd: 1,
