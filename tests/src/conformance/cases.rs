@@ -1256,6 +1256,13 @@ fn capmode() -> Vec<Case> {
     g.from("capmode.cc TEST(Capmode, SelfKill)");
     g.add("cm", At::default(), cm("cm_kill_child", Capsicum::CapMode));
     g.add("cm", At::default(), cm("cm_kill_self", Capsicum::Allowed));
+    // signal(2) after cap_enter(2) (the test restores SIGUSR1's action):
+    // sigaction is in capabilities.conf, for every signal, SIGSYS too.
+    g.add(
+        "cm",
+        At::default(),
+        cm("cm_sigaction_sigsys", Capsicum::Allowed),
+    );
     g.from("mqueue.cc TEST(PosixMqueue, CapMode)");
     g.add("cm", At::default(), cm("cm_mq_open", Capsicum::CapMode));
     g.from("sysctl.cc TEST(Sysctl, Capability)");

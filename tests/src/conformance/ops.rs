@@ -1365,6 +1365,17 @@ fn capmode_op(name: &str, spec: &Spec) -> Attempt {
             unsafe { libc::signal(libc::SIGUSR1, libc::SIG_IGN) };
             done(sys!(libc::kill(libc::getpid(), libc::SIGUSR1)), "signalled")
         }
+        "sigaction_sigsys" => {
+            // SAFETY: a zeroed sigaction is valid; SIG_IGN installs no
+            // handler code; the old action is written into a live local.
+            let r = unsafe {
+                let mut sa: libc::sigaction = std::mem::zeroed();
+                sa.sa_sigaction = libc::SIG_IGN;
+                let mut old: libc::sigaction = std::mem::zeroed();
+                libc::sigaction(libc::SIGSYS, &sa, &mut old)
+            };
+            done(sys!(r), "set")
+        }
         // mqueue.cc TEST(PosixMqueue, CapMode)
         "mq_open" => {
             let q = sys!(libc::mq_open(

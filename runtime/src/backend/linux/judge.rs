@@ -33,6 +33,7 @@ impl Context<'_> {
             Gate::Lookups => self.lookups || self.grants.global_paths,
             Gate::Grant(g) => self.grants.has(g),
             Gate::SignalScope => self.signal_scope,
+            Gate::OwnSigsys => !self.classes.iter().any(|c| c.pool),
         }
     }
 

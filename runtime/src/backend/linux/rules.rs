@@ -91,6 +91,10 @@ pub(crate) enum Gate {
     /// holds its parent and siblings (each child forked after entry gets
     /// a domain of its own), so the filter need not know any process id.
     SignalScope,
+    /// When the `SIGSYS` action is the program's own: no pool of
+    /// `limits(...)` or `fileargs` numbers, whose closes the sandbox's
+    /// `SIGSYS` handler emulates (`slots.rs`).
+    OwnSigsys,
 }
 
 /// One alternative under which capability mode allows a call.
@@ -393,6 +397,15 @@ pub(crate) const fn beneath(when: &'static [Cond]) -> Allow {
 pub(crate) const fn scoped(when: &'static [Cond]) -> Allow {
     Allow {
         gate: Gate::SignalScope,
+        when,
+    }
+}
+
+/// Capability mode allows the call when the `SIGSYS` action is the
+/// program's own (no pool) and `when` holds.
+pub(crate) const fn own_sigsys(when: &'static [Cond]) -> Allow {
+    Allow {
+        gate: Gate::OwnSigsys,
         when,
     }
 }

@@ -112,7 +112,7 @@ const ROWS: &[Syscall] = table![
     SYS_mprotect             [Buf, Len, Num]               ALLOW, NO_EXEC, "capabilities.conf lists it; PROT_EXEC fails closed: seccomp does not see which mapping changes";
     SYS_munmap               [Buf, Len]                    ALLOW, &[], CONF;
     SYS_brk                  []                            ALLOW, &[], CONF;
-    SYS_rt_sigaction         [Num, Buf]                    allow_if(&[when(&[ne(0, SIGSYS as u32)]), when(&[null(1)])]), &[], "capabilities.conf lists it; the SIGSYS action is the sandbox's (it keeps the numbers of `limits(...)` pools occupied, and reports denials): it may be read, not changed";
+    SYS_rt_sigaction         [Num, Buf]                    allow_if(&[when(&[ne(0, SIGSYS as u32)]), when(&[null(1)]), own_sigsys(&[])]), &[], "capabilities.conf lists it; with a `limits(...)` or `fileargs` pool the SIGSYS action is the sandbox's (its handler keeps the pools' numbers occupied): it may be read, not changed";
     SYS_rt_sigprocmask       []                            ALLOW, &[], CONF;
     SYS_rt_sigreturn         []                            ALLOW, &[], CONF;
     SYS_ioctl                [Fd, Num]                     IOCTL, IOCTL_NEEDS, "capabilities.conf lists it with `ioctl` narrowed by cap_ioctls_limit(2); Linux ioctls reach beyond the descriptor (interfaces, whole file systems), so only a fixed list of commands";
