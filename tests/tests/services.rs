@@ -86,6 +86,41 @@ fn fileargs_descriptors_hold_the_declared_rights() {
     scenario(&["fileargs-rights", f.to_str().unwrap()], &[]);
 }
 
+/// The descriptors a `fileargs` channel opens ahead never take the
+/// numbers of the program's own opens: with 1, 40 and 100 names, each
+/// opened once, 64 are held at once (before, 64, 56 and 1). In dry-run
+/// no pool exists and the 65th open succeeds (the control).
+#[cfg(target_os = "linux")]
+#[test]
+fn fileargs_holds_64_descriptors_whatever_was_opened_ahead() {
+    let dir = scratch("fileargs-room");
+    for count in [1, 40, 100] {
+        let names: Vec<String> = (0..count)
+            .map(|i| {
+                let f = dir.join(format!("f{i}"));
+                std::fs::write(&f, "x").unwrap();
+                f.to_str().unwrap().to_owned()
+            })
+            .collect();
+        let mut args = vec!["fileargs-room"];
+        args.extend(names.iter().map(String::as_str));
+        scenario(&args, &[]);
+        if count == 100 {
+            let out = run(
+                &args,
+                &[("SANDBOXED_TRACE", std::path::Path::new("dry-run"))],
+            );
+            assert!(
+                out.stdout.contains("failed: more than 200 held")
+                    || out.stderr.contains("failed: more than 200 held"),
+                "dry-run holds more than 64: {}{}",
+                out.stdout,
+                out.stderr
+            );
+        }
+    }
+}
+
 #[test]
 fn fileargs_creates_with_the_declared_mode() {
     use std::os::unix::fs::PermissionsExt;

@@ -87,6 +87,7 @@ fn main() {
         "fileargs-arg" => fileargs_arg(),
         "fileargs-create" => fileargs_create(),
         "fileargs-rights" => fileargs_rights(),
+        "fileargs-room" => fileargs_room(),
         #[cfg(target_os = "linux")]
         "fileargs-intercept" => fileargs_intercept(),
         "broker-pid" => broker_pid(),
@@ -422,6 +423,42 @@ fn fileargs_rights(fileargs: FileArgs) {
         let r = unsafe { libc::dup2(fd, 1) };
         check(&format!("{which}: not onto stdout"), r == -1);
     }
+}
+
+/// A `fileargs` channel holds 64 of the program's descriptors at once,
+/// however many names it serves: the descriptors it opened ahead (before
+/// entry, and the spares that come with each answer) give their numbers
+/// up to the program's opens. Each name is opened once and closed (which
+/// leaves spares behind), then the first name is opened and kept until
+/// an open fails: the 65th, with `EMFILE`.
+#[sandboxed(services(fileargs(args(2..), read)))]
+fn fileargs_room(fileargs: FileArgs) {
+    let names: Vec<String> = std::env::args().skip(2).collect();
+    for name in &names {
+        drop(fileargs.open(name).expect("open"));
+    }
+    let mut held = Vec::new();
+    let refusal = loop {
+        match fileargs.open(&names[0]) {
+            Ok(f) => held.push(f),
+            Err(e) => break e,
+        }
+        if held.len() > 200 {
+            panic!("failed: more than 200 held: no limit");
+        }
+    };
+    println!("held: {}", held.len());
+    check(
+        &format!("{} names, 64 held at once", names.len()),
+        held.len() == 64,
+    );
+    check(
+        &format!("the 65th open answers EMFILE ({refusal})"),
+        refusal.raw_os_error() == Some(libc::EMFILE) && !sandboxed::is_violation(&refusal),
+    );
+    // Closing one makes room for one.
+    held.pop();
+    check("room again after a close", fileargs.open(&names[0]).is_ok());
 }
 
 /// `mode = 0o640` is a flag of the files, as fileargs_init(3)'s `mode`:

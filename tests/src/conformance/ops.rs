@@ -1366,15 +1366,14 @@ fn capmode_op(name: &str, spec: &Spec) -> Attempt {
             done(sys!(libc::kill(libc::getpid(), libc::SIGUSR1)), "signalled")
         }
         "sigaction_sigsys" => {
-            // SAFETY: a zeroed sigaction is valid; SIG_IGN installs no
-            // handler code; the old action is written into a live local.
-            let r = unsafe {
-                let mut sa: libc::sigaction = std::mem::zeroed();
-                sa.sa_sigaction = libc::SIG_IGN;
-                let mut old: libc::sigaction = std::mem::zeroed();
-                libc::sigaction(libc::SIGSYS, &sa, &mut old)
-            };
-            done(sys!(r), "set")
+            // SAFETY: a zeroed sigaction is valid (SIG_DFL, no flags).
+            let mut sa: libc::sigaction = unsafe { std::mem::zeroed() };
+            sa.sa_sigaction = libc::SIG_IGN;
+            // SAFETY: as above.
+            let mut old: libc::sigaction = unsafe { std::mem::zeroed() };
+            // SIG_IGN installs no handler code; the old action is written
+            // into a live local.
+            done(sys!(libc::sigaction(libc::SIGSYS, &sa, &mut old)), "set")
         }
         // mqueue.cc TEST(PosixMqueue, CapMode)
         "mq_open" => {

@@ -289,18 +289,38 @@ static POOL_LOCK: std::sync::Mutex<()> = std::sync::Mutex::new(());
 /// handed out unlimited). A descriptor taken from another pool leaves
 /// the placeholder at its old number.
 pub(crate) fn into_pool(fd: OwnedFd, pool: Pool) -> io::Result<OwnedFd> {
+    try_into_pool(fd, pool).map_err(|refused| match refused {
+        Refused::Full(fd) => {
+            release(fd);
+            io::Error::from_raw_os_error(libc::EMFILE)
+        }
+        Refused::Failed(e) => e,
+    })
+}
+
+/// Why [`try_into_pool`] did not move a descriptor.
+#[derive(Debug)]
+pub(crate) enum Refused {
+    /// Every number of the pool is in use: the descriptor, handed back
+    /// unlimited for the caller to make room or to close.
+    Full(OwnedFd),
+    /// dup3(2) failed.
+    Failed(io::Error),
+}
+
+/// As [`into_pool`], but a full pool hands the descriptor back.
+pub(crate) fn try_into_pool(fd: OwnedFd, pool: Pool) -> Result<OwnedFd, Refused> {
     let _guard = POOL_LOCK
         .lock()
         .unwrap_or_else(std::sync::PoisonError::into_inner);
     let Some(free) = slots::free_slot(pool.lo, pool.hi) else {
-        release(fd);
-        return Err(io::Error::from_raw_os_error(libc::EMFILE));
+        return Err(Refused::Full(fd));
     };
     // SAFETY: dup3 of a descriptor we own onto a number holding the
     // placeholder (found under the lock); the result is checked below.
     let moved = unsafe { libc::dup3(fd.as_raw_fd(), free, libc::O_CLOEXEC) };
     if moved < 0 {
-        return Err(io::Error::last_os_error());
+        return Err(Refused::Failed(io::Error::last_os_error()));
     }
     release(fd);
     // SAFETY: `moved` is a new descriptor nobody else owns.

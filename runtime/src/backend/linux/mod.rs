@@ -82,8 +82,9 @@ pub(crate) use broker::Channel;
 use kernel::{Gap, Kernel};
 pub(crate) use narrow::limit_after;
 
-/// Numbers of a `fileargs` pool: how many of its descriptors may be open
-/// at once (half of them at most opened ahead before entry).
+/// Numbers of a `fileargs` pool: how many of the program's descriptors
+/// may be open at once (those the channel opened ahead, before entry or as
+/// spares, give their numbers up to the program's opens: `Channel`).
 const FILEARGS_POOL: u32 = 64;
 
 /// Set once the confinement is applied; inherited by forked children.

@@ -15,7 +15,7 @@ use rustix::net::{RecvAncillaryBuffer, RecvAncillaryMessage, RecvFlags, SendFlag
 
 use crate::services::contract::{Reply, Request, Transport};
 
-use super::super::fds::{into_pool, Pool};
+use super::super::fds::{into_pool, release, try_into_pool, Pool, Refused};
 use super::wire::{self, MAX_MESSAGE};
 
 /// A channel to the broker for one service.
@@ -51,6 +51,37 @@ impl Channel {
         match self.pool {
             Some(pool) => into_pool(fd, pool),
             None => Ok(fd),
+        }
+    }
+
+    /// `fd`, the answer to the program's own open, limited into the
+    /// channel's pool. When every number of the pool is in use, room is
+    /// made by closing descriptors opened ahead (before entry, or spares),
+    /// most recent first: the next open of their names asks the broker.
+    /// So the descriptors opened ahead never take a number the program's
+    /// opens need. `EMFILE` once the program itself holds every number.
+    fn limited_making_room(&self, mut fd: OwnedFd) -> io::Result<OwnedFd> {
+        let Some(pool) = self.pool else {
+            return Ok(fd);
+        };
+        loop {
+            match try_into_pool(fd, pool) {
+                Ok(limited) => return Ok(limited),
+                Err(Refused::Failed(e)) => return Err(e),
+                Err(Refused::Full(back)) => {
+                    let ahead = self
+                        .preopened
+                        .lock()
+                        .unwrap_or_else(PoisonError::into_inner)
+                        .pop();
+                    let Some((_, ahead)) = ahead else {
+                        release(back);
+                        return Err(io::Error::from_raw_os_error(libc::EMFILE));
+                    };
+                    release(ahead);
+                    fd = back;
+                }
+            }
         }
     }
 
@@ -126,9 +157,9 @@ impl Transport for Channel {
         let Reply::Fd(fd) = reply else {
             return Ok(reply);
         };
-        let fd = self.limited(fd)?;
+        let fd = self.limited_making_room(fd)?;
         // A spare is limited as it arrives too, or dropped when the pool
-        // is full (the next open asks the broker).
+        // is full (the next open asks the broker): it never makes room.
         if let Some(spare) = spare.into_iter().next().and_then(|s| self.limited(s).ok()) {
             self.preopened
                 .lock()
