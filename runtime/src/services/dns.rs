@@ -11,7 +11,10 @@ use crate::decl::{DnsLimits, Family};
 
 /// `system.dns`: name and address lookups.
 ///
-/// ```ignore
+/// ```no_run
+/// use sandboxed::sandboxed;
+/// use sandboxed::services::Dns;
+///
 /// #[sandboxed(services(dns(types = [name2addr], families = [inet])))]
 /// fn main(dns: Dns) -> std::io::Result<()> {
 ///     for addr in dns.lookup_host("localhost")? {

@@ -17,9 +17,13 @@ use crate::rights::RightsMarker;
 /// to the same file), with the declared flags; `lstat` and `realpath` only
 /// when declared in `operations = [...]`.
 ///
-/// ```ignore
+/// ```no_run
+/// use sandboxed::sandboxed;
+/// use sandboxed::services::FileArgs;
+///
 /// #[sandboxed(services(fileargs(args(1..), read, rights = [read, fstat])))]
-/// fn main(files: FileArgs) -> std::io::Result<()> {
+/// fn main(fileargs: FileArgs) -> std::io::Result<()> {
+///     let files = fileargs;
 ///     for name in std::env::args_os().skip(1) {
 ///         let mut file = files.open(&name)?;
 ///         std::io::copy(&mut file, &mut std::io::stdout())?;

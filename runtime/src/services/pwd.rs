@@ -10,7 +10,10 @@ use crate::decl::{GrpLimits, PwdLimits};
 
 /// `system.pwd`: the password database.
 ///
-/// ```ignore
+/// ```no_run
+/// use sandboxed::sandboxed;
+/// use sandboxed::services::Pwd;
+///
 /// #[sandboxed(services(pwd(cmds = [getpwnam], fields = [pw_name, pw_uid], users = ["root"])))]
 /// fn main(pwd: Pwd) -> std::io::Result<()> {
 ///     let root = pwd.user_by_name("root")?.expect("root exists");

@@ -9,9 +9,13 @@ use super::{service_handle, Channel};
 
 /// `system.syslog`: log lines to syslogd.
 ///
-/// ```ignore
+/// ```no_run
+/// use sandboxed::sandboxed;
+/// use sandboxed::services::Syslog;
+///
 /// #[sandboxed(services(syslog))]
-/// fn main(log: Syslog) -> std::io::Result<()> {
+/// fn main(syslog: Syslog) -> std::io::Result<()> {
+///     let log = syslog;
 ///     log.open("demo", libc::LOG_PID, libc::LOG_USER)?;
 ///     log.log(libc::LOG_NOTICE, "started")
 /// }
