@@ -676,6 +676,14 @@ fn read_limit_sets(cx: &mut Ctxt, attr: &mut Attr, items: Vec<Node>) {
                 }
                 (list, max)
             }
+            // `limits(Conn = [..], max = 2)`: `max` read as a set's name.
+            Node::Int(i) if name == "max" => {
+                cx.error(
+                    i.span(),
+                    "`max` goes with its set's rights, in parentheses: `limits(Conn = ([recv, send], max = 2))`",
+                );
+                continue;
+            }
             other => (read_rights_list(cx, other), None),
         };
         let Some(list) = list else { continue };

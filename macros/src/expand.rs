@@ -835,7 +835,10 @@ pub fn can_traits() -> TokenStream {
         let doc = format!("The rights marker includes `{r}`.");
         let message = format!("this handle lacks the `{r}` right (its rights are `{{Self}}`)");
         let label = format!("needs `{r}`");
-        let note = format!("add `{r}` to this declaration's `rights(...)`");
+        let note = format!(
+            "add `{r}` to the rights the handle was declared with: its declaration's `rights(...)`, \
+             or the `limits(...)` set it was narrowed to"
+        );
         // `File` or `Dir` written without rights (in a helper's signature,
         // say) is `File<Unknown>`, the default, which holds no right.
         let default = format!(
