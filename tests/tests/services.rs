@@ -122,6 +122,12 @@ fn fileargs_holds_64_descriptors_whatever_was_opened_ahead() {
 }
 
 #[test]
+fn fileargs_opens_a_named_directory_whose_read_answers_eisdir() {
+    let dir = scratch("fileargs-dir");
+    scenario(&["fileargs-dir", dir.to_str().unwrap()], &[]);
+}
+
+#[test]
 fn fileargs_creates_with_the_declared_mode() {
     use std::os::unix::fs::PermissionsExt;
     let dir = scratch("fileargs-create");

@@ -88,6 +88,7 @@ fn main() {
         "fileargs-create" => fileargs_create(),
         "fileargs-rights" => fileargs_rights(),
         "fileargs-room" => fileargs_room(),
+        "fileargs-dir" => fileargs_dir(),
         #[cfg(target_os = "linux")]
         "fileargs-intercept" => fileargs_intercept(),
         "broker-pid" => broker_pid(),
@@ -459,6 +460,25 @@ fn fileargs_room(fileargs: FileArgs) {
     // Closing one makes room for one.
     held.pop();
     check("room again after a close", fileargs.open(&names[0]).is_ok());
+}
+
+/// A named directory opens as fileargs_open(3) opens it (cap_fileargs.c
+/// `open_file`: open(2) with the declared flags), and reading it answers
+/// `EISDIR`, as cat(1) reports; not a violation.
+#[sandboxed(services(fileargs(args(2..), read)))]
+fn fileargs_dir(fileargs: FileArgs) {
+    let name = std::env::args().nth(2).expect("a directory");
+    match fileargs.open(&name) {
+        Ok(mut dir) => {
+            let mut text = String::new();
+            let err = dir.read_to_string(&mut text).expect_err("a directory");
+            check(
+                &format!("reading the directory answers EISDIR ({err})"),
+                err.raw_os_error() == Some(libc::EISDIR) && !sandboxed::is_violation(&err),
+            );
+        }
+        Err(e) => check(&format!("the named directory opens ({e})"), false),
+    }
 }
 
 /// `mode = 0o640` is a flag of the files, as fileargs_init(3)'s `mode`:
