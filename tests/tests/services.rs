@@ -127,6 +127,52 @@ fn fileargs_opens_a_named_directory_whose_read_answers_eisdir() {
     scenario(&["fileargs-dir", dir.to_str().unwrap()], &[]);
 }
 
+/// A name redirected after start (a symlink the program makes) into a
+/// named directory opens neither the files nor the directories beneath
+/// it: the broker's Landlock rule for a named directory lets that
+/// directory alone open, and the broker hands out only the named
+/// directories. The controls name the file, then the directory, too:
+/// the redirected name opens it, and the probe's check fails.
+#[test]
+fn fileargs_redirected_name_opens_nothing_beneath_a_named_directory() {
+    let root = scratch("fileargs-redirect");
+    let (w, d) = (root.join("w"), root.join("d"));
+    std::fs::create_dir_all(d.join("sub")).unwrap();
+    std::fs::create_dir_all(&w).unwrap();
+    std::fs::write(d.join("secret"), "secret\n").unwrap();
+    let (file, dir) = (w.join("file"), w.join("dir"));
+    let args = [
+        "fileargs-redirect",
+        w.to_str().unwrap(),
+        d.to_str().unwrap(),
+        file.to_str().unwrap(),
+        dir.to_str().unwrap(),
+    ];
+    scenario(&args, &[]);
+    for (named, failure) in [
+        ("secret", "failed: a file beneath the named directory"),
+        (
+            "sub",
+            "failed: a directory beneath the named directory through a redirected name should",
+        ),
+    ] {
+        for link in [&file, &dir] {
+            let _ = std::fs::remove_file(link);
+        }
+        let named = d.join(named);
+        let mut control = args.to_vec();
+        control.push(named.to_str().unwrap());
+        let out = run(&control, &[]);
+        assert!(
+            (out.stdout.clone() + &out.stderr).contains(failure),
+            "the redirected name opens a named {}: {}{}",
+            named.display(),
+            out.stdout,
+            out.stderr
+        );
+    }
+}
+
 #[test]
 fn fileargs_creates_with_the_declared_mode() {
     use std::os::unix::fs::PermissionsExt;

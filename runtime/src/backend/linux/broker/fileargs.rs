@@ -31,6 +31,25 @@ pub(crate) struct FileArgs {
     /// the program keeps it for its next open of that name, which then
     /// needs no round trip (one round trip per two repeated opens).
     pub(crate) spare: Option<OwnedFd>,
+    /// The named directories as they were at start (device, inode): the
+    /// only directories handed out. The broker's Landlock rule for a
+    /// named directory (`read_dir`) holds beneath it too, so a name
+    /// redirected there later (a symlink the program makes) would
+    /// otherwise open a directory nobody named.
+    pub(crate) dirs: Vec<(u64, u64)>,
+}
+
+/// The named directories among `names` (device, inode), as open(2) and
+/// the broker's Landlock rules resolve them (symlinks followed).
+pub(crate) fn named_dirs(names: &[Vec<u8>]) -> Vec<(u64, u64)> {
+    names
+        .iter()
+        .filter_map(|n| rustix::fs::stat(Path::new(OsStr::from_bytes(n))).ok())
+        .filter(|st| {
+            rustix::fs::FileType::from_raw_mode(st.st_mode) == rustix::fs::FileType::Directory
+        })
+        .map(|st| (st.st_dev, st.st_ino))
+        .collect()
 }
 
 /// Whether opening `flags` ahead of a request changes nothing the program
@@ -76,10 +95,29 @@ pub(crate) fn open(name: &[u8], flags: &OpenFlags) -> Result<OwnedFd, i32> {
 }
 
 impl FileArgs {
-    /// After an answer is sent: opens ahead the name just served.
+    /// Opens `name` as declared: `Ok((fd, regular))`. A directory other
+    /// than a named one answers `EACCES`, as the broker's Landlock would
+    /// were its rule for a named directory not to hold beneath it.
+    fn open(&self, name: &[u8]) -> Result<(OwnedFd, bool), i32> {
+        let fd = open(name, &self.flags)?;
+        let st = rustix::fs::fstat(&fd).map_err(|e| e.raw_os_error())?;
+        match rustix::fs::FileType::from_raw_mode(st.st_mode) {
+            rustix::fs::FileType::RegularFile => Ok((fd, true)),
+            rustix::fs::FileType::Directory if !self.dirs.contains(&(st.st_dev, st.st_ino)) => {
+                Err(libc::EACCES)
+            }
+            _ => Ok((fd, false)),
+        }
+    }
+
+    /// After an answer is sent: opens ahead the name just served (kept
+    /// only while it is a regular file: the name may have changed).
     pub(crate) fn idle(&mut self) {
         if let Some(name) = self.ahead.take() {
-            self.ready = open(&name, &self.flags).ok().map(|fd| (name, fd));
+            self.ready = match self.open(&name) {
+                Ok((fd, true)) => Some((name, fd)),
+                _ => None,
+            };
         }
     }
 
@@ -107,20 +145,18 @@ impl FileArgs {
         match op {
             FileOp::Open => {
                 // A descriptor opened ahead is of a regular file (checked
-                // when its name was first served).
+                // when it was opened).
                 let (fd, regular) = match self.ready.take() {
                     Some((n, fd)) if n == name => (fd, true),
-                    _ => {
-                        let fd = open(name, &self.flags)?;
-                        let regular = rustix::fs::fstat(&fd).is_ok_and(|st| {
-                            rustix::fs::FileType::from_raw_mode(st.st_mode)
-                                == rustix::fs::FileType::RegularFile
-                        });
-                        (fd, regular)
-                    }
+                    _ => self.open(name)?,
                 };
                 if regular && openable_ahead(&self.flags) {
-                    self.spare = open(name, &self.flags).ok();
+                    // Opened apart from `fd`: the name may have changed
+                    // in between, so it is checked again.
+                    self.spare = match self.open(name) {
+                        Ok((spare, true)) => Some(spare),
+                        _ => None,
+                    };
                     self.ahead = Some(name.to_vec());
                 }
                 Ok(Reply::Fd(fd))
