@@ -173,6 +173,36 @@ fn fileargs_redirected_name_opens_nothing_beneath_a_named_directory() {
     }
 }
 
+/// A name to create, redirected after start (a symlink the program
+/// makes) to a file beside it, neither opens nor truncates that file,
+/// though the broker's Landlock rule for the directory holds for every
+/// file beneath it. The control names the file too: the redirected name
+/// opens (and truncates) it, and the probe's check fails.
+#[test]
+fn fileargs_redirected_name_to_create_opens_nothing_beside_it() {
+    let w = scratch("fileargs-redirect-create");
+    let (new, precious) = (w.join("new"), w.join("precious"));
+    let args = [
+        "fileargs-redirect-create",
+        w.to_str().unwrap(),
+        new.to_str().unwrap(),
+    ];
+    std::fs::write(&precious, "precious\n").unwrap();
+    scenario(&args, &[]);
+    assert_eq!(std::fs::read_to_string(&precious).unwrap(), "precious\n");
+    std::fs::remove_file(&new).unwrap();
+    let mut control = args.to_vec();
+    control.push(precious.to_str().unwrap());
+    let out = run(&control, &[]);
+    assert!(
+        (out.stdout.clone() + &out.stderr)
+            .contains("failed: a file beside a name to create, through the redirected name"),
+        "the redirected name opens a named file: {}{}",
+        out.stdout,
+        out.stderr
+    );
+}
+
 #[test]
 fn fileargs_creates_with_the_declared_mode() {
     use std::os::unix::fs::PermissionsExt;

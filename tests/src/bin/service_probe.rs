@@ -90,6 +90,7 @@ fn main() {
         "fileargs-room" => fileargs_room(),
         "fileargs-dir" => fileargs_dir(),
         "fileargs-redirect" => fileargs_redirect(),
+        "fileargs-redirect-create" => fileargs_redirect_create(),
         #[cfg(target_os = "linux")]
         "fileargs-intercept" => fileargs_intercept(),
         "broker-pid" => broker_pid(),
@@ -529,6 +530,32 @@ fn fileargs_redirect(w: sandboxed::Dir, fileargs: FileArgs) {
     check(
         "the named directory itself opens",
         fileargs.open(named).is_ok(),
+    );
+}
+
+/// A name to create, missing at start, that the program redirects (a
+/// symlink it makes, in a directory it may only make symlinks in) to a
+/// file beside it: the broker neither opens nor truncates that file,
+/// though its Landlock rule for the directory of a file to create holds
+/// for every file beneath it. `fileargs-redirect-create W W/new`; the
+/// runner checks `W/precious` is whole.
+#[sandboxed(
+    preopen(w = dir(arg(2))),
+    rights(w = [symlinkat], stdio),
+    services(fileargs(args(3..), read, write, create, truncate))
+)]
+fn fileargs_redirect_create(w: sandboxed::Dir, fileargs: FileArgs) {
+    use std::os::fd::AsRawFd;
+    let args: Vec<String> = std::env::args().collect();
+    let (dir, new) = (&args[2], &args[3]);
+    let target = std::ffi::CString::new(format!("{dir}/precious")).unwrap();
+    // SAFETY: symlinkat(2) with NUL-terminated strings.
+    let r = unsafe { libc::symlinkat(target.as_ptr(), w.as_raw_fd(), c"new".as_ptr()) };
+    check("a symlink made where the program may", r == 0);
+    errno(
+        "a file beside a name to create, through the redirected name",
+        fileargs.open(new).map(drop),
+        libc::EACCES,
     );
 }
 

@@ -31,23 +31,21 @@ pub(crate) struct FileArgs {
     /// the program keeps it for its next open of that name, which then
     /// needs no round trip (one round trip per two repeated opens).
     pub(crate) spare: Option<OwnedFd>,
-    /// The named directories as they were at start (device, inode): the
-    /// only directories handed out. The broker's Landlock rule for a
-    /// named directory (`read_dir`) holds beneath it too, so a name
-    /// redirected there later (a symlink the program makes) would
-    /// otherwise open a directory nobody named.
-    pub(crate) dirs: Vec<(u64, u64)>,
+    /// What the names resolved to at start (device, inode), and the files
+    /// the broker created for them since: all it hands out. Its Landlock
+    /// rules for a named directory (`read_dir`) and for the directory of
+    /// a file to create hold beneath them too, so a name redirected there
+    /// later (a symlink the program makes) would otherwise open, or
+    /// truncate, what nobody named.
+    pub(crate) known: Vec<(u64, u64)>,
 }
 
-/// The named directories among `names` (device, inode), as open(2) and
-/// the broker's Landlock rules resolve them (symlinks followed).
-pub(crate) fn named_dirs(names: &[Vec<u8>]) -> Vec<(u64, u64)> {
+/// What `names` resolve to (device, inode), as open(2) and the broker's
+/// Landlock rules resolve them (symlinks followed); missing names none.
+pub(crate) fn identities(names: &[Vec<u8>]) -> Vec<(u64, u64)> {
     names
         .iter()
         .filter_map(|n| rustix::fs::stat(Path::new(OsStr::from_bytes(n))).ok())
-        .filter(|st| {
-            rustix::fs::FileType::from_raw_mode(st.st_mode) == rustix::fs::FileType::Directory
-        })
         .map(|st| (st.st_dev, st.st_ino))
         .collect()
 }
@@ -95,19 +93,48 @@ pub(crate) fn open(name: &[u8], flags: &OpenFlags) -> Result<OwnedFd, i32> {
 }
 
 impl FileArgs {
-    /// Opens `name` as declared: `Ok((fd, regular))`. A directory other
-    /// than a named one answers `EACCES`, as the broker's Landlock would
-    /// were its rule for a named directory not to hold beneath it.
-    fn open(&self, name: &[u8]) -> Result<(OwnedFd, bool), i32> {
-        let fd = open(name, &self.flags)?;
-        let st = rustix::fs::fstat(&fd).map_err(|e| e.raw_os_error())?;
-        match rustix::fs::FileType::from_raw_mode(st.st_mode) {
-            rustix::fs::FileType::RegularFile => Ok((fd, true)),
-            rustix::fs::FileType::Directory if !self.dirs.contains(&(st.st_dev, st.st_ino)) => {
-                Err(libc::EACCES)
+    /// Opens `name` as declared: `Ok((fd, regular))`. What is neither
+    /// what a name was at start nor a file the broker created answers
+    /// `EACCES`, as the broker's Landlock would were its directory rules
+    /// not to hold beneath the directories. A file to create is first
+    /// opened `O_EXCL` (so that what the open made is known), one to
+    /// truncate is truncated only once known (ftruncate(2), as `O_TRUNC`
+    /// would: regular files alone).
+    fn open(&mut self, name: &[u8]) -> Result<(OwnedFd, bool), i32> {
+        let flags = self.flags;
+        let existing = OpenFlags {
+            create: false,
+            exclusive: false,
+            truncate: false,
+            ..flags
+        };
+        let (fd, created) = if flags.create || flags.exclusive {
+            let new = OpenFlags {
+                exclusive: true,
+                ..flags
+            };
+            match open(name, &new) {
+                Ok(fd) => (fd, true),
+                Err(libc::EEXIST) if !flags.exclusive => (open(name, &existing)?, false),
+                Err(e) => return Err(e),
             }
-            _ => Ok((fd, false)),
+        } else {
+            (open(name, &existing)?, false)
+        };
+        let st = rustix::fs::fstat(&fd).map_err(|e| e.raw_os_error())?;
+        let id = (st.st_dev, st.st_ino);
+        if !self.known.contains(&id) {
+            if !created {
+                return Err(libc::EACCES);
+            }
+            self.known.push(id);
         }
+        let regular =
+            rustix::fs::FileType::from_raw_mode(st.st_mode) == rustix::fs::FileType::RegularFile;
+        if flags.truncate && regular && !created {
+            rustix::fs::ftruncate(&fd, 0).map_err(|e| e.raw_os_error())?;
+        }
+        Ok((fd, regular))
     }
 
     /// After an answer is sent: opens ahead the name just served (kept

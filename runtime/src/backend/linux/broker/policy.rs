@@ -9,7 +9,7 @@
 //! | `pwd`, `grp` | global paths | as `dns` (passwd(5), group(5) among them) |
 //! | `sysctl` | global paths | each declared `/proc/sys` entry: read, write, directory reads when recursive |
 //! | `syslog` | `AF_UNIX` sockets and connect (the log socket) | nothing (/etc/localtime is read before) |
-//! | `fileargs` | global paths | each named file with the access its flags need (a named directory to read: `read_dir` alone, as its open needs; the rule holds beneath it, so the broker hands out only the directories named, `fileargs::named_dirs`); the parent directory of a missing file to `create` (every file beneath it: a name redirected there opens them) |
+//! | `fileargs` | global paths | each named file with the access its flags need (a named directory to read: `read_dir` alone, as its open needs); the parent directory of a missing file to `create`. A rule on a directory holds beneath it, so the broker hands out only what the names were at start and the files it created (`FileArgs::known`): a name redirected beneath one (a symlink the program makes) opens nothing |
 //! | (all) | `sendmsg`/`sendmmsg`: answers carry descriptors (`SCM_RIGHTS`); glibc's resolver uses `sendmmsg` | — |
 //!
 //! Nothing else: no execve, no ptrace, no signal outside the broker
@@ -139,8 +139,9 @@ pub(crate) fn needs(states: &[&State]) -> (Grants, Vec<(PathBuf, BitFlags<Access
                         // `truncate`) would let a name redirected there
                         // later open any file beneath; a directory never
                         // opens for writing (open(2): EISDIR). The
-                        // broker hands out the named directories alone
-                        // (`fileargs::named_dirs`).
+                        // broker hands out only what the names were at
+                        // start (`FileArgs::known`): `read_dir` holds
+                        // beneath too.
                         if flags.read {
                             rules.push((path, AccessFs::ReadDir.into()));
                         }

@@ -199,7 +199,7 @@ pub(crate) fn start(
                     }
                 }
                 State::FileArgs(fileargs::FileArgs {
-                    dirs: fileargs::named_dirs(&names),
+                    known: fileargs::identities(&names),
                     names,
                     flags: l.flags,
                     operations: l.operations.clone(),
