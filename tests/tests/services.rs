@@ -127,6 +127,82 @@ fn fileargs_opens_a_named_directory_whose_read_answers_eisdir() {
     scenario(&["fileargs-dir", dir.to_str().unwrap()], &[]);
 }
 
+/// A name redirected after start (a symlink the program makes) into a
+/// named directory opens neither the files nor the directories beneath
+/// it: the broker's Landlock rule for a named directory lets that
+/// directory alone open, and the broker hands out only the named
+/// directories. The controls name the file, then the directory, too:
+/// the redirected name opens it, and the probe's check fails.
+#[test]
+fn fileargs_redirected_name_opens_nothing_beneath_a_named_directory() {
+    let root = scratch("fileargs-redirect");
+    let (w, d) = (root.join("w"), root.join("d"));
+    std::fs::create_dir_all(d.join("sub")).unwrap();
+    std::fs::create_dir_all(&w).unwrap();
+    std::fs::write(d.join("secret"), "secret\n").unwrap();
+    let (file, dir) = (w.join("file"), w.join("dir"));
+    let args = [
+        "fileargs-redirect",
+        w.to_str().unwrap(),
+        d.to_str().unwrap(),
+        file.to_str().unwrap(),
+        dir.to_str().unwrap(),
+    ];
+    scenario(&args, &[]);
+    for (named, failure) in [
+        ("secret", "failed: a file beneath the named directory"),
+        (
+            "sub",
+            "failed: a directory beneath the named directory through a redirected name should",
+        ),
+    ] {
+        for link in [&file, &dir] {
+            let _ = std::fs::remove_file(link);
+        }
+        let named = d.join(named);
+        let mut control = args.to_vec();
+        control.push(named.to_str().unwrap());
+        let out = run(&control, &[]);
+        assert!(
+            (out.stdout.clone() + &out.stderr).contains(failure),
+            "the redirected name opens a named {}: {}{}",
+            named.display(),
+            out.stdout,
+            out.stderr
+        );
+    }
+}
+
+/// A name to create, redirected after start (a symlink the program
+/// makes) to a file beside it, neither opens nor truncates that file,
+/// though the broker's Landlock rule for the directory holds for every
+/// file beneath it. The control names the file too: the redirected name
+/// opens (and truncates) it, and the probe's check fails.
+#[test]
+fn fileargs_redirected_name_to_create_opens_nothing_beside_it() {
+    let w = scratch("fileargs-redirect-create");
+    let (new, precious) = (w.join("new"), w.join("precious"));
+    let args = [
+        "fileargs-redirect-create",
+        w.to_str().unwrap(),
+        new.to_str().unwrap(),
+    ];
+    std::fs::write(&precious, "precious\n").unwrap();
+    scenario(&args, &[]);
+    assert_eq!(std::fs::read_to_string(&precious).unwrap(), "precious\n");
+    std::fs::remove_file(&new).unwrap();
+    let mut control = args.to_vec();
+    control.push(precious.to_str().unwrap());
+    let out = run(&control, &[]);
+    assert!(
+        (out.stdout.clone() + &out.stderr)
+            .contains("failed: a file beside a name to create, through the redirected name"),
+        "the redirected name opens a named file: {}{}",
+        out.stdout,
+        out.stderr
+    );
+}
+
 #[test]
 fn fileargs_creates_with_the_declared_mode() {
     use std::os::unix::fs::PermissionsExt;

@@ -89,6 +89,8 @@ fn main() {
         "fileargs-rights" => fileargs_rights(),
         "fileargs-room" => fileargs_room(),
         "fileargs-dir" => fileargs_dir(),
+        "fileargs-redirect" => fileargs_redirect(),
+        "fileargs-redirect-create" => fileargs_redirect_create(),
         #[cfg(target_os = "linux")]
         "fileargs-intercept" => fileargs_intercept(),
         "broker-pid" => broker_pid(),
@@ -479,6 +481,82 @@ fn fileargs_dir(fileargs: FileArgs) {
         }
         Err(e) => check(&format!("the named directory opens ({e})"), false),
     }
+}
+
+/// A name the program can redirect (a symlink it makes, in a directory
+/// it may only make symlinks in) into a named directory: the broker
+/// opens neither a file nor a directory beneath the named directory (its
+/// Landlock rule for it lets only that directory itself open, and a
+/// directory opens only if it is a named one). `fileargs-redirect W D
+/// W/file W/dir`, where `D` holds `secret` and `sub/`.
+#[sandboxed(
+    preopen(w = dir(arg(2))),
+    rights(w = [symlinkat], stdio),
+    services(fileargs(args(3..), read))
+)]
+fn fileargs_redirect(w: sandboxed::Dir, fileargs: FileArgs) {
+    use std::os::fd::AsRawFd;
+    let args: Vec<String> = std::env::args().collect();
+    let (named, file, dir) = (&args[3], &args[4], &args[5]);
+    let link = |target: String, name: &str| {
+        let target = std::ffi::CString::new(target).unwrap();
+        let name = std::ffi::CString::new(name).unwrap();
+        // SAFETY: symlinkat(2) with NUL-terminated strings.
+        let r = unsafe { libc::symlinkat(target.as_ptr(), w.as_raw_fd(), name.as_ptr()) };
+        check("a symlink made where the program may", r == 0);
+    };
+    link(format!("{named}/secret"), "file");
+    link(format!("{named}/sub"), "dir");
+    match fileargs.open(file) {
+        Ok(mut f) => {
+            let mut text = String::new();
+            let _ = f.read_to_string(&mut text);
+            check(
+                &format!("a file beneath the named directory through a redirected name ({text:?})"),
+                false,
+            );
+        }
+        Err(e) => errno(
+            "a file beneath the named directory through a redirected name",
+            Err::<(), _>(e),
+            libc::EACCES,
+        ),
+    }
+    errno(
+        "a directory beneath the named directory through a redirected name",
+        fileargs.open(dir).map(drop),
+        libc::EACCES,
+    );
+    check(
+        "the named directory itself opens",
+        fileargs.open(named).is_ok(),
+    );
+}
+
+/// A name to create, missing at start, that the program redirects (a
+/// symlink it makes, in a directory it may only make symlinks in) to a
+/// file beside it: the broker neither opens nor truncates that file,
+/// though its Landlock rule for the directory of a file to create holds
+/// for every file beneath it. `fileargs-redirect-create W W/new`; the
+/// runner checks `W/precious` is whole.
+#[sandboxed(
+    preopen(w = dir(arg(2))),
+    rights(w = [symlinkat], stdio),
+    services(fileargs(args(3..), read, write, create, truncate))
+)]
+fn fileargs_redirect_create(w: sandboxed::Dir, fileargs: FileArgs) {
+    use std::os::fd::AsRawFd;
+    let args: Vec<String> = std::env::args().collect();
+    let (dir, new) = (&args[2], &args[3]);
+    let target = std::ffi::CString::new(format!("{dir}/precious")).unwrap();
+    // SAFETY: symlinkat(2) with NUL-terminated strings.
+    let r = unsafe { libc::symlinkat(target.as_ptr(), w.as_raw_fd(), c"new".as_ptr()) };
+    check("a symlink made where the program may", r == 0);
+    errno(
+        "a file beside a name to create, through the redirected name",
+        fileargs.open(new).map(drop),
+        libc::EACCES,
+    );
 }
 
 /// `mode = 0o640` is a flag of the files, as fileargs_init(3)'s `mode`:

@@ -31,6 +31,23 @@ pub(crate) struct FileArgs {
     /// the program keeps it for its next open of that name, which then
     /// needs no round trip (one round trip per two repeated opens).
     pub(crate) spare: Option<OwnedFd>,
+    /// What the names resolved to at start (device, inode), and the files
+    /// the broker created for them since: all it hands out. Its Landlock
+    /// rules for a named directory (`read_dir`) and for the directory of
+    /// a file to create hold beneath them too, so a name redirected there
+    /// later (a symlink the program makes) would otherwise open, or
+    /// truncate, what nobody named.
+    pub(crate) known: Vec<(u64, u64)>,
+}
+
+/// What `names` resolve to (device, inode), as open(2) and the broker's
+/// Landlock rules resolve them (symlinks followed); missing names none.
+pub(crate) fn identities(names: &[Vec<u8>]) -> Vec<(u64, u64)> {
+    names
+        .iter()
+        .filter_map(|n| rustix::fs::stat(Path::new(OsStr::from_bytes(n))).ok())
+        .map(|st| (st.st_dev, st.st_ino))
+        .collect()
 }
 
 /// Whether opening `flags` ahead of a request changes nothing the program
@@ -76,10 +93,58 @@ pub(crate) fn open(name: &[u8], flags: &OpenFlags) -> Result<OwnedFd, i32> {
 }
 
 impl FileArgs {
-    /// After an answer is sent: opens ahead the name just served.
+    /// Opens `name` as declared: `Ok((fd, regular))`. What is neither
+    /// what a name was at start nor a file the broker created answers
+    /// `EACCES`, as the broker's Landlock would were its directory rules
+    /// not to hold beneath the directories. A file to create is first
+    /// opened `O_EXCL` (so that what the open made is known), one to
+    /// truncate is truncated only once known (ftruncate(2), as `O_TRUNC`
+    /// would: regular files alone).
+    fn open(&mut self, name: &[u8]) -> Result<(OwnedFd, bool), i32> {
+        let flags = self.flags;
+        let existing = OpenFlags {
+            create: false,
+            exclusive: false,
+            truncate: false,
+            ..flags
+        };
+        let (fd, created) = if flags.create || flags.exclusive {
+            let new = OpenFlags {
+                exclusive: true,
+                ..flags
+            };
+            match open(name, &new) {
+                Ok(fd) => (fd, true),
+                Err(libc::EEXIST) if !flags.exclusive => (open(name, &existing)?, false),
+                Err(e) => return Err(e),
+            }
+        } else {
+            (open(name, &existing)?, false)
+        };
+        let st = rustix::fs::fstat(&fd).map_err(|e| e.raw_os_error())?;
+        let id = (st.st_dev, st.st_ino);
+        if !self.known.contains(&id) {
+            if !created {
+                return Err(libc::EACCES);
+            }
+            self.known.push(id);
+        }
+        let regular =
+            rustix::fs::FileType::from_raw_mode(st.st_mode) == rustix::fs::FileType::RegularFile;
+        if flags.truncate && regular && !created {
+            rustix::fs::ftruncate(&fd, 0).map_err(|e| e.raw_os_error())?;
+        }
+        Ok((fd, regular))
+    }
+
+    /// After an answer is sent: opens ahead the name just served (kept
+    /// only while it is a regular file: the name may have changed).
     pub(crate) fn idle(&mut self) {
         if let Some(name) = self.ahead.take() {
-            self.ready = open(&name, &self.flags).ok().map(|fd| (name, fd));
+            self.ready = match self.open(&name) {
+                Ok((fd, true)) => Some((name, fd)),
+                _ => None,
+            };
         }
     }
 
@@ -107,20 +172,18 @@ impl FileArgs {
         match op {
             FileOp::Open => {
                 // A descriptor opened ahead is of a regular file (checked
-                // when its name was first served).
+                // when it was opened).
                 let (fd, regular) = match self.ready.take() {
                     Some((n, fd)) if n == name => (fd, true),
-                    _ => {
-                        let fd = open(name, &self.flags)?;
-                        let regular = rustix::fs::fstat(&fd).is_ok_and(|st| {
-                            rustix::fs::FileType::from_raw_mode(st.st_mode)
-                                == rustix::fs::FileType::RegularFile
-                        });
-                        (fd, regular)
-                    }
+                    _ => self.open(name)?,
                 };
                 if regular && openable_ahead(&self.flags) {
-                    self.spare = open(name, &self.flags).ok();
+                    // Opened apart from `fd`: the name may have changed
+                    // in between, so it is checked again.
+                    self.spare = match self.open(name) {
+                        Ok((spare, true)) => Some(spare),
+                        _ => None,
+                    };
                     self.ahead = Some(name.to_vec());
                 }
                 Ok(Reply::Fd(fd))

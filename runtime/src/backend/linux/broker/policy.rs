@@ -9,7 +9,7 @@
 //! | `pwd`, `grp` | global paths | as `dns` (passwd(5), group(5) among them) |
 //! | `sysctl` | global paths | each declared `/proc/sys` entry: read, write, directory reads when recursive |
 //! | `syslog` | `AF_UNIX` sockets and connect (the log socket) | nothing (/etc/localtime is read before) |
-//! | `fileargs` | global paths | each named file with the access its flags need (a named directory to read: `read_dir`, as its open needs); the parent directory of a missing file to `create` |
+//! | `fileargs` | global paths | each named file with the access its flags need (a named directory to read: `read_dir` alone, as its open needs); the parent directory of a missing file to `create`. A rule on a directory holds beneath it, so the broker hands out only what the names were at start and the files it created (`FileArgs::known`): a name redirected beneath one (a symlink the program makes) opens nothing |
 //! | (all) | `sendmsg`/`sendmmsg`: answers carry descriptors (`SCM_RIGHTS`); glibc's resolver uses `sendmmsg` | — |
 //!
 //! Nothing else: no execve, no ptrace, no signal outside the broker
@@ -129,13 +129,22 @@ pub(crate) fn needs(states: &[&State]) -> (Grants, Vec<(PathBuf, BitFlags<Access
                 }
                 for name in &f.names {
                     let path = PathBuf::from(std::ffi::OsStr::from_bytes(name));
-                    if path.is_dir() && flags.read {
+                    if path.is_dir() {
                         // fileargs_open(3) opens a named directory as any
                         // file (cap_fileargs.c `open_file`; a read then
                         // answers EISDIR): Landlock's open of a directory
-                        // is `read_dir`. The broker still opens the name
-                        // alone.
-                        rules.push((path, access | AccessFs::ReadDir));
+                        // is `read_dir`, and nothing else. A rule on a
+                        // directory holds for everything beneath it, so
+                        // the file accesses (`read_file`, `write_file`,
+                        // `truncate`) would let a name redirected there
+                        // later open any file beneath; a directory never
+                        // opens for writing (open(2): EISDIR). The
+                        // broker hands out only what the names were at
+                        // start (`FileArgs::known`): `read_dir` holds
+                        // beneath too.
+                        if flags.read {
+                            rules.push((path, AccessFs::ReadDir.into()));
+                        }
                     } else if path.exists() {
                         rules.push((path, access));
                     } else if flags.create || flags.exclusive {

@@ -199,6 +199,7 @@ pub(crate) fn start(
                     }
                 }
                 State::FileArgs(fileargs::FileArgs {
+                    known: fileargs::identities(&names),
                     names,
                     flags: l.flags,
                     operations: l.operations.clone(),
