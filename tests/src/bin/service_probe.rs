@@ -90,6 +90,7 @@ fn main() {
         "fileargs-room" => fileargs_room(),
         "fileargs-dir" => fileargs_dir(),
         "fileargs-redirect" => fileargs_redirect(),
+        "fileargs-replaced" => fileargs_replaced(),
         "fileargs-redirect-create" => fileargs_redirect_create(),
         #[cfg(target_os = "linux")]
         "fileargs-intercept" => fileargs_intercept(),
@@ -480,6 +481,42 @@ fn fileargs_dir(fileargs: FileArgs) {
             );
         }
         Err(e) => check(&format!("the named directory opens ({e})"), false),
+    }
+}
+
+/// A `fileargs` name replaced after its first open, as an editor saves (a
+/// new file renamed over the old): fileargs_open(3) opens what the name
+/// names when asked (cap_fileargs.c `open_file`; its cache holds the
+/// *other* names, opened at the first request), so Capsicum's next open
+/// reads the new file. `fileargs-replaced DIR NAME`, `NAME` in `DIR`.
+#[sandboxed(
+    preopen(dir = dir(arg(2))),
+    rights(dir = [lookup, create, write, ftruncate, renameat_source, renameat_target], stdio),
+    services(fileargs(args(3..), read))
+)]
+fn fileargs_replaced(dir: sandboxed::Dir, fileargs: FileArgs) {
+    use std::io::Write;
+    let name = std::env::args().nth(3).expect("a name");
+    let base = std::path::Path::new(&name)
+        .file_name()
+        .expect("a file name");
+    let mut first = String::new();
+    let mut f = fileargs.open(&name).expect("the first open");
+    f.read_to_string(&mut first).unwrap();
+    check("the first open reads the original", first == "original\n");
+    drop(f);
+    let mut new = dir.create("replacement.tmp").expect("a new file");
+    new.write_all(b"replaced\n").expect("written");
+    drop(new);
+    dir.rename("replacement.tmp", &dir, base)
+        .expect("renamed over the name");
+    match fileargs.open(&name) {
+        Ok(mut f) => {
+            let mut text = String::new();
+            f.read_to_string(&mut text).unwrap();
+            check("the replaced name opens the new file", text == "replaced\n");
+        }
+        Err(e) => check(&format!("the replaced name opens ({e})"), false),
     }
 }
 

@@ -12,6 +12,10 @@ pub const RAW_LOOKUPS_BY_PLACE: &str = "row 1 (a): raw *at() lookups are confine
 pub const LANDLOCK_INEXACT: &str =
     "row 1 (b): what Landlock cannot grant exactly is refused: path forms of chmod, \
      chown, utimes; device nodes; a program, or a program beneath a directory, without `read`";
+/// Row 1 (c).
+pub const FILEARGS_NAMES_AT_START: &str =
+    "row 1 (c): `fileargs` names keep what they named at start: a name replaced or \
+     redirected since is refused, and a descriptor opened ahead is of what it named then";
 /// Row 2 (a).
 pub const SIGNALS_BY_DOMAIN: &str =
     "row 2 (a): signals follow Landlock domains, not process descriptors";
@@ -39,6 +43,7 @@ pub const FPATHCONF: &str = "row 5 (d): fpathconf(3) is fstatfs(2) on Linux: it 
 pub const ALL: &[&str] = &[
     RAW_LOOKUPS_BY_PLACE,
     LANDLOCK_INEXACT,
+    FILEARGS_NAMES_AT_START,
     SIGNALS_BY_DOMAIN,
     CALLER_AS_ZERO,
     NO_NEW_EXEC_MEMORY,
