@@ -330,18 +330,12 @@ pub(crate) fn try_into_pool(fd: OwnedFd, pool: Pool) -> Result<OwnedFd, Refused>
 /// Closes `fd`; a pool number gets the placeholder back instead of being
 /// freed (before entry too, when the filter does not yet trap close(2)).
 pub(crate) fn release(fd: OwnedFd) {
-    let n = fd.as_raw_fd();
-    match RANGES.lock() {
-        Ok(r) if r.iter().any(|&(lo, hi)| (lo..=hi).contains(&n)) => {
-            drop(r);
-            slots::release(fd)
-        }
-        _ => drop(fd),
+    if slots::is_pool_number(fd.as_raw_fd()) {
+        slots::release(fd)
+    } else {
+        drop(fd)
     }
 }
-
-/// Every pool's numbers, as reserved (`release` before entry).
-static RANGES: std::sync::Mutex<Vec<(RawFd, RawFd)>> = std::sync::Mutex::new(Vec::new());
 
 /// Gives the class of the placeholders' source (number `source`)
 /// `limits`: what a pool may hold at most (the source is copied into
@@ -501,10 +495,7 @@ impl Table {
             for n in lo..=hi {
                 slots::fill(n).map_err(|e| Failure::new("dup3", e))?;
             }
-            RANGES
-                .lock()
-                .unwrap_or_else(std::sync::PoisonError::into_inner)
-                .push((lo, hi));
+            slots::reserve(lo, hi);
             self.pools.push(FdClass {
                 lo: lo as u32,
                 hi: hi as u32,
@@ -526,14 +517,6 @@ impl Table {
     /// The placeholders' source, once a pool is reserved.
     pub(crate) fn source(&self) -> Option<RawFd> {
         self.source
-    }
-
-    /// Every pool's numbers (first, last).
-    pub(crate) fn pool_ranges(&self) -> Vec<(RawFd, RawFd)> {
-        self.pools
-            .iter()
-            .map(|c| (c.lo as RawFd, c.hi as RawFd))
-            .collect()
     }
 
     /// The number `RLIMIT_NOFILE` is fixed to at entry: the lowest number

@@ -293,7 +293,7 @@ impl Backend for Native {
                     ..Limits::default()
                 },
             );
-            slots::set_ranges(self.fds.pool_ranges());
+            slots::seal();
             if self.trace == Mode::Off {
                 // The trace modes' handler emulates the closes too.
                 slots::install_handler()

@@ -43,13 +43,16 @@
 use std::io;
 use std::os::fd::{FromRawFd, IntoRawFd, OwnedFd, RawFd};
 use std::sync::atomic::{AtomicI32, Ordering};
-use std::sync::OnceLock;
+use std::sync::{Mutex, OnceLock, PoisonError};
 
 /// The source's number; -1 until one is made.
 static SOURCE: AtomicI32 = AtomicI32::new(-1);
 
-/// Every pool's numbers (first, last), sorted, fixed before entry; read
-/// by the handler (a lock-free load).
+/// Every pool's numbers (first, last), as reserved (before entry).
+static RESERVED: Mutex<Vec<(RawFd, RawFd)>> = Mutex::new(Vec::new());
+
+/// [`RESERVED`], sorted and fixed at entry ([`seal`]); read by the
+/// handler (a lock-free load).
 static RANGES: OnceLock<Box<[(RawFd, RawFd)]>> = OnceLock::new();
 
 /// The source of placeholders: an eventfd(2) that nothing but the library
@@ -75,8 +78,27 @@ pub(crate) fn source_fd() -> Option<RawFd> {
     Some(SOURCE.load(Ordering::SeqCst)).filter(|&fd| fd >= 0)
 }
 
-/// Records every pool's numbers for the handler (before entry).
-pub(crate) fn set_ranges(mut ranges: Vec<(RawFd, RawFd)>) {
+/// Records a pool's numbers `lo..=hi` (reserved before entry).
+pub(crate) fn reserve(lo: RawFd, hi: RawFd) {
+    RESERVED
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .push((lo, hi));
+}
+
+/// Whether `n` is a number of a reserved pool.
+pub(crate) fn is_pool_number(n: RawFd) -> bool {
+    let reserved = RESERVED.lock().unwrap_or_else(PoisonError::into_inner);
+    in_pool(&reserved, n)
+}
+
+/// Fixes the reserved pools for the handler (at entry, once every pool is
+/// reserved).
+pub(crate) fn seal() {
+    let mut ranges = RESERVED
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .clone();
     ranges.sort_unstable();
     let _ = RANGES.set(ranges.into_boxed_slice());
 }
