@@ -227,33 +227,86 @@ pub(crate) fn within(inner: &Limits, outer: &Limits) -> bool {
 /// `Dirs`/`Places` where the directories lack it). A pool takes copies
 /// of such descriptors, so its rights must be within these.
 pub(crate) fn outside_rights(ctx: &Context) -> RightSet {
-    let every = Right::ALL
-        .iter()
-        .fold(RightSet::EMPTY, |s, r| s.union(r.set()));
-    let mut lacking = RightSet::EMPTY;
-    for row in super::syscalls::TABLE {
-        for need in row.needs {
-            let Req::Right(r) = need.req else { continue };
-            let denied = match need.outside {
-                Outside::Free => false,
-                Outside::Denied => true,
-                Outside::Places(access) => ctx.places(access).any(|c| !c.limits.rights.allows(r)),
-            };
-            if denied {
-                lacking = lacking.union(own_bits(r));
-            }
+    let mut lacking = OUTSIDE.denied;
+    for &(r, access, own) in &OUTSIDE.places[..OUTSIDE.len] {
+        if !lacking.contains(own) && ctx.places(access).any(|c| !c.limits.rights.allows(r)) {
+            lacking = lacking.union(own);
         }
     }
-    every.without(lacking)
+    every_right().without(lacking)
 }
+
+/// Every right.
+const fn every_right() -> RightSet {
+    let mut every = RightSet::EMPTY;
+    let mut i = 0;
+    while i < Right::ALL.len() {
+        every = every.union(Right::ALL[i].set());
+        i += 1;
+    }
+    every
+}
+
+/// The table's needs of a right outside every class, worked out when the
+/// crate is compiled (entry reads these, not the table): what those
+/// `Denied` take away, and each distinct right and access of those of
+/// `Places`, with what lacking the right takes away.
+struct OutsideNeeds {
+    denied: RightSet,
+    places: [(Right, u64, RightSet); 64],
+    len: usize,
+}
+
+const OUTSIDE: OutsideNeeds = {
+    let mut out = OutsideNeeds {
+        denied: RightSet::EMPTY,
+        places: [(Right::Read, 0, RightSet::EMPTY); 64],
+        len: 0,
+    };
+    let table = super::syscalls::ROWS;
+    let mut i = 0;
+    while i < table.len() {
+        let needs = table[i].needs;
+        let mut j = 0;
+        while j < needs.len() {
+            if let Req::Right(r) = needs[j].req {
+                match needs[j].outside {
+                    Outside::Free => {}
+                    Outside::Denied => out.denied = out.denied.union(own_bits(r)),
+                    Outside::Places(access) => {
+                        let mut k = 0;
+                        while k < out.len
+                            && !(out.places[k].0 as u32 == r as u32 && out.places[k].1 == access)
+                        {
+                            k += 1;
+                        }
+                        if k == out.len {
+                            // A compile error when the table outgrows it.
+                            out.places[k] = (r, access, own_bits(r));
+                            out.len += 1;
+                        }
+                    }
+                }
+            }
+            j += 1;
+        }
+        i += 1;
+    }
+    out
+};
 
 /// The bits of `r` that no smaller right has (`mmap_x`'s own bit, not
 /// `mmap` or `seek`): what lacking `r` takes away.
-fn own_bits(r: Right) -> RightSet {
-    let below = Right::ALL
-        .iter()
-        .filter(|x| x.set() != r.set() && r.set().contains(x.set()))
-        .fold(RightSet::EMPTY, |s, x| s.union(x.set()));
+const fn own_bits(r: Right) -> RightSet {
+    let mut below = RightSet::EMPTY;
+    let mut i = 0;
+    while i < Right::ALL.len() {
+        let x = Right::ALL[i].set();
+        if x.bits() != r.set().bits() && r.set().contains(x) {
+            below = below.union(x);
+        }
+        i += 1;
+    }
     r.set().without(below)
 }
 

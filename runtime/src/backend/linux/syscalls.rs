@@ -98,7 +98,7 @@ pub(crate) static SHAPES: [(u32, Shape); ROWS.len()] = {
 };
 
 #[rustfmt::skip]
-const ROWS: &[Syscall] = table![
+pub(crate) const ROWS: &[Syscall] = table![
     SYS_read                 [Fd, Buf, Len]                ALLOW, &[need(0, Read).reading()], CONF_FD;
     SYS_write                [Fd, Buf, Len]                ALLOW, &[need(0, Write).writing()], CONF_FD;
     SYS_open                 [Path, OpenFlags]             GLOBAL_READ, &[], GLOBAL;

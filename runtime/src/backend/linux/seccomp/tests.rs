@@ -15,6 +15,7 @@ use super::*;
 use crate::rights::{Fcntl, Ioctl, Limits, Right, RightSet};
 use crate::trace::{Object, Reason};
 
+mod pinned;
 mod shape;
 
 /// A classic BPF interpreter for what the compiler emits (loads of
