@@ -37,7 +37,10 @@ const LOCALTIME: &str = "/etc/localtime";
 pub(crate) fn pin() {
     let tz = std::env::var_os("TZ");
     let tzdir = std::env::var_os("TZDIR");
-    if let Some(value) = pinned(tz.as_deref(), tzdir.as_deref(), |p| std::fs::read(p).ok()) {
+    let value = pinned(tz.as_deref(), tzdir.as_deref(), |p| {
+        read_zone(p, |data| rule(data, p))
+    });
+    if let Some(value) = value.filter(|v| tz.as_deref() != Some(v.as_os_str())) {
         // The caller is single-threaded (before entry), so no other
         // thread reads the environment meanwhile.
         std::env::set_var("TZ", value);
@@ -45,19 +48,24 @@ pub(crate) fn pin() {
 }
 
 /// The value `TZ` should take, given its value `tz`, `TZDIR` and a way to
-/// read a file; `None` to leave it as it is (empty, already a rule, or
-/// naming no zone file).
+/// read a zone file into its value (`None`: not a zone file); `None` to
+/// leave it as it is (empty, already a rule, or naming no zone file).
 fn pinned(
     tz: Option<&OsStr>,
     tzdir: Option<&OsStr>,
-    read: impl Fn(&Path) -> Option<Vec<u8>>,
+    read: impl Fn(&Path) -> Option<OsString>,
 ) -> Option<OsString> {
-    let file = zone_file(tz, tzdir)?;
-    let data = read(&file)?;
+    read(&zone_file(tz, tzdir)?)
+}
+
+/// The value for `TZ` of the zone file at `file` holding `data`: its
+/// footer's rule, or `:FILE` for a file without one; `None` for data that
+/// is not a zone file.
+fn rule(data: &[u8], file: &Path) -> Option<OsString> {
     if !data.starts_with(b"TZif") {
         return None;
     }
-    match footer(&data) {
+    match footer(data) {
         Some(rule) if !rule.is_empty() => Some(OsStr::from_bytes(rule).to_owned()),
         _ => {
             let mut value = OsString::from(":");
@@ -65,6 +73,37 @@ fn pinned(
             Some(value)
         }
     }
+}
+
+/// Zone files this long or shorter are read into one buffer on the stack
+/// (the largest of Debian's tzdata 2025b, `right/Europe/Jersey`, is 3,940
+/// bytes); longer ones whole, by `std::fs::read`.
+const ONE_READ: usize = 4096;
+
+/// Reads the zone file `path` and hands its data to `value`: one open(2)
+/// and, for a file up to [`ONE_READ`] bytes, reads until the footer is
+/// complete (RFC 8536 section 3.3) or the file ends — no stat, no
+/// allocation, no read for the end of the file.
+fn read_zone(path: &Path, value: impl Fn(&[u8]) -> Option<OsString>) -> Option<OsString> {
+    use std::io::Read;
+    // std's open, as step 2's: its code is already in memory.
+    let mut file = std::fs::File::open(path).ok()?;
+    let mut buf = [0u8; ONE_READ];
+    let mut len = 0;
+    while len < buf.len() {
+        match file.read(&mut buf[len..]) {
+            Ok(0) => return value(&buf[..len]),
+            Ok(n) => len += n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(_) => return None,
+        }
+        if footer(&buf[..len]).is_some() {
+            return value(&buf[..len]);
+        }
+    }
+    // Longer than the buffer: the whole file, from the start.
+    let data = std::fs::read(path).ok()?;
+    value(&data)
 }
 
 /// The zone file `TZ` names, as tzset(3) finds it: `/etc/localtime` when
@@ -174,7 +213,7 @@ mod tests {
 
     #[test]
     fn a_zone_becomes_its_rule_and_a_rule_stays() {
-        let read = |p: &Path| std::fs::read(p).ok();
+        let read = |p: &Path| read_zone(p, |data| rule(data, p));
         let Some(_) = zone("Asia/Tokyo") else {
             eprintln!("skipped: no {ZONEINFO}/Asia/Tokyo");
             return;
@@ -187,15 +226,61 @@ mod tests {
         assert_eq!(pinned(Some(OsStr::new("JST-9")), None, read), None);
         assert_eq!(pinned(Some(OsStr::new("")), None, read), None);
         // A version 1 file has no footer: its path, loaded once.
-        let v1 = |_: &Path| {
+        let v1 = |p: &Path| {
             let mut data = b"TZif".to_vec();
             data.resize(44, 0);
-            Some(data)
+            rule(&data, p)
         };
         assert_eq!(
             pinned(None, None, v1),
             Some(OsString::from(":/etc/localtime"))
         );
+    }
+
+    /// A TZif version 2 file with `times` transitions (one type, no leap
+    /// seconds) and `rule` as its footer (RFC 8536 section 3).
+    fn synthetic(times: usize, rule: &str) -> Vec<u8> {
+        let block = |data: &mut Vec<u8>, time: usize| {
+            let header = |d: &mut Vec<u8>| {
+                d.extend_from_slice(b"TZif2");
+                d.extend_from_slice(&[0; 15]);
+                // isutcnt, isstdcnt, leapcnt, timecnt, typecnt, charcnt.
+                for n in [0, 0, 0, times as u32, 1, 4] {
+                    d.extend_from_slice(&n.to_be_bytes());
+                }
+            };
+            header(data);
+            data.resize(data.len() + times * time + times, 0);
+            data.extend_from_slice(&[0, 0, 0, 0, 0, 0]);
+            data.extend_from_slice(b"UTC\0");
+        };
+        let mut data = Vec::new();
+        block(&mut data, 4);
+        block(&mut data, 8);
+        data.extend_from_slice(format!("\n{rule}\n").as_bytes());
+        data
+    }
+
+    /// A zone file is read whole whatever its length: in one buffer up to
+    /// `ONE_READ` bytes, by `std::fs::read` beyond.
+    #[test]
+    fn zone_files_short_and_long_give_their_footer() {
+        let dir = std::env::temp_dir().join(format!("sandboxed-tz-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        for times in [0, 10, ONE_READ / 20, ONE_READ] {
+            let data = synthetic(times, "CET-1CEST,M3.5.0,M10.5.0/3");
+            assert_eq!(data.len() > ONE_READ, times == ONE_READ);
+            let path = dir.join(format!("zone{times}"));
+            std::fs::write(&path, &data).unwrap();
+            assert_eq!(
+                read_zone(&path, |d| rule(d, &path)),
+                Some(OsString::from("CET-1CEST,M3.5.0,M10.5.0/3")),
+                "{times} transitions"
+            );
+        }
+        let missing = dir.join("missing");
+        assert_eq!(read_zone(&missing, |d| rule(d, &missing)), None);
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 
     /// The rule gives the offsets the zone file gives, as an outside

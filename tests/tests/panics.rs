@@ -22,6 +22,14 @@ struct Run {
 
 /// Runs `bin where` with the variables, killing it at the deadline.
 fn run(bin: &str, place: &str, trace: Option<&str>, backtrace: Option<&str>) -> Run {
+    let vars = [("SANDBOXED_TRACE", trace), ("RUST_BACKTRACE", backtrace)];
+    run_with(bin, place, &vars)
+}
+
+/// Runs `bin where` with the variables of `vars` that are `Some` (the
+/// trace and backtrace variables removed first), killing it at the
+/// deadline.
+fn run_with(bin: &str, place: &str, vars: &[(&str, Option<&str>)]) -> Run {
     let mut cmd = Command::new(bin);
     cmd.arg(place)
         .env_remove("SANDBOXED_TRACE")
@@ -29,11 +37,10 @@ fn run(bin: &str, place: &str, trace: Option<&str>, backtrace: Option<&str>) -> 
         .env_remove("RUST_LIB_BACKTRACE")
         .stdout(Stdio::null())
         .stderr(Stdio::piped());
-    if let Some(t) = trace {
-        cmd.env("SANDBOXED_TRACE", t);
-    }
-    if let Some(b) = backtrace {
-        cmd.env("RUST_BACKTRACE", b);
+    for (var, value) in vars {
+        if let Some(value) = value {
+            cmd.env(var, value);
+        }
     }
     let start = Instant::now();
     let mut child = cmd.spawn().expect("the probe starts");
@@ -154,4 +161,33 @@ fn panics_end_symbolized_in_every_mode() {
         }
     }
     println!("{checked} panics ended, symbolized as std prints them outside");
+}
+
+/// A backtrace the program captures itself (`Backtrace::force_capture`)
+/// names its functions inside the sandbox only when `RUST_LIB_BACKTRACE`
+/// asks entry to warm std's symbolizer: without it std cannot open the
+/// executable by path, and prints the frames unnamed (README, "Backtraces
+/// inside the sandbox"). Outside (`panic_twin`) std names them either way.
+#[test]
+fn captured_backtraces_are_named_inside_with_rust_lib_backtrace() {
+    if !cfg!(target_os = "linux") {
+        println!("skipped: the sandbox's symbolizer is checked on Linux here");
+        return;
+    }
+    let named = |r: &Run| r.stderr.contains("panicking::capture");
+    let twin = run_with(TWIN, "capture", &[]);
+    assert_eq!(twin.code, Some(0), "{}", twin.stderr);
+    assert!(named(&twin), "outside:\n{}", twin.stderr);
+    let bare = run_with(PROBE, "capture", &[]);
+    if bare.stderr.contains("cannot enforce") {
+        println!("skipped: {}", bare.stderr.trim());
+        return;
+    }
+    assert_eq!(bare.code, Some(0), "{}", bare.stderr);
+    assert!(!named(&bare), "unset:\n{}", bare.stderr);
+    assert!(bare.stderr.contains("0: "), "no frames:\n{}", bare.stderr);
+    let warmed = run_with(PROBE, "capture", &[("RUST_LIB_BACKTRACE", Some("1"))]);
+    assert_eq!(warmed.code, Some(0), "{}", warmed.stderr);
+    assert!(named(&warmed), "RUST_LIB_BACKTRACE=1:\n{}", warmed.stderr);
+    println!("a captured backtrace is named inside with RUST_LIB_BACKTRACE=1 only");
 }

@@ -4,6 +4,10 @@
 
 /// Panics as argv[1] says.
 pub fn run() {
+    if std::env::args().nth(1).as_deref() == Some("capture") {
+        capture();
+        return;
+    }
     if std::env::args().nth(1).as_deref() == Some("thread") {
         let joined = std::thread::Builder::new()
             .name("worker".into())
@@ -23,4 +27,11 @@ fn deep() {
 #[inline(never)]
 fn inner_panic() {
     panic!("deliberate panic");
+}
+
+/// Prints a backtrace the program captures itself, whatever the
+/// environment says (`Backtrace::force_capture`), on stderr.
+#[inline(never)]
+fn capture() {
+    eprintln!("{}", std::backtrace::Backtrace::force_capture());
 }

@@ -4,9 +4,9 @@
 //!
 //! | service | seccomp grants (beyond capability mode) | Landlock: read beneath / write beneath |
 //! |---|---|---|
-//! | `dns` | global paths, inet sockets (resolvers) | the NSS files (nsswitch.conf(5), hosts(5), resolv.conf(5), gai.conf(5), host.conf, services, protocols) and the libraries NSS may load |
+//! | `dns` | global paths, inet sockets (resolvers) | the NSS files (nsswitch.conf(5), passwd(5), group(5), hosts(5), resolv.conf(5), gai.conf(5), host.conf, services, protocols, the zone files) and the libraries NSS may load |
 //! | `net` | global paths, inet sockets (connect and bind: the broker checks each address) | as `dns` |
-//! | `pwd`, `grp` | global paths | as `dns` (passwd(5), group(5) among them) |
+//! | `pwd`, `grp` | global paths | nsswitch.conf(5), passwd(5), group(5), the zone files and the libraries NSS may load (not the resolver's files) |
 //! | `sysctl` | global paths | each declared `/proc/sys` entry: read, write, directory reads when recursive |
 //! | `syslog` | `AF_UNIX` sockets and connect (the log socket) | nothing (/etc/localtime is read before) |
 //! | `fileargs` | global paths | each named file with the access its flags need (a named directory to read: `read_dir` alone, as its open needs); the parent directory of a missing file to `create`. A rule on a directory holds beneath it, so the broker hands out only what the names were at start and the files it created (`FileArgs::known`): a name redirected beneath one (a symlink the program makes) opens nothing |
@@ -43,17 +43,11 @@ const LANDLOCK: u8 = 4;
 const SECCOMP: u8 = 5;
 const NO_NEW_PRIVS: u8 = 6;
 
-/// What name-service lookups read (nsswitch.conf(5), resolv.conf(5),
-/// hosts(5), passwd(5), group(5), gai.conf(5)) and the libraries NSS may
-/// load on demand.
+/// What every name-service lookup reads (nsswitch.conf(5); passwd(5) and
+/// group(5), which initgroups(3) and the `files` modules read) and the
+/// libraries NSS may load on demand.
 const NSS_FILES: &[&str] = &[
     "/etc/nsswitch.conf",
-    "/etc/hosts",
-    "/etc/host.conf",
-    "/etc/resolv.conf",
-    "/etc/gai.conf",
-    "/etc/services",
-    "/etc/protocols",
     "/etc/passwd",
     "/etc/group",
     "/etc/ld.so.cache",
@@ -63,6 +57,18 @@ const NSS_FILES: &[&str] = &[
     "/lib64",
     "/usr/lib",
     "/usr/lib64",
+];
+
+/// What the resolver reads besides (hosts(5), host.conf(5),
+/// resolv.conf(5), gai.conf(5), services(5), protocols(5)): host and
+/// service lookups only, so `pwd` and `grp` brokers go without.
+const RESOLVER_FILES: &[&str] = &[
+    "/etc/hosts",
+    "/etc/host.conf",
+    "/etc/resolv.conf",
+    "/etc/gai.conf",
+    "/etc/services",
+    "/etc/protocols",
 ];
 
 /// Read access beneath a file or directory. Landlock keeps only the file
@@ -80,11 +86,12 @@ pub(crate) fn needs(states: &[&State]) -> (Grants, Vec<(PathBuf, BitFlags<Access
         ..Grants::default()
     };
     let mut rules = Vec::new();
-    let mut nss = false;
+    let (mut nss, mut resolver) = (false, false);
     for state in states {
         match state {
             State::Dns(_) | State::Net(_) => {
                 nss = true;
+                resolver = true;
                 grants.global_paths = true;
                 grants.inet = true;
             }
@@ -162,6 +169,9 @@ pub(crate) fn needs(states: &[&State]) -> (Grants, Vec<(PathBuf, BitFlags<Access
     }
     if nss {
         rules.extend(NSS_FILES.iter().map(|p| (PathBuf::from(p), read())));
+    }
+    if resolver {
+        rules.extend(RESOLVER_FILES.iter().map(|p| (PathBuf::from(p), read())));
     }
     (grants, rules)
 }
@@ -280,6 +290,36 @@ mod tests {
             },
             resolved: Vec::new(),
         })
+    }
+
+    /// The paths of the read rules `needs` gives `states`.
+    fn read_paths(states: &[&State]) -> Vec<String> {
+        needs(states)
+            .1
+            .into_iter()
+            .map(|(p, _)| p.to_string_lossy().into_owned())
+            .collect()
+    }
+
+    #[test]
+    fn user_databases_read_no_resolver_files() {
+        let pwd = State::Db(crate::backend::linux::broker::db::Database {
+            db: crate::backend::linux::broker::db::Db::Pwd,
+            limits: crate::decl::DbNames::default(),
+        });
+        let paths = read_paths(&[&pwd]);
+        assert!(paths.iter().any(|p| p == "/etc/passwd"), "{paths:?}");
+        assert!(paths.iter().any(|p| p == "/etc/nsswitch.conf"), "{paths:?}");
+        for p in RESOLVER_FILES {
+            assert!(!paths.iter().any(|q| q == p), "{p} in {paths:?}");
+        }
+        let dns = State::Dns(crate::backend::linux::broker::dns::Dns {
+            limits: crate::decl::DnsLimits::default(),
+        });
+        let paths = read_paths(&[&pwd, &dns]);
+        for p in RESOLVER_FILES.iter().chain(NSS_FILES) {
+            assert!(paths.iter().any(|q| q == p), "{p} not in {paths:?}");
+        }
     }
 
     #[test]
