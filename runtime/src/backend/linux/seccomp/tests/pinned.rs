@@ -187,7 +187,7 @@ fn outside_rights_are_the_tables() {
     use super::super::super::syscalls::TABLE;
     let walk = |ctx: &Context| {
         let mut allowed = RightSet::of(Right::ALL);
-        for need in TABLE.iter().flat_map(|row| row.needs) {
+        for need in TABLE.iter().flat_map(|row| row.needs()) {
             let Req::Right(r) = need.req else { continue };
             let denied = match need.outside {
                 Outside::Free => false,
