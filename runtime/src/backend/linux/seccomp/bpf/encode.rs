@@ -44,7 +44,7 @@ impl<'a> Asm<'a> {
     /// A `RET k` to jump to: a near one already written, or a new one.
     pub(super) fn ret(&mut self, k: u32) -> Label {
         if let Some(&(_, at)) = self.rets.iter().find(|(v, _)| *v == k) {
-            if self.offset(at) <= NEAR / 2 {
+            if self.offset(at) <= NEAR {
                 return at;
             }
         }

@@ -134,21 +134,21 @@ fn the_programs_stay_as_recorded() {
 }
 
 /// Recorded from the compiler before the build was made faster, and again
-/// when far jumps came to share their `JA` (the interpreter tests checked
-/// the verdicts of both).
+/// when far jumps came to share their `JA` and every return in reach (the
+/// interpreter tests checked the verdicts of both).
 const RECORDED: [(&str, u64); 12] = [
-    ("whole", 0x6827_cbbb_5b84_4c47),
-    ("ten", 0xd489_45ce_5e69_9675),
-    ("whole traced", 0x91c1_655b_de1e_4c47),
-    ("stdio", 0xe711_aa89_20a5_d11a),
-    ("none", 0xa75a_ac1d_5ff0_8231),
-    ("realistic", 0x6394_7352_b653_4e23),
-    ("realistic, no landlock", 0xdfde_f6ab_1d3c_5e69),
-    ("served", 0x5a9d_69a7_3d26_d00d),
-    ("broker", 0xbf52_36a1_4bb8_26e7),
-    ("distinct", 0x8815_9895_43e9_532e),
-    ("many: split", 0x6a45_b621_6193_34bb),
-    ("dry-run", 0xc0d5_8285_4053_0b21),
+    ("whole", 0xc79b_290c_a9a0_b49b),
+    ("ten", 0xcdd5_303c_5605_17c9),
+    ("whole traced", 0xfce4_1d58_f08c_b49b),
+    ("stdio", 0x7268_434b_5957_ff01),
+    ("none", 0x7570_3c94_bdb1_7e30),
+    ("realistic", 0x06c7_7ffb_55f9_cde5),
+    ("realistic, no landlock", 0x5eb9_81a5_7524_9bc4),
+    ("served", 0xeffb_b1da_daa3_4809),
+    ("broker", 0xfe45_7bc4_a732_afd4),
+    ("distinct", 0x8af9_887c_7685_6eec),
+    ("many: split", 0xafb0_e1d7_72cd_4af1),
+    ("dry-run", 0x9caf_96e6_aa70_a7a1),
 ];
 
 /// How long building the programs of `whole_sandboxed` and of the bench's
