@@ -35,13 +35,12 @@
 //! target is known when the jump is written: returns are shared when in
 //! reach of an 8-bit offset, farther targets get a `JA` (32-bit offset),
 //! written next to the jump and shared by the later jumps to the same
-//! target within reach (with returns shared as far as an offset reaches,
-//! 3–7% fewer instructions in the programs `tests/pinned.rs` keeps). Only forward jumps; only the
+//! target within reach (3–7% fewer instructions, with the returns shared,
+//! in the programs `tests/pinned.rs` keeps). Only forward jumps; only the
 //! instructions the cache emulation understands (`LD W ABS`, `JA`,
 //! `JEQ`/`JGE`/`JGT`/`JSET` with a constant, `AND` with a constant,
-//! `RET`). The clauses live in one
-//! [`Arena`], so building a program allocates a few vectors, not one per
-//! clause.
+//! `RET`). The clauses live in one [`Arena`], so building a program
+//! allocates a few vectors, not one per clause.
 //!
 //! Here: the layout (the search over call numbers, bodies, tails);
 //! `clauses.rs` the rules the compiler takes; `encode.rs` the
