@@ -105,7 +105,7 @@ pub(crate) enum Verdict {
 /// Whether capability mode allows `row` with `args` in `ctx` (ignoring
 /// [`Mode::Enosys`], which it lets through).
 pub(crate) fn mode_allows(row: &Syscall, args: &[u64; 6], ctx: &Context) -> bool {
-    match row.mode {
+    match row.mode() {
         Mode::Allow | Mode::Enosys => true,
         Mode::Deny => false,
         Mode::AllowIf(alternatives) => alternatives
@@ -116,7 +116,7 @@ pub(crate) fn mode_allows(row: &Syscall, args: &[u64; 6], ctx: &Context) -> bool
 
 /// The first need of `row` that `args` fail in `ctx`.
 pub(crate) fn first_denial(row: &Syscall, args: &[u64; 6], ctx: &Context) -> Option<Denial> {
-    row.needs.iter().find_map(|need| denial(need, args, ctx))
+    row.needs().iter().find_map(|need| denial(need, args, ctx))
 }
 
 /// Whether `need` fails for `args` in `ctx`, and how.
@@ -369,7 +369,7 @@ pub(crate) fn judge(row: &Syscall, args: &[u64; 6], ctx: &Context) -> Verdict {
     if let Some(d) = first_denial(row, args, ctx) {
         return Verdict::Rights(d);
     }
-    match row.mode {
+    match row.mode() {
         Mode::Enosys => Verdict::Enosys,
         _ => Verdict::Allow,
     }

@@ -292,9 +292,10 @@ pub(crate) struct Need {
     pub outside: Outside,
 }
 
-/// One system call: a row of the table.
+/// One system call as the table is written (`syscalls.rs`): read when the
+/// crate is compiled, into the [`Syscall`] rows the process reads.
 #[derive(Clone, Copy, Debug)]
-pub(crate) struct Syscall {
+pub(crate) struct Row {
     /// Its number on x86_64 (arch/x86/entry/syscalls/syscall_64.tbl).
     pub nr: u32,
     /// Its name.
@@ -307,6 +308,52 @@ pub(crate) struct Syscall {
     pub needs: &'static [Need],
     /// Why (capabilities.conf, the man page, the kernel doc).
     pub why: &'static str,
+}
+
+/// One system call: a row of the table as the process reads it. It holds
+/// no pointer (its texts are spans of one string, its alternatives and
+/// needs indices into lists of them, `syscalls/packed.rs`), so the table
+/// lies in read-only data the program loader does not relocate: in a
+/// position-independent executable every page of pointers is copied and
+/// patched at load (ld.so(8), `R_X86_64_RELATIVE`), for every run.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Syscall {
+    /// Its number on x86_64 (arch/x86/entry/syscalls/syscall_64.tbl).
+    pub nr: u32,
+    /// Its name (`Syscall::name`).
+    pub(crate) name_at: Text,
+    /// Its arguments, as far as they are decoded: the first `arity`.
+    pub(crate) arg_kinds: [Arg; 6],
+    /// How many arguments are decoded.
+    pub(crate) arity: u8,
+    /// How capability mode treats it (`Syscall::mode`).
+    pub(crate) mode_at: ModeAt,
+    /// Where its needs are (`Syscall::needs`).
+    pub(crate) needs_at: u16,
+    /// Why (`Syscall::why`).
+    pub(crate) why_at: Text,
+}
+
+/// A span of one of the table's strings.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Text {
+    /// Its first byte.
+    pub(crate) at: u32,
+    /// Its length in bytes.
+    pub(crate) len: u32,
+}
+
+/// [`Mode`] with the alternatives as an index.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum ModeAt {
+    /// [`Mode::Allow`].
+    Allow,
+    /// [`Mode::AllowIf`], with the index of its alternatives.
+    AllowIf(u16),
+    /// [`Mode::Deny`].
+    Deny,
+    /// [`Mode::Enosys`].
+    Enosys,
 }
 
 // Constructors the table's rows are written with.
@@ -543,7 +590,7 @@ pub(crate) enum Shape {
     Rules,
 }
 
-impl Syscall {
+impl Row {
     /// What the row is whatever the process and the arguments.
     pub(crate) const fn shape(&self) -> Shape {
         if !self.needs.is_empty() {
@@ -556,11 +603,13 @@ impl Syscall {
             Mode::AllowIf(_) => Shape::Rules,
         }
     }
+}
 
+impl Syscall {
     /// The (directory descriptor, path) argument pairs of a lookup beneath
     /// a directory descriptor.
     pub(crate) fn lookups(&self) -> impl Iterator<Item = (usize, usize)> + '_ {
-        self.args
+        self.args()
             .windows(2)
             .enumerate()
             .filter(|(_, w)| w[0] == Arg::Dirfd && w[1] == Arg::Path)
@@ -570,6 +619,11 @@ impl Syscall {
     /// Whether capability mode may allow lookups through this call (an
     /// alternative gated on [`Gate::Lookups`]).
     pub(crate) fn looks_up_beneath(&self) -> bool {
-        matches!(self.mode, Mode::AllowIf(alts) if alts.iter().any(|a| a.gate == Gate::Lookups))
+        matches!(self.mode(), Mode::AllowIf(alts) if alts.iter().any(|a| a.gate == Gate::Lookups))
+    }
+
+    /// Its arguments, as far as they are decoded.
+    pub(crate) fn args(&self) -> &[Arg] {
+        &self.arg_kinds[..usize::from(self.arity)]
     }
 }

@@ -61,6 +61,7 @@ use super::rules::Grant::*;
 use super::rules::*;
 use super::seccomp::consts::*;
 
+mod packed;
 mod sets;
 use sets::*;
 // The mode, not libc's errno of the same name.
@@ -70,7 +71,7 @@ use sets::ENOSYS;
 /// docs); the name is the constant's without `SYS_`.
 macro_rules! table {
     ($($sys:ident [$($arg:ident),*] $mode:expr, $needs:expr, $why:expr;)*) => {
-        &[$(Syscall {
+        &[$(Row {
             nr: $sys as u32,
             name: stringify!($sys).split_at(4).1,
             args: &[$(Arg::$arg),*],
@@ -81,8 +82,7 @@ macro_rules! table {
     };
 }
 
-/// Every system call of x86_64, in number order.
-pub(crate) static TABLE: &[Syscall] = ROWS;
+pub(crate) use packed::TABLE;
 
 /// Each row's number and whether it is answered whatever the process and
 /// the arguments, worked out when the crate is compiled: building the
@@ -98,7 +98,7 @@ pub(crate) static SHAPES: [(u32, Shape); ROWS.len()] = {
 };
 
 #[rustfmt::skip]
-pub(crate) const ROWS: &[Syscall] = table![
+pub(crate) const ROWS: &[Row] = table![
     SYS_read                 [Fd, Buf, Len]                ALLOW, &[need(0, Read).reading()], CONF_FD;
     SYS_write                [Fd, Buf, Len]                ALLOW, &[need(0, Write).writing()], CONF_FD;
     SYS_open                 [Path, OpenFlags]             GLOBAL_READ, &[], GLOBAL;
@@ -502,16 +502,18 @@ mod tests {
         let numbers: Vec<u32> = TABLE.iter().map(|s| s.nr).collect();
         let expected: Vec<u32> = (0..=336).chain(424..=470).collect();
         assert_eq!(numbers, expected);
-        for s in TABLE {
-            assert_eq!(lookup(s.nr).map(|r| r.name), Some(s.name));
-            assert!(!s.why.is_empty(), "{}", s.name);
+        for s in &TABLE {
+            assert_eq!(lookup(s.nr).map(|r| r.name()), Some(s.name()));
+            assert!(!s.why().is_empty(), "{}", s.name());
+        }
+        for s in ROWS {
             assert!(s.args.len() <= 6, "{}", s.name);
         }
     }
 
     #[test]
     fn needs_name_descriptor_arguments() {
-        for s in TABLE {
+        for s in ROWS {
             for n in s.needs {
                 if let Some(fd) = n.fd {
                     assert!(

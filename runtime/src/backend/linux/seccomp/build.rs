@@ -100,7 +100,7 @@ pub(crate) fn calls(ctx: &Context, lookups: bool, arena: &mut Arena) -> Vec<Call
     let mut needs: Vec<(u64, &'static [Need], Span)> = Vec::with_capacity(64);
     SHAPES
         .iter()
-        .zip(TABLE)
+        .zip(&TABLE)
         .map(|(&(nr, shape), row)| {
             let traps_close = has_pools && closes(row.nr);
             if shape != Shape::Rules && !lookups && !traps_close {
@@ -112,7 +112,7 @@ pub(crate) fn calls(ctx: &Context, lookups: bool, arena: &mut Arena) -> Vec<Call
                     ..Call::default()
                 };
             }
-            let mode = match row.mode {
+            let mode = match row.mode() {
                 Mode::AllowIf(alternatives) => {
                     let at = alternatives.as_ptr();
                     match modes.iter().find(|(p, _)| *p == at) {
@@ -128,12 +128,15 @@ pub(crate) fn calls(ctx: &Context, lookups: bool, arena: &mut Arena) -> Vec<Call
                 Mode::Allow | Mode::Enosys => None,
                 Mode::Deny => Some(Span::default()),
             };
-            let key = needs_key(row.needs);
-            let rights = match needs.iter().find(|(k, n, _)| *k == key && *n == row.needs) {
+            let key = needs_key(row.needs());
+            let rights = match needs
+                .iter()
+                .find(|(k, n, _)| *k == key && *n == row.needs())
+            {
                 Some(&(_, _, list)) => list,
                 None => {
                     let list = rights(row, &stretches, ctx, arena);
-                    needs.push((key, row.needs, list));
+                    needs.push((key, row.needs(), list));
                     list
                 }
             };
@@ -148,7 +151,7 @@ pub(crate) fn calls(ctx: &Context, lookups: bool, arena: &mut Arena) -> Vec<Call
                 } else {
                     Span::default()
                 },
-                compat: matches!(row.mode, Mode::Enosys),
+                compat: matches!(row.mode(), Mode::Enosys),
             }
         })
         .collect()
@@ -472,7 +475,7 @@ fn rights(
     arena: &mut Arena,
 ) -> Span {
     let start = arena.begin();
-    for need in row.needs {
+    for need in row.needs() {
         let Some(arg) = need.fd else {
             push_clauses(arena, &[], need.when, std::iter::empty());
             continue;
@@ -487,7 +490,7 @@ fn rights(
         };
         let settled = |class: &FdClass| {
             !need.when.is_empty()
-                && row.needs.iter().any(|n| {
+                && row.needs().iter().any(|n| {
                     subsumes(n) && applies(n, class) && denies_outright(n.req, &class.limits)
                 })
         };

@@ -224,7 +224,7 @@ static UP: &CStr = c"../x";
 /// half of the register set, which the kernel ignores for an `int`),
 /// valid strings for the arguments the explainer reads.
 pub(super) fn candidates(row: &Syscall, arg: usize, ctx: &Context) -> Vec<u64> {
-    let kind = row.args.get(arg).copied();
+    let kind = row.args().get(arg).copied();
     let pointer = matches!(kind, Some(Arg::Path | Arg::Str | Arg::Program));
     if pointer {
         return [
@@ -245,15 +245,15 @@ pub(super) fn candidates(row: &Syscall, arg: usize, ctx: &Context) -> Vec<u64> {
         v.insert(libc::AT_FDCWD as i64 as u64);
         v.insert(u64::MAX);
     }
-    if row.name == "close_range" && arg == 2 {
+    if row.name() == "close_range" && arg == 2 {
         // Only marking (`CLOSE_RANGE_CLOEXEC`) leaves pool numbers alone.
         v.extend([libc::CLOSE_RANGE_CLOEXEC, libc::CLOSE_RANGE_UNSHARE].map(u64::from));
     }
     let mut conds: Vec<&Cond> = Vec::new();
-    if let Mode::AllowIf(alts) = row.mode {
+    if let Mode::AllowIf(alts) = row.mode() {
         conds.extend(alts.iter().flat_map(|a| a.when));
     }
-    conds.extend(row.needs.iter().flat_map(|n| n.when));
+    conds.extend(row.needs().iter().flat_map(|n| n.when));
     let narrow = |v: &mut BTreeSet<u64>, x: u32| {
         v.extend([x, x.wrapping_add(1), x ^ 1].map(u64::from));
         v.insert((1 << 32) | u64::from(x));
@@ -278,7 +278,7 @@ pub(super) fn candidates(row: &Syscall, arg: usize, ctx: &Context) -> Vec<u64> {
             Test::Null | Test::NonNull => v.extend([1, 1 << 32]),
         }
     }
-    for n in row.needs {
+    for n in row.needs() {
         let cmd = match n.req {
             Req::Ioctl { cmd } | Req::Fcntl { cmd } => usize::from(cmd),
             _ => continue,
@@ -336,9 +336,11 @@ fn check_explanation(row: &Syscall, args: &[u64; 6], ctx: &Context, verdict: Ver
     let record = explain(&scene, data, row.nr, AUDIT_ARCH_X86_64, args);
     let what = format!(
         "{}{args:x?}: {:?} {:?}",
-        row.name, record.reason, record.object
+        row.name(),
+        record.reason,
+        record.object
     );
-    assert_eq!(record.syscall, row.name, "{what}");
+    assert_eq!(record.syscall, row.name(), "{what}");
     match verdict {
         Verdict::Mode => {
             assert_eq!(record.errno, "EPERM", "{what}");
@@ -406,7 +408,7 @@ fn agree(ctx: &Context, dry: bool) -> usize {
     let r = returns(dry.then_some(MARK));
     let programs = programs(ctx, &r, dry);
     let mut cases = 0;
-    for row in TABLE {
+    for row in &TABLE {
         let per_arg: Vec<Vec<u64>> = (0..6).map(|a| candidates(row, a, ctx)).collect();
         for args in combinations(&per_arg, 4000) {
             let verdict = judge(row, &args, ctx);
@@ -420,9 +422,10 @@ fn agree(ctx: &Context, dry: bool) -> usize {
             };
             let got = stack(&programs, row.nr, AUDIT_ARCH_X86_64, &args);
             assert_eq!(
-                got, want,
+                got,
+                want,
                 "{}{args:x?}: the programs answer {got:#x}, the table {verdict:?}",
-                row.name
+                row.name()
             );
             if !dry {
                 check_explanation(row, &args, ctx, verdict);
@@ -510,7 +513,7 @@ fn the_trace_programs_trap_where_the_enforcing_ones_deny() {
         "read", "write", "readv", "writev", "pread64", "pwrite64", "preadv", "pwritev", "preadv2",
         "pwritev2",
     ];
-    for row in TABLE {
+    for row in &TABLE {
         let per_arg: Vec<Vec<u64>> = (0..6).map(|a| candidates(row, a, &tctx)).collect();
         for args in combinations(&per_arg, 300) {
             let want = stack(&enforcing, row.nr, AUDIT_ARCH_X86_64, &args);
@@ -519,14 +522,19 @@ fn the_trace_programs_trap_where_the_enforcing_ones_deny() {
             if want & libc::SECCOMP_RET_ACTION_FULL == libc::SECCOMP_RET_ERRNO
                 && errno != COMPAT_ERRNO as u32
             {
-                assert_eq!(got, libc::SECCOMP_RET_TRAP | errno, "{}{args:x?}", row.name);
+                assert_eq!(
+                    got,
+                    libc::SECCOMP_RET_TRAP | errno,
+                    "{}{args:x?}",
+                    row.name()
+                );
                 // read(2) and write(2) against the access mode answer EBADF.
                 let record = explain(&scene, errno, row.nr, AUDIT_ARCH_X86_64, &args);
                 if record.errno == "EBADF" {
-                    assert!(rw.contains(&row.name), "{}", row.name);
+                    assert!(rw.contains(&row.name()), "{}", row.name());
                 }
             } else {
-                assert_eq!(got, want, "{}{args:x?}", row.name);
+                assert_eq!(got, want, "{}{args:x?}", row.name());
             }
         }
     }

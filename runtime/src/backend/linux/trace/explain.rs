@@ -122,8 +122,8 @@ pub(crate) fn explain_raw(scene: &Scene, raw: &RawRecord) -> Record {
         mode_denial(row, raw)
     };
     Record {
-        syscall: row.name.to_owned(),
-        call: call_text(row.name, row.args, raw),
+        syscall: row.name().to_owned(),
+        call: call_text(row.name(), row.args(), raw),
         object,
         reason,
         errno,
@@ -194,7 +194,7 @@ fn rights_denial(scene: &Scene, row: &Syscall, raw: &RawRecord) -> (Object, Reas
             // Every right the call lacks on this descriptor, not only the
             // first: `O_CREAT|O_WRONLY` needs `create` and `write`.
             let all = row
-                .needs
+                .needs()
                 .iter()
                 .filter(|n| n.fd == denial.need.fd)
                 .filter_map(|n| judge::denial(n, args, &scene.ctx))
@@ -208,16 +208,16 @@ fn rights_denial(scene: &Scene, row: &Syscall, raw: &RawRecord) -> (Object, Reas
         (Lacking::Copy, Req::Never | Req::Fcntl { .. } | Req::Into { .. } | Req::Onto) => {
             Reason::NoCopies
         }
-        (Lacking::Command, _) if row.name == "ioctl" => Reason::MissingIoctl {
+        (Lacking::Command, _) if row.name() == "ioctl" => Reason::MissingIoctl {
             command: super::decode::ioctl_name(command),
             word: ioctl_word(command),
         },
-        (Lacking::Command, _) if row.name == "fcntl" => Reason::MissingFcntl {
+        (Lacking::Command, _) if row.name() == "fcntl" => Reason::MissingFcntl {
             command: super::decode::fcntl_name(command),
             word: fcntl_word(command),
         },
         (Lacking::Copy | Lacking::Command, _) => Reason::Rights,
-        (Lacking::Unmediated, _) => Reason::Unmediated(row.why),
+        (Lacking::Unmediated, _) => Reason::Unmediated(row.why()),
     };
     (object, reason)
 }
@@ -228,12 +228,12 @@ fn rights_denial(scene: &Scene, row: &Syscall, raw: &RawRecord) -> (Object, Reas
 pub(crate) fn mode_denial(row: &Syscall, raw: &RawRecord) -> (Object, Reason) {
     let args = &raw.args;
     let mut after_dirfd = None;
-    for (i, kind) in row.args.iter().enumerate() {
+    for (i, kind) in row.args().iter().enumerate() {
         match kind {
             Arg::Program => {
                 return (
                     Object::GlobalPath(c_string(raw, i)),
-                    Reason::NotAllowed(row.why),
+                    Reason::NotAllowed(row.why()),
                 )
             }
             Arg::Path => {
@@ -250,7 +250,7 @@ pub(crate) fn mode_denial(row: &Syscall, raw: &RawRecord) -> (Object, Reason) {
         }
         after_dirfd = (*kind == Arg::Dirfd).then_some(args[i]);
     }
-    let at = |kind: Arg| row.args.iter().position(|&a| a == kind);
+    let at = |kind: Arg| row.args().iter().position(|&a| a == kind);
     if let (Some(f), Some(t)) = (at(Arg::Family), at(Arg::SockType)) {
         return (
             Object::Endpoint(format!(
@@ -262,7 +262,7 @@ pub(crate) fn mode_denial(row: &Syscall, raw: &RawRecord) -> (Object, Reason) {
         );
     }
     if let Some(a) = at(Arg::Addr) {
-        let endpoint = match row.name {
+        let endpoint = match row.name() {
             "bind" => Object::Bind(sockaddr(raw, a)),
             "connect" => Object::Connect(sockaddr(raw, a)),
             _ => Object::Endpoint(format!("address {}", sockaddr(raw, a))),
@@ -285,7 +285,7 @@ pub(crate) fn mode_denial(row: &Syscall, raw: &RawRecord) -> (Object, Reason) {
             Reason::OtherProcess,
         );
     }
-    (Object::None, Reason::NotAllowed(row.why))
+    (Object::None, Reason::NotAllowed(row.why()))
 }
 
 /// Dry-run: the record of a lookup beneath a preopened directory that
@@ -300,8 +300,8 @@ pub(crate) fn escaping_lookup(scene: &Scene, raw: &RawRecord) -> Option<Record> 
         }
         let dir = scene.described(raw.args[d])?;
         return Some(Record {
-            syscall: row.name.to_owned(),
-            call: call_text(row.name, row.args, raw),
+            syscall: row.name().to_owned(),
+            call: call_text(row.name(), row.args(), raw),
             object: Object::Beneath {
                 dir: Box::new(dir),
                 path,

@@ -35,7 +35,7 @@ pub(crate) fn copy_arguments(raw: &mut RawRecord) {
         return;
     };
     let mut slot = 0;
-    for (i, kind) in row.args.iter().enumerate() {
+    for (i, kind) in row.args().iter().enumerate() {
         if slot == raw.mem.len() {
             break;
         }
@@ -190,7 +190,7 @@ fn record(raw: &mut RawRecord, pc: usize, mode: Mode) {
         None => !wait,
     };
     if !printed {
-        let name = syscalls::lookup(raw.nr).map_or("syscall", |r| r.name);
+        let name = syscalls::lookup(raw.nr).map_or("syscall", |r| r.name());
         shared::fallback(raw, name, errno_name(raw.errno));
     }
 }

