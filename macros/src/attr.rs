@@ -380,6 +380,13 @@ fn check_tcp_address(cx: &mut Ctxt, lit: &LitStr) {
 
 fn read_source(cx: &mut Ctxt, node: Node) -> Option<Source> {
     match node {
+        Node::Str(s) if s.value().is_empty() => {
+            cx.error(
+                s.span(),
+                "an empty path names nothing (the kernel answers `ENOENT`); write the path, or take it from `arg(1)` or `env(\"VAR\")`",
+            );
+            None
+        }
         Node::Str(s) => Some(Source::Literal(s)),
         Node::Block(b) => Some(Source::Expr(b)),
         Node::Call(f, args) => {
@@ -399,8 +406,8 @@ fn read_source(cx: &mut Ctxt, node: Node) -> Option<Source> {
                         None
                     }
                     Ok(n) => Some(Source::Arg(n)),
-                    Err(e) => {
-                        cx.syn_error(e);
+                    Err(_) => {
+                        cx.error(i.span(), format!("`arg({i})` is no argument's index: an index is a `usize`, such as `arg(1)`"));
                         None
                     }
                 },
@@ -420,13 +427,20 @@ fn read_source(cx: &mut Ctxt, node: Node) -> Option<Source> {
                         None
                     }
                     Ok(n) => Some(Source::Args(n, span)),
-                    Err(e) => {
-                        cx.syn_error(e);
+                    Err(_) => {
+                        cx.error(i.span(), format!("`args({i}..)` starts at no argument's index: an index is a `usize`, such as `args(1..)`"));
                         None
                     }
                 },
                 ("args", Some(Node::Int(i))) => {
                     cx.error(i.span(), format!("`args` takes a range: `args({i}..)`; for one argument write `arg({i})`"));
+                    None
+                }
+                ("env", Some(Node::Str(s))) if s.value().is_empty() || s.value().contains('=') => {
+                    cx.error(
+                        s.span(),
+                        format!("`env({:?})` names no variable: a name is not empty and has no `=` (setenv(3)); write `env(\"VAR\")`", s.value()),
+                    );
                     None
                 }
                 ("env", Some(Node::Str(s))) => Some(Source::Env(s)),
@@ -796,7 +810,13 @@ fn read_commands<W: Word>(
                     symbol::names::<W>(),
                 ),
             },
-            other => cx.error(other.span(), format!("expected an {what} command name")),
+            other => cx.error(
+                other.span(),
+                format!(
+                    "expected an {what} command name, such as `{f}({})`",
+                    W::ALL[0].name()
+                ),
+            ),
         }
     }
     Some(out)
@@ -866,6 +886,12 @@ fn read_limits(
                     continue;
                 }
                 seen.push(key.clone());
+                if let Node::List(lspan, items) = &*v {
+                    if items.is_empty() && key != "rights" {
+                        cx.error(*lspan, empty_limit(service, &key));
+                        continue;
+                    }
+                }
                 pairs.push((key, k.span(), *v));
             }
             other if service == Service::FileArgs => positional.push(other),
@@ -961,6 +987,18 @@ fn read_limits(
     })
 }
 
+/// Why `key = []` of `service` is refused: libcasper reads a limit that
+/// names nothing as no limit (cap_dns.c `dns_allowed_type`: "If there are
+/// no types at all, allow any type"), so the empty list would allow all
+/// of what it seems to forbid; fileargs(3) without operations could not
+/// even open its files.
+fn empty_limit(service: Service, key: &str) -> String {
+    if service == Service::FileArgs {
+        return format!("`{key} = []` allows no operation, so no file could be opened; name them (`[open]` is the default), or remove `{key}`");
+    }
+    format!("`{key} = []` would not limit `{}`: an empty limit is no limit to libcasper, so everything would be allowed; name what is allowed, or remove `{key}` to allow all", service.name())
+}
+
 fn read_fileargs(
     cx: &mut Ctxt,
     span: Span,
@@ -1016,7 +1054,7 @@ fn read_words<W: Word>(cx: &mut Ctxt, node: Node, what: &str, strings: bool) -> 
             Node::Word(w) => (w.to_string(), w.span()),
             Node::Str(s) if strings => (s.value(), s.span()),
             other if strings => {
-                cx.error(other.span(), format!("expected a {what}"));
+                cx.error(other.span(), format!("expected a {what}: {}", list(&names)));
                 continue;
             }
             other => {
@@ -1072,7 +1110,10 @@ fn read_principals(cx: &mut Ctxt, node: Node) -> Vec<Principal> {
             Node::Str(s) => out.push(Principal::Name(s.value())),
             Node::Int(i) => match i.base10_parse::<u32>() {
                 Ok(n) => out.push(Principal::Id(n)),
-                Err(e) => cx.syn_error(e),
+                Err(_) => cx.error(
+                    i.span(),
+                    format!("`{i}` is no numeric id: an id is a `uid_t` / `gid_t`, from 0 to 4294967295"),
+                ),
             },
             other => cx.error(
                 other.span(),

@@ -5,7 +5,7 @@
 use proc_macro2::Span;
 use syn::spanned::Spanned;
 
-use sandboxed_vocab::{NetMode, Right, RightSet, Word, SOCKET_RIGHTS};
+use sandboxed_vocab::{FileOp, NetMode, Right, RightSet, Word, SOCKET_RIGHTS};
 
 use crate::ast::{Attr, Flags, Kind, Param, Preopen, RightsList, ServiceLimits, Source, Target};
 use crate::ctxt::Ctxt;
@@ -17,6 +17,7 @@ pub fn check(cx: &mut Ctxt, attr: &Attr, func: &syn::ItemFn, params: &[Param]) {
         check_flags(cx, &format!("preopen `{}`", p.name), p.kind, &p.flags);
         check_source(cx, p.kind, &p.source);
     }
+    check_names(cx, attr);
     check_stdio(cx, attr);
     check_setup_error(cx, attr);
     check_rights_fit(cx, attr);
@@ -126,6 +127,47 @@ fn check_flags(cx: &mut Ctxt, owner: &str, kind: Kind, f: &Flags) {
             o,
             format!("`optional` is for one file; `files(...)` is already empty when no name is given; remove it from {owner}"),
         );
+    }
+}
+
+/// Names that would mean two things: a preopen named like a stream (its
+/// `rights(stdin = [...])` would limit descriptor 0, not the preopen), a
+/// preopen named like a service (one parameter, two declarations), a
+/// rights set named like a declaration's marker type.
+fn check_names(cx: &mut Ctxt, attr: &Attr) {
+    for p in &attr.preopens {
+        let name = p.name.to_string();
+        if matches!(name.as_str(), "stdin" | "stdout" | "stderr" | "stdio") {
+            cx.error(
+                p.name.span(),
+                format!("`{name}` names the standard streams in `rights(...)`, so `{name} = [...]` would not limit this preopen; rename preopen `{name}`"),
+            );
+        }
+        if let Some(s) = attr.services.iter().find(|s| s.name.name() == name) {
+            cx.error(
+                p.name.span(),
+                format!("preopen `{name}` has the name of service `{}`: a parameter matches one declaration; rename the preopen", s.name),
+            );
+        }
+    }
+    let markers = attr
+        .preopens
+        .iter()
+        .map(|p| (p.name.to_string(), "preopen"))
+        .chain(
+            attr.services
+                .iter()
+                .filter(|s| matches!(s.limits, ServiceLimits::FileArgs { .. }))
+                .map(|s| (s.name.name().to_owned(), "service")),
+        );
+    for (name, what) in markers {
+        let marker = format!("rights_of_{}", name.trim_start_matches("r#"));
+        if let Some(set) = attr.limit_sets.iter().find(|s| s.name == marker) {
+            cx.error(
+                set.name.span(),
+                format!("`{marker}` is the marker type of {what} `{name}`; rename the rights set"),
+            );
+        }
     }
 }
 
@@ -252,8 +294,16 @@ pub fn check_list_fits(cx: &mut Ctxt, what: &str, kind: Kind, flags: &Flags, lis
         }
         Kind::File | Kind::Files => {
             let write_only = RightSet::of(&[Right::Write, Right::Ftruncate]);
+            // `create` is openat(2)'s `O_CREAT` beneath a directory and
+            // `fchdir` fchdir(2) (`ENOTDIR` on a file): rights(4). Rights
+            // that grant nothing on a file otherwise stay allowed, as
+            // cap_rights_limit(2) allows them (capsicum-test holds
+            // `CAP_ACCEPT` on a file to show it grants nothing).
+            let dir_only = RightSet::of(&[Right::Lookup, Right::Create, Right::Fchdir]);
             for (r, span) in &list.rights {
-                if touches(*r, lookup) {
+                if *r == Right::Create {
+                    cx.error(*span, format!("`create` is the right to create files beneath a directory (openat(2) `O_CREAT`), and {what} is a file; to create the file itself, add the `create` flag to {what}"));
+                } else if touches(*r, dir_only) {
                     cx.error(
                         *span,
                         format!("`{r}` needs a directory, and {what} is a file; remove `{r}`, or declare it with `dir(...)`"),
@@ -277,10 +327,26 @@ fn check_services(cx: &mut Ctxt, attr: &Attr) {
         match &s.limits {
             ServiceLimits::Net {
                 modes,
+                hosts,
+                families,
                 bind,
                 connect,
-                ..
             } => {
+                // cap_net.c: `hosts` and `families` limit getaddrinfo
+                // (`CAPNET_NAME2ADDR`; `families` getnameinfo too), and
+                // `CAPNET_CONNECTDNS` connects to what getaddrinfo returned.
+                let lookup = |m| modes.contains(&m);
+                if !modes.is_empty() && !lookup(NetMode::NameToAddr) {
+                    if !hosts.is_empty() {
+                        cx.error(s.span, "`hosts = [...]` limits name lookups, which `modes` without `name2addr` denies; add `name2addr` to `modes`, or remove `hosts`");
+                    }
+                    if lookup(NetMode::ConnectDns) {
+                        cx.error(s.span, "`connectdns` connects only to addresses a name lookup returned, and `modes` without `name2addr` allows no lookup; add `name2addr` to `modes`");
+                    }
+                    if !families.is_empty() && !lookup(NetMode::AddrToName) {
+                        cx.error(s.span, "`families = [...]` limits name and address lookups, which `modes` without `name2addr` or `addr2name` denies; add one to `modes`, or remove `families`");
+                    }
+                }
                 if !modes.is_empty() && !bind.is_empty() && !modes.contains(&NetMode::Bind) {
                     cx.error(
                         s.span,
@@ -298,8 +364,40 @@ fn check_services(cx: &mut Ctxt, attr: &Attr) {
             } => check_list_fits(cx, "`fileargs`", Kind::Files, flags, list),
             _ => {}
         }
-        if let ServiceLimits::FileArgs { flags, .. } = &s.limits {
+        if let ServiceLimits::FileArgs {
+            flags,
+            rights,
+            operations,
+            ..
+        } = &s.limits
+        {
             check_flags(cx, "`fileargs`", Kind::Files, flags);
+            if !operations.contains(&FileOp::Open) {
+                check_without_open(cx, flags, rights.as_ref());
+            }
+        }
+    }
+}
+
+/// fileargs_init(3)'s flags, mode and rights apply to the files
+/// `fileargs_open` opens: without `open` in `operations` they mean nothing.
+fn check_without_open(cx: &mut Ctxt, flags: &Flags, rights: Option<&RightsList>) {
+    let given = [
+        ("read", flags.read),
+        ("write", flags.write),
+        ("append", flags.append),
+        ("create", flags.create),
+        ("truncate", flags.truncate),
+        ("exclusive", flags.exclusive),
+        ("mode", flags.mode.map(|(_, s)| s)),
+        ("rights", rights.map(|r| r.span)),
+    ];
+    for (word, span) in given {
+        if let Some(span) = span {
+            cx.error(
+                span,
+                format!("`{word}` applies to the files `fileargs` opens, and its `operations` lack `open`; add `open` to `operations`, or remove `{word}`"),
+            );
         }
     }
 }
@@ -375,7 +473,10 @@ fn check_params(cx: &mut Ctxt, attr: &Attr, params: &[Param]) {
             cx.error(param.name.span(), message);
             continue;
         };
-        used[i] = true;
+        // A name declared twice is reported by `check_names`.
+        for (u, d) in used.iter_mut().zip(&declared) {
+            *u |= *d == name;
+        }
         let got = shape(&param.ty);
         if let Some(p) = attr.preopens.get(i) {
             let want = expected_type(p);

@@ -75,27 +75,31 @@ fn every_word() -> PathBuf {
 
 /// A pass case written from the vocabulary at test time, so that it covers
 /// every right there is: each right declared alone on its own preopen (a
-/// directory for the rights that hold `lookup`, which a file rejects). It
-/// checks that the attribute accepts every name, that the marker it
-/// generates holds exactly the runtime's `Right` set, and that the marker
-/// implements the `can` trait of each right that set allows and of no
+/// directory, with `lookup`, for the rights that act on a directory alone,
+/// which a file rejects). It checks that the attribute accepts every name, that the
+/// marker it generates holds exactly the runtime's `Right` set, and that
+/// the marker implements the `can` trait of each right that set allows and of no
 /// other (the `impls` crate's technique: an inherent const where the bound
 /// holds shadows the trait's `false`).
 fn every_right() -> PathBuf {
     let var = |r: &Right| format!("r_{}", r.name());
-    // A right that holds `lookup` needs a directory; a file rejects it.
+    // A right that acts on a directory alone (`lookup` and what holds it,
+    // `create`, `fchdir`) needs a directory; a file rejects it. A directory
+    // also needs `lookup`: `extra` is what is declared beside the right.
     let handle = |r: &Right| {
         if r.set().allows(Right::Lookup) {
-            ("dir(\"/\")", "Dir")
+            ("dir(\"/\")", "Dir", "")
+        } else if [Right::Create, Right::Fchdir].contains(r) {
+            ("dir(\"/\")", "Dir", "Lookup")
         } else {
-            ("file(\"/dev/null\", read, write)", "File")
+            ("file(\"/dev/null\", read, write)", "File", "")
         }
     };
     let konst = |r: &Right| r.name().to_uppercase();
     let mut src = String::from(
         "// Written by tests/tests/ui.rs from `Right::ALL`.\n\
          #![allow(unused_variables, clippy::all)]\n\
-         use sandboxed::rights::{can, Right, RightsMarker};\n\
+         use sandboxed::rights::{can, Right, RightSet, RightsMarker};\n\
          use sandboxed::{sandboxed, Dir, File};\n\
          mod probe {\n    use super::can;\n    pub struct W<T>(std::marker::PhantomData<T>);\n    \
          #[allow(dead_code)]\n    pub trait No {\n",
@@ -125,32 +129,40 @@ fn every_right() -> PathBuf {
     }
     src.push_str(
         "    ]};\n}\n\
-         fn agree<M: RightsMarker>(declared: Right, table: &[(Right, bool)]) {\n    \
-         assert_eq!(M::RIGHTS, declared.set(), \"{}\", M::NAME);\n    \
+         fn agree<M: RightsMarker>(declared: RightSet, table: &[(Right, bool)]) {\n    \
+         assert_eq!(M::RIGHTS, declared, \"{}\", M::NAME);\n    \
          for (right, has) in table {\n        \
          assert_eq!(M::RIGHTS.allows(*right), *has, \"`{right}` of `{}`: the runtime says {}, the `can` impls say {has}\", M::NAME, M::RIGHTS.allows(*right));\n    \
          }\n}\n#[sandboxed(\n    preopen(\n",
     );
     for r in Right::ALL {
-        let (kind, _) = handle(r);
+        let (kind, ..) = handle(r);
         writeln!(src, "        {} = {kind},", var(r)).unwrap();
     }
     src.push_str("    ),\n    rights(\n");
     for r in Right::ALL {
-        writeln!(src, "        {} = [{}],", var(r), r.name()).unwrap();
+        let extra = match handle(r).2 {
+            "" => String::new(),
+            e => format!(", {}", e.to_lowercase()),
+        };
+        writeln!(src, "        {} = [{}{extra}],", var(r), r.name()).unwrap();
     }
     src.push_str("    ),\n    on_unsupported = \"warn\",\n)]\nfn main(\n");
     for r in Right::ALL {
-        let (_, ty) = handle(r);
+        let (_, ty, _) = handle(r);
         writeln!(src, "    {}: {ty},", var(r)).unwrap();
     }
     src.push_str(") {\n");
     for r in Right::ALL {
         writeln!(
             src,
-            "    agree::<rights_of_{0}>(Right::{1}, &table!(rights_of_{0}));",
+            "    agree::<rights_of_{0}>(RightSet::of(&[Right::{1}{2}]), &table!(rights_of_{0}));",
             var(r),
-            r.rust_name()
+            r.rust_name(),
+            match handle(r).2 {
+                "" => String::new(),
+                e => format!(", Right::{e}"),
+            }
         )
         .unwrap();
     }

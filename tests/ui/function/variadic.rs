@@ -1,0 +1,5 @@
+// A C-variadic function.
+use sandboxed::sandboxed;
+
+#[sandboxed()]
+fn main(args: ...) {}

@@ -1,0 +1,5 @@
+// `before_entry` names a function.
+use sandboxed::sandboxed;
+
+#[sandboxed(before_entry = 1)]
+fn main() {}

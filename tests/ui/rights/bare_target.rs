@@ -1,0 +1,7 @@
+// A target without its list.
+use sandboxed::{sandboxed, File};
+
+#[sandboxed(preopen(input = file(arg(1))), rights(input))]
+fn main(input: File) {
+    let _ = input;
+}

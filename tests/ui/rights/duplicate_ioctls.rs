@@ -1,0 +1,5 @@
+// `ioctls(...)` given twice.
+use sandboxed::sandboxed;
+
+#[sandboxed(rights(stdin = [ioctls(fionread), ioctls(tiocgwinsz)]))]
+fn main() {}

@@ -1,0 +1,5 @@
+// A bare `stdio` given twice.
+use sandboxed::sandboxed;
+
+#[sandboxed(rights(stdio, stdio))]
+fn main() {}

@@ -1,0 +1,5 @@
+// A rights entry that is not `NAME = [...]`.
+use sandboxed::sandboxed;
+
+#[sandboxed(rights("stdin"))]
+fn main() {}

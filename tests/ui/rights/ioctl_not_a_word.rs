@@ -1,0 +1,5 @@
+// An ioctl command is a word.
+use sandboxed::sandboxed;
+
+#[sandboxed(rights(stdin = [ioctls("fionread")]))]
+fn main() {}

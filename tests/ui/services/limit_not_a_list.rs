@@ -1,0 +1,8 @@
+// A limit's value is a list.
+use sandboxed::sandboxed;
+use sandboxed::services::Dns;
+
+#[sandboxed(services(dns(types = name2addr)))]
+fn main(dns: Dns) {
+    let _ = dns;
+}
