@@ -160,6 +160,27 @@ fn cmp_matches_gnu_cmp() {
         "a b >&-",
         "-l l1 r1 | head -c 10; echo \" ${PIPESTATUS[0]}\"",
         "'a b' a",
+        // Numbers as gnulib's xstrtoimax reads them; the part named.
+        "-i :1 a b",
+        "-i 1x:2 a b",
+        "-i 1k:k a b",
+        "-i ' 1' a b",
+        "a b +1",
+        "-n -0 a b",
+        "-i 1kD a b",
+        "-i 9223372036854775808 a b",
+        "-n 15E a b",
+        // A closed stdin: its fstat fails after both opens, even with -s.
+        "- a <&-",
+        "a <&-",
+        "-s - a <&-",
+        "missing - <&-",
+        "- missing <&-",
+        "-s - missing <&-",
+        "- - <&-",
+        // stdio's buffering: the EOF message before the buffered lines.
+        "-l short a 2>&1 | cat",
+        "-l short a > /dev/full",
     ] {
         cases.push(Case::new(
             format!("cmp {special}"),
