@@ -380,7 +380,7 @@ fn bspatch_matches_debian_bspatch() {
     cases.push(Case::new(
         "bspatch old FIFO p",
         bspatch_scene,
-        "mkfifo ff; { cat ff > got & }; {tool} old ff p; wait; cmp got new.want",
+        "mkfifo ff; { cat ff > got & }; {tool} old ff p; wait; rm ff; cmp got new.want",
     ));
     let mut kept = Case::new(
         "bspatch old existing bad_magic",
