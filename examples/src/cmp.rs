@@ -97,60 +97,85 @@ const LONG: &[&str] = &[
     "help",
 ];
 
-/// Parses a number as GNU's xstrtoumax does for cmp: C base prefixes,
-/// then an optional multiplicative suffix (`k`/`K` 1024, `M`, ..., `Y`;
-/// `B` after it for powers of 1000, `iB` for powers of 1024).
-pub fn parse_number(text: &str) -> Option<u64> {
-    let (digits, radix, rest) =
-        if let Some(hex) = text.strip_prefix("0x").or_else(|| text.strip_prefix("0X")) {
-            let end = hex
-                .find(|c: char| !c.is_ascii_hexdigit())
-                .unwrap_or(hex.len());
-            (&hex[..end], 16, &hex[end..])
-        } else {
-            let end = text
-                .find(|c: char| !c.is_ascii_digit())
-                .unwrap_or(text.len());
-            let (d, r) = text.split_at(end);
-            if d.len() > 1 && d.starts_with('0') {
-                (d, 8, r)
-            } else {
-                (d, 10, r)
-            }
-        };
-    if digits.is_empty() {
-        return None;
+/// Reads a number at the start of `text` as gnulib's `xstrtoimax` reads
+/// cmp's (valid suffixes `kKMGTPEZY0`): strtoimax(3) in base 0 (leading
+/// white space, a sign, `0x` and `0` prefixes; a suffix with no digits
+/// before it counts 1), then an optional multiplier `k`/`K`, `M`, ...,
+/// `Y`: powers of 1024, of 1000 with `B` (or `D`) after it, `iB` for 1024.
+/// Returns the value and what follows it; `None` when `text` does not
+/// start with a number, or when it is negative (cmp refuses those) or
+/// beyond `intmax_t`.
+fn scan_number(text: &str) -> Option<(u64, &str)> {
+    let bytes = text.as_bytes();
+    let mut at = bytes
+        .iter()
+        .take_while(|b| matches!(b, b' ' | b'\t'..=b'\r'))
+        .count();
+    let negative = bytes.get(at) == Some(&b'-');
+    if matches!(bytes.get(at), Some(b'-' | b'+')) {
+        at += 1;
     }
-    let value = u64::from_str_radix(digits, radix).ok()?;
-    let mut suffix = rest.chars();
-    let power = match suffix.next() {
-        None => return Some(value),
-        Some('k' | 'K') => 1,
-        Some('M') => 2,
-        Some('G') => 3,
-        Some('T') => 4,
-        Some('P') => 5,
-        Some('E') => 6,
-        Some('Z') => 7,
-        Some('Y') => 8,
-        Some(_) => return None,
+    let hex = matches!(&bytes[at..], [b'0', b'x' | b'X', d, ..] if d.is_ascii_hexdigit());
+    let (radix, start) = match (hex, bytes.get(at)) {
+        (true, _) => (16, at + 2),
+        (false, Some(b'0')) => (8, at),
+        _ => (10, at),
     };
-    let base: u64 = match suffix.as_str() {
-        "" | "iB" => 1024,
-        "B" => 1000,
-        _ => return None,
+    let end = start
+        + bytes[start..]
+            .iter()
+            .take_while(|b| char::from(**b).is_digit(radix))
+            .count();
+    let (value, rest) = if end == start {
+        // strtoimax read nothing: xstrtol takes a suffix alone for 1.
+        (1, text)
+    } else {
+        let value = u64::from_str_radix(&text[start..end], radix).ok()?;
+        if negative && value != 0 {
+            return None;
+        }
+        (value, &text[end..])
     };
-    let scale = base.checked_pow(power)?;
-    value.checked_mul(scale)
+    let power = match rest.bytes().next() {
+        Some(b'k' | b'K') => 1,
+        Some(b'M') => 2,
+        Some(b'G') => 3,
+        Some(b'T') => 4,
+        Some(b'P') => 5,
+        Some(b'E') => 6,
+        Some(b'Z') => 7,
+        Some(b'Y') => 8,
+        _ if end == start => return None,
+        _ => return (value <= i64::MAX as u64).then_some((value, rest)),
+    };
+    let (base, len) = match rest.as_bytes().get(1..3) {
+        Some(b"iB") => (1024u64, 3),
+        _ if matches!(rest.as_bytes().get(1), Some(b'B' | b'D')) => (1000, 2),
+        _ => (1024, 1),
+    };
+    let value = base
+        .checked_pow(power)
+        .and_then(|scale| value.checked_mul(scale))
+        .filter(|v| *v <= i64::MAX as u64)?;
+    Some((value, &rest[len..]))
 }
 
-/// `SKIP` or `SKIP1:SKIP2`; `Err` names the part that is not a number,
-/// as GNU cmp does.
+/// A whole argument as a number (see [`scan_number`]), as GNU cmp reads
+/// `-n LIMIT` and the SKIP operands.
+pub fn parse_number(text: &str) -> Option<u64> {
+    scan_number(text).and_then(|(value, rest)| rest.is_empty().then_some(value))
+}
+
+/// `SKIP` or `SKIP1:SKIP2`; `Err` is the text GNU cmp names: all of it
+/// when the first number is bad, what follows the `:` when the second is.
 fn skips(text: &str) -> Result<(u64, u64), &str> {
-    let number = |t| parse_number(t).ok_or(t);
-    match text.split_once(':') {
-        Some((a, b)) => Ok((number(a)?, number(b)?)),
-        None => number(text).map(|n| (n, n)),
+    match scan_number(text) {
+        Some((a, "")) => Ok((a, a)),
+        Some((a, rest)) => match rest.strip_prefix(':') {
+            Some(second) => parse_number(second).map(|b| (a, b)).ok_or(second),
+            None => Err(text),
+        },
+        None => Err(text),
     }
 }
 
@@ -608,7 +633,6 @@ fn compare_with(
         if na != nb {
             let ended = if na < nb { 0 } else { 1 };
             if mode != Mode::Silent {
-                out.flush()?;
                 let name = names[ended];
                 if byte == 0 {
                     writeln!(err, "cmp: EOF on {name} which is empty")?;
@@ -735,8 +759,36 @@ mod tests {
             ("1q", None),
             ("18446744073709551616", None),
             ("1Y", None),
+            // gnulib's xstrtoimax, as GNU cmp 3.8 answers each.
+            ("k", Some(1024)),
+            (" 1", Some(1)),
+            ("+1", Some(1)),
+            ("-0", Some(0)),
+            ("-1", None),
+            ("1kD", Some(1000)),
+            ("1ki", None),
+            ("08", None),
+            ("0x", None),
+            ("9223372036854775807", Some(i64::MAX as u64)),
+            ("9223372036854775808", None),
+            ("8E", None),
+            ("15E", None),
         ] {
             assert_eq!(parse_number(text), want, "{text}");
+        }
+        for (text, want) in [
+            ("1:2", Ok((1, 2))),
+            ("k:k", Ok((1024, 1024))),
+            ("1k:1", Ok((1024, 1))),
+            (":1", Err(":1")),
+            ("::", Err("::")),
+            ("1x:2", Err("1x:2")),
+            ("1 :1", Err("1 :1")),
+            ("1:", Err("")),
+            ("1:2x", Err("2x")),
+            ("1: 1", Ok((1, 1))),
+        ] {
+            assert_eq!(skips(text), want, "{text}");
         }
     }
 

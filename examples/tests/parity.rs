@@ -160,6 +160,27 @@ fn cmp_matches_gnu_cmp() {
         "a b >&-",
         "-l l1 r1 | head -c 10; echo \" ${PIPESTATUS[0]}\"",
         "'a b' a",
+        // Numbers as gnulib's xstrtoimax reads them; the part named.
+        "-i :1 a b",
+        "-i 1x:2 a b",
+        "-i 1k:k a b",
+        "-i ' 1' a b",
+        "a b +1",
+        "-n -0 a b",
+        "-i 1kD a b",
+        "-i 9223372036854775808 a b",
+        "-n 15E a b",
+        // A closed stdin: its fstat fails after both opens, even with -s.
+        "- a <&-",
+        "a <&-",
+        "-s - a <&-",
+        "missing - <&-",
+        "- missing <&-",
+        "-s - missing <&-",
+        "- - <&-",
+        // stdio's buffering: the EOF message before the buffered lines.
+        "-l short a 2>&1 | cat",
+        "-l short a > /dev/full",
     ] {
         cases.push(Case::new(
             format!("cmp {special}"),
@@ -300,6 +321,14 @@ fn bspatch_scene(dir: &Path) {
         ],
     );
     std::fs::create_dir(dir.join("sub")).unwrap();
+    for (link, target) in [
+        ("devnull", "/dev/null"),
+        ("devfull", "/dev/full"),
+        ("dangling", "nowhere"),
+        ("linked_old", "old"),
+    ] {
+        std::os::unix::fs::symlink(target, dir.join(link)).unwrap();
+    }
 }
 
 #[test]
@@ -333,6 +362,14 @@ fn bspatch_matches_debian_bspatch() {
         "old new cut_in_ctrl",
         "old new p > /dev/full",
         "old new p >&-",
+        // NEW a device, a FIFO or a descriptor's link: written through,
+        // never replaced by a file (the node, the link stay as they are).
+        "old devnull p; ls -l devnull | cut -c1",
+        "old /proc/self/fd/1 p > out; cmp out new.want",
+        "old /dev/fd/1 p | cmp - new.want",
+        "old /proc/self/fd/3 p 3> out; cmp out new.want",
+        // A link to a new name: the name is created, the link stays.
+        "old dangling p; cmp nowhere new.want; ls -l dangling | cut -c1",
     ] {
         cases.push(Case::new(
             format!("bspatch {args}"),
@@ -340,6 +377,11 @@ fn bspatch_matches_debian_bspatch() {
             format!("{{tool}} {args}"),
         ));
     }
+    cases.push(Case::new(
+        "bspatch old FIFO p",
+        bspatch_scene,
+        "mkfifo ff; { cat ff > got & }; {tool} old ff p; wait; rm ff; cmp got new.want",
+    ));
     let mut kept = Case::new(
         "bspatch old existing bad_magic",
         bspatch_scene,
@@ -354,6 +396,28 @@ fn bspatch_matches_debian_bspatch() {
     );
     same.known = Some("Debian's bspatch truncates OLD when it is also NEW and writes a wrong result; ours patches it in place through a temporary");
     cases.push(same);
+    for (command, why) in [
+        (
+            "{tool} old linked_old p; cmp old new.want; ls -l linked_old | cut -c1",
+            "NEW a link to OLD: Debian's truncates OLD through the link before reading it; ours follows the link and replaces OLD once it is read",
+        ),
+        (
+            "{tool} old /proc/self/fd/1 p 1<> old; cmp old new.want",
+            "NEW stdout's link, stdout OLD: Debian's truncates OLD before reading it; ours replaces OLD once it is read",
+        ),
+        (
+            "{tool} old p p; cmp p new.want",
+            "NEW is PATCH: Debian's truncates the patch before reading it, says Corrupt patch and removes it; ours replaces it with NEW once it is read",
+        ),
+        (
+            "{tool} old devfull p; ls -l devfull | cut -c1",
+            "NEW a device that fails the write: Debian's removes NEW (the link to /dev/full here, the node itself when named); ours leaves it (same message and status)",
+        ),
+    ] {
+        let mut case = Case::new(format!("bspatch {command}"), bspatch_scene, command);
+        case.known = Some(why);
+        cases.push(case);
+    }
     compare("bspatch", "bspatch", env!("CARGO_BIN_EXE_bspatch"), &cases);
 }
 

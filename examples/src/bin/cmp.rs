@@ -8,7 +8,8 @@
 //! cmp sees that two operands are the same file (`cmp /dev/zero /dev/zero`
 //! ends at once) and skips with lseek(2).
 
-use std::io::{self, Seek, SeekFrom, Write};
+use std::io::{self, IsTerminal, Seek, SeekFrom, Write};
+use std::os::fd::AsFd;
 use std::process::ExitCode;
 use std::sync::LazyLock;
 
@@ -19,7 +20,16 @@ use sandboxed_examples::{default_sigpipe, os_error};
 
 /// Parsed once, when the sources are resolved (before the sandbox); a
 /// usage error exits 2 there.
-static OPTIONS: LazyLock<Options> = LazyLock::new(Options::from_env);
+static OPTIONS: LazyLock<Options> = LazyLock::new(|| {
+    // Seen before the sandbox narrows stdin (see `was_closed`).
+    LazyLock::force(&STDIN_CLOSED);
+    Options::from_env()
+});
+
+/// Whether stdin was closed when cmp started: GNU cmp's fstat of it
+/// fails, `cmp: -: Bad file descriptor`, status 2 (even with `-s`).
+static STDIN_CLOSED: LazyLock<bool> =
+    LazyLock::new(|| sandboxed_examples::was_closed(io::stdin().as_fd()));
 
 /// A setup failure other than opening an operand (those are the body's):
 /// cmp's "trouble" status.
@@ -70,6 +80,20 @@ fn main(file1: Operand, file2: Operand) -> ExitCode {
             }
         }
     };
+    // GNU cmp opens both, then takes FILE2 first when it is `-`: a
+    // closed stdin fails that fstat, reported even with -s; but two
+    // operands of the same name and skip are equal before any fstat.
+    let same_name = OPTIONS.files[0] == OPTIONS.files[1] && OPTIONS.skip[0] == OPTIONS.skip[1];
+    let order = match OPTIONS.files[1] == "-" {
+        true => [1, 0],
+        false => [0, 1],
+    };
+    if let Some(&i) = order
+        .iter()
+        .find(|&&i| OPTIONS.files[i] == "-" && *STDIN_CLOSED && !same_name)
+    {
+        return trouble(&names[i], &io::Error::from_raw_os_error(libc::EBADF));
+    }
     let stats = match (a.metadata(), b.metadata()) {
         (Ok(x), Ok(y)) => [x, y],
         (Err(e), _) => return trouble(&names[0], &e),
@@ -117,7 +141,13 @@ fn main(file1: Operand, file2: Operand) -> ExitCode {
     if options.mode != Mode::Silent && stdout_is_null() {
         options.mode = Mode::NoStdout;
     }
-    let mut out = io::BufWriter::with_capacity(1 << 16, io::stdout().lock());
+    // stdio's buffering, as GNU cmp's output meets its messages: lines as
+    // they come on a terminal, else one write when the buffer is full or
+    // at the end (an EOF message on stderr comes before the lines then).
+    let mut out: Box<dyn Write> = match io::stdout().is_terminal() {
+        true => Box::new(io::stdout().lock()),
+        false => Box::new(io::BufWriter::with_capacity(1 << 16, io::stdout().lock())),
+    };
     let mut err = io::stderr().lock();
     // Reads of regular files never wait: the second can be read ahead by
     // another thread (a pipe or terminal could block it after cmp is done).
@@ -142,7 +172,6 @@ fn main(file1: Operand, file2: Operand) -> ExitCode {
 /// Whether stdout is the null device (character device 1:3, `/dev/null`
 /// on Linux; FreeBSD's has other numbers and is simply not detected).
 fn stdout_is_null() -> bool {
-    use std::os::fd::AsFd;
     rustix::fs::fstat(io::stdout().as_fd()).is_ok_and(|st| {
         rustix::fs::FileType::from_raw_mode(st.st_mode) == rustix::fs::FileType::CharacterDevice
             && rustix::fs::major(st.st_rdev) == 1

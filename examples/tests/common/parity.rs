@@ -80,6 +80,10 @@ fn tree(root: &Path, times: bool) -> BTreeMap<String, String> {
             } else if m.is_dir() {
                 todo.push(path.clone());
                 format!("dir {mode:o}")
+            } else if !m.is_file() {
+                // A FIFO left behind would block a read; a device has no
+                // content of its own.
+                format!("special {mode:o}")
             } else {
                 let data = std::fs::read(&path).unwrap_or_default();
                 let time = if times {
