@@ -71,9 +71,8 @@ pub(crate) fn lookup_host(
             return Err(VIOLATION);
         }
     }
-    if host.is_empty() || host.len() > MAX_HOST {
-        return Err(libc::EINVAL);
-    }
+    // Any host is looked up, as cap_dns.c `dns_getaddrinfo` and cap_net.c
+    // `net_getaddrinfo` do: an empty one has no address (`EAI_NONAME`).
     let host = CString::new(host).map_err(|_| libc::EINVAL)?;
     let ai_family = match family {
         Some(Family::Inet) => libc::AF_INET,
@@ -121,9 +120,6 @@ pub(crate) fn lookup_service(
         if !allows(allowed, &f) {
             return Err(VIOLATION);
         }
-    }
-    if host.is_empty() || host.len() > MAX_HOST || service.is_empty() || service.len() > MAX_HOST {
-        return Err(libc::EINVAL);
     }
     let host = CString::new(host).map_err(|_| libc::EINVAL)?;
     let service = CString::new(service).map_err(|_| libc::EINVAL)?;

@@ -57,10 +57,13 @@ impl Sysctl {
         let errno = |e: std::io::Error| e.raw_os_error().unwrap_or(libc::EIO);
         match request {
             Request::SysctlGet { name } => {
-                let path = proc_path(name)?;
+                // The limits first, as cap_sysctl.c `sysctl_command`
+                // (`sysctl_allowed` refuses any name outside them, well
+                // formed or not); then the name's /proc/sys path.
                 if !self.allowed(name, false) {
                     return Err(VIOLATION);
                 }
+                let path = proc_path(name)?;
                 let file = std::fs::File::open(path).map_err(errno)?;
                 let mut value = Vec::new();
                 // Leave room for the answer's own header.
@@ -69,10 +72,10 @@ impl Sysctl {
                 Ok(Reply::Bytes(value))
             }
             Request::SysctlSet { name, value } => {
-                let path = proc_path(name)?;
                 if !self.allowed(name, true) {
                     return Err(VIOLATION);
                 }
+                let path = proc_path(name)?;
                 let mut file = std::fs::OpenOptions::new()
                     .write(true)
                     .open(path)
@@ -81,19 +84,25 @@ impl Sysctl {
                 Ok(Reply::Done(()))
             }
             Request::SysctlLimit { entries: new } => {
-                for (name, _) in &new {
-                    proc_path(name)?;
-                }
-                let narrower = new.iter().all(|(name, a)| {
-                    self.entries.iter().any(|(rule, old)| {
+                // Entry by entry, as cap_sysctl.c `sysctl_limit`: an entry
+                // that neither reads nor writes is malformed
+                // (`sysctl_valid`), one the current limits do not cover
+                // with its access is a widening (`sysctl_allowed`, which
+                // matches names as strings: a name never becomes a path
+                // here, only in a request).
+                for (name, a) in &new {
+                    if !a.read && !a.write {
+                        return Err(libc::EINVAL);
+                    }
+                    let covered = self.entries.iter().any(|(rule, old)| {
                         covers(rule, old, name)
                             && (!a.recursive || old.recursive)
                             && (!a.read || old.read)
                             && (!a.write || old.write)
-                    })
-                });
-                if !narrower {
-                    return Err(VIOLATION);
+                    });
+                    if !covered {
+                        return Err(VIOLATION);
+                    }
                 }
                 if !new.is_empty() {
                     self.entries = new.iter().map(|(n, a)| ((*n).to_owned(), *a)).collect();

@@ -3,7 +3,6 @@
 //! local syslog socket, `/dev/log` unless `SANDBOXED_SYSLOG_SOCKET` named
 //! another when the program started.
 
-use std::io::Write;
 use std::os::fd::OwnedFd;
 use std::path::PathBuf;
 
@@ -13,6 +12,13 @@ use crate::services::contract::{Reply, Request};
 
 /// The environment variable that overrides `/dev/log`, read once at start.
 pub(crate) const SOCKET_VAR: &str = "SANDBOXED_SYSLOG_SOCKET";
+
+/// cap_syslog.c's buffer for one formatted message, NUL included.
+pub(crate) const CAP_SYSLOG_LIMIT: usize = 2048;
+
+/// syslog.c's priority for its own complaints: `LOG_ERR|LOG_CONS|LOG_PERROR|
+/// LOG_PID`, whose option bits read as the facility `LOG_AUTH`.
+const INTERNALLOG: i32 = libc::LOG_ERR | libc::LOG_CONS | libc::LOG_PERROR | libc::LOG_PID;
 
 /// The state of one `system.syslog` channel (openlog(3)'s state).
 #[derive(Debug)]
@@ -78,6 +84,42 @@ impl Syslog {
         Ok(())
     }
 
+    /// syslog(3) of `message` at `priority`, as FreeBSD's `vsyslog1`
+    /// (lib/libc/gen/syslog.c) does it in cap_syslog's service: invalid
+    /// bits are reported in a line of their own (`INTERNALLOG`) and
+    /// dropped, a masked priority sends nothing, no facility takes the
+    /// one `openlog` set.
+    fn log(&mut self, priority: i32, message: &[u8]) {
+        let valid = libc::LOG_PRIMASK | libc::LOG_FACMASK;
+        let mut pri = priority;
+        if pri & !valid != 0 {
+            let complaint = format!("syslog: unknown facility/priority: {pri:x}");
+            self.log(INTERNALLOG, complaint.as_bytes());
+            pri &= valid;
+        }
+        if self.mask & (1 << (pri & libc::LOG_PRIMASK)) == 0 {
+            return;
+        }
+        if pri & libc::LOG_FACMASK == 0 {
+            pri |= self.facility;
+        }
+        let ident = self.ident.as_deref().unwrap_or(&self.program);
+        let pid = if self.option & libc::LOG_PID != 0 {
+            format!("[{}]", self.pid)
+        } else {
+            String::new()
+        };
+        let mut line = format!("<{pri}>{} {ident}{pid}: ", timestamp()).into_bytes();
+        line.extend_from_slice(message);
+        // `LOG_PERROR` would write to the service's stderr, which libcasper
+        // points at /dev/null (lib/libcasper/libcasper/service.c
+        // `service_clean`: `stdnull()` for a service created without
+        // `CASPER_SERVICE_STDIO`, as cap_syslog's is): nothing is printed.
+        // syslog(3) reports no failure to send (cap_syslog(3) returns
+        // nothing), so neither does the service.
+        let _ = self.send(&line);
+    }
+
     pub(crate) fn handle(&mut self, request: Request<'_>) -> Result<Reply, i32> {
         match request {
             Request::SyslogOpen {
@@ -85,43 +127,26 @@ impl Syslog {
                 option,
                 facility,
             } => {
-                if facility & !libc::LOG_FACMASK != 0 {
-                    return Err(libc::EINVAL);
-                }
                 self.ident = Some(ident.to_owned());
                 self.option = option;
-                if facility != 0 {
+                // A facility with bits outside `LOG_FACMASK` is ignored,
+                // not refused: FreeBSD's openlog(3) (lib/libc/gen/syslog.c
+                // `openlog_unlocked`) keeps the one it had, and
+                // cap_openlog(3) reports nothing.
+                if facility != 0 && facility & !libc::LOG_FACMASK == 0 {
                     self.facility = facility;
                 }
                 if option & libc::LOG_NDELAY != 0 {
-                    self.connect()?;
+                    let _ = self.connect();
                 }
                 Ok(Reply::Done(()))
             }
             Request::Syslog { priority, message } => {
-                if priority & !(libc::LOG_PRIMASK | libc::LOG_FACMASK) != 0 {
-                    return Err(libc::EINVAL);
-                }
-                if self.mask & (1 << (priority & libc::LOG_PRIMASK)) == 0 {
-                    return Ok(Reply::Done(()));
-                }
-                let pri = if priority & libc::LOG_FACMASK == 0 {
-                    priority | self.facility
-                } else {
-                    priority
-                };
-                let ident = self.ident.as_deref().unwrap_or(&self.program);
-                let pid = if self.option & libc::LOG_PID != 0 {
-                    format!("[{}]", self.pid)
-                } else {
-                    String::new()
-                };
-                let body = format!("{ident}{pid}: {message}");
-                let line = format!("<{pri}>{} {body}", timestamp());
-                if self.option & libc::LOG_PERROR != 0 {
-                    let _ = writeln!(std::io::stderr(), "{body}");
-                }
-                self.send(line.as_bytes())?;
+                // cap_vsyslog(3) formats into `CAP_SYSLOG_LIMIT` (2048)
+                // bytes: longer messages lose their end (cap_syslog.c).
+                let message = message.as_bytes();
+                let message = &message[..message.len().min(CAP_SYSLOG_LIMIT - 1)];
+                self.log(priority, message);
                 Ok(Reply::Done(()))
             }
             Request::SyslogClose {} => {
