@@ -6,6 +6,7 @@
 
 // The escape and conformance suites attack the Linux backend with Linux
 // system calls; on other systems their binaries only say so.
+pub mod checks;
 #[cfg(target_os = "linux")]
 pub mod conformance;
 #[cfg(target_os = "linux")]

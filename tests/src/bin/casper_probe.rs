@@ -8,26 +8,7 @@
 use sandboxed::decl::{SysctlAccess, SysctlLimits};
 use sandboxed::sandboxed;
 use sandboxed::services::{Dns, Grp, Pwd, Sysctl, Syslog};
-
-fn check(what: &str, ok: bool) {
-    assert!(ok, "failed: {what}");
-    println!("ok: {what}");
-}
-
-/// The request fails with the capability error (`ENOTCAPABLE` there).
-fn refused<T: std::fmt::Debug>(what: &str, r: std::io::Result<T>) {
-    match r {
-        Err(e) if sandboxed::is_violation(&e) => println!("ok: refused: {what} ({e})"),
-        other => panic!("failed: {what} should be refused, got {other:?}"),
-    }
-}
-
-fn errno<T: std::fmt::Debug>(what: &str, r: std::io::Result<T>, code: i32) {
-    match r {
-        Err(e) if e.raw_os_error() == Some(code) => println!("ok: {what} ({e})"),
-        other => panic!("failed: {what} should fail with errno {code}, got {other:?}"),
-    }
-}
+use sandboxed_tests::checks::{check, errno, refused};
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
