@@ -2,6 +2,7 @@
 //! sockets the broker binds or connects to the declared addresses before
 //! handing them over (cap_net(3)).
 
+use std::collections::HashSet;
 use std::net::{IpAddr, SocketAddr};
 use std::os::fd::OwnedFd;
 
@@ -14,16 +15,14 @@ use super::dns::{family_of, lookup_addr, lookup_host, lookup_service};
 use super::limits::{allows, narrow};
 use super::VIOLATION;
 
-/// Most addresses remembered for `CAPNET_CONNECTDNS` (oldest forgotten).
-const MAX_RESOLVED: usize = 1024;
-
 /// The state of one `system.net` channel.
 #[derive(Debug)]
 pub(crate) struct Net {
     pub(crate) limits: NetLimits,
     /// Addresses lookups returned and the host each came from, for
-    /// `connectdns`.
-    pub(crate) resolved: Vec<(IpAddr, String)>,
+    /// `connectdns`: all of them for the channel's life, as cap_net.c's
+    /// `capdnscache` keeps every address (`net_add_sockaddr_to_cache`).
+    pub(crate) resolved: HashSet<(IpAddr, String)>,
 }
 
 impl Net {
@@ -48,13 +47,7 @@ impl Net {
     /// `connectdns`.
     fn remember(&mut self, host: &str, addrs: impl IntoIterator<Item = IpAddr>) {
         for a in addrs {
-            let entry = (a, host.to_owned());
-            if !self.resolved.contains(&entry) {
-                if self.resolved.len() == MAX_RESOLVED {
-                    self.resolved.remove(0);
-                }
-                self.resolved.push(entry);
-            }
+            self.resolved.insert((a, host.to_owned()));
         }
     }
 
@@ -175,4 +168,27 @@ fn socket(addr: SocketAddr, kind: SocketKind) -> Result<OwnedFd, i32> {
         SocketKind::Datagram => SocketType::DGRAM,
     };
     rustix::net::socket_with(family, kind, SocketFlags::CLOEXEC, None).map_err(|e| e.raw_os_error())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// cap_net.c `net_add_sockaddr_to_cache` never forgets an address: the
+    /// first of thousands looked up still passes `connectdns`.
+    #[test]
+    fn connectdns_remembers_every_address_looked_up() {
+        let mut net = Net {
+            limits: NetLimits::default(),
+            resolved: HashSet::new(),
+        };
+        let first = IpAddr::from([10, 0, 0, 1]);
+        net.remember("first", [first]);
+        for i in 0..4096u32 {
+            net.remember("many", [IpAddr::from((0x0b00_0000 + i).to_be_bytes())]);
+        }
+        net.remember("first", [first]);
+        assert_eq!(net.resolved.len(), 4097);
+        assert!(net.resolved.contains(&(first, "first".to_owned())));
+    }
 }

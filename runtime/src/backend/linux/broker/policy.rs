@@ -288,7 +288,7 @@ mod tests {
                 connect: connect.iter().map(|a| a.parse().unwrap()).collect(),
                 ..NetLimits::default()
             },
-            resolved: Vec::new(),
+            resolved: Default::default(),
         })
     }
 

@@ -146,7 +146,7 @@ pub(crate) fn start(
             ServiceDecl::Dns(l) => State::Dns(dns::Dns { limits: l.clone() }),
             ServiceDecl::Net(l) => State::Net(net::Net {
                 limits: l.clone(),
-                resolved: Vec::new(),
+                resolved: Default::default(),
             }),
             ServiceDecl::Pwd(l) => State::Db(db::Database {
                 db: db::Db::Pwd,
