@@ -604,6 +604,7 @@ fn threaded_without_zygote() -> Result<(), String> {
 /// (prctl(2) `PR_SET_PDEATHSIG`, 0; 0 when it worked); this process prints
 /// both, then waits for the worker's next answer, which never comes
 /// (the worker reads nothing more, so it cannot see its channel close).
+#[cfg(target_os = "linux")]
 fn orphan_program(mode: &str) {
     let report = |pid: i32, errno: i32| {
         println!("{pid} {errno}");
@@ -662,6 +663,15 @@ fn orphan_program(mode: &str) {
 /// signal (refused, `EPERM`). Each program is a fresh copy of this test
 /// (`--orphan`), SIGKILLed once its worker answered; the `control`
 /// program's plain child outlives it, which shows the check can fail.
+#[cfg(not(target_os = "linux"))]
+fn orphan_program(_: &str) {}
+
+#[cfg(not(target_os = "linux"))]
+fn dies_with_its_parent() -> Result<(), String> {
+    Err("skipped: the check waits through pidfd_open(2)".into())
+}
+
+#[cfg(target_os = "linux")]
 fn dies_with_its_parent() -> Result<(), String> {
     for mode in [
         "direct",
