@@ -628,7 +628,7 @@ fn orphan_program(mode: &str) {
     let mut _other = None;
     if mode.starts_with("zygote") {
         prepare(&[]).expect("prepare");
-        _other = Some(std::thread::spawn(|| std::thread::park()));
+        _other = Some(std::thread::spawn(std::thread::park));
     }
     // 0: its pid; 1: the same after clearing its parent-death signal;
     // 2: never answer (a parser caught in a loop), reading nothing more.
@@ -638,9 +638,11 @@ fn orphan_program(mode: &str) {
         if *what == 1 && unsafe { libc::prctl(libc::PR_SET_PDEATHSIG, 0, 0, 0, 0) } != 0 {
             errno = std::io::Error::last_os_error().raw_os_error().unwrap_or(-1);
         }
-        while *what == 2 {
-            // SAFETY: pause(2).
-            unsafe { libc::pause() };
+        if *what == 2 {
+            loop {
+                // SAFETY: pause(2).
+                unsafe { libc::pause() };
+            }
         }
         // SAFETY: getpid(2) cannot fail.
         Ok((unsafe { libc::getpid() }, errno))
