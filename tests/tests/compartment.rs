@@ -597,6 +597,158 @@ fn threaded_without_zygote() -> Result<(), String> {
     })
 }
 
+/// `--orphan MODE`: the program side of [`dies_with_its_parent`]. A
+/// worker (forked here, or by the zygote when MODE starts with `zygote`;
+/// a plain fork(2) child for `control`) reports its pid and, for
+/// `*_cleared`, the errno of its attempt to clear its parent-death signal
+/// (prctl(2) `PR_SET_PDEATHSIG`, 0; 0 when it worked); this process prints
+/// both, then waits for the worker's next answer, which never comes
+/// (the worker reads nothing more, so it cannot see its channel close).
+#[cfg(target_os = "linux")]
+fn orphan_program(mode: &str) {
+    let report = |pid: i32, errno: i32| {
+        println!("{pid} {errno}");
+        let _ = std::io::Write::flush(&mut std::io::stdout());
+        loop {
+            std::thread::park();
+        }
+    };
+    if mode == "control" {
+        // SAFETY: fork(2) of a single-threaded process; the child only
+        // pauses.
+        let pid = unsafe { libc::fork() };
+        if pid == 0 {
+            loop {
+                // SAFETY: pause(2).
+                unsafe { libc::pause() };
+            }
+        }
+        report(pid, 0);
+    }
+    let mut _other = None;
+    if mode.starts_with("zygote") {
+        prepare(&[]).expect("prepare");
+        _other = Some(std::thread::spawn(std::thread::park));
+    }
+    // 0: its pid; 1: the same after clearing its parent-death signal;
+    // 2: never answer (a parser caught in a loop), reading nothing more.
+    let mut worker = Compartment::new().worker(|what: &u8| -> Result<(i32, i32), String> {
+        let mut errno = 0;
+        // SAFETY: prctl(2) with integer arguments.
+        if *what == 1 && unsafe { libc::prctl(libc::PR_SET_PDEATHSIG, 0, 0, 0, 0) } != 0 {
+            errno = std::io::Error::last_os_error().raw_os_error().unwrap_or(-1);
+        }
+        if *what == 2 {
+            loop {
+                // SAFETY: pause(2).
+                unsafe { libc::pause() };
+            }
+        }
+        // SAFETY: getpid(2) cannot fail.
+        Ok((unsafe { libc::getpid() }, errno))
+    });
+    match worker.call(&u8::from(mode.ends_with("_cleared"))) {
+        Ok((pid, errno)) => {
+            println!("{pid} {errno}");
+            let _ = std::io::Write::flush(&mut std::io::stdout());
+            let r = worker.call(&2);
+            println!("error {r:?}");
+        }
+        Err(e) => println!("error {e}"),
+    }
+}
+
+/// A compartment dies with the program that started it, as a pdfork(2)
+/// child dies when its last process descriptor is closed
+/// (google/capsicum-test procdesc.cc, `PipePdfork.Close`,
+/// `Pdfork.Bagpuss`), even one that tried to clear its parent-death
+/// signal (refused, `EPERM`). Each program is a fresh copy of this test
+/// (`--orphan`), SIGKILLed once its worker answered; the `control`
+/// program's plain child outlives it, which shows the check can fail.
+#[cfg(not(target_os = "linux"))]
+fn orphan_program(_: &str) {}
+
+#[cfg(not(target_os = "linux"))]
+fn dies_with_its_parent() -> Result<(), String> {
+    Err("skipped: the check waits through pidfd_open(2)".into())
+}
+
+#[cfg(target_os = "linux")]
+fn dies_with_its_parent() -> Result<(), String> {
+    for mode in [
+        "direct",
+        "direct_cleared",
+        "zygote",
+        "zygote_cleared",
+        "control",
+    ] {
+        let mut program = std::process::Command::new(std::env::current_exe().unwrap())
+            .args(["--orphan", mode])
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .map_err(|e| e.to_string())?;
+        let mut line = String::new();
+        std::io::BufRead::read_line(
+            &mut std::io::BufReader::new(program.stdout.take().unwrap()),
+            &mut line,
+        )
+        .map_err(|e| e.to_string())?;
+        let fields: Vec<i32> = line
+            .split_whitespace()
+            .filter_map(|w| w.parse().ok())
+            .collect();
+        let [pid, errno] = fields[..] else {
+            let _ = program.kill();
+            let _ = program.wait();
+            return Err(format!("{mode}: the program said {line:?}"));
+        };
+        // SAFETY: pidfd_open(2) with integer arguments.
+        let pidfd = unsafe { libc::syscall(libc::SYS_pidfd_open, pid, 0) } as i32;
+        let _ = program.kill();
+        let _ = program.wait();
+        if pidfd < 0 {
+            // Already gone (and reaped by init).
+            continue;
+        }
+        let mut p = libc::pollfd {
+            fd: pidfd,
+            events: libc::POLLIN,
+            revents: 0,
+        };
+        // SAFETY: poll(2) of one live pollfd; a pidfd polls readable once
+        // its process has ended (pidfd_open(2)).
+        let ended = unsafe { libc::poll(&mut p, 1, 3000) } == 1;
+        if !ended {
+            // SAFETY: pidfd_send_signal(2) of SIGKILL to the lingering
+            // process, then close(2) of the pidfd.
+            unsafe {
+                libc::syscall(libc::SYS_pidfd_send_signal, pidfd, libc::SIGKILL, 0, 0);
+                libc::close(pidfd);
+            }
+        } else {
+            // SAFETY: close(2) of the pidfd opened above.
+            unsafe { libc::close(pidfd) };
+        }
+        if mode == "control" {
+            check(!ended, || {
+                "control: the plain child died with its parent: the check cannot fail".into()
+            })?;
+            continue;
+        }
+        check(ended, || {
+            format!("{mode}: compartment {pid} outlived its parent (clearing its parent-death signal answered errno {errno})")
+        })?;
+        if mode.ends_with("_cleared") {
+            check(errno == libc::EPERM, || {
+                format!(
+                    "{mode}: clearing the parent-death signal answered errno {errno}, not EPERM"
+                )
+            })?;
+        }
+    }
+    Ok(())
+}
+
 fn run(name: &str, case: fn() -> Result<(), String>, filters: &[String], failed: &mut Vec<String>) {
     if !filters.is_empty() && !filters.iter().any(|f| name.contains(f.as_str())) {
         return;
@@ -622,6 +774,13 @@ fn main() {
         println!("{r:?}");
         drop(t);
         return;
+    }
+    let args: Vec<String> = std::env::args().collect();
+    if let [_, flag, mode] = &args[..] {
+        if flag == "--orphan" {
+            orphan_program(mode);
+            return;
+        }
     }
     let filters: Vec<String> = std::env::args()
         .skip(1)
@@ -686,6 +845,12 @@ fn main() {
     run(
         "zygote::tokio_concurrency",
         tokio_concurrency,
+        &filters,
+        &mut failed,
+    );
+    run(
+        "dies_with_its_parent",
+        dies_with_its_parent,
         &filters,
         &mut failed,
     );

@@ -270,6 +270,52 @@ fn the_broker_is_confined_and_dies_with_the_program() {
     assert!(gone, "broker {pid} outlived its program");
 }
 
+/// Code that took the program over cannot harm its broker (signals,
+/// ptrace, its memory, a pidfd, its limits, priority or affinity): each
+/// refused in the probe, the broker it named is the probe's child, still
+/// alive and unchanged, and this runner (unsandboxed, the control) can
+/// signal it.
+#[test]
+#[cfg(target_os = "linux")]
+fn the_program_cannot_act_on_its_broker() {
+    let mut found = None;
+    let out = scenario_with(&["attack-broker"], &[], |label, probe| {
+        assert_eq!(label, "attacked");
+        let pid = broker_of(probe);
+        found = Some(pid);
+        let status = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap();
+        let fields: Vec<&str> = status
+            .rsplit_once(')')
+            .unwrap()
+            .1
+            .split_whitespace()
+            .collect();
+        // state, then nice at field 19 (proc(5)), 17th after the name.
+        assert_ne!(fields[0], "Z", "the broker died: {status}");
+        assert_ne!(fields[0], "t", "the broker is traced: {status}");
+        assert_eq!(fields[16], "0", "the broker's nice value changed: {status}");
+        let limits = std::fs::read_to_string(format!("/proc/{pid}/limits")).unwrap();
+        assert!(
+            !limits.lines().any(
+                |l| l.starts_with("Max open files") && l.split_whitespace().nth(3) == Some("3")
+            ),
+            "the broker's limits changed:\n{limits}"
+        );
+        // The control: unsandboxed, the same signal 0 reaches it.
+        // SAFETY: kill(2) of signal 0 only checks that it may be sent.
+        assert_eq!(unsafe { libc::kill(pid as i32, 0) }, 0);
+        println!("ok: broker {pid} unharmed; the runner can signal it");
+    });
+    let named: Vec<u32> = out
+        .lines()
+        .filter_map(|l| l.strip_prefix("broker: ")?.parse().ok())
+        .collect();
+    assert!(
+        named.contains(&found.expect("the probe paused")),
+        "the probe did not attack its broker:\n{out}"
+    );
+}
+
 #[test]
 fn net_connects_to_the_declared_address_only() {
     let (port, server) = server();

@@ -64,7 +64,9 @@
 //!
 //! The child cannot act on its parent or on other compartments: signals,
 //! scheduling, resource limits and the ptrace family towards them are
-//! refused (the Linux table's row 2; capability mode on FreeBSD).
+//! refused (the Linux table's row 2; capability mode on FreeBSD). It dies
+//! with the process that forked it, as a pdfork(2) child does (Linux:
+//! `PR_SET_PDEATHSIG` with `SIGKILL`, which it cannot clear).
 //!
 //! # Threads
 //!

@@ -76,6 +76,8 @@ fn main() {
         #[cfg(target_os = "linux")]
         "fileargs-intercept" => fileargs_intercept(),
         "broker-pid" => broker_pid(),
+        #[cfg(target_os = "linux")]
+        "attack-broker" => attack_broker(),
         "fuzz" => fuzz(),
         other => panic!("unknown scenario {other:?}"),
     }
@@ -606,6 +608,133 @@ fn broker_pid(syslog: Syslog) {
     pause("broker");
     std::process::exit(0);
 }
+
+/// The program attacks its broker, as code that took it over would: the
+/// processes of its group forked after it, then signals,
+/// ptrace, its memory, a pidfd, its limits, priority and affinity, each
+/// refused with the sandbox's error; the broker still answers after, and
+/// the runner checks the pid found was the broker's and that it is
+/// unchanged (its limit on open files, its nice value).
+#[cfg(target_os = "linux")]
+#[sandboxed(services(syslog))]
+fn attack_broker(syslog: Syslog) {
+    check("broker answers", syslog.set_mask(0).is_ok());
+    // The broker is a child forked just before entry, in the program's
+    // process group: among the next process ids, those of the group
+    // (getpgid(2) of any process is allowed, as in capability mode). Each
+    // is attacked (others, run by the same test runner, are refused too).
+    // SAFETY: getpid(2) and getpgid(2) of the caller cannot fail.
+    let (me, group) = unsafe { (libc::getpid(), libc::getpgid(0)) };
+    let candidates: Vec<libc::pid_t> = (me + 1..me + 256)
+        // SAFETY: getpgid(2) with an integer argument.
+        .filter(|&pid| unsafe { libc::getpgid(pid) } == group)
+        .collect();
+    check(
+        "the broker is among the next processes",
+        !candidates.is_empty(),
+    );
+    for broker in candidates {
+        attack(broker);
+    }
+    check("broker still answers", syslog.set_mask(0).is_ok());
+    pause("attacked");
+}
+
+/// The attacks of [`attack_broker`] on process `broker`.
+#[cfg(target_os = "linux")]
+fn attack(broker: libc::pid_t) {
+    println!("broker: {broker}");
+    let sys = |r: libc::c_long| -> std::io::Result<libc::c_long> {
+        if r < 0 {
+            Err(std::io::Error::last_os_error())
+        } else {
+            Ok(r)
+        }
+    };
+    let b = broker as libc::c_long;
+    // SAFETY: each call passes integers, or pointers to live locals at
+    // least as large as the kernel structure read or written.
+    unsafe {
+        denied(
+            "kill(broker, SIGKILL)",
+            sys(libc::kill(broker, libc::SIGKILL) as _),
+        );
+        denied("kill(broker, 0)", sys(libc::kill(broker, 0) as _));
+        denied(
+            "ptrace(PTRACE_ATTACH, broker)",
+            sys(libc::ptrace(libc::PTRACE_ATTACH, broker, 0, 0)),
+        );
+        denied(
+            "ptrace(PTRACE_SEIZE, broker)",
+            sys(libc::ptrace(libc::PTRACE_SEIZE, broker, 0, 0)),
+        );
+        let mut byte = 0u8;
+        let local = libc::iovec {
+            iov_base: (&mut byte as *mut u8).cast(),
+            iov_len: 1,
+        };
+        let remote = libc::iovec {
+            iov_base: (&raw const BROKER_PROBE_BYTE).cast_mut().cast(),
+            iov_len: 1,
+        };
+        denied(
+            "process_vm_readv(broker)",
+            sys(libc::syscall(
+                libc::SYS_process_vm_readv,
+                b,
+                &local,
+                1,
+                &remote,
+                1,
+                0,
+            )),
+        );
+        denied(
+            "process_vm_writev(broker)",
+            sys(libc::syscall(
+                libc::SYS_process_vm_writev,
+                b,
+                &local,
+                1,
+                &remote,
+                1,
+                0,
+            )),
+        );
+        denied(
+            "pidfd_open(broker)",
+            sys(libc::syscall(libc::SYS_pidfd_open, b, 0)),
+        );
+        let lim = libc::rlimit {
+            rlim_cur: 3,
+            rlim_max: 3,
+        };
+        denied(
+            "prlimit(broker, RLIMIT_NOFILE, 3)",
+            sys(libc::syscall(
+                libc::SYS_prlimit64,
+                b,
+                libc::RLIMIT_NOFILE,
+                &lim,
+                std::ptr::null_mut::<libc::rlimit>(),
+            )),
+        );
+        denied(
+            "setpriority(PRIO_PROCESS, broker, 19)",
+            sys(libc::setpriority(libc::PRIO_PROCESS, broker as libc::id_t, 19) as _),
+        );
+        let set: libc::cpu_set_t = std::mem::zeroed();
+        denied(
+            "sched_setaffinity(broker, {})",
+            sys(libc::sched_setaffinity(broker, std::mem::size_of_val(&set), &set) as _),
+        );
+    }
+}
+
+/// A byte whose address `attack_broker` reads and writes in the broker
+/// (the same in the forked broker as here).
+#[cfg(target_os = "linux")]
+static BROKER_PROBE_BYTE: u8 = 7;
 
 /// `connect` to an address the test picks at run time: a hand-built plan,
 /// in deny mode (what the attribute would build).

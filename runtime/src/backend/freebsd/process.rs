@@ -46,6 +46,13 @@ pub(crate) fn drop_privileges() -> io::Result<()> {
     Ok(())
 }
 
+/// Nothing to do: a compartment is a pdfork(2) child, killed when its
+/// parent's process descriptor for it is closed, as when the parent dies
+/// (pdfork(2); google/capsicum-test procdesc.cc, `Pdfork.Bagpuss`).
+pub(crate) fn die_with_parent(_parent: libc::pid_t) -> io::Result<()> {
+    Ok(())
+}
+
 /// Limits the address space of the process to `bytes` (`RLIMIT_AS`;
 /// FreeBSD's `RLIMIT_DATA` counts only the break, not mmap(2), which
 /// jemalloc uses).

@@ -202,6 +202,26 @@ pub(crate) fn drop_privileges() -> io::Result<()> {
     }
 }
 
+/// Makes the calling child die with `parent`, the process that forked
+/// it, as a pdfork(2) child dies when its process descriptor is closed
+/// (google/capsicum-test procdesc.cc, `Pdfork.Bagpuss`): prctl(2)
+/// `PR_SET_PDEATHSIG` with `SIGKILL`, which the filter lets no process
+/// change after entry (`syscalls.rs`). The signal comes when the thread
+/// that forked the child ends; compartments are forked by a process's
+/// only thread. A parent already gone (the child then has another) is an
+/// error: the child must not run.
+pub(crate) fn die_with_parent(parent: libc::pid_t) -> io::Result<()> {
+    // SAFETY: prctl(2) with integer arguments.
+    if unsafe { libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL, 0, 0, 0) } != 0 {
+        return Err(io::Error::last_os_error());
+    }
+    // SAFETY: getppid(2) cannot fail.
+    if unsafe { libc::getppid() } != parent {
+        return Err(io::Error::from_raw_os_error(libc::ESRCH));
+    }
+    Ok(())
+}
+
 /// Limits the memory the process may allocate to `bytes`
 /// (`RLIMIT_DATA`, soft and hard).
 pub(crate) fn limit_memory(bytes: u64) -> io::Result<()> {

@@ -43,8 +43,9 @@ pub(crate) const CLONE_NAMESPACES: u32 = (libc::CLONE_NEWNS
 
 /// prctl(2) options that only concern the calling process or thread and
 /// cannot loosen the sandbox.
+/// `PR_SET_PDEATHSIG` is not among them: it is allowed with `SIGKILL`
+/// only (`PRCTL_PDEATHSIG`).
 pub(crate) const PRCTL_ALLOWED: &[u32] = &[
-    libc::PR_SET_PDEATHSIG as u32,
     libc::PR_GET_PDEATHSIG as u32,
     libc::PR_GET_DUMPABLE as u32,
     libc::PR_GET_KEEPCAPS as u32,
@@ -61,6 +62,11 @@ pub(crate) const PRCTL_ALLOWED: &[u32] = &[
     // PR_SET_VMA: glibc names its anonymous mappings.
     0x5356_4d41,
 ];
+
+/// `PR_SET_PDEATHSIG`, allowed only with `SIGKILL` as its signal: a
+/// compartment dies with its parent (pdfork(2)), and may neither clear
+/// that nor turn it into a signal it catches.
+pub(crate) const PRCTL_PDEATHSIG: &[u32] = &[libc::PR_SET_PDEATHSIG as u32];
 
 /// The socket types capability mode lets a program create (`AF_UNIX`
 /// only): the low four bits of the type argument (socket(2)).

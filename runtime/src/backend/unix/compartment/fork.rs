@@ -103,12 +103,14 @@ pub(crate) type Enter = fn(&[(RawFd, Limits)]) -> Result<(), String>;
 /// `child_setup`. The parent gets the child and its end.
 pub(crate) fn spawn(setup: &Setup<'_>, entry: Entry, once: bool) -> io::Result<(Child, Channel)> {
     let (parent, child) = Channel::fastest_pair()?;
+    // SAFETY: getpid(2) cannot fail.
+    let me = unsafe { libc::getpid() };
     // SAFETY: fork from a process that `compartment` checked is
     // single-threaded, so no lock is held by a thread the child lacks.
     let forked = unsafe { process::fork() }?;
     if forked.0 == 0 {
         drop(parent);
-        run_child(child, setup, entry, once)
+        run_child(child, me, setup, entry, once)
     }
     drop(child);
     Ok((
@@ -120,10 +122,17 @@ pub(crate) fn spawn(setup: &Setup<'_>, entry: Entry, once: bool) -> io::Result<(
     ))
 }
 
-/// In a freshly forked child: isolates it, limits it, enters the sandbox
-/// and runs `entry`; never returns.
-pub(crate) fn run_child(channel: Channel, setup: &Setup<'_>, entry: Entry, once: bool) -> ! {
-    let code = match child_setup(&channel, setup) {
+/// In a freshly forked child of `parent`: ties its life to the parent's,
+/// isolates it, limits it, enters the sandbox and runs `entry`; never
+/// returns.
+pub(crate) fn run_child(
+    channel: Channel,
+    parent: libc::pid_t,
+    setup: &Setup<'_>,
+    entry: Entry,
+    once: bool,
+) -> ! {
+    let code = match child_setup(&channel, parent, setup) {
         Ok(()) => {
             catch_unwind(AssertUnwindSafe(|| entry.call(channel, once))).unwrap_or(BODY_PANICKED)
         }
@@ -140,7 +149,10 @@ pub(crate) fn run_child(channel: Channel, setup: &Setup<'_>, entry: Entry, once:
     unsafe { libc::_exit(code) }
 }
 
-fn child_setup(channel: &Channel, setup: &Setup<'_>) -> Result<(), String> {
+fn child_setup(channel: &Channel, parent: libc::pid_t, setup: &Setup<'_>) -> Result<(), String> {
+    // First: a child that outlived its parent would run with nobody to
+    // read its answer or end it (pdfork(2)).
+    process::die_with_parent(parent).map_err(|e| format!("prctl(PR_SET_PDEATHSIG): {e}"))?;
     let keep: Vec<RawFd> = setup
         .handed
         .iter()

@@ -412,6 +412,8 @@ fn handle(
                 memory: (mem > 0).then_some(mem),
             };
             slots[i].data.drain();
+            // SAFETY: getpid(2) cannot fail.
+            let zygote = unsafe { libc::getpid() };
             // SAFETY: fork from the single-threaded zygote.
             let forked = match unsafe { process::fork() } {
                 Ok(f) => f,
@@ -431,7 +433,7 @@ fn handle(
                     enter,
                 };
                 let data = dup_channel(&slots[i].data);
-                run_child(data, &setup, entry, once)
+                run_child(data, zygote, &setup, entry, once)
             }
             children[i] = Some(forked);
             let mut m = vec![SPAWNED, 0, 0, 0];

@@ -135,20 +135,22 @@ fn the_programs_stay_as_recorded() {
 
 /// Recorded from the compiler before the build was made faster, and again
 /// when far jumps came to share their `JA` and every return in reach (the
-/// interpreter tests checked the verdicts of both).
+/// interpreter tests checked the verdicts of both), and when
+/// prctl(`PR_SET_PDEATHSIG`) came to take `SIGKILL` only (two
+/// instructions more).
 const RECORDED: [(&str, u64); 12] = [
-    ("whole", 0xc79b_290c_a9a0_b49b),
-    ("ten", 0xcdd5_303c_5605_17c9),
-    ("whole traced", 0xfce4_1d58_f08c_b49b),
-    ("stdio", 0x7268_434b_5957_ff01),
-    ("none", 0x7570_3c94_bdb1_7e30),
-    ("realistic", 0x06c7_7ffb_55f9_cde5),
-    ("realistic, no landlock", 0x5eb9_81a5_7524_9bc4),
-    ("served", 0xeffb_b1da_daa3_4809),
-    ("broker", 0xfe45_7bc4_a732_afd4),
-    ("distinct", 0x8af9_887c_7685_6eec),
-    ("many: split", 0xafb0_e1d7_72cd_4af1),
-    ("dry-run", 0x9caf_96e6_aa70_a7a1),
+    ("whole", 0x2df6_06bf_a7a7_7679),
+    ("ten", 0xf1a4_efd2_4556_5313),
+    ("whole traced", 0xe645_e3fd_8c77_7679),
+    ("stdio", 0xb600_b289_7d1d_36e0),
+    ("none", 0x560f_d5b1_694f_7c10),
+    ("realistic", 0x0bfa_2abb_95ed_f6fb),
+    ("realistic, no landlock", 0x7a6b_af44_0bf7_5f80),
+    ("served", 0xe58d_c251_44e8_1a9b),
+    ("broker", 0xba16_d0e1_9a82_7c78),
+    ("distinct", 0x801a_140e_41c7_f6d7),
+    ("many: split", 0x954a_e4f0_b5a0_f8bd),
+    ("dry-run", 0xd3f2_6a12_b81e_b87c),
 ];
 
 /// How long building the programs of `whole_sandboxed` and of the bench's

@@ -271,6 +271,40 @@ fn capability_mode_allows_only_listed_ioctls() {
     }
 }
 
+/// The parent-death signal can be set to `SIGKILL` only: a compartment
+/// can neither clear it nor make it a signal it catches, so it dies with
+/// its parent (pdfork(2)); reading it stays allowed.
+#[test]
+fn the_parent_death_signal_is_sigkill_or_nothing() {
+    let prog = programs(&ctx(&[]), &returns(None), false).pop().unwrap();
+    let eperm = libc::SECCOMP_RET_ERRNO | MODE_ERRNO as u32;
+    let prctl = |option: i32, arg: u64| {
+        run(
+            &prog,
+            libc::SYS_prctl as u32,
+            AUDIT_ARCH_X86_64,
+            &[option as u64, arg, 0, 0, 0, 0],
+        )
+    };
+    let set = libc::PR_SET_PDEATHSIG;
+    assert_eq!(prctl(set, libc::SIGKILL as u64), libc::SECCOMP_RET_ALLOW);
+    for sig in [0, libc::SIGTERM, libc::SIGHUP, libc::SIGUSR1] {
+        assert_eq!(prctl(set, sig as u64), eperm, "signal {sig}");
+    }
+    // The option's upper half is checked too (linux.cc CheckHighWord).
+    let high = run(
+        &prog,
+        libc::SYS_prctl as u32,
+        AUDIT_ARCH_X86_64,
+        &[(1u64 << 32) | set as u64, libc::SIGKILL as u64, 0, 0, 0, 0],
+    );
+    assert_eq!(high, eperm);
+    assert_eq!(
+        prctl(libc::PR_GET_PDEATHSIG, 0x1000),
+        libc::SECCOMP_RET_ALLOW
+    );
+}
+
 #[test]
 fn one_program_for_a_realistic_declaration() {
     for classes in [realistic_classes(), narrow_classes(), Vec::new()] {
