@@ -256,7 +256,7 @@ pub(crate) const ROWS: &[Row] = table![
     SYS_modify_ldt           [Num]                         DENY, &[], "the local descriptor table (modify_ldt(2)): kernel surface no sandboxed program needs";
     SYS_pivot_root           [Path, Path]                  DENY, &[], MOUNT;
     SYS__sysctl              []                            DENY, &[], GONE;
-    SYS_prctl                [Num]                         allow_if(&[when(&[one_of_wide(0, PRCTL_ALLOWED)]), when(&[one_of_wide(0, PRCTL_PDEATHSIG), eq(1, libc::SIGKILL as u32)])]), &[], "only options that concern the calling process or thread and cannot loosen the sandbox (prctl(2)), the whole register checked (linux.cc CheckHighWord); the parent-death signal only set to SIGKILL, so that a compartment cannot outlive its parent (pdfork(2))";
+    SYS_prctl                [Num]                         allow_if(&[when(&[one_of_wide(0, PRCTL_ALLOWED)]), when(&[one_of_wide(0, PRCTL_PDEATHSIG), eq(1, libc::SIGKILL as u32)])]), &[], "only options that concern the calling process or thread and cannot loosen the sandbox (prctl(2)), the whole register checked (linux.cc CheckHighWord); the parent-death signal only set to SIGKILL, so that a compartment cannot outlive its parent (pdfork(2)); capabilities.conf lists no procctl(2), so FreeBSD refuses PROC_PDEATHSIG_CTL altogether";
     SYS_arch_prctl           [Num]                         ALLOW, &[], "the thread's FS/GS base for thread-local storage (arch_prctl(2))";
     SYS_adjtimex             []                            DENY, &[], CLOCK;
     SYS_setrlimit            [Num]                         allow_if(&[when(&[ne(0, RLIMIT_NOFILE)])]), &[], NOFILE_FIXED;
