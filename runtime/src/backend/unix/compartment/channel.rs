@@ -202,42 +202,15 @@ impl Channel {
                 return Ok(Recv::TimedOut);
             }
             tried = true;
-            let r = match self.tx {
-                // SAFETY: `buf` is a live, writable buffer of its length.
-                Some(_) => unsafe {
-                    libc::read(self.rx.as_raw_fd(), buf.as_mut_ptr().cast(), buf.len())
-                },
-                // SAFETY: `buf` is a live, writable buffer of its length.
-                None => unsafe {
-                    libc::recv(
-                        self.rx.as_raw_fd(),
-                        buf.as_mut_ptr().cast(),
-                        buf.len(),
-                        if deadline.is_some() {
-                            libc::MSG_DONTWAIT
-                        } else {
-                            0
-                        },
-                    )
-                },
-            };
-            match cvt(r) {
-                Ok(0) => return Ok(Recv::Closed),
-                Ok(n) => return Ok(Recv::Message(n)),
-                Err(e)
-                    if matches!(
-                        e.kind(),
-                        io::ErrorKind::Interrupted | io::ErrorKind::WouldBlock
-                    ) => {}
-                // The peer died with data unread (unix(7)).
-                Err(e) if e.raw_os_error() == Some(libc::ECONNRESET) => return Ok(Recv::Closed),
-                Err(e) => return Err(e),
+            if let Some(got) = self.try_recv(buf)? {
+                return Ok(got);
             }
         }
     }
 
     /// Receives one message already queued, without waiting (`None`:
-    /// none is). The parent's ends do not block (`fastest_pair`, and
+    /// none is), but on the child's pipe end, which blocks. The parent's
+    /// ends do not block (`fastest_pair`, and
     /// `MSG_DONTWAIT` on a socket): after poll(2) said readable, another
     /// reader of the same pipe could have taken the message.
     pub(crate) fn try_recv(&self, buf: &mut [u8]) -> io::Result<Option<Recv>> {
