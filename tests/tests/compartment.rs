@@ -42,6 +42,12 @@ impl RightsMarker for ReadFstat {
 
 type Case = (&'static str, fn() -> Result<(), String>);
 
+/// Whether this is the process's only thread (the cases run again while
+/// another thread runs, forked by the zygote).
+fn single_threaded() -> bool {
+    std::fs::read_dir("/proc/self/task").map_or(true, |d| d.count() == 1)
+}
+
 fn check(cond: bool, what: impl FnOnce() -> String) -> Result<(), String> {
     if cond {
         Ok(())
@@ -194,6 +200,109 @@ const CASES: &[Case] = &[
         check((2..=3).contains(&r.len()) && r.contains(&2), || {
             format!("open: {r:?}")
         })
+    }),
+    // A fork(2) child of a compartment outlives it (as a fork(2) child of
+    // a pdfork(2) child does) and keeps its descriptors, the channel
+    // among them; the call still ends when the compartment does, without
+    // a timeout, and says why.
+    (
+        "a_grandchild_holding_the_channel_does_not_hold_the_call",
+        || {
+            let start = Instant::now();
+            let r = compartment(
+                |_: &[u8]| -> Result<(), String> {
+                    // SAFETY: fork(2) of the single-threaded compartment; the
+                    // child only sleeps, holding every descriptor, and exits.
+                    unsafe {
+                        if libc::fork() == 0 {
+                            libc::sleep(4);
+                            libc::_exit(0);
+                        }
+                        libc::_exit(7)
+                    }
+                },
+                &b""[..],
+            );
+            let took = start.elapsed();
+            check(
+                matches!(r, Err(CompartmentError::Exited(7))) && took < Duration::from_secs(2),
+                || format!("{r:?} after {took:?}"),
+            )
+        },
+    ),
+    // The grandchild cannot forge the answer of the next compartment nor
+    // take its input: forked here, the next one has a channel of its own.
+    // KNOWN BREAK through the zygote: its slots' channels are made once,
+    // before it forked, and every child of a slot gets a copy of the same
+    // socket, so the grandchild of one compartment reads and answers for
+    // the later ones of its slot (the case reports it and fails once it
+    // no longer happens, so that the known break is lifted with its fix).
+    ("a_grandchild_cannot_reach_the_next_compartment", || {
+        let start = Instant::now();
+        let r = compartment(
+            |_: &[u8]| -> Result<(), String> {
+                // SAFETY: fork(2) of the single-threaded compartment; the
+                // child writes a forged answer on every descriptor it kept
+                // and reads whatever arrives there, for 1.2 s.
+                unsafe {
+                    if libc::fork() == 0 {
+                        libc::signal(libc::SIGPIPE, libc::SIG_IGN);
+                        let forged = [0xffu8, 0, b'F', b'O', b'R', b'G', b'E', b'D'];
+                        let mut buf = [0u8; 4096];
+                        // After its parent's answer.
+                        libc::usleep(100_000);
+                        for _ in 0..55 {
+                            for fd in 0..16 {
+                                libc::send(
+                                    fd,
+                                    forged.as_ptr().cast(),
+                                    forged.len(),
+                                    libc::MSG_DONTWAIT,
+                                );
+                                libc::write(fd, forged.as_ptr().cast(), forged.len());
+                                libc::recv(
+                                    fd,
+                                    buf.as_mut_ptr().cast(),
+                                    buf.len(),
+                                    libc::MSG_DONTWAIT,
+                                );
+                            }
+                            libc::usleep(20_000);
+                        }
+                        libc::_exit(0);
+                    }
+                }
+                Ok(())
+            },
+            &b""[..],
+        );
+        let mut reached = r.err().map(|e| format!("first: {e}"));
+        for _ in 0..3 {
+            let r = Compartment::new().timeout(Duration::from_secs(5)).run(
+                |input: &[u8]| -> Result<Vec<u8>, String> {
+                    std::thread::sleep(Duration::from_millis(300));
+                    Ok(input.to_vec())
+                },
+                &b"secret input"[..],
+            );
+            if r.as_deref().ok() != Some(&b"secret input"[..]) {
+                reached = Some(format!("next: {r:?}"));
+            }
+        }
+        // Let the grandchild end before the next case.
+        std::thread::sleep(Duration::from_millis(1500).saturating_sub(start.elapsed()));
+        let zygote = !single_threaded();
+        match (reached, zygote) {
+            (None, false) => Ok(()),
+            (Some(why), false) => Err(why),
+            (Some(why), true) => {
+                println!("    KNOWN BREAK (a slot's channel outlives its child): {why}");
+                Ok(())
+            }
+            (None, true) => {
+                Err("the zygote's known break no longer happens: lift it (test, README)".into())
+            }
+        }
     }),
     ("timeout", || {
         let start = Instant::now();

@@ -123,13 +123,15 @@ impl Channel {
             return Channel::pair();
         };
         let (up_r, up_w) = process::packet_pipe()?;
-        // The parent waits for room with poll(2): its write end does not
-        // block.
-        // SAFETY: F_GETFL/F_SETFL with integers on a descriptor we own;
-        // the flags it has (O_DIRECT) are kept.
-        unsafe {
-            let fl = libc::fcntl(down_w.as_raw_fd(), libc::F_GETFL);
-            libc::fcntl(down_w.as_raw_fd(), libc::F_SETFL, fl | libc::O_NONBLOCK);
+        // The parent waits for room and for messages with poll(2): its
+        // ends do not block.
+        for fd in [down_w.as_raw_fd(), up_r.as_raw_fd()] {
+            // SAFETY: F_GETFL/F_SETFL with integers on a descriptor we
+            // own; the flags it has (O_DIRECT) are kept.
+            unsafe {
+                let fl = libc::fcntl(fd, libc::F_GETFL);
+                libc::fcntl(fd, libc::F_SETFL, fl | libc::O_NONBLOCK);
+            }
         }
         Ok((
             Channel {
@@ -200,6 +202,19 @@ impl Channel {
                 return Ok(Recv::TimedOut);
             }
             tried = true;
+            if let Some(got) = self.try_recv(buf)? {
+                return Ok(got);
+            }
+        }
+    }
+
+    /// Receives one message already queued, without waiting (`None`:
+    /// none is), but on the child's pipe end, which blocks. The parent's
+    /// ends do not block (`fastest_pair`, and
+    /// `MSG_DONTWAIT` on a socket): after poll(2) said readable, another
+    /// reader of the same pipe could have taken the message.
+    pub(crate) fn try_recv(&self, buf: &mut [u8]) -> io::Result<Option<Recv>> {
+        loop {
             let r = match self.tx {
                 // SAFETY: `buf` is a live, writable buffer of its length.
                 Some(_) => unsafe {
@@ -211,26 +226,19 @@ impl Channel {
                         self.rx.as_raw_fd(),
                         buf.as_mut_ptr().cast(),
                         buf.len(),
-                        if deadline.is_some() {
-                            libc::MSG_DONTWAIT
-                        } else {
-                            0
-                        },
+                        libc::MSG_DONTWAIT,
                     )
                 },
             };
-            match cvt(r) {
-                Ok(0) => return Ok(Recv::Closed),
-                Ok(n) => return Ok(Recv::Message(n)),
-                Err(e)
-                    if matches!(
-                        e.kind(),
-                        io::ErrorKind::Interrupted | io::ErrorKind::WouldBlock
-                    ) => {}
+            return match cvt(r) {
+                Ok(0) => Ok(Some(Recv::Closed)),
+                Ok(n) => Ok(Some(Recv::Message(n))),
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => Ok(None),
                 // The peer died with data unread (unix(7)).
-                Err(e) if e.raw_os_error() == Some(libc::ECONNRESET) => return Ok(Recv::Closed),
-                Err(e) => return Err(e),
-            }
+                Err(e) if e.raw_os_error() == Some(libc::ECONNRESET) => Ok(Some(Recv::Closed)),
+                Err(e) => Err(e),
+            };
         }
     }
 

@@ -70,6 +70,13 @@ impl Child {
         process::kill(&self.forked);
     }
 
+    /// Its process descriptor, readable once it has ended, where the
+    /// system has one.
+    pub(crate) fn ended_fd(&self) -> Option<std::os::fd::RawFd> {
+        use std::os::fd::AsRawFd;
+        self.forked.1.as_ref().map(|pd| pd.as_raw_fd())
+    }
+
     /// Waits until the child has ended and reaps it.
     pub(crate) fn wait(mut self) -> io::Result<Ended> {
         let ended = wait_child(&self.forked)?;

@@ -75,11 +75,16 @@ impl<'z> Peer<'z> {
         }
     }
 
-    /// The descriptor the zygote reports the child's end on.
+    /// The descriptor that becomes readable when the child has ended: its
+    /// process descriptor (pidfd, pdfork(2)'s), or the slot's control end
+    /// the zygote reports its end on. Its channel alone does not tell: a
+    /// process the child forked keeps the child's end open.
     fn ended_fd(&self) -> Option<RawFd> {
         match &self.process {
-            Some(Process::Remote(r)) if !self.ended => Some(r.ended_fd()),
-            _ => None,
+            _ if self.ended => None,
+            Some(Process::Direct(c)) => c.ended_fd(),
+            Some(Process::Remote(r)) => Some(r.ended_fd()),
+            None => None,
         }
     }
 
@@ -111,31 +116,32 @@ impl<'z> Peer<'z> {
         }
     }
 
-    /// Receives one message from the child.
+    /// Receives one message from the child, or `Closed` once it has
+    /// ended and everything it sent before has been read.
     pub(crate) fn recv(&mut self, buf: &mut [u8], deadline: Option<Instant>) -> io::Result<Recv> {
-        if deadline.is_none() && self.ended_fd().is_none() && !self.ended {
-            // A child of ours: its end closes when it ends.
-            return self.channel().recv(buf, None);
-        }
         loop {
-            match self.channel().recv(buf, Some(Instant::now()))? {
-                Recv::TimedOut => {}
-                other => return Ok(other),
+            if !self.ended {
+                let mut fds = [(self.channel().raw(), libc::POLLIN); 2];
+                let watched = match self.ended_fd() {
+                    Some(fd) => {
+                        fds[1] = (fd, libc::POLLIN);
+                        2
+                    }
+                    None => 1,
+                };
+                let r = ready(&fds[..watched], deadline)?;
+                if !r.iter().any(|&b| b) {
+                    return Ok(Recv::TimedOut);
+                }
+                if r.get(1) == Some(&true) {
+                    self.ended = true;
+                }
             }
-            if self.ended {
+            match self.channel().try_recv(buf)? {
+                Some(got) => return Ok(got),
                 // Everything the child sent before it ended has been read.
-                return Ok(Recv::Closed);
-            }
-            let mut fds = vec![(self.channel().raw(), libc::POLLIN)];
-            if let Some(fd) = self.ended_fd() {
-                fds.push((fd, libc::POLLIN));
-            }
-            let r = ready(&fds, deadline)?;
-            if !r.iter().any(|&b| b) {
-                return Ok(Recv::TimedOut);
-            }
-            if r.get(1) == Some(&true) {
-                self.ended = true;
+                None if self.ended => return Ok(Recv::Closed),
+                None => {}
             }
         }
     }
