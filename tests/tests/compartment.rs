@@ -42,10 +42,41 @@ impl RightsMarker for ReadFstat {
 
 type Case = (&'static str, fn() -> Result<(), String>);
 
-/// Whether this is the process's only thread (the cases run again while
-/// another thread runs, forked by the zygote).
-fn single_threaded() -> bool {
-    std::fs::read_dir("/proc/self/task").map_or(true, |d| d.count() == 1)
+/// fork(3), and on Linux clone(2) raw with only `SIGCHLD` (a fork) and,
+/// where it exists, fork(2) raw: each one's errno (0: the process was
+/// made; it exits at once and is reaped), then what a thread answers (5).
+fn make_processes() -> Vec<i32> {
+    let errno = || std::io::Error::last_os_error().raw_os_error().unwrap_or(0);
+    #[cfg_attr(not(target_os = "linux"), allow(unused_mut))]
+    let mut attempts: Vec<fn() -> libc::c_long> = vec![|| {
+        // SAFETY: fork(3); the child exits at once (`make_processes`).
+        unsafe { libc::fork() as libc::c_long }
+    }];
+    #[cfg(target_os = "linux")]
+    attempts.push(|| {
+        // SAFETY: clone(2) with only SIGCHLD and no stack: a fork.
+        unsafe { libc::syscall(libc::SYS_clone, libc::SIGCHLD as libc::c_ulong, 0, 0, 0, 0) }
+    });
+    #[cfg(all(target_os = "linux", target_arch = "x86_64"))]
+    attempts.push(|| {
+        // SAFETY: fork(2) without libc's wrapper.
+        unsafe { libc::syscall(libc::SYS_fork) }
+    });
+    let mut got = Vec::new();
+    for attempt in attempts {
+        let r = attempt();
+        if r == 0 {
+            // SAFETY: the child ends at once, without unwinding.
+            unsafe { libc::_exit(0) };
+        }
+        if r > 0 {
+            // SAFETY: reaps the child made above.
+            unsafe { libc::waitpid(r as libc::pid_t, std::ptr::null_mut(), 0) };
+        }
+        got.push(if r < 0 { errno() } else { 0 });
+    }
+    got.push(std::thread::spawn(|| 5).join().unwrap_or(0));
+    got
 }
 
 fn check(cond: bool, what: impl FnOnce() -> String) -> Result<(), String> {
@@ -201,42 +232,34 @@ const CASES: &[Case] = &[
             format!("open: {r:?}")
         })
     }),
-    // A fork(2) child of a compartment outlives it (as a fork(2) child of
-    // a pdfork(2) child does) and keeps its descriptors, the channel
-    // among them; the call still ends when the compartment does, without
-    // a timeout, and says why.
-    (
-        "a_grandchild_holding_the_channel_does_not_hold_the_call",
-        || {
-            let start = Instant::now();
-            let r = compartment(
-                |_: &[u8]| -> Result<(), String> {
-                    // SAFETY: fork(2) of the single-threaded compartment; the
-                    // child only sleeps, holding every descriptor, and exits.
-                    unsafe {
-                        if libc::fork() == 0 {
-                            libc::sleep(4);
-                            libc::_exit(0);
-                        }
-                        libc::_exit(7)
-                    }
-                },
-                &b""[..],
-            );
-            let took = start.elapsed();
-            check(
-                matches!(r, Err(CompartmentError::Exited(7))) && took < Duration::from_secs(2),
-                || format!("{r:?} after {took:?}"),
-            )
-        },
-    ),
-    // The grandchild cannot forge the answer of the next compartment nor
-    // take its input: forked here, the next one has a channel of its own.
-    // KNOWN BREAK through the zygote: its slots' channels are made once,
-    // before it forked, and every child of a slot gets a copy of the same
-    // socket, so the grandchild of one compartment reads and answers for
-    // the later ones of its slot (the case reports it and fails once it
-    // no longer happens, so that the known break is lifted with its fix).
+    // A compartment makes no process (fork(2), clone(2) of anything but a
+    // thread answer EPERM): one would keep the channel, hold the call open
+    // after the compartment ended and, through the zygote, reach the later
+    // compartments of its slot. A thread is still made. Control: the same
+    // calls here, outside any compartment, make their processes.
+    ("a_compartment_cannot_make_a_process", || {
+        let outside = make_processes();
+        let n = outside.len() - 1;
+        check(
+            outside[..n].iter().all(|&e| e == 0) && outside[n] == 5,
+            || format!("control: {outside:?}"),
+        )?;
+        let r = compartment(
+            |_: &[u8]| -> Result<Vec<i32>, String> { Ok(make_processes()) },
+            &b""[..],
+        );
+        check(
+            r.as_ref().is_ok_and(|got| {
+                got.len() == n + 1 && got[..n].iter().all(|&e| e == libc::EPERM) && got[n] == 5
+            }),
+            || format!("{r:?}"),
+        )
+    }),
+    // No process a compartment tries to make forges the answer of the
+    // next compartment or takes its input: through the zygote the slots'
+    // channels are made once, before it forked, and every child of a
+    // slot gets a copy of the same socket, which such a process would
+    // keep (the compartment cannot fork: `a_compartment_cannot_make_a_process`).
     ("a_grandchild_cannot_reach_the_next_compartment", || {
         let start = Instant::now();
         let r = compartment(
@@ -291,18 +314,7 @@ const CASES: &[Case] = &[
         }
         // Let the grandchild end before the next case.
         std::thread::sleep(Duration::from_millis(1500).saturating_sub(start.elapsed()));
-        let zygote = !single_threaded();
-        match (reached, zygote) {
-            (None, false) => Ok(()),
-            (Some(why), false) => Err(why),
-            (Some(why), true) => {
-                println!("    KNOWN BREAK (a slot's channel outlives its child): {why}");
-                Ok(())
-            }
-            (None, true) => {
-                Err("the zygote's known break no longer happens: lift it (test, README)".into())
-            }
-        }
+        reached.map_or(Ok(()), Err)
     }),
     ("timeout", || {
         let start = Instant::now();

@@ -235,6 +235,14 @@ pub(crate) mod compartment {
     pub(crate) fn isolate() -> io::Result<()> {
         Err(unsupported())
     }
+
+    pub(crate) fn forbid_forks() -> io::Result<()> {
+        Err(unsupported())
+    }
+
+    pub(crate) fn children_forkless() -> bool {
+        false
+    }
 }
 
 /// Runs one `*at()` call of a [`Dir`](crate::Dir) as it is: there is no

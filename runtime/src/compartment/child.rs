@@ -17,6 +17,16 @@ use crate::rights::Limits;
 /// The entry of a child forked here or by the zygote: enters the sandbox
 /// with the handed descriptors limited.
 pub(super) fn enter_child(handed: &[(RawFd, Limits)]) -> Result<(), String> {
+    // No process of its own: one would keep the channel (README
+    // "Compartments", Lifetime). Before entry, where it can be had (the
+    // sandbox refuses seccomp(2)); elsewhere the parent watches the
+    // child's process descriptor instead (`children_forkless`).
+    crate::backend::compartment::forbid_forks().map_err(|e| format!("seccomp: {e}"))?;
+    enter_sandbox(handed)
+}
+
+/// Enters the sandbox, or a domain of its own inside the inherited one.
+fn enter_sandbox(handed: &[(RawFd, Limits)]) -> Result<(), String> {
     if crate::is_sandboxed() {
         // The sandbox is inherited and cannot be left (cap_enter(2); on
         // Linux the filter and the Landlock domain). The handed

@@ -12,6 +12,19 @@ pub(crate) fn isolate() -> io::Result<()> {
     Ok(())
 }
 
+/// Nothing: capability mode allows fork(2) (capabilities.conf), and no
+/// filter can be added to it. A process a compartment forks keeps its
+/// channel; the program watches the compartment's process descriptor
+/// (pdfork(2)) so that a call still ends with the compartment.
+pub(crate) fn forbid_forks() -> io::Result<()> {
+    Ok(())
+}
+
+/// Never: [`forbid_forks`] has nothing to do.
+pub(crate) fn children_forkless() -> bool {
+    false
+}
+
 /// Whether this is the only thread of the process: `ki_numthreads` of
 /// `kern.proc.pid.<pid>` (sysctl(3)); `None` when the sysctl is refused
 /// (capability mode allows only some nodes).

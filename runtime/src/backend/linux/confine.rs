@@ -243,6 +243,8 @@ pub(crate) fn context<'a>(policy: &'a Policy, kernel: &Kernel) -> Context<'a> {
         signal_scope: kernel.landlock_abi >= 6,
         lookups: kernel.landlock_abi >= 1,
         grants: policy.grants,
+        // A compartment adds its own program (`seccomp::no_forks`).
+        forks: true,
         classes: &policy.classes,
     }
 }

@@ -21,6 +21,9 @@ pub(crate) struct Context<'a> {
     pub lookups: bool,
     /// The broker's grants.
     pub grants: Grants,
+    /// Whether the process may make processes ([`Gate::Forks`]): not in
+    /// a compartment.
+    pub forks: bool,
     /// Limited descriptors, by number range.
     pub classes: &'a [FdClass],
 }
@@ -34,6 +37,8 @@ impl Context<'_> {
             Gate::Grant(g) => self.grants.has(g),
             Gate::SignalScope => self.signal_scope,
             Gate::OwnSigsys => !self.classes.iter().any(|c| c.pool),
+            Gate::Forks => self.forks,
+            Gate::NoForks => !self.forks,
         }
     }
 

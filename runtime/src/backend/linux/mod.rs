@@ -385,6 +385,7 @@ fn outside_rights(classes: &[seccomp::FdClass]) -> RightSet {
         signal_scope: false,
         lookups: true,
         grants: confine::Grants::default(),
+        forks: true,
         classes: &fixed,
     };
     judge::outside_rights(&ctx)

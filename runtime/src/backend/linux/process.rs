@@ -113,6 +113,54 @@ pub(crate) fn isolate() -> io::Result<()> {
     ))
 }
 
+/// Set once this process may no longer make processes
+/// ([`forbid_forks`]).
+static NO_FORKS: AtomicBool = AtomicBool::new(false);
+
+/// Whether this process may make processes (for the trace's judge): not
+/// after [`forbid_forks`].
+pub(crate) fn may_fork() -> bool {
+    !NO_FORKS.load(Ordering::Relaxed)
+}
+
+/// Whether a compartment forked now makes no process ([`forbid_forks`]
+/// acts in it): one that enters the sandbox afresh, from a program not
+/// sandboxed yet (the sandbox refuses seccomp(2)), where it is enforced
+/// (not `SANDBOXED_TRACE=dry-run`).
+pub(crate) fn children_forkless() -> bool {
+    !crate::is_sandboxed() && crate::trace::mode().enforces()
+}
+
+/// Installs a program refusing fork(2), vfork(2) and clone(2) of
+/// anything but a thread (`EPERM`, or a trace record under
+/// `SANDBOXED_TRACE`): a compartment entering the sandbox afresh, so that
+/// no process it made keeps its channel (its copy would hold the caller's
+/// call open after the compartment ended, and through the zygote reach
+/// the later compartments of its slot). Before entry (the sandbox refuses
+/// seccomp(2)); sets `PR_SET_NO_NEW_PRIVS`, as entry would. Nothing where
+/// [`children_forkless`] is false.
+pub(crate) fn forbid_forks() -> io::Result<()> {
+    use crate::trace::Mode;
+    if !children_forkless() {
+        return Ok(());
+    }
+    let trap = match crate::trace::mode() {
+        Mode::Off => None,
+        _ => Some(super::seccomp::consts::TRAP_MARK),
+    };
+    let program = super::seccomp::no_forks(&super::seccomp::returns(trap));
+    // SAFETY: PR_SET_NO_NEW_PRIVS takes integer arguments only.
+    if unsafe { libc::prctl(libc::PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) } != 0 {
+        return Err(io::Error::last_os_error());
+    }
+    super::confine::install(&[program], false).map_err(|e| match e {
+        super::confine::ConfineError::Seccomp(e) => e,
+        other => io::Error::other(other.to_string()),
+    })?;
+    NO_FORKS.store(true, Ordering::Relaxed);
+    Ok(())
+}
+
 /// The `pthread_atfork` child handler: a domain scoped for signals only,
 /// so that the child of a sandboxed process cannot signal its parent or
 /// siblings. Failing closed: a child that cannot be scoped exits at once.

@@ -95,6 +95,14 @@ pub(crate) enum Gate {
     /// `limits(...)` or `fileargs` numbers, whose closes the sandbox's
     /// `SIGSYS` handler emulates (`slots.rs`).
     OwnSigsys,
+    /// When the process may make processes: everywhere but in a
+    /// compartment, whose channel a process it forked would keep (it
+    /// would outlive the compartment, hold the caller's call open, and
+    /// through the zygote reach the later compartments of its slot).
+    Forks,
+    /// In a compartment, where [`Gate::Forks`] is closed (its alternatives
+    /// that hold there only, so that elsewhere they add no test).
+    NoForks,
 }
 
 /// One alternative under which capability mode allows a call.
@@ -453,6 +461,24 @@ pub(crate) const fn scoped(when: &'static [Cond]) -> Allow {
 pub(crate) const fn own_sigsys(when: &'static [Cond]) -> Allow {
     Allow {
         gate: Gate::OwnSigsys,
+        when,
+    }
+}
+
+/// Capability mode allows the call when the process may make processes
+/// (not a compartment) and `when` holds.
+pub(crate) const fn forking(when: &'static [Cond]) -> Allow {
+    Allow {
+        gate: Gate::Forks,
+        when,
+    }
+}
+
+/// Capability mode allows the call in a compartment (where
+/// [`forking`] alternatives are closed) when `when` holds.
+pub(crate) const fn not_forking(when: &'static [Cond]) -> Allow {
+    Allow {
+        gate: Gate::NoForks,
         when,
     }
 }

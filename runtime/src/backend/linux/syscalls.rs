@@ -155,9 +155,9 @@ pub(crate) const ROWS: &[Row] = table![
     SYS_socketpair           [Family, SockType, Num]       allow_if(&[UNIX_SOCKET]), &[], "capabilities.conf lists it; Unix stream and seqpacket pairs only";
     SYS_setsockopt           [Fd, Num, Num]                ALLOW, &[need(0, Setsockopt)], CONF_FD;
     SYS_getsockopt           [Fd, Num, Num]                ALLOW, &[need(0, Getsockopt)], CONF_FD;
-    SYS_clone                [Num]                         allow_if(&[when(&[masked(0, CLONE_NAMESPACES | CLONE_PARENT as u32, 0)])]), &[], "capabilities.conf lists fork and threads; no new namespaces (CLONE_NEW*, clone(2)); no CLONE_PARENT, whose child would be the caller's parent's";
-    SYS_fork                 []                            ALLOW, &[], CONF;
-    SYS_vfork                []                            ALLOW, &[], CONF;
+    SYS_clone                [Num]                         allow_if(&[forking(&[masked(0, CLONE_NAMESPACES | CLONE_PARENT as u32, 0)]), not_forking(&[masked(0, CLONE_NAMESPACES | CLONE_PARENT as u32 | CLONE_THREAD as u32, CLONE_THREAD as u32)])]), &[], "capabilities.conf lists fork and threads; no new namespaces (CLONE_NEW*, clone(2)); no CLONE_PARENT, whose child would be the caller's parent's; in a compartment threads only (a process it forked would keep its channel)";
+    SYS_fork                 []                            allow_if(&[forking(&[])]), &[], "capabilities.conf lists it; not in a compartment (a process it forked would keep its channel)";
+    SYS_vfork                []                            allow_if(&[forking(&[])]), &[], "capabilities.conf lists it; not in a compartment (a process it forked would keep its channel)";
     SYS_execve               [Program]                     DENY, &[], EXEC_IMAGE;
     SYS_exit                 []                            ALLOW, &[], CONF;
     SYS_wait4                [Pid]                         DENY, &[], WAIT;

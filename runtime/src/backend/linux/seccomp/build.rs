@@ -94,6 +94,16 @@ fn within(arg: u8, lo: u32, hi: u32) -> ([Check; 2], usize) {
 /// same alternatives or the same needs (`SELF`, `need(0, Read)`...) get
 /// the same lists, built once.
 pub(crate) fn calls(ctx: &Context, lookups: bool, arena: &mut Arena) -> Vec<Call> {
+    calls_where(ctx, lookups, arena, |_| true)
+}
+
+/// [`calls`] of the rows whose number `keep` takes, alone.
+pub(crate) fn calls_where(
+    ctx: &Context,
+    lookups: bool,
+    arena: &mut Arena,
+    keep: impl Fn(u32) -> bool,
+) -> Vec<Call> {
     let stretches = stretches(ctx.classes);
     let has_pools = ctx.classes.iter().any(|c| c.pool);
     let mut modes: Vec<(*const Allow, Option<Span>)> = Vec::with_capacity(64);
@@ -101,6 +111,7 @@ pub(crate) fn calls(ctx: &Context, lookups: bool, arena: &mut Arena) -> Vec<Call
     SHAPES
         .iter()
         .zip(&TABLE)
+        .filter(|(&(nr, _), _)| keep(nr))
         .map(|(&(nr, shape), row)| {
             let traps_close = has_pools && closes(row.nr);
             if shape != Shape::Rules && !lookups && !traps_close {

@@ -156,6 +156,44 @@ pub(crate) fn programs(ctx: &Context, r: &Returns, lookups: bool) -> Vec<BpfProg
     out
 }
 
+/// The program a compartment adds to the filter it runs under: the calls
+/// that make processes (fork(2), vfork(2), clone(2) but of a thread) as
+/// their rows answer them with [`Gate::Forks`](super::rules::Gate::Forks)
+/// closed, answered `r.mode`; every other call `ALLOW`, left to the
+/// programs already installed (seccomp(2) answers with the most
+/// restrictive of them).
+pub(crate) fn no_forks(r: &Returns) -> BpfProgram {
+    let ctx = Context {
+        signal_scope: true,
+        lookups: true,
+        grants: Grants::default(),
+        forks: false,
+        classes: &[],
+    };
+    let mut arena = Arena::new();
+    let calls: Vec<Call> = build::calls_where(&ctx, false, &mut arena, makes_processes)
+        .into_iter()
+        .map(|c| Call {
+            rights: Span::default(),
+            ..c
+        })
+        .collect();
+    let deny_only = Returns {
+        other: libc::SECCOMP_RET_ALLOW,
+        ..*r
+    };
+    program(&arena, &calls, &deny_only)
+}
+
+/// Whether call `nr` makes a process (the rows gated on
+/// [`Gate::Forks`](super::rules::Gate::Forks)).
+fn makes_processes(nr: u32) -> bool {
+    matches!(
+        i64::from(nr),
+        libc::SYS_fork | libc::SYS_vfork | libc::SYS_clone
+    )
+}
+
 /// Compiles deny-only `calls` into as few programs as fit `BPF_MAXINSNS`
 /// each, halving until they do (the whole stack must also stay under
 /// `MAX_INSNS_PER_PATH`, kernel/seccomp.c; `confine::check_length`).

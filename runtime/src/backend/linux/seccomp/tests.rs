@@ -115,6 +115,7 @@ pub(super) fn ctx(classes: &[FdClass]) -> Context<'_> {
         signal_scope: true,
         lookups: true,
         grants: Grants::default(),
+        forks: true,
         classes,
     }
 }
@@ -538,4 +539,62 @@ fn the_trace_programs_trap_where_the_enforcing_ones_deny() {
             }
         }
     }
+}
+
+/// A compartment's added program refuses every call that makes a process
+/// (fork(2), vfork(2), clone(2) but of a thread, whatever else its flags
+/// say) with capability mode's answer, and lets everything else through to
+/// the programs already installed; its answers are the table's, judged
+/// with `Gate::Forks` closed.
+#[test]
+fn a_compartment_makes_no_process() {
+    let r = returns(None);
+    let p = no_forks(&r);
+    let thread = (libc::CLONE_VM
+        | libc::CLONE_FS
+        | libc::CLONE_FILES
+        | libc::CLONE_SIGHAND
+        | libc::CLONE_THREAD
+        | libc::CLONE_SYSVSEM
+        | libc::CLONE_SETTLS
+        | libc::CLONE_PARENT_SETTID
+        | libc::CLONE_CHILD_CLEARTID) as u64;
+    let fork = libc::SIGCHLD as u64;
+    let closed = Context {
+        forks: false,
+        ..ctx(&[])
+    };
+    let cases: [(i64, u64, bool); 8] = [
+        (libc::SYS_fork, 0, false),
+        (libc::SYS_vfork, 0, false),
+        (libc::SYS_clone, fork, false),
+        (
+            libc::SYS_clone,
+            fork | libc::CLONE_VM as u64 | libc::CLONE_VFORK as u64,
+            false,
+        ),
+        (libc::SYS_clone, thread, true),
+        (libc::SYS_clone, thread | libc::CLONE_NEWUSER as u64, false),
+        (libc::SYS_read, 0, true),
+        (libc::SYS_getpid, 0, true),
+    ];
+    for (nr, flags, allowed) in cases {
+        let args = [flags, 0, 0, 0, 0, 0];
+        let got = run(&p, nr as u32, AUDIT_ARCH_X86_64, &args);
+        let want = if allowed {
+            libc::SECCOMP_RET_ALLOW
+        } else {
+            r.mode
+        };
+        assert_eq!(got, want, "call {nr} flags {flags:#x}");
+        // The table says the same, where the row is one of them.
+        if let Some(row) = super::super::syscalls::lookup(nr as u32) {
+            if matches!(nr, libc::SYS_fork | libc::SYS_vfork | libc::SYS_clone) {
+                let judged = matches!(judge(row, &args, &closed), Verdict::Allow);
+                assert_eq!(judged, allowed, "table: call {nr} flags {flags:#x}");
+            }
+        }
+    }
+    // The program does not grow with anything: three rows.
+    assert!(p.len() < 32, "{} instructions", p.len());
 }

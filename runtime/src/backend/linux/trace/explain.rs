@@ -355,6 +355,7 @@ mod tests {
                 signal_scope: true,
                 lookups: true,
                 grants: Grants::default(),
+                forks: true,
                 classes,
             },
             classes,

@@ -95,6 +95,7 @@ impl State {
                 signal_scope: self.signal_scope,
                 lookups: self.lookups,
                 grants: self.grants,
+                forks: super::process::may_fork(),
                 classes: &self.traced,
             },
             classes: &self.classes,
@@ -382,6 +383,7 @@ fn always_denied(syscall: &str) -> Option<Reason> {
         signal_scope: false,
         lookups: true,
         grants: Grants::default(),
+        forks: true,
         classes: &[],
     };
     // A directory descriptor and a non-NULL path where the row has them.

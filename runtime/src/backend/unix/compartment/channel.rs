@@ -123,15 +123,15 @@ impl Channel {
             return Channel::pair();
         };
         let (up_r, up_w) = process::packet_pipe()?;
-        // The parent waits for room and for messages with poll(2): its
-        // ends do not block.
-        for fd in [down_w.as_raw_fd(), up_r.as_raw_fd()] {
-            // SAFETY: F_GETFL/F_SETFL with integers on a descriptor we
-            // own; the flags it has (O_DIRECT) are kept.
-            unsafe {
-                let fl = libc::fcntl(fd, libc::F_GETFL);
-                libc::fcntl(fd, libc::F_SETFL, fl | libc::O_NONBLOCK);
-            }
+        // The parent waits for room with poll(2): its write end does not
+        // block. Its read end does: a worker's answer costs one read(2)
+        // (the child makes no process that could keep the pipe open,
+        // `forbid_forks`; where it could, the parent polls first).
+        // SAFETY: F_GETFL/F_SETFL with integers on a descriptor we own;
+        // the flags it has (O_DIRECT) are kept.
+        unsafe {
+            let fl = libc::fcntl(down_w.as_raw_fd(), libc::F_GETFL);
+            libc::fcntl(down_w.as_raw_fd(), libc::F_SETFL, fl | libc::O_NONBLOCK);
         }
         Ok((
             Channel {
@@ -209,10 +209,9 @@ impl Channel {
     }
 
     /// Receives one message already queued, without waiting (`None`:
-    /// none is), but on the child's pipe end, which blocks. The parent's
-    /// ends do not block (`fastest_pair`, and
-    /// `MSG_DONTWAIT` on a socket): after poll(2) said readable, another
-    /// reader of the same pipe could have taken the message.
+    /// none is), but on a pipe's read end, which blocks (`fastest_pair`):
+    /// the parent calls it there only once poll(2) said readable, and is
+    /// the only reader. On a socket `MSG_DONTWAIT`.
     pub(crate) fn try_recv(&self, buf: &mut [u8]) -> io::Result<Option<Recv>> {
         loop {
             let r = match self.tx {

@@ -105,6 +105,7 @@ pub(crate) fn spawn(setup: &Setup<'_>, entry: Entry, once: bool) -> io::Result<(
     let (parent, child) = Channel::fastest_pair()?;
     // SAFETY: getpid(2) cannot fail.
     let me = unsafe { libc::getpid() };
+    let forkless = process::children_forkless();
     // SAFETY: fork from a process that `compartment` checked is
     // single-threaded, so no lock is held by a thread the child lacks.
     let forked = unsafe { process::fork() }?;
@@ -117,6 +118,7 @@ pub(crate) fn spawn(setup: &Setup<'_>, entry: Entry, once: bool) -> io::Result<(
         Child {
             forked,
             reaped: false,
+            forkless,
         },
         parent,
     ))

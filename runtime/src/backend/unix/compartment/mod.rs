@@ -33,7 +33,7 @@ pub(crate) use super::super::{Ended, Exit};
 pub(crate) use channel::{ready, Channel, Recv};
 pub(crate) use fork::{close_all_but, run_child, spawn, Enter, Entry, Setup};
 pub(crate) use peer::{Peer, Sent};
-pub(crate) use process::{isolate, single_threaded};
+pub(crate) use process::{forbid_forks, isolate, single_threaded};
 pub(crate) use zygote::Zygote;
 
 /// Exit status of a child whose setup (descriptors, limits, sandbox)
@@ -60,6 +60,8 @@ pub(crate) struct Rlimits {
 pub(crate) struct Child {
     forked: process::Forked,
     reaped: bool,
+    /// It makes no process (`children_forkless` when it was forked).
+    forkless: bool,
 }
 
 impl Child {
@@ -70,10 +72,15 @@ impl Child {
         process::kill(&self.forked);
     }
 
-    /// Its process descriptor, readable once it has ended, where the
-    /// system has one.
+    /// What tells that it has ended while a process it forked could keep
+    /// its end of the channel open: its process descriptor (pidfd,
+    /// pdfork(2)'s), where the system has one. `None` for a child that
+    /// makes no process (`forkless`): its end closes when it ends.
     pub(crate) fn ended_fd(&self) -> Option<std::os::fd::RawFd> {
         use std::os::fd::AsRawFd;
+        if self.forkless {
+            return None;
+        }
         self.forked.1.as_ref().map(|pd| pd.as_raw_fd())
     }
 

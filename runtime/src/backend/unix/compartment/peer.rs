@@ -119,6 +119,11 @@ impl<'z> Peer<'z> {
     /// Receives one message from the child, or `Closed` once it has
     /// ended and everything it sent before has been read.
     pub(crate) fn recv(&mut self, buf: &mut [u8], deadline: Option<Instant>) -> io::Result<Recv> {
+        if deadline.is_none() && self.ended_fd().is_none() && !self.ended {
+            // A child of ours that makes no process: its end closes when
+            // it ends, so one blocking read waits for either.
+            return self.channel().recv(buf, None);
+        }
         loop {
             if !self.ended {
                 let mut fds = [(self.channel().raw(), libc::POLLIN); 2];
