@@ -66,7 +66,11 @@
 //! scheduling, resource limits and the ptrace family towards them are
 //! refused (the Linux table's row 2; capability mode on FreeBSD). It dies
 //! with the process that forked it, as a pdfork(2) child does (Linux:
-//! `PR_SET_PDEATHSIG` with `SIGKILL`, which it cannot clear).
+//! `PR_SET_PDEATHSIG` with `SIGKILL`, which it cannot clear). On Linux a
+//! child that enters the sandbox afresh (its program was not sandboxed)
+//! makes no process: fork(2), vfork(2) and clone(2) but of a thread
+//! answer `EPERM`, since such a process would keep its channel (README
+//! "Compartments", "No processes of its own", for the cases where it can).
 //!
 //! # Threads
 //!
