@@ -24,3 +24,11 @@ pub fn errno<T: std::fmt::Debug>(what: &str, r: std::io::Result<T>, code: i32) {
         other => panic!("failed: {what} should fail with errno {code}, got {other:?}"),
     }
 }
+
+/// A sysctl limit entry that reads its node only (cap_sysctl(3)
+/// `CAP_SYSCTL_READ`, not recursive).
+pub const READ: sandboxed::decl::SysctlAccess = sandboxed::decl::SysctlAccess {
+    read: true,
+    write: false,
+    recursive: false,
+};

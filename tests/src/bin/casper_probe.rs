@@ -8,7 +8,7 @@
 use sandboxed::decl::{SysctlAccess, SysctlLimits};
 use sandboxed::sandboxed;
 use sandboxed::services::{Dns, Grp, Pwd, Sysctl, Syslog};
-use sandboxed_tests::checks::{check, errno, refused};
+use sandboxed_tests::checks::{check, errno, refused, READ};
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
@@ -108,12 +108,6 @@ fn grp(grp: Grp) {
     );
     refused("getgrgid outside the commands", grp.group_by_gid(0));
 }
-
-const READ: SysctlAccess = SysctlAccess {
-    read: true,
-    write: false,
-    recursive: false,
-};
 
 #[sandboxed(services(sysctl(read = ["kernel.ostype", "kernel.random"], recursive = ["kernel.random"])))]
 fn sysctl(sysctl: Sysctl) {

@@ -22,7 +22,7 @@ use sandboxed::decl::{
 };
 use sandboxed::sandboxed;
 use sandboxed::services::{Dns, FileArgs, Grp, Net, Pwd, Sysctl, Syslog};
-use sandboxed_tests::checks::{check, errno, refused};
+use sandboxed_tests::checks::{check, errno, refused, READ};
 
 /// The program itself, in the same process, is denied what the service
 /// does for it: the sandbox's own error (`EPERM`/`EACCES`).
@@ -262,12 +262,6 @@ fn grp_ent(grp: Grp) {
         matches!(grp.group_by_name("daemon"), Ok(None)),
     );
 }
-
-const READ: SysctlAccess = SysctlAccess {
-    read: true,
-    write: false,
-    recursive: false,
-};
 
 #[sandboxed(services(sysctl(read = ["kernel.ostype", "kernel.random"], recursive = ["kernel.random"])))]
 fn sysctl(sysctl: Sysctl) {
