@@ -18,6 +18,28 @@ pub mod parent;
 #[cfg(target_os = "linux")]
 pub mod sys;
 
+/// The cases a `case NAME PASS` probe prints enforced (`run(None)`, see
+/// [`case_lines`]); `None`, with `skipped: <reason>` printed, where the
+/// Linux backend's descriptor numbers are not this machine's (not Linux
+/// x86_64) or the kernel cannot enforce the sandbox. Panics on any other
+/// failure of the probe.
+pub fn enforced_cases(
+    run: impl Fn(Option<&str>) -> Result<Vec<(String, bool)>, String>,
+) -> Option<Vec<(String, bool)>> {
+    if !cfg!(all(target_os = "linux", target_arch = "x86_64")) {
+        println!("skipped: the Linux backend's descriptor numbers");
+        return None;
+    }
+    match run(None) {
+        Ok(c) => Some(c),
+        Err(e) if e.starts_with("skipped") => {
+            println!("{e}");
+            None
+        }
+        Err(e) => panic!("{e}"),
+    }
+}
+
 /// Runs a probe that prints `case NAME PASS` lines (`reuse_probe`,
 /// `pool_probe`) with `SANDBOXED_TRACE` set to `trace` (unset: `None`),
 /// and returns each case's name and whether it printed `1`. `Err`:

@@ -30,14 +30,8 @@ const FREED_IN_CONTROL: &[&str] = &[
 
 #[test]
 fn closed_pool_numbers_stay_occupied_and_fresh_descriptors_keep_their_rights() {
-    if !cfg!(all(target_os = "linux", target_arch = "x86_64")) {
-        println!("skipped: the Linux backend's descriptor numbers");
+    let Some(enforced) = sandboxed_tests::enforced_cases(run) else {
         return;
-    }
-    let enforced = match run(None) {
-        Ok(c) => c,
-        Err(e) if e.starts_with("skipped") => return println!("{e}"),
-        Err(e) => panic!("{e}"),
     };
     assert_eq!(enforced.len(), 17, "{enforced:?}");
     for (name, pass) in &enforced {

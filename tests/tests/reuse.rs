@@ -20,14 +20,8 @@ fn run(trace: Option<&str>) -> Result<Vec<(String, bool)>, String> {
 
 #[test]
 fn a_freed_number_of_a_limited_descriptor_takes_no_new_descriptor() {
-    if !cfg!(all(target_os = "linux", target_arch = "x86_64")) {
-        println!("skipped: the Linux backend's descriptor numbers");
+    let Some(enforced) = sandboxed_tests::enforced_cases(run) else {
         return;
-    }
-    let enforced = match run(None) {
-        Ok(c) => c,
-        Err(e) if e.starts_with("skipped") => return println!("{e}"),
-        Err(e) => panic!("{e}"),
     };
     assert_eq!(enforced.len(), 5, "{enforced:?}");
     for (name, landed) in &enforced {
