@@ -888,6 +888,52 @@ fn run(name: &str, case: fn() -> Result<(), String>, filters: &[String], failed:
     }
 }
 
+/// A compartment that can fork (its program does not enforce the
+/// sandbox here: `SANDBOXED_TRACE=dry-run`, as a sandboxed program's
+/// compartment, which cannot add a filter) forks a process that keeps its
+/// channel and sleeps; the call still ends when the compartment does,
+/// through its process descriptor, not when that process lets go.
+/// `--grandchild`: prints the result and how long it took.
+fn grandchild_program() {
+    let start = Instant::now();
+    let r = compartment(
+        |_: &[u8]| -> Result<(), String> {
+            // SAFETY: fork(2) of the single-threaded compartment; the child
+            // only sleeps, holding every descriptor, and exits.
+            unsafe {
+                if libc::fork() == 0 {
+                    libc::sleep(4);
+                    libc::_exit(0);
+                }
+                libc::_exit(7)
+            }
+        },
+        &b""[..],
+    );
+    println!("{r:?} after {} ms", start.elapsed().as_millis());
+}
+
+/// [`grandchild_program`] in a fresh process; it must end with the
+/// compartment's status at once (it would wait the 4 s of the process
+/// the compartment forked if the program read its channel alone).
+fn a_grandchild_holding_the_channel_does_not_hold_the_call() -> Result<(), String> {
+    let out = std::process::Command::new(std::env::current_exe().unwrap())
+        .arg("--grandchild")
+        .env("SANDBOXED_TRACE", "dry-run")
+        .output()
+        .map_err(|e| e.to_string())?;
+    let text = String::from_utf8_lossy(&out.stdout);
+    let ms: u64 = text
+        .trim()
+        .rsplit(' ')
+        .nth(1)
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(u64::MAX);
+    check(text.starts_with("Err(Exited(7))") && ms < 2000, || {
+        format!("{text}{}", String::from_utf8_lossy(&out.stderr))
+    })
+}
+
 fn main() {
     if std::env::args().any(|a| a == "--threaded-without-zygote") {
         let t = std::thread::spawn(|| std::thread::sleep(Duration::from_secs(2)));
@@ -897,6 +943,10 @@ fn main() {
         return;
     }
     let args: Vec<String> = std::env::args().collect();
+    if args.len() == 2 && args[1] == "--grandchild" {
+        grandchild_program();
+        return;
+    }
     if let [_, flag, mode] = &args[..] {
         if flag == "--orphan" {
             orphan_program(mode);
@@ -972,6 +1022,12 @@ fn main() {
     run(
         "dies_with_its_parent",
         dies_with_its_parent,
+        &filters,
+        &mut failed,
+    );
+    run(
+        "a_grandchild_holding_the_channel_does_not_hold_the_call",
+        a_grandchild_holding_the_channel_does_not_hold_the_call,
         &filters,
         &mut failed,
     );

@@ -125,28 +125,39 @@ impl<'z> Peer<'z> {
             return self.channel().recv(buf, None);
         }
         loop {
-            if !self.ended {
-                let mut fds = [(self.channel().raw(), libc::POLLIN); 2];
-                let watched = match self.ended_fd() {
-                    Some(fd) => {
-                        fds[1] = (fd, libc::POLLIN);
-                        2
-                    }
-                    None => 1,
-                };
-                let r = ready(&fds[..watched], deadline)?;
+            let mut fds = [(self.channel().raw(), libc::POLLIN); 2];
+            let watched = match self.ended_fd() {
+                Some(fd) => {
+                    fds[1] = (fd, libc::POLLIN);
+                    2
+                }
+                None => 1,
+            };
+            // Once the child has ended, only what it sent before is left:
+            // look without waiting (a pipe's read end blocks, and a
+            // process it forked may hold the other end).
+            let until = if self.ended {
+                Some(Instant::now())
+            } else {
+                deadline
+            };
+            let r = ready(&fds[..watched], until)?;
+            if r.get(1) == Some(&true) {
+                self.ended = true;
+            }
+            if !r[0] {
+                if self.ended {
+                    // Everything the child sent before it ended has been read.
+                    return Ok(Recv::Closed);
+                }
                 if !r.iter().any(|&b| b) {
                     return Ok(Recv::TimedOut);
                 }
-                if r.get(1) == Some(&true) {
-                    self.ended = true;
-                }
+                continue;
             }
-            match self.channel().try_recv(buf)? {
-                Some(got) => return Ok(got),
-                // Everything the child sent before it ended has been read.
-                None if self.ended => return Ok(Recv::Closed),
-                None => {}
+            // Readable, and this is its only reader: no wait.
+            if let Some(got) = self.channel().try_recv(buf)? {
+                return Ok(got);
             }
         }
     }
