@@ -25,7 +25,7 @@ use freebsd as imp;
 #[cfg(all(test, not(target_os = "freebsd")))]
 #[allow(dead_code)]
 mod freebsd {
-    mod casper {
+    pub(super) mod casper {
         pub(crate) mod limits;
     }
     mod trap;

@@ -31,8 +31,12 @@ pub struct Dns {
 service_handle!(Dns);
 
 impl Dns {
-    /// The addresses of `host` (getaddrinfo(3)) in the allowed families.
-    /// Needs `name2addr`.
+    /// The addresses of `host` (getaddrinfo(3)) in the allowed families,
+    /// each once. With `families` declared, those of the first declared
+    /// family come first, then the next's (libcasper refuses `AF_UNSPEC`
+    /// once families are limited, cap_dns.c `dns_allowed_family`, so a
+    /// lookup is one cap_getaddrinfo(3) per family; Linux does the same);
+    /// without, the resolver's order. Needs `name2addr`.
     pub fn lookup_host(&self, host: &str) -> io::Result<Vec<IpAddr>> {
         self.channel.ask(Request::LookupHost { host, family: None })
     }

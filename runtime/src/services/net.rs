@@ -22,7 +22,10 @@ service_handle!(Net);
 
 impl Net {
     /// The addresses of `host` (`CAPNET_NAME2ADDR`, limited by `hosts` and
-    /// `families`).
+    /// `families`), each once, in the order of
+    /// [`Dns::lookup_host`](crate::services::Dns::lookup_host): family by
+    /// declared family when `families` is declared (cap_net.c
+    /// `net_allowed_family` refuses `AF_UNSPEC` then), else the resolver's.
     pub fn lookup_host(&self, host: &str) -> io::Result<Vec<IpAddr>> {
         self.channel.ask(Request::LookupHost { host, family: None })
     }

@@ -59,37 +59,78 @@ pub(crate) fn family_of(addr: IpAddr) -> Family {
     }
 }
 
-/// getaddrinfo(3) of `host` in `family` (or any), keeping only the
-/// `allowed` families; each address once, in resolver order.
+/// getaddrinfo(3) of `host` in `family`, or in each allowed family; each
+/// address once, in the order of [`lookup_in_families`].
 pub(crate) fn lookup_host(
     host: &str,
     family: Option<Family>,
     allowed: &[Family],
 ) -> Result<Vec<IpAddr>, i32> {
-    if let Some(f) = family {
-        if !allows(allowed, &f) {
-            return Err(VIOLATION);
-        }
-    }
     // Any host is looked up, as cap_dns.c `dns_getaddrinfo` and cap_net.c
     // `net_getaddrinfo` do: an empty one has no address (`EAI_NONAME`).
     let host = CString::new(host).map_err(|_| libc::EINVAL)?;
-    let ai_family = match family {
-        Some(Family::Inet) => libc::AF_INET,
-        Some(Family::Inet6) => libc::AF_INET6,
-        None => libc::AF_UNSPEC,
+    lookup_in_families(
+        family,
+        allowed,
+        |ip: &IpAddr| *ip,
+        |ai_family| {
+            Ok(getaddrinfo(&host, None, ai_family)?
+                .into_iter()
+                .map(|sa| sa.ip())
+                .collect())
+        },
+    )
+}
+
+/// The families one lookup asks getaddrinfo(3) for: `asked` alone (a
+/// capability error if not allowed), `AF_UNSPEC` when no family is
+/// limited, otherwise each allowed family in its declared order. That is
+/// what a lookup through libcasper must do: once families are limited,
+/// cap_dns.c `dns_allowed_family` and cap_net.c `net_allowed_family`
+/// refuse `AF_UNSPEC`, so the FreeBSD backend makes one
+/// cap_getaddrinfo(3) per family and both backends give the addresses of
+/// the first declared family before those of the next.
+fn families_to_ask(asked: Option<Family>, allowed: &[Family]) -> Result<Vec<i32>, i32> {
+    let af = |f: Family| match f {
+        Family::Inet => libc::AF_INET,
+        Family::Inet6 => libc::AF_INET6,
     };
-    let mut addrs = Vec::new();
-    for sa in getaddrinfo(&host, None, ai_family)? {
-        let ip = sa.ip();
-        if allows(allowed, &family_of(ip)) && !addrs.contains(&ip) {
-            addrs.push(ip);
+    match asked {
+        Some(f) if !allows(allowed, &f) => Err(VIOLATION),
+        Some(f) => Ok(vec![af(f)]),
+        None if allowed.is_empty() => Ok(vec![libc::AF_UNSPEC]),
+        None => Ok(allowed.iter().map(|f| af(*f)).collect()),
+    }
+}
+
+/// One `getaddrinfo` per family of [`families_to_ask`], keeping the
+/// addresses of the allowed families, each once, in order; when none gave
+/// any, the last failure (`ENOENT` if every lookup succeeded empty), as the
+/// FreeBSD backend's `lookup` answers.
+fn lookup_in_families<T: PartialEq>(
+    asked: Option<Family>,
+    allowed: &[Family],
+    ip: impl Fn(&T) -> IpAddr,
+    mut getaddrinfo: impl FnMut(i32) -> Result<Vec<T>, i32>,
+) -> Result<Vec<T>, i32> {
+    let mut all = Vec::new();
+    let mut last_error = libc::ENOENT;
+    for ai_family in families_to_ask(asked, allowed)? {
+        match getaddrinfo(ai_family) {
+            Ok(found) => {
+                for a in found {
+                    if allows(allowed, &family_of(ip(&a))) && !all.contains(&a) {
+                        all.push(a);
+                    }
+                }
+            }
+            Err(e) => last_error = e,
         }
     }
-    if addrs.is_empty() {
-        return Err(libc::ENOENT);
+    if all.is_empty() {
+        return Err(last_error);
     }
-    Ok(addrs)
+    Ok(all)
 }
 
 /// The error of a failed getaddrinfo / getnameinfo as an errno: a name that
@@ -108,36 +149,19 @@ fn gai_errno(code: i32) -> i32 {
 }
 
 /// getaddrinfo(3) of `service` (a name of services(5) or a port number)
-/// on `host` in `family` (or any), keeping only the `allowed` families;
-/// each address once, in resolver order.
+/// on `host` in `family`, or in each allowed family; each address once,
+/// in the order of [`lookup_in_families`].
 pub(crate) fn lookup_service(
     host: &str,
     service: &str,
     family: Option<Family>,
     allowed: &[Family],
 ) -> Result<Vec<SocketAddr>, i32> {
-    if let Some(f) = family {
-        if !allows(allowed, &f) {
-            return Err(VIOLATION);
-        }
-    }
     let host = CString::new(host).map_err(|_| libc::EINVAL)?;
     let service = CString::new(service).map_err(|_| libc::EINVAL)?;
-    let ai_family = match family {
-        Some(Family::Inet) => libc::AF_INET,
-        Some(Family::Inet6) => libc::AF_INET6,
-        None => libc::AF_UNSPEC,
-    };
-    let mut addrs = Vec::new();
-    for sa in getaddrinfo(&host, Some(&service), ai_family)? {
-        if allows(allowed, &family_of(sa.ip())) && !addrs.contains(&sa) {
-            addrs.push(sa);
-        }
-    }
-    if addrs.is_empty() {
-        return Err(libc::ENOENT);
-    }
-    Ok(addrs)
+    lookup_in_families(family, allowed, SocketAddr::ip, |ai_family| {
+        getaddrinfo(&host, Some(&service), ai_family)
+    })
 }
 
 fn getaddrinfo(host: &CStr, service: Option<&CStr>, family: i32) -> Result<Vec<SocketAddr>, i32> {
@@ -243,4 +267,129 @@ pub(crate) fn lookup_addr(addr: IpAddr) -> Result<String, i32> {
     // SAFETY: on success getnameinfo wrote a NUL-terminated string into `host`.
     let name = unsafe { CStr::from_ptr(host.as_ptr()) };
     Ok(name.to_string_lossy().into_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    // The FreeBSD backend's lookup, compiled here for its tests: what a
+    // lookup through libcasper must do (one cap_getaddrinfo(3) per family).
+    use crate::backend::freebsd::casper::limits::af as casper_af;
+    use crate::backend::freebsd::casper::limits::dns as casper;
+
+    const DECLARED: [&[Family]; 5] = [
+        &[],
+        &[Family::Inet],
+        &[Family::Inet6],
+        &[Family::Inet, Family::Inet6],
+        &[Family::Inet6, Family::Inet],
+    ];
+
+    /// A FreeBSD `AF_*` number (sys/socket.h) as Linux's.
+    fn linux_af(freebsd: i32) -> i32 {
+        match freebsd {
+            casper_af::INET => libc::AF_INET,
+            casper_af::INET6 => libc::AF_INET6,
+            casper_af::UNSPEC => libc::AF_UNSPEC,
+            other => panic!("no such family {other}"),
+        }
+    }
+
+    fn v4(last: u8) -> IpAddr {
+        IpAddr::from([192, 0, 2, last])
+    }
+
+    fn v6(last: u16) -> IpAddr {
+        IpAddr::from([0x2001, 0xdb8, 0, 0, 0, 0, 0, last])
+    }
+
+    /// A resolver that answers inet6 first, with a duplicate, as glibc's
+    /// RFC 6724 sort may for `AF_UNSPEC`.
+    fn resolver(family: i32) -> Result<Vec<IpAddr>, i32> {
+        match family {
+            libc::AF_INET => Ok(vec![v4(1), v4(2)]),
+            libc::AF_INET6 => Ok(vec![v6(1), v6(1)]),
+            _ => Ok(vec![v6(1), v4(1), v6(1), v4(2)]),
+        }
+    }
+
+    #[test]
+    fn both_backends_ask_the_same_families_in_the_same_order() {
+        for allowed in DECLARED {
+            for asked in [None, Some(Family::Inet), Some(Family::Inet6)] {
+                let ours = families_to_ask(asked, allowed);
+                if asked.is_some_and(|f| !allows(allowed, &f)) {
+                    // libcasper refuses the family (`dns_allowed_family`).
+                    let limits = casper::limits(&DnsLimits {
+                        types: vec![],
+                        families: allowed.to_vec(),
+                    });
+                    for f in casper::lookup_families(allowed, asked) {
+                        assert!(!casper::service::allowed_family(limits.as_ref(), f));
+                    }
+                    assert_eq!(ours, Err(VIOLATION), "{allowed:?} {asked:?}");
+                } else {
+                    assert_eq!(
+                        ours,
+                        Ok(casper::lookup_families(allowed, asked)
+                            .into_iter()
+                            .map(linux_af)
+                            .collect()),
+                        "{allowed:?} {asked:?}"
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn addresses_come_in_the_order_the_freebsd_backend_gives() {
+        for allowed in DECLARED {
+            for asked in [None, Some(Family::Inet), Some(Family::Inet6)] {
+                if asked.is_some_and(|f| !allows(allowed, &f)) {
+                    continue;
+                }
+                let ours = lookup_in_families(asked, allowed, |ip: &IpAddr| *ip, resolver);
+                let theirs: Result<Vec<IpAddr>, i32> =
+                    casper::lookup(allowed, "h", None, asked, |_, _, f| resolver(linux_af(f)));
+                assert_eq!(ours, theirs, "{allowed:?} {asked:?}");
+            }
+        }
+        // Declared [inet6, inet]: every inet6 address first, whatever the
+        // resolver's own order.
+        let order = lookup_in_families(None, DECLARED[4], |ip: &IpAddr| *ip, resolver);
+        assert_eq!(order, Ok(vec![v6(1), v4(1), v4(2)]));
+    }
+
+    #[test]
+    fn a_lookup_with_no_address_answers_the_last_failure() {
+        let none = |_: i32| -> Result<Vec<IpAddr>, i32> { Ok(vec![]) };
+        assert_eq!(
+            lookup_in_families(None, DECLARED[3], |ip: &IpAddr| *ip, none),
+            Err(libc::ENOENT)
+        );
+        let again = |f: i32| {
+            if f == libc::AF_INET {
+                Err(libc::EAGAIN)
+            } else {
+                Ok(vec![])
+            }
+        };
+        assert_eq!(
+            lookup_in_families(None, DECLARED[3], |ip: &IpAddr| *ip, again),
+            Err(libc::EAGAIN)
+        );
+        // One family failing does not hide the other's addresses.
+        let half = |f: i32| {
+            if f == libc::AF_INET {
+                Err(libc::EAGAIN)
+            } else {
+                resolver(f)
+            }
+        };
+        assert_eq!(
+            lookup_in_families(None, DECLARED[3], |ip: &IpAddr| *ip, half),
+            Ok(vec![v6(1)])
+        );
+    }
 }
