@@ -934,6 +934,46 @@ fn a_grandchild_holding_the_channel_does_not_hold_the_call() -> Result<(), Strin
     })
 }
 
+/// A process a compartment leaves behind reaches no later compartment:
+/// `leftover_probe`, a sandboxed program whose compartments can fork
+/// (seccomp(2) is refused inside the sandbox) and, `--plain` under
+/// `SANDBOXED_TRACE=dry-run`, an unsandboxed one whose compartments only
+/// dry-run their entry; each forked directly and by the zygote. The
+/// probe says which: the leftover read a later compartment's input, or a
+/// later call got an answer other than its own.
+fn a_leftover_process_reaches_no_later_compartment() -> Result<(), String> {
+    let mut failures = Vec::new();
+    for trace in ["enforced", "dry-run"] {
+        let mut probe = std::process::Command::new(env!("CARGO_BIN_EXE_leftover_probe"));
+        if trace == "dry-run" {
+            probe.arg("--plain").env("SANDBOXED_TRACE", "dry-run");
+        } else {
+            probe.env_remove("SANDBOXED_TRACE");
+        }
+        let out = probe.output().map_err(|e| e.to_string())?;
+        let text = String::from_utf8_lossy(&out.stdout);
+        for way in ["direct", "zygote"] {
+            let line = text
+                .lines()
+                .find_map(|l| l.strip_prefix(&format!("{way}: ")));
+            if line != Some("ok") {
+                failures.push(format!(
+                    "{trace}, {way}: {}",
+                    line.map_or_else(
+                        || format!("no answer; {}", String::from_utf8_lossy(&out.stderr)),
+                        str::to_owned
+                    )
+                ));
+            }
+        }
+    }
+    if failures.is_empty() {
+        Ok(())
+    } else {
+        Err(failures.join("\n    "))
+    }
+}
+
 fn main() {
     if std::env::args().any(|a| a == "--threaded-without-zygote") {
         let t = std::thread::spawn(|| std::thread::sleep(Duration::from_secs(2)));
@@ -1028,6 +1068,12 @@ fn main() {
     run(
         "a_grandchild_holding_the_channel_does_not_hold_the_call",
         a_grandchild_holding_the_channel_does_not_hold_the_call,
+        &filters,
+        &mut failed,
+    );
+    run(
+        "a_leftover_process_reaches_no_later_compartment",
+        a_leftover_process_reaches_no_later_compartment,
         &filters,
         &mut failed,
     );
