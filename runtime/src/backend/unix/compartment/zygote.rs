@@ -6,16 +6,39 @@
 //! by construction, and so is every child it forks.
 //!
 //! The zygote and the program share a fixed number of *slots*, each two
-//! `SOCK_SEQPACKET` pairs made before the zygote was forked (descriptors
-//! cannot be passed later: the Linux sandbox denies `sendmsg`):
+//! `SOCK_SEQPACKET` pairs made before the zygote was forked:
 //!
 //! - *control*, program ↔ zygote: `SPAWN` (the entry addresses, limits and
 //!   handed descriptors), `KILL`; answers `SPAWNED`, `FAILED`, and
 //!   `EXITED` once the child has been reaped (`SIGCHLD` through a
-//!   self-pipe, or its process descriptor polling readable);
-//! - *data*, program ↔ the slot's child: the compartment's frames. The
-//!   zygote keeps its end for the next child of the slot and empties it
-//!   before each fork, as the program does with its own end.
+//!   self-pipe, or its process descriptor polling readable) and what it
+//!   had sent has been relayed;
+//! - *data*, program ↔ zygote: the compartment's frames, which the zygote
+//!   relays to and from the child's own channel.
+//!
+//! Each child gets a channel of its own, a `SOCK_SEQPACKET` pair the
+//! zygote makes for it alone; no child ever holds a slot's end. A
+//! compartment that can make processes (one of a sandboxed program, which
+//! cannot add the no-fork seccomp program; one under `dry-run`; any on
+//! FreeBSD, where capability mode allows fork(2)) may leave one behind
+//! holding its channel, and with it nothing: once the child is reaped,
+//! the zygote relays only the bytes queued on its channel at that moment
+//! (FIONREAD), then closes its end, and only then says `EXITED`. The next
+//! child of the slot gets a new channel, which no process of an earlier
+//! one holds: it cannot read that child's input nor answer for it.
+//!
+//! Why a relay, and not the child's channel passed to the program: that
+//! takes sendmsg(2) with `SCM_RIGHTS` in the zygote, and the zygote of a
+//! sandboxed program runs under the program's filter, which refuses
+//! sendmsg(2) to every descriptor (its message is behind a pointer
+//! seccomp cannot read); allowing it for the zygote's control ends by
+//! number would allow it to whatever the program later holds at those
+//! numbers. Nor by ending what a compartment left behind before the slot
+//! is reused: such a process can leave its process group (setsid(2)), and
+//! the zygote of a sandboxed program cannot signal a process it did not
+//! fork with a process descriptor (the filter names no process id;
+//! capability mode refuses kill(2)). The relay costs a hop each way
+//! (README "Compartments" gives the figure).
 //!
 //! The child never holds a control end, so it cannot speak for the
 //! zygote. The zygote exits when the program closes its ends.
@@ -108,7 +131,17 @@ impl Zygote {
                 .chain(handable.iter().map(|(fd, _)| *fd))
                 .chain([2, pipe[0], pipe[1]])
                 .collect();
-            if made != 0 || close_all_but(&keep).is_err() {
+            // The numbers of the standard streams closed here are taken by
+            // a pipe that is never used, so that no channel made for a
+            // child lands on them (a sandboxed program's filter limits 0
+            // and 1, and the child makes its stderr from the lowest free
+            // numbers).
+            let mut placeholder = [-1; 2];
+            // SAFETY: as above, after the other descriptors are closed.
+            if made != 0
+                || close_all_but(&keep).is_err()
+                || unsafe { libc::pipe2(placeholder.as_mut_ptr(), libc::O_CLOEXEC) } != 0
+            {
                 // SAFETY: _exit(2) in the freshly forked zygote.
                 unsafe { libc::_exit(1) };
             }
@@ -239,9 +272,29 @@ impl Remote<'_> {
     }
 
     fn wait_exited(&self) -> io::Result<Ended> {
+        let data = &self.zygote.slots[self.slot].data;
         let mut buf = [0u8; 64];
         loop {
-            match self.control().recv(&mut buf, None)? {
+            // The zygote relays what the child had queued before it says
+            // `EXITED`: read and drop it meanwhile, so that the zygote
+            // never waits for room on the slot.
+            let r = ready(
+                &[
+                    (self.control().raw(), libc::POLLIN),
+                    (data.raw(), libc::POLLIN),
+                ],
+                None,
+            )?;
+            if r[1] {
+                data.drain();
+            }
+            if !r[0] {
+                continue;
+            }
+            let Some(got) = self.control().try_recv(&mut buf)? else {
+                continue;
+            };
+            match got {
                 Recv::Message(n) if n >= 16 && buf[0] == EXITED => {
                     let value = i32::from_le_bytes(buf[4..8].try_into().expect("4 bytes"));
                     let micros = u64::from_le_bytes(buf[8..16].try_into().expect("8 bytes"));
@@ -281,6 +334,46 @@ extern "C" fn on_sigchld(_: libc::c_int) {
     unsafe { libc::write(fd, b"c".as_ptr().cast(), 1) };
 }
 
+/// Largest message relayed: a frame (at most `PIPE_BUF`, 4096 bytes), and
+/// one byte more so that a longer one reaches the program cut to a length
+/// it refuses, as it would have read it itself.
+const RELAYED_BYTES: usize = 4097;
+
+/// A slot's child and the relay between the slot's data channel and the
+/// child's own channel.
+struct Running {
+    child: Forked,
+    /// The zygote's end of the child's channel, made for it alone.
+    link: Channel,
+    /// A message from the program waiting for room on `link`.
+    down: Option<Vec<u8>>,
+    /// A message from the child waiting for room on the slot's data end.
+    up: Option<Vec<u8>>,
+    /// `link` said end of file: no process holds the child's end.
+    link_closed: bool,
+    /// Reaped: how it ended, and how many bytes of what was queued on
+    /// `link` then are still to relay. Nothing sent after that moment
+    /// (by a process the child left behind) is relayed.
+    ended: Option<(Ended, usize)>,
+}
+
+/// What a descriptor in the zygote's poll(2) set stands for.
+#[derive(Clone, Copy)]
+enum Event {
+    /// The SIGCHLD self-pipe, or a child's process descriptor.
+    Child,
+    /// A slot's control end: a request, or the program gone.
+    Control(usize),
+    /// The slot's data end has a message from the program.
+    FromProgram(usize),
+    /// The child's channel has room for the waiting message.
+    ToChild(usize),
+    /// The child's channel has a message.
+    FromChild(usize),
+    /// The slot's data end has room for the waiting message.
+    ToProgram(usize),
+}
+
 /// The zygote's loop; never returns.
 fn serve(slots: Vec<Slot>, handable: &[(RawFd, Limits)], enter: Enter, pipe: [RawFd; 2]) -> ! {
     // SAFETY: the handler installed only writes one byte to the pipe's
@@ -292,72 +385,200 @@ fn serve(slots: Vec<Slot>, handable: &[(RawFd, Limits)], enter: Enter, pipe: [Ra
         action.sa_flags = libc::SA_RESTART | libc::SA_NOCLDSTOP;
         libc::sigaction(libc::SIGCHLD, &action, std::ptr::null_mut());
     }
-    let mut children: Vec<Option<Forked>> = (0..slots.len()).map(|_| None).collect();
+    let mut running: Vec<Option<Running>> = (0..slots.len()).map(|_| None).collect();
+    let mut buf = vec![0u8; RELAYED_BYTES.max(64 + 8 * MAX_HANDED)];
+    let mut fds = Vec::new();
+    let mut events = Vec::new();
     loop {
-        // SIGCHLD's pipe, the slots' control ends, and the children's
-        // process descriptors (readable once the child ended; FreeBSD's
-        // children send no SIGCHLD).
-        let mut fds = vec![(pipe[0], libc::POLLIN)];
-        fds.extend(slots.iter().map(|s| (s.control.raw(), libc::POLLIN)));
-        fds.extend(
-            children
-                .iter()
-                .flatten()
-                .filter_map(|(_, pd)| pd.as_ref())
-                .map(|pd| (std::os::fd::AsRawFd::as_raw_fd(pd), libc::POLLIN)),
-        );
+        fds.clear();
+        events.clear();
+        let mut watch = |fd: RawFd, poll: libc::c_short, event: Event| {
+            fds.push((fd, poll));
+            events.push(event);
+        };
+        watch(pipe[0], libc::POLLIN, Event::Child);
+        for (i, slot) in slots.iter().enumerate() {
+            watch(slot.control.raw(), libc::POLLIN, Event::Control(i));
+            let Some(r) = &running[i] else {
+                continue;
+            };
+            // FreeBSD's children send no SIGCHLD: their process
+            // descriptor polls readable once they ended.
+            if let Some(pd) = r.child.1.as_ref().filter(|_| r.ended.is_none()) {
+                watch(
+                    std::os::fd::AsRawFd::as_raw_fd(pd),
+                    libc::POLLIN,
+                    Event::Child,
+                );
+            }
+            if r.up.is_some() {
+                watch(slot.data.tx(), libc::POLLOUT, Event::ToProgram(i));
+            }
+            if r.ended.is_some() {
+                continue;
+            }
+            match r.down {
+                None => watch(slot.data.raw(), libc::POLLIN, Event::FromProgram(i)),
+                Some(_) => watch(r.link.tx(), libc::POLLOUT, Event::ToChild(i)),
+            }
+            if r.up.is_none() && !r.link_closed {
+                watch(r.link.raw(), libc::POLLIN, Event::FromChild(i));
+            }
+        }
         let Ok(readable) = ready(&fds, None) else {
             continue;
         };
-        if readable[0] || readable[1 + slots.len()..].iter().any(|&r| r) {
-            let mut buf = [0u8; 64];
-            // SAFETY: drains the non-blocking read end into a local buffer.
-            while unsafe { libc::read(pipe[0], buf.as_mut_ptr().cast(), buf.len()) } > 0 {}
-            reap(&slots, &mut children);
-        }
-        for (i, slot) in slots.iter().enumerate() {
-            if !readable[i + 1] {
+        let mut reaping = false;
+        for (k, &event) in events.iter().enumerate() {
+            if !readable[k] {
                 continue;
             }
-            let mut buf = [0u8; 64 + 8 * MAX_HANDED];
-            match slot.control.recv(&mut buf, None) {
-                Ok(Recv::Message(n)) => {
-                    let answer = handle(&buf[..n], i, &slots, &mut children, handable, enter);
-                    if let Some(answer) = answer {
-                        let _ = slot.control.send(&answer, None);
+            match event {
+                Event::Child => reaping = true,
+                Event::Control(i) => match slots[i].control.recv(&mut buf, None) {
+                    Ok(Recv::Message(n)) => {
+                        let answer = handle(&buf[..n], i, &slots, &mut running, handable, enter);
+                        if let Some(answer) = answer {
+                            let _ = slots[i].control.send(&answer, None);
+                        }
+                    }
+                    // The program closed its ends (or is gone).
+                    _ => end_all(&running),
+                },
+                Event::FromProgram(i) => {
+                    let Some(r) = running[i].as_mut() else {
+                        continue;
+                    };
+                    match slots[i].data.try_recv(&mut buf) {
+                        Ok(Some(Recv::Message(n))) => r.down = relay(&buf[..n], &r.link),
+                        Ok(None) => {}
+                        _ => end_all(&running),
                     }
                 }
-                // The program closed its ends (or is gone): end everything.
-                _ => {
-                    for child in children.iter().flatten() {
-                        process::kill(child);
+                Event::ToChild(i) => {
+                    if let Some(r) = running[i].as_mut() {
+                        if let Some(msg) = r.down.take() {
+                            r.down = relay(&msg, &r.link);
+                        }
                     }
-                    // SAFETY: _exit(2) without the program's atexit handlers.
-                    unsafe { libc::_exit(0) }
                 }
+                Event::FromChild(i) => {
+                    let Some(r) = running[i].as_mut() else {
+                        continue;
+                    };
+                    match r.link.try_recv(&mut buf) {
+                        Ok(Some(Recv::Message(n))) => r.up = relay(&buf[..n], &slots[i].data),
+                        Ok(None) => {}
+                        _ => r.link_closed = true,
+                    }
+                }
+                Event::ToProgram(i) => {
+                    if let Some(r) = running[i].as_mut() {
+                        if let Some(msg) = r.up.take() {
+                            r.up = relay(&msg, &slots[i].data);
+                        }
+                    }
+                }
+            }
+        }
+        if reaping {
+            let mut drained = [0u8; 64];
+            // SAFETY: drains the non-blocking read end into a local buffer.
+            while unsafe { libc::read(pipe[0], drained.as_mut_ptr().cast(), drained.len()) } > 0 {}
+            reap(&mut running);
+        }
+        for (i, slot) in slots.iter().enumerate() {
+            if running[i].as_ref().is_some_and(|r| r.ended.is_some())
+                && wind_up(slot, running[i].as_mut().expect("running"), &mut buf)
+            {
+                let (ended, _) = running[i].take().expect("running").ended.expect("ended");
+                let (kind, value) = match ended.exit {
+                    Exit::Code(c) => (0u8, c),
+                    Exit::Signal(s) => (1u8, s),
+                };
+                let mut msg = vec![EXITED, kind, 0, 0];
+                msg.extend_from_slice(&value.to_le_bytes());
+                msg.extend_from_slice(&(ended.cpu.as_micros() as u64).to_le_bytes());
+                let _ = slot.control.send(&msg, None);
             }
         }
     }
 }
 
-/// Reaps every child that ended and tells its slot.
-fn reap(slots: &[Slot], children: &mut [Option<Forked>]) {
-    for (i, child) in children.iter_mut().enumerate() {
-        let Some(forked) = child.as_ref() else {
+/// Ends every child and the zygote: the program closed its ends.
+fn end_all(running: &[Option<Running>]) -> ! {
+    for r in running.iter().flatten() {
+        process::kill(&r.child);
+    }
+    // SAFETY: _exit(2) without the program's atexit handlers.
+    unsafe { libc::_exit(0) }
+}
+
+/// Sends `msg` on `to` if it has room now; else the message to keep
+/// until it has. A peer that is gone loses it (the program learns of a
+/// child's end from its control end; the child's channel is its own).
+fn relay(msg: &[u8], to: &Channel) -> Option<Vec<u8>> {
+    match to.send(msg, Some(std::time::Instant::now())) {
+        Ok(false) => Some(msg.to_vec()),
+        Ok(true) | Err(_) => None,
+    }
+}
+
+/// The bytes queued on `channel` (FIONREAD, ioctl(2); unix(7) `SIOCINQ`).
+fn queued(channel: &Channel) -> usize {
+    let mut n: libc::c_int = 0;
+    // SAFETY: FIONREAD writes one int through a live pointer.
+    let r = unsafe { libc::ioctl(channel.raw(), libc::FIONREAD as _, &mut n) };
+    if r == 0 {
+        n.max(0) as usize
+    } else {
+        0
+    }
+}
+
+/// Reaps every child that ended: from then on only what it had queued is
+/// relayed to the program (`wind_up`), nothing more reaches it.
+fn reap(running: &mut [Option<Running>]) {
+    for r in running.iter_mut().flatten() {
+        if r.ended.is_some() {
+            continue;
+        }
+        let Ok(Some(ended)) = process::wait(&r.child, true) else {
             continue;
         };
-        let Ok(Some(ended)) = process::wait(forked, true) else {
-            continue;
+        // What the program sent and the child did not take is for no one.
+        r.down = None;
+        let left = if r.link_closed { 0 } else { queued(&r.link) };
+        r.ended = Some((ended, left));
+    }
+}
+
+/// Relays to the program what a child that ended had queued, as the slot's
+/// data end has room; true once all of it has gone (then its channel is
+/// closed: a process it left behind holding the other end reaches nothing).
+fn wind_up(slot: &Slot, r: &mut Running, buf: &mut [u8]) -> bool {
+    loop {
+        if let Some(msg) = r.up.take() {
+            r.up = relay(&msg, &slot.data);
+            if r.up.is_some() {
+                return false;
+            }
+        }
+        let Some((_, left)) = r.ended.as_mut() else {
+            return true;
         };
-        *child = None;
-        let (kind, value) = match ended.exit {
-            Exit::Code(c) => (0u8, c),
-            Exit::Signal(s) => (1u8, s),
-        };
-        let mut msg = vec![EXITED, kind, 0, 0];
-        msg.extend_from_slice(&value.to_le_bytes());
-        msg.extend_from_slice(&(ended.cpu.as_micros() as u64).to_le_bytes());
-        let _ = slots[i].control.send(&msg, None);
+        if *left == 0 {
+            return true;
+        }
+        match r.link.try_recv(buf) {
+            Ok(Some(Recv::Message(n))) => {
+                // A message cut to the buffer counts for its whole length
+                // at least once: the count only falls.
+                *left = left.saturating_sub(n.max(1));
+                r.up = Some(buf[..n].to_vec());
+            }
+            _ => return true,
+        }
     }
 }
 
@@ -366,7 +587,7 @@ fn handle(
     msg: &[u8],
     i: usize,
     slots: &[Slot],
-    children: &mut [Option<Forked>],
+    running: &mut [Option<Running>],
     handable: &[(RawFd, Limits)],
     enter: Enter,
 ) -> Option<Vec<u8>> {
@@ -377,8 +598,8 @@ fn handle(
     };
     match msg.first() {
         Some(&KILL) => {
-            if let Some(child) = &children[i] {
-                process::kill(child);
+            if let Some(r) = running[i].as_ref().filter(|r| r.ended.is_none()) {
+                process::kill(&r.child);
             }
             None
         }
@@ -392,7 +613,7 @@ fn handle(
             else {
                 return failed(libc::EINVAL);
             };
-            if children[i].is_some() {
+            if running[i].is_some() {
                 return failed(libc::EBUSY);
             }
             let n = n as usize;
@@ -411,7 +632,15 @@ fn handle(
                 cpu_seconds: (cpu > 0).then_some(cpu),
                 memory: (mem > 0).then_some(mem),
             };
+            // What the program sent for an earlier child of the slot is
+            // for no one.
             slots[i].data.drain();
+            // The child's own channel: no child runs on a channel another
+            // one held (fail closed).
+            let (link, theirs) = match Channel::pair() {
+                Ok(pair) => pair,
+                Err(e) => return failed(e.raw_os_error().unwrap_or(libc::EIO)),
+            };
             // SAFETY: getpid(2) cannot fail.
             let zygote = unsafe { libc::getpid() };
             // SAFETY: fork from the single-threaded zygote.
@@ -432,27 +661,23 @@ fn handle(
                     rlimits,
                     enter,
                 };
-                let data = dup_channel(&slots[i].data);
-                run_child(data, zygote, &setup, entry, once)
+                // `run_child` closes every other descriptor: the slots',
+                // the other children's channels, `link`.
+                run_child(theirs, zygote, &setup, entry, once)
             }
-            children[i] = Some(forked);
+            drop(theirs);
+            running[i] = Some(Running {
+                child: forked,
+                link,
+                down: None,
+                up: None,
+                link_closed: false,
+                ended: None,
+            });
             let mut m = vec![SPAWNED, 0, 0, 0];
             m.extend_from_slice(&pid.to_le_bytes());
             Some(m)
         }
         _ => failed(libc::EINVAL),
     }
-}
-
-/// A new `Channel` on a copy of `channel`'s descriptor (the child's copy,
-/// which `run_child` keeps while closing the rest).
-fn dup_channel(channel: &Channel) -> Channel {
-    // SAFETY: dup of a descriptor we own.
-    let fd = unsafe { libc::fcntl(channel.raw(), libc::F_DUPFD_CLOEXEC, 3) };
-    if fd < 0 {
-        // SAFETY: _exit(2) in the freshly forked child.
-        unsafe { libc::_exit(super::SETUP_FAILED) };
-    }
-    // SAFETY: `fd` is a new descriptor owned by nothing else.
-    Channel::from_fd(unsafe { std::os::fd::FromRawFd::from_raw_fd(fd) })
 }
