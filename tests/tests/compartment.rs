@@ -256,10 +256,9 @@ const CASES: &[Case] = &[
         )
     }),
     // No process a compartment tries to make forges the answer of the
-    // next compartment or takes its input: through the zygote the slots'
-    // channels are made once, before it forked, and every child of a
-    // slot gets a copy of the same socket, which such a process would
-    // keep (the compartment cannot fork: `a_compartment_cannot_make_a_process`).
+    // next compartment or takes its input (here the compartment cannot
+    // fork: `a_compartment_cannot_make_a_process`; where it can,
+    // `a_leftover_process_reaches_no_later_compartment`).
     ("a_grandchild_cannot_reach_the_next_compartment", || {
         let start = Instant::now();
         let r = compartment(

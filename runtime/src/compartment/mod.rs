@@ -69,8 +69,13 @@
 //! `PR_SET_PDEATHSIG` with `SIGKILL`, which it cannot clear). On Linux a
 //! child that enters the sandbox afresh (its program was not sandboxed)
 //! makes no process: fork(2), vfork(2) and clone(2) but of a thread
-//! answer `EPERM`, since such a process would keep its channel (README
-//! "Compartments", "No processes of its own", for the cases where it can).
+//! answer `EPERM`, since such a process would keep its channel. Where it
+//! can (its program is sandboxed, `dry-run`, FreeBSD), such a process
+//! keeps only this compartment's own channel: every compartment gets a new
+//! one, those the zygote forks included (the zygote relays between a slot
+//! and each child's own channel, and closes that once the child ended), so
+//! it reaches no later compartment (README "Compartments", "No processes
+//! of its own").
 //!
 //! # Threads
 //!

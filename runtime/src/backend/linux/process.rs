@@ -134,9 +134,9 @@ pub(crate) fn children_forkless() -> bool {
 /// Installs a program refusing fork(2), vfork(2) and clone(2) of
 /// anything but a thread (`EPERM`, or a trace record under
 /// `SANDBOXED_TRACE`): a compartment entering the sandbox afresh, so that
-/// no process it made keeps its channel (its copy would hold the caller's
-/// call open after the compartment ended, and through the zygote reach
-/// the later compartments of its slot). Before entry (the sandbox refuses
+/// no process it made keeps its channel (a process left behind that
+/// reaches nothing still outlives the compartment: README "Compartments",
+/// "No processes of its own"). Before entry (the sandbox refuses
 /// seccomp(2)); sets `PR_SET_NO_NEW_PRIVS`, as entry would. Nothing where
 /// [`children_forkless`] is false.
 pub(crate) fn forbid_forks() -> io::Result<()> {

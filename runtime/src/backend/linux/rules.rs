@@ -97,8 +97,9 @@ pub(crate) enum Gate {
     OwnSigsys,
     /// When the process may make processes: everywhere but in a
     /// compartment, whose channel a process it forked would keep (it
-    /// would outlive the compartment, hold the caller's call open, and
-    /// through the zygote reach the later compartments of its slot).
+    /// would outlive the compartment and hold its channel; the caller
+    /// and the zygote see the compartment's end through its process
+    /// descriptor, and no later compartment gets that channel).
     Forks,
     /// In a compartment, where [`Gate::Forks`] is closed (its alternatives
     /// that hold there only, so that elsewhere they add no test).

@@ -137,11 +137,11 @@ impl Zygote {
             // and 1, and the child makes its stderr from the lowest free
             // numbers).
             let mut placeholder = [-1; 2];
-            // SAFETY: as above, after the other descriptors are closed.
-            if made != 0
-                || close_all_but(&keep).is_err()
-                || unsafe { libc::pipe2(placeholder.as_mut_ptr(), libc::O_CLOEXEC) } != 0
-            {
+            let placed = made == 0
+                && close_all_but(&keep).is_ok()
+                // SAFETY: `placeholder` is a valid array of two ints.
+                && unsafe { libc::pipe2(placeholder.as_mut_ptr(), libc::O_CLOEXEC) } == 0;
+            if !placed {
                 // SAFETY: _exit(2) in the freshly forked zygote.
                 unsafe { libc::_exit(1) };
             }
