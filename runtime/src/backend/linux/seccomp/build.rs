@@ -108,64 +108,69 @@ pub(crate) fn calls_where(
     let has_pools = ctx.classes.iter().any(|c| c.pool);
     let mut modes: Vec<(*const Allow, Option<Span>)> = Vec::with_capacity(64);
     let mut needs: Vec<(u64, &'static [Need], Span)> = Vec::with_capacity(64);
-    SHAPES
-        .iter()
-        .zip(&TABLE)
-        .filter(|(&(nr, _), _)| keep(nr))
-        .map(|(&(nr, shape), row)| {
-            let traps_close = has_pools && closes(row.nr);
-            if shape != Shape::Rules && !lookups && !traps_close {
-                // Answered whatever the arguments: the row is not read.
-                return Call {
-                    nr,
-                    mode: (shape == Shape::Deny).then(Span::default),
-                    compat: shape == Shape::Enosys,
-                    ..Call::default()
-                };
-            }
-            let mode = match row.mode() {
-                Mode::AllowIf(alternatives) => {
-                    let at = alternatives.as_ptr();
-                    match modes.iter().find(|(p, _)| *p == at) {
-                        Some(&(_, list)) => list,
-                        None => {
-                            let list = allow_if(alternatives, ctx, arena);
-                            modes.push((at, list));
-                            list
+    // Sized once: the filter hides the length from `collect`, which would
+    // grow the list eight times through fresh heap.
+    let mut calls = Vec::with_capacity(SHAPES.len());
+    calls.extend(
+        SHAPES
+            .iter()
+            .zip(&TABLE)
+            .filter(|(&(nr, _), _)| keep(nr))
+            .map(|(&(nr, shape), row)| {
+                let traps_close = has_pools && closes(row.nr);
+                if shape != Shape::Rules && !lookups && !traps_close {
+                    // Answered whatever the arguments: the row is not read.
+                    return Call {
+                        nr,
+                        mode: (shape == Shape::Deny).then(Span::default),
+                        compat: shape == Shape::Enosys,
+                        ..Call::default()
+                    };
+                }
+                let mode = match row.mode() {
+                    Mode::AllowIf(alternatives) => {
+                        let at = alternatives.as_ptr();
+                        match modes.iter().find(|(p, _)| *p == at) {
+                            Some(&(_, list)) => list,
+                            None => {
+                                let list = allow_if(alternatives, ctx, arena);
+                                modes.push((at, list));
+                                list
+                            }
                         }
                     }
+                    // Enosys calls pass here and answer ENOSYS in the end.
+                    Mode::Allow | Mode::Enosys => None,
+                    Mode::Deny => Some(Span::default()),
+                };
+                let key = needs_key(row.needs());
+                let rights = match needs
+                    .iter()
+                    .find(|(k, n, _)| *k == key && *n == row.needs())
+                {
+                    Some(&(_, _, list)) => list,
+                    None => {
+                        let list = rights(row, &stretches, ctx, arena);
+                        needs.push((key, row.needs(), list));
+                        list
+                    }
+                };
+                Call {
+                    nr: row.nr,
+                    mode,
+                    rights,
+                    lookups: if traps_close {
+                        pool_closes(row, ctx.classes, arena)
+                    } else if lookups {
+                        lookup(row, ctx.classes, arena)
+                    } else {
+                        Span::default()
+                    },
+                    compat: matches!(row.mode(), Mode::Enosys),
                 }
-                // Enosys calls pass here and answer ENOSYS in the end.
-                Mode::Allow | Mode::Enosys => None,
-                Mode::Deny => Some(Span::default()),
-            };
-            let key = needs_key(row.needs());
-            let rights = match needs
-                .iter()
-                .find(|(k, n, _)| *k == key && *n == row.needs())
-            {
-                Some(&(_, _, list)) => list,
-                None => {
-                    let list = rights(row, &stretches, ctx, arena);
-                    needs.push((key, row.needs(), list));
-                    list
-                }
-            };
-            Call {
-                nr: row.nr,
-                mode,
-                rights,
-                lookups: if traps_close {
-                    pool_closes(row, ctx.classes, arena)
-                } else if lookups {
-                    lookup(row, ctx.classes, arena)
-                } else {
-                    Span::default()
-                },
-                compat: matches!(row.mode(), Mode::Enosys),
-            }
-        })
-        .collect()
+            }),
+    );
+    calls
 }
 
 /// A cheap summary of `needs`: different ones almost always differ in it.

@@ -160,11 +160,11 @@ impl<'a> Asm<'a> {
     fn leaf(&mut self, leaf: Leaf, calls: &[Call], r: &Returns) -> Label {
         match leaf {
             Leaf::Ret(k) => self.ret(k),
-            Leaf::Body(b) => match self.bodies[b].at {
+            Leaf::Body(b) => match self.bodies[b as usize].at {
                 Some(at) => at,
                 None => {
-                    let at = self.body(b, calls, r);
-                    self.bodies[b].at = Some(at);
+                    let at = self.body(b as usize, calls, r);
+                    self.bodies[b as usize].at = Some(at);
                     at
                 }
             },
@@ -261,8 +261,9 @@ fn runs(leaves: &[(u32, Leaf)]) -> (Vec<Run>, Vec<(u32, Leaf)>) {
 enum Leaf {
     /// The same answer whatever the arguments.
     Ret(u32),
-    /// Body `bodies[i]` (`Asm::bodies`).
-    Body(usize),
+    /// Body `bodies[i]` (`Asm::bodies`); `u32` keeps the leaves' lists,
+    /// fresh heap at entry, at 8 bytes a leaf.
+    Body(u32),
 }
 
 /// Whether two calls have the same rules (and so can share a body).
@@ -353,7 +354,7 @@ pub(crate) fn program(arena: &Arena, calls: &[Call], r: &Returns) -> BpfProgram 
                     });
                     bodies.len() - 1
                 });
-                add(call.nr, Leaf::Body(b));
+                add(call.nr, Leaf::Body(b as u32));
             }
         }
         next = call.nr + 1;
