@@ -325,6 +325,8 @@ fn bspatch_scene(dir: &Path) {
         ("devnull", "/dev/null"),
         ("devfull", "/dev/full"),
         ("dangling", "nowhere"),
+        ("dangling_deep", "nowhere/new"),
+        ("through_file", "old/new"),
         ("linked_old", "old"),
     ] {
         std::os::unix::fs::symlink(target, dir.join(link)).unwrap();
@@ -348,6 +350,10 @@ fn bspatch_matches_debian_bspatch() {
         "missing new p",
         "missing new bad_magic",
         "old nodir/new p",
+        // A link into a missing directory, or through a file.
+        "old dangling_deep p",
+        "old through_file p",
+        "old sub/../dangling_deep p",
         "old . p",
         "old sub p",
         "old new",
