@@ -40,6 +40,16 @@ fn cmp_scene(dir: &Path) {
         .flat_map(|i| format!("line {i}\n").into_bytes())
         .collect();
     let lines2 = lines.clone();
+    // `-l` output of 7,500 bytes (more than stdio's 4,096-byte buffer,
+    // less than a pipe holds), and one cut short for an EOF message among
+    // the lines; n1 and n2 differ almost everywhere (1.5 MB of `-l`).
+    let m1 = noise(100_000, 13);
+    let m2: Vec<u8> = m1
+        .iter()
+        .enumerate()
+        .map(|(i, b)| b ^ u8::from(i % 200 == 0))
+        .collect();
+    let m3 = m2[..60_000].to_vec();
     let n = lines.len();
     lines[n - 3] = b'X';
     write_all(
@@ -61,6 +71,11 @@ fn cmp_scene(dir: &Path) {
                 vec![1, 0x7f, 0x80, 0xff, 0xe9, b'a', 0, b'\t', 0xa0],
             ),
             ("bin2", b"ABCDEb\0 q".to_vec()),
+            ("m1", m1),
+            ("m2", m2),
+            ("m3", m3),
+            ("n1", noise(100_000, 14)),
+            ("n2", noise(100_000, 16)),
         ],
     );
     std::fs::create_dir(dir.join("dir")).unwrap();
@@ -181,6 +196,14 @@ fn cmp_matches_gnu_cmp() {
         // stdio's buffering: the EOF message before the buffered lines.
         "-l short a 2>&1 | cat",
         "-l short a > /dev/full",
+        // A stdout that fails while `-l` lists ("write failed") and the
+        // EOF message between stdio's blocks.
+        "-l m1 m2 > /dev/full",
+        "-lb m1 m2 > /dev/full",
+        "m1 m2 > /dev/full",
+        "-l m3 m1 2>&1 | cat",
+        "-lb m3 m1 2>&1 | cat",
+        "-l m3 m1 > out 2>&1; cat out",
     ] {
         cases.push(Case::new(
             format!("cmp {special}"),
