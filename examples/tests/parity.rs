@@ -211,6 +211,15 @@ fn cmp_matches_gnu_cmp() {
             format!("{{tool}} {special}"),
         ));
     }
+    // SIGPIPE ignored by the parent (kept across execve(2)): a closed pipe
+    // is EPIPE, reported, instead of the signal.
+    for args in ["-l n1 n2", "-lb n1 n2"] {
+        cases.push(Case::new(
+            format!("cmp {args}, SIGPIPE ignored"),
+            cmp_scene,
+            format!("trap '' PIPE; {{tool}} {args} | head -c 1 > /dev/null; echo \" ${{PIPESTATUS[0]}}\""),
+        ));
+    }
     compare("cmp", "cmp", env!("CARGO_BIN_EXE_cmp"), &cases);
 }
 
@@ -278,6 +287,11 @@ fn cat_matches_gnu_cat() {
             format!("{{tool}} {args}"),
         ));
     }
+    cases.push(Case::new(
+        "cat big, SIGPIPE ignored",
+        cat_scene,
+        "trap '' PIPE; {tool} big | head -c 1 > /dev/null; echo \" ${PIPESTATUS[0]}\"",
+    ));
     let mut stdout_read_write =
         Case::new("cat f1 1<>/dev/null", cat_scene, "{tool} f1 1<>/dev/null");
     stdout_read_write.known = Some(
@@ -484,6 +498,11 @@ fn unzip_scene(dir: &Path) {
     };
     let text = b"hello\nworld\n".repeat(300);
     let random = noise(50_000, 9);
+    // More than a pipe holds: `-p` into a closed pipe meets it for sure.
+    build(
+        "big.zip",
+        &[("big.bin", &noise(300_000, 21), 0o100644, true)],
+    );
     build(
         "t.zip",
         &[
@@ -663,5 +682,13 @@ fn unzip_matches_info_zip() {
     );
     bomb.known = Some("Info-ZIP extracts the first overlapping entry before it stops with status 12; ours refuses before writing anything (same status)");
     cases.push(bomb);
+    for command in [
+        "{tool} -p big.zip > /dev/full",
+        "trap '' PIPE; {tool} -p big.zip | head -c 1 > /dev/null; echo \" ${PIPESTATUS[0]}\"",
+    ] {
+        let mut failed = timed(format!("unzip {command}"), unzip_scene, command.into());
+        failed.known = Some("-p to a stdout that fails (full, or a closed pipe with SIGPIPE ignored): Info-ZIP ignores the error and exits 0; ours reports it, status 50");
+        cases.push(failed);
+    }
     compare("unzip", "unzip", env!("CARGO_BIN_EXE_unzip"), &cases);
 }
