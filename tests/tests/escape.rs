@@ -437,6 +437,11 @@ mod linux {
         Case::new("seccomp_new_filter", Kernel, Denied(MODE)),
         Case::new("quotactl_fd", Kernel, Denied(MODE)),
         Case::new("swapoff", Kernel, Denied(MODE)),
+        // Memory-failure injection poisons physical pages, page cache
+        // shared with other processes included; FreeBSD has no such advice.
+        Case::new("madvise_hwpoison", Kernel, Denied(MODE)),
+        Case::new("madvise_soft_offline", Kernel, Denied(MODE)),
+        Case::new("madvise_own_memory", Kernel, Allowed),
         Case::new(
             "beneath_opened_fithaw",
             Kernel,

@@ -339,6 +339,28 @@ pub(super) const CASES: &[(&str, Probe)] = &[
         ))?;
         Ok(format!("quota format {fmt}"))
     }),
+    ("madvise_hwpoison", |_| {
+        madvise_unmapped(libc::MADV_HWPOISON)
+    }),
+    ("madvise_soft_offline", |_| {
+        madvise_unmapped(libc::MADV_SOFT_OFFLINE)
+    }),
+    ("madvise_own_memory", |_| {
+        // The advice programs use on their own memory still works.
+        let p = sys!(libc::mmap(
+            std::ptr::null_mut(),
+            4096,
+            libc::PROT_READ | libc::PROT_WRITE,
+            libc::MAP_PRIVATE | libc::MAP_ANONYMOUS,
+            -1,
+            0
+        ))?;
+        let advised = sys!(libc::madvise(p, 4096, libc::MADV_DONTNEED))
+            .and_then(|_| sys!(libc::madvise(p, 4096, libc::MADV_FREE)));
+        let _ = sys!(libc::munmap(p, 4096));
+        advised?;
+        Ok("advised".into())
+    }),
     ("swapoff", |_| {
         sys!(libc::syscall(
             libc::SYS_swapoff,
@@ -356,3 +378,14 @@ pub(super) const CASES: &[(&str, Probe)] = &[
         Ok("thawed".into())
     }),
 ];
+
+/// Memory-failure injection (madvise(2): privileged, CONFIG_MEMORY_FAILURE)
+/// at an address nothing is mapped at, so that no page is poisoned even
+/// where it gets through: the kernel then answers EFAULT or ENOMEM, or
+/// EINVAL without CONFIG_MEMORY_FAILURE, never the filter's EPERM (but to
+/// a process without CAP_SYS_ADMIN).
+fn madvise_unmapped(advice: libc::c_int) -> io::Result<String> {
+    let nowhere = 4096 as *mut libc::c_void;
+    sys!(libc::madvise(nowhere, 4096, advice))?;
+    Ok("advice taken".into())
+}

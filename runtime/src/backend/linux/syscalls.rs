@@ -127,7 +127,7 @@ pub(crate) const ROWS: &[Row] = table![
     SYS_mremap               [Buf, Len]                    ALLOW, &[], "Linux-only; moves or resizes the caller's own mapping, keeping its protection (mremap(2))";
     SYS_msync                [Buf, Len]                    ALLOW, &[], CONF;
     SYS_mincore              [Buf, Len]                    ALLOW, &[], CONF;
-    SYS_madvise              [Buf, Len]                    ALLOW, &[], CONF;
+    SYS_madvise              [Buf, Len, Num]               allow_if(&[when(&[ne(2, MADV_HWPOISON as u32), ne(2, MADV_SOFT_OFFLINE as u32)])]), &[], "capabilities.conf lists it; but the memory-failure injection advice (MADV_HWPOISON, MADV_SOFT_OFFLINE: madvise(2), privileged, CONFIG_MEMORY_FAILURE), which poisons or takes offline the physical page behind the range, page cache shared with every process included";
     SYS_shmget               [Num]                         DENY, &[], SYSV;
     SYS_shmat                [Num]                         DENY, &[], SYSV;
     SYS_shmctl               [Num]                         DENY, &[], SYSV;
