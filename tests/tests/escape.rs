@@ -442,6 +442,12 @@ mod linux {
         Case::new("madvise_hwpoison", Kernel, Denied(MODE)),
         Case::new("madvise_soft_offline", Kernel, Denied(MODE)),
         Case::new("madvise_own_memory", Kernel, Allowed),
+        // A timer or a sleep on an alarm clock programs the real-time
+        // clock to wake the system; FreeBSD has no such clock.
+        Case::new("timerfd_create_alarm", Kernel, Denied(MODE)),
+        Case::new("timer_create_alarm", Kernel, Denied(MODE)),
+        Case::new("clock_nanosleep_alarm", Kernel, Denied(MODE)),
+        Case::new("timerfd_monotonic", Kernel, Allowed),
         Case::new(
             "beneath_opened_fithaw",
             Kernel,

@@ -361,6 +361,51 @@ pub(super) const CASES: &[(&str, Probe)] = &[
         advised?;
         Ok("advised".into())
     }),
+    ("timerfd_create_alarm", |_| {
+        // Created, never armed: nothing is programmed even where it gets
+        // through.
+        let fd = sys!(libc::timerfd_create(libc::CLOCK_REALTIME_ALARM, 0))?;
+        close(fd);
+        Ok("alarm timerfd".into())
+    }),
+    ("timer_create_alarm", |_| {
+        // SAFETY: `sigevent` is plain old data; all zeroes is a valid value.
+        let mut event: libc::sigevent = unsafe { std::mem::zeroed() };
+        event.sigev_notify = libc::SIGEV_NONE;
+        let mut timer: libc::timer_t = std::ptr::null_mut();
+        sys!(libc::timer_create(
+            libc::CLOCK_BOOTTIME_ALARM,
+            &mut event,
+            &mut timer
+        ))?;
+        let _ = sys!(libc::timer_delete(timer));
+        Ok("alarm timer".into())
+    }),
+    ("clock_nanosleep_alarm", |_| {
+        // Until the epoch, long past: returns at once where it gets through.
+        let past = libc::timespec {
+            tv_sec: 0,
+            tv_nsec: 0,
+        };
+        // SAFETY: a live timespec; no remainder is asked for.
+        let r = unsafe {
+            libc::clock_nanosleep(
+                libc::CLOCK_REALTIME_ALARM,
+                libc::TIMER_ABSTIME,
+                &past,
+                std::ptr::null_mut(),
+            )
+        };
+        match r {
+            0 => Ok("slept on the alarm clock".into()),
+            e => Err(io::Error::from_raw_os_error(e)),
+        }
+    }),
+    ("timerfd_monotonic", |_| {
+        let fd = sys!(libc::timerfd_create(libc::CLOCK_MONOTONIC, 0))?;
+        close(fd);
+        Ok("monotonic timerfd".into())
+    }),
     ("swapoff", |_| {
         sys!(libc::syscall(
             libc::SYS_swapoff,

@@ -138,20 +138,20 @@ fn the_programs_stay_as_recorded() {
 /// interpreter tests checked the verdicts of both), and when
 /// prctl(`PR_SET_PDEATHSIG`) came to take `SIGKILL` only (two
 /// instructions more), and when madvise(2) came to refuse the
-/// memory-failure injection advice.
+/// memory-failure injection advice and timers to refuse the alarm clocks.
 const RECORDED: [(&str, u64); 12] = [
-    ("whole", 0x105f_e85d_b4d3_4ea1),
-    ("ten", 0xc5f7_b3c5_8586_b948),
-    ("whole traced", 0xc817_4fbc_0007_4ea1),
-    ("stdio", 0xa20a_5330_1170_eb56),
-    ("none", 0x279c_fe5c_d279_f052),
-    ("realistic", 0xef94_9f54_5aa1_ea58),
-    ("realistic, no landlock", 0x8a78_491d_25aa_b53a),
-    ("served", 0x356c_8225_2e8c_f789),
-    ("broker", 0xa4b9_28e7_8062_776e),
-    ("distinct", 0xb325_1a20_a1a2_5a57),
-    ("many: split", 0x2f28_66f0_45be_2127),
-    ("dry-run", 0xb5cb_237d_2055_92e0),
+    ("whole", 0x602e_cead_5f44_155f),
+    ("ten", 0x7ade_2e5e_27c2_18c5),
+    ("whole traced", 0x96db_ab75_53bc_155f),
+    ("stdio", 0x9409_5940_665d_c630),
+    ("none", 0x30c0_71d4_dac1_a558),
+    ("realistic", 0xcceb_d45c_5a7b_e54b),
+    ("realistic, no landlock", 0xca59_99b8_2711_02ce),
+    ("served", 0x3eb1_a4d4_46f3_859f),
+    ("broker", 0xec4d_551c_0a20_0a57),
+    ("distinct", 0x90c1_2e47_3b5b_cf38),
+    ("many: split", 0xcbf4_8b8c_598c_a223),
+    ("dry-run", 0xf003_4930_de26_e3d0),
 ];
 
 /// How long building the programs of `whole_sandboxed` and of the bench's
