@@ -498,6 +498,22 @@ fn unzip_scene(dir: &Path) {
     };
     let text = b"hello\nworld\n".repeat(300);
     let random = noise(50_000, 9);
+    // Names with control characters (dropped from the names created,
+    // shown as `^X`), one left empty by them, and multibyte names (their
+    // columns padded by bytes).
+    build(
+        "names.zip",
+        &[
+            ("esc\x1b[31m.txt", b"e\n", 0o100644, true),
+            ("nl\nname", b"n\n", 0o100644, true),
+            ("del\x7fx.txt", b"d\n", 0o100644, true),
+            ("tab\there.txt", b"t\n", 0o100644, true),
+            ("\x01/y.txt", b"y\n", 0o100644, true),
+            ("\x01", b"z\n", 0o100644, true),
+            ("\u{e9}.txt", b"u\n", 0o100644, true),
+            ("\u{65e5}\u{672c}.txt", b"j\n", 0o100644, true),
+        ],
+    );
     // More than a pipe holds: `-p` into a closed pipe meets it for sure.
     build(
         "big.zip",
@@ -652,6 +668,10 @@ fn unzip_matches_info_zip() {
         "TZ=UTC {tool} -l t.zip",
         "TZ=Asia/Tokyo {tool} -l t.zip",
         "TZ=Asia/Tokyo {tool} t.zip",
+        "names.zip",
+        "-l names.zip",
+        "-t names.zip",
+        "-p names.zip",
     ] {
         let command = if args.contains("{tool}") {
             args.to_owned()
