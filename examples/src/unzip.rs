@@ -429,6 +429,28 @@ fn can_hold(method: zip::CompressionMethod, compressed: u64) -> Option<u64> {
     }
 }
 
+/// How many central directory records (`PK\x01\x02`, APPNOTE.TXT
+/// 4.3.12) follow one another from `start`, counting no further than one
+/// past `names`.
+fn central_records(reader: &mut (impl Read + Seek), start: u64, names: usize) -> io::Result<usize> {
+    reader.seek(io::SeekFrom::Start(start))?;
+    let mut count = 0;
+    let mut header = [0u8; 46];
+    while count <= names {
+        match reader.read_exact(&mut header) {
+            Ok(()) if header[..4] == *b"PK\x01\x02" => {}
+            Ok(()) => break,
+            Err(e) if e.kind() == io::ErrorKind::UnexpectedEof => break,
+            Err(e) => return Err(e),
+        }
+        let field = |at: usize| i64::from(u16::from_le_bytes([header[at], header[at + 1]]));
+        // File name, extra field and comment lengths.
+        reader.seek(io::SeekFrom::Current(field(28) + field(30) + field(32)))?;
+        count += 1;
+    }
+    Ok(count)
+}
+
 /// Reads the central directory and checks that no two entries' local
 /// data overlap (CVE-2019-13232).
 fn entries<R: Read + Seek>(
@@ -586,7 +608,7 @@ pub fn run<R: Target>(
     report: &mut Report<'_>,
 ) -> io::Result<i32> {
     let quiet = options.quiet > 0 || options.pipe;
-    let mut zip = match zip::ZipArchive::new(SeekBuf::new(archive, 64 * 1024)) {
+    let zip = match zip::ZipArchive::new(SeekBuf::new(archive, 64 * 1024)) {
         Ok(z) => z,
         Err(zip::result::ZipError::Io(e)) if e.kind() != io::ErrorKind::UnexpectedEof => {
             writeln!(
@@ -609,6 +631,21 @@ pub fn run<R: Target>(
     if !quiet {
         writeln!(report.out, "Archive:  {}", archive_name.to_string_lossy())?;
     }
+    // The zip crate keeps one entry per name (the last), so an archive
+    // with two entries of one name would show and extract only one:
+    // count the central directory's records to see any it hid.
+    let (start, shown) = (zip.central_directory_start(), zip.len());
+    let mut reader = zip.into_inner();
+    let records = central_records(&mut reader, start, shown)?;
+    if records > shown {
+        report.out.flush()?;
+        writeln!(
+            report.err,
+            "error: invalid zip file with {records} entries under {shown} distinct names (an entry would hide another)"
+        )?;
+        return Ok(status::BAD);
+    }
+    let mut zip = zip::ZipArchive::new(reader).map_err(zip_io)?;
     let (all, overlapped) = entries(&mut zip).map_err(zip_io)?;
     if overlapped && !options.list {
         report.out.flush()?;

@@ -514,6 +514,23 @@ fn unzip_scene(dir: &Path) {
             ("\u{65e5}\u{672c}.txt", b"j\n", 0o100644, true),
         ],
     );
+    // Two entries of one name: written as a.txt and b.txt, renamed in
+    // every header (the zip crate's writer refuses a repeated name).
+    build(
+        "dup.zip",
+        &[
+            ("a.txt", b"first\n", 0o100644, true),
+            ("b.txt", b"second\n", 0o100644, true),
+        ],
+    );
+    let dup = std::fs::read(dir.join("dup.zip")).unwrap();
+    let renamed: Vec<u8> = (0..dup.len())
+        .map(|at| match dup.get(at..at + 5) {
+            Some(b"b.txt") => b'a',
+            _ => dup[at],
+        })
+        .collect();
+    std::fs::write(dir.join("dup.zip"), renamed).unwrap();
     // More than a pipe holds: `-p` into a closed pipe meets it for sure.
     build(
         "big.zip",
@@ -702,6 +719,15 @@ fn unzip_matches_info_zip() {
     );
     bomb.known = Some("Info-ZIP extracts the first overlapping entry before it stops with status 12; ours refuses before writing anything (same status)");
     cases.push(bomb);
+    for args in ["dup.zip", "-l dup.zip", "-p dup.zip"] {
+        let mut dup = timed(
+            format!("unzip {args}"),
+            unzip_scene,
+            format!("{{tool}} {args}"),
+        );
+        dup.known = Some("entries of one name: Info-ZIP lists and extracts each (asking before the second replaces the first); ours refuses the archive, status 3 (the zip crate keeps one entry per name)");
+        cases.push(dup);
+    }
     for command in [
         "{tool} -p big.zip > /dev/full",
         "trap '' PIPE; {tool} -p big.zip | head -c 1 > /dev/null; echo \" ${PIPESTATUS[0]}\"",
