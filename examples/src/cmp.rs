@@ -388,6 +388,54 @@ impl From<io::Error> for Trouble {
     }
 }
 
+/// stdout as glibc's stdio buffers it when it is not a terminal
+/// (setvbuf(3) `_IOFBF`, the buffer sized by the file's `st_blksize`):
+/// bytes are gathered until the buffer is full and the full buffer is
+/// written, so GNU cmp's output reaches the file in the same blocks, its
+/// messages on stderr fall between the same bytes, and a failing stdout
+/// is met at the same point (during `-l`'s listing or only at exit).
+#[derive(Debug)]
+pub struct StdioBuffer<W: Write> {
+    inner: W,
+    buf: Vec<u8>,
+    capacity: usize,
+}
+
+impl<W: Write> StdioBuffer<W> {
+    /// A buffer of `capacity` bytes (at least one) in front of `inner`.
+    pub fn new(capacity: usize, inner: W) -> Self {
+        let capacity = capacity.max(1);
+        StdioBuffer {
+            inner,
+            buf: Vec::with_capacity(capacity),
+            capacity,
+        }
+    }
+
+    fn write_buffered(&mut self) -> io::Result<()> {
+        let result = self.inner.write_all(&self.buf);
+        // stdio drops what it could not write (the stream is in error).
+        self.buf.clear();
+        result
+    }
+}
+
+impl<W: Write> Write for StdioBuffer<W> {
+    fn write(&mut self, data: &[u8]) -> io::Result<usize> {
+        let n = data.len().min(self.capacity - self.buf.len());
+        self.buf.extend_from_slice(&data[..n]);
+        if self.buf.len() == self.capacity {
+            self.write_buffered()?;
+        }
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.write_buffered()?;
+        self.inner.flush()
+    }
+}
+
 /// Buffer size for each file: large reads keep the number of system
 /// calls (each checked by the sandbox's filter) low.
 const BUFFER: usize = 64 * 1024;

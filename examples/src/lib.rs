@@ -9,6 +9,8 @@ pub mod replace;
 pub mod sexp;
 pub mod unzip;
 
+use std::sync::atomic::{AtomicBool, Ordering};
+
 /// An I/O error in the words the classic tools print: the OS message
 /// alone ("No such file or directory"), without std's " (os error 2)".
 pub fn os_error(e: &std::io::Error) -> String {
@@ -120,17 +122,48 @@ pub fn ambiguous(given: &str, candidates: &[&str]) -> String {
     )
 }
 
-/// Restores the default action of `SIGPIPE`, which Rust programs start
-/// with ignored: a tool writing into a closed pipe (`cat big | head -1`)
-/// then dies of the signal, silently, as the C tools do, instead of
-/// reporting `EPIPE`. sigaction(2) is allowed in capability mode.
+/// Gives `SIGPIPE` back the disposition the process was started with,
+/// which Rust's runtime replaced by "ignore" before `main`: by default a
+/// tool writing into a closed pipe (`cat big | head -1`) then dies of the
+/// signal, silently, as the C tools do, instead of reporting `EPIPE`; and
+/// when its parent ignored the signal (`trap '' PIPE`, kept across
+/// execve(2) as signal(7) says), the write fails with `EPIPE` and the tool
+/// reports it, as the C tools do. sigaction(2) is allowed in capability
+/// mode.
 pub fn default_sigpipe() {
+    if SIGPIPE_IGNORED_AT_START.load(Ordering::Relaxed) {
+        return;
+    }
     // SAFETY: signal(2) with SIG_DFL installs no handler; it changes only
     // this process's disposition of SIGPIPE.
     unsafe {
         libc::signal(libc::SIGPIPE, libc::SIG_DFL);
     }
 }
+
+/// Whether `SIGPIPE` was ignored when the process started, as
+/// [`note_sigpipe_at_start`] found it.
+static SIGPIPE_IGNORED_AT_START: AtomicBool = AtomicBool::new(false);
+
+/// Run by the dynamic loader among the program's constructors
+/// (`.init_array`, before `main` and so before Rust's runtime sets
+/// `SIGPIPE` to ignored): notes whether the parent left it ignored.
+extern "C" fn note_sigpipe_at_start() {
+    // SAFETY: sigaction(2) with a null new action only reads the current
+    // disposition into `old`, a zeroed sigaction of this process's stack.
+    let ignored = unsafe {
+        let mut old: libc::sigaction = std::mem::zeroed();
+        libc::sigaction(libc::SIGPIPE, std::ptr::null(), &mut old) == 0
+            && old.sa_sigaction == libc::SIG_IGN
+    };
+    SIGPIPE_IGNORED_AT_START.store(ignored, Ordering::Relaxed);
+}
+
+// In the same module as `default_sigpipe`, which every tool calls, so the
+// linker takes this entry along with it.
+#[used]
+#[link_section = ".init_array"]
+static NOTE_SIGPIPE_AT_START: extern "C" fn() = note_sigpipe_at_start;
 
 #[cfg(test)]
 mod tests {

@@ -293,26 +293,61 @@ pub struct Cleaned {
     pub stripped_absolute: bool,
     /// The name ended with `/`.
     pub trailing_slash: bool,
+    /// Nothing was left of a name that had something once its control
+    /// characters were dropped: `mapname:  conversion of NAME failed`.
+    pub unconvertible: bool,
 }
 
 /// See [`Cleaned`].
 pub fn clean_name(name: &[u8]) -> Cleaned {
     let stripped_absolute = name.first() == Some(&b'/');
     let mut parts = Vec::new();
-    let mut skipped_parent = false;
+    let (mut skipped_parent, mut stripped) = (false, false);
     for part in name.split(|c| *c == b'/') {
-        match part {
+        // Info-ZIP's mapname (unix/unix.c) drops control characters (and
+        // DEL) from the names it creates; `..` is looked for after, so
+        // that no dropped byte can make one.
+        let kept: Vec<u8> = part
+            .iter()
+            .copied()
+            .filter(|&c| c >= b' ' && c != 0x7f)
+            .collect();
+        stripped |= kept.len() != part.len();
+        match kept.as_slice() {
             b"" | b"." => {}
             b".." => skipped_parent = true,
-            part => parts.push(OsString::from_vec(part.to_vec())),
+            _ => parts.push(OsString::from_vec(kept)),
         }
     }
     Cleaned {
+        unconvertible: stripped && parts.is_empty(),
         parts,
         skipped_parent,
         stripped_absolute,
         trailing_slash: name.last() == Some(&b'/'),
     }
+}
+
+/// `name` padded to 22 bytes, as C's printf pads `%-22s` (by bytes, not
+/// characters: a name with multibyte characters gets fewer spaces).
+fn pad(name: &str) -> String {
+    format!("{name}{}", " ".repeat(22usize.saturating_sub(name.len())))
+}
+
+/// A name as Info-ZIP shows it (`fnfilter` in extract.c): each control
+/// character as `^` and its letter (`^[` for ESC, `^J` for a newline), so
+/// that a name cannot move the cursor or rewrite a terminal; other bytes
+/// as they are (invalid UTF-8 replaced).
+pub fn shown_name(raw: &[u8]) -> String {
+    let mut out = Vec::with_capacity(raw.len());
+    for &c in raw {
+        if c < b' ' {
+            out.extend_from_slice(&[b'^', c + b'@']);
+        } else {
+            out.push(c);
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// The rights the extraction needs on the directory.
@@ -392,6 +427,28 @@ fn can_hold(method: zip::CompressionMethod, compressed: u64) -> Option<u64> {
         }
         _ => None,
     }
+}
+
+/// How many central directory records (`PK\x01\x02`, APPNOTE.TXT
+/// 4.3.12) follow one another from `start`, counting no further than one
+/// past `names`.
+fn central_records(reader: &mut (impl Read + Seek), start: u64, names: usize) -> io::Result<usize> {
+    reader.seek(io::SeekFrom::Start(start))?;
+    let mut count = 0;
+    let mut header = [0u8; 46];
+    while count <= names {
+        match reader.read_exact(&mut header) {
+            Ok(()) if header[..4] == *b"PK\x01\x02" => {}
+            Ok(()) => break,
+            Err(e) if e.kind() == io::ErrorKind::UnexpectedEof => break,
+            Err(e) => return Err(e),
+        }
+        let field = |at: usize| i64::from(u16::from_le_bytes([header[at], header[at + 1]]));
+        // File name, extra field and comment lengths.
+        reader.seek(io::SeekFrom::Current(field(28) + field(30) + field(32)))?;
+        count += 1;
+    }
+    Ok(count)
 }
 
 /// Reads the central directory and checks that no two entries' local
@@ -551,7 +608,7 @@ pub fn run<R: Target>(
     report: &mut Report<'_>,
 ) -> io::Result<i32> {
     let quiet = options.quiet > 0 || options.pipe;
-    let mut zip = match zip::ZipArchive::new(SeekBuf::new(archive, 64 * 1024)) {
+    let zip = match zip::ZipArchive::new(SeekBuf::new(archive, 64 * 1024)) {
         Ok(z) => z,
         Err(zip::result::ZipError::Io(e)) if e.kind() != io::ErrorKind::UnexpectedEof => {
             writeln!(
@@ -574,6 +631,21 @@ pub fn run<R: Target>(
     if !quiet {
         writeln!(report.out, "Archive:  {}", archive_name.to_string_lossy())?;
     }
+    // The zip crate keeps one entry per name (the last), so an archive
+    // with two entries of one name would show and extract only one:
+    // count the central directory's records to see any it hid.
+    let (start, shown) = (zip.central_directory_start(), zip.len());
+    let mut reader = zip.into_inner();
+    let records = central_records(&mut reader, start, shown)?;
+    if records > shown {
+        report.out.flush()?;
+        writeln!(
+            report.err,
+            "error: invalid zip file with {records} entries under {shown} distinct names (an entry would hide another)"
+        )?;
+        return Ok(status::BAD);
+    }
+    let mut zip = zip::ZipArchive::new(reader).map_err(zip_io)?;
     let (all, overlapped) = entries(&mut zip).map_err(zip_io)?;
     if overlapped && !options.list {
         report.out.flush()?;
@@ -638,12 +710,7 @@ fn list(entries: &[Entry], report: &mut Report<'_>) -> io::Result<()> {
     let mut total = 0u64;
     for e in entries {
         let when = entry_time(e).map_or_else(|| "1980-00-00 00:00".to_owned(), local_minute);
-        writeln!(
-            report.out,
-            "{:>9}  {when}   {}",
-            e.size,
-            String::from_utf8_lossy(&e.raw)
-        )?;
+        writeln!(report.out, "{:>9}  {when}   {}", e.size, shown_name(&e.raw))?;
         total += e.size;
     }
     writeln!(report.out, "---------                     -------")?;
@@ -762,16 +829,18 @@ fn test<R: Read + Seek>(
 ) -> io::Result<()> {
     let mut errors = 0;
     for e in entries {
-        let name = String::from_utf8_lossy(&e.raw);
+        let name = shown_name(&e.raw);
         let tested = copy_entry(zip, e, &mut io::sink());
         // Info-ZIP: `    testing: NAME   OK`, the CRC on the same line, an
         // inflating error on the next one.
         match &tested {
-            Ok(_) if options.quiet == 0 => writeln!(report.out, "    testing: {name:<22}   OK")?,
+            Ok(_) if options.quiet == 0 => {
+                writeln!(report.out, "    testing: {}   OK", pad(&name))?
+            }
             Ok(_) => {}
             Err(err) => {
                 errors += 1;
-                write!(report.out, "    testing: {name:<22}  ")?;
+                write!(report.out, "    testing: {}  ", pad(&name))?;
                 match entry_problem(err) {
                     Some(line) => writeln!(report.out, "{line}")?,
                     None => writeln!(report.out, "\n  error:  {}", crate::os_error(err))?,
@@ -802,11 +871,11 @@ fn pipe<R: Read + Seek>(
     for e in entries.iter().filter(|e| !e.is_dir) {
         if let Err(err) = copy_entry(zip, e, report.out) {
             report.out.flush()?;
-            let name = String::from_utf8_lossy(&e.raw);
+            let name = shown_name(&e.raw);
             // Info-ZIP: the name, then what went wrong.
             match entry_problem(&err) {
-                Some(problem) => writeln!(report.err, "{name:<22} {problem}")?,
-                None => writeln!(report.err, "{name:<22}  {}", crate::os_error(&err))?,
+                Some(problem) => writeln!(report.err, "{} {problem}", pad(&name))?,
+                None => writeln!(report.err, "{}  {}", pad(&name), crate::os_error(&err))?,
             }
             report.raise(status::ERR);
         }
@@ -942,8 +1011,14 @@ fn extract<R: Target, Z: Read + Seek>(
     // Directories' attributes, set at the end: (parts, mode, mtime).
     let mut dirs: Vec<(Vec<OsString>, Option<u32>, Option<i64>)> = Vec::new();
     for e in entries {
-        let raw = String::from_utf8_lossy(&e.raw).into_owned();
+        let raw = shown_name(&e.raw);
         let cleaned = clean_name(&e.raw);
+        if cleaned.unconvertible {
+            report.out.flush()?;
+            writeln!(report.err, "mapname:  conversion of {raw} failed")?;
+            report.raise(status::ERR);
+            continue;
+        }
         if cleaned.skipped_parent {
             writeln!(
                 report.out,
@@ -1017,7 +1092,7 @@ fn extract<R: Target, Z: Read + Seek>(
             match created {
                 Ok(mut file) => {
                     if !quiet {
-                        write!(report.out, "{}: {name:<22}  ", verb(e))?;
+                        write!(report.out, "{}: {}  ", verb(e), pad(&name))?;
                     }
                     let done = (|| {
                         copy_entry(zip, e, &mut file)?;
@@ -1087,7 +1162,8 @@ fn extract<R: Target, Z: Read + Seek>(
             if !quiet {
                 writeln!(
                     report.out,
-                    "    linking: {name:<22}  -> {} ",
+                    "    linking: {}  -> {} ",
+                    pad(&name),
                     String::from_utf8_lossy(&target)
                 )?;
             }
@@ -1109,7 +1185,7 @@ fn extract<R: Target, Z: Read + Seek>(
             continue;
         }
         if !quiet {
-            write!(report.out, "{}: {name:<22}  ", verb(e))?;
+            write!(report.out, "{}: {}  ", verb(e), pad(&name))?;
         }
         let written = replace(
             here,
@@ -1133,7 +1209,8 @@ fn extract<R: Target, Z: Read + Seek>(
             if !quiet {
                 writeln!(
                     report.out,
-                    "  {name:<22} -> {}",
+                    "  {} -> {}",
+                    pad(&name),
                     String::from_utf8_lossy(&target)
                 )?;
             }
@@ -1305,5 +1382,17 @@ mod tests {
             [OsString::from("ok"), OsString::from("e3.txt")]
         );
         assert!(clean_name(b"d/").trailing_slash);
+        // Control characters are dropped before `..` is looked for: none
+        // can hide one.
+        let c = clean_name(b".\x01./x\x1b.txt");
+        assert!(c.skipped_parent && !c.unconvertible);
+        assert_eq!(c.parts, [OsString::from("x.txt")]);
+        assert!(clean_name(b"\x01").unconvertible);
+        assert!(!clean_name(b"./").unconvertible);
+    }
+
+    #[test]
+    fn control_characters_are_shown_as_info_zip_shows_them() {
+        assert_eq!(shown_name(b"a\x1b[31m\nb\x7f"), "a^[[31m^Jb\x7f");
     }
 }

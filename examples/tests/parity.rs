@@ -40,6 +40,16 @@ fn cmp_scene(dir: &Path) {
         .flat_map(|i| format!("line {i}\n").into_bytes())
         .collect();
     let lines2 = lines.clone();
+    // `-l` output of 7,500 bytes (more than stdio's 4,096-byte buffer,
+    // less than a pipe holds), and one cut short for an EOF message among
+    // the lines; n1 and n2 differ almost everywhere (1.5 MB of `-l`).
+    let m1 = noise(100_000, 13);
+    let m2: Vec<u8> = m1
+        .iter()
+        .enumerate()
+        .map(|(i, b)| b ^ u8::from(i % 200 == 0))
+        .collect();
+    let m3 = m2[..60_000].to_vec();
     let n = lines.len();
     lines[n - 3] = b'X';
     write_all(
@@ -61,6 +71,11 @@ fn cmp_scene(dir: &Path) {
                 vec![1, 0x7f, 0x80, 0xff, 0xe9, b'a', 0, b'\t', 0xa0],
             ),
             ("bin2", b"ABCDEb\0 q".to_vec()),
+            ("m1", m1),
+            ("m2", m2),
+            ("m3", m3),
+            ("n1", noise(100_000, 14)),
+            ("n2", noise(100_000, 16)),
         ],
     );
     std::fs::create_dir(dir.join("dir")).unwrap();
@@ -181,11 +196,28 @@ fn cmp_matches_gnu_cmp() {
         // stdio's buffering: the EOF message before the buffered lines.
         "-l short a 2>&1 | cat",
         "-l short a > /dev/full",
+        // A stdout that fails while `-l` lists ("write failed") and the
+        // EOF message between stdio's blocks.
+        "-l m1 m2 > /dev/full",
+        "-lb m1 m2 > /dev/full",
+        "m1 m2 > /dev/full",
+        "-l m3 m1 2>&1 | cat",
+        "-lb m3 m1 2>&1 | cat",
+        "-l m3 m1 > out 2>&1; cat out",
     ] {
         cases.push(Case::new(
             format!("cmp {special}"),
             cmp_scene,
             format!("{{tool}} {special}"),
+        ));
+    }
+    // SIGPIPE ignored by the parent (kept across execve(2)): a closed pipe
+    // is EPIPE, reported, instead of the signal.
+    for args in ["-l n1 n2", "-lb n1 n2"] {
+        cases.push(Case::new(
+            format!("cmp {args}, SIGPIPE ignored"),
+            cmp_scene,
+            format!("trap '' PIPE; {{tool}} {args} | head -c 1 > /dev/null; echo \" ${{PIPESTATUS[0]}}\""),
         ));
     }
     compare("cmp", "cmp", env!("CARGO_BIN_EXE_cmp"), &cases);
@@ -255,6 +287,11 @@ fn cat_matches_gnu_cat() {
             format!("{{tool}} {args}"),
         ));
     }
+    cases.push(Case::new(
+        "cat big, SIGPIPE ignored",
+        cat_scene,
+        "trap '' PIPE; {tool} big | head -c 1 > /dev/null; echo \" ${PIPESTATUS[0]}\"",
+    ));
     let mut stdout_read_write =
         Case::new("cat f1 1<>/dev/null", cat_scene, "{tool} f1 1<>/dev/null");
     stdout_read_write.known = Some(
@@ -325,6 +362,8 @@ fn bspatch_scene(dir: &Path) {
         ("devnull", "/dev/null"),
         ("devfull", "/dev/full"),
         ("dangling", "nowhere"),
+        ("dangling_deep", "nowhere/new"),
+        ("through_file", "old/new"),
         ("linked_old", "old"),
     ] {
         std::os::unix::fs::symlink(target, dir.join(link)).unwrap();
@@ -348,6 +387,10 @@ fn bspatch_matches_debian_bspatch() {
         "missing new p",
         "missing new bad_magic",
         "old nodir/new p",
+        // A link into a missing directory, or through a file.
+        "old dangling_deep p",
+        "old through_file p",
+        "old sub/../dangling_deep p",
         "old . p",
         "old sub p",
         "old new",
@@ -455,6 +498,37 @@ fn unzip_scene(dir: &Path) {
     };
     let text = b"hello\nworld\n".repeat(300);
     let random = noise(50_000, 9);
+    // Names with control characters (dropped from the names created,
+    // shown as `^X`), one left empty by them, and multibyte names (their
+    // columns padded by bytes).
+    build(
+        "names.zip",
+        &[
+            ("esc\x1b[31m.txt", b"e\n", 0o100644, true),
+            ("nl\nname", b"n\n", 0o100644, true),
+            ("del\x7fx.txt", b"d\n", 0o100644, true),
+            ("tab\there.txt", b"t\n", 0o100644, true),
+            ("\x01/y.txt", b"y\n", 0o100644, true),
+            ("\x01", b"z\n", 0o100644, true),
+            ("\u{e9}.txt", b"u\n", 0o100644, true),
+            ("\u{65e5}\u{672c}.txt", b"j\n", 0o100644, true),
+        ],
+    );
+    // Two entries of one name: written as a.txt and b.txt, renamed in
+    // every header (the zip crate's writer refuses a repeated name).
+    build(
+        "dup.zip",
+        &[
+            ("a.txt", b"first\n", 0o100644, true),
+            ("b.txt", b"second\n", 0o100644, true),
+        ],
+    );
+    common::repeat_name(&dir.join("dup.zip"));
+    // More than a pipe holds: `-p` into a closed pipe meets it for sure.
+    build(
+        "big.zip",
+        &[("big.bin", &noise(300_000, 21), 0o100644, true)],
+    );
     build(
         "t.zip",
         &[
@@ -604,6 +678,10 @@ fn unzip_matches_info_zip() {
         "TZ=UTC {tool} -l t.zip",
         "TZ=Asia/Tokyo {tool} -l t.zip",
         "TZ=Asia/Tokyo {tool} t.zip",
+        "names.zip",
+        "-l names.zip",
+        "-t names.zip",
+        "-p names.zip",
     ] {
         let command = if args.contains("{tool}") {
             args.to_owned()
@@ -634,5 +712,22 @@ fn unzip_matches_info_zip() {
     );
     bomb.known = Some("Info-ZIP extracts the first overlapping entry before it stops with status 12; ours refuses before writing anything (same status)");
     cases.push(bomb);
+    for args in ["dup.zip", "-l dup.zip", "-p dup.zip"] {
+        let mut dup = timed(
+            format!("unzip {args}"),
+            unzip_scene,
+            format!("{{tool}} {args}"),
+        );
+        dup.known = Some("entries of one name: Info-ZIP lists and extracts each (asking before the second replaces the first); ours refuses the archive, status 3 (the zip crate keeps one entry per name)");
+        cases.push(dup);
+    }
+    for command in [
+        "{tool} -p big.zip > /dev/full",
+        "trap '' PIPE; {tool} -p big.zip | head -c 1 > /dev/null; echo \" ${PIPESTATUS[0]}\"",
+    ] {
+        let mut failed = timed(format!("unzip {command}"), unzip_scene, command.into());
+        failed.known = Some("-p to a stdout that fails (full, or a closed pipe with SIGPIPE ignored): Info-ZIP ignores the error and exits 0; ours reports it, status 50");
+        cases.push(failed);
+    }
     compare("unzip", "unzip", env!("CARGO_BIN_EXE_unzip"), &cases);
 }

@@ -263,3 +263,42 @@ fn a_missing_archive_is_reported_before_dir_is_created() {
     );
     assert!(!d.path().join("out").exists());
 }
+
+/// An archive of two stored entries named `a.txt`: written with other
+/// names of the same length (the zip crate's writer refuses a repeated
+/// name), then renamed in every header.
+fn repeated_name(path: &Path) {
+    archive(
+        path,
+        &[("a.txt", Some("first\n")), ("b.txt", Some("second\n"))],
+    );
+    repeat_name(path);
+}
+
+/// The zip crate keeps one entry per name, so two entries of one name
+/// would be listed, piped and extracted as one (Info-ZIP shows both and
+/// asks before the second replaces the first): refused before anything
+/// is written, in every mode.
+#[test]
+fn entries_of_one_name_are_refused_not_hidden() {
+    let d = tempfile::tempdir().unwrap();
+    repeated_name(&d.path().join("dup.zip"));
+    for args in [
+        &["dup.zip"][..],
+        &["-l", "dup.zip"],
+        &["-p", "dup.zip"],
+        &["-o", "dup.zip"],
+    ] {
+        let Some(out) = run(UNZIP, args, d.path()) else {
+            return;
+        };
+        assert_eq!(status(&out), 3, "{args:?}: {out:?}");
+        assert_eq!(
+            stderr(&out),
+            "error: invalid zip file with 2 entries under 1 distinct names (an entry would hide another)\n",
+            "{args:?}"
+        );
+        assert!(!stdout(&out).contains("first") && !stdout(&out).contains("second"));
+        assert_eq!(tree(d.path()), ["dup.zip"], "{args:?}");
+    }
+}

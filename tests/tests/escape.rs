@@ -437,6 +437,17 @@ mod linux {
         Case::new("seccomp_new_filter", Kernel, Denied(MODE)),
         Case::new("quotactl_fd", Kernel, Denied(MODE)),
         Case::new("swapoff", Kernel, Denied(MODE)),
+        // Memory-failure injection poisons physical pages, page cache
+        // shared with other processes included; FreeBSD has no such advice.
+        Case::new("madvise_hwpoison", Kernel, Denied(MODE)),
+        Case::new("madvise_soft_offline", Kernel, Denied(MODE)),
+        Case::new("madvise_own_memory", Kernel, Allowed),
+        // A timer or a sleep on an alarm clock programs the real-time
+        // clock to wake the system; FreeBSD has no such clock.
+        Case::new("timerfd_create_alarm", Kernel, Denied(MODE)),
+        Case::new("timer_create_alarm", Kernel, Denied(MODE)),
+        Case::new("clock_nanosleep_alarm", Kernel, Denied(MODE)),
+        Case::new("timerfd_monotonic", Kernel, Allowed),
         Case::new(
             "beneath_opened_fithaw",
             Kernel,

@@ -121,7 +121,12 @@ fn setup_failed(e: &sandboxed::Error) -> i32 {
     match e.preopen() {
         Some("patch") => eprintln!("bspatch: fopen({}): {}", show(&ARGS.patch), e.reason()),
         Some("old") => eprintln!("bspatch: open({}): {}", show(&ARGS.old), e.reason()),
-        // Debian's words when NEW's directory is missing.
+        // Debian's opens the directory NEW names ("open NEW" when that
+        // fails), then NEW in it ("open(NEW)"): a link leading into a
+        // missing directory fails there.
+        Some("new_dir") if ARGS.new.is_symlink() => {
+            eprintln!("bspatch: open({}): {}", ARGS.new.display(), e.reason())
+        }
         Some("new_dir") => eprintln!("bspatch: open {}: {}", ARGS.new.display(), e.reason()),
         Some("new_stream") => eprintln!("bspatch: open({}): {}", ARGS.new.display(), e.reason()),
         _ => eprintln!("bspatch: {e}"),

@@ -15,7 +15,7 @@ use std::sync::LazyLock;
 
 use sandboxed::rights::{can, RightsMarker};
 use sandboxed::{sandboxed, File, Operand};
-use sandboxed_examples::cmp::{self, compare, offset_width, Mode, Options, Trouble};
+use sandboxed_examples::cmp::{self, compare, offset_width, Mode, Options, StdioBuffer, Trouble};
 use sandboxed_examples::{default_sigpipe, os_error};
 
 /// Parsed once, when the sources are resolved (before the sandbox); a
@@ -142,11 +142,12 @@ fn main(file1: Operand, file2: Operand) -> ExitCode {
         options.mode = Mode::NoStdout;
     }
     // stdio's buffering, as GNU cmp's output meets its messages: lines as
-    // they come on a terminal, else one write when the buffer is full or
-    // at the end (an EOF message on stderr comes before the lines then).
+    // they come on a terminal, else one write when the buffer (st_blksize
+    // bytes, glibc's choice) is full or at the end (an EOF message on
+    // stderr comes before the lines then).
     let mut out: Box<dyn Write> = match io::stdout().is_terminal() {
         true => Box::new(io::stdout().lock()),
-        false => Box::new(io::BufWriter::with_capacity(1 << 16, io::stdout().lock())),
+        false => Box::new(StdioBuffer::new(stdout_block_size(), RawStdout)),
     };
     let mut err = io::stderr().lock();
     // Reads of regular files never wait: the second can be read ahead by
@@ -165,8 +166,39 @@ fn main(file1: Operand, file2: Operand) -> ExitCode {
     match (outcome, flushed) {
         (Ok(outcome), Ok(())) => ExitCode::from(outcome.status() as u8),
         (Err(Trouble::Read(i, e)), _) => trouble(&names[i], &e),
+        // GNU cmp checks stdout after each line of `-l`: a block that
+        // could not be written there is "write failed"; one written only
+        // at exit is named with its error.
+        (Err(Trouble::Write(_)), _) if options.mode == Mode::List => {
+            eprintln!("cmp: write failed");
+            ExitCode::from(2)
+        }
         (Err(Trouble::Write(e)), _) | (Ok(_), Err(e)) => trouble("standard output", &e),
     }
+}
+
+/// Descriptor 1 written directly: std's `Stdout` would buffer again up
+/// to the last newline, splitting stdio's blocks.
+struct RawStdout;
+
+impl Write for RawStdout {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        Ok(rustix::io::write(io::stdout(), buf)?)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+/// The size glibc gives stdout's buffer: its `st_blksize`, or `BUFSIZ`
+/// (8192) when fstat(2) does not say.
+fn stdout_block_size() -> usize {
+    rustix::fs::fstat(io::stdout().as_fd())
+        .ok()
+        .and_then(|st| usize::try_from(st.st_blksize).ok())
+        .filter(|&n| n > 0)
+        .unwrap_or(8192)
 }
 
 /// Whether stdout is the null device (character device 1:3, `/dev/null`

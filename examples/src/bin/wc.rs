@@ -8,7 +8,8 @@
 //! input, and hands each to the body as an `Operand`: its path and the
 //! `File` or the open error, so a missing file is reported as wc reports it
 //! (`wc: missing: No such file or directory`, status 1) and the others are
-//! counted.
+//! counted. The columns are as wide as GNU wc makes them, which it decides
+//! from the inputs' fstat(2) before reading (hence `fstat`).
 
 use std::io::{self, Read};
 use std::path::PathBuf;
@@ -16,6 +17,7 @@ use std::process::ExitCode;
 use std::sync::LazyLock;
 
 use clap::Parser;
+use sandboxed::rights::can;
 use sandboxed::{sandboxed, Operand};
 
 /// Print the line, word and byte counts of each FILE, and their total.
@@ -42,50 +44,67 @@ static CLI: LazyLock<Cli> = LazyLock::new(Cli::parse);
 
 #[sandboxed(
     preopen(inputs = files({ CLI.operands() }, dash, fallible)),
-    rights(inputs = [read], stdio),
+    rights(inputs = [read, fstat], stdio),
 )]
 fn main(inputs: Vec<Operand>) -> ExitCode {
+    let width = column_width(&inputs);
     let mut status = ExitCode::SUCCESS;
-    let mut rows = Vec::new();
+    let mut total = [0; 3];
     for Operand { path, file } in inputs {
-        match file.and_then(count) {
-            Ok(counts) => rows.push((counts, path.display().to_string())),
-            Err(e) => {
-                eprintln!("wc: {}: {}", path.display(), os_words(&e));
-                status = ExitCode::FAILURE;
+        let (mut counts, opened) = ([0; 3], file.is_ok());
+        if let Err(e) = file.and_then(|file| count(file, &mut counts)) {
+            eprintln!("wc: {}: {}", path.display(), os_words(&e));
+            status = ExitCode::FAILURE;
+            // A file that could not be opened has no row; one that could
+            // not be read (a directory) has what was read before the error.
+            if !opened {
+                continue;
             }
         }
-    }
-    if CLI.files.len() > 1 {
-        let total = rows
-            .iter()
-            .fold([0; 3], |t, (c, _)| [t[0] + c[0], t[1] + c[1], t[2] + c[2]]);
-        rows.push((total, "total".to_owned()));
-    }
-    let width = rows
-        .iter()
-        .flat_map(|(c, _)| c.iter())
-        .map(|n| n.to_string().len())
-        .max()
-        .unwrap_or(1);
-    for ([lines, words, bytes], name) in rows {
+        total = [0, 1, 2].map(|i| total[i] + counts[i]);
         // Standard input read for want of operands has no name.
         let name = match CLI.files.is_empty() {
             true => String::new(),
-            false => format!(" {name}"),
+            false => format!(" {}", path.display()),
         };
-        println!("{lines:>width$} {words:>width$} {bytes:>width$}{name}");
+        print_row(counts, &name, width);
+    }
+    if CLI.files.len() > 1 {
+        print_row(total, " total", width);
     }
     status
 }
 
-/// Lines (newlines), words and bytes of `input`.
-fn count(mut input: impl Read) -> io::Result<[u64; 3]> {
+fn print_row([lines, words, bytes]: [u64; 3], name: &str, width: usize) {
+    println!("{lines:>width$} {words:>width$} {bytes:>width$}{name}");
+}
+
+/// GNU wc's column width, fixed before any input is read: the digits of
+/// the total size of the regular files among the inputs, and at least 7
+/// when one is something else (a pipe, a terminal, a directory), whose
+/// size says nothing of its counts.
+fn column_width(inputs: &[Operand<impl can::Fstat>]) -> usize {
+    let (mut size, mut least) = (0u64, 1);
+    for meta in inputs
+        .iter()
+        .filter_map(|input| input.file.as_ref().ok()?.metadata().ok())
+    {
+        match meta.is_file() {
+            true => size = size.saturating_add(meta.len()),
+            false => least = 7,
+        }
+    }
+    size.to_string().len().max(least)
+}
+
+/// Adds the lines (newlines), words and bytes of `input` to `counts`,
+/// up to the end or a read error.
+fn count(mut input: impl Read, counts: &mut [u64; 3]) -> io::Result<()> {
     let mut buf = vec![0; 64 * 1024];
-    let (mut counts, mut in_word) = ([0u64; 3], false);
+    let mut in_word = false;
     loop {
         let n = match input.read(&mut buf) {
-            Ok(0) => return Ok(counts),
+            Ok(0) => return Ok(()),
             Ok(n) => n,
             Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
             Err(e) => return Err(e),

@@ -220,3 +220,18 @@ pub fn seen_while_blocked(
     Some(Seen { writable, out })
 }
 pub mod parity;
+
+/// Renames every `b.txt` in the archive at `path` to `a.txt`, headers
+/// local and central: an archive with two entries of one name, which the
+/// zip crate's writer refuses to make (the names must be stored, not in
+/// the compressed data).
+pub fn repeat_name(path: &Path) {
+    let bytes = std::fs::read(path).unwrap();
+    let renamed: Vec<u8> = (0..bytes.len())
+        .map(|at| match bytes.get(at..at + 5) {
+            Some(b"b.txt") => b'a',
+            _ => bytes[at],
+        })
+        .collect();
+    std::fs::write(path, renamed).unwrap();
+}

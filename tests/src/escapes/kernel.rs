@@ -339,6 +339,73 @@ pub(super) const CASES: &[(&str, Probe)] = &[
         ))?;
         Ok(format!("quota format {fmt}"))
     }),
+    ("madvise_hwpoison", |_| {
+        madvise_unmapped(libc::MADV_HWPOISON)
+    }),
+    ("madvise_soft_offline", |_| {
+        madvise_unmapped(libc::MADV_SOFT_OFFLINE)
+    }),
+    ("madvise_own_memory", |_| {
+        // The advice programs use on their own memory still works.
+        let p = sys!(libc::mmap(
+            std::ptr::null_mut(),
+            4096,
+            libc::PROT_READ | libc::PROT_WRITE,
+            libc::MAP_PRIVATE | libc::MAP_ANONYMOUS,
+            -1,
+            0
+        ))?;
+        let advised = sys!(libc::madvise(p, 4096, libc::MADV_DONTNEED))
+            .and_then(|_| sys!(libc::madvise(p, 4096, libc::MADV_FREE)));
+        let _ = sys!(libc::munmap(p, 4096));
+        advised?;
+        Ok("advised".into())
+    }),
+    ("timerfd_create_alarm", |_| {
+        // Created, never armed: nothing is programmed even where it gets
+        // through.
+        let fd = sys!(libc::timerfd_create(libc::CLOCK_REALTIME_ALARM, 0))?;
+        close(fd);
+        Ok("alarm timerfd".into())
+    }),
+    ("timer_create_alarm", |_| {
+        // SAFETY: `sigevent` is plain old data; all zeroes is a valid value.
+        let mut event: libc::sigevent = unsafe { std::mem::zeroed() };
+        event.sigev_notify = libc::SIGEV_NONE;
+        let mut timer: libc::timer_t = std::ptr::null_mut();
+        sys!(libc::timer_create(
+            libc::CLOCK_BOOTTIME_ALARM,
+            &mut event,
+            &mut timer
+        ))?;
+        let _ = sys!(libc::timer_delete(timer));
+        Ok("alarm timer".into())
+    }),
+    ("clock_nanosleep_alarm", |_| {
+        // Until the epoch, long past: returns at once where it gets through.
+        let past = libc::timespec {
+            tv_sec: 0,
+            tv_nsec: 0,
+        };
+        // SAFETY: a live timespec; no remainder is asked for.
+        let r = unsafe {
+            libc::clock_nanosleep(
+                libc::CLOCK_REALTIME_ALARM,
+                libc::TIMER_ABSTIME,
+                &past,
+                std::ptr::null_mut(),
+            )
+        };
+        match r {
+            0 => Ok("slept on the alarm clock".into()),
+            e => Err(io::Error::from_raw_os_error(e)),
+        }
+    }),
+    ("timerfd_monotonic", |_| {
+        let fd = sys!(libc::timerfd_create(libc::CLOCK_MONOTONIC, 0))?;
+        close(fd);
+        Ok("monotonic timerfd".into())
+    }),
     ("swapoff", |_| {
         sys!(libc::syscall(
             libc::SYS_swapoff,
@@ -356,3 +423,14 @@ pub(super) const CASES: &[(&str, Probe)] = &[
         Ok("thawed".into())
     }),
 ];
+
+/// Memory-failure injection (madvise(2): privileged, CONFIG_MEMORY_FAILURE)
+/// at an address nothing is mapped at, so that no page is poisoned even
+/// where it gets through: the kernel then answers EFAULT or ENOMEM, or
+/// EINVAL without CONFIG_MEMORY_FAILURE, never the filter's EPERM (but to
+/// a process without CAP_SYS_ADMIN).
+fn madvise_unmapped(advice: libc::c_int) -> io::Result<String> {
+    let nowhere = 4096 as *mut libc::c_void;
+    sys!(libc::madvise(nowhere, 4096, advice))?;
+    Ok("advice taken".into())
+}

@@ -127,7 +127,7 @@ pub(crate) const ROWS: &[Row] = table![
     SYS_mremap               [Buf, Len]                    ALLOW, &[], "Linux-only; moves or resizes the caller's own mapping, keeping its protection (mremap(2))";
     SYS_msync                [Buf, Len]                    ALLOW, &[], CONF;
     SYS_mincore              [Buf, Len]                    ALLOW, &[], CONF;
-    SYS_madvise              [Buf, Len]                    ALLOW, &[], CONF;
+    SYS_madvise              [Buf, Len, Num]               allow_if(&[when(&[ne(2, MADV_HWPOISON as u32), ne(2, MADV_SOFT_OFFLINE as u32)])]), &[], "capabilities.conf lists it; but the memory-failure injection advice (MADV_HWPOISON, MADV_SOFT_OFFLINE: madvise(2), privileged, CONFIG_MEMORY_FAILURE), which poisons or takes offline the physical page behind the range, page cache shared with every process included";
     SYS_shmget               [Num]                         DENY, &[], SYSV;
     SYS_shmat                [Num]                         DENY, &[], SYSV;
     SYS_shmctl               [Num]                         DENY, &[], SYSV;
@@ -321,7 +321,7 @@ pub(crate) const ROWS: &[Row] = table![
     SYS_restart_syscall      []                            ALLOW, &[], "resumes an interrupted call of the caller (restart_syscall(2))";
     SYS_semtimedop           [Num]                         DENY, &[], SYSV;
     SYS_fadvise64            [Fd]                          ALLOW, &[need(0, Read)], "capabilities.conf lists posix_fadvise; advice about reading (`read`)";
-    SYS_timer_create         [Num]                         CLOCK_OWN, &[], "capabilities.conf lists it; a negative clock id names another process's CPU clock";
+    SYS_timer_create         [Num]                         CLOCK_OWN_NO_ALARM, &[], "capabilities.conf lists it; a negative clock id names another process's CPU clock; an alarm clock wakes the system (CAP_WAKE_ALARM)";
     SYS_timer_settime        []                            ALLOW, &[], CONF;
     SYS_timer_gettime        []                            ALLOW, &[], CONF;
     SYS_timer_getoverrun     []                            ALLOW, &[], CONF;
@@ -329,7 +329,7 @@ pub(crate) const ROWS: &[Row] = table![
     SYS_clock_settime        [Num]                         DENY, &[], CLOCK;
     SYS_clock_gettime        [Num]                         CLOCK_OWN, &[], "capabilities.conf lists it; a negative clock id names another process's CPU clock";
     SYS_clock_getres         [Num]                         CLOCK_OWN, &[], "capabilities.conf lists it; a negative clock id names another process's CPU clock";
-    SYS_clock_nanosleep      [Num]                         CLOCK_OWN, &[], "capabilities.conf lists it; a negative clock id names another process's CPU clock";
+    SYS_clock_nanosleep      [Num]                         CLOCK_OWN_NO_ALARM, &[], "capabilities.conf lists it; a negative clock id names another process's CPU clock; an alarm clock wakes the system (CAP_WAKE_ALARM)";
     SYS_exit_group           []                            ALLOW, &[], CONF;
     SYS_epoll_wait           [Fd]                          ALLOW, &[need(0, Event)], "Linux's kevent (capabilities.conf lists kevent); waiting needs `event` on the epoll descriptor (linux.cc epoll)";
     SYS_epoll_ctl            [Fd, Num, Fd]                 ALLOW, &[need(0, EpollCtl), need(2, Event)], "Linux's kevent (capabilities.conf lists kevent); changing the set needs `epoll_ctl` (Linux Capsicum, linux.cc epoll), the watched descriptor `event`";
@@ -382,7 +382,7 @@ pub(crate) const ROWS: &[Row] = table![
     SYS_utimensat            [Dirfd, Path]                 UTIMENSAT, UTIMENSAT_NEEDS, "futimens(3) is utimensat(fd, NULL): `futimes` (capabilities.conf); the path form is denied because Landlock does not mediate utimes (landlock(7))";
     SYS_epoll_pwait          [Fd]                          ALLOW, &[need(0, Event)], "Linux's kevent (capabilities.conf lists kevent); waiting needs `event` on the epoll descriptor (linux.cc epoll)";
     SYS_signalfd             [Fd]                          ALLOW, SIGNALFD, "Linux-only; a new signalfd acts on the caller alone, changing one's mask needs `fsignal` (Linux Capsicum, linux.cc SignalFD)";
-    SYS_timerfd_create       []                            ALLOW, &[], OWN;
+    SYS_timerfd_create       [Num]                         NO_ALARM, &[], "Linux-only; acts on the calling process alone, but an alarm clock, which wakes the system (timerfd_create(2), CAP_WAKE_ALARM)";
     SYS_eventfd              []                            ALLOW, &[], OWN;
     SYS_fallocate            [Fd]                          ALLOW, &[need(0, Pwrite)], "writes at an explicit offset: FreeBSD's posix_fallocate(2) and fspacectl(2) ask for CAP_PWRITE (sys/kern/vfs_syscalls.c)";
     SYS_timerfd_settime      [Fd]                          ALLOW, &[need(0, Write)], "Linux-only; arming a timerfd is writing it (Linux Capsicum, linux.cc TimerFD)";

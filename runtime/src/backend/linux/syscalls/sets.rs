@@ -91,6 +91,24 @@ pub(super) const CLOCK_OWN: Mode = allow_if(&[
 /// unshare(2) with `CLONE_THREAD` alone: unshares nothing and fails with
 /// `EINVAL` when other threads exist (kernel/fork.c
 /// `check_unshare_flags`), the cheapest test of being single-threaded.
+/// [`CLOCK_OWN`] but the alarm clocks (`CLOCK_REALTIME_ALARM`,
+/// `CLOCK_BOOTTIME_ALARM`): a timer or a sleep on one programs the
+/// machine's real-time clock to wake the whole system from suspend
+/// (timer_create(2), timerfd_create(2): `CAP_WAKE_ALARM`), which FreeBSD
+/// has no clock for. Reading them stays allowed.
+pub(super) const CLOCK_OWN_NO_ALARM: Mode = allow_if(&[
+    when(&[
+        masked(0, SIGN, 0),
+        ne(0, CLOCK_REALTIME_ALARM as u32),
+        ne(0, CLOCK_BOOTTIME_ALARM as u32),
+    ]),
+    when(&[masked(0, SIGN | 4, SIGN | 4)]),
+    when(&[one_of(0, &[0xffff_fff8, 0xffff_fff9, 0xffff_fffa])]),
+]);
+pub(super) const NO_ALARM: Mode = allow_if(&[when(&[
+    ne(0, CLOCK_REALTIME_ALARM as u32),
+    ne(0, CLOCK_BOOTTIME_ALARM as u32),
+])]);
 pub(super) const UNSHARE_NOTHING: Mode = allow_if(&[when(&[eq(0, CLONE_THREAD as u32)])]);
 /// setpriority(2): `PRIO_PROCESS` of the caller.
 pub(super) const PRIO_SELF: Mode = allow_if(&[when(&[eq(0, PRIO_PROCESS), eq(1, 0)])]);

@@ -137,20 +137,21 @@ fn the_programs_stay_as_recorded() {
 /// when far jumps came to share their `JA` and every return in reach (the
 /// interpreter tests checked the verdicts of both), and when
 /// prctl(`PR_SET_PDEATHSIG`) came to take `SIGKILL` only (two
-/// instructions more).
+/// instructions more), and when madvise(2) came to refuse the
+/// memory-failure injection advice and timers to refuse the alarm clocks.
 const RECORDED: [(&str, u64); 12] = [
-    ("whole", 0x2df6_06bf_a7a7_7679),
-    ("ten", 0xf1a4_efd2_4556_5313),
-    ("whole traced", 0xe645_e3fd_8c77_7679),
-    ("stdio", 0xb600_b289_7d1d_36e0),
-    ("none", 0x560f_d5b1_694f_7c10),
-    ("realistic", 0x0bfa_2abb_95ed_f6fb),
-    ("realistic, no landlock", 0x7a6b_af44_0bf7_5f80),
-    ("served", 0xe58d_c251_44e8_1a9b),
-    ("broker", 0xba16_d0e1_9a82_7c78),
-    ("distinct", 0x801a_140e_41c7_f6d7),
-    ("many: split", 0x954a_e4f0_b5a0_f8bd),
-    ("dry-run", 0xd3f2_6a12_b81e_b87c),
+    ("whole", 0x602e_cead_5f44_155f),
+    ("ten", 0x7ade_2e5e_27c2_18c5),
+    ("whole traced", 0x96db_ab75_53bc_155f),
+    ("stdio", 0x9409_5940_665d_c630),
+    ("none", 0x30c0_71d4_dac1_a558),
+    ("realistic", 0xcceb_d45c_5a7b_e54b),
+    ("realistic, no landlock", 0xca59_99b8_2711_02ce),
+    ("served", 0x3eb1_a4d4_46f3_859f),
+    ("broker", 0xec4d_551c_0a20_0a57),
+    ("distinct", 0x90c1_2e47_3b5b_cf38),
+    ("many: split", 0xcbf4_8b8c_598c_a223),
+    ("dry-run", 0xf003_4930_de26_e3d0),
 ];
 
 /// How long building the programs of `whole_sandboxed` and of the bench's
