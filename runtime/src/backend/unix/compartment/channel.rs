@@ -241,6 +241,22 @@ impl Channel {
         }
     }
 
+    /// The bytes queued on the read end now (ioctl(2) `FIONREAD`: unix(7)
+    /// `SIOCINQ` on a socket, the bytes in the pipe on a pipe(7)); 0 if
+    /// it cannot tell. What arrives later is not counted, so a reader
+    /// that stops once it has read this many bytes reads nothing a
+    /// process sends after this moment.
+    pub(crate) fn queued(&self) -> usize {
+        let mut n: libc::c_int = 0;
+        // SAFETY: FIONREAD writes one int through a live pointer.
+        let r = unsafe { libc::ioctl(self.rx.as_raw_fd(), libc::FIONREAD as _, &mut n) };
+        if r == 0 {
+            n.max(0) as usize
+        } else {
+            0
+        }
+    }
+
     /// Discards every message already queued.
     pub(crate) fn drain(&self) {
         let mut buf = [0u8; 4097];

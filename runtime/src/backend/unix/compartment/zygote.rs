@@ -449,7 +449,7 @@ fn serve(slots: Vec<Slot>, handable: &[(RawFd, Limits)], enter: Enter, pipe: [Ra
                     let Some(r) = running[i].as_mut() else {
                         continue;
                     };
-                    match slots[i].data.try_recv(&mut buf) {
+                    match slots[i].data.try_recv(&mut buf[..RELAYED_BYTES]) {
                         Ok(Some(Recv::Message(n))) => r.down = relay(&buf[..n], &r.link),
                         Ok(None) => {}
                         _ => end_all(&running),
@@ -466,7 +466,7 @@ fn serve(slots: Vec<Slot>, handable: &[(RawFd, Limits)], enter: Enter, pipe: [Ra
                     let Some(r) = running[i].as_mut() else {
                         continue;
                     };
-                    match r.link.try_recv(&mut buf) {
+                    match r.link.try_recv(&mut buf[..RELAYED_BYTES]) {
                         Ok(Some(Recv::Message(n))) => r.up = relay(&buf[..n], &slots[i].data),
                         Ok(None) => {}
                         _ => r.link_closed = true,
@@ -524,18 +524,6 @@ fn relay(msg: &[u8], to: &Channel) -> Option<Vec<u8>> {
     }
 }
 
-/// The bytes queued on `channel` (FIONREAD, ioctl(2); unix(7) `SIOCINQ`).
-fn queued(channel: &Channel) -> usize {
-    let mut n: libc::c_int = 0;
-    // SAFETY: FIONREAD writes one int through a live pointer.
-    let r = unsafe { libc::ioctl(channel.raw(), libc::FIONREAD as _, &mut n) };
-    if r == 0 {
-        n.max(0) as usize
-    } else {
-        0
-    }
-}
-
 /// Reaps every child that ended: from then on only what it had queued is
 /// relayed to the program (`wind_up`), nothing more reaches it.
 fn reap(running: &mut [Option<Running>]) {
@@ -548,7 +536,7 @@ fn reap(running: &mut [Option<Running>]) {
         };
         // What the program sent and the child did not take is for no one.
         r.down = None;
-        let left = if r.link_closed { 0 } else { queued(&r.link) };
+        let left = if r.link_closed { 0 } else { r.link.queued() };
         r.ended = Some((ended, left));
     }
 }
@@ -556,26 +544,45 @@ fn reap(running: &mut [Option<Running>]) {
 /// Relays to the program what a child that ended had queued, as the slot's
 /// data end has room; true once all of it has gone (then its channel is
 /// closed: a process it left behind holding the other end reaches nothing).
-fn wind_up(slot: &Slot, r: &mut Running, buf: &mut [u8]) -> bool {
+fn wind_up(slot: &Slot, r: &mut Running, buf: &mut Vec<u8>) -> bool {
+    let Some((_, left)) = r.ended.as_mut() else {
+        return true;
+    };
+    relay_queued(&r.link, &slot.data, &mut r.up, left, buf)
+}
+
+/// Relays from `from` to `to` the `left` bytes that were queued on `from`
+/// when its child was reaped, and nothing sent after (FIFO: those come
+/// after them), as `to` has room: a message waits in `up`. True once
+/// all of it has gone. Each message is read whole, into a buffer as
+/// long as what is left (so no message counted is cut, which would leave
+/// its uncounted rest as room for later ones), and relayed cut to
+/// `RELAYED_BYTES`, as while the child ran. A zero-length message reads
+/// as end of file and ends the relay: the child's own loss.
+fn relay_queued(
+    from: &Channel,
+    to: &Channel,
+    up: &mut Option<Vec<u8>>,
+    left: &mut usize,
+    buf: &mut Vec<u8>,
+) -> bool {
     loop {
-        if let Some(msg) = r.up.take() {
-            r.up = relay(&msg, &slot.data);
-            if r.up.is_some() {
+        if let Some(msg) = up.take() {
+            *up = relay(&msg, to);
+            if up.is_some() {
                 return false;
             }
         }
-        let Some((_, left)) = r.ended.as_mut() else {
-            return true;
-        };
         if *left == 0 {
             return true;
         }
-        match r.link.try_recv(buf) {
+        if buf.len() < *left {
+            buf.resize(*left, 0);
+        }
+        match from.try_recv(&mut buf[..*left]) {
             Ok(Some(Recv::Message(n))) => {
-                // A message cut to the buffer counts for its whole length
-                // at least once: the count only falls.
-                *left = left.saturating_sub(n.max(1));
-                r.up = Some(buf[..n].to_vec());
+                *left -= n;
+                *up = Some(buf[..n.min(RELAYED_BYTES)].to_vec());
             }
             _ => return true,
         }
@@ -679,5 +686,92 @@ fn handle(
             Some(m)
         }
         _ => failed(libc::EINVAL),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// What a reaped child had queued reaches the program, and nothing a
+    /// process it left behind sends after the reap, even when what was
+    /// queued holds a message longer than any frame (cut when relayed;
+    /// counting only its cut length once left room for later ones).
+    #[test]
+    fn only_what_was_queued_at_the_reap_is_relayed() {
+        let (link, leftover) = Channel::pair().unwrap();
+        let (slot, program) = Channel::pair().unwrap();
+        let long = vec![b'L'; 100_000];
+        let now = Some(std::time::Instant::now());
+        assert!(leftover.send(&long, now).unwrap());
+        assert!(leftover.send(b"last", now).unwrap());
+        let mut left = link.queued();
+        assert_eq!(left, long.len() + 4, "FIONREAD counts the bytes queued");
+        // Sent after the reap, by the process the child left behind.
+        for _ in 0..8 {
+            assert!(leftover.send(b"late", now).unwrap());
+        }
+        let mut up = None;
+        let mut buf = vec![0u8; RELAYED_BYTES];
+        assert!(relay_queued(&link, &slot, &mut up, &mut left, &mut buf));
+        let mut got = Vec::new();
+        let mut read = vec![0u8; 2 * RELAYED_BYTES];
+        while let Some(Recv::Message(n)) = program.try_recv(&mut read).unwrap() {
+            got.push(read[..n].to_vec());
+        }
+        assert_eq!(
+            got.len(),
+            2,
+            "relayed: {:?}",
+            got.iter().map(Vec::len).collect::<Vec<_>>()
+        );
+        assert_eq!(got[0], vec![b'L'; RELAYED_BYTES]);
+        assert_eq!(got[1], b"last");
+    }
+
+    /// The relay waits for room on the program's side and goes on where
+    /// it stopped, still counting.
+    #[test]
+    fn what_was_queued_waits_for_room() {
+        let (link, leftover) = Channel::pair().unwrap();
+        let (slot, program) = Channel::pair().unwrap();
+        // Room for a few messages on the program's side (socket(7)
+        // SO_SNDBUF; the kernel doubles it).
+        let room: libc::c_int = 4096;
+        // SAFETY: setsockopt(2) with a live int of its size.
+        let r = unsafe {
+            libc::setsockopt(
+                slot.raw(),
+                libc::SOL_SOCKET,
+                libc::SO_SNDBUF,
+                (&room as *const libc::c_int).cast(),
+                std::mem::size_of::<libc::c_int>() as libc::socklen_t,
+            )
+        };
+        assert_eq!(r, 0);
+        let now = || Some(std::time::Instant::now());
+        let queued = 100;
+        for _ in 0..queued {
+            assert!(leftover.send(&[b'q'; 100], now()).unwrap());
+        }
+        let mut left = link.queued();
+        assert_eq!(left, 100 * queued);
+        assert!(leftover.send(b"late", now()).unwrap());
+        let (mut up, mut buf) = (None, vec![0u8; RELAYED_BYTES]);
+        let (mut relayed, mut rounds) = (0, 0);
+        let mut read = vec![0u8; RELAYED_BYTES];
+        loop {
+            let done = relay_queued(&link, &slot, &mut up, &mut left, &mut buf);
+            while let Some(Recv::Message(n)) = program.try_recv(&mut read).unwrap() {
+                assert_eq!(&read[..n], &[b'q'; 100][..]);
+                relayed += 1;
+            }
+            if done {
+                break;
+            }
+            rounds += 1;
+        }
+        assert_eq!(relayed, queued);
+        assert!(rounds > 0, "the program's side never ran out of room");
     }
 }
