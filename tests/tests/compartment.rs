@@ -403,6 +403,22 @@ const CASES: &[Case] = &[
             || format!("stream: {r:?}"),
         )
     }),
+    // A write of nothing on stderr (the channel) is no message: on the
+    // pipes of a child forked directly it writes nothing; the zygote's
+    // child writes on a socket, where it is a zero-length message, which
+    // a read returns as 0, as it does the end of file.
+    ("an_empty_write_is_no_message", || {
+        let r = compartment(
+            |_: &[u8]| -> Result<u32, String> {
+                // SAFETY: write(2) of nothing.
+                let wrote = unsafe { libc::write(2, b"".as_ptr().cast(), 0) };
+                raw_stderr(b"");
+                Ok(wrote as u32 + 5)
+            },
+            &b""[..],
+        );
+        check(matches!(r, Ok(5)), || format!("{r:?}"))
+    }),
     ("hostile_output", || {
         // Forged frames: garbage bytes then END OK, for a serde type.
         let r = compartment(

@@ -257,6 +257,25 @@ impl Channel {
         }
     }
 
+    /// Whether a read that returned 0 (`Recv::Closed`) met the end of
+    /// file, and not a zero-length message, which a `SOCK_SEQPACKET`
+    /// socket carries and recv(2) also returns as 0: the peer is gone
+    /// (poll(2) `POLLHUP`) and nothing is left queued.
+    pub(crate) fn hung_up(&self) -> bool {
+        let mut polled = libc::pollfd {
+            fd: self.rx.as_raw_fd(),
+            events: libc::POLLIN,
+            revents: 0,
+        };
+        // SAFETY: poll(2) of one live pollfd, without waiting.
+        let r = unsafe { libc::poll(&mut polled, 1, 0) };
+        // No event: the peer is there. A failed poll: taken for gone, so
+        // that a descriptor that cannot be watched is not read again.
+        r < 0
+            || (polled.revents & (libc::POLLHUP | libc::POLLERR | libc::POLLNVAL) != 0
+                && self.queued() == 0)
+    }
+
     /// Discards every message already queued.
     pub(crate) fn drain(&self) {
         let mut buf = [0u8; 4097];
@@ -272,5 +291,29 @@ impl Channel {
     /// A socket end.
     pub(crate) fn from_fd(fd: OwnedFd) -> Channel {
         Channel { rx: fd, tx: None }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// recv(2) returns 0 for a zero-length message and for the end of
+    /// file alike; `hung_up` tells them apart (unix(7) `SOCK_SEQPACKET`).
+    #[test]
+    fn a_zero_length_message_is_not_the_end() {
+        let (ours, theirs) = Channel::pair().unwrap();
+        let mut buf = [0u8; 8];
+        assert!(theirs.send(b"", None).unwrap());
+        assert_eq!(ours.try_recv(&mut buf).unwrap(), Some(Recv::Closed));
+        assert!(!ours.hung_up(), "a zero-length message, the peer there");
+        assert!(theirs.send(b"", None).unwrap());
+        assert!(theirs.send(b"abc", None).unwrap());
+        drop(theirs);
+        assert_eq!(ours.try_recv(&mut buf).unwrap(), Some(Recv::Closed));
+        assert!(!ours.hung_up(), "the peer gone, a message still queued");
+        assert_eq!(ours.try_recv(&mut buf).unwrap(), Some(Recv::Message(3)));
+        assert_eq!(ours.try_recv(&mut buf).unwrap(), Some(Recv::Closed));
+        assert!(ours.hung_up(), "the peer gone, nothing queued");
     }
 }

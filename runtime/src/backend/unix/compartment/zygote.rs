@@ -468,6 +468,10 @@ fn serve(slots: Vec<Slot>, handable: &[(RawFd, Limits)], enter: Enter, pipe: [Ra
                     };
                     match r.link.try_recv(&mut buf[..RELAYED_BYTES]) {
                         Ok(Some(Recv::Message(n))) => r.up = relay(&buf[..n], &slots[i].data),
+                        // A zero-length message: nothing, as a write of
+                        // nothing on the pipes of a child forked
+                        // directly (relayed, it would read as the end).
+                        Ok(Some(Recv::Closed)) if !r.link.hung_up() => {}
                         Ok(None) => {}
                         _ => r.link_closed = true,
                     }
@@ -557,8 +561,8 @@ fn wind_up(slot: &Slot, r: &mut Running, buf: &mut Vec<u8>) -> bool {
 /// all of it has gone. Each message is read whole, into a buffer as
 /// long as what is left (so no message counted is cut, which would leave
 /// its uncounted rest as room for later ones), and relayed cut to
-/// `RELAYED_BYTES`, as while the child ran. A zero-length message reads
-/// as end of file and ends the relay: the child's own loss.
+/// `RELAYED_BYTES`, as while the child ran; a zero-length message is
+/// skipped, as while the child ran.
 fn relay_queued(
     from: &Channel,
     to: &Channel,
@@ -584,6 +588,9 @@ fn relay_queued(
                 *left -= n;
                 *up = Some(buf[..n.min(RELAYED_BYTES)].to_vec());
             }
+            // A zero-length message (counted bytes are still queued
+            // behind it): nothing, as while the child ran.
+            Ok(Some(Recv::Closed)) if from.queued() > 0 => {}
             _ => return true,
         }
     }
@@ -696,7 +703,8 @@ mod tests {
     /// What a reaped child had queued reaches the program, and nothing a
     /// process it left behind sends after the reap, even when what was
     /// queued holds a message longer than any frame (cut when relayed;
-    /// counting only its cut length once left room for later ones).
+    /// counting only its cut length once left room for later ones) or a
+    /// zero-length one.
     #[test]
     fn only_what_was_queued_at_the_reap_is_relayed() {
         let (link, leftover) = Channel::pair().unwrap();
@@ -704,6 +712,8 @@ mod tests {
         let long = vec![b'L'; 100_000];
         let now = Some(std::time::Instant::now());
         assert!(leftover.send(&long, now).unwrap());
+        // Read as 0, as the end of file is: skipped, not the end.
+        assert!(leftover.send(b"", now).unwrap());
         assert!(leftover.send(b"last", now).unwrap());
         let mut left = link.queued();
         assert_eq!(left, long.len() + 4, "FIONREAD counts the bytes queued");
