@@ -5,6 +5,7 @@
 
 use std::hash::{BuildHasher, Hasher};
 use std::io;
+use std::os::unix::ffi::OsStrExt;
 use std::path::Path;
 
 use sandboxed::rights::{can, RightsMarker};
@@ -44,9 +45,15 @@ fn temporary_name(name: &Path) -> std::ffi::OsString {
     let random = std::collections::hash_map::RandomState::new()
         .build_hasher()
         .finish();
+    let suffix = format!(".{random:016x}.tmp");
+    // A name may be as long as NAME_MAX (255 bytes on Linux and FreeBSD);
+    // the temporary keeps only as much of it as fits beside the dot and
+    // the suffix, or replacing a long name would fail with ENAMETOOLONG.
+    let name = name.as_os_str().as_bytes();
+    let kept = &name[..name.len().min(255 - 1 - suffix.len())];
     let mut tmp = std::ffi::OsString::from(".");
-    tmp.push(name.as_os_str());
-    tmp.push(format!(".{random:016x}.tmp"));
+    tmp.push(std::ffi::OsStr::from_bytes(kept));
+    tmp.push(suffix);
     tmp
 }
 

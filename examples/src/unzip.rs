@@ -4,8 +4,11 @@
 //! What is kept from Info-ZIP: the options `-l -p -t -q -qq -o -n -d -x`,
 //! member patterns (`*`, `?`, `[...]`, matched against whole names, `*`
 //! crossing `/`), the `.zip`/`.ZIP` suffix search, the messages and exit
-//! statuses (0, 1 warning, 2 error, 9 no archive, 10 bad options, 11 no
-//! match, 12 overlapped components), entry names stripped of a leading `/`
+//! statuses (0, 1 warning, 2 error, 5 no password, 9 no archive, 10 bad
+//! options, 11 no match, 12 overlapped components, 50 an output file not
+//! created or written, 81 entries skipped unread), entries Info-ZIP skips
+//! (a method or version it lacks, encryption without a password), bytes
+//! before the archive (a warning), entry names stripped of a leading `/`
 //! and of `..` components (with Info-ZIP's warnings), modes restored
 //! exactly (fchmod(2), not through the umask; set-id and sticky bits
 //! dropped as without `-K`), mtimes restored (the `UT` extra field, else
@@ -56,8 +59,13 @@ pub mod status {
     pub const FIND: i32 = 11;
     /// Overlapped components: a zip bomb.
     pub const BOMB: i32 = 12;
-    /// Disk full.
+    /// Unable to obtain a tty to read a decryption password (`PK_MEM2`).
+    pub const PASSWORD: i32 = 5;
+    /// Disk full; also any output file that cannot be created
+    /// (extract.c: `open_outfile` failing is `PK_DISK`).
     pub const DISK: i32 = 50;
+    /// Entries skipped for an unsupported method or version (`IZ_UNSUP`).
+    pub const UNSUP: i32 = 81;
 }
 
 /// What to do with an existing file.
@@ -373,6 +381,9 @@ struct Entry {
     method: zip::CompressionMethod,
     mtime: Option<i64>,
     dos: Option<zip::DateTime>,
+    central: Central,
+    /// Why Info-ZIP would skip the entry unread, if it would.
+    skip: Option<String>,
     span: (u64, u64),
 }
 
@@ -429,36 +440,63 @@ fn can_hold(method: zip::CompressionMethod, compressed: u64) -> Option<u64> {
     }
 }
 
-/// How many central directory records (`PK\x01\x02`, APPNOTE.TXT
-/// 4.3.12) follow one another from `start`, counting no further than one
-/// past `names`.
-fn central_records(reader: &mut (impl Read + Seek), start: u64, names: usize) -> io::Result<usize> {
+/// What Info-ZIP reads from a central directory record that the zip
+/// crate does not keep (APPNOTE.TXT 4.3.12).
+#[derive(Clone, Copy, Debug)]
+struct Central {
+    /// Version needed to extract, its low byte (the PKZIP version times 10).
+    needs: u8,
+    /// General purpose bit 0: the entry is encrypted.
+    encrypted: bool,
+    /// The compression method's number (APPNOTE.TXT 4.4.5).
+    method: u16,
+}
+
+/// The central directory records (`PK\x01\x02`) that follow one another
+/// from `start`, reading no further than one past `names`.
+fn central_headers(
+    reader: &mut (impl Read + Seek),
+    start: u64,
+    names: usize,
+) -> io::Result<Vec<Central>> {
     reader.seek(io::SeekFrom::Start(start))?;
-    let mut count = 0;
+    let mut found = Vec::with_capacity(names);
     let mut header = [0u8; 46];
-    while count <= names {
+    while found.len() <= names {
         match reader.read_exact(&mut header) {
             Ok(()) if header[..4] == *b"PK\x01\x02" => {}
             Ok(()) => break,
             Err(e) if e.kind() == io::ErrorKind::UnexpectedEof => break,
             Err(e) => return Err(e),
         }
-        let field = |at: usize| i64::from(u16::from_le_bytes([header[at], header[at + 1]]));
+        let field = |at: usize| u16::from_le_bytes([header[at], header[at + 1]]);
+        found.push(Central {
+            needs: header[6],
+            encrypted: field(8) & 1 != 0,
+            method: field(10),
+        });
         // File name, extra field and comment lengths.
-        reader.seek(io::SeekFrom::Current(field(28) + field(30) + field(32)))?;
-        count += 1;
+        let skip = i64::from(field(28)) + i64::from(field(30)) + i64::from(field(32));
+        reader.seek(io::SeekFrom::Current(skip))?;
     }
-    Ok(count)
+    Ok(found)
 }
 
 /// Reads the central directory and checks that no two entries' local
 /// data overlap (CVE-2019-13232).
 fn entries<R: Read + Seek>(
     zip: &mut zip::ZipArchive<R>,
+    central: &[Central],
 ) -> zip::result::ZipResult<(Vec<Entry>, bool)> {
     let mut list = Vec::with_capacity(zip.len());
     for index in 0..zip.len() {
         let e = zip.by_index_raw(index)?;
+        // The records were counted against the names before: one each.
+        let central = central.get(index).copied().unwrap_or(Central {
+            needs: 0,
+            encrypted: e.encrypted(),
+            method: 0,
+        });
         let mode = e.unix_mode();
         let mtime = e.extra_data_fields().find_map(|f| match f {
             zip::extra_fields::ExtraField::ExtendedTimestamp(ts) => ts.mod_time().map(i64::from),
@@ -476,6 +514,8 @@ fn entries<R: Read + Seek>(
             method: e.compression(),
             mtime,
             dos: e.last_modified(),
+            central,
+            skip: None,
             span: (
                 e.header_start(),
                 e.data_start().saturating_add(e.compressed_size()),
@@ -631,12 +671,26 @@ pub fn run<R: Target>(
     if !quiet {
         writeln!(report.out, "Archive:  {}", archive_name.to_string_lossy())?;
     }
+    // Info-ZIP (process.c) compares where the end record is with where the
+    // directory says it should be: bytes before the archive (a
+    // self-extractor's stub, say) shift every offset, which it tells.
+    let extra = zip.offset();
+    if extra > 0 {
+        let s = if extra == 1 { "" } else { "s" };
+        let line = format!(
+            "warning [{}]:  {extra} extra byte{s} at beginning or within zipfile\n  (attempting to process anyway)",
+            archive_name.to_string_lossy()
+        );
+        diagnostic(report, options, &line)?;
+        report.raise(status::WARN);
+    }
     // The zip crate keeps one entry per name (the last), so an archive
     // with two entries of one name would show and extract only one:
     // count the central directory's records to see any it hid.
     let (start, shown) = (zip.central_directory_start(), zip.len());
     let mut reader = zip.into_inner();
-    let records = central_records(&mut reader, start, shown)?;
+    let central = central_headers(&mut reader, start, shown)?;
+    let records = central.len();
     if records > shown {
         report.out.flush()?;
         writeln!(
@@ -646,7 +700,7 @@ pub fn run<R: Target>(
         return Ok(status::BAD);
     }
     let mut zip = zip::ZipArchive::new(reader).map_err(zip_io)?;
-    let (all, overlapped) = entries(&mut zip).map_err(zip_io)?;
+    let (all, overlapped) = entries(&mut zip, &central).map_err(zip_io)?;
     if overlapped && !options.list {
         report.out.flush()?;
         writeln!(
@@ -656,7 +710,7 @@ pub fn run<R: Target>(
         return Ok(status::BOMB);
     }
     let mut matched = vec![false; options.patterns.len()];
-    let selected: Vec<Entry> = all
+    let mut selected: Vec<Entry> = all
         .into_iter()
         .filter(|e| {
             let mut wanted = options.patterns.is_empty();
@@ -669,12 +723,20 @@ pub fn run<R: Target>(
             wanted && !options.excludes.iter().any(|x| matches(x, &e.raw))
         })
         .collect();
+    let mut skipped = 0;
+    if !options.list {
+        for e in &mut selected {
+            e.skip = unsupported(e);
+            skipped += usize::from(e.skip.is_some());
+        }
+        selected = in_info_zip_order(selected);
+    }
     let result = if options.list {
         list(&selected, report)
     } else if options.test {
         test(&mut zip, &selected, archive_name, options, report)
     } else if options.pipe {
-        pipe(&mut zip, &selected, report)
+        pipe(&mut zip, &selected, options, report)
     } else {
         extract(&mut zip, &selected, options, dir, umask, report)
     };
@@ -690,7 +752,114 @@ pub fn run<R: Target>(
             report.raise(status::FIND);
         }
     }
+    // extract.c: entries skipped unread make the status 81 unless it is
+    // already an error.
+    if skipped > 0 && report.status <= status::WARN {
+        report.status = status::UNSUP;
+    }
     Ok(report.status)
+}
+
+/// The newest PKZIP version Info-ZIP's UnZip 6.0 extracts, with bzip2
+/// (unzpriv.h: `UNZIP_BZ2VERS`, 4.6).
+const CAN_DO: u8 = 46;
+
+/// Why Info-ZIP would skip `e` without reading it (extract.c's
+/// `store_info`): a version needed to extract above 4.6, else a method it
+/// (or this program) does not undo; the words after `skipping: NAME`.
+fn unsupported(e: &Entry) -> Option<String> {
+    let needs = e.central.needs;
+    if needs > CAN_DO {
+        return Some(format!(
+            "need PK compat. v{}.{} (can do v{}.{})",
+            needs / 10,
+            needs % 10,
+            CAN_DO / 10,
+            CAN_DO % 10
+        ));
+    }
+    use zip::CompressionMethod as M;
+    if [M::STORE, M::DEFLATE, M::BZIP2].contains(&e.method) {
+        return None;
+    }
+    // extract.c's ComprNames, by APPNOTE.TXT 4.4.5's numbers.
+    let name = match e.central.method {
+        0 => "store",
+        1 => "shrink",
+        2..=5 => "reduce",
+        6 => "implode",
+        7 => "tokenize",
+        8 => "deflate",
+        9 => "deflate64",
+        10 => "DCL implode",
+        12 => "bzip2",
+        14 => "LZMA",
+        18 => "IBM/Terse",
+        19 => "IBM LZ77",
+        97 => "WavPack",
+        98 => "PPMd",
+        n => return Some(format!("unsupported compression method {n}")),
+    };
+    Some(format!("`{name}' method not supported"))
+}
+
+/// Info-ZIP reads the central directory in blocks (unzpriv.h:
+/// `DIR_BLKSIZ`, 16384 entries), saying which entries it skips as it
+/// reads them, then processes the block: the skipped entries of a block
+/// come first.
+fn in_info_zip_order(entries: Vec<Entry>) -> Vec<Entry> {
+    const DIR_BLKSIZ: usize = 16384;
+    let mut ordered = Vec::with_capacity(entries.len());
+    let mut block = Vec::new();
+    for e in entries {
+        if e.skip.is_some() {
+            ordered.push(e);
+        } else {
+            block.push(e);
+            if block.len() == DIR_BLKSIZ {
+                ordered.append(&mut block);
+            }
+        }
+    }
+    ordered.append(&mut block);
+    ordered
+}
+
+/// A message Info-ZIP sends to stderr, or to stdout when testing (its
+/// message function sends everything to stdout under `-t`).
+fn diagnostic(report: &mut Report<'_>, options: &Options, line: &str) -> io::Result<()> {
+    if options.test {
+        writeln!(report.out, "{line}")
+    } else {
+        report.out.flush()?;
+        writeln!(report.err, "{line}")
+    }
+}
+
+/// Whether `e` is to be read: an entry Info-ZIP skips unread is said so
+/// (unless quiet, `-p` being quiet), and an encrypted one is skipped with
+/// status 5, since no password can be had: there is no `-P`, and the
+/// sandbox opens no terminal (Info-ZIP's answer when it cannot open
+/// `/dev/tty`).
+fn readable(e: &Entry, options: &Options, report: &mut Report<'_>) -> io::Result<bool> {
+    let name = shown_name(&e.raw);
+    if let Some(why) = &e.skip {
+        if options.quiet == 0 && !options.pipe {
+            diagnostic(
+                report,
+                options,
+                &format!("   skipping: {}  {why}", pad(&name)),
+            )?;
+        }
+        return Ok(false);
+    }
+    if e.central.encrypted {
+        let line = format!("   skipping: {}  unable to get password", pad(&name));
+        diagnostic(report, options, &line)?;
+        report.raise(status::PASSWORD);
+        return Ok(false);
+    }
+    Ok(true)
 }
 
 fn zip_io(e: zip::result::ZipError) -> io::Error {
@@ -740,7 +909,21 @@ fn copy_entry<R: Read + Seek>(
             ),
         ));
     }
-    let mut reader = zip.by_index(e.index).map_err(zip_io)?;
+    let bzip2 = e.method == zip::CompressionMethod::BZIP2;
+    let entry = if bzip2 {
+        zip.by_index_raw(e.index)
+    } else {
+        zip.by_index(e.index)
+    };
+    let entry = entry.map_err(zip_io)?;
+    // The zip crate is built without its bzip2 feature (which would bring
+    // a second bzip2 crate): its raw reader gives the compressed bytes and
+    // the bzip2 crate decodes the one stream (APPNOTE.TXT 5.7).
+    let mut reader: Box<dyn Read + '_> = if bzip2 {
+        Box::new(bzip2::read::BzDecoder::new(entry))
+    } else {
+        Box::new(entry)
+    };
     let mut sink = Crc {
         inner: sink,
         hasher: crc32fast::Hasher::new(),
@@ -751,6 +934,13 @@ fn copy_entry<R: Read + Seek>(
             return Err(io::Error::new(
                 io::ErrorKind::InvalidData,
                 "more data than the declared size",
+            ));
+        }
+        // The raw reader checks no CRC: the zip crate's reader does.
+        if bzip2 && sink.hasher.clone().finalize() != e.crc32 {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidData,
+                "Invalid checksum",
             ));
         }
         Ok(n)
@@ -770,8 +960,9 @@ fn copy_entry<R: Read + Seek>(
 }
 
 /// What Info-ZIP reports of a failed entry: ` bad CRC 363a3020  (should be
-/// 363a3021)` or `  error:  invalid compressed data to inflate`.
-fn entry_problem(err: &io::Error) -> Option<String> {
+/// 363a3021)` or `  error:  invalid compressed data to inflate` (`bunzip`
+/// for bzip2).
+fn entry_problem(err: &io::Error, method: zip::CompressionMethod) -> Option<String> {
     if let Some(crc) = err.get_ref().and_then(|e| e.downcast_ref::<BadCrc>()) {
         return Some(format!(
             " bad CRC {:08x}  (should be {:08x})",
@@ -781,7 +972,7 @@ fn entry_problem(err: &io::Error) -> Option<String> {
     // Not the system's error (a full disk, say): the data's.
     err.raw_os_error()
         .is_none()
-        .then(|| "\n  error:  invalid compressed data to inflate".to_owned())
+        .then(|| format!("\n  error:  invalid compressed data to {}", undo(method)))
 }
 
 /// The CRC-32 of what an entry produced did not match its header's.
@@ -828,7 +1019,14 @@ fn test<R: Read + Seek>(
     report: &mut Report<'_>,
 ) -> io::Result<()> {
     let mut errors = 0;
+    let (mut tested_files, mut skipped) = (0, 0);
     for e in entries {
+        skipped += usize::from(e.skip.is_some());
+        if !readable(e, options, report)? {
+            errors += usize::from(e.skip.is_none());
+            continue;
+        }
+        tested_files += 1;
         let name = shown_name(&e.raw);
         let tested = copy_entry(zip, e, &mut io::sink());
         // Info-ZIP: `    testing: NAME   OK`, the CRC on the same line, an
@@ -841,24 +1039,45 @@ fn test<R: Read + Seek>(
             Err(err) => {
                 errors += 1;
                 write!(report.out, "    testing: {}  ", pad(&name))?;
-                match entry_problem(err) {
+                match entry_problem(err, e.method) {
                     Some(line) => writeln!(report.out, "{line}")?,
                     None => writeln!(report.out, "\n  error:  {}", crate::os_error(err))?,
                 }
             }
         }
     }
-    let archive = archive_name.to_string_lossy();
-    if errors == 0 {
-        if options.quiet < 2 {
-            writeln!(
-                report.out,
-                "No errors detected in compressed data of {archive}."
-            )?;
-        }
-    } else {
-        writeln!(report.out, "At least one error was detected in {archive}.")?;
+    if errors > 0 {
         report.raise(status::ERR);
+    }
+    if options.quiet >= 2 {
+        return Ok(());
+    }
+    // extract.c's summary: "compressed data of" when every entry of the
+    // archive was tested.
+    let archive = archive_name.to_string_lossy();
+    let every = options.patterns.is_empty() && options.excludes.is_empty() && skipped == 0;
+    if errors > 0 {
+        writeln!(report.out, "At least one error was detected in {archive}.")?;
+    } else if tested_files == 0 {
+        writeln!(report.out, "Caution:  zero files tested in {archive}.")?;
+    } else if every {
+        writeln!(
+            report.out,
+            "No errors detected in compressed data of {archive}."
+        )?;
+    } else {
+        let s = if tested_files == 1 { "" } else { "s" };
+        writeln!(
+            report.out,
+            "No errors detected in {archive} for the {tested_files} file{s} tested."
+        )?;
+    }
+    if skipped > 0 {
+        let s = if skipped == 1 { "" } else { "s" };
+        writeln!(
+            report.out,
+            "{skipped} file{s} skipped because of unsupported compression or encoding."
+        )?;
     }
     Ok(())
 }
@@ -866,15 +1085,27 @@ fn test<R: Read + Seek>(
 fn pipe<R: Read + Seek>(
     zip: &mut zip::ZipArchive<R>,
     entries: &[Entry],
+    options: &Options,
     report: &mut Report<'_>,
 ) -> io::Result<()> {
-    for e in entries.iter().filter(|e| !e.is_dir) {
+    for e in entries {
+        if !readable(e, options, report)? || e.is_dir {
+            continue;
+        }
         if let Err(err) = copy_entry(zip, e, report.out) {
             report.out.flush()?;
             let name = shown_name(&e.raw);
-            // Info-ZIP: the name, then what went wrong.
-            match entry_problem(&err) {
-                Some(problem) => writeln!(report.err, "{} {problem}", pad(&name))?,
+            // Info-ZIP: the name, then a bad CRC; quiet (as -p is), the
+            // data error on one line that ends with the name (extract.c's
+            // ErrUnzipFile).
+            let bad_crc = err.get_ref().is_some_and(|e| e.is::<BadCrc>());
+            match entry_problem(&err, e.method) {
+                Some(problem) if bad_crc => writeln!(report.err, "{} {problem}", pad(&name))?,
+                Some(_) => writeln!(
+                    report.err,
+                    "  error:  invalid compressed data to {} {name}",
+                    undo(e.method)
+                )?,
                 None => writeln!(report.err, "{}  {}", pad(&name), crate::os_error(&err))?,
             }
             report.raise(status::ERR);
@@ -1011,6 +1242,9 @@ fn extract<R: Target, Z: Read + Seek>(
     // Directories' attributes, set at the end: (parts, mode, mtime).
     let mut dirs: Vec<(Vec<OsString>, Option<u32>, Option<i64>)> = Vec::new();
     for e in entries {
+        if !readable(e, options, report)? {
+            continue;
+        }
         let raw = shown_name(&e.raw);
         let cleaned = clean_name(&e.raw);
         if cleaned.unconvertible {
@@ -1103,7 +1337,7 @@ fn extract<R: Target, Z: Read + Seek>(
                     if let Err(err) = done {
                         drop(file);
                         let _ = here.remove_file(&last);
-                        bad_entry(report, quiet, &name, &err)?;
+                        bad_entry(report, quiet, &name, e.method, &err)?;
                     } else if !quiet {
                         writeln!(report.out)?;
                     }
@@ -1111,7 +1345,7 @@ fn extract<R: Target, Z: Read + Seek>(
                 }
                 Err(err) if err.kind() == io::ErrorKind::AlreadyExists => {}
                 Err(err) => {
-                    entry_error(report, &name, &err)?;
+                    output_error(report, &name, &err)?;
                     continue;
                 }
             }
@@ -1177,7 +1411,7 @@ fn extract<R: Target, Z: Read + Seek>(
                 |_| Ok(()),
             );
             if let Err(err) = placed {
-                entry_error(report, &name, &err)?;
+                output_error(report, &name, &err)?;
                 continue;
             }
             parts.push(target_name);
@@ -1195,7 +1429,7 @@ fn extract<R: Target, Z: Read + Seek>(
             |file| set_mtime(mtime, |t| file.set_times(t)),
         );
         match written {
-            Err(err) => bad_entry(report, quiet, &name, &err)?,
+            Err(err) => bad_entry(report, quiet, &name, e.method, &err)?,
             Ok(_) if !quiet => writeln!(report.out)?,
             Ok(_) => {}
         }
@@ -1245,8 +1479,19 @@ const PARENTS: usize = 128;
 fn verb(e: &Entry) -> &'static str {
     if e.method == zip::CompressionMethod::Stored {
         " extracting"
+    } else if e.method == zip::CompressionMethod::BZIP2 {
+        " bunzipping"
     } else {
         "  inflating"
+    }
+}
+
+/// Info-ZIP's word for undoing a method, in its error messages.
+fn undo(method: zip::CompressionMethod) -> &'static str {
+    if method == zip::CompressionMethod::BZIP2 {
+        "bunzip"
+    } else {
+        "inflate"
     }
 }
 
@@ -1272,8 +1517,14 @@ fn checkdir(
 /// An entry that failed while it was written: Info-ZIP's CRC or inflate
 /// message on stderr after the unfinished `inflating:` line, or the OS
 /// error.
-fn bad_entry(report: &mut Report<'_>, quiet: bool, name: &str, err: &io::Error) -> io::Result<()> {
-    match entry_problem(err) {
+fn bad_entry(
+    report: &mut Report<'_>,
+    quiet: bool,
+    name: &str,
+    method: zip::CompressionMethod,
+    err: &io::Error,
+) -> io::Result<()> {
+    match entry_problem(err, method) {
         Some(line) => {
             report.out.flush()?;
             writeln!(report.err, "{line}")?;
@@ -1284,9 +1535,19 @@ fn bad_entry(report: &mut Report<'_>, quiet: bool, name: &str, err: &io::Error) 
             if !quiet {
                 writeln!(report.out)?;
             }
-            entry_error(report, name, err)
+            output_error(report, name, err)
         }
     }
+}
+
+/// An output file that could not be created or written (a name too long,
+/// a read-only directory, a full disk): Info-ZIP's status is 50 for each,
+/// not only for a full disk (extract.c: `open_outfile` failing returns
+/// `PK_DISK`, as does a failed write).
+fn output_error(report: &mut Report<'_>, name: &str, err: &io::Error) -> io::Result<()> {
+    entry_error(report, name, err)?;
+    report.raise(status::DISK);
+    Ok(())
 }
 
 fn entry_error(report: &mut Report<'_>, name: &str, err: &io::Error) -> io::Result<()> {

@@ -12,7 +12,7 @@
 
 mod common;
 
-use std::io::Write;
+use std::io::{Read, Write};
 use std::path::Path;
 
 use common::noise;
@@ -582,6 +582,100 @@ fn unzip_scene(dir: &Path) {
         ],
     );
     let t = std::fs::read(dir.join("t.zip")).unwrap();
+    // Methods and flags beyond stored and deflated, made field by field:
+    // bzip2 (extracted), then what Info-ZIP skips unread: a version it
+    // cannot do (LZMA as Python's zipfile writes it, 6.3), methods it
+    // lacks (LZMA at version 2.0, zstd, reduce), and encrypted entries (no
+    // password: status 5).
+    let text = b"hello\nworld\n".repeat(50);
+    let crc = crc32fast::hash(&text);
+    let mut bz = Vec::new();
+    bzip2::read::BzEncoder::new(&text[..], bzip2::Compression::best())
+        .read_to_end(&mut bz)
+        .unwrap();
+    let mut bz_bad = bz.clone();
+    let middle = bz_bad.len() / 2;
+    bz_bad[middle] ^= 0xff;
+    let mut sealed = vec![0; 12];
+    sealed.extend(&text);
+    let size = text.len() as u32;
+    let entry = |name, method, needs, flags, data| common::RawEntry {
+        name,
+        method,
+        needs,
+        flags,
+        data,
+        crc32: crc,
+        size,
+    };
+    let plain = || common::RawEntry {
+        name: "plain.txt",
+        method: 0,
+        needs: 10,
+        flags: 0,
+        data: b"p\n",
+        crc32: crc32fast::hash(b"p\n"),
+        size: 2,
+    };
+    let raw = |entries: &[common::RawEntry]| common::raw_zip(entries);
+    let methods = raw(&[
+        entry("b.txt", 12, 46, 0, &bz),
+        entry("lzma63.txt", 14, 63, 0, &text),
+        entry("lzma20.txt", 14, 20, 0, &text),
+        entry("zstd.txt", 93, 20, 0, &text),
+        entry("reduce.txt", 2, 10, 0, &text),
+        entry("v47.txt", 0, 47, 0, &text),
+        entry("v46.txt", 0, 46, 0, &text),
+        plain(),
+    ]);
+    let mut bz_crc = entry("b.txt", 12, 46, 0, &bz);
+    bz_crc.crc32 ^= 1;
+    // Bytes before an archive (a self-extractor's stub), and an archive
+    // missing its first bytes.
+    let mut lead = vec![0; 777];
+    lead.extend(&t);
+    let mut lead1 = vec![0];
+    lead1.extend(&t);
+    write_all(
+        dir,
+        &[
+            ("methods.zip", methods),
+            ("lzma.zip", raw(&[entry("only.txt", 14, 63, 0, &text)])),
+            (
+                "bzbad.zip",
+                raw(&[entry("b.txt", 12, 46, 0, &bz_bad), plain()]),
+            ),
+            ("bzcrc.zip", raw(&[bz_crc, plain()])),
+            (
+                "sealed.zip",
+                raw(&[
+                    entry("e.txt", 0, 20, 1, &sealed),
+                    plain(),
+                    entry("f.txt", 8, 20, 1, &sealed),
+                ]),
+            ),
+            (
+                "deflate64.zip",
+                raw(&[entry("d.txt", 9, 21, 0, &text), plain()]),
+            ),
+            ("lead.zip", lead),
+            ("lead1.zip", lead1),
+            ("cut.zip", t[59..].to_vec()),
+        ],
+    );
+    // Names too long: a file's (NAME_MAX is 255 bytes), a directory's,
+    // and one that fits but leaves no room for a longer temporary.
+    let (file300, dir300) = ("x".repeat(300), format!("{}/f", "d".repeat(300)));
+    let name250 = "y".repeat(250);
+    let long = |name| common::RawEntry { name, ..plain() };
+    write_all(
+        dir,
+        &[
+            ("long.zip", raw(&[long(&file300), plain()])),
+            ("longdir.zip", raw(&[long(&dir300), plain()])),
+            ("long250.zip", raw(&[long(&name250)])),
+        ],
+    );
     // A wrong CRC for a.txt (stored; local header at 0, CRC at 14, and in
     // its central entry at 16), and a damaged deflate stream in d/r.bin.
     let mut crc = t.clone();
@@ -682,6 +776,34 @@ fn unzip_matches_info_zip() {
         "-l names.zip",
         "-t names.zip",
         "-p names.zip",
+        "methods.zip",
+        "-q methods.zip",
+        "-t methods.zip",
+        "-tq methods.zip",
+        "-p methods.zip",
+        "-l methods.zip",
+        "-p methods.zip b.txt",
+        "methods.zip b.txt plain.txt",
+        "lzma.zip",
+        "-t lzma.zip",
+        "-t bzbad.zip",
+        "-p bzbad.zip",
+        "-p inflate.zip",
+        "-t bzcrc.zip",
+        "-p bzcrc.zip",
+        "lead.zip",
+        "lead1.zip",
+        "-l lead.zip",
+        "-t lead.zip",
+        "-qq lead.zip",
+        "-p lead.zip a.txt",
+        "-t t.zip a.txt",
+        "-t t.zip -x a.txt",
+        "long.zip",
+        "longdir.zip",
+        "-qq long250.zip; {tool} -o long250.zip",
+        // Skipped entries leave an existing file of their name alone.
+        "-o methods.zip; echo kept > lzma63.txt; {tool} -o methods.zip lzma63.txt",
     ] {
         let command = if args.contains("{tool}") {
             args.to_owned()
@@ -705,6 +827,41 @@ fn unzip_matches_info_zip() {
             format!("{{tool}} {args}"),
         ));
     }
+    // Info-ZIP asks for a password on /dev/tty: without a controlling
+    // terminal (setsid) it cannot, the answer ours always gives.
+    for args in [
+        "sealed.zip",
+        "-t sealed.zip",
+        "-p sealed.zip",
+        "-q sealed.zip",
+        "-l sealed.zip",
+        "-o sealed.zip; echo kept > e.txt; setsid -w {tool} -o sealed.zip",
+    ] {
+        cases.push(timed(
+            format!("unzip {args}, no terminal"),
+            unzip_scene,
+            format!("setsid -w {{tool}} {args}"),
+        ));
+    }
+    let mut deflate64 = timed(
+        "unzip deflate64.zip".into(),
+        unzip_scene,
+        "{tool} deflate64.zip".into(),
+    );
+    deflate64.known = Some("deflate64 (method 9): Info-ZIP inflates it; ours skips it as Info-ZIP skips the methods it lacks (`deflate64' method not supported, status 81)");
+    cases.push(deflate64);
+    for args in ["bzbad.zip", "bzcrc.zip"] {
+        let mut bad = timed(
+            format!("unzip {args}"),
+            unzip_scene,
+            format!("{{tool}} {args}"),
+        );
+        bad.known = Some("a bzip2 entry that fails (bad data, bad CRC): Info-ZIP keeps what it wrote; ours removes it (same messages and status)");
+        cases.push(bad);
+    }
+    let mut cut = timed("unzip cut.zip".into(), unzip_scene, "{tool} cut.zip".into());
+    cut.known = Some("an archive missing its first bytes: Info-ZIP says `missing N bytes in zipfile' and goes on (here status 12); ours finds no archive (status 9)");
+    cases.push(cut);
     let mut bomb = timed(
         "unzip overlap.zip".into(),
         unzip_scene,

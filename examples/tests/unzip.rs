@@ -302,3 +302,126 @@ fn entries_of_one_name_are_refused_not_hidden() {
         assert_eq!(tree(d.path()), ["dup.zip"], "{args:?}");
     }
 }
+
+/// Entries that cannot be read (a method or version Info-ZIP skips, an
+/// encrypted entry with no password to be had) are skipped before
+/// anything is written: no file of theirs appears, an existing one is
+/// left as it was, and the others are extracted (Info-ZIP's statuses: 81
+/// for skipped methods, 5 for a password that cannot be read).
+#[test]
+fn skipped_entries_write_nothing() {
+    let d = tempfile::tempdir().unwrap();
+    let text = b"hello\n".repeat(20);
+    let entry = |name, method, needs, flags, data| RawEntry {
+        name,
+        method,
+        needs,
+        flags,
+        data,
+        crc32: crc32fast::hash(&text),
+        size: text.len() as u32,
+    };
+    let mut sealed = vec![0; 12];
+    sealed.extend(&text);
+    for (archive, entries, status_wanted) in [
+        (
+            "methods.zip",
+            vec![
+                entry("a.txt", 14, 63, 0, &text[..]),
+                entry("b.txt", 93, 20, 0, &text),
+                entry("ok.txt", 0, 10, 0, &text),
+            ],
+            81,
+        ),
+        (
+            "sealed.zip",
+            vec![
+                entry("a.txt", 0, 20, 1, &sealed),
+                entry("b.txt", 8, 20, 1, &sealed),
+                entry("ok.txt", 0, 10, 0, &text),
+            ],
+            5,
+        ),
+    ] {
+        let out_dir = d.path().join(archive.trim_end_matches(".zip"));
+        std::fs::create_dir(&out_dir).unwrap();
+        std::fs::write(out_dir.join("a.txt"), "precious\n").unwrap();
+        std::fs::write(d.path().join(archive), raw_zip(&entries)).unwrap();
+        let dir = out_dir.file_name().unwrap().to_str().unwrap();
+        let Some(out) = run(UNZIP, &["-o", archive, "-d", dir], d.path()) else {
+            return;
+        };
+        assert_eq!(status(&out), status_wanted, "{out:?}");
+        assert!(stderr(&out).contains("   skipping: a.txt "), "{out:?}");
+        assert_eq!(tree(&out_dir), ["a.txt", "ok.txt"], "{archive}");
+        assert_eq!(
+            std::fs::read_to_string(out_dir.join("a.txt")).unwrap(),
+            "precious\n"
+        );
+    }
+}
+
+/// A bzip2 entry is extracted (the bzip2 crate decodes it), as Info-ZIP
+/// does.
+#[test]
+fn bzip2_entries_extract() {
+    use std::io::Read;
+    let d = tempfile::tempdir().unwrap();
+    let text = b"bzip2 text\n".repeat(100);
+    let mut bz = Vec::new();
+    bzip2::read::BzEncoder::new(&text[..], bzip2::Compression::best())
+        .read_to_end(&mut bz)
+        .unwrap();
+    let entry = RawEntry {
+        name: "b.txt",
+        method: 12,
+        needs: 46,
+        flags: 0,
+        data: &bz,
+        crc32: crc32fast::hash(&text),
+        size: text.len() as u32,
+    };
+    std::fs::write(d.path().join("bz.zip"), raw_zip(&[entry])).unwrap();
+    let Some(out) = run(UNZIP, &["bz.zip"], d.path()) else {
+        return;
+    };
+    assert_eq!((status(&out), stderr(&out)), (0, String::new()), "{out:?}");
+    assert!(stdout(&out).contains(" bunzipping: b.txt"), "{out:?}");
+    assert_eq!(std::fs::read(d.path().join("b.txt")).unwrap(), text);
+}
+
+/// Names as long as NAME_MAX allows are replaced like any other (the
+/// temporary beside them keeps to NAME_MAX too); a longer name is the
+/// output-file error Info-ZIP gives it, status 50 (extract.c:
+/// `open_outfile` failing is `PK_DISK`), and the other entries are
+/// extracted.
+#[test]
+fn long_names_are_replaced_or_refused_as_info_zip_does() {
+    let d = tempfile::tempdir().unwrap();
+    let (fits, too_long) = ("y".repeat(250), "x".repeat(300));
+    let entry = |name| RawEntry {
+        name,
+        method: 0,
+        needs: 10,
+        flags: 0,
+        data: b"new\n",
+        crc32: crc32fast::hash(b"new\n"),
+        size: 4,
+    };
+    let zip = raw_zip(&[entry(&fits), entry(&too_long), entry("ok.txt")]);
+    std::fs::write(d.path().join("long.zip"), zip).unwrap();
+    std::fs::write(d.path().join(&fits), "old\n").unwrap();
+    let Some(out) = run(UNZIP, &["-o", "long.zip"], d.path()) else {
+        return;
+    };
+    assert_eq!(status(&out), 50, "{out:?}");
+    assert_eq!(
+        stderr(&out),
+        format!("error:  cannot create {too_long}\n        File name too long\n")
+    );
+    assert_eq!(
+        std::fs::read_to_string(d.path().join(&fits)).unwrap(),
+        "new\n"
+    );
+    assert_eq!(tree(d.path()), ["long.zip", "ok.txt", fits.as_str()]);
+}

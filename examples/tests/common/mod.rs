@@ -235,3 +235,67 @@ pub fn repeat_name(path: &Path) {
         .collect();
     std::fs::write(path, renamed).unwrap();
 }
+
+/// One entry of [`raw_zip`]: written as given, whatever its method.
+pub struct RawEntry<'a> {
+    pub name: &'a str,
+    /// APPNOTE.TXT 4.4.5's number.
+    pub method: u16,
+    /// Version needed to extract (PKZIP version times 10).
+    pub needs: u8,
+    /// General purpose flags (bit 0: encrypted).
+    pub flags: u16,
+    /// The entry's data as stored (compressed, encrypted).
+    pub data: &'a [u8],
+    pub crc32: u32,
+    pub size: u32,
+}
+
+/// An archive of `entries` made field by field (APPNOTE.TXT 4.3.7, 4.3.12,
+/// 4.3.16), for methods and flags the zip crate's writer does not make:
+/// bzip2, LZMA, encryption. Unix mode 0644, DOS time 2020-01-01 00:00.
+pub fn raw_zip(entries: &[RawEntry]) -> Vec<u8> {
+    let (mut out, mut central) = (Vec::new(), Vec::new());
+    let u16le = |v: u16| v.to_le_bytes();
+    let u32le = |v: u32| v.to_le_bytes();
+    for e in entries {
+        let at = out.len() as u32;
+        let common = [
+            &u16le(e.flags)[..],
+            &u16le(e.method),
+            &u16le(0),      // time
+            &u16le(0x5021), // date
+            &u32le(e.crc32),
+            &u32le(e.data.len() as u32),
+            &u32le(e.size),
+            &u16le(e.name.len() as u16),
+            &u16le(0), // extra field
+        ]
+        .concat();
+        out.extend(b"PK\x03\x04");
+        out.extend(u16le(u16::from(e.needs)));
+        out.extend(&common);
+        out.extend(e.name.as_bytes());
+        out.extend(e.data);
+        central.extend(b"PK\x01\x02");
+        central.extend(u16le(0x0300 | u16::from(e.needs))); // made by: Unix
+        central.extend(u16le(u16::from(e.needs)));
+        central.extend(&common);
+        central.extend(u16le(0)); // comment
+        central.extend(u16le(0)); // disk
+        central.extend(u16le(0)); // internal attributes
+        central.extend(u32le(0o100644 << 16));
+        central.extend(u32le(at));
+        central.extend(e.name.as_bytes());
+    }
+    let (start, n) = (out.len() as u32, entries.len() as u16);
+    out.extend(&central);
+    out.extend(b"PK\x05\x06");
+    out.extend([0; 4]);
+    out.extend(u16le(n));
+    out.extend(u16le(n));
+    out.extend(u32le(central.len() as u32));
+    out.extend(u32le(start));
+    out.extend(u16le(0));
+    out
+}
