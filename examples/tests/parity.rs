@@ -801,9 +801,9 @@ fn unzip_matches_info_zip() {
         "-t t.zip -x a.txt",
         "long.zip",
         "longdir.zip",
-        "-qq long250.zip; {tool} -o long250.zip",
+        "{tool} -qq long250.zip; {tool} -o long250.zip",
         // Skipped entries leave an existing file of their name alone.
-        "-o methods.zip; echo kept > lzma63.txt; {tool} -o methods.zip lzma63.txt",
+        "{tool} -o methods.zip; echo kept > lzma63.txt; {tool} -o methods.zip lzma63.txt",
     ] {
         let command = if args.contains("{tool}") {
             args.to_owned()
