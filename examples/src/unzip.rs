@@ -779,7 +779,7 @@ fn unsupported(e: &Entry) -> Option<String> {
         ));
     }
     use zip::CompressionMethod as M;
-    if [M::STORE, M::DEFLATE, M::BZIP2].contains(&e.method) {
+    if [M::STORE, M::DEFLATE, M::DEFLATE64, M::BZIP2].contains(&e.method) {
         return None;
     }
     // extract.c's ComprNames, by APPNOTE.TXT 4.4.5's numbers.
