@@ -310,8 +310,10 @@ pub struct Cleaned {
 pub fn clean_name(name: &[u8]) -> Cleaned {
     let stripped_absolute = name.first() == Some(&b'/');
     let mut parts = Vec::new();
-    let (mut skipped_parent, mut stripped) = (false, false);
-    for part in name.split(|c| *c == b'/') {
+    let (mut skipped_parent, mut stripped, mut emptied_last) = (false, false, false);
+    let trailing_slash = name.last() == Some(&b'/');
+    let count = name.split(|c| *c == b'/').count();
+    for (i, part) in name.split(|c| *c == b'/').enumerate() {
         // Info-ZIP's mapname (unix/unix.c) drops control characters (and
         // DEL) from the names it creates; `..` is looked for after, so
         // that no dropped byte can make one.
@@ -321,6 +323,19 @@ pub fn clean_name(name: &[u8]) -> Cleaned {
             .filter(|&c| c >= b' ' && c != 0x7f)
             .collect();
         stripped |= kept.len() != part.len();
+        // A file's own name is never dropped (that would make `d/..` or
+        // `d/\x01` the file `d`): mapname fails on one emptied by the
+        // dropped bytes, and writes `.` and `..` as `_` and `__`.
+        if i + 1 == count && !trailing_slash {
+            match kept.as_slice() {
+                b"" if !part.is_empty() => emptied_last = true,
+                b"" => {}
+                b"." => parts.push(OsString::from("_")),
+                b".." => parts.push(OsString::from("__")),
+                _ => parts.push(OsString::from_vec(kept)),
+            }
+            continue;
+        }
         match kept.as_slice() {
             b"" | b"." => {}
             b".." => skipped_parent = true,
@@ -328,11 +343,11 @@ pub fn clean_name(name: &[u8]) -> Cleaned {
         }
     }
     Cleaned {
-        unconvertible: stripped && parts.is_empty(),
+        unconvertible: emptied_last || stripped && parts.is_empty(),
         parts,
         skipped_parent,
         stripped_absolute,
-        trailing_slash: name.last() == Some(&b'/'),
+        trailing_slash,
     }
 }
 
@@ -1649,6 +1664,14 @@ mod tests {
         assert!(c.skipped_parent && !c.unconvertible);
         assert_eq!(c.parts, [OsString::from("x.txt")]);
         assert!(clean_name(b"\x01").unconvertible);
+        // A file's own name stays one: `d/..` is not the file `d`.
+        assert!(clean_name(b"d/\x02").unconvertible);
+        for (name, last) in [(&b"d/.."[..], "__"), (b"d/.", "_"), (b"d/.\x01.", "__")] {
+            let c = clean_name(name);
+            assert_eq!(c.parts, [OsString::from("d"), OsString::from(last)]);
+            assert!(!c.skipped_parent && !c.unconvertible);
+        }
+        assert_eq!(clean_name(b"../..").parts, [OsString::from("__")]);
         assert!(!clean_name(b"./").unconvertible);
     }
 

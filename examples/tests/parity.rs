@@ -675,6 +675,44 @@ fn unzip_scene(dir: &Path) {
                 raw(&[entry("d.txt", 9, 21, 0, &text), plain()]),
             ),
             ("lead.zip", lead),
+            // A file's own name that is `.`, `..` or emptied by dropped
+            // control characters: never the directory above it.
+            (
+                "dots.zip",
+                raw(&[
+                    common::RawEntry {
+                        name: "d/f",
+                        ..plain()
+                    },
+                    common::RawEntry {
+                        name: "d/..",
+                        ..plain()
+                    },
+                    common::RawEntry {
+                        name: "d/.",
+                        ..plain()
+                    },
+                    common::RawEntry {
+                        name: "d/\x02",
+                        ..plain()
+                    },
+                    common::RawEntry {
+                        name: "e/.\x01.",
+                        ..plain()
+                    },
+                    common::RawEntry {
+                        name: "..",
+                        ..plain()
+                    },
+                ]),
+            ),
+            (
+                "dotdot.zip",
+                raw(&[common::RawEntry {
+                    name: "d/..",
+                    ..plain()
+                }]),
+            ),
             ("lead1.zip", lead1),
             ("cut.zip", t[59..].to_vec()),
         ],
@@ -863,6 +901,12 @@ fn unzip_matches_info_zip() {
         "long.zip",
         "longdir.zip",
         "{tool} -qq long250.zip; {tool} -o long250.zip",
+        "dots.zip",
+        "{tool} -o dots.zip; {tool} -o dots.zip",
+        // A user's file `d` is not what the entry `d/..` names (stderr
+        // dropped: Info-ZIP's checkdir message names the entry as stored,
+        // ours as it would be created, `d/__`).
+        "echo mine > d; {tool} -o dotdot.zip 2> /dev/null; cat d",
         // Skipped entries leave an existing file of their name alone.
         "{tool} -o methods.zip; echo kept > lzma63.txt; {tool} -o methods.zip lzma63.txt",
     ] {
