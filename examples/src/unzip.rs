@@ -209,6 +209,23 @@ impl Options {
     pub fn exdir(&self) -> &OsStr {
         self.exdir.as_deref().unwrap_or(OsStr::new("."))
     }
+
+    /// The directory to open for this run: `-d`'s, unless `-l`, `-t` or
+    /// `-p` extract nothing, when Info-ZIP ignores `-d` (and neither
+    /// creates nor needs it): then the current directory, left untouched.
+    pub fn extraction_dir(&self) -> &OsStr {
+        if self.ignores_exdir() {
+            OsStr::new(".")
+        } else {
+            self.exdir()
+        }
+    }
+
+    /// `-d` given with `-l`, `-t` or `-p`: `caution:  not extracting; -d
+    /// ignored` (unzip.c).
+    fn ignores_exdir(&self) -> bool {
+        self.exdir.is_some() && (self.list || self.test || self.pipe)
+    }
 }
 
 /// The archive to open: `name`, else `name.zip`, else `name.ZIP`, as
@@ -663,6 +680,9 @@ pub fn run<R: Target>(
     report: &mut Report<'_>,
 ) -> io::Result<i32> {
     let quiet = options.quiet > 0 || options.pipe;
+    if options.ignores_exdir() {
+        diagnostic(report, options, "caution:  not extracting; -d ignored")?;
+    }
     let zip = match zip::ZipArchive::new(SeekBuf::new(archive, 64 * 1024)) {
         Ok(z) => z,
         Err(zip::result::ZipError::Io(e)) if e.kind() != io::ErrorKind::UnexpectedEof => {

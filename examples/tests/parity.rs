@@ -903,6 +903,11 @@ fn unzip_matches_info_zip() {
         "{tool} -qq long250.zip; {tool} -o long250.zip",
         "dots.zip",
         "{tool} -o dots.zip; {tool} -o dots.zip",
+        // -d with what extracts nothing: ignored, not created.
+        "-l -d new t.zip",
+        "-t -d new t.zip",
+        "-p -d new t.zip",
+        "-l -d no/such/dir t.zip",
         // A user's file `d` is not what the entry `d/..` names (stderr
         // dropped: Info-ZIP's checkdir message names the entry as stored,
         // ours as it would be created, `d/__`).

@@ -136,7 +136,7 @@ fn setup_failed(e: &sandboxed::Error) -> i32 {
 }
 
 fn exdir() -> OsString {
-    SETUP.options.exdir().to_owned()
+    SETUP.options.extraction_dir().to_owned()
 }
 
 #[sandboxed(
