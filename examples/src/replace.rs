@@ -37,8 +37,9 @@ impl<R> Replace for R where
 {
 }
 
-/// A name for a temporary beside `name`: hidden, random, unlikely to
-/// collide (and `O_EXCL` refuses a collision anyway).
+/// A name for a temporary beside `name` (in its directory, when `name`
+/// has several components): hidden, random, unlikely to collide (and
+/// `O_EXCL` refuses a collision anyway).
 fn temporary_name(name: &Path) -> std::ffi::OsString {
     // std's RandomState is seeded from the OS's random source once per
     // process and differs per instance.
@@ -46,12 +47,17 @@ fn temporary_name(name: &Path) -> std::ffi::OsString {
         .build_hasher()
         .finish();
     let suffix = format!(".{random:016x}.tmp");
+    let bytes = name.as_os_str().as_bytes();
+    let (parent, last) = match memchr::memrchr(b'/', bytes) {
+        Some(i) => bytes.split_at(i + 1),
+        None => (&bytes[..0], bytes),
+    };
     // A name may be as long as NAME_MAX (255 bytes on Linux and FreeBSD);
     // the temporary keeps only as much of it as fits beside the dot and
     // the suffix, or replacing a long name would fail with ENAMETOOLONG.
-    let name = name.as_os_str().as_bytes();
-    let kept = &name[..name.len().min(255 - 1 - suffix.len())];
-    let mut tmp = std::ffi::OsString::from(".");
+    let kept = &last[..last.len().min(255 - 1 - suffix.len())];
+    let mut tmp = std::ffi::OsString::from(std::ffi::OsStr::from_bytes(parent));
+    tmp.push(".");
     tmp.push(std::ffi::OsStr::from_bytes(kept));
     tmp.push(suffix);
     tmp

@@ -1228,13 +1228,20 @@ fn ask(report: &mut Report<'_>, shown: &str) -> io::Result<Answer> {
             Some('A') => return Ok(Answer::All),
             Some('N') => return Ok(Answer::None),
             Some('r') => {
-                write!(report.err, "new name: ")?;
-                report.err.flush()?;
-                let mut name = String::new();
-                if report.answers.read_line(&mut name)? == 0 {
-                    return Ok(Answer::None);
+                // An empty name is asked for again (extract.c's
+                // `do ... while (G.filename[0] == '\0')`).
+                loop {
+                    write!(report.err, "new name: ")?;
+                    report.err.flush()?;
+                    let mut name = String::new();
+                    if report.answers.read_line(&mut name)? == 0 {
+                        return Ok(Answer::None);
+                    }
+                    let name = name.trim_end_matches('\n');
+                    if !name.is_empty() {
+                        return Ok(Answer::Rename(name.into()));
+                    }
                 }
-                return Ok(Answer::Rename(name.trim_end_matches('\n').into()));
             }
             _ => writeln!(report.err, "error:  invalid response [{}]", line.trim_end())?,
         }
@@ -1276,7 +1283,7 @@ fn extract<R: Target, Z: Read + Seek>(
     let mut links: Vec<(Vec<OsString>, Vec<u8>, String)> = Vec::new();
     // Directories' attributes, set at the end: (parts, mode, mtime).
     let mut dirs: Vec<(Vec<OsString>, Option<u32>, Option<i64>)> = Vec::new();
-    for e in entries {
+    'entries: for e in entries {
         if !readable(e, options, report)? {
             continue;
         }
@@ -1385,43 +1392,49 @@ fn extract<R: Target, Z: Read + Seek>(
                 }
             }
         }
+        // A name typed at `[r]ename` is asked about in turn when it exists
+        // too, as Info-ZIP does (extract.c: `goto startover`), so that an
+        // existing file is only replaced when a `y` or `A` says so.
         let mut target_name = last.clone();
-        let exists = here.symlink_metadata(&last);
-        if let Ok(meta) = &exists {
+        let mut asked_about = name.clone();
+        while let Ok(meta) = here.symlink_metadata(&target_name) {
             let choice = match overwrite {
                 Overwrite::Always => Answer::Yes,
                 Overwrite::Never => Answer::No,
-                Overwrite::Ask => ask(report, &name)?,
+                Overwrite::Ask => ask(report, &asked_about)?,
             };
             match choice {
                 Answer::Yes => {}
                 Answer::All => overwrite = Overwrite::Always,
-                Answer::No => {
-                    if e.is_link && meta.file_type().is_symlink() {
-                        writeln!(report.out, "{name} exists and is a symbolic link.")?;
+                Answer::No | Answer::None => {
+                    if matches!(choice, Answer::None) {
+                        overwrite = Overwrite::Never;
                     }
+                    if e.is_link && meta.file_type().is_symlink() {
+                        writeln!(report.out, "{asked_about} exists and is a symbolic link.")?;
+                    }
+                    continue 'entries;
+                }
+                Answer::Rename(new) => {
+                    asked_about = new.to_string_lossy().into_owned();
+                    target_name = new;
                     continue;
                 }
-                Answer::None => {
-                    overwrite = Overwrite::Never;
-                    if e.is_link && meta.file_type().is_symlink() {
-                        writeln!(report.out, "{name} exists and is a symbolic link.")?;
-                    }
-                    continue;
-                }
-                Answer::Rename(new) => target_name = new,
             }
             if meta.is_dir() {
                 checkdir(
                     report,
                     exdir,
                     &[],
-                    &name,
+                    &asked_about,
                     &io::Error::from_raw_os_error(libc::EISDIR),
                 )?;
-                continue;
+                continue 'entries;
             }
+            break;
         }
+        // Info-ZIP names the entry by the name it goes to from here on.
+        let name = asked_about;
         if e.is_link {
             let mut target = Vec::new();
             if let Err(err) = copy_entry(zip, e, &mut target) {

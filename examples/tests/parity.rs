@@ -758,6 +758,15 @@ fn unzip_scene(dir: &Path) {
             ("tail.zip", t[..t.len() / 2].to_vec()),
             ("answers_yn", b"y\nn\n".to_vec()),
             ("answers_all", b"A\n".to_vec()),
+            // `[r]ename` to a name that exists: asked about in turn.
+            ("answers_rename_no", b"r\nd/r.bin\nn\nN\n".to_vec()),
+            ("answers_rename_yes", b"r\nd/r.bin\ny\nN\n".to_vec()),
+            (
+                "answers_rename_again",
+                b"r\nd/r.bin\nr\nnew.txt\nN\n".to_vec(),
+            ),
+            // An empty new name is asked for again.
+            ("answers_rename_empty", b"r\n\nnew.txt\nN\n".to_vec()),
             ("answers_none", b"N\n".to_vec()),
         ],
     );
@@ -926,6 +935,10 @@ fn unzip_matches_info_zip() {
         "t.zip",
         "t.zip < answers_yn",
         "t.zip < answers_all",
+        "t.zip < answers_rename_no",
+        "t.zip < answers_rename_yes",
+        "t.zip < answers_rename_again",
+        "t.zip < answers_rename_empty",
         "t.zip < answers_none",
         "-o t.zip",
         "-n t.zip",
