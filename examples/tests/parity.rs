@@ -608,15 +608,7 @@ fn unzip_scene(dir: &Path) {
         crc32: crc,
         size,
     };
-    let plain = || common::RawEntry {
-        name: "plain.txt",
-        method: 0,
-        needs: 10,
-        flags: 0,
-        data: b"p\n",
-        crc32: crc32fast::hash(b"p\n"),
-        size: 2,
-    };
+    let plain = || common::RawEntry::holding("plain.txt", 0, 10, b"p\n", b"p\n");
     let raw = |entries: &[common::RawEntry]| common::raw_zip(entries);
     let (d64, d64_text) = deflate64(b"deflate64\n", 60_000);
     let methods = raw(&[
@@ -658,15 +650,7 @@ fn unzip_scene(dir: &Path) {
             (
                 "deflate64.zip",
                 raw(&[
-                    common::RawEntry {
-                        name: "d.txt",
-                        method: 9,
-                        needs: 21,
-                        flags: 0,
-                        data: &d64,
-                        crc32: crc32fast::hash(&d64_text),
-                        size: d64_text.len() as u32,
-                    },
+                    common::RawEntry::holding("d.txt", 9, 21, &d64, &d64_text),
                     plain(),
                 ]),
             ),

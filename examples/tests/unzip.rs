@@ -372,15 +372,7 @@ fn bzip2_entries_extract() {
     bzip2::read::BzEncoder::new(&text[..], bzip2::Compression::best())
         .read_to_end(&mut bz)
         .unwrap();
-    let entry = RawEntry {
-        name: "b.txt",
-        method: 12,
-        needs: 46,
-        flags: 0,
-        data: &bz,
-        crc32: crc32fast::hash(&text),
-        size: text.len() as u32,
-    };
+    let entry = RawEntry::holding("b.txt", 12, 46, &bz, &text);
     std::fs::write(d.path().join("bz.zip"), raw_zip(&[entry])).unwrap();
     let Some(out) = run(UNZIP, &["bz.zip"], d.path()) else {
         return;

@@ -251,6 +251,23 @@ pub struct RawEntry<'a> {
     pub size: u32,
 }
 
+impl<'a> RawEntry<'a> {
+    /// An entry named `name`, not encrypted, storing `data` by `method`
+    /// (needing version `needs`), that holds `content` once undone: its CRC
+    /// and size are `content`'s.
+    pub fn holding(name: &'a str, method: u16, needs: u8, data: &'a [u8], content: &[u8]) -> Self {
+        RawEntry {
+            name,
+            method,
+            needs,
+            flags: 0,
+            data,
+            crc32: crc32fast::hash(content),
+            size: content.len() as u32,
+        }
+    }
+}
+
 /// An archive of `entries` made field by field (APPNOTE.TXT 4.3.7, 4.3.12,
 /// 4.3.16), for methods and flags the zip crate's writer does not make:
 /// bzip2, LZMA, encryption. Unix mode 0644, DOS time 2020-01-01 00:00.
