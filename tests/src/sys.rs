@@ -104,6 +104,20 @@ pub fn stat_at(dir: RawFd, path: &CStr, flags: i32) -> Attempt {
     Ok(format!("size {}", st.st_size))
 }
 
+/// statx(2) of `path` beneath `dir` with `flags`, the basic fields.
+pub fn statx_at(dir: RawFd, path: &CStr, flags: i32) -> Attempt {
+    // SAFETY: `statx` is plain old data; all zeroes is a valid value.
+    let mut st: libc::statx = unsafe { std::mem::zeroed() };
+    sys!(libc::statx(
+        dir,
+        path.as_ptr(),
+        flags,
+        libc::STATX_BASIC_STATS,
+        &mut st
+    ))?;
+    Ok(format!("size {}", st.stx_size))
+}
+
 /// fstat(2).
 pub fn fstat(fd: RawFd) -> Attempt {
     // SAFETY: `stat` is plain old data; all zeroes is a valid value.

@@ -1418,6 +1418,24 @@ fn linux() -> Vec<Case> {
     for p in ["in_fstat", "in_read"] {
         g.add(p, on("d"), op("fstatat_empty", "", &["fstat"]));
     }
+    // AT_EMPTY_PATH with an absolute path is a lookup, not fstat: capability
+    // mode refuses it through any descriptor (capmode.cc
+    // TEST(Capmode, Syscalls) refuses absolute lookups).
+    g.from("linux.cc TEST(Linux, fstatat)");
+    for p in ["fo_read_fstat", "fo_fstat"] {
+        g.add(
+            p,
+            on("f"),
+            op("fstatat_empty_abs", "", &["fstat"]).answer(Capsicum::Traversal),
+        );
+    }
+    for p in ["in_fstat", "in_read"] {
+        g.add(
+            p,
+            on("d"),
+            op("fstatat_empty_abs", "", &["fstat"]).answer(Capsicum::Traversal),
+        );
+    }
     g.from("linux.cc TEST(Linux, EventFD)");
     let ev = |target| At {
         target,

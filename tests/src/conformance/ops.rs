@@ -398,6 +398,8 @@ fn one(op: &str, t: RawFd, t2: RawFd, arg: &str) -> Attempt {
             )
         }
         "fstatat_empty" => stat_at(t, &c(""), libc::AT_EMPTY_PATH),
+        // AT_EMPTY_PATH with a path: a lookup all the same (fstatat(2)).
+        "fstatat_empty_abs" => stat_at(t, &abs("outside/secret"), libc::AT_EMPTY_PATH),
         "ioctl" => {
             let mut n: libc::c_int = 0;
             let cmd = match arg {

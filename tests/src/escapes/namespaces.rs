@@ -75,6 +75,30 @@ pub(super) const CASES: &[(&str, Probe)] = &[
         ))?;
         Ok(String::from_utf8_lossy(&buf[..n as usize]).into_owned())
     }),
+    // With AT_EMPTY_PATH a non-empty path is still looked up (fstatat(2)):
+    // through a descriptor holding `fstat` but not `lookup` it must need
+    // `lookup` as any lookup does (Capsicum: ENOTCAPABLE).
+    ("empty_path_fstatat_absolute", |f| {
+        stat_at(f.rw, &world("outside/secret.txt"), libc::AT_EMPTY_PATH)
+    }),
+    ("empty_path_fstatat_relative", |f| {
+        stat_at(f.rw, &c("../outside/secret.txt"), libc::AT_EMPTY_PATH)
+    }),
+    ("empty_path_statx_absolute", |f| {
+        statx_at(f.rw, &world("outside/secret.txt"), libc::AT_EMPTY_PATH)
+    }),
+    ("empty_path_fstatat_opened_beneath", |f| {
+        let fd = openat(f.dir, &c("inside.txt"), libc::O_RDONLY)?;
+        let seen = stat_at(fd, &world("outside/secret.txt"), libc::AT_EMPTY_PATH);
+        close(fd);
+        seen
+    }),
+    ("empty_path_fstatat_itself", |f| {
+        stat_at(f.rw, c"", libc::AT_EMPTY_PATH)
+    }),
+    ("empty_path_statx_itself", |f| {
+        statx_at(f.rw, c"", libc::AT_EMPTY_PATH)
+    }),
     ("fchmodat_dotdot", |f| {
         sys!(libc::fchmodat(
             f.dir,

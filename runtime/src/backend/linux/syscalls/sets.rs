@@ -153,7 +153,11 @@ pub(super) const INET_DATAGRAM: Allow = when(&[
 
 /// fstatat(2) (`newfstatat`, flags in argument 3) and statx(2) (flags in
 /// argument 2): fstat through `AT_EMPTY_PATH` (how glibc and std do
-/// fstat), a lookup beneath a directory, or (broker) a global one.
+/// fstat), a lookup beneath a directory, or (broker) a global one. With
+/// `AT_EMPTY_PATH` the path is not read (seccomp(2) compares no memory),
+/// so a non-empty one is looked up with `fstat` alone: an absolute path
+/// through any descriptor holding it (the "Linux vs Capsicum" table, row
+/// 1 (a); `escape` `empty_path_*`).
 pub(super) const NEWFSTATAT: Mode = allow_if(&[
     when(&[
         ne(0, FDCWD),
