@@ -1619,6 +1619,18 @@ fn fexecve() -> Vec<Case> {
             op("execveat", "../prog", &[]).answer(Capsicum::Traversal),
         );
     }
+    // fexecve(3) is execveat(fd, "", AT_EMPTY_PATH); with an absolute path
+    // instead of "" it is a lookup, which capability mode refuses
+    // (capmode.cc TEST(Capmode, Syscalls): no absolute lookups), wherever
+    // the path lands.
+    g.from("fexecve.cc TEST_F(Execveat, NoUpwardTraversal)");
+    for p in ["fx_file_dir", "fx_file_rodir"] {
+        g.add(
+            p,
+            x,
+            op("fexecve_abs", "top/prog", &["fexecve"]).answer(Capsicum::Traversal),
+        );
+    }
     g.out
 }
 

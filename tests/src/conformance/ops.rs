@@ -308,9 +308,11 @@ fn one(op: &str, t: RawFd, t2: RawFd, arg: &str) -> Attempt {
         }
         // fexecve.cc: in a child, which becomes the program (its exit
         // status) or exits with the errno of the refusal.
-        "fexecve" | "execveat" => {
+        "fexecve" | "fexecve_abs" | "execveat" => {
             let (path, flags) = match op {
                 "fexecve" => (c(""), libc::AT_EMPTY_PATH),
+                // AT_EMPTY_PATH with a path: a lookup all the same.
+                "fexecve_abs" => (abs(arg), libc::AT_EMPTY_PATH),
                 _ => (c(arg), 0),
             };
             let end = crate::sys::fork_watched(|| {

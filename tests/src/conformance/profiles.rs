@@ -74,6 +74,8 @@ macro_rules! conformance_profiles {
             fx_dir { top: Dir = dir() [lookup, read, fexecve] };
             fx_dir_read { top: Dir = dir() [lookup, read] };
             fx_dir_noread { top: Dir = dir() [lookup, fexecve] };
+            fx_file_dir { x: File = file(read) [fexecve, read], top: Dir = dir() [lookup, read, fexecve] };
+            fx_file_rodir { x: File = file(read) [fexecve, read], top: Dir = dir() [lookup, read] };
             // fcntl.cc TEST(Fcntl, FLSubRights) / OWNSubRights, ioctl.cc
             // TEST(Ioctl, SubRights), capability-fd.cc TEST(Capability,
             // FileInSync), linux.cc TEST(Linux, fstatat).
