@@ -252,6 +252,9 @@ mod linux {
         Case::new("beneath_opened_fchmod", Namespaces, Allowed)
             .changes(&["dir/inside.txt"])
             .documented(differences::OPENED_AFTER_ENTRY),
+        // No device node, whatever the rights (row 1 (b)): not the
+        // whiteout rename(2) leaves either.
+        Case::new("renameat2_whiteout", Namespaces, Denied(NOTCAP)),
         Case::new("renameat_beneath", Namespaces, Allowed)
             .changes(&["dir/inside.txt", "dir/sub/moved.txt"])
             .check(renamed_beneath),

@@ -448,6 +448,27 @@ pub(super) const CASES: &[(&str, Probe)] = &[
         ))?;
         Ok("moved".into())
     }),
+    // RENAME_WHITEOUT leaves a character device (0:0, a whiteout) where
+    // the source was (rename(2)): a device node made by another call.
+    ("renameat2_whiteout", |f| {
+        sys!(libc::syscall(
+            libc::SYS_renameat2,
+            f.dir,
+            c("inside.txt").as_ptr(),
+            f.dir,
+            c("whited.txt").as_ptr(),
+            libc::RENAME_WHITEOUT
+        ))?;
+        // SAFETY: `stat` is plain old data; all zeroes is a valid value.
+        let mut st: libc::stat = unsafe { std::mem::zeroed() };
+        sys!(libc::fstatat(
+            f.dir,
+            c("inside.txt").as_ptr(),
+            &mut st,
+            libc::AT_SYMLINK_NOFOLLOW
+        ))?;
+        Ok(format!("a node of mode {:o} left", st.st_mode))
+    }),
     ("openat_beneath_enoent", |f| {
         open_read(f.dir, &c("missing.txt"))
     }),

@@ -415,7 +415,7 @@ pub(crate) const ROWS: &[Row] = table![
     SYS_finit_module         [Fd]                          DENY, &[], MODULE;
     SYS_sched_setattr        [Pid]                         SELF, &[], SELF_ONLY;
     SYS_sched_getattr        [Pid]                         SELF, &[], SELF_ONLY;
-    SYS_renameat2            [Dirfd, Path, Dirfd, Path]    BENEATH_0_2, RENAMEAT, CONF_FD;
+    SYS_renameat2            [Dirfd, Path, Dirfd, Path, Num] BENEATH_0_2, RENAMEAT2, "Linux's renameat(2) with flags (capabilities.conf lists renameat); `RENAME_WHITEOUT` makes a device node, which no right grants";
     SYS_seccomp              [Num]                         DENY, &[], "the filters are final; seccomp(2) also creates notification listeners; not in capabilities.conf";
     SYS_getrandom            []                            ALLOW, &[], CONF;
     SYS_memfd_create         [Str]                         ALLOW, &[], "anonymous memory as a descriptor, like shm_open(SHM_ANON) (capabilities.conf); it cannot be executed";

@@ -258,6 +258,15 @@ pub(super) const RENAMEAT: &[Need] = &[
     need(0, RenameatSource).places(access::REMOVE),
     need(2, RenameatTarget).places(access::MAKE_ANY),
 ];
+/// renameat2(2): as renameat(2); `RENAME_WHITEOUT` leaves a whiteout, a
+/// character device (0:0), where the source was (rename(2)), which no
+/// right grants, as no right grants mknodat(2) of a device. FreeBSD's
+/// renameat(2) has no flags.
+pub(super) const RENAMEAT2: &[Need] = &[
+    need(0, RenameatSource).places(access::REMOVE),
+    need(2, RenameatTarget).places(access::MAKE_ANY),
+    nobody(Mknodat).when(&[masked(4, libc::RENAME_WHITEOUT, libc::RENAME_WHITEOUT)]),
+];
 /// linkat(2): `linkat_source` on the source directory, `linkat_target` on
 /// the destination. Landlock checks a link as a making, which `create`,
 /// `symlinkat`... give too.

@@ -138,19 +138,20 @@ fn the_programs_stay_as_recorded() {
 /// interpreter tests checked the verdicts of both), and when
 /// prctl(`PR_SET_PDEATHSIG`) came to take `SIGKILL` only (two
 /// instructions more), and when madvise(2) came to refuse the
-/// memory-failure injection advice and timers to refuse the alarm clocks.
+/// memory-failure injection advice and timers to refuse the alarm clocks,
+/// and when renameat2(2) came to refuse `RENAME_WHITEOUT`.
 const RECORDED: [(&str, u64); 12] = [
-    ("whole", 0x602e_cead_5f44_155f),
-    ("ten", 0x7ade_2e5e_27c2_18c5),
-    ("whole traced", 0x96db_ab75_53bc_155f),
-    ("stdio", 0x9409_5940_665d_c630),
-    ("none", 0x30c0_71d4_dac1_a558),
+    ("whole", 0x47eb_7b03_547b_1f66),
+    ("ten", 0x14a7_1800_23fe_95bb),
+    ("whole traced", 0xa691_bb45_8ceb_1f66),
+    ("stdio", 0x335a_6baf_db9a_11b9),
+    ("none", 0xfdb8_9621_6ebf_56ed),
     ("realistic", 0xcceb_d45c_5a7b_e54b),
     ("realistic, no landlock", 0xca59_99b8_2711_02ce),
     ("served", 0x3eb1_a4d4_46f3_859f),
-    ("broker", 0xec4d_551c_0a20_0a57),
-    ("distinct", 0x90c1_2e47_3b5b_cf38),
-    ("many: split", 0xcbf4_8b8c_598c_a223),
+    ("broker", 0x6fc4_757c_6242_d148),
+    ("distinct", 0xf711_065c_e1bb_6363),
+    ("many: split", 0xf013_42a5_f699_9b32),
     ("dry-run", 0xf003_4930_de26_e3d0),
 ];
 
