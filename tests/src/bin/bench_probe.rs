@@ -128,6 +128,18 @@ mod linux {
                 });
                 println!("syscall_ns={ns:.1} descriptors={}", extra.len());
             }
+            "fstat" => {
+                // glibc's fstat: fstatat(1, "", AT_EMPTY_PATH), which the
+                // supervisor answers (supervise.rs). A twentieth of the
+                // iterations: each is a round trip to another process.
+                let ns = sandboxed_tests::fastest_chunk(iters / 20, CHUNKS, || {
+                    // SAFETY: `stat` is plain old data; all zeroes is valid.
+                    let mut st: libc::stat = unsafe { std::mem::zeroed() };
+                    // SAFETY: fstat(3) of standard output into a live buffer.
+                    assert_eq!(unsafe { libc::fstat(1, &mut st) }, 0, "fstat");
+                });
+                println!("fstat_ns={ns:.1}");
+            }
             other => panic!("unknown mode {other:?}"),
         }
     }

@@ -93,11 +93,29 @@ pub(super) const CASES: &[(&str, Probe)] = &[
         close(fd);
         seen
     }),
-    ("empty_path_fstatat_itself", |f| {
-        stat_at(f.rw, c"", libc::AT_EMPTY_PATH)
-    }),
+    // fstat through AT_EMPTY_PATH (the supervisor answers it) gives what
+    // fstat(2) itself gives, on the main thread and on another, and
+    // EFAULT for a buffer that cannot be written, as the kernel does.
+    ("empty_path_fstatat_itself", |f| same_as_fstat(f.rw)),
     ("empty_path_statx_itself", |f| {
         statx_at(f.rw, c"", libc::AT_EMPTY_PATH)
+    }),
+    ("empty_path_fstatat_thread", |f| {
+        let fd = f.rw;
+        std::thread::spawn(move || same_as_fstat(fd))
+            .join()
+            .map_err(|_| std::io::Error::other("the thread panicked"))?
+    }),
+    ("empty_path_fstatat_efault", |f| {
+        match sys!(libc::fstatat(
+            f.rw,
+            c"".as_ptr(),
+            std::ptr::dangling_mut::<libc::stat>(),
+            libc::AT_EMPTY_PATH
+        )) {
+            Err(e) if e.raw_os_error() == Some(libc::EFAULT) => Ok("EFAULT".into()),
+            other => Err(std::io::Error::other(format!("not EFAULT: {other:?}"))),
+        }
     }),
     ("fchmodat_dotdot", |f| {
         sys!(libc::fchmodat(
@@ -604,3 +622,32 @@ pub(super) const CASES: &[(&str, Probe)] = &[
         write_text(fd, "escaped")
     }),
 ];
+
+/// fstatat(2) of `fd` with `AT_EMPTY_PATH` and `""` (glibc's fstat)
+/// against the fstat(2) system call itself.
+fn same_as_fstat(fd: RawFd) -> Attempt {
+    // SAFETY: `stat` is plain old data; all zeroes is a valid value.
+    let mut direct: libc::stat = unsafe { std::mem::zeroed() };
+    // SAFETY: as above.
+    let mut empty: libc::stat = unsafe { std::mem::zeroed() };
+    sys!(libc::syscall(libc::SYS_fstat, fd, &mut direct))?;
+    sys!(libc::fstatat(
+        fd,
+        c"".as_ptr(),
+        &mut empty,
+        libc::AT_EMPTY_PATH
+    ))?;
+    let key = |s: &libc::stat| {
+        (
+            s.st_dev, s.st_ino, s.st_mode, s.st_size, s.st_nlink, s.st_mtime,
+        )
+    };
+    if key(&direct) != key(&empty) {
+        return Err(std::io::Error::other(format!(
+            "fstatat {:?} differs from fstat {:?}",
+            key(&empty),
+            key(&direct)
+        )));
+    }
+    Ok(format!("size {}, as fstat(2)", empty.st_size))
+}

@@ -79,7 +79,23 @@ pub fn scenario_with(
     run.stdout
 }
 
-/// The pid of the only child of `parent` (its broker), from /proc.
+/// The children of `parent` (its broker and its supervisor), from
+/// /proc.
+pub fn children_of(parent: u32) -> Vec<u32> {
+    std::fs::read_dir("/proc")
+        .unwrap()
+        .filter_map(|e| e.ok()?.file_name().to_str()?.parse::<u32>().ok())
+        .filter(|pid| {
+            std::fs::read_to_string(format!("/proc/{pid}/stat")).is_ok_and(|s| {
+                s.rsplit_once(')')
+                    .and_then(|(_, rest)| rest.split_whitespace().nth(1)?.parse::<u32>().ok())
+                    == Some(parent)
+            })
+        })
+        .collect()
+}
+
+/// The pid of the first child of `parent` (its broker), from /proc.
 pub fn broker_of(parent: u32) -> u32 {
     let children = std::fs::read_to_string(format!("/proc/{parent}/task/{parent}/children"))
         .ok()

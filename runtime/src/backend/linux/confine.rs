@@ -10,7 +10,7 @@
 //! the calling thread and what it creates later.
 
 use std::io;
-use std::os::fd::OwnedFd;
+use std::os::fd::{FromRawFd, OwnedFd, RawFd};
 
 use landlock::{
     Access, AccessFs, AccessNet, BitFlags, CompatLevel, Compatible, NetPort, PathBeneath, Ruleset,
@@ -25,6 +25,7 @@ use super::judge::Context;
 use super::kernel::{Gap, Kernel};
 use super::seccomp::{programs, returns, BpfProgram};
 pub(crate) use super::seccomp::{FdClass, Grants};
+use super::supervise::Supervisor;
 
 /// The Landlock ABI whose rights this crate handles (tested on Linux
 /// 6.18). A newer kernel is used at this level; an older one gets what it
@@ -86,6 +87,10 @@ pub(crate) enum ConfineError {
     /// (`SECCOMP_FILTER_FLAG_TSYNC`).
     #[error("thread {0} cannot take the filter")]
     ThreadSync(i64),
+    /// The supervisor could not be started or given the listener
+    /// (fork(2), pidfd_getfd(2); `supervise.rs`).
+    #[error("{}", OsError(.0))]
+    Supervisor(#[source] io::Error),
 }
 
 impl ConfineError {
@@ -99,13 +104,16 @@ impl ConfineError {
             ConfineError::Seccomp(_) | ConfineError::ThreadSync(_) => {
                 "seccomp(SECCOMP_SET_MODE_FILTER)"
             }
+            ConfineError::Supervisor(_) => "the seccomp supervisor",
         }
     }
 
     /// The OS error number, where the kernel gave one.
     pub(crate) fn errno(&self) -> Option<i32> {
         match self {
-            ConfineError::Os(_, e) | ConfineError::Seccomp(e) => e.raw_os_error(),
+            ConfineError::Os(_, e) | ConfineError::Seccomp(e) | ConfineError::Supervisor(e) => {
+                e.raw_os_error()
+            }
             _ => None,
         }
     }
@@ -245,8 +253,32 @@ pub(crate) fn context<'a>(policy: &'a Policy, kernel: &Kernel) -> Context<'a> {
         grants: policy.grants,
         // A compartment adds its own program (`seccomp::no_forks`).
         forks: true,
+        // The broker may look paths up globally: nothing to supervise.
+        notify: kernel.seccomp && kernel.notify && !policy.grants.global_paths,
         classes: &policy.classes,
     }
+}
+
+/// The supervisor of `policy`'s filter, forked (before Landlock and the
+/// filter: `supervise.rs`), when its context sends calls to one.
+pub(crate) fn supervisor(
+    policy: &Policy,
+    kernel: &Kernel,
+) -> Result<Option<Supervisor>, ConfineError> {
+    let ctx = context(policy, kernel);
+    if !ctx.notify {
+        return Ok(None);
+    }
+    let judged = super::supervise::Judged {
+        // SAFETY: getpid(2).
+        program: unsafe { libc::getpid() },
+        signal_scope: ctx.signal_scope,
+        lookups: ctx.lookups,
+        classes: policy.classes.clone(),
+    };
+    super::supervise::start(judged)
+        .map(Some)
+        .map_err(ConfineError::Supervisor)
 }
 
 /// Refuses a stack of programs beyond the kernel's `MAX_INSNS_PER_PATH`
@@ -264,12 +296,31 @@ pub(crate) fn check_length(programs: &[BpfProgram], classes: usize) -> Result<()
 /// dry-run, on the calling one (seccomp(2); `PR_SET_NO_NEW_PRIVS` must be
 /// set).
 pub(crate) fn install(programs: &[BpfProgram], all_threads: bool) -> Result<(), ConfineError> {
+    install_supervised(programs, all_threads, None)
+}
+
+/// [`install`], the last program with a listener handed to `supervisor`
+/// (`SECCOMP_FILTER_FLAG_NEW_LISTENER`; with `TSYNC`, `TSYNC_ESRCH` makes
+/// a thread that cannot synchronise answer `ESRCH`, seccomp(2)).
+pub(crate) fn install_supervised(
+    programs: &[BpfProgram],
+    all_threads: bool,
+    supervisor: Option<Supervisor>,
+) -> Result<(), ConfineError> {
     let flags = if all_threads {
         libc::SECCOMP_FILTER_FLAG_TSYNC
     } else {
         0
     };
-    for program in programs {
+    let listen = libc::SECCOMP_FILTER_FLAG_NEW_LISTENER | libc::SECCOMP_FILTER_FLAG_TSYNC_ESRCH;
+    let last = programs.len().saturating_sub(1);
+    let mut supervisor = supervisor;
+    for (i, program) in programs.iter().enumerate() {
+        let flags = if i == last && supervisor.is_some() {
+            flags | listen
+        } else {
+            flags
+        };
         let prog = libc::sock_fprog {
             len: u16::try_from(program.len()).expect("BPF_MAXINSNS instructions at most"),
             filter: program.as_ptr().cast_mut(),
@@ -289,6 +340,13 @@ pub(crate) fn install(programs: &[BpfProgram], all_threads: bool) -> Result<(), 
         match rc {
             0 => {}
             rc if rc < 0 => return Err(ConfineError::Seccomp(io::Error::last_os_error())),
+            fd if flags & libc::SECCOMP_FILTER_FLAG_NEW_LISTENER != 0 => {
+                // SAFETY: the listener seccomp(2) just made, owned here.
+                let listener = unsafe { OwnedFd::from_raw_fd(fd as RawFd) };
+                if let Some(s) = supervisor.take() {
+                    s.hand(listener).map_err(ConfineError::Supervisor)?;
+                }
+            }
             tid => return Err(ConfineError::ThreadSync(tid)),
         }
     }
@@ -315,12 +373,18 @@ pub(crate) fn apply(policy: Policy, kernel: &Kernel) -> Result<Applied, ConfineE
     times::mark("build");
 
     no_new_privs()?;
+    // Before Landlock: outside the program's domain, the program cannot
+    // signal it (scoped signals), and it may still reach the program
+    // (Landlock refuses a sandboxed tracer only).
+    let supervisor = supervisor(&policy, kernel)?;
     if kernel.landlock_abi >= 1 {
         landlock(&policy)?;
     }
+    // A compartment's refusal of forks, once the supervisor is forked.
+    super::process::forbid_forks_now().map_err(|e| ConfineError::Os("seccomp", e))?;
     drop(policy);
     times::mark("landlock");
-    install(&programs, true)?;
+    install_supervised(&programs, true, supervisor)?;
     times::mark("seccomp");
     applied.missing.shrink_to_fit();
     Ok(applied)

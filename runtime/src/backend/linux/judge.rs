@@ -24,6 +24,10 @@ pub(crate) struct Context<'a> {
     /// Whether the process may make processes ([`Gate::Forks`]): not in
     /// a compartment.
     pub forks: bool,
+    /// Whether a supervisor reads the paths the filter cannot
+    /// (`supervise.rs`): fstatat(2) and statx(2) with `AT_EMPTY_PATH` and
+    /// a path are sent to it ([`notifies`]).
+    pub notify: bool,
     /// Limited descriptors, by number range.
     pub classes: &'a [FdClass],
 }
@@ -179,6 +183,29 @@ pub(crate) fn denial(need: &Need, args: &[u64; 6], ctx: &Context) -> Option<Deni
                 .and_then(found),
         },
     }
+}
+
+/// The argument holding the `AT_*` flags of fstatat(2) (`newfstatat`)
+/// or statx(2), the calls that take `AT_EMPTY_PATH` for fstat.
+pub(crate) fn empty_path_flags(nr: u32) -> Option<usize> {
+    match i64::from(nr) {
+        libc::SYS_newfstatat => Some(3),
+        libc::SYS_statx => Some(2),
+        _ => None,
+    }
+}
+
+/// Whether call `nr` with `args`, once mode and rights let it through,
+/// goes to the supervisor (`SECCOMP_RET_USER_NOTIF`): fstatat(2) or
+/// statx(2) with `AT_EMPTY_PATH` and a path that is not `NULL`. With
+/// `AT_EMPTY_PATH` the path is looked up unless it is empty, and the
+/// filter cannot read it; the supervisor does, answering fstat for `""`
+/// and the lookup's own verdict otherwise.
+#[cfg_attr(not(test), allow(dead_code))]
+pub(crate) fn notifies(nr: u32, args: &[u64; 6], ctx: &Context) -> bool {
+    ctx.notify
+        && empty_path_flags(nr)
+            .is_some_and(|f| args[f] as u32 & libc::AT_EMPTY_PATH as u32 != 0 && args[1] != 0)
 }
 
 /// Whether call `nr` with `args` closes a pool number of `classes`:

@@ -17,6 +17,9 @@ pub(crate) struct Kernel {
     pub landlock_abi: i32,
     /// seccomp-bpf filters with the ERRNO action.
     pub seccomp: bool,
+    /// The supervisor's mechanisms: seccomp user notification and pidfds
+    /// of threads (`supervise::available`).
+    pub notify: bool,
 }
 
 impl Kernel {
@@ -26,6 +29,7 @@ impl Kernel {
         *KERNEL.get_or_init(|| Kernel {
             landlock_abi: landlock_abi(),
             seccomp: seccomp(),
+            notify: super::supervise::available(),
         })
     }
 
@@ -61,6 +65,9 @@ impl Kernel {
         if abi < 6 {
             missing.push(Gap::LandlockScopes);
         }
+        if self.seccomp && !self.notify {
+            missing.push(Gap::Supervisor);
+        }
         missing
     }
 }
@@ -82,6 +89,10 @@ pub(crate) enum Gap {
     /// Landlock ABI 6 (Linux 6.12): signal and abstract unix socket
     /// scoping.
     LandlockScopes,
+    /// seccomp user notification with pidfds of threads (Linux 6.9): the
+    /// supervisor, without which fstatat(2) and statx(2) with
+    /// `AT_EMPTY_PATH` look a path up with `fstat` alone.
+    Supervisor,
 }
 
 impl std::fmt::Display for Gap {
@@ -92,6 +103,7 @@ impl std::fmt::Display for Gap {
             Gap::LandlockTruncate => "Landlock ABI 3 (truncate beneath directories)",
             Gap::LandlockDeviceIoctl => "Landlock ABI 5 (device ioctls beneath directories)",
             Gap::LandlockScopes => "Landlock ABI 6 (signal and abstract unix socket scoping)",
+            Gap::Supervisor => "seccomp user notification with thread pidfds, Linux 6.9 (stat with AT_EMPTY_PATH and a path needs only `fstat`)",
         })
     }
 }
@@ -134,6 +146,7 @@ mod tests {
         let old = Kernel {
             landlock_abi: 0,
             seccomp: false,
+            notify: false,
         };
         let missing = old.missing_parts(true);
         assert!(missing.contains(&Gap::Seccomp), "{missing:?}");
@@ -142,6 +155,7 @@ mod tests {
         let current = Kernel {
             landlock_abi: 7,
             seccomp: true,
+            notify: true,
         };
         assert!(current.missing_parts(true).is_empty());
     }

@@ -131,17 +131,32 @@ pub(crate) fn children_forkless() -> bool {
     !crate::is_sandboxed() && crate::trace::mode().enforces()
 }
 
-/// Installs a program refusing fork(2), vfork(2) and clone(2) of
+/// Asks entry for a program refusing fork(2), vfork(2) and clone(2) of
 /// anything but a thread (`EPERM`, or a trace record under
 /// `SANDBOXED_TRACE`): a compartment entering the sandbox afresh, so that
 /// no process it made keeps its channel (a process left behind that
 /// reaches nothing still outlives the compartment: README "Compartments",
-/// "No processes of its own"). Before entry (the sandbox refuses
-/// seccomp(2)); sets `PR_SET_NO_NEW_PRIVS`, as entry would. Nothing where
+/// "No processes of its own"). Entry installs it ([`forbid_forks_now`])
+/// once it has forked the supervisor, before the filter (the sandbox
+/// refuses seccomp(2)) and before the compartment's code runs; it sets
+/// `PR_SET_NO_NEW_PRIVS`, as entry would. Nothing where
 /// [`children_forkless`] is false.
 pub(crate) fn forbid_forks() -> io::Result<()> {
+    if children_forkless() {
+        FORKS_PENDING.store(true, Ordering::SeqCst);
+    }
+    Ok(())
+}
+
+/// Set by [`forbid_forks`]: entry installs the program once its
+/// supervisor is forked (`confine::apply`), before the filter, and
+/// before any of the compartment's own code runs.
+static FORKS_PENDING: AtomicBool = AtomicBool::new(false);
+
+/// Installs the program [`forbid_forks`] asked for, if it did.
+pub(crate) fn forbid_forks_now() -> io::Result<()> {
     use crate::trace::Mode;
-    if !children_forkless() {
+    if !FORKS_PENDING.swap(false, Ordering::SeqCst) {
         return Ok(());
     }
     let trap = match crate::trace::mode() {

@@ -266,7 +266,8 @@ pub(crate) fn confine(states: &[&State]) -> Result<(), (u8, i32)> {
         let stage = match &e {
             ConfineError::TooLong { .. }
             | ConfineError::Seccomp(_)
-            | ConfineError::ThreadSync(_) => SECCOMP,
+            | ConfineError::ThreadSync(_)
+            | ConfineError::Supervisor(_) => SECCOMP,
             ConfineError::Os(..) => NO_NEW_PRIVS,
             ConfineError::Landlock(_) | ConfineError::NotEnforced => LANDLOCK,
         };

@@ -118,7 +118,9 @@ pub(crate) fn calls_where(
             .filter(|(&(nr, _), _)| keep(nr))
             .map(|(&(nr, shape), row)| {
                 let traps_close = has_pools && closes(row.nr);
-                if shape != Shape::Rules && !lookups && !traps_close {
+                // Dry-run enforces nothing: it traps lookups instead.
+                let notify = ctx.notify && !lookups && judge::empty_path_flags(row.nr).is_some();
+                if shape != Shape::Rules && !lookups && !traps_close && !notify {
                     // Answered whatever the arguments: the row is not read.
                     return Call {
                         nr,
@@ -159,13 +161,16 @@ pub(crate) fn calls_where(
                     nr: row.nr,
                     mode,
                     rights,
-                    lookups: if traps_close {
+                    lookups: if notify {
+                        empty_paths(row, arena)
+                    } else if traps_close {
                         pool_closes(row, ctx.classes, arena)
                     } else if lookups {
                         lookup(row, ctx.classes, arena)
                     } else {
                         Span::default()
                     },
+                    notify,
                     compat: matches!(row.mode(), Mode::Enosys),
                 }
             }),
@@ -224,6 +229,20 @@ fn lookup(row: &Syscall, classes: &[FdClass], arena: &mut Arena) -> Span {
                 arena.clause(range[..n].iter().copied());
             }
         }
+    }
+    arena.end(start)
+}
+
+/// fstatat(2) and statx(2) with `AT_EMPTY_PATH` and a path that is not
+/// `NULL` (either half of the pointer), for the supervisor
+/// (`judge::notifies`).
+fn empty_paths(row: &Syscall, arena: &mut Arena) -> Span {
+    let start = arena.begin();
+    if let Some(flags) = judge::empty_path_flags(row.nr) {
+        let empty = libc::AT_EMPTY_PATH as u32;
+        let set = Check::narrow(flags as u8, Op::MaskedEq(empty), empty);
+        arena.clause([set, Check::narrow(1, Op::Ne, 0)]);
+        arena.clause([set, Check::upper(1, Op::Ne, 0)]);
     }
     arena.end(start)
 }

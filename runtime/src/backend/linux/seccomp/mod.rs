@@ -116,6 +116,7 @@ pub(crate) fn returns(trap: Option<u32>) -> Returns {
         mode: action | MODE_ERRNO as u32,
         rights: action | RIGHTS_ERRNO as u32,
         lookup,
+        notify: libc::SECCOMP_RET_USER_NOTIF,
         other: action | MODE_ERRNO as u32,
     }
 }
@@ -168,6 +169,7 @@ pub(crate) fn no_forks(r: &Returns) -> BpfProgram {
         lookups: true,
         grants: Grants::default(),
         forks: false,
+        notify: false,
         classes: &[],
     };
     let mut arena = Arena::new();

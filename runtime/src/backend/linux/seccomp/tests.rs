@@ -6,7 +6,7 @@
 use std::collections::BTreeSet;
 use std::ffi::CStr;
 
-use super::super::judge::{closes_pool, judge, Context, Lacking, Verdict};
+use super::super::judge::{closes_pool, judge, notifies, Context, Lacking, Verdict};
 use super::super::rules::{Arg, Cond, Mode, Outside, Req, Syscall, Test};
 use super::super::syscalls::TABLE;
 use super::super::trace::explain::{explain, traced, Scene};
@@ -116,6 +116,8 @@ pub(super) fn ctx(classes: &[FdClass]) -> Context<'_> {
         lookups: true,
         grants: Grants::default(),
         forks: true,
+        // As entry builds them where the kernel has a supervisor.
+        notify: true,
         classes,
     }
 }
@@ -416,6 +418,7 @@ fn agree(ctx: &Context, dry: bool) -> usize {
             let want = match verdict {
                 Verdict::Allow if dry && looks_beneath(row, &args, ctx) => r.lookup,
                 Verdict::Allow if closes_pool(row.nr, &args, ctx.classes) => r.lookup,
+                Verdict::Allow if !dry && notifies(row.nr, &args, ctx) => r.notify,
                 Verdict::Allow => libc::SECCOMP_RET_ALLOW,
                 Verdict::Mode => r.mode,
                 Verdict::Rights(_) => r.rights,

@@ -356,6 +356,7 @@ mod tests {
                 lookups: true,
                 grants: Grants::default(),
                 forks: true,
+                notify: false,
                 classes,
             },
             classes,

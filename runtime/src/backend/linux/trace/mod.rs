@@ -81,6 +81,8 @@ struct State {
     signal_scope: bool,
     lookups: bool,
     grants: Grants,
+    /// Whether a supervisor answers stat with `AT_EMPTY_PATH`.
+    notify: bool,
     /// The classes as they are.
     classes: Vec<FdClass>,
     /// The classes as the trace programs see them (`explain::traced`).
@@ -96,6 +98,7 @@ impl State {
                 lookups: self.lookups,
                 grants: self.grants,
                 forks: super::process::may_fork(),
+                notify: self.notify,
                 classes: &self.traced,
             },
             classes: &self.classes,
@@ -135,6 +138,8 @@ pub(crate) fn apply(policy: Policy, kernel: &Kernel, mode: Mode) -> Result<Appli
         signal_scope: kernel.landlock_abi >= 6,
         lookups,
         grants: policy.grants,
+        // Dry-run enforces nothing: no supervisor.
+        notify: !dry && kernel.notify && !policy.grants.global_paths,
         classes: policy.classes.clone(),
         traced: traced(&policy.classes),
         described: report::all_described(),
@@ -170,14 +175,17 @@ pub(crate) fn apply(policy: Policy, kernel: &Kernel, mode: Mode) -> Result<Appli
     }
 
     confine::no_new_privs()?;
+    // Forked while this is the only thread, outside the domain.
+    let supervisor = confine::supervisor(&policy, kernel)?;
     if kernel.landlock_abi >= 1 {
         confine::landlock(&policy)?;
     }
+    super::process::forbid_forks_now().map_err(|e| ConfineError::Os("seccomp", e))?;
     drop(policy);
     // After Landlock (a thread inherits the domain of the thread that
     // creates it), before seccomp (TSYNC gives it the filters).
     shared::start(print).map_err(reporter)?;
-    confine::install(&programs, true)?;
+    confine::install_supervised(&programs, true, supervisor)?;
     Ok(Applied { missing })
 }
 
@@ -384,6 +392,7 @@ fn always_denied(syscall: &str) -> Option<Reason> {
         lookups: true,
         grants: Grants::default(),
         forks: true,
+        notify: false,
         classes: &[],
     };
     // A directory descriptor and a non-NULL path where the row has them.

@@ -368,8 +368,12 @@ pub(crate) struct Call {
     pub mode: Option<Span>,
     /// Denied (`EACCES`) when one of these holds; an empty clause always.
     pub rights: Span,
-    /// Trapped for dry-run when one of these holds.
+    /// Trapped for dry-run when one of these holds (sent to the
+    /// supervisor with `notify`).
     pub lookups: Span,
+    /// Whether `lookups` is answered `Returns::notify` rather than
+    /// `Returns::lookup`.
+    pub notify: bool,
     /// Answered `ENOSYS` when nothing else decides.
     pub compat: bool,
 }
@@ -383,6 +387,8 @@ pub(crate) struct Returns {
     pub rights: u32,
     /// Dry-run's lookup trap.
     pub lookup: u32,
+    /// The supervisor's notification (`SECCOMP_RET_USER_NOTIF`).
+    pub notify: u32,
     /// A call that has no rules (`mode` for the program that holds
     /// capability mode, `ALLOW` for one of rights alone).
     pub other: u32,

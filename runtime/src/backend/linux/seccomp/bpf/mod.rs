@@ -111,6 +111,7 @@ impl<'a> Asm<'a> {
             let other = &calls[j];
             k == key
                 && other.compat == call.compat
+                && other.notify == call.notify
                 && arena.same(other.rights, call.rights)
                 && arena.same(other.lookups, call.lookups)
         };
@@ -119,7 +120,7 @@ impl<'a> Asm<'a> {
         }
         let mut next = self.ret(end_of(call));
         if !call.lookups.is_empty() {
-            let trap = self.ret(r.lookup);
+            let trap = self.ret(trap_of(call, r));
             next = self.any_of(call.lookups, trap, next);
         }
         if !call.rights.is_empty() {
@@ -269,6 +270,7 @@ enum Leaf {
 /// Whether two calls have the same rules (and so can share a body).
 fn same_rules(arena: &Arena, a: &Call, b: &Call) -> bool {
     a.compat == b.compat
+        && a.notify == b.notify
         && match (a.mode, b.mode) {
             (None, None) => true,
             (Some(x), Some(y)) => arena.same(x, y),
@@ -276,6 +278,15 @@ fn same_rules(arena: &Arena, a: &Call, b: &Call) -> bool {
         }
         && arena.same(a.rights, b.rights)
         && arena.same(a.lookups, b.lookups)
+}
+
+/// What `call` returns when one of its `lookups` holds.
+fn trap_of(call: &Call, r: &Returns) -> u32 {
+    if call.notify {
+        r.notify
+    } else {
+        r.lookup
+    }
 }
 
 /// What `call` returns when nothing denies it: `ALLOW`, or `ENOSYS`.
@@ -301,7 +312,7 @@ fn constant(arena: &Arena, call: &Call, r: &Returns) -> Option<u32> {
         return None;
     }
     if arena.always(call.lookups) {
-        return Some(r.lookup);
+        return Some(trap_of(call, r));
     }
     call.lookups.is_empty().then_some(end_of(call))
 }
@@ -338,7 +349,8 @@ pub(crate) fn program(arena: &Arena, calls: &[Call], r: &Returns) -> BpfProgram 
                 };
                 let tail = fingerprint(call.rights)
                     ^ fingerprint(call.lookups).rotate_left(1)
-                    ^ u64::from(call.compat);
+                    ^ u64::from(call.compat)
+                    ^ u64::from(call.notify) << 1;
                 let mode = call.mode.map_or(1, &mut fingerprint);
                 let key = tail ^ mode.rotate_left(2);
                 // Calls with the same rules share one body.

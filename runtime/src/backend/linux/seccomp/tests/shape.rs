@@ -87,7 +87,7 @@ fn expected(arena: &Arena, call: &Call, args: &[u64; 6], r: &Returns) -> u32 {
         return r.rights;
     }
     if arena.holds(call.lookups, args) {
-        return r.lookup;
+        return if call.notify { r.notify } else { r.lookup };
     }
     if call.compat {
         libc::SECCOMP_RET_ERRNO | COMPAT_ERRNO as u32
@@ -113,6 +113,7 @@ fn the_compiler_answers_as_the_rules_say() {
                     mode: (rng.below(3) != 0).then(|| random_clauses(&mut rng, most, &mut arena)),
                     rights: random_clauses(&mut rng, most, &mut arena),
                     lookups: random_clauses(&mut rng, 3, &mut arena),
+                    notify: rng.below(4) == 0,
                     compat: rng.below(8) == 0,
                 }
             })

@@ -1,0 +1,445 @@
+//! The supervisor: a process outside the filter that reads what the filter
+//! cannot. seccomp(2) compares a call's arguments as numbers and follows
+//! no pointer, so fstatat(2) and statx(2) with `AT_EMPTY_PATH`, which
+//! glibc and std use for fstat with the path `""`, would look any other
+//! path up with `fstat` alone: through a standard stream or a pipe, an
+//! absolute path's metadata. The filter sends those calls to this
+//! process instead (`SECCOMP_RET_USER_NOTIF`, seccomp_unotify(2)), which
+//! reads the path from the caller's memory (process_vm_readv(2)) and
+//! answers:
+//!
+//! - the path is empty: fstat of the caller's own descriptor (a copy of it,
+//!   pidfd_getfd(2)), written back to the caller's buffer
+//!   (process_vm_writev(2));
+//! - it is not: the verdict the filter gives the same lookup without
+//!   `AT_EMPTY_PATH` (`judge::judge`, the table the filter is compiled
+//!   from): `lookup` is needed, as Capsicum asks; when it is allowed, the
+//!   lookup made here on the copy, as the kernel would have made it.
+//!
+//! The supervisor does the call itself, on its own copy of the path, and
+//! never lets the caller's call go on (`SECCOMP_USER_NOTIF_FLAG_CONTINUE`
+//! would re-read a path another thread may have changed meanwhile:
+//! seccomp_unotify(2), "Design goals; use of SECCOMP_USER_NOTIF_FLAG_CONTINUE").
+//!
+//! It is forked at entry before Landlock
+//! and the filter, under neither: Landlock refuses a sandboxed tracer
+//! only, so it reaches the program and the children it forks, and the
+//! program cannot signal it (Landlock's signal scope, ABI 6; without it
+//! the filter refuses every signal). It takes the
+//! listener out of the program with pidfd_getfd(2), keeps no other
+//! descriptor, and ends when no process is left under the filter (the
+//! listener's `SECCOMP_IOCTL_NOTIF_RECV` fails). If it dies, the calls it
+//! would answer fail with `ENOSYS` (fail closed). Its refusals are
+//! `EACCES`/`EPERM` as the filter's ([`sandboxed::is_violation`] knows
+//! them), but `SANDBOXED_TRACE` does not report them: they do not pass
+//! through the `SIGSYS` handler.
+//!
+//! [`sandboxed::is_violation`]: crate::is_violation
+
+use std::io;
+use std::os::fd::{AsRawFd, FromRawFd, OwnedFd, RawFd};
+
+use super::judge::{self, Context, Verdict};
+use super::seccomp::{FdClass, MODE_ERRNO, RIGHTS_ERRNO};
+use super::syscalls::TABLE;
+
+/// `PIDFD_THREAD` (include/uapi/linux/pidfd.h, Linux 6.9): a pidfd of a
+/// thread, which the notifications name.
+const PIDFD_THREAD: libc::c_uint = libc::O_EXCL as libc::c_uint;
+
+/// `SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP` (include/uapi/linux/seccomp.h,
+/// Linux 6.6): the caller and the supervisor hand over on one CPU.
+const SYNC_WAKE_UP: u64 = 1;
+
+/// The longest path read (`PATH_MAX`, with its NUL).
+const PATH_MAX: usize = libc::PATH_MAX as usize;
+
+/// Whether the running kernel has what the supervisor needs: the
+/// user-notification action (Linux 5.0) and pidfds of threads (6.9), with
+/// pidfd_getfd(2) (5.6) between them.
+pub(crate) fn available() -> bool {
+    let action: u32 = libc::SECCOMP_RET_USER_NOTIF;
+    // SAFETY: SECCOMP_GET_ACTION_AVAIL reads one u32 through the pointer.
+    let notif = unsafe {
+        libc::syscall(
+            libc::SYS_seccomp,
+            libc::SECCOMP_GET_ACTION_AVAIL,
+            0,
+            &action as *const u32,
+        )
+    } == 0;
+    if !notif {
+        return false;
+    }
+    // SAFETY: pidfd_open(2) of the calling thread; the descriptor is
+    // closed at once.
+    let fd = unsafe { libc::syscall(libc::SYS_pidfd_open, libc::gettid(), PIDFD_THREAD) };
+    if fd < 0 {
+        return false;
+    }
+    // SAFETY: `fd` was just opened and is owned here.
+    drop(unsafe { OwnedFd::from_raw_fd(fd as RawFd) });
+    true
+}
+
+/// The program's side of a supervisor forked and waiting for the
+/// listener.
+#[derive(Debug)]
+pub(crate) struct Supervisor {
+    sock: OwnedFd,
+}
+
+/// What the supervisor judges with: a copy of the context the filter was
+/// compiled from.
+pub(crate) struct Judged {
+    /// The program's process id.
+    pub program: libc::pid_t,
+    pub signal_scope: bool,
+    pub lookups: bool,
+    pub classes: Vec<FdClass>,
+}
+
+/// Forks the supervisor. Call before Landlock and the filter, with one
+/// thread.
+///
+/// # Errors
+///
+/// socketpair(2) or fork(2) failing.
+pub(crate) fn start(judged: Judged) -> io::Result<Supervisor> {
+    let mut pair = [0; 2];
+    // SAFETY: socketpair(2) writes two descriptors into `pair`.
+    if unsafe {
+        libc::socketpair(
+            libc::AF_UNIX,
+            libc::SOCK_SEQPACKET | libc::SOCK_CLOEXEC,
+            0,
+            pair.as_mut_ptr(),
+        )
+    } != 0
+    {
+        return Err(io::Error::last_os_error());
+    }
+    // SAFETY: both were just made and are owned here.
+    let (ours, theirs) = unsafe { (OwnedFd::from_raw_fd(pair[0]), OwnedFd::from_raw_fd(pair[1])) };
+    // A child of the program, which cannot wait for it: the filter
+    // refuses wait4(2) and waitid(2) but through a pidfd, as capability
+    // mode does.
+    // SAFETY: fork(2) of a single-threaded process; the child only makes
+    // system calls and leaves with _exit(2).
+    match unsafe { libc::fork() } {
+        -1 => return Err(io::Error::last_os_error()),
+        0 => {
+            drop(ours);
+            let code = serve(theirs, &judged).map_or(1, |()| 0);
+            // SAFETY: ends the supervisor without the program's exit
+            // handlers.
+            unsafe { libc::_exit(code) }
+        }
+        _ => {}
+    }
+    drop(theirs);
+    let mut pid = [0u8; 4];
+    // SAFETY: reads at most 4 bytes into a live buffer.
+    if unsafe { libc::read(ours.as_raw_fd(), pid.as_mut_ptr().cast(), 4) } != 4 {
+        return Err(io::Error::other("the supervisor ended before it started"));
+    }
+    // Yama's ptrace scope 1 lets only ancestors, and the process named
+    // here, reach the program (Documentation/admin-guide/LSM/Yama.rst);
+    // without Yama this answers EINVAL, and nothing is needed. Before the
+    // filter, which refuses it.
+    // SAFETY: prctl(2) with integer arguments.
+    unsafe {
+        libc::prctl(
+            libc::PR_SET_PTRACER,
+            i32::from_ne_bytes(pid) as libc::c_ulong,
+        )
+    };
+    Ok(Supervisor { sock: ours })
+}
+
+impl Supervisor {
+    /// Hands `listener` (the filter's, seccomp(2)
+    /// `SECCOMP_FILTER_FLAG_NEW_LISTENER`) over: the supervisor takes a
+    /// copy with pidfd_getfd(2) and says so; then this copy is closed.
+    pub(crate) fn hand(self, listener: OwnedFd) -> io::Result<()> {
+        let n = listener.as_raw_fd().to_ne_bytes();
+        // SAFETY: writes 4 bytes from a live buffer to our socket.
+        if unsafe { libc::write(self.sock.as_raw_fd(), n.as_ptr().cast(), n.len()) } != 4 {
+            return Err(io::Error::last_os_error());
+        }
+        let mut ack = [0u8; 1];
+        // SAFETY: reads at most 1 byte into a live buffer.
+        let r = unsafe { libc::read(self.sock.as_raw_fd(), ack.as_mut_ptr().cast(), 1) };
+        if r != 1 || ack[0] != b'k' {
+            return Err(io::Error::other(
+                "the supervisor could not take the listener (pidfd_getfd)",
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// The raw result of a system call: its value, or `-errno`.
+fn raw(r: libc::c_long) -> i64 {
+    if r < 0 {
+        -i64::from(
+            io::Error::last_os_error()
+                .raw_os_error()
+                .unwrap_or(libc::EIO),
+        )
+    } else {
+        r
+    }
+}
+
+/// The supervisor's life: takes the listener, then answers until no
+/// process is left under the filter.
+fn serve(sock: OwnedFd, judged: &Judged) -> io::Result<()> {
+    // SAFETY: getpid(2).
+    let me = unsafe { libc::getpid() }.to_ne_bytes();
+    // SAFETY: writes 4 bytes from a live buffer.
+    if unsafe { libc::write(sock.as_raw_fd(), me.as_ptr().cast(), 4) } != 4 {
+        return Err(io::Error::last_os_error());
+    }
+    let mut n = [0u8; 4];
+    // SAFETY: reads at most 4 bytes into a live buffer.
+    if unsafe { libc::read(sock.as_raw_fd(), n.as_mut_ptr().cast(), 4) } != 4 {
+        return Err(io::Error::last_os_error());
+    }
+    let fd = i32::from_ne_bytes(n);
+    // SAFETY: pidfd_open(2) of the parent, then pidfd_getfd(2) of its
+    // descriptor `fd`; both results are checked and owned below.
+    let listener = unsafe {
+        let parent = libc::syscall(libc::SYS_pidfd_open, judged.program, 0);
+        if parent < 0 {
+            return Err(io::Error::last_os_error());
+        }
+        let parent = OwnedFd::from_raw_fd(parent as RawFd);
+        let l = libc::syscall(libc::SYS_pidfd_getfd, parent.as_raw_fd(), fd, 0);
+        if l < 0 {
+            return Err(io::Error::last_os_error());
+        }
+        OwnedFd::from_raw_fd(l as RawFd)
+    };
+    // SAFETY: writes 1 byte from a live buffer.
+    unsafe { libc::write(sock.as_raw_fd(), b"k".as_ptr().cast(), 1) };
+    drop(sock);
+    let l = listener.as_raw_fd();
+    // Nothing of the program's is kept open here: a pipe's write end kept
+    // would hold its reader's end of file back.
+    // SAFETY: close_range(2) of every number but the listener's.
+    unsafe {
+        if l > 0 {
+            libc::syscall(libc::SYS_close_range, 0, l - 1, 0);
+        }
+        libc::syscall(libc::SYS_close_range, l + 1, u32::MAX, 0);
+        // Best effort: older kernels hand over through the scheduler.
+        libc::ioctl(l, libc::SECCOMP_IOCTL_NOTIF_SET_FLAGS, SYNC_WAKE_UP);
+    }
+    let ctx = Context {
+        signal_scope: judged.signal_scope,
+        lookups: judged.lookups,
+        grants: Default::default(),
+        forks: true,
+        notify: true,
+        classes: &judged.classes,
+    };
+    loop {
+        // SAFETY: all-zero is a valid seccomp_notif and _resp (plain
+        // data); RECV fills the first, SEND reads the second.
+        let mut req: libc::seccomp_notif = unsafe { std::mem::zeroed() };
+        // SAFETY: RECV writes one seccomp_notif into `req`.
+        if unsafe { libc::ioctl(l, libc::SECCOMP_IOCTL_NOTIF_RECV, &mut req) } != 0 {
+            match io::Error::last_os_error().raw_os_error() {
+                // A signal, or a caller gone before we read it.
+                Some(libc::EINTR) | Some(libc::ENOENT) if alive(l) => continue,
+                // No process left under the filter.
+                _ => return Ok(()),
+            }
+        }
+        let answer = answer(l, &req, &ctx);
+        // SAFETY: as above.
+        let mut resp: libc::seccomp_notif_resp = unsafe { std::mem::zeroed() };
+        resp.id = req.id;
+        match answer {
+            Ok(v) => resp.val = v,
+            Err(e) => resp.error = -e,
+        }
+        // SAFETY: SEND reads one seccomp_notif_resp. ENOENT: the caller
+        // is gone (killed meanwhile); nothing to do.
+        unsafe { libc::ioctl(l, libc::SECCOMP_IOCTL_NOTIF_SEND, &resp) };
+    }
+}
+
+/// Whether processes are still under the filter of listener `l` (it
+/// reports `POLLHUP` once none is).
+fn alive(l: RawFd) -> bool {
+    let mut p = libc::pollfd {
+        fd: l,
+        events: libc::POLLIN,
+        revents: 0,
+    };
+    // SAFETY: poll(2) of one live pollfd, without waiting.
+    unsafe { libc::poll(&mut p, 1, 0) };
+    p.revents & libc::POLLHUP == 0
+}
+
+/// The answer to one notification: the call's value, or an errno.
+fn answer(l: RawFd, req: &libc::seccomp_notif, ctx: &Context) -> Result<i64, i32> {
+    let nr = req.data.nr as u32;
+    let args = req.data.args;
+    let Some(flags_at) = judge::empty_path_flags(nr) else {
+        return Err(libc::ENOSYS);
+    };
+    let tid = req.pid as libc::pid_t;
+    // The caller's thread, pinned: its number cannot name another
+    // process while this is held.
+    // SAFETY: pidfd_open(2) of a thread; checked and owned.
+    let pidfd = unsafe {
+        let p = libc::syscall(libc::SYS_pidfd_open, tid, PIDFD_THREAD);
+        if p < 0 {
+            return Err(libc::ESRCH);
+        }
+        OwnedFd::from_raw_fd(p as RawFd)
+    };
+    // The thread is still the caller (not a reused number).
+    // SAFETY: ID_VALID reads one u64.
+    if unsafe { libc::ioctl(l, libc::SECCOMP_IOCTL_NOTIF_ID_VALID, &req.id) } != 0 {
+        return Err(libc::ESRCH);
+    }
+    let mut path = [0u8; PATH_MAX];
+    let len = read_path(tid, args[1], &mut path)?;
+    // SAFETY: pidfd_getfd(2) of the caller's descriptor argument.
+    let copy = unsafe {
+        let fd = libc::syscall(libc::SYS_pidfd_getfd, pidfd.as_raw_fd(), args[0] as i32, 0);
+        if fd < 0 {
+            return Err(io::Error::last_os_error()
+                .raw_os_error()
+                .unwrap_or(libc::EBADF));
+        }
+        OwnedFd::from_raw_fd(fd as RawFd)
+    };
+    let flags = args[flags_at] as u32 as i32;
+    let lookup_flags = flags & !libc::AT_EMPTY_PATH;
+    if len > 0 {
+        // A lookup: answered as the filter answers it without the flag.
+        let mut without = args;
+        without[flags_at] = lookup_flags as u32 as u64;
+        let row = TABLE.iter().find(|r| r.nr == nr).ok_or(libc::ENOSYS)?;
+        match judge::judge(row, &without, ctx) {
+            Verdict::Allow => {}
+            Verdict::Mode => return Err(MODE_ERRNO),
+            Verdict::Rights(_) => return Err(RIGHTS_ERRNO),
+            Verdict::Enosys => return Err(libc::ENOSYS),
+        }
+    }
+    // The call itself, on the copy and our copy of the path ("" with
+    // AT_EMPTY_PATH: fstat), the caller's other arguments as they are.
+    let (call_flags, p) = if len > 0 {
+        (lookup_flags, path.as_ptr())
+    } else {
+        (flags, c"".as_ptr().cast::<u8>())
+    };
+    if i64::from(nr) == libc::SYS_newfstatat {
+        // SAFETY: `stat` is plain data; all-zero is valid.
+        let mut st: libc::stat = unsafe { std::mem::zeroed() };
+        // SAFETY: fstatat(2) with a live NUL-terminated path and buffer.
+        let r = raw(unsafe {
+            libc::syscall(
+                libc::SYS_newfstatat,
+                copy.as_raw_fd(),
+                p,
+                &mut st,
+                call_flags,
+            )
+        });
+        if r < 0 {
+            return Err(-r as i32);
+        }
+        write_back(l, req, tid, args[2], &st)?;
+        Ok(0)
+    } else {
+        // SAFETY: `statx` is plain data; all-zero is valid.
+        let mut st: libc::statx = unsafe { std::mem::zeroed() };
+        // SAFETY: statx(2) with a live NUL-terminated path and buffer.
+        let r = raw(unsafe {
+            libc::syscall(
+                libc::SYS_statx,
+                copy.as_raw_fd(),
+                p,
+                call_flags,
+                args[3] as u32,
+                &mut st,
+            )
+        });
+        if r < 0 {
+            return Err(-r as i32);
+        }
+        write_back(l, req, tid, args[4], &st)?;
+        Ok(0)
+    }
+}
+
+/// Reads the NUL-terminated path at `addr` in thread `tid` into `buf`,
+/// page by page (a path may end just before an unmapped page); its length.
+/// `EFAULT` when its first byte cannot be read, `ENAMETOOLONG` without a
+/// NUL in `PATH_MAX` bytes, as the kernel answers (getname(9)).
+fn read_path(tid: libc::pid_t, addr: u64, buf: &mut [u8; PATH_MAX]) -> Result<usize, i32> {
+    const PAGE: u64 = 4096;
+    let mut done = 0usize;
+    while done < PATH_MAX {
+        let at = addr.wrapping_add(done as u64);
+        let chunk = ((PAGE - at % PAGE) as usize).min(PATH_MAX - done);
+        let local = libc::iovec {
+            iov_base: buf[done..].as_mut_ptr().cast(),
+            iov_len: chunk,
+        };
+        let remote = libc::iovec {
+            iov_base: at as *mut libc::c_void,
+            iov_len: chunk,
+        };
+        // SAFETY: reads at most `chunk` bytes into `buf[done..]`.
+        let n = unsafe { libc::process_vm_readv(tid, &local, 1, &remote, 1, 0) };
+        if n <= 0 {
+            return Err(libc::EFAULT);
+        }
+        let n = n as usize;
+        if let Some(end) = buf[done..done + n].iter().position(|&b| b == 0) {
+            return Ok(done + end);
+        }
+        done += n;
+    }
+    Err(libc::ENAMETOOLONG)
+}
+
+/// Writes `value` to `addr` in thread `tid` (the caller's buffer), after
+/// checking it is still the caller; `EFAULT` when the buffer cannot be
+/// written, as the kernel answers.
+fn write_back<T>(
+    l: RawFd,
+    req: &libc::seccomp_notif,
+    tid: libc::pid_t,
+    addr: u64,
+    value: &T,
+) -> Result<(), i32> {
+    // SAFETY: ID_VALID reads one u64.
+    if unsafe { libc::ioctl(l, libc::SECCOMP_IOCTL_NOTIF_ID_VALID, &req.id) } != 0 {
+        return Err(libc::ESRCH);
+    }
+    let size = std::mem::size_of::<T>();
+    let local = libc::iovec {
+        iov_base: (value as *const T).cast_mut().cast(),
+        iov_len: size,
+    };
+    let remote = libc::iovec {
+        iov_base: addr as *mut libc::c_void,
+        iov_len: size,
+    };
+    // SAFETY: writes `size` bytes of `value` to the caller's buffer, which
+    // process_vm_writev(2) checks against the caller's mappings.
+    let n = unsafe { libc::process_vm_writev(tid, &local, 1, &remote, 1, 0) };
+    if n != size as isize {
+        return Err(libc::EFAULT);
+    }
+    Ok(())
+}
