@@ -298,6 +298,14 @@ fn the_program_cannot_act_on_its_broker() {
                 assert_ne!(fields[0], "Z", "the broker died: {status}");
                 assert_ne!(fields[0], "t", "the broker is traced: {status}");
                 assert_eq!(fields[16], "0", "the broker's nice value changed: {status}");
+                // Each helper runs under a seccomp filter of its own (proc(5):
+                // `Seccomp: 2`, filter mode).
+                let st = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
+                assert!(
+                    st.lines()
+                        .any(|l| l.split_whitespace().collect::<Vec<_>>() == ["Seccomp:", "2"]),
+                    "helper {pid} is not under a filter:\n{st}"
+                );
                 let limits = std::fs::read_to_string(format!("/proc/{pid}/limits")).unwrap();
                 assert!(
                     !limits.lines().any(|l| l.starts_with("Max open files")

@@ -236,6 +236,9 @@ fn serve(sock: OwnedFd, judged: &Judged) -> io::Result<()> {
         // Best effort: older kernels hand over through the scheduler.
         libc::ioctl(l, libc::SECCOMP_IOCTL_NOTIF_SET_FLAGS, SYNC_WAKE_UP);
     }
+    // What a bug here could do is bounded too: from now on only the calls
+    // below (seccomp(2); `PR_SET_NO_NEW_PRIVS` was set before the fork).
+    confine_self().map_err(io::Error::from_raw_os_error)?;
     let ctx = Context {
         signal_scope: judged.signal_scope,
         lookups: judged.lookups,
@@ -269,6 +272,95 @@ fn serve(sock: OwnedFd, judged: &Judged) -> io::Result<()> {
         // is gone (killed meanwhile); nothing to do.
         unsafe { libc::ioctl(l, libc::SECCOMP_IOCTL_NOTIF_SEND, &resp) };
     }
+}
+
+/// The system calls the supervisor makes once it holds the listener:
+/// answering (ioctl(2) on the listener, pidfd_open(2), pidfd_getfd(2),
+/// process_vm_readv(2)/process_vm_writev(2), fstatat(2), statx(2),
+/// close(2), poll(2)), memory, and leaving (an abort included).
+const OWN_CALLS: &[libc::c_long] = &[
+    libc::SYS_ioctl,
+    libc::SYS_pidfd_open,
+    libc::SYS_pidfd_getfd,
+    libc::SYS_process_vm_readv,
+    libc::SYS_process_vm_writev,
+    libc::SYS_newfstatat,
+    libc::SYS_statx,
+    libc::SYS_fstat,
+    libc::SYS_close,
+    libc::SYS_ppoll,
+    #[cfg(target_arch = "x86_64")]
+    libc::SYS_poll,
+    libc::SYS_brk,
+    libc::SYS_mmap,
+    libc::SYS_munmap,
+    libc::SYS_mremap,
+    libc::SYS_madvise,
+    libc::SYS_futex,
+    libc::SYS_rt_sigprocmask,
+    libc::SYS_rt_sigreturn,
+    libc::SYS_sigaltstack,
+    libc::SYS_getpid,
+    libc::SYS_gettid,
+    libc::SYS_tgkill,
+    libc::SYS_exit,
+    libc::SYS_exit_group,
+];
+
+/// `AUDIT_ARCH_*` of this build (include/uapi/linux/audit.h).
+#[cfg(target_arch = "x86_64")]
+const ARCH: u32 = 62 | 0x8000_0000 | 0x4000_0000;
+#[cfg(target_arch = "aarch64")]
+const ARCH: u32 = 183 | 0x8000_0000 | 0x4000_0000;
+
+/// Confines the supervisor to [`OWN_CALLS`]: any other call answers
+/// `EPERM`, a foreign architecture's kills it. Its own program, apart from
+/// the program's (whose filter it is not under).
+fn confine_self() -> Result<(), i32> {
+    use libc::sock_filter;
+    const LD_W_ABS: u16 = 0x20;
+    const JEQ_K: u16 = 0x15;
+    const RET_K: u16 = 0x06;
+    let insn = |code, jt, jf, k| sock_filter { code, jt, jf, k };
+    let n = OWN_CALLS.len() as u8;
+    let mut p = vec![
+        // seccomp_data: nr at 0, arch at 4.
+        insn(LD_W_ABS, 0, 0, 4),
+        insn(JEQ_K, 1, 0, ARCH),
+        insn(RET_K, 0, 0, libc::SECCOMP_RET_KILL_PROCESS),
+        insn(LD_W_ABS, 0, 0, 0),
+    ];
+    for (i, &nr) in OWN_CALLS.iter().enumerate() {
+        // Matched: jump over the rest of the list and the denial.
+        let over = n - i as u8;
+        p.push(insn(JEQ_K, over, 0, nr as u32));
+    }
+    p.push(insn(
+        RET_K,
+        0,
+        0,
+        libc::SECCOMP_RET_ERRNO | libc::EPERM as u32,
+    ));
+    p.push(insn(RET_K, 0, 0, libc::SECCOMP_RET_ALLOW));
+    let prog = libc::sock_fprog {
+        len: p.len() as u16,
+        filter: p.as_mut_ptr(),
+    };
+    // SAFETY: the kernel copies the program in; `prog` outlives the call.
+    let r = unsafe {
+        libc::syscall(
+            libc::SYS_seccomp,
+            libc::SECCOMP_SET_MODE_FILTER,
+            0,
+            &prog as *const libc::sock_fprog,
+        )
+    };
+    if r != 0 {
+        return Err(io::Error::last_os_error()
+            .raw_os_error()
+            .unwrap_or(libc::EINVAL));
+    }
+    Ok(())
 }
 
 /// Whether processes are still under the filter of listener `l` (it
