@@ -129,6 +129,14 @@ pub(crate) fn start(judged: Judged) -> io::Result<Supervisor> {
     match unsafe { libc::fork() } {
         -1 => return Err(io::Error::last_os_error()),
         0 => {
+            // It shares the program's process group: a signal sent to the
+            // group (a terminal's ^C or hangup, `kill -TERM -PGID`, a
+            // shell's `kill %1`) would end it, and every later fstat of
+            // a program that outlives the signal would answer ENOSYS. It
+            // takes none (SIGKILL and SIGSTOP aside, sigprocmask(2)), and
+            // so runs none of the handlers the program installed before
+            // entry; it ends with the last process under the filter.
+            block_signals();
             drop(ours);
             let code = serve(theirs, &judged).map_or(1, |()| 0);
             // SAFETY: ends the supervisor without the program's exit
@@ -176,6 +184,18 @@ impl Supervisor {
             ));
         }
         Ok(())
+    }
+}
+
+/// Blocks every signal that can be blocked in the calling thread.
+fn block_signals() {
+    // SAFETY: sigset_t is plain data; sigfillset(3) fills it.
+    let mut all: libc::sigset_t = unsafe { std::mem::zeroed() };
+    // SAFETY: sigfillset(3) and sigprocmask(2) with live sets; the kernel
+    // leaves SIGKILL and SIGSTOP out.
+    unsafe {
+        libc::sigfillset(&mut all);
+        libc::sigprocmask(libc::SIG_BLOCK, &all, std::ptr::null_mut());
     }
 }
 

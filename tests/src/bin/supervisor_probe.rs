@@ -1,0 +1,46 @@
+//! A sandboxed program that outlives a signal sent to its whole process
+//! group (a terminal's ^C, `kill -TERM -PGID`, a shell's `kill %1`) and
+//! then asks for fstat of a preopened file through `AT_EMPTY_PATH`, as
+//! std's `File::metadata` does: the filter's supervisor (a process of the
+//! same group) must still answer. Prints `ready`, waits for a line on
+//! stdin, prints `fstat: ok` or the error. Run by tests/tests/supervisor.rs.
+
+#[cfg(target_os = "linux")]
+mod linux {
+    use std::io::BufRead;
+    use std::sync::atomic::{AtomicU32, Ordering};
+
+    use sandboxed::{sandboxed, File};
+
+    static CAUGHT: AtomicU32 = AtomicU32::new(0);
+
+    extern "C" fn caught(_: libc::c_int) {
+        CAUGHT.fetch_add(1, Ordering::Relaxed);
+    }
+
+    #[sandboxed(preopen(file = file(arg(1))), rights(file = [read, fstat], stdio))]
+    pub fn main(file: File) {
+        for sig in [libc::SIGINT, libc::SIGTERM, libc::SIGHUP, libc::SIGQUIT] {
+            // SAFETY: the handler only adds to an atomic.
+            unsafe { libc::signal(sig, caught as *const () as libc::sighandler_t) };
+        }
+        println!("ready");
+        let mut line = String::new();
+        let _ = std::io::stdin().lock().read_line(&mut line);
+        let seen = CAUGHT.load(Ordering::Relaxed);
+        match file.metadata() {
+            Ok(m) => println!("caught {seen}; fstat: ok, size {}", m.len()),
+            Err(e) => println!("caught {seen}; fstat: {e}"),
+        }
+    }
+}
+
+#[cfg(target_os = "linux")]
+fn main() {
+    linux::main()
+}
+
+#[cfg(not(target_os = "linux"))]
+fn main() {
+    println!("skipped: the escape suite attacks the Linux backend");
+}

@@ -1,0 +1,80 @@
+//! The filter's supervisor (runtime/src/backend/linux/supervise.rs) as an
+//! ordinary program meets it: signals sent to the program's whole process
+//! group, and no process left once the program is gone.
+
+#![cfg(target_os = "linux")]
+
+use std::io::{BufRead, BufReader, Write};
+use std::os::unix::process::CommandExt;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// The processes whose parent is `parent` (proc(5), field 4 of stat).
+fn children_of(parent: u32) -> Vec<u32> {
+    std::fs::read_dir("/proc")
+        .unwrap()
+        .filter_map(|e| e.ok()?.file_name().to_str()?.parse::<u32>().ok())
+        .filter(|pid| {
+            std::fs::read_to_string(format!("/proc/{pid}/stat")).is_ok_and(|s| {
+                s.rsplit_once(')')
+                    .and_then(|(_, rest)| rest.split_whitespace().nth(1)?.parse::<u32>().ok())
+                    == Some(parent)
+            })
+        })
+        .collect()
+}
+
+/// Whether `pid` is gone or a zombie.
+fn ended(pid: u32) -> bool {
+    std::fs::read_to_string(format!("/proc/{pid}/stat")).map_or(true, |s| {
+        s.rsplit_once(')')
+            .and_then(|(_, rest)| rest.split_whitespace().next())
+            == Some("Z")
+    })
+}
+
+/// A program that handles SIGINT, SIGTERM or SIGHUP sent to its process
+/// group (the supervisor's too) and goes on still gets fstat answered;
+/// once it ends, its supervisor ends too.
+#[test]
+fn a_signal_to_the_process_group_leaves_fstat_working() {
+    for (sig, name) in [
+        (libc::SIGINT, "SIGINT"),
+        (libc::SIGTERM, "SIGTERM"),
+        (libc::SIGHUP, "SIGHUP"),
+    ] {
+        let mut probe = Command::new(env!("CARGO_BIN_EXE_supervisor_probe"))
+            .arg("/dev/null")
+            .process_group(0)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut out = BufReader::new(probe.stdout.take().unwrap());
+        let mut line = String::new();
+        out.read_line(&mut line).unwrap();
+        if line.starts_with("skipped") {
+            println!("{line}");
+            return;
+        }
+        assert_eq!(line.trim(), "ready", "{name}");
+        let helpers = children_of(probe.id());
+        // SAFETY: kill(2) of the probe's own process group.
+        assert_eq!(unsafe { libc::kill(-(probe.id() as i32), sig) }, 0);
+        std::thread::sleep(Duration::from_millis(100));
+        probe.stdin.as_mut().unwrap().write_all(b"go\n").unwrap();
+        let mut rest = String::new();
+        std::io::Read::read_to_string(&mut out, &mut rest).unwrap();
+        assert!(probe.wait().unwrap().success(), "{name}: {rest}");
+        assert_eq!(rest.trim(), "caught 1; fstat: ok, size 0", "{name}");
+        let start = Instant::now();
+        while !helpers.iter().all(|&p| ended(p)) {
+            assert!(
+                start.elapsed() < Duration::from_secs(5),
+                "{name}: a helper outlived the program: {helpers:?}"
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        println!("{name}: fstat answered after the group's signal; helpers {helpers:?} ended");
+    }
+}
