@@ -174,6 +174,23 @@ mod linux {
             Denied(BENEATH),
         )
         .documented(differences::RAW_LOOKUPS_BY_PLACE),
+        Case::new(
+            "empty_path_page_boundary_absolute",
+            Namespaces,
+            Denied(NOTCAP),
+        ),
+        Case::new("empty_path_long_absolute", Namespaces, Denied(NOTCAP)),
+        Case::new("empty_path_racing_thread", Namespaces, Denied(NOTCAP)),
+        Case::new("empty_path_fstatat_readonly_buffer", Namespaces, Allowed),
+        Case::new(
+            "empty_path_statx_buffer_across_unmapped",
+            Namespaces,
+            Allowed,
+        ),
+        Case::new("empty_path_at_page_end", Namespaces, Allowed),
+        Case::new("empty_path_statx_reserved_mask", Namespaces, Allowed),
+        Case::new("empty_path_statx_both_syncs", Namespaces, Allowed),
+        Case::new("empty_path_fstatat_closed", Namespaces, Allowed),
         Case::new("empty_path_fstatat_itself", Namespaces, Allowed),
         Case::new("empty_path_statx_itself", Namespaces, Allowed),
         Case::new("empty_path_fstatat_thread", Namespaces, Allowed),

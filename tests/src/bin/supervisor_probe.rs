@@ -8,6 +8,7 @@
 #[cfg(target_os = "linux")]
 mod linux {
     use std::io::BufRead;
+    use std::os::fd::AsRawFd;
     use std::sync::atomic::{AtomicU32, Ordering};
 
     use sandboxed::{sandboxed, File};
@@ -23,6 +24,38 @@ mod linux {
         for sig in [libc::SIGINT, libc::SIGTERM, libc::SIGHUP, libc::SIGQUIT] {
             // SAFETY: the handler only adds to an atomic.
             unsafe { libc::signal(sig, caught as *const () as libc::sighandler_t) };
+        }
+        let mode = std::env::args().nth(2).unwrap_or_default();
+        if mode == "exit-in-fstat" {
+            // Threads in fstat while the program exits.
+            let fd = file.as_raw_fd();
+            for _ in 0..4 {
+                std::thread::spawn(move || loop {
+                    // SAFETY: statx(2) into a live buffer.
+                    let mut st: libc::statx = unsafe { std::mem::zeroed() };
+                    // SAFETY: as above.
+                    unsafe { libc::statx(fd, c"".as_ptr(), libc::AT_EMPTY_PATH, 0x7ff, &mut st) };
+                });
+            }
+            std::thread::sleep(std::time::Duration::from_millis(50));
+            println!("exiting");
+            std::process::exit(0);
+        }
+        if mode == "fork" {
+            // SAFETY: fork(2); the child only calls fstat and _exit(2).
+            match unsafe { libc::fork() } {
+                0 => {
+                    let code = i32::from(file.metadata().is_err());
+                    // SAFETY: leaves the child without exit handlers.
+                    unsafe { libc::_exit(code) }
+                }
+                child => {
+                    let mut status = 0;
+                    // SAFETY: waits for the child just forked.
+                    unsafe { libc::waitpid(child, &mut status, 0) };
+                    println!("child status {status}");
+                }
+            }
         }
         println!("ready");
         let mut line = String::new();

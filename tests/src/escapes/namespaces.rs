@@ -4,6 +4,8 @@
 use super::calls::*;
 use super::*;
 use crate::sys::*;
+use std::ffi::{CStr, CString};
+use std::os::fd::RawFd;
 
 pub(super) const CASES: &[(&str, Probe)] = &[
     ("open_absolute", |_| {
@@ -116,6 +118,120 @@ pub(super) const CASES: &[(&str, Probe)] = &[
             Err(e) if e.raw_os_error() == Some(libc::EFAULT) => Ok("EFAULT".into()),
             other => Err(std::io::Error::other(format!("not EFAULT: {other:?}"))),
         }
+    }),
+    // The supervisor's copy of the path against the caller's memory: a
+    // path crossing a page boundary, one of more than a page, and another
+    // thread turning `""` into an absolute path while the calls are in
+    // flight; each must need `lookup` as any lookup does.
+    ("empty_path_page_boundary_absolute", |f| {
+        let path = world("outside/secret.txt");
+        let page = Pages::new(2, libc::PROT_READ | libc::PROT_WRITE)?;
+        // Half the path at the end of the first page, half on the second.
+        let at = page.len / 2 - path.as_bytes().len() / 2;
+        let buf = page.bytes();
+        buf[at..at + path.as_bytes_with_nul().len()].copy_from_slice(path.as_bytes_with_nul());
+        // SAFETY: `buf[at..]` holds a NUL-terminated path.
+        stat_at(
+            f.rw,
+            unsafe { CStr::from_ptr(buf[at..].as_ptr().cast()) },
+            libc::AT_EMPTY_PATH,
+        )
+    }),
+    ("empty_path_long_absolute", |f| {
+        // `/` repeated to 4000 bytes, then the absolute path.
+        let tail = world("outside/secret.txt");
+        let mut long = vec![b'/'; 4000];
+        long.extend_from_slice(tail.as_bytes());
+        stat_at(
+            f.rw,
+            &CString::new(long).expect("no NUL"),
+            libc::AT_EMPTY_PATH,
+        )
+    }),
+    ("empty_path_racing_thread", |f| racing_empty_path(f.rw)),
+    // Errors as the kernel gives them (fstatat(2), statx(2) ERRORS): a
+    // buffer mapped read-only or ending in an unmapped page (EFAULT),
+    // `""` as the last byte before an unmapped page (fstat), a reserved
+    // statx mask bit or two sync types (EINVAL), a closed descriptor
+    // (EBADF).
+    ("empty_path_fstatat_readonly_buffer", |f| {
+        let page = Pages::new(1, libc::PROT_READ)?;
+        expect_errno(
+            sys!(libc::fstatat(
+                f.rw,
+                c"".as_ptr(),
+                page.at.cast(),
+                libc::AT_EMPTY_PATH
+            )),
+            libc::EFAULT,
+        )
+    }),
+    ("empty_path_statx_buffer_across_unmapped", |f| {
+        let page = Pages::new(2, libc::PROT_READ | libc::PROT_WRITE)?;
+        page.protect_second(libc::PROT_NONE)?;
+        let end = page.len / 2 - 100;
+        expect_errno(
+            sys!(libc::statx(
+                f.rw,
+                c"".as_ptr(),
+                libc::AT_EMPTY_PATH,
+                libc::STATX_BASIC_STATS,
+                page.bytes()[end..].as_mut_ptr().cast()
+            )),
+            libc::EFAULT,
+        )
+    }),
+    ("empty_path_at_page_end", |f| {
+        let page = Pages::new(2, libc::PROT_READ | libc::PROT_WRITE)?;
+        page.protect_second(libc::PROT_NONE)?;
+        let last = page.len / 2 - 1;
+        page.bytes()[last] = 0;
+        // SAFETY: the byte is NUL.
+        let empty = unsafe { CStr::from_ptr(page.bytes()[last..].as_ptr().cast()) };
+        stat_at(f.rw, empty, libc::AT_EMPTY_PATH)
+    }),
+    ("empty_path_statx_reserved_mask", |f| {
+        // SAFETY: `statx` is plain old data; all zeroes is a valid value.
+        let mut st: libc::statx = unsafe { std::mem::zeroed() };
+        expect_errno(
+            sys!(libc::statx(
+                f.rw,
+                c"".as_ptr(),
+                libc::AT_EMPTY_PATH,
+                libc::STATX__RESERVED as u32,
+                &mut st
+            )),
+            libc::EINVAL,
+        )
+    }),
+    ("empty_path_statx_both_syncs", |f| {
+        // AT_STATX_FORCE_SYNC with AT_STATX_DONT_SYNC: no sync type.
+        // SAFETY: `statx` is plain old data; all zeroes is a valid value.
+        let mut st: libc::statx = unsafe { std::mem::zeroed() };
+        expect_errno(
+            sys!(libc::statx(
+                f.rw,
+                c"".as_ptr(),
+                libc::AT_EMPTY_PATH | libc::AT_STATX_FORCE_SYNC | libc::AT_STATX_DONT_SYNC,
+                libc::STATX_BASIC_STATS,
+                &mut st
+            )),
+            libc::EINVAL,
+        )
+    }),
+    ("empty_path_fstatat_closed", |f| {
+        close(f.rw);
+        // SAFETY: `stat` is plain old data; all zeroes is a valid value.
+        let mut st: libc::stat = unsafe { std::mem::zeroed() };
+        expect_errno(
+            sys!(libc::fstatat(
+                f.rw,
+                c"".as_ptr(),
+                &mut st,
+                libc::AT_EMPTY_PATH
+            )),
+            libc::EBADF,
+        )
     }),
     ("fchmodat_dotdot", |f| {
         sys!(libc::fchmodat(
@@ -650,4 +766,128 @@ fn same_as_fstat(fd: RawFd) -> Attempt {
         )));
     }
     Ok(format!("size {}, as fstat(2)", empty.st_size))
+}
+
+/// `Ok(errno)` when `r` failed with `errno`, as the kernel answers.
+fn expect_errno<T: std::fmt::Debug>(r: std::io::Result<T>, errno: i32) -> Attempt {
+    match r {
+        Err(e) if e.raw_os_error() == Some(errno) => Ok(format!("errno {errno}")),
+        other => Err(std::io::Error::other(format!(
+            "not errno {errno}: {other:?}"
+        ))),
+    }
+}
+
+/// Anonymous private pages, unmapped on drop.
+struct Pages {
+    at: *mut libc::c_void,
+    len: usize,
+}
+
+impl Pages {
+    fn new(count: usize, prot: i32) -> std::io::Result<Pages> {
+        // SAFETY: sysconf(3).
+        let len = count * unsafe { libc::sysconf(libc::_SC_PAGESIZE) } as usize;
+        // SAFETY: a fresh anonymous mapping; checked below.
+        let at = unsafe {
+            libc::mmap(
+                std::ptr::null_mut(),
+                len,
+                prot,
+                libc::MAP_PRIVATE | libc::MAP_ANONYMOUS,
+                -1,
+                0,
+            )
+        };
+        if at == libc::MAP_FAILED {
+            return Err(std::io::Error::last_os_error());
+        }
+        Ok(Pages { at, len })
+    }
+
+    /// The first page's bytes, and the second's when it is mapped
+    /// writable.
+    #[allow(clippy::mut_from_ref)]
+    fn bytes(&self) -> &mut [u8] {
+        // SAFETY: the mapping is live for `self`'s life; the probe is the
+        // only one using it.
+        unsafe { std::slice::from_raw_parts_mut(self.at.cast(), self.len) }
+    }
+
+    /// Changes the second of two pages' protection to `prot`.
+    fn protect_second(&self, prot: i32) -> std::io::Result<()> {
+        let half = self.len / 2;
+        sys!(libc::mprotect(
+            self.at.cast::<u8>().add(half).cast(),
+            half,
+            prot
+        ))?;
+        Ok(())
+    }
+}
+
+impl Drop for Pages {
+    fn drop(&mut self) {
+        // SAFETY: unmaps the mapping made in `new`.
+        unsafe { libc::munmap(self.at, self.len) };
+    }
+}
+
+/// fstatat(2) with `AT_EMPTY_PATH` through `fd` (`fstat` without `lookup`)
+/// while another thread flips the path between `""` and an absolute one:
+/// a result that is not `fd`'s own is the absolute path's.
+fn racing_empty_path(fd: RawFd) -> Attempt {
+    use std::sync::atomic::{AtomicBool, AtomicU8, Ordering};
+    use std::sync::Arc;
+    // SAFETY: `stat` is plain old data; all zeroes is a valid value.
+    let mut own: libc::stat = unsafe { std::mem::zeroed() };
+    sys!(libc::syscall(libc::SYS_fstat, fd, &mut own))?;
+    let path = world("outside/secret.txt");
+    let buf: Arc<Vec<AtomicU8>> = Arc::new(
+        path.as_bytes_with_nul()
+            .iter()
+            .map(|&b| AtomicU8::new(b))
+            .collect(),
+    );
+    let stop = Arc::new(AtomicBool::new(false));
+    let flipper = {
+        let (buf, stop) = (Arc::clone(&buf), Arc::clone(&stop));
+        std::thread::spawn(move || {
+            let mut first = 0u8;
+            while !stop.load(Ordering::Relaxed) {
+                first = if first == 0 { b'/' } else { 0 };
+                buf[0].store(first, Ordering::Relaxed);
+            }
+        })
+    };
+    let (mut own_seen, mut refused, mut other) = (0, 0, None);
+    for _ in 0..3000 {
+        // SAFETY: as above.
+        let mut st: libc::stat = unsafe { std::mem::zeroed() };
+        // The atomics are laid out as the bytes, NUL-terminated.
+        match sys!(libc::fstatat(
+            fd,
+            buf.as_ptr().cast(),
+            &mut st,
+            libc::AT_EMPTY_PATH
+        )) {
+            Ok(_) if (st.st_dev, st.st_ino) == (own.st_dev, own.st_ino) => own_seen += 1,
+            Ok(_) => {
+                other = Some(st.st_size);
+                break;
+            }
+            Err(e) if e.raw_os_error() == Some(libc::EACCES) => refused += 1,
+            Err(e) => other = other.or(Some(-i64::from(e.raw_os_error().unwrap_or(0)))),
+        }
+    }
+    stop.store(true, Ordering::Relaxed);
+    let _ = flipper.join();
+    match other {
+        Some(size) if size >= 0 => Ok(format!("the absolute path's metadata: size {size}")),
+        Some(errno) => Err(std::io::Error::other(format!("errno {}", -errno))),
+        None if refused > 0 && own_seen > 0 => Err(std::io::Error::from_raw_os_error(libc::EACCES)),
+        None => Err(std::io::Error::other(format!(
+            "the race never met both paths ({own_seen} fstat, {refused} refused)"
+        ))),
+    }
 }
