@@ -78,3 +78,50 @@ fn a_signal_to_the_process_group_leaves_fstat_working() {
         println!("{name}: fstat answered after the group's signal; helpers {helpers:?} ended");
     }
 }
+
+/// Threads in fstat while the program exits: the program ends, and so
+/// does its supervisor.
+#[test]
+fn the_supervisor_ends_when_the_program_exits_mid_fstat() {
+    for _ in 0..3 {
+        let mut probe = Command::new(env!("CARGO_BIN_EXE_supervisor_probe"))
+            .args(["/dev/null", "exit-in-fstat"])
+            .stdout(Stdio::piped())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(Duration::from_millis(20));
+        let helpers = children_of(probe.id());
+        let mut out = String::new();
+        std::io::Read::read_to_string(probe.stdout.as_mut().unwrap(), &mut out).unwrap();
+        if out.starts_with("skipped") {
+            println!("{out}");
+            return;
+        }
+        assert!(probe.wait().unwrap().success(), "{out}");
+        assert_eq!(out.trim(), "exiting");
+        let start = Instant::now();
+        while !helpers.iter().all(|&p| ended(p)) {
+            assert!(
+                start.elapsed() < Duration::from_secs(5),
+                "a helper outlived the program: {helpers:?}"
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+}
+
+/// A child the program forks gets fstat answered too.
+#[test]
+fn a_forked_child_gets_fstat() {
+    let out = Command::new(env!("CARGO_BIN_EXE_supervisor_probe"))
+        .args(["/dev/null", "fork"])
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    let out = String::from_utf8_lossy(&out.stdout);
+    if out.starts_with("skipped") {
+        println!("{out}");
+        return;
+    }
+    assert!(out.starts_with("child status 0\n"), "{out}");
+}
