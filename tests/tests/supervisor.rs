@@ -53,10 +53,6 @@ fn a_signal_to_the_process_group_leaves_fstat_working() {
         let mut out = BufReader::new(probe.stdout.take().unwrap());
         let mut line = String::new();
         out.read_line(&mut line).unwrap();
-        if line.starts_with("skipped") {
-            println!("{line}");
-            return;
-        }
         assert_eq!(line.trim(), "ready", "{name}");
         let helpers = children_of(probe.id());
         // SAFETY: kill(2) of the probe's own process group.
@@ -93,10 +89,6 @@ fn the_supervisor_ends_when_the_program_exits_mid_fstat() {
         let helpers = children_of(probe.id());
         let mut out = String::new();
         std::io::Read::read_to_string(probe.stdout.as_mut().unwrap(), &mut out).unwrap();
-        if out.starts_with("skipped") {
-            println!("{out}");
-            return;
-        }
         assert!(probe.wait().unwrap().success(), "{out}");
         assert_eq!(out.trim(), "exiting");
         let start = Instant::now();
@@ -119,9 +111,5 @@ fn a_forked_child_gets_fstat() {
         .output()
         .unwrap();
     let out = String::from_utf8_lossy(&out.stdout);
-    if out.starts_with("skipped") {
-        println!("{out}");
-        return;
-    }
     assert!(out.starts_with("child status 0\n"), "{out}");
 }
