@@ -113,3 +113,21 @@ fn a_forked_child_gets_fstat() {
     let out = String::from_utf8_lossy(&out.stdout);
     assert!(out.starts_with("child status 0\n"), "{out}");
 }
+
+/// A compartment forked inside the sandbox, directly or from the zygote
+/// (the program runs a second thread), gets fstat of a pipe answered
+/// through `AT_EMPTY_PATH` (the program's supervisor answers it).
+#[test]
+fn a_compartment_gets_fstat() {
+    for how in ["direct", "zygote"] {
+        let out = Command::new(env!("CARGO_BIN_EXE_supervisor_probe"))
+            .args(["/dev/null", &format!("compartment-{how}")])
+            .stdin(Stdio::null())
+            .output()
+            .unwrap();
+        let out = String::from_utf8_lossy(&out.stdout);
+        // S_IFIFO, inode(7).
+        let fifo = format!("compartment {how}: Ok({})\n", libc::S_IFIFO);
+        assert!(out.starts_with(&fifo), "{out}");
+    }
+}

@@ -3,7 +3,10 @@
 //! then asks for fstat of a preopened file through `AT_EMPTY_PATH`, as
 //! std's `File::metadata` does: the filter's supervisor (a process of the
 //! same group) must still answer. Prints `ready`, waits for a line on
-//! stdin, prints `fstat: ok` or the error. Run by tests/tests/supervisor.rs.
+//! stdin, prints `fstat: ok` or the error. `argv[2]` adds a step before:
+//! `exit-in-fstat` (threads in statx while the program exits), `fork` (a
+//! child's fstat), `compartment-direct`/`-zygote` (a compartment's).
+//! Run by tests/tests/supervisor.rs.
 
 #[cfg(target_os = "linux")]
 mod linux {
@@ -17,6 +20,39 @@ mod linux {
 
     extern "C" fn caught(_: libc::c_int) {
         CAUGHT.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// fstat of a pipe made there through `AT_EMPTY_PATH` (statx(2), as
+    /// std's `File::metadata`), in a compartment.
+    fn stdout_size(_: &i32) -> Result<u32, String> {
+        let mut pipe = [0; 2];
+        // SAFETY: pipe(2) writes two descriptors into `pipe`.
+        if unsafe { libc::pipe(pipe.as_mut_ptr()) } != 0 {
+            return Err(format!("pipe: {}", std::io::Error::last_os_error()));
+        }
+        let fd = &pipe[0];
+        // SAFETY: `stat` is plain data; all-zero is valid.
+        let mut direct: libc::stat = unsafe { std::mem::zeroed() };
+        // SAFETY: fstat(2) into a live buffer.
+        if unsafe { libc::fstat(*fd, &mut direct) } != 0 {
+            return Err(format!("fstat: {}", std::io::Error::last_os_error()));
+        }
+        // SAFETY: `statx` is plain data; all-zero is valid.
+        let mut st: libc::statx = unsafe { std::mem::zeroed() };
+        // SAFETY: statx(2) into a live buffer.
+        let r = unsafe {
+            libc::statx(
+                *fd,
+                c"".as_ptr(),
+                libc::AT_EMPTY_PATH,
+                libc::STATX_TYPE,
+                &mut st,
+            )
+        };
+        if r != 0 {
+            return Err(std::io::Error::last_os_error().to_string());
+        }
+        Ok(u32::from(st.stx_mode) & libc::S_IFMT)
     }
 
     #[sandboxed(preopen(file = file(arg(1))), rights(file = [read, fstat], stdio))]
@@ -56,6 +92,16 @@ mod linux {
                     println!("child status {status}");
                 }
             }
+        }
+        if let Some(how) = mode.strip_prefix("compartment-") {
+            if how == "zygote" {
+                let _ = sandboxed::compartment::prepare(&[]);
+                // A second thread: compartments come from the zygote.
+                std::thread::spawn(|| std::thread::sleep(std::time::Duration::from_secs(3)));
+            }
+            let c = sandboxed::compartment::Compartment::new()
+                .timeout(std::time::Duration::from_secs(5));
+            println!("compartment {how}: {:?}", c.run(stdout_size, &1));
         }
         println!("ready");
         let mut line = String::new();
