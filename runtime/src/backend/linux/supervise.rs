@@ -34,6 +34,20 @@
 //! them), but `SANDBOXED_TRACE` does not report them: they do not pass
 //! through the `SIGSYS` handler.
 //!
+//! # Limits
+//!
+//! process_vm_readv(2) and process_vm_writev(2) take a thread's number,
+//! not a pidfd. The supervisor checks the caller is still waiting
+//! (`SECCOMP_IOCTL_NOTIF_ID_VALID`) before each, but between that check
+//! and the call a caller killed meanwhile could have its number reused
+//! by another process, which would then be written a `struct stat`. The
+//! kernel allocates numbers cyclically, so the whole number space
+//! (`/proc/sys/kernel/pid_max`) would have to be used up inside that
+//! window of microseconds. seccomp_unotify(2) suggests writing through
+//! `/proc/TID/mem` opened before the check; that write ignores page
+//! protections (a `struct stat` could then be written over the caller's
+//! read-only code), which is worse, so it is not done.
+//!
 //! [`sandboxed::is_violation`]: crate::is_violation
 
 use std::io;
@@ -404,8 +418,10 @@ fn answer(l: RawFd, req: &libc::seccomp_notif, ctx: &Context) -> Result<i64, i32
         return Err(libc::ENOSYS);
     };
     let tid = req.pid as libc::pid_t;
-    // The caller's thread, pinned: its number cannot name another
-    // process while this is held.
+    // The caller's thread, for pidfd_getfd(2). A pidfd keeps the task,
+    // not its number: process_vm_readv(2)/process_vm_writev(2) name the
+    // thread by number, checked with ID_VALID before each (module docs,
+    // "Limits").
     // SAFETY: pidfd_open(2) of a thread; checked and owned.
     let pidfd = unsafe {
         let p = libc::syscall(libc::SYS_pidfd_open, tid, PIDFD_THREAD);
