@@ -98,7 +98,6 @@ pub(crate) fn available() -> bool {
 
 /// The program's side of a supervisor forked and waiting for the
 /// listener.
-#[derive(Debug)]
 pub(crate) struct Supervisor {
     sock: OwnedFd,
 }
@@ -140,7 +139,8 @@ pub(crate) fn start(judged: Judged) -> io::Result<Supervisor> {
     // mode does.
     // SAFETY: fork(2) of a single-threaded process; the child only makes
     // system calls and leaves with _exit(2).
-    match unsafe { libc::fork() } {
+    let child = unsafe { libc::fork() };
+    match child {
         -1 => return Err(io::Error::last_os_error()),
         0 => {
             // It shares the program's process group: a signal sent to the
@@ -160,21 +160,13 @@ pub(crate) fn start(judged: Judged) -> io::Result<Supervisor> {
         _ => {}
     }
     drop(theirs);
-    let mut pid = [0u8; 4];
-    // SAFETY: reads at most 4 bytes into a live buffer.
-    if unsafe { libc::read(ours.as_raw_fd(), pid.as_mut_ptr().cast(), 4) } != 4 {
-        return Err(io::Error::other("the supervisor ended before it started"));
-    }
     // Yama's ptrace scope 1 lets only ancestors, and the process named
     // here, reach the program (Documentation/admin-guide/LSM/Yama.rst);
     // without Yama this answers EINVAL, and nothing is needed. Before the
     // filter, which refuses it.
     // SAFETY: prctl(2) with integer arguments.
     unsafe {
-        libc::prctl(
-            libc::PR_SET_PTRACER,
-            i32::from_ne_bytes(pid) as libc::c_ulong,
-        )
+        libc::prctl(libc::PR_SET_PTRACER, child as libc::c_ulong)
     };
     Ok(Supervisor { sock: ours })
 }
@@ -229,12 +221,6 @@ fn raw(r: libc::c_long) -> i64 {
 /// The supervisor's life: takes the listener, then answers until no
 /// process is left under the filter.
 fn serve(sock: OwnedFd, judged: &Judged) -> io::Result<()> {
-    // SAFETY: getpid(2).
-    let me = unsafe { libc::getpid() }.to_ne_bytes();
-    // SAFETY: writes 4 bytes from a live buffer.
-    if unsafe { libc::write(sock.as_raw_fd(), me.as_ptr().cast(), 4) } != 4 {
-        return Err(io::Error::last_os_error());
-    }
     let mut n = [0u8; 4];
     // SAFETY: reads at most 4 bytes into a live buffer.
     if unsafe { libc::read(sock.as_raw_fd(), n.as_mut_ptr().cast(), 4) } != 4 {
