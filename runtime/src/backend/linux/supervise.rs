@@ -165,9 +165,7 @@ pub(crate) fn start(judged: Judged) -> io::Result<Supervisor> {
     // without Yama this answers EINVAL, and nothing is needed. Before the
     // filter, which refuses it.
     // SAFETY: prctl(2) with integer arguments.
-    unsafe {
-        libc::prctl(libc::PR_SET_PTRACER, child as libc::c_ulong)
-    };
+    unsafe { libc::prctl(libc::PR_SET_PTRACER, child as libc::c_ulong) };
     Ok(Supervisor { sock: ours })
 }
 
