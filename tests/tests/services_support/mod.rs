@@ -103,17 +103,11 @@ pub fn broker_of(parent: u32) -> u32 {
     if let Some(pid) = children {
         return pid;
     }
-    // Without CONFIG_PROC_CHILDREN: the process whose ppid is `parent`.
-    std::fs::read_dir("/proc")
-        .unwrap()
-        .filter_map(|e| e.ok()?.file_name().to_str()?.parse::<u32>().ok())
-        .find(|pid| {
-            std::fs::read_to_string(format!("/proc/{pid}/stat")).is_ok_and(|s| {
-                s.rsplit_once(')')
-                    .and_then(|(_, rest)| rest.split_whitespace().nth(1)?.parse::<u32>().ok())
-                    == Some(parent)
-            })
-        })
+    // Without CONFIG_PROC_CHILDREN: the first process whose ppid is
+    // `parent` (the broker is forked before the supervisor).
+    children_of(parent)
+        .into_iter()
+        .min()
         .expect("the probe has a broker child")
 }
 
