@@ -119,3 +119,57 @@ fn a_compartment_gets_fstat() {
         assert!(out.starts_with(&fifo), "{out}");
     }
 }
+
+/// Where pidfd_getfd(2) is refused (as a container's seccomp profile
+/// refuses it without `CAP_SYS_PTRACE`), entry names the missing
+/// supervisor and refuses to run (`on_unsupported`'s default), rather than
+/// failing halfway with `EPERM`; the program's body never runs.
+#[test]
+fn without_pidfd_getfd_entry_names_the_missing_supervisor() {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_supervisor_probe"));
+    cmd.arg("/dev/null").stdin(Stdio::null());
+    // SAFETY: between fork and exec, only prctl(2) and seccomp(2) with a
+    // program on the stack: async-signal-safe.
+    unsafe {
+        cmd.pre_exec(|| {
+            const LD_W_ABS: u16 = 0x20;
+            const JEQ_K: u16 = 0x15;
+            const RET_K: u16 = 0x06;
+            let insn = |code, jt, jf, k| libc::sock_filter { code, jt, jf, k };
+            let mut p = [
+                insn(LD_W_ABS, 0, 0, 0),
+                insn(JEQ_K, 0, 1, libc::SYS_pidfd_getfd as u32),
+                insn(RET_K, 0, 0, libc::SECCOMP_RET_ERRNO | libc::EPERM as u32),
+                insn(RET_K, 0, 0, libc::SECCOMP_RET_ALLOW),
+            ];
+            let prog = libc::sock_fprog {
+                len: p.len() as u16,
+                filter: p.as_mut_ptr(),
+            };
+            if libc::prctl(libc::PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0
+                || libc::syscall(
+                    libc::SYS_seccomp,
+                    libc::SECCOMP_SET_MODE_FILTER,
+                    0,
+                    &prog as *const libc::sock_fprog,
+                ) != 0
+            {
+                return Err(std::io::Error::last_os_error());
+            }
+            Ok(())
+        });
+    }
+    let out = cmd.output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(!out.status.success(), "it ran: {stdout}{stderr}");
+    assert!(
+        !stdout.contains("ready"),
+        "the body ran unsandboxed: {stdout}"
+    );
+    assert!(
+        stderr.contains("cannot enforce the sandbox"),
+        "no gap named: {stderr}"
+    );
+    assert!(stderr.contains("seccomp supervisor"), "{stderr}");
+}

@@ -103,7 +103,7 @@ impl std::fmt::Display for Gap {
             Gap::LandlockTruncate => "Landlock ABI 3 (truncate beneath directories)",
             Gap::LandlockDeviceIoctl => "Landlock ABI 5 (device ioctls beneath directories)",
             Gap::LandlockScopes => "Landlock ABI 6 (signal and abstract unix socket scoping)",
-            Gap::Supervisor => "seccomp user notification with thread pidfds, Linux 6.9 (stat with AT_EMPTY_PATH and a path needs only `fstat`)",
+            Gap::Supervisor => "the seccomp supervisor: user notification with thread pidfds (Linux 6.9), pidfd_getfd and process_vm_readv allowed (stat with AT_EMPTY_PATH and a path needs only `fstat`)",
         })
     }
 }

@@ -68,9 +68,9 @@ const SYNC_WAKE_UP: u64 = 1;
 /// The longest path read (`PATH_MAX`, with its NUL).
 const PATH_MAX: usize = libc::PATH_MAX as usize;
 
-/// Whether the running kernel has what the supervisor needs: the
-/// user-notification action (Linux 5.0) and pidfds of threads (6.9), with
-/// pidfd_getfd(2) (5.6) between them.
+/// Whether the running kernel has what the supervisor needs, and lets
+/// this process use it: the user-notification action (Linux 5.0), pidfds
+/// of threads (6.9), pidfd_getfd(2) (5.6) and process_vm_readv(2).
 pub(crate) fn available() -> bool {
     let action: u32 = libc::SECCOMP_RET_USER_NOTIF;
     // SAFETY: SECCOMP_GET_ACTION_AVAIL reads one u32 through the pointer.
@@ -92,8 +92,38 @@ pub(crate) fn available() -> bool {
         return false;
     }
     // SAFETY: `fd` was just opened and is owned here.
-    drop(unsafe { OwnedFd::from_raw_fd(fd as RawFd) });
-    true
+    let pidfd = unsafe { OwnedFd::from_raw_fd(fd as RawFd) };
+    // What the supervisor does to the program, tried on ourselves: a
+    // seccomp profile of a container (or an LSM) may refuse pidfd_getfd(2)
+    // and process_vm_readv(2) without CAP_SYS_PTRACE, and the program
+    // would then fail at entry with EPERM instead of naming the gap.
+    // SAFETY: pidfd_getfd(2) of our own pidfd; the copy is closed at once.
+    let copy = unsafe {
+        libc::syscall(
+            libc::SYS_pidfd_getfd,
+            pidfd.as_raw_fd(),
+            pidfd.as_raw_fd(),
+            0,
+        )
+    };
+    if copy < 0 {
+        return false;
+    }
+    // SAFETY: `copy` was just made and is owned here.
+    drop(unsafe { OwnedFd::from_raw_fd(copy as RawFd) });
+    let src = [1u8];
+    let mut dst = [0u8];
+    let local = libc::iovec {
+        iov_base: dst.as_mut_ptr().cast(),
+        iov_len: 1,
+    };
+    let remote = libc::iovec {
+        iov_base: src.as_ptr().cast_mut().cast(),
+        iov_len: 1,
+    };
+    // SAFETY: reads one byte of our own live `src` into our own `dst`.
+    let read = unsafe { libc::process_vm_readv(libc::getpid(), &local, 1, &remote, 1, 0) };
+    read == 1 && dst[0] == 1
 }
 
 /// The program's side of a supervisor forked and waiting for the
