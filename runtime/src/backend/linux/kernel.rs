@@ -124,7 +124,12 @@ fn landlock_abi() -> i32 {
 }
 
 fn seccomp() -> bool {
-    let action: u32 = libc::SECCOMP_RET_ERRNO;
+    action_available(libc::SECCOMP_RET_ERRNO)
+}
+
+/// Whether seccomp(2) filters may return `action` (a `SECCOMP_RET_*`),
+/// `SECCOMP_GET_ACTION_AVAIL`.
+pub(super) fn action_available(action: u32) -> bool {
     // SAFETY: SECCOMP_GET_ACTION_AVAIL reads one u32 through the pointer.
     let r = unsafe {
         libc::syscall(

@@ -72,17 +72,7 @@ const PATH_MAX: usize = libc::PATH_MAX as usize;
 /// this process use it: the user-notification action (Linux 5.0), pidfds
 /// of threads (6.9), pidfd_getfd(2) (5.6) and process_vm_readv(2).
 pub(crate) fn available() -> bool {
-    let action: u32 = libc::SECCOMP_RET_USER_NOTIF;
-    // SAFETY: SECCOMP_GET_ACTION_AVAIL reads one u32 through the pointer.
-    let notif = unsafe {
-        libc::syscall(
-            libc::SYS_seccomp,
-            libc::SECCOMP_GET_ACTION_AVAIL,
-            0,
-            &action as *const u32,
-        )
-    } == 0;
-    if !notif {
+    if !super::kernel::action_available(libc::SECCOMP_RET_USER_NOTIF) {
         return false;
     }
     // SAFETY: pidfd_open(2) of the calling thread; the descriptor is
@@ -445,10 +435,7 @@ fn answer(l: RawFd, req: &libc::seccomp_notif, ctx: &Context) -> Result<i64, i32
         OwnedFd::from_raw_fd(p as RawFd)
     };
     // The thread is still the caller (not a reused number).
-    // SAFETY: ID_VALID reads one u64.
-    if unsafe { libc::ioctl(l, libc::SECCOMP_IOCTL_NOTIF_ID_VALID, &req.id) } != 0 {
-        return Err(libc::ESRCH);
-    }
+    valid(l, req)?;
     let mut path = [0u8; PATH_MAX];
     let len = read_path(tid, args[1], &mut path)?;
     // SAFETY: pidfd_getfd(2) of the caller's descriptor argument.
@@ -554,6 +541,16 @@ fn read_path(tid: libc::pid_t, addr: u64, buf: &mut [u8; PATH_MAX]) -> Result<us
     Err(libc::ENAMETOOLONG)
 }
 
+/// `ESRCH` unless the caller of `req` still waits for its answer
+/// (`SECCOMP_IOCTL_NOTIF_ID_VALID`: its thread not gone; see "Limits").
+fn valid(l: RawFd, req: &libc::seccomp_notif) -> Result<(), i32> {
+    // SAFETY: ID_VALID reads one u64.
+    if unsafe { libc::ioctl(l, libc::SECCOMP_IOCTL_NOTIF_ID_VALID, &req.id) } != 0 {
+        return Err(libc::ESRCH);
+    }
+    Ok(())
+}
+
 /// Writes `value` to `addr` in thread `tid` (the caller's buffer), after
 /// checking it is still the caller; `EFAULT` when the buffer cannot be
 /// written, as the kernel answers.
@@ -564,10 +561,7 @@ fn write_back<T>(
     addr: u64,
     value: &T,
 ) -> Result<(), i32> {
-    // SAFETY: ID_VALID reads one u64.
-    if unsafe { libc::ioctl(l, libc::SECCOMP_IOCTL_NOTIF_ID_VALID, &req.id) } != 0 {
-        return Err(libc::ESRCH);
-    }
+    valid(l, req)?;
     let size = std::mem::size_of::<T>();
     let local = libc::iovec {
         iov_base: (value as *const T).cast_mut().cast(),
