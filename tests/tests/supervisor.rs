@@ -21,6 +21,18 @@ fn ended(pid: u32) -> bool {
     })
 }
 
+/// Waits up to 5 s for every one of `helpers` to end (`what`: the case).
+fn all_end(helpers: &[u32], what: &str) {
+    let start = Instant::now();
+    while !helpers.iter().all(|&p| ended(p)) {
+        assert!(
+            start.elapsed() < Duration::from_secs(5),
+            "{what}: a helper outlived the program: {helpers:?}"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
 /// A program that handles SIGINT, SIGTERM or SIGHUP sent to its process
 /// group (the supervisor's too) and goes on still gets fstat answered;
 /// once it ends, its supervisor ends too.
@@ -51,14 +63,7 @@ fn a_signal_to_the_process_group_leaves_fstat_working() {
         std::io::Read::read_to_string(&mut out, &mut rest).unwrap();
         assert!(probe.wait().unwrap().success(), "{name}: {rest}");
         assert_eq!(rest.trim(), "caught 1; fstat: ok, size 0", "{name}");
-        let start = Instant::now();
-        while !helpers.iter().all(|&p| ended(p)) {
-            assert!(
-                start.elapsed() < Duration::from_secs(5),
-                "{name}: a helper outlived the program: {helpers:?}"
-            );
-            std::thread::sleep(Duration::from_millis(20));
-        }
+        all_end(&helpers, name);
         println!("{name}: fstat answered after the group's signal; helpers {helpers:?} ended");
     }
 }
@@ -79,14 +84,7 @@ fn the_supervisor_ends_when_the_program_exits_mid_fstat() {
         std::io::Read::read_to_string(probe.stdout.as_mut().unwrap(), &mut out).unwrap();
         assert!(probe.wait().unwrap().success(), "{out}");
         assert_eq!(out.trim(), "exiting");
-        let start = Instant::now();
-        while !helpers.iter().all(|&p| ended(p)) {
-            assert!(
-                start.elapsed() < Duration::from_secs(5),
-                "a helper outlived the program: {helpers:?}"
-            );
-            std::thread::sleep(Duration::from_millis(20));
-        }
+        all_end(&helpers, "exit-in-fstat");
     }
 }
 
