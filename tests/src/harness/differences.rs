@@ -10,8 +10,9 @@ pub const RAW_LOOKUPS_BY_PLACE: &str = "row 1 (a): raw *at() lookups are confine
      readlink and O_PATH lookups anywhere (Dir methods walk)";
 /// Row 1 (b).
 pub const LANDLOCK_INEXACT: &str =
-    "row 1 (b): what Landlock cannot grant exactly is refused: path forms of chmod, \
-     chown, utimes; device nodes; a program, or a program beneath a directory, without `read`";
+    "row 1 (b): what Landlock cannot grant exactly is refused: device nodes; a program, \
+     or a program beneath a directory, without `read`; without the supervisor, path forms \
+     of chmod, chown, utimes";
 /// Row 1 (c).
 pub const FILEARGS_NAMES_AT_START: &str =
     "row 1 (c): `fileargs` names keep what they named at start: a name replaced or \

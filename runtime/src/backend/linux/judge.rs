@@ -125,7 +125,17 @@ pub(crate) fn mode_allows(row: &Syscall, args: &[u64; 6], ctx: &Context) -> bool
 
 /// The first need of `row` that `args` fail in `ctx`.
 pub(crate) fn first_denial(row: &Syscall, args: &[u64; 6], ctx: &Context) -> Option<Denial> {
-    row.needs().iter().find_map(|need| denial(need, args, ctx))
+    row.needs()
+        .iter()
+        .filter(|need| in_force(need, ctx))
+        .find_map(|need| denial(need, args, ctx))
+}
+
+/// Whether `need` is checked by the filter in `ctx`: all are, but the
+/// refusal of path forms Landlock does not mediate ([`Req::Unmediated`])
+/// when a supervisor walks them instead ([`Supervised::Attributes`]).
+pub(crate) fn in_force(need: &Need, ctx: &Context) -> bool {
+    !(ctx.notify && need.req == Req::Unmediated)
 }
 
 /// Whether `need` fails for `args` in `ctx`, and how.
@@ -185,27 +195,81 @@ pub(crate) fn denial(need: &Need, args: &[u64; 6], ctx: &Context) -> Option<Deni
     }
 }
 
-/// The argument holding the `AT_*` flags of fstatat(2) (`newfstatat`)
-/// or statx(2), the calls that take `AT_EMPTY_PATH` for fstat.
-pub(crate) fn empty_path_flags(nr: u32) -> Option<usize> {
-    match i64::from(nr) {
-        libc::SYS_newfstatat => Some(3),
-        libc::SYS_statx => Some(2),
-        _ => None,
-    }
+/// What the supervisor (`supervise.rs`) does with a call the filter sends
+/// it ([`notifies`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Supervised {
+    /// fstatat(2) or statx(2), whose `AT_*` flags are argument `flags`:
+    /// with `AT_EMPTY_PATH` and a path, fstat for `""`, the lookup's own
+    /// verdict otherwise.
+    EmptyPath {
+        /// The flags' argument.
+        flags: usize,
+    },
+    /// A path form of chmod, chown or utimes (fchmodat(2), fchmodat2,
+    /// fchownat(2), futimesat(2), utimensat(2) with a path), which
+    /// Landlock does not mediate (landlock(7)): walked beneath the
+    /// directory as Capsicum walks (openat2(2) `RESOLVE_BENEATH`), from a
+    /// directory beneath a preopened one, then made on what the walk
+    /// resolved.
+    Attributes {
+        /// The `AT_*` flags' argument, if the call takes flags.
+        flags: Option<usize>,
+    },
+    /// A change of the caller's credentials (the set*id family,
+    /// setgroups(2), capset(2)): noted, then made by the caller
+    /// (`SECCOMP_USER_NOTIF_FLAG_CONTINUE`: the supervisor, which acts
+    /// with the credentials the program had at entry, then makes no
+    /// lookup for it).
+    Credentials,
+}
+
+/// What the supervisor does with call `nr`, if the filter sends it there.
+pub(crate) fn supervised(nr: u32) -> Option<Supervised> {
+    Some(match i64::from(nr) {
+        libc::SYS_newfstatat => Supervised::EmptyPath { flags: 3 },
+        libc::SYS_statx => Supervised::EmptyPath { flags: 2 },
+        libc::SYS_fchmodat => Supervised::Attributes { flags: None },
+        #[cfg(target_arch = "x86_64")]
+        libc::SYS_futimesat => Supervised::Attributes { flags: None },
+        libc::SYS_fchmodat2 | libc::SYS_utimensat => Supervised::Attributes { flags: Some(3) },
+        libc::SYS_fchownat => Supervised::Attributes { flags: Some(4) },
+        libc::SYS_setuid
+        | libc::SYS_setgid
+        | libc::SYS_setreuid
+        | libc::SYS_setregid
+        | libc::SYS_setresuid
+        | libc::SYS_setresgid
+        | libc::SYS_setfsuid
+        | libc::SYS_setfsgid
+        | libc::SYS_setgroups
+        | libc::SYS_capset => Supervised::Credentials,
+        _ => return None,
+    })
 }
 
 /// Whether call `nr` with `args`, once mode and rights let it through,
-/// goes to the supervisor (`SECCOMP_RET_USER_NOTIF`): fstatat(2) or
-/// statx(2) with `AT_EMPTY_PATH` and a path that is not `NULL`. With
-/// `AT_EMPTY_PATH` the path is looked up unless it is empty, and the
-/// filter cannot read it; the supervisor does, answering fstat for `""`
-/// and the lookup's own verdict otherwise.
+/// goes to the supervisor (`SECCOMP_RET_USER_NOTIF`):
+///
+/// - fstatat(2) or statx(2) with `AT_EMPTY_PATH` and a path that is not
+///   `NULL`: with `AT_EMPTY_PATH` the path is looked up unless it is
+///   empty, and the filter cannot read it;
+/// - a path form of chmod, chown or utimes (utimensat(2) with a path that
+///   is not `NULL`; without one it is futimens(3));
+/// - a change of credentials.
 #[cfg_attr(not(test), allow(dead_code))]
 pub(crate) fn notifies(nr: u32, args: &[u64; 6], ctx: &Context) -> bool {
     ctx.notify
-        && empty_path_flags(nr)
-            .is_some_and(|f| args[f] as u32 & libc::AT_EMPTY_PATH as u32 != 0 && args[1] != 0)
+        && match supervised(nr) {
+            Some(Supervised::EmptyPath { flags }) => {
+                args[flags] as u32 & libc::AT_EMPTY_PATH as u32 != 0 && args[1] != 0
+            }
+            Some(Supervised::Attributes { .. }) => {
+                i64::from(nr) != libc::SYS_utimensat || args[1] != 0
+            }
+            Some(Supervised::Credentials) => true,
+            None => false,
+        }
 }
 
 /// Whether call `nr` with `args` closes a pool number of `classes`:

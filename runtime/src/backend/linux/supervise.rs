@@ -1,23 +1,41 @@
 //! The supervisor: a process outside the filter that reads what the filter
-//! cannot. seccomp(2) compares a call's arguments as numbers and follows
-//! no pointer, so fstatat(2) and statx(2) with `AT_EMPTY_PATH`, which
-//! glibc and std use for fstat with the path `""`, would look any other
-//! path up with `fstat` alone: through a standard stream or a pipe, an
-//! absolute path's metadata. The filter sends those calls to this
-//! process instead (`SECCOMP_RET_USER_NOTIF`, seccomp_unotify(2)), which
-//! reads the path from the caller's memory (process_vm_readv(2)) and
-//! answers:
+//! cannot, and walks what Landlock does not mediate. seccomp(2) compares a
+//! call's arguments as numbers and follows no pointer; Landlock does not
+//! mediate chmod, chown or utimes (landlock(7)). The filter sends these
+//! calls to this process instead (`SECCOMP_RET_USER_NOTIF`,
+//! seccomp_unotify(2); `judge::Supervised`), which reads the path from the
+//! caller's memory (process_vm_readv(2)) and answers:
 //!
-//! - the path is empty: fstat of the caller's own descriptor (a copy of it,
-//!   pidfd_getfd(2)), written back to the caller's buffer
-//!   (process_vm_writev(2));
-//! - it is not: the verdict the filter gives the same lookup without
-//!   `AT_EMPTY_PATH` (`judge::judge`, the table the filter is compiled
-//!   from): `lookup` is needed, as Capsicum asks; when it is allowed, the
-//!   lookup made here on the copy, as the kernel would have made it.
+//! - fstatat(2) and statx(2) with `AT_EMPTY_PATH` (glibc's and std's
+//!   fstat, with `""`), which would look any other path up with `fstat`
+//!   alone (through a standard stream or a pipe, an absolute path's
+//!   metadata): for `""`, fstat of the caller's own descriptor (a copy of
+//!   it, pidfd_getfd(2)), written back to the caller's buffer
+//!   (process_vm_writev(2)); for any other path, the verdict the filter
+//!   gives the same lookup without `AT_EMPTY_PATH` (`judge::judge`, the
+//!   table the filter is compiled from): `lookup` is needed, as Capsicum
+//!   asks; when it is allowed, the lookup made here on the copy, as the
+//!   kernel would have made it;
+//! - the path forms of chmod, chown and utimes (fchmodat(2), fchmodat2,
+//!   fchownat(2), futimesat(2), utimensat(2) with a path), once the filter
+//!   has found the rights Capsicum asks (`fchmodat`, `fchownat`,
+//!   `futimesat`: the change's right and `lookup`): the path walked
+//!   beneath a copy of the caller's directory as Capsicum walks
+//!   (openat2(2) `RESOLVE_BENEATH`: no absolute path, `..` never above
+//!   the directory, symbolic links only within it; `EACCES` where Capsicum
+//!   answers `ENOTCAPABLE`), from a preopened directory or a directory
+//!   beneath one (its `..` walked up to one: an `O_PATH` open, which
+//!   Landlock does not look at, reaches anywhere), then the change made on
+//!   what the walk resolved;
+//! - a change of credentials (the set*id family, setgroups(2), capset(2)):
+//!   noted, and made by the caller (`SECCOMP_USER_NOTIF_FLAG_CONTINUE`, its
+//!   arguments all in registers). The supervisor keeps the credentials the
+//!   program had at entry; from then on it makes no lookup and no change
+//!   for anyone (`EACCES`: fail closed), so a program that drops
+//!   privileges after entry is never served with those it dropped.
 //!
-//! The supervisor does the call itself, on its own copy of the path, and
-//! never lets the caller's call go on (`SECCOMP_USER_NOTIF_FLAG_CONTINUE`
+//! The supervisor does the lookups and changes itself, on its own copy of
+//! the path, and never lets such a call go on (`SECCOMP_USER_NOTIF_FLAG_CONTINUE`
 //! would re-read a path another thread may have changed meanwhile:
 //! seccomp_unotify(2), "Design goals; use of SECCOMP_USER_NOTIF_FLAG_CONTINUE").
 //!
@@ -53,7 +71,9 @@
 use std::io;
 use std::os::fd::{AsRawFd, FromRawFd, OwnedFd, RawFd};
 
-use super::judge::{self, Context, Verdict};
+use crate::rights::Right;
+
+use super::judge::{self, Context, Supervised, Verdict};
 use super::seccomp::{FdClass, MODE_ERRNO, RIGHTS_ERRNO};
 use super::syscalls::TABLE;
 
@@ -262,6 +282,7 @@ fn serve(sock: OwnedFd, judged: &Judged) -> io::Result<()> {
     // SAFETY: writes 1 byte from a live buffer.
     unsafe { libc::write(sock.as_raw_fd(), b"k".as_ptr().cast(), 1) };
     drop(sock);
+    let anchors = anchors(&judged.classes);
     let l = listener.as_raw_fd();
     // Nothing of the program's is kept open here: a pipe's write end kept
     // would hold its reader's end of file back.
@@ -285,6 +306,10 @@ fn serve(sock: OwnedFd, judged: &Judged) -> io::Result<()> {
         notify: true,
         classes: &judged.classes,
     };
+    let mut state = State {
+        anchors,
+        credentials_changed: false,
+    };
     loop {
         // SAFETY: all-zero is a valid seccomp_notif and _resp (plain
         // data); RECV fills the first, SEND reads the second.
@@ -298,12 +323,13 @@ fn serve(sock: OwnedFd, judged: &Judged) -> io::Result<()> {
                 _ => return Ok(()),
             }
         }
-        let answer = answer(l, &req, &ctx);
+        let answer = answer(l, &req, &ctx, &mut state);
         // SAFETY: as above.
         let mut resp: libc::seccomp_notif_resp = unsafe { std::mem::zeroed() };
         resp.id = req.id;
         match answer {
-            Ok(v) => resp.val = v,
+            Ok(Reply::Value(v)) => resp.val = v,
+            Ok(Reply::Continue) => resp.flags = libc::SECCOMP_USER_NOTIF_FLAG_CONTINUE as u32,
             Err(e) => resp.error = -e,
         }
         // SAFETY: SEND reads one seccomp_notif_resp. ENOENT: the caller
@@ -314,8 +340,10 @@ fn serve(sock: OwnedFd, judged: &Judged) -> io::Result<()> {
 
 /// The system calls the supervisor makes once it holds the listener:
 /// answering (ioctl(2) on the listener, pidfd_open(2), pidfd_getfd(2),
-/// process_vm_readv(2)/process_vm_writev(2), fstatat(2), statx(2),
-/// close(2), poll(2)), memory, and leaving (an abort included).
+/// process_vm_readv(2)/process_vm_writev(2), fstatat(2), statx(2), the
+/// walk's openat2(2), fcntl(2) `F_GETFL`, the changes fchmodat2,
+/// fchmodat(2), fchownat(2) and utimensat(2), close(2), poll(2)), memory,
+/// and leaving (an abort included).
 const OWN_CALLS: &[libc::c_long] = &[
     libc::SYS_ioctl,
     libc::SYS_pidfd_open,
@@ -324,6 +352,12 @@ const OWN_CALLS: &[libc::c_long] = &[
     libc::SYS_process_vm_writev,
     libc::SYS_newfstatat,
     libc::SYS_statx,
+    libc::SYS_openat2,
+    libc::SYS_fcntl,
+    libc::SYS_fchmodat,
+    libc::SYS_fchmodat2,
+    libc::SYS_fchownat,
+    libc::SYS_utimensat,
     libc::SYS_fstat,
     libc::SYS_close,
     libc::SYS_ppoll,
@@ -415,12 +449,39 @@ fn alive(l: RawFd) -> bool {
 }
 
 /// The answer to one notification: the call's value, or an errno.
-fn answer(l: RawFd, req: &libc::seccomp_notif, ctx: &Context) -> Result<i64, i32> {
+fn answer(
+    l: RawFd,
+    req: &libc::seccomp_notif,
+    ctx: &Context,
+    state: &mut State,
+) -> Result<Reply, i32> {
+    match judge::supervised(req.data.nr as u32) {
+        Some(Supervised::EmptyPath { flags }) => stat(l, req, ctx, state, flags).map(Reply::Value),
+        Some(Supervised::Attributes { flags }) => {
+            attributes(l, req, ctx, state, flags).map(Reply::Value)
+        }
+        Some(Supervised::Credentials) => {
+            // Made by the caller itself, its arguments in registers
+            // (nothing is read again from memory). From now on a caller's
+            // credentials may differ from the supervisor's.
+            state.credentials_changed = true;
+            Ok(Reply::Continue)
+        }
+        None => Err(libc::ENOSYS),
+    }
+}
+
+/// fstatat(2) or statx(2) with `AT_EMPTY_PATH` (`Supervised::EmptyPath`,
+/// the flags in argument `flags_at`).
+fn stat(
+    l: RawFd,
+    req: &libc::seccomp_notif,
+    ctx: &Context,
+    state: &State,
+    flags_at: usize,
+) -> Result<i64, i32> {
     let nr = req.data.nr as u32;
     let args = req.data.args;
-    let Some(flags_at) = judge::empty_path_flags(nr) else {
-        return Err(libc::ENOSYS);
-    };
     let tid = req.pid as libc::pid_t;
     // The caller's thread, for pidfd_getfd(2). A pidfd keeps the task,
     // not its number: process_vm_readv(2)/process_vm_writev(2) name the
@@ -451,16 +512,10 @@ fn answer(l: RawFd, req: &libc::seccomp_notif, ctx: &Context) -> Result<i64, i32
     let flags = args[flags_at] as u32 as i32;
     let lookup_flags = flags & !libc::AT_EMPTY_PATH;
     if len > 0 {
-        // A lookup: answered as the filter answers it without the flag.
-        let mut without = args;
-        without[flags_at] = lookup_flags as u32 as u64;
-        let row = TABLE.iter().find(|r| r.nr == nr).ok_or(libc::ENOSYS)?;
-        match judge::judge(row, &without, ctx) {
-            Verdict::Allow => {}
-            Verdict::Mode => return Err(MODE_ERRNO),
-            Verdict::Rights(_) => return Err(RIGHTS_ERRNO),
-            Verdict::Enosys => return Err(libc::ENOSYS),
-        }
+        // A lookup: answered as the filter answers it without the flag,
+        // with the program's credentials.
+        judge_without(nr, &args, flags_at, ctx)?;
+        state.same_credentials()?;
     }
     // The call itself, on the copy and our copy of the path ("" with
     // AT_EMPTY_PATH: fstat), the caller's other arguments as they are.
@@ -507,6 +562,372 @@ fn answer(l: RawFd, req: &libc::seccomp_notif, ctx: &Context) -> Result<i64, i32
         write_back(l, req, tid, args[4], &st)?;
         Ok(0)
     }
+}
+
+/// What the supervisor answers: the call's value, or the caller's call
+/// made by the caller (`SECCOMP_USER_NOTIF_FLAG_CONTINUE`, only for calls
+/// whose arguments are all in registers).
+enum Reply {
+    Value(i64),
+    Continue,
+}
+
+/// What the supervisor keeps between answers.
+struct State {
+    /// The preopened directories (device and inode) a path form may be
+    /// walked beneath, or from beneath.
+    anchors: Vec<(u64, u64)>,
+    /// Whether a process under the filter has changed its credentials
+    /// (`Supervised::Credentials`).
+    credentials_changed: bool,
+}
+
+impl State {
+    /// `EACCES` once a process under the filter may act with credentials
+    /// other than the supervisor's, which it had at entry: a program that
+    /// drops privileges (setuid(2), capset(2)) after entry must not have
+    /// lookups, chmod or chown made for it with those it dropped. Fail
+    /// closed: the supervisor cannot take a caller's credentials on.
+    fn same_credentials(&self) -> Result<(), i32> {
+        if self.credentials_changed {
+            return Err(RIGHTS_ERRNO);
+        }
+        Ok(())
+    }
+}
+
+/// The device and inode of each directory of the classes holding
+/// `lookup` at fixed numbers (not pools, whose descriptors the program
+/// chooses): where a supervised path form may start, or from beneath
+/// which. Read when the supervisor starts, while it still holds the
+/// program's descriptors.
+fn anchors(classes: &[FdClass]) -> Vec<(u64, u64)> {
+    let mut out = Vec::new();
+    for c in classes
+        .iter()
+        .filter(|c| !c.pool && c.limits.rights.allows(Right::Lookup))
+    {
+        for fd in c.lo..=c.hi.min(c.lo.saturating_add(4096)) {
+            if let Some(st) = fstat(fd as RawFd) {
+                if st.st_mode & libc::S_IFMT == libc::S_IFDIR {
+                    out.push((st.st_dev, st.st_ino));
+                }
+            }
+        }
+    }
+    out
+}
+
+/// fstat(2) of `fd`, if it is open.
+fn fstat(fd: RawFd) -> Option<libc::stat> {
+    // SAFETY: `stat` is plain data; all-zero is valid.
+    let mut st: libc::stat = unsafe { std::mem::zeroed() };
+    // SAFETY: fstat(2) into a live buffer.
+    (unsafe { libc::fstat(fd, &mut st) } == 0).then_some(st)
+}
+
+/// The verdict of call `nr` with `args` whose `AT_EMPTY_PATH` (argument
+/// `flags_at`) is taken away: a path that is not empty is looked up, and
+/// needs what the lookup needs (`lookup`).
+fn judge_without(nr: u32, args: &[u64; 6], flags_at: usize, ctx: &Context) -> Result<(), i32> {
+    let mut without = *args;
+    without[flags_at] = u64::from(args[flags_at] as u32 & !(libc::AT_EMPTY_PATH as u32));
+    let row = TABLE.iter().find(|r| r.nr == nr).ok_or(libc::ENOSYS)?;
+    match judge::judge(row, &without, ctx) {
+        Verdict::Allow => Ok(()),
+        Verdict::Mode => Err(MODE_ERRNO),
+        Verdict::Rights(_) => Err(RIGHTS_ERRNO),
+        Verdict::Enosys => Err(libc::ENOSYS),
+    }
+}
+
+/// `openat2(2)`'s `struct open_how` (include/uapi/linux/openat2.h).
+#[repr(C)]
+struct OpenHow {
+    flags: u64,
+    mode: u64,
+    resolve: u64,
+}
+
+/// `RESOLVE_NO_MAGICLINKS` and `RESOLVE_BENEATH` (openat2(2)).
+const RESOLVE_NO_MAGICLINKS: u64 = 0x02;
+const RESOLVE_BENEATH: u64 = 0x08;
+
+/// Walks `path` beneath `dir` as Capsicum walks beneath a directory
+/// descriptor (openat2(2) `RESOLVE_BENEATH`, whose rules are Capsicum's:
+/// no absolute path, `..` never above `dir`, symbolic links only within
+/// it; no magic link of /proc): an `O_PATH` descriptor of what it names,
+/// of a final symbolic link itself with `nofollow`. A walk that would
+/// leave `dir` answers `EACCES`, as the filter's rights denials
+/// (Capsicum: `ENOTCAPABLE`).
+fn walk(dir: RawFd, path: &[u8], nofollow: bool) -> Result<OwnedFd, i32> {
+    let how = OpenHow {
+        flags: (libc::O_PATH | libc::O_CLOEXEC | if nofollow { libc::O_NOFOLLOW } else { 0 })
+            as u64,
+        mode: 0,
+        resolve: RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS,
+    };
+    // SAFETY: openat2(2) with a NUL-terminated path and a live open_how;
+    // the result is checked and owned.
+    let fd = unsafe {
+        libc::syscall(
+            libc::SYS_openat2,
+            dir,
+            path.as_ptr(),
+            &how as *const OpenHow,
+            std::mem::size_of::<OpenHow>(),
+        )
+    };
+    match raw(fd) {
+        e if e == -i64::from(libc::EXDEV) => Err(RIGHTS_ERRNO),
+        e if e < 0 => Err(-e as i32),
+        // SAFETY: a new descriptor owned by nothing else.
+        fd => Ok(unsafe { OwnedFd::from_raw_fd(fd as RawFd) }),
+    }
+}
+
+/// Whether directory `dir` is a preopened directory in `anchors`, or lies
+/// beneath one: its `..` walked up to the root. A directory the program
+/// opened after entry anywhere Landlock does not look (an `O_PATH` open
+/// of an absolute path) is beneath none and refused (`EACCES`).
+fn anchored(dir: RawFd, anchors: &[(u64, u64)]) -> Result<(), i32> {
+    let here = fstat(dir).ok_or(libc::EBADF)?;
+    let mut id = (here.st_dev, here.st_ino);
+    let mut up: Option<OwnedFd> = None;
+    // A path has at most PATH_MAX / 2 components.
+    for _ in 0..PATH_MAX / 2 {
+        if anchors.contains(&id) {
+            return Ok(());
+        }
+        let from = up.as_ref().map_or(dir, AsRawFd::as_raw_fd);
+        let parent = walk_up(from)?;
+        let st = fstat(parent.as_raw_fd()).ok_or(libc::EBADF)?;
+        let next = (st.st_dev, st.st_ino);
+        if next == id {
+            // The root: `..` of the root is itself.
+            break;
+        }
+        id = next;
+        up = Some(parent);
+    }
+    Err(RIGHTS_ERRNO)
+}
+
+/// An `O_PATH` descriptor of `..` of directory `dir`.
+fn walk_up(dir: RawFd) -> Result<OwnedFd, i32> {
+    let how = OpenHow {
+        flags: (libc::O_PATH | libc::O_DIRECTORY | libc::O_CLOEXEC) as u64,
+        mode: 0,
+        resolve: RESOLVE_NO_MAGICLINKS,
+    };
+    // SAFETY: as in `walk`.
+    let fd = unsafe {
+        libc::syscall(
+            libc::SYS_openat2,
+            dir,
+            c"..".as_ptr(),
+            &how as *const OpenHow,
+            std::mem::size_of::<OpenHow>(),
+        )
+    };
+    match raw(fd) {
+        e if e < 0 => Err(-e as i32),
+        // SAFETY: a new descriptor owned by nothing else.
+        fd => Ok(unsafe { OwnedFd::from_raw_fd(fd as RawFd) }),
+    }
+}
+
+/// Reads `N` bytes at `addr` of thread `tid` (`EFAULT` when it cannot).
+fn read_bytes<const N: usize>(tid: libc::pid_t, addr: u64) -> Result<[u8; N], i32> {
+    let mut buf = [0u8; N];
+    let local = libc::iovec {
+        iov_base: buf.as_mut_ptr().cast(),
+        iov_len: N,
+    };
+    let remote = libc::iovec {
+        iov_base: addr as *mut libc::c_void,
+        iov_len: N,
+    };
+    // SAFETY: reads at most N bytes into `buf`.
+    let n = unsafe { libc::process_vm_readv(tid, &local, 1, &remote, 1, 0) };
+    if n != N as isize {
+        return Err(libc::EFAULT);
+    }
+    Ok(buf)
+}
+
+/// A path form of chmod, chown or utimes (`Supervised::Attributes`, its
+/// `AT_*` flags in argument `flags_at`): the path walked beneath the
+/// caller's directory as Capsicum walks ([`walk`]), from a preopened
+/// directory or beneath one ([`anchored`]), then the change made on what
+/// the walk resolved, with the caller's other arguments (times read from
+/// its memory once).
+fn attributes(
+    l: RawFd,
+    req: &libc::seccomp_notif,
+    ctx: &Context,
+    state: &State,
+    flags_at: Option<usize>,
+) -> Result<i64, i32> {
+    let nr = req.data.nr as u32;
+    let args = req.data.args;
+    let tid = req.pid as libc::pid_t;
+    let flags = flags_at.map_or(0, |f| args[f] as u32 as i32);
+    let known = match flags_at {
+        Some(_) => libc::AT_SYMLINK_NOFOLLOW | libc::AT_EMPTY_PATH,
+        None => 0,
+    };
+    if flags & !known != 0 {
+        return Err(libc::EINVAL);
+    }
+    // SAFETY: pidfd_open(2) of a thread; checked and owned.
+    let pidfd = unsafe {
+        let p = libc::syscall(libc::SYS_pidfd_open, tid, PIDFD_THREAD);
+        if p < 0 {
+            return Err(libc::ESRCH);
+        }
+        OwnedFd::from_raw_fd(p as RawFd)
+    };
+    valid(l, req)?;
+    let mut path = [0u8; PATH_MAX];
+    let len = read_path(tid, args[1], &mut path)?;
+    // What the call changes to, read once, before anything is walked.
+    let times: Option<[libc::timespec; 2]> = match i64::from(nr) {
+        libc::SYS_utimensat if args[2] != 0 => Some(timespecs(tid, args[2])?),
+        #[cfg(target_arch = "x86_64")]
+        libc::SYS_futimesat if args[2] != 0 => Some(timevals(tid, args[2])?),
+        _ => None,
+    };
+    if len > 0 {
+        if let Some(f) = flags_at {
+            judge_without(nr, &args, f, ctx)?;
+        }
+    } else if flags & libc::AT_EMPTY_PATH == 0 {
+        return Err(libc::ENOENT);
+    }
+    state.same_credentials()?;
+    // SAFETY: pidfd_getfd(2) of the caller's directory argument.
+    let dir = unsafe {
+        let fd = libc::syscall(libc::SYS_pidfd_getfd, pidfd.as_raw_fd(), args[0] as i32, 0);
+        if fd < 0 {
+            return Err(io::Error::last_os_error()
+                .raw_os_error()
+                .unwrap_or(libc::EBADF));
+        }
+        OwnedFd::from_raw_fd(fd as RawFd)
+    };
+    let target = if len > 0 {
+        let t = walk(
+            dir.as_raw_fd(),
+            &path[..=len],
+            flags & libc::AT_SYMLINK_NOFOLLOW != 0,
+        )?;
+        anchored(dir.as_raw_fd(), &state.anchors)?;
+        t
+    } else {
+        // `""` with `AT_EMPTY_PATH`: the descriptor itself, whose rights
+        // the filter has judged (fchmod, fchown, futimes). Landlock did not
+        // look at an `O_PATH` open (row 1 (a)): a directory must lie
+        // beneath a preopened one, and an `O_PATH` descriptor of anything
+        // else, which could be anywhere, is refused.
+        let st = fstat(dir.as_raw_fd()).ok_or(libc::EBADF)?;
+        if st.st_mode & libc::S_IFMT == libc::S_IFDIR {
+            anchored(dir.as_raw_fd(), &state.anchors)?;
+        } else {
+            // SAFETY: fcntl(2) F_GETFL of our own copy.
+            let fl = unsafe { libc::fcntl(dir.as_raw_fd(), libc::F_GETFL) };
+            if fl < 0 || fl & libc::O_PATH != 0 {
+                return Err(RIGHTS_ERRNO);
+            }
+        }
+        dir
+    };
+    let t = target.as_raw_fd();
+    let empty = c"".as_ptr();
+    // SAFETY: each call takes the walked descriptor, `""` with
+    // AT_EMPTY_PATH (the descriptor itself) and integer arguments or a
+    // live array of two timespecs.
+    let r = unsafe {
+        match i64::from(nr) {
+            libc::SYS_fchmodat | libc::SYS_fchmodat2 => libc::syscall(
+                libc::SYS_fchmodat2,
+                t,
+                empty,
+                args[2] as libc::mode_t,
+                libc::AT_EMPTY_PATH | (flags & libc::AT_SYMLINK_NOFOLLOW),
+            ),
+            libc::SYS_fchownat => libc::syscall(
+                libc::SYS_fchownat,
+                t,
+                empty,
+                args[2] as libc::uid_t,
+                args[3] as libc::gid_t,
+                libc::AT_EMPTY_PATH,
+            ),
+            _ => libc::syscall(
+                libc::SYS_utimensat,
+                t,
+                empty,
+                times.as_ref().map_or(std::ptr::null(), |t| t.as_ptr()),
+                libc::AT_EMPTY_PATH,
+            ),
+        }
+    };
+    match raw(r) {
+        e if e == -i64::from(libc::ENOSYS) && nr != libc::SYS_fchownat as u32 => {
+            chmod_before_6_6(t, args[2] as libc::mode_t, flags)
+        }
+        e if e < 0 => Err(-e as i32),
+        v => Ok(v),
+    }
+}
+
+/// chmod of `O_PATH` descriptor `t` where fchmodat2 (Linux 6.6) is
+/// missing: through its /proc/self/fd link, which fchmodat(2) follows;
+/// a symbolic link itself with `AT_SYMLINK_NOFOLLOW` is `EOPNOTSUPP`, as
+/// fchmodat2 answers.
+fn chmod_before_6_6(t: RawFd, mode: libc::mode_t, flags: i32) -> Result<i64, i32> {
+    let st = fstat(t).ok_or(libc::EBADF)?;
+    if st.st_mode & libc::S_IFMT == libc::S_IFLNK && flags & libc::AT_SYMLINK_NOFOLLOW != 0 {
+        return Err(libc::EOPNOTSUPP);
+    }
+    let link = format!("/proc/self/fd/{t}\0");
+    // SAFETY: fchmodat(2) with a NUL-terminated path.
+    match raw(unsafe { libc::syscall(libc::SYS_fchmodat, libc::AT_FDCWD, link.as_ptr(), mode) }) {
+        e if e < 0 => Err(-e as i32),
+        v => Ok(v),
+    }
+}
+
+/// utimensat(2)'s two `timespec`s at `addr` of thread `tid`.
+fn timespecs(tid: libc::pid_t, addr: u64) -> Result<[libc::timespec; 2], i32> {
+    let b: [u8; 32] = read_bytes(tid, addr)?;
+    let at = |i: usize| i64::from_ne_bytes(b[i * 8..i * 8 + 8].try_into().unwrap_or([0; 8]));
+    Ok([
+        libc::timespec {
+            tv_sec: at(0),
+            tv_nsec: at(1),
+        },
+        libc::timespec {
+            tv_sec: at(2),
+            tv_nsec: at(3),
+        },
+    ])
+}
+
+/// futimesat(2)'s two `timeval`s at `addr` of thread `tid`, as
+/// `timespec`s; `EINVAL` for microseconds out of range, as the kernel
+/// answers (fs/utimes.c).
+#[cfg(target_arch = "x86_64")]
+fn timevals(tid: libc::pid_t, addr: u64) -> Result<[libc::timespec; 2], i32> {
+    let mut t = timespecs(tid, addr)?;
+    for ts in &mut t {
+        if !(0..1_000_000).contains(&ts.tv_nsec) {
+            return Err(libc::EINVAL);
+        }
+        ts.tv_nsec *= 1000;
+    }
+    Ok(t)
 }
 
 /// Reads the NUL-terminated path at `addr` in thread `tid` into `buf`,

@@ -359,15 +359,15 @@ pub(crate) const ROWS: &[Row] = table![
     SYS_openat               [Dirfd, Path, OpenFlags]      LOOKUP, OPENAT, "capabilities.conf lists it beneath a directory descriptor; Landlock keeps `..`, absolute paths and symlinks inside; the flags imply rights (rights(4))";
     SYS_mkdirat              [Dirfd, Path, Num]            BENEATH_0, &[need(0, Mkdirat).places(access::MAKE_DIR)], CONF_FD;
     SYS_mknodat              [Dirfd, Path, Num]            BENEATH_0, MKNODAT, "capabilities.conf lists it; the right follows the mode (Linux Capsicum: `create` for regular files, `bind` for sockets, `mkfifoat` for FIFOs); no device node, whatever the rights: on Linux it would open the device, where FreeBSD serves devices from devfs alone";
-    SYS_fchownat             [Dirfd, Path, Num, Num]       BENEATH_0, &[need(0, Fchown), unmediated(0)], CHMOD;
-    SYS_futimesat            [Dirfd, Path]                 BENEATH_0, &[need(0, Futimes), unmediated(0)], CHMOD;
+    SYS_fchownat             [Dirfd, Path, Num, Num]       BENEATH_0, FCHOWNAT_NEEDS, CHMOD;
+    SYS_futimesat            [Dirfd, Path]                 BENEATH_0, FUTIMESAT_NEEDS, CHMOD;
     SYS_newfstatat           [Dirfd, Path, Buf, AtFlags]   NEWFSTATAT, NEWFSTATAT_NEEDS, "capabilities.conf lists fstatat; with AT_EMPTY_PATH it is fstat (glibc's and std's)";
     SYS_unlinkat             [Dirfd, Path, Num]            BENEATH_0, &[need(0, Unlinkat).places(access::REMOVE)], CONF_FD;
     SYS_renameat             [Dirfd, Path, Dirfd, Path]    BENEATH_0_2, RENAMEAT, CONF_FD;
     SYS_linkat               [Dirfd, Path, Dirfd, Path]    BENEATH_0_2, LINKAT, CONF_FD;
     SYS_symlinkat            [Str, Dirfd, Path]            allow_if(&[beneath(&[ne(1, FDCWD)])]), &[need(1, Symlinkat).places(access::MAKE_SYM)], CONF_FD;
     SYS_readlinkat           [Dirfd, Path]                 LOOKUP, &[need(0, Lookup)], CONF_FD;
-    SYS_fchmodat             [Dirfd, Path, Num]            BENEATH_0, &[need(0, Fchmod), unmediated(0)], CHMOD;
+    SYS_fchmodat             [Dirfd, Path, Num]            BENEATH_0, FCHMODAT_NEEDS, CHMOD;
     SYS_faccessat            [Dirfd, Path, Num]            LOOKUP, FACCESSAT, "capabilities.conf lists it; `fstat` and `lookup` (sys/kern/vfs_syscalls.c kern_accessat)";
     SYS_pselect6             []                            ALLOW, &[], "capabilities.conf lists pselect";
     SYS_ppoll                []                            ALLOW, &[], "capabilities.conf lists ppoll";
@@ -464,7 +464,7 @@ pub(crate) const ROWS: &[Row] = table![
     SYS_futex_waitv          []                            ALLOW, &[], "capabilities.conf lists _umtx_op, its FreeBSD counterpart";
     SYS_set_mempolicy_home_node []                         DENY, &[], NEWER;
     SYS_cachestat            [Fd]                          DENY, &[], NEWER;
-    SYS_fchmodat2            [Dirfd, Path, Num, AtFlags]   BENEATH_0, &[need(0, Fchmod), unmediated(0)], CHMOD;
+    SYS_fchmodat2            [Dirfd, Path, Num, AtFlags]   BENEATH_0, FCHMODAT2_NEEDS, CHMOD;
     SYS_map_shadow_stack     []                            DENY, &[], NEWER;
     SYS_futex_wake           []                            DENY, &[], NEWER;
     SYS_futex_wait           []                            DENY, &[], NEWER;

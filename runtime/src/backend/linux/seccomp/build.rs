@@ -5,7 +5,7 @@
 
 use crate::rights::{Fcntl, Ioctl, Limits, Right, RightSet};
 
-use super::super::judge::{self, Context};
+use super::super::judge::{self, Context, Supervised};
 use super::super::rules::{Allow, Cond, Mode, Need, Outside, Req, Shape, Syscall, Test};
 use super::super::syscalls::{SHAPES, TABLE};
 use super::bpf::{Arena, Call, Check, Op, Span};
@@ -119,7 +119,7 @@ pub(crate) fn calls_where(
             .map(|(&(nr, shape), row)| {
                 let traps_close = has_pools && closes(row.nr);
                 // Dry-run enforces nothing: it traps lookups instead.
-                let notify = ctx.notify && !lookups && judge::empty_path_flags(row.nr).is_some();
+                let notify = ctx.notify && !lookups && judge::supervised(row.nr).is_some();
                 if shape != Shape::Rules && !lookups && !traps_close && !notify {
                     // Answered whatever the arguments: the row is not read.
                     return Call {
@@ -162,7 +162,7 @@ pub(crate) fn calls_where(
                     mode,
                     rights,
                     lookups: if notify {
-                        empty_paths(row, arena)
+                        supervised(row, arena)
                     } else if traps_close {
                         pool_closes(row, ctx.classes, arena)
                     } else if lookups {
@@ -233,16 +233,34 @@ fn lookup(row: &Syscall, classes: &[FdClass], arena: &mut Arena) -> Span {
     arena.end(start)
 }
 
+/// When `row`'s call goes to the supervisor (`judge::notifies`):
 /// fstatat(2) and statx(2) with `AT_EMPTY_PATH` and a path that is not
-/// `NULL` (either half of the pointer), for the supervisor
-/// (`judge::notifies`).
-fn empty_paths(row: &Syscall, arena: &mut Arena) -> Span {
+/// `NULL` (either half of the pointer), utimensat(2) with a path, the
+/// other path forms of chmod, chown and utimes and the changes of
+/// credentials always.
+fn supervised(row: &Syscall, arena: &mut Arena) -> Span {
     let start = arena.begin();
-    if let Some(flags) = judge::empty_path_flags(row.nr) {
-        let empty = libc::AT_EMPTY_PATH as u32;
-        let set = Check::narrow(flags as u8, Op::MaskedEq(empty), empty);
-        arena.clause([set, Check::narrow(1, Op::Ne, 0)]);
-        arena.clause([set, Check::upper(1, Op::Ne, 0)]);
+    let path = |arena: &mut Arena, with: Option<Check>| {
+        for half in [Check::narrow(1, Op::Ne, 0), Check::upper(1, Op::Ne, 0)] {
+            match with {
+                Some(c) => arena.clause([c, half]),
+                None => arena.clause([half]),
+            }
+        }
+    };
+    match judge::supervised(row.nr) {
+        Some(Supervised::EmptyPath { flags }) => {
+            let empty = libc::AT_EMPTY_PATH as u32;
+            path(
+                arena,
+                Some(Check::narrow(flags as u8, Op::MaskedEq(empty), empty)),
+            );
+        }
+        Some(Supervised::Attributes { .. }) if i64::from(row.nr) == libc::SYS_utimensat => {
+            path(arena, None);
+        }
+        Some(_) => arena.clause([]),
+        None => {}
     }
     arena.end(start)
 }
@@ -510,7 +528,8 @@ fn rights(
     arena: &mut Arena,
 ) -> Span {
     let start = arena.begin();
-    for need in row.needs() {
+    let needs = || row.needs().iter().filter(|n| judge::in_force(n, ctx));
+    for need in needs() {
         let Some(arg) = need.fd else {
             push_clauses(arena, &[], need.when, std::iter::empty());
             continue;
@@ -525,7 +544,7 @@ fn rights(
         };
         let settled = |class: &FdClass| {
             !need.when.is_empty()
-                && row.needs().iter().any(|n| {
+                && needs().any(|n| {
                     subsumes(n) && applies(n, class) && denies_outright(n.req, &class.limits)
                 })
         };

@@ -124,7 +124,37 @@ pub(super) const UTIMENSAT: Mode =
 /// it (`EACCES`, as a missing right would be).
 pub(super) const UTIMENSAT_NEEDS: &[Need] = &[
     need(0, Futimes).places(access::UNMEDIATED),
+    need(0, Lookup).when(&[non_null(1), masked(3, AT_EMPTY_PATH as u32, 0)]),
     unmediated(0).when(&[non_null(1)]),
+];
+/// fchmodat(2): `fchmodat` (`fchmod` and `lookup`); the path form
+/// Landlock does not mediate, walked by the supervisor
+/// (`Supervised::Attributes`) or denied.
+pub(super) const FCHMODAT_NEEDS: &[Need] = &[
+    need(0, Fchmod).places(access::UNMEDIATED),
+    need(0, Lookup),
+    unmediated(0),
+];
+/// fchmodat2: as fchmodat(2); with `AT_EMPTY_PATH` and `""`, fchmod of
+/// the descriptor (`lookup` not needed; the supervisor asks it of a
+/// path that is not empty).
+pub(super) const FCHMODAT2_NEEDS: &[Need] = &[
+    need(0, Fchmod).places(access::UNMEDIATED),
+    need(0, Lookup).when(&[masked(3, AT_EMPTY_PATH as u32, 0)]),
+    unmediated(0),
+];
+/// fchownat(2): `fchownat` (`fchown` and `lookup`), as fchmodat2.
+pub(super) const FCHOWNAT_NEEDS: &[Need] = &[
+    need(0, Fchown).places(access::UNMEDIATED),
+    need(0, Lookup).when(&[masked(4, AT_EMPTY_PATH as u32, 0)]),
+    unmediated(0),
+];
+/// futimesat(2): `futimesat` (`futimes` and `lookup`); a `NULL` path is
+/// `EFAULT`, as FreeBSD's.
+pub(super) const FUTIMESAT_NEEDS: &[Need] = &[
+    need(0, Futimes).places(access::UNMEDIATED),
+    need(0, Lookup).when(&[non_null(1)]),
+    unmediated(0),
 ];
 /// A read-only lookup: beneath a directory, or (broker) from `AT_FDCWD`.
 pub(super) const LOOKUP: Mode = allow_if(&[
