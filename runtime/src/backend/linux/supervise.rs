@@ -73,6 +73,8 @@ use std::os::fd::{AsRawFd, FromRawFd, OwnedFd, RawFd};
 
 use crate::rights::Right;
 
+mod credentials;
+
 use super::judge::{self, Context, Supervised, Verdict};
 use super::seccomp::{FdClass, MODE_ERRNO, RIGHTS_ERRNO};
 use super::syscalls::TABLE;
@@ -295,6 +297,12 @@ fn serve(sock: OwnedFd, judged: &Judged) -> io::Result<()> {
         // Best effort: older kernels hand over through the scheduler.
         libc::ioctl(l, libc::SECCOMP_IOCTL_NOTIF_SET_FLAGS, SYNC_WAKE_UP);
     }
+    // Before the supervisor's own program, which allows no open(2).
+    let proc = credentials::proc_dir();
+    // SAFETY: gettid(2).
+    let own = proc
+        .as_ref()
+        .and_then(|p| credentials::of(p.as_raw_fd(), unsafe { libc::gettid() }).ok());
     // What a bug here could do is bounded too: from now on only the calls
     // below (seccomp(2); `PR_SET_NO_NEW_PRIVS` was set before the fork).
     confine_self().map_err(io::Error::from_raw_os_error)?;
@@ -309,6 +317,8 @@ fn serve(sock: OwnedFd, judged: &Judged) -> io::Result<()> {
     let mut state = State {
         anchors,
         credentials_changed: false,
+        proc,
+        own,
     };
     loop {
         // SAFETY: all-zero is a valid seccomp_notif and _resp (plain
@@ -342,8 +352,10 @@ fn serve(sock: OwnedFd, judged: &Judged) -> io::Result<()> {
 /// answering (ioctl(2) on the listener, pidfd_open(2), pidfd_getfd(2),
 /// process_vm_readv(2)/process_vm_writev(2), fstatat(2), statx(2), the
 /// walk's openat2(2), fcntl(2) `F_GETFL`, the changes fchmodat2,
-/// fchmodat(2), fchownat(2) and utimensat(2), close(2), poll(2)), memory,
-/// and leaving (an abort included).
+/// fchmodat(2), fchownat(2) and utimensat(2), a caller's credentials read
+/// (openat(2) beneath /proc, read(2)) and taken on (capget(2),
+/// capset(2), setgroups(2), getgroups(2), setfsuid(2), setfsgid(2)),
+/// close(2), poll(2)), memory, and leaving (an abort included).
 const OWN_CALLS: &[libc::c_long] = &[
     libc::SYS_ioctl,
     libc::SYS_pidfd_open,
@@ -353,6 +365,14 @@ const OWN_CALLS: &[libc::c_long] = &[
     libc::SYS_newfstatat,
     libc::SYS_statx,
     libc::SYS_openat2,
+    libc::SYS_openat,
+    libc::SYS_read,
+    libc::SYS_capget,
+    libc::SYS_capset,
+    libc::SYS_setgroups,
+    libc::SYS_getgroups,
+    libc::SYS_setfsuid,
+    libc::SYS_setfsgid,
     libc::SYS_fcntl,
     libc::SYS_fchmodat,
     libc::SYS_fchmodat2,
@@ -512,11 +532,16 @@ fn stat(
     let flags = args[flags_at] as u32 as i32;
     let lookup_flags = flags & !libc::AT_EMPTY_PATH;
     if len > 0 {
-        // A lookup: answered as the filter answers it without the flag,
-        // with the program's credentials.
+        // A lookup: answered as the filter answers it without the flag.
         judge_without(nr, &args, flags_at, ctx)?;
-        state.same_credentials()?;
     }
+    // The lookup with the caller's credentials, then ours back for
+    // writing its buffer (process_vm_writev(2) needs them).
+    let as_caller = if len > 0 {
+        Some(state.as_caller(tid)?)
+    } else {
+        None
+    };
     // The call itself, on the copy and our copy of the path ("" with
     // AT_EMPTY_PATH: fstat), the caller's other arguments as they are.
     let (call_flags, p) = if len > 0 {
@@ -537,6 +562,7 @@ fn stat(
                 call_flags,
             )
         });
+        drop(as_caller);
         if r < 0 {
             return Err(-r as i32);
         }
@@ -556,6 +582,7 @@ fn stat(
                 &mut st,
             )
         });
+        drop(as_caller);
         if r < 0 {
             return Err(-r as i32);
         }
@@ -580,19 +607,47 @@ struct State {
     /// Whether a process under the filter has changed its credentials
     /// (`Supervised::Credentials`).
     credentials_changed: bool,
+    /// /proc, where a caller's credentials are read once they may differ
+    /// from the supervisor's.
+    proc: Option<OwnedFd>,
+    /// The supervisor's own, put back after each call made as a caller
+    /// (reading and writing a caller's memory needs them).
+    own: Option<credentials::Credentials>,
+}
+
+/// The supervisor's own credentials put back when dropped
+/// ([`State::as_caller`]).
+struct AsCaller<'a>(Option<&'a credentials::Credentials>);
+
+impl Drop for AsCaller<'_> {
+    fn drop(&mut self) {
+        if let Some(own) = self.0 {
+            if credentials::take_on(own).is_err() {
+                // Left with a caller's: fail closed, as a dead supervisor
+                // does (the calls it answers then fail with ENOSYS).
+                // SAFETY: _exit(2).
+                unsafe { libc::_exit(1) }
+            }
+        }
+    }
 }
 
 impl State {
-    /// `EACCES` once a process under the filter may act with credentials
-    /// other than the supervisor's, which it had at entry: a program that
-    /// drops privileges (setuid(2), capset(2)) after entry must not have
-    /// lookups, chmod or chown made for it with those it dropped. Fail
-    /// closed: the supervisor cannot take a caller's credentials on.
-    fn same_credentials(&self) -> Result<(), i32> {
-        if self.credentials_changed {
-            return Err(RIGHTS_ERRNO);
+    /// Takes on the credentials of thread `tid` for a lookup or a change
+    /// made for it, once a process under the filter has changed its own
+    /// (`credentials.rs`); until then they are the supervisor's, which
+    /// the program had at entry. `EACCES` when they cannot be taken on.
+    fn as_caller(&self, tid: libc::pid_t) -> Result<AsCaller<'_>, i32> {
+        if !self.credentials_changed {
+            return Ok(AsCaller(None));
         }
-        Ok(())
+        let (Some(proc), Some(own)) = (self.proc.as_ref(), self.own.as_ref()) else {
+            return Err(RIGHTS_ERRNO);
+        };
+        let want = credentials::of(proc.as_raw_fd(), tid)?;
+        let guard = AsCaller(Some(own));
+        credentials::take_on(&want)?;
+        Ok(guard)
     }
 }
 
@@ -805,7 +860,6 @@ fn attributes(
     } else if flags & libc::AT_EMPTY_PATH == 0 {
         return Err(libc::ENOENT);
     }
-    state.same_credentials()?;
     // SAFETY: pidfd_getfd(2) of the caller's directory argument.
     let dir = unsafe {
         let fd = libc::syscall(libc::SYS_pidfd_getfd, pidfd.as_raw_fd(), args[0] as i32, 0);
@@ -816,6 +870,9 @@ fn attributes(
         }
         OwnedFd::from_raw_fd(fd as RawFd)
     };
+    // The walk and the change with the caller's credentials (after the
+    // copy: pidfd_getfd(2) needs ours); ours back when this returns.
+    let _as_caller = state.as_caller(tid)?;
     let target = if len > 0 {
         let t = walk(
             dir.as_raw_fd(),
