@@ -334,10 +334,10 @@ impl<R: RightsMarker> Dir<R> {
     /// times).
     ///
     /// Capsicum allows it with `futimesat`. Linux: Landlock does not mediate
-    /// time changes, so the sandbox denies every path form (`EACCES`, as a
-    /// missing right would); open the file beneath this directory and use
-    /// [`File::set_times`], or [`Dir::set_times`] on an opened
-    /// subdirectory.
+    /// time changes; the sandbox's supervisor walks the path as Capsicum
+    /// does and changes what it names (without a supervisor, with
+    /// `on_unsupported = "warn"`, every path form is denied, `EACCES`:
+    /// open the file beneath this directory and use [`File::set_times`]).
     pub fn set_times_at(
         &self,
         path: impl AsRef<Path>,
@@ -372,9 +372,10 @@ impl<R: RightsMarker> Dir<R> {
     /// is followed). The umask does not apply.
     ///
     /// Capsicum allows it with `fchmodat`. Linux: Landlock does not mediate
-    /// mode changes, so the sandbox denies the path form (`EACCES`, as a
-    /// missing right would); open the file and use
-    /// [`File::set_permissions`].
+    /// mode changes; the sandbox's supervisor walks the path as Capsicum
+    /// does and changes what it names (without a supervisor, with
+    /// `on_unsupported = "warn"`, the path form is denied, `EACCES`: open
+    /// the file and use [`File::set_permissions`]).
     pub fn set_permissions_at(
         &self,
         path: impl AsRef<Path>,

@@ -3,7 +3,7 @@
 //! temporary with `create_new`, sets its mode and times on the handle
 //! (fchmod(2), futimens(2)), renames it over an existing file, reads the
 //! result's metadata as std's `Metadata` (`symlink_metadata`), walks with
-//! `O_NOFOLLOW`, and tries the path forms `set_times_at` and
+//! `O_NOFOLLOW`, and the path forms `set_times_at` and
 //! `set_permissions_at`. Prints one `name: ok` or `name: ERRNO` line each.
 
 use std::io::Write;

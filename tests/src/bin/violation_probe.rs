@@ -111,11 +111,13 @@ mod linux {
             )
             .map(drop),
         );
-        // The path form of fchmod(2), which Landlock does not mediate.
+        // The path form of fchmod(2), which Landlock does not mediate: the
+        // supervisor walks it, and `..` leaves the directory.
         line(
-            "dir_chmod_path_form",
+            "dir_chmod_path_dotdot",
             d,
-            dir.set_permissions_at("plain", std::os::unix::fs::PermissionsExt::from_mode(0o644)),
+            // SAFETY: fchmodat(2) with a NUL-terminated path.
+            sys(unsafe { libc::fchmodat(dir.as_raw_fd(), c"../outside".as_ptr(), 0o755, 0) }),
         );
         line("fstat_without_right", d, {
             let mut st = std::mem::MaybeUninit::<libc::stat>::uninit();

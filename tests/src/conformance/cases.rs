@@ -1607,6 +1607,21 @@ fn fexecve() -> Vec<Case> {
         },
         run.answer(Capsicum::Fails),
     );
+    // A dynamically linked program does not run in capability mode
+    // either: FreeBSD's kernel refuses to load its interpreter there
+    // (`__elfN(load_file)` in sys/kern/imgact_elf.c: ECAPMODE), as a
+    // script's (CapModeScriptFail above); every right it could use held.
+    g.from(
+        "fexecve.cc TEST_F(FexecveWithScript, CapModeScriptFail); sys/kern/imgact_elf.c load_file",
+    );
+    g.add(
+        "fx_dynamic",
+        At {
+            target: "xd",
+            ..At::default()
+        },
+        run.answer(Capsicum::Fails),
+    );
     // Linux Capsicum's execveat beneath a directory: `fexecve` and
     // `lookup` on it; no traversal out of it (TEST_F(Execveat,
     // NoUpwardTraversal)).

@@ -339,6 +339,9 @@ fn one(op: &str, t: RawFd, t2: RawFd, arg: &str) -> Attempt {
             match end {
                 crate::sys::End::Exited(super::run::PROGRAM_EXIT) => Ok("the program ran".into()),
                 crate::sys::End::Exited(super::run::SCRIPT_EXIT) => Ok("the script ran".into()),
+                // A failed exec exits with its errno, never 0: the dynamic
+                // program (true(1)) ran.
+                crate::sys::End::Exited(0) => Ok("the dynamic program ran".into()),
                 crate::sys::End::Exited(errno) => Err(io::Error::from_raw_os_error(errno)),
                 crate::sys::End::Killed(sig) => Err(io::Error::other(format!("killed by {sig}"))),
             }

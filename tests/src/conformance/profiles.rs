@@ -71,6 +71,7 @@ macro_rules! conformance_profiles {
             fx_fexecve_read { x: File = file(read) [fexecve, read] };
             fx_read { x: File = file(read) [read] };
             fx_script { xs: File = file(read) [fexecve, read, seek] };
+            fx_dynamic { xd: File = file(read) [fexecve, read, seek, fstat, mmap_rx] };
             fx_dir { top: Dir = dir() [lookup, read, fexecve] };
             fx_dir_read { top: Dir = dir() [lookup, read] };
             fx_dir_noread { top: Dir = dir() [lookup, fexecve] };

@@ -62,6 +62,7 @@ pub fn role_relative(role: &str) -> &'static str {
         "etc" => "etc",
         "x" => "prog",
         "xs" => "script",
+        "xd" => "dynprog",
         _ => "top",
     }
 }
@@ -138,6 +139,9 @@ pub const PROGRAM_EXIT: i32 = 42;
 /// `cap_sh_script`).
 pub const SCRIPT_EXIT: i32 = 99;
 
+/// A dynamically linked program that exits 0 without arguments.
+pub const DYNAMIC_PROGRAM: &str = "/bin/true";
+
 /// The files TryDirOps (and the inheritance cases) work on, made in
 /// `top` and in `top/subdir`.
 const CAP_FILES: &[&str] = &[
@@ -203,6 +207,9 @@ impl World {
             std::fs::write(r(at), contents)?;
             std::fs::set_permissions(r(at), std::fs::Permissions::from_mode(mode))?;
         }
+        // A dynamically linked program (its `PT_INTERP` names the system's
+        // loader): true(1), which exits 0.
+        std::fs::copy(DYNAMIC_PROGRAM, r("dynprog"))?;
         for dir in ["top", "top/subdir"] {
             for f in CAP_FILES {
                 let p = r(&format!("{dir}/{f}"));

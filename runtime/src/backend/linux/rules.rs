@@ -198,8 +198,9 @@ pub(crate) enum Req {
     /// placed over one.
     Never,
     /// A path form Landlock does not mediate (chmod, chown, utimes by
-    /// path, landlock(7)): denied whatever the directory holds, after its
-    /// right was checked, so that a missing right is `EACCES` as in
+    /// path, landlock(7)): without a supervisor to walk it
+    /// (`judge::in_force`), denied whatever the directory holds, after its
+    /// rights were checked, so that a missing right is `EACCES` as in
     /// Capsicum.
     Unmediated,
     /// `CAP_IOCTL`, narrowed by `ioctls(...)`: the command is argument `cmd`.

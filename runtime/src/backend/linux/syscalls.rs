@@ -379,7 +379,7 @@ pub(crate) const ROWS: &[Row] = table![
     SYS_sync_file_range      [Fd]                          ALLOW, &[need(0, Fsync), need(0, Seek)], "Linux-only; an fsync of part of a file: `fsync` and `seek` (capability-fd.cc TryFileOps)";
     SYS_vmsplice             [Fd]                          ALLOW, &[need(0, Write)], "Linux-only; writes memory into a pipe (`write`)";
     SYS_move_pages           [Pid]                         DENY, &[], OTHER;
-    SYS_utimensat            [Dirfd, Path]                 UTIMENSAT, UTIMENSAT_NEEDS, "futimens(3) is utimensat(fd, NULL): `futimes` (capabilities.conf); the path form is denied because Landlock does not mediate utimes (landlock(7))";
+    SYS_utimensat            [Dirfd, Path]                 UTIMENSAT, UTIMENSAT_NEEDS, "futimens(3) is utimensat(fd, NULL): `futimes` (capabilities.conf); the path form needs `futimesat` and, as Landlock does not mediate utimes (landlock(7)), is walked by the supervisor (denied without one)";
     SYS_epoll_pwait          [Fd]                          ALLOW, &[need(0, Event)], "Linux's kevent (capabilities.conf lists kevent); waiting needs `event` on the epoll descriptor (linux.cc epoll)";
     SYS_signalfd             [Fd]                          ALLOW, SIGNALFD, "Linux-only; a new signalfd acts on the caller alone, changing one's mask needs `fsignal` (Linux Capsicum, linux.cc SignalFD)";
     SYS_timerfd_create       [Num]                         NO_ALARM, &[], "Linux-only; acts on the calling process alone, but an alarm clock, which wakes the system (timerfd_create(2), CAP_WAKE_ALARM)";

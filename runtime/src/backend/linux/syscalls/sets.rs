@@ -120,8 +120,9 @@ pub(super) const BENEATH_0_2: Mode = allow_if(&[beneath(&[ne(0, FDCWD), ne(2, FD
 /// directory, which its needs then deny.
 pub(super) const UTIMENSAT: Mode =
     allow_if(&[when(&[null(1)]), beneath(&[ne(0, FDCWD), non_null(1)])]);
-/// `futimes`, and the path form Landlock does not mediate denied after
-/// it (`EACCES`, as a missing right would be).
+/// `futimes`; the path form also `lookup`, then walked by the supervisor
+/// (`Supervised::Attributes`) or, without one, denied (`EACCES`, as a
+/// missing right would be).
 pub(super) const UTIMENSAT_NEEDS: &[Need] = &[
     need(0, Futimes).places(access::UNMEDIATED),
     need(0, Lookup).when(&[non_null(1), masked(3, AT_EMPTY_PATH as u32, 0)]),
@@ -427,4 +428,4 @@ pub(super) const NEWER: &str = "newer than the allowlist; not needed by libc or 
 pub(super) const DUP: &str = "capabilities.conf lists dup/dup2; rights follow descriptor numbers here, so no copy of a limited descriptor and nothing placed over one, but into a pool within its limits (descriptors limited after entry, fds.rs)";
 pub(super) const SEND: &str = "the msghdr is behind a pointer seccomp cannot read (seccomp(2)): its address and SCM_RIGHTS descriptors cannot be checked; use send(2) or write(2). The broker sends descriptors with it";
 pub(super) const EXEC_IMAGE: &str = "a program named by a global path (cap_enter(2); fexecve.cc ExecveFailure expects ECAPMODE): fexecve(3) of a descriptor holding `fexecve` instead";
-pub(super) const CHMOD: &str = "Landlock does not mediate chmod, chown or utimes (landlock(7)): fchmod/fchown/futimens on a descriptor opened beneath a directory instead";
+pub(super) const CHMOD: &str = "capabilities.conf lists it beneath a directory descriptor (the change's right and `lookup`); Landlock does not mediate chmod, chown or utimes (landlock(7)): the supervisor walks the path as Capsicum does, and without one the path form is denied (fchmod/fchown/futimens on a descriptor opened beneath the directory instead)";

@@ -81,7 +81,11 @@ struct State {
     signal_scope: bool,
     lookups: bool,
     grants: Grants,
-    /// Whether a supervisor answers stat with `AT_EMPTY_PATH`.
+    /// Whether the kernel has a supervisor (`supervise.rs`): it answers
+    /// stat with `AT_EMPTY_PATH` and walks the path forms of chmod, chown
+    /// and utimes. In dry-run nothing is sent to it (the programs trap
+    /// lookups instead), but the path forms are judged as the enforced
+    /// run judges them.
     notify: bool,
     /// The classes as they are.
     classes: Vec<FdClass>,
@@ -138,8 +142,9 @@ pub(crate) fn apply(policy: Policy, kernel: &Kernel, mode: Mode) -> Result<Appli
         signal_scope: kernel.landlock_abi >= 6,
         lookups,
         grants: policy.grants,
-        // Dry-run enforces nothing: no supervisor.
-        notify: !dry && kernel.notify && !policy.grants.global_paths,
+        // Dry-run enforces nothing and starts no supervisor; its programs
+        // trap lookups rather than send them (seccomp/build.rs).
+        notify: kernel.notify && !policy.grants.global_paths,
         classes: policy.classes.clone(),
         traced: traced(&policy.classes),
         described: report::all_described(),
@@ -381,8 +386,9 @@ fn needed(syscall: &str, flags: Option<u64>) -> crate::rights::RightSet {
 
 /// Whether the sandbox denies `syscall` beneath a directory with a path
 /// whatever the directory's rights (its row of the table, judged with a
-/// path, no grants, no classes): capability mode (`EPERM`), or a path form
-/// Landlock does not mediate (`EACCES`: fchmodat, utimensat with a path).
+/// path, no grants, no classes): capability mode (`EPERM`), or, without a
+/// supervisor, a path form Landlock does not mediate (`EACCES`: fchmodat,
+/// utimensat with a path).
 fn always_denied(syscall: &str) -> Option<Reason> {
     let row = super::syscalls::TABLE
         .iter()
@@ -392,7 +398,9 @@ fn always_denied(syscall: &str) -> Option<Reason> {
         lookups: true,
         grants: Grants::default(),
         forks: true,
-        notify: false,
+        // The path forms Landlock does not mediate are walked by the
+        // supervisor where there is one.
+        notify: STATE.get().is_some_and(|s| s.notify),
         classes: &[],
     };
     // A directory descriptor and a non-NULL path where the row has them.
