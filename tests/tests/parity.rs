@@ -43,12 +43,13 @@ fn row_of(cases: &[Case]) {
 
 /// Row 1: seccomp answers `EPERM` for lookups without a descriptor,
 /// Landlock `EACCES` beneath the directories and `EXDEV` across them;
-/// `openat2` answers `ENOSYS`. Differences: Landlock does not mediate
-/// `stat`/`access`/`readlink` lookups nor `O_PATH` opens — metadata
-/// outside is visible, contents are not — nor chmod/chown/utimes, whose
-/// path forms are therefore denied (`EACCES`, whatever the directory
-/// holds); no device node can be made; raw `*at()` lookups are confined by
-/// place (`..` may land in a preopened directory), `Dir` methods walk.
+/// `openat2` answers `ENOSYS`. Landlock does not mediate
+/// `stat`/`access`/`readlink` lookups, `O_PATH` opens nor
+/// chmod/chown/utimes: the supervisor walks them beneath the directory as
+/// Capsicum does (`..` out: `EACCES`; beneath a directory holding the
+/// right: allowed). Differences: no device node can be made; raw `*at()`
+/// opens and changes are confined by place (`..` may land in a preopened
+/// directory), `Dir` methods walk.
 #[test]
 fn row1_no_global_namespaces() {
     row(
@@ -65,15 +66,12 @@ fn row1_no_global_namespaces() {
             ("openat2_absolute", Refused(&[libc::ENOSYS])),
             ("openat_beneath", Allowed),
             ("openat_beneath_enoent", Ordinary(libc::ENOENT)),
-            // The documented difference: metadata is visible, contents not.
-            ("fstatat_dotdot", Allowed),
-            ("readlinkat_dotdot", Allowed),
-            ("faccessat_dotdot", Allowed),
-            ("openat_dotdot_opath", Allowed),
-            // The documented difference: no path forms of chmod, chown,
-            // utimes, even beneath (the descriptor forms work, row 5).
+            // Walked by the supervisor as Capsicum walks.
+            ("fstatat_dotdot", Denied(EACCES)),
+            ("readlinkat_dotdot", Denied(EACCES)),
+            ("faccessat_dotdot", Denied(EACCES)),
+            ("openat_dotdot_opath", Denied(EACCES)),
             ("fchmodat_dotdot", Denied(EACCES)),
-            ("fchmodat_beneath", Denied(EACCES)),
             ("utimensat_dotdot", Denied(EACCES)),
             // No device node, whatever the rights.
             ("mknodat_device", Denied(EACCES)),
@@ -82,6 +80,10 @@ fn row1_no_global_namespaces() {
             ("openat_dotdot_other_preopen", Allowed),
         ],
     );
+    // Beneath a directory holding `fchmodat`: the change is made.
+    row_of(&[
+        Case::new("fchmodat_beneath", Promise::Namespaces, Allowed).changes(&["dir/inside.txt"])
+    ]);
 }
 
 /// Row 2: `EPERM` for exec, tracing and other processes; signals to

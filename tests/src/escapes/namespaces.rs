@@ -52,6 +52,21 @@ pub(super) const CASES: &[(&str, Probe)] = &[
         close(fd);
         Ok(format!("O_PATH of the parent; stat beyond: {seen:?}"))
     }),
+    // O_PATH opens, which Landlock does not mediate: walked by the
+    // supervisor as Capsicum walks (an absolute path, `..` out, `..` into
+    // another preopened directory), and, when a racing thread wins one,
+    // the descriptor gives no metadata.
+    ("opath_absolute_outside", |f| {
+        let fd = openat(f.dir, &world("outside/secret.txt"), libc::O_PATH)?;
+        close(fd);
+        Ok("O_PATH of a file outside".into())
+    }),
+    ("opath_dotdot_other_preopen", |f| {
+        let fd = openat(f.dir, &c("../rodir"), libc::O_PATH | libc::O_DIRECTORY)?;
+        close(fd);
+        Ok("O_PATH of another preopened directory through `..`".into())
+    }),
+    ("opath_racing_thread_metadata", |f| racing_opath(f.dir)),
     ("fstatat_dotdot", |f| {
         stat_at(f.dir, &c("../outside/secret.txt"), 0)
     }),
@@ -836,6 +851,73 @@ impl Drop for Pages {
 /// fstatat(2) with `AT_EMPTY_PATH` through `fd` (`fstat` without `lookup`)
 /// while another thread flips the path between `""` and an absolute one:
 /// a result that is not `fd`'s own is the absolute path's.
+/// O_PATH opens of a path another thread keeps turning from `inside.txt`
+/// into `../outside/secret.txt` and back: the supervisor walks one, the
+/// kernel may open the other (the documented race). Whatever is opened,
+/// fstat through it answers the inside file or `EACCES`: the metadata of
+/// the outside file would be the escape.
+fn racing_opath(dir: RawFd) -> Attempt {
+    use std::sync::atomic::{AtomicBool, AtomicU8, Ordering};
+    use std::sync::Arc;
+    let inside = openat(dir, c"inside.txt", libc::O_RDONLY)?;
+    // SAFETY: `stat` is plain old data; all zeroes is a valid value.
+    let mut own: libc::stat = unsafe { std::mem::zeroed() };
+    sys!(libc::syscall(libc::SYS_fstat, inside, &mut own))?;
+    close(inside);
+    let paths: [&[u8]; 2] = [b"inside.txt\0", b"../outside/secret.txt\0"];
+    let buf: Arc<Vec<AtomicU8>> = Arc::new((0..32).map(|_| AtomicU8::new(0)).collect());
+    for (i, &b) in paths[0].iter().enumerate() {
+        buf[i].store(b, Ordering::Relaxed);
+    }
+    let stop = Arc::new(AtomicBool::new(false));
+    let flipper = {
+        let (buf, stop) = (Arc::clone(&buf), Arc::clone(&stop));
+        std::thread::spawn(move || {
+            let mut which = 0;
+            while !stop.load(Ordering::Relaxed) {
+                which = 1 - which;
+                for (i, &b) in paths[which].iter().enumerate() {
+                    buf[i].store(b, Ordering::Relaxed);
+                }
+            }
+        })
+    };
+    let (mut own_seen, mut refused, mut other) = (0, 0, None);
+    for _ in 0..3000 {
+        // SAFETY: openat(2) of the NUL-terminated bytes the atomics hold.
+        let fd = unsafe { libc::openat(dir, buf.as_ptr().cast(), libc::O_PATH | libc::O_CLOEXEC) };
+        if fd < 0 {
+            refused += 1;
+            continue;
+        }
+        // SAFETY: as above.
+        let mut st: libc::stat = unsafe { std::mem::zeroed() };
+        match sys!(libc::fstatat(
+            fd,
+            c"".as_ptr(),
+            &mut st,
+            libc::AT_EMPTY_PATH
+        )) {
+            Ok(_) if (st.st_dev, st.st_ino) == (own.st_dev, own.st_ino) => own_seen += 1,
+            Ok(_) => other = Some(st.st_size),
+            Err(_) => refused += 1,
+        }
+        close(fd);
+        if other.is_some() {
+            break;
+        }
+    }
+    stop.store(true, Ordering::Relaxed);
+    let _ = flipper.join();
+    match other {
+        Some(size) => Ok(format!("the outside file's metadata: size {size}")),
+        None if refused > 0 && own_seen > 0 => Err(std::io::Error::from_raw_os_error(libc::EACCES)),
+        None => Err(std::io::Error::other(format!(
+            "the race never met both paths ({own_seen} fstat, {refused} refused)"
+        ))),
+    }
+}
+
 fn racing_empty_path(fd: RawFd) -> Attempt {
     use std::sync::atomic::{AtomicBool, AtomicU8, Ordering};
     use std::sync::Arc;

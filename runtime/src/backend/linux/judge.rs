@@ -199,13 +199,13 @@ pub(crate) fn denial(need: &Need, args: &[u64; 6], ctx: &Context) -> Option<Deni
 /// it ([`notifies`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Supervised {
-    /// fstatat(2) or statx(2), whose `AT_*` flags are argument `flags`:
-    /// with `AT_EMPTY_PATH` and a path, fstat for `""`, the lookup's own
-    /// verdict otherwise.
-    EmptyPath {
-        /// The flags' argument.
-        flags: usize,
-    },
+    /// A lookup or a descriptor's metadata (fstatat(2), statx(2),
+    /// faccessat(2), faccessat2, readlinkat(2), fstat(2), fstatfs(2)),
+    /// which Landlock does not mediate, nor the `O_PATH` opens that give
+    /// descriptors anywhere (landlock(7)): a path walked beneath the
+    /// directory as Capsicum walks, a descriptor answered where Capsicum
+    /// would have let the program hold it (`supervise/lookup.rs`).
+    Lookup,
     /// A path form of chmod, chown or utimes (fchmodat(2), fchmodat2,
     /// fchownat(2), futimesat(2), utimensat(2) with a path), which
     /// Landlock does not mediate (landlock(7)): walked beneath the
@@ -216,6 +216,16 @@ pub(crate) enum Supervised {
         /// The `AT_*` flags' argument, if the call takes flags.
         flags: Option<usize>,
     },
+    /// An `O_PATH` open (openat(2)), which Landlock does not mediate:
+    /// the path walked beneath the directory as Capsicum walks, then the
+    /// open made by the caller (`SECCOMP_USER_NOTIF_FLAG_CONTINUE`: the
+    /// supervisor cannot hand an `O_PATH` descriptor over, as
+    /// `SECCOMP_IOCTL_NOTIF_ADDFD` takes its source with fget(), which
+    /// refuses them). The kernel reads the path again: a program racing
+    /// it with another thread can open a place the walk refused, and
+    /// learn whether it exists; nothing else, since the supervisor answers
+    /// no lookup or metadata through such a descriptor.
+    PathOpen,
     /// A change of the caller's credentials (the set*id family,
     /// setgroups(2), capset(2)): noted, then made by the caller
     /// (`SECCOMP_USER_NOTIF_FLAG_CONTINUE`: the supervisor, which acts
@@ -227,13 +237,19 @@ pub(crate) enum Supervised {
 /// What the supervisor does with call `nr`, if the filter sends it there.
 pub(crate) fn supervised(nr: u32) -> Option<Supervised> {
     Some(match i64::from(nr) {
-        libc::SYS_newfstatat => Supervised::EmptyPath { flags: 3 },
-        libc::SYS_statx => Supervised::EmptyPath { flags: 2 },
+        libc::SYS_newfstatat
+        | libc::SYS_statx
+        | libc::SYS_faccessat
+        | libc::SYS_faccessat2
+        | libc::SYS_readlinkat
+        | libc::SYS_fstat
+        | libc::SYS_fstatfs => Supervised::Lookup,
         libc::SYS_fchmodat => Supervised::Attributes { flags: None },
         #[cfg(target_arch = "x86_64")]
         libc::SYS_futimesat => Supervised::Attributes { flags: None },
         libc::SYS_fchmodat2 | libc::SYS_utimensat => Supervised::Attributes { flags: Some(3) },
         libc::SYS_fchownat => Supervised::Attributes { flags: Some(4) },
+        libc::SYS_openat => Supervised::PathOpen,
         libc::SYS_setuid
         | libc::SYS_setgid
         | libc::SYS_setreuid
@@ -251,22 +267,22 @@ pub(crate) fn supervised(nr: u32) -> Option<Supervised> {
 /// Whether call `nr` with `args`, once mode and rights let it through,
 /// goes to the supervisor (`SECCOMP_RET_USER_NOTIF`):
 ///
-/// - fstatat(2) or statx(2) with `AT_EMPTY_PATH` and a path that is not
-///   `NULL`: with `AT_EMPTY_PATH` the path is looked up unless it is
-///   empty, and the filter cannot read it;
+/// - the lookups and metadata Landlock does not mediate (the stat family,
+///   access, readlink, fstat, fstatfs): the filter cannot read a path, nor
+///   tell an `O_PATH` descriptor opened anywhere;
 /// - a path form of chmod, chown or utimes (utimensat(2) with a path that
 ///   is not `NULL`; without one it is futimens(3));
+/// - an `O_PATH` open;
 /// - a change of credentials.
 #[cfg_attr(not(test), allow(dead_code))]
 pub(crate) fn notifies(nr: u32, args: &[u64; 6], ctx: &Context) -> bool {
     ctx.notify
         && match supervised(nr) {
-            Some(Supervised::EmptyPath { flags }) => {
-                args[flags] as u32 & libc::AT_EMPTY_PATH as u32 != 0 && args[1] != 0
-            }
+            Some(Supervised::Lookup) => true,
             Some(Supervised::Attributes { .. }) => {
                 i64::from(nr) != libc::SYS_utimensat || args[1] != 0
             }
+            Some(Supervised::PathOpen) => args[2] as u32 & libc::O_PATH as u32 != 0,
             Some(Supervised::Credentials) => true,
             None => false,
         }

@@ -492,6 +492,7 @@ pub(crate) fn resolve_beneath(
         return Ok(None);
     }
     walk::resolve(dir, path, follow_last, || {
+        trace::walked_out();
         io::Error::from_raw_os_error(seccomp::RIGHTS_ERRNO)
     })
     .map(Some)

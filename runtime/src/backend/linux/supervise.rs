@@ -74,6 +74,7 @@ use std::os::fd::{AsRawFd, FromRawFd, OwnedFd, RawFd};
 use crate::rights::Right;
 
 mod credentials;
+mod lookup;
 
 use super::judge::{self, Context, Supervised, Verdict};
 use super::seccomp::{FdClass, MODE_ERRNO, RIGHTS_ERRNO};
@@ -284,19 +285,17 @@ fn serve(sock: OwnedFd, judged: &Judged) -> io::Result<()> {
     // SAFETY: writes 1 byte from a live buffer.
     unsafe { libc::write(sock.as_raw_fd(), b"k".as_ptr().cast(), 1) };
     drop(sock);
-    let anchors = anchors(&judged.classes);
+    let anchors = Anchors::of(&judged.classes);
     let l = listener.as_raw_fd();
-    // Nothing of the program's is kept open here: a pipe's write end kept
-    // would hold its reader's end of file back.
-    // SAFETY: close_range(2) of every number but the listener's.
-    unsafe {
-        if l > 0 {
-            libc::syscall(libc::SYS_close_range, 0, l - 1, 0);
-        }
-        libc::syscall(libc::SYS_close_range, l + 1, u32::MAX, 0);
-        // Best effort: older kernels hand over through the scheduler.
-        libc::ioctl(l, libc::SECCOMP_IOCTL_NOTIF_SET_FLAGS, SYNC_WAKE_UP);
-    }
+    // Nothing of the program's is kept open here but copies of its
+    // preopened directories: a pipe's write end kept would hold its
+    // reader's end of file back.
+    let mut keep: Vec<RawFd> = anchors.dirs.iter().map(AsRawFd::as_raw_fd).collect();
+    keep.push(l);
+    close_all_but(&keep);
+    // SAFETY: ioctl(2) on the listener. Best effort: older kernels hand
+    // over through the scheduler.
+    unsafe { libc::ioctl(l, libc::SECCOMP_IOCTL_NOTIF_SET_FLAGS, SYNC_WAKE_UP) };
     // Before the supervisor's own program, which allows no open(2).
     let proc = credentials::proc_dir();
     // SAFETY: gettid(2).
@@ -366,6 +365,9 @@ const OWN_CALLS: &[libc::c_long] = &[
     libc::SYS_statx,
     libc::SYS_openat2,
     libc::SYS_openat,
+    libc::SYS_readlinkat,
+    libc::SYS_faccessat2,
+    libc::SYS_fstatfs,
     libc::SYS_read,
     libc::SYS_capget,
     libc::SYS_capset,
@@ -476,7 +478,8 @@ fn answer(
     state: &mut State,
 ) -> Result<Reply, i32> {
     match judge::supervised(req.data.nr as u32) {
-        Some(Supervised::EmptyPath { flags }) => stat(l, req, ctx, state, flags).map(Reply::Value),
+        Some(Supervised::Lookup) => lookup::metadata(l, req, ctx, state).map(Reply::Value),
+        Some(Supervised::PathOpen) => lookup::path_open(l, req, state).map(|()| Reply::Continue),
         Some(Supervised::Attributes { flags }) => {
             attributes(l, req, ctx, state, flags).map(Reply::Value)
         }
@@ -491,106 +494,6 @@ fn answer(
     }
 }
 
-/// fstatat(2) or statx(2) with `AT_EMPTY_PATH` (`Supervised::EmptyPath`,
-/// the flags in argument `flags_at`).
-fn stat(
-    l: RawFd,
-    req: &libc::seccomp_notif,
-    ctx: &Context,
-    state: &State,
-    flags_at: usize,
-) -> Result<i64, i32> {
-    let nr = req.data.nr as u32;
-    let args = req.data.args;
-    let tid = req.pid as libc::pid_t;
-    // The caller's thread, for pidfd_getfd(2). A pidfd keeps the task,
-    // not its number: process_vm_readv(2)/process_vm_writev(2) name the
-    // thread by number, checked with ID_VALID before each (module docs,
-    // "Limits").
-    // SAFETY: pidfd_open(2) of a thread; checked and owned.
-    let pidfd = unsafe {
-        let p = libc::syscall(libc::SYS_pidfd_open, tid, PIDFD_THREAD);
-        if p < 0 {
-            return Err(libc::ESRCH);
-        }
-        OwnedFd::from_raw_fd(p as RawFd)
-    };
-    // The thread is still the caller (not a reused number).
-    valid(l, req)?;
-    let mut path = [0u8; PATH_MAX];
-    let len = read_path(tid, args[1], &mut path)?;
-    // SAFETY: pidfd_getfd(2) of the caller's descriptor argument.
-    let copy = unsafe {
-        let fd = libc::syscall(libc::SYS_pidfd_getfd, pidfd.as_raw_fd(), args[0] as i32, 0);
-        if fd < 0 {
-            return Err(io::Error::last_os_error()
-                .raw_os_error()
-                .unwrap_or(libc::EBADF));
-        }
-        OwnedFd::from_raw_fd(fd as RawFd)
-    };
-    let flags = args[flags_at] as u32 as i32;
-    let lookup_flags = flags & !libc::AT_EMPTY_PATH;
-    if len > 0 {
-        // A lookup: answered as the filter answers it without the flag.
-        judge_without(nr, &args, flags_at, ctx)?;
-    }
-    // The lookup with the caller's credentials, then ours back for
-    // writing its buffer (process_vm_writev(2) needs them).
-    let as_caller = if len > 0 {
-        Some(state.as_caller(tid)?)
-    } else {
-        None
-    };
-    // The call itself, on the copy and our copy of the path ("" with
-    // AT_EMPTY_PATH: fstat), the caller's other arguments as they are.
-    let (call_flags, p) = if len > 0 {
-        (lookup_flags, path.as_ptr())
-    } else {
-        (flags, c"".as_ptr().cast::<u8>())
-    };
-    if i64::from(nr) == libc::SYS_newfstatat {
-        // SAFETY: `stat` is plain data; all-zero is valid.
-        let mut st: libc::stat = unsafe { std::mem::zeroed() };
-        // SAFETY: fstatat(2) with a live NUL-terminated path and buffer.
-        let r = raw(unsafe {
-            libc::syscall(
-                libc::SYS_newfstatat,
-                copy.as_raw_fd(),
-                p,
-                &mut st,
-                call_flags,
-            )
-        });
-        drop(as_caller);
-        if r < 0 {
-            return Err(-r as i32);
-        }
-        write_back(l, req, tid, args[2], &st)?;
-        Ok(0)
-    } else {
-        // SAFETY: `statx` is plain data; all-zero is valid.
-        let mut st: libc::statx = unsafe { std::mem::zeroed() };
-        // SAFETY: statx(2) with a live NUL-terminated path and buffer.
-        let r = raw(unsafe {
-            libc::syscall(
-                libc::SYS_statx,
-                copy.as_raw_fd(),
-                p,
-                call_flags,
-                args[3] as u32,
-                &mut st,
-            )
-        });
-        drop(as_caller);
-        if r < 0 {
-            return Err(-r as i32);
-        }
-        write_back(l, req, tid, args[4], &st)?;
-        Ok(0)
-    }
-}
-
 /// What the supervisor answers: the call's value, or the caller's call
 /// made by the caller (`SECCOMP_USER_NOTIF_FLAG_CONTINUE`, only for calls
 /// whose arguments are all in registers).
@@ -601,9 +504,8 @@ enum Reply {
 
 /// What the supervisor keeps between answers.
 struct State {
-    /// The preopened directories (device and inode) a path form may be
-    /// walked beneath, or from beneath.
-    anchors: Vec<(u64, u64)>,
+    /// What the program held at fixed numbers at entry.
+    anchors: Anchors,
     /// Whether a process under the filter has changed its credentials
     /// (`Supervised::Credentials`).
     credentials_changed: bool,
@@ -638,39 +540,88 @@ impl State {
     /// (`credentials.rs`); until then they are the supervisor's, which
     /// the program had at entry. `EACCES` when they cannot be taken on.
     fn as_caller(&self, tid: libc::pid_t) -> Result<AsCaller<'_>, i32> {
+        self.as_caller_with(tid, false)
+    }
+
+    /// [`State::as_caller`]; with `real`, the caller's real ids as
+    /// filesystem ids, as access(2) checks (`Credentials::for_access`).
+    fn as_caller_with(&self, tid: libc::pid_t, real: bool) -> Result<AsCaller<'_>, i32> {
         if !self.credentials_changed {
             return Ok(AsCaller(None));
         }
         let (Some(proc), Some(own)) = (self.proc.as_ref(), self.own.as_ref()) else {
             return Err(RIGHTS_ERRNO);
         };
-        let want = credentials::of(proc.as_raw_fd(), tid)?;
+        let mut want = credentials::of(proc.as_raw_fd(), tid)?;
+        if real {
+            want = want.for_access();
+        }
         let guard = AsCaller(Some(own));
         credentials::take_on(&want)?;
         Ok(guard)
     }
 }
 
-/// The device and inode of each directory of the classes holding
-/// `lookup` at fixed numbers (not pools, whose descriptors the program
-/// chooses): where a supervised path form may start, or from beneath
-/// which. Read when the supervisor starts, while it still holds the
-/// program's descriptors.
-fn anchors(classes: &[FdClass]) -> Vec<(u64, u64)> {
-    let mut out = Vec::new();
-    for c in classes
-        .iter()
-        .filter(|c| !c.pool && c.limits.rights.allows(Right::Lookup))
-    {
-        for fd in c.lo..=c.hi.min(c.lo.saturating_add(4096)) {
-            if let Some(st) = fstat(fd as RawFd) {
-                if st.st_mode & libc::S_IFMT == libc::S_IFDIR {
-                    out.push((st.st_dev, st.st_ino));
+/// What the program held at fixed numbers when the supervisor started
+/// (its classes but the pools, whose descriptors the program chooses):
+/// where a supervised lookup or change may start, or from beneath which.
+/// Read while the supervisor still holds the program's descriptors.
+struct Anchors {
+    /// Device and inode of each descriptor of those classes: the
+    /// directories holding `lookup`, and the files (an `O_PATH` one's
+    /// metadata is its own).
+    ids: Vec<(u64, u64)>,
+    /// A copy of each of those directories, to find a file beneath one by
+    /// its name (`lookup::beneath_anchor`).
+    dirs: Vec<OwnedFd>,
+}
+
+impl Anchors {
+    fn of(classes: &[FdClass]) -> Anchors {
+        let mut out = Anchors {
+            ids: Vec::new(),
+            dirs: Vec::new(),
+        };
+        for c in classes.iter().filter(|c| !c.pool) {
+            for fd in c.lo..=c.hi.min(c.lo.saturating_add(4096)) {
+                let Some(st) = fstat(fd as RawFd) else {
+                    continue;
+                };
+                let dir = st.st_mode & libc::S_IFMT == libc::S_IFDIR;
+                if dir && !c.limits.rights.allows(Right::Lookup) {
+                    continue;
+                }
+                out.ids.push((st.st_dev, st.st_ino));
+                if dir {
+                    // SAFETY: F_DUPFD_CLOEXEC of an open descriptor; the
+                    // copy is checked and owned.
+                    let copy = unsafe { libc::fcntl(fd as RawFd, libc::F_DUPFD_CLOEXEC, 0) };
+                    if copy >= 0 {
+                        // SAFETY: a new descriptor owned by nothing else.
+                        out.dirs.push(unsafe { OwnedFd::from_raw_fd(copy) });
+                    }
                 }
             }
         }
+        out
     }
-    out
+}
+
+/// Closes every descriptor but those in `keep`.
+fn close_all_but(keep: &[RawFd]) {
+    let mut keep = keep.to_vec();
+    keep.sort_unstable();
+    let mut from: u32 = 0;
+    for &k in &keep {
+        let k = k as u32;
+        if k > from {
+            // SAFETY: close_range(2) of numbers not kept.
+            unsafe { libc::syscall(libc::SYS_close_range, from, k - 1, 0) };
+        }
+        from = k + 1;
+    }
+    // SAFETY: as above.
+    unsafe { libc::syscall(libc::SYS_close_range, from, u32::MAX, 0) };
 }
 
 /// fstat(2) of `fd`, if it is open.
@@ -873,30 +824,19 @@ fn attributes(
     // The walk and the change with the caller's credentials (after the
     // copy: pidfd_getfd(2) needs ours); ours back when this returns.
     let _as_caller = state.as_caller(tid)?;
+    // Where the descriptor is, before anything beneath it is looked at
+    // (a walk's errors would tell what lies beneath an `O_PATH` directory
+    // outside).
+    lookup::anchored_descriptor(dir.as_raw_fd(), state)?;
     let target = if len > 0 {
-        let t = walk(
+        walk(
             dir.as_raw_fd(),
             &path[..=len],
             flags & libc::AT_SYMLINK_NOFOLLOW != 0,
-        )?;
-        anchored(dir.as_raw_fd(), &state.anchors)?;
-        t
+        )?
     } else {
         // `""` with `AT_EMPTY_PATH`: the descriptor itself, whose rights
-        // the filter has judged (fchmod, fchown, futimes). Landlock did not
-        // look at an `O_PATH` open (row 1 (a)): a directory must lie
-        // beneath a preopened one, and an `O_PATH` descriptor of anything
-        // else, which could be anywhere, is refused.
-        let st = fstat(dir.as_raw_fd()).ok_or(libc::EBADF)?;
-        if st.st_mode & libc::S_IFMT == libc::S_IFDIR {
-            anchored(dir.as_raw_fd(), &state.anchors)?;
-        } else {
-            // SAFETY: fcntl(2) F_GETFL of our own copy.
-            let fl = unsafe { libc::fcntl(dir.as_raw_fd(), libc::F_GETFL) };
-            if fl < 0 || fl & libc::O_PATH != 0 {
-                return Err(RIGHTS_ERRNO);
-            }
-        }
+        // the filter has judged (fchmod, fchown, futimes).
         dir
     };
     let t = target.as_raw_fd();
@@ -1039,20 +979,35 @@ fn write_back<T>(
     addr: u64,
     value: &T,
 ) -> Result<(), i32> {
+    // SAFETY: `value` is a live `T`, read as its bytes (plain data: the
+    // kernel's stat, statx and statfs structures).
+    let bytes = unsafe {
+        std::slice::from_raw_parts((value as *const T).cast::<u8>(), std::mem::size_of::<T>())
+    };
+    write_bytes(l, req, tid, addr, bytes)
+}
+
+/// Writes `bytes` to `addr` in thread `tid`, as [`write_back`].
+fn write_bytes(
+    l: RawFd,
+    req: &libc::seccomp_notif,
+    tid: libc::pid_t,
+    addr: u64,
+    bytes: &[u8],
+) -> Result<(), i32> {
     valid(l, req)?;
-    let size = std::mem::size_of::<T>();
     let local = libc::iovec {
-        iov_base: (value as *const T).cast_mut().cast(),
-        iov_len: size,
+        iov_base: bytes.as_ptr().cast_mut().cast(),
+        iov_len: bytes.len(),
     };
     let remote = libc::iovec {
         iov_base: addr as *mut libc::c_void,
-        iov_len: size,
+        iov_len: bytes.len(),
     };
-    // SAFETY: writes `size` bytes of `value` to the caller's buffer, which
+    // SAFETY: writes `bytes` to the caller's buffer, which
     // process_vm_writev(2) checks against the caller's mappings.
     let n = unsafe { libc::process_vm_writev(tid, &local, 1, &remote, 1, 0) };
-    if n != size as isize {
+    if n != bytes.len() as isize {
         return Err(libc::EFAULT);
     }
     Ok(())

@@ -234,30 +234,19 @@ fn lookup(row: &Syscall, classes: &[FdClass], arena: &mut Arena) -> Span {
 }
 
 /// When `row`'s call goes to the supervisor (`judge::notifies`):
-/// fstatat(2) and statx(2) with `AT_EMPTY_PATH` and a path that is not
-/// `NULL` (either half of the pointer), utimensat(2) with a path, the
-/// other path forms of chmod, chown and utimes and the changes of
-/// credentials always.
+/// utimensat(2) with a path that is not `NULL` (either half of the
+/// pointer), openat(2) with `O_PATH`; the lookups, the other path forms of
+/// chmod, chown and utimes and the changes of credentials always.
 fn supervised(row: &Syscall, arena: &mut Arena) -> Span {
     let start = arena.begin();
-    let path = |arena: &mut Arena, with: Option<Check>| {
-        for half in [Check::narrow(1, Op::Ne, 0), Check::upper(1, Op::Ne, 0)] {
-            match with {
-                Some(c) => arena.clause([c, half]),
-                None => arena.clause([half]),
-            }
-        }
-    };
     match judge::supervised(row.nr) {
-        Some(Supervised::EmptyPath { flags }) => {
-            let empty = libc::AT_EMPTY_PATH as u32;
-            path(
-                arena,
-                Some(Check::narrow(flags as u8, Op::MaskedEq(empty), empty)),
-            );
-        }
         Some(Supervised::Attributes { .. }) if i64::from(row.nr) == libc::SYS_utimensat => {
-            path(arena, None);
+            arena.clause([Check::narrow(1, Op::Ne, 0)]);
+            arena.clause([Check::upper(1, Op::Ne, 0)]);
+        }
+        Some(Supervised::PathOpen) => {
+            let path = libc::O_PATH as u32;
+            arena.clause([Check::narrow(2, Op::MaskedEq(path), path)]);
         }
         Some(_) => arena.clause([]),
         None => {}

@@ -27,6 +27,28 @@ pub(super) struct Credentials {
     fsgid: u32,
     groups: Vec<u32>,
     effective: u64,
+    /// The real ids and the permitted set, which access(2) checks
+    /// against ([`Credentials::for_access`]).
+    ruid: u32,
+    rgid: u32,
+    permitted: u64,
+}
+
+impl Credentials {
+    /// What faccessat(2) without `AT_EACCESS` checks against: the real ids
+    /// as filesystem ids, and the permitted capabilities when the real
+    /// user is root, none otherwise (fs/open.c `access_override_creds`).
+    pub(super) fn for_access(&self) -> Credentials {
+        Credentials {
+            fsuid: self.ruid,
+            fsgid: self.rgid,
+            groups: self.groups.clone(),
+            effective: if self.ruid == 0 { self.permitted } else { 0 },
+            ruid: self.ruid,
+            rgid: self.rgid,
+            permitted: self.permitted,
+        }
+    }
 }
 
 /// `_LINUX_CAPABILITY_VERSION_3` (include/uapi/linux/capability.h).
@@ -90,8 +112,9 @@ pub(super) fn of(proc: RawFd, tid: libc::pid_t) -> Result<Credentials, i32> {
     parse(&String::from_utf8_lossy(&text)).ok_or(RIGHTS_ERRNO)
 }
 
-/// The credentials in the text of a /proc/TID/status file: the fourth
-/// field of `Uid:` and `Gid:` (filesystem ids), `Groups:`, `CapEff:` (hex).
+/// The credentials in the text of a /proc/TID/status file: the first
+/// (real) and fourth (filesystem) fields of `Uid:` and `Gid:`, `Groups:`,
+/// `CapEff:` and `CapPrm:` (hex).
 pub(super) fn parse(status: &str) -> Option<Credentials> {
     let field = |name: &str| {
         status
@@ -99,8 +122,11 @@ pub(super) fn parse(status: &str) -> Option<Credentials> {
             .find_map(|l| l.strip_prefix(name))
             .map(str::split_whitespace)
     };
+    let ruid = field("Uid:")?.next()?.parse().ok()?;
+    let rgid = field("Gid:")?.next()?.parse().ok()?;
     let fsuid = field("Uid:")?.nth(3)?.parse().ok()?;
     let fsgid = field("Gid:")?.nth(3)?.parse().ok()?;
+    let permitted = u64::from_str_radix(field("CapPrm:")?.next()?, 16).ok()?;
     let groups = field("Groups:")?
         .map(str::parse)
         .collect::<Result<Vec<u32>, _>>()
@@ -111,6 +137,9 @@ pub(super) fn parse(status: &str) -> Option<Credentials> {
         fsgid,
         groups,
         effective,
+        ruid,
+        rgid,
+        permitted,
     })
 }
 
@@ -198,17 +227,27 @@ mod tests {
     #[test]
     fn parses_the_ids_groups_and_effective_capabilities() {
         let status = "Name:\tprobe\nUid:\t1000\t1001\t1002\t1003\nGid:\t20\t21\t22\t23\n\
-                      Groups:\t4 24 27 \nCapInh:\t0000000000000000\nCapEff:\t000001ffffffffff\n";
+                      Groups:\t4 24 27 \nCapInh:\t0000000000000000\nCapPrm:\t000001ffffffffff\n\
+                      CapEff:\t0000000000000001\n";
+        let c = parse(status).unwrap();
         assert_eq!(
-            parse(status),
-            Some(Credentials {
+            c,
+            Credentials {
                 fsuid: 1003,
                 fsgid: 23,
                 groups: vec![4, 24, 27],
-                effective: 0x1ff_ffff_ffff,
-            })
+                effective: 1,
+                ruid: 1000,
+                rgid: 20,
+                permitted: 0x1ff_ffff_ffff,
+            }
         );
-        let none = "Uid:\t0\t0\t0\t0\nGid:\t0\t0\t0\t0\nGroups:\t\nCapEff:\t0000000000000000\n";
+        // access(2) of a real user other than root: no capabilities.
+        let a = c.for_access();
+        assert_eq!((a.fsuid, a.fsgid, a.effective), (1000, 20, 0));
+        let none = "Uid:\t0\t0\t0\t0\nGid:\t0\t0\t0\t0\nGroups:\t\nCapPrm:\t00000000000000ff\n\
+                    CapEff:\t0000000000000000\n";
+        assert_eq!(parse(none).unwrap().for_access().effective, 0xff);
         assert_eq!(parse(none).map(|c| c.groups), Some(vec![]));
         assert_eq!(parse("Uid:\t0\n"), None);
     }

@@ -117,6 +117,16 @@ thread_local! {
     /// Set by the handler when it reported a call, so that `beneath` does
     /// not report the same refusal twice.
     static TRAPPED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+    /// Set when a `Dir` method's walk (`walk.rs`) refused a path leaving
+    /// its directory: the sandbox's refusal, whatever the kernel's own
+    /// checks would say (those go through the supervisor's walk too).
+    static WALKED_OUT: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Notes that the walk of the current `Dir` call left its directory
+/// ([`beneath`] then reports it as an escape).
+pub(crate) fn walked_out() {
+    WALKED_OUT.with(|w| w.set(true));
 }
 
 /// Confines the calling process with `policy` as `confine::apply` does, with
@@ -299,6 +309,7 @@ pub(crate) fn beneath<T>(
     call: impl FnOnce() -> io::Result<T>,
 ) -> io::Result<T> {
     TRAPPED.with(|t| t.set(false));
+    WALKED_OUT.with(|w| w.set(false));
     let result = call();
     let Err(error) = &result else {
         return result;
@@ -308,7 +319,12 @@ pub(crate) fn beneath<T>(
         return result;
     }
     let text = path.to_string_lossy().into_owned();
-    let reason = match refusal(dirfd, rights, syscall, path, flags, errno.unwrap_or(0)) {
+    let refused = if WALKED_OUT.with(|w| w.get()) {
+        Some(Reason::Escapes)
+    } else {
+        refusal(dirfd, rights, syscall, path, flags, errno.unwrap_or(0))
+    };
+    let reason = match refused {
         Some(reason) => reason,
         None => return Err(crate::OsRefusal::wrap(result.err().expect("an error"))),
     };
