@@ -21,7 +21,9 @@
 //!    sandbox against the same loop under a one-instruction allow-all
 //!    seccomp program (goal: within 1%), and outside;
 //! 4. one system call (a 1-byte read) on a limited descriptor with 1, 10,
-//!    100 and 1,000 limited descriptors (goal: flat).
+//!    100 and 1,000 limited descriptors (goal: flat);
+//! 5. fstat(3) and 6. a lookup beneath a preopened directory, which the
+//!    supervisor answers (`lookup_probe`), inside and outside.
 //!
 //! The sandboxed parts run in fresh processes; the outside loops run here.
 //! Each figure is the minimum (loops: of the fastest of 20 chunks of each
@@ -511,6 +513,41 @@ mod linux {
             "fstat(3) of standard output (fstatat(1, \"\", AT_EMPTY_PATH), answered by the supervisor inside): inside {:.1} us, outside {:.2} us",
             min(&inside) / 1000.0,
             min(&outside) / 1000.0
+        );
+        // 6. A lookup beneath a preopened directory, which the supervisor
+        // walks (fstatat(2)), and Dir::symlink_metadata (an O_PATH open
+        // walked then continued, and fstat of it).
+        let world = std::env::temp_dir().join(format!("lookup-bench-{}", std::process::id()));
+        std::fs::create_dir_all(world.join("sub")).expect("bench directory");
+        std::fs::write(world.join("sub/file"), "x").expect("bench file");
+        let (mut stat_in, mut meta_in, mut stat_out) = (Vec::new(), Vec::new(), Vec::new());
+        let path =
+            std::ffi::CString::new(world.join("sub/file").into_os_string().into_encoded_bytes())
+                .expect("no NUL");
+        for _ in 0..RUNS {
+            stat_out.push(sandboxed_tests::fastest_chunk(ITERS, CHUNKS, || {
+                // SAFETY: `stat` is plain old data; all zeroes is valid.
+                let mut st: libc::stat = unsafe { std::mem::zeroed() };
+                // SAFETY: stat(2) of a NUL-terminated path into a live buffer.
+                assert_eq!(unsafe { libc::stat(path.as_ptr(), &mut st) }, 0, "stat");
+            }));
+            let out = Command::new(env!("CARGO_BIN_EXE_lookup_probe"))
+                .arg(&world)
+                .env("BENCH_ITERS", (ITERS / 20).to_string())
+                .env_remove("RUST_BACKTRACE")
+                .output()
+                .expect("lookup_probe starts");
+            let text = String::from_utf8_lossy(&out.stdout).into_owned();
+            assert!(out.status.success(), "lookup_probe failed: {text}");
+            stat_in.push(number(&text, "fstatat_ns"));
+            meta_in.push(number(&text, "symlink_metadata_ns"));
+        }
+        let _ = std::fs::remove_dir_all(&world);
+        println!(
+            "fstatat(2) of a path beneath a preopened directory (walked by the supervisor): inside {:.1} us, outside {:.2} us; Dir::symlink_metadata inside {:.1} us",
+            min(&stat_in) / 1000.0,
+            min(&stat_out) / 1000.0,
+            min(&meta_in) / 1000.0
         );
         println!("finished in {:.1}s", start.elapsed().as_secs_f64());
     }
