@@ -667,29 +667,70 @@ const RESOLVE_BENEATH: u64 = 0x08;
 /// leave `dir` answers `EACCES`, as the filter's rights denials
 /// (Capsicum: `ENOTCAPABLE`).
 fn walk(dir: RawFd, path: &[u8], nofollow: bool) -> Result<OwnedFd, i32> {
-    let how = OpenHow {
-        flags: (libc::O_PATH | libc::O_CLOEXEC | if nofollow { libc::O_NOFOLLOW } else { 0 })
-            as u64,
-        mode: 0,
-        resolve: RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS,
-    };
-    // SAFETY: openat2(2) with a NUL-terminated path and a live open_how;
-    // the result is checked and owned.
-    let fd = unsafe {
-        libc::syscall(
-            libc::SYS_openat2,
-            dir,
-            path.as_ptr(),
-            &how as *const OpenHow,
-            std::mem::size_of::<OpenHow>(),
-        )
-    };
-    match raw(fd) {
-        e if e == -i64::from(libc::EXDEV) => Err(RIGHTS_ERRNO),
-        e if e < 0 => Err(-e as i32),
-        // SAFETY: a new descriptor owned by nothing else.
-        fd => Ok(unsafe { OwnedFd::from_raw_fd(fd as RawFd) }),
+    let flags = libc::O_PATH | libc::O_CLOEXEC | if nofollow { libc::O_NOFOLLOW } else { 0 };
+    match openat2(dir, path, flags, RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS) {
+        Err(libc::EXDEV) => Err(RIGHTS_ERRNO),
+        other => other,
     }
+}
+
+/// openat2(2) of the NUL-terminated `path` beneath `dir`; tried again
+/// while it answers `EAGAIN` (a rename or mount elsewhere in the system
+/// during a `RESOLVE_BENEATH` walk, openat2(2)), at most 16 times.
+fn openat2(dir: RawFd, path: &[u8], flags: i32, resolve: u64) -> Result<OwnedFd, i32> {
+    debug_assert_eq!(path.last(), Some(&0));
+    let how = OpenHow {
+        flags: flags as u64,
+        mode: 0,
+        resolve,
+    };
+    let mut tries = 0;
+    loop {
+        // SAFETY: openat2(2) with a NUL-terminated path and a live
+        // open_how; the result is checked and owned.
+        let fd = raw(unsafe {
+            libc::syscall(
+                libc::SYS_openat2,
+                dir,
+                path.as_ptr(),
+                &how as *const OpenHow,
+                std::mem::size_of::<OpenHow>(),
+            )
+        });
+        match fd {
+            e if e == -i64::from(libc::EAGAIN) && tries < 16 => tries += 1,
+            e if e < 0 => return Err(-e as i32),
+            // SAFETY: a new descriptor owned by nothing else.
+            fd => return Ok(unsafe { OwnedFd::from_raw_fd(fd as RawFd) }),
+        }
+    }
+}
+
+/// A pidfd of thread `tid` (`PIDFD_THREAD`), the caller of a
+/// notification: `ESRCH` when it is gone. A pidfd keeps the task, not its
+/// number (module docs, "Limits").
+fn caller(tid: libc::pid_t) -> Result<OwnedFd, i32> {
+    // SAFETY: pidfd_open(2) of a thread; checked and owned.
+    let p = unsafe { libc::syscall(libc::SYS_pidfd_open, tid, PIDFD_THREAD) };
+    if p < 0 {
+        return Err(libc::ESRCH);
+    }
+    // SAFETY: a new descriptor owned by nothing else.
+    Ok(unsafe { OwnedFd::from_raw_fd(p as RawFd) })
+}
+
+/// A copy of descriptor `fd` of the caller `pidfd` (pidfd_getfd(2)); its
+/// error (`EBADF` for a number not open) otherwise.
+fn copy_of(pidfd: &OwnedFd, fd: u64) -> Result<OwnedFd, i32> {
+    // SAFETY: pidfd_getfd(2) of the caller's descriptor argument.
+    let copy = unsafe { libc::syscall(libc::SYS_pidfd_getfd, pidfd.as_raw_fd(), fd as i32, 0) };
+    if copy < 0 {
+        return Err(io::Error::last_os_error()
+            .raw_os_error()
+            .unwrap_or(libc::EBADF));
+    }
+    // SAFETY: a new descriptor owned by nothing else.
+    Ok(unsafe { OwnedFd::from_raw_fd(copy as RawFd) })
 }
 
 /// Whether directory `dir` is a preopened directory in `anchors`, or lies
@@ -721,26 +762,12 @@ fn anchored(dir: RawFd, anchors: &[(u64, u64)]) -> Result<(), i32> {
 
 /// An `O_PATH` descriptor of `..` of directory `dir`.
 fn walk_up(dir: RawFd) -> Result<OwnedFd, i32> {
-    let how = OpenHow {
-        flags: (libc::O_PATH | libc::O_DIRECTORY | libc::O_CLOEXEC) as u64,
-        mode: 0,
-        resolve: RESOLVE_NO_MAGICLINKS,
-    };
-    // SAFETY: as in `walk`.
-    let fd = unsafe {
-        libc::syscall(
-            libc::SYS_openat2,
-            dir,
-            c"..".as_ptr(),
-            &how as *const OpenHow,
-            std::mem::size_of::<OpenHow>(),
-        )
-    };
-    match raw(fd) {
-        e if e < 0 => Err(-e as i32),
-        // SAFETY: a new descriptor owned by nothing else.
-        fd => Ok(unsafe { OwnedFd::from_raw_fd(fd as RawFd) }),
-    }
+    openat2(
+        dir,
+        b"..\0",
+        libc::O_PATH | libc::O_DIRECTORY | libc::O_CLOEXEC,
+        RESOLVE_NO_MAGICLINKS,
+    )
 }
 
 /// Reads `N` bytes at `addr` of thread `tid` (`EFAULT` when it cannot).
@@ -786,14 +813,7 @@ fn attributes(
     if flags & !known != 0 {
         return Err(libc::EINVAL);
     }
-    // SAFETY: pidfd_open(2) of a thread; checked and owned.
-    let pidfd = unsafe {
-        let p = libc::syscall(libc::SYS_pidfd_open, tid, PIDFD_THREAD);
-        if p < 0 {
-            return Err(libc::ESRCH);
-        }
-        OwnedFd::from_raw_fd(p as RawFd)
-    };
+    let pidfd = caller(tid)?;
     valid(l, req)?;
     let mut path = [0u8; PATH_MAX];
     let len = read_path(tid, args[1], &mut path)?;
@@ -811,16 +831,7 @@ fn attributes(
     } else if flags & libc::AT_EMPTY_PATH == 0 {
         return Err(libc::ENOENT);
     }
-    // SAFETY: pidfd_getfd(2) of the caller's directory argument.
-    let dir = unsafe {
-        let fd = libc::syscall(libc::SYS_pidfd_getfd, pidfd.as_raw_fd(), args[0] as i32, 0);
-        if fd < 0 {
-            return Err(io::Error::last_os_error()
-                .raw_os_error()
-                .unwrap_or(libc::EBADF));
-        }
-        OwnedFd::from_raw_fd(fd as RawFd)
-    };
+    let dir = copy_of(&pidfd, args[0])?;
     // The walk and the change with the caller's credentials (after the
     // copy: pidfd_getfd(2) needs ours); ours back when this returns.
     let _as_caller = state.as_caller(tid)?;

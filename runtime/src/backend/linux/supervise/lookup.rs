@@ -26,14 +26,14 @@
 //! but a walk that would leave the directory: `EACCES` (Capsicum:
 //! `ENOTCAPABLE`).
 
-use std::os::fd::{AsRawFd, FromRawFd, OwnedFd, RawFd};
+use std::os::fd::{AsRawFd, RawFd};
 
 use super::super::judge;
 use super::super::seccomp::RIGHTS_ERRNO;
 use super::super::syscalls::TABLE;
 use super::{
-    anchored, fstat, judge_without, raw, read_path, valid, walk, write_back, write_bytes, Context,
-    State, Verdict, PATH_MAX, PIDFD_THREAD,
+    anchored, caller, copy_of, fstat, judge_without, raw, read_path, valid, walk, write_back,
+    write_bytes, Context, State, Verdict, PATH_MAX,
 };
 
 /// `AT_STATX_SYNC_TYPE` (include/uapi/linux/fcntl.h).
@@ -125,14 +125,7 @@ pub(super) fn metadata(
         Call::Readlinkat if args[3] as i32 <= 0 => return Err(libc::EINVAL),
         _ => {}
     }
-    // SAFETY: pidfd_open(2) of a thread; checked and owned.
-    let pidfd = unsafe {
-        let p = libc::syscall(libc::SYS_pidfd_open, tid, PIDFD_THREAD);
-        if p < 0 {
-            return Err(libc::ESRCH);
-        }
-        OwnedFd::from_raw_fd(p as RawFd)
-    };
+    let pidfd = caller(tid)?;
     valid(l, req)?;
     let mut path = [0u8; PATH_MAX];
     let len = if !call.has_path() {
@@ -164,16 +157,7 @@ pub(super) fn metadata(
             }
         }
     }
-    // SAFETY: pidfd_getfd(2) of the caller's descriptor argument.
-    let copy = unsafe {
-        let fd = libc::syscall(libc::SYS_pidfd_getfd, pidfd.as_raw_fd(), args[0] as i32, 0);
-        if fd < 0 {
-            return Err(std::io::Error::last_os_error()
-                .raw_os_error()
-                .unwrap_or(libc::EBADF));
-        }
-        OwnedFd::from_raw_fd(fd as RawFd)
-    };
+    let copy = copy_of(&pidfd, args[0])?;
     anchored_descriptor(copy.as_raw_fd(), state)?;
     // The lookup with the caller's credentials (access(2) without
     // AT_EACCESS: its real ids), ours back before its buffer is written.
@@ -306,30 +290,14 @@ pub(super) fn path_open(l: RawFd, req: &libc::seccomp_notif, state: &State) -> R
     let args = req.data.args;
     let tid = req.pid as libc::pid_t;
     let flags = args[2] as u32 as i32;
-    // SAFETY: pidfd_open(2) of a thread; checked and owned.
-    let pidfd = unsafe {
-        let p = libc::syscall(libc::SYS_pidfd_open, tid, PIDFD_THREAD);
-        if p < 0 {
-            return Err(libc::ESRCH);
-        }
-        OwnedFd::from_raw_fd(p as RawFd)
-    };
+    let pidfd = caller(tid)?;
     valid(l, req)?;
     let mut path = [0u8; PATH_MAX];
     let len = read_path(tid, args[1], &mut path)?;
     if len == 0 {
         return Err(libc::ENOENT);
     }
-    // SAFETY: pidfd_getfd(2) of the caller's directory argument.
-    let copy = unsafe {
-        let fd = libc::syscall(libc::SYS_pidfd_getfd, pidfd.as_raw_fd(), args[0] as i32, 0);
-        if fd < 0 {
-            return Err(std::io::Error::last_os_error()
-                .raw_os_error()
-                .unwrap_or(libc::EBADF));
-        }
-        OwnedFd::from_raw_fd(fd as RawFd)
-    };
+    let copy = copy_of(&pidfd, args[0])?;
     anchored_descriptor(copy.as_raw_fd(), state)?;
     let _as_caller = state.as_caller(tid)?;
     walk(
