@@ -501,16 +501,6 @@ pub fn documented(case: &Case) -> Option<&'static str> {
             Some(RIGHTS_BY_NUMBER)
         }
         "cm_sendmsg" | "cm_sendmmsg" => Some(RIGHTS_BY_NUMBER),
-        // Lookups Landlock does not mediate are walked by the supervisor
-        // as Capsicum walks; opens, creations and removals are confined by
-        // place.
-        _ if case.answer == Capsicum::Traversal
-            && !op.starts_with("m_")
-            && !matches!(op, "fstatat" | "faccessat" | "readlinkat")
-            && !arg.ends_with(":path") =>
-        {
-            Some(RAW_LOOKUPS_BY_PLACE)
-        }
         _ if case.spec.via.starts_with("file:")
             && not_held
             && !matches!(op, "fchmod" | "fchown" | "futimes") =>

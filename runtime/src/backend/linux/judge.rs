@@ -216,16 +216,16 @@ pub(crate) enum Supervised {
         /// The `AT_*` flags' argument, if the call takes flags.
         flags: Option<usize>,
     },
-    /// An `O_PATH` open (openat(2)), which Landlock does not mediate:
-    /// the path walked beneath the directory as Capsicum walks, then the
-    /// open made by the caller (`SECCOMP_USER_NOTIF_FLAG_CONTINUE`: the
-    /// supervisor cannot hand an `O_PATH` descriptor over, as
-    /// `SECCOMP_IOCTL_NOTIF_ADDFD` takes its source with fget(), which
-    /// refuses them). The kernel reads the path again: a program racing
-    /// it with another thread can open a place the walk refused, and
-    /// learn whether it exists; nothing else, since the supervisor answers
-    /// no lookup or metadata through such a descriptor.
-    PathOpen,
+    /// A raw call that opens, creates, removes, renames, links or
+    /// executes beneath a directory (openat(2), mkdirat(2), mknodat(2),
+    /// symlinkat(2), unlinkat(2), renameat(2), renameat2, linkat(2),
+    /// execveat(2)), which Landlock confines by place, not by the walk:
+    /// each path walked beneath its directory as Capsicum walks, then the
+    /// call made by the caller (`SECCOMP_USER_NOTIF_FLAG_CONTINUE`;
+    /// `supervise/walked.rs`). The kernel reads the path again: a program
+    /// racing it with another thread reaches what Landlock allows by
+    /// place, as without the walk.
+    Walked,
     /// A change of the caller's credentials (the set*id family,
     /// setgroups(2), capset(2)): noted, then made by the caller
     /// (`SECCOMP_USER_NOTIF_FLAG_CONTINUE`: the supervisor, which acts
@@ -249,7 +249,15 @@ pub(crate) fn supervised(nr: u32) -> Option<Supervised> {
         libc::SYS_futimesat => Supervised::Attributes { flags: None },
         libc::SYS_fchmodat2 | libc::SYS_utimensat => Supervised::Attributes { flags: Some(3) },
         libc::SYS_fchownat => Supervised::Attributes { flags: Some(4) },
-        libc::SYS_openat => Supervised::PathOpen,
+        libc::SYS_openat
+        | libc::SYS_mkdirat
+        | libc::SYS_mknodat
+        | libc::SYS_symlinkat
+        | libc::SYS_unlinkat
+        | libc::SYS_renameat
+        | libc::SYS_renameat2
+        | libc::SYS_linkat
+        | libc::SYS_execveat => Supervised::Walked,
         libc::SYS_setuid
         | libc::SYS_setgid
         | libc::SYS_setreuid
@@ -272,7 +280,8 @@ pub(crate) fn supervised(nr: u32) -> Option<Supervised> {
 ///   tell an `O_PATH` descriptor opened anywhere;
 /// - a path form of chmod, chown or utimes (utimensat(2) with a path that
 ///   is not `NULL`; without one it is futimens(3));
-/// - an `O_PATH` open;
+/// - the raw opens, creations, removals, renames, links and execs
+///   beneath a directory, which Landlock confines by place;
 /// - a change of credentials.
 #[cfg_attr(not(test), allow(dead_code))]
 pub(crate) fn notifies(nr: u32, args: &[u64; 6], ctx: &Context) -> bool {
@@ -282,8 +291,7 @@ pub(crate) fn notifies(nr: u32, args: &[u64; 6], ctx: &Context) -> bool {
             Some(Supervised::Attributes { .. }) => {
                 i64::from(nr) != libc::SYS_utimensat || args[1] != 0
             }
-            Some(Supervised::PathOpen) => args[2] as u32 & libc::O_PATH as u32 != 0,
-            Some(Supervised::Credentials) => true,
+            Some(Supervised::Walked) | Some(Supervised::Credentials) => true,
             None => false,
         }
 }

@@ -6,38 +6,45 @@
 //! seccomp_unotify(2); `judge::Supervised`), which reads the path from the
 //! caller's memory (process_vm_readv(2)) and answers:
 //!
-//! - fstatat(2) and statx(2) with `AT_EMPTY_PATH` (glibc's and std's
-//!   fstat, with `""`), which would look any other path up with `fstat`
-//!   alone (through a standard stream or a pipe, an absolute path's
-//!   metadata): for `""`, fstat of the caller's own descriptor (a copy of
-//!   it, pidfd_getfd(2)), written back to the caller's buffer
-//!   (process_vm_writev(2)); for any other path, the verdict the filter
-//!   gives the same lookup without `AT_EMPTY_PATH` (`judge::judge`, the
-//!   table the filter is compiled from): `lookup` is needed, as Capsicum
-//!   asks; when it is allowed, the lookup made here on the copy, as the
-//!   kernel would have made it;
+//! - the lookups Landlock does not mediate (fstatat(2), statx(2),
+//!   faccessat(2), faccessat2, readlinkat(2); `supervise/lookup.rs`), once
+//!   the filter has found the rights Capsicum asks (`lookup`, and `fstat`
+//!   for stat and access): the path walked beneath a copy of the caller's
+//!   directory (pidfd_getfd(2)) as Capsicum walks (openat2(2)
+//!   `RESOLVE_BENEATH`: no absolute path, `..` never above the directory,
+//!   symbolic links only within it; `EACCES` where Capsicum answers
+//!   `ENOTCAPABLE`), from a preopened directory or a directory beneath one
+//!   (its `..` walked up to one: an `O_PATH` open, which Landlock does
+//!   not look at, reaches anywhere), then the call made on what the walk
+//!   resolved and its answer written back (process_vm_writev(2)); a
+//!   descriptor's metadata (fstat(2), fstatfs(2), `""` with
+//!   `AT_EMPTY_PATH`, glibc's and std's fstat) where Capsicum would let
+//!   the program hold the descriptor;
 //! - the path forms of chmod, chown and utimes (fchmodat(2), fchmodat2,
 //!   fchownat(2), futimesat(2), utimensat(2) with a path), once the filter
-//!   has found the rights Capsicum asks (`fchmodat`, `fchownat`,
-//!   `futimesat`: the change's right and `lookup`): the path walked
-//!   beneath a copy of the caller's directory as Capsicum walks
-//!   (openat2(2) `RESOLVE_BENEATH`: no absolute path, `..` never above
-//!   the directory, symbolic links only within it; `EACCES` where Capsicum
-//!   answers `ENOTCAPABLE`), from a preopened directory or a directory
-//!   beneath one (its `..` walked up to one: an `O_PATH` open, which
-//!   Landlock does not look at, reaches anywhere), then the change made on
-//!   what the walk resolved;
+//!   has found `fchmodat`, `fchownat` or `futimesat` (the change's right
+//!   and `lookup`): walked the same way, then the change made on what the
+//!   walk resolved;
+//! - the raw calls that open, create, remove, rename, link or execute
+//!   beneath a directory (openat(2), mkdirat(2), mknodat(2),
+//!   symlinkat(2), unlinkat(2), renameat(2), renameat2, linkat(2),
+//!   execveat(2); `supervise/walked.rs`): each path walked the same way,
+//!   then the call made by the caller (`SECCOMP_USER_NOTIF_FLAG_CONTINUE`),
+//!   under Landlock;
 //! - a change of credentials (the set*id family, setgroups(2), capset(2)):
 //!   noted, and made by the caller (`SECCOMP_USER_NOTIF_FLAG_CONTINUE`, its
-//!   arguments all in registers). The supervisor keeps the credentials the
-//!   program had at entry; from then on it makes no lookup and no change
-//!   for anyone (`EACCES`: fail closed), so a program that drops
-//!   privileges after entry is never served with those it dropped.
+//!   arguments all in registers); from then on the supervisor makes that
+//!   process's lookups and changes with the caller's credentials (read
+//!   from /proc/TID/status; `supervise/credentials.rs`), so a program that
+//!   drops privileges after entry gets the kernel's answer for its own.
 //!
-//! The supervisor does the lookups and changes itself, on its own copy of
-//! the path, and never lets such a call go on (`SECCOMP_USER_NOTIF_FLAG_CONTINUE`
-//! would re-read a path another thread may have changed meanwhile:
-//! seccomp_unotify(2), "Design goals; use of SECCOMP_USER_NOTIF_FLAG_CONTINUE").
+//! The supervisor makes the lookups and changes it can itself, on its own
+//! copy of the path: `SECCOMP_USER_NOTIF_FLAG_CONTINUE` re-reads a path
+//! another thread may have changed meanwhile (seccomp_unotify(2), "Design
+//! goals; use of SECCOMP_USER_NOTIF_FLAG_CONTINUE"). What it cannot make
+//! for the caller (a descriptor in the caller's table, an image, a change
+//! of the caller's credentials) it walks and continues: a racing thread
+//! then reaches what Landlock allows by place, as without the walk.
 //!
 //! It is forked at entry before Landlock
 //! and the filter, under neither: Landlock refuses a sandboxed tracer
@@ -75,6 +82,7 @@ use crate::rights::Right;
 
 mod credentials;
 mod lookup;
+mod walked;
 
 use super::judge::{self, Context, Supervised, Verdict};
 use super::seccomp::{FdClass, MODE_ERRNO, RIGHTS_ERRNO};
@@ -479,7 +487,9 @@ fn answer(
 ) -> Result<Reply, i32> {
     match judge::supervised(req.data.nr as u32) {
         Some(Supervised::Lookup) => lookup::metadata(l, req, ctx, state).map(Reply::Value),
-        Some(Supervised::PathOpen) => lookup::path_open(l, req, state).map(|()| Reply::Continue),
+        Some(Supervised::Walked) => {
+            walked::walk_then_continue(l, req, state).map(|()| Reply::Continue)
+        }
         Some(Supervised::Attributes { flags }) => {
             attributes(l, req, ctx, state, flags).map(Reply::Value)
         }

@@ -235,7 +235,7 @@ fn lookup(row: &Syscall, classes: &[FdClass], arena: &mut Arena) -> Span {
 
 /// When `row`'s call goes to the supervisor (`judge::notifies`):
 /// utimensat(2) with a path that is not `NULL` (either half of the
-/// pointer), openat(2) with `O_PATH`; the lookups, the other path forms of
+/// pointer); the lookups, the walked calls, the other path forms of
 /// chmod, chown and utimes and the changes of credentials always.
 fn supervised(row: &Syscall, arena: &mut Arena) -> Span {
     let start = arena.begin();
@@ -243,10 +243,6 @@ fn supervised(row: &Syscall, arena: &mut Arena) -> Span {
         Some(Supervised::Attributes { .. }) if i64::from(row.nr) == libc::SYS_utimensat => {
             arena.clause([Check::narrow(1, Op::Ne, 0)]);
             arena.clause([Check::upper(1, Op::Ne, 0)]);
-        }
-        Some(Supervised::PathOpen) => {
-            let path = libc::O_PATH as u32;
-            arena.clause([Check::narrow(2, Op::MaskedEq(path), path)]);
         }
         Some(_) => arena.clause([]),
         None => {}

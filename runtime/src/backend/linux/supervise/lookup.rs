@@ -281,33 +281,6 @@ pub(super) fn metadata(
     }
 }
 
-/// An `O_PATH` open (openat(2)): the path walked beneath a copy of the
-/// caller's directory as Capsicum walks, from a preopened directory or
-/// one beneath it; when the walk resolves, the caller's open goes on
-/// (`judge::Supervised::PathOpen`), else the walk's error (`EACCES` for a
-/// path leaving the directory).
-pub(super) fn path_open(l: RawFd, req: &libc::seccomp_notif, state: &State) -> Result<(), i32> {
-    let args = req.data.args;
-    let tid = req.pid as libc::pid_t;
-    let flags = args[2] as u32 as i32;
-    let pidfd = caller(tid)?;
-    valid(l, req)?;
-    let mut path = [0u8; PATH_MAX];
-    let len = read_path(tid, args[1], &mut path)?;
-    if len == 0 {
-        return Err(libc::ENOENT);
-    }
-    let copy = copy_of(&pidfd, args[0])?;
-    anchored_descriptor(copy.as_raw_fd(), state)?;
-    let _as_caller = state.as_caller(tid)?;
-    walk(
-        copy.as_raw_fd(),
-        &path[..=len],
-        flags & libc::O_NOFOLLOW != 0,
-    )
-    .map(drop)
-}
-
 /// `EACCES` unless descriptor `fd` (the supervisor's copy of a caller's)
 /// is where Capsicum would let the program have it: any descriptor not
 /// `O_PATH` (opened where Landlock allowed it, or handed in: a `fileargs`

@@ -1,0 +1,256 @@
+//! The raw `*at()` calls that open, create, remove, rename, link or
+//! execute beneath a directory descriptor (`judge::Supervised::Walked`):
+//! each path walked beneath a copy of its directory as Capsicum walks
+//! ([`super::walk`]: no absolute path, `..` never above the directory,
+//! symbolic links only within it), from a preopened directory or one
+//! beneath it ([`super::lookup::anchored_descriptor`]), then the call made
+//! by the caller (`SECCOMP_USER_NOTIF_FLAG_CONTINUE`: the supervisor
+//! cannot open, create or execute for the caller, whose descriptor table,
+//! Landlock domain and image they belong to).
+//!
+//! The kernel then looks the path up again, under Landlock: a program
+//! that rewrites the path from another thread between the walk and the
+//! call (or swaps a symbolic link it may write) reaches what Landlock
+//! allows by place, a preopened directory holding the right, as without
+//! the walk; never more (seccomp_unotify(2): the continued call is checked
+//! as any other).
+
+use std::os::fd::{AsRawFd, RawFd};
+
+use super::lookup::anchored_descriptor;
+use super::{caller, copy_of, fstat, raw, read_path, valid, walk, State, PATH_MAX};
+
+/// What a call asks of the last component of one of its paths.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Last {
+    /// It must resolve, a final symbolic link followed (open, exec).
+    Follow,
+    /// It must resolve, a final symbolic link not followed (unlink, the
+    /// source of a rename or link, `O_NOFOLLOW`).
+    NoFollow,
+    /// It may be missing (it is made): its directory must resolve, and a
+    /// final symbolic link, when followed (`O_CREAT` without `O_EXCL`),
+    /// must lead beneath the directory.
+    Create {
+        /// Whether a final symbolic link is followed.
+        follow: bool,
+    },
+}
+
+/// One path of a call: its directory and path arguments, what its last
+/// component must be, and whether `""` names the descriptor itself
+/// (`AT_EMPTY_PATH` set).
+#[derive(Clone, Copy, Debug)]
+struct Walk {
+    dirfd: usize,
+    path: usize,
+    last: Last,
+    empty_is_fd: bool,
+}
+
+/// The paths call `nr` with `args` walks (none for a call not walked here).
+fn walks(nr: i64, args: &[u64; 6]) -> Vec<Walk> {
+    let one = |dirfd, path, last| Walk {
+        dirfd,
+        path,
+        last,
+        empty_is_fd: false,
+    };
+    match nr {
+        libc::SYS_openat => {
+            let flags = args[2] as u32 as i32;
+            let last = if flags & libc::O_CREAT != 0 {
+                Last::Create {
+                    follow: flags & (libc::O_EXCL | libc::O_NOFOLLOW) == 0,
+                }
+            } else if flags & libc::O_NOFOLLOW != 0 {
+                Last::NoFollow
+            } else {
+                Last::Follow
+            };
+            vec![one(0, 1, last)]
+        }
+        libc::SYS_mkdirat | libc::SYS_mknodat => vec![one(0, 1, Last::Create { follow: false })],
+        libc::SYS_symlinkat => vec![one(1, 2, Last::Create { follow: false })],
+        libc::SYS_unlinkat => vec![one(0, 1, Last::NoFollow)],
+        libc::SYS_renameat | libc::SYS_renameat2 => vec![
+            one(0, 1, Last::NoFollow),
+            one(2, 3, Last::Create { follow: false }),
+        ],
+        libc::SYS_linkat => {
+            let flags = args[4] as u32 as i32;
+            let last = if flags & libc::AT_SYMLINK_FOLLOW != 0 {
+                Last::Follow
+            } else {
+                Last::NoFollow
+            };
+            vec![
+                Walk {
+                    empty_is_fd: flags & libc::AT_EMPTY_PATH != 0,
+                    ..one(0, 1, last)
+                },
+                one(2, 3, Last::Create { follow: false }),
+            ]
+        }
+        libc::SYS_execveat => {
+            let flags = args[4] as u32 as i32;
+            let last = if flags & libc::AT_SYMLINK_NOFOLLOW != 0 {
+                Last::NoFollow
+            } else {
+                Last::Follow
+            };
+            vec![Walk {
+                empty_is_fd: flags & libc::AT_EMPTY_PATH != 0,
+                ..one(0, 1, last)
+            }]
+        }
+        _ => Vec::new(),
+    }
+}
+
+/// Walks each path of the call in `req` (module docs): `Ok` when the
+/// caller's call may go on, else the walk's error (`EACCES` for a path
+/// leaving its directory, the kernel's `ENOENT`, `ENOTDIR`, `ELOOP`...).
+pub(super) fn walk_then_continue(
+    l: RawFd,
+    req: &libc::seccomp_notif,
+    state: &State,
+) -> Result<(), i32> {
+    let args = req.data.args;
+    let tid = req.pid as libc::pid_t;
+    let pidfd = caller(tid)?;
+    valid(l, req)?;
+    for w in walks(i64::from(req.data.nr), &args) {
+        let mut path = [0u8; PATH_MAX];
+        let len = read_path(tid, args[w.path], &mut path)?;
+        if len == 0 {
+            if w.empty_is_fd {
+                continue;
+            }
+            return Err(libc::ENOENT);
+        }
+        let dir = copy_of(&pidfd, args[w.dirfd])?;
+        anchored_descriptor(dir.as_raw_fd(), state)?;
+        let _as_caller = state.as_caller(tid)?;
+        let d = dir.as_raw_fd();
+        match w.last {
+            Last::Follow => walk(d, &path[..=len], false).map(drop)?,
+            Last::NoFollow => walk(d, &path[..=len], true).map(drop)?,
+            Last::Create { follow } => made_beneath(d, &path[..len], follow, 0)?,
+        }
+    }
+    Ok(())
+}
+
+/// Whether `path` (no NUL) may be made beneath `dir`: it resolves there
+/// (its last component not followed), or its directory does; a final
+/// symbolic link, when `follow`, must lead beneath `dir` too (whatever it
+/// names is what the call makes or opens). `depth`: links followed so far
+/// (`ELOOP` past 40, Linux `MAXSYMLINKS`).
+fn made_beneath(dir: RawFd, path: &[u8], follow: bool, depth: u32) -> Result<(), i32> {
+    if depth > 40 {
+        return Err(libc::ELOOP);
+    }
+    match walk(dir, &nul(path), true) {
+        Ok(found) => {
+            let st = fstat(found.as_raw_fd()).ok_or(libc::EBADF)?;
+            if !follow || st.st_mode & libc::S_IFMT != libc::S_IFLNK {
+                return Ok(());
+            }
+            let target = link_target(found.as_raw_fd())?;
+            if target.first() == Some(&b'/') {
+                return Err(super::RIGHTS_ERRNO);
+            }
+            let mut next = parent(path).to_vec();
+            if !next.is_empty() {
+                next.push(b'/');
+            }
+            next.extend_from_slice(&target);
+            made_beneath(dir, &next, true, depth + 1)
+        }
+        Err(libc::ENOENT) => {
+            let p = parent(path);
+            let p = if p.is_empty() { &b"."[..] } else { p };
+            walk(dir, &nul(p), false).map(drop)
+        }
+        Err(e) => Err(e),
+    }
+}
+
+/// `path` without its last component (trailing slashes dropped first):
+/// `a/b` → `a`, `b` → empty.
+fn parent(path: &[u8]) -> &[u8] {
+    let mut end = path.len();
+    while end > 1 && path[end - 1] == b'/' {
+        end -= 1;
+    }
+    match path[..end].iter().rposition(|&b| b == b'/') {
+        Some(0) => &path[..1],
+        Some(i) => &path[..i],
+        None => &[],
+    }
+}
+
+/// `bytes` with a NUL after them.
+fn nul(bytes: &[u8]) -> Vec<u8> {
+    let mut v = Vec::with_capacity(bytes.len() + 1);
+    v.extend_from_slice(bytes);
+    v.push(0);
+    v
+}
+
+/// What symbolic link `link` (an `O_PATH | O_NOFOLLOW` descriptor of it)
+/// holds.
+fn link_target(link: RawFd) -> Result<Vec<u8>, i32> {
+    let mut buf = vec![0u8; PATH_MAX];
+    // SAFETY: readlinkat(2) of the link itself ("") into a live buffer.
+    let n = raw(unsafe {
+        libc::syscall(
+            libc::SYS_readlinkat,
+            link,
+            c"".as_ptr(),
+            buf.as_mut_ptr(),
+            buf.len(),
+        )
+    });
+    if n < 0 {
+        return Err(-n as i32);
+    }
+    buf.truncate(n as usize);
+    Ok(buf)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_parent_of_a_path() {
+        assert_eq!(parent(b"a/b"), b"a");
+        assert_eq!(parent(b"a/b/"), b"a");
+        assert_eq!(parent(b"b"), b"");
+        assert_eq!(parent(b"/b"), b"/");
+        assert_eq!(parent(b"a//b"), b"a/");
+    }
+
+    #[test]
+    fn the_walks_of_each_call() {
+        let args = |flags: i32| [3, 1, flags as u64, 0, 0, 0];
+        assert_eq!(
+            walks(libc::SYS_openat, &args(libc::O_CREAT))[0].last,
+            Last::Create { follow: true }
+        );
+        assert_eq!(
+            walks(libc::SYS_openat, &args(libc::O_CREAT | libc::O_EXCL))[0].last,
+            Last::Create { follow: false }
+        );
+        assert_eq!(
+            walks(libc::SYS_openat, &args(libc::O_NOFOLLOW))[0].last,
+            Last::NoFollow
+        );
+        assert_eq!(walks(libc::SYS_renameat2, &args(0)).len(), 2);
+        let link = [3, 1, 4, 2, libc::AT_EMPTY_PATH as u64, 0];
+        assert!(walks(libc::SYS_linkat, &link)[0].empty_is_fd);
+        assert!(walks(libc::SYS_read, &args(0)).is_empty());
+    }
+}
