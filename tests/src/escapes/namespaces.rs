@@ -67,6 +67,16 @@ pub(super) const CASES: &[(&str, Probe)] = &[
         Ok("O_PATH of another preopened directory through `..`".into())
     }),
     ("opath_racing_thread_metadata", |f| racing_opath(f.dir)),
+    // Raw opens are walked by the supervisor, then made by the kernel,
+    // which reads the path again: a thread rewriting it meanwhile reaches
+    // what Landlock allows by place (another preopened directory), never
+    // beyond.
+    ("racing_open_outside", |f| {
+        racing_open(f.dir, "../outside/secret.txt")
+    }),
+    ("racing_open_other_preopen", |f| {
+        racing_open(f.dir, "../rodir/keep.txt")
+    }),
     ("fstatat_dotdot", |f| {
         stat_at(f.dir, &c("../outside/secret.txt"), 0)
     }),
@@ -857,35 +867,16 @@ impl Drop for Pages {
 /// fstat through it answers the inside file or `EACCES`: the metadata of
 /// the outside file would be the escape.
 fn racing_opath(dir: RawFd) -> Attempt {
-    use std::sync::atomic::{AtomicBool, AtomicU8, Ordering};
-    use std::sync::Arc;
     let inside = openat(dir, c"inside.txt", libc::O_RDONLY)?;
     // SAFETY: `stat` is plain old data; all zeroes is a valid value.
     let mut own: libc::stat = unsafe { std::mem::zeroed() };
     sys!(libc::syscall(libc::SYS_fstat, inside, &mut own))?;
     close(inside);
-    let paths: [&[u8]; 2] = [b"inside.txt\0", b"../outside/secret.txt\0"];
-    let buf: Arc<Vec<AtomicU8>> = Arc::new((0..32).map(|_| AtomicU8::new(0)).collect());
-    for (i, &b) in paths[0].iter().enumerate() {
-        buf[i].store(b, Ordering::Relaxed);
-    }
-    let stop = Arc::new(AtomicBool::new(false));
-    let flipper = {
-        let (buf, stop) = (Arc::clone(&buf), Arc::clone(&stop));
-        std::thread::spawn(move || {
-            let mut which = 0;
-            while !stop.load(Ordering::Relaxed) {
-                which = 1 - which;
-                for (i, &b) in paths[which].iter().enumerate() {
-                    buf[i].store(b, Ordering::Relaxed);
-                }
-            }
-        })
-    };
+    let buf = Flipper::new(b"inside.txt", b"../outside/secret.txt");
     let (mut own_seen, mut refused, mut other) = (0, 0, None);
     for _ in 0..3000 {
         // SAFETY: openat(2) of the NUL-terminated bytes the atomics hold.
-        let fd = unsafe { libc::openat(dir, buf.as_ptr().cast(), libc::O_PATH | libc::O_CLOEXEC) };
+        let fd = unsafe { libc::openat(dir, buf.path(), libc::O_PATH | libc::O_CLOEXEC) };
         if fd < 0 {
             refused += 1;
             continue;
@@ -907,14 +898,120 @@ fn racing_opath(dir: RawFd) -> Attempt {
             break;
         }
     }
-    stop.store(true, Ordering::Relaxed);
-    let _ = flipper.join();
+    drop(buf);
     match other {
         Some(size) => Ok(format!("the outside file's metadata: size {size}")),
         None if refused > 0 && own_seen > 0 => Err(std::io::Error::from_raw_os_error(libc::EACCES)),
         None => Err(std::io::Error::other(format!(
             "the race never met both paths ({own_seen} fstat, {refused} refused)"
         ))),
+    }
+}
+
+/// Opens for reading of a path another thread keeps turning from
+/// `inside.txt` into `other` and back, 3,000 times: `Ok` with what was
+/// read when an open reached `other`, `EACCES` when every other open was
+/// refused.
+fn racing_open(dir: RawFd, other: &'static str) -> Attempt {
+    let inside = open_read(dir, c"inside.txt")?;
+    let buf = Flipper::new(b"inside.txt", other.as_bytes());
+    let (mut inside_seen, mut refused, mut reached) = (0, 0, None);
+    for _ in 0..3000 {
+        // SAFETY: openat(2) of the NUL-terminated bytes the atomics hold.
+        let fd = unsafe { libc::openat(dir, buf.path(), libc::O_RDONLY | libc::O_CLOEXEC) };
+        if fd < 0 {
+            refused += 1;
+            continue;
+        }
+        let text = read_text(fd);
+        close(fd);
+        match text {
+            Ok(t) if t == inside => inside_seen += 1,
+            Ok(t) => {
+                reached = Some(t);
+                break;
+            }
+            Err(_) => refused += 1,
+        }
+    }
+    drop(buf);
+    match reached {
+        Some(text) => Ok(text),
+        None if refused > 0 && inside_seen > 0 => {
+            Err(std::io::Error::from_raw_os_error(libc::EACCES))
+        }
+        None => Err(std::io::Error::other(format!(
+            "the race never met both paths ({inside_seen} inside, {refused} refused)"
+        ))),
+    }
+}
+
+/// A path another thread keeps turning from one string into another and
+/// back, holding each for a few microseconds (0 to 63, varied) so that
+/// most reads see one whole string and a lookup read twice (walked by the
+/// supervisor, then by the kernel) may see both; stopped when dropped.
+struct Flipper {
+    buf: std::sync::Arc<[std::sync::atomic::AtomicU8; 64]>,
+    stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Flipper {
+    fn new(first: &[u8], second: &[u8]) -> Flipper {
+        use std::sync::atomic::{AtomicBool, AtomicU8, Ordering};
+        use std::sync::Arc;
+        use std::time::{Duration, Instant};
+        let with_nul = |p: &[u8]| {
+            assert!(p.len() < 64, "a path of the race is too long");
+            let mut v = p.to_vec();
+            v.push(0);
+            v
+        };
+        let paths = [with_nul(first), with_nul(second)];
+        let buf: Arc<[AtomicU8; 64]> = Arc::new(std::array::from_fn(|_| AtomicU8::new(0)));
+        for (cell, &b) in buf.iter().zip(&paths[0]) {
+            cell.store(b, Ordering::SeqCst);
+        }
+        let stop = Arc::new(AtomicBool::new(false));
+        let thread = {
+            let (buf, stop) = (Arc::clone(&buf), Arc::clone(&stop));
+            std::thread::spawn(move || {
+                let (mut which, mut seed) = (0, 0x9e37_79b9u32);
+                while !stop.load(Ordering::Relaxed) {
+                    which = 1 - which;
+                    for (cell, &b) in buf.iter().zip(&paths[which]) {
+                        cell.store(b, Ordering::SeqCst);
+                    }
+                    seed ^= seed << 13;
+                    seed ^= seed >> 17;
+                    seed ^= seed << 5;
+                    let hold = Duration::from_micros(u64::from(seed % 64));
+                    let start = Instant::now();
+                    while start.elapsed() < hold && !stop.load(Ordering::Relaxed) {
+                        std::hint::spin_loop();
+                    }
+                }
+            })
+        };
+        Flipper {
+            buf,
+            stop,
+            thread: Some(thread),
+        }
+    }
+
+    /// The path, NUL-terminated (the atomics are laid out as its bytes).
+    fn path(&self) -> *const libc::c_char {
+        self.buf.as_ptr().cast()
+    }
+}
+
+impl Drop for Flipper {
+    fn drop(&mut self) {
+        self.stop.store(true, std::sync::atomic::Ordering::Relaxed);
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
     }
 }
 

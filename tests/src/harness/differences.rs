@@ -5,9 +5,9 @@
 //! kinds it met.
 
 /// Row 1 (a).
-pub const RAW_LOOKUPS_BY_PLACE: &str = "row 1 (a): raw *at() opens and changes are confined by where they land, not by \
-     the walk: `..`, absolute paths and symlinks may land in a preopened directory holding the right (Dir methods \
-     and the lookups the supervisor answers walk)";
+pub const RAW_LOOKUPS_BY_PLACE: &str = "row 1 (a): a thread racing the supervisor's walk of a raw *at() call \
+     reaches what Landlock allows by place: a preopened directory holding the right (an O_PATH open: \
+     any place's existence)";
 /// Row 1 (b).
 pub const LANDLOCK_INEXACT: &str =
     "row 1 (b): what Landlock cannot grant exactly is refused: device nodes; a program, \
