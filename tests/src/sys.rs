@@ -141,8 +141,34 @@ pub fn map(fd: RawFd, prot: i32, flags: i32) -> Attempt {
 /// AllowedMiscSyscalls expects ECAPMODE from waitpid), so it stays a
 /// zombie until this process exits.
 pub fn in_child(attempt: impl FnOnce() -> Attempt) -> Attempt {
+    answered_by(|| sys!(libc::fork()), attempt)
+}
+
+/// As [`in_child`], in a child of the raw clone(2) system call (`SIGCHLD`
+/// alone, as fork(2) without glibc): no `pthread_atfork` handler runs, so
+/// the child shares its parent's Landlock domain. glibc's thread
+/// descriptor in the child still holds the parent's thread id, so
+/// `attempt` names itself with getpid(2) and gettid(2), never raise(3) or
+/// pthread_self(3).
+pub fn in_cloned(attempt: impl FnOnce() -> Attempt) -> Attempt {
+    answered_by(clone_raw, attempt)
+}
+
+/// clone(2) with `SIGCHLD` alone (x86_64 order: flags, stack, parent_tid,
+/// child_tid, tls): the child returns here on a copy of the stack, as from
+/// fork(2).
+pub fn clone_raw() -> io::Result<libc::pid_t> {
+    sys!(libc::syscall(libc::SYS_clone, libc::SIGCHLD, 0, 0, 0, 0)).map(|p| p as libc::pid_t)
+}
+
+/// Runs `attempt` in the child `spawn` makes (it returns 0 there, the
+/// child's pid here), which answers with its errno on a pipe.
+fn answered_by(
+    spawn: impl FnOnce() -> io::Result<libc::pid_t>,
+    attempt: impl FnOnce() -> Attempt,
+) -> Attempt {
     let [r, w] = pipe()?;
-    let pid = sys!(libc::fork())?;
+    let pid = spawn()?;
     if pid == 0 {
         let code: i32 = match attempt() {
             Ok(_) => 0,

@@ -77,6 +77,12 @@ mod linux {
             .then(|| "Landlock ABI < 6 cannot scope abstract unix sockets".to_owned())
     }
 
+    fn no_own_signals() -> Option<String> {
+        (!harness::tells_thread_groups()).then(|| {
+            "no PIDFD_GET_INFO (Linux 6.13): signals keep to Landlock's signal scope".to_owned()
+        })
+    }
+
     fn handed_peer_got_text(w: &mut World, _: &Report) -> Result<(), String> {
         harness::peer_received(&mut w.handed_peer, "through the handed socket")
     }
@@ -411,6 +417,41 @@ mod linux {
         // Through the zygote of a sandboxed, then threaded, program.
         Case::new("zygote_compartment_kill_zygote", Processes, Denied(MODE)),
         Case::new("zygote_compartment_runs", Processes, Allowed),
+        // ---- 2c. signals by id: to the caller's own process only ----------
+        // sys_kill (FreeBSD sys/kern/kern_sig.c): ECAPMODE for any pid but
+        // the caller's; capmode.cc TEST(Capmode, SelfKill). Every call of
+        // the kind, to oneself from the program, a forked child, a raw
+        // clone(2) child and a compartment...
+        Case::new("kill_self_probe", Processes, Allowed),
+        Case::new("tgkill_self", Processes, Allowed),
+        Case::new("sigqueue_self", Processes, Allowed),
+        Case::new("rt_tgsigqueueinfo_self", Processes, Allowed),
+        Case::new("raise_handled", Processes, Allowed),
+        Case::new("pthread_kill_own_thread", Processes, Allowed),
+        Case::new("forked_signals_self", Processes, Allowed),
+        Case::new("cloned_signals_self", Processes, Allowed),
+        Case::new("compartment_signals_self", Processes, Allowed),
+        // ... and to the processes Landlock's signal scope lets through: the
+        // program's children by pid (a forked one has a nested domain, a
+        // cloned one shares the program's), a cloned child's parent and
+        // that parent's other thread.
+        Case::new("forked_child_kill", Processes, Denied(MODE)).skip(no_own_signals),
+        Case::new("forked_child_tkill", Processes, Denied(MODE)).skip(no_own_signals),
+        Case::new("forked_child_tgkill", Processes, Denied(MODE)).skip(no_own_signals),
+        Case::new("forked_child_rt_sigqueueinfo", Processes, Denied(MODE)).skip(no_own_signals),
+        Case::new("forked_child_rt_tgsigqueueinfo", Processes, Denied(MODE)).skip(no_own_signals),
+        Case::new("cloned_child_kill", Processes, Denied(MODE)).skip(no_own_signals),
+        Case::new("cloned_child_tkill", Processes, Denied(MODE)).skip(no_own_signals),
+        Case::new("cloned_child_tgkill", Processes, Denied(MODE)).skip(no_own_signals),
+        Case::new("cloned_child_rt_sigqueueinfo", Processes, Denied(MODE)).skip(no_own_signals),
+        Case::new("cloned_child_rt_tgsigqueueinfo", Processes, Denied(MODE)).skip(no_own_signals),
+        Case::new("cloned_kill", Processes, Denied(MODE)).skip(no_own_signals),
+        Case::new("cloned_tkill", Processes, Denied(MODE)).skip(no_own_signals),
+        Case::new("cloned_tgkill", Processes, Denied(MODE)).skip(no_own_signals),
+        Case::new("cloned_rt_sigqueueinfo", Processes, Denied(MODE)).skip(no_own_signals),
+        Case::new("cloned_rt_tgsigqueueinfo", Processes, Denied(MODE)).skip(no_own_signals),
+        Case::new("cloned_tkill_thread", Processes, Denied(MODE)).skip(no_own_signals),
+        Case::new("cloned_tgkill_thread", Processes, Denied(MODE)).skip(no_own_signals),
         // ---- 3. no new network endpoints ------------------------------------
         Case::new("tcp_connect", Network, Denied(MODE)),
         Case::new("tcp_bind", Network, Denied(MODE)),

@@ -171,3 +171,103 @@ fn without_pidfd_getfd_entry_names_the_missing_supervisor() {
     );
     assert!(stderr.contains("seccomp supervisor"), "{stderr}");
 }
+
+/// abort(3) in the program itself ends it with `SIGABRT`
+/// (capmode.cc TEST(Capmode, Abort)): glibc raises it with tgkill(2) of
+/// its own thread, which the supervisor lets through. Were the call
+/// refused, abort(3) would end the program otherwise (glibc's last resort
+/// is a trapping instruction: `SIGSEGV` or `SIGILL`).
+#[test]
+fn abort_in_the_program_ends_it_with_sigabrt() {
+    use std::os::unix::process::ExitStatusExt;
+    let out = Command::new(env!("CARGO_BIN_EXE_supervisor_probe"))
+        .args(["/dev/null", "abort"])
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.signal(),
+        Some(libc::SIGABRT),
+        "{:?}: {}",
+        out.status,
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// A seccomp program, installed before exec, that answers `ENOTTY` to
+/// ioctl(2) `PIDFD_GET_INFO`, as a kernel before 6.13 does.
+fn without_pidfd_get_info(cmd: &mut Command) {
+    // SAFETY: between fork and exec, only prctl(2) and seccomp(2) with a
+    // program on the stack: async-signal-safe.
+    unsafe {
+        cmd.pre_exec(|| {
+            const LD_W_ABS: u16 = 0x20;
+            const JEQ_K: u16 = 0x15;
+            const RET_K: u16 = 0x06;
+            // _IOWR(0xFF, 11, struct pidfd_info of 64 bytes).
+            const PIDFD_GET_INFO: u32 = (3 << 30) | (64 << 16) | (0xFF << 8) | 11;
+            let insn = |code, jt, jf, k| libc::sock_filter { code, jt, jf, k };
+            let mut p = [
+                insn(LD_W_ABS, 0, 0, 0),
+                insn(JEQ_K, 0, 3, libc::SYS_ioctl as u32),
+                // seccomp_data: args[1]'s low half at 24.
+                insn(LD_W_ABS, 0, 0, 24),
+                insn(JEQ_K, 0, 1, PIDFD_GET_INFO),
+                insn(RET_K, 0, 0, libc::SECCOMP_RET_ERRNO | libc::ENOTTY as u32),
+                insn(RET_K, 0, 0, libc::SECCOMP_RET_ALLOW),
+            ];
+            let prog = libc::sock_fprog {
+                len: p.len() as u16,
+                filter: p.as_mut_ptr(),
+            };
+            if libc::prctl(libc::PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0
+                || libc::syscall(
+                    libc::SYS_seccomp,
+                    libc::SECCOMP_SET_MODE_FILTER,
+                    0,
+                    &prog as *const libc::sock_fprog,
+                ) != 0
+            {
+                return Err(std::io::Error::last_os_error());
+            }
+            Ok(())
+        });
+    }
+}
+
+/// Signals by id reach the caller's own process alone (sys_kill in
+/// FreeBSD's sys/kern/kern_sig.c); where the supervisor cannot tell thread
+/// groups (no `PIDFD_GET_INFO`), they keep to Landlock's signal scope as
+/// the table's row 2 (a) documents: a raw clone(2) child signals its
+/// parent, a program its forked child. The escape suite's `p2_processes`
+/// signal cases check each call with Capsicum's answer.
+#[test]
+fn signals_by_id_reach_the_own_process_alone_or_keep_to_the_domains() {
+    if sandboxed_tests::harness::landlock_abi() < 6
+        || !sandboxed_tests::harness::tells_thread_groups()
+    {
+        println!("skipped: needs Landlock ABI 6 and PIDFD_GET_INFO (Linux 6.13)");
+        return;
+    }
+    let run = |cmd: &mut Command| {
+        let out = cmd
+            .args(["/dev/null", "signals"])
+            .stdin(Stdio::null())
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{out:?}");
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    let probe = env!("CARGO_BIN_EXE_supervisor_probe");
+    assert_eq!(
+        run(&mut Command::new(probe)),
+        "itself: ok\ncloned child to the program: PermissionDenied\n\
+         program to forked child: PermissionDenied\n"
+    );
+    let mut old = Command::new(probe);
+    without_pidfd_get_info(&mut old);
+    assert_eq!(
+        run(&mut old),
+        "itself: ok\ncloned child to the program: ok\nprogram to forked child: ok\n"
+    );
+}

@@ -5,7 +5,10 @@
 //! same group) must still answer. Prints `ready`, waits for a line on
 //! stdin, prints `fstat: ok` or the error. `argv[2]` adds a step before:
 //! `exit-in-fstat` (threads in statx while the program exits), `fork` (a
-//! child's fstat), `compartment-direct`/`-zygote` (a compartment's).
+//! child's fstat), `compartment-direct`/`-zygote` (a compartment's);
+//! or instead: `abort` (abort(3) at once), `signals` (prints what signals
+//! by id to itself, from a raw clone(2) child to the program, and to a
+//! forked child answer, then exits).
 //! Run by tests/tests/supervisor.rs.
 
 #[cfg(target_os = "linux")]
@@ -55,6 +58,55 @@ mod linux {
         Ok(u32::from(st.stx_mode) & libc::S_IFMT)
     }
 
+    /// What kill(2) answers: to itself (`SIGUSR1`, ignored), from a child
+    /// of the raw clone(2) call (its parent's Landlock domain) to the
+    /// program, and from the program to a child it forked (a domain nested
+    /// in the program's), the last two with signal 0.
+    fn signals() {
+        use sandboxed_tests::sys::{close, in_cloned, pipe};
+        let ret = |r: libc::c_int| {
+            if r == 0 {
+                Ok(String::new())
+            } else {
+                Err(std::io::Error::last_os_error())
+            }
+        };
+        let show = |r: std::io::Result<String>| match r {
+            Ok(_) => "ok".to_owned(),
+            Err(e) => format!("{:?}", e.kind()),
+        };
+        // SAFETY: SIG_IGN installs no handler code; getpid(2) and kill(2)
+        // take integers.
+        let own = unsafe {
+            libc::signal(libc::SIGUSR1, libc::SIG_IGN);
+            libc::kill(libc::getpid(), libc::SIGUSR1)
+        };
+        println!("itself: {}", show(ret(own)));
+        // SAFETY: getppid(2) and kill(2) take integers.
+        let parent = in_cloned(|| ret(unsafe { libc::kill(libc::getppid(), 0) }));
+        println!("cloned child to the program: {}", show(parent));
+        let child = pipe().and_then(|[r, w]| {
+            // SAFETY: fork(2); the child reads until end of file, then
+            // _exit(2).
+            let pid = unsafe { libc::fork() };
+            if pid == 0 {
+                let mut b = [0u8; 1];
+                // SAFETY: as above.
+                unsafe {
+                    libc::close(w);
+                    libc::read(r, b.as_mut_ptr().cast(), 1);
+                    libc::_exit(0)
+                }
+            }
+            close(r);
+            // SAFETY: kill(2) takes integers.
+            let sent = ret(unsafe { libc::kill(pid, 0) });
+            close(w);
+            sent
+        });
+        println!("program to forked child: {}", show(child));
+    }
+
     #[sandboxed(preopen(file = file(arg(1))), rights(file = [read, fstat], stdio))]
     pub fn main(file: File) {
         for sig in [libc::SIGINT, libc::SIGTERM, libc::SIGHUP, libc::SIGQUIT] {
@@ -62,6 +114,13 @@ mod linux {
             unsafe { libc::signal(sig, caught as *const () as libc::sighandler_t) };
         }
         let mode = std::env::args().nth(2).unwrap_or_default();
+        if mode == "abort" {
+            std::process::abort();
+        }
+        if mode == "signals" {
+            signals();
+            return;
+        }
         if mode == "exit-in-fstat" {
             // Threads in fstat while the program exits.
             let fd = file.as_raw_fd();

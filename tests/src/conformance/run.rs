@@ -488,7 +488,8 @@ pub fn documented(case: &Case) -> Option<&'static str> {
         // A program file without `read`: Landlock's rule for the exec's
         // open would let any open of it by path read it.
         "fexecve" if case.held && !holds_read(case, &case.spec.target) => Some(LANDLOCK_INEXACT),
-        "cm_kill_child" => Some(SIGNALS_BY_DOMAIN),
+        // Capsicum's answer where the supervisor tells thread groups.
+        "cm_kill_child" if !crate::harness::tells_thread_groups() => Some(SIGNALS_BY_DOMAIN),
         "cm_setpriority_own_pid" | "cm_clock_gettime_parent_cputime" => Some(CALLER_AS_ZERO),
         "cm_mprotect_exec" => Some(NO_NEW_EXEC_MEMORY),
         "ioctl" if arg == "figetbsz" => Some(IOCTL_ALLOWLIST),

@@ -6,18 +6,30 @@ use std::io;
 use super::Probe;
 use crate::sys::*;
 
-/// Runs attack `name` of [`crate::parent::ATTACKS`] from a child: a
-/// compartment when `compartment` and the probe is sandboxed, else a
-/// plain forked child (a child forked after entry, or the baseline).
-/// `Ok` when it worked, or when the probe's own state changed.
-fn against_parent(compartment: bool, name: &str) -> Attempt {
+/// The kind of child an attack on its parent comes from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Via {
+    /// A compartment (sandboxed; a forked child in the baseline).
+    Compartment,
+    /// A child forked after entry (fork(3)): a Landlock domain of its own.
+    Forked,
+    /// A child of the raw clone(2) call ([`in_cloned`]): its parent's
+    /// domain.
+    Cloned,
+}
+
+/// Runs attack `name` of [`crate::parent::ATTACKS`] from a child made
+/// `via` (a compartment only when the probe is sandboxed: a plain forked
+/// child in the baseline). `Ok` when it worked, or when the probe's own
+/// state changed.
+pub(super) fn against_parent(via: Via, name: &str) -> Attempt {
     use crate::parent::{State, ATTACKS};
     let index = ATTACKS
         .iter()
         .position(|(n, _)| *n == name)
         .expect("a known attack");
     let before = State::now();
-    let result = if compartment && sandboxed::is_sandboxed() {
+    let result = if via == Via::Compartment && sandboxed::is_sandboxed() {
         match sandboxed::compartment(attack_in_compartment, &(index as u32)) {
             Ok(detail) => Ok(detail),
             Err(sandboxed::CompartmentError::Failed(errno)) => Err(io::Error::from_raw_os_error(
@@ -25,6 +37,8 @@ fn against_parent(compartment: bool, name: &str) -> Attempt {
             )),
             Err(e) => Err(io::Error::other(e.to_string())),
         }
+    } else if via == Via::Cloned {
+        in_cloned(ATTACKS[index].1)
     } else {
         in_child(ATTACKS[index].1)
     };
@@ -69,8 +83,8 @@ fn child_ends_itself(how: fn() -> Attempt) -> Attempt {
 macro_rules! parent_cases {
     ($($name:literal),* $(,)?) => {
         &[$(
-            (concat!("compartment_", $name), |_| against_parent(true, $name)),
-            (concat!("forked_", $name), |_| against_parent(false, $name)),
+            (concat!("compartment_", $name), |_| against_parent(Via::Compartment, $name)),
+            (concat!("forked_", $name), |_| against_parent(Via::Forked, $name)),
         )*]
     };
 }
@@ -234,17 +248,24 @@ fn kill_sibling(compartment: bool) -> Attempt {
     } else {
         // The sibling holds the write end of a pipe while it lives: the
         // read end hangs up when it is gone (it cannot be waited for:
-        // capability mode refuses wait4(2)).
+        // capability mode refuses wait4(2)). It lives until the other pipe
+        // reaches its end: its parent cannot signal it (capmode.cc
+        // TEST(Capmode, SelfKill)).
         let [alive_r, alive_w] = pipe()?;
+        let [hold_r, hold_w] = pipe()?;
         let sibling = sys!(libc::fork())?;
         if sibling == 0 {
-            // SAFETY: pause(2) then _exit(2) in the forked child.
+            let mut b = [0u8; 1];
+            // SAFETY: closes its copy of the write end, reads into a live
+            // local until end of file, then _exit(2).
             unsafe {
-                libc::pause();
+                libc::close(hold_w);
+                libc::read(hold_r, b.as_mut_ptr().cast(), 1);
                 libc::_exit(0)
             }
         }
         close(alive_w);
+        close(hold_r);
         let r = in_child(move || {
             sys!(libc::kill(sibling, libc::SIGKILL))?;
             Ok("signalled".into())
@@ -257,9 +278,8 @@ fn kill_sibling(compartment: bool) -> Attempt {
         // The sibling's end, if it died, reaches the pipe at once.
         let gone = sys!(libc::poll(&mut p, 1, 100)).is_ok() && p.revents & libc::POLLHUP != 0;
         close(alive_r);
-        // SAFETY: SIGKILL to our own child (not reaped: a zombie until
-        // the probe exits).
-        unsafe { libc::kill(sibling, libc::SIGKILL) };
+        // The sibling ends (not reaped: a zombie until the probe exits).
+        close(hold_w);
         if gone {
             return Ok("the sibling died".into());
         }

@@ -70,6 +70,7 @@ mod narrowing;
 mod network;
 mod processes;
 mod rights;
+mod signals;
 
 /// The cases, by name, promise by promise. The harness's table names the
 /// same cases with the documented answer; `cases_agree` in
@@ -78,6 +79,7 @@ const SECTIONS: &[&[(&str, Probe)]] = &[
     namespaces::CASES,
     processes::CASES,
     children::CASES,
+    signals::CASES,
     network::CASES,
     kernel::CASES,
     rights::CASES,

@@ -19,7 +19,8 @@ pub const FILEARGS_NAMES_AT_START: &str =
      redirected since is refused, and a descriptor opened ahead is of what it named then";
 /// Row 2 (a).
 pub const SIGNALS_BY_DOMAIN: &str =
-    "row 2 (a): signals follow Landlock domains, not process descriptors";
+    "row 2 (a): signals through descriptors follow Landlock domains, and so do signals by id \
+     where the supervisor cannot tell thread groups (no PIDFD_GET_INFO)";
 /// Row 2 (b).
 pub const CALLER_AS_ZERO: &str =
     "row 2 (b): calls that change a process, and CPU clocks, take the caller only, as 0";

@@ -316,3 +316,29 @@ pub fn landlock_abi() -> i64 {
     };
     v.max(0)
 }
+
+/// Whether the running kernel tells a thread's process through its pidfd
+/// (pidfd_open(2) `PIDFD_THREAD`, Linux 6.9; then `PIDFD_GET_INFO`,
+/// include/uapi/linux/pidfd.h, Linux 6.13), tried on the calling thread:
+/// without it the sandbox's supervisor cannot keep signals to the caller's
+/// own process, and they keep to Landlock's signal scope.
+pub fn tells_thread_groups() -> bool {
+    // struct pidfd_info, its first 64 bytes: mask, cgroupid, then pid and
+    // tgid (u32 each).
+    let mut info = [0u64; 8];
+    info[0] = 1; // PIDFD_INFO_PID
+    // _IOWR(0xFF, 11, 64 bytes).
+    const PIDFD_GET_INFO: u64 = (3 << 30) | (64 << 16) | (0xFF << 8) | 11;
+    // SAFETY: pidfd_open(2) of the calling thread (`PIDFD_THREAD` is
+    // `O_EXCL`), then PIDFD_GET_INFO into a live 64-byte buffer; the
+    // descriptor is closed.
+    unsafe {
+        let fd = libc::syscall(libc::SYS_pidfd_open, libc::gettid(), libc::O_EXCL);
+        if fd < 0 {
+            return false;
+        }
+        let r = libc::ioctl(fd as i32, PIDFD_GET_INFO as _, info.as_mut_ptr());
+        libc::close(fd as i32);
+        r == 0 && (info[2] >> 32) as i32 == libc::getpid()
+    }
+}

@@ -255,6 +255,12 @@ pub(crate) fn context<'a>(policy: &'a Policy, kernel: &Kernel) -> Context<'a> {
         forks: true,
         // The broker may look paths up globally: nothing to supervise.
         notify: kernel.seccomp && kernel.notify && !policy.grants.global_paths,
+        // Where the kernel cannot tell the caller's thread group, signals
+        // keep to Landlock's signal scope alone.
+        own_signals: kernel.seccomp
+            && kernel.notify
+            && kernel.pidfd_info
+            && !policy.grants.global_paths,
         classes: &policy.classes,
     }
 }

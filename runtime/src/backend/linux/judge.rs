@@ -28,6 +28,11 @@ pub(crate) struct Context<'a> {
     /// (`supervise.rs`): fstatat(2) and statx(2) with `AT_EMPTY_PATH` and
     /// a path are sent to it ([`notifies`]).
     pub notify: bool,
+    /// Whether that supervisor also answers the signals to a process or
+    /// thread id, letting through only those to the caller's own process
+    /// ([`Supervised::Signal`]): it needs `PIDFD_GET_INFO` (Linux 6.13) to
+    /// tell the caller's thread group.
+    pub own_signals: bool,
     /// Limited descriptors, by number range.
     pub classes: &'a [FdClass],
 }
@@ -232,6 +237,38 @@ pub(crate) enum Supervised {
     /// with the credentials the program had at entry, then makes no
     /// lookup for it).
     Credentials,
+    /// A signal to a process or thread id (kill(2), tkill(2), tgkill(2),
+    /// rt_sigqueueinfo(2), rt_tgsigqueueinfo(2)), which capability mode
+    /// allows only to the caller's own process (sys_kill in
+    /// sys/kern/kern_sig.c: `ECAPMODE` for any other pid; thr_kill(2) finds
+    /// only the caller's threads): made by the caller
+    /// (`SECCOMP_USER_NOTIF_FLAG_CONTINUE`, its target in a register) when
+    /// argument 0 names the caller's thread group, `EPERM` otherwise.
+    Signal {
+        /// What argument 0 names.
+        target: Target,
+    },
+}
+
+/// What the first argument of a signalling call names (kill(2), tkill(2),
+/// tgkill(2)).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Target {
+    /// A process (thread group) id: kill(2), rt_sigqueueinfo(2), and the
+    /// `tgid` of tgkill(2) and rt_tgsigqueueinfo(2), whose thread the
+    /// kernel then finds within that group.
+    Process,
+    /// A thread id: tkill(2).
+    Thread,
+}
+
+impl Supervised {
+    /// Whether the filter built for `ctx` sends the call there: the
+    /// signals only when the supervisor can tell thread groups
+    /// ([`Context::own_signals`]).
+    pub(crate) fn sent(self, ctx: &Context) -> bool {
+        ctx.notify && (ctx.own_signals || !matches!(self, Supervised::Signal { .. }))
+    }
 }
 
 /// What the supervisor does with call `nr`, if the filter sends it there.
@@ -268,6 +305,14 @@ pub(crate) fn supervised(nr: u32) -> Option<Supervised> {
         | libc::SYS_setfsgid
         | libc::SYS_setgroups
         | libc::SYS_capset => Supervised::Credentials,
+        libc::SYS_kill | libc::SYS_rt_sigqueueinfo | libc::SYS_tgkill | libc::SYS_rt_tgsigqueueinfo => {
+            Supervised::Signal {
+                target: Target::Process,
+            }
+        }
+        libc::SYS_tkill => Supervised::Signal {
+            target: Target::Thread,
+        },
         _ => return None,
     })
 }
@@ -282,16 +327,18 @@ pub(crate) fn supervised(nr: u32) -> Option<Supervised> {
 ///   is not `NULL`; without one it is futimens(3));
 /// - the raw opens, creations, removals, renames, links and execs
 ///   beneath a directory, which Landlock confines by place;
-/// - a change of credentials.
+/// - a change of credentials;
+/// - a signal to a process or thread id (the filter has let only positive
+///   ones through), where the supervisor tells thread groups.
 #[cfg_attr(not(test), allow(dead_code))]
 pub(crate) fn notifies(nr: u32, args: &[u64; 6], ctx: &Context) -> bool {
-    ctx.notify
+    supervised(nr).is_some_and(|s| s.sent(ctx))
         && match supervised(nr) {
             Some(Supervised::Lookup) => true,
             Some(Supervised::Attributes { .. }) => {
                 i64::from(nr) != libc::SYS_utimensat || args[1] != 0
             }
-            Some(Supervised::Walked) | Some(Supervised::Credentials) => true,
+            Some(Supervised::Walked | Supervised::Credentials | Supervised::Signal { .. }) => true,
             None => false,
         }
 }
@@ -509,6 +556,7 @@ impl Grants {
 
 #[cfg(test)]
 mod tests {
+    use super::super::seccomp::Grants;
     use super::*;
 
     /// cap_rights_limit(2) narrows to any subset; the commands of a right
@@ -532,5 +580,52 @@ mod tests {
             &socket
         ));
         assert!(!within(&of(&[Right::Accept], None), &socket));
+    }
+
+    /// kill(2), tkill(2), tgkill(2) and the sigqueueinfo calls with a
+    /// positive target, once capability mode lets them through, go to a
+    /// supervisor that tells thread groups; 0, -1 and groups never get
+    /// there (capability mode refuses them), nor does pidfd_send_signal(2),
+    /// whose target is a process descriptor (pdkill(2)).
+    #[test]
+    fn signals_to_an_id_go_to_a_supervisor_that_tells_thread_groups() {
+        let ctx = Context {
+            signal_scope: true,
+            lookups: true,
+            grants: Grants::default(),
+            forks: true,
+            notify: true,
+            own_signals: true,
+            classes: &[],
+        };
+        let row = |nr: i64| {
+            super::super::syscalls::TABLE
+                .iter()
+                .find(|r| i64::from(r.nr) == nr)
+                .expect("a row")
+        };
+        let calls = [
+            libc::SYS_kill,
+            libc::SYS_tkill,
+            libc::SYS_tgkill,
+            libc::SYS_rt_sigqueueinfo,
+            libc::SYS_rt_tgsigqueueinfo,
+        ];
+        for nr in calls {
+            let r = row(nr);
+            let to = |target: i32| [target as u32 as u64, 1, 10, 0, 0, 0];
+            assert!(matches!(judge(r, &to(42), &ctx), Verdict::Allow));
+            assert!(notifies(r.nr, &to(42), &ctx), "{nr}");
+            let without = Context {
+                own_signals: false,
+                ..ctx
+            };
+            assert!(!notifies(r.nr, &to(42), &without), "{nr}");
+            for refused in [0, -1, -42] {
+                assert!(matches!(judge(r, &to(refused), &ctx), Verdict::Mode));
+            }
+        }
+        let pidfd = row(libc::SYS_pidfd_send_signal);
+        assert!(!notifies(pidfd.nr, &[3, 9, 0, 0, 0, 0], &ctx));
     }
 }

@@ -1,7 +1,8 @@
 //! What the running kernel provides: the Landlock ABI version
 //! (`landlock_create_ruleset(NULL, 0, LANDLOCK_CREATE_RULESET_VERSION)`,
 //! landlock(7)) and seccomp filtering with `SECCOMP_RET_ERRNO`
-//! (`SECCOMP_GET_ACTION_AVAIL`, seccomp(2)). Probed once, then cached.
+//! (`SECCOMP_GET_ACTION_AVAIL`, seccomp(2)), and what the supervisor
+//! needs (`supervise.rs`). Probed once, then cached.
 
 use std::sync::OnceLock;
 
@@ -20,6 +21,11 @@ pub(crate) struct Kernel {
     /// The supervisor's mechanisms: seccomp user notification and pidfds
     /// of threads (`supervise::available`).
     pub notify: bool,
+    /// `PIDFD_GET_INFO` (Linux 6.13), with which the supervisor tells the
+    /// thread group of a thread: it answers the signals to a process or
+    /// thread id (`supervise::tells_thread_groups`); without it they keep
+    /// to Landlock's signal scope.
+    pub pidfd_info: bool,
 }
 
 impl Kernel {
@@ -30,6 +36,7 @@ impl Kernel {
             landlock_abi: landlock_abi(),
             seccomp: seccomp(),
             notify: super::supervise::available(),
+            pidfd_info: super::supervise::tells_thread_groups(),
         })
     }
 
@@ -152,6 +159,7 @@ mod tests {
             landlock_abi: 0,
             seccomp: false,
             notify: false,
+            pidfd_info: false,
         };
         let missing = old.missing_parts(true);
         assert!(missing.contains(&Gap::Seccomp), "{missing:?}");
@@ -161,6 +169,7 @@ mod tests {
             landlock_abi: 7,
             seccomp: true,
             notify: true,
+            pidfd_info: true,
         };
         assert!(current.missing_parts(true).is_empty());
     }

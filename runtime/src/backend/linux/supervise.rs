@@ -36,7 +36,16 @@
 //!   arguments all in registers); from then on the supervisor makes that
 //!   process's lookups and changes with the caller's credentials (read
 //!   from /proc/TID/status; `supervise/credentials.rs`), so a program that
-//!   drops privileges after entry gets the kernel's answer for its own.
+//!   drops privileges after entry gets the kernel's answer for its own;
+//! - a signal to a process or thread id (kill(2), tkill(2), tgkill(2),
+//!   rt_sigqueueinfo(2), rt_tgsigqueueinfo(2)), which capability mode
+//!   allows only to the caller's own process (sys_kill in
+//!   sys/kern/kern_sig.c): made by the caller
+//!   (`SECCOMP_USER_NOTIF_FLAG_CONTINUE`, its target in a register) when
+//!   its target is the caller's thread group (told by a pidfd of the
+//!   calling thread, `PIDFD_GET_INFO`: Linux 6.13), `EPERM` otherwise.
+//!   The filter cannot tell: it compares arguments with numbers fixed when
+//!   it was built, and every child forked after entry runs under it.
 //!
 //! The supervisor makes the lookups and changes it can itself, on its own
 //! copy of the path: `SECCOMP_USER_NOTIF_FLAG_CONTINUE` re-reads a path
@@ -73,6 +82,17 @@
 //! protections (a `struct stat` could then be written over the caller's
 //! read-only code), which is worse, so it is not done.
 //!
+//! A signal is let through once its target is known to be the caller's
+//! own process; the caller then makes the call, the target read again
+//! from its register (the same number). A tkill(2) target is a thread of
+//! the caller when it is judged: should that thread end and its number be
+//! reused before the call is made, the signal would go to the new thread,
+//! which Landlock's signal scope still confines to the caller's domain
+//! and those nested in it (the same window as above). While the caller
+//! waits for an answer, a signal whose handler lacks `SA_RESTART` makes
+//! the call fail with `EINTR` (seccomp_unotify(2), "Interaction with
+//! SA_RESTART signal handlers"), a kill(2) or raise(3) included.
+//!
 //! [`sandboxed::is_violation`]: crate::is_violation
 
 use std::io;
@@ -84,7 +104,7 @@ mod credentials;
 mod lookup;
 mod walked;
 
-use super::judge::{self, Context, Supervised, Verdict};
+use super::judge::{self, Context, Supervised, Target, Verdict};
 use super::seccomp::{FdClass, MODE_ERRNO, RIGHTS_ERRNO};
 use super::syscalls::TABLE;
 
@@ -319,6 +339,8 @@ fn serve(sock: OwnedFd, judged: &Judged) -> io::Result<()> {
         grants: Default::default(),
         forks: true,
         notify: true,
+        // Signals are answered without the table (`signal`).
+        own_signals: false,
         classes: &judged.classes,
     };
     let mut state = State {
@@ -356,7 +378,8 @@ fn serve(sock: OwnedFd, judged: &Judged) -> io::Result<()> {
 }
 
 /// The system calls the supervisor makes once it holds the listener:
-/// answering (ioctl(2) on the listener, pidfd_open(2), pidfd_getfd(2),
+/// answering (ioctl(2) on the listener and `PIDFD_GET_INFO` on a pidfd,
+/// pidfd_open(2), pidfd_getfd(2),
 /// process_vm_readv(2)/process_vm_writev(2), fstatat(2), statx(2), the
 /// walk's openat2(2), fcntl(2) `F_GETFL`, the changes fchmodat2,
 /// fchmodat(2), fchownat(2) and utimensat(2), a caller's credentials read
@@ -493,6 +516,7 @@ fn answer(
         Some(Supervised::Attributes { flags }) => {
             attributes(l, req, ctx, state, flags).map(Reply::Value)
         }
+        Some(Supervised::Signal { target }) => signal(l, req, target),
         Some(Supervised::Credentials) => {
             // Made by the caller itself, its arguments in registers
             // (nothing is read again from memory). From now on a caller's
@@ -1032,4 +1056,109 @@ fn write_bytes(
         return Err(libc::EFAULT);
     }
     Ok(())
+}
+
+/// `struct pidfd_info` (include/uapi/linux/pidfd.h, Linux 6.13) as its
+/// first version lays it out (`PIDFD_INFO_SIZE_VER0`, 64 bytes); ids as
+/// seen from the caller's pid namespace.
+#[repr(C)]
+#[derive(Default)]
+struct PidfdInfo {
+    mask: u64,
+    cgroupid: u64,
+    pid: u32,
+    tgid: u32,
+    ppid: u32,
+    ruid: u32,
+    rgid: u32,
+    euid: u32,
+    egid: u32,
+    suid: u32,
+    sgid: u32,
+    fsuid: u32,
+    fsgid: u32,
+    spare0: [u32; 1],
+}
+
+const _: () = assert!(std::mem::size_of::<PidfdInfo>() == 64);
+
+/// `PIDFD_INFO_PID`: the ids (always returned).
+const PIDFD_INFO_PID: u64 = 1;
+
+/// `PIDFD_GET_INFO`, `_IOWR(PIDFS_IOCTL_MAGIC, 11, struct pidfd_info)`
+/// (include/uapi/linux/pidfd.h; asm-generic/ioctl.h: read and write in the
+/// top two bits, the size in the 14 below).
+const PIDFD_GET_INFO: u64 = (3 << 30) | (64 << 16) | (0xFF << 8) | 11;
+
+/// Whether the running kernel tells the thread group of a thread through
+/// its pidfd (pidfd_open(2) `PIDFD_THREAD`, Linux 6.9, then
+/// `PIDFD_GET_INFO`, Linux 6.13), tried on the calling thread: what
+/// [`signal`] needs.
+pub(crate) fn tells_thread_groups() -> bool {
+    // SAFETY: getpid(2) and gettid(2) cannot fail.
+    let (me, tid) = unsafe { (libc::getpid(), libc::gettid()) };
+    thread_pidfd(tid).and_then(|p| thread_group(&p)) == Ok(me)
+}
+
+/// A pidfd of thread `tid` (`PIDFD_THREAD`): it holds the task, whatever
+/// becomes of the number; `ESRCH` when there is no such thread.
+fn thread_pidfd(tid: libc::pid_t) -> Result<OwnedFd, i32> {
+    // SAFETY: pidfd_open(2) with integer arguments; checked and owned.
+    let p = unsafe { libc::syscall(libc::SYS_pidfd_open, tid, PIDFD_THREAD) };
+    if p < 0 {
+        return Err(libc::ESRCH);
+    }
+    // SAFETY: a new descriptor owned by nothing else.
+    Ok(unsafe { OwnedFd::from_raw_fd(p as RawFd) })
+}
+
+/// The thread group (process id) of the thread `pidfd` holds
+/// (`PIDFD_GET_INFO`); `ESRCH` once it has exited.
+fn thread_group(pidfd: &OwnedFd) -> Result<libc::pid_t, i32> {
+    let mut info = PidfdInfo {
+        mask: PIDFD_INFO_PID,
+        ..PidfdInfo::default()
+    };
+    // SAFETY: PIDFD_GET_INFO reads the mask and writes at most 64 bytes
+    // (the size in the command) into a live `PidfdInfo`.
+    let r = unsafe {
+        libc::ioctl(
+            pidfd.as_raw_fd(),
+            PIDFD_GET_INFO as _,
+            &mut info as *mut PidfdInfo,
+        )
+    };
+    if r != 0 || info.mask & PIDFD_INFO_PID == 0 || info.tgid == 0 {
+        return Err(libc::ESRCH);
+    }
+    Ok(info.tgid as libc::pid_t)
+}
+
+/// A signal to a process or thread id (`Supervised::Signal`; argument 0,
+/// positive: the filter saw to it). Capability mode allows a signal to the
+/// caller's own process only (sys_kill in sys/kern/kern_sig.c: `ECAPMODE`
+/// for any other pid; thr_kill(2) finds the caller's threads alone, in
+/// sys/kern/kern_thr.c): then the caller makes the call
+/// (`SECCOMP_USER_NOTIF_FLAG_CONTINUE`: the target is in a register, read
+/// once, and the kernel checks the rest, the signal number, the siginfo,
+/// that tgkill(2)'s thread is in the group); else `EPERM`, the filter's
+/// answer where Capsicum's is `ECAPMODE`. tkill(2) of a thread that does
+/// not exist answers `ESRCH`, as the kernel does.
+fn signal(l: RawFd, req: &libc::seccomp_notif, target: Target) -> Result<Reply, i32> {
+    let caller = thread_pidfd(req.pid as libc::pid_t)?;
+    // The pidfd holds a task; the caller still waiting, it is the caller's
+    // (the number not reused).
+    valid(l, req)?;
+    let own = thread_group(&caller)?;
+    // The kernel reads an `int`.
+    let named = req.data.args[0] as u32 as libc::pid_t;
+    let group = match target {
+        Target::Process => named,
+        Target::Thread => thread_group(&thread_pidfd(named)?)?,
+    };
+    if group == own {
+        Ok(Reply::Continue)
+    } else {
+        Err(MODE_ERRNO)
+    }
 }

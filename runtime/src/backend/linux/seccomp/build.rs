@@ -119,7 +119,7 @@ pub(crate) fn calls_where(
             .map(|(&(nr, shape), row)| {
                 let traps_close = has_pools && closes(row.nr);
                 // Dry-run enforces nothing: it traps lookups instead.
-                let notify = ctx.notify && !lookups && judge::supervised(row.nr).is_some();
+                let notify = !lookups && judge::supervised(row.nr).is_some_and(|s| s.sent(ctx));
                 if shape != Shape::Rules && !lookups && !traps_close && !notify {
                     // Answered whatever the arguments: the row is not read.
                     return Call {
@@ -236,7 +236,9 @@ fn lookup(row: &Syscall, classes: &[FdClass], arena: &mut Arena) -> Span {
 /// When `row`'s call goes to the supervisor (`judge::notifies`):
 /// utimensat(2) with a path that is not `NULL` (either half of the
 /// pointer); the lookups, the walked calls, the other path forms of
-/// chmod, chown and utimes and the changes of credentials always.
+/// chmod, chown and utimes, the changes of credentials and the signals to
+/// a process or thread id (once capability mode has let them through)
+/// always.
 fn supervised(row: &Syscall, arena: &mut Arena) -> Span {
     let start = arena.begin();
     match judge::supervised(row.nr) {

@@ -170,6 +170,7 @@ pub(crate) fn no_forks(r: &Returns) -> BpfProgram {
         grants: Grants::default(),
         forks: false,
         notify: false,
+        own_signals: false,
         classes: &[],
     };
     let mut arena = Arena::new();

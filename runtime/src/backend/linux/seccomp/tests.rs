@@ -118,6 +118,7 @@ pub(super) fn ctx(classes: &[FdClass]) -> Context<'_> {
         forks: true,
         // As entry builds them where the kernel has a supervisor.
         notify: true,
+        own_signals: true,
         classes,
     }
 }
@@ -474,6 +475,12 @@ fn the_programs_the_table_and_the_explanations_agree() {
                 ..Grants::default()
             },
             lookups: false,
+            ..ctx(&realistic)
+        },
+        // A supervisor that cannot tell thread groups: the signals keep to
+        // Landlock's signal scope, not sent to it.
+        Context {
+            own_signals: false,
             ..ctx(&realistic)
         },
     ];

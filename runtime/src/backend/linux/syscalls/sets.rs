@@ -71,7 +71,11 @@ pub(super) const SIGN: u32 = 0x8000_0000;
 /// `LANDLOCK_SCOPE_SIGNAL` (ABI 6) a target outside the caller's domain is
 /// refused (`EPERM`), so the parent and the siblings of a child forked
 /// after entry (each in a domain of its own) are out of reach, and the
-/// caller itself is not. Without it, no signal at all.
+/// caller itself is not. Without it, no signal at all. Where a supervisor
+/// tells thread groups, the call then goes to it
+/// (`judge::Supervised::Signal`), which lets it through to the caller's
+/// own process alone, as capability mode does (sys_kill in FreeBSD's
+/// sys/kern/kern_sig.c).
 pub(super) const SIGNAL: Mode = allow_if(&[scoped(&[masked(0, SIGN, 0), ne(0, 0)])]);
 /// pidfd_send_signal(2): the target is the descriptor's process; Landlock's
 /// signal scope decides, so without it nothing.
@@ -396,7 +400,7 @@ pub(super) const CONF_FD: &str =
     "capabilities.conf lists it; the descriptor's rights decide (rights(4))";
 pub(super) const SELF_ONLY: &str =
     "capabilities.conf lists it; on Linux it names a process: only the caller, as 0";
-pub(super) const SIGNALS: &str = "capabilities.conf lists it for the process itself only; Landlock's signal scope (ABI 6) keeps the target inside the caller's domain";
+pub(super) const SIGNALS: &str = "capabilities.conf lists it for the process itself only (sys_kill: ECAPMODE for any other pid); the supervisor lets it through to the caller's own process alone (PIDFD_GET_INFO, Linux 6.13), and Landlock's signal scope (ABI 6) keeps the target inside the caller's domain";
 pub(super) const LANDLOCK_NEST: &str = "a Landlock domain inside the current one can only take access away (landlock(7)); children forked after entry and compartments each get one";
 pub(super) const WAIT: &str = "names a process id: FreeBSD's capability mode denies wait4/wait6 (not CAPENABLED in sys/kern/syscalls.master; capmode.cc AllowedMiscSyscalls expects ECAPMODE from waitpid); a child is reaped through its process descriptor, waitid(P_PIDFD)";
 pub(super) const WAIT_PIDFD: &str = "a child reaped through its process descriptor, as pdwait reaps a pdfork(2) child (clone(2) CLONE_PIDFD; waitid(2) P_PIDFD, Linux 5.4); other id types name processes or groups, denied as wait4 is";

@@ -357,6 +357,7 @@ mod tests {
                 grants: Grants::default(),
                 forks: true,
                 notify: false,
+                own_signals: false,
                 classes,
             },
             classes,

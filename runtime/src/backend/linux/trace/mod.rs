@@ -87,6 +87,8 @@ struct State {
     /// lookups instead), but the path forms are judged as the enforced
     /// run judges them.
     notify: bool,
+    /// Whether it answers the signals to a process or thread id too.
+    own_signals: bool,
     /// The classes as they are.
     classes: Vec<FdClass>,
     /// The classes as the trace programs see them (`explain::traced`).
@@ -103,6 +105,7 @@ impl State {
                 grants: self.grants,
                 forks: super::process::may_fork(),
                 notify: self.notify,
+                own_signals: self.own_signals,
                 classes: &self.traced,
             },
             classes: &self.classes,
@@ -155,6 +158,7 @@ pub(crate) fn apply(policy: Policy, kernel: &Kernel, mode: Mode) -> Result<Appli
         // Dry-run enforces nothing and starts no supervisor; its programs
         // trap lookups rather than send them (seccomp/build.rs).
         notify: kernel.notify && !policy.grants.global_paths,
+        own_signals: kernel.notify && kernel.pidfd_info && !policy.grants.global_paths,
         classes: policy.classes.clone(),
         traced: traced(&policy.classes),
         described: report::all_described(),
@@ -417,6 +421,7 @@ fn always_denied(syscall: &str) -> Option<Reason> {
         // The path forms Landlock does not mediate are walked by the
         // supervisor where there is one.
         notify: STATE.get().is_some_and(|s| s.notify),
+        own_signals: STATE.get().is_some_and(|s| s.own_signals),
         classes: &[],
     };
     // A directory descriptor and a non-NULL path where the row has them.

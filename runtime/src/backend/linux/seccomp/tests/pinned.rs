@@ -115,6 +115,7 @@ fn the_programs_stay_as_recorded() {
                 grants: broker,
                 // As `confine::context` builds the broker's.
                 notify: false,
+                own_signals: false,
                 ..ctx(&[])
             },
             &enforcing,
@@ -147,7 +148,8 @@ fn the_programs_stay_as_recorded() {
 /// changes of credentials, every lookup Landlock does not mediate (the stat
 /// family, access, readlink, fstat, fstatfs) and `O_PATH` opens came to go
 /// there too, and then every raw open, creation, removal, rename, link and
-/// exec beneath a directory.
+/// exec beneath a directory, and the signals to a process or thread id
+/// (kill, tkill, tgkill, the sigqueueinfo calls).
 const RECORDED: [(&str, u64); 12] = [
     ("whole", 0xae54_dccc_e56f_478d),
     ("ten", 0x427e_b557_a337_73c0),
