@@ -78,7 +78,12 @@ fn send(name: &str) -> Send {
 /// child's glibc still holds its parent's thread id).
 fn own_ids() -> (libc::pid_t, libc::pid_t) {
     // SAFETY: getpid(2) and gettid(2) cannot fail.
-    unsafe { (libc::getpid(), libc::syscall(libc::SYS_gettid) as libc::pid_t) }
+    unsafe {
+        (
+            libc::getpid(),
+            libc::syscall(libc::SYS_gettid) as libc::pid_t,
+        )
+    }
 }
 
 /// Ignores `SIGUSR1` (installs no handler code).
@@ -192,8 +197,12 @@ macro_rules! each_call {
             (concat!($prefix, "kill"), |_| ($f)("kill")),
             (concat!($prefix, "tkill"), |_| ($f)("tkill")),
             (concat!($prefix, "tgkill"), |_| ($f)("tgkill")),
-            (concat!($prefix, "rt_sigqueueinfo"), |_| ($f)("rt_sigqueueinfo")),
-            (concat!($prefix, "rt_tgsigqueueinfo"), |_| ($f)("rt_tgsigqueueinfo")),
+            (concat!($prefix, "rt_sigqueueinfo"), |_| {
+                ($f)("rt_sigqueueinfo")
+            }),
+            (concat!($prefix, "rt_tgsigqueueinfo"), |_| {
+                ($f)("rt_tgsigqueueinfo")
+            }),
         ]
     };
 }

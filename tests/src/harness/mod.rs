@@ -327,7 +327,7 @@ pub fn tells_thread_groups() -> bool {
     // tgid (u32 each).
     let mut info = [0u64; 8];
     info[0] = 1; // PIDFD_INFO_PID
-    // _IOWR(0xFF, 11, 64 bytes).
+                 // _IOWR(0xFF, 11, 64 bytes).
     const PIDFD_GET_INFO: u64 = (3 << 30) | (64 << 16) | (0xFF << 8) | 11;
     // SAFETY: pidfd_open(2) of the calling thread (`PIDFD_THREAD` is
     // `O_EXCL`), then PIDFD_GET_INFO into a live 64-byte buffer; the

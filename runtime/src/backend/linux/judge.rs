@@ -305,11 +305,12 @@ pub(crate) fn supervised(nr: u32) -> Option<Supervised> {
         | libc::SYS_setfsgid
         | libc::SYS_setgroups
         | libc::SYS_capset => Supervised::Credentials,
-        libc::SYS_kill | libc::SYS_rt_sigqueueinfo | libc::SYS_tgkill | libc::SYS_rt_tgsigqueueinfo => {
-            Supervised::Signal {
-                target: Target::Process,
-            }
-        }
+        libc::SYS_kill
+        | libc::SYS_rt_sigqueueinfo
+        | libc::SYS_tgkill
+        | libc::SYS_rt_tgsigqueueinfo => Supervised::Signal {
+            target: Target::Process,
+        },
         libc::SYS_tkill => Supervised::Signal {
             target: Target::Thread,
         },
