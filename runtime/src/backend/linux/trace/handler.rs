@@ -202,8 +202,9 @@ pub(super) fn stop() -> ! {
     write_stderr(
         "sandboxed: SANDBOXED_TRACE=trap: stopped at the first denied operation (SIGTRAP)\n",
     );
-    // A child forked after entry is denied tgkill (the filter's pid is its
-    // parent's): that denial is answered silently, and _exit follows.
+    // Should tgkill be refused (it goes to the supervisor, which lets a
+    // process signal only itself; `ENOSYS` once the supervisor is gone),
+    // that denial is answered silently, and _exit follows.
     crate::backend::unix::trace::mark_reporting();
     // SAFETY: resetting SIGTRAP to its default action and sending it to
     // this thread (tgkill of our own pid is allowed in the sandbox).
