@@ -1162,3 +1162,61 @@ fn signal(l: RawFd, req: &libc::seccomp_notif, target: Target) -> Result<Reply, 
         Err(MODE_ERRNO)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `PIDFD_GET_INFO` on a pidfd of a thread tells the thread's group
+    /// (include/uapi/linux/pidfd.h): another thread of this process is in
+    /// it, a forked child is a group of its own, and a number no task has
+    /// answers `ESRCH`, as [`signal`] relies on.
+    #[test]
+    fn a_thread_pidfd_tells_its_thread_group() {
+        if !tells_thread_groups() {
+            eprintln!("skipped: no PIDFD_GET_INFO (Linux 6.13)");
+            return;
+        }
+        // SAFETY: getpid(2) cannot fail.
+        let me = unsafe { libc::getpid() };
+        let (tid_tx, tid_rx) = std::sync::mpsc::channel();
+        let (end_tx, end_rx) = std::sync::mpsc::channel::<()>();
+        let thread = std::thread::spawn(move || {
+            // SAFETY: gettid(2) cannot fail.
+            tid_tx.send(unsafe { libc::gettid() }).unwrap();
+            let _ = end_rx.recv();
+        });
+        let tid = tid_rx.recv().unwrap();
+        assert_ne!(tid, me);
+        assert_eq!(thread_pidfd(tid).and_then(|p| thread_group(&p)), Ok(me));
+        drop(end_tx);
+        thread.join().unwrap();
+
+        let mut p = [0; 2];
+        // SAFETY: pipe(2) into a live array.
+        assert_eq!(unsafe { libc::pipe(p.as_mut_ptr()) }, 0);
+        // SAFETY: fork(2); the child only closes, reads and _exit(2)s.
+        let child = unsafe { libc::fork() };
+        if child == 0 {
+            let mut b = [0u8; 1];
+            // SAFETY: as above, into a live local.
+            unsafe {
+                libc::close(p[1]);
+                libc::read(p[0], b.as_mut_ptr().cast(), 1);
+                libc::_exit(0)
+            }
+        }
+        assert!(child > 0);
+        let group = thread_pidfd(child).and_then(|p| thread_group(&p));
+        // SAFETY: closing our ends lets the child end; waitpid(2) reaps it.
+        unsafe {
+            libc::close(p[0]);
+            libc::close(p[1]);
+            libc::waitpid(child, std::ptr::null_mut(), 0);
+        }
+        assert_eq!(group, Ok(child));
+
+        // Above the kernel's largest pid (`PID_MAX_LIMIT`, 4194304).
+        assert_eq!(thread_pidfd(i32::MAX).map(|_| ()), Err(libc::ESRCH));
+    }
+}
