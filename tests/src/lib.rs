@@ -1,11 +1,15 @@
 //! Helpers shared by the integration tests: the escape suite's attempts
-//! (run inside the sandbox by `escape_probe`), the conformance suite's
+//! (run inside the sandbox by `escape_probe`), the supervisor's path forms
+//! of chmod, chown and utimes attacked (`attributes_probe`), the
+//! conformance suite's
 //! operations, profiles and cases (run by `conformance_probe`), the
 //! process-per-case harness that runs them, and the enforcement
 //! benchmark's loop timing.
 
 // The escape and conformance suites attack the Linux backend with Linux
 // system calls; on other systems their binaries only say so.
+#[cfg(target_os = "linux")]
+pub mod attributes;
 pub mod checks;
 #[cfg(target_os = "linux")]
 pub mod conformance;
