@@ -1003,6 +1003,47 @@ const DENIED: &[Case] = &[
             .join()
             .unwrap_or_else(|_| Err(io::Error::other("the thread panicked")))
     }),
+    case("accmode_3_outside_fchmod", Expect::Denied(NOTCAP), |f| {
+        // Access mode 3 (O_RDWR | O_WRONLY) opens for neither reading nor
+        // writing: Landlock's open check asks nothing of it.
+        let fd = openat(f.a, &c(&f.world("outside/victim")), 3)?;
+        ok(sys!(libc::fchmod(fd, 0o777))?.into())
+    }),
+    case("accmode_3_outside_fchown", Expect::Denied(NOTCAP), |f| {
+        let fd = openat(f.a, &c("../outside/victim"), 3)?;
+        ok(sys!(libc::fchown(fd, NOBODY, NOBODY))?.into())
+    }),
+    case("accmode_3_outside_futimens", Expect::Denied(NOTCAP), |f| {
+        let fd = openat(f.a, &c(&f.world("outside/victim")), 3)?;
+        let ts = timespecs(T);
+        ok(sys!(libc::futimens(fd, ts.as_ptr()))?.into())
+    }),
+    case("accmode_3_outside_fsetxattr", Expect::Denied(NOTCAP), |f| {
+        let fd = openat(f.a, &c(&f.world("outside/victim")), 3)?;
+        let (name, value) = (c("user.escaped"), b"1");
+        ok(sys!(libc::fsetxattr(
+            fd,
+            name.as_ptr(),
+            value.as_ptr().cast(),
+            1,
+            0
+        ))?
+        .into())
+    }),
+    case("accmode_3_outside_setflags", Expect::Denied(NOTCAP), |f| {
+        let fd = openat(f.a, &c(&f.world("outside/victim")), 3)?;
+        // FS_NODUMP_FL (linux/fs.h): a harmless inode flag.
+        let flags: libc::c_long = 0x40;
+        ok(sys!(libc::ioctl(fd, libc::FS_IOC_SETFLAGS, &flags))?.into())
+    }),
+    case(
+        "accmode_3_outside_empty_path",
+        Expect::Denied(NOTCAP),
+        |f| {
+            let fd = openat(f.a, &c("out_abs"), 3)?;
+            chmod2(fd, "", 0o777, libc::AT_EMPTY_PATH)
+        },
+    ),
 ];
 
 /// Races on what the supervisor reads and walks: whatever each call
@@ -1125,27 +1166,35 @@ const CREDENTIALS: &[Case] = &[
 
 /// Documented differences: the supervisor refuses where the kernel
 /// allows, changing nothing.
-const LIMITS: &[Case] = &[on_x86_64(case(
-    "futimesat_null_path",
-    Expect::Limit(libc::EFAULT),
-    |f| {
-        // Linux reads a NULL path as futimes(2) of the descriptor;
-        // FreeBSD's futimesat(2) answers EFAULT.
-        #[cfg(target_arch = "x86_64")]
-        {
-            let fd = openat(f.a, &c("f"), libc::O_RDONLY)?;
-            let tv = TV.map(|(tv_sec, tv_usec)| libc::timeval { tv_sec, tv_usec });
-            ok(sys!(libc::syscall(
-                libc::SYS_futimesat,
-                fd,
-                std::ptr::null::<libc::c_char>(),
-                tv.as_ptr()
-            ))?)
-        }
-        #[cfg(not(target_arch = "x86_64"))]
-        Err(io::Error::from_raw_os_error(libc::EFAULT))
-    },
-))];
+const LIMITS: &[Case] = &[
+    on_x86_64(case(
+        "futimesat_null_path",
+        Expect::Limit(libc::EFAULT),
+        |f| {
+            // Linux reads a NULL path as futimes(2) of the descriptor;
+            // FreeBSD's futimesat(2) answers EFAULT.
+            #[cfg(target_arch = "x86_64")]
+            {
+                let fd = openat(f.a, &c("f"), libc::O_RDONLY)?;
+                let tv = TV.map(|(tv_sec, tv_usec)| libc::timeval { tv_sec, tv_usec });
+                ok(sys!(libc::syscall(
+                    libc::SYS_futimesat,
+                    fd,
+                    std::ptr::null::<libc::c_char>(),
+                    tv.as_ptr()
+                ))?)
+            }
+            #[cfg(not(target_arch = "x86_64"))]
+            Err(io::Error::from_raw_os_error(libc::EFAULT))
+        },
+    )),
+    case("accmode_3_beneath", Expect::Limit(libc::EACCES), |f| {
+        // Refused wherever it opens (FreeBSD's open(2) refuses the
+        // access mode with EINVAL).
+        let fd = openat(f.a, &c("f"), 3)?;
+        ok(sys!(libc::fchmod(fd, 0o600))?.into())
+    }),
+];
 
 /// A static x86_64 program of 180 bytes that makes one call,
 /// fchownat(3, "f", 65534, 65534, 0), and exits with its errno (0 when it

@@ -236,9 +236,20 @@ pub(super) const FACCESSAT: &[Need] =
 
 /// openat(2): the open flags imply rights as on FreeBSD (rights(4):
 /// `O_CREAT` needs `create`, `O_TRUNC` `ftruncate`, `O_FSYNC` `fsync`,
-/// the access mode `read`/`write`; `O_PATH` needs only `lookup`).
+/// the access mode `read`/`write`; `O_PATH` needs only `lookup`). Access
+/// mode 3 (`O_RDWR | O_WRONLY`, without `O_PATH`) is refused whatever
+/// the rights: Linux checks read and write permission and opens the file
+/// for neither (open(2), "for device-specific ioctl(2) operations"), and
+/// Landlock's open check asks only for what the file is opened for
+/// (security/landlock/fs.c `get_required_file_open_access`: `f_mode`'s
+/// `FMODE_READ`, `FMODE_WRITE`), so a file anywhere, an absolute path's,
+/// would be open for fchmod(2), fchown(2), futimens(3), fsetxattr(2) and
+/// the inode-flag ioctls with what the directories hold; FreeBSD's
+/// open(2) refuses the mode (`EINVAL`, sys/kern/vfs_syscalls.c
+/// `kern_openat`).
 pub(super) const OPENAT: &[Need] = &[
     need(0, Lookup),
+    nobody(Read).when(&[masked(2, (O_ACCMODE | O_PATH) as u32, O_ACCMODE as u32)]),
     need(0, Create)
         .when(&[masked(2, O_CREAT as u32, O_CREAT as u32)])
         .places(access::MAKE_REG),
