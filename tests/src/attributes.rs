@@ -156,6 +156,9 @@ const NOTCAP: &[i32] = &[libc::EACCES];
 /// A hard link across Landlock's rules: `EXDEV` (landlock(7), REFER) or
 /// `EACCES`.
 const REFER: &[i32] = &[libc::EXDEV, libc::EACCES];
+/// `EPERM`: the sandbox's answer for a lookup from `AT_FDCWD` (Capsicum's
+/// `ECAPMODE`: namei(9) refuses `AT_FDCWD` in capability mode).
+const ECAPMODE: &[i32] = &[libc::EPERM];
 
 /// The times every entry of the world has: 2001-09-09.
 pub const WORLD_TIME: i64 = 1_000_000_000;
@@ -655,6 +658,34 @@ const ALLOWED: &[Case] = &[
         let o = openat(f.a, &c("f"), libc::O_PATH)?;
         chmod2(o, "", 0o600, libc::AT_EMPTY_PATH)
     }),
+    case(
+        "opath_symlink_out_empty_path_chown",
+        Expect::AsKernel,
+        |f| {
+            // An O_PATH | O_NOFOLLOW descriptor of a symbolic link beneath
+            // `a` that leads out: "" with AT_EMPTY_PATH is the link itself
+            // (open(2), O_PATH), never what it names.
+            let o = openat(f.a, &c("out_abs"), libc::O_PATH | libc::O_NOFOLLOW)?;
+            chown(o, "", NOBODY, NOBODY, libc::AT_EMPTY_PATH)
+        },
+    ),
+    case(
+        "opath_symlink_out_empty_path_utimes",
+        Expect::AsKernel,
+        |f| {
+            let o = openat(f.a, &c("out_rel"), libc::O_PATH | libc::O_NOFOLLOW)?;
+            utimens(o, "", Some(T), libc::AT_EMPTY_PATH)
+        },
+    ),
+    case(
+        "opath_symlink_out_empty_path_chmod",
+        Expect::AsKernel,
+        |f| {
+            // A symbolic link's mode cannot be changed (EOPNOTSUPP).
+            let o = openat(f.a, &c("out_abs"), libc::O_PATH | libc::O_NOFOLLOW)?;
+            chmod2(o, "", 0o777, libc::AT_EMPTY_PATH)
+        },
+    ),
     case("missing", Expect::AsKernel, |f| {
         chmod(f.a, "missing", 0o600)
     }),
@@ -1044,6 +1075,23 @@ const DENIED: &[Case] = &[
             chmod2(fd, "", 0o777, libc::AT_EMPTY_PATH)
         },
     ),
+    // The working directory is the world's root: AT_FDCWD names no
+    // preopened directory, so no path from it reaches the supervisor.
+    case("chmod_at_fdcwd", Expect::Denied(ECAPMODE), |_| {
+        chmod(libc::AT_FDCWD, "outside/victim", 0o777)
+    }),
+    case("fchmodat2_at_fdcwd", Expect::Denied(ECAPMODE), |_| {
+        chmod2(libc::AT_FDCWD, "outside/victim", 0o777, 0)
+    }),
+    case("chown_at_fdcwd", Expect::Denied(ECAPMODE), |_| {
+        chown(libc::AT_FDCWD, "outside/victim", NOBODY, NOBODY, 0)
+    }),
+    case("utimensat_at_fdcwd", Expect::Denied(ECAPMODE), |_| {
+        utimens(libc::AT_FDCWD, "outside/victim", Some(T), 0)
+    }),
+    on_x86_64(case("futimesat_at_fdcwd", Expect::Denied(ECAPMODE), |_| {
+        futimesat(libc::AT_FDCWD, "outside/victim", Some(TV))
+    })),
 ];
 
 /// Races on what the supervisor reads and walks: whatever each call
@@ -1154,6 +1202,43 @@ const CREDENTIALS: &[Case] = &[
         let data = [0u32; 6];
         sys!(libc::syscall(libc::SYS_capset, &header, data.as_ptr()))?;
         chown(f.a, "f", NOBODY, NOBODY, 0)
+    }),
+    as_root("setids_then_chmod_own_setid", Expect::AsKernel, |f| {
+        // f made nobody's (group root's), then every id nobody, no
+        // supplementary group: the owner's chmod is allowed, but the
+        // kernel clears S_ISGID, the caller being neither in the file's
+        // group nor holding CAP_FSETID (chmod(2), inode_change_ok /
+        // setattr_prepare in fs/attr.c): the supervisor must make it with
+        // the same ids, groups and capabilities.
+        chown(f.a, "f", NOBODY, 0, 0)?;
+        sys!(libc::setgroups(0, std::ptr::null()))?;
+        sys!(libc::syscall(libc::SYS_setresgid, NOBODY, NOBODY, NOBODY))?;
+        drop_to_nobody()?;
+        chmod(f.a, "f", 0o6755)
+    }),
+    as_root("setresuid_then_utimes_own_file", Expect::AsKernel, |f| {
+        // The owner sets any times of its own file after the change.
+        chown(f.a, "sub/g", NOBODY, NOBODY, 0)?;
+        drop_to_nobody()?;
+        utimens(f.a, "sub/g", Some(T), 0)
+    }),
+    as_root("setresuid_in_one_thread", Expect::AsKernel, |f| {
+        // The raw call changes one thread's credentials (credentials(7):
+        // they are per thread; glibc's setresuid(2) wrapper changes every
+        // thread's): that thread is refused, the main thread still root.
+        let a = f.a;
+        let thread = std::thread::spawn(move || {
+            drop_to_nobody()?;
+            chmod(a, "f", 0o777)
+        })
+        .join()
+        .unwrap_or_else(|_| Err(io::Error::other("the thread panicked")));
+        let thread = match thread {
+            Ok(r) => r,
+            Err(e) => format!("errno {}", e.raw_os_error().unwrap_or(-1)),
+        };
+        let main = chmod(a, "sub/g", 0o700)?;
+        Ok(format!("thread: {thread}, main: {main}"))
     }),
     as_root("setresuid_in_child_then_chown", Expect::Refused, |f| {
         let a = f.a;

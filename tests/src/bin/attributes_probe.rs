@@ -109,6 +109,17 @@ mod linux {
 
 #[cfg(target_os = "linux")]
 fn main() -> std::process::ExitCode {
+    // Root holds the supplementary group 0 in both runs (the supervisor
+    // forks with it), so that a case dropping it (`setids_*`) shows
+    // whether the supervisor takes on the caller's groups.
+    // SAFETY: geteuid(2) cannot fail; setgroups(2) from a live list of one.
+    if unsafe { libc::geteuid() } == 0 && unsafe { libc::setgroups(1, [0].as_ptr()) } != 0 {
+        println!(
+            "outcome: error setgroups: {}",
+            std::io::Error::last_os_error()
+        );
+        return std::process::ExitCode::FAILURE;
+    }
     match std::env::args().nth(1).as_deref() {
         Some("control") => linux::control(),
         _ => linux::entered(),
