@@ -710,6 +710,15 @@ const ALLOWED: &[Case] = &[
     case("file_trailing_slash", Expect::AsKernel, |f| {
         chown(f.a, "f/", NOBODY, NOBODY, 0)
     }),
+    case(
+        "lchown_symlink_file_trailing_slash",
+        Expect::AsKernel,
+        |f| {
+            // A trailing slash follows the link whatever the flag
+            // (path_resolution(7)): in_link names a file, so ENOTDIR.
+            chown(f.a, "in_link/", NOBODY, NOBODY, libc::AT_SYMLINK_NOFOLLOW)
+        },
+    ),
     case("dirfd_is_a_file", Expect::AsKernel, |f| {
         let fd = openat(f.a, &c("f"), libc::O_RDONLY)?;
         chmod(fd, "x", 0o600)
@@ -848,6 +857,28 @@ const DENIED: &[Case] = &[
         // every absolute path.
         chmod(f.a, &f.world("a/f"), 0o777)
     }),
+    case("chmod_symlink_out_and_back", Expect::Denied(NOTCAP), |f| {
+        // Out through out_dir and back in by `..`: it lands on a/f, but
+        // the walk left (Capsicum refuses the path, not the place).
+        chmod(f.a, "out_dir/../../a/f", 0o777)
+    }),
+    // A trailing slash follows the link even with AT_SYMLINK_NOFOLLOW
+    // (path_resolution(7)): out_dir/ is outside/vdir.
+    case(
+        "lchown_symlink_dir_trailing_slash_out",
+        Expect::Denied(NOTCAP),
+        |f| chown(f.a, "out_dir/", NOBODY, NOBODY, libc::AT_SYMLINK_NOFOLLOW),
+    ),
+    case(
+        "utimensat_nofollow_trailing_slash_out",
+        Expect::Denied(NOTCAP),
+        |f| utimens(f.a, "out_dir/", Some(T), libc::AT_SYMLINK_NOFOLLOW),
+    ),
+    case(
+        "fchmodat2_nofollow_trailing_slash_out",
+        Expect::Denied(NOTCAP),
+        |f| chmod2(f.a, "out_dir/", 0o777, libc::AT_SYMLINK_NOFOLLOW),
+    ),
     case("chmod_symlink_out_relative", Expect::Denied(NOTCAP), |f| {
         chmod(f.a, "out_rel", 0o777)
     }),
