@@ -4,7 +4,11 @@
 //! process group in one system call; the probe then checks that it is
 //! unharmed (its resource limits, CPU affinity, scheduling policy and
 //! parameters, and priority are as before; that it is alive is shown by
-//! its printing the outcome at all).
+//! its printing the outcome at all). Capsicum lets a child change the
+//! priority and scheduling of a process it may schedule, its parent of
+//! the same user included (sys/kern/kern_resource.c kern_setpriority,
+//! sys/kern/p1003_1b.c: p_cansched), and read what a process it may see
+//! has: those attacks work, and the parent's state changes.
 //!
 //! Run unsandboxed (`--baseline`), the same attack is made from a plain
 //! forked child and must work: the parent's state changes, or the call
@@ -50,18 +54,27 @@ fn siginfo() -> libc::siginfo_t {
     info
 }
 
-/// `struct sched_attr` (sched_setattr(2)).
+/// `struct sched_attr` (sched_setattr(2)), its first version
+/// (`SCHED_ATTR_SIZE_VER0`).
 #[repr(C)]
-#[derive(Default)]
-struct SchedAttr {
-    size: u32,
-    policy: u32,
-    flags: u64,
-    nice: i32,
-    priority: u32,
-    runtime: u64,
-    deadline: u64,
-    period: u64,
+#[derive(Debug, Default)]
+pub struct SchedAttr {
+    /// The structure's size.
+    pub size: u32,
+    /// `SCHED_*`.
+    pub policy: u32,
+    /// `SCHED_FLAG_*`.
+    pub flags: u64,
+    /// The nice value (`SCHED_OTHER`, `SCHED_BATCH`).
+    pub nice: i32,
+    /// The static priority (`SCHED_FIFO`, `SCHED_RR`).
+    pub priority: u32,
+    /// `SCHED_DEADLINE`'s runtime, in nanoseconds.
+    pub runtime: u64,
+    /// `SCHED_DEADLINE`'s deadline, in nanoseconds.
+    pub deadline: u64,
+    /// `SCHED_DEADLINE`'s period, in nanoseconds.
+    pub period: u64,
 }
 
 /// Every attack, by name. The escape suite runs each from a compartment
@@ -119,15 +132,8 @@ pub const ATTACKS: &[(&str, Attack)] = &[
             std::ptr::null_mut::<libc::rlimit>()
         )
     }),
-    ("setpriority", || {
-        sc!(libc::SYS_setpriority, libc::PRIO_PROCESS, ppid(), 19)
-    }),
-    ("setpriority_group", || {
-        // The group's current priority: no change if it gets through.
-        // SAFETY: getpriority takes integers.
-        let now = unsafe { libc::getpriority(libc::PRIO_PGRP, 0) };
-        sc!(libc::SYS_setpriority, libc::PRIO_PGRP, 0, now)
-    }),
+    // Capability mode: the caller's own thread or process only
+    // (sys/kern/kern_cpuset.c cpuset_check_capabilities).
     ("sched_setaffinity", || {
         // SAFETY: `cpu_set_t` is plain old data; all zeroes is valid.
         let mut set: libc::cpu_set_t = unsafe { std::mem::zeroed() };
@@ -139,6 +145,17 @@ pub const ATTACKS: &[(&str, Attack)] = &[
             std::mem::size_of_val(&set),
             &set
         )
+    }),
+    // Changes Capsicum allows towards a process the caller may schedule
+    // (p_cansched).
+    ("setpriority", || {
+        sc!(libc::SYS_setpriority, libc::PRIO_PROCESS, ppid(), 19)
+    }),
+    ("setpriority_group", || {
+        // The group's current priority: no change if it gets through.
+        // SAFETY: getpriority takes integers.
+        let now = unsafe { libc::getpriority(libc::PRIO_PGRP, 0) };
+        sc!(libc::SYS_setpriority, libc::PRIO_PGRP, 0, now)
     }),
     ("sched_setscheduler", || {
         let param = libc::sched_param { sched_priority: 0 };
@@ -153,6 +170,7 @@ pub const ATTACKS: &[(&str, Attack)] = &[
         let param = libc::sched_param { sched_priority: 0 };
         sc!(libc::SYS_sched_setparam, ppid(), &param)
     }),
+    // Linux-only, beyond sched_setscheduler: the caller's alone.
     ("sched_setattr", || {
         let attr = SchedAttr {
             size: std::mem::size_of::<SchedAttr>() as u32,
@@ -264,6 +282,14 @@ pub const ATTACKS: &[(&str, Attack)] = &[
         let mut ts: libc::timespec = unsafe { std::mem::zeroed() };
         sc!(libc::SYS_sched_rr_get_interval, ppid(), &mut ts)
     }),
+    // Its CPU time (sys/kern/kern_time.c get_cputime: PGET_CANSEE).
+    ("clock_gettime_cputime", || {
+        // MAKE_PROCESS_CPUCLOCK(ppid, CPUCLOCK_SCHED)
+        let clock = ((!ppid()) << 3) | 2;
+        // SAFETY: `timespec` is plain old data; all zeroes is valid.
+        let mut ts: libc::timespec = unsafe { std::mem::zeroed() };
+        sc!(libc::SYS_clock_gettime, clock, &mut ts)
+    }),
     // Queries with no Capsicum counterpart, reading more than it would
     // show (deadline parameters, resource limits): only the caller.
     ("sched_getattr", || {
@@ -288,13 +314,6 @@ pub const ATTACKS: &[(&str, Attack)] = &[
             std::ptr::null::<libc::rlimit>(),
             &mut lim
         )
-    }),
-    ("clock_gettime_cputime", || {
-        // MAKE_PROCESS_CPUCLOCK(ppid, CPUCLOCK_SCHED)
-        let clock = ((!ppid()) << 3) | 2;
-        // SAFETY: `timespec` is plain old data; all zeroes is valid.
-        let mut ts: libc::timespec = unsafe { std::mem::zeroed() };
-        sc!(libc::SYS_clock_gettime, clock, &mut ts)
     }),
     ("capget", || {
         let header = [0x2008_0522u32, ppid() as u32];

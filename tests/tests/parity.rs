@@ -92,16 +92,18 @@ fn row1_no_global_namespaces() {
 /// Row 2: `EPERM` for exec, tracing and other processes; signals to
 /// ourselves work, from the process and from its children (each child
 /// forked after entry and each compartment has a Landlock domain of its
-/// own, so its parent and siblings are outside its signal scope). Process
-/// ids in calls that change scheduling, priority and limits: only 0 (the
-/// caller). Our
+/// own, so its parent and siblings are outside its signal scope). Priority
+/// and scheduling of any process the kernel lets the caller schedule, as
+/// FreeBSD's p_cansched (a child may renice its parent); affinity, limits
+/// and the Linux-only calls (`sched_*attr`, I/O priority, robust lists,
+/// CPU-clock timers) only of the caller. Our
 /// own children can be signalled through a pidfd from `clone(CLONE_PIDFD)`,
 /// like `pdkill`, and reaped through it with `waitid(P_PIDFD)`, like
 /// `pdwait`; `wait4`/`waitpid` are refused as in capability mode. Queries
-/// (`getsid`, `getpgid`, `getpriority`, `sched_get*`) name any process, as
-/// FreeBSD answers them; `sched_getattr`/`prlimit` (reading more) only the
-/// caller. Differences: calls that change a process take only 0 (FreeBSD:
-/// its own pid too, and others it may schedule); `F_SETOWN` towards
+/// (`getsid`, `getpgid`, `getpriority`, `sched_get*`, a process's CPU
+/// clock) name any process, as FreeBSD answers them; `sched_getattr`/
+/// `prlimit` (reading more) only the caller. Differences: affinity takes
+/// the caller only as 0 (FreeBSD: its own id too); `F_SETOWN` towards
 /// another process is accepted and its `SIGIO` dropped at delivery.
 #[test]
 fn row2_no_new_images_no_foreign_processes() {
@@ -135,8 +137,12 @@ fn row2_no_new_images_no_foreign_processes() {
             ("compartment_kill", Denied(EPERM)),
             ("compartment_kill_own_group", Denied(EPERM)),
             ("compartment_prlimit", Denied(EPERM)),
-            ("compartment_sched_setscheduler", Denied(EPERM)),
-            ("compartment_setpriority", Denied(EPERM)),
+            ("compartment_sched_setscheduler", Allowed),
+            ("compartment_setpriority", Allowed),
+            ("setpriority_other", Allowed),
+            ("clock_gettime_other_cputime", Allowed),
+            ("timer_create_other_cputime", Denied(EPERM)),
+            ("caller_only_self", Allowed),
             ("compartment_ptrace", Denied(EPERM)),
             ("compartment_kill_sibling", Denied(EPERM)),
             ("compartment_kill_self", Allowed),

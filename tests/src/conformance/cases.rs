@@ -1198,53 +1198,110 @@ fn capmode() -> Vec<Case> {
         At::default(),
         cm("cm_child_getpid", Capsicum::Allowed),
     );
-    // Queries of another process: capabilities.conf lists the calls
-    // unscoped, and FreeBSD answers them for any process the caller may
-    // see (p_cansee): the parent here.
-    for (source, names) in [
-        (
-            "sys/kern/kern_prot.c sys_getpgid, kern_getsid (p_cansee)",
-            &["cm_getpgid_parent", "cm_getsid_parent"][..],
-        ),
-        (
-            "sys/kern/kern_resource.c kern_getpriority (p_cansee)",
-            &[
-                "cm_getpriority_parent",
-                "cm_getpriority_pgrp",
-                "cm_getpriority_user",
-            ][..],
-        ),
-        (
-            "sys/kern/p1003_1b.c sched_getparam, sched_getscheduler, sched_rr_get_interval (p_cansee)",
-            &[
-                "cm_sched_getparam_parent",
-                "cm_sched_getscheduler_parent",
-                "cm_sched_rr_get_interval_parent",
-            ][..],
-        ),
-    ] {
-        g.from(source);
-        for name in names {
-            g.add("cm", At::default(), cm(name, Capsicum::Allowed));
+    // Calls naming a process by its id (tests/src/conformance/processes.rs):
+    // capabilities.conf lists them unscoped, and FreeBSD answers them for
+    // the caller (0 or its own id) and for any other process the caller
+    // may see (p_cansee) or, for a change, schedule (p_cansched): the
+    // parent here, and a child of the probe; affinity, for the calling
+    // thread or process alone.
+    {
+        use super::processes::TARGETS;
+        use Capsicum::{Allowed, CapMode};
+        const ANY: [Capsicum; 5] = [Allowed; 5];
+        const OWN: [Capsicum; 5] = [Allowed, Allowed, Allowed, CapMode, CapMode];
+        let calls: [(&str, &[&str], [Capsicum; 5]); 7] = [
+            (
+                "sys/kern/kern_prot.c sys_getpgid, kern_getsid (p_cansee)",
+                &["getpgid", "getsid"],
+                ANY,
+            ),
+            (
+                "sys/kern/kern_resource.c kern_getpriority (p_cansee), kern_setpriority (p_cansee, donice: p_cansched)",
+                &["getpriority", "setpriority"],
+                ANY,
+            ),
+            (
+                "sys/kern/p1003_1b.c kern_sched_getparam, kern_sched_getscheduler, kern_sched_rr_get_interval_td (p_cansee)",
+                &["sched_getparam", "sched_getscheduler", "sched_rr_get_interval"],
+                ANY,
+            ),
+            (
+                "sys/kern/p1003_1b.c kern_sched_setparam, kern_sched_setscheduler (p_cansched; PRIV_SCHED_SET, held by root)",
+                &["sched_setparam", "sched_setscheduler"],
+                ANY,
+            ),
+            (
+                "sys/kern/kern_cpuset.c cpuset_check_capabilities (CPU_WHICH_TID, CPU_WHICH_PID: -1 or the caller's own id, else ECAPMODE)",
+                &["sched_getaffinity", "sched_setaffinity"],
+                OWN,
+            ),
+            (
+                "sys/kern/kern_time.c get_cputime (pget PGET_CANSEE)",
+                &["clock_gettime_cputime"],
+                ANY,
+            ),
+            (
+                "sys/kern/kern_time.c kern_clock_getres (any CPU clock)",
+                &["clock_getres_cputime"],
+                ANY,
+            ),
+        ];
+        for (source, names, answers) in calls {
+            g.from(source);
+            for name in names {
+                for (target, answer) in TARGETS.iter().zip(answers) {
+                    // The caller itself, as 0, is capmode.cc's own case
+                    // (AllowedSchedSyscalls, AllowedResourceSyscalls) where
+                    // it has one; a thread's id only where a call takes it.
+                    let per_thread = name.contains("affinity");
+                    if *target == "own_tid" && !per_thread {
+                        continue;
+                    }
+                    g.add(
+                        "cm",
+                        At::default(),
+                        cm(
+                            Box::leak(format!("cm_{name}_{target}").into_boxed_str()),
+                            answer,
+                        ),
+                    );
+                }
+            }
+        }
+        // A thread's CPU clock: the caller's threads only (get_cputime:
+        // tdfind(tid, the caller's pid), EINVAL otherwise; Linux's
+        // lookup_task: the caller's thread group).
+        g.from("sys/kern/kern_time.c get_cputime (tdfind in the caller's process)");
+        g.add(
+            "cm",
+            At::default(),
+            cm("cm_clock_gettime_thread_cputime_own_tid", Allowed),
+        );
+        for target in ["parent", "child"] {
+            g.add(
+                "cm",
+                At::default(),
+                cm(
+                    Box::leak(format!("cm_clock_gettime_thread_cputime_{target}").into_boxed_str()),
+                    Capsicum::Ordinary(libc::EINVAL),
+                ),
+            );
+        }
+        // Groups and users: every process of them the caller may see and
+        // schedule; none here (kern_setpriority: ESRCH when none is found).
+        g.from("sys/kern/kern_resource.c kern_setpriority (PRIO_PGRP, PRIO_USER)");
+        for name in ["cm_setpriority_pgrp_none", "cm_setpriority_user_none"] {
+            g.add(
+                "cm",
+                At::default(),
+                cm(name, Capsicum::Ordinary(libc::ESRCH)),
+            );
+        }
+        g.from("sys/kern/kern_resource.c kern_getpriority (PRIO_PGRP, PRIO_USER: p_cansee)");
+        for name in ["cm_getpriority_pgrp", "cm_getpriority_user"] {
+            g.add("cm", At::default(), cm(name, Allowed));
         }
     }
-    // A change to a process named by its id: FreeBSD allows it for any
-    // process the caller may schedule (p_cansched), the caller's own id
-    // included.
-    g.from("sys/kern/kern_resource.c kern_setpriority (p_cansched)");
-    g.add(
-        "cm",
-        At::default(),
-        cm("cm_setpriority_own_pid", Capsicum::Allowed),
-    );
-    // Another process's CPU time: FreeBSD reads it for any process the
-    // caller may see.
-    g.from("sys/kern/kern_time.c get_cputime (pget PGET_CANSEE)");
-    g.add(
-        "cm",
-        At::default(),
-        cm("cm_clock_gettime_parent_cputime", Capsicum::Allowed),
-    );
     // A child reaped through its process descriptor (pdwait4 of a pdfork
     // child; on Linux clone(CLONE_PIDFD) and waitid(P_PIDFD)).
     g.from("procdesc.cc TEST(Pdfork, DaemonUnrestricted), TEST(Pdfork, MissingRights)");

@@ -6,7 +6,8 @@
 //! - [`profiles`]: the declarations a probe can enter with, one
 //!   `#[sandboxed(...)]` function each (`conformance_probe` builds them
 //!   from the same list, so every case enters through the real attribute);
-//! - [`ops`]: the operations a probe tries, run inside the sandbox;
+//! - [`ops`]: the operations a probe tries, run inside the sandbox, and
+//!   [`processes`] those naming a process by its id;
 //! - [`model`]: what Capsicum answers for an operation: the rights it
 //!   needs, capability mode, strict-relative lookups, and how Linux
 //!   spells that answer (the "Linux vs Capsicum" table's errno column);
@@ -24,6 +25,7 @@
 pub mod cases;
 pub mod model;
 pub mod ops;
+pub mod processes;
 pub mod profiles;
 pub mod run;
 

@@ -974,14 +974,22 @@ fn capmode_op(name: &str, spec: &Spec) -> Attempt {
         // AllowedIdentifierSyscalls
         "getegid" | "geteuid" | "getgid" | "getuid" | "getpid" | "getppid" => ids(name),
         "getsid" => sys!(libc::getsid(libc::getpid())).map(|s| format!("{s}")),
-        "getpgid_parent" => sys!(libc::getpgid(libc::getppid())).map(|s| format!("{s}")),
-        "getsid_parent" => sys!(libc::getsid(libc::getppid())).map(|s| format!("{s}")),
-        "getpriority_parent" | "getpriority_pgrp" | "getpriority_user" => {
+        "getpriority_pgrp"
+        | "getpriority_user"
+        | "setpriority_pgrp_none"
+        | "setpriority_user_none" => {
+            // A group and a user no process has: ESRCH where the call is
+            // let through (kern_setpriority's `found == 0`, as Linux's).
+            const NOBODY: libc::id_t = 0x3fff_fff0;
             let (which, who) = match name {
-                "getpriority_parent" => (libc::PRIO_PROCESS, std::os::unix::process::parent_id()),
                 "getpriority_pgrp" => (libc::PRIO_PGRP, 0),
-                _ => (libc::PRIO_USER, 0),
+                "getpriority_user" => (libc::PRIO_USER, 0),
+                "setpriority_pgrp_none" => (libc::PRIO_PGRP, NOBODY),
+                _ => (libc::PRIO_USER, NOBODY),
             };
+            if name.starts_with("set") {
+                return done(sys!(libc::setpriority(which, who, 19)), "set");
+            }
             // SAFETY: errno location is thread-local and always valid.
             unsafe { *libc::__errno_location() = 0 };
             // SAFETY: integers only.
@@ -990,49 +998,6 @@ fn capmode_op(name: &str, spec: &Spec) -> Attempt {
                 Some(0) => Ok(format!("{p}")),
                 _ => Err(io::Error::last_os_error()),
             }
-        }
-        "setpriority_own_pid" => {
-            // SAFETY: errno location is thread-local and always valid.
-            unsafe { *libc::__errno_location() = 0 };
-            // SAFETY: integers only.
-            let p = unsafe { libc::getpriority(libc::PRIO_PROCESS, 0) };
-            done(
-                sys!(libc::setpriority(
-                    libc::PRIO_PROCESS,
-                    libc::getpid() as libc::id_t,
-                    p
-                )),
-                "set",
-            )
-        }
-        "clock_gettime_parent_cputime" => {
-            // MAKE_PROCESS_CPUCLOCK(ppid, CPUCLOCK_SCHED), clock_getcpuclockid(3).
-            let parent = std::os::unix::process::parent_id() as libc::clockid_t;
-            let mut ts = libc::timespec {
-                tv_sec: 0,
-                tv_nsec: 0,
-            };
-            done(
-                sys!(libc::clock_gettime((!parent << 3) | 2, &mut ts)),
-                "got",
-            )
-        }
-        "sched_getparam_parent" => {
-            let mut sp = libc::sched_param { sched_priority: 0 };
-            done(sys!(libc::sched_getparam(libc::getppid(), &mut sp)), "got")
-        }
-        "sched_getscheduler_parent" => {
-            sys!(libc::sched_getscheduler(libc::getppid())).map(|p| format!("{p}"))
-        }
-        "sched_rr_get_interval_parent" => {
-            let mut ts = libc::timespec {
-                tv_sec: 0,
-                tv_nsec: 0,
-            };
-            done(
-                sys!(libc::sched_rr_get_interval(libc::getppid(), &mut ts)),
-                "got",
-            )
         }
         "pdwait_child" => {
             let (pid, pidfd) = crate::sys::pidfd_fork()?;
@@ -1429,9 +1394,11 @@ fn capmode_op(name: &str, spec: &Spec) -> Attempt {
         }
         // linux.cc TEST(Linux, NamespaceIfRoot): setns in capability mode.
         "setns" => done(sys!(libc::setns(0, libc::CLONE_NEWUTS)), "joined"),
-        other => Err(io::Error::other(format!(
-            "unknown capability-mode operation {other}"
-        ))),
+        other => super::processes::op(other).unwrap_or_else(|| {
+            Err(io::Error::other(format!(
+                "unknown capability-mode operation {other}"
+            )))
+        }),
     }
 }
 

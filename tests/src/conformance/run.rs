@@ -490,7 +490,12 @@ pub fn documented(case: &Case) -> Option<&'static str> {
         "fexecve" if case.held && !holds_read(case, &case.spec.target) => Some(LANDLOCK_INEXACT),
         // Capsicum's answer where the supervisor tells thread groups.
         "cm_kill_child" if !crate::harness::tells_thread_groups() => Some(SIGNALS_BY_DOMAIN),
-        "cm_setpriority_own_pid" | "cm_clock_gettime_parent_cputime" => Some(CALLER_AS_ZERO),
+        // Affinity of the caller by its own id: the filter cannot tell it
+        // from another's.
+        "cm_sched_getaffinity_own_pid"
+        | "cm_sched_getaffinity_own_tid"
+        | "cm_sched_setaffinity_own_pid"
+        | "cm_sched_setaffinity_own_tid" => Some(CALLER_AS_ZERO),
         "cm_mprotect_exec" => Some(NO_NEW_EXEC_MEMORY),
         "ioctl" if arg == "figetbsz" => Some(IOCTL_ALLOWLIST),
         "fpathconf" => Some(FPATHCONF),

@@ -28,6 +28,9 @@ pub(super) fn against_parent(via: Via, name: &str) -> Attempt {
         .iter()
         .position(|(n, _)| *n == name)
         .expect("a known attack");
+    if compartment && sandboxed::is_sandboxed() && CHANGES.contains(&name) {
+        drop_capabilities()?;
+    }
     let before = State::now();
     let result = if via == Via::Compartment && sandboxed::is_sandboxed() {
         match sandboxed::compartment(attack_in_compartment, &(index as u32)) {
@@ -46,6 +49,32 @@ pub(super) fn against_parent(via: Via, name: &str) -> Attempt {
         return Ok(format!("the parent's {what} changed"));
     }
     result
+}
+
+/// The attacks that change the parent's priority or scheduling, which
+/// Capsicum allows towards any process the caller may schedule
+/// (p_cansched). Linux lets a process do so only when the target holds no
+/// capability the caller lacks (security/commoncap.c `cap_safe_nice`); a
+/// compartment has dropped all of its, so its parent, run as root here,
+/// drops its own first: what remains is the same-user rule, as on
+/// FreeBSD.
+const CHANGES: &[&str] = &[
+    "setpriority",
+    "setpriority_group",
+    "sched_setscheduler",
+    "sched_setparam",
+];
+
+/// capset(2) with empty sets (`_LINUX_CAPABILITY_VERSION_3`).
+fn drop_capabilities() -> io::Result<()> {
+    let header = [0x2008_0522u32, 0];
+    let data = [0u32; 6];
+    sys!(libc::syscall(
+        libc::SYS_capset,
+        header.as_ptr(),
+        data.as_ptr()
+    ))?;
+    Ok(())
 }
 
 /// A compartment's side of [`against_parent`]: the errno of a refusal.

@@ -254,6 +254,137 @@ pub(super) const CASES: &[(&str, Probe)] = &[
         std::thread::sleep(std::time::Duration::from_millis(50));
         Ok("SIGIO armed towards the victim".into())
     }),
+    // The CPU time of any process the caller may see (sys/kern/kern_time.c
+    // get_cputime: pget PGET_CANSEE).
+    ("clock_gettime_other_cputime", |_| {
+        // SAFETY: `timespec` is plain old data; all zeroes is valid.
+        let mut ts: libc::timespec = unsafe { std::mem::zeroed() };
+        sys!(libc::clock_gettime(
+            cpu_clock(pid_env("ESCAPE_VICTIM")),
+            &mut ts
+        ))?;
+        Ok(format!("the victim ran {}.{:09} s", ts.tv_sec, ts.tv_nsec))
+    }),
+    // Linux-only calls on another process: the caller's alone. FreeBSD has
+    // no timer or sleep on a CPU clock (kern_ktimer_create,
+    // kern_clock_nanosleep: EINVAL), no I/O priority, no sched_getattr.
+    ("timer_create_other_cputime", |_| {
+        // SAFETY: `sigevent` is plain old data; all zeroes is valid.
+        let mut sev: libc::sigevent = unsafe { std::mem::zeroed() };
+        sev.sigev_notify = libc::SIGEV_NONE;
+        let mut id: libc::c_int = 0;
+        sys!(libc::syscall(
+            libc::SYS_timer_create,
+            cpu_clock(pid_env("ESCAPE_VICTIM")),
+            &mut sev,
+            &mut id
+        ))?;
+        sys!(libc::syscall(libc::SYS_timer_delete, id))?;
+        Ok("a timer on the victim's CPU time".into())
+    }),
+    ("clock_nanosleep_other_cputime", |_| {
+        // Until a moment long past: returns at once where it runs.
+        let until = libc::timespec {
+            tv_sec: 0,
+            tv_nsec: 1,
+        };
+        let r = sys!(libc::syscall(
+            libc::SYS_clock_nanosleep,
+            cpu_clock(pid_env("ESCAPE_VICTIM")),
+            libc::TIMER_ABSTIME,
+            &until,
+            std::ptr::null_mut::<libc::timespec>()
+        ))?;
+        Ok(format!("slept on the victim's CPU time: {r}"))
+    }),
+    ("ioprio_get_other", |_| {
+        // IOPRIO_WHO_PROCESS.
+        let p = sys!(libc::syscall(
+            libc::SYS_ioprio_get,
+            1,
+            pid_env("ESCAPE_VICTIM")
+        ))?;
+        Ok(format!("the victim's io priority {p:#x}"))
+    }),
+    ("ioprio_set_group", |_| {
+        // IOPRIO_WHO_PGRP of a group nobody has (ESRCH where it runs).
+        sys!(libc::syscall(
+            libc::SYS_ioprio_set,
+            2,
+            0x3fff_fff0,
+            (2 << 13) | 4
+        ))?;
+        Ok("a group's io priority changed".into())
+    }),
+    ("sched_getattr_other", |_| {
+        let mut attr = crate::parent::SchedAttr::default();
+        sys!(libc::syscall(
+            libc::SYS_sched_getattr,
+            pid_env("ESCAPE_VICTIM"),
+            &mut attr,
+            std::mem::size_of::<crate::parent::SchedAttr>(),
+            0
+        ))?;
+        Ok(format!("the victim's policy {}", attr.policy))
+    }),
+    ("sched_setattr_other", |_| {
+        // SCHED_OTHER, nice 0: what the victim has.
+        let attr = crate::parent::SchedAttr {
+            size: std::mem::size_of::<crate::parent::SchedAttr>() as u32,
+            ..Default::default()
+        };
+        sys!(libc::syscall(
+            libc::SYS_sched_setattr,
+            pid_env("ESCAPE_VICTIM"),
+            &attr,
+            0
+        ))?;
+        Ok("the victim's scheduling set".into())
+    }),
+    // Their positive twin: the caller's own, as 0.
+    ("caller_only_self", |_| {
+        let mut old = libc::rlimit {
+            rlim_cur: 0,
+            rlim_max: 0,
+        };
+        sys!(libc::syscall(
+            libc::SYS_prlimit64,
+            0,
+            libc::RLIMIT_CORE,
+            std::ptr::null::<libc::rlimit>(),
+            &mut old
+        ))?;
+        let (mut head, mut len) = (0usize, 0usize);
+        sys!(libc::syscall(
+            libc::SYS_get_robust_list,
+            0,
+            &mut head,
+            &mut len
+        ))?;
+        let io = sys!(libc::syscall(libc::SYS_ioprio_get, 1, 0))?;
+        sys!(libc::syscall(libc::SYS_ioprio_set, 1, 0, io))?;
+        let mut attr = crate::parent::SchedAttr::default();
+        sys!(libc::syscall(
+            libc::SYS_sched_getattr,
+            0,
+            &mut attr,
+            std::mem::size_of::<crate::parent::SchedAttr>(),
+            0
+        ))?;
+        sys!(libc::syscall(libc::SYS_sched_setattr, 0, &attr, 0))?;
+        // SAFETY: `sigevent` is plain old data; all zeroes is valid.
+        let mut sev: libc::sigevent = unsafe { std::mem::zeroed() };
+        sev.sigev_notify = libc::SIGEV_NONE;
+        let mut id: libc::c_int = 0;
+        sys!(libc::syscall(
+            libc::SYS_timer_create,
+            cpu_clock(0),
+            &mut sev,
+            &mut id
+        ))?;
+        sys!(libc::syscall(libc::SYS_timer_delete, id))?;
+        Ok("limits, robust list, io priority, scheduling, a CPU timer: my own".into())
+    }),
     ("fork_child_kill_parent", |_| {
         // Signal 0: harmless either way.
         in_child(|| {
@@ -286,4 +417,10 @@ fn process_vm(write: bool) -> Attempt {
         sys!(libc::process_vm_readv(victim, &local, 1, &remote, 1, 0))?;
         Ok("read the victim".into())
     }
+}
+
+/// `MAKE_PROCESS_CPUCLOCK(pid, CPUCLOCK_SCHED)` (include/linux/posix-timers.h,
+/// as clock_getcpuclockid(3) makes it).
+fn cpu_clock(pid: libc::pid_t) -> libc::clockid_t {
+    ((!pid) << 3) | 2
 }

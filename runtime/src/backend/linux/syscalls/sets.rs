@@ -80,26 +80,33 @@ pub(super) const SIGNAL: Mode = allow_if(&[scoped(&[masked(0, SIGN, 0), ne(0, 0)
 /// pidfd_send_signal(2): the target is the descriptor's process; Landlock's
 /// signal scope decides, so without it nothing.
 pub(super) const SIGNAL_PIDFD: Mode = allow_if(&[scoped(&[])]);
-/// The clock ids of clock_gettime(2) and friends: the static clocks
-/// (non-negative), a thread's CPU clock (negative with
-/// `CPUCLOCK_PERTHREAD_MASK`, which the kernel grants for the caller's
-/// threads, others by ptrace access, kernel/time/posix-cpu-timers.c
-/// `lookup_task`), and the caller's own process CPU clocks
-/// (`MAKE_PROCESS_CPUCLOCK(0, ...)`: -8, -7, -6). Not another process's
-/// CPU clock, nor a device's (`CLOCKFD`).
-pub(super) const CLOCK_OWN: Mode = allow_if(&[
+/// The clock ids clock_gettime(2) and clock_getres(2) read: the static
+/// clocks (non-negative), a thread's CPU clock (negative with
+/// `CPUCLOCK_PERTHREAD_MASK`, which the kernel finds among the caller's
+/// threads only, kernel/time/posix-cpu-timers.c `lookup_task`) and any
+/// process's CPU clock (`MAKE_PROCESS_CPUCLOCK(pid, ...)`, `~pid << 3` and
+/// the clock, 0 to 2, include/linux/posix-timers.h), as FreeBSD reads the
+/// CPU time of any process the caller may see (sys/kern/kern_time.c
+/// `get_cputime`: `pget(pid, PGET_CANSEE)`) and the resolution of any CPU
+/// clock without looking it up (`kern_clock_getres`). Not a device's clock
+/// (`CLOCKFD`, low bits 3: a PTP clock through a descriptor), which FreeBSD
+/// has no counterpart of.
+pub(super) const CLOCK_READ: Mode = allow_if(&[
     when(&[masked(0, SIGN, 0)]),
     when(&[masked(0, SIGN | 4, SIGN | 4)]),
-    when(&[one_of(0, &[0xffff_fff8, 0xffff_fff9, 0xffff_fffa])]),
+    when(&[masked_one_of(0, SIGN | 7, &[SIGN, SIGN | 1, SIGN | 2])]),
 ]);
-/// unshare(2) with `CLONE_THREAD` alone: unshares nothing and fails with
-/// `EINVAL` when other threads exist (kernel/fork.c
-/// `check_unshare_flags`), the cheapest test of being single-threaded.
-/// [`CLOCK_OWN`] but the alarm clocks (`CLOCK_REALTIME_ALARM`,
-/// `CLOCK_BOOTTIME_ALARM`): a timer or a sleep on one programs the
-/// machine's real-time clock to wake the whole system from suspend
-/// (timer_create(2), timerfd_create(2): `CAP_WAKE_ALARM`), which FreeBSD
-/// has no clock for. Reading them stays allowed.
+/// The clocks a timer or a sleep may run on: the static clocks but the
+/// alarm clocks (`CLOCK_REALTIME_ALARM`, `CLOCK_BOOTTIME_ALARM`: a timer
+/// or a sleep on one programs the machine's real-time clock to wake the
+/// whole system from suspend, timer_create(2), timerfd_create(2):
+/// `CAP_WAKE_ALARM`, which FreeBSD has no clock for; reading them stays
+/// allowed), a thread's CPU clock and the caller's own process CPU clocks
+/// (`MAKE_PROCESS_CPUCLOCK(0, ...)`: -8, -7, -6). FreeBSD has no timer or
+/// sleep on a CPU clock at all (`kern_ktimer_create` and
+/// `kern_clock_nanosleep`, sys/kern/kern_time.c: `EINVAL`), so one on
+/// another process's CPU clock, which Linux has (posix_cpu_timer_create,
+/// posix_cpu_nsleep), is Linux-only: the caller's only, as 0.
 pub(super) const CLOCK_OWN_NO_ALARM: Mode = allow_if(&[
     when(&[
         masked(0, SIGN, 0),
@@ -113,9 +120,13 @@ pub(super) const NO_ALARM: Mode = allow_if(&[when(&[
     ne(0, CLOCK_REALTIME_ALARM as u32),
     ne(0, CLOCK_BOOTTIME_ALARM as u32),
 ])]);
+/// unshare(2) with `CLONE_THREAD` alone: unshares nothing and fails with
+/// `EINVAL` when other threads exist (kernel/fork.c
+/// `check_unshare_flags`), the cheapest test of being single-threaded.
 pub(super) const UNSHARE_NOTHING: Mode = allow_if(&[when(&[eq(0, CLONE_THREAD as u32)])]);
-/// setpriority(2): `PRIO_PROCESS` of the caller.
-pub(super) const PRIO_SELF: Mode = allow_if(&[when(&[eq(0, PRIO_PROCESS), eq(1, 0)])]);
+/// ioprio_get(2), ioprio_set(2): `IOPRIO_WHO_PROCESS` (1) of the calling
+/// thread, as 0 (include/uapi/linux/ioprio.h; block/ioprio.c).
+pub(super) const IOPRIO_SELF: Mode = allow_if(&[when(&[eq(0, 1), eq(1, 0)])]);
 /// A lookup beneath a directory descriptor (argument 0).
 pub(super) const BENEATH_0: Mode = allow_if(&[beneath(&[ne(0, FDCWD)])]);
 /// Two lookups beneath directory descriptors (arguments 0 and 2).
@@ -409,15 +420,19 @@ pub(super) const FCNTL: Mode = allow_if(&[
 pub(super) const CONF: &str = "capabilities.conf lists it";
 pub(super) const CONF_FD: &str =
     "capabilities.conf lists it; the descriptor's rights decide (rights(4))";
-pub(super) const SELF_ONLY: &str =
-    "capabilities.conf lists it; on Linux it names a process: only the caller, as 0";
+pub(super) const SCHED_ATTR: &str = "Linux-only, beyond its FreeBSD counterparts (sched_setscheduler, sched_getparam: no utilization clamps, no deadline parameters): only the caller, as 0";
+pub(super) const IOPRIO: &str = "Linux-only (FreeBSD has no I/O priority): a thread of the caller's, as 0 (ioprio_set(2): IOPRIO_WHO_PROCESS); not a process group nor a user's processes (IOPRIO_WHO_PGRP, IOPRIO_WHO_USER)";
+pub(super) const ROBUST_LIST: &str = "Linux-only: where a thread keeps its robust futex list (get_robust_list(2), with ptrace read access to another); FreeBSD's _umtx_op(UMTX_OP_ROBUST_LISTS) only sets the caller's: only the caller, as 0";
 pub(super) const SIGNALS: &str = "capabilities.conf lists it for the process itself only (sys_kill: ECAPMODE for any other pid); the supervisor lets it through to the caller's own process alone (PIDFD_GET_INFO, Linux 6.13), and Landlock's signal scope (ABI 6) keeps the target inside the caller's domain";
 pub(super) const LANDLOCK_NEST: &str = "a Landlock domain inside the current one can only take access away (landlock(7)); children forked after entry and compartments each get one";
 pub(super) const WAIT: &str = "names a process id: FreeBSD's capability mode denies wait4/wait6 (not CAPENABLED in sys/kern/syscalls.master; capmode.cc AllowedMiscSyscalls expects ECAPMODE from waitpid); a child is reaped through its process descriptor, waitid(P_PIDFD)";
 pub(super) const WAIT_PIDFD: &str = "a child reaped through its process descriptor, as pdwait reaps a pdfork(2) child (clone(2) CLONE_PIDFD; waitid(2) P_PIDFD, Linux 5.4); other id types name processes or groups, denied as wait4 is";
-pub(super) const SCHED_QUERY: &str = "capabilities.conf lists it; reads the scheduling of any process, as FreeBSD answers for any the caller may see (sys/kern/p1003_1b.c: p_cansee); Linux looks in the caller's pid namespace (kernel/sched/syscalls.c)";
-pub(super) const CHANGES_SELF: &str = "capabilities.conf lists it; it changes a process: only the caller, as 0 (FreeBSD changes any process the caller may schedule, p_cansched; a filter cannot tell the caller's own id from another's)";
-pub(super) const AFFINITY: &str = "only the caller, as 0, as FreeBSD's cpuset_getaffinity(2)/cpuset_setaffinity(2) take only the caller's sentinel (-1) in capability mode (sys/kern/kern_cpuset.c)";
+pub(super) const SCHED_QUERY: &str = "capabilities.conf lists it; reads the scheduling of any process, as FreeBSD answers for any the caller may see (sys/kern/p1003_1b.c kern_sched_getparam, kern_sched_getscheduler, kern_sched_rr_get_interval_td: p_cansee); Linux looks in the caller's pid namespace (kernel/sched/syscalls.c)";
+pub(super) const SCHED_CHANGE: &str = "capabilities.conf lists it: FreeBSD changes the scheduling of any process the caller may schedule (sys/kern/p1003_1b.c kern_sched_setparam, kern_sched_setscheduler: p_cansched; a policy only with PRIV_SCHED_SET), so the kernel decides (kernel/sched/syscalls.c user_check_sched_setscheduler: the same owner or CAP_SYS_NICE); Landlock does not scope it (landlock(7))";
+pub(super) const SETPRIORITY: &str = "capabilities.conf lists it unscoped: FreeBSD changes the nice value of any process, group or user's processes the caller may see and schedule (sys/kern/kern_resource.c kern_setpriority: p_cansee, then donice: p_cansched), so the kernel decides (kernel/sys.c set_one_prio: the same user or CAP_SYS_NICE; a lower value needs CAP_SYS_NICE or RLIMIT_NICE); Landlock does not scope it (landlock(7))";
+pub(super) const AFFINITY: &str = "only the caller, as 0: in capability mode FreeBSD's cpuset_getaffinity(2)/cpuset_setaffinity(2) take only the calling thread or process, as -1 or by its own id (sys/kern/kern_cpuset.c cpuset_check_capabilities: ECAPMODE for any other); its own id is refused here, a filter cannot compare an argument with the caller's id";
+pub(super) const CLOCK_READS: &str = "capabilities.conf lists it: the static clocks, a thread's CPU clock (the kernel finds the caller's threads only) and any process's CPU clock, as FreeBSD reads the CPU time of any process the caller may see (sys/kern/kern_time.c get_cputime: pget PGET_CANSEE; kern_clock_getres: any CPU clock); Linux reads any in its pid namespace (kernel/time/posix-cpu-timers.c lookup_task); not a device's clock (CLOCKFD)";
+pub(super) const CPU_TIMERS: &str = "a timer or sleep of the caller's (capabilities.conf lists ktimer_create, nanosleep); FreeBSD has none on a CPU clock (sys/kern/kern_time.c kern_ktimer_create, kern_clock_nanosleep: EINVAL), so one on another process's CPU clock is Linux-only: the caller's, as 0; no alarm clock, which wakes the system (CAP_WAKE_ALARM)";
 pub(super) const OWN: &str = "Linux-only; acts on the calling process or thread alone";
 pub(super) const GLOBAL: &str = "a path from the current directory or `/`: a global namespace (cap_enter(2)); the service broker may read with `global_paths`";
 pub(super) const GLOBAL_CHANGE: &str = "a path from the current directory or `/`: a global namespace (cap_enter(2)); use the `*at` call beneath a preopened directory";
