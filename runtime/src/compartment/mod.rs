@@ -63,8 +63,12 @@
 //! sandbox does not run the closure.
 //!
 //! The child cannot act on its parent or on other compartments: signals,
-//! scheduling, resource limits and the ptrace family towards them are
-//! refused (the Linux table's row 2; capability mode on FreeBSD). It dies
+//! CPU affinity, resource limits and the ptrace family towards them are
+//! refused (the Linux table's row 2; capability mode on FreeBSD). Changes
+//! of priority and scheduling are the kernel's to judge, as in capability
+//! mode (FreeBSD's `p_cansched` lets a process renice any of its user's),
+//! and Linux refuses them towards a parent holding capabilities the child
+//! dropped (security/commoncap.c `cap_safe_nice`). It dies
 //! with the process that forked it, as a pdfork(2) child does (Linux:
 //! `PR_SET_PDEATHSIG` with `SIGKILL`, which it cannot clear). On Linux a
 //! child that enters the sandbox afresh (its program was not sandboxed)
