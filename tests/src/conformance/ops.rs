@@ -1246,24 +1246,10 @@ fn capmode_op(name: &str, spec: &Spec) -> Attempt {
             let mut ss: libc::stack_t = unsafe { std::mem::zeroed() };
             done(sys!(libc::sigaltstack(std::ptr::null(), &mut ss)), "got")
         }
-        "waitpid_child" | "ptrace_child" => {
-            let (r, w) = {
-                let p = pipe()?;
-                (p[0], p[1])
-            };
-            let pid = sys!(libc::fork())?;
-            if pid == 0 {
-                // The child waits for the end of the pipe, then exits.
-                let mut b = [0u8; 1];
-                // SAFETY: closes its copy of the write end, reads into a
-                // live local; _exit never returns.
-                unsafe {
-                    libc::close(w);
-                    libc::read(r, b.as_mut_ptr().cast(), 1);
-                    libc::_exit(0);
-                }
-            }
-            let res = if name == "waitpid_child" {
+        // The child is reaped through its pidfd, as capability mode
+        // refuses wait4.
+        "waitpid_child" | "ptrace_child" => super::processes::with_child(|pid| {
+            if name == "waitpid_child" {
                 done(
                     sys!(libc::waitpid(pid, std::ptr::null_mut(), libc::WNOHANG)),
                     "waited",
@@ -1279,13 +1265,8 @@ fn capmode_op(name: &str, spec: &Spec) -> Attempt {
                     )),
                     "peeked",
                 )
-            };
-            // The child exits at end of file; it is not reaped (a zombie
-            // until the probe exits) where capability mode refuses wait4.
-            close(w);
-            close(r);
-            res
-        }
+            }
+        }),
         "sync" => {
             // SAFETY: sync(2) takes nothing; it cannot fail.
             unsafe { libc::sync() };

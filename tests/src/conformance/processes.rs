@@ -64,7 +64,7 @@ fn on(call: &'static str, target: &str) -> Attempt {
 
 /// `attempt` on a child that waits until it is done, then reaps it
 /// through its pidfd (capability mode refuses wait4).
-fn with_child(attempt: impl FnOnce(libc::pid_t) -> Attempt) -> Attempt {
+pub fn with_child(attempt: impl FnOnce(libc::pid_t) -> Attempt) -> Attempt {
     let [r, w] = pipe()?;
     let (pid, pidfd) = pidfd_fork()?;
     if pid == 0 {

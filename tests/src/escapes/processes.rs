@@ -269,17 +269,7 @@ pub(super) const CASES: &[(&str, Probe)] = &[
     // no timer or sleep on a CPU clock (kern_ktimer_create,
     // kern_clock_nanosleep: EINVAL), no I/O priority, no sched_getattr.
     ("timer_create_other_cputime", |_| {
-        // SAFETY: `sigevent` is plain old data; all zeroes is valid.
-        let mut sev: libc::sigevent = unsafe { std::mem::zeroed() };
-        sev.sigev_notify = libc::SIGEV_NONE;
-        let mut id: libc::c_int = 0;
-        sys!(libc::syscall(
-            libc::SYS_timer_create,
-            cpu_clock(pid_env("ESCAPE_VICTIM")),
-            &mut sev,
-            &mut id
-        ))?;
-        sys!(libc::syscall(libc::SYS_timer_delete, id))?;
+        cpu_timer(cpu_clock(pid_env("ESCAPE_VICTIM")))?;
         Ok("a timer on the victim's CPU time".into())
     }),
     ("clock_nanosleep_other_cputime", |_| {
@@ -372,17 +362,7 @@ pub(super) const CASES: &[(&str, Probe)] = &[
             0
         ))?;
         sys!(libc::syscall(libc::SYS_sched_setattr, 0, &attr, 0))?;
-        // SAFETY: `sigevent` is plain old data; all zeroes is valid.
-        let mut sev: libc::sigevent = unsafe { std::mem::zeroed() };
-        sev.sigev_notify = libc::SIGEV_NONE;
-        let mut id: libc::c_int = 0;
-        sys!(libc::syscall(
-            libc::SYS_timer_create,
-            cpu_clock(0),
-            &mut sev,
-            &mut id
-        ))?;
-        sys!(libc::syscall(libc::SYS_timer_delete, id))?;
+        cpu_timer(cpu_clock(0))?;
         Ok("limits, robust list, io priority, scheduling, a CPU timer: my own".into())
     }),
     ("fork_child_kill_parent", |_| {
@@ -423,4 +403,21 @@ fn process_vm(write: bool) -> Attempt {
 /// as clock_getcpuclockid(3) makes it).
 fn cpu_clock(pid: libc::pid_t) -> libc::clockid_t {
     ((!pid) << 3) | 2
+}
+
+/// A timer on `clock` that signals nobody (`SIGEV_NONE`), created and
+/// deleted.
+fn cpu_timer(clock: libc::clockid_t) -> std::io::Result<()> {
+    // SAFETY: `sigevent` is plain old data; all zeroes is valid.
+    let mut sev: libc::sigevent = unsafe { std::mem::zeroed() };
+    sev.sigev_notify = libc::SIGEV_NONE;
+    let mut id: libc::c_int = 0;
+    sys!(libc::syscall(
+        libc::SYS_timer_create,
+        clock,
+        &mut sev,
+        &mut id
+    ))?;
+    sys!(libc::syscall(libc::SYS_timer_delete, id))?;
+    Ok(())
 }
