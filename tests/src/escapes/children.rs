@@ -28,7 +28,7 @@ pub(super) fn against_parent(via: Via, name: &str) -> Attempt {
         .iter()
         .position(|(n, _)| *n == name)
         .expect("a known attack");
-    if compartment && sandboxed::is_sandboxed() && CHANGES.contains(&name) {
+    if via == Via::Compartment && sandboxed::is_sandboxed() && CHANGES.contains(&name) {
         drop_capabilities()?;
     }
     let before = State::now();
