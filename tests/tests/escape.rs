@@ -326,6 +326,10 @@ mod linux {
         Case::new("get_robust_list_other", Processes, Denied(MODE)),
         Case::new("move_pages_other", Processes, Denied(MODE)),
         Case::new("sched_getaffinity_other", Processes, Denied(MODE)),
+        // The calling thread or its process alone (cpuset_check_capabilities),
+        // told by the supervisor (PIDFD_GET_INFO, Linux 6.13).
+        Case::new("sched_setaffinity_sibling_thread", Processes, Denied(MODE)),
+        Case::new("sched_affinity_own_ids", Processes, Allowed).skip(no_own_signals),
         Case::new("tkill_other", Processes, Denied(MODE)),
         // The CPU time of any process the caller may see (get_cputime);
         // Linux-only calls on another process (CPU-clock timers and

@@ -490,12 +490,16 @@ pub fn documented(case: &Case) -> Option<&'static str> {
         "fexecve" if case.held && !holds_read(case, &case.spec.target) => Some(LANDLOCK_INEXACT),
         // Capsicum's answer where the supervisor tells thread groups.
         "cm_kill_child" if !crate::harness::tells_thread_groups() => Some(SIGNALS_BY_DOMAIN),
-        // Affinity of the caller by its own id: the filter cannot tell it
-        // from another's.
+        // Affinity of the caller by its own id: the supervisor tells it
+        // from another's where the kernel has PIDFD_GET_INFO.
         "cm_sched_getaffinity_own_pid"
         | "cm_sched_getaffinity_own_tid"
         | "cm_sched_setaffinity_own_pid"
-        | "cm_sched_setaffinity_own_tid" => Some(CALLER_AS_ZERO),
+        | "cm_sched_setaffinity_own_tid"
+            if !crate::harness::tells_thread_groups() =>
+        {
+            Some(CALLER_AS_ZERO)
+        }
         "cm_mprotect_exec" => Some(NO_NEW_EXEC_MEMORY),
         "ioctl" if arg == "figetbsz" => Some(IOCTL_ALLOWLIST),
         "fpathconf" => Some(FPATHCONF),

@@ -104,6 +104,36 @@ pub(super) const CASES: &[(&str, Probe)] = &[
         ))?;
         Ok("pinned".into())
     }),
+    // Capability mode takes the calling thread or its process alone
+    // (cpuset_check_capabilities): another thread of the caller's is
+    // refused, its own thread and process ids are not.
+    ("sched_setaffinity_sibling_thread", |_| {
+        let (tid_tx, tid_rx) = std::sync::mpsc::channel();
+        let (end_tx, end_rx) = std::sync::mpsc::channel::<()>();
+        let sibling = std::thread::spawn(move || {
+            // SAFETY: gettid(2) cannot fail.
+            let _ = tid_tx.send(unsafe { libc::gettid() });
+            let _ = end_rx.recv();
+        });
+        let tid = tid_rx.recv().map_err(std::io::Error::other)?;
+        let result = affinity_of(tid);
+        drop(end_tx);
+        let _ = sibling.join();
+        result.map(|n| format!("pinned the sibling thread ({n} CPUs)"))
+    }),
+    ("sched_affinity_own_ids", |_| {
+        // SAFETY: getpid(2) cannot fail.
+        let by_pid = affinity_of(unsafe { libc::getpid() })?;
+        let by_tid = std::thread::spawn(|| {
+            // SAFETY: gettid(2) cannot fail.
+            affinity_of(unsafe { libc::gettid() })
+        })
+        .join()
+        .map_err(|_| std::io::Error::other("the thread panicked"))??;
+        Ok(format!(
+            "own process {by_pid} CPUs, own thread {by_tid} CPUs"
+        ))
+    }),
     ("prlimit_other", |_| {
         // SAFETY: `rlimit` is plain old data; all zeroes is a valid value.
         let mut old: libc::rlimit = unsafe { std::mem::zeroed() };
@@ -420,4 +450,23 @@ fn cpu_timer(clock: libc::clockid_t) -> std::io::Result<()> {
     ))?;
     sys!(libc::syscall(libc::SYS_timer_delete, id))?;
     Ok(())
+}
+
+/// Reads the CPU affinity of thread `tid` and sets it back unchanged:
+/// the number of CPUs in it.
+fn affinity_of(tid: libc::pid_t) -> std::io::Result<u32> {
+    // SAFETY: `cpu_set_t` is plain old data; all zeroes is a valid value.
+    let mut set: libc::cpu_set_t = unsafe { std::mem::zeroed() };
+    sys!(libc::sched_getaffinity(
+        tid,
+        std::mem::size_of_val(&set),
+        &mut set
+    ))?;
+    sys!(libc::sched_setaffinity(
+        tid,
+        std::mem::size_of_val(&set),
+        &set
+    ))?;
+    // SAFETY: counts bits of a live local set.
+    Ok(unsafe { libc::CPU_COUNT(&set) } as u32)
 }

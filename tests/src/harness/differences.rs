@@ -23,7 +23,7 @@ pub const SIGNALS_BY_DOMAIN: &str =
      where the supervisor cannot tell thread groups (no PIDFD_GET_INFO)";
 /// Row 2 (b).
 pub const CALLER_AS_ZERO: &str =
-    "row 2 (b): CPU affinity takes the caller only as 0, not by its own id";
+    "row 2 (b): without PIDFD_GET_INFO (Linux < 6.13), CPU affinity takes the caller only as 0, not by its own id";
 /// Row 4 (a).
 pub const NO_NEW_EXEC_MEMORY: &str = "row 4 (a): no executable memory made after entry";
 /// Row 4 (b).

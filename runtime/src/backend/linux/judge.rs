@@ -30,7 +30,7 @@ pub(crate) struct Context<'a> {
     pub notify: bool,
     /// Whether that supervisor also answers the signals to a process or
     /// thread id, letting through only those to the caller's own process
-    /// ([`Supervised::Signal`]): it needs `PIDFD_GET_INFO` (Linux 6.13) to
+    /// ([`Supervised::OwnProcess`]): it needs `PIDFD_GET_INFO` (Linux 6.13) to
     /// tell the caller's thread group.
     pub own_signals: bool,
     /// Limited descriptors, by number range.
@@ -45,6 +45,7 @@ impl Context<'_> {
             Gate::Lookups => self.lookups || self.grants.global_paths,
             Gate::Grant(g) => self.grants.has(g),
             Gate::SignalScope => self.signal_scope,
+            Gate::OwnProcess => self.notify && self.own_signals,
             Gate::OwnSigsys => !self.classes.iter().any(|c| c.pool),
             Gate::Forks => self.forks,
             Gate::NoForks => !self.forks,
@@ -237,14 +238,16 @@ pub(crate) enum Supervised {
     /// with the credentials the program had at entry, then makes no
     /// lookup for it).
     Credentials,
-    /// A signal to a process or thread id (kill(2), tkill(2), tgkill(2),
-    /// rt_sigqueueinfo(2), rt_tgsigqueueinfo(2)), which capability mode
-    /// allows only to the caller's own process (sys_kill in
+    /// A call naming a process or thread by id that capability mode
+    /// allows only on the caller's own: a signal (kill(2), tkill(2),
+    /// tgkill(2), rt_sigqueueinfo(2), rt_tgsigqueueinfo(2); sys_kill in
     /// sys/kern/kern_sig.c: `ECAPMODE` for any other pid; thr_kill(2) finds
-    /// only the caller's threads): made by the caller
-    /// (`SECCOMP_USER_NOTIF_FLAG_CONTINUE`, its target in a register) when
-    /// argument 0 names the caller's thread group, `EPERM` otherwise.
-    Signal {
+    /// only the caller's threads) or CPU affinity by id
+    /// (sched_setaffinity(2), sched_getaffinity(2); cpuset_check_capabilities
+    /// in sys/kern/kern_cpuset.c: the calling thread or process only): made
+    /// by the caller (`SECCOMP_USER_NOTIF_FLAG_CONTINUE`, its target in a
+    /// register) when argument 0 names the caller's own, `EPERM` otherwise.
+    OwnProcess {
         /// What argument 0 names.
         target: Target,
     },
@@ -260,6 +263,13 @@ pub(crate) enum Target {
     Process,
     /// A thread id: tkill(2).
     Thread,
+    /// A thread id where the caller's own thread or its process id (its
+    /// main thread's) is allowed: sched_setaffinity(2) and
+    /// sched_getaffinity(2), as FreeBSD's cpuset_setaffinity(2) and
+    /// cpuset_getaffinity(2) take `CPU_WHICH_TID` of the calling thread or
+    /// `CPU_WHICH_PID` of its process in capability mode; 0, the caller,
+    /// is allowed by the filter and never sent.
+    OwnThread,
 }
 
 impl Supervised {
@@ -267,7 +277,7 @@ impl Supervised {
     /// signals only when the supervisor can tell thread groups
     /// ([`Context::own_signals`]).
     pub(crate) fn sent(self, ctx: &Context) -> bool {
-        ctx.notify && (ctx.own_signals || !matches!(self, Supervised::Signal { .. }))
+        ctx.notify && (ctx.own_signals || !matches!(self, Supervised::OwnProcess { .. }))
     }
 }
 
@@ -308,11 +318,14 @@ pub(crate) fn supervised(nr: u32) -> Option<Supervised> {
         libc::SYS_kill
         | libc::SYS_rt_sigqueueinfo
         | libc::SYS_tgkill
-        | libc::SYS_rt_tgsigqueueinfo => Supervised::Signal {
+        | libc::SYS_rt_tgsigqueueinfo => Supervised::OwnProcess {
             target: Target::Process,
         },
-        libc::SYS_tkill => Supervised::Signal {
+        libc::SYS_tkill => Supervised::OwnProcess {
             target: Target::Thread,
+        },
+        libc::SYS_sched_setaffinity | libc::SYS_sched_getaffinity => Supervised::OwnProcess {
+            target: Target::OwnThread,
         },
         _ => return None,
     })
@@ -339,7 +352,12 @@ pub(crate) fn notifies(nr: u32, args: &[u64; 6], ctx: &Context) -> bool {
             Some(Supervised::Attributes { .. }) => {
                 i64::from(nr) != libc::SYS_utimensat || args[1] != 0
             }
-            Some(Supervised::Walked | Supervised::Credentials | Supervised::Signal { .. }) => true,
+            Some(Supervised::OwnProcess {
+                target: Target::OwnThread,
+            }) => args[0] as u32 != 0,
+            Some(Supervised::Walked | Supervised::Credentials | Supervised::OwnProcess { .. }) => {
+                true
+            }
             None => false,
         }
 }
@@ -628,5 +646,41 @@ mod tests {
         }
         let pidfd = row(libc::SYS_pidfd_send_signal);
         assert!(!notifies(pidfd.nr, &[3, 9, 0, 0, 0, 0], &ctx));
+    }
+
+    /// sched_setaffinity(2) and sched_getaffinity(2): 0 (the calling
+    /// thread) is allowed and never sent; a positive id goes to a
+    /// supervisor that tells the caller's own (cpuset_check_capabilities:
+    /// the calling thread or process only), and without one it is refused
+    /// (fail closed); a negative id never gets there.
+    #[test]
+    fn affinity_by_id_goes_to_a_supervisor_that_tells_thread_groups() {
+        let ctx = Context {
+            signal_scope: true,
+            lookups: true,
+            grants: Grants::default(),
+            forks: true,
+            notify: true,
+            own_signals: true,
+            classes: &[],
+        };
+        let without = Context {
+            own_signals: false,
+            ..ctx
+        };
+        for nr in [libc::SYS_sched_setaffinity, libc::SYS_sched_getaffinity] {
+            let r = super::super::syscalls::TABLE
+                .iter()
+                .find(|r| i64::from(r.nr) == nr)
+                .expect("a row");
+            let of = |id: i32| [id as u32 as u64, 128, 0x1000, 0, 0, 0];
+            assert!(matches!(judge(r, &of(0), &ctx), Verdict::Allow));
+            assert!(!notifies(r.nr, &of(0), &ctx), "{nr}");
+            assert!(matches!(judge(r, &of(42), &ctx), Verdict::Allow));
+            assert!(notifies(r.nr, &of(42), &ctx), "{nr}");
+            assert!(matches!(judge(r, &of(0), &without), Verdict::Allow));
+            assert!(matches!(judge(r, &of(42), &without), Verdict::Mode));
+            assert!(matches!(judge(r, &of(-1), &ctx), Verdict::Mode));
+        }
     }
 }

@@ -91,6 +91,11 @@ pub(crate) enum Gate {
     /// holds its parent and siblings (each child forked after entry gets
     /// a domain of its own), so the filter need not know any process id.
     SignalScope,
+    /// When the supervisor tells the caller's own process and threads
+    /// (`judge::Context::own_signals`): a call naming one by id is sent
+    /// there (`judge::Supervised::OwnProcess`), which lets it through for
+    /// the caller's own only.
+    OwnProcess,
     /// When the `SIGSYS` action is the program's own: no pool of
     /// `limits(...)` or `fileargs` numbers, whose closes the sandbox's
     /// `SIGSYS` handler emulates (`slots.rs`).
@@ -454,6 +459,16 @@ pub(crate) const fn beneath(when: &'static [Cond]) -> Allow {
 pub(crate) const fn scoped(when: &'static [Cond]) -> Allow {
     Allow {
         gate: Gate::SignalScope,
+        when,
+    }
+}
+
+/// Capability mode allows the call when the supervisor tells the caller's
+/// own process and threads, which it then lets the call name alone, and
+/// `when` holds.
+pub(crate) const fn own_process(when: &'static [Cond]) -> Allow {
+    Allow {
+        gate: Gate::OwnProcess,
         when,
     }
 }

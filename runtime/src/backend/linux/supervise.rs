@@ -339,7 +339,8 @@ fn serve(sock: OwnedFd, judged: &Judged) -> io::Result<()> {
         grants: Default::default(),
         forks: true,
         notify: true,
-        // Signals are answered without the table (`signal`).
+        // Signals and affinities by id are answered without the table
+        // (`own_process`).
         own_signals: false,
         classes: &judged.classes,
     };
@@ -516,7 +517,7 @@ fn answer(
         Some(Supervised::Attributes { flags }) => {
             attributes(l, req, ctx, state, flags).map(Reply::Value)
         }
-        Some(Supervised::Signal { target }) => signal(l, req, target),
+        Some(Supervised::OwnProcess { target }) => own_process(l, req, target),
         Some(Supervised::Credentials) => {
             // Made by the caller itself, its arguments in registers
             // (nothing is read again from memory). From now on a caller's
@@ -1093,7 +1094,7 @@ const PIDFD_GET_INFO: u64 = (3 << 30) | (64 << 16) | (0xFF << 8) | 11;
 /// Whether the running kernel tells the thread group of a thread through
 /// its pidfd (pidfd_open(2) `PIDFD_THREAD`, Linux 6.9, then
 /// `PIDFD_GET_INFO`, Linux 6.13), tried on the calling thread: what
-/// [`signal`] needs.
+/// [`own_process`] needs.
 pub(crate) fn tells_thread_groups() -> bool {
     // SAFETY: getpid(2) and gettid(2) cannot fail.
     let (me, tid) = unsafe { (libc::getpid(), libc::gettid()) };
@@ -1134,9 +1135,11 @@ fn thread_group(pidfd: &OwnedFd) -> Result<libc::pid_t, i32> {
     Ok(info.tgid as libc::pid_t)
 }
 
-/// A signal to a process or thread id (`Supervised::Signal`; argument 0,
-/// positive: the filter saw to it). Capability mode allows a signal to the
-/// caller's own process only (sys_kill in sys/kern/kern_sig.c: `ECAPMODE`
+/// A signal or a CPU affinity naming a process or thread by id
+/// (`Supervised::OwnProcess`; argument 0, positive: the filter saw to it).
+/// Capability mode allows an affinity of the calling thread or its
+/// process only (cpuset_check_capabilities in sys/kern/kern_cpuset.c), and
+/// a signal to the caller's own process only (sys_kill in sys/kern/kern_sig.c: `ECAPMODE`
 /// for any other pid; thr_kill(2) finds the caller's threads alone, in
 /// sys/kern/kern_thr.c): then the caller makes the call
 /// (`SECCOMP_USER_NOTIF_FLAG_CONTINUE`: the target is in a register, read
@@ -1144,7 +1147,7 @@ fn thread_group(pidfd: &OwnedFd) -> Result<libc::pid_t, i32> {
 /// that tgkill(2)'s thread is in the group); else `EPERM`, the filter's
 /// answer where Capsicum's is `ECAPMODE`. tkill(2) of a thread that does
 /// not exist answers `ESRCH`, as the kernel does.
-fn signal(l: RawFd, req: &libc::seccomp_notif, target: Target) -> Result<Reply, i32> {
+fn own_process(l: RawFd, req: &libc::seccomp_notif, target: Target) -> Result<Reply, i32> {
     let caller = thread_pidfd(req.pid as libc::pid_t)?;
     // The pidfd holds a task; the caller still waiting, it is the caller's
     // (the number not reused).
@@ -1155,6 +1158,9 @@ fn signal(l: RawFd, req: &libc::seccomp_notif, target: Target) -> Result<Reply, 
     let group = match target {
         Target::Process => named,
         Target::Thread => thread_group(&thread_pidfd(named)?)?,
+        // The caller's own thread, or its process id.
+        Target::OwnThread if named == req.pid as libc::pid_t => own,
+        Target::OwnThread => named,
     };
     if group == own {
         Ok(Reply::Continue)
@@ -1170,7 +1176,7 @@ mod tests {
     /// `PIDFD_GET_INFO` on a pidfd of a thread tells the thread's group
     /// (include/uapi/linux/pidfd.h): another thread of this process is in
     /// it, a forked child is a group of its own, and a number no task has
-    /// answers `ESRCH`, as [`signal`] relies on.
+    /// answers `ESRCH`, as [`own_process`] relies on.
     #[test]
     fn a_thread_pidfd_tells_its_thread_group() {
         if !tells_thread_groups() {

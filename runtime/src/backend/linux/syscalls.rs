@@ -302,8 +302,8 @@ pub(crate) const ROWS: &[Row] = table![
     SYS_tkill                [Pid, Num]                    SIGNAL, &[], SIGNALS;
     SYS_time                 []                            ALLOW, &[], CONF;
     SYS_futex                []                            ALLOW, &[], "capabilities.conf lists _umtx_op, its FreeBSD counterpart";
-    SYS_sched_setaffinity    [Pid]                         SELF, &[], AFFINITY;
-    SYS_sched_getaffinity    [Pid]                         SELF, &[], AFFINITY;
+    SYS_sched_setaffinity    [Pid]                         OWN_THREAD, &[], AFFINITY;
+    SYS_sched_getaffinity    [Pid]                         OWN_THREAD, &[], AFFINITY;
     SYS_set_thread_area      []                            DENY, &[], GONE;
     SYS_io_setup             []                            DENY, &[], AIO;
     SYS_io_destroy           []                            DENY, &[], AIO;

@@ -5,7 +5,7 @@
 
 use crate::rights::{Fcntl, Ioctl, Limits, Right, RightSet};
 
-use super::super::judge::{self, Context, Supervised};
+use super::super::judge::{self, Context, Supervised, Target};
 use super::super::rules::{Allow, Cond, Mode, Need, Outside, Req, Shape, Syscall, Test};
 use super::super::syscalls::{SHAPES, TABLE};
 use super::bpf::{Arena, Call, Check, Op, Span};
@@ -238,7 +238,8 @@ fn lookup(row: &Syscall, classes: &[FdClass], arena: &mut Arena) -> Span {
 /// pointer); the lookups, the walked calls, the other path forms of
 /// chmod, chown and utimes, the changes of credentials and the signals to
 /// a process or thread id (once capability mode has let them through)
-/// always.
+/// always; sched_setaffinity(2) and sched_getaffinity(2) naming a thread
+/// other than 0.
 fn supervised(row: &Syscall, arena: &mut Arena) -> Span {
     let start = arena.begin();
     match judge::supervised(row.nr) {
@@ -246,6 +247,9 @@ fn supervised(row: &Syscall, arena: &mut Arena) -> Span {
             arena.clause([Check::narrow(1, Op::Ne, 0)]);
             arena.clause([Check::upper(1, Op::Ne, 0)]);
         }
+        Some(Supervised::OwnProcess {
+            target: Target::OwnThread,
+        }) => arena.clause([Check::narrow(0, Op::Ne, 0)]),
         Some(_) => arena.clause([]),
         None => {}
     }

@@ -55,6 +55,14 @@ pub(super) const fn allow_if(alternatives: &'static [Allow]) -> Mode {
 /// kernel/sys.c). Its own id is refused like any other: a filter cannot
 /// compare an argument with the caller's id, and a filter keyed on the id
 /// it was built with names the parent in every child forked after entry.
+/// sched_setaffinity(2), sched_getaffinity(2): the calling thread as 0,
+/// or a positive thread id, sent to the supervisor where it tells the
+/// caller's own (`judge::Supervised::OwnProcess`), which lets through the
+/// calling thread and its process id alone.
+pub(super) const OWN_THREAD: Mode = allow_if(&[
+    when(&[eq(0, 0)]),
+    own_process(&[masked(0, SIGN, 0), ne(0, 0)]),
+]);
 pub(super) const SELF: Mode = allow_if(&[when(&[eq(0, 0)])]);
 /// setrlimit(2)/prlimit(2): capabilities.conf lists setrlimit and
 /// prlimit64 of the caller only, but `RLIMIT_NOFILE` is fixed at entry to
@@ -73,7 +81,7 @@ pub(super) const SIGN: u32 = 0x8000_0000;
 /// after entry (each in a domain of its own) are out of reach, and the
 /// caller itself is not. Without it, no signal at all. Where a supervisor
 /// tells thread groups, the call then goes to it
-/// (`judge::Supervised::Signal`), which lets it through to the caller's
+/// (`judge::Supervised::OwnProcess`), which lets it through to the caller's
 /// own process alone, as capability mode does (sys_kill in FreeBSD's
 /// sys/kern/kern_sig.c).
 pub(super) const SIGNAL: Mode = allow_if(&[scoped(&[masked(0, SIGN, 0), ne(0, 0)])]);
@@ -430,7 +438,7 @@ pub(super) const WAIT_PIDFD: &str = "a child reaped through its process descript
 pub(super) const SCHED_QUERY: &str = "capabilities.conf lists it; reads the scheduling of any process, as FreeBSD answers for any the caller may see (sys/kern/p1003_1b.c kern_sched_getparam, kern_sched_getscheduler, kern_sched_rr_get_interval_td: p_cansee); Linux looks in the caller's pid namespace (kernel/sched/syscalls.c)";
 pub(super) const SCHED_CHANGE: &str = "capabilities.conf lists it: FreeBSD changes the scheduling of any process the caller may schedule (sys/kern/p1003_1b.c kern_sched_setparam, kern_sched_setscheduler: p_cansched; a policy only with PRIV_SCHED_SET), so the kernel decides (kernel/sched/syscalls.c user_check_sched_setscheduler: the same owner or CAP_SYS_NICE); Landlock does not scope it (landlock(7))";
 pub(super) const SETPRIORITY: &str = "capabilities.conf lists it unscoped: FreeBSD changes the nice value of any process, group or user's processes the caller may see and schedule (sys/kern/kern_resource.c kern_setpriority: p_cansee, then donice: p_cansched), so the kernel decides (kernel/sys.c set_one_prio: the same user or CAP_SYS_NICE; a lower value needs CAP_SYS_NICE or RLIMIT_NICE); Landlock does not scope it (landlock(7))";
-pub(super) const AFFINITY: &str = "only the caller, as 0: in capability mode FreeBSD's cpuset_getaffinity(2)/cpuset_setaffinity(2) take only the calling thread or process, as -1 or by its own id (sys/kern/kern_cpuset.c cpuset_check_capabilities: ECAPMODE for any other); its own id is refused here, a filter cannot compare an argument with the caller's id";
+pub(super) const AFFINITY: &str = "the calling thread or its process only, as in capability mode FreeBSD's cpuset_getaffinity(2)/cpuset_setaffinity(2) take the calling thread or process alone, as -1 or by its own id (sys/kern/kern_cpuset.c cpuset_check_capabilities: ECAPMODE for any other): 0 here, or its own thread or process id, which the supervisor tells (PIDFD_GET_INFO, Linux 6.13; without it only 0)";
 pub(super) const CLOCK_READS: &str = "capabilities.conf lists it: the static clocks, a thread's CPU clock (the kernel finds the caller's threads only) and any process's CPU clock, as FreeBSD reads the CPU time of any process the caller may see (sys/kern/kern_time.c get_cputime: pget PGET_CANSEE; kern_clock_getres: any CPU clock); Linux reads any in its pid namespace (kernel/time/posix-cpu-timers.c lookup_task); not a device's clock (CLOCKFD)";
 pub(super) const CPU_TIMERS: &str = "a timer or sleep of the caller's (capabilities.conf lists ktimer_create, nanosleep); FreeBSD has none on a CPU clock (sys/kern/kern_time.c kern_ktimer_create, kern_clock_nanosleep: EINVAL), so one on another process's CPU clock is Linux-only: the caller's, as 0; no alarm clock, which wakes the system (CAP_WAKE_ALARM)";
 pub(super) const OWN: &str = "Linux-only; acts on the calling process or thread alone";

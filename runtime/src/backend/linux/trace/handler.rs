@@ -89,8 +89,9 @@ fn file_type(fd: i64) -> u32 {
 /// Whether `raw` is glibc asking the CPU mask of one of this process's
 /// own threads: pthread_getattr_np(3), which std calls as each thread
 /// starts, does `sched_getaffinity(tid)`. seccomp cannot tell a thread id
-/// of the process from another process's id, so the sandbox refuses it
-/// (and std does without the thread's stack bounds); the trace does not
+/// of the process from another process's id: where the supervisor cannot
+/// either (no `PIDFD_GET_INFO`, Linux < 6.13) the sandbox refuses it (and
+/// std does without the thread's stack bounds); the trace does not
 /// report it. tgkill(pid, tid, 0) tells (allowed: the signal goes to our
 /// own pid).
 fn own_thread_affinity(raw: &RawRecord) -> bool {

@@ -151,20 +151,21 @@ fn the_programs_stay_as_recorded() {
 /// exec beneath a directory, and the signals to a process or thread id
 /// (kill, tkill, tgkill, the sigqueueinfo calls), and when openat(2) came
 /// to refuse access mode 3, and when priority, scheduling and CPU clocks
-/// of any process came to be the kernel's to judge.
+/// of any process came to be the kernel's to judge, and CPU affinity by id
+/// came to go to the supervisor.
 const RECORDED: [(&str, u64); 12] = [
-    ("whole", 0x151a_acd8_bba6_fe80),
-    ("ten", 0x4184_46eb_550d_f48b),
-    ("whole traced", 0x04a2_8167_b50a_fe80),
-    ("stdio", 0x3478_198a_ffb0_f61a),
-    ("none", 0x504a_011e_59a5_e656),
-    ("realistic", 0x4518_fafc_1e9c_9816),
-    ("realistic, no landlock", 0x8893_3735_1c53_0eb3),
-    ("served", 0x28b0_d3ec_71de_403e),
+    ("whole", 0x1e0c_5f3f_7f54_1fd6),
+    ("ten", 0x3184_01fc_ade1_06e1),
+    ("whole traced", 0x0dc5_9b29_7580_1fd6),
+    ("stdio", 0xea9c_13df_49c2_e046),
+    ("none", 0x73cf_98bf_f214_6395),
+    ("realistic", 0x0ed2_19fa_0cb7_fd1d),
+    ("realistic, no landlock", 0x5641_ce75_3ff1_45dc),
+    ("served", 0x7cfe_77bc_bd6e_bef4),
     ("broker", 0x4029_6d25_0e1f_d4e6),
-    ("distinct", 0xb821_acb6_62e5_f39f),
-    ("many: split", 0x4ee0_8a5d_4a20_86ba),
-    ("dry-run", 0x0a88_2348_372e_150b),
+    ("distinct", 0x179d_bb6d_813e_5bac),
+    ("many: split", 0x4f75_8830_0dfd_1f18),
+    ("dry-run", 0x773c_2665_e8b0_fd65),
 ];
 
 /// How long building the programs of `whole_sandboxed` and of the bench's
