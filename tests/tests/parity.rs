@@ -94,16 +94,18 @@ fn row1_no_global_namespaces() {
 /// forked after entry and each compartment has a Landlock domain of its
 /// own, so its parent and siblings are outside its signal scope). Priority
 /// and scheduling of any process the kernel lets the caller schedule, as
-/// FreeBSD's p_cansched (a child may renice its parent); affinity, limits
-/// and the Linux-only calls (`sched_*attr`, I/O priority, robust lists,
-/// CPU-clock timers) only of the caller. Our
+/// FreeBSD's p_cansched (a child may renice its parent); affinity only of
+/// the calling thread or its process (the supervisor tells them, Linux
+/// 6.13); limits and the Linux-only calls (`sched_*attr`, I/O priority,
+/// robust lists, CPU-clock timers) only of the caller. Our
 /// own children can be signalled through a pidfd from `clone(CLONE_PIDFD)`,
 /// like `pdkill`, and reaped through it with `waitid(P_PIDFD)`, like
 /// `pdwait`; `wait4`/`waitpid` are refused as in capability mode. Queries
 /// (`getsid`, `getpgid`, `getpriority`, `sched_get*`, a process's CPU
 /// clock) name any process, as FreeBSD answers them; `sched_getattr`/
-/// `prlimit` (reading more) only the caller. Differences: affinity takes
-/// the caller only as 0 (FreeBSD: its own id too); `F_SETOWN` towards
+/// `prlimit` (reading more) only the caller. Differences: before Linux
+/// 6.13 affinity takes the caller only as 0 (FreeBSD: its own id too);
+/// `F_SETOWN` towards
 /// another process is accepted and its `SIGIO` dropped at delivery.
 #[test]
 fn row2_no_new_images_no_foreign_processes() {
@@ -118,6 +120,7 @@ fn row2_no_new_images_no_foreign_processes() {
             ("kill_other", Denied(EPERM)),
             ("kcmp_other", Denied(EPERM)),
             ("sched_setaffinity_other", Denied(EPERM)),
+            ("sched_setaffinity_sibling_thread", Denied(EPERM)),
             ("kill_self", Allowed),
             ("tkill_self", Allowed),
             ("tkill_other", Denied(EPERM)),
@@ -149,6 +152,17 @@ fn row2_no_new_images_no_foreign_processes() {
             ("compartment_abort", Allowed),
         ],
     );
+    // Affinity by the caller's own ids: the supervisor tells them where
+    // the kernel has PIDFD_GET_INFO (Linux 6.13); before, the documented
+    // difference (b): only 0.
+    if sandboxed_tests::harness::tells_thread_groups() {
+        row(Promise::Processes, &[("sched_affinity_own_ids", Allowed)]);
+    } else {
+        row(
+            Promise::Processes,
+            &[("sched_affinity_own_ids", Denied(EPERM))],
+        );
+    }
     // FIOSETOWN is off capability mode's ioctl allowlist (row 4); the
     // victim must survive either way (run_case checks it).
     row(Promise::Processes, &[("sigio_to_victim", Denied(EPERM))]);
