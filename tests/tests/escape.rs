@@ -589,6 +589,13 @@ mod linux {
         ),
         Case::new("ro_lseek", Rights, Denied(NOTCAP)),
         Case::new("ro_fstat", Rights, Denied(NOTCAP)),
+        // `event` checked by the supervisor (supervise/polled.rs); a
+        // thread rewriting the array meanwhile polls by number (row 5 (c)).
+        // POLLNVAL, reported as EBADF: not an errno of the call.
+        Case::new("ro_poll_event", Rights, Refused(&[libc::EBADF])),
+        Case::new("ro_select_event", Rights, Denied(NOTCAP)),
+        Case::new("racing_poll_event", Rights, Refused(&[libc::EBADF]))
+            .documented(differences::POLL_EVENT),
         Case::new("ro_statx_empty", Rights, Denied(NOTCAP)),
         Case::new("ro_pread", Rights, Denied(NOTCAP)),
         Case::new("ro_preadv2_offset", Rights, Denied(NOTCAP)),

@@ -480,7 +480,6 @@ pub fn documented(case: &Case) -> Option<&'static str> {
     let arg = case.spec.arg.as_str();
     let not_held = matches!(case.answer, Capsicum::Needs(..)) && !case.held;
     match op {
-        "poll" | "select" if not_held => Some(POLL_EVENT),
         "mknodat" if case.held && (arg.ends_with(":chr") || arg.ends_with(":blk")) => {
             Some(LANDLOCK_INEXACT)
         }

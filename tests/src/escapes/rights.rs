@@ -18,6 +18,29 @@ pub(super) const CASES: &[(&str, Probe)] = &[
         Ok(format!("at {off}"))
     }),
     ("ro_fstat", |f| fstat(f.ro)),
+    // Capsicum polls a descriptor only with `event` (pollscan, selscan in
+    // sys/kern/sys_generic.c): `POLLNVAL` for `ro` (reported as EBADF),
+    // the pipe beside it polled all the same; select fails.
+    ("ro_poll_event", |f| poll_beside_pipe(f.ro)),
+    ("ro_select_event", |f| {
+        // A set as long as `ro`'s number needs (it lies above FD_SETSIZE:
+        // the kernel reads `nfds` bits, select(2) NOTES).
+        let mut set = vec![0u64; f.ro as usize / 64 + 1];
+        set[f.ro as usize / 64] |= 1 << (f.ro as usize % 64);
+        let mut tv = libc::timeval {
+            tv_sec: 0,
+            tv_usec: 0,
+        };
+        let n = sys!(libc::select(
+            f.ro + 1,
+            set.as_mut_ptr().cast(),
+            std::ptr::null_mut(),
+            std::ptr::null_mut(),
+            &mut tv
+        ))?;
+        Ok(format!("{n} ready"))
+    }),
+    ("racing_poll_event", |f| racing_poll(f.ro)),
     ("ro_pread", |f| {
         let mut buf = [0u8; 8];
         let n = sys!(libc::pread(f.ro, buf.as_mut_ptr().cast(), buf.len(), 0))?;
@@ -306,3 +329,92 @@ pub(super) const CASES: &[(&str, Probe)] = &[
         })
     }),
 ];
+
+/// poll(2) of `fd` and of the read end of a pipe holding a byte: `EBADF`
+/// when `fd` answers `POLLNVAL` while the pipe answers `POLLIN` (both
+/// counted), as FreeBSD's poll answers a descriptor without `event`.
+fn poll_beside_pipe(fd: RawFd) -> Attempt {
+    let [r, w] = pipe()?;
+    let written = write_text(w, "x");
+    let mut fds = [
+        libc::pollfd {
+            fd,
+            events: libc::POLLIN,
+            revents: 0,
+        },
+        libc::pollfd {
+            fd: r,
+            events: libc::POLLIN,
+            revents: 0,
+        },
+    ];
+    let n = sys!(libc::poll(fds.as_mut_ptr(), 2, 0));
+    close(r);
+    close(w);
+    written?;
+    let n = n?;
+    if fds[0].revents == libc::POLLNVAL && fds[1].revents & libc::POLLIN != 0 && n == 2 {
+        return Err(std::io::Error::from_raw_os_error(libc::EBADF));
+    }
+    Ok(format!(
+        "{n} ready: revents {:#x} and the pipe's {:#x}",
+        fds[0].revents, fds[1].revents
+    ))
+}
+
+/// poll(2), 3,000 times without waiting, of an entry another thread keeps
+/// turning from an empty pipe (holding `event`) into `fd` and back: `Ok`
+/// when a poll reported `fd` ready (a regular file always is), `EBADF`
+/// when it answered `POLLNVAL` and never that.
+fn racing_poll(fd: RawFd) -> Attempt {
+    use std::sync::atomic::{AtomicBool, AtomicI32, Ordering};
+    use std::sync::Arc;
+    let [r, w] = pipe()?;
+    // `struct pollfd` as two ints: fd, then events and revents.
+    let entry: Arc<[AtomicI32; 2]> = Arc::new([AtomicI32::new(r), AtomicI32::new(0)]);
+    let events = i32::from(libc::POLLIN) & 0xffff;
+    let stop = Arc::new(AtomicBool::new(false));
+    let started = Arc::new(AtomicBool::new(false));
+    let flipper = {
+        let (entry, stop, started) = (Arc::clone(&entry), Arc::clone(&stop), Arc::clone(&started));
+        std::thread::spawn(move || {
+            let mut which = false;
+            started.store(true, Ordering::SeqCst);
+            while !stop.load(Ordering::Relaxed) {
+                which = !which;
+                entry[0].store(if which { fd } else { r }, Ordering::SeqCst);
+                for _ in 0..200 {
+                    std::hint::spin_loop();
+                }
+            }
+        })
+    };
+    while !started.load(Ordering::SeqCst) {
+        std::thread::yield_now();
+    }
+    let (mut nval, mut reached) = (0, None);
+    for _ in 0..3000 {
+        entry[1].store(events, Ordering::SeqCst);
+        // SAFETY: poll(2) of one `struct pollfd` the two atomics lay out
+        // (atomics may be written through a shared pointer).
+        let n = unsafe { libc::poll(entry.as_ptr().cast_mut().cast(), 1, 0) };
+        let revents = (entry[1].load(Ordering::SeqCst) >> 16) as i16;
+        if n > 0 && revents == libc::POLLNVAL {
+            nval += 1;
+        } else if n > 0 {
+            reached = Some(revents);
+            break;
+        }
+    }
+    stop.store(true, Ordering::Relaxed);
+    let _ = flipper.join();
+    close(r);
+    close(w);
+    match reached {
+        Some(revents) => Ok(format!(
+            "polled the descriptor without `event`: {revents:#x}"
+        )),
+        None if nval > 0 => Err(std::io::Error::from_raw_os_error(libc::EBADF)),
+        None => Err(std::io::Error::other("the race never met the descriptor")),
+    }
+}

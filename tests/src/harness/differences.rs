@@ -38,7 +38,8 @@ pub const RIGHTS_BY_NUMBER: &str =
 pub const OPENED_AFTER_ENTRY: &str = "row 5 (b): descriptors opened after entry are in no class: \
      what every directory holds for metadata changes, their other rights not limited";
 /// Row 5 (c).
-pub const POLL_EVENT: &str = "row 5 (c): poll/select do not check `event`";
+pub const POLL_EVENT: &str =
+    "row 5 (c): a thread rewriting a poll array or select set after the supervisor read it polls a descriptor without `event`";
 /// Row 5 (d).
 pub const FPATHCONF: &str = "row 5 (d): fpathconf(3) is fstatfs(2) on Linux: it needs `fstatfs`";
 /// Every kind, in the table's order.

@@ -251,6 +251,11 @@ pub(crate) enum Supervised {
         /// What argument 0 names.
         target: Target,
     },
+    /// A poll or select (poll(2), ppoll(2), select(2), pselect6), whose
+    /// descriptors lie in memory: each must hold `event`, as Capsicum
+    /// polls (rights(4); pollscan, selscan in sys/kern/sys_generic.c);
+    /// sent only where a class lacks it (`supervise/polled.rs`).
+    Polled,
 }
 
 /// What the first argument of a signalling call names (kill(2), tkill(2),
@@ -277,8 +282,22 @@ impl Supervised {
     /// signals only when the supervisor can tell thread groups
     /// ([`Context::own_signals`]).
     pub(crate) fn sent(self, ctx: &Context) -> bool {
-        ctx.notify && (ctx.own_signals || !matches!(self, Supervised::OwnProcess { .. }))
+        ctx.notify
+            && match self {
+                Supervised::OwnProcess { .. } => ctx.own_signals,
+                Supervised::Polled => event_limited(ctx),
+                _ => true,
+            }
     }
+}
+
+/// Whether a class of limited descriptors lacks `event`: only then does
+/// a poll or select go to the supervisor (`Supervised::Polled`), every
+/// other descriptor holding it (not limited).
+fn event_limited(ctx: &Context) -> bool {
+    ctx.classes
+        .iter()
+        .any(|c| lacks(Req::Right(Right::Event), &c.limits, &[0; 6]).is_some())
 }
 
 /// What the supervisor does with call `nr`, if the filter sends it there.
@@ -327,6 +346,9 @@ pub(crate) fn supervised(nr: u32) -> Option<Supervised> {
         libc::SYS_sched_setaffinity | libc::SYS_sched_getaffinity => Supervised::OwnProcess {
             target: Target::OwnThread,
         },
+        libc::SYS_ppoll | libc::SYS_pselect6 => Supervised::Polled,
+        #[cfg(target_arch = "x86_64")]
+        libc::SYS_poll | libc::SYS_select => Supervised::Polled,
         _ => return None,
     })
 }
@@ -343,7 +365,10 @@ pub(crate) fn supervised(nr: u32) -> Option<Supervised> {
 ///   beneath a directory, which Landlock confines by place;
 /// - a change of credentials;
 /// - a signal to a process or thread id (the filter has let only positive
-///   ones through), where the supervisor tells thread groups.
+///   ones through), or a CPU affinity naming a thread other than 0, where
+///   the supervisor tells thread groups;
+/// - a poll or select, where a class of limited descriptors lacks
+///   `event`.
 #[cfg_attr(not(test), allow(dead_code))]
 pub(crate) fn notifies(nr: u32, args: &[u64; 6], ctx: &Context) -> bool {
     supervised(nr).is_some_and(|s| s.sent(ctx))
@@ -355,9 +380,12 @@ pub(crate) fn notifies(nr: u32, args: &[u64; 6], ctx: &Context) -> bool {
             Some(Supervised::OwnProcess {
                 target: Target::OwnThread,
             }) => args[0] as u32 != 0,
-            Some(Supervised::Walked | Supervised::Credentials | Supervised::OwnProcess { .. }) => {
-                true
-            }
+            Some(
+                Supervised::Walked
+                | Supervised::Credentials
+                | Supervised::OwnProcess { .. }
+                | Supervised::Polled,
+            ) => true,
             None => false,
         }
 }

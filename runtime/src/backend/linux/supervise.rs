@@ -31,6 +31,9 @@
 //!   execveat(2); `supervise/walked.rs`): each path walked the same way,
 //!   then the call made by the caller (`SECCOMP_USER_NOTIF_FLAG_CONTINUE`),
 //!   under Landlock;
+//! - a poll or select (poll(2), ppoll(2), select(2), pselect6), where a
+//!   class of limited descriptors lacks `event`: each descriptor checked
+//!   as Capsicum polls (`supervise/polled.rs`);
 //! - a change of credentials (the set*id family, setgroups(2), capset(2)):
 //!   noted, and made by the caller (`SECCOMP_USER_NOTIF_FLAG_CONTINUE`, its
 //!   arguments all in registers); from then on the supervisor makes that
@@ -102,6 +105,7 @@ use crate::rights::Right;
 
 mod credentials;
 mod lookup;
+mod polled;
 mod walked;
 
 use super::judge::{self, Context, Supervised, Target, Verdict};
@@ -380,7 +384,7 @@ fn serve(sock: OwnedFd, judged: &Judged) -> io::Result<()> {
 
 /// The system calls the supervisor makes once it holds the listener:
 /// answering (ioctl(2) on the listener and `PIDFD_GET_INFO` on a pidfd,
-/// pidfd_open(2), pidfd_getfd(2),
+/// pidfd_open(2), pidfd_getfd(2), kcmp(2),
 /// process_vm_readv(2)/process_vm_writev(2), fstatat(2), statx(2), the
 /// walk's openat2(2), fcntl(2) `F_GETFL`, the changes fchmodat2,
 /// fchmodat(2), fchownat(2) and utimensat(2), a caller's credentials read
@@ -391,6 +395,7 @@ const OWN_CALLS: &[libc::c_long] = &[
     libc::SYS_ioctl,
     libc::SYS_pidfd_open,
     libc::SYS_pidfd_getfd,
+    libc::SYS_kcmp,
     libc::SYS_process_vm_readv,
     libc::SYS_process_vm_writev,
     libc::SYS_newfstatat,
@@ -518,6 +523,7 @@ fn answer(
             attributes(l, req, ctx, state, flags).map(Reply::Value)
         }
         Some(Supervised::OwnProcess { target }) => own_process(l, req, target),
+        Some(Supervised::Polled) => polled::polled(l, req, ctx),
         Some(Supervised::Credentials) => {
             // Made by the caller itself, its arguments in registers
             // (nothing is read again from memory). From now on a caller's

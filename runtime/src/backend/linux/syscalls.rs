@@ -106,7 +106,7 @@ pub(crate) const ROWS: &[Row] = table![
     SYS_stat                 [Path]                        GLOBAL_READ, &[], GLOBAL;
     SYS_fstat                [Fd]                          ALLOW, &[need(0, Fstat)], CONF_FD;
     SYS_lstat                [Path]                        GLOBAL_READ, &[], GLOBAL;
-    SYS_poll                 []                            ALLOW, &[], "capabilities.conf lists it; the descriptors are in an array seccomp cannot read, so `event` is not checked";
+    SYS_poll                 []                            ALLOW, &[], POLLED;
     SYS_lseek                [Fd, Num, Num]                ALLOW, LSEEK, CONF_FD;
     SYS_mmap                 [Num, Len, Num, Num, Fd]      ALLOW, MMAP, "capabilities.conf lists it; the `mmap_*` rights by protection (rights(4)); no new executable memory";
     SYS_mprotect             [Buf, Len, Num]               ALLOW, NO_EXEC, "capabilities.conf lists it; PROT_EXEC fails closed: seccomp does not see which mapping changes";
@@ -122,7 +122,7 @@ pub(crate) const ROWS: &[Row] = table![
     SYS_writev               [Fd]                          ALLOW, &[need(0, Write).writing()], CONF_FD;
     SYS_access               [Path, Num]                   GLOBAL_READ, &[], GLOBAL;
     SYS_pipe                 []                            ALLOW, &[], CONF;
-    SYS_select               []                            ALLOW, &[], "capabilities.conf lists it; the descriptor sets are behind pointers, so `event` is not checked";
+    SYS_select               []                            ALLOW, &[], POLLED;
     SYS_sched_yield          []                            ALLOW, &[], CONF;
     SYS_mremap               [Buf, Len]                    ALLOW, &[], "Linux-only; moves or resizes the caller's own mapping, keeping its protection (mremap(2))";
     SYS_msync                [Buf, Len]                    ALLOW, &[], CONF;
@@ -369,8 +369,8 @@ pub(crate) const ROWS: &[Row] = table![
     SYS_readlinkat           [Dirfd, Path]                 LOOKUP, &[need(0, Lookup)], CONF_FD;
     SYS_fchmodat             [Dirfd, Path, Num]            BENEATH_0, FCHMODAT_NEEDS, CHMOD;
     SYS_faccessat            [Dirfd, Path, Num]            LOOKUP, FACCESSAT, "capabilities.conf lists it; `fstat` and `lookup` (sys/kern/vfs_syscalls.c kern_accessat)";
-    SYS_pselect6             []                            ALLOW, &[], "capabilities.conf lists pselect";
-    SYS_ppoll                []                            ALLOW, &[], "capabilities.conf lists ppoll";
+    SYS_pselect6             []                            ALLOW, &[], POLLED;
+    SYS_ppoll                []                            ALLOW, &[], POLLED;
     SYS_unshare              [Num]                         UNSHARE_NOTHING, &[], "new namespaces (namespaces(7)) are denied; CLONE_THREAD alone unshares nothing and tells whether the process is single-threaded (compartments)";
     SYS_set_robust_list      []                            ALLOW, &[], OWN;
     SYS_get_robust_list      [Pid]                         SELF, &[], ROBUST_LIST;

@@ -426,6 +426,7 @@ pub(super) const FCNTL: Mode = allow_if(&[
 
 // Reasons shared by several rows.
 pub(super) const CONF: &str = "capabilities.conf lists it";
+pub(super) const POLLED: &str = "capabilities.conf lists poll and select: each descriptor needs `event` (pollscan, selscan in sys/kern/sys_generic.c); they lie in memory seccomp cannot read, so the supervisor reads them where a class lacks `event` (supervise/polled.rs)";
 pub(super) const CONF_FD: &str =
     "capabilities.conf lists it; the descriptor's rights decide (rights(4))";
 pub(super) const SCHED_ATTR: &str = "Linux-only, beyond its FreeBSD counterparts (sched_setscheduler, sched_getparam: no utilization clamps, no deadline parameters): only the caller, as 0";

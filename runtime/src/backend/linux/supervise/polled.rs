@@ -1,0 +1,209 @@
+//! poll(2), ppoll(2), select(2) and pselect6 (`judge::Supervised::Polled`),
+//! whose descriptors lie in memory the filter cannot read. Capsicum polls
+//! a descriptor only with `CAP_EVENT` (rights(4)): FreeBSD's poll answers
+//! `POLLNVAL` for one without it, as for a closed one, and counts it, so
+//! the call returns at once (pollscan in sys/kern/sys_generic.c); select
+//! fails with `ENOTCAPABLE` (selscan, getselfd_cap: fget_unlocked with
+//! `cap_event_rights`).
+//!
+//! The supervisor reads the array or the sets once. When every descriptor
+//! they name holds `event` (or lies outside every class), the caller makes
+//! the call (`SECCOMP_USER_NOTIF_FLAG_CONTINUE`: it may block, which the
+//! supervisor must not). Otherwise a poll is answered here at once, as
+//! FreeBSD's returns at once: `POLLNVAL` for each descriptor without
+//! `event`, and the others polled without waiting on copies of them
+//! (pidfd_getfd(2): the same open file descriptions, so the same
+//! readiness), their `revents` written back; a select answers `EACCES`,
+//! the filter's errno where Capsicum's is `ENOTCAPABLE`.
+//!
+//! A pool number (`slots.rs`) that holds a placeholder, a copy of the
+//! library's own eventfd, stands for no descriptor of the program: the
+//! library tells placeholders by polling them, so they are polled as any
+//! descriptor holding `event` (told by kcmp(2) `KCMP_FILE` against the
+//! placeholders' source; where the kernel lacks kcmp, fail closed).
+//!
+//! The kernel reads the array again when the call goes on: a thread that
+//! rewrites it meanwhile polls a descriptor without `event`, and learns
+//! its readiness, nothing more.
+
+use std::os::fd::{AsRawFd, OwnedFd, RawFd};
+
+use crate::rights::Right;
+
+use super::super::judge::{self, Context};
+use super::super::rules::need;
+use super::{caller, copy_of, valid, write_bytes, Reply, RIGHTS_ERRNO};
+
+/// The most descriptors a poll or a select is read for: the kernel's
+/// default ceiling of `RLIMIT_NOFILE` (`fs.nr_open`, 1,048,576). A poll of
+/// more answers `EINVAL`, as the kernel does past `RLIMIT_NOFILE`; a
+/// select is read up to it (the kernel reads no further than its table).
+const MOST: usize = 1 << 20;
+
+/// `struct pollfd`: fd (`int`), events and revents (`short`).
+const POLLFD: usize = 8;
+
+/// Whether descriptor `fd` of the caller may be polled: it holds `event`,
+/// or lies outside every class (not limited).
+fn holds_event(fd: i32, ctx: &Context) -> bool {
+    judge::denial(
+        &need(0, Right::Event),
+        &[fd as u32 as u64, 0, 0, 0, 0, 0],
+        ctx,
+    )
+    .is_none()
+}
+
+/// Whether the caller's descriptor `fd`, in a pool, is a placeholder: the
+/// same open file description as the placeholders' source (kcmp(2)
+/// `KCMP_FILE`, Linux 3.5 with `CONFIG_KCMP`).
+fn placeholder(tid: libc::pid_t, fd: i32, ctx: &Context) -> bool {
+    let Some(source) = super::super::slots::source_fd() else {
+        return false;
+    };
+    if !ctx.class_of(fd as u32 as u64).is_some_and(|c| c.pool) {
+        return false;
+    }
+    // SAFETY: kcmp(2) with integer arguments; it compares, changes nothing.
+    unsafe { libc::syscall(libc::SYS_kcmp, tid, tid, KCMP_FILE, fd, source) == 0 }
+}
+
+/// kcmp(2)'s type for open file descriptions (include/uapi/linux/kcmp.h).
+const KCMP_FILE: libc::c_int = 0;
+
+/// Reads `len` bytes at `addr` of thread `tid` (`EFAULT` when it cannot).
+fn read_vec(tid: libc::pid_t, addr: u64, len: usize) -> Result<Vec<u8>, i32> {
+    let mut buf = vec![0u8; len];
+    let local = libc::iovec {
+        iov_base: buf.as_mut_ptr().cast(),
+        iov_len: len,
+    };
+    let remote = libc::iovec {
+        iov_base: addr as *mut libc::c_void,
+        iov_len: len,
+    };
+    // SAFETY: reads at most `len` bytes into `buf`.
+    let n = unsafe { libc::process_vm_readv(tid, &local, 1, &remote, 1, 0) };
+    if n != len as isize {
+        return Err(libc::EFAULT);
+    }
+    Ok(buf)
+}
+
+/// Answers the poll or select in `req` (module docs).
+pub(super) fn polled(l: RawFd, req: &libc::seccomp_notif, ctx: &Context) -> Result<Reply, i32> {
+    match i64::from(req.data.nr) {
+        #[cfg(target_arch = "x86_64")]
+        libc::SYS_poll => poll(l, req, ctx),
+        libc::SYS_ppoll => poll(l, req, ctx),
+        _ => select(req, ctx),
+    }
+}
+
+/// poll(2), ppoll(2): the array at argument 0, its length at argument 1.
+fn poll(l: RawFd, req: &libc::seccomp_notif, ctx: &Context) -> Result<Reply, i32> {
+    let args = req.data.args;
+    let tid = req.pid as libc::pid_t;
+    // The kernel reads an `unsigned int`.
+    let nfds = args[1] as u32 as usize;
+    if nfds == 0 {
+        return Ok(Reply::Continue);
+    }
+    if nfds > MOST {
+        return Err(libc::EINVAL);
+    }
+    let Ok(mut bytes) = read_vec(tid, args[0], nfds * POLLFD) else {
+        // The kernel answers EFAULT reading it.
+        return Ok(Reply::Continue);
+    };
+    let entry = |b: &[u8], i: usize| {
+        let e = &b[i * POLLFD..(i + 1) * POLLFD];
+        (
+            i32::from_ne_bytes([e[0], e[1], e[2], e[3]]),
+            i16::from_ne_bytes([e[4], e[5]]),
+        )
+    };
+    let lacking: Vec<bool> = (0..nfds)
+        .map(|i| {
+            let (fd, _) = entry(&bytes, i);
+            fd >= 0 && !holds_event(fd, ctx) && !placeholder(tid, fd, ctx)
+        })
+        .collect();
+    if !lacking.contains(&true) {
+        return Ok(Reply::Continue);
+    }
+    let pidfd = caller(tid)?;
+    valid(l, req)?;
+    // The others, polled at once on copies; `POLLNVAL` where there is none.
+    let mut copies: Vec<Option<OwnedFd>> = Vec::with_capacity(nfds);
+    let mut local: Vec<libc::pollfd> = Vec::with_capacity(nfds);
+    for (i, &lacks) in lacking.iter().enumerate() {
+        let (fd, events) = entry(&bytes, i);
+        let copy = if fd < 0 || lacks {
+            None
+        } else {
+            copy_of(&pidfd, fd as u32 as u64).ok()
+        };
+        local.push(libc::pollfd {
+            fd: copy.as_ref().map_or(-1, |c| c.as_raw_fd()),
+            events,
+            revents: 0,
+        });
+        copies.push(copy);
+    }
+    // SAFETY: poll(2) of a live array of `nfds` entries, without waiting.
+    if unsafe { libc::poll(local.as_mut_ptr(), nfds as libc::nfds_t, 0) } < 0 {
+        return Err(std::io::Error::last_os_error()
+            .raw_os_error()
+            .unwrap_or(libc::ENOMEM));
+    }
+    let mut ready = 0;
+    for (i, p) in local.iter().enumerate() {
+        let (fd, _) = entry(&bytes, i);
+        let revents = if fd < 0 {
+            0
+        } else if copies[i].is_none() {
+            libc::POLLNVAL
+        } else {
+            p.revents
+        };
+        if revents != 0 {
+            ready += 1;
+        }
+        bytes[i * POLLFD + 6..(i + 1) * POLLFD].copy_from_slice(&revents.to_ne_bytes());
+    }
+    write_bytes(l, req, tid, args[0], &bytes)?;
+    Ok(Reply::Value(ready))
+}
+
+/// select(2), pselect6: `nfds` at argument 0, the three sets at 1 to 3.
+fn select(req: &libc::seccomp_notif, ctx: &Context) -> Result<Reply, i32> {
+    let args = req.data.args;
+    let tid = req.pid as libc::pid_t;
+    // The kernel reads an `int`; a negative count is its EINVAL.
+    let nfds = args[0] as u32 as i32;
+    if nfds <= 0 {
+        return Ok(Reply::Continue);
+    }
+    let nfds = (nfds as usize).min(MOST);
+    let words = nfds.div_ceil(64);
+    for &set in &args[1..4] {
+        if set == 0 {
+            continue;
+        }
+        let Ok(bits) = read_vec(tid, set, words * 8) else {
+            return Ok(Reply::Continue);
+        };
+        for (w, word) in bits.chunks_exact(8).enumerate() {
+            let mut word = u64::from_ne_bytes(word.try_into().expect("8 bytes"));
+            while word != 0 {
+                let fd = w * 64 + word.trailing_zeros() as usize;
+                word &= word - 1;
+                if fd < nfds && !holds_event(fd as i32, ctx) && !placeholder(tid, fd as i32, ctx) {
+                    return Err(RIGHTS_ERRNO);
+                }
+            }
+        }
+    }
+    Ok(Reply::Continue)
+}
