@@ -307,7 +307,12 @@ pub(crate) fn install(programs: &[BpfProgram], all_threads: bool) -> Result<(), 
 
 /// [`install`], the last program with a listener handed to `supervisor`
 /// (`SECCOMP_FILTER_FLAG_NEW_LISTENER`; with `TSYNC`, `TSYNC_ESRCH` makes
-/// a thread that cannot synchronise answer `ESRCH`, seccomp(2)).
+/// a thread that cannot synchronise answer `ESRCH`, seccomp(2)). A call
+/// the supervisor has received waits for its answer through non-fatal
+/// signals (`SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV`, Linux 5.19, before
+/// the thread pidfds the supervisor needs): a handler run meanwhile does
+/// not interrupt it, so a change the supervisor made is never reported
+/// as interrupted, nor made twice by a restarted call.
 pub(crate) fn install_supervised(
     programs: &[BpfProgram],
     all_threads: bool,
@@ -318,7 +323,9 @@ pub(crate) fn install_supervised(
     } else {
         0
     };
-    let listen = libc::SECCOMP_FILTER_FLAG_NEW_LISTENER | libc::SECCOMP_FILTER_FLAG_TSYNC_ESRCH;
+    let listen = libc::SECCOMP_FILTER_FLAG_NEW_LISTENER
+        | libc::SECCOMP_FILTER_FLAG_TSYNC_ESRCH
+        | libc::SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV;
     let last = programs.len().saturating_sub(1);
     let mut supervisor = supervisor;
     for (i, program) in programs.iter().enumerate() {
