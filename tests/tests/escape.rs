@@ -33,7 +33,7 @@ mod linux {
     use sandboxed_tests::conformance::{cases, run};
     use sandboxed_tests::harness::{self, differences, Case, Expect, Promise, Report, World};
 
-    use Expect::{Allowed, Denied, Fails, Ordinary, Panics, Refused};
+    use Expect::{Allowed, Denied, DeniedOrRefused, Fails, Ordinary, Panics, Refused};
     use Promise::{Inherited, Kernel, Namespaces, Narrowing, Network, Processes, Rights};
 
     /// Not allowed in capability mode (seccomp; Capsicum's `ECAPMODE`).
@@ -41,6 +41,11 @@ mod linux {
     /// A descriptor's rights do not include it (seccomp per-descriptor rules
     /// and Landlock; Capsicum's `ENOTCAPABLE`).
     const NOTCAP: &[i32] = &[libc::EACCES];
+    /// tkill(2) of a thread outside the caller's process, where the
+    /// supervisor tells thread groups: FreeBSD's thr_kill(2) finds the
+    /// caller's own threads only (sys/kern/kern_thr.c); without it,
+    /// Landlock's signal scope answers `EPERM`.
+    const NO_SUCH_THREAD: &[i32] = &[libc::ESRCH];
     /// Landlock: the path is not beneath a preopened directory.
     const BENEATH: &[i32] = &[libc::EACCES];
     /// Path forms of metadata changes (`fchmodat`, `fchownat`, `utimensat`
@@ -330,7 +335,11 @@ mod linux {
         // told by the supervisor (PIDFD_GET_INFO, Linux 6.13).
         Case::new("sched_setaffinity_sibling_thread", Processes, Denied(MODE)),
         Case::new("sched_affinity_own_ids", Processes, Allowed).skip(no_own_signals),
-        Case::new("tkill_other", Processes, Denied(MODE)),
+        Case::new(
+            "tkill_other",
+            Processes,
+            DeniedOrRefused(MODE, NO_SUCH_THREAD),
+        ),
         // The CPU time of any process the caller may see (get_cputime);
         // Linux-only calls on another process (CPU-clock timers and
         // sleeps, I/O priority, sched_*attr): the caller's alone.
@@ -372,8 +381,16 @@ mod linux {
         Case::new("forked_kill_group", Processes, Denied(MODE)),
         Case::new("compartment_tgkill", Processes, Denied(MODE)),
         Case::new("forked_tgkill", Processes, Denied(MODE)),
-        Case::new("compartment_tkill", Processes, Denied(MODE)),
-        Case::new("forked_tkill", Processes, Denied(MODE)),
+        Case::new(
+            "compartment_tkill",
+            Processes,
+            DeniedOrRefused(MODE, NO_SUCH_THREAD),
+        ),
+        Case::new(
+            "forked_tkill",
+            Processes,
+            DeniedOrRefused(MODE, NO_SUCH_THREAD),
+        ),
         Case::new("compartment_rt_sigqueueinfo", Processes, Denied(MODE)),
         Case::new("forked_rt_sigqueueinfo", Processes, Denied(MODE)),
         Case::new("compartment_rt_tgsigqueueinfo", Processes, Denied(MODE)),
@@ -471,21 +488,21 @@ mod linux {
         // cloned one shares the program's), a cloned child's parent and
         // that parent's other thread.
         Case::new("forked_child_kill", Processes, Denied(MODE)).skip(no_own_signals),
-        Case::new("forked_child_tkill", Processes, Denied(MODE)).skip(no_own_signals),
+        Case::new("forked_child_tkill", Processes, Refused(NO_SUCH_THREAD)).skip(no_own_signals),
         Case::new("forked_child_tgkill", Processes, Denied(MODE)).skip(no_own_signals),
         Case::new("forked_child_rt_sigqueueinfo", Processes, Denied(MODE)).skip(no_own_signals),
         Case::new("forked_child_rt_tgsigqueueinfo", Processes, Denied(MODE)).skip(no_own_signals),
         Case::new("cloned_child_kill", Processes, Denied(MODE)).skip(no_own_signals),
-        Case::new("cloned_child_tkill", Processes, Denied(MODE)).skip(no_own_signals),
+        Case::new("cloned_child_tkill", Processes, Refused(NO_SUCH_THREAD)).skip(no_own_signals),
         Case::new("cloned_child_tgkill", Processes, Denied(MODE)).skip(no_own_signals),
         Case::new("cloned_child_rt_sigqueueinfo", Processes, Denied(MODE)).skip(no_own_signals),
         Case::new("cloned_child_rt_tgsigqueueinfo", Processes, Denied(MODE)).skip(no_own_signals),
         Case::new("cloned_kill", Processes, Denied(MODE)).skip(no_own_signals),
-        Case::new("cloned_tkill", Processes, Denied(MODE)).skip(no_own_signals),
+        Case::new("cloned_tkill", Processes, Refused(NO_SUCH_THREAD)).skip(no_own_signals),
         Case::new("cloned_tgkill", Processes, Denied(MODE)).skip(no_own_signals),
         Case::new("cloned_rt_sigqueueinfo", Processes, Denied(MODE)).skip(no_own_signals),
         Case::new("cloned_rt_tgsigqueueinfo", Processes, Denied(MODE)).skip(no_own_signals),
-        Case::new("cloned_tkill_thread", Processes, Denied(MODE)).skip(no_own_signals),
+        Case::new("cloned_tkill_thread", Processes, Refused(NO_SUCH_THREAD)).skip(no_own_signals),
         Case::new("cloned_tgkill_thread", Processes, Denied(MODE)).skip(no_own_signals),
         // ---- 3. no new network endpoints ------------------------------------
         Case::new("tcp_connect", Network, Denied(MODE)),

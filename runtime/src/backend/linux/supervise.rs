@@ -91,10 +91,13 @@
 //! the caller when it is judged: should that thread end and its number be
 //! reused before the call is made, the signal would go to the new thread,
 //! which Landlock's signal scope still confines to the caller's domain
-//! and those nested in it (the same window as above). While the caller
-//! waits for an answer, a signal whose handler lacks `SA_RESTART` makes
-//! the call fail with `EINTR` (seccomp_unotify(2), "Interaction with
-//! SA_RESTART signal handlers"), a kill(2) or raise(3) included.
+//! and those nested in it (the same window as above). Every call sent here
+//! waits for its answer: before the supervisor has received it, a signal
+//! whose handler lacks `SA_RESTART` makes it fail with `EINTR`
+//! (seccomp_unotify(2), "Interaction with SA_RESTART signal handlers"), a
+//! kill(2) or raise(3) included; once received, only a fatal signal ends
+//! the wait (`SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV`), so what the
+//! supervisor made is answered, never reported as interrupted.
 //!
 //! [`sandboxed::is_violation`]: crate::is_violation
 
@@ -1151,8 +1154,10 @@ fn thread_group(pidfd: &OwnedFd) -> Result<libc::pid_t, i32> {
 /// (`SECCOMP_USER_NOTIF_FLAG_CONTINUE`: the target is in a register, read
 /// once, and the kernel checks the rest, the signal number, the siginfo,
 /// that tgkill(2)'s thread is in the group); else `EPERM`, the filter's
-/// answer where Capsicum's is `ECAPMODE`. tkill(2) of a thread that does
-/// not exist answers `ESRCH`, as the kernel does.
+/// answer where Capsicum's is `ECAPMODE`. tkill(2) of a thread outside
+/// the caller's process answers `ESRCH`, as FreeBSD's thr_kill(2) does,
+/// which finds the caller's own threads only (and as the kernel does for
+/// one that does not exist).
 fn own_process(l: RawFd, req: &libc::seccomp_notif, target: Target) -> Result<Reply, i32> {
     let caller = thread_pidfd(req.pid as libc::pid_t)?;
     // The pidfd holds a task; the caller still waiting, it is the caller's
@@ -1170,6 +1175,10 @@ fn own_process(l: RawFd, req: &libc::seccomp_notif, target: Target) -> Result<Re
     };
     if group == own {
         Ok(Reply::Continue)
+    } else if target == Target::Thread {
+        // thr_kill(2) looks the thread up in the caller's process alone
+        // (sys/kern/kern_thr.c: tdfind(id, p->p_pid)): no such thread.
+        Err(libc::ESRCH)
     } else {
         Err(MODE_ERRNO)
     }
