@@ -118,6 +118,9 @@ pub(super) fn walk_then_continue(
 ) -> Result<(), i32> {
     let args = req.data.args;
     let tid = req.pid as libc::pid_t;
+    if i64::from(req.data.nr) == libc::SYS_openat && access_mode_3(args[2]) {
+        return Err(libc::EINVAL);
+    }
     let pidfd = caller(tid)?;
     valid(l, req)?;
     for w in walks(i64::from(req.data.nr), &args) {
@@ -140,6 +143,19 @@ pub(super) fn walk_then_continue(
         }
     }
     Ok(())
+}
+
+/// Whether openat(2) flags `flags` ask access mode 3 (`O_RDWR |
+/// O_WRONLY`) without `O_PATH`: Linux opens the file for neither reading
+/// nor writing, which Landlock checks nothing of (open(2);
+/// security/landlock/fs.c `get_required_file_open_access`); FreeBSD's
+/// open(2) refuses it with `EINVAL` (sys/kern/vfs_syscalls.c
+/// `kern_openat`), before anything is looked up, and so does the
+/// supervisor (the flags are in a register: no thread can change them
+/// before the call goes on).
+fn access_mode_3(flags: u64) -> bool {
+    let flags = flags as u32 as i32;
+    flags & (libc::O_ACCMODE | libc::O_PATH) == libc::O_ACCMODE
 }
 
 /// Whether `path` (no NUL) may be made beneath `dir`: it resolves there
@@ -223,6 +239,15 @@ fn link_target(link: RawFd) -> Result<Vec<u8>, i32> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn access_mode_3_is_told_from_o_path() {
+        assert!(access_mode_3(libc::O_ACCMODE as u64));
+        assert!(access_mode_3((libc::O_ACCMODE | libc::O_CREAT) as u64));
+        assert!(!access_mode_3((libc::O_ACCMODE | libc::O_PATH) as u64));
+        assert!(!access_mode_3(libc::O_RDWR as u64));
+        assert!(!access_mode_3(libc::O_WRONLY as u64));
+    }
 
     #[test]
     fn the_parent_of_a_path() {

@@ -261,14 +261,16 @@ pub(super) const FACCESSAT: &[Need] =
 /// for neither (open(2), "for device-specific ioctl(2) operations"), and
 /// Landlock's open check asks only for what the file is opened for
 /// (security/landlock/fs.c `get_required_file_open_access`: `f_mode`'s
-/// `FMODE_READ`, `FMODE_WRITE`), so a file anywhere, an absolute path's,
-/// would be open for fchmod(2), fchown(2), futimens(3), fsetxattr(2) and
-/// the inode-flag ioctls with what the directories hold; FreeBSD's
-/// open(2) refuses the mode (`EINVAL`, sys/kern/vfs_syscalls.c
-/// `kern_openat`).
+/// `FMODE_READ`, `FMODE_WRITE`), so a file a racing thread reached
+/// anywhere would be open for fchmod(2), fchown(2), futimens(3),
+/// fsetxattr(2) and the inode-flag ioctls with what the directories hold.
+/// FreeBSD's open(2) refuses the mode (`EINVAL`, sys/kern/vfs_syscalls.c
+/// `kern_openat`), and so does the supervisor, where there is one
+/// (`supervise/walked.rs`); without it the filter refuses it as a path
+/// form it cannot walk (`EACCES`).
 pub(super) const OPENAT: &[Need] = &[
     need(0, Lookup),
-    nobody(Read).when(&[masked(2, (O_ACCMODE | O_PATH) as u32, O_ACCMODE as u32)]),
+    unmediated(0).when(&[masked(2, (O_ACCMODE | O_PATH) as u32, O_ACCMODE as u32)]),
     need(0, Create)
         .when(&[masked(2, O_CREAT as u32, O_CREAT as u32)])
         .places(access::MAKE_REG),
