@@ -140,21 +140,7 @@ fn without_pidfd_getfd_entry_names_the_missing_supervisor() {
                 insn(RET_K, 0, 0, libc::SECCOMP_RET_ERRNO | libc::EPERM as u32),
                 insn(RET_K, 0, 0, libc::SECCOMP_RET_ALLOW),
             ];
-            let prog = libc::sock_fprog {
-                len: p.len() as u16,
-                filter: p.as_mut_ptr(),
-            };
-            if libc::prctl(libc::PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0
-                || libc::syscall(
-                    libc::SYS_seccomp,
-                    libc::SECCOMP_SET_MODE_FILTER,
-                    0,
-                    &prog as *const libc::sock_fprog,
-                ) != 0
-            {
-                return Err(std::io::Error::last_os_error());
-            }
-            Ok(())
+            install_filter(&mut p)
         });
     }
     let out = cmd.output().unwrap();
@@ -216,21 +202,7 @@ fn without_pidfd_get_info(cmd: &mut Command) {
                 insn(RET_K, 0, 0, libc::SECCOMP_RET_ERRNO | libc::ENOTTY as u32),
                 insn(RET_K, 0, 0, libc::SECCOMP_RET_ALLOW),
             ];
-            let prog = libc::sock_fprog {
-                len: p.len() as u16,
-                filter: p.as_mut_ptr(),
-            };
-            if libc::prctl(libc::PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0
-                || libc::syscall(
-                    libc::SYS_seccomp,
-                    libc::SECCOMP_SET_MODE_FILTER,
-                    0,
-                    &prog as *const libc::sock_fprog,
-                ) != 0
-            {
-                return Err(std::io::Error::last_os_error());
-            }
-            Ok(())
+            install_filter(&mut p)
         });
     }
 }
@@ -270,4 +242,33 @@ fn signals_by_id_reach_the_own_process_alone_or_keep_to_the_domains() {
         run(&mut old),
         "itself: ok\ncloned child to the program: ok\nprogram to forked child: ok\n"
     );
+}
+
+/// Installs the classic BPF program `p` on the calling thread, with
+/// `PR_SET_NO_NEW_PRIVS` (seccomp(2)); async-signal-safe (two system
+/// calls), for `pre_exec`.
+///
+/// # Safety
+///
+/// `p` is a valid program; the caller is a forked child before exec.
+unsafe fn install_filter(p: &mut [libc::sock_filter]) -> std::io::Result<()> {
+    let prog = libc::sock_fprog {
+        len: p.len() as u16,
+        filter: p.as_mut_ptr(),
+    };
+    // SAFETY: prctl(2) with integer arguments; seccomp(2) copies the
+    // program in and keeps no pointer to it.
+    let failed = unsafe {
+        libc::prctl(libc::PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0
+            || libc::syscall(
+                libc::SYS_seccomp,
+                libc::SECCOMP_SET_MODE_FILTER,
+                0,
+                &prog as *const libc::sock_fprog,
+            ) != 0
+    };
+    if failed {
+        return Err(std::io::Error::last_os_error());
+    }
+    Ok(())
 }

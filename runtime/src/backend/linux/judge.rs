@@ -629,14 +629,9 @@ mod tests {
         assert!(!within(&of(&[Right::Accept], None), &socket));
     }
 
-    /// kill(2), tkill(2), tgkill(2) and the sigqueueinfo calls with a
-    /// positive target, once capability mode lets them through, go to a
-    /// supervisor that tells thread groups; 0, -1 and groups never get
-    /// there (capability mode refuses them), nor does pidfd_send_signal(2),
-    /// whose target is a process descriptor (pdkill(2)).
-    #[test]
-    fn signals_to_an_id_go_to_a_supervisor_that_tells_thread_groups() {
-        let ctx = Context {
+    /// A context whose supervisor tells thread groups, without classes.
+    fn supervised_ctx() -> Context<'static> {
+        Context {
             signal_scope: true,
             lookups: true,
             grants: Grants::default(),
@@ -644,13 +639,25 @@ mod tests {
             notify: true,
             own_signals: true,
             classes: &[],
-        };
-        let row = |nr: i64| {
-            super::super::syscalls::TABLE
-                .iter()
-                .find(|r| i64::from(r.nr) == nr)
-                .expect("a row")
-        };
+        }
+    }
+
+    /// The table's row of call `nr`.
+    fn row(nr: i64) -> &'static Syscall {
+        super::super::syscalls::TABLE
+            .iter()
+            .find(|r| i64::from(r.nr) == nr)
+            .expect("a row")
+    }
+
+    /// kill(2), tkill(2), tgkill(2) and the sigqueueinfo calls with a
+    /// positive target, once capability mode lets them through, go to a
+    /// supervisor that tells thread groups; 0, -1 and groups never get
+    /// there (capability mode refuses them), nor does pidfd_send_signal(2),
+    /// whose target is a process descriptor (pdkill(2)).
+    #[test]
+    fn signals_to_an_id_go_to_a_supervisor_that_tells_thread_groups() {
+        let ctx = supervised_ctx();
         let calls = [
             libc::SYS_kill,
             libc::SYS_tkill,
@@ -683,24 +690,13 @@ mod tests {
     /// (fail closed); a negative id never gets there.
     #[test]
     fn affinity_by_id_goes_to_a_supervisor_that_tells_thread_groups() {
-        let ctx = Context {
-            signal_scope: true,
-            lookups: true,
-            grants: Grants::default(),
-            forks: true,
-            notify: true,
-            own_signals: true,
-            classes: &[],
-        };
+        let ctx = supervised_ctx();
         let without = Context {
             own_signals: false,
             ..ctx
         };
         for nr in [libc::SYS_sched_setaffinity, libc::SYS_sched_getaffinity] {
-            let r = super::super::syscalls::TABLE
-                .iter()
-                .find(|r| i64::from(r.nr) == nr)
-                .expect("a row");
+            let r = row(nr);
             let of = |id: i32| [id as u32 as u64, 128, 0x1000, 0, 0, 0];
             assert!(matches!(judge(r, &of(0), &ctx), Verdict::Allow));
             assert!(!notifies(r.nr, &of(0), &ctx), "{nr}");

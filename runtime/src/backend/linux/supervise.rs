@@ -817,20 +817,26 @@ fn walk_up(dir: RawFd) -> Result<OwnedFd, i32> {
 /// Reads `N` bytes at `addr` of thread `tid` (`EFAULT` when it cannot).
 fn read_bytes<const N: usize>(tid: libc::pid_t, addr: u64) -> Result<[u8; N], i32> {
     let mut buf = [0u8; N];
+    read_into(tid, addr, &mut buf)?;
+    Ok(buf)
+}
+
+/// Fills `buf` from `addr` of thread `tid` (`EFAULT` when it cannot).
+fn read_into(tid: libc::pid_t, addr: u64, buf: &mut [u8]) -> Result<(), i32> {
     let local = libc::iovec {
         iov_base: buf.as_mut_ptr().cast(),
-        iov_len: N,
+        iov_len: buf.len(),
     };
     let remote = libc::iovec {
         iov_base: addr as *mut libc::c_void,
-        iov_len: N,
+        iov_len: buf.len(),
     };
-    // SAFETY: reads at most N bytes into `buf`.
+    // SAFETY: reads at most `buf.len()` bytes into `buf`.
     let n = unsafe { libc::process_vm_readv(tid, &local, 1, &remote, 1, 0) };
-    if n != N as isize {
+    if n != buf.len() as isize {
         return Err(libc::EFAULT);
     }
-    Ok(buf)
+    Ok(())
 }
 
 /// A path form of chmod, chown or utimes (`Supervised::Attributes`, its

@@ -32,7 +32,7 @@ use crate::rights::Right;
 
 use super::super::judge::{self, Context};
 use super::super::rules::need;
-use super::{caller, copy_of, valid, write_bytes, Reply, RIGHTS_ERRNO};
+use super::{caller, copy_of, read_into, valid, write_bytes, Reply, RIGHTS_ERRNO};
 
 /// The most descriptors a poll or a select is read for: the kernel's
 /// default ceiling of `RLIMIT_NOFILE` (`fs.nr_open`, 1,048,576). A poll of
@@ -74,19 +74,7 @@ const KCMP_FILE: libc::c_int = 0;
 /// Reads `len` bytes at `addr` of thread `tid` (`EFAULT` when it cannot).
 fn read_vec(tid: libc::pid_t, addr: u64, len: usize) -> Result<Vec<u8>, i32> {
     let mut buf = vec![0u8; len];
-    let local = libc::iovec {
-        iov_base: buf.as_mut_ptr().cast(),
-        iov_len: len,
-    };
-    let remote = libc::iovec {
-        iov_base: addr as *mut libc::c_void,
-        iov_len: len,
-    };
-    // SAFETY: reads at most `len` bytes into `buf`.
-    let n = unsafe { libc::process_vm_readv(tid, &local, 1, &remote, 1, 0) };
-    if n != len as isize {
-        return Err(libc::EFAULT);
-    }
+    read_into(tid, addr, &mut buf)?;
     Ok(buf)
 }
 
