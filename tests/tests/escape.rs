@@ -613,6 +613,10 @@ mod linux {
         Case::new("ro_select_event", Rights, Denied(NOTCAP)),
         Case::new("racing_poll_event", Rights, Refused(&[libc::EBADF]))
             .documented(differences::POLL_EVENT),
+        // select(2) with `nfds` past the descriptor table, the set's tail
+        // unmapped: the kernel reads only the table's width.
+        Case::new("ro_select_unreadable_tail", Rights, Denied(NOTCAP)),
+        Case::new("ro_pselect6_unreadable_tail", Rights, Denied(NOTCAP)),
         Case::new("ro_statx_empty", Rights, Denied(NOTCAP)),
         Case::new("ro_pread", Rights, Denied(NOTCAP)),
         Case::new("ro_preadv2_offset", Rights, Denied(NOTCAP)),

@@ -71,6 +71,7 @@ mod network;
 mod processes;
 mod rights;
 mod signals;
+mod supervisor;
 
 /// The cases, by name, promise by promise. The harness's table names the
 /// same cases with the documented answer; `cases_agree` in
@@ -86,6 +87,7 @@ const SECTIONS: &[&[(&str, Probe)]] = &[
     inherited::CASES,
     differences::CASES,
     narrowing::CASES,
+    supervisor::CASES,
 ];
 
 /// Every case.
