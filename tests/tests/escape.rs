@@ -617,6 +617,7 @@ mod linux {
         // unmapped: the kernel reads only the table's width.
         Case::new("ro_select_unreadable_tail", Rights, Denied(NOTCAP)),
         Case::new("ro_pselect6_unreadable_tail", Rights, Denied(NOTCAP)),
+        Case::new("pipe_select_unreadable_tail", Rights, Allowed),
         Case::new("ro_statx_empty", Rights, Denied(NOTCAP)),
         Case::new("ro_pread", Rights, Denied(NOTCAP)),
         Case::new("ro_preadv2_offset", Rights, Denied(NOTCAP)),

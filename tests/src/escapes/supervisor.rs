@@ -17,6 +17,15 @@ pub(super) const CASES: &[(&str, Probe)] = &[
     ("ro_pselect6_unreadable_tail", |f| {
         select_at_mapping_end(f.ro, libc::SYS_pselect6)
     }),
+    // Its twin: a pipe holding `event`, through the same set, polled.
+    ("pipe_select_unreadable_tail", |_| {
+        let [r, w] = pipe()?;
+        let written = write_text(w, "x");
+        let seen = written.and_then(|_| select_at_mapping_end(r, libc::SYS_select));
+        close(r);
+        close(w);
+        seen
+    }),
 ];
 
 /// select(2) or pselect6 of `fd` for reading, through a set that fills

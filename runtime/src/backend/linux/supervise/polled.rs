@@ -78,6 +78,35 @@ fn read_vec(tid: libc::pid_t, addr: u64, len: usize) -> Result<Vec<u8>, i32> {
     Ok(buf)
 }
 
+/// Reads up to `len` bytes at `addr` of thread `tid`, page by page, as far
+/// as they can be read: the readable start of them (empty when the first
+/// byte cannot be read).
+fn read_prefix(tid: libc::pid_t, addr: u64, len: usize) -> Vec<u8> {
+    const PAGE: u64 = 4096;
+    let mut buf = vec![0u8; len];
+    let mut done = 0usize;
+    while done < len {
+        let at = addr.wrapping_add(done as u64);
+        let chunk = ((PAGE - at % PAGE) as usize).min(len - done);
+        let local = libc::iovec {
+            iov_base: buf[done..].as_mut_ptr().cast(),
+            iov_len: chunk,
+        };
+        let remote = libc::iovec {
+            iov_base: at as *mut libc::c_void,
+            iov_len: chunk,
+        };
+        // SAFETY: reads at most `chunk` bytes into `buf[done..]`.
+        let n = unsafe { libc::process_vm_readv(tid, &local, 1, &remote, 1, 0) };
+        if n <= 0 {
+            break;
+        }
+        done += n as usize;
+    }
+    buf.truncate(done);
+    buf
+}
+
 /// Answers the poll or select in `req` (module docs).
 pub(super) fn polled(l: RawFd, req: &libc::seccomp_notif, ctx: &Context) -> Result<Reply, i32> {
     match i64::from(req.data.nr) {
@@ -179,9 +208,12 @@ fn select(req: &libc::seccomp_notif, ctx: &Context) -> Result<Reply, i32> {
         if set == 0 {
             continue;
         }
-        let Ok(bits) = read_vec(tid, set, words * 8) else {
-            return Ok(Reply::Continue);
-        };
+        // The kernel reads no more of a set than the caller's descriptor
+        // table holds (fs/select.c core_sys_select: `n` lowered to
+        // `max_fds`), which may end before an unmapped page that `nfds`
+        // bits would reach: every bit that can be read is checked, and
+        // the kernel faults on any it would read past them.
+        let bits = read_prefix(tid, set, words * 8);
         for (w, word) in bits.chunks_exact(8).enumerate() {
             let mut word = u64::from_ne_bytes(word.try_into().expect("8 bytes"));
             while word != 0 {
