@@ -183,6 +183,67 @@ mod linux {
         // is not won in 3,000 tries, the case answers as Capsicum does.
         Case::new("racing_open_other_preopen", Namespaces, Denied(BENEATH))
             .documented(differences::RAW_LOOKUPS_BY_PLACE),
+        // Raw calls walked by the supervisor (supervise/walked.rs) through
+        // links the program makes, with the flags that change the last
+        // component: each refused where the walk leaves `dir`.
+        Case::new("creat_dangling_link_out", Namespaces, Denied(NOPATH)).changes(&["dir/dangle"]),
+        Case::new("creat_dangling_chain_out", Namespaces, Denied(NOPATH))
+            .changes(&["dir/a", "dir/sub/b"]),
+        Case::new("creat_dangling_link_absolute", Namespaces, Denied(NOPATH)).changes(&["dir/abs"]),
+        Case::new(
+            "creat_through_dir_link_trailing_slash",
+            Namespaces,
+            Denied(NOPATH),
+        )
+        .changes(&["dir/out"]),
+        Case::new(
+            "opendir_link_out_trailing_slash",
+            Namespaces,
+            Denied(NOPATH),
+        )
+        .changes(&["dir/out"]),
+        Case::new(
+            "open_through_link_other_preopen",
+            Namespaces,
+            Denied(NOPATH),
+        )
+        .changes(&["dir/ro"]),
+        Case::new(
+            "creat_flag_existing_link_other_preopen",
+            Namespaces,
+            Denied(NOPATH),
+        )
+        .changes(&["dir/keep"]),
+        Case::new("opath_creat_link_other_preopen", Namespaces, Denied(NOPATH))
+            .changes(&["dir/keep"]),
+        Case::new("linkat_symlink_follow_out", Namespaces, Denied(NOPATH)),
+        Case::new(
+            "linkat_empty_path_flag_with_path_out",
+            Namespaces,
+            Denied(NOPATH),
+        ),
+        Case::new(
+            "renameat2_noreplace_through_link_out",
+            Namespaces,
+            Denied(NOPATH),
+        )
+        .changes(&["dir/out"]),
+        Case::new(
+            "renameat2_exchange_through_link_out",
+            Namespaces,
+            Denied(NOPATH),
+        )
+        .changes(&["dir/out"]),
+        Case::new(
+            "unlinkat_removedir_through_link_out",
+            Namespaces,
+            Denied(NOPATH),
+        )
+        .changes(&["dir/out"]),
+        Case::new("unlinkat_through_link_out", Namespaces, Denied(NOPATH)).changes(&["dir/out"]),
+        Case::new("symlinkat_through_link_out", Namespaces, Denied(NOPATH)).changes(&["dir/out"]),
+        Case::new("mknodat_fifo_through_link_out", Namespaces, Denied(NOPATH))
+            .changes(&["dir/out"]),
         Case::new("fstatat_dotdot", Namespaces, Denied(BENEATH)),
         Case::new("fstatat_symlink_out", Namespaces, Denied(BENEATH)),
         Case::new("faccessat_dotdot", Namespaces, Denied(BENEATH)),

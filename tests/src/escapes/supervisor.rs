@@ -2,8 +2,10 @@
 //! supervise/walked.rs, `Supervised::OwnProcess`): forms of the calls the
 //! supervisor reads otherwise than the kernel does, without a race.
 
+use super::calls::*;
 use super::*;
 use crate::sys::*;
+use std::ffi::CStr;
 
 pub(super) const CASES: &[(&str, Probe)] = &[
     // select(2) reads `nfds` bits of each set, but no more than the
@@ -26,7 +28,153 @@ pub(super) const CASES: &[(&str, Probe)] = &[
         close(w);
         seen
     }),
+    // Raw calls walked beneath their directory (supervise/walked.rs),
+    // through symbolic links the program makes itself, with the flags
+    // that change what the last component means.
+    ("creat_dangling_link_out", |f| {
+        symlink(f.dir, "../outside/made.txt", "dangle")?;
+        create_write(f.dir, c"dangle", libc::O_CREAT | libc::O_WRONLY)
+    }),
+    ("creat_dangling_chain_out", |f| {
+        // dir/a -> sub/b -> ../../outside/made.txt: the second link,
+        // relative to sub/, leaves dir.
+        symlink(f.dir, "sub/b", "a")?;
+        symlink(f.dir, "../../outside/made.txt", "sub/b")?;
+        create_write(f.dir, c"a", libc::O_CREAT | libc::O_WRONLY)
+    }),
+    ("creat_dangling_link_absolute", |f| {
+        let target = world("outside/made.txt");
+        symlink(f.dir, &target.to_string_lossy(), "abs")?;
+        create_write(
+            f.dir,
+            c"abs",
+            libc::O_CREAT | libc::O_WRONLY | libc::O_TRUNC,
+        )
+    }),
+    ("creat_through_dir_link_trailing_slash", |f| {
+        // dir/out -> ../outside; "out/made.txt" crosses the link.
+        symlink(f.dir, "../outside", "out")?;
+        create_write(f.dir, c"out//made.txt", libc::O_CREAT | libc::O_WRONLY)
+    }),
+    ("opendir_link_out_trailing_slash", |f| {
+        symlink(f.dir, "../outside", "out")?;
+        let fd = openat(f.dir, c"out/", libc::O_RDONLY | libc::O_DIRECTORY)?;
+        let seen = stat_at(fd, c"secret.txt", 0);
+        close(fd);
+        Ok(format!(
+            "the outside directory opened; secret.txt: {seen:?}"
+        ))
+    }),
+    // Into another preopened directory, whose place Landlock lets reads
+    // through: only the walk refuses (Capsicum: ENOTCAPABLE).
+    ("open_through_link_other_preopen", |f| {
+        symlink(f.dir, "../rodir", "ro")?;
+        open_read(f.dir, c"ro/keep.txt")
+    }),
+    ("creat_flag_existing_link_other_preopen", |f| {
+        // O_CREAT without O_EXCL follows a final link to an existing file
+        // and opens it (open(2)): here for reading.
+        symlink(f.dir, "../rodir/keep.txt", "keep")?;
+        let fd = openat(f.dir, c"keep", libc::O_CREAT | libc::O_RDONLY)?;
+        let text = read_text(fd);
+        close(fd);
+        text
+    }),
+    ("opath_creat_link_other_preopen", |f| {
+        // O_PATH drops O_CREAT (fs/open.c build_open_flags): an O_PATH
+        // descriptor of rodir's file, through a link that leaves dir.
+        symlink(f.dir, "../rodir/keep.txt", "keep")?;
+        let fd = openat(f.dir, c"keep", libc::O_PATH | libc::O_CREAT)?;
+        close(fd);
+        Ok("an O_PATH descriptor of rodir/keep.txt".into())
+    }),
+    ("linkat_symlink_follow_out", |f| {
+        // A hard link to what escape_link names (outside/secret.txt).
+        sys!(libc::linkat(
+            f.dir,
+            c"escape_link".as_ptr(),
+            f.dir,
+            c"hard".as_ptr(),
+            libc::AT_SYMLINK_FOLLOW
+        ))?;
+        open_read(f.dir, c"hard")
+    }),
+    ("linkat_empty_path_flag_with_path_out", |f| {
+        // AT_EMPTY_PATH with a path that is not empty: the path is walked.
+        sys!(libc::linkat(
+            f.dir,
+            c"../outside/secret.txt".as_ptr(),
+            f.dir,
+            c"hard".as_ptr(),
+            libc::AT_EMPTY_PATH
+        ))?;
+        open_read(f.dir, c"hard")
+    }),
+    ("renameat2_noreplace_through_link_out", |f| {
+        symlink(f.dir, "../outside", "out")?;
+        sys!(libc::renameat2(
+            f.dir,
+            c"inside.txt".as_ptr(),
+            f.dir,
+            c"out/moved.txt".as_ptr(),
+            libc::RENAME_NOREPLACE
+        ))?;
+        Ok("moved out".into())
+    }),
+    ("renameat2_exchange_through_link_out", |f| {
+        symlink(f.dir, "../outside", "out")?;
+        sys!(libc::renameat2(
+            f.dir,
+            c"inside.txt".as_ptr(),
+            f.dir,
+            c"out/victim.txt".as_ptr(),
+            libc::RENAME_EXCHANGE
+        ))?;
+        Ok("exchanged".into())
+    }),
+    ("unlinkat_removedir_through_link_out", |f| {
+        symlink(f.dir, "../outside", "out")?;
+        sys!(libc::unlinkat(
+            f.dir,
+            c"out/mnt".as_ptr(),
+            libc::AT_REMOVEDIR
+        ))?;
+        Ok("removed outside/mnt".into())
+    }),
+    ("unlinkat_through_link_out", |f| {
+        symlink(f.dir, "../outside", "out")?;
+        sys!(libc::unlinkat(f.dir, c"out/victim.txt".as_ptr(), 0))?;
+        Ok("unlinked outside/victim.txt".into())
+    }),
+    ("symlinkat_through_link_out", |f| {
+        symlink(f.dir, "../outside", "out")?;
+        symlink(f.dir, "planted", "out/planted")?;
+        Ok("planted a link outside".into())
+    }),
+    ("mknodat_fifo_through_link_out", |f| {
+        symlink(f.dir, "../outside", "out")?;
+        sys!(libc::mknodat(
+            f.dir,
+            c"out/fifo".as_ptr(),
+            libc::S_IFIFO | 0o600,
+            0
+        ))?;
+        Ok("made a FIFO outside".into())
+    }),
 ];
+
+/// symlinkat(2): `name` beneath `dir`, holding `target`.
+fn symlink(dir: RawFd, target: &str, name: &str) -> std::io::Result<()> {
+    sys!(libc::symlinkat(c(target).as_ptr(), dir, c(name).as_ptr())).map(drop)
+}
+
+/// Opens `path` beneath `dir` with `flags` (creating) and writes to it.
+fn create_write(dir: RawFd, path: &CStr, flags: i32) -> Attempt {
+    let fd = openat(dir, path, flags)?;
+    let written = write_text(fd, "escaped");
+    close(fd);
+    written
+}
 
 /// select(2) or pselect6 of `fd` for reading, through a set that fills
 /// one page followed by an unmapped one (32,768 bits: more than the
