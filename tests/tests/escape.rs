@@ -679,6 +679,13 @@ mod linux {
         Case::new("ro_select_unreadable_tail", Rights, Denied(NOTCAP)),
         Case::new("ro_pselect6_unreadable_tail", Rights, Denied(NOTCAP)),
         Case::new("pipe_select_unreadable_tail", Rights, Allowed),
+        // ppoll's timeout is checked before anything is polled.
+        Case::new("ro_ppoll_invalid_timeout", Rights, Ordinary(libc::EINVAL)),
+        Case::new(
+            "ro_ppoll_unreadable_timeout",
+            Rights,
+            Ordinary(libc::EFAULT),
+        ),
         Case::new("ro_statx_empty", Rights, Denied(NOTCAP)),
         Case::new("ro_pread", Rights, Denied(NOTCAP)),
         Case::new("ro_preadv2_offset", Rights, Denied(NOTCAP)),

@@ -28,6 +28,20 @@ pub(super) const CASES: &[(&str, Probe)] = &[
         close(w);
         seen
     }),
+    // ppoll(2) checks its timeout before it polls: EINVAL for one out of
+    // range, EFAULT for one it cannot read, as FreeBSD's (sys_ppoll,
+    // kern_poll_kfds in sys/kern/sys_generic.c) and Linux's
+    // (fs/select.c do_sys_ppoll) do, whatever the descriptors.
+    ("ro_ppoll_invalid_timeout", |f| {
+        let ts = libc::timespec {
+            tv_sec: 0,
+            tv_nsec: 2_000_000_000,
+        };
+        ppoll_one(f.ro, &ts)
+    }),
+    ("ro_ppoll_unreadable_timeout", |f| {
+        ppoll_one(f.ro, std::ptr::dangling::<libc::timespec>())
+    }),
     // Raw calls walked beneath their directory (supervise/walked.rs),
     // through symbolic links the program makes itself, with the flags
     // that change what the last component means.
@@ -162,6 +176,24 @@ pub(super) const CASES: &[(&str, Probe)] = &[
         Ok("made a FIFO outside".into())
     }),
 ];
+
+/// ppoll(2) of `fd` for reading with timeout `ts` and no signal mask.
+fn ppoll_one(fd: RawFd, ts: *const libc::timespec) -> Attempt {
+    let mut p = libc::pollfd {
+        fd,
+        events: libc::POLLIN,
+        revents: 0,
+    };
+    let n = sys!(libc::syscall(
+        libc::SYS_ppoll,
+        &mut p,
+        1,
+        ts,
+        std::ptr::null::<libc::sigset_t>(),
+        8
+    ))?;
+    Ok(format!("{n} ready, revents {:#x}", p.revents))
+}
 
 /// symlinkat(2): `name` beneath `dir`, holding `target`.
 fn symlink(dir: RawFd, target: &str, name: &str) -> std::io::Result<()> {
