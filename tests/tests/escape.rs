@@ -686,6 +686,11 @@ mod linux {
             Rights,
             Ordinary(libc::EFAULT),
         ),
+        Case::new(
+            "ro_pselect6_invalid_timeout",
+            Rights,
+            Ordinary(libc::EINVAL),
+        ),
         Case::new("ro_statx_empty", Rights, Denied(NOTCAP)),
         Case::new("ro_pread", Rights, Denied(NOTCAP)),
         Case::new("ro_preadv2_offset", Rights, Denied(NOTCAP)),

@@ -42,6 +42,26 @@ pub(super) const CASES: &[(&str, Probe)] = &[
     ("ro_ppoll_unreadable_timeout", |f| {
         ppoll_one(f.ro, std::ptr::dangling::<libc::timespec>())
     }),
+    // So does pselect6, before it looks at the descriptors (FreeBSD's
+    // kern_select checks the timeout before selscan).
+    ("ro_pselect6_invalid_timeout", |f| {
+        let mut set = vec![0u64; f.ro as usize / 64 + 1];
+        set[f.ro as usize / 64] |= 1 << (f.ro as usize % 64);
+        let ts = libc::timespec {
+            tv_sec: 0,
+            tv_nsec: 2_000_000_000,
+        };
+        let n = sys!(libc::syscall(
+            libc::SYS_pselect6,
+            f.ro + 1,
+            set.as_mut_ptr(),
+            std::ptr::null_mut::<u64>(),
+            std::ptr::null_mut::<u64>(),
+            &ts,
+            std::ptr::null::<u64>()
+        ))?;
+        Ok(format!("{n} ready"))
+    }),
     // Raw calls walked beneath their directory (supervise/walked.rs),
     // through symbolic links the program makes itself, with the flags
     // that change what the last component means.

@@ -149,6 +149,9 @@ fn poll(l: RawFd, req: &libc::seccomp_notif, ctx: &Context) -> Result<Reply, i32
     if !lacking.contains(&true) {
         return Ok(Reply::Continue);
     }
+    if i64::from(req.data.nr) == libc::SYS_ppoll {
+        ppoll_arguments(tid, &args)?;
+    }
     let pidfd = caller(tid)?;
     valid(l, req)?;
     // The others, polled at once on copies; `POLLNVAL` where there is none.
@@ -193,6 +196,33 @@ fn poll(l: RawFd, req: &libc::seccomp_notif, ctx: &Context) -> Result<Reply, i32
     Ok(Reply::Value(ready))
 }
 
+/// ppoll(2)'s timeout and signal mask, checked before anything is polled
+/// as the kernel checks them (fs/select.c do_sys_ppoll: `EFAULT` for a
+/// timeout it cannot read, `EINVAL` for one out of range,
+/// poll_select_set_timeout; kernel/signal.c set_user_sigmask: `EINVAL`
+/// for a mask of another size, `EFAULT`), as FreeBSD's does (sys_ppoll,
+/// kern_poll_kfds in sys/kern/sys_generic.c): a poll answered at once
+/// answers those errors too. The mask itself is not applied there (the
+/// call returns at once).
+fn ppoll_arguments(tid: libc::pid_t, args: &[u64; 6]) -> Result<(), i32> {
+    if args[2] != 0 {
+        let ts = read_vec(tid, args[2], 16)?;
+        let sec = i64::from_ne_bytes(ts[..8].try_into().map_err(|_| libc::EFAULT)?);
+        let nsec = i64::from_ne_bytes(ts[8..].try_into().map_err(|_| libc::EFAULT)?);
+        if sec < 0 || !(0..1_000_000_000).contains(&nsec) {
+            return Err(libc::EINVAL);
+        }
+    }
+    if args[3] != 0 {
+        // The kernel's sigset_t: 64 signals.
+        if args[4] != 8 {
+            return Err(libc::EINVAL);
+        }
+        read_vec(tid, args[3], 8)?;
+    }
+    Ok(())
+}
+
 /// select(2), pselect6: `nfds` at argument 0, the three sets at 1 to 3.
 fn select(req: &libc::seccomp_notif, ctx: &Context) -> Result<Reply, i32> {
     let args = req.data.args;
@@ -220,10 +250,57 @@ fn select(req: &libc::seccomp_notif, ctx: &Context) -> Result<Reply, i32> {
                 let fd = w * 64 + word.trailing_zeros() as usize;
                 word &= word - 1;
                 if fd < nfds && !holds_event(fd as i32, ctx) && !placeholder(tid, fd as i32, ctx) {
-                    return Err(RIGHTS_ERRNO);
+                    return Err(select_arguments(tid, i64::from(req.data.nr), &args)
+                        .err()
+                        .unwrap_or(RIGHTS_ERRNO));
                 }
             }
         }
     }
     Ok(Reply::Continue)
+}
+
+/// The timeout of select(2) (a `timeval`, argument 4) or pselect6 (a
+/// `timespec`, and at argument 5 the signal mask's pointer and size),
+/// which the kernel checks before the descriptors (fs/select.c
+/// kern_select, do_pselect: `EFAULT` for one it cannot read, `EINVAL` for
+/// one out of range, poll_select_set_timeout; set_user_sigmask: `EINVAL`
+/// for a mask of another size), as FreeBSD checks the timeout before
+/// selscan (kern_select in sys/kern/sys_generic.c): a select refused for
+/// a descriptor without `event` answers those errors first.
+fn select_arguments(tid: libc::pid_t, nr: i64, args: &[u64; 6]) -> Result<(), i32> {
+    let pair = |addr| -> Result<(i64, i64), i32> {
+        let b = read_vec(tid, addr, 16)?;
+        let at = |i: usize| {
+            let mut w = [0u8; 8];
+            w.copy_from_slice(&b[i * 8..i * 8 + 8]);
+            i64::from_ne_bytes(w)
+        };
+        Ok((at(0), at(1)))
+    };
+    if args[4] != 0 {
+        let (sec, frac) = pair(args[4])?;
+        // select(2)'s microseconds are carried into seconds first.
+        let (sec, nsec) = if nr == libc::SYS_pselect6 {
+            (sec, frac)
+        } else {
+            (
+                sec.wrapping_add(frac / 1_000_000),
+                (frac % 1_000_000).wrapping_mul(1000),
+            )
+        };
+        if sec < 0 || !(0..1_000_000_000).contains(&nsec) {
+            return Err(libc::EINVAL);
+        }
+    }
+    if nr == libc::SYS_pselect6 && args[5] != 0 {
+        let (mask, size) = pair(args[5])?;
+        if mask != 0 {
+            if size != 8 {
+                return Err(libc::EINVAL);
+            }
+            read_vec(tid, mask as u64, 8)?;
+        }
+    }
+    Ok(())
 }
