@@ -395,6 +395,10 @@ mod linux {
         // The calling thread or its process alone (cpuset_check_capabilities),
         // told by the supervisor (PIDFD_GET_INFO, Linux 6.13).
         Case::new("sched_setaffinity_sibling_thread", Processes, Denied(MODE)),
+        Case::new("sched_setaffinity_child_to_parent", Processes, Denied(MODE))
+            .skip(no_own_signals),
+        Case::new("sched_setaffinity_parent_to_child", Processes, Denied(MODE))
+            .skip(no_own_signals),
         Case::new("sched_affinity_own_ids", Processes, Allowed).skip(no_own_signals),
         Case::new(
             "tkill_other",

@@ -62,6 +62,33 @@ pub(super) const CASES: &[(&str, Probe)] = &[
         ))?;
         Ok(format!("{n} ready"))
     }),
+    // CPU affinity by id (`Supervised::OwnProcess`): the calling thread
+    // or its process alone (cpuset_check_capabilities in
+    // sys/kern/kern_cpuset.c), so neither a forked child's parent nor a
+    // parent's child.
+    ("sched_setaffinity_child_to_parent", |_| {
+        // SAFETY: getpid(2) cannot fail; the child names its parent.
+        let parent = unsafe { libc::getpid() };
+        in_child(move || affinity(parent).map(|n| format!("pinned the parent ({n} CPUs)")))
+    }),
+    ("sched_setaffinity_parent_to_child", |_| {
+        let [r, w] = pipe()?;
+        // SAFETY: fork(2); the child only reads a pipe and _exit(2)s.
+        let child = sys!(libc::fork())?;
+        if child == 0 {
+            let mut b = [0u8; 1];
+            // SAFETY: a read into a live local, then _exit(2).
+            unsafe {
+                libc::close(w);
+                libc::read(r, b.as_mut_ptr().cast(), 1);
+                libc::_exit(0)
+            }
+        }
+        close(r);
+        let result = affinity(child);
+        close(w);
+        result.map(|n| format!("pinned the child ({n} CPUs)"))
+    }),
     // Raw calls walked beneath their directory (supervise/walked.rs),
     // through symbolic links the program makes itself, with the flags
     // that change what the last component means.
@@ -213,6 +240,25 @@ fn ppoll_one(fd: RawFd, ts: *const libc::timespec) -> Attempt {
         8
     ))?;
     Ok(format!("{n} ready, revents {:#x}", p.revents))
+}
+
+/// sched_getaffinity(2) then sched_setaffinity(2) of `id` with what it
+/// read: the number of CPUs.
+fn affinity(id: libc::pid_t) -> std::io::Result<u32> {
+    // SAFETY: `cpu_set_t` is plain old data; all zeroes is a valid value.
+    let mut set: libc::cpu_set_t = unsafe { std::mem::zeroed() };
+    sys!(libc::sched_getaffinity(
+        id,
+        std::mem::size_of_val(&set),
+        &mut set
+    ))?;
+    sys!(libc::sched_setaffinity(
+        id,
+        std::mem::size_of_val(&set),
+        &set
+    ))?;
+    // SAFETY: counts bits of a live local set.
+    Ok(unsafe { libc::CPU_COUNT(&set) } as u32)
 }
 
 /// symlinkat(2): `name` beneath `dir`, holding `target`.
