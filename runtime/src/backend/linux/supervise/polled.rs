@@ -88,20 +88,10 @@ fn read_prefix(tid: libc::pid_t, addr: u64, len: usize) -> Vec<u8> {
     while done < len {
         let at = addr.wrapping_add(done as u64);
         let chunk = ((PAGE - at % PAGE) as usize).min(len - done);
-        let local = libc::iovec {
-            iov_base: buf[done..].as_mut_ptr().cast(),
-            iov_len: chunk,
-        };
-        let remote = libc::iovec {
-            iov_base: at as *mut libc::c_void,
-            iov_len: chunk,
-        };
-        // SAFETY: reads at most `chunk` bytes into `buf[done..]`.
-        let n = unsafe { libc::process_vm_readv(tid, &local, 1, &remote, 1, 0) };
-        if n <= 0 {
+        if read_into(tid, at, &mut buf[done..done + chunk]).is_err() {
             break;
         }
-        done += n as usize;
+        done += chunk;
     }
     buf.truncate(done);
     buf
@@ -129,10 +119,10 @@ fn poll(l: RawFd, req: &libc::seccomp_notif, ctx: &Context) -> Result<Reply, i32
     if nfds > MOST {
         return Err(libc::EINVAL);
     }
-    let Ok(mut bytes) = read_vec(tid, args[0], nfds * POLLFD) else {
-        // The kernel answers EFAULT reading it.
-        return Ok(Reply::Continue);
-    };
+    // What cannot be read here answers EFAULT, as the kernel answers what
+    // it cannot read: the kernel reads some pages process_vm_readv(2)
+    // cannot (`[vvar]`), and would poll whatever numbers they hold.
+    let mut bytes = read_vec(tid, args[0], nfds * POLLFD)?;
     let entry = |b: &[u8], i: usize| {
         let e = &b[i * POLLFD..(i + 1) * POLLFD];
         (
