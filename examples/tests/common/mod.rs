@@ -191,7 +191,14 @@ pub fn seen_while_blocked(
     let confined = (0..250).any(|_| {
         let status = std::fs::read_to_string(format!("{proc}/status")).unwrap_or_default();
         let targets: Vec<String> = files().into_iter().map(|(_, t)| t).collect();
-        let seen = status.lines().any(|l| l == "Seccomp:\t2") && ready(&targets);
+        // Blocked reading the FIFO (`pipe_read`; `anon_pipe_read` on newer
+        // kernels): past entry, whose last step (handing
+        // the seccomp listener to the supervisor) holds it open for a
+        // moment after the filter is in place. Where the kernel does not
+        // show where a process waits, the filter alone tells.
+        let wchan = std::fs::read_to_string(format!("{proc}/wchan")).unwrap_or_default();
+        let waiting = wchan.ends_with("pipe_read") || wchan.is_empty() || wchan == "0";
+        let seen = status.lines().any(|l| l == "Seccomp:\t2") && waiting && ready(&targets);
         if !seen {
             std::thread::sleep(std::time::Duration::from_millis(20));
         }
