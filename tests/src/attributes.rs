@@ -71,7 +71,7 @@ pub fn from_compartment(input: &str) -> Result<i32, String> {
     // 0-2 taken first, whose rights are the streams'.
     let dot = c(".");
     while openat(handed, &dot, libc::O_PATH).map_err(|e| e.to_string())? < 3 {}
-    match escaped_opath(handed, "deep", &format!("{root}/b"), true) {
+    match escaped_opath(handed, "deep", &format!("{root}/b"), libc::O_DIRECTORY) {
         Ok(d) => Ok(errno(chmod(d, "f", 0o777))),
         Err(e) => Err(e.to_string()),
     }
@@ -277,12 +277,13 @@ fn open_dir(dir: RawFd, path: &str, flags: i32) -> io::Result<RawFd> {
 /// (no half-written path is ever read). Landlock does not look at the
 /// open. Told from `sub` itself by fstat(2): another file, or refused.
 fn opath(f: &Fds, target: &str, dir: bool) -> io::Result<RawFd> {
-    escaped_opath(f.a, "sub", target, dir)
+    escaped_opath(f.a, "sub", target, if dir { libc::O_DIRECTORY } else { 0 })
 }
 
-/// [`opath`] through `from`, whose directory `inside` the walk sees.
-pub fn escaped_opath(from: RawFd, inside: &str, target: &str, dir: bool) -> io::Result<RawFd> {
-    let flags = libc::O_PATH | if dir { libc::O_DIRECTORY } else { 0 };
+/// [`opath`] through `from`, whose directory `inside` the walk sees,
+/// opened with `flags` besides `O_PATH` (`O_DIRECTORY`, `O_NOFOLLOW`).
+pub fn escaped_opath(from: RawFd, inside: &str, target: &str, flags: i32) -> io::Result<RawFd> {
+    let flags = libc::O_PATH | flags;
     let own = stat_id(openat(from, &c(inside), libc::O_PATH)?)?;
     let beyond = match target.strip_prefix('/') {
         // `..` of the root is the root: enough of them reach it.

@@ -69,6 +69,7 @@ mod namespaces;
 mod narrowing;
 mod network;
 mod processes;
+mod raced;
 mod rights;
 mod signals;
 mod supervisor;
@@ -78,6 +79,7 @@ mod supervisor;
 /// tests/tests/escape.rs checks the two lists match.
 const SECTIONS: &[&[(&str, Probe)]] = &[
     namespaces::CASES,
+    raced::CASES,
     processes::CASES,
     children::CASES,
     signals::CASES,

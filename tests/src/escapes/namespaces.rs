@@ -54,8 +54,7 @@ pub(super) const CASES: &[(&str, Probe)] = &[
     }),
     // O_PATH opens, which Landlock does not mediate: walked by the
     // supervisor as Capsicum walks (an absolute path, `..` out, `..` into
-    // another preopened directory), and, when a racing thread wins one,
-    // the descriptor gives no metadata.
+    // another preopened directory); what a racing thread wins: raced.rs.
     ("opath_absolute_outside", |f| {
         let fd = openat(f.dir, &world("outside/secret.txt"), libc::O_PATH)?;
         close(fd);
@@ -66,7 +65,6 @@ pub(super) const CASES: &[(&str, Probe)] = &[
         close(fd);
         Ok("O_PATH of another preopened directory through `..`".into())
     }),
-    ("opath_racing_thread_metadata", |f| racing_opath(f.dir)),
     // Raw opens are walked by the supervisor, then made by the kernel,
     // which reads the path again: a thread rewriting it meanwhile reaches
     // what Landlock allows by place (another preopened directory), never
@@ -858,56 +856,6 @@ impl Drop for Pages {
     }
 }
 
-/// fstatat(2) with `AT_EMPTY_PATH` through `fd` (`fstat` without `lookup`)
-/// while another thread flips the path between `""` and an absolute one:
-/// a result that is not `fd`'s own is the absolute path's.
-/// O_PATH opens of a path another thread keeps turning from `inside.txt`
-/// into `../outside/secret.txt` and back: the supervisor walks one, the
-/// kernel may open the other (the documented race). Whatever is opened,
-/// fstat through it answers the inside file or `EACCES`: the metadata of
-/// the outside file would be the escape.
-fn racing_opath(dir: RawFd) -> Attempt {
-    let inside = openat(dir, c"inside.txt", libc::O_RDONLY)?;
-    // SAFETY: `stat` is plain old data; all zeroes is a valid value.
-    let mut own: libc::stat = unsafe { std::mem::zeroed() };
-    sys!(libc::syscall(libc::SYS_fstat, inside, &mut own))?;
-    close(inside);
-    let buf = Flipper::new(b"inside.txt", b"../outside/secret.txt");
-    let (mut own_seen, mut refused, mut other) = (0, 0, None);
-    for _ in 0..3000 {
-        // SAFETY: openat(2) of the NUL-terminated bytes the atomics hold.
-        let fd = unsafe { libc::openat(dir, buf.path(), libc::O_PATH | libc::O_CLOEXEC) };
-        if fd < 0 {
-            refused += 1;
-            continue;
-        }
-        // SAFETY: as above.
-        let mut st: libc::stat = unsafe { std::mem::zeroed() };
-        match sys!(libc::fstatat(
-            fd,
-            c"".as_ptr(),
-            &mut st,
-            libc::AT_EMPTY_PATH
-        )) {
-            Ok(_) if (st.st_dev, st.st_ino) == (own.st_dev, own.st_ino) => own_seen += 1,
-            Ok(_) => other = Some(st.st_size),
-            Err(_) => refused += 1,
-        }
-        close(fd);
-        if other.is_some() {
-            break;
-        }
-    }
-    drop(buf);
-    match other {
-        Some(size) => Ok(format!("the outside file's metadata: size {size}")),
-        None if refused > 0 && own_seen > 0 => Err(std::io::Error::from_raw_os_error(libc::EACCES)),
-        None => Err(std::io::Error::other(format!(
-            "the race never met both paths ({own_seen} fstat, {refused} refused)"
-        ))),
-    }
-}
-
 /// Opens for reading of a path another thread keeps turning from
 /// `inside.txt` into `other` and back, 3,000 times: `Ok` with what was
 /// read when an open reached `other`, `EACCES` when every other open was
@@ -1015,6 +963,9 @@ impl Drop for Flipper {
     }
 }
 
+/// fstatat(2) with `AT_EMPTY_PATH` through `fd` (`fstat` without `lookup`)
+/// while another thread flips the path between `""` and an absolute one:
+/// a result that is not `fd`'s own is the absolute path's.
 fn racing_empty_path(fd: RawFd) -> Attempt {
     use std::sync::atomic::{AtomicBool, AtomicU8, Ordering};
     use std::sync::Arc;
