@@ -333,6 +333,8 @@ mod linux {
         Case::new("empty_path_fstatat_closed", Namespaces, Allowed),
         Case::new("empty_path_fstatat_itself", Namespaces, Allowed),
         Case::new("empty_path_statx_itself", Namespaces, Allowed),
+        Case::new("empty_path_fstatat_null_itself", Namespaces, Allowed),
+        Case::new("empty_path_statx_null_itself", Namespaces, Allowed),
         Case::new("empty_path_fstatat_thread", Namespaces, Allowed),
         Case::new("empty_path_fstatat_efault", Namespaces, Allowed),
         Case::new("fchmodat_dotdot", Namespaces, Denied(NOPATH)),

@@ -130,8 +130,13 @@ pub(super) fn metadata(
     let mut path = [0u8; PATH_MAX];
     let len = if !call.has_path() {
         0
-    } else if args[1] == 0 && call == Call::Statx && flags & libc::AT_EMPTY_PATH != 0 {
-        // statx(2) takes NULL for "" with AT_EMPTY_PATH (Linux 6.11).
+    } else if args[1] == 0
+        && matches!(call, Call::Statx | Call::Fstatat)
+        && flags & libc::AT_EMPTY_PATH != 0
+    {
+        // statx(2) and fstatat(2) take NULL for "" with AT_EMPTY_PATH
+        // (Linux 6.11: include/linux/fs.h vfs_empty_path, "We now allow
+        // NULL to be used for empty path").
         0
     } else {
         read_path(tid, args[1], &mut path)?
