@@ -118,6 +118,37 @@ pub fn statx_at(dir: RawFd, path: &CStr, flags: i32) -> Attempt {
     Ok(format!("size {}", st.stx_size))
 }
 
+/// fstatat(2) of `fd` itself with a NULL path and `AT_EMPTY_PATH`
+/// (Linux 6.11), the basic fields.
+pub fn fstatat_null(fd: RawFd) -> Attempt {
+    // SAFETY: `stat` is plain old data; all zeroes is a valid value.
+    let mut st: libc::stat = unsafe { std::mem::zeroed() };
+    sys!(libc::syscall(
+        libc::SYS_newfstatat,
+        fd,
+        std::ptr::null::<libc::c_char>(),
+        &mut st,
+        libc::AT_EMPTY_PATH
+    ))?;
+    Ok(format!("size {}", st.st_size))
+}
+
+/// statx(2) of `fd` itself with a NULL path and `AT_EMPTY_PATH` (Linux
+/// 6.11), the basic fields.
+pub fn statx_null(fd: RawFd) -> Attempt {
+    // SAFETY: `statx` is plain old data; all zeroes is a valid value.
+    let mut st: libc::statx = unsafe { std::mem::zeroed() };
+    sys!(libc::syscall(
+        libc::SYS_statx,
+        fd,
+        std::ptr::null::<libc::c_char>(),
+        libc::AT_EMPTY_PATH,
+        libc::STATX_BASIC_STATS,
+        &mut st
+    ))?;
+    Ok(format!("size {}", st.stx_size))
+}
+
 /// fstat(2).
 pub fn fstat(fd: RawFd) -> Attempt {
     // SAFETY: `stat` is plain old data; all zeroes is a valid value.

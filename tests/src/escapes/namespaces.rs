@@ -127,31 +127,8 @@ pub(super) const CASES: &[(&str, Probe)] = &[
     }),
     // NULL for "" with AT_EMPTY_PATH (Linux 6.11), as the supervisor
     // answers the descriptor's own.
-    ("empty_path_fstatat_null_itself", |f| {
-        // SAFETY: `stat` is plain old data; all zeroes is a valid value.
-        let mut st: libc::stat = unsafe { std::mem::zeroed() };
-        sys!(libc::syscall(
-            libc::SYS_newfstatat,
-            f.rw,
-            std::ptr::null::<libc::c_char>(),
-            &mut st,
-            libc::AT_EMPTY_PATH
-        ))?;
-        Ok(format!("size {}", st.st_size))
-    }),
-    ("empty_path_statx_null_itself", |f| {
-        // SAFETY: `statx` is plain old data; all zeroes is a valid value.
-        let mut st: libc::statx = unsafe { std::mem::zeroed() };
-        sys!(libc::syscall(
-            libc::SYS_statx,
-            f.rw,
-            std::ptr::null::<libc::c_char>(),
-            libc::AT_EMPTY_PATH,
-            libc::STATX_BASIC_STATS,
-            &mut st
-        ))?;
-        Ok(format!("size {}", st.stx_size))
-    }),
+    ("empty_path_fstatat_null_itself", |f| fstatat_null(f.rw)),
+    ("empty_path_statx_null_itself", |f| statx_null(f.rw)),
     ("empty_path_fstatat_thread", |f| {
         let fd = f.rw;
         std::thread::spawn(move || same_as_fstat(fd))

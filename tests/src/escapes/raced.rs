@@ -82,33 +82,12 @@ pub(super) const CASES: &[(&str, Probe)] = &[
         Ok(format!("file system type {:#x}", st.f_type))
     }),
     // statx(2) and fstatat(2) take NULL for "" with AT_EMPTY_PATH (Linux
-    // 6.11 and 6.13).
+    // 6.11).
     ("opath_racing_statx_null", |f| {
-        let fd = won(f.dir, "../outside/secret.txt", 0)?;
-        // SAFETY: `statx` is plain old data; all zeroes is a valid value.
-        let mut st: libc::statx = unsafe { std::mem::zeroed() };
-        sys!(libc::syscall(
-            libc::SYS_statx,
-            fd,
-            std::ptr::null::<libc::c_char>(),
-            libc::AT_EMPTY_PATH,
-            libc::STATX_BASIC_STATS,
-            &mut st
-        ))?;
-        Ok(format!("size {}", st.stx_size))
+        statx_null(won(f.dir, "../outside/secret.txt", 0)?)
     }),
     ("opath_racing_fstatat_null", |f| {
-        let fd = won(f.dir, "../outside/secret.txt", 0)?;
-        // SAFETY: `stat` is plain old data; all zeroes is a valid value.
-        let mut st: libc::stat = unsafe { std::mem::zeroed() };
-        sys!(libc::syscall(
-            libc::SYS_newfstatat,
-            fd,
-            std::ptr::null::<libc::c_char>(),
-            &mut st,
-            libc::AT_EMPTY_PATH
-        ))?;
-        Ok(format!("size {}", st.st_size))
+        fstatat_null(won(f.dir, "../outside/secret.txt", 0)?)
     }),
     ("opath_racing_faccessat2", |f| {
         let fd = won(f.dir, "../outside/secret.txt", 0)?;
