@@ -323,9 +323,15 @@ fn serve(sock: OwnedFd, judged: &Judged) -> io::Result<()> {
     let anchors = Anchors::of(&judged.classes);
     let l = listener.as_raw_fd();
     // Nothing of the program's is kept open here but copies of its
-    // preopened directories: a pipe's write end kept would hold its
-    // reader's end of file back.
-    let mut keep: Vec<RawFd> = anchors.dirs.iter().map(AsRawFd::as_raw_fd).collect();
+    // preopened directories and `O_PATH` files: a pipe's write end kept
+    // would hold its reader's end of file back (an `O_PATH` descriptor
+    // neither reads nor writes, open(2)).
+    let mut keep: Vec<RawFd> = anchors
+        .dirs
+        .iter()
+        .chain(&anchors.files)
+        .map(AsRawFd::as_raw_fd)
+        .collect();
     keep.push(l);
     close_all_but(&keep);
     // SAFETY: ioctl(2) on the listener. Best effort: older kernels hand
@@ -611,13 +617,19 @@ impl State {
 /// where a supervised lookup or change may start, or from beneath which.
 /// Read while the supervisor still holds the program's descriptors.
 struct Anchors {
-    /// Device and inode of each descriptor of those classes: the
-    /// directories holding `lookup`, and the files (an `O_PATH` one's
-    /// metadata is its own).
+    /// Device and inode of each directory of those classes holding
+    /// `lookup`.
     ids: Vec<(u64, u64)>,
     /// A copy of each of those directories, to find a file beneath one by
     /// its name (`lookup::beneath_anchor`).
     dirs: Vec<OwnedFd>,
+    /// A copy of each `O_PATH` descriptor of those classes that is not a
+    /// directory (a file limited to rights that read and write nothing):
+    /// its metadata is the program's own through that open file
+    /// description alone (`lookup::anchored_descriptor`, kcmp(2)), not
+    /// through another `O_PATH` descriptor of the same file, which a
+    /// racing thread may win by a path Capsicum never walks.
+    files: Vec<OwnedFd>,
 }
 
 impl Anchors {
@@ -625,6 +637,7 @@ impl Anchors {
         let mut out = Anchors {
             ids: Vec::new(),
             dirs: Vec::new(),
+            files: Vec::new(),
         };
         for c in classes.iter().filter(|c| !c.pool) {
             for fd in c.lo..=c.hi.min(c.lo.saturating_add(4096)) {
@@ -635,15 +648,24 @@ impl Anchors {
                 if dir && !c.limits.rights.allows(Right::Lookup) {
                     continue;
                 }
-                out.ids.push((st.st_dev, st.st_ino));
+                // SAFETY: fcntl(2) F_GETFL of a descriptor number.
+                let o_path = unsafe { libc::fcntl(fd as RawFd, libc::F_GETFL) } & libc::O_PATH != 0;
+                if !dir && !o_path {
+                    continue;
+                }
+                // SAFETY: F_DUPFD_CLOEXEC of an open descriptor; the copy
+                // is checked and owned.
+                let copy = unsafe { libc::fcntl(fd as RawFd, libc::F_DUPFD_CLOEXEC, 0) };
+                if copy < 0 {
+                    continue;
+                }
+                // SAFETY: a new descriptor owned by nothing else.
+                let copy = unsafe { OwnedFd::from_raw_fd(copy) };
                 if dir {
-                    // SAFETY: F_DUPFD_CLOEXEC of an open descriptor; the
-                    // copy is checked and owned.
-                    let copy = unsafe { libc::fcntl(fd as RawFd, libc::F_DUPFD_CLOEXEC, 0) };
-                    if copy >= 0 {
-                        // SAFETY: a new descriptor owned by nothing else.
-                        out.dirs.push(unsafe { OwnedFd::from_raw_fd(copy) });
-                    }
+                    out.ids.push((st.st_dev, st.st_ino));
+                    out.dirs.push(copy);
+                } else {
+                    out.files.push(copy);
                 }
             }
         }

@@ -17,8 +17,9 @@
 //!   `AT_EMPTY_PATH` (`fstat` and `lookup`, or `lookup` for readlinkat);
 //!   the answer is then the call on what the walk resolved;
 //! - a descriptor itself (`""` with `AT_EMPTY_PATH`, fstat(2),
-//!   fstatfs(2)) is answered when it is not `O_PATH`, or is one of what
-//!   the program held at entry, or lies beneath a preopened directory
+//!   fstatfs(2)) is answered when it is not `O_PATH`, or is one the
+//!   program held at entry (that open file description, not another of
+//!   the same file), or lies beneath a preopened directory
 //!   ([`anchored_descriptor`]); an `O_PATH` descriptor of anything else
 //!   answers `EACCES`.
 //!
@@ -31,6 +32,7 @@ use std::os::fd::{AsRawFd, RawFd};
 use super::super::judge;
 use super::super::seccomp::RIGHTS_ERRNO;
 use super::super::syscalls::TABLE;
+use super::polled::KCMP_FILE;
 use super::{
     anchored, caller, copy_of, fstat, judge_without, raw, read_path, valid, walk, write_back,
     write_bytes, Context, State, Verdict, PATH_MAX,
@@ -291,10 +293,12 @@ pub(super) fn metadata(
 /// `O_PATH` (opened where Landlock allowed it, or handed in: a `fileargs`
 /// directory, a pipe); an `O_PATH` directory that is a preopened one or
 /// lies beneath one ([`anchored`]: its `..` walked up); an `O_PATH`
-/// descriptor of anything else that the program held at entry, or of a
-/// file beneath a preopened directory ([`beneath_anchor`]). Landlock
-/// does not mediate `O_PATH` opens: one made before the supervisor walked
-/// them (a racing thread) may be of anything.
+/// descriptor of anything else that the program held at entry (that open
+/// file description itself, not another of the same file), or of a file
+/// beneath a preopened directory ([`beneath_anchor`]). Landlock does not
+/// mediate `O_PATH` opens: one made before the supervisor walked them (a
+/// racing thread) may be of anything, a file preopened with rights that
+/// lack `fstat` included.
 pub(super) fn anchored_descriptor(fd: RawFd, state: &State) -> Result<(), i32> {
     // SAFETY: fcntl(2) F_GETFL of our own copy.
     let fl = unsafe { libc::fcntl(fd, libc::F_GETFL) };
@@ -308,10 +312,25 @@ pub(super) fn anchored_descriptor(fd: RawFd, state: &State) -> Result<(), i32> {
     if st.st_mode & libc::S_IFMT == libc::S_IFDIR {
         return anchored(fd, &state.anchors.ids);
     }
-    if state.anchors.ids.contains(&(st.st_dev, st.st_ino)) {
+    if state
+        .anchors
+        .files
+        .iter()
+        .any(|f| same_description(fd, f.as_raw_fd()))
+    {
         return Ok(());
     }
     beneath_anchor(fd, &st, state).ok_or(RIGHTS_ERRNO)
+}
+
+/// Whether descriptors `a` and `b` of the supervisor are one open file
+/// description (kcmp(2) `KCMP_FILE`): a copy of the program's (pidfd_getfd(2)
+/// shares it) against a copy made at entry.
+fn same_description(a: RawFd, b: RawFd) -> bool {
+    // SAFETY: getpid(2).
+    let me = unsafe { libc::getpid() };
+    // SAFETY: kcmp(2) with integer arguments; it compares, changes nothing.
+    unsafe { libc::syscall(libc::SYS_kcmp, me, me, KCMP_FILE, a, b) == 0 }
 }
 
 /// Whether the file of `O_PATH` descriptor `fd` (`st`) lies beneath a

@@ -69,7 +69,7 @@ fn placeholder(tid: libc::pid_t, fd: i32, ctx: &Context) -> bool {
 }
 
 /// kcmp(2)'s type for open file descriptions (include/uapi/linux/kcmp.h).
-const KCMP_FILE: libc::c_int = 0;
+pub(super) const KCMP_FILE: libc::c_int = 0;
 
 /// Reads `len` bytes at `addr` of thread `tid` (`EFAULT` when it cannot).
 fn read_vec(tid: libc::pid_t, addr: u64, len: usize) -> Result<Vec<u8>, i32> {
