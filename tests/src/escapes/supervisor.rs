@@ -7,6 +7,13 @@ use super::*;
 use crate::sys::*;
 use std::ffi::CStr;
 
+/// select(2) where the architecture has it (x86_64), else pselect6, which
+/// glibc's select(3) calls there.
+#[cfg(target_arch = "x86_64")]
+const SELECT: libc::c_long = libc::SYS_select;
+#[cfg(not(target_arch = "x86_64"))]
+const SELECT: libc::c_long = libc::SYS_pselect6;
+
 pub(super) const CASES: &[(&str, Probe)] = &[
     // select(2) reads `nfds` bits of each set, but no more than the
     // caller's descriptor table holds (fs/select.c core_sys_select: `if
@@ -14,7 +21,7 @@ pub(super) const CASES: &[(&str, Probe)] = &[
     // are unmapped is read whole by the kernel; a reader that takes all
     // `nfds` bits fails there.
     ("ro_select_unreadable_tail", |f| {
-        select_at_mapping_end(f.ro, libc::SYS_select)
+        select_at_mapping_end(f.ro, SELECT)
     }),
     ("ro_pselect6_unreadable_tail", |f| {
         select_at_mapping_end(f.ro, libc::SYS_pselect6)
@@ -23,7 +30,7 @@ pub(super) const CASES: &[(&str, Probe)] = &[
     ("pipe_select_unreadable_tail", |_| {
         let [r, w] = pipe()?;
         let written = write_text(w, "x");
-        let seen = written.and_then(|_| select_at_mapping_end(r, libc::SYS_select));
+        let seen = written.and_then(|_| select_at_mapping_end(r, SELECT));
         close(r);
         close(w);
         seen
