@@ -245,7 +245,10 @@ pub fn is_sandboxed() -> bool {
 /// a preopened directory through its raw descriptor) counts as a
 /// violation; and `EBADF` for a read or write the narrowed access mode of
 /// a limited descriptor refuses does not (a closed descriptor gives it
-/// too): ask [`is_violation_on`] with the descriptor. A [`File`] handle's
+/// too): ask [`is_violation_on`] with the descriptor; nor does the `EXDEV`
+/// Landlock answers a raw rename(2) or link(2) across directories without
+/// the rights to reparent (landlock(7), `LANDLOCK_ACCESS_FS_REFER`), which
+/// a rename across mounts gives too. A [`File`] handle's
 /// reads and writes tell it themselves: they answer the sandbox's errno
 /// for a missing right (`EACCES` on Linux) there. The README's
 /// "is_violation" section measures both kinds.
