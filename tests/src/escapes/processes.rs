@@ -454,7 +454,7 @@ fn cpu_timer(clock: libc::clockid_t) -> std::io::Result<()> {
 
 /// Reads the CPU affinity of thread `tid` and sets it back unchanged:
 /// the number of CPUs in it.
-fn affinity_of(tid: libc::pid_t) -> std::io::Result<u32> {
+pub(super) fn affinity_of(tid: libc::pid_t) -> std::io::Result<u32> {
     // SAFETY: `cpu_set_t` is plain old data; all zeroes is a valid value.
     let mut set: libc::cpu_set_t = unsafe { std::mem::zeroed() };
     sys!(libc::sched_getaffinity(

@@ -76,7 +76,9 @@ pub(super) const CASES: &[(&str, Probe)] = &[
     ("sched_setaffinity_child_to_parent", |_| {
         // SAFETY: getpid(2) cannot fail; the child names its parent.
         let parent = unsafe { libc::getpid() };
-        in_child(move || affinity(parent).map(|n| format!("pinned the parent ({n} CPUs)")))
+        in_child(move || {
+            super::processes::affinity_of(parent).map(|n| format!("pinned the parent ({n} CPUs)"))
+        })
     }),
     ("sched_setaffinity_parent_to_child", |_| {
         let [r, w] = pipe()?;
@@ -92,7 +94,7 @@ pub(super) const CASES: &[(&str, Probe)] = &[
             }
         }
         close(r);
-        let result = affinity(child);
+        let result = super::processes::affinity_of(child);
         close(w);
         result.map(|n| format!("pinned the child ({n} CPUs)"))
     }),
@@ -247,25 +249,6 @@ fn ppoll_one(fd: RawFd, ts: *const libc::timespec) -> Attempt {
         8
     ))?;
     Ok(format!("{n} ready, revents {:#x}", p.revents))
-}
-
-/// sched_getaffinity(2) then sched_setaffinity(2) of `id` with what it
-/// read: the number of CPUs.
-fn affinity(id: libc::pid_t) -> std::io::Result<u32> {
-    // SAFETY: `cpu_set_t` is plain old data; all zeroes is a valid value.
-    let mut set: libc::cpu_set_t = unsafe { std::mem::zeroed() };
-    sys!(libc::sched_getaffinity(
-        id,
-        std::mem::size_of_val(&set),
-        &mut set
-    ))?;
-    sys!(libc::sched_setaffinity(
-        id,
-        std::mem::size_of_val(&set),
-        &set
-    ))?;
-    // SAFETY: counts bits of a live local set.
-    Ok(unsafe { libc::CPU_COUNT(&set) } as u32)
 }
 
 /// symlinkat(2): `name` beneath `dir`, holding `target`.
