@@ -65,6 +65,7 @@ mod children;
 mod differences;
 mod inherited;
 mod kernel;
+mod lookups;
 mod namespaces;
 mod narrowing;
 mod network;
@@ -90,6 +91,7 @@ const SECTIONS: &[&[(&str, Probe)]] = &[
     differences::CASES,
     narrowing::CASES,
     supervisor::CASES,
+    lookups::CASES,
 ];
 
 /// Every case.

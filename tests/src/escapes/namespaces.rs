@@ -796,7 +796,7 @@ fn same_as_fstat(fd: RawFd) -> Attempt {
 }
 
 /// `Ok(errno)` when `r` failed with `errno`, as the kernel answers.
-fn expect_errno<T: std::fmt::Debug>(r: std::io::Result<T>, errno: i32) -> Attempt {
+pub(super) fn expect_errno<T: std::fmt::Debug>(r: std::io::Result<T>, errno: i32) -> Attempt {
     match r {
         Err(e) if e.raw_os_error() == Some(errno) => Ok(format!("errno {errno}")),
         other => Err(std::io::Error::other(format!(
@@ -806,13 +806,13 @@ fn expect_errno<T: std::fmt::Debug>(r: std::io::Result<T>, errno: i32) -> Attemp
 }
 
 /// Anonymous private pages, unmapped on drop.
-struct Pages {
-    at: *mut libc::c_void,
+pub(super) struct Pages {
+    pub(super) at: *mut libc::c_void,
     len: usize,
 }
 
 impl Pages {
-    fn new(count: usize, prot: i32) -> std::io::Result<Pages> {
+    pub(super) fn new(count: usize, prot: i32) -> std::io::Result<Pages> {
         // SAFETY: sysconf(3).
         let len = count * unsafe { libc::sysconf(libc::_SC_PAGESIZE) } as usize;
         // SAFETY: a fresh anonymous mapping; checked below.
@@ -835,14 +835,14 @@ impl Pages {
     /// The first page's bytes, and the second's when it is mapped
     /// writable.
     #[allow(clippy::mut_from_ref)]
-    fn bytes(&self) -> &mut [u8] {
+    pub(super) fn bytes(&self) -> &mut [u8] {
         // SAFETY: the mapping is live for `self`'s life; the probe is the
         // only one using it.
         unsafe { std::slice::from_raw_parts_mut(self.at.cast(), self.len) }
     }
 
     /// Changes the second of two pages' protection to `prot`.
-    fn protect_second(&self, prot: i32) -> std::io::Result<()> {
+    pub(super) fn protect_second(&self, prot: i32) -> std::io::Result<()> {
         let half = self.len / 2;
         sys!(libc::mprotect(
             self.at.cast::<u8>().add(half).cast(),

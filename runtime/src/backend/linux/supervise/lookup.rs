@@ -75,12 +75,18 @@ impl Call {
     }
 
     /// The argument of the `AT_*` flags, and the flags the call accepts
-    /// (fs/stat.c, fs/open.c: others are `EINVAL`).
+    /// (fs/stat.c, fs/open.c: others are `EINVAL`). fstatat(2) takes the
+    /// sync types of statx(2) too, any two of them (fs/stat.c vfs_statx
+    /// lists `AT_STATX_SYNC_TYPE` among its valid flags; only statx(2)'s
+    /// do_statx refuses both at once).
     fn flags(self) -> Option<(usize, i32)> {
         match self {
             Call::Fstatat => Some((
                 3,
-                libc::AT_SYMLINK_NOFOLLOW | libc::AT_NO_AUTOMOUNT | libc::AT_EMPTY_PATH,
+                libc::AT_SYMLINK_NOFOLLOW
+                    | libc::AT_NO_AUTOMOUNT
+                    | libc::AT_EMPTY_PATH
+                    | AT_STATX_SYNC_TYPE,
             )),
             Call::Statx => Some((
                 2,
@@ -195,7 +201,7 @@ pub(super) fn metadata(
                     t,
                     empty,
                     &mut st,
-                    libc::AT_EMPTY_PATH | (flags & libc::AT_NO_AUTOMOUNT),
+                    libc::AT_EMPTY_PATH | (flags & (libc::AT_NO_AUTOMOUNT | AT_STATX_SYNC_TYPE)),
                 )
             });
             drop(as_caller);

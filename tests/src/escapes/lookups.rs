@@ -1,0 +1,325 @@
+//! Attacks on the answers the supervisor writes for the lookups it makes
+//! itself (supervise/lookup.rs: fstatat, statx, faccessat, faccessat2,
+//! readlinkat, fstat, fstatfs): the flags it passes on or drops, the
+//! buffers it writes with process_vm_writev(2), the paths it reads and the
+//! descriptors it answers for. Each case checks the kernel's own answer
+//! (or Capsicum's, where the walk leaves the directory).
+
+use super::namespaces::{expect_errno, Pages};
+use super::*;
+use crate::sys::*;
+use std::ffi::CStr;
+
+/// `AT_STATX_FORCE_SYNC` and `AT_STATX_DONT_SYNC`
+/// (include/uapi/linux/fcntl.h).
+const AT_STATX_FORCE_SYNC: i32 = 0x2000;
+const AT_STATX_DONT_SYNC: i32 = 0x4000;
+/// A flag bit no `*at` call knows (include/uapi/linux/fcntl.h).
+const UNKNOWN_AT: i32 = 0x4000_0000;
+
+pub(super) const CASES: &[(&str, Probe)] = &[
+    // Flags. fstatat(2) takes the statx sync types too (fs/stat.c
+    // vfs_statx: AT_STATX_SYNC_TYPE among the valid flags).
+    ("lookup_fstatat_force_sync", |f| {
+        stat_at(f.dir, c"inside.txt", AT_STATX_FORCE_SYNC)
+    }),
+    // Both at once too: only statx(2) refuses them together (do_statx).
+    ("lookup_fstatat_both_syncs", |f| {
+        stat_at(
+            f.dir,
+            c"inside.txt",
+            AT_STATX_FORCE_SYNC | AT_STATX_DONT_SYNC,
+        )
+    }),
+    ("lookup_fstat_empty_path_force_sync", |f| {
+        stat_at(f.rw, c"", libc::AT_EMPTY_PATH | AT_STATX_FORCE_SYNC)
+    }),
+    ("lookup_statx_dont_sync_no_automount", |f| {
+        statx_at(
+            f.dir,
+            c"inside.txt",
+            AT_STATX_DONT_SYNC | libc::AT_NO_AUTOMOUNT,
+        )
+    }),
+    ("lookup_statx_odd_mask", |f| {
+        // Every mask bit but the reserved one: the kernel fills what it
+        // has and says which in stx_mask.
+        let mut st = zeroed_statx();
+        sys!(libc::statx(
+            f.dir,
+            c"inside.txt".as_ptr(),
+            0,
+            !(libc::STATX__RESERVED as u32),
+            &mut st
+        ))?;
+        if st.stx_size != 6 || st.stx_mask & libc::STATX_SIZE == 0 {
+            return Err(std::io::Error::other(format!(
+                "size {} mask {:#x}",
+                st.stx_size, st.stx_mask
+            )));
+        }
+        Ok("size 6".into())
+    }),
+    ("lookup_fstatat_unknown_flag", |f| {
+        expect_errno(stat_at(f.dir, c"inside.txt", UNKNOWN_AT), libc::EINVAL)
+    }),
+    ("lookup_statx_unknown_flag", |f| {
+        expect_errno(statx_at(f.dir, c"inside.txt", UNKNOWN_AT), libc::EINVAL)
+    }),
+    ("lookup_faccessat2_unknown_flag", |f| {
+        expect_errno(
+            sys!(libc::syscall(
+                libc::SYS_faccessat2,
+                f.dir,
+                c"inside.txt".as_ptr(),
+                libc::R_OK,
+                UNKNOWN_AT
+            )),
+            libc::EINVAL,
+        )
+    }),
+    // A final link that leads out, not followed: the link itself, which
+    // lies in dir (its size: the length of "../outside/secret.txt").
+    ("lookup_statx_nofollow_link_out", |f| {
+        let seen = statx_at(f.dir, c"escape_link", libc::AT_SYMLINK_NOFOLLOW)?;
+        if seen != "size 21" {
+            return Err(std::io::Error::other(seen));
+        }
+        Ok(seen)
+    }),
+    // A trailing slash follows the link even so (path_resolution(7)).
+    ("lookup_fstatat_nofollow_link_out_slash", |f| {
+        stat_at(f.dir, c"escape_link/", libc::AT_SYMLINK_NOFOLLOW)
+    }),
+    ("lookup_fstatat_nofollow_dotdot", |f| {
+        stat_at(f.dir, c"..", libc::AT_SYMLINK_NOFOLLOW)
+    }),
+    // access(2) with the real ids, AT_EACCESS with the effective ones,
+    // after the program became nobody effectively (setresuid(2)).
+    ("lookup_faccessat2_eaccess_after_setresuid", |f| {
+        let access = |flags: i32| {
+            sys!(libc::syscall(
+                libc::SYS_faccessat2,
+                f.dir,
+                c"inside.txt".as_ptr(),
+                libc::W_OK,
+                flags
+            ))
+            .map(drop)
+        };
+        // SAFETY: getuid(2) cannot fail.
+        if unsafe { libc::getuid() } != 0 {
+            return Err(std::io::Error::other("not root: nothing to tell apart"));
+        }
+        sys!(libc::setresuid(0, 65534, 0))?;
+        let real = access(0);
+        let effective = access(libc::AT_EACCESS);
+        match (&real, &effective) {
+            (Ok(()), Err(e)) if e.raw_os_error() == Some(libc::EACCES) => {
+                Ok("real ids may write, effective may not".into())
+            }
+            _ => Err(std::io::Error::other(format!(
+                "real {real:?}, effective {effective:?}"
+            ))),
+        }
+    }),
+    // Buffers of readlinkat(2): bufsiz 0 (EINVAL), 1 (one byte, nothing
+    // past it), huge (the link's length), and one ending before an
+    // unmapped page (EFAULT).
+    ("lookup_readlinkat_bufsiz_zero", |f| {
+        let mut b = [0u8; 8];
+        expect_errno(
+            readlink(f.dir, c"escape_link", b.as_mut_ptr(), 0),
+            libc::EINVAL,
+        )
+    }),
+    ("lookup_readlinkat_bufsiz_one", |f| {
+        let mut b = [0xaau8; 8];
+        let n = readlink(f.dir, c"escape_link", b.as_mut_ptr(), 1)?;
+        if n != 1 || b[0] != b'.' || b[1..].iter().any(|&x| x != 0xaa) {
+            return Err(std::io::Error::other(format!("{n} bytes: {b:?}")));
+        }
+        Ok("one byte".into())
+    }),
+    ("lookup_readlinkat_bufsiz_huge", |f| {
+        let page = Pages::new(2, libc::PROT_READ | libc::PROT_WRITE)?;
+        page.protect_second(libc::PROT_NONE)?;
+        let bytes = page.bytes();
+        let at = bytes.len() / 2 - 64;
+        let n = readlink(
+            f.dir,
+            c"escape_link",
+            bytes[at..].as_mut_ptr(),
+            usize::MAX >> 33,
+        )?;
+        let got = &bytes[at..at + n as usize];
+        if got != b"../outside/secret.txt" {
+            return Err(std::io::Error::other(format!("{got:?}")));
+        }
+        Ok(format!("{n} bytes"))
+    }),
+    ("lookup_readlinkat_buffer_at_unmapped", |f| {
+        let page = Pages::new(2, libc::PROT_READ | libc::PROT_WRITE)?;
+        page.protect_second(libc::PROT_NONE)?;
+        let bytes = page.bytes();
+        let at = bytes.len() / 2 - 5;
+        expect_errno(
+            readlink(f.dir, c"escape_link", bytes[at..].as_mut_ptr(), 64),
+            libc::EFAULT,
+        )
+    }),
+    ("lookup_readlinkat_readonly_buffer", |f| {
+        let page = Pages::new(1, libc::PROT_READ)?;
+        expect_errno(
+            readlink(f.dir, c"escape_link", page.at.cast(), 64),
+            libc::EFAULT,
+        )
+    }),
+    ("lookup_fstatat_path_buffer_readonly", |f| {
+        let page = Pages::new(1, libc::PROT_READ)?;
+        expect_errno(
+            sys!(libc::fstatat(
+                f.dir,
+                c"inside.txt".as_ptr(),
+                page.at.cast(),
+                0
+            )),
+            libc::EFAULT,
+        )
+    }),
+    // Paths: PATH_MAX - 1 bytes is a path, PATH_MAX is not
+    // (ENAMETOOLONG, fs/namei.c getname_flags).
+    ("lookup_fstatat_path_max_minus_one", |f| {
+        let path = long_path(libc::PATH_MAX as usize - 1);
+        stat_at(f.dir, &path, 0)
+    }),
+    ("lookup_fstatat_path_max", |f| {
+        let path = long_path(libc::PATH_MAX as usize);
+        expect_errno(stat_at(f.dir, &path, 0), libc::ENAMETOOLONG)
+    }),
+    ("lookup_statx_path_into_unmapped", |f| {
+        let page = Pages::new(2, libc::PROT_READ | libc::PROT_WRITE)?;
+        page.protect_second(libc::PROT_NONE)?;
+        let bytes = page.bytes();
+        let half = bytes.len() / 2;
+        bytes[..half].fill(b'a');
+        let mut st = zeroed_statx();
+        expect_errno(
+            sys!(libc::statx(
+                f.dir,
+                bytes[half - 10..].as_ptr().cast(),
+                0,
+                libc::STATX_BASIC_STATS,
+                &mut st
+            )),
+            libc::EFAULT,
+        )
+    }),
+    ("lookup_fstatat_empty_without_flag", |f| {
+        expect_errno(stat_at(f.dir, c"", 0), libc::ENOENT)
+    }),
+    ("lookup_faccessat_empty", |f| {
+        expect_errno(
+            sys!(libc::faccessat(f.dir, c"".as_ptr(), libc::R_OK, 0)),
+            libc::ENOENT,
+        )
+    }),
+    ("lookup_readlinkat_empty_not_link", |f| {
+        let mut b = [0u8; 8];
+        expect_errno(readlink(f.dir, c"", b.as_mut_ptr(), 8), libc::ENOENT)
+    }),
+    ("lookup_statx_root", |f| statx_at(f.dir, c"/", 0)),
+    ("lookup_fstatat_dot", |f| stat_at(f.dir, c".", 0)),
+    ("lookup_faccessat_dotdot_nofollow", |f| {
+        sys!(libc::syscall(
+            libc::SYS_faccessat2,
+            f.dir,
+            c"..".as_ptr(),
+            libc::F_OK,
+            libc::AT_SYMLINK_NOFOLLOW
+        ))?;
+        Ok("the parent exists".into())
+    }),
+    ("lookup_fstatat_file_trailing_slash", |f| {
+        expect_errno(stat_at(f.dir, c"inside.txt/", 0), libc::ENOTDIR)
+    }),
+    ("lookup_statx_symlink_loop", |f| {
+        sys!(libc::symlinkat(c"loop".as_ptr(), f.dir, c"loop".as_ptr()))?;
+        expect_errno(statx_at(f.dir, c"loop", 0), libc::ELOOP)
+    }),
+    // Descriptors that are no file: their metadata, as fstat(2) and
+    // fstatfs(2) give it.
+    ("lookup_fstat_anonymous_descriptors", |_| {
+        each_anonymous(|fd| {
+            fstat(fd)?;
+            fstatfs(fd)
+        })
+    }),
+    // A directory opened O_PATH beneath dir, then removed: its metadata
+    // (nlink 0) as Capsicum gives a descriptor derived from dir (fstat
+    // held through fstatat).
+    ("lookup_opath_removed_dir_fstat", |f| {
+        sys!(libc::mkdirat(f.dir, c"gone".as_ptr(), 0o755))?;
+        let fd = openat(f.dir, c"gone", libc::O_PATH | libc::O_DIRECTORY)?;
+        let removed = sys!(libc::unlinkat(f.dir, c"gone".as_ptr(), libc::AT_REMOVEDIR));
+        let seen = removed.and_then(|_| fstat(fd));
+        close(fd);
+        seen
+    }),
+    ("lookup_removed_dir_fstat", |f| {
+        sys!(libc::mkdirat(f.dir, c"gone".as_ptr(), 0o755))?;
+        let fd = openat(f.dir, c"gone", libc::O_RDONLY | libc::O_DIRECTORY)?;
+        let removed = sys!(libc::unlinkat(f.dir, c"gone".as_ptr(), libc::AT_REMOVEDIR));
+        let seen = removed.and_then(|_| fstat(fd));
+        close(fd);
+        seen
+    }),
+];
+
+fn zeroed_statx() -> libc::statx {
+    // SAFETY: `statx` is plain old data; all zeroes is a valid value.
+    unsafe { std::mem::zeroed() }
+}
+
+/// readlinkat(2) of `path` beneath `dir` into `buf` of `size` bytes.
+fn readlink(dir: RawFd, path: &CStr, buf: *mut u8, size: usize) -> std::io::Result<isize> {
+    sys!(libc::readlinkat(dir, path.as_ptr(), buf.cast(), size))
+}
+
+/// `./././…inside.txt` of `len` bytes (without its NUL).
+fn long_path(len: usize) -> std::ffi::CString {
+    let tail = "inside.txt";
+    let mut s = "./".repeat((len - tail.len()) / 2);
+    if s.len() + tail.len() < len {
+        s.push('/');
+    }
+    s.push_str(tail);
+    assert_eq!(s.len(), len);
+    c(&s)
+}
+
+/// fstatfs(2).
+fn fstatfs(fd: RawFd) -> Attempt {
+    // SAFETY: `statfs` is plain old data; all zeroes is a valid value.
+    let mut sf: libc::statfs = unsafe { std::mem::zeroed() };
+    sys!(libc::fstatfs(fd, &mut sf))?;
+    Ok(format!("type {:#x}", sf.f_type))
+}
+
+/// `attempt` on a pipe, a socket, a memfd and an eventfd in turn.
+fn each_anonymous(attempt: impl Fn(RawFd) -> Attempt) -> Attempt {
+    let [r, w] = pipe()?;
+    let mut fds = vec![r, w];
+    fds.push(sys!(libc::socket(libc::AF_UNIX, libc::SOCK_STREAM, 0))?);
+    fds.push(sys!(libc::memfd_create(c"m".as_ptr(), 0))?);
+    fds.push(sys!(libc::eventfd(0, 0))?);
+    let mut seen = Vec::new();
+    for &fd in &fds {
+        seen.push(attempt(fd));
+    }
+    for fd in fds {
+        close(fd);
+    }
+    let seen: Result<Vec<_>, _> = seen.into_iter().collect();
+    Ok(seen?.join(", "))
+}
