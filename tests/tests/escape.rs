@@ -732,6 +732,22 @@ mod linux {
         Case::new("lookup_opath_removed_dir_fstat", Namespaces, Allowed),
         Case::new("lookup_removed_dir_fstat", Namespaces, Allowed),
         Case::new("lookup_statx_symlink_loop", Namespaces, Allowed).changes(&["dir/loop"]),
+        Case::new("lookup_statx_both_syncs_out", Namespaces, Allowed),
+        Case::new("lookup_statx_reserved_mask_out", Namespaces, Allowed),
+        Case::new("lookup_faccessat_real_nobody", Namespaces, Allowed),
+        Case::new("lookup_faccessat2_eaccess_one_thread", Namespaces, Allowed),
+        Case::new("lookup_readlinkat_bufsiz_high_bits", Namespaces, Allowed),
+        Case::new("lookup_readlinkat_empty_opath_link", Namespaces, Allowed),
+        Case::new("lookup_fstatat_sub_dotdot", Namespaces, Allowed),
+        Case::new("lookup_faccessat_nofollow_link_out", Namespaces, Allowed),
+        Case::new(
+            "lookup_fstatat_nofollow_dir_link_slash",
+            Namespaces,
+            Allowed,
+        )
+        .changes(&["dir/sl"]),
+        Case::new("lookup_readlinkat_dir_link_slash", Namespaces, Allowed).changes(&["dir/sl"]),
+        Case::new("lookup_faccessat_link_out", Namespaces, Denied(BENEATH)),
         Case::new(
             "lookup_fstatat_nofollow_link_out_slash",
             Namespaces,

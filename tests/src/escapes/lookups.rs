@@ -274,6 +274,160 @@ pub(super) const CASES: &[(&str, Probe)] = &[
         close(fd);
         seen
     }),
+    // statx(2) refuses two sync types and the reserved mask bit before
+    // it looks the path up (fs/stat.c do_statx), so even for a path that
+    // leaves dir.
+    ("lookup_statx_both_syncs_out", |f| {
+        expect_errno(
+            statx_at(
+                f.dir,
+                c"../outside/secret.txt",
+                AT_STATX_FORCE_SYNC | AT_STATX_DONT_SYNC,
+            ),
+            libc::EINVAL,
+        )
+    }),
+    ("lookup_statx_reserved_mask_out", |f| {
+        let mut st = zeroed_statx();
+        expect_errno(
+            sys!(libc::statx(
+                f.dir,
+                c"../outside/secret.txt".as_ptr(),
+                0,
+                libc::STATX__RESERVED as u32,
+                &mut st
+            )),
+            libc::EINVAL,
+        )
+    }),
+    // The real ids may not write, the effective may (setresuid(2) with
+    // a real id of nobody).
+    ("lookup_faccessat_real_nobody", |f| {
+        // SAFETY: getuid(2) cannot fail.
+        if unsafe { libc::getuid() } != 0 {
+            return Err(std::io::Error::other("not root: nothing to tell apart"));
+        }
+        sys!(libc::setresuid(65534, 0, 0))?;
+        let real = sys!(libc::faccessat(
+            f.dir,
+            c"inside.txt".as_ptr(),
+            libc::W_OK,
+            0
+        ));
+        let effective = sys!(libc::faccessat(
+            f.dir,
+            c"inside.txt".as_ptr(),
+            libc::W_OK,
+            libc::AT_EACCESS
+        ));
+        match (&real, &effective) {
+            (Err(e), Ok(_)) if e.raw_os_error() == Some(libc::EACCES) => {
+                Ok("effective ids may write, real may not".into())
+            }
+            _ => Err(std::io::Error::other(format!(
+                "real {real:?}, effective {effective:?}"
+            ))),
+        }
+    }),
+    // Credentials are a thread's (credentials(7)): one thread alone
+    // becomes nobody effectively (the raw call, not glibc's broadcast);
+    // AT_EACCESS answers by each caller's own.
+    ("lookup_faccessat2_eaccess_one_thread", |f| {
+        // SAFETY: getuid(2) cannot fail.
+        if unsafe { libc::getuid() } != 0 {
+            return Err(std::io::Error::other("not root: nothing to tell apart"));
+        }
+        let dir = f.dir;
+        let access = move || {
+            sys!(libc::syscall(
+                libc::SYS_faccessat2,
+                dir,
+                c"inside.txt".as_ptr(),
+                libc::W_OK,
+                libc::AT_EACCESS
+            ))
+            .map(drop)
+        };
+        let theirs = std::thread::spawn(move || {
+            sys!(libc::syscall(libc::SYS_setresuid, 0, 65534, 0))?;
+            Ok::<_, std::io::Error>(access())
+        })
+        .join()
+        .map_err(|_| std::io::Error::other("the thread panicked"))??;
+        let mine = access();
+        match (&theirs, &mine) {
+            (Err(e), Ok(())) if e.raw_os_error() == Some(libc::EACCES) => {
+                Ok("each thread answered by its own ids".into())
+            }
+            _ => Err(std::io::Error::other(format!(
+                "nobody's thread {theirs:?}, root's {mine:?}"
+            ))),
+        }
+    }),
+    // bufsiz is an int (fs/stat.c readlinkat): high bits are dropped.
+    ("lookup_readlinkat_bufsiz_high_bits", |f| {
+        let mut b = [0xaau8; 16];
+        let n = sys!(libc::syscall(
+            libc::SYS_readlinkat,
+            f.dir,
+            c"escape_link".as_ptr(),
+            b.as_mut_ptr(),
+            (1u64 << 32) | 5
+        ))?;
+        if n != 5 || &b[..5] != b"../ou" || b[5..].iter().any(|&x| x != 0xaa) {
+            return Err(std::io::Error::other(format!("{n} bytes: {b:?}")));
+        }
+        Ok("five bytes".into())
+    }),
+    // The link dir/escape_link itself, held O_PATH: its text, though it
+    // names a place outside.
+    ("lookup_readlinkat_empty_opath_link", |f| {
+        let fd = openat(f.dir, c"escape_link", libc::O_PATH | libc::O_NOFOLLOW)?;
+        let mut b = [0u8; 64];
+        let n = readlink(fd, c"", b.as_mut_ptr(), b.len());
+        close(fd);
+        Ok(String::from_utf8_lossy(&b[..n? as usize]).into_owned())
+    }),
+    ("lookup_fstatat_sub_dotdot", |f| {
+        stat_at(f.dir, c"sub/..", 0)
+    }),
+    // A trailing slash follows a final link even with
+    // AT_SYMLINK_NOFOLLOW: the directory it names, not the link.
+    ("lookup_fstatat_nofollow_dir_link_slash", |f| {
+        sys!(libc::symlinkat(c"sub".as_ptr(), f.dir, c"sl".as_ptr()))?;
+        let link = stat_at(f.dir, c"sl", libc::AT_SYMLINK_NOFOLLOW)?;
+        let followed = stat_at(f.dir, c"sl/", libc::AT_SYMLINK_NOFOLLOW)?;
+        let sub = stat_at(f.dir, c"sub", 0)?;
+        if link != "size 3" || followed != sub {
+            return Err(std::io::Error::other(format!(
+                "link {link}, with a slash {followed}, sub {sub}"
+            )));
+        }
+        Ok(followed)
+    }),
+    ("lookup_readlinkat_dir_link_slash", |f| {
+        sys!(libc::symlinkat(c"sub".as_ptr(), f.dir, c"sl".as_ptr()))?;
+        let mut b = [0u8; 8];
+        expect_errno(readlink(f.dir, c"sl/", b.as_mut_ptr(), 8), libc::EINVAL)
+    }),
+    ("lookup_faccessat_nofollow_link_out", |f| {
+        sys!(libc::faccessat(
+            f.dir,
+            c"escape_link".as_ptr(),
+            libc::F_OK,
+            libc::AT_SYMLINK_NOFOLLOW
+        ))?;
+        Ok("the link exists".into())
+    }),
+    ("lookup_faccessat_link_out", |f| {
+        sys!(libc::faccessat(
+            f.dir,
+            c"escape_link".as_ptr(),
+            libc::F_OK,
+            0
+        ))?;
+        Ok("outside/secret.txt exists".into())
+    }),
 ];
 
 fn zeroed_statx() -> libc::statx {

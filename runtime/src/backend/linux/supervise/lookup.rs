@@ -40,6 +40,8 @@ use super::{
 
 /// `AT_STATX_SYNC_TYPE` (include/uapi/linux/fcntl.h).
 const AT_STATX_SYNC_TYPE: i32 = 0x6000;
+/// `STATX__RESERVED` (include/uapi/linux/stat.h).
+const STATX_RESERVED: u32 = 0x8000_0000;
 
 /// The calls answered here, by their arguments.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -131,6 +133,14 @@ pub(super) fn metadata(
             return Err(libc::EINVAL);
         }
         Call::Readlinkat if args[3] as i32 <= 0 => return Err(libc::EINVAL),
+        // Before the path is looked up, as statx(2) refuses them (fs/stat.c
+        // do_statx): the reserved mask bit, two sync types at once.
+        Call::Statx
+            if args[3] as u32 & STATX_RESERVED != 0
+                || flags & AT_STATX_SYNC_TYPE == AT_STATX_SYNC_TYPE =>
+        {
+            return Err(libc::EINVAL);
+        }
         _ => {}
     }
     let pidfd = caller(tid)?;
