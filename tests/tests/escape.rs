@@ -747,6 +747,9 @@ mod linux {
         )
         .changes(&["dir/sl"]),
         Case::new("lookup_readlinkat_dir_link_slash", Namespaces, Allowed).changes(&["dir/sl"]),
+        Case::new("lookup_faccessat_caps_dropped", Namespaces, Allowed).changes(&["dir/n.txt"]),
+        Case::new("lookup_fstatat_search_caps_dropped", Namespaces, Allowed)
+            .changes(&["dir/locked", "dir/locked/f"]),
         Case::new("lookup_faccessat_link_out", Namespaces, Denied(BENEATH)),
         Case::new(
             "lookup_fstatat_nofollow_link_out_slash",

@@ -428,6 +428,36 @@ pub(super) const CASES: &[(&str, Probe)] = &[
         ))?;
         Ok("outside/secret.txt exists".into())
     }),
+    // Capabilities: without CAP_DAC_OVERRIDE and CAP_DAC_READ_SEARCH in
+    // the effective set (capset(2)), AT_EACCESS may not read another's
+    // 0600 file; access(2) by a real root takes the permitted set (fs/open.c
+    // access_override_creds) and may.
+    ("lookup_faccessat_caps_dropped", |f| {
+        owned_by_nobody(f.dir, c"n.txt", false)?;
+        drop_dac_capabilities()?;
+        let real = sys!(libc::faccessat(f.dir, c"n.txt".as_ptr(), libc::R_OK, 0));
+        let effective = sys!(libc::faccessat(
+            f.dir,
+            c"n.txt".as_ptr(),
+            libc::R_OK,
+            libc::AT_EACCESS
+        ));
+        match (&real, &effective) {
+            (Ok(_), Err(e)) if e.raw_os_error() == Some(libc::EACCES) => {
+                Ok("the permitted set may read, the effective may not".into())
+            }
+            _ => Err(std::io::Error::other(format!(
+                "real {real:?}, effective {effective:?}"
+            ))),
+        }
+    }),
+    // A lookup through another's 0700 directory, the effective set
+    // without CAP_DAC_*: no search permission (path_resolution(7)).
+    ("lookup_fstatat_search_caps_dropped", |f| {
+        owned_by_nobody(f.dir, c"locked", true)?;
+        drop_dac_capabilities()?;
+        expect_errno(stat_at(f.dir, c"locked/f", 0), libc::EACCES)
+    }),
 ];
 
 fn zeroed_statx() -> libc::statx {
@@ -476,4 +506,52 @@ fn each_anonymous(attempt: impl Fn(RawFd) -> Attempt) -> Attempt {
     }
     let seen: Result<Vec<_>, _> = seen.into_iter().collect();
     Ok(seen?.join(", "))
+}
+
+/// `name` beneath `dir` owned by nobody, mode 0600: a file, or with
+/// `dir_with_file` a 0700 directory holding a file `f`.
+fn owned_by_nobody(dir: RawFd, name: &CStr, dir_with_file: bool) -> std::io::Result<()> {
+    // SAFETY: getuid(2) cannot fail.
+    if unsafe { libc::getuid() } != 0 {
+        return Err(std::io::Error::other("not root: nothing to tell apart"));
+    }
+    if dir_with_file {
+        sys!(libc::mkdirat(dir, name.as_ptr(), 0o700))?;
+        let inner = openat(dir, name, libc::O_RDONLY | libc::O_DIRECTORY)?;
+        let made = openat(inner, c"f", libc::O_CREAT | libc::O_WRONLY);
+        close(inner);
+        close(made?);
+    } else {
+        close(openat(dir, name, libc::O_CREAT | libc::O_WRONLY)?);
+        sys!(libc::fchmodat(dir, name.as_ptr(), 0o600, 0))?;
+    }
+    sys!(libc::fchownat(dir, name.as_ptr(), 65534, 65534, 0))?;
+    Ok(())
+}
+
+/// Keeps CAP_DAC_OVERRIDE and CAP_DAC_READ_SEARCH in the permitted set
+/// alone, none effective (capset(2); capget(2) is not allowed).
+fn drop_dac_capabilities() -> std::io::Result<()> {
+    #[repr(C)]
+    struct Header {
+        version: u32,
+        pid: i32,
+    }
+    #[repr(C)]
+    #[derive(Clone, Copy, Default)]
+    struct Data {
+        effective: u32,
+        permitted: u32,
+        inheritable: u32,
+    }
+    let header = Header {
+        version: 0x2008_0522,
+        pid: 0,
+    };
+    let mut data = [Data::default(); 2];
+    // CAP_DAC_OVERRIDE (1) and CAP_DAC_READ_SEARCH (2),
+    // include/uapi/linux/capability.h.
+    data[0].permitted = (1 << 1) | (1 << 2);
+    sys!(libc::syscall(libc::SYS_capset, &header, data.as_ptr()))?;
+    Ok(())
 }
