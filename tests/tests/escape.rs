@@ -752,6 +752,28 @@ mod linux {
             .changes(&["dir/locked", "dir/locked/f"]),
         Case::new("lookup_faccessat_link_out", Namespaces, Denied(BENEATH)),
         Case::new(
+            "lookup_fstatat_fdcwd_high_word_clear",
+            Namespaces,
+            Denied(MODE),
+        ),
+        Case::new(
+            "lookup_statx_fdcwd_high_word_clear",
+            Namespaces,
+            Denied(MODE),
+        ),
+        Case::new(
+            "lookup_readlinkat_fdcwd_high_word_clear",
+            Namespaces,
+            Denied(MODE),
+        ),
+        Case::new(
+            "lookup_faccessat_fdcwd_high_word_clear",
+            Namespaces,
+            Denied(MODE),
+        ),
+        Case::new("lookup_fstatat_dirfd_high_word", Namespaces, Allowed),
+        Case::new("lookup_fstat_high_word", Namespaces, Allowed),
+        Case::new(
             "lookup_fstatat_nofollow_link_out_slash",
             Namespaces,
             Denied(BENEATH),

@@ -458,7 +458,81 @@ pub(super) const CASES: &[(&str, Probe)] = &[
         drop_dac_capabilities()?;
         expect_errno(stat_at(f.dir, c"locked/f", 0), libc::EACCES)
     }),
+    // Descriptors are ints (fs/stat.c: `int dfd`, `unsigned int fd`): the
+    // high word of the register is not looked at, so AT_FDCWD
+    // zero-extended is still the working directory (capsicum-test
+    // linux.cc CheckHighWord does the same for prctl(2)).
+    ("lookup_fstatat_fdcwd_high_word_clear", |_| {
+        let mut st = zeroed_stat();
+        sys!(libc::syscall(
+            libc::SYS_newfstatat,
+            u64::from(libc::AT_FDCWD as u32),
+            c".".as_ptr(),
+            &mut st,
+            0
+        ))?;
+        Ok("the working directory's metadata".into())
+    }),
+    ("lookup_statx_fdcwd_high_word_clear", |_| {
+        let mut st = zeroed_statx();
+        sys!(libc::syscall(
+            libc::SYS_statx,
+            u64::from(libc::AT_FDCWD as u32),
+            c".".as_ptr(),
+            0,
+            libc::STATX_BASIC_STATS,
+            &mut st
+        ))?;
+        Ok("the working directory's metadata".into())
+    }),
+    ("lookup_readlinkat_fdcwd_high_word_clear", |_| {
+        let mut b = [0u8; 64];
+        let n = sys!(libc::syscall(
+            libc::SYS_readlinkat,
+            u64::from(libc::AT_FDCWD as u32),
+            c".".as_ptr(),
+            b.as_mut_ptr(),
+            b.len()
+        ))?;
+        // Unsandboxed: EINVAL, "." found and no link.
+        Ok(format!("{n} bytes from the working directory"))
+    }),
+    ("lookup_faccessat_fdcwd_high_word_clear", |_| {
+        sys!(libc::syscall(
+            libc::SYS_faccessat,
+            u64::from(libc::AT_FDCWD as u32),
+            c".".as_ptr(),
+            libc::F_OK
+        ))?;
+        Ok("the working directory exists".into())
+    }),
+    // A descriptor with its high word set is the same descriptor.
+    ("lookup_fstatat_dirfd_high_word", |f| {
+        let mut st = zeroed_stat();
+        sys!(libc::syscall(
+            libc::SYS_newfstatat,
+            (1u64 << 32) | f.dir as u64,
+            c"inside.txt".as_ptr(),
+            &mut st,
+            0
+        ))?;
+        Ok(format!("size {}", st.st_size))
+    }),
+    ("lookup_fstat_high_word", |f| {
+        let mut st = zeroed_stat();
+        sys!(libc::syscall(
+            libc::SYS_fstat,
+            (1u64 << 32) | f.rw as u64,
+            &mut st
+        ))?;
+        Ok(format!("size {}", st.st_size))
+    }),
 ];
+
+fn zeroed_stat() -> libc::stat {
+    // SAFETY: `stat` is plain old data; all zeroes is a valid value.
+    unsafe { std::mem::zeroed() }
+}
 
 fn zeroed_statx() -> libc::statx {
     // SAFETY: `statx` is plain old data; all zeroes is a valid value.
