@@ -751,6 +751,16 @@ mod linux {
         Case::new("lookup_fstatat_search_caps_dropped", Namespaces, Allowed)
             .changes(&["dir/locked", "dir/locked/f"]),
         Case::new("lookup_faccessat_link_out", Namespaces, Denied(BENEATH)),
+        Case::new("lookup_fstatat_after_setfsuid", Namespaces, Allowed).changes(&[
+            "dir/locked",
+            "dir/locked/f",
+            "dir/rootonly",
+        ]),
+        Case::new("lookup_after_setgroups", Namespaces, Allowed).changes(&[
+            "dir/g.txt",
+            "dir/gd",
+            "dir/gd/f",
+        ]),
         Case::new(
             "lookup_fstatat_fdcwd_high_word_clear",
             Namespaces,

@@ -527,6 +527,63 @@ pub(super) const CASES: &[(&str, Probe)] = &[
         ))?;
         Ok(format!("size {}", st.st_size))
     }),
+    // The filesystem uid alone (setfsuid(2)): from 0 to another it also
+    // takes the filesystem capabilities out of the effective set
+    // (capabilities(7), "Effect of user ID changes on capabilities"), so
+    // nobody's 0700 directory is searched as its owner's, root's is not.
+    ("lookup_fstatat_after_setfsuid", |f| {
+        owned_by_nobody(f.dir, c"locked", true)?;
+        sys!(libc::mkdirat(f.dir, c"rootonly".as_ptr(), 0o700))?;
+        // setfsuid(2) answers the previous id, never an error.
+        // SAFETY: changes the calling thread's filesystem uid.
+        unsafe { libc::setfsuid(65534) };
+        let nobodys = stat_at(f.dir, c"locked/f", 0);
+        let roots = stat_at(f.dir, c"rootonly/.", 0);
+        match (&nobodys, &roots) {
+            (Ok(_), Err(e)) if e.raw_os_error() == Some(libc::EACCES) => {
+                Ok("searched as nobody".into())
+            }
+            _ => Err(std::io::Error::other(format!(
+                "nobody's {nobodys:?}, root's {roots:?}"
+            ))),
+        }
+    }),
+    // Supplementary groups (setgroups(2)): nobody's file readable by
+    // group 4242 alone, and nobody's directory searchable by it, with no
+    // DAC capability effective.
+    ("lookup_after_setgroups", |f| {
+        owned_by_nobody(f.dir, c"g.txt", false)?;
+        owned_by_nobody(f.dir, c"gd", true)?;
+        sys!(libc::fchownat(f.dir, c"g.txt".as_ptr(), 65534, 4242, 0))?;
+        sys!(libc::fchmodat(f.dir, c"g.txt".as_ptr(), 0o040, 0))?;
+        sys!(libc::fchownat(f.dir, c"gd".as_ptr(), 65534, 4242, 0))?;
+        sys!(libc::fchmodat(f.dir, c"gd".as_ptr(), 0o010, 0))?;
+        let before = stat_at(f.dir, c"gd/f", 0);
+        sys!(libc::setgroups(1, [4242 as libc::gid_t].as_ptr()))?;
+        drop_dac_capabilities()?;
+        let read = sys!(libc::faccessat(
+            f.dir,
+            c"g.txt".as_ptr(),
+            libc::R_OK,
+            libc::AT_EACCESS
+        ));
+        let searched = stat_at(f.dir, c"gd/f", 0);
+        let other = expect_errno(
+            sys!(libc::faccessat(
+                f.dir,
+                c"g.txt".as_ptr(),
+                libc::W_OK,
+                libc::AT_EACCESS
+            )),
+            libc::EACCES,
+        );
+        match (&before, &read, &searched, &other) {
+            (Ok(_), Ok(_), Ok(_), Ok(_)) => Ok("read and searched by group 4242".into()),
+            _ => Err(std::io::Error::other(format!(
+                "before {before:?}, read {read:?}, searched {searched:?}, write {other:?}"
+            ))),
+        }
+    }),
 ];
 
 fn zeroed_stat() -> libc::stat {
