@@ -751,6 +751,17 @@ mod linux {
         Case::new("lookup_fstatat_search_caps_dropped", Namespaces, Allowed)
             .changes(&["dir/locked", "dir/locked/f"]),
         Case::new("lookup_faccessat_link_out", Namespaces, Denied(BENEATH)),
+        Case::new("lookup_child_after_setfsuid", Namespaces, Allowed).changes(&[
+            "dir/locked",
+            "dir/locked/f",
+            "dir/rootonly",
+        ]),
+        Case::new("lookup_readlinkat_buffer_is_path", Namespaces, Allowed),
+        Case::new("lookup_fstatat_fdcwd_empty_path", Namespaces, Denied(MODE)),
+        Case::new("lookup_statx_fdcwd_null_path", Namespaces, Denied(MODE)),
+        Case::new("lookup_readlinkat_fdcwd_empty", Namespaces, Denied(MODE)),
+        Case::new("lookup_fstat_fdcwd", Namespaces, Allowed),
+        Case::new("lookup_fstatfs_closed", Namespaces, Allowed),
         Case::new("lookup_fstatat_after_setfsuid", Namespaces, Allowed).changes(&[
             "dir/locked",
             "dir/locked/f",

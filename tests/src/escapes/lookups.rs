@@ -584,6 +584,84 @@ pub(super) const CASES: &[(&str, Probe)] = &[
             ))),
         }
     }),
+    // A forked child's own credentials, not its parent's.
+    ("lookup_child_after_setfsuid", |f| {
+        owned_by_nobody(f.dir, c"locked", true)?;
+        sys!(libc::mkdirat(f.dir, c"rootonly".as_ptr(), 0o700))?;
+        let dir = f.dir;
+        let childs = in_child(move || {
+            // SAFETY: changes the calling thread's filesystem uid.
+            unsafe { libc::setfsuid(65534) };
+            let nobodys = stat_at(dir, c"locked/f", 0);
+            let roots = stat_at(dir, c"rootonly/.", 0);
+            match (&nobodys, &roots) {
+                (Ok(_), Err(e)) if e.raw_os_error() == Some(libc::EACCES) => {
+                    Ok("searched as nobody".into())
+                }
+                _ => Err(std::io::Error::other(format!(
+                    "nobody's {nobodys:?}, root's {roots:?}"
+                ))),
+            }
+        })?;
+        // The parent, still root with its capabilities, searches both.
+        stat_at(f.dir, c"rootonly/.", 0)?;
+        Ok(childs)
+    }),
+    // The answer's buffer is the path's own bytes: the path is read
+    // before anything is written (fs/stat.c readlinkat: getname first).
+    ("lookup_readlinkat_buffer_is_path", |f| {
+        let mut b = [0u8; 64];
+        b[..12].copy_from_slice(b"escape_link\0");
+        let mut first = [0u8; 64];
+        let n = readlink(f.dir, c"escape_link", first.as_mut_ptr(), first.len())?;
+        let n = sys!(libc::readlinkat(
+            f.dir,
+            b.as_ptr().cast(),
+            b.as_mut_ptr().cast(),
+            b.len()
+        ))
+        .map(|m| (n, m))?;
+        if n.0 != n.1 || &b[..n.1 as usize] != b"../outside/secret.txt" {
+            return Err(std::io::Error::other(format!("{n:?}: {b:?}")));
+        }
+        Ok("the link's text over its path".into())
+    }),
+    // The working directory's own metadata, "" or NULL with
+    // AT_EMPTY_PATH from AT_FDCWD: a global namespace (Capsicum:
+    // ECAPMODE for AT_FDCWD).
+    ("lookup_fstatat_fdcwd_empty_path", |_| {
+        stat_at(libc::AT_FDCWD, c"", libc::AT_EMPTY_PATH)
+    }),
+    ("lookup_statx_fdcwd_null_path", |_| {
+        let mut st = zeroed_statx();
+        sys!(libc::syscall(
+            libc::SYS_statx,
+            libc::AT_FDCWD,
+            std::ptr::null::<libc::c_char>(),
+            libc::AT_EMPTY_PATH,
+            libc::STATX_BASIC_STATS,
+            &mut st
+        ))?;
+        Ok(format!("the working directory, mode {:o}", st.stx_mode))
+    }),
+    ("lookup_readlinkat_fdcwd_empty", |_| {
+        let mut b = [0u8; 8];
+        readlink(libc::AT_FDCWD, c"", b.as_mut_ptr(), 8).map(|n| format!("{n} bytes"))
+    }),
+    // No descriptor: EBADF, as fstat(2) answers (AT_FDCWD is none).
+    ("lookup_fstat_fdcwd", |_| {
+        expect_errno(
+            sys!(libc::syscall(
+                libc::SYS_fstat,
+                libc::AT_FDCWD,
+                &mut zeroed_stat()
+            )),
+            libc::EBADF,
+        )
+    }),
+    ("lookup_fstatfs_closed", |_| {
+        expect_errno(fstatfs(999_999), libc::EBADF)
+    }),
 ];
 
 fn zeroed_stat() -> libc::stat {
