@@ -751,6 +751,38 @@ mod linux {
         Case::new("lookup_fstatat_search_caps_dropped", Namespaces, Allowed)
             .changes(&["dir/locked", "dir/locked/f"]),
         Case::new("lookup_faccessat_link_out", Namespaces, Denied(BENEATH)),
+        Case::new(
+            "lookup_fstatat_buffer_readonly_then_writable",
+            Namespaces,
+            Allowed,
+        ),
+        Case::new(
+            "lookup_statx_buffer_readonly_then_writable",
+            Namespaces,
+            Allowed,
+        ),
+        Case::new(
+            "lookup_readlinkat_buffer_readonly_then_writable",
+            Namespaces,
+            Allowed,
+        ),
+        Case::new("lookup_fstatat_flags_high_word", Namespaces, Allowed),
+        Case::new(
+            "lookup_faccessat2_mode_flags_high_word",
+            Namespaces,
+            Allowed,
+        ),
+        Case::new("lookup_statx_mask_high_word", Namespaces, Allowed),
+        Case::new(
+            "lookup_ro_empty_path_flags_high_word",
+            Rights,
+            Denied(NOTCAP),
+        ),
+        Case::new(
+            "lookup_fstatat_flags_high_word_out",
+            Namespaces,
+            Denied(BENEATH),
+        ),
         Case::new("lookup_child_after_setfsuid", Namespaces, Allowed).changes(&[
             "dir/locked",
             "dir/locked/f",

@@ -662,6 +662,112 @@ pub(super) const CASES: &[(&str, Probe)] = &[
     ("lookup_fstatfs_closed", |_| {
         expect_errno(fstatfs(999_999), libc::EBADF)
     }),
+    // A buffer beginning in a read-only page and ending in a writable
+    // one: the kernel faults on its first byte and writes nothing, so
+    // the writable part keeps its bytes.
+    ("lookup_fstatat_buffer_readonly_then_writable", |f| {
+        let page = Pages::new(2, libc::PROT_READ | libc::PROT_WRITE)?;
+        let bytes = page.bytes();
+        let half = bytes.len() / 2;
+        bytes.fill(0xaa);
+        let at = half - 16;
+        sys!(libc::mprotect(page.at, half, libc::PROT_READ))?;
+        let r = sys!(libc::fstatat(
+            f.dir,
+            c"inside.txt".as_ptr(),
+            bytes[at..].as_mut_ptr().cast(),
+            0
+        ));
+        untouched_after(expect_errno(r, libc::EFAULT), &bytes[half..])
+    }),
+    ("lookup_statx_buffer_readonly_then_writable", |f| {
+        let page = Pages::new(2, libc::PROT_READ | libc::PROT_WRITE)?;
+        let bytes = page.bytes();
+        let half = bytes.len() / 2;
+        bytes.fill(0xaa);
+        let at = half - 16;
+        sys!(libc::mprotect(page.at, half, libc::PROT_READ))?;
+        let r = sys!(libc::statx(
+            f.dir,
+            c"inside.txt".as_ptr(),
+            0,
+            libc::STATX_BASIC_STATS,
+            bytes[at..].as_mut_ptr().cast()
+        ));
+        untouched_after(expect_errno(r, libc::EFAULT), &bytes[half..])
+    }),
+    ("lookup_readlinkat_buffer_readonly_then_writable", |f| {
+        let page = Pages::new(2, libc::PROT_READ | libc::PROT_WRITE)?;
+        let bytes = page.bytes();
+        let half = bytes.len() / 2;
+        bytes.fill(0xaa);
+        let at = half - 4;
+        sys!(libc::mprotect(page.at, half, libc::PROT_READ))?;
+        let r = readlink(f.dir, c"escape_link", bytes[at..].as_mut_ptr(), 64);
+        untouched_after(expect_errno(r, libc::EFAULT), &bytes[half..])
+    }),
+    // The high word of int and unsigned int arguments (flags, mode,
+    // mask) is not looked at (fs/stat.c, fs/open.c).
+    ("lookup_fstatat_flags_high_word", |f| {
+        let mut st = zeroed_stat();
+        sys!(libc::syscall(
+            libc::SYS_newfstatat,
+            f.dir,
+            c"escape_link".as_ptr(),
+            &mut st,
+            (1u64 << 32) | libc::AT_SYMLINK_NOFOLLOW as u64
+        ))?;
+        if st.st_size != 21 {
+            return Err(std::io::Error::other(format!("size {}", st.st_size)));
+        }
+        Ok("the link itself".into())
+    }),
+    ("lookup_faccessat2_mode_flags_high_word", |f| {
+        sys!(libc::syscall(
+            libc::SYS_faccessat2,
+            f.dir,
+            c"escape_link".as_ptr(),
+            (1u64 << 32) | libc::F_OK as u64,
+            (1u64 << 32) | libc::AT_SYMLINK_NOFOLLOW as u64
+        ))?;
+        Ok("the link exists".into())
+    }),
+    ("lookup_statx_mask_high_word", |f| {
+        let mut st = zeroed_statx();
+        sys!(libc::syscall(
+            libc::SYS_statx,
+            f.dir,
+            c"inside.txt".as_ptr(),
+            (1u64 << 32) | libc::AT_SYMLINK_NOFOLLOW as u64,
+            (1u64 << 32) | u64::from(libc::STATX_SIZE),
+            &mut st
+        ))?;
+        Ok(format!("size {}", st.stx_size))
+    }),
+    // ro holds no fstat: AT_EMPTY_PATH with a high word set is still
+    // its own metadata.
+    ("lookup_ro_empty_path_flags_high_word", |f| {
+        let mut st = zeroed_stat();
+        sys!(libc::syscall(
+            libc::SYS_newfstatat,
+            f.ro,
+            c"".as_ptr(),
+            &mut st,
+            (1u64 << 32) | libc::AT_EMPTY_PATH as u64
+        ))?;
+        Ok(format!("ro's size {}", st.st_size))
+    }),
+    ("lookup_fstatat_flags_high_word_out", |f| {
+        let mut st = zeroed_stat();
+        sys!(libc::syscall(
+            libc::SYS_newfstatat,
+            f.dir,
+            c"../outside/secret.txt".as_ptr(),
+            &mut st,
+            1u64 << 32
+        ))?;
+        Ok(format!("secret.txt's size {}", st.st_size))
+    }),
 ];
 
 fn zeroed_stat() -> libc::stat {
@@ -763,4 +869,15 @@ fn drop_dac_capabilities() -> std::io::Result<()> {
     data[0].permitted = (1 << 1) | (1 << 2);
     sys!(libc::syscall(libc::SYS_capset, &header, data.as_ptr()))?;
     Ok(())
+}
+
+/// `result`, unless `after` (bytes past the buffer's unwritable start)
+/// lost its 0xaa filling.
+fn untouched_after(result: Attempt, after: &[u8]) -> Attempt {
+    match after.iter().position(|&b| b != 0xaa) {
+        Some(i) => Err(std::io::Error::other(format!(
+            "byte {i} of the writable page written ({result:?})"
+        ))),
+        None => result,
+    }
 }
