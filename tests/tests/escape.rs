@@ -751,6 +751,19 @@ mod linux {
         Case::new("lookup_fstatat_search_caps_dropped", Namespaces, Allowed)
             .changes(&["dir/locked", "dir/locked/f"]),
         Case::new("lookup_faccessat_link_out", Namespaces, Denied(BENEATH)),
+        Case::new("lookup_removed_dir_dotdot", Namespaces, Denied(BENEATH)),
+        Case::new("lookup_removed_dir_name_beneath", Namespaces, Allowed),
+        Case::new(
+            "lookup_fstatat_empty_path_opath_link_out",
+            Namespaces,
+            Allowed,
+        ),
+        Case::new(
+            "lookup_statx_empty_path_opath_link_out",
+            Namespaces,
+            Allowed,
+        ),
+        Case::new("lookup_fstat_opath_link_out", Namespaces, Allowed),
         Case::new(
             "lookup_fstatat_buffer_readonly_then_writable",
             Namespaces,

@@ -768,6 +768,40 @@ pub(super) const CASES: &[(&str, Probe)] = &[
         ))?;
         Ok(format!("secret.txt's size {}", st.st_size))
     }),
+    // A removed directory's `..` is still its old parent, dir, above the
+    // descriptor (Capsicum: ENOTCAPABLE); a name beneath it is gone.
+    ("lookup_removed_dir_dotdot", |f| {
+        let fd = removed_dir(f.dir)?;
+        let seen = stat_at(fd, c"..", 0);
+        close(fd);
+        seen
+    }),
+    ("lookup_removed_dir_name_beneath", |f| {
+        let fd = removed_dir(f.dir)?;
+        let seen = expect_errno(stat_at(fd, c"x", 0), libc::ENOENT);
+        close(fd);
+        seen
+    }),
+    // The link dir/escape_link itself, held O_PATH | O_NOFOLLOW: "" with
+    // AT_EMPTY_PATH is the link, never what it names outside.
+    ("lookup_fstatat_empty_path_opath_link_out", |f| {
+        let fd = openat(f.dir, c"escape_link", libc::O_PATH | libc::O_NOFOLLOW)?;
+        let seen = stat_at(fd, c"", libc::AT_EMPTY_PATH);
+        close(fd);
+        link_itself(seen)
+    }),
+    ("lookup_statx_empty_path_opath_link_out", |f| {
+        let fd = openat(f.dir, c"escape_link", libc::O_PATH | libc::O_NOFOLLOW)?;
+        let seen = statx_at(fd, c"", libc::AT_EMPTY_PATH);
+        close(fd);
+        link_itself(seen)
+    }),
+    ("lookup_fstat_opath_link_out", |f| {
+        let fd = openat(f.dir, c"escape_link", libc::O_PATH | libc::O_NOFOLLOW)?;
+        let seen = fstat(fd);
+        close(fd);
+        link_itself(seen)
+    }),
 ];
 
 fn zeroed_stat() -> libc::stat {
@@ -879,5 +913,25 @@ fn untouched_after(result: Attempt, after: &[u8]) -> Attempt {
             "byte {i} of the writable page written ({result:?})"
         ))),
         None => result,
+    }
+}
+
+/// A directory `gone` made beneath `dir`, opened O_PATH, then removed.
+fn removed_dir(dir: RawFd) -> std::io::Result<RawFd> {
+    sys!(libc::mkdirat(dir, c"gone".as_ptr(), 0o755))?;
+    let fd = openat(dir, c"gone", libc::O_PATH | libc::O_DIRECTORY)?;
+    if let Err(e) = sys!(libc::unlinkat(dir, c"gone".as_ptr(), libc::AT_REMOVEDIR)) {
+        close(fd);
+        return Err(e);
+    }
+    Ok(fd)
+}
+
+/// `seen` when it is the metadata of escape_link itself (21 bytes: the
+/// length of "../outside/secret.txt"), not of what it names.
+fn link_itself(seen: Attempt) -> Attempt {
+    match seen? {
+        s if s == "size 21" => Ok("the link itself".into()),
+        s => Err(std::io::Error::other(format!("not the link: {s}"))),
     }
 }
