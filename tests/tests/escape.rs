@@ -751,6 +751,7 @@ mod linux {
         Case::new("lookup_fstatat_search_caps_dropped", Namespaces, Allowed)
             .changes(&["dir/locked", "dir/locked/f"]),
         Case::new("lookup_faccessat_link_out", Namespaces, Denied(BENEATH)),
+        Case::new("lookup_ro_faccessat2_empty_path", Rights, Denied(NOTCAP)),
         Case::new("lookup_removed_dir_dotdot", Namespaces, Denied(BENEATH)),
         Case::new("lookup_removed_dir_name_beneath", Namespaces, Allowed),
         Case::new(

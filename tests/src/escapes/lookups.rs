@@ -802,6 +802,18 @@ pub(super) const CASES: &[(&str, Probe)] = &[
         close(fd);
         link_itself(seen)
     }),
+    // ro holds [read] alone: access(2) of it itself needs `fstat`
+    // (FreeBSD kern_accessat: cap_fstat_rights).
+    ("lookup_ro_faccessat2_empty_path", |f| {
+        sys!(libc::syscall(
+            libc::SYS_faccessat2,
+            f.ro,
+            c"".as_ptr(),
+            libc::R_OK,
+            libc::AT_EMPTY_PATH
+        ))?;
+        Ok("ro may be read".into())
+    }),
 ];
 
 fn zeroed_stat() -> libc::stat {
