@@ -751,6 +751,16 @@ mod linux {
         Case::new("lookup_fstatat_search_caps_dropped", Namespaces, Allowed)
             .changes(&["dir/locked", "dir/locked/f"]),
         Case::new("lookup_faccessat_link_out", Namespaces, Denied(BENEATH)),
+        Case::new("lookup_readlinkat_longest_link", Namespaces, Allowed).changes(&["dir/long"]),
+        Case::new("lookup_fstatat_component_too_long", Namespaces, Allowed),
+        Case::new("lookup_statx_dangling_link_inside", Namespaces, Allowed)
+            .changes(&["dir/dangle"]),
+        Case::new(
+            "lookup_statx_dangling_link_out",
+            Namespaces,
+            Denied(BENEATH),
+        )
+        .changes(&["dir/dangle"]),
         Case::new("lookup_ro_faccessat2_empty_path", Rights, Denied(NOTCAP)),
         Case::new("lookup_removed_dir_dotdot", Namespaces, Denied(BENEATH)),
         Case::new("lookup_removed_dir_name_beneath", Namespaces, Allowed),

@@ -814,6 +814,52 @@ pub(super) const CASES: &[(&str, Probe)] = &[
         ))?;
         Ok("ro may be read".into())
     }),
+    // A link of PATH_MAX - 1 bytes (the longest symlink(2) makes), read
+    // whole with a buffer larger than PATH_MAX, and cut short by a
+    // smaller one (readlink(2): no NUL, truncated).
+    ("lookup_readlinkat_longest_link", |f| {
+        let target = "a/".repeat(2047) + "b";
+        sys!(libc::symlinkat(
+            c(&target).as_ptr(),
+            f.dir,
+            c"long".as_ptr()
+        ))?;
+        let mut b = vec![0xaau8; 8192];
+        let n = readlink(f.dir, c"long", b.as_mut_ptr(), b.len())? as usize;
+        let whole = n == 4095 && &b[..n] == target.as_bytes() && b[n] == 0xaa;
+        let m = readlink(f.dir, c"long", b.as_mut_ptr(), 100)? as usize;
+        if !whole || m != 100 {
+            return Err(std::io::Error::other(format!("{n} then {m} bytes")));
+        }
+        Ok("4095 bytes, then 100".into())
+    }),
+    // A component longer than NAME_MAX: ENAMETOOLONG.
+    ("lookup_fstatat_component_too_long", |f| {
+        let name = "x".repeat(256);
+        expect_errno(stat_at(f.dir, &c(&name), 0), libc::ENAMETOOLONG)
+    }),
+    // Dangling links: within dir, ENOENT followed and the link itself not
+    // followed; leading out, refused (Capsicum: ENOTCAPABLE).
+    ("lookup_statx_dangling_link_inside", |f| {
+        sys!(libc::symlinkat(
+            c"nothing".as_ptr(),
+            f.dir,
+            c"dangle".as_ptr()
+        ))?;
+        let link = statx_at(f.dir, c"dangle", libc::AT_SYMLINK_NOFOLLOW)?;
+        if link != "size 7" {
+            return Err(std::io::Error::other(link));
+        }
+        expect_errno(statx_at(f.dir, c"dangle", 0), libc::ENOENT)
+    }),
+    ("lookup_statx_dangling_link_out", |f| {
+        sys!(libc::symlinkat(
+            c"../outside/nothing".as_ptr(),
+            f.dir,
+            c"dangle".as_ptr()
+        ))?;
+        statx_at(f.dir, c"dangle", 0)
+    }),
 ];
 
 fn zeroed_stat() -> libc::stat {
