@@ -97,31 +97,12 @@ pub(super) const CASES: &[(&str, Probe)] = &[
     // access(2) with the real ids, AT_EACCESS with the effective ones,
     // after the program became nobody effectively (setresuid(2)).
     ("lookup_faccessat2_eaccess_after_setresuid", |f| {
-        let access = |flags: i32| {
-            sys!(libc::syscall(
-                libc::SYS_faccessat2,
-                f.dir,
-                c"inside.txt".as_ptr(),
-                libc::W_OK,
-                flags
-            ))
-            .map(drop)
-        };
         // SAFETY: getuid(2) cannot fail.
         if unsafe { libc::getuid() } != 0 {
             return Err(std::io::Error::other("not root: nothing to tell apart"));
         }
         sys!(libc::setresuid(0, 65534, 0))?;
-        let real = access(0);
-        let effective = access(libc::AT_EACCESS);
-        match (&real, &effective) {
-            (Ok(()), Err(e)) if e.raw_os_error() == Some(libc::EACCES) => {
-                Ok("real ids may write, effective may not".into())
-            }
-            _ => Err(std::io::Error::other(format!(
-                "real {real:?}, effective {effective:?}"
-            ))),
-        }
+        one_refused(f.dir, c"inside.txt", libc::W_OK, Ids::Effective)
     }),
     // Buffers of readlinkat(2): bufsiz 0 (EINVAL), 1 (one byte, nothing
     // past it), huge (the link's length), and one ending before an
@@ -308,26 +289,7 @@ pub(super) const CASES: &[(&str, Probe)] = &[
             return Err(std::io::Error::other("not root: nothing to tell apart"));
         }
         sys!(libc::setresuid(65534, 0, 0))?;
-        let real = sys!(libc::faccessat(
-            f.dir,
-            c"inside.txt".as_ptr(),
-            libc::W_OK,
-            0
-        ));
-        let effective = sys!(libc::faccessat(
-            f.dir,
-            c"inside.txt".as_ptr(),
-            libc::W_OK,
-            libc::AT_EACCESS
-        ));
-        match (&real, &effective) {
-            (Err(e), Ok(_)) if e.raw_os_error() == Some(libc::EACCES) => {
-                Ok("effective ids may write, real may not".into())
-            }
-            _ => Err(std::io::Error::other(format!(
-                "real {real:?}, effective {effective:?}"
-            ))),
-        }
+        one_refused(f.dir, c"inside.txt", libc::W_OK, Ids::Real)
     }),
     // Credentials are a thread's (credentials(7)): one thread alone
     // becomes nobody effectively (the raw call, not glibc's broadcast);
@@ -435,21 +397,7 @@ pub(super) const CASES: &[(&str, Probe)] = &[
     ("lookup_faccessat_caps_dropped", |f| {
         owned_by_nobody(f.dir, c"n.txt", false)?;
         drop_dac_capabilities()?;
-        let real = sys!(libc::faccessat(f.dir, c"n.txt".as_ptr(), libc::R_OK, 0));
-        let effective = sys!(libc::faccessat(
-            f.dir,
-            c"n.txt".as_ptr(),
-            libc::R_OK,
-            libc::AT_EACCESS
-        ));
-        match (&real, &effective) {
-            (Ok(_), Err(e)) if e.raw_os_error() == Some(libc::EACCES) => {
-                Ok("the permitted set may read, the effective may not".into())
-            }
-            _ => Err(std::io::Error::other(format!(
-                "real {real:?}, effective {effective:?}"
-            ))),
-        }
+        one_refused(f.dir, c"n.txt", libc::R_OK, Ids::Effective)
     }),
     // A lookup through another's 0700 directory, the effective set
     // without CAP_DAC_*: no search permission (path_resolution(7)).
@@ -991,5 +939,42 @@ fn link_itself(seen: Attempt) -> Attempt {
     match seen? {
         s if s == "size 21" => Ok("the link itself".into()),
         s => Err(std::io::Error::other(format!("not the link: {s}"))),
+    }
+}
+
+/// Which ids an access check answers by: faccessat(2) without flags takes
+/// the real ones, `AT_EACCESS` the effective ones.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Ids {
+    Real,
+    Effective,
+}
+
+/// faccessat2 of `path` beneath `dir` for `mode` by the real and by the
+/// effective ids: `Ok` when the check by `refused` answers `EACCES` and
+/// the other succeeds, as the unsandboxed kernel answers.
+fn one_refused(dir: RawFd, path: &CStr, mode: i32, refused: Ids) -> Attempt {
+    let access = |flags: i32| {
+        sys!(libc::syscall(
+            libc::SYS_faccessat2,
+            dir,
+            path.as_ptr(),
+            mode,
+            flags
+        ))
+        .map(drop)
+    };
+    let (real, effective) = (access(0), access(libc::AT_EACCESS));
+    let (no, yes) = match refused {
+        Ids::Real => (&real, &effective),
+        Ids::Effective => (&effective, &real),
+    };
+    match (no, yes) {
+        (Err(e), Ok(())) if e.raw_os_error() == Some(libc::EACCES) => {
+            Ok(format!("the {refused:?} ids may not, the others may"))
+        }
+        _ => Err(std::io::Error::other(format!(
+            "real {real:?}, effective {effective:?}"
+        ))),
     }
 }

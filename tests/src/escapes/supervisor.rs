@@ -81,22 +81,9 @@ pub(super) const CASES: &[(&str, Probe)] = &[
         })
     }),
     ("sched_setaffinity_parent_to_child", |_| {
-        let [r, w] = pipe()?;
-        // SAFETY: fork(2); the child only reads a pipe and _exit(2)s.
-        let child = sys!(libc::fork())?;
-        if child == 0 {
-            let mut b = [0u8; 1];
-            // SAFETY: a read into a live local, then _exit(2).
-            unsafe {
-                libc::close(w);
-                libc::read(r, b.as_mut_ptr().cast(), 1);
-                libc::_exit(0)
-            }
-        }
-        close(r);
-        let result = super::processes::affinity_of(child);
-        close(w);
-        result.map(|n| format!("pinned the child ({n} CPUs)"))
+        crate::conformance::processes::with_child(|child| {
+            super::processes::affinity_of(child).map(|n| format!("pinned the child ({n} CPUs)"))
+        })
     }),
     // Raw calls walked beneath their directory (supervise/walked.rs),
     // through symbolic links the program makes itself, with the flags

@@ -603,7 +603,6 @@ impl Grants {
 
 #[cfg(test)]
 mod tests {
-    use super::super::seccomp::Grants;
     use super::*;
 
     /// cap_rights_limit(2) narrows to any subset; the commands of a right
@@ -629,19 +628,6 @@ mod tests {
         assert!(!within(&of(&[Right::Accept], None), &socket));
     }
 
-    /// A context whose supervisor tells thread groups, without classes.
-    fn supervised_ctx() -> Context<'static> {
-        Context {
-            signal_scope: true,
-            lookups: true,
-            grants: Grants::default(),
-            forks: true,
-            notify: true,
-            own_signals: true,
-            classes: &[],
-        }
-    }
-
     /// The table's row of call `nr`.
     fn row(nr: i64) -> &'static Syscall {
         super::super::syscalls::TABLE
@@ -657,7 +643,7 @@ mod tests {
     /// whose target is a process descriptor (pdkill(2)).
     #[test]
     fn signals_to_an_id_go_to_a_supervisor_that_tells_thread_groups() {
-        let ctx = supervised_ctx();
+        let ctx = super::super::seccomp::tests::ctx(&[]);
         let calls = [
             libc::SYS_kill,
             libc::SYS_tkill,
@@ -690,7 +676,7 @@ mod tests {
     /// (fail closed); a negative id never gets there.
     #[test]
     fn affinity_by_id_goes_to_a_supervisor_that_tells_thread_groups() {
-        let ctx = supervised_ctx();
+        let ctx = super::super::seccomp::tests::ctx(&[]);
         let without = Context {
             own_signals: false,
             ..ctx

@@ -37,7 +37,7 @@ mod bpf;
 pub(crate) mod build;
 pub(crate) mod consts;
 #[cfg(test)]
-mod tests;
+pub(super) mod tests;
 
 pub(crate) use consts::{MODE_ERRNO, RIGHTS_ERRNO};
 

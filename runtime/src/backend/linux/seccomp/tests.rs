@@ -110,7 +110,7 @@ pub(super) fn class(lo: u32, hi: u32, rights: &[Right]) -> FdClass {
     }
 }
 
-pub(super) fn ctx(classes: &[FdClass]) -> Context<'_> {
+pub(in crate::backend::linux) fn ctx(classes: &[FdClass]) -> Context<'_> {
     Context {
         signal_scope: true,
         lookups: true,
