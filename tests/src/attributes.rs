@@ -1406,7 +1406,9 @@ pub const EXEC_MARK: &str = "exec: the image answers by its exit status";
 
 /// Starts the program preopened as `f.program` ([`chown_image`], by
 /// fexecve(3), which keeps the sandbox) with `a` at number 3 (opened
-/// again beneath itself: the preopened descriptors close on exec).
+/// again beneath itself, `O_PATH`, which takes the lowest free number: a
+/// directory opened for reading takes a number of its directory's pool,
+/// and the preopened descriptors close on exec).
 /// Returns only if that fails.
 fn exec_image(f: &Fds) -> Attempt {
     close(3);
@@ -1414,7 +1416,7 @@ fn exec_image(f: &Fds) -> Attempt {
     let d = sys!(libc::openat(
         f.a,
         dot.as_ptr(),
-        libc::O_RDONLY | libc::O_DIRECTORY
+        libc::O_PATH | libc::O_DIRECTORY
     ))?;
     if d != 3 {
         return Err(io::Error::other(format!("`a` landed on {d}, not 3")));

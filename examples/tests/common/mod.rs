@@ -117,7 +117,9 @@ pub fn overlapping_zip(copies: u8) -> Vec<u8> {
 #[cfg(target_os = "linux")]
 #[derive(Debug)]
 pub struct Seen {
-    /// Files (not pipes) it holds open for writing, canonical paths.
+    /// Files it holds open for writing, canonical paths (not pipes,
+    /// sockets or anonymous inodes: the sandbox's placeholders are
+    /// eventfds open for both, slots.rs).
     pub writable: Vec<String>,
     /// How it ended once `feed` was written to the FIFO.
     pub out: Output,
@@ -211,7 +213,7 @@ pub fn seen_while_blocked(
             continue;
         };
         let flags = u32::from_str_radix(flags.trim(), 8).unwrap();
-        if flags & 3 != 0 && !target.starts_with("pipe:") {
+        if flags & 3 != 0 && target.starts_with('/') {
             writable.push(target);
         }
     }

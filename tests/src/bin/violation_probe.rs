@@ -156,7 +156,7 @@ mod linux {
         line("raw_write_read_only", "raw", raw_write(plain.as_raw_fd()));
         // The same write, asked with the descriptor: the sandbox narrowed
         // its access mode (a denial), a closed one or one the program
-        // opened read-only itself (ordinary).
+        // made read-only itself (ordinary: a pipe's read end).
         line_on(
             "raw_write_read_only_on",
             d,
@@ -164,14 +164,26 @@ mod linux {
             raw_write(plain.as_raw_fd()),
         );
         line_on("raw_write_closed_on", "ordinary", 9999, raw_write(9999));
-        match dir.open("plain") {
-            Ok(own) => line_on(
+        match rustix::pipe::pipe() {
+            Ok((own, _write_end)) => line_on(
                 "raw_write_own_read_only_on",
                 "ordinary",
                 own.as_raw_fd(),
                 raw_write(own.as_raw_fd()),
             ),
-            Err(e) => line("raw_write_own_read_only_on", "ordinary", Err(e)),
+            Err(e) => line("raw_write_own_read_only_on", "ordinary", Err(e.into())),
+        }
+        // A file the program opened beneath `dir`, which lacks `write`:
+        // it holds the directory's rights (rights(4)), so the write is
+        // refused (Capsicum: ENOTCAPABLE), though it was opened read-only.
+        match dir.open("plain") {
+            Ok(own) => line_on(
+                "raw_write_beneath_without_write_on",
+                d,
+                own.as_raw_fd(),
+                raw_write(own.as_raw_fd()),
+            ),
+            Err(e) => line("raw_write_beneath_without_write_on", d, Err(e)),
         }
         // Through a handle that claims `write`: the handle answers the
         // sandbox's errno for a missing right.

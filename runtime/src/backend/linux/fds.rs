@@ -430,6 +430,7 @@ impl Table {
                 writes,
                 pool: false,
                 served: false,
+                inherited: false,
             }),
         }
         self.next = Some(target - 1);
@@ -459,6 +460,7 @@ impl Table {
             writes,
             pool: false,
             served: false,
+            inherited: false,
         });
     }
 
@@ -504,6 +506,7 @@ impl Table {
                 writes: true,
                 pool: true,
                 served,
+                inherited: false,
             });
             self.next = Some(lo - 1);
             return Ok(Pool { lo, hi });
@@ -512,6 +515,24 @@ impl Table {
             "pool",
             io::Error::from_raw_os_error(libc::EMFILE),
         ))
+    }
+
+    /// [`pool`](Table::pool) of descriptors opened beneath directories
+    /// (`inherited.rs`): the supervisor fills it, and a close is not
+    /// trapped ([`FdClass::inherited`]).
+    pub(crate) fn inherited_pool(&mut self, limits: &Limits, size: u32) -> Result<Pool, Failure> {
+        let pool = self.pool(limits, size, false)?;
+        if let Some(c) = self.pools.last_mut() {
+            c.inherited = true;
+        }
+        Ok(pool)
+    }
+
+    /// Whether a close of some pool number is trapped (a pool that is not
+    /// [`inherited`](FdClass::inherited)): the `SIGSYS` handler then puts
+    /// its placeholder back (`slots.rs`).
+    pub(crate) fn traps_closes(&self) -> bool {
+        self.pools.iter().any(|c| !c.inherited)
     }
 
     /// The placeholders' source, once a pool is reserved.

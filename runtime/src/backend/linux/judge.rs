@@ -46,7 +46,7 @@ impl Context<'_> {
             Gate::Grant(g) => self.grants.has(g),
             Gate::SignalScope => self.signal_scope,
             Gate::OwnProcess => self.notify && self.own_signals,
-            Gate::OwnSigsys => !self.classes.iter().any(|c| c.pool),
+            Gate::OwnSigsys => !self.classes.iter().any(|c| c.pool && !c.inherited),
             Gate::Forks => self.forks,
             Gate::NoForks => !self.forks,
         }
@@ -397,7 +397,7 @@ pub(crate) fn notifies(nr: u32, args: &[u64; 6], ctx: &Context) -> bool {
 /// pool number is never free.
 #[cfg_attr(not(test), allow(dead_code))]
 pub(crate) fn closes_pool(nr: u32, args: &[u64; 6], classes: &[FdClass]) -> bool {
-    let pools = || classes.iter().filter(|c| c.pool);
+    let pools = || classes.iter().filter(|c| c.pool && !c.inherited);
     match i64::from(nr) {
         libc::SYS_close => {
             let fd = args[0] as u32;

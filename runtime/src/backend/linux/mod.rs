@@ -53,6 +53,7 @@ mod caches;
 pub(crate) use super::unix::compartment;
 pub(crate) mod confine;
 mod fds;
+mod inherited;
 mod judge;
 mod kernel;
 mod narrow;
@@ -98,6 +99,10 @@ pub(crate) struct Native {
     trace: Mode,
     fds: fds::Table,
     beneath: Vec<(OwnedFd, BitFlags<AccessFs>)>,
+    /// The limits of each directory placed (`inherited.rs`).
+    dirs: Vec<Limits>,
+    /// The pool of each `limits(...)` set.
+    limit_pools: Vec<(Limits, fds::Pool)>,
     /// The service broker, preparing itself while the program enters.
     broker: Option<broker::Starting>,
 }
@@ -115,6 +120,8 @@ impl Native {
             trace,
             fds: fds::Table::default(),
             beneath: Vec::new(),
+            dirs: Vec::new(),
+            limit_pools: Vec::new(),
             broker: None,
         }
     }
@@ -146,6 +153,43 @@ impl Native {
     }
 }
 
+impl Native {
+    /// Reserves a pool for each rights set of the directories placed and
+    /// of the `limits(...)` sets that hold `lookup`, and records which
+    /// descriptors' pool each is (`inherited.rs`), where a supervisor
+    /// opens beneath them (without one, the kernel's opens give
+    /// descriptors in no class, as Landlock confines them by place).
+    fn reserve_inherited(&mut self) -> Result<(), Failure> {
+        let kernel = Kernel::running();
+        if !(kernel.seccomp && kernel.notify) {
+            return Ok(());
+        }
+        let sets = inherited::sets(
+            self.dirs
+                .iter()
+                .chain(self.limit_pools.iter().map(|(l, _)| l)),
+        );
+        let mut pools = Vec::with_capacity(sets.len());
+        for limits in sets {
+            let pool = self.fds.inherited_pool(&limits, inherited::POOL_SIZE)?;
+            inherited::register(pool.lo as u32, pool.hi as u32, pool);
+            pools.push((limits, pool));
+        }
+        let pool_of = |l: &Limits| pools.iter().find(|(p, _)| p == l).map(|(_, p)| *p);
+        for c in self.fds.classes().iter().filter(|c| !c.pool) {
+            if let Some(pool) = pool_of(&c.limits) {
+                inherited::register(c.lo, c.hi, pool);
+            }
+        }
+        for (limits, from) in &self.limit_pools {
+            if let Some(pool) = pool_of(limits) {
+                inherited::register(from.lo as u32, from.hi as u32, pool);
+            }
+        }
+        Ok(())
+    }
+}
+
 impl Backend for Native {
     type Channel = Channel;
     type Gap = Gap;
@@ -162,6 +206,9 @@ impl Backend for Native {
         // SANDBOXED_TRACE=dry-run enforces nothing, access modes included.
         let ready = fds::prepare(fd, limits, self.trace.enforces())?;
         let fd = self.fds.place_with(ready.fd, limits, ready.access)?;
+        if ready.dir {
+            self.dirs.push(*limits);
+        }
         let access = if ready.dir {
             confine::dir_access(limits.rights)
         } else if limits.rights.allows(crate::rights::Right::Fexecve)
@@ -216,6 +263,7 @@ impl Backend for Native {
         for set in sets {
             let pool = self.fds.pool(&set.limits, set.count(), false)?;
             narrow::register(set.limits, pool);
+            self.limit_pools.push((set.limits, pool));
         }
         Ok(())
     }
@@ -260,6 +308,8 @@ impl Backend for Native {
         single_threaded().map_err(enter_error)?;
         times::mark("thread check");
         if self.trace.enforces() {
+            self.reserve_inherited().map_err(enter_error)?;
+            times::mark("inherited pools");
             if let Some(floor) = self.fds.block_floor() {
                 fix_nofile(floor).map_err(enter_error)?;
             }
@@ -295,7 +345,7 @@ impl Backend for Native {
                 },
             );
             slots::seal();
-            if self.trace == Mode::Off {
+            if self.trace == Mode::Off && self.fds.traps_closes() {
                 // The trace modes' handler emulates the closes too.
                 slots::install_handler()
                     .map_err(|e| enter_error(Failure::new("sigaction(SIGSYS)", e)))?;

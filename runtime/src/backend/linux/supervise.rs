@@ -108,9 +108,12 @@ use crate::rights::Right;
 
 mod credentials;
 mod lookup;
+mod opened;
 mod polled;
 mod walked;
 
+use super::fds::Pool;
+use super::inherited::Inherit;
 use super::judge::{self, Context, Supervised, Target, Verdict};
 use super::seccomp::{FdClass, MODE_ERRNO, RIGHTS_ERRNO};
 use super::syscalls::TABLE;
@@ -362,6 +365,8 @@ fn serve(sock: OwnedFd, judged: &Judged) -> io::Result<()> {
         credentials_changed: false,
         proc,
         own,
+        inherits: super::inherited::all(),
+        hints: Vec::new(),
     };
     loop {
         // SAFETY: all-zero is a valid seccomp_notif and _resp (plain
@@ -381,6 +386,7 @@ fn serve(sock: OwnedFd, judged: &Judged) -> io::Result<()> {
         let mut resp: libc::seccomp_notif_resp = unsafe { std::mem::zeroed() };
         resp.id = req.id;
         match answer {
+            Ok(Reply::Sent) => continue,
             Ok(Reply::Value(v)) => resp.val = v,
             Ok(Reply::Continue) => resp.flags = libc::SECCOMP_USER_NOTIF_FLAG_CONTINUE as u32,
             Err(e) => resp.error = -e,
@@ -426,6 +432,7 @@ const OWN_CALLS: &[libc::c_long] = &[
     libc::SYS_fchmodat2,
     libc::SYS_fchownat,
     libc::SYS_utimensat,
+    libc::SYS_umask,
     libc::SYS_fstat,
     libc::SYS_close,
     libc::SYS_ppoll,
@@ -525,9 +532,7 @@ fn answer(
 ) -> Result<Reply, i32> {
     match judge::supervised(req.data.nr as u32) {
         Some(Supervised::Lookup) => lookup::metadata(l, req, ctx, state).map(Reply::Value),
-        Some(Supervised::Walked) => {
-            walked::walk_then_continue(l, req, state).map(|()| Reply::Continue)
-        }
+        Some(Supervised::Walked) => walked::walked(l, req, state),
         Some(Supervised::Attributes { flags }) => {
             attributes(l, req, ctx, state, flags).map(Reply::Value)
         }
@@ -550,6 +555,8 @@ fn answer(
 enum Reply {
     Value(i64),
     Continue,
+    /// Answered already (`SECCOMP_ADDFD_FLAG_SEND`).
+    Sent,
 }
 
 /// What the supervisor keeps between answers.
@@ -565,6 +572,11 @@ struct State {
     /// The supervisor's own, put back after each call made as a caller
     /// (reading and writing a caller's memory needs them).
     own: Option<credentials::Credentials>,
+    /// Where descriptors opened beneath a directory go (`inherited.rs`).
+    inherits: Vec<Inherit>,
+    /// Where the search for a free number of each pool starts next (its
+    /// first number, an offset).
+    hints: Vec<(RawFd, i32)>,
 }
 
 /// The supervisor's own credentials put back when dropped
@@ -585,6 +597,50 @@ impl Drop for AsCaller<'_> {
 }
 
 impl State {
+    /// The pool whose numbers a descriptor opened beneath directory
+    /// descriptor `fd` takes (`inherited.rs`), if any.
+    fn inherited_pool(&self, fd: u64) -> Option<Pool> {
+        let n = fd as u32;
+        self.inherits
+            .iter()
+            .find(|i| (i.lo..=i.hi).contains(&n))
+            .map(|i| i.pool)
+    }
+
+    /// A number of `pool` holding the placeholder in the descriptor table
+    /// of thread `tid` (kcmp(2) `KCMP_FILE` against the placeholders'
+    /// source there), or closed, searched from after the last one found.
+    /// Only the supervisor, one call at a time, puts descriptors there
+    /// (the program's own dup2(2) onto a pool number aside, and the
+    /// kernel's lowest free number once every number below is taken), so
+    /// the number is still free when the descriptor is installed.
+    fn free_slot(&mut self, tid: libc::pid_t, pool: Pool) -> Option<RawFd> {
+        let source = super::slots::source_fd()?;
+        let size = pool.hi - pool.lo + 1;
+        let at = self.hints.iter().position(|&(lo, _)| lo == pool.lo);
+        let start = at.map_or(0, |i| self.hints[i].1);
+        for i in 0..size {
+            let offset = (start + i) % size;
+            let n = pool.lo + offset;
+            // SAFETY: kcmp(2) with integer arguments; it compares,
+            // changes nothing. A closed number (`EBADF`) is free too: a
+            // close of an inherited pool's number is not trapped.
+            let r =
+                unsafe { libc::syscall(libc::SYS_kcmp, tid, tid, polled::KCMP_FILE, n, source) };
+            let free =
+                r == 0 || (r < 0 && io::Error::last_os_error().raw_os_error() == Some(libc::EBADF));
+            if free {
+                let next = (offset + 1) % size;
+                match at {
+                    Some(i) => self.hints[i].1 = next,
+                    None => self.hints.push((pool.lo, next)),
+                }
+                return Some(n);
+            }
+        }
+        None
+    }
+
     /// Takes on the credentials of thread `tid` for a lookup or a change
     /// made for it, once a process under the filter has changed its own
     /// (`credentials.rs`); until then they are the supervisor's, which

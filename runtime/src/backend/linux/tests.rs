@@ -165,6 +165,7 @@ fn standard_streams_hold_no_right_a_new_descriptor_lacks() {
         writes: true,
         pool: false,
         served: false,
+        inherited: false,
     };
     let dir = class(4000, 4000, RightSet::of(&[Right::Lookup, Right::Read]));
     let defaults = [
@@ -215,6 +216,7 @@ fn a_fileargs_pool_limits_the_metadata_rights_of_unclassed_descriptors() {
         writes: true,
         pool: true,
         served,
+        inherited: false,
     };
     let metadata = [
         Right::Fchmod,

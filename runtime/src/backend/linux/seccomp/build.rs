@@ -105,7 +105,7 @@ pub(crate) fn calls_where(
     keep: impl Fn(u32) -> bool,
 ) -> Vec<Call> {
     let stretches = stretches(ctx.classes);
-    let has_pools = ctx.classes.iter().any(|c| c.pool);
+    let has_pools = ctx.classes.iter().any(|c| c.pool && !c.inherited);
     let mut modes: Vec<(*const Allow, Option<Span>)> = Vec::with_capacity(64);
     let mut needs: Vec<(u64, &'static [Need], Span)> = Vec::with_capacity(64);
     // Sized once: the filter hides the length from `collect`, which would
@@ -266,7 +266,7 @@ fn closes(nr: u32) -> bool {
 /// close_range(2) of a range meeting a pool without `CLOSE_RANGE_CLOEXEC`.
 fn pool_closes(row: &Syscall, classes: &[FdClass], arena: &mut Arena) -> Span {
     let start = arena.begin();
-    for c in classes.iter().filter(|c| c.pool) {
+    for c in classes.iter().filter(|c| c.pool && !c.inherited) {
         if i64::from(row.nr) == libc::SYS_close {
             let (range, n) = within(0, c.lo, c.hi);
             arena.clause(range[..n].iter().copied());

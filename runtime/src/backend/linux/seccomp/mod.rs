@@ -74,6 +74,13 @@ pub(crate) struct FdClass {
     /// [`Outside::Places`](super::rules::Outside::Places) needs that
     /// Landlock does not mediate (`judge::Context::places`).
     pub served: bool,
+    /// Whether the supervisor fills the pool with descriptors opened
+    /// beneath a directory (`inherited.rs`): its numbers may be freed,
+    /// a close is not trapped (a descriptor the kernel gives out there
+    /// holds the pool's limits, within what a descriptor outside every
+    /// class may use), and the supervisor takes a free number as it takes
+    /// a placeholder's.
+    pub inherited: bool,
 }
 
 /// What the capability-mode policy lets through beyond capability mode

@@ -107,6 +107,7 @@ pub(super) fn class(lo: u32, hi: u32, rights: &[Right]) -> FdClass {
         writes: true,
         pool: false,
         served: false,
+        inherited: false,
     }
 }
 
@@ -159,6 +160,7 @@ pub(super) fn stdio_classes() -> Vec<FdClass> {
             writes: false,
             pool: false,
             served: false,
+            inherited: false,
         },
         FdClass {
             lo: 1,
@@ -168,6 +170,7 @@ pub(super) fn stdio_classes() -> Vec<FdClass> {
             writes: true,
             pool: false,
             served: false,
+            inherited: false,
         },
     ]
 }

@@ -87,6 +87,24 @@ pub(super) fn proc_dir() -> Option<OwnedFd> {
 
 /// The credentials of thread `tid`, from `<proc>/TID/status`.
 pub(super) fn of(proc: RawFd, tid: libc::pid_t) -> Result<Credentials, i32> {
+    parse(&status(proc, tid)?).ok_or(RIGHTS_ERRNO)
+}
+
+/// The file mode creation mask of thread `tid` (its `Umask:`, octal,
+/// Linux 4.7; proc_pid_status(5)), which the kernel applies to a file it
+/// creates for the caller (umask(2)).
+pub(super) fn umask_of(proc: RawFd, tid: libc::pid_t) -> Result<libc::mode_t, i32> {
+    parse_umask(&status(proc, tid)?).ok_or(RIGHTS_ERRNO)
+}
+
+/// The `Umask:` of the text of a /proc/TID/status file.
+pub(super) fn parse_umask(status: &str) -> Option<libc::mode_t> {
+    let octal = status.lines().find_map(|l| l.strip_prefix("Umask:"))?;
+    libc::mode_t::from_str_radix(octal.trim(), 8).ok()
+}
+
+/// The text of `<proc>/TID/status`.
+fn status(proc: RawFd, tid: libc::pid_t) -> Result<String, i32> {
     let path = format!("{tid}/status\0");
     // SAFETY: openat(2) beneath our /proc with a NUL-terminated path; the
     // result is checked and owned.
@@ -109,7 +127,7 @@ pub(super) fn of(proc: RawFd, tid: libc::pid_t) -> Result<Credentials, i32> {
         }
         text.extend_from_slice(&buf[..n as usize]);
     }
-    parse(&String::from_utf8_lossy(&text)).ok_or(RIGHTS_ERRNO)
+    Ok(String::from_utf8_lossy(&text).into_owned())
 }
 
 /// The credentials in the text of a /proc/TID/status file: the first
@@ -263,5 +281,20 @@ mod tests {
         let fsuid = unsafe { libc::syscall(libc::SYS_setfsuid, u32::MAX) } as u32;
         assert_eq!(c.fsuid, fsuid);
         assert_eq!(Some(c.groups), own_groups());
+    }
+
+    /// The umask the kernel prints (`Umask:`, octal), and this thread's
+    /// read as the supervisor reads a caller's.
+    #[test]
+    fn reads_the_umask() {
+        assert_eq!(
+            parse_umask("Name:\tx\nUmask:\t0027\nState:\tR\n"),
+            Some(0o027)
+        );
+        assert_eq!(parse_umask("Name:\tx\n"), None);
+        let proc = proc_dir().expect("/proc");
+        // SAFETY: gettid(2).
+        let tid = unsafe { libc::gettid() };
+        assert!(umask_of(proc.as_raw_fd(), tid).is_ok_and(|m| m <= 0o777));
     }
 }

@@ -18,7 +18,42 @@
 use std::os::fd::{AsRawFd, RawFd};
 
 use super::lookup::anchored_descriptor;
-use super::{caller, copy_of, fstat, raw, read_path, valid, walk, State, PATH_MAX};
+use super::{caller, copy_of, fstat, raw, read_path, valid, walk, Reply, State, PATH_MAX};
+
+/// A walked call in `req` (module docs): an openat(2) through a directory
+/// whose pool takes the descriptors opened beneath it is opened by the
+/// supervisor (`opened.rs`); every other call is walked, then made by the
+/// caller.
+pub(super) fn walked(l: RawFd, req: &libc::seccomp_notif, state: &mut State) -> Result<Reply, i32> {
+    let args = req.data.args;
+    if i64::from(req.data.nr) == libc::SYS_openat {
+        if access_mode_3(args[2]) {
+            return Err(libc::EINVAL);
+        }
+        // An `O_PATH` descriptor cannot be installed (`opened.rs`).
+        let o_path = args[2] as u32 as i32 & libc::O_PATH != 0;
+        if let Some(pool) = state.inherited_pool(args[0]).filter(|_| !o_path) {
+            return super::opened::open(l, req, state, pool);
+        }
+    }
+    walk_then_continue(l, req, state).map(|()| Reply::Continue)
+}
+
+/// Walks openat(2)'s `path` (no NUL) beneath `dir` as its `flags` ask
+/// (what the call would walk in [`walk_then_continue`]).
+pub(super) fn walk_open(dir: RawFd, path: &[u8], flags: i32) -> Result<(), i32> {
+    let w = walks(libc::SYS_openat, &[0, 0, flags as u32 as u64, 0, 0, 0]);
+    check(dir, path, w[0].last)
+}
+
+/// Walks `path` (no NUL) beneath `dir` as `last` asks of it.
+fn check(dir: RawFd, path: &[u8], last: Last) -> Result<(), i32> {
+    match last {
+        Last::Follow => walk(dir, &nul(path), false).map(drop),
+        Last::NoFollow => walk(dir, &nul(path), true).map(drop),
+        Last::Create { follow } => made_beneath(dir, path, follow, 0),
+    }
+}
 
 /// What a call asks of the last component of one of its paths.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -111,16 +146,9 @@ fn walks(nr: i64, args: &[u64; 6]) -> Vec<Walk> {
 /// Walks each path of the call in `req` (module docs): `Ok` when the
 /// caller's call may go on, else the walk's error (`EACCES` for a path
 /// leaving its directory, the kernel's `ENOENT`, `ENOTDIR`, `ELOOP`...).
-pub(super) fn walk_then_continue(
-    l: RawFd,
-    req: &libc::seccomp_notif,
-    state: &State,
-) -> Result<(), i32> {
+fn walk_then_continue(l: RawFd, req: &libc::seccomp_notif, state: &State) -> Result<(), i32> {
     let args = req.data.args;
     let tid = req.pid as libc::pid_t;
-    if i64::from(req.data.nr) == libc::SYS_openat && access_mode_3(args[2]) {
-        return Err(libc::EINVAL);
-    }
     let pidfd = caller(tid)?;
     valid(l, req)?;
     for w in walks(i64::from(req.data.nr), &args) {
@@ -135,12 +163,7 @@ pub(super) fn walk_then_continue(
         let dir = copy_of(&pidfd, args[w.dirfd])?;
         anchored_descriptor(dir.as_raw_fd(), state)?;
         let _as_caller = state.as_caller(tid)?;
-        let d = dir.as_raw_fd();
-        match w.last {
-            Last::Follow => walk(d, &path[..=len], false).map(drop)?,
-            Last::NoFollow => walk(d, &path[..=len], true).map(drop)?,
-            Last::Create { follow } => made_beneath(d, &path[..len], follow, 0)?,
-        }
+        check(dir.as_raw_fd(), &path[..len], w.last)?;
     }
     Ok(())
 }

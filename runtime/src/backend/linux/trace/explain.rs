@@ -443,6 +443,7 @@ mod tests {
             writes: true,
             pool: false,
             served: false,
+            inherited: false,
         }];
         let described = [Described {
             fd: 1,

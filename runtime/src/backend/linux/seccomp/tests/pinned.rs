@@ -19,6 +19,7 @@ fn stream(lo: u32, hi: u32, limits: Limits, reads: bool, writes: bool) -> FdClas
         writes,
         pool: false,
         served: false,
+        inherited: false,
     }
 }
 
@@ -80,6 +81,7 @@ fn the_programs_stay_as_recorded() {
     let mut served = realistic.clone();
     served.push(FdClass {
         served: true,
+        inherited: false,
         pool: true,
         ..stream(3800, 3863, Limits::default(), true, true)
     });

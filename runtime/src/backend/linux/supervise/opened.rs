@@ -1,0 +1,271 @@
+//! openat(2) through a directory whose rights a descriptor opened beneath
+//! it inherits (`inherited.rs`): made here, for the caller, and the new
+//! descriptor installed at a number of the directory's pool
+//! (`SECCOMP_IOCTL_NOTIF_ADDFD` with `SECCOMP_ADDFD_FLAG_SETFD` and
+//! `SECCOMP_ADDFD_FLAG_SEND`, seccomp_unotify(2): the number replaced and
+//! the call answered with it in one step), so that the filter limits it
+//! to the directory's rights from its first use on, as Capsicum's
+//! `kern_openat` gives the new file the directory capability's rights.
+//!
+//! The path is walked as every walked call's ([`super::walked`]), then
+//! opened beneath the supervisor's copy of the directory (openat2(2)
+//! `RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS`, which resolves it again by
+//! the same rules: a thread rewriting the path meanwhile gets a file
+//! beneath the directory or an error, never one elsewhere) with the
+//! caller's credentials and, for a file it creates, its umask (read from
+//! /proc/TID/status, set with umask(2) around the open: a directory's
+//! default ACL then applies as the kernel applies it to the caller).
+//!
+//! What would act differently when opened by another process is left to
+//! the caller (`SECCOMP_USER_NOTIF_FLAG_CONTINUE`, the descriptor then in
+//! no class, Landlock confining it by place as before): FIFOs, devices
+//! and sockets (an open of them may wait, take a terminal or act on the
+//! device), anything on procfs (`self` there names the opener), and a
+//! regular file whose open would wait for a lease to be broken
+//! (fcntl(2) `F_SETLEASE`: opened here `O_NONBLOCK`, which answers
+//! `EWOULDBLOCK` instead of waiting), and an `O_PATH` open, whose
+//! descriptor `SECCOMP_IOCTL_NOTIF_ADDFD` cannot install (it takes the
+//! supervisor's with fget(), which skips `O_PATH` files: fs/file.c
+//! `__fget`, `FMODE_PATH`).
+
+use std::os::fd::{AsRawFd, FromRawFd, OwnedFd, RawFd};
+
+use super::super::fds::Pool;
+use super::lookup::anchored_descriptor;
+use super::{caller, copy_of, credentials, fstat, raw, read_path, valid, Reply, State, PATH_MAX};
+use super::{OpenHow, RESOLVE_BENEATH, RESOLVE_NO_MAGICLINKS};
+
+/// `PROC_SUPER_MAGIC` (include/uapi/linux/magic.h).
+const PROC_SUPER_MAGIC: i64 = 0x9fa0;
+
+/// The flags openat(2) takes (fs/fcntl.c `VALID_OPEN_FLAGS`); it drops
+/// others, where openat2(2) would refuse them (`EINVAL`).
+const VALID_OPEN_FLAGS: i32 = libc::O_ACCMODE
+    | libc::O_CREAT
+    | libc::O_EXCL
+    | libc::O_NOCTTY
+    | libc::O_TRUNC
+    | libc::O_APPEND
+    | libc::O_NONBLOCK
+    | libc::O_SYNC
+    | libc::O_DSYNC
+    | libc::O_ASYNC
+    | libc::O_DIRECT
+    | libc::O_LARGEFILE
+    | libc::O_DIRECTORY
+    | libc::O_NOFOLLOW
+    | libc::O_NOATIME
+    | libc::O_CLOEXEC
+    | libc::O_PATH
+    | libc::O_TMPFILE;
+
+/// The mode bits openat(2) keeps (`S_IALLUGO`).
+const S_IALLUGO: u64 = 0o7777;
+
+/// The caller's openat(2) in `req`, through a descriptor of a directory
+/// whose pool is `pool`: opened here and installed at a number of the
+/// pool holding the placeholder ([`Reply::Sent`]); [`Reply::Continue`]
+/// for what the caller must open itself (module docs); `EMFILE` when
+/// every number of the pool is in use (checked before anything is made).
+pub(super) fn open(
+    l: RawFd,
+    req: &libc::seccomp_notif,
+    state: &mut State,
+    pool: Pool,
+) -> Result<Reply, i32> {
+    let args = req.data.args;
+    let tid = req.pid as libc::pid_t;
+    let flags = args[2] as u32 as i32 & VALID_OPEN_FLAGS;
+    let pidfd = caller(tid)?;
+    valid(l, req)?;
+    let mut path = [0u8; PATH_MAX];
+    let len = read_path(tid, args[1], &mut path)?;
+    if len == 0 {
+        return Err(libc::ENOENT);
+    }
+    let dir = copy_of(&pidfd, args[0])?;
+    let slot = state.free_slot(tid, pool).ok_or(libc::EMFILE)?;
+    let opened = {
+        let _as_caller = state.as_caller(tid)?;
+        anchored_descriptor(dir.as_raw_fd(), state)?;
+        super::walked::walk_open(dir.as_raw_fd(), &path[..len], flags)?;
+        let umask = if creates(flags) {
+            let proc = state.proc.as_ref().ok_or(super::RIGHTS_ERRNO)?;
+            Some(credentials::umask_of(proc.as_raw_fd(), tid)?)
+        } else {
+            None
+        };
+        let mode = args[3] & S_IALLUGO;
+        match open_beneath(dir.as_raw_fd(), &path[..=len], flags, mode, umask)? {
+            Some(fd) => fd,
+            None => return Ok(Reply::Continue),
+        }
+    };
+    install(l, req, &opened, slot, flags & libc::O_CLOEXEC != 0)
+}
+
+/// Whether openat(2) flags `flags` make a file (`O_CREAT`, `O_TMPFILE`).
+fn creates(flags: i32) -> bool {
+    flags & libc::O_CREAT != 0 || flags & libc::O_TMPFILE == libc::O_TMPFILE
+}
+
+/// Opens NUL-terminated `path` beneath `dir` as openat(2) with `flags`
+/// and `mode` would (module docs); `umask`, for a file it may make.
+/// `None`: the caller must open it itself.
+fn open_beneath(
+    dir: RawFd,
+    path: &[u8],
+    flags: i32,
+    mode: u64,
+    umask: Option<libc::mode_t>,
+) -> Result<Option<OwnedFd>, i32> {
+    if flags & libc::O_PATH != 0 {
+        // SECCOMP_IOCTL_NOTIF_ADDFD takes its descriptor with fget(),
+        // which skips `O_PATH` files (fs/file.c `__fget`: `FMODE_PATH`):
+        // `EBADF`.
+        return Ok(None);
+    }
+    // What is there, opened as nothing (`O_PATH`): a FIFO, a device or a
+    // socket is left to the caller before any open of it.
+    let mut look = libc::O_PATH | (flags & (libc::O_NOFOLLOW | libc::O_DIRECTORY));
+    let exclusive = flags & (libc::O_CREAT | libc::O_EXCL) == libc::O_CREAT | libc::O_EXCL;
+    if exclusive {
+        look |= libc::O_NOFOLLOW;
+    }
+    let found = match beneath(dir, path, look, 0) {
+        Ok(found) if exclusive => {
+            drop(found);
+            return Err(libc::EEXIST);
+        }
+        Ok(found) => Some(found),
+        Err(libc::ENOENT) if flags & libc::O_CREAT != 0 => None,
+        Err(e) => return Err(e),
+    };
+    if let Some(found) = &found {
+        if !plain(found.as_raw_fd()) {
+            return Ok(None);
+        }
+    }
+    let _umask = umask.map(Umask::set);
+    let mode = if creates(flags) { mode } else { 0 };
+    let opened = match beneath(dir, path, flags | libc::O_NONBLOCK | libc::O_NOCTTY, mode) {
+        Ok(fd) => fd,
+        // A lease to break (the caller waits for it), or a FIFO put there
+        // meanwhile with no reader.
+        Err(libc::EWOULDBLOCK | libc::ENXIO) => return Ok(None),
+        Err(e) => return Err(e),
+    };
+    if !plain(opened.as_raw_fd()) {
+        return Ok(None);
+    }
+    if flags & libc::O_NONBLOCK == 0 {
+        // SAFETY: fcntl(2) F_GETFL/F_SETFL of our own descriptor.
+        unsafe {
+            let fl = libc::fcntl(opened.as_raw_fd(), libc::F_GETFL);
+            if fl >= 0 {
+                libc::fcntl(opened.as_raw_fd(), libc::F_SETFL, fl & !libc::O_NONBLOCK);
+            }
+        }
+    }
+    Ok(Some(opened))
+}
+
+/// Whether `fd` is a regular file or a directory outside procfs: what an
+/// open by another process opens the same.
+fn plain(fd: RawFd) -> bool {
+    fstat(fd).is_some_and(|st| matches!(st.st_mode & libc::S_IFMT, libc::S_IFREG | libc::S_IFDIR))
+        && !on_proc(fd)
+}
+
+/// Whether `fd` lies on procfs (fstatfs(2); unknown counts as procfs).
+fn on_proc(fd: RawFd) -> bool {
+    // SAFETY: all-zero is a valid statfs; fstatfs(2) fills it.
+    let mut sfs: libc::statfs = unsafe { std::mem::zeroed() };
+    // SAFETY: fstatfs(2) into a live buffer.
+    if unsafe { libc::fstatfs(fd, &mut sfs) } != 0 {
+        return true;
+    }
+    sfs.f_type as i64 == PROC_SUPER_MAGIC
+}
+
+/// openat2(2) of NUL-terminated `path` beneath `dir` with `flags` (plus
+/// `O_CLOEXEC`: the copy is the supervisor's) and `mode`, walking as
+/// Capsicum walks (`EXDEV` answered as `EACCES`, as [`super::walk`]);
+/// tried again on `EAGAIN` (a rename elsewhere during the walk; or a lease
+/// an `O_NONBLOCK` open would wait for, which stays `EAGAIN`), at most
+/// 16 times.
+fn beneath(dir: RawFd, path: &[u8], flags: i32, mode: u64) -> Result<OwnedFd, i32> {
+    let how = OpenHow {
+        flags: (flags | libc::O_CLOEXEC) as u32 as u64,
+        mode,
+        resolve: RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS,
+    };
+    for _ in 0..16 {
+        // SAFETY: openat2(2) with a NUL-terminated path and a live
+        // open_how; the result is checked and owned.
+        let fd = raw(unsafe {
+            libc::syscall(
+                libc::SYS_openat2,
+                dir,
+                path.as_ptr(),
+                &how as *const OpenHow,
+                std::mem::size_of::<OpenHow>(),
+            )
+        });
+        match fd {
+            e if e == -i64::from(libc::EAGAIN) => continue,
+            e if e == -i64::from(libc::EXDEV) => return Err(super::RIGHTS_ERRNO),
+            e if e < 0 => return Err(-e as i32),
+            // SAFETY: a new descriptor owned by nothing else.
+            fd => return Ok(unsafe { OwnedFd::from_raw_fd(fd as RawFd) }),
+        }
+    }
+    Err(libc::EAGAIN)
+}
+
+/// The supervisor's umask set to a caller's for as long as it lives.
+struct Umask(libc::mode_t);
+
+impl Umask {
+    fn set(caller: libc::mode_t) -> Umask {
+        // SAFETY: umask(2) takes an integer and answers the old mask.
+        Umask(unsafe { libc::umask(caller) })
+    }
+}
+
+impl Drop for Umask {
+    fn drop(&mut self) {
+        // SAFETY: as above.
+        unsafe { libc::umask(self.0) };
+    }
+}
+
+/// Installs `fd` at number `slot` of the caller of `req` (replacing the
+/// placeholder there) and answers the call with that number, in one
+/// step; `cloexec`: with `FD_CLOEXEC`.
+fn install(
+    l: RawFd,
+    req: &libc::seccomp_notif,
+    fd: &OwnedFd,
+    slot: RawFd,
+    cloexec: bool,
+) -> Result<Reply, i32> {
+    let addfd = libc::seccomp_notif_addfd {
+        id: req.id,
+        flags: (libc::SECCOMP_ADDFD_FLAG_SETFD | libc::SECCOMP_ADDFD_FLAG_SEND) as u32,
+        srcfd: fd.as_raw_fd() as u32,
+        newfd: slot as u32,
+        newfd_flags: if cloexec { libc::O_CLOEXEC as u32 } else { 0 },
+    };
+    // SAFETY: ADDFD reads one seccomp_notif_addfd; the caller receives a
+    // copy of `fd` (ours is closed when dropped).
+    let r = unsafe { libc::ioctl(l, libc::SECCOMP_IOCTL_NOTIF_ADDFD, &addfd) };
+    if r < 0 {
+        // The caller is gone, or interrupted before the answer: nothing
+        // was installed (seccomp_unotify(2)).
+        return Err(std::io::Error::last_os_error()
+            .raw_os_error()
+            .unwrap_or(libc::EBADF));
+    }
+    Ok(Reply::Sent)
+}
