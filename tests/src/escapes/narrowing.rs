@@ -1,7 +1,8 @@
 //! The attempts of the narrowing group: a descriptor limited after entry
 //! (`limits(...)`, cap_rights_limit(2)) never gets a right back. Copies
-//! (dup(2), `F_DUPFD`, dup2(2)/dup3(2) to an unclassed number or into a
-//! pool with more rights), limiting again to a set with rights it lacks,
+//! (dup(2), `F_DUPFD`) keep its limits; dup2(2)/dup3(2) to an unclassed
+//! number or into a pool with more rights, limiting again to a set with
+//! rights it lacks,
 //! using it beyond its set, and using a pool number whose descriptor was
 //! closed (it holds a placeholder) are refused.
 
@@ -43,15 +44,20 @@ fn read_one(fd: RawFd) -> Attempt {
 use std::io;
 
 pub(super) const CASES: &[(&str, Probe)] = &[
+    // A copy holds the set's limits (dup(2): Capsicum copies the rights
+    // along; here the supervisor puts it into a pool of those limits):
+    // writing through it is refused as through the original.
     ("narrowing_dup", |f| {
         let n = limited(f, Set::Reading)?;
         let d = sys!(libc::dup(n))?;
-        Ok(format!("copied to {d}"))
+        sys!(libc::write(d, b"x".as_ptr().cast(), 1))?;
+        Ok(format!("wrote through the copy at {d}"))
     }),
     ("narrowing_f_dupfd", |f| {
         let n = limited(f, Set::Reading)?;
         let d = sys!(libc::fcntl(n, libc::F_DUPFD_CLOEXEC, 0))?;
-        Ok(format!("copied to {d}"))
+        sys!(libc::write(d, b"x".as_ptr().cast(), 1))?;
+        Ok(format!("wrote through the copy at {d}"))
     }),
     ("narrowing_dup2_unclassed", |f| {
         let n = limited(f, Set::Reading)?;

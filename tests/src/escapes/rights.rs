@@ -291,9 +291,11 @@ pub(super) const CASES: &[(&str, Probe)] = &[
     ("no_stray_descriptors", |f| {
         // Every open descriptor must be one the program was given: a copy
         // left behind by setup (a reopen, a Landlock rule's directory) would
-        // be unlimited by the rights filter. Others must be limited: the
-        // placeholders on the numbers of `limits(...)` pools cannot even be
-        // copied (F_DUPFD refused), as no limited descriptor can.
+        // be unlimited by the rights filter. Others must be limited: a copy
+        // of a limited descriptor (the placeholders on pool numbers
+        // included) is refused or lands in a pool of its limits, never on
+        // the lowest free number, where the kernel puts a copy of a
+        // descriptor in no class.
         let given = [
             0,
             1,
@@ -307,6 +309,14 @@ pub(super) const CASES: &[(&str, Probe)] = &[
         // SAFETY: `rlimit` is plain old data; all zeroes is a valid value.
         let mut lim: libc::rlimit = unsafe { std::mem::zeroed() };
         sys!(libc::getrlimit(libc::RLIMIT_NOFILE, &mut lim))?;
+        let mut ends = [0; 2];
+        sys!(libc::pipe2(ends.as_mut_ptr(), libc::O_CLOEXEC))?;
+        let lowest = ends[0].min(ends[1]);
+        // SAFETY: the pipe just made.
+        unsafe {
+            libc::close(ends[0]);
+            libc::close(ends[1]);
+        }
         let stray: Vec<RawFd> = (0..lim.rlim_cur.min(1 << 20) as RawFd)
             .filter(|fd| !given.contains(fd) && !mine.contains(fd))
             // SAFETY: F_GETFD takes no pointer.
@@ -319,7 +329,7 @@ pub(super) const CASES: &[(&str, Probe)] = &[
                     // SAFETY: as above.
                     unsafe { libc::close(copy) };
                 }
-                copy >= 0
+                copy == lowest
             })
             .collect();
         Ok(if stray.is_empty() {

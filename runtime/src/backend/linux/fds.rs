@@ -431,6 +431,7 @@ impl Table {
                 pool: false,
                 served: false,
                 inherited: false,
+                copied: false,
             }),
         }
         self.next = Some(target - 1);
@@ -461,6 +462,7 @@ impl Table {
             pool: false,
             served: false,
             inherited: false,
+            copied: false,
         });
     }
 
@@ -507,6 +509,7 @@ impl Table {
                 pool: true,
                 served,
                 inherited: false,
+                copied: false,
             });
             self.next = Some(lo - 1);
             return Ok(Pool { lo, hi });
@@ -524,8 +527,24 @@ impl Table {
         let pool = self.pool(limits, size, false)?;
         if let Some(c) = self.pools.last_mut() {
             c.inherited = true;
+            c.copied = true;
         }
         Ok(pool)
+    }
+
+    /// Marks the class of numbers `lo..=hi` [`copied`](FdClass::copied):
+    /// a copy of its descriptors goes into a pool of its limits.
+    pub(crate) fn mark_copied(&mut self, lo: u32, hi: u32) {
+        for c in self
+            .stdio
+            .iter_mut()
+            .chain(&mut self.block)
+            .chain(&mut self.pools)
+        {
+            if (c.lo, c.hi) == (lo, hi) {
+                c.copied = true;
+            }
+        }
     }
 
     /// Whether a close of some pool number is trapped (a pool that is not

@@ -30,6 +30,10 @@ use super::fds::Pool;
 /// be open at once (`EMFILE` beyond, as for a `limits(...)` set).
 pub(crate) const POOL_SIZE: u32 = 64;
 
+/// How many copies (dup(2), fcntl(2) `F_DUPFD`) of the descriptors of a
+/// rights set no directory holds may be open at once.
+pub(crate) const COPIES_POOL_SIZE: u32 = 16;
+
 /// Where a descriptor opened through a directory descriptor goes: the
 /// numbers `lo..=hi` of the directories (and of the pools) whose rights
 /// a descriptor opened beneath inherits, and the pool it goes to.

@@ -179,6 +179,14 @@ pub(crate) fn denial(need: &Need, args: &[u64; 6], ctx: &Context) -> Option<Deni
                 return None;
             }
             match need.req {
+                // A copy the supervisor puts into the pool of the class's
+                // limits (`Supervised::Copied`).
+                Req::Never if class.copied => None,
+                Req::Fcntl { cmd }
+                    if class.copied && FCNTL_DUP.contains(&(args[usize::from(cmd)] as u32)) =>
+                {
+                    None
+                }
                 Req::Onto => (!class.pool).then_some(Lacking::Copy).and_then(found),
                 Req::Into { onto } => {
                     let target = ctx.class_of(args[usize::from(onto)]);
@@ -256,6 +264,11 @@ pub(crate) enum Supervised {
     /// polls (rights(4); pollscan, selscan in sys/kern/sys_generic.c);
     /// sent only where a class lacks it (`supervise/polled.rs`).
     Polled,
+    /// A copy of a descriptor of a [`copied`](FdClass::copied) class
+    /// (dup(2), fcntl(2) `F_DUPFD`, `F_DUPFD_CLOEXEC`): made by the
+    /// supervisor at a number of the pool of the class's limits, as
+    /// Capsicum copies the rights along (dup(2); `supervise/copied.rs`).
+    Copied,
 }
 
 /// What the first argument of a signalling call names (kill(2), tkill(2),
@@ -286,6 +299,7 @@ impl Supervised {
             && match self {
                 Supervised::OwnProcess { .. } => ctx.own_signals,
                 Supervised::Polled => event_limited(ctx),
+                Supervised::Copied => ctx.classes.iter().any(|c| c.copied),
                 _ => true,
             }
     }
@@ -347,6 +361,7 @@ pub(crate) fn supervised(nr: u32) -> Option<Supervised> {
             target: Target::OwnThread,
         },
         libc::SYS_ppoll | libc::SYS_pselect6 => Supervised::Polled,
+        libc::SYS_dup | libc::SYS_fcntl => Supervised::Copied,
         #[cfg(target_arch = "x86_64")]
         libc::SYS_poll | libc::SYS_select => Supervised::Polled,
         _ => return None,
@@ -368,7 +383,9 @@ pub(crate) fn supervised(nr: u32) -> Option<Supervised> {
 ///   ones through), or a CPU affinity naming a thread other than 0, where
 ///   the supervisor tells thread groups;
 /// - a poll or select, where a class of limited descriptors lacks
-///   `event`.
+///   `event`;
+/// - a copy (dup(2), fcntl(2) `F_DUPFD`, `F_DUPFD_CLOEXEC`) of a
+///   descriptor of a [`copied`](FdClass::copied) class.
 #[cfg_attr(not(test), allow(dead_code))]
 pub(crate) fn notifies(nr: u32, args: &[u64; 6], ctx: &Context) -> bool {
     supervised(nr).is_some_and(|s| s.sent(ctx))
@@ -380,6 +397,10 @@ pub(crate) fn notifies(nr: u32, args: &[u64; 6], ctx: &Context) -> bool {
             Some(Supervised::OwnProcess {
                 target: Target::OwnThread,
             }) => args[0] as u32 != 0,
+            Some(Supervised::Copied) => {
+                ctx.class_of(args[0]).is_some_and(|c| c.copied)
+                    && (i64::from(nr) == libc::SYS_dup || FCNTL_DUP.contains(&(args[1] as u32)))
+            }
             Some(
                 Supervised::Walked
                 | Supervised::Credentials

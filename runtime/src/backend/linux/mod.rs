@@ -101,6 +101,8 @@ pub(crate) struct Native {
     beneath: Vec<(OwnedFd, BitFlags<AccessFs>)>,
     /// The limits of each directory placed (`inherited.rs`).
     dirs: Vec<Limits>,
+    /// The limits of each other descriptor placed.
+    files: Vec<Limits>,
     /// The pool of each `limits(...)` set.
     limit_pools: Vec<(Limits, fds::Pool)>,
     /// The service broker, preparing itself while the program enters.
@@ -121,6 +123,7 @@ impl Native {
             fds: fds::Table::default(),
             beneath: Vec::new(),
             dirs: Vec::new(),
+            files: Vec::new(),
             limit_pools: Vec::new(),
             broker: None,
         }
@@ -155,35 +158,50 @@ impl Native {
 
 impl Native {
     /// Reserves a pool for each rights set of the directories placed and
-    /// of the `limits(...)` sets that hold `lookup`, and records which
+    /// of the `limits(...)` sets that hold `lookup` (descriptors opened
+    /// beneath them, and copies), and a smaller one for each other set
+    /// of the descriptors placed (copies alone), and records which
     /// descriptors' pool each is (`inherited.rs`), where a supervisor
-    /// opens beneath them (without one, the kernel's opens give
-    /// descriptors in no class, as Landlock confines them by place).
+    /// opens and copies for them (without one, the kernel's opens give
+    /// descriptors in no class, as Landlock confines them by place, and
+    /// copies are refused).
     fn reserve_inherited(&mut self) -> Result<(), Failure> {
         let kernel = Kernel::running();
         if !(kernel.seccomp && kernel.notify) {
             return Ok(());
         }
-        let sets = inherited::sets(
+        let beneath = inherited::sets(
             self.dirs
                 .iter()
                 .chain(self.limit_pools.iter().map(|(l, _)| l)),
         );
-        let mut pools = Vec::with_capacity(sets.len());
-        for limits in sets {
-            let pool = self.fds.inherited_pool(&limits, inherited::POOL_SIZE)?;
+        let mut copies: Vec<Limits> = Vec::new();
+        for l in &self.files {
+            if !beneath.contains(l) && !copies.contains(l) {
+                copies.push(*l);
+            }
+        }
+        let sizes = beneath
+            .iter()
+            .map(|l| (l, inherited::POOL_SIZE))
+            .chain(copies.iter().map(|l| (l, inherited::COPIES_POOL_SIZE)));
+        let mut pools = Vec::with_capacity(beneath.len() + copies.len());
+        for (limits, size) in sizes {
+            let pool = self.fds.inherited_pool(limits, size)?;
             inherited::register(pool.lo as u32, pool.hi as u32, pool);
-            pools.push((limits, pool));
+            pools.push((*limits, pool));
         }
         let pool_of = |l: &Limits| pools.iter().find(|(p, _)| p == l).map(|(_, p)| *p);
         for c in self.fds.classes().iter().filter(|c| !c.pool) {
             if let Some(pool) = pool_of(&c.limits) {
                 inherited::register(c.lo, c.hi, pool);
+                self.fds.mark_copied(c.lo, c.hi);
             }
         }
         for (limits, from) in &self.limit_pools {
             if let Some(pool) = pool_of(limits) {
                 inherited::register(from.lo as u32, from.hi as u32, pool);
+                self.fds.mark_copied(from.lo as u32, from.hi as u32);
             }
         }
         Ok(())
@@ -208,6 +226,8 @@ impl Backend for Native {
         let fd = self.fds.place_with(ready.fd, limits, ready.access)?;
         if ready.dir {
             self.dirs.push(*limits);
+        } else {
+            self.files.push(*limits);
         }
         let access = if ready.dir {
             confine::dir_access(limits.rights)

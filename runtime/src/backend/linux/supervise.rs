@@ -106,6 +106,7 @@ use std::os::fd::{AsRawFd, FromRawFd, OwnedFd, RawFd};
 
 use crate::rights::Right;
 
+mod copied;
 mod credentials;
 mod lookup;
 mod opened;
@@ -433,6 +434,7 @@ const OWN_CALLS: &[libc::c_long] = &[
     libc::SYS_fchownat,
     libc::SYS_utimensat,
     libc::SYS_umask,
+    libc::SYS_prlimit64,
     libc::SYS_fstat,
     libc::SYS_close,
     libc::SYS_ppoll,
@@ -538,6 +540,7 @@ fn answer(
         }
         Some(Supervised::OwnProcess { target }) => own_process(l, req, target),
         Some(Supervised::Polled) => polled::polled(l, req, ctx),
+        Some(Supervised::Copied) => copied::copy(l, req, state),
         Some(Supervised::Credentials) => {
             // Made by the caller itself, its arguments in registers
             // (nothing is read again from memory). From now on a caller's
@@ -615,9 +618,22 @@ impl State {
     /// kernel's lowest free number once every number below is taken), so
     /// the number is still free when the descriptor is installed.
     fn free_slot(&mut self, tid: libc::pid_t, pool: Pool) -> Option<RawFd> {
+        self.free_slot_from(tid, pool, 0)
+    }
+
+    /// [`State::free_slot`] at `min` or above (fcntl(2) `F_DUPFD`).
+    fn free_slot_from(&mut self, tid: libc::pid_t, pool: Pool, min: RawFd) -> Option<RawFd> {
         let source = super::slots::source_fd()?;
+        let key = pool.lo;
+        let pool = Pool {
+            lo: pool.lo.max(min),
+            hi: pool.hi,
+        };
+        if pool.lo > pool.hi {
+            return None;
+        }
         let size = pool.hi - pool.lo + 1;
-        let at = self.hints.iter().position(|&(lo, _)| lo == pool.lo);
+        let at = self.hints.iter().position(|&(lo, _)| lo == key);
         let start = at.map_or(0, |i| self.hints[i].1);
         for i in 0..size {
             let offset = (start + i) % size;
@@ -633,7 +649,7 @@ impl State {
                 let next = (offset + 1) % size;
                 match at {
                     Some(i) => self.hints[i].1 = next,
-                    None => self.hints.push((pool.lo, next)),
+                    None => self.hints.push((key, next)),
                 }
                 return Some(n);
             }

@@ -166,6 +166,7 @@ fn standard_streams_hold_no_right_a_new_descriptor_lacks() {
         pool: false,
         served: false,
         inherited: false,
+        copied: false,
     };
     let dir = class(4000, 4000, RightSet::of(&[Right::Lookup, Right::Read]));
     let defaults = [
@@ -217,6 +218,7 @@ fn a_fileargs_pool_limits_the_metadata_rights_of_unclassed_descriptors() {
         pool: true,
         served,
         inherited: false,
+        copied: false,
     };
     let metadata = [
         Right::Fchmod,

@@ -162,7 +162,7 @@ pub(crate) fn calls_where(
                     mode,
                     rights,
                     lookups: if notify {
-                        supervised(row, arena)
+                        supervised(row, ctx.classes, arena)
                     } else if traps_close {
                         pool_closes(row, ctx.classes, arena)
                     } else if lookups {
@@ -239,10 +239,24 @@ fn lookup(row: &Syscall, classes: &[FdClass], arena: &mut Arena) -> Span {
 /// chmod, chown and utimes, the changes of credentials and the signals to
 /// a process or thread id (once capability mode has let them through)
 /// always; sched_setaffinity(2) and sched_getaffinity(2) naming a thread
-/// other than 0.
-fn supervised(row: &Syscall, arena: &mut Arena) -> Span {
+/// other than 0; dup(2), fcntl(2) `F_DUPFD` and `F_DUPFD_CLOEXEC` of a
+/// copied class's descriptor.
+fn supervised(row: &Syscall, classes: &[FdClass], arena: &mut Arena) -> Span {
     let start = arena.begin();
     match judge::supervised(row.nr) {
+        Some(Supervised::Copied) => {
+            for c in classes.iter().filter(|c| c.copied) {
+                let (range, n) = within(0, c.lo, c.hi);
+                if i64::from(row.nr) == libc::SYS_fcntl {
+                    for &cmd in FCNTL_DUP {
+                        let eq = Check::narrow(1, Op::Eq, cmd);
+                        arena.clause(range[..n].iter().copied().chain([eq]));
+                    }
+                } else {
+                    arena.clause(range[..n].iter().copied());
+                }
+            }
+        }
         Some(Supervised::Attributes { .. }) if i64::from(row.nr) == libc::SYS_utimensat => {
             arena.clause([Check::narrow(1, Op::Ne, 0)]);
             arena.clause([Check::upper(1, Op::Ne, 0)]);
@@ -307,6 +321,8 @@ enum Commands {
         cmd: u8,
         locks: bool,
         rights: RightSet,
+        /// The copies are the supervisor's (a copied class): not denied.
+        copies: bool,
     },
     /// An fcntl(2) command other than `F_GETFD`/`F_SETFD`, the locks with
     /// `locks`, the commands with rights of their own that `rights` holds,
@@ -316,6 +332,8 @@ enum Commands {
         locks: bool,
         fcntls: &'static [Fcntl],
         rights: RightSet,
+        /// The copies are the supervisor's (a copied class): allowed.
+        copies: bool,
     },
     /// A copy onto a number outside the pools within `limits` (one
     /// clause per stretch of numbers outside them).
@@ -341,9 +359,15 @@ impl Commands {
                 let numbers = list.iter().flat_map(|&i| ioctl_numbers(i)).copied();
                 push_clauses(arena, prefix, when, numbers.map(ne(cmd)));
             }
-            Commands::FcntlCopies { cmd, locks, rights } => {
+            Commands::FcntlCopies {
+                cmd,
+                locks,
+                rights,
+                copies,
+            } => {
                 let locks: &[u32] = if locks { &[] } else { FCNTL_LOCKS };
-                let denied = FCNTL_DUP.iter().chain(locks).copied();
+                let dup: &[u32] = if copies { &[] } else { FCNTL_DUP };
+                let denied = dup.iter().chain(locks).copied();
                 for c in denied.chain(own_commands(rights, false)) {
                     let eq = Check::narrow(cmd, Op::Eq, c);
                     push_clauses(arena, prefix, when, std::iter::once(eq));
@@ -354,12 +378,15 @@ impl Commands {
                 locks,
                 fcntls,
                 rights,
+                copies,
             } => {
                 let always = [libc::F_GETFD as u32, libc::F_SETFD as u32];
                 let locks: &[u32] = if locks { FCNTL_LOCKS } else { &[] };
+                let dup: &[u32] = if copies { FCNTL_DUP } else { &[] };
                 let listed = fcntls.iter().flat_map(|&f| fcntl_numbers(f));
                 let allowed = always
                     .iter()
+                    .chain(dup)
                     .chain(locks)
                     .chain(listed)
                     .copied()
@@ -451,7 +478,12 @@ fn verdict(req: Req, limits: &Limits) -> Verdict {
             Verdict::When(match (has(Right::Fcntl), limits.fcntls) {
                 // Every command but copies (and locks without `flock`,
                 // and those whose own rights are missing).
-                (true, None) => Commands::FcntlCopies { cmd, locks, rights },
+                (true, None) => Commands::FcntlCopies {
+                    cmd,
+                    locks,
+                    rights,
+                    copies: false,
+                },
                 // F_GETFD/F_SETFD always; locks with `flock`; commands
                 // with rights of their own with them; the rest with
                 // `fcntl`, narrowed by `fcntls(...)`.
@@ -460,12 +492,14 @@ fn verdict(req: Req, limits: &Limits) -> Verdict {
                     locks,
                     fcntls,
                     rights,
+                    copies: false,
                 },
                 (false, _) => Commands::FcntlOff {
                     cmd,
                     locks,
                     fcntls: &[],
                     rights,
+                    copies: false,
                 },
             })
         }
@@ -476,6 +510,32 @@ fn verdict(req: Req, limits: &Limits) -> Verdict {
 /// class itself and the others; the rest its limits.
 fn class_verdict(req: Req, class: &FdClass, classes: &[FdClass]) -> Verdict {
     match req {
+        // Copies go to the supervisor (`judge::Supervised::Copied`).
+        Req::Never if class.copied => Verdict::Allow,
+        Req::Fcntl { .. } if class.copied => match verdict(req, &class.limits) {
+            Verdict::When(Commands::FcntlCopies {
+                cmd, locks, rights, ..
+            }) => Verdict::When(Commands::FcntlCopies {
+                cmd,
+                locks,
+                rights,
+                copies: true,
+            }),
+            Verdict::When(Commands::FcntlOff {
+                cmd,
+                locks,
+                fcntls,
+                rights,
+                ..
+            }) => Verdict::When(Commands::FcntlOff {
+                cmd,
+                locks,
+                fcntls,
+                rights,
+                copies: true,
+            }),
+            other => other,
+        },
         Req::Onto if class.pool => Verdict::Allow,
         Req::Onto => Verdict::Deny,
         Req::Into { onto } => {

@@ -81,6 +81,12 @@ pub(crate) struct FdClass {
     /// class may use), and the supervisor takes a free number as it takes
     /// a placeholder's.
     pub inherited: bool,
+    /// Whether a copy of its descriptors (dup(2), fcntl(2) `F_DUPFD`,
+    /// `F_DUPFD_CLOEXEC`) goes to the supervisor, which puts it at a
+    /// number of the pool of the class's limits (`inherited.rs`; Capsicum
+    /// copies the rights along, dup(2)): a directory and its pool, and
+    /// the classes of the same limits.
+    pub copied: bool,
 }
 
 /// What the capability-mode policy lets through beyond capability mode

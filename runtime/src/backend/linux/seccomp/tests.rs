@@ -108,6 +108,7 @@ pub(super) fn class(lo: u32, hi: u32, rights: &[Right]) -> FdClass {
         pool: false,
         served: false,
         inherited: false,
+        copied: false,
     }
 }
 
@@ -161,6 +162,7 @@ pub(super) fn stdio_classes() -> Vec<FdClass> {
             pool: false,
             served: false,
             inherited: false,
+            copied: false,
         },
         FdClass {
             lo: 1,
@@ -171,6 +173,7 @@ pub(super) fn stdio_classes() -> Vec<FdClass> {
             pool: false,
             served: false,
             inherited: false,
+            copied: false,
         },
     ]
 }

@@ -243,7 +243,7 @@ impl Drop for Umask {
 /// Installs `fd` at number `slot` of the caller of `req` (replacing the
 /// placeholder there) and answers the call with that number, in one
 /// step; `cloexec`: with `FD_CLOEXEC`.
-fn install(
+pub(super) fn install(
     l: RawFd,
     req: &libc::seccomp_notif,
     fd: &OwnedFd,

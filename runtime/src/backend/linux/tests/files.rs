@@ -160,14 +160,29 @@ fn limited_files_keep_only_their_rights() {
             denied("fchmod", libc::fchmod(f, 0o600) as i64, libc::EACCES)?;
             denied("fsync", libc::fsync(f) as i64, libc::EACCES)?;
             denied("flock", libc::flock(f, libc::LOCK_EX) as i64, libc::EACCES)?;
-            denied("dup", libc::dup(f) as i64, libc::EACCES)?;
+            // A copy holds the same rights (dup(2)): the supervisor puts
+            // it at a number of a pool of these limits, where the filter
+            // refuses it what it refuses the original.
+            for (what, copy) in [
+                ("dup", libc::dup(f)),
+                ("F_DUPFD", libc::fcntl(f, libc::F_DUPFD_CLOEXEC, 0)),
+            ] {
+                ok(what, copy as i64)?;
+                if copy < 100 {
+                    return Err(format!("{what}: copy at {copy}, not in a pool"));
+                }
+                denied(
+                    &format!("lseek of the {what} copy"),
+                    libc::lseek(copy, 0, libc::SEEK_SET),
+                    libc::EACCES,
+                )?;
+                ok(
+                    &format!("close of the {what} copy"),
+                    libc::close(copy) as i64,
+                )?;
+            }
             denied("dup2 from", libc::dup2(f, 50) as i64, libc::EACCES)?;
             denied("dup2 onto", libc::dup2(0, f) as i64, libc::EACCES)?;
-            denied(
-                "F_DUPFD",
-                libc::fcntl(f, libc::F_DUPFD_CLOEXEC, 0) as i64,
-                libc::EACCES,
-            )?;
             denied(
                 "F_GETFL without fcntl",
                 libc::fcntl(f, libc::F_GETFL) as i64,

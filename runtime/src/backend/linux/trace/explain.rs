@@ -444,6 +444,7 @@ mod tests {
             pool: false,
             served: false,
             inherited: false,
+            copied: false,
         }];
         let described = [Described {
             fd: 1,

@@ -20,6 +20,7 @@ fn stream(lo: u32, hi: u32, limits: Limits, reads: bool, writes: bool) -> FdClas
         pool: false,
         served: false,
         inherited: false,
+        copied: false,
     }
 }
 
@@ -82,6 +83,7 @@ fn the_programs_stay_as_recorded() {
     served.push(FdClass {
         served: true,
         inherited: false,
+        copied: false,
         pool: true,
         ..stream(3800, 3863, Limits::default(), true, true)
     });
