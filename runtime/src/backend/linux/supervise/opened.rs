@@ -16,8 +16,11 @@
 //! /proc/TID/status, set with umask(2) around the open: a directory's
 //! default ACL then applies as the kernel applies it to the caller).
 //!
-//! What would act differently when opened by another process is left to
-//! the caller (`SECCOMP_USER_NOTIF_FLAG_CONTINUE`, the descriptor then in
+//! Only beneath a preopened directory or one beneath it (its `..` walked
+//! up to one: a directory handed in at entry and put on a pool number
+//! with dup2(2) is not, and the supervisor, outside Landlock, must not
+//! open beneath it). What would act differently when opened by another
+//! process is left to the caller (`SECCOMP_USER_NOTIF_FLAG_CONTINUE`, the descriptor then in
 //! no class, Landlock confining it by place as before): FIFOs, devices
 //! and sockets (an open of them may wait, take a terminal or act on the
 //! device), anything on procfs (`self` there names the opener), and a
@@ -89,6 +92,12 @@ pub(super) fn open(
         let _as_caller = state.as_caller(tid)?;
         anchored_descriptor(dir.as_raw_fd(), state)?;
         super::walked::walk_open(dir.as_raw_fd(), &path[..len], flags)?;
+        if super::anchored(dir.as_raw_fd(), &state.anchors.ids).is_err() {
+            // A directory neither preopened nor beneath one (handed in,
+            // then put on a pool number with dup2(2)): the caller opens
+            // beneath it under Landlock, which confines it by place.
+            return Ok(Reply::Continue);
+        }
         let umask = if creates(flags) {
             let proc = state.proc.as_ref().ok_or(super::RIGHTS_ERRNO)?;
             Some(credentials::umask_of(proc.as_raw_fd(), tid)?)
