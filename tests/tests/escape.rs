@@ -231,10 +231,14 @@ mod linux {
         Case::new("opath_racing_dir_opath_beneath", Namespaces, Denied(NOTCAP)),
         Case::new("opath_racing_dir_open_beneath", Namespaces, Denied(BENEATH)),
         Case::new("racing_open_outside", Namespaces, Denied(BENEATH)),
-        // The walk's residue (row 1 (a)): a racing thread may reach a
-        // preopened directory holding the right by place; when the race
-        // is not won in 3,000 tries, the case answers as Capsicum does.
-        Case::new("racing_open_other_preopen", Namespaces, Denied(BENEATH))
+        // An open through `dir` is made by the supervisor on what it
+        // walked: a racing thread reaches nothing.
+        Case::new("racing_open_other_preopen", Namespaces, Denied(BENEATH)),
+        // The walk's residue (row 1 (a)): an `O_PATH` open is made by the
+        // caller, and a racing thread may reach a preopened directory by
+        // place; when the race is not won in 3,000 tries, the case
+        // answers as Capsicum does.
+        Case::new("racing_opath_other_preopen", Namespaces, Denied(BENEATH))
             .documented(differences::RAW_LOOKUPS_BY_PLACE),
         // Raw calls walked by the supervisor (supervise/walked.rs) through
         // links the program makes, with the flags that change the last

@@ -47,11 +47,12 @@ fn row_of(cases: &[Case]) {
 /// `stat`/`access`/`readlink` lookups, `O_PATH` opens nor
 /// chmod/chown/utimes: the supervisor walks them beneath the directory as
 /// Capsicum does (`..` out: `EACCES`; beneath a directory holding the
-/// right: allowed); raw `*at()` opens and changes are walked there too,
-/// then made by the caller (`..` into another preopened directory:
-/// `EACCES`). Differences: no device node can be made; a thread racing the
-/// walk reaches by place (escape case `racing_open_other_preopen`, which
-/// only a won race shows, so it is not run here).
+/// right: allowed); raw `*at()` opens are walked and made there (beneath
+/// a directory with a pool), changes walked there, then made by the caller
+/// (`..` into another preopened directory: `EACCES`). Differences: no
+/// device node can be made; a thread racing the walk of a call the caller
+/// makes reaches by place (escape case `racing_opath_other_preopen`,
+/// which only a won race shows, so it is not run here).
 #[test]
 fn row1_no_global_namespaces() {
     row(

@@ -75,6 +75,13 @@ pub(super) const CASES: &[(&str, Probe)] = &[
     ("racing_open_other_preopen", |f| {
         racing_open(f.dir, "../rodir/keep.txt")
     }),
+    // The supervisor opens through `dir` itself, what it walked
+    // (supervise/opened.rs): no race. An `O_PATH` open it cannot install
+    // in the caller's table is walked, then made by the caller, and the
+    // kernel reads the path again (row 1 (a)).
+    ("racing_opath_other_preopen", |f| {
+        racing_opath(f.dir, "../rodir/keep.txt")
+    }),
     ("fstatat_dotdot", |f| {
         stat_at(f.dir, &c("../outside/secret.txt"), 0)
     }),
@@ -889,6 +896,53 @@ fn racing_open(dir: RawFd, other: &'static str) -> Attempt {
     drop(buf);
     match reached {
         Some(text) => Ok(text),
+        None if refused > 0 && inside_seen > 0 => {
+            Err(std::io::Error::from_raw_os_error(libc::EACCES))
+        }
+        None => Err(std::io::Error::other(format!(
+            "the race never met both paths ({inside_seen} inside, {refused} refused)"
+        ))),
+    }
+}
+
+/// [`racing_open`] with `O_PATH`, the file told by its device and inode
+/// (fstat(2) of an `O_PATH` descriptor of a file beneath a preopened
+/// directory is answered): what the race reached, or `EACCES` when it
+/// never left `dir`.
+fn racing_opath(dir: RawFd, other: &'static str) -> Attempt {
+    let id = |fd: RawFd| -> std::io::Result<(u64, u64)> {
+        // SAFETY: `stat` is plain old data; all zeroes is valid.
+        let mut st: libc::stat = unsafe { std::mem::zeroed() };
+        sys!(libc::fstat(fd, &mut st))?;
+        Ok((st.st_dev, st.st_ino))
+    };
+    let inside = openat(dir, &c("inside.txt"), libc::O_PATH)?;
+    let inside_id = id(inside);
+    close(inside);
+    let inside_id = inside_id?;
+    let buf = Flipper::new(b"inside.txt", other.as_bytes());
+    let (mut inside_seen, mut refused, mut reached) = (0, 0, None);
+    for _ in 0..3000 {
+        // SAFETY: openat(2) of the NUL-terminated bytes the atomics hold.
+        let fd = unsafe { libc::openat(dir, buf.path(), libc::O_PATH | libc::O_CLOEXEC) };
+        if fd < 0 {
+            refused += 1;
+            continue;
+        }
+        let seen = id(fd);
+        close(fd);
+        match seen {
+            Ok(i) if i == inside_id => inside_seen += 1,
+            Ok(i) => {
+                reached = Some(i);
+                break;
+            }
+            Err(_) => refused += 1,
+        }
+    }
+    drop(buf);
+    match reached {
+        Some((dev, ino)) => Ok(format!("reached device {dev} inode {ino}")),
         None if refused > 0 && inside_seen > 0 => {
             Err(std::io::Error::from_raw_os_error(libc::EACCES))
         }
