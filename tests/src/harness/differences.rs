@@ -30,13 +30,15 @@ pub const NO_NEW_EXEC_MEMORY: &str = "row 4 (a): no executable memory made after
 pub const IOCTL_ALLOWLIST: &str = "row 4 (b): ioctl commands only from a fixed allowlist";
 /// Row 5 (a).
 pub const RIGHTS_BY_NUMBER: &str =
-    "row 5 (a): rights live with descriptor numbers, fixed at entry: no copies of \
-     a limited descriptor, no passing (sendmsg/sendmmsg denied), narrowing after entry \
-     by moving into a pool of numbers whose limits stay with them, a shared mapping of a \
-     descriptor open for writing needs `mmap_w`";
+    "row 5 (a): rights live with descriptor numbers, fixed at entry: copies go into a pool \
+     (none of a descriptor narrowed to O_PATH, none onto a number of the program's choosing), \
+     no passing (sendmsg/sendmmsg denied), narrowing after entry by moving into a pool of \
+     numbers whose limits stay with them, a shared mapping of a descriptor open for writing \
+     needs `mmap_w`";
 /// Row 5 (b).
-pub const OPENED_AFTER_ENTRY: &str = "row 5 (b): descriptors opened after entry are in no class: \
-     what every directory holds for metadata changes, their other rights not limited";
+pub const OPENED_AFTER_ENTRY: &str = "row 5 (b): a descriptor opened beneath a directory holds \
+     its rights cut as a pool's (fchmod, fchown, futimens, xattrs, inode flags: only what every \
+     directory holds); those the supervisor leaves to the caller are in no class";
 /// Row 5 (c).
 pub const POLL_EVENT: &str =
     "row 5 (c): a thread rewriting a poll array or select set after the supervisor read it polls a descriptor without `event`";

@@ -236,9 +236,12 @@ pub(crate) enum Supervised {
     /// execveat(2)), which Landlock confines by place, not by the walk:
     /// each path walked beneath its directory as Capsicum walks, then the
     /// call made by the caller (`SECCOMP_USER_NOTIF_FLAG_CONTINUE`;
-    /// `supervise/walked.rs`). The kernel reads the path again: a program
-    /// racing it with another thread reaches what Landlock allows by
-    /// place, as without the walk.
+    /// `supervise/walked.rs`), or, for an openat(2) through a directory
+    /// whose rights set has a pool, by the supervisor, which installs the
+    /// descriptor in that pool (`supervise/opened.rs`). The kernel reads
+    /// the path of a continued call again: a program racing it with
+    /// another thread reaches what Landlock allows by place, as without
+    /// the walk.
     Walked,
     /// A change of the caller's credentials (the set*id family,
     /// setgroups(2), capset(2)): noted, then made by the caller

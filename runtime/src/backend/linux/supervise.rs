@@ -30,7 +30,14 @@
 //!   symlinkat(2), unlinkat(2), renameat(2), renameat2, linkat(2),
 //!   execveat(2); `supervise/walked.rs`): each path walked the same way,
 //!   then the call made by the caller (`SECCOMP_USER_NOTIF_FLAG_CONTINUE`),
-//!   under Landlock;
+//!   under Landlock; but an openat(2) through a directory whose rights set
+//!   has a pool (`inherited.rs`), which the supervisor makes itself on
+//!   what it walked and installs at a number of that pool
+//!   (`SECCOMP_IOCTL_NOTIF_ADDFD`; `supervise/opened.rs`), so that the new
+//!   descriptor holds the directory's rights;
+//! - a copy (dup(2), fcntl(2) `F_DUPFD`, `F_DUPFD_CLOEXEC`) of a
+//!   descriptor whose limits have a pool: made at a number of that pool
+//!   (`supervise/copied.rs`), as Capsicum copies the rights along;
 //! - a poll or select (poll(2), ppoll(2), select(2), pselect6), where a
 //!   class of limited descriptors lacks `event`: each descriptor checked
 //!   as Capsicum polls (`supervise/polled.rs`);
@@ -50,13 +57,15 @@
 //!   The filter cannot tell: it compares arguments with numbers fixed when
 //!   it was built, and every child forked after entry runs under it.
 //!
-//! The supervisor makes the lookups and changes it can itself, on its own
-//! copy of the path: `SECCOMP_USER_NOTIF_FLAG_CONTINUE` re-reads a path
-//! another thread may have changed meanwhile (seccomp_unotify(2), "Design
-//! goals; use of SECCOMP_USER_NOTIF_FLAG_CONTINUE"). What it cannot make
-//! for the caller (a descriptor in the caller's table, an image, a change
-//! of the caller's credentials) it walks and continues: a racing thread
-//! then reaches what Landlock allows by place, as without the walk.
+//! The supervisor makes the lookups, changes and opens it can itself, on
+//! its own copy of the path: `SECCOMP_USER_NOTIF_FLAG_CONTINUE` re-reads a
+//! path another thread may have changed meanwhile (seccomp_unotify(2),
+//! "Design goals; use of SECCOMP_USER_NOTIF_FLAG_CONTINUE"). What it
+//! cannot make for the caller (an entry made in the caller's Landlock
+//! domain, an image, a change of the caller's credentials, an `O_PATH`
+//! descriptor, which `SECCOMP_IOCTL_NOTIF_ADDFD` cannot install) it walks
+//! and continues: a racing thread then reaches what Landlock allows by
+//! place, as without the walk.
 //!
 //! It is forked at entry before Landlock
 //! and the filter, under neither: Landlock refuses a sandboxed tracer
@@ -399,7 +408,9 @@ fn serve(sock: OwnedFd, judged: &Judged) -> io::Result<()> {
 }
 
 /// The system calls the supervisor makes once it holds the listener:
-/// answering (ioctl(2) on the listener and `PIDFD_GET_INFO` on a pidfd,
+/// answering (ioctl(2) on the listener, `SECCOMP_IOCTL_NOTIF_ADDFD`
+/// included, and `PIDFD_GET_INFO` on a pidfd, umask(2) and prlimit(2)'s
+/// read of `RLIMIT_NOFILE` for the opens and copies it makes,
 /// pidfd_open(2), pidfd_getfd(2), kcmp(2),
 /// process_vm_readv(2)/process_vm_writev(2), fstatat(2), statx(2), the
 /// walk's openat2(2), fcntl(2) `F_GETFL`, the changes fchmodat2,

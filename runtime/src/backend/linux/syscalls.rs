@@ -171,7 +171,7 @@ pub(crate) const ROWS: &[Row] = table![
     SYS_msgsnd               [Num]                         DENY, &[], SYSV;
     SYS_msgrcv               [Num]                         DENY, &[], SYSV;
     SYS_msgctl               [Num]                         DENY, &[], SYSV;
-    SYS_fcntl                [Fd, Num]                     FCNTL, &[fcntl_command(0, 1)], "capabilities.conf lists it; `fcntl` narrowed by cap_fcntls_limit(2), locks with `flock`, no copies; F_SETOWN only towards the process itself";
+    SYS_fcntl                [Fd, Num]                     FCNTL, &[fcntl_command(0, 1)], "capabilities.conf lists it; `fcntl` narrowed by cap_fcntls_limit(2), locks with `flock`, copies (F_DUPFD) made by the supervisor into a pool of the descriptor's limits; F_SETOWN only towards the process itself";
     SYS_flock                [Fd, Num]                     ALLOW, &[need(0, Flock)], CONF_FD;
     SYS_fsync                [Fd]                          ALLOW, &[need(0, Fsync)], CONF_FD;
     SYS_fdatasync            [Fd]                          ALLOW, &[need(0, Fsync)], CONF_FD;
@@ -356,7 +356,7 @@ pub(crate) const ROWS: &[Row] = table![
     SYS_inotify_add_watch    [Fd, Path, Num]               DENY, &[], "inotify watches global paths (inotify_add_watch(2)); not in capabilities.conf";
     SYS_inotify_rm_watch     [Fd]                          DENY, &[], "inotify watches global paths (inotify_add_watch(2)); not in capabilities.conf";
     SYS_migrate_pages        [Pid]                         DENY, &[], OTHER;
-    SYS_openat               [Dirfd, Path, OpenFlags]      LOOKUP, OPENAT, "capabilities.conf lists it beneath a directory descriptor; Landlock keeps `..`, absolute paths and symlinks inside; the flags imply rights (rights(4))";
+    SYS_openat               [Dirfd, Path, OpenFlags]      LOOKUP, OPENAT, "capabilities.conf lists it beneath a directory descriptor; walked by the supervisor, and made by it into the directory's pool where its rights set has one (the new descriptor holds the directory's rights, rights(4)); Landlock keeps `..`, absolute paths and symlinks inside; the flags imply rights (rights(4))";
     SYS_mkdirat              [Dirfd, Path, Num]            BENEATH_0, &[need(0, Mkdirat).places(access::MAKE_DIR)], CONF_FD;
     SYS_mknodat              [Dirfd, Path, Num]            BENEATH_0, MKNODAT, "capabilities.conf lists it; the right follows the mode (Linux Capsicum: `create` for regular files, `bind` for sockets, `mkfifoat` for FIFOs); no device node, whatever the rights: on Linux it would open the device, where FreeBSD serves devices from devfs alone";
     SYS_fchownat             [Dirfd, Path, Num, Num]       BENEATH_0, FCHOWNAT_NEEDS, CHMOD;

@@ -5,8 +5,10 @@
 //! symbolic links only within it), from a preopened directory or one
 //! beneath it ([`super::lookup::anchored_descriptor`]), then the call made
 //! by the caller (`SECCOMP_USER_NOTIF_FLAG_CONTINUE`: the supervisor
-//! cannot open, create or execute for the caller, whose descriptor table,
-//! Landlock domain and image they belong to).
+//! cannot create or execute for the caller, whose Landlock domain and
+//! image they belong to); an openat(2) through a directory whose rights
+//! set has a pool is made by the supervisor instead ([`walked`],
+//! `opened.rs`).
 //!
 //! The kernel then looks the path up again, under Landlock: a program
 //! that rewrites the path from another thread between the walk and the
