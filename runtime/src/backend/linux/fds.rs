@@ -176,6 +176,28 @@ pub(crate) fn prepare(fd: OwnedFd, limits: &Limits, narrow: bool) -> Result<Prep
     Ok(ready(unsafe { OwnedFd::from_raw_fd(new) }, want))
 }
 
+/// The highest open number of `lo..=hi`, if any: one poll(2) of them all
+/// (a number not open answers `POLLNVAL`).
+fn highest_open(lo: RawFd, hi: RawFd) -> Option<RawFd> {
+    let mut fds: Vec<libc::pollfd> = (lo..=hi)
+        .map(|fd| libc::pollfd {
+            fd,
+            events: 0,
+            revents: 0,
+        })
+        .collect();
+    // SAFETY: `fds` is a valid array of its length; timeout 0.
+    let r = unsafe { libc::poll(fds.as_mut_ptr(), fds.len() as libc::nfds_t, 0) };
+    if r < 0 {
+        // Unknown: count the whole range as taken.
+        return Some(hi);
+    }
+    fds.iter()
+        .rev()
+        .find(|p| p.revents & libc::POLLNVAL == 0)
+        .map(|p| p.fd)
+}
+
 /// What open flags let through: (read(2), write(2)).
 fn access_of(flags: libc::c_int) -> (bool, bool) {
     if flags & libc::O_PATH != 0 {
@@ -520,16 +542,44 @@ impl Table {
         ))
     }
 
-    /// [`pool`](Table::pool) of descriptors opened beneath directories
-    /// (`inherited.rs`): the supervisor fills it, and a close is not
-    /// trapped ([`FdClass::inherited`]).
-    pub(crate) fn inherited_pool(&mut self, limits: &Limits, size: u32) -> Result<Pool, Failure> {
-        let pool = self.pool(limits, size, false)?;
-        if let Some(c) = self.pools.last_mut() {
-            c.inherited = true;
-            c.copied = true;
+    /// A pool of `size` free numbers of the block for descriptors opened
+    /// beneath directories and copies (`inherited.rs`), which the
+    /// supervisor fills ([`FdClass::inherited`]): no placeholder is put
+    /// there (the supervisor takes a closed number as it would take a
+    /// placeholder's, and a close is not trapped), so reserving it costs
+    /// one poll(2) of its numbers. `None` when the block has no room
+    /// for it.
+    pub(crate) fn inherited_pool(&mut self, limits: &Limits, size: u32) -> Option<Pool> {
+        let size = size as RawFd;
+        let mut hi = self.next.unwrap_or_else(Self::top);
+        while hi - size > 2 {
+            let lo = hi + 1 - size;
+            match highest_open(lo, hi) {
+                Some(n) => hi = n - 1,
+                None => {
+                    self.pools.push(FdClass {
+                        lo: lo as u32,
+                        hi: hi as u32,
+                        limits: *limits,
+                        reads: true,
+                        writes: true,
+                        pool: true,
+                        served: false,
+                        inherited: true,
+                        copied: true,
+                    });
+                    self.next = Some(lo - 1);
+                    return Some(Pool { lo, hi });
+                }
+            }
         }
-        Ok(pool)
+        None
+    }
+
+    /// How many numbers the block has left below it (above the standard
+    /// streams).
+    pub(crate) fn room(&self) -> u32 {
+        (self.next.unwrap_or_else(Self::top) - 2).max(0) as u32
     }
 
     /// Marks the class of numbers `lo..=hi` [`copied`](FdClass::copied):

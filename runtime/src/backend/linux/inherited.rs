@@ -8,14 +8,17 @@
 //! Rights live with descriptor numbers here (fds.rs): each rights set of a
 //! preopened directory holding `lookup` (and of a `limits(...)` set
 //! holding it, for a directory limited after entry) gets a pool of
-//! numbers at setup ([`fds::Pool`], each holding a placeholder,
-//! slots.rs), whose class in the filter holds the set's limits (cut to
-//! what a descriptor outside every class may use, as every pool's). The
+//! numbers at setup ([`fds::Pool`]; no placeholder is put there: the
+//! supervisor takes a closed number as a free one, and a close is not
+//! trapped), whose class in the filter holds the set's limits (cut to
+//! what a descriptor outside every class may use, as every pool's: a
+//! number the program frees may take the kernel's next descriptor once
+//! every lower number is in use, which then holds those limits). The
 //! supervisor answers openat(2) through a descriptor of such a directory
 //! itself (`supervise/opened.rs`): it walks the path, opens the file
 //! beneath its copy of the directory with the caller's credentials and
-//! umask, and installs it at a number of the pool that holds a
-//! placeholder (`SECCOMP_IOCTL_NOTIF_ADDFD`, seccomp_unotify(2)), so the
+//! umask, and installs it at a free number of the pool
+//! (`SECCOMP_IOCTL_NOTIF_ADDFD`, seccomp_unotify(2)), so the
 //! new descriptor holds the directory's rights from its first use on, a
 //! directory opened beneath included, and the files beneath that one in
 //! turn.
@@ -27,12 +30,17 @@ use crate::rights::Limits;
 use super::fds::Pool;
 
 /// How many descriptors opened beneath directories of one rights set may
-/// be open at once (`EMFILE` beyond, as for a `limits(...)` set).
-pub(crate) const POOL_SIZE: u32 = 64;
+/// be open at once (`EMFILE` beyond), where the descriptor table has room
+/// (at most half the numbers below the limited descriptors are shared
+/// out among the pools).
+pub(crate) const POOL_SIZE: u32 = 256;
 
 /// How many copies (dup(2), fcntl(2) `F_DUPFD`) of the descriptors of a
 /// rights set no directory holds may be open at once.
-pub(crate) const COPIES_POOL_SIZE: u32 = 16;
+pub(crate) const COPIES_POOL_SIZE: u32 = 64;
+
+/// The fewest numbers a pool is given where the table is short of room.
+pub(crate) const MIN_POOL_SIZE: u32 = 8;
 
 /// Where a descriptor opened through a directory descriptor goes: the
 /// numbers `lo..=hi` of the directories (and of the pools) whose rights

@@ -621,9 +621,11 @@ impl State {
             .map(|i| i.pool)
     }
 
-    /// A number of `pool` holding the placeholder in the descriptor table
-    /// of thread `tid` (kcmp(2) `KCMP_FILE` against the placeholders'
-    /// source there), or closed, searched from after the last one found.
+    /// A number of `pool` not open in the descriptor table of thread `tid`
+    /// (kcmp(2) `KCMP_FILE` of it with itself: `EBADF`), or holding a
+    /// placeholder the program copied there (the same open file
+    /// description as the placeholders' source), searched from after the
+    /// last one found.
     /// Only the supervisor, one call at a time, puts descriptors there
     /// (the program's own dup2(2) onto a pool number aside, and the
     /// kernel's lowest free number once every number below is taken), so
@@ -634,7 +636,10 @@ impl State {
 
     /// [`State::free_slot`] at `min` or above (fcntl(2) `F_DUPFD`).
     fn free_slot_from(&mut self, tid: libc::pid_t, pool: Pool, min: RawFd) -> Option<RawFd> {
-        let source = super::slots::source_fd()?;
+        // The placeholders' source, where pools of `limits(...)` sets put
+        // one (none is put in these pools, but a program may copy one
+        // there with dup2(2)).
+        let source = super::slots::source_fd().unwrap_or(-1);
         let key = pool.lo;
         let pool = Pool {
             lo: pool.lo.max(min),
@@ -652,10 +657,15 @@ impl State {
             // SAFETY: kcmp(2) with integer arguments; it compares,
             // changes nothing. A closed number (`EBADF`) is free too: a
             // close of an inherited pool's number is not trapped.
-            let r =
-                unsafe { libc::syscall(libc::SYS_kcmp, tid, tid, polled::KCMP_FILE, n, source) };
-            let free =
-                r == 0 || (r < 0 && io::Error::last_os_error().raw_os_error() == Some(libc::EBADF));
+            let r = unsafe { libc::syscall(libc::SYS_kcmp, tid, tid, polled::KCMP_FILE, n, n) };
+            let closed = r < 0 && io::Error::last_os_error().raw_os_error() == Some(libc::EBADF);
+            // SAFETY: as above.
+            let placeholder = !closed
+                && source >= 0
+                && unsafe {
+                    libc::syscall(libc::SYS_kcmp, tid, tid, polled::KCMP_FILE, n, source) == 0
+                };
+            let free = closed || placeholder;
             if free {
                 let next = (offset + 1) % size;
                 match at {

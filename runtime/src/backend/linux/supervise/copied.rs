@@ -3,7 +3,7 @@
 //! `F_DUPFD_CLOEXEC`): Capsicum copies the rights along (dup(2): "the
 //! new descriptor has the same capability rights"), and rights live with
 //! numbers here, so the copy is made at a number of the pool of the
-//! class's limits (`inherited.rs`) holding the placeholder or closed:
+//! class's limits (`inherited.rs`) that is free:
 //! the supervisor takes the caller's descriptor (pidfd_getfd(2), the
 //! same open file description) and installs it there
 //! (`SECCOMP_IOCTL_NOTIF_ADDFD`, as `opened.rs`).

@@ -67,7 +67,7 @@ const S_IALLUGO: u64 = 0o7777;
 
 /// The caller's openat(2) in `req`, through a descriptor of a directory
 /// whose pool is `pool`: opened here and installed at a number of the
-/// pool holding the placeholder ([`Reply::Sent`]); [`Reply::Continue`]
+/// pool that is free ([`Reply::Sent`]); [`Reply::Continue`]
 /// for what the caller must open itself (module docs); `EMFILE` when
 /// every number of the pool is in use (checked before anything is made).
 pub(super) fn open(
@@ -249,9 +249,9 @@ impl Drop for Umask {
     }
 }
 
-/// Installs `fd` at number `slot` of the caller of `req` (replacing the
-/// placeholder there) and answers the call with that number, in one
-/// step; `cloexec`: with `FD_CLOEXEC`.
+/// Installs `fd` at number `slot` of the caller of `req` (free, or
+/// holding a placeholder, which it replaces) and answers the call with
+/// that number, in one step; `cloexec`: with `FD_CLOEXEC`.
 pub(super) fn install(
     l: RawFd,
     req: &libc::seccomp_notif,
