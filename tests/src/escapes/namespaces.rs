@@ -581,6 +581,72 @@ pub(super) const CASES: &[(&str, Probe)] = &[
         sys!(libc::futimens(fd, times.as_ptr()))?;
         Ok("times changed".into())
     }),
+    // A file opened beneath `rodir` ([lookup, read, fstat]) holds its
+    // rights and no more (rights(4); capability-fd.cc TEST(Capability,
+    // Inheritance)): no seek, no mapping, in a copy of it and in a child
+    // forked after entry too.
+    ("rodir_opened_lseek", |f| {
+        let fd = openat(f.rodir, &c("keep.txt"), libc::O_RDONLY)?;
+        let at = sys!(libc::lseek(fd, 0, libc::SEEK_END))?;
+        Ok(format!("seeked to {at}"))
+    }),
+    ("rodir_opened_mmap", |f| {
+        let fd = openat(f.rodir, &c("keep.txt"), libc::O_RDONLY)?;
+        // SAFETY: a fresh shared read-only mapping of one page, unmapped
+        // at once if made.
+        let p = unsafe {
+            libc::mmap(
+                std::ptr::null_mut(),
+                4096,
+                libc::PROT_READ,
+                libc::MAP_SHARED,
+                fd,
+                0,
+            )
+        };
+        if p == libc::MAP_FAILED {
+            return Err(std::io::Error::last_os_error());
+        }
+        // SAFETY: the mapping just made.
+        unsafe { libc::munmap(p, 4096) };
+        Ok("mapped".into())
+    }),
+    ("rodir_opened_copy_lseek", |f| {
+        let fd = openat(f.rodir, &c("keep.txt"), libc::O_RDONLY)?;
+        let copy = sys!(libc::dup(fd))?;
+        let at = sys!(libc::lseek(copy, 0, libc::SEEK_END))?;
+        Ok(format!("seeked the copy at {copy} to {at}"))
+    }),
+    ("rodir_opened_in_child_lseek", |f| {
+        let (pid, pidfd) = pidfd_fork()?;
+        if pid == 0 {
+            // SAFETY: openat(2), lseek(2) and _exit(2) in the child of a
+            // raw clone: 0 when the seek is refused with EACCES, 1 when it
+            // works, 2 otherwise.
+            unsafe {
+                let fd = libc::openat(f.rodir, c"keep.txt".as_ptr(), libc::O_RDONLY);
+                if fd < 0 {
+                    libc::_exit(2)
+                }
+                let at = libc::lseek(fd, 0, libc::SEEK_END);
+                let refused = at < 0 && *libc::__errno_location() == libc::EACCES;
+                libc::_exit(if refused {
+                    0
+                } else if at >= 0 {
+                    1
+                } else {
+                    2
+                })
+            }
+        }
+        let end = pidfd_wait(pidfd);
+        close(pidfd);
+        match end? {
+            End::Exited(0) => Err(std::io::Error::from_raw_os_error(libc::EACCES)),
+            End::Exited(1) => Ok("seeked in a child".into()),
+            other => Err(std::io::Error::other(format!("the child ended {other:?}"))),
+        }
+    }),
     ("symlinkat_then_follow", |f| {
         sys!(libc::symlinkat(
             world("outside/secret.txt").as_ptr(),
