@@ -76,6 +76,26 @@ pub(crate) fn all() -> Vec<Inherit> {
         .clone()
 }
 
+/// The sizes of the pools of `beneath` directory rights sets and of
+/// `copies` other sets where `room` numbers are left below the limited
+/// descriptors: [`POOL_SIZE`] and [`COPIES_POOL_SIZE`] where they take at
+/// most half of it, else shrunk alike to fit that half (at least
+/// [`MIN_POOL_SIZE`]: the program keeps the other half for its own
+/// descriptors).
+pub(crate) fn sizes(beneath: usize, copies: usize, room: u32) -> (u32, u32) {
+    let wanted =
+        beneath as u64 * u64::from(POOL_SIZE) + copies as u64 * u64::from(COPIES_POOL_SIZE);
+    let half = u64::from(room / 2);
+    let fit = |size: u32| -> u32 {
+        if wanted <= half {
+            size
+        } else {
+            ((u64::from(size) * half / wanted) as u32).max(MIN_POOL_SIZE)
+        }
+    };
+    (fit(POOL_SIZE), fit(COPIES_POOL_SIZE))
+}
+
 /// The rights sets whose directories get a pool: those holding `lookup`
 /// (without it nothing is opened beneath), each once.
 pub(crate) fn sets<'a>(limits: impl IntoIterator<Item = &'a Limits>) -> Vec<Limits> {
@@ -86,4 +106,37 @@ pub(crate) fn sets<'a>(limits: impl IntoIterator<Item = &'a Limits>) -> Vec<Limi
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rights::{Right, RightSet};
+
+    #[test]
+    fn pools_take_at_most_half_the_room() {
+        // A descriptor table of 4,096 (RLIMIT_NOFILE of 20,000 capped at
+        // the block's ceiling): two directory sets and three others fit.
+        assert_eq!(sizes(2, 3, 4080), (POOL_SIZE, COPIES_POOL_SIZE));
+        // 1,024 (a common soft limit), ten directory sets: shrunk alike.
+        let (b, c) = sizes(10, 0, 1000);
+        assert!(b * 10 <= 500 && b >= MIN_POOL_SIZE, "{b}");
+        assert_eq!(
+            c,
+            (COPIES_POOL_SIZE * 500 / (10 * POOL_SIZE)).max(MIN_POOL_SIZE)
+        );
+        // No room at all: the smallest, which may then not be reserved.
+        assert_eq!(sizes(1, 1, 0), (MIN_POOL_SIZE, MIN_POOL_SIZE));
+    }
+
+    #[test]
+    fn only_sets_holding_lookup_get_a_directory_pool_once() {
+        let with = |r: &[Right]| Limits {
+            rights: RightSet::of(r),
+            ..Limits::default()
+        };
+        let a = with(&[Right::Lookup, Right::Read]);
+        let b = with(&[Right::Read]);
+        assert_eq!(sets([&a, &b, &a]), vec![a]);
+    }
 }

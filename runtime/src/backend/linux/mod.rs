@@ -181,21 +181,12 @@ impl Native {
                 copies.push(*l);
             }
         }
-        // At most half the room left below the block, shared out.
-        let wanted = beneath.len() as u32 * inherited::POOL_SIZE
-            + copies.len() as u32 * inherited::COPIES_POOL_SIZE;
-        let room = self.fds.room() / 2;
-        let fit = |size: u32| {
-            if wanted <= room {
-                size
-            } else {
-                (size * room / wanted.max(1)).max(inherited::MIN_POOL_SIZE)
-            }
-        };
+        let (beneath_size, copies_size) =
+            inherited::sizes(beneath.len(), copies.len(), self.fds.room());
         let sizes = beneath
             .iter()
-            .map(|l| (l, fit(inherited::POOL_SIZE)))
-            .chain(copies.iter().map(|l| (l, fit(inherited::COPIES_POOL_SIZE))));
+            .map(|l| (l, beneath_size))
+            .chain(copies.iter().map(|l| (l, copies_size)));
         let mut pools = Vec::with_capacity(beneath.len() + copies.len());
         for (limits, size) in sizes {
             // No room: descriptors opened beneath such a directory are in
