@@ -1001,6 +1001,17 @@ mod linux {
         Case::new("placeholder_read", Narrowing, Refused(&[libc::EAGAIN])),
         Case::new("narrowing_read_within", Narrowing, Allowed),
         Case::new("narrowing_again_within", Narrowing, Allowed),
+        // The supervisor's opens and copies (escapes/opens.rs): no
+        // descriptor opened beneath a directory with more than its rights,
+        // and every answer the kernel's own.
+        Case::new(
+            "opens_opath_rodir_on_dir_pool_write",
+            Rights,
+            Denied(NOTCAP),
+        ),
+        Case::new("opens_rodir_dir_on_dir_pool_create", Rights, Denied(NOTCAP)),
+        Case::new("opens_dir_sub_on_dir_pool_create", Rights, Allowed)
+            .changes(&["dir/sub/made.txt"]),
     ];
 
     /// A probe that starts a thread in a `{ expr }` source, before entry: the
