@@ -1012,6 +1012,21 @@ mod linux {
         Case::new("opens_rodir_dir_on_dir_pool_create", Rights, Denied(NOTCAP)),
         Case::new("opens_dir_sub_on_dir_pool_create", Rights, Allowed)
             .changes(&["dir/sub/made.txt"]),
+        Case::new("opens_creat_mode_umask", Rights, Allowed).changes(&["dir/um.txt"]),
+        Case::new("opens_tmpfile_mode_umask", Rights, Allowed),
+        Case::new("opens_excl_existing", Rights, Allowed),
+        Case::new("opens_excl_dangling_link", Rights, Allowed).changes(&["dir/dl"]),
+        Case::new("opens_creat_through_dangling_link", Rights, Allowed)
+            .changes(&["dir/dl", "dir/target.txt"]),
+        Case::new("opens_directory_on_file", Rights, Allowed),
+        Case::new("opens_file_trailing_slash", Rights, Allowed),
+        Case::new("opens_creat_trailing_slash", Rights, Allowed),
+        Case::new("opens_nofollow_link", Rights, Allowed).changes(&["dir/ln"]),
+        Case::new("opens_cloexec_as_asked", Rights, Allowed),
+        Case::new("opens_append_kept", Rights, Allowed).changes(&["dir/inside.txt"]),
+        Case::new("opens_trunc_without_ftruncate", Rights, Denied(NOTCAP)),
+        Case::new("opens_dup_shares_offset", Rights, Allowed),
+        Case::new("opens_dupfd_at_rlimit", Rights, Allowed),
     ];
 
     /// A probe that starts a thread in a `{ expr }` source, before entry: the

@@ -8,8 +8,10 @@
 //! rights, capability-fd.cc TEST(Capability, Inheritance)), and every
 //! answer is the kernel's own for the same call unsandboxed.
 
+use super::namespaces::expect_errno;
 use super::*;
 use crate::sys::*;
+use std::ffi::CStr;
 
 pub(super) const CASES: &[(&str, Probe)] = &[
     // An `O_PATH` descriptor of `rodir` ([lookup, read, fstat]), which
@@ -45,4 +47,178 @@ pub(super) const CASES: &[(&str, Probe)] = &[
         let fd = openat(slot, c"made.txt", libc::O_WRONLY | libc::O_CREAT)?;
         write_text(fd, "made")
     }),
+    // Answers: each the kernel's own for the same call unsandboxed.
+    // O_CREAT takes the caller's umask (umask(2) made inside first), as
+    // open(2) does: 0666 & ~027.
+    ("opens_creat_mode_umask", |f| {
+        set_umask(0o027);
+        let fd = raw_open(f.dir, c"um.txt", libc::O_CREAT | libc::O_WRONLY, 0o666)?;
+        same(mode_of(fd)?, 0o640, "mode")
+    }),
+    // O_TMPFILE too (open(2): the mode as for O_CREAT).
+    ("opens_tmpfile_mode_umask", |f| {
+        set_umask(0o077);
+        let fd = raw_open(f.dir, c"sub", libc::O_TMPFILE | libc::O_WRONLY, 0o644)?;
+        same(mode_of(fd)?, 0o600, "mode")
+    }),
+    ("opens_excl_existing", |f| {
+        expect_errno(
+            raw_open(
+                f.dir,
+                c"inside.txt",
+                libc::O_CREAT | libc::O_EXCL | libc::O_WRONLY,
+                0o644,
+            ),
+            libc::EEXIST,
+        )
+    }),
+    // O_EXCL on a dangling symbolic link: EEXIST, the link not followed
+    // and nothing made where it leads (open(2)).
+    ("opens_excl_dangling_link", |f| {
+        sys!(libc::symlinkat(
+            c"nowhere.txt".as_ptr(),
+            f.dir,
+            c"dl".as_ptr()
+        ))?;
+        let r = raw_open(
+            f.dir,
+            c"dl",
+            libc::O_CREAT | libc::O_EXCL | libc::O_WRONLY,
+            0o644,
+        );
+        let out = expect_errno(r, libc::EEXIST)?;
+        match stat_at(f.dir, c"nowhere.txt", libc::AT_SYMLINK_NOFOLLOW) {
+            Err(e) if e.raw_os_error() == Some(libc::ENOENT) => Ok(out),
+            other => Err(std::io::Error::other(format!("nowhere.txt: {other:?}"))),
+        }
+    }),
+    // O_CREAT through a dangling link within the directory makes what
+    // it names.
+    ("opens_creat_through_dangling_link", |f| {
+        sys!(libc::symlinkat(
+            c"target.txt".as_ptr(),
+            f.dir,
+            c"dl".as_ptr()
+        ))?;
+        let fd = raw_open(f.dir, c"dl", libc::O_CREAT | libc::O_WRONLY, 0o644)?;
+        write_text(fd, "made")?;
+        open_read(f.dir, c"target.txt")
+    }),
+    ("opens_directory_on_file", |f| {
+        expect_errno(
+            raw_open(f.dir, c"inside.txt", libc::O_RDONLY | libc::O_DIRECTORY, 0),
+            libc::ENOTDIR,
+        )
+    }),
+    ("opens_file_trailing_slash", |f| {
+        expect_errno(
+            raw_open(f.dir, c"inside.txt/", libc::O_RDONLY, 0),
+            libc::ENOTDIR,
+        )
+    }),
+    // O_CREAT of a name with a trailing slash: EISDIR (open(2)).
+    ("opens_creat_trailing_slash", |f| {
+        expect_errno(
+            raw_open(f.dir, c"fresh/", libc::O_CREAT | libc::O_WRONLY, 0o644),
+            libc::EISDIR,
+        )
+    }),
+    ("opens_nofollow_link", |f| {
+        sys!(libc::symlinkat(
+            c"inside.txt".as_ptr(),
+            f.dir,
+            c"ln".as_ptr()
+        ))?;
+        expect_errno(
+            raw_open(f.dir, c"ln", libc::O_RDONLY | libc::O_NOFOLLOW, 0),
+            libc::ELOOP,
+        )
+    }),
+    // FD_CLOEXEC as asked (F_GETFD needs no right, fcntl(2)).
+    ("opens_cloexec_as_asked", |f| {
+        let without = raw_open(f.dir, c"inside.txt", libc::O_RDONLY, 0)?;
+        let with = raw_open(f.dir, c"inside.txt", libc::O_RDONLY | libc::O_CLOEXEC, 0)?;
+        same(
+            sys!(libc::fcntl(without, libc::F_GETFD))?,
+            0,
+            "F_GETFD without",
+        )?;
+        same(
+            sys!(libc::fcntl(with, libc::F_GETFD))?,
+            libc::FD_CLOEXEC,
+            "F_GETFD with",
+        )
+    }),
+    // O_APPEND kept: a write lands at the end.
+    ("opens_append_kept", |f| {
+        let fd = raw_open(f.dir, c"inside.txt", libc::O_WRONLY | libc::O_APPEND, 0)?;
+        write_text(fd, "+")?;
+        same_text(open_read(f.dir, c"inside.txt")?, "inside+")
+    }),
+    // O_TRUNC needs `ftruncate`, which `dir` lacks (Capsicum: openat(2)
+    // asks CAP_FTRUNCATE for O_TRUNC).
+    ("opens_trunc_without_ftruncate", |f| {
+        let fd = raw_open(f.dir, c"inside.txt", libc::O_WRONLY | libc::O_TRUNC, 0)?;
+        write_text(fd, "x")
+    }),
+    // A copy (dup(2), made by the supervisor) shares the open file
+    // description: a seek on one moves the other.
+    ("opens_dup_shares_offset", |f| {
+        let fd = raw_open(f.dir, c"inside.txt", libc::O_RDONLY, 0)?;
+        let copy = sys!(libc::dup(fd))?;
+        sys!(libc::lseek(fd, 3, libc::SEEK_SET))?;
+        same(
+            sys!(libc::lseek(copy, 0, libc::SEEK_CUR))?,
+            3,
+            "offset of the copy",
+        )
+    }),
+    // F_DUPFD with a minimum at RLIMIT_NOFILE: EINVAL (fcntl(2)).
+    ("opens_dupfd_at_rlimit", |f| {
+        let fd = raw_open(f.dir, c"inside.txt", libc::O_RDONLY, 0)?;
+        let mut lim = libc::rlimit {
+            rlim_cur: 0,
+            rlim_max: 0,
+        };
+        sys!(libc::getrlimit(libc::RLIMIT_NOFILE, &mut lim))?;
+        expect_errno(
+            sys!(libc::fcntl(fd, libc::F_DUPFD, lim.rlim_cur as i32)),
+            libc::EINVAL,
+        )
+    }),
 ];
+
+/// umask(2), which cannot fail.
+fn set_umask(mask: libc::mode_t) {
+    // SAFETY: umask(2) takes an integer.
+    unsafe { libc::umask(mask) };
+}
+
+/// openat(2) as asked (no flag added).
+fn raw_open(dir: RawFd, path: &CStr, flags: i32, mode: u32) -> std::io::Result<RawFd> {
+    sys!(libc::openat(dir, path.as_ptr(), flags, mode))
+}
+
+/// The permission bits of `fd` (fstat(2)).
+fn mode_of(fd: RawFd) -> std::io::Result<u32> {
+    // SAFETY: `stat` is plain old data; all zeroes is a valid value.
+    let mut st: libc::stat = unsafe { std::mem::zeroed() };
+    sys!(libc::fstat(fd, &mut st))?;
+    Ok(st.st_mode & 0o7777)
+}
+
+/// `got` must be `want`.
+fn same<T: PartialEq + std::fmt::Debug>(got: T, want: T, what: &str) -> Attempt {
+    if got == want {
+        Ok(format!("{what} {got:?}"))
+    } else {
+        Err(std::io::Error::other(format!(
+            "{what} {got:?}, not {want:?}"
+        )))
+    }
+}
+
+/// Text `got` must be `want`.
+fn same_text(got: String, want: &str) -> Attempt {
+    same(got.as_str(), want, "text").map(|_| got.clone())
+}
