@@ -1027,6 +1027,10 @@ mod linux {
         Case::new("opens_trunc_without_ftruncate", Rights, Denied(NOTCAP)),
         Case::new("opens_dup_shares_offset", Rights, Allowed),
         Case::new("opens_dupfd_at_rlimit", Rights, Allowed),
+        Case::new("opens_pool_full_creat_makes_nothing", Rights, Allowed),
+        Case::new("opens_noatime_not_owner", Rights, Allowed),
+        Case::new("opens_search_denied_nobody", Rights, Allowed)
+            .changes(&["dir/locked", "dir/locked/f"]),
     ];
 
     /// A probe that starts a thread in a `{ expr }` source, before entry: the

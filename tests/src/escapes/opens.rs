@@ -186,7 +186,61 @@ pub(super) const CASES: &[(&str, Probe)] = &[
             libc::EINVAL,
         )
     }),
+    // Every number of `dir`'s pool taken: EMFILE (a `limits(...)`
+    // pool's answer), and an O_CREAT open that answers it has made
+    // nothing (the world check: no dir/fresh.txt). Unsandboxed the
+    // descriptors run out far later, or never within the loop.
+    ("opens_pool_full_creat_makes_nothing", |f| {
+        for _ in 0..1000 {
+            match raw_open(f.dir, c"inside.txt", libc::O_RDONLY, 0) {
+                Ok(_) => continue,
+                Err(e) if e.raw_os_error() == Some(libc::EMFILE) => {
+                    let r = raw_open(f.dir, c"fresh.txt", libc::O_CREAT | libc::O_WRONLY, 0o644);
+                    return expect_errno(r, libc::EMFILE);
+                }
+                Err(e) => return Err(e),
+            }
+        }
+        Ok("no EMFILE within 1000 opens".into())
+    }),
+    // O_NOATIME by a caller that does not own the file (setresuid(2) to
+    // nobody, effectively): EPERM (open(2)), the supervisor opening with
+    // the caller's credentials.
+    ("opens_noatime_not_owner", |f| {
+        as_nobody()?;
+        expect_errno(
+            raw_open(f.dir, c"inside.txt", libc::O_RDONLY | libc::O_NOATIME, 0),
+            libc::EPERM,
+        )
+    }),
+    // A directory of mode 000, searched by nobody: EACCES, for a name
+    // there and for one that is not (path_resolution(7)).
+    ("opens_search_denied_nobody", |f| {
+        sys!(libc::mkdirat(f.dir, c"locked".as_ptr(), 0o755))?;
+        let fd = raw_open(f.dir, c"locked/f", libc::O_CREAT | libc::O_WRONLY, 0o644)?;
+        close(fd);
+        sys!(libc::fchmodat(f.dir, c"locked".as_ptr(), 0, 0))?;
+        as_nobody()?;
+        expect_errno(
+            raw_open(f.dir, c"locked/f", libc::O_RDONLY, 0),
+            libc::EACCES,
+        )?;
+        expect_errno(
+            raw_open(f.dir, c"locked/g", libc::O_CREAT | libc::O_WRONLY, 0o644),
+            libc::EACCES,
+        )
+    }),
 ];
+
+/// The caller made nobody effectively (setresuid(2): real and saved
+/// root), or an error when it is not root (nothing to tell apart).
+fn as_nobody() -> std::io::Result<()> {
+    // SAFETY: getuid(2) cannot fail.
+    if unsafe { libc::getuid() } != 0 {
+        return Err(std::io::Error::other("not root: nothing to tell apart"));
+    }
+    sys!(libc::setresuid(0, 65534, 0)).map(drop)
+}
 
 /// umask(2), which cannot fail.
 fn set_umask(mask: libc::mode_t) {
