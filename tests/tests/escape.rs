@@ -1031,6 +1031,11 @@ mod linux {
         Case::new("opens_noatime_not_owner", Rights, Allowed),
         Case::new("opens_search_denied_nobody", Rights, Allowed)
             .changes(&["dir/locked", "dir/locked/f"]),
+        Case::new("opens_copies_cloexec", Rights, Allowed),
+        Case::new("opens_dupfd_at_least_min", Rights, Allowed),
+        Case::new("opens_copy_of_dir_opens_beneath", Rights, Allowed)
+            .changes(&["dir/sub/made.txt"]),
+        Case::new("opens_copy_of_rodir_file_seek", Rights, Denied(NOTCAP)),
     ];
 
     /// A probe that starts a thread in a `{ expr }` source, before entry: the

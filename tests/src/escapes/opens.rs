@@ -230,6 +230,46 @@ pub(super) const CASES: &[(&str, Probe)] = &[
             libc::EACCES,
         )
     }),
+    // Copies: dup(2) of a descriptor with FD_CLOEXEC makes one without
+    // it, F_DUPFD_CLOEXEC one with it (fcntl(2), dup(2)).
+    ("opens_copies_cloexec", |f| {
+        let fd = raw_open(f.dir, c"inside.txt", libc::O_RDONLY | libc::O_CLOEXEC, 0)?;
+        let copy = sys!(libc::dup(fd))?;
+        same(sys!(libc::fcntl(copy, libc::F_GETFD))?, 0, "F_GETFD of dup")?;
+        let cloexec = sys!(libc::fcntl(fd, libc::F_DUPFD_CLOEXEC, 0))?;
+        same(
+            sys!(libc::fcntl(cloexec, libc::F_GETFD))?,
+            libc::FD_CLOEXEC,
+            "F_GETFD of F_DUPFD_CLOEXEC",
+        )
+    }),
+    // F_DUPFD lands at its minimum or above (fcntl(2)).
+    ("opens_dupfd_at_least_min", |f| {
+        let fd = raw_open(f.dir, c"inside.txt", libc::O_RDONLY, 0)?;
+        let copy = sys!(libc::fcntl(fd, libc::F_DUPFD, fd + 1))?;
+        if copy <= fd {
+            return Err(std::io::Error::other(format!(
+                "copy {copy} below {}",
+                fd + 1
+            )));
+        }
+        Ok("above".into())
+    }),
+    // A copy of a directory opened beneath `dir` opens beneath it, with
+    // its rights.
+    ("opens_copy_of_dir_opens_beneath", |f| {
+        let sub = raw_open(f.dir, c"sub", libc::O_RDONLY | libc::O_DIRECTORY, 0)?;
+        let copy = sys!(libc::dup(sub))?;
+        let fd = raw_open(copy, c"made.txt", libc::O_CREAT | libc::O_WRONLY, 0o644)?;
+        write_text(fd, "made")
+    }),
+    // A copy of a file opened beneath `rodir` ([lookup, read, fstat])
+    // holds its rights: no seek (Capsicum: dup(2) copies the rights).
+    ("opens_copy_of_rodir_file_seek", |f| {
+        let fd = raw_open(f.rodir, c"keep.txt", libc::O_RDONLY, 0)?;
+        let copy = sys!(libc::dup(fd))?;
+        sys!(libc::lseek(copy, 1, libc::SEEK_SET)).map(|at| format!("at {at}"))
+    }),
 ];
 
 /// The caller made nobody effectively (setresuid(2): real and saved
