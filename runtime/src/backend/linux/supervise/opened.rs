@@ -19,7 +19,10 @@
 //! Only beneath a preopened directory or one beneath it (its `..` walked
 //! up to one: a directory handed in at entry and put on a pool number
 //! with dup2(2) is not, and the supervisor, outside Landlock, must not
-//! open beneath it). What would act differently when opened by another
+//! open beneath it), and only beneath a preopened directory whose rights
+//! hold the pool's (a directory in no class beneath a narrower one, put
+//! on a wider pool's number with dup2(2), is refused: Landlock grants
+//! its place the narrower rights, Capsicum its descriptor too). What would act differently when opened by another
 //! process is left to the caller (`SECCOMP_USER_NOTIF_FLAG_CONTINUE`, the descriptor then in
 //! no class, Landlock confining it by place as before): FIFOs, devices
 //! and sockets (an open of them may wait, take a terminal or act on the
