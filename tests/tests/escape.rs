@@ -1009,6 +1009,41 @@ mod linux {
         Case::new("placeholder_read", Narrowing, Refused(&[libc::EAGAIN])),
         Case::new("narrowing_read_within", Narrowing, Allowed),
         Case::new("narrowing_again_within", Narrowing, Allowed),
+        // The supervisor's opens and copies (escapes/opens.rs): no
+        // descriptor opened beneath a directory with more than its rights,
+        // and every answer the kernel's own.
+        Case::new(
+            "opens_opath_rodir_on_dir_pool_write",
+            Rights,
+            Denied(NOTCAP),
+        ),
+        Case::new("opens_rodir_dir_on_dir_pool_create", Rights, Denied(NOTCAP)),
+        Case::new("opens_dir_sub_on_dir_pool_create", Rights, Allowed)
+            .changes(&["dir/sub/made.txt"]),
+        Case::new("opens_creat_mode_umask", Rights, Allowed).changes(&["dir/um.txt"]),
+        Case::new("opens_tmpfile_mode_umask", Rights, Allowed),
+        Case::new("opens_excl_existing", Rights, Allowed),
+        Case::new("opens_excl_dangling_link", Rights, Allowed).changes(&["dir/dl"]),
+        Case::new("opens_creat_through_dangling_link", Rights, Allowed)
+            .changes(&["dir/dl", "dir/target.txt"]),
+        Case::new("opens_directory_on_file", Rights, Allowed),
+        Case::new("opens_file_trailing_slash", Rights, Allowed),
+        Case::new("opens_creat_trailing_slash", Rights, Allowed),
+        Case::new("opens_nofollow_link", Rights, Allowed).changes(&["dir/ln"]),
+        Case::new("opens_cloexec_as_asked", Rights, Allowed),
+        Case::new("opens_append_kept", Rights, Allowed).changes(&["dir/inside.txt"]),
+        Case::new("opens_trunc_without_ftruncate", Rights, Denied(NOTCAP)),
+        Case::new("opens_dup_shares_offset", Rights, Allowed),
+        Case::new("opens_dupfd_at_rlimit", Rights, Allowed),
+        Case::new("opens_pool_full_creat_makes_nothing", Rights, Allowed),
+        Case::new("opens_noatime_not_owner", Rights, Allowed),
+        Case::new("opens_search_denied_nobody", Rights, Allowed)
+            .changes(&["dir/locked", "dir/locked/f"]),
+        Case::new("opens_copies_cloexec", Rights, Allowed),
+        Case::new("opens_dupfd_at_least_min", Rights, Allowed),
+        Case::new("opens_copy_of_dir_opens_beneath", Rights, Allowed)
+            .changes(&["dir/sub/made.txt"]),
+        Case::new("opens_copy_of_rodir_file_seek", Rights, Denied(NOTCAP)),
     ];
 
     /// A probe that starts a thread in a `{ expr }` source, before entry: the

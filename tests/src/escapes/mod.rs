@@ -69,6 +69,7 @@ mod lookups;
 mod namespaces;
 mod narrowing;
 mod network;
+mod opens;
 mod processes;
 mod raced;
 mod rights;
@@ -92,6 +93,7 @@ const SECTIONS: &[&[(&str, Probe)]] = &[
     narrowing::CASES,
     supervisor::CASES,
     lookups::CASES,
+    opens::CASES,
 ];
 
 /// Every case.

@@ -54,18 +54,27 @@ pub(crate) struct Inherit {
     /// The pool whose numbers a descriptor opened beneath one of them
     /// takes.
     pub pool: Pool,
+    /// The limits of the pool's rights set (before they are cut to what
+    /// a descriptor outside every class may use).
+    pub limits: Limits,
 }
 
 /// Every [`Inherit`], fixed at entry (read by the supervisor, forked
 /// then).
 static INHERITS: Mutex<Vec<Inherit>> = Mutex::new(Vec::new());
 
-/// Records where descriptors opened beneath numbers `lo..=hi` go.
-pub(crate) fn register(lo: u32, hi: u32, pool: Pool) {
+/// Records where descriptors opened beneath numbers `lo..=hi` go: the
+/// pool of rights set `limits`.
+pub(crate) fn register(lo: u32, hi: u32, pool: Pool, limits: Limits) {
     INHERITS
         .lock()
         .unwrap_or_else(PoisonError::into_inner)
-        .push(Inherit { lo, hi, pool });
+        .push(Inherit {
+            lo,
+            hi,
+            pool,
+            limits,
+        });
 }
 
 /// Every [`Inherit`] recorded.

@@ -195,19 +195,19 @@ impl Native {
             let Some(pool) = self.fds.inherited_pool(limits, size) else {
                 continue;
             };
-            inherited::register(pool.lo as u32, pool.hi as u32, pool);
+            inherited::register(pool.lo as u32, pool.hi as u32, pool, *limits);
             pools.push((*limits, pool));
         }
         let pool_of = |l: &Limits| pools.iter().find(|(p, _)| p == l).map(|(_, p)| *p);
         for c in self.fds.classes().iter().filter(|c| !c.pool) {
             if let Some(pool) = pool_of(&c.limits) {
-                inherited::register(c.lo, c.hi, pool);
+                inherited::register(c.lo, c.hi, pool, c.limits);
                 self.fds.mark_copied(c.lo, c.hi);
             }
         }
         for (limits, from) in &self.limit_pools {
             if let Some(pool) = pool_of(limits) {
-                inherited::register(from.lo as u32, from.hi as u32, pool);
+                inherited::register(from.lo as u32, from.hi as u32, pool, *limits);
                 self.fds.mark_copied(from.lo as u32, from.hi as u32);
             }
         }

@@ -113,7 +113,7 @@
 use std::io;
 use std::os::fd::{AsRawFd, FromRawFd, OwnedFd, RawFd};
 
-use crate::rights::Right;
+use crate::rights::{Limits, Right};
 
 mod copied;
 mod credentials;
@@ -614,11 +614,17 @@ impl State {
     /// The pool whose numbers a descriptor opened beneath directory
     /// descriptor `fd` takes (`inherited.rs`), if any.
     fn inherited_pool(&self, fd: u64) -> Option<Pool> {
+        self.inherited(fd).map(|i| i.pool)
+    }
+
+    /// Where a descriptor opened beneath directory descriptor `fd` goes
+    /// (`inherited.rs`), if anywhere: its pool and that pool's limits.
+    fn inherited(&self, fd: u64) -> Option<Inherit> {
         let n = fd as u32;
         self.inherits
             .iter()
             .find(|i| (i.lo..=i.hi).contains(&n))
-            .map(|i| i.pool)
+            .copied()
     }
 
     /// A number of `pool` not open in the descriptor table of thread `tid`
@@ -713,6 +719,9 @@ struct Anchors {
     /// Device and inode of each directory of those classes holding
     /// `lookup`.
     ids: Vec<(u64, u64)>,
+    /// The limits of each of those directories (as `ids`): what Landlock
+    /// lets the program do beneath it.
+    limits: Vec<Limits>,
     /// A copy of each of those directories, to find a file beneath one by
     /// its name (`lookup::beneath_anchor`).
     dirs: Vec<OwnedFd>,
@@ -729,6 +738,7 @@ impl Anchors {
     fn of(classes: &[FdClass]) -> Anchors {
         let mut out = Anchors {
             ids: Vec::new(),
+            limits: Vec::new(),
             dirs: Vec::new(),
             files: Vec::new(),
         };
@@ -756,6 +766,7 @@ impl Anchors {
                 let copy = unsafe { OwnedFd::from_raw_fd(copy) };
                 if dir {
                     out.ids.push((st.st_dev, st.st_ino));
+                    out.limits.push(c.limits);
                     out.dirs.push(copy);
                 } else {
                     out.files.push(copy);
@@ -897,12 +908,18 @@ fn copy_of(pidfd: &OwnedFd, fd: u64) -> Result<OwnedFd, i32> {
 /// opened after entry anywhere Landlock does not look (an `O_PATH` open
 /// of an absolute path) is beneath none and refused (`EACCES`).
 fn anchored(dir: RawFd, anchors: &[(u64, u64)]) -> Result<(), i32> {
+    anchored_by(dir, |id| anchors.contains(id))
+}
+
+/// Whether directory `dir` is, or lies beneath, a directory whose device
+/// and inode `anchor` takes: its `..` walked up to the root.
+fn anchored_by(dir: RawFd, anchor: impl Fn(&(u64, u64)) -> bool) -> Result<(), i32> {
     let here = fstat(dir).ok_or(libc::EBADF)?;
     let mut id = (here.st_dev, here.st_ino);
     let mut up: Option<OwnedFd> = None;
     // A path has at most PATH_MAX / 2 components.
     for _ in 0..PATH_MAX / 2 {
-        if anchors.contains(&id) {
+        if anchor(&id) {
             return Ok(());
         }
         let from = up.as_ref().map_or(dir, AsRawFd::as_raw_fd);

@@ -19,7 +19,10 @@
 //! Only beneath a preopened directory or one beneath it (its `..` walked
 //! up to one: a directory handed in at entry and put on a pool number
 //! with dup2(2) is not, and the supervisor, outside Landlock, must not
-//! open beneath it). What would act differently when opened by another
+//! open beneath it), and only beneath a preopened directory whose rights
+//! hold the pool's (a directory in no class beneath a narrower one, put
+//! on a wider pool's number with dup2(2), is refused: Landlock grants
+//! its place the narrower rights, Capsicum its descriptor too). What would act differently when opened by another
 //! process is left to the caller (`SECCOMP_USER_NOTIF_FLAG_CONTINUE`, the descriptor then in
 //! no class, Landlock confining it by place as before): FIFOs, devices
 //! and sockets (an open of them may wait, take a terminal or act on the
@@ -33,10 +36,11 @@
 
 use std::os::fd::{AsRawFd, FromRawFd, OwnedFd, RawFd};
 
-use super::super::fds::Pool;
+use super::super::inherited::Inherit;
 use super::lookup::anchored_descriptor;
 use super::{caller, copy_of, credentials, fstat, raw, read_path, valid, Reply, State, PATH_MAX};
 use super::{OpenHow, RESOLVE_BENEATH, RESOLVE_NO_MAGICLINKS};
+use crate::rights::Limits;
 
 /// `PROC_SUPER_MAGIC` (include/uapi/linux/magic.h).
 const PROC_SUPER_MAGIC: i64 = 0x9fa0;
@@ -66,16 +70,19 @@ const VALID_OPEN_FLAGS: i32 = libc::O_ACCMODE
 const S_IALLUGO: u64 = 0o7777;
 
 /// The caller's openat(2) in `req`, through a descriptor of a directory
-/// whose pool is `pool`: opened here and installed at a number of the
-/// pool that is free ([`Reply::Sent`]); [`Reply::Continue`]
+/// whose pool is `inherit`'s: opened here and installed at a number of
+/// the pool that is free ([`Reply::Sent`]); [`Reply::Continue`]
 /// for what the caller must open itself (module docs); `EMFILE` when
-/// every number of the pool is in use (checked before anything is made).
+/// every number of the pool is in use (checked before anything is made);
+/// `EACCES` for a directory beneath no preopened one whose rights hold
+/// the pool's (module docs).
 pub(super) fn open(
     l: RawFd,
     req: &libc::seccomp_notif,
     state: &mut State,
-    pool: Pool,
+    inherit: Inherit,
 ) -> Result<Reply, i32> {
+    let pool = inherit.pool;
     let args = req.data.args;
     let tid = req.pid as libc::pid_t;
     let flags = args[2] as u32 as i32 & VALID_OPEN_FLAGS;
@@ -98,6 +105,9 @@ pub(super) fn open(
             // beneath it under Landlock, which confines it by place.
             return Ok(Reply::Continue);
         }
+        if !beneath_as_wide(dir.as_raw_fd(), state, &inherit.limits) {
+            return Err(super::RIGHTS_ERRNO);
+        }
         let umask = if creates(flags) {
             let proc = state.proc.as_ref().ok_or(super::RIGHTS_ERRNO)?;
             Some(credentials::umask_of(proc.as_raw_fd(), tid)?)
@@ -111,6 +121,27 @@ pub(super) fn open(
         }
     };
     install(l, req, &opened, slot, flags & libc::O_CLOEXEC != 0)
+}
+
+/// Whether directory `dir` is, or lies beneath, a preopened directory
+/// whose rights hold all of `limits`' (the pool's): what Landlock lets the
+/// program do there covers what the pool's rights let it ask, so the
+/// supervisor, outside Landlock, opens nothing beneath `dir` that the
+/// caller could not. A directory of a place with fewer rights (an
+/// `O_PATH` one, in no class, opened beneath a narrower directory and
+/// put on a wider pool's number with dup2(2), which the filter allows as
+/// a narrowing) is refused: Capsicum gives it, and what is opened
+/// beneath it, the narrower directory's rights.
+fn beneath_as_wide(dir: RawFd, state: &State, limits: &Limits) -> bool {
+    let anchors = &state.anchors;
+    super::anchored_by(dir, |id| {
+        anchors
+            .ids
+            .iter()
+            .zip(&anchors.limits)
+            .any(|(a, l)| a == id && l.rights.contains(limits.rights))
+    })
+    .is_ok()
 }
 
 /// Whether openat(2) flags `flags` make a file (`O_CREAT`, `O_TMPFILE`).

@@ -34,8 +34,8 @@ pub(super) fn walked(l: RawFd, req: &libc::seccomp_notif, state: &mut State) -> 
         }
         // An `O_PATH` descriptor cannot be installed (`opened.rs`).
         let o_path = args[2] as u32 as i32 & libc::O_PATH != 0;
-        if let Some(pool) = state.inherited_pool(args[0]).filter(|_| !o_path) {
-            return super::opened::open(l, req, state, pool);
+        if let Some(inherit) = state.inherited(args[0]).filter(|_| !o_path) {
+            return super::opened::open(l, req, state, inherit);
         }
     }
     walk_then_continue(l, req, state).map(|()| Reply::Continue)
