@@ -1020,6 +1020,16 @@ mod linux {
         Case::new("opens_rodir_dir_on_dir_pool_create", Rights, Denied(NOTCAP)),
         Case::new("opens_dir_sub_on_dir_pool_create", Rights, Allowed)
             .changes(&["dir/sub/made.txt"]),
+        Case::new("opens_through_opath_rodir_seek", Rights, Denied(NOTCAP)),
+        Case::new("opens_through_opath_rodir_mmap", Rights, Denied(NOTCAP)),
+        Case::new("opens_through_opath_rodir_write", Rights, Denied(NOTCAP)),
+        Case::new(
+            "opens_through_opath_rodir_dir_then_seek",
+            Rights,
+            Denied(NOTCAP),
+        ),
+        Case::new("opens_through_opath_dir_creat_seek", Rights, Allowed)
+            .changes(&["dir/sub/made.txt"]),
         Case::new("opens_creat_mode_umask", Rights, Allowed).changes(&["dir/um.txt"]),
         Case::new("opens_tmpfile_mode_umask", Rights, Allowed),
         Case::new("opens_excl_existing", Rights, Allowed),

@@ -47,6 +47,62 @@ pub(super) const CASES: &[(&str, Probe)] = &[
         let fd = openat(slot, c"made.txt", libc::O_WRONLY | libc::O_CREAT)?;
         write_text(fd, "made")
     }),
+    // A file opened through an `O_PATH` descriptor of `rodir` (which the
+    // caller opens itself, in no class) holds `rodir`'s rights and no
+    // more: the supervisor opens it into the pool of the narrowest
+    // preopened directory it lies beneath (Capsicum: the `O_PATH`
+    // descriptor holds `rodir`'s rights, and so does what is opened
+    // through it, rights(4)). No seek, no mapping, no write.
+    ("opens_through_opath_rodir_seek", |f| {
+        let opath = openat(f.rodir, c".", libc::O_PATH | libc::O_DIRECTORY)?;
+        let fd = openat(opath, c"keep.txt", libc::O_RDONLY)?;
+        let at = sys!(libc::lseek(fd, 2, libc::SEEK_SET))?;
+        Ok(format!("seeked to {at}"))
+    }),
+    ("opens_through_opath_rodir_mmap", |f| {
+        let opath = openat(f.rodir, c".", libc::O_PATH | libc::O_DIRECTORY)?;
+        let fd = openat(opath, c"keep.txt", libc::O_RDONLY)?;
+        // SAFETY: a fresh shared read-only mapping of one page, unmapped
+        // at once if made.
+        let p = unsafe {
+            libc::mmap(
+                std::ptr::null_mut(),
+                4096,
+                libc::PROT_READ,
+                libc::MAP_SHARED,
+                fd,
+                0,
+            )
+        };
+        if p == libc::MAP_FAILED {
+            return Err(std::io::Error::last_os_error());
+        }
+        // SAFETY: the mapping just made.
+        unsafe { libc::munmap(p, 4096) };
+        Ok("mapped".into())
+    }),
+    ("opens_through_opath_rodir_write", |f| {
+        let opath = openat(f.rodir, c".", libc::O_PATH | libc::O_DIRECTORY)?;
+        let fd = openat(opath, c"keep.txt", libc::O_WRONLY)?;
+        write_text(fd, "overwritten")
+    }),
+    // A directory opened through it, then a file beneath that one: the
+    // same rights, two opens down.
+    ("opens_through_opath_rodir_dir_then_seek", |f| {
+        let opath = openat(f.rodir, c".", libc::O_PATH | libc::O_DIRECTORY)?;
+        let dir = openat(opath, c".", libc::O_RDONLY | libc::O_DIRECTORY)?;
+        let fd = openat(dir, c"keep.txt", libc::O_RDONLY)?;
+        let at = sys!(libc::lseek(fd, 2, libc::SEEK_SET))?;
+        Ok(format!("seeked to {at}"))
+    }),
+    // Its positive twin: through an `O_PATH` descriptor of `dir`, which
+    // holds `create`, `write` and `seek`, a file is made and seeked.
+    ("opens_through_opath_dir_creat_seek", |f| {
+        let opath = openat(f.dir, c"sub", libc::O_PATH | libc::O_DIRECTORY)?;
+        let fd = openat(opath, c"made.txt", libc::O_WRONLY | libc::O_CREAT)?;
+        let at = sys!(libc::lseek(fd, 0, libc::SEEK_END))?;
+        Ok(format!("made, seeked to {at}"))
+    }),
     // Answers: each the kernel's own for the same call unsandboxed.
     // O_CREAT takes the caller's umask (umask(2) made inside first), as
     // open(2) does: 0666 & ~027.

@@ -545,7 +545,7 @@ fn answer(
 ) -> Result<Reply, i32> {
     match judge::supervised(req.data.nr as u32) {
         Some(Supervised::Lookup) => lookup::metadata(l, req, ctx, state).map(Reply::Value),
-        Some(Supervised::Walked) => walked::walked(l, req, state),
+        Some(Supervised::Walked) => walked::walked(l, req, ctx, state),
         Some(Supervised::Attributes { flags }) => {
             attributes(l, req, ctx, state, flags).map(Reply::Value)
         }
@@ -802,6 +802,18 @@ fn fstat(fd: RawFd) -> Option<libc::stat> {
     (unsafe { libc::fstat(fd, &mut st) } == 0).then_some(st)
 }
 
+/// `Ok` when the filter built for `ctx` lets call `nr` through with
+/// `args`, else its errno.
+fn judge_args(nr: u32, args: &[u64; 6], ctx: &Context) -> Result<(), i32> {
+    let row = TABLE.iter().find(|r| r.nr == nr).ok_or(libc::ENOSYS)?;
+    match judge::judge(row, args, ctx) {
+        Verdict::Allow => Ok(()),
+        Verdict::Mode => Err(MODE_ERRNO),
+        Verdict::Rights(_) => Err(RIGHTS_ERRNO),
+        Verdict::Enosys => Err(libc::ENOSYS),
+    }
+}
+
 /// The verdict of call `nr` with `args` whose `AT_EMPTY_PATH` (argument
 /// `flags_at`) is taken away: a path that is not empty is looked up, and
 /// needs what the lookup needs (`lookup`).
@@ -909,6 +921,28 @@ fn copy_of(pidfd: &OwnedFd, fd: u64) -> Result<OwnedFd, i32> {
 /// of an absolute path) is beneath none and refused (`EACCES`).
 fn anchored(dir: RawFd, anchors: &[(u64, u64)]) -> Result<(), i32> {
     anchored_by(dir, |id| anchors.contains(id))
+}
+
+/// Every directory on the way from directory `dir` up to the root (its
+/// `..` walked up), `dir` first, as device and inode.
+fn way_up(dir: RawFd) -> Result<Vec<(u64, u64)>, i32> {
+    let here = fstat(dir).ok_or(libc::EBADF)?;
+    let mut id = (here.st_dev, here.st_ino);
+    let mut out = vec![id];
+    let mut up: Option<OwnedFd> = None;
+    for _ in 0..PATH_MAX / 2 {
+        let from = up.as_ref().map_or(dir, AsRawFd::as_raw_fd);
+        let parent = walk_up(from)?;
+        let st = fstat(parent.as_raw_fd()).ok_or(libc::EBADF)?;
+        let next = (st.st_dev, st.st_ino);
+        if next == id {
+            break;
+        }
+        out.push(next);
+        id = next;
+        up = Some(parent);
+    }
+    Ok(out)
 }
 
 /// Whether directory `dir` is, or lies beneath, a directory whose device

@@ -123,6 +123,44 @@ pub(super) fn open(
     install(l, req, &opened, slot, flags & libc::O_CLOEXEC != 0)
 }
 
+/// The pool of an openat(2) in `req` through a directory in no class (an
+/// `O_PATH` one the caller opened itself, which `SECCOMP_IOCTL_NOTIF_ADDFD`
+/// could not install): the pool of the narrowest preopened directory it
+/// lies beneath (whose rights are within every other's there: Capsicum
+/// gives it the rights of the one it was opened from, at least as wide),
+/// so that a file opened through it holds no more than a file opened
+/// beneath that directory. `None` when it is no directory, lies beneath
+/// none, or beneath several none of which is the narrowest (the caller
+/// opens it, Landlock confining it by place: row 5 (b)).
+pub(super) fn place_of(req: &libc::seccomp_notif, state: &State) -> Result<Option<Inherit>, i32> {
+    let tid = req.pid as libc::pid_t;
+    let pidfd = caller(tid)?;
+    let dir = copy_of(&pidfd, req.data.args[0])?;
+    if fstat(dir.as_raw_fd()).is_none_or(|st| st.st_mode & libc::S_IFMT != libc::S_IFDIR) {
+        return Ok(None);
+    }
+    let way = {
+        let _as_caller = state.as_caller(tid)?;
+        super::way_up(dir.as_raw_fd())?
+    };
+    let anchors = &state.anchors;
+    let above: Vec<&Limits> = way
+        .iter()
+        .flat_map(|id| {
+            anchors
+                .ids
+                .iter()
+                .zip(&anchors.limits)
+                .filter(move |(a, _)| *a == id)
+                .map(|(_, l)| l)
+        })
+        .collect();
+    let narrowest = above
+        .iter()
+        .find(|l| above.iter().all(|o| super::super::judge::within(l, o)));
+    Ok(narrowest.and_then(|l| state.inherits.iter().find(|i| i.limits == **l).copied()))
+}
+
 /// Whether directory `dir` is, or lies beneath, a preopened directory
 /// whose rights hold all of `limits`' (the pool's): what Landlock lets the
 /// program do there covers what the pool's rights let it ask, so the

@@ -19,14 +19,23 @@
 
 use std::os::fd::{AsRawFd, RawFd};
 
+use super::super::judge::Context;
 use super::lookup::anchored_descriptor;
 use super::{caller, copy_of, fstat, raw, read_path, valid, walk, Reply, State, PATH_MAX};
 
 /// A walked call in `req` (module docs): an openat(2) through a directory
 /// whose pool takes the descriptors opened beneath it is opened by the
-/// supervisor (`opened.rs`); every other call is walked, then made by the
-/// caller.
-pub(super) fn walked(l: RawFd, req: &libc::seccomp_notif, state: &mut State) -> Result<Reply, i32> {
+/// supervisor (`opened.rs`), and so is one through a directory in no
+/// class (an `O_PATH` one, which the caller opened itself) that lies
+/// beneath preopened directories, into the pool of the narrowest of them
+/// (`opened::place_of`), its flags judged against that pool's rights;
+/// every other call is walked, then made by the caller.
+pub(super) fn walked(
+    l: RawFd,
+    req: &libc::seccomp_notif,
+    ctx: &Context,
+    state: &mut State,
+) -> Result<Reply, i32> {
     let args = req.data.args;
     if i64::from(req.data.nr) == libc::SYS_openat {
         if access_mode_3(args[2]) {
@@ -36,6 +45,16 @@ pub(super) fn walked(l: RawFd, req: &libc::seccomp_notif, state: &mut State) -> 
         let o_path = args[2] as u32 as i32 & libc::O_PATH != 0;
         if let Some(inherit) = state.inherited(args[0]).filter(|_| !o_path) {
             return super::opened::open(l, req, state, inherit);
+        }
+        if !o_path && ctx.class_of(args[0]).is_none() {
+            if let Some(inherit) = super::opened::place_of(req, state)? {
+                // The filter judged the flags against a descriptor in no
+                // class: judged again against the pool's rights.
+                let mut as_pooled = args;
+                as_pooled[0] = inherit.pool.lo as u64;
+                super::judge_args(req.data.nr as u32, &as_pooled, ctx)?;
+                return super::opened::open(l, req, state, inherit);
+            }
         }
     }
     walk_then_continue(l, req, state).map(|()| Reply::Continue)
