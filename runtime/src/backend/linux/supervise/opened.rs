@@ -21,18 +21,24 @@
 //! with dup2(2) is not, and the supervisor, outside Landlock, must not
 //! open beneath it), and only beneath a preopened directory whose rights
 //! hold the pool's (a directory in no class beneath a narrower one, put
-//! on a wider pool's number with dup2(2), is refused: Landlock grants
-//! its place the narrower rights, Capsicum its descriptor too). What would act differently when opened by another
-//! process is left to the caller (`SECCOMP_USER_NOTIF_FLAG_CONTINUE`, the descriptor then in
+//! on a wider pool's number with dup2(2), is refused: Landlock grants its
+//! place the narrower rights, Capsicum its descriptor too).
+//!
+//! What would act differently when opened by another process is left to
+//! the caller (`SECCOMP_USER_NOTIF_FLAG_CONTINUE`, the descriptor then in
 //! no class, Landlock confining it by place as before): FIFOs, devices
 //! and sockets (an open of them may wait, take a terminal or act on the
-//! device), anything on procfs (`self` there names the opener), and a
-//! regular file whose open would wait for a lease to be broken
-//! (fcntl(2) `F_SETLEASE`: opened here `O_NONBLOCK`, which answers
-//! `EWOULDBLOCK` instead of waiting), and an `O_PATH` open, whose
-//! descriptor `SECCOMP_IOCTL_NOTIF_ADDFD` cannot install (it takes the
-//! supervisor's with fget(), which skips `O_PATH` files: fs/file.c
-//! `__fget`, `FMODE_PATH`).
+//! device), anything on procfs (`self` there names the opener), and an
+//! `O_PATH` open, whose descriptor `SECCOMP_IOCTL_NOTIF_ADDFD` cannot
+//! install (it takes the supervisor's with fget(), which skips `O_PATH`
+//! files: fs/file.c `__fget`, `FMODE_PATH`). A regular file is opened
+//! here `O_NONBLOCK` (cleared after): an open that would wait for a lease
+//! to be broken (fcntl(2) `F_SETLEASE`) answers `EWOULDBLOCK` at once
+//! rather than wait, and a file swapped for a FIFO or device between the
+//! look and the open answers `EAGAIN`. The other way round remains: a
+//! program that may make FIFOs and rename beneath a directory can swap a
+//! regular file in after the look found a FIFO, and the caller's open
+//! then gives a descriptor of it in no class (Linux table, row 5 (b)).
 
 use std::os::fd::{AsRawFd, FromRawFd, OwnedFd, RawFd};
 
@@ -228,13 +234,20 @@ fn open_beneath(
     let mode = if creates(flags) { mode } else { 0 };
     let opened = match beneath(dir, path, flags | libc::O_NONBLOCK | libc::O_NOCTTY, mode) {
         Ok(fd) => fd,
-        // A lease to break (the caller waits for it), or a FIFO put there
-        // meanwhile with no reader.
-        Err(libc::EWOULDBLOCK | libc::ENXIO) => return Ok(None),
+        // A FIFO put there meanwhile, with no reader: a file swapped for
+        // what the look found (`EAGAIN`, below).
+        Err(libc::ENXIO) => return Err(libc::EAGAIN),
+        // A lease to break (open(2) with `O_NONBLOCK`: `EWOULDBLOCK`),
+        // which the caller would wait for: answered at once rather than
+        // left to the caller, whose own open would give a descriptor in
+        // no class (one of a file it leases itself included).
         Err(e) => return Err(e),
     };
     if !plain(opened.as_raw_fd()) {
-        return Ok(None);
+        // Swapped between the look and the open (a rename over it): the
+        // caller, who would look again, is not left to open what is
+        // there then.
+        return Err(libc::EAGAIN);
     }
     if flags & libc::O_NONBLOCK == 0 {
         // SAFETY: fcntl(2) F_GETFL/F_SETFL of our own descriptor.
