@@ -592,24 +592,7 @@ pub(super) const CASES: &[(&str, Probe)] = &[
     }),
     ("rodir_opened_mmap", |f| {
         let fd = openat(f.rodir, &c("keep.txt"), libc::O_RDONLY)?;
-        // SAFETY: a fresh shared read-only mapping of one page, unmapped
-        // at once if made.
-        let p = unsafe {
-            libc::mmap(
-                std::ptr::null_mut(),
-                4096,
-                libc::PROT_READ,
-                libc::MAP_SHARED,
-                fd,
-                0,
-            )
-        };
-        if p == libc::MAP_FAILED {
-            return Err(std::io::Error::last_os_error());
-        }
-        // SAFETY: the mapping just made.
-        unsafe { libc::munmap(p, 4096) };
-        Ok("mapped".into())
+        map(fd, libc::PROT_READ, libc::MAP_SHARED)
     }),
     ("rodir_opened_copy_lseek", |f| {
         let fd = openat(f.rodir, &c("keep.txt"), libc::O_RDONLY)?;
@@ -933,24 +916,32 @@ impl Drop for Pages {
     }
 }
 
-/// Opens for reading of a path another thread keeps turning from
-/// `inside.txt` into `other` and back, 3,000 times: `Ok` with what was
-/// read when an open reached `other`, `EACCES` when every other open was
-/// refused.
-fn racing_open(dir: RawFd, other: &'static str) -> Attempt {
-    let inside = open_read(dir, c"inside.txt")?;
+/// Opens `inside.txt` beneath `dir` (with `flags`) while another thread
+/// keeps turning the path into `other` and back ([`Flipper`]), telling
+/// each descriptor by `look`: what the race reached, or `EACCES` when it
+/// never left `dir`.
+fn racing_open_with(
+    dir: RawFd,
+    other: &'static str,
+    flags: i32,
+    look: fn(RawFd) -> Attempt,
+) -> Attempt {
+    let first = openat(dir, &c("inside.txt"), flags)?;
+    let inside = look(first);
+    close(first);
+    let inside = inside?;
     let buf = Flipper::new(b"inside.txt", other.as_bytes());
     let (mut inside_seen, mut refused, mut reached) = (0, 0, None);
     for _ in 0..3000 {
         // SAFETY: openat(2) of the NUL-terminated bytes the atomics hold.
-        let fd = unsafe { libc::openat(dir, buf.path(), libc::O_RDONLY | libc::O_CLOEXEC) };
+        let fd = unsafe { libc::openat(dir, buf.path(), flags | libc::O_CLOEXEC) };
         if fd < 0 {
             refused += 1;
             continue;
         }
-        let text = read_text(fd);
+        let seen = look(fd);
         close(fd);
-        match text {
+        match seen {
             Ok(t) if t == inside => inside_seen += 1,
             Ok(t) => {
                 reached = Some(t);
@@ -971,51 +962,21 @@ fn racing_open(dir: RawFd, other: &'static str) -> Attempt {
     }
 }
 
-/// [`racing_open`] with `O_PATH`, the file told by its device and inode
-/// (fstat(2) of an `O_PATH` descriptor of a file beneath a preopened
-/// directory is answered): what the race reached, or `EACCES` when it
-/// never left `dir`.
+/// [`racing_open_with`] reading: the text reached.
+fn racing_open(dir: RawFd, other: &'static str) -> Attempt {
+    racing_open_with(dir, other, libc::O_RDONLY, read_text)
+}
+
+/// [`racing_open_with`] with `O_PATH`, the file told by its device and
+/// inode (fstat(2) of an `O_PATH` descriptor of a file beneath a
+/// preopened directory is answered).
 fn racing_opath(dir: RawFd, other: &'static str) -> Attempt {
-    let id = |fd: RawFd| -> std::io::Result<(u64, u64)> {
+    racing_open_with(dir, other, libc::O_PATH, |fd| {
         // SAFETY: `stat` is plain old data; all zeroes is valid.
         let mut st: libc::stat = unsafe { std::mem::zeroed() };
         sys!(libc::fstat(fd, &mut st))?;
-        Ok((st.st_dev, st.st_ino))
-    };
-    let inside = openat(dir, &c("inside.txt"), libc::O_PATH)?;
-    let inside_id = id(inside);
-    close(inside);
-    let inside_id = inside_id?;
-    let buf = Flipper::new(b"inside.txt", other.as_bytes());
-    let (mut inside_seen, mut refused, mut reached) = (0, 0, None);
-    for _ in 0..3000 {
-        // SAFETY: openat(2) of the NUL-terminated bytes the atomics hold.
-        let fd = unsafe { libc::openat(dir, buf.path(), libc::O_PATH | libc::O_CLOEXEC) };
-        if fd < 0 {
-            refused += 1;
-            continue;
-        }
-        let seen = id(fd);
-        close(fd);
-        match seen {
-            Ok(i) if i == inside_id => inside_seen += 1,
-            Ok(i) => {
-                reached = Some(i);
-                break;
-            }
-            Err(_) => refused += 1,
-        }
-    }
-    drop(buf);
-    match reached {
-        Some((dev, ino)) => Ok(format!("reached device {dev} inode {ino}")),
-        None if refused > 0 && inside_seen > 0 => {
-            Err(std::io::Error::from_raw_os_error(libc::EACCES))
-        }
-        None => Err(std::io::Error::other(format!(
-            "the race never met both paths ({inside_seen} inside, {refused} refused)"
-        ))),
-    }
+        Ok(format!("device {} inode {}", st.st_dev, st.st_ino))
+    })
 }
 
 /// A path another thread keeps turning from one string into another and

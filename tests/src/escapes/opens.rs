@@ -62,24 +62,7 @@ pub(super) const CASES: &[(&str, Probe)] = &[
     ("opens_through_opath_rodir_mmap", |f| {
         let opath = openat(f.rodir, c".", libc::O_PATH | libc::O_DIRECTORY)?;
         let fd = openat(opath, c"keep.txt", libc::O_RDONLY)?;
-        // SAFETY: a fresh shared read-only mapping of one page, unmapped
-        // at once if made.
-        let p = unsafe {
-            libc::mmap(
-                std::ptr::null_mut(),
-                4096,
-                libc::PROT_READ,
-                libc::MAP_SHARED,
-                fd,
-                0,
-            )
-        };
-        if p == libc::MAP_FAILED {
-            return Err(std::io::Error::last_os_error());
-        }
-        // SAFETY: the mapping just made.
-        unsafe { libc::munmap(p, 4096) };
-        Ok("mapped".into())
+        map(fd, libc::PROT_READ, libc::MAP_SHARED)
     }),
     ("opens_through_opath_rodir_write", |f| {
         let opath = openat(f.rodir, c".", libc::O_PATH | libc::O_DIRECTORY)?;

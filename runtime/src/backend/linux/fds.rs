@@ -176,22 +176,32 @@ pub(crate) fn prepare(fd: OwnedFd, limits: &Limits, narrow: bool) -> Result<Prep
     Ok(ready(unsafe { OwnedFd::from_raw_fd(new) }, want))
 }
 
+/// The class of a pool of numbers `lo..=hi` with `limits`: its access
+/// mode never trusted (any descriptor within them may be moved in);
+/// `served` by a service, or `inherited` (filled by the supervisor, whose
+/// copies go there too).
+fn pool_class(lo: RawFd, hi: RawFd, limits: &Limits, served: bool, inherited: bool) -> FdClass {
+    FdClass {
+        lo: lo as u32,
+        hi: hi as u32,
+        limits: *limits,
+        reads: true,
+        writes: true,
+        pool: true,
+        served,
+        inherited,
+        copied: inherited,
+    }
+}
+
 /// The highest open number of `lo..=hi`, if any: one poll(2) of them all
 /// (a number not open answers `POLLNVAL`).
 fn highest_open(lo: RawFd, hi: RawFd) -> Option<RawFd> {
-    let mut fds: Vec<libc::pollfd> = (lo..=hi)
-        .map(|fd| libc::pollfd {
-            fd,
-            events: 0,
-            revents: 0,
-        })
-        .collect();
-    // SAFETY: `fds` is a valid array of its length; timeout 0.
-    let r = unsafe { libc::poll(fds.as_mut_ptr(), fds.len() as libc::nfds_t, 0) };
-    if r < 0 {
-        // Unknown: count the whole range as taken.
+    let mut fds = slots::pollfds(lo, hi);
+    // Unknown: the whole range counts as taken.
+    let Some(()) = slots::readable(&mut fds) else {
         return Some(hi);
-    }
+    };
     fds.iter()
         .rev()
         .find(|p| p.revents & libc::POLLNVAL == 0)
@@ -522,17 +532,7 @@ impl Table {
                 slots::fill(n).map_err(|e| Failure::new("dup3", e))?;
             }
             slots::reserve(lo, hi);
-            self.pools.push(FdClass {
-                lo: lo as u32,
-                hi: hi as u32,
-                limits: *limits,
-                reads: true,
-                writes: true,
-                pool: true,
-                served,
-                inherited: false,
-                copied: false,
-            });
+            self.pools.push(pool_class(lo, hi, limits, served, false));
             self.next = Some(lo - 1);
             return Ok(Pool { lo, hi });
         }
@@ -557,17 +557,7 @@ impl Table {
             match highest_open(lo, hi) {
                 Some(n) => hi = n - 1,
                 None => {
-                    self.pools.push(FdClass {
-                        lo: lo as u32,
-                        hi: hi as u32,
-                        limits: *limits,
-                        reads: true,
-                        writes: true,
-                        pool: true,
-                        served: false,
-                        inherited: true,
-                        copied: true,
-                    });
+                    self.pools.push(pool_class(lo, hi, limits, false, true));
                     self.next = Some(lo - 1);
                     return Some(Pool { lo, hi });
                 }

@@ -146,7 +146,7 @@ fn counter(src: RawFd, raise: bool) {
 
 /// Which of `fds` poll(2) finds readable now (`None`: a closed number or
 /// an error, for which nothing is known).
-fn readable(fds: &mut [libc::pollfd]) -> Option<()> {
+pub(crate) fn readable(fds: &mut [libc::pollfd]) -> Option<()> {
     for p in fds.iter_mut() {
         p.events = libc::POLLIN;
         p.revents = 0;
@@ -156,6 +156,17 @@ fn readable(fds: &mut [libc::pollfd]) -> Option<()> {
     (r >= 0).then_some(())
 }
 
+/// A poll(2) array of the numbers `lo..=hi`, asking nothing yet.
+pub(crate) fn pollfds(lo: RawFd, hi: RawFd) -> Vec<libc::pollfd> {
+    (lo..=hi)
+        .map(|fd| libc::pollfd {
+            fd,
+            events: 0,
+            revents: 0,
+        })
+        .collect()
+}
+
 /// A number of `lo..=hi` holding the placeholder, found under the
 /// caller's lock: one whose readiness follows the source's counter, low,
 /// then high, then low again. A descriptor the program put there itself
@@ -163,13 +174,7 @@ fn readable(fds: &mut [libc::pollfd]) -> Option<()> {
 /// drives a descriptor's readiness in step with the library's.
 pub(crate) fn free_slot(lo: RawFd, hi: RawFd) -> Option<RawFd> {
     let src = source_fd()?;
-    let mut fds: Vec<libc::pollfd> = (lo..=hi)
-        .map(|fd| libc::pollfd {
-            fd,
-            events: 0,
-            revents: 0,
-        })
-        .collect();
+    let mut fds = pollfds(lo, hi);
     counter(src, false);
     readable(&mut fds)?;
     fds.retain(|p| p.revents == 0);

@@ -860,10 +860,21 @@ fn walk(dir: RawFd, path: &[u8], nofollow: bool) -> Result<OwnedFd, i32> {
 /// while it answers `EAGAIN` (a rename or mount elsewhere in the system
 /// during a `RESOLVE_BENEATH` walk, openat2(2)), at most 16 times.
 fn openat2(dir: RawFd, path: &[u8], flags: i32, resolve: u64) -> Result<OwnedFd, i32> {
+    openat2_mode(dir, path, flags, 0, resolve)
+}
+
+/// [`openat2`] with `mode`, for a file it may make.
+fn openat2_mode(
+    dir: RawFd,
+    path: &[u8],
+    flags: i32,
+    mode: u64,
+    resolve: u64,
+) -> Result<OwnedFd, i32> {
     debug_assert_eq!(path.last(), Some(&0));
     let how = OpenHow {
-        flags: flags as u64,
-        mode: 0,
+        flags: flags as u32 as u64,
+        mode,
         resolve,
     };
     let mut tries = 0;
@@ -926,35 +937,25 @@ fn anchored(dir: RawFd, anchors: &[(u64, u64)]) -> Result<(), i32> {
 /// Every directory on the way from directory `dir` up to the root (its
 /// `..` walked up), `dir` first, as device and inode.
 fn way_up(dir: RawFd) -> Result<Vec<(u64, u64)>, i32> {
-    let here = fstat(dir).ok_or(libc::EBADF)?;
-    let mut id = (here.st_dev, here.st_ino);
-    let mut out = vec![id];
-    let mut up: Option<OwnedFd> = None;
-    for _ in 0..PATH_MAX / 2 {
-        let from = up.as_ref().map_or(dir, AsRawFd::as_raw_fd);
-        let parent = walk_up(from)?;
-        let st = fstat(parent.as_raw_fd()).ok_or(libc::EBADF)?;
-        let next = (st.st_dev, st.st_ino);
-        if next == id {
-            break;
-        }
-        out.push(next);
-        id = next;
-        up = Some(parent);
-    }
+    let mut out = Vec::new();
+    walk_way_up(dir, |id| {
+        out.push(*id);
+        false
+    })?;
     Ok(out)
 }
 
-/// Whether directory `dir` is, or lies beneath, a directory whose device
-/// and inode `anchor` takes: its `..` walked up to the root.
-fn anchored_by(dir: RawFd, anchor: impl Fn(&(u64, u64)) -> bool) -> Result<(), i32> {
+/// Walks from directory `dir` up to the root (its `..`), giving `visit`
+/// each directory's device and inode, `dir` first, until it answers
+/// true: whether it did.
+fn walk_way_up(dir: RawFd, mut visit: impl FnMut(&(u64, u64)) -> bool) -> Result<bool, i32> {
     let here = fstat(dir).ok_or(libc::EBADF)?;
     let mut id = (here.st_dev, here.st_ino);
     let mut up: Option<OwnedFd> = None;
     // A path has at most PATH_MAX / 2 components.
     for _ in 0..PATH_MAX / 2 {
-        if anchor(&id) {
-            return Ok(());
+        if visit(&id) {
+            return Ok(true);
         }
         let from = up.as_ref().map_or(dir, AsRawFd::as_raw_fd);
         let parent = walk_up(from)?;
@@ -967,7 +968,17 @@ fn anchored_by(dir: RawFd, anchor: impl Fn(&(u64, u64)) -> bool) -> Result<(), i
         id = next;
         up = Some(parent);
     }
-    Err(RIGHTS_ERRNO)
+    Ok(false)
+}
+
+/// Whether directory `dir` is, or lies beneath, a directory whose device
+/// and inode `anchor` takes: its `..` walked up to the root.
+fn anchored_by(dir: RawFd, anchor: impl Fn(&(u64, u64)) -> bool) -> Result<(), i32> {
+    if walk_way_up(dir, anchor)? {
+        Ok(())
+    } else {
+        Err(RIGHTS_ERRNO)
+    }
 }
 
 /// An `O_PATH` descriptor of `..` of directory `dir`.

@@ -40,12 +40,12 @@
 //! regular file in after the look found a FIFO, and the caller's open
 //! then gives a descriptor of it in no class (Linux table, row 5 (b)).
 
-use std::os::fd::{AsRawFd, FromRawFd, OwnedFd, RawFd};
+use std::os::fd::{AsRawFd, OwnedFd, RawFd};
 
 use super::super::inherited::Inherit;
 use super::lookup::anchored_descriptor;
-use super::{caller, copy_of, credentials, fstat, raw, read_path, valid, Reply, State, PATH_MAX};
-use super::{OpenHow, RESOLVE_BENEATH, RESOLVE_NO_MAGICLINKS};
+use super::{caller, copy_of, credentials, fstat, read_path, valid, Reply, State, PATH_MAX};
+use super::{RESOLVE_BENEATH, RESOLVE_NO_MAGICLINKS};
 use crate::rights::Limits;
 
 /// `PROC_SUPER_MAGIC` (include/uapi/linux/magic.h).
@@ -286,32 +286,11 @@ fn on_proc(fd: RawFd) -> bool {
 /// an `O_NONBLOCK` open would wait for, which stays `EAGAIN`), at most
 /// 16 times.
 fn beneath(dir: RawFd, path: &[u8], flags: i32, mode: u64) -> Result<OwnedFd, i32> {
-    let how = OpenHow {
-        flags: (flags | libc::O_CLOEXEC) as u32 as u64,
-        mode,
-        resolve: RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS,
-    };
-    for _ in 0..16 {
-        // SAFETY: openat2(2) with a NUL-terminated path and a live
-        // open_how; the result is checked and owned.
-        let fd = raw(unsafe {
-            libc::syscall(
-                libc::SYS_openat2,
-                dir,
-                path.as_ptr(),
-                &how as *const OpenHow,
-                std::mem::size_of::<OpenHow>(),
-            )
-        });
-        match fd {
-            e if e == -i64::from(libc::EAGAIN) => continue,
-            e if e == -i64::from(libc::EXDEV) => return Err(super::RIGHTS_ERRNO),
-            e if e < 0 => return Err(-e as i32),
-            // SAFETY: a new descriptor owned by nothing else.
-            fd => return Ok(unsafe { OwnedFd::from_raw_fd(fd as RawFd) }),
-        }
+    let resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS;
+    match super::openat2_mode(dir, path, flags | libc::O_CLOEXEC, mode, resolve) {
+        Err(libc::EXDEV) => Err(super::RIGHTS_ERRNO),
+        other => other,
     }
-    Err(libc::EAGAIN)
 }
 
 /// The supervisor's umask set to a caller's for as long as it lives.
