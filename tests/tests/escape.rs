@@ -1106,6 +1106,8 @@ mod linux {
             "dir/t6.txt",
             "dir/t7.txt",
         ]),
+        Case::new("opens_creat_directory_einval", Rights, Allowed),
+        Case::new("opens_tmpfile_flags_einval", Rights, Allowed),
         Case::new("opens_through_pooled_file", Rights, Allowed),
         Case::new("opens_after_caps_dropped", Rights, Allowed).changes(&[
             "dir/n.txt",

@@ -477,6 +477,46 @@ pub(super) const CASES: &[(&str, Probe)] = &[
     // mapping: `dir` lacks `mmap`) and holds what its own thread opened
     // (none replaced by another's install).
     ("opens_threads_all_pooled", |f| concurrent_opens(f.dir)),
+    // O_CREAT together with O_DIRECTORY: EINVAL before anything is looked
+    // up (Linux 6.4, fs/open.c `build_open_flags`), on an existing file
+    // as on a new name.
+    ("opens_creat_directory_einval", |f| {
+        expect_errno(
+            raw_open(
+                f.dir,
+                c"inside.txt",
+                libc::O_CREAT | libc::O_DIRECTORY | libc::O_RDONLY,
+                0o644,
+            ),
+            libc::EINVAL,
+        )?;
+        expect_errno(
+            raw_open(
+                f.dir,
+                c"fresh",
+                libc::O_CREAT | libc::O_DIRECTORY | libc::O_RDONLY,
+                0o644,
+            ),
+            libc::EINVAL,
+        )
+    }),
+    // O_TMPFILE without write access, or with O_CREAT: EINVAL, before
+    // the path is looked up (fs/open.c `build_open_flags`).
+    ("opens_tmpfile_flags_einval", |f| {
+        expect_errno(
+            raw_open(f.dir, c"nowhere", libc::O_TMPFILE | libc::O_RDONLY, 0o600),
+            libc::EINVAL,
+        )?;
+        expect_errno(
+            raw_open(
+                f.dir,
+                c"nowhere",
+                libc::O_TMPFILE | libc::O_CREAT | libc::O_WRONLY,
+                0o600,
+            ),
+            libc::EINVAL,
+        )
+    }),
     // openat(2) through a file of `dir`'s pool: ENOTDIR.
     ("opens_through_pooled_file", |f| {
         let fd = raw_open(f.dir, c"inside.txt", libc::O_RDONLY, 0)?;
