@@ -1108,6 +1108,15 @@ mod linux {
         ]),
         Case::new("opens_creat_directory_einval", Rights, Allowed),
         Case::new("opens_tmpfile_flags_einval", Rights, Allowed),
+        Case::new("opens_opath_sub_moved_into_rodir", Rights, Denied(NOTCAP)),
+        Case::new("opens_link_rodir_file_into_dir", Rights, Denied(NOTCAP)),
+        // Landlock's reparenting check refuses it (the `O_PATH` descriptor
+        // is in no class: the filter leaves a mediated call to Landlock).
+        Case::new(
+            "opens_link_rodir_opath_into_dir",
+            Rights,
+            Refused(REFER_XDEV),
+        ),
         Case::new("opens_through_pooled_file", Rights, Allowed),
         Case::new("opens_after_caps_dropped", Rights, Allowed).changes(&[
             "dir/n.txt",

@@ -517,6 +517,51 @@ pub(super) const CASES: &[(&str, Probe)] = &[
             libc::EINVAL,
         )
     }),
+    // `sub` of `dir` moved into `rodir` after an `O_PATH` descriptor of it
+    // was opened, to create through that descriptor beneath `rodir`:
+    // the move is refused (`rodir` lacks `renameat_target`; Capsicum:
+    // renameat(2) asks CAP_RENAMEAT_TARGET of the target directory).
+    ("opens_opath_sub_moved_into_rodir", |f| {
+        let opath = openat(f.dir, c"sub", libc::O_PATH | libc::O_DIRECTORY)?;
+        sys!(libc::renameat(
+            f.dir,
+            c"sub".as_ptr(),
+            f.rodir,
+            c"sub".as_ptr()
+        ))?;
+        let fd = raw_open(opath, c"made.txt", libc::O_WRONLY | libc::O_CREAT, 0o644)?;
+        write_text(fd, "made")
+    }),
+    // A file of `rodir` linked into `dir` (linkat(2) `AT_EMPTY_PATH`),
+    // from a descriptor of `rodir`'s pool, then from an `O_PATH` one, to
+    // open it for writing beneath `dir`: refused (`rodir`'s rights lack
+    // `linkat_source`; Capsicum: linkat(2) asks CAP_LINKAT_SOURCE of the
+    // source); the `O_PATH` descriptor, in no class, by Landlock's
+    // reparenting check (`EXDEV`).
+    ("opens_link_rodir_file_into_dir", |f| {
+        let fd = raw_open(f.rodir, c"keep.txt", libc::O_RDONLY, 0)?;
+        sys!(libc::linkat(
+            fd,
+            c"".as_ptr(),
+            f.dir,
+            c"k".as_ptr(),
+            libc::AT_EMPTY_PATH
+        ))?;
+        let w = raw_open(f.dir, c"k", libc::O_WRONLY | libc::O_APPEND, 0)?;
+        write_text(w, "overwritten")
+    }),
+    ("opens_link_rodir_opath_into_dir", |f| {
+        let fd = openat(f.rodir, c"keep.txt", libc::O_PATH)?;
+        sys!(libc::linkat(
+            fd,
+            c"".as_ptr(),
+            f.dir,
+            c"k".as_ptr(),
+            libc::AT_EMPTY_PATH
+        ))?;
+        let w = raw_open(f.dir, c"k", libc::O_WRONLY | libc::O_APPEND, 0)?;
+        write_text(w, "overwritten")
+    }),
     // openat(2) through a file of `dir`'s pool: ENOTDIR.
     ("opens_through_pooled_file", |f| {
         let fd = raw_open(f.dir, c"inside.txt", libc::O_RDONLY, 0)?;
