@@ -1054,6 +1054,82 @@ mod linux {
         Case::new("opens_copy_of_dir_opens_beneath", Rights, Allowed)
             .changes(&["dir/sub/made.txt"]),
         Case::new("opens_copy_of_rodir_file_seek", Rights, Denied(NOTCAP)),
+        Case::new(
+            "opens_rodir_pool_dir_onto_dir_pool_creat",
+            Rights,
+            Denied(NOTCAP),
+        ),
+        Case::new("opens_dir_onto_rodir_pool_creat", Rights, Denied(NOTCAP)),
+        Case::new(
+            "opens_dir_onto_rodir_pool_then_seek",
+            Rights,
+            Denied(NOTCAP),
+        ),
+        Case::new("opens_dir_onto_rodir_pool_reads", Rights, Allowed),
+        Case::new(
+            "opens_link_into_rodir_relative_creat",
+            Rights,
+            Denied(NOTCAP),
+        )
+        .changes(&["dir/tr"]),
+        Case::new(
+            "opens_link_into_rodir_relative_seek",
+            Rights,
+            Denied(NOTCAP),
+        )
+        .changes(&["dir/tr"]),
+        Case::new(
+            "opens_link_into_rodir_absolute_write",
+            Rights,
+            Denied(NOTCAP),
+        )
+        .changes(&["dir/kl"]),
+        Case::new(
+            "opens_link_into_rodir_creat_existing",
+            Rights,
+            Denied(NOTCAP),
+        )
+        .changes(&["dir/kl"]),
+        Case::new("opens_opath_removed_dir_creat", Rights, Allowed),
+        Case::new("opens_opath_removed_dir_dotdot", Rights, Denied(NOTCAP)),
+        Case::new("opens_removed_dir_creat", Rights, Allowed),
+        Case::new("opens_dir_file_onto_ro_pool_write", Rights, Denied(NOTCAP)),
+        Case::new("opens_dup_closed_pool_number", Rights, Allowed),
+        Case::new("opens_close_range_pool_then_mmap", Rights, Denied(NOTCAP)),
+        Case::new("opens_threads_all_pooled", Rights, Denied(NOTCAP)).changes(&[
+            "dir/t0.txt",
+            "dir/t1.txt",
+            "dir/t2.txt",
+            "dir/t3.txt",
+            "dir/t4.txt",
+            "dir/t5.txt",
+            "dir/t6.txt",
+            "dir/t7.txt",
+        ]),
+        Case::new("opens_creat_directory_einval", Rights, Allowed),
+        Case::new("opens_tmpfile_flags_einval", Rights, Allowed),
+        Case::new("opens_opath_sub_moved_into_rodir", Rights, Denied(NOTCAP)),
+        Case::new("opens_link_rodir_file_into_dir", Rights, Denied(NOTCAP)),
+        // Landlock's reparenting check refuses it (the `O_PATH` descriptor
+        // is in no class: the filter leaves a mediated call to Landlock).
+        Case::new(
+            "opens_link_rodir_opath_into_dir",
+            Rights,
+            Refused(REFER_XDEV),
+        ),
+        Case::new("opens_through_pooled_file", Rights, Allowed),
+        Case::new("opens_after_caps_dropped", Rights, Allowed).changes(&[
+            "dir/n.txt",
+            "dir/nd",
+            "dir/nd/f",
+        ]),
+        Case::new("opens_creat_owner_after_setfsuid", Rights, Allowed).changes(&[
+            "dir/nd",
+            "dir/nd/f",
+            "dir/nd/new.txt",
+            "dir/rootonly",
+        ]),
+        Case::new("opens_after_setgroups", Rights, Allowed).changes(&["dir/g.txt"]),
     ];
 
     /// A probe that starts a thread in a `{ expr }` source, before entry: the

@@ -865,7 +865,7 @@ fn each_anonymous(attempt: impl Fn(RawFd) -> Attempt) -> Attempt {
 
 /// `name` beneath `dir` owned by nobody, mode 0600: a file, or with
 /// `dir_with_file` a 0700 directory holding a file `f`.
-fn owned_by_nobody(dir: RawFd, name: &CStr, dir_with_file: bool) -> std::io::Result<()> {
+pub(super) fn owned_by_nobody(dir: RawFd, name: &CStr, dir_with_file: bool) -> std::io::Result<()> {
     // SAFETY: getuid(2) cannot fail.
     if unsafe { libc::getuid() } != 0 {
         return Err(std::io::Error::other("not root: nothing to tell apart"));
@@ -886,7 +886,7 @@ fn owned_by_nobody(dir: RawFd, name: &CStr, dir_with_file: bool) -> std::io::Res
 
 /// Keeps CAP_DAC_OVERRIDE and CAP_DAC_READ_SEARCH in the permitted set
 /// alone, none effective (capset(2); capget(2) is not allowed).
-fn drop_dac_capabilities() -> std::io::Result<()> {
+pub(super) fn drop_dac_capabilities() -> std::io::Result<()> {
     #[repr(C)]
     struct Header {
         version: u32,

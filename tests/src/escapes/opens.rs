@@ -8,6 +8,7 @@
 //! rights, capability-fd.cc TEST(Capability, Inheritance)), and every
 //! answer is the kernel's own for the same call unsandboxed.
 
+use super::lookups::{drop_dac_capabilities, owned_by_nobody};
 use super::namespaces::expect_errno;
 use super::*;
 use crate::sys::*;
@@ -309,6 +310,301 @@ pub(super) const CASES: &[(&str, Probe)] = &[
         let copy = sys!(libc::dup(fd))?;
         sys!(libc::lseek(copy, 1, libc::SEEK_SET)).map(|at| format!("at {at}"))
     }),
+    // ---- second attack (nested pools, moves, links, copies, threads,
+    // credentials) ----
+    // `rodir` opened as a directory (into `rodir`'s pool, its rights)
+    // and put on a number of `dir`'s pool with dup2(2): the copy would
+    // hold `dir`'s rights, more than its original (Capsicum: a copy
+    // holds its original's rights, dup(2)); refused, nothing made.
+    ("opens_rodir_pool_dir_onto_dir_pool_creat", |f| {
+        let ro = raw_open(f.rodir, c".", libc::O_RDONLY | libc::O_DIRECTORY, 0)?;
+        let slot = raw_open(f.dir, c"inside.txt", libc::O_RDONLY, 0)?;
+        sys!(libc::dup2(ro, slot))?;
+        let fd = raw_open(slot, c"made.txt", libc::O_WRONLY | libc::O_CREAT, 0o644)?;
+        write_text(fd, "made")
+    }),
+    // `dir` put on a number of `rodir`'s pool (a narrowing, row 5 (a)):
+    // what is opened through that number holds `rodir`'s rights, no
+    // `create`...
+    ("opens_dir_onto_rodir_pool_creat", |f| {
+        let slot = raw_open(f.rodir, c"keep.txt", libc::O_RDONLY, 0)?;
+        sys!(libc::dup2(f.dir, slot))?;
+        let fd = raw_open(slot, c"made.txt", libc::O_WRONLY | libc::O_CREAT, 0o644)?;
+        write_text(fd, "made")
+    }),
+    // ... and no `seek` on a file opened there for reading, which
+    // `rodir`'s rights let it open.
+    ("opens_dir_onto_rodir_pool_then_seek", |f| {
+        let slot = raw_open(f.rodir, c"keep.txt", libc::O_RDONLY, 0)?;
+        sys!(libc::dup2(f.dir, slot))?;
+        let fd = raw_open(slot, c"inside.txt", libc::O_RDONLY, 0)?;
+        sys!(libc::lseek(fd, 1, libc::SEEK_SET)).map(|at| format!("at {at}"))
+    }),
+    // Its positive twin: reading is within `rodir`'s rights.
+    ("opens_dir_onto_rodir_pool_reads", |f| {
+        let slot = raw_open(f.rodir, c"keep.txt", libc::O_RDONLY, 0)?;
+        sys!(libc::dup2(f.dir, slot))?;
+        let fd = raw_open(slot, c"inside.txt", libc::O_RDONLY, 0)?;
+        same_text(read_text(fd)?, "inside")
+    }),
+    // A symbolic link within `dir` leading into `rodir` (relative, then
+    // absolute), followed through an `O_PATH` descriptor of `dir`
+    // (opened by the supervisor into `dir`'s pool): the walk leaves the
+    // directory (Capsicum: `ENOTCAPABLE`, symbolic links only within it),
+    // so no file of `rodir` is made or opened with `dir`'s rights.
+    ("opens_link_into_rodir_relative_creat", |f| {
+        sys!(libc::symlinkat(c"../rodir".as_ptr(), f.dir, c"tr".as_ptr()))?;
+        let opath = openat(f.dir, c".", libc::O_PATH | libc::O_DIRECTORY)?;
+        let fd = raw_open(opath, c"tr/made.txt", libc::O_WRONLY | libc::O_CREAT, 0o644)?;
+        write_text(fd, "made")
+    }),
+    ("opens_link_into_rodir_relative_seek", |f| {
+        sys!(libc::symlinkat(c"../rodir".as_ptr(), f.dir, c"tr".as_ptr()))?;
+        let opath = openat(f.dir, c".", libc::O_PATH | libc::O_DIRECTORY)?;
+        let fd = raw_open(opath, c"tr/keep.txt", libc::O_RDONLY, 0)?;
+        sys!(libc::lseek(fd, 1, libc::SEEK_SET)).map(|at| format!("at {at}"))
+    }),
+    ("opens_link_into_rodir_absolute_write", |f| {
+        let target = rodir_path("keep.txt")?;
+        sys!(libc::symlinkat(target.as_ptr(), f.dir, c"kl".as_ptr()))?;
+        let opath = openat(f.dir, c".", libc::O_PATH | libc::O_DIRECTORY)?;
+        let fd = raw_open(opath, c"kl", libc::O_WRONLY | libc::O_APPEND, 0)?;
+        write_text(fd, "overwritten")
+    }),
+    // A final link followed by O_CREAT (no O_EXCL) to an existing file of
+    // `rodir`, through `dir` itself.
+    ("opens_link_into_rodir_creat_existing", |f| {
+        sys!(libc::symlinkat(
+            c"../rodir/keep.txt".as_ptr(),
+            f.dir,
+            c"kl".as_ptr()
+        ))?;
+        let fd = raw_open(
+            f.dir,
+            c"kl",
+            libc::O_WRONLY | libc::O_CREAT | libc::O_APPEND,
+            0o644,
+        )?;
+        write_text(fd, "overwritten")
+    }),
+    // A directory of `dir` removed (rmdir(2)) after an `O_PATH`
+    // descriptor of it was opened: nothing is made in it (ENOENT, as the
+    // kernel answers for a dead directory, fs/namei.c `may_create`), and
+    // `..` through it stays refused (above the directory it names).
+    ("opens_opath_removed_dir_creat", |f| {
+        sys!(libc::mkdirat(f.dir, c"gone".as_ptr(), 0o755))?;
+        let opath = openat(f.dir, c"gone", libc::O_PATH | libc::O_DIRECTORY)?;
+        sys!(libc::unlinkat(f.dir, c"gone".as_ptr(), libc::AT_REMOVEDIR))?;
+        expect_errno(
+            raw_open(opath, c"x", libc::O_WRONLY | libc::O_CREAT, 0o644),
+            libc::ENOENT,
+        )
+    }),
+    ("opens_opath_removed_dir_dotdot", |f| {
+        sys!(libc::mkdirat(f.dir, c"gone".as_ptr(), 0o755))?;
+        let opath = openat(f.dir, c"gone", libc::O_PATH | libc::O_DIRECTORY)?;
+        sys!(libc::unlinkat(f.dir, c"gone".as_ptr(), libc::AT_REMOVEDIR))?;
+        let fd = raw_open(opath, c"../inside.txt", libc::O_RDONLY, 0)?;
+        read_text(fd)
+    }),
+    // The same through a directory opened (into `dir`'s pool) before it
+    // was removed.
+    ("opens_removed_dir_creat", |f| {
+        sys!(libc::mkdirat(f.dir, c"gone".as_ptr(), 0o755))?;
+        let d = raw_open(f.dir, c"gone", libc::O_RDONLY | libc::O_DIRECTORY, 0)?;
+        sys!(libc::unlinkat(f.dir, c"gone".as_ptr(), libc::AT_REMOVEDIR))?;
+        expect_errno(
+            raw_open(d, c"x", libc::O_WRONLY | libc::O_CREAT, 0o644),
+            libc::ENOENT,
+        )
+    }),
+    // A file of `dir`'s pool opened read-write, put with dup2(2) on a
+    // number of the pool of `ro`'s rights ([read]; a narrowing): it
+    // writes no more (Capsicum: the copy holds no more than the number's
+    // rights, cap_rights_limit(2) of a copy).
+    ("opens_dir_file_onto_ro_pool_write", |f| {
+        let rw = raw_open(f.dir, c"inside.txt", libc::O_RDWR, 0)?;
+        let slot = sys!(libc::dup(f.ro))?;
+        sys!(libc::dup2(rw, slot))?;
+        write_text(slot, "overwritten")
+    }),
+    // Copies of a closed number of `dir`'s pool: EBADF (dup(2), fcntl(2)).
+    ("opens_dup_closed_pool_number", |f| {
+        let fd = raw_open(f.dir, c"inside.txt", libc::O_RDONLY, 0)?;
+        close(fd);
+        expect_errno(sys!(libc::dup(fd)), libc::EBADF)?;
+        expect_errno(sys!(libc::fcntl(fd, libc::F_DUPFD, 0)), libc::EBADF)?;
+        expect_errno(
+            sys!(libc::fcntl(fd, libc::F_DUPFD_CLOEXEC, fd)),
+            libc::EBADF,
+        )
+    }),
+    // A number of `dir`'s pool closed with close_range(2) (not trapped
+    // there): the next open still lands in the pool, no mapping (`dir`
+    // lacks `mmap`).
+    ("opens_close_range_pool_then_mmap", |f| {
+        let a = raw_open(f.dir, c"inside.txt", libc::O_RDONLY, 0)?;
+        let b = raw_open(f.dir, c"inside.txt", libc::O_RDONLY, 0)?;
+        let (lo, hi) = (a.min(b), a.max(b));
+        sys!(libc::syscall(
+            libc::SYS_close_range,
+            lo as u32,
+            hi as u32,
+            0
+        ))?;
+        let fd = raw_open(f.dir, c"inside.txt", libc::O_RDONLY, 0)?;
+        map(fd, libc::PROT_READ, libc::MAP_SHARED)
+    }),
+    // Eight threads opening at once, while the main thread forks
+    // children that open too: every descriptor lands in `dir`'s pool (no
+    // mapping: `dir` lacks `mmap`) and holds what its own thread opened
+    // (none replaced by another's install).
+    ("opens_threads_all_pooled", |f| concurrent_opens(f.dir)),
+    // O_CREAT together with O_DIRECTORY: EINVAL before anything is looked
+    // up (Linux 6.4, fs/open.c `build_open_flags`), on an existing file
+    // as on a new name.
+    ("opens_creat_directory_einval", |f| {
+        expect_errno(
+            raw_open(
+                f.dir,
+                c"inside.txt",
+                libc::O_CREAT | libc::O_DIRECTORY | libc::O_RDONLY,
+                0o644,
+            ),
+            libc::EINVAL,
+        )?;
+        expect_errno(
+            raw_open(
+                f.dir,
+                c"fresh",
+                libc::O_CREAT | libc::O_DIRECTORY | libc::O_RDONLY,
+                0o644,
+            ),
+            libc::EINVAL,
+        )
+    }),
+    // O_TMPFILE without write access, or with O_CREAT: EINVAL, before
+    // the path is looked up (fs/open.c `build_open_flags`).
+    ("opens_tmpfile_flags_einval", |f| {
+        expect_errno(
+            raw_open(f.dir, c"nowhere", libc::O_TMPFILE | libc::O_RDONLY, 0o600),
+            libc::EINVAL,
+        )?;
+        expect_errno(
+            raw_open(
+                f.dir,
+                c"nowhere",
+                libc::O_TMPFILE | libc::O_CREAT | libc::O_WRONLY,
+                0o600,
+            ),
+            libc::EINVAL,
+        )
+    }),
+    // `sub` of `dir` moved into `rodir` after an `O_PATH` descriptor of it
+    // was opened, to create through that descriptor beneath `rodir`:
+    // the move is refused (`rodir` lacks `renameat_target`; Capsicum:
+    // renameat(2) asks CAP_RENAMEAT_TARGET of the target directory).
+    ("opens_opath_sub_moved_into_rodir", |f| {
+        let opath = openat(f.dir, c"sub", libc::O_PATH | libc::O_DIRECTORY)?;
+        sys!(libc::renameat(
+            f.dir,
+            c"sub".as_ptr(),
+            f.rodir,
+            c"sub".as_ptr()
+        ))?;
+        let fd = raw_open(opath, c"made.txt", libc::O_WRONLY | libc::O_CREAT, 0o644)?;
+        write_text(fd, "made")
+    }),
+    // A file of `rodir` linked into `dir` (linkat(2) `AT_EMPTY_PATH`),
+    // from a descriptor of `rodir`'s pool, then from an `O_PATH` one, to
+    // open it for writing beneath `dir`: refused (`rodir`'s rights lack
+    // `linkat_source`; Capsicum: linkat(2) asks CAP_LINKAT_SOURCE of the
+    // source); the `O_PATH` descriptor, in no class, by Landlock's
+    // reparenting check (`EXDEV`).
+    ("opens_link_rodir_file_into_dir", |f| {
+        let fd = raw_open(f.rodir, c"keep.txt", libc::O_RDONLY, 0)?;
+        sys!(libc::linkat(
+            fd,
+            c"".as_ptr(),
+            f.dir,
+            c"k".as_ptr(),
+            libc::AT_EMPTY_PATH
+        ))?;
+        let w = raw_open(f.dir, c"k", libc::O_WRONLY | libc::O_APPEND, 0)?;
+        write_text(w, "overwritten")
+    }),
+    ("opens_link_rodir_opath_into_dir", |f| {
+        let fd = openat(f.rodir, c"keep.txt", libc::O_PATH)?;
+        sys!(libc::linkat(
+            fd,
+            c"".as_ptr(),
+            f.dir,
+            c"k".as_ptr(),
+            libc::AT_EMPTY_PATH
+        ))?;
+        let w = raw_open(f.dir, c"k", libc::O_WRONLY | libc::O_APPEND, 0)?;
+        write_text(w, "overwritten")
+    }),
+    // openat(2) through a file of `dir`'s pool: ENOTDIR.
+    ("opens_through_pooled_file", |f| {
+        let fd = raw_open(f.dir, c"inside.txt", libc::O_RDONLY, 0)?;
+        expect_errno(raw_open(fd, c"x", libc::O_RDONLY, 0), libc::ENOTDIR)
+    }),
+    // The supervisor opens with the caller's credentials (credentials(7)):
+    // without CAP_DAC_OVERRIDE and CAP_DAC_READ_SEARCH effective
+    // (capset(2)), a root caller may neither read nobody's 0600 file nor
+    // create in nobody's 0700 directory.
+    ("opens_after_caps_dropped", |f| {
+        owned_by_nobody(f.dir, c"n.txt", false)?;
+        owned_by_nobody(f.dir, c"nd", true)?;
+        drop_dac_capabilities()?;
+        expect_errno(raw_open(f.dir, c"n.txt", libc::O_RDONLY, 0), libc::EACCES)?;
+        expect_errno(
+            raw_open(f.dir, c"nd/new.txt", libc::O_CREAT | libc::O_WRONLY, 0o644),
+            libc::EACCES,
+        )
+    }),
+    // setfsuid(2) and setfsgid(2) to nobody: a file made in nobody's
+    // directory is nobody's (open(2): the owner is the filesystem uid),
+    // and none is made in root's 0700 one.
+    ("opens_creat_owner_after_setfsuid", |f| {
+        owned_by_nobody(f.dir, c"nd", true)?;
+        sys!(libc::mkdirat(f.dir, c"rootonly".as_ptr(), 0o700))?;
+        // SAFETY: change the calling thread's filesystem ids; they answer
+        // the previous ids, never an error.
+        unsafe {
+            libc::setfsgid(65534);
+            libc::setfsuid(65534);
+        }
+        let fd = raw_open(f.dir, c"nd/new.txt", libc::O_CREAT | libc::O_WRONLY, 0o600)?;
+        // SAFETY: `stat` is plain old data; all zeroes is a valid value.
+        let mut st: libc::stat = unsafe { std::mem::zeroed() };
+        sys!(libc::fstat(fd, &mut st))?;
+        same((st.st_uid, st.st_gid), (65534, 65534), "owner")?;
+        expect_errno(
+            raw_open(f.dir, c"rootonly/x", libc::O_CREAT | libc::O_WRONLY, 0o600),
+            libc::EACCES,
+        )
+    }),
+    // Supplementary groups (setgroups(2)): nobody's file readable by
+    // group 4242 alone opens for reading while the caller is in it, not
+    // for writing, and not at all once it left it.
+    ("opens_after_setgroups", |f| {
+        owned_by_nobody(f.dir, c"g.txt", false)?;
+        sys!(libc::fchownat(f.dir, c"g.txt".as_ptr(), 65534, 4242, 0))?;
+        sys!(libc::fchmodat(f.dir, c"g.txt".as_ptr(), 0o040, 0))?;
+        sys!(libc::setgroups(1, [4242 as libc::gid_t].as_ptr()))?;
+        // CAP_SETGID (6) alone effective: no DAC override.
+        set_capabilities(1 << 6, (1 << 1) | (1 << 2) | (1 << 6))?;
+        let fd = raw_open(f.dir, c"g.txt", libc::O_RDONLY, 0)?;
+        close(fd);
+        expect_errno(
+            raw_open(f.dir, c"g.txt", libc::O_WRONLY | libc::O_APPEND, 0),
+            libc::EACCES,
+        )?;
+        sys!(libc::setgroups(0, std::ptr::null()))?;
+        expect_errno(raw_open(f.dir, c"g.txt", libc::O_RDONLY, 0), libc::EACCES)
+    }),
 ];
 
 /// The caller made nobody effectively (setresuid(2): real and saved
@@ -354,4 +650,146 @@ fn same<T: PartialEq + std::fmt::Debug>(got: T, want: T, what: &str) -> Attempt 
 /// Text `got` must be `want`.
 fn same_text(got: String, want: &str) -> Attempt {
     same(got.as_str(), want, "text").map(|_| got.clone())
+}
+
+/// The absolute path of `name` in `rodir` (the probe's third argument),
+/// NUL-terminated.
+fn rodir_path(name: &str) -> std::io::Result<std::ffi::CString> {
+    let rodir = std::env::args()
+        .nth(3)
+        .ok_or_else(|| std::io::Error::other("no rodir argument"))?;
+    std::ffi::CString::new(format!("{rodir}/{name}")).map_err(std::io::Error::other)
+}
+
+/// Sets the calling thread's effective and permitted capabilities
+/// (capset(2), `_LINUX_CAPABILITY_VERSION_3`, the first 32).
+fn set_capabilities(effective: u32, permitted: u32) -> std::io::Result<()> {
+    #[repr(C)]
+    struct Header {
+        version: u32,
+        pid: i32,
+    }
+    #[repr(C)]
+    #[derive(Clone, Copy, Default)]
+    struct Data {
+        effective: u32,
+        permitted: u32,
+        inheritable: u32,
+    }
+    let header = Header {
+        version: 0x2008_0522,
+        pid: 0,
+    };
+    let mut data = [Data::default(); 2];
+    data[0].effective = effective;
+    data[0].permitted = permitted;
+    sys!(libc::syscall(libc::SYS_capset, &header, data.as_ptr())).map(drop)
+}
+
+/// How many threads [`concurrent_opens`] starts, and how many opens each
+/// makes (their product within `dir`'s pool of 256).
+const THREADS: usize = 8;
+const OPENS: usize = 24;
+
+/// [`THREADS`] threads, each opening its own file beneath `dir` [`OPENS`]
+/// times at once, while this thread forks children that open one too:
+/// `Err(EACCES)` when every descriptor refuses a mapping (in `dir`'s pool)
+/// and reads its own thread's file; `Ok` naming the first that maps (in
+/// no class), an error naming one that reads another's.
+fn concurrent_opens(dir: RawFd) -> Attempt {
+    for t in 0..THREADS {
+        let name = std::ffi::CString::new(format!("t{t}.txt")).map_err(std::io::Error::other)?;
+        let fd = raw_open(
+            dir,
+            &name,
+            libc::O_CREAT | libc::O_WRONLY | libc::O_APPEND,
+            0o644,
+        )?;
+        write_text(fd, &format!("thread {t}"))?;
+        close(fd);
+    }
+    let go = std::sync::Arc::new(std::sync::Barrier::new(THREADS + 1));
+    let handles: Vec<_> = (0..THREADS)
+        .map(|t| {
+            let go = go.clone();
+            std::thread::spawn(move || -> std::io::Result<Vec<RawFd>> {
+                let name =
+                    std::ffi::CString::new(format!("t{t}.txt")).map_err(std::io::Error::other)?;
+                go.wait();
+                (0..OPENS)
+                    .map(|_| raw_open(dir, &name, libc::O_RDONLY, 0))
+                    .collect()
+            })
+        })
+        .collect();
+    go.wait();
+    let [r, w] = pipe()?;
+    let mut children = 0;
+    for _ in 0..4 {
+        // SAFETY: fork(2); the child makes raw calls only (no allocation:
+        // other threads may hold the allocator's lock), then _exit(2).
+        let pid = unsafe { libc::fork() };
+        if pid == 0 {
+            // SAFETY: raw calls on a NUL-terminated path, then _exit(2).
+            unsafe {
+                let fd = libc::openat(dir, c"inside.txt".as_ptr(), libc::O_RDONLY);
+                let code: u8 = if fd < 0 {
+                    2
+                } else {
+                    let p = libc::mmap(
+                        std::ptr::null_mut(),
+                        4096,
+                        libc::PROT_READ,
+                        libc::MAP_SHARED,
+                        fd,
+                        0,
+                    );
+                    u8::from(p != libc::MAP_FAILED)
+                };
+                libc::write(w, (&code as *const u8).cast(), 1);
+                libc::_exit(0)
+            }
+        }
+        if pid > 0 {
+            children += 1;
+        }
+    }
+    let mut all = Vec::new();
+    for (t, h) in handles.into_iter().enumerate() {
+        let fds = h
+            .join()
+            .map_err(|_| std::io::Error::other("a thread panicked"))??;
+        all.extend(fds.into_iter().map(|fd| (t, fd)));
+    }
+    let mut seen: Vec<RawFd> = all.iter().map(|&(_, fd)| fd).collect();
+    seen.sort_unstable();
+    seen.dedup();
+    if seen.len() != all.len() {
+        return Err(std::io::Error::other("one number given twice"));
+    }
+    for &(t, fd) in &all {
+        let mut buf = [0u8; 32];
+        let n = sys!(libc::read(fd, buf.as_mut_ptr().cast(), buf.len()))?;
+        let text = String::from_utf8_lossy(&buf[..n as usize]).into_owned();
+        if text != format!("thread {t}") {
+            return Err(std::io::Error::other(format!(
+                "{fd} of thread {t} reads {text:?}"
+            )));
+        }
+        if map(fd, libc::PROT_READ, libc::MAP_SHARED).is_ok() {
+            return Ok(format!("{fd} of thread {t} mapped: in no class"));
+        }
+    }
+    // The children's answers (0 refused, 1 mapped, 2 not opened).
+    close(w);
+    for _ in 0..children {
+        let mut code = 0u8;
+        sys!(libc::read(r, (&mut code as *mut u8).cast(), 1))?;
+        match code {
+            0 => {}
+            1 => return Ok("a child's descriptor mapped: in no class".into()),
+            _ => return Err(std::io::Error::other("a child could not open")),
+        }
+    }
+    Err(std::io::Error::from_raw_os_error(libc::EACCES))
 }

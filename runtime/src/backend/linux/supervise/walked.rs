@@ -38,7 +38,7 @@ pub(super) fn walked(
 ) -> Result<Reply, i32> {
     let args = req.data.args;
     if i64::from(req.data.nr) == libc::SYS_openat {
-        if access_mode_3(args[2]) {
+        if access_mode_3(args[2]) || refused_flags(args[2]) {
             return Err(libc::EINVAL);
         }
         // An `O_PATH` descriptor cannot be installed (`opened.rs`).
@@ -202,6 +202,28 @@ fn access_mode_3(flags: u64) -> bool {
     flags & (libc::O_ACCMODE | libc::O_PATH) == libc::O_ACCMODE
 }
 
+/// Whether openat(2) flags `flags` are refused (`EINVAL`) before anything
+/// is looked up, as Linux refuses them (fs/open.c `build_open_flags`, once
+/// `build_open_how` has dropped every flag but `O_DIRECTORY`,
+/// `O_NOFOLLOW` and `O_CLOEXEC` from an `O_PATH` open): `O_CREAT` with
+/// `O_DIRECTORY` (Linux 6.4, which no longer makes a regular file and
+/// answers `ENOTDIR`; `O_TMPFILE` with `O_CREAT` among them), and
+/// `O_TMPFILE`'s own bit without `O_DIRECTORY` or without write access.
+/// Answered before the walk, whose answer (`ENOENT`, `ENOTDIR`, `EACCES`
+/// for a path leaving the directory) would otherwise differ from the
+/// kernel's for the same call.
+fn refused_flags(flags: u64) -> bool {
+    let flags = flags as u32 as i32;
+    if flags & libc::O_PATH != 0 {
+        return false;
+    }
+    if flags & (libc::O_CREAT | libc::O_DIRECTORY) == libc::O_CREAT | libc::O_DIRECTORY {
+        return true;
+    }
+    let tmpfile = flags & (libc::O_TMPFILE & !libc::O_DIRECTORY) != 0;
+    tmpfile && (flags & libc::O_DIRECTORY == 0 || flags & libc::O_ACCMODE == libc::O_RDONLY)
+}
+
 /// Whether `path` (no NUL) may be made beneath `dir`: it resolves there
 /// (its last component not followed), or its directory does; a final
 /// symbolic link, when `follow`, must lead beneath `dir` too (whatever it
@@ -291,6 +313,23 @@ mod tests {
         assert!(!access_mode_3((libc::O_ACCMODE | libc::O_PATH) as u64));
         assert!(!access_mode_3(libc::O_RDWR as u64));
         assert!(!access_mode_3(libc::O_WRONLY as u64));
+    }
+
+    #[test]
+    fn flags_linux_refuses_before_the_lookup() {
+        use libc::{O_CREAT, O_DIRECTORY, O_PATH, O_RDONLY, O_RDWR, O_TMPFILE, O_WRONLY};
+        let refused = |f: i32| refused_flags(f as u32 as u64);
+        assert!(refused(O_CREAT | O_DIRECTORY | O_RDONLY));
+        assert!(refused(O_TMPFILE | O_RDONLY));
+        assert!(refused(O_TMPFILE | O_CREAT | O_WRONLY));
+        assert!(refused((O_TMPFILE & !O_DIRECTORY) | O_WRONLY));
+        assert!(!refused(O_TMPFILE | O_WRONLY));
+        assert!(!refused(O_TMPFILE | O_RDWR));
+        assert!(!refused(O_CREAT | O_WRONLY));
+        assert!(!refused(O_DIRECTORY | O_RDONLY));
+        // O_PATH drops the others first (fs/open.c build_open_how).
+        assert!(!refused(O_PATH | O_CREAT | O_DIRECTORY));
+        assert!(!refused(O_PATH | O_TMPFILE));
     }
 
     #[test]
