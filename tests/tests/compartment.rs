@@ -617,7 +617,57 @@ const CASES: &[Case] = &[
         check(text == "handed text", || text.clone())?;
         check(write != "written", || "wrote to a read-only handle".into())
     }),
+    // What a compartment opens beneath a directory handed to it holds the
+    // directory's rights (rights(4)): `f` reads, but no seek (lseek(2):
+    // the sandbox's EACCES, Capsicum's ENOTCAPABLE).
+    ("opened_beneath_a_handed_directory_holds_its_rights", || {
+        let dir = handed_dir();
+        let fd = dir.handed().0;
+        let r = Compartment::new().hand(&dir).run(
+            |fd: &i32| -> Result<(String, Option<i32>), String> {
+                // SAFETY: openat(2) of a NUL-terminated name beneath the
+                // handed descriptor; the result is owned below.
+                let f =
+                    unsafe { libc::openat(*fd, c"f".as_ptr(), libc::O_RDONLY | libc::O_CLOEXEC) };
+                if f < 0 {
+                    return Err(format!("openat: {}", std::io::Error::last_os_error()));
+                }
+                let mut file = unsafe_file(f);
+                let mut text = String::new();
+                file.read_to_string(&mut text).map_err(|e| e.to_string())?;
+                // SAFETY: lseek(2) of the descriptor just opened.
+                let sought = unsafe { libc::lseek(f, 0, libc::SEEK_SET) };
+                let errno = (sought < 0)
+                    .then(|| std::io::Error::last_os_error().raw_os_error().unwrap_or(0));
+                Ok((text, errno))
+            },
+            &fd,
+        );
+        let (text, errno) = r.map_err(|e| e.to_string())?;
+        check(text == "beneath", || text.clone())?;
+        check(errno == Some(libc::EACCES), || {
+            format!("lseek answered {errno:?}")
+        })
+    }),
 ];
+
+/// The rights a handed test directory gets.
+enum LookupRead {}
+impl RightsMarker for LookupRead {
+    const RIGHTS: RightSet = RightSet::of(&[Right::Lookup, Right::Read]);
+    const NAME: &'static str = "handed_dir";
+}
+
+/// A directory holding `f` ("beneath"), handed as a descriptor typed
+/// `[lookup, read]` (a directory handed to a compartment is limited at
+/// its number as a file is).
+fn handed_dir() -> sandboxed::File<LookupRead> {
+    let path = std::env::temp_dir().join(format!("sandboxed-handed-dir-{}", std::process::id()));
+    std::fs::create_dir_all(&path).unwrap();
+    std::fs::write(path.join("f"), "beneath").unwrap();
+    let d = std::fs::File::open(&path).unwrap();
+    sandboxed::File::from_fd(OwnedFd::from(d)).assume::<LookupRead>()
+}
 
 /// A file holding "handed text", opened read-write, typed read-only.
 fn handed_file() -> sandboxed::File<ReadFstat> {
@@ -1064,6 +1114,11 @@ fn main() {
                 &filters,
                 &mut failed,
             );
+            continue;
+        }
+        if *name == "opened_beneath_a_handed_directory_holds_its_rights" {
+            // The zygote hands only what `prepare` was given (the case
+            // above shows it); the compartment enters as the direct one.
             continue;
         }
         run(&format!("zygote::{name}"), *case, &filters, &mut failed);

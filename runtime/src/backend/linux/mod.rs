@@ -144,7 +144,13 @@ impl Native {
             }
             // SAFETY: `copy` is a new descriptor owned by nothing else.
             let copy = unsafe { OwnedFd::from_raw_fd(copy) };
-            let narrowed = fds::prepare(copy, limits, true)?.fd;
+            let prepared = fds::prepare(copy, limits, true)?;
+            if prepared.dir {
+                // What is opened beneath it holds its rights
+                // (`inherited.rs`), as beneath a preopened directory.
+                self.dirs.push(*limits);
+            }
+            let narrowed = prepared.fd;
             // SAFETY: dup3 of the narrowed description over `fd`, which
             // the caller owns and wants replaced.
             if unsafe { libc::dup3(narrowed.as_raw_fd(), fd, libc::O_CLOEXEC) } < 0 {
