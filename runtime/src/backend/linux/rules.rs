@@ -245,8 +245,10 @@ pub(crate) enum Access {
     Write,
 }
 
-/// How descriptors outside every class (opened after entry: beneath a
-/// directory, pipes, memfds) are judged.
+/// How descriptors outside every class (made after entry: pipes, memfds,
+/// sockets, and those opened beneath a directory that the supervisor
+/// leaves to the caller, `O_PATH` ones, FIFOs, devices; or every one
+/// opened beneath a directory without a supervisor) are judged.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Outside {
     /// They are not limited.
