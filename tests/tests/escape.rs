@@ -1039,6 +1039,7 @@ mod linux {
         Case::new("opens_directory_on_file", Rights, Allowed),
         Case::new("opens_file_trailing_slash", Rights, Allowed),
         Case::new("opens_creat_trailing_slash", Rights, Allowed),
+        Case::new("opens_creat_trailing_slash_existing", Rights, Allowed),
         Case::new("opens_nofollow_link", Rights, Allowed).changes(&["dir/ln"]),
         Case::new("opens_cloexec_as_asked", Rights, Allowed),
         Case::new("opens_append_kept", Rights, Allowed).changes(&["dir/inside.txt"]),

@@ -163,6 +163,39 @@ pub(super) const CASES: &[(&str, Probe)] = &[
             libc::EISDIR,
         )
     }),
+    // The same of an existing file, with and without O_EXCL: EISDIR
+    // before the name is looked up (fs/namei.c open_last_lookups: "trailing
+    // slashes?"), not the ENOTDIR of a lookup of "inside.txt/".
+    ("opens_creat_trailing_slash_existing", |f| {
+        expect_errno(
+            raw_open(f.dir, c"inside.txt/", libc::O_CREAT | libc::O_WRONLY, 0o644),
+            libc::EISDIR,
+        )?;
+        expect_errno(
+            raw_open(
+                f.dir,
+                c"inside.txt/",
+                libc::O_CREAT | libc::O_EXCL | libc::O_WRONLY,
+                0o644,
+            ),
+            libc::EISDIR,
+        )?;
+        // A last `.` or `..` is a directory: EEXIST with O_EXCL first
+        // (fs/namei.c do_open), EISDIR without.
+        expect_errno(
+            raw_open(
+                f.dir,
+                c"sub/../",
+                libc::O_CREAT | libc::O_EXCL | libc::O_WRONLY,
+                0o644,
+            ),
+            libc::EEXIST,
+        )?;
+        expect_errno(
+            raw_open(f.dir, c"sub/./", libc::O_CREAT | libc::O_RDONLY, 0o644),
+            libc::EISDIR,
+        )
+    }),
     ("opens_nofollow_link", |f| {
         sys!(libc::symlinkat(
             c"inside.txt".as_ptr(),

@@ -63,8 +63,42 @@ pub(super) fn walked(
 /// Walks openat(2)'s `path` (no NUL) beneath `dir` as its `flags` ask
 /// (what the call would walk in [`walk_then_continue`]).
 pub(super) fn walk_open(dir: RawFd, path: &[u8], flags: i32) -> Result<(), i32> {
+    if flags & (libc::O_CREAT | libc::O_PATH) == libc::O_CREAT {
+        if let Some(name) = with_trailing_slash(path) {
+            return created_with_slash(dir, name);
+        }
+    }
     let w = walks(libc::SYS_openat, &[0, 0, flags as u32 as u64, 0, 0, 0]);
     check(dir, path, w[0].last)
+}
+
+/// `path` (no NUL) without its trailing slashes, when it has some and
+/// its last component is a name (not the root, `.` or `..`: those are
+/// directories, which the open itself answers, `EEXIST` first with
+/// `O_EXCL`, fs/namei.c `do_open`).
+fn with_trailing_slash(path: &[u8]) -> Option<&[u8]> {
+    let end = path.iter().rposition(|&b| b != b'/')? + 1;
+    let name = &path[..end];
+    let last = name.rsplit(|&b| b == b'/').next().unwrap_or(name);
+    (end < path.len() && last != b"." && last != b"..").then_some(name)
+}
+
+/// An `O_CREAT` open of `name` written with a trailing slash: Linux walks
+/// every component but the last, then answers `EISDIR` whatever the last
+/// names, an existing file included (fs/namei.c `open_last_lookups`,
+/// "trailing slashes?"), where a lookup of the whole path would answer
+/// `ENOTDIR` for a file.
+fn created_with_slash(dir: RawFd, name: &[u8]) -> Result<(), i32> {
+    let p = parent(name);
+    let mut p = if p.is_empty() {
+        b".".to_vec()
+    } else {
+        p.to_vec()
+    };
+    // Its directory must be one (`ENOTDIR` for a file on the way).
+    p.push(b'/');
+    walk(dir, &nul(&p), false)?;
+    Err(libc::EISDIR)
 }
 
 /// Walks `path` (no NUL) beneath `dir` as `last` asks of it.
@@ -184,7 +218,11 @@ fn walk_then_continue(l: RawFd, req: &libc::seccomp_notif, state: &State) -> Res
         let dir = copy_of(&pidfd, args[w.dirfd])?;
         anchored_descriptor(dir.as_raw_fd(), state)?;
         let _as_caller = state.as_caller(tid)?;
-        check(dir.as_raw_fd(), &path[..len], w.last)?;
+        if i64::from(req.data.nr) == libc::SYS_openat {
+            walk_open(dir.as_raw_fd(), &path[..len], args[2] as u32 as i32)?;
+        } else {
+            check(dir.as_raw_fd(), &path[..len], w.last)?;
+        }
     }
     Ok(())
 }
@@ -330,6 +368,18 @@ mod tests {
         // O_PATH drops the others first (fs/open.c build_open_how).
         assert!(!refused(O_PATH | O_CREAT | O_DIRECTORY));
         assert!(!refused(O_PATH | O_TMPFILE));
+    }
+
+    #[test]
+    fn a_trailing_slash() {
+        assert_eq!(with_trailing_slash(b"a/"), Some(&b"a"[..]));
+        assert_eq!(with_trailing_slash(b"a/b//"), Some(&b"a/b"[..]));
+        assert_eq!(with_trailing_slash(b"a/b"), None);
+        assert_eq!(with_trailing_slash(b"/"), None);
+        assert_eq!(with_trailing_slash(b"//"), None);
+        assert_eq!(with_trailing_slash(b"./"), None);
+        assert_eq!(with_trailing_slash(b"a/../"), None);
+        assert_eq!(with_trailing_slash(b"a/.b/"), Some(&b"a/.b"[..]));
     }
 
     #[test]
