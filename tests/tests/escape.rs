@@ -1096,6 +1096,7 @@ mod linux {
         Case::new("opens_removed_dir_creat", Rights, Allowed),
         Case::new("opens_dir_file_onto_ro_pool_write", Rights, Denied(NOTCAP)),
         Case::new("opens_dup_closed_pool_number", Rights, Allowed),
+        Case::new("opens_dupfd_closed_bad_minimum", Rights, Allowed),
         Case::new("opens_close_range_pool_then_mmap", Rights, Denied(NOTCAP)),
         Case::new("opens_threads_all_pooled", Rights, Denied(NOTCAP)).changes(&[
             "dir/t0.txt",

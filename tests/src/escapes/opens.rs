@@ -472,6 +472,23 @@ pub(super) const CASES: &[(&str, Probe)] = &[
             libc::EBADF,
         )
     }),
+    // F_DUPFD of a closed pool number with a minimum the kernel refuses
+    // (negative, at RLIMIT_NOFILE): EBADF, the descriptor taken first
+    // (fs/fcntl.c: fcntl(2) looks the number up before do_fcntl).
+    ("opens_dupfd_closed_bad_minimum", |f| {
+        let fd = raw_open(f.dir, c"inside.txt", libc::O_RDONLY, 0)?;
+        close(fd);
+        let mut lim = libc::rlimit {
+            rlim_cur: 0,
+            rlim_max: 0,
+        };
+        sys!(libc::getrlimit(libc::RLIMIT_NOFILE, &mut lim))?;
+        expect_errno(sys!(libc::fcntl(fd, libc::F_DUPFD, -1)), libc::EBADF)?;
+        expect_errno(
+            sys!(libc::fcntl(fd, libc::F_DUPFD_CLOEXEC, lim.rlim_cur as i32)),
+            libc::EBADF,
+        )
+    }),
     // A number of `dir`'s pool closed with close_range(2) (not trapped
     // there): the next open still lands in the pool, no mapping (`dir`
     // lacks `mmap`).

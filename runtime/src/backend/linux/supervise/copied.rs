@@ -25,6 +25,12 @@ use super::{caller, copy_of, valid, Reply, State, RIGHTS_ERRNO};
 pub(super) fn copy(l: RawFd, req: &libc::seccomp_notif, state: &mut State) -> Result<Reply, i32> {
     let args = req.data.args;
     let tid = req.pid as libc::pid_t;
+    let pool = state.inherited_pool(args[0]).ok_or(RIGHTS_ERRNO)?;
+    let pidfd = caller(tid)?;
+    valid(l, req)?;
+    // A closed number answers `EBADF` before the minimum is looked at
+    // (fs/fcntl.c: the descriptor is taken before do_fcntl).
+    let fd = copy_of(&pidfd, args[0])?;
     let (min, cloexec) = if i64::from(req.data.nr) == libc::SYS_fcntl {
         let min = args[2] as u32 as i32;
         let mut lim: libc::rlimit = libc::rlimit {
@@ -42,10 +48,6 @@ pub(super) fn copy(l: RawFd, req: &libc::seccomp_notif, state: &mut State) -> Re
     } else {
         (0, false)
     };
-    let pool = state.inherited_pool(args[0]).ok_or(RIGHTS_ERRNO)?;
-    let pidfd = caller(tid)?;
-    valid(l, req)?;
-    let fd = copy_of(&pidfd, args[0])?;
     // SAFETY: fcntl(2) F_GETFL of our own copy.
     if unsafe { libc::fcntl(fd.as_raw_fd(), libc::F_GETFL) } & libc::O_PATH != 0 {
         return Err(RIGHTS_ERRNO);
