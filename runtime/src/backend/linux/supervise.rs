@@ -356,6 +356,18 @@ fn serve(sock: OwnedFd, judged: &Judged) -> io::Result<()> {
     let own = proc
         .as_ref()
         .and_then(|p| credentials::of(p.as_raw_fd(), unsafe { libc::gettid() }).ok());
+    let nofile = {
+        let mut lim = libc::rlimit {
+            rlim_cur: 0,
+            rlim_max: 0,
+        };
+        // SAFETY: getrlimit(2) into a live struct.
+        if unsafe { libc::getrlimit(libc::RLIMIT_NOFILE, &mut lim) } == 0 {
+            lim.rlim_cur
+        } else {
+            u64::MAX
+        }
+    };
     // What a bug here could do is bounded too: from now on only the calls
     // below (seccomp(2); `PR_SET_NO_NEW_PRIVS` was set before the fork).
     confine_self().map_err(io::Error::from_raw_os_error)?;
@@ -377,6 +389,7 @@ fn serve(sock: OwnedFd, judged: &Judged) -> io::Result<()> {
         own,
         inherits: super::inherited::all(),
         hints: Vec::new(),
+        nofile,
     };
     loop {
         // SAFETY: all-zero is a valid seccomp_notif and _resp (plain
@@ -409,8 +422,8 @@ fn serve(sock: OwnedFd, judged: &Judged) -> io::Result<()> {
 
 /// The system calls the supervisor makes once it holds the listener:
 /// answering (ioctl(2) on the listener, `SECCOMP_IOCTL_NOTIF_ADDFD`
-/// included, and `PIDFD_GET_INFO` on a pidfd, umask(2) and prlimit(2)'s
-/// read of `RLIMIT_NOFILE` for the opens and copies it makes,
+/// included, and `PIDFD_GET_INFO` on a pidfd, umask(2) for the opens it
+/// makes,
 /// pidfd_open(2), pidfd_getfd(2), kcmp(2),
 /// process_vm_readv(2)/process_vm_writev(2), fstatat(2), statx(2), the
 /// walk's openat2(2), fcntl(2) `F_GETFL`, the changes fchmodat2,
@@ -445,7 +458,6 @@ const OWN_CALLS: &[libc::c_long] = &[
     libc::SYS_fchownat,
     libc::SYS_utimensat,
     libc::SYS_umask,
-    libc::SYS_prlimit64,
     libc::SYS_fstat,
     libc::SYS_close,
     libc::SYS_ppoll,
@@ -591,6 +603,11 @@ struct State {
     /// Where the search for a free number of each pool starts next (its
     /// first number, an offset).
     hints: Vec<(RawFd, i32)>,
+    /// The program's `RLIMIT_NOFILE` (soft), which it cannot change after
+    /// entry (setrlimit(2), prlimit(2): `EPERM`), nor could it between
+    /// this fork and entry: read here once, before the supervisor's own
+    /// filter.
+    nofile: u64,
 }
 
 /// The supervisor's own credentials put back when dropped

@@ -33,15 +33,7 @@ pub(super) fn copy(l: RawFd, req: &libc::seccomp_notif, state: &mut State) -> Re
     let fd = copy_of(&pidfd, args[0])?;
     let (min, cloexec) = if i64::from(req.data.nr) == libc::SYS_fcntl {
         let min = args[2] as u32 as i32;
-        let mut lim: libc::rlimit = libc::rlimit {
-            rlim_cur: 0,
-            rlim_max: 0,
-        };
-        // SAFETY: prlimit(2) of the caller's process, read only, into a
-        // live struct.
-        let read =
-            unsafe { libc::prlimit(tid, libc::RLIMIT_NOFILE, std::ptr::null(), &mut lim) } == 0;
-        if min < 0 || (read && min as u64 >= lim.rlim_cur) {
+        if min < 0 || min as u64 >= state.nofile {
             return Err(libc::EINVAL);
         }
         (min, args[1] as u32 == libc::F_DUPFD_CLOEXEC as u32)
