@@ -235,12 +235,14 @@ fn row4_no_kernel_surface() {
 }
 
 /// Row 5: the access mode is reopened to the narrowest (`EBADF` from the
-/// kernel), other rights are the filter's (`EACCES`), dup of a limited
-/// descriptor is denied, and so is passing one over a unix socket
-/// (`sendmsg`: the copy would not be limited). Differences: files opened
-/// after entry get what every directory holds for metadata changes (`dir`
-/// has `fchmod`, `rodir` not: denied beneath both); no new executable
-/// memory (`mprotect`).
+/// kernel), other rights are the filter's (`EACCES`), a dup of a limited
+/// descriptor holds its limits (the supervisor places it in a pool of
+/// them: `ro_dup`'s copy cannot fstat, as `ro` cannot), dup2 onto an
+/// unclassed number is denied, and so is passing one over a unix socket
+/// (`sendmsg`: the copy would not be limited). Differences: a file opened
+/// beneath a directory holds its rights but the metadata changes only
+/// where every directory holds them (`dir` has `fchmod`, `rodir` not:
+/// denied beneath both); no new executable memory (`mprotect`).
 #[test]
 fn row5_per_descriptor_rights() {
     row(

@@ -154,6 +154,8 @@ pub(super) const CASES: &[(&str, Probe)] = &[
         sys!(libc::fstatfs(f.ro, &mut st))?;
         Ok("fstatfs".into())
     }),
+    // A copy holds `ro`'s rights (dup(2): Capsicum copies them along;
+    // the supervisor puts it in a pool of them): no fstat through it.
     ("ro_dup", |f| {
         let fd = sys!(libc::dup(f.ro))?;
         fstat(fd)
