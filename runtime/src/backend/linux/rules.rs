@@ -199,8 +199,9 @@ impl Cond {
 pub(crate) enum Req {
     /// A right.
     Right(Right),
-    /// Nothing allows it: no copies of a limited descriptor, nothing
-    /// placed over one.
+    /// Nothing allows it: no copies of a limited descriptor (but those
+    /// the supervisor makes of a copied class, `FdClass::copied`),
+    /// nothing placed over one.
     Never,
     /// A path form Landlock does not mediate (chmod, chown, utimes by
     /// path, landlock(7)): without a supervisor to walk it

@@ -25,7 +25,8 @@
 //!   call (`EBADF`); `.places(access::..)` / `.denied_outside()` for
 //!   descriptors outside every limited class (default: not limited;
 //!   `places`: what every preopened directory where the call could act
-//!   holds); `never(arg)` (no copies), `into(fd, onto)` / `onto(fd)`
+//!   holds); `never(arg)` (no copies but the supervisor's, of a copied
+//!   class), `into(fd, onto)` / `onto(fd)`
 //!   (copies only into a pool within the descriptor's limits),
 //!   `ioctl_command(fd, cmd)`, `fcntl_command(fd, cmd)`,
 //!   `nobody(Right).when(..)` (no descriptor at all).
