@@ -297,6 +297,65 @@ fn fileops() -> Vec<Case> {
     g.out
 }
 
+// ---- capability-fd.cc TEST(Capability, CapNew): "dup/dup2 should preserve
+// rights" --------------------------------------------------------------------
+
+/// Profiles of one file whose rights need an open file (not narrowed to
+/// `O_PATH`, whose copies are a documented difference, row 5 (a)).
+const COPIED_PROFILES: &[&str] = &[
+    "fo_read",
+    "fo_write",
+    "fo_read_write",
+    "fo_seek",
+    "fo_mmap_r",
+    "fo_fchmod",
+    "fo_ftruncate",
+    "fo_flock",
+    "fo_fsync",
+    "fo_fcntl",
+    "fo_read_fstat",
+    "fo_read_seek_fstat",
+    "fo_read_write_seek_fstat_fsync",
+    "fo_read_write_flock_fcntl",
+];
+
+/// A copy (dup(2), fcntl(2) `F_DUPFD_CLOEXEC`) of a limited file holds
+/// its rights, no more, no fewer: TryFileOps' calls through it answer as
+/// through the original.
+fn copies() -> Vec<Case> {
+    let mut g = Gen::new("copies", "capability-fd.cc TEST(Capability, CapNew)");
+    for p in COPIED_PROFILES {
+        for via in ["dup", "dupfd"] {
+            for o in FILE_OPS.iter().filter(|o| {
+                matches!(
+                    o.op,
+                    "read"
+                        | "write"
+                        | "lseek"
+                        | "fstat"
+                        | "fchmod"
+                        | "flock"
+                        | "fsync"
+                        | "fstatfs"
+                        | "ftruncate"
+                ) || (o.op == "fcntl" && o.arg == "getfl")
+                    || (o.op == "mmap" && o.arg == "r")
+            }) {
+                g.add(
+                    p,
+                    At {
+                        target: "f",
+                        via,
+                        ..At::default()
+                    },
+                    *o,
+                );
+            }
+        }
+    }
+    g.out
+}
+
 // ---- capability-fd.cc TEST(Capability, DirOperations): TryDirOps --------
 
 const LOOKUP: &str = "lookup";
@@ -1711,6 +1770,7 @@ pub fn all() -> Vec<Case> {
     let mut cases = Vec::new();
     cases.extend(capmode());
     cases.extend(fileops());
+    cases.extend(copies());
     cases.extend(dirops());
     cases.extend(inherit());
     cases.extend(syscallat());

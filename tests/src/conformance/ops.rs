@@ -85,7 +85,8 @@ pub struct Spec {
     /// How to reach the descriptor: `-` the role itself; `sub`, `sub_path`,
     /// `dot`: a directory opened beneath it after entry (`O_RDONLY`,
     /// `O_PATH`, `"."`); `sub_method`: `Dir::open_dir`; `file:PATH` a file
-    /// opened beneath it read-only.
+    /// opened beneath it read-only; `dup`, `dupfd`: a copy of it (dup(2),
+    /// fcntl(2) `F_DUPFD_CLOEXEC`).
     pub via: String,
     /// The operation's argument.
     pub arg: String,
@@ -180,6 +181,10 @@ fn reach(fds: &Fds<'_>, role: &str, fd: RawFd, via: &str) -> io::Result<(RawFd, 
         "sub" => Ok(opened(openat(fd, &c("subdir"), libc::O_RDONLY | dir)?)),
         "sub_path" => Ok(opened(openat(fd, &c("subdir"), libc::O_PATH | dir)?)),
         "dot" => Ok(opened(openat(fd, &c("."), libc::O_RDONLY | dir)?)),
+        // SAFETY: dup(2), fcntl(2) of a descriptor this probe holds.
+        "dup" => Ok(opened(sys!(libc::dup(fd))?)),
+        // SAFETY: as above.
+        "dupfd" => Ok(opened(sys!(libc::fcntl(fd, libc::F_DUPFD_CLOEXEC, 0))?)),
         "sub_method" => {
             let (_, m) = fds
                 .methods

@@ -509,6 +509,12 @@ pub fn documented(case: &Case) -> Option<&'static str> {
         "mmap" if case.held && case.stdin == Stdin::Memfd && !holds_mmap_w(case) => {
             Some(RIGHTS_BY_NUMBER)
         }
+        // A copy lands in a pool, whose descriptors' access mode the
+        // filter does not trust (a descriptor open for writing may be
+        // moved in): a shared mapping needs `mmap_w` even to read.
+        "mmap" if case.held && matches!(case.spec.via.as_str(), "dup" | "dupfd") => {
+            Some(RIGHTS_BY_NUMBER)
+        }
         "cm_sendmsg" | "cm_sendmmsg" => Some(RIGHTS_BY_NUMBER),
         _ if case.spec.via.starts_with("file:")
             && not_held

@@ -34,7 +34,7 @@ pub const RIGHTS_BY_NUMBER: &str =
      (none of a descriptor narrowed to O_PATH, none onto a number of the program's choosing), \
      no passing (sendmsg/sendmmsg denied), narrowing after entry by moving into a pool of \
      numbers whose limits stay with them, a shared mapping of a descriptor open for writing \
-     needs `mmap_w`";
+     (or in a pool) needs `mmap_w`";
 /// Row 5 (b).
 pub const OPENED_AFTER_ENTRY: &str = "row 5 (b): a descriptor opened beneath a directory holds \
      its rights cut as a pool's (fchmod, fchown, futimens, xattrs, inode flags: only what every \
