@@ -962,6 +962,7 @@ mod linux {
         Case::new("ro_dup2_onto_stdout", Rights, Denied(NOTCAP)),
         Case::new("dup2_onto_ro", Rights, Denied(NOTCAP)),
         Case::new("stdout_dup", Rights, Denied(NOTCAP)),
+        Case::new("stdout_dup_write", Rights, Allowed),
         // Capsicum keeps the rights on the copy (ENOTCAPABLE at fchmod);
         // seccomp cannot, so passing descriptors (sendmsg) is denied.
         Case::new("ro_scm_rights_copy", Rights, Denied(MODE)),

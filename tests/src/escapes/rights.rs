@@ -182,9 +182,17 @@ pub(super) const CASES: &[(&str, Probe)] = &[
         sys!(libc::dup2(r, f.ro))?;
         Ok("replaced ro".into())
     }),
+    // A copy of stdout holds stdout's rights (dup(2): Capsicum copies
+    // them along; here the supervisor puts it into a pool of them): it
+    // writes, and changes no mode, as stdout cannot.
     ("stdout_dup", |_| {
         let fd = sys!(libc::dup(1))?;
-        Ok(format!("stdout copied to {fd}"))
+        sys!(libc::fchmod(fd, 0o600))?;
+        Ok(format!("mode changed through stdout's copy at {fd}"))
+    }),
+    ("stdout_dup_write", |_| {
+        let fd = sys!(libc::dup(1))?;
+        write_text(fd, "stdout's copy works\n")
     }),
     ("ro_scm_rights_copy", |f| {
         // Capsicum keeps rights across SCM_RIGHTS; the copy must not be
