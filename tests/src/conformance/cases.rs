@@ -300,6 +300,16 @@ fn fileops() -> Vec<Case> {
 // ---- capability-fd.cc TEST(Capability, CapNew): "dup/dup2 should preserve
 // rights" --------------------------------------------------------------------
 
+/// TryFileOps' calls named in `ops`, with `fcntl(F_GETFL)` and a shared
+/// read-only mapping.
+fn tried(ops: &'static [&'static str]) -> impl Iterator<Item = &'static Op> {
+    FILE_OPS.iter().filter(move |o| {
+        ops.contains(&o.op)
+            || (o.op == "fcntl" && o.arg == "getfl")
+            || (o.op == "mmap" && o.arg == "r")
+    })
+}
+
 /// Profiles of one file whose rights need an open file (not narrowed to
 /// `O_PATH`, whose copies are a documented difference, row 5 (a)).
 const COPIED_PROFILES: &[&str] = &[
@@ -326,21 +336,17 @@ fn copies() -> Vec<Case> {
     let mut g = Gen::new("copies", "capability-fd.cc TEST(Capability, CapNew)");
     for p in COPIED_PROFILES {
         for via in ["dup", "dupfd"] {
-            for o in FILE_OPS.iter().filter(|o| {
-                matches!(
-                    o.op,
-                    "read"
-                        | "write"
-                        | "lseek"
-                        | "fstat"
-                        | "fchmod"
-                        | "flock"
-                        | "fsync"
-                        | "fstatfs"
-                        | "ftruncate"
-                ) || (o.op == "fcntl" && o.arg == "getfl")
-                    || (o.op == "mmap" && o.arg == "r")
-            }) {
+            for o in tried(&[
+                "read",
+                "write",
+                "lseek",
+                "fstat",
+                "fchmod",
+                "flock",
+                "fsync",
+                "fstatfs",
+                "ftruncate",
+            ]) {
                 g.add(
                     p,
                     At {
@@ -638,22 +644,18 @@ fn inherit() -> Vec<Case> {
     // Inheritance); openat.cc TEST(Openat, Relative)).
     g.from("capability-fd.cc TEST(Capability, Inheritance)");
     for name in ["in_read", "in_fstat", "in_fchmod", "in_write"] {
-        for o in FILE_OPS.iter().filter(|o| {
-            matches!(
-                o.op,
-                "read"
-                    | "lseek"
-                    | "fstat"
-                    | "fchmod"
-                    | "fchown"
-                    | "futimes"
-                    | "flock"
-                    | "fsync"
-                    | "fstatfs"
-                    | "ftruncate"
-            ) || (o.op == "fcntl" && o.arg == "getfl")
-                || (o.op == "mmap" && o.arg == "r")
-        }) {
+        for o in tried(&[
+            "read",
+            "lseek",
+            "fstat",
+            "fchmod",
+            "fchown",
+            "futimes",
+            "flock",
+            "fsync",
+            "fstatfs",
+            "ftruncate",
+        ]) {
             g.add(
                 name,
                 At {

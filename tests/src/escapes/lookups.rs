@@ -885,8 +885,16 @@ pub(super) fn owned_by_nobody(dir: RawFd, name: &CStr, dir_with_file: bool) -> s
 }
 
 /// Keeps CAP_DAC_OVERRIDE and CAP_DAC_READ_SEARCH in the permitted set
-/// alone, none effective (capset(2); capget(2) is not allowed).
+/// alone, none effective (capset(2); capget(2) is not allowed):
+/// CAP_DAC_OVERRIDE (1) and CAP_DAC_READ_SEARCH (2),
+/// include/uapi/linux/capability.h.
 pub(super) fn drop_dac_capabilities() -> std::io::Result<()> {
+    set_capabilities(0, (1 << 1) | (1 << 2))
+}
+
+/// Sets the calling thread's effective and permitted capabilities
+/// (capset(2), `_LINUX_CAPABILITY_VERSION_3`, the first 32).
+pub(super) fn set_capabilities(effective: u32, permitted: u32) -> std::io::Result<()> {
     #[repr(C)]
     struct Header {
         version: u32,
@@ -904,11 +912,9 @@ pub(super) fn drop_dac_capabilities() -> std::io::Result<()> {
         pid: 0,
     };
     let mut data = [Data::default(); 2];
-    // CAP_DAC_OVERRIDE (1) and CAP_DAC_READ_SEARCH (2),
-    // include/uapi/linux/capability.h.
-    data[0].permitted = (1 << 1) | (1 << 2);
-    sys!(libc::syscall(libc::SYS_capset, &header, data.as_ptr()))?;
-    Ok(())
+    data[0].effective = effective;
+    data[0].permitted = permitted;
+    sys!(libc::syscall(libc::SYS_capset, &header, data.as_ptr())).map(drop)
 }
 
 /// `result`, unless `after` (bytes past the buffer's unwritable start)

@@ -8,7 +8,7 @@
 //! rights, capability-fd.cc TEST(Capability, Inheritance)), and every
 //! answer is the kernel's own for the same call unsandboxed.
 
-use super::lookups::{drop_dac_capabilities, owned_by_nobody};
+use super::lookups::{drop_dac_capabilities, owned_by_nobody, set_capabilities};
 use super::namespaces::expect_errno;
 use super::*;
 use crate::sys::*;
@@ -709,31 +709,6 @@ fn rodir_path(name: &str) -> std::io::Result<std::ffi::CString> {
         .nth(3)
         .ok_or_else(|| std::io::Error::other("no rodir argument"))?;
     std::ffi::CString::new(format!("{rodir}/{name}")).map_err(std::io::Error::other)
-}
-
-/// Sets the calling thread's effective and permitted capabilities
-/// (capset(2), `_LINUX_CAPABILITY_VERSION_3`, the first 32).
-fn set_capabilities(effective: u32, permitted: u32) -> std::io::Result<()> {
-    #[repr(C)]
-    struct Header {
-        version: u32,
-        pid: i32,
-    }
-    #[repr(C)]
-    #[derive(Clone, Copy, Default)]
-    struct Data {
-        effective: u32,
-        permitted: u32,
-        inheritable: u32,
-    }
-    let header = Header {
-        version: 0x2008_0522,
-        pid: 0,
-    };
-    let mut data = [Data::default(); 2];
-    data[0].effective = effective;
-    data[0].permitted = permitted;
-    sys!(libc::syscall(libc::SYS_capset, &header, data.as_ptr())).map(drop)
 }
 
 /// How many threads [`concurrent_opens`] starts, and how many opens each
