@@ -161,9 +161,7 @@ impl Native {
         self.fds.stdio(fd, limits);
         Ok(())
     }
-}
 
-impl Native {
     /// Reserves a pool for each rights set of the directories placed and
     /// of the `limits(...)` sets that hold `lookup` (descriptors opened
     /// beneath them, and copies), and a smaller one for each other set
@@ -172,10 +170,10 @@ impl Native {
     /// opens and copies for them (without one, the kernel's opens give
     /// descriptors in no class, as Landlock confines them by place, and
     /// copies are refused).
-    fn reserve_inherited(&mut self) -> Result<(), Failure> {
+    fn reserve_inherited(&mut self) {
         let kernel = Kernel::running();
         if !(kernel.seccomp && kernel.notify) {
-            return Ok(());
+            return;
         }
         let beneath = inherited::sets(
             self.dirs
@@ -218,7 +216,6 @@ impl Native {
                 self.fds.mark_copied(from.lo as u32, from.hi as u32);
             }
         }
-        Ok(())
     }
 }
 
@@ -346,7 +343,7 @@ impl Backend for Native {
         single_threaded().map_err(enter_error)?;
         times::mark("thread check");
         if self.trace.enforces() {
-            self.reserve_inherited().map_err(enter_error)?;
+            self.reserve_inherited();
             times::mark("inherited pools");
             if let Some(floor) = self.fds.block_floor() {
                 fix_nofile(floor).map_err(enter_error)?;
