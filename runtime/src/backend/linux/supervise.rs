@@ -837,13 +837,7 @@ fn judge_args(nr: u32, args: &[u64; 6], ctx: &Context) -> Result<(), i32> {
 fn judge_without(nr: u32, args: &[u64; 6], flags_at: usize, ctx: &Context) -> Result<(), i32> {
     let mut without = *args;
     without[flags_at] = u64::from(args[flags_at] as u32 & !(libc::AT_EMPTY_PATH as u32));
-    let row = TABLE.iter().find(|r| r.nr == nr).ok_or(libc::ENOSYS)?;
-    match judge::judge(row, &without, ctx) {
-        Verdict::Allow => Ok(()),
-        Verdict::Mode => Err(MODE_ERRNO),
-        Verdict::Rights(_) => Err(RIGHTS_ERRNO),
-        Verdict::Enosys => Err(libc::ENOSYS),
-    }
+    judge_args(nr, &without, ctx)
 }
 
 /// `openat2(2)`'s `struct open_how` (include/uapi/linux/openat2.h).
