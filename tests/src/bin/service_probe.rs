@@ -398,10 +398,26 @@ fn fileargs_rights(fileargs: FileArgs) {
             &format!("{which}: fsync without `fsync` is denied ({err})"),
             r == -1 && sandboxed::is_violation(&err),
         );
-        // A copy at the lowest free number would not be limited.
-        // SAFETY: dup/fcntl take integers.
-        let (d, e) = unsafe { (libc::dup(fd), libc::fcntl(fd, libc::F_DUPFD_CLOEXEC, 0)) };
-        check(&format!("{which}: no copies"), d == -1 && e == -1);
+        // A copy keeps the declared rights (dup(2): Capsicum copies them
+        // along; the supervisor puts it into a pool of them, never at the
+        // lowest free number, where it would not be limited): no seek
+        // through it either.
+        // SAFETY: dup/fcntl/lseek/close take integers.
+        unsafe {
+            for (how, copy) in [
+                ("dup", libc::dup(fd)),
+                ("F_DUPFD", libc::fcntl(fd, libc::F_DUPFD_CLOEXEC, 0)),
+            ] {
+                check(&format!("{which}: {how} copies it"), copy >= 0);
+                let r = libc::lseek(copy, 0, libc::SEEK_SET);
+                let err = std::io::Error::last_os_error();
+                check(
+                    &format!("{which}: lseek through its {how} copy is denied ({err})"),
+                    r == -1 && sandboxed::is_violation(&err),
+                );
+                libc::close(copy);
+            }
+        }
         // Nor may it be moved over the standard streams.
         // SAFETY: dup2 takes integers.
         let r = unsafe { libc::dup2(fd, 1) };
