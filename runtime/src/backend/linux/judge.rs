@@ -243,6 +243,12 @@ pub(crate) enum Supervised {
     /// another thread reaches what Landlock allows by place, as without
     /// the walk.
     Walked,
+    /// A change of the file mode creation mask (umask(2)): noted, then
+    /// made by the caller (`SECCOMP_USER_NOTIF_FLAG_CONTINUE`); from then
+    /// on the supervisor reads a caller's mask (/proc/TID/status) before
+    /// it creates a file for it (`supervise/opened.rs`), where until then
+    /// its own, the program's at entry, is the caller's.
+    Umask,
     /// A change of the caller's credentials (the set*id family,
     /// setgroups(2), capset(2)): noted, then made by the caller
     /// (`SECCOMP_USER_NOTIF_FLAG_CONTINUE`: the supervisor, which acts
@@ -351,6 +357,7 @@ pub(crate) fn supervised(nr: u32) -> Option<Supervised> {
         | libc::SYS_setfsgid
         | libc::SYS_setgroups
         | libc::SYS_capset => Supervised::Credentials,
+        libc::SYS_umask => Supervised::Umask,
         libc::SYS_kill
         | libc::SYS_rt_sigqueueinfo
         | libc::SYS_tgkill
@@ -381,7 +388,7 @@ pub(crate) fn supervised(nr: u32) -> Option<Supervised> {
 ///   is not `NULL`; without one it is futimens(3));
 /// - the raw opens, creations, removals, renames, links and execs
 ///   beneath a directory, which Landlock confines by place;
-/// - a change of credentials;
+/// - a change of credentials or of the file mode creation mask;
 /// - a signal to a process or thread id (the filter has let only positive
 ///   ones through), or a CPU affinity naming a thread other than 0, where
 ///   the supervisor tells thread groups;
@@ -407,6 +414,7 @@ pub(crate) fn notifies(nr: u32, args: &[u64; 6], ctx: &Context) -> bool {
             Some(
                 Supervised::Walked
                 | Supervised::Credentials
+                | Supervised::Umask
                 | Supervised::OwnProcess { .. }
                 | Supervised::Polled,
             ) => true,

@@ -47,6 +47,10 @@
 //!   process's lookups and changes with the caller's credentials (read
 //!   from /proc/TID/status; `supervise/credentials.rs`), so a program that
 //!   drops privileges after entry gets the kernel's answer for its own;
+//! - a change of the file mode creation mask (umask(2)): noted, and made
+//!   by the caller; from then on the supervisor reads a caller's mask
+//!   before it creates a file for it (until then its own, the program's
+//!   at entry, is every caller's);
 //! - a signal to a process or thread id (kill(2), tkill(2), tgkill(2),
 //!   rt_sigqueueinfo(2), rt_tgsigqueueinfo(2)), which capability mode
 //!   allows only to the caller's own process (sys_kill in
@@ -385,6 +389,7 @@ fn serve(sock: OwnedFd, judged: &Judged) -> io::Result<()> {
     let mut state = State {
         anchors,
         credentials_changed: false,
+        umask_changed: false,
         proc,
         own,
         inherits: super::inherited::all(),
@@ -564,6 +569,12 @@ fn answer(
         Some(Supervised::OwnProcess { target }) => own_process(l, req, target),
         Some(Supervised::Polled) => polled::polled(l, req, ctx),
         Some(Supervised::Copied) => copied::copy(l, req, state),
+        Some(Supervised::Umask) => {
+            // Made by the caller itself (its argument in a register). From
+            // now on a caller's mask may differ from the supervisor's.
+            state.umask_changed = true;
+            Ok(Reply::Continue)
+        }
         Some(Supervised::Credentials) => {
             // Made by the caller itself, its arguments in registers
             // (nothing is read again from memory). From now on a caller's
@@ -592,6 +603,10 @@ struct State {
     /// Whether a process under the filter has changed its credentials
     /// (`Supervised::Credentials`).
     credentials_changed: bool,
+    /// Whether a process under the filter has changed its file mode
+    /// creation mask (`Supervised::Umask`): until then the supervisor's
+    /// own, inherited from the program at entry, is every caller's.
+    umask_changed: bool,
     /// /proc, where a caller's credentials are read once they may differ
     /// from the supervisor's.
     proc: Option<OwnedFd>,

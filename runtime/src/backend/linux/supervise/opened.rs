@@ -12,9 +12,11 @@
 //! `RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS`, which resolves it again by
 //! the same rules: a thread rewriting the path meanwhile gets a file
 //! beneath the directory or an error, never one elsewhere) with the
-//! caller's credentials and, for a file it creates, its umask (read from
-//! /proc/TID/status, set with umask(2) around the open: a directory's
-//! default ACL then applies as the kernel applies it to the caller).
+//! caller's credentials and, for a file it creates, its umask (the
+//! program's at entry, which the supervisor inherited, until a process
+//! calls umask(2); then read from /proc/TID/status and set with umask(2)
+//! around the open: a directory's default ACL then applies as the kernel
+//! applies it to the caller).
 //!
 //! Only beneath a preopened directory or one beneath it (its `..` walked
 //! up to one: a directory handed in at entry and put on a pool number
@@ -114,7 +116,9 @@ pub(super) fn open(
         if !beneath_as_wide(dir.as_raw_fd(), state, &inherit.limits) {
             return Err(super::RIGHTS_ERRNO);
         }
-        let umask = if creates(flags) {
+        // The caller's mask, once a process has changed one after entry;
+        // until then the supervisor's own is the caller's.
+        let umask = if creates(flags) && state.umask_changed {
             let proc = state.proc.as_ref().ok_or(super::RIGHTS_ERRNO)?;
             Some(credentials::umask_of(proc.as_raw_fd(), tid)?)
         } else {
