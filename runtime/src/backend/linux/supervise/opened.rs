@@ -213,25 +213,19 @@ fn open_beneath(
         // `EBADF`.
         return Ok(None);
     }
-    // What is there, opened as nothing (`O_PATH`): a FIFO, a device or a
-    // socket is left to the caller before any open of it.
-    let mut look = libc::O_PATH | (flags & (libc::O_NOFOLLOW | libc::O_DIRECTORY));
+    // An exclusive creation opens nothing that was there (open(2):
+    // `EEXIST` for any name, a final symbolic link not followed): what it
+    // opens is the regular file it made, and needs no look.
     let exclusive = flags & (libc::O_CREAT | libc::O_EXCL) == libc::O_CREAT | libc::O_EXCL;
-    if exclusive {
-        look |= libc::O_NOFOLLOW;
-    }
-    let found = match beneath(dir, path, look, 0) {
-        Ok(found) if exclusive => {
-            drop(found);
-            return Err(libc::EEXIST);
-        }
-        Ok(found) => Some(found),
-        Err(libc::ENOENT) if flags & libc::O_CREAT != 0 => None,
-        Err(e) => return Err(e),
-    };
-    if let Some(found) = &found {
-        if !plain(found.as_raw_fd()) {
-            return Ok(None);
+    if !exclusive {
+        // What is there, opened as nothing (`O_PATH`): a FIFO, a device
+        // or a socket is left to the caller before any open of it.
+        let look = libc::O_PATH | (flags & (libc::O_NOFOLLOW | libc::O_DIRECTORY));
+        match beneath(dir, path, look, 0) {
+            Ok(found) if !plain(found.as_raw_fd()) => return Ok(None),
+            Ok(_) => {}
+            Err(libc::ENOENT) if flags & libc::O_CREAT != 0 => {}
+            Err(e) => return Err(e),
         }
     }
     let _umask = umask.map(Umask::set);
@@ -247,20 +241,19 @@ fn open_beneath(
         // no class (one of a file it leases itself included).
         Err(e) => return Err(e),
     };
-    if !plain(opened.as_raw_fd()) {
+    if !exclusive && !plain(opened.as_raw_fd()) {
         // Swapped between the look and the open (a rename over it): the
         // caller, who would look again, is not left to open what is
         // there then.
         return Err(libc::EAGAIN);
     }
     if flags & libc::O_NONBLOCK == 0 {
-        // SAFETY: fcntl(2) F_GETFL/F_SETFL of our own descriptor.
-        unsafe {
-            let fl = libc::fcntl(opened.as_raw_fd(), libc::F_GETFL);
-            if fl >= 0 {
-                libc::fcntl(opened.as_raw_fd(), libc::F_SETFL, fl & !libc::O_NONBLOCK);
-            }
-        }
+        // The status flags F_SETFL sets, as the caller's open would have
+        // left them: `O_NONBLOCK` off (fcntl(2); `O_ASYNC` is not set by
+        // open(2) either).
+        let status = flags & (libc::O_APPEND | libc::O_DIRECT | libc::O_NOATIME);
+        // SAFETY: fcntl(2) F_SETFL of our own descriptor.
+        unsafe { libc::fcntl(opened.as_raw_fd(), libc::F_SETFL, status) };
     }
     Ok(Some(opened))
 }
