@@ -97,10 +97,7 @@ pub(super) const CASES: &[(&str, Probe)] = &[
     // access(2) with the real ids, AT_EACCESS with the effective ones,
     // after the program became nobody effectively (setresuid(2)).
     ("lookup_faccessat2_eaccess_after_setresuid", |f| {
-        // SAFETY: getuid(2) cannot fail.
-        if unsafe { libc::getuid() } != 0 {
-            return Err(std::io::Error::other("not root: nothing to tell apart"));
-        }
+        as_root()?;
         sys!(libc::setresuid(0, 65534, 0))?;
         one_refused(f.dir, c"inside.txt", libc::W_OK, Ids::Effective)
     }),
@@ -284,10 +281,7 @@ pub(super) const CASES: &[(&str, Probe)] = &[
     // The real ids may not write, the effective may (setresuid(2) with
     // a real id of nobody).
     ("lookup_faccessat_real_nobody", |f| {
-        // SAFETY: getuid(2) cannot fail.
-        if unsafe { libc::getuid() } != 0 {
-            return Err(std::io::Error::other("not root: nothing to tell apart"));
-        }
+        as_root()?;
         sys!(libc::setresuid(65534, 0, 0))?;
         one_refused(f.dir, c"inside.txt", libc::W_OK, Ids::Real)
     }),
@@ -295,10 +289,7 @@ pub(super) const CASES: &[(&str, Probe)] = &[
     // becomes nobody effectively (the raw call, not glibc's broadcast);
     // AT_EACCESS answers by each caller's own.
     ("lookup_faccessat2_eaccess_one_thread", |f| {
-        // SAFETY: getuid(2) cannot fail.
-        if unsafe { libc::getuid() } != 0 {
-            return Err(std::io::Error::other("not root: nothing to tell apart"));
-        }
+        as_root()?;
         let dir = f.dir;
         let access = move || {
             sys!(libc::syscall(
@@ -866,10 +857,7 @@ fn each_anonymous(attempt: impl Fn(RawFd) -> Attempt) -> Attempt {
 /// `name` beneath `dir` owned by nobody, mode 0600: a file, or with
 /// `dir_with_file` a 0700 directory holding a file `f`.
 pub(super) fn owned_by_nobody(dir: RawFd, name: &CStr, dir_with_file: bool) -> std::io::Result<()> {
-    // SAFETY: getuid(2) cannot fail.
-    if unsafe { libc::getuid() } != 0 {
-        return Err(std::io::Error::other("not root: nothing to tell apart"));
-    }
+    as_root()?;
     if dir_with_file {
         sys!(libc::mkdirat(dir, name.as_ptr(), 0o700))?;
         let inner = openat(dir, name, libc::O_RDONLY | libc::O_DIRECTORY)?;
@@ -881,6 +869,16 @@ pub(super) fn owned_by_nobody(dir: RawFd, name: &CStr, dir_with_file: bool) -> s
         sys!(libc::fchmodat(dir, name.as_ptr(), 0o600, 0))?;
     }
     sys!(libc::fchownat(dir, name.as_ptr(), 65534, 65534, 0))?;
+    Ok(())
+}
+
+/// `Ok` when the probe runs as root, else an error: a case changing ids
+/// has nothing to tell apart otherwise.
+pub(super) fn as_root() -> std::io::Result<()> {
+    // SAFETY: getuid(2) cannot fail.
+    if unsafe { libc::getuid() } != 0 {
+        return Err(std::io::Error::other("not root: nothing to tell apart"));
+    }
     Ok(())
 }
 

@@ -8,7 +8,7 @@
 //! rights, capability-fd.cc TEST(Capability, Inheritance)), and every
 //! answer is the kernel's own for the same call unsandboxed.
 
-use super::lookups::{drop_dac_capabilities, owned_by_nobody, set_capabilities};
+use super::lookups::{as_root, drop_dac_capabilities, owned_by_nobody, set_capabilities};
 use super::namespaces::expect_errno;
 use super::*;
 use crate::sys::*;
@@ -660,10 +660,7 @@ pub(super) const CASES: &[(&str, Probe)] = &[
 /// The caller made nobody effectively (setresuid(2): real and saved
 /// root), or an error when it is not root (nothing to tell apart).
 fn as_nobody() -> std::io::Result<()> {
-    // SAFETY: getuid(2) cannot fail.
-    if unsafe { libc::getuid() } != 0 {
-        return Err(std::io::Error::other("not root: nothing to tell apart"));
-    }
+    as_root()?;
     sys!(libc::setresuid(0, 65534, 0)).map(drop)
 }
 
