@@ -1057,6 +1057,11 @@ mod linux {
             .changes(&["dir/sub/made.txt"]),
         Case::new("opens_copy_of_rodir_file_seek", Rights, Denied(NOTCAP)),
         Case::new(
+            "opens_copy_of_opath_on_rodir_pool_read",
+            Rights,
+            Denied(NOTCAP),
+        ),
+        Case::new(
             "opens_rodir_pool_dir_onto_dir_pool_creat",
             Rights,
             Denied(NOTCAP),

@@ -310,9 +310,13 @@ fn tried(ops: &'static [&'static str]) -> impl Iterator<Item = &'static Op> {
     })
 }
 
-/// Profiles of one file whose rights need an open file (not narrowed to
-/// `O_PATH`, whose copies are a documented difference, row 5 (a)).
+/// Profiles of one file: rights that need an open file, and rights that
+/// need none (the descriptor narrowed to `O_PATH`, whose copy is a new
+/// open file description: `supervise/copied.rs`).
 const COPIED_PROFILES: &[&str] = &[
+    "fo_none",
+    "fo_fstat",
+    "fo_fstatfs",
     "fo_read",
     "fo_write",
     "fo_read_write",
@@ -357,6 +361,21 @@ fn copies() -> Vec<Case> {
                     *o,
                 );
             }
+        }
+    }
+    // A copy of a directory narrowed to `O_PATH`: every `*at` operation
+    // through it answers as through the original.
+    for via in ["dup", "dupfd"] {
+        for o in AT_OPS {
+            g.add(
+                "cp_path",
+                At {
+                    target: "d",
+                    via,
+                    ..At::default()
+                },
+                *o,
+            );
         }
     }
     g.out

@@ -143,6 +143,9 @@ macro_rules! conformance_profiles {
             in_bind { d: Dir = dir() [lookup, read, bind] };
             // A directory that may make nodes of every type.
             in_devices { d: Dir = dir() [lookup, read, write, create, fstat, mknodat] };
+            // A directory whose rights need no open file (narrowed to
+            // `O_PATH`), copied (capability-fd.cc TEST(Capability, CapNew)).
+            cp_path { d: Dir = dir() [lookup, fstat, mkdirat, unlinkat, symlinkat, renameat_source, renameat_target] };
             // capability-fd.cc TEST(Capability, SyscallAt): r_all,
             // r_no_unlink, r_no_mkdir, r_no_mkfifo.
             at_all { d: Dir = dir() [read, lookup, mknodat, unlinkat, mkdirat, mkfifoat] };

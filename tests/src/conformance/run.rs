@@ -502,7 +502,6 @@ pub fn documented(case: &Case) -> Option<&'static str> {
         "cm_mprotect_exec" => Some(NO_NEW_EXEC_MEMORY),
         "ioctl" if arg == "figetbsz" => Some(IOCTL_ALLOWLIST),
         "fpathconf" => Some(FPATHCONF),
-        "fcntl" if arg == "dupfd" => Some(RIGHTS_BY_NUMBER),
         // A memfd on standard input keeps its read-write mode: a shared
         // mapping of it needs `mmap_w` even to read (mprotect(2) could
         // make it writable later).

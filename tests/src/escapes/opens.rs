@@ -343,6 +343,21 @@ pub(super) const CASES: &[(&str, Probe)] = &[
         let copy = sys!(libc::dup(fd))?;
         sys!(libc::lseek(copy, 1, libc::SEEK_SET)).map(|at| format!("at {at}"))
     }),
+    // An `O_PATH` descriptor of a file beneath `rodir` (which the caller
+    // opens itself, in no class) put with dup2(2) on a number of
+    // `rodir`'s pool, whose rights (`read`) need an open file, then
+    // copied: the supervisor makes a copy of a descriptor narrowed to
+    // `O_PATH` by opening its file again for reading
+    // (supervise/copied.rs), which it must not do here, where the filter
+    // would let the copy read (Capsicum: a copy of an `O_PATH` descriptor
+    // is `O_PATH`, read(2) answers `EBADF`). Refused, nothing read.
+    ("opens_copy_of_opath_on_rodir_pool_read", |f| {
+        let opath = raw_open(f.rodir, c"keep.txt", libc::O_PATH, 0)?;
+        let slot = raw_open(f.rodir, c"keep.txt", libc::O_RDONLY, 0)?;
+        sys!(libc::dup2(opath, slot))?;
+        let copy = sys!(libc::dup(slot))?;
+        read_text(copy)
+    }),
     // ---- second attack (nested pools, moves, links, copies, threads,
     // credentials) ----
     // `rodir` opened as a directory (into `rodir`'s pool, its rights)

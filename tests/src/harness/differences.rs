@@ -31,7 +31,8 @@ pub const IOCTL_ALLOWLIST: &str = "row 4 (b): ioctl commands only from a fixed a
 /// Row 5 (a).
 pub const RIGHTS_BY_NUMBER: &str =
     "row 5 (a): rights live with descriptor numbers, fixed at entry: copies go into a pool \
-     (none of a descriptor narrowed to O_PATH, none onto a number of the program's choosing), \
+     (none onto a number of the program's choosing; of a descriptor narrowed to O_PATH, only where \
+     the caller may read its file), \
      no passing (sendmsg/sendmmsg denied), narrowing after entry by moving into a pool of \
      numbers whose limits stay with them, a shared mapping of a descriptor open for writing \
      (or in a pool) needs `mmap_w`";

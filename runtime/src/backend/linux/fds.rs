@@ -57,6 +57,14 @@ const NEEDS_OPEN_FILE: RightSet = RightSet::of(&[
     Right::AclDelete,
 ]);
 
+/// Whether any of `rights` needs an open file description: a
+/// descriptor limited to rights that need none is narrowed to `O_PATH`
+/// ([`narrowest_flags`]), and what it is opened for the filter lets
+/// nothing use.
+pub(crate) fn needs_open_file(rights: RightSet) -> bool {
+    !rights.intersection(NEEDS_OPEN_FILE).is_empty()
+}
+
 fn fcntl(fd: RawFd, cmd: libc::c_int) -> io::Result<libc::c_int> {
     // SAFETY: F_GETFL / F_GETFD take no pointer argument.
     let r = unsafe { libc::fcntl(fd, cmd) };
@@ -97,7 +105,7 @@ pub(crate) fn narrowest_flags(current: libc::c_int, dir: bool, rights: RightSet)
     if current & libc::O_PATH != 0 {
         return current;
     }
-    if rights.intersection(NEEDS_OPEN_FILE).is_empty() {
+    if !needs_open_file(rights) {
         return libc::O_PATH | kind;
     }
     let acc = current & libc::O_ACCMODE;

@@ -643,12 +643,6 @@ impl Drop for AsCaller<'_> {
 }
 
 impl State {
-    /// The pool whose numbers a descriptor opened beneath directory
-    /// descriptor `fd` takes (`inherited.rs`), if any.
-    fn inherited_pool(&self, fd: u64) -> Option<Pool> {
-        self.inherited(fd).map(|i| i.pool)
-    }
-
     /// Where a descriptor opened beneath directory descriptor `fd` goes
     /// (`inherited.rs`), if anywhere: its pool and that pool's limits.
     fn inherited(&self, fd: u64) -> Option<Inherit> {

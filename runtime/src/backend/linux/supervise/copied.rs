@@ -11,21 +11,40 @@
 //! The number is the pool's, not the lowest free one (with `F_DUPFD`, at
 //! least its argument: `EMFILE` when no number of the pool is that high,
 //! `EINVAL` for an argument at or above `RLIMIT_NOFILE`, as the kernel
-//! answers). An `O_PATH` descriptor cannot be installed (fget(), which
-//! `SECCOMP_IOCTL_NOTIF_ADDFD` takes its descriptor with, skips them):
-//! its copy is refused (`EACCES`), as every copy of a limited descriptor
-//! was.
+//! answers).
+//!
+//! A descriptor narrowed to `O_PATH` (its rights need no open file:
+//! `fds::needs_open_file`) cannot be installed as it is
+//! (`SECCOMP_IOCTL_NOTIF_ADDFD` takes the supervisor's descriptor with
+//! fget(), which skips `O_PATH` files: fs/file.c `__fget`, `FMODE_PATH`).
+//! Its copy is a new open file description of the same file, opened for
+//! reading (proc(5), /proc/self/fd/N, with the caller's credentials;
+//! `O_NONBLOCK`, cleared after, so that a lease answers at once): the
+//! pool's rights need no open file either, so the filter lets nothing use
+//! what it is opened for, and what an `O_PATH` descriptor does (fstat(2),
+//! `*at` lookups, fchdir(2)) it does alike. Only of a regular file or a
+//! directory (an open of a FIFO or device acts on it), off procfs, and
+//! only where the supervisor would answer the original's metadata
+//! (`lookup::anchored_descriptor`: an `O_PATH` open a racing thread made
+//! may be of anything). Otherwise, and where the caller may not open the
+//! file for reading (a directory it may search but not list, a file
+//! without read permission), the copy is refused (`EACCES`). It shares
+//! no status flags with the original: an `O_PATH` description has none
+//! a call could change.
 
-use std::os::fd::{AsRawFd, RawFd};
+use std::os::fd::{AsRawFd, OwnedFd, RawFd};
 
-use super::opened::install;
-use super::{caller, copy_of, valid, Reply, State, RIGHTS_ERRNO};
+use super::super::fds::needs_open_file;
+use super::lookup::anchored_descriptor;
+use super::opened::{install, plain};
+use super::{caller, copy_of, fstat, valid, Reply, State, RIGHTS_ERRNO};
+use crate::rights::Limits;
 
 /// The caller's copy in `req` (module docs).
 pub(super) fn copy(l: RawFd, req: &libc::seccomp_notif, state: &mut State) -> Result<Reply, i32> {
     let args = req.data.args;
     let tid = req.pid as libc::pid_t;
-    let pool = state.inherited_pool(args[0]).ok_or(RIGHTS_ERRNO)?;
+    let inherit = state.inherited(args[0]).ok_or(RIGHTS_ERRNO)?;
     let pidfd = caller(tid)?;
     valid(l, req)?;
     // A closed number answers `EBADF` before the minimum is looked at
@@ -41,9 +60,50 @@ pub(super) fn copy(l: RawFd, req: &libc::seccomp_notif, state: &mut State) -> Re
         (0, false)
     };
     // SAFETY: fcntl(2) F_GETFL of our own copy.
-    if unsafe { libc::fcntl(fd.as_raw_fd(), libc::F_GETFL) } & libc::O_PATH != 0 {
+    let fd = if unsafe { libc::fcntl(fd.as_raw_fd(), libc::F_GETFL) } & libc::O_PATH != 0 {
+        reopened(&fd, tid, &inherit.limits, state)?
+    } else {
+        fd
+    };
+    let slot = state
+        .free_slot_from(tid, inherit.pool, min)
+        .ok_or(libc::EMFILE)?;
+    install(l, req, &fd, slot, cloexec)
+}
+
+/// A new open file description, for reading, of the file `O_PATH`
+/// descriptor `fd` (the supervisor's copy of caller `tid`'s) names, to be
+/// installed in a pool of `limits` (module docs); `EACCES` where there is
+/// none to make.
+fn reopened(
+    fd: &OwnedFd,
+    tid: libc::pid_t,
+    limits: &Limits,
+    state: &State,
+) -> Result<OwnedFd, i32> {
+    let fd = fd.as_raw_fd();
+    // Rights that need an open file would use what it is opened for.
+    if needs_open_file(limits.rights) || !plain(fd) {
         return Err(RIGHTS_ERRNO);
     }
-    let slot = state.free_slot_from(tid, pool, min).ok_or(libc::EMFILE)?;
-    install(l, req, &fd, slot, cloexec)
+    let st = fstat(fd).ok_or(RIGHTS_ERRNO)?;
+    let proc = state.proc.as_ref().ok_or(RIGHTS_ERRNO)?;
+    let _as_caller = state.as_caller(tid)?;
+    anchored_descriptor(fd, state)?;
+    let dir = st.st_mode & libc::S_IFMT == libc::S_IFDIR;
+    let flags = libc::O_RDONLY
+        | libc::O_NONBLOCK
+        | libc::O_NOCTTY
+        | libc::O_CLOEXEC
+        | if dir { libc::O_DIRECTORY } else { 0 };
+    let at = format!("self/fd/{fd}\0");
+    let copy =
+        super::openat2(proc.as_raw_fd(), at.as_bytes(), flags, 0).map_err(|_| RIGHTS_ERRNO)?;
+    // The same file (the magic link names the description's).
+    if fstat(copy.as_raw_fd()).is_none_or(|c| (c.st_dev, c.st_ino) != (st.st_dev, st.st_ino)) {
+        return Err(RIGHTS_ERRNO);
+    }
+    // SAFETY: fcntl(2) F_SETFL of our own descriptor: `O_NONBLOCK` off.
+    unsafe { libc::fcntl(copy.as_raw_fd(), libc::F_SETFL, 0) };
+    Ok(copy)
 }

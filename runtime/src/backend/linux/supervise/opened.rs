@@ -260,7 +260,7 @@ fn open_beneath(
 
 /// Whether `fd` is a regular file or a directory outside procfs: what an
 /// open by another process opens the same.
-fn plain(fd: RawFd) -> bool {
+pub(super) fn plain(fd: RawFd) -> bool {
     fstat(fd).is_some_and(|st| matches!(st.st_mode & libc::S_IFMT, libc::S_IFREG | libc::S_IFDIR))
         && !on_proc(fd)
 }
