@@ -954,6 +954,13 @@ mod linux {
         Case::new("ro_splice_offset", Rights, Denied(NOTCAP)),
         Case::new("ro_sendfile_offset", Rights, Denied(NOTCAP)),
         Case::new("ro_copy_file_range_offset", Rights, Denied(NOTCAP)).changes(&["wo.txt"]),
+        Case::new("anon_mmap_exec", Rights, Allowed),
+        Case::new("anon_mprotect_exec", Rights, Allowed),
+        Case::new("own_text_mprotect_exec", Rights, Allowed),
+        Case::new("anon_and_rw_mprotect_exec", Rights, Denied(NOTCAP)),
+        // A memfd made after entry is in no class (row 4 (a)).
+        Case::new("memfd_mprotect_exec", Rights, Allowed)
+            .documented(differences::NO_NEW_EXEC_MEMORY),
         Case::new("rw_mprotect_exec", Rights, Denied(NOTCAP)),
         Case::new("ro_dup", Rights, Denied(NOTCAP)),
         Case::new("ro_dup2", Rights, Denied(NOTCAP)),

@@ -258,6 +258,10 @@ const FILE_OPS: &[Op] = &[
     op("mmap", "rx", &["mmap_rx"]),
     op("mmap", "wx", &["mmap_wx"]),
     op("mmap", "rwx", &["mmap_rwx"]),
+    // A private read-only mapping made executable with mprotect(2):
+    // within the maximum protection the rights fix when it is made
+    // (sys/vm/vm_mmap.c `kern_mmap`: `CAP_MMAP_X` for `VM_PROT_EXECUTE`).
+    op("mprotect", "x", &["mmap_r", "mmap_x"]),
     op("fsync", "", &["fsync"]),
     op("sync_file_range", "", &["fsync", "seek"]),
     fcntl_op("getfl", &["fcntl"], Some("getfl")),

@@ -290,6 +290,19 @@ fn one(op: &str, t: RawFd, t2: RawFd, arg: &str) -> Attempt {
             };
             map(t, prot, libc::MAP_SHARED)
         }
+        "mprotect" => {
+            let p = sys!(libc::mmap(
+                std::ptr::null_mut(),
+                4096,
+                libc::PROT_READ,
+                libc::MAP_PRIVATE,
+                t,
+                0
+            ))?;
+            let r = sys!(libc::mprotect(p, 4096, libc::PROT_READ | libc::PROT_EXEC));
+            let _ = sys!(libc::munmap(p, 4096));
+            done(r, "protected")
+        }
         "fsync" => done(sys!(libc::fsync(t)), "synced"),
         "fdatasync" => done(sys!(libc::fdatasync(t)), "synced"),
         "sync_file_range" => done(sys!(libc::sync_file_range(t, 0, 1, 0)), "synced"),

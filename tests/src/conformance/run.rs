@@ -499,7 +499,6 @@ pub fn documented(case: &Case) -> Option<&'static str> {
         {
             Some(CALLER_AS_ZERO)
         }
-        "cm_mprotect_exec" => Some(NO_NEW_EXEC_MEMORY),
         "ioctl" if arg == "figetbsz" => Some(IOCTL_ALLOWLIST),
         "fpathconf" => Some(FPATHCONF),
         // A memfd on standard input keeps its read-write mode: a shared

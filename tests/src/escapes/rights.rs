@@ -274,6 +274,89 @@ pub(super) const CASES: &[(&str, Probe)] = &[
         ))?;
         Ok(format!("{n} bytes at an offset"))
     }),
+    // Anonymous memory may be made executable (FreeBSD's vm_mmap gives it
+    // every protection; capmode.cc TEST(CapMode, AllowedMmapSyscalls)):
+    // mapped so, or changed so with mprotect(2), which the supervisor
+    // judges against the mapping (supervise/protected.rs).
+    ("anon_mmap_exec", |_| {
+        let p = sys!(libc::mmap(
+            std::ptr::null_mut(),
+            4096,
+            libc::PROT_READ | libc::PROT_EXEC,
+            libc::MAP_PRIVATE | libc::MAP_ANONYMOUS,
+            -1,
+            0
+        ))?;
+        let _ = sys!(libc::munmap(p, 4096));
+        Ok("executable anonymous memory".into())
+    }),
+    ("anon_mprotect_exec", |_| {
+        let p = sys!(libc::mmap(
+            std::ptr::null_mut(),
+            4096,
+            libc::PROT_READ | libc::PROT_WRITE,
+            libc::MAP_PRIVATE | libc::MAP_ANONYMOUS,
+            -1,
+            0
+        ))?;
+        let r = sys!(libc::mprotect(p, 4096, libc::PROT_READ | libc::PROT_EXEC));
+        let _ = sys!(libc::munmap(p, 4096));
+        r.map(|_| "anonymous memory made executable".into())
+    }),
+    // The program's own image, mapped before entry: within its maximum
+    // protection.
+    ("own_text_mprotect_exec", |_| {
+        let page = (own_text_mprotect_exec_anchor as *const () as usize) & !4095;
+        sys!(libc::mprotect(
+            page as *mut libc::c_void,
+            4096,
+            libc::PROT_READ | libc::PROT_EXEC
+        ))?;
+        Ok("own text still executable".into())
+    }),
+    // A range meeting anonymous memory and a mapping of `rw` (whose
+    // rights lack `mmap_x`): refused whole (Capsicum: vm_map_protect
+    // fails on the file's maximum protection).
+    ("anon_and_rw_mprotect_exec", |f| {
+        let p = sys!(libc::mmap(
+            std::ptr::null_mut(),
+            8192,
+            libc::PROT_READ | libc::PROT_WRITE,
+            libc::MAP_PRIVATE | libc::MAP_ANONYMOUS,
+            -1,
+            0
+        ))?;
+        let second = (p as usize + 4096) as *mut libc::c_void;
+        sys!(libc::mmap(
+            second,
+            4096,
+            libc::PROT_READ,
+            libc::MAP_PRIVATE | libc::MAP_FIXED,
+            f.rw,
+            0
+        ))?;
+        let r = sys!(libc::mprotect(p, 8192, libc::PROT_READ | libc::PROT_EXEC));
+        let _ = sys!(libc::munmap(p, 8192));
+        r.map(|_| "a file mapping made executable".into())
+    }),
+    // A memfd made after entry, mapped and made executable: Capsicum
+    // gives it every right (`mmap_x` included); here it is in no class,
+    // and its mapping is refused `PROT_EXEC` (row 4 (a)).
+    ("memfd_mprotect_exec", |_| {
+        let fd = sys!(libc::memfd_create(c"jit".as_ptr(), libc::MFD_CLOEXEC))?;
+        sys!(libc::ftruncate(fd, 4096))?;
+        let p = sys!(libc::mmap(
+            std::ptr::null_mut(),
+            4096,
+            libc::PROT_READ,
+            libc::MAP_SHARED,
+            fd,
+            0
+        ))?;
+        let r = sys!(libc::mprotect(p, 4096, libc::PROT_READ | libc::PROT_EXEC));
+        let _ = sys!(libc::munmap(p, 4096));
+        r.map(|_| "a memfd mapping made executable".into())
+    }),
     ("rw_mprotect_exec", |f| {
         let p = sys!(libc::mmap(
             std::ptr::null_mut(),
@@ -438,3 +521,8 @@ fn racing_poll(fd: RawFd) -> Attempt {
         None => Err(std::io::Error::other("the race never met the descriptor")),
     }
 }
+
+/// A function of the probe's own image, whose page `own_text_mprotect_exec`
+/// changes.
+#[inline(never)]
+fn own_text_mprotect_exec_anchor() {}

@@ -152,6 +152,7 @@ pub(crate) fn denial(need: &Need, args: &[u64; 6], ctx: &Context) -> Option<Deni
     let Some(arg) = need.fd else {
         let lacking = match need.req {
             Req::Right(r) => Lacking::Right(r),
+            Req::Unmediated => Lacking::Unmediated,
             _ => Lacking::Copy,
         };
         return Some(Denial {
@@ -278,6 +279,12 @@ pub(crate) enum Supervised {
     /// supervisor at a number of the pool of the class's limits, as
     /// Capsicum copies the rights along (dup(2); `supervise/copied.rs`).
     Copied,
+    /// mprotect(2) or pkey_mprotect(2) adding `PROT_EXEC`, which Capsicum
+    /// allows within the mapping's maximum protection: the caller's
+    /// mappings in the range read (/proc/TID/maps), then the call made by
+    /// the caller where each may be executable, `EACCES` otherwise
+    /// (`supervise/protected.rs`).
+    Protection,
 }
 
 /// What the first argument of a signalling call names (kill(2), tkill(2),
@@ -372,6 +379,7 @@ pub(crate) fn supervised(nr: u32) -> Option<Supervised> {
         },
         libc::SYS_ppoll | libc::SYS_pselect6 => Supervised::Polled,
         libc::SYS_dup | libc::SYS_fcntl => Supervised::Copied,
+        libc::SYS_mprotect | libc::SYS_pkey_mprotect => Supervised::Protection,
         #[cfg(target_arch = "x86_64")]
         libc::SYS_poll | libc::SYS_select => Supervised::Polled,
         _ => return None,
@@ -395,7 +403,8 @@ pub(crate) fn supervised(nr: u32) -> Option<Supervised> {
 /// - a poll or select, where a class of limited descriptors lacks
 ///   `event`;
 /// - a copy (dup(2), fcntl(2) `F_DUPFD`, `F_DUPFD_CLOEXEC`) of a
-///   descriptor of a [`copied`](FdClass::copied) class.
+///   descriptor of a [`copied`](FdClass::copied) class;
+/// - mprotect(2) and pkey_mprotect(2) adding `PROT_EXEC`.
 #[cfg_attr(not(test), allow(dead_code))]
 pub(crate) fn notifies(nr: u32, args: &[u64; 6], ctx: &Context) -> bool {
     supervised(nr).is_some_and(|s| s.sent(ctx))
@@ -411,6 +420,7 @@ pub(crate) fn notifies(nr: u32, args: &[u64; 6], ctx: &Context) -> bool {
                 ctx.class_of(args[0]).is_some_and(|c| c.copied)
                     && (i64::from(nr) == libc::SYS_dup || FCNTL_DUP.contains(&(args[1] as u32)))
             }
+            Some(Supervised::Protection) => args[2] as u32 & libc::PROT_EXEC as u32 != 0,
             Some(
                 Supervised::Walked
                 | Supervised::Credentials

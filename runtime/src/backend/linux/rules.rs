@@ -203,8 +203,10 @@ pub(crate) enum Req {
     /// the supervisor makes of a copied class, `FdClass::copied`),
     /// nothing placed over one.
     Never,
-    /// A path form Landlock does not mediate (chmod, chown, utimes by
-    /// path, landlock(7)): without a supervisor to walk it
+    /// What the filter cannot judge and a supervisor does: a path form
+    /// Landlock does not mediate (chmod, chown, utimes by path,
+    /// landlock(7)), a protection change it cannot tie to a mapping
+    /// (mprotect(2) adding `PROT_EXEC`). Without a supervisor
     /// (`judge::in_force`), denied whatever the directory holds, after its
     /// rights were checked, so that a missing right is `EACCES` as in
     /// Capsicum.
@@ -537,6 +539,17 @@ pub(crate) const fn unmediated(fd: u8) -> Need {
         req: Req::Unmediated,
         outside: Outside::Denied,
         ..need(fd, Right::Read)
+    }
+}
+
+/// A call the supervisor judges ([`Req::Unmediated`], no descriptor):
+/// denied without one.
+pub(crate) const fn unsupervised() -> Need {
+    Need {
+        req: Req::Unmediated,
+        fd: None,
+        outside: Outside::Denied,
+        ..need(0, Right::MmapX)
     }
 }
 

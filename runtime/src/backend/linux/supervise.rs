@@ -124,6 +124,7 @@ mod credentials;
 mod lookup;
 mod opened;
 mod polled;
+mod protected;
 mod walked;
 
 use super::fds::Pool;
@@ -334,13 +335,23 @@ fn serve(sock: OwnedFd, judged: &Judged) -> io::Result<()> {
         }
         OwnedFd::from_raw_fd(l as RawFd)
     };
+    let anchors = Anchors::of(&judged.classes);
+    // The program's mappings at entry, read while it waits for the answer
+    // below (`protected.rs`); /proc is opened before the supervisor's own
+    // program, which allows no open(2).
+    let proc = credentials::proc_dir();
+    let at_entry = protected::AtEntry::read(
+        proc.as_ref().map(AsRawFd::as_raw_fd),
+        judged.program,
+        anchors.executable.clone(),
+    );
     // SAFETY: writes 1 byte from a live buffer.
     unsafe { libc::write(sock.as_raw_fd(), b"k".as_ptr().cast(), 1) };
     drop(sock);
-    let anchors = Anchors::of(&judged.classes);
     let l = listener.as_raw_fd();
     // Nothing of the program's is kept open here but copies of its
-    // preopened directories and `O_PATH` files: a pipe's write end kept
+    // preopened directories and `O_PATH` files (and /proc, the
+    // supervisor's own): a pipe's write end kept
     // would hold its reader's end of file back (an `O_PATH` descriptor
     // neither reads nor writes, open(2)).
     let mut keep: Vec<RawFd> = anchors
@@ -350,12 +361,11 @@ fn serve(sock: OwnedFd, judged: &Judged) -> io::Result<()> {
         .map(AsRawFd::as_raw_fd)
         .collect();
     keep.push(l);
+    keep.extend(proc.as_ref().map(AsRawFd::as_raw_fd));
     close_all_but(&keep);
     // SAFETY: ioctl(2) on the listener. Best effort: older kernels hand
     // over through the scheduler.
     unsafe { libc::ioctl(l, libc::SECCOMP_IOCTL_NOTIF_SET_FLAGS, SYNC_WAKE_UP) };
-    // Before the supervisor's own program, which allows no open(2).
-    let proc = credentials::proc_dir();
     // SAFETY: gettid(2).
     let own = proc
         .as_ref()
@@ -395,6 +405,7 @@ fn serve(sock: OwnedFd, judged: &Judged) -> io::Result<()> {
         inherits: super::inherited::all(),
         hints: Vec::new(),
         nofile,
+        at_entry,
     };
     loop {
         // SAFETY: all-zero is a valid seccomp_notif and _resp (plain
@@ -569,6 +580,7 @@ fn answer(
         Some(Supervised::OwnProcess { target }) => own_process(l, req, target),
         Some(Supervised::Polled) => polled::polled(l, req, ctx),
         Some(Supervised::Copied) => copied::copy(l, req, state),
+        Some(Supervised::Protection) => protected::protect(req, state),
         Some(Supervised::Umask) => {
             // Made by the caller itself (its argument in a register). From
             // now on a caller's mask may differ from the supervisor's.
@@ -623,6 +635,9 @@ struct State {
     /// this fork and entry: read here once, before the supervisor's own
     /// filter.
     nofile: u64,
+    /// What mprotect(2) adding `PROT_EXEC` is judged against
+    /// (`protected.rs`).
+    at_entry: protected::AtEntry,
 }
 
 /// The supervisor's own credentials put back when dropped
@@ -758,6 +773,9 @@ struct Anchors {
     /// through another `O_PATH` descriptor of the same file, which a
     /// racing thread may win by a path Capsicum never walks.
     files: Vec<OwnedFd>,
+    /// Device and inode of each file of those classes whose rights hold
+    /// `mmap_x` (`protected.rs`).
+    executable: Vec<(u64, u64)>,
 }
 
 impl Anchors {
@@ -767,6 +785,7 @@ impl Anchors {
             limits: Vec::new(),
             dirs: Vec::new(),
             files: Vec::new(),
+            executable: Vec::new(),
         };
         for c in classes.iter().filter(|c| !c.pool) {
             for fd in c.lo..=c.hi.min(c.lo.saturating_add(4096)) {
@@ -774,6 +793,9 @@ impl Anchors {
                     continue;
                 };
                 let dir = st.st_mode & libc::S_IFMT == libc::S_IFDIR;
+                if !dir && c.limits.rights.allows(Right::MmapX) {
+                    out.executable.push((st.st_dev, st.st_ino));
+                }
                 if dir && !c.limits.rights.allows(Right::Lookup) {
                     continue;
                 }

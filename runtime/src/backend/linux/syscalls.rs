@@ -109,8 +109,8 @@ pub(crate) const ROWS: &[Row] = table![
     SYS_lstat                [Path]                        GLOBAL_READ, &[], GLOBAL;
     SYS_poll                 []                            ALLOW, &[], POLLED;
     SYS_lseek                [Fd, Num, Num]                ALLOW, LSEEK, CONF_FD;
-    SYS_mmap                 [Num, Len, Num, Num, Fd]      ALLOW, MMAP, "capabilities.conf lists it; the `mmap_*` rights by protection (rights(4)); no new executable memory";
-    SYS_mprotect             [Buf, Len, Num]               ALLOW, NO_EXEC, "capabilities.conf lists it; PROT_EXEC fails closed: seccomp does not see which mapping changes";
+    SYS_mmap                 [Num, Len, Num, Num, Fd]      ALLOW, MMAP, "capabilities.conf lists it; the `mmap_*` rights by protection (rights(4)); a file executable only with `mmap_x`";
+    SYS_mprotect             [Buf, Len, Num]               ALLOW, PROTECTION, "capabilities.conf lists it; PROT_EXEC within the mapping's maximum protection, judged by the supervisor (seccomp does not see which mapping changes; without a supervisor, denied)";
     SYS_munmap               [Buf, Len]                    ALLOW, &[], CONF;
     SYS_brk                  []                            ALLOW, &[], CONF;
     SYS_rt_sigaction         [Num, Buf]                    allow_if(&[when(&[ne(0, SIGSYS as u32)]), when(&[null(1)]), own_sigsys(&[])]), &[], "capabilities.conf lists it; with a `limits(...)` or `fileargs` pool the SIGSYS action is the sandbox's (its handler keeps the pools' numbers occupied): it may be read, not changed";
@@ -429,7 +429,7 @@ pub(crate) const ROWS: &[Row] = table![
     SYS_copy_file_range      [Fd, Num, Fd]                 ALLOW, COPY, "capabilities.conf lists it; the source needs `read`, the destination `write`, an explicit offset `seek`";
     SYS_preadv2              [Fd]                          ALLOW, &[need(0, Pread).reading()], CONF_FD;
     SYS_pwritev2             [Fd]                          ALLOW, &[need(0, Pwrite).writing()], CONF_FD;
-    SYS_pkey_mprotect        [Buf, Len, Num]               ALLOW, NO_EXEC, "memory protection keys of the caller's own mappings; PROT_EXEC fails closed, as for mprotect";
+    SYS_pkey_mprotect        [Buf, Len, Num]               ALLOW, PROTECTION, "memory protection keys of the caller's own mappings; PROT_EXEC as for mprotect";
     SYS_pkey_alloc           []                            ALLOW, &[], OWN;
     SYS_pkey_free            []                            ALLOW, &[], OWN;
     SYS_statx                [Dirfd, Path, AtFlags]        STATX, STATX_NEEDS, "Linux's fstatat; with AT_EMPTY_PATH it is fstat";

@@ -240,7 +240,8 @@ fn lookup(row: &Syscall, classes: &[FdClass], arena: &mut Arena) -> Span {
 /// a process or thread id (once capability mode has let them through)
 /// always; sched_setaffinity(2) and sched_getaffinity(2) naming a thread
 /// other than 0; dup(2), fcntl(2) `F_DUPFD` and `F_DUPFD_CLOEXEC` of a
-/// copied class's descriptor.
+/// copied class's descriptor; mprotect(2) and pkey_mprotect(2) adding
+/// `PROT_EXEC`.
 fn supervised(row: &Syscall, classes: &[FdClass], arena: &mut Arena) -> Span {
     let start = arena.begin();
     match judge::supervised(row.nr) {
@@ -264,6 +265,10 @@ fn supervised(row: &Syscall, classes: &[FdClass], arena: &mut Arena) -> Span {
         Some(Supervised::OwnProcess {
             target: Target::OwnThread,
         }) => arena.clause([Check::narrow(0, Op::Ne, 0)]),
+        Some(Supervised::Protection) => {
+            let exec = libc::PROT_EXEC as u32;
+            arena.clause([Check::narrow(2, Op::MaskedEq(exec), exec)]);
+        }
         Some(_) => arena.clause([]),
         None => {}
     }

@@ -12,9 +12,9 @@
 //!    options). Anything else fails with `EPERM`.
 //! 2. **rights**: the rows' [`Need`]s for each class of limited descriptors
 //!    (a range of numbers, see `fds.rs`): what its rights do not include
-//!    fails with `EACCES`, plus what no descriptor may do after entry (new
-//!    executable memory; inode changes through descriptors opened after
-//!    entry, beyond the directories' rights). read/write rules appear only
+//!    fails with `EACCES`, plus what no descriptor may do after entry
+//!    (inode changes through descriptors opened after entry, beyond the
+//!    directories' rights; without a supervisor, new executable memory). read/write rules appear only
 //!    for classes whose access mode is wider than their rights, so that in
 //!    the common case read(2)/write(2) are answered `ALLOW` before any
 //!    argument is read and the kernel's action cache skips the program for

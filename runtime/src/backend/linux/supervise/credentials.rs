@@ -105,7 +105,14 @@ pub(super) fn parse_umask(status: &str) -> Option<libc::mode_t> {
 
 /// The text of `<proc>/TID/status`.
 fn status(proc: RawFd, tid: libc::pid_t) -> Result<String, i32> {
-    let path = format!("{tid}/status\0");
+    let text = proc_file(proc, &format!("{tid}/status\0"))?;
+    Ok(String::from_utf8_lossy(&text).into_owned())
+}
+
+/// The whole text of NUL-terminated `path` beneath /proc (`proc`);
+/// `EACCES` when it cannot be read.
+pub(super) fn proc_file(proc: RawFd, path: &str) -> Result<Vec<u8>, i32> {
+    debug_assert!(path.ends_with('\0'));
     // SAFETY: openat(2) beneath our /proc with a NUL-terminated path; the
     // result is checked and owned.
     let fd = unsafe { libc::openat(proc, path.as_ptr().cast(), libc::O_RDONLY | libc::O_CLOEXEC) };
@@ -127,7 +134,7 @@ fn status(proc: RawFd, tid: libc::pid_t) -> Result<String, i32> {
         }
         text.extend_from_slice(&buf[..n as usize]);
     }
-    Ok(String::from_utf8_lossy(&text).into_owned())
+    Ok(text)
 }
 
 /// The credentials in the text of a /proc/TID/status file: the first

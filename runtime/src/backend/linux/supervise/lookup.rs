@@ -27,7 +27,7 @@
 //! but a walk that would leave the directory: `EACCES` (Capsicum:
 //! `ENOTCAPABLE`).
 
-use std::os::fd::{AsRawFd, RawFd};
+use std::os::fd::{AsRawFd, OwnedFd, RawFd};
 
 use super::super::judge;
 use super::super::seccomp::RIGHTS_ERRNO;
@@ -357,7 +357,26 @@ fn same_description(a: RawFd, b: RawFd) -> bool {
 fn beneath_anchor(fd: RawFd, st: &libc::stat, state: &State) -> Option<()> {
     let proc = state.proc.as_ref()?.as_raw_fd();
     let name = link(proc, fd)?;
-    for dir in &state.anchors.dirs {
+    named_beneath(
+        proc,
+        &name,
+        (st.st_dev, st.st_ino),
+        state.anchors.dirs.iter(),
+    )
+    .then_some(())
+}
+
+/// Whether the file of device and inode `id`, named `name` (an absolute
+/// path, as proc(5) names a descriptor's or a mapping's file), lies
+/// beneath one of `dirs`: `name` begins with that directory's name, and
+/// the rest, walked beneath it as Capsicum walks, names the same file.
+pub(super) fn named_beneath<'a>(
+    proc: RawFd,
+    name: &[u8],
+    id: (u64, u64),
+    dirs: impl Iterator<Item = &'a OwnedFd>,
+) -> bool {
+    for dir in dirs {
         let Some(base) = link(proc, dir.as_raw_fd()) else {
             continue;
         };
@@ -372,14 +391,12 @@ fn beneath_anchor(fd: RawFd, st: &libc::stat, state: &State) -> Option<()> {
         let mut rel = rest.to_vec();
         rel.push(0);
         if let Ok(found) = walk(dir.as_raw_fd(), &rel, true) {
-            if fstat(found.as_raw_fd())
-                .is_some_and(|f| (f.st_dev, f.st_ino) == (st.st_dev, st.st_ino))
-            {
-                return Some(());
+            if fstat(found.as_raw_fd()).is_some_and(|f| (f.st_dev, f.st_ino) == id) {
+                return true;
             }
         }
     }
-    None
+    false
 }
 
 /// The name the kernel gives descriptor `fd` of this process

@@ -356,9 +356,10 @@ pub(super) const SIGNALFD: &[Need] = &[need(0, Fsignal).when(&[ne(0, u32::MAX)])
 
 /// mmap(2) of a descriptor (anonymous mappings ignore it): `mmap`, plus
 /// `mmap_r` to read, `mmap_w` to write a shared mapping (a private one is
-/// a copy), `mmap_x` to execute (rights(4)). No executable memory but a
-/// descriptor with `mmap_x`: not anonymous memory, not a descriptor opened
-/// after entry. A shared mapping of a descriptor open for writing needs
+/// a copy), `mmap_x` to execute (rights(4)). Anonymous memory may be
+/// executable (FreeBSD's vm_mmap gives it every protection); a file only
+/// through a descriptor with `mmap_x` (not one in no class: a memfd made
+/// after entry). A shared mapping of a descriptor open for writing needs
 /// `mmap_w` whatever its protection: mprotect(2) can make it writable
 /// later (the kernel allows it when the file is open for writing), and
 /// seccomp cannot tie that call to the descriptor; FreeBSD bounds the
@@ -373,18 +374,18 @@ pub(super) const MMAP: &[Need] = &[
         SHARED,
     ]),
     need(4, MmapW).when(&[FILE, SHARED]).writing(),
-    need(4, MmapX).when(&[EXEC]).denied_outside(),
-    nobody(MmapX).when(&[masked(3, MAP_ANONYMOUS as u32, MAP_ANONYMOUS as u32), EXEC]),
+    need(4, MmapX).when(&[FILE, EXEC]).denied_outside(),
 ];
 pub(super) const FILE: Cond = masked(3, MAP_ANONYMOUS as u32, 0);
 pub(super) const EXEC: Cond = masked(2, PROT_EXEC as u32, PROT_EXEC as u32);
 const SHARED: Cond = masked_one_of(3, 0xf, &[MAP_SHARED as u32, MAP_SHARED_VALIDATE as u32]);
 
-/// mprotect(2) cannot add `PROT_EXEC`: seccomp does not see which mapping
-/// it changes, so it fails closed (FreeBSD answers `EACCES` there too,
-/// beyond the mapping's maximum protection).
-pub(super) const NO_EXEC: &[Need] =
-    &[nobody(MmapX).when(&[masked(2, PROT_EXEC as u32, PROT_EXEC as u32)])];
+/// mprotect(2) adding `PROT_EXEC`: seccomp does not see which mapping it
+/// changes, so the supervisor judges it (`Supervised::Protection`:
+/// within the mapping's maximum protection, as FreeBSD's vm_map_protect)
+/// and, without one, it fails closed (`EACCES`, as beyond a maximum
+/// protection).
+pub(super) const PROTECTION: &[Need] = &[unsupervised().when(&[EXEC])];
 
 /// copy_file_range(2), splice(2): source (0) and destination (2); an
 /// explicit offset (a non-NULL `loff_t *`) makes them pread/pwrite.

@@ -1,0 +1,316 @@
+//! mprotect(2) and pkey_mprotect(2) adding `PROT_EXEC`
+//! (`judge::Supervised::Protection`): Capsicum lets a mapping become
+//! executable within its maximum protection, which FreeBSD fixes when it
+//! is made: every protection for anonymous memory (vm_mmap), for a file
+//! what its descriptor's rights allow (vn_mmap's `maxprot &= cap_maxprot`,
+//! sys/kern/vfs_vnops.c: `PROT_EXEC` only with `CAP_MMAP_X`), and mprotect
+//! answers `EACCES` beyond it (vm_map_protect). seccomp does not see which
+//! mapping a range holds, so the supervisor reads the caller's
+//! (proc(5), /proc/TID/maps) and lets the call through
+//! (`SECCOMP_USER_NOTIF_FLAG_CONTINUE`, its arguments in registers) when
+//! every mapping the range meets may be executable:
+//!
+//! - anonymous memory: private (no file: the heap, a stack, an anonymous
+//!   mapping) or shared (`MAP_SHARED | MAP_ANONYMOUS`, which Linux backs
+//!   with a file of its internal shmem mount named `/dev/zero`, mm/shmem.c
+//!   `shmem_zero_setup`);
+//! - a file mapped before entry (the program's image and libraries), a
+//!   part of such a mapping that still maps the same file at the same
+//!   offset;
+//! - a file of a descriptor held at entry whose rights hold `mmap_x`, or a
+//!   file beneath a preopened directory whose rights hold it (the program
+//!   could map it executable through that directory: Capsicum asks it of
+//!   the descriptor the mapping was made through).
+//!
+//! Anything else (a memfd, a file mapped through a descriptor in no class,
+//! a file deleted since) answers `EACCES`, as beyond a maximum protection;
+//! so does a caller whose mappings cannot be read (one made non-dumpable,
+//! proc(5)). A range meeting no mapping, or misaligned, is left to the
+//! kernel's own answer (`ENOMEM`, `EINVAL`). The kernel reads no memory
+//! for the call, but the caller's mappings may change between the check
+//! and the call: a thread mapping a file over the range meanwhile
+//! (`MAP_FIXED`) makes that mapping executable (the Linux table, row 4
+//! (a)).
+
+use std::os::fd::{AsRawFd, RawFd};
+
+use super::super::seccomp::RIGHTS_ERRNO;
+use super::credentials::proc_file;
+use super::lookup::named_beneath;
+use super::{Reply, State};
+use crate::rights::Right;
+
+/// One line of /proc/PID/maps (proc(5)): a mapping.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(super) struct Mapping {
+    /// First address.
+    pub start: u64,
+    /// One past the last address.
+    pub end: u64,
+    /// Offset into the file, in bytes.
+    pub offset: u64,
+    /// The file's device (`makedev(major, minor)`), 0 without a file.
+    pub dev: u64,
+    /// The file's inode, 0 without a file.
+    pub ino: u64,
+    /// The file's name as the kernel prints it (`" (deleted)"` appended
+    /// once unlinked), or a pseudo-name (`[heap]`, `[stack]`), or empty.
+    pub name: Vec<u8>,
+}
+
+/// The name Linux gives the file behind shared anonymous memory
+/// (mm/shmem.c `shmem_zero_setup`, unlinked from its internal mount).
+const SHARED_ANONYMOUS: &[u8] = b"/dev/zero (deleted)";
+
+impl Mapping {
+    /// Parses one line of /proc/PID/maps: `start-end perms offset
+    /// major:minor inode name` (hex but the inode, decimal).
+    pub(super) fn parse(line: &[u8]) -> Option<Mapping> {
+        let mut rest = line;
+        let mut field = || {
+            let at = rest.iter().position(|&b| b != b' ').unwrap_or(rest.len());
+            rest = &rest[at..];
+            let end = rest.iter().position(|&b| b == b' ').unwrap_or(rest.len());
+            let (f, r) = rest.split_at(end);
+            rest = r;
+            std::str::from_utf8(f).ok()
+        };
+        let range = field()?;
+        let _perms = field()?;
+        let offset = u64::from_str_radix(field()?, 16).ok()?;
+        let dev = field()?;
+        let ino = field()?.parse::<u64>().ok()?;
+        let (start, end) = range.split_once('-')?;
+        let (major, minor) = dev.split_once(':')?;
+        let name = rest.strip_prefix(b" ").unwrap_or(rest);
+        let at = name.iter().position(|&b| b != b' ').unwrap_or(name.len());
+        Some(Mapping {
+            start: u64::from_str_radix(start, 16).ok()?,
+            end: u64::from_str_radix(end, 16).ok()?,
+            offset,
+            dev: libc::makedev(
+                u32::from_str_radix(major, 16).ok()?,
+                u32::from_str_radix(minor, 16).ok()?,
+            ),
+            ino,
+            name: name[at..].to_vec(),
+        })
+    }
+
+    /// Every mapping of the text of a /proc/PID/maps file.
+    pub(super) fn all(text: &[u8]) -> Vec<Mapping> {
+        text.split(|&b| b == b'\n')
+            .filter(|l| !l.is_empty())
+            .filter_map(Mapping::parse)
+            .collect()
+    }
+
+    /// Whether this is anonymous memory, private or shared (module docs);
+    /// `shmem`: the device of the kernel's internal shmem mount.
+    pub(super) fn anonymous(&self, shmem: Option<u64>) -> bool {
+        self.ino == 0 || (Some(self.dev) == shmem && self.name == SHARED_ANONYMOUS)
+    }
+
+    /// Whether this maps the same file at the same offsets as `before`,
+    /// within it (a part of a mapping made before entry).
+    pub(super) fn within(&self, before: &Mapping) -> bool {
+        self.ino != 0
+            && (self.dev, self.ino, &self.name) == (before.dev, before.ino, &before.name)
+            && before.start <= self.start
+            && self.end <= before.end
+            && self.offset.checked_sub(before.offset) == Some(self.start - before.start)
+    }
+}
+
+/// What the supervisor learnt at entry for [`protect`].
+#[derive(Debug, Default)]
+pub(super) struct AtEntry {
+    /// The program's file mappings when it entered.
+    pub mapped: Vec<Mapping>,
+    /// The device of the kernel's internal shmem mount, where shared
+    /// anonymous memory lies (found by mapping some).
+    pub shmem: Option<u64>,
+    /// Device and inode of each file the program held at entry, in a
+    /// class whose rights hold `mmap_x`.
+    pub executable: Vec<(u64, u64)>,
+}
+
+impl AtEntry {
+    /// Reads what [`protect`] needs of program `pid`, stopped at entry,
+    /// through `proc`; `executable`: the files it holds with `mmap_x`.
+    pub(super) fn read(
+        proc: Option<RawFd>,
+        pid: libc::pid_t,
+        executable: Vec<(u64, u64)>,
+    ) -> AtEntry {
+        let mapped = proc
+            .and_then(|p| proc_file(p, &format!("{pid}/maps\0")).ok())
+            .map(|t| Mapping::all(&t))
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|m| m.ino != 0)
+            .collect();
+        AtEntry {
+            mapped,
+            shmem: proc.and_then(shmem_device),
+            executable,
+        }
+    }
+}
+
+/// The device of the kernel's internal shmem mount: that of a shared
+/// anonymous mapping made (and unmade) here.
+fn shmem_device(proc: RawFd) -> Option<u64> {
+    // SAFETY: an anonymous shared mapping of one page, checked, unmapped
+    // below; nothing else refers to it.
+    let page = unsafe { libc::sysconf(libc::_SC_PAGESIZE) } as usize;
+    // SAFETY: as above.
+    let p = unsafe {
+        libc::mmap(
+            std::ptr::null_mut(),
+            page,
+            libc::PROT_NONE,
+            libc::MAP_SHARED | libc::MAP_ANONYMOUS,
+            -1,
+            0,
+        )
+    };
+    if p == libc::MAP_FAILED {
+        return None;
+    }
+    let found = proc_file(proc, "self/maps\0").ok().and_then(|t| {
+        Mapping::all(&t)
+            .into_iter()
+            .find(|m| m.start == p as u64 && m.name == SHARED_ANONYMOUS)
+            .map(|m| m.dev)
+    });
+    // SAFETY: unmaps the page mapped above.
+    unsafe { libc::munmap(p, page) };
+    found
+}
+
+/// The caller's mprotect(2) or pkey_mprotect(2) in `req`, adding
+/// `PROT_EXEC` (module docs).
+pub(super) fn protect(req: &libc::seccomp_notif, state: &State) -> Result<Reply, i32> {
+    let args = req.data.args;
+    // SAFETY: sysconf(3) of the page size reads no memory of ours.
+    let page = unsafe { libc::sysconf(libc::_SC_PAGESIZE) } as u64;
+    let (start, len) = (args[0], args[1]);
+    let Some(end) = len
+        .checked_add(page - 1)
+        .map(|l| l & !(page - 1))
+        .and_then(|l| start.checked_add(l))
+    else {
+        return Ok(Reply::Continue);
+    };
+    if start % page != 0 || len == 0 {
+        return Ok(Reply::Continue);
+    }
+    let proc = state.proc.as_ref().ok_or(RIGHTS_ERRNO)?.as_raw_fd();
+    let text = proc_file(proc, &format!("{}/maps\0", req.pid))?;
+    let at_entry = &state.at_entry;
+    let anchors = &state.anchors;
+    let mapx_dirs = || {
+        anchors
+            .dirs
+            .iter()
+            .zip(&anchors.limits)
+            .filter(|(_, l)| l.rights.allows(Right::MmapX))
+            .map(|(d, _)| d)
+    };
+    let may = |m: &Mapping| {
+        m.anonymous(at_entry.shmem)
+            || at_entry.mapped.iter().any(|b| m.within(b))
+            || at_entry.executable.contains(&(m.dev, m.ino))
+            || (m.name.starts_with(b"/")
+                && named_beneath(proc, &m.name, (m.dev, m.ino), mapx_dirs()))
+    };
+    let all = Mapping::all(&text)
+        .into_iter()
+        .filter(|m| m.start < end && start < m.end)
+        .all(|m| may(&m));
+    if all {
+        Ok(Reply::Continue)
+    } else {
+        Err(RIGHTS_ERRNO)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Lines as Linux 6.x prints them (fs/proc/task_mmu.c `show_map_vma`).
+    #[test]
+    fn maps_lines_parse() {
+        let m = Mapping::parse(
+            b"55d0c8a00000-55d0c8a21000 r-xp 00001000 fd:01 1835043                    /usr/bin/cat",
+        )
+        .unwrap();
+        assert_eq!(
+            (m.start, m.end, m.offset),
+            (0x55d0c8a00000, 0x55d0c8a21000, 0x1000)
+        );
+        assert_eq!((m.dev, m.ino), (libc::makedev(0xfd, 1), 1835043));
+        assert_eq!(m.name, b"/usr/bin/cat");
+        let heap =
+            Mapping::parse(b"55d0c9a21000-55d0c9a42000 rw-p 00000000 00:00 0          [heap]")
+                .unwrap();
+        assert!(heap.anonymous(None));
+        let anon = Mapping::parse(b"7f1e2c000000-7f1e2c021000 rw-p 00000000 00:00 0 ").unwrap();
+        assert!(anon.anonymous(None) && anon.name.is_empty());
+        let shared = Mapping::parse(
+            b"7f1e2c200000-7f1e2c201000 rw-s 00000000 00:01 2055  /dev/zero (deleted)",
+        )
+        .unwrap();
+        assert!(shared.anonymous(Some(libc::makedev(0, 1))));
+        assert!(!shared.anonymous(Some(libc::makedev(0, 5))));
+        let memfd = Mapping::parse(
+            b"7f1e2c300000-7f1e2c301000 rw-s 00000000 00:01 2056  /memfd:jit (deleted)",
+        )
+        .unwrap();
+        assert!(!memfd.anonymous(Some(libc::makedev(0, 1))));
+        // A name with spaces is kept whole.
+        let spaced =
+            Mapping::parse(b"7f1e2c400000-7f1e2c401000 r--p 00000000 fd:01 77  /tmp/a b").unwrap();
+        assert_eq!(spaced.name, b"/tmp/a b");
+        assert_eq!(Mapping::parse(b"garbage"), None);
+    }
+
+    /// A part of a mapping made before entry counts only where it maps the
+    /// same file at the same offsets.
+    #[test]
+    fn parts_of_a_mapping_before_entry() {
+        let before = Mapping {
+            start: 0x1000,
+            end: 0x5000,
+            offset: 0x2000,
+            dev: 9,
+            ino: 7,
+            name: b"/bin/p".to_vec(),
+        };
+        let part = Mapping {
+            start: 0x2000,
+            end: 0x3000,
+            offset: 0x3000,
+            ..before.clone()
+        };
+        assert!(part.within(&before));
+        assert!(!Mapping {
+            offset: 0x2000,
+            ..part.clone()
+        }
+        .within(&before));
+        assert!(!Mapping {
+            ino: 8,
+            ..part.clone()
+        }
+        .within(&before));
+        assert!(!Mapping {
+            end: 0x6000,
+            ..part.clone()
+        }
+        .within(&before));
+        assert!(!Mapping { ino: 0, ..part }.within(&Mapping { ino: 0, ..before }));
+    }
+}
