@@ -128,8 +128,8 @@ pub(super) struct AtEntry {
     /// The program's file mappings when it entered.
     pub mapped: Vec<Mapping>,
     /// The device of the kernel's internal shmem mount, where shared
-    /// anonymous memory lies (found by mapping some).
-    pub shmem: Option<u64>,
+    /// anonymous memory lies (found by mapping some, when first needed).
+    pub shmem: std::cell::OnceCell<Option<u64>>,
     /// Device and inode of each file the program held at entry, in a
     /// class whose rights hold `mmap_x`.
     pub executable: Vec<(u64, u64)>,
@@ -152,7 +152,7 @@ impl AtEntry {
             .collect();
         AtEntry {
             mapped,
-            shmem: proc.and_then(shmem_device),
+            shmem: std::cell::OnceCell::new(),
             executable,
         }
     }
@@ -218,8 +218,10 @@ pub(super) fn protect(req: &libc::seccomp_notif, state: &State) -> Result<Reply,
             .filter(|(_, l)| l.rights.allows(Right::MmapX))
             .map(|(d, _)| d)
     };
+    let shmem = || *at_entry.shmem.get_or_init(|| shmem_device(proc));
     let may = |m: &Mapping| {
-        m.anonymous(at_entry.shmem)
+        m.ino == 0
+            || (m.name == SHARED_ANONYMOUS && m.anonymous(shmem()))
             || at_entry.mapped.iter().any(|b| m.within(b))
             || at_entry.executable.contains(&(m.dev, m.ino))
             || (m.name.starts_with(b"/")
