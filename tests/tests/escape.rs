@@ -414,10 +414,17 @@ mod linux {
         // Beneath a directory holding `fchmodat`: Landlock does not
         // mediate it, the supervisor walks it as Capsicum does (row 1).
         Case::new("fchmodat_beneath", Namespaces, Allowed).changes(&["dir/inside.txt"]),
-        // Fails closed: seccomp cannot tell which directory a descriptor
-        // came from, and `rodir` lacks fchmod.
-        Case::new("beneath_opened_fchmod", Namespaces, Allowed)
-            .changes(&["dir/inside.txt"])
+        // A file opened beneath `dir` holds `dir`'s `fchmod`, though
+        // `rodir` lacks it: the supervisor makes the change where the file
+        // lies beneath a directory holding the right
+        // (supervise/changed.rs), and so for the other metadata changes.
+        Case::new("beneath_opened_fchmod", Namespaces, Allowed).changes(&["dir/inside.txt"]),
+        Case::new("beneath_opened_fchown", Namespaces, Allowed),
+        Case::new("beneath_opened_futimens", Namespaces, Allowed).changes(&["dir/inside.txt"]),
+        Case::new("beneath_opened_fchmodat_empty", Namespaces, Allowed)
+            .changes(&["dir/inside.txt"]),
+        // Found by its name: a file unlinked since is refused (row 5 (b)).
+        Case::new("beneath_opened_unlinked_fchmod", Namespaces, Allowed)
             .documented(differences::OPENED_AFTER_ENTRY),
         // No device node, whatever the rights (row 1 (b)): not the
         // whiteout rename(2) leaves either.
@@ -1065,6 +1072,27 @@ mod linux {
         Case::new("opens_copy_of_rodir_file_seek", Rights, Denied(NOTCAP)),
         Case::new(
             "opens_copy_of_opath_on_rodir_pool_read",
+            Rights,
+            Denied(NOTCAP),
+        ),
+        Case::new("opens_rodir_dir_on_dir_pool_fchmod", Rights, Denied(NOTCAP)),
+        Case::new(
+            "opens_opath_rodir_on_dir_pool_fchmodat_empty",
+            Rights,
+            Denied(NOTCAP),
+        ),
+        Case::new(
+            "opens_opath_rodir_on_dir_pool_fchmod",
+            Rights,
+            Denied(NOTCAP),
+        ),
+        Case::new(
+            "opens_opath_rodir_on_dir_pool_fchmodat_path",
+            Rights,
+            Denied(NOTCAP),
+        ),
+        Case::new(
+            "opens_opath_rodir_on_dir_pool_futimesat",
             Rights,
             Denied(NOTCAP),
         ),

@@ -208,7 +208,9 @@ fn row3_no_new_network_endpoints() {
 /// i386 entry fails the architecture check (`EPERM`), `clone3` answers
 /// `ENOSYS`. `memfd_create` is allowed; executing one is refused (`EACCES`:
 /// only a descriptor holding `fexecve` may be executed, and FreeBSD cannot
-/// execute an anonymous shared memory object either).
+/// execute an anonymous shared memory object either). Anonymous memory
+/// may be made executable (mprotect(2) judged by the supervisor against
+/// the mapping); a memfd made after entry may not (row 5's test).
 #[test]
 fn row4_no_kernel_surface() {
     row(
@@ -225,6 +227,8 @@ fn row4_no_kernel_surface() {
             ("clone3", Refused(&[libc::ENOSYS])),
             ("memfd_create", Allowed),
             ("memfd_execveat", Denied(EACCES)),
+            ("anon_mmap_exec", Allowed),
+            ("anon_mprotect_exec", Allowed),
             // ioctl only from a fixed allowlist: no interface changes, no
             // filesystem-wide ioctls (FreeBSD's ifioctl refuses the former
             // in capability mode).
@@ -239,10 +243,13 @@ fn row4_no_kernel_surface() {
 /// descriptor holds its limits (the supervisor places it in a pool of
 /// them: `ro_dup`'s copy cannot fstat, as `ro` cannot), dup2 onto an
 /// unclassed number is denied, and so is passing one over a unix socket
-/// (`sendmsg`: the copy would not be limited). Differences: a file opened
-/// beneath a directory holds its rights but the metadata changes only
-/// where every directory holds them (`dir` has `fchmod`, `rodir` not:
-/// denied beneath both); no new executable memory (`mprotect`).
+/// (`sendmsg`: the copy would not be limited). A file opened beneath a
+/// directory holds its rights, the metadata changes included, which the
+/// supervisor makes while the file lies beneath a directory holding them
+/// (`dir` has `fchmod`, `rodir` not). Differences: the supervisor finds
+/// the file by its name, so one unlinked since is refused; a file mapping
+/// becomes executable only with `mmap_x` (`mprotect`), a memfd made after
+/// entry not at all.
 #[test]
 fn row5_per_descriptor_rights() {
     row(
@@ -269,12 +276,16 @@ fn row5_per_descriptor_rights() {
             ("narrowed_scm_rights_copy_write", Denied(EPERM)),
         ],
     );
-    // The documented difference: denied even beneath `dir`.
+    row(Promise::Rights, &[("rodir_opened_fchmod", Denied(EACCES))]);
+    row_of(&[
+        Case::new("beneath_opened_fchmod", Promise::Rights, Allowed).changes(&["dir/inside.txt"])
+    ]);
+    // The documented differences.
     row(
         Promise::Rights,
         &[
-            ("rodir_opened_fchmod", Denied(EACCES)),
-            ("beneath_opened_fchmod", Denied(EACCES)),
+            ("beneath_opened_unlinked_fchmod", Denied(EACCES)),
+            ("memfd_mprotect_exec", Denied(EACCES)),
         ],
     );
 }

@@ -766,6 +766,40 @@ pub(super) const CASES: &[(&str, Probe)] = &[
         sys!(libc::fchmod(fd, 0o600))?;
         Ok("mode changed beneath".into())
     }),
+    ("beneath_opened_fchown", |f| {
+        let fd = openat(f.dir, &c("inside.txt"), libc::O_RDONLY)?;
+        sys!(libc::fchown(fd, u32::MAX, u32::MAX))?;
+        Ok("owner kept beneath".into())
+    }),
+    ("beneath_opened_futimens", |f| {
+        let fd = openat(f.dir, &c("inside.txt"), libc::O_RDONLY)?;
+        let times = [libc::timespec {
+            tv_sec: 1_000_000_000,
+            tv_nsec: 0,
+        }; 2];
+        sys!(libc::futimens(fd, times.as_ptr()))?;
+        Ok("times changed beneath".into())
+    }),
+    ("beneath_opened_fchmodat_empty", |f| {
+        let fd = openat(f.dir, &c("inside.txt"), libc::O_RDONLY)?;
+        sys!(libc::syscall(
+            nr::FCHMODAT2,
+            fd,
+            c"".as_ptr(),
+            0o600,
+            libc::AT_EMPTY_PATH
+        ))?;
+        Ok("mode changed beneath".into())
+    }),
+    // A file unlinked after it was opened beneath `dir`: Capsicum keeps
+    // the descriptor's rights; the supervisor finds the file by its name,
+    // which it has lost (row 5 (b)).
+    ("beneath_opened_unlinked_fchmod", |f| {
+        let fd = openat(f.dir, &c("gone.txt"), libc::O_RDWR | libc::O_CREAT)?;
+        sys!(libc::unlinkat(f.dir, c"gone.txt".as_ptr(), 0))?;
+        sys!(libc::fchmod(fd, 0o600))?;
+        Ok("mode of an unlinked file changed".into())
+    }),
     ("fchmodat_beneath", |f| {
         sys!(libc::fchmodat(f.dir, c"inside.txt".as_ptr(), 0o600, 0))?;
         Ok("mode changed beneath".into())

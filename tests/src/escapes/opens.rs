@@ -351,6 +351,67 @@ pub(super) const CASES: &[(&str, Probe)] = &[
     // (supervise/copied.rs), which it must not do here, where the filter
     // would let the copy read (Capsicum: a copy of an `O_PATH` descriptor
     // is `O_PATH`, read(2) answers `EBADF`). Refused, nothing read.
+    // `rodir` (no `fchmod`) opened as a directory through an `O_PATH`
+    // descriptor of it and put with dup2(2) on a number of `dir`'s pool,
+    // whose `fchmod` the supervisor checks call by call: the change must
+    // not reach `rodir` (Capsicum: the descriptor holds `rodir`'s rights,
+    // fchmod(2) needs `CAP_FCHMOD`). Refused, nothing changed.
+    ("opens_rodir_dir_on_dir_pool_fchmod", |f| {
+        let opath = openat(f.rodir, c".", libc::O_PATH | libc::O_DIRECTORY)?;
+        let opened = openat(opath, c".", libc::O_RDONLY | libc::O_DIRECTORY)?;
+        let slot = openat(f.dir, c"inside.txt", libc::O_RDONLY)?;
+        sys!(libc::dup2(opened, slot))?;
+        sys!(libc::fchmod(slot, 0o700))?;
+        Ok("rodir's mode changed".into())
+    }),
+    // The same with the `O_PATH` descriptor itself on the pool's number:
+    // fchmodat2(2) of `""` with `AT_EMPTY_PATH` (the descriptor),
+    // fchmod(2) (which the kernel refuses an `O_PATH` descriptor, `EBADF`,
+    // after the supervisor's check), of a path beneath it, and
+    // futimesat(2) beneath it.
+    ("opens_opath_rodir_on_dir_pool_fchmodat_empty", |f| {
+        let opath = openat(f.rodir, c".", libc::O_PATH | libc::O_DIRECTORY)?;
+        let slot = openat(f.dir, c"inside.txt", libc::O_RDONLY)?;
+        sys!(libc::dup2(opath, slot))?;
+        sys!(libc::syscall(
+            super::calls::nr::FCHMODAT2,
+            slot,
+            c"".as_ptr(),
+            0o700,
+            libc::AT_EMPTY_PATH
+        ))?;
+        Ok("rodir's mode changed".into())
+    }),
+    ("opens_opath_rodir_on_dir_pool_fchmod", |f| {
+        let opath = openat(f.rodir, c".", libc::O_PATH | libc::O_DIRECTORY)?;
+        let slot = openat(f.dir, c"inside.txt", libc::O_RDONLY)?;
+        sys!(libc::dup2(opath, slot))?;
+        sys!(libc::fchmod(slot, 0o700))?;
+        Ok("rodir's mode changed".into())
+    }),
+    ("opens_opath_rodir_on_dir_pool_fchmodat_path", |f| {
+        let opath = openat(f.rodir, c".", libc::O_PATH | libc::O_DIRECTORY)?;
+        let slot = openat(f.dir, c"inside.txt", libc::O_RDONLY)?;
+        sys!(libc::dup2(opath, slot))?;
+        sys!(libc::fchmodat(slot, c"keep.txt".as_ptr(), 0o600, 0))?;
+        Ok("a file of rodir changed".into())
+    }),
+    ("opens_opath_rodir_on_dir_pool_futimesat", |f| {
+        let opath = openat(f.rodir, c".", libc::O_PATH | libc::O_DIRECTORY)?;
+        let slot = openat(f.dir, c"inside.txt", libc::O_RDONLY)?;
+        sys!(libc::dup2(opath, slot))?;
+        let times = [libc::timespec {
+            tv_sec: 1_000_000_000,
+            tv_nsec: 0,
+        }; 2];
+        sys!(libc::utimensat(
+            slot,
+            c"keep.txt".as_ptr(),
+            times.as_ptr(),
+            0
+        ))?;
+        Ok("a file of rodir changed".into())
+    }),
     ("opens_copy_of_opath_on_rodir_pool_read", |f| {
         let opath = raw_open(f.rodir, c"keep.txt", libc::O_PATH, 0)?;
         let slot = raw_open(f.rodir, c"keep.txt", libc::O_RDONLY, 0)?;

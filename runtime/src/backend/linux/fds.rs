@@ -199,6 +199,7 @@ fn pool_class(lo: RawFd, hi: RawFd, limits: &Limits, served: bool, inherited: bo
         served,
         inherited,
         copied: inherited,
+        checked: crate::rights::RightSet::EMPTY,
     }
 }
 
@@ -472,6 +473,7 @@ impl Table {
                 served: false,
                 inherited: false,
                 copied: false,
+                checked: crate::rights::RightSet::EMPTY,
             }),
         }
         self.next = Some(target - 1);
@@ -503,6 +505,7 @@ impl Table {
             served: false,
             inherited: false,
             copied: false,
+            checked: crate::rights::RightSet::EMPTY,
         });
     }
 

@@ -285,6 +285,39 @@ pub(crate) enum Supervised {
     /// the caller where each may be executable, `EACCES` otherwise
     /// (`supervise/protected.rs`).
     Protection,
+    /// A change of a descriptor's file that Landlock does not mediate
+    /// (fchmod(2), fchown(2), fsetxattr(2), fremovexattr(2); futimens(3)
+    /// is utimensat(2) with a `NULL` path, [`Supervised::Attributes`])
+    /// through a number of a pool whose right for it the supervisor
+    /// checks ([`FdClass::checked`]): made by the supervisor on its copy
+    /// of the descriptor where the file lies beneath a preopened
+    /// directory holding the right (`supervise/changed.rs`).
+    Changed,
+}
+
+/// The rights an [`inherited`](FdClass::inherited) pool keeps where a
+/// descriptor outside every class lacks them, checked by the supervisor
+/// call by call ([`FdClass::checked`]): the changes of a file's
+/// metadata, which Landlock does not mediate (landlock(7)), so that what
+/// is opened beneath a directory holds them as the directory does
+/// (rights(4)).
+pub(crate) const CHECKED: RightSet = RightSet::of(&[
+    Right::Fchmod,
+    Right::Fchown,
+    Right::Futimes,
+    Right::ExtattrSet,
+    Right::ExtattrDelete,
+]);
+
+/// The right a [`Supervised::Changed`] call `nr` needs of its descriptor.
+pub(crate) fn changed_right(nr: u32) -> Option<Right> {
+    Some(match i64::from(nr) {
+        libc::SYS_fchmod => Right::Fchmod,
+        libc::SYS_fchown => Right::Fchown,
+        libc::SYS_fsetxattr => Right::ExtattrSet,
+        libc::SYS_fremovexattr => Right::ExtattrDelete,
+        _ => return None,
+    })
 }
 
 /// What the first argument of a signalling call names (kill(2), tkill(2),
@@ -316,6 +349,7 @@ impl Supervised {
                 Supervised::OwnProcess { .. } => ctx.own_signals,
                 Supervised::Polled => event_limited(ctx),
                 Supervised::Copied => ctx.classes.iter().any(|c| c.copied),
+                Supervised::Changed => ctx.classes.iter().any(|c| !c.checked.is_empty()),
                 _ => true,
             }
     }
@@ -380,6 +414,9 @@ pub(crate) fn supervised(nr: u32) -> Option<Supervised> {
         libc::SYS_ppoll | libc::SYS_pselect6 => Supervised::Polled,
         libc::SYS_dup | libc::SYS_fcntl => Supervised::Copied,
         libc::SYS_mprotect | libc::SYS_pkey_mprotect => Supervised::Protection,
+        libc::SYS_fchmod | libc::SYS_fchown | libc::SYS_fsetxattr | libc::SYS_fremovexattr => {
+            Supervised::Changed
+        }
         #[cfg(target_arch = "x86_64")]
         libc::SYS_poll | libc::SYS_select => Supervised::Polled,
         _ => return None,
@@ -393,7 +430,7 @@ pub(crate) fn supervised(nr: u32) -> Option<Supervised> {
 ///   access, readlink, fstat, fstatfs): the filter cannot read a path, nor
 ///   tell an `O_PATH` descriptor opened anywhere;
 /// - a path form of chmod, chown or utimes (utimensat(2) with a path that
-///   is not `NULL`; without one it is futimens(3));
+///   is not `NULL`; without one it is futimens(3), sent only as below);
 /// - the raw opens, creations, removals, renames, links and execs
 ///   beneath a directory, which Landlock confines by place;
 /// - a change of credentials or of the file mode creation mask;
@@ -404,15 +441,25 @@ pub(crate) fn supervised(nr: u32) -> Option<Supervised> {
 ///   `event`;
 /// - a copy (dup(2), fcntl(2) `F_DUPFD`, `F_DUPFD_CLOEXEC`) of a
 ///   descriptor of a [`copied`](FdClass::copied) class;
-/// - mprotect(2) and pkey_mprotect(2) adding `PROT_EXEC`.
+/// - mprotect(2) and pkey_mprotect(2) adding `PROT_EXEC`;
+/// - a change of a descriptor's file (fchmod(2), fchown(2),
+///   fsetxattr(2), fremovexattr(2), futimens(3)) through a number of a
+///   pool whose right for it the supervisor checks.
 #[cfg_attr(not(test), allow(dead_code))]
 pub(crate) fn notifies(nr: u32, args: &[u64; 6], ctx: &Context) -> bool {
     supervised(nr).is_some_and(|s| s.sent(ctx))
         && match supervised(nr) {
             Some(Supervised::Lookup) => true,
             Some(Supervised::Attributes { .. }) => {
-                i64::from(nr) != libc::SYS_utimensat || args[1] != 0
+                i64::from(nr) != libc::SYS_utimensat
+                    || args[1] != 0
+                    || ctx
+                        .class_of(args[0])
+                        .is_some_and(|c| c.checked.allows(Right::Futimes))
             }
+            Some(Supervised::Changed) => ctx
+                .class_of(args[0])
+                .is_some_and(|c| changed_right(nr).is_some_and(|r| c.checked.allows(r))),
             Some(Supervised::OwnProcess {
                 target: Target::OwnThread,
             }) => args[0] as u32 != 0,

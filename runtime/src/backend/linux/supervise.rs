@@ -119,6 +119,7 @@ use std::os::fd::{AsRawFd, FromRawFd, OwnedFd, RawFd};
 
 use crate::rights::{Limits, Right};
 
+mod changed;
 mod copied;
 mod credentials;
 mod lookup;
@@ -443,7 +444,8 @@ fn serve(sock: OwnedFd, judged: &Judged) -> io::Result<()> {
 /// pidfd_open(2), pidfd_getfd(2), kcmp(2),
 /// process_vm_readv(2)/process_vm_writev(2), fstatat(2), statx(2), the
 /// walk's openat2(2), fcntl(2) `F_GETFL`, the changes fchmodat2,
-/// fchmodat(2), fchownat(2) and utimensat(2), a caller's credentials read
+/// fchmodat(2), fchownat(2), utimensat(2), fchmod(2), fchown(2),
+/// fsetxattr(2) and fremovexattr(2), a caller's credentials read
 /// (openat(2) beneath /proc, read(2)) and taken on (capget(2),
 /// capset(2), setgroups(2), getgroups(2), setfsuid(2), setfsgid(2)),
 /// close(2), poll(2)), memory, and leaving (an abort included).
@@ -469,6 +471,10 @@ const OWN_CALLS: &[libc::c_long] = &[
     libc::SYS_setfsuid,
     libc::SYS_setfsgid,
     libc::SYS_fcntl,
+    libc::SYS_fchmod,
+    libc::SYS_fchown,
+    libc::SYS_fsetxattr,
+    libc::SYS_fremovexattr,
     libc::SYS_fchmodat,
     libc::SYS_fchmodat2,
     libc::SYS_fchownat,
@@ -581,6 +587,7 @@ fn answer(
         Some(Supervised::Polled) => polled::polled(l, req, ctx),
         Some(Supervised::Copied) => copied::copy(l, req, state),
         Some(Supervised::Protection) => protected::protect(req, state),
+        Some(Supervised::Changed) => changed::changed(l, req, state).map(Reply::Value),
         Some(Supervised::Umask) => {
             // Made by the caller itself (its argument in a register). From
             // now on a caller's mask may differ from the supervisor's.
@@ -1085,7 +1092,19 @@ fn attributes(
     let pidfd = caller(tid)?;
     valid(l, req)?;
     let mut path = [0u8; PATH_MAX];
-    let len = read_path(tid, args[1], &mut path)?;
+    // futimens(3): utimensat(2) with a `NULL` path changes the descriptor
+    // itself (sent only through a pool whose `futimes` the supervisor
+    // checks).
+    let null = i64::from(nr) == libc::SYS_utimensat && args[1] == 0;
+    let len = if null {
+        // fs/utimes.c `do_utimes`: no flags without a path.
+        if flags != 0 {
+            return Err(libc::EINVAL);
+        }
+        0
+    } else {
+        read_path(tid, args[1], &mut path)?
+    };
     // What the call changes to, read once, before anything is walked.
     let times: Option<[libc::timespec; 2]> = match i64::from(nr) {
         libc::SYS_utimensat if args[2] != 0 => Some(timespecs(tid, args[2])?),
@@ -1097,7 +1116,7 @@ fn attributes(
         if let Some(f) = flags_at {
             judge_without(nr, &args, f, ctx)?;
         }
-    } else if flags & libc::AT_EMPTY_PATH == 0 {
+    } else if flags & libc::AT_EMPTY_PATH == 0 && !null {
         return Err(libc::ENOENT);
     }
     let dir = copy_of(&pidfd, args[0])?;
@@ -1108,6 +1127,22 @@ fn attributes(
     // (a walk's errors would tell what lies beneath an `O_PATH` directory
     // outside).
     lookup::anchored_descriptor(dir.as_raw_fd(), state)?;
+    // Through a pool whose right for the change the filter let through
+    // for the supervisor to check (`supervise/changed.rs`): the
+    // descriptor itself, or the directory walked beneath, must lie
+    // beneath a preopened directory holding it.
+    let right = match i64::from(nr) {
+        libc::SYS_fchmodat | libc::SYS_fchmodat2 => Right::Fchmod,
+        libc::SYS_fchownat => Right::Fchown,
+        _ => Right::Futimes,
+    };
+    if ctx
+        .class_of(args[0])
+        .is_some_and(|c| c.checked.allows(right))
+        && !lookup::beneath_holding(dir.as_raw_fd(), right, state)
+    {
+        return Err(RIGHTS_ERRNO);
+    }
     let target = if len > 0 {
         walk(
             dir.as_raw_fd(),
@@ -1140,6 +1175,15 @@ fn attributes(
                 args[2] as libc::uid_t,
                 args[3] as libc::gid_t,
                 libc::AT_EMPTY_PATH,
+            ),
+            // futimens(3): the descriptor itself, as the kernel takes it
+            // (an `O_PATH` one answers `EBADF`, fs/utimes.c).
+            _ if null => libc::syscall(
+                libc::SYS_utimensat,
+                t,
+                std::ptr::null::<libc::c_char>(),
+                times.as_ref().map_or(std::ptr::null(), |t| t.as_ptr()),
+                0,
             ),
             _ => libc::syscall(
                 libc::SYS_utimensat,

@@ -167,6 +167,7 @@ fn standard_streams_hold_no_right_a_new_descriptor_lacks() {
         served: false,
         inherited: false,
         copied: false,
+        checked: crate::rights::RightSet::EMPTY,
     };
     let dir = class(4000, 4000, RightSet::of(&[Right::Lookup, Right::Read]));
     let defaults = [
@@ -219,6 +220,7 @@ fn a_fileargs_pool_limits_the_metadata_rights_of_unclassed_descriptors() {
         served,
         inherited: false,
         copied: false,
+        checked: crate::rights::RightSet::EMPTY,
     };
     let metadata = [
         Right::Fchmod,

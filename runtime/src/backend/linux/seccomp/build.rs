@@ -241,7 +241,8 @@ fn lookup(row: &Syscall, classes: &[FdClass], arena: &mut Arena) -> Span {
 /// always; sched_setaffinity(2) and sched_getaffinity(2) naming a thread
 /// other than 0; dup(2), fcntl(2) `F_DUPFD` and `F_DUPFD_CLOEXEC` of a
 /// copied class's descriptor; mprotect(2) and pkey_mprotect(2) adding
-/// `PROT_EXEC`.
+/// `PROT_EXEC`; fchmod(2), fchown(2), fsetxattr(2), fremovexattr(2) and
+/// futimens(3) through a pool whose right for it the supervisor checks.
 fn supervised(row: &Syscall, classes: &[FdClass], arena: &mut Arena) -> Span {
     let start = arena.begin();
     match judge::supervised(row.nr) {
@@ -261,6 +262,19 @@ fn supervised(row: &Syscall, classes: &[FdClass], arena: &mut Arena) -> Span {
         Some(Supervised::Attributes { .. }) if i64::from(row.nr) == libc::SYS_utimensat => {
             arena.clause([Check::narrow(1, Op::Ne, 0)]);
             arena.clause([Check::upper(1, Op::Ne, 0)]);
+            // futimens(3) through a pool whose `futimes` it checks.
+            for (lo, hi) in checked_ranges(classes, Right::Futimes) {
+                let (range, n) = within(0, lo, hi);
+                arena.clause(range[..n].iter().copied());
+            }
+        }
+        Some(Supervised::Changed) => {
+            if let Some(right) = judge::changed_right(row.nr) {
+                for (lo, hi) in checked_ranges(classes, right) {
+                    let (range, n) = within(0, lo, hi);
+                    arena.clause(range[..n].iter().copied());
+                }
+            }
         }
         Some(Supervised::OwnProcess {
             target: Target::OwnThread,
@@ -273,6 +287,26 @@ fn supervised(row: &Syscall, classes: &[FdClass], arena: &mut Arena) -> Span {
         None => {}
     }
     arena.end(start)
+}
+
+/// The numbers of the classes whose `right` the supervisor checks
+/// ([`FdClass::checked`]), adjacent classes merged into one range (the
+/// pools lie side by side: one check for all of them).
+fn checked_ranges(classes: &[FdClass], right: Right) -> Vec<(u32, u32)> {
+    let mut ranges: Vec<(u32, u32)> = classes
+        .iter()
+        .filter(|c| c.checked.allows(right))
+        .map(|c| (c.lo, c.hi))
+        .collect();
+    ranges.sort_unstable();
+    let mut merged: Vec<(u32, u32)> = Vec::with_capacity(ranges.len());
+    for (lo, hi) in ranges {
+        match merged.last_mut() {
+            Some(last) if lo <= last.1.saturating_add(1) => last.1 = last.1.max(hi),
+            _ => merged.push((lo, hi)),
+        }
+    }
+    merged
 }
 
 /// Whether call `nr` is close(2) or close_range(2).

@@ -41,7 +41,7 @@ pub(super) mod tests;
 
 pub(crate) use consts::{MODE_ERRNO, RIGHTS_ERRNO};
 
-use crate::rights::Limits;
+use crate::rights::{Limits, RightSet};
 
 use super::judge::Context;
 pub(crate) use bpf::BpfProgram;
@@ -87,6 +87,14 @@ pub(crate) struct FdClass {
     /// copies the rights along, dup(2)): a directory and its pool, and
     /// the classes of the same limits.
     pub copied: bool,
+    /// Rights of an [`inherited`](FdClass::inherited) pool's set that the
+    /// supervisor checks call by call, where a descriptor outside every
+    /// class lacks them (`judge::CHECKED`: the changes of a file's
+    /// metadata Landlock does not mediate): held by `limits`, and each
+    /// call needing one goes to the supervisor, which makes it where the
+    /// descriptor's file lies beneath a preopened directory holding the
+    /// right (`supervise/changed.rs`).
+    pub checked: RightSet,
 }
 
 /// What the capability-mode policy lets through beyond capability mode

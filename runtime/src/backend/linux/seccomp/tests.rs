@@ -109,6 +109,7 @@ pub(super) fn class(lo: u32, hi: u32, rights: &[Right]) -> FdClass {
         served: false,
         inherited: false,
         copied: false,
+        checked: crate::rights::RightSet::EMPTY,
     }
 }
 
@@ -163,6 +164,7 @@ pub(super) fn stdio_classes() -> Vec<FdClass> {
             served: false,
             inherited: false,
             copied: false,
+            checked: crate::rights::RightSet::EMPTY,
         },
         FdClass {
             lo: 1,
@@ -174,6 +176,7 @@ pub(super) fn stdio_classes() -> Vec<FdClass> {
             served: false,
             inherited: false,
             copied: false,
+            checked: crate::rights::RightSet::EMPTY,
         },
     ]
 }
@@ -494,6 +497,25 @@ fn the_programs_the_table_and_the_explanations_agree() {
     for c in &contexts {
         cases += agree(c, false);
     }
+    // Pools of descriptors opened beneath directories whose metadata
+    // changes the supervisor checks (`FdClass::checked`), side by side.
+    let mut inherited = realistic_classes();
+    for (lo, checked) in [
+        (3700, &[Right::Fchmod, Right::Futimes][..]),
+        (
+            3710,
+            &[Right::Fchown, Right::ExtattrSet, Right::ExtattrDelete][..],
+        ),
+    ] {
+        let mut rights = vec![Right::Lookup, Right::Read];
+        rights.extend_from_slice(checked);
+        let mut c = class(lo, lo + 9, &rights);
+        c.pool = true;
+        c.inherited = true;
+        c.checked = RightSet::of(checked);
+        inherited.push(c);
+    }
+    cases += agree(&ctx(&inherited), false);
     // Dry-run: the trace classes (read/write rules everywhere), traps.
     let traced = traced(&realistic);
     cases += agree(&ctx(&traced), true);

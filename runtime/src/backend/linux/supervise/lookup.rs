@@ -37,6 +37,7 @@ use super::{
     anchored, caller, copy_of, fstat, judge_without, raw, read_path, valid, walk, write_back,
     write_bytes, Context, State, Verdict, PATH_MAX,
 };
+use crate::rights::Right;
 
 /// `AT_STATX_SYNC_TYPE` (include/uapi/linux/fcntl.h).
 const AT_STATX_SYNC_TYPE: i32 = 0x6000;
@@ -364,6 +365,39 @@ fn beneath_anchor(fd: RawFd, st: &libc::stat, state: &State) -> Option<()> {
         state.anchors.dirs.iter(),
     )
     .then_some(())
+}
+
+/// Whether the file of descriptor `fd` (the supervisor's copy of a
+/// caller's) is, or lies beneath, a preopened directory whose rights hold
+/// `right`: found by its name ([`named_beneath`]; a file unlinked since
+/// has none and is not found). Where it does, the program may open it
+/// with that right through that directory (rights(4)).
+pub(super) fn beneath_holding(fd: RawFd, right: Right, state: &State) -> bool {
+    let (Some(proc), Some(st)) = (state.proc.as_ref(), fstat(fd)) else {
+        return false;
+    };
+    let anchors = &state.anchors;
+    let holding = || {
+        anchors
+            .dirs
+            .iter()
+            .zip(&anchors.ids)
+            .zip(&anchors.limits)
+            .filter(|(_, l)| l.rights.allows(right))
+            .map(|((d, id), _)| (d, id))
+    };
+    if holding().any(|(_, id)| *id == (st.st_dev, st.st_ino)) {
+        return true;
+    }
+    let Some(name) = link(proc.as_raw_fd(), fd) else {
+        return false;
+    };
+    named_beneath(
+        proc.as_raw_fd(),
+        &name,
+        (st.st_dev, st.st_ino),
+        holding().map(|(d, _)| d),
+    )
 }
 
 /// Whether the file of device and inode `id`, named `name` (an absolute

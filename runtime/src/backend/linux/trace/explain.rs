@@ -445,6 +445,7 @@ mod tests {
             served: false,
             inherited: false,
             copied: false,
+            checked: crate::rights::RightSet::EMPTY,
         }];
         let described = [Described {
             fd: 1,

@@ -21,6 +21,7 @@ fn stream(lo: u32, hi: u32, limits: Limits, reads: bool, writes: bool) -> FdClas
         served: false,
         inherited: false,
         copied: false,
+        checked: crate::rights::RightSet::EMPTY,
     }
 }
 
@@ -84,6 +85,7 @@ fn the_programs_stay_as_recorded() {
         served: true,
         inherited: false,
         copied: false,
+        checked: crate::rights::RightSet::EMPTY,
         pool: true,
         ..stream(3800, 3863, Limits::default(), true, true)
     });

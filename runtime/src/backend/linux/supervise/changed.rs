@@ -1,0 +1,94 @@
+//! A change of a descriptor's file that Landlock does not mediate
+//! (fchmod(2), fchown(2), fsetxattr(2), fremovexattr(2); futimens(3) is
+//! [`super::attributes`]'s) through a number of a pool of descriptors
+//! opened beneath a directory (`judge::Supervised::Changed`). Capsicum
+//! gives such a descriptor the directory's rights (rights(4); FreeBSD's
+//! `kern_openat`), the change's among them, but a number of these pools
+//! may hold a descriptor the supervisor did not install there (the
+//! kernel's next one once the number is freed, or one moved there with
+//! dup2(2)), so the filter cannot grant the right by number alone
+//! (`FdClass::checked`). The supervisor takes the caller's descriptor
+//! (pidfd_getfd(2), the same open file description) and makes the change
+//! on it itself, with the caller's credentials, where its file is, or
+//! lies beneath, a preopened directory whose rights hold the change's
+//! (`lookup::beneath_holding`: the program could open it with that right
+//! there), and answers `EACCES` otherwise, as for a right not held: a
+//! file renamed since out of every such directory, or unlinked, is
+//! refused (Capsicum: the descriptor keeps its rights; the Linux table,
+//! row 5 (b)). Made here, the change cannot be raced onto another
+//! descriptor put at the number meanwhile; its arguments in memory (an
+//! attribute's name and value) are read once.
+
+use std::os::fd::{AsRawFd, RawFd};
+
+use super::super::judge::changed_right;
+use super::lookup::beneath_holding;
+use super::{caller, copy_of, read_into, read_path, valid, State, PATH_MAX, RIGHTS_ERRNO};
+
+/// `XATTR_NAME_MAX` (include/uapi/linux/limits.h).
+const XATTR_NAME_MAX: usize = 255;
+/// `XATTR_SIZE_MAX` (include/uapi/linux/limits.h).
+const XATTR_SIZE_MAX: usize = 65536;
+
+/// The caller's change in `req` (module docs): its value, or an errno.
+pub(super) fn changed(l: RawFd, req: &libc::seccomp_notif, state: &State) -> Result<i64, i32> {
+    let nr = req.data.nr as u32;
+    let args = req.data.args;
+    let tid = req.pid as libc::pid_t;
+    let right = changed_right(nr).ok_or(libc::ENOSYS)?;
+    let pidfd = caller(tid)?;
+    valid(l, req)?;
+    // An attribute's name and value, read once, before anything else.
+    let mut name = [0u8; PATH_MAX];
+    let mut value = Vec::new();
+    if matches!(i64::from(nr), libc::SYS_fsetxattr | libc::SYS_fremovexattr) {
+        let len = read_path(tid, args[1], &mut name).map_err(|e| match e {
+            libc::ENAMETOOLONG => libc::ERANGE,
+            e => e,
+        })?;
+        // fs/xattr.c `import_xattr_name`: an empty or too long name.
+        if len == 0 || len > XATTR_NAME_MAX {
+            return Err(libc::ERANGE);
+        }
+        if i64::from(nr) == libc::SYS_fsetxattr {
+            let size = args[3] as usize;
+            if size > XATTR_SIZE_MAX {
+                return Err(libc::E2BIG);
+            }
+            value = vec![0u8; size];
+            if size > 0 {
+                read_into(tid, args[2], &mut value)?;
+            }
+        }
+    }
+    let fd = copy_of(&pidfd, args[0])?;
+    let _as_caller = state.as_caller(tid)?;
+    if !beneath_holding(fd.as_raw_fd(), right, state) {
+        return Err(RIGHTS_ERRNO);
+    }
+    let f = fd.as_raw_fd();
+    // SAFETY: each call takes our copy of the caller's descriptor, integer
+    // arguments, and the name and value read above (live buffers).
+    let r = unsafe {
+        match i64::from(nr) {
+            libc::SYS_fchmod => libc::fchmod(f, args[1] as libc::mode_t) as i64,
+            libc::SYS_fchown => {
+                libc::fchown(f, args[1] as libc::uid_t, args[2] as libc::gid_t) as i64
+            }
+            libc::SYS_fsetxattr => libc::fsetxattr(
+                f,
+                name.as_ptr().cast(),
+                value.as_ptr().cast(),
+                value.len(),
+                args[4] as libc::c_int,
+            ) as i64,
+            _ => libc::fremovexattr(f, name.as_ptr().cast()) as i64,
+        }
+    };
+    if r < 0 {
+        return Err(std::io::Error::last_os_error()
+            .raw_os_error()
+            .unwrap_or(libc::EIO));
+    }
+    Ok(r)
+}
