@@ -962,6 +962,12 @@ mod linux {
         Case::new("memfd_mprotect_exec", Rights, Allowed)
             .documented(differences::NO_NEW_EXEC_MEMORY),
         Case::new("rw_mprotect_exec", Rights, Denied(NOTCAP)),
+        Case::new("rw_pkey_mprotect_exec", Rights, Denied(NOTCAP)),
+        Case::new("rw_mprotect_exec_one_byte", Rights, Denied(NOTCAP)),
+        Case::new("rw_mprotect_exec_before_hole", Rights, Denied(NOTCAP)),
+        Case::new("rw_mprotect_exec_from_thread", Rights, Denied(NOTCAP)),
+        Case::new("rw_mprotect_exec_in_child", Rights, Denied(NOTCAP)),
+        Case::new("anon_mmap_exec_naming_rw", Rights, Allowed),
         Case::new("ro_dup", Rights, Denied(NOTCAP)),
         Case::new("ro_dup2", Rights, Denied(NOTCAP)),
         Case::new("ro_dup3", Rights, Denied(NOTCAP)),
