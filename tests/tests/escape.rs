@@ -964,6 +964,7 @@ mod linux {
         Case::new("rw_mprotect_exec", Rights, Denied(NOTCAP)),
         Case::new("rw_pkey_mprotect_exec", Rights, Denied(NOTCAP)),
         Case::new("rw_mprotect_exec_one_byte", Rights, Denied(NOTCAP)),
+        Case::new("rw_tagged_mprotect_exec", Rights, Denied(NOTCAP)),
         Case::new("rw_mprotect_exec_before_hole", Rights, Denied(NOTCAP)),
         Case::new("rw_mprotect_exec_from_thread", Rights, Denied(NOTCAP)),
         Case::new("rw_mprotect_exec_in_child", Rights, Denied(NOTCAP)),

@@ -394,6 +394,24 @@ pub(super) const CASES: &[(&str, Probe)] = &[
         sys!(libc::mprotect(p, 1, libc::PROT_READ | libc::PROT_EXEC))?;
         Ok("file mapping made executable".into())
     }),
+    // The address with a tag in its top bits: arm64 ignores the top byte
+    // of a user address (untagged_addr in mm/mprotect.c, TBI), x86_64
+    // bits 57-62 once LAM is on (arch_prctl ARCH_ENABLE_TAGGED_ADDR), so
+    // the kernel changes `rw`'s mapping while /proc/PID/maps holds no
+    // mapping at the tagged address (Capsicum's answer: that of the
+    // mapping, EACCES). Where nothing untags it (x86_64 without LAM) the
+    // kernel answers ENOMEM, and the supervisor judges the untagged range
+    // all the same.
+    ("rw_tagged_mprotect_exec", |f| {
+        let p = map_rw_private(f.rw, libc::PROT_READ)?;
+        let tagged = (p as usize | ADDRESS_TAG) as *mut libc::c_void;
+        sys!(libc::mprotect(
+            tagged,
+            4096,
+            libc::PROT_READ | libc::PROT_EXEC
+        ))?;
+        Ok("file mapping made executable through a tagged address".into())
+    }),
     // A range of `rw`'s mapping and a hole after it: the kernel changes
     // the mapping, then answers ENOMEM at the hole (mm/mprotect.c
     // do_mprotect_pkey), so the page is executable whatever it answered;
@@ -653,6 +671,14 @@ fn map_rw_private(rw: RawFd, prot: i32) -> std::io::Result<*mut libc::c_void> {
         0
     ))
 }
+
+/// Bits of a user address the kernel may ignore: arm64's top byte (TBI,
+/// Documentation/arch/arm64/tagged-address-abi.rst), x86_64's bits 57-62
+/// under LAM_U57 (arch/x86/include/asm/uaccess_64.h).
+#[cfg(target_arch = "aarch64")]
+const ADDRESS_TAG: usize = 0x2a << 56;
+#[cfg(not(target_arch = "aarch64"))]
+const ADDRESS_TAG: usize = 0x15 << 57;
 
 /// A function that returns at once: `ret`.
 #[cfg(target_arch = "aarch64")]

@@ -25,8 +25,10 @@
 //! Anything else (a memfd, a file mapped through a descriptor in no class,
 //! a file deleted since) answers `EACCES`, as beyond a maximum protection;
 //! so does a caller whose mappings cannot be read (one made non-dumpable,
-//! proc(5)). A range meeting no mapping, or misaligned, is left to the
-//! kernel's own answer (`ENOMEM`, `EINVAL`). The kernel reads no memory
+//! proc(5)). The range is the one the kernel changes, its address
+//! without the tag the kernel ignores ([`untagged`]); one meeting no
+//! mapping, or misaligned, is left to the kernel's own answer (`ENOMEM`,
+//! `EINVAL`). The kernel reads no memory
 //! for the call, but the caller's mappings may change between the check
 //! and the call: a thread mapping a file over the range meanwhile
 //! (`MAP_FIXED`) makes that mapping executable (the Linux table, row 4
@@ -189,13 +191,37 @@ fn shmem_device(proc: RawFd) -> Option<u64> {
     found
 }
 
+/// Address `addr` without the tag the kernel strips before it looks for
+/// mappings (do_mprotect_pkey: `untagged_addr(start)`, mm/mprotect.c):
+/// arm64 ignores the top byte of an address whose bit 55 is clear (TBI,
+/// Documentation/arch/arm64/tagged-address-abi.rst); x86_64 bits 57-62
+/// of one whose bit 63 is clear once the process turned LAM on
+/// (arch_prctl(2) `ARCH_ENABLE_TAGGED_ADDR`, arch/x86/include/asm/uaccess_64.h).
+/// The supervisor cannot tell whether LAM is on, so it judges the range
+/// without those bits all the same: without LAM the kernel answers
+/// `ENOMEM` for the tagged range (no mapping there), and the supervisor
+/// at worst `EACCES` first.
+fn untagged(addr: u64) -> u64 {
+    if cfg!(target_arch = "aarch64") {
+        if addr & (1 << 55) == 0 {
+            addr & !(0xff << 56)
+        } else {
+            addr
+        }
+    } else if cfg!(target_arch = "x86_64") && addr & (1 << 63) == 0 {
+        addr & !(0x3f << 57)
+    } else {
+        addr
+    }
+}
+
 /// The caller's mprotect(2) or pkey_mprotect(2) in `req`, adding
 /// `PROT_EXEC` (module docs).
 pub(super) fn protect(req: &libc::seccomp_notif, state: &State) -> Result<Reply, i32> {
     let args = req.data.args;
     // SAFETY: sysconf(3) of the page size reads no memory of ours.
     let page = unsafe { libc::sysconf(libc::_SC_PAGESIZE) } as u64;
-    let (start, len) = (args[0], args[1]);
+    let (start, len) = (untagged(args[0]), args[1]);
     let Some(end) = len
         .checked_add(page - 1)
         .map(|l| l & !(page - 1))
@@ -275,6 +301,24 @@ mod tests {
             Mapping::parse(b"7f1e2c400000-7f1e2c401000 r--p 00000000 fd:01 77  /tmp/a b").unwrap();
         assert_eq!(spaced.name, b"/tmp/a b");
         assert_eq!(Mapping::parse(b"garbage"), None);
+    }
+
+    /// The range judged is the one the kernel changes: without the
+    /// address tag it ignores.
+    #[test]
+    fn tags_are_stripped_as_the_kernel_strips_them() {
+        let user = 0x7f1e_2c40_0000;
+        assert_eq!(untagged(user), user);
+        if cfg!(target_arch = "aarch64") {
+            assert_eq!(untagged(user | (0x2a << 56)), user);
+            // Bit 55 set: a kernel address, kept.
+            assert_eq!(untagged(0xffff_8000_0000_0000), 0xffff_8000_0000_0000);
+        } else if cfg!(target_arch = "x86_64") {
+            assert_eq!(untagged(user | (0x15 << 57)), user);
+            assert_eq!(untagged(user | (0x3f << 57)), user);
+            // Bit 63 set: not untagged (a kernel address).
+            assert_eq!(untagged(1 << 63 | 1 << 57 | user), 1 << 63 | 1 << 57 | user);
+        }
     }
 
     /// A part of a mapping made before entry counts only where it maps the
