@@ -17,7 +17,9 @@
 //! - a file mapped before entry (the program's image and libraries), a
 //!   part of such a mapping that still maps the same file at the same
 //!   offset;
-//! - a file of a descriptor held at entry whose rights hold `mmap_x`, or a
+//! - a file of a descriptor held at entry whose rights hold `mmap_x` (by
+//!   device and inode, which the supervisor keeps from being handed to
+//!   another file once the program closes and unlinks it), or a
 //!   file beneath a preopened directory whose rights hold it (the program
 //!   could map it executable through that directory: Capsicum asks it of
 //!   the descriptor the mapping was made through).
