@@ -13,7 +13,8 @@
 //! - anonymous memory: private (no file: the heap, a stack, an anonymous
 //!   mapping) or shared (`MAP_SHARED | MAP_ANONYMOUS`, which Linux backs
 //!   with a file of its internal shmem mount named `/dev/zero`, mm/shmem.c
-//!   `shmem_zero_setup`);
+//!   `shmem_zero_setup`, shown as `[anon_shmem:NAME]` once the program
+//!   names it with prctl(2) `PR_SET_VMA_ANON_NAME`);
 //! - a file mapped before entry (the program's image and libraries), a
 //!   part of such a mapping that still maps the same file at the same
 //!   offset;
@@ -66,6 +67,12 @@ pub(super) struct Mapping {
 /// (mm/shmem.c `shmem_zero_setup`, unlinked from its internal mount).
 const SHARED_ANONYMOUS: &[u8] = b"/dev/zero (deleted)";
 
+/// How /proc/PID/maps names shared anonymous memory the program named
+/// with prctl(2) `PR_SET_VMA_ANON_NAME` (fs/proc/task_mmu.c
+/// `get_vma_name`: `[anon_shmem:NAME]`; mm/madvise.c names no other
+/// file mapping, `EBADF`).
+const NAMED_SHARED_ANONYMOUS: &[u8] = b"[anon_shmem:";
+
 impl Mapping {
     /// Parses one line of /proc/PID/maps: `start-end perms offset
     /// major:minor inode name` (hex but the inode, decimal).
@@ -112,7 +119,9 @@ impl Mapping {
     /// Whether this is anonymous memory, private or shared (module docs);
     /// `shmem`: the device of the kernel's internal shmem mount.
     pub(super) fn anonymous(&self, shmem: Option<u64>) -> bool {
-        self.ino == 0 || (Some(self.dev) == shmem && self.name == SHARED_ANONYMOUS)
+        self.ino == 0
+            || (Some(self.dev) == shmem
+                && (self.name == SHARED_ANONYMOUS || self.name.starts_with(NAMED_SHARED_ANONYMOUS)))
     }
 
     /// Whether this maps the same file at the same offsets as `before`,
@@ -293,6 +302,11 @@ mod tests {
         .unwrap();
         assert!(shared.anonymous(Some(libc::makedev(0, 1))));
         assert!(!shared.anonymous(Some(libc::makedev(0, 5))));
+        let named =
+            Mapping::parse(b"7f1e2c200000-7f1e2c201000 rw-s 00000000 00:01 2055  [anon_shmem:jit]")
+                .unwrap();
+        assert!(named.anonymous(Some(libc::makedev(0, 1))));
+        assert!(!named.anonymous(Some(libc::makedev(0, 5))));
         let memfd = Mapping::parse(
             b"7f1e2c300000-7f1e2c301000 rw-s 00000000 00:01 2056  /memfd:jit (deleted)",
         )
