@@ -303,6 +303,32 @@ pub(super) const CASES: &[(&str, Probe)] = &[
         let _ = sys!(libc::munmap(p, 4096));
         r.map(|_| "anonymous memory made executable".into())
     }),
+    // Shared anonymous memory the program named (prctl(2) `PR_SET_VMA`,
+    // `PR_SET_VMA_ANON_NAME`: /proc/PID/maps then says
+    // `[anon_shmem:NAME]`) is anonymous memory still.
+    ("anon_shared_named_mprotect_exec", |_| {
+        let p = sys!(libc::mmap(
+            std::ptr::null_mut(),
+            4096,
+            libc::PROT_READ | libc::PROT_WRITE,
+            libc::MAP_SHARED | libc::MAP_ANONYMOUS,
+            -1,
+            0
+        ))?;
+        // PR_SET_VMA (0x53564d41), PR_SET_VMA_ANON_NAME (0); `EINVAL` on a
+        // kernel without CONFIG_ANON_VMA_NAME, which leaves it unnamed.
+        let named = sys!(libc::prctl(
+            0x5356_4d41,
+            0,
+            p as libc::c_ulong,
+            4096,
+            c"jit".as_ptr()
+        ))
+        .map_or("unnamed: the kernel names no mapping", |_| "named");
+        let r = sys!(libc::mprotect(p, 4096, libc::PROT_READ | libc::PROT_EXEC));
+        let _ = sys!(libc::munmap(p, 4096));
+        r.map(|_| format!("shared anonymous memory ({named}) made executable"))
+    }),
     // The program's own image, mapped before entry: within its maximum
     // protection.
     ("own_text_mprotect_exec", |_| {
@@ -368,6 +394,139 @@ pub(super) const CASES: &[(&str, Probe)] = &[
         ))?;
         sys!(libc::mprotect(p, 4096, libc::PROT_READ | libc::PROT_EXEC))?;
         Ok("file mapping made executable".into())
+    }),
+    // ---- third attack (mprotect judged by the supervisor,
+    // supervise/protected.rs) ----
+    // Capsicum bounds a mapping of `rw` (rights without `mmap_x`) by its
+    // maximum protection, which lacks `PROT_EXEC`, whatever the call
+    // (vm_map_protect, sys/vm/vm_map.c: `KERN_PROTECTION_FAILURE`, EACCES
+    // from kern_mprotect). The same mapping through pkey_mprotect(2) with
+    // no key (-1: mprotect(2) itself, pkeys(7)).
+    ("rw_pkey_mprotect_exec", |f| {
+        let p = map_rw_private(f.rw, libc::PROT_READ)?;
+        sys!(libc::syscall(
+            libc::SYS_pkey_mprotect,
+            p,
+            4096,
+            libc::PROT_READ | libc::PROT_EXEC,
+            -1
+        ))?;
+        Ok("file mapping made executable".into())
+    }),
+    // A length of one byte: the kernel rounds it up to the page
+    // (mprotect(2)), the supervisor must judge the page.
+    ("rw_mprotect_exec_one_byte", |f| {
+        let p = map_rw_private(f.rw, libc::PROT_READ)?;
+        sys!(libc::mprotect(p, 1, libc::PROT_READ | libc::PROT_EXEC))?;
+        Ok("file mapping made executable".into())
+    }),
+    // The address with a tag in its top bits: arm64 ignores the top byte
+    // of a user address (untagged_addr in mm/mprotect.c, TBI), x86_64
+    // bits 57-62 once LAM is on (arch_prctl ARCH_ENABLE_TAGGED_ADDR), so
+    // the kernel changes `rw`'s mapping while /proc/PID/maps holds no
+    // mapping at the tagged address (Capsicum's answer: that of the
+    // mapping, EACCES). Where nothing untags it (x86_64 without LAM) the
+    // kernel answers ENOMEM, and the supervisor judges the untagged range
+    // all the same.
+    ("rw_tagged_mprotect_exec", |f| {
+        let p = map_rw_private(f.rw, libc::PROT_READ)?;
+        let tagged = (p as usize | ADDRESS_TAG) as *mut libc::c_void;
+        sys!(libc::mprotect(
+            tagged,
+            4096,
+            libc::PROT_READ | libc::PROT_EXEC
+        ))?;
+        Ok("file mapping made executable through a tagged address".into())
+    }),
+    // A range of `rw`'s mapping and a hole after it: the kernel changes
+    // the mapping, then answers ENOMEM at the hole (mm/mprotect.c
+    // do_mprotect_pkey), so the page is executable whatever it answered;
+    // a child calls it to find out. Capsicum: EACCES, nothing changed
+    // (vm_map_protect checks every entry's maximum protection in a first
+    // pass, sys/vm/vm_map.c).
+    ("rw_mprotect_exec_before_hole", |f| {
+        let p = sys!(libc::mmap(
+            std::ptr::null_mut(),
+            8192,
+            libc::PROT_NONE,
+            libc::MAP_PRIVATE | libc::MAP_ANONYMOUS,
+            -1,
+            0
+        ))?;
+        sys!(libc::mmap(
+            p,
+            4096,
+            libc::PROT_READ | libc::PROT_WRITE,
+            libc::MAP_PRIVATE | libc::MAP_FIXED,
+            f.rw,
+            0
+        ))?;
+        sys!(libc::munmap((p as usize + 4096) as *mut libc::c_void, 4096))?;
+        // A private copy: the file is not written.
+        // SAFETY: `p` is a writable private page of ours, as long as `RET`.
+        unsafe { std::ptr::copy_nonoverlapping(RET.as_ptr(), p.cast::<u8>(), RET.len()) };
+        let r = sys!(libc::mprotect(p, 8192, libc::PROT_READ | libc::PROT_EXEC));
+        match r {
+            Err(e) if e.raw_os_error() != Some(libc::ENOMEM) => Err(e),
+            r if runs(p)? => Ok(format!("file mapping executable (mprotect: {r:?})")),
+            Ok(_) => Err(std::io::Error::other("answered 0, not executable")),
+            Err(e) => Err(e),
+        }
+    }),
+    // The call from another thread of the program (the supervisor reads
+    // /proc/TID/maps of the thread that asks).
+    ("rw_mprotect_exec_from_thread", |f| {
+        let p = map_rw_private(f.rw, libc::PROT_READ)? as usize;
+        std::thread::spawn(move || {
+            sys!(libc::mprotect(
+                p as *mut libc::c_void,
+                4096,
+                libc::PROT_READ | libc::PROT_EXEC
+            ))
+        })
+        .join()
+        .map_err(|_| std::io::Error::other("the thread panicked"))??;
+        Ok("file mapping made executable".into())
+    }),
+    // The call from a child forked after entry, whose mappings are copies
+    // of the program's (fork(2)); it answers with its exit status.
+    ("rw_mprotect_exec_in_child", |f| {
+        let p = map_rw_private(f.rw, libc::PROT_READ)?;
+        let (pid, pidfd) = pidfd_fork()?;
+        if pid == 0 {
+            let r = sys!(libc::mprotect(p, 4096, libc::PROT_READ | libc::PROT_EXEC));
+            // SAFETY: _exit(2) in the child, which owns nothing to flush.
+            unsafe { libc::_exit(r.map_or_else(|e| e.raw_os_error().unwrap_or(255), |_| 0)) };
+        }
+        match pidfd_wait(pidfd)? {
+            End::Exited(0) => Ok("file mapping made executable in the child".into()),
+            End::Exited(errno) => Err(std::io::Error::from_raw_os_error(errno)),
+            end => Err(std::io::Error::other(format!("the child: {end:?}"))),
+        }
+    }),
+    // An anonymous mapping names a descriptor, `rw`, which Linux ignores
+    // (mm/mmap.c ksys_mmap_pgoff takes the file only without
+    // MAP_ANONYMOUS): executable anonymous memory, zeroes, not the file
+    // (Capsicum: vm_mmap gives anonymous memory every protection).
+    ("anon_mmap_exec_naming_rw", |f| {
+        let p = sys!(libc::mmap(
+            std::ptr::null_mut(),
+            4096,
+            libc::PROT_READ | libc::PROT_EXEC,
+            libc::MAP_PRIVATE | libc::MAP_ANONYMOUS,
+            f.rw,
+            0
+        ))?;
+        // SAFETY: `p` is a readable page of ours.
+        let first = unsafe { std::slice::from_raw_parts(p.cast::<u8>(), 16) }.to_vec();
+        let _ = sys!(libc::munmap(p, 4096));
+        if first.iter().all(|&b| b == 0) {
+            Ok("executable anonymous memory, zeroes".into())
+        } else {
+            Err(std::io::Error::other(format!(
+                "the file's bytes: {first:?}"
+            )))
+        }
     }),
     ("ro_statx_empty", |f| {
         // SAFETY: `statx` is plain old data; all zeroes is a valid value.
@@ -526,3 +685,45 @@ fn racing_poll(fd: RawFd) -> Attempt {
 /// changes.
 #[inline(never)]
 fn own_text_mprotect_exec_anchor() {}
+
+/// A private mapping of one page of `rw` (`mmap_r`) with `prot`.
+fn map_rw_private(rw: RawFd, prot: i32) -> std::io::Result<*mut libc::c_void> {
+    sys!(libc::mmap(
+        std::ptr::null_mut(),
+        4096,
+        prot,
+        libc::MAP_PRIVATE,
+        rw,
+        0
+    ))
+}
+
+/// Bits of a user address the kernel may ignore: arm64's top byte (TBI,
+/// Documentation/arch/arm64/tagged-address-abi.rst), x86_64's bits 57-62
+/// under LAM_U57 (arch/x86/include/asm/uaccess_64.h).
+#[cfg(target_arch = "aarch64")]
+const ADDRESS_TAG: usize = 0x2a << 56;
+#[cfg(not(target_arch = "aarch64"))]
+const ADDRESS_TAG: usize = 0x15 << 57;
+
+/// A function that returns at once: `ret`.
+#[cfg(target_arch = "aarch64")]
+const RET: [u8; 4] = 0xd65f03c0u32.to_le_bytes();
+#[cfg(not(target_arch = "aarch64"))]
+const RET: [u8; 1] = [0xc3];
+
+/// Whether page `p`, starting with [`RET`], runs: a child calls it and
+/// exits 0 (it dies of SIGSEGV where the page is not executable).
+fn runs(p: *mut libc::c_void) -> std::io::Result<bool> {
+    let (pid, pidfd) = pidfd_fork()?;
+    if pid == 0 {
+        // SAFETY: `p` starts with a `ret`; where it is not executable
+        // the child dies of SIGSEGV, which is the answer.
+        unsafe {
+            let f: extern "C" fn() = std::mem::transmute(p);
+            f();
+            libc::_exit(0)
+        }
+    }
+    Ok(matches!(pidfd_wait(pidfd)?, End::Exited(0)))
+}

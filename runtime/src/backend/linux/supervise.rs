@@ -359,6 +359,7 @@ fn serve(sock: OwnedFd, judged: &Judged) -> io::Result<()> {
         .dirs
         .iter()
         .chain(&anchors.files)
+        .chain(&anchors.pinned)
         .map(AsRawFd::as_raw_fd)
         .collect();
     keep.push(l);
@@ -783,6 +784,15 @@ struct Anchors {
     /// Device and inode of each file of those classes whose rights hold
     /// `mmap_x` (`protected.rs`).
     executable: Vec<(u64, u64)>,
+    /// An `O_PATH` descriptor of each file of `executable` (opened again
+    /// through /proc/self/fd/N, proc(5)): it holds the inode, so that its
+    /// number names that file while the supervisor lives. The program may
+    /// close its descriptor and unlink the file; a file system then hands
+    /// the number out again (ext4: the lowest free one of a group), and
+    /// the new file, made through a descriptor without `mmap_x`, would
+    /// pass for the one held. `O_PATH`: neither reading nor writing it
+    /// (a writer would keep execve(2) of it `ETXTBSY`).
+    pinned: Vec<OwnedFd>,
 }
 
 impl Anchors {
@@ -793,6 +803,7 @@ impl Anchors {
             dirs: Vec::new(),
             files: Vec::new(),
             executable: Vec::new(),
+            pinned: Vec::new(),
         };
         for c in classes.iter().filter(|c| !c.pool) {
             for fd in c.lo..=c.hi.min(c.lo.saturating_add(4096)) {
@@ -801,7 +812,12 @@ impl Anchors {
                 };
                 let dir = st.st_mode & libc::S_IFMT == libc::S_IFDIR;
                 if !dir && c.limits.rights.allows(Right::MmapX) {
-                    out.executable.push((st.st_dev, st.st_ino));
+                    // Without a descriptor holding the inode, the file is
+                    // not counted (fail closed: `EACCES`).
+                    if let Some(pin) = pinned(fd as RawFd, &st) {
+                        out.executable.push((st.st_dev, st.st_ino));
+                        out.pinned.push(pin);
+                    }
                 }
                 if dir && !c.limits.rights.allows(Right::Lookup) {
                     continue;
@@ -830,6 +846,24 @@ impl Anchors {
         }
         out
     }
+}
+
+/// An `O_PATH` descriptor of the file of descriptor `fd`, whose metadata
+/// is `st` (`Anchors::pinned`); `None` if none could be made.
+fn pinned(fd: RawFd, st: &libc::stat) -> Option<OwnedFd> {
+    let at = std::ffi::CString::new(format!("/proc/self/fd/{fd}")).ok()?;
+    // SAFETY: open(2) of a NUL-terminated path; the result is checked
+    // and owned below.
+    let pin = unsafe { libc::open(at.as_ptr(), libc::O_PATH | libc::O_CLOEXEC) };
+    if pin < 0 {
+        return None;
+    }
+    // SAFETY: a new descriptor owned by nothing else.
+    let pin = unsafe { OwnedFd::from_raw_fd(pin) };
+    // The same file (the magic link names the description's).
+    fstat(pin.as_raw_fd())
+        .filter(|p| (p.st_dev, p.st_ino) == (st.st_dev, st.st_ino))
+        .map(|_| pin)
 }
 
 /// Closes every descriptor but those in `keep`.

@@ -30,7 +30,11 @@
 //! file for reading (a directory it may search but not list, a file
 //! without read permission), the copy is refused (`EACCES`). It shares
 //! no status flags with the original: an `O_PATH` description has none
-//! a call could change.
+//! a call could change. The open is seen outside as any open of the file
+//! is: it breaks a write lease another process holds on it (fcntl(2)
+//! `F_SETLEASE`; fs/locks.c `__break_lease` sends the holder `SIGIO` even
+//! for an `O_NONBLOCK` open) and raises inotify and fanotify open events,
+//! where Capsicum's dup(2) opens nothing (the Linux table, row 5 (a)).
 
 use std::os::fd::{AsRawFd, OwnedFd, RawFd};
 

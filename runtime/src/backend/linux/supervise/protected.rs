@@ -13,11 +13,14 @@
 //! - anonymous memory: private (no file: the heap, a stack, an anonymous
 //!   mapping) or shared (`MAP_SHARED | MAP_ANONYMOUS`, which Linux backs
 //!   with a file of its internal shmem mount named `/dev/zero`, mm/shmem.c
-//!   `shmem_zero_setup`);
+//!   `shmem_zero_setup`, shown as `[anon_shmem:NAME]` once the program
+//!   names it with prctl(2) `PR_SET_VMA_ANON_NAME`);
 //! - a file mapped before entry (the program's image and libraries), a
 //!   part of such a mapping that still maps the same file at the same
 //!   offset;
-//! - a file of a descriptor held at entry whose rights hold `mmap_x`, or a
+//! - a file of a descriptor held at entry whose rights hold `mmap_x` (by
+//!   device and inode, which the supervisor keeps from being handed to
+//!   another file once the program closes and unlinks it), or a
 //!   file beneath a preopened directory whose rights hold it (the program
 //!   could map it executable through that directory: Capsicum asks it of
 //!   the descriptor the mapping was made through).
@@ -25,8 +28,10 @@
 //! Anything else (a memfd, a file mapped through a descriptor in no class,
 //! a file deleted since) answers `EACCES`, as beyond a maximum protection;
 //! so does a caller whose mappings cannot be read (one made non-dumpable,
-//! proc(5)). A range meeting no mapping, or misaligned, is left to the
-//! kernel's own answer (`ENOMEM`, `EINVAL`). The kernel reads no memory
+//! proc(5)). The range is the one the kernel changes, its address
+//! without the tag the kernel ignores ([`untagged`]); one meeting no
+//! mapping, or misaligned, is left to the kernel's own answer (`ENOMEM`,
+//! `EINVAL`). The kernel reads no memory
 //! for the call, but the caller's mappings may change between the check
 //! and the call: a thread mapping a file over the range meanwhile
 //! (`MAP_FIXED`) makes that mapping executable (the Linux table, row 4
@@ -61,6 +66,12 @@ pub(super) struct Mapping {
 /// The name Linux gives the file behind shared anonymous memory
 /// (mm/shmem.c `shmem_zero_setup`, unlinked from its internal mount).
 const SHARED_ANONYMOUS: &[u8] = b"/dev/zero (deleted)";
+
+/// How /proc/PID/maps names shared anonymous memory the program named
+/// with prctl(2) `PR_SET_VMA_ANON_NAME` (fs/proc/task_mmu.c
+/// `get_vma_name`: `[anon_shmem:NAME]`; mm/madvise.c names no other
+/// file mapping, `EBADF`).
+const NAMED_SHARED_ANONYMOUS: &[u8] = b"[anon_shmem:";
 
 impl Mapping {
     /// Parses one line of /proc/PID/maps: `start-end perms offset
@@ -105,10 +116,16 @@ impl Mapping {
             .collect()
     }
 
+    /// Whether its name is one Linux gives shared anonymous memory (which
+    /// [`Mapping::anonymous`] then tells by the device).
+    pub(super) fn shared_anonymous_name(&self) -> bool {
+        self.name == SHARED_ANONYMOUS || self.name.starts_with(NAMED_SHARED_ANONYMOUS)
+    }
+
     /// Whether this is anonymous memory, private or shared (module docs);
     /// `shmem`: the device of the kernel's internal shmem mount.
     pub(super) fn anonymous(&self, shmem: Option<u64>) -> bool {
-        self.ino == 0 || (Some(self.dev) == shmem && self.name == SHARED_ANONYMOUS)
+        self.ino == 0 || (Some(self.dev) == shmem && self.shared_anonymous_name())
     }
 
     /// Whether this maps the same file at the same offsets as `before`,
@@ -189,13 +206,37 @@ fn shmem_device(proc: RawFd) -> Option<u64> {
     found
 }
 
+/// Address `addr` without the tag the kernel strips before it looks for
+/// mappings (do_mprotect_pkey: `untagged_addr(start)`, mm/mprotect.c):
+/// arm64 ignores the top byte of an address whose bit 55 is clear (TBI,
+/// Documentation/arch/arm64/tagged-address-abi.rst); x86_64 bits 57-62
+/// of one whose bit 63 is clear once the process turned LAM on
+/// (arch_prctl(2) `ARCH_ENABLE_TAGGED_ADDR`, arch/x86/include/asm/uaccess_64.h).
+/// The supervisor cannot tell whether LAM is on, so it judges the range
+/// without those bits all the same: without LAM the kernel answers
+/// `ENOMEM` for the tagged range (no mapping there), and the supervisor
+/// at worst `EACCES` first.
+fn untagged(addr: u64) -> u64 {
+    if cfg!(target_arch = "aarch64") {
+        if addr & (1 << 55) == 0 {
+            addr & !(0xff << 56)
+        } else {
+            addr
+        }
+    } else if cfg!(target_arch = "x86_64") && addr & (1 << 63) == 0 {
+        addr & !(0x3f << 57)
+    } else {
+        addr
+    }
+}
+
 /// The caller's mprotect(2) or pkey_mprotect(2) in `req`, adding
 /// `PROT_EXEC` (module docs).
 pub(super) fn protect(req: &libc::seccomp_notif, state: &State) -> Result<Reply, i32> {
     let args = req.data.args;
     // SAFETY: sysconf(3) of the page size reads no memory of ours.
     let page = unsafe { libc::sysconf(libc::_SC_PAGESIZE) } as u64;
-    let (start, len) = (args[0], args[1]);
+    let (start, len) = (untagged(args[0]), args[1]);
     let Some(end) = len
         .checked_add(page - 1)
         .map(|l| l & !(page - 1))
@@ -221,7 +262,7 @@ pub(super) fn protect(req: &libc::seccomp_notif, state: &State) -> Result<Reply,
     let shmem = || *at_entry.shmem.get_or_init(|| shmem_device(proc));
     let may = |m: &Mapping| {
         m.ino == 0
-            || (m.name == SHARED_ANONYMOUS && m.anonymous(shmem()))
+            || (m.shared_anonymous_name() && m.anonymous(shmem()))
             || at_entry.mapped.iter().any(|b| m.within(b))
             || at_entry.executable.contains(&(m.dev, m.ino))
             || (m.name.starts_with(b"/")
@@ -267,6 +308,11 @@ mod tests {
         .unwrap();
         assert!(shared.anonymous(Some(libc::makedev(0, 1))));
         assert!(!shared.anonymous(Some(libc::makedev(0, 5))));
+        let named =
+            Mapping::parse(b"7f1e2c200000-7f1e2c201000 rw-s 00000000 00:01 2055  [anon_shmem:jit]")
+                .unwrap();
+        assert!(named.anonymous(Some(libc::makedev(0, 1))));
+        assert!(!named.anonymous(Some(libc::makedev(0, 5))));
         let memfd = Mapping::parse(
             b"7f1e2c300000-7f1e2c301000 rw-s 00000000 00:01 2056  /memfd:jit (deleted)",
         )
@@ -277,6 +323,24 @@ mod tests {
             Mapping::parse(b"7f1e2c400000-7f1e2c401000 r--p 00000000 fd:01 77  /tmp/a b").unwrap();
         assert_eq!(spaced.name, b"/tmp/a b");
         assert_eq!(Mapping::parse(b"garbage"), None);
+    }
+
+    /// The range judged is the one the kernel changes: without the
+    /// address tag it ignores.
+    #[test]
+    fn tags_are_stripped_as_the_kernel_strips_them() {
+        let user = 0x7f1e_2c40_0000;
+        assert_eq!(untagged(user), user);
+        if cfg!(target_arch = "aarch64") {
+            assert_eq!(untagged(user | (0x2a << 56)), user);
+            // Bit 55 set: a kernel address, kept.
+            assert_eq!(untagged(0xffff_8000_0000_0000), 0xffff_8000_0000_0000);
+        } else if cfg!(target_arch = "x86_64") {
+            assert_eq!(untagged(user | (0x15 << 57)), user);
+            assert_eq!(untagged(user | (0x3f << 57)), user);
+            // Bit 63 set: not untagged (a kernel address).
+            assert_eq!(untagged(1 << 63 | 1 << 57 | user), 1 << 63 | 1 << 57 | user);
+        }
     }
 
     /// A part of a mapping made before entry counts only where it maps the
