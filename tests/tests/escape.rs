@@ -1181,6 +1181,28 @@ mod linux {
             "dir/rootonly",
         ]),
         Case::new("opens_after_setgroups", Rights, Allowed).changes(&["dir/g.txt"]),
+        // ---- metadata changes through `dir`'s pool (supervise/changed.rs) --
+        // Made with the calling thread's credentials: the kernel's answer.
+        Case::new("changed_fchown_after_setresuid", Rights, Allowed),
+        Case::new("changed_futimens_after_setresuid", Rights, Allowed),
+        Case::new("changed_fchown_after_setfsuid", Rights, Allowed),
+        Case::new("changed_fchown_after_caps_dropped", Rights, Allowed)
+            .changes(&["dir/inside.txt"]),
+        Case::new("changed_fchmod_thread_own_credentials", Rights, Allowed)
+            .changes(&["dir/inside.txt"]),
+        Case::new("changed_fchmod_forked_child", Rights, Allowed).changes(&["dir/inside.txt"]),
+        // Walked beneath the pool's directory, not the preopened one.
+        Case::new("changed_pool_dir_fchmodat_dotdot", Rights, Denied(NOPATH)),
+        Case::new(
+            "changed_pool_dir_utimensat_symlink_up",
+            Rights,
+            Denied(NOPATH),
+        )
+        .changes(&["dir/sub/up"]),
+        Case::new("changed_pool_dir_fchownat_nofollow_link", Rights, Allowed)
+            .changes(&["dir/sub/up"]),
+        Case::new("changed_futimens_flags_einval", Rights, Allowed),
+        Case::new("changed_dir_pool_fsetxattr", Rights, Denied(NOTCAP)).skip(xattrs_unsupported),
     ];
 
     /// A probe that starts a thread in a `{ expr }` source, before entry: the

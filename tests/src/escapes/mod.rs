@@ -61,6 +61,7 @@ pub const HANDED_LISTENER: RawFd = 5;
 pub const HANDED_PIDFD: RawFd = 6;
 
 mod calls;
+mod changed;
 mod children;
 mod differences;
 mod inherited;
@@ -94,6 +95,7 @@ const SECTIONS: &[&[(&str, Probe)]] = &[
     supervisor::CASES,
     lookups::CASES,
     opens::CASES,
+    changed::CASES,
 ];
 
 /// Every case.

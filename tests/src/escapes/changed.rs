@@ -1,0 +1,198 @@
+//! Attacks on the metadata changes the supervisor makes for a descriptor
+//! opened beneath a directory (supervise/changed.rs, `attributes` in
+//! supervise.rs, `lookup::beneath_holding`): fchmod(2), fchown(2),
+//! futimens(3) and the path forms through a number of `dir`'s pool. The
+//! change is the supervisor's, so it must be made with the caller's
+//! credentials, the calling thread's (credentials(7): the kernel checks
+//! ownership, `CAP_CHOWN` and `CAP_FOWNER` against the filesystem ids and
+//! effective capabilities of the thread making the change), answer what
+//! the kernel answers the caller, and reach nothing but what a walk
+//! beneath the descriptor reaches (Capsicum: `..` never above it,
+//! symbolic links only within it, openat.cc; `ENOTCAPABLE` otherwise).
+
+use super::lookups::{as_root, set_capabilities};
+use super::namespaces::expect_errno;
+use super::*;
+use crate::sys::*;
+
+/// Times for futimens(3) and utimensat(2): both set explicitly, which
+/// only the owner (or `CAP_FOWNER`) may do (utimensat(2)).
+const TIMES: [libc::timespec; 2] = [libc::timespec {
+    tv_sec: 1_000_000_000,
+    tv_nsec: 0,
+}; 2];
+
+pub(super) const CASES: &[(&str, Probe)] = &[
+    // A descriptor of root's `dir/inside.txt` opened beneath `dir` (in its
+    // pool, `fchmod` and `fchown` checked by the supervisor), then the
+    // caller nobody effectively (setresuid(2)): not the owner, no
+    // `CAP_CHOWN`, no `CAP_FOWNER`, so fchown(2) and fchmod(2) answer
+    // `EPERM` (chown(2), chmod(2)), as they do unsandboxed. A supervisor
+    // changing with its own (root's) credentials would change them.
+    ("changed_fchown_after_setresuid", |f| {
+        let fd = openat(f.dir, c"inside.txt", libc::O_RDONLY)?;
+        as_nobody()?;
+        expect_errno(sys!(libc::fchown(fd, 65534, 65534)), libc::EPERM)?;
+        expect_errno(sys!(libc::fchmod(fd, 0o600)), libc::EPERM)
+    }),
+    // futimens(3) by nobody of root's file: explicit times need the owner
+    // (`EPERM`), the current time write permission, which 0644 denies
+    // nobody (`EACCES`; utimensat(2)).
+    ("changed_futimens_after_setresuid", |f| {
+        let fd = openat(f.dir, c"inside.txt", libc::O_RDONLY)?;
+        as_nobody()?;
+        expect_errno(sys!(libc::futimens(fd, TIMES.as_ptr())), libc::EPERM)?;
+        expect_errno(sys!(libc::futimens(fd, std::ptr::null())), libc::EACCES)
+    }),
+    // setfsuid(2) alone: the filesystem uid is what the kernel checks
+    // ownership against, and setting it non-zero clears `CAP_CHOWN` and
+    // `CAP_FOWNER` from the effective set (capabilities(7)).
+    ("changed_fchown_after_setfsuid", |f| {
+        as_root()?;
+        let fd = openat(f.dir, c"inside.txt", libc::O_RDONLY)?;
+        // SAFETY: setfsuid(2) of the calling thread; it answers the
+        // previous id, never an error.
+        unsafe { libc::setfsuid(65534) };
+        expect_errno(sys!(libc::fchown(fd, 65534, 65534)), libc::EPERM)?;
+        expect_errno(sys!(libc::futimens(fd, TIMES.as_ptr())), libc::EPERM)
+    }),
+    // Root that dropped every effective capability (capset(2)): it owns
+    // the file, so fchmod(2) and futimens(3) work, but giving the file
+    // away needs `CAP_CHOWN` (chown(2): `EPERM`).
+    ("changed_fchown_after_caps_dropped", |f| {
+        as_root()?;
+        let fd = openat(f.dir, c"inside.txt", libc::O_RDONLY)?;
+        set_capabilities(0, 0)?;
+        expect_errno(sys!(libc::fchown(fd, 65534, 65534)), libc::EPERM)?;
+        sys!(libc::fchmod(fd, 0o600))?;
+        Ok("fchmod by the owner, fchown refused".into())
+    }),
+    // Credentials are a thread's: a thread made nobody alone (the raw
+    // setresuid(2), not glibc's, which changes every thread) is refused
+    // (`EPERM`) where the root thread changes the mode.
+    ("changed_fchmod_thread_own_credentials", |f| {
+        as_root()?;
+        let fd = openat(f.dir, c"inside.txt", libc::O_RDONLY)?;
+        let theirs = std::thread::spawn(move || {
+            sys!(libc::syscall(libc::SYS_setresuid, 0, 65534, 0))?;
+            Ok::<_, std::io::Error>(sys!(libc::fchmod(fd, 0o600)).map(drop))
+        })
+        .join()
+        .map_err(|_| std::io::Error::other("the thread panicked"))??;
+        expect_errno(theirs, libc::EPERM)?;
+        sys!(libc::fchmod(fd, 0o600))?;
+        Ok("nobody's thread refused, root's changed the mode".into())
+    }),
+    // A child forked after entry holds its copy of the pool's number
+    // (fork(2)): the supervisor takes the child's descriptor, beneath
+    // `dir`, and changes the mode (Capsicum: the copy keeps its rights).
+    ("changed_fchmod_forked_child", |f| {
+        let fd = openat(f.dir, c"inside.txt", libc::O_RDONLY)?;
+        let [r, w] = pipe()?;
+        let child = sys!(libc::fork())?;
+        if child == 0 {
+            // SAFETY: fchmod(2), the errno location, write(2) of a live
+            // local and _exit(2): async-signal-safe, nothing allocated.
+            unsafe {
+                let e: u8 = if libc::fchmod(fd, 0o600) == 0 {
+                    0
+                } else {
+                    *libc::__errno_location() as u8
+                };
+                libc::write(w, (&e as *const u8).cast(), 1);
+                libc::_exit(0)
+            }
+        }
+        close(w);
+        let mut b = [0xffu8; 1];
+        let n = sys!(libc::read(r, b.as_mut_ptr().cast(), 1))?;
+        close(r);
+        match (n, b[0]) {
+            (1, 0) => Ok("the child changed the mode".into()),
+            (1, e) => Err(std::io::Error::from_raw_os_error(i32::from(e))),
+            _ => Err(std::io::Error::other("the child answered nothing")),
+        }
+    }),
+    // The path forms through a directory of `dir`'s pool (`dir/sub`,
+    // opened beneath `dir`): walked beneath that directory, so `..` may
+    // not climb to `dir` (Capsicum: `ENOTCAPABLE`), though `dir` itself
+    // holds `fchmodat`.
+    ("changed_pool_dir_fchmodat_dotdot", |f| {
+        let sub = openat(f.dir, c"sub", libc::O_RDONLY | libc::O_DIRECTORY)?;
+        sys!(libc::fchmodat(sub, c"../inside.txt".as_ptr(), 0o600, 0))?;
+        Ok("a file above the directory changed".into())
+    }),
+    // A symbolic link beneath `dir/sub` to `../inside.txt`, followed by
+    // utimensat(2) through `dir/sub`'s pool number: it leaves the
+    // directory walked beneath (Capsicum: `ENOTCAPABLE`).
+    ("changed_pool_dir_utimensat_symlink_up", |f| {
+        sys!(libc::symlinkat(
+            c"../inside.txt".as_ptr(),
+            f.dir,
+            c"sub/up".as_ptr()
+        ))?;
+        let sub = openat(f.dir, c"sub", libc::O_RDONLY | libc::O_DIRECTORY)?;
+        sys!(libc::utimensat(sub, c"up".as_ptr(), TIMES.as_ptr(), 0))?;
+        Ok("a file above the directory changed".into())
+    }),
+    // fchownat(2) with `AT_SYMLINK_NOFOLLOW` through `dir/sub`'s pool
+    // number changes the link `sub/up` itself, not `dir/inside.txt` it
+    // names above the directory.
+    ("changed_pool_dir_fchownat_nofollow_link", |f| {
+        sys!(libc::symlinkat(
+            c"../inside.txt".as_ptr(),
+            f.dir,
+            c"sub/up".as_ptr()
+        ))?;
+        let sub = openat(f.dir, c"sub", libc::O_RDONLY | libc::O_DIRECTORY)?;
+        sys!(libc::fchownat(
+            sub,
+            c"up".as_ptr(),
+            u32::MAX,
+            u32::MAX,
+            libc::AT_SYMLINK_NOFOLLOW
+        ))?;
+        Ok("the link itself, owner kept".into())
+    }),
+    // futimens(3) is utimensat(2) with a `NULL` path, which takes no flag
+    // (fs/utimes.c `do_utimes_fd`: `EINVAL`), `AT_EMPTY_PATH` and
+    // `AT_SYMLINK_NOFOLLOW` included; the supervisor answers as the
+    // kernel, changing nothing.
+    ("changed_futimens_flags_einval", |f| {
+        let fd = openat(f.dir, c"inside.txt", libc::O_RDONLY)?;
+        for flags in [libc::AT_SYMLINK_NOFOLLOW, libc::AT_EMPTY_PATH, 0x8000] {
+            expect_errno(
+                sys!(libc::syscall(
+                    libc::SYS_utimensat,
+                    fd,
+                    std::ptr::null::<libc::c_char>(),
+                    TIMES.as_ptr(),
+                    flags
+                )),
+                libc::EINVAL,
+            )?;
+        }
+        Ok("EINVAL for each flag".into())
+    }),
+    // `dir` lacks `extattr_set`: what is opened beneath it does too, and
+    // the supervisor is not asked (Capsicum: extattr_set_fd(2) needs
+    // `CAP_EXTATTR_SET`).
+    ("changed_dir_pool_fsetxattr", |f| {
+        let fd = openat(f.dir, c"inside.txt", libc::O_RDONLY)?;
+        sys!(libc::fsetxattr(
+            fd,
+            c"user.escape".as_ptr(),
+            c"1".as_ptr().cast(),
+            1,
+            0
+        ))?;
+        Ok("an attribute set".into())
+    }),
+];
+
+/// The caller made nobody effectively (setresuid(2): real and saved
+/// root), or an error when it is not root (nothing to tell apart).
+fn as_nobody() -> std::io::Result<()> {
+    as_root()?;
+    sys!(libc::setresuid(0, 65534, 0)).map(drop)
+}
