@@ -1203,6 +1203,24 @@ mod linux {
             .changes(&["dir/sub/up"]),
         Case::new("changed_futimens_flags_einval", Rights, Allowed),
         Case::new("changed_dir_pool_fsetxattr", Rights, Denied(NOTCAP)).skip(xattrs_unsupported),
+        // `rodir`'s file on `dir`'s pool keeps `rodir`'s rights.
+        Case::new(
+            "changed_rodir_file_on_dir_pool_fchmod",
+            Rights,
+            Denied(NOTCAP),
+        ),
+        Case::new(
+            "changed_rodir_file_on_dir_pool_fchown",
+            Rights,
+            Denied(NOTCAP),
+        ),
+        Case::new(
+            "changed_rodir_file_on_dir_pool_futimens",
+            Rights,
+            Denied(NOTCAP),
+        ),
+        Case::new("changed_fchmod_dir_renamed_within", Rights, Allowed)
+            .changes(&["dir/sub", "dir/sub2"]),
     ];
 
     /// A probe that starts a thread in a `{ expr }` source, before entry: the

@@ -188,7 +188,50 @@ pub(super) const CASES: &[(&str, Probe)] = &[
         ))?;
         Ok("an attribute set".into())
     }),
+    // `rodir`'s file, opened beneath `rodir` (its pool: no `fchmod`,
+    // `fchown`, `futimes`), put with dup2(2) on a number of `dir`'s pool,
+    // whose changes the supervisor checks call by call: the descriptor
+    // keeps `rodir`'s rights (Capsicum: dup2(2) copies them), so fchmod(2),
+    // fchown(2) and futimens(3) are refused, the file beneath no
+    // directory holding them.
+    ("changed_rodir_file_on_dir_pool_fchmod", |f| {
+        let slot = rodir_file_on_dir_pool(f)?;
+        sys!(libc::fchmod(slot, 0o600))?;
+        Ok("rodir's file changed".into())
+    }),
+    ("changed_rodir_file_on_dir_pool_fchown", |f| {
+        let slot = rodir_file_on_dir_pool(f)?;
+        sys!(libc::fchown(slot, 65534, 65534))?;
+        Ok("rodir's file given away".into())
+    }),
+    ("changed_rodir_file_on_dir_pool_futimens", |f| {
+        let slot = rodir_file_on_dir_pool(f)?;
+        sys!(libc::futimens(slot, TIMES.as_ptr()))?;
+        Ok("rodir's file changed".into())
+    }),
+    // A directory opened beneath `dir` and renamed within it since: it
+    // still lies beneath `dir` (its new name), so fchmod(2) changes it.
+    ("changed_fchmod_dir_renamed_within", |f| {
+        let sub = openat(f.dir, c"sub", libc::O_RDONLY | libc::O_DIRECTORY)?;
+        sys!(libc::renameat(
+            f.dir,
+            c"sub".as_ptr(),
+            f.dir,
+            c"sub2".as_ptr()
+        ))?;
+        sys!(libc::fchmod(sub, 0o700))?;
+        Ok("mode changed beneath".into())
+    }),
 ];
+
+/// `rodir/keep.txt` opened beneath `rodir`, moved with dup2(2) onto a
+/// number of `dir`'s pool (that of `dir/inside.txt` opened beneath it).
+fn rodir_file_on_dir_pool(f: &Fds) -> std::io::Result<RawFd> {
+    let kept = openat(f.rodir, c"keep.txt", libc::O_RDONLY)?;
+    let slot = openat(f.dir, c"inside.txt", libc::O_RDONLY)?;
+    sys!(libc::dup2(kept, slot))?;
+    Ok(slot)
+}
 
 /// The caller made nobody effectively (setresuid(2): real and saved
 /// root), or an error when it is not root (nothing to tell apart).
