@@ -1221,6 +1221,8 @@ mod linux {
         ),
         Case::new("changed_fchmod_dir_renamed_within", Rights, Allowed)
             .changes(&["dir/sub", "dir/sub2"]),
+        Case::new("changed_fchmod_owner_in_unsearchable_dir", Rights, Allowed)
+            .changes(&["dir/locked", "dir/locked/f"]),
     ];
 
     /// A probe that starts a thread in a `{ expr }` source, before entry: the

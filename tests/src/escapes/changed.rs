@@ -222,6 +222,21 @@ pub(super) const CASES: &[(&str, Probe)] = &[
         sys!(libc::fchmod(sub, 0o700))?;
         Ok("mode changed beneath".into())
     }),
+    // nobody's own file in root's 0700 directory beneath `dir`, opened by
+    // root, then the caller nobody: the owner may change its mode through
+    // the descriptor (chmod(2)); no path is looked up, so the directory's
+    // search permission does not matter (Capsicum: fchmod(2) takes the
+    // descriptor alone).
+    ("changed_fchmod_owner_in_unsearchable_dir", |f| {
+        as_root()?;
+        sys!(libc::mkdirat(f.dir, c"locked".as_ptr(), 0o700))?;
+        let fd = openat(f.dir, c"locked/f", libc::O_CREAT | libc::O_RDONLY)?;
+        sys!(libc::fchownat(f.dir, c"locked/f".as_ptr(), 65534, 65534, 0))?;
+        as_nobody()?;
+        sys!(libc::fchmod(fd, 0o600))?;
+        sys!(libc::futimens(fd, TIMES.as_ptr()))?;
+        Ok("the owner changed mode and times".into())
+    }),
 ];
 
 /// `rodir/keep.txt` opened beneath `rodir`, moved with dup2(2) onto a

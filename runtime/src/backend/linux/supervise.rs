@@ -1154,17 +1154,12 @@ fn attributes(
         return Err(libc::ENOENT);
     }
     let dir = copy_of(&pidfd, args[0])?;
-    // The walk and the change with the caller's credentials (after the
-    // copy: pidfd_getfd(2) needs ours); ours back when this returns.
-    let _as_caller = state.as_caller(tid)?;
-    // Where the descriptor is, before anything beneath it is looked at
-    // (a walk's errors would tell what lies beneath an `O_PATH` directory
-    // outside).
-    lookup::anchored_descriptor(dir.as_raw_fd(), state)?;
     // Through a pool whose right for the change the filter let through
     // for the supervisor to check (`supervise/changed.rs`): the
     // descriptor itself, or the directory walked beneath, must lie
-    // beneath a preopened directory holding it.
+    // beneath a preopened directory holding it, found with the
+    // supervisor's own credentials (the descriptor is the caller's: the
+    // kernel asks no search permission above it).
     let right = match i64::from(nr) {
         libc::SYS_fchmodat | libc::SYS_fchmodat2 => Right::Fchmod,
         libc::SYS_fchownat => Right::Fchown,
@@ -1177,6 +1172,13 @@ fn attributes(
     {
         return Err(RIGHTS_ERRNO);
     }
+    // The walk and the change with the caller's credentials (after the
+    // copy: pidfd_getfd(2) needs ours); ours back when this returns.
+    let _as_caller = state.as_caller(tid)?;
+    // Where the descriptor is, before anything beneath it is looked at
+    // (a walk's errors would tell what lies beneath an `O_PATH` directory
+    // outside).
+    lookup::anchored_descriptor(dir.as_raw_fd(), state)?;
     let target = if len > 0 {
         walk(
             dir.as_raw_fd(),

@@ -62,10 +62,14 @@ pub(super) fn changed(l: RawFd, req: &libc::seccomp_notif, state: &State) -> Res
         }
     }
     let fd = copy_of(&pidfd, args[0])?;
-    let _as_caller = state.as_caller(tid)?;
+    // Where the file lies is found with the supervisor's own credentials:
+    // the change takes the descriptor alone, so no search permission on
+    // the directories above the file is asked of the caller (chmod(2):
+    // fchmod(2) looks nothing up); the change with the caller's.
     if !beneath_holding(fd.as_raw_fd(), right, state) {
         return Err(RIGHTS_ERRNO);
     }
+    let _as_caller = state.as_caller(tid)?;
     let f = fd.as_raw_fd();
     // SAFETY: each call takes our copy of the caller's descriptor, integer
     // arguments, and the name and value read above (live buffers).
