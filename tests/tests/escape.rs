@@ -1202,7 +1202,20 @@ mod linux {
         Case::new("changed_pool_dir_fchownat_nofollow_link", Rights, Allowed)
             .changes(&["dir/sub/up"]),
         Case::new("changed_futimens_flags_einval", Rights, Allowed),
-        Case::new("changed_dir_pool_fsetxattr", Rights, Denied(NOTCAP)).skip(xattrs_unsupported),
+        // `dir` holds `extattr_set` and `extattr_delete`.
+        Case::new("changed_dir_pool_fsetxattr", Rights, Allowed)
+            .changes(&["dir/inside.txt"])
+            .skip(xattrs_unsupported),
+        Case::new("changed_dir_pool_fremovexattr", Rights, Allowed).skip(xattrs_unsupported),
+        Case::new("changed_trusted_xattr_after_caps_dropped", Rights, Allowed)
+            .changes(&["dir/inside.txt"])
+            .skip(xattrs_unsupported),
+        Case::new(
+            "changed_rodir_file_on_dir_pool_fsetxattr",
+            Rights,
+            Denied(NOTCAP),
+        )
+        .skip(xattrs_unsupported),
         // `rodir`'s file on `dir`'s pool keeps `rodir`'s rights.
         Case::new(
             "changed_rodir_file_on_dir_pool_fchmod",

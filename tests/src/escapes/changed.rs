@@ -174,19 +174,46 @@ pub(super) const CASES: &[(&str, Probe)] = &[
         }
         Ok("EINVAL for each flag".into())
     }),
-    // `dir` lacks `extattr_set`: what is opened beneath it does too, and
-    // the supervisor is not asked (Capsicum: extattr_set_fd(2) needs
-    // `CAP_EXTATTR_SET`).
+    // `dir` holds `extattr_set` and `extattr_delete`: what is opened
+    // beneath it does too (the supervisor sets the attribute on its copy,
+    // the file beneath `dir`), and the attribute set can be removed, once
+    // (then `ENODATA`, removexattr(2)).
     ("changed_dir_pool_fsetxattr", |f| {
         let fd = openat(f.dir, c"inside.txt", libc::O_RDONLY)?;
-        sys!(libc::fsetxattr(
-            fd,
-            c"user.escape".as_ptr(),
-            c"1".as_ptr().cast(),
-            1,
-            0
-        ))?;
+        set_xattr(fd, c"user.escape", b"1", 0)?;
         Ok("an attribute set".into())
+    }),
+    ("changed_dir_pool_fremovexattr", |f| {
+        let fd = openat(f.dir, c"inside.txt", libc::O_RDONLY)?;
+        set_xattr(fd, c"user.escape", b"1", 0)?;
+        sys!(libc::fremovexattr(fd, c"user.escape".as_ptr()))?;
+        expect_errno(
+            sys!(libc::fremovexattr(fd, c"user.escape".as_ptr())),
+            libc::ENODATA,
+        )
+    }),
+    // `trusted.` attributes need `CAP_SYS_ADMIN` (xattr(7)): root sets
+    // one, then, having dropped every effective capability (capset(2)),
+    // neither sets nor removes one (`EPERM`); the supervisor changes with
+    // the caller's capabilities.
+    ("changed_trusted_xattr_after_caps_dropped", |f| {
+        as_root()?;
+        let fd = openat(f.dir, c"inside.txt", libc::O_RDONLY)?;
+        set_xattr(fd, c"trusted.escape", b"1", 0)?;
+        set_capabilities(0, 0)?;
+        expect_errno(set_xattr(fd, c"trusted.other", b"1", 0), libc::EPERM)?;
+        expect_errno(
+            sys!(libc::fremovexattr(fd, c"trusted.escape".as_ptr())),
+            libc::EPERM,
+        )
+    }),
+    // `rodir`'s file on a number of `dir`'s pool: `rodir` holds neither
+    // `extattr_set` nor `extattr_delete` (Capsicum: the descriptor keeps
+    // `rodir`'s rights).
+    ("changed_rodir_file_on_dir_pool_fsetxattr", |f| {
+        let slot = rodir_file_on_dir_pool(f)?;
+        set_xattr(slot, c"user.escape", b"1", 0)?;
+        Ok("rodir's file changed".into())
     }),
     // `rodir`'s file, opened beneath `rodir` (its pool: no `fchmod`,
     // `fchown`, `futimes`), put with dup2(2) on a number of `dir`'s pool,
@@ -246,6 +273,18 @@ fn rodir_file_on_dir_pool(f: &Fds) -> std::io::Result<RawFd> {
     let slot = openat(f.dir, c"inside.txt", libc::O_RDONLY)?;
     sys!(libc::dup2(kept, slot))?;
     Ok(slot)
+}
+
+/// fsetxattr(2) of `name` to `value` on `fd`.
+fn set_xattr(fd: RawFd, name: &std::ffi::CStr, value: &[u8], flags: i32) -> std::io::Result<()> {
+    sys!(libc::fsetxattr(
+        fd,
+        name.as_ptr(),
+        value.as_ptr().cast(),
+        value.len(),
+        flags
+    ))
+    .map(drop)
 }
 
 /// The caller made nobody effectively (setresuid(2): real and saved

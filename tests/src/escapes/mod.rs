@@ -16,7 +16,7 @@ use std::os::fd::RawFd;
 pub struct Fds {
     /// `dir`: a directory with lookup, read, write, create and the `*at`
     /// rights (fstatat, fchmodat, fchownat, futimesat, mkdirat, unlinkat,
-    /// renameat, linkat, symlinkat).
+    /// renameat, linkat, symlinkat), `extattr_set` and `extattr_delete`.
     pub dir: RawFd,
     /// `rodir`: a directory with `[lookup, read, fstat]` only.
     pub rodir: RawFd,
