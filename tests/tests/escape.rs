@@ -1207,6 +1207,8 @@ mod linux {
             .changes(&["dir/inside.txt"])
             .skip(xattrs_unsupported),
         Case::new("changed_dir_pool_fremovexattr", Rights, Allowed).skip(xattrs_unsupported),
+        Case::new("changed_dir_pool_fsetxattr_errors", Rights, Allowed).skip(xattrs_unsupported),
+        Case::new("changed_opath_on_dir_pool_fsetxattr", Rights, Allowed),
         Case::new("changed_trusted_xattr_after_caps_dropped", Rights, Allowed)
             .changes(&["dir/inside.txt"])
             .skip(xattrs_unsupported),

@@ -192,6 +192,72 @@ pub(super) const CASES: &[(&str, Probe)] = &[
             libc::ENODATA,
         )
     }),
+    // fsetxattr(2)'s refusals as the kernel makes them (fs/xattr.c
+    // `setxattr_copy`: the flags first, `EINVAL`; then the name,
+    // `import_xattr_name`: empty or longer than `XATTR_NAME_MAX`,
+    // `ERANGE`; then the size, above `XATTR_SIZE_MAX`, `E2BIG`; then the
+    // value, `EFAULT`), then the file's (`XATTR_CREATE` of one that is
+    // there: `EEXIST`; `XATTR_REPLACE` of one that is not: `ENODATA`; a
+    // namespace no handler takes: `EOPNOTSUPP`).
+    ("changed_dir_pool_fsetxattr_errors", |f| {
+        let fd = openat(f.dir, c"inside.txt", libc::O_RDONLY)?;
+        let long = c(&format!("user.{}", "x".repeat(251)));
+        let bad_flags = 4;
+        expect_errno(set_xattr(fd, c"user.a", b"1", bad_flags), libc::EINVAL)?;
+        expect_errno(set_xattr(fd, c"", b"1", bad_flags), libc::EINVAL)?;
+        expect_errno(set_xattr(fd, c"", b"1", 0), libc::ERANGE)?;
+        expect_errno(set_xattr(fd, &long, b"1", 0), libc::ERANGE)?;
+        let big = vec![0u8; 65537];
+        expect_errno(set_xattr(fd, c"user.a", &big, 0), libc::E2BIG)?;
+        expect_errno(set_xattr(fd, c"", &big, 0), libc::ERANGE)?;
+        expect_errno(
+            sys!(libc::fsetxattr(
+                fd,
+                c"user.a".as_ptr(),
+                std::ptr::null(),
+                1,
+                0
+            )),
+            libc::EFAULT,
+        )?;
+        expect_errno(
+            sys!(libc::fsetxattr(
+                fd,
+                std::ptr::null(),
+                b"1".as_ptr().cast(),
+                1,
+                0
+            )),
+            libc::EFAULT,
+        )?;
+        expect_errno(
+            set_xattr(fd, c"user.a", b"1", libc::XATTR_REPLACE),
+            libc::ENODATA,
+        )?;
+        set_xattr(fd, c"user.a", b"1", libc::XATTR_CREATE)?;
+        expect_errno(
+            set_xattr(fd, c"user.a", b"1", libc::XATTR_CREATE),
+            libc::EEXIST,
+        )?;
+        sys!(libc::fremovexattr(fd, c"user.a".as_ptr()))?;
+        expect_errno(set_xattr(fd, c"nonesuch.a", b"1", 0), libc::EOPNOTSUPP)?;
+        expect_errno(sys!(libc::fremovexattr(fd, c"".as_ptr())), libc::ERANGE)
+    }),
+    // An `O_PATH` descriptor opened beneath `dir` (in no class: the caller
+    // opens it) put on a number of `dir`'s pool: the kernel takes no
+    // `O_PATH` descriptor for an attribute (fs/xattr.c: `EBADF`), before
+    // it reads the name.
+    ("changed_opath_on_dir_pool_fsetxattr", |f| {
+        let opath = openat(f.dir, c"inside.txt", libc::O_PATH)?;
+        let slot = openat(f.dir, c"sub", libc::O_RDONLY | libc::O_DIRECTORY)?;
+        sys!(libc::dup2(opath, slot))?;
+        expect_errno(set_xattr(slot, c"user.a", b"1", 0), libc::EBADF)?;
+        expect_errno(set_xattr(slot, c"", b"1", 0), libc::EBADF)?;
+        expect_errno(
+            sys!(libc::fremovexattr(slot, c"user.a".as_ptr())),
+            libc::EBADF,
+        )
+    }),
     // `trusted.` attributes need `CAP_SYS_ADMIN` (xattr(7)): root sets
     // one, then, having dropped every effective capability (capset(2)),
     // neither sets nor removes one (`EPERM`); the supervisor changes with

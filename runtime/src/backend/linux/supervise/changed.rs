@@ -38,10 +38,29 @@ pub(super) fn changed(l: RawFd, req: &libc::seccomp_notif, state: &State) -> Res
     let right = changed_right(nr).ok_or(libc::ENOSYS)?;
     let pidfd = caller(tid)?;
     valid(l, req)?;
-    // An attribute's name and value, read once, before anything else.
+    let fd = copy_of(&pidfd, args[0])?;
+    // Where the file lies is found with the supervisor's own credentials:
+    // the change takes the descriptor alone, so no search permission on
+    // the directories above the file is asked of the caller (chmod(2):
+    // fchmod(2) looks nothing up); the change with the caller's.
+    if !beneath_holding(fd.as_raw_fd(), right, state) {
+        return Err(RIGHTS_ERRNO);
+    }
+    // An attribute's name and value, read once, refused as the kernel
+    // refuses them, in its order (fs/xattr.c: the descriptor, which may
+    // not be `O_PATH`, `EBADF`; fsetxattr(2)'s flags, `setxattr_copy`;
+    // the name, `import_xattr_name`; the size; the value).
     let mut name = [0u8; PATH_MAX];
     let mut value = Vec::new();
     if matches!(i64::from(nr), libc::SYS_fsetxattr | libc::SYS_fremovexattr) {
+        // SAFETY: fcntl(2) F_GETFL of our own copy.
+        if unsafe { libc::fcntl(fd.as_raw_fd(), libc::F_GETFL) } & libc::O_PATH != 0 {
+            return Err(libc::EBADF);
+        }
+        let set = i64::from(nr) == libc::SYS_fsetxattr;
+        if set && (args[4] as u32 as i32) & !(libc::XATTR_CREATE | libc::XATTR_REPLACE) != 0 {
+            return Err(libc::EINVAL);
+        }
         let len = read_path(tid, args[1], &mut name).map_err(|e| match e {
             libc::ENAMETOOLONG => libc::ERANGE,
             e => e,
@@ -50,7 +69,7 @@ pub(super) fn changed(l: RawFd, req: &libc::seccomp_notif, state: &State) -> Res
         if len == 0 || len > XATTR_NAME_MAX {
             return Err(libc::ERANGE);
         }
-        if i64::from(nr) == libc::SYS_fsetxattr {
+        if set {
             let size = args[3] as usize;
             if size > XATTR_SIZE_MAX {
                 return Err(libc::E2BIG);
@@ -60,14 +79,6 @@ pub(super) fn changed(l: RawFd, req: &libc::seccomp_notif, state: &State) -> Res
                 read_into(tid, args[2], &mut value)?;
             }
         }
-    }
-    let fd = copy_of(&pidfd, args[0])?;
-    // Where the file lies is found with the supervisor's own credentials:
-    // the change takes the descriptor alone, so no search permission on
-    // the directories above the file is asked of the caller (chmod(2):
-    // fchmod(2) looks nothing up); the change with the caller's.
-    if !beneath_holding(fd.as_raw_fd(), right, state) {
-        return Err(RIGHTS_ERRNO);
     }
     let _as_caller = state.as_caller(tid)?;
     let f = fd.as_raw_fd();
