@@ -74,7 +74,11 @@ mod linux {
     const ACCMODE: &[i32] = &[libc::EBADF];
 
     fn xattrs_unsupported() -> Option<String> {
-        let path = std::env::temp_dir().join(format!("sandboxed-xattr-{}", std::process::id()));
+        // One file per call: the cases run in parallel, and one removing
+        // another's file would skip it.
+        static CALLS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+        let n = CALLS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let path = std::env::temp_dir().join(format!("sandboxed-xattr-{}-{n}", std::process::id()));
         std::fs::write(&path, "x").ok()?;
         let c = std::ffi::CString::new(path.as_os_str().as_encoded_bytes()).ok()?;
         // SAFETY: live C strings and a live 1-byte value.
@@ -1209,6 +1213,13 @@ mod linux {
         Case::new("changed_dir_pool_fremovexattr", Rights, Allowed).skip(xattrs_unsupported),
         Case::new("changed_dir_pool_fsetxattr_errors", Rights, Allowed).skip(xattrs_unsupported),
         Case::new("changed_opath_on_dir_pool_fsetxattr", Rights, Allowed),
+        // An ACL is `acl_set`'s, which `dir` lacks, not `extattr_set`'s.
+        Case::new("changed_dir_pool_posix_acl", Rights, Denied(NOTCAP)).skip(xattrs_unsupported),
+        Case::new("changed_dir_posix_acl", Rights, Denied(NOTCAP)).skip(xattrs_unsupported),
+        Case::new("changed_dir_posix_acl_default", Rights, Denied(NOTCAP)).skip(xattrs_unsupported),
+        Case::new("changed_dir_fsetxattr_user", Rights, Allowed)
+            .changes(&["dir"])
+            .skip(xattrs_unsupported),
         Case::new("changed_trusted_xattr_after_caps_dropped", Rights, Allowed)
             .changes(&["dir/inside.txt"])
             .skip(xattrs_unsupported),

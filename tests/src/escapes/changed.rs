@@ -330,6 +330,31 @@ pub(super) const CASES: &[(&str, Probe)] = &[
         sys!(libc::futimens(fd, TIMES.as_ptr()))?;
         Ok("the owner changed mode and times".into())
     }),
+    // An access control list set as an attribute (acl(5):
+    // `system.posix_acl_access`, which also sets the file's mode) through
+    // a descriptor holding `extattr_set` but not `acl_set`: Capsicum sets
+    // an ACL only with `CAP_ACL_SET` (`__acl_set_fd`, sys/kern/vfs_acl.c).
+    // Through `dir`'s pool, through `dir` itself, and a default ACL on
+    // `dir` (`system.posix_acl_default`).
+    ("changed_dir_pool_posix_acl", |f| {
+        let fd = openat(f.dir, c"inside.txt", libc::O_RDONLY)?;
+        set_xattr(fd, c"system.posix_acl_access", &acl(), 0)?;
+        Ok("an ACL set, the mode with it".into())
+    }),
+    ("changed_dir_posix_acl", |f| {
+        set_xattr(f.dir, c"system.posix_acl_access", &acl(), 0)?;
+        Ok("an ACL set, the mode with it".into())
+    }),
+    ("changed_dir_posix_acl_default", |f| {
+        set_xattr(f.dir, c"system.posix_acl_default", &acl(), 0)?;
+        Ok("a default ACL set".into())
+    }),
+    // A `user.` attribute through `dir` itself, which the supervisor now
+    // reads the name of: set.
+    ("changed_dir_fsetxattr_user", |f| {
+        set_xattr(f.dir, c"user.escape", b"1", 0)?;
+        Ok("an attribute set".into())
+    }),
 ];
 
 /// `rodir/keep.txt` opened beneath `rodir`, moved with dup2(2) onto a
@@ -339,6 +364,20 @@ fn rodir_file_on_dir_pool(f: &Fds) -> std::io::Result<RawFd> {
     let slot = openat(f.dir, c"inside.txt", libc::O_RDONLY)?;
     sys!(libc::dup2(kept, slot))?;
     Ok(slot)
+}
+
+/// A POSIX access control list as Linux stores it in an attribute
+/// (include/uapi/linux/posix_acl_xattr.h: version 2, then tag, permissions
+/// and id per entry): owner `rw-`, group `r--`, others `rwx`.
+fn acl() -> Vec<u8> {
+    let mut v = 2u32.to_ne_bytes().to_vec();
+    // ACL_USER_OBJ, ACL_GROUP_OBJ, ACL_OTHER (include/linux/posix_acl.h).
+    for (tag, perm) in [(0x01u16, 6u16), (0x04, 4), (0x20, 7)] {
+        v.extend_from_slice(&tag.to_ne_bytes());
+        v.extend_from_slice(&perm.to_ne_bytes());
+        v.extend_from_slice(&u32::MAX.to_ne_bytes());
+    }
+    v
 }
 
 /// fsetxattr(2) of `name` to `value` on `fd`.

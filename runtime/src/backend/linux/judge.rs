@@ -320,6 +320,39 @@ pub(crate) fn changed_right(nr: u32) -> Option<Right> {
     })
 }
 
+/// The right Capsicum asks of an attribute change `nr` whose name is an
+/// access control list's (acl(3): `__acl_set_fd` needs `CAP_ACL_SET`,
+/// `__acl_delete_fd` `CAP_ACL_DELETE`, sys/kern/vfs_acl.c), which Linux
+/// makes through fsetxattr(2) and fremovexattr(2) with a `system.` name
+/// (`system.posix_acl_access` and `system.posix_acl_default`, acl(5);
+/// `system.nfs4_acl` on NFS): setting one changes the file's mode too
+/// (fs/posix_acl.c `posix_acl_update_mode`).
+pub(crate) fn acl_right(nr: u32) -> Option<Right> {
+    Some(match i64::from(nr) {
+        libc::SYS_fsetxattr => Right::AclSet,
+        libc::SYS_fremovexattr => Right::AclDelete,
+        _ => return None,
+    })
+}
+
+/// Whether attribute change `nr` (fsetxattr(2), fremovexattr(2)) may be
+/// let through for a descriptor lacking its [`acl_right`]: a class, or a
+/// descriptor outside every class, holding [`changed_right`] (or a pool
+/// checking it) but not the ACL's. The filter cannot read the name, so
+/// then every such call goes to the supervisor, which refuses an ACL's
+/// name without the ACL right (`supervise/changed.rs`).
+pub(crate) fn acl_unheld(nr: u32, ctx: &Context) -> bool {
+    let (Some(right), Some(acl)) = (changed_right(nr), acl_right(nr)) else {
+        return false;
+    };
+    let outside = outside_rights(ctx);
+    (outside.allows(right) && !outside.allows(acl))
+        || ctx.classes.iter().any(|c| {
+            (c.limits.rights.allows(right) || c.checked.allows(right))
+                && !c.limits.rights.allows(acl)
+        })
+}
+
 /// What the first argument of a signalling call names (kill(2), tkill(2),
 /// tgkill(2)).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -349,7 +382,11 @@ impl Supervised {
                 Supervised::OwnProcess { .. } => ctx.own_signals,
                 Supervised::Polled => event_limited(ctx),
                 Supervised::Copied => ctx.classes.iter().any(|c| c.copied),
-                Supervised::Changed => ctx.classes.iter().any(|c| !c.checked.is_empty()),
+                Supervised::Changed => {
+                    ctx.classes.iter().any(|c| !c.checked.is_empty())
+                        || acl_unheld(libc::SYS_fsetxattr as u32, ctx)
+                        || acl_unheld(libc::SYS_fremovexattr as u32, ctx)
+                }
                 _ => true,
             }
     }
@@ -444,7 +481,9 @@ pub(crate) fn supervised(nr: u32) -> Option<Supervised> {
 /// - mprotect(2) and pkey_mprotect(2) adding `PROT_EXEC`;
 /// - a change of a descriptor's file (fchmod(2), fchown(2),
 ///   fsetxattr(2), fremovexattr(2), futimens(3)) through a number of a
-///   pool whose right for it the supervisor checks.
+///   pool whose right for it the supervisor checks;
+/// - every fsetxattr(2) and fremovexattr(2) where a descriptor may hold
+///   the attribute's right without the ACL's ([`acl_unheld`]).
 #[cfg_attr(not(test), allow(dead_code))]
 pub(crate) fn notifies(nr: u32, args: &[u64; 6], ctx: &Context) -> bool {
     supervised(nr).is_some_and(|s| s.sent(ctx))
@@ -457,9 +496,12 @@ pub(crate) fn notifies(nr: u32, args: &[u64; 6], ctx: &Context) -> bool {
                         .class_of(args[0])
                         .is_some_and(|c| c.checked.allows(Right::Futimes))
             }
-            Some(Supervised::Changed) => ctx
-                .class_of(args[0])
-                .is_some_and(|c| changed_right(nr).is_some_and(|r| c.checked.allows(r))),
+            Some(Supervised::Changed) => {
+                acl_unheld(nr, ctx)
+                    || ctx
+                        .class_of(args[0])
+                        .is_some_and(|c| changed_right(nr).is_some_and(|r| c.checked.allows(r)))
+            }
             Some(Supervised::OwnProcess {
                 target: Target::OwnThread,
             }) => args[0] as u32 != 0,

@@ -588,7 +588,7 @@ fn answer(
         Some(Supervised::Polled) => polled::polled(l, req, ctx),
         Some(Supervised::Copied) => copied::copy(l, req, state),
         Some(Supervised::Protection) => protected::protect(req, state),
-        Some(Supervised::Changed) => changed::changed(l, req, state).map(Reply::Value),
+        Some(Supervised::Changed) => changed::changed(l, req, ctx, state).map(Reply::Value),
         Some(Supervised::Umask) => {
             // Made by the caller itself (its argument in a register). From
             // now on a caller's mask may differ from the supervisor's.

@@ -162,7 +162,7 @@ pub(crate) fn calls_where(
                     mode,
                     rights,
                     lookups: if notify {
-                        supervised(row, ctx.classes, arena)
+                        supervised(row, ctx, arena)
                     } else if traps_close {
                         pool_closes(row, ctx.classes, arena)
                     } else if lookups {
@@ -242,8 +242,11 @@ fn lookup(row: &Syscall, classes: &[FdClass], arena: &mut Arena) -> Span {
 /// other than 0; dup(2), fcntl(2) `F_DUPFD` and `F_DUPFD_CLOEXEC` of a
 /// copied class's descriptor; mprotect(2) and pkey_mprotect(2) adding
 /// `PROT_EXEC`; fchmod(2), fchown(2), fsetxattr(2), fremovexattr(2) and
-/// futimens(3) through a pool whose right for it the supervisor checks.
-fn supervised(row: &Syscall, classes: &[FdClass], arena: &mut Arena) -> Span {
+/// futimens(3) through a pool whose right for it the supervisor checks;
+/// every fsetxattr(2) and fremovexattr(2) where a descriptor may hold the
+/// attribute's right without the ACL's (`judge::acl_unheld`).
+fn supervised(row: &Syscall, ctx: &Context, arena: &mut Arena) -> Span {
+    let classes = ctx.classes;
     let start = arena.begin();
     match judge::supervised(row.nr) {
         Some(Supervised::Copied) => {
@@ -268,6 +271,9 @@ fn supervised(row: &Syscall, classes: &[FdClass], arena: &mut Arena) -> Span {
                 arena.clause(range[..n].iter().copied());
             }
         }
+        // Every attribute change where a descriptor may hold its right
+        // without the ACL's: the supervisor reads the name.
+        Some(Supervised::Changed) if judge::acl_unheld(row.nr, ctx) => arena.clause([]),
         Some(Supervised::Changed) => {
             if let Some(right) = judge::changed_right(row.nr) {
                 for (lo, hi) in checked_ranges(classes, right) {

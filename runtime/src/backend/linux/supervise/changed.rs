@@ -18,10 +18,22 @@
 //! row 5 (b)). Made here, the change cannot be raced onto another
 //! descriptor put at the number meanwhile; its arguments in memory (an
 //! attribute's name and value) are read once.
+//!
+//! An attribute change comes here through any descriptor, too, where one
+//! may hold the attribute's right without the ACL's
+//! (`judge::acl_unheld`): Linux sets and removes access control lists as
+//! `system.` attributes (acl(5)), which Capsicum changes only with
+//! `CAP_ACL_SET` or `CAP_ACL_DELETE` (`__acl_set_fd`, `__acl_delete_fd`
+//! in sys/kern/vfs_acl.c), and setting one changes the file's mode as
+//! well (fs/posix_acl.c `posix_acl_update_mode`). A `system.` name is
+//! refused (`EACCES`) unless the descriptor holds that right: its class's,
+//! for a checked pool a directory's it lies beneath, for a descriptor in
+//! no class what every place holds (`judge::outside_rights`). Other
+//! `system.` attributes are refused alike (fail closed).
 
 use std::os::fd::{AsRawFd, RawFd};
 
-use super::super::judge::changed_right;
+use super::super::judge::{self, acl_right, changed_right, Context};
 use super::lookup::beneath_holding;
 use super::{caller, copy_of, read_into, read_path, valid, State, PATH_MAX, RIGHTS_ERRNO};
 
@@ -31,7 +43,12 @@ const XATTR_NAME_MAX: usize = 255;
 const XATTR_SIZE_MAX: usize = 65536;
 
 /// The caller's change in `req` (module docs): its value, or an errno.
-pub(super) fn changed(l: RawFd, req: &libc::seccomp_notif, state: &State) -> Result<i64, i32> {
+pub(super) fn changed(
+    l: RawFd,
+    req: &libc::seccomp_notif,
+    ctx: &Context,
+    state: &State,
+) -> Result<i64, i32> {
     let nr = req.data.nr as u32;
     let args = req.data.args;
     let tid = req.pid as libc::pid_t;
@@ -39,11 +56,15 @@ pub(super) fn changed(l: RawFd, req: &libc::seccomp_notif, state: &State) -> Res
     let pidfd = caller(tid)?;
     valid(l, req)?;
     let fd = copy_of(&pidfd, args[0])?;
+    let class = ctx.class_of(args[0]);
+    // Through a pool whose right the supervisor checks (the filter has
+    // judged any other descriptor's, module docs).
+    let checked = class.is_some_and(|c| c.checked.allows(right));
     // Where the file lies is found with the supervisor's own credentials:
     // the change takes the descriptor alone, so no search permission on
     // the directories above the file is asked of the caller (chmod(2):
     // fchmod(2) looks nothing up); the change with the caller's.
-    if !beneath_holding(fd.as_raw_fd(), right, state) {
+    if checked && !beneath_holding(fd.as_raw_fd(), right, state) {
         return Err(RIGHTS_ERRNO);
     }
     // An attribute's name and value, read once, refused as the kernel
@@ -68,6 +89,19 @@ pub(super) fn changed(l: RawFd, req: &libc::seccomp_notif, state: &State) -> Res
         // fs/xattr.c `import_xattr_name`: an empty or too long name.
         if len == 0 || len > XATTR_NAME_MAX {
             return Err(libc::ERANGE);
+        }
+        // An access control list's name (module docs): the ACL right too.
+        if let Some(acl) = acl_right(nr).filter(|_| name[..len].starts_with(b"system.")) {
+            let held = match class {
+                Some(c) if checked => {
+                    c.limits.rights.allows(acl) || beneath_holding(fd.as_raw_fd(), acl, state)
+                }
+                Some(c) => c.limits.rights.allows(acl),
+                None => judge::outside_rights(ctx).allows(acl),
+            };
+            if !held {
+                return Err(RIGHTS_ERRNO);
+            }
         }
         if set {
             let size = args[3] as usize;
