@@ -355,6 +355,21 @@ pub(super) const CASES: &[(&str, Probe)] = &[
         set_xattr(f.dir, c"user.escape", b"1", 0)?;
         Ok("an attribute set".into())
     }),
+    // A file opened beneath `dir`, limited after entry to `Wider` ([read,
+    // write, seek, fstat]: its pool is not one of descriptors opened
+    // beneath a directory, so nothing is checked there): fchmod(2) and
+    // futimens(3) refused (Capsicum: cap_rights_limit(2) took `fchmod`
+    // and `futimes` away).
+    ("changed_limited_file_fchmod", |f| {
+        use std::os::fd::{FromRawFd, IntoRawFd, OwnedFd};
+        let fd = openat(f.dir, c"inside.txt", libc::O_RDWR)?;
+        // SAFETY: a descriptor just opened, owned by nothing else.
+        let owned = unsafe { OwnedFd::from_raw_fd(fd) };
+        let limited = (f.limit)(owned, Set::Wider)?.into_raw_fd();
+        sys!(libc::futimens(limited, TIMES.as_ptr()))?;
+        sys!(libc::fchmod(limited, 0o600))?;
+        Ok("a limited file changed".into())
+    }),
 ];
 
 /// `rodir/keep.txt` opened beneath `rodir`, moved with dup2(2) onto a
