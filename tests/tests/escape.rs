@@ -1214,6 +1214,11 @@ mod linux {
         Case::new("changed_dir_pool_fsetxattr_errors", Rights, Allowed).skip(xattrs_unsupported),
         Case::new("changed_opath_on_dir_pool_fsetxattr", Rights, Allowed),
         Case::new("changed_limited_file_fchmod", Rights, Denied(NOTCAP)),
+        Case::new(
+            "changed_limited_file_onto_dir_pool_fchmod",
+            Rights,
+            Denied(NOTCAP),
+        ),
         // An ACL is `acl_set`'s, which `dir` lacks, not `extattr_set`'s.
         Case::new("changed_dir_pool_posix_acl", Rights, Denied(NOTCAP)).skip(xattrs_unsupported),
         Case::new("changed_dir_posix_acl", Rights, Denied(NOTCAP)).skip(xattrs_unsupported),

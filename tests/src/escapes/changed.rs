@@ -370,6 +370,21 @@ pub(super) const CASES: &[(&str, Probe)] = &[
         sys!(libc::fchmod(limited, 0o600))?;
         Ok("a limited file changed".into())
     }),
+    // The same limited descriptor put back with dup2(2) on a number of
+    // `dir`'s pool, whose `fchmod` the supervisor checks by place: the
+    // copy keeps the limited rights (Capsicum: dup2(2) copies them), so
+    // either the move or the change is refused.
+    ("changed_limited_file_onto_dir_pool_fchmod", |f| {
+        use std::os::fd::{FromRawFd, IntoRawFd, OwnedFd};
+        let fd = openat(f.dir, c"inside.txt", libc::O_RDWR)?;
+        // SAFETY: a descriptor just opened, owned by nothing else.
+        let owned = unsafe { OwnedFd::from_raw_fd(fd) };
+        let limited = (f.limit)(owned, Set::Wider)?.into_raw_fd();
+        let slot = openat(f.dir, c"sub", libc::O_RDONLY | libc::O_DIRECTORY)?;
+        sys!(libc::dup2(limited, slot))?;
+        sys!(libc::fchmod(slot, 0o600))?;
+        Ok("a limited file changed".into())
+    }),
 ];
 
 /// `rodir/keep.txt` opened beneath `rodir`, moved with dup2(2) onto a
