@@ -690,6 +690,26 @@ fn inherit() -> Vec<Case> {
             );
         }
     }
+    // The same where another directory lacks the rights Landlock does not
+    // mediate: ioctl(2) (any command, the inode-flag setter too), fchmod,
+    // fchown, futimes through a file opened beneath each.
+    const IOCTLS: [Op; 2] = [ioctl_op("fionread"), ioctl_op("setflags")];
+    for target in ["d", "o"] {
+        for o in IOCTLS
+            .iter()
+            .chain(tried(&["fchmod", "fchown", "futimes", "fstat"]))
+        {
+            g.add(
+                "ix_two",
+                At {
+                    target,
+                    via: "file:cap_faccess",
+                    ..At::default()
+                },
+                *o,
+            );
+        }
+    }
     g.out
 }
 

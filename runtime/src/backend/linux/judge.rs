@@ -7,7 +7,9 @@
 use crate::rights::{Fcntl, Ioctl, Limits, Right, RightSet};
 
 use super::rules::{Access, Gate, Grant, Mode, Need, Outside, Req, Syscall};
-use super::seccomp::consts::{fcntl_numbers, fcntl_rights, ioctl_numbers, FCNTL_DUP, FCNTL_LOCKS};
+use super::seccomp::consts::{
+    fcntl_numbers, fcntl_rights, ioctl_numbers, FCNTL_DUP, FCNTL_LOCKS, INODE_IOCTLS,
+};
 use super::seccomp::{FdClass, Grants};
 
 /// What a call is judged against: the sandboxed process and its classes
@@ -286,8 +288,9 @@ pub(crate) enum Supervised {
     /// (`supervise/protected.rs`).
     Protection,
     /// A change of a descriptor's file that Landlock does not mediate
-    /// (fchmod(2), fchown(2), fsetxattr(2), fremovexattr(2); futimens(3)
-    /// is utimensat(2) with a `NULL` path, [`Supervised::Attributes`])
+    /// (fchmod(2), fchown(2), fsetxattr(2), fremovexattr(2), the
+    /// inode-flag ioctl(2) setters; futimens(3) is utimensat(2) with a
+    /// `NULL` path, [`Supervised::Attributes`])
     /// through a number of a pool whose right for it the supervisor
     /// checks ([`FdClass::checked`]): made by the supervisor on its copy
     /// of the descriptor where the file lies beneath a preopened
@@ -307,6 +310,10 @@ pub(crate) const CHECKED: RightSet = RightSet::of(&[
     Right::Futimes,
     Right::ExtattrSet,
     Right::ExtattrDelete,
+    // The inode-flag setters (`INODE_IOCTLS`) go to the supervisor; the
+    // other commands, which a descriptor outside every class may use, the
+    // filter judges by the pool's list.
+    Right::Ioctl,
 ]);
 
 /// The right a [`Supervised::Changed`] call `nr` needs of its descriptor.
@@ -316,6 +323,7 @@ pub(crate) fn changed_right(nr: u32) -> Option<Right> {
         libc::SYS_fchown => Right::Fchown,
         libc::SYS_fsetxattr => Right::ExtattrSet,
         libc::SYS_fremovexattr => Right::ExtattrDelete,
+        libc::SYS_ioctl => Right::Ioctl,
         _ => return None,
     })
 }
@@ -414,9 +422,11 @@ pub(crate) fn supervised(nr: u32) -> Option<Supervised> {
         libc::SYS_ppoll | libc::SYS_pselect6 => Supervised::Polled,
         libc::SYS_dup | libc::SYS_fcntl => Supervised::Copied,
         libc::SYS_mprotect | libc::SYS_pkey_mprotect => Supervised::Protection,
-        libc::SYS_fchmod | libc::SYS_fchown | libc::SYS_fsetxattr | libc::SYS_fremovexattr => {
-            Supervised::Changed
-        }
+        libc::SYS_fchmod
+        | libc::SYS_fchown
+        | libc::SYS_fsetxattr
+        | libc::SYS_fremovexattr
+        | libc::SYS_ioctl => Supervised::Changed,
         #[cfg(target_arch = "x86_64")]
         libc::SYS_poll | libc::SYS_select => Supervised::Polled,
         _ => return None,
@@ -457,9 +467,12 @@ pub(crate) fn notifies(nr: u32, args: &[u64; 6], ctx: &Context) -> bool {
                         .class_of(args[0])
                         .is_some_and(|c| c.checked.allows(Right::Futimes))
             }
-            Some(Supervised::Changed) => ctx
-                .class_of(args[0])
-                .is_some_and(|c| changed_right(nr).is_some_and(|r| c.checked.allows(r))),
+            Some(Supervised::Changed) => {
+                ctx.class_of(args[0])
+                    .is_some_and(|c| changed_right(nr).is_some_and(|r| c.checked.allows(r)))
+                    && (i64::from(nr) != libc::SYS_ioctl
+                        || INODE_IOCTLS.contains(&(args[1] as u32)))
+            }
             Some(Supervised::OwnProcess {
                 target: Target::OwnThread,
             }) => args[0] as u32 != 0,

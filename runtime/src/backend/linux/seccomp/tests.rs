@@ -504,7 +504,12 @@ fn the_programs_the_table_and_the_explanations_agree() {
         (3700, &[Right::Fchmod, Right::Futimes][..]),
         (
             3710,
-            &[Right::Fchown, Right::ExtattrSet, Right::ExtattrDelete][..],
+            &[
+                Right::Fchown,
+                Right::ExtattrSet,
+                Right::ExtattrDelete,
+                Right::Ioctl,
+            ][..],
         ),
     ] {
         let mut rights = vec![Right::Lookup, Right::Read];
