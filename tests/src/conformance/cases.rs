@@ -695,6 +695,17 @@ fn inherit() -> Vec<Case> {
     // fchown, futimes through a file opened beneath each.
     const IOCTLS: [Op; 2] = [ioctl_op("fionread"), ioctl_op("setflags")];
     for target in ["d", "o"] {
+        for o in AT_OPS {
+            g.add(
+                "ix_two",
+                At {
+                    target,
+                    via: "sub",
+                    ..At::default()
+                },
+                *o,
+            );
+        }
         for o in IOCTLS
             .iter()
             .chain(tried(&["fchmod", "fchown", "futimes", "fstat"]))

@@ -150,7 +150,7 @@ macro_rules! conformance_profiles {
             // every class lacks (Landlock does not mediate them): what is
             // opened beneath `d` holds them, beneath `o` not
             // (capability-fd.cc TEST(Capability, Inheritance)).
-            ix_two { d: Dir = dir() [lookup, read, ioctl, fchmod, fchown, futimes], o: Dir = dir() [lookup, read] };
+            ix_two { d: Dir = dir() [lookup, read, ioctl, fchmod, fchown, futimes, fstat], o: Dir = dir() [lookup, read] };
             // capability-fd.cc TEST(Capability, SyscallAt): r_all,
             // r_no_unlink, r_no_mkdir, r_no_mkfifo.
             at_all { d: Dir = dir() [read, lookup, mknodat, unlinkat, mkdirat, mkfifoat] };

@@ -310,6 +310,10 @@ pub(crate) const CHECKED: RightSet = RightSet::of(&[
     Right::Futimes,
     Right::ExtattrSet,
     Right::ExtattrDelete,
+    // A lookup through a pool's directory (fstatat(2), statx(2),
+    // faccessat(2) with a path), which the supervisor answers anyway; a
+    // descriptor's own metadata any descriptor may have.
+    Right::Fstat,
     // The inode-flag setters (`INODE_IOCTLS`) go to the supervisor; the
     // other commands, which a descriptor outside every class may use, the
     // filter judges by the pool's list.
