@@ -300,25 +300,36 @@ pub(crate) enum Supervised {
 
 /// The rights an [`inherited`](FdClass::inherited) pool keeps where a
 /// descriptor outside every class lacks them, checked by the supervisor
-/// call by call ([`FdClass::checked`]): the changes of a file's
-/// metadata, which Landlock does not mediate (landlock(7)), so that what
-/// is opened beneath a directory holds them as the directory does
+/// call by call ([`FdClass::checked`]): those a need asks of the places
+/// where the call could act (`Outside::Places`: the changes of a file's
+/// metadata and the lookups Landlock does not mediate, landlock(7), the
+/// creations, removals, renames and links Landlock grants by place, not
+/// by right), never one a descriptor outside every class is denied
+/// outright but in calls the supervisor answers. Every call with such a
+/// need goes to the supervisor
+/// (`the_checked_rights_are_supervised` in the tests), so that what is
+/// opened beneath a directory holds them as the directory does
 /// (rights(4)).
-pub(crate) const CHECKED: RightSet = RightSet::of(&[
-    Right::Fchmod,
-    Right::Fchown,
-    Right::Futimes,
-    Right::ExtattrSet,
-    Right::ExtattrDelete,
-    // A lookup through a pool's directory (fstatat(2), statx(2),
-    // faccessat(2) with a path), which the supervisor answers anyway; a
-    // descriptor's own metadata any descriptor may have.
-    Right::Fstat,
-    // The inode-flag setters (`INODE_IOCTLS`) go to the supervisor; the
-    // other commands, which a descriptor outside every class may use, the
-    // filter judges by the pool's list.
-    Right::Ioctl,
-]);
+pub(crate) fn checkable() -> RightSet {
+    let mut places = RightSet::EMPTY;
+    for &(_, _, own) in &OUTSIDE.places[..OUTSIDE.len] {
+        places = places.union(own);
+    }
+    // A right denied outright outside every class only in calls the
+    // supervisor answers (`fexecve`: execveat(2), walked there).
+    let mut unsupervised = RightSet::EMPTY;
+    for row in super::syscalls::TABLE.iter() {
+        if supervised(row.nr).is_some() {
+            continue;
+        }
+        for n in row.needs() {
+            if let (Req::Right(r), Outside::Denied) = (n.req, n.outside) {
+                unsupervised = unsupervised.union(own_bits(r));
+            }
+        }
+    }
+    places.union(OUTSIDE.denied.without(unsupervised))
+}
 
 /// The right a [`Supervised::Changed`] call `nr` needs of its descriptor.
 pub(crate) fn changed_right(nr: u32) -> Option<Right> {

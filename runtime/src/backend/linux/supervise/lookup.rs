@@ -192,19 +192,6 @@ pub(super) fn metadata(
     } else {
         None
     };
-    // A lookup needing `fstat` through a pool whose `fstat` the supervisor
-    // checks (`FdClass::checked`: a descriptor outside every class may
-    // stat itself, not what lies beneath it): the directory must lie
-    // beneath a preopened one holding it.
-    if len > 0
-        && call != Call::Readlinkat
-        && ctx
-            .class_of(args[0])
-            .is_some_and(|c| c.checked.allows(Right::Fstat))
-        && !beneath_holding(copy.as_raw_fd(), Right::Fstat, state)
-    {
-        return Err(RIGHTS_ERRNO);
-    }
     let nofollow = call == Call::Readlinkat || flags & libc::AT_SYMLINK_NOFOLLOW != 0;
     let target = if len > 0 {
         walk(copy.as_raw_fd(), &path[..=len], nofollow)?
