@@ -690,6 +690,46 @@ fn inherit() -> Vec<Case> {
             );
         }
     }
+    // The same where another directory lacks the rights Landlock does not
+    // mediate: ioctl(2) (any command, the inode-flag setter too), fchmod,
+    // fchown, futimes through a file opened beneath each.
+    const IOCTLS: [Op; 2] = [ioctl_op("fionread"), ioctl_op("setflags")];
+    for target in ["d", "o"] {
+        for o in AT_OPS {
+            g.add(
+                "ix_make",
+                At {
+                    target,
+                    via: "sub",
+                    ..At::default()
+                },
+                *o,
+            );
+            g.add(
+                "ix_two",
+                At {
+                    target,
+                    via: "sub",
+                    ..At::default()
+                },
+                *o,
+            );
+        }
+        for o in IOCTLS
+            .iter()
+            .chain(tried(&["fchmod", "fchown", "futimes", "fstat"]))
+        {
+            g.add(
+                "ix_two",
+                At {
+                    target,
+                    via: "file:cap_faccess",
+                    ..At::default()
+                },
+                *o,
+            );
+        }
+    }
     g.out
 }
 
@@ -1773,6 +1813,22 @@ fn fexecve() -> Vec<Case> {
             p,
             on("top"),
             op("execveat", "../prog", &[]).answer(Capsicum::Traversal),
+        );
+    }
+    // A program opened beneath a directory holds the directory's rights
+    // (rights(4)), `fexecve` among them.
+    g.from(
+        "fexecve.cc TEST_F(Execve, SucceedWithCap); capability-fd.cc TEST(Capability, Inheritance)",
+    );
+    for p in ["fx_dir", "fx_dir_read"] {
+        g.add(
+            p,
+            At {
+                target: "top",
+                via: "file:prog",
+                ..At::default()
+            },
+            run,
         );
     }
     // fexecve(3) is execveat(fd, "", AT_EMPTY_PATH); with an absolute path

@@ -432,6 +432,13 @@ fn one(op: &str, t: RawFd, t2: RawFd, arg: &str) -> Attempt {
                 // FIGETBSZ, _IO(0x00, 2) (linux/fs.h): the block size of
                 // the file's filesystem, for any file (fs/ioctl.c).
                 "figetbsz" => 2,
+                // FS_IOC_SETFLAGS (linux/fs.h) with the flags the file has
+                // (FS_IOC_GETFLAGS, which capability mode's list takes as
+                // any command): changes nothing, but it needs the right.
+                "setflags" => {
+                    sys!(libc::ioctl(t, libc::FS_IOC_GETFLAGS, &mut n))?;
+                    libc::FS_IOC_SETFLAGS
+                }
                 other => return Err(io::Error::other(format!("ioctl {other}"))),
             };
             done(sys!(libc::ioctl(t, cmd, &mut n)), "ioctl")

@@ -146,6 +146,14 @@ macro_rules! conformance_profiles {
             // A directory whose rights need no open file (narrowed to
             // `O_PATH`), copied (capability-fd.cc TEST(Capability, CapNew)).
             cp_path { d: Dir = dir() [lookup, fstat, mkdirat, unlinkat, symlinkat, renameat_source, renameat_target] };
+            // Two directories, one holding the rights a descriptor outside
+            // every class lacks (Landlock does not mediate them): what is
+            // opened beneath `d` holds them, beneath `o` not
+            // (capability-fd.cc TEST(Capability, Inheritance)).
+            ix_two { d: Dir = dir() [lookup, read, ioctl, fchmod, fchown, futimes, fstat], o: Dir = dir() [lookup, read] };
+            // Two directories Landlock lets make regular files in, one
+            // holding the other creations, removals, renames and links.
+            ix_make { d: Dir = dir() [lookup, read, write, create, mkdirat, unlinkat, symlinkat, mkfifoat, mknodat, renameat_source, renameat_target, linkat_source, linkat_target, bind], o: Dir = dir() [lookup, read, write, create] };
             // capability-fd.cc TEST(Capability, SyscallAt): r_all,
             // r_no_unlink, r_no_mkdir, r_no_mkfifo.
             at_all { d: Dir = dir() [read, lookup, mknodat, unlinkat, mkdirat, mkfifoat] };

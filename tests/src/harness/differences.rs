@@ -40,9 +40,9 @@ pub const RIGHTS_BY_NUMBER: &str =
      (or in a pool) needs `mmap_w`";
 /// Row 5 (b).
 pub const OPENED_AFTER_ENTRY: &str = "row 5 (b): a descriptor opened beneath a directory holds \
-     its rights in a pool (fchmod, fchown, futimens, xattrs: only while its file lies beneath a \
-     directory holding them; inode flags: only what every directory holds); those the \
-     supervisor leaves to the caller are in no class";
+     its rights in a pool (fchmod, fchown, futimens, xattrs, inode flags: only while its file \
+     lies beneath a directory holding them); those the supervisor leaves to the caller are in \
+     no class";
 /// Row 5 (c).
 pub const POLL_EVENT: &str =
     "row 5 (c): a thread rewriting a poll array or select set after the supervisor read it polls a descriptor without `event`";

@@ -7,7 +7,9 @@
 use crate::rights::{Fcntl, Ioctl, Limits, Right, RightSet};
 
 use super::rules::{Access, Gate, Grant, Mode, Need, Outside, Req, Syscall};
-use super::seccomp::consts::{fcntl_numbers, fcntl_rights, ioctl_numbers, FCNTL_DUP, FCNTL_LOCKS};
+use super::seccomp::consts::{
+    fcntl_numbers, fcntl_rights, ioctl_numbers, FCNTL_DUP, FCNTL_LOCKS, INODE_IOCTLS,
+};
 use super::seccomp::{FdClass, Grants};
 
 /// What a call is judged against: the sandboxed process and its classes
@@ -286,8 +288,9 @@ pub(crate) enum Supervised {
     /// (`supervise/protected.rs`).
     Protection,
     /// A change of a descriptor's file that Landlock does not mediate
-    /// (fchmod(2), fchown(2), fsetxattr(2), fremovexattr(2); futimens(3)
-    /// is utimensat(2) with a `NULL` path, [`Supervised::Attributes`])
+    /// (fchmod(2), fchown(2), fsetxattr(2), fremovexattr(2), the
+    /// inode-flag ioctl(2) setters; futimens(3) is utimensat(2) with a
+    /// `NULL` path, [`Supervised::Attributes`])
     /// through a number of a pool whose right for it the supervisor
     /// checks ([`FdClass::checked`]): made by the supervisor on its copy
     /// of the descriptor where the file lies beneath a preopened
@@ -297,17 +300,36 @@ pub(crate) enum Supervised {
 
 /// The rights an [`inherited`](FdClass::inherited) pool keeps where a
 /// descriptor outside every class lacks them, checked by the supervisor
-/// call by call ([`FdClass::checked`]): the changes of a file's
-/// metadata, which Landlock does not mediate (landlock(7)), so that what
-/// is opened beneath a directory holds them as the directory does
+/// call by call ([`FdClass::checked`]): those a need asks of the places
+/// where the call could act (`Outside::Places`: the changes of a file's
+/// metadata and the lookups Landlock does not mediate, landlock(7), the
+/// creations, removals, renames and links Landlock grants by place, not
+/// by right), never one a descriptor outside every class is denied
+/// outright but in calls the supervisor answers. Every call with such a
+/// need goes to the supervisor
+/// (`the_checked_rights_are_supervised` in the tests), so that what is
+/// opened beneath a directory holds them as the directory does
 /// (rights(4)).
-pub(crate) const CHECKED: RightSet = RightSet::of(&[
-    Right::Fchmod,
-    Right::Fchown,
-    Right::Futimes,
-    Right::ExtattrSet,
-    Right::ExtattrDelete,
-]);
+pub(crate) fn checkable() -> RightSet {
+    let mut places = RightSet::EMPTY;
+    for &(_, _, own) in &OUTSIDE.places[..OUTSIDE.len] {
+        places = places.union(own);
+    }
+    // A right denied outright outside every class only in calls the
+    // supervisor answers (`fexecve`: execveat(2), walked there).
+    let mut unsupervised = RightSet::EMPTY;
+    for row in super::syscalls::TABLE.iter() {
+        if supervised(row.nr).is_some() {
+            continue;
+        }
+        for n in row.needs() {
+            if let (Req::Right(r), Outside::Denied) = (n.req, n.outside) {
+                unsupervised = unsupervised.union(own_bits(r));
+            }
+        }
+    }
+    places.union(OUTSIDE.denied.without(unsupervised))
+}
 
 /// The right a [`Supervised::Changed`] call `nr` needs of its descriptor.
 pub(crate) fn changed_right(nr: u32) -> Option<Right> {
@@ -316,6 +338,7 @@ pub(crate) fn changed_right(nr: u32) -> Option<Right> {
         libc::SYS_fchown => Right::Fchown,
         libc::SYS_fsetxattr => Right::ExtattrSet,
         libc::SYS_fremovexattr => Right::ExtattrDelete,
+        libc::SYS_ioctl => Right::Ioctl,
         _ => return None,
     })
 }
@@ -451,9 +474,11 @@ pub(crate) fn supervised(nr: u32) -> Option<Supervised> {
         libc::SYS_ppoll | libc::SYS_pselect6 => Supervised::Polled,
         libc::SYS_dup | libc::SYS_fcntl => Supervised::Copied,
         libc::SYS_mprotect | libc::SYS_pkey_mprotect => Supervised::Protection,
-        libc::SYS_fchmod | libc::SYS_fchown | libc::SYS_fsetxattr | libc::SYS_fremovexattr => {
-            Supervised::Changed
-        }
+        libc::SYS_fchmod
+        | libc::SYS_fchown
+        | libc::SYS_fsetxattr
+        | libc::SYS_fremovexattr
+        | libc::SYS_ioctl => Supervised::Changed,
         #[cfg(target_arch = "x86_64")]
         libc::SYS_poll | libc::SYS_select => Supervised::Polled,
         _ => return None,
@@ -501,6 +526,8 @@ pub(crate) fn notifies(nr: u32, args: &[u64; 6], ctx: &Context) -> bool {
                     || ctx
                         .class_of(args[0])
                         .is_some_and(|c| changed_right(nr).is_some_and(|r| c.checked.allows(r)))
+                        && (i64::from(nr) != libc::SYS_ioctl
+                            || INODE_IOCTLS.contains(&(args[1] as u32)))
             }
             Some(Supervised::OwnProcess {
                 target: Target::OwnThread,

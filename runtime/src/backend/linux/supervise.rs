@@ -131,6 +131,7 @@ mod walked;
 use super::fds::Pool;
 use super::inherited::Inherit;
 use super::judge::{self, Context, Supervised, Target, Verdict};
+use super::rules::{Outside, Req};
 use super::seccomp::{FdClass, MODE_ERRNO, RIGHTS_ERRNO};
 use super::syscalls::TABLE;
 
@@ -578,6 +579,7 @@ fn answer(
     ctx: &Context,
     state: &mut State,
 ) -> Result<Reply, i32> {
+    checked_rights(req, ctx, state)?;
     match judge::supervised(req.data.nr as u32) {
         Some(Supervised::Lookup) => lookup::metadata(l, req, ctx, state).map(Reply::Value),
         Some(Supervised::Walked) => walked::walked(l, req, ctx, state),
@@ -604,6 +606,57 @@ fn answer(
         }
         None => Err(libc::ENOSYS),
     }
+}
+
+/// `EACCES` unless each descriptor argument of `req` that a need of the
+/// call asks a right of, where the filter let it through for the
+/// supervisor to check (a pool's [`FdClass::checked`]: the rights a
+/// descriptor outside every class lacks, which such a pool's number may
+/// hold), is, or lies beneath, a preopened directory holding that right
+/// (`lookup::beneath_holding`): there the program may open what it names
+/// with the right (rights(4)). A call the caller then makes itself
+/// (`SECCOMP_USER_NOTIF_FLAG_CONTINUE`) reads its descriptor numbers
+/// again: a thread putting another descriptor there meanwhile reaches what
+/// Landlock allows by place (the Linux table, row 1 (a)).
+fn checked_rights(req: &libc::seccomp_notif, ctx: &Context, state: &State) -> Result<(), i32> {
+    if !ctx.classes.iter().any(|c| !c.checked.is_empty()) {
+        return Ok(());
+    }
+    let nr = req.data.nr as u32;
+    let args = req.data.args;
+    let tid = req.pid as libc::pid_t;
+    let Some(row) = TABLE.iter().find(|r| r.nr == nr) else {
+        return Ok(());
+    };
+    let mut pidfd = None;
+    for need in row.needs() {
+        let (Some(at), Req::Right(right), Outside::Places(_) | Outside::Denied) =
+            (need.fd, need.req, need.outside)
+        else {
+            continue;
+        };
+        if !need.when.iter().all(|c| c.holds(&args))
+            || ctx
+                .class_of(args[usize::from(at)])
+                .is_none_or(|c| c.checked.intersection(right.set()).is_empty())
+        {
+            continue;
+        }
+        if pidfd.is_none() {
+            pidfd = Some(caller(tid)?);
+        }
+        let Some(pidfd) = pidfd.as_ref() else {
+            return Err(RIGHTS_ERRNO);
+        };
+        let copy = copy_of(pidfd, args[usize::from(at)])?;
+        // Found with the supervisor's own credentials: the descriptor is
+        // the caller's already, and the kernel asks no search permission
+        // above its file of a call through it (chmod(2), utimensat(2)).
+        if !lookup::beneath_holding(copy.as_raw_fd(), right, state) {
+            return Err(RIGHTS_ERRNO);
+        }
+    }
+    Ok(())
 }
 
 /// What the supervisor answers: the call's value, or the caller's call
@@ -1154,24 +1207,6 @@ fn attributes(
         return Err(libc::ENOENT);
     }
     let dir = copy_of(&pidfd, args[0])?;
-    // Through a pool whose right for the change the filter let through
-    // for the supervisor to check (`supervise/changed.rs`): the
-    // descriptor itself, or the directory walked beneath, must lie
-    // beneath a preopened directory holding it, found with the
-    // supervisor's own credentials (the descriptor is the caller's: the
-    // kernel asks no search permission above it).
-    let right = match i64::from(nr) {
-        libc::SYS_fchmodat | libc::SYS_fchmodat2 => Right::Fchmod,
-        libc::SYS_fchownat => Right::Fchown,
-        _ => Right::Futimes,
-    };
-    if ctx
-        .class_of(args[0])
-        .is_some_and(|c| c.checked.allows(right))
-        && !lookup::beneath_holding(dir.as_raw_fd(), right, state)
-    {
-        return Err(RIGHTS_ERRNO);
-    }
     // The walk and the change with the caller's credentials (after the
     // copy: pidfd_getfd(2) needs ours); ours back when this returns.
     let _as_caller = state.as_caller(tid)?;
@@ -1179,6 +1214,10 @@ fn attributes(
     // (a walk's errors would tell what lies beneath an `O_PATH` directory
     // outside).
     lookup::anchored_descriptor(dir.as_raw_fd(), state)?;
+    // Through a pool whose right for the change the filter let through
+    // for the supervisor to check, [`checked_rights`] has found the
+    // descriptor itself, or the directory walked beneath, beneath a
+    // preopened directory holding it.
     let target = if len > 0 {
         walk(
             dir.as_raw_fd(),

@@ -9,7 +9,9 @@ use super::super::judge::{self, Context, Supervised, Target};
 use super::super::rules::{Allow, Cond, Mode, Need, Outside, Req, Shape, Syscall, Test};
 use super::super::syscalls::{SHAPES, TABLE};
 use super::bpf::{Arena, Call, Check, Op, Span};
-use super::consts::{fcntl_numbers, ioctl_numbers, FCNTL_DUP, FCNTL_LOCKS, FCNTL_RIGHTS};
+use super::consts::{
+    fcntl_numbers, ioctl_numbers, FCNTL_DUP, FCNTL_LOCKS, FCNTL_RIGHTS, INODE_IOCTLS,
+};
 use super::FdClass;
 
 /// In how many ways a condition can hold.
@@ -278,7 +280,15 @@ fn supervised(row: &Syscall, ctx: &Context, arena: &mut Arena) -> Span {
             if let Some(right) = judge::changed_right(row.nr) {
                 for (lo, hi) in checked_ranges(classes, right) {
                     let (range, n) = within(0, lo, hi);
-                    arena.clause(range[..n].iter().copied());
+                    if i64::from(row.nr) == libc::SYS_ioctl {
+                        // The inode-flag setters alone.
+                        for &cmd in INODE_IOCTLS {
+                            let eq = Check::narrow(1, Op::Eq, cmd);
+                            arena.clause(range[..n].iter().copied().chain([eq]));
+                        }
+                    } else {
+                        arena.clause(range[..n].iter().copied());
+                    }
                 }
             }
         }

@@ -89,11 +89,11 @@ pub(crate) struct FdClass {
     pub copied: bool,
     /// Rights of an [`inherited`](FdClass::inherited) pool's set that the
     /// supervisor checks call by call, where a descriptor outside every
-    /// class lacks them (`judge::CHECKED`: the changes of a file's
-    /// metadata Landlock does not mediate): held by `limits`, and each
-    /// call needing one goes to the supervisor, which makes it where the
+    /// class lacks them (`judge::checkable`: those asked of the places
+    /// where a call could act): held by `limits`, and each call needing
+    /// one goes to the supervisor, which answers it only where the
     /// descriptor's file lies beneath a preopened directory holding the
-    /// right (`supervise/changed.rs`).
+    /// right (`supervise.rs` `checked_rights`, `supervise/changed.rs`).
     pub checked: RightSet,
 }
 

@@ -504,7 +504,12 @@ fn the_programs_the_table_and_the_explanations_agree() {
         (3700, &[Right::Fchmod, Right::Futimes][..]),
         (
             3710,
-            &[Right::Fchown, Right::ExtattrSet, Right::ExtattrDelete][..],
+            &[
+                Right::Fchown,
+                Right::ExtattrSet,
+                Right::ExtattrDelete,
+                Right::Ioctl,
+            ][..],
         ),
     ] {
         let mut rights = vec![Right::Lookup, Right::Read];
@@ -520,6 +525,50 @@ fn the_programs_the_table_and_the_explanations_agree() {
     let traced = traced(&realistic);
     cases += agree(&ctx(&traced), true);
     eprintln!("{cases} calls checked");
+}
+
+/// A right a pool keeps only for the supervisor to check
+/// (`FdClass::checked`) is never granted by the filter alone: every call
+/// the filter lets through with a need of such a right on a number of
+/// such a pool goes to the supervisor (`supervise.rs` `checked_rights`).
+#[test]
+fn the_checked_rights_are_supervised() {
+    let checkable = super::super::judge::checkable();
+    let checks = |r: Right| !checkable.intersection(r.set()).is_empty();
+    assert!(
+        checks(Right::Fchmod) && checks(Right::RenameatTarget),
+        "{checkable:?}"
+    );
+    let every: Vec<Right> = Right::ALL.to_vec();
+    let mut pool = class(3700, 3709, &every);
+    pool.pool = true;
+    pool.inherited = true;
+    pool.checked = checkable;
+    let mut classes = realistic_classes();
+    classes.push(pool);
+    let ctx = ctx(&classes);
+    let mut checked = 0;
+    for row in &TABLE {
+        let per_arg: Vec<Vec<u64>> = (0..6).map(|a| candidates(row, a, &ctx)).collect();
+        for args in combinations(&per_arg, 4000) {
+            let relies = row.needs().iter().any(|n| {
+                matches!((n.req, n.outside), (Req::Right(r), Outside::Places(_) | Outside::Denied) if checks(r))
+                    && n.when.iter().all(|c| c.holds(&args))
+                    && n.fd
+                        .is_some_and(|a| (3700..=3709).contains(&(args[usize::from(a)] as u32)))
+            });
+            if relies && matches!(judge(row, &args, &ctx), Verdict::Allow) {
+                assert!(
+                    notifies(row.nr, &args, &ctx),
+                    "{}{args:x?}: a checked right granted without the supervisor",
+                    row.name()
+                );
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked > 0);
+    eprintln!("{checked} calls relying on a checked right, each sent to the supervisor");
 }
 
 #[test]

@@ -1,6 +1,7 @@
 //! A change of a descriptor's file that Landlock does not mediate
-//! (fchmod(2), fchown(2), fsetxattr(2), fremovexattr(2); futimens(3) is
-//! [`super::attributes`]'s) through a number of a pool of descriptors
+//! (fchmod(2), fchown(2), fsetxattr(2), fremovexattr(2), the inode-flag
+//! ioctl(2) setters `FS_IOC_SETFLAGS` and `FS_IOC_FSSETXATTR`;
+//! futimens(3) is [`super::attributes`]'s) through a number of a pool of descriptors
 //! opened beneath a directory (`judge::Supervised::Changed`). Capsicum
 //! gives such a descriptor the directory's rights (rights(4); FreeBSD's
 //! `kern_openat`), the change's among them, but a number of these pools
@@ -34,8 +35,12 @@
 use std::os::fd::{AsRawFd, RawFd};
 
 use super::super::judge::{self, acl_right, changed_right, Context};
-use super::lookup::beneath_holding;
+use super::super::seccomp::consts::{ioctl_numbers, FS_IOC_FSSETXATTR};
+use super::lookup::{beneath_allowing, beneath_holding};
 use super::{caller, copy_of, read_into, read_path, valid, State, PATH_MAX, RIGHTS_ERRNO};
+
+/// The size of `struct fsxattr` (include/uapi/linux/fs.h).
+const FSXATTR_SIZE: usize = 28;
 
 /// `XATTR_NAME_MAX` (include/uapi/linux/limits.h).
 const XATTR_NAME_MAX: usize = 255;
@@ -64,8 +69,28 @@ pub(super) fn changed(
     // the change takes the descriptor alone, so no search permission on
     // the directories above the file is asked of the caller (chmod(2):
     // fchmod(2) looks nothing up); the change with the caller's.
-    if checked && !beneath_holding(fd.as_raw_fd(), right, state) {
-        return Err(RIGHTS_ERRNO);
+    let cmd = args[1] as u32;
+    let ioctl = i64::from(nr) == libc::SYS_ioctl;
+    if checked {
+        let held = if ioctl {
+            // The directory's `ioctl` and its list (ioctls(...)) must allow
+            // the command, as the filter judged the pool's.
+            beneath_allowing(
+                fd.as_raw_fd(),
+                |l| {
+                    l.rights.allows(right)
+                        && l.ioctls.is_none_or(|list| {
+                            list.iter().any(|&i| ioctl_numbers(i).contains(&cmd))
+                        })
+                },
+                state,
+            )
+        } else {
+            beneath_holding(fd.as_raw_fd(), right, state)
+        };
+        if !held {
+            return Err(RIGHTS_ERRNO);
+        }
     }
     // An attribute's name and value, read once, refused as the kernel
     // refuses them, in its order (fs/xattr.c: the descriptor, which may
@@ -114,6 +139,17 @@ pub(super) fn changed(
             }
         }
     }
+    // An inode-flag setter's argument (an `int` of flags, or a `struct
+    // fsxattr`: include/uapi/linux/fs.h), read once.
+    let mut flags = [0u8; FSXATTR_SIZE];
+    if ioctl {
+        let size = if cmd == FS_IOC_FSSETXATTR {
+            FSXATTR_SIZE
+        } else {
+            4
+        };
+        read_into(tid, args[2], &mut flags[..size])?;
+    }
     let _as_caller = state.as_caller(tid)?;
     let f = fd.as_raw_fd();
     // SAFETY: each call takes our copy of the caller's descriptor, integer
@@ -131,7 +167,8 @@ pub(super) fn changed(
                 value.len(),
                 args[4] as libc::c_int,
             ) as i64,
-            _ => libc::fremovexattr(f, name.as_ptr().cast()) as i64,
+            libc::SYS_fremovexattr => libc::fremovexattr(f, name.as_ptr().cast()) as i64,
+            _ => libc::ioctl(f, cmd as _, flags.as_ptr()) as i64,
         }
     };
     if r < 0 {

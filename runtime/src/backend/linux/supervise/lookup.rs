@@ -373,6 +373,16 @@ fn beneath_anchor(fd: RawFd, st: &libc::stat, state: &State) -> Option<()> {
 /// has none and is not found). Where it does, the program may open it
 /// with that right through that directory (rights(4)).
 pub(super) fn beneath_holding(fd: RawFd, right: Right, state: &State) -> bool {
+    beneath_allowing(fd, |l| l.rights.allows(right), state)
+}
+
+/// [`beneath_holding`] a directory whose limits `allow` (a right, and an
+/// ioctl command of its list).
+pub(super) fn beneath_allowing(
+    fd: RawFd,
+    allow: impl Fn(&crate::rights::Limits) -> bool,
+    state: &State,
+) -> bool {
     let (Some(proc), Some(st)) = (state.proc.as_ref(), fstat(fd)) else {
         return false;
     };
@@ -383,7 +393,7 @@ pub(super) fn beneath_holding(fd: RawFd, right: Right, state: &State) -> bool {
             .iter()
             .zip(&anchors.ids)
             .zip(&anchors.limits)
-            .filter(|(_, l)| l.rights.allows(right))
+            .filter(|(_, l)| allow(l))
             .map(|((d, id), _)| (d, id))
     };
     if holding().any(|(_, id)| *id == (st.st_dev, st.st_ino)) {
