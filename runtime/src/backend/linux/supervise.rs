@@ -337,19 +337,19 @@ fn serve(sock: OwnedFd, judged: &Judged) -> io::Result<()> {
         }
         OwnedFd::from_raw_fd(l as RawFd)
     };
-    let anchors = Anchors::of(&judged.classes);
-    // The program's mappings at entry, read while it waits for the answer
-    // below (`protected.rs`); /proc is opened before the supervisor's own
-    // program, which allows no open(2).
-    let proc = credentials::proc_dir();
-    let at_entry = protected::AtEntry::read(
-        proc.as_ref().map(AsRawFd::as_raw_fd),
-        judged.program,
-        anchors.executable.clone(),
-    );
     // SAFETY: writes 1 byte from a live buffer.
     unsafe { libc::write(sock.as_raw_fd(), b"k".as_ptr().cast(), 1) };
     drop(sock);
+    let anchors = Anchors::of(&judged.classes);
+    // /proc before the supervisor's own program, which allows no open(2).
+    let proc = credentials::proc_dir();
+    // The program's file mappings when it entered: the supervisor's own,
+    // a fork of the program's address space made during entry
+    // (`protected.rs`), read once the program goes on.
+    let at_entry = protected::AtEntry::read(
+        proc.as_ref().map(AsRawFd::as_raw_fd),
+        anchors.executable.clone(),
+    );
     let l = listener.as_raw_fd();
     // Nothing of the program's is kept open here but copies of its
     // preopened directories and `O_PATH` files (and /proc, the

@@ -153,15 +153,14 @@ pub(super) struct AtEntry {
 }
 
 impl AtEntry {
-    /// Reads what [`protect`] needs of program `pid`, stopped at entry,
-    /// through `proc`; `executable`: the files it holds with `mmap_x`.
-    pub(super) fn read(
-        proc: Option<RawFd>,
-        pid: libc::pid_t,
-        executable: Vec<(u64, u64)>,
-    ) -> AtEntry {
+    /// Reads what [`protect`] needs through `proc`: the file mappings of
+    /// the supervisor itself, forked from the program during its entry
+    /// (before Landlock and the filter: the program maps no file after
+    /// that before entering), so the program's when it entered;
+    /// `executable`: the files it holds with `mmap_x`.
+    pub(super) fn read(proc: Option<RawFd>, executable: Vec<(u64, u64)>) -> AtEntry {
         let mapped = proc
-            .and_then(|p| proc_file(p, &format!("{pid}/maps\0")).ok())
+            .and_then(|p| proc_file(p, "self/maps\0").ok())
             .map(|t| Mapping::all(&t))
             .unwrap_or_default()
             .into_iter()
