@@ -157,6 +157,19 @@ pub fn fstat(fd: RawFd) -> Attempt {
     Ok(format!("size {}", st.st_size))
 }
 
+/// `len` bytes of anonymous memory (mmap(2) `MAP_ANONYMOUS` with
+/// `prot` and `flags`), which the caller unmaps.
+pub fn anonymous(len: usize, prot: i32, flags: i32) -> io::Result<*mut libc::c_void> {
+    sys!(libc::mmap(
+        std::ptr::null_mut(),
+        len,
+        prot,
+        flags | libc::MAP_ANONYMOUS,
+        -1,
+        0
+    ))
+}
+
 /// A one-page mapping of `fd` with `prot` and `flags`; unmapped before
 /// returning.
 pub fn map(fd: RawFd, prot: i32, flags: i32) -> Attempt {

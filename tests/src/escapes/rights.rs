@@ -279,26 +279,12 @@ pub(super) const CASES: &[(&str, Probe)] = &[
     // mapped so, or changed so with mprotect(2), which the supervisor
     // judges against the mapping (supervise/protected.rs).
     ("anon_mmap_exec", |_| {
-        let p = sys!(libc::mmap(
-            std::ptr::null_mut(),
-            4096,
-            libc::PROT_READ | libc::PROT_EXEC,
-            libc::MAP_PRIVATE | libc::MAP_ANONYMOUS,
-            -1,
-            0
-        ))?;
+        let p = anonymous(4096, libc::PROT_READ | libc::PROT_EXEC, libc::MAP_PRIVATE)?;
         let _ = sys!(libc::munmap(p, 4096));
         Ok("executable anonymous memory".into())
     }),
     ("anon_mprotect_exec", |_| {
-        let p = sys!(libc::mmap(
-            std::ptr::null_mut(),
-            4096,
-            libc::PROT_READ | libc::PROT_WRITE,
-            libc::MAP_PRIVATE | libc::MAP_ANONYMOUS,
-            -1,
-            0
-        ))?;
+        let p = anonymous(4096, libc::PROT_READ | libc::PROT_WRITE, libc::MAP_PRIVATE)?;
         let r = sys!(libc::mprotect(p, 4096, libc::PROT_READ | libc::PROT_EXEC));
         let _ = sys!(libc::munmap(p, 4096));
         r.map(|_| "anonymous memory made executable".into())
@@ -307,14 +293,7 @@ pub(super) const CASES: &[(&str, Probe)] = &[
     // `PR_SET_VMA_ANON_NAME`: /proc/PID/maps then says
     // `[anon_shmem:NAME]`) is anonymous memory still.
     ("anon_shared_named_mprotect_exec", |_| {
-        let p = sys!(libc::mmap(
-            std::ptr::null_mut(),
-            4096,
-            libc::PROT_READ | libc::PROT_WRITE,
-            libc::MAP_SHARED | libc::MAP_ANONYMOUS,
-            -1,
-            0
-        ))?;
+        let p = anonymous(4096, libc::PROT_READ | libc::PROT_WRITE, libc::MAP_SHARED)?;
         // PR_SET_VMA (0x53564d41), PR_SET_VMA_ANON_NAME (0); `EINVAL` on a
         // kernel without CONFIG_ANON_VMA_NAME, which leaves it unnamed.
         let named = sys!(libc::prctl(
@@ -344,14 +323,7 @@ pub(super) const CASES: &[(&str, Probe)] = &[
     // rights lack `mmap_x`): refused whole (Capsicum: vm_map_protect
     // fails on the file's maximum protection).
     ("anon_and_rw_mprotect_exec", |f| {
-        let p = sys!(libc::mmap(
-            std::ptr::null_mut(),
-            8192,
-            libc::PROT_READ | libc::PROT_WRITE,
-            libc::MAP_PRIVATE | libc::MAP_ANONYMOUS,
-            -1,
-            0
-        ))?;
+        let p = anonymous(8192, libc::PROT_READ | libc::PROT_WRITE, libc::MAP_PRIVATE)?;
         let second = (p as usize + 4096) as *mut libc::c_void;
         sys!(libc::mmap(
             second,
@@ -445,14 +417,7 @@ pub(super) const CASES: &[(&str, Probe)] = &[
     // (vm_map_protect checks every entry's maximum protection in a first
     // pass, sys/vm/vm_map.c).
     ("rw_mprotect_exec_before_hole", |f| {
-        let p = sys!(libc::mmap(
-            std::ptr::null_mut(),
-            8192,
-            libc::PROT_NONE,
-            libc::MAP_PRIVATE | libc::MAP_ANONYMOUS,
-            -1,
-            0
-        ))?;
+        let p = anonymous(8192, libc::PROT_NONE, libc::MAP_PRIVATE)?;
         sys!(libc::mmap(
             p,
             4096,
