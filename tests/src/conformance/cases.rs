@@ -1710,6 +1710,9 @@ fn linux() -> Vec<Case> {
             on("f"),
             op("xattr", "remove", &["extattr_delete"]).may_fail(),
         );
+        // An ACL is no extended attribute on FreeBSD: reading one needs
+        // CAP_ACL_GET (sys/kern/vfs_acl.c `__acl_get_fd`).
+        g.add(p, on("f"), op("xattr", "acl_get", &["acl_get"]));
     }
     g.out
 }

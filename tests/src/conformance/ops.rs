@@ -766,6 +766,16 @@ fn xattr(t: RawFd, how: &str) -> Attempt {
             "listed",
         ),
         "remove" => done(sys!(libc::fremovexattr(t, name.as_ptr())), "removed"),
+        // The access ACL, which Linux keeps as an attribute (acl(5)).
+        "acl_get" => done(
+            sys!(libc::fgetxattr(
+                t,
+                c"system.posix_acl_access".as_ptr(),
+                buf.as_mut_ptr().cast(),
+                buf.len()
+            )),
+            "got",
+        ),
         other => Err(io::Error::other(format!("xattr {other}"))),
     }
 }

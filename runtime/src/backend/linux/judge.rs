@@ -338,6 +338,8 @@ pub(crate) fn changed_right(nr: u32) -> Option<Right> {
         libc::SYS_fchown => Right::Fchown,
         libc::SYS_fsetxattr => Right::ExtattrSet,
         libc::SYS_fremovexattr => Right::ExtattrDelete,
+        libc::SYS_fgetxattr => Right::ExtattrGet,
+        libc::SYS_flistxattr => Right::ExtattrList,
         libc::SYS_ioctl => Right::Ioctl,
         _ => return None,
     })
@@ -354,11 +356,15 @@ pub(crate) fn acl_right(nr: u32) -> Option<Right> {
     Some(match i64::from(nr) {
         libc::SYS_fsetxattr => Right::AclSet,
         libc::SYS_fremovexattr => Right::AclDelete,
+        // `__acl_get_fd` (a list shows an ACL's name: FreeBSD keeps ACLs
+        // apart from extended attributes, extattr_list_fd lists none).
+        libc::SYS_fgetxattr | libc::SYS_flistxattr => Right::AclGet,
         _ => return None,
     })
 }
 
-/// Whether attribute change `nr` (fsetxattr(2), fremovexattr(2)) may be
+/// Whether attribute call `nr` (fsetxattr(2), fremovexattr(2),
+/// fgetxattr(2), flistxattr(2)) may be
 /// let through for a descriptor lacking its [`acl_right`]: a class, or a
 /// descriptor outside every class, holding [`changed_right`] (or a pool
 /// checking it) but not the ACL's. The filter cannot read the name, so
@@ -407,8 +413,14 @@ impl Supervised {
                 Supervised::Copied => ctx.classes.iter().any(|c| c.copied),
                 Supervised::Changed => {
                     ctx.classes.iter().any(|c| !c.checked.is_empty())
-                        || acl_unheld(libc::SYS_fsetxattr as u32, ctx)
-                        || acl_unheld(libc::SYS_fremovexattr as u32, ctx)
+                        || [
+                            libc::SYS_fsetxattr,
+                            libc::SYS_fremovexattr,
+                            libc::SYS_fgetxattr,
+                            libc::SYS_flistxattr,
+                        ]
+                        .iter()
+                        .any(|&nr| acl_unheld(nr as u32, ctx))
                 }
                 _ => true,
             }
@@ -478,6 +490,8 @@ pub(crate) fn supervised(nr: u32) -> Option<Supervised> {
         | libc::SYS_fchown
         | libc::SYS_fsetxattr
         | libc::SYS_fremovexattr
+        | libc::SYS_fgetxattr
+        | libc::SYS_flistxattr
         | libc::SYS_ioctl => Supervised::Changed,
         #[cfg(target_arch = "x86_64")]
         libc::SYS_poll | libc::SYS_select => Supervised::Polled,

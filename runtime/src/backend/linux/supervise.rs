@@ -477,6 +477,8 @@ const OWN_CALLS: &[libc::c_long] = &[
     libc::SYS_fchown,
     libc::SYS_fsetxattr,
     libc::SYS_fremovexattr,
+    libc::SYS_fgetxattr,
+    libc::SYS_flistxattr,
     libc::SYS_fchmodat,
     libc::SYS_fchmodat2,
     libc::SYS_fchownat,

@@ -37,7 +37,9 @@ use std::os::fd::{AsRawFd, RawFd};
 use super::super::judge::{self, acl_right, changed_right, Context};
 use super::super::seccomp::consts::{ioctl_numbers, FS_IOC_FSSETXATTR};
 use super::lookup::{beneath_allowing, beneath_holding};
-use super::{caller, copy_of, read_into, read_path, valid, State, PATH_MAX, RIGHTS_ERRNO};
+use super::{
+    caller, copy_of, read_into, read_path, valid, write_bytes, State, PATH_MAX, RIGHTS_ERRNO,
+};
 
 /// The size of `struct fsxattr` (include/uapi/linux/fs.h).
 const FSXATTR_SIZE: usize = 28;
@@ -98,11 +100,37 @@ pub(super) fn changed(
     // the name, `import_xattr_name`; the size; the value).
     let mut name = [0u8; PATH_MAX];
     let mut value = Vec::new();
-    if matches!(i64::from(nr), libc::SYS_fsetxattr | libc::SYS_fremovexattr) {
+    // An access control list's right (module docs), as this descriptor
+    // holds it.
+    let acl_held = |acl| match class {
+        Some(c) if checked => {
+            c.limits.rights.allows(acl) || beneath_holding(fd.as_raw_fd(), acl, state)
+        }
+        Some(c) => c.limits.rights.allows(acl),
+        None => judge::outside_rights(ctx).allows(acl),
+    };
+    let xattr = matches!(
+        i64::from(nr),
+        libc::SYS_fsetxattr | libc::SYS_fremovexattr | libc::SYS_fgetxattr | libc::SYS_flistxattr
+    );
+    if xattr {
         // SAFETY: fcntl(2) F_GETFL of our own copy.
         if unsafe { libc::fcntl(fd.as_raw_fd(), libc::F_GETFL) } & libc::O_PATH != 0 {
             return Err(libc::EBADF);
         }
+    }
+    if i64::from(nr) == libc::SYS_flistxattr {
+        // The names, without those of access control lists where their
+        // right is not held (Capsicum lists no ACL: `__acl_get_fd` alone
+        // reads one).
+        let hide = acl_right(nr).is_some_and(|acl| !acl_held(acl));
+        let _as_caller = state.as_caller(tid)?;
+        return list(l, req, fd.as_raw_fd(), hide);
+    }
+    if matches!(
+        i64::from(nr),
+        libc::SYS_fsetxattr | libc::SYS_fremovexattr | libc::SYS_fgetxattr
+    ) {
         let set = i64::from(nr) == libc::SYS_fsetxattr;
         if set && (args[4] as u32 as i32) & !(libc::XATTR_CREATE | libc::XATTR_REPLACE) != 0 {
             return Err(libc::EINVAL);
@@ -117,14 +145,7 @@ pub(super) fn changed(
         }
         // An access control list's name (module docs): the ACL right too.
         if let Some(acl) = acl_right(nr).filter(|_| name[..len].starts_with(b"system.")) {
-            let held = match class {
-                Some(c) if checked => {
-                    c.limits.rights.allows(acl) || beneath_holding(fd.as_raw_fd(), acl, state)
-                }
-                Some(c) => c.limits.rights.allows(acl),
-                None => judge::outside_rights(ctx).allows(acl),
-            };
-            if !held {
+            if !acl_held(acl) {
                 return Err(RIGHTS_ERRNO);
             }
         }
@@ -152,6 +173,23 @@ pub(super) fn changed(
     }
     let _as_caller = state.as_caller(tid)?;
     let f = fd.as_raw_fd();
+    if i64::from(nr) == libc::SYS_fgetxattr {
+        // A size above the largest value reads at most that (fs/xattr.c
+        // `do_getxattr`); 0 asks the value's size.
+        let size = (args[3] as usize).min(XATTR_SIZE_MAX);
+        let mut buf = vec![0u8; size];
+        // SAFETY: fgetxattr(2) of our copy into a live buffer of `size`.
+        let r = unsafe { libc::fgetxattr(f, name.as_ptr().cast(), buf.as_mut_ptr().cast(), size) };
+        if r < 0 {
+            return Err(std::io::Error::last_os_error()
+                .raw_os_error()
+                .unwrap_or(libc::EIO));
+        }
+        if size > 0 {
+            write_bytes(l, req, tid, args[2], &buf[..r as usize])?;
+        }
+        return Ok(r as i64);
+    }
     // SAFETY: each call takes our copy of the caller's descriptor, integer
     // arguments, and the name and value read above (live buffers).
     let r = unsafe {
@@ -177,4 +215,53 @@ pub(super) fn changed(
             .unwrap_or(libc::EIO));
     }
     Ok(r)
+}
+
+/// flistxattr(2) of `fd` (the supervisor's copy) for the caller of `req`:
+/// the names `\0`-terminated, those in the `system.` namespace (access
+/// control lists: acl(5)) left out with `hide`, the size asked answered
+/// as the kernel answers it (0: the size needed; too small: `ERANGE`).
+fn list(l: RawFd, req: &libc::seccomp_notif, fd: RawFd, hide: bool) -> Result<i64, i32> {
+    let args = req.data.args;
+    let mut all = vec![0u8; XATTR_SIZE_MAX];
+    // SAFETY: flistxattr(2) of our copy into a live buffer.
+    let r = unsafe { libc::flistxattr(fd, all.as_mut_ptr().cast(), all.len()) };
+    if r < 0 {
+        return Err(std::io::Error::last_os_error()
+            .raw_os_error()
+            .unwrap_or(libc::EIO));
+    }
+    all.truncate(r as usize);
+    let shown = if hide { without_system(&all) } else { all };
+    let size = args[2] as usize;
+    if size == 0 {
+        return Ok(shown.len() as i64);
+    }
+    if shown.len() > size {
+        return Err(libc::ERANGE);
+    }
+    write_bytes(l, req, req.pid as libc::pid_t, args[1], &shown)?;
+    Ok(shown.len() as i64)
+}
+
+/// A flistxattr(2) list (names, each `\0`-terminated) without the names
+/// of the `system.` namespace.
+fn without_system(list: &[u8]) -> Vec<u8> {
+    list.split_inclusive(|&b| b == 0)
+        .filter(|n| !n.starts_with(b"system."))
+        .flatten()
+        .copied()
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::without_system;
+
+    #[test]
+    fn lists_leave_the_system_names_out() {
+        let list = b"user.a\0system.posix_acl_access\0security.selinux\0system.posix_acl_default\0";
+        assert_eq!(without_system(list), b"user.a\0security.selinux\0");
+        assert_eq!(without_system(b""), b"");
+    }
 }
