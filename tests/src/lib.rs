@@ -74,6 +74,26 @@ pub fn case_lines(
         .collect())
 }
 
+/// The `case` lines ([`case_lines`]) of the probe `cmd` makes, run
+/// enforced and then under dry-run (`SANDBOXED_TRACE=dry-run`, the control
+/// run: what the sandbox refuses, the probe does there); `None`, having
+/// printed why, when the kernel cannot enforce the sandbox.
+#[allow(clippy::type_complexity)]
+pub fn enforced_and_control(
+    cmd: impl Fn() -> std::process::Command,
+) -> Option<(Vec<(String, bool)>, Vec<(String, bool)>)> {
+    let enforced = match case_lines(cmd(), None) {
+        Ok(c) => c,
+        Err(e) if e.starts_with("skipped") => {
+            println!("{e}");
+            return None;
+        }
+        Err(e) => panic!("{e}"),
+    };
+    let control = case_lines(cmd(), Some("dry-run")).unwrap_or_else(|e| panic!("{e}"));
+    Some((enforced, control))
+}
+
 /// Copies `input` to stdout with read(2) and write(2) alone: the work of
 /// the whole-process benchmark's programs (`whole_*`,
 /// tests/benches/enforcement.rs), the same in each of them.

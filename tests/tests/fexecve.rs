@@ -14,17 +14,13 @@ fn a_file_held_for_fexecve_alone_is_not_read_by_path() {
     std::fs::create_dir_all(dir.join("beneath")).unwrap();
     let program = dir.join("program");
     std::fs::write(&program, b"\x7fELF").unwrap();
-    let run = |trace: Option<&str>| {
+    let Some((enforced, control)) = sandboxed_tests::enforced_and_control(|| {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_fexecve_probe"));
         cmd.arg(dir.join("beneath")).arg(&program);
-        sandboxed_tests::case_lines(cmd, trace)
+        cmd
+    }) else {
+        return;
     };
-    let enforced = match run(None) {
-        Ok(c) => c,
-        Err(e) if e.starts_with("skipped") => return println!("{e}"),
-        Err(e) => panic!("{e}"),
-    };
-    let control = run(Some("dry-run")).unwrap();
     let _ = std::fs::remove_dir_all(&dir);
     assert_eq!(enforced.len(), 2, "{enforced:?}");
     for (name, pass) in &enforced {

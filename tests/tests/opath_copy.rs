@@ -14,17 +14,13 @@ fn copies_of_opath_descriptors_use_only_their_rights() {
     let dir = std::env::temp_dir().join(format!("sandboxed-opath-copy-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     std::fs::write(dir.join("f"), b"secret bytes").unwrap();
-    let run = |trace: Option<&str>| {
+    let Some((enforced, control)) = sandboxed_tests::enforced_and_control(|| {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_opath_copy_probe"));
         cmd.arg(&dir).arg(dir.join("f"));
-        sandboxed_tests::case_lines(cmd, trace)
+        cmd
+    }) else {
+        return;
     };
-    let enforced = match run(None) {
-        Ok(c) => c,
-        Err(e) if e.starts_with("skipped") => return println!("{e}"),
-        Err(e) => panic!("{e}"),
-    };
-    let control = run(Some("dry-run")).unwrap();
     let _ = std::fs::remove_dir_all(&dir);
     assert_eq!(enforced.len(), 21, "{enforced:?}");
     for (name, pass) in &enforced {

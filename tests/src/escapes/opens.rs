@@ -22,9 +22,7 @@ pub(super) const CASES: &[(&str, Probe)] = &[
     // (Capsicum: the `O_PATH` descriptor holds `rodir`'s rights and its
     // copy the same, dup2(2); writing needs `CAP_WRITE`, openat(2)).
     ("opens_opath_rodir_on_dir_pool_write", |f| {
-        let opath = openat(f.rodir, c".", libc::O_PATH | libc::O_DIRECTORY)?;
-        let slot = openat(f.dir, c"inside.txt", libc::O_RDONLY)?;
-        sys!(libc::dup2(opath, slot))?;
+        let slot = opath_rodir_on_dir_pool(f)?;
         let fd = openat(slot, c"keep.txt", libc::O_WRONLY)?;
         write_text(fd, "overwritten")
     }),
@@ -370,9 +368,7 @@ pub(super) const CASES: &[(&str, Probe)] = &[
     // after the supervisor's check), of a path beneath it, and
     // futimesat(2) beneath it.
     ("opens_opath_rodir_on_dir_pool_fchmodat_empty", |f| {
-        let opath = openat(f.rodir, c".", libc::O_PATH | libc::O_DIRECTORY)?;
-        let slot = openat(f.dir, c"inside.txt", libc::O_RDONLY)?;
-        sys!(libc::dup2(opath, slot))?;
+        let slot = opath_rodir_on_dir_pool(f)?;
         sys!(libc::syscall(
             super::calls::nr::FCHMODAT2,
             slot,
@@ -383,23 +379,17 @@ pub(super) const CASES: &[(&str, Probe)] = &[
         Ok("rodir's mode changed".into())
     }),
     ("opens_opath_rodir_on_dir_pool_fchmod", |f| {
-        let opath = openat(f.rodir, c".", libc::O_PATH | libc::O_DIRECTORY)?;
-        let slot = openat(f.dir, c"inside.txt", libc::O_RDONLY)?;
-        sys!(libc::dup2(opath, slot))?;
+        let slot = opath_rodir_on_dir_pool(f)?;
         sys!(libc::fchmod(slot, 0o700))?;
         Ok("rodir's mode changed".into())
     }),
     ("opens_opath_rodir_on_dir_pool_fchmodat_path", |f| {
-        let opath = openat(f.rodir, c".", libc::O_PATH | libc::O_DIRECTORY)?;
-        let slot = openat(f.dir, c"inside.txt", libc::O_RDONLY)?;
-        sys!(libc::dup2(opath, slot))?;
+        let slot = opath_rodir_on_dir_pool(f)?;
         sys!(libc::fchmodat(slot, c"keep.txt".as_ptr(), 0o600, 0))?;
         Ok("a file of rodir changed".into())
     }),
     ("opens_opath_rodir_on_dir_pool_futimesat", |f| {
-        let opath = openat(f.rodir, c".", libc::O_PATH | libc::O_DIRECTORY)?;
-        let slot = openat(f.dir, c"inside.txt", libc::O_RDONLY)?;
-        sys!(libc::dup2(opath, slot))?;
+        let slot = opath_rodir_on_dir_pool(f)?;
         let times = [libc::timespec {
             tv_sec: 1_000_000_000,
             tv_nsec: 0,
@@ -890,4 +880,13 @@ fn concurrent_opens(dir: RawFd) -> Attempt {
         }
     }
     Err(std::io::Error::from_raw_os_error(libc::EACCES))
+}
+
+/// An `O_PATH` descriptor of `rodir` (which the caller opens itself, in no
+/// class) put with dup2(2) on a number of `dir`'s pool: that number.
+fn opath_rodir_on_dir_pool(f: &Fds) -> std::io::Result<RawFd> {
+    let opath = openat(f.rodir, c".", libc::O_PATH | libc::O_DIRECTORY)?;
+    let slot = openat(f.dir, c"inside.txt", libc::O_RDONLY)?;
+    sys!(libc::dup2(opath, slot))?;
+    Ok(slot)
 }
