@@ -462,16 +462,13 @@ fn pools_within_outside(
     mut classes: Vec<seccomp::FdClass>,
     outside: RightSet,
 ) -> Vec<seccomp::FdClass> {
+    let checkable = judge::checkable();
     for c in classes.iter_mut().filter(|c| c.pool) {
         let cut = c.limits.rights.intersection(outside);
         if c.inherited {
             // What the supervisor checks call by call instead
-            // (`supervise/changed.rs`).
-            c.checked = c
-                .limits
-                .rights
-                .intersection(judge::checkable())
-                .without(cut);
+            // (`supervise.rs` `checked_rights`).
+            c.checked = c.limits.rights.intersection(checkable).without(cut);
             c.limits.rights = cut.union(c.checked);
         } else {
             c.limits.rights = cut;
