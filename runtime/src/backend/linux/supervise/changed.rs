@@ -67,32 +67,28 @@ pub(super) fn changed(
     // Through a pool whose right the supervisor checks (the filter has
     // judged any other descriptor's, module docs).
     let checked = class.is_some_and(|c| c.checked.allows(right));
-    // Where the file lies is found with the supervisor's own credentials:
-    // the change takes the descriptor alone, so no search permission on
-    // the directories above the file is asked of the caller (chmod(2):
-    // fchmod(2) looks nothing up); the change with the caller's.
+    // Where the file lies `checked_rights` (supervise.rs) has found, with
+    // the supervisor's own credentials: the change takes the descriptor
+    // alone, so no search permission on the directories above the file is
+    // asked of the caller (chmod(2): fchmod(2) looks nothing up); the
+    // change with the caller's. An inode-flag setter's command must be in
+    // that directory's list (ioctls(...)) too, as the filter judged the
+    // pool's.
     let cmd = args[1] as u32;
     let ioctl = i64::from(nr) == libc::SYS_ioctl;
-    if checked {
-        let held = if ioctl {
-            // The directory's `ioctl` and its list (ioctls(...)) must allow
-            // the command, as the filter judged the pool's.
-            beneath_allowing(
-                fd.as_raw_fd(),
-                |l| {
-                    l.rights.allows(right)
-                        && l.ioctls.is_none_or(|list| {
-                            list.iter().any(|&i| ioctl_numbers(i).contains(&cmd))
-                        })
-                },
-                state,
-            )
-        } else {
-            beneath_holding(fd.as_raw_fd(), right, state)
-        };
-        if !held {
-            return Err(RIGHTS_ERRNO);
-        }
+    if checked
+        && ioctl
+        && !beneath_allowing(
+            fd.as_raw_fd(),
+            |l| {
+                l.rights.allows(right)
+                    && l.ioctls
+                        .is_none_or(|list| list.iter().any(|&i| ioctl_numbers(i).contains(&cmd)))
+            },
+            state,
+        )
+    {
+        return Err(RIGHTS_ERRNO);
     }
     // An attribute's name and value, read once, refused as the kernel
     // refuses them, in its order (fs/xattr.c: the descriptor, which may
