@@ -906,19 +906,19 @@ impl Anchors {
 /// An `O_PATH` descriptor of the file of descriptor `fd`, whose metadata
 /// is `st` (`Anchors::pinned`); `None` if none could be made.
 fn pinned(fd: RawFd, st: &libc::stat) -> Option<OwnedFd> {
-    let at = std::ffi::CString::new(format!("/proc/self/fd/{fd}")).ok()?;
-    // SAFETY: open(2) of a NUL-terminated path; the result is checked
-    // and owned below.
-    let pin = unsafe { libc::open(at.as_ptr(), libc::O_PATH | libc::O_CLOEXEC) };
-    if pin < 0 {
-        return None;
-    }
-    // SAFETY: a new descriptor owned by nothing else.
-    let pin = unsafe { OwnedFd::from_raw_fd(pin) };
-    // The same file (the magic link names the description's).
-    fstat(pin.as_raw_fd())
-        .filter(|p| (p.st_dev, p.st_ino) == (st.st_dev, st.st_ino))
-        .map(|_| pin)
+    reopened_file(fd, st, libc::O_PATH)
+}
+
+/// A new open file description, with `flags` (and `O_CLOEXEC`), of the
+/// file the supervisor's descriptor `fd` names (proc(5): /proc/self/fd/N,
+/// a magic link to it), whose metadata is `st`; `None` if it could not be
+/// opened, or is not that file.
+fn reopened_file(fd: RawFd, st: &libc::stat, flags: i32) -> Option<OwnedFd> {
+    let at = format!("/proc/self/fd/{fd}\0");
+    let copy = openat2(libc::AT_FDCWD, at.as_bytes(), flags | libc::O_CLOEXEC, 0).ok()?;
+    fstat(copy.as_raw_fd())
+        .filter(|c| (c.st_dev, c.st_ino) == (st.st_dev, st.st_ino))
+        .map(|_| copy)
 }
 
 /// Closes every descriptor but those in `keep`.

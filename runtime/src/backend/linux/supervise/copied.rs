@@ -41,7 +41,7 @@ use std::os::fd::{AsRawFd, OwnedFd, RawFd};
 use super::super::fds::needs_open_file;
 use super::lookup::anchored_descriptor;
 use super::opened::{install, plain};
-use super::{caller, copy_of, fstat, valid, Reply, State, RIGHTS_ERRNO};
+use super::{caller, copy_of, fstat, reopened_file, valid, Reply, State, RIGHTS_ERRNO};
 use crate::rights::Limits;
 
 /// The caller's copy in `req` (module docs).
@@ -91,22 +91,14 @@ fn reopened(
         return Err(RIGHTS_ERRNO);
     }
     let st = fstat(fd).ok_or(RIGHTS_ERRNO)?;
-    let proc = state.proc.as_ref().ok_or(RIGHTS_ERRNO)?;
     let _as_caller = state.as_caller(tid)?;
     anchored_descriptor(fd, state)?;
     let dir = st.st_mode & libc::S_IFMT == libc::S_IFDIR;
     let flags = libc::O_RDONLY
         | libc::O_NONBLOCK
         | libc::O_NOCTTY
-        | libc::O_CLOEXEC
         | if dir { libc::O_DIRECTORY } else { 0 };
-    let at = format!("self/fd/{fd}\0");
-    let copy =
-        super::openat2(proc.as_raw_fd(), at.as_bytes(), flags, 0).map_err(|_| RIGHTS_ERRNO)?;
-    // The same file (the magic link names the description's).
-    if fstat(copy.as_raw_fd()).is_none_or(|c| (c.st_dev, c.st_ino) != (st.st_dev, st.st_ino)) {
-        return Err(RIGHTS_ERRNO);
-    }
+    let copy = reopened_file(fd, &st, flags).ok_or(RIGHTS_ERRNO)?;
     // SAFETY: fcntl(2) F_SETFL of our own descriptor: `O_NONBLOCK` off.
     unsafe { libc::fcntl(copy.as_raw_fd(), libc::F_SETFL, 0) };
     Ok(copy)
