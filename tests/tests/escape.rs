@@ -961,7 +961,7 @@ mod linux {
         Case::new("ro_fcntl_setlk", Rights, Denied(NOTCAP)),
         Case::new("wo_fsync", Rights, Denied(NOTCAP)),
         Case::new("ro_fstatfs", Rights, Denied(NOTCAP)),
-        Case::new("dir_ioctl", Rights, Denied(NOTCAP)),
+        Case::new("rodir_ioctl", Rights, Denied(NOTCAP)),
         Case::new("ro_splice_offset", Rights, Denied(NOTCAP)),
         Case::new("ro_sendfile_offset", Rights, Denied(NOTCAP)),
         Case::new("ro_copy_file_range_offset", Rights, Denied(NOTCAP)).changes(&["wo.txt"]),
@@ -1095,6 +1095,16 @@ mod linux {
         ),
         Case::new(
             "opens_opath_rodir_on_dir_pool_fchmod",
+            Rights,
+            Denied(NOTCAP),
+        ),
+        // `dir` holds `ioctl`, `rodir` not: a file opened beneath `dir`
+        // holds it (an inode-flag setter made by the supervisor where the
+        // file lies beneath a directory holding it), what sits on `dir`'s
+        // pool number in `rodir`'s place does not.
+        Case::new("beneath_opened_setflags", Rights, Allowed),
+        Case::new(
+            "opens_opath_rodir_on_dir_pool_setflags",
             Rights,
             Denied(NOTCAP),
         ),

@@ -32,7 +32,8 @@ mod linux {
         rights(
             dir = [lookup, read, write, create, seek, fstat, fstatat, fchmodat, fchownat,
                    futimesat, mkdirat, unlinkat, renameat_source, renameat_target,
-                   linkat_source, linkat_target, symlinkat, extattr_set, extattr_delete],
+                   linkat_source, linkat_target, symlinkat, extattr_set, extattr_delete,
+                   ioctl],
             rodir = [lookup, read, fstat],
             ro = [read],
             wo = [write],

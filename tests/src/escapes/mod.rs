@@ -16,7 +16,8 @@ use std::os::fd::RawFd;
 pub struct Fds {
     /// `dir`: a directory with lookup, read, write, create and the `*at`
     /// rights (fstatat, fchmodat, fchownat, futimesat, mkdirat, unlinkat,
-    /// renameat, linkat, symlinkat), `extattr_set` and `extattr_delete`.
+    /// renameat, linkat, symlinkat), `extattr_set`, `extattr_delete` and
+    /// `ioctl`.
     pub dir: RawFd,
     /// `rodir`: a directory with `[lookup, read, fstat]` only.
     pub rodir: RawFd,

@@ -383,6 +383,18 @@ pub(super) const CASES: &[(&str, Probe)] = &[
         sys!(libc::fchmod(slot, 0o700))?;
         Ok("rodir's mode changed".into())
     }),
+    ("beneath_opened_setflags", |f| {
+        let fd = openat(f.dir, c"inside.txt", libc::O_RDONLY)?;
+        set_same_flags(fd)
+    }),
+    ("opens_opath_rodir_on_dir_pool_setflags", |f| {
+        // The setter alone (the kernel refuses an `O_PATH` descriptor
+        // either, `EBADF`, after the supervisor's check).
+        let slot = opath_rodir_on_dir_pool(f)?;
+        let flags: libc::c_int = 0;
+        sys!(libc::ioctl(slot, libc::FS_IOC_SETFLAGS, &flags))?;
+        Ok("rodir's inode flags set".into())
+    }),
     ("opens_opath_rodir_on_dir_pool_fchmodat_path", |f| {
         let slot = opath_rodir_on_dir_pool(f)?;
         sys!(libc::fchmodat(slot, c"keep.txt".as_ptr(), 0o600, 0))?;
@@ -889,4 +901,13 @@ fn opath_rodir_on_dir_pool(f: &Fds) -> std::io::Result<RawFd> {
     let slot = openat(f.dir, c"inside.txt", libc::O_RDONLY)?;
     sys!(libc::dup2(opath, slot))?;
     Ok(slot)
+}
+
+/// FS_IOC_SETFLAGS (linux/fs.h) of `fd` with the inode flags it has
+/// (FS_IOC_GETFLAGS): changes nothing, but needs the `ioctl` right.
+fn set_same_flags(fd: RawFd) -> Attempt {
+    let mut flags: libc::c_int = 0;
+    sys!(libc::ioctl(fd, libc::FS_IOC_GETFLAGS, &mut flags))?;
+    sys!(libc::ioctl(fd, libc::FS_IOC_SETFLAGS, &flags))?;
+    Ok(format!("inode flags {flags:#x} set"))
 }

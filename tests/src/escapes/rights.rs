@@ -244,9 +244,9 @@ pub(super) const CASES: &[(&str, Probe)] = &[
         sys!(libc::fcntl(f.ro, libc::F_SETFD, fl | libc::FD_CLOEXEC))?;
         Ok("F_GETFD/F_SETFD".into())
     }),
-    ("dir_ioctl", |f| {
+    ("rodir_ioctl", |f| {
         let mut flags: libc::c_long = 0;
-        sys!(libc::ioctl(f.dir, libc::FS_IOC_GETFLAGS, &mut flags))?;
+        sys!(libc::ioctl(f.rodir, libc::FS_IOC_GETFLAGS, &mut flags))?;
         Ok(format!("inode flags {flags:#x}"))
     }),
     ("ro_splice_offset", |f| {
