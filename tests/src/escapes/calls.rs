@@ -21,6 +21,25 @@ pub(super) mod nr {
     pub const FITHAW: libc::Ioctl = 0xc004_5878;
 }
 
+/// Times for futimens(3) and utimensat(2): both set explicitly, which
+/// only the owner (or `CAP_FOWNER`) may do (utimensat(2)).
+pub(super) const TIMES: [libc::timespec; 2] = [libc::timespec {
+    tv_sec: 1_000_000_000,
+    tv_nsec: 0,
+}; 2];
+
+/// fchmodat2 (Linux 6.6) of `""` with `AT_EMPTY_PATH`: the mode of the
+/// file `fd` names, whatever kind of descriptor it is (`O_PATH` too).
+pub(super) fn fchmod_empty(fd: RawFd, mode: libc::mode_t) -> std::io::Result<libc::c_long> {
+    sys!(libc::syscall(
+        nr::FCHMODAT2,
+        fd,
+        c"".as_ptr(),
+        mode,
+        libc::AT_EMPTY_PATH
+    ))
+}
+
 pub(super) fn env(name: &str) -> String {
     std::env::var(name).unwrap_or_else(|_| panic!("the harness sets ${name}"))
 }

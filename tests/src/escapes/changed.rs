@@ -10,17 +10,11 @@
 //! beneath the descriptor reaches (Capsicum: `..` never above it,
 //! symbolic links only within it, openat.cc; `ENOTCAPABLE` otherwise).
 
+use super::calls::TIMES;
 use super::lookups::{as_root, set_capabilities};
 use super::namespaces::expect_errno;
 use super::*;
 use crate::sys::*;
-
-/// Times for futimens(3) and utimensat(2): both set explicitly, which
-/// only the owner (or `CAP_FOWNER`) may do (utimensat(2)).
-const TIMES: [libc::timespec; 2] = [libc::timespec {
-    tv_sec: 1_000_000_000,
-    tv_nsec: 0,
-}; 2];
 
 pub(super) const CASES: &[(&str, Probe)] = &[
     // A descriptor of root's `dir/inside.txt` opened beneath `dir` (in its

@@ -711,13 +711,7 @@ pub(super) const CASES: &[(&str, Probe)] = &[
     }),
     ("opath_dotdot_fchmodat2_empty", |f| {
         let fd = openat(f.dir, &c("../outside/victim.txt"), libc::O_PATH)?;
-        sys!(libc::syscall(
-            nr::FCHMODAT2,
-            fd,
-            c"".as_ptr(),
-            0o777,
-            libc::AT_EMPTY_PATH
-        ))?;
+        fchmod_empty(fd, 0o777)?;
         Ok("mode of a file outside changed".into())
     }),
     ("rodir_opath_fchmodat_out", |f| {
@@ -773,22 +767,12 @@ pub(super) const CASES: &[(&str, Probe)] = &[
     }),
     ("beneath_opened_futimens", |f| {
         let fd = openat(f.dir, &c("inside.txt"), libc::O_RDONLY)?;
-        let times = [libc::timespec {
-            tv_sec: 1_000_000_000,
-            tv_nsec: 0,
-        }; 2];
-        sys!(libc::futimens(fd, times.as_ptr()))?;
+        sys!(libc::futimens(fd, TIMES.as_ptr()))?;
         Ok("times changed beneath".into())
     }),
     ("beneath_opened_fchmodat_empty", |f| {
         let fd = openat(f.dir, &c("inside.txt"), libc::O_RDONLY)?;
-        sys!(libc::syscall(
-            nr::FCHMODAT2,
-            fd,
-            c"".as_ptr(),
-            0o600,
-            libc::AT_EMPTY_PATH
-        ))?;
+        fchmod_empty(fd, 0o600)?;
         Ok("mode changed beneath".into())
     }),
     // A file unlinked after it was opened beneath `dir`: Capsicum keeps

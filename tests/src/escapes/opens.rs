@@ -8,6 +8,7 @@
 //! rights, capability-fd.cc TEST(Capability, Inheritance)), and every
 //! answer is the kernel's own for the same call unsandboxed.
 
+use super::calls::{fchmod_empty, TIMES};
 use super::lookups::{as_root, drop_dac_capabilities, owned_by_nobody, set_capabilities};
 use super::namespaces::expect_errno;
 use super::*;
@@ -369,13 +370,7 @@ pub(super) const CASES: &[(&str, Probe)] = &[
     // futimesat(2) beneath it.
     ("opens_opath_rodir_on_dir_pool_fchmodat_empty", |f| {
         let slot = opath_rodir_on_dir_pool(f)?;
-        sys!(libc::syscall(
-            super::calls::nr::FCHMODAT2,
-            slot,
-            c"".as_ptr(),
-            0o700,
-            libc::AT_EMPTY_PATH
-        ))?;
+        fchmod_empty(slot, 0o700)?;
         Ok("rodir's mode changed".into())
     }),
     ("opens_opath_rodir_on_dir_pool_fchmod", |f| {
@@ -402,14 +397,10 @@ pub(super) const CASES: &[(&str, Probe)] = &[
     }),
     ("opens_opath_rodir_on_dir_pool_futimesat", |f| {
         let slot = opath_rodir_on_dir_pool(f)?;
-        let times = [libc::timespec {
-            tv_sec: 1_000_000_000,
-            tv_nsec: 0,
-        }; 2];
         sys!(libc::utimensat(
             slot,
             c"keep.txt".as_ptr(),
-            times.as_ptr(),
+            TIMES.as_ptr(),
             0
         ))?;
         Ok("a file of rodir changed".into())

@@ -16,7 +16,7 @@
 
 use std::os::fd::RawFd;
 
-use super::calls::nr;
+use super::calls::fchmod_empty;
 use super::*;
 use crate::sys::*;
 
@@ -36,13 +36,7 @@ pub(super) const CASES: &[(&str, Probe)] = &[
     // what `ro` names: `[read]` holds none of fchmod, fchown, futimes.
     ("opath_racing_preopened_file_fchmod", |f| {
         let fd = won(f.dir, "../ro.txt", 0)?;
-        sys!(libc::syscall(
-            nr::FCHMODAT2,
-            fd,
-            c"".as_ptr(),
-            0o606,
-            libc::AT_EMPTY_PATH
-        ))?;
+        fchmod_empty(fd, 0o606)?;
         Ok("ro.txt made mode 0606".into())
     }),
     ("opath_racing_preopened_file_fchown", |f| {
