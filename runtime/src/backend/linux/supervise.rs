@@ -644,11 +644,9 @@ fn checked_rights(req: &libc::seccomp_notif, ctx: &Context, state: &State) -> Re
         {
             continue;
         }
-        if pidfd.is_none() {
-            pidfd = Some(caller(tid)?);
-        }
-        let Some(pidfd) = pidfd.as_ref() else {
-            return Err(RIGHTS_ERRNO);
+        let pidfd = match &pidfd {
+            Some(p) => p,
+            None => pidfd.insert(caller(tid)?),
         };
         let copy = copy_of(pidfd, args[usize::from(at)])?;
         // Found with the supervisor's own credentials: the descriptor is
