@@ -262,6 +262,10 @@ const FILE_OPS: &[Op] = &[
     // within the maximum protection the rights fix when it is made
     // (sys/vm/vm_mmap.c `kern_mmap`: `CAP_MMAP_X` for `VM_PROT_EXECUTE`).
     op("mprotect", "x", &["mmap_r", "mmap_x"]),
+    // A shared read-only mapping made writable with mprotect(2): within
+    // the maximum protection likewise (sys/vm/vm_mmap.c `kern_mmap`:
+    // `CAP_MMAP_W` for a shared mapping's `VM_PROT_WRITE`).
+    op("mprotect", "w", &["mmap_r", "mmap_w"]),
     op("fsync", "", &["fsync"]),
     op("sync_file_range", "", &["fsync", "seek"]),
     fcntl_op("getfl", &["fcntl"], Some("getfl")),
@@ -326,6 +330,7 @@ const COPIED_PROFILES: &[&str] = &[
     "fo_read_write",
     "fo_seek",
     "fo_mmap_r",
+    "fo_ftruncate_mmap_r",
     "fo_fchmod",
     "fo_ftruncate",
     "fo_flock",
@@ -1659,6 +1664,13 @@ fn linux() -> Vec<Case> {
     for p in ["lx_mmap_r_fstat", "lx_mmap_rw_fchmod", "lx_mmap_rw"] {
         g.add(p, mfd("stdin"), op("mmap", "r", &["mmap_r"]));
         g.add(p, mfd("stdin"), op("mmap", "w", &["mmap_w"]));
+        // A shared mapping made to read, then made writable: within the
+        // maximum protection the rights fixed (vn_mmap, vm_map_protect).
+        g.add(p, mfd("stdin"), op("mprotect", "w", &["mmap_r", "mmap_w"]));
+        // A memfd made inside holds every right (memfd_create(2) on
+        // FreeBSD: a new descriptor, CAP_ALL), its standard input limited
+        // beside it.
+        g.add(p, mfd("stdin"), op("memfd_mprotect", "w", &[]));
         g.add(p, mfd("stdin"), fcntl_op("get_seals", &["fstat"], None));
         g.add(p, mfd("stdin"), fcntl_op("add_seals", &["fchmod"], None));
     }

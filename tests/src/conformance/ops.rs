@@ -291,17 +291,43 @@ fn one(op: &str, t: RawFd, t2: RawFd, arg: &str) -> Attempt {
             map(t, prot, libc::MAP_SHARED)
         }
         "mprotect" => {
+            // Executable: a private mapping; writable: a shared one (a
+            // private one is a copy, writable whatever the rights).
+            let (flags, prot) = if arg == "w" {
+                (libc::MAP_SHARED, libc::PROT_WRITE)
+            } else {
+                (libc::MAP_PRIVATE, libc::PROT_EXEC)
+            };
             let p = sys!(libc::mmap(
                 std::ptr::null_mut(),
                 4096,
                 libc::PROT_READ,
-                libc::MAP_PRIVATE,
+                flags,
                 t,
                 0
             ))?;
-            let r = sys!(libc::mprotect(p, 4096, libc::PROT_READ | libc::PROT_EXEC));
+            let r = sys!(libc::mprotect(p, 4096, libc::PROT_READ | prot));
             let _ = sys!(libc::munmap(p, 4096));
             done(r, "protected")
+        }
+        "memfd_mprotect" => {
+            let m = sys!(libc::memfd_create(c"inside".as_ptr(), libc::MFD_CLOEXEC))?;
+            let r = (|| {
+                sys!(libc::ftruncate(m, 4096))?;
+                let p = sys!(libc::mmap(
+                    std::ptr::null_mut(),
+                    4096,
+                    libc::PROT_READ,
+                    libc::MAP_SHARED,
+                    m,
+                    0
+                ))?;
+                let r = sys!(libc::mprotect(p, 4096, libc::PROT_READ | libc::PROT_WRITE));
+                let _ = sys!(libc::munmap(p, 4096));
+                done(r, "protected")
+            })();
+            let _ = sys!(libc::close(m));
+            r
         }
         "fsync" => done(sys!(libc::fsync(t)), "synced"),
         "fdatasync" => done(sys!(libc::fdatasync(t)), "synced"),

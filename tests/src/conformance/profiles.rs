@@ -41,6 +41,12 @@ macro_rules! conformance_profiles {
             fo_mmap_rx { f: File = file(read, write) [mmap_rx] };
             fo_mmap_wx { f: File = file(read, write) [mmap_wx] };
             fo_mmap_rwx { f: File = file(read, write) [mmap_rwx] };
+            // A descriptor open for writing (ftruncate(2) needs it on
+            // Linux) without `mmap_w` (`write` and `mmap_r` would hold
+            // it: CAP_MMAP_W is CAP_MMAP | CAP_SEEK | CAP_WRITE,
+            // sys/sys/capsicum.h): a shared mapping may be made to read,
+            // never made writable.
+            fo_ftruncate_mmap_r { f: File = file(read, write) [ftruncate, mmap_r] };
             fo_fcntl { f: File = file(read, write) [fcntl] };
             fo_event { f: File = file(read, write) [event] };
             fo_fsync { f: File = file(read, write) [fsync] };

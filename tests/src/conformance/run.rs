@@ -453,17 +453,6 @@ pub fn items<'a>(probe: &'a Path, cases: &'a [Case], baseline: bool) -> Vec<Item
         .collect()
 }
 
-/// Whether the rights `case`'s standard input is declared with hold
-/// `mmap_w` (`mmap_w`, `mmap_rw` or more).
-fn holds_mmap_w(case: &Case) -> bool {
-    super::profiles::profile(case.profile)
-        .and_then(|p| p.rights_of("stdin"))
-        .is_some_and(|r| {
-            r.split(',')
-                .any(|r| r.trim().starts_with("mmap_") && r.contains('w'))
-        })
-}
-
 /// Whether the rights `case` declares for `role` hold `read`.
 fn holds_read(case: &Case, role: &str) -> bool {
     super::profiles::profile(case.profile)
@@ -501,18 +490,6 @@ pub fn documented(case: &Case) -> Option<&'static str> {
         }
         "ioctl" if arg == "figetbsz" => Some(IOCTL_ALLOWLIST),
         "fpathconf" => Some(FPATHCONF),
-        // A memfd on standard input keeps its read-write mode: a shared
-        // mapping of it needs `mmap_w` even to read (mprotect(2) could
-        // make it writable later).
-        "mmap" if case.held && case.stdin == Stdin::Memfd && !holds_mmap_w(case) => {
-            Some(RIGHTS_BY_NUMBER)
-        }
-        // A copy lands in a pool, whose descriptors' access mode the
-        // filter does not trust (a descriptor open for writing may be
-        // moved in): a shared mapping needs `mmap_w` even to read.
-        "mmap" if case.held && matches!(case.spec.via.as_str(), "dup" | "dupfd") => {
-            Some(RIGHTS_BY_NUMBER)
-        }
         "cm_sendmsg" | "cm_sendmmsg" => Some(RIGHTS_BY_NUMBER),
         _ if case.spec.via.starts_with("file:")
             && not_held

@@ -36,8 +36,7 @@ pub const RIGHTS_BY_NUMBER: &str =
      (none onto a number of the program's choosing; of a descriptor narrowed to O_PATH, only where \
      the caller may read its file), \
      no passing (sendmsg/sendmmsg denied), narrowing after entry by moving into a pool of \
-     numbers whose limits stay with them, a shared mapping of a descriptor open for writing \
-     (or in a pool) needs `mmap_w`";
+     numbers whose limits stay with them";
 /// Row 5 (b).
 pub const OPENED_AFTER_ENTRY: &str = "row 5 (b): a descriptor opened beneath a directory holds \
      its rights in a pool (fchmod, fchown, futimens, xattrs, inode flags: only while its file \

@@ -141,9 +141,12 @@ pub(crate) fn first_denial(row: &Syscall, args: &[u64; 6], ctx: &Context) -> Opt
 
 /// Whether `need` is checked by the filter in `ctx`: all are, but the
 /// refusal of path forms Landlock does not mediate ([`Req::Unmediated`])
-/// when a supervisor walks them instead ([`Supervised::Attributes`]).
+/// when a supervisor walks them instead ([`Supervised::Attributes`]), and
+/// a need the supervisor judges otherwise ([`Need::judged`]: `mmap_w`
+/// for a shared mapping that could become writable, judged when
+/// mprotect(2) adds `PROT_WRITE`, [`Supervised::Protection`]).
 pub(crate) fn in_force(need: &Need, ctx: &Context) -> bool {
-    !(ctx.notify && need.req == Req::Unmediated)
+    !(ctx.notify && (need.req == Req::Unmediated || need.judged))
 }
 
 /// Whether `need` fails for `args` in `ctx`, and how.
@@ -427,6 +430,19 @@ impl Supervised {
     }
 }
 
+/// Whether mprotect(2) adding `PROT_WRITE` goes to the supervisor
+/// ([`Supervised::Protection`]): only where a class whose access mode lets
+/// writes through holds `mmap` but not `mmap_w`, whose shared mappings could otherwise
+/// become writable (the filter then lets them be made without it,
+/// [`Need::judged`]); elsewhere the kernel's own check is Capsicum's (a
+/// shared mapping is writable only where its file is open for writing,
+/// mm/mprotect.c `VM_MAYWRITE`, and a class holding `mmap_w` may).
+pub(crate) fn writes_judged(ctx: &Context) -> bool {
+    ctx.classes.iter().any(|c| {
+        c.writes && c.limits.rights.allows(Right::Mmap) && !c.limits.rights.allows(Right::MmapW)
+    })
+}
+
 /// Whether a class of limited descriptors lacks `event`: only then does
 /// a poll or select go to the supervisor (`Supervised::Polled`), every
 /// other descriptor holding it (not limited).
@@ -517,7 +533,8 @@ pub(crate) fn supervised(nr: u32) -> Option<Supervised> {
 ///   `event`;
 /// - a copy (dup(2), fcntl(2) `F_DUPFD`, `F_DUPFD_CLOEXEC`) of a
 ///   descriptor of a [`copied`](FdClass::copied) class;
-/// - mprotect(2) and pkey_mprotect(2) adding `PROT_EXEC`;
+/// - mprotect(2) and pkey_mprotect(2) adding `PROT_EXEC`, or
+///   `PROT_WRITE` where [`writes_judged`];
 /// - a change of a descriptor's file (fchmod(2), fchown(2),
 ///   fsetxattr(2), fremovexattr(2), futimens(3)) through a number of a
 ///   pool whose right for it the supervisor checks;
@@ -550,7 +567,10 @@ pub(crate) fn notifies(nr: u32, args: &[u64; 6], ctx: &Context) -> bool {
                 ctx.class_of(args[0]).is_some_and(|c| c.copied)
                     && (i64::from(nr) == libc::SYS_dup || FCNTL_DUP.contains(&(args[1] as u32)))
             }
-            Some(Supervised::Protection) => args[2] as u32 & libc::PROT_EXEC as u32 != 0,
+            Some(Supervised::Protection) => {
+                args[2] as u32 & libc::PROT_EXEC as u32 != 0
+                    || args[2] as u32 & libc::PROT_WRITE as u32 != 0 && writes_judged(ctx)
+            }
             Some(
                 Supervised::Walked
                 | Supervised::Credentials

@@ -310,6 +310,9 @@ pub(crate) struct Need {
     pub access: Access,
     /// How descriptors outside every class are judged.
     pub outside: Outside,
+    /// The supervisor judges what this need guards instead, where there
+    /// is one (`judge::in_force`): the filter checks it only without.
+    pub judged: bool,
 }
 
 /// One system call as the table is written (`syscalls.rs`): read when the
@@ -521,6 +524,7 @@ pub(crate) const fn need(fd: u8, right: Right) -> Need {
         when: &[],
         access: Access::Any,
         outside: Outside::Free,
+        judged: false,
     }
 }
 
@@ -613,6 +617,15 @@ impl Need {
     pub(crate) const fn writing(self) -> Need {
         Need {
             access: Access::Write,
+            ..self
+        }
+    }
+
+    /// Checked by the filter only without a supervisor, which judges what
+    /// it guards otherwise ([`Need::judged`]).
+    pub(crate) const fn unless_supervised(self) -> Need {
+        Need {
+            judged: true,
             ..self
         }
     }

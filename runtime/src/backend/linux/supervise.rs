@@ -117,7 +117,7 @@
 use std::io;
 use std::os::fd::{AsRawFd, FromRawFd, OwnedFd, RawFd};
 
-use crate::rights::{Limits, Right};
+use crate::rights::{Limits, Right, RightSet};
 
 mod changed;
 mod copied;
@@ -348,7 +348,7 @@ fn serve(sock: OwnedFd, judged: &Judged) -> io::Result<()> {
     // (`protected.rs`), read once the program goes on.
     let at_entry = protected::AtEntry::read(
         proc.as_ref().map(AsRawFd::as_raw_fd),
-        anchors.executable.clone(),
+        anchors.mappable.clone(),
     );
     let l = listener.as_raw_fd();
     // Nothing of the program's is kept open here but copies of its
@@ -834,10 +834,11 @@ struct Anchors {
     /// through another `O_PATH` descriptor of the same file, which a
     /// racing thread may win by a path Capsicum never walks.
     files: Vec<OwnedFd>,
-    /// Device and inode of each file of those classes whose rights hold
-    /// `mmap_x` (`protected.rs`).
-    executable: Vec<(u64, u64)>,
-    /// An `O_PATH` descriptor of each file of `executable` (opened again
+    /// Device and inode of each file of those classes (not a
+    /// directory), with their rights (`protected.rs`).
+    mappable: Vec<((u64, u64), RightSet)>,
+    /// An `O_PATH` descriptor of each file of `mappable` whose rights
+    /// hold `mmap_x` or `mmap_w` (opened again
     /// through /proc/self/fd/N, proc(5)): it holds the inode, so that its
     /// number names that file while the supervisor lives. The program may
     /// close its descriptor and unlink the file; a file system then hands
@@ -855,7 +856,7 @@ impl Anchors {
             limits: Vec::new(),
             dirs: Vec::new(),
             files: Vec::new(),
-            executable: Vec::new(),
+            mappable: Vec::new(),
             pinned: Vec::new(),
         };
         for c in classes.iter().filter(|c| !c.pool) {
@@ -864,13 +865,17 @@ impl Anchors {
                     continue;
                 };
                 let dir = st.st_mode & libc::S_IFMT == libc::S_IFDIR;
-                if !dir && c.limits.rights.allows(Right::MmapX) {
+                let rights = c.limits.rights;
+                if !dir && (rights.allows(Right::MmapX) || rights.allows(Right::MmapW)) {
                     // Without a descriptor holding the inode, the file is
                     // not counted (fail closed: `EACCES`).
                     if let Some(pin) = pinned(fd as RawFd, &st) {
-                        out.executable.push((st.st_dev, st.st_ino));
+                        out.mappable.push(((st.st_dev, st.st_ino), rights));
                         out.pinned.push(pin);
                     }
+                } else if !dir {
+                    // Held without them: a memfd's limits (`protected.rs`).
+                    out.mappable.push(((st.st_dev, st.st_ino), rights));
                 }
                 if dir && !c.limits.rights.allows(Right::Lookup) {
                     continue;

@@ -1,14 +1,19 @@
-//! mprotect(2) and pkey_mprotect(2) adding `PROT_EXEC`
-//! (`judge::Supervised::Protection`): Capsicum lets a mapping become
-//! executable within its maximum protection, which FreeBSD fixes when it
-//! is made: every protection for anonymous memory (vm_mmap), for a file
-//! what its descriptor's rights allow (vn_mmap's `maxprot &= cap_maxprot`,
-//! sys/kern/vfs_vnops.c: `PROT_EXEC` only with `CAP_MMAP_X`), and mprotect
-//! answers `EACCES` beyond it (vm_map_protect). seccomp does not see which
-//! mapping a range holds, so the supervisor reads the caller's
+//! mprotect(2) and pkey_mprotect(2) adding `PROT_EXEC`, or `PROT_WRITE`
+//! where a class open for writing lacks `mmap_w`
+//! (`judge::Supervised::Protection`, `judge::writes_judged`): Capsicum
+//! lets a mapping change within its maximum protection, which FreeBSD
+//! fixes when it is made: every protection for anonymous memory
+//! (vm_mmap), for a file what its descriptor's rights allow (vn_mmap's
+//! `maxprot &= cap_maxprot`, sys/kern/vfs_vnops.c: `PROT_EXEC` only with
+//! `CAP_MMAP_X`, `PROT_WRITE` of a shared mapping only with `CAP_MMAP_W`;
+//! a private mapping is a copy, writable whatever the rights), and
+//! mprotect answers `EACCES` beyond it (vm_map_protect). seccomp does not
+//! see which mapping a range holds, so the supervisor reads the caller's
 //! (proc(5), /proc/TID/maps) and lets the call through
 //! (`SECCOMP_USER_NOTIF_FLAG_CONTINUE`, its arguments in registers) when
-//! every mapping the range meets may be executable:
+//! every mapping the range meets may take the protection.
+//!
+//! Executable (`PROT_EXEC`):
 //!
 //! - anonymous memory: private (no file: the heap, a stack, an anonymous
 //!   mapping) or shared (`MAP_SHARED | MAP_ANONYMOUS`, which Linux backs
@@ -25,17 +30,28 @@
 //!   could map it executable through that directory: Capsicum asks it of
 //!   the descriptor the mapping was made through).
 //!
-//! Anything else (a memfd, a file mapped through a descriptor in no class,
-//! a file deleted since) answers `EACCES`, as beyond a maximum protection;
-//! so does a caller whose mappings cannot be read (one made non-dumpable,
-//! proc(5)). The range is the one the kernel changes, its address
-//! without the tag the kernel ignores ([`untagged`]); one meeting no
-//! mapping, or misaligned, is left to the kernel's own answer (`ENOMEM`,
-//! `EINVAL`). The kernel reads no memory
+//! Writable (`PROT_WRITE`): every mapping but a shared one of a file
+//! (`s` in its permissions, proc(5)), and such a mapping of shared
+//! anonymous memory, of a file mapped before entry, of a file held at
+//! entry whose rights hold `mmap_w`, of a file beneath a preopened
+//! directory holding `mmap_w` and `write` (the program could open it for
+//! writing with `mmap_w` there), or of a memfd (on the shmem mount) that
+//! no descriptor held at entry limits: one made after entry is in no
+//! class, where Capsicum gives it every right. The kernel then asks its
+//! own question: a shared mapping becomes writable only where its file
+//! is open for writing (mm/mprotect.c, `VM_MAYWRITE`).
+//!
+//! Anything else (for `PROT_EXEC`: a memfd, a file mapped through a
+//! descriptor in no class, a file deleted since) answers `EACCES`, as
+//! beyond a maximum protection; so does a caller whose mappings cannot
+//! be read (one made non-dumpable, proc(5)). The range is the one the
+//! kernel changes, its address without the tag the kernel ignores
+//! ([`untagged`]); one meeting no mapping, or misaligned, is left to the
+//! kernel's own answer (`ENOMEM`, `EINVAL`). The kernel reads no memory
 //! for the call, but the caller's mappings may change between the check
 //! and the call: a thread mapping a file over the range meanwhile
-//! (`MAP_FIXED`) makes that mapping executable (the Linux table, row 4
-//! (a)).
+//! (`MAP_FIXED`) makes that mapping executable or writable (the Linux
+//! table, row 4 (a)).
 
 use std::os::fd::{AsRawFd, RawFd};
 
@@ -43,7 +59,7 @@ use super::super::seccomp::RIGHTS_ERRNO;
 use super::credentials::proc_file;
 use super::lookup::named_beneath;
 use super::{Reply, State};
-use crate::rights::Right;
+use crate::rights::{Right, RightSet};
 
 /// One line of /proc/PID/maps (proc(5)): a mapping.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -58,6 +74,8 @@ pub(super) struct Mapping {
     pub dev: u64,
     /// The file's inode, 0 without a file.
     pub ino: u64,
+    /// Shared (`s` in its permissions), not private (`p`).
+    pub shared: bool,
     /// The file's name as the kernel prints it (`" (deleted)"` appended
     /// once unlinked), or a pseudo-name (`[heap]`, `[stack]`), or empty.
     pub name: Vec<u8>,
@@ -87,7 +105,7 @@ impl Mapping {
             std::str::from_utf8(f).ok()
         };
         let range = field()?;
-        let _perms = field()?;
+        let shared = field()?.as_bytes().get(3) == Some(&b's');
         let offset = u64::from_str_radix(field()?, 16).ok()?;
         let dev = field()?;
         let ino = field()?.parse::<u64>().ok()?;
@@ -104,6 +122,7 @@ impl Mapping {
                 u32::from_str_radix(minor, 16).ok()?,
             ),
             ino,
+            shared,
             name: name[at..].to_vec(),
         })
     }
@@ -147,9 +166,10 @@ pub(super) struct AtEntry {
     /// The device of the kernel's internal shmem mount, where shared
     /// anonymous memory lies (found by mapping some, when first needed).
     pub shmem: std::cell::OnceCell<Option<u64>>,
-    /// Device and inode of each file the program held at entry, in a
-    /// class whose rights hold `mmap_x`.
-    pub executable: Vec<(u64, u64)>,
+    /// Device and inode of each file (not a directory) the program held
+    /// at entry in a class, with its rights; the supervisor holds the
+    /// inode of those whose rights hold `mmap_x` or `mmap_w`.
+    pub mappable: Vec<((u64, u64), RightSet)>,
 }
 
 impl AtEntry {
@@ -157,8 +177,8 @@ impl AtEntry {
     /// the supervisor itself, forked from the program during its entry
     /// (before Landlock and the filter: the program maps no file after
     /// that before entering), so the program's when it entered;
-    /// `executable`: the files it holds with `mmap_x`.
-    pub(super) fn read(proc: Option<RawFd>, executable: Vec<(u64, u64)>) -> AtEntry {
+    /// `mappable`: the files it holds, with their rights.
+    pub(super) fn read(proc: Option<RawFd>, mappable: Vec<((u64, u64), RightSet)>) -> AtEntry {
         let mapped = proc
             .and_then(|p| proc_file(p, "self/maps\0").ok())
             .map(|t| Mapping::all(&t))
@@ -169,10 +189,21 @@ impl AtEntry {
         AtEntry {
             mapped,
             shmem: std::cell::OnceCell::new(),
-            executable,
+            mappable,
         }
     }
+
+    /// Whether the file `id` (device, inode) was held at entry with
+    /// `right`.
+    fn held(&self, id: (u64, u64), right: Right) -> bool {
+        self.mappable
+            .iter()
+            .any(|&(held, rights)| held == id && rights.allows(right))
+    }
 }
+
+/// How memfd_create(2) names its files (mm/memfd.c, `MFD_NAME_PREFIX`).
+const MEMFD: &[u8] = b"/memfd:";
 
 /// The device of the kernel's internal shmem mount: that of a shared
 /// anonymous mapping made (and unmade) here.
@@ -230,9 +261,11 @@ fn untagged(addr: u64) -> u64 {
 }
 
 /// The caller's mprotect(2) or pkey_mprotect(2) in `req`, adding
-/// `PROT_EXEC` (module docs).
+/// `PROT_EXEC` or `PROT_WRITE` (module docs).
 pub(super) fn protect(req: &libc::seccomp_notif, state: &State) -> Result<Reply, i32> {
     let args = req.data.args;
+    let exec = args[2] as u32 & libc::PROT_EXEC as u32 != 0;
+    let write = args[2] as u32 & libc::PROT_WRITE as u32 != 0;
     // SAFETY: sysconf(3) of the page size reads no memory of ours.
     let page = unsafe { libc::sysconf(libc::_SC_PAGESIZE) } as u64;
     let (start, len) = (untagged(args[0]), args[1]);
@@ -250,27 +283,45 @@ pub(super) fn protect(req: &libc::seccomp_notif, state: &State) -> Result<Reply,
     let text = proc_file(proc, &format!("{}/maps\0", req.pid))?;
     let at_entry = &state.at_entry;
     let anchors = &state.anchors;
-    let mapx_dirs = || {
+    let dirs_holding = |rights: &'static [Right]| {
         anchors
             .dirs
             .iter()
             .zip(&anchors.limits)
-            .filter(|(_, l)| l.rights.allows(Right::MmapX))
+            .filter(move |(_, l)| rights.iter().all(|&r| l.rights.allows(r)))
             .map(|(d, _)| d)
     };
     let shmem = || *at_entry.shmem.get_or_init(|| shmem_device(proc));
-    let may = |m: &Mapping| {
+    let before = |m: &Mapping| at_entry.mapped.iter().any(|b| m.within(b));
+    let beneath = |m: &Mapping, rights: &'static [Right]| {
+        m.name.starts_with(b"/")
+            && named_beneath(proc, &m.name, (m.dev, m.ino), dirs_holding(rights))
+    };
+    let executable = |m: &Mapping| {
         m.ino == 0
             || (m.shared_anonymous_name() && m.anonymous(shmem()))
-            || at_entry.mapped.iter().any(|b| m.within(b))
-            || at_entry.executable.contains(&(m.dev, m.ino))
-            || (m.name.starts_with(b"/")
-                && named_beneath(proc, &m.name, (m.dev, m.ino), mapx_dirs()))
+            || before(m)
+            || at_entry.held((m.dev, m.ino), Right::MmapX)
+            || beneath(m, &[Right::MmapX])
+    };
+    let writable = |m: &Mapping| {
+        !m.shared
+            || m.ino == 0
+            || (m.shared_anonymous_name() && m.anonymous(shmem()))
+            || before(m)
+            || at_entry.held((m.dev, m.ino), Right::MmapW)
+            || (m.name.starts_with(MEMFD)
+                && Some(m.dev) == shmem()
+                && !at_entry
+                    .mappable
+                    .iter()
+                    .any(|&(id, _)| id == (m.dev, m.ino)))
+            || beneath(m, &[Right::MmapW, Right::Write])
     };
     let all = Mapping::all(&text)
         .into_iter()
         .filter(|m| m.start < end && start < m.end)
-        .all(|m| may(&m));
+        .all(|m| (!exec || executable(&m)) && (!write || writable(&m)));
     if all {
         Ok(Reply::Continue)
     } else {
@@ -295,6 +346,7 @@ mod tests {
         );
         assert_eq!((m.dev, m.ino), (libc::makedev(0xfd, 1), 1835043));
         assert_eq!(m.name, b"/usr/bin/cat");
+        assert!(!m.shared);
         let heap =
             Mapping::parse(b"55d0c9a21000-55d0c9a42000 rw-p 00000000 00:00 0          [heap]")
                 .unwrap();
@@ -305,7 +357,7 @@ mod tests {
             b"7f1e2c200000-7f1e2c201000 rw-s 00000000 00:01 2055  /dev/zero (deleted)",
         )
         .unwrap();
-        assert!(shared.anonymous(Some(libc::makedev(0, 1))));
+        assert!(shared.shared && shared.anonymous(Some(libc::makedev(0, 1))));
         assert!(!shared.anonymous(Some(libc::makedev(0, 5))));
         let named =
             Mapping::parse(b"7f1e2c200000-7f1e2c201000 rw-s 00000000 00:01 2055  [anon_shmem:jit]")
@@ -352,6 +404,7 @@ mod tests {
             offset: 0x2000,
             dev: 9,
             ino: 7,
+            shared: false,
             name: b"/bin/p".to_vec(),
         };
         let part = Mapping {

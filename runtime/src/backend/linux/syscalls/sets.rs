@@ -359,12 +359,14 @@ pub(super) const SIGNALFD: &[Need] = &[need(0, Fsignal).when(&[ne(0, u32::MAX)])
 /// a copy), `mmap_x` to execute (rights(4)). Anonymous memory may be
 /// executable (FreeBSD's vm_mmap gives it every protection); a file only
 /// through a descriptor with `mmap_x` (not one in no class: a memfd made
-/// after entry). A shared mapping of a descriptor open for writing needs
-/// `mmap_w` whatever its protection: mprotect(2) can make it writable
-/// later (the kernel allows it when the file is open for writing), and
-/// seccomp cannot tie that call to the descriptor; FreeBSD bounds the
-/// mapping's maximum protection by the rights instead (vn_mmap's `maxprot
-/// &= cap_maxprot`, sys/kern/vfs_vnops.c).
+/// after entry). FreeBSD bounds a mapping's maximum protection by the
+/// rights (vn_mmap's `maxprot &= cap_maxprot`, sys/kern/vfs_vnops.c), so
+/// mprotect(2) cannot make a shared mapping writable without `mmap_w`;
+/// Linux lets it wherever the file is open for writing, and seccomp cannot
+/// tie that call to the descriptor: the supervisor judges mprotect(2)
+/// adding `PROT_WRITE` against the mapping's file
+/// (`Supervised::Protection`), and without one a shared mapping of a
+/// descriptor open for writing needs `mmap_w` whatever its protection.
 pub(super) const MMAP: &[Need] = &[
     need(4, Mmap).when(&[FILE]),
     need(4, MmapR).when(&[FILE, masked(2, PROT_READ as u32, PROT_READ as u32)]),
@@ -373,18 +375,23 @@ pub(super) const MMAP: &[Need] = &[
         masked(2, PROT_WRITE as u32, PROT_WRITE as u32),
         SHARED,
     ]),
-    need(4, MmapW).when(&[FILE, SHARED]).writing(),
+    need(4, MmapW)
+        .when(&[FILE, SHARED])
+        .writing()
+        .unless_supervised(),
     need(4, MmapX).when(&[FILE, EXEC]).denied_outside(),
 ];
 pub(super) const FILE: Cond = masked(3, MAP_ANONYMOUS as u32, 0);
 pub(super) const EXEC: Cond = masked(2, PROT_EXEC as u32, PROT_EXEC as u32);
 const SHARED: Cond = masked_one_of(3, 0xf, &[MAP_SHARED as u32, MAP_SHARED_VALIDATE as u32]);
 
-/// mprotect(2) adding `PROT_EXEC`: seccomp does not see which mapping it
-/// changes, so the supervisor judges it (`Supervised::Protection`:
-/// within the mapping's maximum protection, as FreeBSD's vm_map_protect)
-/// and, without one, it fails closed (`EACCES`, as beyond a maximum
-/// protection).
+/// mprotect(2) adding `PROT_EXEC` (or `PROT_WRITE`, where a class open
+/// for writing lacks `mmap_w`: `judge::writes_judged`): seccomp does not
+/// see which mapping it changes, so the supervisor judges it
+/// (`Supervised::Protection`: within the mapping's maximum protection, as
+/// FreeBSD's vm_map_protect) and, without one, `PROT_EXEC` fails closed
+/// (`EACCES`, as beyond a maximum protection; `PROT_WRITE` is then bounded
+/// at mmap(2), [`MMAP`]).
 pub(super) const PROTECTION: &[Need] = &[unsupervised().when(&[EXEC])];
 
 /// copy_file_range(2), splice(2): source (0) and destination (2); an
