@@ -1667,6 +1667,8 @@ fn linux() -> Vec<Case> {
         // A shared mapping made to read, then made writable: within the
         // maximum protection the rights fixed (vn_mmap, vm_map_protect).
         g.add(p, mfd("stdin"), op("mprotect", "w", &["mmap_r", "mmap_w"]));
+        g.add(p, mfd("stdin"), op("mprotect", "x", &["mmap_r", "mmap_x"]));
+        g.add(p, mfd("stdin"), op("memfd_mprotect", "x", &[]));
         // A memfd made inside holds every right (memfd_create(2) on
         // FreeBSD: a new descriptor, CAP_ALL), its standard input limited
         // beside it.

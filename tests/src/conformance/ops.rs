@@ -322,7 +322,12 @@ fn one(op: &str, t: RawFd, t2: RawFd, arg: &str) -> Attempt {
                     m,
                     0
                 ))?;
-                let r = sys!(libc::mprotect(p, 4096, libc::PROT_READ | libc::PROT_WRITE));
+                let prot = if arg == "x" {
+                    libc::PROT_EXEC
+                } else {
+                    libc::PROT_WRITE
+                };
+                let r = sys!(libc::mprotect(p, 4096, libc::PROT_READ | prot));
                 let _ = sys!(libc::munmap(p, 4096));
                 done(r, "protected")
             })();

@@ -355,6 +355,20 @@ pub(super) const CASES: &[(&str, Probe)] = &[
         let _ = sys!(libc::munmap(p, 4096));
         r.map(|_| "a memfd mapping made executable".into())
     }),
+    ("memfd_mmap_exec", |_| {
+        let fd = sys!(libc::memfd_create(c"jit".as_ptr(), libc::MFD_CLOEXEC))?;
+        sys!(libc::ftruncate(fd, 4096))?;
+        let p = sys!(libc::mmap(
+            std::ptr::null_mut(),
+            4096,
+            libc::PROT_READ | libc::PROT_EXEC,
+            libc::MAP_SHARED,
+            fd,
+            0
+        ))?;
+        let _ = sys!(libc::munmap(p, 4096));
+        Ok("a memfd mapped executable".into())
+    }),
     ("rw_mprotect_exec", |f| {
         let p = sys!(libc::mmap(
             std::ptr::null_mut(),

@@ -25,9 +25,9 @@ pub const SIGNALS_BY_DOMAIN: &str =
 pub const CALLER_AS_ZERO: &str =
     "row 2 (b): without PIDFD_GET_INFO (Linux < 6.13), CPU affinity takes the caller only as 0, not by its own id";
 /// Row 4 (a).
-pub const NO_NEW_EXEC_MEMORY: &str = "row 4 (a): executable memory only of anonymous memory, \
-     the image mapped before entry and files held with `mmap_x` (not a memfd made after entry), \
-     and a thread mapping a file over a range meanwhile";
+pub const NO_NEW_EXEC_MEMORY: &str = "row 4 (a): a memfd made after entry is made executable by \
+     mprotect(2), not mapped so by mmap(2); and a thread mapping a file over a range the \
+     supervisor judged makes it executable or writable";
 /// Row 4 (b).
 pub const IOCTL_ALLOWLIST: &str = "row 4 (b): ioctl commands only from a fixed allowlist";
 /// Row 5 (a).

@@ -28,21 +28,23 @@
 //!   another file once the program closes and unlinks it), or a
 //!   file beneath a preopened directory whose rights hold it (the program
 //!   could map it executable through that directory: Capsicum asks it of
-//!   the descriptor the mapping was made through).
+//!   the descriptor the mapping was made through);
+//! - a memfd (on the shmem mount, named `/memfd:`) that no descriptor
+//!   held at entry limits: one made after entry is in no class, where
+//!   Capsicum gives it every right.
 //!
 //! Writable (`PROT_WRITE`): every mapping but a shared one of a file
 //! (`s` in its permissions, proc(5)), and such a mapping of shared
 //! anonymous memory, of a file mapped before entry, of a file held at
 //! entry whose rights hold `mmap_w`, of a file beneath a preopened
 //! directory holding `mmap_w` and `write` (the program could open it for
-//! writing with `mmap_w` there), or of a memfd (on the shmem mount) that
-//! no descriptor held at entry limits: one made after entry is in no
-//! class, where Capsicum gives it every right. The kernel then asks its
+//! writing with `mmap_w` there), or of a memfd as above. The kernel then asks its
 //! own question: a shared mapping becomes writable only where its file
 //! is open for writing (mm/mprotect.c, `VM_MAYWRITE`).
 //!
-//! Anything else (for `PROT_EXEC`: a memfd, a file mapped through a
-//! descriptor in no class, a file deleted since) answers `EACCES`, as
+//! Anything else (a file mapped through a descriptor in no class, a
+//! memfd held at entry without the right, a file deleted since) answers
+//! `EACCES`, as
 //! beyond a maximum protection; so does a caller whose mappings cannot
 //! be read (one made non-dumpable, proc(5)). The range is the one the
 //! kernel changes, its address without the tag the kernel ignores
@@ -297,11 +299,22 @@ pub(super) fn protect(req: &libc::seccomp_notif, state: &State) -> Result<Reply,
         m.name.starts_with(b"/")
             && named_beneath(proc, &m.name, (m.dev, m.ino), dirs_holding(rights))
     };
+    // A memfd no descriptor held at entry limits: made after entry, in
+    // no class, where Capsicum gives it every right.
+    let free_memfd = |m: &Mapping| {
+        m.name.starts_with(MEMFD)
+            && Some(m.dev) == shmem()
+            && !at_entry
+                .mappable
+                .iter()
+                .any(|&(id, _)| id == (m.dev, m.ino))
+    };
     let executable = |m: &Mapping| {
         m.ino == 0
             || (m.shared_anonymous_name() && m.anonymous(shmem()))
             || before(m)
             || at_entry.held((m.dev, m.ino), Right::MmapX)
+            || free_memfd(m)
             || beneath(m, &[Right::MmapX])
     };
     let writable = |m: &Mapping| {
@@ -310,12 +323,7 @@ pub(super) fn protect(req: &libc::seccomp_notif, state: &State) -> Result<Reply,
             || (m.shared_anonymous_name() && m.anonymous(shmem()))
             || before(m)
             || at_entry.held((m.dev, m.ino), Right::MmapW)
-            || (m.name.starts_with(MEMFD)
-                && Some(m.dev) == shmem()
-                && !at_entry
-                    .mappable
-                    .iter()
-                    .any(|&(id, _)| id == (m.dev, m.ino)))
+            || free_memfd(m)
             || beneath(m, &[Right::MmapW, Right::Write])
     };
     let all = Mapping::all(&text)
