@@ -427,8 +427,17 @@ mod linux {
         Case::new("beneath_opened_futimens", Namespaces, Allowed).changes(&["dir/inside.txt"]),
         Case::new("beneath_opened_fchmodat_empty", Namespaces, Allowed)
             .changes(&["dir/inside.txt"]),
-        // Found by its name: a file unlinked since is refused (row 5 (b)).
-        Case::new("beneath_opened_unlinked_fchmod", Namespaces, Allowed)
+        // Unlinked since it was opened: the descriptor keeps `dir`'s
+        // rights (rights(4)), the supervisor having recorded what it
+        // installed at that number (`State::installed`).
+        Case::new("beneath_opened_unlinked_fchmod", Namespaces, Allowed),
+        Case::new("beneath_opened_unlinked_fchown", Namespaces, Allowed),
+        Case::new("beneath_opened_unlinked_futimens", Namespaces, Allowed),
+        Case::new("beneath_opened_unlinked_setflags", Namespaces, Allowed),
+        // A FIFO opened beneath a directory is the caller's own open (the
+        // supervisor cannot open it without waiting for a writer): in no
+        // class, its rights beyond Landlock's not limited (row 5 (b)).
+        Case::new("rodir_opened_fifo_setfl", Namespaces, Denied(NOTCAP))
             .documented(differences::OPENED_AFTER_ENTRY),
         // No device node, whatever the rights (row 1 (b)): not the
         // whiteout rename(2) leaves either.

@@ -784,6 +784,29 @@ pub(super) const CASES: &[(&str, Probe)] = &[
         sys!(libc::fchmod(fd, 0o600))?;
         Ok("mode of an unlinked file changed".into())
     }),
+    ("beneath_opened_unlinked_fchown", |f| {
+        let fd = openat(f.dir, &c("gone.txt"), libc::O_RDWR | libc::O_CREAT)?;
+        sys!(libc::unlinkat(f.dir, c"gone.txt".as_ptr(), 0))?;
+        sys!(libc::fchown(fd, u32::MAX, u32::MAX))?;
+        Ok("owner of an unlinked file changed".into())
+    }),
+    ("beneath_opened_unlinked_futimens", |f| {
+        let fd = openat(f.dir, &c("gone.txt"), libc::O_RDWR | libc::O_CREAT)?;
+        sys!(libc::unlinkat(f.dir, c"gone.txt".as_ptr(), 0))?;
+        sys!(libc::futimens(fd, TIMES.as_ptr()))?;
+        Ok("times of an unlinked file changed".into())
+    }),
+    ("beneath_opened_unlinked_setflags", |f| {
+        let fd = openat(f.dir, &c("gone.txt"), libc::O_RDWR | libc::O_CREAT)?;
+        sys!(libc::unlinkat(f.dir, c"gone.txt".as_ptr(), 0))?;
+        super::opens::set_same_flags(fd)
+    }),
+    ("rodir_opened_fifo_setfl", |f| {
+        // `rodir` lacks `fcntl`.
+        let fd = openat(f.rodir, &c("pipe"), libc::O_RDONLY | libc::O_NONBLOCK)?;
+        sys!(libc::fcntl(fd, libc::F_SETFL, 0))?;
+        Ok("status flags of a FIFO set".into())
+    }),
     ("fchmodat_beneath", |f| {
         sys!(libc::fchmodat(f.dir, c"inside.txt".as_ptr(), 0o600, 0))?;
         Ok("mode changed beneath".into())

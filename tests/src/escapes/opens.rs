@@ -896,7 +896,7 @@ fn opath_rodir_on_dir_pool(f: &Fds) -> std::io::Result<RawFd> {
 
 /// FS_IOC_SETFLAGS (linux/fs.h) of `fd` with the inode flags it has
 /// (FS_IOC_GETFLAGS): changes nothing, but needs the `ioctl` right.
-fn set_same_flags(fd: RawFd) -> Attempt {
+pub(super) fn set_same_flags(fd: RawFd) -> Attempt {
     let mut flags: libc::c_int = 0;
     sys!(libc::ioctl(fd, libc::FS_IOC_GETFLAGS, &mut flags))?;
     sys!(libc::ioctl(fd, libc::FS_IOC_SETFLAGS, &flags))?;

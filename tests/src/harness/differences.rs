@@ -39,9 +39,9 @@ pub const RIGHTS_BY_NUMBER: &str =
      numbers whose limits stay with them";
 /// Row 5 (b).
 pub const OPENED_AFTER_ENTRY: &str = "row 5 (b): a descriptor opened beneath a directory holds \
-     its rights in a pool (fchmod, fchown, futimens, xattrs, inode flags: only while its file \
-     lies beneath a directory holding them); those the supervisor leaves to the caller are in \
-     no class";
+     its rights in a pool (fchmod, fchown, futimens, xattrs, inode flags: where its file lies \
+     beneath a directory holding them, or is the one installed at that number); those the \
+     supervisor leaves to the caller (FIFOs, devices, O_PATH) are in no class";
 /// Row 5 (c).
 pub const POLL_EVENT: &str =
     "row 5 (c): a thread rewriting a poll array or select set after the supervisor read it polls a descriptor without `event`";

@@ -142,7 +142,8 @@ static WORLDS: AtomicUsize = AtomicUsize::new(0);
 /// ```text
 /// ROOT/dir/            preopened `dir` (wide rights): inside.txt, sub/,
 ///                      escape_link -> ../outside/secret.txt
-/// ROOT/rodir/          preopened `rodir` ([lookup, read, fstat]): keep.txt
+/// ROOT/rodir/          preopened `rodir` ([lookup, read, fstat]): keep.txt,
+///                      pipe (a FIFO)
 /// ROOT/ro.txt          preopened `ro` ([read])
 /// ROOT/wo.txt          preopened `wo` ([write])
 /// ROOT/rw.txt          preopened `rw` ([read, write, seek, fstat, mmap_r, ..])
@@ -206,6 +207,16 @@ impl World {
         put("dir/inside.txt", "inside", 0o644)?;
         std::os::unix::fs::symlink("../outside/secret.txt", root.join("dir/escape_link"))?;
         put("rodir/keep.txt", "keep", 0o644)?;
+        let fifo = std::ffi::CString::new(
+            root.join("rodir/pipe")
+                .into_os_string()
+                .into_encoded_bytes(),
+        )
+        .map_err(io::Error::other)?;
+        // SAFETY: mkfifo(3) of a NUL-terminated path.
+        if unsafe { libc::mkfifo(fifo.as_ptr(), 0o644) } != 0 {
+            return Err(io::Error::last_os_error());
+        }
         put("ro.txt", "read only", 0o644)?;
         put("wo.txt", "write only", 0o644)?;
         put("rw.txt", "read write", 0o644)?;

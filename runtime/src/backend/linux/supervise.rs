@@ -409,6 +409,7 @@ fn serve(sock: OwnedFd, judged: &Judged) -> io::Result<()> {
         hints: Vec::new(),
         nofile,
         at_entry,
+        installed: std::collections::HashMap::new(),
     };
     loop {
         // SAFETY: all-zero is a valid seccomp_notif and _resp (plain
@@ -614,9 +615,11 @@ fn answer(
 /// call asks a right of, where the filter let it through for the
 /// supervisor to check (a pool's [`FdClass::checked`]: the rights a
 /// descriptor outside every class lacks, which such a pool's number may
-/// hold), is, or lies beneath, a preopened directory holding that right
-/// (`lookup::beneath_holding`): there the program may open what it names
-/// with the right (rights(4)). A call the caller then makes itself
+/// hold), is, or lies beneath, a preopened directory holding that right,
+/// or was opened beneath one by the supervisor and installed at that
+/// number (`lookup::held_allowing`): there the program may open what it
+/// names with the right, and a descriptor opened so keeps it (rights(4)).
+/// A call the caller then makes itself
 /// (`SECCOMP_USER_NOTIF_FLAG_CONTINUE`) reads its descriptor numbers
 /// again: a thread putting another descriptor there meanwhile reaches what
 /// Landlock allows by place (the Linux table, row 1 (a)).
@@ -652,7 +655,12 @@ fn checked_rights(req: &libc::seccomp_notif, ctx: &Context, state: &State) -> Re
         // Found with the supervisor's own credentials: the descriptor is
         // the caller's already, and the kernel asks no search permission
         // above its file of a call through it (chmod(2), utimensat(2)).
-        if !lookup::beneath_holding(copy.as_raw_fd(), right, state) {
+        if !lookup::held_allowing(
+            args[usize::from(at)],
+            copy.as_raw_fd(),
+            |l| l.rights.allows(right),
+            state,
+        ) {
             return Err(RIGHTS_ERRNO);
         }
     }
@@ -699,6 +707,27 @@ struct State {
     /// What mprotect(2) adding `PROT_EXEC` is judged against
     /// (`protected.rs`).
     at_entry: protected::AtEntry,
+    /// What the supervisor installed at each number of a pool of
+    /// descriptors opened beneath a directory (`opened.rs`), the last
+    /// there: [`Installed`].
+    installed: std::collections::HashMap<RawFd, Installed>,
+}
+
+/// A file the supervisor opened beneath a directory and installed at a
+/// pool's number ([`State::installed`]): it lay beneath a preopened
+/// directory holding its pool's rights then, and the descriptor keeps
+/// them wherever the file goes (rights(4)), unlinked or renamed out of
+/// every such directory. A descriptor of the same file at that number
+/// holds them (the program could keep the one installed); the supervisor
+/// holds the inode (`O_PATH`), so that its number names no other file
+/// while the record lasts, until the number is installed at again.
+struct Installed {
+    /// Device and inode.
+    id: (u64, u64),
+    /// The pool's rights set, before they were cut.
+    limits: Limits,
+    /// Holds the inode ([`pinned`]).
+    _pin: OwnedFd,
 }
 
 /// The supervisor's own credentials put back when dropped
@@ -719,6 +748,28 @@ impl Drop for AsCaller<'_> {
 }
 
 impl State {
+    /// Records that `fd` was installed at pool number `slot`, opened
+    /// beneath a directory whose pool's rights set is `limits`
+    /// ([`Installed`]); the number's earlier record goes. Without a
+    /// descriptor holding the inode, none is kept (fail closed: the file
+    /// is then found by its name alone).
+    fn record_installed(&mut self, slot: RawFd, fd: &OwnedFd, limits: Limits) {
+        self.installed.remove(&slot);
+        let Some(st) = fstat(fd.as_raw_fd()) else {
+            return;
+        };
+        if let Some(pin) = pinned(fd.as_raw_fd(), &st) {
+            self.installed.insert(
+                slot,
+                Installed {
+                    id: (st.st_dev, st.st_ino),
+                    limits,
+                    _pin: pin,
+                },
+            );
+        }
+    }
+
     /// Where a descriptor opened beneath directory descriptor `fd` goes
     /// (`inherited.rs`), if anywhere: its pool and that pool's limits.
     fn inherited(&self, fd: u64) -> Option<Inherit> {

@@ -12,11 +12,12 @@
 //! (pidfd_getfd(2), the same open file description) and makes the change
 //! on it itself, with the caller's credentials, where its file is, or
 //! lies beneath, a preopened directory whose rights hold the change's
-//! (`lookup::beneath_holding`: the program could open it with that right
-//! there), and answers `EACCES` otherwise, as for a right not held: a
-//! file renamed since out of every such directory, or unlinked, is
-//! refused (Capsicum: the descriptor keeps its rights; the Linux table,
-//! row 5 (b)). Made here, the change cannot be raced onto another
+//! (the program could open it with that right there), or where the
+//! supervisor opened that file beneath such a directory and installed it
+//! at that number (the descriptor keeps the directory's rights, rights(4),
+//! though the file was renamed out of every such directory or unlinked
+//! since: `lookup::held_allowing`, `State::installed`), and answers
+//! `EACCES` otherwise, as for a right not held. Made here, the change cannot be raced onto another
 //! descriptor put at the number meanwhile; its arguments in memory (an
 //! attribute's name and value) are read once.
 //!
@@ -36,7 +37,7 @@ use std::os::fd::{AsRawFd, RawFd};
 
 use super::super::judge::{self, acl_right, changed_right, Context};
 use super::super::seccomp::consts::{ioctl_numbers, FS_IOC_FSSETXATTR};
-use super::lookup::{beneath_allowing, beneath_holding};
+use super::lookup::held_allowing;
 use super::{
     caller, copy_of, read_into, read_path, valid, write_bytes, State, PATH_MAX, RIGHTS_ERRNO,
 };
@@ -78,7 +79,8 @@ pub(super) fn changed(
     let ioctl = i64::from(nr) == libc::SYS_ioctl;
     if checked
         && ioctl
-        && !beneath_allowing(
+        && !held_allowing(
+            args[0],
             fd.as_raw_fd(),
             |l| {
                 l.rights.allows(right)
@@ -100,7 +102,8 @@ pub(super) fn changed(
     // holds it.
     let acl_held = |acl| match class {
         Some(c) if checked => {
-            c.limits.rights.allows(acl) || beneath_holding(fd.as_raw_fd(), acl, state)
+            c.limits.rights.allows(acl)
+                || held_allowing(args[0], fd.as_raw_fd(), |l| l.rights.allows(acl), state)
         }
         Some(c) => c.limits.rights.allows(acl),
         None => judge::outside_rights(ctx).allows(acl),

@@ -37,7 +37,6 @@ use super::{
     anchored, caller, copy_of, fstat, judge_without, raw, read_path, valid, walk, write_back,
     write_bytes, Context, State, Verdict, PATH_MAX,
 };
-use crate::rights::Right;
 
 /// `AT_STATX_SYNC_TYPE` (include/uapi/linux/fcntl.h).
 const AT_STATX_SYNC_TYPE: i32 = 0x6000;
@@ -367,17 +366,38 @@ fn beneath_anchor(fd: RawFd, st: &libc::stat, state: &State) -> Option<()> {
     .then_some(())
 }
 
-/// Whether the file of descriptor `fd` (the supervisor's copy of a
-/// caller's) is, or lies beneath, a preopened directory whose rights hold
-/// `right`: found by its name ([`named_beneath`]; a file unlinked since
-/// has none and is not found). Where it does, the program may open it
-/// with that right through that directory (rights(4)).
-pub(super) fn beneath_holding(fd: RawFd, right: Right, state: &State) -> bool {
-    beneath_allowing(fd, |l| l.rights.allows(right), state)
+/// Whether descriptor `fd` (the supervisor's copy of the caller's
+/// descriptor number `number`) holds what `allow` asks of a directory's
+/// limits: its file is, or lies beneath, a preopened directory whose
+/// limits allow it ([`beneath_allowing`]), or the supervisor installed
+/// that file at that number, opened beneath a directory whose pool's
+/// rights set allows it (`State::installed`: the descriptor keeps the
+/// directory's rights, rights(4), though the file was unlinked or renamed
+/// since).
+pub(super) fn held_allowing(
+    number: u64,
+    fd: RawFd,
+    allow: impl Fn(&crate::rights::Limits) -> bool,
+    state: &State,
+) -> bool {
+    let recorded = || {
+        let (Ok(n), Some(st)) = (RawFd::try_from(number), fstat(fd)) else {
+            return false;
+        };
+        state
+            .installed
+            .get(&n)
+            .is_some_and(|i| i.id == (st.st_dev, st.st_ino) && allow(&i.limits))
+    };
+    beneath_allowing(fd, &allow, state) || recorded()
 }
 
-/// [`beneath_holding`] a directory whose limits `allow` (a right, and an
-/// ioctl command of its list).
+/// Whether the file of descriptor `fd` (the supervisor's copy of a
+/// caller's) is, or lies beneath, a preopened directory whose limits
+/// `allow` (a right, and an ioctl command of its list): found by its name
+/// ([`named_beneath`]; a file unlinked since has none and is not found).
+/// Where it does, the program may open it with that right through that
+/// directory (rights(4)).
 pub(super) fn beneath_allowing(
     fd: RawFd,
     allow: impl Fn(&crate::rights::Limits) -> bool,

@@ -130,7 +130,9 @@ pub(super) fn open(
             None => return Ok(Reply::Continue),
         }
     };
-    install(l, req, &opened, slot, flags & libc::O_CLOEXEC != 0)
+    let sent = install(l, req, &opened, slot, flags & libc::O_CLOEXEC != 0)?;
+    state.record_installed(slot, &opened, inherit.limits);
+    Ok(sent)
 }
 
 /// The pool of an openat(2) in `req` through a directory in no class (an
