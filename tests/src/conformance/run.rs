@@ -513,7 +513,6 @@ pub fn documented(case: &Case) -> Option<&'static str> {
         "mmap" if case.held && matches!(case.spec.via.as_str(), "dup" | "dupfd") => {
             Some(RIGHTS_BY_NUMBER)
         }
-        "cm_sendmsg" | "cm_sendmmsg" => Some(RIGHTS_BY_NUMBER),
         _ if case.spec.via.starts_with("file:")
             && not_held
             && !matches!(op, "fchmod" | "fchown" | "futimes") =>

@@ -77,7 +77,9 @@ use std::os::fd::{AsRawFd, OwnedFd, RawFd};
 use std::time::{Duration, Instant};
 
 use super::super::judge::Context;
-use super::{caller, copy_of, read_into, valid, write_bytes, Reply, State, MODE_ERRNO, RIGHTS_ERRNO};
+use super::{
+    caller, copy_of, read_into, valid, write_bytes, Reply, State, MODE_ERRNO, RIGHTS_ERRNO,
+};
 
 /// The most bytes of one message read from the caller (4 MiB).
 pub(super) const MOST_DATA: usize = 1 << 22;
@@ -163,9 +165,7 @@ pub(super) fn sent(
     if flags & MSG_CMSG_COMPAT != 0 {
         return Err(libc::EINVAL);
     }
-    if flags & (libc::MSG_FASTOPEN | libc::MSG_ZEROCOPY) as u32 != 0
-        || state.credentials_changed
-    {
+    if flags & (libc::MSG_FASTOPEN | libc::MSG_ZEROCOPY) as u32 != 0 || state.credentials_changed {
         return Err(MODE_ERRNO);
     }
     let tid = req.pid as libc::pid_t;
@@ -483,9 +483,7 @@ fn finish(
     if !call.many {
         return Ok(sent as i64);
     }
-    let len_at = call
-        .at
-        .wrapping_add((at.index * MMSGHDR + MSGHDR) as u64);
+    let len_at = call.at.wrapping_add((at.index * MMSGHDR + MSGHDR) as u64);
     match write_bytes(l, req, call.tid, len_at, &(sent as u32).to_ne_bytes()) {
         Ok(()) => Ok(at.done as i64 + 1),
         Err(_) if at.done > 0 => Ok(at.done as i64),
@@ -591,7 +589,8 @@ fn hand_off(
     // SAFETY: clone(2) as fork(2) of the single-threaded supervisor; the
     // child makes system calls, touches only its own copy of memory and
     // leaves with _exit(2).
-    let child = unsafe { libc::syscall(libc::SYS_clone, libc::SIGCHLD as libc::c_ulong, 0, 0, 0, 0) };
+    let child =
+        unsafe { libc::syscall(libc::SYS_clone, libc::SIGCHLD as libc::c_ulong, 0, 0, 0, 0) };
     if child < 0 {
         return Err(libc::EAGAIN);
     }
