@@ -41,6 +41,11 @@
 //! - a poll or select (poll(2), ppoll(2), select(2), pselect6), where a
 //!   class of limited descriptors lacks `event`: each descriptor checked
 //!   as Capsicum polls (`supervise/polled.rs`);
+//! - a send of a message (sendmsg(2), sendmmsg(2)), whose address and
+//!   `SCM_RIGHTS` descriptors lie behind a pointer: the message read once
+//!   and sent by the supervisor on its copy of the socket, an address and
+//!   a limited descriptor refused (`supervise/sent.rs`); a send that waits
+//!   is made by a child of the supervisor, which answers it;
 //! - a change of credentials (the set*id family, setgroups(2), capset(2)):
 //!   noted, and made by the caller (`SECCOMP_USER_NOTIF_FLAG_CONTINUE`, its
 //!   arguments all in registers); from then on the supervisor makes that
