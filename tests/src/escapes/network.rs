@@ -270,6 +270,113 @@ pub(super) const CASES: &[(&str, Probe)] = &[
         }
         Ok(format!("sent {sent} bytes after {queued} queued, intact"))
     }),
+    ("socketpair_sendmmsg_blocking_full", |_| {
+        // sendmmsg(2) of two messages on a full seqpacket pair: waits,
+        // then both are sent (count 2, each `msg_len` written) once a
+        // thread drains the queue.
+        let sp = socketpair(libc::SOCK_SEQPACKET)?;
+        let filler = [0xffu8; 1024];
+        let mut queued = 0usize;
+        while sys!(libc::send(
+            sp[0],
+            filler.as_ptr().cast(),
+            filler.len(),
+            libc::MSG_DONTWAIT
+        ))
+        .is_ok()
+        {
+            queued += 1;
+        }
+        let reader = sp[1];
+        let drain = std::thread::spawn(move || -> io::Result<Vec<Vec<u8>>> {
+            std::thread::sleep(std::time::Duration::from_millis(200));
+            let mut last = Vec::new();
+            let mut buf = [0u8; 2048];
+            for _ in 0..queued + 2 {
+                let n = sys!(libc::recv(reader, buf.as_mut_ptr().cast(), buf.len(), 0))?;
+                last.push(buf[..n as usize].to_vec());
+                if last.len() > 2 {
+                    last.remove(0);
+                }
+            }
+            Ok(last)
+        });
+        let sent = send_mmsg(sp[0], &[(None, b"first"), (None, b"second")]);
+        let last = drain
+            .join()
+            .map_err(|_| io::Error::other("the drain panicked"))??;
+        let (n, lens) = sent?;
+        if n != 2 || lens != [5, 6] || last != [b"first".to_vec(), b"second".to_vec()] {
+            return Err(io::Error::other(format!(
+                "sendmmsg answered {n}, msg_len {lens:?}, last received {last:?}"
+            )));
+        }
+        Ok(format!("sent {n} after {queued} queued"))
+    }),
+    ("socketpair_sendmsg_sndtimeo", |_| {
+        // A send that waits gives up after SO_SNDTIMEO with EAGAIN
+        // (socket(7)).
+        let sp = socketpair(libc::SOCK_STREAM)?;
+        let filler = [0xffu8; 4096];
+        while sys!(libc::send(
+            sp[0],
+            filler.as_ptr().cast(),
+            filler.len(),
+            libc::MSG_DONTWAIT
+        ))
+        .is_ok()
+        {}
+        let tv = libc::timeval {
+            tv_sec: 0,
+            tv_usec: 200_000,
+        };
+        sys!(libc::setsockopt(
+            sp[0],
+            libc::SOL_SOCKET,
+            libc::SO_SNDTIMEO,
+            (&tv as *const libc::timeval).cast(),
+            std::mem::size_of_val(&tv) as u32
+        ))?;
+        let t = std::time::Instant::now();
+        match send_msg(sp[0], None, &filler, &[], 0) {
+            Err(e) if e.raw_os_error() == Some(libc::EAGAIN) => {
+                Ok(format!("EAGAIN after {} ms", t.elapsed().as_millis()))
+            }
+            other => Err(io::Error::other(format!("answered {other:?}"))),
+        }
+    }),
+    ("socketpair_sendmsg_epipe", |_| {
+        // EPIPE raises SIGPIPE in the sending thread (socket(7) and
+        // send(2): unless MSG_NOSIGNAL).
+        static PIPED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+        extern "C" fn on_pipe(_: libc::c_int) {
+            PIPED.store(true, std::sync::atomic::Ordering::Relaxed);
+        }
+        // SAFETY: `sigaction` is plain old data; the handler only stores
+        // to an atomic.
+        let mut act: libc::sigaction = unsafe { std::mem::zeroed() };
+        act.sa_sigaction = on_pipe as extern "C" fn(libc::c_int) as usize;
+        sys!(libc::sigaction(libc::SIGPIPE, &act, std::ptr::null_mut()))?;
+        let sp = socketpair(libc::SOCK_STREAM)?;
+        close(sp[1]);
+        let quiet = send_msg(sp[0], None, b"lost", &[], libc::MSG_NOSIGNAL);
+        let quiet_piped = PIPED.load(std::sync::atomic::Ordering::Relaxed);
+        let loud = send_msg(sp[0], None, b"lost", &[], 0);
+        let piped = PIPED.load(std::sync::atomic::Ordering::Relaxed);
+        match (&quiet, &loud) {
+            (Err(q), Err(l))
+                if q.raw_os_error() == Some(libc::EPIPE)
+                    && l.raw_os_error() == Some(libc::EPIPE)
+                    && !quiet_piped
+                    && piped =>
+            {
+                Ok("EPIPE, SIGPIPE only without MSG_NOSIGNAL".into())
+            }
+            _ => Err(io::Error::other(format!(
+                "answered {quiet:?} (SIGPIPE {quiet_piped}) then {loud:?} (SIGPIPE {piped})"
+            ))),
+        }
+    }),
     ("racing_sendmsg_rights", |f| {
         // A thread adds and takes away SCM_RIGHTS of a limited descriptor
         // while the message is sent: what is sent is what was checked, so
