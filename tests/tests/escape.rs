@@ -678,6 +678,8 @@ mod linux {
         Case::new("socketpair_scm_rights_ro", Network, Denied(NOTCAP)),
         Case::new("socketpair_scm_rights_stdout", Network, Denied(NOTCAP)),
         Case::new("socketpair_scm_credentials_other", Network, Denied(MODE)),
+        Case::new("socketpair_sendmsg_ip_ttl", Network, Allowed),
+        Case::new("socketpair_sendmsg_ip_retopts", Network, Denied(MODE)),
         Case::new("socketpair_sendmsg_fastopen", Network, Denied(MODE)),
         Case::new("socketpair_sendmmsg_mixed", Network, Allowed),
         Case::new("handed_udp_sendmmsg_name", Network, Denied(MODE)),

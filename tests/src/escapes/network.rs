@@ -186,6 +186,24 @@ pub(super) const CASES: &[(&str, Probe)] = &[
         let n = send_msg(sp[0], None, b"creds", &control, 0)?;
         Ok(format!("sent {n} as pid {} uid 65534", cred.pid))
     }),
+    ("socketpair_sendmsg_ip_ttl", |_| {
+        // A control message that sets a header field passes (a Unix
+        // socket ignores other levels than SOL_SOCKET, net/core/scm.c).
+        let sp = socketpair(libc::SOCK_SEQPACKET)?;
+        let control = cmsg(libc::IPPROTO_IP, libc::IP_TTL, &64i32.to_ne_bytes());
+        send_msg(sp[0], None, b"ttl", &control, 0)?;
+        read_text(sp[1])
+    }),
+    ("socketpair_sendmsg_ip_retopts", |_| {
+        // IP options (a source route can name another first hop,
+        // net/ipv4/udp.c udp_sendmsg) are refused, whatever the socket.
+        let sp = socketpair(libc::SOCK_SEQPACKET)?;
+        // A loose source route to 127.0.0.1 (RFC 791 LSRR), padded.
+        let opts = [0x83u8, 7, 4, 127, 0, 0, 1, 1];
+        let control = cmsg(libc::IPPROTO_IP, libc::IP_RETOPTS, &opts);
+        send_msg(sp[0], None, b"routed", &control, 0)?;
+        read_text(sp[1])
+    }),
     ("socketpair_sendmsg_fastopen", |_| {
         // MSG_FASTOPEN connects (net/ipv4/tcp.c); a Unix socket ignores it.
         let sp = socketpair(libc::SOCK_STREAM)?;
