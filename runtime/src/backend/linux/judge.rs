@@ -854,6 +854,38 @@ mod tests {
         assert!(!notifies(pidfd.nr, &[3, 9, 0, 0, 0, 0], &ctx));
     }
 
+    /// sendmsg(2) and sendmmsg(2) go to a supervisor, which reads the
+    /// message (`supervise/sent.rs`); without one they are refused
+    /// (capability mode's answer, fail closed); the broker, which sends
+    /// descriptors with its own grant and has no supervisor, makes them
+    /// itself.
+    #[test]
+    fn messages_go_to_a_supervisor_or_are_refused() {
+        let ctx = super::super::seccomp::tests::ctx(&[]);
+        let without = Context {
+            notify: false,
+            ..ctx
+        };
+        let broker = Context {
+            notify: false,
+            grants: Grants {
+                send_descriptors: true,
+                ..Grants::default()
+            },
+            ..ctx
+        };
+        let args = [5, 0x1000, 0, 0, 0, 0];
+        for nr in [libc::SYS_sendmsg, libc::SYS_sendmmsg] {
+            let r = row(nr);
+            assert!(matches!(judge(r, &args, &ctx), Verdict::Allow), "{nr}");
+            assert!(notifies(r.nr, &args, &ctx), "{nr}");
+            assert!(matches!(judge(r, &args, &without), Verdict::Mode), "{nr}");
+            assert!(!notifies(r.nr, &args, &without), "{nr}");
+            assert!(matches!(judge(r, &args, &broker), Verdict::Allow), "{nr}");
+            assert!(!notifies(r.nr, &args, &broker), "{nr}");
+        }
+    }
+
     /// sched_setaffinity(2) and sched_getaffinity(2): 0 (the calling
     /// thread) is allowed and never sent; a positive id goes to a
     /// supervisor that tells the caller's own (cpuset_check_capabilities:

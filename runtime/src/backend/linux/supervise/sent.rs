@@ -369,9 +369,8 @@ fn checked_control(call: &Call, ctl: &mut [u8], ctx: &Context) -> Result<Vec<Own
 }
 
 /// Sends the messages of `call` from `from` on (`first`: message
-/// `from.index`, read already), without waiting unless `wait`
-/// (`Some(deadline)`: the child's). The call's value, or where it would
-/// wait.
+/// `from.index`, read already) without waiting: the call's value, or
+/// where it would wait.
 fn send(
     l: RawFd,
     req: &libc::seccomp_notif,
@@ -383,6 +382,8 @@ fn send(
     send_waiting(l, req, call, ctx, from, first, None)
 }
 
+/// [`send`], waiting for room where the caller's call would when `wait`
+/// is given (the child's: `Some(deadline)` from `SO_SNDTIMEO`).
 fn send_waiting(
     l: RawFd,
     req: &libc::seccomp_notif,
@@ -443,11 +444,9 @@ fn send_waiting(
                 first = Some(msg);
                 continue;
             }
-            Err(e) if at.offset > 0 => {
-                // Some of a stream's bytes sent: their count.
-                let _ = e;
-                return finish(l, req, call, at, at.offset);
-            }
+            // Some of a stream's bytes sent: their count, as the kernel
+            // answers (net/unix/af_unix.c, net/ipv4/tcp.c).
+            Err(_) if at.offset > 0 => return finish(l, req, call, at, at.offset),
             Err(e) => return failed(&at, e),
         }
         if call.stream && call.waits && at.offset < msg.data.len() && r != Ok(0) {
