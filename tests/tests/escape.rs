@@ -666,7 +666,8 @@ mod linux {
         Case::new("raw_inet_socket", Network, Denied(MODE)),
         Case::new("alg_socket", Network, Denied(MODE)),
         Case::new("handed_udp_sendto", Network, Denied(MODE)),
-        // sendmsg is denied: seccomp cannot read msg_name.
+        // The supervisor reads msg_name once and refuses an address, as
+        // capability mode does (kern_sendit in sys/kern/uipc_syscalls.c).
         Case::new("handed_udp_sendmsg_name", Network, Denied(MODE)),
         Case::new("handed_udp_connect", Network, Denied(MODE)),
         Case::new("handed_tcp_reconnect", Network, Denied(MODE)),
@@ -676,7 +677,27 @@ mod linux {
         // FreeBSD's ifioctl() refuses interface changes in capability mode.
         Case::new("socket_ioctl_set_mtu", Network, Denied(MODE)),
         Case::new("socketpair_stream", Network, Allowed),
-        Case::new("socketpair_sendmsg", Network, Denied(MODE)),
+        // sendmsg(2) and sendmmsg(2) made by the supervisor on what it
+        // read once (supervise/sent.rs).
+        Case::new("socketpair_sendmsg", Network, Allowed),
+        Case::new("socketpair_sendmsg_name_len_0", Network, Allowed),
+        Case::new("socketpair_scm_rights_pipe", Network, Allowed),
+        // Capsicum passes it with its rights; here its receiver would hold
+        // it without them.
+        Case::new("socketpair_scm_rights_ro", Network, Denied(NOTCAP)),
+        Case::new("socketpair_scm_rights_stdout", Network, Denied(NOTCAP)),
+        Case::new("socketpair_scm_credentials_other", Network, Denied(MODE)),
+        Case::new("socketpair_sendmsg_ip_ttl", Network, Allowed),
+        Case::new("socketpair_sendmsg_ip_retopts", Network, Denied(MODE)),
+        Case::new("socketpair_sendmsg_fastopen", Network, Denied(MODE)),
+        Case::new("socketpair_sendmmsg_mixed", Network, Allowed),
+        Case::new("handed_udp_sendmmsg_name", Network, Denied(MODE)),
+        Case::new("socketpair_sendmsg_blocking_full", Network, Allowed),
+        Case::new("socketpair_sendmmsg_blocking_full", Network, Allowed),
+        Case::new("socketpair_sendmsg_sndtimeo", Network, Allowed),
+        Case::new("socketpair_sendmsg_epipe", Network, Allowed),
+        Case::new("racing_sendmsg_rights", Network, Denied(NOTCAP)),
+        Case::new("racing_udp_sendmsg_name", Network, Denied(MODE)),
         Case::new("socketpair_send", Network, Allowed),
         // ---- 4. no kernel surface that bypasses the filter ----------------------
         Case::new("io_uring_setup", Kernel, Denied(MODE)),
@@ -1002,9 +1023,10 @@ mod linux {
         Case::new("stdout_dup", Rights, Denied(NOTCAP)),
         Case::new("stdout_dup_write", Rights, Allowed),
         // Capsicum keeps the rights on the copy (ENOTCAPABLE at fchmod);
-        // seccomp cannot, so passing descriptors (sendmsg) is denied.
-        Case::new("ro_scm_rights_copy", Rights, Denied(MODE)),
-        Case::new("narrowed_scm_rights_copy_write", Rights, Denied(MODE)),
+        // seccomp cannot, so the supervisor refuses to pass a limited
+        // descriptor (sendmsg: supervise/sent.rs).
+        Case::new("ro_scm_rights_copy", Rights, Denied(NOTCAP)),
+        Case::new("narrowed_scm_rights_copy_write", Rights, Denied(NOTCAP)),
         Case::new("stdin_write", Rights, Denied(NOTCAP)).check(stdin_peer_silent),
         Case::new("ro_read", Rights, Allowed),
         Case::new("no_stray_descriptors", Rights, Allowed).check(no_stray),

@@ -182,8 +182,8 @@ fn row2_no_new_images_no_foreign_processes() {
 }
 
 /// Row 3: no `connect`/`bind`, `socket` only `AF_UNIX` stream/seqpacket,
-/// `sendto` only without an address, no `sendmsg`/`sendmmsg` (their
-/// `msg_name` is behind a pointer): `EPERM`. `send`/`write` remain.
+/// `sendto`, `sendmsg` and `sendmmsg` only without an address (the
+/// supervisor reads their `msg_name`): `EPERM`. `send`/`write` remain.
 #[test]
 fn row3_no_new_network_endpoints() {
     row(
@@ -196,7 +196,8 @@ fn row3_no_new_network_endpoints() {
             ("socketpair_dgram_sendmsg_name", Denied(EPERM)),
             ("handed_udp_sendto", Denied(EPERM)),
             ("handed_udp_sendmsg_name", Denied(EPERM)),
-            ("socketpair_sendmsg", Denied(EPERM)),
+            ("handed_udp_sendmmsg_name", Denied(EPERM)),
+            ("socketpair_sendmsg", Allowed),
             ("socketpair_stream", Allowed),
             ("socketpair_send", Allowed),
             ("handed_tcp_write", Allowed),
@@ -243,13 +244,15 @@ fn row4_no_kernel_surface() {
 /// descriptor holds its limits (the supervisor places it in a pool of
 /// them: `ro_dup`'s copy cannot fstat, as `ro` cannot), dup2 onto an
 /// unclassed number is denied, and so is passing one over a unix socket
-/// (`sendmsg`: the copy would not be limited). A file opened beneath a
+/// (`sendmsg`: the copy would not be limited; the supervisor refuses it). A file opened beneath a
 /// directory holds its rights, the metadata changes included, which the
 /// supervisor makes while the file lies beneath a directory holding them
-/// (`dir` has `fchmod`, `rodir` not). Differences: the supervisor finds
-/// the file by its name, so one unlinked since is refused; a file mapping
-/// becomes executable only with `mmap_x` (`mprotect`), a memfd made after
-/// entry not at all.
+/// (`dir` has `fchmod`, `rodir` not) or is the one it installed at that
+/// number (unlinked since, too). A file mapping becomes executable only
+/// with `mmap_x` (`mprotect`), a memfd made after entry too (in no class,
+/// every right). Differences: a FIFO opened beneath a directory is in no
+/// class (`rodir` lacks `fcntl`); a memfd made after entry is not mapped
+/// executable by mmap(2).
 #[test]
 fn row5_per_descriptor_rights() {
     row(
@@ -270,22 +273,29 @@ fn row5_per_descriptor_rights() {
             ("rodir_write", Denied(EACCES)),
             ("rw_seek_fstat", Allowed),
             ("rw_ioctl_listed", Allowed),
-            // Passing a descriptor (SCM_RIGHTS) would copy it to an
-            // unlimited number: sendmsg is denied.
-            ("ro_scm_rights_copy", Denied(EPERM)),
-            ("narrowed_scm_rights_copy_write", Denied(EPERM)),
+            // Passing a limited descriptor (SCM_RIGHTS) would copy it to
+            // an unlimited number: the supervisor refuses it.
+            ("ro_scm_rights_copy", Denied(EACCES)),
+            ("narrowed_scm_rights_copy_write", Denied(EACCES)),
         ],
     );
     row(Promise::Rights, &[("rodir_opened_fchmod", Denied(EACCES))]);
     row_of(&[
         Case::new("beneath_opened_fchmod", Promise::Rights, Allowed).changes(&["dir/inside.txt"])
     ]);
+    row(
+        Promise::Rights,
+        &[
+            ("beneath_opened_unlinked_fchmod", Allowed),
+            ("memfd_mprotect_exec", Allowed),
+        ],
+    );
     // The documented differences.
     row(
         Promise::Rights,
         &[
-            ("beneath_opened_unlinked_fchmod", Denied(EACCES)),
-            ("memfd_mprotect_exec", Denied(EACCES)),
+            ("rodir_opened_fifo_setfl", Allowed),
+            ("memfd_mmap_exec", Denied(EACCES)),
         ],
     );
 }

@@ -2,8 +2,8 @@
 //! oversized messages and unasked-for descriptors, over every channel of a
 //! program declaring every service with `#[sandboxed(services(..))]`.
 //! The program runs with `SANDBOXED_TRACE=dry-run`: it sends descriptors
-//! with sendmsg(2), which the sandbox denies (seccomp cannot check the
-//! msghdr). The target is the broker, whose confinement does not depend on
+//! with sendmsg(2), which the sandbox denies where no supervisor reads the
+//! msghdr (seccomp cannot). The target is the broker, whose confinement does not depend on
 //! the trace mode (it applies its own policy, broker/policy.rs): this
 //! test checks in /proc that it runs under seccomp with no_new_privs. Every message must get an answer within 30 s,
 //! descriptors sent must not leak (this process compares both sides'

@@ -88,6 +88,62 @@ fn the_supervisor_ends_when_the_program_exits_mid_fstat() {
     }
 }
 
+/// sendmsg(2) that waits is made by a child of the supervisor, which
+/// answers it and exits: after twenty such sends none is left, not even a
+/// zombie (the supervisor ignores `SIGCHLD`, wait(2)).
+#[test]
+fn sends_that_wait_leave_no_process_behind() {
+    let mut probe = Command::new(env!("CARGO_BIN_EXE_supervisor_probe"))
+        .args(["/dev/null", "sends"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut out = BufReader::new(probe.stdout.take().unwrap());
+    let mut line = String::new();
+    out.read_line(&mut line).unwrap();
+    assert_eq!(line.trim(), "sent 20");
+    line.clear();
+    out.read_line(&mut line).unwrap();
+    assert_eq!(line.trim(), "ready");
+    let helpers = children_of(probe.id());
+    let start = Instant::now();
+    let left = loop {
+        let left: Vec<u32> = helpers.iter().flat_map(|&h| children_of(h)).collect();
+        if left.is_empty() || start.elapsed() > Duration::from_secs(2) {
+            break left;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    probe.stdin.as_mut().unwrap().write_all(b"go\n").unwrap();
+    let mut rest = String::new();
+    std::io::Read::read_to_string(&mut out, &mut rest).unwrap();
+    assert!(probe.wait().unwrap().success(), "{rest}");
+    assert!(left.is_empty(), "the supervisor's children left: {left:?}");
+    all_end(&helpers, "sends");
+}
+
+/// A thread waiting in sendmsg(2) while the program exits: the child of
+/// the supervisor making it ends, and so does the supervisor.
+#[test]
+fn a_send_that_waits_ends_with_the_program() {
+    let mut probe = Command::new(env!("CARGO_BIN_EXE_supervisor_probe"))
+        .args(["/dev/null", "exit-in-send"])
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(100));
+    let helpers = children_of(probe.id());
+    let mut all: Vec<u32> = helpers.iter().flat_map(|&h| children_of(h)).collect();
+    assert!(!all.is_empty(), "no child of the supervisor makes the send");
+    all.extend(&helpers);
+    let mut out = String::new();
+    std::io::Read::read_to_string(probe.stdout.as_mut().unwrap(), &mut out).unwrap();
+    assert!(probe.wait().unwrap().success(), "{out}");
+    assert_eq!(out.trim(), "exiting");
+    all_end(&all, "exit-in-send");
+}
+
 /// A child the program forks gets fstat answered too.
 #[test]
 fn a_forked_child_gets_fstat() {

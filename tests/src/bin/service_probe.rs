@@ -1039,7 +1039,8 @@ fn raw_call(sock: BorrowedFd<'_>, message: &[u8], fds: &[BorrowedFd<'_>]) -> (Ve
     use std::io::{IoSlice, IoSliceMut};
     use std::mem::MaybeUninit;
     if fds.is_empty() {
-        // send(2), as the real client: sendmsg is denied in the sandbox.
+        // send(2), as the real client: sendmsg is denied in a sandbox
+        // without a supervisor.
         rustix::net::send(sock, message, SendFlags::NOSIGNAL).expect("send");
     } else {
         // Unasked-for descriptors: sendmsg with SCM_RIGHTS, which only a

@@ -5,7 +5,10 @@
 //! same group) must still answer. Prints `ready`, waits for a line on
 //! stdin, prints `fstat: ok` or the error. `argv[2]` adds a step before:
 //! `exit-in-fstat` (threads in statx while the program exits), `fork` (a
-//! child's fstat), `compartment-direct`/`-zygote` (a compartment's);
+//! child's fstat), `compartment-direct`/`-zygote` (a compartment's),
+//! `sends` (sendmsg(2) that wait on full sockets, each made by a child of
+//! the supervisor, until drained), `exit-in-send` (a thread waiting in
+//! sendmsg(2) while the program exits);
 //! or instead: `abort` (abort(3) at once), `signals` (prints what signals
 //! by id to itself, from a raw clone(2) child to the program, and to a
 //! forked child answer, then exits).
@@ -107,6 +110,60 @@ mod linux {
         println!("program to forked child: {}", show(child));
     }
 
+    /// sendmsg(2) of 64 KiB on a Unix stream pair filled beforehand, so
+    /// that it waits (the supervisor hands it to a child of its own);
+    /// with `drain`, a thread reads it all: whether every byte was sent.
+    fn blocked_send(drain: bool) -> bool {
+        let mut sp = [0; 2];
+        // SAFETY: socketpair(2) into a live array.
+        if unsafe { libc::socketpair(libc::AF_UNIX, libc::SOCK_STREAM, 0, sp.as_mut_ptr()) } != 0 {
+            return false;
+        }
+        let fill = [0u8; 4096];
+        let mut queued = 0usize;
+        loop {
+            // SAFETY: send(2) of a live buffer.
+            let n =
+                unsafe { libc::send(sp[0], fill.as_ptr().cast(), fill.len(), libc::MSG_DONTWAIT) };
+            if n <= 0 {
+                break;
+            }
+            queued += n as usize;
+        }
+        let data = vec![1u8; 1 << 16];
+        let total = queued + data.len();
+        let reader = sp[1];
+        let drained = drain.then(|| {
+            std::thread::spawn(move || {
+                std::thread::sleep(std::time::Duration::from_millis(20));
+                let mut buf = vec![0u8; 1 << 16];
+                let mut got = 0usize;
+                while got < total {
+                    // SAFETY: read(2) into a live buffer.
+                    let n = unsafe { libc::read(reader, buf.as_mut_ptr().cast(), buf.len()) };
+                    if n <= 0 {
+                        break;
+                    }
+                    got += n as usize;
+                }
+            })
+        });
+        let mut iov = libc::iovec {
+            iov_base: data.as_ptr().cast_mut().cast(),
+            iov_len: data.len(),
+        };
+        // SAFETY: `msghdr` is plain old data; all zeroes is a valid value.
+        let mut hdr: libc::msghdr = unsafe { std::mem::zeroed() };
+        hdr.msg_iov = &mut iov;
+        hdr.msg_iovlen = 1;
+        // SAFETY: sendmsg(2) of live buffers.
+        let n = unsafe { libc::sendmsg(sp[0], &hdr, 0) };
+        if let Some(t) = drained {
+            let _ = t.join();
+        }
+        n == data.len() as isize
+    }
+
     #[sandboxed(preopen(file = file(arg(1))), rights(file = [read, fstat], stdio))]
     pub fn main(file: File) {
         for sig in [libc::SIGINT, libc::SIGTERM, libc::SIGHUP, libc::SIGQUIT] {
@@ -133,6 +190,19 @@ mod linux {
                 });
             }
             std::thread::sleep(std::time::Duration::from_millis(50));
+            println!("exiting");
+            std::process::exit(0);
+        }
+        if mode == "sends" {
+            let mut sent = 0;
+            for _ in 0..20 {
+                sent += usize::from(blocked_send(true));
+            }
+            println!("sent {sent}");
+        }
+        if mode == "exit-in-send" {
+            std::thread::spawn(|| blocked_send(false));
+            std::thread::sleep(std::time::Duration::from_millis(200));
             println!("exiting");
             std::process::exit(0);
         }

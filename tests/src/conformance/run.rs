@@ -490,7 +490,6 @@ pub fn documented(case: &Case) -> Option<&'static str> {
         }
         "ioctl" if arg == "figetbsz" => Some(IOCTL_ALLOWLIST),
         "fpathconf" => Some(FPATHCONF),
-        "cm_sendmsg" | "cm_sendmmsg" => Some(RIGHTS_BY_NUMBER),
         _ if case.spec.via.starts_with("file:")
             && not_held
             && !matches!(op, "fchmod" | "fchown" | "futimes") =>

@@ -1,5 +1,8 @@
 //! The attempts of promise 3: no new network endpoints.
 
+use std::io;
+use std::os::fd::RawFd;
+
 use super::calls::*;
 use super::*;
 use crate::sys::*;
@@ -125,6 +128,289 @@ pub(super) const CASES: &[(&str, Probe)] = &[
         sendmsg_to(sp[0], std::ptr::null_mut(), 0)?;
         read_text(sp[1])
     }),
+    ("socketpair_sendmsg_name_len_0", |_| {
+        // A msg_name of length 0 is no address (net/socket.c
+        // `__copy_msghdr`): sent to the peer.
+        let sp = socketpair(libc::SOCK_SEQPACKET)?;
+        let (mut addr, _) = unix_addr(env("ESCAPE_UNIX_DGRAM").as_bytes());
+        sendmsg_to(sp[0], (&mut addr as *mut libc::sockaddr_un).cast(), 0)?;
+        read_text(sp[1])
+    }),
+    ("socketpair_scm_rights_pipe", |_| {
+        // A pipe made after entry is in no class: passed, and the
+        // receiver writes through its copy.
+        let sp = socketpair(libc::SOCK_SEQPACKET)?;
+        let mut p = [0; 2];
+        sys!(libc::pipe2(p.as_mut_ptr(), libc::O_CLOEXEC))?;
+        send_msg(sp[0], None, b"pipe", &rights(&[p[1]]), 0)?;
+        let (data, fds) = recv_msg(sp[1])?;
+        let [copy] = fds[..] else {
+            return Err(io::Error::other(format!(
+                "received {} descriptors",
+                fds.len()
+            )));
+        };
+        write_text(copy, "through the passed pipe")?;
+        let got = read_text(p[0])?;
+        Ok(format!("{}: {got}", String::from_utf8_lossy(&data)))
+    }),
+    ("socketpair_scm_rights_ro", |f| {
+        // A limited descriptor: its receiver would hold it without its
+        // limits.
+        let sp = socketpair(libc::SOCK_SEQPACKET)?;
+        send_msg(sp[0], None, b"ro", &rights(&[f.ro]), 0)?;
+        let (_, fds) = recv_msg(sp[1])?;
+        Ok(format!("passed ro as {fds:?}"))
+    }),
+    ("socketpair_scm_rights_stdout", |_| {
+        // A standard stream's class: limited too.
+        let sp = socketpair(libc::SOCK_SEQPACKET)?;
+        send_msg(sp[0], None, b"stdout", &rights(&[1]), 0)?;
+        let (_, fds) = recv_msg(sp[1])?;
+        Ok(format!("passed stdout as {fds:?}"))
+    }),
+    ("socketpair_scm_credentials_other", |_| {
+        // Another process's id and another user's: the kernel checks them
+        // against the sender's (net/core/scm.c scm_check_creds), which is
+        // the supervisor when it sends.
+        let sp = socketpair(libc::SOCK_SEQPACKET)?;
+        let cred = libc::ucred {
+            // SAFETY: getppid(2) cannot fail.
+            pid: unsafe { libc::getppid() },
+            uid: 65534,
+            gid: 65534,
+        };
+        // SAFETY: ucred is plain old data, read as its 12 bytes.
+        let raw: [u8; 12] = unsafe { std::mem::transmute(cred) };
+        let control = cmsg(libc::SOL_SOCKET, libc::SCM_CREDENTIALS, &raw);
+        let n = send_msg(sp[0], None, b"creds", &control, 0)?;
+        Ok(format!("sent {n} as pid {} uid 65534", cred.pid))
+    }),
+    ("socketpair_sendmsg_ip_ttl", |_| {
+        // A control message that sets a header field passes (a Unix
+        // socket ignores other levels than SOL_SOCKET, net/core/scm.c).
+        let sp = socketpair(libc::SOCK_SEQPACKET)?;
+        let control = cmsg(libc::IPPROTO_IP, libc::IP_TTL, &64i32.to_ne_bytes());
+        send_msg(sp[0], None, b"ttl", &control, 0)?;
+        read_text(sp[1])
+    }),
+    ("socketpair_sendmsg_ip_retopts", |_| {
+        // IP options (a source route can name another first hop,
+        // net/ipv4/udp.c udp_sendmsg) are refused, whatever the socket.
+        let sp = socketpair(libc::SOCK_SEQPACKET)?;
+        // A loose source route to 127.0.0.1 (RFC 791 LSRR), padded.
+        let opts = [0x83u8, 7, 4, 127, 0, 0, 1, 1];
+        let control = cmsg(libc::IPPROTO_IP, libc::IP_RETOPTS, &opts);
+        send_msg(sp[0], None, b"routed", &control, 0)?;
+        read_text(sp[1])
+    }),
+    ("socketpair_sendmsg_fastopen", |_| {
+        // MSG_FASTOPEN connects (net/ipv4/tcp.c); a Unix socket ignores it.
+        let sp = socketpair(libc::SOCK_STREAM)?;
+        send_msg(sp[0], None, b"fast", &[], libc::MSG_FASTOPEN)?;
+        read_text(sp[1])
+    }),
+    ("socketpair_sendmmsg_mixed", |_| {
+        // Two messages, then one with an address: two sent, each
+        // `msg_len` written, the refusal not answered (net/socket.c
+        // `__sys_sendmmsg`: the first error only when none was sent).
+        let sp = socketpair(libc::SOCK_SEQPACKET)?;
+        let mut addr = inet(port_env("ESCAPE_UDP_PORT"));
+        let name = (&mut addr as *mut libc::sockaddr_in).cast();
+        let len = std::mem::size_of_val(&addr) as u32;
+        let (n, lens) = send_mmsg(
+            sp[0],
+            &[(None, b"one"), (None, b"two!"), (Some((name, len)), b"out")],
+        )?;
+        let first = read_text(sp[1])?;
+        let second = read_text(sp[1])?;
+        if n != 2 || lens[..2] != [3, 4] || first != "one" || second != "two!" {
+            return Err(io::Error::other(format!(
+                "sendmmsg answered {n}, msg_len {lens:?}, received {first:?} {second:?}"
+            )));
+        }
+        Ok(format!("sent {n} of 3: {first}, {second}"))
+    }),
+    ("handed_udp_sendmmsg_name", |_| {
+        // The first message with an address: refused, nothing sent.
+        let mut addr = inet(port_env("ESCAPE_UDP_PORT"));
+        let name = (&mut addr as *mut libc::sockaddr_in).cast();
+        let len = std::mem::size_of_val(&addr) as u32;
+        let (n, _) = send_mmsg(HANDED_UDP, &[(Some((name, len)), b"out"), (None, b"in")])?;
+        Ok(format!("sent {n}"))
+    }),
+    ("socketpair_sendmsg_blocking_full", |f| {
+        // A send that waits on a full socket, drained by another thread
+        // that makes a supervised call (fstatat beneath dir) first: the
+        // supervisor must not wait with it; every byte arrives in order.
+        let sp = socketpair(libc::SOCK_STREAM)?;
+        let filler = [0xffu8; 4096];
+        let mut queued = 0usize;
+        while let Ok(n) = sys!(libc::send(
+            sp[0],
+            filler.as_ptr().cast(),
+            filler.len(),
+            libc::MSG_DONTWAIT
+        )) {
+            queued += n as usize;
+        }
+        let data: Vec<u8> = (0..(1usize << 18)).map(|i| (i * 7 % 251) as u8).collect();
+        let (reader, dir) = (sp[1], f.dir);
+        let total = queued + data.len();
+        let drain = std::thread::spawn(move || -> io::Result<Vec<u8>> {
+            std::thread::sleep(std::time::Duration::from_millis(200));
+            // SAFETY: `stat` is plain old data; all zeroes is a valid value.
+            let mut st: libc::stat = unsafe { std::mem::zeroed() };
+            sys!(libc::fstatat(dir, c"inside.txt".as_ptr(), &mut st, 0))?;
+            let mut got = Vec::with_capacity(total);
+            let mut buf = vec![0u8; 65536];
+            while got.len() < total {
+                let n = sys!(libc::read(reader, buf.as_mut_ptr().cast(), buf.len()))?;
+                if n == 0 {
+                    break;
+                }
+                got.extend_from_slice(&buf[..n as usize]);
+            }
+            Ok(got)
+        });
+        let sent = send_msg(sp[0], None, &data, &[], 0);
+        let got = drain
+            .join()
+            .map_err(|_| io::Error::other("the drain panicked"))??;
+        let sent = sent?;
+        if sent != data.len() || got.len() != total || got[queued..] != data[..] {
+            return Err(io::Error::other(format!(
+                "sent {sent} of {}, {} of {total} bytes arrived, intact: {}",
+                data.len(),
+                got.len(),
+                got.len() == total && got[queued..] == data[..]
+            )));
+        }
+        Ok(format!("sent {sent} bytes after {queued} queued, intact"))
+    }),
+    ("socketpair_sendmmsg_blocking_full", |_| {
+        // sendmmsg(2) of two messages on a full seqpacket pair: waits,
+        // then both are sent (count 2, each `msg_len` written) once a
+        // thread drains the queue.
+        let sp = socketpair(libc::SOCK_SEQPACKET)?;
+        let filler = [0xffu8; 1024];
+        let mut queued = 0usize;
+        while sys!(libc::send(
+            sp[0],
+            filler.as_ptr().cast(),
+            filler.len(),
+            libc::MSG_DONTWAIT
+        ))
+        .is_ok()
+        {
+            queued += 1;
+        }
+        let reader = sp[1];
+        let drain = std::thread::spawn(move || -> io::Result<Vec<Vec<u8>>> {
+            std::thread::sleep(std::time::Duration::from_millis(200));
+            let mut last = Vec::new();
+            let mut buf = [0u8; 2048];
+            for _ in 0..queued + 2 {
+                let n = sys!(libc::recv(reader, buf.as_mut_ptr().cast(), buf.len(), 0))?;
+                last.push(buf[..n as usize].to_vec());
+                if last.len() > 2 {
+                    last.remove(0);
+                }
+            }
+            Ok(last)
+        });
+        let sent = send_mmsg(sp[0], &[(None, b"first"), (None, b"second")]);
+        let last = drain
+            .join()
+            .map_err(|_| io::Error::other("the drain panicked"))??;
+        let (n, lens) = sent?;
+        if n != 2 || lens != [5, 6] || last != [b"first".to_vec(), b"second".to_vec()] {
+            return Err(io::Error::other(format!(
+                "sendmmsg answered {n}, msg_len {lens:?}, last received {last:?}"
+            )));
+        }
+        Ok(format!("sent {n} after {queued} queued"))
+    }),
+    ("socketpair_sendmsg_sndtimeo", |_| {
+        // A send that waits gives up after SO_SNDTIMEO with EAGAIN
+        // (socket(7)).
+        let sp = socketpair(libc::SOCK_STREAM)?;
+        let filler = [0xffu8; 4096];
+        while sys!(libc::send(
+            sp[0],
+            filler.as_ptr().cast(),
+            filler.len(),
+            libc::MSG_DONTWAIT
+        ))
+        .is_ok()
+        {}
+        let tv = libc::timeval {
+            tv_sec: 0,
+            tv_usec: 200_000,
+        };
+        sys!(libc::setsockopt(
+            sp[0],
+            libc::SOL_SOCKET,
+            libc::SO_SNDTIMEO,
+            (&tv as *const libc::timeval).cast(),
+            std::mem::size_of_val(&tv) as u32
+        ))?;
+        let t = std::time::Instant::now();
+        match send_msg(sp[0], None, &filler, &[], 0) {
+            Err(e) if e.raw_os_error() == Some(libc::EAGAIN) => {
+                Ok(format!("EAGAIN after {} ms", t.elapsed().as_millis()))
+            }
+            other => Err(io::Error::other(format!("answered {other:?}"))),
+        }
+    }),
+    ("socketpair_sendmsg_epipe", |_| {
+        // EPIPE raises SIGPIPE in the sending thread (socket(7) and
+        // send(2): unless MSG_NOSIGNAL).
+        static PIPED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+        extern "C" fn on_pipe(_: libc::c_int) {
+            PIPED.store(true, std::sync::atomic::Ordering::Relaxed);
+        }
+        // SAFETY: `sigaction` is plain old data; the handler only stores
+        // to an atomic.
+        let mut act: libc::sigaction = unsafe { std::mem::zeroed() };
+        act.sa_sigaction = on_pipe as extern "C" fn(libc::c_int) as usize;
+        sys!(libc::sigaction(libc::SIGPIPE, &act, std::ptr::null_mut()))?;
+        let sp = socketpair(libc::SOCK_STREAM)?;
+        close(sp[1]);
+        let quiet = send_msg(sp[0], None, b"lost", &[], libc::MSG_NOSIGNAL);
+        let quiet_piped = PIPED.load(std::sync::atomic::Ordering::Relaxed);
+        let loud = send_msg(sp[0], None, b"lost", &[], 0);
+        let piped = PIPED.load(std::sync::atomic::Ordering::Relaxed);
+        match (&quiet, &loud) {
+            (Err(q), Err(l))
+                if q.raw_os_error() == Some(libc::EPIPE)
+                    && l.raw_os_error() == Some(libc::EPIPE)
+                    && !quiet_piped
+                    && piped =>
+            {
+                Ok("EPIPE, SIGPIPE only without MSG_NOSIGNAL".into())
+            }
+            _ => Err(io::Error::other(format!(
+                "answered {quiet:?} (SIGPIPE {quiet_piped}) then {loud:?} (SIGPIPE {piped})"
+            ))),
+        }
+    }),
+    ("racing_sendmsg_rights", |f| {
+        // A thread adds and takes away SCM_RIGHTS of a limited descriptor
+        // while the message is sent: what is sent is what was checked, so
+        // no descriptor arrives.
+        let sp = socketpair(libc::SOCK_SEQPACKET)?;
+        let control = rights(&[f.ro]);
+        race_sendmsg(sp[0], None, &control, Some(sp[1]))
+    }),
+    ("racing_udp_sendmsg_name", |_| {
+        // A thread puts an address in and takes it away while the
+        // message is sent: nothing reaches the outside (the harness
+        // checks its UDP socket).
+        let addr = inet(port_env("ESCAPE_UDP_PORT"));
+        let len = std::mem::size_of_val(&addr) as u32;
+        race_sendmsg(HANDED_UDP, Some((addr, len)), &[], None)
+    }),
     ("socketpair_send", |_| {
         // send(2) is sendto without an address: allowed.
         let sp = socketpair(libc::SOCK_STREAM)?;
@@ -144,3 +430,235 @@ pub(super) const CASES: &[(&str, Probe)] = &[
         Ok(format!("set lo's MTU (to {mtu})"))
     }),
 ];
+
+/// One control message of `level` and `kind` holding `data`.
+fn cmsg(level: i32, kind: i32, data: &[u8]) -> Vec<u8> {
+    // SAFETY: CMSG_SPACE and CMSG_LEN only compute sizes.
+    let (space, len) = unsafe {
+        (
+            libc::CMSG_SPACE(data.len() as u32) as usize,
+            libc::CMSG_LEN(data.len() as u32) as usize,
+        )
+    };
+    let mut out = vec![0u8; space];
+    out[..8].copy_from_slice(&len.to_ne_bytes());
+    out[8..12].copy_from_slice(&level.to_ne_bytes());
+    out[12..16].copy_from_slice(&kind.to_ne_bytes());
+    out[16..16 + data.len()].copy_from_slice(data);
+    out
+}
+
+/// An `SCM_RIGHTS` message of `fds`.
+fn rights(fds: &[RawFd]) -> Vec<u8> {
+    let raw: Vec<u8> = fds.iter().flat_map(|fd| fd.to_ne_bytes()).collect();
+    cmsg(libc::SOL_SOCKET, libc::SCM_RIGHTS, &raw)
+}
+
+/// sendmsg(2) of `data` with `control`, to `name` if given.
+fn send_msg(
+    fd: RawFd,
+    name: Option<(*mut libc::c_void, libc::socklen_t)>,
+    data: &[u8],
+    control: &[u8],
+    flags: i32,
+) -> io::Result<usize> {
+    let mut iov = libc::iovec {
+        iov_base: data.as_ptr().cast_mut().cast(),
+        iov_len: data.len(),
+    };
+    // SAFETY: `msghdr` is plain old data; all zeroes is a valid value.
+    let mut hdr: libc::msghdr = unsafe { std::mem::zeroed() };
+    if let Some((n, len)) = name {
+        hdr.msg_name = n;
+        hdr.msg_namelen = len;
+    }
+    hdr.msg_iov = &mut iov;
+    hdr.msg_iovlen = 1;
+    if !control.is_empty() {
+        hdr.msg_control = control.as_ptr().cast_mut().cast();
+        hdr.msg_controllen = control.len();
+    }
+    Ok(sys!(libc::sendmsg(fd, &hdr, flags))? as usize)
+}
+
+/// recvmsg(2) of one message and the descriptors it carried.
+fn recv_msg(fd: RawFd) -> io::Result<(Vec<u8>, Vec<RawFd>)> {
+    let mut data = vec![0u8; 256];
+    let mut control = vec![0u8; 256];
+    let mut iov = libc::iovec {
+        iov_base: data.as_mut_ptr().cast(),
+        iov_len: data.len(),
+    };
+    // SAFETY: `msghdr` is plain old data; all zeroes is a valid value.
+    let mut hdr: libc::msghdr = unsafe { std::mem::zeroed() };
+    hdr.msg_iov = &mut iov;
+    hdr.msg_iovlen = 1;
+    hdr.msg_control = control.as_mut_ptr().cast();
+    hdr.msg_controllen = control.len();
+    let n = sys!(libc::recvmsg(fd, &mut hdr, libc::MSG_CMSG_CLOEXEC))? as usize;
+    data.truncate(n);
+    Ok((data, received_fds(&control[..hdr.msg_controllen])))
+}
+
+/// The descriptors of the `SCM_RIGHTS` messages in `control`.
+fn received_fds(control: &[u8]) -> Vec<RawFd> {
+    let mut fds = Vec::new();
+    let mut off = 0;
+    while control.len() - off >= 16 {
+        let len = usize::from_ne_bytes(control[off..off + 8].try_into().expect("8 bytes"));
+        let level = i32::from_ne_bytes(control[off + 8..off + 12].try_into().expect("4 bytes"));
+        let kind = i32::from_ne_bytes(control[off + 12..off + 16].try_into().expect("4 bytes"));
+        if len < 16 || len > control.len() - off {
+            break;
+        }
+        if (level, kind) == (libc::SOL_SOCKET, libc::SCM_RIGHTS) {
+            for c in control[off + 16..off + len].chunks_exact(4) {
+                fds.push(i32::from_ne_bytes(c.try_into().expect("4 bytes")));
+            }
+        }
+        off += len.div_ceil(8) * 8;
+    }
+    fds
+}
+
+/// A destination (if any) and the data of one message.
+type Outgoing<'a> = (Option<(*mut libc::c_void, libc::socklen_t)>, &'a [u8]);
+
+/// sendmmsg(2) of `msgs`: its answer and each `msg_len`.
+fn send_mmsg(fd: RawFd, msgs: &[Outgoing<'_>]) -> io::Result<(usize, Vec<u32>)> {
+    let mut iovs: Vec<libc::iovec> = msgs
+        .iter()
+        .map(|(_, d)| libc::iovec {
+            iov_base: d.as_ptr().cast_mut().cast(),
+            iov_len: d.len(),
+        })
+        .collect();
+    // SAFETY: `mmsghdr` is plain old data; all zeroes is a valid value.
+    let mut hdrs: Vec<libc::mmsghdr> = vec![unsafe { std::mem::zeroed() }; msgs.len()];
+    for (i, (name, _)) in msgs.iter().enumerate() {
+        if let Some((n, len)) = name {
+            hdrs[i].msg_hdr.msg_name = *n;
+            hdrs[i].msg_hdr.msg_namelen = *len;
+        }
+        hdrs[i].msg_hdr.msg_iov = &mut iovs[i];
+        hdrs[i].msg_hdr.msg_iovlen = 1;
+        hdrs[i].msg_len = u32::MAX;
+    }
+    let n = sys!(libc::sendmmsg(fd, hdrs.as_mut_ptr(), hdrs.len() as u32, 0))? as usize;
+    Ok((n, hdrs.iter().map(|h| h.msg_len).collect()))
+}
+
+/// sendmsg(2) on `fd`, many times, while a thread flips its message
+/// between nothing and `name` (if any) with `control`: an escape when a
+/// descriptor arrives at `peer`, or, without a peer (an unconnected
+/// socket), when a message is sent; else the first refusal (`EPERM`,
+/// `EACCES`), else the first error.
+fn race_sendmsg(
+    fd: RawFd,
+    name: Option<(libc::sockaddr_in, libc::socklen_t)>,
+    control: &[u8],
+    peer: Option<RawFd>,
+) -> Attempt {
+    use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+    const ROUNDS: usize = 3000;
+    let (mut addr, len) = name.unwrap_or((inet(0), 0));
+    let mut data = *b"raced";
+    let mut iov = libc::iovec {
+        iov_base: data.as_mut_ptr().cast(),
+        iov_len: data.len(),
+    };
+    // SAFETY: `msghdr` is plain old data; all zeroes is a valid value.
+    let mut hdr: libc::msghdr = unsafe { std::mem::zeroed() };
+    hdr.msg_iov = &mut iov;
+    hdr.msg_iovlen = 1;
+    hdr.msg_namelen = len;
+    hdr.msg_control = control.as_ptr().cast_mut().cast();
+    let at = &mut hdr as *mut libc::msghdr as usize;
+    let on_name = if name.is_some() {
+        &mut addr as *mut libc::sockaddr_in as usize
+    } else {
+        0
+    };
+    let space = control.len();
+    let stop = std::sync::Arc::new(AtomicBool::new(false));
+    let flips = std::sync::Arc::new(AtomicUsize::new(0));
+    let flipper = {
+        let (stop, flips) = (stop.clone(), flips.clone());
+        std::thread::spawn(move || {
+            let h = at as *mut libc::msghdr;
+            let mut on = false;
+            while !stop.load(Ordering::Relaxed) {
+                on = !on;
+                // SAFETY: `hdr` outlives the thread (joined below); the
+                // writes race the kernel's and the supervisor's reads on
+                // purpose (volatile: each one is made).
+                unsafe {
+                    std::ptr::write_volatile(
+                        std::ptr::addr_of_mut!((*h).msg_name),
+                        (if on { on_name } else { 0 }) as *mut libc::c_void,
+                    );
+                    std::ptr::write_volatile(
+                        std::ptr::addr_of_mut!((*h).msg_controllen),
+                        if on { space } else { 0 },
+                    );
+                }
+                flips.fetch_add(1, Ordering::Relaxed);
+                // Each state held a while, so that the sends see both.
+                for _ in 0..256 {
+                    std::hint::spin_loop();
+                }
+            }
+        })
+    };
+    if let Some(p) = peer {
+        // SAFETY: fcntl(2) of our own socket.
+        unsafe { libc::fcntl(p, libc::F_SETFL, libc::O_NONBLOCK) };
+    }
+    let mut refused = None;
+    let mut failed = None;
+    let mut sent = 0;
+    let mut arrived = Vec::new();
+    // More rounds while fewer than `ROUNDS` of them saw the thread flip
+    // the message (on two shared cores it may start late, or wait).
+    let began = std::time::Instant::now();
+    let mut round = 0;
+    let mut concurrent = 0;
+    while round < ROUNDS || (concurrent < ROUNDS && began.elapsed().as_secs() < 5) {
+        let before = flips.load(Ordering::Relaxed);
+        round += 1;
+        // SAFETY: `hdr` and what it points to are live.
+        let r = unsafe { libc::sendmsg(fd, at as *const libc::msghdr, libc::MSG_DONTWAIT) };
+        if r >= 0 {
+            sent += 1;
+        } else {
+            let e = io::Error::last_os_error();
+            if matches!(e.raw_os_error(), Some(libc::EPERM | libc::EACCES)) {
+                refused.get_or_insert(e);
+            } else {
+                failed.get_or_insert(e);
+            }
+        }
+        if flips.load(Ordering::Relaxed) != before {
+            concurrent += 1;
+        }
+        // Keep the peer's queue from filling up, keeping what arrives.
+        if let Some(p) = peer {
+            while let Ok((_, fds)) = recv_msg(p) {
+                arrived.extend(fds);
+            }
+        }
+    }
+    stop.store(true, Ordering::Relaxed);
+    let _ = flipper.join();
+    if !arrived.is_empty() {
+        return Ok(format!("{} limited descriptors arrived", arrived.len()));
+    }
+    if peer.is_none() && sent > 0 {
+        // Unconnected: only a message with the address is sent.
+        return Ok(format!("sent {sent} of {round} to the address"));
+    }
+    match refused.or(failed) {
+        Some(e) => Err(e),
+        None => Ok(format!("sent {sent} of {round}, none refused")),
+    }
+}

@@ -35,7 +35,8 @@ pub const RIGHTS_BY_NUMBER: &str =
     "row 5 (a): rights live with descriptor numbers, fixed at entry: copies go into a pool \
      (none onto a number of the program's choosing; of a descriptor narrowed to O_PATH, only where \
      the caller may read its file), \
-     no passing (sendmsg/sendmmsg denied), narrowing after entry by moving into a pool of \
+     no passing of a limited descriptor (SCM_RIGHTS of a number in a class: EACCES; Capsicum \
+     passes it with its rights), narrowing after entry by moving into a pool of \
      numbers whose limits stay with them";
 /// Row 5 (b).
 pub const OPENED_AFTER_ENTRY: &str = "row 5 (b): a descriptor opened beneath a directory holds \

@@ -48,6 +48,7 @@ impl Context<'_> {
             Gate::Grant(g) => self.grants.has(g),
             Gate::SignalScope => self.signal_scope,
             Gate::OwnProcess => self.notify && self.own_signals,
+            Gate::Supervisor => self.notify && !self.grants.send_descriptors,
             Gate::OwnSigsys => !self.classes.iter().any(|c| c.pool && !c.inherited),
             Gate::Forks => self.forks,
             Gate::NoForks => !self.forks,
@@ -299,6 +300,14 @@ pub(crate) enum Supervised {
     /// of the descriptor where the file lies beneath a preopened
     /// directory holding the right (`supervise/changed.rs`).
     Changed,
+    /// sendmsg(2) or sendmmsg(2), whose address and `SCM_RIGHTS`
+    /// descriptors lie behind a pointer: read once by the supervisor,
+    /// which refuses an address (capability mode, as sendto(2) with one:
+    /// `kern_sendit` in sys/kern/uipc_syscalls.c) and a limited
+    /// descriptor, and makes the call itself on its copy of the socket
+    /// (`supervise/sent.rs`), so that no thread changes the message after
+    /// the check. Sent wherever [`Gate::Supervisor`] is open.
+    Sent,
 }
 
 /// The rights an [`inherited`](FdClass::inherited) pool keeps where a
@@ -413,6 +422,7 @@ impl Supervised {
             && match self {
                 Supervised::OwnProcess { .. } => ctx.own_signals,
                 Supervised::Polled => event_limited(ctx),
+                Supervised::Sent => ctx.open(Gate::Supervisor),
                 Supervised::Copied => ctx.classes.iter().any(|c| c.copied),
                 Supervised::Changed => {
                     ctx.classes.iter().any(|c| !c.checked.is_empty())
@@ -511,6 +521,7 @@ pub(crate) fn supervised(nr: u32) -> Option<Supervised> {
         | libc::SYS_ioctl => Supervised::Changed,
         #[cfg(target_arch = "x86_64")]
         libc::SYS_poll | libc::SYS_select => Supervised::Polled,
+        libc::SYS_sendmsg | libc::SYS_sendmmsg => Supervised::Sent,
         _ => return None,
     })
 }
@@ -535,6 +546,7 @@ pub(crate) fn supervised(nr: u32) -> Option<Supervised> {
 ///   descriptor of a [`copied`](FdClass::copied) class;
 /// - mprotect(2) and pkey_mprotect(2) adding `PROT_EXEC`, or
 ///   `PROT_WRITE` where [`writes_judged`];
+/// - sendmsg(2) and sendmmsg(2), which the supervisor makes itself;
 /// - a change of a descriptor's file (fchmod(2), fchown(2),
 ///   fsetxattr(2), fremovexattr(2), futimens(3)) through a number of a
 ///   pool whose right for it the supervisor checks;
@@ -576,7 +588,8 @@ pub(crate) fn notifies(nr: u32, args: &[u64; 6], ctx: &Context) -> bool {
                 | Supervised::Credentials
                 | Supervised::Umask
                 | Supervised::OwnProcess { .. }
-                | Supervised::Polled,
+                | Supervised::Polled
+                | Supervised::Sent,
             ) => true,
             None => false,
         }
@@ -859,6 +872,38 @@ mod tests {
         }
         let pidfd = row(libc::SYS_pidfd_send_signal);
         assert!(!notifies(pidfd.nr, &[3, 9, 0, 0, 0, 0], &ctx));
+    }
+
+    /// sendmsg(2) and sendmmsg(2) go to a supervisor, which reads the
+    /// message (`supervise/sent.rs`); without one they are refused
+    /// (capability mode's answer, fail closed); the broker, which sends
+    /// descriptors with its own grant and has no supervisor, makes them
+    /// itself.
+    #[test]
+    fn messages_go_to_a_supervisor_or_are_refused() {
+        let ctx = super::super::seccomp::tests::ctx(&[]);
+        let without = Context {
+            notify: false,
+            ..ctx
+        };
+        let broker = Context {
+            notify: false,
+            grants: Grants {
+                send_descriptors: true,
+                ..Grants::default()
+            },
+            ..ctx
+        };
+        let args = [5, 0x1000, 0, 0, 0, 0];
+        for nr in [libc::SYS_sendmsg, libc::SYS_sendmmsg] {
+            let r = row(nr);
+            assert!(matches!(judge(r, &args, &ctx), Verdict::Allow), "{nr}");
+            assert!(notifies(r.nr, &args, &ctx), "{nr}");
+            assert!(matches!(judge(r, &args, &without), Verdict::Mode), "{nr}");
+            assert!(!notifies(r.nr, &args, &without), "{nr}");
+            assert!(matches!(judge(r, &args, &broker), Verdict::Allow), "{nr}");
+            assert!(!notifies(r.nr, &args, &broker), "{nr}");
+        }
     }
 
     /// sched_setaffinity(2) and sched_getaffinity(2): 0 (the calling

@@ -96,6 +96,12 @@ pub(crate) enum Gate {
     /// there (`judge::Supervised::OwnProcess`), which lets it through for
     /// the caller's own only.
     OwnProcess,
+    /// When a supervisor answers the calls sent to it
+    /// (`judge::Context::notify`) and the broker's
+    /// [`Grant::SendDescriptors`] is not given: sendmsg(2) and sendmmsg(2)
+    /// go there (`judge::Supervised::Sent`), which makes them itself on
+    /// what it read of the message once.
+    Supervisor,
     /// When the `SIGSYS` action is the program's own: no pool of
     /// `limits(...)` or `fileargs` numbers, whose closes the sandbox's
     /// `SIGSYS` handler emulates (`slots.rs`).
@@ -477,6 +483,15 @@ pub(crate) const fn scoped(when: &'static [Cond]) -> Allow {
 pub(crate) const fn own_process(when: &'static [Cond]) -> Allow {
     Allow {
         gate: Gate::OwnProcess,
+        when,
+    }
+}
+
+/// Capability mode allows the call when a supervisor makes it for the
+/// caller ([`Gate::Supervisor`]) and `when` holds.
+pub(crate) const fn supervisor(when: &'static [Cond]) -> Allow {
+    Allow {
+        gate: Gate::Supervisor,
         when,
     }
 }

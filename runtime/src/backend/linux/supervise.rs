@@ -41,6 +41,11 @@
 //! - a poll or select (poll(2), ppoll(2), select(2), pselect6), where a
 //!   class of limited descriptors lacks `event`: each descriptor checked
 //!   as Capsicum polls (`supervise/polled.rs`);
+//! - a send of a message (sendmsg(2), sendmmsg(2)), whose address and
+//!   `SCM_RIGHTS` descriptors lie behind a pointer: the message read once
+//!   and sent by the supervisor on its copy of the socket, an address and
+//!   a limited descriptor refused (`supervise/sent.rs`); a send that waits
+//!   is made by a child of the supervisor, which answers it;
 //! - a change of credentials (the set*id family, setgroups(2), capset(2)):
 //!   noted, and made by the caller (`SECCOMP_USER_NOTIF_FLAG_CONTINUE`, its
 //!   arguments all in registers); from then on the supervisor makes that
@@ -126,6 +131,7 @@ mod lookup;
 mod opened;
 mod polled;
 mod protected;
+mod sent;
 mod walked;
 
 use super::fds::Pool;
@@ -385,6 +391,12 @@ fn serve(sock: OwnedFd, judged: &Judged) -> io::Result<()> {
             u64::MAX
         }
     };
+    // The children that make a send which waits (`sent.rs`) are reaped
+    // by the kernel (SIGCHLD ignored: wait(2), "NOTES"; the disposition
+    // counts, not the mask), before the filter, which refuses
+    // rt_sigaction(2).
+    // SAFETY: signal(2) with SIG_IGN; no handler runs.
+    unsafe { libc::signal(libc::SIGCHLD, libc::SIG_IGN) };
     // What a bug here could do is bounded too: from now on only the calls
     // below (seccomp(2); `PR_SET_NO_NEW_PRIVS` was set before the fork).
     confine_self().map_err(io::Error::from_raw_os_error)?;
@@ -451,7 +463,10 @@ fn serve(sock: OwnedFd, judged: &Judged) -> io::Result<()> {
 /// fsetxattr(2) and fremovexattr(2), a caller's credentials read
 /// (openat(2) beneath /proc, read(2)) and taken on (capget(2),
 /// capset(2), setgroups(2), getgroups(2), setfsuid(2), setfsgid(2)),
-/// close(2), poll(2)), memory, and leaving (an abort included).
+/// close(2), poll(2)), a send made for a caller (`supervise/sent.rs`:
+/// getsockopt(2), sendmsg(2), pidfd_send_signal(2) for its `SIGPIPE`,
+/// clone(2) for a child that waits, which answers and exits),
+/// memory, and leaving (an abort included).
 const OWN_CALLS: &[libc::c_long] = &[
     libc::SYS_ioctl,
     libc::SYS_pidfd_open,
@@ -490,6 +505,11 @@ const OWN_CALLS: &[libc::c_long] = &[
     libc::SYS_ppoll,
     #[cfg(target_arch = "x86_64")]
     libc::SYS_poll,
+    libc::SYS_getsockopt,
+    libc::SYS_sendmsg,
+    libc::SYS_pidfd_send_signal,
+    libc::SYS_clone,
+    libc::SYS_clock_gettime,
     libc::SYS_brk,
     libc::SYS_mmap,
     libc::SYS_munmap,
@@ -594,6 +614,7 @@ fn answer(
         Some(Supervised::Copied) => copied::copy(l, req, state),
         Some(Supervised::Protection) => protected::protect(req, state),
         Some(Supervised::Changed) => changed::changed(l, req, ctx, state).map(Reply::Value),
+        Some(Supervised::Sent) => sent::sent(l, req, ctx, state),
         Some(Supervised::Umask) => {
             // Made by the caller itself (its argument in a register). From
             // now on a caller's mask may differ from the supervisor's.

@@ -243,8 +243,11 @@ fn lookup(row: &Syscall, classes: &[FdClass], arena: &mut Arena) -> Span {
 /// always; sched_setaffinity(2) and sched_getaffinity(2) naming a thread
 /// other than 0; dup(2), fcntl(2) `F_DUPFD` and `F_DUPFD_CLOEXEC` of a
 /// copied class's descriptor; mprotect(2) and pkey_mprotect(2) adding
-/// `PROT_EXEC`, or `PROT_WRITE` where `judge::writes_judged`; fchmod(2), fchown(2), fsetxattr(2), fremovexattr(2) and
-/// futimens(3) through a pool whose right for it the supervisor checks;
+/// `PROT_EXEC`, or `PROT_WRITE` where `judge::writes_judged`; sendmsg(2)
+/// and sendmmsg(2) always (once capability mode, open where a supervisor
+/// is, has let them through); fchmod(2), fchown(2), fsetxattr(2),
+/// fremovexattr(2) and futimens(3) through a pool whose right for it the
+/// supervisor checks;
 /// every fsetxattr(2) and fremovexattr(2) where a descriptor may hold the
 /// attribute's right without the ACL's (`judge::acl_unheld`).
 fn supervised(row: &Syscall, ctx: &Context, arena: &mut Arena) -> Span {

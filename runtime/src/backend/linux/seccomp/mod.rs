@@ -116,7 +116,8 @@ pub(crate) struct Grants {
     /// `msghdr` (seccomp(2): arguments are compared as numbers, pointers
     /// are not followed), so its `msg_name` (an address) and
     /// `msg_control` (descriptors, which would arrive as new unlimited
-    /// numbers) cannot be checked.
+    /// numbers) cannot be checked; the program's go to its supervisor,
+    /// which reads them (`judge::Supervised::Sent`), or are denied.
     pub send_descriptors: bool,
 }
 

@@ -187,8 +187,12 @@ pub(super) const LOOKUP: Mode = allow_if(&[
 ]);
 /// A global read-only path: the broker with `global_paths` only.
 pub(super) const GLOBAL_READ: Mode = allow_if(&[granted(GlobalPaths, &[])]);
-/// sendmsg/sendmmsg: the broker only.
-pub(super) const SEND_DESCRIPTORS: Mode = allow_if(&[granted(SendDescriptors, &[])]);
+/// sendmsg/sendmmsg: the broker, which sends descriptors itself, or a
+/// supervisor, which makes the call for the caller on what it read of the
+/// message once (`judge::Supervised::Sent`: no address, no limited
+/// descriptor); without one, denied (the message is behind a pointer).
+pub(super) const SEND_DESCRIPTORS: Mode =
+    allow_if(&[granted(SendDescriptors, &[]), supervisor(&[])]);
 /// Unix stream and seqpacket sockets.
 pub(super) const UNIX_SOCKET: Allow = when(&[
     eq(0, AF_UNIX as u32),
@@ -475,6 +479,6 @@ pub(super) const GONE: &str = "not implemented by this kernel (sys_ni_syscall, s
 pub(super) const KEYS: &str = "the kernel keyrings are shared beyond the process (keyrings(7))";
 pub(super) const NEWER: &str = "newer than the allowlist; not needed by libc or std";
 pub(super) const DUP: &str = "capabilities.conf lists dup/dup2; rights follow descriptor numbers here, so a copy of a limited descriptor is made by the supervisor into a pool of its limits (dup, F_DUPFD: supervise/copied.rs), and nothing is placed over one but into a pool within its limits (descriptors limited after entry, fds.rs)";
-pub(super) const SEND: &str = "the msghdr is behind a pointer seccomp cannot read (seccomp(2)): its address and SCM_RIGHTS descriptors cannot be checked; use send(2) or write(2). The broker sends descriptors with it";
+pub(super) const SEND: &str = "the msghdr is behind a pointer seccomp cannot read (seccomp(2)): the supervisor reads it once and makes the call itself, refusing an address (cap_enter(2)) and limited SCM_RIGHTS descriptors; without a supervisor it is denied (use send(2) or write(2)). The broker sends descriptors with it";
 pub(super) const EXEC_IMAGE: &str = "a program named by a global path (cap_enter(2); fexecve.cc ExecveFailure expects ECAPMODE): fexecve(3) of a descriptor holding `fexecve` instead";
 pub(super) const CHMOD: &str = "capabilities.conf lists it beneath a directory descriptor (the change's right and `lookup`); Landlock does not mediate chmod, chown or utimes (landlock(7)): the supervisor walks the path as Capsicum does, and without one the path form is denied (fchmod/fchown/futimens on a descriptor opened beneath the directory instead)";

@@ -272,7 +272,7 @@ pub(crate) fn mode_denial(row: &Syscall, raw: &RawRecord) -> (Object, Reason) {
     if at(Arg::Msg).is_some() {
         return (
             Object::Endpoint(
-                "a message header (its address and descriptors cannot be checked: use send or write)"
+                "a message header (without a supervisor its address and descriptors cannot be checked: use send or write)"
                     .into(),
             ),
             Reason::Endpoint,

@@ -30,10 +30,11 @@
 //! Why a relay, and not the child's channel passed to the program: that
 //! takes sendmsg(2) with `SCM_RIGHTS` in the zygote, and the zygote of a
 //! sandboxed program runs under the program's filter, which refuses
-//! sendmsg(2) to every descriptor (its message is behind a pointer
-//! seccomp cannot read); allowing it for the zygote's control ends by
-//! number would allow it to whatever the program later holds at those
-//! numbers. Nor by ending what a compartment left behind before the slot
+//! sendmsg(2) to every descriptor where no supervisor reads the message
+//! (it is behind a pointer seccomp cannot read), and where one does,
+//! passes only descriptors in no class; allowing it for the zygote's
+//! control ends by number would allow it to whatever the program later
+//! holds at those numbers. Nor by ending what a compartment left behind before the slot
 //! is reused: such a process can leave its process group (setsid(2)), and
 //! the zygote of a sandboxed program cannot signal a process it did not
 //! fork with a process descriptor (the filter names no process id;
