@@ -46,8 +46,12 @@ pub(super) const CASES: &[(&str, Probe)] = &[
         sendto(fd, (&addr as *const libc::sockaddr_un).cast(), len)
     }),
     ("socketpair_dgram_sendmsg_name", |_| {
-        // A datagram socketpair is allowed; sendmsg's msg_name overrides
-        // the peer with a path in the global namespace.
+        // A datagram socketpair, whose sendmsg's msg_name would override
+        // the peer with a path in the global namespace: refused at
+        // socketpair(2) already (only stream and seqpacket Unix sockets
+        // are made); the supervisor's refusal of an address is tried on
+        // a socket that exists by `handed_udp_sendmsg_name` and
+        // `racing_udp_sendmsg_name`.
         let sp = socketpair(libc::SOCK_DGRAM)?;
         let (mut addr, len) = unix_addr(env("ESCAPE_UNIX_DGRAM").as_bytes());
         sendmsg_to(sp[0], (&mut addr as *mut libc::sockaddr_un).cast(), len)
