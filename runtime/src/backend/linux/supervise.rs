@@ -422,6 +422,7 @@ fn serve(sock: OwnedFd, judged: &Judged) -> io::Result<()> {
         nofile,
         at_entry,
         installed: std::collections::HashMap::new(),
+        reserved: Vec::new(),
     };
     loop {
         // SAFETY: all-zero is a valid seccomp_notif and _resp (plain
@@ -732,6 +733,10 @@ struct State {
     /// descriptors opened beneath a directory (`opened.rs`), the last
     /// there: [`Installed`].
     installed: std::collections::HashMap<RawFd, Installed>,
+    /// Pool numbers kept for a child of the supervisor that will install
+    /// a descriptor there (`opened.rs`, an open waiting for a lease), with
+    /// that child's pidfd: kept until it has exited.
+    reserved: Vec<(RawFd, OwnedFd)>,
 }
 
 /// A file the supervisor opened beneath a directory and installed at a
@@ -791,6 +796,28 @@ impl State {
         }
     }
 
+    /// Keeps pool number `slot` for the child whose pidfd is `child`
+    /// until it has exited ([`State::free_slot`] skips it meanwhile).
+    fn reserve(&mut self, slot: RawFd, child: OwnedFd) {
+        self.installed.remove(&slot);
+        self.reserved.push((slot, child));
+    }
+
+    /// Whether pool number `n` is kept for a child still running: a
+    /// pidfd polls readable once its process has exited (pidfd_open(2)).
+    fn kept(&mut self, n: RawFd) -> bool {
+        self.reserved.retain(|(_, child)| {
+            let mut p = libc::pollfd {
+                fd: child.as_raw_fd(),
+                events: libc::POLLIN,
+                revents: 0,
+            };
+            // SAFETY: poll(2) of one live pollfd, without waiting.
+            unsafe { libc::poll(&mut p, 1, 0) == 0 }
+        });
+        self.reserved.iter().any(|&(slot, _)| slot == n)
+    }
+
     /// Where a descriptor opened beneath directory descriptor `fd` goes
     /// (`inherited.rs`), if anywhere: its pool and that pool's limits.
     fn inherited(&self, fd: u64) -> Option<Inherit> {
@@ -845,7 +872,7 @@ impl State {
                 && unsafe {
                     libc::syscall(libc::SYS_kcmp, tid, tid, polled::KCMP_FILE, n, source) == 0
                 };
-            let free = closed || placeholder;
+            let free = (closed || placeholder) && !self.kept(n);
             if free {
                 let next = (offset + 1) % size;
                 match at {

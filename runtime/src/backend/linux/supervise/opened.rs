@@ -34,10 +34,13 @@
 //! `O_PATH` open, whose descriptor `SECCOMP_IOCTL_NOTIF_ADDFD` cannot
 //! install (it takes the supervisor's with fget(), which skips `O_PATH`
 //! files: fs/file.c `__fget`, `FMODE_PATH`). A regular file is opened
-//! here `O_NONBLOCK` (cleared after): an open that would wait for a lease
-//! to be broken (fcntl(2) `F_SETLEASE`) answers `EWOULDBLOCK` at once
-//! rather than wait, and a file swapped for a FIFO or device between the
-//! look and the open answers `EAGAIN`. The other way round remains: a
+//! here `O_NONBLOCK` (cleared after), so that the supervisor never
+//! waits: an open that would wait for a lease to be broken (fcntl(2)
+//! `F_SETLEASE`) is handed to a child of the supervisor, which waits as
+//! the caller's open would and answers it ([`wait_for_lease`]; with
+//! `O_NONBLOCK` the caller's own, `EWOULDBLOCK` at once, as open(2)), and
+//! a file swapped for a FIFO or device between the look and the open
+//! answers `EAGAIN`. The other way round remains: a
 //! program that may make FIFOs and rename beneath a directory can swap a
 //! regular file in after the look found a FIFO, and the caller's open
 //! then gives a descriptor of it in no class (Linux table, row 5 (b)).
@@ -125,14 +128,125 @@ pub(super) fn open(
             None
         };
         let mode = args[3] & S_IALLUGO;
-        match open_beneath(dir.as_raw_fd(), &path[..=len], flags, mode, umask)? {
-            Some(fd) => fd,
-            None => return Ok(Reply::Continue),
+        let path = &path[..=len];
+        match open_beneath(dir.as_raw_fd(), path, flags, mode, umask)? {
+            Opened::File(fd) => Ok(fd),
+            Opened::Caller => return Ok(Reply::Continue),
+            Opened::Lease if flags & libc::O_NONBLOCK != 0 => return Err(libc::EWOULDBLOCK),
+            // Forked here, with the caller's credentials taken on.
+            Opened::Lease => Err(wait_for_lease(
+                l, req, &dir, path, flags, mode, umask, slot,
+            )?),
+        }
+    };
+    let opened = match opened {
+        Ok(fd) => fd,
+        Err(waiter) => {
+            state.reserve(slot, waiter);
+            return Ok(Reply::Sent);
         }
     };
     let sent = install(l, req, &opened, slot, flags & libc::O_CLOEXEC != 0)?;
     state.record_installed(slot, &opened, inherit.limits);
     Ok(sent)
+}
+
+/// How often a child waiting for a lease to be broken tries the open
+/// again, and looks whether its caller is still waiting (ms).
+const LEASE_RETRY_MS: i32 = 100;
+
+/// Hands an open that waits for a lease to be broken to a child of the
+/// supervisor (clone(2) with `CLONE_PIDFD`, as fork(2) of the
+/// single-threaded supervisor, which must never wait itself), as the
+/// caller's open would wait (fs/locks.c `__break_lease`: the lease holder
+/// gets its signal at the first try, and the open waits until the lease
+/// is given up or `lease-break-time` has passed, proc(5)). The child
+/// tries the open again every [`LEASE_RETRY_MS`] until it is no longer
+/// refused for a lease, then installs the descriptor at `slot` and
+/// answers the call itself (`SECCOMP_IOCTL_NOTIF_ADDFD` with
+/// `SECCOMP_ADDFD_FLAG_SEND`, or `SECCOMP_IOCTL_NOTIF_SEND`: any holder
+/// of the listener may), and exits; it exits at once when its caller is
+/// gone (killed: the notification is no longer valid). The parent gets
+/// the child's pidfd, to keep `slot` for it until it has exited
+/// ([`State::reserve`]); `SIGCHLD` is ignored, so it leaves no zombie.
+#[allow(clippy::too_many_arguments)]
+fn wait_for_lease(
+    l: RawFd,
+    req: &libc::seccomp_notif,
+    dir: &OwnedFd,
+    path: &[u8],
+    flags: i32,
+    mode: u64,
+    umask: Option<libc::mode_t>,
+    slot: RawFd,
+) -> Result<OwnedFd, i32> {
+    let mut pidfd: libc::c_int = -1;
+    // SAFETY: clone(2) as fork(2) (no new stack: the child runs on a copy
+    // of ours), with `CLONE_PIDFD` writing the child's pidfd into
+    // `pidfd` (the third argument on x86_64 and aarch64 alike, `parent_tid`);
+    // the child makes system calls, touches only its own copy of memory
+    // and leaves with _exit(2).
+    let child = unsafe {
+        libc::syscall(
+            libc::SYS_clone,
+            (libc::CLONE_PIDFD | libc::SIGCHLD) as libc::c_ulong,
+            0,
+            &mut pidfd as *mut libc::c_int,
+            0,
+            0,
+        )
+    };
+    if child < 0 {
+        return Err(libc::EAGAIN);
+    }
+    if child > 0 {
+        // SAFETY: the pidfd clone(2) made for us, owned by nothing else.
+        return Ok(unsafe { <OwnedFd as std::os::fd::FromRawFd>::from_raw_fd(pidfd) });
+    }
+    let answer = loop {
+        if valid(l, req).is_err() {
+            // SAFETY: _exit(2) of the child: its caller is gone.
+            unsafe { libc::_exit(0) }
+        }
+        // SAFETY: poll(2) of no descriptor, as a sleep.
+        unsafe { libc::poll(std::ptr::null_mut(), 0, LEASE_RETRY_MS) };
+        match open_beneath(dir.as_raw_fd(), path, flags, mode, umask) {
+            Ok(Opened::Lease) => continue,
+            Ok(Opened::File(fd)) => {
+                // Answered by the install, or not at all: the caller is
+                // gone or was interrupted (seccomp_unotify(2)).
+                let _ = install(l, req, &fd, slot, flags & libc::O_CLOEXEC != 0);
+                // SAFETY: _exit(2) of the child.
+                unsafe { libc::_exit(0) }
+            }
+            Ok(Opened::Caller) => break Ok(()),
+            Err(e) => break Err(e),
+        }
+    };
+    // SAFETY: all-zero is a valid seccomp_notif_resp.
+    let mut resp: libc::seccomp_notif_resp = unsafe { std::mem::zeroed() };
+    resp.id = req.id;
+    match answer {
+        Ok(()) => resp.flags = libc::SECCOMP_USER_NOTIF_FLAG_CONTINUE as u32,
+        Err(e) => resp.error = -e,
+    }
+    // SAFETY: SEND reads one seccomp_notif_resp; then the child ends.
+    unsafe {
+        libc::ioctl(l, libc::SECCOMP_IOCTL_NOTIF_SEND, &resp);
+        libc::_exit(0)
+    }
+}
+
+/// What [`open_beneath`] opened.
+enum Opened {
+    /// The file, to install.
+    File(OwnedFd),
+    /// Nothing: the caller opens it itself (module docs).
+    Caller,
+    /// Nothing yet: a lease is to be broken first (fcntl(2)
+    /// `F_SETLEASE`; the `O_NONBLOCK` open answered `EWOULDBLOCK`, and the
+    /// lease holder has been told, fs/locks.c `__break_lease`).
+    Lease,
 }
 
 /// The pool of an openat(2) in `req` through a directory in no class (an
@@ -201,19 +315,18 @@ fn creates(flags: i32) -> bool {
 
 /// Opens NUL-terminated `path` beneath `dir` as openat(2) with `flags`
 /// and `mode` would (module docs); `umask`, for a file it may make.
-/// `None`: the caller must open it itself.
 fn open_beneath(
     dir: RawFd,
     path: &[u8],
     flags: i32,
     mode: u64,
     umask: Option<libc::mode_t>,
-) -> Result<Option<OwnedFd>, i32> {
+) -> Result<Opened, i32> {
     if flags & libc::O_PATH != 0 {
         // SECCOMP_IOCTL_NOTIF_ADDFD takes its descriptor with fget(),
         // which skips `O_PATH` files (fs/file.c `__fget`: `FMODE_PATH`):
         // `EBADF`.
-        return Ok(None);
+        return Ok(Opened::Caller);
     }
     // An exclusive creation opens nothing that was there (open(2):
     // `EEXIST` for any name, a final symbolic link not followed): what it
@@ -224,7 +337,7 @@ fn open_beneath(
         // or a socket is left to the caller before any open of it.
         let look = libc::O_PATH | (flags & (libc::O_NOFOLLOW | libc::O_DIRECTORY));
         match beneath(dir, path, look, 0) {
-            Ok(found) if !plain(found.as_raw_fd()) => return Ok(None),
+            Ok(found) if !plain(found.as_raw_fd()) => return Ok(Opened::Caller),
             Ok(_) => {}
             Err(libc::ENOENT) if flags & libc::O_CREAT != 0 => {}
             Err(e) => return Err(e),
@@ -238,9 +351,10 @@ fn open_beneath(
         // what the look found (`EAGAIN`, below).
         Err(libc::ENXIO) => return Err(libc::EAGAIN),
         // A lease to break (open(2) with `O_NONBLOCK`: `EWOULDBLOCK`),
-        // which the caller would wait for: answered at once rather than
-        // left to the caller, whose own open would give a descriptor in
-        // no class (one of a file it leases itself included).
+        // which the caller's open would wait for ([`wait_for_lease`]),
+        // not left to the caller, whose own open would give a descriptor
+        // in no class (one of a file it leases itself included).
+        Err(libc::EWOULDBLOCK) => return Ok(Opened::Lease),
         Err(e) => return Err(e),
     };
     if !exclusive && !plain(opened.as_raw_fd()) {
@@ -257,7 +371,7 @@ fn open_beneath(
         // SAFETY: fcntl(2) F_SETFL of our own descriptor.
         unsafe { libc::fcntl(opened.as_raw_fd(), libc::F_SETFL, status) };
     }
-    Ok(Some(opened))
+    Ok(Opened::File(opened))
 }
 
 /// Whether `fd` is a regular file or a directory outside procfs: what an
