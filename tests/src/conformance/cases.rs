@@ -302,6 +302,17 @@ fn fileops() -> Vec<Case> {
     // the fixed allowlist.
     g.from("ioctl.cc TEST(Ioctl, Basic)");
     g.add("fo_ioctl", on("f"), ioctl_op("figetbsz"));
+    // fsetown (sys/kern/kern_descrip.c): any process group of the
+    // caller's session, its own included, once the right is held; Linux
+    // refuses a group before it looks at the right (row 2 (a)).
+    g.from("fcntl.cc TEST(Fcntl, OWNSubRights)");
+    for p in ["fo_fcntl", "fo_fcntls_setown", "fo_read"] {
+        g.add(
+            p,
+            on("f"),
+            fcntl_op("setown_group", &["fcntl"], Some("setown")),
+        );
+    }
     g.out
 }
 
@@ -387,6 +398,18 @@ fn copies() -> Vec<Case> {
             );
         }
     }
+    // "dup/dup2 should preserve rights": a copy onto a number of the
+    // program's choosing (dup2(2), dup3(2)), which the Linux backend
+    // refuses (rights live with numbers: the Linux table, row 5 (a)).
+    for o in [op("dup2", "", &[]), op("dup3", "", &[])] {
+        g.add("fo_read_write", on("f"), o);
+    }
+    // capability-fd.cc TEST(Capability, SocketTransfer): a limited
+    // descriptor passed over a Unix socket (SCM_RIGHTS) arrives with its
+    // rights; the Linux backend refuses to pass it (its copy would be
+    // limited by no number, row 5 (a)).
+    g.from("capability-fd.cc TEST(Capability, SocketTransfer)");
+    g.add("fo_read_seek_fstat", on("f"), op("scm_rights", "", &[]));
     g.out
 }
 

@@ -338,6 +338,21 @@ fn one(op: &str, t: RawFd, t2: RawFd, arg: &str) -> Attempt {
         "fdatasync" => done(sys!(libc::fdatasync(t)), "synced"),
         "sync_file_range" => done(sys!(libc::sync_file_range(t, 0, 1, 0)), "synced"),
         "fcntl" => fcntl(t, arg),
+        // A copy onto a number the program chose (a pipe's, replaced).
+        "dup2" | "dup3" => {
+            let mut p = [0; 2];
+            sys!(libc::pipe2(p.as_mut_ptr(), libc::O_CLOEXEC))?;
+            crate::sys::close(p[1]);
+            let r = if op == "dup2" {
+                sys!(libc::dup2(t, p[0]))
+            } else {
+                sys!(libc::dup3(t, p[0], libc::O_CLOEXEC))
+            };
+            crate::sys::close(p[0]);
+            done(r, "copied")
+        }
+        // Passed over a Unix socket and read through what arrives.
+        "scm_rights" => scm_rights(t),
         "fchown" => done(sys!(libc::fchown(t, u32::MAX, u32::MAX)), "chowned"),
         "fchmod" => done(sys!(libc::fchmod(t, 0o644)), "chmodded"),
         "flock" => {
@@ -751,6 +766,8 @@ fn fcntl(t: RawFd, cmd: &str) -> Attempt {
         "setfl" => int(libc::F_SETFL, 0),
         "getown" => int(libc::F_GETOWN, 0),
         "setown" => int(libc::F_SETOWN, me),
+        // SAFETY: getpgrp(2) cannot fail.
+        "setown_group" => int(libc::F_SETOWN, -unsafe { libc::getpgrp() }),
         "dupfd" => int(libc::F_DUPFD_CLOEXEC, 0),
         "getlk" => lock(libc::F_GETLK, libc::F_RDLCK as libc::c_short),
         "setlk" => lock(libc::F_SETLK, libc::F_UNLCK as libc::c_short),
@@ -765,6 +782,59 @@ fn fcntl(t: RawFd, cmd: &str) -> Attempt {
         "add_seals" => int(libc::F_ADD_SEALS, libc::F_SEAL_GROW),
         other => Err(io::Error::other(format!("fcntl {other}"))),
     }
+}
+
+/// Sends `t` over a Unix stream socketpair made here (`SCM_RIGHTS`),
+/// receives it, and reads a byte through what arrived (capability-fd.cc
+/// TEST(Capability, SocketTransfer): the rights travel with it).
+fn scm_rights(t: RawFd) -> Attempt {
+    let mut sp = [0; 2];
+    sys!(libc::socketpair(
+        libc::AF_UNIX,
+        libc::SOCK_STREAM | libc::SOCK_CLOEXEC,
+        0,
+        sp.as_mut_ptr()
+    ))?;
+    let space = (unsafe { libc::CMSG_SPACE(std::mem::size_of::<RawFd>() as u32) }) as usize;
+    let r = (|| {
+        let mut byte = [0u8; 1];
+        let mut iov = libc::iovec {
+            iov_base: byte.as_mut_ptr().cast(),
+            iov_len: 1,
+        };
+        let mut control = vec![0u8; space];
+        // SAFETY: `msghdr` is plain old data; all zeroes is a valid value.
+        let mut mh: libc::msghdr = unsafe { std::mem::zeroed() };
+        mh.msg_iov = &mut iov;
+        mh.msg_iovlen = 1;
+        mh.msg_control = control.as_mut_ptr().cast();
+        mh.msg_controllen = space;
+        // SAFETY: the header's control buffer holds one descriptor.
+        unsafe {
+            let c = libc::CMSG_FIRSTHDR(&mh);
+            (*c).cmsg_level = libc::SOL_SOCKET;
+            (*c).cmsg_type = libc::SCM_RIGHTS;
+            (*c).cmsg_len = libc::CMSG_LEN(std::mem::size_of::<RawFd>() as u32) as usize;
+            std::ptr::write_unaligned(libc::CMSG_DATA(c).cast::<RawFd>(), t);
+        }
+        sys!(libc::sendmsg(sp[0], &mh, 0))?;
+        control.iter_mut().for_each(|b| *b = 0);
+        sys!(libc::recvmsg(sp[1], &mut mh, libc::MSG_CMSG_CLOEXEC))?;
+        // SAFETY: the control buffer the kernel filled, read as it says.
+        let got = unsafe {
+            let c = libc::CMSG_FIRSTHDR(&mh);
+            if c.is_null() || (*c).cmsg_type != libc::SCM_RIGHTS {
+                return Err(io::Error::other("no descriptor arrived"));
+            }
+            std::ptr::read_unaligned(libc::CMSG_DATA(c).cast::<RawFd>())
+        };
+        let r = sys!(libc::pread(got, byte.as_mut_ptr().cast(), 1, 0));
+        crate::sys::close(got);
+        done(r, "passed and read")
+    })();
+    crate::sys::close(sp[0]);
+    crate::sys::close(sp[1]);
+    r
 }
 
 /// Extended attributes by descriptor (capability-fd.cc

@@ -489,6 +489,12 @@ pub fn documented(case: &Case) -> Option<&'static str> {
             Some(CALLER_AS_ZERO)
         }
         "ioctl" if arg == "figetbsz" => Some(IOCTL_ALLOWLIST),
+        // Rights live with numbers: no copy onto one the program chose,
+        // no limited descriptor passed.
+        "dup2" | "dup3" | "scm_rights" => Some(RIGHTS_BY_NUMBER),
+        // SIGIO by Landlock domain: no process group as an owner, refused
+        // before the right is looked at (`EPERM`, not `ENOTCAPABLE`).
+        "fcntl" if arg == "setown_group" => Some(SIGNALS_BY_DOMAIN),
         "fpathconf" => Some(FPATHCONF),
         _ if case.spec.via.starts_with("file:")
             && not_held

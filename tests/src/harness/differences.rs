@@ -19,8 +19,9 @@ pub const FILEARGS_NAMES_AT_START: &str =
      redirected since is refused, and a descriptor opened ahead is of what it named then";
 /// Row 2 (a).
 pub const SIGNALS_BY_DOMAIN: &str =
-    "row 2 (a): signals through descriptors follow Landlock domains, and so do signals by id \
-     where the supervisor cannot tell thread groups (no PIDFD_GET_INFO)";
+    "row 2 (a): signals through descriptors follow Landlock domains (F_SETOWN takes no process \
+     group, refused before the right is looked at), and so do signals by id where the \
+     supervisor cannot tell thread groups (no PIDFD_GET_INFO)";
 /// Row 2 (b).
 pub const CALLER_AS_ZERO: &str =
     "row 2 (b): without PIDFD_GET_INFO (Linux < 6.13), CPU affinity takes the caller only as 0, not by its own id";
