@@ -795,7 +795,8 @@ fn scm_rights(t: RawFd) -> Attempt {
         0,
         sp.as_mut_ptr()
     ))?;
-    let space = (unsafe { libc::CMSG_SPACE(std::mem::size_of::<RawFd>() as u32) }) as usize;
+    // SAFETY: CMSG_SPACE(3) computes a size; it reads no memory.
+    let space = unsafe { libc::CMSG_SPACE(std::mem::size_of::<RawFd>() as u32) } as usize;
     let r = (|| {
         let mut byte = [0u8; 1];
         let mut iov = libc::iovec {
