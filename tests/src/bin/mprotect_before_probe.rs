@@ -1,0 +1,115 @@
+//! A page of a file mapped before entry, then mapped again at the same
+//! place after entry (`MAP_FIXED`, `MAP_SHARED`) through a descriptor
+//! open for writing that holds `mmap_r` without `mmap_w`: the new mapping
+//! must not become writable. Capsicum fixes a mapping's maximum
+//! protection when it is made, bounded by the rights of the descriptor
+//! it is made through (vn_mmap's `maxprot &= cap_maxprot`,
+//! sys/kern/vfs_vnops.c), and mprotect(2) answers `EACCES` beyond it
+//! (vm_map_protect); a mapping made before entry keeps its own, but the
+//! one replacing it is new. The supervisor lets a mapping made before
+//! entry change (runtime supervise/protected.rs): it must tell it from a
+//! new one of the same file at the same offset.
+//!
+//! Cases (`case NAME REFUSED`, refused: mprotect(2) adding `PROT_WRITE`
+//! answered `EACCES`):
+//! - `private`: the page was mapped privately before entry;
+//! - `shared_read`: it was mapped shared through a descriptor open for
+//!   reading alone (no `PROT_WRITE` possible: `VM_MAYWRITE` clear);
+//! - `fresh`: no mapping before entry (the supervisor's plain answer).
+//!
+//! Each case also prints `NAME_written`, whether the file changed.
+//! Run by tests/tests/mprotect_before.rs, enforced and in dry-run (the
+//! control: every mapping becomes writable).
+//!
+//! argv: `mprotect_before_probe FILE` (FILE: at least a page long)
+
+#[cfg(target_os = "linux")]
+mod linux {
+    use std::os::fd::AsRawFd;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    use sandboxed::{sandboxed, File};
+
+    /// The page mapped privately before entry.
+    static PRIVATE: AtomicUsize = AtomicUsize::new(0);
+    /// The page mapped shared, read-only, before entry.
+    static SHARED: AtomicUsize = AtomicUsize::new(0);
+
+    const PAGE: usize = 4096;
+
+    /// Maps the file's first page twice, through a descriptor open for
+    /// reading alone (closed again: the mappings stay).
+    fn map_before() {
+        let path = std::env::args_os().nth(1).expect("FILE");
+        let f = std::fs::File::open(path).expect("FILE opens");
+        for (flags, slot) in [(libc::MAP_PRIVATE, &PRIVATE), (libc::MAP_SHARED, &SHARED)] {
+            // SAFETY: a new read-only mapping of a page of `f`; checked.
+            let p = unsafe {
+                libc::mmap(
+                    std::ptr::null_mut(),
+                    PAGE,
+                    libc::PROT_READ,
+                    flags,
+                    f.as_raw_fd(),
+                    0,
+                )
+            };
+            assert!(p != libc::MAP_FAILED, "{}", std::io::Error::last_os_error());
+            slot.store(p as usize, Ordering::SeqCst);
+        }
+    }
+
+    #[sandboxed(
+        preopen(f = file(arg(1), read, write)),
+        rights(f = [ftruncate, mmap_r], stdio),
+        before_entry = map_before,
+    )]
+    pub fn main(f: File) {
+        let cases = [
+            ("private", PRIVATE.load(Ordering::SeqCst)),
+            ("shared_read", SHARED.load(Ordering::SeqCst)),
+            ("fresh", 0),
+        ];
+        for (name, at) in cases {
+            let fixed = if at == 0 { 0 } else { libc::MAP_FIXED };
+            // SAFETY: maps a page of `f` shared at `at` (a page this
+            // probe mapped before entry and uses nowhere else) or
+            // anywhere; the result is checked.
+            let p = unsafe {
+                libc::mmap(
+                    at as *mut libc::c_void,
+                    PAGE,
+                    libc::PROT_READ,
+                    libc::MAP_SHARED | fixed,
+                    f.as_raw_fd(),
+                    0,
+                )
+            };
+            assert!(p != libc::MAP_FAILED, "{}", std::io::Error::last_os_error());
+            assert!(at == 0 || p as usize == at, "MAP_FIXED elsewhere");
+            // SAFETY: mprotect(2) of the page just mapped.
+            let ok = unsafe { libc::mprotect(p, PAGE, libc::PROT_READ | libc::PROT_WRITE) } == 0;
+            let refused =
+                !ok && std::io::Error::last_os_error().raw_os_error() == Some(libc::EACCES);
+            let written = ok && {
+                // SAFETY: the page is mapped writable (mprotect answered
+                // 0); a volatile write of its first byte.
+                unsafe { std::ptr::write_volatile(p.cast::<u8>(), b'W') };
+                // SAFETY: msync(2) of the page.
+                unsafe { libc::msync(p, PAGE, libc::MS_SYNC) == 0 }
+            };
+            println!("case {name} {}", u8::from(refused));
+            println!("case {name}_written {}", u8::from(written));
+        }
+    }
+}
+
+#[cfg(target_os = "linux")]
+fn main() {
+    linux::main()
+}
+
+#[cfg(not(target_os = "linux"))]
+fn main() {
+    println!("skipped: the Linux backend's supervisor");
+}
