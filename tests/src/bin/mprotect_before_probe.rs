@@ -15,9 +15,13 @@
 //! - `private`: the page was mapped privately before entry;
 //! - `shared_read`: it was mapped shared through a descriptor open for
 //!   reading alone (no `PROT_WRITE` possible: `VM_MAYWRITE` clear);
-//! - `fresh`: no mapping before entry (the supervisor's plain answer).
+//! - `fresh`: no mapping before entry (the supervisor's plain answer);
+//! - `kept`: the page mapped shared before entry through a descriptor
+//!   open for writing, kept (not made again): it may become writable,
+//!   its maximum protection fixed before entry (not refused).
 //!
-//! Each case also prints `NAME_written`, whether the file changed.
+//! Each case also prints `NAME_written`, whether it wrote the file (byte
+//! 0, 1, 2 and 3, in that order).
 //! Run by tests/tests/mprotect_before.rs, enforced and in dry-run (the
 //! control: every mapping becomes writable).
 //!
@@ -34,15 +38,28 @@ mod linux {
     static PRIVATE: AtomicUsize = AtomicUsize::new(0);
     /// The page mapped shared, read-only, before entry.
     static SHARED: AtomicUsize = AtomicUsize::new(0);
+    /// The page mapped shared, read-only, through a descriptor open for
+    /// writing, before entry.
+    static KEPT: AtomicUsize = AtomicUsize::new(0);
 
     const PAGE: usize = 4096;
 
-    /// Maps the file's first page twice, through a descriptor open for
-    /// reading alone (closed again: the mappings stay).
+    /// Maps the file's first page twice through a descriptor open for
+    /// reading alone, and once shared through one open for writing
+    /// (closed again: the mappings stay).
     fn map_before() {
         let path = std::env::args_os().nth(1).expect("FILE");
-        let f = std::fs::File::open(path).expect("FILE opens");
-        for (flags, slot) in [(libc::MAP_PRIVATE, &PRIVATE), (libc::MAP_SHARED, &SHARED)] {
+        let f = std::fs::File::open(&path).expect("FILE opens");
+        let w = std::fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .open(&path)
+            .expect("FILE opens for writing");
+        for (flags, slot, f) in [
+            (libc::MAP_PRIVATE, &PRIVATE, &f),
+            (libc::MAP_SHARED, &SHARED, &f),
+            (libc::MAP_SHARED, &KEPT, &w),
+        ] {
             // SAFETY: a new read-only mapping of a page of `f`; checked.
             let p = unsafe {
                 libc::mmap(
@@ -70,20 +87,26 @@ mod linux {
             ("shared_read", SHARED.load(Ordering::SeqCst)),
             ("fresh", 0),
         ];
-        for (name, at) in cases {
+        let kept = ("kept", KEPT.load(Ordering::SeqCst));
+        for (i, (name, at)) in cases.into_iter().chain([kept]).enumerate() {
             let fixed = if at == 0 { 0 } else { libc::MAP_FIXED };
-            // SAFETY: maps a page of `f` shared at `at` (a page this
-            // probe mapped before entry and uses nowhere else) or
-            // anywhere; the result is checked.
-            let p = unsafe {
-                libc::mmap(
-                    at as *mut libc::c_void,
-                    PAGE,
-                    libc::PROT_READ,
-                    libc::MAP_SHARED | fixed,
-                    f.as_raw_fd(),
-                    0,
-                )
+            // `kept` is not mapped again.
+            let p = if name == "kept" {
+                at as *mut libc::c_void
+            } else {
+                // SAFETY: maps a page of `f` shared at `at` (a page this
+                // probe mapped before entry and uses nowhere else) or
+                // anywhere; the result is checked.
+                unsafe {
+                    libc::mmap(
+                        at as *mut libc::c_void,
+                        PAGE,
+                        libc::PROT_READ,
+                        libc::MAP_SHARED | fixed,
+                        f.as_raw_fd(),
+                        0,
+                    )
+                }
             };
             assert!(p != libc::MAP_FAILED, "{}", std::io::Error::last_os_error());
             assert!(at == 0 || p as usize == at, "MAP_FIXED elsewhere");
@@ -93,8 +116,8 @@ mod linux {
                 !ok && std::io::Error::last_os_error().raw_os_error() == Some(libc::EACCES);
             let written = ok && {
                 // SAFETY: the page is mapped writable (mprotect answered
-                // 0); a volatile write of its first byte.
-                unsafe { std::ptr::write_volatile(p.cast::<u8>(), b'W') };
+                // 0); a volatile write of its byte `i` (one per case).
+                unsafe { std::ptr::write_volatile(p.cast::<u8>().add(i), b'W') };
                 // SAFETY: msync(2) of the page.
                 unsafe { libc::msync(p, PAGE, libc::MS_SYNC) == 0 }
             };
