@@ -29,25 +29,35 @@ fn a_mapping_made_again_where_one_lay_before_entry_is_not_writable() {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_mprotect_before_probe"));
         cmd.arg(&file);
         let lines = sandboxed_tests::case_lines(cmd, trace);
-        let first: [u8; 4] = std::fs::read(&file).unwrap()[..4].try_into().unwrap();
+        let first: [u8; 6] = std::fs::read(&file).unwrap()[..6].try_into().unwrap();
         let _ = std::fs::remove_dir_all(&dir);
         lines.map(|l| (l.into_iter().collect::<HashMap<_, _>>(), first))
     };
     let (control, first) = run(Some("dry-run")).unwrap();
-    for case in ["private", "shared_read", "fresh", "kept"] {
+    for case in [
+        "private",
+        "shared_read",
+        "fresh",
+        "kept",
+        "spanning",
+        "pkey",
+    ] {
         assert_eq!(
             (control.get(case), control.get(&format!("{case}_written"))),
             (Some(&false), Some(&true)),
             "control (dry-run) {case}: the mapping should become writable: {control:?}"
         );
     }
-    assert_eq!(&first, b"WWWW", "control (dry-run): the file should change");
+    assert_eq!(
+        &first, b"WWWWWW",
+        "control (dry-run): the file should change"
+    );
     let (enforced, first) = match run(None) {
         Ok(c) => c,
         Err(e) if e.starts_with("skipped") => return println!("{e}"),
         Err(e) => panic!("{e}"),
     };
-    for case in ["private", "shared_read", "fresh"] {
+    for case in ["private", "shared_read", "fresh", "spanning", "pkey"] {
         assert_eq!(
             (enforced.get(case), enforced.get(&format!("{case}_written"))),
             (Some(&true), Some(&false)),
@@ -61,5 +71,5 @@ fn a_mapping_made_again_where_one_lay_before_entry_is_not_writable() {
         (Some(&false), Some(&true)),
         "enforced kept: {enforced:?}"
     );
-    assert_eq!(&first, b"...W", "enforced: only the kept mapping writes");
+    assert_eq!(&first, b"...W..", "enforced: only the kept mapping writes");
 }

@@ -18,10 +18,13 @@
 //! - `fresh`: no mapping before entry (the supervisor's plain answer);
 //! - `kept`: the page mapped shared before entry through a descriptor
 //!   open for writing, kept (not made again): it may become writable,
-//!   its maximum protection fixed before entry (not refused).
+//!   its maximum protection fixed before entry (not refused);
+//! - `spanning`: a range over an anonymous page and a new shared page of
+//!   the file beside it;
+//! - `pkey`: a new shared page of the file, by pkey_mprotect(2).
 //!
 //! Each case also prints `NAME_written`, whether it wrote the file (byte
-//! 0, 1, 2 and 3, in that order).
+//! 0, 1, 2, 3, 4 and 5, in that order).
 //! Run by tests/tests/mprotect_before.rs, enforced and in dry-run (the
 //! control: every mapping becomes writable).
 //!
@@ -124,6 +127,87 @@ mod linux {
             println!("case {name} {}", u8::from(refused));
             println!("case {name}_written {}", u8::from(written));
         }
+        // A range over an anonymous page and a shared page of `f` beside
+        // it (made with `MAP_FIXED` over the second of two anonymous
+        // ones): every mapping it meets is judged.
+        // SAFETY: two new anonymous pages, then a page of `f` mapped over
+        // the second; both results are checked.
+        let (anon, page) = unsafe {
+            let anon = libc::mmap(
+                std::ptr::null_mut(),
+                2 * PAGE,
+                libc::PROT_READ,
+                libc::MAP_PRIVATE | libc::MAP_ANONYMOUS,
+                -1,
+                0,
+            );
+            assert!(
+                anon != libc::MAP_FAILED,
+                "{}",
+                std::io::Error::last_os_error()
+            );
+            let page = libc::mmap(
+                anon.cast::<u8>().add(PAGE).cast(),
+                PAGE,
+                libc::PROT_READ,
+                libc::MAP_SHARED | libc::MAP_FIXED,
+                f.as_raw_fd(),
+                0,
+            );
+            assert!(
+                page != libc::MAP_FAILED,
+                "{}",
+                std::io::Error::last_os_error()
+            );
+            (anon, page)
+        };
+        // SAFETY: mprotect(2) of the two pages mapped above.
+        let r = unsafe { libc::mprotect(anon, 2 * PAGE, libc::PROT_READ | libc::PROT_WRITE) };
+        report("spanning", r, page, 4);
+        // pkey_mprotect(2) with the default key (-1: as mprotect(2)).
+        // SAFETY: a new shared page of `f`, checked; pkey_mprotect(2) of
+        // it.
+        let (r, page) = unsafe {
+            let page = libc::mmap(
+                std::ptr::null_mut(),
+                PAGE,
+                libc::PROT_READ,
+                libc::MAP_SHARED,
+                f.as_raw_fd(),
+                0,
+            );
+            assert!(
+                page != libc::MAP_FAILED,
+                "{}",
+                std::io::Error::last_os_error()
+            );
+            let r = libc::syscall(
+                libc::SYS_pkey_mprotect,
+                page,
+                PAGE,
+                libc::PROT_READ | libc::PROT_WRITE,
+                -1,
+            );
+            (r as i32, page)
+        };
+        report("pkey", r, page, 5);
+    }
+
+    /// Prints case `name` for mprotect(2)'s answer `r` on a range holding
+    /// page `p` of the file, writing its byte `i` where it became writable.
+    fn report(name: &str, r: i32, p: *mut libc::c_void, i: usize) {
+        let refused =
+            r == -1 && std::io::Error::last_os_error().raw_os_error() == Some(libc::EACCES);
+        let written = r == 0 && {
+            // SAFETY: the page is mapped writable (the call answered 0); a
+            // volatile write of its byte `i`, then msync(2) of it.
+            unsafe {
+                std::ptr::write_volatile(p.cast::<u8>().add(i), b'W');
+                libc::msync(p, PAGE, libc::MS_SYNC) == 0
+            }
+        };
+        println!("case {name} {}", u8::from(refused));
+        println!("case {name}_written {}", u8::from(written));
     }
 }
 
