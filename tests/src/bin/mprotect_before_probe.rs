@@ -45,7 +45,11 @@ mod linux {
     /// writing, before entry.
     static KEPT: AtomicUsize = AtomicUsize::new(0);
 
-    const PAGE: usize = 4096;
+    /// The page size (sysconf(3)).
+    fn page_size() -> usize {
+        // SAFETY: sysconf(3) reads no memory of ours.
+        unsafe { libc::sysconf(libc::_SC_PAGESIZE) as usize }
+    }
 
     /// Maps the file's first page twice through a descriptor open for
     /// reading alone, and once shared through one open for writing
@@ -67,7 +71,7 @@ mod linux {
             let p = unsafe {
                 libc::mmap(
                     std::ptr::null_mut(),
-                    PAGE,
+                    page_size(),
                     libc::PROT_READ,
                     flags,
                     f.as_raw_fd(),
@@ -103,7 +107,7 @@ mod linux {
                 unsafe {
                     libc::mmap(
                         at as *mut libc::c_void,
-                        PAGE,
+                        page_size(),
                         libc::PROT_READ,
                         libc::MAP_SHARED | fixed,
                         f.as_raw_fd(),
@@ -114,7 +118,8 @@ mod linux {
             assert!(p != libc::MAP_FAILED, "{}", std::io::Error::last_os_error());
             assert!(at == 0 || p as usize == at, "MAP_FIXED elsewhere");
             // SAFETY: mprotect(2) of the page just mapped.
-            let ok = unsafe { libc::mprotect(p, PAGE, libc::PROT_READ | libc::PROT_WRITE) } == 0;
+            let ok =
+                unsafe { libc::mprotect(p, page_size(), libc::PROT_READ | libc::PROT_WRITE) } == 0;
             let refused =
                 !ok && std::io::Error::last_os_error().raw_os_error() == Some(libc::EACCES);
             let written = ok && {
@@ -122,7 +127,7 @@ mod linux {
                 // 0); a volatile write of its byte `i` (one per case).
                 unsafe { std::ptr::write_volatile(p.cast::<u8>().add(i), b'W') };
                 // SAFETY: msync(2) of the page.
-                unsafe { libc::msync(p, PAGE, libc::MS_SYNC) == 0 }
+                unsafe { libc::msync(p, page_size(), libc::MS_SYNC) == 0 }
             };
             println!("case {name} {}", u8::from(refused));
             println!("case {name}_written {}", u8::from(written));
@@ -135,7 +140,7 @@ mod linux {
         let (anon, page) = unsafe {
             let anon = libc::mmap(
                 std::ptr::null_mut(),
-                2 * PAGE,
+                2 * page_size(),
                 libc::PROT_READ,
                 libc::MAP_PRIVATE | libc::MAP_ANONYMOUS,
                 -1,
@@ -147,8 +152,8 @@ mod linux {
                 std::io::Error::last_os_error()
             );
             let page = libc::mmap(
-                anon.cast::<u8>().add(PAGE).cast(),
-                PAGE,
+                anon.cast::<u8>().add(page_size()).cast(),
+                page_size(),
                 libc::PROT_READ,
                 libc::MAP_SHARED | libc::MAP_FIXED,
                 f.as_raw_fd(),
@@ -162,7 +167,8 @@ mod linux {
             (anon, page)
         };
         // SAFETY: mprotect(2) of the two pages mapped above.
-        let r = unsafe { libc::mprotect(anon, 2 * PAGE, libc::PROT_READ | libc::PROT_WRITE) };
+        let r =
+            unsafe { libc::mprotect(anon, 2 * page_size(), libc::PROT_READ | libc::PROT_WRITE) };
         report("spanning", r, page, 4);
         // pkey_mprotect(2) with the default key (-1: as mprotect(2)).
         // SAFETY: a new shared page of `f`, checked; pkey_mprotect(2) of
@@ -170,7 +176,7 @@ mod linux {
         let (r, page) = unsafe {
             let page = libc::mmap(
                 std::ptr::null_mut(),
-                PAGE,
+                page_size(),
                 libc::PROT_READ,
                 libc::MAP_SHARED,
                 f.as_raw_fd(),
@@ -184,7 +190,7 @@ mod linux {
             let r = libc::syscall(
                 libc::SYS_pkey_mprotect,
                 page,
-                PAGE,
+                page_size(),
                 libc::PROT_READ | libc::PROT_WRITE,
                 -1,
             );
@@ -203,7 +209,7 @@ mod linux {
             // volatile write of its byte `i`, then msync(2) of it.
             unsafe {
                 std::ptr::write_volatile(p.cast::<u8>().add(i), b'W');
-                libc::msync(p, PAGE, libc::MS_SYNC) == 0
+                libc::msync(p, page_size(), libc::MS_SYNC) == 0
             }
         };
         println!("case {name} {}", u8::from(refused));

@@ -29,6 +29,10 @@ mod linux {
 
     use sandboxed::{sandboxed, Dir};
 
+    /// fchmodat2(2), the same number on every architecture (Linux 6.6,
+    /// include/uapi/asm-generic/unistd.h), which libc names on some.
+    const SYS_FCHMODAT2: libc::c_long = 452;
+
     /// openat(2) of `name` beneath `dir`, -1 on failure.
     fn openat(dir: i32, name: &std::ffi::CStr, flags: i32) -> i32 {
         // SAFETY: openat(2) of a live C string.
@@ -90,7 +94,7 @@ mod linux {
         // C string.
         let r = unsafe {
             libc::syscall(
-                libc::SYS_fchmodat2,
+                SYS_FCHMODAT2,
                 slot,
                 c"".as_ptr(),
                 0o600,
