@@ -40,7 +40,7 @@
 //! /proc/PID/smaps, `VM_MAYWRITE`: its file was open for writing; not a
 //! private mapping's place, nor a read-only descriptor's, which a mapping
 //! made again there after entry through a descriptor without `mmap_w`
-//! would otherwise pass for: escape `mprotect_before`; one made again
+//! would otherwise pass for: test `mprotect_before`; one made again
 //! where such a writable mapping lay passes for it, the program having
 //! held those pages writable), of a file held at
 //! entry whose rights hold `mmap_w`, of a file beneath a preopened
