@@ -266,6 +266,10 @@ const FILE_OPS: &[Op] = &[
     // the maximum protection likewise (sys/vm/vm_mmap.c `kern_mmap`:
     // `CAP_MMAP_W` for a shared mapping's `VM_PROT_WRITE`).
     op("mprotect", "w", &["mmap_r", "mmap_w"]),
+    // The same through a copy (dup(2), which keeps the rights, rights(4)):
+    // on Linux the supervisor puts it into a pool, whose access mode the
+    // filter does not trust.
+    op("dup_mprotect", "w", &["mmap_r", "mmap_w"]),
     op("fsync", "", &["fsync"]),
     op("sync_file_range", "", &["fsync", "seek"]),
     fcntl_op("getfl", &["fcntl"], Some("getfl")),
@@ -1691,6 +1695,11 @@ fn linux() -> Vec<Case> {
         // maximum protection the rights fixed (vn_mmap, vm_map_protect).
         g.add(p, mfd("stdin"), op("mprotect", "w", &["mmap_r", "mmap_w"]));
         g.add(p, mfd("stdin"), op("mprotect", "x", &["mmap_r", "mmap_x"]));
+        g.add(
+            p,
+            mfd("stdin"),
+            op("dup_mprotect", "w", &["mmap_r", "mmap_w"]),
+        );
         g.add(p, mfd("stdin"), op("memfd_mprotect", "x", &[]));
         // A memfd made inside holds every right (memfd_create(2) on
         // FreeBSD: a new descriptor, CAP_ALL), its standard input limited

@@ -310,6 +310,26 @@ fn one(op: &str, t: RawFd, t2: RawFd, arg: &str) -> Attempt {
             let _ = sys!(libc::munmap(p, 4096));
             done(r, "protected")
         }
+        "dup_mprotect" => {
+            // A copy of the descriptor (dup(2)) mapped shared to read,
+            // then made writable.
+            let c = sys!(libc::dup(t))?;
+            let r = (|| {
+                let p = sys!(libc::mmap(
+                    std::ptr::null_mut(),
+                    4096,
+                    libc::PROT_READ,
+                    libc::MAP_SHARED,
+                    c,
+                    0
+                ))?;
+                let r = sys!(libc::mprotect(p, 4096, libc::PROT_READ | libc::PROT_WRITE));
+                let _ = sys!(libc::munmap(p, 4096));
+                done(r, "protected")
+            })();
+            let _ = sys!(libc::close(c));
+            r
+        }
         "memfd_mprotect" => {
             let m = sys!(libc::memfd_create(c"inside".as_ptr(), libc::MFD_CLOEXEC))?;
             let r = (|| {

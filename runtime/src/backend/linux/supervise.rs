@@ -744,7 +744,9 @@ struct State {
 /// directory holding its pool's rights then, and the descriptor keeps
 /// them wherever the file goes (rights(4)), unlinked or renamed out of
 /// every such directory. A descriptor of the same file at that number
-/// holds them (the program could keep the one installed); the supervisor
+/// holds them (the program could keep the one installed), but an `O_PATH`
+/// one, which the supervisor never installs (`lookup::held_allowing`);
+/// the supervisor
 /// holds the inode (`O_PATH`), so that its number names no other file
 /// while the record lasts, until the number is installed at again.
 struct Installed {

@@ -373,7 +373,11 @@ fn beneath_anchor(fd: RawFd, st: &libc::stat, state: &State) -> Option<()> {
 /// that file at that number, opened beneath a directory whose pool's
 /// rights set allows it (`State::installed`: the descriptor keeps the
 /// directory's rights, rights(4), though the file was unlinked or renamed
-/// since).
+/// since). The record answers for a descriptor that is not `O_PATH`
+/// alone: the supervisor installs none, so one there is another
+/// descriptor of the file (opened beneath a directory it was renamed
+/// into, and put there with dup2(2) once the installed one was closed),
+/// which holds its own rights (record_opath test).
 pub(super) fn held_allowing(
     number: u64,
     fd: RawFd,
@@ -381,7 +385,13 @@ pub(super) fn held_allowing(
     state: &State,
 ) -> bool {
     let recorded = || {
-        let (Ok(n), Some(st)) = (RawFd::try_from(number), fstat(fd)) else {
+        // SAFETY: fcntl(2) F_GETFL of our own copy.
+        let fl = unsafe { libc::fcntl(fd, libc::F_GETFL) };
+        let (Ok(n), Some(st), false) = (
+            RawFd::try_from(number),
+            fstat(fd),
+            fl < 0 || fl & libc::O_PATH != 0,
+        ) else {
             return false;
         };
         state

@@ -22,7 +22,7 @@
 //!   names it with prctl(2) `PR_SET_VMA_ANON_NAME`);
 //! - a file mapped before entry (the program's image and libraries), a
 //!   part of such a mapping that still maps the same file at the same
-//!   offset;
+//!   offset, shared where it was shared;
 //! - a file of a descriptor held at entry whose rights hold `mmap_x` (by
 //!   device and inode, which the supervisor keeps from being handed to
 //!   another file once the program closes and unlinks it), or a
@@ -35,7 +35,14 @@
 //!
 //! Writable (`PROT_WRITE`): every mapping but a shared one of a file
 //! (`s` in its permissions, proc(5)), and such a mapping of shared
-//! anonymous memory, of a file mapped before entry, of a file held at
+//! anonymous memory, of a file mapped shared before entry where that
+//! mapping could become writable (`mw` among its `VmFlags` in
+//! /proc/PID/smaps, `VM_MAYWRITE`: its file was open for writing; not a
+//! private mapping's place, nor a read-only descriptor's, which a mapping
+//! made again there after entry through a descriptor without `mmap_w`
+//! would otherwise pass for: test `mprotect_before`; one made again
+//! where such a writable mapping lay passes for it, the program having
+//! held those pages writable), of a file held at
 //! entry whose rights hold `mmap_w`, of a file beneath a preopened
 //! directory holding `mmap_w` and `write` (the program could open it for
 //! writing with `mmap_w` there), or of a memfd as above. The kernel then asks its
@@ -150,13 +157,48 @@ impl Mapping {
     }
 
     /// Whether this maps the same file at the same offsets as `before`,
-    /// within it (a part of a mapping made before entry).
+    /// within it, shared where it is shared (a part of a mapping made
+    /// before entry).
     pub(super) fn within(&self, before: &Mapping) -> bool {
         self.ino != 0
-            && (self.dev, self.ino, &self.name) == (before.dev, before.ino, &before.name)
+            && (self.dev, self.ino, &self.name, self.shared)
+                == (before.dev, before.ino, &before.name, before.shared)
             && before.start <= self.start
             && self.end <= before.end
             && self.offset.checked_sub(before.offset) == Some(self.start - before.start)
+    }
+}
+
+/// A file mapping the program held when it entered ([`AtEntry::mapped`]).
+#[derive(Debug)]
+pub(super) struct Before {
+    pub mapping: Mapping,
+    /// Whether it may be made writable: `mw` among its `VmFlags` in
+    /// /proc/PID/smaps (proc(5); `VM_MAYWRITE`, which mmap(2) sets for a
+    /// shared mapping only where its file is open for writing,
+    /// mm/mmap.c `do_mmap`).
+    pub may_write: bool,
+}
+
+impl Before {
+    /// Every file mapping of the text of a /proc/PID/smaps file, with its
+    /// `VmFlags` (a mapping's line, then lines `Key: value`).
+    pub(super) fn all(text: &[u8]) -> Vec<Before> {
+        let mut out: Vec<Before> = Vec::new();
+        for line in text.split(|&b| b == b'\n') {
+            if let Some(flags) = line.strip_prefix(b"VmFlags:") {
+                if let Some(last) = out.last_mut() {
+                    last.may_write = flags.split(|&b| b == b' ').any(|f| f == b"mw");
+                }
+            } else if let Some(mapping) = Mapping::parse(line) {
+                out.push(Before {
+                    mapping,
+                    may_write: false,
+                });
+            }
+        }
+        out.retain(|b| b.mapping.ino != 0);
+        out
     }
 }
 
@@ -164,7 +206,7 @@ impl Mapping {
 #[derive(Debug, Default)]
 pub(super) struct AtEntry {
     /// The program's file mappings when it entered.
-    pub mapped: Vec<Mapping>,
+    pub mapped: Vec<Before>,
     /// The device of the kernel's internal shmem mount, where shared
     /// anonymous memory lies (found by mapping some, when first needed).
     pub shmem: std::cell::OnceCell<Option<u64>>,
@@ -182,12 +224,9 @@ impl AtEntry {
     /// `mappable`: the files it holds, with their rights.
     pub(super) fn read(proc: Option<RawFd>, mappable: Vec<((u64, u64), RightSet)>) -> AtEntry {
         let mapped = proc
-            .and_then(|p| proc_file(p, "self/maps\0").ok())
-            .map(|t| Mapping::all(&t))
-            .unwrap_or_default()
-            .into_iter()
-            .filter(|m| m.ino != 0)
-            .collect();
+            .and_then(|p| proc_file(p, "self/smaps\0").ok())
+            .map(|t| Before::all(&t))
+            .unwrap_or_default();
         AtEntry {
             mapped,
             shmem: std::cell::OnceCell::new(),
@@ -294,7 +333,17 @@ pub(super) fn protect(req: &libc::seccomp_notif, state: &State) -> Result<Reply,
             .map(|(d, _)| d)
     };
     let shmem = || *at_entry.shmem.get_or_init(|| shmem_device(proc));
-    let before = |m: &Mapping| at_entry.mapped.iter().any(|b| m.within(b));
+    let before = |m: &Mapping| at_entry.mapped.iter().any(|b| m.within(&b.mapping));
+    // Made before entry, where it could become writable then: one made
+    // again at the same place of the same file through a descriptor
+    // without `mmap_w` cannot (its `VM_MAYWRITE` unknown here, a private
+    // mapping's always set).
+    let before_writable = |m: &Mapping| {
+        at_entry
+            .mapped
+            .iter()
+            .any(|b| b.may_write && m.within(&b.mapping))
+    };
     let beneath = |m: &Mapping, rights: &'static [Right]| {
         m.name.starts_with(b"/")
             && named_beneath(proc, &m.name, (m.dev, m.ino), dirs_holding(rights))
@@ -321,7 +370,7 @@ pub(super) fn protect(req: &libc::seccomp_notif, state: &State) -> Result<Reply,
         !m.shared
             || m.ino == 0
             || (m.shared_anonymous_name() && m.anonymous(shmem()))
-            || before(m)
+            || before_writable(m)
             || at_entry.held((m.dev, m.ino), Right::MmapW)
             || free_memfd(m)
             || beneath(m, &[Right::MmapW, Right::Write])
@@ -340,6 +389,27 @@ pub(super) fn protect(req: &libc::seccomp_notif, state: &State) -> Result<Reply,
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A mapping of /proc/PID/smaps may be made writable only with `mw`
+    /// among its `VmFlags` (fs/proc/task_mmu.c `show_smap_vma_flags`).
+    #[test]
+    fn smaps_flags_parse() {
+        let text = b"55d0c8a00000-55d0c8a21000 r--s 00000000 fd:01 77  /tmp/ro\n\
+Size:                132 kB\n\
+THPeligible:    0\n\
+VmFlags: rd sh mr me ms \n\
+55d0c8b00000-55d0c8b01000 r--s 00000000 fd:01 78  /tmp/rw\n\
+Rss:                   4 kB\n\
+VmFlags: rd sh mr mw me ms \n\
+55d0c8c00000-55d0c8c01000 rw-p 00000000 00:00 0 \n\
+VmFlags: rd wr mr mw me ac \n";
+        let all = Before::all(text);
+        assert_eq!(all.len(), 2);
+        assert_eq!(all[0].mapping.name, b"/tmp/ro");
+        assert!(!all[0].may_write);
+        assert_eq!(all[1].mapping.ino, 78);
+        assert!(all[1].may_write);
+    }
 
     /// Lines as Linux 6.x prints them (fs/proc/task_mmu.c `show_map_vma`).
     #[test]
@@ -434,6 +504,12 @@ mod tests {
         .within(&before));
         assert!(!Mapping {
             end: 0x6000,
+            ..part.clone()
+        }
+        .within(&before));
+        // A shared mapping where a private one lay is another mapping.
+        assert!(!Mapping {
+            shared: true,
             ..part.clone()
         }
         .within(&before));
