@@ -492,6 +492,14 @@ fn a_file_limited_after_entry_to_read_mappings_cannot_be_written_through_one() {
 }
 
 #[test]
+fn a_file_limited_after_entry_to_read_mappings_is_not_made_executable() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("data");
+    std::fs::write(&file, "original").unwrap();
+    narrowing(&["narrow-mmapx", file.to_str().unwrap()], 1);
+}
+
+#[test]
 fn a_file_open_for_ftruncate_with_read_mappings_cannot_be_written_through_one() {
     read_mappings_only("truncate-mmap", 1);
 }

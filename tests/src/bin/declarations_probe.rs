@@ -70,6 +70,7 @@ fn main() {
         "narrow-fileargs" => narrow_fileargs(),
         "narrow-max" => narrow_max(),
         "narrow-mmap" => narrow_mmap(),
+        "narrow-mmapx" => narrow_mmapx(),
         "truncate-mmap" => truncate_mmap(),
         other => panic!("unknown case {other:?}"),
     }
@@ -611,6 +612,39 @@ fn narrow_mmap(f: File) {
     sandboxed_unless_control();
     let r = f.limit::<ReadMap>().expect("limit to ReadMap");
     shared_mappings_stay_read_only(r.as_raw_fd(), 2);
+}
+
+/// A file held with `mmap_x` and limited after entry to reading and read
+/// mappings: a private mapping of it is no longer made executable with
+/// mprotect(2) (vn_mmap bounds it by the narrowed descriptor's rights,
+/// sys/kern/vfs_vnops.c; the supervisor knew the file held with
+/// `mmap_x` at entry, and asks whether it still is).
+#[sandboxed(
+    preopen(f = file(arg(2))),
+    rights(f = [read, mmap_rx, fstat], stdio),
+    limits(ReadMapOnly = [read, mmap_r]),
+)]
+fn narrow_mmapx(f: File) {
+    use std::os::fd::AsRawFd;
+    sandboxed_unless_control();
+    let r = f.limit::<ReadMapOnly>().expect("limit to ReadMapOnly");
+    // SAFETY: a fresh private mapping of one page, checked below.
+    let p = unsafe {
+        libc::mmap(
+            std::ptr::null_mut(),
+            4096,
+            libc::PROT_READ,
+            libc::MAP_PRIVATE,
+            r.as_raw_fd(),
+            0,
+        )
+    };
+    assert_ne!(p, libc::MAP_FAILED, "{}", std::io::Error::last_os_error());
+    denied(
+        "a private read mapping made executable with mprotect",
+        // SAFETY: mprotect(2) of the page mapped above.
+        sys(unsafe { libc::mprotect(p, 4096, libc::PROT_READ | libc::PROT_EXEC) }),
+    );
 }
 
 /// A file kept open for writing for ftruncate(2) alone, with read

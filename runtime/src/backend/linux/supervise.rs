@@ -122,7 +122,7 @@
 use std::io;
 use std::os::fd::{AsRawFd, FromRawFd, OwnedFd, RawFd};
 
-use crate::rights::{Limits, Right, RightSet};
+use crate::rights::{Limits, Right};
 
 mod changed;
 mod copied;
@@ -937,7 +937,7 @@ struct Anchors {
     files: Vec<OwnedFd>,
     /// Device and inode of each file of those classes (not a
     /// directory), with their rights (`protected.rs`).
-    mappable: Vec<((u64, u64), RightSet)>,
+    mappable: Vec<protected::Held>,
     /// An `O_PATH` descriptor of each file of `mappable` whose rights
     /// hold `mmap_x` or `mmap_w` (opened again
     /// through /proc/self/fd/N, proc(5)): it holds the inode, so that its
@@ -967,16 +967,21 @@ impl Anchors {
                 };
                 let dir = st.st_mode & libc::S_IFMT == libc::S_IFDIR;
                 let rights = c.limits.rights;
+                let held = protected::Held {
+                    id: (st.st_dev, st.st_ino),
+                    rights,
+                    fd: fd as RawFd,
+                };
                 if !dir && (rights.allows(Right::MmapX) || rights.allows(Right::MmapW)) {
                     // Without a descriptor holding the inode, the file is
                     // not counted (fail closed: `EACCES`).
                     if let Some(pin) = pinned(fd as RawFd, &st) {
-                        out.mappable.push(((st.st_dev, st.st_ino), rights));
+                        out.mappable.push(held);
                         out.pinned.push(pin);
                     }
                 } else if !dir {
                     // Held without them: a memfd's limits (`protected.rs`).
-                    out.mappable.push(((st.st_dev, st.st_ino), rights));
+                    out.mappable.push(held);
                 }
                 if dir && !c.limits.rights.allows(Right::Lookup) {
                     continue;

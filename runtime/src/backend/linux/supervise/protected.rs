@@ -210,10 +210,21 @@ pub(super) struct AtEntry {
     /// The device of the kernel's internal shmem mount, where shared
     /// anonymous memory lies (found by mapping some, when first needed).
     pub shmem: std::cell::OnceCell<Option<u64>>,
-    /// Device and inode of each file (not a directory) the program held
-    /// at entry in a class, with its rights; the supervisor holds the
-    /// inode of those whose rights hold `mmap_x` or `mmap_w`.
-    pub mappable: Vec<((u64, u64), RightSet)>,
+    /// Each file (not a directory) the program held at entry in a class;
+    /// the supervisor holds the inode of those whose rights hold
+    /// `mmap_x` or `mmap_w`.
+    pub mappable: Vec<Held>,
+}
+
+/// A file the program held at entry in a class ([`AtEntry::mappable`]).
+#[derive(Clone, Copy, Debug)]
+pub(super) struct Held {
+    /// Device and inode.
+    pub id: (u64, u64),
+    /// The class's rights.
+    pub rights: RightSet,
+    /// The descriptor's number.
+    pub fd: RawFd,
 }
 
 impl AtEntry {
@@ -222,7 +233,7 @@ impl AtEntry {
     /// (before Landlock and the filter: the program maps no file after
     /// that before entering), so the program's when it entered;
     /// `mappable`: the files it holds, with their rights.
-    pub(super) fn read(proc: Option<RawFd>, mappable: Vec<((u64, u64), RightSet)>) -> AtEntry {
+    pub(super) fn read(proc: Option<RawFd>, mappable: Vec<Held>) -> AtEntry {
         let mapped = proc
             .and_then(|p| proc_file(p, "self/smaps\0").ok())
             .map(|t| Before::all(&t))
@@ -235,12 +246,33 @@ impl AtEntry {
     }
 
     /// Whether the file `id` (device, inode) was held at entry with
-    /// `right`.
-    fn held(&self, id: (u64, u64), right: Right) -> bool {
-        self.mappable
-            .iter()
-            .any(|&(held, rights)| held == id && rights.allows(right))
+    /// `right` and still is, at the same number, by the caller `tid`
+    /// (proc(5) /proc/TID/fd/N, through `proc`): a descriptor narrowed
+    /// since (`limits(...)`) has left its number for a pool's, and no
+    /// other descriptor lands there (its number lies above
+    /// `RLIMIT_NOFILE`, and nothing is copied onto it), so the program no
+    /// longer holds the file with that right there (Capsicum: the
+    /// narrowed descriptor's rights, cap_rights_limit(2)).
+    fn held(&self, id: (u64, u64), right: Right, proc: RawFd, tid: u32) -> bool {
+        self.mappable.iter().any(|h| {
+            h.id == id
+                && h.rights.allows(right)
+                && still_held(proc, tid, h.fd).is_some_and(|now| now == id)
+        })
     }
+}
+
+/// Device and inode of the file at descriptor number `fd` of thread
+/// `tid` (fstatat(2) of /proc/TID/fd/N, which follows the link to the
+/// file, proc(5)), if one is there.
+fn still_held(proc: RawFd, tid: u32, fd: RawFd) -> Option<(u64, u64)> {
+    let path = std::ffi::CString::new(format!("{tid}/fd/{fd}")).ok()?;
+    // SAFETY: `stat` is plain old data; fstatat(2) fills it from a live C
+    // string relative to our /proc descriptor.
+    let mut st: libc::stat = unsafe { std::mem::zeroed() };
+    // SAFETY: as above.
+    (unsafe { libc::fstatat(proc, path.as_ptr(), &mut st, 0) } == 0)
+        .then_some((st.st_dev, st.st_ino))
 }
 
 /// How memfd_create(2) names its files (mm/memfd.c, `MFD_NAME_PREFIX`).
@@ -353,16 +385,13 @@ pub(super) fn protect(req: &libc::seccomp_notif, state: &State) -> Result<Reply,
     let free_memfd = |m: &Mapping| {
         m.name.starts_with(MEMFD)
             && Some(m.dev) == shmem()
-            && !at_entry
-                .mappable
-                .iter()
-                .any(|&(id, _)| id == (m.dev, m.ino))
+            && !at_entry.mappable.iter().any(|h| h.id == (m.dev, m.ino))
     };
     let executable = |m: &Mapping| {
         m.ino == 0
             || (m.shared_anonymous_name() && m.anonymous(shmem()))
             || before(m)
-            || at_entry.held((m.dev, m.ino), Right::MmapX)
+            || at_entry.held((m.dev, m.ino), Right::MmapX, proc, req.pid)
             || free_memfd(m)
             || beneath(m, &[Right::MmapX])
     };
@@ -371,7 +400,7 @@ pub(super) fn protect(req: &libc::seccomp_notif, state: &State) -> Result<Reply,
             || m.ino == 0
             || (m.shared_anonymous_name() && m.anonymous(shmem()))
             || before_writable(m)
-            || at_entry.held((m.dev, m.ino), Right::MmapW)
+            || at_entry.held((m.dev, m.ino), Right::MmapW, proc, req.pid)
             || free_memfd(m)
             || beneath(m, &[Right::MmapW, Right::Write])
     };
