@@ -674,6 +674,94 @@ pub(super) const CASES: &[(&str, Probe)] = &[
             answered.as_millis()
         ))
     }),
+    ("socketpair_blocked_send_epipe_thread", |_| {
+        // A send that waits (made by the supervisor's child) and then
+        // finds its peer gone: EPIPE, and SIGPIPE to the sending thread
+        // only (net/unix/af_unix.c `unix_stream_sendmsg`: send_sig to
+        // current when nothing was sent).
+        use std::sync::atomic::{AtomicI32, Ordering};
+        static PIPED: AtomicI32 = AtomicI32::new(0);
+        extern "C" fn on_pipe(_: libc::c_int) {
+            // SAFETY: gettid(2) is async-signal-safe.
+            PIPED.store(unsafe { libc::gettid() }, Ordering::Relaxed);
+        }
+        // SAFETY: `sigaction` is plain old data; the handler only stores
+        // to an atomic.
+        let mut act: libc::sigaction = unsafe { std::mem::zeroed() };
+        act.sa_sigaction = on_pipe as extern "C" fn(libc::c_int) as usize;
+        sys!(libc::sigaction(libc::SIGPIPE, &act, std::ptr::null_mut()))?;
+        let sp = socketpair(libc::SOCK_STREAM)?;
+        let filler = [0xffu8; 4096];
+        while sys!(libc::send(
+            sp[0],
+            filler.as_ptr().cast(),
+            filler.len(),
+            libc::MSG_DONTWAIT
+        ))
+        .is_ok()
+        {}
+        let sender = std::thread::spawn(move || {
+            // SAFETY: gettid(2) cannot fail.
+            let tid = unsafe { libc::gettid() };
+            (tid, send_msg(sp[0], None, &[1u8; 8192], &[], 0))
+        });
+        std::thread::sleep(std::time::Duration::from_millis(200));
+        close(sp[1]);
+        let (tid, r) = sender
+            .join()
+            .map_err(|_| io::Error::other("the sender panicked"))?;
+        let piped = PIPED.load(Ordering::Relaxed);
+        match r {
+            Err(e) if e.raw_os_error() == Some(libc::EPIPE) && piped == tid => {
+                Ok("EPIPE, SIGPIPE in the sending thread".into())
+            }
+            other => Err(io::Error::other(format!(
+                "answered {other:?}; SIGPIPE in thread {piped}, the sender is {tid}"
+            ))),
+        }
+    }),
+    ("socketpair_sendmsg_iovlen_1025", |_| {
+        // More iovecs than UIO_MAXIOV: EMSGSIZE (net/socket.c
+        // `__copy_msghdr`), nothing read.
+        let sp = socketpair(libc::SOCK_SEQPACKET)?;
+        let byte = [b'x'];
+        let iov = vec![
+            libc::iovec {
+                iov_base: byte.as_ptr().cast_mut().cast(),
+                iov_len: 1,
+            };
+            1025
+        ];
+        // SAFETY: `msghdr` is plain old data; all zeroes is a valid value.
+        let mut hdr: libc::msghdr = unsafe { std::mem::zeroed() };
+        hdr.msg_iov = iov.as_ptr().cast_mut();
+        hdr.msg_iovlen = iov.len();
+        match sys!(libc::sendmsg(sp[0], &hdr, 0)) {
+            Err(e) if e.raw_os_error() == Some(libc::EMSGSIZE) => Ok("EMSGSIZE".into()),
+            other => Err(io::Error::other(format!("answered {other:?}"))),
+        }
+    }),
+    ("socketpair_scm_rights_254", |_| {
+        // 200 and then 54 copies of a pipe's number: beyond SCM_MAX_FD
+        // (253, include/net/scm.h) across the messages, EINVAL
+        // (net/core/scm.c `scm_fp_copy`); 253 pass.
+        let sp = socketpair(libc::SOCK_SEQPACKET)?;
+        let p = pipe()?;
+        let mut control = rights(&[p[1]; 200]);
+        control.extend(rights(&[p[1]; 54]));
+        let over = send_msg(sp[0], None, b"254", &control, 0);
+        let mut control = rights(&[p[1]; 200]);
+        control.extend(rights(&[p[1]; 53]));
+        let at_most = send_msg(sp[0], None, b"253", &control, 0);
+        match (&over, &at_most) {
+            (Err(e), Ok(3)) if e.raw_os_error() == Some(libc::EINVAL) => {
+                Ok("254: EINVAL, 253: sent".into())
+            }
+            _ => Err(io::Error::other(format!(
+                "254 answered {over:?}, 253 answered {at_most:?}"
+            ))),
+        }
+    }),
     ("socketpair_send", |_| {
         // send(2) is sendto without an address: allowed.
         let sp = socketpair(libc::SOCK_STREAM)?;
