@@ -730,6 +730,8 @@ mod linux {
         Case::new("socketpair_blocked_send_epipe_thread", Network, Allowed),
         Case::new("socketpair_sendmsg_iovlen_1025", Network, Allowed),
         Case::new("socketpair_scm_rights_254", Network, Allowed),
+        Case::new("socketpair_sendmsg_zero_length", Network, Allowed),
+        Case::new("socketpair_sendmsg_oob", Network, Allowed),
         Case::new("socketpair_send", Network, Allowed),
         // ---- 4. no kernel surface that bypasses the filter ----------------------
         Case::new("io_uring_setup", Kernel, Denied(MODE)),

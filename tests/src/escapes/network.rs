@@ -762,6 +762,52 @@ pub(super) const CASES: &[(&str, Probe)] = &[
             ))),
         }
     }),
+    ("socketpair_sendmsg_zero_length", |_| {
+        // Empty messages: a seqpacket one is sent and received as such; a
+        // stream's sends nothing (the kernel's answers: 0, then a 0-byte
+        // message, and nothing queued).
+        let sp = socketpair(libc::SOCK_SEQPACKET)?;
+        let seq = send_msg(sp[0], None, b"", &[], 0)?;
+        let mut buf = [0u8; 8];
+        let got = sys!(libc::recv(
+            sp[1],
+            buf.as_mut_ptr().cast(),
+            buf.len(),
+            libc::MSG_DONTWAIT
+        ))?;
+        let st = socketpair(libc::SOCK_STREAM)?;
+        let stream = send_msg(st[0], None, b"", &[], 0)?;
+        let queued = sys!(libc::recv(
+            st[1],
+            buf.as_mut_ptr().cast(),
+            buf.len(),
+            libc::MSG_DONTWAIT
+        ));
+        match (seq, got, stream, &queued) {
+            (0, 0, 0, Err(e)) if e.raw_os_error() == Some(libc::EAGAIN) => {
+                Ok("0 and an empty message; 0 and nothing queued".into())
+            }
+            _ => Err(io::Error::other(format!(
+                "seqpacket sent {seq}, received {got}; stream sent {stream}, then {queued:?}"
+            ))),
+        }
+    }),
+    ("socketpair_sendmsg_oob", |_| {
+        // MSG_OOB on a Unix stream (CONFIG_AF_UNIX_OOB): the last byte
+        // goes out of band (net/unix/af_unix.c `queue_oob`).
+        let sp = socketpair(libc::SOCK_STREAM)?;
+        let n = send_msg(sp[0], None, b"ab", &[], libc::MSG_OOB)?;
+        let mut oob = [0u8; 1];
+        let o = sys!(libc::recv(sp[1], oob.as_mut_ptr().cast(), 1, libc::MSG_OOB))?;
+        let inline = read_text(sp[1])?;
+        if n != 2 || o != 1 || oob[0] != b'b' || inline != "a" {
+            return Err(io::Error::other(format!(
+                "sent {n}; out of band {o} {:?}; inline {inline:?}",
+                oob[0] as char
+            )));
+        }
+        Ok("b out of band, a inline".into())
+    }),
     ("socketpair_send", |_| {
         // send(2) is sendto without an address: allowed.
         let sp = socketpair(libc::SOCK_STREAM)?;
