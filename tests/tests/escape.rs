@@ -698,6 +698,40 @@ mod linux {
         Case::new("socketpair_sendmsg_epipe", Network, Allowed),
         Case::new("racing_sendmsg_rights", Network, Denied(NOTCAP)),
         Case::new("racing_udp_sendmsg_name", Network, Denied(MODE)),
+        // Attacks on the supervisor's sends (supervise/sent.rs): its
+        // identity lent to a receiver, control messages walked as the
+        // kernel walks them, numbers read once, sendmmsg(2) answers, and
+        // many sends waiting at once.
+        Case::new("socketpair_passpidfd_signal_sender", Network, Denied(MODE)),
+        Case::new(
+            "socketpair_scm_rights_pipe_then_ro",
+            Network,
+            Denied(NOTCAP),
+        ),
+        Case::new(
+            "socketpair_scm_rights_after_short_ttl",
+            Network,
+            Denied(NOTCAP),
+        ),
+        Case::new(
+            "socketpair_scm_rights_last_unaligned",
+            Network,
+            Denied(NOTCAP),
+        ),
+        Case::new("socketpair_scm_rights_pipe_twice", Network, Allowed),
+        Case::new("socketpair_sendmmsg_rights_last", Network, Allowed),
+        Case::new("socketpair_sendmmsg_len_readonly", Network, Allowed),
+        Case::new("handed_tcp_sendmsg_so_priority", Network, Denied(MODE)),
+        Case::new("handed_udp_sendmsg_pktinfo", Network, Denied(MODE)),
+        Case::new("socketpair_sendmsg_name_unmapped", Network, Denied(MODE)),
+        Case::new("socketpair_sendmsg_name_huge_len", Network, Denied(MODE)),
+        Case::new("racing_sendmsg_rights_number", Network, Denied(NOTCAP)),
+        Case::new("many_blocked_senders", Network, Allowed),
+        Case::new("socketpair_blocked_send_epipe_thread", Network, Allowed),
+        Case::new("socketpair_sendmsg_iovlen_1025", Network, Allowed),
+        Case::new("socketpair_scm_rights_254", Network, Allowed),
+        Case::new("socketpair_sendmsg_zero_length", Network, Allowed),
+        Case::new("socketpair_sendmsg_oob", Network, Allowed),
         Case::new("socketpair_send", Network, Allowed),
         // ---- 4. no kernel surface that bypasses the filter ----------------------
         Case::new("io_uring_setup", Kernel, Denied(MODE)),

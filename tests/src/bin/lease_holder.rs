@@ -2,9 +2,10 @@
 //! tests/tests/leases.rs, outside every sandbox: prints `leased`, waits
 //! (at most 10 s) for the kernel's signal that an open for writing wants
 //! it broken (`SIGIO`, blocked and taken with sigtimedwait(2)), prints
-//! `broken`, gives the lease up 300 ms later and exits.
+//! `broken`, gives the lease up 300 ms later (or `HOLD_MS` later) and
+//! exits.
 //!
-//! argv: `lease_holder FILE`
+//! argv: `lease_holder FILE [HOLD_MS]`
 
 #[cfg(target_os = "linux")]
 fn main() {
@@ -35,7 +36,11 @@ fn main() {
             println!("broken");
             std::io::stdout().flush().expect("stdout");
         }
-        std::thread::sleep(std::time::Duration::from_millis(300));
+        let hold = std::env::args()
+            .nth(2)
+            .and_then(|h| h.parse().ok())
+            .unwrap_or(300);
+        std::thread::sleep(std::time::Duration::from_millis(hold));
         libc::fcntl(file.as_raw_fd(), libc::F_SETLEASE, libc::F_UNLCK);
     }
 }

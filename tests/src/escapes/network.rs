@@ -415,6 +415,399 @@ pub(super) const CASES: &[(&str, Probe)] = &[
         let len = std::mem::size_of_val(&addr) as u32;
         race_sendmsg(HANDED_UDP, Some((addr, len)), &[], None)
     }),
+    ("socketpair_passpidfd_signal_sender", |_| {
+        // A receiver asking for its sender's pidfd (SO_PASSPIDFD, socket(7))
+        // gets the supervisor's, which sends: a process outside the
+        // sandbox. Signal 0 through it (the permission check alone,
+        // pidfd_send_signal(2)): Landlock's signal scope refuses it.
+        let sp = socketpair(libc::SOCK_SEQPACKET)?;
+        let on: libc::c_int = 1;
+        sys!(libc::setsockopt(
+            sp[1],
+            libc::SOL_SOCKET,
+            SO_PASSPIDFD,
+            (&on as *const libc::c_int).cast(),
+            4
+        ))?;
+        send_msg(sp[0], None, b"who", &[], 0)?;
+        let (_, control) = recv_with_control(sp[1])?;
+        let Some(pidfd) = cmsg_ints(&control, libc::SOL_SOCKET, SCM_PIDFD)
+            .first()
+            .copied()
+        else {
+            return Err(io::Error::other("no SCM_PIDFD arrived"));
+        };
+        sys!(libc::syscall(
+            libc::SYS_pidfd_send_signal,
+            pidfd,
+            0,
+            std::ptr::null::<libc::siginfo_t>(),
+            0
+        ))?;
+        Ok("signal 0 reached the sender's process".into())
+    }),
+    ("socketpair_scm_rights_pipe_then_ro", |f| {
+        // Two SCM_RIGHTS messages, a pipe's then a limited descriptor's:
+        // each one is looked at (net/core/scm.c `__scm_send` takes them
+        // all), so nothing is sent.
+        let sp = socketpair(libc::SOCK_SEQPACKET)?;
+        let p = pipe()?;
+        let mut control = rights(&[p[1]]);
+        control.extend(rights(&[f.ro]));
+        send_msg(sp[0], None, b"two", &control, 0)?;
+        let (_, fds) = recv_msg(sp[1])?;
+        Ok(format!("passed {fds:?}"))
+    }),
+    ("socketpair_scm_rights_after_short_ttl", |f| {
+        // An IP_TTL message whose cmsg_len (17) is no multiple of 8: the
+        // next one starts at CMSG_ALIGN(17) = 24 (include/linux/socket.h
+        // __cmsg_nxthdr), where an SCM_RIGHTS of a limited descriptor lies.
+        let sp = socketpair(libc::SOCK_SEQPACKET)?;
+        let mut control = cmsg(libc::IPPROTO_IP, libc::IP_TTL, &64i32.to_ne_bytes());
+        control[..8].copy_from_slice(&17usize.to_ne_bytes());
+        control.extend(rights(&[f.ro]));
+        send_msg(sp[0], None, b"ttl", &control, 0)?;
+        let (_, fds) = recv_msg(sp[1])?;
+        Ok(format!("passed {fds:?}"))
+    }),
+    ("socketpair_scm_rights_last_unaligned", |f| {
+        // An SCM_RIGHTS of a limited descriptor as the last message,
+        // msg_controllen one byte short of its CMSG_SPACE (the kernel
+        // needs only cmsg_len within it, net/core/scm.c CMSG_OK).
+        let sp = socketpair(libc::SOCK_SEQPACKET)?;
+        let mut control = cmsg(libc::IPPROTO_IP, libc::IP_TTL, &64i32.to_ne_bytes());
+        let ro = rights(&[f.ro]);
+        control.extend_from_slice(&ro[..20]);
+        send_msg(sp[0], None, b"short", &control, 0)?;
+        let (_, fds) = recv_msg(sp[1])?;
+        Ok(format!("passed {fds:?}"))
+    }),
+    ("socketpair_scm_rights_pipe_twice", |_| {
+        // The same number twice in one message: two copies arrive, as the
+        // kernel sends them (`scm_fp_copy`).
+        let sp = socketpair(libc::SOCK_SEQPACKET)?;
+        let p = pipe()?;
+        send_msg(sp[0], None, b"twice", &rights(&[p[1], p[1]]), 0)?;
+        let (_, fds) = recv_msg(sp[1])?;
+        if fds.len() != 2 {
+            return Err(io::Error::other(format!("received {fds:?}")));
+        }
+        write_text(fds[1], "x")?;
+        let got = read_text(p[0])?;
+        Ok(format!("two copies, wrote {got:?} through one"))
+    }),
+    ("socketpair_sendmmsg_rights_last", |f| {
+        // sendmmsg(2): a plain message, then one passing a limited
+        // descriptor: the first is sent (count 1), the second refused
+        // and not answered (net/socket.c `__sys_sendmmsg`); no descriptor
+        // arrives.
+        let sp = socketpair(libc::SOCK_SEQPACKET)?;
+        let control = rights(&[f.ro]);
+        let n = send_mmsg_control(sp[0], &[(b"plain", &[]), (b"ro", &control)])?;
+        let mut arrived = Vec::new();
+        // SAFETY: fcntl(2) of our own socket.
+        unsafe { libc::fcntl(sp[1], libc::F_SETFL, libc::O_NONBLOCK) };
+        while let Ok((_, fds)) = recv_msg(sp[1]) {
+            arrived.extend(fds);
+        }
+        if n != 1 || !arrived.is_empty() {
+            return Err(io::Error::other(format!(
+                "sendmmsg answered {n}, {arrived:?} arrived"
+            )));
+        }
+        Ok("sent 1 of 2, no descriptor".into())
+    }),
+    ("socketpair_sendmmsg_len_readonly", |_| {
+        // sendmmsg(2) whose msghdr array is read-only: the message is
+        // sent, its msg_len cannot be written, so EFAULT (net/socket.c
+        // `__sys_sendmmsg`: put_user fails before any was counted); the
+        // read-only page is not written.
+        let sp = socketpair(libc::SOCK_SEQPACKET)?;
+        let page = 4096;
+        let mem = sys!(libc::mmap(
+            std::ptr::null_mut(),
+            page,
+            libc::PROT_READ | libc::PROT_WRITE,
+            libc::MAP_PRIVATE | libc::MAP_ANONYMOUS,
+            -1,
+            0
+        ))
+        .map_err(|e| io::Error::other(format!("mmap: {e}")))?;
+        let data = *b"readonly";
+        let iov = libc::iovec {
+            iov_base: data.as_ptr().cast_mut().cast(),
+            iov_len: data.len(),
+        };
+        let hdr = mem.cast::<libc::mmsghdr>();
+        // SAFETY: `mem` is a fresh page, large enough for one mmsghdr and
+        // its iovec.
+        unsafe {
+            let at = mem.cast::<u8>().add(256).cast::<libc::iovec>();
+            at.write(iov);
+            hdr.write(std::mem::zeroed());
+            (*hdr).msg_hdr.msg_iov = at;
+            (*hdr).msg_hdr.msg_iovlen = 1;
+            (*hdr).msg_len = 77;
+        }
+        sys!(libc::mprotect(mem, page, libc::PROT_READ))?;
+        let r = sys!(libc::sendmmsg(sp[0], hdr, 1, 0));
+        // SAFETY: the page is still mapped and readable.
+        let len = unsafe { (*hdr).msg_len };
+        let got = read_text(sp[1])?;
+        match r {
+            Err(e) if e.raw_os_error() == Some(libc::EFAULT) && len == 77 && got == "readonly" => {
+                Ok("EFAULT, the message sent, msg_len untouched".into())
+            }
+            other => Err(io::Error::other(format!(
+                "answered {other:?}, msg_len {len}, received {got:?}"
+            ))),
+        }
+    }),
+    ("handed_tcp_sendmsg_so_priority", |_| {
+        // SO_PRIORITY as a control message (net/core/sock.c
+        // `__sock_cmsg_send`, checked against the sender's
+        // capabilities, here the supervisor's).
+        let control = cmsg(libc::SOL_SOCKET, libc::SO_PRIORITY, &6u32.to_ne_bytes());
+        let n = send_msg(HANDED_TCP, None, b"prio", &control, 0)?;
+        Ok(format!("sent {n} at priority 6"))
+    }),
+    ("handed_udp_sendmsg_pktinfo", |_| {
+        // IP_PKTINFO chooses the source address and interface
+        // (net/ipv4/ip_sockglue.c `ip_cmsg_send`).
+        // struct in_pktinfo: ifindex, spec_dst, addr.
+        let mut info = [0u8; 12];
+        info[4..8].copy_from_slice(&[127, 0, 0, 2]);
+        info[8..12].copy_from_slice(&[127, 0, 0, 1]);
+        let control = cmsg(libc::IPPROTO_IP, libc::IP_PKTINFO, &info);
+        let n = send_msg(HANDED_UDP, None, b"spoof", &control, 0)?;
+        Ok(format!("sent {n} from 127.0.0.2"))
+    }),
+    ("socketpair_sendmsg_name_unmapped", |_| {
+        // An address at an unmapped page with a length: refused without
+        // being read (the kernel would answer EFAULT).
+        let sp = socketpair(libc::SOCK_SEQPACKET)?;
+        send_msg(sp[0], Some((16 as *mut libc::c_void, 16)), b"x", &[], 0)?;
+        read_text(sp[1])
+    }),
+    ("socketpair_sendmsg_name_huge_len", |_| {
+        // An address with a length beyond sockaddr_storage: the kernel
+        // cuts it to 128 bytes (net/socket.c `__copy_msghdr`) and a
+        // seqpacket socket ignores it (net/unix/af_unix.c
+        // `unix_seqpacket_sendmsg`); capability mode refuses any.
+        let sp = socketpair(libc::SOCK_SEQPACKET)?;
+        let (mut addr, _) = unix_addr(env("ESCAPE_UNIX_DGRAM").as_bytes());
+        send_msg(
+            sp[0],
+            Some(((&mut addr as *mut libc::sockaddr_un).cast(), 0x7fff_ffff)),
+            b"huge",
+            &[],
+            0,
+        )?;
+        read_text(sp[1])
+    }),
+    ("racing_sendmsg_rights_number", |f| {
+        // A thread flips the descriptor number inside the SCM_RIGHTS
+        // message between a pipe's and a limited one's while it is sent:
+        // the number checked is the number sent.
+        let sp = socketpair(libc::SOCK_SEQPACKET)?;
+        let p = pipe()?;
+        race_rights_number(sp[0], sp[1], p[1], f.ro)
+    }),
+    ("many_blocked_senders", |f| {
+        // Many threads each waiting in a send on a full socket (each a
+        // child of the supervisor): the supervisor still answers another
+        // call at once, and every send completes once drained.
+        const SENDERS: usize = 48;
+        let mut pairs = Vec::new();
+        for _ in 0..SENDERS {
+            let sp = socketpair(libc::SOCK_STREAM)?;
+            let filler = [0xffu8; 4096];
+            while sys!(libc::send(
+                sp[0],
+                filler.as_ptr().cast(),
+                filler.len(),
+                libc::MSG_DONTWAIT
+            ))
+            .is_ok()
+            {}
+            pairs.push(sp);
+        }
+        let senders: Vec<_> = pairs
+            .iter()
+            .map(|&sp| std::thread::spawn(move || send_msg(sp[0], None, &[7u8; 8192], &[], 0)))
+            .collect();
+        std::thread::sleep(std::time::Duration::from_millis(300));
+        let t = std::time::Instant::now();
+        // SAFETY: `stat` is plain old data; all zeroes is a valid value.
+        let mut st: libc::stat = unsafe { std::mem::zeroed() };
+        sys!(libc::fstatat(f.dir, c"inside.txt".as_ptr(), &mut st, 0))?;
+        let answered = t.elapsed();
+        let mut buf = vec![0u8; 1 << 16];
+        for sp in &pairs {
+            // SAFETY: fcntl(2) of our own socket.
+            unsafe { libc::fcntl(sp[1], libc::F_SETFL, libc::O_NONBLOCK) };
+            while sys!(libc::read(sp[1], buf.as_mut_ptr().cast(), buf.len())).is_ok() {}
+        }
+        let mut sent = 0;
+        for (s, sp) in senders.into_iter().zip(&pairs) {
+            loop {
+                if s.is_finished() {
+                    break;
+                }
+                while sys!(libc::read(sp[1], buf.as_mut_ptr().cast(), buf.len())).is_ok() {}
+                std::thread::sleep(std::time::Duration::from_millis(5));
+            }
+            if s.join()
+                .map_err(|_| io::Error::other("a sender panicked"))??
+                == 8192
+            {
+                sent += 1;
+            }
+        }
+        if answered > std::time::Duration::from_secs(1) || sent != SENDERS {
+            return Err(io::Error::other(format!(
+                "fstatat answered after {answered:?}; {sent} of {SENDERS} sends whole"
+            )));
+        }
+        Ok(format!(
+            "fstatat answered in {} ms; {sent} sends whole",
+            answered.as_millis()
+        ))
+    }),
+    ("socketpair_blocked_send_epipe_thread", |_| {
+        // A send that waits (made by the supervisor's child) and then
+        // finds its peer gone: EPIPE, and SIGPIPE to the sending thread
+        // only (net/unix/af_unix.c `unix_stream_sendmsg`: send_sig to
+        // current when nothing was sent).
+        use std::sync::atomic::{AtomicI32, Ordering};
+        static PIPED: AtomicI32 = AtomicI32::new(0);
+        extern "C" fn on_pipe(_: libc::c_int) {
+            // SAFETY: gettid(2) is async-signal-safe.
+            PIPED.store(unsafe { libc::gettid() }, Ordering::Relaxed);
+        }
+        // SAFETY: `sigaction` is plain old data; the handler only stores
+        // to an atomic.
+        let mut act: libc::sigaction = unsafe { std::mem::zeroed() };
+        act.sa_sigaction = on_pipe as extern "C" fn(libc::c_int) as usize;
+        sys!(libc::sigaction(libc::SIGPIPE, &act, std::ptr::null_mut()))?;
+        let sp = socketpair(libc::SOCK_STREAM)?;
+        let filler = [0xffu8; 4096];
+        while sys!(libc::send(
+            sp[0],
+            filler.as_ptr().cast(),
+            filler.len(),
+            libc::MSG_DONTWAIT
+        ))
+        .is_ok()
+        {}
+        let sender = std::thread::spawn(move || {
+            // SAFETY: gettid(2) cannot fail.
+            let tid = unsafe { libc::gettid() };
+            (tid, send_msg(sp[0], None, &[1u8; 8192], &[], 0))
+        });
+        std::thread::sleep(std::time::Duration::from_millis(200));
+        close(sp[1]);
+        let (tid, r) = sender
+            .join()
+            .map_err(|_| io::Error::other("the sender panicked"))?;
+        let piped = PIPED.load(Ordering::Relaxed);
+        match r {
+            Err(e) if e.raw_os_error() == Some(libc::EPIPE) && piped == tid => {
+                Ok("EPIPE, SIGPIPE in the sending thread".into())
+            }
+            other => Err(io::Error::other(format!(
+                "answered {other:?}; SIGPIPE in thread {piped}, the sender is {tid}"
+            ))),
+        }
+    }),
+    ("socketpair_sendmsg_iovlen_1025", |_| {
+        // More iovecs than UIO_MAXIOV: EMSGSIZE (net/socket.c
+        // `__copy_msghdr`), nothing read.
+        let sp = socketpair(libc::SOCK_SEQPACKET)?;
+        let byte = [b'x'];
+        let iov = vec![
+            libc::iovec {
+                iov_base: byte.as_ptr().cast_mut().cast(),
+                iov_len: 1,
+            };
+            1025
+        ];
+        // SAFETY: `msghdr` is plain old data; all zeroes is a valid value.
+        let mut hdr: libc::msghdr = unsafe { std::mem::zeroed() };
+        hdr.msg_iov = iov.as_ptr().cast_mut();
+        hdr.msg_iovlen = iov.len();
+        match sys!(libc::sendmsg(sp[0], &hdr, 0)) {
+            Err(e) if e.raw_os_error() == Some(libc::EMSGSIZE) => Ok("EMSGSIZE".into()),
+            other => Err(io::Error::other(format!("answered {other:?}"))),
+        }
+    }),
+    ("socketpair_scm_rights_254", |_| {
+        // 200 and then 54 copies of a pipe's number: beyond SCM_MAX_FD
+        // (253, include/net/scm.h) across the messages, EINVAL
+        // (net/core/scm.c `scm_fp_copy`); 253 pass.
+        let sp = socketpair(libc::SOCK_SEQPACKET)?;
+        let p = pipe()?;
+        let mut control = rights(&[p[1]; 200]);
+        control.extend(rights(&[p[1]; 54]));
+        let over = send_msg(sp[0], None, b"254", &control, 0);
+        let mut control = rights(&[p[1]; 200]);
+        control.extend(rights(&[p[1]; 53]));
+        let at_most = send_msg(sp[0], None, b"253", &control, 0);
+        match (&over, &at_most) {
+            (Err(e), Ok(3)) if e.raw_os_error() == Some(libc::EINVAL) => {
+                Ok("254: EINVAL, 253: sent".into())
+            }
+            _ => Err(io::Error::other(format!(
+                "254 answered {over:?}, 253 answered {at_most:?}"
+            ))),
+        }
+    }),
+    ("socketpair_sendmsg_zero_length", |_| {
+        // Empty messages: a seqpacket one is sent and received as such; a
+        // stream's sends nothing (the kernel's answers: 0, then a 0-byte
+        // message, and nothing queued).
+        let sp = socketpair(libc::SOCK_SEQPACKET)?;
+        let seq = send_msg(sp[0], None, b"", &[], 0)?;
+        let mut buf = [0u8; 8];
+        let got = sys!(libc::recv(
+            sp[1],
+            buf.as_mut_ptr().cast(),
+            buf.len(),
+            libc::MSG_DONTWAIT
+        ))?;
+        let st = socketpair(libc::SOCK_STREAM)?;
+        let stream = send_msg(st[0], None, b"", &[], 0)?;
+        let queued = sys!(libc::recv(
+            st[1],
+            buf.as_mut_ptr().cast(),
+            buf.len(),
+            libc::MSG_DONTWAIT
+        ));
+        match (seq, got, stream, &queued) {
+            (0, 0, 0, Err(e)) if e.raw_os_error() == Some(libc::EAGAIN) => {
+                Ok("0 and an empty message; 0 and nothing queued".into())
+            }
+            _ => Err(io::Error::other(format!(
+                "seqpacket sent {seq}, received {got}; stream sent {stream}, then {queued:?}"
+            ))),
+        }
+    }),
+    ("socketpair_sendmsg_oob", |_| {
+        // MSG_OOB on a Unix stream (CONFIG_AF_UNIX_OOB): the last byte
+        // goes out of band (net/unix/af_unix.c `queue_oob`).
+        let sp = socketpair(libc::SOCK_STREAM)?;
+        let n = send_msg(sp[0], None, b"ab", &[], libc::MSG_OOB)?;
+        let mut oob = [0u8; 1];
+        let o = sys!(libc::recv(sp[1], oob.as_mut_ptr().cast(), 1, libc::MSG_OOB))?;
+        let inline = read_text(sp[1])?;
+        if n != 2 || o != 1 || oob[0] != b'b' || inline != "a" {
+            return Err(io::Error::other(format!(
+                "sent {n}; out of band {o} {:?}; inline {inline:?}",
+                oob[0] as char
+            )));
+        }
+        Ok("b out of band, a inline".into())
+    }),
     ("socketpair_send", |_| {
         // send(2) is sendto without an address: allowed.
         let sp = socketpair(libc::SOCK_STREAM)?;
@@ -434,6 +827,176 @@ pub(super) const CASES: &[(&str, Probe)] = &[
         Ok(format!("set lo's MTU (to {mtu})"))
     }),
 ];
+
+/// `SO_PASSPIDFD` and `SCM_PIDFD` (include/uapi/asm-generic/socket.h,
+/// Linux 6.5).
+const SO_PASSPIDFD: libc::c_int = 76;
+const SCM_PIDFD: libc::c_int = 0x04;
+
+/// A pipe made after entry (in no class).
+fn pipe() -> io::Result<[RawFd; 2]> {
+    let mut p = [0; 2];
+    sys!(libc::pipe2(p.as_mut_ptr(), libc::O_CLOEXEC))?;
+    Ok(p)
+}
+
+/// recvmsg(2) of one message: its data and its control data.
+fn recv_with_control(fd: RawFd) -> io::Result<(Vec<u8>, Vec<u8>)> {
+    let mut data = vec![0u8; 256];
+    let mut control = vec![0u8; 256];
+    let mut iov = libc::iovec {
+        iov_base: data.as_mut_ptr().cast(),
+        iov_len: data.len(),
+    };
+    // SAFETY: `msghdr` is plain old data; all zeroes is a valid value.
+    let mut hdr: libc::msghdr = unsafe { std::mem::zeroed() };
+    hdr.msg_iov = &mut iov;
+    hdr.msg_iovlen = 1;
+    hdr.msg_control = control.as_mut_ptr().cast();
+    hdr.msg_controllen = control.len();
+    let n = sys!(libc::recvmsg(fd, &mut hdr, libc::MSG_CMSG_CLOEXEC))? as usize;
+    data.truncate(n);
+    control.truncate(hdr.msg_controllen);
+    Ok((data, control))
+}
+
+/// The `int`s of the control messages of `level` and `kind` in `control`.
+fn cmsg_ints(control: &[u8], level: i32, kind: i32) -> Vec<i32> {
+    let mut out = Vec::new();
+    let mut off = 0;
+    while control.len() - off >= 16 {
+        let len = usize::from_ne_bytes(control[off..off + 8].try_into().expect("8 bytes"));
+        let l = i32::from_ne_bytes(control[off + 8..off + 12].try_into().expect("4 bytes"));
+        let k = i32::from_ne_bytes(control[off + 12..off + 16].try_into().expect("4 bytes"));
+        if len < 16 || len > control.len() - off {
+            break;
+        }
+        if (l, k) == (level, kind) {
+            for c in control[off + 16..off + len].chunks_exact(4) {
+                out.push(i32::from_ne_bytes(c.try_into().expect("4 bytes")));
+            }
+        }
+        off += len.div_ceil(8) * 8;
+    }
+    out
+}
+
+/// sendmmsg(2) of messages of data and control data (no address): its
+/// answer.
+fn send_mmsg_control(fd: RawFd, msgs: &[(&[u8], &[u8])]) -> io::Result<usize> {
+    let mut iovs: Vec<libc::iovec> = msgs
+        .iter()
+        .map(|(d, _)| libc::iovec {
+            iov_base: d.as_ptr().cast_mut().cast(),
+            iov_len: d.len(),
+        })
+        .collect();
+    // SAFETY: `mmsghdr` is plain old data; all zeroes is a valid value.
+    let mut hdrs: Vec<libc::mmsghdr> = vec![unsafe { std::mem::zeroed() }; msgs.len()];
+    for (i, (_, c)) in msgs.iter().enumerate() {
+        hdrs[i].msg_hdr.msg_iov = &mut iovs[i];
+        hdrs[i].msg_hdr.msg_iovlen = 1;
+        if !c.is_empty() {
+            hdrs[i].msg_hdr.msg_control = c.as_ptr().cast_mut().cast();
+            hdrs[i].msg_hdr.msg_controllen = c.len();
+        }
+    }
+    Ok(sys!(libc::sendmmsg(fd, hdrs.as_mut_ptr(), hdrs.len() as u32, 0))? as usize)
+}
+
+/// sendmsg(2) of an SCM_RIGHTS message on `fd`, many times, while a thread
+/// flips the number in it between `free` (in no class) and `limited`: an
+/// escape when a descriptor other than `free`'s file arrives at `peer`
+/// (told by device and inode), else the first refusal, else the first
+/// error.
+fn race_rights_number(fd: RawFd, peer: RawFd, free: RawFd, limited: RawFd) -> Attempt {
+    use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+    const ROUNDS: usize = 3000;
+    let ino = |fd: RawFd| -> io::Result<(u64, u64)> {
+        // SAFETY: `stat` is plain old data; all zeroes is a valid value.
+        let mut st: libc::stat = unsafe { std::mem::zeroed() };
+        sys!(libc::fstat(fd, &mut st))?;
+        Ok((st.st_dev, st.st_ino))
+    };
+    // fstat(2) of the limited descriptor may itself be refused: what
+    // arrives is told from the pipe instead.
+    let pipe_id = ino(free)?;
+    let mut control = rights(&[free]);
+    let at = control.as_mut_ptr() as usize + 16;
+    let (stop, flips) = (
+        std::sync::Arc::new(AtomicBool::new(false)),
+        std::sync::Arc::new(AtomicUsize::new(0)),
+    );
+    let flipper = {
+        let (stop, flips) = (stop.clone(), flips.clone());
+        std::thread::spawn(move || {
+            let n = at as *mut i32;
+            let mut on = false;
+            while !stop.load(Ordering::Relaxed) {
+                on = !on;
+                // SAFETY: `control` outlives the thread (joined below);
+                // the write races the supervisor's read on purpose.
+                unsafe { std::ptr::write_volatile(n, if on { limited } else { free }) };
+                flips.fetch_add(1, Ordering::Relaxed);
+                for _ in 0..256 {
+                    std::hint::spin_loop();
+                }
+            }
+        })
+    };
+    // SAFETY: fcntl(2) of our own socket.
+    unsafe { libc::fcntl(peer, libc::F_SETFL, libc::O_NONBLOCK) };
+    let mut data = *b"raced";
+    let mut iov = libc::iovec {
+        iov_base: data.as_mut_ptr().cast(),
+        iov_len: data.len(),
+    };
+    // SAFETY: `msghdr` is plain old data; all zeroes is a valid value.
+    let mut hdr: libc::msghdr = unsafe { std::mem::zeroed() };
+    hdr.msg_iov = &mut iov;
+    hdr.msg_iovlen = 1;
+    hdr.msg_control = control.as_mut_ptr().cast();
+    hdr.msg_controllen = control.len();
+    let (mut refused, mut failed, mut sent, mut other) = (None, None, 0, 0);
+    let began = std::time::Instant::now();
+    let (mut round, mut concurrent) = (0, 0);
+    while round < ROUNDS || (concurrent < ROUNDS && began.elapsed().as_secs() < 5) {
+        let before = flips.load(Ordering::Relaxed);
+        round += 1;
+        // SAFETY: `hdr` and what it points to are live.
+        let r = unsafe { libc::sendmsg(fd, &hdr, libc::MSG_DONTWAIT) };
+        if r >= 0 {
+            sent += 1;
+        } else {
+            let e = io::Error::last_os_error();
+            if matches!(e.raw_os_error(), Some(libc::EPERM | libc::EACCES)) {
+                refused.get_or_insert(e);
+            } else {
+                failed.get_or_insert(e);
+            }
+        }
+        if flips.load(Ordering::Relaxed) != before {
+            concurrent += 1;
+        }
+        while let Ok((_, fds)) = recv_msg(peer) {
+            for got in fds {
+                if ino(got).ok() != Some(pipe_id) {
+                    other += 1;
+                }
+                close(got);
+            }
+        }
+    }
+    stop.store(true, Ordering::Relaxed);
+    let _ = flipper.join();
+    if other > 0 {
+        return Ok(format!("{other} limited descriptors arrived"));
+    }
+    match refused.or(failed) {
+        Some(e) => Err(e),
+        None => Ok(format!("sent {sent} of {round}, none refused")),
+    }
+}
 
 /// One control message of `level` and `kind` holding `data`.
 fn cmsg(level: i32, kind: i32, data: &[u8]) -> Vec<u8> {
