@@ -438,19 +438,65 @@ fn serve(sock: OwnedFd, judged: &Judged) -> io::Result<()> {
             }
         }
         let answer = answer(l, &req, &ctx, &mut state);
-        // SAFETY: as above.
-        let mut resp: libc::seccomp_notif_resp = unsafe { std::mem::zeroed() };
-        resp.id = req.id;
-        match answer {
-            Ok(Reply::Sent) => continue,
-            Ok(Reply::Value(v)) => resp.val = v,
-            Ok(Reply::Continue) => resp.flags = libc::SECCOMP_USER_NOTIF_FLAG_CONTINUE as u32,
-            Err(e) => resp.error = -e,
-        }
-        // SAFETY: SEND reads one seccomp_notif_resp. ENOENT: the caller
-        // is gone (killed meanwhile); nothing to do.
-        unsafe { libc::ioctl(l, libc::SECCOMP_IOCTL_NOTIF_SEND, &resp) };
+        respond(l, &req, answer);
     }
+}
+
+/// Answers the call in `req` with `answer` (nothing for
+/// [`Reply::Sent`], answered already); from the supervisor or a child of
+/// it ([`waiter`]): any holder of the listener may (seccomp_unotify(2)).
+fn respond(l: RawFd, req: &libc::seccomp_notif, answer: Result<Reply, i32>) {
+    // SAFETY: all-zero is a valid seccomp_notif_resp (plain data).
+    let mut resp: libc::seccomp_notif_resp = unsafe { std::mem::zeroed() };
+    resp.id = req.id;
+    match answer {
+        Ok(Reply::Sent) => return,
+        Ok(Reply::Value(v)) => resp.val = v,
+        Ok(Reply::Continue) => resp.flags = libc::SECCOMP_USER_NOTIF_FLAG_CONTINUE as u32,
+        Err(e) => resp.error = -e,
+    }
+    // SAFETY: SEND reads one seccomp_notif_resp. ENOENT: the caller is
+    // gone (killed meanwhile); nothing to do.
+    unsafe { libc::ioctl(l, libc::SECCOMP_IOCTL_NOTIF_SEND, &resp) };
+}
+
+/// Forks a child of the supervisor for a call that waits (the supervisor
+/// itself never waits: `sent.rs`, a send waiting for room; `opened.rs`, an
+/// open waiting for a lease): clone(2) as fork(2) of the single-threaded
+/// supervisor, with `CLONE_PIDFD`. `Some(pidfd)` of the child in the
+/// parent, `None` in the child, which answers the call ([`respond`]) and
+/// leaves with [`waiter_done`]; `SIGCHLD` is ignored, so no child is left
+/// a zombie. `EAGAIN` when no child can be made.
+fn waiter() -> Result<Option<OwnedFd>, i32> {
+    let mut pidfd: libc::c_int = -1;
+    // SAFETY: clone(2) as fork(2) (no new stack: the child runs on a copy
+    // of ours), with `CLONE_PIDFD` writing the child's pidfd into `pidfd`
+    // (the third argument on x86_64 and aarch64 alike, `parent_tid`); the
+    // child makes system calls, touches only its own copy of memory and
+    // leaves with _exit(2).
+    let child = unsafe {
+        libc::syscall(
+            libc::SYS_clone,
+            (libc::CLONE_PIDFD | libc::SIGCHLD) as libc::c_ulong,
+            0,
+            &mut pidfd as *mut libc::c_int,
+            0,
+            0,
+        )
+    };
+    match child {
+        c if c < 0 => Err(libc::EAGAIN),
+        // SAFETY: the pidfd clone(2) made for us, owned by nothing else.
+        c if c > 0 => Ok(Some(unsafe { OwnedFd::from_raw_fd(pidfd) })),
+        _ => Ok(None),
+    }
+}
+
+/// A [`waiter`] child answers the call in `req` and ends.
+fn waiter_done(l: RawFd, req: &libc::seccomp_notif, answer: Result<Reply, i32>) -> ! {
+    respond(l, req, answer);
+    // SAFETY: _exit(2) of the child.
+    unsafe { libc::_exit(0) }
 }
 
 /// The system calls the supervisor makes once it holds the listener:

@@ -156,7 +156,7 @@ pub(super) fn open(
 const LEASE_RETRY_MS: i32 = 100;
 
 /// Hands an open that waits for a lease to be broken to a child of the
-/// supervisor (clone(2) with `CLONE_PIDFD`, as fork(2) of the
+/// supervisor (`super::waiter`: clone(2) with `CLONE_PIDFD`, as fork(2) of the
 /// single-threaded supervisor, which must never wait itself), as the
 /// caller's open would wait (fs/locks.c `__break_lease`: the lease holder
 /// gets its signal at the first try, and the open waits until the lease
@@ -180,28 +180,8 @@ fn wait_for_lease(
     umask: Option<libc::mode_t>,
     slot: RawFd,
 ) -> Result<OwnedFd, i32> {
-    let mut pidfd: libc::c_int = -1;
-    // SAFETY: clone(2) as fork(2) (no new stack: the child runs on a copy
-    // of ours), with `CLONE_PIDFD` writing the child's pidfd into
-    // `pidfd` (the third argument on x86_64 and aarch64 alike, `parent_tid`);
-    // the child makes system calls, touches only its own copy of memory
-    // and leaves with _exit(2).
-    let child = unsafe {
-        libc::syscall(
-            libc::SYS_clone,
-            (libc::CLONE_PIDFD | libc::SIGCHLD) as libc::c_ulong,
-            0,
-            &mut pidfd as *mut libc::c_int,
-            0,
-            0,
-        )
-    };
-    if child < 0 {
-        return Err(libc::EAGAIN);
-    }
-    if child > 0 {
-        // SAFETY: the pidfd clone(2) made for us, owned by nothing else.
-        return Ok(unsafe { <OwnedFd as std::os::fd::FromRawFd>::from_raw_fd(pidfd) });
+    if let Some(child) = super::waiter()? {
+        return Ok(child);
     }
     let answer = loop {
         if valid(l, req).is_err() {
@@ -216,25 +196,13 @@ fn wait_for_lease(
                 // Answered by the install, or not at all: the caller is
                 // gone or was interrupted (seccomp_unotify(2)).
                 let _ = install(l, req, &fd, slot, flags & libc::O_CLOEXEC != 0);
-                // SAFETY: _exit(2) of the child.
-                unsafe { libc::_exit(0) }
+                break Ok(Reply::Sent);
             }
-            Ok(Opened::Caller) => break Ok(()),
+            Ok(Opened::Caller) => break Ok(Reply::Continue),
             Err(e) => break Err(e),
         }
     };
-    // SAFETY: all-zero is a valid seccomp_notif_resp.
-    let mut resp: libc::seccomp_notif_resp = unsafe { std::mem::zeroed() };
-    resp.id = req.id;
-    match answer {
-        Ok(()) => resp.flags = libc::SECCOMP_USER_NOTIF_FLAG_CONTINUE as u32,
-        Err(e) => resp.error = -e,
-    }
-    // SAFETY: SEND reads one seccomp_notif_resp; then the child ends.
-    unsafe {
-        libc::ioctl(l, libc::SECCOMP_IOCTL_NOTIF_SEND, &resp);
-        libc::_exit(0)
-    }
+    super::waiter_done(l, req, answer)
 }
 
 /// What [`open_beneath`] opened.

@@ -585,30 +585,14 @@ fn hand_off(
     at: Progress,
     msg: Message,
 ) -> Result<Reply, i32> {
-    // SAFETY: clone(2) as fork(2) of the single-threaded supervisor; the
-    // child makes system calls, touches only its own copy of memory and
-    // leaves with _exit(2).
-    let child =
-        unsafe { libc::syscall(libc::SYS_clone, libc::SIGCHLD as libc::c_ulong, 0, 0, 0, 0) };
-    if child < 0 {
-        return Err(libc::EAGAIN);
-    }
-    if child > 0 {
+    if super::waiter()?.is_some() {
         return Ok(Reply::Sent);
     }
     let deadline = call.timeout.map(|t| Instant::now() + t);
-    let answer = send_waiting(l, req, call, ctx, at, Some(msg), Some(deadline));
-    // SAFETY: all-zero is a valid seccomp_notif_resp.
-    let mut resp: libc::seccomp_notif_resp = unsafe { std::mem::zeroed() };
-    resp.id = req.id;
-    match answer {
-        Ok(v) => resp.val = v,
-        Err(Stop::Error(e)) => resp.error = -e,
-        Err(Stop::Blocked(..)) => resp.error = -libc::EAGAIN,
-    }
-    // SAFETY: SEND reads one seccomp_notif_resp; then the child ends.
-    unsafe {
-        libc::ioctl(l, libc::SECCOMP_IOCTL_NOTIF_SEND, &resp);
-        libc::_exit(0)
-    }
+    let answer = match send_waiting(l, req, call, ctx, at, Some(msg), Some(deadline)) {
+        Ok(v) => Ok(Reply::Value(v)),
+        Err(Stop::Error(e)) => Err(e),
+        Err(Stop::Blocked(..)) => Err(libc::EAGAIN),
+    };
+    super::waiter_done(l, req, answer)
 }
