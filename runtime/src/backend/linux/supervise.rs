@@ -851,9 +851,10 @@ impl State {
         self.reserved.push((slot, child));
     }
 
-    /// Whether pool number `n` is kept for a child still running: a
-    /// pidfd polls readable once its process has exited (pidfd_open(2)).
-    fn kept(&mut self, n: RawFd) -> bool {
+    /// The pool numbers kept for a child still running (forgetting those
+    /// of children that have exited: a pidfd polls readable once its
+    /// process has exited, pidfd_open(2)).
+    fn kept(&mut self) -> Vec<RawFd> {
         self.reserved.retain(|(_, child)| {
             let mut p = libc::pollfd {
                 fd: child.as_raw_fd(),
@@ -863,7 +864,7 @@ impl State {
             // SAFETY: poll(2) of one live pollfd, without waiting.
             unsafe { libc::poll(&mut p, 1, 0) == 0 }
         });
-        self.reserved.iter().any(|&(slot, _)| slot == n)
+        self.reserved.iter().map(|&(slot, _)| slot).collect()
     }
 
     /// Where a descriptor opened beneath directory descriptor `fd` goes
@@ -904,6 +905,7 @@ impl State {
             return None;
         }
         let size = pool.hi - pool.lo + 1;
+        let kept = self.kept();
         let at = self.hints.iter().position(|&(lo, _)| lo == key);
         let start = at.map_or(0, |i| self.hints[i].1);
         for i in 0..size {
@@ -920,7 +922,7 @@ impl State {
                 && unsafe {
                     libc::syscall(libc::SYS_kcmp, tid, tid, polled::KCMP_FILE, n, source) == 0
                 };
-            let free = (closed || placeholder) && !self.kept(n);
+            let free = (closed || placeholder) && !kept.contains(&n);
             if free {
                 let next = (offset + 1) % size;
                 match at {
