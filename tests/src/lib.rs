@@ -125,3 +125,29 @@ pub fn fastest_chunk(iters: u32, chunks: u32, mut step: impl FnMut()) -> f64 {
         })
         .fold(f64::INFINITY, f64::min)
 }
+
+/// Starts `lease_holder` (its path `exe`: `CARGO_BIN_EXE_lease_holder`)
+/// on `file`, holding the lease `hold_ms` once asked to break it (its
+/// default, 300 ms, without), and waits until it has taken the lease.
+/// The holder, and its standard output for what it prints after.
+pub fn lease_holder(
+    exe: &std::path::Path,
+    file: &std::path::Path,
+    hold_ms: Option<u32>,
+) -> (
+    std::process::Child,
+    std::io::BufReader<std::process::ChildStdout>,
+) {
+    use std::io::BufRead;
+    let mut cmd = std::process::Command::new(exe);
+    cmd.arg(file).stdout(std::process::Stdio::piped());
+    if let Some(ms) = hold_ms {
+        cmd.arg(ms.to_string());
+    }
+    let mut holder = cmd.spawn().expect("lease_holder");
+    let mut out = std::io::BufReader::new(holder.stdout.take().expect("its output"));
+    let mut line = String::new();
+    out.read_line(&mut line).expect("its first line");
+    assert_eq!(line.trim(), "leased", "the holder took no lease");
+    (holder, out)
+}

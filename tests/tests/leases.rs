@@ -6,8 +6,7 @@
 //! dry-run (nothing enforced) must give the same answers.
 
 use std::collections::HashMap;
-use std::io::{BufRead, BufReader};
-use std::process::{Command, Stdio};
+use std::process::Command;
 
 /// Runs `lease_probe` against a file a `lease_holder` leases; the probe's
 /// `case` lines and whether the holder saw its lease broken.
@@ -20,15 +19,11 @@ fn run(
     std::fs::create_dir_all(&dir).unwrap();
     let file = dir.join("leased");
     std::fs::write(&file, b"leased").unwrap();
-    let mut holder = Command::new(env!("CARGO_BIN_EXE_lease_holder"))
-        .arg(&file)
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut out = BufReader::new(holder.stdout.take().unwrap());
-    let mut line = String::new();
-    out.read_line(&mut line).unwrap();
-    assert_eq!(line.trim(), "leased", "the holder took no lease");
+    let (mut holder, mut out) = sandboxed_tests::lease_holder(
+        std::path::Path::new(env!("CARGO_BIN_EXE_lease_holder")),
+        &file,
+        None,
+    );
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_lease_probe"));
     cmd.arg(&dir).arg("leased");
     if nonblock {

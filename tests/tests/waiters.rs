@@ -196,16 +196,11 @@ fn a_lease_waiting_opens_child_ends_with_its_caller() {
         std::fs::write(&file, b"leased").unwrap();
         // Holds the lease well past the probe's end (at most 10 s for
         // the break to be asked, then 4 s).
-        let mut holder = Command::new(env!("CARGO_BIN_EXE_lease_holder"))
-            .arg(&file)
-            .arg("4000")
-            .stdout(Stdio::piped())
-            .spawn()
-            .unwrap();
-        let mut out = BufReader::new(holder.stdout.take().unwrap());
-        let mut line = String::new();
-        out.read_line(&mut line).unwrap();
-        assert_eq!(line.trim(), "leased", "the holder took no lease");
+        let (mut holder, _out) = sandboxed_tests::lease_holder(
+            std::path::Path::new(env!("CARGO_BIN_EXE_lease_holder")),
+            &file,
+            Some(4000),
+        );
         let r = run(&["lease", "leased"], None, None, trace);
         let _ = holder.kill();
         let _ = holder.wait();
