@@ -1050,21 +1050,8 @@ fn send_msg(
 
 /// recvmsg(2) of one message and the descriptors it carried.
 fn recv_msg(fd: RawFd) -> io::Result<(Vec<u8>, Vec<RawFd>)> {
-    let mut data = vec![0u8; 256];
-    let mut control = vec![0u8; 256];
-    let mut iov = libc::iovec {
-        iov_base: data.as_mut_ptr().cast(),
-        iov_len: data.len(),
-    };
-    // SAFETY: `msghdr` is plain old data; all zeroes is a valid value.
-    let mut hdr: libc::msghdr = unsafe { std::mem::zeroed() };
-    hdr.msg_iov = &mut iov;
-    hdr.msg_iovlen = 1;
-    hdr.msg_control = control.as_mut_ptr().cast();
-    hdr.msg_controllen = control.len();
-    let n = sys!(libc::recvmsg(fd, &mut hdr, libc::MSG_CMSG_CLOEXEC))? as usize;
-    data.truncate(n);
-    Ok((data, received_fds(&control[..hdr.msg_controllen])))
+    let (data, control) = recv_with_control(fd)?;
+    Ok((data, received_fds(&control)))
 }
 
 /// The descriptors of the `SCM_RIGHTS` messages in `control`.
